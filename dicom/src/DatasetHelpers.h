@@ -1,0 +1,27 @@
+#pragma once
+// Small wrappers over DCMTK that turn its status codes into ft::Error.
+#include "dcmtk/config/osconfig.h"
+#include "dcmtk/dcmdata/dctk.h"
+
+#include <string>
+
+namespace ft::dicom::detail {
+
+void put(DcmItem& item, const DcmTagKey& tag, const std::string& value);
+void put_u16(DcmItem& item, const DcmTagKey& tag, Uint16 value);
+void put_u32(DcmItem& item, const DcmTagKey& tag, Uint32 value);
+void put_s32(DcmItem& item, const DcmTagKey& tag, Sint32 value);
+void put_f64(DcmItem& item, const DcmTagKey& tag, Float64 value);
+
+std::string get_string(DcmItem& item, const DcmTagKey& tag);  // empty when absent
+long get_long(DcmItem& item, const DcmTagKey& tag, long fallback);
+double get_double(DcmItem& item, const DcmTagKey& tag, double fallback);
+
+// Current date and time as DICOM DA (YYYYMMDD) and TM (HHMMSS).
+std::string today_da();
+std::string now_tm();
+
+// Saves `file` to `path` through a temporary file and rename; throws on failure.
+void save_atomically(DcmFileFormat& file, const std::string& path, E_TransferSyntax xfer);
+
+}  // namespace ft::dicom::detail

@@ -1,0 +1,167 @@
+#include "ft/dicom/UltrasoundClipWriter.h"
+
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+
+#include "DatasetHelpers.h"
+#include "ft/core/Error.h"
+#include "ft/dicom/UidFactory.h"
+
+namespace ft::dicom {
+namespace {
+using namespace detail;
+
+std::string format_decimal(double value, int digits) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, value);
+  return buf;
+}
+
+void check_clip(const Clip& clip) {
+  if (clip.frames.empty()) throw Error(ErrorCode::InvalidArgument, "cannot write a clip with no frames");
+  const Frame& first = clip.frames.front();
+  for (const Frame& f : clip.frames) {
+    if (f.width_px() != first.width_px() || f.height_px() != first.height_px() || f.depth() != first.depth())
+      throw Error(ErrorCode::InvalidArgument, "all frames of a clip must share size and bit depth");
+  }
+  if (first.width_px() > 65535 || first.height_px() > 65535)
+    throw Error(ErrorCode::InvalidArgument, "frame too large for DICOM rows/columns");
+}
+
+void put_patient_and_study(DcmDataset& ds, const ExamContext& exam, const std::string& study_uid) {
+  put(ds, DCM_PatientName, exam.patient_name);
+  put(ds, DCM_PatientID, exam.patient_id);
+  put(ds, DCM_PatientBirthDate, exam.patient_birth_date);
+  put(ds, DCM_PatientSex, exam.patient_sex);
+  put(ds, DCM_StudyInstanceUID, study_uid);
+  put(ds, DCM_StudyDate, exam.study_date.empty() ? today_da() : exam.study_date);
+  put(ds, DCM_StudyTime, exam.study_time.empty() ? now_tm() : exam.study_time);
+  put(ds, DCM_ReferringPhysicianName, exam.referring_physician);
+  put(ds, DCM_StudyID, exam.study_id);
+  put(ds, DCM_AccessionNumber, exam.accession_number);
+  if (!exam.study_description.empty()) put(ds, DCM_StudyDescription, exam.study_description);
+}
+
+// One item of the Sequence of Ultrasound Regions; DICOM wants PhysicalDelta in cm.
+void put_region(DcmItem& item, const UltrasoundRegion& r) {
+  put_u16(item, DCM_RegionSpatialFormat, Uint16(r.spatial_format));
+  put_u16(item, DCM_RegionDataType, Uint16(r.data_type));
+  put_u32(item, DCM_RegionFlags, Uint32(r.flags));
+  put_u32(item, DCM_RegionLocationMinX0, Uint32(r.bounds.x0_px));
+  put_u32(item, DCM_RegionLocationMinY0, Uint32(r.bounds.y0_px));
+  put_u32(item, DCM_RegionLocationMaxX1, Uint32(r.bounds.x1_px));
+  put_u32(item, DCM_RegionLocationMaxY1, Uint32(r.bounds.y1_px));
+  if (r.reference_x_px) put_s32(item, DCM_ReferencePixelX0, *r.reference_x_px);
+  if (r.reference_y_px) put_s32(item, DCM_ReferencePixelY0, *r.reference_y_px);
+  put_u16(item, DCM_PhysicalUnitsXDirection, Uint16(r.units_x));
+  put_u16(item, DCM_PhysicalUnitsYDirection, Uint16(r.units_y));
+  if (r.reference_x_px) put_f64(item, DCM_ReferencePixelPhysicalValueX, 0.0);
+  if (r.reference_y_px) put_f64(item, DCM_ReferencePixelPhysicalValueY, 0.0);
+  const bool cm = r.units_x == PhysicalUnits::Centimetre;
+  put_f64(item, DCM_PhysicalDeltaX, cm ? r.mm_per_px_x / 10.0 : r.mm_per_px_x);
+  put_f64(item, DCM_PhysicalDeltaY, r.units_y == PhysicalUnits::Centimetre ? r.mm_per_px_y / 10.0 : r.mm_per_px_y);
+}
+
+// Frame Time when the frames are evenly spaced (within 1 %), Frame Time Vector otherwise.
+void put_timing(DcmDataset& ds, const Clip& clip) {
+  const auto& frames = clip.frames;
+  bool even = true;
+  std::vector<double> deltas_ms{0.0};
+  for (std::size_t i = 1; i < frames.size(); ++i) {
+    const double d = double(frames[i].acquisition_time_ns - frames[i - 1].acquisition_time_ns) / 1e6;
+    deltas_ms.push_back(d);
+    if (clip.frame_time_ms <= 0 || std::abs(d - clip.frame_time_ms) > 0.01 * clip.frame_time_ms) even = false;
+  }
+  if (even || frames.size() < 2) {
+    const double frame_time = clip.frame_time_ms > 0 ? clip.frame_time_ms : 0.0;
+    put(ds, DCM_FrameTime, format_decimal(frame_time, 3));
+    put(ds, DCM_FrameIncrementPointer, "(0018,1063)");
+  } else {
+    std::string vector;
+    for (std::size_t i = 0; i < deltas_ms.size(); ++i) vector += (i ? "\\" : "") + format_decimal(deltas_ms[i], 3);
+    put(ds, DCM_FrameTimeVector, vector);
+    put(ds, DCM_FrameIncrementPointer, "(0018,1065)");
+  }
+  if (clip.frame_time_ms > 0) {
+    put(ds, DCM_CineRate, std::to_string(int(std::lround(clip.frame_rate_hz()))));
+    put(ds, DCM_RecommendedDisplayFrameRate, std::to_string(int(std::lround(clip.frame_rate_hz()))));
+  }
+}
+
+void put_pixels(DcmDataset& ds, const Clip& clip) {
+  const Frame& first = clip.frames.front();
+  const bool wide = first.depth() == PixelDepth::Bits16;
+  put_u16(ds, DCM_SamplesPerPixel, 1);
+  put(ds, DCM_PhotometricInterpretation, "MONOCHROME2");
+  put_u16(ds, DCM_Rows, Uint16(first.height_px()));
+  put_u16(ds, DCM_Columns, Uint16(first.width_px()));
+  put_u16(ds, DCM_BitsAllocated, wide ? 16 : 8);
+  put_u16(ds, DCM_BitsStored, wide ? 16 : 8);
+  put_u16(ds, DCM_HighBit, wide ? 15 : 7);
+  put_u16(ds, DCM_PixelRepresentation, 0);
+  put(ds, DCM_NumberOfFrames, std::to_string(clip.frames.size()));
+  put(ds, DCM_LossyImageCompression, "00");
+  const std::size_t frame_bytes = first.byte_count();
+  const std::size_t total = frame_bytes * clip.frames.size();
+  auto* pixel_data = new DcmPixelData(DCM_PixelData);
+  pixel_data->setVR(wide ? EVR_OW : EVR_OB);
+  Uint8* buffer = nullptr;
+  if (pixel_data->createUint8Array(Uint32(total + (total & 1)), buffer).bad() || !buffer) {
+    delete pixel_data;
+    throw Error(ErrorCode::Io, "out of memory for pixel data");
+  }
+  for (std::size_t i = 0; i < clip.frames.size(); ++i)
+    std::memcpy(buffer + i * frame_bytes, clip.frames[i].bytes(), frame_bytes);
+  if (total & 1) buffer[total] = 0;
+  if (wide) pixel_data->setVR(EVR_OW);
+  ds.insert(pixel_data, true);
+}
+
+}  // namespace
+
+std::string write_ultrasound_clip(const Clip& clip, const ClipWriteOptions& options, const std::string& path) {
+  check_clip(clip);
+  DcmFileFormat file;
+  DcmDataset& ds = *file.getDataset();
+  const ExamContext& exam = options.exam;
+  const std::string study_uid = exam.study_instance_uid.empty() ? new_uid() : exam.study_instance_uid;
+  const std::string series_uid = options.series_instance_uid.empty() ? new_uid() : options.series_instance_uid;
+  const std::string sop_uid = options.sop_instance_uid.empty() ? new_uid() : options.sop_instance_uid;
+  const std::string acquired = options.acquisition_datetime.empty() ? today_da() + now_tm() : options.acquisition_datetime;
+
+  put(ds, DCM_SpecificCharacterSet, "ISO_IR 192");
+  put(ds, DCM_SOPClassUID, UID_UltrasoundMultiframeImageStorage);
+  put(ds, DCM_SOPInstanceUID, sop_uid);
+  put(ds, DCM_ImageType, "ORIGINAL\\PRIMARY");
+  put(ds, DCM_Modality, "US");
+  put_patient_and_study(ds, exam, study_uid);
+  put(ds, DCM_SeriesInstanceUID, series_uid);
+  put(ds, DCM_SeriesNumber, std::to_string(options.series_number));
+  put(ds, DCM_SeriesDescription, options.series_description);
+  put(ds, DCM_Laterality, clip.source.laterality);
+  put(ds, DCM_BodyPartExamined, clip.source.body_part);
+  put(ds, DCM_InstanceNumber, std::to_string(options.instance_number));
+  put(ds, DCM_PatientOrientation, "");
+  put(ds, DCM_ContentDate, acquired.substr(0, 8));
+  put(ds, DCM_ContentTime, acquired.substr(8));
+  put(ds, DCM_AcquisitionDateTime, acquired);
+  put(ds, DCM_Manufacturer, clip.source.manufacturer);
+  if (!clip.source.model_name.empty()) put(ds, DCM_ManufacturerModelName, clip.source.model_name);
+  if (!clip.source.device_serial.empty()) put(ds, DCM_DeviceSerialNumber, clip.source.device_serial);
+  put(ds, DCM_SoftwareVersions, "FibreTrack " FT_VERSION);
+  if (!clip.source.description.empty()) put(ds, DCM_ImageComments, clip.source.description);
+  put(ds, DCM_BurnedInAnnotation, "YES");  // scanner text around the image region
+  put_timing(ds, clip);
+  for (const UltrasoundRegion& r : clip.regions) {
+    DcmItem* item = nullptr;
+    if (ds.findOrCreateSequenceItem(DCM_SequenceOfUltrasoundRegions, item, -2).bad() || !item)
+      throw Error(ErrorCode::Internal, "cannot create ultrasound region item");
+    put_region(*item, r);
+  }
+  put_pixels(ds, clip);
+  save_atomically(file, path, EXS_LittleEndianExplicit);
+  return sop_uid;
+}
+
+}  // namespace ft::dicom

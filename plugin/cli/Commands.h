@@ -1,0 +1,14 @@
+#pragma once
+// The headless jobs of `fibretrack`, one function per subcommand. Each returns the
+// process exit code; errors are thrown as ft::Error and reported by main().
+#include <string>
+#include <vector>
+
+namespace ft::cli {
+
+using Args = std::vector<std::string>;
+
+int run_simulate(const Args& args);
+int run_info(const Args& args);
+
+}  // namespace ft::cli

@@ -1,0 +1,94 @@
+// fibretrack info: what a DICOM file holds, without decoding its pixels.
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "CommandLine.h"
+#include "Commands.h"
+#include "ft/dicom/DicomClipInfo.h"
+
+namespace ft::cli {
+namespace {
+
+const char* units_name(PhysicalUnits u) {
+  switch (u) {
+    case PhysicalUnits::None: return "none";
+    case PhysicalUnits::Percent: return "percent";
+    case PhysicalUnits::Decibel: return "dB";
+    case PhysicalUnits::Centimetre: return "cm";
+    case PhysicalUnits::Second: return "s";
+    case PhysicalUnits::Hertz: return "Hz";
+  }
+  return "other";
+}
+
+nlohmann::json region_json(const UltrasoundRegion& r) {
+  nlohmann::json j{{"x0", r.bounds.x0_px},
+                   {"y0", r.bounds.y0_px},
+                   {"x1", r.bounds.x1_px},
+                   {"y1", r.bounds.y1_px},
+                   {"spatial_format", int(r.spatial_format)},
+                   {"data_type", r.data_type},
+                   {"units", {units_name(r.units_x), units_name(r.units_y)}},
+                   {"calibrated", r.has_mm_calibration()}};
+  // mm_per_px only where the axis is a length; other units are reported as given.
+  if (r.has_mm_calibration()) j["mm_per_px"] = {r.mm_per_px_x, r.mm_per_px_y};
+  else j["physical_delta"] = {r.mm_per_px_x, r.mm_per_px_y};
+  return j;
+}
+
+nlohmann::json info_json(const dicom::DicomClipInfo& info) {
+  nlohmann::json regions = nlohmann::json::array();
+  for (const auto& r : info.regions) regions.push_back(region_json(r));
+  const UltrasoundRegion analysis = info.analysis_region();
+  nlohmann::json j{{"file", info.path},
+                   {"sop_class_uid", info.sop_class_uid},
+                   {"sop_class", info.sop_class_name},
+                   {"modality", info.modality},
+                   {"manufacturer", info.manufacturer},
+                   {"frames", info.frames},
+                   {"rows", info.rows},
+                   {"columns", info.columns},
+                   {"samples_per_pixel", info.samples_per_pixel},
+                   {"bits_allocated", info.bits_allocated},
+                   {"bits_stored", info.bits_stored},
+                   {"photometric", info.photometric},
+                   {"planar_configuration", info.planar_configuration},
+                   {"transfer_syntax", info.transfer_syntax_name},
+                   {"transfer_syntax_uid", info.transfer_syntax_uid},
+                   {"frame_time_ms", info.frame_time_ms > 0 ? nlohmann::json(info.frame_time_ms) : nlohmann::json()},
+                   {"frame_time_source", info.frame_time_source},
+                   {"regions", regions},
+                   {"analysis_region", region_json(analysis)},
+                   {"warnings", info.warnings}};
+  if (info.pixel_spacing_mm) j["pixel_spacing_mm"] = {info.pixel_spacing_mm->first, info.pixel_spacing_mm->second};
+  return j;
+}
+
+void print_text(const dicom::DicomClipInfo& info) {
+  std::printf("%s\n  %s, %d frame(s) %dx%d, %s %d-bit, %s\n", info.path.c_str(),
+              info.sop_class_name.empty() ? info.sop_class_uid.c_str() : info.sop_class_name.c_str(), info.frames,
+              info.columns, info.rows, info.photometric.c_str(), info.bits_allocated, info.transfer_syntax_name.c_str());
+  if (info.frame_time_ms > 0) std::printf("  frame time %.3f ms (%s)\n", info.frame_time_ms, info.frame_time_source.c_str());
+  else std::printf("  no frame timing\n");
+  for (const auto& r : info.regions) {
+    std::printf("  region x %d-%d, y %d-%d, format %d, ", r.bounds.x0_px, r.bounds.x1_px, r.bounds.y0_px, r.bounds.y1_px,
+                int(r.spatial_format));
+    if (r.has_mm_calibration()) std::printf("%.4f x %.4f mm/px\n", r.mm_per_px_x, r.mm_per_px_y);
+    else std::printf("no spatial calibration (units %s/%s)\n", units_name(r.units_x), units_name(r.units_y));
+  }
+  if (info.regions.empty()) std::printf("  no ultrasound regions%s\n", info.pixel_spacing_mm ? " (pixel spacing given)" : ": measurements in px only");
+  for (const auto& w : info.warnings) std::printf("  warning: %s\n", w.c_str());
+}
+
+}  // namespace
+
+int run_info(const Args& args) {
+  const CommandLine cl(args, {"json"});
+  cl.reject_unknown({"json"});
+  const auto info = dicom::read_clip_info(cl.positional_at(0, "FILE.dcm"));
+  if (cl.has("json")) std::printf("%s\n", info_json(info).dump(2).c_str());
+  else print_text(info);
+  return 0;
+}
+
+}  // namespace ft::cli

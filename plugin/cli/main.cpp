@@ -1,0 +1,64 @@
+// fibretrack: every headless job of FibreTrack as a subcommand.
+// FibreTrack is decision support for dynamic musculoskeletal ultrasound, not a
+// certified medical device.
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <map>
+#include <string>
+
+#include "Commands.h"
+#include "ft/core/Error.h"
+#include "ft/dicom/ToolkitLogging.h"
+
+namespace {
+
+struct Subcommand {
+  std::function<int(const ft::cli::Args&)> run;
+  const char* usage;
+};
+
+const std::map<std::string, Subcommand>& subcommands() {
+  static const std::map<std::string, Subcommand> table{
+      {"simulate",
+       {ft::cli::run_simulate,
+        "simulate --preset NAME [--seed N] [--frames K] --out CLIP.dcm [--truth TRUTH.json]\n"
+        "      [--fps F] [--frame-size WxH] [--region-origin X,Y]   write a simulated exam"}},
+      {"info", {ft::cli::run_info, "info FILE.dcm [--json]   describe a DICOM image or clip"}},
+  };
+  return table;
+}
+
+void print_usage() {
+  std::fprintf(stderr,
+               "usage: fibretrack SUBCOMMAND [options]\n"
+               "FibreTrack is decision support, not a certified medical device.\n\nsubcommands:\n");
+  for (const auto& [name, sub] : subcommands()) std::fprintf(stderr, "  %s\n", sub.usage);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
+    print_usage();
+    return argc < 2 ? 2 : 0;
+  }
+  const std::string name = argv[1];
+  const auto it = subcommands().find(name);
+  if (it == subcommands().end()) {
+    std::fprintf(stderr, "fibretrack: unknown subcommand '%s'\n", name.c_str());
+    print_usage();
+    return 2;
+  }
+  // FIBRETRACK_DEBUG=1 shows DCMTK's own diagnostics; otherwise one line per error.
+  ft::dicom::configure_toolkit_logging(std::getenv("FIBRETRACK_DEBUG") != nullptr);
+  try {
+    return it->second.run(ft::cli::Args(argv + 2, argv + argc));
+  } catch (const ft::Error& e) {
+    std::fprintf(stderr, "fibretrack %s: error: %s\n", name.c_str(), e.what());
+    return e.code() == ft::ErrorCode::InvalidArgument ? 2 : 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "fibretrack %s: error: %s\n", name.c_str(), e.what());
+    return 1;
+  }
+}

@@ -1,0 +1,99 @@
+#pragma once
+// Everything that defines a simulated dynamic MSUS exam of the anterior thigh.
+// Lengths are in mm in the image plane: x lateral (to the right), z depth (down),
+// measured from the top-left corner of the image region.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ft::sim {
+
+// The transducer and scanner: PSF, sampling, field of view, timing, display.
+struct ProbeModel {
+  double centre_frequency_mhz = 7.5;
+  double speed_of_sound_m_per_s = 1540.0;
+  double lateral_fwhm_mm = 0.60;
+  double axial_fwhm_mm = 0.40;
+  double pixel_pitch_mm = 0.15;  // square pixels
+  double width_mm = 38.0;
+  double depth_mm = 30.0;
+  double frame_rate_hz = 20.0;
+  double dynamic_range_db = 50.0;
+  double noise_db = -38.0;             // additive noise relative to unit-amplitude speckle
+  double scatterers_per_cell = 12.0;   // >= 10 for fully developed speckle
+};
+
+// Depths of the layers of the anterior thigh, at rest.
+struct ThighAnatomy {
+  double skin_mm = 1.2;
+  double fascia_mm = 5.0;            // superficial fascia: top of rectus femoris
+  double aponeurosis_mm = 16.0;      // deep aponeurosis: rectus femoris over vastus intermedius
+  double femur_mm = 26.5;            // femoral cortex; acoustic shadow below
+  double rf_pennation_deg = 14.0;    // fibre angle of rectus femoris to the skin
+  double vi_pennation_deg = -9.0;    // vastus intermedius runs the other way
+  double fibre_spacing_mm = 0.9;     // spacing of the bright perimysium streaks
+};
+
+// Rest -> contraction ramp -> hold -> relaxation, as keyframes (fraction of clip, level 0..1).
+struct ContractionProfile {
+  std::vector<std::pair<double, double>> keyframes{{0.0, 0.0}, {0.15, 0.0}, {0.45, 1.0}, {0.70, 1.0}, {1.0, 0.0}};
+  double level_at(double clip_fraction) const;
+};
+
+struct MuscleMotion {
+  double rf_shortening = 0.10;      // lateral strain of rectus femoris at full contraction
+  double vi_shortening = 0.05;
+  double thickening_share = 0.5;    // share of the shortening that shows as thickening in plane
+  double sliding_mm = 1.0;          // vastus intermedius slides past rectus femoris (x) at peak
+  double jitter_mm = 0.06;          // probe jitter amplitude (x and z)
+  ContractionProfile profile;
+};
+
+enum class LesionKind { None, Tear };
+
+// A tear of rectus femoris: a band of lost fibres whose stumps retract under contraction.
+struct Tear {
+  double centre_x_mm = 19.0;        // where the tear surface crosses the muscle (rest)
+  double surface_tilt_deg = 0.0;    // tilt of the tear surface from the vertical
+  double gap_rest_mm = 1.5;         // gap along x at rest (haematoma)
+  double retraction_mm = 1.8;       // retraction of each stump along x at full contraction
+  double decay_mm = 9.0;            // how far into the stump the retraction reaches
+  double extent_fraction = 1.0;     // share of the muscle thickness torn
+  bool from_deep_side = true;       // partial tears start at the deep aponeurosis
+};
+
+// A vessel (or other dark round structure) that moves with the tissue.
+struct Vessel {
+  bool present = false;
+  double centre_x_mm = 22.0;
+  double centre_z_mm = 10.5;
+  double radius_mm = 1.6;
+};
+
+// Where the image region sits in the frame a scanner sends, and what surrounds it.
+struct FrameLayout {
+  int frame_width_px = 320;
+  int frame_height_px = 256;
+  int region_x0_px = 40;
+  int region_y0_px = 30;
+  bool burn_in_text = true;
+};
+
+struct SimulationConfig {
+  std::string preset = "intact";
+  std::uint64_t seed = 1;
+  int frame_count = 40;
+  ProbeModel probe;
+  ThighAnatomy anatomy;
+  MuscleMotion motion;
+  LesionKind lesion = LesionKind::None;
+  Tear tear;
+  Vessel vessel;
+  FrameLayout layout;
+
+  int region_width_px() const;
+  int region_height_px() const;
+  void validate() const;  // throws ft::Error naming the first inconsistent parameter
+};
+
+}  // namespace ft::sim

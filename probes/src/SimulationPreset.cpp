@@ -1,0 +1,50 @@
+#include "ft/probes/SimulationPreset.h"
+
+#include "ft/core/Error.h"
+#include "ft/core/Random.h"
+
+namespace ft::sim {
+
+std::vector<std::string> preset_names() {
+  return {"intact", "full_tear", "partial_tear", "vessel", "sliding", "contracted_start"};
+}
+
+SimulationConfig make_preset(const std::string& name, std::uint64_t seed, int frame_count) {
+  SimulationConfig c;
+  c.preset = name;
+  c.seed = seed;
+  c.frame_count = frame_count;
+  // Small seed-driven variation so that a seed is a different patient, not just new speckle.
+  Random variation = Random::stream(seed, 0x5EED);
+  c.anatomy.rf_pennation_deg += variation.uniform(-3.0, 3.0);
+  c.anatomy.vi_pennation_deg += variation.uniform(-3.0, 3.0);
+  c.tear.centre_x_mm += variation.uniform(-5.0, 5.0);
+
+  if (name == "intact") {
+  } else if (name == "full_tear") {
+    c.lesion = LesionKind::Tear;
+    c.tear.extent_fraction = 1.0;
+  } else if (name == "partial_tear") {
+    c.lesion = LesionKind::Tear;
+    c.tear.extent_fraction = 0.45;
+    c.tear.retraction_mm = 1.2;
+  } else if (name == "vessel") {
+    c.vessel.present = true;
+    c.vessel.centre_x_mm += variation.uniform(-4.0, 4.0);
+  } else if (name == "sliding") {
+    c.motion.sliding_mm = 4.0;  // strong intermuscular sliding: normal, not a tear
+    c.motion.vi_shortening = 0.08;
+  } else if (name == "contracted_start") {
+    // Already contracted when recording starts, relaxes, then contracts again; torn.
+    c.lesion = LesionKind::Tear;
+    c.motion.profile.keyframes = {{0.0, 0.9}, {0.3, 0.0}, {0.45, 0.0}, {0.75, 1.0}, {1.0, 1.0}};
+  } else {
+    throw Error(ErrorCode::InvalidArgument, "unknown preset '" + name +
+                                                "' (known: intact, full_tear, partial_tear, vessel, sliding, "
+                                                "contracted_start)");
+  }
+  c.validate();
+  return c;
+}
+
+}  // namespace ft::sim

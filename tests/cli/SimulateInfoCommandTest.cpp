@@ -1,0 +1,61 @@
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "TestSupport.h"
+
+namespace ft {
+namespace {
+test::CommandResult fibretrack(const std::string& args) { return test::run_command("'" + test::cli_path() + "' " + args); }
+
+int line_count(const std::string& text) {
+  int n = 0;
+  for (char c : text) n += c == '\n';
+  return n;
+}
+}  // namespace
+
+TEST(InfoCommand, BadInputGivesOneLineOnStderrAndFails) {
+  test::TempDir dir;
+  { std::ofstream(dir.file("notdicom.dcm")) << "plain text, not DICOM"; }
+  for (const std::string& path : {dir.file("missing.dcm"), dir.file("notdicom.dcm"), dir.path()}) {
+    const test::CommandResult r = fibretrack("info '" + path + "' --json");
+    EXPECT_NE(r.exit_code, 0) << path;
+    EXPECT_EQ(line_count(r.err), 1) << r.err;
+    EXPECT_NE(r.err.find("error"), std::string::npos) << r.err;
+    EXPECT_EQ(r.out, "");
+  }
+}
+
+TEST(InfoCommand, UnknownSubcommandOrOptionIsAUsageError) {
+  EXPECT_EQ(fibretrack("frobnicate").exit_code, 2);
+  EXPECT_EQ(fibretrack("info x.dcm --no-such-flag").exit_code, 2);
+  EXPECT_EQ(fibretrack("simulate --preset nonsense --out /tmp/x.dcm").exit_code, 2);
+}
+
+TEST(SimulateCommand, WritesAClipThatInfoDescribes) {
+  test::TempDir dir;
+  const test::CommandResult sim = fibretrack("simulate --preset partial_tear --seed 4 --frames 5 --frame-size 360x280 "
+                                             "--region-origin 60,50 --out '" + dir.file("c.dcm") + "' --truth '" +
+                                             dir.file("c.json") + "'");
+  ASSERT_EQ(sim.exit_code, 0) << sim.err;
+  const test::CommandResult info = fibretrack("info '" + dir.file("c.dcm") + "' --json");
+  ASSERT_EQ(info.exit_code, 0) << info.err;
+  const auto j = nlohmann::json::parse(info.out);
+  EXPECT_EQ(j["frames"], 5);
+  EXPECT_EQ(j["columns"], 360);
+  EXPECT_EQ(j["rows"], 280);
+  EXPECT_EQ(j["photometric"], "MONOCHROME2");
+  EXPECT_EQ(j["transfer_syntax_uid"], "1.2.840.10008.1.2.1");
+  EXPECT_NEAR(j["frame_time_ms"].get<double>(), 50.0, 1e-9);
+  ASSERT_EQ(j["regions"].size(), 1u);
+  EXPECT_EQ(j["regions"][0]["x0"], 60);
+  EXPECT_EQ(j["regions"][0]["y0"], 50);
+  EXPECT_NEAR(j["regions"][0]["mm_per_px"][0].get<double>(), 0.15, 1e-12);
+  const auto truth = nlohmann::json::parse(test::read_file(dir.file("c.json")));
+  EXPECT_EQ(truth["grade"], 2);
+  EXPECT_EQ(truth["region"]["x0"], 60);
+}
+
+}  // namespace ft

@@ -1,0 +1,115 @@
+#include <gtest/gtest.h>
+
+#include "dcmtk/config/osconfig.h"
+#include "dcmtk/dcmdata/dctk.h"
+
+#include "TestSupport.h"
+#include "ft/core/Error.h"
+#include "ft/dicom/DicomClipInfo.h"
+#include "ft/dicom/UidFactory.h"
+#include "ft/dicom/UltrasoundClipWriter.h"
+#include "ft/probes/SimulatedExam.h"
+#include "ft/probes/SimulationPreset.h"
+
+namespace ft::dicom {
+namespace {
+
+Clip small_clip() {
+  sim::SimulationConfig config = sim::make_preset("full_tear", 1, 6);
+  return sim::SimulatedExam(config).render_clip();
+}
+
+// Lines of dciodvfy's report that are IOD violations.
+std::string dciodvfy_errors(const std::string& path) {
+  const test::CommandResult r = test::run_command("dciodvfy '" + path + "'");
+  std::string errors;
+  std::istringstream lines(r.out + r.err);
+  for (std::string line; std::getline(lines, line);)
+    if (line.rfind("Error", 0) == 0) errors += line + "\n";
+  return errors;
+}
+
+}  // namespace
+
+TEST(UltrasoundClipWriter, WritesAValidUltrasoundMultiframeImage) {
+  if (!test::program_available("dciodvfy")) GTEST_SKIP() << "dciodvfy not installed (scripts/setup installs dicom3tools)";
+  test::TempDir dir;
+  const std::string path = dir.file("clip.dcm");
+  write_ultrasound_clip(small_clip(), ClipWriteOptions{}, path);
+  EXPECT_EQ(dciodvfy_errors(path), "");
+}
+
+TEST(UltrasoundClipWriter, KeepsPixelsCalibrationAndTimingExactly) {
+  test::TempDir dir;
+  const std::string path = dir.file("clip.dcm");
+  const Clip clip = small_clip();
+  ClipWriteOptions options;
+  options.exam.patient_id = "P123";
+  const std::string sop = write_ultrasound_clip(clip, options, path);
+
+  const DicomClipInfo info = read_clip_info(path);
+  EXPECT_EQ(info.sop_instance_uid, sop);
+  EXPECT_EQ(info.sop_class_uid, UID_UltrasoundMultiframeImageStorage);
+  EXPECT_EQ(info.frames, 6);
+  EXPECT_EQ(info.columns, clip.width_px());
+  EXPECT_EQ(info.rows, clip.height_px());
+  EXPECT_EQ(info.photometric, "MONOCHROME2");
+  EXPECT_NEAR(info.frame_time_ms, 50.0, 1e-9);
+  ASSERT_EQ(info.regions.size(), 1u);
+  EXPECT_EQ(info.regions[0].bounds, clip.regions[0].bounds);
+  EXPECT_NEAR(info.regions[0].mm_per_px_x, 0.15, 1e-12);
+  EXPECT_NEAR(info.regions[0].mm_per_px_y, 0.15, 1e-12);
+
+  // Pixel data is the clip's frames, byte for byte, in order.
+  DcmFileFormat file;
+  ASSERT_TRUE(file.loadFile(path.c_str()).good());
+  const Uint8* pixels = nullptr;
+  unsigned long count = 0;
+  ASSERT_TRUE(file.getDataset()->findAndGetUint8Array(DCM_PixelData, pixels, &count).good());
+  const std::size_t frame_bytes = clip.frames[0].byte_count();
+  ASSERT_GE(count, frame_bytes * clip.frames.size());
+  for (std::size_t k = 0; k < clip.frames.size(); ++k)
+    EXPECT_EQ(std::memcmp(pixels + k * frame_bytes, clip.frames[k].bytes(), frame_bytes), 0) << "frame " << k;
+}
+
+TEST(UltrasoundClipWriter, UnevenFrameTimesAreWrittenAsAFrameTimeVector) {
+  test::TempDir dir;
+  Clip clip = small_clip();
+  for (std::size_t k = 0; k < clip.frames.size(); ++k)
+    clip.frames[k].acquisition_time_ns = std::int64_t(k * 50'000'000 + (k % 2) * 9'000'000);
+  write_ultrasound_clip(clip, {}, dir.file("uneven.dcm"));
+  const DicomClipInfo info = read_clip_info(dir.file("uneven.dcm"));
+  EXPECT_EQ(info.frame_time_source, "FrameTimeVector");
+  ASSERT_EQ(info.frame_time_vector_ms.size(), clip.frames.size());
+  EXPECT_NEAR(info.frame_time_vector_ms[1], 59.0, 1e-6);
+}
+
+TEST(UltrasoundClipWriter, AFailedWriteSaysWhyAndLeavesNoFile) {
+  test::TempDir dir;
+  const std::string path = dir.file("missing-folder/clip.dcm");
+  try {
+    write_ultrasound_clip(small_clip(), {}, path);
+    FAIL() << "expected ft::Error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::Io);
+    EXPECT_NE(std::string(e.what()).find("clip.dcm"), std::string::npos);
+  }
+  EXPECT_FALSE(test::file_exists(path));
+  EXPECT_FALSE(test::file_exists(path + ".partial"));
+  EXPECT_THROW(write_ultrasound_clip(Clip{}, {}, dir.file("empty.dcm")), Error);
+}
+
+TEST(UidFactory, UidsAreValidUniqueAndReproducibleByName) {
+  const std::string a = new_uid(), b = new_uid();
+  EXPECT_NE(a, b);
+  for (const std::string& uid : {a, b, uid_from_name("x")}) {
+    EXPECT_EQ(uid.rfind("2.25.", 0), 0u);
+    EXPECT_LE(uid.size(), 64u);
+    EXPECT_NE(uid[5], '0');
+    EXPECT_EQ(uid.find_first_not_of("0123456789."), std::string::npos);
+  }
+  EXPECT_EQ(uid_from_name("study/1"), uid_from_name("study/1"));
+  EXPECT_NE(uid_from_name("study/1"), uid_from_name("study/2"));
+}
+
+}  // namespace ft::dicom

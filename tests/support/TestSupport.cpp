@@ -1,0 +1,77 @@
+#include "TestSupport.h"
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace ft::test {
+
+TempDir::TempDir() {
+  std::string pattern = (std::getenv("TMPDIR") ? std::string(std::getenv("TMPDIR")) : "/tmp") + "/fibretrack-test-XXXXXX";
+  if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+  path_ = pattern;
+}
+
+TempDir::~TempDir() {
+  if (!path_.empty()) std::system(("rm -rf '" + path_ + "'").c_str());
+}
+
+CommandResult run_command(const std::string& command_line) {
+  TempDir dir;
+  const std::string out_path = dir.file("out"), err_path = dir.file("err");
+  CommandResult r;
+  const int status = std::system((command_line + " >'" + out_path + "' 2>'" + err_path + "'").c_str());
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = read_file(out_path);
+  r.err = read_file(err_path);
+  return r;
+}
+
+bool program_available(const std::string& name) {
+  return std::system(("command -v " + name + " >/dev/null 2>&1").c_str()) == 0;
+}
+
+std::string shared_data_dir() { return FT_SHARED_DATA_DIR; }
+std::string sample_data_dir() { return FT_SAMPLE_DATA_DIR; }
+std::string cli_path() { return FT_CLI_PATH; }
+
+bool file_exists(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+double ncc(const std::vector<float>& a, const std::vector<float>& b, const std::vector<unsigned char>* mask) {
+  double sa = 0, sb = 0, n = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (mask && !(*mask)[i]) continue;
+    sa += a[i];
+    sb += b[i];
+    n += 1;
+  }
+  if (n < 2) return 0.0;
+  const double ma = sa / n, mb = sb / n;
+  double sab = 0, saa = 0, sbb = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (mask && !(*mask)[i]) continue;
+    sab += (a[i] - ma) * (b[i] - mb);
+    saa += (a[i] - ma) * (a[i] - ma);
+    sbb += (b[i] - mb) * (b[i] - mb);
+  }
+  return saa > 0 && sbb > 0 ? sab / std::sqrt(saa * sbb) : 0.0;
+}
+
+}  // namespace ft::test

@@ -1,0 +1,42 @@
+#pragma once
+// Helpers shared by the tests: temporary folders, running commands, test data paths.
+#include <string>
+#include <vector>
+
+#include "ft/core/Frame.h"
+
+namespace ft::test {
+
+// A fresh folder under the system temp dir, removed with everything in it on scope exit.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  std::string file(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+
+// Runs a shell command line; captures stdout and stderr.
+CommandResult run_command(const std::string& command_line);
+bool program_available(const std::string& name);
+std::string shared_data_dir();
+std::string sample_data_dir();
+std::string cli_path();
+bool file_exists(const std::string& path);
+std::string read_file(const std::string& path);
+
+// Normalised cross-correlation of two equally sized float images over a mask (nullptr: all).
+double ncc(const std::vector<float>& a, const std::vector<float>& b, const std::vector<unsigned char>* mask = nullptr);
+
+}  // namespace ft::test
