@@ -40,12 +40,14 @@ SimulatedExam::SimulatedExam(SimulationConfig config) : config_(std::move(config
   density_per_mm2_ = probe_renderer.scatterer_density_per_mm2();
   const MuscleMotion& m = config_.motion;
   // Tissue enters the field of view from the sides as muscles shorten and slide.
-  const double margin = probe_renderer.margin_mm() + 2.0 + std::abs(m.sliding_mm) + 3 * m.jitter_mm +
+  const double drift_x = std::abs(m.probe_drift_x_mm_per_frame) * config_.frame_count;
+  const double drift_z = std::abs(m.probe_drift_z_mm_per_frame) * config_.frame_count;
+  const double margin = probe_renderer.margin_mm() + 2.0 + std::abs(m.sliding_mm) + 3 * m.jitter_mm + drift_x +
                         0.5 * config_.probe.width_mm * std::max(m.rf_shortening, m.vi_shortening) +
                         config_.tear.retraction_mm;
   phantom_ = std::make_unique<ThighPhantom>(config_, *motion_, density_per_mm2_, -margin,
-                                            config_.probe.width_mm + margin, -probe_renderer.margin_mm() - 0.5,
-                                            config_.probe.depth_mm + probe_renderer.margin_mm() + 0.5);
+                                            config_.probe.width_mm + margin, -probe_renderer.margin_mm() - 0.5 - drift_z,
+                                            config_.probe.depth_mm + probe_renderer.margin_mm() + 0.5 + drift_z);
 }
 
 SimulatedExam::~SimulatedExam() = default;

@@ -32,6 +32,8 @@ MotionState TissueMotion::state(int frame) const {
   const double p = double(config_.seed % 997) * 0.37;
   s.jitter.x_mm = m.jitter_mm * (0.7 * std::sin(2 * kPi * 1.3 * t + p) + 0.3 * std::sin(2 * kPi * 3.1 * t + 2 * p));
   s.jitter.z_mm = m.jitter_mm * (0.6 * std::sin(2 * kPi * 0.9 * t + 3 * p) + 0.4 * std::sin(2 * kPi * 2.3 * t + p));
+  s.jitter.x_mm += m.probe_drift_x_mm_per_frame * frame;
+  s.jitter.z_mm += m.probe_drift_z_mm_per_frame * frame;
   return s;
 }
 

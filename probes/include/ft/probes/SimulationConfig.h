@@ -46,6 +46,10 @@ struct MuscleMotion {
   double thickening_share = 0.5;    // share of the shortening that shows as thickening in plane
   double sliding_mm = 1.0;          // vastus intermedius slides past rectus femoris (x) at peak
   double jitter_mm = 0.06;          // probe jitter amplitude (x and z)
+  // Steady probe movement: every structure moves by this much per frame (a rigid
+  // translation with exact ground truth, used to test tracking).
+  double probe_drift_x_mm_per_frame = 0.0;
+  double probe_drift_z_mm_per_frame = 0.0;
   ContractionProfile profile;
 };
 

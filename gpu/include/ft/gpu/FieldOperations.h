@@ -1,0 +1,32 @@
+#pragma once
+// Using a grid displacement field: sample it anywhere, make it dense, summarise it.
+#include "ft/core/DisplacementField.h"
+#include "ft/core/UltrasoundRegion.h"
+
+namespace ft::gpu {
+
+struct Displacement {
+  float dx_px = 0.0f;
+  float dy_px = 0.0f;
+  bool valid = false;  // all four surrounding grid points valid
+};
+
+// Bilinear interpolation at frame pixel (x, y); clamps to the grid's extent.
+Displacement sample(const DisplacementField& field, double x_px, double y_px);
+
+// A field with one point per pixel of `bounds` (frame px), interpolated from `field`.
+DisplacementField densify(const DisplacementField& field, const PixelRect& bounds);
+
+struct FieldSummary {
+  double mean_dx_px = 0.0;
+  double mean_dy_px = 0.0;
+  double mean_dx_mm = 0.0;  // 0 when uncalibrated
+  double mean_dy_mm = 0.0;
+  double valid_fraction = 0.0;
+  double mean_quality = 0.0;  // over valid points
+};
+
+// Means over the valid points; mm from the region's calibration when it has one.
+FieldSummary summarise(const DisplacementField& field, const UltrasoundRegion& region);
+
+}  // namespace ft::gpu

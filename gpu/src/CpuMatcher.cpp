@@ -1,0 +1,49 @@
+// The CPU backend: pyramids on the CPU, grid points matched in parallel by a worker
+// pool owned by this matcher.
+#include <algorithm>
+
+#include "ImagePyramid.h"
+#include "MatcherBackend.h"
+#include "WorkerPool.h"
+
+namespace ft::gpu {
+namespace {
+
+class CpuMatcher final : public MatcherBackend {
+ public:
+  explicit CpuMatcher(int threads) : pool_(threads) {}
+
+  void set_frames(const std::vector<float>& previous, const std::vector<float>& next, int width, int height,
+                  int levels) override {
+    previous_.build(previous, width, height, levels);
+    next_.build(next, width, height, levels);
+  }
+
+  LevelSize level_size(int level) const override { return {previous_.width(level), previous_.height(level)}; }
+
+  void match(int level, bool forward, const std::vector<GridPoint>& points, int /*columns*/, const std::vector<float>& seed_dx,
+             const std::vector<float>& seed_dy, const MatchSettings& settings,
+             std::vector<MatchResult>& results) override {
+    const ImageView a = forward ? previous_.view(level) : next_.view(level);
+    const ImageView b = forward ? next_.view(level) : previous_.view(level);
+    results.resize(points.size());
+    constexpr int kChunk = 64;  // points per task: enough work to amortise the hand-off
+    const int chunks = int((points.size() + kChunk - 1) / kChunk);
+    pool_.run(chunks, [&](int chunk) {
+      const std::size_t end = std::min(points.size(), std::size_t(chunk + 1) * kChunk);
+      for (std::size_t i = std::size_t(chunk) * kChunk; i < end; ++i)
+        results[i] = match_point(a, b, points[i].x, points[i].y, seed_dx[i], seed_dy[i], settings);
+    });
+  }
+
+ private:
+  WorkerPool pool_;
+  ImagePyramid previous_;
+  ImagePyramid next_;
+};
+
+}  // namespace
+
+std::unique_ptr<MatcherBackend> make_cpu_matcher(int threads) { return std::make_unique<CpuMatcher>(threads); }
+
+}  // namespace ft::gpu

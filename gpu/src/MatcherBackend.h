@@ -1,0 +1,40 @@
+#pragma once
+// What a backend does: build the image pyramids of a frame pair and match every grid
+// point at one pyramid level. The coarse-to-fine control and the field filters live
+// in SpeckleTracker and are shared.
+#include <memory>
+#include <vector>
+
+#include "ft/gpu/BlockMatch.h"
+
+namespace ft::gpu {
+
+struct GridPoint {
+  int x = 0;  // level px
+  int y = 0;
+};
+
+struct LevelSize {
+  int width = 0;
+  int height = 0;
+};
+
+class MatcherBackend {
+ public:
+  virtual ~MatcherBackend() = default;
+  // Level 0 is the region at full resolution, row-major float.
+  virtual void set_frames(const std::vector<float>& previous, const std::vector<float>& next, int width, int height,
+                          int levels) = 0;
+  virtual LevelSize level_size(int level) const = 0;
+  // forward: previous -> next; otherwise next -> previous.
+  virtual void match(int level, bool forward, const std::vector<GridPoint>& points, int columns, const std::vector<float>& seed_dx,
+                     const std::vector<float>& seed_dy, const MatchSettings& settings,
+                     std::vector<MatchResult>& results) = 0;
+};
+
+std::unique_ptr<MatcherBackend> make_cpu_matcher(int threads);
+#if defined(FT_HAVE_CUDA)
+std::unique_ptr<MatcherBackend> make_cuda_matcher();
+#endif
+
+}  // namespace ft::gpu
