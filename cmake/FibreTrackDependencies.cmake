@@ -4,3 +4,5 @@
 find_package(Threads REQUIRED)
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(DCMTK REQUIRED CONFIG)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(OpenJPEG REQUIRED IMPORTED_TARGET libopenjp2)

@@ -29,7 +29,8 @@ dicom::ClipWriteOptions simulated_exam_options(const sim::SimulationConfig& c) {
   std::ostringstream key;
   key << "fibretrack-sim/" << c.preset << "/" << c.seed << "/" << c.frame_count << "/" << c.probe.frame_rate_hz << "/"
       << c.layout.frame_width_px << "x" << c.layout.frame_height_px << "/" << c.layout.region_x0_px << ","
-      << c.layout.region_y0_px << "/" << c.probe.pixel_pitch_mm;
+      << c.layout.region_y0_px << "/" << c.probe.pixel_pitch_mm << "/" << c.motion.probe_drift_x_mm_per_frame << ","
+      << c.motion.probe_drift_z_mm_per_frame;
   dicom::ClipWriteOptions o;
   o.exam.patient_name = "SIMULATED^THIGH";
   o.exam.patient_id = "SIM-" + std::to_string(c.seed);
@@ -48,7 +49,8 @@ dicom::ClipWriteOptions simulated_exam_options(const sim::SimulationConfig& c) {
 
 int run_simulate(const Args& args) {
   const CommandLine cl(args, {});
-  cl.reject_unknown({"preset", "seed", "frames", "out", "truth", "fps", "frame-size", "region-origin", "pitch-mm"});
+  cl.reject_unknown({"preset", "seed", "frames", "out", "truth", "fps", "frame-size", "region-origin", "pitch-mm",
+                     "probe-drift-mm"});
   const auto out = cl.value("out");
   if (!out) throw Error(ErrorCode::InvalidArgument, "--out CLIP.dcm is required");
   const long long frames = cl.integer_or("frames", 40);
@@ -62,6 +64,12 @@ int run_simulate(const Args& args) {
   }
   if (auto origin = cl.value("region-origin")) {
     std::tie(config.layout.region_x0_px, config.layout.region_y0_px) = parse_pair(*origin, ',', "region-origin");
+  }
+  if (auto drift = cl.value("probe-drift-mm")) {
+    std::istringstream in(*drift);
+    char comma = 0;
+    if (!(in >> config.motion.probe_drift_x_mm_per_frame >> comma >> config.motion.probe_drift_z_mm_per_frame) || comma != ',')
+      throw Error(ErrorCode::InvalidArgument, "--probe-drift-mm expects X,Z (mm per frame), got '" + *drift + "'");
   }
   config.validate();
 

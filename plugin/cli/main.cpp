@@ -23,8 +23,13 @@ const std::map<std::string, Subcommand>& subcommands() {
       {"simulate",
        {ft::cli::run_simulate,
         "simulate --preset NAME [--seed N] [--frames K] --out CLIP.dcm [--truth TRUTH.json]\n"
-        "      [--fps F] [--frame-size WxH] [--region-origin X,Y]   write a simulated exam"}},
+        "      [--fps F] [--pitch-mm P] [--frame-size WxH] [--region-origin X,Y] [--probe-drift-mm X,Z]\n"
+        "      write a simulated exam (DICOM) and its ground truth"}},
       {"info", {ft::cli::run_info, "info FILE.dcm [--json]   describe a DICOM image or clip"}},
+      {"track",
+       {ft::cli::run_track,
+        "track CLIP.dcm [--json OUT.json] [--backend cpu|cuda|auto] [--grid-step PX] [--kernel-mm MM]\n"
+        "      [--max-frames N]   frame-to-frame speckle tracking"}},
   };
   return table;
 }

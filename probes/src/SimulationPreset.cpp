@@ -6,7 +6,7 @@
 namespace ft::sim {
 
 std::vector<std::string> preset_names() {
-  return {"intact", "full_tear", "partial_tear", "vessel", "sliding", "contracted_start"};
+  return {"intact", "full_tear", "partial_tear", "vessel", "sliding", "contracted_start", "still"};
 }
 
 SimulationConfig make_preset(const std::string& name, std::uint64_t seed, int frame_count) {
@@ -38,10 +38,13 @@ SimulationConfig make_preset(const std::string& name, std::uint64_t seed, int fr
     // Already contracted when recording starts, relaxes, then contracts again; torn.
     c.lesion = LesionKind::Tear;
     c.motion.profile.keyframes = {{0.0, 0.9}, {0.3, 0.0}, {0.45, 0.0}, {0.75, 1.0}, {1.0, 1.0}};
+  } else if (name == "still") {
+    // Relaxed muscle, no contraction: a probe held (or moved with --probe-drift-mm) over rest.
+    c.motion.profile.keyframes = {{0.0, 0.0}, {1.0, 0.0}};
   } else {
     throw Error(ErrorCode::InvalidArgument, "unknown preset '" + name +
                                                 "' (known: intact, full_tear, partial_tear, vessel, sliding, "
-                                                "contracted_start)");
+                                                "contracted_start, still)");
   }
   c.validate();
   return c;

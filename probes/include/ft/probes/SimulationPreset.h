@@ -7,7 +7,7 @@
 
 namespace ft::sim {
 
-// intact, full_tear, partial_tear, vessel, sliding, contracted_start.
+// intact, full_tear, partial_tear, vessel, sliding, contracted_start, still.
 std::vector<std::string> preset_names();
 
 // The configuration of a preset. Throws ft::Error(InvalidArgument) for an unknown name.

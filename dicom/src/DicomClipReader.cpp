@@ -1,0 +1,209 @@
+#include "ft/dicom/DicomClipReader.h"
+
+#include <cmath>
+#include <mutex>
+
+#include "DatasetHelpers.h"
+#include "DicomFileLoader.h"
+#include "Jpeg2000Decoder.h"
+#include "PixelConversion.h"
+#include "dcmtk/dcmdata/dcpixseq.h"
+#include "dcmtk/dcmdata/dcpxitem.h"
+#include "dcmtk/dcmdata/dcrledrg.h"
+#include "dcmtk/dcmjpeg/djdecode.h"
+#include "dcmtk/dcmjpls/djdecode.h"
+#include "ft/core/Error.h"
+
+namespace ft::dicom {
+namespace {
+using namespace detail;
+
+// DCMTK keeps its decoders in a process-wide registry; register them once.
+void register_decoders() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    DJDecoderRegistration::registerCodecs();
+    DcmRLEDecoderRegistration::registerCodecs();
+    DJLSDecoderRegistration::registerCodecs();
+  });
+}
+
+bool is_jpeg2000(const std::string& xfer) {
+  return xfer == "1.2.840.10008.1.2.4.90" || xfer == "1.2.840.10008.1.2.4.91";
+}
+
+// Expands a segmented palette (PS3.3 C.7.9.2): discrete (0), linear (1) and indirect
+// (2) segments, as some scanners (e.g. Aloka) write them.
+void expand_segments(const Uint16* words, unsigned long count, unsigned long start, unsigned long segments,
+                     std::vector<Uint16>& out, int depth) {
+  unsigned long i = start;
+  for (unsigned long seg = 0; i + 1 < count && seg < segments; ++seg) {
+    const Uint16 op = words[i], length = words[i + 1];
+    if (op == 0) {
+      for (unsigned long k = 0; k < length && i + 2 + k < count; ++k) out.push_back(words[i + 2 + k]);
+      i += 2 + length;
+    } else if (op == 1 && i + 2 < count) {
+      const double from = out.empty() ? words[i + 2] : out.back(), to = words[i + 2];
+      for (unsigned long k = 1; k <= length; ++k) out.push_back(Uint16(std::lround(from + (to - from) * double(k) / length)));
+      i += 3;
+    } else if (op == 2 && i + 3 < count && depth < 4) {
+      const unsigned long offset = words[i + 2] | (static_cast<unsigned long>(words[i + 3]) << 16);
+      expand_segments(words, count, offset, length, out, depth + 1);
+      i += 4;
+    } else {
+      throw Error(ErrorCode::CorruptData, "segmented palette has an unknown segment type " + std::to_string(op));
+    }
+  }
+}
+
+std::vector<std::uint8_t> lut_to_8bit(DcmItem& ds, const DcmTagKey& descriptor, const DcmTagKey& data,
+                                      const DcmTagKey& segmented) {
+  Uint16 entries16 = 0, bits = 0;
+  if (ds.findAndGetUint16(descriptor, entries16, 0).bad()) return {};
+  ds.findAndGetUint16(descriptor, bits, 2);
+  const unsigned long entries = entries16 == 0 ? 65536ul : entries16;
+  const Uint16* words = nullptr;
+  unsigned long count = 0;
+  std::vector<Uint16> values;
+  if (ds.findAndGetUint16Array(data, words, &count).good() && words) {
+    values.assign(words, words + count);
+  } else if (ds.findAndGetUint16Array(segmented, words, &count).good() && words) {
+    expand_segments(words, count, 0, ~0ul, values, 0);
+  } else {
+    return {};
+  }
+  values.resize(entries, values.empty() ? 0 : values.back());
+  std::vector<std::uint8_t> lut(entries, 0);
+  for (unsigned long i = 0; i < entries; ++i)
+    lut[i] = bits <= 8 ? std::uint8_t(values[i] > 255 ? values[i] >> 8 : values[i]) : std::uint8_t(values[i] >> 8);
+  return lut;
+}
+
+Palette read_palette(DcmItem& ds) {
+  Palette p;
+  Uint16 first = 0;
+  ds.findAndGetUint16(DCM_RedPaletteColorLookupTableDescriptor, first, 1);
+  p.first_mapped = first;
+  p.red = lut_to_8bit(ds, DCM_RedPaletteColorLookupTableDescriptor, DCM_RedPaletteColorLookupTableData,
+                      DCM_SegmentedRedPaletteColorLookupTableData);
+  p.green = lut_to_8bit(ds, DCM_GreenPaletteColorLookupTableDescriptor, DCM_GreenPaletteColorLookupTableData,
+                        DCM_SegmentedGreenPaletteColorLookupTableData);
+  p.blue = lut_to_8bit(ds, DCM_BluePaletteColorLookupTableDescriptor, DCM_BluePaletteColorLookupTableData,
+                       DCM_SegmentedBluePaletteColorLookupTableData);
+  if (p.red.size() != p.green.size() || p.red.size() != p.blue.size()) return Palette{};
+  return p;
+}
+
+// The compressed bytes of one frame: one fragment per frame, or all fragments of a
+// single-frame image.
+std::vector<std::uint8_t> encapsulated_frame(DcmPixelData& pixels, const DcmXfer& xfer, int index, int frames) {
+  DcmPixelSequence* sequence = nullptr;
+  if (pixels.getEncapsulatedRepresentation(xfer.getXfer(), nullptr, sequence).bad() || !sequence)
+    throw Error(ErrorCode::CorruptData, "encapsulated pixel data missing");
+  const unsigned long fragments = sequence->card() > 0 ? sequence->card() - 1 : 0;  // item 0: offset table
+  unsigned long first = 0, last = 0;
+  if (frames == 1) {
+    first = 1;
+    last = fragments;
+  } else if (fragments == static_cast<unsigned long>(frames)) {
+    first = last = static_cast<unsigned long>(index) + 1;
+  } else {
+    throw Error(ErrorCode::Unsupported, "multi-fragment JPEG 2000 frames in a multi-frame image");
+  }
+  std::vector<std::uint8_t> bytes;
+  for (unsigned long f = first; f <= last; ++f) {
+    DcmPixelItem* item = nullptr;
+    if (sequence->getItem(item, f).bad() || !item) throw Error(ErrorCode::CorruptData, "pixel fragment missing");
+    Uint8* data = nullptr;
+    if (item->getUint8Array(data).bad() || !data) continue;
+    bytes.insert(bytes.end(), data, data + item->getLength());
+  }
+  if (bytes.empty()) throw Error(ErrorCode::CorruptData, "empty JPEG 2000 frame");
+  return bytes;
+}
+
+}  // namespace
+
+DicomClipReader::DicomClipReader(const std::string& path) {
+  register_decoders();
+  info_ = read_clip_info(path);  // validates the header first, with clear errors
+  loader_ = std::make_unique<DicomFileLoader>(path);
+}
+
+DicomClipReader::~DicomClipReader() = default;
+
+std::vector<std::uint8_t> DicomClipReader::decode_raw(int index, std::string& colour_model) {
+  DcmDataset& ds = loader_->dataset();
+  DcmElement* element = nullptr;
+  if (ds.findAndGetElement(DCM_PixelData, element).bad() || !element)
+    throw Error(ErrorCode::Unsupported, info_.path + ": no pixel data");
+  auto* pixels = static_cast<DcmPixelData*>(element);
+  const DcmXfer xfer(ds.getOriginalXfer());
+  if (is_jpeg2000(info_.transfer_syntax_uid)) {
+    const auto compressed = encapsulated_frame(*pixels, xfer, index, info_.frames);
+    DecodedJpeg2000 decoded = decode_jpeg2000(compressed.data(), compressed.size(), info_.bits_allocated);
+    if (decoded.width != info_.columns || decoded.height != info_.rows)
+      throw Error(ErrorCode::CorruptData, info_.path + ": JPEG 2000 frame size differs from Rows/Columns");
+    colour_model = decoded.components == 3 ? "RGB" : "MONOCHROME2";
+    return std::move(decoded.pixels);
+  }
+  Uint32 frame_size = 0;
+  if (pixels->getUncompressedFrameSize(&ds, frame_size).bad() || frame_size == 0)
+    throw Error(ErrorCode::CorruptData, info_.path + ": cannot size a frame");
+  std::vector<std::uint8_t> raw(std::size_t(frame_size) + 1);
+  Uint32 start_fragment = 0;
+  OFString model;
+  const OFCondition status =
+      pixels->getUncompressedFrame(&ds, Uint32(index), start_fragment, raw.data(), frame_size, model, nullptr);
+  if (status.bad())
+    throw Error(status == EC_CannotChangeRepresentation ? ErrorCode::Unsupported : ErrorCode::CorruptData,
+                info_.path + ": frame " + std::to_string(index + 1) + " cannot be decoded (" + status.text() + ", " +
+                    info_.transfer_syntax_name + ")");
+  colour_model = model.empty() ? info_.photometric : model.c_str();
+  raw.resize(frame_size);
+  return raw;
+}
+
+Frame DicomClipReader::read_frame(int index) {
+  if (index < 0 || index >= info_.frames)
+    throw Error(ErrorCode::InvalidArgument, "frame " + std::to_string(index) + " outside 0.." + std::to_string(info_.frames - 1));
+  std::string colour_model;
+  const std::vector<std::uint8_t> raw = decode_raw(index, colour_model);
+  PixelLayout layout;
+  layout.rows = info_.rows;
+  layout.columns = info_.columns;
+  layout.samples_per_pixel = info_.samples_per_pixel;
+  layout.bits_allocated = info_.bits_allocated;
+  layout.bits_stored = info_.bits_stored;
+  layout.pixel_representation = info_.pixel_representation;
+  // Decoders hand colour back pixel by pixel; native data keeps its own arrangement.
+  const bool native = DcmXfer(loader_->dataset().getOriginalXfer()).isNotEncapsulated();
+  layout.planar_configuration = native ? info_.planar_configuration : 0;
+  layout.photometric = colour_model;
+  const Palette palette = colour_model == "PALETTE COLOR" ? read_palette(loader_->dataset()) : Palette{};
+  Frame frame = to_luminance(raw, layout, palette);
+  frame.sequence_number = std::uint64_t(index);
+  double time_ms = 0;
+  if (!info_.frame_time_vector_ms.empty()) {
+    for (int k = 1; k <= index && k < int(info_.frame_time_vector_ms.size()); ++k) time_ms += info_.frame_time_vector_ms[std::size_t(k)];
+  } else {
+    time_ms = index * info_.frame_time_ms;
+  }
+  frame.acquisition_time_ns = std::int64_t(std::llround(time_ms * 1e6));
+  return frame;
+}
+
+Clip DicomClipReader::read_clip(int max_frames) {
+  Clip clip;
+  clip.frame_time_ms = info_.frame_time_ms;
+  clip.regions = info_.regions;
+  clip.source.manufacturer = info_.manufacturer;
+  clip.source.model_name = info_.model_name;
+  clip.source.source_uri = "file:" + info_.path;
+  const int n = max_frames < 0 ? info_.frames : std::min(max_frames, info_.frames);
+  clip.frames.reserve(std::size_t(n));
+  for (int k = 0; k < n; ++k) clip.frames.push_back(read_frame(k));
+  return clip;
+}
+
+}  // namespace ft::dicom

@@ -1,0 +1,91 @@
+#include "Jpeg2000Decoder.h"
+
+#include <openjpeg.h>
+
+#include <algorithm>
+#include <cstring>
+#include <memory>
+
+#include "ft/core/Error.h"
+
+namespace ft::dicom::detail {
+namespace {
+
+struct MemoryStream {
+  const std::uint8_t* data;
+  std::size_t size;
+  std::size_t offset;
+};
+
+OPJ_SIZE_T read_cb(void* buffer, OPJ_SIZE_T bytes, void* user) {
+  auto* s = static_cast<MemoryStream*>(user);
+  if (s->offset >= s->size) return OPJ_SIZE_T(-1);
+  const std::size_t n = std::min<std::size_t>(bytes, s->size - s->offset);
+  std::memcpy(buffer, s->data + s->offset, n);
+  s->offset += n;
+  return n;
+}
+OPJ_OFF_T skip_cb(OPJ_OFF_T bytes, void* user) {
+  auto* s = static_cast<MemoryStream*>(user);
+  const auto target = std::clamp<OPJ_OFF_T>(OPJ_OFF_T(s->offset) + bytes, 0, OPJ_OFF_T(s->size));
+  const OPJ_OFF_T moved = target - OPJ_OFF_T(s->offset);
+  s->offset = std::size_t(target);
+  return moved;
+}
+OPJ_BOOL seek_cb(OPJ_OFF_T to, void* user) {
+  auto* s = static_cast<MemoryStream*>(user);
+  if (to < 0 || std::size_t(to) > s->size) return OPJ_FALSE;
+  s->offset = std::size_t(to);
+  return OPJ_TRUE;
+}
+
+struct CodecDeleter { void operator()(opj_codec_t* c) const { opj_destroy_codec(c); } };
+struct StreamDeleter { void operator()(opj_stream_t* s) const { opj_stream_destroy(s); } };
+struct ImageDeleter { void operator()(opj_image_t* i) const { opj_image_destroy(i); } };
+
+}  // namespace
+
+DecodedJpeg2000 decode_jpeg2000(const std::uint8_t* data, std::size_t size, int bits_allocated) {
+  if (size < 12) throw Error(ErrorCode::CorruptData, "JPEG 2000 frame too short");
+  const bool jp2 = data[4] == 'j' && data[5] == 'P';
+  std::unique_ptr<opj_codec_t, CodecDeleter> codec(opj_create_decompress(jp2 ? OPJ_CODEC_JP2 : OPJ_CODEC_J2K));
+  opj_dparameters_t parameters;
+  opj_set_default_decoder_parameters(&parameters);
+  if (!codec || !opj_setup_decoder(codec.get(), &parameters)) throw Error(ErrorCode::Internal, "OpenJPEG decoder setup failed");
+  MemoryStream memory{data, size, 0};
+  std::unique_ptr<opj_stream_t, StreamDeleter> stream(opj_stream_create(OPJ_J2K_STREAM_CHUNK_SIZE, OPJ_TRUE));
+  opj_stream_set_user_data(stream.get(), &memory, nullptr);
+  opj_stream_set_user_data_length(stream.get(), size);
+  opj_stream_set_read_function(stream.get(), read_cb);
+  opj_stream_set_skip_function(stream.get(), skip_cb);
+  opj_stream_set_seek_function(stream.get(), seek_cb);
+  opj_image_t* raw_image = nullptr;
+  if (!opj_read_header(stream.get(), codec.get(), &raw_image))
+    throw Error(ErrorCode::CorruptData, "JPEG 2000 header unreadable");
+  std::unique_ptr<opj_image_t, ImageDeleter> image(raw_image);
+  if (!opj_decode(codec.get(), stream.get(), image.get()) || !opj_end_decompress(codec.get(), stream.get()))
+    throw Error(ErrorCode::CorruptData, "JPEG 2000 frame could not be decoded");
+  DecodedJpeg2000 out;
+  out.components = int(image->numcomps);
+  if (out.components < 1) throw Error(ErrorCode::CorruptData, "JPEG 2000 frame without components");
+  out.width = int(image->comps[0].w);
+  out.height = int(image->comps[0].h);
+  out.precision = int(image->comps[0].prec);
+  const std::size_t pixels = std::size_t(out.width) * std::size_t(out.height);
+  const int bytes = bits_allocated == 16 ? 2 : 1;
+  out.pixels.resize(pixels * std::size_t(out.components) * std::size_t(bytes));
+  for (int c = 0; c < out.components; ++c) {
+    const opj_image_comp_t& comp = image->comps[c];
+    if (int(comp.w) != out.width || int(comp.h) != out.height)
+      throw Error(ErrorCode::Unsupported, "JPEG 2000 frame with subsampled components");
+    for (std::size_t i = 0; i < pixels; ++i) {
+      const std::uint32_t v = std::uint32_t(comp.data[i]);
+      const std::size_t k = (i * std::size_t(out.components) + std::size_t(c)) * std::size_t(bytes);
+      out.pixels[k] = std::uint8_t(v & 0xFF);
+      if (bytes == 2) out.pixels[k + 1] = std::uint8_t((v >> 8) & 0xFF);
+    }
+  }
+  return out;
+}
+
+}  // namespace ft::dicom::detail

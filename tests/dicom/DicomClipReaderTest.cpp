@@ -1,0 +1,110 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <sstream>
+
+#include "TestSupport.h"
+#include "ft/core/Error.h"
+#include "ft/dicom/DicomClipReader.h"
+#include "ft/dicom/UltrasoundClipWriter.h"
+#include "ft/probes/SimulatedExam.h"
+#include "ft/probes/SimulationPreset.h"
+
+namespace ft::dicom {
+namespace {
+
+// Luminance of frame 1 as DCMTK's own dcmj2pnm renders it (PGM or PPM), for comparison.
+std::vector<double> reference_luminance(const std::string& path, const test::TempDir& dir, int& width, int& height) {
+  const std::string out = dir.file("ref.pnm");
+  const test::CommandResult r = test::run_command("dcmj2pnm --frame 1 --no-windowing '" + path + "' '" + out + "'");
+  if (r.exit_code != 0) throw std::runtime_error("dcmj2pnm failed: " + r.err);
+  const std::string data = test::read_file(out);
+  std::istringstream header(data);
+  std::string magic;
+  int max_value = 0;
+  header >> magic >> width >> height >> max_value;
+  const std::size_t offset = std::size_t(header.tellg()) + 1;
+  const int channels = magic == "P6" ? 3 : 1;
+  std::vector<double> luma(std::size_t(width) * height);
+  for (std::size_t i = 0; i < luma.size(); ++i) {
+    auto v = [&](int c) { return double(static_cast<unsigned char>(data[offset + i * channels + c])); };
+    luma[i] = channels == 3 ? 0.299 * v(0) + 0.587 * v(1) + 0.114 * v(2) : v(0);
+  }
+  return luma;
+}
+
+double mean_abs_difference(const Frame& f, const std::vector<double>& reference) {
+  double sum = 0;
+  for (int y = 0; y < f.height_px(); ++y)
+    for (int x = 0; x < f.width_px(); ++x) sum += std::abs(f.value(x, y) - reference[std::size_t(y) * f.width_px() + x]);
+  return sum / double(f.pixel_count());
+}
+
+}  // namespace
+
+TEST(DicomClipReader, ReadsBackWhatTheWriterWroteExactly) {
+  test::TempDir dir;
+  const Clip clip = sim::SimulatedExam(sim::make_preset("vessel", 2, 5)).render_clip();
+  write_ultrasound_clip(clip, {}, dir.file("c.dcm"));
+  DicomClipReader reader(dir.file("c.dcm"));
+  ASSERT_EQ(reader.frame_count(), 5);
+  for (int k : {0, 4}) {
+    const Frame f = reader.read_frame(k);
+    EXPECT_TRUE(f.same_pixels(clip.frames[std::size_t(k)])) << k;
+    EXPECT_EQ(f.acquisition_time_ns, clip.frames[std::size_t(k)].acquisition_time_ns);
+  }
+  EXPECT_THROW(reader.read_frame(5), Error);
+}
+
+// Every real file: our luminance matches DCMTK's rendering (J2K goes through GDCM first,
+// as DCMTK's free edition has no JPEG 2000 decoder).
+TEST(DicomClipReader, RealFilesDecodeToTheSameLuminanceAsDcmtk) {
+  if (!test::file_exists(test::shared_data_dir() + "/README.md")) GTEST_SKIP() << "no ../shared/data";
+  if (!test::program_available("dcmj2pnm")) GTEST_SKIP() << "dcmj2pnm not installed";
+  for (const char* name : {"OBXXXX1A.dcm", "OBXXXX1A_rle_2frame.dcm", "US1_UNCR.dcm", "US1_J2KR.dcm", "color-pl.dcm",
+                           "examples_ybr_color.dcm"}) {
+    test::TempDir dir;
+    std::string path = test::shared_data_dir() + "/" + name;
+    DicomClipReader reader(path);
+    const Frame frame = reader.read_frame(0);
+    EXPECT_EQ(frame.width_px(), reader.info().columns) << name;
+    if (std::string(name) == "US1_J2KR.dcm") {
+      if (!test::program_available("gdcmconv")) continue;
+      ASSERT_EQ(test::run_command("gdcmconv --raw '" + path + "' '" + dir.file("raw.dcm") + "'").exit_code, 0);
+      path = dir.file("raw.dcm");
+    }
+    int width = 0, height = 0;
+    const std::vector<double> reference = reference_luminance(path, dir, width, height);
+    ASSERT_EQ(width, frame.width_px()) << name;
+    ASSERT_EQ(height, frame.height_px()) << name;
+    // Lossy YBR 4:2:2 JPEG may be upsampled differently; everything else agrees closely.
+    EXPECT_LT(mean_abs_difference(frame, reference), 2.0) << name;
+  }
+}
+
+}  // namespace ft::dicom
+
+namespace ft::dicom {
+
+// The Aloka file's palette is segmented, which neither dcmj2pnm nor GDCM expands: check
+// that ours gives a textured B-mode image in its tissue regions and black around them.
+TEST(DicomClipReader, SegmentedSixteenBitPaletteGivesATexturedImage) {
+  const std::string path = test::shared_data_dir() + "/gdcm-US-ALOKA-16.dcm";
+  if (!test::file_exists(path)) GTEST_SKIP() << "no ../shared/data";
+  DicomClipReader reader(path);
+  const Frame f = reader.read_frame(0);
+  const UltrasoundRegion r = reader.info().analysis_region();
+  double sum = 0, sum2 = 0, n = 0;
+  for (int y = r.bounds.y0_px + 50; y < r.bounds.y1_px - 50; ++y)
+    for (int x = r.bounds.x0_px + 50; x < r.bounds.x1_px - 50; ++x) {
+      sum += f.value(x, y);
+      sum2 += f.value(x, y) * f.value(x, y);
+      ++n;
+    }
+  const double mean = sum / n, sd = std::sqrt(sum2 / n - mean * mean);
+  EXPECT_GT(mean, 5.0);
+  EXPECT_LT(mean, 250.0);
+  EXPECT_GT(sd, 5.0) << "a B-mode image has speckle";
+}
+
+}  // namespace ft::dicom
