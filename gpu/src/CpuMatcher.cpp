@@ -9,6 +9,21 @@
 namespace ft::gpu {
 namespace {
 
+// The matching loops compiled twice: for AVX2/FMA machines and for any x86-64; the
+// loader picks one at start-up. flatten inlines match_point() into each copy.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define FT_SIMD_CLONES __attribute__((target_clones("arch=haswell", "default"), flatten))
+#else
+#define FT_SIMD_CLONES
+#endif
+
+FT_SIMD_CLONES void match_range(const ImageView& a, const ImageView& b, const GridPoint* points, const float* seed_dx,
+                                const float* seed_dy, std::size_t count, const MatchSettings& settings,
+                                MatchResult* results) {
+  for (std::size_t i = 0; i < count; ++i)
+    results[i] = match_point(a, b, points[i].x, points[i].y, seed_dx[i], seed_dy[i], settings);
+}
+
 class CpuMatcher final : public MatcherBackend {
  public:
   explicit CpuMatcher(int threads) : pool_(threads) {}
@@ -30,9 +45,9 @@ class CpuMatcher final : public MatcherBackend {
     constexpr int kChunk = 64;  // points per task: enough work to amortise the hand-off
     const int chunks = int((points.size() + kChunk - 1) / kChunk);
     pool_.run(chunks, [&](int chunk) {
-      const std::size_t end = std::min(points.size(), std::size_t(chunk + 1) * kChunk);
-      for (std::size_t i = std::size_t(chunk) * kChunk; i < end; ++i)
-        results[i] = match_point(a, b, points[i].x, points[i].y, seed_dx[i], seed_dy[i], settings);
+      const std::size_t begin = std::size_t(chunk) * kChunk;
+      const std::size_t end = std::min(points.size(), begin + kChunk);
+      match_range(a, b, &points[begin], &seed_dx[begin], &seed_dy[begin], end - begin, settings, &results[begin]);
     });
   }
 

@@ -35,9 +35,63 @@ PixelRect usable_bounds(const UltrasoundRegion& region, const Frame& frame) {
 }
 
 void crop_to_float(const Frame& frame, const PixelRect& r, std::vector<float>& out) {
-  out.resize(std::size_t(r.width_px()) * std::size_t(r.height_px()));
-  for (int y = 0; y < r.height_px(); ++y)
-    for (int x = 0; x < r.width_px(); ++x) out[std::size_t(y) * r.width_px() + x] = frame.value(r.x0_px + x, r.y0_px + y);
+  const std::size_t w = std::size_t(r.width_px());
+  out.resize(w * std::size_t(r.height_px()));
+  for (int y = 0; y < r.height_px(); ++y) {
+    const std::size_t from = std::size_t(r.y0_px + y) * std::size_t(frame.width_px()) + std::size_t(r.x0_px);
+    float* row = &out[std::size_t(y) * w];
+    if (frame.depth() == PixelDepth::Bits8) {
+      std::copy(frame.data8() + from, frame.data8() + from + w, row);
+    } else {
+      std::copy(frame.data16() + from, frame.data16() + from + w, row);
+    }
+  }
+}
+
+// Every `stride`-th column and row of a grid, always including the last ones.
+struct SubGrid {
+  std::vector<int> columns;
+  std::vector<int> rows;
+  std::size_t size() const { return columns.size() * rows.size(); }
+};
+
+std::vector<int> every_nth(int count, int stride) {
+  std::vector<int> v;
+  for (int i = 0; i < count; i += stride) v.push_back(i);
+  if (v.back() != count - 1) v.push_back(count - 1);
+  return v;
+}
+
+SubGrid make_sub_grid(int columns, int rows, int stride) { return {every_nth(columns, stride), every_nth(rows, stride)}; }
+
+// Position of full-grid index i between sub-grid nodes: lower node k and weight t.
+void bracket(const std::vector<int>& nodes, int i, std::size_t& k, float& t) {
+  k = 0;
+  while (k + 2 < nodes.size() && nodes[k + 1] <= i) ++k;
+  if (nodes.size() == 1) { t = 0; return; }
+  t = float(i - nodes[k]) / float(nodes[k + 1] - nodes[k]);
+}
+
+// Bilinear interpolation of sub-grid values onto the full grid.
+void upsample(const GridValues& v, const SubGrid& sub, int columns, int rows, std::vector<float>& dx,
+              std::vector<float>& dy) {
+  const std::size_t sc = sub.columns.size();
+  for (int r = 0; r < rows; ++r) {
+    std::size_t kr;
+    float tr;
+    bracket(sub.rows, r, kr, tr);
+    const std::size_t kr1 = std::min(kr + 1, sub.rows.size() - 1);
+    for (int c = 0; c < columns; ++c) {
+      std::size_t kc;
+      float tc;
+      bracket(sub.columns, c, kc, tc);
+      const std::size_t kc1 = std::min(kc + 1, sc - 1);
+      const std::size_t i00 = kr * sc + kc, i01 = kr * sc + kc1, i10 = kr1 * sc + kc, i11 = kr1 * sc + kc1;
+      const std::size_t i = std::size_t(r) * columns + c;
+      dx[i] = (1 - tr) * ((1 - tc) * v.dx[i00] + tc * v.dx[i01]) + tr * ((1 - tc) * v.dx[i10] + tc * v.dx[i11]);
+      dy[i] = (1 - tr) * ((1 - tc) * v.dy[i00] + tc * v.dy[i01]) + tr * ((1 - tc) * v.dy[i10] + tc * v.dy[i11]);
+    }
+  }
 }
 
 GridValues to_grid_values(const std::vector<MatchResult>& results, int columns, int rows, float scale) {
@@ -111,36 +165,49 @@ DisplacementField SpeckleTracker::track(const Frame& previous, const Frame& next
     seed_dx = seed->dx_px;
     seed_dy = seed->dy_px;
   }
-  std::vector<GridPoint> points(n);
-  std::vector<MatchResult> results;
   GridValues values;
+  std::vector<GridPoint> points;
+  std::vector<MatchResult> results;
   for (int level = geo.levels - 1; level >= 0; --level) {
+    // Coarse levels track a sparser sub-grid: neighbouring points there would share
+    // nearly all of their (magnified) template. Their result is interpolated back.
+    const int stride = level == 0 ? 1 : std::max(1, (8 << level) / grid.step_px);
+    const SubGrid sub = make_sub_grid(grid.columns, grid.rows, stride);
     const float scale = float(1 << level);
-    for (int r = 0; r < grid.rows; ++r)
-      for (int c = 0; c < grid.columns; ++c) {
-        const std::size_t i = std::size_t(r) * grid.columns + c;
-        points[i] = {int(std::lround((grid.margin_px + c * grid.step_px) / scale)),
-                     int(std::lround((grid.margin_px + r * grid.step_px) / scale))};
+    points.resize(sub.size());
+    std::vector<float> level_dx(sub.size()), level_dy(sub.size());
+    for (std::size_t r = 0; r < sub.rows.size(); ++r)
+      for (std::size_t c = 0; c < sub.columns.size(); ++c) {
+        const std::size_t i = r * sub.columns.size() + c;
+        const std::size_t full = std::size_t(sub.rows[r]) * grid.columns + std::size_t(sub.columns[c]);
+        points[i] = {int(std::lround((grid.margin_px + sub.columns[c] * grid.step_px) / scale)),
+                     int(std::lround((grid.margin_px + sub.rows[r] * grid.step_px) / scale))};
+        level_dx[i] = seed_dx[full] / scale;
+        level_dy[i] = seed_dy[full] / scale;
       }
-    std::vector<float> level_dx(n), level_dy(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      level_dx[i] = seed_dx[i] / scale;
-      level_dy[i] = seed_dy[i] / scale;
-    }
     MatchSettings settings;
-    settings.half = geo.kernel_half_px;
+    // A smaller template at coarse levels still spans more tissue than the fine one.
+    settings.half = level == 0 ? geo.kernel_half_px : std::max(4, geo.kernel_half_px * 2 / 3);
     settings.radius = level == 0 ? geo.fine_radius_px : geo.coarse_radius_px;
     settings.refine_iterations = level == 0 ? parameters_.refine_iterations : 1;
-    matcher_->match(level, true, points, grid.columns, level_dx, level_dy, settings, results);
-    values = to_grid_values(results, grid.columns, grid.rows, scale);
+    matcher_->match(level, true, points, int(sub.columns.size()), level_dx, level_dy, settings, results);
+    values = to_grid_values(results, int(sub.columns.size()), int(sub.rows.size()), scale);
     reject_outliers(values, float(parameters_.median_threshold), float(parameters_.min_quality));
     std::vector<std::uint8_t> trusted = values.valid;
     fill_invalid(values);
     smooth(values, level == 0 ? float(parameters_.smoothing) : 0.5f);
     values.valid.swap(trusted);
-    seed_dx = values.dx;
-    seed_dy = values.dy;
+    if (stride > 1) {
+      upsample(values, sub, grid.columns, grid.rows, seed_dx, seed_dy);
+    } else {
+      seed_dx = values.dx;
+      seed_dy = values.dy;
+    }
   }
+  points.resize(n);
+  for (int r = 0; r < grid.rows; ++r)
+    for (int c = 0; c < grid.columns; ++c)
+      points[std::size_t(r) * grid.columns + c] = {grid.margin_px + c * grid.step_px, grid.margin_px + r * grid.step_px};
 
   if (parameters_.forward_backward) {
     std::vector<GridPoint> returned(n);

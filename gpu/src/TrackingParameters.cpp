@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "ft/core/Error.h"
+#include "ft/gpu/BlockMatch.h"
 
 namespace ft::gpu {
 
@@ -27,7 +28,7 @@ TrackingGeometry make_geometry(const TrackingParameters& p, double mm_per_px, in
                                int region_height_px) {
   if (mm_per_px <= 0) mm_per_px = p.fallback_mm_per_px;
   TrackingGeometry g;
-  g.kernel_half_px = std::max(3, int(std::lround(0.5 * p.kernel_mm / mm_per_px)));
+  g.kernel_half_px = std::clamp(int(std::lround(0.5 * p.kernel_mm / mm_per_px)), 3, kMaxHalf);
   const int capture = std::max(1, int(std::ceil(p.search_mm / mm_per_px)));
   g.coarse_radius_px = 2;
   if (capture <= 2) {

@@ -87,65 +87,166 @@ FT_HOST_DEVICE void cubic_weights(float f, float w[4]) {
   w[3] = 0.5f * (f3 - f2);
 }
 
+constexpr int kMaxHalf = 16;  // template side at most 33 px
+constexpr int kMaxSide = 2 * kMaxHalf + 1;
+
+// The block of frame A around one grid point, prepared once and matched many times:
+// zero-mean and unit-norm (so that ZNCC needs one product per pixel), with the
+// gradients and sums the sub-pixel steps need.
+struct Template {
+  int half = 0;
+  float n = 0;
+  float mean = 0;
+  float norm = 0;  // sqrt(sum (a - mean)^2)
+  float t[kMaxSide * kMaxSide];
+  float gx[kMaxSide * kMaxSide];
+  float gy[kMaxSide * kMaxSide];
+  float gxx = 0, gyy = 0, gxy = 0, sgx = 0, sgy = 0, sgxa = 0, sgya = 0;
+};
+
+// Fills `tp` from A at (px, py); false when the block leaves A or has no texture.
+FT_HOST_DEVICE bool prepare_template(const ImageView& a, int px, int py, int h, Template& tp) {
+  if (h > kMaxHalf || !a.holds(px, py, h + 1)) return false;
+  const int side = 2 * h + 1;
+  tp.half = h;
+  tp.n = float(side * side);
+  float sa = 0, saa = 0;
+  for (int j = -h; j <= h; ++j) {
+    const float* ra = a.row(py + j) + px;
+    for (int i = -h; i <= h; ++i) {
+      sa += ra[i];
+      saa += ra[i] * ra[i];
+    }
+  }
+  tp.mean = sa / tp.n;
+  const float var = saa - sa * tp.mean;
+  if (var <= 1e-6f * tp.n) return false;
+  tp.norm = sqrtf(var);
+  tp.gxx = tp.gyy = tp.gxy = tp.sgx = tp.sgy = tp.sgxa = tp.sgya = 0;
+  for (int j = -h; j <= h; ++j) {
+    const float* ra = a.row(py + j) + px;
+    const float* up = a.row(py + j - 1) + px;
+    const float* dn = a.row(py + j + 1) + px;
+    float* t = tp.t + (j + h) * side + h;
+    float* gx = tp.gx + (j + h) * side + h;
+    float* gy = tp.gy + (j + h) * side + h;
+    for (int i = -h; i <= h; ++i) {
+      const float va = ra[i], dx = 0.5f * (ra[i + 1] - ra[i - 1]), dy = 0.5f * (dn[i] - up[i]);
+      t[i] = (va - tp.mean) / tp.norm;
+      gx[i] = dx;
+      gy[i] = dy;
+      tp.gxx += dx * dx; tp.gyy += dy * dy; tp.gxy += dx * dy;
+      tp.sgx += dx; tp.sgy += dy;
+      tp.sgxa += dx * va; tp.sgya += dy * va;
+    }
+  }
+  return true;
+}
+
+// ZNCC of the template against B for every integer shift in +-r around (cx, cy).
+// Box sums of B come from column sums slid down the search rows, so each shift costs
+// one multiply-add per template pixel.
+FT_HOST_DEVICE void zncc_search(const Template& tp, const ImageView& b, int cx, int cy, int r, float* score) {
+  const int h = tp.half, side = 2 * h + 1, span = side + 2 * r;
+  float col_s[kMaxSide + 2 * kMaxSearchRadius], col_q[kMaxSide + 2 * kMaxSearchRadius];
+  const int x_left = cx - r - h;
+  for (int x = 0; x < span; ++x) {
+    float s = 0, q = 0;
+    for (int j = -h; j <= h; ++j) {
+      const float v = b.at(x_left + x, cy - r + j);
+      s += v;
+      q += v * v;
+    }
+    col_s[x] = s;
+    col_q[x] = q;
+  }
+  for (int sy = -r; sy <= r; ++sy) {
+    if (sy > -r) {  // slide the column sums one row down
+      const float* out = b.row(cy + sy - 1 - h) + x_left;
+      const float* in = b.row(cy + sy + h) + x_left;
+      for (int x = 0; x < span; ++x) {
+        col_s[x] += in[x] - out[x];
+        col_q[x] += in[x] * in[x] - out[x] * out[x];
+      }
+    }
+    for (int sx = -r; sx <= r; ++sx) {
+      float s = 0, q = 0;
+      for (int x = sx + r; x < sx + r + side; ++x) {
+        s += col_s[x];
+        q += col_q[x];
+      }
+      float stb = 0;
+      for (int j = -h; j <= h; ++j) {
+        const float* t = tp.t + (j + h) * side;
+        const float* rb = b.row(cy + sy + j) + cx + sx - h;
+        for (int i = 0; i < side; ++i) stb += t[i] * rb[i];
+      }
+      const float vb = q - s * s / tp.n;
+      score[(sy + r) * (2 * r + 1) + (sx + r)] = vb > 1e-6f * tp.n ? stb / sqrtf(vb) : 0.0f;
+    }
+  }
+}
+
 // One Gauss-Newton step of the sub-pixel displacement (dx, dy), minimising the
-// difference of the brightness-normalised blocks with B sampled at the displaced
-// positions. Returns false when the step cannot be taken.
-FT_HOST_DEVICE bool refine_step(const ImageView& a, const ImageView& b, int px, int py, int h, float& dx, float& dy,
+// difference of the brightness-normalised blocks, B sampled at the displaced positions
+// (separable Catmull-Rom). Returns false when the step cannot be taken.
+FT_HOST_DEVICE bool refine_step(const Template& tp, const ImageView& b, int px, int py, float& dx, float& dy,
                                 float& quality) {
+  const int h = tp.half, side = 2 * h + 1;
   const int ix = int(floorf(dx)), iy = int(floorf(dy));
-  if (!a.holds(px, py, h + 1) || !b.holds(px + ix, py + iy, h + 2)) return false;
+  if (!b.holds(px + ix, py + iy, h + 2)) return false;
   float wx[4], wy[4];
   cubic_weights(dx - float(ix), wx);
   cubic_weights(dy - float(iy), wy);
-  float sa = 0, saa = 0, sb = 0, sbb = 0, sab = 0;
-  float gxx = 0, gyy = 0, gxy = 0, sgx = 0, sgy = 0, sgxa = 0, sgya = 0, sgxb = 0, sgyb = 0;
-  for (int j = -h; j <= h; ++j) {
-    const float* ra = a.row(py + j) + px;
-    const float* ra_up = a.row(py + j - 1) + px;
-    const float* ra_dn = a.row(py + j + 1) + px;
-    const float* rb[4];
-    for (int m = 0; m < 4; ++m) rb[m] = b.row(py + iy + j + m - 1) + px + ix;
-    for (int i = -h; i <= h; ++i) {
-      const float va = ra[i];
-      float vb = 0.0f;
-      for (int m = 0; m < 4; ++m)
-        vb += wy[m] * (wx[0] * rb[m][i - 1] + wx[1] * rb[m][i] + wx[2] * rb[m][i + 1] + wx[3] * rb[m][i + 2]);
-      const float gx = 0.5f * (ra[i + 1] - ra[i - 1]);
-      const float gy = 0.5f * (ra_dn[i] - ra_up[i]);
-      sa += va; saa += va * va; sb += vb; sbb += vb * vb; sab += va * vb;
-      gxx += gx * gx; gyy += gy * gy; gxy += gx * gy;
-      sgx += gx; sgy += gy;
-      sgxa += gx * va; sgya += gy * va; sgxb += gx * vb; sgyb += gy * vb;
+  // Rows interpolated along x, for the template rows and one above, two below.
+  float rows[(kMaxSide + 3) * kMaxSide];
+  for (int j = 0; j < side + 3; ++j) {
+    const float* rb = b.row(py + iy - h - 1 + j) + px + ix - h;
+    float* out = rows + j * side;
+    for (int i = 0; i < side; ++i) out[i] = wx[0] * rb[i - 1] + wx[1] * rb[i] + wx[2] * rb[i + 1] + wx[3] * rb[i + 2];
+  }
+  float sb = 0, sbb = 0, stb = 0, sgxb = 0, sgyb = 0;
+  for (int j = 0; j < side; ++j) {
+    const float* r0 = rows + j * side;
+    const float* t = tp.t + j * side;
+    const float* gx = tp.gx + j * side;
+    const float* gy = tp.gy + j * side;
+    for (int i = 0; i < side; ++i) {
+      const float vb = wy[0] * r0[i] + wy[1] * r0[i + side] + wy[2] * r0[i + 2 * side] + wy[3] * r0[i + 3 * side];
+      sb += vb; sbb += vb * vb; stb += t[i] * vb; sgxb += gx[i] * vb; sgyb += gy[i] * vb;
     }
   }
-  const float n = float((2 * h + 1) * (2 * h + 1));
-  const float ma = sa / n, mb = sb / n;
-  const float va = saa - sa * ma, vb = sbb - sb * mb;
-  if (va <= 1e-6f * n || vb <= 1e-6f * n) return false;
-  quality = (sab - sa * mb) / sqrtf(va * vb);
-  const float k = sqrtf(va / vb);  // scales B's contrast to A's
+  const float mb = sb / tp.n, vb = sbb - sb * mb;
+  if (vb <= 1e-6f * tp.n) return false;
+  quality = stb / sqrtf(vb);
+  const float k = tp.norm / sqrtf(vb);  // scales B's contrast to A's
   // v = sum g * ((B - mb) k - (A - ma))
-  const float vx = k * (sgxb - mb * sgx) - (sgxa - ma * sgx);
-  const float vy = k * (sgyb - mb * sgy) - (sgya - ma * sgy);
-  const float det = gxx * gyy - gxy * gxy;
-  if (det <= 1e-9f * (gxx * gyy + 1e-12f)) return false;
-  const float step_x = -(gyy * vx - gxy * vy) / det;
-  const float step_y = -(gxx * vy - gxy * vx) / det;
+  const float vx = k * (sgxb - mb * tp.sgx) - (tp.sgxa - tp.mean * tp.sgx);
+  const float vy = k * (sgyb - mb * tp.sgy) - (tp.sgya - tp.mean * tp.sgy);
+  const float det = tp.gxx * tp.gyy - tp.gxy * tp.gxy;
+  if (det <= 1e-9f * (tp.gxx * tp.gyy + 1e-12f)) return false;
+  const float step_x = -(tp.gyy * vx - tp.gxy * vy) / det;
+  const float step_y = -(tp.gxx * vy - tp.gxy * vx) / det;
   if (fabsf(step_x) > 1.0f || fabsf(step_y) > 1.0f) return false;
   dx += step_x;
   dy += step_y;
   return true;
 }
 
-// Tracks the template centred on (px, py) in A into B, starting from the seed.
+// Tracks the block centred on (px, py) in A into B, starting from the seed.
 FT_HOST_DEVICE MatchResult match_point(const ImageView& a, const ImageView& b, int px, int py, float seed_dx,
                                        float seed_dy, const MatchSettings& s) {
   MatchResult result;
   result.dx = seed_dx;
   result.dy = seed_dy;
-  const int h = s.half;
+  const int h = s.half < kMaxHalf ? s.half : kMaxHalf;
   const int r = s.radius < kMaxSearchRadius ? s.radius : kMaxSearchRadius;
-  if (!a.holds(px, py, h)) return result;
+  Template tp;
+  if (!a.holds(px, py, h + 1)) return result;
+  if (!prepare_template(a, px, py, h, tp)) {
+    result.status = kMatchFlat;
+    return result;
+  }
   int cx = px + int(lroundf(seed_dx)), cy = py + int(lroundf(seed_dy));
   // Keep the search area inside B; a seed pointing outside is pulled back in.
   const int lo_x = b.x0 + h + r, hi_x = b.x0 + b.width - 1 - h - r;
@@ -161,14 +262,10 @@ FT_HOST_DEVICE MatchResult match_point(const ImageView& a, const ImageView& b, i
   // A best shift on the search border may hide a higher peak beyond it: move the
   // window onto it and search again (twice at most).
   for (int round = 0; round < 3; ++round) {
+    zncc_search(tp, b, cx, cy, r, score);
     best = 0;
-    for (int sy = -r; sy <= r; ++sy) {
-      for (int sx = -r; sx <= r; ++sx) {
-        const int k = (sy + r) * side + (sx + r);
-        score[k] = zncc_at(a, b, px, py, cx + sx, cy + sy, h);
-        if (score[k] > score[best]) best = k;
-      }
-    }
+    for (int k = 1; k < side * side; ++k)
+      if (score[k] > score[best]) best = k;
     bx = best % side - r;
     by = best / side - r;
     const bool on_border = r > 0 && (bx == -r || bx == r || by == -r || by == r);
@@ -191,7 +288,7 @@ FT_HOST_DEVICE MatchResult match_point(const ImageView& a, const ImageView& b, i
   if (seed_clamped) result.status = kMatchOutside;  // the tissue left the image
   for (int it = 0; it < s.refine_iterations; ++it) {
     float dx = result.dx, dy = result.dy, q = result.quality;
-    if (!refine_step(a, b, px, py, h, dx, dy, q)) break;
+    if (!refine_step(tp, b, px, py, dx, dy, q)) break;
     if (fabsf(dx - float(cx + bx - px)) > 1.0f || fabsf(dy - float(cy + by - py)) > 1.0f) break;  // left the peak
     result.dx = dx;
     result.dy = dy;

@@ -20,7 +20,7 @@ struct TrackingParameters {
   double smoothing = 0.25;         // weight of the 3x3 neighbours in the light regularisation, 0 = off
   bool forward_backward = false;   // also track B->A and drop points that do not return
   double forward_backward_px = 0.5;
-  int refine_iterations = 2;
+  int refine_iterations = 1;
   // Used when the clip has no mm calibration: sizes are then taken as px.
   double fallback_mm_per_px = 0.1;
 };
