@@ -107,7 +107,11 @@ __global__ void match_kernel(ImageView a_global, ImageView b_global, const int2*
 
 class CudaMatcher final : public MatcherBackend {
  public:
-  CudaMatcher() { check(cudaStreamCreate(&stream_), "stream"); }
+  CudaMatcher() {
+    check(cudaStreamCreate(&stream_), "stream");
+    // match_point() keeps a prepared template per thread (~18 KiB of local memory).
+    check(cudaDeviceSetLimit(cudaLimitStackSize, 24 * 1024), "stack size");
+  }
   ~CudaMatcher() override {
     for (auto* v : {&previous_, &next_})
       for (float* p : *v) cudaFree(p);
