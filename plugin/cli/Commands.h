@@ -11,5 +11,6 @@ using Args = std::vector<std::string>;
 int run_simulate(const Args& args);
 int run_info(const Args& args);
 int run_track(const Args& args);
+int run_analyze(const Args& args);
 
 }  // namespace ft::cli

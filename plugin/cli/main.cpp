@@ -26,6 +26,9 @@ const std::map<std::string, Subcommand>& subcommands() {
         "      [--fps F] [--pitch-mm P] [--frame-size WxH] [--region-origin X,Y] [--probe-drift-mm X,Z]\n"
         "      write a simulated exam (DICOM) and its ground truth"}},
       {"info", {ft::cli::run_info, "info FILE.dcm [--json]   describe a DICOM image or clip"}},
+      {"analyze",
+       {ft::cli::run_analyze,
+        "analyze CLIP.dcm [--json OUT.json] [--backend cpu|cuda|auto]   find fibre tears that open under contraction"}},
       {"track",
        {ft::cli::run_track,
         "track CLIP.dcm [--json OUT.json] [--backend cpu|cuda|auto] [--grid-step PX] [--kernel-mm MM]\n"

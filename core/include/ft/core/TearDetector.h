@@ -1,0 +1,34 @@
+#pragma once
+// Finds muscle-fibre discontinuities that open under contraction.
+//
+// The evidence is physical, not a texture template: between the frame most at rest and
+// the most contracted one, healthy muscle changes its in-plane area little (it
+// shortens and thickens), sliding between muscles is a shear (no area change), and a
+// vessel moves with the tissue around it. Where torn fibre ends retract, the tissue on
+// either side moves apart and the space between them grows: a local area expansion,
+// directed along the fibres, that widens with contraction. Candidates are where the
+// local area change stands out from the muscle's own; a finding needs the stumps on
+// both sides to separate by at least min_opening_mm beyond the muscle's strain.
+// docs/detection.md explains the method and its limits.
+#include "ft/core/MotionRecord.h"
+#include "ft/core/TearFinding.h"
+
+namespace ft {
+
+struct DetectionSettings {
+  double min_opening_mm = 0.8;      // smallest extra separation of fibre ends reported
+  double min_log_expansion = 0.15;  // local area growth (log) above the muscle's that marks a candidate
+  double noise_multiple = 5.0;      // ... and at least this many robust SDs of the muscle's own
+  int baseline_steps = 1;           // grid steps each side for deformation gradients
+  double stump_margin_mm = 1.5;     // how far beyond the gap the stumps are sampled
+  double min_peak_strain = 0.01;    // less fibre shortening than this: no contraction to judge by
+  int border_steps = 2;             // grid points this close to the region's edge are not candidates
+  double min_opening_share = 0.5;   // of the displacement jump across the surface that is opening
+  double min_evidence_area_mm2 = 1.0;  // smaller patches of expansion are tracking noise
+  double min_fibre_cut = 0.6;       // |cos| between fibres and the surface normal: surfaces along the
+                                    // fibres (> ~53 deg off) are fascial planes, not tears
+};
+
+DetectionResult detect_tears(const MotionRecord& motion, const FrameAt& frame_at, const DetectionSettings& s = {});
+
+}  // namespace ft

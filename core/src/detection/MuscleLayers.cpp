@@ -1,0 +1,75 @@
+#include "ft/core/MuscleLayers.h"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+namespace ft {
+namespace {
+
+std::vector<double> smooth(const std::vector<double>& v, double sigma_px) {
+  const int radius = std::max(1, int(std::ceil(3 * sigma_px)));
+  std::vector<double> w(std::size_t(2 * radius + 1));
+  for (int i = -radius; i <= radius; ++i) w[std::size_t(i + radius)] = std::exp(-0.5 * i * i / (sigma_px * sigma_px));
+  std::vector<double> out(v.size());
+  for (std::size_t y = 0; y < v.size(); ++y) {
+    double s = 0, ws = 0;
+    for (int i = -radius; i <= radius; ++i) {
+      const long k = long(y) + i;
+      if (k < 0 || k >= long(v.size())) continue;
+      s += w[std::size_t(i + radius)] * v[std::size_t(k)];
+      ws += w[std::size_t(i + radius)];
+    }
+    out[y] = s / ws;
+  }
+  return out;
+}
+
+double percentile(std::vector<double> v, double p) {
+  std::sort(v.begin(), v.end());
+  return v[std::size_t(std::clamp(p, 0.0, 1.0) * double(v.size() - 1))];
+}
+
+}  // namespace
+
+Compartment compartment_at(const Frame& frame, const PixelRect& region, double x_px, double y_px, double mm_per_px,
+                           double half_width_mm) {
+  Compartment c{double(region.y0_px), double(region.y1_px), false, false};
+  const int half = std::max(2, int(std::lround(half_width_mm / mm_per_px)));
+  const int x0 = std::max(region.x0_px, int(x_px) - half), x1 = std::min(region.x1_px, int(x_px) + half);
+  if (x1 <= x0 || region.height_px() < 8) return c;
+  std::vector<double> profile(std::size_t(region.height_px()));
+  for (int y = region.y0_px; y <= region.y1_px; ++y) {
+    double s = 0;
+    for (int x = x0; x <= x1; ++x) s += frame.value(x, y);
+    profile[std::size_t(y - region.y0_px)] = s / double(x1 - x0 + 1);
+  }
+  const std::vector<double> p = smooth(profile, std::max(1.0, 0.25 / mm_per_px));
+  // A plane stands out from the tissue around it by much of the column's contrast range.
+  const double spread = percentile(p, 0.9) - percentile(p, 0.1);
+  const int window = std::max(3, int(std::lround(2.0 / mm_per_px)));
+  auto is_plane = [&](int i) {
+    if (i <= 0 || i + 1 >= int(p.size()) || p[std::size_t(i)] < p[std::size_t(i - 1)] || p[std::size_t(i)] < p[std::size_t(i + 1)])
+      return false;
+    std::vector<double> around;
+    for (int k = std::max(0, i - window); k <= std::min(int(p.size()) - 1, i + window); ++k) around.push_back(p[std::size_t(k)]);
+    return p[std::size_t(i)] - percentile(around, 0.5) > 0.35 * spread;
+  };
+  const int centre = std::clamp(int(std::lround(y_px)) - region.y0_px, 0, int(p.size()) - 1);
+  const int clearance = std::max(1, int(std::lround(0.5 / mm_per_px)));
+  for (int i = centre - clearance; i >= 0; --i)
+    if (is_plane(i)) {
+      c.top_y_px = region.y0_px + i;
+      c.top_is_plane = true;
+      break;
+    }
+  for (int i = centre + clearance; i < int(p.size()); ++i)
+    if (is_plane(i)) {
+      c.bottom_y_px = region.y0_px + i;
+      c.bottom_is_plane = true;
+      break;
+    }
+  return c;
+}
+
+}  // namespace ft

@@ -1,0 +1,97 @@
+// fibretrack analyze: finds fibre discontinuities that open under contraction.
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "CommandLine.h"
+#include "Commands.h"
+#include "ft/core/Error.h"
+#include "ft/dicom/DicomClipReader.h"
+#include "ft/plugin/ClipAnalysis.h"
+
+namespace ft::cli {
+namespace {
+
+double r3(double v) { return std::round(v * 1000.0) / 1000.0; }
+
+nlohmann::json finding_json(const TearFinding& f) {
+  nlohmann::json gaps = nlohmann::json::array();
+  for (double g : f.gap_by_frame_mm) gaps.push_back(r3(g));
+  return {{"frame", f.frame},
+          {"center_px", {r3(f.centre_col_px), r3(f.centre_row_px)}},
+          {"center_mm", {r3(f.centre_x_mm), r3(f.centre_z_mm)}},
+          {"gap_mm", r3(f.gap_mm)},
+          {"gap_rest_mm", r3(f.gap_rest_mm)},
+          {"retraction_mm", r3(f.retraction_mm)},
+          {"opening_mm", r3(f.opening_mm)},
+          {"extent_pct", r3(f.extent_pct)},
+          {"muscle_thickness_mm", r3(f.muscle_thickness_mm)},
+          {"grade", int(f.grade)},
+          {"grade_text", describe(f.grade)},
+          {"confidence", r3(f.confidence)},
+          {"surface_angle_deg", r3(f.surface_angle_deg)},
+          {"fibre_angle_deg", r3(f.fibre_angle_deg)},
+          {"gap_by_analysed_frame_mm", gaps}};
+}
+
+nlohmann::json analysis_json(const std::string& path, int frames, const ClipAnalysis& a) {
+  nlohmann::json findings = nlohmann::json::array();
+  for (const auto& f : a.detection.findings) findings.push_back(finding_json(f));
+  const ContractionSummary& c = a.detection.contraction;
+  nlohmann::json strain = nlohmann::json::array(), phases = nlohmann::json::array();
+  for (double s : c.strain_by_frame) strain.push_back(r3(s));
+  for (auto p : c.phases) phases.push_back(to_string(p));
+  nlohmann::json notes = a.detection.notes;
+  for (const auto& w : a.warnings) notes.push_back(w);
+  return {{"file", path},
+          {"tear_detected", a.detection.tear_detected},
+          {"findings", findings},
+          {"contraction",
+           {{"rest_frame", c.rest_frame},
+            {"peak_frame", c.peak_frame},
+            {"peak_strain", r3(c.peak_strain)},
+            {"strain_by_analysed_frame", strain},
+            {"phases_by_analysed_frame", phases}}},
+          {"frames", frames},
+          {"analysed_frames", a.kept_frames},
+          {"calibrated", a.detection.calibrated},
+          {"region", {{"x0", a.region.bounds.x0_px}, {"y0", a.region.bounds.y0_px}, {"x1", a.region.bounds.x1_px},
+                      {"y1", a.region.bounds.y1_px}}},
+          {"backend", a.backend},
+          {"tracking_ms_per_frame", r3(a.tracking_ms_per_frame)},
+          {"notes", notes},
+          {"disclaimer", "FibreTrack is decision support, not a certified medical device."}};
+}
+
+}  // namespace
+
+int run_analyze(const Args& args) {
+  const CommandLine cl(args, {});
+  cl.reject_unknown({"json", "backend"});
+  const std::string path = cl.positional_at(0, "CLIP.dcm");
+  AnalysisSettings settings;
+  settings.backend = gpu::backend_from_string(cl.value_or("backend", "auto"));
+  dicom::DicomClipReader reader(path);
+  const dicom::DicomClipInfo info = reader.info();
+  const FrameAt frame_at = [&reader](int k) { return reader.read_frame(k); };
+  ClipAnalysis analysis = analyse_clip(info.frames, frame_at, info.analysis_region(), settings);
+  for (const auto& w : info.warnings) analysis.warnings.push_back(w);
+  const nlohmann::json out = analysis_json(path, info.frames, analysis);
+  if (auto json_path = cl.value("json")) {
+    std::ofstream file(*json_path);
+    if (!file) throw Error(ErrorCode::Io, "cannot write " + *json_path);
+    file << out.dump(1) << '\n';
+    if (!file) throw Error(ErrorCode::Io, "writing " + *json_path + " failed (disk full?)");
+  }
+  std::printf("%s: %s\n", path.c_str(), analysis.detection.tear_detected ? "fibre discontinuity found" : "no tear found");
+  for (const auto& f : analysis.detection.findings)
+    std::printf("  %s at (%.1f, %.1f) mm, frame %d: gap %.1f mm (rest %.1f), extent %.0f %%, confidence %.2f\n",
+                describe(f.grade), f.centre_x_mm, f.centre_z_mm, f.frame, f.gap_mm, f.gap_rest_mm, f.extent_pct,
+                f.confidence);
+  for (const auto& n : out["notes"]) std::printf("  note: %s\n", n.get<std::string>().c_str());
+  std::printf("  FibreTrack is decision support, not a certified medical device.\n");
+  return 0;
+}
+
+}  // namespace ft::cli

@@ -1,0 +1,42 @@
+#pragma once
+// The analysis of one clip, end to end: repeated frames (frame grabbers) dropped,
+// speckle tracked from the first kept frame, findings detected. Shared by the command
+// line tool, the live pipeline and the station's FibreTrack module.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "ft/core/MotionRecord.h"
+#include "ft/core/TearDetector.h"
+#include "ft/core/TearFinding.h"
+#include "ft/gpu/TrackingParameters.h"
+
+namespace ft {
+
+struct AnalysisSettings {
+  gpu::TrackingParameters tracking;
+  gpu::Backend backend = gpu::Backend::Auto;
+  DetectionSettings detection;
+  double grid_mm = 0.5;          // spacing of tracked points
+  double repeat_threshold = 0.2;  // a frame changing less than this share of the clip's typical change is a repeat
+};
+
+struct ClipAnalysis {
+  DetectionResult detection;       // frame indices are those of the original clip
+  MotionRecord motion;             // over the kept frames
+  std::vector<int> kept_frames;    // original index of each analysed frame
+  UltrasoundRegion region;
+  std::string backend;
+  double tracking_ms_per_frame = 0.0;
+  std::vector<std::string> warnings;
+};
+
+// frame_count frames, decoded on demand by frame_at; region with its calibration (an
+// uncalibrated region is analysed with mm estimated from the speckle size).
+ClipAnalysis analyse_clip(int frame_count, const FrameAt& frame_at, const UltrasoundRegion& region,
+                          const AnalysisSettings& settings = {});
+
+// Indices of frames that differ from the previous kept one (drops grabber repeats).
+std::vector<int> distinct_frames(int frame_count, const FrameAt& frame_at, const PixelRect& region, double threshold);
+
+}  // namespace ft
