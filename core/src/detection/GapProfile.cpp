@@ -70,14 +70,30 @@ BandWidth dark_band_width(const Frame& frame, const PixelRect& region, double cx
     }
   std::vector<double> sorted = smooth;
   std::sort(sorted.begin(), sorted.end());
-  const double level = sorted[sorted.size() * 7 / 10];
+  double level = sorted[sorted.size() * 7 / 10];
   if (level <= 0) return out;
-  out.contrast = (level - minimum) / level;
-  const double threshold = 0.5 * (level + minimum);
+  double dip = minimum;
   std::size_t lo = best, hi = best;
-  while (lo > 0 && smooth[lo - 1] < threshold) --lo;
-  while (hi + 1 < smooth.size() && smooth[hi + 1] < threshold) ++hi;
-  if (lo == 0 || hi + 1 == smooth.size()) return out;  // no tissue on one side
+  // Two passes: a first band from the extreme values, then tissue and band levels taken
+  // as medians outside and inside it, so that speckle extremes do not bias the width.
+  for (int pass = 0; pass < 2; ++pass) {
+    const double threshold = 0.5 * (level + dip);
+    lo = hi = best;
+    while (lo > 0 && smooth[lo - 1] < threshold) --lo;
+    while (hi + 1 < smooth.size() && smooth[hi + 1] < threshold) ++hi;
+    if (lo == 0 || hi + 1 == smooth.size()) return out;  // no tissue on one side
+    std::vector<double> inside(smooth.begin() + long(lo), smooth.begin() + long(hi) + 1), outside;
+    for (std::size_t i = 0; i < smooth.size(); ++i)
+      if (i + 2 < lo || i > hi + 2) outside.push_back(smooth[i]);
+    if (outside.empty()) return out;
+    std::nth_element(inside.begin(), inside.begin() + long(inside.size() / 2), inside.end());
+    std::nth_element(outside.begin(), outside.begin() + long(outside.size() / 2), outside.end());
+    dip = inside[inside.size() / 2];
+    level = outside[outside.size() / 2];
+    if (level <= dip) return out;
+  }
+  out.contrast = (level - dip) / level;
+  const double threshold = 0.5 * (level + dip);
   // Interpolate the threshold crossings for sub-sample width.
   auto crossing = [&](std::size_t inside, std::size_t outside) {
     const double v0 = smooth[inside], v1 = smooth[outside];

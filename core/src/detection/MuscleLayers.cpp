@@ -32,12 +32,12 @@ double percentile(std::vector<double> v, double p) {
 
 }  // namespace
 
-Compartment compartment_at(const Frame& frame, const PixelRect& region, double x_px, double y_px, double mm_per_px,
-                           double half_width_mm) {
-  Compartment c{double(region.y0_px), double(region.y1_px), false, false};
+std::vector<double> bright_planes(const Frame& frame, const PixelRect& region, double x_px, double mm_per_px,
+                                  double half_width_mm) {
+  std::vector<double> planes;
   const int half = std::max(2, int(std::lround(half_width_mm / mm_per_px)));
   const int x0 = std::max(region.x0_px, int(x_px) - half), x1 = std::min(region.x1_px, int(x_px) + half);
-  if (x1 <= x0 || region.height_px() < 8) return c;
+  if (x1 <= x0 || region.height_px() < 8) return planes;
   std::vector<double> profile(std::size_t(region.height_px()));
   for (int y = region.y0_px; y <= region.y1_px; ++y) {
     double s = 0;
@@ -48,26 +48,34 @@ Compartment compartment_at(const Frame& frame, const PixelRect& region, double x
   // A plane stands out from the tissue around it by much of the column's contrast range.
   const double spread = percentile(p, 0.9) - percentile(p, 0.1);
   const int window = std::max(3, int(std::lround(2.0 / mm_per_px)));
-  auto is_plane = [&](int i) {
-    if (i <= 0 || i + 1 >= int(p.size()) || p[std::size_t(i)] < p[std::size_t(i - 1)] || p[std::size_t(i)] < p[std::size_t(i + 1)])
-      return false;
+  for (int i = 1; i + 1 < int(p.size()); ++i) {
+    if (p[std::size_t(i)] < p[std::size_t(i - 1)] || p[std::size_t(i)] < p[std::size_t(i + 1)]) continue;
     std::vector<double> around;
     for (int k = std::max(0, i - window); k <= std::min(int(p.size()) - 1, i + window); ++k) around.push_back(p[std::size_t(k)]);
-    return p[std::size_t(i)] - percentile(around, 0.5) > 0.35 * spread;
-  };
-  const int centre = std::clamp(int(std::lround(y_px)) - region.y0_px, 0, int(p.size()) - 1);
-  const int clearance = std::max(1, int(std::lround(0.5 / mm_per_px)));
-  for (int i = centre - clearance; i >= 0; --i)
-    if (is_plane(i)) {
-      c.top_y_px = region.y0_px + i;
-      c.top_is_plane = true;
-      break;
-    }
-  for (int i = centre + clearance; i < int(p.size()); ++i)
-    if (is_plane(i)) {
-      c.bottom_y_px = region.y0_px + i;
-      c.bottom_is_plane = true;
-      break;
+    if (p[std::size_t(i)] - percentile(around, 0.5) > 0.25 * spread) planes.push_back(region.y0_px + i);
+  }
+  return planes;
+}
+
+Compartment compartment_at(const Frame& frame, const PixelRect& region, double x_px, double y_px, double side_px,
+                           double mm_per_px) {
+  Compartment c{double(region.y0_px), double(region.y1_px), false, false};
+  const std::vector<double> left = bright_planes(frame, region, x_px - side_px, mm_per_px);
+  const std::vector<double> right = bright_planes(frame, region, x_px + side_px, mm_per_px);
+  const double tolerance = 1.0 / mm_per_px;
+  const double clearance = 0.5 / mm_per_px;
+  for (double l : left)
+    for (double r : right) {
+      if (std::abs(l - r) > tolerance) continue;
+      const double y = 0.5 * (l + r);
+      if (y < y_px - clearance && (!c.top_is_plane || y > c.top_y_px)) {
+        c.top_y_px = y;
+        c.top_is_plane = true;
+      }
+      if (y > y_px + clearance && (!c.bottom_is_plane || y < c.bottom_y_px)) {
+        c.bottom_y_px = y;
+        c.bottom_is_plane = true;
+      }
     }
   return c;
 }

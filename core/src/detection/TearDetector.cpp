@@ -246,19 +246,45 @@ std::optional<TearFinding> evaluate(const Context& ctx, const std::vector<std::s
   double rx, ry;
   position_in(m, rest, cx, cy, rx, ry);
   const Frame rest_frame = ctx.frame_at(rest);
-  const Compartment comp_rest = compartment_at(rest_frame, m.region.bounds, rx, ry, sy);
+  // Measured beside the gap on both sides (the dark gap itself would read as a step).
+  const double side_px = (reach_mm + 1.0) / sx;
+  const Compartment comp_rest = compartment_at(rest_frame, m.region.bounds, rx, ry, side_px, sy);
   f.muscle_thickness_mm = comp_rest.thickness_px() * sy;
   const double span_mm = (y_hi - y_lo) * sy + step_mm;
+  if (std::getenv("FT_DEBUG_DETECT"))
+    std::fprintf(stderr, "   compartment %.1f..%.1f px (planes %d %d), evidence rows %.1f..%.1f px\n", comp_rest.top_y_px,
+                 comp_rest.bottom_y_px, comp_rest.top_is_plane, comp_rest.bottom_is_plane, y_lo, y_hi);
   f.extent_pct = f.muscle_thickness_mm > 0 ? std::min(100.0, 100.0 * span_mm / f.muscle_thickness_mm) : 0.0;
   // Gap at rest from the image (dark band across the surface), later ones from tracking.
   const BandWidth band =
       dark_band_width(rest_frame, m.region.bounds, rx, ry, normal_deg, std::max(0.5, 0.3 * span_mm), 0.5 * (sx + sy));
   const double gap_rest_normal = band.found ? band.width_mm : 0.0;
+  // At peak evidence the gap is measured on the image as well; where the band is clear
+  // there, it is used: the stumps sampled beyond the gap retract less than their ends.
+  double bx_peak, by_peak;
+  position_in(m, best_frame, cx, cy, bx_peak, by_peak);
+  const BandWidth band_peak = dark_band_width(ctx.frame_at(best_frame), m.region.bounds, bx_peak, by_peak, normal_deg,
+                                              std::max(0.5, 0.3 * span_mm), 0.5 * (sx + sy));
+  if (std::getenv("FT_DEBUG_DETECT"))
+    std::fprintf(stderr, "   band rest %.2f mm (contrast %.2f, %d), peak %.2f mm (contrast %.2f, %d)\n", band.width_mm,
+                 band.contrast, band.found, band_peak.width_mm, band_peak.contrast, band_peak.found);
   const double alignment = std::max(ctx.s.min_fibre_cut, cut);
+  // The gap holds haematoma: it shows dark on the image or cannot be tracked (fresh,
+  // incoherent echoes). Motion alone, with neither, is not called a tear.
+  const DisplacementField& at_peak = m.cumulative[std::size_t(best_frame)];
+  std::size_t untracked = 0;
+  for (std::size_t i : comp) untracked += !at_peak.valid[i];
+  const double untracked_share = double(untracked) / double(comp.size());
+  if (std::getenv("FT_DEBUG_DETECT")) std::fprintf(stderr, "   untracked share %.2f\n", untracked_share);
+  if (!band_peak.found && !band.found && untracked_share < ctx.s.min_untracked_share) return std::nullopt;
+  // At peak: the image's band where it is clear, else rest gap plus the tracked opening.
+  const double gap_peak_normal = band_peak.found ? std::max(band_peak.width_mm, gap_rest_normal) : gap_rest_normal + opening_mm;
   f.gap_rest_mm = gap_rest_normal / alignment;
-  f.gap_mm = (gap_rest_normal + opening_mm) / alignment;
-  f.retraction_mm = 0.5 * opening_mm / alignment;
-  for (double o : opening) f.gap_by_frame_mm.push_back(std::max(0.0, gap_rest_normal + o) / alignment);
+  f.gap_mm = gap_peak_normal / alignment;
+  f.retraction_mm = 0.5 * (gap_peak_normal - gap_rest_normal) / alignment;
+  // Gap-time curve: the tracked opening, scaled to meet the measured gap at peak.
+  const double scale = opening_mm > 0 ? (gap_peak_normal - gap_rest_normal) / opening_mm : 1.0;
+  for (double o : opening) f.gap_by_frame_mm.push_back(std::max(0.0, gap_rest_normal + scale * o) / alignment);
   f.grade = f.extent_pct < 5.0 ? TearGrade::Minimal
             : (f.extent_pct >= 90.0 && f.retraction_mm >= 0.5) ? TearGrade::CompleteWithRetraction
                                                                 : TearGrade::Partial;

@@ -1,0 +1,154 @@
+// Tear detection against ground truth over a varied set of simulated clips: every
+// preset, several seeds, pennation angles, depths, pixel pitches, frame rates, noise
+// levels and frame layouts. Prints Markdown tables for docs/benchmarks.md.
+// Run: build/default/bench/bench_detection [--variants N]
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "ft/plugin/ClipAnalysis.h"
+#include "ft/probes/SimulatedExam.h"
+#include "ft/probes/SimulationPreset.h"
+
+namespace {
+using namespace ft;
+
+struct Variant {
+  double pitch_mm, fps, pennation_offset_deg, noise_db, depth_mm;
+  int frames, x0, y0;
+};
+
+Variant variant(int i) {
+  const double pitches[] = {0.1, 0.15, 0.2, 0.12};
+  const double rates[] = {20, 30, 15, 25, 12};
+  const double pennation[] = {0, -6, 6, 3, -3};
+  const double noise[] = {-38, -30, -34, -26};
+  const double depths[] = {30, 36, 26, 40};
+  const int frames[] = {40, 30, 50, 36};
+  return {pitches[i % 4], rates[i % 5], pennation[(i / 2) % 5], noise[(i / 3) % 4], depths[(i / 4) % 4],
+          frames[(i + 1) % 4], 20 + 37 * (i % 5), 16 + 23 * (i % 3)};
+}
+
+sim::SimulationConfig make_config(const std::string& preset, int i) {
+  const Variant v = variant(i);
+  sim::SimulationConfig c = sim::make_preset(preset, std::uint64_t(1000 + 17 * i), v.frames);
+  c.probe.pixel_pitch_mm = v.pitch_mm;
+  c.probe.frame_rate_hz = v.fps;
+  c.probe.noise_db = v.noise_db;
+  const double scale = v.depth_mm / c.probe.depth_mm;
+  c.probe.depth_mm = v.depth_mm;
+  c.anatomy.skin_mm *= scale;
+  c.anatomy.fascia_mm *= scale;
+  c.anatomy.aponeurosis_mm *= scale;
+  c.anatomy.femur_mm *= scale;
+  c.vessel.centre_z_mm *= scale;
+  c.anatomy.rf_pennation_deg += v.pennation_offset_deg;
+  c.layout.region_x0_px = v.x0;
+  c.layout.region_y0_px = v.y0;
+  c.layout.frame_width_px = v.x0 + c.region_width_px() + 40;
+  c.layout.frame_height_px = v.y0 + c.region_height_px() + 20;
+  c.validate();
+  return c;
+}
+
+struct Tally {
+  int tears = 0, found = 0, clean = 0, clean_passed = 0, localised = 0;
+  double loc_sum = 0, gap_sum = 0, gap_rest_sum = 0, extent_sum = 0;
+  int measured = 0, grade_right = 0;
+  double conf_tp = 0, conf_fp = 0;
+  int fp = 0;
+};
+
+void print_tally(const char* name, const Tally& t) {
+  const double sens = t.tears ? double(t.found) / t.tears : 0.0, spec = t.clean ? double(t.clean_passed) / t.clean : 0.0;
+  std::printf("| %s | %d | %d | %s | %s | %s | %s | %s | %s | %s |\n", name, t.tears, t.clean,
+              t.tears ? (std::to_string(sens).substr(0, 4)).c_str() : "-",
+              t.clean ? (std::to_string(spec).substr(0, 4)).c_str() : "-",
+              t.measured ? std::to_string(t.loc_sum / t.measured).substr(0, 4).c_str() : "-",
+              t.measured ? std::to_string(double(t.localised) / t.measured).substr(0, 4).c_str() : "-",
+              t.measured ? std::to_string(t.gap_sum / t.measured).substr(0, 4).c_str() : "-",
+              t.measured ? std::to_string(t.gap_rest_sum / t.measured).substr(0, 4).c_str() : "-",
+              t.measured ? std::to_string(double(t.grade_right) / t.measured).substr(0, 4).c_str() : "-");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int variants = 11, first = 0;
+  std::vector<std::string> presets{"intact", "full_tear", "partial_tear", "vessel", "sliding", "contracted_start"};
+  for (int a = 1; a + 1 < argc; a += 2) {
+    if (std::strcmp(argv[a], "--variants") == 0) variants = std::atoi(argv[a + 1]);
+    if (std::strcmp(argv[a], "--first") == 0) first = std::atoi(argv[a + 1]);
+    if (std::strcmp(argv[a], "--preset") == 0) presets = {argv[a + 1]};
+  }
+  std::vector<Tally> per_preset(presets.size());
+  Tally all;
+  const auto t0 = std::chrono::steady_clock::now();
+  std::printf("| clip | preset | pitch mm | fps | frames | truth | found | loc err mm | gap mm (truth) | rest mm (truth) | "
+              "extent %% (truth) | grade (truth) | conf |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+  for (int i = first; i < first + variants; ++i) {
+    for (std::size_t p = 0; p < presets.size(); ++p) {
+      const sim::SimulationConfig config = make_config(presets[p], i);
+      const sim::SimulatedExam exam(config);
+      std::vector<Frame> frames;
+      for (int k = 0; k < exam.frame_count(); ++k) frames.push_back(exam.render_frame(k));
+      const ClipAnalysis a = analyse_clip(int(frames.size()), [&](int k) { return frames[std::size_t(k)]; }, exam.region());
+      const sim::ClipTruth truth = exam.clip_truth();
+      Tally& t = per_preset[p];
+      const bool found = a.detection.tear_detected;
+      double loc = -1, gap = -1, truth_gap = -1;
+      const TearFinding* f = found ? &a.detection.findings.front() : nullptr;
+      for (Tally* tally : {&t, &all}) {
+        if (truth.tear_present) {
+          ++tally->tears;
+          tally->found += found;
+        } else {
+          ++tally->clean;
+          tally->clean_passed += !found;
+          if (found) {
+            ++tally->fp;
+            tally->conf_fp += f->confidence;
+          }
+        }
+      }
+      if (truth.tear_present && f) {
+        const sim::FrameTruth& ft = truth.frames[std::size_t(f->frame)];
+        loc = std::hypot(f->centre_x_mm - ft.tear.centre_x_mm, f->centre_z_mm - ft.tear.centre_z_mm);
+        gap = f->gap_mm;
+        truth_gap = ft.tear.gap_mm;
+        for (Tally* tally : {&t, &all}) {
+          ++tally->measured;
+          tally->loc_sum += loc;
+          tally->localised += loc <= 5.0;
+          tally->gap_sum += std::abs(gap - truth_gap);
+          tally->gap_rest_sum += std::abs(f->gap_rest_mm - truth.gap_rest_mm);
+          tally->extent_sum += std::abs(f->extent_pct - truth.extent_pct);
+          tally->grade_right += int(f->grade) == truth.grade;
+          tally->conf_tp += f->confidence;
+        }
+      }
+      std::printf("| %d | %s | %.2f | %.0f | %d | %s | %s | %s | %s | %s | %s | %s | %s |\n", i, presets[p].c_str(),
+                  config.probe.pixel_pitch_mm, config.probe.frame_rate_hz, config.frame_count,
+                  truth.tear_present ? "tear" : "none", found ? "tear" : "none", loc >= 0 ? std::to_string(loc).substr(0, 4).c_str() : "-",
+                  f ? (std::to_string(gap).substr(0, 4) + " (" + std::to_string(truth_gap).substr(0, 4) + ")").c_str() : "-",
+                  f ? (std::to_string(f->gap_rest_mm).substr(0, 4) + " (" + std::to_string(truth.gap_rest_mm).substr(0, 4) + ")").c_str() : "-",
+                  f ? (std::to_string(int(f->extent_pct)) + " (" + std::to_string(int(truth.extent_pct)) + ")").c_str() : "-",
+                  f ? (std::to_string(int(f->grade)) + " (" + std::to_string(truth.grade) + ")").c_str() : "-",
+                  f ? std::to_string(f->confidence).substr(0, 4).c_str() : "-");
+      std::fflush(stdout);
+    }
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::printf("\n%d clips in %.0f s.\n\n| preset | tear clips | clean clips | sensitivity | specificity | loc. error mm | "
+              "within 5 mm | gap MAE mm | rest gap MAE mm | grade right |\n|---|---|---|---|---|---|---|---|---|---|\n",
+              variants * int(presets.size()), seconds);
+  for (std::size_t p = 0; p < presets.size(); ++p) print_tally(presets[p].c_str(), per_preset[p]);
+  print_tally("**all**", all);
+  if (all.measured) std::printf("\nMean confidence: true findings %.2f", all.conf_tp / all.measured);
+  if (all.fp) std::printf(", false findings %.2f (%d)", all.conf_fp / all.fp, all.fp);
+  std::printf("\n");
+  return 0;
+}

@@ -1,0 +1,119 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "ft/plugin/ClipAnalysis.h"
+#include "ft/probes/SimulatedExam.h"
+#include "ft/probes/SimulationPreset.h"
+
+// End-to-end detection on simulated clips with exact truth. Seeds differ from the
+// sample data's; the benchmark harness (bench_detection) covers the wider variety.
+namespace ft {
+namespace {
+
+struct Outcome {
+  ClipAnalysis analysis;
+  sim::ClipTruth truth;
+  UltrasoundRegion region;
+};
+
+Outcome analyse(const sim::SimulationConfig& config) {
+  const sim::SimulatedExam exam(config);
+  std::vector<Frame> frames;
+  for (int k = 0; k < exam.frame_count(); ++k) frames.push_back(exam.render_frame(k));
+  Outcome run{analyse_clip(int(frames.size()), [&](int k) { return frames[std::size_t(k)]; }, exam.region()),
+          exam.clip_truth(), exam.region()};
+  return run;
+}
+
+double localisation_error_mm(const Outcome& run) {
+  const TearFinding& f = run.analysis.detection.findings.front();
+  const sim::FrameTruth& t = run.truth.frames[std::size_t(f.frame)];
+  return std::hypot(f.centre_x_mm - t.tear.centre_x_mm, f.centre_z_mm - t.tear.centre_z_mm);
+}
+
+}  // namespace
+
+TEST(TearDetector, FullThicknessTearIsFoundLocalisedMeasuredAndGraded) {
+  const Outcome run = analyse(sim::make_preset("full_tear", 31));
+  ASSERT_TRUE(run.analysis.detection.tear_detected);
+  ASSERT_EQ(run.analysis.detection.findings.size(), 1u);
+  const TearFinding& f = run.analysis.detection.findings.front();
+  EXPECT_LT(localisation_error_mm(run), 2.0);
+  EXPECT_NEAR(f.gap_mm, run.truth.frames[std::size_t(f.frame)].tear.gap_mm, 1.0);
+  EXPECT_NEAR(f.gap_rest_mm, run.truth.gap_rest_mm, 1.0);
+  EXPECT_GT(f.extent_pct, 80.0);
+  EXPECT_EQ(f.grade, TearGrade::CompleteWithRetraction);
+  EXPECT_GT(f.confidence, 0.8);
+  // Whole-frame pixels and region mm describe the same point.
+  EXPECT_NEAR(f.centre_col_px, run.region.bounds.x0_px + f.centre_x_mm / run.region.mm_per_px_x, 1e-6);
+  EXPECT_LT(run.analysis.detection.contraction.peak_strain, -0.03);
+}
+
+TEST(TearDetector, PartialTearIsFoundAsPartial) {
+  const Outcome run = analyse(sim::make_preset("partial_tear", 32));
+  ASSERT_TRUE(run.analysis.detection.tear_detected);
+  const TearFinding& f = run.analysis.detection.findings.front();
+  EXPECT_LT(localisation_error_mm(run), 3.0);
+  EXPECT_EQ(f.grade, TearGrade::Partial);
+  EXPECT_GT(f.extent_pct, 20.0);
+  EXPECT_LT(f.extent_pct, 80.0);
+  EXPECT_NEAR(f.gap_mm, run.truth.frames[std::size_t(f.frame)].tear.gap_mm, 1.0);
+}
+
+TEST(TearDetector, NormalSlidingAVesselAndIntactMuscleAreNotFlagged) {
+  for (const char* preset : {"intact", "vessel", "sliding"}) {
+    const Outcome run = analyse(sim::make_preset(preset, 33));
+    EXPECT_FALSE(run.analysis.detection.tear_detected) << preset;
+    EXPECT_FALSE(run.analysis.detection.notes.empty()) << preset;
+  }
+}
+
+TEST(TearDetector, WorksWhenTheMuscleIsContractedInTheFirstFrame) {
+  const Outcome run = analyse(sim::make_preset("contracted_start", 34));
+  ASSERT_TRUE(run.analysis.detection.tear_detected);
+  EXPECT_LT(localisation_error_mm(run), 3.0);
+  EXPECT_GT(run.analysis.detection.contraction.rest_frame, 0);
+}
+
+TEST(TearDetector, FindingsDoNotDependOnWhereTheRegionSitsInTheFrame) {
+  sim::SimulationConfig a = sim::make_preset("full_tear", 35, 30), b = a;
+  b.layout.frame_width_px = 420;
+  b.layout.frame_height_px = 330;
+  b.layout.region_x0_px = 150;
+  b.layout.region_y0_px = 110;
+  const Outcome ra = analyse(a), rb = analyse(b);
+  ASSERT_TRUE(ra.analysis.detection.tear_detected);
+  ASSERT_TRUE(rb.analysis.detection.tear_detected);
+  const TearFinding& fa = ra.analysis.detection.findings.front();
+  const TearFinding& fb = rb.analysis.detection.findings.front();
+  EXPECT_NEAR(fa.centre_x_mm, fb.centre_x_mm, 0.2);
+  EXPECT_NEAR(fa.centre_z_mm, fb.centre_z_mm, 0.2);
+  EXPECT_NEAR(fb.centre_col_px - fa.centre_col_px, 110.0, 1.5);
+  EXPECT_NEAR(fb.centre_row_px - fa.centre_row_px, 80.0, 1.5);
+  EXPECT_NEAR(fa.gap_mm, fb.gap_mm, 0.3);
+}
+
+TEST(TearDetector, NoMotionMeansNoFindingAndSaysWhy) {
+  const Outcome still = analyse(sim::make_preset("still", 36, 12));
+  EXPECT_FALSE(still.analysis.detection.tear_detected);
+  ASSERT_FALSE(still.analysis.detection.notes.empty());
+  EXPECT_NE(still.analysis.detection.notes.front().find("contraction"), std::string::npos);
+  const Outcome two = analyse(sim::make_preset("full_tear", 37, 2));
+  EXPECT_FALSE(two.analysis.detection.tear_detected);
+  EXPECT_NE(two.analysis.detection.notes.front().find("frames"), std::string::npos);
+}
+
+TEST(ClipAnalysis, RepeatedFramesOfAFrameGrabberAreDroppedBeforeTracking) {
+  const sim::SimulatedExam exam(sim::make_preset("full_tear", 38, 30));
+  std::vector<Frame> captured;  // each scanner frame captured 2 or 3 times
+  for (int k = 0; k < exam.frame_count(); ++k)
+    for (int copy = 0; copy < 2 + k % 2; ++copy) captured.push_back(exam.render_frame(k));
+  const ClipAnalysis a = analyse_clip(int(captured.size()), [&](int k) { return captured[std::size_t(k)]; }, exam.region());
+  EXPECT_EQ(a.kept_frames.size(), std::size_t(exam.frame_count()));
+  ASSERT_TRUE(a.detection.tear_detected);
+  // Frames are reported in the captured clip's numbering.
+  EXPECT_GE(a.detection.findings.front().frame, 30);
+}
+
+}  // namespace ft
