@@ -117,3 +117,32 @@ TEST(ClipAnalysis, RepeatedFramesOfAFrameGrabberAreDroppedBeforeTracking) {
 }
 
 }  // namespace ft
+
+#include "ft/plugin/LiveTearMonitor.h"
+
+namespace ft {
+
+// Frames fed one at a time: the tear is reported while the clip is still running, and
+// evaluations come every update_every frames, not at the end.
+TEST(LiveTearMonitor, ReportsTheTearAsFramesArrive) {
+  const sim::SimulatedExam exam(sim::make_preset("full_tear", 39, 40));
+  LiveSettings settings;
+  settings.update_every = 8;
+  LiveTearMonitor monitor(exam.region(), settings);
+  int evaluations = 0, first_report = -1;
+  for (int k = 0; k < exam.frame_count(); ++k) {
+    if (auto result = monitor.add_frame(exam.render_frame(k))) {
+      ++evaluations;
+      if (result->tear_detected && first_report < 0) first_report = k;
+    }
+  }
+  EXPECT_EQ(evaluations, 5);
+  ASSERT_GE(first_report, 0);
+  EXPECT_LT(first_report, 32) << "found during the hold, before the clip ended";
+  ASSERT_TRUE(monitor.latest().tear_detected);
+  const auto& f = monitor.latest().findings.front();
+  const auto& t = exam.clip_truth().frames[std::size_t(f.frame)];
+  EXPECT_LT(std::hypot(f.centre_x_mm - t.tear.centre_x_mm, f.centre_z_mm - t.tear.centre_z_mm), 3.0);
+}
+
+}  // namespace ft

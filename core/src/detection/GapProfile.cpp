@@ -7,6 +7,17 @@
 namespace ft {
 namespace {
 
+// B-mode grey levels are log-compressed echo amplitudes, but edges blur (through the
+// beam's point spread) in amplitude. The half-way point of a blurred edge is therefore
+// found in amplitude, assuming the usual display dynamic range of about 60 dB over the
+// 8-bit grey scale; halving in grey levels would place it inside the dark band.
+constexpr double kAssumedDynamicRangeDb = 60.0;
+double grey_to_amplitude(double grey) { return std::pow(10.0, grey * kAssumedDynamicRangeDb / (20.0 * 255.0)); }
+double amplitude_to_grey(double amplitude) { return std::log10(amplitude) * 20.0 * 255.0 / kAssumedDynamicRangeDb; }
+double edge_threshold(double level, double dip) {
+  return amplitude_to_grey(0.5 * (grey_to_amplitude(level) + grey_to_amplitude(dip)));
+}
+
 double bilinear(const Frame& f, const PixelRect& r, double x, double y, bool& inside) {
   if (x < r.x0_px || y < r.y0_px || x > r.x1_px - 1 || y > r.y1_px - 1) {
     inside = false;
@@ -77,7 +88,7 @@ BandWidth dark_band_width(const Frame& frame, const PixelRect& region, double cx
   // Two passes: a first band from the extreme values, then tissue and band levels taken
   // as medians outside and inside it, so that speckle extremes do not bias the width.
   for (int pass = 0; pass < 2; ++pass) {
-    const double threshold = 0.5 * (level + dip);
+    const double threshold = edge_threshold(level, dip);
     lo = hi = best;
     while (lo > 0 && smooth[lo - 1] < threshold) --lo;
     while (hi + 1 < smooth.size() && smooth[hi + 1] < threshold) ++hi;
@@ -93,7 +104,7 @@ BandWidth dark_band_width(const Frame& frame, const PixelRect& region, double cx
     if (level <= dip) return out;
   }
   out.contrast = (level - dip) / level;
-  const double threshold = 0.5 * (level + dip);
+  const double threshold = edge_threshold(level, dip);
   // Interpolate the threshold crossings for sub-sample width.
   auto crossing = [&](std::size_t inside, std::size_t outside) {
     const double v0 = smooth[inside], v1 = smooth[outside];

@@ -1,0 +1,48 @@
+#pragma once
+// Tear detection on frames as they arrive. Each frame is tracked once (constant cost);
+// findings are re-evaluated every `update_every` frames over the frames since the
+// window started, so their latency is bounded by the window, not by the session. When
+// the window is full it starts again from the current frame: a contraction longer
+// than the window is judged in pieces.
+#include <deque>
+#include <memory>
+#include <optional>
+
+#include "ft/core/MotionRecord.h"
+#include "ft/core/TearFinding.h"
+#include "ft/gpu/LagrangianTracker.h"
+#include "ft/gpu/SpeckleTracker.h"
+#include "ft/plugin/ClipAnalysis.h"
+
+namespace ft {
+
+struct LiveSettings {
+  AnalysisSettings analysis;
+  int update_every = 10;   // frames between re-evaluations
+  int window_frames = 150;  // frames one evaluation looks at, at most
+};
+
+class LiveTearMonitor {
+ public:
+  LiveTearMonitor(UltrasoundRegion region, LiveSettings settings = {});
+
+  // Adds the next frame; returns new findings when an evaluation ran on this frame.
+  std::optional<DetectionResult> add_frame(const Frame& frame);
+  const DetectionResult& latest() const noexcept { return latest_; }
+  long frames_seen() const noexcept { return frames_seen_; }
+
+ private:
+  void restart(const Frame& frame);
+
+  UltrasoundRegion region_;
+  LiveSettings settings_;
+  std::unique_ptr<gpu::SpeckleTracker> tracker_;
+  std::unique_ptr<gpu::LagrangianTracker> lagrangian_;
+  std::deque<Frame> window_;
+  MotionRecord motion_;
+  long window_start_ = 0;  // stream index of the window's first frame
+  long frames_seen_ = 0;
+  DetectionResult latest_;
+};
+
+}  // namespace ft

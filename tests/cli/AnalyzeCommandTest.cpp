@@ -1,0 +1,57 @@
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "TestSupport.h"
+
+namespace ft {
+namespace {
+test::CommandResult fibretrack(const std::string& args) { return test::run_command("'" + test::cli_path() + "' " + args); }
+}  // namespace
+
+// Every sample clip and every real file: the command runs, writes the documented JSON,
+// and says why when it finds nothing.
+TEST(AnalyzeCommand, RunsOnEverySampleClipAndRealFile) {
+  std::vector<std::string> clips;
+  for (const char* name : {"intact", "full_tear", "partial_tear", "vessel", "sliding", "contracted_start"})
+    clips.push_back(test::sample_data_dir() + "/" + name + ".dcm");
+  if (test::file_exists(test::shared_data_dir() + "/README.md"))
+    for (const char* name : {"OBXXXX1A.dcm", "OBXXXX1A_rle_2frame.dcm", "US1_J2KR.dcm", "US1_UNCR.dcm", "color-pl.dcm",
+                             "examples_ybr_color.dcm", "gdcm-US-ALOKA-16.dcm"})
+      clips.push_back(test::shared_data_dir() + "/" + name);
+  test::TempDir dir;
+  for (const std::string& clip : clips) {
+    const test::CommandResult r = fibretrack("analyze '" + clip + "' --json '" + dir.file("a.json") + "'");
+    ASSERT_EQ(r.exit_code, 0) << clip << ": " << r.err;
+    const auto j = nlohmann::json::parse(test::read_file(dir.file("a.json")));
+    for (const char* key : {"tear_detected", "findings", "contraction", "notes", "disclaimer"})
+      EXPECT_TRUE(j.contains(key)) << clip << " " << key;
+    EXPECT_TRUE(j["contraction"].contains("peak_frame"));
+    EXPECT_TRUE(j["contraction"].contains("peak_strain"));
+    if (!j["tear_detected"].get<bool>()) EXPECT_FALSE(j["notes"].empty()) << clip;
+    for (const auto& f : j["findings"])
+      for (const char* key : {"frame", "center_px", "center_mm", "gap_mm", "gap_rest_mm", "retraction_mm", "extent_pct",
+                              "grade", "confidence"})
+        EXPECT_TRUE(f.contains(key)) << clip << " " << key;
+  }
+}
+
+TEST(AnalyzeCommand, SampleTearsAreFoundWhereTheTruthSaysAndConfoundersAreNot) {
+  test::TempDir dir;
+  for (const char* name : {"full_tear", "partial_tear", "contracted_start", "intact", "vessel", "sliding"}) {
+    const std::string base = test::sample_data_dir() + "/" + name;
+    ASSERT_EQ(fibretrack("analyze '" + base + ".dcm' --json '" + dir.file("a.json") + "'").exit_code, 0);
+    const auto j = nlohmann::json::parse(test::read_file(dir.file("a.json")));
+    const auto truth = nlohmann::json::parse(test::read_file(base + ".truth.json"));
+    ASSERT_EQ(j["tear_detected"], truth["tear_detected"]) << name;
+    if (!truth["tear_detected"].get<bool>()) continue;
+    const auto& f = j["findings"][0];
+    const auto& t = truth["per_frame"][f["frame"].get<int>()];
+    EXPECT_NEAR(f["center_px"][0].get<double>(), t["center_px"][0].get<double>(), 20.0) << name;
+    EXPECT_NEAR(f["center_px"][1].get<double>(), t["center_px"][1].get<double>(), 20.0) << name;
+    EXPECT_NEAR(f["gap_mm"].get<double>(), t["gap_mm"].get<double>(), 1.0) << name;
+    EXPECT_EQ(f["grade"], truth["grade"]) << name;
+  }
+}
+
+}  // namespace ft
