@@ -7,6 +7,7 @@
 #include "ft/core/Error.h"
 #include "ft/gpu/LagrangianTracker.h"
 #include "ft/gpu/SpeckleTracker.h"
+#include "ft/plugin/ImageRegionEstimate.h"
 
 namespace ft {
 namespace {
@@ -22,31 +23,39 @@ double mean_abs_difference(const Frame& a, const Frame& b, const PixelRect& r) {
   return n ? sum / double(n) : 0.0;
 }
 
-// Speckle grain size (px) along x: where the autocorrelation of the region falls to 1/2.
-// Used to guess mm per px when a clip carries no calibration: MSK linear probes resolve
+// Speckle grain size (px) along x: twice the lag where the autocorrelation of the
+// region, with its large-scale structure (layers, shadows) removed, falls to 1/2. Used
+// to guess mm per px when a clip carries no calibration: MSK linear probes resolve
 // about 0.5 mm laterally.
 double speckle_width_px(const Frame& f, const PixelRect& r) {
-  double mean = 0;
-  long n = 0;
-  for (int y = r.y0_px; y <= r.y1_px; ++y)
-    for (int x = r.x0_px; x <= r.x1_px; ++x) {
-      mean += f.value(x, y);
-      ++n;
+  const int w = r.width_px(), h = r.height_px(), half = 8;
+  std::vector<double> detail(std::size_t(w) * std::size_t(h), 0.0);
+  for (int y = 0; y < h; ++y) {
+    // Running mean over +-half px along x, then the residual.
+    double sum = 0;
+    int n = 0;
+    for (int x = 0; x < std::min(w, half + 1); ++x, ++n) sum += f.value(r.x0_px + x, r.y0_px + y);
+    for (int x = 0; x < w; ++x) {
+      detail[std::size_t(y) * w + x] = f.value(r.x0_px + x, r.y0_px + y) - sum / n;
+      if (x + half + 1 < w) { sum += f.value(r.x0_px + x + half + 1, r.y0_px + y); ++n; }
+      if (x - half >= 0) { sum -= f.value(r.x0_px + x - half, r.y0_px + y); --n; }
     }
-  mean /= double(std::max(1L, n));
+  }
   auto correlation = [&](int lag) {
     double s = 0, s0 = 0;
-    for (int y = r.y0_px; y <= r.y1_px; ++y)
-      for (int x = r.x0_px; x + lag <= r.x1_px; ++x) {
-        const double a = f.value(x, y) - mean, b = f.value(x + lag, y) - mean;
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x + lag < w; ++x) {
+        const double a = detail[std::size_t(y) * w + x], b = detail[std::size_t(y) * w + x + lag];
         s += a * b;
         s0 += a * a;
       }
     return s0 > 0 ? s / s0 : 0.0;
   };
-  for (int lag = 1; lag < 40; ++lag)
-    if (correlation(lag) < 0.5) return 2.0 * lag;
-  return 80.0;
+  for (int lag = 1; lag < half; ++lag) {
+    const double c0 = correlation(lag - 1), c1 = correlation(lag);
+    if (c1 < 0.5) return 2.0 * ((lag - 1) + (c0 - 0.5) / std::max(1e-9, c0 - c1));
+  }
+  return 2.0 * half;
 }
 
 }  // namespace
@@ -72,15 +81,25 @@ std::vector<int> distinct_frames(int frame_count, const FrameAt& frame_at, const
   return kept;
 }
 
-ClipAnalysis analyse_clip(int frame_count, const FrameAt& frame_at, const UltrasoundRegion& region,
+ClipAnalysis analyse_clip(int frame_count, const FrameAt& frame_at, const UltrasoundRegion& given_region,
                           const AnalysisSettings& settings) {
   ClipAnalysis out;
-  out.region = region;
   if (frame_count <= 0) throw Error(ErrorCode::InvalidArgument, "a clip with no frames cannot be analysed");
+  UltrasoundRegion region = given_region;
+  const Frame first = frame_at(0);
+  if (region.bounds == PixelRect{0, 0, first.width_px() - 1, first.height_px() - 1}) {
+    // No image region given: find the moving image inside the captured screen.
+    region.bounds = estimate_image_region(frame_count, frame_at, region.bounds);
+    if (!(region.bounds == given_region.bounds))
+      out.warnings.push_back("no image region in the file: the moving image area was taken (x " +
+                             std::to_string(region.bounds.x0_px) + "-" + std::to_string(region.bounds.x1_px) + ", y " +
+                             std::to_string(region.bounds.y0_px) + "-" + std::to_string(region.bounds.y1_px) + ")");
+  }
+  out.region = region;
   out.kept_frames = distinct_frames(frame_count, frame_at, region.bounds, settings.repeat_threshold);
   if (int(out.kept_frames.size()) < frame_count)
     out.warnings.push_back(std::to_string(frame_count - int(out.kept_frames.size())) +
-                           " repeated frames dropped (frame grabber faster than the scanner)");
+                           " frames with no new image content dropped (frame-grabber repeats or still frames)");
   const FrameAt kept_at = [&](int k) { return frame_at(out.kept_frames[std::size_t(k)]); };
   const int n = int(out.kept_frames.size());
 

@@ -146,3 +146,38 @@ TEST(LiveTearMonitor, ReportsTheTearAsFramesArrive) {
 }
 
 }  // namespace ft
+
+namespace ft {
+
+// A screen recording with no Ultrasound Regions and no calibration: the moving image
+// is found inside the captured frame (text and scale around it stay still), mm are
+// estimated from the speckle, and the tear is still found where it is.
+TEST(ClipAnalysis, FindsTheImageAndTheTearInAnUncalibratedScreenCapture) {
+  sim::SimulationConfig config = sim::make_preset("full_tear", 40, 40);
+  config.layout.frame_width_px = 400;
+  config.layout.frame_height_px = 300;
+  config.layout.region_x0_px = 90;
+  config.layout.region_y0_px = 60;
+  const sim::SimulatedExam exam(config);
+  std::vector<Frame> frames;
+  for (int k = 0; k < exam.frame_count(); ++k) frames.push_back(exam.render_frame(k));
+  UltrasoundRegion whole;  // what a reader gives for a file without regions or spacing
+  whole.bounds = {0, 0, 399, 299};
+  const ClipAnalysis a = analyse_clip(int(frames.size()), [&](int k) { return frames[std::size_t(k)]; }, whole);
+  const PixelRect truth = exam.region().bounds;
+  EXPECT_NEAR(a.region.bounds.x0_px, truth.x0_px, 8);
+  EXPECT_NEAR(a.region.bounds.x1_px, truth.x1_px, 8);
+  EXPECT_NEAR(a.region.bounds.y0_px, truth.y0_px, 8);
+  EXPECT_NEAR(a.region.bounds.y1_px, truth.y1_px, 8);
+  EXPECT_FALSE(a.detection.calibrated);
+  std::string notes;
+  for (const auto& n : a.detection.notes) notes += n + "; ";
+  for (const auto& n : a.warnings) notes += n + "; ";
+  ASSERT_TRUE(a.detection.tear_detected) << notes;
+  const TearFinding& f = a.detection.findings.front();
+  const sim::FrameTruth& t = exam.clip_truth().frames[std::size_t(f.frame)];
+  EXPECT_NEAR(f.centre_col_px, t.tear.centre_col_px, 15.0);
+  EXPECT_NEAR(f.centre_row_px, t.tear.centre_row_px, 15.0);
+}
+
+}  // namespace ft

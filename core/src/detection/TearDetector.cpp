@@ -248,7 +248,21 @@ std::optional<TearFinding> evaluate(const Context& ctx, const std::vector<std::s
   const Frame rest_frame = ctx.frame_at(rest);
   // Measured beside the gap on both sides (the dark gap itself would read as a step).
   const double side_px = (reach_mm + 1.0) / sx;
-  const Compartment comp_rest = compartment_at(rest_frame, m.region.bounds, rx, ry, side_px, sy);
+  Compartment comp_rest = compartment_at(rest_frame, m.region.bounds, rx, ry, side_px, sy);
+  if (!comp_rest.top_is_plane || !comp_rest.bottom_is_plane) {
+    // No fascial plane seen: the tracked tissue's own extent in this column bounds it.
+    double top = 1e30, bottom = -1e30;
+    for (int r = 0; r < g.rows; ++r)
+      for (int c = 0; c < g.columns; ++c)
+        if (ctx.muscle[g.index(c, r)] && std::abs(g.x_px(c) - cx) * sx < 2.0) {
+          top = std::min(top, g.y_px(r));
+          bottom = std::max(bottom, g.y_px(r));
+        }
+    if (top < bottom) {
+      if (!comp_rest.top_is_plane) comp_rest.top_y_px = top + (ry - cy);
+      if (!comp_rest.bottom_is_plane) comp_rest.bottom_y_px = bottom + (ry - cy);
+    }
+  }
   f.muscle_thickness_mm = comp_rest.thickness_px() * sy;
   const double span_mm = (y_hi - y_lo) * sy + step_mm;
   if (std::getenv("FT_DEBUG_DETECT"))
@@ -312,8 +326,17 @@ DetectionResult detect_tears(const MotionRecord& m, const FrameAt& frame_at, con
     result.notes.push_back("no tissue could be tracked through the clip (no speckle, or the image changed too much)");
     return result;
   }
-  const FibreField fibres =
-      fibre_orientation(frame_at(0), m.region.bounds, g, 0.5 * (m.mm_per_px_x + m.mm_per_px_y));
+  FibreField fibres = fibre_orientation(frame_at(0), m.region.bounds, g, 0.5 * (m.mm_per_px_x + m.mm_per_px_y));
+  // Where the texture shows no direction, fall back on the convention of a longitudinal
+  // scan: the muscle's fibres run roughly along the image's x axis.
+  long undirected = 0;
+  for (std::size_t i = 0; i < fibres.angle_deg.size(); ++i)
+    if (fibres.coherence[i] < s.min_fibre_coherence) {
+      fibres.angle_deg[i] = 0.0f;
+      undirected += muscle[i];
+    }
+  if (undirected > muscle_points / 2)
+    result.notes.push_back("little fibre texture: fibres taken to run along the image (longitudinal scan)");
   result.contraction = analyse_contraction(m, fibres, muscle, s.baseline_steps);
   if (result.contraction.peak_strain > -s.min_peak_strain) {
     std::ostringstream note;
