@@ -5,9 +5,12 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
+
+#include <opencv2/imgcodecs.hpp>
 
 #include "ft/plugin/ClipAnalysis.h"
 #include "ft/probes/SimulatedExam.h"
@@ -74,6 +77,67 @@ void print_tally(const char* name, const Tally& t) {
               t.measured ? std::to_string(double(t.grade_right) / t.measured).substr(0, 4).c_str() : "-");
 }
 
+// A frame as a frame grabber and a JPEG-compressing recorder would pass it on.
+Frame jpeg(const Frame& f, int quality) {
+  cv::Mat m(f.height_px(), f.width_px(), CV_8UC1, const_cast<std::uint8_t*>(f.data8()));
+  std::vector<unsigned char> bytes;
+  cv::imencode(".jpg", m, bytes, {cv::IMWRITE_JPEG_QUALITY, quality});
+  const cv::Mat back = cv::imdecode(bytes, cv::IMREAD_GRAYSCALE);
+  Frame out(f.width_px(), f.height_px(), PixelDepth::Bits8);
+  std::memcpy(out.data8(), back.data, out.byte_count());
+  return out;
+}
+
+// Real-clip conditions on top of the simulator: screen capture without Ultrasound
+// Regions or calibration, each scanner frame captured 3 times, JPEG quality 60, and
+// stronger normal sliding and probe motion than the presets have.
+void stress(int clips_per_preset, const std::vector<std::string>& presets) {
+  std::printf("\n### Screen-capture conditions (no regions, no calibration, frames x3, JPEG q60)\n\n");
+  std::printf("| preset | clips | called tear | localised within 5 mm (px scale) |\n|---|---|---|---|\n");
+  for (const std::string& preset : presets) {
+    int called = 0, localised = 0;
+    for (int i = 0; i < clips_per_preset; ++i) {
+      sim::SimulationConfig c = make_config(preset, 50 + i);
+      const char* off = std::getenv("FT_STRESS_OFF");  // e.g. "jpeg,repeat,region,jitter" to isolate a cause
+      auto on = [&](const char* what) { return !off || !std::strstr(off, what); };
+      if (on("jitter")) c.motion.jitter_mm = 0.15;
+      if (preset == "sliding") c.motion.sliding_mm = 6.0;
+      const sim::SimulatedExam exam(c);
+      std::vector<Frame> frames;
+      for (int k = 0; k < exam.frame_count(); ++k) {
+        const Frame f = on("jpeg") ? jpeg(exam.render_frame(k), 60) : exam.render_frame(k);
+        for (int copy = 0; copy < (on("repeat") ? 3 : 1); ++copy) frames.push_back(f);
+      }
+      UltrasoundRegion whole = exam.region();
+      if (on("region")) {
+        whole = UltrasoundRegion{};
+        whole.bounds = {0, 0, frames[0].width_px() - 1, frames[0].height_px() - 1};
+      }
+      const ClipAnalysis a = analyse_clip(int(frames.size()), [&](int k) { return frames[std::size_t(k)]; }, whole);
+      if (std::getenv("FT_STRESS_VERBOSE")) {
+        std::printf("  %s %d: pitch %.2f, region %d-%d x %d-%d (truth %d-%d x %d-%d), found %d;", preset.c_str(), i,
+                    c.probe.pixel_pitch_mm, a.region.bounds.x0_px, a.region.bounds.x1_px, a.region.bounds.y0_px,
+                    a.region.bounds.y1_px, exam.region().bounds.x0_px, exam.region().bounds.x1_px,
+                    exam.region().bounds.y0_px, exam.region().bounds.y1_px, int(a.detection.tear_detected));
+        for (const auto& w : a.warnings) std::printf(" %s;", w.c_str());
+        for (const auto& f : a.detection.findings) std::printf(" finding at (%.0f,%.0f) px;", f.centre_col_px, f.centre_row_px);
+        std::printf("\n");
+      }
+      if (!a.detection.tear_detected) continue;
+      ++called;
+      const TearFinding& f = a.detection.findings.front();
+      const sim::ClipTruth truth = exam.clip_truth();
+      if (!truth.tear_present) continue;
+      const sim::FrameTruth& t = truth.frames[std::size_t(f.frame / (on("repeat") ? 3 : 1))];
+      const double err_mm = std::hypot(f.centre_col_px - t.tear.centre_col_px, f.centre_row_px - t.tear.centre_row_px) *
+                            c.probe.pixel_pitch_mm;
+      localised += err_mm <= 5.0;
+    }
+    std::printf("| %s | %d | %d | %d |\n", preset.c_str(), clips_per_preset, called, localised);
+    std::fflush(stdout);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -83,6 +147,12 @@ int main(int argc, char** argv) {
     if (std::strcmp(argv[a], "--variants") == 0) variants = std::atoi(argv[a + 1]);
     if (std::strcmp(argv[a], "--first") == 0) first = std::atoi(argv[a + 1]);
     if (std::strcmp(argv[a], "--preset") == 0) presets = {argv[a + 1]};
+    if (std::strcmp(argv[a], "--stress") == 0) {
+      stress(std::atoi(argv[a + 1]), presets.size() == 1 ? presets
+                                                         : std::vector<std::string>{"full_tear", "partial_tear", "intact",
+                                                                                    "vessel", "sliding"});
+      return 0;
+    }
   }
   std::vector<Tally> per_preset(presets.size());
   Tally all;

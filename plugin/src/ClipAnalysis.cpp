@@ -28,7 +28,7 @@ double mean_abs_difference(const Frame& a, const Frame& b, const PixelRect& r) {
 // to guess mm per px when a clip carries no calibration: MSK linear probes resolve
 // about 0.5 mm laterally.
 double speckle_width_px(const Frame& f, const PixelRect& r) {
-  const int w = r.width_px(), h = r.height_px(), half = 8;
+  const int w = r.width_px(), h = r.height_px(), half = 12;
   std::vector<double> detail(std::size_t(w) * std::size_t(h), 0.0);
   for (int y = 0; y < h; ++y) {
     // Running mean over +-half px along x, then the residual.
@@ -86,22 +86,23 @@ ClipAnalysis analyse_clip(int frame_count, const FrameAt& frame_at, const Ultras
   ClipAnalysis out;
   if (frame_count <= 0) throw Error(ErrorCode::InvalidArgument, "a clip with no frames cannot be analysed");
   UltrasoundRegion region = given_region;
+  out.kept_frames = distinct_frames(frame_count, frame_at, given_region.bounds, settings.repeat_threshold);
+  if (int(out.kept_frames.size()) < frame_count)
+    out.warnings.push_back(std::to_string(frame_count - int(out.kept_frames.size())) +
+                           " frames with no new image content dropped (frame-grabber repeats or still frames)");
+  const FrameAt kept_at = [&](int k) { return frame_at(out.kept_frames[std::size_t(k)]); };
+  const int n = int(out.kept_frames.size());
   const Frame first = frame_at(0);
   if (region.bounds == PixelRect{0, 0, first.width_px() - 1, first.height_px() - 1}) {
-    // No image region given: find the moving image inside the captured screen.
-    region.bounds = estimate_image_region(frame_count, frame_at, region.bounds);
+    // No image region given: find the moving image inside the captured screen (after
+    // the repeats are gone, which would look still).
+    region.bounds = estimate_image_region(n, kept_at, region.bounds);
     if (!(region.bounds == given_region.bounds))
       out.warnings.push_back("no image region in the file: the moving image area was taken (x " +
                              std::to_string(region.bounds.x0_px) + "-" + std::to_string(region.bounds.x1_px) + ", y " +
                              std::to_string(region.bounds.y0_px) + "-" + std::to_string(region.bounds.y1_px) + ")");
   }
   out.region = region;
-  out.kept_frames = distinct_frames(frame_count, frame_at, region.bounds, settings.repeat_threshold);
-  if (int(out.kept_frames.size()) < frame_count)
-    out.warnings.push_back(std::to_string(frame_count - int(out.kept_frames.size())) +
-                           " frames with no new image content dropped (frame-grabber repeats or still frames)");
-  const FrameAt kept_at = [&](int k) { return frame_at(out.kept_frames[std::size_t(k)]); };
-  const int n = int(out.kept_frames.size());
 
   UltrasoundRegion analysed = region;
   if (!region.has_mm_calibration()) {
@@ -129,8 +130,14 @@ ClipAnalysis analyse_clip(int frame_count, const FrameAt& frame_at, const Ultras
     out.tracking_ms_per_frame =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() / double(n - 1);
 
-  out.detection = detect_tears(out.motion, kept_at, settings.detection);
-  out.detection.calibrated = region.has_mm_calibration();
+  DetectionSettings detection = settings.detection;
+  if (!given_region.has_mm_calibration()) {
+    // The mm scale is a guess: ask for clearer evidence before calling a tear.
+    detection.min_opening_mm *= 1.5;
+    detection.min_evidence_area_mm2 *= 1.5;
+  }
+  out.detection = detect_tears(out.motion, kept_at, detection);
+  out.detection.calibrated = given_region.has_mm_calibration();
   // Report frames as the original clip numbers them.
   auto original = [&](int k) { return out.kept_frames[std::size_t(std::clamp(k, 0, n - 1))]; };
   out.detection.contraction.rest_frame = original(out.detection.contraction.rest_frame);

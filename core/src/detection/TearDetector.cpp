@@ -78,6 +78,7 @@ struct Context {
   const ContractionSummary& contraction;
   std::vector<double> log_j;  // local area change, rest -> peak, log
   double log_j_median = 0;
+  std::vector<std::uint8_t> contracting;  // muscle that shortens along its fibres (not fat, bone, skin)
 };
 
 // Position (frame px) in frame k of the tissue at frame-0 position p.
@@ -88,11 +89,39 @@ void position_in(const MotionRecord& m, int k, double x0, double y0, double& x, 
   y = y0 + dy;
 }
 
+// Stumps are contracting muscle: tracked through the clip and shortening along their
+// fibres, within one grid step of the point.
 bool is_muscle_near(const Context& ctx, double x, double y) {
   const DisplacementField& g = ctx.m.cumulative[0];
   const int c = int(std::lround((x - g.origin_x_px) / g.step_px)), r = int(std::lround((y - g.origin_y_px) / g.step_px));
-  if (c < 0 || r < 0 || c >= g.columns || r >= g.rows) return false;
-  return ctx.muscle[g.index(c, r)];
+  for (int dr = -1; dr <= 1; ++dr)
+    for (int dc = -1; dc <= 1; ++dc) {
+      const int cc = c + dc, rr = r + dr;
+      if (cc >= 0 && rr >= 0 && cc < g.columns && rr < g.rows && ctx.contracting[g.index(cc, rr)]) return true;
+    }
+  return false;
+}
+
+// Muscle points whose fibres shorten from rest to peak by at least a third of the
+// muscle's median shortening (over +-2 grid steps, to keep noise down). Fat, skin,
+// tendon and bone are carried along but do not shorten actively.
+std::vector<std::uint8_t> contracting_mask(const MotionRecord& m, const FibreField& fibres,
+                                           const std::vector<std::uint8_t>& muscle, const ContractionSummary& c,
+                                           const DetectionSettings& s) {
+  const DisplacementField& g = m.cumulative[0];
+  const DisplacementField& rest = m.cumulative[std::size_t(c.rest_frame)];
+  const DisplacementField& peak = m.cumulative[std::size_t(c.peak_frame)];
+  std::vector<std::uint8_t> mask(g.size(), 0);
+  for (int r = 0; r < g.rows; ++r)
+    for (int col = 0; col < g.columns; ++col) {
+      const std::size_t i = g.index(col, r);
+      if (!muscle[i]) continue;
+      const Tensor2 fr = deformation_gradient(rest, col, r, 2, m.mm_per_px_x, m.mm_per_px_y);
+      const Tensor2 fp = deformation_gradient(peak, col, r, 2, m.mm_per_px_x, m.mm_per_px_y);
+      const double strain = (fp * fr.inverse()).stretch_along(fibres.angle_deg[i]) - 1.0;
+      mask[i] = strain < s.contracting_share * c.peak_strain;
+    }
+  return mask;
 }
 
 // Median stretch of the muscle along a direction (angle in frame `from`) between frames.
@@ -291,6 +320,9 @@ std::optional<TearFinding> evaluate(const Context& ctx, const std::vector<std::s
   const double untracked_share = double(untracked) / double(comp.size());
   if (std::getenv("FT_DEBUG_DETECT")) std::fprintf(stderr, "   untracked share %.2f\n", untracked_share);
   if (!band_peak.found && !band.found && untracked_share < ctx.s.min_untracked_share) return std::nullopt;
+  // A gap widens with contraction: a dark band that is no wider at peak than at rest is
+  // a structure (fat, a vessel, a septum), not fibre ends pulling apart.
+  if (band.found && band_peak.found && band_peak.width_mm <= band.width_mm) return std::nullopt;
   // At peak: the image's band where it is clear, else rest gap plus the tracked opening.
   const double gap_peak_normal = band_peak.found ? std::max(band_peak.width_mm, gap_rest_normal) : gap_rest_normal + opening_mm;
   f.gap_rest_mm = gap_rest_normal / alignment;
@@ -345,7 +377,8 @@ DetectionResult detect_tears(const MotionRecord& m, const FrameAt& frame_at, con
     result.notes.push_back(note.str());
     return result;
   }
-  Context ctx{m, frame_at, s, fibres, muscle, result.contraction, {}, 0.0};
+  Context ctx{m, frame_at, s, fibres, muscle, result.contraction, {}, 0.0, {}};
+  ctx.contracting = contracting_mask(m, fibres, muscle, result.contraction, s);
   const int rest = result.contraction.rest_frame, peak = result.contraction.peak_frame;
   ctx.log_j.assign(g.size(), 0.0);
   std::vector<double> muscle_values;

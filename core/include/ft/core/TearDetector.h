@@ -26,6 +26,7 @@ struct DetectionSettings {
   double min_opening_share = 0.5;   // of the displacement jump across the surface that is opening
   double min_evidence_area_mm2 = 1.0;  // smaller patches of expansion are tracking noise
   double min_untracked_share = 0.3;  // of the evidence that decorrelates, when the gap is not dark
+  double contracting_share = 0.33;  // stumps shorten by at least this share of the muscle's median
   double min_fibre_coherence = 0.1;  // below: the texture shows no fibre direction
   double min_fibre_cut = 0.6;       // |cos| between fibres and the surface normal: surfaces along the
                                     // fibres (> ~53 deg off) are fascial planes, not tears
