@@ -78,12 +78,7 @@ int run_analyze(const Args& args) {
   ClipAnalysis analysis = analyse_clip(info.frames, frame_at, info.analysis_region(), settings);
   for (const auto& w : info.warnings) analysis.warnings.push_back(w);
   const nlohmann::json out = analysis_json(path, info.frames, analysis);
-  if (auto json_path = cl.value("json")) {
-    std::ofstream file(*json_path);
-    if (!file) throw Error(ErrorCode::Io, "cannot write " + *json_path);
-    file << out.dump(1) << '\n';
-    if (!file) throw Error(ErrorCode::Io, "writing " + *json_path + " failed (disk full?)");
-  }
+  if (auto json_path = cl.value("json")) write_text_file(*json_path, out.dump(1) + "\n");
   std::printf("%s: %s\n", path.c_str(), analysis.detection.tear_detected ? "fibre discontinuity found" : "no tear found");
   for (const auto& f : analysis.detection.findings)
     std::printf("  %s at (%.1f, %.1f) mm, frame %d: gap %.1f mm (rest %.1f), extent %.0f %%, confidence %.2f\n",

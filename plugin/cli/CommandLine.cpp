@@ -1,8 +1,18 @@
 #include "CommandLine.h"
 
+#include <fstream>
+
 #include "ft/core/Error.h"
 
 namespace ft::cli {
+
+void write_text_file(const std::string& path, const std::string& text) {
+  std::ofstream file(path);
+  if (!file) throw Error(ErrorCode::Io, "cannot write " + path);
+  file << text;
+  file.flush();
+  if (!file) throw Error(ErrorCode::Io, "writing " + path + " failed (disk full?)");
+}
 
 CommandLine::CommandLine(const std::vector<std::string>& args, const std::set<std::string>& switches) {
   for (std::size_t i = 0; i < args.size(); ++i) {

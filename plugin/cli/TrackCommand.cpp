@@ -70,12 +70,7 @@ int run_track(const Args& args) {
       {"ms_per_frame", pairs.empty() ? 0.0 : tracking_ms / double(pairs.size())},
       {"pairs", pairs},
       {"warnings", warnings}};
-  if (auto json_path = cl.value("json")) {
-    std::ofstream file(*json_path);
-    if (!file) throw Error(ErrorCode::Io, "cannot write " + *json_path);
-    file << out.dump(1) << '\n';
-    if (!file) throw Error(ErrorCode::Io, "writing " + *json_path + " failed (disk full?)");
-  }
+  if (auto json_path = cl.value("json")) write_text_file(*json_path, out.dump(1) + "\n");
   std::printf("%s: %d frames tracked on %s, %.2f ms per frame, grid %dx%d\n", path.c_str(), frames,
               gpu::to_string(tracker.backend()), out["ms_per_frame"].get<double>(), last.columns, last.rows);
   for (const auto& w : warnings) std::printf("  warning: %s\n", w.get<std::string>().c_str());

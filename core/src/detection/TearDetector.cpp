@@ -79,6 +79,7 @@ struct Context {
   std::vector<double> log_j;  // local area change, rest -> peak, log
   double log_j_median = 0;
   std::vector<std::uint8_t> contracting;  // muscle that shortens along its fibres (not fat, bone, skin)
+  double dominant_fibre_deg = 0;          // coherence-weighted over the whole muscle
 };
 
 // Position (frame px) in frame k of the tissue at frame-0 position p.
@@ -111,6 +112,15 @@ std::vector<std::uint8_t> contracting_mask(const MotionRecord& m, const FibreFie
   const DisplacementField& g = m.cumulative[0];
   const DisplacementField& rest = m.cumulative[std::size_t(c.rest_frame)];
   const DisplacementField& peak = m.cumulative[std::size_t(c.peak_frame)];
+  // The muscle's dominant fibre direction: local estimates are disturbed next to a gap,
+  // whose edges are lines across the fibres.
+  std::vector<float> angles, weights;
+  for (std::size_t i = 0; i < g.size(); ++i)
+    if (muscle[i]) {
+      angles.push_back(fibres.angle_deg[i]);
+      weights.push_back(fibres.coherence[i]);
+    }
+  const double dominant = mean_orientation_deg(angles, weights);
   std::vector<std::uint8_t> mask(g.size(), 0);
   for (int r = 0; r < g.rows; ++r)
     for (int col = 0; col < g.columns; ++col) {
@@ -118,7 +128,7 @@ std::vector<std::uint8_t> contracting_mask(const MotionRecord& m, const FibreFie
       if (!muscle[i]) continue;
       const Tensor2 fr = deformation_gradient(rest, col, r, 2, m.mm_per_px_x, m.mm_per_px_y);
       const Tensor2 fp = deformation_gradient(peak, col, r, 2, m.mm_per_px_x, m.mm_per_px_y);
-      const double strain = (fp * fr.inverse()).stretch_along(fibres.angle_deg[i]) - 1.0;
+      const double strain = (fp * fr.inverse()).stretch_along(dominant) - 1.0;
       mask[i] = strain < s.contracting_share * c.peak_strain;
     }
   return mask;
@@ -139,15 +149,18 @@ double muscle_stretch(const Context& ctx, int from, int to, double angle_deg) {
   return v.empty() ? 1.0 : median_of(std::move(v));
 }
 
-// Coherence-weighted fibre direction of the muscle within 5 mm of a point, leaving out
-// the evidence itself (the edges of a gap are lines too, across the fibres).
+// Coherence-weighted fibre direction of the muscle within 8 mm of a point, leaving out
+// the evidence and 1.5 mm around it (the edges of a gap are lines too, across the
+// fibres). Where that disagrees with the whole muscle's direction by more than 25 deg,
+// the local estimate is taken as disturbed and the muscle's direction is used.
 double local_fibre_direction(const Context& ctx, const std::vector<std::size_t>& comp, double cx, double cy) {
   const DisplacementField& g = ctx.m.cumulative[0];
+  const int dilate = std::max(1, int(std::lround(1.5 / (g.step_px * ctx.m.mm_per_px_x))));
   std::vector<std::uint8_t> excluded(g.size(), 0);
   for (std::size_t i : comp) {
     const int c = int(i % std::size_t(g.columns)), r = int(i / std::size_t(g.columns));
-    for (int dr = -2; dr <= 2; ++dr)
-      for (int dc = -2; dc <= 2; ++dc) {
+    for (int dr = -dilate; dr <= dilate; ++dr)
+      for (int dc = -dilate; dc <= dilate; ++dc) {
         const int cc = c + dc, rr = r + dr;
         if (cc >= 0 && rr >= 0 && cc < g.columns && rr < g.rows) excluded[g.index(cc, rr)] = 1;
       }
@@ -157,11 +170,15 @@ double local_fibre_direction(const Context& ctx, const std::vector<std::size_t>&
     for (int c = 0; c < g.columns; ++c) {
       const std::size_t i = g.index(c, r);
       if (excluded[i] || !ctx.muscle[i]) continue;
-      if (std::hypot((g.x_px(c) - cx) * ctx.m.mm_per_px_x, (g.y_px(r) - cy) * ctx.m.mm_per_px_y) > 5.0) continue;
+      if (std::hypot((g.x_px(c) - cx) * ctx.m.mm_per_px_x, (g.y_px(r) - cy) * ctx.m.mm_per_px_y) > 8.0) continue;
       angles.push_back(ctx.fibres.angle_deg[i]);
       weights.push_back(ctx.fibres.coherence[i]);
     }
-  return angles.empty() ? 0.0 : mean_orientation_deg(angles, weights);
+  if (angles.empty()) return ctx.dominant_fibre_deg;
+  const double local = mean_orientation_deg(angles, weights);
+  double difference = std::abs(local - ctx.dominant_fibre_deg);
+  difference = std::min(difference, 180.0 - difference);
+  return difference > 25.0 ? ctx.dominant_fibre_deg : local;
 }
 
 std::optional<TearFinding> evaluate(const Context& ctx, const std::vector<std::size_t>& comp) {
@@ -379,6 +396,15 @@ DetectionResult detect_tears(const MotionRecord& m, const FrameAt& frame_at, con
   }
   Context ctx{m, frame_at, s, fibres, muscle, result.contraction, {}, 0.0, {}};
   ctx.contracting = contracting_mask(m, fibres, muscle, result.contraction, s);
+  {
+    std::vector<float> angles, weights;
+    for (std::size_t i = 0; i < g.size(); ++i)
+      if (muscle[i]) {
+        angles.push_back(fibres.angle_deg[i]);
+        weights.push_back(fibres.coherence[i]);
+      }
+    ctx.dominant_fibre_deg = mean_orientation_deg(angles, weights);
+  }
   const int rest = result.contraction.rest_frame, peak = result.contraction.peak_frame;
   ctx.log_j.assign(g.size(), 0.0);
   std::vector<double> muscle_values;
