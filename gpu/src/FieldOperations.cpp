@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "ft/core/Error.h"
+
 namespace ft::gpu {
 
 Displacement sample(const DisplacementField& f, double x_px, double y_px) {
@@ -33,6 +35,19 @@ DisplacementField densify(const DisplacementField& field, const PixelRect& bound
       dense.quality[i] = d.valid ? 1.0f : 0.0f;
     }
   return dense;
+}
+
+FieldInMm in_mm(const DisplacementField& field, const UltrasoundRegion& region) {
+  if (!region.has_mm_calibration())
+    throw Error(ErrorCode::MissingCalibration, "displacements in mm need a calibrated image region");
+  FieldInMm out;
+  out.dx_mm.resize(field.size());
+  out.dy_mm.resize(field.size());
+  for (std::size_t i = 0; i < field.size(); ++i) {
+    out.dx_mm[i] = float(field.dx_px[i] * region.mm_per_px_x);
+    out.dy_mm[i] = float(field.dy_px[i] * region.mm_per_px_y);
+  }
+  return out;
 }
 
 FieldSummary summarise(const DisplacementField& field, const UltrasoundRegion& region) {

@@ -24,6 +24,7 @@ nlohmann::json finding_json(const TearFinding& f) {
           {"gap_mm", r3(f.gap_mm)},
           {"gap_rest_mm", r3(f.gap_rest_mm)},
           {"retraction_mm", r3(f.retraction_mm)},
+          {"retraction_each_mm", {r3(f.retraction_left_mm), r3(f.retraction_right_mm)}},
           {"opening_mm", r3(f.opening_mm)},
           {"extent_pct", r3(f.extent_pct)},
           {"muscle_thickness_mm", r3(f.muscle_thickness_mm)},

@@ -125,3 +125,37 @@ TEST(StrainField, FibreStrainFollowsTheContraction) {
 }
 
 }  // namespace ft::gpu
+
+namespace ft::gpu {
+
+TEST(FieldOperations, DenseFieldsInPxAndMm) {
+  SpeckleTracker tracker({}, Backend::Cpu);
+  const sim::SimulatedExam exam(test::rigid_translation(1.5, -0.5));
+  const DisplacementField grid = tracker.track(exam.render_frame(0), exam.render_frame(1), exam.region());
+  const PixelRect inner{int(grid.x_px(2)), int(grid.y_px(2)), int(grid.x_px(grid.columns - 3)), int(grid.y_px(grid.rows - 3))};
+  const DisplacementField dense = densify(grid, inner);
+  EXPECT_EQ(dense.columns, inner.width_px());
+  EXPECT_EQ(dense.step_px, 1.0);
+  const std::size_t mid = dense.index(dense.columns / 2, dense.rows / 2);
+  EXPECT_NEAR(dense.dx_px[mid], 1.5, 0.1);
+  const FieldInMm mm = in_mm(dense, exam.region());
+  EXPECT_NEAR(mm.dx_mm[mid], 1.5 * 0.15, 0.015);
+  EXPECT_NEAR(mm.dy_mm[mid], -0.5 * 0.15, 0.015);
+  UltrasoundRegion uncalibrated = exam.region();
+  uncalibrated.units_x = PhysicalUnits::None;
+  EXPECT_THROW(in_mm(dense, uncalibrated), Error);
+}
+
+TEST(SpeckleTracker, ForwardBackwardCheckDropsTissueThatLeavesTheImage) {
+  TrackingParameters p;
+  p.forward_backward = true;
+  SpeckleTracker checked(p, Backend::Cpu), plain({}, Backend::Cpu);
+  const sim::SimulatedExam exam(test::rigid_translation(9.0, 0.0));
+  const DisplacementField a = checked.track(exam.render_frame(0), exam.render_frame(1), exam.region());
+  const DisplacementField b = plain.track(exam.render_frame(0), exam.render_frame(1), exam.region());
+  EXPECT_LE(a.valid_fraction(), b.valid_fraction());
+  const test::FieldError e = test::compare_fields(a, exam.true_displacement(0, 1));
+  EXPECT_GT(e.share_within_half_px, 0.97) << "what survives the check is right";
+}
+
+}  // namespace ft::gpu

@@ -186,19 +186,14 @@ std::optional<TearFinding> evaluate(const Context& ctx, const std::vector<std::s
   const DisplacementField& g = m.cumulative[0];
   const double sx = m.mm_per_px_x, sy = m.mm_per_px_y;
   const int rest = ctx.contraction.rest_frame, peak = ctx.contraction.peak_frame;
-  // Centre (evidence-weighted, frame-0 px) and the strongest point.
-  double wsum = 0, cx = 0, cy = 0, best_e = -1;
-  std::size_t best = comp.front();
+  // Centre of the evidence (weighted by it, frame-0 px).
+  double wsum = 0, cx = 0, cy = 0;
   for (std::size_t i : comp) {
     const double e = ctx.log_j[i] - ctx.log_j_median;
     const int c = int(i % std::size_t(g.columns)), r = int(i / std::size_t(g.columns));
     cx += e * g.x_px(c);
     cy += e * g.y_px(r);
     wsum += e;
-    if (e > best_e) {
-      best_e = e;
-      best = i;
-    }
   }
   cx /= wsum;
   cy /= wsum;
@@ -274,6 +269,19 @@ std::optional<TearFinding> evaluate(const Context& ctx, const std::vector<std::s
     if (opening[std::size_t(k)] > opening[std::size_t(best_frame)]) best_frame = k;
   }
   const double opening_mm = opening[std::size_t(best_frame)];
+  // Each stump's own share: its end's distance from the gap's centre, beyond the muscle's
+  // strain. Their sum is the opening.
+  auto stump_retraction = [&](double sx_px, double sy_px, int k) {
+    double xs, ys, xc, yc, xs0, ys0, xc0, yc0;
+    position_in(m, k, sx_px, sy_px, xs, ys);
+    position_in(m, k, cx, cy, xc, yc);
+    position_in(m, rest, sx_px, sy_px, xs0, ys0);
+    position_in(m, rest, cx, cy, xc0, yc0);
+    const double now = std::abs((xs - xc) * sx * nx + (ys - yc) * sy * ny);
+    const double before = std::abs((xs0 - xc0) * sx * nx + (ys0 - yc0) * sy * ny);
+    return now - muscle_stretch(ctx, rest, k, normal_deg) * before;
+  };
+  const double left_share = stump_retraction(ax, ay, best_frame), right_share = stump_retraction(bx, by, best_frame);
   if (std::getenv("FT_DEBUG_DETECT")) std::fprintf(stderr, "   opening %.2f mm at %d\n", opening_mm, best_frame);
   if (opening_mm < ctx.s.min_opening_mm) return std::nullopt;
 
@@ -345,6 +353,11 @@ std::optional<TearFinding> evaluate(const Context& ctx, const std::vector<std::s
   f.gap_rest_mm = gap_rest_normal / alignment;
   f.gap_mm = gap_peak_normal / alignment;
   f.retraction_mm = 0.5 * (gap_peak_normal - gap_rest_normal) / alignment;
+  // Split the measured widening between the stumps as the tracking saw them move.
+  const double total_share = left_share + right_share;
+  const double left_fraction = total_share > 1e-6 ? std::clamp(left_share / total_share, 0.0, 1.0) : 0.5;
+  f.retraction_left_mm = 2.0 * f.retraction_mm * left_fraction;
+  f.retraction_right_mm = 2.0 * f.retraction_mm * (1.0 - left_fraction);
   // Gap-time curve: the tracked opening, scaled to meet the measured gap at peak.
   const double scale = opening_mm > 0 ? (gap_peak_normal - gap_rest_normal) / opening_mm : 1.0;
   for (double o : opening) f.gap_by_frame_mm.push_back(std::max(0.0, gap_rest_normal + scale * o) / alignment);

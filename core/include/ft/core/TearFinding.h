@@ -22,7 +22,9 @@ struct TearFinding {
   double fibre_angle_deg = 0.0;    // fibres from the horizontal
   double gap_rest_mm = 0.0;        // along the fibres, muscle at rest
   double gap_mm = 0.0;             // along the fibres, at peak evidence
-  double retraction_mm = 0.0;      // of each stump: (gap - gap_rest) / 2
+  double retraction_mm = 0.0;      // mean of the two stumps: (gap - gap_rest) / 2
+  double retraction_left_mm = 0.0;   // of the stump on the side the surface normal points away from
+  double retraction_right_mm = 0.0;  // of the other stump (the two add up to the widening)
   double opening_mm = 0.0;         // extra separation of the stumps beyond the muscle's own strain
   double extent_pct = 0.0;         // share of the muscle thickness across which fibres are cut
   double muscle_thickness_mm = 0.0;

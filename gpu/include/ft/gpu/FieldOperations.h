@@ -1,5 +1,7 @@
 #pragma once
 // Using a grid displacement field: sample it anywhere, make it dense, summarise it.
+#include <vector>
+
 #include "ft/core/DisplacementField.h"
 #include "ft/core/UltrasoundRegion.h"
 
@@ -16,6 +18,14 @@ Displacement sample(const DisplacementField& field, double x_px, double y_px);
 
 // A field with one point per pixel of `bounds` (frame px), interpolated from `field`.
 DisplacementField densify(const DisplacementField& field, const PixelRect& bounds);
+
+// The same displacements in mm (x right, y down), point for point. Throws
+// ft::Error(MissingCalibration) for a region without a spatial calibration.
+struct FieldInMm {
+  std::vector<float> dx_mm;
+  std::vector<float> dy_mm;
+};
+FieldInMm in_mm(const DisplacementField& field, const UltrasoundRegion& region);
 
 struct FieldSummary {
   double mean_dx_px = 0.0;

@@ -1,0 +1,58 @@
+#pragma once
+// What the viewer draws over a B-mode frame, as plain RGB pixels: strain colour map with
+// its legend, displacement vectors, quality mask, tear outline and gap caliper, and the
+// decision-support notice. Qt-free, so the same picture serves the live view, cine
+// review, screenshots and burned-in exports.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ft/core/DisplacementField.h"
+#include "ft/core/Frame.h"
+#include "ft/core/TearFinding.h"
+#include "ft/core/UltrasoundRegion.h"
+
+namespace ft::ui {
+
+struct Rgb {
+  std::uint8_t r = 0, g = 0, b = 0;
+};
+
+class RgbImage {
+ public:
+  RgbImage(int width_px, int height_px);
+  int width_px() const { return width_; }
+  int height_px() const { return height_; }
+  Rgb at(int x, int y) const;
+  void set(int x, int y, Rgb c);                 // ignores points outside
+  void blend(int x, int y, Rgb c, double alpha);  // alpha 0..1
+  const std::vector<std::uint8_t>& pixels() const { return rgb_; }
+
+ private:
+  int width_, height_;
+  std::vector<std::uint8_t> rgb_;
+};
+
+struct OverlayLayers {
+  bool strain = true;      // colour map of fibre strain, with legend
+  bool vectors = true;     // displacement arrows
+  bool quality = false;    // shade where tracking is not trusted
+  bool findings = true;    // tear outline and gap caliper
+  double strain_range = 0.15;  // legend spans -range (shortening, blue) .. +range (red)
+  double vector_gain = 4.0;    // arrows drawn this many times their length
+};
+
+// Strain per point of `field`'s grid (engineering strain along the fibres), may be empty.
+RgbImage render_overlay(const Frame& frame, const UltrasoundRegion& region, const DisplacementField& field,
+                        const std::vector<float>& strain, const std::vector<TearFinding>& findings,
+                        const OverlayLayers& layers);
+
+// Colour of a strain value on the legend's scale (diverging blue-white-red).
+Rgb strain_colour(double strain, double range);
+
+// Binary PPM (P6), readable by every image tool. Throws ft::Error(Io).
+void write_ppm(const RgbImage& image, const std::string& path);
+
+constexpr const char* kDecisionSupportNotice = "DECISION SUPPORT - NOT A CERTIFIED MEDICAL DEVICE";
+
+}  // namespace ft::ui
