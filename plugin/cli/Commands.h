@@ -12,5 +12,6 @@ int run_simulate(const Args& args);
 int run_info(const Args& args);
 int run_track(const Args& args);
 int run_analyze(const Args& args);
+int run_deidentify(const Args& args);
 
 }  // namespace ft::cli

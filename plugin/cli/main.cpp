@@ -25,6 +25,9 @@ const std::map<std::string, Subcommand>& subcommands() {
         "simulate --preset NAME [--seed N] [--frames K] --out CLIP.dcm [--truth TRUTH.json]\n"
         "      [--fps F] [--pitch-mm P] [--frame-size WxH] [--region-origin X,Y] [--probe-drift-mm X,Z]\n"
         "      write a simulated exam (DICOM) and its ground truth"}},
+      {"deidentify",
+       {ft::cli::run_deidentify,
+        "deidentify IN OUT [--keep-burned-in] [--patient-id ID]   de-identified copies (file or folder)"}},
       {"info", {ft::cli::run_info, "info FILE.dcm [--json]   describe a DICOM image or clip"}},
       {"analyze",
        {ft::cli::run_analyze,
