@@ -1,5 +1,6 @@
 // fibretrack analyze: finds fibre discontinuities that open under contraction.
 #include <cmath>
+#include <filesystem>
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -8,6 +9,7 @@
 #include "Commands.h"
 #include "ft/core/Error.h"
 #include "ft/dicom/DicomClipReader.h"
+#include "ft/dicom/MeasurementReportWriter.h"
 #include "ft/plugin/ClipAnalysis.h"
 
 namespace ft::cli {
@@ -69,7 +71,7 @@ nlohmann::json analysis_json(const std::string& path, int frames, const ClipAnal
 
 int run_analyze(const Args& args) {
   const CommandLine cl(args, {});
-  cl.reject_unknown({"json", "backend"});
+  cl.reject_unknown({"json", "backend", "dicom-out"});
   const std::string path = cl.positional_at(0, "CLIP.dcm");
   AnalysisSettings settings;
   settings.backend = gpu::backend_from_string(cl.value_or("backend", "auto"));
@@ -80,6 +82,13 @@ int run_analyze(const Args& args) {
   for (const auto& w : info.warnings) analysis.warnings.push_back(w);
   const nlohmann::json out = analysis_json(path, info.frames, analysis);
   if (auto json_path = cl.value("json")) write_text_file(*json_path, out.dump(1) + "\n");
+  if (auto dir = cl.value("dicom-out")) {
+    std::filesystem::create_directories(*dir);
+    const std::string stem = std::filesystem::path(path).stem().string();
+    const std::string sr = (std::filesystem::path(*dir) / (stem + "_report_sr.dcm")).string();
+    dicom::write_measurement_report(path, analysis.detection, sr);
+    std::printf("wrote %s (TID 1500 measurement report)\n", sr.c_str());
+  }
   std::printf("%s: %s\n", path.c_str(), analysis.detection.tear_detected ? "fibre discontinuity found" : "no tear found");
   for (const auto& f : analysis.detection.findings)
     std::printf("  %s at (%.1f, %.1f) mm, frame %d: gap %.1f mm (rest %.1f), extent %.0f %%, confidence %.2f\n",

@@ -1,0 +1,69 @@
+#include <gtest/gtest.h>
+
+#include "TestSupport.h"
+#include "ft/dicom/DicomClipInfo.h"
+#include "ft/dicom/MeasurementReportWriter.h"
+#include "ft/dicom/UltrasoundClipWriter.h"
+#include "ft/probes/SimulatedExam.h"
+#include "ft/probes/SimulationPreset.h"
+
+namespace ft::dicom {
+
+TEST(MeasurementReportWriter, WritesAValidTid1500ReportReferencingTheExactFrame) {
+  test::TempDir dir;
+  const Clip clip = sim::SimulatedExam(sim::make_preset("full_tear", 7, 4)).render_clip();
+  ClipWriteOptions o;
+  o.exam.patient_name = "DOE^JOHN";
+  o.exam.patient_id = "P7";
+  write_ultrasound_clip(clip, o, dir.file("clip.dcm"));
+  DetectionResult result;
+  TearFinding f;
+  f.frame = 2;
+  f.centre_col_px = 170.5;
+  f.centre_row_px = 101.25;
+  f.gap_mm = 4.62;
+  f.gap_rest_mm = 1.53;
+  f.retraction_mm = 1.55;
+  f.extent_pct = 97.0;
+  f.confidence = 0.93;
+  f.grade = TearGrade::CompleteWithRetraction;
+  result.findings.push_back(f);
+  result.tear_detected = true;
+  const std::string sr = dir.file("sr.dcm");
+  const std::string uid = write_measurement_report(dir.file("clip.dcm"), result, sr);
+  EXPECT_EQ(uid.rfind("1.2.276.0.7230010.3", 0), 0u) << "DCMTK's UID root for the SR's own UIDs";
+  const DicomClipInfo clip_info = read_clip_info(dir.file("clip.dcm"));
+
+  if (test::program_available("dciodvfy")) {
+    const test::CommandResult v = test::run_command("dciodvfy '" + sr + "'");
+    EXPECT_EQ((v.out + v.err).find("\nError"), std::string::npos) << v.err;
+  }
+  const test::CommandResult dump = test::run_command("dsrdump '" + sr + "'");
+  ASSERT_EQ(dump.exit_code, 0) << dump.err;
+  const std::string& t = dump.out;
+  EXPECT_NE(t.find("\"Imaging Measurement Report\""), std::string::npos);
+  EXPECT_NE(t.find("Patient             : DOE^JOHN (#P7)"), std::string::npos) << t;
+  EXPECT_NE(t.find("\"Gap along fibres at peak contraction\")=\"4.62\" (mm,UCUM"), std::string::npos) << t;
+  EXPECT_NE(t.find("\"Gap along fibres at rest\")=\"1.53\" (mm,UCUM"), std::string::npos);
+  EXPECT_NE(t.find("\"Retraction of each stump\")=\"1.55\" (mm,UCUM"), std::string::npos);
+  EXPECT_NE(t.find("\"Extent across muscle thickness\")=\"97.00\" (%,UCUM"), std::string::npos);
+  EXPECT_NE(t.find("(G3,99FIBRETRACK,\"Complete tear with retraction\")"), std::string::npos);
+  EXPECT_NE(t.find("(POINT,170.5/101.25)"), std::string::npos) << t;
+  EXPECT_NE(t.find("(USm image,,3)"), std::string::npos) << "frame 2 (0-based) is DICOM frame 3";
+  EXPECT_NE(t.find("\"Algorithm Version\""), std::string::npos);
+  // The report joins the clip's study and lists the clip as its evidence.
+  const test::CommandResult meta = test::run_command("dcmdump +P StudyInstanceUID +P ReferencedSOPInstanceUID '" + sr + "'");
+  EXPECT_NE(meta.out.find(clip_info.study_instance_uid), std::string::npos);
+  EXPECT_NE(meta.out.find(clip_info.sop_instance_uid), std::string::npos);
+}
+
+TEST(MeasurementReportWriter, NoFindingIsReportedAsSuch) {
+  test::TempDir dir;
+  const Clip clip = sim::SimulatedExam(sim::make_preset("intact", 8, 3)).render_clip();
+  write_ultrasound_clip(clip, {}, dir.file("clip.dcm"));
+  write_measurement_report(dir.file("clip.dcm"), DetectionResult{}, dir.file("sr.dcm"));
+  const test::CommandResult dump = test::run_command("dsrdump '" + dir.file("sr.dcm") + "'");
+  EXPECT_NE(dump.out.find("\"Comment\")=\"No muscle fibre"), std::string::npos) << dump.out;  // dsrdump shortens text
+}
+
+}  // namespace ft::dicom
