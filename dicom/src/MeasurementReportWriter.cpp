@@ -7,6 +7,7 @@
 #include "DicomFileLoader.h"
 #include "dcmtk/dcmsr/dsrdoc.h"
 #include "ft/core/Error.h"
+#include "ft/core/TearGeometry.h"
 #include "ft/dicom/DicomClipInfo.h"
 #include "ft/dicom/UidFactory.h"
 
@@ -107,15 +108,10 @@ void add_finding(Tree& t, const TearFinding& f, int index, const DicomClipInfo& 
   t.set(t.item().setCodeValue(grade_code(f.grade)), "grade");
   // Centre of the finding, and the gap caliper across the tear surface.
   add_region(t, dcm("111030", "Image Region"), DSRTypes::GT_Point, {{f.centre_col_px, f.centre_row_px}}, source, f.frame);
-  const double a = f.surface_angle_deg * M_PI / 180.0;
-  const double cut = std::max(0.5, std::abs(std::cos((f.fibre_angle_deg - f.surface_angle_deg) * M_PI / 180.0)));
   const UltrasoundRegion region = source.analysis_region();
-  const double mm_per_px = region.has_mm_calibration() ? region.mm_per_px_x : 1.0;
-  const double half = 0.5 * f.gap_mm * cut / mm_per_px;
+  const TearGeometry g = tear_geometry(f, region.mm_per_px_x, region.mm_per_px_y);
   add_region(t, own("M007", "Gap caliper"), DSRTypes::GT_Polyline,
-             {{f.centre_col_px - half * std::cos(a), f.centre_row_px - half * std::sin(a)},
-              {f.centre_col_px + half * std::cos(a), f.centre_row_px + half * std::sin(a)}},
-             source, f.frame);
+             {{g.caliper_start.x, g.caliper_start.y}, {g.caliper_end.x, g.caliper_end.y}}, source, f.frame);
   t.up();
 }
 

@@ -10,6 +10,7 @@
 #include "ft/core/Error.h"
 #include "ft/dicom/DicomClipReader.h"
 #include "ft/dicom/MeasurementReportWriter.h"
+#include "ft/dicom/PresentationStateWriter.h"
 #include "ft/plugin/ClipAnalysis.h"
 
 namespace ft::cli {
@@ -88,6 +89,11 @@ int run_analyze(const Args& args) {
     const std::string sr = (std::filesystem::path(*dir) / (stem + "_report_sr.dcm")).string();
     dicom::write_measurement_report(path, analysis.detection, sr);
     std::printf("wrote %s (TID 1500 measurement report)\n", sr.c_str());
+    if (info.samples_per_pixel == 1) {
+      const std::string gsps = (std::filesystem::path(*dir) / (stem + "_annotations_pr.dcm")).string();
+      dicom::write_presentation_state(path, analysis.detection, gsps);
+      std::printf("wrote %s (presentation state)\n", gsps.c_str());
+    }
   }
   std::printf("%s: %s\n", path.c_str(), analysis.detection.tear_detected ? "fibre discontinuity found" : "no tear found");
   for (const auto& f : analysis.detection.findings)

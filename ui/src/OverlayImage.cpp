@@ -7,6 +7,7 @@
 
 #include "ft/core/BitmapFont.h"
 #include "ft/core/Error.h"
+#include "ft/core/TearGeometry.h"
 
 namespace ft::ui {
 namespace {
@@ -70,33 +71,19 @@ void draw_vectors(RgbImage& img, const DisplacementField& f, double gain) {
 }
 
 void draw_finding(RgbImage& img, const TearFinding& t, const UltrasoundRegion& region) {
-  const double sx = region.mm_per_px_x > 0 ? region.mm_per_px_x : 1.0, sy = region.mm_per_px_y > 0 ? region.mm_per_px_y : 1.0;
-  const double a = t.surface_angle_deg * M_PI / 180.0;
-  const double nx = std::cos(a), ny = std::sin(a);  // caliper runs across the gap, along the normal
-  const double half_gap_px = 0.5 * t.gap_mm * std::abs(std::cos((t.fibre_angle_deg - t.surface_angle_deg) * M_PI / 180.0)) / sx;
-  const double half_height_px = 0.5 * t.extent_pct / 100.0 * t.muscle_thickness_mm / sy;
-  const double cx = t.centre_col_px, cy = t.centre_row_px;
-  // Outline: a box around the gap, aligned with its surface.
-  const double ux = -ny, uy = nx;  // along the surface
-  const double corners[4][2] = {{-1, -1}, {1, -1}, {1, 1}, {-1, 1}};
-  for (int k = 0; k < 4; ++k) {
-    const double* p = corners[k];
-    const double* q = corners[(k + 1) % 4];
-    line(img, cx + p[0] * (half_gap_px + 2) * nx + p[1] * half_height_px * ux,
-         cy + p[0] * (half_gap_px + 2) * ny + p[1] * half_height_px * uy,
-         cx + q[0] * (half_gap_px + 2) * nx + q[1] * half_height_px * ux,
-         cy + q[0] * (half_gap_px + 2) * ny + q[1] * half_height_px * uy, kOutline);
+  const TearGeometry g = tear_geometry(t, region.mm_per_px_x, region.mm_per_px_y);
+  for (std::size_t k = 0; k < g.outline.size(); ++k) {
+    const PointPx& p = g.outline[k];
+    const PointPx& q = g.outline[(k + 1) % g.outline.size()];
+    line(img, p.x, p.y, q.x, q.y, kOutline);
   }
-  // Caliper across the gap with end ticks, and its reading.
-  const double x0 = cx - half_gap_px * nx, y0 = cy - half_gap_px * ny, x1 = cx + half_gap_px * nx, y1 = cy + half_gap_px * ny;
-  line(img, x0, y0, x1, y1, kCaliper);
-  for (const double* end : {&x0, &x1}) {
-    const double ex = *end, ey = end == &x0 ? y0 : y1;
-    line(img, ex - 4 * ux, ey - 4 * uy, ex + 4 * ux, ey + 4 * uy, kCaliper);
-  }
+  line(img, g.caliper_start.x, g.caliper_start.y, g.caliper_end.x, g.caliper_end.y, kCaliper);
+  // End ticks along the surface.
+  const double a = t.surface_angle_deg * M_PI / 180.0, ux = -std::sin(a), uy = std::cos(a);
+  for (const PointPx& e : {g.caliper_start, g.caliper_end}) line(img, e.x - 4 * ux, e.y - 4 * uy, e.x + 4 * ux, e.y + 4 * uy, kCaliper);
   char label[48];
   std::snprintf(label, sizeof label, "GAP %.1fMM", t.gap_mm);
-  text(img, int(cx + half_gap_px + 6), int(cy - half_height_px), label, kCaliper);
+  text(img, int(std::max(g.caliper_start.x, g.caliper_end.x) + 6), int(g.outline[0].y), label, kCaliper);
 }
 
 }  // namespace

@@ -1,0 +1,24 @@
+#pragma once
+// Where to draw a finding in its frame (whole-frame px): the gap caliper across the tear
+// surface and an outline around the torn part. One definition for the viewer's overlay,
+// the SR's spatial coordinates and the presentation state's graphics.
+#include <array>
+
+#include "ft/core/TearFinding.h"
+
+namespace ft {
+
+struct PointPx {
+  double x = 0.0;
+  double y = 0.0;
+};
+
+struct TearGeometry {
+  PointPx caliper_start;  // stump ends at peak evidence, across the surface
+  PointPx caliper_end;
+  std::array<PointPx, 4> outline;  // box along the surface, around the gap
+};
+
+TearGeometry tear_geometry(const TearFinding& finding, double mm_per_px_x, double mm_per_px_y);
+
+}  // namespace ft

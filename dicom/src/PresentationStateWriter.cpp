@@ -1,0 +1,84 @@
+#include "ft/dicom/PresentationStateWriter.h"
+
+#include <cstdio>
+#include <vector>
+
+#include "DatasetHelpers.h"
+#include "DicomFileLoader.h"
+#include "dcmtk/dcmpstat/dvpsgr.h"
+#include "dcmtk/dcmpstat/dvpstat.h"
+#include "dcmtk/dcmpstat/dvpstx.h"
+#include "ft/core/Error.h"
+#include "ft/core/TearGeometry.h"
+#include "ft/dicom/DicomClipInfo.h"
+
+namespace ft::dicom {
+namespace {
+using namespace detail;
+
+void check(const OFCondition& status, const char* what) {
+  if (status.bad()) throw Error(ErrorCode::Internal, std::string("presentation state: ") + what + ": " + status.text());
+}
+
+void polyline(DVPresentationState& ps, std::size_t layer, const std::vector<PointPx>& points) {
+  DVPSGraphicObject* g = ps.addGraphicObject(layer, DVPSB_currentFrame);
+  if (!g) throw Error(ErrorCode::Internal, "presentation state: cannot add a graphic");
+  std::vector<Float32> data;
+  for (const PointPx& p : points) {
+    data.push_back(Float32(p.x));
+    data.push_back(Float32(p.y));
+  }
+  check(g->setGraphicType(DVPST_polyline), "graphic type");
+  check(g->setData(points.size(), data.data(), DVPSA_pixels), "graphic data");
+  check(g->setFilled(OFFalse), "graphic filled");
+}
+
+void label(DVPresentationState& ps, std::size_t layer, DVPSObjectApplicability where, const PointPx& at,
+           const std::string& text) {
+  DVPSTextObject* t = ps.addTextObject(layer, where);
+  if (!t) throw Error(ErrorCode::Internal, "presentation state: cannot add a text");
+  check(t->setText(text.c_str()), "text");
+  check(t->setAnchorPoint(at.x, at.y, DVPSA_pixels, OFFalse), "text anchor");
+}
+
+}  // namespace
+
+std::string write_presentation_state(const std::string& source_clip, const DetectionResult& result,
+                                     const std::string& path) {
+  const DicomClipInfo source = read_clip_info(source_clip);
+  if (source.samples_per_pixel != 1)
+    throw Error(ErrorCode::Unsupported, source_clip + ": a grayscale presentation state needs a greyscale clip");
+  DicomFileLoader loader(source_clip);
+  DcmDataset& image = loader.dataset();
+  if (image.loadAllDataIntoMemory().bad()) throw Error(ErrorCode::Io, source_clip + ": cannot read the whole file");
+  DVPresentationState ps;
+  check(ps.createFromImage(image), "create from image");
+  check(ps.attachImage(&image, OFFalse), "attach image");
+  check(ps.addGraphicLayer("FIBRETRACK", "FibreTrack findings (decision support)"), "graphic layer");
+  const std::size_t layer = ps.getNumberOfGraphicLayers() - 1;
+  const UltrasoundRegion region = source.analysis_region();
+  for (const TearFinding& f : result.findings) {
+    check(ps.selectImageFrameNumber(static_cast<unsigned long>(f.frame + 1)), "frame");
+    const TearGeometry g = tear_geometry(f, region.mm_per_px_x, region.mm_per_px_y);
+    std::vector<PointPx> outline(g.outline.begin(), g.outline.end());
+    outline.push_back(g.outline.front());
+    polyline(ps, layer, outline);
+    polyline(ps, layer, {g.caliper_start, g.caliper_end});
+    char text[160];
+    std::snprintf(text, sizeof text, "%s: gap %.1f mm (rest %.1f), extent %.0f %%, confidence %.2f", describe(f.grade),
+                  f.gap_mm, f.gap_rest_mm, f.extent_pct, f.confidence);
+    label(ps, layer, DVPSB_currentFrame, {g.outline[1].x + 4, g.outline[1].y}, text);
+  }
+  label(ps, layer, DVPSB_allImages, {4.0, 4.0},
+        result.tear_detected ? "FibreTrack - decision support, not a certified medical device"
+                             : "FibreTrack: no fibre discontinuity found - decision support only");
+  check(ps.setPresentationLabel("FIBRETRACK"), "label");
+  DcmFileFormat out;
+  check(ps.write(*out.getDataset(), OFTrue), "write");
+  put(*out.getDataset(), DCM_SeriesDescription, "FibreTrack annotations");
+  put(*out.getDataset(), DCM_Laterality, get_string(image, DCM_Laterality));  // Type 2C: the series' side
+  save_atomically(out, path, EXS_LittleEndianExplicit);
+  return get_string(*out.getDataset(), DCM_SOPInstanceUID);
+}
+
+}  // namespace ft::dicom

@@ -1,0 +1,45 @@
+#include <gtest/gtest.h>
+
+#include "TestSupport.h"
+#include "ft/dicom/DicomClipInfo.h"
+#include "ft/dicom/PresentationStateWriter.h"
+#include "ft/dicom/UltrasoundClipWriter.h"
+#include "ft/probes/SimulatedExam.h"
+#include "ft/probes/SimulationPreset.h"
+
+namespace ft::dicom {
+
+TEST(PresentationStateWriter, AnnotatesTheFindingsFrameAndPassesTheValidators) {
+  test::TempDir dir;
+  const Clip clip = sim::SimulatedExam(sim::make_preset("full_tear", 9, 5)).render_clip();
+  write_ultrasound_clip(clip, {}, dir.file("clip.dcm"));
+  DetectionResult result;
+  TearFinding f;
+  f.frame = 3;
+  f.centre_col_px = 160;
+  f.centre_row_px = 100;
+  f.gap_mm = 4.0;
+  f.extent_pct = 80;
+  f.muscle_thickness_mm = 11;
+  f.grade = TearGrade::Partial;
+  f.confidence = 0.9;
+  result.findings.push_back(f);
+  result.tear_detected = true;
+  const std::string pr = dir.file("pr.dcm");
+  write_presentation_state(dir.file("clip.dcm"), result, pr);
+  if (test::program_available("dciodvfy")) {
+    const test::CommandResult v = test::run_command("dciodvfy '" + pr + "'");
+    EXPECT_EQ((v.out + v.err).find("\nError"), std::string::npos) << v.err;
+  }
+  const test::CommandResult check = test::run_command("dcmpschk '" + pr + "'");
+  EXPECT_NE((check.out + check.err).find("Test passed"), std::string::npos) << check.out << check.err;
+  const test::CommandResult dump = test::run_command("dcmdump '" + pr + "'");
+  const DicomClipInfo clip_info = read_clip_info(dir.file("clip.dcm"));
+  EXPECT_NE(dump.out.find(clip_info.sop_instance_uid), std::string::npos);
+  EXPECT_NE(dump.out.find("IS [4]"), std::string::npos) << "finding frame 3 (0-based) is DICOM frame 4";
+  EXPECT_NE(dump.out.find("partial tear: gap 4.0 mm"), std::string::npos);
+  EXPECT_NE(dump.out.find("POLYLINE"), std::string::npos);
+  EXPECT_NE(dump.out.find("decision support"), std::string::npos);
+}
+
+}  // namespace ft::dicom
