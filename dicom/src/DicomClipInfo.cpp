@@ -77,9 +77,18 @@ void read_regions(DcmDataset& ds, DicomClipInfo& info) {
       if (!r.bounds.empty()) info.regions.push_back(r);
     }
   }
+  // Pixel Spacing: top level (Secondary Capture and others), or the shared Pixel
+  // Measures functional group of enhanced multi-frame objects (Enhanced US).
+  DcmItem* spacing_item = &ds;
+  DcmItem* shared = nullptr;
+  DcmItem* measures = nullptr;
+  if (!ds.tagExists(DCM_PixelSpacing) &&
+      ds.findAndGetSequenceItem(DCM_SharedFunctionalGroupsSequence, shared, 0).good() && shared &&
+      shared->findAndGetSequenceItem(DCM_PixelMeasuresSequence, measures, 0).good() && measures)
+    spacing_item = measures;
   Float64 row_mm = 0, col_mm = 0;
-  if (ds.findAndGetFloat64(DCM_PixelSpacing, row_mm, 0).good() && ds.findAndGetFloat64(DCM_PixelSpacing, col_mm, 1).good() &&
-      row_mm > 0 && col_mm > 0)
+  if (spacing_item->findAndGetFloat64(DCM_PixelSpacing, row_mm, 0).good() &&
+      spacing_item->findAndGetFloat64(DCM_PixelSpacing, col_mm, 1).good() && row_mm > 0 && col_mm > 0)
     info.pixel_spacing_mm = std::make_pair(double(row_mm), double(col_mm));
 }
 

@@ -167,6 +167,9 @@ std::string write_measurement_report(const std::string& source_clip, const Detec
   DcmDataset& ds = *file.getDataset();
   const OFCondition written = doc.write(ds);
   if (written.bad()) throw Error(ErrorCode::Internal, std::string("SR document not valid: ") + written.text());
+  // Our own UIDs (2.25 root) rather than the toolkit's.
+  put(ds, DCM_SeriesInstanceUID, new_uid());
+  put(ds, DCM_SOPInstanceUID, new_uid());
   // The report belongs to the clip's patient and study.
   for (const DcmTagKey& tag : {DCM_PatientName, DCM_PatientID, DCM_PatientBirthDate, DCM_PatientSex, DCM_StudyDate,
                                DCM_StudyTime, DCM_StudyID, DCM_AccessionNumber, DCM_ReferringPhysicianName,

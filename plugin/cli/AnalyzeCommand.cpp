@@ -11,6 +11,7 @@
 #include "ft/dicom/DicomClipReader.h"
 #include "ft/dicom/MeasurementReportWriter.h"
 #include "ft/dicom/PresentationStateWriter.h"
+#include "ft/dicom/SecondaryCaptureWriter.h"
 #include "ft/plugin/ClipAnalysis.h"
 
 namespace ft::cli {
@@ -71,8 +72,9 @@ nlohmann::json analysis_json(const std::string& path, int frames, const ClipAnal
 }  // namespace
 
 int run_analyze(const Args& args) {
-  const CommandLine cl(args, {});
-  cl.reject_unknown({"json", "backend", "dicom-out"});
+  const CommandLine cl(args, {"burn-in"});
+  cl.reject_unknown({"json", "backend", "dicom-out", "burn-in"});
+  if (cl.has("burn-in") && !cl.has("dicom-out")) throw Error(ErrorCode::InvalidArgument, "--burn-in goes with --dicom-out DIR");
   const std::string path = cl.positional_at(0, "CLIP.dcm");
   AnalysisSettings settings;
   settings.backend = gpu::backend_from_string(cl.value_or("backend", "auto"));
@@ -93,6 +95,11 @@ int run_analyze(const Args& args) {
       const std::string gsps = (std::filesystem::path(*dir) / (stem + "_annotations_pr.dcm")).string();
       dicom::write_presentation_state(path, analysis.detection, gsps);
       std::printf("wrote %s (presentation state)\n", gsps.c_str());
+    }
+    if (cl.has("burn-in")) {
+      const std::string sc = (std::filesystem::path(*dir) / (stem + "_burned_in_sc.dcm")).string();
+      dicom::write_burned_in_capture(path, analysis.detection, sc);
+      std::printf("wrote %s (secondary capture, findings burned in)\n", sc.c_str());
     }
   }
   std::printf("%s: %s\n", path.c_str(), analysis.detection.tear_detected ? "fibre discontinuity found" : "no tear found");

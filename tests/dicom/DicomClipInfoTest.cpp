@@ -8,6 +8,9 @@
 #include "TestSupport.h"
 #include "ft/core/Error.h"
 #include "ft/dicom/DicomClipInfo.h"
+#include "ft/dicom/UltrasoundClipWriter.h"
+#include "ft/probes/SimulatedExam.h"
+#include "ft/probes/SimulationPreset.h"
 
 namespace ft::dicom {
 namespace {
@@ -133,6 +136,33 @@ TEST(DicomClipInfo, TruncatedFileIsReportedNotCrashedOn) {
       EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
     }
   }
+}
+
+}  // namespace ft::dicom
+
+namespace ft::dicom {
+
+// Enhanced multi-frame objects carry their spacing in the shared functional groups.
+TEST(DicomClipInfo, EnhancedObjectsAreCalibratedFromTheirPixelMeasuresGroup) {
+  test::TempDir dir;
+  write_ultrasound_clip(sim::SimulatedExam(sim::make_preset("intact", 2, 2)).render_clip(), {}, dir.file("clip.dcm"));
+  DcmFileFormat file;
+  ASSERT_TRUE(file.loadFile(dir.file("clip.dcm").c_str()).good());
+  DcmDataset& ds = *file.getDataset();
+  ds.findAndDeleteElement(DCM_SequenceOfUltrasoundRegions);
+  ds.putAndInsertString(DCM_SOPClassUID, UID_EnhancedUSVolumeStorage);
+  DcmItem* shared = nullptr;
+  DcmItem* measures = nullptr;
+  ASSERT_TRUE(ds.findOrCreateSequenceItem(DCM_SharedFunctionalGroupsSequence, shared, -2).good());
+  ASSERT_TRUE(shared->findOrCreateSequenceItem(DCM_PixelMeasuresSequence, measures, -2).good());
+  measures->putAndInsertString(DCM_PixelSpacing, "0.2\\0.25");
+  ASSERT_TRUE(file.saveFile(dir.file("enhanced.dcm").c_str(), EXS_LittleEndianExplicit).good());
+  const DicomClipInfo info = read_clip_info(dir.file("enhanced.dcm"));
+  ASSERT_TRUE(info.pixel_spacing_mm.has_value());
+  const UltrasoundRegion r = info.analysis_region();
+  EXPECT_TRUE(r.has_mm_calibration());
+  EXPECT_NEAR(r.mm_per_px_y, 0.2, 1e-9);
+  EXPECT_NEAR(r.mm_per_px_x, 0.25, 1e-9);
 }
 
 }  // namespace ft::dicom

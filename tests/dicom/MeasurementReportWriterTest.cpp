@@ -31,7 +31,7 @@ TEST(MeasurementReportWriter, WritesAValidTid1500ReportReferencingTheExactFrame)
   result.tear_detected = true;
   const std::string sr = dir.file("sr.dcm");
   const std::string uid = write_measurement_report(dir.file("clip.dcm"), result, sr);
-  EXPECT_EQ(uid.rfind("1.2.276.0.7230010.3", 0), 0u) << "DCMTK's UID root for the SR's own UIDs";
+  EXPECT_EQ(uid.rfind("2.25.", 0), 0u) << "our UID root";
   const DicomClipInfo clip_info = read_clip_info(dir.file("clip.dcm"));
 
   if (test::program_available("dciodvfy")) {
