@@ -4,6 +4,7 @@
 
 #include <climits>
 #include <cmath>
+#include <algorithm>
 #include <numeric>
 
 #include "DatasetHelpers.h"
@@ -138,6 +139,17 @@ DicomClipInfo read_clip_info(const std::string& path) {
                                             (info.sop_class_name.empty() ? info.sop_class_uid : info.sop_class_name) + ")");
   if (info.rows <= 0 || info.columns <= 0) throw Error(ErrorCode::CorruptData, path + ": Rows or Columns missing or zero");
   if (info.frames <= 0) throw Error(ErrorCode::CorruptData, path + ": Number of Frames is not a positive number");
+  // A corrupt header must not make us allocate gigabytes: a frame of over 256 MiB is not
+  // an ultrasound image.
+  const double frame_bytes = double(info.rows) * info.columns * std::max(1, info.samples_per_pixel) * (info.bits_allocated / 8.0);
+  if (frame_bytes > 256.0 * 1024 * 1024)
+    throw Error(ErrorCode::Unsupported, path + ": frames of " + std::to_string(info.columns) + "x" + std::to_string(info.rows) +
+                                            " px are too large for an ultrasound image (corrupt header?)");
+  if (info.frames > 100000) throw Error(ErrorCode::CorruptData, path + ": implausible Number of Frames " + std::to_string(info.frames));
+  if (info.samples_per_pixel != 1 && info.samples_per_pixel != 3)
+    throw Error(ErrorCode::Unsupported, path + ": Samples per Pixel " + std::to_string(info.samples_per_pixel) + " (1 or 3 supported)");
+  if (info.bits_stored < 1 || info.bits_stored > info.bits_allocated)
+    throw Error(ErrorCode::CorruptData, path + ": Bits Stored " + std::to_string(info.bits_stored) + " does not fit Bits Allocated");
   if (info.bits_allocated != 8 && info.bits_allocated != 16)
     throw Error(ErrorCode::Unsupported, path + ": Bits Allocated " + std::to_string(info.bits_allocated) + " (8 or 16 supported)");
   read_timing(ds, info);

@@ -37,14 +37,15 @@ bool is_jpeg2000(const std::string& xfer) {
 void expand_segments(const Uint16* words, unsigned long count, unsigned long start, unsigned long segments,
                      std::vector<Uint16>& out, int depth) {
   unsigned long i = start;
-  for (unsigned long seg = 0; i + 1 < count && seg < segments; ++seg) {
+  constexpr std::size_t kMaxEntries = 65536;  // a palette has at most 2^16 entries
+  for (unsigned long seg = 0; i + 1 < count && seg < segments && out.size() < kMaxEntries; ++seg) {
     const Uint16 op = words[i], length = words[i + 1];
     if (op == 0) {
       for (unsigned long k = 0; k < length && i + 2 + k < count; ++k) out.push_back(words[i + 2 + k]);
       i += 2 + length;
     } else if (op == 1 && i + 2 < count) {
       const double from = out.empty() ? words[i + 2] : out.back(), to = words[i + 2];
-      for (unsigned long k = 1; k <= length; ++k) out.push_back(Uint16(std::lround(from + (to - from) * double(k) / length)));
+      for (unsigned long k = 1; k <= length && out.size() < kMaxEntries; ++k) out.push_back(Uint16(std::lround(from + (to - from) * double(k) / length)));
       i += 3;
     } else if (op == 2 && i + 3 < count && depth < 4) {
       const unsigned long offset = words[i + 2] | (static_cast<unsigned long>(words[i + 3]) << 16);
@@ -150,6 +151,11 @@ std::vector<std::uint8_t> DicomClipReader::decode_raw(int index, std::string& co
   Uint32 frame_size = 0;
   if (pixels->getUncompressedFrameSize(&ds, frame_size).bad() || frame_size == 0)
     throw Error(ErrorCode::CorruptData, info_.path + ": cannot size a frame");
+  if (frame_size > 256u * 1024u * 1024u) throw Error(ErrorCode::CorruptData, info_.path + ": implausible frame size");
+  if (DcmXfer(ds.getOriginalXfer()).isNotEncapsulated() &&
+      double(pixels->getLength()) < double(frame_size) * double(index + 1) - 1.0)
+    throw Error(ErrorCode::CorruptData, info_.path + ": pixel data ends before frame " + std::to_string(index + 1) +
+                                            " (file truncated?)");
   std::vector<std::uint8_t> raw(std::size_t(frame_size) + 1);
   Uint32 start_fragment = 0;
   OFString model;

@@ -13,5 +13,7 @@ int run_info(const Args& args);
 int run_track(const Args& args);
 int run_analyze(const Args& args);
 int run_deidentify(const Args& args);
+int run_record(const Args& args);
+int run_recover(const Args& args);
 
 }  // namespace ft::cli

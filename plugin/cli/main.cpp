@@ -20,6 +20,11 @@ struct Subcommand {
 
 const std::map<std::string, Subcommand>& subcommands() {
   static const std::map<std::string, Subcommand> table{
+      {"record",
+       {ft::cli::run_record,
+        "record --source URI (--frames N | --seconds S) --out CLIP.dcm [--journal DIR]\n"
+        "      record a live source (sim:PRESET?seed=N&fps=F, file:CLIP.dcm?loop=1), crash-safe"}},
+      {"recover", {ft::cli::run_recover, "recover JOURNAL_DIR --out CLIP.dcm   rebuild a clip from an interrupted recording"}},
       {"simulate",
        {ft::cli::run_simulate,
         "simulate --preset NAME [--seed N] [--frames K] --out CLIP.dcm [--truth TRUTH.json]\n"

@@ -40,8 +40,11 @@ void SimulatedProbe::run(FrameHandler handler) {
   using clock = std::chrono::steady_clock;
   const auto period = std::chrono::duration_cast<clock::duration>(
       std::chrono::duration<double>(1.0 / exam_.config().probe.frame_rate_hz));
-  const auto t0 = clock::now();
   const int n = exam_.frame_count();
+  // Render the whole exam before the clock starts: a probe does not drop its first
+  // frames while warming up.
+  for (int k = 0; k < n && !stop_requested_; ++k) frame(k);
+  const auto t0 = clock::now();
   for (std::uint64_t tick = 0; !stop_requested_; ++tick) {
     if (!loop_ && tick >= std::uint64_t(n)) {
       std::lock_guard<std::mutex> lock(status_mutex_);

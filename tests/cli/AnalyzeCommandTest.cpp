@@ -28,7 +28,9 @@ TEST(AnalyzeCommand, RunsOnEverySampleClipAndRealFile) {
       EXPECT_TRUE(j.contains(key)) << clip << " " << key;
     EXPECT_TRUE(j["contraction"].contains("peak_frame"));
     EXPECT_TRUE(j["contraction"].contains("peak_strain"));
-    if (!j["tear_detected"].get<bool>()) EXPECT_FALSE(j["notes"].empty()) << clip;
+    if (!j["tear_detected"].get<bool>()) {
+      EXPECT_FALSE(j["notes"].empty()) << clip;
+    }
     for (const auto& f : j["findings"])
       for (const char* key : {"frame", "center_px", "center_mm", "gap_mm", "gap_rest_mm", "retraction_mm", "extent_pct",
                               "grade", "confidence"})

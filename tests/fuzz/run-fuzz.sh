@@ -1,15 +1,29 @@
 #!/usr/bin/env bash
 # Runs the DICOM reader fuzzer briefly on a seed corpus: real files from ../shared/data
-# and a small simulated clip. usage: run-fuzz.sh FUZZER CLI SHARED_DATA SECONDS
-set -euo pipefail
-fuzzer=$(readlink -f "$1") cli=$(readlink -f "$2") shared=$3 seconds=$4
+# and a small simulated clip. A crashing input is kept in ./fuzz-artifacts and the
+# sanitizer's report printed. In the test suite the run is repeatable (fixed seed and
+# number of inputs); pass a random seed and more runs to hunt.
+# usage: run-fuzz.sh FUZZER CLI SHARED_DATA RUNS [SEED]
+set -uo pipefail
+fuzzer=$(readlink -f "$1") cli=$(readlink -f "$2") shared=$3 runs=$4 seed=${5:-1}
+artifacts=$(pwd)/fuzz-artifacts
+mkdir -p "$artifacts"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/corpus"
 "$cli" simulate --preset full_tear --frames 2 --pitch-mm 0.4 --frame-size 128x100 --region-origin 20,12 \
-  --out "$work/corpus/sim.dcm" >/dev/null
+  --out "$work/corpus/sim.dcm" >/dev/null || exit 1
 if [ -d "$shared" ]; then
   for f in "$shared"/*.dcm; do [ "$(stat -c %s "$f")" -lt 300000 ] && cp "$f" "$work/corpus/"; done
 fi
 cd "$work"
-"$fuzzer" -max_total_time="$seconds" -max_len=300000 -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 corpus 2>&1 | tail -n 8
+"$fuzzer" -runs="$runs" -seed="$seed" -max_len=300000 -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
+  -artifact_prefix="$artifacts/" corpus > log.txt 2>&1
+status=$?
+if [ $status -ne 0 ]; then
+  grep -A40 -m1 "ERROR: \|==ERROR\|SUMMARY" log.txt | head -60
+  echo "fuzzer failed (exit $status); input kept in $artifacts"
+else
+  tail -n 6 log.txt
+fi
+exit $status

@@ -1,0 +1,130 @@
+// fibretrack record / recover: crash-safe recording of a live source into a DICOM clip.
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+
+#include "CommandLine.h"
+#include "Commands.h"
+#include "ft/core/Error.h"
+#include "ft/dicom/UltrasoundClipWriter.h"
+#include "ft/plugin/FrameJournal.h"
+#include "ft/plugin/SourceFactory.h"
+
+namespace ft::cli {
+namespace {
+
+// Journals frames from the source's thread; the main thread waits for the end.
+class Recording {
+ public:
+  Recording(std::string journal_dir, StreamInfo info, std::string uri, long frames_wanted)
+      : dir_(std::move(journal_dir)), info_(std::move(info)), uri_(std::move(uri)), wanted_(frames_wanted) {}
+
+  void on_frame(Frame&& frame) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (done_) return;
+    try {
+      if (!writer_) {
+        JournalHeader h;
+        h.width_px = frame.width_px();
+        h.height_px = frame.height_px();
+        h.depth = frame.depth();
+        h.frame_time_ms = info_.nominal_frame_rate_hz > 0 ? 1000.0 / info_.nominal_frame_rate_hz : 0.0;
+        h.regions = info_.regions;
+        h.source.source_uri = uri_;
+        h.source.manufacturer = "FibreTrack";
+        h.source.model_name = info_.description;
+        writer_ = std::make_unique<FrameJournalWriter>(dir_, h);
+      }
+      writer_->append(frame);
+      if (wanted_ > 0 && writer_->frames_written() >= wanted_) done_ = true;
+    } catch (const Error& e) {
+      error_ = e.what();  // e.g. disk full: what is journalled so far stays recoverable
+      done_ = true;
+    }
+    if (done_) finished_.notify_all();
+  }
+
+  // Waits until enough frames, the time limit, or the source ending.
+  void wait(double seconds, FrameSource& source) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds > 0 ? seconds : 1e9);
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (!done_ && std::chrono::steady_clock::now() < deadline) {
+      finished_.wait_for(lock, std::chrono::milliseconds(100));
+      const SourceState state = source.status().state;
+      if (state == SourceState::Finished || state == SourceState::Failed) break;
+    }
+  }
+
+  long close() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    done_ = true;
+    if (!writer_) return 0;
+    writer_->close();
+    return writer_->frames_written();
+  }
+  const std::optional<std::string>& error() const { return error_; }
+
+ private:
+  std::string dir_;
+  StreamInfo info_;
+  std::string uri_;
+  long wanted_;
+  std::mutex mutex_;
+  std::condition_variable finished_;
+  std::unique_ptr<FrameJournalWriter> writer_;
+  bool done_ = false;
+  std::optional<std::string> error_;
+};
+
+void write_clip_from_journal(const std::string& journal_dir, const std::string& out) {
+  const RecoveredJournal r = read_journal(journal_dir);
+  if (r.clip.frames.empty()) throw Error(ErrorCode::CorruptData, journal_dir + ": the journal holds no complete frame");
+  dicom::write_ultrasound_clip(r.clip, {}, out);
+  std::printf("wrote %s: %zu frames\n", out.c_str(), r.clip.frames.size());
+  if (r.truncated_tail) std::printf("  note: %s\n", r.note.c_str());
+}
+
+}  // namespace
+
+int run_record(const Args& args) {
+  const CommandLine cl(args, {});
+  cl.reject_unknown({"source", "frames", "seconds", "out", "journal"});
+  const auto out = cl.value("out");
+  if (!out) throw Error(ErrorCode::InvalidArgument, "--out CLIP.dcm is required");
+  const long frames = long(cl.integer_or("frames", 0));
+  const double seconds = cl.number_or("seconds", 0.0);
+  if (frames <= 0 && seconds <= 0) throw Error(ErrorCode::InvalidArgument, "give --frames N or --seconds S");
+  const std::string uri = cl.value_or("source", "sim:intact");
+  const std::string journal = cl.value_or("journal", *out + ".journal");
+  std::unique_ptr<FrameSource> source = make_frame_source(uri);
+  Recording recording(journal, source->stream_info(), uri, frames);
+  source->start([&recording](Frame&& f) { recording.on_frame(std::move(f)); });
+  recording.wait(seconds, *source);
+  source->stop();
+  const long written = recording.close();
+  const SourceStatus status = source->status();
+  std::printf("recorded %ld frames from %s (%llu dropped by the source)\n", written, uri.c_str(),
+              static_cast<unsigned long long>(status.frames_dropped));
+  if (recording.error()) throw Error(ErrorCode::Io, "recording stopped: " + *recording.error() +
+                                                        "; the journal in " + journal + " can be recovered");
+  if (status.state == SourceState::Failed) std::printf("  source failed: %s\n", status.message.c_str());
+  write_clip_from_journal(journal, *out);
+  std::filesystem::remove_all(journal);  // the clip is written: the journal has done its job
+  return 0;
+}
+
+int run_recover(const Args& args) {
+  const CommandLine cl(args, {});
+  cl.reject_unknown({"out"});
+  const std::string dir = cl.positional_at(0, "journal folder");
+  const auto out = cl.value("out");
+  if (!out) throw Error(ErrorCode::InvalidArgument, "--out CLIP.dcm is required");
+  write_clip_from_journal(dir, *out);
+  return 0;
+}
+
+}  // namespace ft::cli

@@ -1,0 +1,57 @@
+#pragma once
+// Crash-safe recording: every frame is appended to a journal file the moment it
+// arrives, as one self-checking record (magic, sequence, time, length, pixels, CRC-32)
+// written with a single write(). If the process is killed or the probe drops, the
+// journal holds every frame up to the last complete record; `fibretrack recover` turns
+// it into a DICOM clip.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ft/core/Clip.h"
+
+namespace ft {
+
+struct JournalHeader {
+  int width_px = 0;
+  int height_px = 0;
+  PixelDepth depth = PixelDepth::Bits8;
+  double frame_time_ms = 0.0;
+  std::vector<UltrasoundRegion> regions;
+  ClipSource source;
+};
+
+class FrameJournalWriter {
+ public:
+  // Creates `directory` if needed and starts `directory`/journal.ftj. Throws ft::Error(Io).
+  FrameJournalWriter(const std::string& directory, const JournalHeader& header, int sync_every = 16);
+  ~FrameJournalWriter();
+  FrameJournalWriter(const FrameJournalWriter&) = delete;
+  FrameJournalWriter& operator=(const FrameJournalWriter&) = delete;
+
+  // Appends one frame; throws ft::Error(Io) (disk full, ...) or InvalidArgument (wrong size).
+  void append(const Frame& frame);
+  void close();  // flushes to disk
+  long frames_written() const noexcept { return frames_; }
+
+ private:
+  int fd_ = -1;
+  JournalHeader header_;
+  int sync_every_;
+  long frames_ = 0;
+  std::vector<std::uint8_t> buffer_;
+};
+
+struct RecoveredJournal {
+  Clip clip;
+  bool truncated_tail = false;  // a partial last record was found (and left out)
+  std::string note;
+};
+
+// Reads every complete record of `directory`/journal.ftj. Throws ft::Error(NotFound /
+// CorruptData) when there is no usable journal header.
+RecoveredJournal read_journal(const std::string& directory);
+
+std::string journal_path(const std::string& directory);
+
+}  // namespace ft

@@ -1,0 +1,190 @@
+#include "ft/plugin/FrameJournal.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "ft/core/Error.h"
+
+namespace ft {
+namespace {
+
+constexpr char kMagicLine[] = "FIBRETRACK-JOURNAL 1\n";
+constexpr std::uint32_t kRecordMagic = 0x4D465446;  // "FTFM"
+
+std::uint32_t crc32(const std::uint8_t* data, std::size_t n) {
+  static const std::array<std::uint32_t, 256> table = [] {
+    std::array<std::uint32_t, 256> t{};
+    for (std::uint32_t i = 0; i < 256; ++i) {
+      std::uint32_t c = i;
+      for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+      t[i] = c;
+    }
+    return t;
+  }();
+  std::uint32_t c = 0xFFFFFFFFu;
+  for (std::size_t i = 0; i < n; ++i) c = table[(c ^ data[i]) & 0xFF] ^ (c >> 8);
+  return c ^ 0xFFFFFFFFu;
+}
+
+template <typename T>
+void put(std::vector<std::uint8_t>& b, T v) {
+  const auto* p = reinterpret_cast<const std::uint8_t*>(&v);
+  b.insert(b.end(), p, p + sizeof v);
+}
+
+template <typename T>
+bool get(const std::vector<std::uint8_t>& b, std::size_t& at, T& v) {
+  if (at + sizeof v > b.size()) return false;
+  std::memcpy(&v, b.data() + at, sizeof v);
+  at += sizeof v;
+  return true;
+}
+
+nlohmann::json header_json(const JournalHeader& h) {
+  nlohmann::json regions = nlohmann::json::array();
+  for (const auto& r : h.regions)
+    regions.push_back({{"x0", r.bounds.x0_px}, {"y0", r.bounds.y0_px}, {"x1", r.bounds.x1_px}, {"y1", r.bounds.y1_px},
+                       {"format", int(r.spatial_format)}, {"units_x", int(r.units_x)}, {"units_y", int(r.units_y)},
+                       {"mm_per_px", {r.mm_per_px_x, r.mm_per_px_y}}});
+  return {{"width", h.width_px}, {"height", h.height_px}, {"bits", int(h.depth)}, {"frame_time_ms", h.frame_time_ms},
+          {"regions", regions}, {"manufacturer", h.source.manufacturer}, {"model", h.source.model_name},
+          {"uri", h.source.source_uri}, {"laterality", h.source.laterality}};
+}
+
+JournalHeader parse_header(const nlohmann::json& j) {
+  JournalHeader h;
+  h.width_px = j.at("width");
+  h.height_px = j.at("height");
+  h.depth = j.at("bits").get<int>() == 16 ? PixelDepth::Bits16 : PixelDepth::Bits8;
+  h.frame_time_ms = j.at("frame_time_ms");
+  for (const auto& r : j.at("regions")) {
+    UltrasoundRegion region;
+    region.bounds = {r.at("x0"), r.at("y0"), r.at("x1"), r.at("y1")};
+    region.spatial_format = RegionSpatialFormat(r.at("format").get<int>());
+    region.units_x = PhysicalUnits(r.at("units_x").get<int>());
+    region.units_y = PhysicalUnits(r.at("units_y").get<int>());
+    region.mm_per_px_x = r.at("mm_per_px")[0];
+    region.mm_per_px_y = r.at("mm_per_px")[1];
+    h.regions.push_back(region);
+  }
+  h.source.manufacturer = j.value("manufacturer", "");
+  h.source.model_name = j.value("model", "");
+  h.source.source_uri = j.value("uri", "");
+  h.source.laterality = j.value("laterality", "");
+  return h;
+}
+
+void write_all(int fd, const std::uint8_t* data, std::size_t n, const std::string& path) {
+  while (n > 0) {
+    const ssize_t w = ::write(fd, data, n);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      throw Error(ErrorCode::Io, "journal " + path + ": " + std::strerror(errno));
+    }
+    data += w;
+    n -= std::size_t(w);
+  }
+}
+
+}  // namespace
+
+std::string journal_path(const std::string& directory) { return directory + "/journal.ftj"; }
+
+FrameJournalWriter::FrameJournalWriter(const std::string& directory, const JournalHeader& header, int sync_every)
+    : header_(header), sync_every_(std::max(1, sync_every)) {
+  std::error_code ec;
+  std::filesystem::create_directories(directory, ec);
+  const std::string path = journal_path(directory);
+  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd_ < 0) throw Error(ErrorCode::Io, "cannot create journal " + path + ": " + std::strerror(errno));
+  const std::string head = std::string(kMagicLine) + header_json(header).dump() + "\n";
+  write_all(fd_, reinterpret_cast<const std::uint8_t*>(head.data()), head.size(), path);
+  ::fdatasync(fd_);
+}
+
+FrameJournalWriter::~FrameJournalWriter() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void FrameJournalWriter::append(const Frame& frame) {
+  if (fd_ < 0) throw Error(ErrorCode::Io, "journal already closed");
+  if (frame.width_px() != header_.width_px || frame.height_px() != header_.height_px || frame.depth() != header_.depth)
+    throw Error(ErrorCode::InvalidArgument, "frame size changed during the recording");
+  buffer_.clear();
+  put(buffer_, kRecordMagic);
+  put(buffer_, std::uint64_t(frame.sequence_number));
+  put(buffer_, std::int64_t(frame.acquisition_time_ns));
+  put(buffer_, std::uint32_t(frame.byte_count()));
+  buffer_.insert(buffer_.end(), frame.bytes(), frame.bytes() + frame.byte_count());
+  put(buffer_, crc32(buffer_.data(), buffer_.size()));
+  write_all(fd_, buffer_.data(), buffer_.size(), "record");
+  if (++frames_ % sync_every_ == 0) ::fdatasync(fd_);
+}
+
+void FrameJournalWriter::close() {
+  if (fd_ < 0) return;
+  const bool synced = ::fdatasync(fd_) == 0;
+  ::close(fd_);
+  fd_ = -1;
+  if (!synced) throw Error(ErrorCode::Io, std::string("journal could not be flushed: ") + std::strerror(errno));
+}
+
+RecoveredJournal read_journal(const std::string& directory) {
+  const std::string path = journal_path(directory);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(ErrorCode::NotFound, path + ": no journal here");
+  std::string magic, header_line;
+  std::getline(in, magic);
+  std::getline(in, header_line);
+  if (magic + "\n" != kMagicLine) throw Error(ErrorCode::CorruptData, path + ": not a FibreTrack journal");
+  JournalHeader header;
+  try {
+    header = parse_header(nlohmann::json::parse(header_line));
+  } catch (const std::exception& e) {
+    throw Error(ErrorCode::CorruptData, path + ": journal header unreadable (" + e.what() + ")");
+  }
+  const std::vector<std::uint8_t> body((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  RecoveredJournal out;
+  out.clip.frame_time_ms = header.frame_time_ms;
+  out.clip.regions = header.regions;
+  out.clip.source = header.source;
+  std::size_t at = 0;
+  while (at < body.size()) {
+    const std::size_t start = at;
+    std::uint32_t magic_value = 0, bytes = 0, crc = 0;
+    std::uint64_t sequence = 0;
+    std::int64_t time_ns = 0;
+    if (!get(body, at, magic_value) || magic_value != kRecordMagic || !get(body, at, sequence) || !get(body, at, time_ns) ||
+        !get(body, at, bytes) || at + bytes + 4 > body.size()) {
+      out.truncated_tail = true;
+      break;
+    }
+    Frame frame(header.width_px, header.height_px, header.depth);
+    if (bytes != frame.byte_count()) {
+      out.truncated_tail = true;
+      break;
+    }
+    std::memcpy(frame.bytes(), body.data() + at, bytes);
+    at += bytes;
+    get(body, at, crc);
+    if (crc != crc32(body.data() + start, at - start - 4)) {
+      out.truncated_tail = true;
+      break;
+    }
+    frame.sequence_number = sequence;
+    frame.acquisition_time_ns = time_ns;
+    out.clip.frames.push_back(std::move(frame));
+  }
+  if (out.truncated_tail)
+    out.note = "the journal ends in an incomplete record (the recording was interrupted); it was left out";
+  return out;
+}
+
+}  // namespace ft

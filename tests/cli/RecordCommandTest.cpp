@@ -1,0 +1,75 @@
+#include <gtest/gtest.h>
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "TestSupport.h"
+#include "ft/dicom/DicomClipReader.h"
+
+namespace ft {
+namespace {
+test::CommandResult fibretrack(const std::string& args) { return test::run_command("'" + test::cli_path() + "' " + args); }
+
+std::string dciodvfy_errors(const std::string& path) {
+  if (!test::program_available("dciodvfy")) return "";
+  const test::CommandResult v = test::run_command("dciodvfy '" + path + "'");
+  const auto at = (v.out + v.err).find("\nError");
+  return at == std::string::npos ? "" : v.err;
+}
+}  // namespace
+
+TEST(RecordCommand, RecordsExactlyTheFramesAskedForFromTheSimulatedProbe) {
+  test::TempDir dir;
+  const test::CommandResult r =
+      fibretrack("record --source 'sim:full_tear?seed=3&fps=40' --frames 15 --out '" + dir.file("rec.dcm") + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  dicom::DicomClipReader reader(dir.file("rec.dcm"));
+  EXPECT_EQ(reader.frame_count(), 15);
+  ASSERT_EQ(reader.info().regions.size(), 1u);
+  EXPECT_NEAR(reader.info().regions[0].mm_per_px_x, 0.15, 1e-9);
+  EXPECT_EQ(dciodvfy_errors(dir.file("rec.dcm")), "");
+  EXPECT_FALSE(test::file_exists(dir.file("rec.dcm.journal"))) << "journal removed once the clip is written";
+}
+
+TEST(RecordCommand, ReplayOfADicomCineRecordsItsFramesUnchanged) {
+  test::TempDir dir;
+  const std::string source = test::sample_data_dir() + "/partial_tear.dcm";
+  ASSERT_EQ(fibretrack("record --source 'file:" + source + "' --frames 6 --out '" + dir.file("copy.dcm") + "'").exit_code, 0);
+  dicom::DicomClipReader original(source), copy(dir.file("copy.dcm"));
+  ASSERT_EQ(copy.frame_count(), 6);
+  for (int k = 0; k < 6; ++k) EXPECT_TRUE(copy.read_frame(k).same_pixels(original.read_frame(k))) << k;
+  EXPECT_EQ(copy.info().regions[0].bounds, original.info().regions[0].bounds);
+}
+
+// kill -9 in the middle of a recording: every journalled frame comes back as a valid clip.
+TEST(RecordCommand, AKilledRecordingIsRecoveredFromItsJournal) {
+  test::TempDir dir;
+  const std::string out = dir.file("killed.dcm");
+  const test::CommandResult started = test::run_command(
+      "'" + test::cli_path() + "' record --source 'sim:intact?fps=30' --frames 100000 --out '" + out +
+      "' >/dev/null 2>&1 & echo $!");
+  const pid_t pid = pid_t(std::stol(started.out));
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  ASSERT_EQ(::kill(pid, SIGKILL), 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  ASSERT_TRUE(test::file_exists(out + ".journal"));
+  const test::CommandResult r = fibretrack("recover '" + out + ".journal' --out '" + dir.file("recovered.dcm") + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  dicom::DicomClipReader reader(dir.file("recovered.dcm"));
+  EXPECT_GE(reader.frame_count(), 10);
+  EXPECT_EQ(dciodvfy_errors(dir.file("recovered.dcm")), "");
+  EXPECT_NE(fibretrack("recover '" + dir.file("nothing-here") + "' --out '" + dir.file("x.dcm") + "'").exit_code, 0);
+}
+
+TEST(RecordCommand, UnknownSourcesAreRefusedClearly) {
+  test::TempDir dir;
+  const test::CommandResult r = fibretrack("record --source 'carrier-pigeon:x' --frames 3 --out '" + dir.file("x.dcm") + "'");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("carrier-pigeon"), std::string::npos);
+}
+
+}  // namespace ft
