@@ -15,5 +15,6 @@ int run_analyze(const Args& args);
 int run_deidentify(const Args& args);
 int run_record(const Args& args);
 int run_recover(const Args& args);
+int run_live(const Args& args);
 
 }  // namespace ft::cli

@@ -20,6 +20,9 @@ struct Subcommand {
 
 const std::map<std::string, Subcommand>& subcommands() {
   static const std::map<std::string, Subcommand> table{
+      {"live",
+       {ft::cli::run_live,
+        "live --source URI [--seconds S] [--json-stream]   headless live analysis: findings and stats per second"}},
       {"record",
        {ft::cli::run_record,
         "record --source URI (--frames N | --seconds S) --out CLIP.dcm [--journal DIR]\n"

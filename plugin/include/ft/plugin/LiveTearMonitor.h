@@ -19,7 +19,7 @@ namespace ft {
 struct LiveSettings {
   AnalysisSettings analysis;
   int update_every = 10;   // frames between re-evaluations
-  int window_frames = 150;  // frames one evaluation looks at, at most
+  int window_frames = 100;  // frames one evaluation looks at, at most (a few contractions)
 };
 
 class LiveTearMonitor {

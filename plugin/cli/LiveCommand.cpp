@@ -1,0 +1,88 @@
+// fibretrack live: headless live analysis of a source; findings as they change and one
+// stats line per second (JSON lines with --json-stream).
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "CommandLine.h"
+#include "Commands.h"
+#include "ft/core/Error.h"
+#include "ft/plugin/LivePipeline.h"
+#include "ft/plugin/SourceFactory.h"
+
+namespace ft::cli {
+namespace {
+
+nlohmann::json stats_json(const LiveStats& s) {
+  auto r1 = [](double v) { return std::round(v * 10.0) / 10.0; };
+  return {{"type", "stats"},         {"seconds", r1(s.seconds)},      {"frames_in", s.frames_in},
+          {"processed", s.processed}, {"skipped", s.skipped},         {"repeats", s.repeats},
+          {"dropped", s.dropped},     {"fps_in", r1(s.seconds > 0 ? s.frames_in / s.seconds : 0)},
+          {"fps_processed", r1(s.seconds > 0 ? s.processed / s.seconds : 0)}, {"scanner_fps", r1(s.scanner_fps)},
+          {"latency_p50_ms", r1(s.latency_p50_ms)}, {"latency_p99_ms", r1(s.latency_p99_ms)}};
+}
+
+nlohmann::json findings_json(const DetectionResult& r) {
+  nlohmann::json findings = nlohmann::json::array();
+  for (const auto& f : r.findings)
+    findings.push_back({{"frame", f.frame}, {"center_px", {f.centre_col_px, f.centre_row_px}},
+                        {"center_mm", {f.centre_x_mm, f.centre_z_mm}}, {"gap_mm", f.gap_mm}, {"grade", int(f.grade)},
+                        {"confidence", f.confidence}});
+  return {{"type", "findings"}, {"tear_detected", r.tear_detected}, {"findings", findings}, {"notes", r.notes}};
+}
+
+// Findings "change" when a tear appears or disappears, or the lead finding moves or
+// its gap changes noticeably; small jitter is not news.
+bool changed(const std::optional<DetectionResult>& before, const DetectionResult& now) {
+  if (!before || before->tear_detected != now.tear_detected || before->findings.size() != now.findings.size()) return true;
+  if (now.findings.empty()) return false;
+  const TearFinding &a = before->findings.front(), &b = now.findings.front();
+  return std::hypot(a.centre_x_mm - b.centre_x_mm, a.centre_z_mm - b.centre_z_mm) > 2.0 || std::abs(a.gap_mm - b.gap_mm) > 0.5;
+}
+
+}  // namespace
+
+int run_live(const Args& args) {
+  const CommandLine cl(args, {"json-stream"});
+  cl.reject_unknown({"source", "seconds", "json-stream"});
+  const std::string uri = cl.value_or("source", "sim:intact");
+  const double seconds = cl.number_or("seconds", 0.0);
+  const bool json = cl.has("json-stream");
+  LivePipeline pipeline(make_frame_source(uri));
+  if (!json) std::printf("live analysis of %s (FibreTrack is decision support, not a certified medical device)\n", uri.c_str());
+  pipeline.start();
+  std::optional<DetectionResult> shown;
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int tick = 1;; ++tick) {
+    std::this_thread::sleep_until(t0 + std::chrono::seconds(tick));
+    if (auto r = pipeline.take_result(); r && changed(shown, *r)) {
+      if (json) {
+        std::printf("%s\n", findings_json(*r).dump().c_str());
+      } else if (r->tear_detected) {
+        for (const auto& f : r->findings)
+          std::printf("  finding: %s at (%.1f, %.1f) mm, gap %.1f mm, confidence %.2f\n", describe(f.grade), f.centre_x_mm,
+                      f.centre_z_mm, f.gap_mm, f.confidence);
+      } else {
+        std::printf("  no tear%s%s\n", r->notes.empty() ? "" : ": ", r->notes.empty() ? "" : r->notes.front().c_str());
+      }
+      shown = std::move(r);
+    }
+    const LiveStats s = pipeline.stats();
+    if (json) {
+      std::printf("%s\n", stats_json(s).dump().c_str());
+    } else {
+      std::printf("%5.0f s  in %.1f fps  processed %.1f fps  skipped %ld  repeats %ld  dropped %ld  latency p50 %.0f ms p99 %.0f ms\n",
+                  s.seconds, s.frames_in / s.seconds, s.processed / s.seconds, s.skipped, s.repeats, s.dropped,
+                  s.latency_p50_ms, s.latency_p99_ms);
+    }
+    std::fflush(stdout);
+    const SourceState state = pipeline.source().status().state;
+    if ((seconds > 0 && tick >= seconds) || state == SourceState::Finished || state == SourceState::Failed) break;
+  }
+  pipeline.stop();
+  return 0;
+}
+
+}  // namespace ft::cli

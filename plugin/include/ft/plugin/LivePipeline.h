@@ -1,0 +1,76 @@
+#pragma once
+// Live analysis: the source's thread only queues frames (a bounded queue: when the
+// analysis falls behind, the oldest waiting frames are skipped, counted, and the
+// acquisition never waits); one processing thread drops grabber repeats, tracks and
+// re-evaluates findings (LiveTearMonitor). Counters and latencies are kept for the
+// operator; the newest result is what display and `fibretrack live` show.
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "ft/plugin/LiveTearMonitor.h"
+#include "ft/probes/FrameSource.h"
+
+namespace ft {
+
+struct LiveStats {
+  long frames_in = 0;        // delivered by the source
+  long processed = 0;        // tracked and analysed
+  long skipped = 0;          // not analysed because the analysis was behind
+  long repeats = 0;          // identical to the previous frame (frame grabber faster than the scanner)
+  long dropped = 0;          // lost inside the source (as it reports)
+  double latency_p50_ms = 0;  // arrival -> findings up to date
+  double latency_p99_ms = 0;
+  double scanner_fps = 0;     // rate of new (non-repeated) frames over the session
+  double seconds = 0;
+};
+
+class LivePipeline {
+ public:
+  LivePipeline(std::unique_ptr<FrameSource> source, LiveSettings settings = {}, std::size_t queue_capacity = 8);
+  ~LivePipeline();
+  LivePipeline(const LivePipeline&) = delete;
+  LivePipeline& operator=(const LivePipeline&) = delete;
+
+  void start();
+  void stop();
+  LiveStats stats() const;
+  // The newest detection result not yet taken, if any.
+  std::optional<DetectionResult> take_result();
+  const FrameSource& source() const { return *source_; }
+
+ private:
+  struct Arrival {
+    Frame frame;
+    std::chrono::steady_clock::time_point at;
+  };
+  void on_frame(Frame&& frame);
+  void process();
+  bool is_repeat(const Frame& frame);
+
+  std::unique_ptr<FrameSource> source_;
+  LiveSettings settings_;
+  std::size_t capacity_;
+  std::unique_ptr<LiveTearMonitor> monitor_;  // used by the processing thread only
+  UltrasoundRegion region_;
+  Frame last_new_;                            // processing thread only
+  std::vector<double> recent_changes_;        // processing thread only
+
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Arrival> queue_;
+  std::deque<double> latencies_ms_;
+  std::optional<DetectionResult> result_;
+  LiveStats stats_;
+  std::chrono::steady_clock::time_point started_;
+  std::atomic<bool> stopping_{false};
+  std::thread worker_;
+};
+
+}  // namespace ft

@@ -1,0 +1,128 @@
+#include "ft/plugin/LivePipeline.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "ft/core/Error.h"
+
+namespace ft {
+namespace {
+
+double percentile(std::deque<double> v, double p) {
+  if (v.empty()) return 0.0;
+  std::sort(v.begin(), v.end());
+  return v[std::size_t(std::clamp(p, 0.0, 1.0) * double(v.size() - 1))];
+}
+
+double mean_abs_difference(const Frame& a, const Frame& b, const PixelRect& r) {
+  double sum = 0;
+  long n = 0;
+  for (int y = r.y0_px; y <= r.y1_px; y += 3)
+    for (int x = r.x0_px; x <= r.x1_px; x += 3) {
+      sum += std::abs(a.value(x, y) - b.value(x, y));
+      ++n;
+    }
+  return n ? sum / double(n) : 0.0;
+}
+
+}  // namespace
+
+LivePipeline::LivePipeline(std::unique_ptr<FrameSource> source, LiveSettings settings, std::size_t queue_capacity)
+    : source_(std::move(source)), settings_(settings), capacity_(std::max<std::size_t>(2, queue_capacity)) {
+  const StreamInfo info = source_->stream_info();
+  if (auto r = choose_tissue_region(info.regions)) region_ = *r;
+  else throw Error(ErrorCode::InvalidArgument, "live source gives no image region: " + info.description);
+  monitor_ = std::make_unique<LiveTearMonitor>(region_, settings_);
+}
+
+LivePipeline::~LivePipeline() { stop(); }
+
+void LivePipeline::start() {
+  started_ = std::chrono::steady_clock::now();
+  stopping_ = false;
+  worker_ = std::thread([this] { process(); });
+  source_->start([this](Frame&& f) { on_frame(std::move(f)); });
+}
+
+void LivePipeline::stop() {
+  if (!worker_.joinable()) return;
+  source_->stop();
+  stopping_ = true;
+  wake_.notify_all();
+  worker_.join();
+}
+
+// Runs on the source's thread: never blocks on the analysis.
+void LivePipeline::on_frame(Frame&& frame) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ++stats_.frames_in;
+  if (queue_.size() >= capacity_) {
+    queue_.pop_front();
+    ++stats_.skipped;
+  }
+  queue_.push_back({std::move(frame), std::chrono::steady_clock::now()});
+  wake_.notify_one();
+}
+
+// A repeat changes far less than the stream's typical new frame (see ClipAnalysis's
+// distinct_frames(), which does the same for recorded clips).
+bool LivePipeline::is_repeat(const Frame& frame) {
+  if (last_new_.empty() || last_new_.width_px() != frame.width_px() || last_new_.height_px() != frame.height_px()) return false;
+  const double change = mean_abs_difference(last_new_, frame, region_.bounds);
+  std::vector<double> sorted = recent_changes_;
+  std::sort(sorted.begin(), sorted.end());
+  const double typical = sorted.empty() ? change : sorted[sorted.size() * 3 / 4];
+  const bool repeat = change < 0.2 * typical || change < 1e-3;
+  if (!repeat) {
+    recent_changes_.push_back(change);
+    if (recent_changes_.size() > 64) recent_changes_.erase(recent_changes_.begin());
+  }
+  return repeat;
+}
+
+void LivePipeline::process() {
+  for (;;) {
+    Arrival next;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;
+      next = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    if (is_repeat(next.frame)) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      ++stats_.repeats;
+      continue;
+    }
+    last_new_ = next.frame;
+    std::optional<DetectionResult> result = monitor_->add_frame(next.frame);
+    const double latency =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - next.at).count();
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++stats_.processed;
+    latencies_ms_.push_back(latency);
+    if (latencies_ms_.size() > 1000) latencies_ms_.pop_front();
+    if (result) result_ = std::move(result);
+  }
+}
+
+LiveStats LivePipeline::stats() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  LiveStats s = stats_;
+  s.dropped = long(source_->status().frames_dropped);
+  s.latency_p50_ms = percentile(latencies_ms_, 0.5);
+  s.latency_p99_ms = percentile(latencies_ms_, 0.99);
+  s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  s.scanner_fps = s.seconds > 0 ? double(s.frames_in - s.repeats) / s.seconds : 0.0;
+  return s;
+}
+
+std::optional<DetectionResult> LivePipeline::take_result() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::optional<DetectionResult> r;
+  r.swap(result_);
+  return r;
+}
+
+}  // namespace ft
