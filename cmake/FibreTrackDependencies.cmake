@@ -6,3 +6,11 @@ find_package(nlohmann_json 3.10 REQUIRED)
 find_package(DCMTK REQUIRED CONFIG)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(OpenJPEG REQUIRED IMPORTED_TARGET libopenjp2)
+
+# OpenIGTLink 1.11: Debian's config defines no imported target (see shared/STACK_NOTES.md).
+find_path(OPENIGTLINK_INCLUDE_DIR igtlImageMessage.h PATH_SUFFIXES openigtlink REQUIRED)
+find_library(OPENIGTLINK_LIBRARY OpenIGTLink REQUIRED)
+add_library(FibreTrack::OpenIGTLink INTERFACE IMPORTED)
+set_target_properties(FibreTrack::OpenIGTLink PROPERTIES
+  INTERFACE_INCLUDE_DIRECTORIES "${OPENIGTLINK_INCLUDE_DIR}"
+  INTERFACE_LINK_LIBRARIES "${OPENIGTLINK_LIBRARY}")

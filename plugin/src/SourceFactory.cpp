@@ -4,6 +4,7 @@
 
 #include "DicomReplaySource.h"
 #include "ft/core/Error.h"
+#include "ft/probes/OpenIGTLinkSource.h"
 #include "ft/probes/SimulatedProbe.h"
 #include "ft/probes/SimulationPreset.h"
 
@@ -60,7 +61,18 @@ std::unique_ptr<FrameSource> make_frame_source(const std::string& text) {
     return std::make_unique<SimulatedProbe>(config, /*loop=*/true);
   }
   if (u.scheme == "file") return std::make_unique<DicomReplaySource>(u.path, number(u, "loop", 0) != 0);
-  throw Error(ErrorCode::Unsupported, "source scheme '" + u.scheme + ":' is not available in this build (sim:, file:)");
+  if (u.scheme == "igtl") {
+    // igtl://host:port  (the path keeps the leading "//")
+    std::string where = u.path.rfind("//", 0) == 0 ? u.path.substr(2) : u.path;
+    OpenIGTLinkSettings s;
+    const auto colon = where.rfind(':');
+    s.host = where.substr(0, colon);
+    if (colon != std::string::npos) s.port = std::stoi(where.substr(colon + 1));
+    if (auto it = u.query.find("device"); it != u.query.end()) s.device = it->second;
+    s.first_frame_timeout_s = number(u, "timeout", s.first_frame_timeout_s);
+    return std::make_unique<OpenIGTLinkSource>(s);
+  }
+  throw Error(ErrorCode::Unsupported, "source scheme '" + u.scheme + ":' is not available in this build (sim:, file:, igtl:)");
 }
 
 }  // namespace ft
