@@ -33,6 +33,21 @@ LivePipeline::LivePipeline(std::unique_ptr<FrameSource> source, LiveSettings set
   if (auto r = choose_tissue_region(info.regions)) region_ = *r;
   else throw Error(ErrorCode::InvalidArgument, "live source gives no image region: " + info.description);
   monitor_ = std::make_unique<LiveTearMonitor>(region_, settings_);
+  if (info.nominal_frame_rate_hz > 0) nominal_period_ns_ = 1e9 / info.nominal_frame_rate_hz;
+}
+
+void LivePipeline::record_to(const std::string& directory) { journal_dir_ = directory; }
+
+// Acquisition times must go forward, at roughly the stated rate (a gap of more than
+// five periods or an implausibly short one is flagged, not corrected).
+void LivePipeline::check_timestamp(const Frame& frame) {
+  if (last_time_ns_ != 0) {
+    const double gap = double(frame.acquisition_time_ns - last_time_ns_);
+    const bool backwards = gap <= 0;
+    const bool off_rate = nominal_period_ns_ > 0 && (gap > 5 * nominal_period_ns_ || gap < 0.05 * nominal_period_ns_);
+    if (backwards || off_rate) ++stats_.timestamp_anomalies;
+  }
+  last_time_ns_ = frame.acquisition_time_ns;
 }
 
 LivePipeline::~LivePipeline() { stop(); }
@@ -47,6 +62,7 @@ void LivePipeline::start() {
 void LivePipeline::stop() {
   if (!worker_.joinable()) return;
   source_->stop();
+  if (journal_) journal_->close();
   stopping_ = true;
   wake_.notify_all();
   worker_.join();
@@ -54,8 +70,28 @@ void LivePipeline::stop() {
 
 // Runs on the source's thread: never blocks on the analysis.
 void LivePipeline::on_frame(Frame&& frame) {
+  if (!journal_dir_.empty() && recording_error_.empty()) try {
+    if (!journal_) {
+      JournalHeader h;
+      h.width_px = frame.width_px();
+      h.height_px = frame.height_px();
+      h.depth = frame.depth();
+      h.frame_time_ms = nominal_period_ns_ > 0 ? nominal_period_ns_ / 1e6 : 0.0;
+      h.regions = {region_};
+      h.source.source_uri = source_->uri();
+      h.source.manufacturer = "FibreTrack";
+      journal_ = std::make_unique<FrameJournalWriter>(journal_dir_, h);
+    }
+    journal_->append(frame);
+  } catch (const Error& e) {
+    // E.g. disk full: the journal keeps every frame written so far; say so, keep analysing.
+    std::lock_guard<std::mutex> lock(mutex_);
+    recording_error_ = e.what();
+  }
   std::lock_guard<std::mutex> lock(mutex_);
   ++stats_.frames_in;
+  if (journal_) stats_.recorded = journal_->frames_written();
+  check_timestamp(frame);
   if (queue_.size() >= capacity_) {
     queue_.pop_front();
     ++stats_.skipped;
@@ -111,6 +147,7 @@ LiveStats LivePipeline::stats() const {
   std::lock_guard<std::mutex> lock(mutex_);
   LiveStats s = stats_;
   s.dropped = long(source_->status().frames_dropped);
+  s.recording_error = recording_error_;
   s.latency_p50_ms = percentile(latencies_ms_, 0.5);
   s.latency_p99_ms = percentile(latencies_ms_, 0.99);
   s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();

@@ -11,9 +11,11 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
+#include "ft/plugin/FrameJournal.h"
 #include "ft/plugin/LiveTearMonitor.h"
 #include "ft/probes/FrameSource.h"
 
@@ -25,6 +27,9 @@ struct LiveStats {
   long skipped = 0;          // not analysed because the analysis was behind
   long repeats = 0;          // identical to the previous frame (frame grabber faster than the scanner)
   long dropped = 0;          // lost inside the source (as it reports)
+  long recorded = 0;         // written to the recording journal (every frame in, when recording)
+  long timestamp_anomalies = 0;  // acquisition times going backwards or far off the stated rate
+  std::string recording_error;   // why recording stopped (e.g. disk full); the journal so far is kept
   double latency_p50_ms = 0;  // arrival -> findings up to date
   double latency_p99_ms = 0;
   double scanner_fps = 0;     // rate of new (non-repeated) frames over the session
@@ -38,6 +43,9 @@ class LivePipeline {
   LivePipeline(const LivePipeline&) = delete;
   LivePipeline& operator=(const LivePipeline&) = delete;
 
+  // Journals every arriving frame to `directory` (see FrameJournal), on the source's
+  // thread and before anything else: recording never skips. Call before start().
+  void record_to(const std::string& directory);
   void start();
   void stop();
   LiveStats stats() const;
@@ -54,7 +62,13 @@ class LivePipeline {
   void process();
   bool is_repeat(const Frame& frame);
 
+  void check_timestamp(const Frame& frame);
+
   std::unique_ptr<FrameSource> source_;
+  std::string journal_dir_;
+  std::unique_ptr<FrameJournalWriter> journal_;  // source thread only
+  std::int64_t last_time_ns_ = 0;                // source thread only
+  double nominal_period_ns_ = 0;
   LiveSettings settings_;
   std::size_t capacity_;
   std::unique_ptr<LiveTearMonitor> monitor_;  // used by the processing thread only
@@ -67,6 +81,7 @@ class LivePipeline {
   std::deque<Arrival> queue_;
   std::deque<double> latencies_ms_;
   std::optional<DetectionResult> result_;
+  std::string recording_error_;
   LiveStats stats_;
   std::chrono::steady_clock::time_point started_;
   std::atomic<bool> stopping_{false};

@@ -1,0 +1,138 @@
+// Sustained live ingest over loopback OpenIGTLink with recording, tracking and
+// detection on: frames lost to recording (must be 0), frames skipped by the analysis,
+// latency p50/p99 and memory over time. A server thread in this process sends
+// pre-rendered simulated frames at a fixed rate.
+// Run: build/default/bench/bench_ingest --fps 60 --seconds 20 [--width 1024 --height 768]
+#include <igtlImageMessage.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "BenchScenes.h"
+#include "ft/plugin/FrameJournal.h"
+#include "ft/plugin/LivePipeline.h"
+#include "ft/plugin/SourceFactory.h"
+
+namespace {
+using namespace ft;
+
+double rss_mb() {
+  std::ifstream statm("/proc/self/statm");
+  long pages = 0, resident = 0;
+  statm >> pages >> resident;
+  return double(resident) * double(sysconf(_SC_PAGESIZE)) / 1048576.0;
+}
+
+struct Server {
+  int listen_fd = -1;
+  int port = 0;
+  std::atomic<long> sent{0};
+  std::atomic<bool> stop{false};
+  std::thread thread;
+
+  void start(const std::vector<std::vector<unsigned char>>& messages, double fps) {
+    listen_fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(listen_fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    socklen_t len = sizeof a;
+    ::getsockname(listen_fd, reinterpret_cast<sockaddr*>(&a), &len);
+    port = ntohs(a.sin_port);
+    ::listen(listen_fd, 1);
+    thread = std::thread([this, &messages, fps] {
+      const int fd = ::accept(listen_fd, nullptr, nullptr);
+      const auto period = std::chrono::duration<double>(1.0 / fps);
+      const auto t0 = std::chrono::steady_clock::now();
+      for (long k = 0; !stop; ++k) {
+        std::this_thread::sleep_until(t0 + std::chrono::duration_cast<std::chrono::steady_clock::duration>(period * double(k)));
+        const auto& m = messages[std::size_t(k) % messages.size()];
+        if (::send(fd, m.data(), m.size(), MSG_NOSIGNAL) != ssize_t(m.size())) break;
+        ++sent;
+      }
+      ::close(fd);
+    });
+  }
+  void finish() {
+    stop = true;
+    if (thread.joinable()) thread.join();
+    ::close(listen_fd);
+  }
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  double fps = 60, seconds = 20;
+  int width = 1024, height = 768;
+  for (int a = 1; a + 1 < argc; a += 2) {
+    const std::string k = argv[a];
+    if (k == "--fps") fps = std::atof(argv[a + 1]);
+    if (k == "--seconds") seconds = std::atof(argv[a + 1]);
+    if (k == "--width") width = std::atoi(argv[a + 1]);
+    if (k == "--height") height = std::atoi(argv[a + 1]);
+  }
+  // Pre-rendered frames (rendering 1024x768 in real time is not the point here).
+  sim::SimulationConfig config = bench::square_scene("full_tear", std::min(width, height), 5, 20);
+  config.layout.frame_width_px = width;
+  config.layout.frame_height_px = height;
+  config.layout.region_x0_px = (width - config.region_width_px()) / 2;
+  config.layout.region_y0_px = (height - config.region_height_px()) / 2;
+  config.validate();
+  const sim::SimulatedExam exam(config);
+  std::vector<std::vector<unsigned char>> messages;
+  for (int k = 0; k < exam.frame_count(); ++k) {
+    const Frame f = exam.render_frame(k);
+    int size[] = {width, height, 1};
+    float spacing[] = {0.1f, 0.1f, 1.0f};
+    igtl::ImageMessage::Pointer m = igtl::ImageMessage::New();
+    m->SetDimensions(size);
+    m->SetSpacing(spacing);
+    m->SetScalarType(igtl::ImageMessage::TYPE_UINT8);
+    m->SetDeviceName("Bench");
+    m->AllocateScalars();
+    std::memcpy(m->GetScalarPointer(), f.bytes(), f.byte_count());
+    m->Pack();
+    const auto* p = static_cast<const unsigned char*>(m->GetPackPointer());
+    messages.emplace_back(p, p + m->GetPackSize());
+  }
+  Server server;
+  server.start(messages, fps);
+  const std::string journal = (std::filesystem::temp_directory_path() / ("fibretrack-ingest-" + std::to_string(::getpid()))).string();
+  const double rss_start = rss_mb();
+  LivePipeline pipeline(make_frame_source("igtl://127.0.0.1:" + std::to_string(server.port)));
+  pipeline.record_to(journal);
+  pipeline.start();
+  std::printf("| s | frames in | recorded | processed | skipped | p50 ms | p99 ms | RSS MB |\n|---|---|---|---|---|---|---|---|\n");
+  for (int s = 1; s <= int(seconds); ++s) {
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    if (s % 5 == 0 || s == 1) {
+      const LiveStats st = pipeline.stats();
+      std::printf("| %d | %ld | %ld | %ld | %ld | %.0f | %.0f | %.0f |\n", s, st.frames_in, st.recorded, st.processed, st.skipped,
+                  st.latency_p50_ms, st.latency_p99_ms, rss_mb());
+      std::fflush(stdout);
+    }
+  }
+  server.finish();
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  pipeline.stop();
+  const LiveStats st = pipeline.stats();
+  const long recorded = long(read_journal(journal).clip.frames.size());
+  std::filesystem::remove_all(journal);
+  std::printf("\n%dx%d at %.0f frames/s for %.0f s: sent %ld, received %ld, recorded %ld (lost to recording: %ld), "
+              "analysed %ld, skipped by analysis %ld, latency p50 %.0f ms p99 %.0f ms, RSS %.0f -> %.0f MB%s%s\n",
+              width, height, fps, seconds, server.sent.load(), st.frames_in, recorded, server.sent.load() - recorded,
+              st.processed, st.skipped, st.latency_p50_ms, st.latency_p99_ms, rss_start, rss_mb(),
+              st.recording_error.empty() ? "" : ", recording error: ", st.recording_error.c_str());
+  return server.sent.load() == recorded ? 0 : 1;
+}
