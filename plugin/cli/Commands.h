@@ -16,5 +16,6 @@ int run_deidentify(const Args& args);
 int run_record(const Args& args);
 int run_recover(const Args& args);
 int run_live(const Args& args);
+int run_video_calibrate(const Args& args);
 
 }  // namespace ft::cli

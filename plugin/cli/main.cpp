@@ -28,6 +28,10 @@ const std::map<std::string, Subcommand>& subcommands() {
         "record --source URI (--frames N | --seconds S) --out CLIP.dcm [--journal DIR]\n"
         "      record a live source (sim:PRESET?seed=N&fps=F, file:CLIP.dcm?loop=1), crash-safe"}},
       {"recover", {ft::cli::run_recover, "recover JOURNAL_DIR --out CLIP.dcm   rebuild a clip from an interrupted recording"}},
+      {"video-calibrate",
+       {ft::cli::run_video_calibrate,
+        "video-calibrate DEVICE --crop X0,Y0,X1,Y1 --points X1,Y1,X2,Y2 --distance-mm D | --show\n"
+        "      crop and mm scale of a frame grabber on a scanner's video output, saved per device"}},
       {"simulate",
        {ft::cli::run_simulate,
         "simulate --preset NAME [--seed N] [--frames K] --out CLIP.dcm [--truth TRUTH.json]\n"

@@ -1,0 +1,31 @@
+#pragma once
+// What a frame grabber on a scanner's video output needs to turn a screen into a
+// measurable image: the crop of the image region, and mm per px from two points of
+// known distance (e.g. two depth-scale ticks 10 mm apart). Saved per capture device,
+// so that a sonographer calibrates once per scanner setting.
+#include <optional>
+#include <string>
+
+#include "ft/core/UltrasoundRegion.h"
+
+namespace ft {
+
+struct VideoCalibration {
+  std::string device;
+  PixelRect crop;          // the image region in the captured frame
+  double mm_per_px = 0.0;  // square pixels assumed (scanner displays are)
+
+  UltrasoundRegion region() const;
+};
+
+// mm per px from two points (px) that are `distance_mm` apart on the scanner's scale.
+// Throws ft::Error(InvalidArgument) for coincident points or a non-positive distance.
+double mm_per_px_from_points(double x1, double y1, double x2, double y2, double distance_mm);
+
+// Where calibrations live: $FIBRETRACK_CONFIG_DIR, else $XDG_CONFIG_HOME/fibretrack, else
+// ~/.config/fibretrack; one JSON file per device under video/.
+std::string video_calibration_path(const std::string& device);
+void save_video_calibration(const VideoCalibration& calibration);
+std::optional<VideoCalibration> load_video_calibration(const std::string& device);
+
+}  // namespace ft

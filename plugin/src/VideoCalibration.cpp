@@ -1,0 +1,82 @@
+#include "ft/plugin/VideoCalibration.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "ft/core/Error.h"
+
+namespace ft {
+namespace {
+
+std::string config_dir() {
+  if (const char* d = std::getenv("FIBRETRACK_CONFIG_DIR")) return d;
+  if (const char* x = std::getenv("XDG_CONFIG_HOME")) return std::string(x) + "/fibretrack";
+  if (const char* h = std::getenv("HOME")) return std::string(h) + "/.config/fibretrack";
+  throw Error(ErrorCode::NotFound, "no configuration folder (set FIBRETRACK_CONFIG_DIR)");
+}
+
+// A device name as a file name: letters and digits kept, the rest '_'.
+std::string file_name(const std::string& device) {
+  std::string s;
+  for (char c : device) s += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  return s.empty() ? "default" : s;
+}
+
+}  // namespace
+
+UltrasoundRegion VideoCalibration::region() const {
+  UltrasoundRegion r;
+  r.bounds = crop;
+  r.units_x = r.units_y = PhysicalUnits::Centimetre;
+  r.mm_per_px_x = r.mm_per_px_y = mm_per_px;
+  return r;
+}
+
+double mm_per_px_from_points(double x1, double y1, double x2, double y2, double distance_mm) {
+  const double px = std::hypot(x2 - x1, y2 - y1);
+  if (px < 1.0) throw Error(ErrorCode::InvalidArgument, "the two calibration points must be apart");
+  if (!(distance_mm > 0)) throw Error(ErrorCode::InvalidArgument, "the known distance must be positive");
+  return distance_mm / px;
+}
+
+std::string video_calibration_path(const std::string& device) {
+  return config_dir() + "/video/" + file_name(device) + ".json";
+}
+
+void save_video_calibration(const VideoCalibration& c) {
+  if (c.crop.empty()) throw Error(ErrorCode::InvalidArgument, "the crop rectangle is empty");
+  if (!(c.mm_per_px > 0)) throw Error(ErrorCode::InvalidArgument, "mm per px must be positive");
+  const std::string path = video_calibration_path(c.device);
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+  const nlohmann::json j{{"device", c.device},
+                         {"crop", {c.crop.x0_px, c.crop.y0_px, c.crop.x1_px, c.crop.y1_px}},
+                         {"mm_per_px", c.mm_per_px}};
+  const std::string temporary = path + ".partial";
+  {
+    std::ofstream out(temporary);
+    out << j.dump(1) << '\n';
+    if (!out) throw Error(ErrorCode::Io, "cannot write " + temporary);
+  }
+  std::filesystem::rename(temporary, path);
+}
+
+std::optional<VideoCalibration> load_video_calibration(const std::string& device) {
+  std::ifstream in(video_calibration_path(device));
+  if (!in) return std::nullopt;
+  try {
+    const nlohmann::json j = nlohmann::json::parse(in);
+    VideoCalibration c;
+    c.device = j.at("device");
+    const auto& crop = j.at("crop");
+    c.crop = {crop.at(0), crop.at(1), crop.at(2), crop.at(3)};
+    c.mm_per_px = j.at("mm_per_px");
+    return c;
+  } catch (const std::exception& e) {
+    throw Error(ErrorCode::CorruptData, video_calibration_path(device) + ": unreadable calibration (" + e.what() + ")");
+  }
+}
+
+}  // namespace ft
