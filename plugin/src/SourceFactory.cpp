@@ -3,6 +3,7 @@
 #include <map>
 
 #include "DicomReplaySource.h"
+#include "VideoGrabberSource.h"
 #include "ft/core/Error.h"
 #include "ft/probes/OpenIGTLinkSource.h"
 #include "ft/probes/SimulatedProbe.h"
@@ -61,6 +62,8 @@ std::unique_ptr<FrameSource> make_frame_source(const std::string& text) {
     return std::make_unique<SimulatedProbe>(config, /*loop=*/true);
   }
   if (u.scheme == "file") return std::make_unique<DicomReplaySource>(u.path, number(u, "loop", 0) != 0);
+  if (u.scheme == "video") return std::make_unique<VideoGrabberSource>(u.path.empty() ? "default" : u.path,
+                                                                       number(u, "timeout", 5.0));
   if (u.scheme == "igtl") {
     // igtl://host:port  (the path keeps the leading "//")
     std::string where = u.path.rfind("//", 0) == 0 ? u.path.substr(2) : u.path;
@@ -72,7 +75,7 @@ std::unique_ptr<FrameSource> make_frame_source(const std::string& text) {
     s.first_frame_timeout_s = number(u, "timeout", s.first_frame_timeout_s);
     return std::make_unique<OpenIGTLinkSource>(s);
   }
-  throw Error(ErrorCode::Unsupported, "source scheme '" + u.scheme + ":' is not available in this build (sim:, file:, igtl:)");
+  throw Error(ErrorCode::Unsupported, "unknown source scheme '" + u.scheme + ":' (sim:, file:, igtl:, video:)");
 }
 
 }  // namespace ft

@@ -38,7 +38,10 @@ TEST(RecordCommand, RecordsExactlyTheFramesAskedForFromTheSimulatedProbe) {
 TEST(RecordCommand, ReplayOfADicomCineRecordsItsFramesUnchanged) {
   test::TempDir dir;
   const std::string source = test::sample_data_dir() + "/partial_tear.dcm";
+  const auto t0 = std::chrono::steady_clock::now();
   ASSERT_EQ(fibretrack("record --source 'file:" + source + "' --frames 6 --out '" + dir.file("copy.dcm") + "'").exit_code, 0);
+  // Replayed at its recorded rate (20 frames/s), loosely: 6 frames take at least 0.2 s.
+  EXPECT_GT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 0.2);
   dicom::DicomClipReader original(source), copy(dir.file("copy.dcm"));
   ASSERT_EQ(copy.frame_count(), 6);
   for (int k = 0; k < 6; ++k) EXPECT_TRUE(copy.read_frame(k).same_pixels(original.read_frame(k))) << k;

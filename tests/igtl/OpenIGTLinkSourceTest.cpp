@@ -16,6 +16,8 @@
 #include "TestSupport.h"
 #include "ft/core/Error.h"
 #include "ft/dicom/DicomClipReader.h"
+#include "ft/plugin/FrameJournal.h"
+#include "ft/plugin/LivePipeline.h"
 #include "ft/plugin/SourceFactory.h"
 #include "ft/probes/OpenIGTLinkSource.h"
 #include "ft/probes/SimulatedExam.h"
@@ -134,24 +136,33 @@ TEST(OpenIGTLinkSource, RecordsExactlyTheFramesTheImagerServerExampleSent) {
   }
 }
 
-TEST(OpenIGTLinkSource, ReconnectsWhenTheServerComesBack) {
+// The server dies mid-stream and comes back: the client reconnects on its own and the
+// recording holds every frame that was received, before and after.
+TEST(OpenIGTLinkSource, ReconnectsWhenTheServerComesBackAndTheRecordingKeepsEveryFrame) {
   const int port = free_port();
   auto server = std::make_unique<Server>(our_server(port, "ok"));
-  auto source = make_frame_source("igtl://127.0.0.1:" + std::to_string(port));
-  Collector c;
-  source->start(c.handler());
-  ASSERT_TRUE(c.wait_for(5, 10.0));
+  test::TempDir dir;
+  LivePipeline pipeline(make_frame_source("igtl://127.0.0.1:" + std::to_string(port)));
+  pipeline.record_to(dir.file("journal"));
+  pipeline.start();
+  auto wait_for_frames = [&](long n) {
+    for (int i = 0; i < 200 && pipeline.stats().frames_in < n; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    return pipeline.stats().frames_in >= n;
+  };
+  ASSERT_TRUE(wait_for_frames(8));
   server->kill();
   std::this_thread::sleep_for(std::chrono::milliseconds(800));
-  const std::size_t before = c.size();
-  EXPECT_EQ(source->status().state, SourceState::Reconnecting);
+  const long before = pipeline.stats().frames_in;
+  EXPECT_EQ(pipeline.source().status().state, SourceState::Reconnecting);
   server = std::make_unique<Server>(our_server(port, "ok"));
-  EXPECT_TRUE(c.wait_for(before + 5, 10.0)) << "frames flow again after the restart";
-  source->stop();
+  EXPECT_TRUE(wait_for_frames(before + 8)) << "frames flow again after the restart";
+  pipeline.stop();
+  const LiveStats s = pipeline.stats();
+  EXPECT_EQ(long(read_journal(dir.file("journal")).clip.frames.size()), s.frames_in);
 }
 
 TEST(OpenIGTLinkSource, BrokenMessagesAreRejectedAndTheStreamGoesOn) {
-  for (const char* mode : {"crc", "unknown", "huge"}) {
+  for (const char* mode : {"crc", "unknown", "short", "huge"}) {
     const int port = free_port();
     Server server(our_server(port, mode));
     auto source = make_frame_source("igtl://127.0.0.1:" + std::to_string(port));
@@ -175,6 +186,21 @@ TEST(OpenIGTLinkSource, NoServerIsAClearNetworkError) {
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::Network);
     EXPECT_NE(std::string(e.what()).find(std::to_string(port)), std::string::npos);
+  }
+}
+
+}  // namespace ft
+
+namespace ft {
+
+TEST(VideoGrabberSource, AMissingDeviceIsNamedWithTheDevicesThereAre) {
+  try {
+    make_frame_source("video:No Such Grabber?timeout=2");
+    FAIL() << "expected ft::Error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::NotFound);
+    EXPECT_NE(std::string(e.what()).find("No Such Grabber"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("devices:"), std::string::npos) << e.what();
   }
 }
 

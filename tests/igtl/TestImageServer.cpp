@@ -3,7 +3,7 @@
 // client that connects, optionally mixed with broken messages. The listening socket is
 // plain POSIX with SO_REUSEADDR, so that a killed server can be restarted on its port
 // at once (the reconnect test does that).
-// usage: igtl_test_server PORT FPS FRAMES [ok|crc|unknown|huge]
+// usage: igtl_test_server PORT FPS FRAMES [ok|crc|unknown|short|huge]
 #include <igtlImageMessage.h>
 #include <igtlOSUtil.h>
 #include <netinet/in.h>
@@ -96,6 +96,17 @@ int main(int argc, char** argv) {
         raw[49] = 16;
         std::memset(raw + 58, 7, 16);
         client->Send(raw, sizeof raw);
+      }
+      if (mode == "short" && k % 4 == 2) {
+        // An IMAGE whose header declares 100 bytes less body than follows: the client
+        // must reject it and find its way back into the stream.
+        igtl::ImageMessage::Pointer bad = image_message(frame, exam.region().bounds, 0.15, unsigned(k));
+        unsigned char* h = static_cast<unsigned char*>(bad->GetPackPointer());
+        std::uint64_t body = 0;
+        for (int b = 0; b < 8; ++b) body = (body << 8) | h[42 + b];
+        body -= 100;
+        for (int b = 7; b >= 0; --b, body >>= 8) h[42 + b] = (unsigned char)(body & 0xFF);
+        client->Send(h, bad->GetPackSize());
       }
       if (mode == "huge" && k == 5) {
         // A header declaring a 1 GiB body, then the connection closes: the client must
