@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "FrameDifference.h"
 #include "ft/core/Error.h"
 #include "ft/gpu/LagrangianTracker.h"
 #include "ft/gpu/SpeckleTracker.h"
@@ -12,16 +13,6 @@
 namespace ft {
 namespace {
 
-double mean_abs_difference(const Frame& a, const Frame& b, const PixelRect& r) {
-  double sum = 0;
-  long n = 0;
-  for (int y = r.y0_px; y <= r.y1_px; y += 2)
-    for (int x = r.x0_px; x <= r.x1_px; x += 2) {
-      sum += std::abs(a.value(x, y) - b.value(x, y));
-      ++n;
-    }
-  return n ? sum / double(n) : 0.0;
-}
 
 // Speckle grain size (px) along x: twice the lag where the autocorrelation of the
 // region, with its large-scale structure (layers, shadows) removed, falls to 1/2. Used
@@ -67,7 +58,7 @@ std::vector<int> distinct_frames(int frame_count, const FrameAt& frame_at, const
   Frame previous = frame_at(0);
   for (int k = 1; k < frame_count; ++k) {
     Frame current = frame_at(k);
-    change[std::size_t(k)] = mean_abs_difference(previous, current, region);
+    change[std::size_t(k)] = mean_abs_difference(previous, current, region, 2);
     previous = std::move(current);
   }
   // Typical change between distinct frames: the upper half of all changes (a clip may

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "FrameDifference.h"
 #include "ft/core/Error.h"
 
 namespace ft {
@@ -14,16 +15,6 @@ double percentile(std::deque<double> v, double p) {
   return v[std::size_t(std::clamp(p, 0.0, 1.0) * double(v.size() - 1))];
 }
 
-double mean_abs_difference(const Frame& a, const Frame& b, const PixelRect& r) {
-  double sum = 0;
-  long n = 0;
-  for (int y = r.y0_px; y <= r.y1_px; y += 3)
-    for (int x = r.x0_px; x <= r.x1_px; x += 3) {
-      sum += std::abs(a.value(x, y) - b.value(x, y));
-      ++n;
-    }
-  return n ? sum / double(n) : 0.0;
-}
 
 }  // namespace
 
@@ -104,7 +95,7 @@ void LivePipeline::on_frame(Frame&& frame) {
 // distinct_frames(), which does the same for recorded clips).
 bool LivePipeline::is_repeat(const Frame& frame) {
   if (last_new_.empty() || last_new_.width_px() != frame.width_px() || last_new_.height_px() != frame.height_px()) return false;
-  const double change = mean_abs_difference(last_new_, frame, region_.bounds);
+  const double change = mean_abs_difference(last_new_, frame, region_.bounds, 3);
   std::vector<double> sorted = recent_changes_;
   std::sort(sorted.begin(), sorted.end());
   const double typical = sorted.empty() ? change : sorted[sorted.size() * 3 / 4];
