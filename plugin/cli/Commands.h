@@ -17,5 +17,7 @@ int run_record(const Args& args);
 int run_recover(const Args& args);
 int run_live(const Args& args);
 int run_video_calibrate(const Args& args);
+int run_echo(const Args& args);
+int run_send(const Args& args);
 
 }  // namespace ft::cli

@@ -1,0 +1,154 @@
+#include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "TestSupport.h"
+#include "ft/core/Error.h"
+#include "ft/dicom/DicomClipInfo.h"
+#include "ft/dicom/DicomClipReader.h"
+#include "ft/dicom/MeasurementReportWriter.h"
+#include "ft/dicom/PresentationStateWriter.h"
+#include "ft/dicom/UltrasoundClipWriter.h"
+#include "ft/probes/SimulatedExam.h"
+#include "ft/probes/SimulationPreset.h"
+
+// A real PACS: Orthanc, started on free loopback ports with a temporary configuration
+// and stopped by PID.
+namespace ft {
+namespace {
+
+int free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+class Orthanc {
+ public:
+  explicit Orthanc(const test::TempDir& dir) : dicom_port(free_port()), http_port(free_port()) {
+    const nlohmann::json config{{"Name", "FibreTrack test PACS"},
+                                {"StorageDirectory", dir.file("storage")},
+                                {"IndexDirectory", dir.file("index")},
+                                {"Plugins", nlohmann::json::array()},
+                                {"DicomAet", "ORTHANC"},
+                                {"DicomPort", dicom_port},
+                                {"HttpPort", http_port},
+                                {"RemoteAccessAllowed", false},
+                                {"AuthenticationEnabled", false},
+                                {"DicomCheckCalledAet", false},
+                                {"DicomAlwaysAllowEcho", true},
+                                {"DicomAlwaysAllowStore", true}};
+    std::ofstream(dir.file("orthanc.json")) << config.dump(1);
+    const test::CommandResult r =
+        test::run_command("Orthanc '" + dir.file("orthanc.json") + "' >'" + dir.file("orthanc.log") + "' 2>&1 & echo $!");
+    pid_ = pid_t(std::stol(r.out));
+    for (int i = 0; i < 100 && !ready(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ~Orthanc() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGTERM);
+      for (int i = 0; i < 50 && ::kill(pid_, 0) == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      ::kill(pid_, SIGKILL);
+    }
+  }
+  bool ready() const { return test::run_command("curl -sf http://127.0.0.1:" + std::to_string(http_port) + "/system").exit_code == 0; }
+  nlohmann::json get(const std::string& path) const {
+    return nlohmann::json::parse(test::run_command("curl -sf http://127.0.0.1:" + std::to_string(http_port) + path).out);
+  }
+  void download(const std::string& path, const std::string& to) const {
+    test::run_command("curl -sf -o '" + to + "' http://127.0.0.1:" + std::to_string(http_port) + path);
+  }
+  std::string node() const { return "ORTHANC@127.0.0.1:" + std::to_string(dicom_port); }
+
+  const int dicom_port;
+  const int http_port;
+
+ private:
+  pid_t pid_ = -1;
+};
+
+test::CommandResult fibretrack(const std::string& args) { return test::run_command("'" + test::cli_path() + "' " + args); }
+
+}  // namespace
+
+TEST(Pacs, ClipReportAndPresentationStateArriveIntact) {
+  if (!test::program_available("Orthanc")) GTEST_SKIP() << "Orthanc not installed (scripts/setup installs it)";
+  test::TempDir dir;
+  Orthanc pacs(dir);
+  ASSERT_TRUE(pacs.ready()) << test::read_file(dir.file("orthanc.log"));
+  // An exam: the clip, its report and its annotations.
+  const Clip clip = sim::SimulatedExam(sim::make_preset("full_tear", 12, 5)).render_clip();
+  std::filesystem::create_directories(dir.file("exam"));
+  dicom::write_ultrasound_clip(clip, {}, dir.file("exam/clip.dcm"));
+  DetectionResult result;
+  TearFinding f;
+  f.frame = 2;
+  f.centre_col_px = 160;
+  f.centre_row_px = 100;
+  f.gap_mm = 4;
+  result.findings.push_back(f);
+  result.tear_detected = true;
+  const std::string clip_uid = dicom::read_clip_info(dir.file("exam/clip.dcm")).sop_instance_uid;
+  const std::set<std::string> ours{clip_uid,
+                                   dicom::write_measurement_report(dir.file("exam/clip.dcm"), result, dir.file("exam/sr.dcm")),
+                                   dicom::write_presentation_state(dir.file("exam/clip.dcm"), result, dir.file("exam/pr.dcm"))};
+
+  const test::CommandResult echo = fibretrack("echo " + pacs.node());
+  ASSERT_EQ(echo.exit_code, 0) << echo.err;
+  const test::CommandResult sent = fibretrack("send '" + dir.file("exam") + "' --to " + pacs.node());
+  ASSERT_EQ(sent.exit_code, 0) << sent.out << sent.err;
+
+  const nlohmann::json instances = pacs.get("/instances");
+  ASSERT_EQ(instances.size(), 3u);
+  std::set<std::string> arrived;
+  for (const auto& id : instances) {
+    arrived.insert(pacs.get("/instances/" + id.get<std::string>() + "/simplified-tags")["SOPInstanceUID"].get<std::string>());
+    pacs.download("/instances/" + id.get<std::string>() + "/file", dir.file("back-" + id.get<std::string>() + ".dcm"));
+  }
+  EXPECT_EQ(arrived, ours) << "same SOP Instance UIDs";
+  // The clip comes back with the same pixels, frame by frame.
+  bool clip_checked = false;
+  for (const auto& id : instances) {
+    const std::string file = dir.file("back-" + id.get<std::string>() + ".dcm");
+    dicom::DicomClipInfo info;
+    try {
+      info = dicom::read_clip_info(file);
+    } catch (const Error&) {
+      continue;  // the SR and the presentation state have no pixels
+    }
+    if (info.sop_instance_uid != clip_uid) continue;
+    dicom::DicomClipReader reader(file);
+    ASSERT_EQ(reader.frame_count(), int(clip.frames.size()));
+    for (int k = 0; k < reader.frame_count(); ++k) EXPECT_TRUE(reader.read_frame(k).same_pixels(clip.frames[std::size_t(k)]));
+    clip_checked = true;
+  }
+  EXPECT_TRUE(clip_checked);
+}
+
+TEST(Pacs, APeerThatIsDownGivesAClearMessage) {
+  const std::string node = "NOBODY@127.0.0.1:" + std::to_string(free_port());
+  const test::CommandResult echo = fibretrack("echo " + node + " --timeout 2");
+  EXPECT_NE(echo.exit_code, 0);
+  EXPECT_NE(echo.err.find("cannot open an association"), std::string::npos) << echo.err;
+  EXPECT_EQ(fibretrack("echo not-a-node").exit_code, 2);
+}
+
+}  // namespace ft
