@@ -5,6 +5,7 @@
 #include "CommandLine.h"
 #include "Commands.h"
 #include "ft/core/Error.h"
+#include "ft/dicom/Outbox.h"
 #include "ft/dicom/StoreScu.h"
 
 namespace ft::cli {
@@ -26,9 +27,11 @@ int run_echo(const Args& args) {
   return 0;
 }
 
+// Every object goes through the durable outbox: queued first, removed only after the
+// peer's success. What could not be sent stays queued for `fibretrack outbox --retry`.
 int run_send(const Args& args) {
   const CommandLine cl(args, {});
-  cl.reject_unknown({"to", "aet", "timeout"});
+  cl.reject_unknown({"to", "aet", "timeout", "outbox"});
   const auto to = cl.value("to");
   if (!to) throw Error(ErrorCode::InvalidArgument, "--to AET@host:port is required");
   const dicom::DicomNode node = dicom::parse_node(*to);
@@ -42,12 +45,33 @@ int run_send(const Args& args) {
     }
   }
   if (files.empty()) throw Error(ErrorCode::InvalidArgument, "nothing to send (give files or folders)");
-  int failed = 0;
-  for (const auto& r : dicom::store(node, files, network(cl))) {
-    std::printf("%s %s%s%s\n", r.stored ? "sent" : "NOT SENT", r.file.c_str(), r.stored ? "" : ": ", r.message.c_str());
-    failed += !r.stored;
+  dicom::Outbox outbox(cl.value_or("outbox", dicom::default_outbox_directory()));
+  std::vector<std::string> queued;
+  for (const std::string& f : files) {
+    try {
+      queued.push_back(outbox.enqueue(f, node).id);
+    } catch (const Error& e) {
+      std::printf("NOT QUEUED %s: %s\n", f.c_str(), e.what());  // not DICOM, unreadable
+    }
   }
-  return failed ? 1 : 0;
+  const std::vector<dicom::OutboxJob> left = outbox.deliver(network(cl), /*ignore_backoff=*/true);
+  for (const dicom::OutboxJob& j : left)
+    std::printf("queued %s for %s: %s\n", j.original_file.c_str(), j.destination.c_str(), j.last_error.c_str());
+  std::printf("%zu sent, %zu waiting in the outbox (%s)\n", queued.size() > left.size() ? queued.size() - left.size() : 0,
+              left.size(), outbox.directory().c_str());
+  return left.empty() && queued.size() == files.size() ? 0 : 1;
+}
+
+int run_outbox(const Args& args) {
+  const CommandLine cl(args, {"retry"});
+  cl.reject_unknown({"retry", "aet", "timeout", "outbox"});
+  dicom::Outbox outbox(cl.value_or("outbox", dicom::default_outbox_directory()));
+  std::vector<dicom::OutboxJob> jobs = cl.has("retry") ? outbox.deliver(network(cl), true) : outbox.jobs();
+  for (const dicom::OutboxJob& j : jobs)
+    std::printf("%s  to %s  attempts %d  %s  (%s)\n", j.id.c_str(), j.destination.c_str(), j.attempts,
+                j.last_error.empty() ? "waiting" : j.last_error.c_str(), j.original_file.c_str());
+  std::printf("%zu object(s) waiting in %s\n", jobs.size(), outbox.directory().c_str());
+  return jobs.empty() ? 0 : 1;
 }
 
 }  // namespace ft::cli

@@ -43,7 +43,12 @@ int free_port() {
 
 class Orthanc {
  public:
-  explicit Orthanc(const test::TempDir& dir) : dicom_port(free_port()), http_port(free_port()) {
+  explicit Orthanc(const test::TempDir& dir, bool start_now = true)
+      : dicom_port(free_port()), http_port(free_port()), dir_(dir) {
+    if (start_now) start();
+  }
+  void start() {
+    const test::TempDir& dir = dir_;
     const nlohmann::json config{{"Name", "FibreTrack test PACS"},
                                 {"StorageDirectory", dir.file("storage")},
                                 {"IndexDirectory", dir.file("index")},
@@ -82,6 +87,7 @@ class Orthanc {
   const int http_port;
 
  private:
+  const test::TempDir& dir_;
   pid_t pid_ = -1;
 };
 
@@ -113,7 +119,8 @@ TEST(Pacs, ClipReportAndPresentationStateArriveIntact) {
 
   const test::CommandResult echo = fibretrack("echo " + pacs.node());
   ASSERT_EQ(echo.exit_code, 0) << echo.err;
-  const test::CommandResult sent = fibretrack("send '" + dir.file("exam") + "' --to " + pacs.node());
+  const test::CommandResult sent =
+      fibretrack("send '" + dir.file("exam") + "' --to " + pacs.node() + " --outbox '" + dir.file("outbox") + "'");
   ASSERT_EQ(sent.exit_code, 0) << sent.out << sent.err;
 
   const nlohmann::json instances = pacs.get("/instances");
@@ -141,6 +148,29 @@ TEST(Pacs, ClipReportAndPresentationStateArriveIntact) {
     clip_checked = true;
   }
   EXPECT_TRUE(clip_checked);
+}
+
+// PACS down when sending: the object waits in the outbox; PACS up: it is delivered,
+// once, and leaves the queue.
+TEST(Pacs, TheOutboxKeepsWhatCouldNotBeSentUntilThePacsIsBack) {
+  if (!test::program_available("Orthanc")) GTEST_SKIP() << "Orthanc not installed";
+  test::TempDir dir;
+  Orthanc pacs(dir, /*start_now=*/false);
+  dicom::write_ultrasound_clip(sim::SimulatedExam(sim::make_preset("intact", 13, 3)).render_clip(), {}, dir.file("clip.dcm"));
+  const std::string outbox = " --outbox '" + dir.file("outbox") + "' --timeout 2";
+  const test::CommandResult down = fibretrack("send '" + dir.file("clip.dcm") + "' --to " + pacs.node() + outbox);
+  EXPECT_EQ(down.exit_code, 1);
+  EXPECT_NE(down.out.find("1 waiting in the outbox"), std::string::npos) << down.out;
+  const test::CommandResult listed = fibretrack("outbox" + outbox);
+  EXPECT_NE(listed.out.find("attempts 1"), std::string::npos) << listed.out;
+  pacs.start();
+  ASSERT_TRUE(pacs.ready());
+  const test::CommandResult retried = fibretrack("outbox --retry" + outbox);
+  EXPECT_EQ(retried.exit_code, 0) << retried.out;
+  EXPECT_NE(retried.out.find("0 object(s) waiting"), std::string::npos) << retried.out;
+  EXPECT_EQ(pacs.get("/instances").size(), 1u);
+  EXPECT_EQ(fibretrack("outbox --retry" + outbox).exit_code, 0) << "nothing sent twice";
+  EXPECT_EQ(pacs.get("/instances").size(), 1u);
 }
 
 TEST(Pacs, APeerThatIsDownGivesAClearMessage) {

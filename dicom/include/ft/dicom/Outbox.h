@@ -1,0 +1,43 @@
+#pragma once
+// The durable outbox: every object to send is first copied into an on-disk queue, and
+// leaves it only after the peer answered success. A job becomes visible only once its
+// copy is complete (written under a temporary name, then renamed), so a crash never
+// sends half a file; failed sends are retried with backoff; the queue survives restarts.
+#include <string>
+#include <vector>
+
+#include "ft/dicom/StoreScu.h"
+
+namespace ft::dicom {
+
+struct OutboxJob {
+  std::string id;           // folder name in the outbox
+  std::string destination;  // AET@host:port
+  std::string original_file;
+  std::string sop_instance_uid;
+  int attempts = 0;
+  std::string last_error;
+  long long next_attempt_unix_s = 0;
+};
+
+class Outbox {
+ public:
+  explicit Outbox(std::string directory);
+  const std::string& directory() const { return directory_; }
+
+  // Copies `file` into the queue for `destination`; returns the job. Throws ft::Error.
+  OutboxJob enqueue(const std::string& file, const DicomNode& destination);
+  std::vector<OutboxJob> jobs() const;
+  // Tries every job that is due (all of them with `ignore_backoff`); returns the jobs
+  // that are still queued afterwards.
+  std::vector<OutboxJob> deliver(const NetworkSettings& settings, bool ignore_backoff);
+
+ private:
+  void save(const OutboxJob& job) const;
+  std::string directory_;
+};
+
+// $FIBRETRACK_CONFIG_DIR/outbox, else $XDG_CONFIG_HOME or ~/.config fibretrack/outbox.
+std::string default_outbox_directory();
+
+}  // namespace ft::dicom

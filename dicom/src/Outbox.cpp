@@ -1,0 +1,135 @@
+#include "ft/dicom/Outbox.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "DatasetHelpers.h"
+#include "DicomFileLoader.h"
+#include "ft/core/Error.h"
+#include "ft/dicom/UidFactory.h"
+
+namespace ft::dicom {
+namespace {
+namespace fs = std::filesystem;
+
+long long now_s() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// 5 s, 10 s, 20 s ... at most 10 minutes between attempts.
+long long backoff_s(int attempts) { return std::min<long long>(600, 5LL << std::min(attempts - 1, 7)); }
+
+}  // namespace
+
+std::string default_outbox_directory() {
+  if (const char* d = std::getenv("FIBRETRACK_CONFIG_DIR")) return std::string(d) + "/outbox";
+  if (const char* x = std::getenv("XDG_CONFIG_HOME")) return std::string(x) + "/fibretrack/outbox";
+  if (const char* h = std::getenv("HOME")) return std::string(h) + "/.config/fibretrack/outbox";
+  throw Error(ErrorCode::NotFound, "no folder for the outbox (set FIBRETRACK_CONFIG_DIR)");
+}
+
+Outbox::Outbox(std::string directory) : directory_(std::move(directory)) {
+  std::error_code ec;
+  fs::create_directories(directory_, ec);
+  if (ec) throw Error(ErrorCode::Io, "cannot create outbox " + directory_ + ": " + ec.message());
+}
+
+void Outbox::save(const OutboxJob& job) const {
+  const nlohmann::json j{{"destination", job.destination}, {"original_file", job.original_file},
+                         {"sop_instance_uid", job.sop_instance_uid}, {"attempts", job.attempts},
+                         {"last_error", job.last_error}, {"next_attempt_unix_s", job.next_attempt_unix_s}};
+  const fs::path dir = fs::path(directory_) / job.id;
+  {
+    std::ofstream out(dir / "job.json.partial");
+    out << j.dump(1) << '\n';
+    out.flush();
+    if (!out) throw Error(ErrorCode::Io, "cannot write outbox job " + job.id + " (disk full?)");
+  }
+  fs::rename(dir / "job.json.partial", dir / "job.json");
+}
+
+OutboxJob Outbox::enqueue(const std::string& file, const DicomNode& destination) {
+  OutboxJob job;
+  {
+    detail::DicomFileLoader loader(file);  // only DICOM files are queued
+    job.sop_instance_uid = detail::get_string(loader.dataset(), DCM_SOPInstanceUID);
+  }
+  job.destination = destination.text();
+  job.original_file = file;
+  job.id = std::to_string(now_s()) + "-" + new_uid().substr(5, 12);
+  // Built under a hidden name and renamed: a job is complete or absent.
+  const fs::path incoming = fs::path(directory_) / (".incoming-" + job.id);
+  fs::create_directories(incoming);
+  std::error_code ec;
+  fs::copy_file(file, incoming / "object.dcm", ec);
+  if (ec) {
+    fs::remove_all(incoming);
+    throw Error(ErrorCode::Io, "cannot queue " + file + ": " + ec.message());
+  }
+  const nlohmann::json j{{"destination", job.destination}, {"original_file", job.original_file},
+                         {"sop_instance_uid", job.sop_instance_uid}, {"attempts", 0}, {"last_error", ""},
+                         {"next_attempt_unix_s", 0}};
+  std::ofstream(incoming / "job.json") << j.dump(1) << '\n';
+  fs::rename(incoming, fs::path(directory_) / job.id);
+  return job;
+}
+
+std::vector<OutboxJob> Outbox::jobs() const {
+  std::vector<OutboxJob> out;
+  for (const auto& entry : fs::directory_iterator(directory_)) {
+    const std::string name = entry.path().filename().string();
+    if (!entry.is_directory() || name.rfind(".incoming-", 0) == 0) continue;  // half-made: never sent
+    std::ifstream in(entry.path() / "job.json");
+    if (!in) continue;
+    try {
+      const nlohmann::json j = nlohmann::json::parse(in);
+      OutboxJob job;
+      job.id = name;
+      job.destination = j.at("destination");
+      job.original_file = j.value("original_file", "");
+      job.sop_instance_uid = j.value("sop_instance_uid", "");
+      job.attempts = j.value("attempts", 0);
+      job.last_error = j.value("last_error", "");
+      job.next_attempt_unix_s = j.value("next_attempt_unix_s", 0LL);
+      out.push_back(job);
+    } catch (const std::exception&) {
+      continue;  // a job.json cut by a crash is rewritten on the next attempt's save
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const OutboxJob& a, const OutboxJob& b) { return a.id < b.id; });
+  return out;
+}
+
+std::vector<OutboxJob> Outbox::deliver(const NetworkSettings& settings, bool ignore_backoff) {
+  std::vector<OutboxJob> left;
+  for (OutboxJob job : jobs()) {
+    if (!ignore_backoff && job.next_attempt_unix_s > now_s()) {
+      left.push_back(job);
+      continue;
+    }
+    const fs::path object = fs::path(directory_) / job.id / "object.dcm";
+    std::string error;
+    try {
+      const auto results = store(parse_node(job.destination), {object.string()}, settings);
+      if (results.empty() || !results.front().stored) error = results.empty() ? "nothing sent" : results.front().message;
+    } catch (const Error& e) {
+      error = e.what();
+    }
+    if (error.empty()) {
+      fs::remove_all(fs::path(directory_) / job.id);  // only now, after the peer's success
+      continue;
+    }
+    ++job.attempts;
+    job.last_error = error;
+    job.next_attempt_unix_s = now_s() + backoff_s(job.attempts);
+    save(job);
+    left.push_back(job);
+  }
+  return left;
+}
+
+}  // namespace ft::dicom
