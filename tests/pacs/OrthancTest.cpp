@@ -19,6 +19,7 @@
 #include "ft/dicom/DicomClipInfo.h"
 #include "ft/dicom/DicomClipReader.h"
 #include "ft/dicom/MeasurementReportWriter.h"
+#include "ft/dicom/Outbox.h"
 #include "ft/dicom/PresentationStateWriter.h"
 #include "ft/dicom/UltrasoundClipWriter.h"
 #include "ft/probes/SimulatedExam.h"
@@ -171,6 +172,28 @@ TEST(Pacs, TheOutboxKeepsWhatCouldNotBeSentUntilThePacsIsBack) {
   EXPECT_EQ(pacs.get("/instances").size(), 1u);
   EXPECT_EQ(fibretrack("outbox --retry" + outbox).exit_code, 0) << "nothing sent twice";
   EXPECT_EQ(pacs.get("/instances").size(), 1u);
+}
+
+// What a sender killed with -9 leaves behind: a job being built (never to be sent) and
+// complete jobs not yet delivered (sent when the queue resumes).
+TEST(Pacs, AfterACrashTheQueueResumesAndNeverSendsAHalfCopiedObject) {
+  if (!test::program_available("Orthanc")) GTEST_SKIP() << "Orthanc not installed";
+  test::TempDir dir;
+  Orthanc pacs(dir);
+  ASSERT_TRUE(pacs.ready());
+  dicom::write_ultrasound_clip(sim::SimulatedExam(sim::make_preset("intact", 14, 3)).render_clip(), {}, dir.file("a.dcm"));
+  dicom::write_ultrasound_clip(sim::SimulatedExam(sim::make_preset("intact", 15, 3)).render_clip(), {}, dir.file("b.dcm"));
+  dicom::Outbox outbox(dir.file("outbox"));
+  outbox.enqueue(dir.file("a.dcm"), dicom::parse_node(pacs.node()));
+  outbox.enqueue(dir.file("b.dcm"), dicom::parse_node(pacs.node()));
+  // A copy cut short by the crash, still under its temporary name.
+  std::filesystem::create_directories(dir.file("outbox/.incoming-123-cut"));
+  const std::string whole = test::read_file(dir.file("a.dcm"));
+  std::ofstream(dir.file("outbox/.incoming-123-cut/object.dcm"), std::ios::binary).write(whole.data(), 1000);
+  EXPECT_EQ(outbox.jobs().size(), 2u);
+  const test::CommandResult resumed = fibretrack("outbox --retry --outbox '" + dir.file("outbox") + "'");
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.out;
+  EXPECT_EQ(pacs.get("/instances").size(), 2u) << "both complete jobs delivered, the cut copy never";
 }
 
 TEST(Pacs, APeerThatIsDownGivesAClearMessage) {
