@@ -20,5 +20,6 @@ int run_video_calibrate(const Args& args);
 int run_echo(const Args& args);
 int run_send(const Args& args);
 int run_outbox(const Args& args);
+int run_query(const Args& args);
 
 }  // namespace ft::cli

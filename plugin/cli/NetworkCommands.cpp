@@ -5,7 +5,10 @@
 #include "CommandLine.h"
 #include "Commands.h"
 #include "ft/core/Error.h"
+#include <nlohmann/json.hpp>
+
 #include "ft/dicom/Outbox.h"
+#include "ft/dicom/QueryScu.h"
 #include "ft/dicom/StoreScu.h"
 
 namespace ft::cli {
@@ -72,6 +75,29 @@ int run_outbox(const Args& args) {
                 j.last_error.empty() ? "waiting" : j.last_error.c_str(), j.original_file.c_str());
   std::printf("%zu object(s) waiting in %s\n", jobs.size(), outbox.directory().c_str());
   return jobs.empty() ? 0 : 1;
+}
+
+int run_query(const Args& args) {
+  const CommandLine cl(args, {"json"});
+  cl.reject_unknown({"patient-id", "patient-name", "study-date", "json", "aet", "timeout"});
+  const dicom::DicomNode node = dicom::parse_node(cl.positional_at(0, "NODE (AET@host:port)"));
+  dicom::StudyQuery q;
+  q.patient_id = cl.value_or("patient-id", "");
+  q.patient_name = cl.value_or("patient-name", "");
+  q.study_date = cl.value_or("study-date", "");
+  for (const auto& m : dicom::find_studies(node, q, network(cl))) {
+    if (cl.has("json")) {
+      std::printf("%s\n", nlohmann::json{{"study_instance_uid", m.study_instance_uid}, {"patient_name", m.patient_name},
+                                          {"patient_id", m.patient_id}, {"study_date", m.study_date},
+                                          {"study_description", m.study_description}, {"modalities", m.modalities}}
+                               .dump()
+                               .c_str());
+    } else {
+      std::printf("%s  %s (%s)  %s  %s\n", m.study_instance_uid.c_str(), m.patient_name.c_str(), m.patient_id.c_str(),
+                  m.study_date.c_str(), m.study_description.c_str());
+    }
+  }
+  return 0;
 }
 
 }  // namespace ft::cli

@@ -44,6 +44,10 @@ const std::map<std::string, Subcommand>& subcommands() {
       {"send",
        {ft::cli::run_send,
         "send FILE|DIR... --to AET@host:port [--aet OURS] [--outbox DIR]   C-STORE through the durable outbox"}},
+      {"query",
+       {ft::cli::run_query,
+        "query AET@host:port [--patient-id ID] [--patient-name NAME] [--study-date D[-D]] [--json]\n"
+        "      studies on a PACS (C-FIND), one line each"}},
       {"outbox", {ft::cli::run_outbox, "outbox [--retry] [--outbox DIR]   objects waiting to be sent; --retry sends now"}},
       {"info", {ft::cli::run_info, "info FILE.dcm [--json]   describe a DICOM image or clip"}},
       {"analyze",

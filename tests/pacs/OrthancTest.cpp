@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -61,7 +62,8 @@ class Orthanc {
                                 {"AuthenticationEnabled", false},
                                 {"DicomCheckCalledAet", false},
                                 {"DicomAlwaysAllowEcho", true},
-                                {"DicomAlwaysAllowStore", true}};
+                                {"DicomAlwaysAllowStore", true},
+                                {"DicomModalities", {{"fibretrack", {"FIBRETRACK", "127.0.0.1", 11112}}}}};
     std::ofstream(dir.file("orthanc.json")) << config.dump(1);
     const test::CommandResult r =
         test::run_command("Orthanc '" + dir.file("orthanc.json") + "' >'" + dir.file("orthanc.log") + "' 2>&1 & echo $!");
@@ -104,7 +106,10 @@ TEST(Pacs, ClipReportAndPresentationStateArriveIntact) {
   // An exam: the clip, its report and its annotations.
   const Clip clip = sim::SimulatedExam(sim::make_preset("full_tear", 12, 5)).render_clip();
   std::filesystem::create_directories(dir.file("exam"));
-  dicom::write_ultrasound_clip(clip, {}, dir.file("exam/clip.dcm"));
+  dicom::ClipWriteOptions exam;
+  exam.exam.patient_id = "P42";
+  exam.exam.patient_name = "TEST^PATIENT";
+  dicom::write_ultrasound_clip(clip, exam, dir.file("exam/clip.dcm"));
   DetectionResult result;
   TearFinding f;
   f.frame = 2;
@@ -149,6 +154,17 @@ TEST(Pacs, ClipReportAndPresentationStateArriveIntact) {
     clip_checked = true;
   }
   EXPECT_TRUE(clip_checked);
+
+  // And it is found again: one study, this patient's, one line per study.
+  const test::CommandResult q = fibretrack("query " + pacs.node() + " --patient-id 'P*' --json");
+  ASSERT_EQ(q.exit_code, 0) << q.err;
+  const auto study = nlohmann::json::parse(q.out.substr(0, q.out.find('\n')));
+  EXPECT_EQ(study["study_instance_uid"], dicom::read_clip_info(dir.file("exam/clip.dcm")).study_instance_uid);
+  EXPECT_EQ(study["patient_id"], "P42");
+  EXPECT_EQ(std::count(q.out.begin(), q.out.end(), '\n'), 1);
+  const test::CommandResult none = fibretrack("query " + pacs.node() + " --patient-id NOBODY");
+  EXPECT_EQ(none.exit_code, 0);
+  EXPECT_EQ(none.out, "");
 }
 
 // PACS down when sending: the object waits in the outbox; PACS up: it is delivered,
