@@ -21,5 +21,6 @@ int run_echo(const Args& args);
 int run_send(const Args& args);
 int run_outbox(const Args& args);
 int run_query(const Args& args);
+int run_worklist(const Args& args);
 
 }  // namespace ft::cli

@@ -9,6 +9,7 @@
 
 #include "ft/dicom/Outbox.h"
 #include "ft/dicom/QueryScu.h"
+#include "ft/dicom/WorklistScu.h"
 #include "ft/dicom/StoreScu.h"
 
 namespace ft::cli {
@@ -95,6 +96,32 @@ int run_query(const Args& args) {
     } else {
       std::printf("%s  %s (%s)  %s  %s\n", m.study_instance_uid.c_str(), m.patient_name.c_str(), m.patient_id.c_str(),
                   m.study_date.c_str(), m.study_description.c_str());
+    }
+  }
+  return 0;
+}
+
+int run_worklist(const Args& args) {
+  const CommandLine cl(args, {"json"});
+  cl.reject_unknown({"date", "modality", "station", "json", "aet", "timeout"});
+  const dicom::DicomNode node = dicom::parse_node(cl.positional_at(0, "NODE (AET@host:port)"));
+  dicom::WorklistQuery q;
+  q.date = cl.value_or("date", "");
+  q.modality = cl.value_or("modality", "US");
+  q.station_ae_title = cl.value_or("station", "");
+  for (const auto& w : dicom::find_worklist(node, q, network(cl))) {
+    if (cl.has("json")) {
+      std::printf("%s\n", nlohmann::json{{"patient_name", w.exam.patient_name}, {"patient_id", w.exam.patient_id},
+                                          {"accession_number", w.exam.accession_number},
+                                          {"study_instance_uid", w.exam.study_instance_uid},
+                                          {"scheduled_date", w.scheduled_date}, {"scheduled_time", w.scheduled_time},
+                                          {"modality", w.modality}, {"step_description", w.step_description}}
+                               .dump()
+                               .c_str());
+    } else {
+      std::printf("%s %s  %s (%s)  accession %s  %s\n", w.scheduled_date.c_str(), w.scheduled_time.c_str(),
+                  w.exam.patient_name.c_str(), w.exam.patient_id.c_str(), w.exam.accession_number.c_str(),
+                  w.step_description.c_str());
     }
   }
   return 0;

@@ -11,6 +11,7 @@
 #include "Commands.h"
 #include "ft/core/Error.h"
 #include "ft/dicom/UltrasoundClipWriter.h"
+#include "ft/dicom/WorklistScu.h"
 #include "ft/plugin/FrameJournal.h"
 #include "ft/plugin/SourceFactory.h"
 
@@ -80,19 +81,42 @@ class Recording {
   std::optional<std::string> error_;
 };
 
-void write_clip_from_journal(const std::string& journal_dir, const std::string& out) {
+void write_clip_from_journal(const std::string& journal_dir, const std::string& out,
+                             const dicom::ExamContext& exam = {}) {
   const RecoveredJournal r = read_journal(journal_dir);
   if (r.clip.frames.empty()) throw Error(ErrorCode::CorruptData, journal_dir + ": the journal holds no complete frame");
-  dicom::write_ultrasound_clip(r.clip, {}, out);
+  dicom::ClipWriteOptions options;
+  options.exam = exam;
+  dicom::write_ultrasound_clip(r.clip, options, out);
   std::printf("wrote %s: %zu frames\n", out.c_str(), r.clip.frames.size());
   if (r.truncated_tail) std::printf("  note: %s\n", r.note.c_str());
 }
 
 }  // namespace
 
+// The patient and study of the exam: from the worklist entry with this accession number
+// (or the only one scheduled), so that nobody types names.
+dicom::ExamContext exam_from_worklist(const CommandLine& cl) {
+  const auto node = cl.value("worklist");
+  if (!node) return {};
+  dicom::WorklistQuery q;
+  const auto items = dicom::find_worklist(dicom::parse_node(*node), q);
+  const std::string accession = cl.value_or("accession", "");
+  std::vector<dicom::WorklistItem> chosen;
+  for (const auto& w : items)
+    if (accession.empty() || w.exam.accession_number == accession) chosen.push_back(w);
+  if (chosen.size() != 1)
+    throw Error(ErrorCode::NotFound, std::to_string(chosen.size()) + " worklist entries match" +
+                                         (accession.empty() ? "; choose one with --accession" : " accession " + accession));
+  dicom::ExamContext exam = chosen.front().exam;
+  std::printf("exam of %s (%s), accession %s\n", exam.patient_name.c_str(), exam.patient_id.c_str(),
+              exam.accession_number.c_str());
+  return exam;
+}
+
 int run_record(const Args& args) {
   const CommandLine cl(args, {});
-  cl.reject_unknown({"source", "frames", "seconds", "out", "journal"});
+  cl.reject_unknown({"source", "frames", "seconds", "out", "journal", "worklist", "accession"});
   const auto out = cl.value("out");
   if (!out) throw Error(ErrorCode::InvalidArgument, "--out CLIP.dcm is required");
   const long frames = long(cl.integer_or("frames", 0));
@@ -100,6 +124,7 @@ int run_record(const Args& args) {
   if (frames <= 0 && seconds <= 0) throw Error(ErrorCode::InvalidArgument, "give --frames N or --seconds S");
   const std::string uri = cl.value_or("source", "sim:intact");
   const std::string journal = cl.value_or("journal", *out + ".journal");
+  const dicom::ExamContext exam = exam_from_worklist(cl);  // before recording: a wrong patient stops here
   std::unique_ptr<FrameSource> source = make_frame_source(uri);
   Recording recording(journal, source->stream_info(), uri, frames);
   source->start([&recording](Frame&& f) { recording.on_frame(std::move(f)); });
@@ -112,7 +137,7 @@ int run_record(const Args& args) {
   if (recording.error()) throw Error(ErrorCode::Io, "recording stopped: " + *recording.error() +
                                                         "; the journal in " + journal + " can be recovered");
   if (status.state == SourceState::Failed) std::printf("  source failed: %s\n", status.message.c_str());
-  write_clip_from_journal(journal, *out);
+  write_clip_from_journal(journal, *out, exam);
   std::filesystem::remove_all(journal);  // the clip is written: the journal has done its job
   return 0;
 }

@@ -26,6 +26,7 @@ const std::map<std::string, Subcommand>& subcommands() {
       {"record",
        {ft::cli::run_record,
         "record --source URI (--frames N | --seconds S) --out CLIP.dcm [--journal DIR]\n"
+        "      [--worklist AET@host:port [--accession A]]\n"
         "      record a live source (sim:PRESET?seed=N&fps=F, file:CLIP.dcm?loop=1), crash-safe"}},
       {"recover", {ft::cli::run_recover, "recover JOURNAL_DIR --out CLIP.dcm   rebuild a clip from an interrupted recording"}},
       {"video-calibrate",
@@ -48,6 +49,9 @@ const std::map<std::string, Subcommand>& subcommands() {
        {ft::cli::run_query,
         "query AET@host:port [--patient-id ID] [--patient-name NAME] [--study-date D[-D]] [--json]\n"
         "      studies on a PACS (C-FIND), one line each"}},
+      {"worklist",
+       {ft::cli::run_worklist,
+        "worklist AET@host:port [--date D[-D]] [--modality US] [--station AET] [--json]   scheduled exams"}},
       {"outbox", {ft::cli::run_outbox, "outbox [--retry] [--outbox DIR]   objects waiting to be sent; --retry sends now"}},
       {"info", {ft::cli::run_info, "info FILE.dcm [--json]   describe a DICOM image or clip"}},
       {"analyze",

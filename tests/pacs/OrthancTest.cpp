@@ -16,6 +16,8 @@
 #include <thread>
 
 #include "TestSupport.h"
+#include "dcmtk/config/osconfig.h"
+#include "dcmtk/dcmdata/dctk.h"
 #include "ft/core/Error.h"
 #include "ft/dicom/DicomClipInfo.h"
 #include "ft/dicom/DicomClipReader.h"
@@ -210,6 +212,63 @@ TEST(Pacs, AfterACrashTheQueueResumesAndNeverSendsAHalfCopiedObject) {
   const test::CommandResult resumed = fibretrack("outbox --retry --outbox '" + dir.file("outbox") + "'");
   EXPECT_EQ(resumed.exit_code, 0) << resumed.out;
   EXPECT_EQ(pacs.get("/instances").size(), 2u) << "both complete jobs delivered, the cut copy never";
+}
+
+// The modality worklist of DCMTK's wlmscpfs, with entries written by the test: the exam
+// starts from the scheduled patient, and their identifiers go into the recorded clip.
+TEST(Worklist, ScheduledExamsComeFromTheWorklistServer) {
+  if (!test::program_available("wlmscpfs")) GTEST_SKIP() << "wlmscpfs (dcmtk) not installed";
+  test::TempDir dir;
+  std::filesystem::create_directories(dir.file("worklists/WLM"));
+  std::ofstream(dir.file("worklists/WLM/lockfile"));
+  for (int i = 1; i <= 2; ++i) {
+    DcmFileFormat item;
+    DcmDataset& d = *item.getDataset();
+    d.putAndInsertString(DCM_SpecificCharacterSet, "ISO_IR 100");
+    d.putAndInsertString(DCM_PatientName, i == 1 ? "DOE^JANE" : "ROE^RICHARD");
+    d.putAndInsertString(DCM_PatientID, ("PID" + std::to_string(i)).c_str());
+    d.putAndInsertString(DCM_PatientBirthDate, "19900101");
+    d.putAndInsertString(DCM_PatientSex, i == 1 ? "F" : "M");
+    d.putAndInsertString(DCM_AccessionNumber, ("ACC" + std::to_string(i)).c_str());
+    d.putAndInsertString(DCM_StudyInstanceUID, ("2.25.77" + std::to_string(i)).c_str());
+    d.putAndInsertString(DCM_RequestedProcedureID, "RP1");
+    d.putAndInsertString(DCM_RequestedProcedureDescription, "Dynamic MSUS thigh");
+    d.putAndInsertString(DCM_ReferringPhysicianName, "WHO^DR");
+    DcmItem* step = nullptr;
+    d.findOrCreateSequenceItem(DCM_ScheduledProcedureStepSequence, step, -2);
+    step->putAndInsertString(DCM_Modality, i == 1 ? "US" : "MR");
+    step->putAndInsertString(DCM_ScheduledStationAETitle, "FIBRETRACK");
+    step->putAndInsertString(DCM_ScheduledProcedureStepStartDate, "20261125");
+    step->putAndInsertString(DCM_ScheduledProcedureStepStartTime, "093000");
+    step->putAndInsertString(DCM_ScheduledProcedureStepDescription, "Rectus femoris under contraction");
+    step->putAndInsertString(DCM_ScheduledProcedureStepID, "SPS1");
+    step->putAndInsertString(DCM_ScheduledPerformingPhysicianName, "");
+    ASSERT_TRUE(item.saveFile(dir.file("worklists/WLM/item" + std::to_string(i) + ".wl").c_str(), EXS_LittleEndianExplicit).good());
+  }
+  const int port = free_port();
+  const test::CommandResult started =
+      test::run_command("wlmscpfs -dfp '" + dir.file("worklists") + "' " + std::to_string(port) + " >/dev/null 2>&1 & echo $!");
+  const pid_t pid = pid_t(std::stol(started.out));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  const test::CommandResult r = fibretrack("worklist WLM@127.0.0.1:" + std::to_string(port) + " --json");
+  const test::CommandResult recorded =
+      fibretrack("record --source sim:intact --frames 4 --out '" + dir.file("exam.dcm") + "' --worklist WLM@127.0.0.1:" +
+                 std::to_string(port) + " --accession ACC1");
+  ::kill(pid, SIGKILL);
+  ASSERT_EQ(recorded.exit_code, 0) << recorded.err;
+  const dicom::DicomClipInfo clip = dicom::read_clip_info(dir.file("exam.dcm"));
+  EXPECT_EQ(clip.study_instance_uid, "2.25.771") << "the recorded clip joins the scheduled study";
+  const test::CommandResult tags = test::run_command("dcmdump +P PatientName +P AccessionNumber '" + dir.file("exam.dcm") + "'");
+  EXPECT_NE(tags.out.find("DOE^JANE"), std::string::npos);
+  EXPECT_NE(tags.out.find("ACC1"), std::string::npos);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << "only the ultrasound step: " << r.out;
+  const auto item = nlohmann::json::parse(r.out);
+  EXPECT_EQ(item["patient_name"], "DOE^JANE");
+  EXPECT_EQ(item["patient_id"], "PID1");
+  EXPECT_EQ(item["accession_number"], "ACC1");
+  EXPECT_EQ(item["study_instance_uid"], "2.25.771");
+  EXPECT_EQ(item["step_description"], "Rectus femoris under contraction");
 }
 
 TEST(Pacs, APeerThatIsDownGivesAClearMessage) {

@@ -1,0 +1,83 @@
+#include "ft/dicom/WorklistScu.h"
+
+#include <cstdio>
+
+#include "DatasetHelpers.h"
+#include "dcmtk/dcmnet/scu.h"
+#include "ft/core/Error.h"
+
+namespace ft::dicom {
+namespace {
+using namespace detail;
+}  // namespace
+
+std::vector<WorklistItem> find_worklist(const DicomNode& node, const WorklistQuery& query,
+                                        const NetworkSettings& settings) {
+  DcmSCU scu;
+  scu.setAETitle(settings.local_ae_title.c_str());
+  scu.setPeerHostName(node.host.c_str());
+  scu.setPeerPort(Uint16(node.port));
+  scu.setPeerAETitle(node.ae_title.c_str());
+  scu.setACSETimeout(Uint32(settings.timeout_s));
+  scu.setDIMSETimeout(Uint32(settings.timeout_s));
+  scu.setConnectionTimeout(Sint32(settings.timeout_s));
+  OFList<OFString> xfers;
+  xfers.push_back(UID_LittleEndianExplicitTransferSyntax);
+  xfers.push_back(UID_LittleEndianImplicitTransferSyntax);
+  scu.addPresentationContext(UID_FINDModalityWorklistInformationModel, xfers);
+  OFCondition c = scu.initNetwork();
+  if (c.good()) c = scu.negotiateAssociation();
+  if (c.bad()) throw Error(ErrorCode::Network, "cannot open an association with " + node.text() + ": " + c.text());
+  const T_ASC_PresentationContextID id = scu.findAnyPresentationContextID(UID_FINDModalityWorklistInformationModel, "");
+  if (id == 0) {
+    scu.releaseAssociation();
+    throw Error(ErrorCode::Network, node.text() + " does not offer the modality worklist");
+  }
+  DcmDataset keys;
+  for (const DcmTagKey& tag : {DCM_PatientName, DCM_PatientID, DCM_PatientBirthDate, DCM_PatientSex, DCM_AccessionNumber,
+                               DCM_StudyInstanceUID, DCM_RequestedProcedureID, DCM_RequestedProcedureDescription,
+                               DCM_ReferringPhysicianName})
+    put(keys, tag, "");
+  DcmItem* step = nullptr;
+  keys.findOrCreateSequenceItem(DCM_ScheduledProcedureStepSequence, step, -2);
+  put(*step, DCM_Modality, query.modality);
+  put(*step, DCM_ScheduledStationAETitle, query.station_ae_title);
+  put(*step, DCM_ScheduledProcedureStepStartDate, query.date);
+  put(*step, DCM_ScheduledProcedureStepStartTime, "");
+  put(*step, DCM_ScheduledProcedureStepDescription, "");
+  put(*step, DCM_ScheduledProcedureStepID, "");
+  OFList<QRResponse*> responses;
+  c = scu.sendFINDRequest(id, &keys, &responses);
+  scu.releaseAssociation();
+  std::vector<WorklistItem> items;
+  for (QRResponse* r : responses) {
+    if (r->m_dataset && (r->m_status == 0xFF00 || r->m_status == 0xFF01)) {
+      DcmDataset& d = *r->m_dataset;
+      WorklistItem w;
+      w.exam.patient_name = get_string(d, DCM_PatientName);
+      w.exam.patient_id = get_string(d, DCM_PatientID);
+      w.exam.patient_birth_date = get_string(d, DCM_PatientBirthDate);
+      w.exam.patient_sex = get_string(d, DCM_PatientSex);
+      w.exam.accession_number = get_string(d, DCM_AccessionNumber);
+      w.exam.study_instance_uid = get_string(d, DCM_StudyInstanceUID);
+      w.exam.study_description = get_string(d, DCM_RequestedProcedureDescription);
+      w.exam.referring_physician = get_string(d, DCM_ReferringPhysicianName);
+      w.requested_procedure_id = get_string(d, DCM_RequestedProcedureID);
+      DcmItem* s = nullptr;
+      if (d.findAndGetSequenceItem(DCM_ScheduledProcedureStepSequence, s, 0).good() && s) {
+        w.modality = get_string(*s, DCM_Modality);
+        w.station_ae_title = get_string(*s, DCM_ScheduledStationAETitle);
+        w.scheduled_date = get_string(*s, DCM_ScheduledProcedureStepStartDate);
+        w.scheduled_time = get_string(*s, DCM_ScheduledProcedureStepStartTime);
+        w.step_description = get_string(*s, DCM_ScheduledProcedureStepDescription);
+        w.step_id = get_string(*s, DCM_ScheduledProcedureStepID);
+      }
+      items.push_back(w);
+    }
+    delete r;
+  }
+  if (c.bad()) throw Error(ErrorCode::Network, "worklist query to " + node.text() + " failed: " + c.text());
+  return items;
+}
+
+}  // namespace ft::dicom
