@@ -1,6 +1,7 @@
 #include "ft/dicom/QueryScu.h"
 
 #include "DatasetHelpers.h"
+#include "ScuConnection.h"
 #include "dcmtk/dcmnet/scu.h"
 #include "ft/core/Error.h"
 
@@ -11,20 +12,9 @@ using namespace detail;
 
 std::vector<StudyMatch> find_studies(const DicomNode& node, const StudyQuery& query, const NetworkSettings& settings) {
   DcmSCU scu;
-  scu.setAETitle(settings.local_ae_title.c_str());
-  scu.setPeerHostName(node.host.c_str());
-  scu.setPeerPort(Uint16(node.port));
-  scu.setPeerAETitle(node.ae_title.c_str());
-  scu.setACSETimeout(Uint32(settings.timeout_s));
-  scu.setDIMSETimeout(Uint32(settings.timeout_s));
-  scu.setConnectionTimeout(Sint32(settings.timeout_s));
-  OFList<OFString> xfers;
-  xfers.push_back(UID_LittleEndianExplicitTransferSyntax);
-  xfers.push_back(UID_LittleEndianImplicitTransferSyntax);
-  scu.addPresentationContext(UID_FINDStudyRootQueryRetrieveInformationModel, xfers);
-  OFCondition c = scu.initNetwork();
-  if (c.good()) c = scu.negotiateAssociation();
-  if (c.bad()) throw Error(ErrorCode::Network, "cannot open an association with " + node.text() + ": " + c.text());
+  scu.addPresentationContext(UID_FINDStudyRootQueryRetrieveInformationModel, uncompressed_after(""));
+  open_association(scu, node, settings);
+  OFCondition c;
   const T_ASC_PresentationContextID id = scu.findAnyPresentationContextID(UID_FINDStudyRootQueryRetrieveInformationModel, "");
   if (id == 0) {
     scu.releaseAssociation();

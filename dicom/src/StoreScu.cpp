@@ -4,6 +4,7 @@
 #include <set>
 
 #include "DatasetHelpers.h"
+#include "ScuConnection.h"
 #include "DicomFileLoader.h"
 #include "dcmtk/dcmnet/scu.h"
 #include "ft/core/Error.h"
@@ -12,27 +13,6 @@
 namespace ft::dicom {
 namespace {
 using namespace detail;
-
-OFList<OFString> transfer_syntaxes(const std::string& preferred) {
-  OFList<OFString> list;
-  if (!preferred.empty()) list.push_back(preferred.c_str());
-  for (const char* uid : {UID_LittleEndianExplicitTransferSyntax, UID_LittleEndianImplicitTransferSyntax})
-    if (preferred != uid) list.push_back(uid);
-  return list;
-}
-
-void connect(DcmSCU& scu, const DicomNode& node, const NetworkSettings& s) {
-  scu.setAETitle(s.local_ae_title.c_str());
-  scu.setPeerHostName(node.host.c_str());
-  scu.setPeerPort(Uint16(node.port));
-  scu.setPeerAETitle(node.ae_title.c_str());
-  scu.setACSETimeout(Uint32(s.timeout_s));
-  scu.setDIMSETimeout(Uint32(s.timeout_s));
-  scu.setConnectionTimeout(Sint32(s.timeout_s));
-  OFCondition c = scu.initNetwork();
-  if (c.good()) c = scu.negotiateAssociation();
-  if (c.bad()) throw Error(ErrorCode::Network, "cannot open an association with " + node.text() + ": " + c.text());
-}
 
 }  // namespace
 
@@ -55,8 +35,8 @@ DicomNode parse_node(const std::string& text) {
 
 void echo(const DicomNode& node, const NetworkSettings& settings) {
   DcmSCU scu;
-  scu.addPresentationContext(UID_VerificationSOPClass, transfer_syntaxes(""));
-  connect(scu, node, settings);
+  scu.addPresentationContext(UID_VerificationSOPClass, uncompressed_after(""));
+  open_association(scu, node, settings);
   const OFCondition c = scu.sendECHORequest(0);
   scu.releaseAssociation();
   if (c.bad()) throw Error(ErrorCode::Network, "C-ECHO to " + node.text() + " failed: " + c.text());
@@ -82,9 +62,9 @@ std::vector<StoreResult> store(const DicomNode& node, const std::vector<std::str
     results.push_back(r);
   }
   DcmSCU scu;
-  for (const auto& [sop_class, xfer] : contexts) scu.addPresentationContext(sop_class.c_str(), transfer_syntaxes(xfer));
+  for (const auto& [sop_class, xfer] : contexts) scu.addPresentationContext(sop_class.c_str(), uncompressed_after(xfer));
   if (contexts.empty()) return results;
-  connect(scu, node, settings);
+  open_association(scu, node, settings);
   for (StoreResult& r : results) {
     if (!r.message.empty()) continue;
     DicomFileLoader loader(r.file);

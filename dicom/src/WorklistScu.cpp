@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "DatasetHelpers.h"
+#include "ScuConnection.h"
 #include "dcmtk/dcmnet/scu.h"
 #include "ft/core/Error.h"
 
@@ -14,20 +15,9 @@ using namespace detail;
 std::vector<WorklistItem> find_worklist(const DicomNode& node, const WorklistQuery& query,
                                         const NetworkSettings& settings) {
   DcmSCU scu;
-  scu.setAETitle(settings.local_ae_title.c_str());
-  scu.setPeerHostName(node.host.c_str());
-  scu.setPeerPort(Uint16(node.port));
-  scu.setPeerAETitle(node.ae_title.c_str());
-  scu.setACSETimeout(Uint32(settings.timeout_s));
-  scu.setDIMSETimeout(Uint32(settings.timeout_s));
-  scu.setConnectionTimeout(Sint32(settings.timeout_s));
-  OFList<OFString> xfers;
-  xfers.push_back(UID_LittleEndianExplicitTransferSyntax);
-  xfers.push_back(UID_LittleEndianImplicitTransferSyntax);
-  scu.addPresentationContext(UID_FINDModalityWorklistInformationModel, xfers);
-  OFCondition c = scu.initNetwork();
-  if (c.good()) c = scu.negotiateAssociation();
-  if (c.bad()) throw Error(ErrorCode::Network, "cannot open an association with " + node.text() + ": " + c.text());
+  scu.addPresentationContext(UID_FINDModalityWorklistInformationModel, uncompressed_after(""));
+  open_association(scu, node, settings);
+  OFCondition c;
   const T_ASC_PresentationContextID id = scu.findAnyPresentationContextID(UID_FINDModalityWorklistInformationModel, "");
   if (id == 0) {
     scu.releaseAssociation();

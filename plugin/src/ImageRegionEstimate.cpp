@@ -54,14 +54,14 @@ PixelRect estimate_image_region(int frame_count, const FrameAt& frame_at, const 
   for (std::size_t start = 0; start < smooth.size(); ++start) {
     if (label[start] || smooth[start] <= threshold) continue;
     ++next;
-    std::queue<std::size_t> todo;
-    todo.push(start);
+    std::queue<std::size_t> pending;
+    pending.push(start);
     label[start] = next;
     std::size_t size = 0;
     PixelRect box{w, h, -1, -1};
-    while (!todo.empty()) {
-      const std::size_t i = todo.front();
-      todo.pop();
+    while (!pending.empty()) {
+      const std::size_t i = pending.front();
+      pending.pop();
       ++size;
       const int x = int(i % std::size_t(w)), y = int(i / std::size_t(w));
       box = {std::min(box.x0_px, x), std::min(box.y0_px, y), std::max(box.x1_px, x), std::max(box.y1_px, y)};
@@ -71,7 +71,7 @@ PixelRect estimate_image_region(int frame_count, const FrameAt& frame_at, const 
         const std::size_t j = std::size_t(ny[d]) * w + nx[d];
         if (!label[j] && smooth[j] > threshold) {
           label[j] = next;
-          todo.push(j);
+          pending.push(j);
         }
       }
     }

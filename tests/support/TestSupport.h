@@ -30,6 +30,8 @@ struct CommandResult {
 // Runs a shell command line; captures stdout and stderr.
 CommandResult run_command(const std::string& command_line);
 bool program_available(const std::string& name);
+// A TCP port on 127.0.0.1 that was free a moment ago (for servers the tests start).
+int free_loopback_port();
 std::string shared_data_dir();
 std::string sample_data_dir();
 std::string cli_path();

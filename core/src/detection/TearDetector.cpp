@@ -45,12 +45,12 @@ std::vector<std::vector<std::size_t>> components(const std::vector<std::uint8_t>
   for (std::size_t start = 0; start < set.size(); ++start) {
     if (!set[start] || seen[start]) continue;
     std::vector<std::size_t> comp;
-    std::queue<std::size_t> todo;
-    todo.push(start);
+    std::queue<std::size_t> pending;
+    pending.push(start);
     seen[start] = 1;
-    while (!todo.empty()) {
-      const std::size_t i = todo.front();
-      todo.pop();
+    while (!pending.empty()) {
+      const std::size_t i = pending.front();
+      pending.pop();
       comp.push_back(i);
       const int c = int(i % std::size_t(columns)), r = int(i / std::size_t(columns));
       for (int dr = -1; dr <= 1; ++dr)
@@ -60,7 +60,7 @@ std::vector<std::vector<std::size_t>> components(const std::vector<std::uint8_t>
           const std::size_t j = std::size_t(rr) * columns + cc;
           if (set[j] && !seen[j]) {
             seen[j] = 1;
-            todo.push(j);
+            pending.push(j);
           }
         }
     }
