@@ -21,8 +21,9 @@ namespace {
 // Journals frames from the source's thread; the main thread waits for the end.
 class Recording {
  public:
-  Recording(std::string journal_dir, StreamInfo info, std::string uri, long frames_wanted)
-      : dir_(std::move(journal_dir)), info_(std::move(info)), uri_(std::move(uri)), wanted_(frames_wanted) {}
+  Recording(std::string journal_dir, StreamInfo info, std::string uri, long frames_wanted, std::uint64_t reserve_bytes)
+      : dir_(std::move(journal_dir)), info_(std::move(info)), uri_(std::move(uri)), wanted_(frames_wanted),
+        reserve_bytes_(reserve_bytes) {}
 
   void on_frame(Frame&& frame) {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -38,7 +39,7 @@ class Recording {
         h.source.source_uri = uri_;
         h.source.manufacturer = "FibreTrack";
         h.source.model_name = info_.description;
-        writer_ = std::make_unique<FrameJournalWriter>(dir_, h);
+        writer_ = std::make_unique<FrameJournalWriter>(dir_, h, 16, reserve_bytes_);
       }
       writer_->append(frame);
       if (wanted_ > 0 && writer_->frames_written() >= wanted_) done_ = true;
@@ -74,6 +75,7 @@ class Recording {
   StreamInfo info_;
   std::string uri_;
   long wanted_;
+  std::uint64_t reserve_bytes_;
   std::mutex mutex_;
   std::condition_variable finished_;
   std::unique_ptr<FrameJournalWriter> writer_;
@@ -116,7 +118,7 @@ dicom::ExamContext exam_from_worklist(const CommandLine& cl) {
 
 int run_record(const Args& args) {
   const CommandLine cl(args, {});
-  cl.reject_unknown({"source", "frames", "seconds", "out", "journal", "worklist", "accession"});
+  cl.reject_unknown({"source", "frames", "seconds", "out", "journal", "worklist", "accession", "disk-reserve-mb"});
   const auto out = cl.value("out");
   if (!out) throw Error(ErrorCode::InvalidArgument, "--out CLIP.dcm is required");
   const long frames = long(cl.integer_or("frames", 0));
@@ -126,7 +128,9 @@ int run_record(const Args& args) {
   const std::string journal = cl.value_or("journal", *out + ".journal");
   const dicom::ExamContext exam = exam_from_worklist(cl);  // before recording: a wrong patient stops here
   std::unique_ptr<FrameSource> source = make_frame_source(uri);
-  Recording recording(journal, source->stream_info(), uri, frames);
+  const double reserve_mb = cl.number_or("disk-reserve-mb", double(kDefaultDiskReserveBytes >> 20));
+  if (reserve_mb < 0) throw Error(ErrorCode::InvalidArgument, "--disk-reserve-mb must not be negative");
+  Recording recording(journal, source->stream_info(), uri, frames, std::uint64_t(reserve_mb * 1048576.0));
   source->start([&recording](Frame&& f) { recording.on_frame(std::move(f)); });
   recording.wait(seconds, *source);
   source->stop();
@@ -134,8 +138,10 @@ int run_record(const Args& args) {
   const SourceStatus status = source->status();
   std::printf("recorded %ld frames from %s (%llu dropped by the source)\n", written, uri.c_str(),
               static_cast<unsigned long long>(status.frames_dropped));
-  if (recording.error()) throw Error(ErrorCode::Io, "recording stopped: " + *recording.error() +
-                                                        "; the journal in " + journal + " can be recovered");
+  if (recording.error())
+    throw Error(ErrorCode::Io, "recording stopped: " + *recording.error() +
+                                   (written > 0 ? "; recover it with: fibretrack recover '" + journal + "' --out CLIP.dcm"
+                                                : "; nothing was recorded"));
   if (status.state == SourceState::Failed) std::printf("  source failed: %s\n", status.message.c_str());
   write_clip_from_journal(journal, *out, exam);
   std::filesystem::remove_all(journal);  // the clip is written: the journal has done its job

@@ -26,7 +26,7 @@ const std::map<std::string, Subcommand>& subcommands() {
       {"record",
        {ft::cli::run_record,
         "record --source URI (--frames N | --seconds S) --out CLIP.dcm [--journal DIR]\n"
-        "      [--worklist AET@host:port [--accession A]]\n"
+        "      [--worklist AET@host:port [--accession A]] [--disk-reserve-mb MB (512)]\n"
         "      record a live source (sim:PRESET?seed=N&fps=F, file:CLIP.dcm?loop=1), crash-safe"}},
       {"recover", {ft::cli::run_recover, "recover JOURNAL_DIR --out CLIP.dcm   rebuild a clip from an interrupted recording"}},
       {"video-calibrate",

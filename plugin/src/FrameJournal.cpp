@@ -1,6 +1,7 @@
 #include "ft/plugin/FrameJournal.h"
 
 #include <fcntl.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <array>
@@ -97,10 +98,12 @@ void write_all(int fd, const std::uint8_t* data, std::size_t n, const std::strin
 
 std::string journal_path(const std::string& directory) { return directory + "/journal.ftj"; }
 
-FrameJournalWriter::FrameJournalWriter(const std::string& directory, const JournalHeader& header, int sync_every)
-    : header_(header), sync_every_(std::max(1, sync_every)) {
+FrameJournalWriter::FrameJournalWriter(const std::string& directory, const JournalHeader& header, int sync_every,
+                                       std::uint64_t disk_reserve_bytes)
+    : directory_(directory), disk_reserve_bytes_(disk_reserve_bytes), header_(header), sync_every_(std::max(1, sync_every)) {
   std::error_code ec;
   std::filesystem::create_directories(directory, ec);
+  check_free_space();
   const std::string path = journal_path(directory);
   fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd_ < 0) throw Error(ErrorCode::Io, "cannot create journal " + path + ": " + std::strerror(errno));
@@ -125,7 +128,20 @@ void FrameJournalWriter::append(const Frame& frame) {
   buffer_.insert(buffer_.end(), frame.bytes(), frame.bytes() + frame.byte_count());
   put(buffer_, crc32(buffer_.data(), buffer_.size()));
   write_all(fd_, buffer_.data(), buffer_.size(), "record");
-  if (++frames_ % sync_every_ == 0) ::fdatasync(fd_);
+  if (++frames_ % sync_every_ == 0) {
+    ::fdatasync(fd_);
+    check_free_space();
+  }
+}
+
+void FrameJournalWriter::check_free_space() const {
+  struct statvfs fs {};
+  if (::statvfs(directory_.c_str(), &fs) != 0) return;  // unknown: the write itself will tell
+  const std::uint64_t free_bytes = std::uint64_t(fs.f_bavail) * fs.f_frsize;
+  if (free_bytes >= disk_reserve_bytes_) return;
+  throw Error(ErrorCode::Io, "disk nearly full (" + std::to_string(free_bytes >> 20) + " MB free in " + directory_ +
+                                 ", " + std::to_string(disk_reserve_bytes_ >> 20) + " MB kept in reserve): recording stopped after " +
+                                 std::to_string(frames_) + " frames, all of them kept");
 }
 
 void FrameJournalWriter::close() {

@@ -35,6 +35,15 @@ TEST(RecordCommand, RecordsExactlyTheFramesAskedForFromTheSimulatedProbe) {
   EXPECT_FALSE(test::file_exists(dir.file("rec.dcm.journal"))) << "journal removed once the clip is written";
 }
 
+TEST(RecordCommand, ADiskWithoutItsReserveStopsTheRecordingWithAClearError) {
+  test::TempDir dir;
+  const test::CommandResult r = fibretrack("record --source 'sim:intact?seed=1' --frames 5 --disk-reserve-mb 1e12 --out '" +
+                                           dir.file("rec.dcm") + "'");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("disk nearly full"), std::string::npos) << r.err;
+  EXPECT_FALSE(test::file_exists(dir.file("rec.dcm")));
+}
+
 TEST(RecordCommand, ReplayOfADicomCineRecordsItsFramesUnchanged) {
   test::TempDir dir;
   const std::string source = test::sample_data_dir() + "/partial_tear.dcm";

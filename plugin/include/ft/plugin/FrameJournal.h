@@ -21,10 +21,17 @@ struct JournalHeader {
   ClipSource source;
 };
 
+// The recording stops (ft::Error(Io), every frame so far kept) while at least this much
+// disk is still free: the DICOM export of the recording and the PACS outbox need room
+// too, and a full disk would stop them as well.
+constexpr std::uint64_t kDefaultDiskReserveBytes = 512ull << 20;
+
 class FrameJournalWriter {
  public:
-  // Creates `directory` if needed and starts `directory`/journal.ftj. Throws ft::Error(Io).
-  FrameJournalWriter(const std::string& directory, const JournalHeader& header, int sync_every = 16);
+  // Creates `directory` if needed and starts `directory`/journal.ftj. Throws ft::Error(Io),
+  // also when less than `disk_reserve_bytes` is free there (checked again at every sync).
+  FrameJournalWriter(const std::string& directory, const JournalHeader& header, int sync_every = 16,
+                     std::uint64_t disk_reserve_bytes = kDefaultDiskReserveBytes);
   ~FrameJournalWriter();
   FrameJournalWriter(const FrameJournalWriter&) = delete;
   FrameJournalWriter& operator=(const FrameJournalWriter&) = delete;
@@ -35,7 +42,11 @@ class FrameJournalWriter {
   long frames_written() const noexcept { return frames_; }
 
  private:
+  void check_free_space() const;
+
   int fd_ = -1;
+  std::string directory_;
+  std::uint64_t disk_reserve_bytes_;
   JournalHeader header_;
   int sync_every_;
   long frames_ = 0;

@@ -1,0 +1,84 @@
+#include "ft/plugin/FrameJournal.h"
+
+#include <gtest/gtest.h>
+#include <sys/statvfs.h>
+
+#include <cstring>
+#include <fstream>
+
+#include "TestSupport.h"
+#include "ft/core/Error.h"
+
+namespace ft {
+namespace {
+JournalHeader header_512() {
+  JournalHeader h;
+  h.width_px = 512;
+  h.height_px = 512;
+  h.frame_time_ms = 25.0;
+  return h;
+}
+
+Frame numbered_frame(int n) {
+  Frame f(512, 512, PixelDepth::Bits8);
+  for (std::size_t i = 0; i < f.byte_count(); ++i) f.bytes()[i] = std::uint8_t((i * 7 + n * 13) & 0xFF);
+  f.sequence_number = std::uint64_t(n);
+  return f;
+}
+
+std::uint64_t free_bytes(const std::string& dir) {
+  struct statvfs fs {};
+  EXPECT_EQ(::statvfs(dir.c_str(), &fs), 0);
+  return std::uint64_t(fs.f_bavail) * fs.f_frsize;
+}
+}  // namespace
+
+TEST(FrameJournal, EveryCompleteRecordComesBackAndAPartialTailIsLeftOut) {
+  test::TempDir dir;
+  {
+    FrameJournalWriter writer(dir.path(), header_512(), 4, 0);
+    for (int n = 0; n < 5; ++n) writer.append(numbered_frame(n));
+    writer.close();
+  }
+  std::ofstream(journal_path(dir.path()), std::ios::binary | std::ios::app) << "FTFM half a record";
+  const RecoveredJournal back = read_journal(dir.path());
+  ASSERT_EQ(back.clip.frames.size(), 5u);
+  EXPECT_TRUE(back.truncated_tail);
+  const Frame expected = numbered_frame(3);
+  EXPECT_EQ(back.clip.frames[3].sequence_number, 3u);
+  EXPECT_EQ(std::memcmp(back.clip.frames[3].bytes(), expected.bytes(), expected.byte_count()), 0);
+}
+
+TEST(FrameJournal, RefusesToStartWhenTheDiskReserveIsAlreadyGone) {
+  test::TempDir dir;
+  try {
+    FrameJournalWriter writer(dir.path(), header_512(), 16, free_bytes(dir.path()) + (1ull << 40));
+    FAIL() << "a recording started on a disk without its reserve";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::Io);
+    EXPECT_NE(std::string(e.what()).find("disk nearly full"), std::string::npos) << e.what();
+  }
+}
+
+TEST(FrameJournal, StopsBeforeTheDiskFillsAndKeepsEveryFrameWritten) {
+  test::TempDir dir;
+  // Reserve all but 4 MiB of what is free now: 256 KiB frames cross it within ~16 frames.
+  const std::uint64_t reserve = free_bytes(dir.path()) - (4ull << 20);
+  FrameJournalWriter writer(dir.path(), header_512(), 1, reserve);
+  int appended = 0;
+  bool stopped = false;
+  for (int n = 0; n < 400 && !stopped; ++n) {
+    try {
+      writer.append(numbered_frame(n));
+      ++appended;
+    } catch (const Error& e) {
+      stopped = true;
+      EXPECT_NE(std::string(e.what()).find("all of them kept"), std::string::npos) << e.what();
+    }
+  }
+  ASSERT_TRUE(stopped) << "wrote " << appended << " frames past the reserve";
+  // The check runs after the frame is on disk: the frame that crossed the reserve is kept too.
+  EXPECT_EQ(long(read_journal(dir.path()).clip.frames.size()), appended + 1);
+}
+
+}  // namespace ft
