@@ -1,7 +1,5 @@
 #include "ft/dicom/WorklistScu.h"
 
-#include <cstdio>
-
 #include "DatasetHelpers.h"
 #include "ScuConnection.h"
 #include "dcmtk/dcmnet/scu.h"
@@ -14,15 +12,6 @@ using namespace detail;
 
 std::vector<WorklistItem> find_worklist(const DicomNode& node, const WorklistQuery& query,
                                         const NetworkSettings& settings) {
-  DcmSCU scu;
-  scu.addPresentationContext(UID_FINDModalityWorklistInformationModel, uncompressed_after(""));
-  open_association(scu, node, settings);
-  OFCondition c;
-  const T_ASC_PresentationContextID id = scu.findAnyPresentationContextID(UID_FINDModalityWorklistInformationModel, "");
-  if (id == 0) {
-    scu.releaseAssociation();
-    throw Error(ErrorCode::Network, node.text() + " does not offer the modality worklist");
-  }
   DcmDataset keys;
   for (const DcmTagKey& tag : {DCM_PatientName, DCM_PatientID, DCM_PatientBirthDate, DCM_PatientSex, DCM_AccessionNumber,
                                DCM_StudyInstanceUID, DCM_RequestedProcedureID, DCM_RequestedProcedureDescription,
@@ -36,37 +25,30 @@ std::vector<WorklistItem> find_worklist(const DicomNode& node, const WorklistQue
   put(*step, DCM_ScheduledProcedureStepStartTime, "");
   put(*step, DCM_ScheduledProcedureStepDescription, "");
   put(*step, DCM_ScheduledProcedureStepID, "");
-  OFList<QRResponse*> responses;
-  c = scu.sendFINDRequest(id, &keys, &responses);
-  scu.releaseAssociation();
   std::vector<WorklistItem> items;
-  for (QRResponse* r : responses) {
-    if (r->m_dataset && (r->m_status == 0xFF00 || r->m_status == 0xFF01)) {
-      DcmDataset& d = *r->m_dataset;
-      WorklistItem w;
-      w.exam.patient_name = get_string(d, DCM_PatientName);
-      w.exam.patient_id = get_string(d, DCM_PatientID);
-      w.exam.patient_birth_date = get_string(d, DCM_PatientBirthDate);
-      w.exam.patient_sex = get_string(d, DCM_PatientSex);
-      w.exam.accession_number = get_string(d, DCM_AccessionNumber);
-      w.exam.study_instance_uid = get_string(d, DCM_StudyInstanceUID);
-      w.exam.study_description = get_string(d, DCM_RequestedProcedureDescription);
-      w.exam.referring_physician = get_string(d, DCM_ReferringPhysicianName);
-      w.requested_procedure_id = get_string(d, DCM_RequestedProcedureID);
-      DcmItem* s = nullptr;
-      if (d.findAndGetSequenceItem(DCM_ScheduledProcedureStepSequence, s, 0).good() && s) {
-        w.modality = get_string(*s, DCM_Modality);
-        w.station_ae_title = get_string(*s, DCM_ScheduledStationAETitle);
-        w.scheduled_date = get_string(*s, DCM_ScheduledProcedureStepStartDate);
-        w.scheduled_time = get_string(*s, DCM_ScheduledProcedureStepStartTime);
-        w.step_description = get_string(*s, DCM_ScheduledProcedureStepDescription);
-        w.step_id = get_string(*s, DCM_ScheduledProcedureStepID);
-      }
-      items.push_back(w);
+  for (const auto& match : find_on_association(node, settings, UID_FINDModalityWorklistInformationModel, "worklist", keys)) {
+    DcmDataset& d = *match;
+    WorklistItem w;
+    w.exam.patient_name = get_string(d, DCM_PatientName);
+    w.exam.patient_id = get_string(d, DCM_PatientID);
+    w.exam.patient_birth_date = get_string(d, DCM_PatientBirthDate);
+    w.exam.patient_sex = get_string(d, DCM_PatientSex);
+    w.exam.accession_number = get_string(d, DCM_AccessionNumber);
+    w.exam.study_instance_uid = get_string(d, DCM_StudyInstanceUID);
+    w.exam.study_description = get_string(d, DCM_RequestedProcedureDescription);
+    w.exam.referring_physician = get_string(d, DCM_ReferringPhysicianName);
+    w.requested_procedure_id = get_string(d, DCM_RequestedProcedureID);
+    DcmItem* s = nullptr;
+    if (d.findAndGetSequenceItem(DCM_ScheduledProcedureStepSequence, s, 0).good() && s) {
+      w.modality = get_string(*s, DCM_Modality);
+      w.station_ae_title = get_string(*s, DCM_ScheduledStationAETitle);
+      w.scheduled_date = get_string(*s, DCM_ScheduledProcedureStepStartDate);
+      w.scheduled_time = get_string(*s, DCM_ScheduledProcedureStepStartTime);
+      w.step_description = get_string(*s, DCM_ScheduledProcedureStepDescription);
+      w.step_id = get_string(*s, DCM_ScheduledProcedureStepID);
     }
-    delete r;
+    items.push_back(w);
   }
-  if (c.bad()) throw Error(ErrorCode::Network, "worklist query to " + node.text() + " failed: " + c.text());
   return items;
 }
 
