@@ -6,6 +6,9 @@ find_package(nlohmann_json 3.10 REQUIRED)
 find_package(DCMTK REQUIRED CONFIG)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(OpenJPEG REQUIRED IMPORTED_TARGET libopenjp2)
+# DICOMweb over HTTP(S) and the local study store's index.
+find_package(CURL REQUIRED)
+find_package(SQLite3 REQUIRED)
 
 # OpenIGTLink 1.11: Debian's config defines no imported target (see shared/STACK_NOTES.md).
 find_path(OPENIGTLINK_INCLUDE_DIR igtlImageMessage.h PATH_SUFFIXES openigtlink REQUIRED)

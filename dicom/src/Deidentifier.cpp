@@ -4,9 +4,7 @@
 
 #include "DatasetHelpers.h"
 #include "DicomFileLoader.h"
-#include "dcmtk/dcmdata/dcrledrg.h"
-#include "dcmtk/dcmjpeg/djdecode.h"
-#include "dcmtk/dcmjpls/djdecode.h"
+#include "Transcoding.h"
 #include "ft/core/Error.h"
 #include "ft/dicom/DicomClipInfo.h"
 #include "ft/dicom/UidFactory.h"
@@ -77,11 +75,7 @@ int remove_private(DcmItem& item) {
 // dates). Compressed pixel data is decompressed first.
 bool clean_pixels(DcmDataset& ds, const DicomClipInfo& info) {
   if (info.regions.empty()) return false;
-  DJDecoderRegistration::registerCodecs();
-  DcmRLEDecoderRegistration::registerCodecs();
-  DJLSDecoderRegistration::registerCodecs();
-  if (ds.chooseRepresentation(EXS_LittleEndianExplicit, nullptr).bad() || !ds.canWriteXfer(EXS_LittleEndianExplicit))
-    throw Error(ErrorCode::Unsupported, info.path + ": pixel data cannot be decompressed to clean burned-in text");
+  decompress(ds, info.path + " (to clean burned-in text)");
   const Uint8* data = nullptr;
   unsigned long bytes = 0;
   if (ds.findAndGetUint8Array(DCM_PixelData, data, &bytes).bad() || !data) return false;

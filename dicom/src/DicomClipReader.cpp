@@ -7,30 +7,14 @@
 #include "DicomFileLoader.h"
 #include "Jpeg2000Decoder.h"
 #include "PixelConversion.h"
+#include "Transcoding.h"
 #include "dcmtk/dcmdata/dcpixseq.h"
 #include "dcmtk/dcmdata/dcpxitem.h"
-#include "dcmtk/dcmdata/dcrledrg.h"
-#include "dcmtk/dcmjpeg/djdecode.h"
-#include "dcmtk/dcmjpls/djdecode.h"
 #include "ft/core/Error.h"
 
 namespace ft::dicom {
 namespace {
 using namespace detail;
-
-// DCMTK keeps its decoders in a process-wide registry; register them once.
-void register_decoders() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    DJDecoderRegistration::registerCodecs();
-    DcmRLEDecoderRegistration::registerCodecs();
-    DJLSDecoderRegistration::registerCodecs();
-  });
-}
-
-bool is_jpeg2000(const std::string& xfer) {
-  return xfer == "1.2.840.10008.1.2.4.90" || xfer == "1.2.840.10008.1.2.4.91";
-}
 
 // Expands a segmented palette (PS3.3 C.7.9.2): discrete (0), linear (1) and indirect
 // (2) segments, as some scanners (e.g. Aloka) write them.
@@ -93,34 +77,6 @@ Palette read_palette(DcmItem& ds) {
                        DCM_SegmentedBluePaletteColorLookupTableData);
   if (p.red.size() != p.green.size() || p.red.size() != p.blue.size()) return Palette{};
   return p;
-}
-
-// The compressed bytes of one frame: one fragment per frame, or all fragments of a
-// single-frame image.
-std::vector<std::uint8_t> encapsulated_frame(DcmPixelData& pixels, const DcmXfer& xfer, int index, int frames) {
-  DcmPixelSequence* sequence = nullptr;
-  if (pixels.getEncapsulatedRepresentation(xfer.getXfer(), nullptr, sequence).bad() || !sequence)
-    throw Error(ErrorCode::CorruptData, "encapsulated pixel data missing");
-  const unsigned long fragments = sequence->card() > 0 ? sequence->card() - 1 : 0;  // item 0: offset table
-  unsigned long first = 0, last = 0;
-  if (frames == 1) {
-    first = 1;
-    last = fragments;
-  } else if (fragments == static_cast<unsigned long>(frames)) {
-    first = last = static_cast<unsigned long>(index) + 1;
-  } else {
-    throw Error(ErrorCode::Unsupported, "multi-fragment JPEG 2000 frames in a multi-frame image");
-  }
-  std::vector<std::uint8_t> bytes;
-  for (unsigned long f = first; f <= last; ++f) {
-    DcmPixelItem* item = nullptr;
-    if (sequence->getItem(item, f).bad() || !item) throw Error(ErrorCode::CorruptData, "pixel fragment missing");
-    Uint8* data = nullptr;
-    if (item->getUint8Array(data).bad() || !data) continue;
-    bytes.insert(bytes.end(), data, data + item->getLength());
-  }
-  if (bytes.empty()) throw Error(ErrorCode::CorruptData, "empty JPEG 2000 frame");
-  return bytes;
 }
 
 }  // namespace

@@ -9,7 +9,9 @@
 
 #include "DatasetHelpers.h"
 #include "DicomFileLoader.h"
+#include "NodeJson.h"
 #include "ft/core/Error.h"
+#include "ft/dicom/DicomSettings.h"
 #include "ft/dicom/UidFactory.h"
 
 namespace ft::dicom {
@@ -23,14 +25,16 @@ long long now_s() {
 // 5 s, 10 s, 20 s ... at most 10 minutes between attempts.
 long long backoff_s(int attempts) { return std::min<long long>(600, 5LL << std::min(attempts - 1, 7)); }
 
+nlohmann::json job_json(const OutboxJob& job) {
+  return {{"destination", job.destination}, {"node", detail::node_to_json(job.node)},
+          {"original_file", job.original_file}, {"sop_instance_uid", job.sop_instance_uid},
+          {"attempts", job.attempts}, {"last_error", job.last_error},
+          {"next_attempt_unix_s", job.next_attempt_unix_s}};
+}
+
 }  // namespace
 
-std::string default_outbox_directory() {
-  if (const char* d = std::getenv("FIBRETRACK_CONFIG_DIR")) return std::string(d) + "/outbox";
-  if (const char* x = std::getenv("XDG_CONFIG_HOME")) return std::string(x) + "/fibretrack/outbox";
-  if (const char* h = std::getenv("HOME")) return std::string(h) + "/.config/fibretrack/outbox";
-  throw Error(ErrorCode::NotFound, "no folder for the outbox (set FIBRETRACK_CONFIG_DIR)");
-}
+std::string default_outbox_directory() { return default_config_directory() + "/outbox"; }
 
 Outbox::Outbox(std::string directory) : directory_(std::move(directory)) {
   std::error_code ec;
@@ -39,9 +43,7 @@ Outbox::Outbox(std::string directory) : directory_(std::move(directory)) {
 }
 
 void Outbox::save(const OutboxJob& job) const {
-  const nlohmann::json j{{"destination", job.destination}, {"original_file", job.original_file},
-                         {"sop_instance_uid", job.sop_instance_uid}, {"attempts", job.attempts},
-                         {"last_error", job.last_error}, {"next_attempt_unix_s", job.next_attempt_unix_s}};
+  const nlohmann::json j = job_json(job);
   const fs::path dir = fs::path(directory_) / job.id;
   {
     std::ofstream out(dir / "job.json.partial");
@@ -59,6 +61,7 @@ OutboxJob Outbox::enqueue(const std::string& file, const DicomNode& destination)
     job.sop_instance_uid = detail::get_string(loader.dataset(), DCM_SOPInstanceUID);
   }
   job.destination = destination.text();
+  job.node = destination;
   job.original_file = file;
   job.id = std::to_string(now_s()) + "-" + new_uid().substr(5, 12);
   // Built under a hidden name and renamed: a job is complete or absent.
@@ -70,10 +73,7 @@ OutboxJob Outbox::enqueue(const std::string& file, const DicomNode& destination)
     fs::remove_all(incoming);
     throw Error(ErrorCode::Io, "cannot queue " + file + ": " + ec.message());
   }
-  const nlohmann::json j{{"destination", job.destination}, {"original_file", job.original_file},
-                         {"sop_instance_uid", job.sop_instance_uid}, {"attempts", 0}, {"last_error", ""},
-                         {"next_attempt_unix_s", 0}};
-  std::ofstream(incoming / "job.json") << j.dump(1) << '\n';
+  std::ofstream(incoming / "job.json") << job_json(job).dump(1) << '\n';
   fs::rename(incoming, fs::path(directory_) / job.id);
   return job;
 }
@@ -90,6 +90,8 @@ std::vector<OutboxJob> Outbox::jobs() const {
       OutboxJob job;
       job.id = name;
       job.destination = j.at("destination");
+      // Jobs queued before nodes were saved whole carry only AET@host:port.
+      job.node = j.contains("node") ? detail::node_from_json("", j.at("node")) : parse_node(job.destination);
       job.original_file = j.value("original_file", "");
       job.sop_instance_uid = j.value("sop_instance_uid", "");
       job.attempts = j.value("attempts", 0);
@@ -114,7 +116,7 @@ std::vector<OutboxJob> Outbox::deliver(const NetworkSettings& settings, bool ign
     const fs::path object = fs::path(directory_) / job.id / "object.dcm";
     std::string error;
     try {
-      const auto results = store(parse_node(job.destination), {object.string()}, settings);
+      const auto results = store(job.node, {object.string()}, settings);
       if (results.empty() || !results.front().stored) error = results.empty() ? "nothing sent" : results.front().message;
     } catch (const Error& e) {
       error = e.what();

@@ -14,33 +14,66 @@ OFList<OFString> uncompressed_after(const std::string& preferred) {
   return list;
 }
 
-void open_association(DcmSCU& scu, const DicomNode& node, const NetworkSettings& s) {
-  scu.setAETitle(s.local_ae_title.c_str());
-  scu.setPeerHostName(node.host.c_str());
-  scu.setPeerPort(Uint16(node.port));
-  scu.setPeerAETitle(node.ae_title.c_str());
-  scu.setACSETimeout(Uint32(s.timeout_s));
-  scu.setDIMSETimeout(Uint32(s.timeout_s));
-  scu.setConnectionTimeout(Sint32(s.timeout_s));
-  OFCondition c = scu.initNetwork();
-  if (c.good()) c = scu.negotiateAssociation();
-  if (c.bad()) throw Error(ErrorCode::Network, "cannot open an association with " + node.text() + ": " + c.text());
+std::string status_text(Uint16 status) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%04X", status);
+  return std::string("0x") + buf;
+}
+
+std::unique_ptr<DcmTLSTransportLayer> make_tls_layer(T_ASC_NetworkRole role, const TlsSettings& tls) {
+  if (tls.certificate_pem.empty() || tls.private_key_pem.empty())
+    throw Error(ErrorCode::InvalidArgument, "TLS needs our certificate and private key (settings: tls.certificate, tls.private_key)");
+  auto layer = std::make_unique<DcmTLSTransportLayer>(role, nullptr, OFTrue);
+  const auto check = [](OFCondition c, const std::string& what) {
+    if (c.bad()) throw Error(ErrorCode::InvalidArgument, "TLS: " + what + ": " + c.text());
+  };
+  check(layer->setTLSProfile(TSP_Profile_BCP195), "profile");
+  check(layer->activateCipherSuites(), "cipher suites");
+  check(layer->setPrivateKeyFile(tls.private_key_pem.c_str(), DCF_Filetype_PEM), "private key " + tls.private_key_pem);
+  check(layer->setCertificateFile(tls.certificate_pem.c_str(), DCF_Filetype_PEM), "certificate " + tls.certificate_pem);
+  if (!layer->checkPrivateKeyMatchesCertificate())
+    throw Error(ErrorCode::InvalidArgument, "TLS: private key " + tls.private_key_pem + " does not match " + tls.certificate_pem);
+  for (const std::string& t : tls.trusted_pem) check(layer->addTrustedCertificateFile(t.c_str(), DCF_Filetype_PEM), "trusted certificate " + t);
+  layer->setCertificateVerification(tls.verify_peer ? DCV_requireCertificate : DCV_ignoreCertificate);
+  return layer;
+}
+
+ScuAssociation::~ScuAssociation() { release(); }
+
+void ScuAssociation::release() {
+  if (scu_.isConnected()) scu_.releaseAssociation();
+}
+
+void ScuAssociation::open(const DicomNode& node, const NetworkSettings& s) {
+  scu_.setAETitle(s.local_ae_title.c_str());
+  scu_.setPeerHostName(node.host.c_str());
+  scu_.setPeerPort(Uint16(node.port));
+  scu_.setPeerAETitle(node.ae_title.c_str());
+  scu_.setACSETimeout(Uint32(s.timeout_s));
+  scu_.setDIMSETimeout(Uint32(s.timeout_s));
+  scu_.setConnectionTimeout(Sint32(s.timeout_s));
+  if (node.tls) tls_ = make_tls_layer(NET_REQUESTOR, s.tls);  // bad certificates: stop before connecting
+  OFCondition c = scu_.initNetwork();
+  // The layer attaches to the network and association parameters that initNetwork() made.
+  if (c.good() && tls_) c = scu_.useSecureConnection(tls_.get());
+  if (c.good()) c = scu_.negotiateAssociation();
+  if (c.bad())
+    throw Error(ErrorCode::Network, "cannot open an association with " + node.text() + ": " + c.text() +
+                                        (node.tls ? " (TLS: is the peer's certificate trusted, and ours trusted by it?)" : ""));
 }
 
 std::vector<std::unique_ptr<DcmDataset>> find_on_association(const DicomNode& node, const NetworkSettings& settings,
                                                              const char* sop_class, const std::string& service,
                                                              DcmDataset& keys) {
-  DcmSCU scu;
+  ScuAssociation association;
+  DcmSCU& scu = association.scu();
   scu.addPresentationContext(sop_class, uncompressed_after(""));
-  open_association(scu, node, settings);
+  association.open(node, settings);
   const T_ASC_PresentationContextID id = scu.findAnyPresentationContextID(sop_class, "");
-  if (id == 0) {
-    scu.releaseAssociation();
-    throw Error(ErrorCode::Network, node.text() + " does not offer the " + service + " C-FIND");
-  }
+  if (id == 0) throw Error(ErrorCode::Network, node.text() + " does not offer the " + service + " C-FIND");
   OFList<QRResponse*> responses;
   const OFCondition c = scu.sendFINDRequest(id, &keys, &responses);
-  scu.releaseAssociation();
+  association.release();
   std::vector<std::unique_ptr<DcmDataset>> matches;
   Uint16 final_status = 0;
   for (QRResponse* r : responses) {
@@ -54,11 +87,8 @@ std::vector<std::unique_ptr<DcmDataset>> find_on_association(const DicomNode& no
   if (c.bad())
     throw Error(ErrorCode::Network, service + " query to " + node.text() + " failed: " + c.text() +
                                         " (does the peer know our AE title " + settings.local_ae_title + "?)");
-  if (final_status != 0 && final_status != 0xFF00 && final_status != 0xFF01) {
-    char buf[8];
-    std::snprintf(buf, sizeof buf, "%04X", final_status);
-    throw Error(ErrorCode::Network, node.text() + " answered the " + service + " query with status 0x" + buf);
-  }
+  if (final_status != 0 && final_status != 0xFF00 && final_status != 0xFF01)
+    throw Error(ErrorCode::Network, node.text() + " answered the " + service + " query with status " + status_text(final_status));
   return matches;
 }
 

@@ -1,20 +1,53 @@
 #pragma once
-// Opening an association as a service user: our AE title, the peer, timeouts, and one
-// clear error when the peer cannot be reached or refuses. Shared by every SCU we run.
+// Opening an association as a service user: our AE title, the peer, timeouts, TLS when the
+// node asks for it, and one clear error when the peer cannot be reached or refuses.
+// Shared by every SCU we run.
 #include "dcmtk/config/osconfig.h"
 #include "dcmtk/dcmnet/scu.h"
+#include "dcmtk/dcmtls/tlslayer.h"
 
 #include <memory>
 #include <vector>
 
-#include "ft/dicom/StoreScu.h"
+#include "ft/dicom/DicomNode.h"
+#include "ft/dicom/NetworkSettings.h"
 
 namespace ft::dicom::detail {
 
-// Presentation contexts must be added before calling. Throws ft::Error(Network).
-void open_association(DcmSCU& scu, const DicomNode& node, const NetworkSettings& settings);
+// One association and the transport it runs on. Add presentation contexts to scu(), then
+// open(); the association is released when this goes away.
+class ScuAssociation {
+ public:
+  ScuAssociation() = default;
+  ScuAssociation(const ScuAssociation&) = delete;
+  ScuAssociation& operator=(const ScuAssociation&) = delete;
+  ~ScuAssociation();
+
+  DcmSCU& scu() { return scu_; }
+  // Throws ft::Error(Network) naming the node and DCMTK's reason (TLS included).
+  void open(const DicomNode& node, const NetworkSettings& settings);
+  void release();
+
+ private:
+  // DcmSCU keeps TLS set-up protected (DcmTLSSCU wraps it with its own key handling);
+  // we configure the layer ourselves, so open that one method.
+  class Scu : public DcmSCU {
+   public:
+    using DcmSCU::useSecureConnection;
+  };
+  std::unique_ptr<DcmTLSTransportLayer> tls_;  // must outlive scu_'s network (declared first)
+  Scu scu_;
+};
+
+// A TLS layer for `role` with our certificate, key and trusted certificates, BCP 195
+// profile. Throws ft::Error(InvalidArgument) for a missing or mismatched certificate.
+std::unique_ptr<DcmTLSTransportLayer> make_tls_layer(T_ASC_NetworkRole role, const TlsSettings& tls);
+
 // Explicit then Implicit VR Little Endian, after `preferred` when given.
 OFList<OFString> uncompressed_after(const std::string& preferred);
+
+// "0xA700" for messages.
+std::string status_text(Uint16 status);
 
 // One C-FIND of `sop_class` with `keys` on its own association; returns the identifiers
 // of the matches. `service` names the query in errors ("worklist"). Throws ft::Error(Network)

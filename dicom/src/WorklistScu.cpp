@@ -12,6 +12,8 @@ using namespace detail;
 
 std::vector<WorklistItem> find_worklist(const DicomNode& node, const WorklistQuery& query,
                                         const NetworkSettings& settings) {
+  if (node.is_dicomweb())
+    throw Error(ErrorCode::InvalidArgument, "the modality worklist is a DIMSE service; give the worklist server as AET@host:port");
   DcmDataset keys;
   for (const DcmTagKey& tag : {DCM_PatientName, DCM_PatientID, DCM_PatientBirthDate, DCM_PatientSex, DCM_AccessionNumber,
                                DCM_StudyInstanceUID, DCM_RequestedProcedureID, DCM_RequestedProcedureDescription,

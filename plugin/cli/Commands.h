@@ -22,5 +22,8 @@ int run_send(const Args& args);
 int run_outbox(const Args& args);
 int run_query(const Args& args);
 int run_worklist(const Args& args);
+int run_retrieve(const Args& args);
+int run_studies(const Args& args);
+int run_nodes(const Args& args);
 
 }  // namespace ft::cli

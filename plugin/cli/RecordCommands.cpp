@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "CommandLine.h"
+#include "NetworkOptions.h"
 #include "Commands.h"
 #include "ft/core/Error.h"
 #include "ft/dicom/UltrasoundClipWriter.h"
@@ -101,8 +102,9 @@ void write_clip_from_journal(const std::string& journal_dir, const std::string& 
 dicom::ExamContext exam_from_worklist(const CommandLine& cl) {
   const auto node = cl.value("worklist");
   if (!node) return {};
+  const NetworkOptions net(cl);
   dicom::WorklistQuery q;
-  const auto items = dicom::find_worklist(dicom::parse_node(*node), q);
+  const auto items = dicom::find_worklist(net.node(*node), q, net.network());
   const std::string accession = cl.value_or("accession", "");
   std::vector<dicom::WorklistItem> chosen;
   for (const auto& w : items)
@@ -111,14 +113,15 @@ dicom::ExamContext exam_from_worklist(const CommandLine& cl) {
     throw Error(ErrorCode::NotFound, std::to_string(chosen.size()) + " worklist entries match" +
                                          (accession.empty() ? "; choose one with --accession" : " accession " + accession));
   dicom::ExamContext exam = chosen.front().exam;
-  std::printf("exam of %s (%s), accession %s\n", exam.patient_name.c_str(), exam.patient_id.c_str(),
-              exam.accession_number.c_str());
+  // Patient names stay out of this output (it ends up in logs); the clip carries them.
+  std::printf("exam from the worklist: accession %s, study %s\n", exam.accession_number.c_str(),
+              exam.study_instance_uid.c_str());
   return exam;
 }
 
 int run_record(const Args& args) {
-  const CommandLine cl(args, {});
-  cl.reject_unknown({"source", "frames", "seconds", "out", "journal", "worklist", "accession", "disk-reserve-mb"});
+  const CommandLine cl(args, {"tls"});
+  cl.reject_unknown(with_network_flags({"source", "frames", "seconds", "out", "journal", "worklist", "accession", "disk-reserve-mb"}));
   const auto out = cl.value("out");
   if (!out) throw Error(ErrorCode::InvalidArgument, "--out CLIP.dcm is required");
   const long frames = long(cl.integer_or("frames", 0));

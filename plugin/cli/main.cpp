@@ -41,18 +41,25 @@ const std::map<std::string, Subcommand>& subcommands() {
       {"deidentify",
        {ft::cli::run_deidentify,
         "deidentify IN OUT [--keep-burned-in] [--patient-id ID]   de-identified copies (file or folder)"}},
-      {"echo", {ft::cli::run_echo, "echo AET@host:port [--aet OURS] [--timeout S]   C-ECHO a DICOM node"}},
-      {"send",
-       {ft::cli::run_send,
-        "send FILE|DIR... --to AET@host:port [--aet OURS] [--outbox DIR]   C-STORE through the durable outbox"}},
+      {"echo", {ft::cli::run_echo, "echo NODE   C-ECHO a DICOM node (QIDO-RS for a DICOMweb URL)"}},
+      {"send", {ft::cli::run_send, "send FILE|DIR... --to NODE [--outbox DIR]   C-STORE or STOW-RS through the durable outbox"}},
+      {"outbox", {ft::cli::run_outbox, "outbox [--retry] [--outbox DIR]   objects waiting to be sent; --retry sends now"}},
       {"query",
        {ft::cli::run_query,
-        "query AET@host:port [--patient-id ID] [--patient-name NAME] [--study-date D[-D]] [--json]\n"
-        "      studies on a PACS (C-FIND), one line each"}},
-      {"worklist",
-       {ft::cli::run_worklist,
-        "worklist AET@host:port [--date D[-D]] [--modality US] [--station AET] [--json]   scheduled exams"}},
-      {"outbox", {ft::cli::run_outbox, "outbox [--retry] [--outbox DIR]   objects waiting to be sent; --retry sends now"}},
+        "query NODE [--patient-id ID] [--patient-name NAME] [--study-date D[-D]] [--accession A] [--json]\n"
+        "      studies on a PACS (C-FIND or QIDO-RS), one line each; --study UID lists its series"}},
+      {"retrieve",
+       {ft::cli::run_retrieve,
+        "retrieve NODE STUDY_UID [--store DIR] [--port P]   pull a study into the local study store\n"
+        "      (C-MOVE to us on port P when set, else C-GET; WADO-RS for a DICOMweb URL)"}},
+      {"studies",
+       {ft::cli::run_studies,
+        "studies [--store DIR] [--study UID] [--json] | studies FILE|DIR... | --rebuild | --remove UID\n"
+        "      the local study store: list studies or one study's series, import, re-index, remove"}},
+      {"worklist", {ft::cli::run_worklist, "worklist NODE [--date D[-D]] [--modality US] [--station AET] [--json]   scheduled exams"}},
+      {"nodes",
+       {ft::cli::run_nodes,
+        "nodes [add NAME AET@host:port|URL [--tls] | remove NAME]   the named nodes in the settings file"}},
       {"info", {ft::cli::run_info, "info FILE.dcm [--json]   describe a DICOM image or clip"}},
       {"analyze",
        {ft::cli::run_analyze,
@@ -72,6 +79,11 @@ void print_usage() {
                "usage: fibretrack SUBCOMMAND [options]\n"
                "FibreTrack is decision support, not a certified medical device.\n\nsubcommands:\n");
   for (const auto& [name, sub] : subcommands()) std::fprintf(stderr, "  %s\n", sub.usage);
+  std::fprintf(stderr,
+               "\nNODE: a name from the settings file (see `nodes`), AET@host:port, or a DICOMweb URL.\n"
+               "Network options: --settings FILE, --aet OUR_AET, --timeout S, --tls.\n"
+               "FIBRETRACK_DEBUG=1 shows the DICOM toolkit's diagnostics without patient data;\n"
+               "FIBRETRACK_DEBUG=patient-data also dumps the datasets exchanged (patient data in the log).\n");
 }
 
 }  // namespace
@@ -88,8 +100,8 @@ int main(int argc, char** argv) {
     print_usage();
     return 2;
   }
-  // FIBRETRACK_DEBUG=1 shows DCMTK's own diagnostics; otherwise one line per error.
-  ft::dicom::configure_toolkit_logging(std::getenv("FIBRETRACK_DEBUG") != nullptr);
+  // One line per error unless FIBRETRACK_DEBUG asks for DCMTK's own diagnostics.
+  ft::dicom::configure_toolkit_logging(ft::dicom::toolkit_log_from_environment());
   try {
     return it->second.run(ft::cli::Args(argv + 2, argv + argc));
   } catch (const ft::Error& e) {

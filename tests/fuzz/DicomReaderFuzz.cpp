@@ -19,7 +19,7 @@ std::string scratch_file() {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const bool quiet = (ft::dicom::configure_toolkit_logging(false), true);
+  static const bool quiet = (ft::dicom::configure_toolkit_logging(ft::dicom::ToolkitLog::Quiet), true);
   (void)quiet;
   const std::string path = scratch_file();
   if (FILE* f = std::fopen(path.c_str(), "wb")) {

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "OrthancPeer.h"
 #include "TestSupport.h"
 #include "dcmtk/config/osconfig.h"
 #include "dcmtk/dcmdata/dctk.h"
@@ -28,69 +29,12 @@
 #include "ft/probes/SimulatedExam.h"
 #include "ft/probes/SimulationPreset.h"
 
-// A real PACS: Orthanc, started on free loopback ports with a temporary configuration
-// and stopped by PID.
+// Against a real PACS: Orthanc (tests/support/OrthancPeer.h).
 namespace ft {
 namespace {
 
 int free_port() { return test::free_loopback_port(); }
-
-class Orthanc {
- public:
-  explicit Orthanc(const test::TempDir& dir, bool start_now = true)
-      : dicom_port(free_port()), http_port(free_port()), dir_(dir) {
-    if (start_now) start();
-  }
-  void start() {
-    const test::TempDir& dir = dir_;
-    const nlohmann::json config{{"Name", "FibreTrack test PACS"},
-                                {"StorageDirectory", dir.file("storage")},
-                                {"IndexDirectory", dir.file("index")},
-                                {"Plugins", nlohmann::json::array()},
-                                {"DicomAet", "ORTHANC"},
-                                {"DicomPort", dicom_port},
-                                {"HttpPort", http_port},
-                                {"RemoteAccessAllowed", false},
-                                {"AuthenticationEnabled", false},
-                                {"DicomCheckCalledAet", false},
-                                {"DicomAlwaysAllowEcho", true},
-                                {"DicomAlwaysAllowStore", true},
-                                {"DicomModalities", {{"fibretrack", {"FIBRETRACK", "127.0.0.1", 11112}}}}};
-    std::ofstream(dir.file("orthanc.json")) << config.dump(1);
-    const test::CommandResult r =
-        test::run_command("Orthanc '" + dir.file("orthanc.json") + "' >'" + dir.file("orthanc.log") + "' 2>&1 & echo $!");
-    pid_ = pid_t(std::stol(r.out));
-    for (int i = 0; i < 100 && !ready(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  ~Orthanc() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      for (int i = 0; i < 50 && ::kill(pid_, 0) == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      ::kill(pid_, SIGKILL);
-    }
-  }
-  // A crash, not a shutdown: an object Orthanc has acknowledged is stored; nothing else is.
-  void kill_now() {
-    if (pid_ > 0) ::kill(pid_, SIGKILL);
-    for (int i = 0; i < 50 && pid_ > 0 && ::kill(pid_, 0) == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    pid_ = -1;
-  }
-  bool ready() const { return test::run_command("curl -sf http://127.0.0.1:" + std::to_string(http_port) + "/system").exit_code == 0; }
-  nlohmann::json get(const std::string& path) const {
-    return nlohmann::json::parse(test::run_command("curl -sf http://127.0.0.1:" + std::to_string(http_port) + path).out);
-  }
-  void download(const std::string& path, const std::string& to) const {
-    test::run_command("curl -sf -o '" + to + "' http://127.0.0.1:" + std::to_string(http_port) + path);
-  }
-  std::string node() const { return "ORTHANC@127.0.0.1:" + std::to_string(dicom_port); }
-
-  const int dicom_port;
-  const int http_port;
-
- private:
-  const test::TempDir& dir_;
-  pid_t pid_ = -1;
-};
+using Orthanc = test::OrthancPeer;
 
 test::CommandResult fibretrack(const std::string& args) { return test::run_command("'" + test::cli_path() + "' " + args); }
 

@@ -1,18 +1,26 @@
 #pragma once
-// A DICOM network peer (a PACS, a workstation): AE title, host and port, written
-// AET@host:port on the command line.
+// A peer on the network: a DICOM node (AE title, host, port, optionally over TLS) or a
+// DICOMweb service (its base URL). On the command line a node is written
+// AET@host:port, http(s)://host/dicom-web, or a name from the settings file.
 #include <string>
 
 namespace ft::dicom {
 
 struct DicomNode {
+  std::string name;  // the settings name it was chosen by; empty when typed in
   std::string ae_title;
   std::string host;
   int port = 104;
-  std::string text() const { return ae_title + "@" + host + ":" + std::to_string(port); }
+  bool tls = false;
+  std::string dicomweb_url;  // non-empty: a DICOMweb service (STOW/QIDO/WADO-RS)
+
+  bool is_dicomweb() const { return !dicomweb_url.empty(); }
+  // AET@host:port (TLS marked) or the URL: for messages and the outbox listing.
+  std::string text() const;
 };
 
-// Parses AET@host:port. Throws ft::Error(InvalidArgument) naming what is wrong.
+// Parses AET@host:port or an http(s) URL. Throws ft::Error(InvalidArgument) naming what
+// is wrong.
 DicomNode parse_node(const std::string& text);
 
 }  // namespace ft::dicom

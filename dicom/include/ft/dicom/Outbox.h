@@ -12,7 +12,8 @@ namespace ft::dicom {
 
 struct OutboxJob {
   std::string id;           // folder name in the outbox
-  std::string destination;  // AET@host:port
+  std::string destination;  // AET@host:port or URL, for people
+  DicomNode node;           // where it goes (TLS, DICOMweb included)
   std::string original_file;
   std::string sop_instance_uid;
   int attempts = 0;
@@ -37,7 +38,7 @@ class Outbox {
   std::string directory_;
 };
 
-// $FIBRETRACK_CONFIG_DIR/outbox, else $XDG_CONFIG_HOME or ~/.config fibretrack/outbox.
+// <config>/outbox (see default_config_directory in DicomSettings.h).
 std::string default_outbox_directory();
 
 }  // namespace ft::dicom

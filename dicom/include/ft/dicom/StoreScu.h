@@ -1,19 +1,15 @@
 #pragma once
-// Talking to a PACS as a service user: C-ECHO to check a node, C-STORE to send objects.
-// Every SOP class we write is offered with its own transfer syntax first, then the
-// uncompressed ones, so that a peer refusing the compressed one still gets the object
-// (DCMTK converts on the fly where it can).
+// Talking to a PACS as a service user: C-ECHO to check a node, C-STORE to send objects
+// (STOW-RS when the node is a DICOMweb service). Every SOP class is offered with the
+// object's own transfer syntax first, then the uncompressed ones; an object whose syntax
+// the peer refused is decompressed before it is sent (see Transcoding.h).
 #include <string>
 #include <vector>
 
 #include "ft/dicom/DicomNode.h"
+#include "ft/dicom/NetworkSettings.h"
 
 namespace ft::dicom {
-
-struct NetworkSettings {
-  std::string local_ae_title = "FIBRETRACK";
-  int timeout_s = 10;
-};
 
 // Throws ft::Error(Network) with the peer's answer when the node does not reply.
 void echo(const DicomNode& node, const NetworkSettings& settings = {});
@@ -24,6 +20,7 @@ struct StoreResult {
   bool stored = false;
   unsigned status = 0;   // DIMSE status (0 = success, 0xB000.. warnings)
   std::string message;   // why not, when not stored
+  bool transcoded = false;  // sent decompressed: the peer refused the object's own syntax
 };
 
 // Sends the files over one association (per SOP class set). Never throws for a single

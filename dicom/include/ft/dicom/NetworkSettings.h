@@ -1,0 +1,23 @@
+#pragma once
+// How we present ourselves on the network: our AE title, timeouts, and the certificates
+// for DICOM TLS (PS3.15 Annex B, BCP 195 profile).
+#include <string>
+#include <vector>
+
+namespace ft::dicom {
+
+struct TlsSettings {
+  std::string certificate_pem;               // our certificate
+  std::string private_key_pem;               // its key (unencrypted PEM)
+  std::vector<std::string> trusted_pem;      // CA or peer certificates we accept
+  bool verify_peer = true;                   // refuse a peer whose certificate we do not trust
+};
+
+struct NetworkSettings {
+  std::string local_ae_title = "FIBRETRACK";
+  int timeout_s = 10;
+  int retrieve_port = 0;  // where we listen for C-MOVE; 0: retrieve with C-GET
+  TlsSettings tls;
+};
+
+}  // namespace ft::dicom

@@ -1,0 +1,190 @@
+#include "DicomWebClient.h"
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "DicomFileLoader.h"
+#include "DatasetHelpers.h"
+#include "HttpClient.h"
+#include "ft/core/Error.h"
+#include "ft/dicom/UidFactory.h"
+
+namespace ft::dicom::detail {
+namespace {
+using nlohmann::json;
+constexpr char kDicomJson[] = "application/dicom+json";
+
+std::string read_whole(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(ErrorCode::Io, "cannot read " + path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// First value of a DICOM JSON attribute (PS3.18 F.2): strings, numbers or PN Alphabetic.
+std::string first_value(const json& object, const char* tag) {
+  const auto a = object.find(tag);
+  if (a == object.end() || !a->contains("Value") || (*a)["Value"].empty()) return "";
+  const json& v = (*a)["Value"][0];
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_number_integer()) return std::to_string(v.get<long long>());
+  if (v.is_number()) return std::to_string(v.get<double>());
+  if (v.is_object()) return v.value("Alphabetic", "");
+  return "";
+}
+
+json parse_json_answer(const HttpResponse& r, const std::string& what) {
+  if (r.status == 204 || r.body.empty()) return json::array();  // no matches
+  if (r.status != 200) throw Error(ErrorCode::Network, what + " answered HTTP " + std::to_string(r.status));
+  try {
+    return json::parse(r.body);
+  } catch (const json::exception&) {
+    throw Error(ErrorCode::Network, what + " answered something that is not DICOM JSON");
+  }
+}
+
+void add_param(std::string& url, const char* key, const std::string& value) {
+  if (value.empty()) return;
+  url += (url.find('?') == std::string::npos ? "?" : "&") + std::string(key) + "=" + url_encode(value);
+}
+
+std::string header_value(const std::string& headers, const std::string& name) {
+  std::string lower = headers;
+  for (char& c : lower) c = char(std::tolower(static_cast<unsigned char>(c)));
+  const auto at = lower.find(name + ":");
+  if (at == std::string::npos) return "";
+  const auto start = headers.find_first_not_of(' ', at + name.size() + 1);
+  const auto end = headers.find("\r\n", start);
+  return headers.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+}  // namespace
+
+std::vector<MultipartPart> split_multipart(const std::string& content_type, const std::string& body) {
+  auto at = content_type.find("boundary=");
+  if (at == std::string::npos) throw Error(ErrorCode::CorruptData, "multipart answer without a boundary");
+  std::string boundary = content_type.substr(at + 9);
+  boundary = boundary.substr(0, boundary.find(';'));
+  if (!boundary.empty() && boundary.front() == '"') boundary = boundary.substr(1, boundary.find('"', 1) - 1);
+  const std::string delimiter = "--" + boundary;
+  std::vector<MultipartPart> parts;
+  std::size_t pos = body.find(delimiter);
+  while (pos != std::string::npos) {
+    pos += delimiter.size();
+    if (body.compare(pos, 2, "--") == 0) return parts;  // closing delimiter
+    const std::size_t headers_end = body.find("\r\n\r\n", pos);
+    const std::size_t next = body.find("\r\n" + delimiter, pos);
+    if (headers_end == std::string::npos || next == std::string::npos || headers_end > next)
+      throw Error(ErrorCode::CorruptData, "multipart answer cut short after " + std::to_string(parts.size()) + " part(s)");
+    parts.push_back({header_value(body.substr(pos, headers_end - pos), "content-type"),
+                     body.substr(headers_end + 4, next - headers_end - 4)});
+    pos = next + 2;
+  }
+  throw Error(ErrorCode::CorruptData, "multipart answer without its closing boundary");
+}
+
+void dicomweb_echo(const DicomNode& node, const NetworkSettings& settings) {
+  HttpClient http(settings);
+  const HttpResponse r = http.get(node.dicomweb_url + "/studies?limit=1", kDicomJson);
+  if (r.status != 200 && r.status != 204)
+    throw Error(ErrorCode::Network, node.text() + " answered HTTP " + std::to_string(r.status) + " (is it a DICOMweb root?)");
+}
+
+std::vector<StoreResult> dicomweb_store(const DicomNode& node, const std::vector<std::string>& files,
+                                        const NetworkSettings& settings) {
+  const std::string boundary = "fibretrack-" + new_uid().substr(8, 20);
+  std::string body;
+  std::vector<StoreResult> results;
+  for (const std::string& f : files) {
+    StoreResult r;
+    r.file = f;
+    try {
+      DicomFileLoader loader(f);  // only DICOM files go into the request
+      r.sop_instance_uid = get_string(loader.dataset(), DCM_SOPInstanceUID);
+      body += "--" + boundary + "\r\nContent-Type: application/dicom\r\n\r\n" + read_whole(f) + "\r\n";
+    } catch (const Error& e) {
+      r.message = e.what();
+    }
+    results.push_back(r);
+  }
+  body += "--" + boundary + "--\r\n";
+  HttpClient http(settings);
+  const HttpResponse answer =
+      http.post(node.dicomweb_url + "/studies", "multipart/related; type=\"application/dicom\"; boundary=" + boundary, body,
+                kDicomJson);
+  if (answer.status != 200 && answer.status != 202 && answer.status != 409)
+    throw Error(ErrorCode::Network, "STOW-RS to " + node.text() + " answered HTTP " + std::to_string(answer.status));
+  // The answer lists what was stored (ReferencedSOPSequence) and what failed
+  // (FailedSOPSequence, with a Failure Reason).
+  const json j = parse_json_answer({200, answer.content_type, answer.body}, "STOW-RS to " + node.text());
+  std::map<std::string, std::string> failed;
+  std::set<std::string> stored;
+  const json& top = j.is_array() && !j.empty() ? j[0] : j;
+  for (const auto& item : top.value("00081199", json::object()).value("Value", json::array()))
+    stored.insert(first_value(item, "00081155"));
+  for (const auto& item : top.value("00081198", json::object()).value("Value", json::array()))
+    failed[first_value(item, "00081155")] = "failure reason " + first_value(item, "00081197");
+  for (StoreResult& r : results) {
+    if (!r.message.empty()) continue;
+    r.stored = stored.count(r.sop_instance_uid) > 0;
+    if (!r.stored) r.message = failed.count(r.sop_instance_uid) ? failed[r.sop_instance_uid] : "not in the STOW-RS answer";
+  }
+  return results;
+}
+
+std::vector<StudyMatch> dicomweb_find_studies(const DicomNode& node, const StudyQuery& q, const NetworkSettings& settings) {
+  std::string url = node.dicomweb_url + "/studies";
+  add_param(url, "PatientID", q.patient_id);
+  add_param(url, "PatientName", q.patient_name);
+  add_param(url, "StudyDate", q.study_date);
+  add_param(url, "AccessionNumber", q.accession_number);
+  for (const char* field : {"StudyDescription", "ModalitiesInStudy", "PatientName", "PatientID", "AccessionNumber"})
+    add_param(url, "includefield", field);
+  HttpClient http(settings);
+  std::vector<StudyMatch> matches;
+  for (const json& s : parse_json_answer(http.get(url, kDicomJson), "QIDO-RS at " + node.text()))
+    matches.push_back({first_value(s, "0020000D"), first_value(s, "00100010"), first_value(s, "00100020"),
+                       first_value(s, "00080020"), first_value(s, "00081030"), first_value(s, "00080050"),
+                       first_value(s, "00080061")});
+  return matches;
+}
+
+std::vector<SeriesMatch> dicomweb_find_series(const DicomNode& node, const std::string& study_uid,
+                                              const NetworkSettings& settings) {
+  std::string url = node.dicomweb_url + "/studies/" + url_encode(study_uid) + "/series";
+  add_param(url, "includefield", "SeriesDescription");
+  HttpClient http(settings);
+  std::vector<SeriesMatch> matches;
+  for (const json& s : parse_json_answer(http.get(url, kDicomJson), "QIDO-RS at " + node.text())) {
+    const std::string count = first_value(s, "00201209");
+    matches.push_back({first_value(s, "0020000E"), first_value(s, "00080060"), first_value(s, "00200011"),
+                       first_value(s, "0008103E"), count.empty() ? -1 : std::stoi(count)});
+  }
+  return matches;
+}
+
+RetrieveResult dicomweb_retrieve_study(const DicomNode& node, const std::string& study_uid, const std::string& directory,
+                                       const NetworkSettings& settings) {
+  HttpClient http(settings);
+  const HttpResponse r = http.get(node.dicomweb_url + "/studies/" + url_encode(study_uid),
+                                  "multipart/related; type=\"application/dicom\"");
+  if (r.status == 404) throw Error(ErrorCode::NotFound, node.text() + " has no study " + study_uid);
+  if (r.status != 200) throw Error(ErrorCode::Network, "WADO-RS from " + node.text() + " answered HTTP " + std::to_string(r.status));
+  RetrieveResult result;
+  result.method = "WADO-RS";
+  std::filesystem::create_directories(directory);
+  int index = 0;
+  for (const MultipartPart& part : split_multipart(r.content_type, r.body)) {
+    const std::string path = directory + "/wado-" + std::to_string(index++) + ".dcm";
+    std::ofstream out(path, std::ios::binary);
+    out.write(part.body.data(), std::streamsize(part.body.size()));
+    out.flush();
+    if (!out) throw Error(ErrorCode::Io, "cannot write " + path + " (disk full?)");
+    result.files.push_back(path);
+  }
+  return result;
+}
+
+}  // namespace ft::dicom::detail

@@ -1,0 +1,162 @@
+#include "ft/dicom/RetrieveScu.h"
+
+#include <atomic>
+#include <filesystem>
+#include <thread>
+
+#include "DatasetHelpers.h"
+#include "DicomWebClient.h"
+#include "ScuConnection.h"
+#include "dcmtk/dcmnet/dstorscp.h"
+#include "ft/core/Error.h"
+
+namespace ft::dicom {
+namespace {
+using namespace detail;
+namespace fs = std::filesystem;
+
+// What a study for musculoskeletal review holds: ultrasound, the secondary captures,
+// reports and presentation states we and others write, and the common cross-sectional
+// and radiographic images that a physician compares with.
+const char* const kRetrievableClasses[] = {
+    UID_UltrasoundImageStorage, UID_UltrasoundMultiframeImageStorage, UID_EnhancedUSVolumeStorage,
+    UID_SecondaryCaptureImageStorage, UID_MultiframeGrayscaleByteSecondaryCaptureImageStorage,
+    UID_MultiframeGrayscaleWordSecondaryCaptureImageStorage, UID_MultiframeTrueColorSecondaryCaptureImageStorage,
+    UID_BasicTextSRStorage, UID_EnhancedSRStorage, UID_ComprehensiveSRStorage, UID_Comprehensive3DSRStorage,
+    UID_GrayscaleSoftcopyPresentationStateStorage, UID_ColorSoftcopyPresentationStateStorage,
+    UID_KeyObjectSelectionDocumentStorage, UID_EncapsulatedPDFStorage, UID_VLPhotographicImageStorage,
+    UID_VideoPhotographicImageStorage, UID_CTImageStorage, UID_MRImageStorage,
+    UID_DigitalXRayImageStorageForPresentation, UID_ComputedRadiographyImageStorage};
+
+// Everything our reader decodes.
+OFList<OFString> receivable_syntaxes() {
+  OFList<OFString> list;
+  for (const char* uid : {UID_LittleEndianExplicitTransferSyntax, UID_LittleEndianImplicitTransferSyntax,
+                          UID_DeflatedExplicitVRLittleEndianTransferSyntax, UID_JPEGProcess1TransferSyntax,
+                          UID_JPEGProcess2_4TransferSyntax, UID_JPEGProcess14SV1TransferSyntax,
+                          UID_JPEGLSLosslessTransferSyntax, UID_JPEGLSLossyTransferSyntax,
+                          UID_JPEG2000LosslessOnlyTransferSyntax, UID_JPEG2000TransferSyntax, UID_RLELosslessTransferSyntax})
+    list.push_back(uid);
+  return list;
+}
+
+DcmDataset study_keys(const std::string& study_uid) {
+  DcmDataset keys;
+  put(keys, DCM_QueryRetrieveLevel, "STUDY");
+  put(keys, DCM_StudyInstanceUID, study_uid);
+  return keys;
+}
+
+std::vector<std::string> files_in(const std::string& directory) {
+  std::vector<std::string> files;
+  for (const auto& e : fs::directory_iterator(directory))
+    if (e.is_regular_file()) files.push_back(e.path().string());
+  return files;
+}
+
+// The last C-GET/C-MOVE response carries the outcome of the whole retrieve.
+void take_outcome(OFList<RetrieveResponse*>& responses, OFCondition c, const DicomNode& node, RetrieveResult& result) {
+  Uint16 status = 0;
+  for (RetrieveResponse* r : responses) {
+    status = r->m_status;
+    result.failed = int(r->m_numberOfFailedSubops);
+    result.warnings = int(r->m_numberOfWarningSubops);
+    delete r;
+  }
+  responses.clear();
+  if (c.bad())
+    throw Error(ErrorCode::Network, result.method + " from " + node.text() + " failed: " + c.text() +
+                                        " (does the peer know our AE title?)");
+  // 0xB000: some sub-operations failed (counted); 0xAxxx/0xCxxx: the retrieve failed.
+  if (status != 0 && (status & 0xF000) != 0xB000 && status != 0xFF00)
+    throw Error(ErrorCode::Network, node.text() + " answered the " + result.method + " with status " + status_text(status) +
+                                        (result.method == "C-MOVE" ? " (does the PACS know our AE title and retrieve port?)" : ""));
+}
+
+// Our storage SCP for C-MOVE: listens on the retrieve port while the move runs, on its
+// own thread, and stops within a second of being asked.
+class MoveDestination : public DcmStorageSCP {
+ public:
+  MoveDestination(const NetworkSettings& s, const std::string& directory) {
+    setAETitle(s.local_ae_title.c_str());
+    setPort(Uint16(s.retrieve_port));
+    setOutputDirectory(directory.c_str());
+    setConnectionBlockingMode(DUL_NOBLOCK);
+    setConnectionTimeout(1);
+    setACSETimeout(Uint32(s.timeout_s));
+    setDIMSETimeout(Uint32(s.timeout_s));
+    for (const char* uid : kRetrievableClasses) addPresentationContext(uid, receivable_syntaxes());
+    const OFCondition c = openListenPort();
+    if (c.bad())
+      throw Error(ErrorCode::Network, "cannot listen on retrieve port " + std::to_string(s.retrieve_port) + ": " + c.text());
+    thread_ = std::thread([this] { acceptAssociations(); });
+  }
+  ~MoveDestination() override {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+
+ protected:
+  OFBool stopAfterConnectionTimeout() override { return stop_.load(); }
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+RetrieveResult retrieve_by_get(const DicomNode& node, const std::string& study_uid, const std::string& directory,
+                               const NetworkSettings& settings) {
+  RetrieveResult result;
+  result.method = "C-GET";
+  ScuAssociation association;
+  DcmSCU& scu = association.scu();
+  scu.addPresentationContext(UID_GETStudyRootQueryRetrieveInformationModel, uncompressed_after(""));
+  for (const char* uid : kRetrievableClasses) scu.addPresentationContext(uid, receivable_syntaxes(), ASC_SC_ROLE_SCP);
+  scu.setStorageDir(directory.c_str());
+  scu.setStorageMode(DCMSCU_STORAGE_DISK);
+  association.open(node, settings);
+  const T_ASC_PresentationContextID id = scu.findAnyPresentationContextID(UID_GETStudyRootQueryRetrieveInformationModel, "");
+  if (id == 0) throw Error(ErrorCode::Network, node.text() + " does not offer C-GET (configure a retrieve port for C-MOVE)");
+  DcmDataset keys = study_keys(study_uid);
+  OFList<RetrieveResponse*> responses;
+  const OFCondition c = scu.sendCGETRequest(id, &keys, &responses);
+  association.release();
+  take_outcome(responses, c, node, result);
+  return result;
+}
+
+RetrieveResult retrieve_by_move(const DicomNode& node, const std::string& study_uid, const std::string& directory,
+                                const NetworkSettings& settings) {
+  RetrieveResult result;
+  result.method = "C-MOVE";
+  MoveDestination destination(settings, directory);  // listening before the PACS is asked
+  ScuAssociation association;
+  DcmSCU& scu = association.scu();
+  scu.addPresentationContext(UID_MOVEStudyRootQueryRetrieveInformationModel, uncompressed_after(""));
+  association.open(node, settings);
+  const T_ASC_PresentationContextID id = scu.findAnyPresentationContextID(UID_MOVEStudyRootQueryRetrieveInformationModel, "");
+  if (id == 0) throw Error(ErrorCode::Network, node.text() + " does not offer C-MOVE");
+  DcmDataset keys = study_keys(study_uid);
+  OFList<RetrieveResponse*> responses;
+  const OFCondition c = scu.sendMOVERequest(id, settings.local_ae_title.c_str(), &keys, &responses);
+  association.release();
+  take_outcome(responses, c, node, result);
+  return result;  // the destination stops (and joins) here, after the final response
+}
+
+}  // namespace
+
+RetrieveResult retrieve_study(const DicomNode& node, const std::string& study_uid, const std::string& directory,
+                              const NetworkSettings& settings) {
+  if (study_uid.empty()) throw Error(ErrorCode::InvalidArgument, "retrieve needs a Study Instance UID");
+  std::error_code ec;
+  fs::create_directories(directory, ec);
+  if (ec) throw Error(ErrorCode::Io, "cannot create " + directory + ": " + ec.message());
+  RetrieveResult result = node.is_dicomweb()          ? dicomweb_retrieve_study(node, study_uid, directory, settings)
+                          : settings.retrieve_port > 0 ? retrieve_by_move(node, study_uid, directory, settings)
+                                                       : retrieve_by_get(node, study_uid, directory, settings);
+  if (result.method != "WADO-RS") result.files = files_in(directory);
+  return result;
+}
+
+}  // namespace ft::dicom

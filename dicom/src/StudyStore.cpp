@@ -1,0 +1,198 @@
+#include "ft/dicom/StudyStore.h"
+
+#include <sqlite3.h>
+
+#include <filesystem>
+
+#include "DatasetHelpers.h"
+#include "DicomFileLoader.h"
+#include "ft/core/Error.h"
+
+namespace ft::dicom {
+namespace fs = std::filesystem;
+using namespace detail;
+
+namespace {
+
+constexpr char kSchema[] = R"(
+PRAGMA journal_mode = WAL;
+CREATE TABLE IF NOT EXISTS studies (
+  study_uid TEXT PRIMARY KEY, patient_name TEXT, patient_id TEXT, study_date TEXT,
+  description TEXT, accession TEXT);
+CREATE TABLE IF NOT EXISTS series (
+  series_uid TEXT PRIMARY KEY, study_uid TEXT NOT NULL REFERENCES studies(study_uid),
+  modality TEXT, number TEXT, description TEXT);
+CREATE TABLE IF NOT EXISTS instances (
+  sop_uid TEXT PRIMARY KEY, series_uid TEXT NOT NULL REFERENCES series(series_uid),
+  sop_class TEXT, path TEXT NOT NULL, frames INTEGER);
+CREATE INDEX IF NOT EXISTS series_by_study ON series(study_uid);
+CREATE INDEX IF NOT EXISTS instances_by_series ON instances(series_uid);
+)";
+
+// Keeps a UID usable as a folder name (UIDs are digits and dots; be strict anyway).
+std::string safe_name(const std::string& uid) {
+  std::string s;
+  for (char c : uid) s += (std::isdigit(static_cast<unsigned char>(c)) || c == '.') ? c : '_';
+  return s.empty() ? "unknown" : s;
+}
+
+}  // namespace
+
+// One prepared statement at a time: bind text parameters, step, read text/int columns.
+struct StudyStore::Database {
+  sqlite3* handle = nullptr;
+
+  void exec(const std::string& sql) const {
+    char* message = nullptr;
+    if (sqlite3_exec(handle, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+      const std::string why = message ? message : "unknown";
+      sqlite3_free(message);
+      throw Error(ErrorCode::Io, "study store index: " + why);
+    }
+  }
+  // Runs `sql` with `params`; calls `row` for each result row.
+  template <typename Row>
+  void query(const std::string& sql, const std::vector<std::string>& params, Row row) const {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(handle, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK)
+      throw Error(ErrorCode::Io, std::string("study store index: ") + sqlite3_errmsg(handle));
+    for (std::size_t i = 0; i < params.size(); ++i)
+      sqlite3_bind_text(stmt, int(i + 1), params[i].c_str(), -1, SQLITE_TRANSIENT);
+    int rc = SQLITE_ROW;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) row(stmt);
+    sqlite3_finalize(stmt);
+    if (rc != SQLITE_DONE) throw Error(ErrorCode::Io, std::string("study store index: ") + sqlite3_errmsg(handle));
+  }
+  void run(const std::string& sql, const std::vector<std::string>& params) const {
+    query(sql, params, [](sqlite3_stmt*) {});
+  }
+  static std::string text(sqlite3_stmt* s, int column) {
+    const unsigned char* t = sqlite3_column_text(s, column);
+    return t ? reinterpret_cast<const char*>(t) : "";
+  }
+};
+
+StudyStore::StudyStore(const std::string& directory) : directory_(directory), db_(std::make_unique<Database>()) {
+  std::error_code ec;
+  fs::create_directories(fs::path(directory_) / "files", ec);
+  if (ec) throw Error(ErrorCode::Io, "cannot create study store " + directory_ + ": " + ec.message());
+  const std::string index = (fs::path(directory_) / "index.sqlite").string();
+  if (sqlite3_open(index.c_str(), &db_->handle) != SQLITE_OK) {
+    const std::string why = db_->handle ? sqlite3_errmsg(db_->handle) : "out of memory";
+    sqlite3_close(db_->handle);
+    throw Error(ErrorCode::Io, "cannot open study store index " + index + ": " + why);
+  }
+  sqlite3_busy_timeout(db_->handle, 5000);  // the station and a CLI may share the store
+  db_->exec(kSchema);
+}
+
+StudyStore::~StudyStore() { sqlite3_close(db_->handle); }
+
+StoredInstance StudyStore::import_file(const std::string& path) {
+  DicomFileLoader loader(path);
+  DcmDataset& ds = loader.dataset();
+  StoredInstance instance;
+  instance.sop_instance_uid = get_string(ds, DCM_SOPInstanceUID);
+  instance.series_instance_uid = get_string(ds, DCM_SeriesInstanceUID);
+  instance.sop_class_uid = get_string(ds, DCM_SOPClassUID);
+  instance.frames = int(get_long(ds, DCM_NumberOfFrames, 1));
+  const std::string study_uid = get_string(ds, DCM_StudyInstanceUID);
+  if (instance.sop_instance_uid.empty() || instance.series_instance_uid.empty() || study_uid.empty())
+    throw Error(ErrorCode::CorruptData, path + ": no study, series or instance UID; not stored");
+  const fs::path folder = fs::path(directory_) / "files" / safe_name(study_uid) / safe_name(instance.series_instance_uid);
+  const fs::path target = folder / (safe_name(instance.sop_instance_uid) + ".dcm");
+  instance.path = target.string();
+  std::error_code ec;
+  fs::create_directories(folder, ec);
+  if (fs::weakly_canonical(path, ec) != fs::weakly_canonical(target, ec)) {
+    const fs::path partial = target.string() + ".partial";
+    fs::copy_file(path, partial, fs::copy_options::overwrite_existing, ec);
+    if (!ec) fs::rename(partial, target, ec);
+    if (ec) {
+      fs::remove(partial);
+      throw Error(ErrorCode::Io, "cannot store " + path + ": " + ec.message());
+    }
+  }
+  db_->exec("BEGIN");
+  try {
+    db_->run("INSERT OR REPLACE INTO studies VALUES (?,?,?,?,?,?)",
+             {study_uid, get_string(ds, DCM_PatientName), get_string(ds, DCM_PatientID), get_string(ds, DCM_StudyDate),
+              get_string(ds, DCM_StudyDescription), get_string(ds, DCM_AccessionNumber)});
+    db_->run("INSERT OR REPLACE INTO series VALUES (?,?,?,?,?)",
+             {instance.series_instance_uid, study_uid, get_string(ds, DCM_Modality), get_string(ds, DCM_SeriesNumber),
+              get_string(ds, DCM_SeriesDescription)});
+    db_->run("INSERT OR REPLACE INTO instances VALUES (?,?,?,?,?)",
+             {instance.sop_instance_uid, instance.series_instance_uid, instance.sop_class_uid, instance.path,
+              std::to_string(instance.frames)});
+    db_->exec("COMMIT");
+  } catch (...) {
+    db_->exec("ROLLBACK");
+    throw;
+  }
+  return instance;
+}
+
+std::vector<StoredStudy> StudyStore::studies() const {
+  std::vector<StoredStudy> out;
+  db_->query(
+      "SELECT s.study_uid, patient_name, patient_id, study_date, s.description, accession,"
+      " (SELECT COUNT(*) FROM series r WHERE r.study_uid = s.study_uid),"
+      " (SELECT COUNT(*) FROM instances i JOIN series r ON i.series_uid = r.series_uid WHERE r.study_uid = s.study_uid)"
+      " FROM studies s ORDER BY study_date DESC, patient_name",
+      {}, [&](sqlite3_stmt* s) {
+        out.push_back({Database::text(s, 0), Database::text(s, 1), Database::text(s, 2), Database::text(s, 3),
+                       Database::text(s, 4), Database::text(s, 5), sqlite3_column_int(s, 6), sqlite3_column_int(s, 7)});
+      });
+  return out;
+}
+
+std::vector<StoredSeries> StudyStore::series(const std::string& study_uid) const {
+  std::vector<StoredSeries> out;
+  db_->query(
+      "SELECT series_uid, study_uid, modality, number, description,"
+      " (SELECT COUNT(*) FROM instances i WHERE i.series_uid = r.series_uid)"
+      " FROM series r WHERE study_uid = ? ORDER BY CAST(number AS INTEGER)",
+      {study_uid}, [&](sqlite3_stmt* s) {
+        out.push_back({Database::text(s, 0), Database::text(s, 1), Database::text(s, 2), Database::text(s, 3),
+                       Database::text(s, 4), sqlite3_column_int(s, 5)});
+      });
+  return out;
+}
+
+std::vector<StoredInstance> StudyStore::instances(const std::string& series_uid) const {
+  std::vector<StoredInstance> out;
+  db_->query("SELECT sop_uid, series_uid, sop_class, path, frames FROM instances WHERE series_uid = ? ORDER BY path",
+             {series_uid}, [&](sqlite3_stmt* s) {
+               out.push_back({Database::text(s, 0), Database::text(s, 1), Database::text(s, 2), Database::text(s, 3),
+                              sqlite3_column_int(s, 4)});
+             });
+  return out;
+}
+
+void StudyStore::remove_study(const std::string& study_uid) {
+  // Index first: a crash in between leaves unindexed files, never rows without files.
+  db_->exec("BEGIN");
+  db_->run("DELETE FROM instances WHERE series_uid IN (SELECT series_uid FROM series WHERE study_uid = ?)", {study_uid});
+  db_->run("DELETE FROM series WHERE study_uid = ?", {study_uid});
+  db_->run("DELETE FROM studies WHERE study_uid = ?", {study_uid});
+  db_->exec("COMMIT");
+  std::error_code ec;
+  fs::remove_all(fs::path(directory_) / "files" / safe_name(study_uid), ec);
+}
+
+int StudyStore::rebuild_index() {
+  db_->exec("DELETE FROM instances; DELETE FROM series; DELETE FROM studies;");
+  int count = 0;
+  for (const auto& e : fs::recursive_directory_iterator(fs::path(directory_) / "files")) {
+    if (!e.is_regular_file() || e.path().extension() != ".dcm") continue;
+    try {
+      import_file(e.path().string());
+      ++count;
+    } catch (const Error&) {
+      continue;  // not DICOM or damaged: left where it is, not indexed
+    }
+  }
+  return count;
+}
+
+}  // namespace ft::dicom

@@ -1,0 +1,76 @@
+#include "ft/dicom/StudyStore.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "TestSupport.h"
+#include "ft/core/Error.h"
+#include "ft/dicom/DicomClipInfo.h"
+#include "ft/dicom/UltrasoundClipWriter.h"
+#include "ft/probes/SimulatedExam.h"
+#include "ft/probes/SimulationPreset.h"
+
+namespace ft {
+namespace {
+
+std::string write_clip(const test::TempDir& dir, const std::string& name, const std::string& patient_id, int seed) {
+  dicom::ClipWriteOptions options;
+  options.exam.patient_id = patient_id;
+  options.exam.patient_name = "STORE^TEST";
+  dicom::write_ultrasound_clip(sim::SimulatedExam(sim::make_preset("intact", seed, 2)).render_clip(), options, dir.file(name));
+  return dir.file(name);
+}
+
+}  // namespace
+
+TEST(StudyStore, ImportsIndexesAndListsStudiesSeriesAndInstances) {
+  test::TempDir dir;
+  const std::string a = write_clip(dir, "a.dcm", "PA", 1), b = write_clip(dir, "b.dcm", "PB", 2);
+  dicom::StudyStore store(dir.file("store"));
+  const dicom::StoredInstance stored = store.import_file(a);
+  store.import_file(b);
+  store.import_file(a);  // the same instance again replaces, never duplicates
+  EXPECT_TRUE(test::file_exists(stored.path));
+  EXPECT_NE(stored.path, a) << "a copy inside the store";
+  const auto studies = store.studies();
+  ASSERT_EQ(studies.size(), 2u);
+  const dicom::DicomClipInfo info = dicom::read_clip_info(a);
+  const auto series = store.series(info.study_instance_uid);
+  ASSERT_EQ(series.size(), 1u);
+  EXPECT_EQ(series[0].modality, "US");
+  const auto instances = store.instances(series[0].series_instance_uid);
+  ASSERT_EQ(instances.size(), 1u);
+  EXPECT_EQ(instances[0].sop_instance_uid, info.sop_instance_uid);
+  EXPECT_EQ(instances[0].frames, 2);
+  store.remove_study(info.study_instance_uid);
+  EXPECT_EQ(store.studies().size(), 1u);
+  EXPECT_FALSE(test::file_exists(stored.path));
+}
+
+TEST(StudyStore, ALostIndexIsRebuiltFromTheFiles) {
+  test::TempDir dir;
+  {
+    dicom::StudyStore store(dir.file("store"));
+    store.import_file(write_clip(dir, "a.dcm", "PA", 3));
+    store.import_file(write_clip(dir, "b.dcm", "PA", 4));
+  }
+  for (const char* f : {"index.sqlite", "index.sqlite-wal", "index.sqlite-shm"}) std::filesystem::remove(dir.file("store/") + f);
+  std::ofstream(dir.file("store/files/stray.dcm")) << "not DICOM";  // skipped, not fatal
+  dicom::StudyStore store(dir.file("store"));
+  EXPECT_TRUE(store.studies().empty());
+  EXPECT_EQ(store.rebuild_index(), 2);
+  EXPECT_EQ(store.studies().size(), 2u);
+}
+
+TEST(StudyStore, RefusesWhatIsNotDicomWithAClearError) {
+  test::TempDir dir;
+  std::ofstream(dir.file("notes.txt")) << "hello";
+  dicom::StudyStore store(dir.file("store"));
+  EXPECT_THROW(store.import_file(dir.file("notes.txt")), Error);
+  EXPECT_THROW(store.import_file(dir.file("missing.dcm")), Error);
+  EXPECT_TRUE(store.studies().empty());
+}
+
+}  // namespace ft

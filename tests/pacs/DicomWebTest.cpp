@@ -1,0 +1,78 @@
+// DICOMweb against Orthanc's DICOMweb plugin (Debian orthanc-dicomweb): STOW-RS through
+// the durable outbox, QIDO-RS at study and series level, WADO-RS into the study store.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "OrthancPeer.h"
+#include "PacsFixtures.h"
+#include "TestSupport.h"
+#include "ft/dicom/StudyStore.h"
+
+namespace ft {
+
+TEST(DicomWeb, StowQidoAndWadoAgainstOrthancsPlugin) {
+  if (!test::program_available("Orthanc") || test::orthanc_dicomweb_plugin().empty())
+    GTEST_SKIP() << "Orthanc or its DICOMweb plugin not installed (scripts/setup installs them)";
+  test::TempDir dir;
+  test::OrthancOptions options;
+  options.dicomweb = true;
+  test::OrthancPeer pacs(dir, true, options);
+  ASSERT_TRUE(pacs.ready()) << pacs.log();
+  const std::string config = dir.file("config");
+  ASSERT_EQ(test::fibretrack_in(config, "nodes add web " + pacs.dicomweb_url() + "/").exit_code, 0);
+  const test::ExamOnDisk exam = test::write_exam(dir, "exam", "P88");
+
+  const test::CommandResult echo = test::fibretrack_in(config, "echo web");
+  EXPECT_EQ(echo.exit_code, 0) << echo.err;
+  const test::CommandResult sent = test::fibretrack_in(config, "send '" + exam.folder + "' --to web");
+  ASSERT_EQ(sent.exit_code, 0) << sent.out << sent.err;
+  EXPECT_NE(sent.out.find("3 sent, 0 waiting"), std::string::npos) << sent.out;
+  std::set<std::string> arrived;
+  for (const auto& id : pacs.get("/instances"))
+    arrived.insert(pacs.get("/instances/" + id.get<std::string>() + "/simplified-tags")["SOPInstanceUID"].get<std::string>());
+  EXPECT_EQ(arrived, exam.sop_instance_uids);
+
+  const test::CommandResult studies = test::fibretrack_in(config, "query web --patient-id P88 --json");
+  ASSERT_EQ(studies.exit_code, 0) << studies.err;
+  const auto study = nlohmann::json::parse(studies.out);
+  EXPECT_EQ(study["study_instance_uid"], exam.study_instance_uid);
+  EXPECT_EQ(study["patient_name"], "TEST^PATIENT");
+  EXPECT_EQ(test::fibretrack_in(config, "query web --patient-id NOBODY").out, "");
+  const test::CommandResult series = test::fibretrack_in(config, "query web --study " + exam.study_instance_uid);
+  EXPECT_NE(series.out.find(" US "), std::string::npos) << series.out;
+
+  const test::CommandResult got =
+      test::fibretrack_in(config, "retrieve web " + exam.study_instance_uid + " --store '" + dir.file("store") + "'");
+  ASSERT_EQ(got.exit_code, 0) << got.out << got.err;
+  EXPECT_NE(got.out.find("3 instance(s) retrieved by WADO-RS"), std::string::npos) << got.out;
+  dicom::StudyStore store(dir.file("store"));
+  std::set<std::string> stored;
+  for (const auto& s : store.series(exam.study_instance_uid))
+    for (const auto& i : store.instances(s.series_instance_uid)) {
+      stored.insert(i.sop_instance_uid);
+      if (i.sop_instance_uid == test::sop_instance_uid_of(exam.clip_file))
+        EXPECT_EQ(test::max_pixel_difference(exam.clip_file, i.path), 0);
+    }
+  EXPECT_EQ(stored, exam.sop_instance_uids);
+  const test::CommandResult missing =
+      test::fibretrack_in(config, "retrieve web 1.2.3.999 --store '" + dir.file("store") + "'");
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("no study 1.2.3.999"), std::string::npos) << missing.err;
+}
+
+// A DICOMweb server that is down: the objects wait in the outbox like DIMSE sends do.
+TEST(DicomWeb, AServerThatIsDownKeepsTheObjectsQueued) {
+  test::TempDir dir;
+  const test::ExamOnDisk exam = test::write_exam(dir, "exam", "P89");
+  const std::string url = "http://127.0.0.1:" + std::to_string(test::free_loopback_port()) + "/dicom-web";
+  const test::CommandResult sent =
+      test::fibretrack_in(dir.file("config"), "send '" + exam.clip_file + "' --to " + url + " --timeout 2");
+  EXPECT_EQ(sent.exit_code, 1);
+  EXPECT_NE(sent.out.find("1 waiting in the outbox"), std::string::npos) << sent.out;
+  const test::CommandResult listed = test::fibretrack_in(dir.file("config"), "outbox");
+  EXPECT_NE(listed.out.find("to " + url), std::string::npos) << listed.out;
+}
+
+}  // namespace ft

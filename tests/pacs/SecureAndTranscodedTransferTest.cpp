@@ -1,0 +1,184 @@
+// Sending to peers that constrain how: a PACS that accepts only uncompressed transfer
+// syntaxes (the objects are decompressed and arrive with the same pixels), DICOM TLS
+// against DCMTK's storescp with certificates made here, and patient data kept out of the
+// diagnostic log.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "OrthancPeer.h"
+#include "PacsFixtures.h"
+#include "TestSupport.h"
+
+namespace ft {
+namespace {
+
+constexpr char kExplicitLittle[] = "1.2.840.10008.1.2.1";
+constexpr char kImplicitLittle[] = "1.2.840.10008.1.2";
+
+// A CA and two certificates it signed (storescp's and ours), RSA 2048 / SHA-256 as the
+// BCP 195 profile wants.
+void make_certificates(const test::TempDir& dir) {
+  const std::string d = "'" + dir.path() + "'/";
+  std::string script = "set -e; cd " + d + "; openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 2 -subj /CN=FibreTrackTestCA;";
+  for (const char* who : {"server", "client"})
+    script += std::string(" openssl req -newkey rsa:2048 -nodes -keyout ") + who + ".key -out " + who + ".csr -subj /CN=" + who +
+              "; openssl x509 -req -in " + who + ".csr -CA ca.crt -CAkey ca.key -CAcreateserial -out " + who +
+              ".crt -days 2 -sha256;";
+  // A second CA that signed nothing we use: trusting only it must fail.
+  script += " openssl req -x509 -newkey rsa:2048 -nodes -keyout other.key -out other.crt -days 2 -subj /CN=OtherCA";
+  const test::CommandResult r = test::run_command("(" + script + ") 2>&1");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+}
+
+void write_tls_settings(const std::string& config, const std::string& trusted) {
+  std::filesystem::create_directories(config);
+  std::ofstream(config + "/settings.json")
+      << nlohmann::json{{"tls", {{"certificate", "../client.crt"}, {"private_key", "../client.key"}, {"trusted", {trusted}}}}}
+             .dump(1);
+}
+
+class StoreScpProcess {
+ public:
+  StoreScpProcess(const std::string& options, const std::string& output) : port(test::free_loopback_port()) {
+    std::filesystem::create_directories(output);
+    pid_ = pid_t(std::stol(test::run_command("storescp " + options + " -od '" + output + "' " + std::to_string(port) +
+                                             " >/dev/null 2>&1 & echo $!")
+                               .out));
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  }
+  ~StoreScpProcess() { ::kill(pid_, SIGKILL); }
+  const int port;
+
+ private:
+  pid_t pid_;
+};
+
+int files_in(const std::string& folder) {
+  int n = 0;
+  for (const auto& e : std::filesystem::directory_iterator(folder)) n += e.is_regular_file();
+  return n;
+}
+
+}  // namespace
+
+// JPEG baseline (colour, YBR), RLE and JPEG 2000 files from real scanners, sent to a PACS
+// that takes uncompressed data only.
+TEST(Transcoding, APacsThatRefusesCompressedSyntaxesGetsTheObjectsDecompressed) {
+  if (!test::program_available("Orthanc")) GTEST_SKIP() << "Orthanc not installed";
+  test::TempDir dir;
+  test::OrthancOptions options;
+  options.accepted_transfer_syntaxes = {kExplicitLittle, kImplicitLittle};
+  test::OrthancPeer pacs(dir, true, options);
+  ASSERT_TRUE(pacs.ready()) << pacs.log();
+  const std::vector<std::string> originals{test::shared_data_dir() + "/examples_ybr_color.dcm",
+                                           test::shared_data_dir() + "/OBXXXX1A_rle_2frame.dcm",
+                                           test::shared_data_dir() + "/US1_J2KR.dcm"};
+  for (const std::string& original : originals) {
+    if (!test::file_exists(original)) GTEST_SKIP() << original << " missing (../shared/data)";
+    const test::CommandResult sent =
+        test::fibretrack_in(dir.file("config"), "send '" + original + "' --to " + pacs.node() + " --outbox '" + dir.file("outbox") + "'");
+    ASSERT_EQ(sent.exit_code, 0) << original << ": " << sent.out << sent.err;
+  }
+  const nlohmann::json instances = pacs.get("/instances");
+  ASSERT_EQ(instances.size(), originals.size());
+  int checked = 0;
+  for (const auto& id : instances) {
+    const std::string back = dir.file("back-" + id.get<std::string>() + ".dcm");
+    pacs.download("/instances/" + id.get<std::string>() + "/file", back);
+    const std::string xfer = test::transfer_syntax_of(back);
+    EXPECT_TRUE(xfer == kExplicitLittle || xfer == kImplicitLittle) << xfer;
+    for (const std::string& original : originals) {
+      if (test::sop_instance_uid_of(original) != test::sop_instance_uid_of(back)) continue;
+      // Lossless syntaxes decode to the same values; YBR JPEG may differ by rounding in
+      // the colour conversion only.
+      const int difference = test::max_pixel_difference(original, back);
+      EXPECT_GE(difference, 0) << original;
+      EXPECT_LE(difference, original.find("ybr") != std::string::npos ? 2 : 0) << original;
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, int(originals.size()));
+}
+
+TEST(Tls, StoreAndEchoOverTlsToStorescpAndAnUntrustedPeerIsRefused) {
+  if (!test::program_available("storescp") || !test::program_available("openssl")) GTEST_SKIP() << "storescp or openssl missing";
+  test::TempDir dir;
+  make_certificates(dir);
+  const test::ExamOnDisk exam = test::write_exam(dir, "exam", "P90");
+  StoreScpProcess scp("+tls '" + dir.file("server.key") + "' '" + dir.file("server.crt") + "' +cf '" + dir.file("ca.crt") + "'",
+                      dir.file("received"));
+  const std::string node = "STORESCP@127.0.0.1:" + std::to_string(scp.port);
+
+  write_tls_settings(dir.file("trusting"), "../ca.crt");
+  const test::CommandResult echo = test::fibretrack_in(dir.file("trusting"), "echo " + node + " --tls");
+  EXPECT_EQ(echo.exit_code, 0) << echo.err;
+  const test::CommandResult sent = test::fibretrack_in(dir.file("trusting"), "send '" + exam.clip_file + "' --to " + node + " --tls");
+  ASSERT_EQ(sent.exit_code, 0) << sent.out << sent.err;
+  EXPECT_EQ(files_in(dir.file("received")), 1);
+
+  // Trusting another CA only: storescp's certificate is refused, and the message says TLS.
+  write_tls_settings(dir.file("suspicious"), "../other.crt");
+  const test::CommandResult refused = test::fibretrack_in(dir.file("suspicious"), "echo " + node + " --tls --timeout 3");
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find("TLS"), std::string::npos) << refused.err;
+  // Plain TCP to a TLS port fails too, and nothing more arrives.
+  EXPECT_NE(test::fibretrack_in(dir.file("trusting"), "echo " + node + " --timeout 3").exit_code, 0);
+  EXPECT_EQ(files_in(dir.file("received")), 1);
+  // No certificate configured: a clear message before any connection.
+  const test::CommandResult unconfigured = test::fibretrack_in(dir.file("none"), "echo " + node + " --tls");
+  EXPECT_EQ(unconfigured.exit_code, 2);
+  EXPECT_NE(unconfigured.err.find("TLS needs our certificate"), std::string::npos) << unconfigured.err;
+}
+
+// A peer that refuses every association: one clear line, the object stays queued.
+TEST(Refusal, APeerThatRefusesTheAssociationGivesAClearMessage) {
+  if (!test::program_available("storescp")) GTEST_SKIP() << "storescp missing";
+  test::TempDir dir;
+  const test::ExamOnDisk exam = test::write_exam(dir, "exam", "P91");
+  StoreScpProcess scp("--refuse", dir.file("received"));
+  const std::string node = "STORESCP@127.0.0.1:" + std::to_string(scp.port);
+  const test::CommandResult echo = test::fibretrack_in(dir.file("config"), "echo " + node);
+  EXPECT_EQ(echo.exit_code, 1);
+  EXPECT_NE(echo.err.find("cannot open an association with " + node), std::string::npos) << echo.err;
+  EXPECT_NE(echo.err.find("Rejected"), std::string::npos) << echo.err;
+  const test::CommandResult sent = test::fibretrack_in(dir.file("config"), "send '" + exam.clip_file + "' --to " + node);
+  EXPECT_EQ(sent.exit_code, 1);
+  EXPECT_NE(sent.out.find("1 waiting in the outbox"), std::string::npos) << sent.out;
+}
+
+// The diagnostic log (FIBRETRACK_DEBUG=1) names services, peers and statuses but no
+// patient; only FIBRETRACK_DEBUG=patient-data dumps the datasets (here: the query keys).
+TEST(PatientData, StaysOutOfTheDiagnosticLogUnlessAskedFor) {
+  if (!test::program_available("Orthanc")) GTEST_SKIP() << "Orthanc not installed";
+  test::TempDir dir;
+  test::OrthancPeer pacs(dir);
+  ASSERT_TRUE(pacs.ready());
+  const test::ExamOnDisk exam = test::write_exam(dir, "exam", "P92");
+  const std::string config = dir.file("config");
+  const std::string outbox = " --outbox '" + dir.file("outbox") + "'";
+  const test::CommandResult sent =
+      test::run_command("FIBRETRACK_DEBUG=1 FIBRETRACK_CONFIG_DIR='" + config + "' '" + test::cli_path() + "' send '" +
+                        exam.folder + "' --to " + pacs.node() + outbox);
+  ASSERT_EQ(sent.exit_code, 0) << sent.err;
+  EXPECT_FALSE(sent.err.empty()) << "the diagnostic log is on";
+  const std::string query = "' query " + pacs.node() + " --patient-id P92";
+  const test::CommandResult quiet =
+      test::run_command("FIBRETRACK_DEBUG=1 FIBRETRACK_CONFIG_DIR='" + config + "' '" + test::cli_path() + query);
+  ASSERT_EQ(quiet.exit_code, 0);
+  EXPECT_NE(quiet.out.find("TEST^PATIENT"), std::string::npos) << "the answer itself names the patient";
+  for (const std::string& log : {sent.err, quiet.err}) {
+    EXPECT_EQ(log.find("TEST^PATIENT"), std::string::npos) << log;
+    EXPECT_EQ(log.find("P92"), std::string::npos) << log;
+  }
+  const test::CommandResult dumped =
+      test::run_command("FIBRETRACK_DEBUG=patient-data FIBRETRACK_CONFIG_DIR='" + config + "' '" + test::cli_path() + query);
+  EXPECT_NE(dumped.err.find("P92"), std::string::npos) << "asked for: the query keys are in the log";
+}
+
+}  // namespace ft
