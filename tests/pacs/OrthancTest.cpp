@@ -1,9 +1,6 @@
 #include <gtest/gtest.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -16,15 +13,13 @@
 #include <thread>
 
 #include "OrthancPeer.h"
+#include "PacsFixtures.h"
 #include "TestSupport.h"
 #include "dcmtk/config/osconfig.h"
 #include "dcmtk/dcmdata/dctk.h"
 #include "ft/core/Error.h"
 #include "ft/dicom/DicomClipInfo.h"
-#include "ft/dicom/DicomClipReader.h"
-#include "ft/dicom/MeasurementReportWriter.h"
 #include "ft/dicom/Outbox.h"
-#include "ft/dicom/PresentationStateWriter.h"
 #include "ft/dicom/UltrasoundClipWriter.h"
 #include "ft/probes/SimulatedExam.h"
 #include "ft/probes/SimulationPreset.h"
@@ -46,24 +41,8 @@ TEST(Pacs, ClipReportAndPresentationStateArriveIntact) {
   Orthanc pacs(dir);
   ASSERT_TRUE(pacs.ready()) << test::read_file(dir.file("orthanc.log"));
   // An exam: the clip, its report and its annotations.
-  const Clip clip = sim::SimulatedExam(sim::make_preset("full_tear", 12, 5)).render_clip();
-  std::filesystem::create_directories(dir.file("exam"));
-  dicom::ClipWriteOptions exam;
-  exam.exam.patient_id = "P42";
-  exam.exam.patient_name = "TEST^PATIENT";
-  dicom::write_ultrasound_clip(clip, exam, dir.file("exam/clip.dcm"));
-  DetectionResult result;
-  TearFinding f;
-  f.frame = 2;
-  f.centre_col_px = 160;
-  f.centre_row_px = 100;
-  f.gap_mm = 4;
-  result.findings.push_back(f);
-  result.tear_detected = true;
-  const std::string clip_uid = dicom::read_clip_info(dir.file("exam/clip.dcm")).sop_instance_uid;
-  const std::set<std::string> ours{clip_uid,
-                                   dicom::write_measurement_report(dir.file("exam/clip.dcm"), result, dir.file("exam/sr.dcm")),
-                                   dicom::write_presentation_state(dir.file("exam/clip.dcm"), result, dir.file("exam/pr.dcm"))};
+  const test::ExamOnDisk exam = test::write_exam(dir, "exam", "P42");
+  const std::string clip_uid = test::sop_instance_uid_of(exam.clip_file);
 
   const test::CommandResult echo = fibretrack("echo " + pacs.node());
   ASSERT_EQ(echo.exit_code, 0) << echo.err;
@@ -78,21 +57,13 @@ TEST(Pacs, ClipReportAndPresentationStateArriveIntact) {
     arrived.insert(pacs.get("/instances/" + id.get<std::string>() + "/simplified-tags")["SOPInstanceUID"].get<std::string>());
     pacs.download("/instances/" + id.get<std::string>() + "/file", dir.file("back-" + id.get<std::string>() + ".dcm"));
   }
-  EXPECT_EQ(arrived, ours) << "same SOP Instance UIDs";
+  EXPECT_EQ(arrived, exam.sop_instance_uids) << "same SOP Instance UIDs";
   // The clip comes back with the same pixels, frame by frame.
   bool clip_checked = false;
   for (const auto& id : instances) {
     const std::string file = dir.file("back-" + id.get<std::string>() + ".dcm");
-    dicom::DicomClipInfo info;
-    try {
-      info = dicom::read_clip_info(file);
-    } catch (const Error&) {
-      continue;  // the SR and the presentation state have no pixels
-    }
-    if (info.sop_instance_uid != clip_uid) continue;
-    dicom::DicomClipReader reader(file);
-    ASSERT_EQ(reader.frame_count(), int(clip.frames.size()));
-    for (int k = 0; k < reader.frame_count(); ++k) EXPECT_TRUE(reader.read_frame(k).same_pixels(clip.frames[std::size_t(k)]));
+    if (test::sop_instance_uid_of(file) != clip_uid) continue;
+    EXPECT_EQ(test::max_pixel_difference(exam.clip_file, file), 0);
     clip_checked = true;
   }
   EXPECT_TRUE(clip_checked);
@@ -101,7 +72,7 @@ TEST(Pacs, ClipReportAndPresentationStateArriveIntact) {
   const test::CommandResult q = fibretrack("query " + pacs.node() + " --patient-id 'P*' --json");
   ASSERT_EQ(q.exit_code, 0) << q.err;
   const auto study = nlohmann::json::parse(q.out.substr(0, q.out.find('\n')));
-  EXPECT_EQ(study["study_instance_uid"], dicom::read_clip_info(dir.file("exam/clip.dcm")).study_instance_uid);
+  EXPECT_EQ(study["study_instance_uid"], exam.study_instance_uid);
   EXPECT_EQ(study["patient_id"], "P42");
   EXPECT_EQ(std::count(q.out.begin(), q.out.end(), '\n'), 1);
   const test::CommandResult none = fibretrack("query " + pacs.node() + " --patient-id NOBODY");
