@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "CommandLine.h"
+#include "ft/plugin/ExamExport.h"
 #include "Commands.h"
 #include "ft/core/Error.h"
 #include "ft/dicom/DicomClipReader.h"
@@ -85,23 +86,9 @@ int run_analyze(const Args& args) {
   for (const auto& w : info.warnings) analysis.warnings.push_back(w);
   const nlohmann::json out = analysis_json(path, info.frames, analysis);
   if (auto json_path = cl.value("json")) write_text_file(*json_path, out.dump(1) + "\n");
-  if (auto dir = cl.value("dicom-out")) {
-    std::filesystem::create_directories(*dir);
-    const std::string stem = std::filesystem::path(path).stem().string();
-    const std::string sr = (std::filesystem::path(*dir) / (stem + "_report_sr.dcm")).string();
-    dicom::write_measurement_report(path, analysis.detection, sr);
-    std::printf("wrote %s (TID 1500 measurement report)\n", sr.c_str());
-    if (info.samples_per_pixel == 1) {
-      const std::string gsps = (std::filesystem::path(*dir) / (stem + "_annotations_pr.dcm")).string();
-      dicom::write_presentation_state(path, analysis.detection, gsps);
-      std::printf("wrote %s (presentation state)\n", gsps.c_str());
-    }
-    if (cl.has("burn-in")) {
-      const std::string sc = (std::filesystem::path(*dir) / (stem + "_burned_in_sc.dcm")).string();
-      dicom::write_burned_in_capture(path, analysis.detection, sc);
-      std::printf("wrote %s (secondary capture, findings burned in)\n", sc.c_str());
-    }
-  }
+  if (auto dir = cl.value("dicom-out"))
+    for (const ExportedObject& o : write_exam_objects(path, analysis.detection, *dir, cl.has("burn-in")))
+      std::printf("wrote %s (%s)\n", o.path.c_str(), o.kind.c_str());
   std::printf("%s: %s\n", path.c_str(), analysis.detection.tear_detected ? "fibre discontinuity found" : "no tear found");
   for (const auto& f : analysis.detection.findings)
     std::printf("  %s at (%.1f, %.1f) mm, frame %d: gap %.1f mm (rest %.1f), extent %.0f %%, confidence %.2f\n",

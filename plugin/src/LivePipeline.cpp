@@ -126,12 +126,22 @@ void LivePipeline::process() {
     std::optional<DetectionResult> result = monitor_->add_frame(next.frame);
     const double latency =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - next.at).count();
+    LiveView view{std::move(next.frame), monitor_->latest_field(), monitor_->mm_per_px_x(), monitor_->mm_per_px_y(), 0};
     std::lock_guard<std::mutex> lock(mutex_);
+    view.processed_index = stats_.processed;
+    view_ = std::move(view);
     ++stats_.processed;
     latencies_ms_.push_back(latency);
     if (latencies_ms_.size() > 1000) latencies_ms_.pop_front();
     if (result) result_ = std::move(result);
   }
+}
+
+std::optional<LiveView> LivePipeline::take_view() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::optional<LiveView> v;
+  v.swap(view_);
+  return v;
 }
 
 LiveStats LivePipeline::stats() const {

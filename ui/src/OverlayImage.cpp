@@ -122,9 +122,10 @@ RgbImage render_overlay(const Frame& frame, const UltrasoundRegion& region, cons
                         const OverlayLayers& layers) {
   RgbImage img(frame.width_px(), frame.height_px());
   const double scale = frame.depth() == PixelDepth::Bits16 ? 255.0 / 65535.0 : 1.0;
+  const double window = std::max(1.0, layers.window), low = layers.level - window / 2;
   for (int y = 0; y < frame.height_px(); ++y)
     for (int x = 0; x < frame.width_px(); ++x) {
-      const auto g = std::uint8_t(std::clamp(frame.value(x, y) * scale, 0.0, 255.0));
+      const auto g = std::uint8_t(std::clamp((frame.value(x, y) * scale - low) * 255.0 / window, 0.0, 255.0));
       img.set(x, y, {g, g, g});
     }
   if (layers.quality)
@@ -138,8 +139,18 @@ RgbImage render_overlay(const Frame& frame, const UltrasoundRegion& region, cons
   if (layers.vectors) draw_vectors(img, field, layers.vector_gain);
   if (layers.findings)
     for (const TearFinding& t : findings) draw_finding(img, t, region);
+  for (const Caliper& c : layers.calipers) {
+    line(img, c.x0_px, c.y0_px, c.x1_px, c.y1_px, kCaliper);
+    for (const auto& [x, y] : {std::pair{c.x0_px, c.y0_px}, std::pair{c.x1_px, c.y1_px}}) line(img, x - 3, y, x + 3, y, kCaliper);
+    text(img, int(c.x1_px) + 4, int(c.y1_px) - 4, c.label, kCaliper);
+  }
   text(img, 2, img.height_px() - kGlyphHeightPx - 2, kDecisionSupportNotice, kText);
   return img;
+}
+
+double caliper_length_mm(const Caliper& c, const UltrasoundRegion& region) {
+  if (!region.has_mm_calibration()) return -1.0;
+  return std::hypot((c.x1_px - c.x0_px) * region.mm_per_px_x, (c.y1_px - c.y0_px) * region.mm_per_px_y);
 }
 
 void write_ppm(const RgbImage& image, const std::string& path) {

@@ -36,6 +36,15 @@ struct LiveStats {
   double seconds = 0;
 };
 
+// The newest analysed frame with its motion, for the live display.
+struct LiveView {
+  Frame frame;
+  DisplacementField field;  // cumulative since the monitor's window started
+  double mm_per_px_x = 0.0;
+  double mm_per_px_y = 0.0;
+  long processed_index = 0;
+};
+
 class LivePipeline {
  public:
   LivePipeline(std::unique_ptr<FrameSource> source, LiveSettings settings = {}, std::size_t queue_capacity = 8);
@@ -51,6 +60,9 @@ class LivePipeline {
   LiveStats stats() const;
   // The newest detection result not yet taken, if any.
   std::optional<DetectionResult> take_result();
+  // The newest analysed frame not yet taken, if any.
+  std::optional<LiveView> take_view();
+  const UltrasoundRegion& region() const { return region_; }
   const FrameSource& source() const { return *source_; }
 
  private:
@@ -81,6 +93,7 @@ class LivePipeline {
   std::deque<Arrival> queue_;
   std::deque<double> latencies_ms_;
   std::optional<DetectionResult> result_;
+  std::optional<LiveView> view_;
   std::string recording_error_;
   LiveStats stats_;
   std::chrono::steady_clock::time_point started_;

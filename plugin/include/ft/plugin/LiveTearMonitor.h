@@ -30,6 +30,10 @@ class LiveTearMonitor {
   std::optional<DetectionResult> add_frame(const Frame& frame);
   const DetectionResult& latest() const noexcept { return latest_; }
   long frames_seen() const noexcept { return frames_seen_; }
+  // Where the tissue of the window's first frame is now (for the live overlay).
+  const DisplacementField& latest_field() const { return motion_.cumulative.back(); }
+  double mm_per_px_x() const noexcept { return motion_.mm_per_px_x; }
+  double mm_per_px_y() const noexcept { return motion_.mm_per_px_y; }
 
  private:
   void restart(const Frame& frame);

@@ -33,6 +33,12 @@ class RgbImage {
   std::vector<std::uint8_t> rgb_;
 };
 
+// A distance the user measured: two points in frame px and its label ("12.3 mm").
+struct Caliper {
+  double x0_px = 0, y0_px = 0, x1_px = 0, y1_px = 0;
+  std::string label;
+};
+
 struct OverlayLayers {
   bool strain = true;      // colour map of fibre strain, with legend
   bool vectors = true;     // displacement arrows
@@ -40,6 +46,9 @@ struct OverlayLayers {
   bool findings = true;    // tear outline and gap caliper
   double strain_range = 0.15;  // legend spans -range (shortening, blue) .. +range (red)
   double vector_gain = 4.0;    // arrows drawn this many times their length
+  double window = 256.0;       // grey levels shown black..white (8-bit scale)
+  double level = 128.0;        // grey level at mid-grey
+  std::vector<Caliper> calipers;
 };
 
 // Strain per point of `field`'s grid (engineering strain along the fibres), may be empty.
@@ -49,6 +58,9 @@ RgbImage render_overlay(const Frame& frame, const UltrasoundRegion& region, cons
 
 // Colour of a strain value on the legend's scale (diverging blue-white-red).
 Rgb strain_colour(double strain, double range);
+
+// Caliper length in mm from the region's calibration; negative when it has none.
+double caliper_length_mm(const Caliper& c, const UltrasoundRegion& region);
 
 // Binary PPM (P6), readable by every image tool. Throws ft::Error(Io).
 void write_ppm(const RgbImage& image, const std::string& path);

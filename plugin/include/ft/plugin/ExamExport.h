@@ -1,0 +1,22 @@
+#pragma once
+// The DICOM objects that carry an analysis to the archive: the TID 1500 measurement report,
+// the presentation state (grayscale clips) and, on request, a secondary capture with the
+// findings burned in. Shared by `fibretrack analyze --dicom-out` and the station's export.
+#include <string>
+#include <vector>
+
+#include "ft/core/TearFinding.h"
+
+namespace ft {
+
+struct ExportedObject {
+  std::string path;
+  std::string kind;  // "measurement report", "presentation state", "secondary capture"
+};
+
+// Writes into `directory` (created when missing), names from the clip's file name.
+// Throws ft::Error (disk full, unreadable clip).
+std::vector<ExportedObject> write_exam_objects(const std::string& clip_path, const DetectionResult& result,
+                                               const std::string& directory, bool burn_in);
+
+}  // namespace ft

@@ -1,0 +1,49 @@
+#pragma once
+// Strain-time and gap-time plots (Qt Charts) on the clip's time axis, with a cursor at
+// the frame shown; clicking a plot moves to that time.
+#include <QWidget>
+#include <vector>
+
+#include "ft/core/TearFinding.h"
+
+QT_BEGIN_NAMESPACE
+class QChart;
+class QChartView;
+class QLineSeries;
+class QValueAxis;
+QT_END_NAMESPACE
+
+namespace ft::ui {
+
+class ExamPlots : public QWidget {
+  Q_OBJECT
+ public:
+  explicit ExamPlots(QWidget* parent = nullptr);
+  // `time_of_analysed[k]`: clip time of the k-th analysed frame; gap curves are per clip frame.
+  void show_analysis(const DetectionResult& result, const std::vector<double>& time_of_analysed, double frame_time_s);
+  void clear();
+  void set_cursor_s(double seconds);
+  int strain_points() const;
+  int gap_points() const;
+
+ signals:
+  void time_clicked(double seconds);
+
+ protected:
+  bool eventFilter(QObject* watched, QEvent* event) override;
+
+ private:
+  struct Plot {
+    QChartView* view = nullptr;
+    QLineSeries* data = nullptr;
+    QLineSeries* cursor = nullptr;
+    QValueAxis* x = nullptr;
+    QValueAxis* y = nullptr;
+  };
+  Plot make_plot(const QString& title, const QString& y_title, const char* name);
+  void fit(Plot& plot);
+  Plot strain_;
+  Plot gap_;
+};
+
+}  // namespace ft::ui

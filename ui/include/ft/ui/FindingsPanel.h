@@ -1,0 +1,18 @@
+#pragma once
+// The findings in words: where, gap and retraction in mm, extent, grade, confidence,
+// the contraction, and the notes that say why nothing was found or what was assumed.
+#include <QTextBrowser>
+
+#include "ft/core/TearFinding.h"
+
+namespace ft::ui {
+
+class FindingsPanel : public QTextBrowser {
+  Q_OBJECT
+ public:
+  explicit FindingsPanel(QWidget* parent = nullptr);
+  void show_result(const DetectionResult& result, double frame_time_s);
+  void show_message(const QString& text);
+};
+
+}  // namespace ft::ui

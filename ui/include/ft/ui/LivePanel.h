@@ -1,0 +1,69 @@
+#pragma once
+// The live exam: a source picker (the URIs of the ingestion pipeline; the simulated probe
+// by default), start / freeze / record, the live B-mode with overlays, the findings as
+// they change, and the operator's counters (frames per second, latency, skipped, dropped).
+#include <QComboBox>
+#include <QLabel>
+#include <QPushButton>
+#include <QTimer>
+#include <memory>
+
+#include "ft/plugin/LivePipeline.h"
+#include "ft/ui/FindingsPanel.h"
+#include "ft/ui/ImageView.h"
+#include "ft/ui/OverlayControls.h"
+#include "ft/ui/WorkspaceHost.h"
+
+namespace ft::ui {
+
+class LivePanel : public QWidget {
+  Q_OBJECT
+ public:
+  LivePanel(WorkspaceHost& host, QWidget* parent = nullptr);
+  ~LivePanel() override;
+
+  // Starts the source in the picker (recording to a journal when `record`).
+  bool start(bool record = false);
+  void stop();
+  void toggle_freeze();
+  void toggle_record();
+  void set_source(const QString& uri);
+
+  bool running() const { return pipeline_ != nullptr; }
+  bool frozen() const { return frozen_; }
+  const DetectionResult& latest() const { return latest_; }
+  long frames_shown() const { return frames_shown_; }
+  QString counters_text() const { return counters_->text(); }
+  QString last_recording() const { return last_recording_; }
+  ImageView* image_view() const { return view_; }
+  FindingsPanel* findings() const { return findings_; }
+
+ signals:
+  void recording_saved(const QString& path);
+
+ private:
+  void poll();
+  void show_view(const LiveView& view);
+  void finish_recording();
+
+  WorkspaceHost& host_;
+  std::unique_ptr<LivePipeline> pipeline_;
+  QString journal_dir_;
+  QString last_recording_;
+  DetectionResult latest_;
+  std::optional<LiveView> last_view_;
+  bool frozen_ = false;
+  long frames_shown_ = 0;
+
+  QComboBox* source_ = nullptr;
+  QPushButton* start_ = nullptr;
+  QPushButton* freeze_ = nullptr;
+  QPushButton* record_ = nullptr;
+  QLabel* counters_ = nullptr;
+  ImageView* view_ = nullptr;
+  OverlayControls* overlays_ = nullptr;
+  FindingsPanel* findings_ = nullptr;
+  QTimer poll_timer_;
+};
+
+}  // namespace ft::ui

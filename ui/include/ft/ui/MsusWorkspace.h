@@ -1,0 +1,39 @@
+#pragma once
+// FibreTrack's dynamic-MSUS workspace: Live exam, Review and Studies, the worklist and
+// network settings, keyboard shortcuts, and the decision-support notice. This is the view
+// the station module shows; it talks to the station only through WorkspaceHost.
+#include <QTabWidget>
+
+#include "ft/ui/LivePanel.h"
+#include "ft/ui/ReviewPanel.h"
+#include "ft/ui/StudiesPanel.h"
+#include "ft/ui/WorkspaceHost.h"
+
+namespace ft::ui {
+
+class MsusWorkspace : public QWidget {
+  Q_OBJECT
+ public:
+  MsusWorkspace(WorkspaceHost host, QWidget* parent = nullptr);
+  ~MsusWorkspace() override;
+
+  LivePanel* live() const { return live_; }
+  ReviewPanel* review() const { return review_; }
+  StudiesPanel* studies() const { return studies_; }
+  void show_live() { tabs_->setCurrentWidget(live_); }
+  void show_review() { tabs_->setCurrentWidget(review_); }
+  void shutdown();
+
+ private:
+  void add_shortcuts();
+  void start_from_worklist();
+  void edit_settings();
+
+  WorkspaceHost host_;  // before the panels, which keep a reference
+  QTabWidget* tabs_ = nullptr;
+  LivePanel* live_ = nullptr;
+  ReviewPanel* review_ = nullptr;
+  StudiesPanel* studies_ = nullptr;
+};
+
+}  // namespace ft::ui

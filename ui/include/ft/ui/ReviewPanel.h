@@ -1,0 +1,122 @@
+#pragma once
+// Cine review of a DICOM clip: playback with a scrubber, frame stepping and speed; the
+// overlays of a fresh analysis (run in the background, with progress and cancel);
+// strain-time and gap-time plots linked to the frame; calipers in mm; window/level;
+// export of the report objects, sending to PACS through the outbox, de-identified export.
+#include <QFutureWatcher>
+#include <QLabel>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSlider>
+#include <QTimer>
+#include <atomic>
+#include <memory>
+#include <optional>
+
+#include "ft/dicom/DicomClipInfo.h"
+#include "ft/plugin/ClipAnalysis.h"
+#include "ft/ui/ExamPlots.h"
+#include "ft/ui/FindingsPanel.h"
+#include "ft/ui/ImageView.h"
+#include "ft/ui/OverlayControls.h"
+#include "ft/ui/WorkspaceHost.h"
+
+QT_BEGIN_NAMESPACE
+class QDoubleSpinBox;
+QT_END_NAMESPACE
+
+namespace ft::dicom {
+class DicomClipReader;
+}
+
+namespace ft::ui {
+
+// The outcome of work done off the GUI thread: a value or the reason there is none.
+template <typename T>
+struct Outcome {
+  std::optional<T> value;
+  std::string error;
+};
+
+class ReviewPanel : public QWidget {
+  Q_OBJECT
+ public:
+  ReviewPanel(WorkspaceHost& host, QWidget* parent = nullptr);
+  ~ReviewPanel() override;
+
+  // Opens a clip; false (with the reason shown and logged) when it cannot be read.
+  bool open_clip(const QString& path);
+  void show_frame(int frame);
+  void step(int delta) { show_frame(frame_ + delta); }
+  void toggle_play();
+  void start_analysis();
+  void cancel_analysis();
+  void add_caliper(double x0_px, double y0_px, double x1_px, double y1_px);
+  // Export into `directory`: report objects (and burned-in capture). Returns the files.
+  std::vector<std::string> export_objects(const QString& directory);
+  // Queues the clip and its report objects for `node` and sends them in the background.
+  void send_to(const QString& node);
+  bool export_deidentified(const QString& directory);
+
+  int frame() const { return frame_; }
+  int frame_count() const { return info_.frames; }
+  bool playing() const { return play_timer_.isActive(); }
+  bool analysing() const { return watcher_.isRunning(); }
+  const std::optional<ClipAnalysis>& analysis() const { return analysis_; }
+  const std::vector<Caliper>& calipers() const { return calipers_; }
+  QString send_summary() const { return send_summary_; }
+  ImageView* image_view() const { return view_; }
+  FindingsPanel* findings() const { return findings_; }
+  ExamPlots* plots() const { return plots_; }
+  QString clip_path() const { return path_; }
+
+ signals:
+  void analysis_finished();
+  void send_finished();
+
+ private:
+  void build();
+  void render();
+  double frame_time_s() const;
+  void on_view_clicked(double x, double y);
+  void on_analysis_done();
+  void choose_and_open();
+  void choose_and_export();
+  void choose_and_send();
+  void choose_and_deidentify();
+  std::vector<float> strain_for(int analysed_index) const;
+
+  WorkspaceHost& host_;
+  QString path_;
+  std::unique_ptr<dicom::DicomClipReader> reader_;  // GUI thread only
+  dicom::DicomClipInfo info_;
+  int frame_ = 0;
+  std::optional<ClipAnalysis> analysis_;
+  std::vector<Caliper> calipers_;
+  std::optional<std::pair<double, double>> caliper_start_;
+  QString send_summary_;
+
+  ImageView* view_ = nullptr;
+  OverlayControls* overlays_ = nullptr;
+  FindingsPanel* findings_ = nullptr;
+  ExamPlots* plots_ = nullptr;
+  QSlider* scrubber_ = nullptr;
+  QLabel* frame_label_ = nullptr;
+  QDoubleSpinBox* speed_ = nullptr;
+  QPushButton* play_ = nullptr;
+  QPushButton* analyse_ = nullptr;
+  QPushButton* cancel_ = nullptr;
+  QPushButton* caliper_ = nullptr;
+  QProgressBar* progress_ = nullptr;
+  QTimer play_timer_;
+  QTimer progress_timer_;
+
+  QFutureWatcher<Outcome<ClipAnalysis>> watcher_;
+  std::shared_ptr<std::atomic<bool>> cancel_flag_;
+  std::shared_ptr<std::atomic<int>> frames_done_;
+  QFutureWatcher<QString> send_watcher_;
+  bool following_cursor_ = false;
+  std::function<void()> unfollow_cursor_;
+};
+
+}  // namespace ft::ui

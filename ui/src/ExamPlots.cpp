@@ -1,0 +1,111 @@
+#include "ft/ui/ExamPlots.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QLineSeries>
+#include <QMouseEvent>
+#include <QValueAxis>
+#include <QVBoxLayout>
+#include <algorithm>
+
+namespace ft::ui {
+
+ExamPlots::ExamPlots(QWidget* parent) : QWidget(parent) {
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  strain_ = make_plot("Fibre strain", "strain %", "strainPlot");
+  gap_ = make_plot("Gap along the fibres", "gap mm", "gapPlot");
+  layout->addWidget(strain_.view);
+  layout->addWidget(gap_.view);
+}
+
+ExamPlots::Plot ExamPlots::make_plot(const QString& title, const QString& y_title, const char* name) {
+  Plot p;
+  auto* chart = new QChart();
+  chart->setTitle(title);
+  chart->legend()->hide();
+  chart->setMargins(QMargins(4, 4, 4, 4));
+  p.data = new QLineSeries(chart);
+  p.cursor = new QLineSeries(chart);
+  p.cursor->setColor(QColor(255, 180, 0));
+  chart->addSeries(p.data);
+  chart->addSeries(p.cursor);
+  p.x = new QValueAxis(chart);
+  p.x->setTitleText("time s");
+  p.y = new QValueAxis(chart);
+  p.y->setTitleText(y_title);
+  chart->addAxis(p.x, Qt::AlignBottom);
+  chart->addAxis(p.y, Qt::AlignLeft);
+  for (QLineSeries* s : {p.data, p.cursor}) {
+    s->attachAxis(p.x);
+    s->attachAxis(p.y);
+  }
+  p.view = new QChartView(chart, this);
+  p.view->setObjectName(name);
+  p.view->setRenderHint(QPainter::Antialiasing);
+  p.view->setMinimumHeight(150);
+  p.view->viewport()->installEventFilter(this);
+  return p;
+}
+
+void ExamPlots::fit(Plot& p) {
+  double x0 = 0, x1 = 1, y0 = 0, y1 = 1;
+  const auto points = p.data->points();
+  if (!points.isEmpty()) {
+    x0 = x1 = points.front().x();
+    y0 = y1 = points.front().y();
+    for (const QPointF& q : points) {
+      x0 = std::min(x0, q.x()), x1 = std::max(x1, q.x());
+      y0 = std::min(y0, q.y()), y1 = std::max(y1, q.y());
+    }
+  }
+  const double pad = std::max(0.1, 0.1 * (y1 - y0));
+  p.x->setRange(x0, std::max(x1, x0 + 0.1));
+  p.y->setRange(y0 - pad, y1 + pad);
+}
+
+void ExamPlots::show_analysis(const DetectionResult& r, const std::vector<double>& time_of_analysed, double frame_time_s) {
+  clear();
+  const auto& strain = r.contraction.strain_by_frame;
+  for (std::size_t k = 0; k < strain.size() && k < time_of_analysed.size(); ++k)
+    strain_.data->append(time_of_analysed[k], 100.0 * strain[k]);
+  if (!r.findings.empty()) {
+    const auto& gap = r.findings.front().gap_by_frame_mm;
+    for (std::size_t k = 0; k < gap.size(); ++k)
+      if (gap[k] > 0) gap_.data->append(double(k) * frame_time_s, gap[k]);
+  }
+  fit(strain_);
+  fit(gap_);
+}
+
+void ExamPlots::clear() {
+  for (Plot* p : {&strain_, &gap_}) {
+    p->data->clear();
+    p->cursor->clear();
+    fit(*p);
+  }
+}
+
+void ExamPlots::set_cursor_s(double seconds) {
+  for (Plot* p : {&strain_, &gap_}) {
+    p->cursor->clear();
+    p->cursor->append(seconds, p->y->min());
+    p->cursor->append(seconds, p->y->max());
+  }
+}
+
+int ExamPlots::strain_points() const { return int(strain_.data->count()); }
+int ExamPlots::gap_points() const { return int(gap_.data->count()); }
+
+bool ExamPlots::eventFilter(QObject* watched, QEvent* event) {
+  if (event->type() == QEvent::MouseButtonPress)
+    for (Plot* p : {&strain_, &gap_})
+      if (watched == p->view->viewport()) {
+        const QPointF at = p->view->chart()->mapToValue(static_cast<QMouseEvent*>(event)->position(), p->data);
+        emit time_clicked(std::max(0.0, at.x()));
+        return true;
+      }
+  return QWidget::eventFilter(watched, event);
+}
+
+}  // namespace ft::ui

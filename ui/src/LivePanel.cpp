@@ -1,0 +1,183 @@
+#include "ft/ui/LivePanel.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QHBoxLayout>
+#include <QSplitter>
+#include <QVBoxLayout>
+
+#include "ft/core/Error.h"
+#include "ft/dicom/DicomSettings.h"
+#include "ft/dicom/UltrasoundClipWriter.h"
+#include "ft/gpu/StrainField.h"
+#include "ft/plugin/FrameJournal.h"
+#include "ft/plugin/SourceFactory.h"
+
+namespace ft::ui {
+
+LivePanel::LivePanel(WorkspaceHost& host, QWidget* parent) : QWidget(parent), host_(host) {
+  setObjectName("livePanel");
+  auto* top = new QHBoxLayout();
+  source_ = new QComboBox(this);
+  source_->setObjectName("source");
+  source_->setEditable(true);
+  source_->addItems({"sim:full_tear", "sim:partial_tear", "sim:intact", "sim:sliding", "sim:vessel",
+                     "igtl://127.0.0.1:18944", "video:0", "file:/path/to/clip.dcm?loop=1"});
+  source_->setMinimumWidth(260);
+  source_->setToolTip("sim:PRESET (simulated probe), igtl://host:port (PLUS / OpenIGTLink), video:N (frame grabber), "
+                      "file:CLIP.dcm (a DICOM cine replayed live)");
+  start_ = new QPushButton("Start", this);
+  start_->setObjectName("startLive");
+  freeze_ = new QPushButton("Freeze", this);
+  freeze_->setObjectName("freeze");
+  freeze_->setCheckable(true);
+  record_ = new QPushButton("Record", this);
+  record_->setObjectName("record");
+  record_->setCheckable(true);
+  counters_ = new QLabel("stopped", this);
+  counters_->setObjectName("liveCounters");
+  top->addWidget(source_);
+  for (QWidget* w : std::initializer_list<QWidget*>{start_, freeze_, record_, counters_}) top->addWidget(w);
+  top->addStretch(1);
+  connect(start_, &QPushButton::clicked, this, [this] { running() ? stop() : void(start(false)); });
+  connect(freeze_, &QPushButton::clicked, this, &LivePanel::toggle_freeze);
+  connect(record_, &QPushButton::clicked, this, &LivePanel::toggle_record);
+
+  view_ = new ImageView(this);
+  overlays_ = new OverlayControls(this);
+  findings_ = new FindingsPanel(this);
+  findings_->show_message("Press Start: the simulated probe runs when no hardware is attached.");
+  auto* left = new QWidget(this);
+  auto* left_layout = new QVBoxLayout(left);
+  left_layout->setContentsMargins(0, 0, 0, 0);
+  left_layout->addWidget(view_, 1);
+  left_layout->addWidget(overlays_);
+  auto* split = new QSplitter(Qt::Horizontal, this);
+  split->addWidget(left);
+  split->addWidget(findings_);
+  split->setStretchFactor(0, 3);
+  split->setStretchFactor(1, 1);
+  auto* layout = new QVBoxLayout(this);
+  layout->addLayout(top);
+  layout->addWidget(split, 1);
+  connect(&poll_timer_, &QTimer::timeout, this, &LivePanel::poll);
+  connect(overlays_, &OverlayControls::changed, this, [this] {
+    if (last_view_) show_view(*last_view_);
+  });
+}
+
+LivePanel::~LivePanel() { stop(); }
+
+void LivePanel::set_source(const QString& uri) { source_->setCurrentText(uri); }
+
+bool LivePanel::start(bool record) {
+  stop();
+  try {
+    auto pipeline = std::make_unique<LivePipeline>(make_frame_source(source_->currentText().toStdString()));
+    if (record) {
+      journal_dir_ = QString::fromStdString(dicom::default_config_directory()) + "/recordings/journal-" +
+                     QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss");
+      QDir().mkpath(journal_dir_);
+      pipeline->record_to(journal_dir_.toStdString());
+    }
+    pipeline->start();
+    pipeline_ = std::move(pipeline);
+  } catch (const Error& e) {
+    findings_->show_message(QString("Cannot start %1: %2").arg(source_->currentText(), e.what()));
+    host_.log_warning(std::string("live source not started: ") + e.what());
+    return false;
+  }
+  latest_ = {};
+  frozen_ = false;
+  freeze_->setChecked(false);
+  record_->setChecked(record);
+  start_->setText("Stop");
+  findings_->show_message("Watching for fibre ends separating under contraction…");
+  poll_timer_.start(40);
+  host_.log_info("live exam started from " + source_->currentText().toStdString() + (record ? ", recording" : ""));
+  return true;
+}
+
+void LivePanel::stop() {
+  if (!pipeline_) return;
+  poll_timer_.stop();
+  pipeline_->stop();
+  pipeline_.reset();
+  start_->setText("Start");
+  counters_->setText("stopped");
+  finish_recording();
+}
+
+// The journal becomes a DICOM clip (the same path as `fibretrack recover`); the journal
+// is removed only once the clip is written.
+void LivePanel::finish_recording() {
+  if (journal_dir_.isEmpty()) return;
+  const QString dir = journal_dir_;
+  journal_dir_.clear();
+  record_->setChecked(false);
+  try {
+    RecoveredJournal journal = read_journal(dir.toStdString());
+    dicom::ClipWriteOptions options;
+    options.exam = host_.exam();
+    const QString clip = dir + ".dcm";
+    dicom::write_ultrasound_clip(journal.clip, options, clip.toStdString());
+    QDir(dir).removeRecursively();
+    last_recording_ = clip;
+    host_.log_info(std::to_string(journal.clip.frames.size()) + " frames recorded");
+    emit recording_saved(clip);
+  } catch (const Error& e) {
+    host_.log_warning(std::string("recording kept as journal ") + dir.toStdString() + ": " + e.what());
+  }
+}
+
+void LivePanel::toggle_freeze() {
+  frozen_ = !frozen_;
+  freeze_->setChecked(frozen_);
+}
+
+void LivePanel::toggle_record() {
+  if (record_->isChecked() == !journal_dir_.isEmpty()) return;
+  if (journal_dir_.isEmpty()) {
+    start(true);
+  } else {
+    stop();
+  }
+}
+
+void LivePanel::poll() {
+  if (!pipeline_) return;
+  const LiveStats s = pipeline_->stats();
+  counters_->setText(QString("%1 fps in, %2 analysed, latency p50 %3 ms p99 %4 ms, skipped %5, dropped %6, repeats %7%8")
+                         .arg(s.seconds > 0 ? s.frames_in / s.seconds : 0, 0, 'f', 1)
+                         .arg(s.processed)
+                         .arg(s.latency_p50_ms, 0, 'f', 0)
+                         .arg(s.latency_p99_ms, 0, 'f', 0)
+                         .arg(s.skipped)
+                         .arg(s.dropped)
+                         .arg(s.repeats)
+                         .arg(journal_dir_.isEmpty() ? QString() : QString(", recorded %1").arg(s.recorded)));
+  if (auto result = pipeline_->take_result()) {
+    latest_ = *result;
+    findings_->show_result(latest_, 0.0);
+  }
+  auto view = pipeline_->take_view();
+  if (view && !frozen_) {
+    last_view_ = std::move(view);
+    show_view(*last_view_);
+  }
+}
+
+void LivePanel::show_view(const LiveView& v) {
+  const OverlayLayers layers = overlays_->layers();
+  std::vector<float> strain;
+  if (layers.strain && v.field.size() > 0) {
+    const gpu::StrainField s = gpu::green_lagrange(v.field, v.mm_per_px_x, v.mm_per_px_y);
+    const double fibres = latest_.findings.empty() ? 0.0 : latest_.findings.front().fibre_angle_deg;
+    strain.resize(s.exx.size());
+    for (std::size_t i = 0; i < strain.size(); ++i) strain[i] = s.valid[i] ? float(gpu::engineering_strain_along(s, i, fibres)) : 0.f;
+  }
+  view_->set_image(render_overlay(v.frame, pipeline_ ? pipeline_->region() : UltrasoundRegion{}, v.field, strain, latest_.findings, layers));
+  ++frames_shown_;
+}
+
+}  // namespace ft::ui

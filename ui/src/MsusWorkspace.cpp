@@ -1,0 +1,89 @@
+#include "ft/ui/MsusWorkspace.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QShortcut>
+#include <QVBoxLayout>
+
+#include "ft/dicom/DicomSettings.h"
+#include "ft/ui/NetworkSettingsDialog.h"
+#include "ft/ui/WorklistDialog.h"
+
+namespace ft::ui {
+
+MsusWorkspace::MsusWorkspace(WorkspaceHost host, QWidget* parent) : QWidget(parent), host_(std::move(host)) {
+  setObjectName("msusWorkspace");
+  auto* bar = new QHBoxLayout();
+  auto* worklist = new QPushButton("Worklist…", this);
+  worklist->setObjectName("worklist");
+  worklist->setShortcut(QKeySequence("Ctrl+W"));
+  auto* settings = new QPushButton("Network settings…", this);
+  settings->setObjectName("networkSettings");
+  auto* notice = new QLabel("FibreTrack is decision support, not a certified medical device. Confirm every finding on the images.", this);
+  notice->setObjectName("msusNotice");
+  notice->setStyleSheet("color: #ffb000;");
+  bar->addWidget(worklist);
+  bar->addWidget(settings);
+  bar->addStretch(1);
+  bar->addWidget(notice);
+  connect(worklist, &QPushButton::clicked, this, &MsusWorkspace::start_from_worklist);
+  connect(settings, &QPushButton::clicked, this, &MsusWorkspace::edit_settings);
+
+  tabs_ = new QTabWidget(this);
+  live_ = new LivePanel(host_, tabs_);
+  review_ = new ReviewPanel(host_, tabs_);
+  studies_ = new StudiesPanel(host_, tabs_);
+  tabs_->addTab(live_, "Live exam");
+  tabs_->addTab(review_, "Review");
+  tabs_->addTab(studies_, "Studies");
+  connect(live_, &LivePanel::recording_saved, this, [this](const QString& clip) {
+    review_->open_clip(clip);
+    show_review();
+  });
+  connect(studies_, &StudiesPanel::open_requested, this, [this](const QString& path) {
+    if (review_->open_clip(path)) show_review();
+  });
+  auto* layout = new QVBoxLayout(this);
+  layout->addLayout(bar);
+  layout->addWidget(tabs_, 1);
+  add_shortcuts();
+}
+
+MsusWorkspace::~MsusWorkspace() { shutdown(); }
+
+void MsusWorkspace::shutdown() { live_->stop(); }
+
+// Space: freeze (live) or play/pause (review); R: record; arrows: step; Ctrl+O: open.
+void MsusWorkspace::add_shortcuts() {
+  const auto key = [this](const QKeySequence& k, auto action) {
+    auto* s = new QShortcut(k, this);
+    s->setContext(Qt::WidgetWithChildrenShortcut);
+    connect(s, &QShortcut::activated, this, action);
+  };
+  key(Qt::Key_Space, [this] { tabs_->currentWidget() == live_ ? live_->toggle_freeze() : review_->toggle_play(); });
+  key(Qt::Key_R, [this] { live_->toggle_record(); });
+  key(Qt::Key_Left, [this] { review_->step(-1); });
+  key(Qt::Key_Right, [this] { review_->step(1); });
+  key(QKeySequence::Open, [this] {
+    show_review();
+    review_->findChild<QPushButton*>("openClip")->click();
+  });
+}
+
+void MsusWorkspace::start_from_worklist() {
+  WorklistDialog dialog(host_, this);
+  if (dialog.exec() != QDialog::Accepted) return;
+  const dicom::ExamContext exam = dialog.chosen();
+  if (exam.accession_number.empty() && exam.patient_id.empty()) return;
+  host_.set_exam(exam);
+  host_.log_info("exam started from the worklist: accession " + exam.accession_number);
+  show_live();
+}
+
+void MsusWorkspace::edit_settings() {
+  NetworkSettingsDialog dialog(host_.settings_file.empty() ? dicom::default_settings_file() : host_.settings_file, this);
+  if (dialog.exec() == QDialog::Accepted) studies_->refresh_local();
+}
+
+}  // namespace ft::ui

@@ -1,0 +1,50 @@
+#include "ft/ui/OverlayControls.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+
+namespace ft::ui {
+
+OverlayControls::OverlayControls(QWidget* parent) : QWidget(parent) {
+  auto* layout = new QHBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  const auto box = [&](const char* name, const char* text, bool on) {
+    auto* b = new QCheckBox(text, this);
+    b->setObjectName(name);
+    b->setChecked(on);
+    connect(b, &QCheckBox::toggled, this, &OverlayControls::changed);
+    layout->addWidget(b);
+    return b;
+  };
+  strain_ = box("showStrain", "Strain", true);
+  vectors_ = box("showVectors", "Vectors", true);
+  quality_ = box("showQuality", "Quality mask", false);
+  findings_ = box("showFindings", "Tear && caliper", true);
+  const auto slider = [&](const char* name, const char* text, int value) {
+    layout->addWidget(new QLabel(text, this));
+    auto* s = new QSlider(Qt::Horizontal, this);
+    s->setObjectName(name);
+    s->setRange(1, 255);
+    s->setValue(value);
+    s->setMaximumWidth(110);
+    connect(s, &QSlider::valueChanged, this, &OverlayControls::changed);
+    layout->addWidget(s);
+    return s;
+  };
+  window_ = slider("window", "W", 255);
+  level_ = slider("level", "L", 128);
+  layout->addStretch(1);
+}
+
+OverlayLayers OverlayControls::layers() const {
+  OverlayLayers l;
+  l.strain = strain_->isChecked();
+  l.vectors = vectors_->isChecked();
+  l.quality = quality_->isChecked();
+  l.findings = findings_->isChecked();
+  l.window = window_->value();
+  l.level = level_->value();
+  return l;
+}
+
+}  // namespace ft::ui

@@ -1,0 +1,186 @@
+// ReviewPanel: the long work (analysis, sending) off the GUI thread, and the exports.
+#include <QFileDialog>
+#include <QInputDialog>
+#include <QMessageBox>
+#include <QtConcurrent/QtConcurrent>
+#include <filesystem>
+
+#include "ft/core/Error.h"
+#include "ft/dicom/Deidentifier.h"
+#include "ft/dicom/DicomClipReader.h"
+#include "ft/dicom/DicomSettings.h"
+#include "ft/dicom/Outbox.h"
+#include "ft/plugin/ExamExport.h"
+#include "ft/ui/ReviewPanel.h"
+
+namespace ft::ui {
+namespace {
+
+struct Cancelled {};  // thrown out of the frame callback to stop an analysis
+
+Outcome<ClipAnalysis> analyse_in_background(const std::string& path, std::shared_ptr<std::atomic<bool>> cancel,
+                                            std::shared_ptr<std::atomic<int>> frames_done) {
+  try {
+    dicom::DicomClipReader reader(path);  // this thread's own reader
+    const FrameAt frame_at = [&](int k) {
+      if (cancel->load()) throw Cancelled{};
+      ++*frames_done;
+      return reader.read_frame(k);
+    };
+    return {analyse_clip(reader.info().frames, frame_at, reader.info().analysis_region()), ""};
+  } catch (const Cancelled&) {
+    return {std::nullopt, "analysis cancelled"};
+  } catch (const std::exception& e) {
+    return {std::nullopt, e.what()};
+  }
+}
+
+dicom::DicomSettings settings_of(const WorkspaceHost& host) {
+  return dicom::load_settings(host.settings_file.empty() ? dicom::default_settings_file() : host.settings_file);
+}
+
+// Queues every file for `node`, then delivers; what fails stays queued (outbox --retry,
+// or the next send). Runs off the GUI thread.
+QString send_in_background(const dicom::DicomSettings& settings, const dicom::DicomNode& node,
+                           const std::vector<std::string>& files) {
+  try {
+    dicom::Outbox outbox(settings.outbox_directory);
+    for (const std::string& f : files) outbox.enqueue(f, node);
+    const auto left = outbox.deliver(settings.network, /*ignore_backoff=*/true);
+    QString summary = QString("%1 object(s) sent to %2").arg(files.size() - std::min(files.size(), left.size())).arg(QString::fromStdString(node.text()));
+    if (!left.empty())
+      summary += QString("; %1 waiting in the outbox: %2").arg(left.size()).arg(QString::fromStdString(left.front().last_error));
+    return summary;
+  } catch (const std::exception& e) {
+    return QString("not sent: ") + e.what();
+  }
+}
+
+}  // namespace
+
+void ReviewPanel::start_analysis() {
+  if (!reader_ || analysing()) return;
+  cancel_flag_ = std::make_shared<std::atomic<bool>>(false);
+  frames_done_ = std::make_shared<std::atomic<int>>(0);
+  progress_->setRange(0, 3 * info_.frames);  // frames are read about three times (repeats, tracking, detection)
+  progress_->setValue(0);
+  analyse_->setEnabled(false);
+  cancel_->setEnabled(true);
+  findings_->show_message("Analysing…");
+  progress_timer_.start(100);
+  watcher_.setFuture(QtConcurrent::run(analyse_in_background, path_.toStdString(), cancel_flag_, frames_done_));
+}
+
+void ReviewPanel::cancel_analysis() {
+  if (cancel_flag_) cancel_flag_->store(true);
+}
+
+void ReviewPanel::on_analysis_done() {
+  progress_timer_.stop();
+  analyse_->setEnabled(true);
+  cancel_->setEnabled(false);
+  Outcome<ClipAnalysis> outcome = watcher_.result();
+  if (!outcome.value) {
+    progress_->setValue(0);
+    findings_->show_message(QString::fromStdString(outcome.error));
+    emit analysis_finished();
+    return;
+  }
+  progress_->setValue(progress_->maximum());
+  analysis_ = std::move(outcome.value);
+  findings_->show_result(analysis_->detection, frame_time_s());
+  std::vector<double> times;
+  for (int k : analysis_->kept_frames) times.push_back(k * frame_time_s());
+  plots_->show_analysis(analysis_->detection, times, frame_time_s());
+  std::vector<TimelineMark> marks;
+  for (const TearFinding& f : analysis_->detection.findings)
+    marks.push_back({f.frame * frame_time_s(), QString("tear opens: gap %1 mm").arg(f.gap_mm, 0, 'f', 1).toStdString()});
+  host_.put_findings_on_timeline(marks);
+  host_.log_info(analysis_->detection.tear_detected ? "analysis: fibre discontinuity found" : "analysis: no tear found");
+  if (!analysis_->detection.findings.empty()) show_frame(analysis_->detection.findings.front().frame);
+  render();
+  emit analysis_finished();
+}
+
+std::vector<std::string> ReviewPanel::export_objects(const QString& directory) {
+  if (!analysis_) {
+    findings_->show_message("Analyse the clip before exporting its report.");
+    return {};
+  }
+  try {
+    std::vector<std::string> files;
+    for (const ExportedObject& o : write_exam_objects(path_.toStdString(), analysis_->detection, directory.toStdString(), true))
+      files.push_back(o.path);
+    host_.log_info(std::to_string(files.size()) + " report object(s) exported");
+    return files;
+  } catch (const std::exception& e) {
+    QMessageBox::warning(this, "Export", QString("Export failed: ") + e.what());
+    return {};
+  }
+}
+
+void ReviewPanel::send_to(const QString& node_text) {
+  if (!reader_ || send_watcher_.isRunning()) return;
+  try {
+    const dicom::DicomSettings settings = settings_of(host_);
+    const dicom::DicomNode node = dicom::resolve_node(node_text.toStdString(), settings);
+    std::vector<std::string> files{path_.toStdString()};
+    if (analysis_) {
+      const QString exports = QString::fromStdString(dicom::default_config_directory()) + "/exports/" +
+                              QString::fromStdString(std::filesystem::path(path_.toStdString()).stem().string());
+      for (const std::string& f : export_objects(exports)) files.push_back(f);
+    }
+    send_summary_ = "sending…";
+    auto* watcher = &send_watcher_;
+    disconnect(watcher, nullptr, this, nullptr);
+    connect(watcher, &QFutureWatcher<QString>::finished, this, [this] {
+      send_summary_ = send_watcher_.result();
+      host_.log_info(send_summary_.toStdString());
+      emit send_finished();
+    });
+    send_watcher_.setFuture(QtConcurrent::run(send_in_background, settings, node, files));
+  } catch (const std::exception& e) {
+    send_summary_ = QString("not sent: ") + e.what();
+    emit send_finished();
+  }
+}
+
+bool ReviewPanel::export_deidentified(const QString& directory) {
+  if (!reader_) return false;
+  try {
+    std::filesystem::create_directories(directory.toStdString());
+    const std::string out =
+        directory.toStdString() + "/" + std::filesystem::path(path_.toStdString()).stem().string() + "_deidentified.dcm";
+    dicom::deidentify_file(path_.toStdString(), out, {});
+    host_.log_info("de-identified copy written");
+    return true;
+  } catch (const std::exception& e) {
+    QMessageBox::warning(this, "De-identified copy", QString("Failed: ") + e.what());
+    return false;
+  }
+}
+
+void ReviewPanel::choose_and_export() {
+  const QString dir = QFileDialog::getExistingDirectory(this, "Export the report objects into");
+  if (dir.isEmpty()) return;
+  const auto files = export_objects(dir);
+  if (!files.empty()) QMessageBox::information(this, "Export", QString("%1 object(s) written to %2").arg(files.size()).arg(dir));
+}
+
+void ReviewPanel::choose_and_send() {
+  QStringList nodes;
+  try {
+    for (const auto& [name, node] : settings_of(host_).nodes) nodes << QString::fromStdString(name);
+  } catch (const std::exception&) {
+  }
+  bool ok = false;
+  const QString node = QInputDialog::getItem(this, "Send to PACS", "Node (name, AET@host:port or DICOMweb URL):", nodes, 0, true, &ok);
+  if (ok && !node.isEmpty()) send_to(node);
+}
+
+void ReviewPanel::choose_and_deidentify() {
+  const QString dir = QFileDialog::getExistingDirectory(this, "Write the de-identified copy into");
+  if (!dir.isEmpty() && export_deidentified(dir)) QMessageBox::information(this, "De-identified copy", "Written to " + dir);
+}
+
+}  // namespace ft::ui

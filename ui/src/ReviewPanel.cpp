@@ -1,0 +1,233 @@
+// ReviewPanel: layout, display, cine and calipers (ReviewActions.cpp: analysis, export, send).
+#include "ft/ui/ReviewPanel.h"
+
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QSplitter>
+#include <QVBoxLayout>
+#include <algorithm>
+#include <cmath>
+
+#include "ft/core/Error.h"
+#include "ft/dicom/DicomClipReader.h"
+#include "ft/gpu/StrainField.h"
+
+namespace ft::ui {
+
+ReviewPanel::ReviewPanel(WorkspaceHost& host, QWidget* parent) : QWidget(parent), host_(host) {
+  setObjectName("reviewPanel");
+  build();
+  connect(&play_timer_, &QTimer::timeout, this, [this] { show_frame(frame_ + 1 < frame_count() ? frame_ + 1 : 0); });
+  connect(&watcher_, &QFutureWatcher<Outcome<ClipAnalysis>>::finished, this, &ReviewPanel::on_analysis_done);
+  connect(&progress_timer_, &QTimer::timeout, this, [this] {
+    if (frames_done_) progress_->setValue(frames_done_->load());
+  });
+  unfollow_cursor_ = host_.follow_timeline_cursor([this](double t) {
+    if (following_cursor_ || !reader_) return;
+    following_cursor_ = true;  // our own show_frame moves the cursor too: no echo
+    show_frame(int(std::lround(t / frame_time_s())));
+    following_cursor_ = false;
+  });
+}
+
+ReviewPanel::~ReviewPanel() {
+  unfollow_cursor_();
+  cancel_analysis();
+  watcher_.waitForFinished();
+  send_watcher_.waitForFinished();  // a send finishes its current object; the rest stays queued
+}
+
+void ReviewPanel::build() {
+  auto* top = new QHBoxLayout();
+  const auto button = [&](const char* name, const QString& text, auto slot) {
+    auto* b = new QPushButton(text, this);
+    b->setObjectName(name);
+    connect(b, &QPushButton::clicked, this, slot);
+    top->addWidget(b);
+    return b;
+  };
+  button("openClip", "Open clip…", &ReviewPanel::choose_and_open);
+  analyse_ = button("analyse", "Analyse", &ReviewPanel::start_analysis);
+  cancel_ = button("cancelAnalysis", "Cancel", &ReviewPanel::cancel_analysis);
+  cancel_->setEnabled(false);
+  progress_ = new QProgressBar(this);
+  progress_->setObjectName("analysisProgress");
+  progress_->setMaximumWidth(160);
+  top->addWidget(progress_);
+  caliper_ = button("caliper", "Caliper", [this] { caliper_start_.reset(); });
+  caliper_->setCheckable(true);
+  button("clearCalipers", "Clear calipers", [this] {
+    calipers_.clear();
+    render();
+  });
+  button("exportObjects", "Export report…", &ReviewPanel::choose_and_export);
+  button("sendToPacs", "Send to PACS…", &ReviewPanel::choose_and_send);
+  button("exportDeidentified", "De-identified copy…", &ReviewPanel::choose_and_deidentify);
+  top->addStretch(1);
+
+  view_ = new ImageView(this);
+  connect(view_, &ImageView::clicked, this, &ReviewPanel::on_view_clicked);
+  overlays_ = new OverlayControls(this);
+  connect(overlays_, &OverlayControls::changed, this, &ReviewPanel::render);
+  auto* cine = new QHBoxLayout();
+  play_ = new QPushButton("Play", this);
+  play_->setObjectName("play");
+  connect(play_, &QPushButton::clicked, this, &ReviewPanel::toggle_play);
+  auto* back = new QPushButton("◀", this);
+  back->setObjectName("stepBack");
+  connect(back, &QPushButton::clicked, this, [this] { step(-1); });
+  auto* forward = new QPushButton("▶", this);
+  forward->setObjectName("stepForward");
+  connect(forward, &QPushButton::clicked, this, [this] { step(1); });
+  scrubber_ = new QSlider(Qt::Horizontal, this);
+  scrubber_->setObjectName("scrubber");
+  connect(scrubber_, &QSlider::valueChanged, this, [this](int v) {
+    if (v != frame_) show_frame(v);
+  });
+  speed_ = new QDoubleSpinBox(this);
+  speed_->setObjectName("speed");
+  speed_->setRange(0.1, 4.0);
+  speed_->setSingleStep(0.25);
+  speed_->setValue(1.0);
+  speed_->setSuffix("×");
+  connect(speed_, &QDoubleSpinBox::valueChanged, this, [this] {
+    if (playing()) play_timer_.setInterval(int(1000 * frame_time_s() / speed_->value()));
+  });
+  frame_label_ = new QLabel("no clip", this);
+  frame_label_->setObjectName("frameLabel");
+  for (QWidget* w : std::initializer_list<QWidget*>{play_, back, forward, scrubber_, speed_, frame_label_}) cine->addWidget(w);
+  cine->setStretch(3, 1);
+
+  auto* left = new QWidget(this);
+  auto* left_layout = new QVBoxLayout(left);
+  left_layout->setContentsMargins(0, 0, 0, 0);
+  left_layout->addWidget(view_, 1);
+  left_layout->addWidget(overlays_);
+  left_layout->addLayout(cine);
+  auto* right = new QSplitter(Qt::Vertical, this);
+  findings_ = new FindingsPanel(right);
+  plots_ = new ExamPlots(right);
+  connect(plots_, &ExamPlots::time_clicked, this, [this](double t) { show_frame(int(std::lround(t / frame_time_s()))); });
+  right->addWidget(findings_);
+  right->addWidget(plots_);
+  auto* split = new QSplitter(Qt::Horizontal, this);
+  split->addWidget(left);
+  split->addWidget(right);
+  split->setStretchFactor(0, 3);
+  split->setStretchFactor(1, 2);
+  auto* layout = new QVBoxLayout(this);
+  layout->addLayout(top);
+  layout->addWidget(split, 1);
+}
+
+double ReviewPanel::frame_time_s() const { return info_.frame_time_ms > 0 ? info_.frame_time_ms / 1000.0 : 1.0 / 30.0; }
+
+bool ReviewPanel::open_clip(const QString& path) {
+  cancel_analysis();
+  watcher_.waitForFinished();
+  try {
+    auto reader = std::make_unique<dicom::DicomClipReader>(path.toStdString());
+    info_ = reader->info();
+    reader_ = std::move(reader);
+  } catch (const Error& e) {
+    findings_->show_message(QString("Cannot open %1: %2").arg(path, e.what()));
+    host_.log_warning(std::string("cannot open clip: ") + e.what());
+    return false;
+  }
+  path_ = path;
+  analysis_.reset();
+  calipers_.clear();
+  plots_->clear();
+  scrubber_->setRange(0, std::max(0, info_.frames - 1));
+  findings_->show_message(QString("%1 frames. Press Analyse to look for fibre tears.").arg(info_.frames));
+  host_.set_timeline_duration(info_.frames * frame_time_s());
+  host_.put_findings_on_timeline({});
+  frame_ = -1;
+  show_frame(0);
+  return true;
+}
+
+void ReviewPanel::show_frame(int frame) {
+  if (!reader_ || info_.frames == 0) return;
+  frame_ = std::clamp(frame, 0, info_.frames - 1);
+  scrubber_->setValue(frame_);
+  frame_label_->setText(QString("frame %1 / %2, %3 s").arg(frame_ + 1).arg(info_.frames).arg(frame_ * frame_time_s(), 0, 'f', 2));
+  plots_->set_cursor_s(frame_ * frame_time_s());
+  if (!following_cursor_) {
+    following_cursor_ = true;
+    host_.set_timeline_cursor(frame_ * frame_time_s());
+    following_cursor_ = false;
+  }
+  render();
+}
+
+void ReviewPanel::toggle_play() {
+  if (playing()) {
+    play_timer_.stop();
+  } else if (reader_) {
+    play_timer_.start(int(1000 * frame_time_s() / speed_->value()));
+  }
+  play_->setText(playing() ? "Pause" : "Play");
+}
+
+// Engineering strain along the fibres at each tracked point of analysed frame `k`.
+std::vector<float> ReviewPanel::strain_for(int k) const {
+  const ClipAnalysis& a = *analysis_;
+  const gpu::StrainField s = gpu::green_lagrange(a.motion.cumulative[std::size_t(k)], a.motion.mm_per_px_x, a.motion.mm_per_px_y);
+  const double fibres = a.detection.findings.empty() ? 0.0 : a.detection.findings.front().fibre_angle_deg;
+  std::vector<float> strain(s.exx.size());
+  for (std::size_t i = 0; i < strain.size(); ++i) strain[i] = s.valid[i] ? float(gpu::engineering_strain_along(s, i, fibres)) : 0.f;
+  return strain;
+}
+
+void ReviewPanel::render() {
+  if (!reader_ || frame_ < 0) return;
+  Frame frame;
+  try {
+    frame = reader_->read_frame(frame_);
+  } catch (const Error& e) {
+    findings_->show_message(QString("Frame %1 cannot be decoded: %2").arg(frame_ + 1).arg(e.what()));
+    return;
+  }
+  OverlayLayers layers = overlays_->layers();
+  layers.calipers = calipers_;
+  DisplacementField field;
+  std::vector<float> strain;
+  std::vector<TearFinding> findings;
+  if (analysis_ && !analysis_->kept_frames.empty() && !analysis_->motion.cumulative.empty()) {
+    const auto& kept = analysis_->kept_frames;
+    const int k = int(std::upper_bound(kept.begin(), kept.end(), frame_) - kept.begin()) - 1;
+    const int j = std::clamp(k, 0, int(analysis_->motion.cumulative.size()) - 1);
+    field = analysis_->motion.cumulative[std::size_t(j)];
+    if (layers.strain) strain = strain_for(j);
+    findings = analysis_->detection.findings;
+  }
+  view_->set_image(render_overlay(frame, info_.analysis_region(), field, strain, findings, layers));
+}
+
+void ReviewPanel::add_caliper(double x0, double y0, double x1, double y1) {
+  Caliper c{x0, y0, x1, y1, ""};
+  const double mm = caliper_length_mm(c, info_.analysis_region());
+  c.label = mm >= 0 ? QString("%1 mm").arg(mm, 0, 'f', 1).toStdString()
+                    : QString("%1 px (no calibration)").arg(std::hypot(x1 - x0, y1 - y0), 0, 'f', 0).toStdString();
+  calipers_.push_back(c);
+  render();
+}
+
+void ReviewPanel::on_view_clicked(double x, double y) {
+  if (!caliper_->isChecked()) return;
+  if (!caliper_start_) {
+    caliper_start_ = {x, y};
+    return;
+  }
+  add_caliper(caliper_start_->first, caliper_start_->second, x, y);
+  caliper_start_.reset();
+}
+
+void ReviewPanel::choose_and_open() {
+  const QString file = QFileDialog::getOpenFileName(this, "Open a DICOM clip", {}, "DICOM (*.dcm *.DCM);;All files (*)");
+  if (!file.isEmpty()) open_clip(file);
+}
+
+}  // namespace ft::ui

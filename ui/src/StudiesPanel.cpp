@@ -1,0 +1,174 @@
+#include "ft/ui/StudiesPanel.h"
+
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QPushButton>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrent>
+#include <filesystem>
+
+#include "ft/dicom/DicomSettings.h"
+#include "ft/dicom/RetrieveScu.h"
+#include "ft/dicom/StudyStore.h"
+#include "ft/dicom/UidFactory.h"
+
+namespace ft::ui {
+namespace {
+
+dicom::DicomSettings settings_of(const WorkspaceHost& host) {
+  return dicom::load_settings(host.settings_file.empty() ? dicom::default_settings_file() : host.settings_file);
+}
+
+// Retrieve into a staging folder of the store, then import: runs off the GUI thread.
+QString retrieve_in_background(dicom::DicomSettings settings, dicom::DicomNode node, std::string study_uid) {
+  try {
+    dicom::StudyStore store(settings.study_store_directory);
+    const std::string staging = store.directory() + "/incoming-" + dicom::new_uid().substr(5, 12);
+    const dicom::RetrieveResult r = dicom::retrieve_study(node, study_uid, staging, settings.network);
+    int imported = 0;
+    for (const std::string& f : r.files) try {
+        store.import_file(f);
+        ++imported;
+      } catch (const std::exception&) {
+      }
+    std::filesystem::remove_all(staging);
+    return QString("%1 instance(s) retrieved by %2").arg(imported).arg(QString::fromStdString(r.method));
+  } catch (const std::exception& e) {
+    return QString("retrieve failed: ") + e.what();
+  }
+}
+
+}  // namespace
+
+StudiesPanel::StudiesPanel(WorkspaceHost& host, QWidget* parent) : QWidget(parent), host_(host) {
+  setObjectName("studiesPanel");
+  auto* local_box = new QGroupBox("Local study store", this);
+  auto* local_layout = new QVBoxLayout(local_box);
+  local_ = new QTreeWidget(local_box);
+  local_->setObjectName("localStudies");
+  local_->setHeaderLabels({"study / series / instance", "date", "count"});
+  local_->header()->setStretchLastSection(false);
+  local_->header()->setSectionResizeMode(0, QHeaderView::Stretch);
+  auto* refresh = new QPushButton("Refresh", local_box);
+  local_layout->addWidget(local_);
+  local_layout->addWidget(refresh);
+  connect(refresh, &QPushButton::clicked, this, &StudiesPanel::refresh_local);
+  connect(local_, &QTreeWidget::itemDoubleClicked, this, [this](QTreeWidgetItem* item) {
+    const QString path = item->data(0, Qt::UserRole).toString();
+    if (!path.isEmpty()) emit open_requested(path);
+  });
+
+  auto* pacs_box = new QGroupBox("PACS", this);
+  auto* pacs_layout = new QVBoxLayout(pacs_box);
+  auto* form = new QHBoxLayout();
+  node_ = new QComboBox(pacs_box);
+  node_->setObjectName("queryNode");
+  node_->setEditable(true);
+  node_->setMinimumWidth(200);
+  patient_id_ = new QLineEdit(pacs_box);
+  patient_id_->setPlaceholderText("patient ID (wildcards * ?)");
+  study_date_ = new QLineEdit(pacs_box);
+  study_date_->setPlaceholderText("date YYYYMMDD[-YYYYMMDD]");
+  auto* query_button = new QPushButton("Query", pacs_box);
+  query_button->setObjectName("query");
+  auto* retrieve_button = new QPushButton("Retrieve selected", pacs_box);
+  retrieve_button->setObjectName("retrieve");
+  for (QWidget* w : std::initializer_list<QWidget*>{node_, patient_id_, study_date_, query_button, retrieve_button}) form->addWidget(w);
+  results_ = new QTableWidget(0, 4, pacs_box);
+  results_->setObjectName("queryResults");
+  results_->setHorizontalHeaderLabels({"patient", "date", "description", "study UID"});
+  results_->horizontalHeader()->setStretchLastSection(true);
+  results_->setSelectionBehavior(QAbstractItemView::SelectRows);
+  status_ = new QLabel(pacs_box);
+  status_->setObjectName("studiesStatus");
+  pacs_layout->addLayout(form);
+  pacs_layout->addWidget(results_);
+  pacs_layout->addWidget(status_);
+  connect(query_button, &QPushButton::clicked, this, [this] { query(node_->currentText()); });
+  connect(retrieve_button, &QPushButton::clicked, this, [this] {
+    const int row = results_->currentRow();
+    if (row >= 0) retrieve(node_->currentText(), results_->item(row, 3)->text());
+  });
+  connect(&retrieve_watcher_, &QFutureWatcher<QString>::finished, this, [this] {
+    status_->setText(retrieve_watcher_.result());
+    host_.log_info(status_->text().toStdString());
+    refresh_local();
+    emit retrieve_finished();
+  });
+
+  auto* layout = new QVBoxLayout(this);
+  layout->addWidget(local_box, 1);
+  layout->addWidget(pacs_box, 1);
+  reload_nodes();
+  refresh_local();
+}
+
+StudiesPanel::~StudiesPanel() { retrieve_watcher_.waitForFinished(); }
+
+void StudiesPanel::reload_nodes() {
+  node_->clear();
+  try {
+    for (const auto& [name, node] : settings_of(host_).nodes) node_->addItem(QString::fromStdString(name));
+  } catch (const std::exception& e) {
+    status_->setText(QString("settings: ") + e.what());
+  }
+}
+
+void StudiesPanel::refresh_local() {
+  local_->clear();
+  try {
+    const dicom::StudyStore store(settings_of(host_).study_store_directory);
+    for (const auto& s : store.studies()) {
+      auto* study = new QTreeWidgetItem(local_, {QString::fromStdString(s.patient_name + " (" + s.patient_id + ")"),
+                                                 QString::fromStdString(s.study_date), QString::number(s.instances)});
+      for (const auto& r : store.series(s.study_instance_uid)) {
+        auto* series = new QTreeWidgetItem(study, {QString::fromStdString(r.modality + " #" + r.series_number + " " + r.series_description),
+                                                   {}, QString::number(r.instances)});
+        for (const auto& i : store.instances(r.series_instance_uid)) {
+          auto* instance = new QTreeWidgetItem(series, {QString::fromStdString(i.sop_instance_uid), {}, QString::number(i.frames)});
+          instance->setData(0, Qt::UserRole, QString::fromStdString(i.path));
+        }
+      }
+    }
+    local_->expandAll();
+  } catch (const std::exception& e) {
+    status_->setText(QString("study store: ") + e.what());
+  }
+}
+
+void StudiesPanel::query(const QString& node_text) {
+  results_->setRowCount(0);
+  try {
+    const dicom::DicomSettings settings = settings_of(host_);
+    dicom::StudyQuery q;
+    q.patient_id = patient_id_->text().toStdString();
+    q.study_date = study_date_->text().toStdString();
+    const auto matches = dicom::find_studies(dicom::resolve_node(node_text.toStdString(), settings), q, settings.network);
+    for (const auto& m : matches) {
+      const int row = results_->rowCount();
+      results_->insertRow(row);
+      int column = 0;
+      for (const std::string& v : {m.patient_name + " (" + m.patient_id + ")", m.study_date, m.study_description, m.study_instance_uid})
+        results_->setItem(row, column++, new QTableWidgetItem(QString::fromStdString(v)));
+    }
+    status_->setText(QString("%1 stud%2 found").arg(matches.size()).arg(matches.size() == 1 ? "y" : "ies"));
+  } catch (const std::exception& e) {
+    status_->setText(QString("query failed: ") + e.what());
+  }
+}
+
+void StudiesPanel::retrieve(const QString& node_text, const QString& study_uid) {
+  if (retrieve_watcher_.isRunning()) return;
+  try {
+    const dicom::DicomSettings settings = settings_of(host_);
+    const dicom::DicomNode node = dicom::resolve_node(node_text.toStdString(), settings);
+    status_->setText("retrieving…");
+    retrieve_watcher_.setFuture(QtConcurrent::run(retrieve_in_background, settings, node, study_uid.toStdString()));
+  } catch (const std::exception& e) {
+    status_->setText(QString("retrieve failed: ") + e.what());
+    emit retrieve_finished();
+  }
+}
+
+}  // namespace ft::ui
