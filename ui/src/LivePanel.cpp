@@ -83,6 +83,8 @@ bool LivePanel::start(bool record) {
     pipeline->start();
     pipeline_ = std::move(pipeline);
   } catch (const Error& e) {
+    journal_dir_.clear();
+    record_->setChecked(false);
     findings_->show_message(QString("Cannot start %1: %2").arg(source_->currentText(), e.what()));
     host_.log_warning(std::string("live source not started: ") + e.what());
     return false;
@@ -136,7 +138,6 @@ void LivePanel::toggle_freeze() {
 }
 
 void LivePanel::toggle_record() {
-  if (record_->isChecked() == !journal_dir_.isEmpty()) return;
   if (journal_dir_.isEmpty()) {
     start(true);
   } else {

@@ -60,6 +60,7 @@ QString send_in_background(const dicom::DicomSettings& settings, const dicom::Di
 
 void ReviewPanel::start_analysis() {
   if (!reader_ || analysing()) return;
+  analysis_running_ = true;
   cancel_flag_ = std::make_shared<std::atomic<bool>>(false);
   frames_done_ = std::make_shared<std::atomic<int>>(0);
   progress_->setRange(0, 3 * info_.frames);  // frames are read about three times (repeats, tracking, detection)
@@ -76,6 +77,7 @@ void ReviewPanel::cancel_analysis() {
 }
 
 void ReviewPanel::on_analysis_done() {
+  analysis_running_ = false;
   progress_timer_.stop();
   analyse_->setEnabled(true);
   cancel_->setEnabled(false);

@@ -45,7 +45,7 @@ class ReviewPanel : public QWidget {
   ~ReviewPanel() override;
 
   // Opens a clip; false (with the reason shown and logged) when it cannot be read.
-  bool open_clip(const QString& path);
+  Q_INVOKABLE bool open_clip(const QString& path);  // invokable: callable across module boundaries
   void show_frame(int frame);
   void step(int delta) { show_frame(frame_ + delta); }
   void toggle_play();
@@ -58,10 +58,10 @@ class ReviewPanel : public QWidget {
   void send_to(const QString& node);
   bool export_deidentified(const QString& directory);
 
-  int frame() const { return frame_; }
+  Q_INVOKABLE int frame() const { return frame_; }
   int frame_count() const { return info_.frames; }
   bool playing() const { return play_timer_.isActive(); }
-  bool analysing() const { return watcher_.isRunning(); }
+  bool analysing() const { return analysis_running_; }
   const std::optional<ClipAnalysis>& analysis() const { return analysis_; }
   const std::vector<Caliper>& calipers() const { return calipers_; }
   QString send_summary() const { return send_summary_; }
@@ -116,6 +116,7 @@ class ReviewPanel : public QWidget {
   std::shared_ptr<std::atomic<int>> frames_done_;
   QFutureWatcher<QString> send_watcher_;
   bool following_cursor_ = false;
+  bool analysis_running_ = false;  // until its result is shown
   std::function<void()> unfollow_cursor_;
 };
 

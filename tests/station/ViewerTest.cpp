@@ -1,0 +1,136 @@
+// The viewer under Xvfb: a sample clip opened, stepped, analysed (in the background, and
+// cancelled), its findings panel, plots and overlay checked on the grabbed picture;
+// calipers in mm; the live exam on the simulated probe finding the tear; a recording.
+#include <gtest/gtest.h>
+
+#include <QTest>
+#include <fstream>
+
+#include "StationTestSupport.h"
+#include "TestSupport.h"
+#include "ft/dicom/DicomClipInfo.h"
+#include "ft/ui/LivePanel.h"
+#include "ft/ui/MsusWorkspace.h"
+#include "ft/ui/ReviewPanel.h"
+
+namespace ft {
+namespace {
+std::string sample(const std::string& name) { return test::sample_data_dir() + "/" + name; }
+}  // namespace
+
+TEST(ReviewPanel, OpensStepsAnalysesAndShowsFindingsPlotsAndOverlay) {
+  test::RecordingHost recorded;
+  ui::WorkspaceHost host = recorded.host();
+  ui::ReviewPanel review(host);
+  review.resize(1200, 800);
+  review.show();
+  ASSERT_TRUE(review.open_clip(QString::fromStdString(sample("full_tear.dcm"))));
+  EXPECT_EQ(review.frame_count(), 40);
+  EXPECT_NEAR(recorded.duration_s, 2.0, 1e-6) << "40 frames at 50 ms on the shared timeline";
+  review.step(3);
+  EXPECT_EQ(review.frame(), 3);
+  EXPECT_NEAR(recorded.cursor_s, 0.15, 1e-6);
+  review.step(-10);
+  EXPECT_EQ(review.frame(), 0) << "stepping stops at the first frame";
+
+  review.start_analysis();
+  EXPECT_TRUE(review.analysing()) << "the analysis runs off the GUI thread";
+  ASSERT_TRUE(test::wait_until([&] { return !review.analysing() && review.analysis(); }, 180));
+  EXPECT_TRUE(review.analysis()->detection.tear_detected);
+  EXPECT_NE(review.findings()->toPlainText().indexOf("Fibre discontinuity found"), -1);
+  EXPECT_GT(review.plots()->strain_points(), 10);
+  EXPECT_GT(review.plots()->gap_points(), 10);
+  ASSERT_EQ(recorded.marks.size(), 1u);
+  EXPECT_NE(recorded.marks[0].label.find("tear opens"), std::string::npos);
+
+  // The picture on the finding's frame: tear outline (red) and gap caliper (yellow).
+  EXPECT_EQ(review.frame(), review.analysis()->detection.findings.front().frame);
+  ASSERT_TRUE(test::wait_until([] { return false; }, 0.3) || true);
+  const QImage shown = review.image_view()->grabFramebuffer();
+  EXPECT_GT(test::count_colour(shown, 255, 64, 64, 8), 30) << "tear outline";
+  EXPECT_GT(test::count_colour(shown, 255, 220, 0, 8), 10) << "gap caliper";
+
+  // A caliper over 100 px of a calibrated clip reads in mm.
+  review.add_caliper(100, 120, 200, 120);
+  const dicom::DicomClipInfo info = dicom::read_clip_info(sample("full_tear.dcm"));
+  const double expected_mm = 100 * info.analysis_region().mm_per_px_x;
+  EXPECT_EQ(review.calipers().back().label, QString("%1 mm").arg(expected_mm, 0, 'f', 1).toStdString());
+}
+
+TEST(ReviewPanel, ACancelledAnalysisLeavesNoFindingsAndSaysSo) {
+  test::RecordingHost recorded;
+  ui::WorkspaceHost host = recorded.host();
+  ui::ReviewPanel review(host);
+  ASSERT_TRUE(review.open_clip(QString::fromStdString(sample("intact.dcm"))));
+  review.start_analysis();
+  review.cancel_analysis();
+  ASSERT_TRUE(test::wait_until([&] { return !review.analysing(); }, 60));
+  EXPECT_FALSE(review.analysis());
+  EXPECT_NE(review.findings()->toPlainText().indexOf("cancelled"), -1) << review.findings()->toPlainText().toStdString();
+}
+
+TEST(ReviewPanel, AFileThatIsNotDicomIsRefusedClearly) {
+  test::TempDir dir;
+  std::ofstream(dir.file("notes.dcm")) << "not DICOM";
+  test::RecordingHost recorded;
+  ui::WorkspaceHost host = recorded.host();
+  ui::ReviewPanel review(host);
+  EXPECT_FALSE(review.open_clip(QString::fromStdString(dir.file("notes.dcm"))));
+  EXPECT_NE(review.findings()->toPlainText().indexOf("Cannot open"), -1);
+}
+
+TEST(ImageView, ClicksAreReportedInFramePixels) {
+  ui::ImageView view;
+  view.resize(400, 200);
+  view.show();
+  ui::RgbImage image(200, 100);
+  view.set_image(image);
+  ASSERT_TRUE(QTest::qWaitForWindowExposed(&view));
+  double x = -1, y = -1;
+  QObject::connect(&view, &ui::ImageView::clicked, [&](double cx, double cy) { x = cx, y = cy; });
+  QTest::mouseClick(&view, Qt::LeftButton, {}, QPoint(view.width() / 2, view.height() / 2));
+  EXPECT_NEAR(x, 99.5, 2.0);
+  EXPECT_NEAR(y, 49.5, 2.0);
+}
+
+TEST(LivePanel, TheSimulatedProbeShowsTheExamAndTheTearIsFound) {
+  test::RecordingHost recorded;
+  ui::WorkspaceHost host = recorded.host();
+  ui::LivePanel live(host);
+  live.resize(1200, 800);
+  live.show();
+  live.set_source("sim:full_tear");
+  ASSERT_TRUE(live.start());
+  ASSERT_TRUE(test::wait_until([&] { return live.latest().tear_detected && live.frames_shown() > 20; }, 120))
+      << live.counters_text().toStdString();
+  EXPECT_NE(live.findings()->toPlainText().indexOf("Fibre discontinuity found"), -1);
+  EXPECT_NE(live.counters_text().indexOf("fps in"), -1);
+  const QImage shown = live.image_view()->grabFramebuffer();
+  EXPECT_GT(test::count_colour(shown, 255, 220, 0, 8), 10) << "gap caliper drawn live";
+  live.toggle_freeze();
+  const long frozen_at = live.frames_shown();
+  test::wait_until([] { return false; }, 0.5);
+  EXPECT_EQ(live.frames_shown(), frozen_at) << "frozen: the picture stays";
+  live.stop();
+  EXPECT_FALSE(live.running());
+}
+
+TEST(LivePanel, ARecordingBecomesAClipThatOpensInReview) {
+  test::TempDir dir;
+  setenv("FIBRETRACK_CONFIG_DIR", dir.path().c_str(), 1);
+  test::RecordingHost recorded;
+  ui::MsusWorkspace workspace(recorded.host());
+  workspace.live()->set_source("sim:intact?fps=20");
+  workspace.live()->toggle_record();
+  ASSERT_TRUE(workspace.live()->running());
+  test::wait_until([] { return false; }, 2.0);
+  workspace.live()->toggle_record();
+  EXPECT_FALSE(workspace.live()->running());
+  const std::string clip = workspace.live()->last_recording().toStdString();
+  ASSERT_FALSE(clip.empty()) << (recorded.log.empty() ? "" : recorded.log.back());
+  EXPECT_GT(dicom::read_clip_info(clip).frames, 10);
+  EXPECT_EQ(workspace.review()->clip_path().toStdString(), clip) << "opened for review";
+  unsetenv("FIBRETRACK_CONFIG_DIR");
+}
+
+}  // namespace ft
