@@ -104,6 +104,7 @@ void add_finding(Tree& t, const TearFinding& f, int index, const DicomClipInfo& 
   add_numeric(t, false, own("M003", "Retraction of each stump"), f.retraction_mm, ucum("mm", "millimeter"));
   add_numeric(t, false, own("M004", "Extent across muscle thickness"), f.extent_pct, ucum("%", "percent"));
   add_numeric(t, false, own("M005", "Confidence"), f.confidence, ucum("1", "no units"));
+  add_numeric(t, false, own("M008", "Muscle thickness at the finding"), f.muscle_thickness_mm, ucum("mm", "millimeter"));
   t.next(DSRTypes::RT_contains, DSRTypes::VT_Code, own("M006", "Grade"));
   t.set(t.item().setCodeValue(grade_code(f.grade)), "grade");
   // Centre of the finding, and the gap caliper across the tear surface.

@@ -106,10 +106,15 @@ std::vector<OutboxJob> Outbox::jobs() const {
   return out;
 }
 
-std::vector<OutboxJob> Outbox::deliver(const NetworkSettings& settings, bool ignore_backoff) {
+std::vector<OutboxJob> Outbox::deliver(const NetworkSettings& settings, bool ignore_backoff,
+                                       const std::function<bool(int, int)>& progress) {
   std::vector<OutboxJob> left;
-  for (OutboxJob job : jobs()) {
-    if (!ignore_backoff && job.next_attempt_unix_s > now_s()) {
+  const std::vector<OutboxJob> queued = jobs();
+  bool stopped = false;
+  for (std::size_t i = 0; i < queued.size(); ++i) {
+    OutboxJob job = queued[i];
+    if (!stopped && progress) stopped = !progress(int(i), int(queued.size()));
+    if (stopped || (!ignore_backoff && job.next_attempt_unix_s > now_s())) {
       left.push_back(job);
       continue;
     }
@@ -131,6 +136,7 @@ std::vector<OutboxJob> Outbox::deliver(const NetworkSettings& settings, bool ign
     save(job);
     left.push_back(job);
   }
+  if (progress && !stopped) progress(int(queued.size()), int(queued.size()));
   return left;
 }
 

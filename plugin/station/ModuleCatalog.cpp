@@ -76,6 +76,14 @@ void ModuleCatalog::consider(const QString& file) {
   if (r.instance) loaders_.push_back(std::move(loader));
 }
 
+QString modules_report(const ModuleCatalog& catalog) {
+  QString text;
+  for (const ModuleRecord& m : catalog.modules())
+    text += (m.instance ? "loaded   " : "REFUSED  ") + (m.name.isEmpty() ? m.file : m.name + " " + m.version) +
+            (m.instance ? QString() : "\n         " + m.file + ": " + m.problem) + "\n";
+  return text.isEmpty() ? "No modules found." : text;
+}
+
 QStringList default_module_folders(const QStringList& extra) {
   QStringList folders = extra;
   const QString env = qEnvironmentVariable("FIBRETRACK_MODULE_PATH");

@@ -46,6 +46,9 @@ class ModuleCatalog {
   std::vector<std::unique_ptr<QPluginLoader>> loaders_;
 };
 
+// One line per module: "loaded   NAME VERSION" or "REFUSED  ..." with file and reason.
+QString modules_report(const ModuleCatalog& catalog);
+
 // The folders the station looks in: --module-dir arguments, $FIBRETRACK_MODULE_PATH,
 // <exe>/modules (build tree) and <exe>/../lib/fibretrack/modules (installed).
 QStringList default_module_folders(const QStringList& extra);

@@ -71,13 +71,7 @@ StationWindow::StationWindow(StationServicesImpl& services, ModuleCatalog& catal
 
 StationWindow::~StationWindow() { services_.on_log({}); }
 
-QString StationWindow::modules_report() const {
-  QString text;
-  for (const ModuleRecord& m : catalog_.modules())
-    text += (m.instance ? "loaded   " : "REFUSED  ") + (m.name.isEmpty() ? m.file : m.name + " " + m.version) +
-            (m.instance ? QString() : "\n         " + m.file + ": " + m.problem) + "\n";
-  return text.isEmpty() ? "No modules found." : text;
-}
+QString StationWindow::modules_report() const { return station::modules_report(catalog_); }
 
 void StationWindow::show_modules() { QMessageBox::information(this, "Modules", modules_report()); }
 

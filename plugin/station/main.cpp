@@ -53,7 +53,9 @@ int main(int argc, char** argv) {
   const QCommandLineOption tab("tab", "Show the module with this name first.", "NAME");
   const QCommandLineOption screenshot("screenshot", "Save the window to FILE and quit.", "FILE");
   const QCommandLineOption after("after-s", "Seconds before the screenshot (default 5).", "S", "5");
-  parser.addOptions({module_dir, tab, screenshot, after});
+  const QCommandLineOption list("list-modules", "Say which modules load (and why others do not), then quit.");
+  const QCommandLineOption only("no-default-modules", "Look only in the --module-dir folders.");
+  parser.addOptions({module_dir, tab, screenshot, after, list, only});
   parser.parse(QApplication::arguments());  // unknown options belong to the modules
   if (parser.isSet("help")) parser.showHelp(0);
 
@@ -67,7 +69,11 @@ int main(int argc, char** argv) {
   ft::station::StationServicesImpl services(QString::fromStdString(ft::dicom::default_settings_file()),
                                             QString::fromStdString(settings.study_store_directory));
   ft::station::ModuleCatalog catalog;
-  catalog.discover(ft::station::default_module_folders(parser.values(module_dir)));
+  catalog.discover(parser.isSet(only) ? parser.values(module_dir) : ft::station::default_module_folders(parser.values(module_dir)));
+  if (parser.isSet(list)) {
+    std::printf("%s", ft::station::modules_report(catalog).toUtf8().constData());
+    return 0;
+  }
   ft::station::StationWindow window(services, catalog);
   if (parser.isSet(tab))
     for (int i = 0; i < window.modules_tabs()->count(); ++i)

@@ -14,6 +14,7 @@
 
 #include "OrthancPeer.h"
 #include "PacsFixtures.h"
+#include "WorklistPeer.h"
 #include "TestSupport.h"
 #include "dcmtk/config/osconfig.h"
 #include "dcmtk/dcmdata/dctk.h"
@@ -166,42 +167,15 @@ TEST(Pacs, APacsStoppedMidSendGetsTheRestLater) {
 TEST(Worklist, ScheduledExamsComeFromTheWorklistServer) {
   if (!test::program_available("wlmscpfs")) GTEST_SKIP() << "wlmscpfs (dcmtk) not installed";
   test::TempDir dir;
-  std::filesystem::create_directories(dir.file("worklists/WLM"));
-  std::ofstream(dir.file("worklists/WLM/lockfile"));
-  for (int i = 1; i <= 2; ++i) {
-    DcmFileFormat item;
-    DcmDataset& d = *item.getDataset();
-    d.putAndInsertString(DCM_SpecificCharacterSet, "ISO_IR 100");
-    d.putAndInsertString(DCM_PatientName, i == 1 ? "DOE^JANE" : "ROE^RICHARD");
-    d.putAndInsertString(DCM_PatientID, ("PID" + std::to_string(i)).c_str());
-    d.putAndInsertString(DCM_PatientBirthDate, "19900101");
-    d.putAndInsertString(DCM_PatientSex, i == 1 ? "F" : "M");
-    d.putAndInsertString(DCM_AccessionNumber, ("ACC" + std::to_string(i)).c_str());
-    d.putAndInsertString(DCM_StudyInstanceUID, ("2.25.77" + std::to_string(i)).c_str());
-    d.putAndInsertString(DCM_RequestedProcedureID, "RP1");
-    d.putAndInsertString(DCM_RequestedProcedureDescription, "Dynamic MSUS thigh");
-    d.putAndInsertString(DCM_ReferringPhysicianName, "WHO^DR");
-    DcmItem* step = nullptr;
-    d.findOrCreateSequenceItem(DCM_ScheduledProcedureStepSequence, step, -2);
-    step->putAndInsertString(DCM_Modality, i == 1 ? "US" : "MR");
-    step->putAndInsertString(DCM_ScheduledStationAETitle, "FIBRETRACK");
-    step->putAndInsertString(DCM_ScheduledProcedureStepStartDate, "20261125");
-    step->putAndInsertString(DCM_ScheduledProcedureStepStartTime, "093000");
-    step->putAndInsertString(DCM_ScheduledProcedureStepDescription, "Rectus femoris under contraction");
-    step->putAndInsertString(DCM_ScheduledProcedureStepID, "SPS1");
-    step->putAndInsertString(DCM_ScheduledPerformingPhysicianName, "");
-    ASSERT_TRUE(item.saveFile(dir.file("worklists/WLM/item" + std::to_string(i) + ".wl").c_str(), EXS_LittleEndianExplicit).good());
-  }
-  const int port = free_port();
-  const test::CommandResult started =
-      test::run_command("wlmscpfs -dfp '" + dir.file("worklists") + "' " + std::to_string(port) + " >/dev/null 2>&1 & echo $!");
-  const pid_t pid = pid_t(std::stol(started.out));
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  test::WorklistPeer worklist(dir);
+  worklist.add({"DOE^JANE", "PID1", "ACC1", "2.25.771", "US"});
+  worklist.add({"ROE^RICHARD", "PID2", "ACC2", "2.25.772", "MR"});
+  worklist.start();
+  const int port = worklist.port;
   const test::CommandResult r = fibretrack("worklist WLM@127.0.0.1:" + std::to_string(port) + " --json");
   const test::CommandResult recorded =
       fibretrack("record --source sim:intact --frames 4 --out '" + dir.file("exam.dcm") + "' --worklist WLM@127.0.0.1:" +
                  std::to_string(port) + " --accession ACC1");
-  ::kill(pid, SIGKILL);
   ASSERT_EQ(recorded.exit_code, 0) << recorded.err;
   const dicom::DicomClipInfo clip = dicom::read_clip_info(dir.file("exam.dcm"));
   EXPECT_EQ(clip.study_instance_uid, "2.25.771") << "the recorded clip joins the scheduled study";

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <QTest>
+#include <filesystem>
 #include <fstream>
 
 #include "StationTestSupport.h"
@@ -55,6 +56,42 @@ TEST(ReviewPanel, OpensStepsAnalysesAndShowsFindingsPlotsAndOverlay) {
   const dicom::DicomClipInfo info = dicom::read_clip_info(sample("full_tear.dcm"));
   const double expected_mm = 100 * info.analysis_region().mm_per_px_x;
   EXPECT_EQ(review.calipers().back().label, QString("%1 mm").arg(expected_mm, 0, 'f', 1).toStdString());
+}
+
+// Exported next to the clip, the report comes back with the clip: its findings are shown
+// over the frames without analysing again.
+TEST(ReviewPanel, AStoredReportIsShownWhenTheClipIsOpenedAgain) {
+  test::TempDir dir;
+  std::filesystem::create_directories(dir.file("exam"));
+  std::filesystem::copy_file(sample("full_tear.dcm"), dir.file("exam/clip.dcm"));
+  test::RecordingHost recorded;
+  ui::WorkspaceHost host = recorded.host();
+  TearFinding analysed;
+  {
+    ui::ReviewPanel review(host);
+    ASSERT_TRUE(review.open_clip(QString::fromStdString(dir.file("exam/clip.dcm"))));
+    EXPECT_FALSE(review.stored_result()) << "nothing stored yet";
+    review.start_analysis();
+    ASSERT_TRUE(test::wait_until([&] { return !review.analysing(); }, 180));
+    ASSERT_TRUE(review.analysis() && review.analysis()->detection.tear_detected);
+    analysed = review.analysis()->detection.findings.front();
+    EXPECT_EQ(review.export_objects(QString::fromStdString(dir.file("exam/reports"))).size(), 3u);
+  }
+  ui::ReviewPanel again(host);
+  again.resize(1000, 700);
+  again.show();
+  ASSERT_TRUE(again.open_clip(QString::fromStdString(dir.file("exam/clip.dcm"))));
+  ASSERT_TRUE(again.stored_result());
+  ASSERT_EQ(again.stored_result()->findings.size(), 1u);
+  const TearFinding& stored = again.stored_result()->findings.front();
+  EXPECT_EQ(stored.frame, analysed.frame);
+  EXPECT_NEAR(stored.gap_mm, analysed.gap_mm, 0.01);
+  EXPECT_NEAR(stored.centre_col_px, analysed.centre_col_px, 0.5);
+  EXPECT_EQ(stored.grade, analysed.grade);
+  EXPECT_EQ(again.frame(), analysed.frame);
+  EXPECT_NE(again.findings()->toPlainText().indexOf("stored measurement report"), -1);
+  test::wait_until([] { return false; }, 0.3);
+  EXPECT_GT(test::count_colour(again.image_view()->grabFramebuffer(), 255, 220, 0, 8), 10) << "caliper from the report";
 }
 
 TEST(ReviewPanel, ACancelledAnalysisLeavesNoFindingsAndSaysSo) {

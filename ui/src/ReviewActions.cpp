@@ -42,11 +42,15 @@ dicom::DicomSettings settings_of(const WorkspaceHost& host) {
 // Queues every file for `node`, then delivers; what fails stays queued (outbox --retry,
 // or the next send). Runs off the GUI thread.
 QString send_in_background(const dicom::DicomSettings& settings, const dicom::DicomNode& node,
-                           const std::vector<std::string>& files) {
+                           const std::vector<std::string>& files, std::shared_ptr<std::atomic<bool>> cancel,
+                           std::shared_ptr<std::atomic<int>> done) {
   try {
     dicom::Outbox outbox(settings.outbox_directory);
     for (const std::string& f : files) outbox.enqueue(f, node);
-    const auto left = outbox.deliver(settings.network, /*ignore_backoff=*/true);
+    const auto left = outbox.deliver(settings.network, /*ignore_backoff=*/true, [&](int sent, int) {
+      *done = sent;
+      return !cancel->load();
+    });
     QString summary = QString("%1 object(s) sent to %2").arg(files.size() - std::min(files.size(), left.size())).arg(QString::fromStdString(node.text()));
     if (!left.empty())
       summary += QString("; %1 waiting in the outbox: %2").arg(left.size()).arg(QString::fromStdString(left.front().last_error));
@@ -59,7 +63,7 @@ QString send_in_background(const dicom::DicomSettings& settings, const dicom::Di
 }  // namespace
 
 void ReviewPanel::start_analysis() {
-  if (!reader_ || analysing()) return;
+  if (!reader_ || analysing() || send_watcher_.isRunning()) return;  // one long job at a time
   analysis_running_ = true;
   cancel_flag_ = std::make_shared<std::atomic<bool>>(false);
   frames_done_ = std::make_shared<std::atomic<int>>(0);
@@ -90,6 +94,7 @@ void ReviewPanel::on_analysis_done() {
   }
   progress_->setValue(progress_->maximum());
   analysis_ = std::move(outcome.value);
+  stored_.reset();
   findings_->show_result(analysis_->detection, frame_time_s());
   std::vector<double> times;
   for (int k : analysis_->kept_frames) times.push_back(k * frame_time_s());
@@ -122,7 +127,7 @@ std::vector<std::string> ReviewPanel::export_objects(const QString& directory) {
 }
 
 void ReviewPanel::send_to(const QString& node_text) {
-  if (!reader_ || send_watcher_.isRunning()) return;
+  if (!reader_ || analysing() || send_watcher_.isRunning()) return;
   try {
     const dicom::DicomSettings settings = settings_of(host_);
     const dicom::DicomNode node = dicom::resolve_node(node_text.toStdString(), settings);
@@ -133,18 +138,26 @@ void ReviewPanel::send_to(const QString& node_text) {
       for (const std::string& f : export_objects(exports)) files.push_back(f);
     }
     send_summary_ = "sending…";
-    auto* watcher = &send_watcher_;
-    disconnect(watcher, nullptr, this, nullptr);
-    connect(watcher, &QFutureWatcher<QString>::finished, this, [this] {
-      send_summary_ = send_watcher_.result();
-      host_.log_info(send_summary_.toStdString());
-      emit send_finished();
-    });
-    send_watcher_.setFuture(QtConcurrent::run(send_in_background, settings, node, files));
+    cancel_flag_ = std::make_shared<std::atomic<bool>>(false);
+    frames_done_ = std::make_shared<std::atomic<int>>(0);  // here: objects delivered
+    progress_->setRange(0, int(files.size()));
+    progress_->setValue(0);
+    progress_timer_.start(100);
+    cancel_->setEnabled(true);
+    send_watcher_.setFuture(QtConcurrent::run(send_in_background, settings, node, files, cancel_flag_, frames_done_));
   } catch (const std::exception& e) {
     send_summary_ = QString("not sent: ") + e.what();
     emit send_finished();
   }
+}
+
+void ReviewPanel::on_send_done() {
+  progress_timer_.stop();
+  cancel_->setEnabled(false);
+  send_summary_ = send_watcher_.result();
+  status_->setText(send_summary_);
+  host_.log_info(send_summary_.toStdString());
+  emit send_finished();
 }
 
 bool ReviewPanel::export_deidentified(const QString& directory) {

@@ -11,6 +11,7 @@
 
 #include "ft/core/Error.h"
 #include "ft/dicom/DicomClipReader.h"
+#include "ft/dicom/MeasurementReportReader.h"
 #include "ft/gpu/StrainField.h"
 
 namespace ft::ui {
@@ -20,6 +21,7 @@ ReviewPanel::ReviewPanel(WorkspaceHost& host, QWidget* parent) : QWidget(parent)
   build();
   connect(&play_timer_, &QTimer::timeout, this, [this] { show_frame(frame_ + 1 < frame_count() ? frame_ + 1 : 0); });
   connect(&watcher_, &QFutureWatcher<Outcome<ClipAnalysis>>::finished, this, &ReviewPanel::on_analysis_done);
+  connect(&send_watcher_, &QFutureWatcher<QString>::finished, this, &ReviewPanel::on_send_done);
   connect(&progress_timer_, &QTimer::timeout, this, [this] {
     if (frames_done_) progress_->setValue(frames_done_->load());
   });
@@ -61,10 +63,13 @@ void ReviewPanel::build() {
     calipers_.clear();
     render();
   });
+  button("loadReport", "Load report…", &ReviewPanel::choose_and_load_report);
   button("exportObjects", "Export report…", &ReviewPanel::choose_and_export);
   button("sendToPacs", "Send to PACS…", &ReviewPanel::choose_and_send);
   button("exportDeidentified", "De-identified copy…", &ReviewPanel::choose_and_deidentify);
-  top->addStretch(1);
+  status_ = new QLabel(this);
+  status_->setObjectName("sendStatus");
+  top->addWidget(status_, 1);
 
   view_ = new ImageView(this);
   connect(view_, &ImageView::clicked, this, &ReviewPanel::on_view_clicked);
@@ -137,6 +142,7 @@ bool ReviewPanel::open_clip(const QString& path) {
   }
   path_ = path;
   analysis_.reset();
+  stored_.reset();
   calipers_.clear();
   plots_->clear();
   scrubber_->setRange(0, std::max(0, info_.frames - 1));
@@ -145,7 +151,36 @@ bool ReviewPanel::open_clip(const QString& path) {
   host_.put_findings_on_timeline({});
   frame_ = -1;
   show_frame(0);
+  // A clip opened from the study store (or next to its exports) shows its stored report.
+  for (const std::string& report : dicom::find_reports_for(path.toStdString(), info_.sop_instance_uid))
+    if (load_report(QString::fromStdString(report))) break;
   return true;
+}
+
+bool ReviewPanel::load_report(const QString& sr_path) {
+  try {
+    const dicom::StoredReport report = dicom::read_measurement_report(sr_path.toStdString());
+    if (report.source_sop_instance_uid != info_.sop_instance_uid)
+      throw Error(ErrorCode::InvalidArgument, "the report was made on another clip");
+    stored_ = report.result;
+    stored_->calibrated = info_.analysis_region().has_mm_calibration();
+  } catch (const Error& e) {
+    findings_->show_message(QString("Report not shown: ") + e.what());
+    return false;
+  }
+  findings_->show_result(*stored_, frame_time_s());
+  std::vector<TimelineMark> marks;
+  for (const TearFinding& f : stored_->findings)
+    marks.push_back({f.frame * frame_time_s(), QString("tear (report): gap %1 mm").arg(f.gap_mm, 0, 'f', 1).toStdString()});
+  host_.put_findings_on_timeline(marks);
+  if (!stored_->findings.empty()) show_frame(stored_->findings.front().frame);
+  render();
+  return true;
+}
+
+void ReviewPanel::choose_and_load_report() {
+  const QString file = QFileDialog::getOpenFileName(this, "Load a FibreTrack measurement report", {}, "DICOM SR (*.dcm)");
+  if (!file.isEmpty()) load_report(file);
 }
 
 void ReviewPanel::show_frame(int frame) {
@@ -202,6 +237,8 @@ void ReviewPanel::render() {
     field = analysis_->motion.cumulative[std::size_t(j)];
     if (layers.strain) strain = strain_for(j);
     findings = analysis_->detection.findings;
+  } else if (stored_) {
+    findings = stored_->findings;
   }
   view_->set_image(render_overlay(frame, info_.analysis_region(), field, strain, findings, layers));
 }

@@ -3,6 +3,7 @@
 // leaves it only after the peer answered success. A job becomes visible only once its
 // copy is complete (written under a temporary name, then renamed), so a crash never
 // sends half a file; failed sends are retried with backoff; the queue survives restarts.
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -30,8 +31,10 @@ class Outbox {
   OutboxJob enqueue(const std::string& file, const DicomNode& destination);
   std::vector<OutboxJob> jobs() const;
   // Tries every job that is due (all of them with `ignore_backoff`); returns the jobs
-  // that are still queued afterwards.
-  std::vector<OutboxJob> deliver(const NetworkSettings& settings, bool ignore_backoff);
+  // that are still queued afterwards. `progress(done, total)` is called before each job
+  // and once at the end; returning false stops there (the rest stays queued).
+  std::vector<OutboxJob> deliver(const NetworkSettings& settings, bool ignore_backoff,
+                                 const std::function<bool(int done, int total)>& progress = {});
 
  private:
   void save(const OutboxJob& job) const;

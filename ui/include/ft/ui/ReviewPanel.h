@@ -50,13 +50,17 @@ class ReviewPanel : public QWidget {
   void step(int delta) { show_frame(frame_ + delta); }
   void toggle_play();
   void start_analysis();
-  void cancel_analysis();
+  void cancel_analysis();  // and a running send
   void add_caliper(double x0_px, double y0_px, double x1_px, double y1_px);
   // Export into `directory`: report objects (and burned-in capture). Returns the files.
   std::vector<std::string> export_objects(const QString& directory);
-  // Queues the clip and its report objects for `node` and sends them in the background.
+  // Queues the clip and its report objects for `node` and sends them in the background;
+  // Cancel stops after the current object (the rest stays in the outbox).
   void send_to(const QString& node);
   bool export_deidentified(const QString& directory);
+  // Shows the findings of a stored FibreTrack measurement report over the clip.
+  bool load_report(const QString& sr_path);
+  const std::optional<DetectionResult>& stored_result() const { return stored_; }
 
   Q_INVOKABLE int frame() const { return frame_; }
   int frame_count() const { return info_.frames; }
@@ -80,10 +84,12 @@ class ReviewPanel : public QWidget {
   double frame_time_s() const;
   void on_view_clicked(double x, double y);
   void on_analysis_done();
+  void on_send_done();
   void choose_and_open();
   void choose_and_export();
   void choose_and_send();
   void choose_and_deidentify();
+  void choose_and_load_report();
   std::vector<float> strain_for(int analysed_index) const;
 
   WorkspaceHost& host_;
@@ -92,6 +98,7 @@ class ReviewPanel : public QWidget {
   dicom::DicomClipInfo info_;
   int frame_ = 0;
   std::optional<ClipAnalysis> analysis_;
+  std::optional<DetectionResult> stored_;  // from a measurement report, until analysed again
   std::vector<Caliper> calipers_;
   std::optional<std::pair<double, double>> caliper_start_;
   QString send_summary_;
@@ -107,7 +114,8 @@ class ReviewPanel : public QWidget {
   QPushButton* analyse_ = nullptr;
   QPushButton* cancel_ = nullptr;
   QPushButton* caliper_ = nullptr;
-  QProgressBar* progress_ = nullptr;
+  QProgressBar* progress_ = nullptr;  // the analysis's frames, or a send's objects
+  QLabel* status_ = nullptr;          // the last send's outcome (sent, or waiting in the outbox)
   QTimer play_timer_;
   QTimer progress_timer_;
 

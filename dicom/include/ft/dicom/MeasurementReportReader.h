@@ -1,0 +1,24 @@
+#pragma once
+// Reading FibreTrack's own TID 1500 measurement reports back, so that a stored analysis
+// can be shown over its clip in review without analysing again: per finding the frame,
+// centre, gap caliper, gap at peak and rest, retraction, extent, thickness, grade and
+// confidence. Reports of other vendors are not interpreted.
+#include <string>
+
+#include "ft/core/TearFinding.h"
+
+namespace ft::dicom {
+
+struct StoredReport {
+  std::string source_sop_instance_uid;  // the clip the measurements were made on
+  DetectionResult result;               // findings only (no curves; contraction unknown)
+};
+
+// Throws ft::Error(CorruptData / Unsupported) when the file is not a FibreTrack report.
+StoredReport read_measurement_report(const std::string& path);
+
+// The FibreTrack reports for `clip_path` among the DICOM files next to it and one folder
+// up (a study folder of the local store): a clip opened from the store finds its report.
+std::vector<std::string> find_reports_for(const std::string& clip_path, const std::string& clip_sop_instance_uid);
+
+}  // namespace ft::dicom

@@ -1,0 +1,123 @@
+#include "ft/dicom/MeasurementReportReader.h"
+
+#include <cmath>
+#include <algorithm>
+#include <filesystem>
+
+#include "DatasetHelpers.h"
+#include "DicomFileLoader.h"
+#include "dcmtk/dcmsr/dsrdoc.h"
+#include "ft/core/Error.h"
+
+namespace ft::dicom {
+namespace {
+using namespace detail;
+constexpr char kScheme[] = "99FIBRETRACK";
+
+bool ours(const DSRCodedEntryValue& c, const char* value) {
+  return c.getCodingSchemeDesignator() == kScheme && c.getCodeValue() == value;
+}
+
+TearGrade grade_of(const DSRCodedEntryValue& c) {
+  if (c.getCodeValue() == "G3") return TearGrade::CompleteWithRetraction;
+  if (c.getCodeValue() == "G2") return TearGrade::Partial;
+  if (c.getCodeValue() == "G1") return TearGrade::Minimal;
+  return TearGrade::None;
+}
+
+void take_numeric(const DSRContentItem& item, TearFinding& f) {
+  const DSRCodedEntryValue& c = item.getConceptName();
+  const double v = std::atof(item.getNumericValue().getNumericValue().c_str());
+  if (ours(c, "M001")) f.gap_mm = v;
+  else if (ours(c, "M002")) f.gap_rest_mm = v;
+  else if (ours(c, "M003")) f.retraction_mm = v;
+  else if (ours(c, "M004")) f.extent_pct = v;
+  else if (ours(c, "M005")) f.confidence = v;
+  else if (ours(c, "M008")) f.muscle_thickness_mm = v;
+}
+
+// The centre point, or the gap caliper (whose direction is the fibres').
+void take_coordinates(DSRContentItem& item, TearFinding& f) {
+  DSRSpatialCoordinatesValue* sc = item.getSpatialCoordinatesPtr();
+  if (!sc) return;
+  const DSRGraphicDataList& points = sc->getGraphicDataList();
+  if (item.getConceptName().getCodeValue() == "111030" && points.getNumberOfItems() >= 1) {
+    f.centre_col_px = points.getItem(1).Column;
+    f.centre_row_px = points.getItem(1).Row;
+  } else if (ours(item.getConceptName(), "M007") && points.getNumberOfItems() >= 2) {
+    const double dx = points.getItem(2).Column - points.getItem(1).Column, dy = points.getItem(2).Row - points.getItem(1).Row;
+    f.fibre_angle_deg = std::atan2(dy, dx) * 180.0 / M_PI;
+    if (f.fibre_angle_deg > 90) f.fibre_angle_deg -= 180;
+    if (f.fibre_angle_deg < -90) f.fibre_angle_deg += 180;
+    f.surface_angle_deg = f.fibre_angle_deg;  // the surface cuts the fibres square
+  }
+}
+
+}  // namespace
+
+StoredReport read_measurement_report(const std::string& path) {
+  DicomFileLoader loader(path);
+  DSRDocument doc;
+  if (doc.read(loader.dataset()).bad()) throw Error(ErrorCode::CorruptData, path + ": not a readable structured report");
+  OFString manufacturer;
+  doc.getManufacturer(manufacturer);
+  if (manufacturer != "FibreTrack")
+    throw Error(ErrorCode::Unsupported, path + ": not a FibreTrack measurement report");
+  StoredReport report;
+  DSRDocumentTree& tree = doc.getTree();
+  if (tree.gotoRoot() == 0) throw Error(ErrorCode::CorruptData, path + ": empty report");
+  TearFinding* current = nullptr;
+  do {
+    DSRContentItem& item = tree.getCurrentContentItem();
+    const DSRCodedEntryValue& concept = item.getConceptName();
+    switch (item.getValueType()) {
+      case DSRTypes::VT_Container:
+        if (concept.getCodeValue() == "125007") current = &report.result.findings.emplace_back();
+        break;
+      case DSRTypes::VT_Num:
+        if (current) take_numeric(item, *current);
+        break;
+      case DSRTypes::VT_Code:
+        if (current && ours(concept, "M006")) current->grade = grade_of(item.getCodeValue());
+        break;
+      case DSRTypes::VT_SCoord:
+        if (current) take_coordinates(item, *current);
+        break;
+      case DSRTypes::VT_Image:
+        if (const DSRImageReferenceValue* image = item.getImageReferencePtr()) {
+          if (report.source_sop_instance_uid.empty()) report.source_sop_instance_uid = image->getSOPInstanceUID().c_str();
+          if (current && image->getFrameList().getNumberOfItems() > 0) current->frame = image->getFrameList().getItem(1) - 1;
+        }
+        break;
+      default:
+        break;
+    }
+  } while (tree.iterate() > 0);
+  report.result.tear_detected = !report.result.findings.empty();
+  report.result.notes.push_back("shown from the stored measurement report " + std::filesystem::path(path).filename().string() +
+                                " (no strain or gap curves: analyse again for those)");
+  return report;
+}
+
+std::vector<std::string> find_reports_for(const std::string& clip_path, const std::string& clip_uid) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> reports;
+  const fs::path folder = fs::path(clip_path).parent_path();
+  std::error_code ec;
+  int looked_at = 0;
+  for (const fs::path& root : {folder, folder.parent_path()}) {
+    for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      if (!it->is_regular_file() || it->path().extension() != ".dcm" || ++looked_at > 500) continue;
+      try {
+        const StoredReport r = read_measurement_report(it->path().string());
+        if (r.source_sop_instance_uid == clip_uid && std::find(reports.begin(), reports.end(), it->path().string()) == reports.end())
+          reports.push_back(it->path().string());
+      } catch (const Error&) {
+        continue;  // images, other reports
+      }
+    }
+  }
+  return reports;
+}
+
+}  // namespace ft::dicom

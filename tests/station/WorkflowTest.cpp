@@ -1,0 +1,106 @@
+// The viewer's other actions: the worklist (against DCMTK's wlmscpfs), the network
+// settings dialog, the de-identified copy, and the keyboard shortcuts.
+#include <gtest/gtest.h>
+
+#include <QTabWidget>
+#include <QApplication>
+#include <QTableWidget>
+#include <QTest>
+#include <QTimer>
+#include <filesystem>
+#include <fstream>
+
+#include "StationTestSupport.h"
+#include "TestSupport.h"
+#include "WorklistPeer.h"
+#include "ft/dicom/DicomClipInfo.h"
+#include "ft/dicom/DicomSettings.h"
+#include "ft/ui/MsusWorkspace.h"
+#include "ft/ui/NetworkSettingsDialog.h"
+#include "ft/ui/WorklistDialog.h"
+
+namespace ft {
+
+TEST(Worklist, TheDialogListsTheScheduledExamsAndHandsOverTheChosenOne) {
+  if (!test::program_available("wlmscpfs")) GTEST_SKIP() << "wlmscpfs (dcmtk) not installed";
+  test::TempDir dir;
+  test::WorklistPeer worklist(dir);
+  worklist.add({"DOE^JANE", "PID1", "ACC1", "2.25.771"});
+  worklist.add({"ROE^ROSA", "PID3", "ACC3", "2.25.773"});
+  worklist.start();
+  std::ofstream(dir.file("settings.json")) << "{\"nodes\": {\"ris\": {\"ae_title\": \"WLM\", \"host\": \"127.0.0.1\", \"port\": "
+                                           << worklist.port << "}}}";
+  test::RecordingHost recorded;
+  ui::WorkspaceHost host = recorded.host(dir.file("settings.json"));
+  ui::WorklistDialog dialog(host);
+  dialog.query("ris");
+  ASSERT_EQ(dialog.entries(), 2);
+  const dicom::ExamContext exam = dialog.chosen();
+  EXPECT_TRUE(exam.accession_number == "ACC1" || exam.accession_number == "ACC3");
+  EXPECT_FALSE(exam.study_instance_uid.empty());
+  dialog.query("WLM@127.0.0.1:1");  // nobody there: a message, no entries, no crash
+  EXPECT_EQ(dialog.entries(), 0);
+}
+
+TEST(NetworkSettings, NodesEditedInTheDialogAreSavedForTheCommandLineToo) {
+  test::TempDir dir;
+  dicom::DicomSettings s;
+  s.network.local_ae_title = "US_ROOM_3";
+  dicom::DicomNode pacs = dicom::parse_node("ORTHANC@pacs.local:4242");
+  pacs.name = "pacs";
+  pacs.tls = true;
+  s.nodes["pacs"] = pacs;
+  dicom::save_settings(s, dir.file("settings.json"));
+  ui::NetworkSettingsDialog dialog(dir.file("settings.json"));
+  auto* table = dialog.findChild<QTableWidget*>();
+  ASSERT_NE(table, nullptr);
+  ASSERT_EQ(table->rowCount(), 1);
+  table->insertRow(1);
+  table->setItem(1, 0, new QTableWidgetItem("web"));
+  table->setItem(1, 1, new QTableWidgetItem("http://pacs.local/dicom-web"));
+  ASSERT_TRUE(dialog.save());
+  const dicom::DicomSettings back = dicom::load_settings(dir.file("settings.json"));
+  EXPECT_EQ(back.network.local_ae_title, "US_ROOM_3");
+  ASSERT_EQ(back.nodes.size(), 2u);
+  EXPECT_TRUE(back.nodes.at("pacs").tls);
+  EXPECT_EQ(back.nodes.at("web").dicomweb_url, "http://pacs.local/dicom-web");
+  table->setItem(1, 1, new QTableWidgetItem("not a node"));
+  QTimer::singleShot(200, [] {  // the warning box
+    if (QWidget* box = QApplication::activeModalWidget()) box->close();
+  });
+  EXPECT_FALSE(dialog.save()) << "a malformed node is refused, the file kept";
+  EXPECT_EQ(dicom::load_settings(dir.file("settings.json")).nodes.size(), 2u);
+}
+
+TEST(Workspace, ShortcutsStepPlayAndTheDeidentifiedCopyHasNoPatient) {
+  test::TempDir dir;
+  test::RecordingHost recorded;
+  ui::MsusWorkspace workspace(recorded.host());
+  workspace.resize(1200, 800);
+  workspace.show();
+  ASSERT_TRUE(QTest::qWaitForWindowExposed(&workspace));
+  ASSERT_TRUE(workspace.review()->open_clip(QString::fromStdString(test::sample_data_dir() + "/full_tear.dcm")));
+  workspace.show_review();
+  // Shortcuts need the window active; Xvfb has no window manager to make it so.
+  QApplication::setActiveWindow(&workspace);
+  workspace.review()->setFocus();
+  QTest::keyClick(&workspace, Qt::Key_Right);
+  QTest::keyClick(&workspace, Qt::Key_Right);
+  EXPECT_EQ(workspace.review()->frame(), 2);
+  QTest::keyClick(&workspace, Qt::Key_Left);
+  EXPECT_EQ(workspace.review()->frame(), 1);
+  QTest::keyClick(&workspace, Qt::Key_Space);
+  EXPECT_TRUE(workspace.review()->playing());
+  test::wait_until([] { return false; }, 0.4);
+  QTest::keyClick(&workspace, Qt::Key_Space);
+  EXPECT_FALSE(workspace.review()->playing());
+  EXPECT_GT(workspace.review()->frame(), 1) << "cine advanced while playing";
+
+  ASSERT_TRUE(workspace.review()->export_deidentified(QString::fromStdString(dir.file("deid"))));
+  const std::string copy = dir.file("deid/full_tear_deidentified.dcm");
+  const test::CommandResult tags = test::run_command("dcmdump +P PatientName '" + copy + "'");
+  EXPECT_NE(tags.out.find("ANONYMOUS"), std::string::npos) << tags.out;
+  EXPECT_EQ(dicom::read_clip_info(copy).frames, 40);
+}
+
+}  // namespace ft
