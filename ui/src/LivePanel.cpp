@@ -12,6 +12,7 @@
 #include "ft/gpu/StrainField.h"
 #include "ft/plugin/FrameJournal.h"
 #include "ft/plugin/SourceFactory.h"
+#include "ft/ui/ViewerSettings.h"
 
 namespace ft::ui {
 
@@ -21,8 +22,6 @@ LivePanel::LivePanel(WorkspaceHost& host, QWidget* parent) : QWidget(parent), ho
   source_ = new QComboBox(this);
   source_->setObjectName("source");
   source_->setEditable(true);
-  source_->addItems({"sim:full_tear", "sim:partial_tear", "sim:intact", "sim:sliding", "sim:vessel",
-                     "igtl://127.0.0.1:18944", "video:0", "file:/path/to/clip.dcm?loop=1"});
   source_->setMinimumWidth(260);
   source_->setToolTip("sim:PRESET (simulated probe), igtl://host:port (PLUS / OpenIGTLink), video:N (frame grabber), "
                       "file:CLIP.dcm (a DICOM cine replayed live)");
@@ -61,6 +60,7 @@ LivePanel::LivePanel(WorkspaceHost& host, QWidget* parent) : QWidget(parent), ho
   layout->addLayout(top);
   layout->addWidget(split, 1);
   connect(&poll_timer_, &QTimer::timeout, this, &LivePanel::poll);
+  reload_settings();
   connect(overlays_, &OverlayControls::changed, this, [this] {
     if (last_view_) show_view(*last_view_);
   });
@@ -70,10 +70,25 @@ LivePanel::~LivePanel() { stop(); }
 
 void LivePanel::set_source(const QString& uri) { source_->setCurrentText(uri); }
 
+void LivePanel::reload_settings() {
+  const QString current = source_->currentText();
+  source_->clear();
+  try {
+    for (const std::string& uri : load_viewer_settings(viewer_settings_file(host_)).sources)
+      source_->addItem(QString::fromStdString(uri));
+  } catch (const Error& e) {
+    host_.log_warning(std::string("viewer settings ignored: ") + e.what());
+    for (const std::string& uri : ViewerSettings{}.sources) source_->addItem(QString::fromStdString(uri));
+  }
+  if (!current.isEmpty()) source_->setCurrentText(current);
+}
+
 bool LivePanel::start(bool record) {
   stop();
   try {
-    auto pipeline = std::make_unique<LivePipeline>(make_frame_source(source_->currentText().toStdString()));
+    LiveSettings live;
+    live.analysis = analysis_settings(load_viewer_settings(viewer_settings_file(host_)));
+    auto pipeline = std::make_unique<LivePipeline>(make_frame_source(source_->currentText().toStdString()), live);
     if (record) {
       journal_dir_ = QString::fromStdString(dicom::default_config_directory()) + "/recordings/journal-" +
                      QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss");

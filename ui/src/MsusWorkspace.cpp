@@ -8,6 +8,7 @@
 
 #include "ft/dicom/DicomSettings.h"
 #include "ft/ui/NetworkSettingsDialog.h"
+#include "ft/ui/ViewerSettingsDialog.h"
 #include "ft/ui/WorklistDialog.h"
 
 namespace ft::ui {
@@ -20,15 +21,22 @@ MsusWorkspace::MsusWorkspace(WorkspaceHost host, QWidget* parent) : QWidget(pare
   worklist->setShortcut(QKeySequence("Ctrl+W"));
   auto* settings = new QPushButton("Network settings…", this);
   settings->setObjectName("networkSettings");
+  auto* viewer = new QPushButton("Viewer settings…", this);
+  viewer->setObjectName("viewerSettings");
   auto* notice = new QLabel("FibreTrack is decision support, not a certified medical device. Confirm every finding on the images.", this);
   notice->setObjectName("msusNotice");
   notice->setStyleSheet("color: #ffb000;");
   bar->addWidget(worklist);
   bar->addWidget(settings);
+  bar->addWidget(viewer);
   bar->addStretch(1);
   bar->addWidget(notice);
   connect(worklist, &QPushButton::clicked, this, &MsusWorkspace::start_from_worklist);
   connect(settings, &QPushButton::clicked, this, &MsusWorkspace::edit_settings);
+  connect(viewer, &QPushButton::clicked, this, [this] {
+    ViewerSettingsDialog dialog(viewer_settings_file(host_), this);
+    if (dialog.exec() == QDialog::Accepted) live_->reload_settings();
+  });
 
   tabs_ = new QTabWidget(this);
   live_ = new LivePanel(host_, tabs_);
@@ -37,6 +45,10 @@ MsusWorkspace::MsusWorkspace(WorkspaceHost host, QWidget* parent) : QWidget(pare
   tabs_->addTab(live_, "Live exam");
   tabs_->addTab(review_, "Review");
   tabs_->addTab(studies_, "Studies");
+  // Like a scanner: leaving the live view freezes acquisition (a recording keeps going).
+  connect(tabs_, &QTabWidget::currentChanged, this, [this] {
+    if (tabs_->currentWidget() != live_ && live_->running() && live_->last_recording_in_progress().isEmpty()) live_->stop();
+  });
   connect(live_, &LivePanel::recording_saved, this, [this](const QString& clip) {
     review_->open_clip(clip);
     show_review();

@@ -11,6 +11,7 @@
 #include "ft/dicom/DicomSettings.h"
 #include "ft/dicom/Outbox.h"
 #include "ft/plugin/ExamExport.h"
+#include "ft/ui/ViewerSettings.h"
 #include "ft/ui/ReviewPanel.h"
 
 namespace ft::ui {
@@ -18,7 +19,8 @@ namespace {
 
 struct Cancelled {};  // thrown out of the frame callback to stop an analysis
 
-Outcome<ClipAnalysis> analyse_in_background(const std::string& path, std::shared_ptr<std::atomic<bool>> cancel,
+Outcome<ClipAnalysis> analyse_in_background(const std::string& path, AnalysisSettings settings,
+                                            std::shared_ptr<std::atomic<bool>> cancel,
                                             std::shared_ptr<std::atomic<int>> frames_done) {
   try {
     dicom::DicomClipReader reader(path);  // this thread's own reader
@@ -27,7 +29,7 @@ Outcome<ClipAnalysis> analyse_in_background(const std::string& path, std::shared
       ++*frames_done;
       return reader.read_frame(k);
     };
-    return {analyse_clip(reader.info().frames, frame_at, reader.info().analysis_region()), ""};
+    return {analyse_clip(reader.info().frames, frame_at, reader.info().analysis_region(), settings), ""};
   } catch (const Cancelled&) {
     return {std::nullopt, "analysis cancelled"};
   } catch (const std::exception& e) {
@@ -64,6 +66,12 @@ QString send_in_background(const dicom::DicomSettings& settings, const dicom::Di
 
 void ReviewPanel::start_analysis() {
   if (!reader_ || analysing() || send_watcher_.isRunning()) return;  // one long job at a time
+  AnalysisSettings settings;
+  try {
+    settings = analysis_settings(load_viewer_settings(viewer_settings_file(host_)));
+  } catch (const Error& e) {
+    host_.log_warning(std::string("viewer settings ignored: ") + e.what());
+  }
   analysis_running_ = true;
   cancel_flag_ = std::make_shared<std::atomic<bool>>(false);
   frames_done_ = std::make_shared<std::atomic<int>>(0);
@@ -73,7 +81,7 @@ void ReviewPanel::start_analysis() {
   cancel_->setEnabled(true);
   findings_->show_message("Analysing…");
   progress_timer_.start(100);
-  watcher_.setFuture(QtConcurrent::run(analyse_in_background, path_.toStdString(), cancel_flag_, frames_done_));
+  watcher_.setFuture(QtConcurrent::run(analyse_in_background, path_.toStdString(), settings, cancel_flag_, frames_done_));
 }
 
 void ReviewPanel::cancel_analysis() {

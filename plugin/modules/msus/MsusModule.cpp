@@ -45,8 +45,8 @@ ui::WorkspaceHost host_for(fibretrack::module::StationServices& s) {
   return h;
 }
 
-// Station command-line options of this module (for demonstrations and screenshots):
-// --msus-live URI starts the live exam; --msus-open CLIP [--msus-analyse] opens a review.
+// Station command-line options of this module: --msus-live URI starts the live exam on that
+// source; --msus-open CLIP [--msus-analyse] opens a review instead.
 void apply_command_line(ui::MsusWorkspace& w) {
   const QStringList args = QCoreApplication::arguments();
   const auto value = [&](const QString& flag) {
@@ -57,8 +57,11 @@ void apply_command_line(ui::MsusWorkspace& w) {
     w.show_review();
     if (args.contains("--msus-analyse")) w.review()->start_analysis();
   }
-  if (const QString uri = value("--msus-live"); !uri.isEmpty()) {
-    w.live()->set_source(uri);
+  // Like a scanner, the station opens on live imaging: the first configured source (the
+  // simulated probe when no hardware is set up), unless a clip was asked for.
+  const QString uri = value("--msus-live");
+  if (!uri.isEmpty() || value("--msus-open").isEmpty()) {
+    if (!uri.isEmpty()) w.live()->set_source(uri);
     w.show_live();
     QTimer::singleShot(0, w.live(), [&w] { w.live()->start(false); });
   }

@@ -28,6 +28,8 @@ class LivePanel : public QWidget {
   void toggle_freeze();
   void toggle_record();
   void set_source(const QString& uri);
+  // Re-reads the viewer settings: the sources offered and the tracking preset.
+  void reload_settings();
 
   bool running() const { return pipeline_ != nullptr; }
   bool frozen() const { return frozen_; }
@@ -35,6 +37,7 @@ class LivePanel : public QWidget {
   long frames_shown() const { return frames_shown_; }
   QString counters_text() const { return counters_->text(); }
   QString last_recording() const { return last_recording_; }
+  QString last_recording_in_progress() const { return journal_dir_; }  // empty when not recording
   ImageView* image_view() const { return view_; }
   FindingsPanel* findings() const { return findings_; }
 

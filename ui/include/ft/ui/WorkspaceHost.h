@@ -30,6 +30,10 @@ struct WorkspaceHost {
   std::function<void(const std::string&)> log_warning = [](const auto&) {};
   std::string settings_file;    // network settings (nodes, AE title, TLS)
   std::string study_store_dir;  // the local study store
+  std::string viewer_settings_file;  // sources and tracking preset; empty: <config>/viewer.json
 };
+
+// The host's viewer settings file, or the default one.
+std::string viewer_settings_file(const WorkspaceHost& host);
 
 }  // namespace ft::ui
