@@ -144,6 +144,9 @@ RgbImage render_overlay(const Frame& frame, const UltrasoundRegion& region, cons
     for (const auto& [x, y] : {std::pair{c.x0_px, c.y0_px}, std::pair{c.x1_px, c.y1_px}}) line(img, x - 3, y, x + 3, y, kCaliper);
     text(img, int(c.x1_px) + 4, int(c.y1_px) - 4, c.label, kCaliper);
   }
+  // On a dark band, so that scanner text burned into the frame does not garble it.
+  for (int y = img.height_px() - kGlyphHeightPx - 4; y < img.height_px(); ++y)
+    for (int x = 0; x < img.width_px(); ++x) img.blend(x, y, {0, 0, 0}, 0.85);
   text(img, 2, img.height_px() - kGlyphHeightPx - 2, kDecisionSupportNotice, kText);
   return img;
 }

@@ -37,10 +37,6 @@ Outcome<ClipAnalysis> analyse_in_background(const std::string& path, AnalysisSet
   }
 }
 
-dicom::DicomSettings settings_of(const WorkspaceHost& host) {
-  return dicom::load_settings(host.settings_file.empty() ? dicom::default_settings_file() : host.settings_file);
-}
-
 // Queues every file for `node`, then delivers; what fails stays queued (outbox --retry,
 // or the next send). Runs off the GUI thread.
 QString send_in_background(const dicom::DicomSettings& settings, const dicom::DicomNode& node,
@@ -137,7 +133,7 @@ std::vector<std::string> ReviewPanel::export_objects(const QString& directory) {
 void ReviewPanel::send_to(const QString& node_text) {
   if (!reader_ || analysing() || send_watcher_.isRunning()) return;
   try {
-    const dicom::DicomSettings settings = settings_of(host_);
+    const dicom::DicomSettings settings = network_settings(host_);
     const dicom::DicomNode node = dicom::resolve_node(node_text.toStdString(), settings);
     std::vector<std::string> files{path_.toStdString()};
     if (analysis_) {
@@ -193,7 +189,7 @@ void ReviewPanel::choose_and_export() {
 void ReviewPanel::choose_and_send() {
   QStringList nodes;
   try {
-    for (const auto& [name, node] : settings_of(host_).nodes) nodes << QString::fromStdString(name);
+    for (const auto& [name, node] : network_settings(host_).nodes) nodes << QString::fromStdString(name);
   } catch (const std::exception&) {
   }
   bool ok = false;

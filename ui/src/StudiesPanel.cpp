@@ -16,10 +16,6 @@
 namespace ft::ui {
 namespace {
 
-dicom::DicomSettings settings_of(const WorkspaceHost& host) {
-  return dicom::load_settings(host.settings_file.empty() ? dicom::default_settings_file() : host.settings_file);
-}
-
 // Retrieve into a staging folder of the store, then import: runs off the GUI thread.
 QString retrieve_in_background(dicom::DicomSettings settings, dicom::DicomNode node, std::string study_uid) {
   try {
@@ -109,7 +105,7 @@ StudiesPanel::~StudiesPanel() { retrieve_watcher_.waitForFinished(); }
 void StudiesPanel::reload_nodes() {
   node_->clear();
   try {
-    for (const auto& [name, node] : settings_of(host_).nodes) node_->addItem(QString::fromStdString(name));
+    for (const auto& [name, node] : network_settings(host_).nodes) node_->addItem(QString::fromStdString(name));
   } catch (const std::exception& e) {
     status_->setText(QString("settings: ") + e.what());
   }
@@ -118,7 +114,7 @@ void StudiesPanel::reload_nodes() {
 void StudiesPanel::refresh_local() {
   local_->clear();
   try {
-    const dicom::StudyStore store(settings_of(host_).study_store_directory);
+    const dicom::StudyStore store(network_settings(host_).study_store_directory);
     for (const auto& s : store.studies()) {
       auto* study = new QTreeWidgetItem(local_, {QString::fromStdString(s.patient_name + " (" + s.patient_id + ")"),
                                                  QString::fromStdString(s.study_date), QString::number(s.instances)});
@@ -140,7 +136,7 @@ void StudiesPanel::refresh_local() {
 void StudiesPanel::query(const QString& node_text) {
   results_->setRowCount(0);
   try {
-    const dicom::DicomSettings settings = settings_of(host_);
+    const dicom::DicomSettings settings = network_settings(host_);
     dicom::StudyQuery q;
     q.patient_id = patient_id_->text().toStdString();
     q.study_date = study_date_->text().toStdString();
@@ -161,7 +157,7 @@ void StudiesPanel::query(const QString& node_text) {
 void StudiesPanel::retrieve(const QString& node_text, const QString& study_uid) {
   if (retrieve_watcher_.isRunning()) return;
   try {
-    const dicom::DicomSettings settings = settings_of(host_);
+    const dicom::DicomSettings settings = network_settings(host_);
     const dicom::DicomNode node = dicom::resolve_node(node_text.toStdString(), settings);
     status_->setText("retrieving…");
     retrieve_watcher_.setFuture(QtConcurrent::run(retrieve_in_background, settings, node, study_uid.toStdString()));

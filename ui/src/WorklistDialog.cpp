@@ -16,8 +16,7 @@ WorklistDialog::WorklistDialog(const WorkspaceHost& host, QWidget* parent) : QDi
   node_ = new QComboBox(this);
   node_->setEditable(true);
   try {
-    for (const auto& [name, node] :
-         dicom::load_settings(host_.settings_file.empty() ? dicom::default_settings_file() : host_.settings_file).nodes)
+    for (const auto& [name, node] : network_settings(host_).nodes)
       node_->addItem(QString::fromStdString(name));
   } catch (const std::exception&) {
   }
@@ -48,8 +47,7 @@ void WorklistDialog::query(const QString& node_text) {
   table_->setRowCount(0);
   items_.clear();
   try {
-    const dicom::DicomSettings settings =
-        dicom::load_settings(host_.settings_file.empty() ? dicom::default_settings_file() : host_.settings_file);
+    const dicom::DicomSettings settings = network_settings(host_);
     items_ = dicom::find_worklist(dicom::resolve_node(node_text.toStdString(), settings), {}, settings.network);
   } catch (const std::exception& e) {
     status_->setText(QString("worklist query failed: ") + e.what());

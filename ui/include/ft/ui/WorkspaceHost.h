@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "ft/dicom/DicomSettings.h"
 #include "ft/dicom/ExamContext.h"
 
 namespace ft::ui {
@@ -35,5 +36,7 @@ struct WorkspaceHost {
 
 // The host's viewer settings file, or the default one.
 std::string viewer_settings_file(const WorkspaceHost& host);
+// The network settings from the host's settings file (or the default one). Throws ft::Error.
+dicom::DicomSettings network_settings(const WorkspaceHost& host);
 
 }  // namespace ft::ui
