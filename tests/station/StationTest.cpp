@@ -102,6 +102,8 @@ TEST(Station, SendQueryAndRetrieveFromTheViewerAgainstOrthanc) {
 
   ui::StudiesPanel studies(host);
   studies.query("pacs");
+  EXPECT_TRUE(studies.busy()) << "the query runs in the background";
+  ASSERT_TRUE(test::wait_until([&] { return !studies.busy() && studies.status() != "querying…"; }, 30));
   EXPECT_EQ(studies.query_result_count(), 1) << studies.status().toStdString();
   const std::string study = pacs.get("/studies/" + pacs.get("/studies")[0].get<std::string>())["MainDicomTags"]["StudyInstanceUID"];
   studies.retrieve("pacs", QString::fromStdString(study));

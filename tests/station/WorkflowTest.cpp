@@ -34,11 +34,13 @@ TEST(Worklist, TheDialogListsTheScheduledExamsAndHandsOverTheChosenOne) {
   ui::WorkspaceHost host = recorded.host(dir.file("settings.json"));
   ui::WorklistDialog dialog(host);
   dialog.query("ris");
+  ASSERT_TRUE(test::wait_until([&] { return !dialog.busy(); }, 30));
   ASSERT_EQ(dialog.entries(), 2);
   const dicom::ExamContext exam = dialog.chosen();
   EXPECT_TRUE(exam.accession_number == "ACC1" || exam.accession_number == "ACC3");
   EXPECT_FALSE(exam.study_instance_uid.empty());
   dialog.query("WLM@127.0.0.1:1");  // nobody there: a message, no entries, no crash
+  ASSERT_TRUE(test::wait_until([&] { return !dialog.busy(); }, 30));
   EXPECT_EQ(dialog.entries(), 0);
 }
 

@@ -86,6 +86,7 @@ StudiesPanel::StudiesPanel(WorkspaceHost& host, QWidget* parent) : QWidget(paren
     const int row = results_->currentRow();
     if (row >= 0) retrieve(node_->currentText(), results_->item(row, 3)->text());
   });
+  connect(&query_watcher_, &QFutureWatcher<Outcome<std::vector<dicom::StudyMatch>>>::finished, this, &StudiesPanel::show_matches);
   connect(&retrieve_watcher_, &QFutureWatcher<QString>::finished, this, [this] {
     status_->setText(retrieve_watcher_.result());
     host_.log_info(status_->text().toStdString());
@@ -100,7 +101,10 @@ StudiesPanel::StudiesPanel(WorkspaceHost& host, QWidget* parent) : QWidget(paren
   refresh_local();
 }
 
-StudiesPanel::~StudiesPanel() { retrieve_watcher_.waitForFinished(); }
+StudiesPanel::~StudiesPanel() {
+  query_watcher_.waitForFinished();
+  retrieve_watcher_.waitForFinished();
+}
 
 void StudiesPanel::reload_nodes() {
   node_->clear();
@@ -133,25 +137,45 @@ void StudiesPanel::refresh_local() {
   }
 }
 
+// The query runs off the GUI thread (an unreachable PACS takes the whole timeout).
 void StudiesPanel::query(const QString& node_text) {
+  if (query_watcher_.isRunning()) return;
   results_->setRowCount(0);
   try {
     const dicom::DicomSettings settings = network_settings(host_);
     dicom::StudyQuery q;
     q.patient_id = patient_id_->text().toStdString();
     q.study_date = study_date_->text().toStdString();
-    const auto matches = dicom::find_studies(dicom::resolve_node(node_text.toStdString(), settings), q, settings.network);
-    for (const auto& m : matches) {
-      const int row = results_->rowCount();
-      results_->insertRow(row);
-      int column = 0;
-      for (const std::string& v : {m.patient_name + " (" + m.patient_id + ")", m.study_date, m.study_description, m.study_instance_uid})
-        results_->setItem(row, column++, new QTableWidgetItem(QString::fromStdString(v)));
-    }
-    status_->setText(QString("%1 stud%2 found").arg(matches.size()).arg(matches.size() == 1 ? "y" : "ies"));
+    const dicom::DicomNode node = dicom::resolve_node(node_text.toStdString(), settings);
+    status_->setText("querying…");
+    query_watcher_.setFuture(QtConcurrent::run([settings, node, q]() -> Outcome<std::vector<dicom::StudyMatch>> {
+      try {
+        return {dicom::find_studies(node, q, settings.network), ""};
+      } catch (const std::exception& e) {
+        return {std::nullopt, e.what()};
+      }
+    }));
   } catch (const std::exception& e) {
     status_->setText(QString("query failed: ") + e.what());
   }
+}
+
+void StudiesPanel::show_matches() {
+  const Outcome<std::vector<dicom::StudyMatch>> outcome = query_watcher_.result();
+  if (!outcome.value) {
+    status_->setText(QString::fromStdString("query failed: " + outcome.error));
+    emit query_finished();
+    return;
+  }
+  for (const auto& m : *outcome.value) {
+    const int row = results_->rowCount();
+    results_->insertRow(row);
+    int column = 0;
+    for (const std::string& v : {m.patient_name + " (" + m.patient_id + ")", m.study_date, m.study_description, m.study_instance_uid})
+      results_->setItem(row, column++, new QTableWidgetItem(QString::fromStdString(v)));
+  }
+  status_->setText(QString("%1 stud%2 found").arg(outcome.value->size()).arg(outcome.value->size() == 1 ? "y" : "ies"));
+  emit query_finished();
 }
 
 void StudiesPanel::retrieve(const QString& node_text, const QString& study_uid) {

@@ -5,6 +5,7 @@
 #include <QHeaderView>
 #include <QPushButton>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrent>
 
 #include "ft/dicom/DicomSettings.h"
 
@@ -38,21 +39,42 @@ WorklistDialog::WorklistDialog(const WorkspaceHost& host, QWidget* parent) : QDi
   layout->addWidget(status_);
   layout->addWidget(buttons);
   connect(query_button, &QPushButton::clicked, this, [this] { query(node_->currentText()); });
+  connect(&watcher_, &QFutureWatcher<Outcome<std::vector<dicom::WorklistItem>>>::finished, this, &WorklistDialog::show_entries);
   connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
   connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
   resize(760, 420);
 }
 
+WorklistDialog::~WorklistDialog() { watcher_.waitForFinished(); }
+
+// Off the GUI thread: a worklist server that does not answer takes the whole timeout.
 void WorklistDialog::query(const QString& node_text) {
+  if (watcher_.isRunning()) return;
   table_->setRowCount(0);
   items_.clear();
   try {
     const dicom::DicomSettings settings = network_settings(host_);
-    items_ = dicom::find_worklist(dicom::resolve_node(node_text.toStdString(), settings), {}, settings.network);
+    const dicom::DicomNode node = dicom::resolve_node(node_text.toStdString(), settings);
+    status_->setText("querying…");
+    watcher_.setFuture(QtConcurrent::run([settings, node]() -> Outcome<std::vector<dicom::WorklistItem>> {
+      try {
+        return {dicom::find_worklist(node, {}, settings.network), ""};
+      } catch (const std::exception& e) {
+        return {std::nullopt, e.what()};
+      }
+    }));
   } catch (const std::exception& e) {
     status_->setText(QString("worklist query failed: ") + e.what());
+  }
+}
+
+void WorklistDialog::show_entries() {
+  const Outcome<std::vector<dicom::WorklistItem>> outcome = watcher_.result();
+  if (!outcome.value) {
+    status_->setText(QString::fromStdString("worklist query failed: " + outcome.error));
     return;
   }
+  items_ = *outcome.value;
   for (const auto& w : items_) {
     const int r = table_->rowCount();
     table_->insertRow(r);

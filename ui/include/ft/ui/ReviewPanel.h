@@ -18,6 +18,7 @@
 #include "ft/ui/ExamPlots.h"
 #include "ft/ui/FindingsPanel.h"
 #include "ft/ui/ImageView.h"
+#include "ft/ui/Outcome.h"
 #include "ft/ui/OverlayControls.h"
 #include "ft/ui/WorkspaceHost.h"
 
@@ -30,13 +31,6 @@ class DicomClipReader;
 }
 
 namespace ft::ui {
-
-// The outcome of work done off the GUI thread: a value or the reason there is none.
-template <typename T>
-struct Outcome {
-  std::optional<T> value;
-  std::string error;
-};
 
 class ReviewPanel : public QWidget {
   Q_OBJECT

@@ -9,6 +9,7 @@
 #include <QTreeWidget>
 
 #include "ft/dicom/QueryScu.h"
+#include "ft/ui/Outcome.h"
 #include "ft/ui/WorkspaceHost.h"
 
 namespace ft::ui {
@@ -24,14 +25,17 @@ class StudiesPanel : public QWidget {
   void retrieve(const QString& node, const QString& study_uid);
   int local_study_count() const { return local_->topLevelItemCount(); }
   int query_result_count() const { return results_->rowCount(); }
+  bool busy() const { return query_watcher_.isRunning() || retrieve_watcher_.isRunning(); }
   QString status() const { return status_->text(); }
 
  signals:
   void open_requested(const QString& path);
   void retrieve_finished();
+  void query_finished();
 
  private:
   void reload_nodes();
+  void show_matches();
   WorkspaceHost& host_;
   QTreeWidget* local_ = nullptr;
   QComboBox* node_ = nullptr;
@@ -39,6 +43,7 @@ class StudiesPanel : public QWidget {
   QLineEdit* study_date_ = nullptr;
   QTableWidget* results_ = nullptr;
   QLabel* status_ = nullptr;
+  QFutureWatcher<Outcome<std::vector<dicom::StudyMatch>>> query_watcher_;
   QFutureWatcher<QString> retrieve_watcher_;
 };
 
