@@ -5,7 +5,13 @@
 namespace ft::dicom {
 
 std::string DicomNode::text() const {
-  if (is_dicomweb()) return dicomweb_url;
+  if (is_dicomweb()) {  // without user:password@, which must not reach messages or logs
+    const auto scheme = dicomweb_url.find("://");
+    const auto at = dicomweb_url.find('@', scheme + 3), slash = dicomweb_url.find('/', scheme + 3);
+    if (scheme != std::string::npos && at != std::string::npos && at < slash)
+      return dicomweb_url.substr(0, scheme + 3) + dicomweb_url.substr(at + 1);
+    return dicomweb_url;
+  }
   return ae_title + "@" + host + ":" + std::to_string(port) + (tls ? " (TLS)" : "");
 }
 

@@ -54,9 +54,13 @@ std::string default_settings_file() { return default_config_directory() + "/sett
 DicomSettings load_settings(const std::string& path) {
   DicomSettings s;
   std::ifstream in(path);
+  if (!in && fs::exists(path))  // there but unreadable: never silently replaced by defaults
+    throw Error(ErrorCode::Io, "settings " + path + " cannot be read (permissions?)");
   if (in) {
     try {
       s = parse(json::parse(in), fs::path(path).parent_path());
+    } catch (const Error& e) {
+      throw Error(ErrorCode::InvalidArgument, "settings " + path + ": " + e.what());
     } catch (const json::exception& e) {
       throw Error(ErrorCode::InvalidArgument, "settings " + path + ": " + e.what());
     }

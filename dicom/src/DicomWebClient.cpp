@@ -63,11 +63,31 @@ std::string header_value(const std::string& headers, const std::string& name) {
 }  // namespace
 
 std::vector<MultipartPart> split_multipart(const std::string& content_type, const std::string& body) {
-  auto at = content_type.find("boundary=");
-  if (at == std::string::npos) throw Error(ErrorCode::CorruptData, "multipart answer without a boundary");
-  std::string boundary = content_type.substr(at + 9);
-  boundary = boundary.substr(0, boundary.find(';'));
-  if (!boundary.empty() && boundary.front() == '"') boundary = boundary.substr(1, boundary.find('"', 1) - 1);
+  std::string boundary;
+  for (std::size_t pos = content_type.find(';'); pos != std::string::npos && boundary.empty();) {
+    // parameters: ; name = value | "quoted value"
+    std::size_t start = content_type.find_first_not_of(" \t", pos + 1);
+    const std::size_t eq = content_type.find('=', start);
+    if (start == std::string::npos || eq == std::string::npos) break;
+    std::string name = content_type.substr(start, eq - start);
+    while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.pop_back();
+    for (char& c : name) c = char(std::tolower(static_cast<unsigned char>(c)));
+    std::size_t v = content_type.find_first_not_of(" \t", eq + 1);
+    std::string value;
+    if (v != std::string::npos && content_type[v] == '"') {
+      const std::size_t close = content_type.find('"', v + 1);
+      value = content_type.substr(v + 1, close == std::string::npos ? std::string::npos : close - v - 1);
+      pos = close == std::string::npos ? close : content_type.find(';', close);
+    } else if (v != std::string::npos) {
+      pos = content_type.find(';', v);
+      value = content_type.substr(v, pos == std::string::npos ? std::string::npos : pos - v);
+      while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.pop_back();
+    } else {
+      pos = std::string::npos;
+    }
+    if (name == "boundary") boundary = value;
+  }
+  if (boundary.empty()) throw Error(ErrorCode::CorruptData, "multipart answer without a boundary");
   const std::string delimiter = "--" + boundary;
   std::vector<MultipartPart> parts;
   std::size_t pos = body.find(delimiter);
@@ -122,6 +142,11 @@ std::vector<StoreResult> dicomweb_store(const DicomNode& node, const std::vector
   std::map<std::string, std::string> failed;
   std::set<std::string> stored;
   const json& top = j.is_array() && !j.empty() ? j[0] : j;
+  if (!top.is_object()) {  // e.g. 202 with no body: we cannot tell what was stored, so nothing counts
+    for (StoreResult& r : results)
+      if (r.message.empty()) r.message = "STOW-RS answer names no stored instances (HTTP " + std::to_string(answer.status) + ")";
+    return results;
+  }
   for (const auto& item : top.value("00081199", json::object()).value("Value", json::array()))
     stored.insert(first_value(item, "00081155"));
   for (const auto& item : top.value("00081198", json::object()).value("Value", json::array()))

@@ -2,6 +2,9 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
+#include <fstream>
+#include <iterator>
 #include <mutex>
 
 #include "ft/core/Error.h"
@@ -61,15 +64,26 @@ HttpResponse HttpClient::perform(const std::string& url, const std::string& acce
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, long(settings_.timeout_s));
-  // A whole study can take a while; give up only when the transfer stalls.
+  // A whole study can take a while, and a server may think before answering a large STOW:
+  // give up only when nothing moved for a minute (or six timeouts, if longer).
   curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, long(settings_.timeout_s));
+  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, std::max(60L, 6L * long(settings_.timeout_s)));
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append_body);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, read_header);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.content_type);
-  for (const std::string& ca : settings_.tls.trusted_pem) curl_easy_setopt(curl, CURLOPT_CAINFO, ca.c_str());
+  // Our trusted certificates, all of them, in place of the system's bundle when given.
+  std::string bundle;
+  for (const std::string& ca : settings_.tls.trusted_pem) {
+    std::ifstream in(ca);
+    bundle += std::string(std::istreambuf_iterator<char>(in), {}) + "\n";
+  }
+  if (!bundle.empty()) {
+    curl_blob blob{bundle.data(), bundle.size(), CURL_BLOB_COPY};
+    curl_easy_setopt(curl, CURLOPT_CAINFO_BLOB, &blob);
+  }
+  if (!settings_.tls.verify_peer) curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
   if (body) {
     curl_easy_setopt(curl, CURLOPT_POST, 1L);
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body->data());
@@ -77,7 +91,8 @@ HttpResponse HttpClient::perform(const std::string& url, const std::string& acce
   }
   const CURLcode code = curl_easy_perform(curl);
   curl_slist_free_all(headers);
-  if (code != CURLE_OK) throw Error(ErrorCode::Network, url + ": " + curl_easy_strerror(code));
+  // The URL without its query: QIDO parameters carry patient names and IDs.
+  if (code != CURLE_OK) throw Error(ErrorCode::Network, url.substr(0, url.find('?')) + ": " + curl_easy_strerror(code));
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
   return response;
 }

@@ -99,24 +99,29 @@ StoredReport read_measurement_report(const std::string& path) {
   return report;
 }
 
+// Bounded: the clip's own folder and the folders beside it, two levels deep, at most 500
+// files looked at (a clip opened from a home folder must not walk the whole disk).
 std::vector<std::string> find_reports_for(const std::string& clip_path, const std::string& clip_uid) {
   namespace fs = std::filesystem;
   std::vector<std::string> reports;
-  const fs::path folder = fs::path(clip_path).parent_path();
+  const fs::path root = fs::path(clip_path).parent_path().parent_path();
   std::error_code ec;
   int looked_at = 0;
-  for (const fs::path& root : {folder, folder.parent_path()}) {
-    for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-      if (!it->is_regular_file() || it->path().extension() != ".dcm" || ++looked_at > 500) continue;
-      try {
-        const StoredReport r = read_measurement_report(it->path().string());
-        if (r.source_sop_instance_uid == clip_uid && std::find(reports.begin(), reports.end(), it->path().string()) == reports.end())
-          reports.push_back(it->path().string());
-      } catch (const Error&) {
-        continue;  // images, other reports
-      }
+  constexpr int kMaxFiles = 500, kMaxDepth = 2;
+  fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
+  for (; !ec && it != end && looked_at < kMaxFiles; it.increment(ec)) {
+    if (it.depth() >= kMaxDepth) it.disable_recursion_pending();
+    std::error_code file_ec;
+    if (!it->is_regular_file(file_ec) || it->path().extension() != ".dcm") continue;
+    ++looked_at;
+    try {
+      if (read_measurement_report(it->path().string()).source_sop_instance_uid == clip_uid)
+        reports.push_back(it->path().string());
+    } catch (const std::exception&) {
+      continue;  // images, other reports, unreadable files
     }
   }
+  std::sort(reports.begin(), reports.end());
   return reports;
 }
 

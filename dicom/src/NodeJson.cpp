@@ -8,9 +8,11 @@ DicomNode node_from_json(const std::string& name, const json& j) {
   n.name = name;
   n.dicomweb_url = j.value("dicomweb_url", "");
   if (n.dicomweb_url.empty()) {
-    n.ae_title = j.at("ae_title").get<std::string>();
-    n.host = j.at("host").get<std::string>();
-    n.port = j.at("port").get<int>();
+    // Through the same checks as a typed node (AE title length, port range).
+    const std::string typed = j.at("ae_title").get<std::string>() + "@" + j.at("host").get<std::string>() + ":" +
+                              std::to_string(j.at("port").get<int>());
+    n = parse_node(typed);
+    n.name = name;
     n.tls = j.value("tls", false);
   }
   return n;

@@ -73,8 +73,21 @@ OutboxJob Outbox::enqueue(const std::string& file, const DicomNode& destination)
     fs::remove_all(incoming);
     throw Error(ErrorCode::Io, "cannot queue " + file + ": " + ec.message());
   }
-  std::ofstream(incoming / "job.json") << job_json(job).dump(1) << '\n';
-  fs::rename(incoming, fs::path(directory_) / job.id);
+  {
+    std::ofstream out(incoming / "job.json");
+    out << job_json(job).dump(1) << '\n';
+    out.flush();
+    if (!out) {  // disk full: the job must not appear without its destination
+      out.close();
+      fs::remove_all(incoming);
+      throw Error(ErrorCode::Io, "cannot queue " + file + ": writing the job failed (disk full?)");
+    }
+  }
+  fs::rename(incoming, fs::path(directory_) / job.id, ec);
+  if (ec) {
+    fs::remove_all(incoming);
+    throw Error(ErrorCode::Io, "cannot queue " + file + ": " + ec.message());
+  }
   return job;
 }
 
@@ -84,8 +97,8 @@ std::vector<OutboxJob> Outbox::jobs() const {
     const std::string name = entry.path().filename().string();
     if (!entry.is_directory() || name.rfind(".incoming-", 0) == 0) continue;  // half-made: never sent
     std::ifstream in(entry.path() / "job.json");
-    if (!in) continue;
     try {
+      if (!in) throw Error(ErrorCode::CorruptData, "no job.json");
       const nlohmann::json j = nlohmann::json::parse(in);
       OutboxJob job;
       job.id = name;
@@ -99,7 +112,13 @@ std::vector<OutboxJob> Outbox::jobs() const {
       job.next_attempt_unix_s = j.value("next_attempt_unix_s", 0LL);
       out.push_back(job);
     } catch (const std::exception&) {
-      continue;  // a job.json cut by a crash is rewritten on the next attempt's save
+      // Listed, never silently dropped: the object is there, where it should go is not.
+      OutboxJob damaged;
+      damaged.id = name;
+      damaged.destination = "(unknown)";
+      damaged.original_file = (entry.path() / "object.dcm").string();
+      damaged.last_error = "job.json is damaged: the destination is unknown; send " + damaged.original_file + " again";
+      out.push_back(damaged);
     }
   }
   std::sort(out.begin(), out.end(), [](const OutboxJob& a, const OutboxJob& b) { return a.id < b.id; });
@@ -108,8 +127,20 @@ std::vector<OutboxJob> Outbox::jobs() const {
 
 std::vector<OutboxJob> Outbox::deliver(const NetworkSettings& settings, bool ignore_backoff,
                                        const std::function<bool(int, int)>& progress) {
+  return deliver_list(jobs(), settings, ignore_backoff, progress);
+}
+
+std::vector<OutboxJob> Outbox::deliver_jobs(const std::vector<std::string>& ids, const NetworkSettings& settings,
+                                            const std::function<bool(int, int)>& progress) {
+  std::vector<OutboxJob> chosen;
+  for (const OutboxJob& j : jobs())
+    if (std::find(ids.begin(), ids.end(), j.id) != ids.end()) chosen.push_back(j);
+  return deliver_list(chosen, settings, /*ignore_backoff=*/true, progress);
+}
+
+std::vector<OutboxJob> Outbox::deliver_list(const std::vector<OutboxJob>& queued, const NetworkSettings& settings,
+                                            bool ignore_backoff, const std::function<bool(int, int)>& progress) {
   std::vector<OutboxJob> left;
-  const std::vector<OutboxJob> queued = jobs();
   bool stopped = false;
   for (std::size_t i = 0; i < queued.size(); ++i) {
     OutboxJob job = queued[i];
@@ -118,12 +149,16 @@ std::vector<OutboxJob> Outbox::deliver(const NetworkSettings& settings, bool ign
       left.push_back(job);
       continue;
     }
+    if (!job.node.is_dicomweb() && job.node.ae_title.empty()) {  // damaged: nowhere to send it
+      left.push_back(job);
+      continue;
+    }
     const fs::path object = fs::path(directory_) / job.id / "object.dcm";
     std::string error;
     try {
       const auto results = store(job.node, {object.string()}, settings);
       if (results.empty() || !results.front().stored) error = results.empty() ? "nothing sent" : results.front().message;
-    } catch (const Error& e) {
+    } catch (const std::exception& e) {  // any failure stays with this job; the queue moves on
       error = e.what();
     }
     if (error.empty()) {
@@ -133,7 +168,11 @@ std::vector<OutboxJob> Outbox::deliver(const NetworkSettings& settings, bool ign
     ++job.attempts;
     job.last_error = error;
     job.next_attempt_unix_s = now_s() + backoff_s(job.attempts);
-    save(job);
+    try {
+      save(job);
+    } catch (const std::exception&) {
+      // The attempt count is not recorded (disk full); the job itself stays queued.
+    }
     left.push_back(job);
   }
   if (progress && !stopped) progress(int(queued.size()), int(queued.size()));

@@ -1,14 +1,18 @@
 #include "ft/dicom/RetrieveScu.h"
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <thread>
 
 #include "DatasetHelpers.h"
+#include "DicomFileLoader.h"
 #include "DicomWebClient.h"
 #include "ScuConnection.h"
 #include "dcmtk/dcmnet/dstorscp.h"
 #include "ft/core/Error.h"
+#include "ft/dicom/StudyStore.h"
+#include "ft/dicom/UidFactory.h"
 
 namespace ft::dicom {
 namespace {
@@ -54,6 +58,31 @@ std::vector<std::string> files_in(const std::string& directory) {
   return files;
 }
 
+// A PACS may take a while between the responses of a large retrieve (fetching from tape,
+// decompressing): wait at least two minutes for the next one.
+int retrieve_wait_s(const NetworkSettings& s) { return std::max(s.timeout_s, 120); }
+
+// Only instances of the requested study are kept: a storage SCP accepts what it is sent.
+void keep_requested_study(RetrieveResult& result, const std::string& study_uid) {
+  std::vector<std::string> kept;
+  for (const std::string& f : result.files) {
+    std::string uid;
+    try {
+      DicomFileLoader loader(f);
+      uid = get_string(loader.dataset(), DCM_StudyInstanceUID);
+    } catch (const Error&) {
+    }
+    if (uid == study_uid) {
+      kept.push_back(f);
+    } else {
+      std::error_code ec;
+      fs::remove(f, ec);
+      ++result.unrequested;
+    }
+  }
+  result.files = std::move(kept);
+}
+
 // The last C-GET/C-MOVE response carries the outcome of the whole retrieve.
 void take_outcome(OFList<RetrieveResponse*>& responses, OFCondition c, const DicomNode& node, RetrieveResult& result) {
   Uint16 status = 0;
@@ -80,20 +109,27 @@ class MoveDestination : public DcmStorageSCP {
   MoveDestination(const NetworkSettings& s, const std::string& directory) {
     setAETitle(s.local_ae_title.c_str());
     setPort(Uint16(s.retrieve_port));
-    setOutputDirectory(directory.c_str());
+    if (setOutputDirectory(directory.c_str()).bad())  // else DCMTK would write into the working directory
+      throw Error(ErrorCode::Io, "cannot receive into " + directory);
     setConnectionBlockingMode(DUL_NOBLOCK);
     setConnectionTimeout(1);
     setACSETimeout(Uint32(s.timeout_s));
     setDIMSETimeout(Uint32(s.timeout_s));
     for (const char* uid : kRetrievableClasses) addPresentationContext(uid, receivable_syntaxes());
+    // DcmSCP turns DCMTK's process-wide input data correction off while it listens; we
+    // give it back afterwards, since the station reads files with it.
+    correction_was_ = dcmEnableAutomaticInputDataCorrection.get();
     const OFCondition c = openListenPort();
-    if (c.bad())
+    if (c.bad()) {
+      dcmEnableAutomaticInputDataCorrection.set(correction_was_);
       throw Error(ErrorCode::Network, "cannot listen on retrieve port " + std::to_string(s.retrieve_port) + ": " + c.text());
+    }
     thread_ = std::thread([this] { acceptAssociations(); });
   }
   ~MoveDestination() override {
     stop_ = true;
     if (thread_.joinable()) thread_.join();
+    dcmEnableAutomaticInputDataCorrection.set(correction_was_);
   }
 
  protected:
@@ -101,6 +137,7 @@ class MoveDestination : public DcmStorageSCP {
 
  private:
   std::atomic<bool> stop_{false};
+  OFBool correction_was_ = OFTrue;
   std::thread thread_;
 };
 
@@ -115,6 +152,7 @@ RetrieveResult retrieve_by_get(const DicomNode& node, const std::string& study_u
   scu.setStorageDir(directory.c_str());
   scu.setStorageMode(DCMSCU_STORAGE_DISK);
   association.open(node, settings);
+  scu.setDIMSETimeout(Uint32(retrieve_wait_s(settings)));
   const T_ASC_PresentationContextID id = scu.findAnyPresentationContextID(UID_GETStudyRootQueryRetrieveInformationModel, "");
   if (id == 0) throw Error(ErrorCode::Network, node.text() + " does not offer C-GET (configure a retrieve port for C-MOVE)");
   DcmDataset keys = study_keys(study_uid);
@@ -134,6 +172,7 @@ RetrieveResult retrieve_by_move(const DicomNode& node, const std::string& study_
   DcmSCU& scu = association.scu();
   scu.addPresentationContext(UID_MOVEStudyRootQueryRetrieveInformationModel, uncompressed_after(""));
   association.open(node, settings);
+  scu.setDIMSETimeout(Uint32(retrieve_wait_s(settings)));
   const T_ASC_PresentationContextID id = scu.findAnyPresentationContextID(UID_MOVEStudyRootQueryRetrieveInformationModel, "");
   if (id == 0) throw Error(ErrorCode::Network, node.text() + " does not offer C-MOVE");
   DcmDataset keys = study_keys(study_uid);
@@ -152,11 +191,40 @@ RetrieveResult retrieve_study(const DicomNode& node, const std::string& study_ui
   std::error_code ec;
   fs::create_directories(directory, ec);
   if (ec) throw Error(ErrorCode::Io, "cannot create " + directory + ": " + ec.message());
-  RetrieveResult result = node.is_dicomweb()          ? dicomweb_retrieve_study(node, study_uid, directory, settings)
-                          : settings.retrieve_port > 0 ? retrieve_by_move(node, study_uid, directory, settings)
-                                                       : retrieve_by_get(node, study_uid, directory, settings);
+  // A TLS node retrieves by C-GET: everything then stays on the one TLS association (our
+  // C-MOVE storage SCP listens without TLS).
+  const bool move = settings.retrieve_port > 0 && !node.tls;
+  RetrieveResult result = node.is_dicomweb() ? dicomweb_retrieve_study(node, study_uid, directory, settings)
+                          : move             ? retrieve_by_move(node, study_uid, directory, settings)
+                                             : retrieve_by_get(node, study_uid, directory, settings);
   if (result.method != "WADO-RS") result.files = files_in(directory);
+  keep_requested_study(result, study_uid);
   return result;
+}
+
+StoreRetrieveResult retrieve_into_store(const DicomNode& node, const std::string& study_uid, StudyStore& store,
+                                        const NetworkSettings& settings) {
+  StoreRetrieveResult out;
+  const std::string staging = store.directory() + "/incoming-" + new_uid().substr(5, 12);
+  try {
+    out.retrieve = retrieve_study(node, study_uid, staging, settings);
+  } catch (const Error& e) {
+    out.error = e.what();
+    std::error_code ec;
+    if (fs::exists(staging, ec)) out.retrieve.files = files_in(staging);
+    keep_requested_study(out.retrieve, study_uid);
+  }
+  for (const std::string& f : out.retrieve.files) {
+    try {
+      store.import_file(f);
+      ++out.imported;
+    } catch (const Error& e) {
+      out.not_stored.push_back(f + ": " + e.what());
+    }
+  }
+  std::error_code ec;
+  fs::remove_all(staging, ec);
+  return out;
 }
 
 }  // namespace ft::dicom

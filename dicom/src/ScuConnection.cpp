@@ -50,6 +50,9 @@ void ScuAssociation::open(const DicomNode& node, const NetworkSettings& s) {
   scu_.setPeerPort(Uint16(node.port));
   scu_.setPeerAETitle(node.ae_title.c_str());
   scu_.setACSETimeout(Uint32(s.timeout_s));
+  // Non-blocking DIMSE, so that the timeout holds (in blocking mode DCMTK waits up to its own
+  // process-wide socket timeout instead).
+  scu_.setDIMSEBlockingMode(DIMSE_NONBLOCKING);
   scu_.setDIMSETimeout(Uint32(s.timeout_s));
   scu_.setConnectionTimeout(Sint32(s.timeout_s));
   if (node.tls) tls_ = make_tls_layer(NET_REQUESTOR, s.tls);  // bad certificates: stop before connecting

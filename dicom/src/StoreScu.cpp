@@ -49,7 +49,9 @@ void send_one(DcmSCU& scu, StoreResult& r) {
   Uint16 status = 0;
   const OFCondition c = scu.sendSTORERequest(id, OFFilename(), &ds, status);
   r.status = status;
-  r.stored = c.good() && (status == 0 || (status & 0xF000) == 0xB000);
+  // Success, and the warnings that still mean "stored" (PS3.4 B.2.3, PS3.7 C.1.2).
+  r.stored = c.good() && (status == 0 || (status & 0xF000) == 0xB000 || status == 0x0001 || status == 0x0107 ||
+                          status == 0x0116);
   if (!r.stored) r.message = c.bad() ? std::string(c.text()) : "peer answered status " + status_text(status);
 }
 

@@ -2,7 +2,9 @@
 
 #include <sqlite3.h>
 
+#include <cstdio>
 #include <filesystem>
+#include <functional>
 
 #include "DatasetHelpers.h"
 #include "DicomFileLoader.h"
@@ -29,11 +31,17 @@ CREATE INDEX IF NOT EXISTS series_by_study ON series(study_uid);
 CREATE INDEX IF NOT EXISTS instances_by_series ON instances(series_uid);
 )";
 
-// Keeps a UID usable as a folder name (UIDs are digits and dots; be strict anyway).
+// A UID as a folder or file name. Valid UIDs (digits and dots, at most 64 characters,
+// starting with a digit) are used as they are; anything else — ".", "..", a path — becomes
+// a hashed name, so that nothing lands outside files/ or removes more than one study.
 std::string safe_name(const std::string& uid) {
-  std::string s;
-  for (char c : uid) s += (std::isdigit(static_cast<unsigned char>(c)) || c == '.') ? c : '_';
-  return s.empty() ? "unknown" : s;
+  const bool valid = !uid.empty() && uid.size() <= 64 && std::isdigit(static_cast<unsigned char>(uid.front())) &&
+                     uid.find("..") == std::string::npos && uid.back() != '.' &&
+                     uid.find_first_not_of("0123456789.") == std::string::npos;
+  if (valid) return uid;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "x%016zx", std::hash<std::string>{}(uid));
+  return buf;
 }
 
 }  // namespace
@@ -172,10 +180,15 @@ std::vector<StoredInstance> StudyStore::instances(const std::string& series_uid)
 void StudyStore::remove_study(const std::string& study_uid) {
   // Index first: a crash in between leaves unindexed files, never rows without files.
   db_->exec("BEGIN");
-  db_->run("DELETE FROM instances WHERE series_uid IN (SELECT series_uid FROM series WHERE study_uid = ?)", {study_uid});
-  db_->run("DELETE FROM series WHERE study_uid = ?", {study_uid});
-  db_->run("DELETE FROM studies WHERE study_uid = ?", {study_uid});
-  db_->exec("COMMIT");
+  try {
+    db_->run("DELETE FROM instances WHERE series_uid IN (SELECT series_uid FROM series WHERE study_uid = ?)", {study_uid});
+    db_->run("DELETE FROM series WHERE study_uid = ?", {study_uid});
+    db_->run("DELETE FROM studies WHERE study_uid = ?", {study_uid});
+    db_->exec("COMMIT");
+  } catch (...) {
+    db_->exec("ROLLBACK");
+    throw;
+  }
   std::error_code ec;
   fs::remove_all(fs::path(directory_) / "files" / safe_name(study_uid), ec);
 }

@@ -11,7 +11,6 @@
 #include "ft/dicom/QueryScu.h"
 #include "ft/dicom/RetrieveScu.h"
 #include "ft/dicom/StudyStore.h"
-#include "ft/dicom/UidFactory.h"
 #include "ft/dicom/WorklistScu.h"
 
 namespace ft::cli {
@@ -69,8 +68,7 @@ int run_query(const Args& args) {
   return 0;
 }
 
-// Into a fresh staging folder inside the store, then imported file by file: a retrieve cut
-// short leaves what arrived complete and indexed.
+// Into a staging folder of the store, then imported: what arrived before a failure is kept.
 int run_retrieve(const Args& args) {
   const CommandLine cl(args, {"tls"});
   cl.reject_unknown(with_network_flags({"store", "port"}));
@@ -80,29 +78,17 @@ int run_retrieve(const Args& args) {
   dicom::NetworkSettings network = net.network();
   network.retrieve_port = int(cl.integer_or("port", network.retrieve_port));
   dicom::StudyStore store(cl.value_or("store", net.settings().study_store_directory));
-  const std::string staging = store.directory() + "/incoming-" + dicom::new_uid().substr(5, 12);
-  const dicom::RetrieveResult r = [&] {
-    try {
-      return dicom::retrieve_study(node, study, staging, network);
-    } catch (...) {
-      std::filesystem::remove_all(staging);
-      throw;
-    }
-  }();
-  int imported = 0;
-  for (const std::string& f : r.files) {
-    try {
-      store.import_file(f);
-      ++imported;
-    } catch (const Error& e) {
-      std::printf("NOT STORED %s: %s\n", f.c_str(), e.what());
-    }
+  const dicom::StoreRetrieveResult r = dicom::retrieve_into_store(node, study, store, network);
+  for (const std::string& why : r.not_stored) std::printf("NOT STORED %s\n", why.c_str());
+  if (!r.error.empty()) {
+    if (r.imported > 0) std::printf("%d instance(s) kept in %s before the retrieve stopped\n", r.imported, store.directory().c_str());
+    throw Error(ErrorCode::Network, r.error);
   }
-  std::filesystem::remove_all(staging);
-  std::printf("%d instance(s) retrieved by %s into %s", imported, r.method.c_str(), store.directory().c_str());
-  if (r.failed > 0) std::printf(", %d failed at the peer", r.failed);
+  std::printf("%d instance(s) retrieved by %s into %s", r.imported, r.retrieve.method.c_str(), store.directory().c_str());
+  if (r.retrieve.failed > 0) std::printf(", %d failed at the peer", r.retrieve.failed);
+  if (r.retrieve.unrequested > 0) std::printf(", %d of other studies dropped", r.retrieve.unrequested);
   std::printf("\n");
-  return imported > 0 && r.failed == 0 ? 0 : 1;
+  return r.imported > 0 && r.retrieve.failed == 0 ? 0 : 1;
 }
 
 int run_worklist(const Args& args) {

@@ -70,7 +70,11 @@ std::unique_ptr<FrameSource> make_frame_source(const std::string& text) {
     OpenIGTLinkSettings s;
     const auto colon = where.rfind(':');
     s.host = where.substr(0, colon);
-    if (colon != std::string::npos) s.port = std::stoi(where.substr(colon + 1));
+    if (colon != std::string::npos) try {
+        s.port = std::stoi(where.substr(colon + 1));
+      } catch (const std::exception&) {
+        throw Error(ErrorCode::InvalidArgument, "igtl source: port '" + where.substr(colon + 1) + "' is not a number");
+      }
     if (auto it = u.query.find("device"); it != u.query.end()) s.device = it->second;
     s.first_frame_timeout_s = number(u, "timeout", s.first_frame_timeout_s);
     return std::make_unique<OpenIGTLinkSource>(s);

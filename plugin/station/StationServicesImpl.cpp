@@ -14,9 +14,16 @@ int Subscribers::add(std::function<void()> f) {
 
 void Subscribers::remove(int id) { callbacks_.erase(id); }
 
+// A callback may unsubscribe itself or others: each is looked up again before its call.
 void Subscribers::notify() const {
-  const auto copy = callbacks_;  // a callback may unsubscribe itself
-  for (const auto& [id, f] : copy) f();
+  std::vector<int> ids;
+  for (const auto& [id, f] : callbacks_) ids.push_back(id);
+  for (int id : ids) {
+    const auto it = callbacks_.find(id);
+    if (it == callbacks_.end()) continue;
+    const std::function<void()> f = it->second;  // a copy: the entry may go during the call
+    f();
+  }
 }
 
 void SharedTimeline::add_events(const std::vector<TimelineEvent>& events) {
@@ -37,7 +44,7 @@ void SharedTimeline::set_duration_s(double seconds) {
 }
 
 void SharedTimeline::set_cursor_s(double seconds) {
-  const double clamped = std::clamp(seconds, 0.0, std::max(duration_s_, seconds));
+  const double clamped = duration_s_ > 0 ? std::clamp(seconds, 0.0, duration_s_) : std::max(0.0, seconds);
   if (clamped == cursor_s_) return;  // no echo between modules that follow each other
   cursor_s_ = clamped;
   subscribers_.notify();

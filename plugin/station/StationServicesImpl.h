@@ -54,6 +54,7 @@ class StationServicesImpl : public fibretrack::module::StationServices {
   fibretrack::module::ExamContext exam_context() const override { return exam_; }
   void set_exam_context(const fibretrack::module::ExamContext& exam) override;
   int subscribe_exam_context(std::function<void()> changed) override { return exam_subscribers_.add(std::move(changed)); }
+  void unsubscribe_exam_context(int id) override { exam_subscribers_.remove(id); }
   QString study_store_directory() const override { return study_store_; }
   QString settings_file() const override { return settings_file_; }
   void log(fibretrack::module::LogLevel level, const QString& module_id, const QString& message) override;

@@ -5,6 +5,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QStatusBar>
+#include <stdexcept>
 
 #include "TimelineWidget.h"
 
@@ -28,9 +29,15 @@ StationWindow::StationWindow(StationServicesImpl& services, ModuleCatalog& catal
       services_.log(LogLevel::Warning, "station", "module " + m.file + " not loaded: " + m.problem);
       continue;
     }
-    m.instance->attach(services_);
-    tabs_->addTab(m.instance->create_view(tabs_), m.name);
-    services_.log(LogLevel::Info, "station", "module " + m.id + " " + m.version + " loaded");
+    try {  // a module that fails to start is reported; the station and the other modules go on
+      m.instance->attach(services_);
+      QWidget* view = m.instance->create_view(tabs_);
+      if (!view) throw std::runtime_error("it made no view");
+      tabs_->addTab(view, m.name);
+      services_.log(LogLevel::Info, "station", "module " + m.id + " " + m.version + " loaded");
+    } catch (const std::exception& e) {
+      services_.log(LogLevel::Error, "station", "module " + m.id + " failed to start: " + e.what());
+    }
   }
   auto* timeline_dock = new QDockWidget("Exam timeline", this);
   timeline_dock->setObjectName("timelineDock");
@@ -69,7 +76,10 @@ StationWindow::StationWindow(StationServicesImpl& services, ModuleCatalog& catal
   resize(1280, 900);
 }
 
-StationWindow::~StationWindow() { services_.on_log({}); }
+StationWindow::~StationWindow() {
+  services_.unsubscribe_exam_context(exam_subscription_);
+  services_.on_log({});
+}
 
 QString StationWindow::modules_report() const { return station::modules_report(catalog_); }
 

@@ -74,3 +74,19 @@ TEST(StudyStore, RefusesWhatIsNotDicomWithAClearError) {
 }
 
 }  // namespace ft
+
+namespace ft {
+
+// A UID that is not one ("..", ".") must not name a folder outside its own study.
+TEST(StudyStore, UidsThatAreNotUidsCannotReachOtherStudies) {
+  test::TempDir dir;
+  dicom::StudyStore store(dir.file("store"));
+  const dicom::StoredInstance kept = store.import_file(write_clip(dir, "a.dcm", "PA", 5));
+  store.remove_study("..");
+  store.remove_study(".");
+  store.remove_study("");
+  EXPECT_TRUE(test::file_exists(kept.path));
+  EXPECT_EQ(store.studies().size(), 1u);
+}
+
+}  // namespace ft

@@ -67,6 +67,7 @@ ImageView::ImageView(QWidget* parent) : QOpenGLWidget(parent), vtk_(std::make_un
 }
 
 ImageView::~ImageView() {
+  if (!vtk_->initialised) return;  // never shown: VTK holds no OpenGL resources
   makeCurrent();
   vtk_->window->Finalize();
   doneCurrent();
@@ -105,6 +106,14 @@ void ImageView::initializeGL() {
   v.window->SetSize(int(width() * devicePixelRatioF()), int(height() * devicePixelRatioF()));
   v.window->OpenGLInitContext();
   v.initialised = true;
+  // Moved to another window, the widget gets a new context: VTK lets go of the old one first.
+  connect(context(), &QOpenGLContext::aboutToBeDestroyed, this, [this] {
+    if (!vtk_->initialised) return;
+    makeCurrent();
+    vtk_->window->ReleaseGraphicsResources(vtk_->window);
+    doneCurrent();
+    vtk_->initialised = false;
+  }, Qt::UniqueConnection);
 }
 
 void ImageView::resizeGL(int w, int h) {

@@ -90,6 +90,7 @@ bool LivePanel::start(bool record) {
     live.analysis = analysis_settings(load_viewer_settings(viewer_settings_file(host_)));
     auto pipeline = std::make_unique<LivePipeline>(make_frame_source(source_->currentText().toStdString()), live);
     if (record) {
+      recording_exam_ = host_.exam();  // the patient at the start of the recording, whatever happens later
       journal_dir_ = QString::fromStdString(dicom::default_config_directory()) + "/recordings/journal-" +
                      QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss");
       QDir().mkpath(journal_dir_);
@@ -97,7 +98,7 @@ bool LivePanel::start(bool record) {
     }
     pipeline->start();
     pipeline_ = std::move(pipeline);
-  } catch (const Error& e) {
+  } catch (const std::exception& e) {
     journal_dir_.clear();
     record_->setChecked(false);
     findings_->show_message(QString("Cannot start %1: %2").arg(source_->currentText(), e.what()));
@@ -105,6 +106,8 @@ bool LivePanel::start(bool record) {
     return false;
   }
   latest_ = {};
+  recording_failed_ = false;
+  counters_->setStyleSheet({});
   frozen_ = false;
   freeze_->setChecked(false);
   record_->setChecked(record);
@@ -135,14 +138,14 @@ void LivePanel::finish_recording() {
   try {
     RecoveredJournal journal = read_journal(dir.toStdString());
     dicom::ClipWriteOptions options;
-    options.exam = host_.exam();
+    options.exam = recording_exam_;
     const QString clip = dir + ".dcm";
     dicom::write_ultrasound_clip(journal.clip, options, clip.toStdString());
     QDir(dir).removeRecursively();
     last_recording_ = clip;
     host_.log_info(std::to_string(journal.clip.frames.size()) + " frames recorded");
     emit recording_saved(clip);
-  } catch (const Error& e) {
+  } catch (const std::exception& e) {  // bad_alloc included: the journal stays for `fibretrack recover`
     host_.log_warning(std::string("recording kept as journal ") + dir.toStdString() + ": " + e.what());
   }
 }
@@ -172,6 +175,14 @@ void LivePanel::poll() {
                          .arg(s.dropped)
                          .arg(s.repeats)
                          .arg(journal_dir_.isEmpty() ? QString() : QString(", recorded %1").arg(s.recorded)));
+  if (!s.recording_error.empty() && !recording_failed_) {
+    recording_failed_ = true;  // e.g. disk full: the frames so far stay in the journal
+    record_->setChecked(false);
+    counters_->setStyleSheet("color: #d03030;");
+    host_.log_warning("recording stopped: " + s.recording_error);
+  }
+  if (recording_failed_)
+    counters_->setText(counters_->text() + QString(" — RECORDING STOPPED: ") + QString::fromStdString(s.recording_error));
   if (auto result = pipeline_->take_result()) {
     latest_ = *result;
     findings_->show_result(latest_, 0.0);
@@ -192,7 +203,8 @@ void LivePanel::show_view(const LiveView& v) {
     strain.resize(s.exx.size());
     for (std::size_t i = 0; i < strain.size(); ++i) strain[i] = s.valid[i] ? float(gpu::engineering_strain_along(s, i, fibres)) : 0.f;
   }
-  view_->set_image(render_overlay(v.frame, pipeline_ ? pipeline_->region() : UltrasoundRegion{}, v.field, strain, latest_.findings, layers));
+  if (pipeline_) region_ = pipeline_->region();  // kept for redrawing after Stop
+  view_->set_image(render_overlay(v.frame, region_, v.field, strain, latest_.findings, layers));
   ++frames_shown_;
 }
 

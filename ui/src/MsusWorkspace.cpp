@@ -2,6 +2,7 @@
 
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QShortcut>
 #include <QVBoxLayout>
@@ -62,9 +63,17 @@ MsusWorkspace::MsusWorkspace(WorkspaceHost host, QWidget* parent) : QWidget(pare
   add_shortcuts();
 }
 
-MsusWorkspace::~MsusWorkspace() { shutdown(); }
+// The panels hold a reference to host_: they go first.
+MsusWorkspace::~MsusWorkspace() {
+  shutdown();
+  disconnect(tabs_, nullptr, this, nullptr);
+  delete tabs_;
+}
 
-void MsusWorkspace::shutdown() { live_->stop(); }
+void MsusWorkspace::shutdown() {
+  live_->stop();              // a recording is written as a clip
+  review_->cancel_analysis();  // an unsent object stays in the outbox
+}
 
 // Space: freeze (live) or play/pause (review); R: record; arrows: step; Ctrl+O: open.
 void MsusWorkspace::add_shortcuts() {
@@ -74,7 +83,10 @@ void MsusWorkspace::add_shortcuts() {
     connect(s, &QShortcut::activated, this, action);
   };
   key(Qt::Key_Space, [this] { tabs_->currentWidget() == live_ ? live_->toggle_freeze() : review_->toggle_play(); });
-  key(Qt::Key_R, [this] { live_->toggle_record(); });
+  key(Qt::Key_R, [this] {
+    show_live();  // recording is always seen
+    live_->toggle_record();
+  });
   key(Qt::Key_Left, [this] { review_->step(-1); });
   key(Qt::Key_Right, [this] { review_->step(1); });
   key(QKeySequence::Open, [this] {
@@ -84,18 +96,25 @@ void MsusWorkspace::add_shortcuts() {
 }
 
 void MsusWorkspace::start_from_worklist() {
+  if (!live_->last_recording_in_progress().isEmpty()) {
+    QMessageBox::information(this, "Worklist", "Stop the recording before starting another exam.");
+    return;
+  }
   WorklistDialog dialog(host_, this);
   if (dialog.exec() != QDialog::Accepted) return;
   const dicom::ExamContext exam = dialog.chosen();
   if (exam.accession_number.empty() && exam.patient_id.empty()) return;
   host_.set_exam(exam);
-  host_.log_info("exam started from the worklist: accession " + exam.accession_number);
+  host_.log_info("exam started from the worklist");  // no identifiers in the log
   show_live();
 }
 
 void MsusWorkspace::edit_settings() {
   NetworkSettingsDialog dialog(host_.settings_file.empty() ? dicom::default_settings_file() : host_.settings_file, this);
-  if (dialog.exec() == QDialog::Accepted) studies_->refresh_local();
+  if (dialog.exec() == QDialog::Accepted) {
+    studies_->reload_nodes();
+    studies_->refresh_local();
+  }
 }
 
 }  // namespace ft::ui

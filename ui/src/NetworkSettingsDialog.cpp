@@ -93,7 +93,7 @@ bool NetworkSettingsDialog::save() {
       s.nodes[node.name] = node;
     }
     dicom::save_settings(s, file_);
-  } catch (const Error& e) {
+  } catch (const std::exception& e) {
     QMessageBox::warning(this, "Settings not saved", e.what());
     return false;
   }

@@ -19,7 +19,7 @@ namespace {
 
 struct Cancelled {};  // thrown out of the frame callback to stop an analysis
 
-Outcome<ClipAnalysis> analyse_in_background(const std::string& path, AnalysisSettings settings,
+AnalysisOutcome analyse_in_background(int job, const std::string& path, AnalysisSettings settings,
                                             std::shared_ptr<std::atomic<bool>> cancel,
                                             std::shared_ptr<std::atomic<int>> frames_done) {
   try {
@@ -29,11 +29,11 @@ Outcome<ClipAnalysis> analyse_in_background(const std::string& path, AnalysisSet
       ++*frames_done;
       return reader.read_frame(k);
     };
-    return {analyse_clip(reader.info().frames, frame_at, reader.info().analysis_region(), settings), ""};
+    return {job, {analyse_clip(reader.info().frames, frame_at, reader.info().analysis_region(), settings), ""}};
   } catch (const Cancelled&) {
-    return {std::nullopt, "analysis cancelled"};
+    return {job, {std::nullopt, "analysis cancelled"}};
   } catch (const std::exception& e) {
-    return {std::nullopt, e.what()};
+    return {job, {std::nullopt, e.what()}};
   }
 }
 
@@ -44,8 +44,9 @@ QString send_in_background(const dicom::DicomSettings& settings, const dicom::Di
                            std::shared_ptr<std::atomic<int>> done) {
   try {
     dicom::Outbox outbox(settings.outbox_directory);
-    for (const std::string& f : files) outbox.enqueue(f, node);
-    const auto left = outbox.deliver(settings.network, /*ignore_backoff=*/true, [&](int sent, int) {
+    std::vector<std::string> ours;  // this send's jobs only: older ones wait for their own retry
+    for (const std::string& f : files) ours.push_back(outbox.enqueue(f, node).id);
+    const auto left = outbox.deliver_jobs(ours, settings.network, [&](int sent, int) {
       *done = sent;
       return !cancel->load();
     });
@@ -77,11 +78,13 @@ void ReviewPanel::start_analysis() {
   cancel_->setEnabled(true);
   findings_->show_message("Analysing…");
   progress_timer_.start(100);
-  watcher_.setFuture(QtConcurrent::run(analyse_in_background, path_.toStdString(), settings, cancel_flag_, frames_done_));
+  watcher_.setFuture(QtConcurrent::run(analyse_in_background, ++analysis_job_, path_.toStdString(), settings, cancel_flag_,
+                                       frames_done_));
 }
 
 void ReviewPanel::cancel_analysis() {
   if (cancel_flag_) cancel_flag_->store(true);
+  if (send_cancel_) send_cancel_->store(true);
 }
 
 void ReviewPanel::on_analysis_done() {
@@ -89,7 +92,9 @@ void ReviewPanel::on_analysis_done() {
   progress_timer_.stop();
   analyse_->setEnabled(true);
   cancel_->setEnabled(false);
-  Outcome<ClipAnalysis> outcome = watcher_.result();
+  AnalysisOutcome finished = watcher_.result();
+  if (finished.job != analysis_job_) return;  // an analysis of a clip no longer shown
+  Outcome<ClipAnalysis>& outcome = finished.outcome;
   if (!outcome.value) {
     progress_->setValue(0);
     findings_->show_message(QString::fromStdString(outcome.error));
@@ -142,13 +147,13 @@ void ReviewPanel::send_to(const QString& node_text) {
       for (const std::string& f : export_objects(exports)) files.push_back(f);
     }
     send_summary_ = "sending…";
-    cancel_flag_ = std::make_shared<std::atomic<bool>>(false);
+    send_cancel_ = std::make_shared<std::atomic<bool>>(false);
     frames_done_ = std::make_shared<std::atomic<int>>(0);  // here: objects delivered
     progress_->setRange(0, int(files.size()));
     progress_->setValue(0);
     progress_timer_.start(100);
     cancel_->setEnabled(true);
-    send_watcher_.setFuture(QtConcurrent::run(send_in_background, settings, node, files, cancel_flag_, frames_done_));
+    send_watcher_.setFuture(QtConcurrent::run(send_in_background, settings, node, files, send_cancel_, frames_done_));
   } catch (const std::exception& e) {
     send_summary_ = QString("not sent: ") + e.what();
     emit send_finished();

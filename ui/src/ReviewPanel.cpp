@@ -20,15 +20,17 @@ ReviewPanel::ReviewPanel(WorkspaceHost& host, QWidget* parent) : QWidget(parent)
   setObjectName("reviewPanel");
   build();
   connect(&play_timer_, &QTimer::timeout, this, [this] { show_frame(frame_ + 1 < frame_count() ? frame_ + 1 : 0); });
-  connect(&watcher_, &QFutureWatcher<Outcome<ClipAnalysis>>::finished, this, &ReviewPanel::on_analysis_done);
+  connect(&watcher_, &QFutureWatcher<AnalysisOutcome>::finished, this, &ReviewPanel::on_analysis_done);
   connect(&send_watcher_, &QFutureWatcher<QString>::finished, this, &ReviewPanel::on_send_done);
   connect(&progress_timer_, &QTimer::timeout, this, [this] {
     if (frames_done_) progress_->setValue(frames_done_->load());
   });
   unfollow_cursor_ = host_.follow_timeline_cursor([this](double t) {
     if (following_cursor_ || !reader_) return;
-    following_cursor_ = true;  // our own show_frame moves the cursor too: no echo
-    show_frame(int(std::lround(t / frame_time_s())));
+    const int frame = int(std::lround(t / frame_time_s()));
+    if (frame == frame_) return;  // events changed, not the cursor
+    following_cursor_ = true;     // our own show_frame moves the cursor too: no echo
+    show_frame(frame);
     following_cursor_ = false;
   });
 }
@@ -129,13 +131,18 @@ void ReviewPanel::build() {
 double ReviewPanel::frame_time_s() const { return info_.frame_time_ms > 0 ? info_.frame_time_ms / 1000.0 : 1.0 / 30.0; }
 
 bool ReviewPanel::open_clip(const QString& path) {
-  cancel_analysis();
+  // An analysis of the previous clip is stopped and its result dropped; a send goes on.
+  if (cancel_flag_) cancel_flag_->store(true);
   watcher_.waitForFinished();
+  ++analysis_job_;
+  analysis_running_ = false;
+  if (!send_watcher_.isRunning()) progress_timer_.stop();
+  analyse_->setEnabled(true);
   try {
     auto reader = std::make_unique<dicom::DicomClipReader>(path.toStdString());
     info_ = reader->info();
     reader_ = std::move(reader);
-  } catch (const Error& e) {
+  } catch (const std::exception& e) {
     findings_->show_message(QString("Cannot open %1: %2").arg(path, e.what()));
     host_.log_warning(std::string("cannot open clip: ") + e.what());
     return false;
@@ -164,7 +171,7 @@ bool ReviewPanel::load_report(const QString& sr_path) {
       throw Error(ErrorCode::InvalidArgument, "the report was made on another clip");
     stored_ = report.result;
     stored_->calibrated = info_.analysis_region().has_mm_calibration();
-  } catch (const Error& e) {
+  } catch (const std::exception& e) {
     findings_->show_message(QString("Report not shown: ") + e.what());
     return false;
   }
@@ -221,7 +228,7 @@ void ReviewPanel::render() {
   Frame frame;
   try {
     frame = reader_->read_frame(frame_);
-  } catch (const Error& e) {
+  } catch (const std::exception& e) {
     findings_->show_message(QString("Frame %1 cannot be decoded: %2").arg(frame_ + 1).arg(e.what()));
     return;
   }

@@ -6,30 +6,22 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrent>
-#include <filesystem>
 
 #include "ft/dicom/DicomSettings.h"
 #include "ft/dicom/RetrieveScu.h"
 #include "ft/dicom/StudyStore.h"
-#include "ft/dicom/UidFactory.h"
 
 namespace ft::ui {
 namespace {
 
-// Retrieve into a staging folder of the store, then import: runs off the GUI thread.
+// Retrieve into the store (what arrives before a failure is kept): off the GUI thread.
 QString retrieve_in_background(dicom::DicomSettings settings, dicom::DicomNode node, std::string study_uid) {
   try {
     dicom::StudyStore store(settings.study_store_directory);
-    const std::string staging = store.directory() + "/incoming-" + dicom::new_uid().substr(5, 12);
-    const dicom::RetrieveResult r = dicom::retrieve_study(node, study_uid, staging, settings.network);
-    int imported = 0;
-    for (const std::string& f : r.files) try {
-        store.import_file(f);
-        ++imported;
-      } catch (const std::exception&) {
-      }
-    std::filesystem::remove_all(staging);
-    return QString("%1 instance(s) retrieved by %2").arg(imported).arg(QString::fromStdString(r.method));
+    const dicom::StoreRetrieveResult r = dicom::retrieve_into_store(node, study_uid, store, settings.network);
+    QString text = QString("%1 instance(s) retrieved by %2").arg(r.imported).arg(QString::fromStdString(r.retrieve.method));
+    if (!r.error.empty()) text = QString("%1 instance(s) kept; retrieve failed: %2").arg(r.imported).arg(QString::fromStdString(r.error));
+    return text;
   } catch (const std::exception& e) {
     return QString("retrieve failed: ") + e.what();
   }

@@ -48,7 +48,7 @@ bool ViewerSettingsDialog::save() {
   s.backend = backend_->currentText().toStdString();
   try {
     save_viewer_settings(s, file_);
-  } catch (const Error& e) {
+  } catch (const std::exception& e) {  // disk full, no permission
     QMessageBox::warning(this, "Viewer settings not saved", e.what());
     return false;
   }

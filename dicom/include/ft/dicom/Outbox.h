@@ -35,8 +35,13 @@ class Outbox {
   // and once at the end; returning false stops there (the rest stays queued).
   std::vector<OutboxJob> deliver(const NetworkSettings& settings, bool ignore_backoff,
                                  const std::function<bool(int done, int total)>& progress = {});
+  // The same for the jobs with these ids only (what one send queued), now.
+  std::vector<OutboxJob> deliver_jobs(const std::vector<std::string>& ids, const NetworkSettings& settings,
+                                      const std::function<bool(int done, int total)>& progress = {});
 
  private:
+  std::vector<OutboxJob> deliver_list(const std::vector<OutboxJob>& queued, const NetworkSettings& settings,
+                                      bool ignore_backoff, const std::function<bool(int, int)>& progress);
   void save(const OutboxJob& job) const;
   std::string directory_;
 };

@@ -1,7 +1,8 @@
 #pragma once
 // Pulling a study back from a PACS for review: C-MOVE to our own storage SCP when a
-// retrieve port is configured (the PACS must know our AE title and port), C-GET on the
-// same association otherwise, or WADO-RS for a DICOMweb node. The files land in a folder;
+// retrieve port is configured (the PACS must know our AE title and port) and the node does
+// not use TLS, C-GET on the same association otherwise, or WADO-RS for a DICOMweb node.
+// Objects of other studies that arrive are dropped. The files land in a folder;
 // the caller imports them into the local StudyStore.
 #include <string>
 #include <vector>
@@ -16,11 +17,27 @@ struct RetrieveResult {
   std::vector<std::string> files;   // what arrived, in `directory`
   int failed = 0;                   // sub-operations the peer reported as failed
   int warnings = 0;
+  int unrequested = 0;              // objects of other studies that arrived, dropped
 };
 
 // Throws ft::Error(Network) when the node cannot be reached, refuses, or reports that the
 // retrieve failed as a whole; failed single objects are counted in the result.
 RetrieveResult retrieve_study(const DicomNode& node, const std::string& study_instance_uid, const std::string& directory,
                               const NetworkSettings& settings = {});
+
+class StudyStore;
+
+struct StoreRetrieveResult {
+  RetrieveResult retrieve;
+  int imported = 0;
+  std::vector<std::string> not_stored;  // "file: why" for what could not be imported
+  std::string error;                    // why the retrieve stopped, when it did
+};
+
+// Retrieves into a staging folder of `store` and imports what arrived — also when the
+// retrieve failed part-way, so that nothing received is thrown away — then removes the
+// staging folder. Network failures are reported in `error`, not thrown.
+StoreRetrieveResult retrieve_into_store(const DicomNode& node, const std::string& study_instance_uid, StudyStore& store,
+                                        const NetworkSettings& settings = {});
 
 }  // namespace ft::dicom

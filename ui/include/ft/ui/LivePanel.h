@@ -56,6 +56,9 @@ class LivePanel : public QWidget {
   DetectionResult latest_;
   std::optional<LiveView> last_view_;
   bool frozen_ = false;
+  bool recording_failed_ = false;
+  dicom::ExamContext recording_exam_;
+  UltrasoundRegion region_;
   long frames_shown_ = 0;
 
   QComboBox* source_ = nullptr;

@@ -32,6 +32,13 @@ class DicomClipReader;
 
 namespace ft::ui {
 
+// An analysis result and the job that made it (results of jobs for a clip no longer shown
+// are dropped).
+struct AnalysisOutcome {
+  int job = 0;
+  Outcome<ClipAnalysis> outcome;
+};
+
 class ReviewPanel : public QWidget {
   Q_OBJECT
  public:
@@ -44,7 +51,7 @@ class ReviewPanel : public QWidget {
   void step(int delta) { show_frame(frame_ + delta); }
   void toggle_play();
   void start_analysis();
-  void cancel_analysis();  // and a running send
+  void cancel_analysis();  // and a running send (the Cancel button)
   void add_caliper(double x0_px, double y0_px, double x1_px, double y1_px);
   // Export into `directory`: report objects (and burned-in capture). Returns the files.
   std::vector<std::string> export_objects(const QString& directory);
@@ -113,8 +120,10 @@ class ReviewPanel : public QWidget {
   QTimer play_timer_;
   QTimer progress_timer_;
 
-  QFutureWatcher<Outcome<ClipAnalysis>> watcher_;
+  QFutureWatcher<AnalysisOutcome> watcher_;
+  int analysis_job_ = 0;  // the job whose result may be shown
   std::shared_ptr<std::atomic<bool>> cancel_flag_;
+  std::shared_ptr<std::atomic<bool>> send_cancel_;
   std::shared_ptr<std::atomic<int>> frames_done_;
   QFutureWatcher<QString> send_watcher_;
   bool following_cursor_ = false;

@@ -21,6 +21,7 @@ class StudiesPanel : public QWidget {
   ~StudiesPanel() override;
 
   void refresh_local();
+  void reload_nodes();  // after the network settings changed
   void query(const QString& node);
   void retrieve(const QString& node, const QString& study_uid);
   int local_study_count() const { return local_->topLevelItemCount(); }
@@ -34,7 +35,6 @@ class StudiesPanel : public QWidget {
   void query_finished();
 
  private:
-  void reload_nodes();
   void show_matches();
   WorkspaceHost& host_;
   QTreeWidget* local_ = nullptr;

@@ -74,6 +74,7 @@ class StationServices {
   virtual ExamContext exam_context() const = 0;
   virtual void set_exam_context(const ExamContext& exam) = 0;
   virtual int subscribe_exam_context(std::function<void()> changed) = 0;
+  virtual void unsubscribe_exam_context(int id) = 0;
   virtual QString study_store_directory() const = 0;  // the local study store (SQLite index + files)
   virtual QString settings_file() const = 0;          // the station's JSON settings (nodes, AE title)
   // The station's log. Keep patient data out of messages.
@@ -94,5 +95,7 @@ class StationModule {
 
 }  // namespace fibretrack::module
 
-#define FibreTrackStationModule_iid "org.fibretrack.StationModule/1.0"
+// The interface id names the major version only: a 1.0 module loads in every 1.x station
+// (the minor version is checked from the metadata).
+#define FibreTrackStationModule_iid "org.fibretrack.StationModule/1"
 Q_DECLARE_INTERFACE(fibretrack::module::StationModule, FibreTrackStationModule_iid)
