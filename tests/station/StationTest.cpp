@@ -16,6 +16,7 @@
 #include "StationTestSupport.h"
 #include "StationWindow.h"
 #include "TestSupport.h"
+#include "ft/ui/OutboxDialog.h"
 #include "ft/ui/ReviewPanel.h"
 #include "ft/ui/StudiesPanel.h"
 
@@ -111,6 +112,33 @@ TEST(Station, SendQueryAndRetrieveFromTheViewerAgainstOrthanc) {
   EXPECT_NE(studies.status().indexOf("4 instance(s) retrieved by C-GET"), -1) << studies.status().toStdString();
   EXPECT_EQ(studies.local_study_count(), 1);
   unsetenv("FIBRETRACK_CONFIG_DIR");
+}
+
+// A send while the PACS is down: the objects wait, the outbox dialog lists them with the
+// peer's answer, and Retry delivers them once the PACS is up.
+TEST(Station, TheOutboxDialogShowsWhatWaitsAndRetries) {
+  if (!test::program_available("Orthanc")) GTEST_SKIP() << "Orthanc not installed";
+  test::TempDir dir;
+  test::OrthancPeer pacs(dir, /*start_now=*/false);
+  std::filesystem::create_directories(dir.file("config"));
+  std::ofstream(dir.file("config/settings.json"))
+      << nlohmann::json{{"timeout_s", 2}, {"outbox_directory", dir.file("outbox")},
+                        {"nodes", {{"pacs", {{"ae_title", "ORTHANC"}, {"host", "127.0.0.1"}, {"port", pacs.dicom_port}}}}}}
+             .dump();
+  test::RecordingHost recorded;
+  ui::WorkspaceHost host = recorded.host(dir.file("config/settings.json"));
+  ui::ReviewPanel review(host);
+  ASSERT_TRUE(review.open_clip(QString::fromStdString(test::sample_data_dir() + "/intact.dcm")));
+  review.send_to("pacs");
+  ASSERT_TRUE(test::wait_until([&] { return review.send_summary() != "sending…"; }, 60));
+  EXPECT_NE(review.send_summary().indexOf("1 waiting in the outbox"), -1) << review.send_summary().toStdString();
+  ui::OutboxDialog outbox(host);
+  ASSERT_EQ(outbox.waiting(), 1);
+  pacs.start();
+  ASSERT_TRUE(pacs.ready());
+  outbox.retry();
+  ASSERT_TRUE(test::wait_until([&] { return !outbox.busy() && outbox.waiting() == 0; }, 60));
+  EXPECT_EQ(pacs.get("/instances").size(), 1u);
 }
 
 }  // namespace ft

@@ -9,6 +9,7 @@
 
 #include "ft/dicom/DicomSettings.h"
 #include "ft/ui/NetworkSettingsDialog.h"
+#include "ft/ui/OutboxDialog.h"
 #include "ft/ui/ViewerSettingsDialog.h"
 #include "ft/ui/WorklistDialog.h"
 
@@ -24,16 +25,20 @@ MsusWorkspace::MsusWorkspace(WorkspaceHost host, QWidget* parent) : QWidget(pare
   settings->setObjectName("networkSettings");
   auto* viewer = new QPushButton("Viewer settings…", this);
   viewer->setObjectName("viewerSettings");
+  auto* outbox = new QPushButton("Outbox…", this);
+  outbox->setObjectName("outbox");
   auto* notice = new QLabel("FibreTrack is decision support, not a certified medical device. Confirm every finding on the images.", this);
   notice->setObjectName("msusNotice");
   notice->setStyleSheet("color: #ffb000;");
   bar->addWidget(worklist);
   bar->addWidget(settings);
   bar->addWidget(viewer);
+  bar->addWidget(outbox);
   bar->addStretch(1);
   bar->addWidget(notice);
   connect(worklist, &QPushButton::clicked, this, &MsusWorkspace::start_from_worklist);
   connect(settings, &QPushButton::clicked, this, &MsusWorkspace::edit_settings);
+  connect(outbox, &QPushButton::clicked, this, [this] { OutboxDialog(host_, this).exec(); });
   connect(viewer, &QPushButton::clicked, this, [this] {
     ViewerSettingsDialog dialog(viewer_settings_file(host_), this);
     if (dialog.exec() == QDialog::Accepted) live_->reload_settings();
