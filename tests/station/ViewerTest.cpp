@@ -3,6 +3,7 @@
 // calipers in mm; the live exam on the simulated probe finding the tear; a recording.
 #include <gtest/gtest.h>
 
+#include <QElapsedTimer>
 #include <QTest>
 #include <filesystem>
 #include <fstream>
@@ -138,6 +139,7 @@ TEST(LivePanel, TheSimulatedProbeShowsTheExamAndTheTearIsFound) {
   live.show();
   live.set_source("sim:full_tear");
   ASSERT_TRUE(live.start());
+  EXPECT_TRUE(live.connecting() || live.running());
   ASSERT_TRUE(test::wait_until([&] { return live.latest().tear_detected && live.frames_shown() > 20; }, 120))
       << live.counters_text().toStdString();
   EXPECT_NE(live.findings()->toPlainText().indexOf("Fibre discontinuity found"), -1);
@@ -152,6 +154,21 @@ TEST(LivePanel, TheSimulatedProbeShowsTheExamAndTheTearIsFound) {
   EXPECT_FALSE(live.running());
 }
 
+// A PLUS server that is not there: the GUI does not wait for it, and says so.
+TEST(LivePanel, ASourceThatIsNotThereDoesNotFreezeTheViewAndSaysWhy) {
+  test::RecordingHost recorded;
+  ui::WorkspaceHost host = recorded.host();
+  ui::LivePanel live(host);
+  live.set_source(QString("igtl://127.0.0.1:%1?timeout=2").arg(test::free_loopback_port()));
+  QElapsedTimer timer;
+  timer.start();
+  ASSERT_TRUE(live.start());
+  EXPECT_LT(timer.elapsed(), 500) << "connecting happens in the background";
+  ASSERT_TRUE(test::wait_until([&] { return !live.connecting(); }, 30));
+  EXPECT_FALSE(live.running());
+  EXPECT_NE(live.findings()->toPlainText().indexOf("Cannot start"), -1) << live.findings()->toPlainText().toStdString();
+}
+
 TEST(LivePanel, ARecordingBecomesAClipThatOpensInReview) {
   test::TempDir dir;
   setenv("FIBRETRACK_CONFIG_DIR", dir.path().c_str(), 1);
@@ -159,7 +176,7 @@ TEST(LivePanel, ARecordingBecomesAClipThatOpensInReview) {
   ui::MsusWorkspace workspace(recorded.host());
   workspace.live()->set_source("sim:intact?fps=20");
   workspace.live()->toggle_record();
-  ASSERT_TRUE(workspace.live()->running());
+  ASSERT_TRUE(test::wait_until([&] { return workspace.live()->running(); }, 30)) << "connected in the background";
   test::wait_until([] { return false; }, 2.0);
   workspace.live()->toggle_record();
   EXPECT_FALSE(workspace.live()->running());

@@ -2,6 +2,8 @@
 
 #include <QDateTime>
 #include <QDir>
+#include <QFutureWatcher>
+#include <QtConcurrent/QtConcurrent>
 #include <QHBoxLayout>
 #include <QSplitter>
 #include <QVBoxLayout>
@@ -38,7 +40,7 @@ LivePanel::LivePanel(WorkspaceHost& host, QWidget* parent) : QWidget(parent), ho
   top->addWidget(source_);
   for (QWidget* w : std::initializer_list<QWidget*>{start_, freeze_, record_, counters_}) top->addWidget(w);
   top->addStretch(1);
-  connect(start_, &QPushButton::clicked, this, [this] { running() ? stop() : void(start(false)); });
+  connect(start_, &QPushButton::clicked, this, [this] { running() || connecting_ ? stop() : void(start(false)); });
   connect(freeze_, &QPushButton::clicked, this, &LivePanel::toggle_freeze);
   connect(record_, &QPushButton::clicked, this, &LivePanel::toggle_record);
 
@@ -83,13 +85,43 @@ void LivePanel::reload_settings() {
   if (!current.isEmpty()) source_->setCurrentText(current);
 }
 
+// Connecting to a source can take seconds (a PLUS server or a grabber waits for its first
+// frame): it happens off the GUI thread, and the pipeline starts when it is there.
 bool LivePanel::start(bool record) {
   stop();
+  LiveSettings live;
   try {
-    LiveSettings live;
     live.analysis = analysis_settings(load_viewer_settings(viewer_settings_file(host_)));
-    auto pipeline = std::make_unique<LivePipeline>(make_frame_source(source_->currentText().toStdString()), live);
-    if (record) {
+  } catch (const std::exception& e) {
+    host_.log_warning(std::string("viewer settings ignored: ") + e.what());
+  }
+  const std::string uri = source_->currentText().toStdString();
+  pending_record_ = record;
+  connecting_ = true;
+  start_->setText("Stop");
+  findings_->show_message(QString("Connecting to %1…").arg(source_->currentText()));
+  const int attempt = ++start_attempt_;
+  auto* watcher = new QFutureWatcher<Outcome<std::shared_ptr<LivePipeline>>>(this);
+  connect(watcher, &QFutureWatcher<Outcome<std::shared_ptr<LivePipeline>>>::finished, this, [this, watcher, attempt] {
+    watcher->deleteLater();
+    if (attempt == start_attempt_) on_connected(watcher->result());  // else: stopped or restarted meanwhile
+  });
+  watcher->setFuture(QtConcurrent::run([uri, live]() -> Outcome<std::shared_ptr<LivePipeline>> {
+    try {
+      return {std::make_shared<LivePipeline>(make_frame_source(uri), live), ""};
+    } catch (const std::exception& e) {
+      return {std::nullopt, e.what()};
+    }
+  }));
+  return true;
+}
+
+void LivePanel::on_connected(Outcome<std::shared_ptr<LivePipeline>> connected) {
+  connecting_ = false;
+  try {
+    if (!connected.value) throw Error(ErrorCode::Network, connected.error);
+    std::shared_ptr<LivePipeline> pipeline = *connected.value;
+    if (pending_record_) {
       recording_exam_ = host_.exam();  // the patient at the start of the recording, whatever happens later
       journal_dir_ = QString::fromStdString(dicom::default_config_directory()) + "/recordings/journal-" +
                      QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss");
@@ -101,24 +133,28 @@ bool LivePanel::start(bool record) {
   } catch (const std::exception& e) {
     journal_dir_.clear();
     record_->setChecked(false);
+    start_->setText("Start");
     findings_->show_message(QString("Cannot start %1: %2").arg(source_->currentText(), e.what()));
     host_.log_warning(std::string("live source not started: ") + e.what());
-    return false;
+    return;
   }
   latest_ = {};
   recording_failed_ = false;
   counters_->setStyleSheet({});
   frozen_ = false;
   freeze_->setChecked(false);
-  record_->setChecked(record);
-  start_->setText("Stop");
+  record_->setChecked(pending_record_);
   findings_->show_message("Watching for fibre ends separating under contraction…");
   poll_timer_.start(40);
-  host_.log_info("live exam started from " + source_->currentText().toStdString() + (record ? ", recording" : ""));
-  return true;
+  host_.log_info("live exam started from " + source_->currentText().toStdString() + (pending_record_ ? ", recording" : ""));
 }
 
 void LivePanel::stop() {
+  if (connecting_) {  // the connection under way is dropped when it arrives
+    ++start_attempt_;
+    connecting_ = false;
+    start_->setText("Start");
+  }
   if (!pipeline_) return;
   poll_timer_.stop();
   pipeline_->stop();
@@ -156,6 +192,7 @@ void LivePanel::toggle_freeze() {
 }
 
 void LivePanel::toggle_record() {
+  if (connecting_) return;
   if (journal_dir_.isEmpty()) {
     start(true);
   } else {

@@ -11,6 +11,7 @@
 #include "ft/plugin/LivePipeline.h"
 #include "ft/ui/FindingsPanel.h"
 #include "ft/ui/ImageView.h"
+#include "ft/ui/Outcome.h"
 #include "ft/ui/OverlayControls.h"
 #include "ft/ui/WorkspaceHost.h"
 
@@ -22,7 +23,8 @@ class LivePanel : public QWidget {
   LivePanel(WorkspaceHost& host, QWidget* parent = nullptr);
   ~LivePanel() override;
 
-  // Starts the source in the picker (recording to a journal when `record`).
+  // Connects to the source in the picker in the background, then runs it (recording to a
+  // journal when `record`); running() once connected, a message when it cannot be.
   bool start(bool record = false);
   void stop();
   void toggle_freeze();
@@ -32,6 +34,7 @@ class LivePanel : public QWidget {
   void reload_settings();
 
   bool running() const { return pipeline_ != nullptr; }
+  bool connecting() const { return connecting_; }
   bool frozen() const { return frozen_; }
   const DetectionResult& latest() const { return latest_; }
   long frames_shown() const { return frames_shown_; }
@@ -45,12 +48,16 @@ class LivePanel : public QWidget {
   void recording_saved(const QString& path);
 
  private:
+  void on_connected(Outcome<std::shared_ptr<LivePipeline>> connected);
   void poll();
   void show_view(const LiveView& view);
   void finish_recording();
 
   WorkspaceHost& host_;
-  std::unique_ptr<LivePipeline> pipeline_;
+  std::shared_ptr<LivePipeline> pipeline_;  // shared: made on a worker thread, handed over
+  bool connecting_ = false;
+  bool pending_record_ = false;
+  int start_attempt_ = 0;
   QString journal_dir_;
   QString last_recording_;
   DetectionResult latest_;
