@@ -189,6 +189,7 @@ void LivePanel::finish_recording() {
 void LivePanel::toggle_freeze() {
   frozen_ = !frozen_;
   freeze_->setChecked(frozen_);
+  if (!frozen_ && running()) findings_->show_result(latest_, 0.0);
 }
 
 void LivePanel::toggle_record() {
@@ -222,7 +223,7 @@ void LivePanel::poll() {
     counters_->setText(counters_->text() + QString(" — RECORDING STOPPED: ") + QString::fromStdString(s.recording_error));
   if (auto result = pipeline_->take_result()) {
     latest_ = *result;
-    findings_->show_result(latest_, 0.0);
+    if (!frozen_) findings_->show_result(latest_, 0.0);  // frozen: text and picture stay together
   }
   auto view = pipeline_->take_view();
   if (view && !frozen_) {
