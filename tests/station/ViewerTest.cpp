@@ -180,6 +180,7 @@ TEST(LivePanel, ARecordingBecomesAClipThatOpensInReview) {
   test::wait_until([] { return false; }, 2.0);
   workspace.live()->toggle_record();
   EXPECT_FALSE(workspace.live()->running());
+  ASSERT_TRUE(test::wait_until([&] { return !workspace.live()->last_recording().isEmpty(); }, 60)) << "written in the background";
   const std::string clip = workspace.live()->last_recording().toStdString();
   ASSERT_FALSE(clip.empty()) << (recorded.log.empty() ? "" : recorded.log.back());
   EXPECT_GT(dicom::read_clip_info(clip).frames, 10);

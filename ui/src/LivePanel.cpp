@@ -62,13 +62,18 @@ LivePanel::LivePanel(WorkspaceHost& host, QWidget* parent) : QWidget(parent), ho
   layout->addLayout(top);
   layout->addWidget(split, 1);
   connect(&poll_timer_, &QTimer::timeout, this, &LivePanel::poll);
+  connect(&saving_, &QFutureWatcher<Outcome<SavedRecording>>::finished, this, &LivePanel::on_recording_saved);
   reload_settings();
   connect(overlays_, &OverlayControls::changed, this, [this] {
     if (last_view_) show_view(*last_view_);
   });
 }
 
-LivePanel::~LivePanel() { stop(); }
+// A recording being written is finished before the panel goes: it is the exam.
+LivePanel::~LivePanel() {
+  stop();
+  saving_.waitForFinished();
+}
 
 void LivePanel::set_source(const QString& uri) { source_->setCurrentText(uri); }
 
@@ -166,24 +171,44 @@ void LivePanel::stop() {
 
 // The journal becomes a DICOM clip (the same path as `fibretrack recover`); the journal
 // is removed only once the clip is written.
+namespace {
+
+// Journal -> DICOM clip, then the journal goes (only once the clip is written).
+Outcome<SavedRecording> save_recording(const QString& dir, const dicom::ExamContext& exam) {
+  try {
+    RecoveredJournal journal = read_journal(dir.toStdString());
+    dicom::ClipWriteOptions options;
+    options.exam = exam;
+    const QString clip = dir + ".dcm";
+    dicom::write_ultrasound_clip(journal.clip, options, clip.toStdString());
+    QDir(dir).removeRecursively();
+    return {SavedRecording{clip, journal.clip.frames.size()}, ""};
+  } catch (const std::exception& e) {  // bad_alloc included: the journal stays for `fibretrack recover`
+    return {std::nullopt, std::string("recording kept as journal ") + dir.toStdString() + ": " + e.what()};
+  }
+}
+
+}  // namespace
+
+// The journal becomes a DICOM clip (as `fibretrack recover` does) off the GUI thread.
 void LivePanel::finish_recording() {
   if (journal_dir_.isEmpty()) return;
   const QString dir = journal_dir_;
   journal_dir_.clear();
   record_->setChecked(false);
-  try {
-    RecoveredJournal journal = read_journal(dir.toStdString());
-    dicom::ClipWriteOptions options;
-    options.exam = recording_exam_;
-    const QString clip = dir + ".dcm";
-    dicom::write_ultrasound_clip(journal.clip, options, clip.toStdString());
-    QDir(dir).removeRecursively();
-    last_recording_ = clip;
-    host_.log_info(std::to_string(journal.clip.frames.size()) + " frames recorded");
-    emit recording_saved(clip);
-  } catch (const std::exception& e) {  // bad_alloc included: the journal stays for `fibretrack recover`
-    host_.log_warning(std::string("recording kept as journal ") + dir.toStdString() + ": " + e.what());
+  saving_.waitForFinished();  // one at a time; a previous save is short
+  saving_.setFuture(QtConcurrent::run(save_recording, dir, recording_exam_));
+}
+
+void LivePanel::on_recording_saved() {
+  const Outcome<SavedRecording> saved = saving_.result();
+  if (!saved.value) {
+    host_.log_warning(saved.error);
+    return;
   }
+  last_recording_ = saved.value->clip;
+  host_.log_info(std::to_string(saved.value->frames) + " frames recorded");
+  emit recording_saved(last_recording_);
 }
 
 void LivePanel::toggle_freeze() {

@@ -3,6 +3,7 @@
 // by default), start / freeze / record, the live B-mode with overlays, the findings as
 // they change, and the operator's counters (frames per second, latency, skipped, dropped).
 #include <QComboBox>
+#include <QFutureWatcher>
 #include <QLabel>
 #include <QPushButton>
 #include <QTimer>
@@ -16,6 +17,12 @@
 #include "ft/ui/WorkspaceHost.h"
 
 namespace ft::ui {
+
+// A recording written as a DICOM clip.
+struct SavedRecording {
+  QString clip;
+  std::size_t frames = 0;
+};
 
 class LivePanel : public QWidget {
   Q_OBJECT
@@ -52,6 +59,7 @@ class LivePanel : public QWidget {
   void poll();
   void show_view(const LiveView& view);
   void finish_recording();
+  void on_recording_saved();
 
   WorkspaceHost& host_;
   std::shared_ptr<LivePipeline> pipeline_;  // shared: made on a worker thread, handed over
@@ -77,6 +85,7 @@ class LivePanel : public QWidget {
   OverlayControls* overlays_ = nullptr;
   FindingsPanel* findings_ = nullptr;
   QTimer poll_timer_;
+  QFutureWatcher<Outcome<SavedRecording>> saving_;
 };
 
 }  // namespace ft::ui
