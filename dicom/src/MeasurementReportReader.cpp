@@ -6,6 +6,7 @@
 
 #include "DatasetHelpers.h"
 #include "DicomFileLoader.h"
+#include "NearbyFiles.h"
 #include "dcmtk/dcmsr/dsrdoc.h"
 #include "ft/core/Error.h"
 
@@ -99,29 +100,13 @@ StoredReport read_measurement_report(const std::string& path) {
   return report;
 }
 
-// Bounded: the clip's own folder and the folders beside it, two levels deep, at most 500
-// files looked at (a clip opened from a home folder must not walk the whole disk).
 std::vector<std::string> find_reports_for(const std::string& clip_path, const std::string& clip_uid) {
-  namespace fs = std::filesystem;
   std::vector<std::string> reports;
-  const fs::path root = fs::path(clip_path).parent_path().parent_path();
-  std::error_code ec;
-  int looked_at = 0;
-  constexpr int kMaxFiles = 500, kMaxDepth = 2;
-  fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
-  for (; !ec && it != end && looked_at < kMaxFiles; it.increment(ec)) {
-    if (it.depth() >= kMaxDepth) it.disable_recursion_pending();
-    std::error_code file_ec;
-    if (!it->is_regular_file(file_ec) || it->path().extension() != ".dcm") continue;
-    ++looked_at;
-    try {
-      if (read_measurement_report(it->path().string()).source_sop_instance_uid == clip_uid)
-        reports.push_back(it->path().string());
+  for (const std::string& f : dicom_files_near(clip_path)) try {
+      if (read_measurement_report(f).source_sop_instance_uid == clip_uid) reports.push_back(f);
     } catch (const std::exception&) {
       continue;  // images, other reports, unreadable files
     }
-  }
-  std::sort(reports.begin(), reports.end());
   return reports;
 }
 

@@ -2,6 +2,8 @@
 
 #include "TestSupport.h"
 #include "ft/dicom/DicomClipInfo.h"
+#include "ft/core/Error.h"
+#include "ft/dicom/PresentationStateReader.h"
 #include "ft/dicom/PresentationStateWriter.h"
 #include "ft/dicom/UltrasoundClipWriter.h"
 #include "ft/probes/SimulatedExam.h"
@@ -38,6 +40,17 @@ TEST(PresentationStateWriter, AnnotatesTheFindingsFrameAndPassesTheValidators) {
   EXPECT_NE(dump.out.find(clip_info.sop_instance_uid), std::string::npos);
   EXPECT_NE(dump.out.find("IS [4]"), std::string::npos) << "finding frame 3 (0-based) is DICOM frame 4";
   EXPECT_NE(dump.out.find("partial tear: gap 4.0 mm"), std::string::npos);
+  // Read back: it references the clip; outline and caliper on frame 3, the notice on all.
+  const PresentationAnnotations back = read_presentation_state(pr);
+  EXPECT_EQ(back.referenced_sop_instance_uids.count(clip_info.sop_instance_uid), 1u);
+  int on_frame = 0, everywhere = 0;
+  for (const auto& a : back.annotations) {
+    if (a.frames == std::vector<int>{3}) ++on_frame;
+    if (a.frames.empty()) ++everywhere;
+  }
+  EXPECT_GE(on_frame, 3) << "outline, caliper, label";
+  EXPECT_GE(everywhere, 1) << "the decision-support notice";
+  EXPECT_THROW(read_presentation_state(dir.file("clip.dcm")), Error);
   EXPECT_NE(dump.out.find("POLYLINE"), std::string::npos);
   EXPECT_NE(dump.out.find("decision support"), std::string::npos);
 }

@@ -95,6 +95,35 @@ TEST(ReviewPanel, AStoredReportIsShownWhenTheClipIsOpenedAgain) {
   EXPECT_GT(test::count_colour(again.image_view()->grabFramebuffer(), 255, 220, 0, 8), 10) << "caliper from the report";
 }
 
+// Without our report, the presentation state's graphics are shown on their frame.
+TEST(ReviewPanel, APresentationStateIsShownWhenThereIsNoReport) {
+  test::TempDir dir;
+  std::filesystem::create_directories(dir.file("exam"));
+  std::filesystem::copy_file(sample("full_tear.dcm"), dir.file("exam/clip.dcm"));
+  test::RecordingHost recorded;
+  ui::WorkspaceHost host = recorded.host();
+  int finding_frame = -1;
+  {
+    ui::ReviewPanel review(host);
+    ASSERT_TRUE(review.open_clip(QString::fromStdString(dir.file("exam/clip.dcm"))));
+    review.start_analysis();
+    ASSERT_TRUE(test::wait_until([&] { return !review.analysing(); }, 180));
+    ASSERT_TRUE(review.analysis() && review.analysis()->detection.tear_detected);
+    finding_frame = review.analysis()->detection.findings.front().frame;
+    for (const std::string& f : review.export_objects(QString::fromStdString(dir.file("exam/objects"))))
+      if (f.find("_report_sr") != std::string::npos || f.find("_burned_in") != std::string::npos) std::filesystem::remove(f);
+  }
+  ui::ReviewPanel again(host);
+  again.resize(1000, 700);
+  again.show();
+  ASSERT_TRUE(again.open_clip(QString::fromStdString(dir.file("exam/clip.dcm"))));
+  EXPECT_FALSE(again.stored_result());
+  EXPECT_GE(again.presentation_annotations(), 3) << "outline, caliper, label (and the notice)";
+  EXPECT_EQ(again.frame(), finding_frame);
+  test::wait_until([] { return false; }, 0.3);
+  EXPECT_GT(test::count_colour(again.image_view()->grabFramebuffer(), 80, 200, 255, 8), 20) << "the presentation state's graphics";
+}
+
 TEST(ReviewPanel, ACancelledAnalysisLeavesNoFindingsAndSaysSo) {
   test::RecordingHost recorded;
   ui::WorkspaceHost host = recorded.host();

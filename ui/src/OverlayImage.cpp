@@ -16,6 +16,7 @@ constexpr Rgb kCaliper{255, 220, 0};
 constexpr Rgb kOutline{255, 64, 64};
 constexpr Rgb kVector{0, 255, 160};
 constexpr Rgb kText{255, 255, 255};
+constexpr Rgb kAnnotation{80, 200, 255};  // a presentation state's graphics
 
 void line(RgbImage& img, double x0, double y0, double x1, double y1, Rgb c) {
   const int steps = std::max(1, int(std::ceil(std::max(std::abs(x1 - x0), std::abs(y1 - y0)))));
@@ -139,6 +140,11 @@ RgbImage render_overlay(const Frame& frame, const UltrasoundRegion& region, cons
   if (layers.vectors) draw_vectors(img, field, layers.vector_gain);
   if (layers.findings)
     for (const TearFinding& t : findings) draw_finding(img, t, region);
+  for (const Annotation& a : layers.annotations) {
+    for (std::size_t k = 1; k < a.points.size(); ++k)
+      line(img, a.points[k - 1].first, a.points[k - 1].second, a.points[k].first, a.points[k].second, kAnnotation);
+    if (!a.text.empty() && !a.points.empty()) text(img, int(a.points.front().first), int(a.points.front().second), a.text, kAnnotation);
+  }
   for (const Caliper& c : layers.calipers) {
     line(img, c.x0_px, c.y0_px, c.x1_px, c.y1_px, kCaliper);
     for (const auto& [x, y] : {std::pair{c.x0_px, c.y0_px}, std::pair{c.x1_px, c.y1_px}}) line(img, x - 3, y, x + 3, y, kCaliper);

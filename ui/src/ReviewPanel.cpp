@@ -65,7 +65,7 @@ void ReviewPanel::build() {
     calipers_.clear();
     render();
   });
-  button("loadReport", "Load report…", &ReviewPanel::choose_and_load_report);
+  button("loadReport", "Load report / PR…", &ReviewPanel::choose_and_load_report);
   button("exportObjects", "Export report…", &ReviewPanel::choose_and_export);
   button("sendToPacs", "Send to PACS…", &ReviewPanel::choose_and_send);
   button("exportDeidentified", "De-identified copy…", &ReviewPanel::choose_and_deidentify);
@@ -150,6 +150,7 @@ bool ReviewPanel::open_clip(const QString& path) {
   path_ = path;
   analysis_.reset();
   stored_.reset();
+  presentation_.reset();
   calipers_.clear();
   plots_->clear();
   scrubber_->setRange(0, std::max(0, info_.frames - 1));
@@ -161,6 +162,29 @@ bool ReviewPanel::open_clip(const QString& path) {
   // A clip opened from the study store (or next to its exports) shows its stored report.
   for (const std::string& report : dicom::find_reports_for(path.toStdString(), info_.sop_instance_uid))
     if (load_report(QString::fromStdString(report))) break;
+  if (!stored_)  // no report of ours: another viewer's (or our) presentation state, if any
+    for (const std::string& pr : dicom::find_presentation_states_for(path.toStdString(), info_.sop_instance_uid))
+      if (load_presentation_state(QString::fromStdString(pr))) break;
+  return true;
+}
+
+bool ReviewPanel::load_presentation_state(const QString& pr_path) {
+  try {
+    dicom::PresentationAnnotations pr = dicom::read_presentation_state(pr_path.toStdString());
+    if (!pr.referenced_sop_instance_uids.count(info_.sop_instance_uid))
+      throw Error(ErrorCode::InvalidArgument, "the presentation state does not reference this clip");
+    presentation_ = std::move(pr);
+  } catch (const std::exception& e) {
+    findings_->show_message(QString("Presentation state not shown: ") + e.what());
+    return false;
+  }
+  host_.log_info("presentation state shown: " + std::to_string(presentation_->annotations.size()) + " annotation(s)");
+  for (const auto& a : presentation_->annotations)
+    if (!a.frames.empty()) {
+      show_frame(a.frames.front());
+      break;
+    }
+  render();
   return true;
 }
 
@@ -186,8 +210,16 @@ bool ReviewPanel::load_report(const QString& sr_path) {
 }
 
 void ReviewPanel::choose_and_load_report() {
-  const QString file = QFileDialog::getOpenFileName(this, "Load a FibreTrack measurement report", {}, "DICOM SR (*.dcm)");
-  if (!file.isEmpty()) load_report(file);
+  const QString file =
+      QFileDialog::getOpenFileName(this, "Load a measurement report or presentation state", {}, "DICOM (*.dcm)");
+  if (file.isEmpty()) return;
+  bool is_report = true;
+  try {
+    dicom::read_measurement_report(file.toStdString());
+  } catch (const std::exception&) {
+    is_report = false;
+  }
+  is_report ? load_report(file) : load_presentation_state(file);
 }
 
 void ReviewPanel::show_frame(int frame) {
@@ -234,6 +266,10 @@ void ReviewPanel::render() {
   }
   OverlayLayers layers = overlays_->layers();
   layers.calipers = calipers_;
+  if (presentation_ && layers.findings)
+    for (const auto& a : presentation_->annotations)
+      if (a.frames.empty() || std::find(a.frames.begin(), a.frames.end(), frame_) != a.frames.end())
+        layers.annotations.push_back({a.points, a.text});
   DisplacementField field;
   std::vector<float> strain;
   std::vector<TearFinding> findings;

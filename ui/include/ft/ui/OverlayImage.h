@@ -39,6 +39,12 @@ struct Caliper {
   std::string label;
 };
 
+// A presentation state's graphic or text, in frame px.
+struct Annotation {
+  std::vector<std::pair<double, double>> points;
+  std::string text;  // drawn at points.front() when set
+};
+
 struct OverlayLayers {
   bool strain = true;      // colour map of fibre strain, with legend
   bool vectors = true;     // displacement arrows
@@ -49,6 +55,7 @@ struct OverlayLayers {
   double window = 256.0;       // grey levels shown black..white (8-bit scale)
   double level = 128.0;        // grey level at mid-grey
   std::vector<Caliper> calipers;
+  std::vector<Annotation> annotations;  // from a presentation state
 };
 
 // Strain per point of `field`'s grid (engineering strain along the fibres), may be empty.

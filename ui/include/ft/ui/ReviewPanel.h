@@ -14,6 +14,7 @@
 #include <optional>
 
 #include "ft/dicom/DicomClipInfo.h"
+#include "ft/dicom/PresentationStateReader.h"
 #include "ft/plugin/ClipAnalysis.h"
 #include "ft/ui/ExamPlots.h"
 #include "ft/ui/FindingsPanel.h"
@@ -61,6 +62,9 @@ class ReviewPanel : public QWidget {
   bool export_deidentified(const QString& directory);
   // Shows the findings of a stored FibreTrack measurement report over the clip.
   bool load_report(const QString& sr_path);
+  // Shows the graphics and text of a presentation state that references the clip.
+  bool load_presentation_state(const QString& pr_path);
+  int presentation_annotations() const { return presentation_ ? int(presentation_->annotations.size()) : 0; }
   const std::optional<DetectionResult>& stored_result() const { return stored_; }
 
   Q_INVOKABLE int frame() const { return frame_; }
@@ -100,6 +104,7 @@ class ReviewPanel : public QWidget {
   int frame_ = 0;
   std::optional<ClipAnalysis> analysis_;
   std::optional<DetectionResult> stored_;  // from a measurement report, until analysed again
+  std::optional<dicom::PresentationAnnotations> presentation_;
   std::vector<Caliper> calipers_;
   std::optional<std::pair<double, double>> caliper_start_;
   QString send_summary_;
