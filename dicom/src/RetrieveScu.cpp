@@ -141,8 +141,17 @@ class MoveDestination : public DcmStorageSCP {
   std::thread thread_;
 };
 
+void discard(OFList<RetrieveResponse*>& responses) {
+  for (RetrieveResponse* r : responses) delete r;
+  responses.clear();
+}
+
+void throw_if_stopped(const ScuAssociation& association) {
+  if (association.stopped()) throw Error(ErrorCode::Network, "retrieve cancelled");
+}
+
 RetrieveResult retrieve_by_get(const DicomNode& node, const std::string& study_uid, const std::string& directory,
-                               const NetworkSettings& settings) {
+                               const NetworkSettings& settings, const std::function<bool()>& keep_going) {
   RetrieveResult result;
   result.method = "C-GET";
   ScuAssociation association;
@@ -151,6 +160,7 @@ RetrieveResult retrieve_by_get(const DicomNode& node, const std::string& study_u
   for (const char* uid : kRetrievableClasses) scu.addPresentationContext(uid, receivable_syntaxes(), ASC_SC_ROLE_SCP);
   scu.setStorageDir(directory.c_str());
   scu.setStorageMode(DCMSCU_STORAGE_DISK);
+  association.set_keep_going(keep_going);
   association.open(node, settings);
   scu.setDIMSETimeout(Uint32(retrieve_wait_s(settings)));
   const T_ASC_PresentationContextID id = scu.findAnyPresentationContextID(UID_GETStudyRootQueryRetrieveInformationModel, "");
@@ -159,18 +169,21 @@ RetrieveResult retrieve_by_get(const DicomNode& node, const std::string& study_u
   OFList<RetrieveResponse*> responses;
   const OFCondition c = scu.sendCGETRequest(id, &keys, &responses);
   association.release();
+  if (association.stopped()) discard(responses);
+  throw_if_stopped(association);
   take_outcome(responses, c, node, result);
   return result;
 }
 
 RetrieveResult retrieve_by_move(const DicomNode& node, const std::string& study_uid, const std::string& directory,
-                                const NetworkSettings& settings) {
+                                const NetworkSettings& settings, const std::function<bool()>& keep_going) {
   RetrieveResult result;
   result.method = "C-MOVE";
   MoveDestination destination(settings, directory);  // listening before the PACS is asked
   ScuAssociation association;
   DcmSCU& scu = association.scu();
   scu.addPresentationContext(UID_MOVEStudyRootQueryRetrieveInformationModel, uncompressed_after(""));
+  association.set_keep_going(keep_going);
   association.open(node, settings);
   scu.setDIMSETimeout(Uint32(retrieve_wait_s(settings)));
   const T_ASC_PresentationContextID id = scu.findAnyPresentationContextID(UID_MOVEStudyRootQueryRetrieveInformationModel, "");
@@ -179,6 +192,8 @@ RetrieveResult retrieve_by_move(const DicomNode& node, const std::string& study_
   OFList<RetrieveResponse*> responses;
   const OFCondition c = scu.sendMOVERequest(id, settings.local_ae_title.c_str(), &keys, &responses);
   association.release();
+  if (association.stopped()) discard(responses);
+  throw_if_stopped(association);
   take_outcome(responses, c, node, result);
   return result;  // the destination stops (and joins) here, after the final response
 }
@@ -186,8 +201,9 @@ RetrieveResult retrieve_by_move(const DicomNode& node, const std::string& study_
 }  // namespace
 
 RetrieveResult retrieve_study(const DicomNode& node, const std::string& study_uid, const std::string& directory,
-                              const NetworkSettings& settings) {
+                              const NetworkSettings& settings, const std::function<bool()>& keep_going) {
   if (study_uid.empty()) throw Error(ErrorCode::InvalidArgument, "retrieve needs a Study Instance UID");
+  if (keep_going && !keep_going()) throw Error(ErrorCode::Network, "retrieve cancelled");
   std::error_code ec;
   fs::create_directories(directory, ec);
   if (ec) throw Error(ErrorCode::Io, "cannot create " + directory + ": " + ec.message());
@@ -195,19 +211,19 @@ RetrieveResult retrieve_study(const DicomNode& node, const std::string& study_ui
   // C-MOVE storage SCP listens without TLS).
   const bool move = settings.retrieve_port > 0 && !node.tls;
   RetrieveResult result = node.is_dicomweb() ? dicomweb_retrieve_study(node, study_uid, directory, settings)
-                          : move             ? retrieve_by_move(node, study_uid, directory, settings)
-                                             : retrieve_by_get(node, study_uid, directory, settings);
+                          : move             ? retrieve_by_move(node, study_uid, directory, settings, keep_going)
+                                             : retrieve_by_get(node, study_uid, directory, settings, keep_going);
   if (result.method != "WADO-RS") result.files = files_in(directory);
   keep_requested_study(result, study_uid);
   return result;
 }
 
 StoreRetrieveResult retrieve_into_store(const DicomNode& node, const std::string& study_uid, StudyStore& store,
-                                        const NetworkSettings& settings) {
+                                        const NetworkSettings& settings, const std::function<bool()>& keep_going) {
   StoreRetrieveResult out;
   const std::string staging = store.directory() + "/incoming-" + new_uid().substr(5, 12);
   try {
-    out.retrieve = retrieve_study(node, study_uid, staging, settings);
+    out.retrieve = retrieve_study(node, study_uid, staging, settings, keep_going);
   } catch (const Error& e) {
     out.error = e.what();
     std::error_code ec;

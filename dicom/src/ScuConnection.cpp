@@ -41,7 +41,9 @@ std::unique_ptr<DcmTLSTransportLayer> make_tls_layer(T_ASC_NetworkRole role, con
 ScuAssociation::~ScuAssociation() { release(); }
 
 void ScuAssociation::release() {
-  if (scu_.isConnected()) scu_.releaseAssociation();
+  if (!scu_.isConnected()) return;
+  if (scu_.stopped) scu_.abortAssociation();  // the peer may still be sending
+  else scu_.releaseAssociation();
 }
 
 void ScuAssociation::open(const DicomNode& node, const NetworkSettings& s) {

@@ -6,6 +6,7 @@
 #include "dcmtk/dcmnet/scu.h"
 #include "dcmtk/dcmtls/tlslayer.h"
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -27,6 +28,10 @@ class ScuAssociation {
   // Throws ft::Error(Network) naming the node and DCMTK's reason (TLS included).
   void open(const DicomNode& node, const NetworkSettings& settings);
   void release();
+  // A retrieve stops at its next response or received object once this returns false;
+  // the association is then aborted rather than released.
+  void set_keep_going(std::function<bool()> keep_going) { scu_.keep_going = std::move(keep_going); }
+  bool stopped() const { return scu_.stopped; }
 
  private:
   // DcmSCU keeps TLS set-up protected (DcmTLSSCU wraps it with its own key handling);
@@ -34,6 +39,30 @@ class ScuAssociation {
   class Scu : public DcmSCU {
    public:
     using DcmSCU::useSecureConnection;
+    std::function<bool()> keep_going;
+    bool stopped = false;
+
+   protected:
+    bool stop_now() {
+      if (keep_going && !keep_going()) stopped = true;
+      return stopped;
+    }
+    OFCondition handleCGETResponse(const T_ASC_PresentationContextID id, RetrieveResponse* r, OFBool& go_on) override {
+      const OFCondition c = DcmSCU::handleCGETResponse(id, r, go_on);
+      if (stop_now()) go_on = OFFalse;
+      return c;
+    }
+    OFCondition handleSTORERequest(const T_ASC_PresentationContextID id, DcmDataset* object, OFBool& go_on,
+                                   Uint16& status) override {
+      const OFCondition c = DcmSCU::handleSTORERequest(id, object, go_on, status);  // stored first: kept
+      if (stop_now()) go_on = OFFalse;
+      return c;
+    }
+    OFCondition handleMOVEResponse(const T_ASC_PresentationContextID id, RetrieveResponse* r, OFBool& wait) override {
+      const OFCondition c = DcmSCU::handleMOVEResponse(id, r, wait);
+      if (stop_now()) wait = OFFalse;
+      return c;
+    }
   };
   std::unique_ptr<DcmTLSTransportLayer> tls_;  // must outlive scu_'s network (declared first)
   Scu scu_;

@@ -9,6 +9,7 @@
 #include "OrthancPeer.h"
 #include "PacsFixtures.h"
 #include "TestSupport.h"
+#include "ft/dicom/RetrieveScu.h"
 #include "ft/dicom/StudyStore.h"
 
 namespace ft {
@@ -86,6 +87,15 @@ TEST(Retrieve, SeriesQueryThenCGetAndCMoveBringTheStudyIntoTheStudyStore) {
   ASSERT_EQ(moved.exit_code, 0) << moved.out << moved.err;
   EXPECT_NE(moved.out.find("3 instance(s) retrieved by C-MOVE"), std::string::npos) << moved.out;
   expect_exam_in_store(dir.file("store-move"), exam);
+
+  // Stopped after the first object: "cancelled", and that object is kept, not thrown away.
+  dicom::StudyStore partial(dir.file("store-partial"));
+  int asked = 0;
+  const dicom::StoreRetrieveResult stopped = dicom::retrieve_into_store(
+      dicom::parse_node(pacs.node()), exam.study_instance_uid, partial, {}, [&] { return asked++ < 1; });
+  EXPECT_EQ(stopped.error, "retrieve cancelled");
+  EXPECT_EQ(stopped.imported, 1);
+  EXPECT_EQ(partial.studies().size(), 1u);
 
   // The store lists it for the viewer.
   const test::CommandResult listed = test::fibretrack_in(dir.file("config"), "studies --store '" + dir.file("store-move") + "' --json");

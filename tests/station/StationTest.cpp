@@ -111,6 +111,11 @@ TEST(Station, SendQueryAndRetrieveFromTheViewerAgainstOrthanc) {
   ASSERT_TRUE(test::wait_until([&] { return studies.status().indexOf("retriev") != -1 && studies.status() != "retrieving…"; }, 60));
   EXPECT_NE(studies.status().indexOf("4 instance(s) retrieved by C-GET"), -1) << studies.status().toStdString();
   EXPECT_EQ(studies.local_study_count(), 1);
+  // A retrieve cancelled at once: it says so and keeps what had arrived (nothing, or one object).
+  studies.retrieve("pacs", QString::fromStdString(study));
+  studies.cancel_retrieve();
+  ASSERT_TRUE(test::wait_until([&] { return !studies.busy() && studies.status() != "retrieving…"; }, 60));
+  EXPECT_NE(studies.status().indexOf("retrieve cancelled"), -1) << studies.status().toStdString();
   unsetenv("FIBRETRACK_CONFIG_DIR");
 }
 

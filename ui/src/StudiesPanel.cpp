@@ -15,10 +15,12 @@ namespace ft::ui {
 namespace {
 
 // Retrieve into the store (what arrives before a failure is kept): off the GUI thread.
-QString retrieve_in_background(dicom::DicomSettings settings, dicom::DicomNode node, std::string study_uid) {
+QString retrieve_in_background(dicom::DicomSettings settings, dicom::DicomNode node, std::string study_uid,
+                               std::shared_ptr<std::atomic<bool>> cancel) {
   try {
     dicom::StudyStore store(settings.study_store_directory);
-    const dicom::StoreRetrieveResult r = dicom::retrieve_into_store(node, study_uid, store, settings.network);
+    const dicom::StoreRetrieveResult r =
+        dicom::retrieve_into_store(node, study_uid, store, settings.network, [cancel] { return !cancel->load(); });
     QString text = QString("%1 instance(s) retrieved by %2").arg(r.imported).arg(QString::fromStdString(r.retrieve.method));
     if (!r.error.empty()) text = QString("%1 instance(s) kept; retrieve failed: %2").arg(r.imported).arg(QString::fromStdString(r.error));
     return text;
@@ -62,7 +64,12 @@ StudiesPanel::StudiesPanel(WorkspaceHost& host, QWidget* parent) : QWidget(paren
   query_button->setObjectName("query");
   auto* retrieve_button = new QPushButton("Retrieve selected", pacs_box);
   retrieve_button->setObjectName("retrieve");
-  for (QWidget* w : std::initializer_list<QWidget*>{node_, patient_id_, study_date_, query_button, retrieve_button}) form->addWidget(w);
+  cancel_retrieve_ = new QPushButton("Cancel", pacs_box);
+  cancel_retrieve_->setObjectName("cancelRetrieve");
+  cancel_retrieve_->setEnabled(false);
+  connect(cancel_retrieve_, &QPushButton::clicked, this, &StudiesPanel::cancel_retrieve);
+  for (QWidget* w : std::initializer_list<QWidget*>{node_, patient_id_, study_date_, query_button, retrieve_button, cancel_retrieve_})
+    form->addWidget(w);
   results_ = new QTableWidget(0, 4, pacs_box);
   results_->setObjectName("queryResults");
   results_->setHorizontalHeaderLabels({"patient", "date", "description", "study UID"});
@@ -80,6 +87,7 @@ StudiesPanel::StudiesPanel(WorkspaceHost& host, QWidget* parent) : QWidget(paren
   });
   connect(&query_watcher_, &QFutureWatcher<Outcome<std::vector<dicom::StudyMatch>>>::finished, this, &StudiesPanel::show_matches);
   connect(&retrieve_watcher_, &QFutureWatcher<QString>::finished, this, [this] {
+    cancel_retrieve_->setEnabled(false);
     status_->setText(retrieve_watcher_.result());
     host_.log_info(status_->text().toStdString());
     refresh_local();
@@ -93,7 +101,12 @@ StudiesPanel::StudiesPanel(WorkspaceHost& host, QWidget* parent) : QWidget(paren
   refresh_local();
 }
 
+void StudiesPanel::cancel_retrieve() {
+  if (retrieve_cancel_) retrieve_cancel_->store(true);  // what arrived so far is kept
+}
+
 StudiesPanel::~StudiesPanel() {
+  cancel_retrieve();
   query_watcher_.waitForFinished();
   retrieve_watcher_.waitForFinished();
 }
@@ -176,7 +189,10 @@ void StudiesPanel::retrieve(const QString& node_text, const QString& study_uid) 
     const dicom::DicomSettings settings = network_settings(host_);
     const dicom::DicomNode node = dicom::resolve_node(node_text.toStdString(), settings);
     status_->setText("retrieving…");
-    retrieve_watcher_.setFuture(QtConcurrent::run(retrieve_in_background, settings, node, study_uid.toStdString()));
+    retrieve_cancel_ = std::make_shared<std::atomic<bool>>(false);
+    cancel_retrieve_->setEnabled(true);
+    retrieve_watcher_.setFuture(
+        QtConcurrent::run(retrieve_in_background, settings, node, study_uid.toStdString(), retrieve_cancel_));
   } catch (const std::exception& e) {
     status_->setText(QString("retrieve failed: ") + e.what());
     emit retrieve_finished();

@@ -4,6 +4,7 @@
 // not use TLS, C-GET on the same association otherwise, or WADO-RS for a DICOMweb node.
 // Objects of other studies that arrive are dropped. The files land in a folder;
 // the caller imports them into the local StudyStore.
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -22,8 +23,10 @@ struct RetrieveResult {
 
 // Throws ft::Error(Network) when the node cannot be reached, refuses, or reports that the
 // retrieve failed as a whole; failed single objects are counted in the result.
+// `keep_going` (optional) is asked as objects and responses arrive; false stops the
+// retrieve (what arrived is kept) with ft::Error(Network) "retrieve cancelled".
 RetrieveResult retrieve_study(const DicomNode& node, const std::string& study_instance_uid, const std::string& directory,
-                              const NetworkSettings& settings = {});
+                              const NetworkSettings& settings = {}, const std::function<bool()>& keep_going = {});
 
 class StudyStore;
 
@@ -38,6 +41,6 @@ struct StoreRetrieveResult {
 // retrieve failed part-way, so that nothing received is thrown away — then removes the
 // staging folder. Network failures are reported in `error`, not thrown.
 StoreRetrieveResult retrieve_into_store(const DicomNode& node, const std::string& study_instance_uid, StudyStore& store,
-                                        const NetworkSettings& settings = {});
+                                        const NetworkSettings& settings = {}, const std::function<bool()>& keep_going = {});
 
 }  // namespace ft::dicom

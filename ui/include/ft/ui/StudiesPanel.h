@@ -5,6 +5,9 @@
 #include <QFutureWatcher>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPushButton>
+#include <atomic>
+#include <memory>
 #include <QTableWidget>
 #include <QTreeWidget>
 
@@ -23,7 +26,8 @@ class StudiesPanel : public QWidget {
   void refresh_local();
   void reload_nodes();  // after the network settings changed
   void query(const QString& node);
-  void retrieve(const QString& node, const QString& study_uid);
+  void retrieve(const QString& node, const QString& study_uid);  // in the background
+  void cancel_retrieve();
   int local_study_count() const { return local_->topLevelItemCount(); }
   int query_result_count() const { return results_->rowCount(); }
   bool busy() const { return query_watcher_.isRunning() || retrieve_watcher_.isRunning(); }
@@ -45,6 +49,8 @@ class StudiesPanel : public QWidget {
   QLabel* status_ = nullptr;
   QFutureWatcher<Outcome<std::vector<dicom::StudyMatch>>> query_watcher_;
   QFutureWatcher<QString> retrieve_watcher_;
+  std::shared_ptr<std::atomic<bool>> retrieve_cancel_;
+  QPushButton* cancel_retrieve_ = nullptr;
 };
 
 }  // namespace ft::ui
