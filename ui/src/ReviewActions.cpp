@@ -39,10 +39,20 @@ AnalysisOutcome analyse_in_background(int job, const std::string& path, Analysis
 
 // Queues every file for `node`, then delivers; what fails stays queued (outbox --retry,
 // or the next send). Runs off the GUI thread.
-QString send_in_background(const dicom::DicomSettings& settings, const dicom::DicomNode& node,
-                           const std::vector<std::string>& files, std::shared_ptr<std::atomic<bool>> cancel,
-                           std::shared_ptr<std::atomic<int>> done) {
+// What one send takes: the clip, and the report objects of its analysis (written first,
+// in the same background job: the burned-in capture takes a moment).
+struct SendJob {
+  std::string clip;
+  std::optional<DetectionResult> findings;
+  std::string exports_dir;
+};
+
+QString send_in_background(const dicom::DicomSettings& settings, const dicom::DicomNode& node, SendJob job,
+                           std::shared_ptr<std::atomic<bool>> cancel, std::shared_ptr<std::atomic<int>> done) {
   try {
+    std::vector<std::string> files{job.clip};
+    if (job.findings)
+      for (const ExportedObject& o : write_exam_objects(job.clip, *job.findings, job.exports_dir, true)) files.push_back(o.path);
     dicom::Outbox outbox(settings.outbox_directory);
     std::vector<std::string> ours;  // this send's jobs only: older ones wait for their own retry
     for (const std::string& f : files) ours.push_back(outbox.enqueue(f, node).id);
@@ -140,20 +150,18 @@ void ReviewPanel::send_to(const QString& node_text) {
   try {
     const dicom::DicomSettings settings = network_settings(host_);
     const dicom::DicomNode node = dicom::resolve_node(node_text.toStdString(), settings);
-    std::vector<std::string> files{path_.toStdString()};
-    if (analysis_) {
-      const QString exports = QString::fromStdString(dicom::default_config_directory()) + "/exports/" +
-                              QString::fromStdString(std::filesystem::path(path_.toStdString()).stem().string());
-      for (const std::string& f : export_objects(exports)) files.push_back(f);
-    }
+    SendJob job{path_.toStdString(), std::nullopt,
+                dicom::default_config_directory() + "/exports/" + std::filesystem::path(path_.toStdString()).stem().string()};
+    if (analysis_) job.findings = analysis_->detection;
+    const int objects = 1 + (analysis_ ? (info_.samples_per_pixel == 1 ? 3 : 2) : 0);  // clip, SR, [PR], SC
     send_summary_ = "sending…";
     send_cancel_ = std::make_shared<std::atomic<bool>>(false);
     frames_done_ = std::make_shared<std::atomic<int>>(0);  // here: objects delivered
-    progress_->setRange(0, int(files.size()));
+    progress_->setRange(0, objects);
     progress_->setValue(0);
     progress_timer_.start(100);
     cancel_->setEnabled(true);
-    send_watcher_.setFuture(QtConcurrent::run(send_in_background, settings, node, files, send_cancel_, frames_done_));
+    send_watcher_.setFuture(QtConcurrent::run(send_in_background, settings, node, std::move(job), send_cancel_, frames_done_));
   } catch (const std::exception& e) {
     send_summary_ = QString("not sent: ") + e.what();
     emit send_finished();
@@ -184,11 +192,30 @@ bool ReviewPanel::export_deidentified(const QString& directory) {
   }
 }
 
+// The button's export runs in the background (the burned-in capture redraws every frame).
 void ReviewPanel::choose_and_export() {
+  if (!analysis_) {
+    findings_->show_message("Analyse the clip before exporting its report.");
+    return;
+  }
   const QString dir = QFileDialog::getExistingDirectory(this, "Export the report objects into");
   if (dir.isEmpty()) return;
-  const auto files = export_objects(dir);
-  if (!files.empty()) QMessageBox::information(this, "Export", QString("%1 object(s) written to %2").arg(files.size()).arg(dir));
+  status_->setText("exporting…");
+  auto* watcher = new QFutureWatcher<QString>(this);
+  connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher] {
+    status_->setText(watcher->result());
+    host_.log_info(watcher->result().toStdString());
+    watcher->deleteLater();
+  });
+  watcher->setFuture(QtConcurrent::run([clip = path_.toStdString(), findings = analysis_->detection, dir]() -> QString {
+    try {
+      return QString("%1 report object(s) written to %2")
+          .arg(write_exam_objects(clip, findings, dir.toStdString(), true).size())
+          .arg(dir);
+    } catch (const std::exception& e) {
+      return QString("export failed: ") + e.what();
+    }
+  }));
 }
 
 void ReviewPanel::choose_and_send() {
