@@ -141,13 +141,17 @@ class MoveDestination : public DcmStorageSCP {
   std::thread thread_;
 };
 
-void discard(OFList<RetrieveResponse*>& responses) {
-  for (RetrieveResponse* r : responses) delete r;
-  responses.clear();
-}
-
-void throw_if_stopped(const ScuAssociation& association) {
-  if (association.stopped()) throw Error(ErrorCode::Network, "retrieve cancelled");
+// Ends the association and reads the outcome; a cancelled retrieve says so (its partial
+// responses are not judged).
+void conclude(ScuAssociation& association, OFList<RetrieveResponse*>& responses, OFCondition c, const DicomNode& node,
+              RetrieveResult& result) {
+  association.release();
+  if (association.stopped()) {
+    for (RetrieveResponse* r : responses) delete r;
+    responses.clear();
+    throw Error(ErrorCode::Network, "retrieve cancelled");
+  }
+  take_outcome(responses, c, node, result);
 }
 
 RetrieveResult retrieve_by_get(const DicomNode& node, const std::string& study_uid, const std::string& directory,
@@ -168,10 +172,7 @@ RetrieveResult retrieve_by_get(const DicomNode& node, const std::string& study_u
   DcmDataset keys = study_keys(study_uid);
   OFList<RetrieveResponse*> responses;
   const OFCondition c = scu.sendCGETRequest(id, &keys, &responses);
-  association.release();
-  if (association.stopped()) discard(responses);
-  throw_if_stopped(association);
-  take_outcome(responses, c, node, result);
+  conclude(association, responses, c, node, result);
   return result;
 }
 
@@ -191,10 +192,7 @@ RetrieveResult retrieve_by_move(const DicomNode& node, const std::string& study_
   DcmDataset keys = study_keys(study_uid);
   OFList<RetrieveResponse*> responses;
   const OFCondition c = scu.sendMOVERequest(id, settings.local_ae_title.c_str(), &keys, &responses);
-  association.release();
-  if (association.stopped()) discard(responses);
-  throw_if_stopped(association);
-  take_outcome(responses, c, node, result);
+  conclude(association, responses, c, node, result);
   return result;  // the destination stops (and joins) here, after the final response
 }
 

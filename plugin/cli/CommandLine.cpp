@@ -1,5 +1,6 @@
 #include "CommandLine.h"
 
+#include <filesystem>
 #include <fstream>
 
 #include "ft/core/Error.h"
@@ -12,6 +13,19 @@ void write_text_file(const std::string& path, const std::string& text) {
   file << text;
   file.flush();
   if (!file) throw Error(ErrorCode::Io, "writing " + path + " failed (disk full?)");
+}
+
+std::vector<std::string> files_under(const std::vector<std::string>& paths) {
+  std::vector<std::string> files;
+  for (const std::string& p : paths) {
+    if (std::filesystem::is_directory(p)) {
+      for (const auto& e : std::filesystem::recursive_directory_iterator(p))
+        if (e.is_regular_file()) files.push_back(e.path().string());
+    } else {
+      files.push_back(p);
+    }
+  }
+  return files;
 }
 
 CommandLine::CommandLine(const std::vector<std::string>& args, const std::set<std::string>& switches) {

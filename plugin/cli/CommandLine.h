@@ -11,6 +11,9 @@ namespace ft::cli {
 // Writes text to a file, or throws ft::Error(Io) naming the file (disk full included).
 void write_text_file(const std::string& path, const std::string& text);
 
+// The files given, with folders replaced by every file below them.
+std::vector<std::string> files_under(const std::vector<std::string>& paths);
+
 class CommandLine {
  public:
   // `switches` are flags that take no value; every other --flag takes one.

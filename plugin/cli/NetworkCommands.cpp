@@ -1,7 +1,6 @@
 // fibretrack echo / send / outbox: checking a node and sending DICOM objects to it
 // through the durable outbox.
 #include <cstdio>
-#include <filesystem>
 
 #include "CommandLine.h"
 #include "Commands.h"
@@ -11,22 +10,6 @@
 #include "ft/dicom/StoreScu.h"
 
 namespace ft::cli {
-namespace {
-
-std::vector<std::string> files_under(const std::vector<std::string>& paths) {
-  std::vector<std::string> files;
-  for (const std::string& p : paths) {
-    if (std::filesystem::is_directory(p)) {
-      for (const auto& e : std::filesystem::recursive_directory_iterator(p))
-        if (e.is_regular_file()) files.push_back(e.path().string());
-    } else {
-      files.push_back(p);
-    }
-  }
-  return files;
-}
-
-}  // namespace
 
 int run_echo(const Args& args) {
   const CommandLine cl(args, {"tls"});

@@ -1,6 +1,5 @@
 // fibretrack studies / nodes: the local study store and the named nodes in the settings.
 #include <cstdio>
-#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "CommandLine.h"
@@ -14,21 +13,13 @@ namespace {
 
 int import_into(dicom::StudyStore& store, const std::vector<std::string>& paths) {
   int imported = 0, refused = 0;
-  for (const std::string& p : paths) {
-    std::vector<std::string> files{p};
-    if (std::filesystem::is_directory(p)) {
-      files.clear();
-      for (const auto& e : std::filesystem::recursive_directory_iterator(p))
-        if (e.is_regular_file()) files.push_back(e.path().string());
-    }
-    for (const std::string& f : files) {
-      try {
-        store.import_file(f);
-        ++imported;
-      } catch (const Error& e) {
-        std::printf("NOT STORED %s: %s\n", f.c_str(), e.what());
-        ++refused;
-      }
+  for (const std::string& f : files_under(paths)) {
+    try {
+      store.import_file(f);
+      ++imported;
+    } catch (const Error& e) {
+      std::printf("NOT STORED %s: %s\n", f.c_str(), e.what());
+      ++refused;
     }
   }
   std::printf("%d file(s) imported into %s\n", imported, store.directory().c_str());

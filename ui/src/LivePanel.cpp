@@ -111,13 +111,8 @@ bool LivePanel::start(bool record) {
     watcher->deleteLater();
     if (attempt == start_attempt_) on_connected(watcher->result());  // else: stopped or restarted meanwhile
   });
-  watcher->setFuture(QtConcurrent::run([uri, live]() -> Outcome<std::shared_ptr<LivePipeline>> {
-    try {
-      return {std::make_shared<LivePipeline>(make_frame_source(uri), live), ""};
-    } catch (const std::exception& e) {
-      return {std::nullopt, e.what()};
-    }
-  }));
+  watcher->setFuture(QtConcurrent::run(
+      [uri, live] { return outcome_of([&] { return std::make_shared<LivePipeline>(make_frame_source(uri), live); }); }));
   return true;
 }
 

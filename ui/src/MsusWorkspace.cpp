@@ -7,7 +7,6 @@
 #include <QShortcut>
 #include <QVBoxLayout>
 
-#include "ft/dicom/DicomSettings.h"
 #include "ft/ui/NetworkSettingsDialog.h"
 #include "ft/ui/OutboxDialog.h"
 #include "ft/ui/ViewerSettingsDialog.h"
@@ -115,7 +114,7 @@ void MsusWorkspace::start_from_worklist() {
 }
 
 void MsusWorkspace::edit_settings() {
-  NetworkSettingsDialog dialog(host_.settings_file.empty() ? dicom::default_settings_file() : host_.settings_file, this);
+  NetworkSettingsDialog dialog(network_settings_file(host_), this);
   if (dialog.exec() == QDialog::Accepted) {
     studies_->reload_nodes();
     studies_->refresh_local();

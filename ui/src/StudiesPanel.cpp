@@ -153,13 +153,8 @@ void StudiesPanel::query(const QString& node_text) {
     q.study_date = study_date_->text().toStdString();
     const dicom::DicomNode node = dicom::resolve_node(node_text.toStdString(), settings);
     status_->setText("querying…");
-    query_watcher_.setFuture(QtConcurrent::run([settings, node, q]() -> Outcome<std::vector<dicom::StudyMatch>> {
-      try {
-        return {dicom::find_studies(node, q, settings.network), ""};
-      } catch (const std::exception& e) {
-        return {std::nullopt, e.what()};
-      }
-    }));
+    query_watcher_.setFuture(QtConcurrent::run(
+        [settings, node, q] { return outcome_of([&] { return dicom::find_studies(node, q, settings.network); }); }));
   } catch (const std::exception& e) {
     status_->setText(QString("query failed: ") + e.what());
   }

@@ -40,9 +40,11 @@ std::string viewer_settings_file(const WorkspaceHost& host) {
   return host.viewer_settings_file.empty() ? default_viewer_settings_file() : host.viewer_settings_file;
 }
 
-dicom::DicomSettings network_settings(const WorkspaceHost& host) {
-  return dicom::load_settings(host.settings_file.empty() ? dicom::default_settings_file() : host.settings_file);
+std::string network_settings_file(const WorkspaceHost& host) {
+  return host.settings_file.empty() ? dicom::default_settings_file() : host.settings_file;
 }
+
+dicom::DicomSettings network_settings(const WorkspaceHost& host) { return dicom::load_settings(network_settings_file(host)); }
 
 ViewerSettings load_viewer_settings(const std::string& path) {
   ViewerSettings s;

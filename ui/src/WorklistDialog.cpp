@@ -56,13 +56,8 @@ void WorklistDialog::query(const QString& node_text) {
     const dicom::DicomSettings settings = network_settings(host_);
     const dicom::DicomNode node = dicom::resolve_node(node_text.toStdString(), settings);
     status_->setText("querying…");
-    watcher_.setFuture(QtConcurrent::run([settings, node]() -> Outcome<std::vector<dicom::WorklistItem>> {
-      try {
-        return {dicom::find_worklist(node, {}, settings.network), ""};
-      } catch (const std::exception& e) {
-        return {std::nullopt, e.what()};
-      }
-    }));
+    watcher_.setFuture(QtConcurrent::run(
+        [settings, node] { return outcome_of([&] { return dicom::find_worklist(node, {}, settings.network); }); }));
   } catch (const std::exception& e) {
     status_->setText(QString("worklist query failed: ") + e.what());
   }

@@ -36,7 +36,8 @@ struct WorkspaceHost {
 
 // The host's viewer settings file, or the default one.
 std::string viewer_settings_file(const WorkspaceHost& host);
-// The network settings from the host's settings file (or the default one). Throws ft::Error.
+// The host's network settings file, or the default one, and what it holds. Throws ft::Error.
+std::string network_settings_file(const WorkspaceHost& host);
 dicom::DicomSettings network_settings(const WorkspaceHost& host);
 
 }  // namespace ft::ui
