@@ -53,10 +53,11 @@ int run_simulate(const Args& args) {
                      "probe-drift-mm"});
   const auto out = cl.value("out");
   if (!out) throw Error(ErrorCode::InvalidArgument, "--out CLIP.dcm is required");
-  const long long frames = cl.integer_or("frames", 40);
+  // Without --frames, the count the preset's contraction is designed for (real_*: 60).
+  const std::string preset = cl.value_or("preset", "intact");
+  const long long frames = cl.integer_or("frames", sim::recommended_frame_count(preset));
   if (frames < 2 || frames > 10000) throw Error(ErrorCode::InvalidArgument, "--frames must be within 2..10000");
-  sim::SimulationConfig config =
-      sim::make_preset(cl.value_or("preset", "intact"), std::uint64_t(cl.integer_or("seed", 1)), int(frames));
+  sim::SimulationConfig config = sim::make_preset(preset, std::uint64_t(cl.integer_or("seed", 1)), int(frames));
   config.probe.frame_rate_hz = cl.number_or("fps", config.probe.frame_rate_hz);
   config.probe.pixel_pitch_mm = cl.number_or("pitch-mm", config.probe.pixel_pitch_mm);
   if (auto size = cl.value("frame-size")) {

@@ -56,7 +56,7 @@ std::unique_ptr<FrameSource> make_frame_source(const std::string& text) {
   const Uri u = parse(text);
   if (u.scheme == "sim") {
     sim::SimulationConfig config = sim::make_preset(u.path.empty() ? "intact" : u.path,
-                                                    std::uint64_t(number(u, "seed", 1)), int(number(u, "frames", 40)));
+                                                    std::uint64_t(number(u, "seed", 1)), int(number(u, "frames", 0)));
     config.probe.frame_rate_hz = number(u, "fps", config.probe.frame_rate_hz);
     config.validate();
     return std::make_unique<SimulatedProbe>(config, /*loop=*/true);

@@ -1,6 +1,7 @@
 #include "ft/probes/SimulatedExam.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 
@@ -20,6 +21,17 @@ struct Box {
   double x0, z0, x1, z1;
 };
 
+Box bounding_box(const std::vector<PointMm>& points, double margin_mm) {
+  Box b{points.front().x_mm, points.front().z_mm, points.front().x_mm, points.front().z_mm};
+  for (const PointMm& p : points) {
+    b.x0 = std::min(b.x0, p.x_mm);
+    b.z0 = std::min(b.z0, p.z_mm);
+    b.x1 = std::max(b.x1, p.x_mm);
+    b.z1 = std::max(b.z1, p.z_mm);
+  }
+  return {b.x0 - margin_mm, b.z0 - margin_mm, b.x1 + margin_mm, b.z1 + margin_mm};
+}
+
 // Adds incoherent scatterers (fresh in every frame) inside `box` where `inside` holds.
 template <typename Inside>
 void add_incoherent(SpeckleRenderer& renderer, Random& random, const Box& box, double density, double amplitude,
@@ -31,6 +43,58 @@ void add_incoherent(SpeckleRenderer& renderer, Random& random, const Box& box, d
     if (inside(x, z)) renderer.add_scatterer(x, z, amplitude * a);
   }
 }
+
+// The image of a parallelogram of the torn configuration of rectus femoris, boxed.
+Box deformed_box(const TissueMotion& motion, const std::array<PointMm, 4>& torn, const MotionState& s) {
+  std::vector<PointMm> corners;
+  for (const PointMm& c : torn) {
+    const PointMm p = motion.rf_deform(c, s);
+    corners.push_back({p.x_mm + s.jitter.x_mm, p.z_mm + s.jitter.z_mm});
+  }
+  return bounding_box(corners, 0.5);
+}
+
+// Where the haematoma of the tear lies in frame s, generously.
+Box tear_box(const SimulationConfig& config, const TissueMotion& motion, const MotionState& s) {
+  if (const MyotendinousDetachment* d = motion.detachment()) return deformed_box(motion, d->gap_corners(s.retraction_mm), s);
+  const auto band = motion.torn_band_mm();
+  if (config.uses_realistic_model()) {
+    // The gap between the retracted stumps, corner by corner: under the aponeurosis slide
+    // its deep end moves far from its superficial end.
+    const double half = 0.5 * config.tear.gap_rest_mm + s.retraction_mm;
+    const double top = motion.tear_line_x_mm(band.first), bottom = motion.tear_line_x_mm(band.second);
+    return deformed_box(motion,
+                        {PointMm{top - half, band.first}, PointMm{top + half, band.first},
+                         PointMm{bottom - half, band.second}, PointMm{bottom + half, band.second}},
+                        s);
+  }
+  // (The gentle presets' box, kept as it was: their sample clips must not change.)
+  const double half = 0.5 * config.tear.gap_rest_mm + config.tear.retraction_mm + 1.0 +
+                      std::abs(std::tan(config.tear.surface_tilt_deg * kPi / 180.0)) * (band.second - band.first);
+  const PointMm top = motion.forward({motion.tear_line_x_mm(band.first), band.first}, s);
+  const PointMm bottom = motion.forward({motion.tear_line_x_mm(band.second), band.second}, s);
+  return {std::min(top.x_mm, bottom.x_mm) - half, top.z_mm - 0.5, std::max(top.x_mm, bottom.x_mm) + half,
+          bottom.z_mm + 0.5};
+}
+
+// Where the lumen lies in frame s. Under the realistic motion the muscle shears the
+// round lumen into an ellipse: bound it by its outline.
+Box vessel_box(const SimulationConfig& config, const TissueMotion& motion, const MotionState& s) {
+  const Vessel& v = config.vessel;
+  if (!config.uses_realistic_model()) {
+    const PointMm c = motion.forward({v.centre_x_mm, v.centre_z_mm}, s);
+    const double r = 1.4 * v.radius_mm + 0.5;
+    return {c.x_mm - r, c.z_mm - r, c.x_mm + r, c.z_mm + r};
+  }
+  std::vector<PointMm> outline;
+  for (int i = 0; i < 32; ++i) {
+    const double a = 2.0 * kPi * i / 32.0;
+    outline.push_back(motion.forward(
+        {v.centre_x_mm + v.radius_mm * std::cos(a), v.centre_z_mm + v.radius_mm * std::sin(a)}, s));
+  }
+  return bounding_box(outline, 0.5);
+}
+
 }  // namespace
 
 SimulatedExam::SimulatedExam(SimulationConfig config) : config_(std::move(config)) {
@@ -44,7 +108,7 @@ SimulatedExam::SimulatedExam(SimulationConfig config) : config_(std::move(config
   const double drift_z = std::abs(m.probe_drift_z_mm_per_frame) * config_.frame_count;
   const double margin = probe_renderer.margin_mm() + 2.0 + std::abs(m.sliding_mm) + 3 * m.jitter_mm + drift_x +
                         0.5 * config_.probe.width_mm * std::max(m.rf_shortening, m.vi_shortening) +
-                        config_.tear.retraction_mm;
+                        config_.tear.retraction_mm + std::abs(m.muscle_translation_mm) + m.aponeurosis_slide_mm;
   phantom_ = std::make_unique<ThighPhantom>(config_, *motion_, density_per_mm2_, -margin,
                                             config_.probe.width_mm + margin, -probe_renderer.margin_mm() - 0.5 - drift_z,
                                             config_.probe.depth_mm + probe_renderer.margin_mm() + 0.5 + drift_z);
@@ -71,22 +135,12 @@ void SimulatedExam::add_incoherent_fillings(SpeckleRenderer& renderer, int k) co
   Random random = Random::stream(config_.seed, kFillingStream, std::uint64_t(k));
   const double density = density_per_mm2_ * ThighPhantom::kIncoherentDensityShare;
   if (motion_->has_tear()) {
-    const auto band = motion_->torn_band_mm();
-    const double half = 0.5 * config_.tear.gap_rest_mm + config_.tear.retraction_mm + 1.0 +
-                        std::abs(std::tan(config_.tear.surface_tilt_deg * kPi / 180.0)) * (band.second - band.first);
-    const PointMm top = motion_->forward({motion_->tear_line_x_mm(band.first), band.first}, s);
-    const PointMm bottom = motion_->forward({motion_->tear_line_x_mm(band.second), band.second}, s);
-    const Box box{std::min(top.x_mm, bottom.x_mm) - half, top.z_mm - 0.5, std::max(top.x_mm, bottom.x_mm) + half,
-                  bottom.z_mm + 0.5};
-    add_incoherent(renderer, random, box, density, ThighPhantom::kHaematomaAmplitude,
+    add_incoherent(renderer, random, tear_box(config_, *motion_, s), density, config_.tear.haematoma_amplitude,
                    [&](double x, double z) { return motion_->inverse({x, z}, s).in_tear_gap; });
   }
   if (config_.vessel.present) {
-    const Vessel& v = config_.vessel;
-    const PointMm c = motion_->forward({v.centre_x_mm, v.centre_z_mm}, s);
-    const double r = 1.4 * v.radius_mm + 0.5;
-    add_incoherent(renderer, random, {c.x_mm - r, c.z_mm - r, c.x_mm + r, c.z_mm + r}, density,
-                   ThighPhantom::kBloodAmplitude, [&](double x, double z) {
+    add_incoherent(renderer, random, vessel_box(config_, *motion_, s), density, ThighPhantom::kBloodAmplitude,
+                   [&](double x, double z) {
                      const MaterialPoint m = motion_->inverse({x, z}, s);
                      return phantom_->in_vessel_lumen(m.rest.x_mm, m.rest.z_mm);
                    });
@@ -99,10 +153,13 @@ Frame SimulatedExam::render_frame(int k) const {
   SpeckleRenderer renderer(config_.probe, rw, rh);
   const double m = renderer.margin_mm();
   const double x_hi = config_.probe.width_mm + m, z_hi = config_.probe.depth_mm + m;
+  // Out-of-plane change: the amplitude turns from a towards the independent b.
+  const bool turned = s.decorrelation_rad != 0.0;
+  const double cos_a = std::cos(s.decorrelation_rad), sin_a = std::sin(s.decorrelation_rad);
   for (const Scatterer& sc : phantom_->scatterers()) {
     const PointMm p = motion_->forward({sc.x_mm, sc.z_mm}, s);
     if (p.x_mm < -m || p.z_mm < -m || p.x_mm > x_hi || p.z_mm > z_hi) continue;
-    renderer.add_scatterer(p.x_mm, p.z_mm, sc.amplitude);
+    renderer.add_scatterer(p.x_mm, p.z_mm, turned ? cos_a * sc.amplitude + sin_a * sc.amplitude_b : sc.amplitude);
   }
   add_incoherent_fillings(renderer, k);
   Random noise = Random::stream(config_.seed, kNoiseStream, std::uint64_t(k));
@@ -149,68 +206,6 @@ Clip SimulatedExam::render_clip() const {
   clip.frames.reserve(std::size_t(frame_count()));
   for (int k = 0; k < frame_count(); ++k) clip.frames.push_back(render_frame(k));
   return clip;
-}
-
-FrameTruth SimulatedExam::frame_truth(int k) const {
-  const MotionState s = motion_->state(k);
-  const double pitch = config_.probe.pixel_pitch_mm;
-  FrameTruth t;
-  t.index = k;
-  t.time_ms = double(k) * 1000.0 / config_.probe.frame_rate_hz;
-  t.contraction = s.contraction;
-  const double theta = config_.anatomy.rf_pennation_deg * kPi / 180.0;
-  const double fx = s.rf_stretch_x * std::cos(theta), fz = s.rf_stretch_z * std::sin(theta);
-  const double phi = std::atan2(fz, fx);
-  t.rf_fibre_angle_deg = phi * 180.0 / kPi;
-  t.rf_fibre_strain = std::hypot(fx, fz) - 1.0;
-  t.sliding_mm = s.sliding_mm;
-  if (!motion_->has_tear()) return t;
-
-  const auto band = motion_->torn_band_mm();
-  const double z_mid = 0.5 * (band.first + band.second);
-  const PointMm c = motion_->forward({motion_->tear_line_x_mm(z_mid), z_mid}, s);
-  const double tilt = std::tan(config_.tear.surface_tilt_deg * kPi / 180.0);
-  const double b = s.rf_stretch_x * tilt / s.rf_stretch_z;  // tear surface: dx per dz, this frame
-  const double gap_x = s.rf_stretch_x * (config_.tear.gap_rest_mm + 2.0 * s.retraction_mm);
-  const double gap_rest = config_.tear.gap_rest_mm / (std::cos(theta) - tilt * std::sin(theta));
-  t.tear.present = true;
-  t.tear.gap_mm = gap_x / (std::cos(phi) - b * std::sin(phi));
-  t.tear.retraction_mm = 0.5 * (t.tear.gap_mm - gap_rest);
-  t.tear.centre_x_mm = c.x_mm;
-  t.tear.centre_z_mm = c.z_mm;
-  t.tear.centre_col_px = config_.layout.region_x0_px + c.x_mm / pitch;
-  t.tear.centre_row_px = config_.layout.region_y0_px + c.z_mm / pitch;
-  t.tear.surface_angle_deg = std::atan(b) * 180.0 / kPi;
-  return t;
-}
-
-ClipTruth SimulatedExam::clip_truth() const {
-  ClipTruth truth;
-  truth.preset = config_.preset;
-  truth.seed = config_.seed;
-  truth.tear_present = motion_->has_tear();
-  truth.vessel_present = config_.vessel.present;
-  truth.vessel_centre_x_mm = config_.vessel.centre_x_mm;
-  truth.vessel_centre_z_mm = config_.vessel.centre_z_mm;
-  double peak = -1.0;
-  for (int k = 0; k < frame_count(); ++k) {
-    truth.frames.push_back(frame_truth(k));
-    const FrameTruth& f = truth.frames.back();
-    if (f.contraction > peak + 1e-12) {
-      peak = f.contraction;
-      truth.peak_frame = k;
-    }
-    truth.gap_peak_mm = std::max(truth.gap_peak_mm, f.tear.gap_mm);
-  }
-  if (truth.tear_present) {
-    const double theta = config_.anatomy.rf_pennation_deg * kPi / 180.0;
-    const double tilt = std::tan(config_.tear.surface_tilt_deg * kPi / 180.0);
-    truth.gap_rest_mm = config_.tear.gap_rest_mm / (std::cos(theta) - tilt * std::sin(theta));
-    truth.extent_pct = 100.0 * std::clamp(config_.tear.extent_fraction, 0.0, 1.0);
-    const bool complete = truth.extent_pct >= 95.0 && config_.tear.retraction_mm > 0;
-    truth.grade = complete ? 3 : (truth.extent_pct < 5.0 ? 1 : 2);
-  }
-  return truth;
 }
 
 DisplacementField SimulatedExam::true_displacement(int from, int to) const {

@@ -6,6 +6,36 @@
 #include "ft/core/Error.h"
 
 namespace ft::sim {
+namespace {
+constexpr double kPi = 3.14159265358979323846;
+
+// The parts of the realistic model that must stay invertible.
+template <typename Fail>
+void validate_realistic_model(const SimulationConfig& c, Fail fail) {
+  const ThighAnatomy& a = c.anatomy;
+  const MuscleMotion& m = c.motion;
+  if (m.rf_thickening < 0 || m.rf_thickening > 1.0) fail("rf_thickening must be within 0..1");
+  if (m.femur_descent_share < 0 || m.femur_descent_share > 1.0) fail("femur_descent_share must be within 0..1");
+  if (m.aponeurosis_slide_mm < 0) fail("aponeurosis_slide_mm is a magnitude (its direction follows the pennation)");
+  // The squeezed vastus intermedius must keep a positive thickness at full contraction.
+  const double sx = 1.0 - m.rf_shortening;
+  const double rf_growth = (a.aponeurosis_mm - a.fascia_mm) * (m.thickening_share * (1.0 / sx - 1.0) + m.rf_thickening);
+  if ((1.0 - m.femur_descent_share) * rf_growth >= 0.8 * (a.femur_mm - a.aponeurosis_mm))
+    fail("rectus femoris thickening would crush vastus intermedius");
+  if (c.vessel.distension < 0 || c.vessel.distension >= 0.9) fail("vessel distension must be within 0..0.9");
+  if (c.lesion == LesionKind::Tear && c.tear.kind == TearKind::Myotendinous) {
+    const Tear& t = c.tear;
+    const double sin_p = std::abs(std::sin(a.rf_pennation_deg * kPi / 180.0));
+    if (sin_p < std::sin(5.0 * kPi / 180.0)) fail("a myotendinous tear needs fibres pennate by at least 5 degrees");
+    if (t.detached_taper_mm <= 0 || 2.0 * t.detached_taper_mm > t.detached_length_mm || t.gap_rest_mm <= 0)
+      fail("myotendinous detachment needs a positive rest gap and tapers shorter than half its length");
+    // Along each fibre l -> l + retraction(l) must stay increasing (see MyotendinousDetachment).
+    const double fibre_mm = (a.aponeurosis_mm - a.aponeurosis_half_mm - a.fascia_mm - t.gap_rest_mm) / sin_p;
+    if (fibre_mm <= 0 || t.retraction_mm * (1.0 / t.decay_mm + 1.0 / fibre_mm) >= 0.9)
+      fail("myotendinous retraction too large for its decay length and the fibre length");
+  }
+}
+}  // namespace
 
 double ContractionProfile::level_at(double clip_fraction) const {
   if (keyframes.empty()) return 0.0;
@@ -21,6 +51,13 @@ double ContractionProfile::level_at(double clip_fraction) const {
     }
   }
   return keyframes.back().second;
+}
+
+bool SimulationConfig::uses_realistic_model() const {
+  const MuscleMotion& m = motion;
+  return m.aponeurosis_slide_mm != 0 || m.rf_thickening != 0 || m.muscle_translation_mm != 0 ||
+         m.femur_descent_share != 0 || m.decorrelation_deg_at_peak != 0 || vessel.distension != 0 ||
+         tear.kind != TearKind::Transverse || tear.haematoma_amplitude != Tear{}.haematoma_amplitude;
 }
 
 int SimulationConfig::region_width_px() const { return int(std::lround(probe.width_mm / probe.pixel_pitch_mm)); }
@@ -39,6 +76,7 @@ void SimulationConfig::validate() const {
   if (lesion == LesionKind::Tear && tear.retraction_mm >= 0.8 * tear.decay_mm)
     fail("tear retraction must stay below 0.8 x its decay length");
   if (motion.rf_shortening < 0 || motion.rf_shortening > 0.4) fail("rf_shortening must be within 0..0.4");
+  validate_realistic_model(*this, fail);
   const int rw = region_width_px(), rh = region_height_px();
   if (layout.region_x0_px < 0 || layout.region_y0_px < 0 || layout.region_x0_px + rw > layout.frame_width_px ||
       layout.region_y0_px + rh > layout.frame_height_px) {

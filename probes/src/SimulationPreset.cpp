@@ -1,15 +1,29 @@
 #include "ft/probes/SimulationPreset.h"
 
+#include "RealisticPresets.h"
 #include "ft/core/Error.h"
 #include "ft/core/Random.h"
 
 namespace ft::sim {
+namespace {
+std::vector<std::string> gentle_preset_names() {
+  return {"intact", "full_tear", "partial_tear", "vessel", "sliding", "contracted_start", "still"};
+}
+}  // namespace
 
 std::vector<std::string> preset_names() {
-  return {"intact", "full_tear", "partial_tear", "vessel", "sliding", "contracted_start", "still"};
+  std::vector<std::string> names = gentle_preset_names();
+  for (const std::string& name : realistic_preset_names()) names.push_back(name);
+  return names;
+}
+
+int recommended_frame_count(const std::string& name) {
+  return is_realistic_preset(name) ? kRealisticFrameCount : 40;
 }
 
 SimulationConfig make_preset(const std::string& name, std::uint64_t seed, int frame_count) {
+  if (frame_count <= 0) frame_count = recommended_frame_count(name);
+  if (is_realistic_preset(name)) return make_realistic_preset(name, seed, frame_count);
   SimulationConfig c;
   c.preset = name;
   c.seed = seed;
@@ -42,9 +56,9 @@ SimulationConfig make_preset(const std::string& name, std::uint64_t seed, int fr
     // Relaxed muscle, no contraction: a probe held (or moved with --probe-drift-mm) over rest.
     c.motion.profile.keyframes = {{0.0, 0.0}, {1.0, 0.0}};
   } else {
-    throw Error(ErrorCode::InvalidArgument, "unknown preset '" + name +
-                                                "' (known: intact, full_tear, partial_tear, vessel, sliding, "
-                                                "contracted_start, still)");
+    std::string known;
+    for (const std::string& n : preset_names()) known += (known.empty() ? "" : ", ") + n;
+    throw Error(ErrorCode::InvalidArgument, "unknown preset '" + name + "' (known: " + known + ")");
   }
   c.validate();
   return c;

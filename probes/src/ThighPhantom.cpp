@@ -14,6 +14,8 @@ ThighPhantom::ThighPhantom(const SimulationConfig& config, const TissueMotion& m
                            double x_min_mm, double x_max_mm, double z_min_mm, double z_max_mm)
     : config_(config), motion_(motion) {
   Random random = Random::stream(config.seed, 0x5CA77E);
+  // Its own stream, so that the positions and first amplitudes stay as they always were.
+  Random second = Random::stream(config.seed, 0xB5CA77E);
   const double area = (x_max_mm - x_min_mm) * (z_max_mm - z_min_mm);
   const auto count = std::size_t(density_per_mm2 * area);
   scatterers_.reserve(count);
@@ -21,10 +23,12 @@ ThighPhantom::ThighPhantom(const SimulationConfig& config, const TissueMotion& m
     const double x = random.uniform(x_min_mm, x_max_mm);
     const double z = random.uniform(z_min_mm, z_max_mm);
     const double amplitude = random.normal();
+    const double amplitude_b = second.normal();
     // The tear gap and the vessel lumen hold no coherent tissue: they are filled with
     // fresh incoherent scatterers in every frame instead.
     if (motion_.in_rest_gap({x, z}) || in_vessel_lumen(x, z)) continue;
-    scatterers_.push_back({float(x), float(z), float(amplitude * echogenicity(x, z))});
+    const double e = echogenicity(x, z);
+    scatterers_.push_back({float(x), float(z), float(amplitude * e), float(amplitude_b * e)});
   }
 }
 
@@ -53,7 +57,7 @@ double ThighPhantom::echogenicity(double x_mm, double z_mm) const {
   const ThighAnatomy& a = config_.anatomy;
   const std::uint64_t salt = config_.seed * 1315423911ull;
   if (std::abs(z_mm - a.fascia_mm) < 0.25) return 2.6;       // superficial fascia / epimysium
-  if (std::abs(z_mm - a.aponeurosis_mm) < 0.35) return 2.8;  // deep aponeurosis
+  if (std::abs(z_mm - a.aponeurosis_mm) < a.aponeurosis_half_mm) return 2.8;  // deep aponeurosis
   if (z_mm >= a.femur_mm && z_mm < a.femur_mm + 0.8) return 6.0;  // femoral cortex
   if (config_.vessel.present) {
     const Vessel& v = config_.vessel;

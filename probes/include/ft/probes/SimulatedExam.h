@@ -16,6 +16,7 @@ namespace ft::sim {
 
 class TissueMotion;
 class ThighPhantom;
+struct MotionState;
 
 class SimulatedExam {
  public:
@@ -47,6 +48,7 @@ class SimulatedExam {
  private:
   void burn_in_annotations(Frame& frame, int k) const;
   void add_incoherent_fillings(class SpeckleRenderer& renderer, int k) const;
+  TearTruth tear_truth(const MotionState& s) const;
 
   SimulationConfig config_;
   std::unique_ptr<TissueMotion> motion_;

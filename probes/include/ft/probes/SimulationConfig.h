@@ -32,6 +32,7 @@ struct ThighAnatomy {
   double rf_pennation_deg = 14.0;    // fibre angle of rectus femoris to the skin
   double vi_pennation_deg = -9.0;    // vastus intermedius runs the other way
   double fibre_spacing_mm = 0.9;     // spacing of the bright perimysium streaks
+  double aponeurosis_half_mm = 0.35; // half thickness of the bright deep aponeurosis
 };
 
 // Rest -> contraction ramp -> hold -> relaxation, as keyframes (fraction of clip, level 0..1).
@@ -51,19 +52,47 @@ struct MuscleMotion {
   double probe_drift_x_mm_per_frame = 0.0;
   double probe_drift_z_mm_per_frame = 0.0;
   ContractionProfile profile;
+
+  // Realistic pennate contraction (all 0 by default: the gentle motion above alone).
+  // The deep aponeurosis of rectus femoris slides past its superficial fascia (x, at
+  // peak): a simple shear inside rectus femoris, linear in the normalised rest depth.
+  // Its direction is chosen so that the fibres get steeper, as in a real contraction.
+  double aponeurosis_slide_mm = 0.0;
+  double rf_thickening = 0.0;         // extra thickening of rectus femoris at full contraction
+  double muscle_translation_mm = 0.0; // rectus femoris and vastus intermedius move (x) under the probe
+  // Share of the muscles' thickening that shows as the femur moving deeper (the bulging
+  // thigh lifts the probe); the rest squeezes vastus intermedius.
+  double femur_descent_share = 0.0;
+  // Out-of-plane speckle change: each scatterer's amplitude turns from a towards an
+  // independent b by this angle at full contraction (cos = correlation with rest).
+  double decorrelation_deg_at_peak = 0.0;
 };
 
 enum class LesionKind { None, Tear };
 
+// Transverse: a band across the fibres whose stumps retract along x (tilt it for an
+// oblique tear). Myotendinous: fibres detach from the deep aponeurosis and retract
+// along themselves, leaving a haematoma layer over the aponeurosis.
+enum class TearKind { Transverse, Myotendinous };
+
 // A tear of rectus femoris: a band of lost fibres whose stumps retract under contraction.
 struct Tear {
-  double centre_x_mm = 19.0;        // where the tear surface crosses the muscle (rest)
+  TearKind kind = TearKind::Transverse;
+  // Transverse: where the tear surface crosses the muscle (rest). Myotendinous: the
+  // centre of the detached stretch of the deep aponeurosis (rest).
+  double centre_x_mm = 19.0;
   double surface_tilt_deg = 0.0;    // tilt of the tear surface from the vertical
-  double gap_rest_mm = 1.5;         // gap along x at rest (haematoma)
-  double retraction_mm = 1.8;       // retraction of each stump along x at full contraction
+  // Gap at rest (haematoma): along x (transverse), normal to the aponeurosis (myotendinous).
+  double gap_rest_mm = 1.5;
+  // Retraction at full contraction: of each stump along x (transverse), of the fibre
+  // ends along the fibres (myotendinous).
+  double retraction_mm = 1.8;
   double decay_mm = 9.0;            // how far into the stump the retraction reaches
-  double extent_fraction = 1.0;     // share of the muscle thickness torn
+  double extent_fraction = 1.0;     // share of the muscle thickness torn (transverse)
   bool from_deep_side = true;       // partial tears start at the deep aponeurosis
+  double detached_length_mm = 12.0; // myotendinous: length of aponeurosis that lost its fibres
+  double detached_taper_mm = 2.5;   // myotendinous: smooth ends of the detachment
+  double haematoma_amplitude = 0.12;  // echo of the gap filling (0.5..0.8: echogenic haematoma)
 };
 
 // A vessel (or other dark round structure) that moves with the tissue.
@@ -72,6 +101,11 @@ struct Vessel {
   double centre_x_mm = 22.0;
   double centre_z_mm = 10.5;
   double radius_mm = 1.6;
+  // Pulsation: radius (1 + distension sin(2 pi f t + phase)); 0 keeps the vessel still.
+  // The tissue around it is pushed radially, area-preserving.
+  double distension = 0.0;
+  double pulse_hz = 1.2;
+  double pulse_phase_rad = 0.0;
 };
 
 // Where the image region sits in the frame a scanner sends, and what surrounds it.
@@ -98,6 +132,8 @@ struct SimulationConfig {
   int region_width_px() const;
   int region_height_px() const;
   void validate() const;  // throws ft::Error naming the first inconsistent parameter
+  // True when any part of the realistic model is in use (truth files then say more).
+  bool uses_realistic_model() const;
 };
 
 }  // namespace ft::sim

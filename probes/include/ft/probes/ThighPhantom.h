@@ -14,7 +14,8 @@ namespace ft::sim {
 struct Scatterer {
   float x_mm;
   float z_mm;
-  float amplitude;  // signed: the sign is part of the random phase
+  float amplitude;    // signed: the sign is part of the random phase
+  float amplitude_b;  // an independent second amplitude, same echogenicity: out-of-plane change
 };
 
 class ThighPhantom {
