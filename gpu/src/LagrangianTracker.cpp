@@ -1,69 +1,159 @@
 #include "ft/gpu/LagrangianTracker.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "ft/core/Error.h"
 #include "ft/gpu/FieldOperations.h"
 
 namespace ft::gpu {
+namespace {
 
-LagrangianTracker::LagrangianTracker(SpeckleTracker& tracker, UltrasoundRegion region, DriftControl drift)
-    : tracker_(tracker), region_(region), drift_(drift) {}
+double median_quality(const DisplacementField& f) {
+  std::vector<float> q;
+  for (std::size_t i = 0; i < f.size(); ++i)
+    if (f.valid[i]) q.push_back(f.quality[i]);
+  if (q.empty()) return 0.0;
+  std::nth_element(q.begin(), q.begin() + long(q.size() / 2), q.end());
+  return q[q.size() / 2];
+}
+
+// Correlation of the nearest grid point of a field.
+double sample_quality(const DisplacementField& f, double x, double y) {
+  const int c = std::clamp(int(std::lround((x - f.origin_x_px) / f.step_px)), 0, f.columns - 1);
+  const int r = std::clamp(int(std::lround((y - f.origin_y_px) / f.step_px)), 0, f.rows - 1);
+  return f.quality[f.index(c, r)];
+}
+
+// Tracked at (x, y): the valid grid points around it carry at least half of the
+// bilinear weight (all four is too strict: one outlier would blank four cells).
+bool tracked_at(const DisplacementField& f, double x, double y) {
+  const double gx = std::clamp((x - f.origin_x_px) / f.step_px, 0.0, double(f.columns - 1));
+  const double gy = std::clamp((y - f.origin_y_px) / f.step_px, 0.0, double(f.rows - 1));
+  const int c0 = std::min(int(gx), std::max(0, f.columns - 2)), r0 = std::min(int(gy), std::max(0, f.rows - 2));
+  const int c1 = std::min(c0 + 1, f.columns - 1), r1 = std::min(r0 + 1, f.rows - 1);
+  const double fx = gx - c0, fy = gy - r0;
+  const double w = (1 - fx) * (1 - fy) * f.valid[f.index(c0, r0)] + fx * (1 - fy) * f.valid[f.index(c1, r0)] +
+                   (1 - fx) * fy * f.valid[f.index(c0, r1)] + fx * fy * f.valid[f.index(c1, r1)];
+  return w >= 0.5;
+}
+
+bool inside(const PixelRect& r, double x, double y) { return x >= r.x0_px && y >= r.y0_px && x <= r.x1_px && y <= r.y1_px; }
+
+// Where a grid field is defined (its outer points), frame px.
+bool on_grid(const DisplacementField& f, double x, double y) {
+  return x >= f.x_px(0) && y >= f.y_px(0) && x <= f.x_px(f.columns - 1) && y <= f.y_px(f.rows - 1);
+}
+
+// The motion `field` (keyframe grid, keyframe coordinates) re-expressed on the same grid
+// laid over frame `moved` coordinates: for each node p, the material that is at p now came
+// from q with q + moved(q) = p (a few fixed-point steps), and carries field(q).
+DisplacementField carried_to_moved_grid(const DisplacementField& field, const DisplacementField& moved) {
+  DisplacementField out = field;
+  for (int r = 0; r < out.rows; ++r)
+    for (int c = 0; c < out.columns; ++c) {
+      const double px = out.x_px(c), py = out.y_px(r);
+      double qx = px, qy = py;
+      for (int it = 0; it < 4; ++it) {
+        const Displacement d = sample(moved, qx, qy);
+        qx = px - d.dx_px;
+        qy = py - d.dy_px;
+      }
+      const Displacement v = sample(field, qx, qy);
+      const std::size_t i = out.index(c, r);
+      out.dx_px[i] = v.dx_px;
+      out.dy_px[i] = v.dy_px;
+    }
+  return out;
+}
+
+}  // namespace
+
+LagrangianTracker::LagrangianTracker(SpeckleTracker& tracker, UltrasoundRegion region, KeyframePolicy policy)
+    : tracker_(tracker), region_(region), policy_(policy) {}
 
 void LagrangianTracker::reset(const Frame& reference) {
-  reference_ = reference;
-  previous_ = reference;
   cumulative_ = tracker_.empty_field(region_);
   std::fill(cumulative_.valid.begin(), cumulative_.valid.end(), 1);
   std::fill(cumulative_.quality.begin(), cumulative_.quality.end(), 1.0f);
-  pair_ = DisplacementField{};
-  invalid_pairs_.assign(cumulative_.size(), 0);
-  pairs_since_anchor_ = 0;
+  key_x_px_.resize(cumulative_.size());
+  key_trusted_.assign(cumulative_.size(), 1);
+  key_y_px_.resize(cumulative_.size());
+  for (int r = 0; r < cumulative_.rows; ++r)
+    for (int c = 0; c < cumulative_.columns; ++c) {
+      key_x_px_[cumulative_.index(c, r)] = cumulative_.x_px(c);
+      key_y_px_[cumulative_.index(c, r)] = cumulative_.y_px(r);
+    }
+  key_ = reference;
+  from_key_ = tracker_.empty_field(region_);
+  velocity_ = DisplacementField{};
+  key_valid_fraction_ = 1.0;
+  frames_since_key_ = 0;
   frames_added_ = 0;
-  anchored_fraction_ = 0.0;
+  keyframes_ = 1;
+  last_valid_fraction_ = 1.0;
 }
 
 const DisplacementField& LagrangianTracker::add(const Frame& frame) {
-  if (reference_.empty()) throw Error(ErrorCode::InvalidArgument, "LagrangianTracker: reset() with a reference frame first");
-  pair_ = tracker_.track(previous_, frame, region_, pair_.size() ? &pair_ : nullptr);
-  for (int r = 0; r < cumulative_.rows; ++r)
-    for (int c = 0; c < cumulative_.columns; ++c) {
-      const std::size_t i = cumulative_.index(c, r);
-      const double x = cumulative_.x_px(c) + cumulative_.dx_px[i], y = cumulative_.y_px(r) + cumulative_.dy_px[i];
-      const Displacement d = sample(pair_, x, y);
-      cumulative_.dx_px[i] += d.dx_px;
-      cumulative_.dy_px[i] += d.dy_px;
-      if (!d.valid) ++invalid_pairs_[i];
+  if (key_.empty()) throw Error(ErrorCode::InvalidArgument, "LagrangianTracker: reset() with a reference frame first");
+  // Constant-velocity prediction of keyframe -> this frame.
+  DisplacementField seed = from_key_;
+  if (velocity_.size() == seed.size())
+    for (std::size_t i = 0; i < seed.size(); ++i) {
+      seed.dx_px[i] += velocity_.dx_px[i];
+      seed.dy_px[i] += velocity_.dy_px[i];
     }
+  DisplacementField now = tracker_.track_consistent(key_, frame, region_, &seed, policy_.forward_backward_px);
+  if (now.size() != from_key_.size()) throw Error(ErrorCode::InvalidArgument, "LagrangianTracker: the frame size changed");
+  velocity_ = now;
+  for (std::size_t i = 0; i < now.size(); ++i) {
+    velocity_.dx_px[i] -= from_key_.dx_px[i];
+    velocity_.dy_px[i] -= from_key_.dy_px[i];
+  }
+  from_key_ = std::move(now);
   ++frames_added_;
-  ++pairs_since_anchor_;
-  // A point stays trusted while most pairs since its last anchoring matched well; the
-  // others were filled from their neighbours and may carry their error.
-  for (std::size_t i = 0; i < cumulative_.size(); ++i)
-    cumulative_.valid[i] = invalid_pairs_[i] <= std::max(1, pairs_since_anchor_ / 4);
-  anchored_fraction_ = 0.0;
-  if (drift_.anchor_interval > 0 && frames_added_ % drift_.anchor_interval == 0) anchor(frame);
-  previous_ = frame;
+  ++frames_since_key_;
+  update_cumulative();
+  last_valid_fraction_ = from_key_.valid_fraction();
+  if (frames_since_key_ == 1) key_valid_fraction_ = std::max(1e-6, last_valid_fraction_);
+  const bool changed = median_quality(from_key_) < policy_.min_median_quality ||
+                       last_valid_fraction_ < policy_.min_valid_share * key_valid_fraction_;
+  if (frames_since_key_ >= policy_.max_interval || changed) take_keyframe(frame);
   return cumulative_;
 }
 
-void LagrangianTracker::anchor(const Frame& frame) {
-  const DisplacementField direct = tracker_.track(reference_, frame, region_, &cumulative_);
-  if (direct.size() != cumulative_.size()) return;
-  std::size_t anchored = 0;
-  for (std::size_t i = 0; i < direct.size(); ++i) {
-    if (!direct.valid[i] || direct.quality[i] < drift_.min_anchor_quality) continue;
-    const double jump = std::hypot(direct.dx_px[i] - cumulative_.dx_px[i], direct.dy_px[i] - cumulative_.dy_px[i]);
-    if (jump > drift_.max_anchor_jump_px) continue;
-    cumulative_.dx_px[i] = direct.dx_px[i];
-    cumulative_.dy_px[i] = direct.dy_px[i];
-    cumulative_.valid[i] = 1;
-    cumulative_.quality[i] = direct.quality[i];
-    invalid_pairs_[i] = 0;
-    ++anchored;
+// Reference -> now = where each reference point is in the keyframe, moved by the
+// keyframe -> now field sampled there.
+void LagrangianTracker::update_cumulative() {
+  for (int r = 0; r < cumulative_.rows; ++r)
+    for (int c = 0; c < cumulative_.columns; ++c) {
+      const std::size_t i = cumulative_.index(c, r);
+      const double kx = key_x_px_[i], ky = key_y_px_[i];
+      const Displacement d = sample(from_key_, kx, ky);
+      const double x = kx + d.dx_px, y = ky + d.dy_px;
+      cumulative_.dx_px[i] = float(x - cumulative_.x_px(c));
+      cumulative_.dy_px[i] = float(y - cumulative_.y_px(r));
+      cumulative_.valid[i] = key_trusted_[i] && tracked_at(from_key_, kx, ky) && on_grid(from_key_, kx, ky) && inside(region_.bounds, x, y);
+      cumulative_.quality[i] = cumulative_.valid[i] ? float(sample_quality(from_key_, kx, ky)) : 0.0f;
+    }
+}
+
+void LagrangianTracker::take_keyframe(const Frame& frame) {
+  for (std::size_t i = 0; i < cumulative_.size(); ++i) {
+    // A point not tracked into the new keyframe has only an interpolated position
+    // there: matching its patch later would follow whatever tissue sits at that place.
+    key_trusted_[i] = cumulative_.valid[i];
+    const int c = int(i % std::size_t(cumulative_.columns)), r = int(i / std::size_t(cumulative_.columns));
+    key_x_px_[i] = cumulative_.x_px(c) + cumulative_.dx_px[i];
+    key_y_px_[i] = cumulative_.y_px(r) + cumulative_.dy_px[i];
   }
-  anchored_fraction_ = double(anchored) / double(direct.size());
-  pairs_since_anchor_ = 0;
+  velocity_ = carried_to_moved_grid(velocity_, from_key_);
+  key_ = frame;
+  from_key_ = tracker_.empty_field(region_);
+  std::fill(from_key_.valid.begin(), from_key_.valid.end(), 1);
+  std::fill(from_key_.quality.begin(), from_key_.quality.end(), 1.0f);
+  frames_since_key_ = 0;
+  ++keyframes_;
 }
 
 }  // namespace ft::gpu

@@ -142,6 +142,17 @@ DisplacementField SpeckleTracker::empty_field(const UltrasoundRegion& region) co
 
 DisplacementField SpeckleTracker::track(const Frame& previous, const Frame& next, const UltrasoundRegion& region,
                                         const DisplacementField* seed) {
+  return track_impl(previous, next, region, seed, parameters_.forward_backward ? parameters_.forward_backward_px : -1.0);
+}
+
+DisplacementField SpeckleTracker::track_consistent(const Frame& previous, const Frame& next,
+                                                   const UltrasoundRegion& region, const DisplacementField* seed,
+                                                   double tolerance_px) {
+  return track_impl(previous, next, region, seed, std::max(0.05, tolerance_px));
+}
+
+DisplacementField SpeckleTracker::track_impl(const Frame& previous, const Frame& next, const UltrasoundRegion& region,
+                                             const DisplacementField* seed, double forward_backward_px) {
   if (previous.width_px() != next.width_px() || previous.height_px() != next.height_px())
     throw Error(ErrorCode::InvalidArgument, "frames to track must have the same size");
   UltrasoundRegion used = region;
@@ -209,7 +220,7 @@ DisplacementField SpeckleTracker::track(const Frame& previous, const Frame& next
     for (int c = 0; c < grid.columns; ++c)
       points[std::size_t(r) * grid.columns + c] = {grid.margin_px + c * grid.step_px, grid.margin_px + r * grid.step_px};
 
-  if (parameters_.forward_backward) {
+  if (forward_backward_px > 0) {
     std::vector<GridPoint> returned(n);
     for (std::size_t i = 0; i < n; ++i)
       returned[i] = {int(std::lround(points[i].x + values.dx[i])), int(std::lround(points[i].y + values.dy[i]))};
@@ -223,7 +234,7 @@ DisplacementField SpeckleTracker::track(const Frame& previous, const Frame& next
     for (std::size_t i = 0; i < n; ++i) {
       const float ex = float(returned[i].x) + results[i].dx - float(points[i].x);
       const float ey = float(returned[i].y) + results[i].dy - float(points[i].y);
-      if (results[i].status != kMatchOk || std::hypot(ex, ey) > parameters_.forward_backward_px) values.valid[i] = 0;
+      if (results[i].status != kMatchOk || std::hypot(ex, ey) > forward_backward_px) values.valid[i] = 0;
     }
   }
   field.dx_px = std::move(values.dx);

@@ -32,10 +32,18 @@ class SpeckleTracker {
   DisplacementField track(const Frame& previous, const Frame& next, const UltrasoundRegion& region,
                           const DisplacementField* seed = nullptr);
 
+  // As track(), always with the forward-backward check: a point is valid only when
+  // tracking it back from where it arrived returns it within `tolerance_px`.
+  DisplacementField track_consistent(const Frame& previous, const Frame& next, const UltrasoundRegion& region,
+                                     const DisplacementField* seed, double tolerance_px);
+
   // The grid this tracker uses for a region (for callers that need it before tracking).
   DisplacementField empty_field(const UltrasoundRegion& region) const;
 
  private:
+  DisplacementField track_impl(const Frame& previous, const Frame& next, const UltrasoundRegion& region,
+                               const DisplacementField* seed, double forward_backward_px);
+
   TrackingParameters parameters_;
   Backend backend_;
   std::unique_ptr<MatcherBackend> matcher_;

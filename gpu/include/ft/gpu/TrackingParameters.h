@@ -13,7 +13,8 @@ bool cuda_device_available() noexcept;
 
 struct TrackingParameters {
   double kernel_mm = 1.8;          // side of the matching template
-  double search_mm = 1.5;          // largest frame-to-frame motion to capture without a seed
+  double search_mm = 2.5;          // largest frame-to-frame motion to capture without a seed
+                                   // (real muscle moves up to 1.8 mm between frames)
   int grid_step_px = 8;            // spacing of tracked points
   double min_quality = 0.35;       // ZNCC below this: not trusted
   double median_threshold = 3.0;   // normalised median test (Westerweel & Scarano 2005)
