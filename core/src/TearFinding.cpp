@@ -12,6 +12,14 @@ const char* describe(TearGrade grade) noexcept {
   return "unknown";
 }
 
+const char* to_string(TearKind kind) noexcept {
+  switch (kind) {
+    case TearKind::Intramuscular: return "intramuscular";
+    case TearKind::Myotendinous: return "myotendinous";
+  }
+  return "unknown";
+}
+
 const char* to_string(ContractionPhase phase) noexcept {
   switch (phase) {
     case ContractionPhase::Rest: return "rest";

@@ -14,6 +14,7 @@
 #include "ft/dicom/PresentationStateWriter.h"
 #include "ft/dicom/SecondaryCaptureWriter.h"
 #include "ft/plugin/ClipAnalysis.h"
+#include "ft/plugin/DetectionExplanation.h"
 
 namespace ft::cli {
 namespace {
@@ -23,7 +24,8 @@ double r3(double v) { return std::round(v * 1000.0) / 1000.0; }
 nlohmann::json finding_json(const TearFinding& f) {
   nlohmann::json gaps = nlohmann::json::array();
   for (double g : f.gap_by_frame_mm) gaps.push_back(r3(g));
-  return {{"frame", f.frame},
+  return {{"kind", to_string(f.kind)},
+          {"frame", f.frame},
           {"center_px", {r3(f.centre_col_px), r3(f.centre_row_px)}},
           {"center_mm", {r3(f.centre_x_mm), r3(f.centre_z_mm)}},
           {"gap_mm", r3(f.gap_mm)},
@@ -53,6 +55,7 @@ nlohmann::json analysis_json(const std::string& path, int frames, const ClipAnal
   return {{"file", path},
           {"tear_detected", a.detection.tear_detected},
           {"findings", findings},
+          {"tracked_fraction", r3(a.detection.tracked_fraction)},
           {"contraction",
            {{"rest_frame", c.rest_frame},
             {"peak_frame", c.peak_frame},
@@ -67,6 +70,7 @@ nlohmann::json analysis_json(const std::string& path, int frames, const ClipAnal
           {"backend", a.backend},
           {"tracking_ms_per_frame", r3(a.tracking_ms_per_frame)},
           {"notes", notes},
+          {"candidates_evaluated", a.detection.candidates.size()},
           {"disclaimer", "FibreTrack is decision support, not a certified medical device."}};
 }
 
@@ -74,7 +78,7 @@ nlohmann::json analysis_json(const std::string& path, int frames, const ClipAnal
 
 int run_analyze(const Args& args) {
   const CommandLine cl(args, {"burn-in"});
-  cl.reject_unknown({"json", "backend", "dicom-out", "burn-in"});
+  cl.reject_unknown({"json", "backend", "dicom-out", "burn-in", "explain"});
   if (cl.has("burn-in") && !cl.has("dicom-out")) throw Error(ErrorCode::InvalidArgument, "--burn-in goes with --dicom-out DIR");
   const std::string path = cl.positional_at(0, "CLIP.dcm");
   AnalysisSettings settings;
@@ -86,6 +90,10 @@ int run_analyze(const Args& args) {
   for (const auto& w : info.warnings) analysis.warnings.push_back(w);
   const nlohmann::json out = analysis_json(path, info.frames, analysis);
   if (auto json_path = cl.value("json")) write_text_file(*json_path, out.dump(1) + "\n");
+  if (auto dir = cl.value("explain")) {
+    const FrameAt analysed_at = [&](int k) { return reader.read_frame(analysis.kept_frames[std::size_t(k)]); };
+    for (const auto& p : write_detection_explanation(*dir, analysis, analysed_at)) std::printf("wrote %s\n", p.c_str());
+  }
   if (auto dir = cl.value("dicom-out"))
     for (const ExportedObject& o : write_exam_objects(path, analysis.detection, *dir, cl.has("burn-in")))
       std::printf("wrote %s (%s)\n", o.path.c_str(), o.kind.c_str());

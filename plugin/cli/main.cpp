@@ -63,9 +63,10 @@ const std::map<std::string, Subcommand>& subcommands() {
       {"info", {ft::cli::run_info, "info FILE.dcm [--json]   describe a DICOM image or clip"}},
       {"analyze",
        {ft::cli::run_analyze,
-        "analyze CLIP.dcm [--json OUT.json] [--dicom-out DIR [--burn-in]] [--backend cpu|cuda|auto]\n"
+        "analyze CLIP.dcm [--json OUT.json] [--dicom-out DIR [--burn-in]] [--explain DIR] [--backend cpu|cuda|auto]\n"
         "      find fibre tears that open under contraction (--dicom-out: SR, presentation state;\n"
-        "      --burn-in: also a secondary capture with the findings drawn in)"}},
+        "      --burn-in: also a secondary capture with the findings drawn in; --explain: the evidence\n"
+        "      for every candidate as JSON and PNG maps)"}},
       {"track",
        {ft::cli::run_track,
         "track CLIP.dcm [--json OUT.json] [--backend cpu|cuda|auto] [--grid-step PX] [--kernel-mm MM]\n"

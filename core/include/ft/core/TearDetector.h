@@ -16,10 +16,11 @@
 namespace ft {
 
 struct DetectionSettings {
-  double min_opening_mm = 0.8;      // smallest extra separation of fibre ends reported
+  double min_opening_mm = 1.0;      // smallest extra separation of fibre ends reported
   double min_log_expansion = 0.15;  // local area growth (log) above the muscle's that marks a candidate
   double noise_multiple = 5.0;      // ... and at least this many robust SDs of the muscle's own
-  int baseline_steps = 1;           // grid steps each side for deformation gradients
+  int baseline_steps = 2;           // grid steps each side for deformation gradients (1 is too noisy
+                                    // for the rest -> peak change of real, decorrelating muscle)
   double stump_margin_mm = 1.5;     // how far beyond the gap the stumps are sampled
   double min_peak_strain = 0.01;    // less fibre shortening than this: no contraction to judge by
   int border_steps = 2;             // grid points this close to the region's edge are not candidates
@@ -29,7 +30,14 @@ struct DetectionSettings {
   double contracting_share = 0.33;  // stumps shorten by at least this share of the muscle's median
   double min_fibre_coherence = 0.1;  // below: the texture shows no fibre direction
   double min_fibre_cut = 0.6;       // |cos| between fibres and the surface normal: surfaces along the
-                                    // fibres (> ~53 deg off) are fascial planes, not tears
+                                    // fibres (> ~53 deg off) are fascial planes or aponeuroses
+  // A surface along the fibres is a myotendinous tear only where it lies on an aponeurosis
+  // and the fibre ends pull away from it (not slide along it, as muscles normally do).
+  double min_myotendinous_opening_share = 0.3;
+  double aponeurosis_reach_mm = 2.0;   // how close to a bright fascial plane the surface must lie
+  double min_surround_tracked = 0.6;   // share of the muscle around a patch that must be tracked before
+                                       // its own loss of tracking counts as haematoma
+  double min_tracked_fraction = 0.5;   // below: say that "no tear" rests on little tracked tissue
 };
 
 DetectionResult detect_tears(const MotionRecord& motion, const FrameAt& frame_at, const DetectionSettings& s = {});

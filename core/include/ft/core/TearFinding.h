@@ -1,6 +1,7 @@
 #pragma once
 // What the detector reports: muscle-fibre discontinuities that open under contraction.
 // FibreTrack is decision support: a finding is a suggestion for a clinician to confirm.
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -12,7 +13,14 @@ namespace ft {
 enum class TearGrade { None = 0, Minimal = 1, Partial = 2, CompleteWithRetraction = 3 };
 const char* describe(TearGrade grade) noexcept;
 
+// Where the fibres came apart. Intramuscular: across the fibres, inside the belly.
+// Myotendinous: fibres pulled off an aponeurosis (the commonest rectus femoris injury);
+// the surface then runs along the aponeurosis, not across the fibres.
+enum class TearKind { Intramuscular, Myotendinous };
+const char* to_string(TearKind kind) noexcept;
+
 struct TearFinding {
+  TearKind kind = TearKind::Intramuscular;
   int frame = 0;                  // frame of peak evidence (clip frame index)
   double centre_col_px = 0.0;     // whole-frame pixel coordinates, in that frame
   double centre_row_px = 0.0;
@@ -44,10 +52,55 @@ struct ContractionSummary {
   std::vector<ContractionPhase> phases;
 };
 
+// Everything measured about one candidate (a patch where the tissue's area grew more
+// than the muscle's), and the gate that decided it: "why was nothing found?" for the
+// sonographer, and the record a reviewer checks the physics against.
+struct CandidateEvidence {
+  double centre_col_px = 0.0, centre_row_px = 0.0;  // frame-0 px
+  int points = 0;                    // grid points in the patch
+  double area_mm2 = 0.0;
+  double log_area_growth = 0.0;      // mean excess over the muscle's, rest -> peak (log)
+  double surface_normal_deg = 0.0;   // direction the surface opens in
+  double opening_share = 0.0;        // of the displacement jump across the surface: 1 opens, 0 slides
+  double fibre_angle_deg = 0.0;      // fibres around the patch (at rest)
+  double fibre_cut = 0.0;            // |cos| between fibres and the surface normal
+  double opening_mm = 0.0;           // stumps' separation beyond the muscle's strain, at best frame
+  int best_frame = 0;                // analysed frame of largest opening
+  double stump_strain[2] = {0.0, 0.0};  // fibre strain rest -> peak of each stump
+  double muscle_strain = 0.0;        // the same compartment's fibre strain, for comparison
+  double band_rest_mm = 0.0, band_peak_mm = 0.0;  // dark band across the surface (0: none)
+  double band_contrast = 0.0;
+  double untracked_share = 0.0;      // of the patch not tracked at peak (decorrelating)
+  double surround_tracked_share = 0.0;  // of the muscle around the patch tracked rest and peak
+  bool near_aponeurosis = false;     // a bright fascial plane runs along the surface
+  std::string kind;                  // "intramuscular" or "myotendinous" when it was judged as one
+  std::string decision;              // "reported", or the gate that rejected it
+  std::string reason;                // the gate's physics in a sentence
+};
+
+// Per grid point maps behind the candidates (frame-0 grid), for --explain.
+struct EvidenceMaps {
+  int columns = 0, rows = 0;
+  double origin_x_px = 0.0, origin_y_px = 0.0, step_px = 1.0;
+  std::vector<float> log_area_growth;  // rest -> peak, minus the muscle's median
+  std::vector<float> opening_share;    // 1 opening, 0 shear (3x3 neighbourhood)
+  std::vector<float> fibre_strain;     // rest -> peak along the fibres
+  std::vector<float> fibre_angle_deg;
+  std::vector<std::uint8_t> tracked;   // tracked at rest and at peak
+  std::vector<std::uint8_t> candidate;
+  double muscle_sd = 0.0;          // robust SD of the tracked muscle's area growth (log)
+  double candidate_threshold = 0.0;  // growth above the muscle's median that makes a candidate
+};
+
 struct DetectionResult {
   bool tear_detected = false;
   std::vector<TearFinding> findings;
   ContractionSummary contraction;
+  // Of the trackable tissue in view at rest and at peak, the share tracked at both
+  // (0..1): what the detector actually used. Low values make "no tear" weak.
+  double tracked_fraction = 0.0;
+  std::vector<CandidateEvidence> candidates;
+  EvidenceMaps maps;
   bool calibrated = true;              // false: mm values are estimates from the speckle size
   std::vector<std::string> notes;      // why nothing was found, what was assumed, warnings
 };

@@ -1,0 +1,31 @@
+#pragma once
+// Fascicle direction at the scale a sonographer reads it: the direction along which
+// the image, averaged over a line several mm long, varies most from line to line.
+//
+// Why not the structure tensor (FibreOrientation.h): speckle grains are longer laterally
+// than axially (the beam is wider than the pulse is long), so at speckle scale the
+// image changes least along x whatever the fibres do, and the tensor reads fascicles
+// 10-25 deg too flat. A line 6 mm long averages many grains in every direction but
+// follows a perimysium streak only when it lies along it (the idea of the Radon/Hough
+// fascicle trackers, UltraTrack and others, done densely).
+#include "ft/core/DisplacementField.h"
+#include "ft/core/FibreOrientation.h"
+#include "ft/core/Frame.h"
+#include "ft/core/UltrasoundRegion.h"
+
+namespace ft {
+
+struct FascicleScale {
+  double line_mm = 6.0;       // length of the averaging line
+  double window_mm = 5.0;     // side of the window the line-to-line variation is measured over
+  double max_angle_deg = 70.0;  // fascicles steeper than this from the transducer are not expected
+  double angle_step_deg = 2.5;
+  double working_mm_per_px = 0.2;  // the image is box-averaged to about this before the search
+};
+
+// Evaluated at the points of `grid` (frame px). coherence: 0 no preferred direction,
+// towards 1 a clear one ((best - mean) / (best + mean) of the direction scores).
+FibreField fascicle_orientation(const Frame& frame, const PixelRect& region, const DisplacementField& grid,
+                                double mm_per_px, const FascicleScale& scale = {});
+
+}  // namespace ft

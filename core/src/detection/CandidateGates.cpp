@@ -1,0 +1,51 @@
+#include "ft/core/CandidateGates.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace ft::gates {
+namespace {
+constexpr double kDeg = 180.0 / M_PI;
+}
+
+SurfaceMotion surface_motion(const Tensor2& g) {
+  // Right singular vector of G: eigenvector of G^T G with the largest eigenvalue.
+  const double a11 = g.xx * g.xx + g.yx * g.yx, a22 = g.xy * g.xy + g.yy * g.yy;
+  const double a12 = g.xx * g.xy + g.yx * g.yy;
+  SurfaceMotion m;
+  m.normal_deg = 0.5 * std::atan2(2 * a12, a11 - a22) * kDeg;
+  if (m.normal_deg > 90.0) m.normal_deg -= 180.0;
+  if (m.normal_deg <= -90.0) m.normal_deg += 180.0;
+  const double nx = std::cos(m.normal_deg / kDeg), ny = std::sin(m.normal_deg / kDeg);
+  const double jx = g.xx * nx + g.xy * ny, jy = g.yx * nx + g.yy * ny;  // the jump a, up to scale
+  m.opening_share = (jx * nx + jy * ny) / std::max(1e-12, std::hypot(jx, jy));
+  return m;
+}
+
+double fibre_cut(double fibre_deg, double normal_deg) { return std::abs(std::cos((fibre_deg - normal_deg) / kDeg)); }
+
+SurfaceClass classify_surface(double cut, double opening_share, bool near_aponeurosis, const DetectionSettings& s) {
+  if (cut >= s.min_fibre_cut) return opening_share >= s.min_opening_share ? SurfaceClass::AcrossFibres : SurfaceClass::Sliding;
+  if (near_aponeurosis && opening_share >= s.min_myotendinous_opening_share) return SurfaceClass::AlongFibresOnAponeurosis;
+  return SurfaceClass::FascialPlane;
+}
+
+bool holds_haematoma(const BandWidth& rest, const BandWidth& peak, double untracked_share,
+                     double surround_tracked_share, const DetectionSettings& s) {
+  if (rest.found || peak.found) return true;
+  return surround_tracked_share >= s.min_surround_tracked && untracked_share >= s.min_untracked_share;
+}
+
+bool band_stays_the_same(const BandWidth& rest, const BandWidth& peak) {
+  return rest.found && peak.found && peak.width_mm <= rest.width_mm;
+}
+
+bool band_widens(const BandWidth& rest, const BandWidth& peak, double min_widening_mm) {
+  return peak.found && peak.width_mm - (rest.found ? rest.width_mm : 0.0) >= min_widening_mm;
+}
+
+bool is_contracting(double stump_strain, double compartment_strain, const DetectionSettings& s) {
+  return compartment_strain < 0 && stump_strain < s.contracting_share * compartment_strain;
+}
+
+}  // namespace ft::gates

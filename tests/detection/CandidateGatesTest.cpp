@@ -1,0 +1,76 @@
+// Each gate of the tear detector on constructed numbers: the physics it stands for,
+// without a simulator in between.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "ft/core/CandidateGates.h"
+
+namespace ft::gates {
+namespace {
+const DetectionSettings kSettings;
+BandWidth band(double width_mm) { return BandWidth{width_mm > 0, width_mm, width_mm > 0 ? 0.4 : 0.0}; }
+}  // namespace
+
+TEST(CandidateGates, FibreEndsPullingApartOpenTheSurface) {
+  // Stumps move apart along x across a vertical surface: G = a (x) n with a || n.
+  const SurfaceMotion m = surface_motion(Tensor2{0.3, 0.0, 0.0, 0.0});
+  EXPECT_NEAR(m.normal_deg, 0.0, 1e-9);
+  EXPECT_NEAR(m.opening_share, 1.0, 1e-9);
+}
+
+TEST(CandidateGates, MusclesSlidingPastEachOtherDoNotOpenIt) {
+  // Deep tissue slides along x under a horizontal surface (normal along y): a _|_ n.
+  const SurfaceMotion m = surface_motion(Tensor2{0.0, 0.8, 0.0, 0.0});
+  EXPECT_NEAR(std::abs(m.normal_deg), 90.0, 1e-9);
+  EXPECT_NEAR(m.opening_share, 0.0, 1e-9);
+}
+
+TEST(CandidateGates, AnObliqueJumpOpensByItsNormalPart) {
+  // A jump at 60 deg to a surface normal of 0 deg: cos(60) of it opens.
+  const double a = 0.4, t = 60.0 * M_PI / 180.0;
+  const SurfaceMotion m = surface_motion(Tensor2{a * std::cos(t), 0.0, a * std::sin(t), 0.0});
+  EXPECT_NEAR(m.normal_deg, 0.0, 1e-9);
+  EXPECT_NEAR(m.opening_share, 0.5, 1e-9);
+}
+
+TEST(CandidateGates, FibreCutIsOneAcrossTheFibresAndZeroAlongThem) {
+  EXPECT_NEAR(fibre_cut(20.0, 20.0), 1.0, 1e-12);
+  EXPECT_NEAR(fibre_cut(20.0, 110.0), 0.0, 1e-12);
+  EXPECT_NEAR(fibre_cut(45.0, -45.0), 0.0, 1e-12);
+}
+
+TEST(CandidateGates, SurfacesAreClassedByFibresAponeurosisAndOpening) {
+  EXPECT_EQ(classify_surface(0.95, 0.9, false, kSettings), SurfaceClass::AcrossFibres);
+  EXPECT_EQ(classify_surface(0.95, 0.2, false, kSettings), SurfaceClass::Sliding);
+  // Fibres pulled off an aponeurosis at ~30 deg: the jump is half opening.
+  EXPECT_EQ(classify_surface(0.4, 0.5, true, kSettings), SurfaceClass::AlongFibresOnAponeurosis);
+  EXPECT_EQ(classify_surface(0.4, 0.5, false, kSettings), SurfaceClass::FascialPlane);
+  EXPECT_EQ(classify_surface(0.4, 0.1, true, kSettings), SurfaceClass::FascialPlane);
+}
+
+TEST(CandidateGates, UntrackedTissueIsNotHaematomaUnlessTheMuscleAroundIsTracked) {
+  EXPECT_TRUE(holds_haematoma(band(1.5), band(0), 0.0, 0.0, kSettings));    // dark at rest
+  EXPECT_TRUE(holds_haematoma(band(0), band(0), 0.8, 0.9, kSettings));      // echogenic, decorrelating
+  EXPECT_FALSE(holds_haematoma(band(0), band(0), 1.0, 0.1, kSettings));     // nothing tracked anywhere
+  EXPECT_FALSE(holds_haematoma(band(0), band(0), 0.05, 0.95, kSettings));   // tracked, not dark: motion only
+}
+
+TEST(CandidateGates, AGapWidensAndAStructureDoesNot) {
+  EXPECT_TRUE(band_stays_the_same(band(2.0), band(2.0)));
+  EXPECT_TRUE(band_stays_the_same(band(2.0), band(1.6)));
+  EXPECT_FALSE(band_stays_the_same(band(1.0), band(3.0)));
+  EXPECT_TRUE(band_widens(band(0), band(1.2), 0.5));
+  EXPECT_TRUE(band_widens(band(1.0), band(2.0), 0.5));
+  EXPECT_FALSE(band_widens(band(1.0), band(1.3), 0.5));
+  EXPECT_FALSE(band_widens(band(1.0), band(0), 0.5));
+}
+
+TEST(CandidateGates, StumpsMustShortenLikeTheirCompartment) {
+  EXPECT_TRUE(is_contracting(-0.20, -0.30, kSettings));
+  EXPECT_FALSE(is_contracting(-0.05, -0.30, kSettings));  // carried, not contracting (fat, tendon)
+  EXPECT_FALSE(is_contracting(0.10, -0.30, kSettings));   // stretched
+  EXPECT_FALSE(is_contracting(-0.20, 0.02, kSettings));   // the compartment does not contract at all
+}
+
+}  // namespace ft::gates
