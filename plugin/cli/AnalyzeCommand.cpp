@@ -56,6 +56,7 @@ nlohmann::json analysis_json(const std::string& path, int frames, const ClipAnal
           {"tear_detected", a.detection.tear_detected},
           {"findings", findings},
           {"tracked_fraction", r3(a.detection.tracked_fraction)},
+          {"conclusive", a.detection.conclusive},
           {"contraction",
            {{"rest_frame", c.rest_frame},
             {"peak_frame", c.peak_frame},
@@ -97,7 +98,11 @@ int run_analyze(const Args& args) {
   if (auto dir = cl.value("dicom-out"))
     for (const ExportedObject& o : write_exam_objects(path, analysis.detection, *dir, cl.has("burn-in")))
       std::printf("wrote %s (%s)\n", o.path.c_str(), o.kind.c_str());
-  std::printf("%s: %s\n", path.c_str(), analysis.detection.tear_detected ? "fibre discontinuity found" : "no tear found");
+  const char* verdict = analysis.detection.tear_detected ? "fibre discontinuity found"
+                        : analysis.detection.conclusive   ? "no tear found"
+                                                          : "inconclusive: too little tissue tracked to rule a tear out";
+  std::printf("%s: %s (tracked %.0f %% of the tissue from rest to peak)\n", path.c_str(), verdict,
+              100.0 * analysis.detection.tracked_fraction);
   for (const auto& f : analysis.detection.findings)
     std::printf("  %s at (%.1f, %.1f) mm, frame %d: gap %.1f mm (rest %.1f), extent %.0f %%, confidence %.2f\n",
                 describe(f.grade), f.centre_x_mm, f.centre_z_mm, f.frame, f.gap_mm, f.gap_rest_mm, f.extent_pct,

@@ -14,11 +14,14 @@
 namespace ft {
 namespace {
 
-double r3(double v) { return std::isfinite(v) ? std::round(v * 1000.0) / 1000.0 : 0.0; }
+// Unmeasured (NaN) values are written as null, never as a number that reads as measured.
+nlohmann::json r3(double v) { return std::isfinite(v) ? nlohmann::json(std::round(v * 1000.0) / 1000.0) : nlohmann::json(); }
+constexpr std::size_t kMaxCandidatePictures = 24;  // a noisy clip can have many: the JSON keeps them all
 
 nlohmann::json candidate_json(const CandidateEvidence& c, const ClipAnalysis& a) {
   const int n = int(a.kept_frames.size());
-  const int best = a.kept_frames[std::size_t(std::clamp(c.best_frame, 0, std::max(0, n - 1)))];
+  const nlohmann::json best =
+      c.best_frame < 0 || n == 0 ? nlohmann::json() : nlohmann::json(a.kept_frames[std::size_t(std::min(c.best_frame, n - 1))]);
   return {{"decision", c.decision},
           {"reason", c.reason},
           {"kind", c.kind},
@@ -133,6 +136,8 @@ std::vector<std::string> write_detection_explanation(const std::string& dir, con
       {"peak_frame", d.contraction.peak_frame},
       {"peak_strain", r3(d.contraction.peak_strain)},
       {"tracked_fraction", r3(d.tracked_fraction)},
+      {"conclusive", d.conclusive},
+      {"maps_drawn_over", "the rest frame; grid values sit at their frame-0 positions"},
       {"muscle_area_growth_sd", r3(d.maps.muscle_sd)},
       {"candidate_threshold", r3(d.maps.candidate_threshold)},
       {"candidates", candidates},
@@ -154,7 +159,8 @@ std::vector<std::string> write_detection_explanation(const std::string& dir, con
   const QImage overview = four_panels(rest, r, d.maps);
   written.push_back((std::filesystem::path(dir) / "overview.png").string());
   save(overview, written.back());
-  for (std::size_t i = 0; i < d.candidates.size(); ++i) {
+  for (std::size_t i = 0; i < std::min(d.candidates.size(), kMaxCandidatePictures); ++i) {
+    if (d.candidates[i].decision == "too_small") continue;
     QImage image = overview.copy();
     mark_candidate(image, r, d.candidates[i], d.maps, int(i + 1));
     written.push_back((std::filesystem::path(dir) / ("candidate-" + std::to_string(i + 1) + ".png")).string());

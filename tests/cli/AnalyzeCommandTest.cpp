@@ -24,7 +24,7 @@ TEST(AnalyzeCommand, RunsOnEverySampleClipAndRealFile) {
     const test::CommandResult r = fibretrack("analyze '" + clip + "' --json '" + dir.file("a.json") + "'");
     ASSERT_EQ(r.exit_code, 0) << clip << ": " << r.err;
     const auto j = nlohmann::json::parse(test::read_file(dir.file("a.json")));
-    for (const char* key : {"tear_detected", "findings", "contraction", "notes", "disclaimer"})
+    for (const char* key : {"tear_detected", "findings", "contraction", "notes", "disclaimer", "tracked_fraction", "conclusive"})
       EXPECT_TRUE(j.contains(key)) << clip << " " << key;
     EXPECT_TRUE(j["contraction"].contains("peak_frame"));
     EXPECT_TRUE(j["contraction"].contains("peak_strain"));
@@ -32,8 +32,8 @@ TEST(AnalyzeCommand, RunsOnEverySampleClipAndRealFile) {
       EXPECT_FALSE(j["notes"].empty()) << clip;
     }
     for (const auto& f : j["findings"])
-      for (const char* key : {"frame", "center_px", "center_mm", "gap_mm", "gap_rest_mm", "retraction_mm", "extent_pct",
-                              "grade", "confidence"})
+      for (const char* key : {"kind", "frame", "center_px", "center_mm", "gap_mm", "gap_rest_mm", "retraction_mm",
+                              "extent_pct", "grade", "confidence"})
         EXPECT_TRUE(f.contains(key)) << clip << " " << key;
   }
 }
@@ -54,6 +54,31 @@ TEST(AnalyzeCommand, SampleTearsAreFoundWhereTheTruthSaysAndConfoundersAreNot) {
     EXPECT_NEAR(f["gap_mm"].get<double>(), t["gap_mm"].get<double>(), 1.0) << name;
     EXPECT_EQ(f["grade"], truth["grade"]) << name;
   }
+}
+
+// --explain: every candidate with its measurements and the gate that decided, the
+// reported one among them, and the maps as pictures.
+TEST(AnalyzeCommand, ExplainWritesTheEvidenceForEveryCandidate) {
+  test::TempDir dir;
+  const std::string clip = test::sample_data_dir() + "/full_tear.dcm";
+  const test::CommandResult r =
+      fibretrack("analyze '" + clip + "' --json '" + dir.file("a.json") + "' --explain '" + dir.file("why") + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto a = nlohmann::json::parse(test::read_file(dir.file("a.json")));
+  const auto e = nlohmann::json::parse(test::read_file(dir.file("why/explain.json")));
+  ASSERT_FALSE(e["candidates"].empty());
+  EXPECT_EQ(e["candidates"].size(), a["candidates_evaluated"].get<std::size_t>());
+  int reported = 0, n = 0;
+  for (const auto& c : e["candidates"]) {
+    ++n;
+    EXPECT_FALSE(c["decision"].get<std::string>().empty());
+    EXPECT_FALSE(c["reason"].get<std::string>().empty());
+    reported += c["decision"] == "reported";
+    if (c["decision"] == "reported") EXPECT_TRUE(test::file_exists(dir.file("why/candidate-" + std::to_string(n) + ".png")));
+  }
+  EXPECT_GE(reported, int(a["findings"].size()));
+  EXPECT_TRUE(test::file_exists(dir.file("why/overview.png")));
+  EXPECT_GE(e["tracked_fraction"].get<double>(), 0.5);
 }
 
 }  // namespace ft

@@ -50,7 +50,8 @@ TEST(CandidateGates, SurfacesAreClassedByFibresAponeurosisAndOpening) {
 }
 
 TEST(CandidateGates, UntrackedTissueIsNotHaematomaUnlessTheMuscleAroundIsTracked) {
-  EXPECT_TRUE(holds_haematoma(band(1.5), band(0), 0.0, 0.0, kSettings));    // dark at rest
+  EXPECT_TRUE(holds_haematoma(band(0), band(2.5), 0.0, 0.0, kSettings));    // dark at peak
+  EXPECT_FALSE(holds_haematoma(band(1.5), band(0), 0.0, 0.9, kSettings));   // dark at rest only: compressed structure
   EXPECT_TRUE(holds_haematoma(band(0), band(0), 0.8, 0.9, kSettings));      // echogenic, decorrelating
   EXPECT_FALSE(holds_haematoma(band(0), band(0), 1.0, 0.1, kSettings));     // nothing tracked anywhere
   EXPECT_FALSE(holds_haematoma(band(0), band(0), 0.05, 0.95, kSettings));   // tracked, not dark: motion only

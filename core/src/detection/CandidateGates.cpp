@@ -32,7 +32,10 @@ SurfaceClass classify_surface(double cut, double opening_share, bool near_aponeu
 
 bool holds_haematoma(const BandWidth& rest, const BandWidth& peak, double untracked_share,
                      double surround_tracked_share, const DetectionSettings& s) {
-  if (rest.found || peak.found) return true;
+  // Dark at peak: the gap is open then. A band seen only at rest is a structure that the
+  // contraction compressed (a vessel, a fat layer), not a gap.
+  if (peak.found) return true;
+  (void)rest;
   return surround_tracked_share >= s.min_surround_tracked && untracked_share >= s.min_untracked_share;
 }
 

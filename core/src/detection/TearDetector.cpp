@@ -71,8 +71,8 @@ FibreField fibres_at_rest(const MotionRecord& m, const Frame& rest_image, int re
   for (int r = 0; r < g.rows; ++r)
     for (int c = 0; c < g.columns; ++c) {
       const std::size_t i = g.index(c, r);
-      const int cc = std::clamp(int(std::lround(c + u.dx_px[i] / g.step_px)), 0, g.columns - 1);
-      const int rr = std::clamp(int(std::lround(r + u.dy_px[i] / g.step_px)), 0, g.rows - 1);
+      const int cc = int(std::lround(c + u.dx_px[i] / g.step_px)), rr = int(std::lround(r + u.dy_px[i] / g.step_px));
+      if (cc < 0 || rr < 0 || cc >= g.columns || rr >= g.rows) continue;  // out of view at rest: no direction
       out.angle_deg[i] = on_grid.angle_deg[g.index(cc, rr)];
       out.coherence[i] = on_grid.coherence[g.index(cc, rr)];
     }
@@ -166,6 +166,19 @@ Tensor2 compartment_deformation(const Context& ctx, double cx, double cy, int k,
   return Tensor2{median_of(xx), median_of(xy), median_of(yx), median_of(yy)};
 }
 
+// Enough tracked muscle around a point, with a deformation that is not folded, to
+// measure the muscle's own strain there.
+bool compartment_measurable(const Context& ctx, double cx, double cy) {
+  const Tensor2 f = compartment_deformation(ctx, cx, cy, ctx.peak());
+  const DisplacementField& g = ctx.m.cumulative[0];
+  long n = 0;
+  for (int r = 0; r < g.rows; ++r)
+    for (int c = 0; c < g.columns; ++c)
+      n += ctx.muscle[g.index(c, r)] &&
+           std::hypot((g.x_px(c) - cx) * ctx.m.mm_per_px_x, (g.y_px(r) - cy) * ctx.m.mm_per_px_y) <= 10.0;
+  return n >= 5 && f.det() > 0.1;
+}
+
 // A rest-frame surface normal (deg) as it lies after deformation f (normals go by F^-T).
 double carried_normal_deg(const Tensor2& f, double normal_deg) {
   const Tensor2 inv = f.inverse();
@@ -240,10 +253,7 @@ void measure_surface(const Context& ctx, const std::vector<std::size_t>& comp, C
   ev.fibre_angle_deg = local_fibre_direction(ctx, comp, ev.centre_col_px, ev.centre_row_px);
   ev.fibre_cut = gates::fibre_cut(ev.fibre_angle_deg, ev.surface_normal_deg);
   ev.surround_tracked_share = surround_tracked(ctx, comp);
-  const DisplacementField& at_peak = ctx.m.cumulative[std::size_t(ctx.peak())];
-  std::size_t untracked = 0;
-  for (std::size_t i : comp) untracked += !at_peak.valid[i];
-  ev.untracked_share = double(untracked) / double(comp.size());
+
 }
 
 // A bright fascial plane (aponeurosis) within reach of the patch's centre on the rest image.
@@ -390,10 +400,19 @@ std::optional<TearFinding> evaluate(const Context& ctx, const std::vector<std::s
                           int(gates::is_contracting(ev.stump_strain[1], ev.muscle_strain, ctx.s));
   if (contracting < (myotendinous ? 1 : 2))
     return reject(ev, "stumps_not_contracting", "the tissue on the sides does not shorten like the muscle around it (fat, tendon or bone carried along)");
+  if (!compartment_measurable(ctx, cx, cy))
+    return reject(ev, "compartment_untracked", "too little tracked muscle around the patch to know the muscle's own strain");
   const std::vector<double> opening = opening_by_frame(ctx, geo, ev.surface_normal_deg, cx, cy);
   const int best = int(std::max_element(opening.begin(), opening.end()) - opening.begin());
   ev.best_frame = best;
   ev.opening_mm = opening[std::size_t(best)];
+  {
+    // Decorrelation where the gap is widest, not at the contraction's peak.
+    const DisplacementField& at_best = ctx.m.cumulative[std::size_t(best)];
+    std::size_t untracked = 0;
+    for (std::size_t i : comp) untracked += !at_best.valid[i];
+    ev.untracked_share = double(untracked) / double(comp.size());
+  }
   if (ev.opening_mm < ctx.s.min_opening_mm)
     return reject(ev, "no_opening", "the two sides do not separate by more than the muscle's own strain");
   // Gap at rest and at peak from the image (dark band across the surface).
@@ -461,9 +480,10 @@ std::optional<TearFinding> evaluate(const Context& ctx, const std::vector<std::s
               : (f.extent_pct >= 90.0 && f.retraction_mm >= 0.5) ? TearGrade::CompleteWithRetraction
                                                                   : TearGrade::Partial;
   // Confidence: how far the opening clears the reporting threshold, whether the gap is
-  // hypoechoic or decorrelating, and how cleanly it opens.
+  // hypoechoic, and how cleanly it opens.
+  // Loss of tracking is never counted for a tear here: it has too many other causes.
   const double z = 3.0 * (ev.opening_mm / ctx.s.min_opening_mm - 1.0) + 4.0 * (ev.band_contrast - 0.15) +
-                   2.0 * (ev.untracked_share - 0.3) + 2.0 * (ev.opening_share - 0.8);
+                   2.0 * (ev.opening_share - 0.8);
   f.confidence = 1.0 / (1.0 + std::exp(-z));
   return f;
 }
@@ -573,8 +593,18 @@ DetectionResult detect_tears(const MotionRecord& m, const FrameAt& frame_at, con
   result.maps.candidate_threshold = threshold - ctx.log_j_median;
   const double point_area_mm2 = g.step_px * g.step_px * m.mm_per_px_x * m.mm_per_px_y;
   for (const auto& comp : detection::components(candidate, g.columns, g.rows)) {
-    if (double(comp.size()) * point_area_mm2 < s.min_evidence_area_mm2) continue;
     CandidateEvidence ev;
+    if (double(comp.size()) * point_area_mm2 < s.min_evidence_area_mm2) {
+      ev.points = int(comp.size());
+      ev.area_mm2 = double(comp.size()) * point_area_mm2;
+      const std::size_t i = comp.front();
+      ev.centre_col_px = g.x_px(int(i % std::size_t(g.columns)));
+      ev.centre_row_px = g.y_px(int(i / std::size_t(g.columns)));
+      ev.decision = "too_small";
+      ev.reason = "a patch smaller than min_evidence_area_mm2 is tracking noise";
+      result.candidates.push_back(std::move(ev));
+      continue;
+    }
     if (auto f = evaluate(ctx, comp, ev)) result.findings.push_back(*f);
     result.candidates.push_back(std::move(ev));
   }
@@ -593,6 +623,7 @@ DetectionResult detect_tears(const MotionRecord& m, const FrameAt& frame_at, con
       result.notes.push_back("the muscle's thickness could not be measured at a finding: its extent is unknown");
   result.tear_detected = !result.findings.empty();
   if (!result.tear_detected) result.notes.push_back("no fibre discontinuity opened under contraction");
+  result.conclusive = result.tear_detected || result.tracked_fraction >= s.min_tracked_fraction;
   return result;
 }
 

@@ -28,7 +28,7 @@ enum class SurfaceClass { AcrossFibres, AlongFibresOnAponeurosis, FascialPlane, 
 // a fascial plane where muscles normally slide.
 SurfaceClass classify_surface(double cut, double opening_share, bool near_aponeurosis, const DetectionSettings& s);
 
-// The gap holds haematoma: dark on the image (rest or peak), or its echoes decorrelate
+// The gap holds haematoma: dark on the image at peak, or its echoes decorrelate
 // (fresh blood, echogenic or not) while the muscle around it is tracked. Tissue that was
 // simply not tracked anywhere is no evidence of anything.
 bool holds_haematoma(const BandWidth& rest, const BandWidth& peak, double untracked_share,

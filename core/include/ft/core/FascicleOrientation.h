@@ -19,8 +19,8 @@ struct FascicleScale {
   double line_mm = 6.0;       // length of the averaging line
   double window_mm = 5.0;     // side of the window the line-to-line variation is measured over
   double max_angle_deg = 70.0;  // fascicles steeper than this from the transducer are not expected
-  double angle_step_deg = 2.5;
-  double working_mm_per_px = 0.2;  // the image is box-averaged to about this before the search
+  double angle_step_deg = 5.0;   // refined between steps by a parabola
+  double working_mm_per_px = 0.25;  // the image is box-averaged to about this before the search
 };
 
 // Evaluated at the points of `grid` (frame px). coherence: 0 no preferred direction,

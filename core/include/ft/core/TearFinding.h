@@ -2,6 +2,7 @@
 // What the detector reports: muscle-fibre discontinuities that open under contraction.
 // FibreTrack is decision support: a finding is a suggestion for a clinician to confirm.
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,9 @@ struct ContractionSummary {
   std::vector<ContractionPhase> phases;
 };
 
+// A gate that rejects a candidate early leaves the later measurements unmeasured.
+constexpr double kUnmeasured = std::numeric_limits<double>::quiet_NaN();
+
 // Everything measured about one candidate (a patch where the tissue's area grew more
 // than the muscle's), and the gate that decided it: "why was nothing found?" for the
 // sonographer, and the record a reviewer checks the physics against.
@@ -64,13 +68,13 @@ struct CandidateEvidence {
   double opening_share = 0.0;        // of the displacement jump across the surface: 1 opens, 0 slides
   double fibre_angle_deg = 0.0;      // fibres around the patch (at rest)
   double fibre_cut = 0.0;            // |cos| between fibres and the surface normal
-  double opening_mm = 0.0;           // stumps' separation beyond the muscle's strain, at best frame
-  int best_frame = 0;                // analysed frame of largest opening
-  double stump_strain[2] = {0.0, 0.0};  // fibre strain rest -> peak of each stump
-  double muscle_strain = 0.0;        // the same compartment's fibre strain, for comparison
-  double band_rest_mm = 0.0, band_peak_mm = 0.0;  // dark band across the surface (0: none)
-  double band_contrast = 0.0;
-  double untracked_share = 0.0;      // of the patch not tracked at peak (decorrelating)
+  double opening_mm = kUnmeasured;  // stumps' separation beyond the muscle's strain, at best frame
+  int best_frame = -1;               // analysed frame of largest opening
+  double stump_strain[2] = {kUnmeasured, kUnmeasured};  // fibre strain rest -> peak of each stump
+  double muscle_strain = kUnmeasured;  // the same compartment's fibre strain, for comparison
+  double band_rest_mm = kUnmeasured, band_peak_mm = kUnmeasured;  // dark band across the surface (0: none)
+  double band_contrast = kUnmeasured;
+  double untracked_share = kUnmeasured;  // of the patch not tracked where the gap is widest
   double surround_tracked_share = 0.0;  // of the muscle around the patch tracked rest and peak
   bool near_aponeurosis = false;     // a bright fascial plane runs along the surface
   std::string kind;                  // "intramuscular" or "myotendinous" when it was judged as one
@@ -99,6 +103,9 @@ struct DetectionResult {
   // Of the trackable tissue in view at rest and at peak, the share tracked at both
   // (0..1): what the detector actually used. Low values make "no tear" weak.
   double tracked_fraction = 0.0;
+  // False when "no tear" rests on too little: nothing tracked, no contraction judged, or
+  // tracked_fraction below the detector's minimum. A finding is always conclusive.
+  bool conclusive = false;
   std::vector<CandidateEvidence> candidates;
   EvidenceMaps maps;
   bool calibrated = true;              // false: mm values are estimates from the speckle size
