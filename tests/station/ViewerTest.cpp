@@ -206,7 +206,7 @@ TEST(LivePanel, ARecordingBecomesAClipThatOpensInReview) {
   workspace.live()->set_source("sim:intact?fps=20");
   workspace.live()->toggle_record();
   ASSERT_TRUE(test::wait_until([&] { return workspace.live()->running(); }, 30)) << "connected in the background";
-  test::wait_until([] { return false; }, 2.0);
+  test::wait_until([] { return false; }, 4.0);  // the simulated probe renders in software: ~10-20 frames/s here
   workspace.live()->toggle_record();
   EXPECT_FALSE(workspace.live()->running());
   ASSERT_TRUE(test::wait_until([&] { return !workspace.live()->last_recording().isEmpty(); }, 60)) << "written in the background";
