@@ -20,6 +20,8 @@ Displacement sample(const DisplacementField& f, double x_px, double y_px) {
   d.dx_px = float(w00 * f.dx_px[i00] + w10 * f.dx_px[i10] + w01 * f.dx_px[i01] + w11 * f.dx_px[i11]);
   d.dy_px = float(w00 * f.dy_px[i00] + w10 * f.dy_px[i10] + w01 * f.dy_px[i01] + w11 * f.dy_px[i11]);
   d.valid = f.valid[i00] && f.valid[i10] && f.valid[i01] && f.valid[i11];
+  d.valid_weight = float(w00 * f.valid[i00] + w10 * f.valid[i10] + w01 * f.valid[i01] + w11 * f.valid[i11]);
+  d.quality = f.quality[fx < 0.5 ? (fy < 0.5 ? i00 : i01) : (fy < 0.5 ? i10 : i11)];
   return d;
 }
 

@@ -18,26 +18,6 @@ double median_quality(const DisplacementField& f) {
   return q[q.size() / 2];
 }
 
-// Correlation of the nearest grid point of a field.
-double sample_quality(const DisplacementField& f, double x, double y) {
-  const int c = std::clamp(int(std::lround((x - f.origin_x_px) / f.step_px)), 0, f.columns - 1);
-  const int r = std::clamp(int(std::lround((y - f.origin_y_px) / f.step_px)), 0, f.rows - 1);
-  return f.quality[f.index(c, r)];
-}
-
-// Tracked at (x, y): the valid grid points around it carry at least half of the
-// bilinear weight (all four is too strict: one outlier would blank four cells).
-bool tracked_at(const DisplacementField& f, double x, double y) {
-  const double gx = std::clamp((x - f.origin_x_px) / f.step_px, 0.0, double(f.columns - 1));
-  const double gy = std::clamp((y - f.origin_y_px) / f.step_px, 0.0, double(f.rows - 1));
-  const int c0 = std::min(int(gx), std::max(0, f.columns - 2)), r0 = std::min(int(gy), std::max(0, f.rows - 2));
-  const int c1 = std::min(c0 + 1, f.columns - 1), r1 = std::min(r0 + 1, f.rows - 1);
-  const double fx = gx - c0, fy = gy - r0;
-  const double w = (1 - fx) * (1 - fy) * f.valid[f.index(c0, r0)] + fx * (1 - fy) * f.valid[f.index(c1, r0)] +
-                   (1 - fx) * fy * f.valid[f.index(c0, r1)] + fx * fy * f.valid[f.index(c1, r1)];
-  return w >= 0.5;
-}
-
 bool inside(const PixelRect& r, double x, double y) { return x >= r.x0_px && y >= r.y0_px && x <= r.x1_px && y <= r.y1_px; }
 
 // Where a grid field is defined (its outer points), frame px.
@@ -72,10 +52,16 @@ DisplacementField carried_to_moved_grid(const DisplacementField& field, const Di
 LagrangianTracker::LagrangianTracker(SpeckleTracker& tracker, UltrasoundRegion region, KeyframePolicy policy)
     : tracker_(tracker), region_(region), policy_(policy) {}
 
+// No motion yet, every point tracked: a keyframe against itself.
+DisplacementField LagrangianTracker::identity_field() const {
+  DisplacementField f = tracker_.empty_field(region_);
+  std::fill(f.valid.begin(), f.valid.end(), 1);
+  std::fill(f.quality.begin(), f.quality.end(), 1.0f);
+  return f;
+}
+
 void LagrangianTracker::reset(const Frame& reference) {
-  cumulative_ = tracker_.empty_field(region_);
-  std::fill(cumulative_.valid.begin(), cumulative_.valid.end(), 1);
-  std::fill(cumulative_.quality.begin(), cumulative_.quality.end(), 1.0f);
+  cumulative_ = identity_field();
   key_x_px_.resize(cumulative_.size());
   key_trusted_.assign(cumulative_.size(), 1);
   key_y_px_.resize(cumulative_.size());
@@ -85,7 +71,7 @@ void LagrangianTracker::reset(const Frame& reference) {
       key_y_px_[cumulative_.index(c, r)] = cumulative_.y_px(r);
     }
   key_ = reference;
-  from_key_ = tracker_.empty_field(region_);
+  from_key_ = identity_field();
   velocity_ = DisplacementField{};
   key_valid_fraction_ = 1.0;
   frames_since_key_ = 0;
@@ -133,8 +119,11 @@ void LagrangianTracker::update_cumulative() {
       const double x = kx + d.dx_px, y = ky + d.dy_px;
       cumulative_.dx_px[i] = float(x - cumulative_.x_px(c));
       cumulative_.dy_px[i] = float(y - cumulative_.y_px(r));
-      cumulative_.valid[i] = key_trusted_[i] && tracked_at(from_key_, kx, ky) && on_grid(from_key_, kx, ky) && inside(region_.bounds, x, y);
-      cumulative_.quality[i] = cumulative_.valid[i] ? float(sample_quality(from_key_, kx, ky)) : 0.0f;
+      // Tracked where the valid grid points around it carry at least half of the bilinear
+      // weight (all four is too strict: one outlier would blank four cells).
+      cumulative_.valid[i] =
+          key_trusted_[i] && d.valid_weight >= 0.5f && on_grid(from_key_, kx, ky) && inside(region_.bounds, x, y);
+      cumulative_.quality[i] = cumulative_.valid[i] ? d.quality : 0.0f;
     }
 }
 
@@ -149,9 +138,7 @@ void LagrangianTracker::take_keyframe(const Frame& frame) {
   }
   velocity_ = carried_to_moved_grid(velocity_, from_key_);
   key_ = frame;
-  from_key_ = tracker_.empty_field(region_);
-  std::fill(from_key_.valid.begin(), from_key_.valid.end(), 1);
-  std::fill(from_key_.quality.begin(), from_key_.quality.end(), 1.0f);
+  from_key_ = identity_field();
   frames_since_key_ = 0;
   ++keyframes_;
 }

@@ -10,7 +10,9 @@ namespace ft::gpu {
 struct Displacement {
   float dx_px = 0.0f;
   float dy_px = 0.0f;
-  bool valid = false;  // all four surrounding grid points valid
+  bool valid = false;         // all four surrounding grid points valid
+  float valid_weight = 0.0f;  // share of the bilinear weight on valid grid points (0..1)
+  float quality = 0.0f;       // correlation of the nearest grid point
 };
 
 // Bilinear interpolation at frame pixel (x, y); clamps to the grid's extent.

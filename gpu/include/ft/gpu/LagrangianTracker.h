@@ -14,8 +14,9 @@
 // Validity means "tracked now": a point is valid in frame k when the keyframe->k match
 // around it passed the correlation, outlier and forward-backward checks, it is still
 // inside the image region, and it was tracked into the keyframe (a point lost at a
-// re-keying has only an interpolated position from then on, and stays invalid). Forward-backward consistency (track there, track back,
-// arrive where you started) bounds the drift; correlation with a long-gone frame does not.
+// re-keying has only an interpolated position from then on, and stays invalid).
+// Forward-backward consistency (track there, track back, arrive where you started)
+// bounds the drift; correlation with a long-gone frame does not.
 #include <cstdint>
 #include <vector>
 
@@ -58,6 +59,7 @@ class LagrangianTracker {
   double last_valid_fraction() const noexcept { return last_valid_fraction_; }
 
  private:
+  DisplacementField identity_field() const;
   void take_keyframe(const Frame& frame);
   void update_cumulative();
 

@@ -1,0 +1,275 @@
+#include <string>
+
+#include "DetectionContext.h"
+#include "ft/core/CandidateGates.h"
+#include "ft/core/GapProfile.h"
+#include "ft/core/MuscleLayers.h"
+
+namespace ft::detection {
+namespace {
+
+// Centre, surface and fibres of a patch: the first half of the evidence.
+void measure_surface(const Context& ctx, const std::vector<std::size_t>& comp, CandidateEvidence& ev) {
+  const DisplacementField& g = ctx.m.cumulative[0];
+  double wsum = 0, cx = 0, cy = 0, gxx = 0, gxy = 0, gyx = 0, gyy = 0;
+  for (std::size_t i : comp) {
+    const double e = ctx.log_j[i] - ctx.log_j_median;
+    const int c = column_of(g, i), r = row_of(g, i);
+    cx += e * g.x_px(c);
+    cy += e * g.y_px(r);
+    const Tensor2 f = rest_to_frame(ctx, ctx.peak(), c, r);
+    gxx += e * (f.xx - 1);
+    gxy += e * f.xy;
+    gyx += e * f.yx;
+    gyy += e * (f.yy - 1);
+    wsum += e;
+  }
+  ev.centre_col_px = cx / wsum;
+  ev.centre_row_px = cy / wsum;
+  ev.points = int(comp.size());
+  ev.area_mm2 = double(comp.size()) * g.step_px * g.step_px * ctx.m.mm_per_px_x * ctx.m.mm_per_px_y;
+  ev.log_area_growth = wsum / double(comp.size());
+  const gates::SurfaceMotion motion = gates::surface_motion(Tensor2{gxx / wsum, gxy / wsum, gyx / wsum, gyy / wsum});
+  ev.surface_normal_deg = motion.normal_deg;
+  ev.opening_share = motion.opening_share;
+  ev.fibre_angle_deg = local_fibre_direction(ctx, comp, ev.centre_col_px, ev.centre_row_px);
+  ev.fibre_cut = gates::fibre_cut(ev.fibre_angle_deg, ev.surface_normal_deg);
+  ev.surround_tracked_share = surround_tracked(ctx, comp);
+
+}
+
+// A bright fascial plane (aponeurosis) within reach of the patch's centre on the rest image.
+bool near_aponeurosis(const Context& ctx, double cx, double cy) {
+  double rx, ry;
+  position_in(ctx.m, ctx.rest(), cx, cy, rx, ry);
+  for (double plane : bright_planes(ctx.rest_image, ctx.m.region.bounds, rx, ctx.mm_per_px()))
+    if (std::abs(plane - ry) * ctx.m.mm_per_px_y <= ctx.s.aponeurosis_reach_mm) return true;
+  return false;
+}
+
+std::optional<TearFinding> reject(CandidateEvidence& ev, const char* gate, const std::string& reason) {
+  ev.decision = gate;
+  ev.reason = reason;
+  return std::nullopt;
+}
+
+struct Geometry {
+  double nx = 1, ny = 0;          // surface normal (rest frame)
+  double reach_mm = 0;            // from the centre to each stump sample
+  double ax = 0, ay = 0, bx = 0, by = 0;  // stump samples, frame-0 px
+  double span_mm = 0;             // vertical extent of the patch
+  double along_mm = 0;            // extent along the surface
+};
+
+Geometry patch_geometry(const Context& ctx, const std::vector<std::size_t>& comp, const CandidateEvidence& ev) {
+  const DisplacementField& g = ctx.m.cumulative[0];
+  const double sx = ctx.m.mm_per_px_x, sy = ctx.m.mm_per_px_y;
+  Geometry geo;
+  geo.nx = std::cos(ev.surface_normal_deg / kDeg);
+  geo.ny = std::sin(ev.surface_normal_deg / kDeg);
+  double lo = 1e30, hi = -1e30, y_lo = 1e30, y_hi = -1e30, t_lo = 1e30, t_hi = -1e30;
+  for (std::size_t i : comp) {
+    const double dx = (g.x_px(column_of(g, i)) - ev.centre_col_px) * sx, dy = (g.y_px(row_of(g, i)) - ev.centre_row_px) * sy;
+    lo = std::min(lo, dx * geo.nx + dy * geo.ny);
+    hi = std::max(hi, dx * geo.nx + dy * geo.ny);
+    t_lo = std::min(t_lo, -dx * geo.ny + dy * geo.nx);
+    t_hi = std::max(t_hi, -dx * geo.ny + dy * geo.nx);
+    y_lo = std::min(y_lo, g.y_px(row_of(g, i)));
+    y_hi = std::max(y_hi, g.y_px(row_of(g, i)));
+  }
+  const double step_mm = g.step_px * 0.5 * (sx + sy);
+  geo.reach_mm = 0.5 * (hi - lo) + 0.5 * step_mm + ctx.s.stump_margin_mm;
+  geo.ax = ev.centre_col_px - geo.reach_mm * geo.nx / sx;
+  geo.ay = ev.centre_row_px - geo.reach_mm * geo.ny / sy;
+  geo.bx = ev.centre_col_px + geo.reach_mm * geo.nx / sx;
+  geo.by = ev.centre_row_px + geo.reach_mm * geo.ny / sy;
+  geo.span_mm = (y_hi - y_lo) * sy + step_mm;
+  geo.along_mm = (t_hi - t_lo) + step_mm;
+  return geo;
+}
+
+// Separation of the stumps across the surface beyond the muscle's own strain, per frame.
+// The surface turns with the tissue (fascicles rotate 20 -> 45 deg in a real
+// contraction): separation is read along the normal as it lies in each frame, and
+// intact muscle would have carried the rest separation d to d / |F^-T n|.
+std::vector<double> opening_by_frame(const Context& ctx, const Geometry& geo, double normal_deg, double cx, double cy) {
+  const double sx = ctx.m.mm_per_px_x, sy = ctx.m.mm_per_px_y;
+  double xa, ya, xb, yb;
+  position_in(ctx.m, ctx.rest(), geo.ax, geo.ay, xa, ya);
+  position_in(ctx.m, ctx.rest(), geo.bx, geo.by, xb, yb);
+  const double d_rest = (xb - xa) * sx * geo.nx + (yb - ya) * sy * geo.ny;
+  std::vector<double> opening(std::size_t(ctx.m.frame_count()), 0.0);
+  for (int k = 0; k < ctx.m.frame_count(); ++k) {
+    const Tensor2 f = compartment_deformation(ctx, cx, cy, k);
+    const Tensor2 inv = f.inverse();
+    const double mx = inv.xx * geo.nx + inv.yx * geo.ny, my = inv.xy * geo.nx + inv.yy * geo.ny;  // F^-T n
+    const double length = std::max(1e-6, std::hypot(mx, my));
+    position_in(ctx.m, k, geo.ax, geo.ay, xa, ya);
+    position_in(ctx.m, k, geo.bx, geo.by, xb, yb);
+    const double separation = ((xb - xa) * sx * mx + (yb - ya) * sy * my) / length;
+    opening[std::size_t(k)] = separation - d_rest / length;
+  }
+  return opening;
+}
+
+// Each stump's share of the opening: its end's distance from the gap's centre beyond the
+// muscle's strain.
+double stump_retraction(const Context& ctx, const Geometry& geo, double px, double py, double cx, double cy, int k,
+                        double normal_deg) {
+  const double sx = ctx.m.mm_per_px_x, sy = ctx.m.mm_per_px_y;
+  double xs, ys, xc, yc, xs0, ys0, xc0, yc0;
+  position_in(ctx.m, k, px, py, xs, ys);
+  position_in(ctx.m, k, cx, cy, xc, yc);
+  position_in(ctx.m, ctx.rest(), px, py, xs0, ys0);
+  position_in(ctx.m, ctx.rest(), cx, cy, xc0, yc0);
+  const double now = std::abs((xs - xc) * sx * geo.nx + (ys - yc) * sy * geo.ny);
+  const double before = std::abs((xs0 - xc0) * sx * geo.nx + (ys0 - yc0) * sy * geo.ny);
+  return now - muscle_stretch(ctx, k, normal_deg) * before;
+}
+
+// Thickness of the muscle compartment at the finding (rest frame), in mm; <= 0 when it
+// cannot be measured.
+double compartment_thickness_mm(const Context& ctx, double cx, double cy, double reach_mm) {
+  const MotionRecord& m = ctx.m;
+  const DisplacementField& g = m.cumulative[0];
+  double rx, ry;
+  position_in(m, ctx.rest(), cx, cy, rx, ry);
+  Compartment comp = compartment_at(ctx.rest_image, m.region.bounds, rx, ry, (reach_mm + 1.0) / m.mm_per_px_x, m.mm_per_px_y);
+  if (!comp.top_is_plane || !comp.bottom_is_plane) {
+    // No fascial plane seen: the tracked tissue's own extent in this column bounds it,
+    // taken where that tissue lies in the rest frame.
+    double top = 1e30, bottom = -1e30;
+    const DisplacementField& u = m.cumulative[std::size_t(ctx.rest())];
+    for (int r = 0; r < g.rows; ++r)
+      for (int c = 0; c < g.columns; ++c) {
+        const std::size_t i = g.index(c, r);
+        if (!ctx.muscle[i]) continue;
+        const double x = g.x_px(c) + u.dx_px[i], y = g.y_px(r) + u.dy_px[i];
+        if (std::abs(x - rx) * m.mm_per_px_x >= 2.0) continue;
+        top = std::min(top, y);
+        bottom = std::max(bottom, y);
+      }
+    if (top < bottom) {
+      if (!comp.top_is_plane) comp.top_y_px = std::min(top, ry);
+      if (!comp.bottom_is_plane) comp.bottom_y_px = std::max(bottom, ry);
+    }
+  }
+  return comp.thickness_px() * m.mm_per_px_y;
+}
+
+}  // namespace
+
+std::optional<TearFinding> evaluate_candidate(const Context& ctx, const std::vector<std::size_t>& comp, CandidateEvidence& ev) {
+  const MotionRecord& m = ctx.m;
+  const double sx = m.mm_per_px_x, sy = m.mm_per_px_y;
+  measure_surface(ctx, comp, ev);
+  const double cx = ev.centre_col_px, cy = ev.centre_row_px;
+  ev.near_aponeurosis = near_aponeurosis(ctx, cx, cy);
+  const gates::SurfaceClass surface = gates::classify_surface(ev.fibre_cut, ev.opening_share, ev.near_aponeurosis, ctx.s);
+  if (surface == gates::SurfaceClass::Sliding)
+    return reject(ev, "sliding", "the tissue on the two sides slides along the surface instead of pulling apart");
+  if (surface == gates::SurfaceClass::FascialPlane)
+    return reject(ev, "fascial_plane", "the surface runs along the fibres away from an aponeurosis, or slides: a plane where muscles glide");
+  const bool myotendinous = surface == gates::SurfaceClass::AlongFibresOnAponeurosis;
+  ev.kind = myotendinous ? "myotendinous" : "intramuscular";
+  const Geometry geo = patch_geometry(ctx, comp, ev);
+  // Stumps: tracked muscle on both sides that contracts like its compartment. Off an
+  // aponeurosis, only the muscle side contracts; the tendon side is carried.
+  ev.muscle_strain = compartment_strain(ctx, cx, cy, 10.0, ev.fibre_angle_deg);
+  ev.stump_strain[0] = stump_strain_near(ctx, geo.ax, geo.ay, ev.fibre_angle_deg);
+  ev.stump_strain[1] = stump_strain_near(ctx, geo.bx, geo.by, ev.fibre_angle_deg);
+  if (std::isnan(ev.stump_strain[0]) || std::isnan(ev.stump_strain[1]))
+    return reject(ev, "stumps_untracked", "the tissue on one side of the surface was not tracked at rest and peak");
+  const int contracting = int(gates::is_contracting(ev.stump_strain[0], ev.muscle_strain, ctx.s)) +
+                          int(gates::is_contracting(ev.stump_strain[1], ev.muscle_strain, ctx.s));
+  if (contracting < (myotendinous ? 1 : 2))
+    return reject(ev, "stumps_not_contracting", "the tissue on the sides does not shorten like the muscle around it (fat, tendon or bone carried along)");
+  if (!compartment_measurable(ctx, cx, cy))
+    return reject(ev, "compartment_untracked", "too little tracked muscle around the patch to know the muscle's own strain");
+  const std::vector<double> opening = opening_by_frame(ctx, geo, ev.surface_normal_deg, cx, cy);
+  const int best = int(std::max_element(opening.begin(), opening.end()) - opening.begin());
+  ev.best_frame = best;
+  ev.opening_mm = opening[std::size_t(best)];
+  {
+    // Decorrelation where the gap is widest, not at the contraction's peak.
+    const DisplacementField& at_best = ctx.m.cumulative[std::size_t(best)];
+    std::size_t untracked = 0;
+    for (std::size_t i : comp) untracked += !at_best.valid[i];
+    ev.untracked_share = double(untracked) / double(comp.size());
+  }
+  if (ev.opening_mm < ctx.s.min_opening_mm)
+    return reject(ev, "no_opening", "the two sides do not separate by more than the muscle's own strain");
+  // Gap at rest and at peak from the image (dark band across the surface).
+  double rx, ry, px, py;
+  position_in(m, ctx.rest(), cx, cy, rx, ry);
+  position_in(m, best, cx, cy, px, py);
+  const double band_half_mm = std::max(0.5, 0.3 * (myotendinous ? geo.along_mm : geo.span_mm));
+  const BandWidth band = dark_band_width(ctx.rest_image, m.region.bounds, rx, ry, ev.surface_normal_deg, band_half_mm, ctx.mm_per_px());
+  const Tensor2 f_best = compartment_deformation(ctx, cx, cy, best);
+  const double normal_best_deg = carried_normal_deg(f_best, ev.surface_normal_deg);
+  const double fibre_best_deg = carried_direction_deg(f_best, ev.fibre_angle_deg);
+  const BandWidth band_peak = dark_band_width(ctx.frame_at(best), m.region.bounds, px, py, normal_best_deg, band_half_mm, ctx.mm_per_px());
+  ev.band_rest_mm = band.found ? band.width_mm : 0.0;
+  ev.band_peak_mm = band_peak.found ? band_peak.width_mm : 0.0;
+  ev.band_contrast = std::max(band.contrast, band_peak.contrast);
+  if (!gates::holds_haematoma(band, band_peak, ev.untracked_share, ev.surround_tracked_share, ctx.s))
+    return reject(ev, "no_haematoma", "the gap is neither dark nor decorrelating inside tracked muscle: motion alone is not a tear");
+  // Along an aponeurosis the planes where muscles glide decorrelate too: a myotendinous
+  // tear must show its fluid, a dark layer that widens as the fibres pull off.
+  if (myotendinous && !gates::band_widens(band, band_peak, 0.5 * ctx.s.min_opening_mm))
+    return reject(ev, "no_fluid_at_aponeurosis", "no dark layer widens between the aponeurosis and the fibre ends");
+  if (gates::band_stays_the_same(band, band_peak))
+    return reject(ev, "band_does_not_widen", "a dark band no wider at peak than at rest is a structure (vessel, fat, septum)");
+  ev.decision = "reported";
+  ev.reason = myotendinous ? "fibre ends pull away from the aponeurosis under contraction"
+                           : "fibre ends across the surface separate under contraction";
+
+  TearFinding f;
+  f.kind = myotendinous ? TearKind::Myotendinous : TearKind::Intramuscular;
+  f.frame = best;
+  f.opening_mm = ev.opening_mm;
+  f.centre_col_px = px;
+  f.centre_row_px = py;
+  f.centre_x_mm = (px - m.region.bounds.x0_px) * sx;
+  f.centre_z_mm = (py - m.region.bounds.y0_px) * sy;
+  f.muscle_thickness_mm = compartment_thickness_mm(ctx, cx, cy, geo.reach_mm);
+  if (f.muscle_thickness_mm > 0)
+    f.extent_pct = std::min(100.0, 100.0 * geo.span_mm / f.muscle_thickness_mm);
+  else
+    f.extent_pct = -1.0;  // unmeasurable: said in the notes, never 0 %
+  // Gaps are reported along the fibres; a surface along them (myotendinous) is crossed obliquely.
+  // Both read in their own frame: fibres and surface turn between rest and peak.
+  const double floor_cut = myotendinous ? 0.25 : ctx.s.min_fibre_cut;
+  const double alignment = std::max(floor_cut, ev.fibre_cut);
+  const double alignment_best = std::max(floor_cut, gates::fibre_cut(fibre_best_deg, normal_best_deg));
+  const double gap_rest_normal = ev.band_rest_mm;
+  const double gap_peak_normal = band_peak.found ? band_peak.width_mm : gap_rest_normal + ev.opening_mm;
+  f.gap_rest_mm = gap_rest_normal / alignment;
+  f.gap_mm = std::max(f.gap_rest_mm, gap_peak_normal / alignment_best);
+  f.retraction_mm = 0.5 * (f.gap_mm - f.gap_rest_mm);
+  f.surface_angle_deg = normal_best_deg;
+  f.fibre_angle_deg = fibre_best_deg;
+  const double left = stump_retraction(ctx, geo, geo.ax, geo.ay, cx, cy, best, ev.surface_normal_deg);
+  const double right = stump_retraction(ctx, geo, geo.bx, geo.by, cx, cy, best, ev.surface_normal_deg);
+  const double left_fraction = left + right > 1e-6 ? std::clamp(left / (left + right), 0.0, 1.0) : 0.5;
+  f.retraction_left_mm = 2.0 * f.retraction_mm * left_fraction;
+  f.retraction_right_mm = 2.0 * f.retraction_mm * (1.0 - left_fraction);
+  // Gap-time curve: the tracked opening, scaled to meet the measured gap at peak.
+  const double scale = ev.opening_mm > 0 ? (f.gap_mm - f.gap_rest_mm) / ev.opening_mm : 1.0;
+  for (double o : opening) f.gap_by_frame_mm.push_back(std::max(0.0, f.gap_rest_mm + scale * o));
+  if (myotendinous)
+    f.grade = TearGrade::Partial;  // fibres off part of an aponeurosis; its length is in the extent
+  else
+    f.grade = f.extent_pct >= 0 && f.extent_pct < 5.0 ? TearGrade::Minimal
+              : (f.extent_pct >= 90.0 && f.retraction_mm >= 0.5) ? TearGrade::CompleteWithRetraction
+                                                                  : TearGrade::Partial;
+  // Confidence: how far the opening clears the reporting threshold, whether the gap is
+  // hypoechoic, and how cleanly it opens.
+  // Loss of tracking is never counted for a tear here: it has too many other causes.
+  const double z = 3.0 * (ev.opening_mm / ctx.s.min_opening_mm - 1.0) + 4.0 * (ev.band_contrast - 0.15) +
+                   2.0 * (ev.opening_share - 0.8);
+  f.confidence = 1.0 / (1.0 + std::exp(-z));
+  return f;
+}
+
+}  // namespace ft::detection

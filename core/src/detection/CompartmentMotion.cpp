@@ -1,0 +1,158 @@
+#include "DetectionContext.h"
+
+namespace ft::detection {
+
+Tensor2 rest_to_frame(const Context& ctx, int k, int c, int r) {
+  const Tensor2 fk = deformation_gradient(ctx.m.cumulative[std::size_t(k)], c, r, ctx.s.baseline_steps,
+                                          ctx.m.mm_per_px_x, ctx.m.mm_per_px_y);
+  return fk * ctx.rest_inverse[ctx.m.cumulative[0].index(c, r)];
+}
+
+// Coherence-weighted fibre direction of the muscle within 8 mm of a point, leaving out
+// the evidence and 1.5 mm around it (the edges of a gap are lines too, across the
+// fibres). Not the whole image's direction: neighbouring muscles are pennate the other
+// way (rectus femoris over vastus intermedius), and their mean is nobody's fibres.
+double local_fibre_direction(const Context& ctx, const std::vector<std::size_t>& comp, double cx, double cy) {
+  const DisplacementField& g = ctx.m.cumulative[0];
+  const int dilate = std::max(1, int(std::lround(1.5 / (g.step_px * ctx.m.mm_per_px_x))));
+  std::vector<std::uint8_t> excluded(g.size(), 0);
+  for (std::size_t i : comp)
+    for (int dr = -dilate; dr <= dilate; ++dr)
+      for (int dc = -dilate; dc <= dilate; ++dc) {
+        const int cc = column_of(g, i) + dc, rr = row_of(g, i) + dr;
+        if (cc >= 0 && rr >= 0 && cc < g.columns && rr < g.rows) excluded[g.index(cc, rr)] = 1;
+      }
+  std::vector<float> angles, weights;
+  for (int r = 0; r < g.rows; ++r)
+    for (int c = 0; c < g.columns; ++c) {
+      const std::size_t i = g.index(c, r);
+      if (excluded[i] || !ctx.muscle[i]) continue;
+      if (std::hypot((g.x_px(c) - cx) * ctx.m.mm_per_px_x, (g.y_px(r) - cy) * ctx.m.mm_per_px_y) > 8.0) continue;
+      angles.push_back(ctx.fibres.angle_deg[i]);
+      weights.push_back(ctx.fibres.coherence[i]);
+    }
+  return angles.empty() ? ctx.dominant_fibre_deg : mean_orientation_deg(angles, weights);
+}
+
+// Fibre strain rest -> peak at a grid point along a direction (rest frame), over +-2
+// grid steps: one step each side is too noisy to tell a stump from fat or tendon.
+double strain_along(const Context& ctx, int c, int r, double angle_deg) {
+  const MotionRecord& m = ctx.m;
+  const Tensor2 fr = deformation_gradient(m.cumulative[std::size_t(ctx.rest())], c, r, 2, m.mm_per_px_x, m.mm_per_px_y);
+  const Tensor2 fp = deformation_gradient(m.cumulative[std::size_t(ctx.peak())], c, r, 2, m.mm_per_px_x, m.mm_per_px_y);
+  return (fp * fr.inverse()).stretch_along(angle_deg) - 1.0;
+}
+
+// Median rest -> peak strain along the candidate's fibres of the tracked muscle within
+// radius_mm of a point, outside the evidence: the reference a stump is compared with
+// (its own compartment, not the whole image, whose other muscles contract differently).
+double compartment_strain(const Context& ctx, double cx, double cy, double radius_mm, double angle_deg) {
+  const DisplacementField& g = ctx.m.cumulative[0];
+  std::vector<double> v;
+  for (int r = 0; r < g.rows; ++r)
+    for (int c = 0; c < g.columns; ++c) {
+      const std::size_t i = g.index(c, r);
+      if (!ctx.muscle[i] || ctx.log_j[i] - ctx.log_j_median > ctx.s.min_log_expansion) continue;
+      if (std::hypot((g.x_px(c) - cx) * ctx.m.mm_per_px_x, (g.y_px(r) - cy) * ctx.m.mm_per_px_y) > radius_mm) continue;
+      v.push_back(strain_along(ctx, c, r, angle_deg));
+    }
+  return v.size() < 5 ? ctx.contraction.peak_strain : median_of(std::move(v));
+}
+
+// The most-shortening tracked point within one grid step of (x, y); NaN when none is tracked.
+double stump_strain_near(const Context& ctx, double x, double y, double angle_deg) {
+  const DisplacementField& g = ctx.m.cumulative[0];
+  const int c = int(std::lround((x - g.origin_x_px) / g.step_px)), r = int(std::lround((y - g.origin_y_px) / g.step_px));
+  double best = NAN;
+  for (int dr = -1; dr <= 1; ++dr)
+    for (int dc = -1; dc <= 1; ++dc) {
+      const int cc = c + dc, rr = r + dr;
+      if (cc < 0 || rr < 0 || cc >= g.columns || rr >= g.rows || !ctx.muscle[g.index(cc, rr)]) continue;
+      const double s = strain_along(ctx, cc, rr, angle_deg);
+      if (std::isnan(best) || s < best) best = s;
+    }
+  return best;
+}
+
+// The muscle's own deformation rest -> k around a point: the component-wise median of F
+// over the tracked muscle within radius_mm, leaving out the evidence. Surfaces and
+// fibres of the rest frame are carried into frame k by it (normals by F^-T).
+Tensor2 compartment_deformation(const Context& ctx, double cx, double cy, int k, double radius_mm) {
+  const DisplacementField& g = ctx.m.cumulative[0];
+  std::vector<double> xx, xy, yx, yy;
+  for (int r = 0; r < g.rows; ++r)
+    for (int c = 0; c < g.columns; ++c) {
+      const std::size_t i = g.index(c, r);
+      if (!ctx.muscle[i] || ctx.log_j[i] - ctx.log_j_median > ctx.s.min_log_expansion) continue;
+      if (std::hypot((g.x_px(c) - cx) * ctx.m.mm_per_px_x, (g.y_px(r) - cy) * ctx.m.mm_per_px_y) > radius_mm) continue;
+      const Tensor2 f = rest_to_frame(ctx, k, c, r);
+      xx.push_back(f.xx);
+      xy.push_back(f.xy);
+      yx.push_back(f.yx);
+      yy.push_back(f.yy);
+    }
+  if (xx.size() < 5) return Tensor2{};
+  return Tensor2{median_of(xx), median_of(xy), median_of(yx), median_of(yy)};
+}
+
+// Enough tracked muscle around a point, with a deformation that is not folded, to
+// measure the muscle's own strain there.
+bool compartment_measurable(const Context& ctx, double cx, double cy) {
+  const Tensor2 f = compartment_deformation(ctx, cx, cy, ctx.peak());
+  const DisplacementField& g = ctx.m.cumulative[0];
+  long n = 0;
+  for (int r = 0; r < g.rows; ++r)
+    for (int c = 0; c < g.columns; ++c)
+      n += ctx.muscle[g.index(c, r)] &&
+           std::hypot((g.x_px(c) - cx) * ctx.m.mm_per_px_x, (g.y_px(r) - cy) * ctx.m.mm_per_px_y) <= 10.0;
+  return n >= 5 && f.det() > 0.1;
+}
+
+// A rest-frame surface normal (deg) as it lies after deformation f (normals go by F^-T).
+double carried_normal_deg(const Tensor2& f, double normal_deg) {
+  const Tensor2 inv = f.inverse();
+  const double nx = std::cos(normal_deg / kDeg), ny = std::sin(normal_deg / kDeg);
+  return std::atan2(inv.xy * nx + inv.yy * ny, inv.xx * nx + inv.yx * ny) * kDeg;
+}
+
+// A rest-frame fibre direction (deg) after deformation f.
+double carried_direction_deg(const Tensor2& f, double angle_deg) {
+  const double ax = std::cos(angle_deg / kDeg), ay = std::sin(angle_deg / kDeg);
+  return std::atan2(f.yx * ax + f.yy * ay, f.xx * ax + f.xy * ay) * kDeg;
+}
+
+// Median stretch of the muscle along a direction (angle in the rest frame) from rest to k.
+double muscle_stretch(const Context& ctx, int k, double angle_deg) {
+  const DisplacementField& a = ctx.m.cumulative[0];
+  std::vector<double> v;
+  for (int r = 0; r < a.rows; r += 2)
+    for (int c = 0; c < a.columns; c += 2)
+      if (ctx.muscle[a.index(c, r)]) v.push_back(rest_to_frame(ctx, k, c, r).stretch_along(angle_deg));
+  return v.empty() ? 1.0 : median_of(std::move(v));
+}
+
+// Share of the tracked muscle in a ring 1-4 mm around the patch.
+double surround_tracked(const Context& ctx, const std::vector<std::size_t>& comp) {
+  const DisplacementField& g = ctx.m.cumulative[0];
+  const double step_mm = g.step_px * ctx.mm_per_px();
+  const int reach = std::max(1, int(std::ceil(4.0 / step_mm)));
+  std::vector<std::uint8_t> in_comp(g.size(), 0), ring(g.size(), 0);
+  for (std::size_t i : comp) in_comp[i] = 1;
+  for (std::size_t i : comp)
+    for (int dr = -reach; dr <= reach; ++dr)
+      for (int dc = -reach; dc <= reach; ++dc) {
+        const int cc = column_of(g, i) + dc, rr = row_of(g, i) + dr;
+        if (cc < 0 || rr < 0 || cc >= g.columns || rr >= g.rows) continue;
+        if (std::hypot(dc, dr) * step_mm < 1.0) continue;
+        if (!in_comp[g.index(cc, rr)]) ring[g.index(cc, rr)] = 1;
+      }
+  long n = 0, tracked = 0;
+  for (std::size_t i = 0; i < ring.size(); ++i)
+    if (ring[i]) {
+      ++n;
+      tracked += ctx.muscle[i];
+    }
+  return n ? double(tracked) / double(n) : 0.0;
+}
+
+}  // namespace ft::detection

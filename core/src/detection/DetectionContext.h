@@ -1,0 +1,74 @@
+#pragma once
+// What the tear detector knows about one clip while it judges candidates, and the
+// measurements of the muscle's own motion that several gates share. Internal to the
+// detection logic (core/src/detection).
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "ft/core/Deformation.h"
+#include "ft/core/FibreOrientation.h"
+#include "ft/core/MotionRecord.h"
+#include "ft/core/TearDetector.h"
+
+namespace ft::detection {
+
+constexpr double kDeg = 180.0 / M_PI;
+
+inline double median_of(std::vector<double> v) {
+  if (v.empty()) return 0.0;
+  std::nth_element(v.begin(), v.begin() + long(v.size() / 2), v.end());
+  return v[v.size() / 2];
+}
+
+struct Context {
+  const MotionRecord& m;
+  const FrameAt& frame_at;
+  const DetectionSettings& s;
+  FibreField fibres;                    // per material point, read on the rest frame
+  std::vector<std::uint8_t> muscle;     // tracked at rest and at peak
+  ContractionSummary contraction;
+  std::vector<double> log_j;            // local area change, rest -> peak, log
+  double log_j_median = 0;
+  std::vector<double> fibre_strain;     // per point, rest -> peak along its fibres
+  double dominant_fibre_deg = 0;        // coherence-weighted over the whole muscle
+  Frame rest_image;
+  std::vector<Tensor2> rest_inverse;    // per point, F(0 -> rest)^-1: every rest -> k comparison needs it
+  double mm_per_px() const { return 0.5 * (m.mm_per_px_x + m.mm_per_px_y); }
+  int rest() const { return contraction.rest_frame; }
+  int peak() const { return contraction.peak_frame; }
+};
+
+inline int column_of(const DisplacementField& g, std::size_t i) { return int(i % std::size_t(g.columns)); }
+inline int row_of(const DisplacementField& g, std::size_t i) { return int(i / std::size_t(g.columns)); }
+
+// Position (frame px) in frame k of the tissue at frame-0 position (x0, y0).
+inline void position_in(const MotionRecord& m, int k, double x0, double y0, double& x, double& y) {
+  double dx = 0, dy = 0;
+  displacement_at(m.cumulative[std::size_t(k)], x0, y0, dx, dy);
+  x = x0 + dx;
+  y = y0 + dy;
+}
+
+// --- the muscle's own motion (CompartmentMotion.cpp) ---
+// Deformation gradient rest -> k at grid point (c, r).
+Tensor2 rest_to_frame(const Context& ctx, int k, int c, int r);
+double local_fibre_direction(const Context& ctx, const std::vector<std::size_t>& comp, double cx, double cy);
+double strain_along(const Context& ctx, int c, int r, double angle_deg);
+double compartment_strain(const Context& ctx, double cx, double cy, double radius_mm, double angle_deg);
+double stump_strain_near(const Context& ctx, double x, double y, double angle_deg);
+Tensor2 compartment_deformation(const Context& ctx, double cx, double cy, int k, double radius_mm = 10.0);
+bool compartment_measurable(const Context& ctx, double cx, double cy);
+double carried_normal_deg(const Tensor2& f, double normal_deg);
+double carried_direction_deg(const Tensor2& f, double angle_deg);
+double muscle_stretch(const Context& ctx, int k, double angle_deg);
+double surround_tracked(const Context& ctx, const std::vector<std::size_t>& comp);
+
+// --- one candidate (CandidateEvaluation.cpp) ---
+// Measures a patch of area growth into `ev` and runs the gates; a finding when all pass.
+std::optional<TearFinding> evaluate_candidate(const Context& ctx, const std::vector<std::size_t>& comp,
+                                              CandidateEvidence& ev);
+
+}  // namespace ft::detection
