@@ -1,3 +1,4 @@
+#include <limits>
 #include <string>
 
 #include "DetectionContext.h"
@@ -88,43 +89,43 @@ Geometry patch_geometry(const Context& ctx, const std::vector<std::size_t>& comp
   return geo;
 }
 
-// Separation of the stumps across the surface beyond the muscle's own strain, per frame.
-// The surface turns with the tissue (fascicles rotate 20 -> 45 deg in a real
-// contraction): separation is read along the normal as it lies in each frame, and
-// intact muscle would have carried the rest separation d to d / |F^-T n|.
-std::vector<double> opening_by_frame(const Context& ctx, const Geometry& geo, double normal_deg, double cx, double cy) {
+// Separation of the stumps across the surface beyond the compartment's own deformation,
+// per frame. The surface turns with the tissue (fascicles rotate 20 -> 45 deg in a real
+// contraction): separation is read along the normal as it lies in each frame, and intact
+// muscle would have carried the rest separation d to d / |F^-T n|. Frames where the
+// compartment's deformation cannot be measured get no opening (-inf).
+std::vector<double> opening_by_frame(const Context& ctx, const Geometry& geo, const std::vector<std::size_t>& compartment) {
   const double sx = ctx.m.mm_per_px_x, sy = ctx.m.mm_per_px_y;
   double xa, ya, xb, yb;
   position_in(ctx.m, ctx.rest(), geo.ax, geo.ay, xa, ya);
   position_in(ctx.m, ctx.rest(), geo.bx, geo.by, xb, yb);
   const double d_rest = (xb - xa) * sx * geo.nx + (yb - ya) * sy * geo.ny;
-  std::vector<double> opening(std::size_t(ctx.m.frame_count()), 0.0);
+  std::vector<double> opening(std::size_t(ctx.m.frame_count()), -std::numeric_limits<double>::infinity());
   for (int k = 0; k < ctx.m.frame_count(); ++k) {
-    const Tensor2 f = compartment_deformation(ctx, cx, cy, k);
-    const Tensor2 inv = f.inverse();
-    const double mx = inv.xx * geo.nx + inv.yx * geo.ny, my = inv.xy * geo.nx + inv.yy * geo.ny;  // F^-T n
-    const double length = std::max(1e-6, std::hypot(mx, my));
+    const std::optional<Tensor2> f = compartment_deformation(ctx, compartment, k);
+    if (!f) continue;
+    const CarriedNormal n = carry_normal(*f, geo.nx, geo.ny);
     position_in(ctx.m, k, geo.ax, geo.ay, xa, ya);
     position_in(ctx.m, k, geo.bx, geo.by, xb, yb);
-    const double separation = ((xb - xa) * sx * mx + (yb - ya) * sy * my) / length;
-    opening[std::size_t(k)] = separation - d_rest / length;
+    opening[std::size_t(k)] = (xb - xa) * sx * n.x + (yb - ya) * sy * n.y - d_rest / n.length;
   }
   return opening;
 }
 
-// Each stump's share of the opening: its end's distance from the gap's centre beyond the
-// muscle's strain.
-double stump_retraction(const Context& ctx, const Geometry& geo, double px, double py, double cx, double cy, int k,
-                        double normal_deg) {
+// Each stump's share of the opening at frame k: its distance from the gap's centre along
+// the carried normal, beyond what the compartment's deformation explains (as above).
+double stump_retraction(const Context& ctx, const Geometry& geo, const Tensor2& f_k, double px, double py, double cx,
+                        double cy, int k) {
   const double sx = ctx.m.mm_per_px_x, sy = ctx.m.mm_per_px_y;
+  const CarriedNormal n = carry_normal(f_k, geo.nx, geo.ny);
   double xs, ys, xc, yc, xs0, ys0, xc0, yc0;
   position_in(ctx.m, k, px, py, xs, ys);
   position_in(ctx.m, k, cx, cy, xc, yc);
   position_in(ctx.m, ctx.rest(), px, py, xs0, ys0);
   position_in(ctx.m, ctx.rest(), cx, cy, xc0, yc0);
-  const double now = std::abs((xs - xc) * sx * geo.nx + (ys - yc) * sy * geo.ny);
+  const double now = std::abs((xs - xc) * sx * n.x + (ys - yc) * sy * n.y);
   const double before = std::abs((xs0 - xc0) * sx * geo.nx + (ys0 - yc0) * sy * geo.ny);
-  return now - muscle_stretch(ctx, k, normal_deg) * before;
+  return now - before / n.length;
 }
 
 // Thickness of the muscle compartment at the finding (rest frame), in mm; <= 0 when it
@@ -175,7 +176,8 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const std::vec
   const Geometry geo = patch_geometry(ctx, comp, ev);
   // Stumps: tracked muscle on both sides that contracts like its compartment. Off an
   // aponeurosis, only the muscle side contracts; the tendon side is carried.
-  ev.muscle_strain = compartment_strain(ctx, cx, cy, 10.0, ev.fibre_angle_deg);
+  const std::vector<std::size_t> compartment = compartment_points(ctx, cx, cy, 10.0);
+  ev.muscle_strain = compartment_strain(ctx, compartment, ev.fibre_angle_deg);
   ev.stump_strain[0] = stump_strain_near(ctx, geo.ax, geo.ay, ev.fibre_angle_deg);
   ev.stump_strain[1] = stump_strain_near(ctx, geo.bx, geo.by, ev.fibre_angle_deg);
   if (std::isnan(ev.stump_strain[0]) || std::isnan(ev.stump_strain[1]))
@@ -184,9 +186,9 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const std::vec
                           int(gates::is_contracting(ev.stump_strain[1], ev.muscle_strain, ctx.s));
   if (contracting < (myotendinous ? 1 : 2))
     return reject(ev, "stumps_not_contracting", "the tissue on the sides does not shorten like the muscle around it (fat, tendon or bone carried along)");
-  if (!compartment_measurable(ctx, cx, cy))
+  if (!compartment_deformation(ctx, compartment, ctx.peak()))
     return reject(ev, "compartment_untracked", "too little tracked muscle around the patch to know the muscle's own strain");
-  const std::vector<double> opening = opening_by_frame(ctx, geo, ev.surface_normal_deg, cx, cy);
+  const std::vector<double> opening = opening_by_frame(ctx, geo, compartment);
   const int best = int(std::max_element(opening.begin(), opening.end()) - opening.begin());
   ev.best_frame = best;
   ev.opening_mm = opening[std::size_t(best)];
@@ -205,7 +207,7 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const std::vec
   position_in(m, best, cx, cy, px, py);
   const double band_half_mm = std::max(0.5, 0.3 * (myotendinous ? geo.along_mm : geo.span_mm));
   const BandWidth band = dark_band_width(ctx.rest_image, m.region.bounds, rx, ry, ev.surface_normal_deg, band_half_mm, ctx.mm_per_px());
-  const Tensor2 f_best = compartment_deformation(ctx, cx, cy, best);
+  const Tensor2 f_best = *compartment_deformation(ctx, compartment, best);  // measured: its opening is finite
   const double normal_best_deg = carried_normal_deg(f_best, ev.surface_normal_deg);
   const double fibre_best_deg = carried_direction_deg(f_best, ev.fibre_angle_deg);
   const BandWidth band_peak = dark_band_width(ctx.frame_at(best), m.region.bounds, px, py, normal_best_deg, band_half_mm, ctx.mm_per_px());
@@ -249,14 +251,15 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const std::vec
   f.retraction_mm = 0.5 * (f.gap_mm - f.gap_rest_mm);
   f.surface_angle_deg = normal_best_deg;
   f.fibre_angle_deg = fibre_best_deg;
-  const double left = stump_retraction(ctx, geo, geo.ax, geo.ay, cx, cy, best, ev.surface_normal_deg);
-  const double right = stump_retraction(ctx, geo, geo.bx, geo.by, cx, cy, best, ev.surface_normal_deg);
+  const double left = stump_retraction(ctx, geo, f_best, geo.ax, geo.ay, cx, cy, best);
+  const double right = stump_retraction(ctx, geo, f_best, geo.bx, geo.by, cx, cy, best);
   const double left_fraction = left + right > 1e-6 ? std::clamp(left / (left + right), 0.0, 1.0) : 0.5;
   f.retraction_left_mm = 2.0 * f.retraction_mm * left_fraction;
   f.retraction_right_mm = 2.0 * f.retraction_mm * (1.0 - left_fraction);
   // Gap-time curve: the tracked opening, scaled to meet the measured gap at peak.
   const double scale = ev.opening_mm > 0 ? (f.gap_mm - f.gap_rest_mm) / ev.opening_mm : 1.0;
-  for (double o : opening) f.gap_by_frame_mm.push_back(std::max(0.0, f.gap_rest_mm + scale * o));
+  for (double o : opening)  // frames whose compartment could not be measured: the rest gap
+    f.gap_by_frame_mm.push_back(std::isfinite(o) ? std::max(0.0, f.gap_rest_mm + scale * o) : f.gap_rest_mm);
   if (myotendinous)
     f.grade = TearGrade::Partial;  // fibres off part of an aponeurosis; its length is in the extent
   else

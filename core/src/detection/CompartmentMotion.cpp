@@ -43,19 +43,27 @@ double strain_along(const Context& ctx, int c, int r, double angle_deg) {
   return (fp * fr.inverse()).stretch_along(angle_deg) - 1.0;
 }
 
-// Median rest -> peak strain along the candidate's fibres of the tracked muscle within
-// radius_mm of a point, outside the evidence: the reference a stump is compared with
-// (its own compartment, not the whole image, whose other muscles contract differently).
-double compartment_strain(const Context& ctx, double cx, double cy, double radius_mm, double angle_deg) {
+// The tracked muscle within radius_mm of a point, leaving out the evidence (patches whose
+// area grew): its own compartment, not the whole image, whose other muscles contract
+// differently. The reference every stump and opening is compared with.
+std::vector<std::size_t> compartment_points(const Context& ctx, double cx, double cy, double radius_mm) {
   const DisplacementField& g = ctx.m.cumulative[0];
-  std::vector<double> v;
+  std::vector<std::size_t> points;
   for (int r = 0; r < g.rows; ++r)
     for (int c = 0; c < g.columns; ++c) {
       const std::size_t i = g.index(c, r);
       if (!ctx.muscle[i] || ctx.log_j[i] - ctx.log_j_median > ctx.s.min_log_expansion) continue;
       if (std::hypot((g.x_px(c) - cx) * ctx.m.mm_per_px_x, (g.y_px(r) - cy) * ctx.m.mm_per_px_y) > radius_mm) continue;
-      v.push_back(strain_along(ctx, c, r, angle_deg));
+      points.push_back(i);
     }
+  return points;
+}
+
+// Median rest -> peak strain of the compartment along the candidate's fibres.
+double compartment_strain(const Context& ctx, const std::vector<std::size_t>& points, double angle_deg) {
+  const DisplacementField& g = ctx.m.cumulative[0];
+  std::vector<double> v;
+  for (std::size_t i : points) v.push_back(strain_along(ctx, column_of(g, i), row_of(g, i), angle_deg));
   return v.size() < 5 ? ctx.contraction.peak_strain : median_of(std::move(v));
 }
 
@@ -74,61 +82,47 @@ double stump_strain_near(const Context& ctx, double x, double y, double angle_de
   return best;
 }
 
-// The muscle's own deformation rest -> k around a point: the component-wise median of F
-// over the tracked muscle within radius_mm, leaving out the evidence. Surfaces and
-// fibres of the rest frame are carried into frame k by it (normals by F^-T).
-Tensor2 compartment_deformation(const Context& ctx, double cx, double cy, int k, double radius_mm) {
+// The compartment's own deformation rest -> k: the component-wise median of F over its
+// points. Surfaces and fibres of the rest frame are carried into frame k by it (normals by
+// F^-T). None when fewer than 5 points or the median is folded or collapsed (det <= 0.1):
+// an identity in its place would silently stop subtracting the muscle's own strain.
+std::optional<Tensor2> compartment_deformation(const Context& ctx, const std::vector<std::size_t>& points, int k) {
+  if (points.size() < 5) return std::nullopt;
   const DisplacementField& g = ctx.m.cumulative[0];
   std::vector<double> xx, xy, yx, yy;
-  for (int r = 0; r < g.rows; ++r)
-    for (int c = 0; c < g.columns; ++c) {
-      const std::size_t i = g.index(c, r);
-      if (!ctx.muscle[i] || ctx.log_j[i] - ctx.log_j_median > ctx.s.min_log_expansion) continue;
-      if (std::hypot((g.x_px(c) - cx) * ctx.m.mm_per_px_x, (g.y_px(r) - cy) * ctx.m.mm_per_px_y) > radius_mm) continue;
-      const Tensor2 f = rest_to_frame(ctx, k, c, r);
-      xx.push_back(f.xx);
-      xy.push_back(f.xy);
-      yx.push_back(f.yx);
-      yy.push_back(f.yy);
-    }
-  if (xx.size() < 5) return Tensor2{};
-  return Tensor2{median_of(xx), median_of(xy), median_of(yx), median_of(yy)};
+  for (std::size_t i : points) {
+    const Tensor2 f = rest_to_frame(ctx, k, column_of(g, i), row_of(g, i));
+    xx.push_back(f.xx);
+    xy.push_back(f.xy);
+    yx.push_back(f.yx);
+    yy.push_back(f.yy);
+  }
+  const Tensor2 f{median_of(xx), median_of(xy), median_of(yx), median_of(yy)};
+  if (f.det() <= 0.1) return std::nullopt;
+  return f;
 }
 
-// Enough tracked muscle around a point, with a deformation that is not folded, to
-// measure the muscle's own strain there.
-bool compartment_measurable(const Context& ctx, double cx, double cy) {
-  const Tensor2 f = compartment_deformation(ctx, cx, cy, ctx.peak());
-  const DisplacementField& g = ctx.m.cumulative[0];
-  long n = 0;
-  for (int r = 0; r < g.rows; ++r)
-    for (int c = 0; c < g.columns; ++c)
-      n += ctx.muscle[g.index(c, r)] &&
-           std::hypot((g.x_px(c) - cx) * ctx.m.mm_per_px_x, (g.y_px(r) - cy) * ctx.m.mm_per_px_y) <= 10.0;
-  return n >= 5 && f.det() > 0.1;
+CarriedNormal carry_normal(const Tensor2& f, double nx, double ny) {
+  const Tensor2 inv = f.inverse();
+  CarriedNormal n;
+  n.x = inv.xx * nx + inv.yx * ny;
+  n.y = inv.xy * nx + inv.yy * ny;
+  n.length = std::max(1e-6, std::hypot(n.x, n.y));
+  n.x /= n.length;
+  n.y /= n.length;
+  return n;
 }
 
 // A rest-frame surface normal (deg) as it lies after deformation f (normals go by F^-T).
 double carried_normal_deg(const Tensor2& f, double normal_deg) {
-  const Tensor2 inv = f.inverse();
-  const double nx = std::cos(normal_deg / kDeg), ny = std::sin(normal_deg / kDeg);
-  return std::atan2(inv.xy * nx + inv.yy * ny, inv.xx * nx + inv.yx * ny) * kDeg;
+  const CarriedNormal n = carry_normal(f, std::cos(normal_deg / kDeg), std::sin(normal_deg / kDeg));
+  return std::atan2(n.y, n.x) * kDeg;
 }
 
 // A rest-frame fibre direction (deg) after deformation f.
 double carried_direction_deg(const Tensor2& f, double angle_deg) {
   const double ax = std::cos(angle_deg / kDeg), ay = std::sin(angle_deg / kDeg);
   return std::atan2(f.yx * ax + f.yy * ay, f.xx * ax + f.xy * ay) * kDeg;
-}
-
-// Median stretch of the muscle along a direction (angle in the rest frame) from rest to k.
-double muscle_stretch(const Context& ctx, int k, double angle_deg) {
-  const DisplacementField& a = ctx.m.cumulative[0];
-  std::vector<double> v;
-  for (int r = 0; r < a.rows; r += 2)
-    for (int c = 0; c < a.columns; c += 2)
-      if (ctx.muscle[a.index(c, r)]) v.push_back(rest_to_frame(ctx, k, c, r).stretch_along(angle_deg));
-  return v.empty() ? 1.0 : median_of(std::move(v));
 }
 
 // Share of the tracked muscle in a ring 1-4 mm around the patch.

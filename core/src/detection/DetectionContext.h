@@ -57,13 +57,18 @@ inline void position_in(const MotionRecord& m, int k, double x0, double y0, doub
 Tensor2 rest_to_frame(const Context& ctx, int k, int c, int r);
 double local_fibre_direction(const Context& ctx, const std::vector<std::size_t>& comp, double cx, double cy);
 double strain_along(const Context& ctx, int c, int r, double angle_deg);
-double compartment_strain(const Context& ctx, double cx, double cy, double radius_mm, double angle_deg);
+std::vector<std::size_t> compartment_points(const Context& ctx, double cx, double cy, double radius_mm);
+double compartment_strain(const Context& ctx, const std::vector<std::size_t>& points, double angle_deg);
 double stump_strain_near(const Context& ctx, double x, double y, double angle_deg);
-Tensor2 compartment_deformation(const Context& ctx, double cx, double cy, int k, double radius_mm = 10.0);
-bool compartment_measurable(const Context& ctx, double cx, double cy);
+std::optional<Tensor2> compartment_deformation(const Context& ctx, const std::vector<std::size_t>& points, int k);
+// A rest-frame unit normal n carried by F: direction F^-T n / |F^-T n| and that length.
+// Intact tissue takes a rest separation d across the surface to d / length.
+struct CarriedNormal {
+  double x = 1, y = 0, length = 1;
+};
+CarriedNormal carry_normal(const Tensor2& f, double nx, double ny);
 double carried_normal_deg(const Tensor2& f, double normal_deg);
 double carried_direction_deg(const Tensor2& f, double angle_deg);
-double muscle_stretch(const Context& ctx, int k, double angle_deg);
 double surround_tracked(const Context& ctx, const std::vector<std::size_t>& comp);
 
 // --- one candidate (CandidateEvaluation.cpp) ---

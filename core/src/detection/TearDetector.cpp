@@ -17,7 +17,7 @@ using namespace detection;
 
 // Fibre directions where each material point lies in the rest frame, measured on that
 // frame at fascicle scale (contracted fibres are steeper: frame 0 may not be at rest).
-FibreField fibres_at_rest(const MotionRecord& m, const Frame& rest_image, int rest, const DetectionSettings& s) {
+FibreField fibres_at_rest(const MotionRecord& m, const Frame& rest_image, int rest) {
   const DisplacementField& g = m.cumulative[0];
   const FibreField on_grid = fascicle_orientation(rest_image, m.region.bounds, g, 0.5 * (m.mm_per_px_x + m.mm_per_px_y));
   FibreField out{std::vector<float>(g.size(), 0.0f), std::vector<float>(g.size(), 0.0f)};
@@ -107,7 +107,7 @@ DetectionResult detect_tears(const MotionRecord& m, const FrameAt& frame_at, con
     for (int c = 0; c < g.columns; ++c)
       ctx.rest_inverse[g.index(c, r)] =
           deformation_gradient(m.cumulative[std::size_t(rest)], c, r, s.baseline_steps, m.mm_per_px_x, m.mm_per_px_y).inverse();
-  ctx.fibres = rest == 0 ? fibres0 : fibres_at_rest(m, ctx.rest_image, rest, s);
+  ctx.fibres = rest == 0 ? fibres0 : fibres_at_rest(m, ctx.rest_image, rest);
   for (std::size_t i = 0; i < ctx.fibres.angle_deg.size(); ++i)
     if (ctx.fibres.coherence[i] < s.min_fibre_coherence) ctx.fibres.angle_deg[i] = 0.0f;
   {
