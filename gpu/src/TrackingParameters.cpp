@@ -39,10 +39,10 @@ TrackingGeometry make_geometry(const TrackingParameters& p, double mm_per_px, in
   }
   // Each coarser level l adds coarse_radius * 2^l px of reach; stop while the coarsest
   // level still holds a template and its search area.
-  // Two px at full resolution: where tissue shears or rotates, the interpolated coarse
-  // estimate of a point can be off by more than one px, and a match on the border of
-  // a 1-px search is thrown away (46-66 % of points on fast real contractions).
-  g.fine_radius_px = 2;
+  // One px at full resolution: where tissue shears or rotates, the interpolated coarse
+  // estimate of a point can be off by several px; the match then walks towards the peak
+  // (BlockMatch.h, kMaxSearchRounds) instead of searching a wider window everywhere.
+  g.fine_radius_px = 1;
   g.levels = 1;
   g.capture_px = g.fine_radius_px;
   const int needed_px = 2 * (g.kernel_half_px + g.coarse_radius_px) + 3;

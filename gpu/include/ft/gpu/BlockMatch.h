@@ -17,6 +17,7 @@
 namespace ft::gpu {
 
 constexpr int kMaxSearchRadius = 4;
+constexpr int kMaxSearchRounds = 6;  // searches of one point, each re-centred on a border maximum
 
 enum MatchStatus : unsigned char {
   kMatchOk = 0,
@@ -260,8 +261,10 @@ FT_HOST_DEVICE MatchResult match_point(const ImageView& a, const ImageView& b, i
   const int side = 2 * r + 1;
   int best = 0, bx = 0, by = 0;
   // A best shift on the search border may hide a higher peak beyond it: move the
-  // window onto it and search again (twice at most).
-  for (int round = 0; round < 3; ++round) {
+  // window onto it and search again. Walking costs a search only where the estimate
+  // from the coarser level was off (sheared or rotating tissue), so a small radius with
+  // a walk of up to kMaxSearchRounds reaches as far as a large radius everywhere would.
+  for (int round = 0; round < kMaxSearchRounds; ++round) {
     zncc_search(tp, b, cx, cy, r, score);
     best = 0;
     for (int k = 1; k < side * side; ++k)
@@ -270,7 +273,7 @@ FT_HOST_DEVICE MatchResult match_point(const ImageView& a, const ImageView& b, i
     by = best / side - r;
     const bool on_border = r > 0 && (bx == -r || bx == r || by == -r || by == r);
     const int nx = cx + bx, ny = cy + by;
-    if (!on_border || round == 2 || nx < lo_x || nx > hi_x || ny < lo_y || ny > hi_y) break;
+    if (!on_border || round == kMaxSearchRounds - 1 || nx < lo_x || nx > hi_x || ny < lo_y || ny > hi_y) break;
     cx = nx;
     cy = ny;
   }
