@@ -62,14 +62,7 @@ DisplacementField LagrangianTracker::identity_field() const {
 
 void LagrangianTracker::reset(const Frame& reference) {
   cumulative_ = identity_field();
-  key_x_px_.resize(cumulative_.size());
-  key_trusted_.assign(cumulative_.size(), 1);
-  key_y_px_.resize(cumulative_.size());
-  for (int r = 0; r < cumulative_.rows; ++r)
-    for (int c = 0; c < cumulative_.columns; ++c) {
-      key_x_px_[cumulative_.index(c, r)] = cumulative_.x_px(c);
-      key_y_px_[cumulative_.index(c, r)] = cumulative_.y_px(r);
-    }
+  at_key_ = cumulative_;
   key_ = reference;
   from_key_ = identity_field();
   velocity_ = DisplacementField{};
@@ -77,7 +70,6 @@ void LagrangianTracker::reset(const Frame& reference) {
   frames_since_key_ = 0;
   frames_added_ = 0;
   keyframes_ = 1;
-  last_valid_fraction_ = 1.0;
 }
 
 const DisplacementField& LagrangianTracker::add(const Frame& frame) {
@@ -89,7 +81,7 @@ const DisplacementField& LagrangianTracker::add(const Frame& frame) {
       seed.dx_px[i] += velocity_.dx_px[i];
       seed.dy_px[i] += velocity_.dy_px[i];
     }
-  DisplacementField now = tracker_.track_consistent(key_, frame, region_, &seed, policy_.forward_backward_px);
+  DisplacementField now = tracker_.track(key_, frame, region_, &seed, policy_.forward_backward_px);
   if (now.size() != from_key_.size()) throw Error(ErrorCode::InvalidArgument, "LagrangianTracker: the frame size changed");
   velocity_ = now;
   for (std::size_t i = 0; i < now.size(); ++i) {
@@ -100,10 +92,10 @@ const DisplacementField& LagrangianTracker::add(const Frame& frame) {
   ++frames_added_;
   ++frames_since_key_;
   update_cumulative();
-  last_valid_fraction_ = from_key_.valid_fraction();
-  if (frames_since_key_ == 1) key_valid_fraction_ = std::max(1e-6, last_valid_fraction_);
+  const double valid_fraction = from_key_.valid_fraction();
+  if (frames_since_key_ == 1) key_valid_fraction_ = std::max(1e-6, valid_fraction);
   const bool changed = median_quality(from_key_) < policy_.min_median_quality ||
-                       last_valid_fraction_ < policy_.min_valid_share * key_valid_fraction_;
+                       valid_fraction < policy_.min_valid_share * key_valid_fraction_;
   if (frames_since_key_ >= policy_.max_interval || changed) take_keyframe(frame);
   return cumulative_;
 }
@@ -114,7 +106,7 @@ void LagrangianTracker::update_cumulative() {
   for (int r = 0; r < cumulative_.rows; ++r)
     for (int c = 0; c < cumulative_.columns; ++c) {
       const std::size_t i = cumulative_.index(c, r);
-      const double kx = key_x_px_[i], ky = key_y_px_[i];
+      const double kx = at_key_.x_px(c) + at_key_.dx_px[i], ky = at_key_.y_px(r) + at_key_.dy_px[i];
       const Displacement d = sample(from_key_, kx, ky);
       const double x = kx + d.dx_px, y = ky + d.dy_px;
       cumulative_.dx_px[i] = float(x - cumulative_.x_px(c));
@@ -122,20 +114,16 @@ void LagrangianTracker::update_cumulative() {
       // Tracked where the valid grid points around it carry at least half of the bilinear
       // weight (all four is too strict: one outlier would blank four cells).
       cumulative_.valid[i] =
-          key_trusted_[i] && d.valid_weight >= 0.5f && on_grid(from_key_, kx, ky) && inside(region_.bounds, x, y);
+          at_key_.valid[i] && d.valid_weight >= 0.5f && on_grid(from_key_, kx, ky) && inside(region_.bounds, x, y);
       cumulative_.quality[i] = cumulative_.valid[i] ? d.quality : 0.0f;
     }
 }
 
 void LagrangianTracker::take_keyframe(const Frame& frame) {
-  for (std::size_t i = 0; i < cumulative_.size(); ++i) {
-    // A point not tracked into the new keyframe has only an interpolated position
-    // there: matching its patch later would follow whatever tissue sits at that place.
-    key_trusted_[i] = cumulative_.valid[i];
-    const int c = int(i % std::size_t(cumulative_.columns)), r = int(i / std::size_t(cumulative_.columns));
-    key_x_px_[i] = cumulative_.x_px(c) + cumulative_.dx_px[i];
-    key_y_px_[i] = cumulative_.y_px(r) + cumulative_.dy_px[i];
-  }
+  // A point not tracked into the new keyframe has only an interpolated position there:
+  // matching its patch later would follow whatever tissue sits at that place, so it
+  // stays invalid (at_key_.valid).
+  at_key_ = cumulative_;
   velocity_ = carried_to_moved_grid(velocity_, from_key_);
   key_ = frame;
   from_key_ = identity_field();

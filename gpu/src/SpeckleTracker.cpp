@@ -141,18 +141,10 @@ DisplacementField SpeckleTracker::empty_field(const UltrasoundRegion& region) co
 }
 
 DisplacementField SpeckleTracker::track(const Frame& previous, const Frame& next, const UltrasoundRegion& region,
-                                        const DisplacementField* seed) {
-  return track_impl(previous, next, region, seed, parameters_.forward_backward ? parameters_.forward_backward_px : -1.0);
-}
-
-DisplacementField SpeckleTracker::track_consistent(const Frame& previous, const Frame& next,
-                                                   const UltrasoundRegion& region, const DisplacementField* seed,
-                                                   double tolerance_px) {
-  return track_impl(previous, next, region, seed, std::max(0.05, tolerance_px));
-}
-
-DisplacementField SpeckleTracker::track_impl(const Frame& previous, const Frame& next, const UltrasoundRegion& region,
-                                             const DisplacementField* seed, double forward_backward_px) {
+                                        const DisplacementField* seed, std::optional<double> forward_backward_tolerance) {
+  const double forward_backward_px =
+      forward_backward_tolerance ? std::max(0.05, *forward_backward_tolerance)
+                                 : (parameters_.forward_backward ? parameters_.forward_backward_px : -1.0);
   if (previous.width_px() != next.width_px() || previous.height_px() != next.height_px())
     throw Error(ErrorCode::InvalidArgument, "frames to track must have the same size");
   UltrasoundRegion used = region;

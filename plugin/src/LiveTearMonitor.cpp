@@ -12,6 +12,8 @@ LiveTearMonitor::LiveTearMonitor(UltrasoundRegion region, LiveSettings settings)
   const double mm_per_px = region_.has_mm_calibration() ? 0.5 * (region_.mm_per_px_x + region_.mm_per_px_y) : 0.1;
   tracking.grid_step_px = std::max(2, int(std::lround(settings_.analysis.grid_mm / mm_per_px)));
   tracker_ = std::make_unique<gpu::SpeckleTracker>(tracking, settings_.analysis.backend);
+  // Findings only, every few frames: the evidence maps are for review and --explain.
+  settings_.analysis.detection.record_evidence = false;
   motion_.region = region_;
   motion_.mm_per_px_x = region_.has_mm_calibration() ? region_.mm_per_px_x : mm_per_px;
   motion_.mm_per_px_y = region_.has_mm_calibration() ? region_.mm_per_px_y : mm_per_px;

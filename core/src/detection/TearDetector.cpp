@@ -57,6 +57,96 @@ void fill_maps(const Context& ctx, const std::vector<std::uint8_t>& candidate, E
     }
 }
 
+// The detector's view of the clip once rest and peak are known: the tissue tracked at both,
+// fibres as they lie at rest, F(0 -> rest)^-1 per point.
+Context make_context(const MotionRecord& m, const FrameAt& frame_at, const DetectionSettings& s,
+                     const ContractionSummary& contraction, const FibreField& fibres0) {
+  const DisplacementField& g = m.cumulative[0];
+  const int rest = contraction.rest_frame, peak = contraction.peak_frame;
+  Context ctx{m, frame_at, s, {}, detection::tracked_at(m, s.border_steps, rest, peak), contraction,
+              {}, 0.0, {}, 0.0, frame_at(rest), {}};
+  ctx.rest_inverse.resize(g.size());
+  for (int r = 0; r < g.rows; ++r)
+    for (int c = 0; c < g.columns; ++c)
+      ctx.rest_inverse[g.index(c, r)] =
+          deformation_gradient(m.cumulative[std::size_t(rest)], c, r, s.baseline_steps, m.mm_per_px_x, m.mm_per_px_y).inverse();
+  ctx.fibres = rest == 0 ? fibres0 : fibres_at_rest(m, ctx.rest_image, rest);
+  for (std::size_t i = 0; i < ctx.fibres.angle_deg.size(); ++i)
+    if (ctx.fibres.coherence[i] < s.min_fibre_coherence) ctx.fibres.angle_deg[i] = 0.0f;
+  std::vector<float> angles, weights;
+  for (std::size_t i = 0; i < g.size(); ++i)
+    if (ctx.muscle[i]) {
+      angles.push_back(ctx.fibres.angle_deg[i]);
+      weights.push_back(ctx.fibres.coherence[i]);
+    }
+  ctx.dominant_fibre_deg = mean_orientation_deg(angles, weights);
+  return ctx;
+}
+
+// Local area change and fibre strain rest -> peak at every point; returns the robust SD of
+// the tracked muscle's area change (log) around its median (kept in ctx).
+double measure_area_growth(Context& ctx) {
+  const DisplacementField& g = ctx.m.cumulative[0];
+  ctx.log_j.assign(g.size(), 0.0);
+  ctx.fibre_strain.assign(g.size(), 0.0);
+  std::vector<double> muscle_values;
+  for (int r = 0; r < g.rows; ++r)
+    for (int c = 0; c < g.columns; ++c) {
+      const Tensor2 f = rest_to_frame(ctx, ctx.peak(), c, r);
+      const std::size_t i = g.index(c, r);
+      ctx.log_j[i] = std::log(std::max(0.05, f.det()));
+      ctx.fibre_strain[i] = f.stretch_along(ctx.fibres.angle_deg[i]) - 1.0;
+      if (ctx.muscle[i]) muscle_values.push_back(ctx.log_j[i]);
+    }
+  ctx.log_j_median = median_of(muscle_values);
+  for (double& v : muscle_values) v = std::abs(v - ctx.log_j_median);
+  return 1.4826 * median_of(muscle_values);
+}
+
+// Points (away from the region's edge) whose area grew by more than `excess` over the muscle's.
+std::vector<std::uint8_t> candidate_points(const Context& ctx, double excess) {
+  const DisplacementField& g = ctx.m.cumulative[0];
+  const int border = ctx.s.border_steps;
+  std::vector<std::uint8_t> candidate(g.size(), 0);
+  for (int r = border; r < g.rows - border; ++r)
+    for (int c = border; c < g.columns - border; ++c)
+      candidate[g.index(c, r)] = ctx.log_j[g.index(c, r)] - ctx.log_j_median > excess;
+  return candidate;
+}
+
+// Every patch judged, its evidence recorded; findings for those that pass every gate.
+void judge_patches(const Context& ctx, const std::vector<std::uint8_t>& candidate, DetectionResult& result) {
+  const DisplacementField& g = ctx.m.cumulative[0];
+  const double point_area_mm2 = g.step_px * g.step_px * ctx.m.mm_per_px_x * ctx.m.mm_per_px_y;
+  for (const auto& comp : detection::components(candidate, g.columns, g.rows)) {
+    CandidateEvidence ev;
+    if (double(comp.size()) * point_area_mm2 < ctx.s.min_evidence_area_mm2) {
+      ev.points = int(comp.size());
+      ev.area_mm2 = double(comp.size()) * point_area_mm2;
+      ev.centre_col_px = g.x_px(column_of(g, comp.front()));
+      ev.centre_row_px = g.y_px(row_of(g, comp.front()));
+      ev.decision = "too_small";
+      ev.reason = "a patch smaller than min_evidence_area_mm2 is tracking noise";
+    } else if (auto f = evaluate_candidate(ctx, comp, ev)) {
+      result.findings.push_back(*f);
+    }
+    result.candidates.push_back(std::move(ev));
+  }
+}
+
+// One finding per lesion: the most confident, and none within 3 mm of a stronger one.
+std::vector<TearFinding> one_per_lesion(std::vector<TearFinding> findings) {
+  std::sort(findings.begin(), findings.end(),
+            [](const TearFinding& a, const TearFinding& b) { return a.confidence > b.confidence; });
+  std::vector<TearFinding> kept;
+  for (const auto& f : findings) {
+    bool near = false;
+    for (const auto& k : kept) near |= std::hypot(f.centre_x_mm - k.centre_x_mm, f.centre_z_mm - k.centre_z_mm) < 3.0;
+    if (!near) kept.push_back(f);
+  }
+  return kept;
+}
+
 }  // namespace
 
 DetectionResult detect_tears(const MotionRecord& m, const FrameAt& frame_at, const DetectionSettings& s) {
@@ -93,81 +183,28 @@ DetectionResult detect_tears(const MotionRecord& m, const FrameAt& frame_at, con
          << " % of the trackable tissue was tracked from rest to peak contraction: a missed tear is possible";
     result.notes.push_back(note.str());
   }
-  if (result.contraction.peak_strain > -s.min_peak_strain) {
+  const bool contracted = result.contraction.peak_strain <= -s.min_peak_strain;
+  if (!contracted) {
     std::ostringstream note;
     note << "no contraction: fibre strain between the most relaxed and most contracted frames is "
          << 100.0 * result.contraction.peak_strain << " %";
     result.notes.push_back(note.str());
-    return result;
+    // The maps are made even without a contraction: "why was nothing found?" needs them most.
+    if (!s.record_evidence) return result;
   }
-  Context ctx{m, frame_at, s, {}, detection::tracked_at(m, s.border_steps, rest, peak), result.contraction,
-              {}, 0.0, {}, 0.0, frame_at(rest), {}};
-  ctx.rest_inverse.resize(g.size());
-  for (int r = 0; r < g.rows; ++r)
-    for (int c = 0; c < g.columns; ++c)
-      ctx.rest_inverse[g.index(c, r)] =
-          deformation_gradient(m.cumulative[std::size_t(rest)], c, r, s.baseline_steps, m.mm_per_px_x, m.mm_per_px_y).inverse();
-  ctx.fibres = rest == 0 ? fibres0 : fibres_at_rest(m, ctx.rest_image, rest);
-  for (std::size_t i = 0; i < ctx.fibres.angle_deg.size(); ++i)
-    if (ctx.fibres.coherence[i] < s.min_fibre_coherence) ctx.fibres.angle_deg[i] = 0.0f;
-  {
-    std::vector<float> angles, weights;
-    for (std::size_t i = 0; i < g.size(); ++i)
-      if (ctx.muscle[i]) {
-        angles.push_back(ctx.fibres.angle_deg[i]);
-        weights.push_back(ctx.fibres.coherence[i]);
-      }
-    ctx.dominant_fibre_deg = mean_orientation_deg(angles, weights);
+  Context ctx = make_context(m, frame_at, s, result.contraction, fibres0);
+  const double sigma = measure_area_growth(ctx);
+  const double excess = std::max(s.min_log_expansion, s.noise_multiple * sigma);
+  const std::vector<std::uint8_t> candidate = candidate_points(ctx, excess);
+  if (s.record_evidence) {
+    fill_maps(ctx, candidate, result.maps);
+    result.maps.muscle_sd = sigma;
+    result.maps.candidate_threshold = excess;
   }
-  ctx.log_j.assign(g.size(), 0.0);
-  ctx.fibre_strain.assign(g.size(), 0.0);
-  std::vector<double> muscle_values;
-  for (int r = 0; r < g.rows; ++r)
-    for (int c = 0; c < g.columns; ++c) {
-      const Tensor2 f = rest_to_frame(ctx, peak, c, r);
-      const std::size_t i = g.index(c, r);
-      ctx.log_j[i] = std::log(std::max(0.05, f.det()));
-      ctx.fibre_strain[i] = f.stretch_along(ctx.fibres.angle_deg[i]) - 1.0;
-      if (ctx.muscle[i]) muscle_values.push_back(ctx.log_j[i]);
-    }
-  ctx.log_j_median = median_of(muscle_values);
-  for (double& v : muscle_values) v = std::abs(v - ctx.log_j_median);
-  const double sigma = 1.4826 * median_of(muscle_values);
-  const double threshold = ctx.log_j_median + std::max(s.min_log_expansion, s.noise_multiple * sigma);
-  std::vector<std::uint8_t> candidate(g.size(), 0);
-  for (int r = s.border_steps; r < g.rows - s.border_steps; ++r)
-    for (int c = s.border_steps; c < g.columns - s.border_steps; ++c)
-      candidate[g.index(c, r)] = ctx.log_j[g.index(c, r)] > threshold;
-  fill_maps(ctx, candidate, result.maps);
-  result.maps.muscle_sd = sigma;
-  result.maps.candidate_threshold = threshold - ctx.log_j_median;
-  const double point_area_mm2 = g.step_px * g.step_px * m.mm_per_px_x * m.mm_per_px_y;
-  for (const auto& comp : detection::components(candidate, g.columns, g.rows)) {
-    CandidateEvidence ev;
-    if (double(comp.size()) * point_area_mm2 < s.min_evidence_area_mm2) {
-      ev.points = int(comp.size());
-      ev.area_mm2 = double(comp.size()) * point_area_mm2;
-      const std::size_t i = comp.front();
-      ev.centre_col_px = g.x_px(int(i % std::size_t(g.columns)));
-      ev.centre_row_px = g.y_px(int(i / std::size_t(g.columns)));
-      ev.decision = "too_small";
-      ev.reason = "a patch smaller than min_evidence_area_mm2 is tracking noise";
-      result.candidates.push_back(std::move(ev));
-      continue;
-    }
-    if (auto f = evaluate_candidate(ctx, comp, ev)) result.findings.push_back(*f);
-    result.candidates.push_back(std::move(ev));
-  }
-  std::sort(result.findings.begin(), result.findings.end(),
-            [](const TearFinding& a, const TearFinding& b) { return a.confidence > b.confidence; });
-  // One finding per lesion: drop weaker ones within 3 mm of a stronger one.
-  std::vector<TearFinding> kept;
-  for (const auto& f : result.findings) {
-    bool near = false;
-    for (const auto& k : kept) near |= std::hypot(f.centre_x_mm - k.centre_x_mm, f.centre_z_mm - k.centre_z_mm) < 3.0;
-    if (!near) kept.push_back(f);
-  }
-  result.findings = std::move(kept);
+  if (!contracted) return result;
+  judge_patches(ctx, candidate, result);
+  if (!s.record_evidence) result.candidates.clear();
+  result.findings = one_per_lesion(std::move(result.findings));
   for (const auto& f : result.findings)
     if (f.extent_pct < 0)
       result.notes.push_back("the muscle's thickness could not be measured at a finding: its extent is unknown");

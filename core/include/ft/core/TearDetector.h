@@ -37,6 +37,9 @@ struct DetectionSettings {
   double aponeurosis_reach_mm = 2.0;   // how close to a bright fascial plane the surface must lie
   double min_surround_tracked = 0.6;   // share of the muscle around a patch that must be tracked before
                                        // its own loss of tracking counts as haematoma
+  // Keep every candidate's evidence and the per-point maps (for --explain and review).
+  // Live monitoring re-runs the detector every few frames and reads only the findings.
+  bool record_evidence = true;
   double min_tracked_fraction = 0.5;   // below: say that "no tear" rests on little tracked tissue
 };
 

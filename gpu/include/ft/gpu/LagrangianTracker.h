@@ -17,8 +17,6 @@
 // re-keying has only an interpolated position from then on, and stays invalid).
 // Forward-backward consistency (track there, track back, arrive where you started)
 // bounds the drift; correlation with a long-gone frame does not.
-#include <cstdint>
-#include <vector>
 
 #include "ft/core/DisplacementField.h"
 #include "ft/core/Frame.h"
@@ -51,12 +49,8 @@ class LagrangianTracker {
   const DisplacementField& add(const Frame& frame);
 
   const DisplacementField& cumulative() const noexcept { return cumulative_; }
-  // Keyframe -> latest frame, on the keyframe's grid.
-  const DisplacementField& from_keyframe() const noexcept { return from_key_; }
   int frames_added() const noexcept { return frames_added_; }
   int keyframes_taken() const noexcept { return keyframes_; }
-  // Share of grid points whose keyframe->now match passed every check in the last frame.
-  double last_valid_fraction() const noexcept { return last_valid_fraction_; }
 
  private:
   DisplacementField identity_field() const;
@@ -67,9 +61,8 @@ class LagrangianTracker {
   UltrasoundRegion region_;
   KeyframePolicy policy_;
   Frame key_;                       // the keyframe
-  std::vector<double> key_x_px_;    // where each reference point is in the keyframe
-  std::vector<double> key_y_px_;
-  std::vector<std::uint8_t> key_trusted_;  // tracked into the keyframe: its key position is measured
+  DisplacementField at_key_;        // reference -> keyframe: where each point is there, and
+                                    // whether it was tracked into it (its position measured)
   DisplacementField from_key_;      // keyframe -> latest frame, keyframe grid
   DisplacementField velocity_;      // last frame's motion, keyframe grid (prediction)
   DisplacementField cumulative_;    // reference -> latest frame, reference grid
@@ -77,7 +70,6 @@ class LagrangianTracker {
   int frames_since_key_ = 0;
   int frames_added_ = 0;
   int keyframes_ = 0;
-  double last_valid_fraction_ = 1.0;
 };
 
 }  // namespace ft::gpu

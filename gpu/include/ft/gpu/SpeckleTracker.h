@@ -4,6 +4,7 @@
 // regularisation. The backend (CPU threads or CUDA) is chosen at run time; both run
 // the same per-point code (BlockMatch.h).
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "ft/core/DisplacementField.h"
@@ -29,21 +30,15 @@ class SpeckleTracker {
 
   // Displacement of the tissue from `previous` to `next`, on the grid, in frame px.
   // `seed`: an earlier result on the same grid (the previous pair's field), or null.
+  // `forward_backward_px`: check every point by tracking it back from where it arrived
+  // (valid only within this many px of where it started); unset: as the parameters say.
   DisplacementField track(const Frame& previous, const Frame& next, const UltrasoundRegion& region,
-                          const DisplacementField* seed = nullptr);
-
-  // As track(), always with the forward-backward check: a point is valid only when
-  // tracking it back from where it arrived returns it within `tolerance_px`.
-  DisplacementField track_consistent(const Frame& previous, const Frame& next, const UltrasoundRegion& region,
-                                     const DisplacementField* seed, double tolerance_px);
+                          const DisplacementField* seed = nullptr, std::optional<double> forward_backward_px = {});
 
   // The grid this tracker uses for a region (for callers that need it before tracking).
   DisplacementField empty_field(const UltrasoundRegion& region) const;
 
  private:
-  DisplacementField track_impl(const Frame& previous, const Frame& next, const UltrasoundRegion& region,
-                               const DisplacementField* seed, double forward_backward_px);
-
   TrackingParameters parameters_;
   Backend backend_;
   std::unique_ptr<MatcherBackend> matcher_;
