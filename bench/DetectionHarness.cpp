@@ -90,6 +90,24 @@ Frame jpeg(const Frame& f, int quality) {
   return out;
 }
 
+// A frame grabber on the scanner's video output: each scanner frame `copies` times (a
+// 20 frames/s scanner captured at ~61 frames/s), each copy with capture noise of
+// +-noise_levels grey levels (0: bit-identical repeats), then JPEG at `quality` (0: none).
+std::vector<Frame> grab(const std::vector<Frame>& scanner, int copies, int noise_levels, int quality, std::uint64_t seed) {
+  Random noise = Random::stream(seed, 0x6AB);
+  std::vector<Frame> out;
+  for (const Frame& f : scanner)
+    for (int copy = 0; copy < copies; ++copy) {
+      Frame g = f;
+      if (noise_levels > 0)
+        for (std::size_t i = 0; i < g.byte_count(); ++i)
+          g.data8()[i] = std::uint8_t(std::clamp(
+              int(g.data8()[i]) + int(std::lround(noise.uniform(-noise_levels, noise_levels))), 0, 255));
+      out.push_back(quality > 0 ? jpeg(g, quality) : g);
+    }
+  return out;
+}
+
 // Real-clip conditions on top of the simulator: screen capture without Ultrasound
 // Regions or calibration, each scanner frame captured 3 times, JPEG quality 60, and
 // stronger normal sliding and probe motion than the presets have.
@@ -105,11 +123,9 @@ void stress(int clips_per_preset, const std::vector<std::string>& presets) {
       if (on("jitter")) c.motion.jitter_mm = 0.15;
       if (preset == "sliding") c.motion.sliding_mm = 6.0;
       const sim::SimulatedExam exam(c);
-      std::vector<Frame> frames;
-      for (int k = 0; k < exam.frame_count(); ++k) {
-        const Frame f = on("jpeg") ? jpeg(exam.render_frame(k), 60) : exam.render_frame(k);
-        for (int copy = 0; copy < (on("repeat") ? 3 : 1); ++copy) frames.push_back(f);
-      }
+      std::vector<Frame> scanner;
+      for (int k = 0; k < exam.frame_count(); ++k) scanner.push_back(exam.render_frame(k));
+      const std::vector<Frame> frames = grab(scanner, on("repeat") ? 3 : 1, 0, on("jpeg") ? 60 : 0, c.seed);
       UltrasoundRegion whole = exam.region();
       if (on("region")) {
         whole = UltrasoundRegion{};
@@ -140,29 +156,14 @@ void stress(int clips_per_preset, const std::vector<std::string>& presets) {
   }
 }
 
-// A frame grabber on a 20 frames/s scanner at ~61 frames/s: each frame three times, the
-// copies not bit-identical (capture noise of +-2 grey levels), then JPEG q70.
-std::vector<Frame> grabbed(const std::vector<Frame>& scanner, std::uint64_t seed) {
-  Random noise = Random::stream(seed, 0x6AB);
-  std::vector<Frame> out;
-  for (const Frame& f : scanner)
-    for (int copy = 0; copy < 3; ++copy) {
-      Frame g = f;
-      for (std::size_t i = 0; i < g.byte_count(); ++i)
-        g.data8()[i] = std::uint8_t(std::clamp(int(g.data8()[i]) + int(std::lround(noise.uniform(-2.0, 2.0))), 0, 255));
-      out.push_back(jpeg(g, 70));
-    }
-  return out;
-}
-
 // The development set at real-muscle magnitudes (probes/RealisticPresets): fascicles
 // rotating ~20 -> ~42 deg, 27-38 % fibre shortening, the deep aponeurosis sliding 15-25 mm,
 // the muscle moving 10-15 mm under the probe, up to 1.5 mm between frames, speckle that
 // decorrelates out of plane. Odd clips go through a frame grabber (repeats, JPEG).
 void real_magnitudes(int seeds, int first_seed) {
-  const std::vector<std::string> presets{"real_intact", "real_tear", "real_partial_tear", "real_oblique_tear",
-                                         "real_echogenic_tear", "real_myotendinous_tear", "real_vessel",
-                                         "real_contracted_start"};
+  std::vector<std::string> presets;
+  for (const std::string& name : sim::preset_names())
+    if (name.rfind("real_", 0) == 0) presets.push_back(name);
   std::printf("| seed | preset | grabber | truth | found | kind | loc err mm | gap mm (truth) | tracked | conf |\n"
               "|---|---|---|---|---|---|---|---|---|---|\n");
   Tally all;
@@ -175,14 +176,13 @@ void real_magnitudes(int seeds, int first_seed) {
       for (int k = 0; k < exam.frame_count(); ++k) frames.push_back(exam.render_frame(k));
       const bool grabber = (i + int(p)) % 2 == 1;
       const int copies = grabber ? 3 : 1;
-      if (grabber) frames = grabbed(frames, std::uint64_t(i));
+      if (grabber) frames = grab(frames, copies, 2, 70, std::uint64_t(i));
       const ClipAnalysis a = analyse_clip(int(frames.size()), [&](int k) { return frames[std::size_t(k)]; }, exam.region());
       const sim::ClipTruth truth = exam.clip_truth();
       const bool found = a.detection.tear_detected;
       const TearFinding* f = found ? &a.detection.findings.front() : nullptr;
       double loc = -1, gap = -1, truth_gap = -1;
-      if (presets[p] == "real_intact" || presets[p] == "real_vessel" || presets[p] == "real_contracted_start")
-        tracked_intact.push_back(a.detection.tracked_fraction);
+      if (!truth.tear_present) tracked_intact.push_back(a.detection.tracked_fraction);
       for (Tally* t : {&per[p], &all}) {
         if (truth.tear_present) { ++t->tears; t->found += found; }
         else { ++t->clean; t->clean_passed += !found; t->fp += found; }

@@ -18,7 +18,7 @@ void measure_surface(const Context& ctx, const std::vector<std::size_t>& comp, C
     const int c = column_of(g, i), r = row_of(g, i);
     cx += e * g.x_px(c);
     cy += e * g.y_px(r);
-    const Tensor2 f = rest_to_frame(ctx, ctx.peak(), c, r);
+    const Tensor2& f = ctx.rest_to_peak[i];
     gxx += e * (f.xx - 1);
     gxy += e * f.xy;
     gyx += e * f.yx;
@@ -94,7 +94,8 @@ Geometry patch_geometry(const Context& ctx, const std::vector<std::size_t>& comp
 // contraction): separation is read along the normal as it lies in each frame, and intact
 // muscle would have carried the rest separation d to d / |F^-T n|. Frames where the
 // compartment's deformation cannot be measured get no opening (-inf).
-std::vector<double> opening_by_frame(const Context& ctx, const Geometry& geo, const std::vector<std::size_t>& compartment) {
+std::vector<double> opening_by_frame(const Context& ctx, const Geometry& geo,
+                                     const std::vector<std::optional<Tensor2>>& compartment_motion) {
   const double sx = ctx.m.mm_per_px_x, sy = ctx.m.mm_per_px_y;
   double xa, ya, xb, yb;
   position_in(ctx.m, ctx.rest(), geo.ax, geo.ay, xa, ya);
@@ -102,7 +103,7 @@ std::vector<double> opening_by_frame(const Context& ctx, const Geometry& geo, co
   const double d_rest = (xb - xa) * sx * geo.nx + (yb - ya) * sy * geo.ny;
   std::vector<double> opening(std::size_t(ctx.m.frame_count()), -std::numeric_limits<double>::infinity());
   for (int k = 0; k < ctx.m.frame_count(); ++k) {
-    const std::optional<Tensor2> f = compartment_deformation(ctx, compartment, k);
+    const std::optional<Tensor2>& f = compartment_motion[std::size_t(k)];
     if (!f) continue;
     const CarriedNormal n = carry_normal(*f, geo.nx, geo.ny);
     position_in(ctx.m, k, geo.ax, geo.ay, xa, ya);
@@ -186,9 +187,12 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const std::vec
                           int(gates::is_contracting(ev.stump_strain[1], ev.muscle_strain, ctx.s));
   if (contracting < (myotendinous ? 1 : 2))
     return reject(ev, "stumps_not_contracting", "the tissue on the sides does not shorten like the muscle around it (fat, tendon or bone carried along)");
-  if (!compartment_deformation(ctx, compartment, ctx.peak()))
+  // The compartment's own deformation rest -> every frame, measured once for this patch.
+  std::vector<std::optional<Tensor2>> compartment_motion(std::size_t(m.frame_count()));
+  for (int k = 0; k < m.frame_count(); ++k) compartment_motion[std::size_t(k)] = compartment_deformation(ctx, compartment, k);
+  if (!compartment_motion[std::size_t(ctx.peak())])
     return reject(ev, "compartment_untracked", "too little tracked muscle around the patch to know the muscle's own strain");
-  const std::vector<double> opening = opening_by_frame(ctx, geo, compartment);
+  const std::vector<double> opening = opening_by_frame(ctx, geo, compartment_motion);
   const int best = int(std::max_element(opening.begin(), opening.end()) - opening.begin());
   ev.best_frame = best;
   ev.opening_mm = opening[std::size_t(best)];
@@ -207,7 +211,7 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const std::vec
   position_in(m, best, cx, cy, px, py);
   const double band_half_mm = std::max(0.5, 0.3 * (myotendinous ? geo.along_mm : geo.span_mm));
   const BandWidth band = dark_band_width(ctx.rest_image, m.region.bounds, rx, ry, ev.surface_normal_deg, band_half_mm, ctx.mm_per_px());
-  const Tensor2 f_best = *compartment_deformation(ctx, compartment, best);  // measured: its opening is finite
+  const Tensor2 f_best = *compartment_motion[std::size_t(best)];  // measured: its opening is finite
   const double normal_best_deg = carried_normal_deg(f_best, ev.surface_normal_deg);
   const double fibre_best_deg = carried_direction_deg(f_best, ev.fibre_angle_deg);
   const BandWidth band_peak = dark_band_width(ctx.frame_at(best), m.region.bounds, px, py, normal_best_deg, band_half_mm, ctx.mm_per_px());

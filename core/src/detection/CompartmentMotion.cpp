@@ -34,13 +34,11 @@ double local_fibre_direction(const Context& ctx, const std::vector<std::size_t>&
   return angles.empty() ? ctx.dominant_fibre_deg : mean_orientation_deg(angles, weights);
 }
 
-// Fibre strain rest -> peak at a grid point along a direction (rest frame), over +-2
-// grid steps: one step each side is too noisy to tell a stump from fat or tendon.
+// Fibre strain rest -> peak at a grid point along a direction (rest frame), over the
+// detector's +-baseline_steps (2: one step each side is too noisy to tell a stump from fat
+// or tendon).
 double strain_along(const Context& ctx, int c, int r, double angle_deg) {
-  const MotionRecord& m = ctx.m;
-  const Tensor2 fr = deformation_gradient(m.cumulative[std::size_t(ctx.rest())], c, r, 2, m.mm_per_px_x, m.mm_per_px_y);
-  const Tensor2 fp = deformation_gradient(m.cumulative[std::size_t(ctx.peak())], c, r, 2, m.mm_per_px_x, m.mm_per_px_y);
-  return (fp * fr.inverse()).stretch_along(angle_deg) - 1.0;
+  return ctx.rest_to_peak[ctx.m.cumulative[0].index(c, r)].stretch_along(angle_deg) - 1.0;
 }
 
 // The tracked muscle within radius_mm of a point, leaving out the evidence (patches whose

@@ -3,16 +3,11 @@
 #include <algorithm>
 #include <cmath>
 
+#include "DetectionContext.h"
 #include "ft/core/Deformation.h"
 
 namespace ft {
-namespace {
-double median(std::vector<double> v) {
-  if (v.empty()) return 0.0;
-  std::nth_element(v.begin(), v.begin() + long(v.size() / 2), v.end());
-  return v[v.size() / 2];
-}
-}  // namespace
+using detection::median_of;
 
 double fibre_strain_between(const MotionRecord& m, const FibreField& fibres, const std::vector<std::uint8_t>& muscle,
                             int from, int to, int baseline) {
@@ -31,7 +26,7 @@ double fibre_strain_between(const MotionRecord& m, const FibreField& fibres, con
       const double angle_from = std::atan2(dy, dx) * 180.0 / M_PI;
       strains.push_back((fb * fa.inverse()).stretch_along(angle_from) - 1.0);
     }
-  return median(std::move(strains));
+  return median_of(std::move(strains));
 }
 
 ContractionSummary analyse_contraction(const MotionRecord& m, const FibreField& fibres,

@@ -32,10 +32,10 @@ struct Context {
   ContractionSummary contraction;
   std::vector<double> log_j;            // local area change, rest -> peak, log
   double log_j_median = 0;
-  std::vector<double> fibre_strain;     // per point, rest -> peak along its fibres
   double dominant_fibre_deg = 0;        // coherence-weighted over the whole muscle
   Frame rest_image;
   std::vector<Tensor2> rest_inverse;    // per point, F(0 -> rest)^-1: every rest -> k comparison needs it
+  std::vector<Tensor2> rest_to_peak;    // per point, F(rest -> peak): the comparison most gates read
   double mm_per_px() const { return 0.5 * (m.mm_per_px_x + m.mm_per_px_y); }
   int rest() const { return contraction.rest_frame; }
   int peak() const { return contraction.peak_frame; }

@@ -34,7 +34,7 @@ FibreField fibres_at_rest(const MotionRecord& m, const Frame& rest_image, int re
 }
 
 // Per point maps for --explain and the candidates' threshold.
-void fill_maps(const Context& ctx, const std::vector<std::uint8_t>& candidate, EvidenceMaps& maps) {
+void fill_maps(const Context& ctx, EvidenceMaps& maps) {
   const DisplacementField& g = ctx.m.cumulative[0];
   maps.columns = g.columns;
   maps.rows = g.rows;
@@ -44,15 +44,13 @@ void fill_maps(const Context& ctx, const std::vector<std::uint8_t>& candidate, E
   maps.log_area_growth.resize(g.size());
   maps.opening_share.resize(g.size());
   maps.fibre_strain.resize(g.size());
-  maps.fibre_angle_deg = ctx.fibres.angle_deg;
   maps.tracked = ctx.muscle;
-  maps.candidate = candidate;
   for (int r = 0; r < g.rows; ++r)
     for (int c = 0; c < g.columns; ++c) {
       const std::size_t i = g.index(c, r);
       maps.log_area_growth[i] = float(ctx.log_j[i] - ctx.log_j_median);
-      maps.fibre_strain[i] = float(ctx.fibre_strain[i]);
-      const Tensor2 f = rest_to_frame(ctx, ctx.peak(), c, r);
+      const Tensor2& f = ctx.rest_to_peak[i];
+      maps.fibre_strain[i] = float(f.stretch_along(ctx.fibres.angle_deg[i]) - 1.0);
       maps.opening_share[i] = float(gates::surface_motion(Tensor2{f.xx - 1, f.xy, f.yx, f.yy - 1}).opening_share);
     }
 }
@@ -64,7 +62,7 @@ Context make_context(const MotionRecord& m, const FrameAt& frame_at, const Detec
   const DisplacementField& g = m.cumulative[0];
   const int rest = contraction.rest_frame, peak = contraction.peak_frame;
   Context ctx{m, frame_at, s, {}, detection::tracked_at(m, s.border_steps, rest, peak), contraction,
-              {}, 0.0, {}, 0.0, frame_at(rest), {}};
+              {}, 0.0, 0.0, frame_at(rest), {}, {}};
   ctx.rest_inverse.resize(g.size());
   for (int r = 0; r < g.rows; ++r)
     for (int c = 0; c < g.columns; ++c)
@@ -88,14 +86,13 @@ Context make_context(const MotionRecord& m, const FrameAt& frame_at, const Detec
 double measure_area_growth(Context& ctx) {
   const DisplacementField& g = ctx.m.cumulative[0];
   ctx.log_j.assign(g.size(), 0.0);
-  ctx.fibre_strain.assign(g.size(), 0.0);
+  ctx.rest_to_peak.resize(g.size());
   std::vector<double> muscle_values;
   for (int r = 0; r < g.rows; ++r)
     for (int c = 0; c < g.columns; ++c) {
-      const Tensor2 f = rest_to_frame(ctx, ctx.peak(), c, r);
       const std::size_t i = g.index(c, r);
-      ctx.log_j[i] = std::log(std::max(0.05, f.det()));
-      ctx.fibre_strain[i] = f.stretch_along(ctx.fibres.angle_deg[i]) - 1.0;
+      ctx.rest_to_peak[i] = rest_to_frame(ctx, ctx.peak(), c, r);
+      ctx.log_j[i] = std::log(std::max(0.05, ctx.rest_to_peak[i].det()));
       if (ctx.muscle[i]) muscle_values.push_back(ctx.log_j[i]);
     }
   ctx.log_j_median = median_of(muscle_values);
@@ -197,7 +194,7 @@ DetectionResult detect_tears(const MotionRecord& m, const FrameAt& frame_at, con
   const double excess = std::max(s.min_log_expansion, s.noise_multiple * sigma);
   const std::vector<std::uint8_t> candidate = candidate_points(ctx, excess);
   if (s.record_evidence) {
-    fill_maps(ctx, candidate, result.maps);
+    fill_maps(ctx, result.maps);
     result.maps.muscle_sd = sigma;
     result.maps.candidate_threshold = excess;
   }

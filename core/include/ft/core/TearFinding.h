@@ -89,9 +89,7 @@ struct EvidenceMaps {
   std::vector<float> log_area_growth;  // rest -> peak, minus the muscle's median
   std::vector<float> opening_share;    // 1 opening, 0 shear (3x3 neighbourhood)
   std::vector<float> fibre_strain;     // rest -> peak along the fibres
-  std::vector<float> fibre_angle_deg;
   std::vector<std::uint8_t> tracked;   // tracked at rest and at peak
-  std::vector<std::uint8_t> candidate;
   double muscle_sd = 0.0;          // robust SD of the tracked muscle's area growth (log)
   double candidate_threshold = 0.0;  // growth above the muscle's median that makes a candidate
 };
