@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "ft/core/FascicleOrientation.h"
 #include "ft/core/TearDetector.h"
 
 namespace ft {
@@ -27,6 +28,9 @@ void LiveTearMonitor::restart(const Frame& frame) {
   window_.push_back(frame);
   motion_.cumulative.push_back(lagrangian_->cumulative());
   window_start_ = frames_seen_;
+  // Every evaluation of this window starts from the same first frame: read its fascicles once.
+  first_frame_fibres_ = fascicle_orientation(frame, region_.bounds, motion_.cumulative.front(),
+                                             0.5 * (motion_.mm_per_px_x + motion_.mm_per_px_y));
 }
 
 std::optional<DetectionResult> LiveTearMonitor::add_frame(const Frame& frame) {
@@ -39,7 +43,7 @@ std::optional<DetectionResult> LiveTearMonitor::add_frame(const Frame& frame) {
   ++frames_seen_;
   if (window_.size() < 3 || (frames_seen_ - window_start_) % settings_.update_every != 0) return std::nullopt;
   const FrameAt frame_at = [this](int k) { return window_[std::size_t(k)]; };
-  DetectionResult result = detect_tears(motion_, frame_at, settings_.analysis.detection);
+  DetectionResult result = detect_tears(motion_, frame_at, settings_.analysis.detection, &first_frame_fibres_);
   // Frame numbers as the stream counts them.
   result.contraction.rest_frame += int(window_start_);
   result.contraction.peak_frame += int(window_start_);

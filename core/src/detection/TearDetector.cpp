@@ -146,7 +146,8 @@ std::vector<TearFinding> one_per_lesion(std::vector<TearFinding> findings) {
 
 }  // namespace
 
-DetectionResult detect_tears(const MotionRecord& m, const FrameAt& frame_at, const DetectionSettings& s) {
+DetectionResult detect_tears(const MotionRecord& m, const FrameAt& frame_at, const DetectionSettings& s,
+                             const FibreField* first_frame_fibres) {
   DetectionResult result;
   result.calibrated = m.region.has_mm_calibration();
   if (m.frame_count() < 3) {
@@ -161,7 +162,9 @@ DetectionResult detect_tears(const MotionRecord& m, const FrameAt& frame_at, con
     result.notes.push_back("no tissue could be tracked through the clip (no speckle, or the image changed too much)");
     return result;
   }
-  FibreField fibres0 = fascicle_orientation(frame_at(0), m.region.bounds, g, 0.5 * (m.mm_per_px_x + m.mm_per_px_y));
+  FibreField fibres0 = first_frame_fibres && first_frame_fibres->angle_deg.size() == g.size()
+                           ? *first_frame_fibres
+                           : fascicle_orientation(frame_at(0), m.region.bounds, g, 0.5 * (m.mm_per_px_x + m.mm_per_px_y));
   long undirected = 0;
   for (std::size_t i = 0; i < fibres0.angle_deg.size(); ++i)
     if (fibres0.coherence[i] < s.min_fibre_coherence) {

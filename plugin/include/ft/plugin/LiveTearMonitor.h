@@ -44,6 +44,7 @@ class LiveTearMonitor {
   std::unique_ptr<gpu::LagrangianTracker> lagrangian_;
   std::deque<Frame> window_;
   MotionRecord motion_;
+  FibreField first_frame_fibres_;  // fascicles of the window's first frame
   long window_start_ = 0;  // stream index of the window's first frame
   long frames_seen_ = 0;
   DetectionResult latest_;
