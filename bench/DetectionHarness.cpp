@@ -1,7 +1,7 @@
 // Tear detection against ground truth over a varied set of simulated clips: every
 // preset, several seeds, pennation angles, depths, pixel pitches, frame rates, noise
 // levels and frame layouts. Prints Markdown tables for docs/benchmarks.md.
-// Run: build/default/bench/bench_detection [--variants N] | [--first SEED] --real N
+// Run: build/default/bench/bench_detection [--variants N] | [--first SEED] --real N [--explain-dir DIR]
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -14,6 +14,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "ft/plugin/ClipAnalysis.h"
+#include "ft/plugin/DetectionExplanation.h"
 #include "ft/core/Random.h"
 #include "ft/probes/SimulatedExam.h"
 #include "ft/probes/SimulationPreset.h"
@@ -160,7 +161,7 @@ void stress(int clips_per_preset, const std::vector<std::string>& presets) {
 // rotating ~20 -> ~42 deg, 27-38 % fibre shortening, the deep aponeurosis sliding 15-25 mm,
 // the muscle moving 10-15 mm under the probe, up to 1.5 mm between frames, speckle that
 // decorrelates out of plane. Odd clips go through a frame grabber (repeats, JPEG).
-void real_magnitudes(int seeds, int first_seed) {
+void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir) {
   std::vector<std::string> presets;
   for (const std::string& name : sim::preset_names())
     if (name.rfind("real_", 0) == 0) presets.push_back(name);
@@ -179,6 +180,9 @@ void real_magnitudes(int seeds, int first_seed) {
       if (grabber) frames = grab(frames, copies, 2, 70, std::uint64_t(i));
       const ClipAnalysis a = analyse_clip(int(frames.size()), [&](int k) { return frames[std::size_t(k)]; }, exam.region());
       const sim::ClipTruth truth = exam.clip_truth();
+      if (!explain_dir.empty())  // the evidence behind every call, as analyze --explain writes it
+        write_detection_explanation(explain_dir + "/" + std::to_string(i) + "-" + presets[p], a,
+                                    [&](int k) { return frames[std::size_t(a.kept_frames[std::size_t(k)])]; });
       const bool found = a.detection.tear_detected;
       const TearFinding* f = found ? &a.detection.findings.front() : nullptr;
       double loc = -1, gap = -1, truth_gap = -1;
@@ -226,22 +230,30 @@ void real_magnitudes(int seeds, int first_seed) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  int variants = 11, first = 0;
+  // Options in any order: read them all first, then run the one mode asked for.
+  int variants = 11, first = 0, real = 0, stress_clips = 0;
+  std::string explain_dir;
   std::vector<std::string> presets{"intact", "full_tear", "partial_tear", "vessel", "sliding", "contracted_start"};
+  bool one_preset = false;
   for (int a = 1; a + 1 < argc; a += 2) {
     if (std::strcmp(argv[a], "--variants") == 0) variants = std::atoi(argv[a + 1]);
     if (std::strcmp(argv[a], "--first") == 0) first = std::atoi(argv[a + 1]);
-    if (std::strcmp(argv[a], "--preset") == 0) presets = {argv[a + 1]};
-    if (std::strcmp(argv[a], "--real") == 0) {
-      real_magnitudes(std::atoi(argv[a + 1]), first ? first : 2000);
-      return 0;
+    if (std::strcmp(argv[a], "--real") == 0) real = std::atoi(argv[a + 1]);
+    if (std::strcmp(argv[a], "--stress") == 0) stress_clips = std::atoi(argv[a + 1]);
+    if (std::strcmp(argv[a], "--explain-dir") == 0) explain_dir = argv[a + 1];
+    if (std::strcmp(argv[a], "--preset") == 0) {
+      presets = {argv[a + 1]};
+      one_preset = true;
     }
-    if (std::strcmp(argv[a], "--stress") == 0) {
-      stress(std::atoi(argv[a + 1]), presets.size() == 1 ? presets
-                                                         : std::vector<std::string>{"full_tear", "partial_tear", "intact",
-                                                                                    "vessel", "sliding"});
-      return 0;
-    }
+  }
+  if (real > 0) {
+    real_magnitudes(real, first ? first : 2000, explain_dir);
+    return 0;
+  }
+  if (stress_clips > 0) {
+    stress(stress_clips, one_preset ? presets
+                                    : std::vector<std::string>{"full_tear", "partial_tear", "intact", "vessel", "sliding"});
+    return 0;
   }
   std::vector<Tally> per_preset(presets.size());
   Tally all;

@@ -89,6 +89,36 @@ Geometry patch_geometry(const Context& ctx, const std::vector<std::size_t>& comp
   return geo;
 }
 
+// The stump on one side (side = -1 or +1 along the normal): walking from the patch's
+// centre along the normal, past the patch's own edge on that line and stump_margin_mm
+// beyond it (the gap's edge carries filled-in motion), the first tissue tracked at rest and
+// peak, up to stump_search_mm further. Not the patch's overall extent: a patch can join the
+// gap to a band along an aponeurosis, and its extent then points far into other tissue.
+// Moves the sample point there; false when none.
+bool find_stump(const Context& ctx, const std::vector<std::uint8_t>& in_patch, Geometry& geo, double cx, double cy,
+                int side, double angle_deg, double& strain) {
+  const DisplacementField& g = ctx.m.cumulative[0];
+  const double sx = ctx.m.mm_per_px_x, sy = ctx.m.mm_per_px_y;
+  const double step_mm = 0.5 * g.step_px * 0.5 * (sx + sy);
+  auto point = [&](double d, double& x, double& y) {
+    x = cx + side * d * geo.nx / sx;
+    y = cy + side * d * geo.ny / sy;
+    const int c = int(std::lround((x - g.origin_x_px) / g.step_px)), r = int(std::lround((y - g.origin_y_px) / g.step_px));
+    return c >= 0 && r >= 0 && c < g.columns && r < g.rows && in_patch[g.index(c, r)];
+  };
+  double x = cx, y = cy, edge = 0.0;
+  while (edge < geo.reach_mm && point(edge, x, y)) edge += step_mm;
+  for (double d = edge + ctx.s.stump_margin_mm; d <= edge + ctx.s.stump_margin_mm + ctx.s.stump_search_mm; d += step_mm) {
+    point(d, x, y);
+    strain = stump_strain_near(ctx, x, y, angle_deg);
+    if (std::isnan(strain)) continue;
+    (side < 0 ? geo.ax : geo.bx) = x;
+    (side < 0 ? geo.ay : geo.by) = y;
+    return true;
+  }
+  return false;
+}
+
 // Separation of the stumps across the surface beyond the compartment's own deformation,
 // per frame. The surface turns with the tissue (fascicles rotate 20 -> 45 deg in a real
 // contraction): separation is read along the normal as it lies in each frame, and intact
@@ -174,14 +204,16 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const std::vec
     return reject(ev, "fascial_plane", "the surface runs along the fibres away from an aponeurosis, or slides: a plane where muscles glide");
   const bool myotendinous = surface == gates::SurfaceClass::AlongFibresOnAponeurosis;
   ev.kind = myotendinous ? "myotendinous" : "intramuscular";
-  const Geometry geo = patch_geometry(ctx, comp, ev);
+  Geometry geo = patch_geometry(ctx, comp, ev);
   // Stumps: tracked muscle on both sides that contracts like its compartment. Off an
   // aponeurosis, only the muscle side contracts; the tendon side is carried.
   const std::vector<std::size_t> compartment = compartment_points(ctx, cx, cy, 10.0);
   ev.muscle_strain = compartment_strain(ctx, compartment, ev.fibre_angle_deg);
-  ev.stump_strain[0] = stump_strain_near(ctx, geo.ax, geo.ay, ev.fibre_angle_deg);
-  ev.stump_strain[1] = stump_strain_near(ctx, geo.bx, geo.by, ev.fibre_angle_deg);
-  if (std::isnan(ev.stump_strain[0]) || std::isnan(ev.stump_strain[1]))
+  std::vector<std::uint8_t> in_patch(ctx.m.cumulative[0].size(), 0);
+  for (std::size_t i : comp) in_patch[i] = 1;
+  // Both sides are searched (not short-circuited): the evidence records each stump.
+  if (!find_stump(ctx, in_patch, geo, cx, cy, -1, ev.fibre_angle_deg, ev.stump_strain[0]) |
+      !find_stump(ctx, in_patch, geo, cx, cy, +1, ev.fibre_angle_deg, ev.stump_strain[1]))
     return reject(ev, "stumps_untracked", "the tissue on one side of the surface was not tracked at rest and peak");
   const int contracting = int(gates::is_contracting(ev.stump_strain[0], ev.muscle_strain, ctx.s)) +
                           int(gates::is_contracting(ev.stump_strain[1], ev.muscle_strain, ctx.s));

@@ -23,6 +23,7 @@ struct DetectionSettings {
   int baseline_steps = 2;           // grid steps each side for deformation gradients (1 is too noisy
                                     // for the rest -> peak change of real, decorrelating muscle)
   double stump_margin_mm = 1.5;     // how far beyond the gap the stumps are sampled
+  double stump_search_mm = 3.0;     // ... and how much further out a tracked stump is looked for
   double min_peak_strain = 0.01;    // less fibre shortening than this: no contraction to judge by
   int border_steps = 2;             // grid points this close to the region's edge are not candidates
   double min_opening_share = 0.5;   // of the displacement jump across the surface that is opening
