@@ -1,7 +1,8 @@
 // Tear detection against ground truth over a varied set of simulated clips: every
 // preset, several seeds, pennation angles, depths, pixel pitches, frame rates, noise
 // levels and frame layouts. Prints Markdown tables for docs/benchmarks.md.
-// Run: build/default/bench/bench_detection [--variants N] | [--first SEED] --real N [--explain-dir DIR]
+// Run: build/default/bench/bench_detection [--first N] [--variants N] [--preset NAME] | [--first SEED] --real N;
+//      --explain-dir DIR writes analyze --explain's evidence for every clip
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -268,6 +269,9 @@ int main(int argc, char** argv) {
       for (int k = 0; k < exam.frame_count(); ++k) frames.push_back(exam.render_frame(k));
       const ClipAnalysis a = analyse_clip(int(frames.size()), [&](int k) { return frames[std::size_t(k)]; }, exam.region());
       const sim::ClipTruth truth = exam.clip_truth();
+      if (!explain_dir.empty())
+        write_detection_explanation(explain_dir + "/" + std::to_string(i) + "-" + presets[p], a,
+                                    [&](int k) { return frames[std::size_t(a.kept_frames[std::size_t(k)])]; });
       Tally& t = per_preset[p];
       const bool found = a.detection.tear_detected;
       double loc = -1, gap = -1, truth_gap = -1;

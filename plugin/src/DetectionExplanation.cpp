@@ -42,7 +42,9 @@ nlohmann::json candidate_json(const CandidateEvidence& c, const ClipAnalysis& a)
           {"dark_band_peak_mm", r3(c.band_peak_mm)},
           {"dark_band_contrast", r3(c.band_contrast)},
           {"untracked_share", r3(c.untracked_share)},
-          {"surround_tracked_share", r3(c.surround_tracked_share)}};
+          {"surround_tracked_share", r3(c.surround_tracked_share)},
+          {"length_along_surface_mm", r3(c.length_along_mm)},
+          {"width_across_surface_mm", r3(c.width_across_mm)}};
 }
 
 // Colour scales: signed values blue-white-red, shares black-green.

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <vector>
 
 #include "ft/core/CandidateGates.h"
 
@@ -34,6 +35,39 @@ TEST(CandidateGates, AnObliqueJumpOpensByItsNormalPart) {
   EXPECT_NEAR(m.opening_share, 0.5, 1e-9);
 }
 
+TEST(CandidateGates, APatchJoinedToASlidingBandTakesTheGapsNormal) {
+  // 60 points of a gap opening across a vertical surface (normal 0 deg, small jumps) and
+  // 30 points of an aponeurosis band sliding along x (normal 90 deg, jumps 4x larger): the
+  // mean gradient of the whole patch points between them; the dominant normal is the gap's.
+  std::vector<Tensor2> jumps;
+  std::vector<double> weights;
+  for (int i = 0; i < 60; ++i) {
+    jumps.push_back(Tensor2{0.3, 0.0, 0.1 * std::sin(i), 0.0});
+    weights.push_back(1.0);
+  }
+  for (int i = 0; i < 30; ++i) {
+    jumps.push_back(Tensor2{0.0, 1.2, 0.0, 0.0});
+    weights.push_back(1.0);
+  }
+  Tensor2 mean{0, 0, 0, 0};
+  for (const Tensor2& j : jumps) mean = Tensor2{mean.xx + j.xx / 90, mean.xy + j.xy / 90, mean.yx + j.yx / 90, mean.yy + j.yy / 90};
+  EXPECT_GT(axial_difference_deg(surface_motion(mean).normal_deg, 0.0), 45.0);
+  EXPECT_LT(axial_difference_deg(dominant_normal_deg(jumps, weights), 0.0), 4.0);
+}
+
+TEST(CandidateGates, AxialDirectionsDifferByAtMostNinetyDegrees) {
+  EXPECT_NEAR(axial_difference_deg(85.0, -85.0), 10.0, 1e-9);
+  EXPECT_NEAR(axial_difference_deg(0.0, 90.0), 90.0, 1e-9);
+  EXPECT_NEAR(axial_difference_deg(-30.0, 170.0), 20.0, 1e-9);
+}
+
+TEST(CandidateGates, AGapRunsAlongItsSurfaceAndAPocketDoesNot) {
+  EXPECT_TRUE(is_gap_shaped(12.0, 3.0, kSettings));   // full-thickness tear: 12 mm long, 3 mm gap
+  EXPECT_TRUE(is_gap_shaped(5.0, 2.9, kSettings));    // partial tear
+  EXPECT_FALSE(is_gap_shaped(1.6, 1.7, kSettings));   // round pocket on a sliding plane
+  EXPECT_FALSE(is_gap_shaped(2.0, 3.1, kSettings));   // streak along the normal
+}
+
 TEST(CandidateGates, FibreCutIsOneAcrossTheFibresAndZeroAlongThem) {
   EXPECT_NEAR(fibre_cut(20.0, 20.0), 1.0, 1e-12);
   EXPECT_NEAR(fibre_cut(20.0, 110.0), 0.0, 1e-12);
@@ -58,9 +92,11 @@ TEST(CandidateGates, UntrackedTissueIsNotHaematomaUnlessTheMuscleAroundIsTracked
 }
 
 TEST(CandidateGates, AGapWidensAndAStructureDoesNot) {
-  EXPECT_TRUE(band_stays_the_same(band(2.0), band(2.0)));
-  EXPECT_TRUE(band_stays_the_same(band(2.0), band(1.6)));
-  EXPECT_FALSE(band_stays_the_same(band(1.0), band(3.0)));
+  EXPECT_TRUE(band_stays_the_same(band(2.0), band(2.0), 0.5));
+  EXPECT_TRUE(band_stays_the_same(band(2.0), band(1.6), 0.5));
+  EXPECT_TRUE(band_stays_the_same(band(0.6), band(0.7), 0.5));   // measurement noise
+  EXPECT_FALSE(band_stays_the_same(band(1.0), band(3.0), 0.5));
+  EXPECT_FALSE(band_stays_the_same(band(0), band(3.0), 0.5));    // no band at rest: a gap that opened
   EXPECT_TRUE(band_widens(band(0), band(1.2), 0.5));
   EXPECT_TRUE(band_widens(band(1.0), band(2.0), 0.5));
   EXPECT_FALSE(band_widens(band(1.0), band(1.3), 0.5));

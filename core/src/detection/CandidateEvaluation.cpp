@@ -9,20 +9,15 @@
 namespace ft::detection {
 namespace {
 
-// Centre, surface and fibres of a patch: the first half of the evidence.
-void measure_surface(const Context& ctx, const std::vector<std::size_t>& comp, CandidateEvidence& ev) {
+// How big the patch is and where (frame-0 px): the centre of its excess area growth,
+// a first guess that measure_surface refines.
+void measure_patch(const Context& ctx, const std::vector<std::size_t>& comp, CandidateEvidence& ev) {
   const DisplacementField& g = ctx.m.cumulative[0];
-  double wsum = 0, cx = 0, cy = 0, gxx = 0, gxy = 0, gyx = 0, gyy = 0;
+  double wsum = 0, cx = 0, cy = 0;
   for (std::size_t i : comp) {
     const double e = ctx.log_j[i] - ctx.log_j_median;
-    const int c = column_of(g, i), r = row_of(g, i);
-    cx += e * g.x_px(c);
-    cy += e * g.y_px(r);
-    const Tensor2& f = ctx.rest_to_peak[i];
-    gxx += e * (f.xx - 1);
-    gxy += e * f.xy;
-    gyx += e * f.yx;
-    gyy += e * (f.yy - 1);
+    cx += e * g.x_px(column_of(g, i));
+    cy += e * g.y_px(row_of(g, i));
     wsum += e;
   }
   ev.centre_col_px = cx / wsum;
@@ -30,13 +25,56 @@ void measure_surface(const Context& ctx, const std::vector<std::size_t>& comp, C
   ev.points = int(comp.size());
   ev.area_mm2 = double(comp.size()) * g.step_px * g.step_px * ctx.m.mm_per_px_x * ctx.m.mm_per_px_y;
   ev.log_area_growth = wsum / double(comp.size());
-  const gates::SurfaceMotion motion = gates::surface_motion(Tensor2{gxx / wsum, gxy / wsum, gyx / wsum, gyy / wsum});
+}
+
+// The surface and the fibres it cuts. Across a discontinuity with jump a and normal n,
+// the patch's deformation gradient is the compartment's own plus a (x) n / width. The
+// compartment's own is subtracted first: in a real contraction it is a large shear (the
+// deep aponeurosis slides 15-35 mm over a 15-20 mm thick muscle), and left in it turns
+// the normal by tens of degrees. The surface is then measured on the points whose own
+// normal agrees with the patch's dominant one (a patch can join a gap to the sliding band
+// along an aponeurosis); the centre moves to them too.
+// Returns those points.
+std::vector<std::size_t> measure_surface(const Context& ctx, const std::vector<std::size_t>& comp,
+                                         const Tensor2& compartment_f, CandidateEvidence& ev) {
+  const DisplacementField& g = ctx.m.cumulative[0];
+  std::vector<Tensor2> jumps;
+  std::vector<double> excess;
+  for (std::size_t i : comp) {
+    const Tensor2& f = ctx.rest_to_peak[i];
+    jumps.push_back(Tensor2{f.xx - compartment_f.xx, f.xy - compartment_f.xy, f.yx - compartment_f.yx,
+                            f.yy - compartment_f.yy});
+    excess.push_back(ctx.log_j[i] - ctx.log_j_median);
+  }
+  const double dominant = gates::dominant_normal_deg(jumps, excess);
+  double wsum = 0, cx = 0, cy = 0;
+  Tensor2 mean{0, 0, 0, 0};
+  std::vector<std::size_t> surface;
+  for (std::size_t k = 0; k < comp.size(); ++k) {
+    if (gates::axial_difference_deg(gates::surface_motion(jumps[k]).normal_deg, dominant) > ctx.s.surface_agreement_deg)
+      continue;
+    surface.push_back(comp[k]);
+    const double e = excess[k];
+    mean.xx += e * jumps[k].xx;
+    mean.xy += e * jumps[k].xy;
+    mean.yx += e * jumps[k].yx;
+    mean.yy += e * jumps[k].yy;
+    cx += e * g.x_px(column_of(g, comp[k]));
+    cy += e * g.y_px(row_of(g, comp[k]));
+    wsum += e;
+  }
+  if (wsum > 0) {  // always: the dominant normal is some point's own
+    ev.centre_col_px = cx / wsum;
+    ev.centre_row_px = cy / wsum;
+    mean = Tensor2{mean.xx / wsum, mean.xy / wsum, mean.yx / wsum, mean.yy / wsum};
+  }
+  const gates::SurfaceMotion motion = gates::surface_motion(mean);
   ev.surface_normal_deg = motion.normal_deg;
   ev.opening_share = motion.opening_share;
   ev.fibre_angle_deg = local_fibre_direction(ctx, comp, ev.centre_col_px, ev.centre_row_px);
   ev.fibre_cut = gates::fibre_cut(ev.fibre_angle_deg, ev.surface_normal_deg);
   ev.surround_tracked_share = surround_tracked(ctx, comp);
-
+  return surface;
 }
 
 // A bright fascial plane (aponeurosis) within reach of the patch's centre on the rest image.
@@ -60,6 +98,7 @@ struct Geometry {
   double ax = 0, ay = 0, bx = 0, by = 0;  // stump samples, frame-0 px
   double span_mm = 0;             // vertical extent of the patch
   double along_mm = 0;            // extent along the surface
+  double across_mm = 0;           // ... and across it
 };
 
 Geometry patch_geometry(const Context& ctx, const std::vector<std::size_t>& comp, const CandidateEvidence& ev) {
@@ -86,6 +125,7 @@ Geometry patch_geometry(const Context& ctx, const std::vector<std::size_t>& comp
   geo.by = ev.centre_row_px + geo.reach_mm * geo.ny / sy;
   geo.span_mm = (y_hi - y_lo) * sy + step_mm;
   geo.along_mm = (t_hi - t_lo) + step_mm;
+  geo.across_mm = (hi - lo) + step_mm;
   return geo;
 }
 
@@ -194,7 +234,13 @@ double compartment_thickness_mm(const Context& ctx, double cx, double cy, double
 std::optional<TearFinding> evaluate_candidate(const Context& ctx, const std::vector<std::size_t>& comp, CandidateEvidence& ev) {
   const MotionRecord& m = ctx.m;
   const double sx = m.mm_per_px_x, sy = m.mm_per_px_y;
-  measure_surface(ctx, comp, ev);
+  measure_patch(ctx, comp, ev);
+  // The muscle around the patch: the reference for its surface, stumps and opening.
+  const std::vector<std::size_t> compartment = compartment_points(ctx, ev.centre_col_px, ev.centre_row_px, 10.0);
+  const std::optional<Tensor2> compartment_peak = compartment_deformation(ctx, compartment, ctx.peak());
+  if (!compartment_peak)
+    return reject(ev, "compartment_untracked", "too little tracked muscle around the patch to know the muscle's own strain");
+  const std::vector<std::size_t> surface_points = measure_surface(ctx, comp, *compartment_peak, ev);
   const double cx = ev.centre_col_px, cy = ev.centre_row_px;
   ev.near_aponeurosis = near_aponeurosis(ctx, cx, cy);
   const gates::SurfaceClass surface = gates::classify_surface(ev.fibre_cut, ev.opening_share, ev.near_aponeurosis, ctx.s);
@@ -204,10 +250,13 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const std::vec
     return reject(ev, "fascial_plane", "the surface runs along the fibres away from an aponeurosis, or slides: a plane where muscles glide");
   const bool myotendinous = surface == gates::SurfaceClass::AlongFibresOnAponeurosis;
   ev.kind = myotendinous ? "myotendinous" : "intramuscular";
-  Geometry geo = patch_geometry(ctx, comp, ev);
+  Geometry geo = patch_geometry(ctx, surface_points, ev);
+  ev.length_along_mm = geo.along_mm;
+  ev.width_across_mm = geo.across_mm;
+  if (!myotendinous && !gates::is_gap_shaped(ev.length_along_mm, ev.width_across_mm, ctx.s))
+    return reject(ev, "not_gap_shaped", "the patch is not longer along its surface than it is wide: a pocket on a sliding plane, not a gap between fibre ends");
   // Stumps: tracked muscle on both sides that contracts like its compartment. Off an
   // aponeurosis, only the muscle side contracts; the tendon side is carried.
-  const std::vector<std::size_t> compartment = compartment_points(ctx, cx, cy, 10.0);
   ev.muscle_strain = compartment_strain(ctx, compartment, ev.fibre_angle_deg);
   std::vector<std::uint8_t> in_patch(ctx.m.cumulative[0].size(), 0);
   for (std::size_t i : comp) in_patch[i] = 1;
@@ -222,8 +271,6 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const std::vec
   // The compartment's own deformation rest -> every frame, measured once for this patch.
   std::vector<std::optional<Tensor2>> compartment_motion(std::size_t(m.frame_count()));
   for (int k = 0; k < m.frame_count(); ++k) compartment_motion[std::size_t(k)] = compartment_deformation(ctx, compartment, k);
-  if (!compartment_motion[std::size_t(ctx.peak())])
-    return reject(ev, "compartment_untracked", "too little tracked muscle around the patch to know the muscle's own strain");
   const std::vector<double> opening = opening_by_frame(ctx, geo, compartment_motion);
   const int best = int(std::max_element(opening.begin(), opening.end()) - opening.begin());
   ev.best_frame = best;
@@ -253,11 +300,12 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const std::vec
   if (!gates::holds_haematoma(band, band_peak, ev.untracked_share, ev.surround_tracked_share, ctx.s))
     return reject(ev, "no_haematoma", "the gap is neither dark nor decorrelating inside tracked muscle: motion alone is not a tear");
   // Along an aponeurosis the planes where muscles glide decorrelate too: a myotendinous
-  // tear must show its fluid, a dark layer that widens as the fibres pull off.
-  if (myotendinous && !gates::band_widens(band, band_peak, 0.5 * ctx.s.min_opening_mm))
+  // tear must show its fluid, a dark layer that widens as the fibres pull off by at least
+  // the smallest gap reported.
+  if (myotendinous && !gates::band_widens(band, band_peak, ctx.s.min_opening_mm))
     return reject(ev, "no_fluid_at_aponeurosis", "no dark layer widens between the aponeurosis and the fibre ends");
-  if (gates::band_stays_the_same(band, band_peak))
-    return reject(ev, "band_does_not_widen", "a dark band no wider at peak than at rest is a structure (vessel, fat, septum)");
+  if (gates::band_stays_the_same(band, band_peak, 0.5 * ctx.s.min_opening_mm))
+    return reject(ev, "band_does_not_widen", "a dark band hardly wider at peak than at rest is a structure (vessel, fat, septum)");
   ev.decision = "reported";
   ev.reason = myotendinous ? "fibre ends pull away from the aponeurosis under contraction"
                            : "fibre ends across the surface separate under contraction";

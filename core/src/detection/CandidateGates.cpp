@@ -22,7 +22,37 @@ SurfaceMotion surface_motion(const Tensor2& g) {
   return m;
 }
 
+double axial_difference_deg(double a_deg, double b_deg) {
+  const double d = std::fmod(std::abs(a_deg - b_deg), 180.0);
+  return std::min(d, 180.0 - d);
+}
+
+double dominant_normal_deg(const std::vector<Tensor2>& jumps, const std::vector<double>& weights) {
+  // Each point votes with its weight alone, not with the size of its jump: the sliding
+  // along an aponeurosis is a larger jump than a gap's opening, over fewer points.
+  std::vector<double> normal(jumps.size());
+  for (std::size_t i = 0; i < jumps.size(); ++i) normal[i] = surface_motion(jumps[i]).normal_deg;
+  // A smooth vote over orientations (kernel cos^4 of the doubled angle: about +-20 deg wide).
+  double best_deg = 0.0, best_score = -1.0;
+  for (int step = -89; step <= 90; ++step) {
+    double score = 0.0;
+    for (std::size_t i = 0; i < normal.size(); ++i) {
+      const double c = std::cos(2.0 * (step - normal[i]) / kDeg);
+      if (c > 0) score += std::max(0.0, weights[i]) * c * c * c * c;
+    }
+    if (score > best_score) {
+      best_score = score;
+      best_deg = step;
+    }
+  }
+  return best_deg;
+}
+
 double fibre_cut(double fibre_deg, double normal_deg) { return std::abs(std::cos((fibre_deg - normal_deg) / kDeg)); }
+
+bool is_gap_shaped(double length_along_mm, double width_across_mm, const DetectionSettings& s) {
+  return length_along_mm >= s.min_gap_elongation * width_across_mm;
+}
 
 SurfaceClass classify_surface(double cut, double opening_share, bool near_aponeurosis, const DetectionSettings& s) {
   if (cut >= s.min_fibre_cut) return opening_share >= s.min_opening_share ? SurfaceClass::AcrossFibres : SurfaceClass::Sliding;
@@ -39,8 +69,8 @@ bool holds_haematoma(const BandWidth& rest, const BandWidth& peak, double untrac
   return surround_tracked_share >= s.min_surround_tracked && untracked_share >= s.min_untracked_share;
 }
 
-bool band_stays_the_same(const BandWidth& rest, const BandWidth& peak) {
-  return rest.found && peak.found && peak.width_mm <= rest.width_mm;
+bool band_stays_the_same(const BandWidth& rest, const BandWidth& peak, double min_widening_mm) {
+  return rest.found && peak.found && peak.width_mm - rest.width_mm < min_widening_mm;
 }
 
 bool band_widens(const BandWidth& rest, const BandWidth& peak, double min_widening_mm) {
