@@ -1,5 +1,7 @@
 #include "ft/core/TearFinding.h"
 
+#include <cstdio>
+
 namespace ft {
 
 const char* describe(TearGrade grade) noexcept {
@@ -28,6 +30,20 @@ const char* to_string(ContractionPhase phase) noexcept {
     case ContractionPhase::Relaxation: return "relaxation";
   }
   return "unknown";
+}
+
+std::string describe_gap(const TearFinding& f, const DetectionResult& result) {
+  char text[128];
+  const double mm_per_px = 0.5 * (result.mm_per_px_x + result.mm_per_px_y);
+  if (result.calibrated || mm_per_px <= 0.0) {
+    std::snprintf(text, sizeof text, "gap %.1f mm (rest %.1f)", f.gap_mm, f.gap_rest_mm);
+  } else if (f.muscle_thickness_mm > 0.0) {
+    std::snprintf(text, sizeof text, "gap %.0f px (rest %.0f), %.0f %% of the muscle's thickness", f.gap_mm / mm_per_px,
+                  f.gap_rest_mm / mm_per_px, 100.0 * f.gap_mm / f.muscle_thickness_mm);
+  } else {
+    std::snprintf(text, sizeof text, "gap %.0f px (rest %.0f)", f.gap_mm / mm_per_px, f.gap_rest_mm / mm_per_px);
+  }
+  return text;
 }
 
 }  // namespace ft

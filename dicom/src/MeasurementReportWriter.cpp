@@ -86,7 +86,8 @@ DSRCodedEntryValue grade_code(TearGrade g) {
   return own("G0", "No lesion");
 }
 
-void add_finding(Tree& t, const TearFinding& f, int index, const DicomClipInfo& source, bool first_group) {
+void add_finding(Tree& t, const TearFinding& f, const DetectionResult& result, int index, const DicomClipInfo& source,
+                 bool first_group) {
   if (first_group) t.child(DSRTypes::RT_contains, DSRTypes::VT_Container, dcm("125007", "Measurement Group"));
   else t.next(DSRTypes::RT_contains, DSRTypes::VT_Container, dcm("125007", "Measurement Group"));
   t.child(DSRTypes::RT_hasObsContext, DSRTypes::VT_Text, dcm("112039", "Tracking Identifier"));
@@ -99,18 +100,30 @@ void add_finding(Tree& t, const TearFinding& f, int index, const DicomClipInfo& 
   t.set(t.item().setStringValue("FibreTrack dynamic tear detection"), "algorithm name");
   t.next(DSRTypes::RT_contains, DSRTypes::VT_Text, dcm("111003", "Algorithm Version"));
   t.set(t.item().setStringValue(FT_VERSION), "algorithm version");
-  add_numeric(t, false, own("M001", "Gap along fibres at peak contraction"), f.gap_mm, ucum("mm", "millimeter"));
-  add_numeric(t, false, own("M002", "Gap along fibres at rest"), f.gap_rest_mm, ucum("mm", "millimeter"));
-  add_numeric(t, false, own("M003", "Retraction of each stump"), f.retraction_mm, ucum("mm", "millimeter"));
+  // mm only where the clip was calibrated (or its depth scale read); otherwise the gap as a
+  // share of the muscle's thickness, which does not depend on the scale.
+  if (result.calibrated) {
+    add_numeric(t, false, own("M001", "Gap along fibres at peak contraction"), f.gap_mm, ucum("mm", "millimeter"));
+    add_numeric(t, false, own("M002", "Gap along fibres at rest"), f.gap_rest_mm, ucum("mm", "millimeter"));
+    add_numeric(t, false, own("M003", "Retraction of each stump"), f.retraction_mm, ucum("mm", "millimeter"));
+  } else if (f.muscle_thickness_mm > 0) {
+    add_numeric(t, false, own("M009", "Gap at peak contraction relative to muscle thickness"),
+                100.0 * f.gap_mm / f.muscle_thickness_mm, ucum("%", "percent"));
+  }
   add_numeric(t, false, own("M004", "Extent across muscle thickness"), f.extent_pct, ucum("%", "percent"));
   add_numeric(t, false, own("M005", "Confidence"), f.confidence, ucum("1", "no units"));
-  add_numeric(t, false, own("M008", "Muscle thickness at the finding"), f.muscle_thickness_mm, ucum("mm", "millimeter"));
+  if (result.calibrated)
+    add_numeric(t, false, own("M008", "Muscle thickness at the finding"), f.muscle_thickness_mm, ucum("mm", "millimeter"));
   t.next(DSRTypes::RT_contains, DSRTypes::VT_Code, own("M006", "Grade"));
   t.set(t.item().setCodeValue(grade_code(f.grade)), "grade");
   // Centre of the finding, and the gap caliper across the tear surface.
   add_region(t, dcm("111030", "Image Region"), DSRTypes::GT_Point, {{f.centre_col_px, f.centre_row_px}}, source, f.frame);
   const UltrasoundRegion region = source.analysis_region();
-  const TearGeometry g = tear_geometry(f, region.mm_per_px_x, region.mm_per_px_y);
+  // The scale the findings were measured at (a clip without calibration was measured by
+  // its depth scale or an estimate); the file's own region when the result has none.
+  const double scale_x = result.mm_per_px_x > 0 ? result.mm_per_px_x : region.mm_per_px_x;
+  const double scale_y = result.mm_per_px_y > 0 ? result.mm_per_px_y : region.mm_per_px_y;
+  const TearGeometry g = tear_geometry(f, scale_x, scale_y);
   add_region(t, own("M007", "Gap caliper"), DSRTypes::GT_Polyline,
              {{g.caliper_start.x, g.caliper_start.y}, {g.caliper_end.x, g.caliper_end.y}}, source, f.frame);
   t.up();
@@ -158,7 +171,7 @@ std::string write_measurement_report(const std::string& source_clip, const Detec
         "library image");
   t.up().up();
   t.next(DSRTypes::RT_contains, DSRTypes::VT_Container, dcm("126010", "Imaging Measurements"));
-  for (std::size_t i = 0; i < result.findings.size(); ++i) add_finding(t, result.findings[i], int(i), source, i == 0);
+  for (std::size_t i = 0; i < result.findings.size(); ++i) add_finding(t, result.findings[i], result, int(i), source, i == 0);
   if (result.findings.empty()) {
     t.child(DSRTypes::RT_contains, DSRTypes::VT_Text, dcm("121106", "Comment"));
     t.set(t.item().setStringValue("No muscle fibre discontinuity opened under contraction."), "comment");

@@ -57,16 +57,20 @@ std::string write_presentation_state(const std::string& source_clip, const Detec
   check(ps.addGraphicLayer("FIBRETRACK", "FibreTrack findings (decision support)"), "graphic layer");
   const std::size_t layer = ps.getNumberOfGraphicLayers() - 1;
   const UltrasoundRegion region = source.analysis_region();
+  // The scale the findings were measured at (a clip without calibration was measured by
+  // its depth scale or an estimate); the file's own region when the result has none.
+  const double scale_x = result.mm_per_px_x > 0 ? result.mm_per_px_x : region.mm_per_px_x;
+  const double scale_y = result.mm_per_px_y > 0 ? result.mm_per_px_y : region.mm_per_px_y;
   for (const TearFinding& f : result.findings) {
     check(ps.selectImageFrameNumber(static_cast<unsigned long>(f.frame + 1)), "frame");
-    const TearGeometry g = tear_geometry(f, region.mm_per_px_x, region.mm_per_px_y);
+    const TearGeometry g = tear_geometry(f, scale_x, scale_y);
     std::vector<PointPx> outline(g.outline.begin(), g.outline.end());
     outline.push_back(g.outline.front());
     polyline(ps, layer, outline);
     polyline(ps, layer, {g.caliper_start, g.caliper_end});
     char text[160];
-    std::snprintf(text, sizeof text, "%s: gap %.1f mm (rest %.1f), extent %.0f %%, confidence %.2f", describe(f.grade),
-                  f.gap_mm, f.gap_rest_mm, f.extent_pct, f.confidence);
+    std::snprintf(text, sizeof text, "%s: %s, extent %.0f %%, confidence %.2f", describe(f.grade),
+                  describe_gap(f, result).c_str(), f.extent_pct, f.confidence);
     label(ps, layer, DVPSB_currentFrame, {g.outline[1].x + 4, g.outline[1].y}, text);
   }
   label(ps, layer, DVPSB_allImages, {4.0, 4.0},

@@ -45,17 +45,25 @@ std::string write_burned_in_capture(const std::string& source_clip, const Detect
   DicomClipReader reader(source_clip);
   const DicomClipInfo& info = reader.info();
   const UltrasoundRegion region = info.analysis_region();
+  // The scale the findings were measured at (a clip without calibration was measured by
+  // its depth scale or an estimate); the file's own region when the result has none.
+  const double scale_x = result.mm_per_px_x > 0 ? result.mm_per_px_x : region.mm_per_px_x;
+  const double scale_y = result.mm_per_px_y > 0 ? result.mm_per_px_y : region.mm_per_px_y;
   Clip clip;
   clip.frame_time_ms = info.frame_time_ms;
   for (int k = 0; k < reader.frame_count(); ++k) {
     Frame frame = to_8bit(reader.read_frame(k));
     for (const TearFinding& f : result.findings) {
       if (f.frame != k) continue;
-      const TearGeometry g = tear_geometry(f, region.mm_per_px_x, region.mm_per_px_y);
+      const TearGeometry g = tear_geometry(f, scale_x, scale_y);
       for (std::size_t c = 0; c < g.outline.size(); ++c) line(frame, g.outline[c], g.outline[(c + 1) % g.outline.size()], 255);
       line(frame, g.caliper_start, g.caliper_end, 255);
       char text[64];
-      std::snprintf(text, sizeof text, "GAP %.1fMM GRADE %d", f.gap_mm, int(f.grade));
+      const double px = 0.5 * (scale_x + scale_y);
+      if (result.calibrated || px <= 0)
+        std::snprintf(text, sizeof text, "GAP %.1fMM GRADE %d", f.gap_mm, int(f.grade));
+      else  // no trustworthy mm: the gap in px
+        std::snprintf(text, sizeof text, "GAP %.0fPX GRADE %d", f.gap_mm / px, int(f.grade));
       draw_text(frame, int(std::max(g.outline[1].x, g.outline[2].x)) + 4, int(g.outline[1].y), text, 255);
     }
     // The notice on a black band of its own, so that scanner text cannot garble it.

@@ -20,21 +20,35 @@ namespace ft::cli {
 namespace {
 
 double r3(double v) { return std::round(v * 1000.0) / 1000.0; }
+double r6(double v) { return std::round(v * 1e6) / 1e6; }
 
-nlohmann::json finding_json(const TearFinding& f) {
+// Without a trustworthy scale (no calibration, no depth scale) the mm fields are null and
+// the sizes are given in px and as fractions of the muscle's thickness, which do not
+// depend on the scale.
+nlohmann::json finding_json(const TearFinding& f, const MeasurementScale& scale) {
+  const bool mm = scale.trusted();
+  auto in_mm = [&](double v) { return mm ? nlohmann::json(r3(v)) : nlohmann::json(nullptr); };
+  auto in_px = [&](double v_mm) { return r3(v_mm / scale.mm_per_px()); };
+  auto of_thickness = [&](double v_mm) {
+    return f.muscle_thickness_mm > 0 ? nlohmann::json(r3(v_mm / f.muscle_thickness_mm)) : nlohmann::json(nullptr);
+  };
   nlohmann::json gaps = nlohmann::json::array();
-  for (double g : f.gap_by_frame_mm) gaps.push_back(r3(g));
+  for (double g : f.gap_by_frame_mm) gaps.push_back(in_mm(g));
   return {{"kind", to_string(f.kind)},
           {"frame", f.frame},
           {"center_px", {r3(f.centre_col_px), r3(f.centre_row_px)}},
-          {"center_mm", {r3(f.centre_x_mm), r3(f.centre_z_mm)}},
-          {"gap_mm", r3(f.gap_mm)},
-          {"gap_rest_mm", r3(f.gap_rest_mm)},
-          {"retraction_mm", r3(f.retraction_mm)},
-          {"retraction_each_mm", {r3(f.retraction_left_mm), r3(f.retraction_right_mm)}},
-          {"opening_mm", r3(f.opening_mm)},
+          {"center_mm", mm ? nlohmann::json{r3(f.centre_x_mm), r3(f.centre_z_mm)} : nlohmann::json(nullptr)},
+          {"gap_mm", in_mm(f.gap_mm)},
+          {"gap_rest_mm", in_mm(f.gap_rest_mm)},
+          {"gap_px", in_px(f.gap_mm)},
+          {"gap_rest_px", in_px(f.gap_rest_mm)},
+          {"gap_of_thickness", of_thickness(f.gap_mm)},
+          {"retraction_mm", in_mm(f.retraction_mm)},
+          {"retraction_each_mm", mm ? nlohmann::json{r3(f.retraction_left_mm), r3(f.retraction_right_mm)} : nlohmann::json(nullptr)},
+          {"opening_mm", in_mm(f.opening_mm)},
           {"extent_pct", r3(f.extent_pct)},
-          {"muscle_thickness_mm", r3(f.muscle_thickness_mm)},
+          {"muscle_thickness_mm", in_mm(f.muscle_thickness_mm)},
+          {"muscle_thickness_px", in_px(f.muscle_thickness_mm)},
           {"grade", int(f.grade)},
           {"grade_text", describe(f.grade)},
           {"confidence", r3(f.confidence)},
@@ -45,7 +59,7 @@ nlohmann::json finding_json(const TearFinding& f) {
 
 nlohmann::json analysis_json(const std::string& path, int frames, const ClipAnalysis& a) {
   nlohmann::json findings = nlohmann::json::array();
-  for (const auto& f : a.detection.findings) findings.push_back(finding_json(f));
+  for (const auto& f : a.detection.findings) findings.push_back(finding_json(f, a.scale));
   const ContractionSummary& c = a.detection.contraction;
   nlohmann::json strain = nlohmann::json::array(), phases = nlohmann::json::array();
   for (double s : c.strain_by_frame) strain.push_back(r3(s));
@@ -66,6 +80,7 @@ nlohmann::json analysis_json(const std::string& path, int frames, const ClipAnal
           {"frames", frames},
           {"analysed_frames", a.kept_frames},
           {"calibrated", a.detection.calibrated},
+          {"scale", {{"source", to_string(a.scale.source)}, {"mm_per_px", {r6(a.scale.mm_per_px_x), r6(a.scale.mm_per_px_y)}}}},
           {"region", {{"x0", a.region.bounds.x0_px}, {"y0", a.region.bounds.y0_px}, {"x1", a.region.bounds.x1_px},
                       {"y1", a.region.bounds.y1_px}}},
           {"backend", a.backend},
@@ -104,9 +119,16 @@ int run_analyze(const Args& args) {
   std::printf("%s: %s (tracked %.0f %% of the tissue from rest to peak)\n", path.c_str(), verdict,
               100.0 * analysis.detection.tracked_fraction);
   for (const auto& f : analysis.detection.findings)
-    std::printf("  %s at (%.1f, %.1f) mm, frame %d: gap %.1f mm (rest %.1f), extent %.0f %%, confidence %.2f\n",
-                describe(f.grade), f.centre_x_mm, f.centre_z_mm, f.frame, f.gap_mm, f.gap_rest_mm, f.extent_pct,
-                f.confidence);
+    if (analysis.scale.trusted())
+      std::printf("  %s at (%.1f, %.1f) mm, frame %d: gap %.1f mm (rest %.1f), extent %.0f %%, confidence %.2f\n",
+                  describe(f.grade), f.centre_x_mm, f.centre_z_mm, f.frame, f.gap_mm, f.gap_rest_mm, f.extent_pct,
+                  f.confidence);
+    else  // no trustworthy mm: px and the share of the muscle's thickness
+      std::printf("  %s at (%.0f, %.0f) px, frame %d: gap %.0f px (rest %.0f), %.0f %% of the muscle's thickness, "
+                  "extent %.0f %%, confidence %.2f\n",
+                  describe(f.grade), f.centre_col_px, f.centre_row_px, f.frame, f.gap_mm / analysis.scale.mm_per_px(),
+                  f.gap_rest_mm / analysis.scale.mm_per_px(),
+                  f.muscle_thickness_mm > 0 ? 100.0 * f.gap_mm / f.muscle_thickness_mm : 0.0, f.extent_pct, f.confidence);
   for (const auto& n : out["notes"]) std::printf("  note: %s\n", n.get<std::string>().c_str());
   std::printf("  FibreTrack is decision support, not a certified medical device.\n");
   return 0;

@@ -26,11 +26,18 @@ nlohmann::json stats_json(const LiveStats& s) {
 
 nlohmann::json findings_json(const DetectionResult& r) {
   nlohmann::json findings = nlohmann::json::array();
-  for (const auto& f : r.findings)
-    findings.push_back({{"frame", f.frame}, {"center_px", {f.centre_col_px, f.centre_row_px}},
-                        {"center_mm", {f.centre_x_mm, f.centre_z_mm}}, {"gap_mm", f.gap_mm}, {"grade", int(f.grade)},
-                        {"confidence", f.confidence}});
-  return {{"type", "findings"}, {"tear_detected", r.tear_detected}, {"findings", findings}, {"notes", r.notes}};
+  const double mm_per_px = 0.5 * (r.mm_per_px_x + r.mm_per_px_y);
+  for (const auto& f : r.findings) {
+    // mm only from a calibration or the depth scale (as analyze --json).
+    nlohmann::json j{{"frame", f.frame}, {"center_px", {f.centre_col_px, f.centre_row_px}},
+                     {"grade", int(f.grade)}, {"confidence", f.confidence}, {"gap", describe_gap(f, r)}};
+    j["center_mm"] = r.calibrated ? nlohmann::json{f.centre_x_mm, f.centre_z_mm} : nlohmann::json(nullptr);
+    j["gap_mm"] = r.calibrated ? nlohmann::json(f.gap_mm) : nlohmann::json(nullptr);
+    j["gap_px"] = mm_per_px > 0 ? nlohmann::json(f.gap_mm / mm_per_px) : nlohmann::json(nullptr);
+    findings.push_back(j);
+  }
+  return {{"type", "findings"}, {"tear_detected", r.tear_detected}, {"findings", findings},
+          {"calibrated", r.calibrated}, {"notes", r.notes}};
 }
 
 // Findings "change" when a tear appears or disappears, or the lead finding moves or

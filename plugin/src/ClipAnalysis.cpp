@@ -9,47 +9,9 @@
 #include "ft/gpu/LagrangianTracker.h"
 #include "ft/gpu/SpeckleTracker.h"
 #include "ft/plugin/ImageRegionEstimate.h"
+#include "ft/plugin/MeasurementScale.h"
 
 namespace ft {
-namespace {
-
-
-// Speckle grain size (px) along x: twice the lag where the autocorrelation of the
-// region, with its large-scale structure (layers, shadows) removed, falls to 1/2. Used
-// to guess mm per px when a clip carries no calibration: MSK linear probes resolve
-// about 0.5 mm laterally.
-double speckle_width_px(const Frame& f, const PixelRect& r) {
-  const int w = r.width_px(), h = r.height_px(), half = 12;
-  std::vector<double> detail(std::size_t(w) * std::size_t(h), 0.0);
-  for (int y = 0; y < h; ++y) {
-    // Running mean over +-half px along x, then the residual.
-    double sum = 0;
-    int n = 0;
-    for (int x = 0; x < std::min(w, half + 1); ++x, ++n) sum += f.value(r.x0_px + x, r.y0_px + y);
-    for (int x = 0; x < w; ++x) {
-      detail[std::size_t(y) * w + x] = f.value(r.x0_px + x, r.y0_px + y) - sum / n;
-      if (x + half + 1 < w) { sum += f.value(r.x0_px + x + half + 1, r.y0_px + y); ++n; }
-      if (x - half >= 0) { sum -= f.value(r.x0_px + x - half, r.y0_px + y); --n; }
-    }
-  }
-  auto correlation = [&](int lag) {
-    double s = 0, s0 = 0;
-    for (int y = 0; y < h; ++y)
-      for (int x = 0; x + lag < w; ++x) {
-        const double a = detail[std::size_t(y) * w + x], b = detail[std::size_t(y) * w + x + lag];
-        s += a * b;
-        s0 += a * a;
-      }
-    return s0 > 0 ? s / s0 : 0.0;
-  };
-  for (int lag = 1; lag < half; ++lag) {
-    const double c0 = correlation(lag - 1), c1 = correlation(lag);
-    if (c1 < 0.5) return 2.0 * ((lag - 1) + (c0 - 0.5) / std::max(1e-9, c0 - c1));
-  }
-  return 2.0 * half;
-}
-
-}  // namespace
 
 std::vector<int> distinct_frames(int frame_count, const FrameAt& frame_at, const PixelRect& region, double threshold) {
   std::vector<int> kept;
@@ -95,14 +57,9 @@ ClipAnalysis analyse_clip(int frame_count, const FrameAt& frame_at, const Ultras
   }
   out.region = region;
 
-  UltrasoundRegion analysed = region;
-  if (!region.has_mm_calibration()) {
-    const double mm = 0.5 / speckle_width_px(kept_at(0), region.bounds);
-    analysed.units_x = analysed.units_y = PhysicalUnits::Centimetre;
-    analysed.mm_per_px_x = analysed.mm_per_px_y = mm;
-    out.warnings.push_back("no calibration: mm estimated from the speckle size (" + std::to_string(mm) +
-                           " mm/px); measurements are approximate");
-  }
+  out.scale = measurement_scale(kept_at(0), region);
+  if (!out.scale.note.empty()) out.warnings.push_back(out.scale.note);
+  const UltrasoundRegion analysed = with_scale(region, out.scale);
   out.motion.region = analysed;
   out.motion.mm_per_px_x = analysed.mm_per_px_x;
   out.motion.mm_per_px_y = analysed.mm_per_px_y;
@@ -122,13 +79,13 @@ ClipAnalysis analyse_clip(int frame_count, const FrameAt& frame_at, const Ultras
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() / double(n - 1);
 
   DetectionSettings detection = settings.detection;
-  if (!given_region.has_mm_calibration()) {
+  if (!out.scale.trusted()) {
     // The mm scale is a guess: ask for clearer evidence before calling a tear.
     detection.min_opening_mm *= 1.5;
     detection.min_evidence_area_mm2 *= 1.5;
   }
   out.detection = detect_tears(out.motion, kept_at, detection);
-  out.detection.calibrated = given_region.has_mm_calibration();
+  out.detection.calibrated = out.scale.trusted();
   // Report frames as the original clip numbers them.
   auto original = [&](int k) { return out.kept_frames[std::size_t(std::clamp(k, 0, n - 1))]; };
   out.detection.contraction.rest_frame = original(out.detection.contraction.rest_frame);

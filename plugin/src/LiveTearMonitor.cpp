@@ -9,27 +9,39 @@ namespace ft {
 
 LiveTearMonitor::LiveTearMonitor(UltrasoundRegion region, LiveSettings settings)
     : region_(region), settings_(settings) {
-  gpu::TrackingParameters tracking = settings_.analysis.tracking;
-  const double mm_per_px = region_.has_mm_calibration() ? 0.5 * (region_.mm_per_px_x + region_.mm_per_px_y) : 0.1;
-  tracking.grid_step_px = std::max(2, int(std::lround(settings_.analysis.grid_mm / mm_per_px)));
-  tracker_ = std::make_unique<gpu::SpeckleTracker>(tracking, settings_.analysis.backend);
   // Findings only, every few frames: the evidence maps are for review and --explain.
   settings_.analysis.detection.record_evidence = false;
-  motion_.region = region_;
-  motion_.mm_per_px_x = region_.has_mm_calibration() ? region_.mm_per_px_x : mm_per_px;
-  motion_.mm_per_px_y = region_.has_mm_calibration() ? region_.mm_per_px_y : mm_per_px;
+}
+
+// The same rules as a recorded clip (analyse_clip): the calibration, else the depth scale
+// beside the image, else a speckle estimate that is not reported as mm. Read once, on the
+// first frame: the scanner's depth does not change within a session without a new region.
+void LiveTearMonitor::measure_scale(const Frame& frame) {
+  scale_ = measurement_scale(frame, region_);
+  analysed_region_ = with_scale(region_, scale_);
+  gpu::TrackingParameters tracking = settings_.analysis.tracking;
+  tracking.grid_step_px = std::max(2, int(std::lround(settings_.analysis.grid_mm / scale_.mm_per_px())));
+  tracker_ = std::make_unique<gpu::SpeckleTracker>(tracking, settings_.analysis.backend);
+  motion_.region = analysed_region_;
+  motion_.mm_per_px_x = scale_.mm_per_px_x;
+  motion_.mm_per_px_y = scale_.mm_per_px_y;
+  if (!scale_.trusted()) {  // as offline: a guessed scale asks for clearer evidence
+    settings_.analysis.detection.min_opening_mm *= 1.5;
+    settings_.analysis.detection.min_evidence_area_mm2 *= 1.5;
+  }
 }
 
 void LiveTearMonitor::restart(const Frame& frame) {
+  if (!tracker_) measure_scale(frame);
   window_.clear();
   motion_.cumulative.clear();
-  lagrangian_ = std::make_unique<gpu::LagrangianTracker>(*tracker_, region_);
+  lagrangian_ = std::make_unique<gpu::LagrangianTracker>(*tracker_, analysed_region_);
   lagrangian_->reset(frame);
   window_.push_back(frame);
   motion_.cumulative.push_back(lagrangian_->cumulative());
   window_start_ = frames_seen_;
   // Every evaluation of this window starts from the same first frame: read its fascicles once.
-  first_frame_fibres_ = fascicle_orientation(frame, region_.bounds, motion_.cumulative.front(),
+  first_frame_fibres_ = fascicle_orientation(frame, analysed_region_.bounds, motion_.cumulative.front(),
                                              0.5 * (motion_.mm_per_px_x + motion_.mm_per_px_y));
 }
 
@@ -48,6 +60,8 @@ std::optional<DetectionResult> LiveTearMonitor::add_frame(const Frame& frame) {
   result.contraction.rest_frame += int(window_start_);
   result.contraction.peak_frame += int(window_start_);
   for (auto& f : result.findings) f.frame += int(window_start_);
+  result.calibrated = scale_.trusted();
+  if (!scale_.note.empty()) result.notes.push_back(scale_.note);
   latest_ = result;
   return result;
 }

@@ -24,10 +24,16 @@ TEST(AnalyzeCommand, RunsOnEverySampleClipAndRealFile) {
     const test::CommandResult r = fibretrack("analyze '" + clip + "' --json '" + dir.file("a.json") + "'");
     ASSERT_EQ(r.exit_code, 0) << clip << ": " << r.err;
     const auto j = nlohmann::json::parse(test::read_file(dir.file("a.json")));
-    for (const char* key : {"tear_detected", "findings", "contraction", "notes", "disclaimer", "tracked_fraction", "conclusive"})
+    for (const char* key : {"tear_detected", "findings", "contraction", "notes", "disclaimer", "tracked_fraction", "conclusive",
+                            "scale"})
       EXPECT_TRUE(j.contains(key)) << clip << " " << key;
     EXPECT_TRUE(j["contraction"].contains("peak_frame"));
     EXPECT_TRUE(j["contraction"].contains("peak_strain"));
+    // mm only from a calibration or a depth scale: otherwise the notes say how sizes are given.
+    if (j["scale"]["source"] == "speckle_estimate") {
+      EXPECT_FALSE(j["calibrated"].get<bool>()) << clip;
+      for (const auto& f : j["findings"]) EXPECT_TRUE(f["gap_mm"].is_null()) << clip;
+    }
     if (!j["tear_detected"].get<bool>()) {
       EXPECT_FALSE(j["notes"].empty()) << clip;
     }

@@ -150,6 +150,8 @@ DetectionResult detect_tears(const MotionRecord& m, const FrameAt& frame_at, con
                              const FibreField* first_frame_fibres) {
   DetectionResult result;
   result.calibrated = m.region.has_mm_calibration();
+  result.mm_per_px_x = m.mm_per_px_x;
+  result.mm_per_px_y = m.mm_per_px_y;
   if (m.frame_count() < 3) {
     result.notes.push_back("fewer than 3 frames: a tear is judged by how it opens over a contraction");
     return result;

@@ -108,8 +108,15 @@ struct DetectionResult {
   bool conclusive = false;
   std::vector<CandidateEvidence> candidates;
   EvidenceMaps maps;
-  bool calibrated = true;              // false: mm values are estimates from the speckle size
+  bool calibrated = true;              // false: no calibration and no depth scale: the mm values are
+                                       // estimates from the speckle size, not to be reported as mm
+  double mm_per_px_x = 0.0, mm_per_px_y = 0.0;  // the scale the mm values were computed at
   std::vector<std::string> notes;      // why nothing was found, what was assumed, warnings
 };
+
+// The gap of a finding in words for annotations and reports: in mm when the result is
+// calibrated, else in px and as a share of the muscle's thickness (e.g. "gap 4.5 mm (rest
+// 1.5)" or "gap 45 px (rest 15), 28 % of the muscle's thickness").
+std::string describe_gap(const TearFinding& f, const DetectionResult& result);
 
 }  // namespace ft

@@ -10,6 +10,7 @@
 #include "ft/core/TearDetector.h"
 #include "ft/core/TearFinding.h"
 #include "ft/gpu/TrackingParameters.h"
+#include "ft/plugin/MeasurementScale.h"
 
 namespace ft {
 
@@ -26,13 +27,15 @@ struct ClipAnalysis {
   MotionRecord motion;             // over the kept frames
   std::vector<int> kept_frames;    // original index of each analysed frame
   UltrasoundRegion region;
+  MeasurementScale scale;          // where the mm came from (detection.calibrated: whether to report them)
   std::string backend;
   double tracking_ms_per_frame = 0.0;
   std::vector<std::string> warnings;
 };
 
 // frame_count frames, decoded on demand by frame_at; region with its calibration (an
-// uncalibrated region is analysed with mm estimated from the speckle size).
+// uncalibrated region is measured by the depth scale beside it, else by an estimate from
+// the speckle size that is not reported as mm: see MeasurementScale).
 ClipAnalysis analyse_clip(int frame_count, const FrameAt& frame_at, const UltrasoundRegion& region,
                           const AnalysisSettings& settings = {});
 

@@ -13,6 +13,7 @@
 #include "ft/gpu/LagrangianTracker.h"
 #include "ft/gpu/SpeckleTracker.h"
 #include "ft/plugin/ClipAnalysis.h"
+#include "ft/plugin/MeasurementScale.h"
 
 namespace ft {
 
@@ -34,11 +35,16 @@ class LiveTearMonitor {
   const DisplacementField& latest_field() const { return motion_.cumulative.back(); }
   double mm_per_px_x() const noexcept { return motion_.mm_per_px_x; }
   double mm_per_px_y() const noexcept { return motion_.mm_per_px_y; }
+  // Where the mm come from (known after the first frame).
+  const MeasurementScale& scale() const noexcept { return scale_; }
 
  private:
   void restart(const Frame& frame);
+  void measure_scale(const Frame& frame);
 
   UltrasoundRegion region_;
+  MeasurementScale scale_;
+  UltrasoundRegion analysed_region_;  // region_ with scale_
   LiveSettings settings_;
   std::unique_ptr<gpu::SpeckleTracker> tracker_;
   std::unique_ptr<gpu::LagrangianTracker> lagrangian_;

@@ -1,0 +1,91 @@
+#include "ft/plugin/MeasurementScale.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <vector>
+
+#include "ft/core/DepthScale.h"
+
+namespace ft {
+namespace {
+
+// Speckle grain size (px) along x: twice the lag where the autocorrelation of the
+// region, with its large-scale structure (layers, shadows) removed, falls to 1/2. MSK
+// linear probes resolve about 0.5 mm laterally.
+double speckle_width_px(const Frame& f, const PixelRect& r) {
+  const int w = r.width_px(), h = r.height_px(), half = 12;
+  std::vector<double> detail(std::size_t(w) * std::size_t(h), 0.0);
+  for (int y = 0; y < h; ++y) {
+    // Running mean over +-half px along x, then the residual.
+    double sum = 0;
+    int n = 0;
+    for (int x = 0; x < std::min(w, half + 1); ++x, ++n) sum += f.value(r.x0_px + x, r.y0_px + y);
+    for (int x = 0; x < w; ++x) {
+      detail[std::size_t(y) * w + x] = f.value(r.x0_px + x, r.y0_px + y) - sum / n;
+      if (x + half + 1 < w) { sum += f.value(r.x0_px + x + half + 1, r.y0_px + y); ++n; }
+      if (x - half >= 0) { sum -= f.value(r.x0_px + x - half, r.y0_px + y); --n; }
+    }
+  }
+  auto correlation = [&](int lag) {
+    double s = 0, s0 = 0;
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x + lag < w; ++x) {
+        const double a = detail[std::size_t(y) * w + x], b = detail[std::size_t(y) * w + x + lag];
+        s += a * b;
+        s0 += a * a;
+      }
+    return s0 > 0 ? s / s0 : 0.0;
+  };
+  for (int lag = 1; lag < half; ++lag) {
+    const double c0 = correlation(lag - 1), c1 = correlation(lag);
+    if (c1 < 0.5) return 2.0 * ((lag - 1) + (c0 - 0.5) / std::max(1e-9, c0 - c1));
+  }
+  return 2.0 * half;
+}
+
+}  // namespace
+
+const char* to_string(ScaleSource s) {
+  switch (s) {
+    case ScaleSource::Calibration: return "calibration";
+    case ScaleSource::DepthScale: return "depth_scale";
+    case ScaleSource::SpeckleEstimate: return "speckle_estimate";
+  }
+  return "unknown";
+}
+
+MeasurementScale measurement_scale(const Frame& frame, const UltrasoundRegion& region) {
+  MeasurementScale scale;
+  if (region.has_mm_calibration()) {
+    scale.mm_per_px_x = region.mm_per_px_x;
+    scale.mm_per_px_y = region.mm_per_px_y;
+    scale.source = ScaleSource::Calibration;
+    return scale;
+  }
+  char text[200];
+  if (const auto ruler = read_depth_scale(frame, region.bounds)) {
+    scale.mm_per_px_x = scale.mm_per_px_y = ruler->mm_per_px();
+    scale.source = ScaleSource::DepthScale;
+    std::snprintf(text, sizeof text, "no calibration: mm read from the depth scale beside the image (%.1f px per cm, %d ticks)",
+                  ruler->px_per_cm, ruler->ticks);
+  } else {
+    scale.mm_per_px_x = scale.mm_per_px_y = 0.5 / speckle_width_px(frame, region.bounds);
+    scale.source = ScaleSource::SpeckleEstimate;
+    std::snprintf(text, sizeof text,
+                  "no calibration and no depth scale found: sizes are given in px and as fractions of the muscle's "
+                  "thickness (tracking sized for about %.3f mm/px, estimated from the speckle)",
+                  scale.mm_per_px_x);
+  }
+  scale.note = text;
+  return scale;
+}
+
+UltrasoundRegion with_scale(UltrasoundRegion region, const MeasurementScale& scale) {
+  if (region.has_mm_calibration()) return region;
+  region.units_x = region.units_y = PhysicalUnits::Centimetre;
+  region.mm_per_px_x = scale.mm_per_px_x;
+  region.mm_per_px_y = scale.mm_per_px_y;
+  return region;
+}
+
+}  // namespace ft

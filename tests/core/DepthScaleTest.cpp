@@ -1,0 +1,74 @@
+// Reading the depth scale a scanner burns in beside the image, on constructed frames.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "ft/core/DepthScale.h"
+#include "ft/core/Random.h"
+
+namespace ft {
+namespace {
+
+const PixelRect kImage{40, 20, 239, 299};
+
+// Speckle-like noise inside the image, black around it.
+Frame screen(std::uint64_t seed) {
+  Frame f(300, 320);
+  Random random(seed);
+  for (int y = kImage.y0_px; y <= kImage.y1_px; ++y)
+    for (int x = kImage.x0_px; x <= kImage.x1_px; ++x) f.set_value(x, y, float(random.uniform() * 255.0));
+  return f;
+}
+
+// Ticks every `spacing_px` from the image's top, `long_every`-th one longer (1: all long).
+void draw_ruler(Frame& f, int x0, int side, double spacing_px, int long_every) {
+  for (int i = 0; kImage.y0_px + i * spacing_px <= kImage.y1_px; ++i) {
+    const int y = kImage.y0_px + int(std::lround(i * spacing_px));
+    const int length = i % long_every == 0 ? 6 : 3;
+    for (int k = 0; k < length; ++k) f.set_value(x0 + side * k, y, 230.0f);
+  }
+}
+
+}  // namespace
+
+TEST(DepthScale, CentimetreAndHalfCentimetreTicksGiveMmPerPixel) {
+  Frame f = screen(1);
+  draw_ruler(f, kImage.x1_px + 3, +1, 25.0, 2);  // 0.5 cm = 25 px: 0.2 mm/px
+  const auto scale = read_depth_scale(f, kImage);
+  ASSERT_TRUE(scale);
+  EXPECT_NEAR(scale->mm_per_px(), 0.2, 0.002);
+  EXPECT_TRUE(scale->right_side);
+}
+
+TEST(DepthScale, TicksOfOneLengthAreCentimetresOnEitherSide) {
+  Frame f = screen(2);
+  draw_ruler(f, kImage.x0_px - 2, -1, 62.5, 1);  // 1 cm = 62.5 px: 0.16 mm/px
+  const auto scale = read_depth_scale(f, kImage);
+  ASSERT_TRUE(scale);
+  EXPECT_NEAR(scale->mm_per_px(), 0.16, 0.002);
+  EXPECT_FALSE(scale->right_side);
+}
+
+TEST(DepthScale, NoRulerIsNoScale) {
+  EXPECT_FALSE(read_depth_scale(screen(3), kImage));
+  // A frame that is all image (nothing beside it) has no ruler either.
+  EXPECT_FALSE(read_depth_scale(screen(3), PixelRect{0, 0, 299, 319}));
+}
+
+TEST(DepthScale, IrregularMarksAreNotARuler) {
+  Frame f = screen(4);
+  for (int y : {30, 41, 90, 97, 180, 260})
+    for (int k = 0; k < 4; ++k) f.set_value(kImage.x1_px + 2 + k, y, 230.0f);
+  EXPECT_FALSE(read_depth_scale(f, kImage));
+}
+
+TEST(DepthScale, TextBesideTheImageIsNotARuler) {
+  Frame f = screen(5);
+  // Solid blocks (glyph-like, taller than a tick) at a regular spacing.
+  for (int i = 0; i < 8; ++i)
+    for (int dy = 0; dy < 7; ++dy)
+      for (int k = 0; k < 5; ++k) f.set_value(kImage.x1_px + 2 + k, kImage.y0_px + 10 + 30 * i + dy, 230.0f);
+  EXPECT_FALSE(read_depth_scale(f, kImage));
+}
+
+}  // namespace ft
