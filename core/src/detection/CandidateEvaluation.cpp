@@ -38,14 +38,8 @@ void measure_patch(const Context& ctx, const std::vector<std::size_t>& comp, Can
 std::vector<std::size_t> measure_surface(const Context& ctx, const std::vector<std::size_t>& comp,
                                          const Tensor2& compartment_f, CandidateEvidence& ev) {
   const DisplacementField& g = ctx.m.cumulative[0];
-  std::vector<Tensor2> jumps;
-  std::vector<double> excess;
-  for (std::size_t i : comp) {
-    const Tensor2& f = ctx.rest_to_peak[i];
-    jumps.push_back(Tensor2{f.xx - compartment_f.xx, f.xy - compartment_f.xy, f.yx - compartment_f.yx,
-                            f.yy - compartment_f.yy});
-    excess.push_back(ctx.log_j[i] - ctx.log_j_median);
-  }
+  const std::vector<Tensor2> jumps = surface_jumps(ctx, comp, compartment_f);
+  const std::vector<double> excess = excess_growth(ctx, comp);
   const double dominant = gates::dominant_normal_deg(jumps, excess);
   double wsum = 0, cx = 0, cy = 0;
   Tensor2 mean{0, 0, 0, 0};

@@ -71,6 +71,17 @@ double carried_normal_deg(const Tensor2& f, double normal_deg);
 double carried_direction_deg(const Tensor2& f, double angle_deg);
 double surround_tracked(const Context& ctx, const std::vector<std::size_t>& comp);
 
+// --- the surfaces of a patch (PatchSurfaces.cpp) ---
+// Each point's displacement gradient rest -> peak beyond the compartment's own
+// (G_i = F_i - F_compartment): across a gap with jump a and normal n, a (x) n / width.
+std::vector<Tensor2> surface_jumps(const Context& ctx, const std::vector<std::size_t>& points, const Tensor2& compartment_f);
+// Each point's area growth (log) above the muscle's median.
+std::vector<double> excess_growth(const Context& ctx, const std::vector<std::size_t>& points);
+// A patch of area growth can join a gap to the sliding band along an aponeurosis (or to
+// another gap). Its surfaces: the points that agree with its dominant normal, and each
+// coherent group (at least min_evidence_area_mm2) that does not, judged on its own.
+std::vector<std::vector<std::size_t>> patch_surfaces(const Context& ctx, const std::vector<std::size_t>& patch);
+
 // --- one candidate (CandidateEvaluation.cpp) ---
 // Measures a patch of area growth into `ev` and runs the gates; a finding when all pass.
 std::optional<TearFinding> evaluate_candidate(const Context& ctx, const std::vector<std::size_t>& comp,

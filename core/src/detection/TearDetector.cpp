@@ -115,19 +115,23 @@ std::vector<std::uint8_t> candidate_points(const Context& ctx, double excess) {
 void judge_patches(const Context& ctx, const std::vector<std::uint8_t>& candidate, DetectionResult& result) {
   const DisplacementField& g = ctx.m.cumulative[0];
   const double point_area_mm2 = g.step_px * g.step_px * ctx.m.mm_per_px_x * ctx.m.mm_per_px_y;
-  for (const auto& comp : detection::components(candidate, g.columns, g.rows)) {
-    CandidateEvidence ev;
-    if (double(comp.size()) * point_area_mm2 < ctx.s.min_evidence_area_mm2) {
-      ev.points = int(comp.size());
-      ev.area_mm2 = double(comp.size()) * point_area_mm2;
-      ev.centre_col_px = g.x_px(column_of(g, comp.front()));
-      ev.centre_row_px = g.y_px(row_of(g, comp.front()));
+  for (const auto& patch : detection::components(candidate, g.columns, g.rows)) {
+    if (double(patch.size()) * point_area_mm2 < ctx.s.min_evidence_area_mm2) {
+      CandidateEvidence ev;
+      ev.points = int(patch.size());
+      ev.area_mm2 = double(patch.size()) * point_area_mm2;
+      ev.centre_col_px = g.x_px(column_of(g, patch.front()));
+      ev.centre_row_px = g.y_px(row_of(g, patch.front()));
       ev.decision = "too_small";
       ev.reason = "a patch smaller than min_evidence_area_mm2 is tracking noise";
-    } else if (auto f = evaluate_candidate(ctx, comp, ev)) {
-      result.findings.push_back(*f);
+      result.candidates.push_back(std::move(ev));
+      continue;
     }
-    result.candidates.push_back(std::move(ev));
+    for (const auto& surface : detection::patch_surfaces(ctx, patch)) {
+      CandidateEvidence ev;
+      if (auto f = evaluate_candidate(ctx, surface, ev)) result.findings.push_back(*f);
+      result.candidates.push_back(std::move(ev));
+    }
   }
 }
 

@@ -1,0 +1,61 @@
+#include "DetectionContext.h"
+#include "TrackedMuscle.h"
+#include "ft/core/CandidateGates.h"
+
+namespace ft::detection {
+
+std::vector<Tensor2> surface_jumps(const Context& ctx, const std::vector<std::size_t>& points, const Tensor2& compartment_f) {
+  std::vector<Tensor2> jumps;
+  jumps.reserve(points.size());
+  for (std::size_t i : points) {
+    const Tensor2& f = ctx.rest_to_peak[i];
+    jumps.push_back(Tensor2{f.xx - compartment_f.xx, f.xy - compartment_f.xy, f.yx - compartment_f.yx,
+                            f.yy - compartment_f.yy});
+  }
+  return jumps;
+}
+
+std::vector<double> excess_growth(const Context& ctx, const std::vector<std::size_t>& points) {
+  std::vector<double> e;
+  e.reserve(points.size());
+  for (std::size_t i : points) e.push_back(ctx.log_j[i] - ctx.log_j_median);
+  return e;
+}
+
+std::vector<std::vector<std::size_t>> patch_surfaces(const Context& ctx, const std::vector<std::size_t>& patch) {
+  const DisplacementField& g = ctx.m.cumulative[0];
+  const double point_area_mm2 = g.step_px * g.step_px * ctx.m.mm_per_px_x * ctx.m.mm_per_px_y;
+  double cx = 0, cy = 0, wsum = 0;
+  const std::vector<double> excess = excess_growth(ctx, patch);
+  for (std::size_t k = 0; k < patch.size(); ++k) {
+    cx += excess[k] * g.x_px(column_of(g, patch[k]));
+    cy += excess[k] * g.y_px(row_of(g, patch[k]));
+    wsum += excess[k];
+  }
+  const std::optional<Tensor2> f_bg = compartment_deformation(ctx, compartment_points(ctx, cx / wsum, cy / wsum, 10.0), ctx.peak());
+  if (!f_bg) return {patch};  // judged (and rejected) as a whole: its muscle's motion is unknown
+  const std::vector<Tensor2> jumps = surface_jumps(ctx, patch, *f_bg);
+  const double dominant = gates::dominant_normal_deg(jumps, excess);
+  std::vector<std::uint8_t> disagrees(g.size(), 0);
+  for (std::size_t k = 0; k < patch.size(); ++k)
+    disagrees[patch[k]] = gates::axial_difference_deg(gates::surface_motion(jumps[k]).normal_deg, dominant) >
+                          ctx.s.surface_agreement_deg;
+  // Coherent groups that disagree become surfaces of their own; scattered points stay
+  // with the dominant surface (a gap's noise, not another surface).
+  std::vector<std::vector<std::size_t>> others;
+  std::vector<std::uint8_t> taken(g.size(), 0);
+  for (auto& group : components(disagrees, g.columns, g.rows))
+    if (double(group.size()) * point_area_mm2 >= ctx.s.min_evidence_area_mm2) {
+      for (std::size_t i : group) taken[i] = 1;
+      others.push_back(std::move(group));
+    }
+  std::vector<std::size_t> main;
+  for (std::size_t i : patch)
+    if (!taken[i]) main.push_back(i);
+  std::vector<std::vector<std::size_t>> out;
+  if (double(main.size()) * point_area_mm2 >= ctx.s.min_evidence_area_mm2) out.push_back(std::move(main));
+  for (auto& o : others) out.push_back(std::move(o));
+  return out.empty() ? std::vector<std::vector<std::size_t>>{patch} : out;
+}
+
+}  // namespace ft::detection
