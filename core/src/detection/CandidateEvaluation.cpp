@@ -40,7 +40,7 @@ std::vector<std::size_t> measure_surface(const Context& ctx, const std::vector<s
   const DisplacementField& g = ctx.m.cumulative[0];
   const std::vector<Tensor2> jumps = surface_jumps(ctx, comp, compartment_f);
   const std::vector<double> excess = excess_growth(ctx, comp);
-  const double dominant = gates::dominant_normal_deg(jumps, excess);
+  const double dominant = gates::dominant_normal_deg(jumps, excess, ctx.s.max_vote_weight);
   double wsum = 0, cx = 0, cy = 0;
   Tensor2 mean{0, 0, 0, 0};
   std::vector<std::size_t> surface;
@@ -62,7 +62,7 @@ std::vector<std::size_t> measure_surface(const Context& ctx, const std::vector<s
     ev.centre_row_px = cy / wsum;
     mean = Tensor2{mean.xx / wsum, mean.xy / wsum, mean.yx / wsum, mean.yy / wsum};
   }
-  const gates::SurfaceMotion motion = gates::surface_motion(mean);
+  const gates::SurfaceMotion motion = gates::surface_motion(mean, compartment_f);
   ev.surface_normal_deg = motion.normal_deg;
   ev.opening_share = motion.opening_share;
   ev.fibre_angle_deg = local_fibre_direction(ctx, comp, ev.centre_col_px, ev.centre_row_px);
@@ -229,13 +229,15 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const std::vec
   const MotionRecord& m = ctx.m;
   const double sx = m.mm_per_px_x, sy = m.mm_per_px_y;
   measure_patch(ctx, comp, ev);
-  // The muscle around the patch: the reference for its surface, stumps and opening.
-  const std::vector<std::size_t> compartment = compartment_points(ctx, ev.centre_col_px, ev.centre_row_px, 10.0);
-  const std::optional<Tensor2> compartment_peak = compartment_deformation(ctx, compartment, ctx.peak());
-  if (!compartment_peak)
+  // The muscle around the patch: the reference for its surface, then (around the surface's
+  // own centre) for its stumps and opening.
+  const std::optional<Tensor2> around =
+      compartment_deformation(ctx, compartment_points(ctx, ev.centre_col_px, ev.centre_row_px, 10.0), ctx.peak());
+  if (!around)
     return reject(ev, "compartment_untracked", "too little tracked muscle around the patch to know the muscle's own strain");
-  const std::vector<std::size_t> surface_points = measure_surface(ctx, comp, *compartment_peak, ev);
+  const std::vector<std::size_t> surface_points = measure_surface(ctx, comp, *around, ev);
   const double cx = ev.centre_col_px, cy = ev.centre_row_px;
+  const std::vector<std::size_t> compartment = compartment_points(ctx, cx, cy, 10.0);
   ev.near_aponeurosis = near_aponeurosis(ctx, cx, cy);
   const gates::SurfaceClass surface = gates::classify_surface(ev.fibre_cut, ev.opening_share, ev.near_aponeurosis, ctx.s);
   if (surface == gates::SurfaceClass::Sliding)
@@ -265,6 +267,8 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const std::vec
   // The compartment's own deformation rest -> every frame, measured once for this patch.
   std::vector<std::optional<Tensor2>> compartment_motion(std::size_t(m.frame_count()));
   for (int k = 0; k < m.frame_count(); ++k) compartment_motion[std::size_t(k)] = compartment_deformation(ctx, compartment, k);
+  if (!compartment_motion[std::size_t(ctx.peak())])
+    return reject(ev, "compartment_untracked", "too little tracked muscle around the surface to know the muscle's own strain");
   const std::vector<double> opening = opening_by_frame(ctx, geo, compartment_motion);
   const int best = int(std::max_element(opening.begin(), opening.end()) - opening.begin());
   ev.best_frame = best;

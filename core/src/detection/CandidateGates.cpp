@@ -8,7 +8,7 @@ namespace {
 constexpr double kDeg = 180.0 / M_PI;
 }
 
-SurfaceMotion surface_motion(const Tensor2& g) {
+SurfaceMotion surface_motion(const Tensor2& g, const Tensor2& around) {
   // Right singular vector of G: eigenvector of G^T G with the largest eigenvalue.
   const double a11 = g.xx * g.xx + g.yx * g.yx, a22 = g.xy * g.xy + g.yy * g.yy;
   const double a12 = g.xx * g.xy + g.yx * g.yy;
@@ -18,16 +18,21 @@ SurfaceMotion surface_motion(const Tensor2& g) {
   if (m.normal_deg <= -90.0) m.normal_deg += 180.0;
   const double nx = std::cos(m.normal_deg / kDeg), ny = std::sin(m.normal_deg / kDeg);
   const double jx = g.xx * nx + g.xy * ny, jy = g.yx * nx + g.yy * ny;  // the jump a, up to scale
-  m.opening_share = (jx * nx + jy * ny) / std::max(1e-12, std::hypot(jx, jy));
+  const Tensor2 inv = around.inverse();  // normals are carried by F^-T
+  double px = inv.xx * nx + inv.yx * ny, py = inv.xy * nx + inv.yy * ny;
+  const double length = std::max(1e-12, std::hypot(px, py));
+  px /= length;
+  py /= length;
+  m.opening_share = (jx * px + jy * py) / std::max(1e-12, std::hypot(jx, jy));
   return m;
 }
 
 double axial_difference_deg(double a_deg, double b_deg) {
   const double d = std::fmod(std::abs(a_deg - b_deg), 180.0);
-  return std::min(d, 180.0 - d);
+  return std::isfinite(d) ? std::min(d, 180.0 - d) : 90.0;  // no direction: as far as can be
 }
 
-double dominant_normal_deg(const std::vector<Tensor2>& jumps, const std::vector<double>& weights) {
+double dominant_normal_deg(const std::vector<Tensor2>& jumps, const std::vector<double>& weights, double max_weight) {
   // Each point votes with its weight alone, not with the size of its jump: the sliding
   // along an aponeurosis is a larger jump than a gap's opening, over fewer points.
   std::vector<double> normal(jumps.size());
@@ -38,7 +43,7 @@ double dominant_normal_deg(const std::vector<Tensor2>& jumps, const std::vector<
     double score = 0.0;
     for (std::size_t i = 0; i < normal.size(); ++i) {
       const double c = std::cos(2.0 * (step - normal[i]) / kDeg);
-      if (c > 0) score += std::max(0.0, weights[i]) * c * c * c * c;
+      if (c > 0) score += std::clamp(weights[i], 0.0, max_weight) * c * c * c * c;
     }
     if (score > best_score) {
       best_score = score;
@@ -51,7 +56,7 @@ double dominant_normal_deg(const std::vector<Tensor2>& jumps, const std::vector<
 double fibre_cut(double fibre_deg, double normal_deg) { return std::abs(std::cos((fibre_deg - normal_deg) / kDeg)); }
 
 bool is_gap_shaped(double length_along_mm, double width_across_mm, const DetectionSettings& s) {
-  return length_along_mm >= s.min_gap_elongation * width_across_mm;
+  return length_along_mm >= s.shape_judged_below_mm || length_along_mm >= s.min_gap_elongation * width_across_mm;
 }
 
 SurfaceClass classify_surface(double cut, double opening_share, bool near_aponeurosis, const DetectionSettings& s) {

@@ -35,7 +35,7 @@ std::vector<std::vector<std::size_t>> patch_surfaces(const Context& ctx, const s
   const std::optional<Tensor2> f_bg = compartment_deformation(ctx, compartment_points(ctx, cx / wsum, cy / wsum, 10.0), ctx.peak());
   if (!f_bg) return {patch};  // judged (and rejected) as a whole: its muscle's motion is unknown
   const std::vector<Tensor2> jumps = surface_jumps(ctx, patch, *f_bg);
-  const double dominant = gates::dominant_normal_deg(jumps, excess);
+  const double dominant = gates::dominant_normal_deg(jumps, excess, ctx.s.max_vote_weight);
   std::vector<std::uint8_t> disagrees(g.size(), 0);
   for (std::size_t k = 0; k < patch.size(); ++k)
     disagrees[patch[k]] = gates::axial_difference_deg(gates::surface_motion(jumps[k]).normal_deg, dominant) >

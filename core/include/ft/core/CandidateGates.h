@@ -10,22 +10,26 @@
 
 namespace ft::gates {
 
-// How a surface inside the tissue moves, from the mean displacement gradient G = F - I
-// over it (rest -> peak). A jump `a` across a surface with normal n gives G ~ a (x) n:
-// the surface normal is G's largest right singular vector; the opening share is the part
-// of the jump along the normal (1: the sides pull apart, 0: they slide along it).
+// How a surface inside the tissue moves, from the displacement gradient over it beyond
+// the surrounding tissue's, G = F - F_around (rest -> peak). A jump `a` across a surface
+// with rest-frame normal N gives G ~ a (x) N: N is G's largest right singular vector, and
+// a ~ G N is the jump as it lies at peak. The opening share is the part of the jump along
+// the surface's normal at peak, F_around^-T N (1: the sides pull apart, 0: they slide
+// along it): in a contraction that shears the muscle by 1-2, the rest-frame normal would
+// read an opening as half sliding and a slide as mostly opening.
 struct SurfaceMotion {
-  double normal_deg = 0.0;   // in (-90, 90]
+  double normal_deg = 0.0;   // rest frame, in (-90, 90]
   double opening_share = 0.0;
 };
-SurfaceMotion surface_motion(const Tensor2& displacement_gradient);
+SurfaceMotion surface_motion(const Tensor2& jump_gradient, const Tensor2& around = Tensor2{});
 
 // The surface normal most of a patch agrees on, from each point's own jump G_i (its
 // displacement gradient beyond the compartment's) weighted by `weights`: the mode of the
 // points' normals (deg, in (-90, 90]), not their mean. A patch of area growth can join a
 // gap to a band along an aponeurosis, whose sliding has a normal 60-90 deg away; a mean
-// of the two is the normal of neither.
-double dominant_normal_deg(const std::vector<Tensor2>& jumps, const std::vector<double>& weights);
+// of the two is the normal of neither. Weights are capped at max_weight: the largest
+// area growth is where tracking failed, and a few such points must not outvote the rest.
+double dominant_normal_deg(const std::vector<Tensor2>& jumps, const std::vector<double>& weights, double max_weight);
 
 // Smallest angle between two axial directions (deg, 0..90).
 double axial_difference_deg(double a_deg, double b_deg);
@@ -34,9 +38,12 @@ double axial_difference_deg(double a_deg, double b_deg);
 // straight across the fibres, 0 when it runs along them.
 double fibre_cut(double fibre_deg, double normal_deg);
 
-// A gap between torn fibre ends is a surface across the muscle: its patch runs further
-// along the surface than across it (measured tears: 1.6-6x). Small round pockets of
-// apparent expansion where muscles slide past each other are not.
+// A small patch must be a surface: a gap between torn fibre ends runs further along it
+// than across it (1.6-6x on the simulated tears), while the pockets of apparent expansion
+// where muscles slide past each other are small and round. Patches at least
+// shape_judged_below_mm long are left to the other gates (a round haematoma cavity). Real
+// tears shorter than about 3 mm can fail this: the deformation gradient's +-2 grid steps
+// widen every patch by about 2 mm.
 bool is_gap_shaped(double length_along_mm, double width_across_mm, const DetectionSettings& s);
 
 enum class SurfaceClass { AcrossFibres, AlongFibresOnAponeurosis, FascialPlane, Sliding };

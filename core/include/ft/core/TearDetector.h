@@ -26,9 +26,11 @@ struct DetectionSettings {
   double stump_search_mm = 3.0;     // ... and how much further out a tracked stump is looked for
   double min_peak_strain = 0.01;    // less fibre shortening than this: no contraction to judge by
   int border_steps = 2;             // grid points this close to the region's edge are not candidates
+  double max_vote_weight = 1.0;         // a point's say in its patch's normal (its excess log area growth, capped)
   double surface_agreement_deg = 30.0;  // a patch's points whose own normal is this close to its
                                        // dominant one make its surface
-  double min_gap_elongation = 1.25;     // an intramuscular patch's length along its surface over its width
+  double min_gap_elongation = 1.25;     // a small intramuscular patch's length along its surface over its width
+  double shape_judged_below_mm = 5.0;   // ... for patches shorter than this along the surface
   double min_opening_share = 0.5;   // of the displacement jump across the surface that is opening
   double min_evidence_area_mm2 = 1.0;  // smaller patches of expansion are tracking noise
   double min_untracked_share = 0.3;  // of the evidence that decorrelates, when the gap is not dark
