@@ -32,8 +32,11 @@ nlohmann::json finding_json(const TearFinding& f, const MeasurementScale& scale)
   auto of_thickness = [&](double v_mm) {
     return f.muscle_thickness_mm > 0 ? nlohmann::json(r3(v_mm / f.muscle_thickness_mm)) : nlohmann::json(nullptr);
   };
-  nlohmann::json gaps = nlohmann::json::array();
-  for (double g : f.gap_by_frame_mm) gaps.push_back(in_mm(g));
+  nlohmann::json gaps = nlohmann::json::array(), gaps_px = nlohmann::json::array();
+  for (double g : f.gap_by_frame_mm) {
+    gaps.push_back(in_mm(g));
+    gaps_px.push_back(in_px(g));
+  }
   return {{"kind", to_string(f.kind)},
           {"frame", f.frame},
           {"center_px", {r3(f.centre_col_px), r3(f.centre_row_px)}},
@@ -54,7 +57,8 @@ nlohmann::json finding_json(const TearFinding& f, const MeasurementScale& scale)
           {"confidence", r3(f.confidence)},
           {"surface_angle_deg", r3(f.surface_angle_deg)},
           {"fibre_angle_deg", r3(f.fibre_angle_deg)},
-          {"gap_by_analysed_frame_mm", gaps}};
+          {"gap_by_analysed_frame_mm", gaps},
+          {"gap_by_analysed_frame_px", gaps_px}};
 }
 
 nlohmann::json analysis_json(const std::string& path, int frames, const ClipAnalysis& a) {
@@ -120,15 +124,13 @@ int run_analyze(const Args& args) {
               100.0 * analysis.detection.tracked_fraction);
   for (const auto& f : analysis.detection.findings)
     if (analysis.scale.trusted())
-      std::printf("  %s at (%.1f, %.1f) mm, frame %d: gap %.1f mm (rest %.1f), extent %.0f %%, confidence %.2f\n",
-                  describe(f.grade), f.centre_x_mm, f.centre_z_mm, f.frame, f.gap_mm, f.gap_rest_mm, f.extent_pct,
+      std::printf("  %s at (%.1f, %.1f) mm, frame %d: %s, extent %.0f %%, confidence %.2f\n", describe(f.grade),
+                  f.centre_x_mm, f.centre_z_mm, f.frame, describe_gap(f, analysis.detection).c_str(), f.extent_pct,
                   f.confidence);
     else  // no trustworthy mm: px and the share of the muscle's thickness
-      std::printf("  %s at (%.0f, %.0f) px, frame %d: gap %.0f px (rest %.0f), %.0f %% of the muscle's thickness, "
-                  "extent %.0f %%, confidence %.2f\n",
-                  describe(f.grade), f.centre_col_px, f.centre_row_px, f.frame, f.gap_mm / analysis.scale.mm_per_px(),
-                  f.gap_rest_mm / analysis.scale.mm_per_px(),
-                  f.muscle_thickness_mm > 0 ? 100.0 * f.gap_mm / f.muscle_thickness_mm : 0.0, f.extent_pct, f.confidence);
+      std::printf("  %s at pixel (%.0f, %.0f), frame %d: %s, extent %.0f %%, confidence %.2f\n", describe(f.grade),
+                  f.centre_col_px, f.centre_row_px, f.frame, describe_gap(f, analysis.detection).c_str(), f.extent_pct,
+                  f.confidence);
   for (const auto& n : out["notes"]) std::printf("  note: %s\n", n.get<std::string>().c_str());
   std::printf("  FibreTrack is decision support, not a certified medical device.\n");
   return 0;

@@ -14,10 +14,14 @@ LiveTearMonitor::LiveTearMonitor(UltrasoundRegion region, LiveSettings settings)
 }
 
 // The same rules as a recorded clip (analyse_clip): the calibration, else the depth scale
-// beside the image, else a speckle estimate that is not reported as mm. Read once, on the
-// first frame: the scanner's depth does not change within a session without a new region.
+// beside the image, else a speckle estimate that is not reported as mm. Read again at
+// every window: the sonographer may change the depth on the scanner mid-session.
 void LiveTearMonitor::measure_scale(const Frame& frame) {
-  scale_ = measurement_scale(frame, region_);
+  const MeasurementScale scale = measurement_scale(frame, region_);
+  const bool same = tracker_ && scale.source == scale_.source &&
+                    std::abs(scale.mm_per_px() - scale_.mm_per_px()) <= 0.01 * scale_.mm_per_px();
+  if (same) return;
+  scale_ = scale;
   analysed_region_ = with_scale(region_, scale_);
   gpu::TrackingParameters tracking = settings_.analysis.tracking;
   tracking.grid_step_px = std::max(2, int(std::lround(settings_.analysis.grid_mm / scale_.mm_per_px())));
@@ -25,14 +29,15 @@ void LiveTearMonitor::measure_scale(const Frame& frame) {
   motion_.region = analysed_region_;
   motion_.mm_per_px_x = scale_.mm_per_px_x;
   motion_.mm_per_px_y = scale_.mm_per_px_y;
+  detection_ = settings_.analysis.detection;
   if (!scale_.trusted()) {  // as offline: a guessed scale asks for clearer evidence
-    settings_.analysis.detection.min_opening_mm *= 1.5;
-    settings_.analysis.detection.min_evidence_area_mm2 *= 1.5;
+    detection_.min_opening_mm *= 1.5;
+    detection_.min_evidence_area_mm2 *= 1.5;
   }
 }
 
 void LiveTearMonitor::restart(const Frame& frame) {
-  if (!tracker_) measure_scale(frame);
+  measure_scale(frame);
   window_.clear();
   motion_.cumulative.clear();
   lagrangian_ = std::make_unique<gpu::LagrangianTracker>(*tracker_, analysed_region_);
@@ -55,7 +60,7 @@ std::optional<DetectionResult> LiveTearMonitor::add_frame(const Frame& frame) {
   ++frames_seen_;
   if (window_.size() < 3 || (frames_seen_ - window_start_) % settings_.update_every != 0) return std::nullopt;
   const FrameAt frame_at = [this](int k) { return window_[std::size_t(k)]; };
-  DetectionResult result = detect_tears(motion_, frame_at, settings_.analysis.detection, &first_frame_fibres_);
+  DetectionResult result = detect_tears(motion_, frame_at, detection_, &first_frame_fibres_);
   // Frame numbers as the stream counts them.
   result.contraction.rest_frame += int(window_start_);
   result.contraction.peak_frame += int(window_start_);

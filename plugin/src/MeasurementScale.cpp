@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 #include <vector>
 
 #include "ft/core/DepthScale.h"
@@ -36,6 +37,7 @@ double speckle_width_px(const Frame& f, const PixelRect& r) {
       }
     return s0 > 0 ? s / s0 : 0.0;
   };
+  if (correlation(0) <= 0.0) return 0.0;  // a flat frame: no speckle to size
   for (int lag = 1; lag < half; ++lag) {
     const double c0 = correlation(lag - 1), c1 = correlation(lag);
     if (c1 < 0.5) return 2.0 * ((lag - 1) + (c0 - 0.5) / std::max(1e-9, c0 - c1));
@@ -62,19 +64,26 @@ MeasurementScale measurement_scale(const Frame& frame, const UltrasoundRegion& r
     scale.source = ScaleSource::Calibration;
     return scale;
   }
-  char text[200];
-  if (const auto ruler = read_depth_scale(frame, region.bounds)) {
+  char text[240];
+  // The speckle's grain: a rough scale (MSK linear probes resolve about 0.5 mm laterally),
+  // used to size the tracking and to tell centimetre from half-centimetre ticks.
+  const double grain_px = speckle_width_px(frame, region.bounds);
+  const bool sized = grain_px > 0.5;
+  const double estimate_mm_per_px = sized ? 0.5 / grain_px : 0.1;
+  if (const auto ruler = read_depth_scale(frame, region.bounds, sized ? std::optional<double>(estimate_mm_per_px) : std::nullopt)) {
     scale.mm_per_px_x = scale.mm_per_px_y = ruler->mm_per_px();
     scale.source = ScaleSource::DepthScale;
-    std::snprintf(text, sizeof text, "no calibration: mm read from the depth scale beside the image (%.1f px per cm, %d ticks)",
+    std::snprintf(text, sizeof text,
+                  "no calibration: mm read from the depth scale beside the image (%.1f px per cm, %d ticks; "
+                  "square pixels assumed)",
                   ruler->px_per_cm, ruler->ticks);
   } else {
-    scale.mm_per_px_x = scale.mm_per_px_y = 0.5 / speckle_width_px(frame, region.bounds);
+    scale.mm_per_px_x = scale.mm_per_px_y = estimate_mm_per_px;
     scale.source = ScaleSource::SpeckleEstimate;
     std::snprintf(text, sizeof text,
                   "no calibration and no depth scale found: sizes are given in px and as fractions of the muscle's "
-                  "thickness (tracking sized for about %.3f mm/px, estimated from the speckle)",
-                  scale.mm_per_px_x);
+                  "thickness (tracking sized for %.3f mm/px, %s)",
+                  scale.mm_per_px_x, sized ? "estimated from the speckle" : "assumed: no speckle to size");
   }
   scale.note = text;
   return scale;

@@ -40,13 +40,33 @@ TEST(DepthScale, CentimetreAndHalfCentimetreTicksGiveMmPerPixel) {
   EXPECT_TRUE(scale->right_side);
 }
 
-TEST(DepthScale, TicksOfOneLengthAreCentimetresOnEitherSide) {
+TEST(DepthScale, TicksOfOneLengthAreReadWithTheHelpOfARoughEstimate) {
   Frame f = screen(2);
-  draw_ruler(f, kImage.x0_px - 2, -1, 62.5, 1);  // 1 cm = 62.5 px: 0.16 mm/px
-  const auto scale = read_depth_scale(f, kImage);
+  draw_ruler(f, kImage.x0_px - 2, -1, 62.5, 1);  // 62.5 px per tick: 0.16 mm/px if they are cm
+  // Without an estimate, 1 cm and 0.5 cm ticks look alike: no scale rather than a wrong one.
+  EXPECT_FALSE(read_depth_scale(f, kImage));
+  const auto scale = read_depth_scale(f, kImage, 0.13);  // a speckle estimate 20 % off
   ASSERT_TRUE(scale);
   EXPECT_NEAR(scale->mm_per_px(), 0.16, 0.002);
   EXPECT_FALSE(scale->right_side);
+  const auto half_cm = read_depth_scale(f, kImage, 0.07);  // the estimate says half centimetres
+  ASSERT_TRUE(half_cm);
+  EXPECT_NEAR(half_cm->mm_per_px(), 0.08, 0.001);
+  EXPECT_FALSE(read_depth_scale(f, kImage, 0.113));  // in between: neither reading is safe
+}
+
+TEST(DepthScale, OtherTickPatternsAreNotGuessed) {
+  // Millimetre-style ruler: a long tick every 5th (2 mm steps, majors at 1 cm).
+  Frame f = screen(6);
+  draw_ruler(f, kImage.x1_px + 2, +1, 12.5, 5);
+  EXPECT_FALSE(read_depth_scale(f, kImage));
+}
+
+TEST(DepthScale, AScaleMustSpanTheImageFromItsTop) {
+  Frame f = screen(7);
+  for (int i = 0; i < 5; ++i)  // five regular ticks in the lower third only
+    for (int k = 0; k < (i % 2 ? 3 : 6); ++k) f.set_value(kImage.x1_px + 2 + k, 220 + 15 * i, 230.0f);
+  EXPECT_FALSE(read_depth_scale(f, kImage));
 }
 
 TEST(DepthScale, NoRulerIsNoScale) {

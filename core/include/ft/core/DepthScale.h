@@ -17,10 +17,14 @@ struct DepthScale {
   double mm_per_px() const { return 10.0 / px_per_cm; }
 };
 
-// Looks for a regular column of tick marks within 24 px left and right of `image`.
-// Ticks that alternate long and short are taken as centimetres and half centimetres;
-// ticks of one length as centimetres. None when no regular column of at least four
-// ticks is there.
-std::optional<DepthScale> read_depth_scale(const Frame& frame, const PixelRect& image);
+// Looks for a regular column of tick marks starting within 12 px left or right of
+// `image` and spanning most of its height from near its top. Long and short ticks strictly
+// alternating are centimetres and half centimetres. Ticks of one length are centimetres or
+// half centimetres, whichever agrees within 35 % with `hint_mm_per_px` (a rough estimate,
+// e.g. from the speckle size); without a hint they are not read. None for anything else
+// (irregular marks, other tick patterns, an imaged depth outside 1-12 cm): a wrong scale is
+// worse than none.
+std::optional<DepthScale> read_depth_scale(const Frame& frame, const PixelRect& image,
+                                           std::optional<double> hint_mm_per_px = std::nullopt);
 
 }  // namespace ft

@@ -35,7 +35,7 @@ class LiveTearMonitor {
   const DisplacementField& latest_field() const { return motion_.cumulative.back(); }
   double mm_per_px_x() const noexcept { return motion_.mm_per_px_x; }
   double mm_per_px_y() const noexcept { return motion_.mm_per_px_y; }
-  // Where the mm come from (known after the first frame).
+  // Where the mm come from (read at the first frame of every window).
   const MeasurementScale& scale() const noexcept { return scale_; }
 
  private:
@@ -45,6 +45,7 @@ class LiveTearMonitor {
   UltrasoundRegion region_;
   MeasurementScale scale_;
   UltrasoundRegion analysed_region_;  // region_ with scale_
+  DetectionSettings detection_;       // settings_'s, stricter when scale_ is a guess
   LiveSettings settings_;
   std::unique_ptr<gpu::SpeckleTracker> tracker_;
   std::unique_ptr<gpu::LagrangianTracker> lagrangian_;
