@@ -127,15 +127,16 @@ void judge_patches(const Context& ctx, const std::vector<std::uint8_t>& candidat
       result.candidates.push_back(std::move(ev));
       continue;
     }
-    // One connected patch is one lesion: of its surfaces, the most confident finding (the
-    // end of a gap where it meets an aponeurosis is the same tear, not a second one).
-    std::optional<TearFinding> best;
+    // One connected patch is one lesion (the end of a gap where it meets an aponeurosis is
+    // the same tear, not a second one): the first surface that is a tear, the patch's
+    // dominant one before the groups split off it. Confidence cannot choose: it saturates.
+    std::optional<TearFinding> found;
     for (const auto& surface : detection::patch_surfaces(ctx, patch)) {
       CandidateEvidence ev;
-      if (auto f = evaluate_candidate(ctx, surface, ev); f && (!best || f->confidence > best->confidence)) best = f;
+      if (auto f = evaluate_candidate(ctx, surface, ev); f && !found) found = f;
       result.candidates.push_back(std::move(ev));
     }
-    if (best) result.findings.push_back(*best);
+    if (found) result.findings.push_back(*found);
   }
 }
 
