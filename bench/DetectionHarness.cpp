@@ -115,9 +115,10 @@ std::vector<Frame> grab(const std::vector<Frame>& scanner, int copies, int noise
 // stronger normal sliding and probe motion than the presets have.
 void stress(int clips_per_preset, const std::vector<std::string>& presets) {
   std::printf("\n### Screen-capture conditions (no regions, no calibration, frames x3, JPEG q60)\n\n");
-  std::printf("| preset | clips | called tear | localised within 5 mm (px scale) |\n|---|---|---|---|\n");
+  std::printf("| preset | clips | called tear | localised within 5 mm (px scale) | mm from the depth scale: right (within 2 %%) / wrong |\n"
+              "|---|---|---|---|---|\n");
   for (const std::string& preset : presets) {
-    int called = 0, localised = 0;
+    int called = 0, localised = 0, ruler_right = 0, ruler_wrong = 0;
     for (int i = 0; i < clips_per_preset; ++i) {
       sim::SimulationConfig c = make_config(preset, 50 + i);
       const char* off = std::getenv("FT_STRESS_OFF");  // e.g. "jpeg,repeat,region,jitter" to isolate a cause
@@ -143,6 +144,8 @@ void stress(int clips_per_preset, const std::vector<std::string>& presets) {
         for (const auto& f : a.detection.findings) std::printf(" finding at (%.0f,%.0f) px;", f.centre_col_px, f.centre_row_px);
         std::printf("\n");
       }
+      if (a.scale.source == ScaleSource::DepthScale)
+        (std::abs(a.scale.mm_per_px() / c.probe.pixel_pitch_mm - 1.0) <= 0.02 ? ruler_right : ruler_wrong) += 1;
       if (!a.detection.tear_detected) continue;
       ++called;
       const TearFinding& f = a.detection.findings.front();
@@ -153,7 +156,8 @@ void stress(int clips_per_preset, const std::vector<std::string>& presets) {
                             c.probe.pixel_pitch_mm;
       localised += err_mm <= 5.0;
     }
-    std::printf("| %s | %d | %d | %d |\n", preset.c_str(), clips_per_preset, called, localised);
+    std::printf("| %s | %d | %d | %d | %d / %d |\n", preset.c_str(), clips_per_preset, called, localised, ruler_right,
+                ruler_wrong);
     std::fflush(stdout);
   }
 }
