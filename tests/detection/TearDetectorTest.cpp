@@ -150,8 +150,9 @@ TEST(LiveTearMonitor, ReportsTheTearAsFramesArrive) {
 namespace ft {
 
 // A screen recording with no Ultrasound Regions and no calibration: the moving image
-// is found inside the captured frame (text and scale around it stay still), mm are
-// estimated from the speckle, and the tear is still found where it is.
+// is found inside the captured frame (text and scale around it stay still), the mm are
+// read from the depth scale the scanner drew beside it, and the tear is found where it
+// is, its gap measured in mm.
 TEST(ClipAnalysis, FindsTheImageAndTheTearInAnUncalibratedScreenCapture) {
   sim::SimulationConfig config = sim::make_preset("full_tear", 40, 40);
   config.layout.frame_width_px = 400;
@@ -169,7 +170,9 @@ TEST(ClipAnalysis, FindsTheImageAndTheTearInAnUncalibratedScreenCapture) {
   EXPECT_NEAR(a.region.bounds.x1_px, truth.x1_px, 8);
   EXPECT_NEAR(a.region.bounds.y0_px, truth.y0_px, 8);
   EXPECT_NEAR(a.region.bounds.y1_px, truth.y1_px, 8);
-  EXPECT_FALSE(a.detection.calibrated);
+  EXPECT_EQ(a.scale.source, ScaleSource::DepthScale);
+  EXPECT_NEAR(a.scale.mm_per_px(), config.probe.pixel_pitch_mm, 0.02 * config.probe.pixel_pitch_mm);
+  EXPECT_TRUE(a.detection.calibrated);
   std::string notes;
   for (const auto& n : a.detection.notes) notes += n + "; ";
   for (const auto& n : a.warnings) notes += n + "; ";
@@ -178,6 +181,7 @@ TEST(ClipAnalysis, FindsTheImageAndTheTearInAnUncalibratedScreenCapture) {
   const sim::FrameTruth& t = exam.clip_truth().frames[std::size_t(f.frame)];
   EXPECT_NEAR(f.centre_col_px, t.tear.centre_col_px, 15.0);
   EXPECT_NEAR(f.centre_row_px, t.tear.centre_row_px, 15.0);
+  EXPECT_NEAR(f.gap_mm, t.tear.gap_mm, 1.0);
 }
 
 }  // namespace ft
