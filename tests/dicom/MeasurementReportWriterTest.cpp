@@ -57,6 +57,39 @@ TEST(MeasurementReportWriter, WritesAValidTid1500ReportReferencingTheExactFrame)
   EXPECT_NE(meta.out.find(clip_info.sop_instance_uid), std::string::npos);
 }
 
+// Without a calibration or a depth scale the analysis has no mm to trust: the report
+// gives the gap as a share of the muscle's thickness and no mm at all, and stays valid.
+TEST(MeasurementReportWriter, AnUncalibratedFindingCarriesNoMm) {
+  test::TempDir dir;
+  const Clip clip = sim::SimulatedExam(sim::make_preset("full_tear", 9, 4)).render_clip();
+  write_ultrasound_clip(clip, {}, dir.file("clip.dcm"));
+  DetectionResult result;
+  result.calibrated = false;
+  result.mm_per_px_x = result.mm_per_px_y = 0.12;  // the speckle estimate the analysis ran at
+  TearFinding f;
+  f.frame = 1;
+  f.gap_mm = 4.0;
+  f.gap_rest_mm = 1.5;
+  f.retraction_mm = 1.25;
+  f.muscle_thickness_mm = 16.0;
+  f.extent_pct = 100.0;
+  f.confidence = 0.9;
+  f.grade = TearGrade::CompleteWithRetraction;
+  result.findings.push_back(f);
+  result.tear_detected = true;
+  const std::string sr = dir.file("sr.dcm");
+  write_measurement_report(dir.file("clip.dcm"), result, sr);
+  if (test::program_available("dciodvfy")) {
+    const test::CommandResult v = test::run_command("dciodvfy '" + sr + "'");
+    EXPECT_EQ((v.out + v.err).find("\nError"), std::string::npos) << v.err;
+  }
+  const test::CommandResult dump = test::run_command("dsrdump '" + sr + "'");
+  ASSERT_EQ(dump.exit_code, 0) << dump.err;
+  EXPECT_EQ(dump.out.find("(mm,UCUM"), std::string::npos) << dump.out;
+  EXPECT_NE(dump.out.find("\"Gap at peak contraction relative to muscle thickness\")=\"25"), std::string::npos) << dump.out;
+  EXPECT_NE(dump.out.find("\"Extent across muscle thickness\")=\"100"), std::string::npos);
+}
+
 TEST(MeasurementReportWriter, NoFindingIsReportedAsSuch) {
   test::TempDir dir;
   const Clip clip = sim::SimulatedExam(sim::make_preset("intact", 8, 3)).render_clip();
