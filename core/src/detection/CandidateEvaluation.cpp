@@ -87,7 +87,8 @@ std::optional<TearFinding> reject(CandidateEvidence& ev, const char* gate, const
 }
 
 struct Geometry {
-  double nx = 1, ny = 0;          // surface normal (rest frame)
+  double nx = 1, ny = 0;          // surface normal (rest frame): carried to other frames by F^-T
+  double wx = 1, wy = 0;          // the same normal on frame 0, whose px the patch and the stump walk use
   double reach_mm = 0;            // from the centre to each stump sample
   double ax = 0, ay = 0, bx = 0, by = 0;  // stump samples, frame-0 px
   double span_mm = 0;             // vertical extent of the patch
@@ -95,28 +96,49 @@ struct Geometry {
   double across_mm = 0;           // ... and across it
 };
 
+// The rest-frame normal n as it lies on frame 0: pulled back by F(0 -> rest)^T, the
+// median of the surface's points. Frame 0 is not the rest frame when a clip starts
+// contracted (or mid-cycle): fascicles then differ by up to 25 deg between the two.
+void normal_on_frame0(const Context& ctx, const std::vector<std::size_t>& points, Geometry& geo) {
+  std::vector<double> xx, xy, yx, yy;
+  for (std::size_t i : points) {
+    const Tensor2 f = ctx.rest_inverse[i].inverse();  // F(0 -> rest)
+    xx.push_back(f.xx);
+    xy.push_back(f.xy);
+    yx.push_back(f.yx);
+    yy.push_back(f.yy);
+  }
+  const Tensor2 f{median_of(xx), median_of(xy), median_of(yx), median_of(yy)};
+  const double wx = f.xx * geo.nx + f.yx * geo.ny, wy = f.xy * geo.nx + f.yy * geo.ny;
+  const double length = std::hypot(wx, wy);
+  if (!(length > 1e-6) || f.det() <= 0.1) return;  // folded: keep the rest-frame direction
+  geo.wx = wx / length;
+  geo.wy = wy / length;
+}
+
 Geometry patch_geometry(const Context& ctx, const std::vector<std::size_t>& comp, const CandidateEvidence& ev) {
   const DisplacementField& g = ctx.m.cumulative[0];
   const double sx = ctx.m.mm_per_px_x, sy = ctx.m.mm_per_px_y;
   Geometry geo;
-  geo.nx = std::cos(ev.surface_normal_deg / kDeg);
-  geo.ny = std::sin(ev.surface_normal_deg / kDeg);
+  geo.nx = geo.wx = std::cos(ev.surface_normal_deg / kDeg);
+  geo.ny = geo.wy = std::sin(ev.surface_normal_deg / kDeg);
+  normal_on_frame0(ctx, comp, geo);
   double lo = 1e30, hi = -1e30, y_lo = 1e30, y_hi = -1e30, t_lo = 1e30, t_hi = -1e30;
   for (std::size_t i : comp) {
     const double dx = (g.x_px(column_of(g, i)) - ev.centre_col_px) * sx, dy = (g.y_px(row_of(g, i)) - ev.centre_row_px) * sy;
-    lo = std::min(lo, dx * geo.nx + dy * geo.ny);
-    hi = std::max(hi, dx * geo.nx + dy * geo.ny);
-    t_lo = std::min(t_lo, -dx * geo.ny + dy * geo.nx);
-    t_hi = std::max(t_hi, -dx * geo.ny + dy * geo.nx);
+    lo = std::min(lo, dx * geo.wx + dy * geo.wy);
+    hi = std::max(hi, dx * geo.wx + dy * geo.wy);
+    t_lo = std::min(t_lo, -dx * geo.wy + dy * geo.wx);
+    t_hi = std::max(t_hi, -dx * geo.wy + dy * geo.wx);
     y_lo = std::min(y_lo, g.y_px(row_of(g, i)));
     y_hi = std::max(y_hi, g.y_px(row_of(g, i)));
   }
   const double step_mm = g.step_px * 0.5 * (sx + sy);
   geo.reach_mm = 0.5 * (hi - lo) + 0.5 * step_mm + ctx.s.stump_margin_mm;
-  geo.ax = ev.centre_col_px - geo.reach_mm * geo.nx / sx;
-  geo.ay = ev.centre_row_px - geo.reach_mm * geo.ny / sy;
-  geo.bx = ev.centre_col_px + geo.reach_mm * geo.nx / sx;
-  geo.by = ev.centre_row_px + geo.reach_mm * geo.ny / sy;
+  geo.ax = ev.centre_col_px - geo.reach_mm * geo.wx / sx;
+  geo.ay = ev.centre_row_px - geo.reach_mm * geo.wy / sy;
+  geo.bx = ev.centre_col_px + geo.reach_mm * geo.wx / sx;
+  geo.by = ev.centre_row_px + geo.reach_mm * geo.wy / sy;
   geo.span_mm = (y_hi - y_lo) * sy + step_mm;
   geo.along_mm = (t_hi - t_lo) + step_mm;
   geo.across_mm = (hi - lo) + step_mm;
@@ -135,8 +157,8 @@ bool find_stump(const Context& ctx, const std::vector<std::uint8_t>& in_patch, G
   const double sx = ctx.m.mm_per_px_x, sy = ctx.m.mm_per_px_y;
   const double step_mm = 0.5 * g.step_px * 0.5 * (sx + sy);
   auto point = [&](double d, double& x, double& y) {
-    x = cx + side * d * geo.nx / sx;
-    y = cy + side * d * geo.ny / sy;
+    x = cx + side * d * geo.wx / sx;
+    y = cy + side * d * geo.wy / sy;
     const int c = int(std::lround((x - g.origin_x_px) / g.step_px)), r = int(std::lround((y - g.origin_y_px) / g.step_px));
     return c >= 0 && r >= 0 && c < g.columns && r < g.rows && in_patch[g.index(c, r)];
   };
