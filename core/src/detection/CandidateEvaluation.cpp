@@ -96,33 +96,25 @@ struct Geometry {
   double across_mm = 0;           // ... and across it
 };
 
-// The rest-frame normal n as it lies on frame 0: pulled back by F(0 -> rest)^T, the
-// median of the surface's points. Frame 0 is not the rest frame when a clip starts
-// contracted (or mid-cycle): fascicles then differ by up to 25 deg between the two.
-void normal_on_frame0(const Context& ctx, const std::vector<std::size_t>& points, Geometry& geo) {
-  std::vector<double> xx, xy, yx, yy;
-  for (std::size_t i : points) {
-    const Tensor2 f = ctx.rest_inverse[i].inverse();  // F(0 -> rest)
-    xx.push_back(f.xx);
-    xy.push_back(f.xy);
-    yx.push_back(f.yx);
-    yy.push_back(f.yy);
-  }
-  const Tensor2 f{median_of(xx), median_of(xy), median_of(yx), median_of(yy)};
-  const double wx = f.xx * geo.nx + f.yx * geo.ny, wy = f.xy * geo.nx + f.yy * geo.ny;
-  const double length = std::hypot(wx, wy);
-  if (!(length > 1e-6) || f.det() <= 0.1) return;  // folded: keep the rest-frame direction
-  geo.wx = wx / length;
-  geo.wy = wy / length;
+// The rest-frame normal n as it lies on frame 0: pulled back by F(0 -> rest)^T, which is
+// carrying it by the muscle around's F(rest -> 0) (its own points' F is mostly noise:
+// they are where tracking failed). Frame 0 is not the rest frame when a clip starts
+// contracted or mid-cycle: fascicles then differ by up to 25 deg between the two.
+void normal_on_frame0(const std::optional<Tensor2>& rest_to_frame0, Geometry& geo) {
+  if (!rest_to_frame0) return;  // unmeasured: the rest-frame direction
+  const CarriedNormal w = carry_normal(*rest_to_frame0, geo.nx, geo.ny);
+  geo.wx = w.x;
+  geo.wy = w.y;
 }
 
-Geometry patch_geometry(const Context& ctx, const std::vector<std::size_t>& comp, const CandidateEvidence& ev) {
+Geometry patch_geometry(const Context& ctx, const std::vector<std::size_t>& comp, const CandidateEvidence& ev,
+                        const std::optional<Tensor2>& rest_to_frame0) {
   const DisplacementField& g = ctx.m.cumulative[0];
   const double sx = ctx.m.mm_per_px_x, sy = ctx.m.mm_per_px_y;
   Geometry geo;
   geo.nx = geo.wx = std::cos(ev.surface_normal_deg / kDeg);
   geo.ny = geo.wy = std::sin(ev.surface_normal_deg / kDeg);
-  normal_on_frame0(ctx, comp, geo);
+  normal_on_frame0(rest_to_frame0, geo);
   double lo = 1e30, hi = -1e30, y_lo = 1e30, y_hi = -1e30, t_lo = 1e30, t_hi = -1e30;
   for (std::size_t i : comp) {
     const double dx = (g.x_px(column_of(g, i)) - ev.centre_col_px) * sx, dy = (g.y_px(row_of(g, i)) - ev.centre_row_px) * sy;
@@ -247,7 +239,8 @@ double compartment_thickness_mm(const Context& ctx, double cx, double cy, double
 
 }  // namespace
 
-std::optional<TearFinding> evaluate_candidate(const Context& ctx, const std::vector<std::size_t>& comp, CandidateEvidence& ev) {
+std::optional<TearFinding> evaluate_candidate(const Context& ctx, const std::vector<std::size_t>& comp,
+                                              const std::vector<std::size_t>& patch, CandidateEvidence& ev) {
   const MotionRecord& m = ctx.m;
   const double sx = m.mm_per_px_x, sy = m.mm_per_px_y;
   measure_patch(ctx, comp, ev);
@@ -258,6 +251,8 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const std::vec
   if (!around)
     return reject(ev, "compartment_untracked", "too little tracked muscle around the patch to know the muscle's own strain");
   const std::vector<std::size_t> surface_points = measure_surface(ctx, comp, *around, ev);
+  if (surface_points.empty())
+    return reject(ev, "no_surface", "no point of the patch moves like a surface (no direction could be measured)");
   const double cx = ev.centre_col_px, cy = ev.centre_row_px;
   const std::vector<std::size_t> compartment = compartment_points(ctx, cx, cy, 10.0);
   ev.near_aponeurosis = near_aponeurosis(ctx, cx, cy);
@@ -268,7 +263,7 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const std::vec
     return reject(ev, "fascial_plane", "the surface runs along the fibres away from an aponeurosis, or slides: a plane where muscles glide");
   const bool myotendinous = surface == gates::SurfaceClass::AlongFibresOnAponeurosis;
   ev.kind = myotendinous ? "myotendinous" : "intramuscular";
-  Geometry geo = patch_geometry(ctx, surface_points, ev);
+  Geometry geo = patch_geometry(ctx, surface_points, ev, compartment_deformation(ctx, compartment, 0));
   ev.length_along_mm = geo.along_mm;
   ev.width_across_mm = geo.across_mm;
   if (!myotendinous && !gates::is_gap_shaped(ev.length_along_mm, ev.width_across_mm, ctx.s))
@@ -277,7 +272,7 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const std::vec
   // aponeurosis, only the muscle side contracts; the tendon side is carried.
   ev.muscle_strain = compartment_strain(ctx, compartment, ev.fibre_angle_deg);
   std::vector<std::uint8_t> in_patch(ctx.m.cumulative[0].size(), 0);
-  for (std::size_t i : comp) in_patch[i] = 1;
+  for (std::size_t i : patch) in_patch[i] = 1;
   // Both sides are searched (not short-circuited): the evidence records each stump.
   if (!find_stump(ctx, in_patch, geo, cx, cy, -1, ev.fibre_angle_deg, ev.stump_strain[0]) |
       !find_stump(ctx, in_patch, geo, cx, cy, +1, ev.fibre_angle_deg, ev.stump_strain[1]))
@@ -302,7 +297,7 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const std::vec
     for (std::size_t i : comp) untracked += !at_best.valid[i];
     ev.untracked_share = double(untracked) / double(comp.size());
   }
-  if (ev.opening_mm < ctx.s.min_opening_mm)
+  if (!(ev.opening_mm >= ctx.s.min_opening_mm))  // NaN included
     return reject(ev, "no_opening", "the two sides do not separate by more than the muscle's own strain");
   // Gap at rest and at peak from the image (dark band across the surface).
   double rx, ry, px, py;

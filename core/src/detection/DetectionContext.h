@@ -83,8 +83,10 @@ std::vector<double> excess_growth(const Context& ctx, const std::vector<std::siz
 std::vector<std::vector<std::size_t>> patch_surfaces(const Context& ctx, const std::vector<std::size_t>& patch);
 
 // --- one candidate (CandidateEvaluation.cpp) ---
-// Measures a patch of area growth into `ev` and runs the gates; a finding when all pass.
-std::optional<TearFinding> evaluate_candidate(const Context& ctx, const std::vector<std::size_t>& comp,
-                                              CandidateEvidence& ev);
+// Measures one surface of a patch of area growth into `ev` and runs the gates; a finding
+// when all pass. `patch`: the whole connected patch (stumps are looked for beyond it, not
+// in another surface of the same patch).
+std::optional<TearFinding> evaluate_candidate(const Context& ctx, const std::vector<std::size_t>& surface,
+                                              const std::vector<std::size_t>& patch, CandidateEvidence& ev);
 
 }  // namespace ft::detection

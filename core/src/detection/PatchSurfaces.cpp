@@ -53,7 +53,7 @@ std::vector<std::vector<std::size_t>> patch_surfaces(const Context& ctx, const s
   for (std::size_t i : patch)
     if (!taken[i]) main.push_back(i);
   std::vector<std::vector<std::size_t>> out;
-  if (double(main.size()) * point_area_mm2 >= ctx.s.min_evidence_area_mm2) out.push_back(std::move(main));
+  if (!main.empty() && double(main.size()) * point_area_mm2 >= ctx.s.min_evidence_area_mm2) out.push_back(std::move(main));
   for (auto& o : others) out.push_back(std::move(o));
   return out.empty() ? std::vector<std::vector<std::size_t>>{patch} : out;
 }

@@ -127,23 +127,31 @@ void judge_patches(const Context& ctx, const std::vector<std::uint8_t>& candidat
       result.candidates.push_back(std::move(ev));
       continue;
     }
-    // One connected patch is one lesion (the end of a gap where it meets an aponeurosis is
-    // the same tear, not a second one): the first surface that is a tear, the patch's
-    // dominant one before the groups split off it. Confidence cannot choose: it saturates.
-    std::optional<TearFinding> found;
+    // The surfaces of one patch that are tears, the patch's dominant one first. The end of
+    // a gap where it meets an aponeurosis is the same tear, not a second one: a surface
+    // within lesion_separation_mm of one already found is not reported again (confidence
+    // cannot choose between them: it saturates).
+    std::vector<TearFinding> found;
     for (const auto& surface : detection::patch_surfaces(ctx, patch)) {
       CandidateEvidence ev;
-      if (auto f = evaluate_candidate(ctx, surface, ev); f && !found) found = f;
+      if (auto f = evaluate_candidate(ctx, surface, patch, ev)) {
+        bool same_lesion = false;
+        for (const TearFinding& k : found)
+          same_lesion |= std::hypot(f->centre_x_mm - k.centre_x_mm, f->centre_z_mm - k.centre_z_mm) < ctx.s.lesion_separation_mm;
+        if (!same_lesion) found.push_back(*f);
+      }
       result.candidates.push_back(std::move(ev));
     }
-    if (found) result.findings.push_back(*found);
+    result.findings.insert(result.findings.end(), found.begin(), found.end());
   }
 }
 
-// One finding per lesion: the most confident, and none within 3 mm of a stronger one.
+// One finding per lesion: the most confident (then the widest opening: confidence
+// saturates), and none within 3 mm of a stronger one.
 std::vector<TearFinding> one_per_lesion(std::vector<TearFinding> findings) {
-  std::sort(findings.begin(), findings.end(),
-            [](const TearFinding& a, const TearFinding& b) { return a.confidence > b.confidence; });
+  std::stable_sort(findings.begin(), findings.end(), [](const TearFinding& a, const TearFinding& b) {
+    return a.confidence != b.confidence ? a.confidence > b.confidence : a.opening_mm > b.opening_mm;
+  });
   std::vector<TearFinding> kept;
   for (const auto& f : findings) {
     bool near = false;
