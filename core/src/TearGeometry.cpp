@@ -24,4 +24,11 @@ TearGeometry tear_geometry(const TearFinding& f, double mm_per_px_x, double mm_p
   return g;
 }
 
+TearGeometry tear_geometry(const TearFinding& finding, const DetectionResult& result, double fallback_mm_per_px_x,
+                           double fallback_mm_per_px_y) {
+  const bool measured = result.mm_per_px_x > 0 && result.mm_per_px_y > 0;
+  return tear_geometry(finding, measured ? result.mm_per_px_x : fallback_mm_per_px_x,
+                       measured ? result.mm_per_px_y : fallback_mm_per_px_y);
+}
+
 }  // namespace ft

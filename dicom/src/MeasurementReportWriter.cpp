@@ -119,11 +119,7 @@ void add_finding(Tree& t, const TearFinding& f, const DetectionResult& result, i
   // Centre of the finding, and the gap caliper across the tear surface.
   add_region(t, dcm("111030", "Image Region"), DSRTypes::GT_Point, {{f.centre_col_px, f.centre_row_px}}, source, f.frame);
   const UltrasoundRegion region = source.analysis_region();
-  // The scale the findings were measured at (a clip without calibration was measured by
-  // its depth scale or an estimate); the file's own region when the result has none.
-  const double scale_x = result.mm_per_px_x > 0 ? result.mm_per_px_x : region.mm_per_px_x;
-  const double scale_y = result.mm_per_px_y > 0 ? result.mm_per_px_y : region.mm_per_px_y;
-  const TearGeometry g = tear_geometry(f, scale_x, scale_y);
+  const TearGeometry g = tear_geometry(f, result, region.mm_per_px_x, region.mm_per_px_y);
   add_region(t, own("M007", "Gap caliper"), DSRTypes::GT_Polyline,
              {{g.caliper_start.x, g.caliper_start.y}, {g.caliper_end.x, g.caliper_end.y}}, source, f.frame);
   t.up();

@@ -57,13 +57,9 @@ std::string write_presentation_state(const std::string& source_clip, const Detec
   check(ps.addGraphicLayer("FIBRETRACK", "FibreTrack findings (decision support)"), "graphic layer");
   const std::size_t layer = ps.getNumberOfGraphicLayers() - 1;
   const UltrasoundRegion region = source.analysis_region();
-  // The scale the findings were measured at (a clip without calibration was measured by
-  // its depth scale or an estimate); the file's own region when the result has none.
-  const double scale_x = result.mm_per_px_x > 0 ? result.mm_per_px_x : region.mm_per_px_x;
-  const double scale_y = result.mm_per_px_y > 0 ? result.mm_per_px_y : region.mm_per_px_y;
   for (const TearFinding& f : result.findings) {
     check(ps.selectImageFrameNumber(static_cast<unsigned long>(f.frame + 1)), "frame");
-    const TearGeometry g = tear_geometry(f, scale_x, scale_y);
+    const TearGeometry g = tear_geometry(f, result, region.mm_per_px_x, region.mm_per_px_y);
     std::vector<PointPx> outline(g.outline.begin(), g.outline.end());
     outline.push_back(g.outline.front());
     polyline(ps, layer, outline);

@@ -45,21 +45,17 @@ std::string write_burned_in_capture(const std::string& source_clip, const Detect
   DicomClipReader reader(source_clip);
   const DicomClipInfo& info = reader.info();
   const UltrasoundRegion region = info.analysis_region();
-  // The scale the findings were measured at (a clip without calibration was measured by
-  // its depth scale or an estimate); the file's own region when the result has none.
-  const double scale_x = result.mm_per_px_x > 0 ? result.mm_per_px_x : region.mm_per_px_x;
-  const double scale_y = result.mm_per_px_y > 0 ? result.mm_per_px_y : region.mm_per_px_y;
   Clip clip;
   clip.frame_time_ms = info.frame_time_ms;
   for (int k = 0; k < reader.frame_count(); ++k) {
     Frame frame = to_8bit(reader.read_frame(k));
     for (const TearFinding& f : result.findings) {
       if (f.frame != k) continue;
-      const TearGeometry g = tear_geometry(f, scale_x, scale_y);
+      const TearGeometry g = tear_geometry(f, result, region.mm_per_px_x, region.mm_per_px_y);
       for (std::size_t c = 0; c < g.outline.size(); ++c) line(frame, g.outline[c], g.outline[(c + 1) % g.outline.size()], 255);
       line(frame, g.caliper_start, g.caliper_end, 255);
       char text[64];
-      const double px = 0.5 * (scale_x + scale_y);
+      const double px = 0.5 * (result.mm_per_px_x + result.mm_per_px_y);  // the scale it was measured at
       if (result.calibrated || px <= 0)
         std::snprintf(text, sizeof text, "GAP %.1fMM GRADE %d", f.gap_mm, int(f.grade));
       else  // no trustworthy mm: the gap in px

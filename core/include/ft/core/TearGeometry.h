@@ -21,4 +21,9 @@ struct TearGeometry {
 
 TearGeometry tear_geometry(const TearFinding& finding, double mm_per_px_x, double mm_per_px_y);
 
+// At the scale the result was measured at (a clip without calibration was measured by its
+// depth scale or an estimate), else at the clip's own (fallback_mm_per_px_*).
+TearGeometry tear_geometry(const TearFinding& finding, const DetectionResult& result, double fallback_mm_per_px_x,
+                           double fallback_mm_per_px_y);
+
 }  // namespace ft
