@@ -46,4 +46,13 @@ std::string describe_gap(const TearFinding& f, const DetectionResult& result) {
   return text;
 }
 
+std::string describe_position(const TearFinding& f, const DetectionResult& result) {
+  char text[64];
+  if (result.calibrated)
+    std::snprintf(text, sizeof text, "(%.1f, %.1f) mm", f.centre_x_mm, f.centre_z_mm);
+  else
+    std::snprintf(text, sizeof text, "pixel (%.0f, %.0f)", f.centre_col_px, f.centre_row_px);
+  return text;
+}
+
 }  // namespace ft

@@ -123,14 +123,9 @@ int run_analyze(const Args& args) {
   std::printf("%s: %s (tracked %.0f %% of the tissue from rest to peak)\n", path.c_str(), verdict,
               100.0 * analysis.detection.tracked_fraction);
   for (const auto& f : analysis.detection.findings)
-    if (analysis.scale.trusted())
-      std::printf("  %s at (%.1f, %.1f) mm, frame %d: %s, extent %.0f %%, confidence %.2f\n", describe(f.grade),
-                  f.centre_x_mm, f.centre_z_mm, f.frame, describe_gap(f, analysis.detection).c_str(), f.extent_pct,
-                  f.confidence);
-    else  // no trustworthy mm: px and the share of the muscle's thickness
-      std::printf("  %s at pixel (%.0f, %.0f), frame %d: %s, extent %.0f %%, confidence %.2f\n", describe(f.grade),
-                  f.centre_col_px, f.centre_row_px, f.frame, describe_gap(f, analysis.detection).c_str(), f.extent_pct,
-                  f.confidence);
+    std::printf("  %s at %s, frame %d: %s, extent %.0f %%, confidence %.2f\n", describe(f.grade),
+                describe_position(f, analysis.detection).c_str(), f.frame, describe_gap(f, analysis.detection).c_str(),
+                f.extent_pct, f.confidence);
   for (const auto& n : out["notes"]) std::printf("  note: %s\n", n.get<std::string>().c_str());
   std::printf("  FibreTrack is decision support, not a certified medical device.\n");
   return 0;

@@ -69,12 +69,8 @@ int run_live(const Args& args) {
         std::printf("%s\n", findings_json(*r).dump().c_str());
       } else if (r->tear_detected) {
         for (const auto& f : r->findings)
-          if (r->calibrated)
-            std::printf("  finding: %s at (%.1f, %.1f) mm, %s, confidence %.2f\n", describe(f.grade), f.centre_x_mm,
-                        f.centre_z_mm, describe_gap(f, *r).c_str(), f.confidence);
-          else  // no calibration and no depth scale: no mm
-            std::printf("  finding: %s at pixel (%.0f, %.0f), %s, confidence %.2f\n", describe(f.grade), f.centre_col_px,
-                        f.centre_row_px, describe_gap(f, *r).c_str(), f.confidence);
+          std::printf("  finding: %s at %s, %s, confidence %.2f\n", describe(f.grade), describe_position(f, *r).c_str(),
+                      describe_gap(f, *r).c_str(), f.confidence);
       } else {
         std::printf("  no tear%s%s\n", r->notes.empty() ? "" : ": ", r->notes.empty() ? "" : r->notes.front().c_str());
       }

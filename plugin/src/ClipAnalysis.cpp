@@ -13,6 +13,15 @@
 
 namespace ft {
 
+AnalysisSettings settings_at(AnalysisSettings settings, const MeasurementScale& scale) {
+  settings.tracking.grid_step_px = std::max(2, int(std::lround(settings.grid_mm / scale.mm_per_px())));
+  if (!scale.trusted()) {  // the mm scale is a guess: ask for clearer evidence
+    settings.detection.min_opening_mm *= 1.5;
+    settings.detection.min_evidence_area_mm2 *= 1.5;
+  }
+  return settings;
+}
+
 std::vector<int> distinct_frames(int frame_count, const FrameAt& frame_at, const PixelRect& region, double threshold) {
   std::vector<int> kept;
   if (frame_count <= 0) return kept;
@@ -64,10 +73,8 @@ ClipAnalysis analyse_clip(int frame_count, const FrameAt& frame_at, const Ultras
   out.motion.mm_per_px_x = analysed.mm_per_px_x;
   out.motion.mm_per_px_y = analysed.mm_per_px_y;
 
-  gpu::TrackingParameters tracking = settings.tracking;
-  const double mm_per_px = 0.5 * (analysed.mm_per_px_x + analysed.mm_per_px_y);
-  tracking.grid_step_px = std::max(2, int(std::lround(settings.grid_mm / mm_per_px)));
-  gpu::SpeckleTracker tracker(tracking, settings.backend);
+  const AnalysisSettings scaled = settings_at(settings, out.scale);
+  gpu::SpeckleTracker tracker(scaled.tracking, settings.backend);
   out.backend = gpu::to_string(tracker.backend());
   gpu::LagrangianTracker lagrangian(tracker, analysed);
   lagrangian.reset(kept_at(0));
@@ -78,13 +85,7 @@ ClipAnalysis analyse_clip(int frame_count, const FrameAt& frame_at, const Ultras
     out.tracking_ms_per_frame =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() / double(n - 1);
 
-  DetectionSettings detection = settings.detection;
-  if (!out.scale.trusted()) {
-    // The mm scale is a guess: ask for clearer evidence before calling a tear.
-    detection.min_opening_mm *= 1.5;
-    detection.min_evidence_area_mm2 *= 1.5;
-  }
-  out.detection = detect_tears(out.motion, kept_at, detection);
+  out.detection = detect_tears(out.motion, kept_at, scaled.detection);
   out.detection.calibrated = out.scale.trusted();
   // Report frames as the original clip numbers them.
   auto original = [&](int k) { return out.kept_frames[std::size_t(std::clamp(k, 0, n - 1))]; };

@@ -23,17 +23,12 @@ void LiveTearMonitor::measure_scale(const Frame& frame) {
   if (same) return;
   scale_ = scale;
   analysed_region_ = with_scale(region_, scale_);
-  gpu::TrackingParameters tracking = settings_.analysis.tracking;
-  tracking.grid_step_px = std::max(2, int(std::lround(settings_.analysis.grid_mm / scale_.mm_per_px())));
-  tracker_ = std::make_unique<gpu::SpeckleTracker>(tracking, settings_.analysis.backend);
+  const AnalysisSettings scaled = settings_at(settings_.analysis, scale_);
+  tracker_ = std::make_unique<gpu::SpeckleTracker>(scaled.tracking, settings_.analysis.backend);
+  detection_ = scaled.detection;
   motion_.region = analysed_region_;
   motion_.mm_per_px_x = scale_.mm_per_px_x;
   motion_.mm_per_px_y = scale_.mm_per_px_y;
-  detection_ = settings_.analysis.detection;
-  if (!scale_.trusted()) {  // as offline: a guessed scale asks for clearer evidence
-    detection_.min_opening_mm *= 1.5;
-    detection_.min_evidence_area_mm2 *= 1.5;
-  }
 }
 
 void LiveTearMonitor::restart(const Frame& frame) {

@@ -18,16 +18,12 @@ void FindingsPanel::show_result(const DetectionResult& r, double frame_time_s) {
   for (const TearFinding& f : r.findings) {
     html += QString("<p><b>%1</b>, confidence %2<br>").arg(describe(f.grade)).arg(f.confidence, 0, 'f', 2);
     const QString when = frame_time_s > 0 ? QString(", %1 s").arg(f.frame * frame_time_s, 0, 'f', 2) : QString();
-    if (r.calibrated) {
-      html += QString("at %1, %2 mm (frame %3%4)<br>")
-                  .arg(f.centre_x_mm, 0, 'f', 1).arg(f.centre_z_mm, 0, 'f', 1).arg(f.frame).arg(when);
+    html += QString("at %1 (frame %2%3)<br>")
+                .arg(QString::fromStdString(describe_position(f, r))).arg(f.frame).arg(when);
+    html += QString::fromStdString(describe_gap(f, r)) + "<br>";
+    if (r.calibrated)  // no calibration and no depth scale: no mm to trust
       html += QString("retraction %1 mm (stumps %2 / %3)<br>")
                   .arg(f.retraction_mm, 0, 'f', 1).arg(f.retraction_left_mm, 0, 'f', 1).arg(f.retraction_right_mm, 0, 'f', 1);
-    } else {  // no calibration and no depth scale: no mm to trust
-      html += QString("at pixel (%1, %2) (frame %3%4)<br>")
-                  .arg(f.centre_col_px, 0, 'f', 0).arg(f.centre_row_px, 0, 'f', 0).arg(f.frame).arg(when);
-    }
-    html += QString::fromStdString(describe_gap(f, r)) + "<br>";
     html += QString("extent %1 % of the muscle's thickness</p>").arg(f.extent_pct, 0, 'f', 0);
   }
   const ContractionSummary& c = r.contraction;

@@ -40,13 +40,12 @@ std::vector<std::size_t> measure_surface(const Context& ctx, const std::vector<s
   const DisplacementField& g = ctx.m.cumulative[0];
   const std::vector<Tensor2> jumps = surface_jumps(ctx, comp, compartment_f);
   const std::vector<double> excess = excess_growth(ctx, comp);
-  const double dominant = gates::dominant_normal_deg(jumps, excess, ctx.s.max_vote_weight);
+  const std::vector<std::uint8_t> agrees = agrees_with_dominant(ctx, jumps, excess);
   double wsum = 0, cx = 0, cy = 0;
   Tensor2 mean{0, 0, 0, 0};
   std::vector<std::size_t> surface;
   for (std::size_t k = 0; k < comp.size(); ++k) {
-    if (gates::axial_difference_deg(gates::surface_motion(jumps[k]).normal_deg, dominant) > ctx.s.surface_agreement_deg)
-      continue;
+    if (!agrees[k]) continue;
     surface.push_back(comp[k]);
     const double e = excess[k];
     mean.xx += e * jumps[k].xx;
@@ -57,7 +56,7 @@ std::vector<std::size_t> measure_surface(const Context& ctx, const std::vector<s
     cy += e * g.y_px(row_of(g, comp[k]));
     wsum += e;
   }
-  if (wsum > 0) {  // always: the dominant normal is some point's own
+  if (wsum > 0) {  // none when no point's normal could be measured (the caller rejects that)
     ev.centre_col_px = cx / wsum;
     ev.centre_row_px = cy / wsum;
     mean = Tensor2{mean.xx / wsum, mean.xy / wsum, mean.yx / wsum, mean.yy / wsum};

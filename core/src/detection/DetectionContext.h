@@ -77,6 +77,10 @@ double surround_tracked(const Context& ctx, const std::vector<std::size_t>& comp
 std::vector<Tensor2> surface_jumps(const Context& ctx, const std::vector<std::size_t>& points, const Tensor2& compartment_f);
 // Each point's area growth (log) above the muscle's median.
 std::vector<double> excess_growth(const Context& ctx, const std::vector<std::size_t>& points);
+// For each point (same order as `jumps`): 1 when its own normal lies within
+// surface_agreement_deg of the dominant normal of all of them (weighted by `excess`).
+std::vector<std::uint8_t> agrees_with_dominant(const Context& ctx, const std::vector<Tensor2>& jumps,
+                                               const std::vector<double>& excess);
 // A patch of area growth can join a gap to the sliding band along an aponeurosis (or to
 // another gap). Its surfaces: the points that agree with its dominant normal, and each
 // coherent group (at least min_evidence_area_mm2) that does not, judged on its own.

@@ -22,6 +22,16 @@ std::vector<double> excess_growth(const Context& ctx, const std::vector<std::siz
   return e;
 }
 
+std::vector<std::uint8_t> agrees_with_dominant(const Context& ctx, const std::vector<Tensor2>& jumps,
+                                               const std::vector<double>& excess) {
+  const double dominant = gates::dominant_normal_deg(jumps, excess, ctx.s.max_vote_weight);
+  std::vector<std::uint8_t> agrees(jumps.size());
+  for (std::size_t k = 0; k < jumps.size(); ++k)
+    agrees[k] = gates::axial_difference_deg(gates::surface_motion(jumps[k]).normal_deg, dominant) <=
+                ctx.s.surface_agreement_deg;
+  return agrees;
+}
+
 std::vector<std::vector<std::size_t>> patch_surfaces(const Context& ctx, const std::vector<std::size_t>& patch) {
   const DisplacementField& g = ctx.m.cumulative[0];
   const double point_area_mm2 = g.step_px * g.step_px * ctx.m.mm_per_px_x * ctx.m.mm_per_px_y;
@@ -35,11 +45,9 @@ std::vector<std::vector<std::size_t>> patch_surfaces(const Context& ctx, const s
   const std::optional<Tensor2> f_bg = compartment_deformation(ctx, compartment_points(ctx, cx / wsum, cy / wsum, 10.0), ctx.peak());
   if (!f_bg) return {patch};  // judged (and rejected) as a whole: its muscle's motion is unknown
   const std::vector<Tensor2> jumps = surface_jumps(ctx, patch, *f_bg);
-  const double dominant = gates::dominant_normal_deg(jumps, excess, ctx.s.max_vote_weight);
+  const std::vector<std::uint8_t> agrees = agrees_with_dominant(ctx, jumps, excess);
   std::vector<std::uint8_t> disagrees(g.size(), 0);
-  for (std::size_t k = 0; k < patch.size(); ++k)
-    disagrees[patch[k]] = gates::axial_difference_deg(gates::surface_motion(jumps[k]).normal_deg, dominant) >
-                          ctx.s.surface_agreement_deg;
+  for (std::size_t k = 0; k < patch.size(); ++k) disagrees[patch[k]] = !agrees[k];
   // Coherent groups that disagree become surfaces of their own; scattered points stay
   // with the dominant surface (a gap's noise, not another surface).
   std::vector<std::vector<std::size_t>> others;

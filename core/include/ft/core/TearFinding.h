@@ -118,5 +118,8 @@ struct DetectionResult {
 // calibrated, else in px and as a share of the muscle's thickness (e.g. "gap 4.5 mm (rest
 // 1.5)" or "gap 45 px (rest 15), 28 % of the muscle's thickness").
 std::string describe_gap(const TearFinding& f, const DetectionResult& result);
+// Where the finding is, by the same rule: "(19.5, 10.7) mm" from the image region's corner,
+// else "pixel (173, 99)" in the whole frame.
+std::string describe_position(const TearFinding& f, const DetectionResult& result);
 
 }  // namespace ft

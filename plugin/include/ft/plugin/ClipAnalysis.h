@@ -22,6 +22,11 @@ struct AnalysisSettings {
   double repeat_threshold = 0.2;  // a frame changing less than this share of the clip's typical change is a repeat
 };
 
+// `settings` for a clip measured at `scale`: tracked points grid_mm apart, and — when the
+// scale is only an estimate — 1.5 times the evidence (opening, area) before a tear is
+// called. Shared by analyse_clip and live monitoring so that both follow one rule.
+AnalysisSettings settings_at(AnalysisSettings settings, const MeasurementScale& scale);
+
 struct ClipAnalysis {
   DetectionResult detection;       // frame indices are those of the original clip
   MotionRecord motion;             // over the kept frames
