@@ -64,6 +64,7 @@ void LagrangianTracker::reset(const Frame& reference) {
   cumulative_ = identity_field();
   at_key_ = cumulative_;
   key_ = reference;
+  previous_ = reference;
   from_key_ = identity_field();
   velocity_ = DisplacementField{};
   key_valid_fraction_ = 1.0;
@@ -72,9 +73,8 @@ void LagrangianTracker::reset(const Frame& reference) {
   keyframes_ = 1;
 }
 
-const DisplacementField& LagrangianTracker::add(const Frame& frame) {
-  if (key_.empty()) throw Error(ErrorCode::InvalidArgument, "LagrangianTracker: reset() with a reference frame first");
-  // Constant-velocity prediction of keyframe -> this frame.
+// Keyframe -> `frame`, searched around a constant-velocity prediction.
+DisplacementField LagrangianTracker::match_from_key(const Frame& frame) const {
   DisplacementField seed = from_key_;
   if (velocity_.size() == seed.size())
     for (std::size_t i = 0; i < seed.size(); ++i) {
@@ -83,6 +83,25 @@ const DisplacementField& LagrangianTracker::add(const Frame& frame) {
     }
   DisplacementField now = tracker_.track(key_, frame, region_, &seed, policy_.forward_backward_px);
   if (now.size() != from_key_.size()) throw Error(ErrorCode::InvalidArgument, "LagrangianTracker: the frame size changed");
+  return now;
+}
+
+// The tissue no longer looks like the keyframe: its match lost quality or points.
+bool LagrangianTracker::degraded(const DisplacementField& now) const {
+  return median_quality(now) < policy_.min_median_quality ||
+         now.valid_fraction() < policy_.min_valid_share * key_valid_fraction_;
+}
+
+const DisplacementField& LagrangianTracker::add(const Frame& frame) {
+  if (key_.empty()) throw Error(ErrorCode::InvalidArgument, "LagrangianTracker: reset() with a reference frame first");
+  DisplacementField now = match_from_key(frame);
+  // Re-keying on this frame would keep only what its degraded match kept, for the rest
+  // of the clip. The previous frame still matched well: it becomes the keyframe (its
+  // points were tracked into it) and this frame is matched from there, one frame away.
+  if (frames_since_key_ >= 1 && degraded(now)) {
+    take_keyframe(previous_);
+    now = match_from_key(frame);
+  }
   velocity_ = now;
   for (std::size_t i = 0; i < now.size(); ++i) {
     velocity_.dx_px[i] -= from_key_.dx_px[i];
@@ -92,11 +111,9 @@ const DisplacementField& LagrangianTracker::add(const Frame& frame) {
   ++frames_added_;
   ++frames_since_key_;
   update_cumulative();
-  const double valid_fraction = from_key_.valid_fraction();
-  if (frames_since_key_ == 1) key_valid_fraction_ = std::max(1e-6, valid_fraction);
-  const bool changed = median_quality(from_key_) < policy_.min_median_quality ||
-                       valid_fraction < policy_.min_valid_share * key_valid_fraction_;
-  if (frames_since_key_ >= policy_.max_interval || changed) take_keyframe(frame);
+  if (frames_since_key_ == 1) key_valid_fraction_ = std::max(1e-6, from_key_.valid_fraction());
+  if (frames_since_key_ >= policy_.max_interval || degraded(from_key_)) take_keyframe(frame);
+  previous_ = frame;
   return cumulative_;
 }
 

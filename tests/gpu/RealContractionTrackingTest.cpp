@@ -58,9 +58,11 @@ TEST(RealContraction, MaterialPointsAreFollowedFromRestToPeak) {
   const test::FieldError e = test::compare_fields(tracked, exam.true_displacement(0, peak));
   // Valid means tracked now: most of the tissue still in view must be, and where it is,
   // it must be where the tissue really went (displacements here reach 250 px).
-  ASSERT_GT(e.points, int(0.35 * double(tracked.size())));
+  // 46 % of the whole grid (bone, shadow and tissue that left the view included); 41 %
+  // before re-keying fell back to the last frame that still matched well.
+  ASSERT_GT(e.points, int(0.44 * double(tracked.size())));
   EXPECT_LT(e.median_epe_px * exam.region().mm_per_px_x, 0.1) << "median error at peak, mm";
-  EXPECT_LT(e.mean_epe_px * exam.region().mm_per_px_x, 0.25) << "mean error at peak, mm";
+  EXPECT_LT(e.mean_epe_px * exam.region().mm_per_px_x, 0.09) << "mean error at peak, mm (0.10 before)";
   EXPECT_GT(lagrangian.keyframes_taken(), 1) << "re-keyed as the tissue changed";
 }
 
