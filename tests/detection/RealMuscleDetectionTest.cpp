@@ -1,6 +1,7 @@
 // End to end at real-muscle magnitudes (probes' real_* presets, 60 frames, 40 x 40 mm):
-// the confounders the detector already handles there. The tears it still misses at these
-// magnitudes are measured by bench_detection --real (docs/benchmarks.md), not hidden here.
+// tears of each kind found, placed and measured, and the confounders left alone. These
+// are clips of the development set (seeds 2000-2001); how often the detector is right on
+// clips it was not tuned on is measured by bench_detection --real (docs/benchmarks.md).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -24,14 +25,45 @@ Analysed analyse(const std::string& preset, std::uint64_t seed) {
   return {analyse_clip(int(frames.size()), [&](int k) { return frames[std::size_t(k)]; }, exam.region()), exam.clip_truth()};
 }
 
+// One finding, at the tear at the frame it was reported on, of the right kind and gap.
+void expect_found_near_the_truth(const Analysed& run, TearKind kind, double gap_tolerance_mm) {
+  const DetectionResult& d = run.analysis.detection;
+  ASSERT_EQ(d.findings.size(), 1u) << "one tear, one finding";
+  const TearFinding& f = d.findings.front();
+  EXPECT_EQ(f.kind, kind);
+  const sim::FrameTruth& at = run.truth.frames[std::size_t(f.frame)];
+  EXPECT_LT(std::hypot(f.centre_x_mm - at.tear.centre_x_mm, f.centre_z_mm - at.tear.centre_z_mm), 5.0);
+  EXPECT_NEAR(f.gap_mm, at.tear.gap_mm, gap_tolerance_mm);
+}
+
 }  // namespace
+
+TEST(RealMuscle, AFullThicknessTearThatMovesShearsAndRotatesWithTheTissueIsFoundAndMeasured) {
+  expect_found_near_the_truth(analyse("real_tear", 2001), TearKind::Intramuscular, 1.0);
+}
+
+TEST(RealMuscle, AnObliqueTearIsFoundAndItsGapReadAlongTheFibres) {
+  expect_found_near_the_truth(analyse("real_oblique_tear", 2000), TearKind::Intramuscular, 1.0);
+}
+
+// Its gap reads about 1 mm short: a haematoma as bright as muscle shows no dark band at
+// rest, so the gap there is unseen and only the opening under contraction is measured.
+TEST(RealMuscle, AnEchogenicHaematomaDoesNotHideTheTear) {
+  expect_found_near_the_truth(analyse("real_echogenic_tear", 2000), TearKind::Intramuscular, 1.5);
+}
+
+// The commonest rectus femoris injury: fibres pulled off the deep aponeurosis. Its gap is
+// read along the fibres that pulled off, not along the aponeurosis's own bright line.
+TEST(RealMuscle, FibresPulledOffTheAponeurosisAreFoundAsAMyotendinousTear) {
+  expect_found_near_the_truth(analyse("real_myotendinous_tear", 2001), TearKind::Myotendinous, 1.0);
+}
 
 TEST(RealMuscle, IntactMuscleInAMaximalContractionIsNotFlaggedAndSaysHowMuchWasTracked) {
   const Analysed run = analyse("real_intact", 2001);
   const DetectionResult& d = run.analysis.detection;
   EXPECT_FALSE(d.tear_detected);
   EXPECT_LT(d.contraction.peak_strain, -0.05) << "the contraction was seen";
-  EXPECT_GT(d.tracked_fraction, 0.2);
+  EXPECT_GE(d.tracked_fraction, 0.6) << "the tracker holds the muscle through the contraction";
   // "No tear" is only conclusive on enough tracked tissue, and then says so.
   EXPECT_EQ(d.conclusive, d.tracked_fraction >= DetectionSettings{}.min_tracked_fraction);
   bool noted = d.conclusive;

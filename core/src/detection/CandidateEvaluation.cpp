@@ -238,6 +238,18 @@ double compartment_thickness_mm(const Context& ctx, double cx, double cy, double
 
 }  // namespace
 
+// The fibres that pulled off an aponeurosis: those on the side whose stump contracts the
+// most, read beyond the aponeurosis itself. The fibres read around the whole surface are
+// mostly the aponeurosis (a bright line, far more coherent than fascicles) and the muscle
+// on its other side, and cross the surface at a shallower angle than the torn fibres do:
+// a gap read along them came out twice its length.
+double inserting_fibres_deg(const Context& ctx, const std::vector<std::size_t>& comp, const Geometry& geo,
+                            const CandidateEvidence& ev) {
+  const double toward = ev.stump_strain[0] <= ev.stump_strain[1] ? -1.0 : 1.0;
+  return local_fibre_direction(ctx, comp, ev.centre_col_px, ev.centre_row_px,
+                               HalfPlane{toward * geo.wx, toward * geo.wy, ctx.s.stump_margin_mm});
+}
+
 std::optional<TearFinding> evaluate_candidate(const Context& ctx, const std::vector<std::size_t>& comp,
                                               const std::vector<std::size_t>& patch, CandidateEvidence& ev) {
   const MotionRecord& m = ctx.m;
@@ -306,7 +318,7 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const std::vec
   const BandWidth band = dark_band_width(ctx.rest_image, m.region.bounds, rx, ry, ev.surface_normal_deg, band_half_mm, ctx.mm_per_px());
   const Tensor2 f_best = *compartment_motion[std::size_t(best)];  // measured: its opening is finite
   const double normal_best_deg = carried_normal_deg(f_best, ev.surface_normal_deg);
-  const double fibre_best_deg = carried_direction_deg(f_best, ev.fibre_angle_deg);
+  const double fibre_best_deg = carried_direction_deg(f_best, myotendinous ? inserting_fibres_deg(ctx, comp, geo, ev) : ev.fibre_angle_deg);
   const BandWidth band_peak = dark_band_width(ctx.frame_at(best), m.region.bounds, px, py, normal_best_deg, band_half_mm, ctx.mm_per_px());
   ev.band_rest_mm = band.found ? band.width_mm : 0.0;
   ev.band_peak_mm = band_peak.found ? band_peak.width_mm : 0.0;
@@ -343,7 +355,14 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const std::vec
   const double alignment = std::max(floor_cut, ev.fibre_cut);
   const double alignment_best = std::max(floor_cut, gates::fibre_cut(fibre_best_deg, normal_best_deg));
   const double gap_rest_normal = ev.band_rest_mm;
-  const double gap_peak_normal = band_peak.found ? band_peak.width_mm : gap_rest_normal + ev.opening_mm;
+  // The dark band is the measure (the opening, read from stumps sampled beyond the gap's
+  // edges, runs about 0.5 mm wide). Between fibre ends, though, a band under half the
+  // stumps' separation is a sliver of an echogenic haematoma, not the gap. Off an
+  // aponeurosis the far side is another muscle whose thickening adds to the opening: there
+  // the fluid layer (which the gates required) is always the measure.
+  const double gap_from_opening = gap_rest_normal + ev.opening_mm;
+  const bool band_is_the_gap = band_peak.found && (myotendinous || band_peak.width_mm >= 0.5 * gap_from_opening);
+  const double gap_peak_normal = band_is_the_gap ? band_peak.width_mm : gap_from_opening;
   f.gap_rest_mm = gap_rest_normal / alignment;
   f.gap_mm = std::max(f.gap_rest_mm, gap_peak_normal / alignment_best);
   f.retraction_mm = 0.5 * (f.gap_mm - f.gap_rest_mm);

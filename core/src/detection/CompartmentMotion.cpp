@@ -12,9 +12,13 @@ Tensor2 rest_to_frame(const Context& ctx, int k, int c, int r) {
 // the evidence and 1.5 mm around it (the edges of a gap are lines too, across the
 // fibres). Not the whole image's direction: neighbouring muscles are pennate the other
 // way (rectus femoris over vastus intermedius), and their mean is nobody's fibres.
-double local_fibre_direction(const Context& ctx, const std::vector<std::size_t>& comp, double cx, double cy) {
+// With a `side` (a unit direction on frame 0, mm), only the muscle at least min_off_mm
+// beyond the point along it is read.
+double local_fibre_direction(const Context& ctx, const std::vector<std::size_t>& comp, double cx, double cy,
+                             const std::optional<HalfPlane>& side) {
   const DisplacementField& g = ctx.m.cumulative[0];
-  const int dilate = std::max(1, int(std::lround(1.5 / (g.step_px * ctx.m.mm_per_px_x))));
+  const double sx = ctx.m.mm_per_px_x, sy = ctx.m.mm_per_px_y;
+  const int dilate = std::max(1, int(std::lround(1.5 / (g.step_px * sx))));
   std::vector<std::uint8_t> excluded(g.size(), 0);
   for (std::size_t i : comp)
     for (int dr = -dilate; dr <= dilate; ++dr)
@@ -27,11 +31,14 @@ double local_fibre_direction(const Context& ctx, const std::vector<std::size_t>&
     for (int c = 0; c < g.columns; ++c) {
       const std::size_t i = g.index(c, r);
       if (excluded[i] || !ctx.muscle[i]) continue;
-      if (std::hypot((g.x_px(c) - cx) * ctx.m.mm_per_px_x, (g.y_px(r) - cy) * ctx.m.mm_per_px_y) > 8.0) continue;
+      const double dx_mm = (g.x_px(c) - cx) * sx, dy_mm = (g.y_px(r) - cy) * sy;
+      if (std::hypot(dx_mm, dy_mm) > 8.0) continue;
+      if (side && dx_mm * side->x + dy_mm * side->y < side->min_off_mm) continue;
       angles.push_back(ctx.fibres.angle_deg[i]);
       weights.push_back(ctx.fibres.coherence[i]);
     }
-  return angles.empty() ? ctx.dominant_fibre_deg : mean_orientation_deg(angles, weights);
+  if (angles.empty()) return side ? local_fibre_direction(ctx, comp, cx, cy, std::nullopt) : ctx.dominant_fibre_deg;
+  return mean_orientation_deg(angles, weights);
 }
 
 // Fibre strain rest -> peak at a grid point along a direction (rest frame), over the

@@ -55,7 +55,12 @@ inline void position_in(const MotionRecord& m, int k, double x0, double y0, doub
 // --- the muscle's own motion (CompartmentMotion.cpp) ---
 // Deformation gradient rest -> k at grid point (c, r).
 Tensor2 rest_to_frame(const Context& ctx, int k, int c, int r);
-double local_fibre_direction(const Context& ctx, const std::vector<std::size_t>& comp, double cx, double cy);
+struct HalfPlane {
+  double x = 0, y = 0;       // unit direction on frame 0
+  double min_off_mm = 1.5;   // how far beyond the point along it
+};
+double local_fibre_direction(const Context& ctx, const std::vector<std::size_t>& comp, double cx, double cy,
+                             const std::optional<HalfPlane>& side = std::nullopt);
 double strain_along(const Context& ctx, int c, int r, double angle_deg);
 std::vector<std::size_t> compartment_points(const Context& ctx, double cx, double cy, double radius_mm);
 double compartment_strain(const Context& ctx, const std::vector<std::size_t>& points, double angle_deg);

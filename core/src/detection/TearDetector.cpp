@@ -111,10 +111,49 @@ std::vector<std::uint8_t> candidate_points(const Context& ctx, double excess) {
   return candidate;
 }
 
+// A finding and where its surface's centre sits in the tissue (frame-0 px): findings of
+// different frames are compared there, not where the tissue had moved to by each one's
+// best frame (a real contraction carries it 10-15 mm under the probe).
+struct PlacedFinding {
+  TearFinding finding;
+  double x0_px = 0.0, y0_px = 0.0;
+  std::size_t evidence = 0;  // its candidate in DetectionResult::candidates
+};
+
+void mark_same_lesion(DetectionResult& result, std::size_t evidence, const char* reason) {
+  if (evidence >= result.candidates.size()) return;
+  result.candidates[evidence].decision = "same_lesion";
+  result.candidates[evidence].reason = reason;
+}
+
+double apart_mm(const Context& ctx, const PlacedFinding& a, const PlacedFinding& b) {
+  return std::hypot((a.x0_px - b.x0_px) * ctx.m.mm_per_px_x, (a.y0_px - b.y0_px) * ctx.m.mm_per_px_y);
+}
+
+// The end of a gap where it meets an aponeurosis is the same tear, not a second one:
+// within lesion_separation_mm of an intramuscular tear a myotendinous finding is dropped
+// (whether the two surfaces came from one patch or, split by the aponeurosis's band, two).
+std::vector<TearFinding> without_tear_ends(const Context& ctx, const std::vector<PlacedFinding>& placed,
+                                           DetectionResult& result) {
+  std::vector<TearFinding> kept;
+  for (const PlacedFinding& p : placed) {
+    bool end_of_a_tear = false;
+    if (p.finding.kind == TearKind::Myotendinous)
+      for (const PlacedFinding& q : placed)
+        end_of_a_tear |= q.finding.kind == TearKind::Intramuscular && apart_mm(ctx, p, q) < ctx.s.lesion_separation_mm;
+    if (!end_of_a_tear)
+      kept.push_back(p.finding);
+    else
+      mark_same_lesion(result, p.evidence, "where an intramuscular tear found nearby meets the aponeurosis: its end, not a second tear");
+  }
+  return kept;
+}
+
 // Every patch judged, its evidence recorded; findings for those that pass every gate.
 void judge_patches(const Context& ctx, const std::vector<std::uint8_t>& candidate, DetectionResult& result) {
   const DisplacementField& g = ctx.m.cumulative[0];
   const double point_area_mm2 = g.step_px * g.step_px * ctx.m.mm_per_px_x * ctx.m.mm_per_px_y;
+  std::vector<PlacedFinding> placed;
   for (const auto& patch : detection::components(candidate, g.columns, g.rows)) {
     if (double(patch.size()) * point_area_mm2 < ctx.s.min_evidence_area_mm2) {
       CandidateEvidence ev;
@@ -127,23 +166,29 @@ void judge_patches(const Context& ctx, const std::vector<std::uint8_t>& candidat
       result.candidates.push_back(std::move(ev));
       continue;
     }
-    // The surfaces of one patch that are tears, the patch's dominant one first. The end of
-    // a gap where it meets an aponeurosis is the same tear, not a second one: a surface
-    // within lesion_separation_mm of one already found is not reported again (confidence
-    // cannot choose between them: it saturates).
-    std::vector<TearFinding> found;
+    // The surfaces of one patch that are tears, the patch's dominant one first. A surface
+    // within lesion_separation_mm of one already found is the same lesion (two gaps joined
+    // by a band), not reported again (confidence cannot choose between them: it saturates).
+    const std::size_t first_of_patch = placed.size();
     for (const auto& surface : detection::patch_surfaces(ctx, patch)) {
       CandidateEvidence ev;
       if (auto f = evaluate_candidate(ctx, surface, patch, ev)) {
+        const PlacedFinding p{*f, ev.centre_col_px, ev.centre_row_px, result.candidates.size()};
         bool same_lesion = false;
-        for (const TearFinding& k : found)
-          same_lesion |= std::hypot(f->centre_x_mm - k.centre_x_mm, f->centre_z_mm - k.centre_z_mm) < ctx.s.lesion_separation_mm;
-        if (!same_lesion) found.push_back(*f);
+        for (std::size_t k = first_of_patch; k < placed.size(); ++k)
+          same_lesion |= apart_mm(ctx, p, placed[k]) < ctx.s.lesion_separation_mm;
+        if (same_lesion) {
+          ev.decision = "same_lesion";
+          ev.reason = "another surface of the same patch, within lesion_separation_mm of a tear already found";
+        } else {
+          placed.push_back(p);
+        }
       }
       result.candidates.push_back(std::move(ev));
     }
-    result.findings.insert(result.findings.end(), found.begin(), found.end());
   }
+  const std::vector<TearFinding> kept = without_tear_ends(ctx, placed, result);
+  result.findings.insert(result.findings.end(), kept.begin(), kept.end());
 }
 
 // One finding per lesion: the most confident (then the widest opening: confidence
