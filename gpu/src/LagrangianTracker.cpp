@@ -71,6 +71,7 @@ void LagrangianTracker::reset(const Frame& reference) {
   frames_since_key_ = 0;
   frames_added_ = 0;
   keyframes_ = 1;
+  rematched_ = 0;
 }
 
 // Keyframe -> `frame`, searched around a constant-velocity prediction.
@@ -101,6 +102,7 @@ const DisplacementField& LagrangianTracker::add(const Frame& frame) {
   if (frames_since_key_ >= 1 && degraded(now)) {
     take_keyframe(previous_);
     now = match_from_key(frame);
+    ++rematched_;
   }
   velocity_ = now;
   for (std::size_t i = 0; i < now.size(); ++i) {

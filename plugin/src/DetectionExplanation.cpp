@@ -33,6 +33,7 @@ nlohmann::json candidate_json(const CandidateEvidence& c, const ClipAnalysis& a)
           {"opening_share", r3(c.opening_share)},
           {"fibre_angle_deg", r3(c.fibre_angle_deg)},
           {"fibre_cut", r3(c.fibre_cut)},
+          {"fibres_pulled_off_deg", r3(c.fibres_pulled_off_deg)},
           {"near_aponeurosis", c.near_aponeurosis},
           {"opening_mm", r3(c.opening_mm)},
           {"best_frame", best},

@@ -70,13 +70,16 @@ std::vector<std::size_t> measure_surface(const Context& ctx, const std::vector<s
   return surface;
 }
 
-// A bright fascial plane (aponeurosis) within reach of the patch's centre on the rest image.
-bool near_aponeurosis(const Context& ctx, double cx, double cy) {
+// The nearest bright fascial plane (aponeurosis) within reach of the patch's centre on the
+// rest image: its row less the centre's (rest px); none when no plane is that close.
+std::optional<double> aponeurosis_offset_px(const Context& ctx, double cx, double cy) {
   double rx, ry;
   position_in(ctx.m, ctx.rest(), cx, cy, rx, ry);
+  std::optional<double> nearest;
   for (double plane : bright_planes(ctx.rest_image, ctx.m.region.bounds, rx, ctx.mm_per_px()))
-    if (std::abs(plane - ry) * ctx.m.mm_per_px_y <= ctx.s.aponeurosis_reach_mm) return true;
-  return false;
+    if (std::abs(plane - ry) * ctx.m.mm_per_px_y <= ctx.s.aponeurosis_reach_mm && (!nearest || std::abs(plane - ry) < std::abs(*nearest)))
+      nearest = plane - ry;
+  return nearest;
 }
 
 std::optional<TearFinding> reject(CandidateEvidence& ev, const char* gate, const std::string& reason) {
@@ -238,16 +241,19 @@ double compartment_thickness_mm(const Context& ctx, double cx, double cy, double
 
 }  // namespace
 
-// The fibres that pulled off an aponeurosis: those on the side whose stump contracts the
-// most, read beyond the aponeurosis itself. The fibres read around the whole surface are
-// mostly the aponeurosis (a bright line, far more coherent than fascicles) and the muscle
-// on its other side, and cross the surface at a shallower angle than the torn fibres do:
-// a gap read along them came out twice its length.
-double inserting_fibres_deg(const Context& ctx, const std::vector<std::size_t>& comp, const Geometry& geo,
-                            const CandidateEvidence& ev) {
-  const double toward = ev.stump_strain[0] <= ev.stump_strain[1] ? -1.0 : 1.0;
+// The fibres that pulled off an aponeurosis: those on the side of the gap away from the
+// aponeurosis (the gap lies between the aponeurosis and the fibre ends), read beyond the
+// gap. The fibres read around the whole surface are mostly the aponeurosis (a bright line,
+// far more coherent than fascicles) and the muscle on its other side, and cross the surface
+// at a shallower angle than the torn fibres do: a gap read along them came out twice its
+// length. Where the plane's side cannot be told (a surface across the image's rows), the
+// side whose stump contracts the most. None when that side holds no directed muscle.
+std::optional<double> fibres_pulled_off_deg(const Context& ctx, const std::vector<std::size_t>& comp, const Geometry& geo,
+                                            const CandidateEvidence& ev, std::optional<double> aponeurosis_offset_px) {
+  double toward = ev.stump_strain[0] <= ev.stump_strain[1] ? -1.0 : 1.0;
+  if (aponeurosis_offset_px && std::abs(geo.wy) >= 0.3) toward = geo.wy * -*aponeurosis_offset_px >= 0 ? 1.0 : -1.0;
   return local_fibre_direction(ctx, comp, ev.centre_col_px, ev.centre_row_px,
-                               HalfPlane{toward * geo.wx, toward * geo.wy, ctx.s.stump_margin_mm});
+                               HalfPlane{toward * geo.wx, toward * geo.wy, 0.5 * geo.across_mm + ctx.s.stump_margin_mm});
 }
 
 std::optional<TearFinding> evaluate_candidate(const Context& ctx, const std::vector<std::size_t>& comp,
@@ -266,7 +272,8 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const std::vec
     return reject(ev, "no_surface", "no point of the patch moves like a surface (no direction could be measured)");
   const double cx = ev.centre_col_px, cy = ev.centre_row_px;
   const std::vector<std::size_t> compartment = compartment_points(ctx, cx, cy, 10.0);
-  ev.near_aponeurosis = near_aponeurosis(ctx, cx, cy);
+  const std::optional<double> aponeurosis = aponeurosis_offset_px(ctx, cx, cy);
+  ev.near_aponeurosis = aponeurosis.has_value();
   const gates::SurfaceClass surface = gates::classify_surface(ev.fibre_cut, ev.opening_share, ev.near_aponeurosis, ctx.s);
   if (surface == gates::SurfaceClass::Sliding)
     return reject(ev, "sliding", "the tissue on the two sides slides along the surface instead of pulling apart");
@@ -318,7 +325,10 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const std::vec
   const BandWidth band = dark_band_width(ctx.rest_image, m.region.bounds, rx, ry, ev.surface_normal_deg, band_half_mm, ctx.mm_per_px());
   const Tensor2 f_best = *compartment_motion[std::size_t(best)];  // measured: its opening is finite
   const double normal_best_deg = carried_normal_deg(f_best, ev.surface_normal_deg);
-  const double fibre_best_deg = carried_direction_deg(f_best, myotendinous ? inserting_fibres_deg(ctx, comp, geo, ev) : ev.fibre_angle_deg);
+  if (myotendinous)
+    ev.fibres_pulled_off_deg = fibres_pulled_off_deg(ctx, comp, geo, ev, aponeurosis).value_or(kUnmeasured);
+  const double gap_fibres_deg = std::isfinite(ev.fibres_pulled_off_deg) ? ev.fibres_pulled_off_deg : ev.fibre_angle_deg;
+  const double fibre_best_deg = carried_direction_deg(f_best, gap_fibres_deg);
   const BandWidth band_peak = dark_band_width(ctx.frame_at(best), m.region.bounds, px, py, normal_best_deg, band_half_mm, ctx.mm_per_px());
   ev.band_rest_mm = band.found ? band.width_mm : 0.0;
   ev.band_peak_mm = band_peak.found ? band_peak.width_mm : 0.0;

@@ -1,3 +1,5 @@
+#include <limits>
+
 #include "DetectionContext.h"
 
 namespace ft::detection {
@@ -14,8 +16,8 @@ Tensor2 rest_to_frame(const Context& ctx, int k, int c, int r) {
 // way (rectus femoris over vastus intermedius), and their mean is nobody's fibres.
 // With a `side` (a unit direction on frame 0, mm), only the muscle at least min_off_mm
 // beyond the point along it is read.
-double local_fibre_direction(const Context& ctx, const std::vector<std::size_t>& comp, double cx, double cy,
-                             const std::optional<HalfPlane>& side) {
+std::optional<double> local_fibre_direction(const Context& ctx, const std::vector<std::size_t>& comp, double cx, double cy,
+                                            const HalfPlane& side) {
   const DisplacementField& g = ctx.m.cumulative[0];
   const double sx = ctx.m.mm_per_px_x, sy = ctx.m.mm_per_px_y;
   const int dilate = std::max(1, int(std::lround(1.5 / (g.step_px * sx))));
@@ -33,12 +35,17 @@ double local_fibre_direction(const Context& ctx, const std::vector<std::size_t>&
       if (excluded[i] || !ctx.muscle[i]) continue;
       const double dx_mm = (g.x_px(c) - cx) * sx, dy_mm = (g.y_px(r) - cy) * sy;
       if (std::hypot(dx_mm, dy_mm) > 8.0) continue;
-      if (side && dx_mm * side->x + dy_mm * side->y < side->min_off_mm) continue;
+      if (dx_mm * side.x + dy_mm * side.y < side.min_off_mm) continue;
       angles.push_back(ctx.fibres.angle_deg[i]);
       weights.push_back(ctx.fibres.coherence[i]);
     }
-  if (angles.empty()) return side ? local_fibre_direction(ctx, comp, cx, cy, std::nullopt) : ctx.dominant_fibre_deg;
+  if (angles.empty()) return std::nullopt;
   return mean_orientation_deg(angles, weights);
+}
+
+double local_fibre_direction(const Context& ctx, const std::vector<std::size_t>& comp, double cx, double cy) {
+  const HalfPlane everywhere{0.0, 0.0, -std::numeric_limits<double>::infinity()};
+  return local_fibre_direction(ctx, comp, cx, cy, everywhere).value_or(ctx.dominant_fibre_deg);
 }
 
 // Fibre strain rest -> peak at a grid point along a direction (rest frame), over the

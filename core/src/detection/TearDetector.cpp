@@ -111,44 +111,6 @@ std::vector<std::uint8_t> candidate_points(const Context& ctx, double excess) {
   return candidate;
 }
 
-// A finding and where its surface's centre sits in the tissue (frame-0 px): findings of
-// different frames are compared there, not where the tissue had moved to by each one's
-// best frame (a real contraction carries it 10-15 mm under the probe).
-struct PlacedFinding {
-  TearFinding finding;
-  double x0_px = 0.0, y0_px = 0.0;
-  std::size_t evidence = 0;  // its candidate in DetectionResult::candidates
-};
-
-void mark_same_lesion(DetectionResult& result, std::size_t evidence, const char* reason) {
-  if (evidence >= result.candidates.size()) return;
-  result.candidates[evidence].decision = "same_lesion";
-  result.candidates[evidence].reason = reason;
-}
-
-double apart_mm(const Context& ctx, const PlacedFinding& a, const PlacedFinding& b) {
-  return std::hypot((a.x0_px - b.x0_px) * ctx.m.mm_per_px_x, (a.y0_px - b.y0_px) * ctx.m.mm_per_px_y);
-}
-
-// The end of a gap where it meets an aponeurosis is the same tear, not a second one:
-// within lesion_separation_mm of an intramuscular tear a myotendinous finding is dropped
-// (whether the two surfaces came from one patch or, split by the aponeurosis's band, two).
-std::vector<TearFinding> without_tear_ends(const Context& ctx, const std::vector<PlacedFinding>& placed,
-                                           DetectionResult& result) {
-  std::vector<TearFinding> kept;
-  for (const PlacedFinding& p : placed) {
-    bool end_of_a_tear = false;
-    if (p.finding.kind == TearKind::Myotendinous)
-      for (const PlacedFinding& q : placed)
-        end_of_a_tear |= q.finding.kind == TearKind::Intramuscular && apart_mm(ctx, p, q) < ctx.s.lesion_separation_mm;
-    if (!end_of_a_tear)
-      kept.push_back(p.finding);
-    else
-      mark_same_lesion(result, p.evidence, "where an intramuscular tear found nearby meets the aponeurosis: its end, not a second tear");
-  }
-  return kept;
-}
-
 // Every patch judged, its evidence recorded; findings for those that pass every gate.
 void judge_patches(const Context& ctx, const std::vector<std::uint8_t>& candidate, DetectionResult& result) {
   const DisplacementField& g = ctx.m.cumulative[0];
@@ -166,44 +128,17 @@ void judge_patches(const Context& ctx, const std::vector<std::uint8_t>& candidat
       result.candidates.push_back(std::move(ev));
       continue;
     }
-    // The surfaces of one patch that are tears, the patch's dominant one first. A surface
-    // within lesion_separation_mm of one already found is the same lesion (two gaps joined
-    // by a band), not reported again (confidence cannot choose between them: it saturates).
-    const std::size_t first_of_patch = placed.size();
+    // Every surface of the patch that is a tear; one_finding_per_lesion then keeps one per lesion.
     for (const auto& surface : detection::patch_surfaces(ctx, patch)) {
       CandidateEvidence ev;
-      if (auto f = evaluate_candidate(ctx, surface, patch, ev)) {
-        const PlacedFinding p{*f, ev.centre_col_px, ev.centre_row_px, result.candidates.size()};
-        bool same_lesion = false;
-        for (std::size_t k = first_of_patch; k < placed.size(); ++k)
-          same_lesion |= apart_mm(ctx, p, placed[k]) < ctx.s.lesion_separation_mm;
-        if (same_lesion) {
-          ev.decision = "same_lesion";
-          ev.reason = "another surface of the same patch, within lesion_separation_mm of a tear already found";
-        } else {
-          placed.push_back(p);
-        }
-      }
+      if (auto f = evaluate_candidate(ctx, surface, patch, ev))
+        placed.push_back({*f, ev.centre_col_px, ev.centre_row_px, ev.surface_normal_deg,
+                          std::isfinite(ev.length_along_mm) ? ev.length_along_mm : 0.0, patch.front(),
+                          result.candidates.size()});
       result.candidates.push_back(std::move(ev));
     }
   }
-  const std::vector<TearFinding> kept = without_tear_ends(ctx, placed, result);
-  result.findings.insert(result.findings.end(), kept.begin(), kept.end());
-}
-
-// One finding per lesion: the most confident (then the widest opening: confidence
-// saturates), and none within 3 mm of a stronger one.
-std::vector<TearFinding> one_per_lesion(std::vector<TearFinding> findings) {
-  std::stable_sort(findings.begin(), findings.end(), [](const TearFinding& a, const TearFinding& b) {
-    return a.confidence != b.confidence ? a.confidence > b.confidence : a.opening_mm > b.opening_mm;
-  });
-  std::vector<TearFinding> kept;
-  for (const auto& f : findings) {
-    bool near = false;
-    for (const auto& k : kept) near |= std::hypot(f.centre_x_mm - k.centre_x_mm, f.centre_z_mm - k.centre_z_mm) < 3.0;
-    if (!near) kept.push_back(f);
-  }
-  return kept;
+  result.findings = detection::one_finding_per_lesion(ctx, std::move(placed), result);
 }
 
 }  // namespace
@@ -268,7 +203,6 @@ DetectionResult detect_tears(const MotionRecord& m, const FrameAt& frame_at, con
   if (!contracted) return result;
   judge_patches(ctx, candidate, result);
   if (!s.record_evidence) result.candidates.clear();
-  result.findings = one_per_lesion(std::move(result.findings));
   for (const auto& f : result.findings)
     if (f.extent_pct < 0)
       result.notes.push_back("the muscle's thickness could not be measured at a finding: its extent is unknown");

@@ -28,6 +28,9 @@ struct DetectionSettings {
   int border_steps = 2;             // grid points this close to the region's edge are not candidates
   double max_vote_weight = 1.0;         // a point's say in its patch's normal (its excess log area growth, capped)
   double lesion_separation_mm = 10.0;   // two tear surfaces of one patch closer than this are one lesion
+  double tear_end_reach_mm = 3.0;       // a myotendinous finding this close to an intramuscular tear's
+                                        // surface (or its prolongation) is where that tear meets the
+                                        // aponeurosis, not a second lesion
   double surface_agreement_deg = 30.0;  // a patch's points whose own normal is this close to its
                                        // dominant one make its surface
   double min_gap_elongation = 1.25;     // a small intramuscular patch's length along its surface over its width

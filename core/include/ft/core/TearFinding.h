@@ -68,6 +68,8 @@ struct CandidateEvidence {
   double opening_share = 0.0;        // of the displacement jump across the surface: 1 opens, 0 slides
   double fibre_angle_deg = 0.0;      // fibres around the patch (at rest)
   double fibre_cut = 0.0;            // |cos| between fibres and the surface normal
+  double fibres_pulled_off_deg = kUnmeasured;  // myotendinous: the fibres beyond the gap on the side away
+                                               // from the aponeurosis (at rest), along which the gap is read
   double length_along_mm = kUnmeasured;  // the patch's extent along its surface (rest frame)
   double width_across_mm = kUnmeasured;  // ... and across it, along the normal
   double opening_mm = kUnmeasured;  // stumps' separation beyond the muscle's strain, at best frame
