@@ -119,6 +119,14 @@ TEST(CandidateGates, AGapWidensAndAStructureDoesNot) {
   EXPECT_FALSE(band_widens(band(1.0), band(0), 0.5));
 }
 
+TEST(CandidateGates, FluidBetweenFibreEndsAndAnAponeurosisIsClearlyDarkAndWidens) {
+  const BandWidth faint{true, 1.9, 0.16};   // the plane's own partial-volume edge, sliding
+  const BandWidth fluid{true, 3.5, 0.62};
+  EXPECT_TRUE(fluid_layer_opens(band(0.5), fluid, kSettings));
+  EXPECT_FALSE(fluid_layer_opens(band(0), faint, kSettings)) << "widens, but hardly darker than muscle";
+  EXPECT_FALSE(fluid_layer_opens(band(3.0), fluid, kSettings)) << "dark, but no wider than at rest";
+}
+
 TEST(CandidateGates, StumpsMustShortenLikeTheirCompartment) {
   EXPECT_TRUE(is_contracting(-0.20, -0.30, kSettings));
   EXPECT_FALSE(is_contracting(-0.05, -0.30, kSettings));  // carried, not contracting (fat, tendon)

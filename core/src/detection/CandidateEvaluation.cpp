@@ -338,8 +338,8 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const std::vec
   // Along an aponeurosis the planes where muscles glide decorrelate too: a myotendinous
   // tear must show its fluid, a dark layer that widens as the fibres pull off by at least
   // the smallest gap reported.
-  if (myotendinous && !gates::band_widens(band, band_peak, ctx.s.min_opening_mm))
-    return reject(ev, "no_fluid_at_aponeurosis", "no dark layer widens between the aponeurosis and the fibre ends");
+  if (myotendinous && !gates::fluid_layer_opens(band, band_peak, ctx.s))
+    return reject(ev, "no_fluid_at_aponeurosis", "no clearly dark layer widens between the aponeurosis and the fibre ends");
   if (gates::band_stays_the_same(band, band_peak, 0.5 * ctx.s.min_opening_mm))
     return reject(ev, "band_does_not_widen", "a dark band hardly wider at peak than at rest is a structure (vessel, fat, septum)");
   ev.decision = "reported";

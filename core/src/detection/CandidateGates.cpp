@@ -82,6 +82,10 @@ bool band_widens(const BandWidth& rest, const BandWidth& peak, double min_wideni
   return peak.found && peak.width_mm - (rest.found ? rest.width_mm : 0.0) >= min_widening_mm;
 }
 
+bool fluid_layer_opens(const BandWidth& rest, const BandWidth& peak, const DetectionSettings& s) {
+  return band_widens(rest, peak, s.min_opening_mm) && peak.contrast >= s.min_fluid_contrast;
+}
+
 bool is_contracting(double stump_strain, double compartment_strain, const DetectionSettings& s) {
   return compartment_strain < 0 && stump_strain < s.contracting_share * compartment_strain;
 }

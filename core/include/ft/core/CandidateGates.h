@@ -66,6 +66,11 @@ bool band_stays_the_same(const BandWidth& rest, const BandWidth& peak, double mi
 // A dark band at peak at least min_widening_mm wider than at rest (absent at rest: 0 wide).
 bool band_widens(const BandWidth& rest, const BandWidth& peak, double min_widening_mm);
 
+// Fluid between fibre ends and an aponeurosis: a band that widens by min_opening_mm and is
+// clearly dark at peak (min_fluid_contrast). Beside an aponeurosis's bright line a faint
+// darker line is the ordinary partial-volume edge of the plane, not fluid.
+bool fluid_layer_opens(const BandWidth& rest, const BandWidth& peak, const DetectionSettings& s);
+
 // A stump is contracting muscle when it shortens along its fibres by at least
 // contracting_share of the same compartment's median shortening (both strains < 0).
 bool is_contracting(double stump_strain, double compartment_strain, const DetectionSettings& s);
