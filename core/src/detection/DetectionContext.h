@@ -62,6 +62,7 @@ struct PlacedFinding {
   double x0_px = 0.0, y0_px = 0.0;
   double normal_deg = 0.0;      // the surface's normal
   double length_mm = 0.0;       // along the surface
+  int points = 0;               // grid points of the surface: its evidence
   std::size_t patch = 0;        // the patch it came from (its first grid point)
   std::size_t evidence = 0;     // its candidate in DetectionResult::candidates
 };

@@ -50,13 +50,14 @@ const char* same_lesion_as_kept(const Context& ctx, const PlacedFinding& p, cons
 std::vector<TearFinding> one_finding_per_lesion(const Context& ctx, std::vector<PlacedFinding> placed,
                                                 DetectionResult& result) {
   // Intramuscular first (their gates ask more: two contracting stumps, a gap's shape), then
-  // the most confident, then the widest opening (confidence saturates); otherwise in the
-  // order found, each patch's dominant surface first.
+  // the surface with the most evidence (points), then the most confident. Not the widest
+  // opening, nor confidence first (it saturates near 1 for every finding): a few points where
+  // a gap meets the aponeurosis read openings of 10-15 mm and won over the tear itself.
   std::stable_sort(placed.begin(), placed.end(), [](const PlacedFinding& a, const PlacedFinding& b) {
     const bool ai = a.finding.kind == TearKind::Intramuscular, bi = b.finding.kind == TearKind::Intramuscular;
     if (ai != bi) return ai;
-    if (a.finding.confidence != b.finding.confidence) return a.finding.confidence > b.finding.confidence;
-    return a.finding.opening_mm > b.finding.opening_mm;
+    if (a.points != b.points) return a.points > b.points;
+    return a.finding.confidence > b.finding.confidence;
   });
   std::vector<PlacedFinding> kept;
   for (const PlacedFinding& p : placed) {

@@ -133,7 +133,7 @@ void judge_patches(const Context& ctx, const std::vector<std::uint8_t>& candidat
       CandidateEvidence ev;
       if (auto f = evaluate_candidate(ctx, surface, patch, ev))
         placed.push_back({*f, ev.centre_col_px, ev.centre_row_px, ev.surface_normal_deg,
-                          std::isfinite(ev.length_along_mm) ? ev.length_along_mm : 0.0, patch.front(),
+                          std::isfinite(ev.length_along_mm) ? ev.length_along_mm : 0.0, ev.points, patch.front(),
                           result.candidates.size()});
       result.candidates.push_back(std::move(ev));
     }
