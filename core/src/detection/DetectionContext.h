@@ -55,20 +55,6 @@ inline void position_in(const MotionRecord& m, int k, double x0, double y0, doub
 // --- the muscle's own motion (CompartmentMotion.cpp) ---
 // Deformation gradient rest -> k at grid point (c, r).
 Tensor2 rest_to_frame(const Context& ctx, int k, int c, int r);
-// --- one finding per lesion (LesionMerging.cpp) ---
-// A finding and where its surface sits in the tissue (frame-0 px, rest-frame direction).
-struct PlacedFinding {
-  TearFinding finding;
-  double x0_px = 0.0, y0_px = 0.0;
-  double normal_deg = 0.0;      // the surface's normal
-  double length_mm = 0.0;       // along the surface
-  int points = 0;               // grid points of the surface: its evidence
-  std::size_t patch = 0;        // the patch it came from (its first grid point)
-  std::size_t evidence = 0;     // its candidate in DetectionResult::candidates
-};
-std::vector<TearFinding> one_finding_per_lesion(const Context& ctx, std::vector<PlacedFinding> placed,
-                                                DetectionResult& result);
-
 struct HalfPlane {
   double x = 0, y = 0;       // unit direction on frame 0
   double min_off_mm = 1.5;   // how far beyond the point along it

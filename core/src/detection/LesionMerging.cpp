@@ -1,26 +1,22 @@
-// Several findings of one lesion become one: the surfaces of one patch, the end of a tear
-// where it meets an aponeurosis, and findings that sit on each other. Findings are compared
-// where their surfaces sit in the tissue (frame-0 px), not where each one's best frame had
-// carried the tissue (a real contraction moves it 10-15 mm under the probe).
+#include "ft/core/LesionMerging.h"
+
 #include <algorithm>
 #include <cmath>
 
-#include "DetectionContext.h"
-
-namespace ft::detection {
+namespace ft {
 namespace {
 
 constexpr double kDeg = 180.0 / 3.14159265358979323846;
 
-double apart_mm(const Context& ctx, const PlacedFinding& a, const PlacedFinding& b) {
-  return std::hypot((a.x0_px - b.x0_px) * ctx.m.mm_per_px_x, (a.y0_px - b.y0_px) * ctx.m.mm_per_px_y);
+double apart_mm(PixelSpacing px, const PlacedFinding& a, const PlacedFinding& b) {
+  return std::hypot((a.x0_px - b.x0_px) * px.mm_per_px_x, (a.y0_px - b.y0_px) * px.mm_per_px_y);
 }
 
 // Whether p lies on the surface of the tear q or its prolongation by reach_mm (rest-frame
 // direction and length: the contraction turns them by 20-25 deg and shortens them, which
 // the reach absorbs).
-bool on_tear_surface(const Context& ctx, const PlacedFinding& p, const PlacedFinding& q, double reach_mm) {
-  const double dx = (p.x0_px - q.x0_px) * ctx.m.mm_per_px_x, dy = (p.y0_px - q.y0_px) * ctx.m.mm_per_px_y;
+bool on_tear_surface(PixelSpacing px, const PlacedFinding& p, const PlacedFinding& q, double reach_mm) {
+  const double dx = (p.x0_px - q.x0_px) * px.mm_per_px_x, dy = (p.y0_px - q.y0_px) * px.mm_per_px_y;
   const double nx = std::cos(q.normal_deg / kDeg), ny = std::sin(q.normal_deg / kDeg);
   const double across = std::abs(dx * nx + dy * ny), along = std::abs(-dx * ny + dy * nx);
   return across <= reach_mm && along <= 0.5 * q.length_mm + reach_mm;
@@ -33,22 +29,23 @@ void mark_same_lesion(DetectionResult& result, const PlacedFinding& p, const cha
 }
 
 // Why p is part of a lesion already kept, or null.
-const char* same_lesion_as_kept(const Context& ctx, const PlacedFinding& p, const std::vector<PlacedFinding>& kept) {
+const char* same_lesion_as_kept(PixelSpacing px, const DetectionSettings& s, const PlacedFinding& p,
+                                const std::vector<PlacedFinding>& kept) {
   for (const PlacedFinding& q : kept) {
-    if (q.patch == p.patch && apart_mm(ctx, p, q) < ctx.s.lesion_separation_mm)
+    if (q.patch == p.patch && apart_mm(px, p, q) < s.lesion_separation_mm)
       return "another surface of the same patch, within lesion_separation_mm of a tear already found";
     if (p.finding.kind == TearKind::Myotendinous && q.finding.kind == TearKind::Intramuscular &&
-        on_tear_surface(ctx, p, q, ctx.s.tear_end_reach_mm))
+        on_tear_surface(px, p, q, s.tear_end_reach_mm))
       return "where an intramuscular tear found here meets the aponeurosis: its end, not a second tear";
-    if (apart_mm(ctx, p, q) < 3.0) return "within 3 mm of a stronger finding";
+    if (apart_mm(px, p, q) < 3.0) return "within 3 mm of a stronger finding";
   }
   return nullptr;
 }
 
 }  // namespace
 
-std::vector<TearFinding> one_finding_per_lesion(const Context& ctx, std::vector<PlacedFinding> placed,
-                                                DetectionResult& result) {
+std::vector<TearFinding> one_finding_per_lesion(std::vector<PlacedFinding> placed, PixelSpacing spacing,
+                                                const DetectionSettings& s, DetectionResult& result) {
   // Intramuscular first (their gates ask more: two contracting stumps, a gap's shape), then
   // the surface with the most evidence (points), then the most confident. Not the widest
   // opening, nor confidence first (it saturates near 1 for every finding): a few points where
@@ -61,7 +58,7 @@ std::vector<TearFinding> one_finding_per_lesion(const Context& ctx, std::vector<
   });
   std::vector<PlacedFinding> kept;
   for (const PlacedFinding& p : placed) {
-    if (const char* why = same_lesion_as_kept(ctx, p, kept))
+    if (const char* why = same_lesion_as_kept(spacing, s, p, kept))
       mark_same_lesion(result, p, why);
     else
       kept.push_back(p);
@@ -71,4 +68,4 @@ std::vector<TearFinding> one_finding_per_lesion(const Context& ctx, std::vector<
   return findings;
 }
 
-}  // namespace ft::detection
+}  // namespace ft

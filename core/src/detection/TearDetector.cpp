@@ -9,6 +9,7 @@
 #include "ft/core/CandidateGates.h"
 #include "ft/core/ContractionAnalysis.h"
 #include "ft/core/FascicleOrientation.h"
+#include "ft/core/LesionMerging.h"
 
 namespace ft {
 namespace {
@@ -138,7 +139,7 @@ void judge_patches(const Context& ctx, const std::vector<std::uint8_t>& candidat
       result.candidates.push_back(std::move(ev));
     }
   }
-  result.findings = detection::one_finding_per_lesion(ctx, std::move(placed), result);
+  result.findings = one_finding_per_lesion(std::move(placed), {ctx.m.mm_per_px_x, ctx.m.mm_per_px_y}, ctx.s, result);
 }
 
 }  // namespace
