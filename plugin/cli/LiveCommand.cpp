@@ -52,11 +52,15 @@ bool changed(const std::optional<DetectionResult>& before, const DetectionResult
 }  // namespace
 
 int run_live(const Args& args) {
-  const CommandLine cl(args, {"json-stream"});
-  cl.reject_unknown({"source", "seconds", "json-stream"});
+  const CommandLine cl(args, {"json-stream", "until-finding"});
+  cl.reject_unknown({"source", "seconds", "json-stream", "until-finding"});
   const std::string uri = cl.value_or("source", "sim:intact");
   const double seconds = cl.number_or("seconds", 0.0);
   const bool json = cl.has("json-stream");
+  // A scripted check of a probe set-up stops at the first finding rather than a clock:
+  // how soon one comes depends on how fast this machine analyses (--seconds is the cap).
+  const bool until_finding = cl.has("until-finding");
+  bool found = false;
   LivePipeline pipeline(make_frame_source(uri));
   if (!json) std::printf("live analysis of %s (FibreTrack is decision support, not a certified medical device)\n", uri.c_str());
   pipeline.start();
@@ -74,6 +78,7 @@ int run_live(const Args& args) {
       } else {
         std::printf("  no tear%s%s\n", r->notes.empty() ? "" : ": ", r->notes.empty() ? "" : r->notes.front().c_str());
       }
+      found |= r->tear_detected;
       shown = std::move(r);
     }
     const LiveStats s = pipeline.stats();
@@ -86,7 +91,9 @@ int run_live(const Args& args) {
     }
     std::fflush(stdout);
     const SourceState state = pipeline.source().status().state;
-    if ((seconds > 0 && tick >= seconds) || state == SourceState::Finished || state == SourceState::Failed) break;
+    if ((seconds > 0 && tick >= seconds) || (until_finding && found) || state == SourceState::Finished ||
+        state == SourceState::Failed)
+      break;
   }
   pipeline.stop();
   return 0;

@@ -22,7 +22,8 @@ const std::map<std::string, Subcommand>& subcommands() {
   static const std::map<std::string, Subcommand> table{
       {"live",
        {ft::cli::run_live,
-        "live --source URI [--seconds S] [--json-stream]   headless live analysis: findings and stats per second"}},
+        "live --source URI [--seconds S] [--until-finding] [--json-stream]\n"
+        "      headless live analysis: findings and stats per second (--until-finding: stop at the first tear)"}},
       {"record",
        {ft::cli::run_record,
         "record --source URI (--frames N | --seconds S) --out CLIP.dcm [--journal DIR]\n"

@@ -10,14 +10,17 @@ namespace ft {
 // Headless live analysis of the simulated probe: one stats line per second with every
 // counter, and the tear reported while the stream runs. (Rates and latencies are
 // checked for presence only: their figures belong in benchmarks.)
+// Stops at the first finding, not after a fixed time: how many frames a loaded 2-core CI
+// box analyses in 6 s varies by 5x (the simulated probe renders in software).
 TEST(LiveCommand, StreamsStatsEverySecondAndReportsTheTear) {
-  const test::CommandResult r = test::run_command("'" + test::cli_path() +
-                                                  "' live --source 'sim:full_tear?seed=4&fps=20' --seconds 6 --json-stream");
+  const test::CommandResult r = test::run_command(
+      "'" + test::cli_path() + "' live --source 'sim:full_tear?seed=4&fps=20' --seconds 120 --until-finding --json-stream");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::istringstream lines(r.out);
   int stats = 0;
   bool tear = false;
   long last_in = 0;
+  double last_seconds = 0.0;
   for (std::string line; std::getline(lines, line);) {
     const auto j = nlohmann::json::parse(line);
     if (j["type"] == "stats") {
@@ -27,13 +30,16 @@ TEST(LiveCommand, StreamsStatsEverySecondAndReportsTheTear) {
         EXPECT_TRUE(j.contains(key)) << key;
       EXPECT_GE(j["frames_in"].get<long>(), last_in);
       last_in = j["frames_in"].get<long>();
+      EXPECT_GT(j["seconds"].get<double>(), last_seconds);
+      last_seconds = j["seconds"].get<double>();
     } else if (j["type"] == "findings") {
       tear |= j["tear_detected"].get<bool>();
     }
   }
-  EXPECT_EQ(stats, 6);
-  EXPECT_GT(last_in, 40);
   EXPECT_TRUE(tear);
+  EXPECT_NEAR(last_seconds, stats, 2.0) << "one stats line a second";
+  EXPECT_LT(stats, 120) << "stopped at the finding, not at the cap";
+  EXPECT_GT(last_in, 10) << "a tear opens over a contraction: frames were streamed";
 }
 
 }  // namespace ft
