@@ -34,7 +34,7 @@ const char* to_string(ContractionPhase phase) noexcept {
 
 std::string describe_gap(const TearFinding& f, const DetectionResult& result) {
   char text[128];
-  const double mm_per_px = 0.5 * (result.mm_per_px_x + result.mm_per_px_y);
+  const double mm_per_px = result.mm_per_px();
   if (result.calibrated || mm_per_px <= 0.0) {
     std::snprintf(text, sizeof text, "gap %.1f mm (rest %.1f)", f.gap_mm, f.gap_rest_mm);
   } else if (f.muscle_thickness_mm > 0.0) {

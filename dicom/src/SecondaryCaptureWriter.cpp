@@ -55,7 +55,7 @@ std::string write_burned_in_capture(const std::string& source_clip, const Detect
       for (std::size_t c = 0; c < g.outline.size(); ++c) line(frame, g.outline[c], g.outline[(c + 1) % g.outline.size()], 255);
       line(frame, g.caliper_start, g.caliper_end, 255);
       char text[64];
-      const double px = 0.5 * (result.mm_per_px_x + result.mm_per_px_y);  // the scale it was measured at
+      const double px = result.mm_per_px();  // the scale it was measured at
       if (result.calibrated || px <= 0)
         std::snprintf(text, sizeof text, "GAP %.1fMM GRADE %d", f.gap_mm, int(f.grade));
       else  // no trustworthy mm: the gap in px

@@ -26,7 +26,7 @@ nlohmann::json stats_json(const LiveStats& s) {
 
 nlohmann::json findings_json(const DetectionResult& r) {
   nlohmann::json findings = nlohmann::json::array();
-  const double mm_per_px = 0.5 * (r.mm_per_px_x + r.mm_per_px_y);
+  const double mm_per_px = r.mm_per_px();
   for (const auto& f : r.findings) {
     // mm only from a calibration or the depth scale (as analyze --json).
     nlohmann::json j{{"frame", f.frame}, {"center_px", {f.centre_col_px, f.centre_row_px}},

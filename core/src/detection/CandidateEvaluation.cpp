@@ -239,8 +239,6 @@ double compartment_thickness_mm(const Context& ctx, double cx, double cy, double
   return comp.thickness_px() * m.mm_per_px_y;
 }
 
-}  // namespace
-
 // The fibres that pulled off an aponeurosis: those on the side of the gap away from the
 // aponeurosis (the gap lies between the aponeurosis and the fibre ends), read beyond the
 // gap. The fibres read around the whole surface are mostly the aponeurosis (a bright line,
@@ -255,6 +253,8 @@ std::optional<double> fibres_pulled_off_deg(const Context& ctx, const std::vecto
   return local_fibre_direction(ctx, comp, ev.centre_col_px, ev.centre_row_px,
                                HalfPlane{toward * geo.wx, toward * geo.wy, 0.5 * geo.across_mm + ctx.s.stump_margin_mm});
 }
+
+}  // namespace
 
 std::optional<TearFinding> evaluate_candidate(const Context& ctx, const std::vector<std::size_t>& comp,
                                               const std::vector<std::size_t>& patch, CandidateEvidence& ev) {

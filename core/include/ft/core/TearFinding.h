@@ -113,6 +113,7 @@ struct DetectionResult {
   bool calibrated = true;              // false: no calibration and no depth scale: the mm values are
                                        // estimates from the speckle size, not to be reported as mm
   double mm_per_px_x = 0.0, mm_per_px_y = 0.0;  // the scale the mm values were computed at
+  double mm_per_px() const { return 0.5 * (mm_per_px_x + mm_per_px_y); }
   std::vector<std::string> notes;      // why nothing was found, what was assumed, warnings
 };
 
