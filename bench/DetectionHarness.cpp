@@ -1,7 +1,7 @@
 // Tear detection against ground truth over a varied set of simulated clips: every
 // preset, several seeds, pennation angles, depths, pixel pitches, frame rates, noise
 // levels and frame layouts. Prints Markdown tables for docs/benchmarks.md.
-// Run: build/default/bench/bench_detection [--first N] [--variants N] [--preset NAME] | [--first SEED] --real N;
+// Run: build/default/bench/bench_detection [--first N] [--variants N] [--preset NAME] | [--first SEED] --real N [--plain];
 //      --explain-dir DIR writes analyze --explain's evidence for every clip
 #include <algorithm>
 #include <chrono>
@@ -165,20 +165,31 @@ void stress(int clips_per_preset, const std::vector<std::string>& presets) {
 // The development set at real-muscle magnitudes (probes/RealisticPresets): fascicles
 // rotating ~20 -> ~42 deg, 27-38 % fibre shortening, the deep aponeurosis sliding 15-25 mm,
 // the muscle moving 10-15 mm under the probe, up to 1.5 mm between frames, speckle that
-// decorrelates out of plane. Odd clips go through a frame grabber (repeats, JPEG).
-void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir) {
+// decorrelates out of plane. Odd clips go through a frame grabber (repeats, JPEG). Each
+// clip also carries one of the exam conditions in turn (or none; `plain` turns them off):
+// curved layers, a bipennate muscle, the scanner's speckle reduction, a probe moved mid-clip.
+std::string condition_for(const std::string& preset, int seed, std::size_t preset_index, bool plain) {
+  if (plain) return "";
+  const char* conditions[] = {"", "curved_fascia", "bipennate", "speckle_reduction", "probe_moved"};
+  std::string c = conditions[(std::size_t(seed) * 3 + preset_index) % 5];
+  if (c == "bipennate" && preset == "real_myotendinous_tear") c = "curved_fascia";  // modelled unipennate only
+  return c;
+}
+
+void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir, bool plain) {
   std::vector<std::string> presets;
   for (const std::string& name : sim::preset_names())
     if (name.rfind("real_", 0) == 0) presets.push_back(name);
-  std::printf("| seed | preset | grabber | truth | found | kind | loc err mm | gap mm (truth) | tracked | conf | false beside |\n"
-              "|---|---|---|---|---|---|---|---|---|---|---|\n");
+  std::printf("| seed | preset | condition | grabber | truth | found | kind | loc err mm | gap mm (truth) | tracked | conf | false beside |\n"
+              "|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   Tally all;
   int false_beside = 0;  // findings more than 10 mm from the tear of a clip that has one
   std::vector<Tally> per(presets.size());
   std::vector<double> tracked_intact;
   for (int i = first_seed; i < first_seed + seeds; ++i)
     for (std::size_t p = 0; p < presets.size(); ++p) {
-      const sim::SimulatedExam exam(sim::make_preset(presets[p], std::uint64_t(i)));
+      const std::string condition = condition_for(presets[p], i, p, plain);
+      const sim::SimulatedExam exam(sim::make_preset(presets[p] + (condition.empty() ? "" : "+" + condition), std::uint64_t(i)));
       std::vector<Frame> frames;
       for (int k = 0; k < exam.frame_count(); ++k) frames.push_back(exam.render_frame(k));
       const bool grabber = (i + int(p)) % 2 == 1;
@@ -187,7 +198,7 @@ void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir) 
       const ClipAnalysis a = analyse_clip(int(frames.size()), [&](int k) { return frames[std::size_t(k)]; }, exam.region());
       const sim::ClipTruth truth = exam.clip_truth();
       if (!explain_dir.empty())  // the evidence behind every call, as analyze --explain writes it
-        write_detection_explanation(explain_dir + "/" + std::to_string(i) + "-" + presets[p], a,
+        write_detection_explanation(explain_dir + "/" + std::to_string(i) + "-" + exam.config().preset, a,
                                     [&](int k) { return frames[std::size_t(a.kept_frames[std::size_t(k)])]; });
       const bool found = a.detection.tear_detected;
       const TearFinding* f = found ? &a.detection.findings.front() : nullptr;
@@ -219,7 +230,8 @@ void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir) 
           t->grade_right += int(f->grade) == truth.grade;
         }
       }
-      std::printf("| %d | %s | %s | %s | %s | %s | %s | %s | %.2f | %s | %d |\n", i, presets[p].c_str(), grabber ? "x3 JPEG" : "-",
+      std::printf("| %d | %s | %s | %s | %s | %s | %s | %s | %s | %.2f | %s | %d |\n", i, presets[p].c_str(),
+                  condition.empty() ? "-" : condition.c_str(), grabber ? "x3 JPEG" : "-",
                   truth.tear_present ? "tear" : "none", found ? "tear" : "none", f ? to_string(f->kind) : "-",
                   loc >= 0 ? std::to_string(loc).substr(0, 4).c_str() : "-",
                   f ? (std::to_string(gap).substr(0, 4) + " (" + std::to_string(truth_gap).substr(0, 4) + ")").c_str() : "-",
@@ -242,10 +254,17 @@ void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir) 
 int main(int argc, char** argv) {
   // Options in any order: read them all first, then run the one mode asked for.
   int variants = 11, first = 0, real = 0, stress_clips = 0;
+  bool plain = false;  // --plain: the real_* presets without exam conditions (the set before they existed)
   std::string explain_dir;
   std::vector<std::string> presets{"intact", "full_tear", "partial_tear", "vessel", "sliding", "contracted_start"};
   bool one_preset = false;
-  for (int a = 1; a + 1 < argc; a += 2) {
+  for (int a = 1; a < argc; a += 2) {
+    if (std::strcmp(argv[a], "--plain") == 0) {
+      plain = true;
+      --a;  // a flag without a value
+      continue;
+    }
+    if (a + 1 >= argc) break;
     if (std::strcmp(argv[a], "--variants") == 0) variants = std::atoi(argv[a + 1]);
     if (std::strcmp(argv[a], "--first") == 0) first = std::atoi(argv[a + 1]);
     if (std::strcmp(argv[a], "--real") == 0) real = std::atoi(argv[a + 1]);
@@ -257,7 +276,7 @@ int main(int argc, char** argv) {
     }
   }
   if (real > 0) {
-    real_magnitudes(real, first ? first : 2000, explain_dir);
+    real_magnitudes(real, first ? first : 2000, explain_dir, plain);
     return 0;
   }
   if (stress_clips > 0) {

@@ -84,7 +84,7 @@ PointMm MyotendinousDetachment::gap_centre(double retraction_mm) const {
 std::array<PointMm, 4> MyotendinousDetachment::gap_corners(double retraction_mm) const {
   const double l = gap_along_fibre_mm(retraction_mm);
   const double s0 = centre_x_mm_ - half_length_mm_, s1 = centre_x_mm_ + half_length_mm_;
-  return {on_fibre(s0, 0.0), on_fibre(s1, 0.0), on_fibre(s0, l), on_fibre(s1, l)};
+  return {on_fibre(s0, 0.0), on_fibre(s1, 0.0), on_fibre(s1, l), on_fibre(s0, l)};
 }
 
 }  // namespace ft::sim

@@ -7,6 +7,7 @@
 
 #include "ft/core/BitmapFont.h"
 #include "ft/core/Random.h"
+#include "SpeckleReduction.h"
 #include "ft/probes/SpeckleRenderer.h"
 #include "ft/probes/ThighPhantom.h"
 #include "ft/probes/TissueMotion.h"
@@ -44,14 +45,20 @@ void add_incoherent(SpeckleRenderer& renderer, Random& random, const Box& box, d
   }
 }
 
-// The image of a parallelogram of the torn configuration of rectus femoris, boxed.
+// The image of a quadrilateral of the torn configuration of rectus femoris (corners in
+// order round it), boxed. Its edges are sampled: curved layers bend straight lines.
 Box deformed_box(const TissueMotion& motion, const std::array<PointMm, 4>& torn, const MotionState& s) {
-  std::vector<PointMm> corners;
-  for (const PointMm& c : torn) {
-    const PointMm p = motion.rf_deform(c, s);
-    corners.push_back({p.x_mm + s.jitter.x_mm, p.z_mm + s.jitter.z_mm});
+  std::vector<PointMm> outline;
+  for (std::size_t i = 0; i < torn.size(); ++i) {
+    const PointMm& a = torn[i];
+    const PointMm& b = torn[(i + 1) % torn.size()];
+    for (int k = 0; k < 8; ++k) {
+      const double t = k / 8.0;
+      const PointMm p{a.x_mm + t * (b.x_mm - a.x_mm), a.z_mm + t * (b.z_mm - a.z_mm)};
+      outline.push_back(motion.to_image(motion.rf_deform(p, s), s));
+    }
   }
-  return bounding_box(corners, 0.5);
+  return bounding_box(outline, 0.5);
 }
 
 // Where the haematoma of the tear lies in frame s, generously.
@@ -65,7 +72,7 @@ Box tear_box(const SimulationConfig& config, const TissueMotion& motion, const M
     const double top = motion.tear_line_x_mm(band.first), bottom = motion.tear_line_x_mm(band.second);
     return deformed_box(motion,
                         {PointMm{top - half, band.first}, PointMm{top + half, band.first},
-                         PointMm{bottom - half, band.second}, PointMm{bottom + half, band.second}},
+                         PointMm{bottom + half, band.second}, PointMm{bottom - half, band.second}},
                         s);
   }
   // (The gentle presets' box, kept as it was: their sample clips must not change.)
@@ -104,8 +111,9 @@ SimulatedExam::SimulatedExam(SimulationConfig config) : config_(std::move(config
   density_per_mm2_ = probe_renderer.scatterer_density_per_mm2();
   const MuscleMotion& m = config_.motion;
   // Tissue enters the field of view from the sides as muscles shorten and slide.
-  const double drift_x = std::abs(m.probe_drift_x_mm_per_frame) * config_.frame_count;
-  const double drift_z = std::abs(m.probe_drift_z_mm_per_frame) * config_.frame_count;
+  const double drift_x = std::abs(m.probe_drift_x_mm_per_frame) * config_.frame_count + std::abs(m.probe_move_x_mm);
+  const double drift_z = std::abs(m.probe_drift_z_mm_per_frame) * config_.frame_count + std::abs(m.probe_move_z_mm) +
+                         config_.anatomy.layer_sagitta_mm;
   const double margin = probe_renderer.margin_mm() + 2.0 + std::abs(m.sliding_mm) + 3 * m.jitter_mm + drift_x +
                         0.5 * config_.probe.width_mm * std::max(m.rf_shortening, m.vi_shortening) +
                         config_.tear.retraction_mm + std::abs(m.muscle_translation_mm) + m.aponeurosis_slide_mm;
@@ -167,6 +175,7 @@ Frame SimulatedExam::render_frame(int k) const {
 
   Frame frame(config_.layout.frame_width_px, config_.layout.frame_height_px, PixelDepth::Bits8);
   renderer.write_bmode(frame, config_.layout.region_x0_px, config_.layout.region_y0_px);
+  if (config_.probe.speckle_reduction > 0) reduce_speckle(frame, region().bounds, config_.probe);
   if (config_.layout.burn_in_text) burn_in_annotations(frame, k);
   frame.sequence_number = std::uint64_t(k);
   frame.acquisition_time_ns = std::int64_t(std::llround(double(k) * 1e9 / config_.probe.frame_rate_hz));

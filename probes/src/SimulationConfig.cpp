@@ -23,6 +23,16 @@ void validate_realistic_model(const SimulationConfig& c, Fail fail) {
   if ((1.0 - m.femur_descent_share) * rf_growth >= 0.8 * (a.femur_mm - a.aponeurosis_mm))
     fail("rectus femoris thickening would crush vastus intermedius");
   if (c.vessel.distension < 0 || c.vessel.distension >= 0.9) fail("vessel distension must be within 0..0.9");
+  // (A positive sagitta keeps the bend invertible: the subcutis only thickens.)
+  if (a.layer_sagitta_mm < 0 || a.layer_sagitta_mm > 5.0) fail("layer_sagitta_mm must be within 0..5");
+  if (c.probe.speckle_reduction < 0 || c.probe.speckle_reduction > 1) fail("speckle_reduction must be within 0..1");
+  if ((m.probe_move_x_mm != 0 || m.probe_move_z_mm != 0) && !(m.probe_move_from >= 0 && m.probe_move_from < m.probe_move_to && m.probe_move_to <= 1))
+    fail("a probe move needs 0 <= probe_move_from < probe_move_to <= 1");
+  if (a.rf_bipennate && c.vessel.present &&
+      std::abs(c.vessel.centre_z_mm - 0.5 * (a.fascia_mm + a.aponeurosis_mm)) < 1.5 * c.vessel.radius_mm)
+    fail("a vessel must lie within one half of a bipennate rectus femoris");
+  if (a.rf_bipennate && c.lesion == LesionKind::Tear && c.tear.kind == TearKind::Myotendinous)
+    fail("the myotendinous detachment is modelled on a unipennate rectus femoris only");
   if (c.lesion == LesionKind::Tear && c.tear.kind == TearKind::Myotendinous) {
     const Tear& t = c.tear;
     const double sin_p = std::abs(std::sin(a.rf_pennation_deg * kPi / 180.0));
@@ -57,7 +67,9 @@ bool SimulationConfig::uses_realistic_model() const {
   const MuscleMotion& m = motion;
   return m.aponeurosis_slide_mm != 0 || m.rf_thickening != 0 || m.muscle_translation_mm != 0 ||
          m.femur_descent_share != 0 || m.decorrelation_deg_at_peak != 0 || vessel.distension != 0 ||
-         tear.kind != TearKind::Transverse || tear.haematoma_amplitude != Tear{}.haematoma_amplitude;
+         tear.kind != TearKind::Transverse || tear.haematoma_amplitude != Tear{}.haematoma_amplitude ||
+         anatomy.layer_sagitta_mm != 0 || anatomy.rf_bipennate || probe.speckle_reduction != 0 ||
+         m.probe_move_x_mm != 0 || m.probe_move_z_mm != 0;
 }
 
 int SimulationConfig::region_width_px() const { return int(std::lround(probe.width_mm / probe.pixel_pitch_mm)); }

@@ -2,6 +2,7 @@
 
 #include "RealisticPresets.h"
 #include "ft/core/Error.h"
+#include "ft/probes/ExamCondition.h"
 #include "ft/core/Random.h"
 
 namespace ft::sim {
@@ -9,6 +10,20 @@ namespace {
 std::vector<std::string> gentle_preset_names() {
   return {"intact", "full_tear", "partial_tear", "vessel", "sliding", "contracted_start", "still"};
 }
+
+// "real_tear+bipennate+probe_moved" -> {"real_tear", "bipennate", "probe_moved"}.
+std::vector<std::string> name_parts(const std::string& name) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  for (std::size_t plus = name.find('+'); ; plus = name.find('+', start)) {
+    parts.push_back(name.substr(start, plus == std::string::npos ? std::string::npos : plus - start));
+    if (plus == std::string::npos) break;
+    start = plus + 1;
+  }
+  return parts;
+}
+
+SimulationConfig make_base_preset(const std::string& name, std::uint64_t seed, int frame_count);
 }  // namespace
 
 std::vector<std::string> preset_names() {
@@ -18,11 +33,21 @@ std::vector<std::string> preset_names() {
 }
 
 int recommended_frame_count(const std::string& name) {
-  return is_realistic_preset(name) ? kRealisticFrameCount : 40;
+  return is_realistic_preset(name_parts(name).front()) ? kRealisticFrameCount : 40;
 }
 
 SimulationConfig make_preset(const std::string& name, std::uint64_t seed, int frame_count) {
   if (frame_count <= 0) frame_count = recommended_frame_count(name);
+  const std::vector<std::string> parts = name_parts(name);
+  SimulationConfig c = make_base_preset(parts.front(), seed, frame_count);
+  for (std::size_t i = 1; i < parts.size(); ++i) apply_exam_condition(c, exam_condition_from_string(parts[i]));
+  c.preset = name;
+  c.validate();
+  return c;
+}
+
+namespace {
+SimulationConfig make_base_preset(const std::string& name, std::uint64_t seed, int frame_count) {
   if (is_realistic_preset(name)) return make_realistic_preset(name, seed, frame_count);
   SimulationConfig c;
   c.preset = name;
@@ -63,5 +88,6 @@ SimulationConfig make_preset(const std::string& name, std::uint64_t seed, int fr
   c.validate();
   return c;
 }
+}  // namespace
 
 }  // namespace ft::sim

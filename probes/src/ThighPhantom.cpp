@@ -69,8 +69,13 @@ double ThighPhantom::echogenicity(double x_mm, double z_mm) const {
       return 1.4;
     case Tissue::Subcutis:
       return 0.25 + 1.6 * streaks(x_mm, z_mm, 22.0, 2.4, 0.25, 6.0, 0.55, salt + 10);
-    case Tissue::RectusFemoris:
-      return 0.45 + 1.5 * streaks(x_mm, z_mm, a.rf_pennation_deg, a.fibre_spacing_mm, 0.16, 5.0, 0.7, salt + 20);
+    case Tissue::RectusFemoris: {
+      // Bipennate: a bright central aponeurosis, the superficial half's fibres mirrored.
+      const double centre_mm = 0.5 * (a.fascia_mm + a.aponeurosis_mm);
+      if (a.rf_bipennate && std::abs(z_mm - centre_mm) < 0.3) return 2.4;
+      const double angle = a.rf_bipennate && z_mm < centre_mm ? -a.rf_pennation_deg : a.rf_pennation_deg;
+      return 0.45 + 1.5 * streaks(x_mm, z_mm, angle, a.fibre_spacing_mm, 0.16, 5.0, 0.7, salt + 20);
+    }
     case Tissue::VastusIntermedius:
       return 0.42 + 1.4 * streaks(x_mm, z_mm, a.vi_pennation_deg, a.fibre_spacing_mm, 0.16, 5.0, 0.7, salt + 30);
     case Tissue::Bone:

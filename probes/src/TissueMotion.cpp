@@ -46,7 +46,60 @@ MotionState TissueMotion::state_at(double contraction, int frame) const {
   s.jitter.z_mm = m.jitter_mm * (0.6 * std::sin(2 * kPi * 0.9 * t + 3 * p) + 0.4 * std::sin(2 * kPi * 2.3 * t + p));
   s.jitter.x_mm += m.probe_drift_x_mm_per_frame * frame;
   s.jitter.z_mm += m.probe_drift_z_mm_per_frame * frame;
+  const double moved = probe_moved_share(double(frame) / std::max(1, config_.frame_count - 1));
+  s.jitter.x_mm += m.probe_move_x_mm * moved;
+  s.jitter.z_mm += m.probe_move_z_mm * moved;
   return s;
+}
+
+// How much of the mid-clip probe move is done at a clip fraction: 0 before, eased, 1 after.
+double TissueMotion::probe_moved_share(double clip_fraction) const {
+  const MuscleMotion& m = config_.motion;
+  if (m.probe_move_to <= m.probe_move_from) return 0.0;
+  const double u = std::clamp((clip_fraction - m.probe_move_from) / (m.probe_move_to - m.probe_move_from), 0.0, 1.0);
+  return 0.5 - 0.5 * std::cos(kPi * u);
+}
+
+// x shear of rectus femoris at normalised rest depth u, as a share of rf_shear_mm. A
+// unipennate muscle shears evenly from fascia to deep aponeurosis; a bipennate one
+// shears each half the opposite way, so that both halves' fibres steepen: the central
+// aponeurosis slides against both, the deep aponeurosis not against the fascia.
+double TissueMotion::rf_shear_share(double u) const {
+  return config_.anatomy.rf_bipennate ? std::abs(u - 0.5) - 0.5 : u;
+}
+
+double TissueMotion::rf_shear_slope(double u) const {
+  return config_.anatomy.rf_bipennate ? (u < 0.5 ? -1.0 : 1.0) : 1.0;
+}
+
+// Curved layers: how much deeper than flat a point of depth z lies at x (probe frame).
+// Nothing at the skin, the full sagitta from the fascia down, eased through the subcutis.
+double TissueMotion::layer_bend_mm(double x_mm, double z_mm) const {
+  const ThighAnatomy& a = config_.anatomy;
+  if (a.layer_sagitta_mm == 0.0 || z_mm <= a.skin_mm) return 0.0;
+  const double half_width = 0.5 * config_.probe.width_mm;
+  const double across = (x_mm - half_width) / half_width;
+  const double u = std::min(1.0, (z_mm - a.skin_mm) / (a.fascia_mm - a.skin_mm));
+  return a.layer_sagitta_mm * across * across * u * u * (3.0 - 2.0 * u);
+}
+
+PointMm TissueMotion::to_image(const PointMm& flat, const MotionState& s) const {
+  return {flat.x_mm + s.jitter.x_mm, flat.z_mm + layer_bend_mm(flat.x_mm, flat.z_mm) + s.jitter.z_mm};
+}
+
+PointMm TissueMotion::from_image(const PointMm& image, const MotionState& s) const {
+  const double x = image.x_mm - s.jitter.x_mm, z = image.z_mm - s.jitter.z_mm;
+  const ThighAnatomy& a = config_.anatomy;
+  if (a.layer_sagitta_mm == 0.0 || z <= a.skin_mm) return {x, z};
+  const double full = layer_bend_mm(x, a.fascia_mm);
+  if (z >= a.fascia_mm + full) return {x, z - full};
+  // Inside the subcutis z + bend(z) increases strictly (the sagitta is >= 0): bisect.
+  double lo = a.skin_mm, hi = a.fascia_mm;
+  for (int i = 0; i < 60; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    if (mid + layer_bend_mm(x, mid) < z) lo = mid; else hi = mid;
+  }
+  return {x, 0.5 * (lo + hi)};
 }
 
 Tissue TissueMotion::tissue_at_rest(double z_mm) const {
@@ -133,14 +186,19 @@ void TissueMotion::tear_inverse(MaterialPoint& m, const MotionState& s) const {
   m.in_tear_gap = in_rest_gap(m.rest);
 }
 
-LayerGradient TissueMotion::rf_gradient(const MotionState& s) const {
+LayerGradient TissueMotion::rf_gradient(const MotionState& s, double u) const {
   const ThighAnatomy& a = config_.anatomy;
-  return {s.rf_stretch_x, s.rf_shear_mm / (a.aponeurosis_mm - a.fascia_mm), s.rf_stretch_z};
+  return {s.rf_stretch_x, s.rf_shear_mm * rf_shear_slope(u) / (a.aponeurosis_mm - a.fascia_mm), s.rf_stretch_z};
+}
+
+double TissueMotion::rf_rest_depth_share(double z_mm) const {
+  const ThighAnatomy& a = config_.anatomy;
+  return (z_mm - a.fascia_mm) / (a.aponeurosis_mm - a.fascia_mm);
 }
 
 LayerGradient TissueMotion::layer_gradient(Tissue tissue, const MotionState& s) const {
   const ThighAnatomy& a = config_.anatomy;
-  if (tissue == Tissue::RectusFemoris) return rf_gradient(s);
+  if (tissue == Tissue::RectusFemoris) return rf_gradient(s, rf_rest_depth_share(config_.vessel.centre_z_mm));
   if (tissue != Tissue::VastusIntermedius) return {};
   const double apo = aponeurosis_depth_mm(s), femur = femur_depth_mm(s);
   return {s.vi_stretch_x, 0.0, (femur - apo) / (a.femur_mm - a.aponeurosis_mm)};
@@ -156,9 +214,9 @@ double TissueMotion::femur_depth_mm(const MotionState& s) const { return config_
 PointMm TissueMotion::rf_deform(const PointMm& torn, const MotionState& s) const {
   const ThighAnatomy& a = config_.anatomy;
   const double xc = 0.5 * config_.probe.width_mm;
-  const double u = (torn.z_mm - a.fascia_mm) / (a.aponeurosis_mm - a.fascia_mm);  // normalised rest depth
+  const double u = rf_rest_depth_share(torn.z_mm);
   PointMm out;
-  out.x_mm = xc + (torn.x_mm - xc) * s.rf_stretch_x + s.rf_shear_mm * u + s.translation_mm;
+  out.x_mm = xc + (torn.x_mm - xc) * s.rf_stretch_x + s.rf_shear_mm * rf_shear_share(u) + s.translation_mm;
   out.z_mm = a.fascia_mm + (torn.z_mm - a.fascia_mm) * s.rf_stretch_z;
   return out;
 }
@@ -202,8 +260,8 @@ MaterialPoint TissueMotion::layer_inverse(double x, double z, const MotionState&
   } else if (z < apo) {
     m.tissue = Tissue::RectusFemoris;
     m.rest.z_mm = a.fascia_mm + (z - a.fascia_mm) / s.rf_stretch_z;
-    const double u = (m.rest.z_mm - a.fascia_mm) / (a.aponeurosis_mm - a.fascia_mm);
-    m.rest.x_mm = xc + (x - s.rf_shear_mm * u - s.translation_mm - xc) / s.rf_stretch_x;
+    const double u = rf_rest_depth_share(m.rest.z_mm);
+    m.rest.x_mm = xc + (x - s.rf_shear_mm * rf_shear_share(u) - s.translation_mm - xc) / s.rf_stretch_x;
   } else {
     m.tissue = Tissue::VastusIntermedius;
     m.rest.z_mm = a.aponeurosis_mm + (z - apo) * (a.femur_mm - a.aponeurosis_mm) / (femur - apo);
@@ -246,13 +304,11 @@ PointMm TissueMotion::forward(const PointMm& rest, const MotionState& s) const {
   if (has_tear() && tissue_at_rest(rest.z_mm) == Tissue::RectusFemoris) p = tear_forward(rest, s);
   PointMm out = layer_forward(p, s);
   if (vessel_.active()) out = pulse_forward(out, s);
-  out.x_mm += s.jitter.x_mm;
-  out.z_mm += s.jitter.z_mm;
-  return out;
+  return to_image(out, s);
 }
 
 MaterialPoint TissueMotion::inverse(const PointMm& image, const MotionState& s) const {
-  PointMm p{image.x_mm - s.jitter.x_mm, image.z_mm - s.jitter.z_mm};
+  PointMm p = from_image(image, s);
   if (vessel_.active()) {
     MaterialPoint blood;
     if (pulse_inverse(p, blood.rest, s)) {

@@ -49,6 +49,11 @@ class SimulatedExam {
   void burn_in_annotations(Frame& frame, int k) const;
   void add_incoherent_fillings(class SpeckleRenderer& renderer, int k) const;
   TearTruth tear_truth(const MotionState& s) const;
+  struct TransverseGap {
+    double along_fibre_mm = 0.0;
+    double surface_angle_deg = 0.0;
+  };
+  TransverseGap transverse_gap(const MotionState& s, double gap_x_mm) const;
 
   SimulationConfig config_;
   std::unique_ptr<TissueMotion> motion_;

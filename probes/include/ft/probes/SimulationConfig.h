@@ -21,6 +21,9 @@ struct ProbeModel {
   double dynamic_range_db = 50.0;
   double noise_db = -38.0;             // additive noise relative to unit-amplitude speckle
   double scatterers_per_cell = 12.0;   // >= 10 for fully developed speckle
+  // The scanner's speckle-reduction filter (SRI, XRES and the like): 0 off .. 1 strong.
+  // Smooths speckle inside tissue and keeps edges, as scanners do before the video out.
+  double speckle_reduction = 0.0;
 };
 
 // Depths of the layers of the anterior thigh, at rest.
@@ -33,6 +36,14 @@ struct ThighAnatomy {
   double vi_pennation_deg = -9.0;    // vastus intermedius runs the other way
   double fibre_spacing_mm = 0.9;     // spacing of the bright perimysium streaks
   double aponeurosis_half_mm = 0.35; // half thickness of the bright deep aponeurosis
+  // Curved layers: the fascia and everything under it lie this much deeper at the edges
+  // of the field than under its centre (a round thigh under a flat probe; the skin
+  // stays flat against the probe, the subcutis takes up the difference). >= 0.
+  double layer_sagitta_mm = 0.0;
+  // Bipennate rectus femoris: a central aponeurosis at mid depth, the fibres of the
+  // superficial half running mirrored (-rf_pennation_deg) into it. Under contraction
+  // each half steepens on its own, so the central aponeurosis slides against both.
+  bool rf_bipennate = false;
 };
 
 // Rest -> contraction ramp -> hold -> relaxation, as keyframes (fraction of clip, level 0..1).
@@ -51,6 +62,12 @@ struct MuscleMotion {
   // translation with exact ground truth, used to test tracking).
   double probe_drift_x_mm_per_frame = 0.0;
   double probe_drift_z_mm_per_frame = 0.0;
+  // The sonographer moves the probe mid-clip: the image moves by (x, z) mm between the
+  // clip fractions probe_move_from and probe_move_to (eased), then stays there.
+  double probe_move_x_mm = 0.0;
+  double probe_move_z_mm = 0.0;
+  double probe_move_from = 0.0;
+  double probe_move_to = 0.0;
   ContractionProfile profile;
 
   // Realistic pennate contraction (all 0 by default: the gentle motion above alone).

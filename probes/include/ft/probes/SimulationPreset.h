@@ -19,8 +19,9 @@ std::vector<std::string> preset_names();
 // their fastest tissue then moves ~1.5 mm per frame; fewer frames move it faster).
 int recommended_frame_count(const std::string& name);
 
-// The configuration of a preset; frame_count 0 takes the recommended count. Throws
-// ft::Error(InvalidArgument) for an unknown name.
+// The configuration of a preset; frame_count 0 takes the recommended count. The name
+// may carry exam conditions as suffixes, "real_tear+bipennate+probe_moved" (see
+// ExamCondition.h). Throws ft::Error(InvalidArgument) for an unknown name or condition.
 SimulationConfig make_preset(const std::string& name, std::uint64_t seed, int frame_count = 0);
 
 }  // namespace ft::sim

@@ -7,8 +7,9 @@
 // forward() composes, in this order: the tear (rest coordinates, inside rectus
 // femoris), the deformation of each layer (stretch, thickening, shear of rectus
 // femoris, translation, sliding), the vessel's pulsation (in the image, so that no
-// material is pushed across a sliding plane) and the probe jitter. Each step is
-// invertible on its own; inverse() undoes them in reverse.
+// material is pushed across a sliding plane), the layers' curvature under the probe and
+// the probe's own movement (jitter, drift, a mid-clip move). Each step is invertible on
+// its own; inverse() undoes them in reverse.
 #include <optional>
 #include <utility>
 
@@ -78,12 +79,23 @@ class TissueMotion {
   const VesselDistension& vessel() const noexcept { return vessel_; }
   // Where a point of the torn configuration of rectus femoris is seen in frame s.
   PointMm rf_deform(const PointMm& torn, const MotionState& s) const;
-  LayerGradient rf_gradient(const MotionState& s) const;
+  // Where a point of the flat, deformed layers is seen: curvature, then probe movement.
+  PointMm to_image(const PointMm& flat, const MotionState& s) const;
+  PointMm from_image(const PointMm& image, const MotionState& s) const;
+  // The gradient of rectus femoris at normalised rest depth u (0 fascia .. 1 deep
+  // aponeurosis): the same everywhere in a unipennate muscle, per half in a bipennate one.
+  LayerGradient rf_gradient(const MotionState& s, double u = 1.0) const;
+  double rf_rest_depth_share(double z_mm) const;
+  // The x shear of rectus femoris at normalised rest depth u, as a share of rf_shear_mm.
+  double rf_shear_share(double u) const;
   LayerGradient layer_gradient(Tissue tissue, const MotionState& s) const;
   double aponeurosis_depth_mm(const MotionState& s) const;
   double femur_depth_mm(const MotionState& s) const;
 
  private:
+  double probe_moved_share(double clip_fraction) const;
+  double rf_shear_slope(double u) const;
+  double layer_bend_mm(double x_mm, double z_mm) const;
   double tear_weight(double z_mm) const;
   double tear_displacement_x(double s_mm, double z_mm, double retraction_mm) const;
   double invert_tear(double x_mm, double z_mm, double retraction_mm) const;

@@ -1,0 +1,27 @@
+#pragma once
+// What a real exam adds to a simulated one, laid over any preset: the anatomy (curved
+// layers, a bipennate rectus femoris), the scanner's processing (speckle reduction) and
+// the sonographer's hand (the probe moved mid-clip). A preset name takes them as
+// suffixes: "real_tear+bipennate+probe_moved" (see make_preset).
+#include <string>
+#include <vector>
+
+#include "ft/probes/SimulationConfig.h"
+
+namespace ft::sim {
+
+enum class ExamCondition { CurvedFascia, Bipennate, SpeckleReduction, ProbeMoved };
+
+std::vector<ExamCondition> exam_conditions();
+// "curved_fascia", "bipennate", "speckle_reduction", "probe_moved".
+const char* to_string(ExamCondition condition);
+// Throws ft::Error(InvalidArgument) naming the known conditions.
+ExamCondition exam_condition_from_string(const std::string& name);
+
+// Lays the condition over a configuration; its magnitudes are drawn from the seed:
+// layers 1.5-2.5 mm deeper at the field's edges; a central aponeurosis; speckle
+// reduction at strength 0.5-1; a 3-5 mm slide of the probe (and 0.3-0.6 mm more
+// pressure) over 10 frames in the middle of the longest steady stretch of the contraction.
+void apply_exam_condition(SimulationConfig& config, ExamCondition condition);
+
+}  // namespace ft::sim

@@ -1,0 +1,81 @@
+#include "ft/probes/ExamCondition.h"
+
+#include <algorithm>
+#include <cmath>
+#include <tuple>
+
+#include "ft/core/Error.h"
+#include "ft/core/Random.h"
+
+namespace ft::sim {
+namespace {
+
+// The clip fractions [from, to] of the middle `frames` frames of the profile's longest
+// steady stretch (a hold or a rest): where a sonographer shifts the probe.
+std::pair<double, double> steady_window(const SimulationConfig& c, int frames) {
+  const auto& keys = c.motion.profile.keyframes;
+  double best_from = 0.0, best_to = 1.0, longest = -1.0;
+  for (std::size_t i = 1; i < keys.size(); ++i) {
+    if (keys[i].second != keys[i - 1].second || keys[i].first - keys[i - 1].first <= longest) continue;
+    longest = keys[i].first - keys[i - 1].first;
+    best_from = keys[i - 1].first;
+    best_to = keys[i].first;
+  }
+  const double duration = std::min(1.0, double(frames) / std::max(1, c.frame_count - 1));
+  const double from = std::clamp(0.5 * (best_from + best_to - duration), 0.0, 1.0 - duration);
+  return {from, from + duration};
+}
+
+}  // namespace
+
+std::vector<ExamCondition> exam_conditions() {
+  return {ExamCondition::CurvedFascia, ExamCondition::Bipennate, ExamCondition::SpeckleReduction,
+          ExamCondition::ProbeMoved};
+}
+
+const char* to_string(ExamCondition condition) {
+  switch (condition) {
+    case ExamCondition::CurvedFascia: return "curved_fascia";
+    case ExamCondition::Bipennate: return "bipennate";
+    case ExamCondition::SpeckleReduction: return "speckle_reduction";
+    case ExamCondition::ProbeMoved: return "probe_moved";
+  }
+  return "?";
+}
+
+ExamCondition exam_condition_from_string(const std::string& name) {
+  std::string known;
+  for (ExamCondition c : exam_conditions()) {
+    if (name == to_string(c)) return c;
+    known += (known.empty() ? "" : ", ") + std::string(to_string(c));
+  }
+  throw Error(ErrorCode::InvalidArgument, "unknown exam condition '" + name + "' (known: " + known + ")");
+}
+
+void apply_exam_condition(SimulationConfig& c, ExamCondition condition) {
+  Random r = Random::stream(c.seed, 0xC0D1, std::uint64_t(condition));
+  switch (condition) {
+    case ExamCondition::CurvedFascia:
+      c.anatomy.layer_sagitta_mm = r.uniform(1.5, 2.5);
+      break;
+    case ExamCondition::Bipennate: {
+      c.anatomy.rf_bipennate = true;
+      // A vessel runs inside one half, not along the central aponeurosis.
+      const double centre_mm = 0.5 * (c.anatomy.fascia_mm + c.anatomy.aponeurosis_mm);
+      if (std::abs(c.vessel.centre_z_mm - centre_mm) < 1.5 * c.vessel.radius_mm)
+        c.vessel.centre_z_mm = centre_mm + 1.5 * c.vessel.radius_mm + r.uniform(0.3, 1.0);
+      break;
+    }
+    case ExamCondition::SpeckleReduction:
+      c.probe.speckle_reduction = r.uniform(0.5, 1.0);
+      break;
+    case ExamCondition::ProbeMoved: {
+      c.motion.probe_move_x_mm = (r.uniform(0.0, 1.0) < 0.5 ? -1.0 : 1.0) * r.uniform(3.0, 5.0);
+      c.motion.probe_move_z_mm = r.uniform(0.3, 0.6);
+      std::tie(c.motion.probe_move_from, c.motion.probe_move_to) = steady_window(c, 10);
+      break;
+    }
+  }
+}
+
+}  // namespace ft::sim
