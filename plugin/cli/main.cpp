@@ -36,9 +36,10 @@ const std::map<std::string, Subcommand>& subcommands() {
         "      crop and mm scale of a frame grabber on a scanner's video output, saved per device"}},
       {"simulate",
        {ft::cli::run_simulate,
-        "simulate --preset NAME [--seed N] [--frames K] --out CLIP.dcm [--truth TRUTH.json]\n"
+        "simulate --preset NAME[+CONDITION...] [--seed N] [--frames K] --out CLIP.dcm [--truth TRUTH.json]\n"
         "      [--fps F] [--pitch-mm P] [--frame-size WxH] [--region-origin X,Y] [--probe-drift-mm X,Z]\n"
-        "      write a simulated exam (DICOM) and its ground truth"}},
+        "      write a simulated exam (DICOM) and its ground truth; conditions: curved_fascia,\n"
+        "      bipennate, speckle_reduction, probe_moved (e.g. real_tear+bipennate+probe_moved)"}},
       {"deidentify",
        {ft::cli::run_deidentify,
         "deidentify IN OUT [--keep-burned-in] [--patient-id ID]   de-identified copies (file or folder)"}},

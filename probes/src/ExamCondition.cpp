@@ -60,6 +60,10 @@ void apply_exam_condition(SimulationConfig& c, ExamCondition condition) {
       break;
     case ExamCondition::Bipennate: {
       c.anatomy.rf_bipennate = true;
+      // The halves shear the central aponeurosis forward by half the slide while the deep
+      // aponeurosis stays under the fascia: the belly moves back under the probe by about
+      // a quarter of the slide, so that the muscle's middle stays in view.
+      c.motion.muscle_translation_mm = -0.25 * c.motion.aponeurosis_slide_mm + r.uniform(-1.0, 1.0);
       // A vessel runs inside one half, not along the central aponeurosis.
       const double centre_mm = 0.5 * (c.anatomy.fascia_mm + c.anatomy.aponeurosis_mm);
       if (std::abs(c.vessel.centre_z_mm - centre_mm) < 1.5 * c.vessel.radius_mm)
