@@ -1,6 +1,7 @@
 #include <limits>
 
 #include "DetectionContext.h"
+#include "ft/core/MuscleLayers.h"
 
 namespace ft::detection {
 
@@ -10,16 +11,37 @@ Tensor2 rest_to_frame(const Context& ctx, int k, int c, int r) {
   return fk * ctx.rest_inverse[ctx.m.cumulative[0].index(c, r)];
 }
 
+namespace {
+constexpr int kMinFibrePoints = 10;  // fewer inside the compartment: its planes are not trusted
+constexpr double kPlaneClearanceMm = 0.5;  // a plane's own bright line reads as horizontal "fibres"
+
+// The depths (rest frame px) between which the muscle at a frame-0 point lies: the bright
+// planes above and below it (fascia, aponeuroses, a bipennate muscle's central one).
+Compartment fibre_compartment(const Context& ctx, double cx, double cy) {
+  double rx, ry;
+  position_in(ctx.m, ctx.rest(), cx, cy, rx, ry);
+  return compartment_at(ctx.rest_image, ctx.m.region.bounds, rx, ry, 3.0 / ctx.m.mm_per_px_x, ctx.m.mm_per_px_y);
+}
+
+bool inside(const Compartment& c, double rest_y_px, double clearance_px) {
+  return (!c.top_is_plane || rest_y_px > c.top_y_px + clearance_px) &&
+         (!c.bottom_is_plane || rest_y_px < c.bottom_y_px - clearance_px);
+}
+}  // namespace
+
 // Coherence-weighted fibre direction of the muscle within 8 mm of a point, leaving out
 // the evidence and 1.5 mm around it (the edges of a gap are lines too, across the
 // fibres). Not the whole image's direction: neighbouring muscles are pennate the other
-// way (rectus femoris over vastus intermedius), and their mean is nobody's fibres.
-// With a `side` (a unit direction on frame 0, mm), only the muscle at least min_off_mm
-// beyond the point along it is read.
+// way (rectus femoris over vastus intermedius), and their mean is nobody's fibres; nor
+// across a bright plane (the halves of a bipennate muscle run mirrored). With a `side` (a
+// unit direction on frame 0, mm), only the muscle at least min_off_mm beyond the point
+// along it is read.
 std::optional<double> local_fibre_direction(const Context& ctx, const std::vector<std::size_t>& comp, double cx, double cy,
                                             const HalfPlane& side) {
   const DisplacementField& g = ctx.m.cumulative[0];
+  const DisplacementField& to_rest = ctx.m.cumulative[std::size_t(ctx.rest())];
   const double sx = ctx.m.mm_per_px_x, sy = ctx.m.mm_per_px_y;
+  const Compartment bounds = fibre_compartment(ctx, cx, cy);
   const int dilate = std::max(1, int(std::lround(1.5 / (g.step_px * sx))));
   std::vector<std::uint8_t> excluded(g.size(), 0);
   for (std::size_t i : comp)
@@ -28,7 +50,7 @@ std::optional<double> local_fibre_direction(const Context& ctx, const std::vecto
         const int cc = column_of(g, i) + dc, rr = row_of(g, i) + dr;
         if (cc >= 0 && rr >= 0 && cc < g.columns && rr < g.rows) excluded[g.index(cc, rr)] = 1;
       }
-  std::vector<float> angles, weights;
+  std::vector<float> angles, weights, in_angles, in_weights;
   for (int r = 0; r < g.rows; ++r)
     for (int c = 0; c < g.columns; ++c) {
       const std::size_t i = g.index(c, r);
@@ -38,7 +60,12 @@ std::optional<double> local_fibre_direction(const Context& ctx, const std::vecto
       if (dx_mm * side.x + dy_mm * side.y < side.min_off_mm) continue;
       angles.push_back(ctx.fibres.angle_deg[i]);
       weights.push_back(ctx.fibres.coherence[i]);
+      if (inside(bounds, g.y_px(r) + to_rest.dy_px[i], kPlaneClearanceMm / sy)) {
+        in_angles.push_back(ctx.fibres.angle_deg[i]);
+        in_weights.push_back(ctx.fibres.coherence[i]);
+      }
     }
+  if (in_angles.size() >= std::size_t(kMinFibrePoints)) return mean_orientation_deg(in_angles, in_weights);
   if (angles.empty()) return std::nullopt;
   return mean_orientation_deg(angles, weights);
 }

@@ -49,7 +49,8 @@ struct DetectionSettings {
   double min_fluid_contrast = 0.3;     // how dark the fluid between fibre ends and an aponeurosis is
                                        // at peak, (muscle - band) / muscle: twice a band's floor
   double min_surround_tracked = 0.6;   // share of the muscle around a patch that must be tracked before
-                                       // its own loss of tracking counts as haematoma
+                                       // its own loss of tracking counts as haematoma ...
+  double min_surround_tracked_floor = 0.5;  // ... or this share, when the patch lost twice what it did
   // Keep every candidate's evidence and the per-point maps (for --explain and review).
   // Live monitoring re-runs the detector every few frames and reads only the findings.
   bool record_evidence = true;
