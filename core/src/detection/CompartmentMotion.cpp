@@ -14,6 +14,7 @@ Tensor2 rest_to_frame(const Context& ctx, int k, int c, int r) {
 namespace {
 constexpr int kMinFibrePoints = 10;  // fewer inside the compartment: its planes are not trusted
 constexpr double kPlaneClearanceMm = 0.5;  // a plane's own bright line reads as horizontal "fibres"
+constexpr std::size_t kMinCompartmentPoints = 30;
 
 // The depths (rest frame px) between which the muscle at a frame-0 point lies: the bright
 // planes above and below it (fascia, aponeuroses, a bipennate muscle's central one).
@@ -83,19 +84,32 @@ double strain_along(const Context& ctx, int c, int r, double angle_deg) {
 }
 
 // The tracked muscle within radius_mm of a point, leaving out the evidence (patches whose
-// area grew): its own compartment, not the whole image, whose other muscles contract
-// differently. The reference every stump and opening is compared with.
+// area grew): its own compartment between the bright planes above and below the point,
+// not the whole image, whose other muscles contract differently. The reference every
+// stump and opening is compared with.
 std::vector<std::size_t> compartment_points(const Context& ctx, double cx, double cy, double radius_mm) {
   const DisplacementField& g = ctx.m.cumulative[0];
-  std::vector<std::size_t> points;
+  const DisplacementField& to_rest = ctx.m.cumulative[std::size_t(ctx.rest())];
+  const Compartment bounds = fibre_compartment(ctx, cx, cy);
+  // A point on a plane (fibres pulled off an aponeurosis) belongs to both sides: then the
+  // muscle around it is the reference, as it is where no plane was found.
+  double rx, ry;
+  position_in(ctx.m, ctx.rest(), cx, cy, rx, ry);
+  const double reach_px = ctx.s.aponeurosis_reach_mm / ctx.m.mm_per_px_y;
+  const bool on_a_plane = (bounds.top_is_plane && ry - bounds.top_y_px < reach_px) ||
+                          (bounds.bottom_is_plane && bounds.bottom_y_px - ry < reach_px);
+  std::vector<std::size_t> points, inside_planes;
   for (int r = 0; r < g.rows; ++r)
     for (int c = 0; c < g.columns; ++c) {
       const std::size_t i = g.index(c, r);
       if (!ctx.muscle[i] || ctx.log_j[i] - ctx.log_j_median > ctx.s.min_log_expansion) continue;
       if (std::hypot((g.x_px(c) - cx) * ctx.m.mm_per_px_x, (g.y_px(r) - cy) * ctx.m.mm_per_px_y) > radius_mm) continue;
       points.push_back(i);
+      if (inside(bounds, g.y_px(r) + to_rest.dy_px[i], kPlaneClearanceMm / ctx.m.mm_per_px_y)) inside_planes.push_back(i);
     }
-  return points;
+  // Bounded by its planes when they leave enough muscle: the halves of a bipennate muscle
+  // shear opposite ways, and vastus intermedius is squeezed while rectus femoris thickens.
+  return !on_a_plane && inside_planes.size() >= kMinCompartmentPoints ? inside_planes : points;
 }
 
 // Median rest -> peak strain of the compartment along the candidate's fibres.
