@@ -6,10 +6,11 @@
 
 namespace ft::sim {
 
-// Smooths speckle inside `region` of a B-mode frame and keeps edges, at the strength
-// probe.speckle_reduction (0..1): an edge-preserving (bilateral) filter over about one
-// speckle cell, run along x then along z, as scanners' SRI/XRES-type filters do before
-// the image reaches the video output. The annotations outside the region are untouched.
+// Smooths speckle inside `region` of a B-mode frame at the strength
+// probe.speckle_reduction (0..1), as scanners' adaptive SRI/XRES-type filters do before the
+// image reaches the video output: along the local structure direction (fascicles, fascia;
+// from the structure tensor over 0.5 mm) over about two speckle cells, edge-preserving
+// (bilateral in grey level), never across. The annotations outside the region are untouched.
 void reduce_speckle(Frame& frame, const PixelRect& region, const ProbeModel& probe);
 
 }  // namespace ft::sim

@@ -83,4 +83,34 @@ TEST(RealMuscle, APulsatingVesselMovingWithTheTissueIsNotFlagged) {
   EXPECT_FALSE(run.analysis.detection.tear_detected);
 }
 
+// Exam conditions (probes' ExamCondition), one clip each from the development set.
+
+// Layers 1.5-2.5 mm deeper at the field's edges: fibres and planes curve, the muscle moves
+// through the curve as it translates under the probe.
+TEST(RealMuscle, ATearUnderCurvedFasciaIsFoundAndMeasured) {
+  expect_found_near_the_truth(analyse("real_tear+curved_fascia", 2000), TearKind::Intramuscular, 1.0);
+}
+
+// The scanner's speckle reduction smooths the speckle the tracker follows.
+TEST(RealMuscle, AnObliqueTearIsFoundThroughTheScannersSpeckleReduction) {
+  expect_found_near_the_truth(analyse("real_oblique_tear+speckle_reduction", 2000), TearKind::Intramuscular, 1.0);
+}
+
+// The sonographer slides the probe 3-5 mm during the hold: the whole image moves.
+TEST(RealMuscle, ATearIsFoundWhenTheProbeIsMovedMidClip) {
+  expect_found_near_the_truth(analyse("real_tear+probe_moved", 2001), TearKind::Intramuscular, 1.0);
+}
+
+TEST(RealMuscle, MovingTheProbeOverAPulsatingVesselIsNotATear) {
+  EXPECT_FALSE(analyse("real_vessel+probe_moved", 2001).analysis.detection.tear_detected);
+}
+
+// A bipennate rectus femoris: the central aponeurosis slides 8-13 mm against both halves,
+// whose fibres run mirrored. Normal sliding inside one muscle, not a tear.
+TEST(RealMuscle, TheCentralAponeurosisOfABipennateMuscleSlidingIsNotATear) {
+  const Analysed run = analyse("real_contracted_start+bipennate", 2000);
+  EXPECT_FALSE(run.analysis.detection.tear_detected);
+  EXPECT_GE(run.analysis.detection.tracked_fraction, 0.6);
+}
+
 }  // namespace ft

@@ -171,7 +171,9 @@ TEST(ExamCondition, SpeckleReductionSmoothsSpeckleAndKeepsTheFascia) {
   reduced.probe.speckle_reduction = 1.0;
   const Texture before = texture(SimulatedExam(plain)), after = texture(SimulatedExam(reduced));
   RecordProperty("speckle_snr", std::to_string(before.snr) + " -> " + std::to_string(after.snr));
-  EXPECT_GT(after.snr, 1.4 * before.snr);
+  // Smoothing along the structures only (adaptive, as scanners do): speckle SNR 4.3 -> 5.5
+  // at full strength on this clip (a first, isotropic version reached 1.4x).
+  EXPECT_GT(after.snr, 1.2 * before.snr);
   EXPECT_GT(after.fascia_over_muscle, 0.85 * before.fascia_over_muscle);
   const SimulationConfig drawn = make_preset("real_intact+speckle_reduction", 9);
   EXPECT_GE(drawn.probe.speckle_reduction, 0.5);

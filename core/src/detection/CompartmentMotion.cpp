@@ -1,6 +1,7 @@
 #include <limits>
 
 #include "DetectionContext.h"
+#include "ft/core/FascicleOrientation.h"
 #include "ft/core/MuscleLayers.h"
 
 namespace ft::detection {
@@ -13,7 +14,10 @@ Tensor2 rest_to_frame(const Context& ctx, int k, int c, int r) {
 
 namespace {
 constexpr int kMinFibrePoints = 10;  // fewer inside the compartment: its planes are not trusted
-constexpr double kPlaneClearanceMm = 0.5;  // a plane's own bright line reads as horizontal "fibres"
+constexpr double kPlaneClearanceMm = 0.5;  // the plane's own line
+// Near a bright plane its long straight line, not the fascicles, decides the direction the
+// fascicle estimator reads (0 deg within ~2.5 mm of it: half its window, plus the plane).
+constexpr double kFibreClearanceMm = 0.5 * FascicleScale{}.window_mm + kPlaneClearanceMm;
 constexpr std::size_t kMinCompartmentPoints = 30;
 
 // The depths (rest frame px) between which the muscle at a frame-0 point lies: the bright
@@ -34,7 +38,8 @@ bool inside(const Compartment& c, double rest_y_px, double clearance_px) {
 // the evidence and 1.5 mm around it (the edges of a gap are lines too, across the
 // fibres). Not the whole image's direction: neighbouring muscles are pennate the other
 // way (rectus femoris over vastus intermedius), and their mean is nobody's fibres; nor
-// across a bright plane (the halves of a bipennate muscle run mirrored). With a `side` (a
+// across a bright plane (the halves of a bipennate muscle run mirrored), nor close to one
+// (its line reads as horizontal fibres). With a `side` (a
 // unit direction on frame 0, mm), only the muscle at least min_off_mm beyond the point
 // along it is read.
 std::optional<double> local_fibre_direction(const Context& ctx, const std::vector<std::size_t>& comp, double cx, double cy,
@@ -61,7 +66,7 @@ std::optional<double> local_fibre_direction(const Context& ctx, const std::vecto
       if (dx_mm * side.x + dy_mm * side.y < side.min_off_mm) continue;
       angles.push_back(ctx.fibres.angle_deg[i]);
       weights.push_back(ctx.fibres.coherence[i]);
-      if (inside(bounds, g.y_px(r) + to_rest.dy_px[i], kPlaneClearanceMm / sy)) {
+      if (inside(bounds, g.y_px(r) + to_rest.dy_px[i], kFibreClearanceMm / sy)) {
         in_angles.push_back(ctx.fibres.angle_deg[i]);
         in_weights.push_back(ctx.fibres.coherence[i]);
       }
