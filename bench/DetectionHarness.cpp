@@ -113,7 +113,7 @@ std::vector<Frame> grab(const std::vector<Frame>& scanner, int copies, int noise
 // Real-clip conditions on top of the simulator: screen capture without Ultrasound
 // Regions or calibration, each scanner frame captured 3 times, JPEG quality 60, and
 // stronger normal sliding and probe motion than the presets have.
-void stress(int clips_per_preset, const std::vector<std::string>& presets) {
+void stress(int clips_per_preset, const std::vector<std::string>& presets, const std::string& explain_dir) {
   std::printf("\n### Screen-capture conditions (no regions, no calibration, frames x3, JPEG q60)\n\n");
   std::printf("| preset | clips | called tear | localised within 5 mm (px scale) | mm from the depth scale: right (within 2 %%) / wrong |\n"
               "|---|---|---|---|---|\n");
@@ -135,6 +135,9 @@ void stress(int clips_per_preset, const std::vector<std::string>& presets) {
         whole.bounds = {0, 0, frames[0].width_px() - 1, frames[0].height_px() - 1};
       }
       const ClipAnalysis a = analyse_clip(int(frames.size()), [&](int k) { return frames[std::size_t(k)]; }, whole);
+      if (!explain_dir.empty())
+        write_detection_explanation(explain_dir + "/stress-" + preset + "-" + std::to_string(i), a,
+                                    [&](int k) { return frames[std::size_t(a.kept_frames[std::size_t(k)])]; });
       if (std::getenv("FT_STRESS_VERBOSE")) {
         std::printf("  %s %d: pitch %.2f, region %d-%d x %d-%d (truth %d-%d x %d-%d), found %d;", preset.c_str(), i,
                     c.probe.pixel_pitch_mm, a.region.bounds.x0_px, a.region.bounds.x1_px, a.region.bounds.y0_px,
@@ -281,7 +284,8 @@ int main(int argc, char** argv) {
   }
   if (stress_clips > 0) {
     stress(stress_clips, one_preset ? presets
-                                    : std::vector<std::string>{"full_tear", "partial_tear", "intact", "vessel", "sliding"});
+                                    : std::vector<std::string>{"full_tear", "partial_tear", "intact", "vessel", "sliding"},
+           explain_dir);
     return 0;
   }
   std::vector<Tally> per_preset(presets.size());

@@ -11,7 +11,8 @@ namespace ft::sim {
 namespace {
 
 // The clip fractions [from, to] of the middle `frames` frames of the profile's longest
-// steady stretch (a hold or a rest): where a sonographer shifts the probe.
+// steady stretch (a hold or a rest), or of the whole stretch when it is shorter: where a
+// sonographer shifts the probe, never on top of the contraction's own fastest motion.
 std::pair<double, double> steady_window(const SimulationConfig& c, int frames) {
   const auto& keys = c.motion.profile.keyframes;
   double best_from = 0.0, best_to = 1.0, longest = -1.0;
@@ -21,7 +22,7 @@ std::pair<double, double> steady_window(const SimulationConfig& c, int frames) {
     best_from = keys[i - 1].first;
     best_to = keys[i].first;
   }
-  const double duration = std::min(1.0, double(frames) / std::max(1, c.frame_count - 1));
+  const double duration = std::min({best_to - best_from, 1.0, double(frames) / std::max(1, c.frame_count - 1)});
   const double from = std::clamp(0.5 * (best_from + best_to - duration), 0.0, 1.0 - duration);
   return {from, from + duration};
 }
@@ -64,6 +65,9 @@ void apply_exam_condition(SimulationConfig& c, ExamCondition condition) {
       // aponeurosis stays under the fascia: the belly moves back under the probe by about
       // a quarter of the slide, so that the muscle's middle stays in view.
       c.motion.muscle_translation_mm = -0.25 * c.motion.aponeurosis_slide_mm + r.uniform(-1.0, 1.0);
+      // Rectus femoris still glides on vastus intermedius, now that its deep aponeurosis
+      // stays under its fascia.
+      c.motion.sliding_mm = r.uniform(3.0, 6.0);
       // A vessel runs inside one half, not along the central aponeurosis.
       const double centre_mm = 0.5 * (c.anatomy.fascia_mm + c.anatomy.aponeurosis_mm);
       if (std::abs(c.vessel.centre_z_mm - centre_mm) < 1.5 * c.vessel.radius_mm)
@@ -74,8 +78,9 @@ void apply_exam_condition(SimulationConfig& c, ExamCondition condition) {
       c.probe.speckle_reduction = r.uniform(0.5, 1.0);
       break;
     case ExamCondition::ProbeMoved: {
+      // A slide along the skin, with the probe rocking a little in depth.
       c.motion.probe_move_x_mm = (r.uniform(0.0, 1.0) < 0.5 ? -1.0 : 1.0) * r.uniform(3.0, 5.0);
-      c.motion.probe_move_z_mm = r.uniform(0.3, 0.6);
+      c.motion.probe_move_z_mm = (r.uniform(0.0, 1.0) < 0.5 ? -1.0 : 1.0) * r.uniform(0.3, 0.6);
       std::tie(c.motion.probe_move_from, c.motion.probe_move_to) = steady_window(c, 10);
       break;
     }

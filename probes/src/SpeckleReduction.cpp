@@ -38,7 +38,7 @@ std::vector<float> box_mean(const std::vector<float>& in, int w, int h, int r) {
 }
 
 // The direction structures run at each pixel (radians): across the dominant grey-level
-// gradient of the neighbourhood (the structure tensor over about one fascicle spacing).
+// gradient of the neighbourhood (the structure tensor over 2 window_px + 1 pixels, ~1 mm).
 std::vector<float> structure_direction(const Grid& g, int window_px) {
   const std::size_t n = g.v.size();
   std::vector<float> jxx(n), jxy(n), jyy(n);

@@ -58,4 +58,19 @@ TEST(SimulateCommand, WritesAClipThatInfoDescribes) {
   EXPECT_EQ(truth["region"]["x0"], 60);
 }
 
+// Exam conditions ride on the preset name; the truth file says which were laid over it.
+TEST(SimulateCommand, TakesExamConditionsAsPresetSuffixes) {
+  test::TempDir dir;
+  const test::CommandResult sim = fibretrack("simulate --preset real_tear+bipennate+probe_moved --seed 3 --frames 4 --out '" +
+                                             dir.file("c.dcm") + "' --truth '" + dir.file("c.json") + "'");
+  ASSERT_EQ(sim.exit_code, 0) << sim.err;
+  const auto truth = nlohmann::json::parse(test::read_file(dir.file("c.json")));
+  EXPECT_EQ(truth["preset"], "real_tear+bipennate+probe_moved");
+  EXPECT_TRUE(truth["tear_detected"].get<bool>());
+  const test::CommandResult unknown = fibretrack("simulate --preset real_tear+wobbly --out '" + dir.file("x.dcm") + "'");
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("probe_moved"), std::string::npos) << "names the known conditions: " << unknown.err;
+  EXPECT_FALSE(test::file_exists(dir.file("x.dcm")));
+}
+
 }  // namespace ft

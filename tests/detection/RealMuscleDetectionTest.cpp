@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <optional>
+#include <string>
 
 #include "ft/plugin/ClipAnalysis.h"
 #include "ft/probes/SimulatedExam.h"
@@ -26,15 +28,17 @@ Analysed analyse(const std::string& preset, std::uint64_t seed) {
   return {analyse_clip(int(frames.size()), [&](int k) { return frames[std::size_t(k)]; }, exam.region()), exam.clip_truth()};
 }
 
-// One finding, at the tear at the frame it was reported on, of the right kind and gap.
-void expect_found_near_the_truth(const Analysed& run, TearKind kind, double gap_tolerance_mm) {
+// One finding, at the tear at the frame it was reported on, of the right kind and gap
+// (without a tolerance the gap is recorded, not checked: a known error, see the test).
+void expect_found_near_the_truth(const Analysed& run, TearKind kind, std::optional<double> gap_tolerance_mm) {
   const DetectionResult& d = run.analysis.detection;
   ASSERT_EQ(d.findings.size(), 1u) << "one tear, one finding";
   const TearFinding& f = d.findings.front();
   EXPECT_EQ(f.kind, kind);
   const sim::FrameTruth& at = run.truth.frames[std::size_t(f.frame)];
   EXPECT_LT(std::hypot(f.centre_x_mm - at.tear.centre_x_mm, f.centre_z_mm - at.tear.centre_z_mm), 5.0);
-  EXPECT_NEAR(f.gap_mm, at.tear.gap_mm, gap_tolerance_mm);
+  if (gap_tolerance_mm) EXPECT_NEAR(f.gap_mm, at.tear.gap_mm, *gap_tolerance_mm);
+  ::testing::Test::RecordProperty("gap_mm", std::to_string(f.gap_mm) + " (truth " + std::to_string(at.tear.gap_mm) + ")");
 }
 
 }  // namespace
@@ -103,6 +107,13 @@ TEST(RealMuscle, ATearIsFoundWhenTheProbeIsMovedMidClip) {
 
 TEST(RealMuscle, MovingTheProbeOverAPulsatingVesselIsNotATear) {
   EXPECT_FALSE(analyse("real_vessel+probe_moved", 2001).analysis.detection.tear_detected);
+}
+
+// A tear through both halves of a bipennate muscle opens as a chevron (each half shears its
+// own way). Found and placed; its gap still reads ~2.6 mm long (docs/benchmarks.md): the
+// fibre direction near the central aponeurosis is that plane's, not the fascicles'.
+TEST(RealMuscle, ATearThroughABipennateMuscleIsFoundAtItsPlace) {
+  expect_found_near_the_truth(analyse("real_echogenic_tear+bipennate", 2001), TearKind::Intramuscular, std::nullopt);
 }
 
 // A bipennate rectus femoris: the central aponeurosis slides 8-13 mm against both halves,

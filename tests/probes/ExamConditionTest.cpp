@@ -186,6 +186,20 @@ TEST(ExamCondition, SpeckleReductionSmoothsSpeckleAndKeepsTheFascia) {
 }
 
 TEST(ExamCondition, TheProbeMovesOnceDuringASteadyStretch) {
+  for (const char* name : {"real_tear+probe_moved", "real_contracted_start+probe_moved", "real_myotendinous_tear+probe_moved"})
+    for (std::uint64_t seed = 1; seed <= 12; ++seed) {
+      SCOPED_TRACE(std::string(name) + " seed " + std::to_string(seed));
+      const SimulationConfig config = make_preset(name, seed);
+      SimulationConfig held = config;
+      held.motion.probe_move_x_mm = held.motion.probe_move_z_mm = 0.0;
+      const TissueMotion motion(config), still(held);
+      auto moved = [&](int k) { return motion.state(k).jitter.x_mm - still.state(k).jitter.x_mm; };
+      for (int k = 1; k < config.frame_count; ++k) {
+        if (std::abs(moved(k) - moved(k - 1)) < 1e-12) continue;
+        ASSERT_NEAR(motion.contraction(k), motion.contraction(k - 1), 1e-9) << "frame " << k;
+        ASSERT_LE(std::abs(moved(k) - moved(k - 1)), 1.8) << "mm per frame, frame " << k;
+      }
+    }
   const SimulationConfig config = make_preset("real_tear+probe_moved", 6);
   SimulationConfig held = config;
   held.motion.probe_move_x_mm = held.motion.probe_move_z_mm = 0.0;

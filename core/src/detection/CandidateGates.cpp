@@ -71,13 +71,15 @@ bool holds_haematoma(const BandWidth& rest, const BandWidth& peak, double untrac
   // contraction compressed (a vessel, a fat layer), not a gap.
   if (peak.found) return true;
   (void)rest;
-  if (untracked_share < s.min_untracked_share) return false;
   // Loss of tracking is the haematoma's only trace when it is as bright as muscle, but it
   // has other causes (speckle changing out of plane, a probe moved): it counts where the
-  // muscle around is mostly tracked, or, down to a floor, where the patch lost at least
-  // twice the share its surroundings lost.
-  if (surround_tracked_share >= s.min_surround_tracked) return true;
-  return surround_tracked_share >= s.min_surround_tracked_floor && untracked_share >= 2.0 * (1.0 - surround_tracked_share);
+  // muscle around is mostly tracked. Below that the patch must have lost more, rising
+  // linearly to all of it at the floor: no cliff at the threshold.
+  if (surround_tracked_share < s.min_surround_tracked_floor) return false;
+  const double short_of = std::max(0.0, s.min_surround_tracked - surround_tracked_share);
+  const double span = std::max(1e-9, s.min_surround_tracked - s.min_surround_tracked_floor);
+  const double needed = s.min_untracked_share + (1.0 - s.min_untracked_share) * std::min(1.0, short_of / span);
+  return untracked_share >= needed;
 }
 
 bool band_stays_the_same(const BandWidth& rest, const BandWidth& peak, double min_widening_mm) {

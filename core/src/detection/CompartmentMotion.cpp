@@ -28,6 +28,16 @@ Compartment fibre_compartment(const Context& ctx, double cx, double cy) {
   return compartment_at(ctx.rest_image, ctx.m.region.bounds, rx, ry, 3.0 / ctx.m.mm_per_px_x, ctx.m.mm_per_px_y);
 }
 
+// Whether a frame-0 point lies on a bright plane (within aponeurosis_reach_mm of one, in
+// the rest frame). compartment_at skips a plane the point lies on: ask for the planes.
+bool lies_on_a_plane(const Context& ctx, double cx, double cy) {
+  double rx, ry;
+  position_in(ctx.m, ctx.rest(), cx, cy, rx, ry);
+  for (double plane : bright_planes(ctx.rest_image, ctx.m.region.bounds, rx, ctx.mm_per_px()))
+    if (std::abs(plane - ry) * ctx.m.mm_per_px_y <= ctx.s.aponeurosis_reach_mm) return true;
+  return false;
+}
+
 bool inside(const Compartment& c, double rest_y_px, double clearance_px) {
   return (!c.top_is_plane || rest_y_px > c.top_y_px + clearance_px) &&
          (!c.bottom_is_plane || rest_y_px < c.bottom_y_px - clearance_px);
@@ -39,7 +49,7 @@ bool inside(const Compartment& c, double rest_y_px, double clearance_px) {
 // fibres). Not the whole image's direction: neighbouring muscles are pennate the other
 // way (rectus femoris over vastus intermedius), and their mean is nobody's fibres; nor
 // across a bright plane (the halves of a bipennate muscle run mirrored), nor close to one
-// (its line reads as horizontal fibres). With a `side` (a
+// (its line reads as horizontal fibres) unless the patch itself lies on it. With a `side` (a
 // unit direction on frame 0, mm), only the muscle at least min_off_mm beyond the point
 // along it is read.
 std::optional<double> local_fibre_direction(const Context& ctx, const std::vector<std::size_t>& comp, double cx, double cy,
@@ -48,6 +58,9 @@ std::optional<double> local_fibre_direction(const Context& ctx, const std::vecto
   const DisplacementField& to_rest = ctx.m.cumulative[std::size_t(ctx.rest())];
   const double sx = ctx.m.mm_per_px_x, sy = ctx.m.mm_per_px_y;
   const Compartment bounds = fibre_compartment(ctx, cx, cy);
+  // On a plane the patch belongs to both sides (and may be a pocket of the plane's own
+  // sliding): the muscle right beside the plane is read, as it always was.
+  const double clearance_mm = lies_on_a_plane(ctx, cx, cy) ? kPlaneClearanceMm : kFibreClearanceMm;
   const int dilate = std::max(1, int(std::lround(1.5 / (g.step_px * sx))));
   std::vector<std::uint8_t> excluded(g.size(), 0);
   for (std::size_t i : comp)
@@ -66,7 +79,7 @@ std::optional<double> local_fibre_direction(const Context& ctx, const std::vecto
       if (dx_mm * side.x + dy_mm * side.y < side.min_off_mm) continue;
       angles.push_back(ctx.fibres.angle_deg[i]);
       weights.push_back(ctx.fibres.coherence[i]);
-      if (inside(bounds, g.y_px(r) + to_rest.dy_px[i], kFibreClearanceMm / sy)) {
+      if (inside(bounds, g.y_px(r) + to_rest.dy_px[i], clearance_mm / sy)) {
         in_angles.push_back(ctx.fibres.angle_deg[i]);
         in_weights.push_back(ctx.fibres.coherence[i]);
       }
@@ -98,11 +111,7 @@ std::vector<std::size_t> compartment_points(const Context& ctx, double cx, doubl
   const Compartment bounds = fibre_compartment(ctx, cx, cy);
   // A point on a plane (fibres pulled off an aponeurosis) belongs to both sides: then the
   // muscle around it is the reference, as it is where no plane was found.
-  double rx, ry;
-  position_in(ctx.m, ctx.rest(), cx, cy, rx, ry);
-  const double reach_px = ctx.s.aponeurosis_reach_mm / ctx.m.mm_per_px_y;
-  const bool on_a_plane = (bounds.top_is_plane && ry - bounds.top_y_px < reach_px) ||
-                          (bounds.bottom_is_plane && bounds.bottom_y_px - ry < reach_px);
+  const bool on_a_plane = lies_on_a_plane(ctx, cx, cy);
   std::vector<std::size_t> points, inside_planes;
   for (int r = 0; r < g.rows; ++r)
     for (int c = 0; c < g.columns; ++c) {

@@ -50,7 +50,8 @@ struct DetectionSettings {
                                        // at peak, (muscle - band) / muscle: twice a band's floor
   double min_surround_tracked = 0.6;   // share of the muscle around a patch that must be tracked before
                                        // its own loss of tracking counts as haematoma ...
-  double min_surround_tracked_floor = 0.5;  // ... or this share, when the patch lost twice what it did
+  double min_surround_tracked_floor = 0.5;  // ... or down to this share, when the patch lost more
+                                            // (all of it at the floor)
   // Keep every candidate's evidence and the per-point maps (for --explain and review).
   // Live monitoring re-runs the detector every few frames and reads only the findings.
   bool record_evidence = true;

@@ -20,9 +20,11 @@ ExamCondition exam_condition_from_string(const std::string& name);
 
 // Lays the condition over a configuration; its magnitudes are drawn from the seed:
 // layers 1.5-2.5 mm deeper at the field's edges; a central aponeurosis (the belly then
-// moves under the probe by a quarter of the slide, the other way); speckle
-// reduction at strength 0.5-1; a 3-5 mm slide of the probe (and 0.3-0.6 mm more
-// pressure) over 10 frames in the middle of the longest steady stretch of the contraction.
+// moves under the probe by a quarter of the slide, the other way, and glides 3-6 mm on
+// vastus intermedius); speckle
+// reduction at strength 0.5-1; a 3-5 mm slide of the probe (and 0.3-0.6 mm up or down)
+// over 10 frames in the middle of the longest steady stretch of the contraction (all of
+// it when shorter).
 void apply_exam_condition(SimulationConfig& config, ExamCondition condition);
 
 }  // namespace ft::sim
