@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -188,6 +189,7 @@ void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir, 
   Tally all;
   int false_beside = 0;  // findings more than 10 mm from the tear of a clip that has one
   std::vector<Tally> per(presets.size());
+  std::map<std::string, Tally> per_condition;
   std::vector<double> tracked_intact;
   for (int i = first_seed; i < first_seed + seeds; ++i)
     for (std::size_t p = 0; p < presets.size(); ++p) {
@@ -208,7 +210,8 @@ void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir, 
       double loc = -1, gap = -1, truth_gap = -1;
       int beside = 0;
       if (!truth.tear_present) tracked_intact.push_back(a.detection.tracked_fraction);
-      for (Tally* t : {&per[p], &all}) {
+      Tally& by_condition = per_condition[condition.empty() ? "none" : condition];
+      for (Tally* t : {&per[p], &all, &by_condition}) {
         if (truth.tear_present) { ++t->tears; t->found += found; }
         else { ++t->clean; t->clean_passed += !found; t->fp += found; }
       }
@@ -224,7 +227,7 @@ void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir, 
         false_beside += beside;
         gap = f->gap_mm;
         truth_gap = ft->tear.gap_mm;
-        for (Tally* t : {&per[p], &all}) {
+        for (Tally* t : {&per[p], &all, &by_condition}) {
           ++t->measured;
           t->loc_sum += loc;
           t->localised += loc <= 5.0;
@@ -245,6 +248,11 @@ void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir, 
               "rest gap MAE mm | grade right |\n|---|---|---|---|---|---|---|---|---|---|\n");
   for (std::size_t p = 0; p < presets.size(); ++p) print_tally(presets[p].c_str(), per[p]);
   print_tally("**all**", all);
+  if (!plain) {
+    std::printf("\n| condition | tear clips | clean clips | sensitivity | specificity | loc. error mm | within 5 mm | gap MAE mm | "
+                "rest gap MAE mm | grade right |\n|---|---|---|---|---|---|---|---|---|---|\n");
+    for (const auto& [name, tally] : per_condition) print_tally(name.c_str(), tally);
+  }
   std::printf("\nfalse findings beside a tear (more than 10 mm from it): %d\n", false_beside);
   std::sort(tracked_intact.begin(), tracked_intact.end());
   if (!tracked_intact.empty())
