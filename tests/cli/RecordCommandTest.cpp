@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -65,10 +66,17 @@ TEST(RecordCommand, AKilledRecordingIsRecoveredFromItsJournal) {
       "'" + test::cli_path() + "' record --source 'sim:intact?fps=30' --frames 100000 --out '" + out +
       "' >/dev/null 2>&1 & echo $!");
   const pid_t pid = pid_t(std::stol(started.out));
-  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  // Killed once its journal holds a dozen frames (320 x 256 px each), not after a fixed
+  // time: how fast a loaded 2-core CI box starts and renders varies several-fold.
+  const std::string journal = out + ".journal/journal.ftj";
+  const auto frame_bytes = std::uintmax_t(320) * 256;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  std::error_code ec;
+  while (std::chrono::steady_clock::now() < deadline &&
+         !(std::filesystem::exists(journal, ec) && std::filesystem::file_size(journal, ec) >= 12 * frame_bytes))
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   ASSERT_EQ(::kill(pid, SIGKILL), 0);
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  ASSERT_TRUE(test::file_exists(out + ".journal"));
+  ASSERT_GE(std::filesystem::file_size(journal, ec), 12 * frame_bytes) << "the recording never got going";
   const test::CommandResult r = fibretrack("recover '" + out + ".journal' --out '" + dir.file("recovered.dcm") + "'");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   dicom::DicomClipReader reader(dir.file("recovered.dcm"));
