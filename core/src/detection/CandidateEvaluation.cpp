@@ -70,18 +70,6 @@ std::vector<std::size_t> measure_surface(const Context& ctx, const std::vector<s
   return surface;
 }
 
-// The nearest bright fascial plane (aponeurosis) within reach of the patch's centre on the
-// rest image: its row less the centre's (rest px); none when no plane is that close.
-std::optional<double> aponeurosis_offset_px(const Context& ctx, double cx, double cy) {
-  double rx, ry;
-  position_in(ctx.m, ctx.rest(), cx, cy, rx, ry);
-  std::optional<double> nearest;
-  for (double plane : bright_planes(ctx.rest_image, ctx.m.region.bounds, rx, ctx.mm_per_px()))
-    if (std::abs(plane - ry) * ctx.m.mm_per_px_y <= ctx.s.aponeurosis_reach_mm && (!nearest || std::abs(plane - ry) < std::abs(*nearest)))
-      nearest = plane - ry;
-  return nearest;
-}
-
 std::optional<TearFinding> reject(CandidateEvidence& ev, const char* gate, const std::string& reason) {
   ev.decision = gate;
   ev.reason = reason;

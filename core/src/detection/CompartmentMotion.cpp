@@ -12,6 +12,18 @@ Tensor2 rest_to_frame(const Context& ctx, int k, int c, int r) {
   return fk * ctx.rest_inverse[ctx.m.cumulative[0].index(c, r)];
 }
 
+// The nearest bright fascial plane (aponeurosis) within aponeurosis_reach_mm of a frame-0
+// point on the rest image: its row less the point's (rest px); none when none is that close.
+std::optional<double> aponeurosis_offset_px(const Context& ctx, double cx, double cy) {
+  double rx, ry;
+  position_in(ctx.m, ctx.rest(), cx, cy, rx, ry);
+  std::optional<double> nearest;
+  for (double plane : bright_planes(ctx.rest_image, ctx.m.region.bounds, rx, ctx.mm_per_px()))
+    if (std::abs(plane - ry) * ctx.m.mm_per_px_y <= ctx.s.aponeurosis_reach_mm && (!nearest || std::abs(plane - ry) < std::abs(*nearest)))
+      nearest = plane - ry;
+  return nearest;
+}
+
 namespace {
 constexpr int kMinFibrePoints = 10;  // fewer inside the compartment: its planes are not trusted
 constexpr double kPlaneClearanceMm = 0.5;  // the plane's own line
@@ -20,22 +32,19 @@ constexpr double kPlaneClearanceMm = 0.5;  // the plane's own line
 constexpr double kFibreClearanceMm = 0.5 * FascicleScale{}.window_mm + kPlaneClearanceMm;
 constexpr std::size_t kMinCompartmentPoints = 30;
 
-// The depths (rest frame px) between which the muscle at a frame-0 point lies: the bright
-// planes above and below it (fascia, aponeuroses, a bipennate muscle's central one).
-Compartment fibre_compartment(const Context& ctx, double cx, double cy) {
-  double rx, ry;
-  position_in(ctx.m, ctx.rest(), cx, cy, rx, ry);
-  return compartment_at(ctx.rest_image, ctx.m.region.bounds, rx, ry, 3.0 / ctx.m.mm_per_px_x, ctx.m.mm_per_px_y);
-}
+// Where the muscle at a frame-0 point lies: the depths (rest frame px) of the bright planes
+// above and below it (fascia, aponeuroses, a bipennate muscle's central one), and whether
+// the point lies on a plane itself (compartment_at skips that one).
+struct PlaneBounds {
+  Compartment between;
+  bool on_a_plane = false;
+};
 
-// Whether a frame-0 point lies on a bright plane (within aponeurosis_reach_mm of one, in
-// the rest frame). compartment_at skips a plane the point lies on: ask for the planes.
-bool lies_on_a_plane(const Context& ctx, double cx, double cy) {
+PlaneBounds plane_bounds(const Context& ctx, double cx, double cy) {
   double rx, ry;
   position_in(ctx.m, ctx.rest(), cx, cy, rx, ry);
-  for (double plane : bright_planes(ctx.rest_image, ctx.m.region.bounds, rx, ctx.mm_per_px()))
-    if (std::abs(plane - ry) * ctx.m.mm_per_px_y <= ctx.s.aponeurosis_reach_mm) return true;
-  return false;
+  return {compartment_at(ctx.rest_image, ctx.m.region.bounds, rx, ry, 3.0 / ctx.m.mm_per_px_x, ctx.m.mm_per_px_y),
+          aponeurosis_offset_px(ctx, cx, cy).has_value()};
 }
 
 bool inside(const Compartment& c, double rest_y_px, double clearance_px) {
@@ -57,10 +66,10 @@ std::optional<double> local_fibre_direction(const Context& ctx, const std::vecto
   const DisplacementField& g = ctx.m.cumulative[0];
   const DisplacementField& to_rest = ctx.m.cumulative[std::size_t(ctx.rest())];
   const double sx = ctx.m.mm_per_px_x, sy = ctx.m.mm_per_px_y;
-  const Compartment bounds = fibre_compartment(ctx, cx, cy);
+  const PlaneBounds bounds = plane_bounds(ctx, cx, cy);
   // On a plane the patch belongs to both sides (and may be a pocket of the plane's own
   // sliding): the muscle right beside the plane is read, as it always was.
-  const double clearance_mm = lies_on_a_plane(ctx, cx, cy) ? kPlaneClearanceMm : kFibreClearanceMm;
+  const double clearance_mm = bounds.on_a_plane ? kPlaneClearanceMm : kFibreClearanceMm;
   const int dilate = std::max(1, int(std::lround(1.5 / (g.step_px * sx))));
   std::vector<std::uint8_t> excluded(g.size(), 0);
   for (std::size_t i : comp)
@@ -79,7 +88,7 @@ std::optional<double> local_fibre_direction(const Context& ctx, const std::vecto
       if (dx_mm * side.x + dy_mm * side.y < side.min_off_mm) continue;
       angles.push_back(ctx.fibres.angle_deg[i]);
       weights.push_back(ctx.fibres.coherence[i]);
-      if (inside(bounds, g.y_px(r) + to_rest.dy_px[i], clearance_mm / sy)) {
+      if (inside(bounds.between, g.y_px(r) + to_rest.dy_px[i], clearance_mm / sy)) {
         in_angles.push_back(ctx.fibres.angle_deg[i]);
         in_weights.push_back(ctx.fibres.coherence[i]);
       }
@@ -108,10 +117,9 @@ double strain_along(const Context& ctx, int c, int r, double angle_deg) {
 std::vector<std::size_t> compartment_points(const Context& ctx, double cx, double cy, double radius_mm) {
   const DisplacementField& g = ctx.m.cumulative[0];
   const DisplacementField& to_rest = ctx.m.cumulative[std::size_t(ctx.rest())];
-  const Compartment bounds = fibre_compartment(ctx, cx, cy);
   // A point on a plane (fibres pulled off an aponeurosis) belongs to both sides: then the
   // muscle around it is the reference, as it is where no plane was found.
-  const bool on_a_plane = lies_on_a_plane(ctx, cx, cy);
+  const PlaneBounds bounds = plane_bounds(ctx, cx, cy);
   std::vector<std::size_t> points, inside_planes;
   for (int r = 0; r < g.rows; ++r)
     for (int c = 0; c < g.columns; ++c) {
@@ -119,11 +127,11 @@ std::vector<std::size_t> compartment_points(const Context& ctx, double cx, doubl
       if (!ctx.muscle[i] || ctx.log_j[i] - ctx.log_j_median > ctx.s.min_log_expansion) continue;
       if (std::hypot((g.x_px(c) - cx) * ctx.m.mm_per_px_x, (g.y_px(r) - cy) * ctx.m.mm_per_px_y) > radius_mm) continue;
       points.push_back(i);
-      if (inside(bounds, g.y_px(r) + to_rest.dy_px[i], kPlaneClearanceMm / ctx.m.mm_per_px_y)) inside_planes.push_back(i);
+      if (inside(bounds.between, g.y_px(r) + to_rest.dy_px[i], kPlaneClearanceMm / ctx.m.mm_per_px_y)) inside_planes.push_back(i);
     }
   // Bounded by its planes when they leave enough muscle: the halves of a bipennate muscle
   // shear opposite ways, and vastus intermedius is squeezed while rectus femoris thickens.
-  return !on_a_plane && inside_planes.size() >= kMinCompartmentPoints ? inside_planes : points;
+  return !bounds.on_a_plane && inside_planes.size() >= kMinCompartmentPoints ? inside_planes : points;
 }
 
 // Median rest -> peak strain of the compartment along the candidate's fibres.

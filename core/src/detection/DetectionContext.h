@@ -59,6 +59,7 @@ struct HalfPlane {
   double x = 0, y = 0;       // unit direction on frame 0
   double min_off_mm = 1.5;   // how far beyond the point along it
 };
+std::optional<double> aponeurosis_offset_px(const Context& ctx, double cx, double cy);
 double local_fibre_direction(const Context& ctx, const std::vector<std::size_t>& comp, double cx, double cy);
 std::optional<double> local_fibre_direction(const Context& ctx, const std::vector<std::size_t>& comp, double cx, double cy,
                                             const HalfPlane& side);
