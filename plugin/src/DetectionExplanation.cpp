@@ -134,6 +134,10 @@ std::vector<std::string> write_detection_explanation(const std::string& dir, con
   const int n = int(a.kept_frames.size());
   nlohmann::json candidates = nlohmann::json::array();
   for (const auto& c : d.candidates) candidates.push_back(candidate_json(c, a));
+  nlohmann::json compartments = nlohmann::json::array();
+  for (const auto& c : d.maps.compartments)
+    compartments.push_back({{"points", c.points}, {"area_growth_median", r3(c.median)}, {"area_growth_sd", r3(c.sd)},
+                            {"candidate_threshold", r3(c.candidate_threshold)}});
   const nlohmann::json out = {
       {"rest_frame", d.contraction.rest_frame},
       {"peak_frame", d.contraction.peak_frame},
@@ -143,6 +147,7 @@ std::vector<std::string> write_detection_explanation(const std::string& dir, con
       {"maps_drawn_over", "the rest frame; grid values sit at their frame-0 positions"},
       {"muscle_area_growth_sd", r3(d.maps.muscle_sd)},
       {"candidate_threshold", r3(d.maps.candidate_threshold)},
+      {"compartments", compartments},
       {"candidates", candidates},
       {"notes", d.notes},
       {"how_to_read", "each candidate is a patch whose area grew more than the muscle's from rest to peak; "

@@ -116,6 +116,14 @@ TEST(RealMuscle, ATearThroughABipennateMuscleIsFoundAtItsPlace) {
   expect_found_near_the_truth(analyse("real_echogenic_tear+bipennate", 2001), TearKind::Intramuscular, std::nullopt);
 }
 
+// A partial tear of one half of a bipennate muscle. Rectus femoris thickens while vastus
+// intermedius is squeezed: the whole image's spread of area change is the gap between the
+// two (0.28), and the tear stayed under a threshold made from it. Each compartment's own
+// spread (0.04-0.10) finds it.
+TEST(RealMuscle, APartialTearOfOneHalfOfABipennateMuscleIsFound) {
+  expect_found_near_the_truth(analyse("real_partial_tear+bipennate", 2000), TearKind::Intramuscular, 1.0);
+}
+
 // A bipennate rectus femoris: the central aponeurosis slides 8-13 mm against both halves,
 // whose fibres run mirrored. Normal sliding inside one muscle, not a tear.
 TEST(RealMuscle, TheCentralAponeurosisOfABipennateMuscleSlidingIsNotATear) {

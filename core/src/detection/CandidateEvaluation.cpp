@@ -15,7 +15,7 @@ void measure_patch(const Context& ctx, const std::vector<std::size_t>& comp, Can
   const DisplacementField& g = ctx.m.cumulative[0];
   double wsum = 0, cx = 0, cy = 0;
   for (std::size_t i : comp) {
-    const double e = ctx.log_j[i] - ctx.log_j_median;
+    const double e = excess_growth_at(ctx, i);
     cx += e * g.x_px(column_of(g, i));
     cy += e * g.y_px(row_of(g, i));
     wsum += e;

@@ -124,7 +124,7 @@ std::vector<std::size_t> compartment_points(const Context& ctx, double cx, doubl
   for (int r = 0; r < g.rows; ++r)
     for (int c = 0; c < g.columns; ++c) {
       const std::size_t i = g.index(c, r);
-      if (!ctx.muscle[i] || ctx.log_j[i] - ctx.log_j_median > ctx.s.min_log_expansion) continue;
+      if (!ctx.muscle[i] || excess_growth_at(ctx, i) > ctx.s.min_log_expansion) continue;
       if (std::hypot((g.x_px(c) - cx) * ctx.m.mm_per_px_x, (g.y_px(r) - cy) * ctx.m.mm_per_px_y) > radius_mm) continue;
       points.push_back(i);
       if (inside(bounds.between, g.y_px(r) + to_rest.dy_px[i], kPlaneClearanceMm / ctx.m.mm_per_px_y)) inside_planes.push_back(i);

@@ -11,6 +11,7 @@
 #include "ft/core/Deformation.h"
 #include "ft/core/FibreOrientation.h"
 #include "ft/core/MotionRecord.h"
+#include "ft/core/MuscleLayers.h"
 #include "ft/core/TearDetector.h"
 
 namespace ft::detection {
@@ -32,10 +33,14 @@ struct Context {
   ContractionSummary contraction;
   std::vector<double> log_j;            // local area change, rest -> peak, log
   double log_j_median = 0;
+  // Per point, what its area growth is judged above: the muscle's median, or its own
+  // compartment's where only that one shows the point growing (see candidate_points).
+  std::vector<double> log_j_reference;
   double dominant_fibre_deg = 0;        // coherence-weighted over the whole muscle
   Frame rest_image;
   std::vector<Tensor2> rest_inverse;    // per point, F(0 -> rest)^-1: every rest -> k comparison needs it
   std::vector<Tensor2> rest_to_peak;    // per point, F(rest -> peak): the comparison most gates read
+  PlaneMap planes;                      // the rest image's bright planes, column by column
   double mm_per_px() const { return 0.5 * (m.mm_per_px_x + m.mm_per_px_y); }
   int rest() const { return contraction.rest_frame; }
   int peak() const { return contraction.peak_frame; }
@@ -77,6 +82,19 @@ CarriedNormal carry_normal(const Tensor2& f, double nx, double ny);
 double carried_normal_deg(const Tensor2& f, double normal_deg);
 double carried_direction_deg(const Tensor2& f, double angle_deg);
 double surround_tracked(const Context& ctx, const std::vector<std::size_t>& comp);
+
+// Area growth above the muscle's, as a point is judged (log).
+inline double excess_growth_at(const Context& ctx, std::size_t i) { return ctx.log_j[i] - ctx.log_j_reference[i]; }
+
+// --- the muscle's compartments (CompartmentGrowth.cpp) ---
+// The tracked muscle split by the bright planes of the rest image into compartments (a
+// muscle, a half of a bipennate one) and each large one's own area change rest -> peak.
+struct CompartmentGrowth {
+  std::vector<int> label;            // per grid point: its compartment, -1 none (on a plane, small, untracked)
+  std::vector<double> median, sd;    // per compartment: median and robust SD of log area change
+  std::vector<std::size_t> points;
+};
+CompartmentGrowth compartment_growth(const Context& ctx);
 
 // --- the surfaces of a patch (PatchSurfaces.cpp) ---
 // Each point's displacement gradient rest -> peak beyond the compartment's own

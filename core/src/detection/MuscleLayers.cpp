@@ -33,7 +33,7 @@ double percentile(std::vector<double> v, double p) {
 }  // namespace
 
 std::vector<double> bright_planes(const Frame& frame, const PixelRect& region, double x_px, double mm_per_px,
-                                  double half_width_mm) {
+                                  double half_width_mm, double min_contrast) {
   std::vector<double> planes;
   const int half = std::max(2, int(std::lround(half_width_mm / mm_per_px)));
   const int x0 = std::max(region.x0_px, int(x_px) - half), x1 = std::min(region.x1_px, int(x_px) + half);
@@ -52,7 +52,7 @@ std::vector<double> bright_planes(const Frame& frame, const PixelRect& region, d
     if (p[std::size_t(i)] < p[std::size_t(i - 1)] || p[std::size_t(i)] < p[std::size_t(i + 1)]) continue;
     std::vector<double> around;
     for (int k = std::max(0, i - window); k <= std::min(int(p.size()) - 1, i + window); ++k) around.push_back(p[std::size_t(k)]);
-    if (p[std::size_t(i)] - percentile(around, 0.5) > 0.25 * spread) planes.push_back(region.y0_px + i);
+    if (p[std::size_t(i)] - percentile(around, 0.5) > min_contrast * spread) planes.push_back(region.y0_px + i);
   }
   return planes;
 }
@@ -78,6 +78,91 @@ Compartment compartment_at(const Frame& frame, const PixelRect& region, double x
       }
     }
   return c;
+}
+
+}  // namespace ft
+
+namespace ft {
+namespace {
+
+void fill_plane_gaps(PlaneMap& p, double mm_per_px, const PlaneMapSettings& s) {
+  const int reach = std::max(1, int(std::lround(s.max_gap_mm / (p.step_px * mm_per_px))));
+  const double tolerance = s.tolerance_mm / mm_per_px;
+  const int n = int(p.rows_px.size());
+  std::vector<std::vector<double>> filled = p.rows_px;
+  for (int k = 1; k + 1 < n; ++k)
+    for (int a = std::max(0, k - reach); a < k; ++a)
+      for (double ya : p.rows_px[std::size_t(a)])
+        for (int b = k + 1; b <= std::min(n - 1, k + reach); ++b)
+          for (double yb : p.rows_px[std::size_t(b)]) {
+            if (std::abs(ya - yb) > tolerance) continue;
+            const double y = ya + (yb - ya) * double(k - a) / double(b - a);
+            auto& col = filled[std::size_t(k)];
+            if (std::none_of(col.begin(), col.end(), [&](double q) { return std::abs(q - y) <= tolerance; })) col.push_back(y);
+          }
+  p.rows_px = std::move(filled);
+}
+
+int find_root(std::vector<int>& parent, int i) {
+  while (parent[std::size_t(i)] != i) {
+    parent[std::size_t(i)] = parent[std::size_t(parent[std::size_t(i)])];
+    i = parent[std::size_t(i)];
+  }
+  return i;
+}
+
+bool plane_between(const std::vector<double>& planes, double y_a, double y_b) {
+  const double lo = std::min(y_a, y_b), hi = std::max(y_a, y_b);
+  return std::any_of(planes.begin(), planes.end(), [&](double p) { return p > lo && p < hi; });
+}
+
+}  // namespace
+
+const std::vector<double>& PlaneMap::planes_at(double x_px) const {
+  static const std::vector<double> none;
+  if (rows_px.empty()) return none;
+  const long k = std::lround((x_px - x0_px) / step_px);
+  return rows_px[std::size_t(std::clamp(k, 0L, long(rows_px.size()) - 1))];
+}
+
+PlaneMap plane_map(const Frame& frame, const PixelRect& region, double step_px, double mm_per_px,
+                   const PlaneMapSettings& settings) {
+  PlaneMap p;
+  p.x0_px = region.x0_px;
+  p.step_px = std::max(1.0, step_px);
+  for (double x = region.x0_px; x <= region.x1_px; x += p.step_px)
+    p.rows_px.push_back(bright_planes(frame, region, x, mm_per_px, 2.0, settings.min_contrast));
+  fill_plane_gaps(p, mm_per_px, settings);
+  return p;
+}
+
+std::vector<int> compartments_between_planes(const PlaneMap& planes, const std::vector<double>& x_px,
+                                             const std::vector<double>& y_px, const std::vector<std::uint8_t>& use,
+                                             int columns, int rows, double on_plane_px) {
+  const std::size_t n = std::size_t(columns) * std::size_t(rows);
+  std::vector<int> parent(n, -1);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!use[i]) continue;
+    const auto& col = planes.planes_at(x_px[i]);
+    if (std::none_of(col.begin(), col.end(), [&](double p) { return std::abs(p - y_px[i]) <= on_plane_px; }))
+      parent[i] = int(i);
+  }
+  auto join = [&](std::size_t a, std::size_t b) {
+    if (parent[a] < 0 || parent[b] < 0) return;
+    if (plane_between(planes.planes_at(x_px[a]), y_px[a], y_px[b]) ||
+        plane_between(planes.planes_at(x_px[b]), y_px[a], y_px[b]))
+      return;
+    parent[std::size_t(find_root(parent, int(a)))] = find_root(parent, int(b));
+  };
+  for (int r = 0; r < rows; ++r)
+    for (int c = 0; c < columns; ++c) {
+      const std::size_t i = std::size_t(r) * std::size_t(columns) + std::size_t(c);
+      if (c + 1 < columns) join(i, i + 1);
+      if (r + 1 < rows) join(i, i + std::size_t(columns));
+    }
+  for (std::size_t i = 0; i < n; ++i)
+    if (parent[i] >= 0) parent[i] = find_root(parent, int(i));
+  return parent;
 }
 
 }  // namespace ft

@@ -3,7 +3,6 @@
 #include "ft/core/CandidateGates.h"
 
 namespace ft::detection {
-
 std::vector<Tensor2> surface_jumps(const Context& ctx, const std::vector<std::size_t>& points, const Tensor2& compartment_f) {
   std::vector<Tensor2> jumps;
   jumps.reserve(points.size());
@@ -18,7 +17,7 @@ std::vector<Tensor2> surface_jumps(const Context& ctx, const std::vector<std::si
 std::vector<double> excess_growth(const Context& ctx, const std::vector<std::size_t>& points) {
   std::vector<double> e;
   e.reserve(points.size());
-  for (std::size_t i : points) e.push_back(ctx.log_j[i] - ctx.log_j_median);
+  for (std::size_t i : points) e.push_back(excess_growth_at(ctx, i));
   return e;
 }
 

@@ -63,12 +63,13 @@ Context make_context(const MotionRecord& m, const FrameAt& frame_at, const Detec
   const DisplacementField& g = m.cumulative[0];
   const int rest = contraction.rest_frame, peak = contraction.peak_frame;
   Context ctx{m, frame_at, s, {}, detection::tracked_at(m, s.border_steps, rest, peak), contraction,
-              {}, 0.0, 0.0, frame_at(rest), {}, {}};
+              {}, 0.0, {}, 0.0, frame_at(rest), {}, {}, {}};
   ctx.rest_inverse.resize(g.size());
   for (int r = 0; r < g.rows; ++r)
     for (int c = 0; c < g.columns; ++c)
       ctx.rest_inverse[g.index(c, r)] =
           deformation_gradient(m.cumulative[std::size_t(rest)], c, r, s.baseline_steps, m.mm_per_px_x, m.mm_per_px_y).inverse();
+  ctx.planes = plane_map(ctx.rest_image, m.region.bounds, g.step_px, ctx.mm_per_px());
   ctx.fibres = rest == 0 ? fibres0 : fibres_at_rest(m, ctx.rest_image, rest);
   for (std::size_t i = 0; i < ctx.fibres.angle_deg.size(); ++i)
     if (ctx.fibres.coherence[i] < s.min_fibre_coherence) ctx.fibres.angle_deg[i] = 0.0f;
@@ -101,14 +102,32 @@ double measure_area_growth(Context& ctx) {
   return 1.4826 * median_of(muscle_values);
 }
 
-// Points (away from the region's edge) whose area grew by more than `excess` over the muscle's.
-std::vector<std::uint8_t> candidate_points(const Context& ctx, double excess) {
+// Area growth above a compartment's median that makes a candidate (log).
+double compartment_threshold(const DetectionSettings& s, double sd) { return std::max(s.min_log_expansion, s.noise_multiple * sd); }
+
+// Points (away from the region's edge) whose area grew by more than `excess` over the
+// muscle's, or by more than their own compartment's threshold over its median. Rectus
+// femoris thickens while vastus intermedius is squeezed, the halves of a bipennate muscle
+// deform apart: over the whole image the spread is then the difference between
+// compartments, and a partial tear inside one stays under a threshold made from it. Sets
+// each point's reference (what its growth is judged above).
+std::vector<std::uint8_t> candidate_points(Context& ctx, double excess, const CompartmentGrowth& compartments) {
   const DisplacementField& g = ctx.m.cumulative[0];
   const int border = ctx.s.border_steps;
+  ctx.log_j_reference.assign(g.size(), ctx.log_j_median);
   std::vector<std::uint8_t> candidate(g.size(), 0);
   for (int r = border; r < g.rows - border; ++r)
-    for (int c = border; c < g.columns - border; ++c)
-      candidate[g.index(c, r)] = ctx.log_j[g.index(c, r)] - ctx.log_j_median > excess;
+    for (int c = border; c < g.columns - border; ++c) {
+      const std::size_t i = g.index(c, r);
+      candidate[i] = ctx.log_j[i] - ctx.log_j_median > excess;
+      const int k = compartments.label[i];
+      if (candidate[i] || k < 0) continue;
+      const double own = compartments.median[std::size_t(k)];
+      if (ctx.log_j[i] - own > compartment_threshold(ctx.s, compartments.sd[std::size_t(k)])) {
+        candidate[i] = 1;
+        ctx.log_j_reference[i] = own;
+      }
+    }
   return candidate;
 }
 
@@ -194,12 +213,16 @@ DetectionResult detect_tears(const MotionRecord& m, const FrameAt& frame_at, con
   }
   Context ctx = make_context(m, frame_at, s, result.contraction, fibres0);
   const double sigma = measure_area_growth(ctx);
-  const double excess = std::max(s.min_log_expansion, s.noise_multiple * sigma);
-  const std::vector<std::uint8_t> candidate = candidate_points(ctx, excess);
+  const double excess = compartment_threshold(s, sigma);
+  const CompartmentGrowth compartments = compartment_growth(ctx);
+  const std::vector<std::uint8_t> candidate = candidate_points(ctx, excess, compartments);
   if (s.record_evidence) {
     fill_maps(ctx, result.maps);
     result.maps.muscle_sd = sigma;
     result.maps.candidate_threshold = excess;
+    for (std::size_t k = 0; k < compartments.median.size(); ++k)
+      result.maps.compartments.push_back({int(compartments.points[k]), compartments.median[k], compartments.sd[k],
+                                          compartment_threshold(s, compartments.sd[k])});
   }
   if (!contracted) return result;
   judge_patches(ctx, candidate, result);

@@ -96,6 +96,13 @@ struct EvidenceMaps {
   std::vector<std::uint8_t> tracked;   // tracked at rest and at peak
   double muscle_sd = 0.0;          // robust SD of the tracked muscle's area growth (log)
   double candidate_threshold = 0.0;  // growth above the muscle's median that makes a candidate
+  // The same per compartment of the muscle (between the rest frame's bright planes): a
+  // point is a candidate above either the muscle's threshold or its compartment's.
+  struct CompartmentGrowth {
+    int points = 0;
+    double median = 0.0, sd = 0.0, candidate_threshold = 0.0;  // log area change rest -> peak
+  };
+  std::vector<CompartmentGrowth> compartments;
 };
 
 struct DetectionResult {

@@ -1,0 +1,121 @@
+// Bright fascial planes and the muscle compartments between them, on constructed images
+// and grids: the compartments each have their own area-change statistics in the detector.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+
+#include "ft/core/MuscleLayers.h"
+#include "ft/core/Random.h"
+
+namespace ft {
+namespace {
+
+constexpr double kMmPerPx = 0.1;
+
+// 40 x 30 mm of speckle-like noise with bright horizontal planes at the given rows; the
+// plane at `faint_row` is missing between columns faint_x0 and faint_x1 (speckle hid it).
+Frame layered_image(const std::vector<int>& plane_rows, int faint_row = -1, int faint_x0 = 0, int faint_x1 = -1) {
+  Frame f(400, 300);
+  Random noise = Random::stream(7, 1);
+  for (int y = 0; y < f.height_px(); ++y)
+    for (int x = 0; x < f.width_px(); ++x) f.set_value(x, y, float(60.0 + 25.0 * noise.normal()));
+  for (int row : plane_rows)
+    for (int x = 0; x < f.width_px(); ++x) {
+      if (row == faint_row && x >= faint_x0 && x <= faint_x1) continue;
+      for (int y = row - 3; y <= row + 3; ++y) f.set_value(x, y, float(200.0 + 10.0 * noise.normal()));
+    }
+  return f;
+}
+
+PixelRect whole(const Frame& f) { return {0, 0, f.width_px() - 1, f.height_px() - 1}; }
+
+bool has_plane_near(const std::vector<double>& planes, double row, double tolerance_px) {
+  return std::any_of(planes.begin(), planes.end(), [&](double p) { return std::abs(p - row) <= tolerance_px; });
+}
+
+// A grid of points every 5 px over the frame, all of them used.
+struct Grid {
+  int columns = 80, rows = 60;
+  std::vector<double> x, y;
+  std::vector<std::uint8_t> use;
+  Grid() {
+    for (int r = 0; r < rows; ++r)
+      for (int c = 0; c < columns; ++c) {
+        x.push_back(2.5 + 5.0 * c);
+        y.push_back(2.5 + 5.0 * r);
+        use.push_back(1);
+      }
+  }
+  std::size_t at(double x_px, double y_px) const {
+    return std::size_t(int(y_px / 5.0)) * std::size_t(columns) + std::size_t(int(x_px / 5.0));
+  }
+};
+
+}  // namespace
+
+TEST(PlaneMap, FindsThePlanesInEveryColumn) {
+  const Frame f = layered_image({80, 200});
+  const PlaneMap map = plane_map(f, whole(f), 5.0, kMmPerPx);
+  ASSERT_EQ(map.rows_px.size(), 80u);
+  for (double x = 0; x < 400; x += 5) {
+    EXPECT_TRUE(has_plane_near(map.planes_at(x), 80, 3)) << x;
+    EXPECT_TRUE(has_plane_near(map.planes_at(x), 200, 3)) << x;
+  }
+}
+
+// A central aponeurosis hidden over 6 mm is put back where both sides see it; over 20 mm
+// (more than max_gap_mm) it is not made up.
+TEST(PlaneMap, PutsBackAPlaneHiddenOverAFewMillimetresOnly) {
+  const Frame short_gap = layered_image({80, 150, 220}, 150, 170, 230);
+  const PlaneMap filled = plane_map(short_gap, whole(short_gap), 5.0, kMmPerPx);
+  for (double x = 150; x <= 250; x += 5) EXPECT_TRUE(has_plane_near(filled.planes_at(x), 150, 5)) << x;
+
+  const Frame long_gap = layered_image({80, 150, 220}, 150, 100, 300);
+  const PlaneMap open = plane_map(long_gap, whole(long_gap), 5.0, kMmPerPx);
+  EXPECT_FALSE(has_plane_near(open.planes_at(200), 150, 5));
+}
+
+TEST(MuscleCompartments, PlanesSeparateTheLayersAndPointsOnAPlaneBelongToNone) {
+  const Frame f = layered_image({80, 200});
+  const PlaneMap map = plane_map(f, whole(f), 5.0, kMmPerPx);
+  const Grid g;
+  const std::vector<int> id = compartments_between_planes(map, g.x, g.y, g.use, g.columns, g.rows, 5.0);
+  const int above = id[g.at(200, 40)], between = id[g.at(200, 140)], below = id[g.at(200, 260)];
+  EXPECT_GE(above, 0);
+  EXPECT_GE(between, 0);
+  EXPECT_GE(below, 0);
+  EXPECT_EQ(std::set<int>({above, between, below}).size(), 3u);
+  EXPECT_EQ(id[g.at(20, 140)], between) << "one layer across the whole width";
+  EXPECT_EQ(id[g.at(380, 140)], between);
+  EXPECT_EQ(id[g.at(200, 82)], -1) << "on the plane";
+}
+
+// A bright bundle 3 mm long inside a layer is not a plane across the image: the points
+// around it join, and the layer stays one compartment.
+TEST(MuscleCompartments, AShortBrightBundleDoesNotSplitTheLayer) {
+  Frame f = layered_image({80, 200});
+  for (int x = 180; x < 210; ++x)
+    for (int y = 137; y <= 143; ++y) f.set_value(x, y, 220.0f);
+  const PlaneMap map = plane_map(f, whole(f), 5.0, kMmPerPx);
+  ASSERT_TRUE(has_plane_near(map.planes_at(195), 140, 3)) << "the bundle reads as a plane in its own columns";
+  const Grid g;
+  const std::vector<int> id = compartments_between_planes(map, g.x, g.y, g.use, g.columns, g.rows, 5.0);
+  EXPECT_EQ(id[g.at(195, 120)], id[g.at(195, 160)]);
+  EXPECT_NE(id[g.at(195, 120)], -1);
+}
+
+// Untracked points (a tear's gap) are no one's: a gap across a layer leaves its two sides
+// as compartments of their own.
+TEST(MuscleCompartments, UntrackedPointsAreLeftOutAndCanSplitALayer) {
+  const Frame f = layered_image({80, 200});
+  const PlaneMap map = plane_map(f, whole(f), 5.0, kMmPerPx);
+  Grid g;
+  for (double y = 85; y < 200; y += 5) g.use[g.at(202, y)] = 0;
+  const std::vector<int> id = compartments_between_planes(map, g.x, g.y, g.use, g.columns, g.rows, 5.0);
+  EXPECT_EQ(id[g.at(202, 140)], -1);
+  EXPECT_NE(id[g.at(100, 140)], id[g.at(300, 140)]);
+  EXPECT_EQ(id[g.at(100, 40)], id[g.at(300, 40)]) << "the layer above is whole";
+}
+
+}  // namespace ft
