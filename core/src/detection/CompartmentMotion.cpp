@@ -43,7 +43,7 @@ struct PlaneBounds {
 PlaneBounds plane_bounds(const Context& ctx, double cx, double cy) {
   double rx, ry;
   position_in(ctx.m, ctx.rest(), cx, cy, rx, ry);
-  return {compartment_at(ctx.rest_image, ctx.m.region.bounds, rx, ry, 3.0 / ctx.m.mm_per_px_x, ctx.m.mm_per_px_y),
+  return {compartment_in(ctx.planes, ctx.m.region.bounds, rx, ry, 3.0 / ctx.m.mm_per_px_x, ctx.m.mm_per_px_y),
           aponeurosis_offset_px(ctx, cx, cy).has_value()};
 }
 

@@ -57,12 +57,12 @@ std::vector<double> bright_planes(const Frame& frame, const PixelRect& region, d
   return planes;
 }
 
-Compartment compartment_at(const Frame& frame, const PixelRect& region, double x_px, double y_px, double side_px,
-                           double mm_per_px) {
+namespace {
+
+// The nearest of the planes seen both left and right of y (within tolerance of each other).
+Compartment between_planes_seen_both_sides(const std::vector<double>& left, const std::vector<double>& right,
+                                           const PixelRect& region, double y_px, double tolerance, double mm_per_px) {
   Compartment c{double(region.y0_px), double(region.y1_px), false, false};
-  const std::vector<double> left = bright_planes(frame, region, x_px - side_px, mm_per_px);
-  const std::vector<double> right = bright_planes(frame, region, x_px + side_px, mm_per_px);
-  const double tolerance = 1.0 / mm_per_px;
   const double clearance = 0.5 / mm_per_px;
   for (double l : left)
     for (double r : right) {
@@ -80,9 +80,15 @@ Compartment compartment_at(const Frame& frame, const PixelRect& region, double x
   return c;
 }
 
-}  // namespace ft
+}  // namespace
 
-namespace ft {
+Compartment compartment_at(const Frame& frame, const PixelRect& region, double x_px, double y_px, double side_px,
+                           double mm_per_px) {
+  return between_planes_seen_both_sides(bright_planes(frame, region, x_px - side_px, mm_per_px),
+                                        bright_planes(frame, region, x_px + side_px, mm_per_px), region, y_px,
+                                        1.0 / mm_per_px, mm_per_px);
+}
+
 namespace {
 
 void fill_plane_gaps(PlaneMap& p, double mm_per_px, const PlaneMapSettings& s) {
@@ -134,6 +140,12 @@ PlaneMap plane_map(const Frame& frame, const PixelRect& region, double step_px, 
     p.rows_px.push_back(bright_planes(frame, region, x, mm_per_px, 2.0, settings.min_contrast));
   fill_plane_gaps(p, mm_per_px, settings);
   return p;
+}
+
+Compartment compartment_in(const PlaneMap& planes, const PixelRect& region, double x_px, double y_px, double side_px,
+                           double mm_per_px, double tolerance_mm) {
+  return between_planes_seen_both_sides(planes.planes_at(x_px - side_px), planes.planes_at(x_px + side_px), region, y_px,
+                                        tolerance_mm / mm_per_px, mm_per_px);
 }
 
 std::vector<int> compartments_between_planes(const PlaneMap& planes, const std::vector<double>& x_px,

@@ -47,6 +47,11 @@ struct PlaneMapSettings {
 PlaneMap plane_map(const Frame& frame, const PixelRect& region, double step_px, double mm_per_px,
                    const PlaneMapSettings& settings = {});
 
+// The nearest planes of the map above and below (x, y) that are also seen side_px to the
+// left and to the right (within tolerance_mm of the same depth), as compartment_at.
+Compartment compartment_in(const PlaneMap& planes, const PixelRect& region, double x_px, double y_px, double side_px,
+                           double mm_per_px, double tolerance_mm = 1.0);
+
 // Points of a columns x rows grid (positions x_px, y_px on the plane map's frame) grouped
 // into compartments: neighbours belong together unless a plane of either's column lies
 // between them, so a plane seen in a few columns only (a bright bundle) does not split
