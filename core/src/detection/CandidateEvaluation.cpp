@@ -242,6 +242,16 @@ std::optional<double> fibres_pulled_off_deg(const Context& ctx, const std::vecto
                                HalfPlane{toward * geo.wx, toward * geo.wy, 0.5 * geo.across_mm + ctx.s.stump_margin_mm});
 }
 
+// Whether the stump away from a nearby aponeurosis contracts like its compartment and the
+// one towards it does not (the surface must face the aponeurosis: |w_y| >= 0.3).
+bool only_the_muscle_side_contracts(const Context& ctx, const Geometry& geo, const CandidateEvidence& ev,
+                                    std::optional<double> aponeurosis_offset_px) {
+  if (!aponeurosis_offset_px || std::abs(geo.wy) < 0.3) return false;
+  const int towards = geo.wy * *aponeurosis_offset_px > 0 ? 1 : 0;  // stump_strain[1] is the +w side
+  return gates::is_contracting(ev.stump_strain[1 - towards], ev.muscle_strain, ctx.s) &&
+         !gates::is_contracting(ev.stump_strain[towards], ev.muscle_strain, ctx.s);
+}
+
 }  // namespace
 
 std::optional<TearFinding> evaluate_candidate(const Context& ctx, const std::vector<std::size_t>& comp,
@@ -267,7 +277,7 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const std::vec
     return reject(ev, "sliding", "the tissue on the two sides slides along the surface instead of pulling apart");
   if (surface == gates::SurfaceClass::FascialPlane)
     return reject(ev, "fascial_plane", "the surface runs along the fibres away from an aponeurosis, or slides: a plane where muscles glide");
-  const bool myotendinous = surface == gates::SurfaceClass::AlongFibresOnAponeurosis;
+  bool myotendinous = surface == gates::SurfaceClass::AlongFibresOnAponeurosis;
   ev.kind = myotendinous ? "myotendinous" : "intramuscular";
   Geometry geo = patch_geometry(ctx, surface_points, ev, compartment_deformation(ctx, compartment, 0));
   ev.length_along_mm = geo.along_mm;
@@ -285,6 +295,12 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const std::vec
     return reject(ev, "stumps_untracked", "the tissue on one side of the surface was not tracked at rest and peak");
   const int contracting = int(gates::is_contracting(ev.stump_strain[0], ev.muscle_strain, ctx.s)) +
                           int(gates::is_contracting(ev.stump_strain[1], ev.muscle_strain, ctx.s));
+  // Fibre ends pulled off an aponeurosis obliquely cut the fibres like a tear inside the
+  // muscle, but only the muscle side contracts: the side towards the aponeurosis is carried.
+  if (!myotendinous && contracting == 1 && only_the_muscle_side_contracts(ctx, geo, ev, aponeurosis)) {
+    myotendinous = true;
+    ev.kind = "myotendinous";
+  }
   if (contracting < (myotendinous ? 1 : 2))
     return reject(ev, "stumps_not_contracting", "the tissue on the sides does not shorten like the muscle around it (fat, tendon or bone carried along)");
   // The compartment's own deformation rest -> every frame, measured once for this patch.
