@@ -135,8 +135,14 @@ std::vector<std::string> write_detection_explanation(const std::string& dir, con
   nlohmann::json candidates = nlohmann::json::array();
   for (const auto& c : d.candidates) candidates.push_back(candidate_json(c, a));
   nlohmann::json compartments = nlohmann::json::array();
+  // Percentages for the reader; the log values are what the detector compares.
+  auto pct = [](double log_value) { return std::round(1000.0 * (std::exp(log_value) - 1.0)) / 10.0; };
   for (const auto& c : d.maps.compartments)
-    compartments.push_back({{"points", c.points}, {"area_growth_median", r3(c.median)}, {"area_growth_sd", r3(c.sd)},
+    compartments.push_back({{"depth_mm", {r3(c.top_mm), r3(c.bottom_mm)}},
+                            {"area_mm2", r3(c.area_mm2)},
+                            {"area_change_median_pct", pct(c.median)},
+                            {"area_growth_sd", r3(c.sd)},
+                            {"candidate_above_median_pct", pct(c.candidate_threshold)},
                             {"candidate_threshold", r3(c.candidate_threshold)}});
   const nlohmann::json out = {
       {"rest_frame", d.contraction.rest_frame},
@@ -150,7 +156,9 @@ std::vector<std::string> write_detection_explanation(const std::string& dir, con
       {"compartments", compartments},
       {"candidates", candidates},
       {"notes", d.notes},
-      {"how_to_read", "each candidate is a patch whose area grew more than the muscle's from rest to peak; "
+      {"how_to_read", "each candidate is a patch whose area grew more than the muscle's, or more than its own "
+                      "compartment's (the muscle between two bright planes, listed under 'compartments'), from rest "
+                      "to peak; "
                       "'decision' names the gate that rejected it, or 'reported'. docs/detection.md explains the gates."}};
   const std::string json_path = (std::filesystem::path(dir) / "explain.json").string();
   {

@@ -3,9 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 
-#include "ft/core/MuscleLayers.h"
+#include "ft/core/PlaneMap.h"
 #include "ft/core/Random.h"
 
 namespace ft {
@@ -56,7 +57,7 @@ struct Grid {
 
 TEST(PlaneMap, FindsThePlanesInEveryColumn) {
   const Frame f = layered_image({80, 200});
-  const PlaneMap map = plane_map(f, whole(f), 5.0, kMmPerPx);
+  const PlaneMap map = plane_map(f, whole(f), 5.0, kMmPerPx, kMmPerPx);
   ASSERT_EQ(map.rows_px.size(), 80u);
   for (double x = 0; x < 400; x += 5) {
     EXPECT_TRUE(has_plane_near(map.planes_at(x), 80, 3)) << x;
@@ -64,21 +65,48 @@ TEST(PlaneMap, FindsThePlanesInEveryColumn) {
   }
 }
 
-// A central aponeurosis hidden over 6 mm is put back where both sides see it; over 20 mm
+// A central aponeurosis hidden over 6 mm is put back where both sides see it; over 12 mm
 // (more than max_gap_mm) it is not made up.
 TEST(PlaneMap, PutsBackAPlaneHiddenOverAFewMillimetresOnly) {
   const Frame short_gap = layered_image({80, 150, 220}, 150, 170, 230);
-  const PlaneMap filled = plane_map(short_gap, whole(short_gap), 5.0, kMmPerPx);
+  const PlaneMap filled = plane_map(short_gap, whole(short_gap), 5.0, kMmPerPx, kMmPerPx);
   for (double x = 150; x <= 250; x += 5) EXPECT_TRUE(has_plane_near(filled.planes_at(x), 150, 5)) << x;
 
-  const Frame long_gap = layered_image({80, 150, 220}, 150, 100, 300);
-  const PlaneMap open = plane_map(long_gap, whole(long_gap), 5.0, kMmPerPx);
+  const Frame long_gap = layered_image({80, 150, 220}, 150, 140, 260);
+  const PlaneMap open = plane_map(long_gap, whole(long_gap), 5.0, kMmPerPx, kMmPerPx);
   EXPECT_FALSE(has_plane_near(open.planes_at(200), 150, 5));
+}
+
+TEST(PlaneMap, HasNoPlanesOutsideItsColumns) {
+  const Frame f = layered_image({80, 200});
+  const PlaneMap map = plane_map(f, whole(f), 5.0, kMmPerPx, kMmPerPx);
+  EXPECT_FALSE(map.planes_at(200).empty());
+  EXPECT_FALSE(map.planes_at(399).empty()) << "the last column answers for the step beyond it";
+  EXPECT_TRUE(map.planes_at(-20).empty());
+  EXPECT_TRUE(map.planes_at(420).empty());
+}
+
+// Fascicles as bright oblique lines (20 deg, 1.5 mm apart) from one aponeurosis to the
+// other: no plane among them, the muscle stays one compartment.
+TEST(PlaneMap, ObliqueFascicleLinesAreNotPlanes) {
+  Frame f = layered_image({40, 260});
+  const double slope = std::tan(20.0 * M_PI / 180.0);
+  for (int start = -700; start < 400; start += 15)
+    for (int x = std::max(0, start); x < std::min(400, start + 700); ++x) {
+      const int y = 50 + int(std::lround((x - start) * slope));
+      if (y < 250) f.set_value(x, y, 150.0f);
+    }
+  const PlaneMap map = plane_map(f, whole(f), 5.0, kMmPerPx, kMmPerPx);
+  for (double x = 0; x < 400; x += 5)
+    for (double y : map.planes_at(x)) EXPECT_TRUE(std::abs(y - 40) <= 5 || std::abs(y - 260) <= 5) << x << " " << y;
+  const Grid g;
+  const std::vector<int> id = compartments_between_planes(map, g.x, g.y, g.use, g.columns, g.rows, 5.0);
+  EXPECT_EQ(id[g.at(20, 100)], id[g.at(380, 220)]);
 }
 
 TEST(MuscleCompartments, PlanesSeparateTheLayersAndPointsOnAPlaneBelongToNone) {
   const Frame f = layered_image({80, 200});
-  const PlaneMap map = plane_map(f, whole(f), 5.0, kMmPerPx);
+  const PlaneMap map = plane_map(f, whole(f), 5.0, kMmPerPx, kMmPerPx);
   const Grid g;
   const std::vector<int> id = compartments_between_planes(map, g.x, g.y, g.use, g.columns, g.rows, 5.0);
   const int above = id[g.at(200, 40)], between = id[g.at(200, 140)], below = id[g.at(200, 260)];
@@ -91,14 +119,14 @@ TEST(MuscleCompartments, PlanesSeparateTheLayersAndPointsOnAPlaneBelongToNone) {
   EXPECT_EQ(id[g.at(200, 82)], -1) << "on the plane";
 }
 
-// A bright bundle 3 mm long inside a layer is not a plane across the image: the points
-// around it join, and the layer stays one compartment.
+// A bright bundle 2 mm long inside a layer is not a plane across the image: it is not in
+// the map, and the layer stays one compartment.
 TEST(MuscleCompartments, AShortBrightBundleDoesNotSplitTheLayer) {
   Frame f = layered_image({80, 200});
-  for (int x = 180; x < 210; ++x)
+  for (int x = 185; x < 205; ++x)
     for (int y = 137; y <= 143; ++y) f.set_value(x, y, 220.0f);
-  const PlaneMap map = plane_map(f, whole(f), 5.0, kMmPerPx);
-  ASSERT_TRUE(has_plane_near(map.planes_at(195), 140, 3)) << "the bundle reads as a plane in its own columns";
+  const PlaneMap map = plane_map(f, whole(f), 5.0, kMmPerPx, kMmPerPx);
+  EXPECT_FALSE(has_plane_near(map.planes_at(195), 140, 3));
   const Grid g;
   const std::vector<int> id = compartments_between_planes(map, g.x, g.y, g.use, g.columns, g.rows, 5.0);
   EXPECT_EQ(id[g.at(195, 120)], id[g.at(195, 160)]);
@@ -109,7 +137,7 @@ TEST(MuscleCompartments, AShortBrightBundleDoesNotSplitTheLayer) {
 // as compartments of their own.
 TEST(MuscleCompartments, UntrackedPointsAreLeftOutAndCanSplitALayer) {
   const Frame f = layered_image({80, 200});
-  const PlaneMap map = plane_map(f, whole(f), 5.0, kMmPerPx);
+  const PlaneMap map = plane_map(f, whole(f), 5.0, kMmPerPx, kMmPerPx);
   Grid g;
   for (double y = 85; y < 200; y += 5) g.use[g.at(202, y)] = 0;
   const std::vector<int> id = compartments_between_planes(map, g.x, g.y, g.use, g.columns, g.rows, 5.0);

@@ -37,7 +37,9 @@ void expect_found_near_the_truth(const Analysed& run, TearKind kind, std::option
   EXPECT_EQ(f.kind, kind);
   const sim::FrameTruth& at = run.truth.frames[std::size_t(f.frame)];
   EXPECT_LT(std::hypot(f.centre_x_mm - at.tear.centre_x_mm, f.centre_z_mm - at.tear.centre_z_mm), 5.0);
-  if (gap_tolerance_mm) EXPECT_NEAR(f.gap_mm, at.tear.gap_mm, *gap_tolerance_mm);
+  if (gap_tolerance_mm) {
+    EXPECT_NEAR(f.gap_mm, at.tear.gap_mm, *gap_tolerance_mm);
+  }
   ::testing::Test::RecordProperty("gap_mm", std::to_string(f.gap_mm) + " (truth " + std::to_string(at.tear.gap_mm) + ")");
 }
 
@@ -110,8 +112,9 @@ TEST(RealMuscle, MovingTheProbeOverAPulsatingVesselIsNotATear) {
 }
 
 // A tear through both halves of a bipennate muscle opens as a chevron (each half shears its
-// own way). Found and placed; its gap still reads ~2.6 mm long (docs/benchmarks.md): the
-// fibre direction near the central aponeurosis is that plane's, not the fascicles'.
+// own way). Found and placed (4.8 mm at its widest frame: its centre lies on the central
+// aponeurosis, which slides against both halves); its gap, read along one half's fibres,
+// comes out 0.9 mm short (docs/benchmarks.md), so it is recorded, not checked.
 TEST(RealMuscle, ATearThroughABipennateMuscleIsFoundAtItsPlace) {
   expect_found_near_the_truth(analyse("real_echogenic_tear+bipennate", 2001), TearKind::Intramuscular, std::nullopt);
 }

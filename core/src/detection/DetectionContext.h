@@ -11,7 +11,7 @@
 #include "ft/core/Deformation.h"
 #include "ft/core/FibreOrientation.h"
 #include "ft/core/MotionRecord.h"
-#include "ft/core/MuscleLayers.h"
+#include "ft/core/PlaneMap.h"
 #include "ft/core/TearDetector.h"
 
 namespace ft::detection {
@@ -88,13 +88,15 @@ inline double excess_growth_at(const Context& ctx, std::size_t i) { return ctx.l
 
 // --- the muscle's compartments (CompartmentGrowth.cpp) ---
 // The tracked muscle split by the bright planes of the rest image into compartments (a
-// muscle, a half of a bipennate one) and each large one's own area change rest -> peak.
-struct CompartmentGrowth {
+// muscle, a half of a bipennate one) and the own area change rest -> peak of each one that
+// is large and contracting muscle.
+struct CompartmentStatistics {
   std::vector<int> label;            // per grid point: its compartment, -1 none (on a plane, small, untracked)
   std::vector<double> median, sd;    // per compartment: median and robust SD of log area change
   std::vector<std::size_t> points;
+  std::vector<double> top_mm, bottom_mm;  // per compartment: depth of its points at rest (region mm)
 };
-CompartmentGrowth compartment_growth(const Context& ctx);
+CompartmentStatistics compartment_growth(const Context& ctx);
 
 // --- the surfaces of a patch (PatchSurfaces.cpp) ---
 // Each point's displacement gradient rest -> peak beyond the compartment's own

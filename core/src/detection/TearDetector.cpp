@@ -69,7 +69,7 @@ Context make_context(const MotionRecord& m, const FrameAt& frame_at, const Detec
     for (int c = 0; c < g.columns; ++c)
       ctx.rest_inverse[g.index(c, r)] =
           deformation_gradient(m.cumulative[std::size_t(rest)], c, r, s.baseline_steps, m.mm_per_px_x, m.mm_per_px_y).inverse();
-  ctx.planes = plane_map(ctx.rest_image, m.region.bounds, g.step_px, ctx.mm_per_px());
+  ctx.planes = plane_map(ctx.rest_image, m.region.bounds, g.step_px, m.mm_per_px_x, m.mm_per_px_y);
   ctx.fibres = rest == 0 ? fibres0 : fibres_at_rest(m, ctx.rest_image, rest);
   for (std::size_t i = 0; i < ctx.fibres.angle_deg.size(); ++i)
     if (ctx.fibres.coherence[i] < s.min_fibre_coherence) ctx.fibres.angle_deg[i] = 0.0f;
@@ -111,7 +111,7 @@ double compartment_threshold(const DetectionSettings& s, double sd) { return std
 // deform apart: over the whole image the spread is then the difference between
 // compartments, and a partial tear inside one stays under a threshold made from it. Sets
 // each point's reference (what its growth is judged above).
-std::vector<std::uint8_t> candidate_points(Context& ctx, double excess, const CompartmentGrowth& compartments) {
+std::vector<std::uint8_t> candidate_points(Context& ctx, double excess, const CompartmentStatistics& compartments) {
   const DisplacementField& g = ctx.m.cumulative[0];
   const int border = ctx.s.border_steps;
   ctx.log_j_reference.assign(g.size(), ctx.log_j_median);
@@ -214,15 +214,17 @@ DetectionResult detect_tears(const MotionRecord& m, const FrameAt& frame_at, con
   Context ctx = make_context(m, frame_at, s, result.contraction, fibres0);
   const double sigma = measure_area_growth(ctx);
   const double excess = compartment_threshold(s, sigma);
-  const CompartmentGrowth compartments = compartment_growth(ctx);
+  const CompartmentStatistics compartments = compartment_growth(ctx);
   const std::vector<std::uint8_t> candidate = candidate_points(ctx, excess, compartments);
   if (s.record_evidence) {
     fill_maps(ctx, result.maps);
     result.maps.muscle_sd = sigma;
     result.maps.candidate_threshold = excess;
+    const double point_area_mm2 = g.step_px * g.step_px * m.mm_per_px_x * m.mm_per_px_y;
     for (std::size_t k = 0; k < compartments.median.size(); ++k)
-      result.maps.compartments.push_back({int(compartments.points[k]), compartments.median[k], compartments.sd[k],
-                                          compartment_threshold(s, compartments.sd[k])});
+      result.maps.compartments.push_back({compartments.top_mm[k], compartments.bottom_mm[k],
+                                          double(compartments.points[k]) * point_area_mm2, compartments.median[k],
+                                          compartments.sd[k], compartment_threshold(s, compartments.sd[k])});
   }
   if (!contracted) return result;
   judge_patches(ctx, candidate, result);

@@ -98,11 +98,12 @@ struct EvidenceMaps {
   double candidate_threshold = 0.0;  // growth above the muscle's median that makes a candidate
   // The same per compartment of the muscle (between the rest frame's bright planes): a
   // point is a candidate above either the muscle's threshold or its compartment's.
-  struct CompartmentGrowth {
-    int points = 0;
+  struct CompartmentEvidence {
+    double top_mm = 0.0, bottom_mm = 0.0;  // depth of its tracked points at rest (region mm)
+    double area_mm2 = 0.0;                 // its tracked points' share of the grid
     double median = 0.0, sd = 0.0, candidate_threshold = 0.0;  // log area change rest -> peak
   };
-  std::vector<CompartmentGrowth> compartments;
+  std::vector<CompartmentEvidence> compartments;
 };
 
 struct DetectionResult {
