@@ -33,8 +33,8 @@ struct Context {
   ContractionSummary contraction;
   std::vector<double> log_j;            // local area change, rest -> peak, log
   double log_j_median = 0;
-  // Per point, what its area growth is judged above: the muscle's median, or its own
-  // compartment's where only that one shows the point growing (see candidate_points).
+  // Per point, what its area growth is judged above: its compartment's median where it has
+  // one, else the muscle's (see candidate_points).
   std::vector<double> log_j_reference;
   double dominant_fibre_deg = 0;        // coherence-weighted over the whole muscle
   Frame rest_image;

@@ -110,23 +110,21 @@ double compartment_threshold(const DetectionSettings& s, double sd) { return std
 // femoris thickens while vastus intermedius is squeezed, the halves of a bipennate muscle
 // deform apart: over the whole image the spread is then the difference between
 // compartments, and a partial tear inside one stays under a threshold made from it. Sets
-// each point's reference (what its growth is judged above).
+// each point's reference, what its growth is judged above: its compartment's median where
+// it has one (ordinary tissue of a thickening muscle is no evidence), else the muscle's.
 std::vector<std::uint8_t> candidate_points(Context& ctx, double excess, const CompartmentStatistics& compartments) {
   const DisplacementField& g = ctx.m.cumulative[0];
   const int border = ctx.s.border_steps;
   ctx.log_j_reference.assign(g.size(), ctx.log_j_median);
   std::vector<std::uint8_t> candidate(g.size(), 0);
+  for (std::size_t i = 0; i < g.size(); ++i)
+    if (compartments.label[i] >= 0) ctx.log_j_reference[i] = compartments.median[std::size_t(compartments.label[i])];
   for (int r = border; r < g.rows - border; ++r)
     for (int c = border; c < g.columns - border; ++c) {
       const std::size_t i = g.index(c, r);
-      candidate[i] = ctx.log_j[i] - ctx.log_j_median > excess;
       const int k = compartments.label[i];
-      if (candidate[i] || k < 0) continue;
-      const double own = compartments.median[std::size_t(k)];
-      if (ctx.log_j[i] - own > compartment_threshold(ctx.s, compartments.sd[std::size_t(k)])) {
-        candidate[i] = 1;
-        ctx.log_j_reference[i] = own;
-      }
+      candidate[i] = ctx.log_j[i] - ctx.log_j_median > excess ||
+                     (k >= 0 && ctx.log_j[i] - ctx.log_j_reference[i] > compartment_threshold(ctx.s, compartments.sd[std::size_t(k)]));
     }
   return candidate;
 }
