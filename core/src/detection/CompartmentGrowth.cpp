@@ -41,6 +41,7 @@ CompartmentStatistics compartment_growth(const Context& ctx) {
     if (id[i] >= 0) members[id[i]].push_back(i);
   CompartmentStatistics out;
   out.label.assign(g.size(), -1);
+  const double point_area_mm2 = g.step_px * g.step_px * ctx.m.mm_per_px_x * ctx.m.mm_per_px_y;
   const std::size_t min_points =
       std::max(kMinCompartmentPoints, std::size_t(kMinCompartmentShare * double(muscle_points)));
   for (const auto& [root, group] : members) {
@@ -52,12 +53,10 @@ CompartmentStatistics compartment_growth(const Context& ctx) {
     }
     const double median = median_of(v);
     for (double& x : v) x = std::abs(x - median);
-    for (std::size_t i : group) out.label[i] = int(out.median.size());
-    out.median.push_back(median);
-    out.sd.push_back(1.4826 * median_of(std::move(v)));
-    out.points.push_back(group.size());
-    out.top_mm.push_back(*std::min_element(depth.begin(), depth.end()));
-    out.bottom_mm.push_back(*std::max_element(depth.begin(), depth.end()));
+    const double sd = 1.4826 * median_of(std::move(v));
+    for (std::size_t i : group) out.label[i] = int(out.each.size());
+    out.each.push_back({*std::min_element(depth.begin(), depth.end()), *std::max_element(depth.begin(), depth.end()),
+                        double(group.size()) * point_area_mm2, median, sd, candidate_threshold(ctx.s, sd)});
   }
   return out;
 }

@@ -34,7 +34,7 @@ constexpr std::size_t kMinCompartmentPoints = 30;
 
 // Where the muscle at a frame-0 point lies: the depths (rest frame px) of the bright planes
 // above and below it (fascia, aponeuroses, a bipennate muscle's central one), and whether
-// the point lies on a plane itself (compartment_at skips that one).
+// the point lies on a plane itself (compartment_in skips that one).
 struct PlaneBounds {
   Compartment between;
   bool on_a_plane = false;

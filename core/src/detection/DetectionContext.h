@@ -83,7 +83,7 @@ double carried_normal_deg(const Tensor2& f, double normal_deg);
 double carried_direction_deg(const Tensor2& f, double angle_deg);
 double surround_tracked(const Context& ctx, const std::vector<std::size_t>& comp);
 
-// Area growth above the muscle's, as a point is judged (log).
+// Area growth above the point's reference (its compartment's median, else the muscle's), log.
 inline double excess_growth_at(const Context& ctx, std::size_t i) { return ctx.log_j[i] - ctx.log_j_reference[i]; }
 
 // --- the muscle's compartments (CompartmentGrowth.cpp) ---
@@ -91,12 +91,14 @@ inline double excess_growth_at(const Context& ctx, std::size_t i) { return ctx.l
 // muscle, a half of a bipennate one) and the own area change rest -> peak of each one that
 // is large and contracting muscle.
 struct CompartmentStatistics {
-  std::vector<int> label;            // per grid point: its compartment, -1 none (on a plane, small, untracked)
-  std::vector<double> median, sd;    // per compartment: median and robust SD of log area change
-  std::vector<std::size_t> points;
-  std::vector<double> top_mm, bottom_mm;  // per compartment: depth of its points at rest (region mm)
+  std::vector<int> label;  // per grid point: its compartment, -1 none (on a plane, small, untracked)
+  std::vector<EvidenceMaps::CompartmentEvidence> each;  // as --explain reports them
 };
 CompartmentStatistics compartment_growth(const Context& ctx);
+// Area growth above a median that makes a candidate (log): the muscle's or a compartment's.
+inline double candidate_threshold(const DetectionSettings& s, double sd) {
+  return std::max(s.min_log_expansion, s.noise_multiple * sd);
+}
 
 // --- the surfaces of a patch (PatchSurfaces.cpp) ---
 // Each point's displacement gradient rest -> peak beyond the compartment's own

@@ -30,13 +30,6 @@ double percentile(std::vector<double> v, double p) {
   return v[std::size_t(std::clamp(p, 0.0, 1.0) * double(v.size() - 1))];
 }
 
-// Median of a profile over +-window around i.
-double local_median(const std::vector<double>& p, int i, int window) {
-  std::vector<double> around;
-  for (int k = std::max(0, i - window); k <= std::min(int(p.size()) - 1, i + window); ++k) around.push_back(p[std::size_t(k)]);
-  return percentile(around, 0.5);
-}
-
 }  // namespace
 
 std::vector<double> column_profile(const Frame& frame, const PixelRect& region, double x_px, double mm_per_px,
@@ -57,20 +50,28 @@ double contrast_range(const std::vector<double>& profile) {
   return profile.empty() ? 0.0 : percentile(profile, 0.9) - percentile(profile, 0.1);
 }
 
-std::vector<double> profile_peaks(const std::vector<double>& p, double min_prominence, double mm_per_px) {
-  std::vector<double> rows;
+std::vector<double> local_medians(const std::vector<double>& p, double mm_per_px) {
   const int window = std::max(3, int(std::lround(2.0 / mm_per_px)));
+  std::vector<double> out(p.size());
+  for (int i = 0; i < int(p.size()); ++i) {
+    const auto first = p.begin() + std::max(0, i - window), last = p.begin() + std::min(int(p.size()) - 1, i + window) + 1;
+    out[std::size_t(i)] = percentile(std::vector<double>(first, last), 0.5);
+  }
+  return out;
+}
+
+std::vector<double> profile_peaks(const std::vector<double>& p, const std::vector<double>& baseline, double min_prominence) {
+  std::vector<double> rows;
   for (int i = 1; i + 1 < int(p.size()); ++i) {
     if (p[std::size_t(i)] < p[std::size_t(i - 1)] || p[std::size_t(i)] < p[std::size_t(i + 1)]) continue;
-    if (p[std::size_t(i)] - local_median(p, i, window) > min_prominence) rows.push_back(i);
+    if (p[std::size_t(i)] - baseline[std::size_t(i)] > min_prominence) rows.push_back(i);
   }
   return rows;
 }
 
-double profile_noise(const std::vector<double>& p, double mm_per_px) {
-  const int window = std::max(3, int(std::lround(2.0 / mm_per_px)));
+double profile_noise(const std::vector<double>& p, const std::vector<double>& baseline) {
   std::vector<double> residual;
-  for (int i = 0; i < int(p.size()); ++i) residual.push_back(std::abs(p[std::size_t(i)] - local_median(p, i, window)));
+  for (std::size_t i = 0; i < p.size(); ++i) residual.push_back(std::abs(p[i] - baseline[i]));
   return residual.empty() ? 0.0 : 1.4826 * percentile(residual, 0.5);
 }
 
@@ -78,7 +79,7 @@ std::vector<double> bright_planes(const Frame& frame, const PixelRect& region, d
                                   double half_width_mm, double min_contrast) {
   const std::vector<double> p = column_profile(frame, region, x_px, mm_per_px, half_width_mm);
   // A plane stands out from the tissue around it by much of the column's contrast range.
-  std::vector<double> planes = profile_peaks(p, min_contrast * contrast_range(p), mm_per_px);
+  std::vector<double> planes = profile_peaks(p, local_medians(p, mm_per_px), min_contrast * contrast_range(p));
   for (double& y : planes) y += region.y0_px;
   return planes;
 }

@@ -3,6 +3,7 @@
 #include "ft/core/CandidateGates.h"
 
 namespace ft::detection {
+
 std::vector<Tensor2> surface_jumps(const Context& ctx, const std::vector<std::size_t>& points, const Tensor2& compartment_f) {
   std::vector<Tensor2> jumps;
   jumps.reserve(points.size());

@@ -53,15 +53,15 @@ Columns with_gaps_filled(const Columns& rows, double tolerance, int reach) {
   Columns filled = rows;
   for (int a = 0; a < n; ++a)
     for (double ya : rows[std::size_t(a)])
-      for (int b = a + 2; b <= std::min(n - 1, a + reach + 1); ++b) {
+      for (int b = a + 1; b <= std::min(n - 1, a + reach + 1); ++b) {
         const int j = matching(rows[std::size_t(b)], ya, tolerance);
-        if (j < 0) continue;
+        if (j < 0) continue;  // hidden here: look further
         const double yb = rows[std::size_t(b)][std::size_t(j)];
         for (int k = a + 1; k < b; ++k) {
           const double y = ya + (yb - ya) * double(k - a) / double(b - a);
           if (matching(filled[std::size_t(k)], y, tolerance) < 0) filled[std::size_t(k)].push_back(y);
         }
-        break;  // the nearest column that sees it again
+        break;  // the nearest column that sees it again (the next one: no gap)
       }
   for (auto& column : filled) std::sort(column.begin(), column.end());
   return filled;
@@ -111,9 +111,10 @@ PlaneMap plane_map(const Frame& frame, const PixelRect& region, double step_px, 
   const double range_floor = median(ranges);
   Columns rows;
   for (std::size_t k = 0; k < profiles.size(); ++k) {
+    const std::vector<double> baseline = local_medians(profiles[k], mm_per_px_y);
     const double prominence = std::max(s.min_contrast * std::max(ranges[k], range_floor),
-                                       s.min_noise_multiple * profile_noise(profiles[k], mm_per_px_y));
-    rows.push_back(profile_peaks(profiles[k], prominence, mm_per_px_y));
+                                       s.min_noise_multiple * profile_noise(profiles[k], baseline));
+    rows.push_back(profile_peaks(profiles[k], baseline, prominence));
     for (double& y : rows.back()) y += region.y0_px;
   }
   const double step_mm = map.step_px * mm_per_px_x;

@@ -102,9 +102,6 @@ double measure_area_growth(Context& ctx) {
   return 1.4826 * median_of(muscle_values);
 }
 
-// Area growth above a compartment's median that makes a candidate (log).
-double compartment_threshold(const DetectionSettings& s, double sd) { return std::max(s.min_log_expansion, s.noise_multiple * sd); }
-
 // Points (away from the region's edge) whose area grew by more than `excess` over the
 // muscle's, or by more than their own compartment's threshold over its median. Rectus
 // femoris thickens while vastus intermedius is squeezed, the halves of a bipennate muscle
@@ -118,13 +115,13 @@ std::vector<std::uint8_t> candidate_points(Context& ctx, double excess, const Co
   ctx.log_j_reference.assign(g.size(), ctx.log_j_median);
   std::vector<std::uint8_t> candidate(g.size(), 0);
   for (std::size_t i = 0; i < g.size(); ++i)
-    if (compartments.label[i] >= 0) ctx.log_j_reference[i] = compartments.median[std::size_t(compartments.label[i])];
+    if (compartments.label[i] >= 0) ctx.log_j_reference[i] = compartments.each[std::size_t(compartments.label[i])].median;
   for (int r = border; r < g.rows - border; ++r)
     for (int c = border; c < g.columns - border; ++c) {
       const std::size_t i = g.index(c, r);
       const int k = compartments.label[i];
       candidate[i] = ctx.log_j[i] - ctx.log_j_median > excess ||
-                     (k >= 0 && ctx.log_j[i] - ctx.log_j_reference[i] > compartment_threshold(ctx.s, compartments.sd[std::size_t(k)]));
+                     (k >= 0 && excess_growth_at(ctx, i) > compartments.each[std::size_t(k)].candidate_threshold);
     }
   return candidate;
 }
@@ -211,18 +208,14 @@ DetectionResult detect_tears(const MotionRecord& m, const FrameAt& frame_at, con
   }
   Context ctx = make_context(m, frame_at, s, result.contraction, fibres0);
   const double sigma = measure_area_growth(ctx);
-  const double excess = compartment_threshold(s, sigma);
+  const double excess = candidate_threshold(s, sigma);
   const CompartmentStatistics compartments = compartment_growth(ctx);
   const std::vector<std::uint8_t> candidate = candidate_points(ctx, excess, compartments);
   if (s.record_evidence) {
     fill_maps(ctx, result.maps);
     result.maps.muscle_sd = sigma;
     result.maps.candidate_threshold = excess;
-    const double point_area_mm2 = g.step_px * g.step_px * m.mm_per_px_x * m.mm_per_px_y;
-    for (std::size_t k = 0; k < compartments.median.size(); ++k)
-      result.maps.compartments.push_back({compartments.top_mm[k], compartments.bottom_mm[k],
-                                          double(compartments.points[k]) * point_area_mm2, compartments.median[k],
-                                          compartments.sd[k], compartment_threshold(s, compartments.sd[k])});
+    result.maps.compartments = compartments.each;
   }
   if (!contracted) return result;
   judge_patches(ctx, candidate, result);

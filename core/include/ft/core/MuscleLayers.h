@@ -22,11 +22,14 @@ std::vector<double> column_profile(const Frame& frame, const PixelRect& region, 
                                    double half_width_mm = 2.0);
 // A profile's contrast range: its 90th less its 10th percentile.
 double contrast_range(const std::vector<double>& profile);
-// Indices of a profile's local maxima that stand out from the median of the 4 mm around
-// them by more than min_prominence.
-std::vector<double> profile_peaks(const std::vector<double>& profile, double min_prominence, double mm_per_px);
-// The profile's own noise: robust SD of its difference from that 4 mm median.
-double profile_noise(const std::vector<double>& profile, double mm_per_px);
+// Per value, the median of the profile over the 4 mm around it: the tissue a plane stands out from.
+std::vector<double> local_medians(const std::vector<double>& profile, double mm_per_px);
+// Indices of a profile's local maxima that stand out from `baseline` (its local medians)
+// by more than min_prominence.
+std::vector<double> profile_peaks(const std::vector<double>& profile, const std::vector<double>& baseline,
+                                  double min_prominence);
+// The profile's own noise: robust SD of its difference from `baseline`.
+double profile_noise(const std::vector<double>& profile, const std::vector<double>& baseline);
 
 // Rows (frame px) of bright planes in a band of +-half_width_mm around column x: rows
 // brighter than the 4 mm around them by min_contrast of the column's contrast range.
