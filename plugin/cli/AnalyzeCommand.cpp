@@ -120,7 +120,7 @@ int run_analyze(const Args& args) {
   const char* verdict = analysis.detection.tear_detected ? "fibre discontinuity found"
                         : analysis.detection.conclusive   ? "no tear found"
                                                           : "inconclusive: too little tissue tracked to rule a tear out";
-  std::printf("%s: %s (tracked %.0f %% of the tissue from rest to peak)\n", path.c_str(), verdict,
+  std::printf("%s: %s (tracked %.0f %% of the muscle from rest to peak)\n", path.c_str(), verdict,
               100.0 * analysis.detection.tracked_fraction);
   for (const auto& f : analysis.detection.findings)
     std::printf("  %s at %s, frame %d: %s, extent %.0f %%, confidence %.2f\n", describe(f.grade),

@@ -2,6 +2,9 @@
 // what is two, and which finding speaks for a lesion.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include "ft/core/LesionMerging.h"
 
 namespace ft {
@@ -29,7 +32,7 @@ struct Merged {
   DetectionResult result;
 };
 
-Merged merge(std::vector<PlacedFinding> placed) {
+Merged merge(std::vector<PlacedFinding> placed, const LesionSurroundings& around = {}) {
   Merged m;
   m.result.candidates.resize(placed.size());
   for (std::size_t i = 0; i < placed.size(); ++i) {
@@ -37,7 +40,7 @@ Merged merge(std::vector<PlacedFinding> placed) {
     placed[i].finding.frame = int(i);  // tells the findings apart
     m.result.candidates[i].decision = "reported";
   }
-  m.findings = one_finding_per_lesion(placed, kSpacing, DetectionSettings{}, m.result);
+  m.findings = one_finding_per_lesion(placed, kSpacing, DetectionSettings{}, m.result, around);
   return m;
 }
 
@@ -83,6 +86,45 @@ TEST(LesionMerging, WhereATearMeetsTheAponeurosisIsItsEndNotAMyotendinousTear) {
   // ... and beyond the tear's end by more than the reach: kept too.
   const Merged beyond = merge({at(20, 27, TearKind::Myotendinous, 7, 2), tear});
   EXPECT_EQ(beyond.findings.size(), 2u);
+}
+
+// A tear through both halves of a bipennate muscle: one surface in each half (their fibres,
+// and so their normals, differ), 6 mm apart across the central aponeurosis at y = 23 mm.
+// The halves shear away from the aponeurosis: at the finding's frame the tissue moves
+// +x by 4 mm on the aponeurosis and less the further from it (a V, as in a bipennate
+// contraction). The finding is placed on the tissue between the surfaces, carried there.
+LesionSurroundings bipennate_shear(double plane_y_px) {
+  LesionSurroundings around;
+  around.tissue_at = [](double x0, double y0, int, double& x, double& y) {
+    x = x0 + (4.0 - std::abs(y0 - 230.0) / 10.0) / kSpacing.mm_per_px_x;
+    y = y0;
+  };
+  around.plane_between = [plane_y_px](double, double ya, double, double yb) {
+    return std::min(ya, yb) < plane_y_px && plane_y_px < std::max(ya, yb);
+  };
+  return around;
+}
+
+TEST(LesionMerging, ATearThroughBothHalvesIsCentredOnTheTissueBetweenThem) {
+  PlacedFinding upper = at(20, 20, TearKind::Intramuscular, 40, 1, -20.0);
+  PlacedFinding lower = at(20, 26, TearKind::Intramuscular, 60, 1, 20.0);
+  lower.finding.centre_col_px = 200 + 1.0 / kSpacing.mm_per_px_x;  // each surface's own centre, carried
+  lower.finding.centre_row_px = 260;
+  const Merged m = merge({upper, lower}, bipennate_shear(230.0));
+  ASSERT_EQ(m.findings.size(), 1u);
+  EXPECT_EQ(m.findings[0].frame, 1) << "told by the surface with the most evidence";
+  const double rest_y_px = (40 * 200.0 + 60 * 260.0) / 100.0;  // 236: evidence-weighted
+  EXPECT_NEAR(m.findings[0].centre_row_px, rest_y_px, 1e-6);
+  EXPECT_NEAR(m.findings[0].centre_col_px, 200 + (4.0 - 0.6) / kSpacing.mm_per_px_x, 1e-6);
+  EXPECT_NEAR(m.findings[0].centre_x_mm - lower.finding.centre_x_mm, 2.4, 1e-6) << "mm follow the px";
+  // Without the motion the surface's own centre stays.
+  const Merged still = merge({upper, lower});
+  EXPECT_NEAR(still.findings[0].centre_col_px, lower.finding.centre_col_px, 1e-9);
+  // Two surfaces of one compartment (a curved tear seen as two, a gap joined to a band): no
+  // plane between them, the strongest surface's centre stays.
+  const Merged one_side = merge({upper, lower}, bipennate_shear(300.0));
+  EXPECT_NEAR(one_side.findings[0].centre_col_px, lower.finding.centre_col_px, 1e-9);
+  EXPECT_NEAR(one_side.findings[0].centre_row_px, lower.finding.centre_row_px, 1e-9);
 }
 
 TEST(LesionMerging, FindingsOnTopOfEachOtherAreOne) {

@@ -19,6 +19,23 @@ double median_fibre_strain(const Context& ctx, const std::vector<std::size_t>& p
 
 }  // namespace
 
+// Rest-frame positions of the points in `use` (the motion's estimate where not tracked).
+void rest_positions(const Context& ctx, const std::vector<std::uint8_t>& use, std::vector<double>& x,
+                    std::vector<double>& y) {
+  const DisplacementField& g = ctx.m.cumulative[0];
+  x.assign(g.size(), 0.0);
+  y.assign(g.size(), 0.0);
+  for (std::size_t i = 0; i < g.size(); ++i)
+    if (use[i]) position_in(ctx.m, ctx.rest(), g.x_px(column_of(g, i)), g.y_px(row_of(g, i)), x[i], y[i]);
+}
+
+// A plane's own line and the deformation gradient's reach of it (rest px): a sliding
+// aponeurosis shears the points there.
+double on_plane_px(const Context& ctx) {
+  const DisplacementField& g = ctx.m.cumulative[0];
+  return std::max(kOnPlaneMm, ctx.s.baseline_steps * g.step_px * ctx.m.mm_per_px_y) / ctx.m.mm_per_px_y;
+}
+
 // The tracked muscle at its rest positions, split by the rest image's planes. A tear can
 // split its compartment too (its gap is not tracked): each side then has its own numbers.
 // Points whose area change reads across a plane (within the deformation gradient's reach
@@ -26,16 +43,10 @@ double median_fibre_strain(const Context& ctx, const std::vector<std::size_t>& p
 // skin, tissue beyond the deep fascia) keep the whole muscle's statistics.
 CompartmentStatistics compartment_growth(const Context& ctx) {
   const DisplacementField& g = ctx.m.cumulative[0];
-  std::vector<double> rx(g.size(), 0.0), ry(g.size(), 0.0);
-  std::size_t muscle_points = 0;
-  for (std::size_t i = 0; i < g.size(); ++i) {
-    if (!ctx.muscle[i]) continue;
-    ++muscle_points;
-    position_in(ctx.m, ctx.rest(), g.x_px(column_of(g, i)), g.y_px(row_of(g, i)), rx[i], ry[i]);
-  }
-  const double on_plane_mm = std::max(kOnPlaneMm, ctx.s.baseline_steps * g.step_px * ctx.m.mm_per_px_y);
-  const std::vector<int> id =
-      compartments_between_planes(ctx.planes, rx, ry, ctx.muscle, g.columns, g.rows, on_plane_mm / ctx.m.mm_per_px_y);
+  std::vector<double> rx, ry;
+  rest_positions(ctx, ctx.muscle, rx, ry);
+  const auto muscle_points = std::size_t(std::count(ctx.muscle.begin(), ctx.muscle.end(), 1));
+  const std::vector<int> id = compartments_between_planes(ctx.planes, rx, ry, ctx.muscle, g.columns, g.rows, on_plane_px(ctx));
   std::map<int, std::vector<std::size_t>> members;
   for (std::size_t i = 0; i < g.size(); ++i)
     if (id[i] >= 0) members[id[i]].push_back(i);

@@ -95,6 +95,14 @@ struct CompartmentStatistics {
   std::vector<EvidenceMaps::CompartmentEvidence> each;  // as --explain reports them
 };
 CompartmentStatistics compartment_growth(const Context& ctx);
+void rest_positions(const Context& ctx, const std::vector<std::uint8_t>& use, std::vector<double>& x,
+                    std::vector<double>& y);
+double on_plane_px(const Context& ctx);
+
+// --- how much of the muscle was tracked (MuscleCoverage.cpp) ---
+// Of the muscle's grid points in view at rest and at peak, the share tracked at both;
+// nullopt when no compartment is muscle. Needs ctx.rest_to_peak (measure_area_growth).
+std::optional<double> muscle_tracked_fraction(const Context& ctx);
 // Area growth above a median that makes a candidate (log): the muscle's or a compartment's.
 inline double candidate_threshold(const DetectionSettings& s, double sd) {
   return std::max(s.min_log_expansion, s.noise_multiple * sd);

@@ -28,24 +28,65 @@ void mark_same_lesion(DetectionResult& result, const PlacedFinding& p, const cha
   result.candidates[p.evidence].reason = reason;
 }
 
-// Why p is part of a lesion already kept, or null.
-const char* same_lesion_as_kept(PixelSpacing px, const DetectionSettings& s, const PlacedFinding& p,
-                                const std::vector<PlacedFinding>& kept) {
-  for (const PlacedFinding& q : kept) {
+// A kept finding and the other surfaces of its patch that were found to be the same lesion.
+struct Lesion {
+  PlacedFinding told_by;
+  std::vector<const PlacedFinding*> other_surfaces;
+};
+
+struct SameLesion {
+  const char* why = nullptr;  // null: a lesion of its own
+  Lesion* lesion = nullptr;
+  bool other_surface = false;  // another surface of the lesion's own patch
+};
+
+// Whether p is part of a lesion already kept, which, and why.
+SameLesion same_lesion_as_kept(PixelSpacing px, const DetectionSettings& s, const PlacedFinding& p,
+                               std::vector<Lesion>& kept) {
+  for (Lesion& l : kept) {
+    const PlacedFinding& q = l.told_by;
     if (q.patch == p.patch && apart_mm(px, p, q) < s.lesion_separation_mm)
-      return "another surface of the same patch, within lesion_separation_mm of a tear already found";
+      return {"another surface of the same patch, within lesion_separation_mm of a tear already found", &l, true};
     if (p.finding.kind == TearKind::Myotendinous && q.finding.kind == TearKind::Intramuscular &&
         on_tear_surface(px, p, q, s.tear_end_reach_mm))
-      return "where an intramuscular tear found here meets the aponeurosis: its end, not a second tear";
-    if (apart_mm(px, p, q) < 3.0) return "within 3 mm of a stronger finding";
+      return {"where an intramuscular tear found here meets the aponeurosis: its end, not a second tear", &l, false};
+    if (apart_mm(px, p, q) < 3.0) return {"within 3 mm of a stronger finding", &l, false};
   }
-  return nullptr;
+  return {};
+}
+
+// The lesion's finding placed on the tissue at the evidence-weighted rest centre of its
+// intramuscular surfaces across a plane from the one that tells it, in the finding's own
+// frame: a tear through both halves of a bipennate muscle is centred on the central
+// aponeurosis between them, which the contraction carries further than either half's
+// surface (the halves shear away from it). Surfaces of one compartment (a curved tear seen
+// as two, a gap joined to a band) leave the centre where the strongest one is.
+TearFinding centred(const Lesion& l, PixelSpacing px, const LesionSurroundings& around) {
+  TearFinding f = l.told_by.finding;
+  if (!around.tissue_at || !around.plane_between || f.kind != TearKind::Intramuscular) return f;
+  const PlacedFinding& t = l.told_by;
+  double x0 = t.points * t.x0_px, y0 = t.points * t.y0_px, w = t.points;
+  for (const PlacedFinding* p : l.other_surfaces)
+    if (p->finding.kind == TearKind::Intramuscular && around.plane_between(t.x0_px, t.y0_px, p->x0_px, p->y0_px)) {
+      x0 += p->points * p->x0_px;
+      y0 += p->points * p->y0_px;
+      w += p->points;
+    }
+  if (w == t.points) return f;
+  double x, y;
+  around.tissue_at(x0 / w, y0 / w, f.frame, x, y);
+  f.centre_x_mm += (x - f.centre_col_px) * px.mm_per_px_x;
+  f.centre_z_mm += (y - f.centre_row_px) * px.mm_per_px_y;
+  f.centre_col_px = x;
+  f.centre_row_px = y;
+  return f;
 }
 
 }  // namespace
 
 std::vector<TearFinding> one_finding_per_lesion(std::vector<PlacedFinding> placed, PixelSpacing spacing,
-                                                const DetectionSettings& s, DetectionResult& result) {
+                                                const DetectionSettings& s, DetectionResult& result,
+                                                const LesionSurroundings& around) {
   // Intramuscular first (their gates ask more: two contracting stumps, a gap's shape), then
   // the surface with the most evidence (points), then the most confident. Not the widest
   // opening, nor confidence first (it saturates near 1 for every finding): a few points where
@@ -56,15 +97,18 @@ std::vector<TearFinding> one_finding_per_lesion(std::vector<PlacedFinding> place
     if (a.points != b.points) return a.points > b.points;
     return a.finding.confidence > b.finding.confidence;
   });
-  std::vector<PlacedFinding> kept;
-  for (const PlacedFinding& p : placed) {
-    if (const char* why = same_lesion_as_kept(spacing, s, p, kept))
-      mark_same_lesion(result, p, why);
-    else
-      kept.push_back(p);
+  std::vector<Lesion> kept;
+  for (const PlacedFinding& p : placed) {  // `placed` outlives `kept`: other_surfaces point into it
+    const SameLesion same = same_lesion_as_kept(spacing, s, p, kept);
+    if (!same.why) {
+      kept.push_back({p, {}});
+      continue;
+    }
+    mark_same_lesion(result, p, same.why);
+    if (same.other_surface) same.lesion->other_surfaces.push_back(&p);
   }
   std::vector<TearFinding> findings;
-  for (const PlacedFinding& p : kept) findings.push_back(p.finding);
+  for (const Lesion& l : kept) findings.push_back(centred(l, spacing, around));
   return findings;
 }
 

@@ -126,6 +126,18 @@ std::vector<std::uint8_t> candidate_points(Context& ctx, double excess, const Co
   return candidate;
 }
 
+// Whether a plane of the rest image (ctx.planes) lies between two frame-0 points, in the
+// column midway between them.
+bool plane_between(const Context& ctx, double xa, double ya, double xb, double yb) {
+  double rxa, rya, rxb, ryb;
+  position_in(ctx.m, ctx.rest(), xa, ya, rxa, rya);
+  position_in(ctx.m, ctx.rest(), xb, yb, rxb, ryb);
+  const auto [top, bottom] = std::minmax(rya, ryb);
+  for (double plane : ctx.planes.planes_at(0.5 * (rxa + rxb)))
+    if (plane > top && plane < bottom) return true;
+  return false;
+}
+
 // Every patch judged, its evidence recorded; findings for those that pass every gate.
 void judge_patches(const Context& ctx, const std::vector<std::uint8_t>& candidate, DetectionResult& result) {
   const DisplacementField& g = ctx.m.cumulative[0];
@@ -153,7 +165,21 @@ void judge_patches(const Context& ctx, const std::vector<std::uint8_t>& candidat
       result.candidates.push_back(std::move(ev));
     }
   }
-  result.findings = one_finding_per_lesion(std::move(placed), {ctx.m.mm_per_px_x, ctx.m.mm_per_px_y}, ctx.s, result);
+  LesionSurroundings around;
+  around.tissue_at = [&ctx](double x0, double y0, int k, double& x, double& y) { position_in(ctx.m, k, x0, y0, x, y); };
+  around.plane_between = [&ctx](double xa, double ya, double xb, double yb) { return plane_between(ctx, xa, ya, xb, yb); };
+  result.findings = one_finding_per_lesion(std::move(placed), {ctx.m.mm_per_px_x, ctx.m.mm_per_px_y}, ctx.s, result, around);
+}
+
+// Says when "no tear" would rest on little tracked tissue (`of_what`: the muscle, or all
+// trackable tissue where the muscle is not known).
+void note_tracked_fraction(const DetectionSettings& s, const char* of_what, DetectionResult& result) {
+  if (result.tracked_fraction < s.min_tracked_fraction) {
+    std::ostringstream note;
+    note << "only " << int(std::lround(100.0 * result.tracked_fraction)) << " % of " << of_what
+         << " was tracked from rest to peak contraction: a missed tear is possible";
+    result.notes.push_back(note.str());
+  }
 }
 
 }  // namespace
@@ -190,13 +216,9 @@ DetectionResult detect_tears(const MotionRecord& m, const FrameAt& frame_at, con
     result.notes.push_back("little fibre texture: fibres taken to run along the image (longitudinal scan)");
   result.contraction = analyse_contraction(m, fibres0, steady, s.baseline_steps);
   const int rest = result.contraction.rest_frame, peak = result.contraction.peak_frame;
+  // Of all trackable tissue; of the muscle once its compartments are known (contracting).
   result.tracked_fraction = detection::tracked_fraction(m, s.border_steps, rest, peak);
-  if (result.tracked_fraction < s.min_tracked_fraction) {
-    std::ostringstream note;
-    note << "only " << int(std::lround(100.0 * result.tracked_fraction))
-         << " % of the trackable tissue was tracked from rest to peak contraction: a missed tear is possible";
-    result.notes.push_back(note.str());
-  }
+  const char* of_what = "the trackable tissue";
   const bool contracted = result.contraction.peak_strain <= -s.min_peak_strain;
   if (!contracted) {
     std::ostringstream note;
@@ -204,10 +226,19 @@ DetectionResult detect_tears(const MotionRecord& m, const FrameAt& frame_at, con
          << 100.0 * result.contraction.peak_strain << " %";
     result.notes.push_back(note.str());
     // The maps are made even without a contraction: "why was nothing found?" needs them most.
-    if (!s.record_evidence) return result;
+    if (!s.record_evidence) {
+      note_tracked_fraction(s, of_what, result);
+      return result;
+    }
   }
   Context ctx = make_context(m, frame_at, s, result.contraction, fibres0);
   const double sigma = measure_area_growth(ctx);
+  if (contracted)
+    if (const std::optional<double> muscle = muscle_tracked_fraction(ctx)) {
+      result.tracked_fraction = *muscle;
+      of_what = "the muscle";
+    }
+  note_tracked_fraction(s, of_what, result);
   const double excess = candidate_threshold(s, sigma);
   const CompartmentStatistics compartments = compartment_growth(ctx);
   const std::vector<std::uint8_t> candidate = candidate_points(ctx, excess, compartments);

@@ -37,20 +37,28 @@ std::vector<std::uint8_t> tracked_at(const MotionRecord& m, int border, int fram
   return mask;
 }
 
-double tracked_fraction(const MotionRecord& m, int border, int frame_a, int frame_b) {
+std::vector<std::uint8_t> trackable_in_view(const MotionRecord& m, int border, int frame_a, int frame_b) {
   const DisplacementField& g = m.cumulative[0];
-  const std::vector<std::uint8_t> both = tracked_at(m, border, frame_a, frame_b);
-  long trackable = 0, tracked = 0;
+  std::vector<std::uint8_t> mask(g.size(), 0);
   for (int r = border; r < g.rows - border; ++r)
     for (int c = border; c < g.columns - border; ++c) {
       if (!in_view(m, frame_a, c, r) || !in_view(m, frame_b, c, r)) continue;
       bool ever = false;
       for (std::size_t k = 1; k < m.cumulative.size() && !ever; ++k) ever = m.cumulative[k].valid[g.index(c, r)];
-      if (!ever) continue;  // no texture to track (shadow, anechoic fluid, flat)
-      ++trackable;
-      tracked += both[g.index(c, r)];
+      mask[g.index(c, r)] = ever;  // never: no texture to track (shadow, anechoic fluid, flat)
     }
-  return trackable ? double(tracked) / double(trackable) : 0.0;
+  return mask;
+}
+
+double tracked_fraction(const MotionRecord& m, int border, int frame_a, int frame_b) {
+  const std::vector<std::uint8_t> trackable = trackable_in_view(m, border, frame_a, frame_b);
+  const std::vector<std::uint8_t> both = tracked_at(m, border, frame_a, frame_b);
+  long total = 0, tracked = 0;
+  for (std::size_t i = 0; i < trackable.size(); ++i) {
+    total += trackable[i];
+    tracked += trackable[i] && both[i];
+  }
+  return total ? double(tracked) / double(total) : 0.0;
 }
 
 std::vector<std::vector<std::size_t>> components(const std::vector<std::uint8_t>& set, int columns, int rows) {

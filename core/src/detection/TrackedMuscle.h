@@ -15,8 +15,10 @@ std::vector<std::uint8_t> tracked_in_most_frames(const MotionRecord& m, int bord
 // Points tracked at both frames (the rest -> peak comparison reads nothing else).
 std::vector<std::uint8_t> tracked_at(const MotionRecord& m, int border, int frame_a, int frame_b);
 
-// Of the trackable tissue (tracked in some frame) that is in view at both frames, the
-// share tracked at both.
+// Trackable tissue (tracked in some frame) in view at both frames.
+std::vector<std::uint8_t> trackable_in_view(const MotionRecord& m, int border, int frame_a, int frame_b);
+
+// Of the trackable tissue in view at both frames, the share tracked at both.
 double tracked_fraction(const MotionRecord& m, int border, int frame_a, int frame_b);
 
 // Connected groups (8-neighbourhood) of set points.

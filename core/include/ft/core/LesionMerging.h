@@ -6,6 +6,7 @@
 // sit in the tissue (frame-0 px), not where each one's best frame had carried the tissue
 // (a real contraction moves it 10-15 mm under the probe).
 #include <cstddef>
+#include <functional>
 #include <vector>
 
 #include "ft/core/TearDetector.h"
@@ -29,9 +30,24 @@ struct PixelSpacing {
   double mm_per_px_y = 1.0;
 };
 
+// Where the tissue at frame-0 position (x0, y0) px lies in frame k (whole-frame px).
+using TissueAt = std::function<void(double x0_px, double y0_px, int frame, double& x_px, double& y_px)>;
+// Whether a bright plane of the rest image lies between two frame-0 positions (px).
+using PlaneBetween = std::function<bool(double xa_px, double ya_px, double xb_px, double yb_px)>;
+
+// What merging may ask of the clip; unset: findings keep their own centres.
+struct LesionSurroundings {
+  TissueAt tissue_at;
+  PlaneBetween plane_between;
+};
+
 // The findings kept, one per lesion: intramuscular before myotendinous, then the surface with
-// the most evidence. The evidence of every finding dropped says "same_lesion" and why.
+// the most evidence. The evidence of every finding dropped says "same_lesion" and why. A
+// lesion told by intramuscular surfaces of one patch on both sides of a plane (a tear through
+// both halves of a bipennate muscle) is centred on the tissue at their evidence-weighted rest
+// centre, carried to its finding's frame.
 std::vector<TearFinding> one_finding_per_lesion(std::vector<PlacedFinding> placed, PixelSpacing spacing,
-                                                const DetectionSettings& s, DetectionResult& result);
+                                                const DetectionSettings& s, DetectionResult& result,
+                                                const LesionSurroundings& around = {});
 
 }  // namespace ft
