@@ -74,6 +74,7 @@ nlohmann::json analysis_json(const std::string& path, int frames, const ClipAnal
           {"tear_detected", a.detection.tear_detected},
           {"findings", findings},
           {"tracked_fraction", r3(a.detection.tracked_fraction)},
+          {"tracked_fraction_of", a.detection.tracked_fraction_of},
           {"conclusive", a.detection.conclusive},
           {"contraction",
            {{"rest_frame", c.rest_frame},
@@ -120,8 +121,8 @@ int run_analyze(const Args& args) {
   const char* verdict = analysis.detection.tear_detected ? "fibre discontinuity found"
                         : analysis.detection.conclusive   ? "no tear found"
                                                           : "inconclusive: too little tissue tracked to rule a tear out";
-  std::printf("%s: %s (tracked %.0f %% of the muscle from rest to peak)\n", path.c_str(), verdict,
-              100.0 * analysis.detection.tracked_fraction);
+  std::printf("%s: %s (tracked %.0f %% of %s from rest to peak)\n", path.c_str(), verdict,
+              100.0 * analysis.detection.tracked_fraction, analysis.detection.tracked_fraction_of.c_str());
   for (const auto& f : analysis.detection.findings)
     std::printf("  %s at %s, frame %d: %s, extent %.0f %%, confidence %.2f\n", describe(f.grade),
                 describe_position(f, analysis.detection).c_str(), f.frame, describe_gap(f, analysis.detection).c_str(),

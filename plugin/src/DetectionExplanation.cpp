@@ -149,6 +149,7 @@ std::vector<std::string> write_detection_explanation(const std::string& dir, con
       {"peak_frame", d.contraction.peak_frame},
       {"peak_strain", r3(d.contraction.peak_strain)},
       {"tracked_fraction", r3(d.tracked_fraction)},
+      {"tracked_fraction_of", d.tracked_fraction_of},
       {"conclusive", d.conclusive},
       {"maps_drawn_over", "the rest frame; grid values sit at their frame-0 positions"},
       {"muscle_area_growth_sd", r3(d.maps.muscle_sd)},

@@ -197,6 +197,34 @@ double stump_retraction(const Context& ctx, const Geometry& geo, const Tensor2& 
   return now - before / n.length;
 }
 
+
+// The fibres that pulled off an aponeurosis: those on the side of the gap away from the
+// aponeurosis (the gap lies between the aponeurosis and the fibre ends), read beyond the
+// gap. The fibres read around the whole surface are mostly the aponeurosis (a bright line,
+// far more coherent than fascicles) and the muscle on its other side, and cross the surface
+// at a shallower angle than the torn fibres do: a gap read along them came out twice its
+// length. Where the plane's side cannot be told (a surface across the image's rows), the
+// side whose stump contracts the most. None when that side holds no directed muscle.
+std::optional<double> fibres_pulled_off_deg(const Context& ctx, const std::vector<std::size_t>& comp, const Geometry& geo,
+                                            const CandidateEvidence& ev, std::optional<double> aponeurosis_offset_px) {
+  double toward = ev.stump_strain[0] <= ev.stump_strain[1] ? -1.0 : 1.0;
+  if (aponeurosis_offset_px && std::abs(geo.wy) >= 0.3) toward = geo.wy * -*aponeurosis_offset_px >= 0 ? 1.0 : -1.0;
+  return local_fibre_direction(ctx, comp, ev.centre_col_px, ev.centre_row_px,
+                               HalfPlane{toward * geo.wx, toward * geo.wy, 0.5 * geo.across_mm + ctx.s.stump_margin_mm});
+}
+
+// Whether the stump away from a nearby aponeurosis contracts like its compartment and the
+// one towards it does not (the surface must face the aponeurosis: |w_y| >= 0.3).
+bool only_the_muscle_side_contracts(const Context& ctx, const Geometry& geo, const CandidateEvidence& ev,
+                                    std::optional<double> aponeurosis_offset_px) {
+  if (!aponeurosis_offset_px || std::abs(geo.wy) < 0.3) return false;
+  const int towards = geo.wy * *aponeurosis_offset_px > 0 ? 1 : 0;  // stump_strain[1] is the +w side
+  return gates::is_contracting(ev.stump_strain[1 - towards], ev.muscle_strain, ctx.s) &&
+         !gates::is_contracting(ev.stump_strain[towards], ev.muscle_strain, ctx.s);
+}
+
+}  // namespace
+
 // Thickness of the muscle compartment at the finding (rest frame), in mm; <= 0 when it
 // cannot be measured.
 double compartment_thickness_mm(const Context& ctx, double cx, double cy, double reach_mm) {
@@ -226,33 +254,6 @@ double compartment_thickness_mm(const Context& ctx, double cx, double cy, double
   }
   return comp.thickness_px() * m.mm_per_px_y;
 }
-
-// The fibres that pulled off an aponeurosis: those on the side of the gap away from the
-// aponeurosis (the gap lies between the aponeurosis and the fibre ends), read beyond the
-// gap. The fibres read around the whole surface are mostly the aponeurosis (a bright line,
-// far more coherent than fascicles) and the muscle on its other side, and cross the surface
-// at a shallower angle than the torn fibres do: a gap read along them came out twice its
-// length. Where the plane's side cannot be told (a surface across the image's rows), the
-// side whose stump contracts the most. None when that side holds no directed muscle.
-std::optional<double> fibres_pulled_off_deg(const Context& ctx, const std::vector<std::size_t>& comp, const Geometry& geo,
-                                            const CandidateEvidence& ev, std::optional<double> aponeurosis_offset_px) {
-  double toward = ev.stump_strain[0] <= ev.stump_strain[1] ? -1.0 : 1.0;
-  if (aponeurosis_offset_px && std::abs(geo.wy) >= 0.3) toward = geo.wy * -*aponeurosis_offset_px >= 0 ? 1.0 : -1.0;
-  return local_fibre_direction(ctx, comp, ev.centre_col_px, ev.centre_row_px,
-                               HalfPlane{toward * geo.wx, toward * geo.wy, 0.5 * geo.across_mm + ctx.s.stump_margin_mm});
-}
-
-// Whether the stump away from a nearby aponeurosis contracts like its compartment and the
-// one towards it does not (the surface must face the aponeurosis: |w_y| >= 0.3).
-bool only_the_muscle_side_contracts(const Context& ctx, const Geometry& geo, const CandidateEvidence& ev,
-                                    std::optional<double> aponeurosis_offset_px) {
-  if (!aponeurosis_offset_px || std::abs(geo.wy) < 0.3) return false;
-  const int towards = geo.wy * *aponeurosis_offset_px > 0 ? 1 : 0;  // stump_strain[1] is the +w side
-  return gates::is_contracting(ev.stump_strain[1 - towards], ev.muscle_strain, ctx.s) &&
-         !gates::is_contracting(ev.stump_strain[towards], ev.muscle_strain, ctx.s);
-}
-
-}  // namespace
 
 std::optional<TearFinding> evaluate_candidate(const Context& ctx, const std::vector<std::size_t>& comp,
                                               const std::vector<std::size_t>& patch, CandidateEvidence& ev) {

@@ -127,7 +127,23 @@ std::vector<std::vector<std::size_t>> patch_surfaces(const Context& ctx, const s
 // Measures one surface of a patch of area growth into `ev` and runs the gates; a finding
 // when all pass. `patch`: the whole connected patch (stumps are looked for beyond it, not
 // in another surface of the same patch).
+// Thickness of the muscle compartment at a frame-0 point (rest frame), mm; <= 0 unmeasurable.
+double compartment_thickness_mm(const Context& ctx, double cx, double cy, double reach_mm);
 std::optional<TearFinding> evaluate_candidate(const Context& ctx, const std::vector<std::size_t>& surface,
                                               const std::vector<std::size_t>& patch, CandidateEvidence& ev);
+
+// --- myotendinous tears seen as fluid on an aponeurosis (FluidLayerScan.cpp) ---
+// Along every bright plane of the rest image with contracting muscle on one side: where a
+// dark (fluid) layer between the plane and the muscle widens from rest to peak, over a run
+// along the plane, a myotendinous finding — unless a tear already found (`found`, frame-0
+// centres) lies there at peak, whose gap it is. Every run is recorded in `candidates`.
+struct FoundTear {
+  double x0_px, y0_px;          // frame-0 centre of its surface
+  double normal_deg = 0.0;      // the surface's normal and length at rest
+  double length_mm = 0.0;
+};
+std::vector<std::pair<TearFinding, CandidateEvidence>> fluid_layers_opening(const Context& ctx,
+                                                                            const CompartmentStatistics& compartments,
+                                                                            const std::vector<FoundTear>& found);
 
 }  // namespace ft::detection

@@ -112,6 +112,7 @@ BandWidth dark_band_width(const Frame& frame, const PixelRect& region, double cx
     return t_values[inside] + f * (t_values[outside] - t_values[inside]);
   };
   out.width_mm = (crossing(hi, hi + 1) - crossing(lo, lo - 1)) * mm_per_px;
+  out.centre_offset_mm = 0.5 * (crossing(hi, hi + 1) + crossing(lo, lo - 1)) * mm_per_px;
   out.found = out.contrast > 0.15;
   return out;
 }

@@ -139,7 +139,8 @@ bool plane_between(const Context& ctx, double xa, double ya, double xb, double y
 }
 
 // Every patch judged, its evidence recorded; findings for those that pass every gate.
-void judge_patches(const Context& ctx, const std::vector<std::uint8_t>& candidate, DetectionResult& result) {
+void judge_patches(const Context& ctx, const std::vector<std::uint8_t>& candidate, const CompartmentStatistics& compartments,
+                   DetectionResult& result) {
   const DisplacementField& g = ctx.m.cumulative[0];
   const double point_area_mm2 = g.step_px * g.step_px * ctx.m.mm_per_px_x * ctx.m.mm_per_px_y;
   std::vector<PlacedFinding> placed;
@@ -165,18 +166,30 @@ void judge_patches(const Context& ctx, const std::vector<std::uint8_t>& candidat
       result.candidates.push_back(std::move(ev));
     }
   }
+  // Fibres pulled off an aponeurosis, seen as the fluid between them (FluidLayerScan.cpp).
+  std::vector<FoundTear> found;
+  for (const PlacedFinding& p : placed) {
+    // The surface seen may be a part of the tear: its extent across the muscle says how far it runs.
+    const double across_mm = p.finding.extent_pct > 0 ? 0.01 * p.finding.extent_pct * p.finding.muscle_thickness_mm : 0.0;
+    found.push_back({p.x0_px, p.y0_px, p.normal_deg, std::max(p.length_mm, across_mm)});
+  }
+  for (auto& [f, ev] : fluid_layers_opening(ctx, compartments, found)) {
+    if (ev.decision == "reported")
+      placed.push_back({f, ev.centre_col_px, ev.centre_row_px, ev.surface_normal_deg, ev.length_along_mm, ev.points,
+                        g.size() + result.candidates.size(), result.candidates.size()});
+    result.candidates.push_back(std::move(ev));
+  }
   LesionSurroundings around;
   around.tissue_at = [&ctx](double x0, double y0, int k, double& x, double& y) { position_in(ctx.m, k, x0, y0, x, y); };
   around.plane_between = [&ctx](double xa, double ya, double xb, double yb) { return plane_between(ctx, xa, ya, xb, yb); };
   result.findings = one_finding_per_lesion(std::move(placed), {ctx.m.mm_per_px_x, ctx.m.mm_per_px_y}, ctx.s, result, around);
 }
 
-// Says when "no tear" would rest on little tracked tissue (`of_what`: the muscle, or all
-// trackable tissue where the muscle is not known).
-void note_tracked_fraction(const DetectionSettings& s, const char* of_what, DetectionResult& result) {
+// Says when "no tear" would rest on little tracked tissue.
+void note_tracked_fraction(const DetectionSettings& s, DetectionResult& result) {
   if (result.tracked_fraction < s.min_tracked_fraction) {
     std::ostringstream note;
-    note << "only " << int(std::lround(100.0 * result.tracked_fraction)) << " % of " << of_what
+    note << "only " << int(std::lround(100.0 * result.tracked_fraction)) << " % of " << result.tracked_fraction_of
          << " was tracked from rest to peak contraction: a missed tear is possible";
     result.notes.push_back(note.str());
   }
@@ -218,7 +231,6 @@ DetectionResult detect_tears(const MotionRecord& m, const FrameAt& frame_at, con
   const int rest = result.contraction.rest_frame, peak = result.contraction.peak_frame;
   // Of all trackable tissue; of the muscle once its compartments are known (contracting).
   result.tracked_fraction = detection::tracked_fraction(m, s.border_steps, rest, peak);
-  const char* of_what = "the trackable tissue";
   const bool contracted = result.contraction.peak_strain <= -s.min_peak_strain;
   if (!contracted) {
     std::ostringstream note;
@@ -227,7 +239,7 @@ DetectionResult detect_tears(const MotionRecord& m, const FrameAt& frame_at, con
     result.notes.push_back(note.str());
     // The maps are made even without a contraction: "why was nothing found?" needs them most.
     if (!s.record_evidence) {
-      note_tracked_fraction(s, of_what, result);
+      note_tracked_fraction(s, result);
       return result;
     }
   }
@@ -236,9 +248,9 @@ DetectionResult detect_tears(const MotionRecord& m, const FrameAt& frame_at, con
   if (contracted)
     if (const std::optional<double> muscle = muscle_tracked_fraction(ctx)) {
       result.tracked_fraction = *muscle;
-      of_what = "the muscle";
+      result.tracked_fraction_of = "the muscle";
     }
-  note_tracked_fraction(s, of_what, result);
+  note_tracked_fraction(s, result);
   const double excess = candidate_threshold(s, sigma);
   const CompartmentStatistics compartments = compartment_growth(ctx);
   const std::vector<std::uint8_t> candidate = candidate_points(ctx, excess, compartments);
@@ -249,7 +261,7 @@ DetectionResult detect_tears(const MotionRecord& m, const FrameAt& frame_at, con
     result.maps.compartments = compartments.each;
   }
   if (!contracted) return result;
-  judge_patches(ctx, candidate, result);
+  judge_patches(ctx, candidate, compartments, result);
   if (!s.record_evidence) result.candidates.clear();
   for (const auto& f : result.findings)
     if (f.extent_pct < 0)

@@ -110,9 +110,11 @@ struct DetectionResult {
   bool tear_detected = false;
   std::vector<TearFinding> findings;
   ContractionSummary contraction;
-  // Of the trackable tissue in view at rest and at peak, the share tracked at both
-  // (0..1): what the detector actually used. Low values make "no tear" weak.
+  // Of the muscle in view at rest and at peak (of all trackable tissue when no contraction
+  // shows which tissue is muscle: tracked_fraction_of), the share tracked at both (0..1):
+  // what the detector actually used. Low values make "no tear" weak.
   double tracked_fraction = 0.0;
+  std::string tracked_fraction_of = "the trackable tissue";  // or "the muscle
   // False when "no tear" rests on too little: nothing tracked, no contraction judged, or
   // tracked_fraction below the detector's minimum. A finding is always conclusive.
   bool conclusive = false;

@@ -1,0 +1,445 @@
+// Myotendinous tears read from the image: fluid opening between an aponeurosis and the fibre
+// ends pulled off it. The motion-based path (CandidateEvaluation) needs tracked muscle at the
+// fibre ends; where the gap widens beside the aponeurosis the speckle there changes and is
+// lost (most of all under the scanner's speckle reduction), and the sliding of the
+// aponeurosis against the muscle swamps the opening. A sonographer looks for the fluid.
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "DetectionContext.h"
+#include "ft/core/CandidateGates.h"
+#include "ft/core/FascicleOrientation.h"
+#include "ft/core/GapProfile.h"
+
+namespace ft::detection {
+namespace {
+
+constexpr double kBandOffsetMm = 2.0;       // band centre from the plane's line, muscle side (the dip is
+                                            // looked for within 2.5 mm of it: the layer on the plane)
+constexpr double kProfileReachMm = 7.0;     // dark_band_width's profile, each side of its centre
+constexpr double kBandHalfLengthMm = 1.0;   // the band averaged over +-1 mm of columns
+constexpr double kPlaneSearchMm = 1.5;      // the plane's line in a later frame, around where the motion put it
+// Where the muscle beside the plane is looked for: fibre ends pulled off retract several mm,
+// and under speckle reduction the tracker loses the muscle next to the widening fluid.
+constexpr double kMuscleFromMm = 1.0, kMuscleToMm = 8.0;
+constexpr int kMinMuscleSamples = 2;        // every 0.5 mm: 1 mm of contracting muscle
+// The fibres are read beyond the plane's own line, which the fascicle estimator reads as
+// fibres within half its window of it (CompartmentMotion's clearance).
+constexpr double kFibresFromMm = 0.5 * FascicleScale{}.window_mm + 1.0, kFibresToMm = kFibresFromMm + 4.0;
+constexpr double kMinRunMm = 3.0;           // along the plane at rest: a fibre bundle's attachment, not a speck
+constexpr double kOriginReachMm = 6.0;      // the muscle beside the fluid at peak: its tracked points this near ...
+constexpr std::size_t kOriginPoints = 8;    // ... the nearest of them say where that muscle rested
+constexpr int kMinOpenFrames = 3;           // the fluid stays open over a hold, not a frame's speckle
+
+// One point of a plane, the muscle on one side of it, and its fluid layer at rest and at peak.
+struct LayerSample {
+  double rest_x = 0, rest_y = 0;  // the plane's line at rest (rest px)
+  int side = 0;                   // -1: the muscle lies above the plane, +1: below
+  int compartment = -1;           // the muscle's compartment (compartment_growth's label)
+  double x0 = 0, y0 = 0;          // the plane's tissue on frame 0
+  double peak_x = 0, peak_y = 0;  // the plane's line at peak
+  BandWidth rest, peak;
+  bool opens = false;
+};
+using Run = std::vector<const LayerSample*>;
+
+// A profile that ran into the region's edge or into darkness with no tissue beyond says
+// nothing (dark_band_width leaves its contrast at 0); a faint band is still a width.
+bool measured(const BandWidth& b) { return b.found || b.contrast > 0.0; }
+
+// The frame-0 position of the tissue at rest position (x, y): fixed-point steps, the best
+// kept (exact when rest is frame 0). Across a sliding plane the steps need not settle: false
+// when even the best misses by more than 1 mm (the plane's line is then found again within
+// 1.5 mm in each frame, and the muscle beside it is looked for over millimetres).
+bool frame0_of_rest(const Context& ctx, double x, double y, double& x0, double& y0) {
+  x0 = x;
+  y0 = y;
+  if (ctx.rest() == 0) return true;
+  double qx = x, qy = y, best = 1e30;
+  for (int it = 0; it < 8; ++it) {
+    double rx, ry;
+    position_in(ctx.m, ctx.rest(), qx, qy, rx, ry);
+    const double miss = std::hypot((x - rx) * ctx.m.mm_per_px_x, (y - ry) * ctx.m.mm_per_px_y);
+    if (miss < best) {
+      best = miss;
+      x0 = qx;
+      y0 = qy;
+    }
+    qx += x - rx;
+    qy += y - ry;
+  }
+  return best <= 1.0;
+}
+
+// Tracked points of contracting compartments (compartment_growth's labels) on `side` of the
+// plane point, from_mm to to_mm from it (every 0.5 mm).
+std::vector<std::size_t> muscle_beside(const Context& ctx, const CompartmentStatistics& compartments, double x, double y,
+                                       int side, double from_mm = kMuscleFromMm, double to_mm = kMuscleToMm) {
+  const DisplacementField& g = ctx.m.cumulative[0];
+  std::vector<std::size_t> out;
+  for (double d = from_mm; d <= to_mm + 1e-9; d += 0.5) {
+    double x0, y0;
+    if (!frame0_of_rest(ctx, x, y + side * d / ctx.m.mm_per_px_y, x0, y0)) continue;
+    const long c = std::lround((x0 - g.origin_x_px) / g.step_px), r = std::lround((y0 - g.origin_y_px) / g.step_px);
+    if (c < 0 || r < 0 || c >= g.columns || r >= g.rows) continue;
+    const std::size_t i = g.index(int(c), int(r));
+    if (compartments.label[i] >= 0) out.push_back(i);
+  }
+  return out;
+}
+
+int most_common_label(const CompartmentStatistics& compartments, const std::vector<std::size_t>& points) {
+  std::map<int, int> count;
+  for (std::size_t i : points) ++count[compartments.label[i]];
+  int best = -1, n = 0;
+  for (const auto& [label, c] : count)
+    if (c > n) best = label, n = c;
+  return best;
+}
+
+// The plane's line near y: the brightest row (mean over +-half_px columns) within
+// +-search_px. (The nearest bright local maximum instead, against an aponeurosis and the
+// next muscle's epimysium 1-3 mm apart, locked onto the fibre ends' edge above a widening
+// layer and read fluid on the other side of the plane: not used.)
+double plane_row_near(const Frame& f, const PixelRect& r, double x, double y, double search_px, double half_px) {
+  double best = -1.0, row = y;
+  for (int yy = int(std::lround(y - search_px)); yy <= int(std::lround(y + search_px)); ++yy) {
+    if (yy < r.y0_px || yy > r.y1_px) continue;
+    double sum = 0;
+    int n = 0;
+    for (int xx = int(std::lround(x - half_px)); xx <= int(std::lround(x + half_px)); ++xx)
+      if (xx >= r.x0_px && xx <= r.x1_px) {
+        sum += f.value(xx, yy);
+        ++n;
+      }
+    if (n > 0 && sum / n > best) {
+      best = sum / n;
+      row = yy;
+    }
+  }
+  return row;
+}
+
+// The band as measured beside a plane on `side`; when its middle lies across the plane's
+// line, no layer on this side (measured: width 0). The dip search (2.5 mm around a centre
+// 2 mm off the line) reaches over the line and would read the other side's fluid as this side's.
+BandWidth on_muscle_side(BandWidth b, int side) {
+  if (side * (side * kBandOffsetMm + b.centre_offset_mm) <= 0.0) {
+    b.found = false;
+    b.width_mm = 0.0;
+  }
+  return b;
+}
+
+// The fluid layer beside the plane point carried to frame k: the plane's line found near
+// where the motion put it, the band measured on its muscle side.
+BandWidth layer_in(const Context& ctx, const Frame& image, const LayerSample& s, double& plane_x, double& plane_y,
+                   int k) {
+  const double mm = ctx.mm_per_px();
+  double x, y;
+  position_in(ctx.m, k, s.x0, s.y0, x, y);
+  plane_x = x;
+  plane_y = plane_row_near(image, ctx.m.region.bounds, x, y, kPlaneSearchMm / mm, kBandHalfLengthMm / mm);
+  return on_muscle_side(dark_band_width(image, ctx.m.region.bounds, x, plane_y + s.side * kBandOffsetMm / mm, 90.0,
+                                        kBandHalfLengthMm, mm),
+                        s.side);
+}
+
+std::vector<LayerSample> layer_samples(const Context& ctx, const CompartmentStatistics& compartments) {
+  const Frame peak_image = ctx.frame_at(ctx.peak());
+  const double mm = ctx.mm_per_px();
+  const PixelRect& b = ctx.m.region.bounds;
+  const double clear_px = (kBandOffsetMm + kProfileReachMm) / ctx.m.mm_per_px_y;  // the profile stays in the image
+  std::vector<LayerSample> out;
+  for (std::size_t c = 0; c < ctx.planes.rows_px.size(); ++c) {
+    const double x = ctx.planes.x0_px + double(c) * ctx.planes.step_px;
+    for (double y : ctx.planes.rows_px[c]) {
+      if (y - clear_px < b.y0_px || y + clear_px > b.y1_px) continue;
+      for (int side : {-1, 1}) {
+        const std::vector<std::size_t> muscle = muscle_beside(ctx, compartments, x, y, side);
+        if (int(muscle.size()) < kMinMuscleSamples) continue;
+        LayerSample s;
+        s.rest_x = x;
+        s.rest_y = y;
+        s.side = side;
+        s.compartment = most_common_label(compartments, muscle);
+        if (!frame0_of_rest(ctx, x, y, s.x0, s.y0)) continue;
+        s.rest = on_muscle_side(dark_band_width(ctx.rest_image, b, x, y + side * kBandOffsetMm / mm, 90.0, kBandHalfLengthMm, mm),
+                                side);
+        if (!measured(s.rest)) continue;
+        s.peak = layer_in(ctx, peak_image, s, s.peak_x, s.peak_y, ctx.peak());
+        s.opens = gates::fluid_layer_opens(s.rest, s.peak, ctx.s);
+        out.push_back(s);
+      }
+    }
+  }
+  return out;
+}
+
+// Runs of opening samples along one plane, side and compartment: columns up to two steps
+// apart (one noisy column does not split a lesion), the plane's line within 1 mm.
+std::vector<Run> opening_runs(const Context& ctx, const std::vector<LayerSample>& samples) {
+  Run open;
+  for (const LayerSample& s : samples)
+    if (s.opens) open.push_back(&s);
+  std::sort(open.begin(), open.end(), [](const LayerSample* a, const LayerSample* b) { return a->rest_x < b->rest_x; });
+  std::vector<Run> runs;
+  const double column_gap = 2.5 * ctx.planes.step_px, row_gap = 1.0 / ctx.m.mm_per_px_y;
+  for (const LayerSample* s : open) {
+    bool joined = false;
+    for (auto& run : runs) {
+      const LayerSample* last = run.back();
+      if (last->side == s->side && last->compartment == s->compartment && s->rest_x - last->rest_x <= column_gap &&
+          std::abs(s->rest_y - last->rest_y) <= row_gap) {
+        run.push_back(s);
+        joined = true;
+        break;
+      }
+    }
+    if (!joined) runs.push_back({s});
+  }
+  return runs;
+}
+
+double run_length_mm(const Context& ctx, const Run& run) {
+  return std::hypot((run.back()->rest_x - run.front()->rest_x) * ctx.m.mm_per_px_x,
+                    (run.back()->rest_y - run.front()->rest_y) * ctx.m.mm_per_px_y) +
+         ctx.planes.step_px * ctx.m.mm_per_px_x;
+}
+
+// Fibre direction (deg, at rest and carried to peak by each point's own deformation) of the
+// muscle beside the run, where the texture shows one.
+double fibres_at_peak_deg(const Context& ctx, const CompartmentStatistics& compartments, const Run& run,
+                          double& at_rest_deg) {
+  std::vector<double> rest, peak;
+  for (const LayerSample* s : run)
+    for (std::size_t i : muscle_beside(ctx, compartments, s->rest_x, s->rest_y, s->side, kFibresFromMm, kFibresToMm)) {
+      if (ctx.fibres.coherence[i] < ctx.s.min_fibre_coherence) continue;  // no direction there (read as 0)
+      rest.push_back(ctx.fibres.angle_deg[i]);
+      peak.push_back(carried_direction_deg(ctx.rest_to_peak[i], ctx.fibres.angle_deg[i]));
+    }
+  at_rest_deg = median_of(rest);
+  return median_of(peak);
+}
+
+// The layer's width is read down the image column; across a plane at plane_deg it is
+// width x cos(plane), and along fibres crossing it at an angle, that / sin(angle) (at least
+// a quarter: fibres read nearly along the plane are a misreading). Angles in mm space.
+double along_fibres(double column_width_mm, double fibre_deg, double plane_deg) {
+  const double across = column_width_mm * std::abs(std::cos(plane_deg / kDeg));
+  return across / std::max(0.25, std::abs(std::sin((fibre_deg - plane_deg) / kDeg)));
+}
+
+// The finding of one run: centred on the fluid at peak, its gap read along the fibres that
+// pulled off (the layer is crossed obliquely, at the fibres' angle to the plane).
+TearFinding finding_of(const Context& ctx, const CompartmentStatistics& compartments, const Run& run,
+                       CandidateEvidence& ev) {
+  const double mm = ctx.mm_per_px();
+  double px = 0, py = 0, rest_gap = 0, peak_gap = 0, contrast = 0;
+  for (const LayerSample* s : run) {
+    px += s->peak_x;
+    py += s->peak_y + s->side * 0.5 * s->peak.width_mm / mm;  // the middle of the layer
+    rest_gap += s->rest.found ? s->rest.width_mm : 0.0;  // a faint band at rest is no visible layer
+    peak_gap += s->peak.width_mm;
+    contrast += s->peak.contrast;
+  }
+  const double n = double(run.size());
+  px /= n, py /= n, rest_gap /= n, peak_gap /= n, contrast /= n;
+  const LayerSample& first = *run.front();
+  const LayerSample& last = *run.back();
+  const LayerSample& middle = *run[run.size() / 2];
+  const double plane_deg = std::atan2((last.rest_y - first.rest_y) * ctx.m.mm_per_px_y,
+                                      (last.rest_x - first.rest_x) * ctx.m.mm_per_px_x) * kDeg;
+  double fibre_rest_deg = 0;
+  const double fibre_peak_deg = fibres_at_peak_deg(ctx, compartments, run, fibre_rest_deg);
+  TearFinding f;
+  f.kind = TearKind::Myotendinous;
+  f.frame = ctx.peak();
+  f.centre_col_px = px;
+  f.centre_row_px = py;
+  f.centre_x_mm = (px - ctx.m.region.bounds.x0_px) * ctx.m.mm_per_px_x;
+  f.centre_z_mm = (py - ctx.m.region.bounds.y0_px) * ctx.m.mm_per_px_y;
+  f.surface_angle_deg = plane_deg + 90.0;  // from the vertical: the surface runs along the plane
+  f.fibre_angle_deg = fibre_peak_deg;
+  f.gap_rest_mm = along_fibres(rest_gap, fibre_rest_deg, plane_deg);
+  f.gap_mm = std::max(f.gap_rest_mm, along_fibres(peak_gap, fibre_peak_deg, plane_deg));
+  f.opening_mm = f.gap_mm - f.gap_rest_mm;
+  f.retraction_mm = 0.5 * f.opening_mm;  // as for every finding: the mean of the two sides
+  // Only the muscle's side retracts, the aponeurosis stays. The surface normal (plane + 90 deg)
+  // points down the image: away from muscle above the plane.
+  (middle.side < 0 ? f.retraction_left_mm : f.retraction_right_mm) = f.opening_mm;
+  const double length_mm = run_length_mm(ctx, run);
+  double mx0 = middle.x0, my0 = middle.y0;  // the muscle beside the middle of the run, for its thickness
+  frame0_of_rest(ctx, middle.rest_x, middle.rest_y + middle.side * kBandOffsetMm / ctx.m.mm_per_px_y, mx0, my0);
+  f.muscle_thickness_mm = compartment_thickness_mm(ctx, mx0, my0, kMuscleToMm);
+  f.extent_pct = f.muscle_thickness_mm > 0 ? std::min(100.0, 100.0 * length_mm / f.muscle_thickness_mm) : -1.0;
+  f.grade = TearGrade::Partial;  // fibres off part of an aponeurosis; its length is in the extent
+  const double z = 3.0 * ((peak_gap - rest_gap) / ctx.s.min_opening_mm - 1.0) + 4.0 * (contrast - 0.15);
+  f.confidence = 1.0 / (1.0 + std::exp(-z));
+
+  ev.centre_col_px = mx0;
+  ev.centre_row_px = my0;
+  ev.points = int(run.size());
+  ev.surface_normal_deg = plane_deg + 90.0;
+  ev.fibre_angle_deg = fibre_rest_deg;
+  ev.fibres_pulled_off_deg = fibre_rest_deg;
+  ev.length_along_mm = length_mm;
+  ev.opening_mm = f.opening_mm;
+  ev.best_frame = ctx.peak();
+  ev.band_rest_mm = rest_gap;
+  ev.band_peak_mm = peak_gap;
+  ev.band_contrast = contrast;
+  ev.near_aponeurosis = true;
+  ev.kind = "myotendinous";
+  return f;
+}
+
+// Gap-time curve: the layer at the middle of the run followed through the clip, read along
+// the fibres (turning from their rest to their peak angle as the muscle shortens).
+void follow_gap(const Context& ctx, const LayerSample& middle, double plane_deg, double fibre_rest_deg,
+                double fibre_peak_deg, TearFinding& f) {
+  for (int k = 0; k < ctx.m.frame_count(); ++k) {
+    const Frame image = ctx.frame_at(k);
+    double x, y;
+    const BandWidth b = layer_in(ctx, image, middle, x, y, k);
+    const double share = ctx.contraction.peak_strain < 0
+                             ? std::clamp(ctx.contraction.strain_by_frame[std::size_t(k)] / ctx.contraction.peak_strain, 0.0, 1.0)
+                             : 0.0;
+    const double fibre_deg = fibre_rest_deg + share * (fibre_peak_deg - fibre_rest_deg);
+    f.gap_by_frame_mm.push_back(b.found ? along_fibres(b.width_mm, fibre_deg, plane_deg) : f.gap_rest_mm);
+  }
+  // One frame's speckle can move the band's edge by a millimetre: a running median of three.
+  const std::vector<double> raw = f.gap_by_frame_mm;
+  for (std::size_t k = 1; k + 1 < raw.size(); ++k) {
+    double v[3] = {raw[k - 1], raw[k], raw[k + 1]};
+    std::sort(v, v + 3);
+    f.gap_by_frame_mm[k] = v[1];
+  }
+}
+
+int frames_open(const TearFinding& f, double min_opening_mm) {
+  int n = 0;
+  for (double g : f.gap_by_frame_mm) n += g >= f.gap_rest_mm + min_opening_mm;
+  return n;
+}
+
+// Where the muscle beside the fluid at peak (x, y) lay on frame 0: the mean frame-0 position
+// of the nearest tracked points of its own compartment at peak (within kOriginReachMm). The
+// aponeurosis moves with the other muscle while this one slides 15-35 mm along it: the fluid
+// at peak lies beside muscle that rested elsewhere along the plane. False when none is near.
+bool frame0_origin(const Context& ctx, const CompartmentStatistics& compartments, int compartment, double x, double y,
+                   double& x0, double& y0) {
+  const DisplacementField& g = ctx.m.cumulative[0];
+  const DisplacementField& at_peak = ctx.m.cumulative[std::size_t(ctx.peak())];
+  std::vector<std::pair<double, std::size_t>> near;
+  for (std::size_t i = 0; i < g.size(); ++i) {
+    if (!ctx.muscle[i] || compartments.label[i] != compartment) continue;
+    const int c = column_of(g, i), r = row_of(g, i);
+    const double d = std::hypot((g.x_px(c) + at_peak.dx_px[i] - x) * ctx.m.mm_per_px_x,
+                                (g.y_px(r) + at_peak.dy_px[i] - y) * ctx.m.mm_per_px_y);
+    if (d <= kOriginReachMm) near.emplace_back(d, i);
+  }
+  if (near.empty()) return false;
+  std::sort(near.begin(), near.end());
+  near.resize(std::min<std::size_t>(near.size(), kOriginPoints));
+  x0 = y0 = 0;
+  for (const auto& [d, i] : near) {
+    x0 += g.x_px(column_of(g, i));
+    y0 += g.y_px(row_of(g, i));
+  }
+  x0 /= double(near.size());
+  y0 /= double(near.size());
+  return true;
+}
+
+// The widest layer at rest (a running median of three columns: one column's speckle is not
+// a layer) along the same plane and muscle between rest columns xa and xb: what the muscle
+// now beside the fluid had beneath it somewhere on its way. Fluid carried along (a vessel in
+// the intermuscular septum, fat pushed by the bulging muscle) was there at rest; a tear's is new.
+double widest_rest_layer_mm(const std::vector<LayerSample>& samples, const LayerSample& like, double xa, double xb,
+                            double margin_px) {
+  std::vector<const LayerSample*> along;
+  for (const LayerSample& s : samples)
+    if (s.side == like.side && s.compartment == like.compartment && std::abs(s.rest_y - like.rest_y) <= margin_px &&
+        s.rest_x >= std::min(xa, xb) - margin_px && s.rest_x <= std::max(xa, xb) + margin_px)
+      along.push_back(&s);
+  std::sort(along.begin(), along.end(), [](const LayerSample* a, const LayerSample* b) { return a->rest_x < b->rest_x; });
+  auto seen = [](const LayerSample* s) { return s->rest.found ? s->rest.width_mm : 0.0; };  // a visible layer
+  double widest = 0;
+  for (std::size_t i = 0; i < along.size(); ++i) {
+    double v[3] = {seen(along[i]), seen(along[i > 0 ? i - 1 : i]), seen(along[i + 1 < along.size() ? i + 1 : i])};
+    std::sort(v, v + 3);
+    widest = std::max(widest, v[1]);
+  }
+  return widest;
+}
+
+// Distance (mm, frame 0) from a point to a tear's rest surface, beyond its ends measured
+// from the nearer end.
+double mm_from_tear_surface(const Context& ctx, const FoundTear& t, double x0, double y0) {
+  const double sx = ctx.m.mm_per_px_x, sy = ctx.m.mm_per_px_y;
+  const double dx = (x0 - t.x0_px) * sx, dy = (y0 - t.y0_px) * sy;
+  const double nx = std::cos(t.normal_deg / kDeg), ny = std::sin(t.normal_deg / kDeg);
+  const double across = std::abs(dx * nx + dy * ny), along = std::abs(-dx * ny + dy * nx);
+  return std::hypot(across, std::max(0.0, along - 0.5 * t.length_mm));
+}
+
+// The gate one run of opening fluid failed, or null when it is a myotendinous tear.
+const char* rejected(const Context& ctx, const std::vector<LayerSample>& samples, const Run& run,
+                     const CompartmentStatistics& compartments, const std::vector<FoundTear>& found, TearFinding& f,
+                     CandidateEvidence& ev) {
+  const LayerSample& middle = *run[run.size() / 2];
+  double x0, y0;
+  if (frame0_origin(ctx, compartments, middle.compartment, f.centre_col_px, f.centre_row_px, x0, y0)) {
+    ev.centre_col_px = x0;  // the muscle that pulled off, where it rested
+    ev.centre_row_px = y0;
+  }
+  for (const FoundTear& t : found)
+    if (mm_from_tear_surface(ctx, t, ev.centre_col_px, ev.centre_row_px) < ctx.s.tear_end_reach_mm) {
+      ev.reason = "fluid at a tear found by its motion (on its surface or within tear_end_reach_mm of its end): that tear's own gap";
+      return "same_lesion";
+    }
+  double rx, ry;
+  position_in(ctx.m, ctx.rest(), ev.centre_col_px, ev.centre_row_px, rx, ry);
+  const double before = widest_rest_layer_mm(samples, middle, std::min(run.front()->rest_x, rx),
+                                             std::max(run.back()->rest_x, rx), 1.0 / ctx.m.mm_per_px_y);
+  if (ev.band_peak_mm - before < ctx.s.min_opening_mm) {
+    ev.reason = "the dark layer at peak was as wide at rest somewhere beneath the same muscle: fluid, fat or a vessel carried along, not new fluid";
+    return "fluid_carried";
+  }
+  if (f.opening_mm < ctx.s.min_opening_mm) {
+    ev.reason = "read along the fibres, the fluid widens by less than min_opening_mm";
+    return "no_opening";
+  }
+  follow_gap(ctx, middle, ev.surface_normal_deg - 90.0, ev.fibre_angle_deg, f.fibre_angle_deg, f);
+  if (frames_open(f, ctx.s.min_opening_mm) < kMinOpenFrames) {
+    ev.reason = "the layer is wider at peak only: it does not stay open over the contraction";
+    return "not_sustained";
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::vector<std::pair<TearFinding, CandidateEvidence>> fluid_layers_opening(const Context& ctx,
+                                                                            const CompartmentStatistics& compartments,
+                                                                            const std::vector<FoundTear>& found) {
+  std::vector<std::pair<TearFinding, CandidateEvidence>> out;
+  const std::vector<LayerSample> samples = layer_samples(ctx, compartments);
+  for (const Run& run : opening_runs(ctx, samples)) {
+    if (run_length_mm(ctx, run) < kMinRunMm) continue;  // specks of dark speckle, not recorded
+    CandidateEvidence ev;
+    TearFinding f = finding_of(ctx, compartments, run, ev);
+    if (const char* gate = rejected(ctx, samples, run, compartments, found, f, ev)) {
+      ev.decision = gate;
+    } else {
+      ev.decision = "reported";
+      ev.reason = "a dark fluid layer opened between the aponeurosis and the fibre ends under contraction (image)";
+    }
+    out.emplace_back(std::move(f), std::move(ev));
+  }
+  return out;
+}
+
+}  // namespace ft::detection
