@@ -124,11 +124,11 @@ std::vector<std::uint8_t> agrees_with_dominant(const Context& ctx, const std::ve
 std::vector<std::vector<std::size_t>> patch_surfaces(const Context& ctx, const std::vector<std::size_t>& patch);
 
 // --- one candidate (CandidateEvaluation.cpp) ---
+// Thickness of the muscle compartment at a frame-0 point (rest frame), mm; <= 0 unmeasurable.
+double compartment_thickness_mm(const Context& ctx, double cx, double cy, double reach_mm);
 // Measures one surface of a patch of area growth into `ev` and runs the gates; a finding
 // when all pass. `patch`: the whole connected patch (stumps are looked for beyond it, not
 // in another surface of the same patch).
-// Thickness of the muscle compartment at a frame-0 point (rest frame), mm; <= 0 unmeasurable.
-double compartment_thickness_mm(const Context& ctx, double cx, double cy, double reach_mm);
 std::optional<TearFinding> evaluate_candidate(const Context& ctx, const std::vector<std::size_t>& surface,
                                               const std::vector<std::size_t>& patch, CandidateEvidence& ev);
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 
 #include "DetectionContext.h"
 #include "ft/core/CandidateGates.h"
@@ -210,15 +211,18 @@ double run_length_mm(const Context& ctx, const Run& run) {
 
 // Fibre direction (deg, at rest and carried to peak by each point's own deformation) of the
 // muscle beside the run, where the texture shows one.
-double fibres_at_peak_deg(const Context& ctx, const CompartmentStatistics& compartments, const Run& run,
-                          double& at_rest_deg) {
+// nullopt where no point of the run's own compartment shows a direction.
+std::optional<double> fibres_at_peak_deg(const Context& ctx, const CompartmentStatistics& compartments, const Run& run,
+                                         double& at_rest_deg) {
   std::vector<double> rest, peak;
   for (const LayerSample* s : run)
     for (std::size_t i : muscle_beside(ctx, compartments, s->rest_x, s->rest_y, s->side, kFibresFromMm, kFibresToMm)) {
+      if (compartments.label[i] != s->compartment) continue;                 // across another plane: another muscle
       if (ctx.fibres.coherence[i] < ctx.s.min_fibre_coherence) continue;  // no direction there (read as 0)
       rest.push_back(ctx.fibres.angle_deg[i]);
       peak.push_back(carried_direction_deg(ctx.rest_to_peak[i], ctx.fibres.angle_deg[i]));
     }
+  if (rest.empty()) return std::nullopt;
   at_rest_deg = median_of(rest);
   return median_of(peak);
 }
@@ -235,11 +239,10 @@ double along_fibres(double column_width_mm, double fibre_deg, double plane_deg) 
 // pulled off (the layer is crossed obliquely, at the fibres' angle to the plane).
 TearFinding finding_of(const Context& ctx, const CompartmentStatistics& compartments, const Run& run,
                        CandidateEvidence& ev) {
-  const double mm = ctx.mm_per_px();
   double px = 0, py = 0, rest_gap = 0, peak_gap = 0, contrast = 0;
   for (const LayerSample* s : run) {
     px += s->peak_x;
-    py += s->peak_y + s->side * 0.5 * s->peak.width_mm / mm;  // the middle of the layer
+    py += s->peak_y + (s->side * kBandOffsetMm + s->peak.centre_offset_mm) / ctx.m.mm_per_px_y;  // the layer's middle
     rest_gap += s->rest.found ? s->rest.width_mm : 0.0;  // a faint band at rest is no visible layer
     peak_gap += s->peak.width_mm;
     contrast += s->peak.contrast;
@@ -251,8 +254,10 @@ TearFinding finding_of(const Context& ctx, const CompartmentStatistics& compartm
   const LayerSample& middle = *run[run.size() / 2];
   const double plane_deg = std::atan2((last.rest_y - first.rest_y) * ctx.m.mm_per_px_y,
                                       (last.rest_x - first.rest_x) * ctx.m.mm_per_px_x) * kDeg;
-  double fibre_rest_deg = 0;
-  const double fibre_peak_deg = fibres_at_peak_deg(ctx, compartments, run, fibre_rest_deg);
+  // Without a fibre direction beside the run, the muscle's dominant one (at rest and at peak).
+  double fibre_rest_deg = ctx.dominant_fibre_deg;
+  const std::optional<double> fibres_measured = fibres_at_peak_deg(ctx, compartments, run, fibre_rest_deg);
+  const double fibre_peak_deg = fibres_measured.value_or(fibre_rest_deg);
   TearFinding f;
   f.kind = TearKind::Myotendinous;
   f.frame = ctx.peak();
@@ -271,7 +276,11 @@ TearFinding finding_of(const Context& ctx, const CompartmentStatistics& compartm
   (middle.side < 0 ? f.retraction_left_mm : f.retraction_right_mm) = f.opening_mm;
   const double length_mm = run_length_mm(ctx, run);
   double mx0 = middle.x0, my0 = middle.y0;  // the muscle beside the middle of the run, for its thickness
-  frame0_of_rest(ctx, middle.rest_x, middle.rest_y + middle.side * kBandOffsetMm / ctx.m.mm_per_px_y, mx0, my0);
+  double bx0, by0;
+  if (frame0_of_rest(ctx, middle.rest_x, middle.rest_y + middle.side * kBandOffsetMm / ctx.m.mm_per_px_y, bx0, by0)) {
+    mx0 = bx0;
+    my0 = by0;
+  }
   f.muscle_thickness_mm = compartment_thickness_mm(ctx, mx0, my0, kMuscleToMm);
   f.extent_pct = f.muscle_thickness_mm > 0 ? std::min(100.0, 100.0 * length_mm / f.muscle_thickness_mm) : -1.0;
   f.grade = TearGrade::Partial;  // fibres off part of an aponeurosis; its length is in the extent
@@ -283,7 +292,13 @@ TearFinding finding_of(const Context& ctx, const CompartmentStatistics& compartm
   ev.points = int(run.size());
   ev.surface_normal_deg = plane_deg + 90.0;
   ev.fibre_angle_deg = fibre_rest_deg;
-  ev.fibres_pulled_off_deg = fibre_rest_deg;
+  ev.fibres_pulled_off_deg = fibres_measured ? fibre_rest_deg : kUnmeasured;
+  ev.fibre_cut = gates::fibre_cut(fibre_rest_deg, ev.surface_normal_deg);
+  // Not a patch of motion: its area growth, opening share and surroundings were not measured.
+  ev.area_mm2 = kUnmeasured;
+  ev.log_area_growth = kUnmeasured;
+  ev.opening_share = kUnmeasured;
+  ev.surround_tracked_share = kUnmeasured;
   ev.length_along_mm = length_mm;
   ev.opening_mm = f.opening_mm;
   ev.best_frame = ctx.peak();
@@ -354,21 +369,41 @@ bool frame0_origin(const Context& ctx, const CompartmentStatistics& compartments
 }
 
 // The widest layer at rest (a running median of three columns: one column's speckle is not
-// a layer) along the same plane and muscle between rest columns xa and xb: what the muscle
-// now beside the fluid had beneath it somewhere on its way. Fluid carried along (a vessel in
-// the intermuscular septum, fat pushed by the bulging muscle) was there at rest; a tear's is new.
-double widest_rest_layer_mm(const std::vector<LayerSample>& samples, const LayerSample& like, double xa, double xb,
-                            double margin_px) {
-  std::vector<const LayerSample*> along;
+// a layer) along the same plane and muscle between rest columns xa and xb, following the
+// plane column by column from the run (its line within 1 mm of the last column's): what the
+// muscle now beside the fluid had beneath it somewhere on its way. Fluid carried along (a
+// vessel in the intermuscular septum, fat pushed by the bulging muscle) was there at rest; a
+// tear's is new.
+double widest_rest_layer_mm(const Context& ctx, const std::vector<LayerSample>& samples, const LayerSample& from,
+                            double xa, double xb) {
+  std::vector<const LayerSample*> same;
   for (const LayerSample& s : samples)
-    if (s.side == like.side && s.compartment == like.compartment && std::abs(s.rest_y - like.rest_y) <= margin_px &&
-        s.rest_x >= std::min(xa, xb) - margin_px && s.rest_x <= std::max(xa, xb) + margin_px)
-      along.push_back(&s);
+    if (s.side == from.side && s.compartment == from.compartment) same.push_back(&s);
+  std::sort(same.begin(), same.end(), [](const LayerSample* a, const LayerSample* b) { return a->rest_x < b->rest_x; });
+  const double row_gap = 1.0 / ctx.m.mm_per_px_y, column_gap = 2.5 * ctx.planes.step_px;
+  const double lo = std::min(xa, xb) - column_gap, hi = std::max(xa, xb) + column_gap;
+  std::vector<const LayerSample*> along{&from};
+  for (int dir : {-1, 1}) {
+    const LayerSample* last = &from;
+    for (long i = long(std::find(same.begin(), same.end(), &from) - same.begin()) + dir; i >= 0 && i < long(same.size());
+         i += dir) {
+      const LayerSample* s = same[std::size_t(i)];
+      if (s->rest_x < lo || s->rest_x > hi || std::abs(s->rest_x - last->rest_x) > column_gap) break;
+      if (std::abs(s->rest_y - last->rest_y) > row_gap) continue;  // another plane of the same column
+      along.push_back(s);
+      last = s;
+    }
+  }
   std::sort(along.begin(), along.end(), [](const LayerSample* a, const LayerSample* b) { return a->rest_x < b->rest_x; });
   auto seen = [](const LayerSample* s) { return s->rest.found ? s->rest.width_mm : 0.0; };  // a visible layer
+  if (along.size() < 3) {  // too short for a median: the narrowest, one column's speckle is not a layer
+    double narrowest = 1e30;
+    for (const LayerSample* s : along) narrowest = std::min(narrowest, seen(s));
+    return narrowest;
+  }
   double widest = 0;
-  for (std::size_t i = 0; i < along.size(); ++i) {
-    double v[3] = {seen(along[i]), seen(along[i > 0 ? i - 1 : i]), seen(along[i + 1 < along.size() ? i + 1 : i])};
+  for (std::size_t i = 1; i + 1 < along.size(); ++i) {
+    double v[3] = {seen(along[i - 1]), seen(along[i]), seen(along[i + 1])};
     std::sort(v, v + 3);
     widest = std::max(widest, v[1]);
   }
@@ -402,8 +437,8 @@ const char* rejected(const Context& ctx, const std::vector<LayerSample>& samples
     }
   double rx, ry;
   position_in(ctx.m, ctx.rest(), ev.centre_col_px, ev.centre_row_px, rx, ry);
-  const double before = widest_rest_layer_mm(samples, middle, std::min(run.front()->rest_x, rx),
-                                             std::max(run.back()->rest_x, rx), 1.0 / ctx.m.mm_per_px_y);
+  const double before =
+      widest_rest_layer_mm(ctx, samples, middle, std::min(run.front()->rest_x, rx), std::max(run.back()->rest_x, rx));
   if (ev.band_peak_mm - before < ctx.s.min_opening_mm) {
     ev.reason = "the dark layer at peak was as wide at rest somewhere beneath the same muscle: fluid, fat or a vessel carried along, not new fluid";
     return "fluid_carried";
