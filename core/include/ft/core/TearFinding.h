@@ -114,7 +114,7 @@ struct DetectionResult {
   // shows which tissue is muscle: tracked_fraction_of), the share tracked at both (0..1):
   // what the detector actually used. Low values make "no tear" weak.
   double tracked_fraction = 0.0;
-  std::string tracked_fraction_of = "the trackable tissue";  // or "the muscle
+  std::string tracked_fraction_of = "the trackable tissue";  // or "the muscle"
   // False when "no tear" rests on too little: nothing tracked, no contraction judged, or
   // tracked_fraction below the detector's minimum. A finding is always conclusive.
   bool conclusive = false;
