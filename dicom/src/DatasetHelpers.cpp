@@ -1,5 +1,7 @@
 #include "DatasetHelpers.h"
 
+#include "DurableFiles.h"
+
 #include <cstdio>
 #include <ctime>
 
@@ -80,9 +82,11 @@ void save_atomically(DcmFileFormat& file, const std::string& path, E_TransferSyn
     std::remove(temporary.c_str());
     throw Error(ErrorCode::Io, "cannot write " + path + ": " + status.text());
   }
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+  try {
+    replace_durably(temporary, path);
+  } catch (const Error&) {
     std::remove(temporary.c_str());
-    throw Error(ErrorCode::Io, "cannot move " + temporary + " to " + path);
+    throw;
   }
 }
 

@@ -21,7 +21,8 @@ double get_double(DcmItem& item, const DcmTagKey& tag, double fallback);
 std::string today_da();
 std::string now_tm();
 
-// Saves `file` to `path` through a temporary file and rename; throws on failure.
+// Saves `file` to `path` through a temporary file, synced, renamed, its folder synced
+// (DurableFiles.h); throws on failure.
 void save_atomically(DcmFileFormat& file, const std::string& path, E_TransferSyntax xfer);
 
 }  // namespace ft::dicom::detail

@@ -1,5 +1,7 @@
 #include "ft/dicom/DicomSettings.h"
 
+#include "DurableFiles.h"
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -97,8 +99,7 @@ void save_settings(const DicomSettings& s, const std::string& path) {
     out.flush();
     if (!out) throw Error(ErrorCode::Io, "cannot write settings " + path + " (disk full?)");
   }
-  fs::rename(partial, path, ec);
-  if (ec) throw Error(ErrorCode::Io, "cannot write settings " + path + ": " + ec.message());
+  detail::replace_durably(partial, path);
 }
 
 DicomNode resolve_node(const std::string& text, const DicomSettings& settings) {

@@ -1,5 +1,7 @@
 #include "ft/dicom/Outbox.h"
 
+#include "DurableFiles.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
@@ -51,7 +53,7 @@ void Outbox::save(const OutboxJob& job) const {
     out.flush();
     if (!out) throw Error(ErrorCode::Io, "cannot write outbox job " + job.id + " (disk full?)");
   }
-  fs::rename(dir / "job.json.partial", dir / "job.json");
+  detail::replace_durably((dir / "job.json.partial").string(), (dir / "job.json").string());
 }
 
 OutboxJob Outbox::enqueue(const std::string& file, const DicomNode& destination) {
@@ -83,10 +85,14 @@ OutboxJob Outbox::enqueue(const std::string& file, const DicomNode& destination)
       throw Error(ErrorCode::Io, "cannot queue " + file + ": writing the job failed (disk full?)");
     }
   }
-  fs::rename(incoming, fs::path(directory_) / job.id, ec);
-  if (ec) {
-    fs::remove_all(incoming);
-    throw Error(ErrorCode::Io, "cannot queue " + file + ": " + ec.message());
+  // The queued object and its job on disk before the folder is published under its id, and
+  // the publication itself synced: a send acknowledged to the user survives a power loss.
+  try {
+    for (const auto& entry : fs::directory_iterator(incoming)) detail::sync_path(entry.path().string());
+    detail::replace_durably(incoming.string(), (fs::path(directory_) / job.id).string());
+  } catch (const std::exception& e) {  // ft::Error, or the folder listing's filesystem_error
+    fs::remove_all(incoming, ec);
+    throw Error(ErrorCode::Io, "cannot queue " + file + ": " + e.what());
   }
   return job;
 }

@@ -1,5 +1,7 @@
 #include "ft/dicom/StudyStore.h"
 
+#include "DurableFiles.h"
+
 #include <sqlite3.h>
 
 #include <cstdio>
@@ -115,10 +117,16 @@ StoredInstance StudyStore::import_file(const std::string& path) {
   if (fs::weakly_canonical(path, ec) != fs::weakly_canonical(target, ec)) {
     const fs::path partial = target.string() + ".partial";
     fs::copy_file(path, partial, fs::copy_options::overwrite_existing, ec);
-    if (!ec) fs::rename(partial, target, ec);
     if (ec) {
-      fs::remove(partial);
+      std::error_code ignored;
+      fs::remove(partial, ignored);
       throw Error(ErrorCode::Io, "cannot store " + path + ": " + ec.message());
+    }
+    try {  // on disk before the index (committed durably by SQLite) points at it
+      detail::replace_durably(partial.string(), target.string());
+    } catch (const Error& e) {
+      fs::remove(partial, ec);
+      throw Error(ErrorCode::Io, "cannot store " + path + ": " + e.what());
     }
   }
   db_->exec("BEGIN");

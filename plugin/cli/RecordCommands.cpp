@@ -11,6 +11,7 @@
 #include "NetworkOptions.h"
 #include "Commands.h"
 #include "ft/core/Error.h"
+#include "ft/dicom/DicomClipInfo.h"
 #include "ft/dicom/UltrasoundClipWriter.h"
 #include "ft/dicom/WorklistScu.h"
 #include "ft/plugin/FrameJournal.h"
@@ -84,8 +85,10 @@ class Recording {
   std::optional<std::string> error_;
 };
 
-void write_clip_from_journal(const std::string& journal_dir, const std::string& out,
-                             const dicom::ExamContext& exam = {}) {
+// Writes the clip (synced before it is renamed into place, its folder after: save_atomically)
+// and reads it back; the number of frames it holds.
+std::size_t write_clip_from_journal(const std::string& journal_dir, const std::string& out,
+                                    const dicom::ExamContext& exam = {}) {
   const RecoveredJournal r = read_journal(journal_dir);
   if (r.clip.frames.empty()) throw Error(ErrorCode::CorruptData, journal_dir + ": the journal holds no complete frame");
   dicom::ClipWriteOptions options;
@@ -93,6 +96,7 @@ void write_clip_from_journal(const std::string& journal_dir, const std::string& 
   dicom::write_ultrasound_clip(r.clip, options, out);
   std::printf("wrote %s: %zu frames\n", out.c_str(), r.clip.frames.size());
   if (r.truncated_tail) std::printf("  note: %s\n", r.note.c_str());
+  return r.clip.frames.size();
 }
 
 }  // namespace
@@ -146,8 +150,14 @@ int run_record(const Args& args) {
                                    (written > 0 ? "; recover it with: fibretrack recover '" + journal + "' --out CLIP.dcm"
                                                 : "; nothing was recorded"));
   if (status.state == SourceState::Failed) std::printf("  source failed: %s\n", status.message.c_str());
-  write_clip_from_journal(journal, *out, exam);
-  std::filesystem::remove_all(journal);  // the clip is written: the journal has done its job
+  const std::size_t recorded = write_clip_from_journal(journal, *out, exam);
+  // The journal goes only once the clip on disk is synced and reads back whole.
+  const dicom::DicomClipInfo written_clip = dicom::read_clip_info(*out);
+  if (written_clip.frames != int(recorded))
+    throw Error(ErrorCode::CorruptData, *out + " reads back " + std::to_string(written_clip.frames) + " frames of " +
+                                            std::to_string(recorded) + "; the journal is kept: fibretrack recover '" +
+                                            journal + "' --out CLIP.dcm");
+  std::filesystem::remove_all(journal);
   return 0;
 }
 

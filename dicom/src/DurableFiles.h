@@ -1,0 +1,16 @@
+#pragma once
+// Writes that survive a power loss. A rename makes a new file visible atomically, but only
+// what was synced survives: without fsync the renamed file can come back empty, and without
+// syncing its folder the rename itself can be lost (then an index, or a deleted recording
+// journal, points at nothing). Order: write, sync the file, rename, sync the folder.
+#include <string>
+
+namespace ft::dicom::detail {
+
+// fsync of a file or folder; throws ft::Error (Io) when it fails.
+void sync_path(const std::string& path);
+
+// `from` (already written) synced, renamed to `to`, and `to`'s folder synced.
+void replace_durably(const std::string& from, const std::string& to);
+
+}  // namespace ft::dicom::detail

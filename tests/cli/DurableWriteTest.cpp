@@ -1,0 +1,109 @@
+// Writes that survive a power loss, checked on the real command line tool: run under an
+// LD_PRELOAD shim that logs every fsync and rename in order (support/SyncLogShim.c), the
+// file must be synced before it is renamed into place and its folder synced after — what
+// is left after a crash is then either the old state or the whole new file, never an empty
+// one, and a queued send is not lost with its folder entry.
+#include <gtest/gtest.h>
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "TestSupport.h"
+
+namespace ft {
+namespace {
+
+struct SyncEvent {
+  std::string what, path, to;
+};
+
+// The command run with the shim; the log read back.
+std::vector<SyncEvent> synced_by(const test::TempDir& dir, const std::string& args, int expected_exit_code = 0) {
+  const std::string log = dir.file("sync.log");
+  const test::CommandResult r = test::run_command("FT_SYNC_LOG='" + log + "' LD_PRELOAD='" FT_SYNC_LOG_SHIM "' '" +
+                                                  test::cli_path() + "' " + args);
+  EXPECT_EQ(r.exit_code, expected_exit_code) << r.err;
+  std::vector<SyncEvent> events;
+  std::istringstream in(test::file_exists(log) ? test::read_file(log) : "");
+  for (std::string line; std::getline(in, line);) {  // tab-separated: paths may hold spaces
+    std::istringstream fields(line);
+    SyncEvent e;
+    std::getline(fields, e.what, '\t');
+    std::getline(fields, e.path, '\t');
+    std::getline(fields, e.to, '\t');
+    events.push_back(e);
+  }
+  return events;
+}
+
+// Index of the first event matching, from `from` on; -1 when none.
+long find(const std::vector<SyncEvent>& events, const std::string& what, const std::string& path, long from = 0) {
+  for (long i = from; i < long(events.size()); ++i)
+    if (events[std::size_t(i)].what == what && events[std::size_t(i)].path == path) return i;
+  return -1;
+}
+
+std::string real(const std::string& path) {
+  char buffer[4096];
+  return ::realpath(path.c_str(), buffer) ? buffer : path;
+}
+
+}  // namespace
+
+TEST(DurableWrite, AClipIsSyncedBeforeItIsRenamedIntoPlaceAndItsFolderAfter) {
+  test::TempDir dir;
+  const std::vector<SyncEvent> events = synced_by(dir, "simulate --preset intact --frames 3 --out '" + dir.file("clip.dcm") + "'");
+  const std::string folder = real(dir.path()), clip = folder + "/clip.dcm";
+  const long renamed = find(events, "rename", clip + ".partial");
+  ASSERT_GE(renamed, 0) << "written through a temporary file";
+  EXPECT_EQ(events[std::size_t(renamed)].to, clip);
+  const long file_synced = find(events, "fsync", clip + ".partial");
+  ASSERT_GE(file_synced, 0) << "the clip's bytes were never synced: a power loss could leave it empty";
+  EXPECT_LT(file_synced, renamed);
+  EXPECT_GE(find(events, "fsync", folder, renamed), 0) << "the rename itself was never synced";
+}
+
+// A recording: the journal (itself synced frame by frame) is removed only after the clip
+// made from it is on disk: synced, renamed, its folder synced, and read back whole.
+TEST(DurableWrite, ARecordingsJournalOutlivesAnUnsyncedClip) {
+  test::TempDir dir;
+  const std::vector<SyncEvent> events = synced_by(
+      dir, "record --source 'sim:intact?fps=50' --frames 5 --out '" + dir.file("clip.dcm") + "' --journal '" +
+               dir.file("journal") + "'");
+  const std::string folder = real(dir.path()), clip = folder + "/clip.dcm";
+  const long renamed = find(events, "rename", clip + ".partial");
+  ASSERT_GE(renamed, 0);
+  EXPECT_GE(find(events, "fsync", clip + ".partial"), 0);
+  EXPECT_LT(find(events, "fsync", clip + ".partial"), renamed);
+  EXPECT_GE(find(events, "fsync", folder, renamed), 0);
+  EXPECT_FALSE(test::file_exists(dir.file("journal") + "/journal.ftj")) << "removed once the clip is safe";
+}
+
+// The outbox: the object and its job synced, the folder published under the job's id by a
+// rename, the outbox folder synced — all before "waiting in the outbox" is said.
+TEST(DurableWrite, ASendThatIsQueuedSurvivesAPowerLoss) {
+  test::TempDir dir;
+  ASSERT_EQ(test::run_command("'" + test::cli_path() + "' simulate --preset intact --frames 3 --out '" +
+                              dir.file("clip.dcm") + "'").exit_code, 0);
+  const std::string outbox = dir.file("outbox");
+  const std::string node = "PACS@127.0.0.1:" + std::to_string(test::free_loopback_port());
+  const std::vector<SyncEvent> events =
+      synced_by(dir, "send '" + dir.file("clip.dcm") + "' --to " + node + " --timeout 2 --outbox '" + outbox + "'",
+                1);  // the PACS is down: not sent, waiting in the outbox
+  long published = -1;
+  for (long i = 0; i < long(events.size()); ++i)
+    if (events[std::size_t(i)].what == "rename" && events[std::size_t(i)].path.find("/.incoming-") != std::string::npos)
+      published = i;
+  ASSERT_GE(published, 0) << "queued through an .incoming- folder";
+  const std::string incoming = events[std::size_t(published)].path;
+  EXPECT_GE(find(events, "fsync", incoming + "/object.dcm"), 0);
+  EXPECT_LT(find(events, "fsync", incoming + "/object.dcm"), published);
+  EXPECT_GE(find(events, "fsync", incoming + "/job.json"), 0);
+  EXPECT_LT(find(events, "fsync", incoming + "/job.json"), published);
+  EXPECT_GE(find(events, "fsync", incoming), 0) << "the job's folder itself";
+  EXPECT_LT(find(events, "fsync", incoming), published);
+  EXPECT_GE(find(events, "fsync", real(outbox), published), 0) << "the job's folder entry was never synced";
+}
+
+}  // namespace ft
