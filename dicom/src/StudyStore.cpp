@@ -20,6 +20,9 @@ namespace {
 
 constexpr char kSchema[] = R"(
 PRAGMA journal_mode = WAL;
+-- Each commit synced (in WAL mode NORMAL would let the last commits go with a power loss):
+-- the index is only written after the file it points at was synced (DurableFiles.h).
+PRAGMA synchronous = FULL;
 CREATE TABLE IF NOT EXISTS studies (
   study_uid TEXT PRIMARY KEY, patient_name TEXT, patient_id TEXT, study_date TEXT,
   description TEXT, accession TEXT);
