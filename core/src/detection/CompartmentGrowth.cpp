@@ -9,15 +9,18 @@ constexpr double kOnPlaneMm = 0.5;             // a plane's own line
 constexpr double kMinCompartmentShare = 0.04;  // of the tracked muscle: fewer points, no statistics of its own
 constexpr std::size_t kMinCompartmentPoints = 50;
 
-// Median fibre strain rest -> peak of a compartment's points.
-double median_fibre_strain(const Context& ctx, const std::vector<std::size_t>& points) {
+}  // namespace
+
+double median_fibre_strain(const Context& ctx, const std::vector<std::size_t>& points, int k) {
   const DisplacementField& g = ctx.m.cumulative[0];
   std::vector<double> v;
-  for (std::size_t i : points) v.push_back(strain_along(ctx, column_of(g, i), row_of(g, i), ctx.fibres.angle_deg[i]));
+  for (std::size_t i : points) {
+    const int c = column_of(g, i), r = row_of(g, i);
+    v.push_back(k == ctx.peak() ? strain_along(ctx, c, r, ctx.fibres.angle_deg[i])  // rest -> peak, already measured
+                                : rest_to_frame(ctx, k, c, r).stretch_along(ctx.fibres.angle_deg[i]) - 1.0);
+  }
   return median_of(std::move(v));
 }
-
-}  // namespace
 
 // Rest-frame positions of the points in `use` (the motion's estimate where not tracked).
 void rest_positions(const Context& ctx, const std::vector<std::uint8_t>& use, std::vector<double>& x,
@@ -56,7 +59,7 @@ CompartmentStatistics compartment_growth(const Context& ctx) {
   const std::size_t min_points =
       std::max(kMinCompartmentPoints, std::size_t(kMinCompartmentShare * double(muscle_points)));
   for (const auto& [root, group] : members) {
-    if (group.size() < min_points || median_fibre_strain(ctx, group) > -ctx.s.min_peak_strain) continue;
+    if (group.size() < min_points || median_fibre_strain(ctx, group, ctx.peak()) > -ctx.s.min_peak_strain) continue;
     std::vector<double> v, depth;
     for (std::size_t i : group) {
       v.push_back(ctx.log_j[i]);

@@ -10,6 +10,7 @@
 
 #include "ft/core/Deformation.h"
 #include "ft/core/FibreOrientation.h"
+#include "ft/core/LesionMerging.h"
 #include "ft/core/MotionRecord.h"
 #include "ft/core/PlaneMap.h"
 #include "ft/core/TearDetector.h"
@@ -95,6 +96,8 @@ struct CompartmentStatistics {
   std::vector<EvidenceMaps::CompartmentEvidence> each;  // as --explain reports them
 };
 CompartmentStatistics compartment_growth(const Context& ctx);
+// Median fibre strain rest -> frame k of the points (along each one's rest fibre direction).
+double median_fibre_strain(const Context& ctx, const std::vector<std::size_t>& points, int k);
 void rest_positions(const Context& ctx, const std::vector<std::uint8_t>& use, std::vector<double>& x,
                     std::vector<double>& y);
 double on_plane_px(const Context& ctx);
@@ -137,13 +140,8 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const std::vec
 // dark (fluid) layer between the plane and the muscle widens from rest to peak, over a run
 // along the plane, a myotendinous finding — unless a tear already found (`found`, frame-0
 // centres) lies there at peak, whose gap it is. Every run is recorded in `candidates`.
-struct FoundTear {
-  double x0_px, y0_px;          // frame-0 centre of its surface
-  double normal_deg = 0.0;      // the surface's normal and length at rest
-  double length_mm = 0.0;
-};
 std::vector<std::pair<TearFinding, CandidateEvidence>> fluid_layers_opening(const Context& ctx,
                                                                             const CompartmentStatistics& compartments,
-                                                                            const std::vector<FoundTear>& found);
+                                                                            const std::vector<PlacedFinding>& found);
 
 }  // namespace ft::detection

@@ -411,18 +411,21 @@ double widest_rest_layer_mm(const Context& ctx, const std::vector<LayerSample>& 
 }
 
 // Distance (mm, frame 0) from a point to a tear's rest surface, beyond its ends measured
-// from the nearer end.
-double mm_from_tear_surface(const Context& ctx, const FoundTear& t, double x0, double y0) {
+// from the nearer end. The surface seen may be a part of the tear: its extent across the
+// muscle says how far it runs.
+double mm_from_tear_surface(const Context& ctx, const PlacedFinding& t, double x0, double y0) {
   const double sx = ctx.m.mm_per_px_x, sy = ctx.m.mm_per_px_y;
   const double dx = (x0 - t.x0_px) * sx, dy = (y0 - t.y0_px) * sy;
   const double nx = std::cos(t.normal_deg / kDeg), ny = std::sin(t.normal_deg / kDeg);
   const double across = std::abs(dx * nx + dy * ny), along = std::abs(-dx * ny + dy * nx);
-  return std::hypot(across, std::max(0.0, along - 0.5 * t.length_mm));
+  const double across_muscle_mm =
+      t.finding.extent_pct > 0 ? 0.01 * t.finding.extent_pct * t.finding.muscle_thickness_mm : 0.0;
+  return std::hypot(across, std::max(0.0, along - 0.5 * std::max(t.length_mm, across_muscle_mm)));
 }
 
 // The gate one run of opening fluid failed, or null when it is a myotendinous tear.
 const char* rejected(const Context& ctx, const std::vector<LayerSample>& samples, const Run& run,
-                     const CompartmentStatistics& compartments, const std::vector<FoundTear>& found, TearFinding& f,
+                     const CompartmentStatistics& compartments, const std::vector<PlacedFinding>& found, TearFinding& f,
                      CandidateEvidence& ev) {
   const LayerSample& middle = *run[run.size() / 2];
   double x0, y0;
@@ -430,7 +433,7 @@ const char* rejected(const Context& ctx, const std::vector<LayerSample>& samples
     ev.centre_col_px = x0;  // the muscle that pulled off, where it rested
     ev.centre_row_px = y0;
   }
-  for (const FoundTear& t : found)
+  for (const PlacedFinding& t : found)
     if (mm_from_tear_surface(ctx, t, ev.centre_col_px, ev.centre_row_px) < ctx.s.tear_end_reach_mm) {
       ev.reason = "fluid at a tear found by its motion (on its surface or within tear_end_reach_mm of its end): that tear's own gap";
       return "same_lesion";
@@ -459,7 +462,7 @@ const char* rejected(const Context& ctx, const std::vector<LayerSample>& samples
 
 std::vector<std::pair<TearFinding, CandidateEvidence>> fluid_layers_opening(const Context& ctx,
                                                                             const CompartmentStatistics& compartments,
-                                                                            const std::vector<FoundTear>& found) {
+                                                                            const std::vector<PlacedFinding>& found) {
   std::vector<std::pair<TearFinding, CandidateEvidence>> out;
   const std::vector<LayerSample> samples = layer_samples(ctx, compartments);
   for (const Run& run : opening_runs(ctx, samples)) {

@@ -9,15 +9,6 @@ namespace {
 // Fewer trackable points than this: a sliver between planes, its strain not worth judging.
 constexpr std::size_t kMinJudgedPoints = 50;
 
-// Median fibre strain rest -> k of the points.
-double median_fibre_strain(const Context& ctx, const std::vector<std::size_t>& points, int k) {
-  const DisplacementField& g = ctx.m.cumulative[0];
-  std::vector<double> v;
-  for (std::size_t i : points)
-    v.push_back(rest_to_frame(ctx, k, column_of(g, i), row_of(g, i)).stretch_along(ctx.fibres.angle_deg[i]) - 1.0);
-  return median_of(std::move(v));
-}
-
 // Whether the trackable tissue of one compartment (between the rest image's planes) is shown
 // not to be muscle: at the frame nearest peak where the tracker still held at least half of it,
 // the muscle had shortened and this tissue shortened along its fibres by less than

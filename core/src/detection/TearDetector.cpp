@@ -167,13 +167,7 @@ void judge_patches(const Context& ctx, const std::vector<std::uint8_t>& candidat
     }
   }
   // Fibres pulled off an aponeurosis, seen as the fluid between them (FluidLayerScan.cpp).
-  std::vector<FoundTear> found;
-  for (const PlacedFinding& p : placed) {
-    // The surface seen may be a part of the tear: its extent across the muscle says how far it runs.
-    const double across_mm = p.finding.extent_pct > 0 ? 0.01 * p.finding.extent_pct * p.finding.muscle_thickness_mm : 0.0;
-    found.push_back({p.x0_px, p.y0_px, p.normal_deg, std::max(p.length_mm, across_mm)});
-  }
-  for (auto& [f, ev] : fluid_layers_opening(ctx, compartments, found)) {
+  for (auto& [f, ev] : fluid_layers_opening(ctx, compartments, placed)) {
     if (ev.decision == "reported")
       placed.push_back({f, ev.centre_col_px, ev.centre_row_px, ev.surface_normal_deg, ev.length_along_mm, ev.points,
                         g.size() + result.candidates.size(), result.candidates.size()});
