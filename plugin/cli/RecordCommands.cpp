@@ -150,13 +150,19 @@ int run_record(const Args& args) {
                                    (written > 0 ? "; recover it with: fibretrack recover '" + journal + "' --out CLIP.dcm"
                                                 : "; nothing was recorded"));
   if (status.state == SourceState::Failed) std::printf("  source failed: %s\n", status.message.c_str());
-  const std::size_t recorded = write_clip_from_journal(journal, *out, exam);
-  // The journal goes only once the clip on disk is synced and reads back whole.
+  // The journal goes only once the clip on disk is synced and reads back whole; until then
+  // every failure (a disk that fills or fails at the sync, a short file) says how to recover.
+  const std::string keep = "; the journal is kept: fibretrack recover '" + journal + "' --out CLIP.dcm";
+  std::size_t recorded = 0;
+  try {
+    recorded = write_clip_from_journal(journal, *out, exam);
+  } catch (const Error& e) {
+    throw Error(e.code(), std::string(e.what()) + keep);
+  }
   const dicom::DicomClipInfo written_clip = dicom::read_clip_info(*out);
   if (written_clip.frames != int(recorded))
-    throw Error(ErrorCode::CorruptData, *out + " reads back " + std::to_string(written_clip.frames) + " frames of " +
-                                            std::to_string(recorded) + "; the journal is kept: fibretrack recover '" +
-                                            journal + "' --out CLIP.dcm");
+    throw Error(ErrorCode::CorruptData,
+                *out + " reads back " + std::to_string(written_clip.frames) + " frames of " + std::to_string(recorded) + keep);
   std::filesystem::remove_all(journal);
   return 0;
 }

@@ -106,4 +106,36 @@ TEST(DurableWrite, ASendThatIsQueuedSurvivesAPowerLoss) {
   EXPECT_GE(find(events, "fsync", real(outbox), published), 0) << "the job's folder entry was never synced";
 }
 
+// A disk that fills or fails after accepting the bytes reports it only at the sync: the
+// command must fail with a clear error and publish nothing (no half-written clip under the
+// final name, no temporary left behind).
+TEST(DurableWrite, AClipWhoseBytesCannotReachTheDiskIsNotPublished) {
+  test::TempDir dir;
+  const test::CommandResult r = test::run_command(
+      "FT_SYNC_FAIL='clip.dcm.partial' LD_PRELOAD='" FT_SYNC_LOG_SHIM "' '" + test::cli_path() +
+      "' simulate --preset intact --frames 3 --out '" + dir.file("clip.dcm") + "'");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("cannot sync"), std::string::npos) << r.err;
+  EXPECT_FALSE(test::file_exists(dir.file("clip.dcm"))) << "published although its bytes may not be on disk";
+  EXPECT_FALSE(test::file_exists(dir.file("clip.dcm.partial"))) << "the temporary is left behind";
+}
+
+// The same failure at the end of a recording: the exam is still in its journal, and the
+// error says how to get it back; recover then writes the whole clip.
+TEST(DurableWrite, ARecordingWhoseClipCannotReachTheDiskKeepsItsJournal) {
+  test::TempDir dir;
+  const std::string journal = dir.file("journal"), clip = dir.file("clip.dcm");
+  const test::CommandResult r = test::run_command(
+      "FT_SYNC_FAIL='clip.dcm.partial' LD_PRELOAD='" FT_SYNC_LOG_SHIM "' '" + test::cli_path() +
+      "' record --source 'sim:intact?fps=50' --frames 5 --out '" + clip + "' --journal '" + journal + "'");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("fibretrack recover"), std::string::npos) << r.err;
+  EXPECT_FALSE(test::file_exists(clip));
+  ASSERT_TRUE(test::file_exists(journal + "/journal.ftj")) << "the only copy of the exam was removed";
+  const test::CommandResult recovered =
+      test::run_command("'" + test::cli_path() + "' recover '" + journal + "' --out '" + clip + "'");
+  EXPECT_EQ(recovered.exit_code, 0) << recovered.err;
+  EXPECT_NE(recovered.out.find("5 frames"), std::string::npos) << recovered.out;
+}
+
 }  // namespace ft

@@ -2,9 +2,13 @@
  * file or folder synced) and every rename, in order (tab-separated), to the file named by FT_SYNC_LOG. Tests
  * run a real command under it and check that what was acknowledged was synced before it was
  * published, and its folder after (the order a crash-consistency checker such as ALICE asks
- * for). No special privileges; nothing is changed in what the calls do. */
+ * for). No special privileges.
+ * With FT_SYNC_FAIL set, an fsync/fdatasync of a path containing that text fails with EIO, as
+ * it does when a full disk, a lost NFS server or a failing device could not write back the
+ * bytes already accepted: the error a program sees only at the sync. Nothing else is changed. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -25,12 +29,26 @@ static void log_line(const char* what, const char* a, const char* b) {
   close(fd);
 }
 
-static void log_fd(const char* what, int fd) {
-  char link[64], target[PATH_MAX];
+static void path_of(int fd, char* target, size_t size) {
+  char link[64];
   snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
-  const ssize_t n = readlink(link, target, sizeof target - 1);
+  const ssize_t n = readlink(link, target, size - 1);
   target[n > 0 ? n : 0] = '\0';
-  log_line(what, n > 0 ? target : "?", NULL);
+}
+
+static void log_fd(const char* what, int fd) {
+  char target[PATH_MAX];
+  path_of(fd, target, sizeof target);
+  log_line(what, target[0] ? target : "?", NULL);
+}
+
+/* Whether this sync is to fail (FT_SYNC_FAIL names part of the path). */
+static int fails(int fd) {
+  const char* match = getenv("FT_SYNC_FAIL");
+  if (!match || !*match) return 0;
+  char target[PATH_MAX];
+  path_of(fd, target, sizeof target);
+  return strstr(target, match) != NULL;
 }
 
 /* The real calls, resolved once before main (record writes from several threads). */
@@ -44,12 +62,20 @@ __attribute__((constructor)) static void resolve(void) {
 }
 
 int fsync(int fd) {
+  if (fails(fd)) {
+    errno = EIO;
+    return -1;
+  }
   const int r = real_fsync(fd);
   if (r == 0) log_fd("fsync", fd);
   return r;
 }
 
 int fdatasync(int fd) {  /* data but not every metadata: enough for a file's bytes, not a folder's entries */
+  if (fails(fd)) {
+    errno = EIO;
+    return -1;
+  }
   const int r = real_fdatasync(fd);
   if (r == 0) log_fd("fdatasync", fd);
   return r;
