@@ -38,10 +38,44 @@ nlohmann::json job_json(const OutboxJob& job) {
 
 std::string default_outbox_directory() { return default_config_directory() + "/outbox"; }
 
+namespace {
+
+// A job being queued is built in .incoming-<id> and renamed when whole; one left by a crash
+// was never acknowledged. An hour is far longer than any copy takes, so a queue being filled
+// by another process (the station while the command line runs) is left alone.
+void remove_abandoned_incoming(const std::string& directory) {
+  std::error_code ec;
+  const auto abandoned_before = fs::file_time_type::clock::now() - std::chrono::hours(1);
+  for (const auto& entry : fs::directory_iterator(directory, ec)) {
+    if (entry.path().filename().string().rfind(".incoming-", 0) != 0) continue;
+    std::error_code age_ec;
+    const auto written = fs::last_write_time(entry.path(), age_ec);
+    if (!age_ec && written < abandoned_before) fs::remove_all(entry.path(), age_ec);
+  }
+}
+
+// Why a queued copy cannot be sent, or empty: missing, empty or cut before the DICOM
+// preamble ends (a power loss before it was synced, in a queue written by an older version).
+std::string object_damage(const fs::path& object) {
+  std::error_code ec;
+  const auto size = fs::file_size(object, ec);
+  if (ec) return "its copy of the object is missing";
+  if (size < 132) return size == 0 ? "its copy of the object is empty" : "its copy of the object is cut short";
+  std::ifstream in(object, std::ios::binary);
+  char magic[4] = {};
+  in.seekg(128);
+  in.read(magic, 4);
+  if (!in || std::string(magic, 4) != "DICM") return "its copy of the object is not a DICOM file";
+  return "";
+}
+
+}  // namespace
+
 Outbox::Outbox(std::string directory) : directory_(std::move(directory)) {
   std::error_code ec;
   fs::create_directories(directory_, ec);
   if (ec) throw Error(ErrorCode::Io, "cannot create outbox " + directory_ + ": " + ec.message());
+  remove_abandoned_incoming(directory_);
 }
 
 void Outbox::save(const OutboxJob& job) const {
@@ -116,12 +150,18 @@ std::vector<OutboxJob> Outbox::jobs() const {
       job.attempts = j.value("attempts", 0);
       job.last_error = j.value("last_error", "");
       job.next_attempt_unix_s = j.value("next_attempt_unix_s", 0LL);
+      const std::string damage = object_damage(entry.path() / "object.dcm");
+      if (!damage.empty()) {  // retrying would fail the same way for ever
+        job.damaged = true;
+        job.last_error = damage + ": send " + job.original_file + " again";
+      }
       out.push_back(job);
     } catch (const std::exception&) {
       // Listed, never silently dropped: the object is there, where it should go is not.
       OutboxJob damaged;
       damaged.id = name;
       damaged.destination = "(unknown)";
+      damaged.damaged = true;
       damaged.original_file = (entry.path() / "object.dcm").string();
       damaged.last_error = "job.json is damaged: the destination is unknown; send " + damaged.original_file + " again";
       out.push_back(damaged);
@@ -155,7 +195,7 @@ std::vector<OutboxJob> Outbox::deliver_list(const std::vector<OutboxJob>& queued
       left.push_back(job);
       continue;
     }
-    if (!job.node.is_dicomweb() && job.node.ae_title.empty()) {  // damaged: nowhere to send it
+    if (job.damaged) {  // nowhere to send it, or nothing whole to send
       left.push_back(job);
       continue;
     }

@@ -1,6 +1,7 @@
 // The outbox and the settings file on their own (the PACS tests send through them).
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 
@@ -28,6 +29,40 @@ TEST(Outbox, ADamagedJobIsListedAndKept) {
   EXPECT_NE(jobs[0].last_error.find("damaged"), std::string::npos);
   EXPECT_EQ(outbox.deliver({}, true).size(), 1u) << "kept, not sent";
   EXPECT_TRUE(test::file_exists(dir.file("outbox/" + job.id + "/object.dcm")));
+}
+
+// A queued copy lost to a power loss (empty, or cut short) would fail the same way on every
+// retry: it is listed as damaged with what to do, and not retried for ever.
+TEST(Outbox, AJobWhoseCopyIsEmptyIsListedAsDamagedAndNotRetried) {
+  test::TempDir dir;
+  dicom::write_ultrasound_clip(sim::SimulatedExam(sim::make_preset("intact", 3, 2)).render_clip(), {}, dir.file("a.dcm"));
+  dicom::Outbox outbox(dir.file("outbox"));
+  const dicom::OutboxJob empty = outbox.enqueue(dir.file("a.dcm"), dicom::parse_node("PACS@127.0.0.1:1"));
+  std::ofstream(dir.file("outbox/" + empty.id + "/object.dcm"), std::ios::trunc).close();
+  const auto jobs = outbox.jobs();
+  ASSERT_EQ(jobs.size(), 1u);
+  EXPECT_TRUE(jobs[0].damaged);
+  EXPECT_NE(jobs[0].last_error.find("empty"), std::string::npos) << jobs[0].last_error;
+  EXPECT_NE(jobs[0].last_error.find(dir.file("a.dcm")), std::string::npos) << "says what to send again";
+  EXPECT_EQ(jobs[0].destination, "PACS@127.0.0.1:1") << "where it was going is still known";
+  const auto left = outbox.deliver({}, true);
+  ASSERT_EQ(left.size(), 1u) << "kept";
+  EXPECT_EQ(left[0].attempts, 0) << "not tried: it would fail the same way every time";
+}
+
+// What a crash left of a job being queued (never published, never acknowledged) is removed
+// when the outbox is next opened; a job another process is queueing right now is not.
+TEST(Outbox, AJobLeftHalfQueuedByACrashIsRemovedAtTheNextStart) {
+  test::TempDir dir;
+  namespace fs = std::filesystem;
+  fs::create_directories(dir.file("outbox/.incoming-old"));
+  fs::create_directories(dir.file("outbox/.incoming-now"));
+  std::ofstream(dir.file("outbox/.incoming-old/object.dcm")) << "half a copy";
+  fs::last_write_time(dir.file("outbox/.incoming-old"), fs::file_time_type::clock::now() - std::chrono::hours(3));
+  dicom::Outbox outbox(dir.file("outbox"));
+  EXPECT_FALSE(fs::exists(dir.file("outbox/.incoming-old")));
+  EXPECT_TRUE(fs::exists(dir.file("outbox/.incoming-now"))) << "may be another process's job in the making";
+  EXPECT_TRUE(outbox.jobs().empty());
 }
 
 TEST(Settings, NodesFromTheFileAreCheckedLikeTypedOnes) {

@@ -20,15 +20,19 @@ struct OutboxJob {
   int attempts = 0;
   std::string last_error;
   long long next_attempt_unix_s = 0;
+  bool damaged = false;     // its description or its copy of the object is lost: listed, never sent
 };
 
 class Outbox {
  public:
+  // Creates the folder; removes what a crash left of jobs being queued (.incoming-* folders
+  // older than an hour: never published, so never acknowledged to anyone).
   explicit Outbox(std::string directory);
   const std::string& directory() const { return directory_; }
 
   // Copies `file` into the queue for `destination`; returns the job. Throws ft::Error.
   OutboxJob enqueue(const std::string& file, const DicomNode& destination);
+  // Every job, damaged ones included (with the reason in last_error).
   std::vector<OutboxJob> jobs() const;
   // Tries every job that is due (all of them with `ignore_backoff`); returns the jobs
   // that are still queued afterwards. `progress(done, total)` is called before each job
