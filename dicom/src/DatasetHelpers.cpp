@@ -1,6 +1,6 @@
 #include "DatasetHelpers.h"
 
-#include "DurableFiles.h"
+#include "ft/core/DurableFiles.h"
 
 #include <cstdio>
 #include <ctime>

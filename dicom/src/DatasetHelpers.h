@@ -22,7 +22,7 @@ std::string today_da();
 std::string now_tm();
 
 // Saves `file` to `path` through a temporary file, synced, renamed, its folder synced
-// (DurableFiles.h); throws on failure.
+// (ft/core/DurableFiles.h); throws on failure.
 void save_atomically(DcmFileFormat& file, const std::string& path, E_TransferSyntax xfer);
 
 }  // namespace ft::dicom::detail

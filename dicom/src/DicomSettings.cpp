@@ -1,6 +1,6 @@
 #include "ft/dicom/DicomSettings.h"
 
-#include "DurableFiles.h"
+#include "ft/core/DurableFiles.h"
 
 #include <cstdlib>
 #include <filesystem>
@@ -90,8 +90,7 @@ void save_settings(const DicomSettings& s, const std::string& path) {
                {"outbox_directory", s.outbox_directory == config + "/outbox" ? "" : s.outbox_directory},
                {"study_store_directory", s.study_store_directory == config + "/studies" ? "" : s.study_store_directory},
                {"log_patient_data", s.log_patient_data}};
-  std::error_code ec;
-  fs::create_directories(fs::path(path).parent_path(), ec);
+  if (fs::path(path).has_parent_path()) create_directories_durably(fs::path(path).parent_path().string());
   const std::string partial = path + ".partial";
   {
     std::ofstream out(partial);
@@ -99,7 +98,7 @@ void save_settings(const DicomSettings& s, const std::string& path) {
     out.flush();
     if (!out) throw Error(ErrorCode::Io, "cannot write settings " + path + " (disk full?)");
   }
-  detail::replace_durably(partial, path);
+  replace_durably(partial, path);
 }
 
 DicomNode resolve_node(const std::string& text, const DicomSettings& settings) {

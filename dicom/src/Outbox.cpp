@@ -1,6 +1,6 @@
 #include "ft/dicom/Outbox.h"
 
-#include "DurableFiles.h"
+#include "ft/core/DurableFiles.h"
 
 #include <algorithm>
 #include <chrono>
@@ -72,9 +72,11 @@ std::string object_damage(const fs::path& object) {
 }  // namespace
 
 Outbox::Outbox(std::string directory) : directory_(std::move(directory)) {
-  std::error_code ec;
-  fs::create_directories(directory_, ec);
-  if (ec) throw Error(ErrorCode::Io, "cannot create outbox " + directory_ + ": " + ec.message());
+  try {
+    create_directories_durably(directory_);
+  } catch (const Error& e) {
+    throw Error(ErrorCode::Io, "cannot create outbox " + directory_ + ": " + e.what());
+  }
   remove_abandoned_incoming(directory_);
 }
 
@@ -87,7 +89,7 @@ void Outbox::save(const OutboxJob& job) const {
     out.flush();
     if (!out) throw Error(ErrorCode::Io, "cannot write outbox job " + job.id + " (disk full?)");
   }
-  detail::replace_durably((dir / "job.json.partial").string(), (dir / "job.json").string());
+  replace_durably((dir / "job.json.partial").string(), (dir / "job.json").string());
 }
 
 OutboxJob Outbox::enqueue(const std::string& file, const DicomNode& destination) {
@@ -122,8 +124,8 @@ OutboxJob Outbox::enqueue(const std::string& file, const DicomNode& destination)
   // The queued object and its job on disk before the folder is published under its id, and
   // the publication itself synced: a send acknowledged to the user survives a power loss.
   try {
-    for (const auto& entry : fs::directory_iterator(incoming)) detail::sync_path(entry.path().string());
-    detail::replace_durably(incoming.string(), (fs::path(directory_) / job.id).string());
+    for (const auto& entry : fs::directory_iterator(incoming)) sync_path(entry.path().string());
+    replace_durably(incoming.string(), (fs::path(directory_) / job.id).string());
   } catch (const std::exception& e) {  // ft::Error, or the folder listing's filesystem_error
     fs::remove_all(incoming, ec);
     throw Error(ErrorCode::Io, "cannot queue " + file + ": " + e.what());

@@ -1,6 +1,6 @@
 #include "ft/dicom/StudyStore.h"
 
-#include "DurableFiles.h"
+#include "ft/core/DurableFiles.h"
 
 #include <sqlite3.h>
 
@@ -21,7 +21,7 @@ namespace {
 constexpr char kSchema[] = R"(
 PRAGMA journal_mode = WAL;
 -- Each commit synced (in WAL mode NORMAL would let the last commits go with a power loss):
--- the index is only written after the file it points at was synced (DurableFiles.h).
+-- the index is only written after the file it points at was synced (ft/core/DurableFiles.h).
 PRAGMA synchronous = FULL;
 CREATE TABLE IF NOT EXISTS studies (
   study_uid TEXT PRIMARY KEY, patient_name TEXT, patient_id TEXT, study_date TEXT,
@@ -86,9 +86,11 @@ struct StudyStore::Database {
 };
 
 StudyStore::StudyStore(const std::string& directory) : directory_(directory), db_(std::make_unique<Database>()) {
-  std::error_code ec;
-  fs::create_directories(fs::path(directory_) / "files", ec);
-  if (ec) throw Error(ErrorCode::Io, "cannot create study store " + directory_ + ": " + ec.message());
+  try {
+    create_directories_durably((fs::path(directory_) / "files").string());
+  } catch (const Error& e) {
+    throw Error(ErrorCode::Io, "cannot create study store " + directory_ + ": " + e.what());
+  }
   const std::string index = (fs::path(directory_) / "index.sqlite").string();
   if (sqlite3_open(index.c_str(), &db_->handle) != SQLITE_OK) {
     const std::string why = db_->handle ? sqlite3_errmsg(db_->handle) : "out of memory";
@@ -116,7 +118,7 @@ StoredInstance StudyStore::import_file(const std::string& path) {
   const fs::path target = folder / (safe_name(instance.sop_instance_uid) + ".dcm");
   instance.path = target.string();
   std::error_code ec;
-  fs::create_directories(folder, ec);
+  create_directories_durably(folder.string());  // a study's folder is new: its entry synced too
   if (fs::weakly_canonical(path, ec) != fs::weakly_canonical(target, ec)) {
     const fs::path partial = target.string() + ".partial";
     fs::copy_file(path, partial, fs::copy_options::overwrite_existing, ec);
@@ -126,7 +128,7 @@ StoredInstance StudyStore::import_file(const std::string& path) {
       throw Error(ErrorCode::Io, "cannot store " + path + ": " + ec.message());
     }
     try {  // on disk before the index (committed durably by SQLite) points at it
-      detail::replace_durably(partial.string(), target.string());
+      replace_durably(partial.string(), target.string());
     } catch (const Error& e) {
       fs::remove(partial, ec);
       throw Error(ErrorCode::Io, "cannot store " + path + ": " + e.what());

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "ft/core/DurableFiles.h"
 #include "ft/core/Error.h"
 
 namespace ft {
@@ -101,15 +102,23 @@ std::string journal_path(const std::string& directory) { return directory + "/jo
 FrameJournalWriter::FrameJournalWriter(const std::string& directory, const JournalHeader& header, int sync_every,
                                        std::uint64_t disk_reserve_bytes)
     : directory_(directory), disk_reserve_bytes_(disk_reserve_bytes), header_(header), sync_every_(std::max(1, sync_every)) {
-  std::error_code ec;
-  std::filesystem::create_directories(directory, ec);
+  // The journal is the exam's only copy until the clip is written: its folder, its file's
+  // entry and its header are on disk before the first frame is accepted.
+  create_directories_durably(directory);
   check_free_space();
   const std::string path = journal_path(directory);
   fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd_ < 0) throw Error(ErrorCode::Io, "cannot create journal " + path + ": " + std::strerror(errno));
   const std::string head = std::string(kMagicLine) + header_json(header).dump() + "\n";
   write_all(fd_, reinterpret_cast<const std::uint8_t*>(head.data()), head.size(), path);
-  ::fdatasync(fd_);
+  sync_data("the journal's header");
+  sync_path(directory);
+}
+
+void FrameJournalWriter::sync_data(const char* what) const {
+  if (::fdatasync(fd_) != 0)
+    throw Error(ErrorCode::Io, std::string("cannot write ") + what + " to disk (" + std::strerror(errno) + "): recording stopped after " +
+                                   std::to_string(frames_) + " frames; those synced before are kept");
 }
 
 FrameJournalWriter::~FrameJournalWriter() {
@@ -129,7 +138,7 @@ void FrameJournalWriter::append(const Frame& frame) {
   put(buffer_, crc32(buffer_.data(), buffer_.size()));
   write_all(fd_, buffer_.data(), buffer_.size(), "record");
   if (++frames_ % sync_every_ == 0) {
-    ::fdatasync(fd_);
+    sync_data("the journal");
     check_free_space();
   }
 }

@@ -80,6 +80,25 @@ TEST(DurableWrite, ARecordingsJournalOutlivesAnUnsyncedClip) {
   EXPECT_FALSE(test::file_exists(dir.file("journal") + "/journal.ftj")) << "removed once the clip is safe";
 }
 
+// The journal is the exam's only copy while it is recorded: the folders made for it and its
+// file's entry are synced before frames go in (a file synced in a folder whose own entry was
+// lost is lost with it), and so is its header.
+TEST(DurableWrite, ARecordingsJournalAndTheFoldersMadeForItAreOnDiskBeforeItsFrames) {
+  test::TempDir dir;
+  const std::string folder = real(dir.path()), journal = folder + "/new/journal";
+  const std::vector<SyncEvent> events = synced_by(
+      dir, "record --source 'sim:intact?fps=50' --frames 5 --out '" + dir.file("clip.dcm") + "' --journal '" + journal + "'");
+  const long header = find(events, "fdatasync", journal + "/journal.ftj");
+  ASSERT_GE(header, 0) << "the header was never synced";
+  const long first_frames = find(events, "fdatasync", journal + "/journal.ftj", header + 1);
+  ASSERT_GT(first_frames, header);
+  for (const std::string& made : {folder, folder + "/new", journal}) {
+    const long synced = find(events, "fsync", made);
+    EXPECT_GE(synced, 0) << made << ": the entry of a folder made for the journal, or of its file, was never synced";
+    EXPECT_LT(synced, first_frames) << made;
+  }
+}
+
 // The outbox: the object and its job synced, the folder published under the job's id by a
 // rename, the outbox folder synced — all before "waiting in the outbox" is said.
 TEST(DurableWrite, ASendThatIsQueuedSurvivesAPowerLoss) {

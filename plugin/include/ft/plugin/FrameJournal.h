@@ -43,6 +43,7 @@ class FrameJournalWriter {
 
  private:
   void check_free_space() const;
+  void sync_data(const char* what) const;  // fdatasync, or ft::Error (Io) saying what was lost
 
   int fd_ = -1;
   std::string directory_;

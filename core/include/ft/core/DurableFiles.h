@@ -5,7 +5,7 @@
 // journal, points at nothing). Order: write, sync the file, rename, sync the folder.
 #include <string>
 
-namespace ft::dicom::detail {
+namespace ft {
 
 // fsync of a file or folder; throws ft::Error (Io) when it fails.
 void sync_path(const std::string& path);
@@ -13,4 +13,9 @@ void sync_path(const std::string& path);
 // `from` (already written) synced, renamed to `to`, and `to`'s folder synced.
 void replace_durably(const std::string& from, const std::string& to);
 
-}  // namespace ft::dicom::detail
+// create_directories whose result survives a power loss: each folder it creates is synced
+// into its parent (a new file synced in a folder whose own entry was lost is lost with it).
+// Throws ft::Error (Io).
+void create_directories_durably(const std::string& path);
+
+}  // namespace ft

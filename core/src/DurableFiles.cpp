@@ -1,4 +1,4 @@
-#include "DurableFiles.h"
+#include "ft/core/DurableFiles.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -7,10 +7,11 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <vector>
 
 #include "ft/core/Error.h"
 
-namespace ft::dicom::detail {
+namespace ft {
 
 void sync_path(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -34,4 +35,23 @@ void replace_durably(const std::string& from, const std::string& to) {
   sync_path(folder.empty() ? "." : folder.string());
 }
 
-}  // namespace ft::dicom::detail
+void create_directories_durably(const std::string& path) {
+  namespace fs = std::filesystem;
+  // The missing folders, outermost first; the first existing ancestor gets their entry.
+  std::vector<fs::path> missing;
+  fs::path p = fs::absolute(fs::path(path)).lexically_normal();
+  if (!p.has_filename()) p = p.parent_path();  // "a/b/": its last name is b
+  std::error_code ec;
+  while (!p.empty() && !fs::exists(p, ec)) {
+    missing.insert(missing.begin(), p);
+    if (p == p.parent_path()) break;
+    p = p.parent_path();
+  }
+  if (missing.empty()) return;
+  if (!fs::create_directories(path, ec) && ec)
+    throw Error(ErrorCode::Io, "cannot create folder " + path + ": " + ec.message());
+  for (const fs::path& made : missing) sync_path(made.parent_path().string());
+  sync_path(missing.back().string());
+}
+
+}  // namespace ft
