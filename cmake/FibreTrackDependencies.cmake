@@ -3,7 +3,9 @@
 # the libraries which do not need them stay quick to build.
 find_package(Threads REQUIRED)
 find_package(nlohmann_json 3.10 REQUIRED)
-find_package(DCMTK REQUIRED CONFIG)
+# 3.6.7 at least: earlier releases let a C-GET/C-MOVE peer write outside the target folder
+# (path traversal in received file names, CVE-2022-2119/2120).
+find_package(DCMTK 3.6.7 REQUIRED CONFIG)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(OpenJPEG REQUIRED IMPORTED_TARGET libopenjp2)
 # DICOMweb over HTTP(S) and the local study store's index.

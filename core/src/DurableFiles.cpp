@@ -35,6 +35,15 @@ void replace_durably(const std::string& from, const std::string& to) {
   sync_path(folder.empty() ? "." : folder.string());
 }
 
+void restrict_to_owner(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const bool folder = fs::is_directory(path, ec);
+  fs::permissions(path, folder ? fs::perms::owner_all : fs::perms::owner_read | fs::perms::owner_write,
+                  fs::perm_options::replace, ec);
+  if (ec) throw Error(ErrorCode::Io, "cannot make " + path + " private to its owner: " + ec.message());
+}
+
 void create_directories_durably(const std::string& path) {
   namespace fs = std::filesystem;
   // The missing folders, outermost first; the first existing ancestor gets their entry.

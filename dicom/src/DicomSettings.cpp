@@ -98,6 +98,7 @@ void save_settings(const DicomSettings& s, const std::string& path) {
     out.flush();
     if (!out) throw Error(ErrorCode::Io, "cannot write settings " + path + " (disk full?)");
   }
+  restrict_to_owner(partial);  // it holds the TLS private key
   replace_durably(partial, path);
 }
 

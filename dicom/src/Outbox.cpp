@@ -74,6 +74,7 @@ std::string object_damage(const fs::path& object) {
 Outbox::Outbox(std::string directory) : directory_(std::move(directory)) {
   try {
     create_directories_durably(directory_);
+    restrict_to_owner(directory_);  // patient data: also an outbox made by an older version
   } catch (const Error& e) {
     throw Error(ErrorCode::Io, "cannot create outbox " + directory_ + ": " + e.what());
   }
@@ -89,6 +90,7 @@ void Outbox::save(const OutboxJob& job) const {
     out.flush();
     if (!out) throw Error(ErrorCode::Io, "cannot write outbox job " + job.id + " (disk full?)");
   }
+  restrict_to_owner((dir / "job.json.partial").string());
   replace_durably((dir / "job.json.partial").string(), (dir / "job.json").string());
 }
 
@@ -105,6 +107,7 @@ OutboxJob Outbox::enqueue(const std::string& file, const DicomNode& destination)
   // Built under a hidden name and renamed: a job is complete or absent.
   const fs::path incoming = fs::path(directory_) / (".incoming-" + job.id);
   fs::create_directories(incoming);
+  restrict_to_owner(incoming.string());
   std::error_code ec;
   fs::copy_file(file, incoming / "object.dcm", ec);
   if (ec) {
@@ -124,7 +127,10 @@ OutboxJob Outbox::enqueue(const std::string& file, const DicomNode& destination)
   // The queued object and its job on disk before the folder is published under its id, and
   // the publication itself synced: a send acknowledged to the user survives a power loss.
   try {
-    for (const auto& entry : fs::directory_iterator(incoming)) sync_path(entry.path().string());
+    for (const auto& entry : fs::directory_iterator(incoming)) {
+      restrict_to_owner(entry.path().string());  // a copy keeps its source's permissions
+      sync_path(entry.path().string());
+    }
     replace_durably(incoming.string(), (fs::path(directory_) / job.id).string());
   } catch (const std::exception& e) {  // ft::Error, or the folder listing's filesystem_error
     fs::remove_all(incoming, ec);

@@ -2,7 +2,9 @@
 
 #include "ft/core/DurableFiles.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -88,10 +90,15 @@ struct StudyStore::Database {
 StudyStore::StudyStore(const std::string& directory) : directory_(directory), db_(std::make_unique<Database>()) {
   try {
     create_directories_durably((fs::path(directory_) / "files").string());
+    restrict_to_owner(directory_);  // patient data: also a store made by an older version
   } catch (const Error& e) {
     throw Error(ErrorCode::Io, "cannot create study store " + directory_ + ": " + e.what());
   }
   const std::string index = (fs::path(directory_) / "index.sqlite").string();
+  // Patient names and IDs: created private, so that SQLite's WAL and shared-memory files,
+  // which take the database's permissions, are private too.
+  if (const int fd = ::open(index.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600); fd >= 0) ::close(fd);
+  restrict_to_owner(index);
   if (sqlite3_open(index.c_str(), &db_->handle) != SQLITE_OK) {
     const std::string why = db_->handle ? sqlite3_errmsg(db_->handle) : "out of memory";
     sqlite3_close(db_->handle);
@@ -128,6 +135,7 @@ StoredInstance StudyStore::import_file(const std::string& path) {
       throw Error(ErrorCode::Io, "cannot store " + path + ": " + ec.message());
     }
     try {  // on disk before the index (committed durably by SQLite) points at it
+      restrict_to_owner(partial.string());
       replace_durably(partial.string(), target.string());
     } catch (const Error& e) {
       fs::remove(partial, ec);

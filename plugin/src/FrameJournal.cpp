@@ -1,6 +1,7 @@
 #include "ft/plugin/FrameJournal.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -107,8 +108,9 @@ FrameJournalWriter::FrameJournalWriter(const std::string& directory, const Journ
   create_directories_durably(directory);
   check_free_space();
   const std::string path = journal_path(directory);
-  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);  // the exam's frames
   if (fd_ < 0) throw Error(ErrorCode::Io, "cannot create journal " + path + ": " + std::strerror(errno));
+  ::fchmod(fd_, 0600);  // a journal left from before keeps its mode through O_TRUNC
   const std::string head = std::string(kMagicLine) + header_json(header).dump() + "\n";
   write_all(fd_, reinterpret_cast<const std::uint8_t*>(head.data()), head.size(), path);
   sync_data("the journal's header");

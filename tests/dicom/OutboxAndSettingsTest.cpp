@@ -1,5 +1,6 @@
 // The outbox and the settings file on their own (the PACS tests send through them).
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <chrono>
 #include <filesystem>
@@ -63,6 +64,33 @@ TEST(Outbox, AJobLeftHalfQueuedByACrashIsRemovedAtTheNextStart) {
   EXPECT_FALSE(fs::exists(dir.file("outbox/.incoming-old")));
   EXPECT_TRUE(fs::exists(dir.file("outbox/.incoming-now"))) << "may be another process's job in the making";
   EXPECT_TRUE(outbox.jobs().empty());
+}
+
+// Queued objects are patient data: private to the workstation's user, whatever the umask and
+// the mode of the file that was queued.
+TEST(Outbox, QueuedPatientDataIsPrivateToItsOwner) {
+  const test::ScopedUmask umask(022);
+  test::TempDir dir;
+  dicom::write_ultrasound_clip(sim::SimulatedExam(sim::make_preset("intact", 3, 2)).render_clip(), {}, dir.file("a.dcm"));
+  ::chmod(dir.file("a.dcm").c_str(), 0644);
+  dicom::Outbox outbox(dir.file("outbox"));
+  const dicom::OutboxJob job = outbox.enqueue(dir.file("a.dcm"), dicom::parse_node("PACS@127.0.0.1:1"));
+  outbox.deliver({}, true);  // refused: the job file is rewritten with the attempt
+  EXPECT_EQ(test::permissions_of(dir.file("outbox")), 0700);
+  EXPECT_EQ(test::permissions_of(dir.file("outbox/" + job.id)), 0700);
+  EXPECT_EQ(test::permissions_of(dir.file("outbox/" + job.id + "/object.dcm")), 0600);
+  EXPECT_EQ(test::permissions_of(dir.file("outbox/" + job.id + "/job.json")), 0600);
+  ASSERT_EQ(outbox.jobs().at(0).attempts, 1) << "the job file was rewritten";
+}
+
+// The settings hold the TLS private key.
+TEST(Settings, TheSettingsFileIsPrivateToItsOwner) {
+  const test::ScopedUmask umask(022);
+  test::TempDir dir;
+  dicom::DicomSettings settings;
+  settings.network.tls.private_key_pem = "-----BEGIN PRIVATE KEY-----";
+  dicom::save_settings(settings, dir.file("config/settings.json"));
+  EXPECT_EQ(test::permissions_of(dir.file("config/settings.json")), 0600);
 }
 
 TEST(Settings, NodesFromTheFileAreCheckedLikeTypedOnes) {

@@ -1,6 +1,7 @@
 #include "ft/dicom/StudyStore.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
@@ -47,6 +48,19 @@ TEST(StudyStore, ImportsIndexesAndListsStudiesSeriesAndInstances) {
   store.remove_study(info.study_instance_uid);
   EXPECT_EQ(store.studies().size(), 1u);
   EXPECT_FALSE(test::file_exists(stored.path));
+}
+
+// Patient data is for the workstation's user only, whatever the umask and the source file's mode.
+TEST(StudyStore, PatientDataIsPrivateToItsOwner) {
+  const test::ScopedUmask umask(022);
+  test::TempDir dir;
+  const std::string a = write_clip(dir, "a.dcm", "PA", 1);
+  ::chmod(a.c_str(), 0644);
+  dicom::StudyStore store(dir.file("store"));
+  const dicom::StoredInstance stored = store.import_file(a);
+  EXPECT_EQ(test::permissions_of(dir.file("store")), 0700);
+  EXPECT_EQ(test::permissions_of(dir.file("store/index.sqlite")), 0600) << "patient names and IDs";
+  EXPECT_EQ(test::permissions_of(stored.path), 0600);
 }
 
 TEST(StudyStore, ALostIndexIsRebuiltFromTheFiles) {

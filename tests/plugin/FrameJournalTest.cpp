@@ -33,6 +33,16 @@ std::uint64_t free_bytes(const std::string& dir) {
 }
 }  // namespace
 
+// The journal holds the exam's frames (burned-in names included): the owner's only.
+TEST(FrameJournal, TheJournalIsPrivateToItsOwner) {
+  const test::ScopedUmask umask(022);
+  test::TempDir dir;
+  FrameJournalWriter writer(dir.file("journal"), header_512(), 4, 0);
+  writer.append(numbered_frame(0));
+  writer.close();
+  EXPECT_EQ(test::permissions_of(journal_path(dir.file("journal"))), 0600);
+}
+
 TEST(FrameJournal, EveryCompleteRecordComesBackAndAPartialTailIsLeftOut) {
   test::TempDir dir;
   {

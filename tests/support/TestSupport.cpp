@@ -16,6 +16,15 @@
 
 namespace ft::test {
 
+int permissions_of(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return -1;
+  return int(st.st_mode & 07777);
+}
+
+ScopedUmask::ScopedUmask(unsigned mask) : previous_(::umask(mode_t(mask))) {}
+ScopedUmask::~ScopedUmask() { ::umask(mode_t(previous_)); }
+
 TempDir::TempDir() {
   std::string pattern = (std::getenv("TMPDIR") ? std::string(std::getenv("TMPDIR")) : "/tmp") + "/fibretrack-test-XXXXXX";
   if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");

@@ -7,6 +7,22 @@
 
 namespace ft::test {
 
+// The permission bits of a file or folder (e.g. 0600), -1 when it does not exist.
+int permissions_of(const std::string& path);
+
+// The process's umask set to `mask` for the scope (a test of files' modes must not pass only
+// because the machine's umask is strict). Tests run one at a time in their process.
+class ScopedUmask {
+ public:
+  explicit ScopedUmask(unsigned mask);
+  ~ScopedUmask();
+  ScopedUmask(const ScopedUmask&) = delete;
+  ScopedUmask& operator=(const ScopedUmask&) = delete;
+
+ private:
+  unsigned previous_;
+};
+
 // A fresh folder under the system temp dir, removed with everything in it on scope exit.
 class TempDir {
  public:

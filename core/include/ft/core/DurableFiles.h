@@ -18,4 +18,9 @@ void replace_durably(const std::string& from, const std::string& to);
 // Throws ft::Error (Io).
 void create_directories_durably(const std::string& path);
 
+// Readable and writable by the owner only (folders 0700, files 0600): what holds patient data
+// or secrets (the outbox, the study store, a recording's journal, the settings with the TLS
+// key) is not for every user of the workstation. Throws ft::Error (Io).
+void restrict_to_owner(const std::string& path);
+
 }  // namespace ft
