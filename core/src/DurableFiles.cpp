@@ -1,6 +1,7 @@
 #include "ft/core/DurableFiles.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -44,23 +45,29 @@ void restrict_to_owner(const std::string& path) {
   if (ec) throw Error(ErrorCode::Io, "cannot make " + path + " private to its owner: " + ec.message());
 }
 
-void create_directories_durably(const std::string& path) {
+void create_directories_durably(const std::string& path, FolderAccess access) {
   namespace fs = std::filesystem;
-  // The missing folders, outermost first; the first existing ancestor gets their entry.
-  std::vector<fs::path> missing;
-  fs::path p = fs::absolute(fs::path(path)).lexically_normal();
-  if (!p.has_filename()) p = p.parent_path();  // "a/b/": its last name is b
+  if (path.empty()) throw Error(ErrorCode::InvalidArgument, "no folder given");
   std::error_code ec;
+  // The missing folders, outermost first (symbolic links in the existing part resolved as the
+  // kernel would); the first existing ancestor gets the first one's entry.
+  fs::path p = fs::weakly_canonical(fs::absolute(fs::path(path), ec), ec);
+  if (ec) throw Error(ErrorCode::Io, "cannot resolve folder " + path + ": " + ec.message());
+  std::vector<fs::path> missing;
   while (!p.empty() && !fs::exists(p, ec)) {
     missing.insert(missing.begin(), p);
     if (p == p.parent_path()) break;
     p = p.parent_path();
   }
-  if (missing.empty()) return;
-  if (!fs::create_directories(path, ec) && ec)
-    throw Error(ErrorCode::Io, "cannot create folder " + path + ": " + ec.message());
+  // Made one by one, so that a private folder is never visible with a wider mode.
+  const mode_t mode = access == FolderAccess::OwnerOnly ? 0700 : 0777;  // less the umask
+  for (const fs::path& made : missing)
+    if (::mkdir(made.c_str(), mode) != 0 && errno != EEXIST) {  // EEXIST: another process made it first
+      const int saved = errno;
+      throw Error(ErrorCode::Io, "cannot create folder " + made.string() + ": " + std::strerror(saved));
+    }
   for (const fs::path& made : missing) sync_path(made.parent_path().string());
-  sync_path(missing.back().string());
+  if (!missing.empty()) sync_path(missing.back().string());
 }
 
 }  // namespace ft

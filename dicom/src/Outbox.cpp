@@ -2,7 +2,14 @@
 
 #include "ft/core/DurableFiles.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -31,7 +38,7 @@ nlohmann::json job_json(const OutboxJob& job) {
   return {{"destination", job.destination}, {"node", detail::node_to_json(job.node)},
           {"original_file", job.original_file}, {"sop_instance_uid", job.sop_instance_uid},
           {"attempts", job.attempts}, {"last_error", job.last_error},
-          {"next_attempt_unix_s", job.next_attempt_unix_s}};
+          {"next_attempt_unix_s", job.next_attempt_unix_s}, {"object_bytes", job.object_bytes}};
 }
 
 }  // namespace
@@ -40,9 +47,31 @@ std::string default_outbox_directory() { return default_config_directory() + "/o
 
 namespace {
 
+// An exclusive lock on a folder (flock on its descriptor) held for the object's lifetime: the
+// process queueing a job holds its .incoming- folder's, so another one can tell it is alive.
+// The kernel releases it when the process dies, however it dies.
+class FolderLock {
+ public:
+  FolderLock(const fs::path& folder, bool wait) : fd_(::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) {
+    if (fd_ >= 0 && ::flock(fd_, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0) {
+      ::close(fd_);
+      fd_ = -1;
+    }
+  }
+  ~FolderLock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  FolderLock(const FolderLock&) = delete;
+  FolderLock& operator=(const FolderLock&) = delete;
+  bool held() const { return fd_ >= 0; }
+
+ private:
+  int fd_;
+};
+
 // A job being queued is built in .incoming-<id> and renamed when whole; one left by a crash
-// was never acknowledged. An hour is far longer than any copy takes, so a queue being filled
-// by another process (the station while the command line runs) is left alone.
+// was never acknowledged. It is removed only when no process holds its lock (its maker died)
+// and it is over an hour old (the lock is taken just after the folder is made).
 void remove_abandoned_incoming(const std::string& directory) {
   std::error_code ec;
   const auto abandoned_before = fs::file_time_type::clock::now() - std::chrono::hours(1);
@@ -50,22 +79,23 @@ void remove_abandoned_incoming(const std::string& directory) {
     if (entry.path().filename().string().rfind(".incoming-", 0) != 0) continue;
     std::error_code age_ec;
     const auto written = fs::last_write_time(entry.path(), age_ec);
-    if (!age_ec && written < abandoned_before) fs::remove_all(entry.path(), age_ec);
+    if (age_ec || written >= abandoned_before) continue;
+    const FolderLock maker_gone(entry.path(), /*wait=*/false);
+    if (maker_gone.held()) fs::remove_all(entry.path(), age_ec);
   }
 }
 
-// Why a queued copy cannot be sent, or empty: missing, empty or cut before the DICOM
-// preamble ends (a power loss before it was synced, in a queue written by an older version).
-std::string object_damage(const fs::path& object) {
+// Why a queued copy cannot be sent, or empty: missing, empty, or not the size it was queued
+// with (cut short by a power loss before it was synced, in a queue written by an older
+// version). The content is not parsed here: DCMTK reads files without a preamble too.
+std::string object_damage(const fs::path& object, long long queued_bytes) {
   std::error_code ec;
   const auto size = fs::file_size(object, ec);
   if (ec) return "its copy of the object is missing";
-  if (size < 132) return size == 0 ? "its copy of the object is empty" : "its copy of the object is cut short";
-  std::ifstream in(object, std::ios::binary);
-  char magic[4] = {};
-  in.seekg(128);
-  in.read(magic, 4);
-  if (!in || std::string(magic, 4) != "DICM") return "its copy of the object is not a DICOM file";
+  if (size == 0) return "its copy of the object is empty";
+  if (queued_bytes > 0 && (long long)size != queued_bytes)
+    return "its copy of the object is " + std::to_string(size) + " bytes, not the " + std::to_string(queued_bytes) +
+           " queued";
   return "";
 }
 
@@ -73,8 +103,7 @@ std::string object_damage(const fs::path& object) {
 
 Outbox::Outbox(std::string directory) : directory_(std::move(directory)) {
   try {
-    create_directories_durably(directory_);
-    restrict_to_owner(directory_);  // patient data: also an outbox made by an older version
+    create_directories_durably(directory_, FolderAccess::OwnerOnly);  // patient data
   } catch (const Error& e) {
     throw Error(ErrorCode::Io, "cannot create outbox " + directory_ + ": " + e.what());
   }
@@ -106,14 +135,16 @@ OutboxJob Outbox::enqueue(const std::string& file, const DicomNode& destination)
   job.id = std::to_string(now_s()) + "-" + new_uid().substr(5, 12);
   // Built under a hidden name and renamed: a job is complete or absent.
   const fs::path incoming = fs::path(directory_) / (".incoming-" + job.id);
-  fs::create_directories(incoming);
-  restrict_to_owner(incoming.string());
+  if (::mkdir(incoming.c_str(), 0700) != 0)
+    throw Error(ErrorCode::Io, "cannot queue " + file + ": cannot create " + incoming.string() + ": " + std::strerror(errno));
+  const FolderLock being_queued(incoming, /*wait=*/true);  // not abandoned while this process lives
   std::error_code ec;
   fs::copy_file(file, incoming / "object.dcm", ec);
   if (ec) {
     fs::remove_all(incoming);
     throw Error(ErrorCode::Io, "cannot queue " + file + ": " + ec.message());
   }
+  job.object_bytes = (long long)fs::file_size(incoming / "object.dcm", ec);
   {
     std::ofstream out(incoming / "job.json");
     out << job_json(job).dump(1) << '\n';
@@ -158,7 +189,8 @@ std::vector<OutboxJob> Outbox::jobs() const {
       job.attempts = j.value("attempts", 0);
       job.last_error = j.value("last_error", "");
       job.next_attempt_unix_s = j.value("next_attempt_unix_s", 0LL);
-      const std::string damage = object_damage(entry.path() / "object.dcm");
+      job.object_bytes = j.value("object_bytes", 0LL);  // 0: queued by an older version
+      const std::string damage = object_damage(entry.path() / "object.dcm", job.object_bytes);
       if (!damage.empty()) {  // retrying would fail the same way for ever
         job.damaged = true;
         job.last_error = damage + ": send " + job.original_file + " again";

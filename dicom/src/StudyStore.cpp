@@ -89,8 +89,7 @@ struct StudyStore::Database {
 
 StudyStore::StudyStore(const std::string& directory) : directory_(directory), db_(std::make_unique<Database>()) {
   try {
-    create_directories_durably((fs::path(directory_) / "files").string());
-    restrict_to_owner(directory_);  // patient data: also a store made by an older version
+    create_directories_durably((fs::path(directory_) / "files").string(), FolderAccess::OwnerOnly);  // patient data
   } catch (const Error& e) {
     throw Error(ErrorCode::Io, "cannot create study store " + directory_ + ": " + e.what());
   }
@@ -125,7 +124,7 @@ StoredInstance StudyStore::import_file(const std::string& path) {
   const fs::path target = folder / (safe_name(instance.sop_instance_uid) + ".dcm");
   instance.path = target.string();
   std::error_code ec;
-  create_directories_durably(folder.string());  // a study's folder is new: its entry synced too
+  create_directories_durably(folder.string(), FolderAccess::OwnerOnly);  // a new study's folder: its entry synced too
   if (fs::weakly_canonical(path, ec) != fs::weakly_canonical(target, ec)) {
     const fs::path partial = target.string() + ".partial";
     fs::copy_file(path, partial, fs::copy_options::overwrite_existing, ec);

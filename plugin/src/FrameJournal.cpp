@@ -105,12 +105,15 @@ FrameJournalWriter::FrameJournalWriter(const std::string& directory, const Journ
     : directory_(directory), disk_reserve_bytes_(disk_reserve_bytes), header_(header), sync_every_(std::max(1, sync_every)) {
   // The journal is the exam's only copy until the clip is written: its folder, its file's
   // entry and its header are on disk before the first frame is accepted.
-  create_directories_durably(directory);
+  create_directories_durably(directory, FolderAccess::OwnerOnly);
   check_free_space();
   const std::string path = journal_path(directory);
-  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);  // the exam's frames
+  // Never over an earlier journal: after a failed recording it is the only copy of that exam.
+  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);  // the exam's frames
+  if (fd_ < 0 && errno == EEXIST)
+    throw Error(ErrorCode::Io, "a journal is already in " + directory + " (a recording not yet recovered): recover it with "
+                               "fibretrack recover '" + directory + "' --out CLIP.dcm, or record with another --journal");
   if (fd_ < 0) throw Error(ErrorCode::Io, "cannot create journal " + path + ": " + std::strerror(errno));
-  ::fchmod(fd_, 0600);  // a journal left from before keeps its mode through O_TRUNC
   const std::string head = std::string(kMagicLine) + header_json(header).dump() + "\n";
   write_all(fd_, reinterpret_cast<const std::uint8_t*>(head.data()), head.size(), path);
   sync_data("the journal's header");

@@ -1,6 +1,9 @@
 // The outbox and the settings file on their own (the PACS tests send through them).
 #include <gtest/gtest.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -49,6 +52,14 @@ TEST(Outbox, AJobWhoseCopyIsEmptyIsListedAsDamagedAndNotRetried) {
   const auto left = outbox.deliver({}, true);
   ASSERT_EQ(left.size(), 1u) << "kept";
   EXPECT_EQ(left[0].attempts, 0) << "not tried: it would fail the same way every time";
+  // Cut short after its preamble: not the size it was queued with.
+  const dicom::OutboxJob cut = outbox.enqueue(dir.file("a.dcm"), dicom::parse_node("PACS@127.0.0.1:1"));
+  std::filesystem::resize_file(dir.file("outbox/" + cut.id + "/object.dcm"), 1000);
+  for (const dicom::OutboxJob& j : outbox.jobs())
+    if (j.id == cut.id) {
+      EXPECT_TRUE(j.damaged);
+      EXPECT_NE(j.last_error.find("1000 bytes"), std::string::npos) << j.last_error;
+    }
 }
 
 // What a crash left of a job being queued (never published, never acknowledged) is removed
@@ -60,9 +71,16 @@ TEST(Outbox, AJobLeftHalfQueuedByACrashIsRemovedAtTheNextStart) {
   fs::create_directories(dir.file("outbox/.incoming-now"));
   std::ofstream(dir.file("outbox/.incoming-old/object.dcm")) << "half a copy";
   fs::last_write_time(dir.file("outbox/.incoming-old"), fs::file_time_type::clock::now() - std::chrono::hours(3));
+  // Old too, but its maker still holds its lock (a slow copy, or a clock that jumped).
+  fs::create_directories(dir.file("outbox/.incoming-alive"));
+  fs::last_write_time(dir.file("outbox/.incoming-alive"), fs::file_time_type::clock::now() - std::chrono::hours(3));
+  const int alive = ::open(dir.file("outbox/.incoming-alive").c_str(), O_RDONLY | O_DIRECTORY);
+  ASSERT_EQ(::flock(alive, LOCK_EX), 0);
   dicom::Outbox outbox(dir.file("outbox"));
+  ::close(alive);
   EXPECT_FALSE(fs::exists(dir.file("outbox/.incoming-old")));
   EXPECT_TRUE(fs::exists(dir.file("outbox/.incoming-now"))) << "may be another process's job in the making";
+  EXPECT_TRUE(fs::exists(dir.file("outbox/.incoming-alive"))) << "its maker is alive";
   EXPECT_TRUE(outbox.jobs().empty());
 }
 
@@ -83,14 +101,15 @@ TEST(Outbox, QueuedPatientDataIsPrivateToItsOwner) {
   ASSERT_EQ(outbox.jobs().at(0).attempts, 1) << "the job file was rewritten";
 }
 
-// The settings hold the TLS private key.
+// A DICOMweb node's URL in the settings may carry its user and password.
 TEST(Settings, TheSettingsFileIsPrivateToItsOwner) {
   const test::ScopedUmask umask(022);
   test::TempDir dir;
   dicom::DicomSettings settings;
-  settings.network.tls.private_key_pem = "-----BEGIN PRIVATE KEY-----";
+  settings.nodes["web"] = dicom::parse_node("https://user:secret@pacs.example/dicom-web");
   dicom::save_settings(settings, dir.file("config/settings.json"));
   EXPECT_EQ(test::permissions_of(dir.file("config/settings.json")), 0600);
+  EXPECT_EQ(test::permissions_of(dir.file("config")), 0700) << "a folder the settings made";
 }
 
 TEST(Settings, NodesFromTheFileAreCheckedLikeTypedOnes) {

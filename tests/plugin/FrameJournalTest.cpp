@@ -41,6 +41,24 @@ TEST(FrameJournal, TheJournalIsPrivateToItsOwner) {
   writer.append(numbered_frame(0));
   writer.close();
   EXPECT_EQ(test::permissions_of(journal_path(dir.file("journal"))), 0600);
+  EXPECT_EQ(test::permissions_of(dir.file("journal")), 0700) << "a folder the journal made";
+}
+
+// After a failed recording the journal is the exam's only copy: a new recording into the
+// same folder is refused, and says how to recover the old one.
+TEST(FrameJournal, AnEarlierJournalIsNeverOverwritten) {
+  test::TempDir dir;
+  {
+    FrameJournalWriter first(dir.path(), header_512(), 1, 0);
+    first.append(numbered_frame(0));
+  }
+  try {
+    FrameJournalWriter second(dir.path(), header_512(), 1, 0);
+    FAIL() << "a second recording opened over the first one's journal";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("fibretrack recover"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(read_journal(dir.path()).clip.frames.size(), 1u) << "the first recording's frame is still there";
 }
 
 TEST(FrameJournal, EveryCompleteRecordComesBackAndAPartialTailIsLeftOut) {

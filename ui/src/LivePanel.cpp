@@ -125,7 +125,7 @@ void LivePanel::on_connected(Outcome<std::shared_ptr<LivePipeline>> connected) {
       recording_exam_ = host_.exam();  // the patient at the start of the recording, whatever happens later
       journal_dir_ = QString::fromStdString(dicom::default_config_directory()) + "/recordings/journal-" +
                      QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss");
-      QDir().mkpath(journal_dir_);
+      // Made by the journal itself (owner only, synced into its parent) on the first frame.
       pipeline->record_to(journal_dir_.toStdString());
     }
     pipeline->start();

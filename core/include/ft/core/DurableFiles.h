@@ -15,12 +15,14 @@ void replace_durably(const std::string& from, const std::string& to);
 
 // create_directories whose result survives a power loss: each folder it creates is synced
 // into its parent (a new file synced in a folder whose own entry was lost is lost with it).
-// Throws ft::Error (Io).
-void create_directories_durably(const std::string& path);
+// OwnerOnly: the folders it creates are 0700 (patient data); existing folders are left as
+// they are — a folder the user chose may be shared on purpose. Throws ft::Error (Io).
+enum class FolderAccess { Default, OwnerOnly };
+void create_directories_durably(const std::string& path, FolderAccess access = FolderAccess::Default);
 
-// Readable and writable by the owner only (folders 0700, files 0600): what holds patient data
-// or secrets (the outbox, the study store, a recording's journal, the settings with the TLS
-// key) is not for every user of the workstation. Throws ft::Error (Io).
+// Readable and writable by the owner only (folders 0700, files 0600): for files and folders
+// FibreTrack itself made that hold patient data or credentials (queued and stored objects,
+// the study index, the settings). Throws ft::Error (Io).
 void restrict_to_owner(const std::string& path);
 
 }  // namespace ft

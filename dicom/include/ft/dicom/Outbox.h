@@ -20,13 +20,14 @@ struct OutboxJob {
   int attempts = 0;
   std::string last_error;
   long long next_attempt_unix_s = 0;
+  long long object_bytes = 0;  // the queued copy's size (0: unknown, an older queue)
   bool damaged = false;     // its description or its copy of the object is lost: listed, never sent
 };
 
 class Outbox {
  public:
-  // Creates the folder; removes what a crash left of jobs being queued (.incoming-* folders
-  // older than an hour: never published, so never acknowledged to anyone).
+  // Creates the folder (0700 when it makes it); removes what a crash left of jobs being
+  // queued (.incoming-* folders whose maker is gone: never published, never acknowledged).
   explicit Outbox(std::string directory);
   const std::string& directory() const { return directory_; }
 
