@@ -4,14 +4,16 @@
 
 namespace ft::dicom {
 
+std::string url_without_credentials(const std::string& url) {
+  const auto scheme = url.find("://");
+  if (scheme == std::string::npos) return url;
+  const auto at = url.find('@', scheme + 3), slash = url.find('/', scheme + 3);
+  if (at != std::string::npos && at < slash) return url.substr(0, scheme + 3) + url.substr(at + 1);
+  return url;
+}
+
 std::string DicomNode::text() const {
-  if (is_dicomweb()) {  // without user:password@, which must not reach messages or logs
-    const auto scheme = dicomweb_url.find("://");
-    const auto at = dicomweb_url.find('@', scheme + 3), slash = dicomweb_url.find('/', scheme + 3);
-    if (scheme != std::string::npos && at != std::string::npos && at < slash)
-      return dicomweb_url.substr(0, scheme + 3) + dicomweb_url.substr(at + 1);
-    return dicomweb_url;
-  }
+  if (is_dicomweb()) return url_without_credentials(dicomweb_url);  // never user:password@ in messages or logs
   return ae_title + "@" + host + ":" + std::to_string(port) + (tls ? " (TLS)" : "");
 }
 

@@ -134,6 +134,10 @@ std::vector<StoreResult> dicomweb_store(const DicomNode& node, const std::vector
   const HttpResponse answer =
       http.post(node.dicomweb_url + "/studies", "multipart/related; type=\"application/dicom\"; boundary=" + boundary, body,
                 kDicomJson);
+  if (answer.status == 401 || answer.status == 403)
+    throw Error(ErrorCode::Network, "STOW-RS to " + node.text() + " answered HTTP " + std::to_string(answer.status) +
+                                        ": not authorised (credentials are taken from the node in the settings or "
+                                        "~/.netrc; the outbox keeps none)");
   if (answer.status != 200 && answer.status != 202 && answer.status != 409)
     throw Error(ErrorCode::Network, "STOW-RS to " + node.text() + " answered HTTP " + std::to_string(answer.status));
   // The answer lists what was stored (ReferencedSOPSequence) and what failed

@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "ft/core/Error.h"
+#include "ft/dicom/DicomNode.h"
 
 namespace ft::dicom::detail {
 namespace {
@@ -69,6 +70,9 @@ HttpResponse HttpClient::perform(const std::string& url, const std::string& acce
   curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
   curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, std::max(60L, 6L * long(settings_.timeout_s)));
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  // A URL without user:password@ takes them from ~/.netrc when it names the host: credentials
+  // that need not be typed on command lines or kept beside queued objects.
+  curl_easy_setopt(curl, CURLOPT_NETRC, long(CURL_NETRC_OPTIONAL));
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append_body);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, read_header);
@@ -92,7 +96,9 @@ HttpResponse HttpClient::perform(const std::string& url, const std::string& acce
   const CURLcode code = curl_easy_perform(curl);
   curl_slist_free_all(headers);
   // The URL without its query: QIDO parameters carry patient names and IDs.
-  if (code != CURLE_OK) throw Error(ErrorCode::Network, url.substr(0, url.find('?')) + ": " + curl_easy_strerror(code));
+  // Nor its user:password@.
+  if (code != CURLE_OK)
+    throw Error(ErrorCode::Network, url_without_credentials(url.substr(0, url.find('?'))) + ": " + curl_easy_strerror(code));
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
   return response;
 }

@@ -34,8 +34,16 @@ long long now_s() {
 // 5 s, 10 s, 20 s ... at most 10 minutes between attempts.
 long long backoff_s(int attempts) { return std::min<long long>(600, 5LL << std::min(attempts - 1, 7)); }
 
+// The node as the queue keeps it: a DICOMweb URL without its user:password@ (text() leaves
+// it out), and the settings name that the credentials can be found under again.
+DicomNode without_credentials(DicomNode n) {
+  if (n.is_dicomweb()) n.dicomweb_url = n.text();
+  return n;
+}
+
 nlohmann::json job_json(const OutboxJob& job) {
-  return {{"destination", job.destination}, {"node", detail::node_to_json(job.node)},
+  return {{"destination", job.destination}, {"node", detail::node_to_json(without_credentials(job.node))},
+          {"node_name", job.node.name},
           {"original_file", job.original_file}, {"sop_instance_uid", job.sop_instance_uid},
           {"attempts", job.attempts}, {"last_error", job.last_error},
           {"next_attempt_unix_s", job.next_attempt_unix_s}, {"object_bytes", job.object_bytes}};
@@ -130,7 +138,7 @@ OutboxJob Outbox::enqueue(const std::string& file, const DicomNode& destination)
     job.sop_instance_uid = detail::get_string(loader.dataset(), DCM_SOPInstanceUID);
   }
   job.destination = destination.text();
-  job.node = destination;
+  job.node = without_credentials(destination);
   job.original_file = file;
   job.id = std::to_string(now_s()) + "-" + new_uid().substr(5, 12);
   // Built under a hidden name and renamed: a job is complete or absent.
@@ -167,6 +175,7 @@ OutboxJob Outbox::enqueue(const std::string& file, const DicomNode& destination)
     fs::remove_all(incoming, ec);
     throw Error(ErrorCode::Io, "cannot queue " + file + ": " + e.what());
   }
+  queued_here_[job.id] = destination;
   return job;
 }
 
@@ -183,7 +192,8 @@ std::vector<OutboxJob> Outbox::jobs() const {
       job.id = name;
       job.destination = j.at("destination");
       // Jobs queued before nodes were saved whole carry only AET@host:port.
-      job.node = j.contains("node") ? detail::node_from_json("", j.at("node")) : parse_node(job.destination);
+      job.node = j.contains("node") ? detail::node_from_json(j.value("node_name", ""), j.at("node"))
+                                    : parse_node(job.destination);
       job.original_file = j.value("original_file", "");
       job.sop_instance_uid = j.value("sop_instance_uid", "");
       job.attempts = j.value("attempts", 0);
@@ -209,6 +219,13 @@ std::vector<OutboxJob> Outbox::jobs() const {
   }
   std::sort(out.begin(), out.end(), [](const OutboxJob& a, const OutboxJob& b) { return a.id < b.id; });
   return out;
+}
+
+DicomNode Outbox::with_credentials(const OutboxJob& job) const {
+  if (const auto here = queued_here_.find(job.id); here != queued_here_.end()) return here->second;
+  if (const auto named = nodes_.find(job.node.name); named != nodes_.end() && named->second.text() == job.node.text())
+    return named->second;  // the same service under the same name: its credentials from the settings
+  return job.node;         // none known: libcurl looks in ~/.netrc
 }
 
 std::vector<OutboxJob> Outbox::deliver(const NetworkSettings& settings, bool ignore_backoff,
@@ -242,7 +259,7 @@ std::vector<OutboxJob> Outbox::deliver_list(const std::vector<OutboxJob>& queued
     const fs::path object = fs::path(directory_) / job.id / "object.dcm";
     std::string error;
     try {
-      const auto results = store(job.node, {object.string()}, settings);
+      const auto results = store(with_credentials(job), {object.string()}, settings);
       if (results.empty() || !results.front().stored) error = results.empty() ? "nothing sent" : results.front().message;
     } catch (const std::exception& e) {  // any failure stays with this job; the queue moves on
       error = e.what();

@@ -33,6 +33,7 @@ int run_send(const Args& args) {
   const std::vector<std::string> files = files_under(cl.positional());
   if (files.empty()) throw Error(ErrorCode::InvalidArgument, "nothing to send (give files or folders)");
   dicom::Outbox outbox(cl.value_or("outbox", net.settings().outbox_directory));
+  outbox.use_nodes(net.settings().nodes);  // credentials of jobs queued earlier to a named node
   std::vector<std::string> queued;
   for (const std::string& f : files) {
     try {
@@ -54,6 +55,7 @@ int run_outbox(const Args& args) {
   cl.reject_unknown(with_network_flags({"retry", "outbox"}));
   const NetworkOptions net(cl);
   dicom::Outbox outbox(cl.value_or("outbox", net.settings().outbox_directory));
+  outbox.use_nodes(net.settings().nodes);
   std::vector<dicom::OutboxJob> jobs = cl.has("retry") ? outbox.deliver(net.network(), true) : outbox.jobs();
   for (const dicom::OutboxJob& j : jobs)
     std::printf("%s  to %s  attempts %d  %s  (%s)\n", j.id.c_str(), j.destination.c_str(), j.attempts,

@@ -2,6 +2,7 @@
 // the durable outbox, QIDO-RS at study and series level, WADO-RS into the study store.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -60,6 +61,51 @@ TEST(DicomWeb, StowQidoAndWadoAgainstOrthancsPlugin) {
       test::fibretrack_in(config, "retrieve web 1.2.3.999 --store '" + dir.file("store") + "'");
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_NE(missing.err.find("no study 1.2.3.999"), std::string::npos) << missing.err;
+}
+
+// A DICOMweb service that needs a user and password: they are never written into the outbox
+// (nor shown in its listing); a job queued to a named node is sent later, by another process,
+// with the credentials from the settings; one queued to a typed URL says where they belong.
+TEST(DicomWeb, CredentialsAreNeverWrittenIntoTheOutbox) {
+  if (!test::program_available("Orthanc") || test::orthanc_dicomweb_plugin().empty())
+    GTEST_SKIP() << "Orthanc or its DICOMweb plugin not installed (scripts/setup installs them)";
+  test::TempDir dir;
+  test::OrthancOptions options;
+  options.dicomweb = true;
+  options.user = "alice";
+  options.password = "s3cret-pw";
+  test::OrthancPeer pacs(dir, /*start_now=*/false, options);  // down while the objects are queued
+  const std::string url = pacs.dicomweb_url(), with_password = "http://alice:s3cret-pw@" + url.substr(7);
+  const std::string config = dir.file("config");
+  ASSERT_EQ(test::fibretrack_in(config, "nodes add web " + with_password).exit_code, 0);
+  const test::ExamOnDisk exam = test::write_exam(dir, "exam", "P90");
+  std::string report;  // another object of the exam, sent to the typed URL
+  for (const auto& entry : std::filesystem::directory_iterator(exam.folder))
+    if (entry.path().string() != exam.clip_file) report = entry.path().string();
+  ASSERT_FALSE(report.empty());
+  EXPECT_EQ(test::fibretrack_in(config, "send '" + exam.clip_file + "' --to web --timeout 2").exit_code, 1);
+  const test::CommandResult typed =
+      test::fibretrack_in(config, "send '" + report + "' --to " + with_password + " --timeout 2");
+  EXPECT_EQ(typed.exit_code, 1);
+  EXPECT_EQ(typed.out.find("s3cret"), std::string::npos) << typed.out;
+  EXPECT_EQ(typed.err.find("s3cret"), std::string::npos) << typed.err;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(config + "/outbox"))
+    if (entry.path().filename() == "job.json") {
+      EXPECT_EQ(test::read_file(entry.path().string()).find("s3cret"), std::string::npos) << entry.path();
+    }
+  const test::CommandResult listed = test::fibretrack_in(config, "outbox");
+  EXPECT_EQ(listed.out.find("s3cret"), std::string::npos) << listed.out;
+
+  pacs.start();
+  ASSERT_TRUE(pacs.ready()) << pacs.log();
+  const test::CommandResult retried = test::fibretrack_in(config, "outbox --retry");
+  EXPECT_EQ(retried.out.find("s3cret"), std::string::npos) << retried.out;
+  EXPECT_NE(retried.out.find("not authorised"), std::string::npos) << "the typed URL's job: " << retried.out;
+  EXPECT_NE(retried.out.find("1 object(s) waiting"), std::string::npos) << retried.out;
+  std::set<std::string> arrived;
+  for (const auto& id : pacs.get("/instances"))
+    arrived.insert(pacs.get("/instances/" + id.get<std::string>() + "/simplified-tags")["SOPInstanceUID"].get<std::string>());
+  EXPECT_EQ(arrived, std::set<std::string>{test::sop_instance_uid_of(exam.clip_file)}) << "sent with the settings' credentials";
 }
 
 // A DICOMweb server that is down: the objects wait in the outbox like DIMSE sends do.

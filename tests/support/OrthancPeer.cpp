@@ -44,6 +44,10 @@ void OrthancPeer::start() {
     config["Plugins"] = {orthanc_dicomweb_plugin()};
     config["DicomWeb"] = {{"Enable", true}, {"Root", "/dicom-web/"}};
   }
+  if (!options_.user.empty()) {
+    config["AuthenticationEnabled"] = true;
+    config["RegisteredUsers"] = {{options_.user, options_.password}};
+  }
   if (!options_.accepted_transfer_syntaxes.empty()) config["AcceptedTransferSyntaxes"] = options_.accepted_transfer_syntaxes;
   config.update(options_.extra);
   std::ofstream(dir_.file("orthanc.json")) << config.dump(1);
@@ -59,16 +63,20 @@ void OrthancPeer::kill_now() {
   pid_ = -1;
 }
 
+std::string OrthancPeer::credentials() const {
+  return options_.user.empty() ? "" : "-u '" + options_.user + ":" + options_.password + "' ";
+}
+
 bool OrthancPeer::ready() const {
-  return run_command("curl -sf http://127.0.0.1:" + std::to_string(http_port) + "/system").exit_code == 0;
+  return run_command("curl -sf " + credentials() + "http://127.0.0.1:" + std::to_string(http_port) + "/system").exit_code == 0;
 }
 
 nlohmann::json OrthancPeer::get(const std::string& path) const {
-  return nlohmann::json::parse(run_command("curl -sf http://127.0.0.1:" + std::to_string(http_port) + path).out);
+  return nlohmann::json::parse(run_command("curl -sf " + credentials() + "http://127.0.0.1:" + std::to_string(http_port) + path).out);
 }
 
 void OrthancPeer::download(const std::string& path, const std::string& to) const {
-  run_command("curl -sf -o '" + to + "' http://127.0.0.1:" + std::to_string(http_port) + path);
+  run_command("curl -sf " + credentials() + "-o '" + to + "' http://127.0.0.1:" + std::to_string(http_port) + path);
 }
 
 std::string OrthancPeer::log() const { return read_file(dir_.file("orthanc.log")); }

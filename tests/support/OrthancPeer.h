@@ -17,6 +17,7 @@ struct OrthancOptions {
   int our_retrieve_port = 11112;                        // where Orthanc sends a C-MOVE for FIBRETRACK
   std::vector<std::string> accepted_transfer_syntaxes;  // empty: Orthanc's default (all)
   nlohmann::json extra = nlohmann::json::object();      // more configuration keys, as Orthanc names them
+  std::string user, password;                           // non-empty: HTTP (REST, DICOMweb) needs them
 };
 
 class OrthancPeer {
@@ -40,6 +41,7 @@ class OrthancPeer {
   const int http_port;
 
  private:
+  std::string credentials() const;  // curl's -u for an Orthanc with users, or nothing
   const TempDir& dir_;
   OrthancOptions options_;
   pid_t pid_ = -1;

@@ -67,6 +67,7 @@ void OutboxDialog::retry() {
   watcher_.setFuture(QtConcurrent::run([settings]() -> QString {
     try {
       dicom::Outbox outbox(settings.outbox_directory);
+      outbox.use_nodes(settings.nodes);  // credentials are never kept in the outbox
       const std::size_t before = outbox.jobs().size();
       const std::size_t left = outbox.deliver(settings.network, /*ignore_backoff=*/true).size();
       return QString("%1 sent, %2 still waiting").arg(before - std::min(before, left)).arg(left);

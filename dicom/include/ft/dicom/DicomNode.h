@@ -19,6 +19,9 @@ struct DicomNode {
   std::string text() const;
 };
 
+// An http(s) URL without its user:password@ (for messages, logs and anything written to disk).
+std::string url_without_credentials(const std::string& url);
+
 // Parses AET@host:port or an http(s) URL. Throws ft::Error(InvalidArgument) naming what
 // is wrong.
 DicomNode parse_node(const std::string& text);

@@ -4,6 +4,7 @@
 // copy is complete (written under a temporary name, then renamed), so a crash never
 // sends half a file; failed sends are retried with backoff; the queue survives restarts.
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,11 @@ class Outbox {
   explicit Outbox(std::string directory);
   const std::string& directory() const { return directory_; }
 
+  // Credentials are never written into the queue (a DICOMweb URL's user:password@ is left out
+  // of the job file). A job queued by this object keeps them in memory; a later process finds
+  // them in the node of the same name from the settings (use_nodes), else in ~/.netrc.
+  void use_nodes(std::map<std::string, DicomNode> nodes_by_name) { nodes_ = std::move(nodes_by_name); }
+
   // Copies `file` into the queue for `destination`; returns the job. Throws ft::Error.
   OutboxJob enqueue(const std::string& file, const DicomNode& destination);
   // Every job, damaged ones included (with the reason in last_error).
@@ -48,7 +54,10 @@ class Outbox {
   std::vector<OutboxJob> deliver_list(const std::vector<OutboxJob>& queued, const NetworkSettings& settings,
                                       bool ignore_backoff, const std::function<bool(int, int)>& progress);
   void save(const OutboxJob& job) const;
+  DicomNode with_credentials(const OutboxJob& job) const;
   std::string directory_;
+  std::map<std::string, DicomNode> nodes_;              // from the settings, by name
+  std::map<std::string, DicomNode> queued_here_;        // job id -> the node as given, credentials included
 };
 
 // <config>/outbox (see default_config_directory in DicomSettings.h).
