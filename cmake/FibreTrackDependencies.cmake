@@ -6,6 +6,8 @@ find_package(nlohmann_json 3.10 REQUIRED)
 # 3.6.7 at least: earlier releases let a C-GET/C-MOVE peer write outside the target folder
 # (path traversal in received file names, CVE-2022-2119/2120).
 find_package(DCMTK 3.6.7 REQUIRED CONFIG)
+# The TLS layer's host-name check is set on DCMTK's OpenSSL context directly.
+find_package(OpenSSL REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(OpenJPEG REQUIRED IMPORTED_TARGET libopenjp2)
 # DICOMweb over HTTP(S) and the local study store's index.

@@ -1,5 +1,8 @@
 #include "ScuConnection.h"
 
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
 #include <cstdio>
 
 #include "ft/core/Error.h"
@@ -20,14 +23,31 @@ std::string status_text(Uint16 status) {
   return std::string("0x") + buf;
 }
 
-std::unique_ptr<DcmTLSTransportLayer> make_tls_layer(T_ASC_NetworkRole role, const TlsSettings& tls) {
+namespace {
+
+// The peer's certificate must name the host we connect to (its subjectAltName DNS name or IP
+// address): a certificate from a trusted CA for another host is refused. The SSL objects
+// DCMTK makes from this context inherit the check.
+void require_peer_name(DcmTLSTransportLayer& layer, const std::string& host) {
+  X509_VERIFY_PARAM* param = SSL_CTX_get0_param(layer.getNativeHandle());
+  X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+  const bool named = X509_VERIFY_PARAM_set1_ip_asc(param, host.c_str()) == 1 ||  // an address literal
+                     X509_VERIFY_PARAM_set1_host(param, host.c_str(), 0) == 1;
+  if (!named) throw Error(ErrorCode::InvalidArgument, "TLS: cannot check certificates against host name '" + host + "'");
+}
+
+}  // namespace
+
+std::unique_ptr<DcmTLSTransportLayer> make_tls_layer(T_ASC_NetworkRole role, const TlsSettings& tls,
+                                                     const std::string& peer_host) {
   if (tls.certificate_pem.empty() || tls.private_key_pem.empty())
     throw Error(ErrorCode::InvalidArgument, "TLS needs our certificate and private key (settings: tls.certificate, tls.private_key)");
   auto layer = std::make_unique<DcmTLSTransportLayer>(role, nullptr, OFTrue);
   const auto check = [](OFCondition c, const std::string& what) {
     if (c.bad()) throw Error(ErrorCode::InvalidArgument, "TLS: " + what + ": " + c.text());
   };
-  check(layer->setTLSProfile(TSP_Profile_BCP195), "profile");
+  // BCP 195 without the fall-back to TLS 1.0/1.1 and 3DES (PS3.15 B.9, "non-downgrading").
+  check(layer->setTLSProfile(TSP_Profile_BCP195_ND), "profile");
   check(layer->activateCipherSuites(), "cipher suites");
   check(layer->setPrivateKeyFile(tls.private_key_pem.c_str(), DCF_Filetype_PEM), "private key " + tls.private_key_pem);
   check(layer->setCertificateFile(tls.certificate_pem.c_str(), DCF_Filetype_PEM), "certificate " + tls.certificate_pem);
@@ -35,6 +55,11 @@ std::unique_ptr<DcmTLSTransportLayer> make_tls_layer(T_ASC_NetworkRole role, con
     throw Error(ErrorCode::InvalidArgument, "TLS: private key " + tls.private_key_pem + " does not match " + tls.certificate_pem);
   for (const std::string& t : tls.trusted_pem) check(layer->addTrustedCertificateFile(t.c_str(), DCF_Filetype_PEM), "trusted certificate " + t);
   layer->setCertificateVerification(tls.verify_peer ? DCV_requireCertificate : DCV_ignoreCertificate);
+  if (!tls.verify_peer)
+    std::fprintf(stderr, "WARNING: TLS peer verification is off (settings: tls.verify_peer): any peer, including an "
+                         "impostor, is accepted and the connection protects nothing against one\n");
+  else if (role == NET_REQUESTOR && !peer_host.empty())
+    require_peer_name(*layer, peer_host);
   return layer;
 }
 
@@ -57,7 +82,7 @@ void ScuAssociation::open(const DicomNode& node, const NetworkSettings& s) {
   scu_.setDIMSEBlockingMode(DIMSE_NONBLOCKING);
   scu_.setDIMSETimeout(Uint32(s.timeout_s));
   scu_.setConnectionTimeout(Sint32(s.timeout_s));
-  if (node.tls) tls_ = make_tls_layer(NET_REQUESTOR, s.tls);  // bad certificates: stop before connecting
+  if (node.tls) tls_ = make_tls_layer(NET_REQUESTOR, s.tls, node.host);  // bad certificates: stop before connecting
   OFCondition c = scu_.initNetwork();
   // The layer attaches to the network and association parameters that initNetwork() made.
   if (c.good() && tls_) c = scu_.useSecureConnection(tls_.get());

@@ -68,9 +68,12 @@ class ScuAssociation {
   Scu scu_;
 };
 
-// A TLS layer for `role` with our certificate, key and trusted certificates, BCP 195
-// profile. Throws ft::Error(InvalidArgument) for a missing or mismatched certificate.
-std::unique_ptr<DcmTLSTransportLayer> make_tls_layer(T_ASC_NetworkRole role, const TlsSettings& tls);
+// A TLS layer for `role` with our certificate, key and trusted certificates, the
+// non-downgrading BCP 195 profile; as requestor, the peer's certificate must name peer_host.
+// Verification off (tls.verify_peer false) is said loudly on stderr. Throws
+// ft::Error(InvalidArgument) for a missing or mismatched certificate.
+std::unique_ptr<DcmTLSTransportLayer> make_tls_layer(T_ASC_NetworkRole role, const TlsSettings& tls,
+                                                     const std::string& peer_host = "");
 
 // Explicit then Implicit VR Little Endian, after `preferred` when given.
 OFList<OFString> uncompressed_after(const std::string& preferred);

@@ -26,21 +26,30 @@ constexpr char kImplicitLittle[] = "1.2.840.10008.1.2";
 void make_certificates(const test::TempDir& dir) {
   const std::string d = "'" + dir.path() + "'/";
   std::string script = "set -e; cd " + d + "; openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 2 -subj /CN=FibreTrackTestCA;";
-  for (const char* who : {"server", "client"})
-    script += std::string(" openssl req -newkey rsa:2048 -nodes -keyout ") + who + ".key -out " + who + ".csr -subj /CN=" + who +
-              "; openssl x509 -req -in " + who + ".csr -CA ca.crt -CAkey ca.key -CAcreateserial -out " + who +
-              ".crt -days 2 -sha256;";
+  // storescp's certificate names the host it is reached at; "elsewhere" is storescp's key
+  // certified by the same CA for another host (what an impostor with any certificate from a
+  // trusted CA would present).
+  const std::pair<const char*, const char*> certificates[] = {
+      {"server", "subjectAltName=IP:127.0.0.1,DNS:localhost"}, {"client", "subjectAltName=DNS:fibretrack"},
+      {"elsewhere", "subjectAltName=DNS:pacs.elsewhere.example"}};
+  for (const auto& [who, names] : certificates)
+    script += std::string(" printf '") + names + "\\n' > " + who + ".ext; openssl req -newkey rsa:2048 -nodes -keyout " + who +
+              ".key -out " + who + ".csr -subj /CN=" + who + "; openssl x509 -req -in " + who +
+              ".csr -CA ca.crt -CAkey ca.key -CAcreateserial -out " + who + ".crt -days 2 -sha256 -extfile " + who + ".ext;";
   // A second CA that signed nothing we use: trusting only it must fail.
   script += " openssl req -x509 -newkey rsa:2048 -nodes -keyout other.key -out other.crt -days 2 -subj /CN=OtherCA";
   const test::CommandResult r = test::run_command("(" + script + ") 2>&1");
   ASSERT_EQ(r.exit_code, 0) << r.out;
 }
 
-void write_tls_settings(const std::string& config, const std::string& trusted) {
+void write_tls_settings(const std::string& config, const std::string& trusted, bool verify_peer = true) {
   std::filesystem::create_directories(config);
-  std::ofstream(config + "/settings.json")
-      << nlohmann::json{{"tls", {{"certificate", "../client.crt"}, {"private_key", "../client.key"}, {"trusted", {trusted}}}}}
-             .dump(1);
+  std::ofstream(config + "/settings.json") << nlohmann::json{{"tls",
+                                                              {{"certificate", "../client.crt"},
+                                                               {"private_key", "../client.key"},
+                                                               {"trusted", {trusted}},
+                                                               {"verify_peer", verify_peer}}}}
+                                                  .dump(1);
 }
 
 class StoreScpProcess {
@@ -130,6 +139,21 @@ TEST(Tls, StoreAndEchoOverTlsToStorescpAndAnUntrustedPeerIsRefused) {
   // Plain TCP to a TLS port fails too, and nothing more arrives.
   EXPECT_NE(test::fibretrack_in(dir.file("trusting"), "echo " + node + " --timeout 3").exit_code, 0);
   EXPECT_EQ(files_in(dir.file("received")), 1);
+  // A certificate from the trusted CA, but for another host: refused.
+  StoreScpProcess impostor("+tls '" + dir.file("elsewhere.key") + "' '" + dir.file("elsewhere.crt") + "' +cf '" +
+                               dir.file("ca.crt") + "'",
+                           dir.file("received-by-impostor"));
+  const std::string impostor_node = "STORESCP@127.0.0.1:" + std::to_string(impostor.port);
+  const test::CommandResult wrong_host =
+      test::fibretrack_in(dir.file("trusting"), "send '" + exam.clip_file + "' --to " + impostor_node + " --tls --timeout 3");
+  EXPECT_NE(wrong_host.exit_code, 0);
+  EXPECT_NE(wrong_host.out.find("TLS"), std::string::npos) << wrong_host.out << wrong_host.err;
+  EXPECT_EQ(files_in(dir.file("received-by-impostor")), 0) << "sent to a peer whose certificate names another host";
+  // Verification switched off: it works with anyone, and says so loudly.
+  write_tls_settings(dir.file("careless"), "../other.crt", /*verify_peer=*/false);
+  const test::CommandResult careless = test::fibretrack_in(dir.file("careless"), "echo " + impostor_node + " --tls --timeout 3");
+  EXPECT_EQ(careless.exit_code, 0) << careless.err;
+  EXPECT_NE(careless.err.find("WARNING: TLS peer verification is off"), std::string::npos) << careless.err;
   // No certificate configured: a clear message before any connection.
   const test::CommandResult unconfigured = test::fibretrack_in(dir.file("none"), "echo " + node + " --tls");
   EXPECT_EQ(unconfigured.exit_code, 2);
