@@ -2,7 +2,12 @@
 
 #include <algorithm>
 #include <atomic>
+#include <netdb.h>
+#include <sys/socket.h>
+
 #include <filesystem>
+#include <mutex>
+#include <set>
 #include <thread>
 
 #include "DatasetHelpers.h"
@@ -102,11 +107,29 @@ void take_outcome(OFList<RetrieveResponse*>& responses, OFCondition c, const Dic
                                         (result.method == "C-MOVE" ? " (does the PACS know our AE title and retrieve port?)" : ""));
 }
 
+// The numeric addresses a host name (or address literal) resolves to.
+std::set<std::string> addresses_of(const std::string& host) {
+  std::set<std::string> out;
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  if (::getaddrinfo(host.c_str(), nullptr, &hints, &found) != 0) return out;
+  for (const addrinfo* a = found; a; a = a->ai_next) {
+    char text[NI_MAXHOST];
+    if (::getnameinfo(a->ai_addr, a->ai_addrlen, text, sizeof text, nullptr, 0, NI_NUMERICHOST) == 0) out.insert(text);
+  }
+  ::freeaddrinfo(found);
+  return out;
+}
+
 // Our storage SCP for C-MOVE: listens on the retrieve port while the move runs, on its
-// own thread, and stops within a second of being asked.
+// own thread, and stops within a second of being asked. It accepts only the node being
+// retrieved from (its AE title, from one of its addresses): anyone else who knows the port
+// could otherwise slip objects into the store while a move is running.
 class MoveDestination : public DcmStorageSCP {
  public:
-  MoveDestination(const NetworkSettings& s, const std::string& directory) {
+  MoveDestination(const NetworkSettings& s, const std::string& directory, const DicomNode& source)
+      : source_ae_(source.ae_title), source_addresses_(addresses_of(source.host)) {
     setAETitle(s.local_ae_title.c_str());
     setPort(Uint16(s.retrieve_port));
     if (setOutputDirectory(directory.c_str()).bad())  // else DCMTK would write into the working directory
@@ -131,11 +154,38 @@ class MoveDestination : public DcmStorageSCP {
     if (thread_.joinable()) thread_.join();
     dcmEnableAutomaticInputDataCorrection.set(correction_was_);
   }
+  // Who was turned away (empty: nobody); read after the move's final response.
+  std::string refused() const {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    return refused_;
+  }
 
  protected:
   OFBool stopAfterConnectionTimeout() override { return stop_.load(); }
+  OFBool checkCallingAETitleAccepted(const OFString& calling) override {
+    if (calling == source_ae_.c_str()) return OFTrue;
+    note_refused("AE title " + std::string(calling.c_str()));
+    return OFFalse;
+  }
+  OFBool checkCallingHostAccepted(const OFString&) override {
+    // DcmSCP (3.6.7) passes the *called* presentation address here, which is empty for an
+    // acceptor; the caller's address is what getPeerIP() reads.
+    const OFString host = getPeerIP();
+    for (const std::string& a : addresses_of(host.c_str()))
+      if (source_addresses_.count(a)) return OFTrue;
+    note_refused("host '" + std::string(host.c_str()) + "'");
+    return OFFalse;
+  }
 
  private:
+  void note_refused(const std::string& who) {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    if (refused_.empty()) refused_ = who;
+  }
+  const std::string source_ae_;
+  const std::set<std::string> source_addresses_;
+  mutable std::mutex mutex_;
+  std::string refused_;
   std::atomic<bool> stop_{false};
   OFBool correction_was_ = OFTrue;
   std::thread thread_;
@@ -180,7 +230,7 @@ RetrieveResult retrieve_by_move(const DicomNode& node, const std::string& study_
                                 const NetworkSettings& settings, const std::function<bool()>& keep_going) {
   RetrieveResult result;
   result.method = "C-MOVE";
-  MoveDestination destination(settings, directory);  // listening before the PACS is asked
+  MoveDestination destination(settings, directory, node);  // listening before the PACS is asked
   ScuAssociation association;
   DcmSCU& scu = association.scu();
   scu.addPresentationContext(UID_MOVEStudyRootQueryRetrieveInformationModel, uncompressed_after(""));
@@ -192,7 +242,15 @@ RetrieveResult retrieve_by_move(const DicomNode& node, const std::string& study_
   DcmDataset keys = study_keys(study_uid);
   OFList<RetrieveResponse*> responses;
   const OFCondition c = scu.sendMOVERequest(id, settings.local_ae_title.c_str(), &keys, &responses);
-  conclude(association, responses, c, node, result);
+  try {
+    conclude(association, responses, c, node, result);
+  } catch (const Error& e) {
+    const std::string refused = destination.refused();
+    if (refused.empty()) throw;
+    throw Error(e.code(), std::string(e.what()) + "; objects were sent from " + refused + ", not from " + node.text() +
+                              ", and refused");
+  }
+  result.refused = destination.refused();
   return result;  // the destination stops (and joins) here, after the final response
 }
 

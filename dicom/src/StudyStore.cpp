@@ -109,6 +109,21 @@ StudyStore::StudyStore(const std::string& directory) : directory_(directory), db
 
 StudyStore::~StudyStore() { sqlite3_close(db_->handle); }
 
+// A study is one patient's: an object that names the study of another patient (a
+// misconfigured or hostile peer, a reused UID) must not rename the study in the index. Who
+// the patients are stays out of the message (it reaches logs).
+void StudyStore::refuse_other_patient(const std::string& study_uid, const std::string& patient_id,
+                                      const std::string& patient_name, const std::string& path) const {
+  bool differs = false;
+  db_->query("SELECT patient_id, patient_name FROM studies WHERE study_uid = ?", {study_uid}, [&](sqlite3_stmt* s) {
+    differs = Database::text(s, 0) != patient_id || Database::text(s, 1) != patient_name;
+  });
+  if (differs)
+    throw Error(ErrorCode::CorruptData, path + ": its Patient ID or name differs from those of study " + study_uid +
+                                            " already in the store; not stored (if the patient was corrected at the "
+                                            "PACS, remove the study from the store and retrieve it again)");
+}
+
 StoredInstance StudyStore::import_file(const std::string& path) {
   DicomFileLoader loader(path);
   DcmDataset& ds = loader.dataset();
@@ -120,6 +135,7 @@ StoredInstance StudyStore::import_file(const std::string& path) {
   const std::string study_uid = get_string(ds, DCM_StudyInstanceUID);
   if (instance.sop_instance_uid.empty() || instance.series_instance_uid.empty() || study_uid.empty())
     throw Error(ErrorCode::CorruptData, path + ": no study, series or instance UID; not stored");
+  refuse_other_patient(study_uid, get_string(ds, DCM_PatientID), get_string(ds, DCM_PatientName), path);
   const fs::path folder = fs::path(directory_) / "files" / safe_name(study_uid) / safe_name(instance.series_instance_uid);
   const fs::path target = folder / (safe_name(instance.sop_instance_uid) + ".dcm");
   instance.path = target.string();

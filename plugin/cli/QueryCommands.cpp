@@ -87,6 +87,8 @@ int run_retrieve(const Args& args) {
   std::printf("%d instance(s) retrieved by %s into %s", r.imported, r.retrieve.method.c_str(), store.directory().c_str());
   if (r.retrieve.failed > 0) std::printf(", %d failed at the peer", r.retrieve.failed);
   if (r.retrieve.unrequested > 0) std::printf(", %d of other studies dropped", r.retrieve.unrequested);
+  if (!r.retrieve.refused.empty())
+    std::printf(", stores from %s refused (not the node retrieved from)", r.retrieve.refused.c_str());
   std::printf("\n");
   return r.imported > 0 && r.retrieve.failed == 0 ? 0 : 1;
 }

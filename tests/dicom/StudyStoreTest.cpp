@@ -63,6 +63,34 @@ TEST(StudyStore, PatientDataIsPrivateToItsOwner) {
   EXPECT_EQ(test::permissions_of(stored.path), 0600);
 }
 
+// An object naming a stored study but another patient (a misconfigured or hostile peer)
+// never renames the study: it is refused, and the study keeps its patient.
+TEST(StudyStore, AnObjectOfAnotherPatientNeverTakesOverAStudy) {
+  test::TempDir dir;
+  const std::string a = write_clip(dir, "a.dcm", "PA", 1);
+  dicom::StudyStore store(dir.file("store"));
+  store.import_file(a);
+  const std::string study = dicom::read_clip_info(a).study_instance_uid;
+  // The same study UID, another patient.
+  dicom::ClipWriteOptions options;
+  options.exam.patient_id = "INTRUDER";
+  options.exam.study_instance_uid = study;
+  const std::string other = dir.file("other.dcm");
+  dicom::write_ultrasound_clip(sim::SimulatedExam(sim::make_preset("intact", 2, 2)).render_clip(), options, other);
+  ASSERT_EQ(dicom::read_clip_info(other).study_instance_uid, study);
+  try {
+    store.import_file(other);
+    FAIL() << "stored into another patient's study";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("differs"), std::string::npos) << e.what();
+    EXPECT_EQ(std::string(e.what()).find("INTRUDER"), std::string::npos) << "no patient data in messages";
+  }
+  const auto studies = store.studies();
+  ASSERT_EQ(studies.size(), 1u);
+  EXPECT_EQ(studies[0].patient_id, "PA");
+  EXPECT_EQ(studies[0].instances, 1);
+}
+
 TEST(StudyStore, ALostIndexIsRebuiltFromTheFiles) {
   test::TempDir dir;
   {

@@ -103,6 +103,29 @@ TEST(Retrieve, SeriesQueryThenCGetAndCMoveBringTheStudyIntoTheStudyStore) {
   EXPECT_EQ(nlohmann::json::parse(listed.out)["study_instance_uid"], exam.study_instance_uid);
 }
 
+// Our C-MOVE storage SCP takes objects only from the node retrieved from. Here Orthanc
+// answers to the AE title ORTHANC but stores under another one (IMPOSTOR), as anyone who
+// learned our retrieve port could: every store is refused, nothing reaches the store, and
+// the message says who was turned away.
+TEST(Retrieve, AMoveIsAcceptedOnlyFromTheNodeRetrievedFrom) {
+  if (!test::program_available("Orthanc")) GTEST_SKIP() << "Orthanc not installed";
+  test::TempDir dir;
+  test::OrthancOptions options;
+  options.our_retrieve_port = test::free_loopback_port();
+  options.extra = {{"DicomAet", "IMPOSTOR"}};  // DicomCheckCalledAet is off: it still answers to ORTHANC
+  test::OrthancPeer pacs(dir, true, options);
+  ASSERT_TRUE(pacs.ready()) << pacs.log();
+  write_settings(dir, {{"nodes", {{"pacs", {{"ae_title", "ORTHANC"}, {"host", "127.0.0.1"}, {"port", pacs.dicom_port}}}}}});
+  const test::ExamOnDisk exam = test::write_exam(dir, "exam", "P78");
+  send_exam(dir, exam);
+  const test::CommandResult moved = test::fibretrack_in(
+      dir.file("config"), "retrieve pacs " + exam.study_instance_uid + " --store '" + dir.file("store") + "' --port " +
+                              std::to_string(options.our_retrieve_port));
+  EXPECT_NE(moved.exit_code, 0);
+  EXPECT_NE((moved.out + moved.err).find("AE title IMPOSTOR"), std::string::npos) << moved.out << moved.err;
+  EXPECT_TRUE(dicom::StudyStore(dir.file("store")).studies().empty()) << "objects from an unexpected peer were stored";
+}
+
 // A PACS that does not know us drops the association; one that does, but not the move
 // destination, answers with a failure status. Both say why; nothing is stored.
 TEST(Retrieve, AMoveToAnUnknownDestinationSaysWhy) {

@@ -19,6 +19,7 @@ struct RetrieveResult {
   int failed = 0;                   // sub-operations the peer reported as failed
   int warnings = 0;
   int unrequested = 0;              // objects of other studies that arrived, dropped
+  std::string refused;              // C-MOVE: who tried to store to us other than the node (empty: nobody)
 };
 
 // Throws ft::Error(Network) when the node cannot be reached, refuses, or reports that the

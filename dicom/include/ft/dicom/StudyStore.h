@@ -61,6 +61,8 @@ class StudyStore {
 
  private:
   struct Database;
+  void refuse_other_patient(const std::string& study_uid, const std::string& patient_id, const std::string& patient_name,
+                            const std::string& path) const;
   std::string directory_;
   std::unique_ptr<Database> db_;
 };
