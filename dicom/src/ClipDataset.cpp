@@ -57,6 +57,8 @@ void put_pixels(DcmDataset& ds, const Clip& clip) {
   put(ds, DCM_LossyImageCompression, "00");
   const std::size_t frame_bytes = first.byte_count();
   const std::size_t total = frame_bytes * clip.frames.size();
+  if (total + (total & 1) > 0xFFFFFFFEull)  // a 32-bit explicit length; never truncated, never overflowed
+    throw Error(ErrorCode::InvalidArgument, "pixel data over 4 GiB does not fit one DICOM object");
   auto* pixel_data = new DcmPixelData(DCM_PixelData);
   pixel_data->setVR(wide ? EVR_OW : EVR_OB);
   Uint8* buffer = nullptr;

@@ -1,5 +1,6 @@
 #include "ft/dicom/UltrasoundClipWriter.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -62,6 +63,12 @@ void put_region(DcmItem& item, const UltrasoundRegion& r) {
 
 std::string write_ultrasound_clip(const Clip& clip, const ClipWriteOptions& options, const std::string& path) {
   check_clip(clip);
+  const std::uint64_t bytes = std::uint64_t(clip.frames.front().byte_count()) * clip.frames.size();
+  if (bytes + (bytes & 1) > std::min(options.max_pixel_bytes, kMaxPixelBytesPerObject))
+    throw Error(ErrorCode::InvalidArgument, std::to_string(clip.frames.size()) + " frames are " + std::to_string(bytes) +
+                                                " bytes of pixels, more than one object may hold (" +
+                                                std::to_string(std::min(options.max_pixel_bytes, kMaxPixelBytesPerObject)) +
+                                                "): write it in parts");
   DcmFileFormat file;
   DcmDataset& ds = *file.getDataset();
   const ExamContext& exam = options.exam;
@@ -102,6 +109,35 @@ std::string write_ultrasound_clip(const Clip& clip, const ClipWriteOptions& opti
   put_pixels(ds, clip);
   save_atomically(file, path, EXS_LittleEndianExplicit);
   return sop_uid;
+}
+
+std::vector<WrittenPart> write_ultrasound_clip_parts(const Clip& clip, const ClipWriteOptions& options,
+                                                     const std::string& path) {
+  check_clip(clip);
+  const std::uint64_t frame_bytes = clip.frames.front().byte_count();
+  const std::uint64_t limit = std::min(options.max_pixel_bytes, kMaxPixelBytesPerObject);
+  // Whole frames per object, the padding byte of an odd total included.
+  std::size_t per_part = std::size_t(std::max<std::uint64_t>(1, limit / frame_bytes));
+  while (per_part > 1 && per_part * frame_bytes + ((per_part * frame_bytes) & 1) > limit) --per_part;
+  if (per_part * frame_bytes + ((per_part * frame_bytes) & 1) > limit)
+    throw Error(ErrorCode::InvalidArgument, "one frame is larger than one object may hold");
+  if (clip.frames.size() <= per_part) return {{path, write_ultrasound_clip(clip, options, path), int(clip.frames.size())}};
+  ClipWriteOptions part_options = options;
+  if (part_options.series_instance_uid.empty()) part_options.series_instance_uid = new_uid();  // one series
+  if (part_options.exam.study_instance_uid.empty()) part_options.exam.study_instance_uid = new_uid();
+  if (part_options.acquisition_datetime.empty()) part_options.acquisition_datetime = today_da() + now_tm();
+  const std::string stem = path.size() > 4 && path.compare(path.size() - 4, 4, ".dcm") == 0 ? path.substr(0, path.size() - 4) : path;
+  std::vector<WrittenPart> parts;
+  for (std::size_t first = 0, n = 1; first < clip.frames.size(); first += per_part, ++n) {
+    Clip part{{}, clip.frame_time_ms, clip.regions, clip.source};  // frames copied one part at a time
+    part.frames.assign(clip.frames.begin() + long(first),
+                       clip.frames.begin() + long(std::min(clip.frames.size(), first + per_part)));
+    part_options.sop_instance_uid = options.sop_instance_uid.empty() || n > 1 ? "" : options.sop_instance_uid;
+    part_options.instance_number = options.instance_number + int(n) - 1;
+    const std::string part_path = stem + "-part" + std::to_string(n) + ".dcm";
+    parts.push_back({part_path, write_ultrasound_clip(part, part_options, part_path), int(part.frames.size())});
+  }
+  return parts;
 }
 
 }  // namespace ft::dicom

@@ -85,18 +85,29 @@ class Recording {
   std::optional<std::string> error_;
 };
 
-// Writes the clip (synced before it is renamed into place, its folder after: save_atomically)
-// and reads it back; the number of frames it holds.
-std::size_t write_clip_from_journal(const std::string& journal_dir, const std::string& out,
-                                    const dicom::ExamContext& exam = {}) {
+// The largest object written (--max-object-mb; default: what DICOM's 32-bit length allows).
+std::uint64_t max_object_bytes(const CommandLine& cl) {
+  const double mb = cl.number_or("max-object-mb", 0.0);
+  if (mb < 0) throw Error(ErrorCode::InvalidArgument, "--max-object-mb must not be negative");
+  return mb > 0 ? std::uint64_t(mb * 1048576.0) : dicom::kMaxPixelBytesPerObject;
+}
+
+// Writes the clip (synced before it is renamed into place, its folder after: save_atomically),
+// in consecutive objects of one series when it is longer than one object may hold.
+std::vector<dicom::WrittenPart> write_clip_from_journal(const std::string& journal_dir, const std::string& out,
+                                                        std::uint64_t max_object_bytes, const dicom::ExamContext& exam = {}) {
   const RecoveredJournal r = read_journal(journal_dir);
   if (r.clip.frames.empty()) throw Error(ErrorCode::CorruptData, journal_dir + ": the journal holds no complete frame");
   dicom::ClipWriteOptions options;
   options.exam = exam;
-  dicom::write_ultrasound_clip(r.clip, options, out);
-  std::printf("wrote %s: %zu frames\n", out.c_str(), r.clip.frames.size());
+  options.max_pixel_bytes = max_object_bytes;
+  const std::vector<dicom::WrittenPart> parts = dicom::write_ultrasound_clip_parts(r.clip, options, out);
+  for (const dicom::WrittenPart& p : parts) std::printf("wrote %s: %d frames\n", p.path.c_str(), p.frames);
+  if (parts.size() > 1)
+    std::printf("  %zu frames in %zu objects of one series (one object holds at most %llu bytes of pixels)\n",
+                r.clip.frames.size(), parts.size(), static_cast<unsigned long long>(max_object_bytes));
   if (r.truncated_tail) std::printf("  note: %s\n", r.note.c_str());
-  return r.clip.frames.size();
+  return parts;
 }
 
 }  // namespace
@@ -125,7 +136,8 @@ dicom::ExamContext exam_from_worklist(const CommandLine& cl) {
 
 int run_record(const Args& args) {
   const CommandLine cl(args, {"tls"});
-  cl.reject_unknown(with_network_flags({"source", "frames", "seconds", "out", "journal", "worklist", "accession", "disk-reserve-mb"}));
+  cl.reject_unknown(with_network_flags(
+      {"source", "frames", "seconds", "out", "journal", "worklist", "accession", "disk-reserve-mb", "max-object-mb"}));
   const auto out = cl.value("out");
   if (!out) throw Error(ErrorCode::InvalidArgument, "--out CLIP.dcm is required");
   const long frames = long(cl.integer_or("frames", 0));
@@ -153,27 +165,29 @@ int run_record(const Args& args) {
   // The journal goes only once the clip on disk is synced and reads back whole; until then
   // every failure (a disk that fills or fails at the sync, a short file) says how to recover.
   const std::string keep = "; the journal is kept: fibretrack recover '" + journal + "' --out CLIP.dcm";
-  std::size_t recorded = 0;
+  std::vector<dicom::WrittenPart> parts;
   try {
-    recorded = write_clip_from_journal(journal, *out, exam);
+    parts = write_clip_from_journal(journal, *out, max_object_bytes(cl), exam);
   } catch (const Error& e) {
     throw Error(e.code(), std::string(e.what()) + keep);
   }
-  const dicom::DicomClipInfo written_clip = dicom::read_clip_info(*out);
-  if (written_clip.frames != int(recorded))
-    throw Error(ErrorCode::CorruptData,
-                *out + " reads back " + std::to_string(written_clip.frames) + " frames of " + std::to_string(recorded) + keep);
+  for (const dicom::WrittenPart& p : parts) {
+    const dicom::DicomClipInfo written_clip = dicom::read_clip_info(p.path);
+    if (written_clip.frames != p.frames)
+      throw Error(ErrorCode::CorruptData, p.path + " reads back " + std::to_string(written_clip.frames) + " frames of " +
+                                              std::to_string(p.frames) + keep);
+  }
   std::filesystem::remove_all(journal);
   return 0;
 }
 
 int run_recover(const Args& args) {
   const CommandLine cl(args, {});
-  cl.reject_unknown({"out"});
+  cl.reject_unknown({"out", "max-object-mb"});
   const std::string dir = cl.positional_at(0, "journal folder");
   const auto out = cl.value("out");
   if (!out) throw Error(ErrorCode::InvalidArgument, "--out CLIP.dcm is required");
-  write_clip_from_journal(dir, *out);
+  write_clip_from_journal(dir, *out, max_object_bytes(cl));
   return 0;
 }
 

@@ -27,9 +27,10 @@ const std::map<std::string, Subcommand>& subcommands() {
       {"record",
        {ft::cli::run_record,
         "record --source URI (--frames N | --seconds S) --out CLIP.dcm [--journal DIR]\n"
-        "      [--worklist AET@host:port [--accession A]] [--disk-reserve-mb MB (512)]\n"
-        "      record a live source (sim:PRESET?seed=N&fps=F, file:CLIP.dcm?loop=1), crash-safe"}},
-      {"recover", {ft::cli::run_recover, "recover JOURNAL_DIR --out CLIP.dcm   rebuild a clip from an interrupted recording"}},
+        "      [--worklist AET@host:port [--accession A]] [--disk-reserve-mb MB (512)] [--max-object-mb MB]\n"
+        "      record a live source (sim:PRESET?seed=N&fps=F, file:CLIP.dcm?loop=1), crash-safe; longer than one\n"
+        "      object holds (4 GiB, or MB): CLIP-part1.dcm, CLIP-part2.dcm ... of one series"}},
+      {"recover", {ft::cli::run_recover, "recover JOURNAL_DIR --out CLIP.dcm [--max-object-mb MB]   rebuild a clip from an interrupted recording"}},
       {"video-calibrate",
        {ft::cli::run_video_calibrate,
         "video-calibrate DEVICE --crop X0,Y0,X1,Y1 --points X1,Y1,X2,Y2 --distance-mm D | --show\n"

@@ -36,6 +36,31 @@ TEST(RecordCommand, RecordsExactlyTheFramesAskedForFromTheSimulatedProbe) {
   EXPECT_FALSE(test::file_exists(dir.file("rec.dcm.journal"))) << "journal removed once the clip is written";
 }
 
+// A recording longer than one object may hold (4 GiB of pixels; here lowered to half a MB)
+// becomes consecutive objects of one series: never a truncated length or an overflow.
+TEST(RecordCommand, ARecordingLongerThanOneObjectHoldsIsWrittenInPartsOfOneSeries) {
+  test::TempDir dir;
+  const test::CommandResult r = fibretrack("record --source 'sim:full_tear?seed=3&fps=40' --frames 15 --max-object-mb 0.5 --out '" +
+                                           dir.file("rec.dcm") + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_FALSE(test::file_exists(dir.file("rec.dcm")));
+  int frames = 0, parts = 0;
+  std::string series;
+  for (int n = 1; test::file_exists(dir.file("rec-part" + std::to_string(n) + ".dcm")); ++n) {
+    const std::string part = dir.file("rec-part" + std::to_string(n) + ".dcm");
+    dicom::DicomClipReader reader(part);
+    ++parts;
+    frames += reader.frame_count();
+    EXPECT_LE(std::filesystem::file_size(part), std::uintmax_t(0.5 * 1048576 + 64 * 1024)) << part;
+    if (series.empty()) series = reader.info().series_instance_uid;
+    EXPECT_EQ(reader.info().series_instance_uid, series) << "one series";
+    EXPECT_EQ(dciodvfy_errors(part), "");
+  }
+  EXPECT_GT(parts, 1);
+  EXPECT_EQ(frames, 15) << "every frame, once";
+  EXPECT_FALSE(test::file_exists(dir.file("rec.dcm.journal"))) << "journal removed once every part reads back";
+}
+
 TEST(RecordCommand, ADiskWithoutItsReserveStopsTheRecordingWithAClearError) {
   test::TempDir dir;
   const test::CommandResult r = fibretrack("record --source 'sim:intact?seed=1' --frames 5 --disk-reserve-mb 1e12 --out '" +

@@ -113,3 +113,39 @@ TEST(UidFactory, UidsAreValidUniqueAndReproducibleByName) {
 }
 
 }  // namespace ft::dicom
+
+namespace ft::dicom {
+
+// More pixels than one object may hold is refused, never written with a truncated length;
+// in parts, every frame lands once, in order, in one series with consecutive instance numbers.
+TEST(UltrasoundClipWriter, AClipLongerThanOneObjectHoldsIsRefusedOrWrittenInParts) {
+  test::TempDir dir;
+  const Clip clip = sim::SimulatedExam(sim::make_preset("intact", 5, 7)).render_clip();
+  const std::uint64_t frame_bytes = clip.frames.front().byte_count();
+  ClipWriteOptions options;
+  options.max_pixel_bytes = 3 * frame_bytes;  // three frames per object
+  EXPECT_THROW(write_ultrasound_clip(clip, options, dir.file("whole.dcm")), Error);
+  EXPECT_FALSE(test::file_exists(dir.file("whole.dcm")));
+  options.instance_number = 4;
+  const std::vector<WrittenPart> parts = write_ultrasound_clip_parts(clip, options, dir.file("clip.dcm"));
+  ASSERT_EQ(parts.size(), 3u);  // 3 + 3 + 1
+  EXPECT_EQ(parts[2].path, dir.file("clip-part3.dcm"));
+  std::string series;
+  for (std::size_t n = 0; n < parts.size(); ++n) {
+    const DicomClipInfo info = read_clip_info(parts[n].path);
+    EXPECT_EQ(info.frames, n < 2 ? 3 : 1);
+    EXPECT_EQ(info.sop_instance_uid, parts[n].sop_instance_uid);
+    if (n == 0) series = info.series_instance_uid;
+    EXPECT_EQ(info.series_instance_uid, series);
+    DcmFileFormat file;
+    ASSERT_TRUE(file.loadFile(parts[n].path.c_str()).good());
+    OFString number;
+    file.getDataset()->findAndGetOFString(DCM_InstanceNumber, number);
+    EXPECT_EQ(number, std::to_string(4 + n).c_str());
+  }
+  // One that fits is one object at the path asked for.
+  options.max_pixel_bytes = kMaxPixelBytesPerObject;
+  EXPECT_EQ(write_ultrasound_clip_parts(clip, options, dir.file("one.dcm")).front().path, dir.file("one.dcm"));
+}
+
+}  // namespace ft::dicom

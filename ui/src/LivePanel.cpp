@@ -9,6 +9,7 @@
 #include <QVBoxLayout>
 
 #include "ft/core/Error.h"
+#include "ft/dicom/DicomClipInfo.h"
 #include "ft/dicom/DicomSettings.h"
 #include "ft/dicom/UltrasoundClipWriter.h"
 #include "ft/gpu/StrainField.h"
@@ -168,16 +169,20 @@ void LivePanel::stop() {
 // is removed only once the clip is written.
 namespace {
 
-// Journal -> DICOM clip, then the journal goes (only once the clip is written).
+// Journal -> DICOM clip (in consecutive objects of one series when longer than one object
+// holds), then the journal goes: only once every part is synced and reads back whole.
 Outcome<SavedRecording> save_recording(const QString& dir, const dicom::ExamContext& exam) {
   try {
     RecoveredJournal journal = read_journal(dir.toStdString());
     dicom::ClipWriteOptions options;
     options.exam = exam;
-    const QString clip = dir + ".dcm";
-    dicom::write_ultrasound_clip(journal.clip, options, clip.toStdString());
+    const std::vector<dicom::WrittenPart> parts =
+        dicom::write_ultrasound_clip_parts(journal.clip, options, (dir + ".dcm").toStdString());
+    for (const dicom::WrittenPart& p : parts)
+      if (dicom::read_clip_info(p.path).frames != p.frames)
+        throw Error(ErrorCode::CorruptData, p.path + " does not read back whole");
     QDir(dir).removeRecursively();
-    return {SavedRecording{clip, journal.clip.frames.size()}, ""};
+    return {SavedRecording{QString::fromStdString(parts.front().path), journal.clip.frames.size()}, ""};
   } catch (const std::exception& e) {  // bad_alloc included: the journal stays for `fibretrack recover`
     return {std::nullopt, std::string("recording kept as journal ") + dir.toStdString() + ": " + e.what()};
   }
