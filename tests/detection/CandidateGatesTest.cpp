@@ -134,6 +134,47 @@ TEST(CandidateGates, FluidBetweenFibreEndsAndAnAponeurosisIsClearlyDarkAndWidens
   EXPECT_FALSE(fluid_layer_opens(band(3.0), fluid, kSettings)) << "dark, but no wider than at rest";
 }
 
+TEST(CandidateGates, ARunningMedianOfThreeDropsOneSamplesSpeckle) {
+  EXPECT_EQ(running_median3({0, 0, 3.0, 0, 0}), (std::vector<double>{0, 0, 0, 0, 0}));
+  EXPECT_EQ(running_median3({0, 2.0, 2.2, 2.1, 0}), (std::vector<double>{0, 2.0, 2.1, 2.1, 0}));
+  EXPECT_EQ(running_median3({4.0, 1.0}), (std::vector<double>{4.0, 1.0})) << "too short: kept as it is";
+}
+
+TEST(CandidateGates, FluidCarriedAlongWasAlreadyThereAtRest) {
+  // A vessel in the septum, 2.5 mm wide over three columns beneath the muscle's path.
+  EXPECT_FALSE(fluid_is_new(3.0, {0, 0.2, 2.5, 2.6, 2.4, 0.1}, kSettings));
+  EXPECT_TRUE(fluid_is_new(3.8, {0, 0.2, 2.5, 2.6, 2.4, 0.1}, kSettings)) << "1.3 mm wider than the layer's median at rest";
+  // A tear's fluid: nothing at rest but the plane's own partial-volume edge.
+  EXPECT_TRUE(fluid_is_new(2.0, {0, 0.3, 0, 0.4, 0.2}, kSettings));
+  // One column's dark speckle at rest is not a layer.
+  EXPECT_TRUE(fluid_is_new(2.0, {0, 0, 3.0, 0, 0}, kSettings));
+  // Fewer than three columns: the narrowest speaks (one column is no layer).
+  EXPECT_TRUE(fluid_is_new(2.0, {2.5, 0}, kSettings));
+  EXPECT_FALSE(fluid_is_new(2.0, {1.5, 1.4}, kSettings));
+}
+
+TEST(CandidateGates, AFluidLayerMustStayOpenOverTheHold) {
+  const double rest = 0.6;
+  EXPECT_TRUE(stays_open({0.6, 0.9, 1.7, 2.3, 2.5, 2.4, 1.2}, rest, kSettings.min_opening_mm, 3));
+  EXPECT_FALSE(stays_open({0.6, 0.7, 2.5, 0.8, 0.6}, rest, kSettings.min_opening_mm, 3)) << "one frame's edge";
+  EXPECT_FALSE(stays_open({0.6, 1.7, 1.8, 0.7}, rest, kSettings.min_opening_mm, 3)) << "two frames only";
+  // Three wide frames, each alone between narrow ones: the running median keeps none of the
+  // inner ones (and the last, an end, as it is).
+  EXPECT_FALSE(stays_open(running_median3({0.6, 2.6, 0.6, 2.6, 0.6, 2.6, 0.6}), rest, kSettings.min_opening_mm, 3));
+  EXPECT_TRUE(stays_open({0.6, 2.6, 0.6, 2.6, 0.6, 2.6, 0.6}, rest, kSettings.min_opening_mm, 3)) << "unsmoothed";
+  EXPECT_FALSE(fluid_is_new(2.0, {}, kSettings)) << "nothing measured at rest shows nothing new";
+}
+
+TEST(CandidateGates, FluidNearAFoundTearsSurfaceIsMeasuredAcrossItAndBeyondItsEnds) {
+  const RestSurface across_x{10.0, 20.0, 0.0, 8.0};  // normal along x: the surface runs along y, 16..24 mm
+  EXPECT_NEAR(mm_from_surface(across_x, 12.0, 20.0), 2.0, 1e-9);   // beside it
+  EXPECT_NEAR(mm_from_surface(across_x, 10.0, 23.0), 0.0, 1e-9);   // on it, inside its length
+  EXPECT_NEAR(mm_from_surface(across_x, 10.0, 27.0), 3.0, 1e-9);   // beyond its end, along it
+  EXPECT_NEAR(mm_from_surface(across_x, 13.0, 28.0), 5.0, 1e-9);   // beyond its end, diagonally
+  const RestSurface tilted{0.0, 0.0, 45.0, 0.0};                    // a point-like surface
+  EXPECT_NEAR(mm_from_surface(tilted, 3.0, 4.0), 5.0, 1e-9);
+}
+
 TEST(CandidateGates, StumpsMustShortenLikeTheirCompartment) {
   EXPECT_TRUE(is_contracting(-0.20, -0.30, kSettings));
   EXPECT_FALSE(is_contracting(-0.05, -0.30, kSettings));  // carried, not contracting (fat, tendon)

@@ -66,7 +66,7 @@ std::vector<std::size_t> measure_surface(const Context& ctx, const std::vector<s
   ev.opening_share = motion.opening_share;
   ev.fibre_angle_deg = local_fibre_direction(ctx, comp, ev.centre_col_px, ev.centre_row_px);
   ev.fibre_cut = gates::fibre_cut(ev.fibre_angle_deg, ev.surface_normal_deg);
-  ev.surround_tracked_share = surround_tracked(ctx, comp);
+  ev.surround_tracked_share = surround_tracked(ctx, comp, ev.centre_col_px, ev.centre_row_px, ev.surface_normal_deg);
   return surface;
 }
 

@@ -94,6 +94,43 @@ bool fluid_layer_opens(const BandWidth& rest, const BandWidth& peak, const Detec
   return band_widens(rest, peak, s.min_opening_mm) && peak.contrast >= s.min_fluid_contrast;
 }
 
+std::vector<double> running_median3(std::vector<double> values) {
+  const std::vector<double> raw = values;
+  for (std::size_t k = 1; k + 1 < raw.size(); ++k) {
+    double v[3] = {raw[k - 1], raw[k], raw[k + 1]};
+    std::sort(v, v + 3);
+    values[k] = v[1];
+  }
+  return values;
+}
+
+bool fluid_is_new(double peak_layer_mm, const std::vector<double>& rest_layers_along_mm, const DetectionSettings& s) {
+  if (rest_layers_along_mm.empty()) return false;  // nothing measured at rest: nothing shown new
+  double widest = 0.0;
+  if (rest_layers_along_mm.size() < 3) {  // too short for a median: the narrowest
+    widest = 1e30;
+    for (double w : rest_layers_along_mm) widest = std::min(widest, w);
+  } else {
+    const std::vector<double> smooth = running_median3(rest_layers_along_mm);
+    // The ends have no median: only the inner columns speak for a layer.
+    widest = *std::max_element(smooth.begin() + 1, smooth.end() - 1);
+  }
+  return peak_layer_mm - widest >= s.min_opening_mm;
+}
+
+bool stays_open(const std::vector<double>& gap_by_frame_mm, double gap_rest_mm, double min_opening_mm, int min_frames) {
+  int open = 0;
+  for (double g : gap_by_frame_mm) open += g >= gap_rest_mm + min_opening_mm;
+  return open >= min_frames;
+}
+
+double mm_from_surface(const RestSurface& t, double x_mm, double y_mm) {
+  const double dx = x_mm - t.x_mm, dy = y_mm - t.y_mm;
+  const double nx = std::cos(t.normal_deg / kDeg), ny = std::sin(t.normal_deg / kDeg);
+  const double across = std::abs(dx * nx + dy * ny), along = std::abs(-dx * ny + dy * nx);
+  return std::hypot(across, std::max(0.0, along - 0.5 * t.length_mm));
+}
+
 bool is_contracting(double stump_strain, double compartment_strain, const DetectionSettings& s) {
   return compartment_strain < 0 && stump_strain < s.contracting_share * compartment_strain;
 }

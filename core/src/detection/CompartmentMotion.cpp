@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <limits>
 
 #include "DetectionContext.h"
@@ -200,8 +201,15 @@ double carried_direction_deg(const Tensor2& f, double angle_deg) {
   return std::atan2(f.yx * ax + f.yy * ay, f.xx * ax + f.xy * ay) * kDeg;
 }
 
-// Share of the tracked muscle in a ring 1-4 mm around the patch.
-double surround_tracked(const Context& ctx, const std::vector<std::size_t>& comp) {
+// How well the muscle 1-4 mm around the patch is tracked at rest and peak: the lower of the two
+// sides of its surface. Between torn fibre ends the muscle on both sides is tracked while the
+// gap decorrelates; at the edge of tissue the tracker lost on one side (JPEG, a fast shear)
+// the patch decorrelates with it, and that side says so. Only the muscle's own tissue counts
+// (ctx.muscle_region): the aponeuroses' lines, fat and tissue beyond the deep fascia next to a
+// full-thickness gap are tracked less for reasons that say nothing of the gap. A side with too
+// little muscle to judge (against an aponeurosis) is left to the other; neither: 0.
+double surround_tracked(const Context& ctx, const std::vector<std::size_t>& comp, double cx, double cy, double normal_deg) {
+  constexpr long kMinSidePoints = 10;
   const DisplacementField& g = ctx.m.cumulative[0];
   const double step_mm = g.step_px * ctx.mm_per_px();
   const int reach = std::max(1, int(std::ceil(4.0 / step_mm)));
@@ -215,13 +223,19 @@ double surround_tracked(const Context& ctx, const std::vector<std::size_t>& comp
         if (std::hypot(dc, dr) * step_mm < 1.0) continue;
         if (!in_comp[g.index(cc, rr)]) ring[g.index(cc, rr)] = 1;
       }
-  long n = 0, tracked = 0;
-  for (std::size_t i = 0; i < ring.size(); ++i)
-    if (ring[i]) {
-      ++n;
-      tracked += ctx.muscle[i];
-    }
-  return n ? double(tracked) / double(n) : 0.0;
+  const bool region_known = std::find(ctx.muscle_region.begin(), ctx.muscle_region.end(), 1) != ctx.muscle_region.end();
+  const double nx = std::cos(normal_deg / kDeg), ny = std::sin(normal_deg / kDeg);
+  long n[2] = {0, 0}, tracked[2] = {0, 0};
+  for (std::size_t i = 0; i < ring.size(); ++i) {
+    if (!ring[i] || (region_known && !ctx.muscle_region[i])) continue;
+    const int side = (g.x_px(column_of(g, i)) - cx) * nx + (g.y_px(row_of(g, i)) - cy) * ny > 0;
+    ++n[side];
+    tracked[side] += ctx.muscle[i];
+  }
+  double lower = 2.0;
+  for (int side : {0, 1})
+    if (n[side] >= kMinSidePoints) lower = std::min(lower, double(tracked[side]) / double(n[side]));
+  return lower <= 1.0 ? lower : 0.0;
 }
 
 }  // namespace ft::detection

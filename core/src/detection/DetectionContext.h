@@ -42,6 +42,9 @@ struct Context {
   std::vector<Tensor2> rest_inverse;    // per point, F(0 -> rest)^-1: every rest -> k comparison needs it
   std::vector<Tensor2> rest_to_peak;    // per point, F(rest -> peak): the comparison most gates read
   PlaneMap planes;                      // the rest image's bright planes, column by column
+  // The muscle's trackable tissue, tracked or not (muscle_region): the compartments between the
+  // rest image's planes, off their lines, not shown to be fat or tendon. Empty without a contraction.
+  std::vector<std::uint8_t> muscle_region;
   double mm_per_px() const { return 0.5 * (m.mm_per_px_x + m.mm_per_px_y); }
   int rest() const { return contraction.rest_frame; }
   int peak() const { return contraction.peak_frame; }
@@ -82,7 +85,9 @@ struct CarriedNormal {
 CarriedNormal carry_normal(const Tensor2& f, double nx, double ny);
 double carried_normal_deg(const Tensor2& f, double normal_deg);
 double carried_direction_deg(const Tensor2& f, double angle_deg);
-double surround_tracked(const Context& ctx, const std::vector<std::size_t>& comp);
+// The tracked share of the muscle 1-4 mm around a patch, the lower of the two sides of its
+// surface (centre cx, cy and rest normal, frame 0); 0 when neither side has muscle to judge.
+double surround_tracked(const Context& ctx, const std::vector<std::size_t>& comp, double cx, double cy, double normal_deg);
 
 // Area growth above the point's reference (its compartment's median, else the muscle's), log.
 inline double excess_growth_at(const Context& ctx, std::size_t i) { return ctx.log_j[i] - ctx.log_j_reference[i]; }
@@ -103,8 +108,10 @@ void rest_positions(const Context& ctx, const std::vector<std::uint8_t>& use, st
 double on_plane_px(const Context& ctx);
 
 // --- how much of the muscle was tracked (MuscleCoverage.cpp) ---
-// Of the muscle's grid points in view at rest and at peak, the share tracked at both;
-// nullopt when no compartment is muscle. Needs ctx.rest_to_peak (measure_area_growth).
+// The muscle's grid points in view at rest and at peak, tracked or not (ctx.muscle_region).
+// Needs ctx.rest_to_peak (measure_area_growth).
+std::vector<std::uint8_t> muscle_region(const Context& ctx);
+// Of ctx.muscle_region, the share tracked at rest and peak; nullopt when it is empty.
 std::optional<double> muscle_tracked_fraction(const Context& ctx);
 // Area growth above a median that makes a candidate (log): the muscle's or a compartment's.
 inline double candidate_threshold(const DetectionSettings& s, double sd) {

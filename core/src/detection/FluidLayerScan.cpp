@@ -324,19 +324,8 @@ void follow_gap(const Context& ctx, const LayerSample& middle, double plane_deg,
     const double fibre_deg = fibre_rest_deg + share * (fibre_peak_deg - fibre_rest_deg);
     f.gap_by_frame_mm.push_back(b.found ? along_fibres(b.width_mm, fibre_deg, plane_deg) : f.gap_rest_mm);
   }
-  // One frame's speckle can move the band's edge by a millimetre: a running median of three.
-  const std::vector<double> raw = f.gap_by_frame_mm;
-  for (std::size_t k = 1; k + 1 < raw.size(); ++k) {
-    double v[3] = {raw[k - 1], raw[k], raw[k + 1]};
-    std::sort(v, v + 3);
-    f.gap_by_frame_mm[k] = v[1];
-  }
-}
-
-int frames_open(const TearFinding& f, double min_opening_mm) {
-  int n = 0;
-  for (double g : f.gap_by_frame_mm) n += g >= f.gap_rest_mm + min_opening_mm;
-  return n;
+  // One frame's speckle can move the band's edge by a millimetre.
+  f.gap_by_frame_mm = gates::running_median3(std::move(f.gap_by_frame_mm));
 }
 
 // Where the muscle beside the fluid at peak (x, y) lay on frame 0: the mean frame-0 position
@@ -368,14 +357,12 @@ bool frame0_origin(const Context& ctx, const CompartmentStatistics& compartments
   return true;
 }
 
-// The widest layer at rest (a running median of three columns: one column's speckle is not
-// a layer) along the same plane and muscle between rest columns xa and xb, following the
-// plane column by column from the run (its line within 1 mm of the last column's): what the
-// muscle now beside the fluid had beneath it somewhere on its way. Fluid carried along (a
-// vessel in the intermuscular septum, fat pushed by the bulging muscle) was there at rest; a
-// tear's is new.
-double widest_rest_layer_mm(const Context& ctx, const std::vector<LayerSample>& samples, const LayerSample& from,
-                            double xa, double xb) {
+// The layers at rest (0 where none is seen) along the same plane and muscle between rest
+// columns xa and xb, in order, following the plane column by column from the run (its line
+// within 1 mm of the last column's): what the muscle now beside the fluid had beneath it
+// somewhere on its way (gates::fluid_is_new judges them).
+std::vector<double> rest_layers_along_mm(const Context& ctx, const std::vector<LayerSample>& samples,
+                                         const LayerSample& from, double xa, double xb) {
   std::vector<const LayerSample*> same;
   for (const LayerSample& s : samples)
     if (s.side == from.side && s.compartment == from.compartment) same.push_back(&s);
@@ -395,32 +382,19 @@ double widest_rest_layer_mm(const Context& ctx, const std::vector<LayerSample>& 
     }
   }
   std::sort(along.begin(), along.end(), [](const LayerSample* a, const LayerSample* b) { return a->rest_x < b->rest_x; });
-  auto seen = [](const LayerSample* s) { return s->rest.found ? s->rest.width_mm : 0.0; };  // a visible layer
-  if (along.size() < 3) {  // too short for a median: the narrowest, one column's speckle is not a layer
-    double narrowest = 1e30;
-    for (const LayerSample* s : along) narrowest = std::min(narrowest, seen(s));
-    return narrowest;
-  }
-  double widest = 0;
-  for (std::size_t i = 1; i + 1 < along.size(); ++i) {
-    double v[3] = {seen(along[i - 1]), seen(along[i]), seen(along[i + 1])};
-    std::sort(v, v + 3);
-    widest = std::max(widest, v[1]);
-  }
-  return widest;
+  std::vector<double> widths;
+  for (const LayerSample* s : along) widths.push_back(s->rest.found ? s->rest.width_mm : 0.0);  // a visible layer
+  return widths;
 }
 
-// Distance (mm, frame 0) from a point to a tear's rest surface, beyond its ends measured
-// from the nearer end. The surface seen may be a part of the tear: its extent across the
-// muscle says how far it runs.
+// Distance (mm, frame 0) from a point to a tear's rest surface. The surface seen may be a
+// part of the tear: its extent across the muscle says how far it runs.
 double mm_from_tear_surface(const Context& ctx, const PlacedFinding& t, double x0, double y0) {
   const double sx = ctx.m.mm_per_px_x, sy = ctx.m.mm_per_px_y;
-  const double dx = (x0 - t.x0_px) * sx, dy = (y0 - t.y0_px) * sy;
-  const double nx = std::cos(t.normal_deg / kDeg), ny = std::sin(t.normal_deg / kDeg);
-  const double across = std::abs(dx * nx + dy * ny), along = std::abs(-dx * ny + dy * nx);
   const double across_muscle_mm =
       t.finding.extent_pct > 0 ? 0.01 * t.finding.extent_pct * t.finding.muscle_thickness_mm : 0.0;
-  return std::hypot(across, std::max(0.0, along - 0.5 * std::max(t.length_mm, across_muscle_mm)));
+  const gates::RestSurface surface{t.x0_px * sx, t.y0_px * sy, t.normal_deg, std::max(t.length_mm, across_muscle_mm)};
+  return gates::mm_from_surface(surface, x0 * sx, y0 * sy);
 }
 
 // The gate one run of opening fluid failed, or null when it is a myotendinous tear.
@@ -440,9 +414,9 @@ const char* rejected(const Context& ctx, const std::vector<LayerSample>& samples
     }
   double rx, ry;
   position_in(ctx.m, ctx.rest(), ev.centre_col_px, ev.centre_row_px, rx, ry);
-  const double before =
-      widest_rest_layer_mm(ctx, samples, middle, std::min(run.front()->rest_x, rx), std::max(run.back()->rest_x, rx));
-  if (ev.band_peak_mm - before < ctx.s.min_opening_mm) {
+  const std::vector<double> before =
+      rest_layers_along_mm(ctx, samples, middle, std::min(run.front()->rest_x, rx), std::max(run.back()->rest_x, rx));
+  if (!gates::fluid_is_new(ev.band_peak_mm, before, ctx.s)) {
     ev.reason = "the dark layer at peak was as wide at rest somewhere beneath the same muscle: fluid, fat or a vessel carried along, not new fluid";
     return "fluid_carried";
   }
@@ -451,7 +425,7 @@ const char* rejected(const Context& ctx, const std::vector<LayerSample>& samples
     return "no_opening";
   }
   follow_gap(ctx, middle, ev.surface_normal_deg - 90.0, ev.fibre_angle_deg, f.fibre_angle_deg, f);
-  if (frames_open(f, ctx.s.min_opening_mm) < kMinOpenFrames) {
+  if (!gates::stays_open(f.gap_by_frame_mm, f.gap_rest_mm, ctx.s.min_opening_mm, kMinOpenFrames)) {
     ev.reason = "the layer is wider at peak only: it does not stay open over the contraction";
     return "not_sustained";
   }

@@ -35,7 +35,7 @@ bool shown_not_muscle(const Context& ctx, const std::vector<std::size_t>& tracka
 
 // Trackable tissue (tracked in some frame) in view at rest and at peak, grouped by the rest
 // image's planes; the planes' own lines are aponeuroses and fascia, not muscle.
-std::optional<double> muscle_tracked_fraction(const Context& ctx) {
+std::vector<std::uint8_t> muscle_region(const Context& ctx) {
   const DisplacementField& g = ctx.m.cumulative[0];
   const std::vector<std::uint8_t> trackable = trackable_in_view(ctx.m, ctx.s.border_steps, ctx.rest(), ctx.peak());
   std::vector<double> rx, ry;
@@ -44,12 +44,20 @@ std::optional<double> muscle_tracked_fraction(const Context& ctx) {
   std::map<int, std::vector<std::size_t>> compartments;
   for (std::size_t i = 0; i < g.size(); ++i)
     if (id[i] >= 0) compartments[id[i]].push_back(i);
+  std::vector<std::uint8_t> region(g.size(), 0);
+  for (const auto& [root, points] : compartments)
+    if (!shown_not_muscle(ctx, points))
+      for (std::size_t i : points) region[i] = 1;
+  return region;
+}
+
+std::optional<double> muscle_tracked_fraction(const Context& ctx) {
   long in_muscle = 0, tracked = 0;
-  for (const auto& [root, points] : compartments) {
-    if (shown_not_muscle(ctx, points)) continue;
-    in_muscle += long(points.size());
-    for (std::size_t i : points) tracked += ctx.muscle[i];
-  }
+  for (std::size_t i = 0; i < ctx.muscle_region.size(); ++i)
+    if (ctx.muscle_region[i]) {
+      ++in_muscle;
+      tracked += ctx.muscle[i];
+    }
   if (in_muscle == 0) return std::nullopt;
   return double(tracked) / double(in_muscle);
 }

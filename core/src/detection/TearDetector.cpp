@@ -63,7 +63,7 @@ Context make_context(const MotionRecord& m, const FrameAt& frame_at, const Detec
   const DisplacementField& g = m.cumulative[0];
   const int rest = contraction.rest_frame, peak = contraction.peak_frame;
   Context ctx{m, frame_at, s, {}, detection::tracked_at(m, s.border_steps, rest, peak), contraction,
-              {}, 0.0, {}, 0.0, frame_at(rest), {}, {}, {}};
+              {}, 0.0, {}, 0.0, frame_at(rest), {}, {}, {}, {}};
   ctx.rest_inverse.resize(g.size());
   for (int r = 0; r < g.rows; ++r)
     for (int c = 0; c < g.columns; ++c)
@@ -239,6 +239,7 @@ DetectionResult detect_tears(const MotionRecord& m, const FrameAt& frame_at, con
   }
   Context ctx = make_context(m, frame_at, s, result.contraction, fibres0);
   const double sigma = measure_area_growth(ctx);
+  if (contracted) ctx.muscle_region = muscle_region(ctx);
   if (contracted)
     if (const std::optional<double> muscle = muscle_tracked_fraction(ctx)) {
       result.tracked_fraction = *muscle;

@@ -71,6 +71,32 @@ bool band_widens(const BandWidth& rest, const BandWidth& peak, double min_wideni
 // darker line is the ordinary partial-volume edge of the plane, not fluid.
 bool fluid_layer_opens(const BandWidth& rest, const BandWidth& peak, const DetectionSettings& s);
 
+// A running median of three (the ends kept as they are): one column's speckle is not a
+// layer, one frame's is not a gap.
+std::vector<double> running_median3(std::vector<double> values);
+
+// Fluid that opened under contraction, not fluid carried along: the layer at peak must be
+// at least min_opening_mm wider than the widest layer the same muscle had beneath it at rest
+// on its way along the plane (rest widths in order along it, 0 where no layer was seen;
+// a running median of three, or the narrowest of fewer than three). A vessel in the
+// septum or fat pushed by the bulging muscle was already there at rest; a tear's fluid is new.
+bool fluid_is_new(double peak_layer_mm, const std::vector<double>& rest_layers_along_mm, const DetectionSettings& s);
+
+// A layer stays open over the contraction's hold: at least min_frames frames of its
+// gap-time curve (already smoothed) min_opening_mm wider than at rest. A layer wider at one
+// frame only is speckle or a frame's misplaced edge.
+bool stays_open(const std::vector<double>& gap_by_frame_mm, double gap_rest_mm, double min_opening_mm, int min_frames);
+
+// A tear's surface as it lay on frame 0: its centre, normal and length along it (mm).
+struct RestSurface {
+  double x_mm = 0, y_mm = 0;
+  double normal_deg = 0;
+  double length_mm = 0;
+};
+// Distance (mm) from a point to that surface: across it, and beyond its ends from the
+// nearer end. Fluid this near a tear found by its motion is that tear's own gap pooling.
+double mm_from_surface(const RestSurface& surface, double x_mm, double y_mm);
+
 // A stump is contracting muscle when it shortens along its fibres by at least
 // contracting_share of the same compartment's median shortening (both strains < 0).
 bool is_contracting(double stump_strain, double compartment_strain, const DetectionSettings& s);
