@@ -30,6 +30,8 @@ DicomSettings parse(const json& j, const fs::path& base) {
   s.network.local_ae_title = j.value("local_ae_title", s.network.local_ae_title);
   s.network.timeout_s = j.value("timeout_s", s.network.timeout_s);
   s.network.retrieve_port = j.value("retrieve_port", 0);
+  s.network.max_query_matches = j.value("max_query_matches", s.network.max_query_matches);
+  if (s.network.max_query_matches < 1) throw Error(ErrorCode::InvalidArgument, "settings: max_query_matches must be at least 1");
   if (j.contains("tls")) {
     const json& t = j.at("tls");
     s.network.tls.certificate_pem = relative_to(base, t.value("certificate", ""));
@@ -83,6 +85,7 @@ void save_settings(const DicomSettings& s, const std::string& path) {
   const json j{{"local_ae_title", s.network.local_ae_title},
                {"timeout_s", s.network.timeout_s},
                {"retrieve_port", s.network.retrieve_port},
+               {"max_query_matches", s.network.max_query_matches},
                {"tls",
                 {{"certificate", s.network.tls.certificate_pem},
                  {"private_key", s.network.tls.private_key_pem},

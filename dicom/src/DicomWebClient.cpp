@@ -9,6 +9,7 @@
 #include "DicomFileLoader.h"
 #include "DatasetHelpers.h"
 #include "HttpClient.h"
+#include "ScuConnection.h"
 #include "ft/core/Error.h"
 #include "ft/dicom/UidFactory.h"
 
@@ -171,9 +172,12 @@ std::vector<StudyMatch> dicomweb_find_studies(const DicomNode& node, const Study
   add_param(url, "AccessionNumber", q.accession_number);
   for (const char* field : {"StudyDescription", "ModalitiesInStudy", "PatientName", "PatientID", "AccessionNumber"})
     add_param(url, "includefield", field);
+  add_param(url, "limit", std::to_string(settings.max_query_matches + 1));  // one more: tells "too many"
   HttpClient http(settings);
   std::vector<StudyMatch> matches;
-  for (const json& s : parse_json_answer(http.get(url, kDicomJson), "QIDO-RS at " + node.text()))
+  const json answer = parse_json_answer(http.get(url, kDicomJson), "QIDO-RS at " + node.text());
+  if (answer.size() > std::size_t(settings.max_query_matches)) throw too_many_matches(node, "study", settings);
+  for (const json& s : answer)
     matches.push_back({first_value(s, "0020000D"), first_value(s, "00100010"), first_value(s, "00100020"),
                        first_value(s, "00080020"), first_value(s, "00081030"), first_value(s, "00080050"),
                        first_value(s, "00080061")});
@@ -184,9 +188,12 @@ std::vector<SeriesMatch> dicomweb_find_series(const DicomNode& node, const std::
                                               const NetworkSettings& settings) {
   std::string url = node.dicomweb_url + "/studies/" + url_encode(study_uid) + "/series";
   add_param(url, "includefield", "SeriesDescription");
+  add_param(url, "limit", std::to_string(settings.max_query_matches + 1));
   HttpClient http(settings);
   std::vector<SeriesMatch> matches;
-  for (const json& s : parse_json_answer(http.get(url, kDicomJson), "QIDO-RS at " + node.text())) {
+  const json answer = parse_json_answer(http.get(url, kDicomJson), "QIDO-RS at " + node.text());
+  if (answer.size() > std::size_t(settings.max_query_matches)) throw too_many_matches(node, "series", settings);
+  for (const json& s : answer) {
     const std::string count = first_value(s, "00201209");
     matches.push_back({first_value(s, "0020000E"), first_value(s, "00080060"), first_value(s, "00200011"),
                        first_value(s, "0008103E"), count.empty() ? -1 : std::stoi(count)});

@@ -92,6 +92,12 @@ void ScuAssociation::open(const DicomNode& node, const NetworkSettings& s) {
                                         (node.tls ? " (TLS: is the peer's certificate trusted, and ours trusted by it?)" : ""));
 }
 
+Error too_many_matches(const DicomNode& node, const std::string& service, const NetworkSettings& settings) {
+  return Error(ErrorCode::InvalidArgument, node.text() + " has more than " + std::to_string(settings.max_query_matches) +
+                                               " " + service + " matches: narrow the query (patient ID, name, date range) "
+                                               "or raise max_query_matches in the settings");
+}
+
 std::vector<std::unique_ptr<DcmDataset>> find_on_association(const DicomNode& node, const NetworkSettings& settings,
                                                              const char* sop_class, const std::string& service,
                                                              DcmDataset& keys) {
@@ -101,9 +107,14 @@ std::vector<std::unique_ptr<DcmDataset>> find_on_association(const DicomNode& no
   association.open(node, settings);
   const T_ASC_PresentationContextID id = scu.findAnyPresentationContextID(sop_class, "");
   if (id == 0) throw Error(ErrorCode::Network, node.text() + " does not offer the " + service + " C-FIND");
+  association.limit_matches(std::size_t(std::max(1, settings.max_query_matches)));
   OFList<QRResponse*> responses;
   const OFCondition c = scu.sendFINDRequest(id, &keys, &responses);
   association.release();
+  if (association.matches_cut()) {
+    for (QRResponse* r : responses) delete r;
+    throw too_many_matches(node, service, settings);
+  }
   std::vector<std::unique_ptr<DcmDataset>> matches;
   Uint16 final_status = 0;
   for (QRResponse* r : responses) {

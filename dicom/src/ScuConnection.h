@@ -10,6 +10,7 @@
 #include <memory>
 #include <vector>
 
+#include "ft/core/Error.h"
 #include "ft/dicom/DicomNode.h"
 #include "ft/dicom/NetworkSettings.h"
 
@@ -32,6 +33,10 @@ class ScuAssociation {
   // the association is then aborted rather than released.
   void set_keep_going(std::function<bool()> keep_going) { scu_.keep_going = std::move(keep_going); }
   bool stopped() const { return scu_.stopped; }
+  // C-FIND: after this many matches, C-CANCEL; the matches beyond it are dropped on arrival,
+  // and a peer that keeps sending (ignoring the cancel) is cut off. 0: no limit.
+  void limit_matches(std::size_t n) { scu_.max_matches = n; }
+  bool matches_cut() const { return scu_.matches_cut; }
 
  private:
   // DcmSCU keeps TLS set-up protected (DcmTLSSCU wraps it with its own key handling);
@@ -41,6 +46,8 @@ class ScuAssociation {
     using DcmSCU::useSecureConnection;
     std::function<bool()> keep_going;
     bool stopped = false;
+    std::size_t max_matches = 0, matches = 0;
+    bool matches_cut = false;
 
    protected:
     bool stop_now() {
@@ -56,6 +63,21 @@ class ScuAssociation {
                                    Uint16& status) override {
       const OFCondition c = DcmSCU::handleSTORERequest(id, object, go_on, status);  // stored first: kept
       if (stop_now()) go_on = OFFalse;
+      return c;
+    }
+    OFCondition handleFINDResponse(const T_ASC_PresentationContextID id, QRResponse* r, OFBool& wait) override {
+      const OFCondition c = DcmSCU::handleFINDResponse(id, r, wait);
+      if (max_matches == 0 || !r || !r->m_dataset || (r->m_status != 0xFF00 && r->m_status != 0xFF01)) return c;
+      if (++matches <= max_matches) return c;
+      delete r->m_dataset;  // beyond the limit: not kept
+      r->m_dataset = nullptr;
+      if (!matches_cut) {
+        matches_cut = true;
+        sendCANCELRequest(id);
+      } else if (matches > 2 * max_matches + 100) {  // the cancel is ignored: stop listening
+        stopped = true;
+        wait = OFFalse;
+      }
       return c;
     }
     OFCondition handleMOVEResponse(const T_ASC_PresentationContextID id, RetrieveResponse* r, OFBool& wait) override {
@@ -74,6 +96,9 @@ class ScuAssociation {
 // ft::Error(InvalidArgument) for a missing or mismatched certificate.
 std::unique_ptr<DcmTLSTransportLayer> make_tls_layer(T_ASC_NetworkRole role, const TlsSettings& tls,
                                                      const std::string& peer_host = "");
+
+// The error for a query with more matches than settings.max_query_matches allows.
+Error too_many_matches(const DicomNode& node, const std::string& service, const NetworkSettings& settings);
 
 // Explicit then Implicit VR Little Endian, after `preferred` when given.
 OFList<OFString> uncompressed_after(const std::string& preferred);

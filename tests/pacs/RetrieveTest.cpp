@@ -126,6 +126,36 @@ TEST(Retrieve, AMoveIsAcceptedOnlyFromTheNodeRetrievedFrom) {
   EXPECT_TRUE(dicom::StudyStore(dir.file("store")).studies().empty()) << "objects from an unexpected peer were stored";
 }
 
+// A query with more matches than max_query_matches is cancelled and refused with a request
+// to narrow it, over DIMSE (C-FIND + C-CANCEL) and over DICOMweb (QIDO-RS limit); at the
+// limit it is answered whole.
+TEST(Query, MoreMatchesThanTheLimitAskForANarrowerQuery) {
+  if (!test::program_available("Orthanc") || test::orthanc_dicomweb_plugin().empty())
+    GTEST_SKIP() << "Orthanc or its DICOMweb plugin not installed";
+  test::TempDir dir;
+  test::OrthancOptions options;
+  options.dicomweb = true;
+  test::OrthancPeer pacs(dir, true, options);
+  ASSERT_TRUE(pacs.ready()) << pacs.log();
+  const nlohmann::json nodes = {{"pacs", {{"ae_title", "ORTHANC"}, {"host", "127.0.0.1"}, {"port", pacs.dicom_port}}},
+                                {"web", {{"dicomweb_url", pacs.dicomweb_url()}}}};
+  write_settings(dir, {{"nodes", nodes}, {"max_query_matches", 2}});
+  const test::ExamOnDisk exam = test::write_exam(dir, "exam", "P79");  // one study, three series
+  send_exam(dir, exam);
+  for (const char* node : {"pacs", "web"}) {
+    const test::CommandResult many =
+        test::fibretrack_in(dir.file("config"), std::string("query ") + node + " --study " + exam.study_instance_uid);
+    EXPECT_NE(many.exit_code, 0) << node;
+    EXPECT_NE(many.err.find("more than 2 series matches: narrow the query"), std::string::npos) << node << ": " << many.err;
+  }
+  write_settings(dir, {{"nodes", nodes}, {"max_query_matches", 3}});
+  for (const char* node : {"pacs", "web"}) {
+    const test::CommandResult enough =
+        test::fibretrack_in(dir.file("config"), std::string("query ") + node + " --study " + exam.study_instance_uid);
+    EXPECT_EQ(enough.exit_code, 0) << node << ": " << enough.err;
+  }
+}
+
 // A PACS that does not know us drops the association; one that does, but not the move
 // destination, answers with a failure status. Both say why; nothing is stored.
 TEST(Retrieve, AMoveToAnUnknownDestinationSaysWhy) {
