@@ -10,6 +10,7 @@
 #include "DatasetHelpers.h"
 #include "DicomFileLoader.h"
 #include "ft/core/Error.h"
+#include "ft/dicom/UltrasoundClipWriter.h"
 
 namespace ft::dicom {
 namespace {
@@ -145,7 +146,7 @@ DicomClipInfo read_clip_info(const std::string& path) {
   if (frame_bytes > 256.0 * 1024 * 1024)
     throw Error(ErrorCode::Unsupported, path + ": frames of " + std::to_string(info.columns) + "x" + std::to_string(info.rows) +
                                             " px are too large for an ultrasound image (corrupt header?)");
-  if (info.frames > 100000) throw Error(ErrorCode::CorruptData, path + ": implausible Number of Frames " + std::to_string(info.frames));
+  if (info.frames > int(kMaxFramesPerObject)) throw Error(ErrorCode::CorruptData, path + ": implausible Number of Frames " + std::to_string(info.frames));
   if (info.samples_per_pixel != 1 && info.samples_per_pixel != 3)
     throw Error(ErrorCode::Unsupported, path + ": Samples per Pixel " + std::to_string(info.samples_per_pixel) + " (1 or 3 supported)");
   if (info.bits_stored < 1 || info.bits_stored > info.bits_allocated)

@@ -31,7 +31,9 @@ DicomSettings parse(const json& j, const fs::path& base) {
   s.network.timeout_s = j.value("timeout_s", s.network.timeout_s);
   s.network.retrieve_port = j.value("retrieve_port", 0);
   s.network.max_query_matches = j.value("max_query_matches", s.network.max_query_matches);
-  if (s.network.max_query_matches < 1) throw Error(ErrorCode::InvalidArgument, "settings: max_query_matches must be at least 1");
+  s.network.move_sources = j.value("move_sources", std::vector<std::string>{});
+  if (s.network.max_query_matches < 1 || s.network.max_query_matches > 1000000)
+    throw Error(ErrorCode::InvalidArgument, "settings: max_query_matches must be between 1 and 1000000");
   if (j.contains("tls")) {
     const json& t = j.at("tls");
     s.network.tls.certificate_pem = relative_to(base, t.value("certificate", ""));
@@ -86,6 +88,7 @@ void save_settings(const DicomSettings& s, const std::string& path) {
                {"timeout_s", s.network.timeout_s},
                {"retrieve_port", s.network.retrieve_port},
                {"max_query_matches", s.network.max_query_matches},
+               {"move_sources", s.network.move_sources},
                {"tls",
                 {{"certificate", s.network.tls.certificate_pem},
                  {"private_key", s.network.tls.private_key_pem},

@@ -172,7 +172,7 @@ std::vector<StudyMatch> dicomweb_find_studies(const DicomNode& node, const Study
   add_param(url, "AccessionNumber", q.accession_number);
   for (const char* field : {"StudyDescription", "ModalitiesInStudy", "PatientName", "PatientID", "AccessionNumber"})
     add_param(url, "includefield", field);
-  add_param(url, "limit", std::to_string(settings.max_query_matches + 1));  // one more: tells "too many"
+  add_param(url, "limit", std::to_string(std::int64_t(settings.max_query_matches) + 1));  // one more: tells "too many"
   HttpClient http(settings);
   std::vector<StudyMatch> matches;
   const json answer = parse_json_answer(http.get(url, kDicomJson), "QIDO-RS at " + node.text());
@@ -188,7 +188,7 @@ std::vector<SeriesMatch> dicomweb_find_series(const DicomNode& node, const std::
                                               const NetworkSettings& settings) {
   std::string url = node.dicomweb_url + "/studies/" + url_encode(study_uid) + "/series";
   add_param(url, "includefield", "SeriesDescription");
-  add_param(url, "limit", std::to_string(settings.max_query_matches + 1));
+  add_param(url, "limit", std::to_string(std::int64_t(settings.max_query_matches) + 1));
   HttpClient http(settings);
   std::vector<SeriesMatch> matches;
   const json answer = parse_json_answer(http.get(url, kDicomJson), "QIDO-RS at " + node.text());

@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <iterator>
 #include <mutex>
@@ -87,7 +88,12 @@ HttpResponse HttpClient::perform(const std::string& url, const std::string& acce
     curl_blob blob{bundle.data(), bundle.size(), CURL_BLOB_COPY};
     curl_easy_setopt(curl, CURLOPT_CAINFO_BLOB, &blob);
   }
-  if (!settings_.tls.verify_peer) curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
+  if (!settings_.tls.verify_peer) {
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
+    if (url.rfind("https://", 0) == 0)
+      std::fprintf(stderr, "WARNING: HTTPS certificate verification is off (settings: tls.verify_peer): credentials and "
+                           "patient data go to whoever answers as %s\n", url_without_credentials(url.substr(0, url.find('?'))).c_str());
+  }
   if (body) {
     curl_easy_setopt(curl, CURLOPT_POST, 1L);
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body->data());

@@ -15,6 +15,7 @@
 #include "DicomWebClient.h"
 #include "ScuConnection.h"
 #include "dcmtk/dcmnet/dstorscp.h"
+#include "dcmtk/dcmnet/dul.h"
 #include "ft/core/Error.h"
 #include "ft/dicom/StudyStore.h"
 #include "ft/dicom/UidFactory.h"
@@ -122,14 +123,34 @@ std::set<std::string> addresses_of(const std::string& host) {
   return out;
 }
 
+// Who may store to us during a C-MOVE: an AE title from one of its host's addresses.
+struct MoveSender {
+  std::string ae_title;
+  std::set<std::string> addresses;
+};
+
+// The node retrieved from, and the other senders the settings name for it (a PACS cluster
+// may send from another AE title or host than the one queried; "AET@host" each).
+std::vector<MoveSender> move_senders(const DicomNode& node, const NetworkSettings& s) {
+  std::vector<MoveSender> senders{{node.ae_title, addresses_of(node.host)}};
+  for (const std::string& text : s.move_sources) {
+    const auto at = text.find('@');
+    if (at == std::string::npos || at == 0 || at + 1 == text.size())
+      throw Error(ErrorCode::InvalidArgument, "move_sources: '" + text + "' is not AET@host");
+    senders.push_back({text.substr(0, at), addresses_of(text.substr(at + 1))});
+  }
+  return senders;
+}
+
 // Our storage SCP for C-MOVE: listens on the retrieve port while the move runs, on its
 // own thread, and stops within a second of being asked. It accepts only the node being
-// retrieved from (its AE title, from one of its addresses): anyone else who knows the port
-// could otherwise slip objects into the store while a move is running.
+// retrieved from, or a sender the settings name for it (its AE title from one of its
+// addresses): anyone else who knows the port could otherwise slip objects into the store
+// while a move is running.
 class MoveDestination : public DcmStorageSCP {
  public:
-  MoveDestination(const NetworkSettings& s, const std::string& directory, const DicomNode& source)
-      : source_ae_(source.ae_title), source_addresses_(addresses_of(source.host)) {
+  MoveDestination(const NetworkSettings& s, const std::string& directory, std::vector<MoveSender> senders)
+      : senders_(std::move(senders)) {
     setAETitle(s.local_ae_title.c_str());
     setPort(Uint16(s.retrieve_port));
     if (setOutputDirectory(directory.c_str()).bad())  // else DCMTK would write into the working directory
@@ -140,11 +161,15 @@ class MoveDestination : public DcmStorageSCP {
     setDIMSETimeout(Uint32(s.timeout_s));
     for (const char* uid : kRetrievableClasses) addPresentationContext(uid, receivable_syntaxes());
     // DcmSCP turns DCMTK's process-wide input data correction off while it listens; we
-    // give it back afterwards, since the station reads files with it.
+    // give it back afterwards, since the station reads files with it. DCMTK also looks the
+    // caller's address up in reverse DNS (a name cut to its first label, which anyone who
+    // controls their own reverse zone chooses): the numeric address is what is checked.
     correction_was_ = dcmEnableAutomaticInputDataCorrection.get();
+    reverse_dns_was_off_ = dcmDisableGethostbyaddr.get();
+    dcmDisableGethostbyaddr.set(OFTrue);
     const OFCondition c = openListenPort();
     if (c.bad()) {
-      dcmEnableAutomaticInputDataCorrection.set(correction_was_);
+      restore_globals();
       throw Error(ErrorCode::Network, "cannot listen on retrieve port " + std::to_string(s.retrieve_port) + ": " + c.text());
     }
     thread_ = std::thread([this] { acceptAssociations(); });
@@ -152,7 +177,7 @@ class MoveDestination : public DcmStorageSCP {
   ~MoveDestination() override {
     stop_ = true;
     if (thread_.joinable()) thread_.join();
-    dcmEnableAutomaticInputDataCorrection.set(correction_was_);
+    restore_globals();
   }
   // Who was turned away (empty: nobody); read after the move's final response.
   std::string refused() const {
@@ -162,32 +187,38 @@ class MoveDestination : public DcmStorageSCP {
 
  protected:
   OFBool stopAfterConnectionTimeout() override { return stop_.load(); }
-  OFBool checkCallingAETitleAccepted(const OFString& calling) override {
-    if (calling == source_ae_.c_str()) return OFTrue;
-    note_refused("AE title " + std::string(calling.c_str()));
-    return OFFalse;
-  }
+  // DcmSCP checks the host first, then the AE title; the pair must belong to one sender.
   OFBool checkCallingHostAccepted(const OFString&) override {
     // DcmSCP (3.6.7) passes the *called* presentation address here, which is empty for an
-    // acceptor; the caller's address is what getPeerIP() reads.
-    const OFString host = getPeerIP();
-    for (const std::string& a : addresses_of(host.c_str()))
-      if (source_addresses_.count(a)) return OFTrue;
-    note_refused("host '" + std::string(host.c_str()) + "'");
+    // acceptor; the caller's (numeric, reverse DNS being off) is what getPeerIP() reads.
+    peer_address_ = getPeerIP().c_str();
+    for (const MoveSender& s : senders_)
+      if (s.addresses.count(peer_address_)) return OFTrue;
+    note_refused("host " + peer_address_);
+    return OFFalse;
+  }
+  OFBool checkCallingAETitleAccepted(const OFString& calling) override {
+    for (const MoveSender& s : senders_)
+      if (calling == s.ae_title.c_str() && s.addresses.count(peer_address_)) return OFTrue;
+    note_refused("AE title " + std::string(calling.c_str()) + " at " + peer_address_);
     return OFFalse;
   }
 
  private:
+  void restore_globals() {
+    dcmEnableAutomaticInputDataCorrection.set(correction_was_);
+    dcmDisableGethostbyaddr.set(reverse_dns_was_off_);
+  }
   void note_refused(const std::string& who) {
     const std::lock_guard<std::mutex> lock(mutex_);
     if (refused_.empty()) refused_ = who;
   }
-  const std::string source_ae_;
-  const std::set<std::string> source_addresses_;
+  const std::vector<MoveSender> senders_;
+  std::string peer_address_;  // the association being checked (one at a time, on the SCP's thread)
   mutable std::mutex mutex_;
   std::string refused_;
   std::atomic<bool> stop_{false};
-  OFBool correction_was_ = OFTrue;
+  OFBool correction_was_ = OFTrue, reverse_dns_was_off_ = OFFalse;
   std::thread thread_;
 };
 
@@ -230,7 +261,7 @@ RetrieveResult retrieve_by_move(const DicomNode& node, const std::string& study_
                                 const NetworkSettings& settings, const std::function<bool()>& keep_going) {
   RetrieveResult result;
   result.method = "C-MOVE";
-  MoveDestination destination(settings, directory, node);  // listening before the PACS is asked
+  MoveDestination destination(settings, directory, move_senders(node, settings));  // listening before the PACS is asked
   ScuAssociation association;
   DcmSCU& scu = association.scu();
   scu.addPresentationContext(UID_MOVEStudyRootQueryRetrieveInformationModel, uncompressed_after(""));
@@ -248,7 +279,8 @@ RetrieveResult retrieve_by_move(const DicomNode& node, const std::string& study_
     const std::string refused = destination.refused();
     if (refused.empty()) throw;
     throw Error(e.code(), std::string(e.what()) + "; objects were sent from " + refused + ", not from " + node.text() +
-                              ", and refused");
+                              ", and refused (a PACS that sends from another AE title or host: list it in the "
+                              "settings' move_sources as AET@host)");
   }
   result.refused = destination.refused();
   return result;  // the destination stops (and joins) here, after the final response

@@ -64,6 +64,9 @@ void put_region(DcmItem& item, const UltrasoundRegion& r) {
 std::string write_ultrasound_clip(const Clip& clip, const ClipWriteOptions& options, const std::string& path) {
   check_clip(clip);
   const std::uint64_t bytes = std::uint64_t(clip.frames.front().byte_count()) * clip.frames.size();
+  if (clip.frames.size() > kMaxFramesPerObject)
+    throw Error(ErrorCode::InvalidArgument, std::to_string(clip.frames.size()) + " frames are more than one object may hold (" +
+                                                std::to_string(kMaxFramesPerObject) + "): write it in parts");
   if (bytes + (bytes & 1) > std::min(options.max_pixel_bytes, kMaxPixelBytesPerObject))
     throw Error(ErrorCode::InvalidArgument, std::to_string(clip.frames.size()) + " frames are " + std::to_string(bytes) +
                                                 " bytes of pixels, more than one object may hold (" +
@@ -117,7 +120,7 @@ std::vector<WrittenPart> write_ultrasound_clip_parts(const Clip& clip, const Cli
   const std::uint64_t frame_bytes = clip.frames.front().byte_count();
   const std::uint64_t limit = std::min(options.max_pixel_bytes, kMaxPixelBytesPerObject);
   // Whole frames per object, the padding byte of an odd total included.
-  std::size_t per_part = std::size_t(std::max<std::uint64_t>(1, limit / frame_bytes));
+  std::size_t per_part = std::size_t(std::min<std::uint64_t>(kMaxFramesPerObject, std::max<std::uint64_t>(1, limit / frame_bytes)));
   while (per_part > 1 && per_part * frame_bytes + ((per_part * frame_bytes) & 1) > limit) --per_part;
   if (per_part * frame_bytes + ((per_part * frame_bytes) & 1) > limit)
     throw Error(ErrorCode::InvalidArgument, "one frame is larger than one object may hold");
@@ -126,6 +129,9 @@ std::vector<WrittenPart> write_ultrasound_clip_parts(const Clip& clip, const Cli
   if (part_options.series_instance_uid.empty()) part_options.series_instance_uid = new_uid();  // one series
   if (part_options.exam.study_instance_uid.empty()) part_options.exam.study_instance_uid = new_uid();
   if (part_options.acquisition_datetime.empty()) part_options.acquisition_datetime = today_da() + now_tm();
+  // One study date and time for every part (each would otherwise read the clock as it is written).
+  if (part_options.exam.study_date.empty()) part_options.exam.study_date = part_options.acquisition_datetime.substr(0, 8);
+  if (part_options.exam.study_time.empty()) part_options.exam.study_time = part_options.acquisition_datetime.substr(8);
   const std::string stem = path.size() > 4 && path.compare(path.size() - 4, 4, ".dcm") == 0 ? path.substr(0, path.size() - 4) : path;
   std::vector<WrittenPart> parts;
   for (std::size_t first = 0, n = 1; first < clip.frames.size(); first += per_part, ++n) {

@@ -90,7 +90,7 @@ int run_retrieve(const Args& args) {
   if (!r.retrieve.refused.empty())
     std::printf(", stores from %s refused (not the node retrieved from)", r.retrieve.refused.c_str());
   std::printf("\n");
-  return r.imported > 0 && r.retrieve.failed == 0 ? 0 : 1;
+  return r.imported > 0 && r.retrieve.failed == 0 && r.not_stored.empty() ? 0 : 1;
 }
 
 int run_worklist(const Args& args) {

@@ -124,6 +124,15 @@ TEST(Retrieve, AMoveIsAcceptedOnlyFromTheNodeRetrievedFrom) {
   EXPECT_NE(moved.exit_code, 0);
   EXPECT_NE((moved.out + moved.err).find("AE title IMPOSTOR"), std::string::npos) << moved.out << moved.err;
   EXPECT_TRUE(dicom::StudyStore(dir.file("store")).studies().empty()) << "objects from an unexpected peer were stored";
+  EXPECT_NE(moved.err.find("move_sources"), std::string::npos) << "says how to accept a PACS that sends as another AE";
+  // Named in the settings as a sender for this PACS (a cluster's other AE title): accepted.
+  write_settings(dir, {{"nodes", {{"pacs", {{"ae_title", "ORTHANC"}, {"host", "127.0.0.1"}, {"port", pacs.dicom_port}}}}},
+                       {"move_sources", {"IMPOSTOR@127.0.0.1"}}});
+  const test::CommandResult allowed = test::fibretrack_in(
+      dir.file("config"), "retrieve pacs " + exam.study_instance_uid + " --store '" + dir.file("store") + "' --port " +
+                              std::to_string(options.our_retrieve_port));
+  EXPECT_EQ(allowed.exit_code, 0) << allowed.out << allowed.err;
+  EXPECT_EQ(dicom::StudyStore(dir.file("store")).studies().size(), 1u);
 }
 
 // A query with more matches than max_query_matches is cancelled and refused with a request

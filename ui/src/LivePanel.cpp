@@ -182,7 +182,7 @@ Outcome<SavedRecording> save_recording(const QString& dir, const dicom::ExamCont
       if (dicom::read_clip_info(p.path).frames != p.frames)
         throw Error(ErrorCode::CorruptData, p.path + " does not read back whole");
     QDir(dir).removeRecursively();
-    return {SavedRecording{QString::fromStdString(parts.front().path), journal.clip.frames.size()}, ""};
+    return {SavedRecording{QString::fromStdString(parts.front().path), journal.clip.frames.size(), parts.size()}, ""};
   } catch (const std::exception& e) {  // bad_alloc included: the journal stays for `fibretrack recover`
     return {std::nullopt, std::string("recording kept as journal ") + dir.toStdString() + ": " + e.what()};
   }
@@ -207,7 +207,10 @@ void LivePanel::on_recording_saved() {
     return;
   }
   last_recording_ = saved.value->clip;
-  host_.log_info(std::to_string(saved.value->frames) + " frames recorded");
+  host_.log_info(std::to_string(saved.value->frames) + " frames recorded" +
+                 (saved.value->objects > 1 ? " in " + std::to_string(saved.value->objects) +
+                                                 " objects of one series (longer than one DICOM object holds); the first is opened"
+                                           : std::string()));
   emit recording_saved(last_recording_);
 }
 

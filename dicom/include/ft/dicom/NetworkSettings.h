@@ -21,6 +21,9 @@ struct NetworkSettings {
   // (C-CANCEL) and refused with a request to narrow it, so that a careless wildcard neither
   // holds a whole archive's answers in memory nor shows a list nobody can read.
   int max_query_matches = 1000;
+  // Other senders (AET@host) accepted during a C-MOVE besides the node retrieved from: a PACS
+  // cluster or an archive that stores from another AE title or host than the one queried.
+  std::vector<std::string> move_sources;
   TlsSettings tls;
 };
 

@@ -15,6 +15,9 @@ namespace ft::dicom {
 // "undefined", so at most 0xFFFFFFFE bytes (even) — about 4 GiB, some 3 minutes of
 // 1024x768 at 30 frames/s.
 constexpr std::uint64_t kMaxPixelBytesPerObject = 0xFFFFFFFEull;
+// Frames per object that our own reader accepts (DicomClipInfo calls more implausible):
+// parts are cut at whichever limit comes first.
+constexpr std::size_t kMaxFramesPerObject = 100000;
 
 struct ClipWriteOptions {
   ExamContext exam;

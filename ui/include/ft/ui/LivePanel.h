@@ -20,8 +20,9 @@ namespace ft::ui {
 
 // A recording written as a DICOM clip.
 struct SavedRecording {
-  QString clip;
-  std::size_t frames = 0;
+  QString clip;            // the first object (the only one unless the recording was split)
+  std::size_t frames = 0;  // in all of them
+  std::size_t objects = 1; // consecutive objects of one series, CLIP-part1.dcm ...
 };
 
 class LivePanel : public QWidget {
