@@ -1,6 +1,7 @@
 #include "ScuConnection.h"
 
 #include <openssl/ssl.h>
+#include <sys/stat.h>
 #include <openssl/x509v3.h>
 
 #include <cstdio>
@@ -50,6 +51,11 @@ std::unique_ptr<DcmTLSTransportLayer> make_tls_layer(T_ASC_NetworkRole role, con
   check(layer->setTLSProfile(TSP_Profile_BCP195_ND), "profile");
   check(layer->activateCipherSuites(), "cipher suites");
   check(layer->setPrivateKeyFile(tls.private_key_pem.c_str(), DCF_Filetype_PEM), "private key " + tls.private_key_pem);
+  // An unencrypted key that others may read lets them be us on the network.
+  struct stat key {};
+  if (::stat(tls.private_key_pem.c_str(), &key) == 0 && (key.st_mode & 077) != 0)
+    std::fprintf(stderr, "WARNING: TLS private key %s can be read by other users (mode %03o): chmod 600 it\n",
+                 tls.private_key_pem.c_str(), unsigned(key.st_mode & 0777));
   check(layer->setCertificateFile(tls.certificate_pem.c_str(), DCF_Filetype_PEM), "certificate " + tls.certificate_pem);
   if (!layer->checkPrivateKeyMatchesCertificate())
     throw Error(ErrorCode::InvalidArgument, "TLS: private key " + tls.private_key_pem + " does not match " + tls.certificate_pem);

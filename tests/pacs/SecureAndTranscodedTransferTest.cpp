@@ -3,6 +3,7 @@
 // against DCMTK's storescp with certificates made here, and patient data kept out of the
 // diagnostic log.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <signal.h>
 
 #include <chrono>
@@ -125,8 +126,15 @@ TEST(Tls, StoreAndEchoOverTlsToStorescpAndAnUntrustedPeerIsRefused) {
   const std::string node = "STORESCP@127.0.0.1:" + std::to_string(scp.port);
 
   write_tls_settings(dir.file("trusting"), "../ca.crt");
+  ASSERT_EQ(::chmod(dir.file("client.key").c_str(), 0600), 0);
   const test::CommandResult echo = test::fibretrack_in(dir.file("trusting"), "echo " + node + " --tls");
   EXPECT_EQ(echo.exit_code, 0) << echo.err;
+  EXPECT_EQ(echo.err.find("WARNING"), std::string::npos) << echo.err;
+  // Our key readable by others: it still works, and says so.
+  ASSERT_EQ(::chmod(dir.file("client.key").c_str(), 0644), 0);
+  const test::CommandResult exposed = test::fibretrack_in(dir.file("trusting"), "echo " + node + " --tls");
+  EXPECT_EQ(exposed.exit_code, 0) << exposed.err;
+  EXPECT_NE(exposed.err.find("can be read by other users"), std::string::npos) << exposed.err;
   const test::CommandResult sent = test::fibretrack_in(dir.file("trusting"), "send '" + exam.clip_file + "' --to " + node + " --tls");
   ASSERT_EQ(sent.exit_code, 0) << sent.out << sent.err;
   EXPECT_EQ(files_in(dir.file("received")), 1);
