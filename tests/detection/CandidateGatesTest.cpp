@@ -170,9 +170,9 @@ TEST(CandidateGates, FluidNearAFoundTearsSurfaceIsMeasuredAcrossItAndBeyondItsEn
   EXPECT_NEAR(mm_from_surface(across_x, 12.0, 20.0), 2.0, 1e-9);   // beside it
   EXPECT_NEAR(mm_from_surface(across_x, 10.0, 23.0), 0.0, 1e-9);   // on it, inside its length
   EXPECT_NEAR(mm_from_surface(across_x, 10.0, 27.0), 3.0, 1e-9);   // beyond its end, along it
-  EXPECT_NEAR(mm_from_surface(across_x, 13.0, 28.0), 5.0, 1e-9);   // beyond its end, diagonally
+  EXPECT_NEAR(mm_from_surface(across_x, 13.0, 28.0), 4.0, 1e-9);   // beyond its end and beside: the larger
   const RestSurface tilted{0.0, 0.0, 45.0, 0.0};                    // a point-like surface
-  EXPECT_NEAR(mm_from_surface(tilted, 3.0, 4.0), 5.0, 1e-9);
+  EXPECT_NEAR(mm_from_surface(tilted, 3.0, 4.0), 7.0 / std::sqrt(2.0), 1e-9);  // across the 45 deg normal
 }
 
 TEST(CandidateGates, StumpsMustShortenLikeTheirCompartment) {

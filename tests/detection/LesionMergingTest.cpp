@@ -88,6 +88,22 @@ TEST(LesionMerging, WhereATearMeetsTheAponeurosisIsItsEndNotAMyotendinousTear) {
   EXPECT_EQ(beyond.findings.size(), 2u);
 }
 
+// The surface the tracker saw may be a part of the tear: an oblique full-thickness tear whose
+// tracked surface is 6 mm long, but which runs across all of a 14 mm thick muscle, meets the
+// aponeurosis 8 mm from its centre. Its extent across the muscle says how far it runs; the
+// same geometry decides for fluid found on the aponeurosis (the fluid scan's same_lesion).
+TEST(LesionMerging, ATearsExtentAcrossTheMuscleSaysWhereItMeetsTheAponeurosis) {
+  PlacedFinding tear = at(20, 15, TearKind::Intramuscular, 100, 1, 0.0, 6.0);
+  tear.finding.muscle_thickness_mm = 14.0;
+  const PlacedFinding end = at(20.5, 23, TearKind::Myotendinous, 7, 2);
+  EXPECT_EQ(merge({end, tear}).findings.size(), 2u) << "without its extent: 5 mm beyond the seen end, a second lesion";
+  tear.finding.extent_pct = 100.0;
+  const Merged merged = merge({end, tear});
+  ASSERT_EQ(merged.findings.size(), 1u);
+  EXPECT_NE(merged.result.candidates[0].reason.find("meets the aponeurosis"), std::string::npos);
+  EXPECT_NEAR(mm_from_tear_surface(kSpacing, tear, end.x0_px, end.y0_px), 1.0, 1e-9);  // 1 mm beyond its end
+}
+
 // A tear through both halves of a bipennate muscle: one surface in each half (their fibres,
 // and so their normals, differ), 6 mm apart across the central aponeurosis at y = 23 mm.
 // The halves shear away from the aponeurosis: at the finding's frame the tissue moves

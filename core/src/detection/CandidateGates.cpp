@@ -128,7 +128,10 @@ double mm_from_surface(const RestSurface& t, double x_mm, double y_mm) {
   const double dx = x_mm - t.x_mm, dy = y_mm - t.y_mm;
   const double nx = std::cos(t.normal_deg / kDeg), ny = std::sin(t.normal_deg / kDeg);
   const double across = std::abs(dx * nx + dy * ny), along = std::abs(-dx * ny + dy * nx);
-  return std::hypot(across, std::max(0.0, along - 0.5 * t.length_mm));
+  // The larger of the two, not their hypotenuse: "within r" is a band r wide along the surface
+  // and its prolongation by r at each end (the reach absorbs the surface turning and
+  // shortening with the contraction as much at its ends as beside it).
+  return std::max(across, std::max(0.0, along - 0.5 * t.length_mm));
 }
 
 bool is_contracting(double stump_strain, double compartment_strain, const DetectionSettings& s) {

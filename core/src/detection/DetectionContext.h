@@ -10,6 +10,7 @@
 
 #include "ft/core/Deformation.h"
 #include "ft/core/FibreOrientation.h"
+#include "ft/core/FascicleOrientation.h"
 #include "ft/core/LesionMerging.h"
 #include "ft/core/MotionRecord.h"
 #include "ft/core/PlaneMap.h"
@@ -49,6 +50,10 @@ struct Context {
   int rest() const { return contraction.rest_frame; }
   int peak() const { return contraction.peak_frame; }
 };
+
+// Fibres beside an aponeurosis are read at least this far from its line: the fascicle
+// estimator reads the plane's own bright texture as fibres within half its window of it.
+inline constexpr double kFibresBeyondPlaneMm = 0.5 * FascicleScale{}.window_mm + 1.0;
 
 inline int column_of(const DisplacementField& g, std::size_t i) { return int(i % std::size_t(g.columns)); }
 inline int row_of(const DisplacementField& g, std::size_t i) { return int(i / std::size_t(g.columns)); }

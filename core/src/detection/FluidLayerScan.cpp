@@ -27,7 +27,7 @@ constexpr double kMuscleFromMm = 1.0, kMuscleToMm = 8.0;
 constexpr int kMinMuscleSamples = 2;        // every 0.5 mm: 1 mm of contracting muscle
 // The fibres are read beyond the plane's own line, which the fascicle estimator reads as
 // fibres within half its window of it (CompartmentMotion's clearance).
-constexpr double kFibresFromMm = 0.5 * FascicleScale{}.window_mm + 1.0, kFibresToMm = kFibresFromMm + 4.0;
+constexpr double kFibresFromMm = kFibresBeyondPlaneMm, kFibresToMm = kFibresFromMm + 4.0;
 constexpr double kMinRunMm = 3.0;           // along the plane at rest: a fibre bundle's attachment, not a speck
 constexpr double kOriginReachMm = 6.0;      // the muscle beside the fluid at peak: its tracked points this near ...
 constexpr std::size_t kOriginPoints = 8;    // ... the nearest of them say where that muscle rested
@@ -387,16 +387,6 @@ std::vector<double> rest_layers_along_mm(const Context& ctx, const std::vector<L
   return widths;
 }
 
-// Distance (mm, frame 0) from a point to a tear's rest surface. The surface seen may be a
-// part of the tear: its extent across the muscle says how far it runs.
-double mm_from_tear_surface(const Context& ctx, const PlacedFinding& t, double x0, double y0) {
-  const double sx = ctx.m.mm_per_px_x, sy = ctx.m.mm_per_px_y;
-  const double across_muscle_mm =
-      t.finding.extent_pct > 0 ? 0.01 * t.finding.extent_pct * t.finding.muscle_thickness_mm : 0.0;
-  const gates::RestSurface surface{t.x0_px * sx, t.y0_px * sy, t.normal_deg, std::max(t.length_mm, across_muscle_mm)};
-  return gates::mm_from_surface(surface, x0 * sx, y0 * sy);
-}
-
 // The gate one run of opening fluid failed, or null when it is a myotendinous tear.
 const char* rejected(const Context& ctx, const std::vector<LayerSample>& samples, const Run& run,
                      const CompartmentStatistics& compartments, const std::vector<PlacedFinding>& found, TearFinding& f,
@@ -408,7 +398,8 @@ const char* rejected(const Context& ctx, const std::vector<LayerSample>& samples
     ev.centre_row_px = y0;
   }
   for (const PlacedFinding& t : found)
-    if (mm_from_tear_surface(ctx, t, ev.centre_col_px, ev.centre_row_px) < ctx.s.tear_end_reach_mm) {
+    if (mm_from_tear_surface({ctx.m.mm_per_px_x, ctx.m.mm_per_px_y}, t, ev.centre_col_px, ev.centre_row_px) <
+        ctx.s.tear_end_reach_mm) {
       ev.reason = "fluid at a tear found by its motion (on its surface or within tear_end_reach_mm of its end): that tear's own gap";
       return "same_lesion";
     }

@@ -1,12 +1,13 @@
 #include "ft/core/LesionMerging.h"
 
+#include "ft/core/CandidateGates.h"
+
 #include <algorithm>
 #include <cmath>
 
 namespace ft {
 namespace {
 
-constexpr double kDeg = 180.0 / 3.14159265358979323846;
 
 double apart_mm(PixelSpacing px, const PlacedFinding& a, const PlacedFinding& b) {
   return std::hypot((a.x0_px - b.x0_px) * px.mm_per_px_x, (a.y0_px - b.y0_px) * px.mm_per_px_y);
@@ -16,10 +17,7 @@ double apart_mm(PixelSpacing px, const PlacedFinding& a, const PlacedFinding& b)
 // direction and length: the contraction turns them by 20-25 deg and shortens them, which
 // the reach absorbs).
 bool on_tear_surface(PixelSpacing px, const PlacedFinding& p, const PlacedFinding& q, double reach_mm) {
-  const double dx = (p.x0_px - q.x0_px) * px.mm_per_px_x, dy = (p.y0_px - q.y0_px) * px.mm_per_px_y;
-  const double nx = std::cos(q.normal_deg / kDeg), ny = std::sin(q.normal_deg / kDeg);
-  const double across = std::abs(dx * nx + dy * ny), along = std::abs(-dx * ny + dy * nx);
-  return across <= reach_mm && along <= 0.5 * q.length_mm + reach_mm;
+  return mm_from_tear_surface(px, q, p.x0_px, p.y0_px) <= reach_mm;
 }
 
 void mark_same_lesion(DetectionResult& result, const PlacedFinding& p, const char* reason) {
@@ -83,6 +81,14 @@ TearFinding centred(const Lesion& l, PixelSpacing px, const LesionSurroundings& 
 }
 
 }  // namespace
+
+double mm_from_tear_surface(PixelSpacing px, const PlacedFinding& t, double x0_px, double y0_px) {
+  const double across_muscle_mm =
+      t.finding.extent_pct > 0 ? 0.01 * t.finding.extent_pct * t.finding.muscle_thickness_mm : 0.0;
+  const gates::RestSurface surface{t.x0_px * px.mm_per_px_x, t.y0_px * px.mm_per_px_y, t.normal_deg,
+                                   std::max(t.length_mm, across_muscle_mm)};
+  return gates::mm_from_surface(surface, x0_px * px.mm_per_px_x, y0_px * px.mm_per_px_y);
+}
 
 std::vector<TearFinding> one_finding_per_lesion(std::vector<PlacedFinding> placed, PixelSpacing spacing,
                                                 const DetectionSettings& s, DetectionResult& result,

@@ -93,8 +93,9 @@ struct RestSurface {
   double normal_deg = 0;
   double length_mm = 0;
 };
-// Distance (mm) from a point to that surface: across it, and beyond its ends from the
-// nearer end. Fluid this near a tear found by its motion is that tear's own gap pooling.
+// Distance (mm) from a point to that surface: the larger of how far across it and how far
+// beyond its nearer end (so "within r" is a band along the surface prolonged by r at each
+// end). Fluid or a myotendinous surface this near a tear found by its motion is that tear's own.
 double mm_from_surface(const RestSurface& surface, double x_mm, double y_mm);
 
 // A stump is contracting muscle when it shortens along its fibres by at least

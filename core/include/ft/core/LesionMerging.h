@@ -41,6 +41,12 @@ struct LesionSurroundings {
   PlaneBetween plane_between;
 };
 
+// Distance (mm, frame 0) from a point to a tear's rest surface: across it, and beyond its
+// ends from the nearer end. The surface seen may be a part of the tear: its extent across
+// the muscle (extent_pct of the thickness) says how far it runs at least. A myotendinous
+// finding or fluid this near an intramuscular tear is that tear's end on the aponeurosis.
+double mm_from_tear_surface(PixelSpacing spacing, const PlacedFinding& tear, double x0_px, double y0_px);
+
 // The findings kept, one per lesion: intramuscular before myotendinous, then the surface with
 // the most evidence. The evidence of every finding dropped says "same_lesion" and why. A
 // lesion told by intramuscular surfaces of one patch on both sides of a plane (a tear through
