@@ -14,13 +14,16 @@ DicomNode node_from_json(const std::string& name, const json& j) {
     n = parse_node(typed);
     n.name = name;
     n.tls = j.value("tls", false);
+    n.tls_name = j.value("tls_name", "");
   }
   return n;
 }
 
 json node_to_json(const DicomNode& n) {
   if (n.is_dicomweb()) return {{"dicomweb_url", n.dicomweb_url}};
-  return {{"ae_title", n.ae_title}, {"host", n.host}, {"port", n.port}, {"tls", n.tls}};
+  json j = {{"ae_title", n.ae_title}, {"host", n.host}, {"port", n.port}, {"tls", n.tls}};
+  if (!n.tls_name.empty()) j["tls_name"] = n.tls_name;
+  return j;
 }
 
 }  // namespace ft::dicom::detail

@@ -88,14 +88,18 @@ void ScuAssociation::open(const DicomNode& node, const NetworkSettings& s) {
   scu_.setDIMSEBlockingMode(DIMSE_NONBLOCKING);
   scu_.setDIMSETimeout(Uint32(s.timeout_s));
   scu_.setConnectionTimeout(Sint32(s.timeout_s));
-  if (node.tls) tls_ = make_tls_layer(NET_REQUESTOR, s.tls, node.host);  // bad certificates: stop before connecting
+  if (node.tls) tls_ = make_tls_layer(NET_REQUESTOR, s.tls, node.tls_name.empty() ? node.host : node.tls_name);  // bad certificates: stop before connecting
   OFCondition c = scu_.initNetwork();
   // The layer attaches to the network and association parameters that initNetwork() made.
   if (c.good() && tls_) c = scu_.useSecureConnection(tls_.get());
   if (c.good()) c = scu_.negotiateAssociation();
   if (c.bad())
-    throw Error(ErrorCode::Network, "cannot open an association with " + node.text() + ": " + c.text() +
-                                        (node.tls ? " (TLS: is the peer's certificate trusted, and ours trusted by it?)" : ""));
+    throw Error(ErrorCode::Network,
+                "cannot open an association with " + node.text() + ": " + c.text() +
+                    (node.tls ? " (TLS: is the peer's certificate trusted, does it name " +
+                                    (node.tls_name.empty() ? node.host : node.tls_name) +
+                                    " (else set the node's tls_name), and is ours trusted by it?)"
+                              : ""));
 }
 
 Error too_many_matches(const DicomNode& node, const std::string& service, const NetworkSettings& settings) {

@@ -157,6 +157,16 @@ TEST(Tls, StoreAndEchoOverTlsToStorescpAndAnUntrustedPeerIsRefused) {
   EXPECT_NE(wrong_host.exit_code, 0);
   EXPECT_NE(wrong_host.out.find("TLS"), std::string::npos) << wrong_host.out << wrong_host.err;
   EXPECT_EQ(files_in(dir.file("received-by-impostor")), 0) << "sent to a peer whose certificate names another host";
+  EXPECT_NE(wrong_host.out.find("tls_name"), std::string::npos) << "says how to name the certificate's host";
+  // The same peer configured by address, with the name its certificate carries: accepted.
+  std::filesystem::create_directories(dir.file("named"));
+  std::ofstream(dir.file("named/settings.json"))
+      << nlohmann::json{{"tls", {{"certificate", "../client.crt"}, {"private_key", "../client.key"}, {"trusted", {"../ca.crt"}}}},
+                        {"nodes", {{"elsewhere", {{"ae_title", "STORESCP"}, {"host", "127.0.0.1"}, {"port", impostor.port},
+                                                  {"tls", true}, {"tls_name", "pacs.elsewhere.example"}}}}}}
+             .dump(1);
+  const test::CommandResult named = test::fibretrack_in(dir.file("named"), "echo elsewhere --timeout 3");
+  EXPECT_EQ(named.exit_code, 0) << named.err;
   // Verification switched off: it works with anyone, and says so loudly.
   write_tls_settings(dir.file("careless"), "../other.crt", /*verify_peer=*/false);
   const test::CommandResult careless = test::fibretrack_in(dir.file("careless"), "echo " + impostor_node + " --tls --timeout 3");

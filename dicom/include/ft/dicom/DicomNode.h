@@ -12,6 +12,9 @@ struct DicomNode {
   std::string host;
   int port = 104;
   bool tls = false;
+  // The name the peer's TLS certificate must carry; empty: `host` (a node configured by
+  // address or short name whose certificate names its full domain name sets it).
+  std::string tls_name;
   std::string dicomweb_url;  // non-empty: a DICOMweb service (STOW/QIDO/WADO-RS)
 
   bool is_dicomweb() const { return !dicomweb_url.empty(); }
