@@ -74,6 +74,31 @@ TEST(NetworkSettings, NodesEditedInTheDialogAreSavedForTheCommandLineToo) {
   EXPECT_EQ(dicom::load_settings(dir.file("settings.json")).nodes.size(), 2u);
 }
 
+// A DICOMweb node's password is never shown in the dialog, and saving the dialog keeps it
+// (and the TLS name it has no column for) as long as the row is left as shown.
+TEST(NetworkSettings, ADicomWebPasswordIsNeitherShownNorLostBySaving) {
+  test::TempDir dir;
+  dicom::DicomSettings s;
+  dicom::DicomNode web = dicom::parse_node("https://alice:s3cret@pacs.local/dicom-web");
+  web.name = "web";
+  s.nodes["web"] = web;
+  dicom::DicomNode pacs = dicom::parse_node("ORTHANC@10.0.0.7:4242");
+  pacs.name = "pacs";
+  pacs.tls = true;
+  pacs.tls_name = "pacs.hospital.local";
+  s.nodes["pacs"] = pacs;
+  dicom::save_settings(s, dir.file("settings.json"));
+  ui::NetworkSettingsDialog dialog(dir.file("settings.json"));
+  auto* table = dialog.findChild<QTableWidget*>();
+  ASSERT_NE(table, nullptr);
+  for (int r = 0; r < table->rowCount(); ++r)
+    EXPECT_FALSE(table->item(r, 1)->text().contains("s3cret")) << table->item(r, 1)->text().toStdString();
+  ASSERT_TRUE(dialog.save());
+  const dicom::DicomSettings back = dicom::load_settings(dir.file("settings.json"));
+  EXPECT_EQ(back.nodes.at("web").dicomweb_url, "https://alice:s3cret@pacs.local/dicom-web");
+  EXPECT_EQ(back.nodes.at("pacs").tls_name, "pacs.hospital.local");
+}
+
 TEST(Workspace, ShortcutsStepPlayAndTheDeidentifiedCopyHasNoPatient) {
   test::TempDir dir;
   test::RecordingHost recorded;

@@ -10,6 +10,13 @@
 #include "ft/core/Error.h"
 
 namespace ft::ui {
+namespace {
+// A node as the table shows it: AET@host:port, or the URL without user:password@.
+std::string where_of(const dicom::DicomNode& node) {
+  return node.is_dicomweb() ? node.text() : node.ae_title + "@" + node.host + ":" + std::to_string(node.port);
+}
+}  // namespace
+
 
 NetworkSettingsDialog::NetworkSettingsDialog(std::string settings_file, QWidget* parent)
     : QDialog(parent), file_(std::move(settings_file)) {
@@ -37,8 +44,7 @@ NetworkSettingsDialog::NetworkSettingsDialog(std::string settings_file, QWidget*
     const int r = nodes_->rowCount();
     nodes_->insertRow(r);
     nodes_->setItem(r, 0, new QTableWidgetItem(QString::fromStdString(name)));
-    const std::string where = node.is_dicomweb() ? node.dicomweb_url : node.ae_title + "@" + node.host + ":" + std::to_string(node.port);
-    nodes_->setItem(r, 1, new QTableWidgetItem(QString::fromStdString(where)));
+    nodes_->setItem(r, 1, new QTableWidgetItem(QString::fromStdString(where_of(node))));
     auto* tls = new QTableWidgetItem();
     tls->setCheckState(node.tls ? Qt::Checked : Qt::Unchecked);
     nodes_->setItem(r, 2, tls);
@@ -87,7 +93,12 @@ bool NetworkSettingsDialog::save() {
       const QString where = nodes_->item(r, 1) ? nodes_->item(r, 1)->text().trimmed() : QString();
       if (name.isEmpty() && where.isEmpty()) continue;
       if (name.isEmpty()) throw Error(ErrorCode::InvalidArgument, "row " + std::to_string(r + 1) + " has no name");
-      dicom::DicomNode node = dicom::parse_node(where.toStdString());
+      // A row left as it was shown keeps the node as saved: the URL's credentials (never
+      // shown) and settings the table has no column for (tls_name).
+      const auto saved = settings_.nodes.find(name.toStdString());
+      dicom::DicomNode node = saved != settings_.nodes.end() && where.toStdString() == where_of(saved->second)
+                                  ? saved->second
+                                  : dicom::parse_node(where.toStdString());
       node.name = name.toStdString();
       node.tls = !node.is_dicomweb() && nodes_->item(r, 2) && nodes_->item(r, 2)->checkState() == Qt::Checked;
       s.nodes[node.name] = node;
