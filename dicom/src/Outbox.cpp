@@ -116,6 +116,21 @@ Outbox::Outbox(std::string directory) : directory_(std::move(directory)) {
     throw Error(ErrorCode::Io, "cannot create outbox " + directory_ + ": " + e.what());
   }
   remove_abandoned_incoming(directory_);
+  forget_written_credentials();
+}
+
+// Jobs queued by versions that wrote a DICOMweb URL's user:password@ into job.json: the file is
+// rewritten without them; this process still sends with them (a later one: settings or netrc).
+void Outbox::forget_written_credentials() {
+  for (const OutboxJob& job : jobs()) {
+    if (job.damaged || !job.node.is_dicomweb() || job.node.dicomweb_url == job.node.text()) continue;
+    queued_here_[job.id] = job.node;
+    try {
+      save(job);  // job_json writes the node without its credentials
+    } catch (const Error&) {
+      // A disk that cannot take the rewrite: the job stays as it was, and is still sent.
+    }
+  }
 }
 
 void Outbox::save(const OutboxJob& job) const {

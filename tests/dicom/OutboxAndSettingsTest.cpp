@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <fstream>
 
 #include "TestSupport.h"
@@ -60,6 +61,26 @@ TEST(Outbox, AJobWhoseCopyIsEmptyIsListedAsDamagedAndNotRetried) {
       EXPECT_TRUE(j.damaged);
       EXPECT_NE(j.last_error.find("1000 bytes"), std::string::npos) << j.last_error;
     }
+}
+
+// A queue written by an earlier version kept a DICOMweb URL's password in job.json: opening
+// the outbox rewrites the job without it (this process still has it to send with).
+TEST(Outbox, APasswordWrittenByAnEarlierVersionIsRemovedFromTheQueue) {
+  test::TempDir dir;
+  dicom::write_ultrasound_clip(sim::SimulatedExam(sim::make_preset("intact", 3, 2)).render_clip(), {}, dir.file("a.dcm"));
+  std::string id;
+  {
+    dicom::Outbox outbox(dir.file("outbox"));
+    id = outbox.enqueue(dir.file("a.dcm"), dicom::parse_node("https://alice:s3cret@pacs.local/dicom-web")).id;
+  }
+  const std::string job = dir.file("outbox/" + id + "/job.json");
+  nlohmann::json old = nlohmann::json::parse(test::read_file(job));
+  old["node"]["dicomweb_url"] = "https://alice:s3cret@pacs.local/dicom-web";  // as the earlier version wrote it
+  std::ofstream(job) << old.dump(1);
+  const dicom::Outbox reopened(dir.file("outbox"));
+  EXPECT_EQ(test::read_file(job).find("s3cret"), std::string::npos);
+  ASSERT_EQ(reopened.jobs().size(), 1u);
+  EXPECT_EQ(reopened.jobs()[0].destination, "https://pacs.local/dicom-web");
 }
 
 // What a crash left of a job being queued (never published, never acknowledged) is removed

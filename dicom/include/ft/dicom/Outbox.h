@@ -55,6 +55,7 @@ class Outbox {
                                       bool ignore_backoff, const std::function<bool(int, int)>& progress);
   void save(const OutboxJob& job) const;
   DicomNode with_credentials(const OutboxJob& job) const;
+  void forget_written_credentials();
   std::string directory_;
   std::map<std::string, DicomNode> nodes_;              // from the settings, by name
   std::map<std::string, DicomNode> queued_here_;        // job id -> the node as given, credentials included
