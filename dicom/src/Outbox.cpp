@@ -42,7 +42,8 @@ DicomNode without_credentials(DicomNode n) {
 }
 
 nlohmann::json job_json(const OutboxJob& job) {
-  return {{"destination", job.destination}, {"node", detail::node_to_json(without_credentials(job.node))},
+  return {{"destination", url_without_credentials(job.destination)},
+          {"node", detail::node_to_json(without_credentials(job.node))},
           {"node_name", job.node.name},
           {"original_file", job.original_file}, {"sop_instance_uid", job.sop_instance_uid},
           {"attempts", job.attempts}, {"last_error", job.last_error},
@@ -116,21 +117,6 @@ Outbox::Outbox(std::string directory) : directory_(std::move(directory)) {
     throw Error(ErrorCode::Io, "cannot create outbox " + directory_ + ": " + e.what());
   }
   remove_abandoned_incoming(directory_);
-  forget_written_credentials();
-}
-
-// Jobs queued by versions that wrote a DICOMweb URL's user:password@ into job.json: the file is
-// rewritten without them; this process still sends with them (a later one: settings or netrc).
-void Outbox::forget_written_credentials() {
-  for (const OutboxJob& job : jobs()) {
-    if (job.damaged || !job.node.is_dicomweb() || job.node.dicomweb_url == job.node.text()) continue;
-    queued_here_[job.id] = job.node;
-    try {
-      save(job);  // job_json writes the node without its credentials
-    } catch (const Error&) {
-      // A disk that cannot take the rewrite: the job stays as it was, and is still sent.
-    }
-  }
 }
 
 void Outbox::save(const OutboxJob& job) const {
@@ -205,7 +191,9 @@ std::vector<OutboxJob> Outbox::jobs() const {
       const nlohmann::json j = nlohmann::json::parse(in);
       OutboxJob job;
       job.id = name;
-      job.destination = j.at("destination");
+      // Versions before credentials were kept out of the queue wrote them here too: never shown.
+      // They stay in the file until the job's next attempt (which uses them) rewrites it.
+      job.destination = url_without_credentials(j.at("destination").get<std::string>());
       // Jobs queued before nodes were saved whole carry only AET@host:port.
       job.node = j.contains("node") ? detail::node_from_json(j.value("node_name", ""), j.at("node"))
                                     : parse_node(job.destination);
@@ -240,6 +228,9 @@ DicomNode Outbox::with_credentials(const OutboxJob& job) const {
   if (const auto here = queued_here_.find(job.id); here != queued_here_.end()) return here->second;
   if (const auto named = nodes_.find(job.node.name); named != nodes_.end() && named->second.text() == job.node.text())
     return named->second;  // the same service under the same name: its credentials from the settings
+  if (job.node.is_dicomweb() && job.node.dicomweb_url == job.node.text())  // none in the job (queued unnamed)
+    for (const auto& [name, node] : nodes_)
+      if (node.is_dicomweb() && node.text() == job.node.text()) return node;  // the same service in the settings
   return job.node;         // none known: libcurl looks in ~/.netrc
 }
 

@@ -63,8 +63,9 @@ TEST(Outbox, AJobWhoseCopyIsEmptyIsListedAsDamagedAndNotRetried) {
     }
 }
 
-// A queue written by an earlier version kept a DICOMweb URL's password in job.json: opening
-// the outbox rewrites the job without it (this process still has it to send with).
+// A queue written by an earlier version kept a DICOMweb URL's password in job.json (in the
+// destination and the node): it is never shown, and the job's next attempt, which still
+// uses it, rewrites the file without it.
 TEST(Outbox, APasswordWrittenByAnEarlierVersionIsRemovedFromTheQueue) {
   test::TempDir dir;
   dicom::write_ultrasound_clip(sim::SimulatedExam(sim::make_preset("intact", 3, 2)).render_clip(), {}, dir.file("a.dcm"));
@@ -75,12 +76,20 @@ TEST(Outbox, APasswordWrittenByAnEarlierVersionIsRemovedFromTheQueue) {
   }
   const std::string job = dir.file("outbox/" + id + "/job.json");
   nlohmann::json old = nlohmann::json::parse(test::read_file(job));
-  old["node"]["dicomweb_url"] = "https://alice:s3cret@pacs.local/dicom-web";  // as the earlier version wrote it
+  const std::string down = "http://alice:s3cret@127.0.0.1:" + std::to_string(test::free_loopback_port()) + "/dicom-web";
+  old["node"]["dicomweb_url"] = down;  // as the earlier version wrote it, both places
+  old["destination"] = down;
+  old.erase("node_name");
   std::ofstream(job) << old.dump(1);
-  const dicom::Outbox reopened(dir.file("outbox"));
-  EXPECT_EQ(test::read_file(job).find("s3cret"), std::string::npos);
+  dicom::Outbox reopened(dir.file("outbox"));
   ASSERT_EQ(reopened.jobs().size(), 1u);
-  EXPECT_EQ(reopened.jobs()[0].destination, "https://pacs.local/dicom-web");
+  EXPECT_EQ(reopened.jobs()[0].destination.find("s3cret"), std::string::npos) << "never shown";
+  dicom::NetworkSettings quick;
+  quick.timeout_s = 1;
+  const auto left = reopened.deliver(quick, true);  // the server is down: the attempt is recorded
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0].attempts, 1);
+  EXPECT_EQ(test::read_file(job).find("s3cret"), std::string::npos) << "rewritten without it at that attempt";
 }
 
 // What a crash left of a job being queued (never published, never acknowledged) is removed

@@ -64,8 +64,9 @@ TEST(DicomWeb, StowQidoAndWadoAgainstOrthancsPlugin) {
 }
 
 // A DICOMweb service that needs a user and password: they are never written into the outbox
-// (nor shown in its listing); a job queued to a named node is sent later, by another process,
-// with the credentials from the settings; one queued to a typed URL says where they belong.
+// (nor shown in its listing). Jobs are sent later, by another process, with the credentials
+// from the settings: by the node's name, or by its URL when it was typed. A typed URL the
+// settings do not know is refused with a message that says where credentials belong.
 TEST(DicomWeb, CredentialsAreNeverWrittenIntoTheOutbox) {
   if (!test::program_available("Orthanc") || test::orthanc_dicomweb_plugin().empty())
     GTEST_SKIP() << "Orthanc or its DICOMweb plugin not installed (scripts/setup installs them)";
@@ -95,17 +96,23 @@ TEST(DicomWeb, CredentialsAreNeverWrittenIntoTheOutbox) {
     }
   const test::CommandResult listed = test::fibretrack_in(config, "outbox");
   EXPECT_EQ(listed.out.find("s3cret"), std::string::npos) << listed.out;
+  // Another configuration that knows no such node: its typed-URL job has nowhere to find them.
+  const std::string stranger = dir.file("stranger");
+  EXPECT_EQ(test::fibretrack_in(stranger, "send '" + report + "' --to " + with_password + " --timeout 2").exit_code, 1);
 
   pacs.start();
   ASSERT_TRUE(pacs.ready()) << pacs.log();
   const test::CommandResult retried = test::fibretrack_in(config, "outbox --retry");
+  EXPECT_EQ(retried.exit_code, 0) << retried.out << retried.err;
   EXPECT_EQ(retried.out.find("s3cret"), std::string::npos) << retried.out;
-  EXPECT_NE(retried.out.find("not authorised"), std::string::npos) << "the typed URL's job: " << retried.out;
-  EXPECT_NE(retried.out.find("1 object(s) waiting"), std::string::npos) << retried.out;
   std::set<std::string> arrived;
   for (const auto& id : pacs.get("/instances"))
     arrived.insert(pacs.get("/instances/" + id.get<std::string>() + "/simplified-tags")["SOPInstanceUID"].get<std::string>());
-  EXPECT_EQ(arrived, std::set<std::string>{test::sop_instance_uid_of(exam.clip_file)}) << "sent with the settings' credentials";
+  EXPECT_EQ(arrived, (std::set<std::string>{test::sop_instance_uid_of(exam.clip_file), test::sop_instance_uid_of(report)}))
+      << "both sent with the settings' credentials (by name, and by URL)";
+  const test::CommandResult refused = test::fibretrack_in(stranger, "outbox --retry");
+  EXPECT_NE(refused.out.find("not authorised"), std::string::npos) << refused.out;
+  EXPECT_EQ(refused.out.find("s3cret"), std::string::npos) << refused.out;
 }
 
 // A DICOMweb server that is down: the objects wait in the outbox like DIMSE sends do.

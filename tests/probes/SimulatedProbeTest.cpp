@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -40,15 +41,19 @@ TEST(SimulatedProbe, DeliversNumberedFramesInRealTimeAndFinishes) {
   EXPECT_EQ(probe.uri(), "sim:intact?seed=1");
 }
 
+// Stopped while it loops, it delivers nothing more. It is stopped once it is seen looping
+// (frames delivered), not after a fixed time: on a loaded machine rendering the first frames
+// can take longer than any fixed wait.
 TEST(SimulatedProbe, StopsPromptlyWhileLooping) {
   SimulatedProbe probe(sim::make_preset("intact", 2, 4), /*loop=*/true);
-  int delivered = 0;
+  std::atomic<int> delivered{0};  // counted on the probe's thread
   probe.start([&](Frame&&) { ++delivered; });
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  for (int waited_ms = 0; delivered < 2 && waited_ms < 30000; waited_ms += 10)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   probe.stop();
   const int after_stop = delivered;
   std::this_thread::sleep_for(std::chrono::milliseconds(150));
-  EXPECT_EQ(delivered, after_stop);
+  EXPECT_EQ(delivered.load(), after_stop);
   EXPECT_GE(after_stop, 2);
   EXPECT_EQ(probe.status().state, SourceState::Stopped);
 }

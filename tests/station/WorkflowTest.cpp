@@ -97,6 +97,12 @@ TEST(NetworkSettings, ADicomWebPasswordIsNeitherShownNorLostBySaving) {
   const dicom::DicomSettings back = dicom::load_settings(dir.file("settings.json"));
   EXPECT_EQ(back.nodes.at("web").dicomweb_url, "https://alice:s3cret@pacs.local/dicom-web");
   EXPECT_EQ(back.nodes.at("pacs").tls_name, "pacs.hospital.local");
+  // Renamed, its address left as shown: still the same node.
+  for (int r = 0; r < table->rowCount(); ++r)
+    if (table->item(r, 0)->text() == "web") table->item(r, 0)->setText("archive");
+  ASSERT_TRUE(dialog.save());
+  EXPECT_EQ(dicom::load_settings(dir.file("settings.json")).nodes.at("archive").dicomweb_url,
+            "https://alice:s3cret@pacs.local/dicom-web");
 }
 
 TEST(Workspace, ShortcutsStepPlayAndTheDeidentifiedCopyHasNoPatient) {

@@ -43,7 +43,9 @@ NetworkSettingsDialog::NetworkSettingsDialog(std::string settings_file, QWidget*
   for (const auto& [name, node] : settings_.nodes) {
     const int r = nodes_->rowCount();
     nodes_->insertRow(r);
-    nodes_->setItem(r, 0, new QTableWidgetItem(QString::fromStdString(name)));
+    auto* name_item = new QTableWidgetItem(QString::fromStdString(name));
+    name_item->setData(Qt::UserRole, QString::fromStdString(name));  // the node as saved, even if renamed
+    nodes_->setItem(r, 0, name_item);
     nodes_->setItem(r, 1, new QTableWidgetItem(QString::fromStdString(where_of(node))));
     auto* tls = new QTableWidgetItem();
     tls->setCheckState(node.tls ? Qt::Checked : Qt::Unchecked);
@@ -95,7 +97,8 @@ bool NetworkSettingsDialog::save() {
       if (name.isEmpty()) throw Error(ErrorCode::InvalidArgument, "row " + std::to_string(r + 1) + " has no name");
       // A row left as it was shown keeps the node as saved: the URL's credentials (never
       // shown) and settings the table has no column for (tls_name).
-      const auto saved = settings_.nodes.find(name.toStdString());
+      const QString was = nodes_->item(r, 0) ? nodes_->item(r, 0)->data(Qt::UserRole).toString() : QString();
+      const auto saved = settings_.nodes.find((was.isEmpty() ? name : was).toStdString());
       dicom::DicomNode node = saved != settings_.nodes.end() && where.toStdString() == where_of(saved->second)
                                   ? saved->second
                                   : dicom::parse_node(where.toStdString());

@@ -34,7 +34,9 @@ class Outbox {
 
   // Credentials are never written into the queue (a DICOMweb URL's user:password@ is left out
   // of the job file). A job queued by this object keeps them in memory; a later process finds
-  // them in the node of the same name from the settings (use_nodes), else in ~/.netrc.
+  // them in the node of the same name (or, for a job queued to a typed URL, the same URL) from
+  // the settings (use_nodes), else in ~/.netrc. A job an earlier version wrote with them is
+  // sent with them once more, and rewritten without them at that attempt.
   void use_nodes(std::map<std::string, DicomNode> nodes_by_name) { nodes_ = std::move(nodes_by_name); }
 
   // Copies `file` into the queue for `destination`; returns the job. Throws ft::Error.
@@ -55,7 +57,6 @@ class Outbox {
                                       bool ignore_backoff, const std::function<bool(int, int)>& progress);
   void save(const OutboxJob& job) const;
   DicomNode with_credentials(const OutboxJob& job) const;
-  void forget_written_credentials();
   std::string directory_;
   std::map<std::string, DicomNode> nodes_;              // from the settings, by name
   std::map<std::string, DicomNode> queued_here_;        // job id -> the node as given, credentials included
