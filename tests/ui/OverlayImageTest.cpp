@@ -49,4 +49,40 @@ TEST(OverlayImage, ShowsTheFindingsCaliperTheLegendAndTheNotice) {
   EXPECT_EQ(test::read_file(dir.file("overlay.ppm")).size(), std::size_t(img.width_px()) * img.height_px() * 3 + 15);
 }
 
+// A clip without calibration: the finding is placed at the scale the analysis measured it at
+// (a depth scale or an estimate), and its gap is labelled in px when no calibration or depth
+// scale stands behind the mm; with no scale at all it is not drawn (nothing to place it by).
+TEST(OverlayImage, WithoutCalibrationTheGapIsLabelledInPixels) {
+  const sim::SimulatedExam exam(sim::make_preset("full_tear", 41, 30));
+  std::vector<Frame> frames;
+  for (int k = 0; k < exam.frame_count(); ++k) frames.push_back(exam.render_frame(k));
+  const ClipAnalysis a = analyse_clip(int(frames.size()), [&](int k) { return frames[std::size_t(k)]; }, exam.region());
+  ASSERT_TRUE(a.detection.tear_detected);
+  const TearFinding& f = a.detection.findings.front();
+  UltrasoundRegion uncalibrated = exam.region();
+  uncalibrated.units_x = uncalibrated.units_y = PhysicalUnits::None;
+  uncalibrated.mm_per_px_x = uncalibrated.mm_per_px_y = 0.0;
+  const Frame& frame = frames[std::size_t(f.frame)];
+  const DisplacementField none;
+  OverlayLayers layers;
+  layers.strain = layers.vectors = false;
+  const int cx = int(f.centre_col_px), cy = int(f.centre_row_px);
+  const RgbImage unplaced = render_overlay(frame, uncalibrated, none, {}, a.detection.findings, layers);
+  EXPECT_EQ(count_colour(unplaced, {255, 220, 0}, cx - 60, cy - 60, cx + 60, cy + 60), 0) << "no scale: not drawn";
+  DetectionResult estimated = a.detection;
+  estimated.calibrated = false;  // the mm came from the speckle size, say
+  layers.measure_findings_as(estimated);
+  const RgbImage in_px = render_overlay(frame, uncalibrated, none, {}, a.detection.findings, layers);
+  EXPECT_GT(count_colour(in_px, {255, 220, 0}, cx - 30, cy - 30, cx + 30, cy + 30), 10) << "placed at the analysis's scale";
+  layers.findings_in_mm = true;
+  const RgbImage in_mm = render_overlay(frame, uncalibrated, none, {}, a.detection.findings, layers);
+  int differing = 0;
+  for (int y = 0; y < in_px.height_px(); ++y)
+    for (int x = 0; x < in_px.width_px(); ++x) {
+      const Rgb p = in_px.at(x, y), q = in_mm.at(x, y);
+      differing += p.r != q.r || p.g != q.g || p.b != q.b;
+    }
+  EXPECT_GT(differing, 5) << "the label reads px, not mm";
+}
+
 }  // namespace ft::ui

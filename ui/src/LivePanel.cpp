@@ -261,7 +261,8 @@ void LivePanel::poll() {
 }
 
 void LivePanel::show_view(const LiveView& v) {
-  const OverlayLayers layers = overlays_->layers();
+  OverlayLayers layers = overlays_->layers();
+  layers.measure_findings_as(latest_);
   std::vector<float> strain;
   if (layers.strain && v.field.size() > 0) {
     const gpu::StrainField s = gpu::green_lagrange(v.field, v.mm_per_px_x, v.mm_per_px_y);

@@ -71,8 +71,12 @@ void draw_vectors(RgbImage& img, const DisplacementField& f, double gain) {
     }
 }
 
-void draw_finding(RgbImage& img, const TearFinding& t, const UltrasoundRegion& region) {
-  const TearGeometry g = tear_geometry(t, region.mm_per_px_x, region.mm_per_px_y);
+void draw_finding(RgbImage& img, const TearFinding& t, const UltrasoundRegion& region, const OverlayLayers& layers) {
+  // The scale the finding was measured at; without one its mm cannot be placed on the image.
+  const double sx = layers.findings_mm_per_px_x > 0 ? layers.findings_mm_per_px_x : region.mm_per_px_x;
+  const double sy = layers.findings_mm_per_px_y > 0 ? layers.findings_mm_per_px_y : region.mm_per_px_y;
+  if (!(sx > 0 && sy > 0)) return;
+  const TearGeometry g = tear_geometry(t, sx, sy);
   for (std::size_t k = 0; k < g.outline.size(); ++k) {
     const PointPx& p = g.outline[k];
     const PointPx& q = g.outline[(k + 1) % g.outline.size()];
@@ -83,7 +87,10 @@ void draw_finding(RgbImage& img, const TearFinding& t, const UltrasoundRegion& r
   const double a = t.surface_angle_deg * M_PI / 180.0, ux = -std::sin(a), uy = std::cos(a);
   for (const PointPx& e : {g.caliper_start, g.caliper_end}) line(img, e.x - 4 * ux, e.y - 4 * uy, e.x + 4 * ux, e.y + 4 * uy, kCaliper);
   char label[48];
-  std::snprintf(label, sizeof label, "GAP %.1fMM", t.gap_mm);
+  if (layers.findings_in_mm)
+    std::snprintf(label, sizeof label, "GAP %.1fMM", t.gap_mm);
+  else  // no calibration, no depth scale: the mm are an estimate, not a measurement
+    std::snprintf(label, sizeof label, "GAP %.0fPX", t.gap_mm / (0.5 * (sx + sy)));
   text(img, int(std::max(g.caliper_start.x, g.caliper_end.x) + 6), int(g.outline[0].y), label, kCaliper);
 }
 
@@ -139,7 +146,7 @@ RgbImage render_overlay(const Frame& frame, const UltrasoundRegion& region, cons
   }
   if (layers.vectors) draw_vectors(img, field, layers.vector_gain);
   if (layers.findings)
-    for (const TearFinding& t : findings) draw_finding(img, t, region);
+    for (const TearFinding& t : findings) draw_finding(img, t, region, layers);
   for (const Annotation& a : layers.annotations) {
     for (std::size_t k = 1; k < a.points.size(); ++k)
       line(img, a.points[k - 1].first, a.points[k - 1].second, a.points[k].first, a.points[k].second, kAnnotation);

@@ -280,8 +280,10 @@ void ReviewPanel::render() {
     field = analysis_->motion.cumulative[std::size_t(j)];
     if (layers.strain) strain = strain_for(j);
     findings = analysis_->detection.findings;
+    layers.measure_findings_as(analysis_->detection);
   } else if (stored_) {
     findings = stored_->findings;
+    layers.measure_findings_as(*stored_);
   }
   view_->set_image(render_overlay(frame, info_.analysis_region(), field, strain, findings, layers));
 }

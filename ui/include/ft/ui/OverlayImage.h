@@ -56,6 +56,16 @@ struct OverlayLayers {
   double level = 128.0;        // grey level at mid-grey
   std::vector<Caliper> calipers;
   std::vector<Annotation> annotations;  // from a presentation state
+  // The scale the findings were measured at (DetectionResult::mm_per_px_x/y: the region's
+  // calibration, the depth scale beside the image, or an estimate); 0: the region's. Without
+  // calibration or a depth scale (findings_in_mm false) the gap is labelled in px.
+  double findings_mm_per_px_x = 0.0, findings_mm_per_px_y = 0.0;
+  bool findings_in_mm = true;
+  void measure_findings_as(const DetectionResult& r) {
+    findings_mm_per_px_x = r.mm_per_px_x;
+    findings_mm_per_px_y = r.mm_per_px_y;
+    findings_in_mm = r.calibrated;
+  }
 };
 
 // Strain per point of `field`'s grid (engineering strain along the fibres), may be empty.
