@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs the settings-file fuzzer briefly on a seed corpus of settings files (the documented
+# example and small variations). A crashing input is kept in ./fuzz-artifacts. In the test
+# suite the run is repeatable (fixed seed and number of inputs); pass a random seed and more
+# runs to hunt.
+# usage: run-settings-fuzz.sh FUZZER RUNS [SEED]
+set -uo pipefail
+fuzzer=$(readlink -f "$1") runs=$2 seed=${3:-1}
+artifacts=$(pwd)/fuzz-artifacts
+mkdir -p "$artifacts"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/corpus"
+cat > "$work/corpus/full.json" <<'JSON'
+{"local_ae_title": "FIBRETRACK", "timeout_s": 10, "retrieve_port": 11113, "max_query_matches": 1000,
+ "move_sources": ["PACS2@10.0.0.8"],
+ "tls": {"certificate": "certs/a.crt", "private_key": "certs/a.key", "trusted": ["certs/ca.crt"], "verify_peer": true},
+ "nodes": {"pacs": {"ae_title": "ORTHANC", "host": "pacs.local", "port": 4242, "tls": true, "tls_name": "pacs.local"},
+           "web": {"dicomweb_url": "https://u:p@pacs.local/dicom-web"}},
+ "outbox_directory": "", "study_store_directory": "", "log_patient_data": false}
+JSON
+echo '{}' > "$work/corpus/empty.json"
+echo '{"nodes": {"x": {"ae_title": "A", "host": "h", "port": 70000}}}' > "$work/corpus/bad-port.json"
+cd "$work"
+"$fuzzer" -runs="$runs" -seed="$seed" -max_len=4096 -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
+  -artifact_prefix="$artifacts/" corpus > log.txt 2>&1
+status=$?
+if [ $status -ne 0 ]; then
+  grep -A40 -m1 "ERROR: \|==ERROR\|SUMMARY\|deadly signal" log.txt | head -60
+  echo "fuzzer failed (exit $status); input kept in $artifacts"
+else
+  tail -n 6 log.txt
+fi
+exit $status
