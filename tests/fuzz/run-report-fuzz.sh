@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs the SR / presentation-state reader fuzzer briefly on a seed corpus: the report and the
+# presentation state FibreTrack writes for a small simulated tear. A crashing input is kept in
+# ./fuzz-artifacts. Repeatable in the suite (fixed seed and number of inputs).
+# usage: run-report-fuzz.sh FUZZER CLI RUNS [SEED]
+set -uo pipefail
+fuzzer=$(readlink -f "$1") cli=$(readlink -f "$2") runs=$3 seed=${4:-1}
+artifacts=$(pwd)/fuzz-artifacts
+mkdir -p "$artifacts"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/corpus" "$work/objects"
+"$cli" simulate --preset full_tear --out "$work/clip.dcm" >/dev/null || exit 1
+"$cli" analyze "$work/clip.dcm" --dicom-out "$work/objects" >/dev/null || exit 1
+cp "$work"/objects/*.dcm "$work/corpus/" 2>/dev/null
+[ -n "$(ls "$work/corpus")" ] || { echo "no report or presentation state was written for the seed corpus"; exit 1; }
+cd "$work"
+"$fuzzer" -runs="$runs" -seed="$seed" -max_len=200000 -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
+  -artifact_prefix="$artifacts/" corpus > log.txt 2>&1
+status=$?
+if [ $status -ne 0 ]; then
+  grep -A40 -m1 "ERROR: \|==ERROR\|SUMMARY\|deadly signal" log.txt | head -60
+  echo "fuzzer failed (exit $status); input kept in $artifacts"
+else
+  tail -n 6 log.txt
+fi
+exit $status
