@@ -164,6 +164,20 @@ std::vector<StoreResult> dicomweb_store(const DicomNode& node, const std::vector
   return results;
 }
 
+namespace {
+
+// A QIDO-RS query's matches, at most settings.max_query_matches: one more is asked for, and
+// getting it means "too many" (the same refusal as a C-FIND past the limit).
+json qido_matches(const DicomNode& node, std::string url, const char* service, const NetworkSettings& settings) {
+  add_param(url, "limit", std::to_string(std::int64_t(settings.max_query_matches) + 1));
+  HttpClient http(settings);
+  json answer = parse_json_answer(http.get(url, kDicomJson), "QIDO-RS at " + node.text());
+  if (answer.size() > std::size_t(settings.max_query_matches)) throw too_many_matches(node, service, settings);
+  return answer;
+}
+
+}  // namespace
+
 std::vector<StudyMatch> dicomweb_find_studies(const DicomNode& node, const StudyQuery& q, const NetworkSettings& settings) {
   std::string url = node.dicomweb_url + "/studies";
   add_param(url, "PatientID", q.patient_id);
@@ -172,12 +186,8 @@ std::vector<StudyMatch> dicomweb_find_studies(const DicomNode& node, const Study
   add_param(url, "AccessionNumber", q.accession_number);
   for (const char* field : {"StudyDescription", "ModalitiesInStudy", "PatientName", "PatientID", "AccessionNumber"})
     add_param(url, "includefield", field);
-  add_param(url, "limit", std::to_string(std::int64_t(settings.max_query_matches) + 1));  // one more: tells "too many"
-  HttpClient http(settings);
   std::vector<StudyMatch> matches;
-  const json answer = parse_json_answer(http.get(url, kDicomJson), "QIDO-RS at " + node.text());
-  if (answer.size() > std::size_t(settings.max_query_matches)) throw too_many_matches(node, "study", settings);
-  for (const json& s : answer)
+  for (const json& s : qido_matches(node, url, "study", settings))
     matches.push_back({first_value(s, "0020000D"), first_value(s, "00100010"), first_value(s, "00100020"),
                        first_value(s, "00080020"), first_value(s, "00081030"), first_value(s, "00080050"),
                        first_value(s, "00080061")});
@@ -188,12 +198,8 @@ std::vector<SeriesMatch> dicomweb_find_series(const DicomNode& node, const std::
                                               const NetworkSettings& settings) {
   std::string url = node.dicomweb_url + "/studies/" + url_encode(study_uid) + "/series";
   add_param(url, "includefield", "SeriesDescription");
-  add_param(url, "limit", std::to_string(std::int64_t(settings.max_query_matches) + 1));
-  HttpClient http(settings);
   std::vector<SeriesMatch> matches;
-  const json answer = parse_json_answer(http.get(url, kDicomJson), "QIDO-RS at " + node.text());
-  if (answer.size() > std::size_t(settings.max_query_matches)) throw too_many_matches(node, "series", settings);
-  for (const json& s : answer) {
+  for (const json& s : qido_matches(node, url, "series", settings)) {
     const std::string count = first_value(s, "00201209");
     matches.push_back({first_value(s, "0020000E"), first_value(s, "00080060"), first_value(s, "00200011"),
                        first_value(s, "0008103E"), count.empty() ? -1 : std::stoi(count)});

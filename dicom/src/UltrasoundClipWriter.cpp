@@ -8,6 +8,7 @@
 #include "ClipDataset.h"
 #include "DatasetHelpers.h"
 #include "ft/core/Error.h"
+#include "ft/dicom/DicomClipInfo.h"
 #include "ft/dicom/UidFactory.h"
 
 namespace ft::dicom {
@@ -144,6 +145,15 @@ std::vector<WrittenPart> write_ultrasound_clip_parts(const Clip& clip, const Cli
     parts.push_back({part_path, write_ultrasound_clip(part, part_options, part_path), int(part.frames.size())});
   }
   return parts;
+}
+
+void check_parts_read_back(const std::vector<WrittenPart>& parts) {
+  for (const WrittenPart& p : parts) {
+    const int frames = read_clip_info(p.path).frames;
+    if (frames != p.frames)
+      throw Error(ErrorCode::CorruptData,
+                  p.path + " reads back " + std::to_string(frames) + " frames of " + std::to_string(p.frames));
+  }
 }
 
 }  // namespace ft::dicom

@@ -11,7 +11,6 @@
 #include "NetworkOptions.h"
 #include "Commands.h"
 #include "ft/core/Error.h"
-#include "ft/dicom/DicomClipInfo.h"
 #include "ft/dicom/UltrasoundClipWriter.h"
 #include "ft/dicom/WorklistScu.h"
 #include "ft/plugin/FrameJournal.h"
@@ -168,14 +167,9 @@ int run_record(const Args& args) {
   std::vector<dicom::WrittenPart> parts;
   try {
     parts = write_clip_from_journal(journal, *out, max_object_bytes(cl), exam);
+    dicom::check_parts_read_back(parts);
   } catch (const Error& e) {
     throw Error(e.code(), std::string(e.what()) + keep);
-  }
-  for (const dicom::WrittenPart& p : parts) {
-    const dicom::DicomClipInfo written_clip = dicom::read_clip_info(p.path);
-    if (written_clip.frames != p.frames)
-      throw Error(ErrorCode::CorruptData, p.path + " reads back " + std::to_string(written_clip.frames) + " frames of " +
-                                              std::to_string(p.frames) + keep);
   }
   std::filesystem::remove_all(journal);
   return 0;

@@ -5,6 +5,7 @@
 # number of inputs); pass a random seed and more runs to hunt.
 # usage: run-fuzz.sh FUZZER CLI SHARED_DATA RUNS [SEED]
 set -uo pipefail
+source "$(dirname "$(readlink -f "$0")")/fuzz-common.sh"
 fuzzer=$(readlink -f "$1") cli=$(readlink -f "$2") shared=$3 runs=$4 seed=${5:-1}
 artifacts=$(pwd)/fuzz-artifacts
 mkdir -p "$artifacts"
@@ -17,13 +18,4 @@ if [ -d "$shared" ]; then
   for f in "$shared"/*.dcm; do [ "$(stat -c %s "$f")" -lt 300000 ] && cp "$f" "$work/corpus/"; done
 fi
 cd "$work"
-"$fuzzer" -runs="$runs" -seed="$seed" -max_len=300000 -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
-  -artifact_prefix="$artifacts/" corpus > log.txt 2>&1
-status=$?
-if [ $status -ne 0 ]; then
-  grep -A40 -m1 "ERROR: \|==ERROR\|SUMMARY" log.txt | head -60
-  echo "fuzzer failed (exit $status); input kept in $artifacts"
-else
-  tail -n 6 log.txt
-fi
-exit $status
+run_fuzzer "$fuzzer" "$runs" "$seed" 300000 "$artifacts"

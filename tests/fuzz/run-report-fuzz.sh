@@ -4,6 +4,7 @@
 # ./fuzz-artifacts. Repeatable in the suite (fixed seed and number of inputs).
 # usage: run-report-fuzz.sh FUZZER CLI RUNS [SEED]
 set -uo pipefail
+source "$(dirname "$(readlink -f "$0")")/fuzz-common.sh"
 fuzzer=$(readlink -f "$1") cli=$(readlink -f "$2") runs=$3 seed=${4:-1}
 artifacts=$(pwd)/fuzz-artifacts
 mkdir -p "$artifacts"
@@ -15,13 +16,4 @@ mkdir -p "$work/corpus" "$work/objects"
 cp "$work"/objects/*.dcm "$work/corpus/" 2>/dev/null
 [ -n "$(ls "$work/corpus")" ] || { echo "no report or presentation state was written for the seed corpus"; exit 1; }
 cd "$work"
-"$fuzzer" -runs="$runs" -seed="$seed" -max_len=200000 -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
-  -artifact_prefix="$artifacts/" corpus > log.txt 2>&1
-status=$?
-if [ $status -ne 0 ]; then
-  grep -A40 -m1 "ERROR: \|==ERROR\|SUMMARY\|deadly signal" log.txt | head -60
-  echo "fuzzer failed (exit $status); input kept in $artifacts"
-else
-  tail -n 6 log.txt
-fi
-exit $status
+run_fuzzer "$fuzzer" "$runs" "$seed" 200000 "$artifacts"

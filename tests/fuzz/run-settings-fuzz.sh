@@ -5,6 +5,7 @@
 # runs to hunt.
 # usage: run-settings-fuzz.sh FUZZER RUNS [SEED]
 set -uo pipefail
+source "$(dirname "$(readlink -f "$0")")/fuzz-common.sh"
 fuzzer=$(readlink -f "$1") runs=$2 seed=${3:-1}
 artifacts=$(pwd)/fuzz-artifacts
 mkdir -p "$artifacts"
@@ -22,13 +23,4 @@ JSON
 echo '{}' > "$work/corpus/empty.json"
 echo '{"nodes": {"x": {"ae_title": "A", "host": "h", "port": 70000}}}' > "$work/corpus/bad-port.json"
 cd "$work"
-"$fuzzer" -runs="$runs" -seed="$seed" -max_len=4096 -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
-  -artifact_prefix="$artifacts/" corpus > log.txt 2>&1
-status=$?
-if [ $status -ne 0 ]; then
-  grep -A40 -m1 "ERROR: \|==ERROR\|SUMMARY\|deadly signal" log.txt | head -60
-  echo "fuzzer failed (exit $status); input kept in $artifacts"
-else
-  tail -n 6 log.txt
-fi
-exit $status
+run_fuzzer "$fuzzer" "$runs" "$seed" 4096 "$artifacts"

@@ -61,25 +61,21 @@ __attribute__((constructor)) static void resolve(void) {
   real_rename = (int (*)(const char*, const char*))dlsym(RTLD_NEXT, "rename");
 }
 
-int fsync(int fd) {
+/* Either sync: failed on request (FT_SYNC_FAIL), else done and logged when it succeeded. */
+static int sync_logged(int (*real)(int), const char* what, int fd) {
   if (fails(fd)) {
     errno = EIO;
     return -1;
   }
-  const int r = real_fsync(fd);
-  if (r == 0) log_fd("fsync", fd);
+  const int r = real(fd);
+  if (r == 0) log_fd(what, fd);
   return r;
 }
 
-int fdatasync(int fd) {  /* data but not every metadata: enough for a file's bytes, not a folder's entries */
-  if (fails(fd)) {
-    errno = EIO;
-    return -1;
-  }
-  const int r = real_fdatasync(fd);
-  if (r == 0) log_fd("fdatasync", fd);
-  return r;
-}
+int fsync(int fd) { return sync_logged(real_fsync, "fsync", fd); }
+
+/* Data but not every metadata: enough for a file's bytes, not a folder's entries. */
+int fdatasync(int fd) { return sync_logged(real_fdatasync, "fdatasync", fd); }
 
 int rename(const char* from, const char* to) {
   char a[PATH_MAX], b[PATH_MAX];

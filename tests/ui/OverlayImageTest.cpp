@@ -17,6 +17,21 @@ int count_colour(const RgbImage& img, Rgb c, int x0, int y0, int x1, int y1) {
     }
   return n;
 }
+
+// A simulated full tear, its frames and their analysis.
+struct AnalysedTear {
+  std::vector<Frame> frames;
+  UltrasoundRegion region;
+  ClipAnalysis analysis;
+};
+AnalysedTear analysed_tear() {
+  const sim::SimulatedExam exam(sim::make_preset("full_tear", 41, 30));
+  AnalysedTear t;
+  for (int k = 0; k < exam.frame_count(); ++k) t.frames.push_back(exam.render_frame(k));
+  t.region = exam.region();
+  t.analysis = analyse_clip(int(t.frames.size()), [&](int k) { return t.frames[std::size_t(k)]; }, t.region);
+  return t;
+}
 }  // namespace
 
 TEST(OverlayImage, StrainScaleRunsFromBlueThroughWhiteToRed) {
@@ -30,15 +45,14 @@ TEST(OverlayImage, StrainScaleRunsFromBlueThroughWhiteToRed) {
 }
 
 TEST(OverlayImage, ShowsTheFindingsCaliperTheLegendAndTheNotice) {
-  const sim::SimulatedExam exam(sim::make_preset("full_tear", 41, 30));
-  std::vector<Frame> frames;
-  for (int k = 0; k < exam.frame_count(); ++k) frames.push_back(exam.render_frame(k));
-  const ClipAnalysis a = analyse_clip(int(frames.size()), [&](int k) { return frames[std::size_t(k)]; }, exam.region());
+  const AnalysedTear t = analysed_tear();
+  const std::vector<Frame>& frames = t.frames;
+  const ClipAnalysis& a = t.analysis;
   ASSERT_TRUE(a.detection.tear_detected);
   const TearFinding& f = a.detection.findings.front();
   const DisplacementField& field = a.motion.cumulative.back();
   const std::vector<float> strain(field.size(), -0.08f);
-  const RgbImage img = render_overlay(frames[std::size_t(f.frame)], exam.region(), field, strain, a.detection.findings, {});
+  const RgbImage img = render_overlay(frames[std::size_t(f.frame)], t.region, field, strain, a.detection.findings, {});
   const int cx = int(f.centre_col_px), cy = int(f.centre_row_px);
   EXPECT_GT(count_colour(img, {255, 220, 0}, cx - 30, cy - 30, cx + 30, cy + 30), 10) << "gap caliper at the finding";
   EXPECT_GT(count_colour(img, {255, 64, 64}, cx - 60, cy - 60, cx + 60, cy + 60), 20) << "tear outline";
@@ -53,13 +67,12 @@ TEST(OverlayImage, ShowsTheFindingsCaliperTheLegendAndTheNotice) {
 // (a depth scale or an estimate), and its gap is labelled in px when no calibration or depth
 // scale stands behind the mm; with no scale at all it is not drawn (nothing to place it by).
 TEST(OverlayImage, WithoutCalibrationTheGapIsLabelledInPixels) {
-  const sim::SimulatedExam exam(sim::make_preset("full_tear", 41, 30));
-  std::vector<Frame> frames;
-  for (int k = 0; k < exam.frame_count(); ++k) frames.push_back(exam.render_frame(k));
-  const ClipAnalysis a = analyse_clip(int(frames.size()), [&](int k) { return frames[std::size_t(k)]; }, exam.region());
+  const AnalysedTear t = analysed_tear();
+  const std::vector<Frame>& frames = t.frames;
+  const ClipAnalysis& a = t.analysis;
   ASSERT_TRUE(a.detection.tear_detected);
   const TearFinding& f = a.detection.findings.front();
-  UltrasoundRegion uncalibrated = exam.region();
+  UltrasoundRegion uncalibrated = t.region;
   uncalibrated.units_x = uncalibrated.units_y = PhysicalUnits::None;
   uncalibrated.mm_per_px_x = uncalibrated.mm_per_px_y = 0.0;
   const Frame& frame = frames[std::size_t(f.frame)];

@@ -9,7 +9,6 @@
 #include <QVBoxLayout>
 
 #include "ft/core/Error.h"
-#include "ft/dicom/DicomClipInfo.h"
 #include "ft/dicom/DicomSettings.h"
 #include "ft/dicom/UltrasoundClipWriter.h"
 #include "ft/gpu/StrainField.h"
@@ -178,9 +177,7 @@ Outcome<SavedRecording> save_recording(const QString& dir, const dicom::ExamCont
     options.exam = exam;
     const std::vector<dicom::WrittenPart> parts =
         dicom::write_ultrasound_clip_parts(journal.clip, options, (dir + ".dcm").toStdString());
-    for (const dicom::WrittenPart& p : parts)
-      if (dicom::read_clip_info(p.path).frames != p.frames)
-        throw Error(ErrorCode::CorruptData, p.path + " does not read back whole");
+    dicom::check_parts_read_back(parts);
     QDir(dir).removeRecursively();
     return {SavedRecording{QString::fromStdString(parts.front().path), journal.clip.frames.size(), parts.size()}, ""};
   } catch (const std::exception& e) {  // bad_alloc included: the journal stays for `fibretrack recover`

@@ -49,4 +49,8 @@ struct WrittenPart {
 std::vector<WrittenPart> write_ultrasound_clip_parts(const Clip& clip, const ClipWriteOptions& options,
                                                      const std::string& path);
 
+// Each part read back from disk holds the frames it was written with; else ft::Error
+// (CorruptData) naming the first that does not. Before a recording's only other copy goes.
+void check_parts_read_back(const std::vector<WrittenPart>& parts);
+
 }  // namespace ft::dicom

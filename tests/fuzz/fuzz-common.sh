@@ -1,0 +1,17 @@
+# Shared by the run-*fuzz.sh scripts (sourced): runs FUZZER on ./corpus in the current folder
+# with a fixed seed and number of inputs, keeps a crashing input in $artifacts and prints the
+# sanitizer's report, else libFuzzer's final statistics. Exits with the fuzzer's status.
+# usage: run_fuzzer FUZZER RUNS SEED MAX_LEN ARTIFACTS
+run_fuzzer() {
+  local fuzzer=$1 runs=$2 seed=$3 max_len=$4 artifacts=$5
+  "$fuzzer" -runs="$runs" -seed="$seed" -max_len="$max_len" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
+    -artifact_prefix="$artifacts/" corpus > log.txt 2>&1
+  local status=$?
+  if [ $status -ne 0 ]; then
+    grep -A40 -m1 "ERROR: \|==ERROR\|SUMMARY\|deadly signal" log.txt | head -60
+    echo "fuzzer failed (exit $status); input kept in $artifacts"
+  else
+    tail -n 6 log.txt
+  fi
+  exit $status
+}
