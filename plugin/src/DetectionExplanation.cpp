@@ -45,7 +45,8 @@ nlohmann::json candidate_json(const CandidateEvidence& c, const ClipAnalysis& a)
           {"untracked_share", r3(c.untracked_share)},
           {"surround_tracked_share", r3(c.surround_tracked_share)},
           {"length_along_surface_mm", r3(c.length_along_mm)},
-          {"width_across_surface_mm", r3(c.width_across_mm)}};
+          {"width_across_surface_mm", r3(c.width_across_mm)},
+          {"joined_length_mm", r3(c.joined_length_mm)}};
 }
 
 // Colour scales: signed values blue-white-red, shares black-green.

@@ -140,6 +140,64 @@ TEST(CandidateGates, ARunningMedianOfThreeDropsOneSamplesSpeckle) {
   EXPECT_EQ(running_median3({4.0, 1.0}), (std::vector<double>{4.0, 1.0})) << "too short: kept as it is";
 }
 
+// Along a run one sample's speckle and the run's ends do not decide where it peaks.
+TEST(CandidateGates, ARunPeaksWhereItsRunningMedianIsLargest) {
+  EXPECT_EQ(largest_along({0.3, 1.9, 2.5, 2.7, 2.6, 0.4, 0.3}), 3u);
+  EXPECT_EQ(largest_along({0.3, 0.4, 5.0, 0.5, 2.0, 2.2, 2.1, 0.2}), 5u) << "one sample's speckle";
+  EXPECT_EQ(largest_along({4.0, 1.0, 1.0, 1.6, 1.4, 1.0}), 3u) << "an end has no median";
+  EXPECT_EQ(largest_along({1.0, 2.0, 2.0, 2.0, 1.0}), 1u) << "ties: the first";
+  EXPECT_EQ(largest_along({1.0, 2.0}), 1u) << "too short for a median: its largest";
+  EXPECT_EQ(largest_along({}), 0u);
+}
+
+// A detachment's fluid at peak along the plane: about as wide over the detached stretch,
+// narrowing at its tapering ends; a separate dark patch beyond a narrow gap is not part of it.
+TEST(CandidateGates, TheWideStretchRunsToAFractionOfTheLargest) {
+  const std::vector<double> widths{1.2, 3.3, 3.5, 3.4, 3.6, 3.3, 3.5, 2.9, 1.3, 1.2, 3.4, 3.4, 1.0};
+  const Stretch s = stretch_around_largest(widths, 0.75);  // running medians 1.2 3.3 3.4 3.5 3.4 3.5 3.3 2.9 1.3 ...
+  EXPECT_EQ(s.largest, 3u);
+  EXPECT_EQ(s.first, 1u) << "the run's end keeps its raw value: 1.2 < 2.6";
+  EXPECT_EQ(s.last, 7u) << "up to the first sample under three quarters";
+  EXPECT_EQ(stretch_around_largest({}, 0.75).last, 0u);
+  const Stretch two = stretch_around_largest({2.0, 3.0}, 0.5);
+  EXPECT_EQ(two.first, 0u);
+  EXPECT_EQ(two.last, 1u);
+}
+
+// A tear through half of a bipennate muscle seen as two pieces of 2.7 and 2.5 mm, one above
+// the other (surfaces near vertical: normals 7 and -6 deg; fibres at 20 deg), their ends
+// 0.2 mm apart.
+TEST(CandidateGates, TwoPiecesOfOneTearContinueEachOther) {
+  const RestSurface upper{23.15, 16.93, 7.3, 2.74}, lower{23.02, 19.76, -6.1, 2.49};
+  const std::optional<double> joined = joined_length_mm(upper, 20.0, lower, 20.0);
+  ASSERT_TRUE(joined);
+  EXPECT_NEAR(*joined, std::hypot(0.13, 2.83) + 0.5 * (2.74 + 2.49), 1e-9);
+  EXPECT_EQ(joined_length_mm(lower, 20.0, upper, 20.0), joined) << "either way round";
+  // Facing different ways: two surfaces.
+  EXPECT_FALSE(joined_length_mm({20.0, 17.0, 0.0, 2.5}, 20.0, {20.0, 20.0, 40.0, 2.5}, 20.0));
+  // One beyond the other, but their ends 4 mm apart: two lesions (or one and noise).
+  EXPECT_FALSE(joined_length_mm({20.0, 15.0, 0.0, 2.0}, 20.0, {20.0, 21.0, 0.0, 2.0}, 20.0));
+  // Facing the same way but side by side across the surface (the line between them 30 deg
+  // off it): two surfaces.
+  EXPECT_FALSE(joined_length_mm({20.0, 17.0, 0.0, 2.5}, -20.0, {21.7, 20.0, 0.0, 2.5}, -20.0));
+  EXPECT_TRUE(joined_length_mm({20.0, 17.0, 0.0, 2.5}, -20.0, {20.5, 20.0, 0.0, 2.5}, -20.0)) << "9 deg off: one";
+  // Normals 170 and -5 deg are 15 deg apart (directions are axial).
+  EXPECT_TRUE(joined_length_mm({20.0, 17.0, 170.0, 2.5}, 20.0, {20.0, 20.0, -5.0, 2.5}, 20.0));
+}
+
+// Pockets on a horizontal sliding plane, one beside the other along it: the shear across the
+// plane gives each a normal across it (90 deg), so their surfaces run along the plane, one
+// beyond the other. With the fibres at 20-45 deg to the plane the line between them does not
+// cross the fibres as a tear does: not one tear.
+TEST(CandidateGates, PocketsAlongASlidingPlaneAreNotPiecesOfOneTear) {
+  const RestSurface left{20.0, 20.0, 90.0, 2.0}, right{23.0, 20.0, 90.0, 2.0};
+  EXPECT_FALSE(joined_length_mm(left, 20.0, right, 20.0));
+  EXPECT_FALSE(joined_length_mm(left, 45.0, right, 45.0));
+  EXPECT_FALSE(joined_length_mm(left, 20.0, right, 80.0)) << "each piece's fibres are crossed";
+  EXPECT_FALSE(joined_length_mm(left, 80.0, right, 20.0));
+  EXPECT_TRUE(joined_length_mm(left, 80.0, right, 80.0)) << "fibres nearly vertical: the line crosses them";
+}
+
 TEST(CandidateGates, FluidCarriedAlongWasAlreadyThereAtRest) {
   // A vessel in the septum, 2.5 mm wide over three columns beneath the muscle's path.
   EXPECT_FALSE(fluid_is_new(3.0, {0, 0.2, 2.5, 2.6, 2.4, 0.1}, kSettings));

@@ -143,6 +143,69 @@ TEST(LesionMerging, ATearThroughBothHalvesIsCentredOnTheTissueBetweenThem) {
   EXPECT_NEAR(one_side.findings[0].centre_row_px, lower.finding.centre_row_px, 1e-9);
 }
 
+// Fibres pulled off the deep aponeurosis (horizontal: normal 90 deg), seen twice: as fluid on
+// the image beside the muscle that pulled off, and as a patch of motion on the aponeurosis's
+// own tissue, which slid 22 mm along the plane by the peak. Traced back to frame 0 the two lie
+// 22 mm apart; where they are seen, 4 mm along the plane and 3 mm across it.
+PlacedFinding pulled_off(double x0_mm, double y0_mm, double seen_col_px, double seen_row_px, int points, bool fluid) {
+  PlacedFinding p = at(x0_mm, y0_mm, TearKind::Myotendinous, points, fluid ? 2 : 1);
+  p.fluid_on_image = fluid;
+  p.finding.centre_col_px = seen_col_px;
+  p.finding.centre_row_px = seen_row_px;
+  p.finding.surface_angle_deg = 90.0;
+  if (fluid) p.finding.gap_mm = 5.6;  // its layer 3.7 mm wide at 42 deg: centred 1.9 mm off the line
+  return p;
+}
+
+TEST(LesionMerging, FibresPulledOffOneAponeurosisSeenTwiceAreOneDetachment) {
+  const PlacedFinding fluid = pulled_off(33, 20, 220, 250, 11, true);
+  const PlacedFinding motion = pulled_off(11, 23, 260, 280, 30, false);  // more points: not what decides
+  const Merged m = merge({motion, fluid});
+  ASSERT_EQ(m.findings.size(), 1u);
+  EXPECT_EQ(m.findings[0].frame, 1) << "told by the fluid seen on the image";
+  EXPECT_EQ(m.result.candidates[0].decision, "same_lesion");
+  EXPECT_NE(m.result.candidates[0].reason.find("one detachment"), std::string::npos);
+  // Fibres pulled off the superficial aponeurosis, 15 mm above: another detachment.
+  EXPECT_EQ(merge({pulled_off(11, 8, 260, 100, 30, false), fluid}).findings.size(), 2u);
+  // 12 mm along the plane: another detachment.
+  EXPECT_EQ(merge({pulled_off(11, 23, 340, 250, 30, false), fluid}).findings.size(), 2u);
+}
+
+// Along and across the kept finding's plane, whatever its slope: an aponeurosis sloping at
+// 30 deg (normal 120 deg) and a motion reading 8 mm along it and 1 mm across it is the same
+// detachment; 1 mm along and 8 mm across (another plane) is not. The fluid's gap is 4 mm: its
+// centre lies 2 mm off the line, the motion patch up to 2 mm on the other side.
+TEST(LesionMerging, ADetachmentsReadingsAreComparedAlongAndAcrossItsPlane) {
+  PlacedFinding fluid = pulled_off(33, 20, 200, 200, 11, true);
+  fluid.finding.surface_angle_deg = 120.0;
+  fluid.finding.gap_mm = 4.0;
+  const double ax = std::cos(30.0 * M_PI / 180.0), ay = std::sin(30.0 * M_PI / 180.0);  // along the plane
+  const double nx = std::cos(120.0 * M_PI / 180.0), ny = std::sin(120.0 * M_PI / 180.0);
+  const auto seen_at = [&](double along_mm, double across_mm) {
+    PlacedFinding m = pulled_off(11, 23, 200 + 10.0 * (along_mm * ax + across_mm * nx), 200 + 10.0 * (along_mm * ay + across_mm * ny), 30, false);
+    m.finding.surface_angle_deg = 60.0;  // its own normal does not decide
+    return m;
+  };
+  EXPECT_EQ(merge({seen_at(8.0, 1.0), fluid}).findings.size(), 1u);
+  EXPECT_EQ(merge({seen_at(1.0, 8.0), fluid}).findings.size(), 2u);
+  EXPECT_EQ(merge({seen_at(1.0, 3.9), fluid}).findings.size(), 1u) << "within 2 + 2 mm across";
+  EXPECT_EQ(merge({seen_at(1.0, 4.2), fluid}).findings.size(), 2u);
+}
+
+// Seen at different frames, a finding is carried with its own tissue to the kept one's
+// frame: here the tissue left of x0 = 200 px (the motion patch's, x0 = 110 px) moves 1 mm a
+// frame to the left and the tissue right of it (the fluid's muscle) 1 mm a frame to the
+// right; the motion finding's frame is 0, the fluid's 1. Seen 10.5 mm right of the fluid, it
+// lies 9.5 mm from it at the fluid's frame.
+TEST(LesionMerging, ADetachmentsReadingsAreComparedAtOneFrame) {
+  const PlacedFinding fluid = pulled_off(33, 20, 220, 250, 11, true);
+  const PlacedFinding motion = pulled_off(11, 23, 325, 250, 30, false);
+  LesionSurroundings moving;
+  moving.tissue_at = [](double x0, double y0, int k, double& x, double& y) { x = x0 + (x0 < 200 ? -10.0 : 10.0) * k; y = y0; };
+  EXPECT_EQ(merge({motion, fluid}, moving).findings.size(), 1u);
+  EXPECT_EQ(merge({motion, fluid}).findings.size(), 2u) << "without the carry: 10.5 mm apart";
+}
+
 TEST(LesionMerging, FindingsOnTopOfEachOtherAreOne) {
   const Merged m = merge({at(20, 20, TearKind::Intramuscular, 30, 1), at(21, 21, TearKind::Intramuscular, 50, 2)});
   ASSERT_EQ(m.findings.size(), 1u);

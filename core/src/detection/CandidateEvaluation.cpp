@@ -256,7 +256,8 @@ double compartment_thickness_mm(const Context& ctx, double cx, double cy, double
 }
 
 std::optional<TearFinding> evaluate_candidate(const Context& ctx, const std::vector<std::size_t>& comp,
-                                              const std::vector<std::size_t>& patch, CandidateEvidence& ev) {
+                                              const std::vector<std::size_t>& patch, CandidateEvidence& ev,
+                                              double joined_length_mm) {
   const MotionRecord& m = ctx.m;
   const double sx = m.mm_per_px_x, sy = m.mm_per_px_y;
   measure_patch(ctx, comp, ev);
@@ -283,7 +284,9 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const std::vec
   Geometry geo = patch_geometry(ctx, surface_points, ev, compartment_deformation(ctx, compartment, 0));
   ev.length_along_mm = geo.along_mm;
   ev.width_across_mm = geo.across_mm;
-  if (!myotendinous && !gates::is_gap_shaped(ev.length_along_mm, ev.width_across_mm, ctx.s))
+  ev.joined_length_mm = joined_length_mm;
+  const double shape_length_mm = std::isfinite(joined_length_mm) ? std::max(joined_length_mm, geo.along_mm) : geo.along_mm;
+  if (!myotendinous && !gates::is_gap_shaped(shape_length_mm, ev.width_across_mm, ctx.s))
     return reject(ev, "not_gap_shaped", "the patch is not longer along its surface than it is wide: a pocket on a sliding plane, not a gap between fibre ends");
   // Stumps: tracked muscle on both sides that contracts like its compartment. Off an
   // aponeurosis, only the muscle side contracts; the tendon side is carried.
@@ -360,8 +363,13 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const std::vec
   f.centre_x_mm = (px - m.region.bounds.x0_px) * sx;
   f.centre_z_mm = (py - m.region.bounds.y0_px) * sy;
   f.muscle_thickness_mm = compartment_thickness_mm(ctx, cx, cy, geo.reach_mm);
+  // A tear seen as two pieces spans what the pieces span together (its joined length, stood
+  // up by the surface's angle to the vertical).
+  const double span_mm = std::isfinite(joined_length_mm)
+                             ? std::max(geo.span_mm, joined_length_mm * std::abs(std::cos(ev.surface_normal_deg / kDeg)))
+                             : geo.span_mm;
   if (f.muscle_thickness_mm > 0)
-    f.extent_pct = std::min(100.0, 100.0 * geo.span_mm / f.muscle_thickness_mm);
+    f.extent_pct = std::min(100.0, 100.0 * span_mm / f.muscle_thickness_mm);
   else
     f.extent_pct = -1.0;  // unmeasurable: said in the notes, never 0 %
   // Gaps are reported along the fibres; a surface along them (myotendinous) is crossed obliquely.

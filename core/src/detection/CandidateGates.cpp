@@ -104,6 +104,24 @@ std::vector<double> running_median3(std::vector<double> values) {
   return values;
 }
 
+std::size_t largest_along(const std::vector<double>& values) {
+  if (values.empty()) return 0;
+  if (values.size() < 3) return std::size_t(std::max_element(values.begin(), values.end()) - values.begin());
+  const std::vector<double> smooth = running_median3(values);
+  return std::size_t(std::max_element(smooth.begin() + 1, smooth.end() - 1) - smooth.begin());
+}
+
+Stretch stretch_around_largest(const std::vector<double>& values, double fraction) {
+  Stretch stretch;
+  if (values.empty()) return stretch;
+  const std::vector<double> smooth = running_median3(values);
+  stretch.largest = stretch.first = stretch.last = largest_along(values);
+  const double floor = fraction * smooth[stretch.largest];
+  while (stretch.first > 0 && smooth[stretch.first - 1] >= floor) --stretch.first;
+  while (stretch.last + 1 < smooth.size() && smooth[stretch.last + 1] >= floor) ++stretch.last;
+  return stretch;
+}
+
 bool fluid_is_new(double peak_layer_mm, const std::vector<double>& rest_layers_along_mm, const DetectionSettings& s) {
   if (rest_layers_along_mm.empty()) return false;  // nothing measured at rest: nothing shown new
   double widest = 0.0;
@@ -132,6 +150,24 @@ double mm_from_surface(const RestSurface& t, double x_mm, double y_mm) {
   // and its prolongation by r at each end (the reach absorbs the surface turning and
   // shortening with the contraction as much at its ends as beside it).
   return std::max(across, std::max(0.0, along - 0.5 * t.length_mm));
+}
+
+std::optional<double> joined_length_mm(const RestSurface& a, double a_fibres_deg, const RestSurface& b,
+                                       double b_fibres_deg, const PiecesOfOneTear& tolerance) {
+  if (axial_difference_deg(a.normal_deg, b.normal_deg) > tolerance.within_deg) return std::nullopt;
+  const double dx = b.x_mm - a.x_mm, dy = b.y_mm - a.y_mm;
+  const double apart = std::hypot(dx, dy);
+  if (apart > 0) {
+    const double line_deg = std::atan2(dy, dx) * kDeg;
+    // The surface runs at right angles to its normal: the mean of the two normals (axially).
+    const double along_deg = a.normal_deg + 0.5 * std::remainder(b.normal_deg - a.normal_deg, 180.0) + 90.0;
+    if (axial_difference_deg(line_deg, along_deg) > tolerance.within_deg) return std::nullopt;
+    if (axial_difference_deg(line_deg, a_fibres_deg) < tolerance.across_fibres_deg ||
+        axial_difference_deg(line_deg, b_fibres_deg) < tolerance.across_fibres_deg)
+      return std::nullopt;
+  }
+  if (apart - 0.5 * (a.length_mm + b.length_mm) > tolerance.ends_within_mm) return std::nullopt;
+  return std::max({a.length_mm, b.length_mm, apart + 0.5 * (a.length_mm + b.length_mm)});
 }
 
 bool is_contracting(double stump_strain, double compartment_strain, const DetectionSettings& s) {

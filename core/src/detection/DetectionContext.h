@@ -143,9 +143,29 @@ std::vector<std::vector<std::size_t>> patch_surfaces(const Context& ctx, const s
 double compartment_thickness_mm(const Context& ctx, double cx, double cy, double reach_mm);
 // Measures one surface of a patch of area growth into `ev` and runs the gates; a finding
 // when all pass. `patch`: the whole connected patch (stumps are looked for beyond it, not
-// in another surface of the same patch).
+// in another surface of the same patch). `joined_length_mm`: the length of the tear it is part
+// of when a piece of another patch continues it (join_pieces), for the shape gate and extent.
 std::optional<TearFinding> evaluate_candidate(const Context& ctx, const std::vector<std::size_t>& surface,
-                                              const std::vector<std::size_t>& patch, CandidateEvidence& ev);
+                                              const std::vector<std::size_t>& patch, CandidateEvidence& ev,
+                                              double joined_length_mm = kUnmeasured);
+
+// --- one tear seen as two short patches (TearPieces.cpp) ---
+// A surface rejected only for its shape (not_gap_shaped), kept to be judged again if a piece
+// of another patch continues it.
+struct ShortSurface {
+  std::vector<std::size_t> points;
+  std::size_t patch = 0;     // index of its patch
+  std::size_t evidence = 0;  // its candidate in DetectionResult::candidates
+};
+struct JoinedPieces {
+  std::vector<double> length_mm;        // per short surface: joined with its longest continuation, or kUnmeasured
+  std::vector<std::size_t> patch_root;  // per patch: the patch whose id the findings of all its joined pieces share
+};
+// Pieces of different patches that continue each other (gates::joined_length_mm) and are
+// together longer along the surface than the wider one is across it: one tear. Patches joined
+// through any chain of pieces share one root.
+JoinedPieces join_pieces(const Context& ctx, const std::vector<ShortSurface>& pieces, std::size_t patch_count,
+                         const DetectionResult& result);
 
 // --- myotendinous tears seen as fluid on an aponeurosis (FluidLayerScan.cpp) ---
 // Along every bright plane of the rest image with contracting muscle on one side: where a

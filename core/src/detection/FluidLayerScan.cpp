@@ -310,22 +310,75 @@ TearFinding finding_of(const Context& ctx, const CompartmentStatistics& compartm
   return f;
 }
 
-// Gap-time curve: the layer at the middle of the run followed through the clip, read along
+// Gap-time curve: the layer at one sample of the run followed through the clip, read along
 // the fibres (turning from their rest to their peak angle as the muscle shortens).
-void follow_gap(const Context& ctx, const LayerSample& middle, double plane_deg, double fibre_rest_deg,
+void follow_gap(const Context& ctx, const LayerSample& sample, double plane_deg, double fibre_rest_deg,
                 double fibre_peak_deg, TearFinding& f) {
   for (int k = 0; k < ctx.m.frame_count(); ++k) {
     const Frame image = ctx.frame_at(k);
     double x, y;
-    const BandWidth b = layer_in(ctx, image, middle, x, y, k);
+    const BandWidth b = layer_in(ctx, image, sample, x, y, k);
     const double share = ctx.contraction.peak_strain < 0
                              ? std::clamp(ctx.contraction.strain_by_frame[std::size_t(k)] / ctx.contraction.peak_strain, 0.0, 1.0)
                              : 0.0;
-    const double fibre_deg = fibre_rest_deg + share * (fibre_peak_deg - fibre_rest_deg);
+    const double fibre_deg = fibre_rest_deg + share * std::remainder(fibre_peak_deg - fibre_rest_deg, 180.0);  // axial
     f.gap_by_frame_mm.push_back(b.found ? along_fibres(b.width_mm, fibre_deg, plane_deg) : f.gap_rest_mm);
   }
   // One frame's speckle can move the band's edge by a millimetre.
   f.gap_by_frame_mm = gates::running_median3(std::move(f.gap_by_frame_mm));
+}
+
+// The layer's middle at peak, frame px.
+void layer_middle_at_peak(const Context& ctx, const LayerSample& s, double& x, double& y) {
+  x = s.peak_x;
+  y = s.peak_y + (s.side * kBandOffsetMm + s.peak.centre_offset_mm) / ctx.m.mm_per_px_y;
+}
+
+// Once the gates passed (on the run's mean layer, followed at its middle): the finding placed
+// at the middle of the run's wide stretch at peak (gates::stretch_around_largest: at least
+// kWideShare of the widest layer), and its gap read where the layer is widest. Fibres pulled
+// off retract furthest in the middle of the detached stretch, and a sonographer measures the
+// gap there: the run's mean read a 5.6 mm gap as 3.5. The middle of the stretch's extent, not
+// a mean over its samples: the contraction squeezes parts of the plane, piling their samples
+// up at peak (the run's mean was pulled 4 mm off a gap); nor where the layer opened most
+// from rest: a detachment's own rest gap is seen at rest in some columns and not in others.
+constexpr double kWideShare = 0.75;
+
+// The finding re-measured on the wide stretch; nullopt when, read there, it no longer opens
+// by min_opening_mm (the stretch's rest layer is wider than the run's mean): then the run's
+// own measurement stands.
+std::optional<TearFinding> measured_on_wide_stretch(const Context& ctx, const Run& run, const CandidateEvidence& ev,
+                                                    TearFinding f) {
+  std::vector<double> peak_widths;
+  for (const LayerSample* s : run) peak_widths.push_back(s->peak.width_mm);
+  const gates::Stretch wide = gates::stretch_around_largest(peak_widths, kWideShare);
+  const LayerSample* left = run[wide.first];
+  const LayerSample* right = run[wide.first];
+  std::vector<double> rest_widths;
+  for (std::size_t i = wide.first; i <= wide.last; ++i) {
+    if (run[i]->peak_x < left->peak_x) left = run[i];
+    if (run[i]->peak_x > right->peak_x) right = run[i];
+    rest_widths.push_back(run[i]->rest.found ? run[i]->rest.width_mm : 0.0);  // a faint band at rest is no visible layer
+  }
+  double xl, yl, xr, yr;
+  layer_middle_at_peak(ctx, *left, xl, yl);
+  layer_middle_at_peak(ctx, *right, xr, yr);
+  f.centre_col_px = 0.5 * (xl + xr);
+  f.centre_row_px = 0.5 * (yl + yr);
+  f.centre_x_mm = (f.centre_col_px - ctx.m.region.bounds.x0_px) * ctx.m.mm_per_px_x;
+  f.centre_z_mm = (f.centre_row_px - ctx.m.region.bounds.y0_px) * ctx.m.mm_per_px_y;
+  const double plane_deg = ev.surface_normal_deg - 90.0;
+  const LayerSample& widest = *run[wide.largest];
+  f.gap_rest_mm = along_fibres(median_of(rest_widths), ev.fibre_angle_deg, plane_deg);
+  f.gap_mm = std::max(f.gap_rest_mm, along_fibres(gates::running_median3(peak_widths)[wide.largest], f.fibre_angle_deg, plane_deg));
+  f.opening_mm = f.gap_mm - f.gap_rest_mm;
+  f.retraction_mm = 0.5 * f.opening_mm;
+  f.retraction_left_mm = widest.side < 0 ? f.opening_mm : 0.0;
+  f.retraction_right_mm = widest.side < 0 ? 0.0 : f.opening_mm;
+  if (f.opening_mm < ctx.s.min_opening_mm) return std::nullopt;
+  f.gap_by_frame_mm.clear();
+  follow_gap(ctx, widest, plane_deg, ev.fibre_angle_deg, f.fibre_angle_deg, f);
+  return f;
 }
 
 // Where the muscle beside the fluid at peak (x, y) lay on frame 0: the mean frame-0 position
@@ -439,6 +492,15 @@ std::vector<std::pair<TearFinding, CandidateEvidence>> fluid_layers_opening(cons
     } else {
       ev.decision = "reported";
       ev.reason = "a dark fluid layer opened between the aponeurosis and the fibre ends under contraction (image)";
+      if (std::optional<TearFinding> placed = measured_on_wide_stretch(ctx, run, ev, f)) {
+        f = std::move(*placed);
+        ev.opening_mm = f.opening_mm;
+        double x0, y0;  // the muscle that pulled off there, where it rested (merging compares it)
+        if (frame0_origin(ctx, compartments, run[run.size() / 2]->compartment, f.centre_col_px, f.centre_row_px, x0, y0)) {
+          ev.centre_col_px = x0;
+          ev.centre_row_px = y0;
+        }
+      }
     }
     out.emplace_back(std::move(f), std::move(ev));
   }

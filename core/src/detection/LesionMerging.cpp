@@ -38,9 +38,45 @@ struct SameLesion {
   bool other_surface = false;  // another surface of the lesion's own patch
 };
 
+// Where p is seen at q's frame, as mm from q along and across q's surface: p's own centre,
+// moved as p's tissue moves from p's frame to q's (both near the contraction's peak; without
+// the motion, p's centre).
+struct SeenApart {
+  double along_mm = 0.0, across_mm = 0.0;
+};
+
+SeenApart seen_apart(PixelSpacing px, const LesionSurroundings& around, const PlacedFinding& p, const PlacedFinding& q) {
+  double x = p.finding.centre_col_px, y = p.finding.centre_row_px;
+  if (around.tissue_at && p.finding.frame != q.finding.frame) {
+    double xp, yp, xq, yq;
+    around.tissue_at(p.x0_px, p.y0_px, p.finding.frame, xp, yp);
+    around.tissue_at(p.x0_px, p.y0_px, q.finding.frame, xq, yq);
+    x += xq - xp;
+    y += yq - yp;
+  }
+  const double dx = (x - q.finding.centre_col_px) * px.mm_per_px_x, dy = (y - q.finding.centre_row_px) * px.mm_per_px_y;
+  const double nx = std::cos(q.finding.surface_angle_deg * M_PI / 180.0), ny = std::sin(q.finding.surface_angle_deg * M_PI / 180.0);
+  return {std::abs(-dx * ny + dy * nx), std::abs(dx * nx + dy * ny)};
+}
+
+// Two readings of fibres pulled off one aponeurosis: within lesion_separation_mm along it and
+// on it — a patch of motion within aponeurosis_reach_mm of its line on either side, fluid
+// centred on its layer, half the layer off the line (the layer across the plane is at most
+// its gap along the fibres). The superficial and deep aponeuroses lie a muscle's thickness
+// apart. (Fluid on both faces of a bipennate muscle's central aponeurosis would be merged too.)
+bool same_detachment(PixelSpacing px, const DetectionSettings& s, const LesionSurroundings& around,
+                     const PlacedFinding& p, const PlacedFinding& q) {
+  if (p.finding.kind != TearKind::Myotendinous || q.finding.kind != TearKind::Myotendinous) return false;
+  const auto off_the_line_mm = [&s](const PlacedFinding& f) {
+    return f.fluid_on_image ? 0.5 * f.finding.gap_mm : s.aponeurosis_reach_mm;
+  };
+  const SeenApart d = seen_apart(px, around, p, q);
+  return d.along_mm < s.lesion_separation_mm && d.across_mm <= off_the_line_mm(p) + off_the_line_mm(q);
+}
+
 // Whether p is part of a lesion already kept, which, and why.
-SameLesion same_lesion_as_kept(PixelSpacing px, const DetectionSettings& s, const PlacedFinding& p,
-                               std::vector<Lesion>& kept) {
+SameLesion same_lesion_as_kept(PixelSpacing px, const DetectionSettings& s, const LesionSurroundings& around,
+                               const PlacedFinding& p, std::vector<Lesion>& kept) {
   for (Lesion& l : kept) {
     const PlacedFinding& q = l.told_by;
     if (q.patch == p.patch && apart_mm(px, p, q) < s.lesion_separation_mm)
@@ -48,6 +84,8 @@ SameLesion same_lesion_as_kept(PixelSpacing px, const DetectionSettings& s, cons
     if (p.finding.kind == TearKind::Myotendinous && q.finding.kind == TearKind::Intramuscular &&
         on_tear_surface(px, p, q, s.tear_end_reach_mm))
       return {"where an intramuscular tear found here meets the aponeurosis: its end, not a second tear", &l, false};
+    if (same_detachment(px, s, around, p, q))
+      return {"seen on the same aponeurosis within lesion_separation_mm of another reading of fibres pulled off it: one detachment", &l, false};
     if (apart_mm(px, p, q) < 3.0) return {"within 3 mm of a stronger finding", &l, false};
   }
   return {};
@@ -97,15 +135,20 @@ std::vector<TearFinding> one_finding_per_lesion(std::vector<PlacedFinding> place
   // the surface with the most evidence (points), then the most confident. Not the widest
   // opening, nor confidence first (it saturates near 1 for every finding): a few points where
   // a gap meets the aponeurosis read openings of 10-15 mm and won over the tear itself.
+  // Fibres pulled off an aponeurosis are told by their fluid on the image, read beside the
+  // muscle that pulled off: a patch of motion there may be the aponeurosis's own tissue
+  // sliding under the gap, whose fibres (read where it rested, 20 mm away) made its gap 2-5
+  // times too long.
   std::stable_sort(placed.begin(), placed.end(), [](const PlacedFinding& a, const PlacedFinding& b) {
     const bool ai = a.finding.kind == TearKind::Intramuscular, bi = b.finding.kind == TearKind::Intramuscular;
     if (ai != bi) return ai;
+    if (a.fluid_on_image != b.fluid_on_image) return a.fluid_on_image;
     if (a.points != b.points) return a.points > b.points;
     return a.finding.confidence > b.finding.confidence;
   });
   std::vector<Lesion> kept;
   for (const PlacedFinding& p : placed) {  // `placed` outlives `kept`: other_surfaces point into it
-    const SameLesion same = same_lesion_as_kept(spacing, s, p, kept);
+    const SameLesion same = same_lesion_as_kept(spacing, s, around, p, kept);
     if (!same.why) {
       kept.push_back({p, {}});
       continue;

@@ -144,7 +144,14 @@ void judge_patches(const Context& ctx, const std::vector<std::uint8_t>& candidat
   const DisplacementField& g = ctx.m.cumulative[0];
   const double point_area_mm2 = g.step_px * g.step_px * ctx.m.mm_per_px_x * ctx.m.mm_per_px_y;
   std::vector<PlacedFinding> placed;
-  for (const auto& patch : detection::components(candidate, g.columns, g.rows)) {
+  const auto place = [&](const TearFinding& f, const CandidateEvidence& ev, std::size_t patch_id, std::size_t evidence) {
+    placed.push_back({f, ev.centre_col_px, ev.centre_row_px, ev.surface_normal_deg,
+                      std::isfinite(ev.length_along_mm) ? ev.length_along_mm : 0.0, ev.points, patch_id, evidence});
+  };
+  const auto patches = detection::components(candidate, g.columns, g.rows);
+  std::vector<ShortSurface> shorts;
+  for (std::size_t k = 0; k < patches.size(); ++k) {
+    const auto& patch = patches[k];
     if (double(patch.size()) * point_area_mm2 < ctx.s.min_evidence_area_mm2) {
       CandidateEvidence ev;
       ev.points = int(patch.size());
@@ -157,20 +164,29 @@ void judge_patches(const Context& ctx, const std::vector<std::uint8_t>& candidat
       continue;
     }
     // Every surface of the patch that is a tear; one_finding_per_lesion then keeps one per lesion.
-    for (const auto& surface : detection::patch_surfaces(ctx, patch)) {
+    for (auto& surface : detection::patch_surfaces(ctx, patch)) {
       CandidateEvidence ev;
-      if (auto f = evaluate_candidate(ctx, surface, patch, ev))
-        placed.push_back({*f, ev.centre_col_px, ev.centre_row_px, ev.surface_normal_deg,
-                          std::isfinite(ev.length_along_mm) ? ev.length_along_mm : 0.0, ev.points, patch.front(),
-                          result.candidates.size()});
+      if (auto f = evaluate_candidate(ctx, surface, patch, ev)) place(*f, ev, k, result.candidates.size());
+      if (ev.decision == "not_gap_shaped") shorts.push_back({std::move(surface), k, result.candidates.size()});
       result.candidates.push_back(std::move(ev));
     }
   }
+  // Short pieces of one tear, judged again by their joined length; every finding of joined
+  // patches then shares one patch id (merging: surfaces of one lesion).
+  const detection::JoinedPieces joined = detection::join_pieces(ctx, shorts, patches.size(), result);
+  for (std::size_t i = 0; i < shorts.size(); ++i) {
+    if (!std::isfinite(joined.length_mm[i])) continue;
+    CandidateEvidence ev;
+    if (auto f = evaluate_candidate(ctx, shorts[i].points, patches[shorts[i].patch], ev, joined.length_mm[i]))
+      place(*f, ev, shorts[i].patch, shorts[i].evidence);
+    result.candidates[shorts[i].evidence] = std::move(ev);
+  }
+  for (PlacedFinding& p : placed) p.patch = joined.patch_root[p.patch];
   // Fibres pulled off an aponeurosis, seen as the fluid between them (FluidLayerScan.cpp).
   for (auto& [f, ev] : fluid_layers_opening(ctx, compartments, placed)) {
     if (ev.decision == "reported")
       placed.push_back({f, ev.centre_col_px, ev.centre_row_px, ev.surface_normal_deg, ev.length_along_mm, ev.points,
-                        g.size() + result.candidates.size(), result.candidates.size()});
+                        patches.size() + result.candidates.size(), result.candidates.size(), true});
     result.candidates.push_back(std::move(ev));
   }
   LesionSurroundings around;

@@ -2,6 +2,7 @@
 // The physics each candidate of the tear detector must pass, as small pure functions so
 // that each gate can be tested on constructed numbers (tests/detection/CandidateGatesTest).
 // docs/detection.md explains them for sonographers.
+#include <optional>
 #include <vector>
 
 #include "ft/core/Deformation.h"
@@ -75,6 +76,21 @@ bool fluid_layer_opens(const BandWidth& rest, const BandWidth& peak, const Detec
 // layer, one frame's is not a gap.
 std::vector<double> running_median3(std::vector<double> values);
 
+// Where a value along a run peaks (a layer's widths in order along the plane): the largest
+// of their running median of three, among the inner samples (the ends have no median; a run
+// of fewer than three: its largest; ties: the first). One column's speckle does not decide.
+std::size_t largest_along(const std::vector<double>& values);
+
+// The stretch of a run around its largest value (largest_along): the samples on either side
+// whose running median is at least `fraction` of that largest, up to the first that is not.
+// A detachment's fluid at peak is about as wide over the detached stretch and narrows at its
+// tapering ends: it is placed at the middle of its wide stretch.
+struct Stretch {
+  std::size_t first = 0, last = 0;  // inclusive
+  std::size_t largest = 0;
+};
+Stretch stretch_around_largest(const std::vector<double>& values, double fraction);
+
 // Fluid that opened under contraction, not fluid carried along: the layer at peak must be
 // at least min_opening_mm wider than the widest layer the same muscle had beneath it at rest
 // on its way along the plane (rest widths in order along it, 0 where no layer was seen;
@@ -97,6 +113,23 @@ struct RestSurface {
 // beyond its nearer end (so "within r" is a band along the surface prolonged by r at each
 // end). Fluid or a myotendinous surface this near a tear found by its motion is that tear's own.
 double mm_from_surface(const RestSurface& surface, double x_mm, double y_mm);
+
+// When two short surfaces are pieces of one tear (cut in two by a plane's line, or by a row
+// where the gap's growth stayed under the threshold).
+struct PiecesOfOneTear {
+  double within_deg = 25.0;         // normals alike, and the line between the centres along the surface
+  double ends_within_mm = 3.0;      // a plane's line and the clearance beside it
+  double across_fibres_deg = 50.0;  // the line between the centres crosses each piece's fibres (planes: 15-45 deg)
+};
+
+// Two pieces continue each other: they face the same way, lie one beyond the other along
+// the surface with their near ends close, and the line between them crosses the fibres as
+// a tear does. Their joined length, far end to far end; nullopt when they do not continue
+// each other. Pockets on a sliding plane lie one beside the other along the plane, which
+// runs at the pennation angle to the fibres (15-45 deg): the line between them does not
+// cross the fibres enough, whatever their surfaces say.
+std::optional<double> joined_length_mm(const RestSurface& a, double a_fibres_deg, const RestSurface& b,
+                                       double b_fibres_deg, const PiecesOfOneTear& tolerance = {});
 
 // A stump is contracting muscle when it shortens along its fibres by at least
 // contracting_share of the same compartment's median shortening (both strains < 0).

@@ -4,7 +4,10 @@
 // (a "myotendinous" surface on the tear's own surface or within tear_end_reach_mm of its
 // end), and findings within 3 mm of each other. Findings are compared where their surfaces
 // sit in the tissue (frame-0 px), not where each one's best frame had carried the tissue
-// (a real contraction moves it 10-15 mm under the probe).
+// (a real contraction moves it 10-15 mm under the probe) — except two myotendinous findings,
+// which lie on one aponeurosis with tissue sliding 15-35 mm along it: the material each was
+// traced to at rest lies on different sides of the plane, so they are compared where they
+// are seen, near the contraction's peak.
 #include <cstddef>
 #include <functional>
 #include <vector>
@@ -23,6 +26,7 @@ struct PlacedFinding {
   int points = 0;               // grid points of the surface: its evidence
   std::size_t patch = 0;        // the patch it came from (any id shared by its surfaces)
   std::size_t evidence = 0;     // its candidate in DetectionResult::candidates
+  bool fluid_on_image = false;  // a myotendinous tear seen as fluid on the image (FluidLayerScan), not by motion
 };
 
 struct PixelSpacing {
@@ -47,8 +51,10 @@ struct LesionSurroundings {
 // finding or fluid this near an intramuscular tear is that tear's end on the aponeurosis.
 double mm_from_tear_surface(PixelSpacing spacing, const PlacedFinding& tear, double x0_px, double y0_px);
 
-// The findings kept, one per lesion: intramuscular before myotendinous, then the surface with
-// the most evidence. The evidence of every finding dropped says "same_lesion" and why. A
+// The findings kept, one per lesion: intramuscular before myotendinous, among myotendinous
+// ones the fluid seen on the image before a patch of motion, then the surface with the most
+// evidence. Two myotendinous findings within lesion_separation_mm of each other at the kept
+// one's frame are one detachment. The evidence of every finding dropped says "same_lesion" and why. A
 // lesion told by intramuscular surfaces of one patch on both sides of a plane (a tear through
 // both halves of a bipennate muscle) is centred on the tissue at their evidence-weighted rest
 // centre, carried to its finding's frame.

@@ -27,7 +27,8 @@ struct DetectionSettings {
   double min_peak_strain = 0.01;    // less fibre shortening than this: no contraction to judge by
   int border_steps = 2;             // grid points this close to the region's edge are not candidates
   double max_vote_weight = 1.0;         // a point's say in its patch's normal (its excess log area growth, capped)
-  double lesion_separation_mm = 10.0;   // two tear surfaces of one patch closer than this are one lesion
+  double lesion_separation_mm = 10.0;   // two tear surfaces of one patch closer than this are one lesion; so are
+                                        // two readings of fibres pulled off one aponeurosis, along it
   double tear_end_reach_mm = 3.0;       // a myotendinous finding this close to an intramuscular tear's
                                         // surface (or its prolongation) is where that tear meets the
                                         // aponeurosis, not a second lesion

@@ -72,6 +72,8 @@ struct CandidateEvidence {
                                                // from the aponeurosis (at rest), along which the gap is read
   double length_along_mm = kUnmeasured;  // the patch's extent along its surface (rest frame)
   double width_across_mm = kUnmeasured;  // ... and across it, along the normal
+  double joined_length_mm = kUnmeasured;  // with a short piece of another patch that continues it (one
+                                          // tear seen as two patches), end to end
   double opening_mm = kUnmeasured;  // stumps' separation beyond the muscle's strain, at best frame
   int best_frame = -1;               // analysed frame of largest opening
   double stump_strain[2] = {kUnmeasured, kUnmeasured};  // fibre strain rest -> peak of each stump
