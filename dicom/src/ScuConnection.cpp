@@ -88,7 +88,8 @@ void ScuAssociation::open(const DicomNode& node, const NetworkSettings& s) {
   scu_.setDIMSEBlockingMode(DIMSE_NONBLOCKING);
   scu_.setDIMSETimeout(Uint32(s.timeout_s));
   scu_.setConnectionTimeout(Sint32(s.timeout_s));
-  if (node.tls) tls_ = make_tls_layer(NET_REQUESTOR, s.tls, node.tls_name.empty() ? node.host : node.tls_name);  // bad certificates: stop before connecting
+  const std::string& certificate_name = node.tls_name.empty() ? node.host : node.tls_name;
+  if (node.tls) tls_ = make_tls_layer(NET_REQUESTOR, s.tls, certificate_name);  // bad certificates: stop before connecting
   OFCondition c = scu_.initNetwork();
   // The layer attaches to the network and association parameters that initNetwork() made.
   if (c.good() && tls_) c = scu_.useSecureConnection(tls_.get());
@@ -96,8 +97,7 @@ void ScuAssociation::open(const DicomNode& node, const NetworkSettings& s) {
   if (c.bad())
     throw Error(ErrorCode::Network,
                 "cannot open an association with " + node.text() + ": " + c.text() +
-                    (node.tls ? " (TLS: is the peer's certificate trusted, does it name " +
-                                    (node.tls_name.empty() ? node.host : node.tls_name) +
+                    (node.tls ? " (TLS: is the peer's certificate trusted, does it name " + certificate_name +
                                     " (else set the node's tls_name), and is ours trusted by it?)"
                               : ""));
 }

@@ -23,6 +23,8 @@ struct AnalysedTear {
   std::vector<Frame> frames;
   UltrasoundRegion region;
   ClipAnalysis analysis;
+  const TearFinding& finding() const { return analysis.detection.findings.front(); }
+  const Frame& frame_of_finding() const { return frames[std::size_t(finding().frame)]; }
 };
 AnalysedTear analysed_tear() {
   const sim::SimulatedExam exam(sim::make_preset("full_tear", 41, 30));
@@ -46,13 +48,12 @@ TEST(OverlayImage, StrainScaleRunsFromBlueThroughWhiteToRed) {
 
 TEST(OverlayImage, ShowsTheFindingsCaliperTheLegendAndTheNotice) {
   const AnalysedTear t = analysed_tear();
-  const std::vector<Frame>& frames = t.frames;
   const ClipAnalysis& a = t.analysis;
   ASSERT_TRUE(a.detection.tear_detected);
-  const TearFinding& f = a.detection.findings.front();
+  const TearFinding& f = t.finding();
   const DisplacementField& field = a.motion.cumulative.back();
   const std::vector<float> strain(field.size(), -0.08f);
-  const RgbImage img = render_overlay(frames[std::size_t(f.frame)], t.region, field, strain, a.detection.findings, {});
+  const RgbImage img = render_overlay(t.frame_of_finding(), t.region, field, strain, a.detection.findings, {});
   const int cx = int(f.centre_col_px), cy = int(f.centre_row_px);
   EXPECT_GT(count_colour(img, {255, 220, 0}, cx - 30, cy - 30, cx + 30, cy + 30), 10) << "gap caliper at the finding";
   EXPECT_GT(count_colour(img, {255, 64, 64}, cx - 60, cy - 60, cx + 60, cy + 60), 20) << "tear outline";
@@ -68,14 +69,13 @@ TEST(OverlayImage, ShowsTheFindingsCaliperTheLegendAndTheNotice) {
 // scale stands behind the mm; with no scale at all it is not drawn (nothing to place it by).
 TEST(OverlayImage, WithoutCalibrationTheGapIsLabelledInPixels) {
   const AnalysedTear t = analysed_tear();
-  const std::vector<Frame>& frames = t.frames;
   const ClipAnalysis& a = t.analysis;
   ASSERT_TRUE(a.detection.tear_detected);
-  const TearFinding& f = a.detection.findings.front();
+  const TearFinding& f = t.finding();
   UltrasoundRegion uncalibrated = t.region;
   uncalibrated.units_x = uncalibrated.units_y = PhysicalUnits::None;
   uncalibrated.mm_per_px_x = uncalibrated.mm_per_px_y = 0.0;
-  const Frame& frame = frames[std::size_t(f.frame)];
+  const Frame& frame = t.frame_of_finding();
   const DisplacementField none;
   OverlayLayers layers;
   layers.strain = layers.vectors = false;

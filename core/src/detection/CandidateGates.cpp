@@ -6,6 +6,14 @@
 namespace ft::gates {
 namespace {
 constexpr double kDeg = 180.0 / M_PI;
+
+// Where a run's running median of three peaks: among the inner samples (the ends have no
+// median), or over all of fewer than three (their median is themselves); ties: the first.
+std::size_t largest_of_median(const std::vector<double>& smooth) {
+  const auto inner_begin = smooth.size() < 3 ? smooth.begin() : smooth.begin() + 1;
+  const auto inner_end = smooth.size() < 3 ? smooth.end() : smooth.end() - 1;
+  return std::size_t(std::max_element(inner_begin, inner_end) - smooth.begin());
+}
 }
 
 SurfaceMotion surface_motion(const Tensor2& g, const Tensor2& around) {
@@ -105,18 +113,16 @@ std::vector<double> running_median3(std::vector<double> values) {
 }
 
 std::size_t largest_along(const std::vector<double>& values) {
-  if (values.empty()) return 0;
-  if (values.size() < 3) return std::size_t(std::max_element(values.begin(), values.end()) - values.begin());
-  const std::vector<double> smooth = running_median3(values);
-  return std::size_t(std::max_element(smooth.begin() + 1, smooth.end() - 1) - smooth.begin());
+  return values.empty() ? 0 : largest_of_median(running_median3(values));
 }
 
 Stretch stretch_around_largest(const std::vector<double>& values, double fraction) {
   Stretch stretch;
   if (values.empty()) return stretch;
   const std::vector<double> smooth = running_median3(values);
-  stretch.largest = stretch.first = stretch.last = largest_along(values);
-  const double floor = fraction * smooth[stretch.largest];
+  stretch.largest = stretch.first = stretch.last = largest_of_median(smooth);
+  stretch.largest_value = smooth[stretch.largest];
+  const double floor = fraction * stretch.largest_value;
   while (stretch.first > 0 && smooth[stretch.first - 1] >= floor) --stretch.first;
   while (stretch.last + 1 < smooth.size() && smooth[stretch.last + 1] >= floor) ++stretch.last;
   return stretch;
@@ -129,9 +135,9 @@ bool fluid_is_new(double peak_layer_mm, const std::vector<double>& rest_layers_a
     widest = 1e30;
     for (double w : rest_layers_along_mm) widest = std::min(widest, w);
   } else {
-    const std::vector<double> smooth = running_median3(rest_layers_along_mm);
     // The ends have no median: only the inner columns speak for a layer.
-    widest = *std::max_element(smooth.begin() + 1, smooth.end() - 1);
+    const std::vector<double> smooth = running_median3(rest_layers_along_mm);
+    widest = smooth[largest_of_median(smooth)];
   }
   return peak_layer_mm - widest >= s.min_opening_mm;
 }

@@ -310,22 +310,31 @@ TearFinding finding_of(const Context& ctx, const CompartmentStatistics& compartm
   return f;
 }
 
-// Gap-time curve: the layer at one sample of the run followed through the clip, read along
-// the fibres (turning from their rest to their peak angle as the muscle shortens).
-void follow_gap(const Context& ctx, const LayerSample& sample, double plane_deg, double fibre_rest_deg,
-                double fibre_peak_deg, TearFinding& f) {
+// Gap-time curves: the layer at each sample followed through the clip, every frame decoded
+// once for all of them, read along the fibres (turning from their rest to their finding's
+// peak angle as the muscle shortens); where the layer is not found, the finding's rest gap.
+struct FollowedGap {
+  const LayerSample* sample;
+  TearFinding* finding;
+};
+
+void follow_gaps(const Context& ctx, const std::vector<FollowedGap>& gaps, double plane_deg, double fibre_rest_deg) {
+  for (const FollowedGap& g : gaps) g.finding->gap_by_frame_mm.clear();
   for (int k = 0; k < ctx.m.frame_count(); ++k) {
     const Frame image = ctx.frame_at(k);
-    double x, y;
-    const BandWidth b = layer_in(ctx, image, sample, x, y, k);
     const double share = ctx.contraction.peak_strain < 0
                              ? std::clamp(ctx.contraction.strain_by_frame[std::size_t(k)] / ctx.contraction.peak_strain, 0.0, 1.0)
                              : 0.0;
-    const double fibre_deg = fibre_rest_deg + share * std::remainder(fibre_peak_deg - fibre_rest_deg, 180.0);  // axial
-    f.gap_by_frame_mm.push_back(b.found ? along_fibres(b.width_mm, fibre_deg, plane_deg) : f.gap_rest_mm);
+    for (const FollowedGap& g : gaps) {
+      double x, y;
+      const BandWidth b = layer_in(ctx, image, *g.sample, x, y, k);
+      TearFinding& f = *g.finding;
+      const double fibre_deg = fibre_rest_deg + share * std::remainder(f.fibre_angle_deg - fibre_rest_deg, 180.0);  // axial
+      f.gap_by_frame_mm.push_back(b.found ? along_fibres(b.width_mm, fibre_deg, plane_deg) : f.gap_rest_mm);
+    }
   }
   // One frame's speckle can move the band's edge by a millimetre.
-  f.gap_by_frame_mm = gates::running_median3(std::move(f.gap_by_frame_mm));
+  for (const FollowedGap& g : gaps) g.finding->gap_by_frame_mm = gates::running_median3(std::move(g.finding->gap_by_frame_mm));
 }
 
 // The layer's middle at peak, frame px.
@@ -334,21 +343,26 @@ void layer_middle_at_peak(const Context& ctx, const LayerSample& s, double& x, d
   y = s.peak_y + (s.side * kBandOffsetMm + s.peak.centre_offset_mm) / ctx.m.mm_per_px_y;
 }
 
-// Once the gates passed (on the run's mean layer, followed at its middle): the finding placed
-// at the middle of the run's wide stretch at peak (gates::stretch_around_largest: at least
-// kWideShare of the widest layer), and its gap read where the layer is widest. Fibres pulled
-// off retract furthest in the middle of the detached stretch, and a sonographer measures the
-// gap there: the run's mean read a 5.6 mm gap as 3.5. The middle of the stretch's extent, not
-// a mean over its samples: the contraction squeezes parts of the plane, piling their samples
-// up at peak (the run's mean was pulled 4 mm off a gap); nor where the layer opened most
-// from rest: a detachment's own rest gap is seen at rest in some columns and not in others.
+// A run's finding measured on its wide stretch at peak (gates::stretch_around_largest: at least
+// kWideShare of the widest layer): placed at the middle of the stretch's extent, its gap read
+// where the layer is widest. Fibres pulled off retract furthest in the middle of the detached
+// stretch, and a sonographer measures the gap there: the run's mean read a 5.6 mm gap as 3.5.
+// The middle of the extent, not a mean over its samples: the contraction squeezes parts of the
+// plane, piling their samples up at peak (the run's mean was pulled 4 mm off a gap); nor where
+// the layer opened most from rest: a detachment's own rest gap is seen at rest in some columns
+// and not in others. The gates read the run's mean layer, followed at its middle; this reading
+// replaces it once they pass, unless it no longer opens by min_opening_mm (the stretch's rest
+// layer wider than the run's mean): then nullopt, and the run's own measurement stands. Its
+// gap-time curve is followed with the gates' (follow_gaps), at `widest`.
 constexpr double kWideShare = 0.75;
 
-// The finding re-measured on the wide stretch; nullopt when, read there, it no longer opens
-// by min_opening_mm (the stretch's rest layer is wider than the run's mean): then the run's
-// own measurement stands.
-std::optional<TearFinding> measured_on_wide_stretch(const Context& ctx, const Run& run, const CandidateEvidence& ev,
-                                                    TearFinding f) {
+struct WideStretchReading {
+  TearFinding finding;
+  const LayerSample* widest = nullptr;
+};
+
+std::optional<WideStretchReading> on_wide_stretch(const Context& ctx, const Run& run, const CandidateEvidence& ev,
+                                                  TearFinding f) {
   std::vector<double> peak_widths;
   for (const LayerSample* s : run) peak_widths.push_back(s->peak.width_mm);
   const gates::Stretch wide = gates::stretch_around_largest(peak_widths, kWideShare);
@@ -368,17 +382,15 @@ std::optional<TearFinding> measured_on_wide_stretch(const Context& ctx, const Ru
   f.centre_x_mm = (f.centre_col_px - ctx.m.region.bounds.x0_px) * ctx.m.mm_per_px_x;
   f.centre_z_mm = (f.centre_row_px - ctx.m.region.bounds.y0_px) * ctx.m.mm_per_px_y;
   const double plane_deg = ev.surface_normal_deg - 90.0;
-  const LayerSample& widest = *run[wide.largest];
+  const LayerSample* widest = run[wide.largest];
   f.gap_rest_mm = along_fibres(median_of(rest_widths), ev.fibre_angle_deg, plane_deg);
-  f.gap_mm = std::max(f.gap_rest_mm, along_fibres(gates::running_median3(peak_widths)[wide.largest], f.fibre_angle_deg, plane_deg));
+  f.gap_mm = std::max(f.gap_rest_mm, along_fibres(wide.largest_value, f.fibre_angle_deg, plane_deg));
   f.opening_mm = f.gap_mm - f.gap_rest_mm;
   f.retraction_mm = 0.5 * f.opening_mm;
-  f.retraction_left_mm = widest.side < 0 ? f.opening_mm : 0.0;
-  f.retraction_right_mm = widest.side < 0 ? 0.0 : f.opening_mm;
+  f.retraction_left_mm = widest->side < 0 ? f.opening_mm : 0.0;
+  f.retraction_right_mm = widest->side < 0 ? 0.0 : f.opening_mm;
   if (f.opening_mm < ctx.s.min_opening_mm) return std::nullopt;
-  f.gap_by_frame_mm.clear();
-  follow_gap(ctx, widest, plane_deg, ev.fibre_angle_deg, f.fibre_angle_deg, f);
-  return f;
+  return WideStretchReading{std::move(f), widest};
 }
 
 // Where the muscle beside the fluid at peak (x, y) lay on frame 0: the mean frame-0 position
@@ -440,10 +452,11 @@ std::vector<double> rest_layers_along_mm(const Context& ctx, const std::vector<L
   return widths;
 }
 
-// The gate one run of opening fluid failed, or null when it is a myotendinous tear.
+// The gate one run of opening fluid failed, or null when it is a myotendinous tear. The gap-time
+// curves of `f` and of its wide-stretch reading are followed together.
 const char* rejected(const Context& ctx, const std::vector<LayerSample>& samples, const Run& run,
                      const CompartmentStatistics& compartments, const std::vector<PlacedFinding>& found, TearFinding& f,
-                     CandidateEvidence& ev) {
+                     std::optional<WideStretchReading>& wide, CandidateEvidence& ev) {
   const LayerSample& middle = *run[run.size() / 2];
   double x0, y0;
   if (frame0_origin(ctx, compartments, middle.compartment, f.centre_col_px, f.centre_row_px, x0, y0)) {
@@ -468,7 +481,9 @@ const char* rejected(const Context& ctx, const std::vector<LayerSample>& samples
     ev.reason = "read along the fibres, the fluid widens by less than min_opening_mm";
     return "no_opening";
   }
-  follow_gap(ctx, middle, ev.surface_normal_deg - 90.0, ev.fibre_angle_deg, f.fibre_angle_deg, f);
+  std::vector<FollowedGap> gaps{{&middle, &f}};
+  if (wide) gaps.push_back({wide->widest, &wide->finding});
+  follow_gaps(ctx, gaps, ev.surface_normal_deg - 90.0, ev.fibre_angle_deg);
   if (!gates::stays_open(f.gap_by_frame_mm, f.gap_rest_mm, ctx.s.min_opening_mm, kMinOpenFrames)) {
     ev.reason = "the layer is wider at peak only: it does not stay open over the contraction";
     return "not_sustained";
@@ -487,13 +502,14 @@ std::vector<std::pair<TearFinding, CandidateEvidence>> fluid_layers_opening(cons
     if (run_length_mm(ctx, run) < kMinRunMm) continue;  // specks of dark speckle, not recorded
     CandidateEvidence ev;
     TearFinding f = finding_of(ctx, compartments, run, ev);
-    if (const char* gate = rejected(ctx, samples, run, compartments, found, f, ev)) {
+    std::optional<WideStretchReading> wide = on_wide_stretch(ctx, run, ev, f);
+    if (const char* gate = rejected(ctx, samples, run, compartments, found, f, wide, ev)) {
       ev.decision = gate;
     } else {
       ev.decision = "reported";
       ev.reason = "a dark fluid layer opened between the aponeurosis and the fibre ends under contraction (image)";
-      if (std::optional<TearFinding> placed = measured_on_wide_stretch(ctx, run, ev, f)) {
-        f = std::move(*placed);
+      if (wide) {
+        f = std::move(wide->finding);
         ev.opening_mm = f.opening_mm;
         double x0, y0;  // the muscle that pulled off there, where it rested (merging compares it)
         if (frame0_origin(ctx, compartments, run[run.size() / 2]->compartment, f.centre_col_px, f.centre_row_px, x0, y0)) {

@@ -32,13 +32,14 @@ JoinedPieces join_pieces(const Context& ctx, const std::vector<ShortSurface>& pi
   joined.length_mm.assign(pieces.size(), kUnmeasured);
   std::vector<std::size_t> parent(patch_count);
   std::iota(parent.begin(), parent.end(), std::size_t{0});
+  std::vector<gates::RestSurface> surfaces;
+  for (const ShortSurface& p : pieces) surfaces.push_back(rest_surface(ctx, result.candidates[p.evidence]));
   for (std::size_t a = 0; a < pieces.size(); ++a)
     for (std::size_t b = a + 1; b < pieces.size(); ++b) {
       if (pieces[a].patch == pieces[b].patch) continue;
       const CandidateEvidence& ea = result.candidates[pieces[a].evidence];
       const CandidateEvidence& eb = result.candidates[pieces[b].evidence];
-      const std::optional<double> l =
-          gates::joined_length_mm(rest_surface(ctx, ea), ea.fibre_angle_deg, rest_surface(ctx, eb), eb.fibre_angle_deg);
+      const std::optional<double> l = gates::joined_length_mm(surfaces[a], ea.fibre_angle_deg, surfaces[b], eb.fibre_angle_deg);
       // Together longer along the surface than the wider piece is across it, with no
       // exemption for length: two round pockets side by side are not a gap.
       if (!l || *l < ctx.s.min_gap_elongation * std::max(ea.width_across_mm, eb.width_across_mm)) continue;

@@ -88,6 +88,7 @@ std::size_t largest_along(const std::vector<double>& values);
 struct Stretch {
   std::size_t first = 0, last = 0;  // inclusive
   std::size_t largest = 0;
+  double largest_value = 0.0;       // its running median there
 };
 Stretch stretch_around_largest(const std::vector<double>& values, double fraction);
 
