@@ -1,153 +1,96 @@
 #include "ft/dicom/Deidentifier.h"
 
-#include <algorithm>
+#include <filesystem>
 
+#include "ConfidentialityProfile.h"
 #include "DatasetHelpers.h"
 #include "DicomFileLoader.h"
-#include "Transcoding.h"
+#include "PixelCleaning.h"
+#include "ft/core/DurableFiles.h"
 #include "ft/core/Error.h"
 #include "ft/dicom/DicomClipInfo.h"
-#include "ft/dicom/UidFactory.h"
 
 namespace ft::dicom {
 namespace {
 using namespace detail;
 
-// Attributes that identify the patient, the staff or the place: removed (X) or emptied
-// (Z, where the IOD requires them to be present).
-const DcmTagKey kRemove[] = {
-    DCM_InstitutionName, DCM_InstitutionAddress, DCM_InstitutionalDepartmentName, DCM_StationName,
-    DCM_OperatorsName, DCM_PerformingPhysicianName, DCM_NameOfPhysiciansReadingStudy, DCM_PhysiciansOfRecord,
-    DCM_RequestingPhysician, DCM_RETIRED_OtherPatientIDs, DCM_OtherPatientNames, DCM_OtherPatientIDsSequence,
-    DCM_PatientAddress, DCM_PatientTelephoneNumbers, DCM_PatientBirthName, DCM_PatientMotherBirthName,
-    DCM_RETIRED_MedicalRecordLocator, DCM_EthnicGroup, DCM_Occupation, DCM_AdditionalPatientHistory,
-    DCM_PatientComments, DCM_ImageComments, DCM_StudyDescription, DCM_SeriesDescription,
-    DCM_RequestAttributesSequence, DCM_ReferencedPatientSequence, DCM_DeviceSerialNumber,
-    DCM_PatientAge, DCM_PatientSize, DCM_PatientWeight, DCM_MilitaryRank, DCM_BranchOfService,
-    DCM_CountryOfResidence, DCM_RegionOfResidence, DCM_RETIRED_InsurancePlanIdentification,
-    DCM_PerformedProcedureStepDescription, DCM_PerformedProcedureStepID, DCM_ScheduledProcedureStepID,
-    DCM_RequestedProcedureID, DCM_AdmissionID, DCM_IssuerOfPatientID, DCM_ProtocolName,
-    DCM_AcquisitionDateTime,  // Type 1C in the US Image module: absent, not empty
-};
-const DcmTagKey kEmpty[] = {
-    DCM_PatientBirthDate, DCM_PatientSex, DCM_AccessionNumber, DCM_StudyID, DCM_ReferringPhysicianName,
-    DCM_StudyDate, DCM_StudyTime, DCM_SeriesDate, DCM_SeriesTime, DCM_AcquisitionDate, DCM_AcquisitionTime,
-    DCM_ContentDate, DCM_ContentTime, DCM_InstanceCreationDate, DCM_InstanceCreationTime,
-};
-
-bool standard_uid(const std::string& uid) { return uid.rfind("1.2.840.10008.", 0) == 0; }
-
-// Replaces every non-standard UID in the item and its sequences, consistently.
-int replace_uids(DcmItem& item, const std::string& salt) {
-  int replaced = 0;
-  for (unsigned long i = 0; i < item.card(); ++i) {
-    DcmElement* e = item.getElement(i);
-    if (e->ident() == EVR_SQ) {
-      auto* seq = static_cast<DcmSequenceOfItems*>(e);
-      for (unsigned long k = 0; k < seq->card(); ++k) replaced += replace_uids(*seq->getItem(k), salt);
-      continue;
-    }
-    if (e->getVR() != EVR_UI) continue;
-    OFString value;
-    if (e->getOFStringArray(value).bad() || value.empty() || standard_uid(value.c_str())) continue;
-    e->putString(uid_from_name("deidentify/" + salt + "/" + value.c_str()).c_str());
-    ++replaced;
-  }
-  return replaced;
+void add_method_code(DcmDataset& ds, const char* value, const char* meaning) {
+  DcmItem* code = nullptr;
+  if (ds.findOrCreateSequenceItem(DCM_DeidentificationMethodCodeSequence, code, -2).bad() || !code)
+    throw Error(ErrorCode::Internal, "cannot write De-identification Method Code Sequence");
+  put(*code, DCM_CodeValue, value);
+  put(*code, DCM_CodingSchemeDesignator, "DCM");
+  put(*code, DCM_CodeMeaning, meaning);
 }
 
-int remove_private(DcmItem& item) {
-  int removed = 0;
-  for (unsigned long i = item.card(); i-- > 0;) {
-    DcmElement* e = item.getElement(i);
-    if (e->getTag().isPrivate()) {
-      delete item.remove(e);
-      ++removed;
-    } else if (e->ident() == EVR_SQ) {
-      auto* seq = static_cast<DcmSequenceOfItems*>(e);
-      for (unsigned long k = 0; k < seq->card(); ++k) removed += remove_private(*seq->getItem(k));
-    }
-  }
-  return removed;
+// Burned In Annotation says what was done: NO only after cleaning; with the pixels copied as
+// they are, what the scanner said when it said NO, else YES (a scanner that says nothing may
+// have burned in anything).
+std::string burned_in_after(bool cleaned, const std::string& scanner_said) {
+  if (cleaned) return "NO";
+  return scanner_said == "NO" ? "NO" : "YES";
 }
 
-// Blanks every pixel outside the ultrasound regions (where scanners burn in names and
-// dates). Compressed pixel data is decompressed first.
-bool clean_pixels(DcmDataset& ds, const DicomClipInfo& info) {
-  if (info.regions.empty()) return false;
-  decompress(ds, info.path + " (to clean burned-in text)");
-  const Uint8* data = nullptr;
-  unsigned long bytes = 0;
-  if (ds.findAndGetUint8Array(DCM_PixelData, data, &bytes).bad() || !data) return false;
-  auto* pixels = const_cast<Uint8*>(data);
-  const std::size_t bpp = std::size_t(info.bits_allocated / 8), spp = std::size_t(info.samples_per_pixel);
-  const std::size_t plane = std::size_t(info.rows) * std::size_t(info.columns);
-  const std::size_t frame_bytes = plane * spp * bpp;
-  for (int f = 0; f < info.frames; ++f)
-    for (int y = 0; y < info.rows; ++y)
-      for (int x = 0; x < info.columns; ++x) {
-        const bool inside = std::any_of(info.regions.begin(), info.regions.end(),
-                                        [&](const UltrasoundRegion& r) { return r.bounds.contains(x, y); });
-        if (inside) continue;
-        for (std::size_t s = 0; s < spp; ++s) {
-          const std::size_t pixel = std::size_t(y) * info.columns + std::size_t(x);
-          const std::size_t k = info.planar_configuration == 1 ? s * plane + pixel : pixel * spp + s;
-          const std::size_t at = std::size_t(f) * frame_bytes + k * bpp;
-          if (at + bpp <= bytes) std::fill(pixels + at, pixels + at + bpp, Uint8(0));
-        }
-      }
-  return true;
+// The rewritten data set, with the de-identification attributes of PS3.15 E.1.1.
+DeidentifyReport rewrite(DcmDataset& ds, const DicomClipInfo& info, const SiteKey& key, const DeidentifyOptions& options) {
+  DeidentifyReport report;
+  const std::string original_id = get_string(ds, DCM_IssuerOfPatientID) + "\n" + get_string(ds, DCM_PatientID);
+  const std::string scanner_said = get_string(ds, DCM_BurnedInAnnotation);
+  if (!options.accept_burned_in) {
+    const PixelCleaning c = clean_burned_in_text(ds, info);
+    report.pixels_cleaned = true;
+    report.outside_regions_blanked = c.outside_regions_blanked;
+    report.text_lines_blanked = c.text_lines_blanked;
+  }
+  const ProfileCounts counts = apply_confidentiality_profile(ds, [&](const std::string& uid) { return key.uid_for(uid); });
+  report.attributes_removed = counts.removed;
+  report.attributes_emptied = counts.emptied;
+  report.uids_replaced = counts.uids_replaced;
+  put(ds, DCM_PatientName, options.patient_name);
+  put(ds, DCM_PatientID, options.patient_id.empty() ? key.patient_id_for(original_id) : options.patient_id);
+  put(ds, DCM_BurnedInAnnotation, burned_in_after(report.pixels_cleaned, scanner_said));
+  put(ds, DCM_PatientIdentityRemoved, "YES");
+  // LO, 64 characters a value: one value per step.
+  put(ds, DCM_DeidentificationMethod,
+      report.pixels_cleaned ? "PS3.15 E Basic Profile (allow-list)\\Clean Pixel Data: text-like lines blanked\\FibreTrack " FT_VERSION
+                            : "PS3.15 E Basic Profile (allow-list)\\burned-in text accepted, not cleaned\\FibreTrack " FT_VERSION);
+  add_method_code(ds, "113100", "Basic Application Confidentiality Profile");
+  if (report.pixels_cleaned) add_method_code(ds, "113101", "Clean Pixel Data Option");
+  return report;
 }
 
 }  // namespace
 
-DeidentifyReport deidentify_file(const std::string& in, const std::string& out, const DeidentifyOptions& options) {
-  if (in == out) throw Error(ErrorCode::InvalidArgument, "de-identification never writes over its input");
+DeidentifyReport deidentify_file(const std::string& in, const std::string& out, const SiteKey& key,
+                                 const DeidentifyOptions& options) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (in == out || fs::equivalent(in, out, ec)) throw Error(ErrorCode::InvalidArgument, "de-identification never writes over its input");
   const DicomClipInfo info = read_clip_info(in);
   DicomFileLoader loader(in);
   DcmDataset& ds = loader.dataset();
   if (ds.loadAllDataIntoMemory().bad()) throw Error(ErrorCode::Io, in + ": cannot read the whole file");
-  DeidentifyReport report;
-  const std::string original_id = get_string(ds, DCM_PatientID);
-  for (const DcmTagKey& tag : kRemove)
-    if (ds.tagExists(tag)) {
-      ds.findAndDeleteElement(tag, true, true);
-      ++report.attributes_removed;
-    }
-  for (const DcmTagKey& tag : kEmpty)
-    if (ds.tagExists(tag)) {
-      ds.putAndInsertString(tag, "");
-      ++report.attributes_emptied;
-    }
-  report.attributes_removed += remove_private(ds);
-  put(ds, DCM_PatientName, options.patient_name);
-  const std::string pseudonym = uid_from_name("patient/" + options.uid_salt + "/" + original_id);
-  put(ds, DCM_PatientID, options.patient_id.empty() ? "ANON-" + pseudonym.substr(pseudonym.size() - 10) : options.patient_id);
-  report.uids_replaced = replace_uids(ds, options.uid_salt.empty() ? new_uid() : options.uid_salt);
-  if (options.clean_burned_in_text && get_string(ds, DCM_BurnedInAnnotation) != "NO") {
-    report.pixels_cleaned = clean_pixels(ds, info);
-    if (report.pixels_cleaned) put(ds, DCM_BurnedInAnnotation, "NO");
-  }
-  put(ds, DCM_PatientIdentityRemoved, "YES");
-  put(ds, DCM_DeidentificationMethod, report.pixels_cleaned
-                                          ? "PS3.15 E Basic Profile, Clean Pixel Data"
-                                          : "PS3.15 E Basic Profile");
-  DcmItem* code = nullptr;
-  if (ds.findOrCreateSequenceItem(DCM_DeidentificationMethodCodeSequence, code, -2).good() && code) {
-    put(*code, DCM_CodeValue, "113100");
-    put(*code, DCM_CodingSchemeDesignator, "DCM");
-    put(*code, DCM_CodeMeaning, "Basic Application Confidentiality Profile");
-  }
-  if (report.pixels_cleaned && ds.findOrCreateSequenceItem(DCM_DeidentificationMethodCodeSequence, code, -2).good() && code) {
-    put(*code, DCM_CodeValue, "113101");
-    put(*code, DCM_CodingSchemeDesignator, "DCM");
-    put(*code, DCM_CodeMeaning, "Clean Pixel Data Option");
-  }
-  // The file meta header carries the old SOP Instance UID: rebuild it from the data set.
+  if (!ds.tagExists(DCM_PixelData))
+    throw Error(ErrorCode::Unsupported, in + ": " + (info.sop_class_name.empty() ? info.sop_class_uid : info.sop_class_name) +
+                                            " has no pixels: only images and clips are de-identified (reports and "
+                                            "presentation states are not copied; make them again from the copies)");
+  DeidentifyReport report = rewrite(ds, info, key, options);
+  // The file meta header carries the old SOP Instance UID and the sender: rebuild it.
   loader.file().getMetaInfo()->clear();
   const E_TransferSyntax xfer = report.pixels_cleaned ? EXS_LittleEndianExplicit : ds.getOriginalXfer();
   save_atomically(loader.file(), out, xfer);
+  report.written_path = out;
   return report;
+}
+
+DeidentifyReport deidentify_into_folder(const std::string& in, const std::string& folder, const SiteKey& key,
+                                        const DeidentifyOptions& options) {
+  const DicomClipInfo info = read_clip_info(in);
+  if (info.study_instance_uid.empty() || info.sop_instance_uid.empty())
+    throw Error(ErrorCode::CorruptData, in + ": no Study or SOP Instance UID (Type 1): not an object a PACS would take");
+  const std::string into = folder + "/" + key.uid_for(info.study_instance_uid);
+  create_directories_durably(into, FolderAccess::OwnerOnly);
+  return deidentify_file(in, into + "/" + key.uid_for(info.sop_instance_uid) + ".dcm", key, options);
 }
 
 }  // namespace ft::dicom

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "dcmtk/config/osconfig.h"
+#include "dcmtk/dcmdata/dctk.h"
+
 #include "ft/core/Error.h"
 
 namespace ft::dicom::detail {
@@ -27,7 +30,72 @@ struct SampleReader {
 
 double rgb_luma(double r, double g, double b) { return 0.299 * r + 0.587 * g + 0.114 * b; }
 
+// Expands a segmented palette (PS3.3 C.7.9.2): discrete (0), linear (1) and indirect
+// (2) segments, as some scanners (e.g. Aloka) write them.
+void expand_segments(const Uint16* words, unsigned long count, unsigned long start, unsigned long segments,
+                     std::vector<Uint16>& out, int depth) {
+  unsigned long i = start;
+  constexpr std::size_t kMaxEntries = 65536;  // a palette has at most 2^16 entries
+  for (unsigned long seg = 0; i + 1 < count && seg < segments && out.size() < kMaxEntries; ++seg) {
+    const Uint16 op = words[i], length = words[i + 1];
+    if (op == 0) {
+      for (unsigned long k = 0; k < length && i + 2 + k < count; ++k) out.push_back(words[i + 2 + k]);
+      i += 2 + length;
+    } else if (op == 1 && i + 2 < count) {
+      const double from = out.empty() ? words[i + 2] : out.back(), to = words[i + 2];
+      for (unsigned long k = 1; k <= length && out.size() < kMaxEntries; ++k) out.push_back(Uint16(std::lround(from + (to - from) * double(k) / length)));
+      i += 3;
+    } else if (op == 2 && i + 3 < count && depth < 4) {
+      const unsigned long offset = words[i + 2] | (static_cast<unsigned long>(words[i + 3]) << 16);
+      expand_segments(words, count, offset, length, out, depth + 1);
+      i += 4;
+    } else {
+      throw Error(ErrorCode::CorruptData, "segmented palette has an unknown segment type " + std::to_string(op));
+    }
+  }
+}
+
+std::vector<std::uint8_t> lut_to_8bit(DcmItem& ds, const DcmTagKey& descriptor, const DcmTagKey& data,
+                                      const DcmTagKey& segmented) {
+  Uint16 entries16 = 0, bits = 0;
+  if (ds.findAndGetUint16(descriptor, entries16, 0).bad()) return {};
+  ds.findAndGetUint16(descriptor, bits, 2);
+  const unsigned long entries = entries16 == 0 ? 65536ul : entries16;
+  const Uint16* words = nullptr;
+  unsigned long count = 0;
+  std::vector<Uint16> values;
+  if (ds.findAndGetUint16Array(data, words, &count).good() && words) {
+    values.assign(words, words + count);
+  } else if (ds.findAndGetUint16Array(segmented, words, &count).good() && words) {
+    expand_segments(words, count, 0, ~0ul, values, 0);
+  } else {
+    return {};
+  }
+  values.resize(entries, values.empty() ? 0 : values.back());
+  std::vector<std::uint8_t> lut(entries, 0);
+  for (unsigned long i = 0; i < entries; ++i)
+    lut[i] = bits <= 8 ? std::uint8_t(values[i] > 255 ? values[i] >> 8 : values[i]) : std::uint8_t(values[i] >> 8);
+  return lut;
+}
+
 }  // namespace
+
+Palette read_palette(DcmItem& ds) {
+  Palette p;
+  Uint16 first = 0;
+  ds.findAndGetUint16(DCM_RedPaletteColorLookupTableDescriptor, first, 1);
+  p.first_mapped = first;
+  p.red = lut_to_8bit(ds, DCM_RedPaletteColorLookupTableDescriptor, DCM_RedPaletteColorLookupTableData,
+                      DCM_SegmentedRedPaletteColorLookupTableData);
+  p.green = lut_to_8bit(ds, DCM_GreenPaletteColorLookupTableDescriptor, DCM_GreenPaletteColorLookupTableData,
+                        DCM_SegmentedGreenPaletteColorLookupTableData);
+  p.blue = lut_to_8bit(ds, DCM_BluePaletteColorLookupTableDescriptor, DCM_BluePaletteColorLookupTableData,
+                       DCM_SegmentedBluePaletteColorLookupTableData);
+  if (p.red.size() != p.green.size() || p.red.size() != p.blue.size()) return Palette{};
+  return p;
+}
+
+
 
 Frame to_luminance(const std::vector<std::uint8_t>& raw, const PixelLayout& l, const Palette& palette) {
   const std::size_t pixels = std::size_t(l.rows) * std::size_t(l.columns);

@@ -6,6 +6,8 @@
 
 #include "ft/core/Frame.h"
 
+class DcmItem;
+
 namespace ft::dicom::detail {
 
 struct PixelLayout {
@@ -25,6 +27,9 @@ struct Palette {
   std::vector<std::uint8_t> red, green, blue;
   bool empty() const { return red.empty(); }
 };
+
+// The data set's palette, segmented palettes expanded; empty when it has none or a damaged one.
+Palette read_palette(DcmItem& ds);
 
 // Luminance frame from raw decoded bytes (little endian). Throws ft::Error for a
 // photometric interpretation it does not know or a buffer too small for the layout.

@@ -6,12 +6,10 @@
 #include "ft/core/Random.h"
 
 namespace ft::dicom {
-namespace {
-
-using u128 = unsigned __int128;
 
 // Marks the 128 bits as a UUID (RFC 9562 version 8, variant 10) and prints 2.25.<decimal>.
-std::string uuid_uid(std::uint64_t hi, std::uint64_t lo) {
+std::string uid_from_bits(std::uint64_t hi, std::uint64_t lo) {
+  using u128 = unsigned __int128;
   hi = (hi & ~0xF000ull) | 0x8000ull;
   lo = (lo & 0x3FFFFFFFFFFFFFFFull) | 0x8000000000000000ull;
   u128 v = (u128(hi) << 64) | u128(lo);
@@ -24,12 +22,10 @@ std::string uuid_uid(std::uint64_t hi, std::uint64_t lo) {
   return "2.25." + digits;
 }
 
-}  // namespace
-
 std::string new_uid() {
   std::random_device device;
   auto word = [&] { return (std::uint64_t(device()) << 32) ^ std::uint64_t(device()); };
-  return uuid_uid(word(), word());
+  return uid_from_bits(word(), word());
 }
 
 std::string uid_from_name(const std::string& name) {
@@ -38,7 +34,7 @@ std::string uid_from_name(const std::string& name) {
     a = mix64(a ^ c);
     b = mix64(b + c * 0x9E3779B97F4A7C15ull);
   }
-  return uuid_uid(mix64(a ^ name.size()), mix64(b ^ a));
+  return uid_from_bits(mix64(a ^ name.size()), mix64(b ^ a));
 }
 
 }  // namespace ft::dicom

@@ -1,5 +1,6 @@
 // fibretrack deidentify: de-identified copies for research sharing (PS3.15 Basic
-// Application Level Confidentiality Profile, Clean Pixel Data), calibration kept.
+// Application Level Confidentiality Profile as an allow-list, Clean Pixel Data), calibration
+// kept, pseudonyms keyed with the site's key, output named by the new UIDs.
 #include <cstdio>
 #include <filesystem>
 
@@ -7,43 +8,60 @@
 #include "Commands.h"
 #include "ft/core/Error.h"
 #include "ft/dicom/Deidentifier.h"
-#include "ft/dicom/UidFactory.h"
 
 namespace ft::cli {
+namespace {
+
+// OUT is a folder (files named by their new UIDs), except for one file written to a name that
+// ends in .dcm: the user chose that name.
+bool writes_one_named_file(const std::filesystem::path& in, const std::filesystem::path& out) {
+  return !std::filesystem::is_directory(in) && !std::filesystem::is_directory(out) && out.extension() == ".dcm";
+}
+
+void print(const dicom::DeidentifyReport& r, const std::filesystem::path& from) {
+  const std::string lines = std::to_string(r.text_lines_blanked) + " text lines";
+  const std::string pixels = !r.pixels_cleaned            ? "pixels copied as they are (burned-in text accepted)"
+                             : r.outside_regions_blanked ? "text around the image and " + lines + " within it blanked"
+                                                         : "no ultrasound regions: " + lines + " blanked";
+  std::printf("%s -> %s: %d removed, %d emptied, %d UIDs replaced, %s\n", from.c_str(), r.written_path.c_str(),
+              r.attributes_removed, r.attributes_emptied, r.uids_replaced, pixels.c_str());
+}
+
+}  // namespace
 
 int run_deidentify(const Args& args) {
-  const CommandLine cl(args, {"keep-burned-in"});
-  cl.reject_unknown({"keep-burned-in", "patient-id"});
+  const CommandLine cl(args, {"accept-burned-in"});
+  cl.reject_unknown({"accept-burned-in", "patient-id", "key"});
   namespace fs = std::filesystem;
-  const fs::path in = cl.positional_at(0, "IN (file or folder)"), out = cl.positional_at(1, "OUT");
-  dicom::DeidentifyOptions options;
-  options.clean_burned_in_text = !cl.has("keep-burned-in");
-  options.patient_id = cl.value_or("patient-id", "");
-  options.uid_salt = dicom::new_uid();  // one salt per run: a study stays one study
+  const fs::path in = cl.positional_at(0, "IN (file or folder)"), out = cl.positional_at(1, "OUT (folder)");
   if (!fs::exists(in)) throw Error(ErrorCode::NotFound, in.string() + ": no such file or folder");
-  std::vector<std::pair<fs::path, fs::path>> jobs;
+  const dicom::SiteKey key = dicom::SiteKey::load_or_create(cl.value_or("key", dicom::default_site_key_file()));
+  dicom::DeidentifyOptions options;
+  options.accept_burned_in = cl.has("accept-burned-in");
+  options.patient_id = cl.value_or("patient-id", "");
+  if (writes_one_named_file(in, out)) {
+    print(dicom::deidentify_file(in.string(), out.string(), key, options), in);
+    return 0;
+  }
+  std::vector<fs::path> files;
   if (fs::is_directory(in)) {
     for (const auto& entry : fs::recursive_directory_iterator(in))
-      if (entry.is_regular_file()) jobs.emplace_back(entry.path(), out / fs::relative(entry.path(), in));
+      if (entry.is_regular_file()) files.push_back(entry.path());
   } else {
-    jobs.emplace_back(in, fs::is_directory(out) ? out / in.filename() : out);
+    files.push_back(in);
   }
   int written = 0, skipped = 0;
-  for (const auto& [from, to] : jobs) {
+  for (const fs::path& from : files) {
     try {
-      if (to.has_parent_path()) fs::create_directories(to.parent_path());
-      const dicom::DeidentifyReport r = dicom::deidentify_file(from.string(), to.string(), options);
-      std::printf("%s -> %s: %d removed, %d emptied, %d UIDs replaced%s\n", from.c_str(), to.c_str(),
-                  r.attributes_removed, r.attributes_emptied, r.uids_replaced,
-                  r.pixels_cleaned ? ", text around the image blanked" : "");
+      print(dicom::deidentify_into_folder(from.string(), out.string(), key, options), from);
       ++written;
     } catch (const Error& e) {
-      if (jobs.size() == 1) throw;
+      if (files.size() == 1) throw;
       std::fprintf(stderr, "fibretrack deidentify: skipped %s: %s\n", from.c_str(), e.what());
       ++skipped;
     }
   }
-  if (jobs.size() > 1) std::printf("%d files de-identified, %d skipped\n", written, skipped);
+  if (files.size() > 1) std::printf("%d files de-identified, %d skipped\n", written, skipped);
   return skipped ? 1 : 0;
 }
 

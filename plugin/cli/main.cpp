@@ -43,7 +43,8 @@ const std::map<std::string, Subcommand>& subcommands() {
         "      bipennate, speckle_reduction, probe_moved (e.g. real_tear+bipennate+probe_moved)"}},
       {"deidentify",
        {ft::cli::run_deidentify,
-        "deidentify IN OUT [--keep-burned-in] [--patient-id ID]   de-identified copies (file or folder)"}},
+        "deidentify IN OUT [--key FILE] [--accept-burned-in] [--patient-id ID]   de-identified copies (file or folder),\n"
+        "      named by their new UIDs; pseudonyms keyed with the site key (made once in the settings folder)"}},
       {"echo", {ft::cli::run_echo, "echo NODE   C-ECHO a DICOM node (QIDO-RS for a DICOMweb URL)"}},
       {"send", {ft::cli::run_send, "send FILE|DIR... --to NODE [--outbox DIR]   C-STORE or STOW-RS through the durable outbox"}},
       {"outbox", {ft::cli::run_outbox, "outbox [--retry] [--outbox DIR]   objects waiting to be sent; --retry sends now"}},

@@ -1,9 +1,12 @@
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "dcmtk/config/osconfig.h"
 #include "dcmtk/dcmdata/dctk.h"
 
 #include "TestSupport.h"
+#include "ft/core/BitmapFont.h"
 #include "ft/core/Error.h"
 #include "ft/dicom/Deidentifier.h"
 #include "ft/dicom/DicomClipInfo.h"
@@ -14,6 +17,9 @@
 
 namespace ft::dicom {
 namespace {
+
+const SiteKey kKey = SiteKey::from_bytes("a site key of this test, 32 byte");
+
 std::string value(const std::string& path, const DcmTagKey& tag) {
   DcmFileFormat f;
   EXPECT_TRUE(f.loadFile(path.c_str()).good());
@@ -21,25 +27,50 @@ std::string value(const std::string& path, const DcmTagKey& tag) {
   f.getDataset()->findAndGetOFStringArray(tag, v);
   return v.c_str();
 }
-}  // namespace
 
-TEST(Deidentifier, RemovesIdentityKeepsCalibrationTimingAndTheImage) {
-  test::TempDir dir;
-  const Clip clip = sim::SimulatedExam(sim::make_preset("full_tear", 6, 3)).render_clip();
+Clip simulated_clip() { return sim::SimulatedExam(sim::make_preset("full_tear", 6, 3)).render_clip(); }
+
+std::string write_clip(const Clip& clip, const std::string& path, const std::string& sop_uid = "") {
   ClipWriteOptions o;
   o.exam.patient_name = "DOE^JANE";
   o.exam.patient_id = "MRN-12345";
   o.exam.patient_birth_date = "19800101";
   o.exam.accession_number = "ACC-9";
   o.exam.study_instance_uid = "2.25.1234";
-  write_ultrasound_clip(clip, o, dir.file("a.dcm"));
-  o.sop_instance_uid = "2.25.999";
-  write_ultrasound_clip(clip, o, dir.file("b.dcm"));
-  DeidentifyOptions options;
-  options.uid_salt = "batch-1";
-  const DeidentifyReport r = deidentify_file(dir.file("a.dcm"), dir.file("a_anon.dcm"), options);
-  deidentify_file(dir.file("b.dcm"), dir.file("b_anon.dcm"), options);
+  o.sop_instance_uid = sop_uid;
+  write_ultrasound_clip(clip, o, path);
+  return path;
+}
+
+// Loads `path`, lets `change` edit its data set, saves it back.
+template <typename Change>
+void edit(const std::string& path, Change change) {
+  DcmFileFormat f;
+  ASSERT_TRUE(f.loadFile(path.c_str()).good());
+  f.loadAllDataIntoMemory();
+  change(*f.getDataset());
+  ASSERT_TRUE(f.saveFile(path.c_str(), EXS_LittleEndianExplicit).good());
+}
+
+void put(DcmItem& item, const DcmTagKey& tag, const char* v) { ASSERT_TRUE(item.putAndInsertString(tag, v).good()) << DcmTag(tag).getTagName() << " " << tag.toString(); }
+DcmItem& new_item(DcmItem& parent, const DcmTagKey& sequence) {
+  DcmItem* item = nullptr;
+  EXPECT_TRUE(parent.findOrCreateSequenceItem(sequence, item, -2).good());
+  return *item;
+}
+
+}  // namespace
+
+TEST(Deidentifier, RemovesIdentityKeepsCalibrationTimingAndTheImage) {
+  test::TempDir dir;
+  const Clip clip = simulated_clip();
+  write_clip(clip, dir.file("a.dcm"));
+  write_clip(clip, dir.file("b.dcm"), "2.25.999");
+  const DeidentifyReport r = deidentify_file(dir.file("a.dcm"), dir.file("a_anon.dcm"), kKey);
+  deidentify_file(dir.file("b.dcm"), dir.file("b_anon.dcm"), kKey);
   EXPECT_TRUE(r.pixels_cleaned);
+  EXPECT_TRUE(r.outside_regions_blanked);
+  EXPECT_EQ(r.text_lines_blanked, 0) << "simulated speckle is not text";
   EXPECT_GT(r.uids_replaced, 2);
   const std::string anon = dir.file("a_anon.dcm");
   EXPECT_EQ(value(anon, DCM_PatientName), "ANONYMOUS");
@@ -55,6 +86,7 @@ TEST(Deidentifier, RemovesIdentityKeepsCalibrationTimingAndTheImage) {
   DicomClipReader reader(anon);
   ASSERT_EQ(reader.info().regions.size(), 1u);
   EXPECT_EQ(reader.info().regions[0].bounds, clip.regions[0].bounds);
+  EXPECT_NEAR(reader.info().regions[0].mm_per_px_x, clip.regions[0].mm_per_px_x, 1e-9);
   EXPECT_NEAR(reader.info().frame_time_ms, clip.frame_time_ms, 1e-6);
   const Frame f = reader.read_frame(1);
   const PixelRect& b = clip.regions[0].bounds;
@@ -65,20 +97,206 @@ TEST(Deidentifier, RemovesIdentityKeepsCalibrationTimingAndTheImage) {
     const test::CommandResult v = test::run_command("dciodvfy '" + anon + "'");
     EXPECT_EQ((v.out + v.err).find("\nError"), std::string::npos) << v.err;
   }
-  EXPECT_THROW(deidentify_file(anon, anon, options), Error);
+  EXPECT_THROW(deidentify_file(anon, anon, kKey), Error);
+}
+
+// Every attribute a de-identified copy was found to keep, at the top and nested, each holding
+// a value found nowhere else: none may reach the copy, in any form.
+TEST(Deidentifier, NothingOffTheAllowListSurvivesAtAnyDepth) {
+  test::TempDir dir;
+  const std::string in = write_clip(simulated_clip(), dir.file("in.dcm"));
+  edit(in, [](DcmDataset& ds) {
+    put(ds, DCM_PatientName, "SECRET^PATIENT");
+    put(ds, DCM_PatientID, "SECRET-MRN");
+    put(ds, DCM_IssuerOfPatientID, "SECRET-ISSUER");
+    put(ds, DCM_PatientBirthDate, "19360910");
+    put(ds, DCM_PatientBirthTime, "235959.654321");
+    put(ds, DCM_ReferringPhysicianAddress, "SECRET-REFADDR");
+    put(ds, DCM_ReferringPhysicianTelephoneNumbers, "SECRET-REFTEL");
+    put(ds, DCM_TimezoneOffsetFromUTC, "+0931");
+    put(ds, DCM_MedicalAlerts, "SECRET-ALERT");
+    put(ds, DCM_PatientReligiousPreference, "SECRET-RELIGION");
+    put(ds, DCM_RequestedProcedureDescription, "SECRET-REQPROC");
+    put(ds, DCM_RETIRED_StudyComments, "SECRET-STUDYCOMMENT");
+    put(ds, DCM_RETIRED_AcquisitionComments, "SECRET-ACQCOMMENT");
+    put(ds, DCM_FrameComments, "SECRET-FRAMECOMMENT");
+    put(ds, DCM_DerivationDescription, "SECRET-DERIVATION");
+    put(ds, DCM_PerformedStationName, "SECRET-PSTATION");
+    put(ds, DCM_PerformedLocation, "SECRET-PLOCATION");
+    put(ds, DCM_PerformedProcedureStepStartDate, "19320506");
+    put(ds, DCM_CurrentPatientLocation, "SECRET-WARD");
+    put(ds, DCM_DetectorID, "SECRET-DETECTOR");
+    put(ds, DCM_DateOfLastCalibration, "19330607");
+    put(ds, DCM_FrameAcquisitionDateTime, "19340708101010");
+    put(ds, DCM_InstitutionName, "SECRET-INSTITUTION");
+    put(ds, DCM_ImagingServiceRequestComments, "SECRET-ISRCOMMENT");  // on no remove list ever written
+    put(ds, DcmTagKey(0x0009, 0x0010), "SECRETCREATOR");
+    ASSERT_TRUE(ds.putAndInsertString(DcmTag(0x0009, 0x1001, EVR_LO), "SECRET-PRIVATE").good());
+    put(ds, DcmTagKey(0x6000, 0x0022), "SECRET-OVERLAY");
+    put(ds, DcmTagKey(0x6000, 0x4000), "SECRET-OVLCOMMENT");
+    const Uint8 overlay_bits[8] = {'S', 'E', 'C', 'R', 'E', 'T', '-', 'O'};
+    ASSERT_TRUE(ds.putAndInsertUint8Array(DcmTagKey(0x6000, 0x3000), overlay_bits, 8).good());
+    put(ds, DcmTagKey(0x5000, 0x2500), "SECRET-CURVE");
+    put(new_item(ds, DCM_IconImageSequence), DCM_ImageComments, "SECRET-ICON");
+    DcmItem& content = new_item(ds, DCM_ContentSequence);
+    put(content, DCM_PersonName, "SECRET^CONTENT");
+    put(content, DCM_TextValue, "SECRET-TEXT");
+    DcmItem& modified = new_item(new_item(ds, DCM_OriginalAttributesSequence), DCM_ModifiedAttributesSequence);
+    put(modified, DCM_PatientName, "SECRET^ORIGINAL");
+    put(modified, DCM_PatientID, "SECRET-ORIGID");
+    put(modified, DCM_PatientBirthDate, "19310405");
+    DcmItem& op = new_item(ds, DCM_OperatorIdentificationSequence);
+    put(op, DCM_InstitutionName, "SECRET-OPINST");
+    put(op, DCM_PersonAddress, "SECRET-OPADDR");
+    DcmItem& institution = new_item(ds, DCM_InstitutionCodeSequence);
+    put(institution, DCM_CodeValue, "SECRET-INSTCODE");
+    put(institution, DCM_CodeMeaning, "SECRET-INSTMEANING");
+    DcmItem& study = new_item(ds, DCM_ReferencedStudySequence);
+    put(study, DCM_PatientName, "SECRET^NESTED");
+    put(study, DCM_StudyDate, "19350809");
+    DcmItem* region = nullptr;  // smuggled into a kept sequence: the region stays, the name goes
+    ASSERT_TRUE(ds.findAndGetSequenceItem(DCM_SequenceOfUltrasoundRegions, region, 0).good());
+    put(*region, DCM_InstitutionName, "SECRET-INREGION");
+  });
+  const DeidentifyReport r = deidentify_file(in, dir.file("out.dcm"), kKey);
+  const std::string bytes = test::read_file(dir.file("out.dcm"));
+  for (const char* secret : {"SECRET", "19360910", "235959.654321", "+0931", "19320506", "19330607", "19340708",
+                             "19310405", "19350809", "MRN-12345", "DOE^JANE", "19800101"})
+    EXPECT_EQ(bytes.find(secret), std::string::npos) << secret << " survived de-identification";
+  DcmFileFormat out;
+  ASSERT_TRUE(out.loadFile(dir.file("out.dcm").c_str()).good());
+  for (const DcmTagKey& tag :
+       {DCM_IconImageSequence, DCM_ContentSequence, DCM_OriginalAttributesSequence, DCM_OperatorIdentificationSequence,
+        DCM_InstitutionCodeSequence, DCM_ReferencedStudySequence, DCM_InstitutionName, DcmTagKey(0x6000, 0x3000),
+        DcmTagKey(0x5000, 0x2500), DCM_IssuerOfPatientID, DCM_PatientBirthTime}) {
+    DcmElement* e = nullptr;
+    EXPECT_TRUE(out.getDataset()->findAndGetElement(tag, e, OFTrue /* nested too */).bad()) << DcmTag(tag).getTagName();
+  }
+  EXPECT_GT(r.attributes_removed, 30);
+  EXPECT_EQ(read_clip_info(dir.file("out.dcm")).regions.size(), 1u) << "the calibration stays";
+  if (test::program_available("dciodvfy")) {
+    const test::CommandResult v = test::run_command("dciodvfy '" + dir.file("out.dcm") + "'");
+    EXPECT_EQ((v.out + v.err).find("\nError"), std::string::npos) << v.err;
+  }
+}
+
+// Text inside the image is blanked too, a scanner's Burned In Annotation NO is not believed,
+// and a file without Ultrasound Regions is searched over its whole frame.
+TEST(Deidentifier, BurnedInTextIsBlankedInsideTheImageAndWithoutRegions) {
+  test::TempDir dir;
+  Clip clip = simulated_clip();
+  const PixelRect& b = clip.regions[0].bounds;
+  const int text_x = b.x0_px + 20, text_y = b.y0_px + b.height_px() / 2;  // over the muscle's speckle
+  for (Frame& f : clip.frames) draw_text(f, text_x, text_y, "DOE JANE 1980", 255.0f, 2);
+  const std::string in = write_clip(clip, dir.file("in.dcm"));
+  edit(in, [](DcmDataset& ds) { put(ds, DCM_BurnedInAnnotation, "NO"); });
+  const DeidentifyReport r = deidentify_file(in, dir.file("out.dcm"), kKey);
+  EXPECT_EQ(r.text_lines_blanked, 1);
+  EXPECT_EQ(value(dir.file("out.dcm"), DCM_BurnedInAnnotation), "NO");
+  DicomClipReader reader(dir.file("out.dcm"));
+  int changed_in_image = 0;
+  for (int k : {0, reader.frame_count() - 1}) {
+    const Frame f = reader.read_frame(k);
+    for (int y = text_y; y < text_y + 2 * kGlyphHeightPx; ++y)
+      for (int x = text_x; x < text_x + 13 * 2 * (kGlyphWidthPx + 1) - 2; ++x) ASSERT_EQ(f.value(x, y), 0.0f) << x << "," << y;
+    for (int y = b.y0_px; y <= b.y1_px; ++y)
+      for (int x = b.x0_px; x <= b.x1_px; ++x) changed_in_image += f.value(x, y) != clip.frames[std::size_t(k)].value(x, y);
+  }
+  EXPECT_LT(changed_in_image, 2 * 200 * 24) << "only the line of text, not the image";
+
+  // The same clip with no regions: the text is still found, nothing else is blanked.
+  edit(in, [](DcmDataset& ds) { ds.findAndDeleteElement(DCM_SequenceOfUltrasoundRegions); });
+  const DeidentifyReport bare = deidentify_file(in, dir.file("bare.dcm"), kKey);
+  EXPECT_FALSE(bare.outside_regions_blanked);
+  EXPECT_GE(bare.text_lines_blanked, 2) << "the scanner's annotation around the image and the name inside";
+  const Frame f = DicomClipReader(dir.file("bare.dcm")).read_frame(0);
+  EXPECT_EQ(f.value(text_x + 1, text_y + 1), 0.0f);
+  EXPECT_EQ(value(dir.file("bare.dcm"), DCM_BurnedInAnnotation), "NO");
+}
+
+TEST(Deidentifier, AcceptedBurnedInTextIsSaidSoAndPixelsStayAsTheyAre) {
+  test::TempDir dir;
+  const Clip clip = simulated_clip();
+  const std::string in = write_clip(clip, dir.file("in.dcm"));
+  DeidentifyOptions keep;
+  keep.accept_burned_in = true;
+  const DeidentifyReport r = deidentify_file(in, dir.file("out.dcm"), kKey, keep);
+  EXPECT_FALSE(r.pixels_cleaned);
+  EXPECT_EQ(value(dir.file("out.dcm"), DCM_BurnedInAnnotation), "YES") << "the writer said nothing: it may hold anything";
+  EXPECT_EQ(test::run_command("dcmdump +P 0012,0064 '" + dir.file("out.dcm") + "'").out.find("113101"), std::string::npos);
+  EXPECT_EQ(DicomClipReader(dir.file("out.dcm")).read_frame(2).value(3, 3), clip.frames[2].value(3, 3));
+}
+
+TEST(Deidentifier, PseudonymsAreKeyedAndNamesComeFromTheNewUids) {
+  test::TempDir dir;
+  const std::string in = write_clip(simulated_clip(), dir.file("DOE_JANE_knee.dcm"));
+  const DeidentifyReport a = deidentify_into_folder(in, dir.file("out"), kKey);
+  const DeidentifyReport again = deidentify_into_folder(in, dir.file("again"), kKey);
+  const DeidentifyReport other = deidentify_into_folder(in, dir.file("other"), SiteKey::from_bytes("another site's key, 32 bytes...."));
+  EXPECT_EQ(a.written_path.find("DOE"), std::string::npos) << a.written_path;
+  EXPECT_EQ(std::filesystem::path(a.written_path).stem().string(), value(a.written_path, DCM_SOPInstanceUID));
+  EXPECT_EQ(std::filesystem::path(a.written_path).parent_path().filename().string(), value(a.written_path, DCM_StudyInstanceUID));
+  EXPECT_EQ(value(a.written_path, DCM_PatientID), value(again.written_path, DCM_PatientID)) << "same site, same pseudonym";
+  EXPECT_EQ(value(a.written_path, DCM_StudyInstanceUID), value(again.written_path, DCM_StudyInstanceUID));
+  EXPECT_NE(value(a.written_path, DCM_PatientID), value(other.written_path, DCM_PatientID)) << "another key, another pseudonym";
+  EXPECT_NE(value(a.written_path, DCM_StudyInstanceUID), value(other.written_path, DCM_StudyInstanceUID));
+}
+
+TEST(Deidentifier, ReportsAndPresentationStatesAreRefusedNotCopied) {
+  test::TempDir dir;
+  const std::string in = write_clip(simulated_clip(), dir.file("in.dcm"));
+  edit(in, [](DcmDataset& ds) {
+    ds.findAndDeleteElement(DCM_PixelData);
+    put(ds, DCM_SOPClassUID, UID_ComprehensiveSRStorage);
+  });
+  EXPECT_THROW(deidentify_file(in, dir.file("out.dcm"), kKey), Error);
+  EXPECT_FALSE(test::file_exists(dir.file("out.dcm")));
 }
 
 TEST(Deidentifier, CompressedColourFilesAreDecompressedBeforeCleaning) {
   const std::string path = test::shared_data_dir() + "/OBXXXX1A_rle_2frame.dcm";
   if (!test::file_exists(path)) GTEST_SKIP() << "no ../shared/data";
   test::TempDir dir;
-  const DeidentifyReport r = deidentify_file(path, dir.file("anon.dcm"), {});
+  const DeidentifyReport r = deidentify_file(path, dir.file("anon.dcm"), kKey);
   EXPECT_TRUE(r.pixels_cleaned);
   DicomClipReader reader(dir.file("anon.dcm"));
   EXPECT_EQ(reader.frame_count(), 2);
   EXPECT_EQ(reader.info().regions.size(), 2u);
   const Frame f = reader.read_frame(0);
   EXPECT_EQ(f.value(5, 5), reader.read_frame(1).value(5, 5));
+}
+
+// The public test collection's real files: each de-identified copy keeps its pixels'
+// description and regions, names nobody, and dciodvfy finds no error the original lacked.
+TEST(Deidentifier, TheSharedRealFilesComeOutValidAndWithoutIdentity) {
+  const std::string data = test::shared_data_dir();
+  if (!std::filesystem::is_directory(data)) GTEST_SKIP() << "no ../shared/data";
+  test::TempDir dir;
+  int files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(data)) {
+    if (entry.path().extension() != ".dcm") continue;
+    const std::string in = entry.path().string();
+    SCOPED_TRACE(in);
+    const DicomClipInfo before = read_clip_info(in);
+    const DeidentifyReport r = deidentify_into_folder(in, dir.file("out"), kKey);
+    ++files;
+    const DicomClipInfo after = read_clip_info(r.written_path);
+    EXPECT_EQ(after.frames, before.frames);
+    EXPECT_EQ(after.regions.size(), before.regions.size());
+    EXPECT_EQ(value(r.written_path, DCM_PatientName), "ANONYMOUS");
+    EXPECT_EQ(value(r.written_path, DCM_BurnedInAnnotation), "NO");
+    const test::CommandResult dump = test::run_command("dcmdump '" + r.written_path + "'");
+    EXPECT_EQ(dump.out.find("(0008,0080)"), std::string::npos) << "Institution Name";
+    EXPECT_EQ(dump.out.find("(0008,1010)"), std::string::npos) << "Station Name";
+    if (test::program_available("dciodvfy")) {
+      auto errors = [](const std::string& file) {
+        const test::CommandResult v = test::run_command("dciodvfy '" + file + "' 2>&1 | grep -c '^Error'");
+        return std::atoi(v.out.c_str());
+      };
+      EXPECT_LE(errors(r.written_path), errors(in)) << test::run_command("dciodvfy '" + r.written_path + "' 2>&1").out;
+    }
+  }
+  EXPECT_GE(files, 5);
 }
 
 }  // namespace ft::dicom

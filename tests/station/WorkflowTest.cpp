@@ -128,8 +128,12 @@ TEST(Workspace, ShortcutsStepPlayAndTheDeidentifiedCopyHasNoPatient) {
   QTest::keyClick(&workspace, Qt::Key_Space);
   EXPECT_FALSE(workspace.review()->playing());
 
+  qputenv("FIBRETRACK_CONFIG_DIR", QByteArray::fromStdString(dir.file("config")));  // the site key goes there
   ASSERT_TRUE(workspace.review()->export_deidentified(QString::fromStdString(dir.file("deid"))));
-  const std::string copy = dir.file("deid/full_tear_deidentified.dcm");
+  qunsetenv("FIBRETRACK_CONFIG_DIR");
+  const std::string copy = workspace.review()->last_deidentified().toStdString();
+  EXPECT_EQ(copy.find("full_tear"), std::string::npos) << "named by the new UIDs, not the input's name: " << copy;
+  EXPECT_TRUE(test::file_exists(dir.file("config/deidentify.key")));
   const test::CommandResult tags = test::run_command("dcmdump +P PatientName '" + copy + "'");
   EXPECT_NE(tags.out.find("ANONYMOUS"), std::string::npos) << tags.out;
   EXPECT_EQ(dicom::read_clip_info(copy).frames, 40);

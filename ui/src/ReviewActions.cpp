@@ -180,11 +180,11 @@ void ReviewPanel::on_send_done() {
 bool ReviewPanel::export_deidentified(const QString& directory) {
   if (!reader_) return false;
   try {
-    std::filesystem::create_directories(directory.toStdString());
-    const std::string out =
-        directory.toStdString() + "/" + std::filesystem::path(path_.toStdString()).stem().string() + "_deidentified.dcm";
-    dicom::deidentify_file(path_.toStdString(), out, {});
-    host_.log_info("de-identified copy written");
+    // Named by its new UIDs: the review file's own name often holds the patient's.
+    const dicom::DeidentifyReport r = dicom::deidentify_into_folder(
+        path_.toStdString(), directory.toStdString(), dicom::SiteKey::load_or_create(dicom::default_site_key_file()));
+    last_deidentified_ = QString::fromStdString(r.written_path);
+    host_.log_info("de-identified copy written: " + r.written_path);
     return true;
   } catch (const std::exception& e) {
     QMessageBox::warning(this, "De-identified copy", QString("Failed: ") + e.what());
@@ -231,7 +231,8 @@ void ReviewPanel::choose_and_send() {
 
 void ReviewPanel::choose_and_deidentify() {
   const QString dir = QFileDialog::getExistingDirectory(this, "Write the de-identified copy into");
-  if (!dir.isEmpty() && export_deidentified(dir)) QMessageBox::information(this, "De-identified copy", "Written to " + dir);
+  if (!dir.isEmpty() && export_deidentified(dir))
+    QMessageBox::information(this, "De-identified copy", "Written to " + last_deidentified_);
 }
 
 }  // namespace ft::ui

@@ -59,7 +59,9 @@ class ReviewPanel : public QWidget {
   // Queues the clip and its report objects for `node` and sends them in the background;
   // Cancel stops after the current object (the rest stays in the outbox).
   void send_to(const QString& node);
+  // A de-identified copy into `directory`/<study>/<instance>.dcm, keyed with the site key.
   bool export_deidentified(const QString& directory);
+  QString last_deidentified() const { return last_deidentified_; }
   // Shows the findings of a stored FibreTrack measurement report over the clip.
   bool load_report(const QString& sr_path);
   // Shows the graphics and text of a presentation state that references the clip.
@@ -108,6 +110,7 @@ class ReviewPanel : public QWidget {
   std::vector<Caliper> calipers_;
   std::optional<std::pair<double, double>> caliper_start_;
   QString send_summary_;
+  QString last_deidentified_;  // where the last de-identified copy went (named by its new UIDs)
 
   ImageView* view_ = nullptr;
   OverlayControls* overlays_ = nullptr;

@@ -1,0 +1,131 @@
+#include "PixelCleaning.h"
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "DatasetHelpers.h"
+#include "PixelConversion.h"
+#include "Transcoding.h"
+#include "ft/core/Error.h"
+#include "ft/dicom/BurnedInText.h"
+
+namespace ft::dicom::detail {
+namespace {
+
+// Burned-in text does not change from frame to frame beyond a grabber's JPEG noise; tissue
+// under contraction does.
+constexpr int kMaxTextFlicker = 24;
+
+// The decoded frames of a data set, and how to read and blank them.
+struct DecodedFrames {
+  PixelLayout layout;
+  Palette palette;
+  int frames = 0;
+  Uint8* data = nullptr;
+
+  std::size_t plane() const { return std::size_t(layout.rows) * std::size_t(layout.columns); }
+  std::size_t bytes_per_sample() const { return std::size_t(layout.bits_allocated / 8); }
+  std::size_t frame_bytes() const { return plane() * std::size_t(layout.samples_per_pixel) * bytes_per_sample(); }
+
+  // 0-255 luminance of frame `f`, as the viewer shows it (to_luminance, palettes included).
+  std::vector<std::uint8_t> luminance(int f) const {
+    const std::vector<std::uint8_t> raw(data + std::size_t(f) * frame_bytes(), data + std::size_t(f + 1) * frame_bytes());
+    const Frame lum = to_luminance(raw, layout, palette);
+    const float scale = lum.depth() == PixelDepth::Bits16 ? 255.0f / float((1 << layout.bits_stored) - 1) : 1.0f;
+    std::vector<std::uint8_t> out(plane());
+    for (std::size_t p = 0; p < plane(); ++p)
+      out[p] = std::uint8_t(std::clamp(lum.value(int(p % std::size_t(layout.columns)), int(p / std::size_t(layout.columns))) * scale, 0.0f, 255.0f));
+    return out;
+  }
+
+  // The stored value of sample `s` that shows black.
+  unsigned black(int s) const {
+    const std::string& pm = layout.photometric;
+    if (pm == "MONOCHROME1") return (1u << layout.bits_stored) - 1;
+    if (pm == "YBR_FULL" && s > 0) return 1u << (layout.bits_stored - 1);  // no colour
+    if (pm == "PALETTE COLOR") {
+      std::size_t darkest = 0;
+      for (std::size_t k = 1; k < palette.red.size(); ++k)
+        if (palette.red[k] + palette.green[k] + palette.blue[k] <
+            palette.red[darkest] + palette.green[darkest] + palette.blue[darkest])
+          darkest = k;
+      return unsigned(palette.first_mapped) + unsigned(darkest);
+    }
+    if (layout.pixel_representation == 1) return 1u << (layout.bits_stored - 1);  // the most negative value
+    return 0;
+  }
+};
+
+DecodedFrames decoded(DcmDataset& ds, const DicomClipInfo& info) {
+  decompress(ds, info.path + " (to clean burned-in text)");
+  DecodedFrames d;
+  d.layout = {info.rows, info.columns, int(get_long(ds, DCM_SamplesPerPixel, 1)), int(get_long(ds, DCM_BitsAllocated, 8)),
+              int(get_long(ds, DCM_BitsStored, 8)), int(get_long(ds, DCM_PixelRepresentation, 0)),
+              int(get_long(ds, DCM_PlanarConfiguration, 0)), get_string(ds, DCM_PhotometricInterpretation)};
+  d.frames = info.frames;
+  const std::string& pm = d.layout.photometric;
+  const bool known = pm == "MONOCHROME1" || pm == "MONOCHROME2" || pm == "PALETTE COLOR" ||
+                     (d.layout.samples_per_pixel == 3 && (pm == "RGB" || pm == "YBR_FULL"));
+  if (!known || (d.layout.bits_allocated != 8 && d.layout.bits_allocated != 16) || d.layout.bits_stored > 16)
+    throw Error(ErrorCode::Unsupported, info.path + ": cannot look for burned-in text in " + pm + " pixels of " +
+                                            std::to_string(d.layout.bits_allocated) + " bits");
+  if (pm == "PALETTE COLOR") d.palette = read_palette(ds);
+  const Uint8* data = nullptr;
+  unsigned long bytes = 0;
+  if (ds.findAndGetUint8Array(DCM_PixelData, data, &bytes).bad() || !data || bytes < d.frame_bytes() * std::size_t(d.frames))
+    throw Error(ErrorCode::CorruptData, info.path + ": pixel data shorter than its frames (cannot clean burned-in text)");
+  d.data = const_cast<Uint8*>(data);  // the data set's own buffer, cleaned in place
+  return d;
+}
+
+// The clip's middle frame, and which of its pixels stayed (within a grabber's noise) as they
+// are in it over every frame: where burned-in text can be.
+std::pair<LuminanceImage, std::vector<std::uint8_t>> middle_frame_and_still_pixels(const DecodedFrames& d) {
+  LuminanceImage middle{d.layout.columns, d.layout.rows, d.luminance(d.frames / 2)};
+  std::vector<std::uint8_t> still(d.plane(), 1);
+  for (int f = 0; f < d.frames; ++f) {
+    const std::vector<std::uint8_t> lum = d.luminance(f);
+    for (std::size_t p = 0; p < d.plane(); ++p) still[p] &= std::abs(int(lum[p]) - int(middle.value[p])) <= kMaxTextFlicker;
+  }
+  return {std::move(middle), std::move(still)};
+}
+
+void blank(const DecodedFrames& d, const std::vector<std::uint8_t>& blanked) {
+  const int samples = d.layout.samples_per_pixel;
+  for (int f = 0; f < d.frames; ++f)
+    for (std::size_t p = 0; p < d.plane(); ++p) {
+      if (!blanked[p]) continue;
+      for (int s = 0; s < samples; ++s) {
+        const std::size_t k = d.layout.planar_configuration == 1 ? std::size_t(s) * d.plane() + p : p * std::size_t(samples) + std::size_t(s);
+        Uint8* at = d.data + std::size_t(f) * d.frame_bytes() + k * d.bytes_per_sample();
+        at[0] = Uint8(d.black(s) & 0xFF);
+        if (d.bytes_per_sample() == 2) at[1] = Uint8(d.black(s) >> 8);
+      }
+    }
+}
+
+}  // namespace
+
+PixelCleaning clean_burned_in_text(DcmDataset& ds, const DicomClipInfo& info) {
+  const DecodedFrames d = decoded(ds, info);
+  PixelCleaning done;
+  std::vector<std::uint8_t> blanked(d.plane(), 0);
+  const auto in_a_region = [&](const PixelRect& r) {
+    return std::any_of(info.regions.begin(), info.regions.end(), [&](const UltrasoundRegion& u) { return !u.bounds.intersected(r).empty(); });
+  };
+  if (!info.regions.empty()) {
+    for (int y = 0; y < d.layout.rows; ++y)
+      for (int x = 0; x < d.layout.columns; ++x) blanked[std::size_t(y) * std::size_t(d.layout.columns) + std::size_t(x)] = !in_a_region({x, y, x, y});
+    done.outside_regions_blanked = true;
+  }
+  const auto [middle, still] = middle_frame_and_still_pixels(d);
+  for (const PixelRect& line : find_text_lines(middle, still)) {
+    for (int y = line.y0_px; y <= line.y1_px; ++y)
+      for (int x = line.x0_px; x <= line.x1_px; ++x) blanked[std::size_t(y) * std::size_t(d.layout.columns) + std::size_t(x)] = 1;
+    done.text_lines_blanked += info.regions.empty() || in_a_region(line);  // those outside are blanked anyway
+  }
+  blank(d, blanked);
+  return done;
+}
+
+}  // namespace ft::dicom::detail

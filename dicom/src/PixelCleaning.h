@@ -1,0 +1,23 @@
+#pragma once
+// The Clean Pixel Data option of PS3.15: burned-in text blanked from every frame. Outside the
+// ultrasound regions everything is blanked (scanners write names and dates there); inside them,
+// and over the whole frame when the file has no regions, the lines of text that
+// find_text_lines sees on the clip's still layer are blanked.
+#include "dcmtk/config/osconfig.h"
+#include "dcmtk/dcmdata/dctk.h"
+
+#include "ft/dicom/DicomClipInfo.h"
+
+namespace ft::dicom::detail {
+
+struct PixelCleaning {
+  bool outside_regions_blanked = false;
+  int text_lines_blanked = 0;
+};
+
+// Decompresses the pixel data and cleans it in place. Throws ft::Error (Unsupported) for pixel
+// data it cannot judge (palette colour, subsampled YBR, over 16 bits): such a file is not
+// de-identified unless the caller accepts its burned-in text.
+PixelCleaning clean_burned_in_text(DcmDataset& ds, const DicomClipInfo& info);
+
+}  // namespace ft::dicom::detail
