@@ -67,6 +67,7 @@ Verdict data_set(const DcmTagKey& tag) {
   const DcmTagKey emptied[] = {
       DCM_PatientBirthDate, DCM_PatientSex, DCM_StudyDate, DCM_StudyTime, DCM_ReferringPhysicianName, DCM_StudyID,
       DCM_AccessionNumber, DCM_ContentDate, DCM_ContentTime,
+      DCM_PositionReferenceIndicator,  // Type 2 beside the kept Frame of Reference UID
   };
   if (listed(image, tag)) return {Action::Keep};
   if (listed(emptied, tag)) return {Action::Empty};
@@ -95,7 +96,7 @@ class Rewrite {
       } else if (v.action == Action::Items) {
         auto* seq = static_cast<DcmSequenceOfItems*>(e);
         for (unsigned long k = 0; k < seq->card(); ++k) filter(*seq->getItem(k), v.items);
-      } else if (e->getVR() == EVR_UI) {
+      } else if (e->getVR() == EVR_UI && e->getTag() != DCM_SOPClassUID) {  // a private SOP class names no one
         uid(*e);
       }
     }

@@ -31,16 +31,45 @@ std::string burned_in_after(bool cleaned, const std::string& scanner_said) {
   return scanner_said == "NO" ? "NO" : "YES";
 }
 
-// The rewritten data set, with the de-identification attributes of PS3.15 E.1.1.
+// The compression method a lossy transfer syntax used (PS3.3 C.7.6.1.1.5.1).
+const char* lossy_method(const DcmXfer& xfer) {
+  const std::string uid = xfer.getXferID();
+  if (uid.rfind("1.2.840.10008.1.2.4.5", 0) == 0) return "ISO_10918_1";   // JPEG baseline / extended
+  if (uid == "1.2.840.10008.1.2.4.81") return "ISO_14495_1";              // JPEG-LS near-lossless
+  if (uid == "1.2.840.10008.1.2.4.91" || uid == "1.2.840.10008.1.2.4.93") return "ISO_15444_1";  // JPEG 2000
+  if (uid.rfind("1.2.840.10008.1.2.4.10", 0) == 0) return "ISO_13818_2";  // MPEG-2
+  return "";
+}
+
+// Decompressed for cleaning, a clip once JPEG'd loses the trace of it in its transfer
+// syntax: Lossy Image Compression (Type 1C in the US Image module) keeps it.
+void keep_lossy_history(DcmDataset& ds, const DcmXfer& original) {
+  if (!original.isLossy()) return;
+  put(ds, DCM_LossyImageCompression, "01");  // DCMTK's JPEG decoder sets this one, not the method
+  if (get_string(ds, DCM_LossyImageCompressionMethod).empty() && *lossy_method(original))
+    put(ds, DCM_LossyImageCompressionMethod, lossy_method(original));
+}
+
+// What the pseudonymous Patient ID is made from: the MRN with its issuer, or for a file
+// without one, its study (patients without IDs do not all become one patient).
+std::string patient_of(DcmDataset& ds) {
+  const std::string id = get_string(ds, DCM_PatientID);
+  if (id.empty()) return "study\n" + get_string(ds, DCM_StudyInstanceUID);
+  return get_string(ds, DCM_IssuerOfPatientID) + "\n" + id;
+}
+
+// The rewritten data set, with the de-identification attributes of PS3.15 E.1.1 and E.2.
 DeidentifyReport rewrite(DcmDataset& ds, const DicomClipInfo& info, const SiteKey& key, const DeidentifyOptions& options) {
   DeidentifyReport report;
-  const std::string original_id = get_string(ds, DCM_IssuerOfPatientID) + "\n" + get_string(ds, DCM_PatientID);
+  const std::string original_id = patient_of(ds);
   const std::string scanner_said = get_string(ds, DCM_BurnedInAnnotation);
+  const DcmXfer original_xfer(ds.getOriginalXfer());
   if (!options.accept_burned_in) {
     const PixelCleaning c = clean_burned_in_text(ds, info);
     report.pixels_cleaned = true;
     report.outside_regions_blanked = c.outside_regions_blanked;
     report.text_lines_blanked = c.text_lines_blanked;
+    keep_lossy_history(ds, original_xfer);
   }
   const ProfileCounts counts = apply_confidentiality_profile(ds, [&](const std::string& uid) { return key.uid_for(uid); });
   report.attributes_removed = counts.removed;
@@ -50,6 +79,7 @@ DeidentifyReport rewrite(DcmDataset& ds, const DicomClipInfo& info, const SiteKe
   put(ds, DCM_PatientID, options.patient_id.empty() ? key.patient_id_for(original_id) : options.patient_id);
   put(ds, DCM_BurnedInAnnotation, burned_in_after(report.pixels_cleaned, scanner_said));
   put(ds, DCM_PatientIdentityRemoved, "YES");
+  put(ds, DCM_LongitudinalTemporalInformationModified, "REMOVED");  // no date survives (E.2)
   // LO, 64 characters a value: one value per step.
   put(ds, DCM_DeidentificationMethod,
       report.pixels_cleaned ? "PS3.15 E Basic Profile (allow-list)\\Clean Pixel Data: text-like lines blanked\\FibreTrack " FT_VERSION
@@ -75,10 +105,11 @@ DeidentifyReport deidentify_file(const std::string& in, const std::string& out, 
                                             " has no pixels: only images and clips are de-identified (reports and "
                                             "presentation states are not copied; make them again from the copies)");
   DeidentifyReport report = rewrite(ds, info, key, options);
-  // The file meta header carries the old SOP Instance UID and the sender: rebuild it.
-  loader.file().getMetaInfo()->clear();
   const E_TransferSyntax xfer = report.pixels_cleaned ? EXS_LittleEndianExplicit : ds.getOriginalXfer();
-  save_atomically(loader.file(), out, xfer);
+  // A new file around the data set: the old meta header carries the old SOP Instance UID and
+  // the sender, and its 128-byte preamble whatever the writer put there.
+  DcmFileFormat copy(loader.file().getAndRemoveDataset(), OFFalse);
+  save_atomically(copy, out, xfer);
   report.written_path = out;
   return report;
 }

@@ -27,14 +27,27 @@ struct DecodedFrames {
   std::size_t bytes_per_sample() const { return std::size_t(layout.bits_allocated / 8); }
   std::size_t frame_bytes() const { return plane() * std::size_t(layout.samples_per_pixel) * bytes_per_sample(); }
 
-  // 0-255 luminance of frame `f`, as the viewer shows it (to_luminance, palettes included).
+  // 0-255 luminance of frame `f`, as the viewer shows it (to_luminance, palettes included),
+  // except that RGB pixels count at their brightest channel: red or blue text is dim in luma.
   std::vector<std::uint8_t> luminance(int f) const {
-    const std::vector<std::uint8_t> raw(data + std::size_t(f) * frame_bytes(), data + std::size_t(f + 1) * frame_bytes());
+    const Uint8* first = data + std::size_t(f) * frame_bytes();
+    if (layout.photometric == "RGB" && layout.bits_allocated == 8) return brightest_channel(first);
+    const std::vector<std::uint8_t> raw(first, first + frame_bytes());
     const Frame lum = to_luminance(raw, layout, palette);
     const float scale = lum.depth() == PixelDepth::Bits16 ? 255.0f / float((1 << layout.bits_stored) - 1) : 1.0f;
     std::vector<std::uint8_t> out(plane());
     for (std::size_t p = 0; p < plane(); ++p)
       out[p] = std::uint8_t(std::clamp(lum.value(int(p % std::size_t(layout.columns)), int(p / std::size_t(layout.columns))) * scale, 0.0f, 255.0f));
+    return out;
+  }
+
+  std::vector<std::uint8_t> brightest_channel(const Uint8* frame) const {
+    std::vector<std::uint8_t> out(plane());
+    for (std::size_t p = 0; p < plane(); ++p)
+      for (int s = 0; s < 3; ++s) {
+        const std::size_t k = layout.planar_configuration == 1 ? std::size_t(s) * plane() + p : p * 3 + std::size_t(s);
+        out[p] = std::max(out[p], frame[k]);
+      }
     return out;
   }
 
@@ -58,6 +71,7 @@ struct DecodedFrames {
 
 DecodedFrames decoded(DcmDataset& ds, const DicomClipInfo& info) {
   decompress(ds, info.path + " (to clean burned-in text)");
+  ds.removeAllButCurrentRepresentations();  // the compressed copy is not written again: free it
   DecodedFrames d;
   d.layout = {info.rows, info.columns, int(get_long(ds, DCM_SamplesPerPixel, 1)), int(get_long(ds, DCM_BitsAllocated, 8)),
               int(get_long(ds, DCM_BitsStored, 8)), int(get_long(ds, DCM_PixelRepresentation, 0)),
@@ -84,6 +98,7 @@ std::pair<LuminanceImage, std::vector<std::uint8_t>> middle_frame_and_still_pixe
   LuminanceImage middle{d.layout.columns, d.layout.rows, d.luminance(d.frames / 2)};
   std::vector<std::uint8_t> still(d.plane(), 1);
   for (int f = 0; f < d.frames; ++f) {
+    if (f == d.frames / 2) continue;
     const std::vector<std::uint8_t> lum = d.luminance(f);
     for (std::size_t p = 0; p < d.plane(); ++p) still[p] &= std::abs(int(lum[p]) - int(middle.value[p])) <= kMaxTextFlicker;
   }
@@ -92,14 +107,16 @@ std::pair<LuminanceImage, std::vector<std::uint8_t>> middle_frame_and_still_pixe
 
 void blank(const DecodedFrames& d, const std::vector<std::uint8_t>& blanked) {
   const int samples = d.layout.samples_per_pixel;
+  std::vector<unsigned> black(std::size_t(samples), 0u);
+  for (int s = 0; s < samples; ++s) black[std::size_t(s)] = d.black(s);  // a palette's darkest entry is looked for once
   for (int f = 0; f < d.frames; ++f)
     for (std::size_t p = 0; p < d.plane(); ++p) {
       if (!blanked[p]) continue;
       for (int s = 0; s < samples; ++s) {
         const std::size_t k = d.layout.planar_configuration == 1 ? std::size_t(s) * d.plane() + p : p * std::size_t(samples) + std::size_t(s);
         Uint8* at = d.data + std::size_t(f) * d.frame_bytes() + k * d.bytes_per_sample();
-        at[0] = Uint8(d.black(s) & 0xFF);
-        if (d.bytes_per_sample() == 2) at[1] = Uint8(d.black(s) >> 8);
+        at[0] = Uint8(black[std::size_t(s)] & 0xFF);
+        if (d.bytes_per_sample() == 2) at[1] = Uint8(black[std::size_t(s)] >> 8);
       }
     }
 }

@@ -48,30 +48,40 @@ std::string bytes_of_hex(const std::string& text, const std::string& path) {
   return bytes;
 }
 
-// A new key written with O_EXCL (two stations starting at once agree on one key) and synced.
-// False when another process made it first.
-bool create_key_file(const std::string& path) {
-  create_directories_durably(std::filesystem::path(path).parent_path().string(), FolderAccess::OwnerOnly);
+// A new key, written whole and synced under a temporary name, then linked into place: link()
+// fails when the key exists, so two stations starting at once agree on one key, and nobody
+// ever reads a half-written one (a crash leaves only the temporary file).
+void create_key_file(const std::string& path) {
+  namespace fs = std::filesystem;
+  create_directories_durably(fs::path(path).parent_path().string(), FolderAccess::OwnerOnly);
   std::uint8_t key[kKeyBytes];
   if (RAND_bytes(key, int(kKeyBytes)) != 1) throw Error(ErrorCode::Io, "no random bytes for a new site key");
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0 && errno == EEXIST) return false;
+  const std::string temporary = path + ".new-" + std::to_string(::getpid());
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) throw Error(ErrorCode::Io, "cannot create site key " + path + ": " + std::strerror(errno));
   const std::string text = hex_of(key, kKeyBytes) + "\n";
   const bool written = ::write(fd, text.data(), text.size()) == ssize_t(text.size()) && ::fsync(fd) == 0;
   ::close(fd);
-  if (!written) {
-    ::unlink(path.c_str());
-    throw Error(ErrorCode::Io, "cannot write site key " + path);
-  }
-  sync_path(std::filesystem::path(path).parent_path().string());
-  return true;
+  const bool linked = written && ::link(temporary.c_str(), path.c_str()) == 0;
+  const int link_error = errno;
+  ::unlink(temporary.c_str());
+  if (!written) throw Error(ErrorCode::Io, "cannot write site key " + path);
+  if (!linked && link_error != EEXIST) throw Error(ErrorCode::Io, "cannot create site key " + path + ": " + std::strerror(link_error));
+  sync_path(fs::path(path).parent_path().string());
 }
 
 }  // namespace
 
 SiteKey SiteKey::load_or_create(const std::string& path) {
-  if (!std::filesystem::exists(path)) create_key_file(path);
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) create_key_file(path);
+  return load(path);
+}
+
+SiteKey SiteKey::load(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec))
+    throw Error(ErrorCode::NotFound, "site key " + path + " does not exist (a new key would give new pseudonyms: check the path)");
   std::ifstream in(path);
   if (!in) throw Error(ErrorCode::Io, "site key " + path + " cannot be read (permissions?)");
   struct stat st {};

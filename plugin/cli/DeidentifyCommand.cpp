@@ -35,7 +35,9 @@ int run_deidentify(const Args& args) {
   namespace fs = std::filesystem;
   const fs::path in = cl.positional_at(0, "IN (file or folder)"), out = cl.positional_at(1, "OUT (folder)");
   if (!fs::exists(in)) throw Error(ErrorCode::NotFound, in.string() + ": no such file or folder");
-  const dicom::SiteKey key = dicom::SiteKey::load_or_create(cl.value_or("key", dicom::default_site_key_file()));
+  // The site's own key is made on first use; a key named on the command line must exist.
+  const dicom::SiteKey key = cl.has("key") ? dicom::SiteKey::load(cl.value_or("key", ""))
+                                           : dicom::SiteKey::load_or_create(dicom::default_site_key_file());
   dicom::DeidentifyOptions options;
   options.accept_burned_in = cl.has("accept-burned-in");
   options.patient_id = cl.value_or("patient-id", "");

@@ -29,6 +29,8 @@ TEST(SiteKey, AnEmptyShortOrGarbledKeyIsAnErrorNotAnEmptyKey) {
     EXPECT_THROW(SiteKey::load_or_create(dir.file("k")), Error) << "'" << text << "'";
   }
   EXPECT_THROW(SiteKey::from_bytes(""), Error);
+  EXPECT_THROW(SiteKey::load(dir.file("mistyped.key")), Error) << "a named key is never made anew";
+  EXPECT_FALSE(test::file_exists(dir.file("mistyped.key")));
 }
 
 // RFC 4231 test case 1: the MAC is HMAC-SHA-256, not a home-made hash.

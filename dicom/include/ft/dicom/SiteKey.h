@@ -16,6 +16,9 @@ class SiteKey {
   // Reads the key at `path`, or makes one there (0600, in a 0700 folder) when there is none.
   // An empty, short or unreadable key file is an error (ft::Error), never a silent empty key.
   static SiteKey load_or_create(const std::string& path);
+  // Reads the key at `path`; a missing one is an error (ft::Error): for a key the user named,
+  // where a mistyped path must not quietly start a new set of pseudonyms.
+  static SiteKey load(const std::string& path);
   // A key from its bytes (tests, tools); at least 16 bytes, else ft::Error.
   static SiteKey from_bytes(std::string bytes);
 
