@@ -1,13 +1,11 @@
 #include "ft/probes/OpenIGTLinkSource.h"
 
 #include <igtlClientSocket.h>
-#include <igtlImageMessage.h>
-#include <igtlMessageHeader.h>
-#include <igtlTransformMessage.h>
 
 #include <chrono>
 #include <cstring>
 
+#include "IgtlMessageReader.h"
 #include "ft/core/Error.h"
 
 namespace ft {
@@ -61,92 +59,56 @@ OpenIGTLinkSource::~OpenIGTLinkSource() {
   connection_->close();
 }
 
+// The server's socket as the message reader's byte stream.
+class SocketStream final : public IgtlByteStream {
+ public:
+  explicit SocketStream(igtl::ClientSocket& socket) : socket_(socket) {}
+  // igtl's Receive returns the whole length, 0 when the peer closed, or -1 when the receive
+  // timeout passed with nothing to read (servers send whole messages).
+  long receive(void* into, std::size_t n) override { return socket_.Receive(into, int(n)); }
+  bool skip(std::uint64_t n) override { return socket_.Skip(int(n), 1) > 0; }
+
+ private:
+  igtl::ClientSocket& socket_;
+};
+
 // Reads one message. Returns false when the connection is lost (or must be dropped,
 // e.g. after a message we cannot skip); `frame` is set only for an accepted IMAGE.
 bool OpenIGTLinkSource::read_one(Connection& c, Frame& frame) {
   frame = Frame{};
-  igtl::MessageHeader::Pointer header = igtl::MessageHeader::New();
-  header->InitPack();
-  // Receive() returns the whole length, 0 when the peer closed, or -1 when the receive
-  // timeout passed with nothing to read (servers send whole messages).
-  const int got = c.socket()->Receive(header->GetPackPointer(), header->GetPackSize());
-  if (got < 0) return true;  // nothing yet: not an error
-  if (got != header->GetPackSize()) return false;
-  if (!(header->Unpack() & igtl::MessageHeader::UNPACK_HEADER)) {
-    ++rejected_;
-    set_state(SourceState::Streaming, "malformed OpenIGTLink header: reconnecting");
-    return false;  // the byte stream cannot be trusted any more
-  }
-  const std::uint64_t body = header->GetBodySizeToRead();
-  if (body > settings_.max_body_bytes) {
-    ++rejected_;
-    set_state(SourceState::Streaming, "OpenIGTLink message of " + std::to_string(body) + " bytes rejected");
-    return false;  // skipping that much would stall the stream: resynchronise instead
-  }
-  const std::string type = header->GetDeviceType();
-  const std::string device = header->GetDeviceName();
-  if (type == "IMAGE" && (settings_.device.empty() || settings_.device == device)) {
-    igtl::ImageMessage::Pointer image = igtl::ImageMessage::New();
-    image->SetMessageHeader(header);
-    image->AllocatePack();
-    if (c.socket()->Receive(image->GetPackBodyPointer(), image->GetPackBodySize()) != image->GetPackBodySize()) return false;
-    if (!(image->Unpack(1) & igtl::MessageHeader::UNPACK_BODY)) {
-      ++rejected_;
-      set_state(SourceState::Streaming, "OpenIGTLink IMAGE with a bad CRC or body rejected");
-      return true;
-    }
-    int size[3];
-    float spacing[3];
-    image->GetDimensions(size);
-    image->GetSpacing(spacing);
-    const int scalar = image->GetScalarType();
-    const bool wide = scalar == igtl::ImageMessage::TYPE_UINT16 || scalar == igtl::ImageMessage::TYPE_INT16;
-    const bool narrow = scalar == igtl::ImageMessage::TYPE_UINT8 || scalar == igtl::ImageMessage::TYPE_INT8;
-    if ((!wide && !narrow) || size[2] != 1 || image->GetNumComponents() != 1 || size[0] <= 0 || size[1] <= 0 ||
-        size[0] > 8192 || size[1] > 8192) {
-      ++rejected_;
-      set_state(SourceState::Streaming, "OpenIGTLink IMAGE not a 2-D 8/16-bit greyscale frame: rejected");
-      return true;
-    }
-    Frame f(size[0], size[1], wide ? PixelDepth::Bits16 : PixelDepth::Bits8);
-    std::memcpy(f.bytes(), image->GetScalarPointer(), f.byte_count());
-    unsigned int sec = 0, frac = 0;
-    header->GetTimeStamp(&sec, &frac);
-    f.acquisition_time_ns = std::int64_t(sec) * 1000000000LL + std::int64_t(double(frac) / 4294967296.0 * 1e9);
-    if (info_.regions.empty()) {
-      UltrasoundRegion r;
-      r.bounds = {0, 0, size[0] - 1, size[1] - 1};
-      r.units_x = r.units_y = PhysicalUnits::Centimetre;
-      r.mm_per_px_x = spacing[0];
-      r.mm_per_px_y = spacing[1];
-      info_.regions.push_back(r);
-      info_.description = "OpenIGTLink " + device + " at " + settings_.host + ":" + std::to_string(settings_.port);
-    }
-    frame = std::move(f);
-    return true;
-  }
-  if (type == "TRANSFORM") {
-    igtl::TransformMessage::Pointer transform = igtl::TransformMessage::New();
-    transform->SetMessageHeader(header);
-    transform->AllocatePack();
-    if (c.socket()->Receive(transform->GetPackBodyPointer(), transform->GetPackBodySize()) != transform->GetPackBodySize())
+  SocketStream stream(*c.socket());
+  IgtlMessage m = read_igtl_message(stream, settings_.device, settings_.max_body_bytes);
+  switch (m.kind) {
+    case IgtlMessage::Kind::Lost:
+      if (!m.why.empty()) {
+        ++rejected_;
+        set_state(SourceState::Streaming, m.why);
+      }
       return false;
-    if (transform->Unpack(1) & igtl::MessageHeader::UNPACK_BODY) {
-      igtl::Matrix4x4 m;
-      transform->GetMatrix(m);
-      std::array<float, 16> pose{};
-      for (int i = 0; i < 4; ++i)
-        for (int j = 0; j < 4; ++j) pose[std::size_t(i * 4 + j)] = m[i][j];
-      std::lock_guard<std::mutex> lock(mutex_);
-      pose_ = pose;
-    } else {
+    case IgtlMessage::Kind::Rejected:
       ++rejected_;
+      set_state(SourceState::Streaming, m.why);
+      return true;
+    case IgtlMessage::Kind::Transform: {
+      std::lock_guard<std::mutex> lock(mutex_);
+      pose_ = m.pose;
+      return true;
     }
-    return true;
+    case IgtlMessage::Kind::Image:
+      if (info_.regions.empty()) {  // the first frame tells the stream's size and calibration
+        UltrasoundRegion r;
+        r.bounds = {0, 0, m.frame.width_px() - 1, m.frame.height_px() - 1};
+        r.units_x = r.units_y = PhysicalUnits::Centimetre;
+        r.mm_per_px_x = m.spacing_mm[0];
+        r.mm_per_px_y = m.spacing_mm[1];
+        info_.regions.push_back(r);
+        info_.description = "OpenIGTLink " + m.device + " at " + settings_.host + ":" + std::to_string(settings_.port);
+      }
+      frame = std::move(m.frame);
+      return true;
+    default:
+      return true;
   }
-  // Other types (STATUS, STRING, ...) and other devices: skip the body.
-  if (body > 0 && c.socket()->Skip(int(body), 1) <= 0) return false;
-  return true;
 }
 
 void OpenIGTLinkSource::set_state(SourceState state, const std::string& message) {
