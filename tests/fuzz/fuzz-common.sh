@@ -1,11 +1,20 @@
 # Shared by the run-*fuzz.sh scripts (sourced): runs FUZZER on ./corpus in the current folder
 # with a fixed seed and number of inputs, keeps a crashing input in $artifacts and prints the
 # sanitizer's report, else libFuzzer's final statistics. Exits with the fuzzer's status.
+# With FT_FUZZ_SECONDS set (scripts/fuzz), runs that long instead (RUNS ignored); with
+# FT_FUZZ_CORPUS set, the corpus grown is kept there for the next hunt.
 # usage: run_fuzzer FUZZER RUNS SEED MAX_LEN ARTIFACTS
 run_fuzzer() {
   local fuzzer=$1 runs=$2 seed=$3 max_len=$4 artifacts=$5
-  "$fuzzer" -runs="$runs" -seed="$seed" -max_len="$max_len" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
-    -artifact_prefix="$artifacts/" corpus > log.txt 2>&1
+  local limit=(-runs="$runs")
+  [ -n "${FT_FUZZ_SECONDS:-}" ] && limit=(-runs=-1 -max_total_time="$FT_FUZZ_SECONDS")
+  local corpora=(corpus)
+  if [ -n "${FT_FUZZ_CORPUS:-}" ]; then
+    mkdir -p "$FT_FUZZ_CORPUS"
+    corpora=("$FT_FUZZ_CORPUS" corpus)  # new inputs go to the first
+  fi
+  "$fuzzer" "${limit[@]}" -seed="$seed" -max_len="$max_len" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
+    -artifact_prefix="$artifacts/" "${corpora[@]}" > log.txt 2>&1
   local status=$?
   if [ $status -ne 0 ]; then
     grep -A40 -m1 "ERROR: \|==ERROR\|SUMMARY\|deadly signal" log.txt | head -60
@@ -13,5 +22,6 @@ run_fuzzer() {
   else
     tail -n 6 log.txt
   fi
+  [ -n "${FT_FUZZ_LOG:-}" ] && cp log.txt "$FT_FUZZ_LOG"
   exit $status
 }
