@@ -28,6 +28,7 @@ constexpr int kMinMuscleSamples = 2;        // every 0.5 mm: 1 mm of contracting
 // The fibres are read beyond the plane's own line, which the fascicle estimator reads as
 // fibres within half its window of it (CompartmentMotion's clearance).
 constexpr double kFibresFromMm = kFibresBeyondPlaneMm, kFibresToMm = kFibresFromMm + 4.0;
+constexpr double kMaxUnsampledBridgeMm = 3.0;  // columns without a sample a run goes on across
 constexpr double kMinRunMm = 3.0;           // along the plane at rest: a fibre bundle's attachment, not a speck
 constexpr double kOriginReachMm = 6.0;      // the muscle beside the fluid at peak: its tracked points this near ...
 constexpr std::size_t kOriginPoints = 8;    // ... the nearest of them say where that muscle rested
@@ -178,8 +179,20 @@ std::vector<LayerSample> layer_samples(const Context& ctx, const CompartmentStat
   return out;
 }
 
+// Whether a column between a and b of their plane, side and compartment was measured and did
+// not open: the layer is known to stay closed there.
+bool closed_between(const std::vector<LayerSample>& samples, const LayerSample& a, const LayerSample& b, double row_gap) {
+  return std::any_of(samples.begin(), samples.end(), [&](const LayerSample& s) {
+    return !s.opens && s.side == a.side && s.compartment == a.compartment && s.rest_x > a.rest_x && s.rest_x < b.rest_x &&
+           std::abs(s.rest_y - a.rest_y) <= row_gap;
+  });
+}
+
 // Runs of opening samples along one plane, side and compartment: columns up to two steps
-// apart (one noisy column does not split a lesion), the plane's line within 1 mm.
+// apart (one noisy column does not split a lesion), the plane's line within 1 mm. Columns
+// with no sample at all (the plane's rest position not traced back to frame 0, as happens
+// where the tissue tears and the fixed-point steps do not settle) say nothing: across up to
+// kMaxUnsampledBridgeMm of them a run goes on.
 std::vector<Run> opening_runs(const Context& ctx, const std::vector<LayerSample>& samples) {
   Run open;
   for (const LayerSample& s : samples)
@@ -187,12 +200,14 @@ std::vector<Run> opening_runs(const Context& ctx, const std::vector<LayerSample>
   std::sort(open.begin(), open.end(), [](const LayerSample* a, const LayerSample* b) { return a->rest_x < b->rest_x; });
   std::vector<Run> runs;
   const double column_gap = 2.5 * ctx.planes.step_px, row_gap = 1.0 / ctx.m.mm_per_px_y;
+  const double bridge = kMaxUnsampledBridgeMm / ctx.m.mm_per_px_x;
   for (const LayerSample* s : open) {
     bool joined = false;
     for (auto& run : runs) {
       const LayerSample* last = run.back();
-      if (last->side == s->side && last->compartment == s->compartment && s->rest_x - last->rest_x <= column_gap &&
-          std::abs(s->rest_y - last->rest_y) <= row_gap) {
+      const double dx = s->rest_x - last->rest_x;
+      if (last->side == s->side && last->compartment == s->compartment && std::abs(s->rest_y - last->rest_y) <= row_gap &&
+          (dx <= column_gap || (dx <= bridge && !closed_between(samples, *last, *s, row_gap)))) {
         run.push_back(s);
         joined = true;
         break;
