@@ -1,14 +1,15 @@
 #include "DicomWebClient.h"
 
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 
 #include "DicomFileLoader.h"
 #include "DatasetHelpers.h"
 #include "HttpClient.h"
+#include "MultipartSplitter.h"
 #include "ScuConnection.h"
 #include "ft/core/Error.h"
 #include "ft/dicom/UidFactory.h"
@@ -17,12 +18,6 @@ namespace ft::dicom::detail {
 namespace {
 using nlohmann::json;
 constexpr char kDicomJson[] = "application/dicom+json";
-
-std::string read_whole(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(ErrorCode::Io, "cannot read " + path);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 // First value of a DICOM JSON attribute (PS3.18 F.2): strings, numbers or PN Alphabetic.
 std::string first_value(const json& object, const char* tag) {
@@ -51,60 +46,7 @@ void add_param(std::string& url, const char* key, const std::string& value) {
   url += (url.find('?') == std::string::npos ? "?" : "&") + std::string(key) + "=" + url_encode(value);
 }
 
-std::string header_value(const std::string& headers, const std::string& name) {
-  std::string lower = headers;
-  for (char& c : lower) c = char(std::tolower(static_cast<unsigned char>(c)));
-  const auto at = lower.find(name + ":");
-  if (at == std::string::npos) return "";
-  const auto start = headers.find_first_not_of(' ', at + name.size() + 1);
-  const auto end = headers.find("\r\n", start);
-  return headers.substr(start, end == std::string::npos ? std::string::npos : end - start);
-}
-
 }  // namespace
-
-std::vector<MultipartPart> split_multipart(const std::string& content_type, const std::string& body) {
-  std::string boundary;
-  for (std::size_t pos = content_type.find(';'); pos != std::string::npos && boundary.empty();) {
-    // parameters: ; name = value | "quoted value"
-    std::size_t start = content_type.find_first_not_of(" \t", pos + 1);
-    const std::size_t eq = content_type.find('=', start);
-    if (start == std::string::npos || eq == std::string::npos) break;
-    std::string name = content_type.substr(start, eq - start);
-    while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.pop_back();
-    for (char& c : name) c = char(std::tolower(static_cast<unsigned char>(c)));
-    std::size_t v = content_type.find_first_not_of(" \t", eq + 1);
-    std::string value;
-    if (v != std::string::npos && content_type[v] == '"') {
-      const std::size_t close = content_type.find('"', v + 1);
-      value = content_type.substr(v + 1, close == std::string::npos ? std::string::npos : close - v - 1);
-      pos = close == std::string::npos ? close : content_type.find(';', close);
-    } else if (v != std::string::npos) {
-      pos = content_type.find(';', v);
-      value = content_type.substr(v, pos == std::string::npos ? std::string::npos : pos - v);
-      while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.pop_back();
-    } else {
-      pos = std::string::npos;
-    }
-    if (name == "boundary") boundary = value;
-  }
-  if (boundary.empty()) throw Error(ErrorCode::CorruptData, "multipart answer without a boundary");
-  const std::string delimiter = "--" + boundary;
-  std::vector<MultipartPart> parts;
-  std::size_t pos = body.find(delimiter);
-  while (pos != std::string::npos) {
-    pos += delimiter.size();
-    if (body.compare(pos, 2, "--") == 0) return parts;  // closing delimiter
-    const std::size_t headers_end = body.find("\r\n\r\n", pos);
-    const std::size_t next = body.find("\r\n" + delimiter, pos);
-    if (headers_end == std::string::npos || next == std::string::npos || headers_end > next)
-      throw Error(ErrorCode::CorruptData, "multipart answer cut short after " + std::to_string(parts.size()) + " part(s)");
-    parts.push_back({header_value(body.substr(pos, headers_end - pos), "content-type"),
-                     body.substr(headers_end + 4, next - headers_end - 4)});
-    pos = next + 2;
-  }
-  throw Error(ErrorCode::CorruptData, "multipart answer without its closing boundary");
-}
 
 void dicomweb_echo(const DicomNode& node, const NetworkSettings& settings) {
   HttpClient http(settings);
@@ -116,7 +58,9 @@ void dicomweb_echo(const DicomNode& node, const NetworkSettings& settings) {
 std::vector<StoreResult> dicomweb_store(const DicomNode& node, const std::vector<std::string>& files,
                                         const NetworkSettings& settings) {
   const std::string boundary = "fibretrack-" + new_uid().substr(8, 20);
-  std::string body;
+  // The request is framed here and its files read as it is sent: a study of any size is
+  // sent holding one buffer of it.
+  std::vector<HttpClient::BodyPiece> body;
   std::vector<StoreResult> results;
   for (const std::string& f : files) {
     StoreResult r;
@@ -124,17 +68,18 @@ std::vector<StoreResult> dicomweb_store(const DicomNode& node, const std::vector
     try {
       DicomFileLoader loader(f);  // only DICOM files go into the request
       r.sop_instance_uid = get_string(loader.dataset(), DCM_SOPInstanceUID);
-      body += "--" + boundary + "\r\nContent-Type: application/dicom\r\n\r\n" + read_whole(f) + "\r\n";
+      body.push_back({"--" + boundary + "\r\nContent-Type: application/dicom\r\n\r\n", ""});
+      body.push_back({"", f});
+      body.push_back({"\r\n", ""});
     } catch (const Error& e) {
       r.message = e.what();
     }
     results.push_back(r);
   }
-  body += "--" + boundary + "--\r\n";
+  body.push_back({"--" + boundary + "--\r\n", ""});
   HttpClient http(settings);
-  const HttpResponse answer =
-      http.post(node.dicomweb_url + "/studies", "multipart/related; type=\"application/dicom\"; boundary=" + boundary, body,
-                kDicomJson);
+  const HttpResponse answer = http.post_streamed(
+      node.dicomweb_url + "/studies", "multipart/related; type=\"application/dicom\"; boundary=" + boundary, body, kDicomJson);
   if (answer.status == 401 || answer.status == 403)
     throw Error(ErrorCode::Network, "STOW-RS to " + node.text() + " answered HTTP " + std::to_string(answer.status) +
                                         ": not authorised (credentials are taken from the node in the settings or "
@@ -209,23 +154,22 @@ std::vector<SeriesMatch> dicomweb_find_series(const DicomNode& node, const std::
 
 RetrieveResult dicomweb_retrieve_study(const DicomNode& node, const std::string& study_uid, const std::string& directory,
                                        const NetworkSettings& settings) {
+  std::filesystem::create_directories(directory);
+  // Each part goes to its file as it arrives: the study is never held whole in memory.
+  std::optional<MultipartSplitter> splitter;
   HttpClient http(settings);
-  const HttpResponse r = http.get(node.dicomweb_url + "/studies/" + url_encode(study_uid),
-                                  "multipart/related; type=\"application/dicom\"");
+  const HttpResponse r = http.get_streamed(
+      node.dicomweb_url + "/studies/" + url_encode(study_uid), "multipart/related; type=\"application/dicom\"",
+      [&](const std::string& content_type, const char* data, std::size_t size) {
+        if (!splitter) splitter.emplace(content_type, directory, "wado-");
+        splitter->feed(data, size);
+      });
   if (r.status == 404) throw Error(ErrorCode::NotFound, node.text() + " has no study " + study_uid);
   if (r.status != 200) throw Error(ErrorCode::Network, "WADO-RS from " + node.text() + " answered HTTP " + std::to_string(r.status));
+  if (!splitter) splitter.emplace(r.content_type, directory, "wado-");  // an empty 200 answer
   RetrieveResult result;
   result.method = "WADO-RS";
-  std::filesystem::create_directories(directory);
-  int index = 0;
-  for (const MultipartPart& part : split_multipart(r.content_type, r.body)) {
-    const std::string path = directory + "/wado-" + std::to_string(index++) + ".dcm";
-    std::ofstream out(path, std::ios::binary);
-    out.write(part.body.data(), std::streamsize(part.body.size()));
-    out.flush();
-    if (!out) throw Error(ErrorCode::Io, "cannot write " + path + " (disk full?)");
-    result.files.push_back(path);
-  }
+  for (const ReceivedPart& part : splitter->finish()) result.files.push_back(part.path);
   return result;
 }
 

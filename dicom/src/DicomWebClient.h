@@ -20,12 +20,4 @@ std::vector<SeriesMatch> dicomweb_find_series(const DicomNode& node, const std::
 RetrieveResult dicomweb_retrieve_study(const DicomNode& node, const std::string& study_uid, const std::string& directory,
                                        const NetworkSettings& settings);
 
-struct MultipartPart {
-  std::string content_type;
-  std::string body;
-};
-// Splits a multipart/related body (RFC 2387) by the boundary named in `content_type`.
-// Throws ft::Error(CorruptData) when there is no boundary or the body is cut short.
-std::vector<MultipartPart> split_multipart(const std::string& content_type, const std::string& body);
-
 }  // namespace ft::dicom::detail

@@ -3,6 +3,9 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <cstring>
+#include <exception>
+#include <filesystem>
 #include <cstdio>
 #include <fstream>
 #include <iterator>
@@ -12,11 +15,83 @@
 #include "ft/dicom/DicomNode.h"
 
 namespace ft::dicom::detail {
+
+// The two sides of one request: where its body comes from (a string, or pieces of text and
+// files read as they are sent) and where the answer goes (a string, or a sink).
+struct HttpTransfer {
+  const std::string* body = nullptr;
+  const std::vector<HttpClient::BodyPiece>* pieces = nullptr;
+  std::size_t piece = 0, text_offset = 0;
+  std::FILE* file = nullptr;
+  const HttpClient::BodySink* sink = nullptr;
+  CURL* curl = nullptr;
+  HttpResponse* response = nullptr;
+  std::exception_ptr error;  // thrown by a sink or a file: rethrown after libcurl returns
+
+  ~HttpTransfer() {
+    if (file) std::fclose(file);
+  }
+};
+
 namespace {
 
-size_t append_body(char* data, size_t size, size_t count, void* user) {
-  static_cast<std::string*>(user)->append(data, size * count);
-  return size * count;
+constexpr std::size_t kMaxErrorBody = 64 * 1024;
+
+size_t on_body(char* data, size_t size, size_t count, void* user) {
+  auto& t = *static_cast<HttpTransfer*>(user);
+  const std::size_t n = size * count;
+  if (!t.sink) {
+    t.response->body.append(data, n);
+    return n;
+  }
+  long status = 0;
+  curl_easy_getinfo(t.curl, CURLINFO_RESPONSE_CODE, &status);
+  if (status != 200) {  // an error page: kept (bounded), not fed to the sink
+    t.response->body.append(data, std::min(n, kMaxErrorBody - std::min(kMaxErrorBody, t.response->body.size())));
+    return n;
+  }
+  try {
+    (*t.sink)(t.response->content_type, data, n);
+    return n;
+  } catch (...) {
+    t.error = std::current_exception();
+    return 0;  // stops the transfer (CURLE_WRITE_ERROR)
+  }
+}
+
+// The next bytes of a body made of pieces: text as it is, files opened one at a time.
+size_t on_read(char* into, size_t size, size_t count, void* user) {
+  auto& t = *static_cast<HttpTransfer*>(user);
+  const std::size_t room = size * count;
+  while (t.piece < t.pieces->size()) {
+    const HttpClient::BodyPiece& p = (*t.pieces)[t.piece];
+    if (p.file.empty()) {
+      const std::size_t n = std::min(room, p.text.size() - t.text_offset);
+      std::memcpy(into, p.text.data() + t.text_offset, n);
+      t.text_offset += n;
+      if (t.text_offset == p.text.size()) {
+        ++t.piece;
+        t.text_offset = 0;
+      }
+      if (n > 0) return n;
+      continue;
+    }
+    if (!t.file && !(t.file = std::fopen(p.file.c_str(), "rb"))) {
+      t.error = std::make_exception_ptr(Error(ErrorCode::Io, "cannot read " + p.file));
+      return CURL_READFUNC_ABORT;
+    }
+    const std::size_t n = std::fread(into, 1, room, t.file);
+    if (n > 0) return n;
+    const bool failed = std::ferror(t.file);
+    std::fclose(t.file);
+    t.file = nullptr;
+    if (failed) {
+      t.error = std::make_exception_ptr(Error(ErrorCode::Io, "cannot read " + p.file));
+      return CURL_READFUNC_ABORT;
+    }
+    ++t.piece;
+  }
+  return 0;  // the whole body was sent
 }
 
 size_t read_header(char* data, size_t size, size_t count, void* user) {
@@ -35,6 +110,21 @@ size_t read_header(char* data, size_t size, size_t count, void* user) {
   return size * count;
 }
 
+curl_off_t size_of(const std::vector<HttpClient::BodyPiece>& pieces) {
+  curl_off_t total = 0;
+  for (const HttpClient::BodyPiece& p : pieces) {
+    if (p.file.empty()) {
+      total += curl_off_t(p.text.size());
+      continue;
+    }
+    std::error_code ec;
+    const auto n = std::filesystem::file_size(p.file, ec);
+    if (ec) throw Error(ErrorCode::Io, "cannot read " + p.file);
+    total += curl_off_t(n);
+  }
+  return total;
+}
+
 }  // namespace
 
 HttpClient::HttpClient(const NetworkSettings& settings) : settings_(settings) {
@@ -47,19 +137,37 @@ HttpClient::HttpClient(const NetworkSettings& settings) : settings_(settings) {
 HttpClient::~HttpClient() { curl_easy_cleanup(static_cast<CURL*>(curl_)); }
 
 HttpResponse HttpClient::get(const std::string& url, const std::string& accept) {
-  return perform(url, accept, nullptr, nullptr);
+  HttpTransfer t;
+  return perform(url, accept, nullptr, t);
 }
 
 HttpResponse HttpClient::post(const std::string& url, const std::string& content_type, const std::string& body,
                               const std::string& accept) {
-  return perform(url, accept, &content_type, &body);
+  HttpTransfer t;
+  t.body = &body;
+  return perform(url, accept, &content_type, t);
+}
+
+HttpResponse HttpClient::get_streamed(const std::string& url, const std::string& accept, const BodySink& sink) {
+  HttpTransfer t;
+  t.sink = &sink;
+  return perform(url, accept, nullptr, t);
+}
+
+HttpResponse HttpClient::post_streamed(const std::string& url, const std::string& content_type,
+                                       const std::vector<BodyPiece>& pieces, const std::string& accept) {
+  HttpTransfer t;
+  t.pieces = &pieces;
+  return perform(url, accept, &content_type, t);
 }
 
 HttpResponse HttpClient::perform(const std::string& url, const std::string& accept, const std::string* content_type,
-                                 const std::string* body) {
+                                 HttpTransfer& t) {
   CURL* curl = static_cast<CURL*>(curl_);
   curl_easy_reset(curl);
   HttpResponse response;
+  t.curl = curl;
+  t.response = &response;
   curl_slist* headers = nullptr;
   headers = curl_slist_append(headers, ("Accept: " + accept).c_str());
   if (content_type) headers = curl_slist_append(headers, ("Content-Type: " + *content_type).c_str());
@@ -74,8 +182,8 @@ HttpResponse HttpClient::perform(const std::string& url, const std::string& acce
   // A URL without user:password@ takes them from ~/.netrc when it names the host: credentials
   // that need not be typed on command lines or kept beside queued objects.
   curl_easy_setopt(curl, CURLOPT_NETRC, long(CURL_NETRC_OPTIONAL));
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append_body);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &t);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, read_header);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.content_type);
   // Our trusted certificates, all of them, in place of the system's bundle when given.
@@ -94,13 +202,19 @@ HttpResponse HttpClient::perform(const std::string& url, const std::string& acce
       std::fprintf(stderr, "WARNING: HTTPS certificate verification is off (settings: tls.verify_peer): credentials and "
                            "patient data go to whoever answers as %s\n", url_without_credentials(url.substr(0, url.find('?'))).c_str());
   }
-  if (body) {
+  if (t.body) {
     curl_easy_setopt(curl, CURLOPT_POST, 1L);
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body->data());
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body->size()));
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, t.body->data());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(t.body->size()));
+  } else if (t.pieces) {
+    curl_easy_setopt(curl, CURLOPT_POST, 1L);
+    curl_easy_setopt(curl, CURLOPT_READFUNCTION, on_read);
+    curl_easy_setopt(curl, CURLOPT_READDATA, &t);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, size_of(*t.pieces));
   }
   const CURLcode code = curl_easy_perform(curl);
   curl_slist_free_all(headers);
+  if (t.error) std::rethrow_exception(t.error);
   // The URL without its query: QIDO parameters carry patient names and IDs.
   // Nor its user:password@.
   if (code != CURLE_OK)

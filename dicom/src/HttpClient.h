@@ -1,7 +1,9 @@
 #pragma once
 // A small blocking HTTP(S) client over libcurl for DICOMweb: one request at a time,
 // timeouts from the network settings, errors as ft::Error(Network).
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "ft/dicom/NetworkSettings.h"
 
@@ -12,6 +14,8 @@ struct HttpResponse {
   std::string content_type;
   std::string body;
 };
+
+struct HttpTransfer;  // what one request reads from and writes to (HttpClient.cpp)
 
 class HttpClient {
  public:
@@ -24,9 +28,24 @@ class HttpClient {
   HttpResponse post(const std::string& url, const std::string& content_type, const std::string& body,
                     const std::string& accept);
 
+  // GET whose 200 body goes to `sink` as it arrives (never held whole), with the answer's
+  // Content-Type; any other status's body (an error page, at most 64 KiB) is kept in the
+  // response. An exception from the sink stops the transfer and is rethrown.
+  using BodySink = std::function<void(const std::string& content_type, const char* data, std::size_t size)>;
+  HttpResponse get_streamed(const std::string& url, const std::string& accept, const BodySink& sink);
+
+  // POST whose body is the concatenation of `pieces`, each text or the whole of a file, read
+  // as it is sent (a study of any size is sent holding one buffer of it).
+  struct BodyPiece {
+    std::string text;
+    std::string file;  // when set, the piece is this file's bytes
+  };
+  HttpResponse post_streamed(const std::string& url, const std::string& content_type, const std::vector<BodyPiece>& pieces,
+                             const std::string& accept);
+
  private:
   HttpResponse perform(const std::string& url, const std::string& accept, const std::string* content_type,
-                       const std::string* body);
+                       struct HttpTransfer& transfer);
   void* curl_ = nullptr;  // CURL*
   NetworkSettings settings_;
 };

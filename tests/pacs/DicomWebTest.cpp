@@ -9,7 +9,9 @@
 #include "OrthancPeer.h"
 #include "PacsFixtures.h"
 #include "TestSupport.h"
+#include "ft/dicom/DicomClipInfo.h"
 #include "ft/dicom/StudyStore.h"
+#include "ft/dicom/UltrasoundClipWriter.h"
 
 namespace ft {
 
@@ -126,6 +128,54 @@ TEST(DicomWeb, AServerThatIsDownKeepsTheObjectsQueued) {
   EXPECT_NE(sent.out.find("1 waiting in the outbox"), std::string::npos) << sent.out;
   const test::CommandResult listed = test::fibretrack_in(dir.file("config"), "outbox");
   EXPECT_NE(listed.out.find("to " + url), std::string::npos) << listed.out;
+}
+
+}  // namespace ft
+
+namespace ft {
+
+// A study larger than the sending and retrieving processes may allocate (96 MB of frames, the
+// heap held to 64 MB by prlimit): STOW-RS reads the files as it sends them and WADO-RS writes
+// each part to disk as it arrives. Holding either body whole, as before, runs out of memory.
+TEST(DicomWeb, AStudyLargerThanTheProcessMayHoldIsSentAndRetrieved) {
+  if (!test::program_available("Orthanc") || test::orthanc_dicomweb_plugin().empty() || !test::program_available("prlimit"))
+    GTEST_SKIP() << "Orthanc, its DICOMweb plugin or prlimit not installed";
+  test::TempDir dir;
+  test::OrthancOptions options;
+  options.dicomweb = true;
+  test::OrthancPeer pacs(dir, true, options);
+  ASSERT_TRUE(pacs.ready()) << pacs.log();
+  const std::string config = dir.file("config");
+  ASSERT_EQ(test::fibretrack_in(config, "nodes add web " + pacs.dicomweb_url() + "/").exit_code, 0);
+  Clip clip;
+  clip.frame_time_ms = 50.0;
+  for (int k = 0; k < 320; ++k) {  // 320 frames of 640 x 480: 98 MB
+    Frame f(640, 480);
+    for (std::size_t i = 0; i < f.byte_count(); i += 97) f.data8()[i] = std::uint8_t(k + i);
+    clip.frames.push_back(std::move(f));
+  }
+  UltrasoundRegion region;
+  region.bounds = {0, 0, 639, 479};
+  clip.regions.push_back(region);
+  std::filesystem::create_directories(dir.file("exam"));
+  dicom::ClipWriteOptions write;
+  write.exam.patient_id = "P-LARGE";
+  dicom::write_ultrasound_clip(clip, write, dir.file("exam/large.dcm"));
+  const std::string study = dicom::read_clip_info(dir.file("exam/large.dcm")).study_instance_uid;
+  const std::string limit = "prlimit --data=" + std::to_string(64 << 20) + " ";
+  const test::CommandResult sent = test::run_command("FIBRETRACK_CONFIG_DIR='" + config + "' " + limit + "'" + test::cli_path() +
+                                                     "' send '" + dir.file("exam") + "' --to web");
+  ASSERT_EQ(sent.exit_code, 0) << sent.out << sent.err;
+  EXPECT_NE(sent.out.find("1 sent, 0 waiting"), std::string::npos) << sent.out;
+  const test::CommandResult got = test::run_command("FIBRETRACK_CONFIG_DIR='" + config + "' " + limit + "'" + test::cli_path() +
+                                                    "' retrieve web " + study + " --store '" + dir.file("store") + "'");
+  ASSERT_EQ(got.exit_code, 0) << got.out << got.err;
+  dicom::StudyStore store(dir.file("store"));
+  const auto series = store.series(study);
+  ASSERT_EQ(series.size(), 1u);
+  const auto instances = store.instances(series[0].series_instance_uid);
+  ASSERT_EQ(instances.size(), 1u);
+  EXPECT_EQ(std::filesystem::file_size(instances[0].path), std::filesystem::file_size(dir.file("exam/large.dcm")));
 }
 
 }  // namespace ft
