@@ -112,11 +112,18 @@ std::vector<StoreResult> dicomweb_store(const DicomNode& node, const std::vector
 namespace {
 
 // A QIDO-RS query's matches, at most settings.max_query_matches: one more is asked for, and
-// getting it means "too many" (the same refusal as a C-FIND past the limit).
+// getting it means "too many" (the same refusal as a C-FIND past the limit). A server that
+// cut the list at its own maximum says so with Warning 299 (PS3.18 8.3.4.5): a list that
+// looks whole but is not is refused the same way, never shown as all there is.
 json qido_matches(const DicomNode& node, std::string url, const char* service, const NetworkSettings& settings) {
   add_param(url, "limit", std::to_string(std::int64_t(settings.max_query_matches) + 1));
   HttpClient http(settings);
-  json answer = parse_json_answer(http.get(url, kDicomJson), "QIDO-RS at " + node.text());
+  const HttpResponse r = http.get(url, kDicomJson);
+  for (const std::string& warning : r.warnings)
+    if (warning.rfind("299", 0) == 0)
+      throw Error(ErrorCode::InvalidArgument, node.text() + " answered only part of its " + service +
+                                                  " matches (\"" + warning + "\"): narrow the query (patient ID, name, date range)");
+  json answer = parse_json_answer(r, "QIDO-RS at " + node.text());
   if (answer.size() > std::size_t(settings.max_query_matches)) throw too_many_matches(node, service, settings);
   return answer;
 }

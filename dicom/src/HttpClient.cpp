@@ -94,19 +94,25 @@ size_t on_read(char* into, size_t size, size_t count, void* user) {
   return 0;  // the whole body was sent
 }
 
+// A header line's value when its name is `name` (lower case, with the colon).
+bool header_named(const std::string& line, const char* name, std::string& value) {
+  const std::size_t n = std::strlen(name);
+  if (line.size() <= n) return false;
+  std::string lower = line.substr(0, n);
+  for (char& c : lower) c = char(std::tolower(static_cast<unsigned char>(c)));
+  if (lower != name) return false;
+  value = line.substr(n);
+  while (!value.empty() && (value.front() == ' ')) value.erase(value.begin());
+  while (!value.empty() && (value.back() == '\r' || value.back() == '\n')) value.pop_back();
+  return true;
+}
+
 size_t read_header(char* data, size_t size, size_t count, void* user) {
+  auto& response = *static_cast<HttpResponse*>(user);
   const std::string line(data, size * count);
-  constexpr char kName[] = "content-type:";
-  if (line.size() > sizeof kName) {
-    std::string lower = line.substr(0, sizeof kName - 1);
-    for (char& c : lower) c = char(std::tolower(static_cast<unsigned char>(c)));
-    if (lower == kName) {
-      std::string value = line.substr(sizeof kName - 1);
-      while (!value.empty() && (value.front() == ' ')) value.erase(value.begin());
-      while (!value.empty() && (value.back() == '\r' || value.back() == '\n')) value.pop_back();
-      *static_cast<std::string*>(user) = value;
-    }
-  }
+  std::string value;
+  if (header_named(line, "content-type:", value)) response.content_type = value;
+  if (header_named(line, "warning:", value)) response.warnings.push_back(value);
   return size * count;
 }
 
@@ -185,7 +191,7 @@ HttpResponse HttpClient::perform(const std::string& url, const std::string& acce
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &t);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, read_header);
-  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.content_type);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response);
   // Our trusted certificates, all of them, in place of the system's bundle when given.
   std::string bundle;
   for (const std::string& ca : settings_.tls.trusted_pem) {

@@ -13,6 +13,7 @@ struct HttpResponse {
   long status = 0;
   std::string content_type;
   std::string body;
+  std::vector<std::string> warnings;  // Warning header values (e.g. QIDO-RS's 299: results cut)
 };
 
 struct HttpTransfer;  // what one request reads from and writes to (HttpClient.cpp)

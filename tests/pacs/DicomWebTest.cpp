@@ -179,3 +179,59 @@ TEST(DicomWeb, AStudyLargerThanTheProcessMayHoldIsSentAndRetrieved) {
 }
 
 }  // namespace ft
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <thread>
+
+#include "ft/core/Error.h"
+#include "ft/dicom/QueryScu.h"
+
+namespace ft {
+
+// A QIDO-RS server that cut its answer at its own maximum and said so with Warning 299
+// (PS3.18 8.3.4.5). Orthanc's plugin never cuts a list this way, so this one answer comes from
+// a socket in the test: the list it sends looks whole, and must not be shown as all there is.
+TEST(DicomWeb, AQidoListTheServerSaysItCutIsRefusedNotShownAsWhole) {
+  const int port = test::free_loopback_port();
+  const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  const int yes = 1;
+  ::setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = htons(std::uint16_t(port));
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  ASSERT_EQ(::listen(listener, 1), 0);
+  std::thread server([listener] {
+    const int client = ::accept(listener, nullptr, nullptr);
+    std::string request;
+    char buffer[4096];
+    while (request.find("\r\n\r\n") == std::string::npos) {
+      const ssize_t n = ::read(client, buffer, sizeof buffer);
+      if (n <= 0) break;
+      request.append(buffer, std::size_t(n));
+    }
+    const std::string body = R"([{"0020000D": {"vr": "UI", "Value": ["1.2.3"]}}])";
+    const std::string answer = "HTTP/1.1 200 OK\r\nContent-Type: application/dicom+json\r\n"
+                               "Warning: 299 qido: The number of results exceeded the maximum supported by the server. "
+                               "Additional results can be requested.\r\nContent-Length: " +
+                               std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+    (void)!::write(client, answer.data(), answer.size());
+    ::close(client);
+  });
+  dicom::DicomNode node;
+  node.dicomweb_url = "http://127.0.0.1:" + std::to_string(port) + "/dicom-web";
+  try {
+    dicom::find_studies(node, {});
+    ADD_FAILURE() << "a list the server cut was shown as whole";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("only part of its study matches"), std::string::npos) << e.what();
+  }
+  server.join();
+  ::close(listener);
+}
+
+}  // namespace ft
