@@ -30,6 +30,7 @@ constexpr int kMinMuscleSamples = 2;        // every 0.5 mm: 1 mm of contracting
 constexpr double kFibresFromMm = kFibresBeyondPlaneMm, kFibresToMm = kFibresFromMm + 4.0;
 constexpr double kMaxUnsampledBridgeMm = 3.0;  // columns without a sample a run goes on across
 constexpr double kMinRunMm = 3.0;           // along the plane at rest: a fibre bundle's attachment, not a speck
+constexpr int kMinOpenColumns = 4;          // opening columns a run needs: what 3 mm held before gaps were bridged
 constexpr double kOriginReachMm = 6.0;      // the muscle beside the fluid at peak: its tracked points this near ...
 constexpr std::size_t kOriginPoints = 8;    // ... the nearest of them say where that muscle rested
 constexpr int kMinOpenFrames = 3;           // the fluid stays open over a hold, not a frame's speckle
@@ -180,19 +181,24 @@ std::vector<LayerSample> layer_samples(const Context& ctx, const CompartmentStat
 }
 
 // Whether a column between a and b of their plane, side and compartment was measured and did
-// not open: the layer is known to stay closed there.
+// not open where the layer between them lies at peak: the layer is known to stay closed there.
+// A column whose plane point the motion carried elsewhere (across a sliding plane the carried
+// positions of neighbouring columns can cross) was measured beside another stretch of the
+// plane, and says nothing about this one.
 bool closed_between(const std::vector<LayerSample>& samples, const LayerSample& a, const LayerSample& b, double row_gap) {
+  const double lo = std::min(a.peak_x, b.peak_x), hi = std::max(a.peak_x, b.peak_x);
   return std::any_of(samples.begin(), samples.end(), [&](const LayerSample& s) {
     return !s.opens && s.side == a.side && s.compartment == a.compartment && s.rest_x > a.rest_x && s.rest_x < b.rest_x &&
-           std::abs(s.rest_y - a.rest_y) <= row_gap;
+           std::abs(s.rest_y - a.rest_y) <= row_gap && s.peak_x >= lo && s.peak_x <= hi;
   });
 }
 
 // Runs of opening samples along one plane, side and compartment: columns up to two steps
 // apart (one noisy column does not split a lesion), the plane's line within 1 mm. Columns
 // with no sample at all (the plane's rest position not traced back to frame 0, as happens
-// where the tissue tears and the fixed-point steps do not settle) say nothing: across up to
-// kMaxUnsampledBridgeMm of them a run goes on.
+// where the tissue tears and the fixed-point steps do not settle), or measured closed where
+// the motion carried them past the stretch (closed_between), say nothing: across up to
+// kMaxUnsampledBridgeMm of them a run goes on (the run then still needs kMinOpenColumns).
 std::vector<Run> opening_runs(const Context& ctx, const std::vector<LayerSample>& samples) {
   Run open;
   for (const LayerSample& s : samples)
@@ -447,7 +453,9 @@ std::vector<double> rest_layers_along_mm(const Context& ctx, const std::vector<L
   for (const LayerSample& s : samples)
     if (s.side == from.side && s.compartment == from.compartment) same.push_back(&s);
   std::sort(same.begin(), same.end(), [](const LayerSample* a, const LayerSample* b) { return a->rest_x < b->rest_x; });
-  const double row_gap = 1.0 / ctx.m.mm_per_px_y, column_gap = 2.5 * ctx.planes.step_px;
+  // Columns without a sample are walked across as far as a run bridges them: the rest layers
+  // beyond such a gap are on the muscle's way too.
+  const double row_gap = 1.0 / ctx.m.mm_per_px_y, column_gap = std::max(2.5 * ctx.planes.step_px, kMaxUnsampledBridgeMm / ctx.m.mm_per_px_x);
   const double lo = std::min(xa, xb) - column_gap, hi = std::max(xa, xb) + column_gap;
   std::vector<const LayerSample*> along{&from};
   for (int dir : {-1, 1}) {
@@ -514,7 +522,9 @@ std::vector<std::pair<TearFinding, CandidateEvidence>> fluid_layers_opening(cons
   std::vector<std::pair<TearFinding, CandidateEvidence>> out;
   const std::vector<LayerSample> samples = layer_samples(ctx, compartments);
   for (const Run& run : opening_runs(ctx, samples)) {
-    if (run_length_mm(ctx, run) < kMinRunMm) continue;  // specks of dark speckle, not recorded
+    // Specks of dark speckle, not recorded. A bridged run still needs the opening columns an
+    // unbridged 3 mm run has: two open columns 3 mm apart are two specks, not a layer.
+    if (run_length_mm(ctx, run) < kMinRunMm || int(run.size()) < kMinOpenColumns) continue;
     CandidateEvidence ev;
     TearFinding f = finding_of(ctx, compartments, run, ev);
     std::optional<WideStretchReading> wide = on_wide_stretch(ctx, run, ev, f);
