@@ -111,6 +111,15 @@ std::vector<StoreResult> dicomweb_store(const DicomNode& node, const std::vector
 
 namespace {
 
+// Whether a Warning header value says the server cut the results at its own maximum. 299 is
+// also sent for other things (fuzzy matching or attributes not supported), and one header
+// may carry several warnings: the text decides.
+bool lists_results_cut(const std::string& warning) {
+  std::string lower = warning;
+  for (char& c : lower) c = char(std::tolower(static_cast<unsigned char>(c)));
+  return lower.find("299") != std::string::npos && lower.find("number of results exceeded") != std::string::npos;
+}
+
 // A QIDO-RS query's matches, at most settings.max_query_matches: one more is asked for, and
 // getting it means "too many" (the same refusal as a C-FIND past the limit). A server that
 // cut the list at its own maximum says so with Warning 299 (PS3.18 8.3.4.5): a list that
@@ -120,7 +129,7 @@ json qido_matches(const DicomNode& node, std::string url, const char* service, c
   HttpClient http(settings);
   const HttpResponse r = http.get(url, kDicomJson);
   for (const std::string& warning : r.warnings)
-    if (warning.rfind("299", 0) == 0)
+    if (lists_results_cut(warning))
       throw Error(ErrorCode::InvalidArgument, node.text() + " answered only part of its " + service +
                                                   " matches (\"" + warning + "\"): narrow the query (patient ID, name, date range)");
   json answer = parse_json_answer(r, "QIDO-RS at " + node.text());

@@ -36,11 +36,15 @@ struct HttpTransfer {
 namespace {
 
 constexpr std::size_t kMaxErrorBody = 64 * 1024;
+constexpr std::size_t kMaxHeldBody = 256u << 20;  // a QIDO or STOW answer (JSON) held whole: bounded
 
-size_t on_body(char* data, size_t size, size_t count, void* user) {
+// No exception crosses libcurl's C frames: each callback keeps it for perform() to rethrow.
+size_t on_body(char* data, size_t size, size_t count, void* user) try {
   auto& t = *static_cast<HttpTransfer*>(user);
   const std::size_t n = size * count;
   if (!t.sink) {
+    if (t.response->body.size() + n > kMaxHeldBody)
+      throw Error(ErrorCode::Network, "answer larger than " + std::to_string(kMaxHeldBody >> 20) + " MiB");
     t.response->body.append(data, n);
     return n;
   }
@@ -50,13 +54,23 @@ size_t on_body(char* data, size_t size, size_t count, void* user) {
     t.response->body.append(data, std::min(n, kMaxErrorBody - std::min(kMaxErrorBody, t.response->body.size())));
     return n;
   }
-  try {
-    (*t.sink)(t.response->content_type, data, n);
-    return n;
-  } catch (...) {
-    t.error = std::current_exception();
-    return 0;  // stops the transfer (CURLE_WRITE_ERROR)
-  }
+  (*t.sink)(t.response->content_type, data, n);
+  return n;
+} catch (...) {
+  static_cast<HttpTransfer*>(user)->error = std::current_exception();
+  return 0;  // stops the transfer (CURLE_WRITE_ERROR)
+}
+
+// Back to the start of a body made of pieces, when libcurl must send it again (a connection
+// that died before the answer, a 417 to Expect: 100-continue).
+int on_seek(void* user, curl_off_t offset, int origin) {
+  auto& t = *static_cast<HttpTransfer*>(user);
+  if (offset != 0 || origin != SEEK_SET) return CURL_SEEKFUNC_CANTSEEK;
+  if (t.file) std::fclose(t.file);
+  t.file = nullptr;
+  t.piece = 0;
+  t.text_offset = 0;
+  return CURL_SEEKFUNC_OK;
 }
 
 // The next bytes of a body made of pieces: text as it is, files opened one at a time.
@@ -107,13 +121,16 @@ bool header_named(const std::string& line, const char* name, std::string& value)
   return true;
 }
 
-size_t read_header(char* data, size_t size, size_t count, void* user) {
-  auto& response = *static_cast<HttpResponse*>(user);
+size_t read_header(char* data, size_t size, size_t count, void* user) try {
+  auto& t = *static_cast<HttpTransfer*>(user);
   const std::string line(data, size * count);
   std::string value;
-  if (header_named(line, "content-type:", value)) response.content_type = value;
-  if (header_named(line, "warning:", value)) response.warnings.push_back(value);
+  if (header_named(line, "content-type:", value)) t.response->content_type = value;
+  if (header_named(line, "warning:", value)) t.response->warnings.push_back(value);
   return size * count;
+} catch (...) {
+  static_cast<HttpTransfer*>(user)->error = std::current_exception();
+  return 0;
 }
 
 curl_off_t size_of(const std::vector<HttpClient::BodyPiece>& pieces) {
@@ -171,6 +188,7 @@ HttpResponse HttpClient::perform(const std::string& url, const std::string& acce
                                  HttpTransfer& t) {
   CURL* curl = static_cast<CURL*>(curl_);
   curl_easy_reset(curl);
+  const curl_off_t streamed_size = t.pieces ? size_of(*t.pieces) : 0;  // may throw: before anything is allocated
   HttpResponse response;
   t.curl = curl;
   t.response = &response;
@@ -191,7 +209,7 @@ HttpResponse HttpClient::perform(const std::string& url, const std::string& acce
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &t);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, read_header);
-  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &t);
   // Our trusted certificates, all of them, in place of the system's bundle when given.
   std::string bundle;
   for (const std::string& ca : settings_.tls.trusted_pem) {
@@ -216,7 +234,9 @@ HttpResponse HttpClient::perform(const std::string& url, const std::string& acce
     curl_easy_setopt(curl, CURLOPT_POST, 1L);
     curl_easy_setopt(curl, CURLOPT_READFUNCTION, on_read);
     curl_easy_setopt(curl, CURLOPT_READDATA, &t);
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, size_of(*t.pieces));
+    curl_easy_setopt(curl, CURLOPT_SEEKFUNCTION, on_seek);
+    curl_easy_setopt(curl, CURLOPT_SEEKDATA, &t);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, streamed_size);
   }
   const CURLcode code = curl_easy_perform(curl);
   curl_slist_free_all(headers);

@@ -104,8 +104,8 @@ void MultipartSplitter::step() {
         return;
       }
       const std::string path = directory_ + "/" + prefix_ + std::to_string(parts_.size()) + ".dcm";
-      file_ = std::fopen(path.c_str(), "wb");
-      if (!file_) throw Error(ErrorCode::Io, "cannot write " + path);
+      file_ = std::fopen(path.c_str(), "wbx");  // never over a file already there
+      if (!file_) throw Error(ErrorCode::Io, "cannot create " + path + " (it exists, or the disk refused)");
       parts_.push_back({content_type_of(pending_.substr(0, end)), path});
       pending_.erase(0, end + 4);
       state_ = State::Body;

@@ -3,6 +3,7 @@
 #include <igtlImageMessage.h>
 #include <igtlMessageHeader.h>
 #include <igtlTransformMessage.h>
+#include <igtl_header.h>
 #include <igtl_image.h>
 #include <igtl_transform.h>
 
@@ -49,10 +50,10 @@ IgtlMessage image_of(igtl::ImageMessage& image, const std::string& device) {
     return rejected("OpenIGTLink IMAGE not a 2-D 8/16-bit greyscale frame: rejected");
   if (sub[0] != size[0] || sub[1] != size[1] || sub[2] != 1 || offset[0] != 0 || offset[1] != 0 || offset[2] != 0)
     return rejected("OpenIGTLink IMAGE carries a sub-volume, not a whole frame: rejected");
-  Frame f(size[0], size[1], wide ? PixelDepth::Bits16 : PixelDepth::Bits8);
-  const std::uint64_t body = image.GetPackBodySize();
-  if (body < std::uint64_t(IGTL_IMAGE_HEADER_SIZE) + f.byte_count())
+  const std::uint64_t pixels_bytes = std::uint64_t(size[0]) * std::uint64_t(size[1]) * (wide ? 2u : 1u);
+  if (std::uint64_t(image.GetPackBodySize()) < std::uint64_t(IGTL_IMAGE_HEADER_SIZE) + pixels_bytes)
     return rejected("OpenIGTLink IMAGE holds fewer pixels than its size says: rejected");
+  Frame f(size[0], size[1], wide ? PixelDepth::Bits16 : PixelDepth::Bits8);  // only once they are there
   std::memcpy(f.bytes(), image.GetScalarPointer(), f.byte_count());
   IgtlMessage m;
   m.kind = IgtlMessage::Kind::Image;
@@ -72,17 +73,25 @@ IgtlMessage read_igtl_message(IgtlByteStream& in, const std::string& device_filt
   if (got != header->GetPackSize()) return lost("");
   if (!(header->Unpack() & igtl::MessageHeader::UNPACK_HEADER))
     return lost("malformed OpenIGTLink header: reconnecting");  // the byte stream cannot be trusted any more
-  const std::uint64_t body = header->GetBodySizeToRead();
+  // The body size as sent (64-bit; OpenIGTLink 1.11 keeps it in an int, which would wrap).
+  const std::uint64_t body = reinterpret_cast<const igtl_header*>(header->GetPackPointer())->body_size;
   if (body > max_body_bytes)  // skipping that much would stall the stream: resynchronise instead
     return lost("OpenIGTLink message of " + std::to_string(body) + " bytes rejected");
   const std::string type = header->GetDeviceType(), device = header->GetDeviceName();
-  if (type == "IMAGE" && (device_filter.empty() || device_filter == device)) {
+  // A body too short for its type is skipped before the library sizes a buffer for it: given
+  // a size of 0, AllocatePack falls back to the type's default size and would read the next
+  // message's bytes as this one's.
+  const bool image_wanted = type == "IMAGE" && (device_filter.empty() || device_filter == device);
+  if ((image_wanted && body < IGTL_IMAGE_HEADER_SIZE) || (type == "TRANSFORM" && body < IGTL_TRANSFORM_SIZE)) {
+    if (body > 0 && !in.skip(body)) return lost("");
+    return rejected("OpenIGTLink " + type + " with a body too short for its kind rejected");
+  }
+  if (image_wanted) {
     igtl::ImageMessage::Pointer image = igtl::ImageMessage::New();
     image->SetMessageHeader(header);
     image->AllocatePack();
     if (!receive_body(in, *image)) return lost("");
-    if (std::uint64_t(image->GetPackBodySize()) < std::uint64_t(IGTL_IMAGE_HEADER_SIZE) ||
-        !(image->Unpack(1) & igtl::MessageHeader::UNPACK_BODY))
+    if (!(image->Unpack(1) & igtl::MessageHeader::UNPACK_BODY))
       return rejected("OpenIGTLink IMAGE with a bad CRC or body rejected");
     IgtlMessage m = image_of(*image, device);
     if (m.kind == IgtlMessage::Kind::Image) {
@@ -97,8 +106,8 @@ IgtlMessage read_igtl_message(IgtlByteStream& in, const std::string& device_filt
     transform->SetMessageHeader(header);
     transform->AllocatePack();
     if (!receive_body(in, *transform)) return lost("");
-    if (std::uint64_t(transform->GetPackBodySize()) < std::uint64_t(IGTL_TRANSFORM_SIZE) ||
-        !(transform->Unpack(1) & igtl::MessageHeader::UNPACK_BODY)) return rejected("OpenIGTLink TRANSFORM with a bad CRC or body rejected");
+    if (!(transform->Unpack(1) & igtl::MessageHeader::UNPACK_BODY))
+      return rejected("OpenIGTLink TRANSFORM with a bad CRC or body rejected");
     igtl::Matrix4x4 matrix;
     transform->GetMatrix(matrix);
     IgtlMessage m;

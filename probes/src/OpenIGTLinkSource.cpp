@@ -2,6 +2,7 @@
 
 #include <igtlClientSocket.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 
@@ -66,7 +67,17 @@ class SocketStream final : public IgtlByteStream {
   // igtl's Receive returns the whole length, 0 when the peer closed, or -1 when the receive
   // timeout passed with nothing to read (servers send whole messages).
   long receive(void* into, std::size_t n) override { return socket_.Receive(into, int(n)); }
-  bool skip(std::uint64_t n) override { return socket_.Skip(int(n), 1) > 0; }
+  // Our own loop, not igtl's Skip: that one spins for ever when the peer closes mid-body and
+  // counts a timeout's -1 as bytes skipped.
+  bool skip(std::uint64_t n) override {
+    char buffer[64 * 1024];
+    while (n > 0) {
+      const int chunk = int(std::min<std::uint64_t>(n, sizeof buffer));
+      if (socket_.Receive(buffer, chunk) != chunk) return false;
+      n -= std::uint64_t(chunk);
+    }
+    return true;
+  }
 
  private:
   igtl::ClientSocket& socket_;

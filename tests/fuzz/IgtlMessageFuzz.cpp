@@ -43,9 +43,9 @@ std::uint64_t big_endian(const std::uint8_t* p) {
 // almost every mutation fails the CRC check and the body's parsing is never reached.
 void fix_checksums(std::vector<std::uint8_t>& bytes) {
   for (std::size_t at = 0; at + IGTL_HEADER_SIZE <= bytes.size();) {
-    const std::uint64_t body = big_endian(&bytes[at + 42]);
+    const std::uint64_t body = big_endian(bytes.data() + at + 42);
     if (body > bytes.size() - at - IGTL_HEADER_SIZE) return;
-    std::uint64_t crc = crc64(&bytes[at + IGTL_HEADER_SIZE], body, 0);
+    std::uint64_t crc = crc64(bytes.data() + at + IGTL_HEADER_SIZE, body, 0);
     for (int i = 7; i >= 0; --i, crc >>= 8) bytes[at + 50 + std::size_t(i)] = std::uint8_t(crc & 0xFF);
     at += IGTL_HEADER_SIZE + std::size_t(body);
   }

@@ -105,6 +105,15 @@ TEST(IgtlMessageReader, ATransformShorterThanAMatrixAndAHugeBodyAreRefused) {
   EXPECT_NE(m.why.find("bytes rejected"), std::string::npos);
 }
 
+// A header that says "no body": OpenIGTLink's AllocatePack then sizes the body for the type's
+// default (48 bytes for a TRANSFORM) and the next message's bytes were read as this pose.
+TEST(IgtlMessageReader, AnEmptyBodyIsRejectedWithoutReadingTheNextMessage) {
+  igtl::TransformMessage::Pointer t = igtl::TransformMessage::New();
+  MemoryStream in(cut(packed(*t), 0) + image(4, 4));
+  EXPECT_EQ(read_igtl_message(in, "", 1 << 20).kind, IgtlMessage::Kind::Rejected);
+  EXPECT_EQ(read_igtl_message(in, "", 1 << 20).kind, IgtlMessage::Kind::Image) << "the stream stays aligned";
+}
+
 TEST(IgtlMessageReader, ImagesOfAnotherDeviceAreSkipped) {
   MemoryStream in(image(8, 8));
   EXPECT_EQ(read_igtl_message(in, "OtherProbe", 1 << 20).kind, IgtlMessage::Kind::Skipped);
