@@ -88,7 +88,7 @@ std::vector<StoreResult> dicomweb_store(const DicomNode& node, const std::vector
     throw Error(ErrorCode::Network, "STOW-RS to " + node.text() + " answered HTTP " + std::to_string(answer.status));
   // The answer lists what was stored (ReferencedSOPSequence) and what failed
   // (FailedSOPSequence, with a Failure Reason).
-  const json j = parse_json_answer({200, answer.content_type, answer.body}, "STOW-RS to " + node.text());
+  const json j = parse_json_answer({200, answer.content_type, answer.body, {}}, "STOW-RS to " + node.text());
   std::map<std::string, std::string> failed;
   std::set<std::string> stored;
   const json& top = j.is_array() && !j.empty() ? j[0] : j;

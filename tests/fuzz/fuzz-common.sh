@@ -1,4 +1,16 @@
-# Shared by the run-*fuzz.sh scripts (sourced): runs FUZZER on ./corpus in the current folder
+# Shared by the run-*fuzz.sh scripts (sourced).
+
+# Sets $artifacts (./fuzz-artifacts: crashing inputs, kept) and $work (a temporary folder with an
+# empty corpus/, removed on exit).
+prepare_fuzz_run() {
+  artifacts=$(pwd)/fuzz-artifacts
+  mkdir -p "$artifacts"
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+  mkdir -p "$work/corpus"
+}
+
+# Runs FUZZER on ./corpus in the current folder
 # with a fixed seed and number of inputs, keeps a crashing input in $artifacts and prints the
 # sanitizer's report, else libFuzzer's final statistics. Exits with the fuzzer's status.
 # With FT_FUZZ_SECONDS set (scripts/fuzz), runs that long instead (RUNS ignored); with

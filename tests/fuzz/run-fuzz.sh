@@ -7,11 +7,7 @@
 set -uo pipefail
 source "$(dirname "$(readlink -f "$0")")/fuzz-common.sh"
 fuzzer=$(readlink -f "$1") cli=$(readlink -f "$2") shared=$3 runs=$4 seed=${5:-1}
-artifacts=$(pwd)/fuzz-artifacts
-mkdir -p "$artifacts"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/corpus"
+prepare_fuzz_run
 "$cli" simulate --preset full_tear --frames 2 --pitch-mm 0.4 --frame-size 128x100 --region-origin 20,12 \
   --out "$work/corpus/sim.dcm" >/dev/null || exit 1
 if [ -d "$shared" ]; then

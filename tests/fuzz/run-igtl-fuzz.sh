@@ -5,11 +5,7 @@
 set -uo pipefail
 source "$(dirname "$(readlink -f "$0")")/fuzz-common.sh"
 fuzzer=$(readlink -f "$1") seeds=$(readlink -f "$2") runs=$3 seed=${4:-1}
-artifacts=$(pwd)/fuzz-artifacts
-mkdir -p "$artifacts"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/corpus"
+prepare_fuzz_run
 "$seeds" "$work/corpus" || exit 1
 cd "$work"
 run_fuzzer "$fuzzer" "$runs" "$seed" 65536 "$artifacts"

@@ -6,11 +6,7 @@
 set -uo pipefail
 source "$(dirname "$(readlink -f "$0")")/fuzz-common.sh"
 fuzzer=$(readlink -f "$1") runs=$2 seed=${3:-1}
-artifacts=$(pwd)/fuzz-artifacts
-mkdir -p "$artifacts"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/corpus"
+prepare_fuzz_run
 cat > "$work/corpus/dimse.json" <<'JSON'
 {"destination": "ORTHANC@127.0.0.1:4242", "node": {"ae_title": "ORTHANC", "host": "127.0.0.1", "port": 4242, "tls": true,
  "tls_name": "pacs.local"}, "node_name": "pacs", "original_file": "/data/clip.dcm", "sop_instance_uid": "2.25.1",

@@ -6,11 +6,8 @@
 set -uo pipefail
 source "$(dirname "$(readlink -f "$0")")/fuzz-common.sh"
 fuzzer=$(readlink -f "$1") cli=$(readlink -f "$2") runs=$3 seed=${4:-1}
-artifacts=$(pwd)/fuzz-artifacts
-mkdir -p "$artifacts"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/corpus" "$work/objects"
+prepare_fuzz_run
+mkdir -p "$work/objects"
 "$cli" simulate --preset full_tear --out "$work/clip.dcm" >/dev/null || exit 1
 "$cli" analyze "$work/clip.dcm" --dicom-out "$work/objects" >/dev/null || exit 1
 cp "$work"/objects/*.dcm "$work/corpus/" 2>/dev/null

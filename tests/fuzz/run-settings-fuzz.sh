@@ -7,11 +7,7 @@
 set -uo pipefail
 source "$(dirname "$(readlink -f "$0")")/fuzz-common.sh"
 fuzzer=$(readlink -f "$1") runs=$2 seed=${3:-1}
-artifacts=$(pwd)/fuzz-artifacts
-mkdir -p "$artifacts"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/corpus"
+prepare_fuzz_run
 cat > "$work/corpus/full.json" <<'JSON'
 {"local_ae_title": "FIBRETRACK", "timeout_s": 10, "retrieve_port": 11113, "max_query_matches": 1000,
  "move_sources": ["PACS2@10.0.0.8"],
