@@ -10,8 +10,10 @@ namespace ft::gpu {
 namespace {
 
 // The matching loops compiled twice: for AVX2/FMA machines and for any x86-64; the
-// loader picks one at start-up. flatten inlines match_point() into each copy.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+// loader picks one at start-up. flatten inlines match_point() into each copy. Not under
+// ThreadSanitizer: the loader runs the clones' resolver before TSan's runtime is up, and the
+// instrumented resolver crashes every program at start (scripts/sanitize tsan).
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_THREAD__)
 #define FT_SIMD_CLONES __attribute__((target_clones("arch=haswell", "default"), flatten))
 #else
 #define FT_SIMD_CLONES
