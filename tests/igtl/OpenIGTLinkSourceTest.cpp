@@ -66,7 +66,8 @@ struct Collector {
   }
   bool wait_for(std::size_t count, double seconds) {
     std::unique_lock<std::mutex> lock(mutex);
-    return arrived.wait_for(lock, std::chrono::duration<double>(seconds), [&] { return frames.size() >= count; });
+    return arrived.wait_for(lock, std::chrono::duration<double>(seconds * test::time_scale()),
+                            [&] { return frames.size() >= count; });
   }
   std::size_t size() {
     std::lock_guard<std::mutex> lock(mutex);
@@ -135,12 +136,13 @@ TEST(OpenIGTLinkSource, ReconnectsWhenTheServerComesBackAndTheRecordingKeepsEver
   pipeline.record_to(dir.file("journal"));
   pipeline.start();
   auto wait_for_frames = [&](long n) {
-    for (int i = 0; i < 200 && pipeline.stats().frames_in < n; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    for (int i = 0; i < int(200 * test::time_scale()) && pipeline.stats().frames_in < n; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
     return pipeline.stats().frames_in >= n;
   };
   ASSERT_TRUE(wait_for_frames(8));
   server->kill();
-  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  std::this_thread::sleep_for(std::chrono::milliseconds(int(800 * test::time_scale())));
   const long before = pipeline.stats().frames_in;
   EXPECT_EQ(pipeline.source().status().state, SourceState::Reconnecting);
   server = std::make_unique<Server>(our_server(port, "ok"));

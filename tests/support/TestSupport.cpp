@@ -98,4 +98,10 @@ double ncc(const std::vector<float>& a, const std::vector<float>& b, const std::
   return saa > 0 && sbb > 0 ? sab / std::sqrt(saa * sbb) : 0.0;
 }
 
+double time_scale() {
+  const char* v = std::getenv("FT_TEST_TIME_SCALE");
+  const double scale = v ? std::atof(v) : 1.0;
+  return scale >= 1.0 ? scale : 1.0;
+}
+
 }  // namespace ft::test

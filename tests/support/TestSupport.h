@@ -53,6 +53,9 @@ std::string sample_data_dir();
 std::string cli_path();
 bool file_exists(const std::string& path);
 std::string read_file(const std::string& path);
+// How much longer than usual waits for servers and threads may take: FT_TEST_TIME_SCALE (1 when
+// unset; scripts/sanitize sets it, TSan runs everything several times slower).
+double time_scale();
 
 // Normalised cross-correlation of two equally sized float images over a mask (nullptr: all).
 double ncc(const std::vector<float>& a, const std::vector<float>& b, const std::vector<unsigned char>* mask = nullptr);
