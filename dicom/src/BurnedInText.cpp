@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "ft/core/Error.h"
+
 namespace ft::dicom {
 namespace {
 
@@ -14,9 +16,10 @@ struct Blob {
 };
 
 // The 8-connected blobs of bright pixels that stayed still within `window`, by bounding box.
-std::vector<Blob> bright_blobs(const LuminanceImage& image, const std::vector<std::uint8_t>& still, int threshold,
+std::vector<Blob> bright_blobs(const Frame& image, const std::vector<std::uint8_t>& still, int threshold,
                                const PixelRect& window) {
-  const int w = image.width_px;
+  const int w = image.width_px();
+  const std::uint8_t* value = image.data8();
   const int ww = window.width_px();
   std::vector<std::uint8_t> seen(std::size_t(ww) * std::size_t(window.height_px()), 0);
   const auto seen_at = [&](int x, int y) -> std::uint8_t& {
@@ -28,7 +31,7 @@ std::vector<Blob> bright_blobs(const LuminanceImage& image, const std::vector<st
   for (int y = window.y0_px; y <= window.y1_px; ++y)
     for (int x = window.x0_px; x <= window.x1_px; ++x) {
       const std::size_t i = std::size_t(y) * std::size_t(w) + std::size_t(x);
-      const auto bright = [&](std::size_t k) { return image.value[k] >= threshold && (still.empty() || still[k]); };
+      const auto bright = [&](std::size_t k) { return value[k] >= threshold && (still.empty() || still[k]); };
       if (seen_at(x, y) || !bright(i)) continue;
       Blob b{{x, y, x, y}};
       seen_at(x, y) = 1;
@@ -38,15 +41,15 @@ std::vector<Blob> bright_blobs(const LuminanceImage& image, const std::vector<st
       while (!stack.empty()) {
         const auto [cx, cy] = stack.back();
         stack.pop_back();
-        values.push_back(image.at(cx, cy));
+        values.push_back(value[std::size_t(cy) * std::size_t(w) + std::size_t(cx)]);
         b.box = {std::min(b.box.x0_px, cx), std::min(b.box.y0_px, cy), std::max(b.box.x1_px, cx), std::max(b.box.y1_px, cy)};
         for (int dy = -1; dy <= 1; ++dy)
           for (int dx = -1; dx <= 1; ++dx) {
             const int nx = cx + dx, ny = cy + dy;
-            if (nx < 0 || ny < 0 || nx >= w || ny >= image.height_px) continue;
+            if (nx < 0 || ny < 0 || nx >= w || ny >= image.height_px()) continue;
             const std::size_t k = std::size_t(ny) * std::size_t(w) + std::size_t(nx);
             if (!bright(k)) {  // the ring is read beyond the window too: a glyph may touch its edge
-              ring_sum += image.value[k];
+              ring_sum += value[k];
               ++ring_count;
               continue;
             }
@@ -96,10 +99,11 @@ PixelRect with_margin(const PixelRect& r, int margin, int w, int h) {
 
 }  // namespace
 
-std::vector<PixelRect> find_text_lines(const LuminanceImage& frame, const std::vector<std::uint8_t>& still,
+std::vector<PixelRect> find_text_lines(const Frame& frame, const std::vector<std::uint8_t>& still,
                                        const TextFinderParameters& p) {
+  if (frame.depth() != PixelDepth::Bits8) throw Error(ErrorCode::InvalidArgument, "text is looked for in 8-bit luminance");
   std::vector<Blob> glyphs;
-  const PixelRect whole{0, 0, frame.width_px - 1, frame.height_px - 1};
+  const PixelRect whole{0, 0, frame.width_px() - 1, frame.height_px() - 1};
   for (const Blob& b : bright_blobs(frame, still, p.bright_threshold, whole)) {
     if (glyph_like(b, p)) {
       glyphs.push_back(b);
@@ -127,7 +131,7 @@ std::vector<PixelRect> find_text_lines(const LuminanceImage& frame, const std::v
   }
   std::vector<PixelRect> out;
   for (const Line& l : lines)
-    if (l.glyphs >= p.min_glyphs_per_line) out.push_back(with_margin(l.box, p.margin_px, frame.width_px, frame.height_px));
+    if (l.glyphs >= p.min_glyphs_per_line) out.push_back(with_margin(l.box, p.margin_px, frame.width_px(), frame.height_px()));
   return out;
 }
 

@@ -89,14 +89,13 @@ DeidentifyReport rewrite(DcmDataset& ds, const DicomClipInfo& info, const SiteKe
   return report;
 }
 
-}  // namespace
 
-DeidentifyReport deidentify_file(const std::string& in, const std::string& out, const SiteKey& key,
-                                 const DeidentifyOptions& options) {
+// De-identifies `in` (its header already read into `info`) to `out`.
+DeidentifyReport deidentify(const std::string& in, const DicomClipInfo& info, const std::string& out, const SiteKey& key,
+                            const DeidentifyOptions& options) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (in == out || fs::equivalent(in, out, ec)) throw Error(ErrorCode::InvalidArgument, "de-identification never writes over its input");
-  const DicomClipInfo info = read_clip_info(in);
   DicomFileLoader loader(in);
   DcmDataset& ds = loader.dataset();
   if (ds.loadAllDataIntoMemory().bad()) throw Error(ErrorCode::Io, in + ": cannot read the whole file");
@@ -114,6 +113,13 @@ DeidentifyReport deidentify_file(const std::string& in, const std::string& out, 
   return report;
 }
 
+}  // namespace
+
+DeidentifyReport deidentify_file(const std::string& in, const std::string& out, const SiteKey& key,
+                                 const DeidentifyOptions& options) {
+  return deidentify(in, read_clip_info(in), out, key, options);
+}
+
 DeidentifyReport deidentify_into_folder(const std::string& in, const std::string& folder, const SiteKey& key,
                                         const DeidentifyOptions& options) {
   const DicomClipInfo info = read_clip_info(in);
@@ -121,7 +127,7 @@ DeidentifyReport deidentify_into_folder(const std::string& in, const std::string
     throw Error(ErrorCode::CorruptData, in + ": no Study or SOP Instance UID (Type 1): not an object a PACS would take");
   const std::string into = folder + "/" + key.uid_for(info.study_instance_uid);
   create_directories_durably(into, FolderAccess::OwnerOnly);
-  return deidentify_file(in, into + "/" + key.uid_for(info.sop_instance_uid) + ".dcm", key, options);
+  return deidentify(in, info, into + "/" + key.uid_for(info.sop_instance_uid) + ".dcm", key, options);
 }
 
 }  // namespace ft::dicom

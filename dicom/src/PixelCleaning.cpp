@@ -29,24 +29,28 @@ struct DecodedFrames {
 
   // 0-255 luminance of frame `f`, as the viewer shows it (to_luminance, palettes included),
   // except that RGB pixels count at their brightest channel: red or blue text is dim in luma.
-  std::vector<std::uint8_t> luminance(int f) const {
+  Frame luminance(int f) const {
     const Uint8* first = data + std::size_t(f) * frame_bytes();
     if (layout.photometric == "RGB" && layout.bits_allocated == 8) return brightest_channel(first);
     const std::vector<std::uint8_t> raw(first, first + frame_bytes());
     const Frame lum = to_luminance(raw, layout, palette);
-    const float scale = lum.depth() == PixelDepth::Bits16 ? 255.0f / float((1 << layout.bits_stored) - 1) : 1.0f;
-    std::vector<std::uint8_t> out(plane());
-    for (std::size_t p = 0; p < plane(); ++p)
-      out[p] = std::uint8_t(std::clamp(lum.value(int(p % std::size_t(layout.columns)), int(p / std::size_t(layout.columns))) * scale, 0.0f, 255.0f));
+    if (lum.depth() == PixelDepth::Bits8) return lum;
+    const float scale = 255.0f / float((1 << layout.bits_stored) - 1);  // deep grey, to 0-255
+    Frame out(layout.columns, layout.rows);
+    std::uint8_t* v = out.data8();
+    for (int y = 0; y < layout.rows; ++y)
+      for (int x = 0; x < layout.columns; ++x)
+        v[std::size_t(y) * std::size_t(layout.columns) + std::size_t(x)] = std::uint8_t(std::clamp(lum.value(x, y) * scale, 0.0f, 255.0f));
     return out;
   }
 
-  std::vector<std::uint8_t> brightest_channel(const Uint8* frame) const {
-    std::vector<std::uint8_t> out(plane());
+  Frame brightest_channel(const Uint8* frame) const {
+    Frame out(layout.columns, layout.rows);
+    std::uint8_t* v = out.data8();
     for (std::size_t p = 0; p < plane(); ++p)
       for (int s = 0; s < 3; ++s) {
         const std::size_t k = layout.planar_configuration == 1 ? std::size_t(s) * plane() + p : p * 3 + std::size_t(s);
-        out[p] = std::max(out[p], frame[k]);
+        v[p] = std::max(v[p], frame[k]);
       }
     return out;
   }
@@ -94,13 +98,14 @@ DecodedFrames decoded(DcmDataset& ds, const DicomClipInfo& info) {
 
 // The clip's middle frame, and which of its pixels stayed (within a grabber's noise) as they
 // are in it over every frame: where burned-in text can be.
-std::pair<LuminanceImage, std::vector<std::uint8_t>> middle_frame_and_still_pixels(const DecodedFrames& d) {
-  LuminanceImage middle{d.layout.columns, d.layout.rows, d.luminance(d.frames / 2)};
+std::pair<Frame, std::vector<std::uint8_t>> middle_frame_and_still_pixels(const DecodedFrames& d) {
+  Frame middle = d.luminance(d.frames / 2);
   std::vector<std::uint8_t> still(d.plane(), 1);
   for (int f = 0; f < d.frames; ++f) {
     if (f == d.frames / 2) continue;
-    const std::vector<std::uint8_t> lum = d.luminance(f);
-    for (std::size_t p = 0; p < d.plane(); ++p) still[p] &= std::abs(int(lum[p]) - int(middle.value[p])) <= kMaxTextFlicker;
+    const Frame lum = d.luminance(f);
+    for (std::size_t p = 0; p < d.plane(); ++p)
+      still[p] &= std::abs(int(lum.data8()[p]) - int(middle.data8()[p])) <= kMaxTextFlicker;
   }
   return {std::move(middle), std::move(still)};
 }

@@ -377,8 +377,9 @@ TEST(Deidentifier, TheSharedRealFilesComeOutValidAndWithoutIdentity) {
     const test::CommandResult dump = test::run_command("dcmdump '" + r.written_path + "'");
     EXPECT_EQ(dump.out.find("(0008,0080)"), std::string::npos) << "Institution Name";
     EXPECT_EQ(dump.out.find("(0008,1010)"), std::string::npos) << "Station Name";
-    if (DcmXfer(before.transfer_syntax_uid.c_str()).isLossy())  // decompressed to clean: the history stays
+    if (DcmXfer(before.transfer_syntax_uid.c_str()).isLossy()) {  // decompressed to clean: the history stays
       EXPECT_EQ(value(r.written_path, DCM_LossyImageCompression), "01");
+    }
     const std::set<std::string> had = validator_errors(in);
     for (const std::string& e : validator_errors(r.written_path)) EXPECT_TRUE(had.count(e)) << "new: " << e;
   }

@@ -12,18 +12,10 @@
 #include <cstdint>
 #include <vector>
 
+#include "ft/core/Frame.h"
 #include "ft/core/UltrasoundRegion.h"
 
 namespace ft::dicom {
-
-// One 8-bit luminance value per pixel, row by row.
-struct LuminanceImage {
-  int width_px = 0;
-  int height_px = 0;
-  std::vector<std::uint8_t> value;
-
-  std::uint8_t at(int x_px, int y_px) const { return value[std::size_t(y_px) * std::size_t(width_px) + std::size_t(x_px)]; }
-};
 
 struct TextFinderParameters {
   int bright_threshold = 150;   // glyphs are drawn near white (or a bright colour) on 0-255
@@ -38,9 +30,9 @@ struct TextFinderParameters {
 };
 
 // Bounding boxes, margin included and clamped to the image, of the lines of text found in
-// `frame`. `still` (one flag a pixel) marks the pixels that did not change over the clip;
-// empty for a single image.
-std::vector<PixelRect> find_text_lines(const LuminanceImage& frame, const std::vector<std::uint8_t>& still = {},
+// `frame` (8-bit luminance, ft::Error otherwise). `still` (one flag a pixel, row by row) marks
+// the pixels that did not change over the clip; empty for a single image.
+std::vector<PixelRect> find_text_lines(const Frame& frame, const std::vector<std::uint8_t>& still = {},
                                        const TextFinderParameters& p = {});
 
 }  // namespace ft::dicom
