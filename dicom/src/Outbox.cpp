@@ -272,6 +272,12 @@ std::vector<OutboxJob> Outbox::deliver_list(const std::vector<OutboxJob>& queued
     }
     if (error.empty()) {
       fs::remove_all(fs::path(directory_) / job.id);  // only now, after the peer's success
+      // Its removal on disk too: after a power loss a delivered job would be sent again.
+      try {
+        sync_path(directory_);
+      } catch (const Error&) {
+        // Delivered all the same; at worst it is sent once more after a crash (same SOP Instance UID).
+      }
       continue;
     }
     ++job.attempts;
