@@ -1,0 +1,58 @@
+#pragma once
+// What a power loss could leave on disk, in the manner of ALICE and CrashMonkey but without
+// special privileges: a command runs under the sync-log shim (SyncLogShim.c) with
+// FT_CRASH_DIR/FT_CRASH_ROOT set, which copies what each fsync/fdatasync under the root made
+// durable. The crash state after sync k is then rebuilt under the strictest model a POSIX
+// file system allows: a file holds what its last sync wrote (nothing if it was never synced),
+// a folder holds the entries its last sync saw (the entries it had before the command if it
+// was never synced), and nothing else survives — an unsynced rename, unlink or new file is
+// lost. What was on disk before the command counts as durable.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "TestSupport.h"
+
+namespace ft::test {
+
+class CrashRecorder {
+ public:
+  // Remembers `root` (a folder that exists) as it is now; copies go to a folder in `scratch`.
+  CrashRecorder(const TempDir& scratch, const std::string& root);
+
+  // Environment assignments to put before a command line: the shim and where it copies to.
+  std::string environment() const;
+
+  // The number of crash points recorded so far: one before the first sync, one after each.
+  int crash_points() const;
+
+  // Rebuilds the crash state after `syncs` syncs (0: before the first) in `folder`, which
+  // takes the root's place. Returns `folder`.
+  std::string rebuild(int syncs, const std::string& folder) const;
+
+  const std::string& root() const { return root_; }
+
+ private:
+  struct Entry {
+    std::string name;
+    std::uint64_t inode = 0;
+    bool folder = false;
+  };
+  struct Sync {
+    bool folder = false;
+    std::uint64_t inode = 0;
+    std::string copy;  // the bytes or the entries made durable
+  };
+  std::vector<Sync> syncs() const;
+  static std::vector<Entry> read_entries(const std::string& copy);
+  void remember(const std::string& path, std::uint64_t inode, bool folder);
+
+  std::string root_;  // canonical: the shim compares the paths the kernel reports
+  std::string copies_;
+  std::uint64_t root_inode_ = 0;
+  std::map<std::uint64_t, std::string> initial_files_;    // inode -> copy of its bytes
+  std::map<std::uint64_t, std::string> initial_folders_;  // inode -> copy of its entries
+};
+
+}  // namespace ft::test
