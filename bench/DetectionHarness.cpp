@@ -180,7 +180,9 @@ std::string condition_for(const std::string& preset, int seed, std::size_t prese
   return c;
 }
 
-void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir, bool plain) {
+// only_preset: one real_* preset (diagnosis); the others are skipped but keep their place, so a
+// clip gets the same condition and grabber as in the whole set.
+void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir, bool plain, const std::string& only_preset) {
   std::vector<std::string> presets;
   for (const std::string& name : sim::preset_names())
     if (name.rfind("real_", 0) == 0) presets.push_back(name);
@@ -193,6 +195,7 @@ void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir, 
   std::vector<double> tracked_intact;
   for (int i = first_seed; i < first_seed + seeds; ++i)
     for (std::size_t p = 0; p < presets.size(); ++p) {
+      if (!only_preset.empty() && presets[p] != only_preset) continue;
       const std::string condition = condition_for(presets[p], i, p, plain);
       const sim::SimulatedExam exam(sim::make_preset(presets[p] + (condition.empty() ? "" : "+" + condition), std::uint64_t(i)));
       std::vector<Frame> frames;
@@ -287,7 +290,7 @@ int main(int argc, char** argv) {
     }
   }
   if (real > 0) {
-    real_magnitudes(real, first ? first : 2000, explain_dir, plain);
+    real_magnitudes(real, first ? first : 2000, explain_dir, plain, one_preset ? presets.front() : "");
     return 0;
   }
   if (stress_clips > 0) {
