@@ -108,21 +108,6 @@ void take_outcome(OFList<RetrieveResponse*>& responses, OFCondition c, const Dic
                                         (result.method == "C-MOVE" ? " (does the PACS know our AE title and retrieve port?)" : ""));
 }
 
-// The numeric addresses a host name (or address literal) resolves to.
-std::set<std::string> addresses_of(const std::string& host) {
-  std::set<std::string> out;
-  addrinfo hints{};
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* found = nullptr;
-  if (::getaddrinfo(host.c_str(), nullptr, &hints, &found) != 0) return out;
-  for (const addrinfo* a = found; a; a = a->ai_next) {
-    char text[NI_MAXHOST];
-    if (::getnameinfo(a->ai_addr, a->ai_addrlen, text, sizeof text, nullptr, 0, NI_NUMERICHOST) == 0) out.insert(text);
-  }
-  ::freeaddrinfo(found);
-  return out;
-}
-
 // Who may store to us during a C-MOVE: an AE title from one of its host's addresses.
 struct MoveSender {
   std::string ae_title;
@@ -160,16 +145,8 @@ class MoveDestination : public DcmStorageSCP {
     setACSETimeout(Uint32(s.timeout_s));
     setDIMSETimeout(Uint32(s.timeout_s));
     for (const char* uid : kRetrievableClasses) addPresentationContext(uid, receivable_syntaxes());
-    // DcmSCP turns DCMTK's process-wide input data correction off while it listens; we
-    // give it back afterwards, since the station reads files with it. DCMTK also looks the
-    // caller's address up in reverse DNS (a name cut to its first label, which anyone who
-    // controls their own reverse zone chooses): the numeric address is what is checked.
-    correction_was_ = dcmEnableAutomaticInputDataCorrection.get();
-    reverse_dns_was_off_ = dcmDisableGethostbyaddr.get();
-    dcmDisableGethostbyaddr.set(OFTrue);
     const OFCondition c = openListenPort();
     if (c.bad()) {
-      restore_globals();
       throw Error(ErrorCode::Network, "cannot listen on retrieve port " + std::to_string(s.retrieve_port) + ": " + c.text());
     }
     thread_ = std::thread([this] { acceptAssociations(); });
@@ -177,7 +154,6 @@ class MoveDestination : public DcmStorageSCP {
   ~MoveDestination() override {
     stop_ = true;
     if (thread_.joinable()) thread_.join();
-    restore_globals();
   }
   // Who was turned away (empty: nobody); read after the move's final response.
   std::string refused() const {
@@ -205,20 +181,16 @@ class MoveDestination : public DcmStorageSCP {
   }
 
  private:
-  void restore_globals() {
-    dcmEnableAutomaticInputDataCorrection.set(correction_was_);
-    dcmDisableGethostbyaddr.set(reverse_dns_was_off_);
-  }
   void note_refused(const std::string& who) {
     const std::lock_guard<std::mutex> lock(mutex_);
     if (refused_.empty()) refused_ = who;
   }
+  ListeningToolkitGlobals globals_;  // from before the port opens until the thread has stopped
   const std::vector<MoveSender> senders_;
   std::string peer_address_;  // the association being checked (one at a time, on the SCP's thread)
   mutable std::mutex mutex_;
   std::string refused_;
   std::atomic<bool> stop_{false};
-  OFBool correction_was_ = OFTrue, reverse_dns_was_off_ = OFFalse;
   std::thread thread_;
 };
 

@@ -1,6 +1,8 @@
 #include "ScuConnection.h"
 
+#include <netdb.h>
 #include <openssl/ssl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <openssl/x509v3.h>
 
@@ -100,6 +102,30 @@ void ScuAssociation::open(const DicomNode& node, const NetworkSettings& s) {
                     (node.tls ? " (TLS: is the peer's certificate trusted, does it name " + certificate_name +
                                     " (else set the node's tls_name), and is ours trusted by it?)"
                               : ""));
+}
+
+std::set<std::string> addresses_of(const std::string& host) {
+  std::set<std::string> out;
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  if (::getaddrinfo(host.c_str(), nullptr, &hints, &found) != 0) return out;
+  for (const addrinfo* a = found; a; a = a->ai_next) {
+    char text[NI_MAXHOST];
+    if (::getnameinfo(a->ai_addr, a->ai_addrlen, text, sizeof text, nullptr, 0, NI_NUMERICHOST) == 0) out.insert(text);
+  }
+  ::freeaddrinfo(found);
+  return out;
+}
+
+ListeningToolkitGlobals::ListeningToolkitGlobals()
+    : correction_was_(dcmEnableAutomaticInputDataCorrection.get()), reverse_dns_was_off_(dcmDisableGethostbyaddr.get()) {
+  dcmDisableGethostbyaddr.set(OFTrue);
+}
+
+ListeningToolkitGlobals::~ListeningToolkitGlobals() {
+  dcmEnableAutomaticInputDataCorrection.set(correction_was_);
+  dcmDisableGethostbyaddr.set(reverse_dns_was_off_);
 }
 
 Error too_many_matches(const DicomNode& node, const std::string& service, const NetworkSettings& settings) {

@@ -8,6 +8,8 @@
 
 #include <functional>
 #include <memory>
+#include <set>
+#include <string>
 #include <vector>
 
 #include "ft/core/Error.h"
@@ -96,6 +98,24 @@ class ScuAssociation {
 // ft::Error(InvalidArgument) for a missing or mismatched certificate.
 std::unique_ptr<DcmTLSTransportLayer> make_tls_layer(T_ASC_NetworkRole role, const TlsSettings& tls,
                                                      const std::string& peer_host = "");
+
+// The numeric addresses a host name (or address literal) resolves to.
+std::set<std::string> addresses_of(const std::string& host);
+
+// While one of our DcmSCPs listens: DcmSCP turns DCMTK's process-wide input data correction
+// off, which is given back afterwards (the station reads files with it); and the caller's
+// address is taken numerically, not from reverse DNS (a name cut to its first label, which
+// anyone who controls their own reverse zone chooses). Hold one for the listener's life.
+class ListeningToolkitGlobals {
+ public:
+  ListeningToolkitGlobals();
+  ~ListeningToolkitGlobals();
+  ListeningToolkitGlobals(const ListeningToolkitGlobals&) = delete;
+  ListeningToolkitGlobals& operator=(const ListeningToolkitGlobals&) = delete;
+
+ private:
+  OFBool correction_was_, reverse_dns_was_off_;
+};
 
 // The error for a query with more matches than settings.max_query_matches allows.
 Error too_many_matches(const DicomNode& node, const std::string& service, const NetworkSettings& settings);

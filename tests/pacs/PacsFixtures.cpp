@@ -1,6 +1,10 @@
 #include "PacsFixtures.h"
 
+#include <signal.h>
+
 #include <algorithm>
+#include <chrono>
+#include <thread>
 #include <cstdlib>
 #include <filesystem>
 
@@ -71,6 +75,14 @@ std::string transfer_syntax_of(const std::string& file) {
   if (f.loadFile(file.c_str()).good()) f.getMetaInfo()->findAndGetOFString(DCM_TransferSyntaxUID, uid);
   return uid.c_str();
 }
+
+StoreScpProcess::StoreScpProcess(const std::string& options, const std::string& output) : port(free_loopback_port()) {
+  std::filesystem::create_directories(output);
+  pid_ = std::stoi(run_command("storescp " + options + " -od '" + output + "' " + std::to_string(port) + " >/dev/null 2>&1 & echo $!").out);
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+}
+
+StoreScpProcess::~StoreScpProcess() { ::kill(pid_t(pid_), SIGKILL); }
 
 CommandResult fibretrack_in(const std::string& config_dir, const std::string& args) {
   return run_command("FIBRETRACK_CONFIG_DIR='" + config_dir + "' '" + cli_path() + "' " + args);

@@ -25,6 +25,20 @@ int max_pixel_difference(const std::string& file_a, const std::string& file_b);
 std::string sop_instance_uid_of(const std::string& file);
 std::string transfer_syntax_of(const std::string& file);
 
+// DCMTK's storescp on a free loopback port with `options`, writing into `output`; killed
+// when this goes away. A peer that acknowledges C-STOREs and offers nothing else.
+class StoreScpProcess {
+ public:
+  StoreScpProcess(const std::string& options, const std::string& output);
+  ~StoreScpProcess();
+  StoreScpProcess(const StoreScpProcess&) = delete;
+  StoreScpProcess& operator=(const StoreScpProcess&) = delete;
+  const int port;
+
+ private:
+  int pid_;
+};
+
 // `fibretrack ARGS` with FIBRETRACK_CONFIG_DIR set to `config_dir` (never the user's settings).
 CommandResult fibretrack_in(const std::string& config_dir, const std::string& args);
 

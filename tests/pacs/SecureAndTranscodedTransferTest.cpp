@@ -53,22 +53,6 @@ void write_tls_settings(const std::string& config, const std::string& trusted, b
                                                   .dump(1);
 }
 
-class StoreScpProcess {
- public:
-  StoreScpProcess(const std::string& options, const std::string& output) : port(test::free_loopback_port()) {
-    std::filesystem::create_directories(output);
-    pid_ = pid_t(std::stol(test::run_command("storescp " + options + " -od '" + output + "' " + std::to_string(port) +
-                                             " >/dev/null 2>&1 & echo $!")
-                               .out));
-    std::this_thread::sleep_for(std::chrono::milliseconds(400));
-  }
-  ~StoreScpProcess() { ::kill(pid_, SIGKILL); }
-  const int port;
-
- private:
-  pid_t pid_;
-};
-
 int files_in(const std::string& folder) {
   int n = 0;
   for (const auto& e : std::filesystem::directory_iterator(folder)) n += e.is_regular_file();
@@ -121,7 +105,7 @@ TEST(Tls, StoreAndEchoOverTlsToStorescpAndAnUntrustedPeerIsRefused) {
   test::TempDir dir;
   make_certificates(dir);
   const test::ExamOnDisk exam = test::write_exam(dir, "exam", "P90");
-  StoreScpProcess scp("+tls '" + dir.file("server.key") + "' '" + dir.file("server.crt") + "' +cf '" + dir.file("ca.crt") + "'",
+  test::StoreScpProcess scp("+tls '" + dir.file("server.key") + "' '" + dir.file("server.crt") + "' +cf '" + dir.file("ca.crt") + "'",
                       dir.file("received"));
   const std::string node = "STORESCP@127.0.0.1:" + std::to_string(scp.port);
 
@@ -148,7 +132,7 @@ TEST(Tls, StoreAndEchoOverTlsToStorescpAndAnUntrustedPeerIsRefused) {
   EXPECT_NE(test::fibretrack_in(dir.file("trusting"), "echo " + node + " --timeout 3").exit_code, 0);
   EXPECT_EQ(files_in(dir.file("received")), 1);
   // A certificate from the trusted CA, but for another host: refused.
-  StoreScpProcess impostor("+tls '" + dir.file("elsewhere.key") + "' '" + dir.file("elsewhere.crt") + "' +cf '" +
+  test::StoreScpProcess impostor("+tls '" + dir.file("elsewhere.key") + "' '" + dir.file("elsewhere.crt") + "' +cf '" +
                                dir.file("ca.crt") + "'",
                            dir.file("received-by-impostor"));
   const std::string impostor_node = "STORESCP@127.0.0.1:" + std::to_string(impostor.port);
@@ -183,7 +167,7 @@ TEST(Refusal, APeerThatRefusesTheAssociationGivesAClearMessage) {
   if (!test::program_available("storescp")) GTEST_SKIP() << "storescp missing";
   test::TempDir dir;
   const test::ExamOnDisk exam = test::write_exam(dir, "exam", "P91");
-  StoreScpProcess scp("--refuse", dir.file("received"));
+  test::StoreScpProcess scp("--refuse", dir.file("received"));
   const std::string node = "STORESCP@127.0.0.1:" + std::to_string(scp.port);
   const test::CommandResult echo = test::fibretrack_in(dir.file("config"), "echo " + node);
   EXPECT_EQ(echo.exit_code, 1);
