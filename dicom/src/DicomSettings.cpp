@@ -30,6 +30,9 @@ DicomSettings parse(const json& j, const fs::path& base) {
   s.network.local_ae_title = j.value("local_ae_title", s.network.local_ae_title);
   s.network.timeout_s = j.value("timeout_s", s.network.timeout_s);
   s.network.retrieve_port = j.value("retrieve_port", 0);
+  s.network.commitment_port = j.value("commitment_port", 0);
+  if (s.network.commitment_port < 0 || s.network.commitment_port > 65535)
+    throw Error(ErrorCode::InvalidArgument, "settings: commitment_port must be a port number (0: storage commitment not asked)");
   s.network.max_query_matches = j.value("max_query_matches", s.network.max_query_matches);
   s.network.move_sources = j.value("move_sources", std::vector<std::string>{});
   if (s.network.max_query_matches < 1 || s.network.max_query_matches > 1000000)
@@ -87,6 +90,7 @@ void save_settings(const DicomSettings& s, const std::string& path) {
   const json j{{"local_ae_title", s.network.local_ae_title},
                {"timeout_s", s.network.timeout_s},
                {"retrieve_port", s.network.retrieve_port},
+               {"commitment_port", s.network.commitment_port},
                {"max_query_matches", s.network.max_query_matches},
                {"move_sources", s.network.move_sources},
                {"tls",

@@ -21,6 +21,7 @@
 #include "NodeJson.h"
 #include "ft/core/Error.h"
 #include "ft/dicom/DicomSettings.h"
+#include "ft/dicom/StorageCommitment.h"
 #include "ft/dicom/UidFactory.h"
 
 namespace ft::dicom {
@@ -36,6 +37,20 @@ long long backoff_s(int attempts) { return std::min<long long>(600, 5LL << std::
 
 // The node as the queue keeps it: a DICOMweb URL without its user:password@ (text() leaves
 // it out), and the settings name that the credentials can be found under again.
+// Storage commitment is asked of DIMSE nodes when we have a port to hear the answer on.
+bool asks_commitment(const DicomNode& node, const NetworkSettings& settings) {
+  return settings.commitment_port > 0 && !node.is_dicomweb();
+}
+
+std::string sop_class_of(const std::string& object) {
+  try {
+    detail::DicomFileLoader loader(object);
+    return detail::get_string(loader.dataset(), DCM_SOPClassUID);
+  } catch (const Error&) {
+    return "";  // the PACS reports it as not committed; the job is stored again
+  }
+}
+
 DicomNode without_credentials(DicomNode n) {
   if (n.is_dicomweb()) n.dicomweb_url = n.text();
   return n;
@@ -46,6 +61,7 @@ nlohmann::json job_json(const OutboxJob& job) {
           {"node", detail::node_to_json(without_credentials(job.node))},
           {"node_name", job.node.name},
           {"original_file", job.original_file}, {"sop_instance_uid", job.sop_instance_uid},
+          {"sop_class_uid", job.sop_class_uid}, {"stored_unix_s", job.stored_unix_s},
           {"attempts", job.attempts}, {"last_error", job.last_error},
           {"next_attempt_unix_s", job.next_attempt_unix_s}, {"object_bytes", job.object_bytes}};
 }
@@ -137,6 +153,7 @@ OutboxJob Outbox::enqueue(const std::string& file, const DicomNode& destination)
   {
     detail::DicomFileLoader loader(file);  // only DICOM files are queued
     job.sop_instance_uid = detail::get_string(loader.dataset(), DCM_SOPInstanceUID);
+    job.sop_class_uid = detail::get_string(loader.dataset(), DCM_SOPClassUID);
   }
   job.destination = destination.text();
   job.node = without_credentials(destination);
@@ -199,6 +216,8 @@ std::vector<OutboxJob> Outbox::jobs() const {
                                     : parse_node(job.destination);
       job.original_file = j.value("original_file", "");
       job.sop_instance_uid = j.value("sop_instance_uid", "");
+      job.sop_class_uid = j.value("sop_class_uid", "");
+      job.stored_unix_s = j.value("stored_unix_s", 0LL);
       job.attempts = j.value("attempts", 0);
       job.last_error = j.value("last_error", "");
       job.next_attempt_unix_s = j.value("next_attempt_unix_s", 0LL);
@@ -249,7 +268,7 @@ std::vector<OutboxJob> Outbox::deliver_jobs(const std::vector<std::string>& ids,
 
 std::vector<OutboxJob> Outbox::deliver_list(const std::vector<OutboxJob>& queued, const NetworkSettings& settings,
                                             bool ignore_backoff, const std::function<bool(int, int)>& progress) {
-  std::vector<OutboxJob> left;
+  std::vector<OutboxJob> left, stored;
   bool stopped = false;
   for (std::size_t i = 0; i < queued.size(); ++i) {
     OutboxJob job = queued[i];
@@ -262,36 +281,101 @@ std::vector<OutboxJob> Outbox::deliver_list(const std::vector<OutboxJob>& queued
       left.push_back(job);
       continue;
     }
-    const fs::path object = fs::path(directory_) / job.id / "object.dcm";
     std::string error;
-    try {
-      const auto results = store(with_credentials(job), {object.string()}, settings);
-      if (results.empty() || !results.front().stored) error = results.empty() ? "nothing sent" : results.front().message;
-    } catch (const std::exception& e) {  // any failure stays with this job; the queue moves on
-      error = e.what();
-    }
-    if (error.empty()) {
-      fs::remove_all(fs::path(directory_) / job.id);  // only now, after the peer's success
-      // Its removal on disk too: after a power loss a delivered job would be sent again.
+    if (job.stored_unix_s == 0) {  // a job stored already only waits for its commitment
+      const fs::path object = fs::path(directory_) / job.id / "object.dcm";
       try {
-        sync_path(directory_);
-      } catch (const Error&) {
-        // Delivered all the same; at worst it is sent once more after a crash (same SOP Instance UID).
+        const auto results = store(with_credentials(job), {object.string()}, settings);
+        if (results.empty() || !results.front().stored) error = results.empty() ? "nothing sent" : results.front().message;
+      } catch (const std::exception& e) {  // any failure stays with this job; the queue moves on
+        error = e.what();
       }
+    }
+    if (!error.empty()) {
+      save_attempt(job, error);
+      left.push_back(job);
       continue;
     }
-    ++job.attempts;
-    job.last_error = error;
-    job.next_attempt_unix_s = now_s() + backoff_s(job.attempts);
-    try {
-      save(job);
-    } catch (const std::exception&) {
-      // The attempt count is not recorded (disk full); the job itself stays queued.
+    if (!asks_commitment(job.node, settings)) {
+      remove_delivered(job);  // only now, after the peer's success
+      continue;
     }
-    left.push_back(job);
+    if (job.stored_unix_s == 0) {
+      job.stored_unix_s = now_s();
+      save_quietly(job);  // not lost: at worst it is stored once more
+    }
+    stored.push_back(job);
   }
+  await_commitment(stored, settings, left);
   if (progress && !stopped) progress(int(queued.size()), int(queued.size()));
   return left;
+}
+
+// One storage commitment request per destination for the jobs it has acknowledged. A job
+// leaves the queue once committed, or at once where the node does not offer the service; one
+// the PACS failed to commit is stored again at its next attempt; one it has not answered for
+// is asked about again (not sent again) at its next attempt.
+void Outbox::await_commitment(const std::vector<OutboxJob>& stored, const NetworkSettings& settings,
+                              std::vector<OutboxJob>& left) const {
+  std::map<std::string, std::vector<OutboxJob>> by_destination;
+  for (const OutboxJob& job : stored) by_destination[job.node.text()].push_back(job);
+  for (auto& [destination, jobs] : by_destination) {
+    std::vector<CommitmentItem> items;
+    for (OutboxJob& job : jobs) {
+      if (job.sop_class_uid.empty()) job.sop_class_uid = sop_class_of((fs::path(directory_) / job.id / "object.dcm").string());
+      items.push_back({job.sop_class_uid, job.sop_instance_uid});
+    }
+    CommitmentReport report;
+    std::string request_error;
+    try {
+      report = request_commitment(with_credentials(jobs.front()), items, settings);
+    } catch (const std::exception& e) {
+      request_error = e.what();
+    }
+    for (OutboxJob& job : jobs) {
+      const bool answered = request_error.empty();
+      if (answered && (!report.offered || report.committed.count(job.sop_instance_uid))) {
+        remove_delivered(job);
+        continue;
+      }
+      std::string why = request_error;
+      if (const auto failed = report.failed.find(job.sop_instance_uid); answered && failed != report.failed.end()) {
+        job.stored_unix_s = 0;  // the PACS does not hold it safely: send it again
+        why = destination + " did not commit it (" + failure_reason_text(failed->second) + "): it is sent again";
+      } else if (answered) {
+        why = report.received ? destination + "'s storage commitment did not name it"
+                              : "no storage commitment from " + destination + " within " + std::to_string(settings.timeout_s) +
+                                    " s (does it know our AE title and commitment port?)";
+      }
+      save_attempt(job, "stored, not yet committed: " + why);
+      left.push_back(job);
+    }
+  }
+}
+
+void Outbox::save_attempt(OutboxJob& job, const std::string& error) const {
+  ++job.attempts;
+  job.last_error = error;
+  job.next_attempt_unix_s = now_s() + backoff_s(job.attempts);
+  save_quietly(job);
+}
+
+void Outbox::save_quietly(const OutboxJob& job) const {
+  try {
+    save(job);
+  } catch (const std::exception&) {
+    // Not recorded (disk full); the job itself stays queued as it was.
+  }
+}
+
+void Outbox::remove_delivered(const OutboxJob& job) const {
+  fs::remove_all(fs::path(directory_) / job.id);
+  // Its removal on disk too: after a power loss a delivered job would be sent again.
+  try {
+    sync_path(directory_);
+  } catch (const Error&) {
+    // Delivered all the same; at worst it is sent once more after a crash (same SOP Instance UID).
+  }
 }
 
 }  // namespace ft::dicom

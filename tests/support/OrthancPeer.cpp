@@ -75,6 +75,12 @@ nlohmann::json OrthancPeer::get(const std::string& path) const {
   return nlohmann::json::parse(run_command("curl -sf " + credentials() + "http://127.0.0.1:" + std::to_string(http_port) + path).out);
 }
 
+bool OrthancPeer::change(const std::string& method, const std::string& path, const nlohmann::json& body) const {
+  const std::string data = body.is_null() ? "" : "--data '" + body.dump() + "' ";
+  return run_command("curl -sf -X " + method + " " + data + credentials() + "http://127.0.0.1:" + std::to_string(http_port) + path)
+             .exit_code == 0;
+}
+
 void OrthancPeer::download(const std::string& path, const std::string& to) const {
   run_command("curl -sf " + credentials() + "-o '" + to + "' http://127.0.0.1:" + std::to_string(http_port) + path);
 }

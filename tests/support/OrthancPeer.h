@@ -33,6 +33,8 @@ class OrthancPeer {
   bool ready() const;
   nlohmann::json get(const std::string& path) const;
   void download(const std::string& path, const std::string& to) const;
+  // A REST call that changes something (DELETE an instance, PUT a modality); whether it succeeded.
+  bool change(const std::string& method, const std::string& path, const nlohmann::json& body = nullptr) const;
   std::string node() const { return "ORTHANC@127.0.0.1:" + std::to_string(dicom_port); }
   std::string dicomweb_url() const { return "http://127.0.0.1:" + std::to_string(http_port) + "/dicom-web"; }
   std::string log() const;

@@ -17,6 +17,10 @@ struct NetworkSettings {
   std::string local_ae_title = "FIBRETRACK";
   int timeout_s = 10;
   int retrieve_port = 0;  // where we listen for C-MOVE; 0: retrieve with C-GET
+  // Where a PACS sends its Storage Commitment reports (the port it knows for our AE title).
+  // Set: the outbox keeps every object sent over DIMSE until the PACS has committed it (a
+  // node that does not offer the service: until its C-STORE is acknowledged). 0: not asked.
+  int commitment_port = 0;
   // Most matches one query may return (C-FIND, QIDO-RS). More: the query is cancelled
   // (C-CANCEL) and refused with a request to narrow it, so that a careless wildcard neither
   // holds a whole archive's answers in memory nor shows a list nobody can read.

@@ -1,6 +1,7 @@
 #pragma once
 // The durable outbox: every object to send is first copied into an on-disk queue, and
-// leaves it only after the peer answered success. A job becomes visible only once its
+// leaves it only after the peer answered success — with a commitment port in the settings,
+// only after a PACS that offers Storage Commitment has committed it (StorageCommitment.h). A job becomes visible only once its
 // copy is complete (written under a temporary name, then renamed), so a crash never
 // sends half a file; failed sends are retried with backoff; the queue survives restarts.
 #include <functional>
@@ -18,6 +19,9 @@ struct OutboxJob {
   DicomNode node;           // where it goes (TLS, DICOMweb included)
   std::string original_file;
   std::string sop_instance_uid;
+  std::string sop_class_uid;      // empty in jobs queued before storage commitment: read from the object
+  long long stored_unix_s = 0;    // when the PACS acknowledged its C-STORE, while its storage commitment
+                                  // is awaited (0: not stored yet, or stored again after a failed one)
   int attempts = 0;
   std::string last_error;
   long long next_attempt_unix_s = 0;
@@ -56,6 +60,11 @@ class Outbox {
   std::vector<OutboxJob> deliver_list(const std::vector<OutboxJob>& queued, const NetworkSettings& settings,
                                       bool ignore_backoff, const std::function<bool(int, int)>& progress);
   void save(const OutboxJob& job) const;
+  void save_quietly(const OutboxJob& job) const;
+  void save_attempt(OutboxJob& job, const std::string& error) const;
+  void remove_delivered(const OutboxJob& job) const;
+  void await_commitment(const std::vector<OutboxJob>& stored, const NetworkSettings& settings,
+                        std::vector<OutboxJob>& left) const;
   DicomNode with_credentials(const OutboxJob& job) const;
   std::string directory_;
   std::map<std::string, DicomNode> nodes_;              // from the settings, by name
