@@ -307,8 +307,6 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const std::vec
   }
   if (contracting < (myotendinous ? 1 : 2))
     return reject(ev, "stumps_not_contracting", "the tissue on the sides does not shorten like the muscle around it (fat, tendon or bone carried along)");
-  if (myotendinous && !gates::opens_new_space(ev.log_area_growth, ctx.s))
-    return reject(ev, "no_space_opens", "the patch on the aponeurosis grows too little to be fibres pulled off it (a vessel distending, a plane shearing)");
   // The compartment's own deformation rest -> every frame, measured once for this patch.
   std::vector<std::optional<Tensor2>> compartment_motion(std::size_t(m.frame_count()));
   for (int k = 0; k < m.frame_count(); ++k) compartment_motion[std::size_t(k)] = compartment_deformation(ctx, compartment, k);

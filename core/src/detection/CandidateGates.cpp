@@ -102,10 +102,6 @@ bool fluid_layer_opens(const BandWidth& rest, const BandWidth& peak, const Detec
   return band_widens(rest, peak, s.min_opening_mm) && peak.contrast >= s.min_fluid_contrast;
 }
 
-bool opens_new_space(double excess_log_area_growth, const DetectionSettings& s) {
-  return excess_log_area_growth >= s.min_detachment_log_growth;  // NaN: no
-}
-
 std::vector<double> running_median3(std::vector<double> values) {
   const std::vector<double> raw = values;
   for (std::size_t k = 1; k + 1 < raw.size(); ++k) {

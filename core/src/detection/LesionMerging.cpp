@@ -30,6 +30,7 @@ void mark_same_lesion(DetectionResult& result, const PlacedFinding& p, const cha
 struct Lesion {
   PlacedFinding told_by;
   std::vector<const PlacedFinding*> other_surfaces;
+  int absorbed = 0;  // findings merged into it (other surfaces included)
 };
 
 struct SameLesion {
@@ -74,21 +75,41 @@ bool same_detachment(PixelSpacing px, const DetectionSettings& s, const LesionSu
   return d.along_mm < s.lesion_separation_mm && d.across_mm <= off_the_line_mm(p) + off_the_line_mm(q);
 }
 
-// Whether the intramuscular finding q is the edge of the detachment p: a short patch with less
-// evidence than p, on p's aponeurosis (within aponeurosis_reach_mm of its line) and within
-// lesion_separation_mm along it. Where fibres pull off an aponeurosis at a slant, the last
-// few fibre ends beside the detachment cut across the fibres and open like a small tear
-// inside the muscle; their gap, read over that slant, came out three times the detachment's
-// (held-out 24000 through the grabber: 2.4 mm long, 8 points, gap 17.6 mm, beside a 7.6 mm
-// detachment of 35 points whose gap read 5.9 against 5.8). A full-thickness tear meeting an
-// aponeurosis is longer and has more points than fluid at its end: it keeps its own finding.
-bool edge_of_detachment(PixelSpacing px, const DetectionSettings& s, const LesionSurroundings& around,
-                        const Lesion& q, const PlacedFinding& p) {
-  const PlacedFinding& t = q.told_by;
-  if (t.finding.kind != TearKind::Intramuscular || p.finding.kind != TearKind::Myotendinous) return false;
-  if (!q.other_surfaces.empty() || t.points >= p.points || t.length_mm >= p.length_mm) return false;
-  const SeenApart d = seen_apart(px, around, t, p);
-  return d.along_mm < s.lesion_separation_mm && d.across_mm <= s.aponeurosis_reach_mm;
+// Whether the lesion l, told by an intramuscular finding and nothing else, is the edge of the
+// detachment d (a patch of motion on an aponeurosis): a small patch (shorter than
+// shape_judged_below_mm, and than d) with at most half d's grid points, on d's aponeurosis
+// (within aponeurosis_reach_mm of its line) and within lesion_separation_mm along it. Where
+// fibres pull off an aponeurosis at a slant, the last few fibre ends beside the detachment cut
+// across the fibres and open like a small tear inside the muscle; their gap, read over that
+// slant, came out three times the detachment's (held-out 24000 through the grabber: 2.4 mm
+// long, 8 points, gap 17.6 mm, 6 mm from a 7.6 mm detachment of 35 points whose gap read 5.9
+// against 5.8). A tear as long as a fibre bundle is wide, or one that already holds other
+// readings, stays a lesion of its own; so does one beside fluid alone (columns of a plane
+// and grid points of a patch are not comparable evidence).
+bool edge_of_detachment(PixelSpacing px, const DetectionSettings& s, const LesionSurroundings& around, const Lesion& l,
+                        const PlacedFinding& d) {
+  const PlacedFinding& t = l.told_by;
+  if (t.finding.kind != TearKind::Intramuscular || l.absorbed > 0) return false;
+  if (d.finding.kind != TearKind::Myotendinous || d.fluid_on_image) return false;
+  if (t.length_mm >= std::min(s.shape_judged_below_mm, d.length_mm) || 2 * t.points > d.points) return false;
+  const SeenApart apart = seen_apart(px, around, t, d);
+  return apart.along_mm < s.lesion_separation_mm && apart.across_mm <= s.aponeurosis_reach_mm;
+}
+
+// Lesions that are a detachment's edge, dropped once every lesion is built (so that the
+// order findings were merged in does not decide it) and marked as part of the detachment.
+void drop_edges_of_detachments(PixelSpacing px, const DetectionSettings& s, const LesionSurroundings& around,
+                               DetectionResult& result, std::vector<Lesion>& kept) {
+  std::vector<bool> edge(kept.size(), false);
+  for (std::size_t i = 0; i < kept.size(); ++i)
+    for (const Lesion& d : kept)
+      edge[i] = edge[i] || edge_of_detachment(px, s, around, kept[i], d.told_by);
+  std::vector<Lesion> left;
+  for (std::size_t i = 0; i < kept.size(); ++i) {
+    if (edge[i]) mark_same_lesion(result, kept[i].told_by, "a small patch at the edge of fibres pulled off this aponeurosis: the detachment's edge");
+    else left.push_back(kept[i]);
+  }
+  kept = std::move(left);
 }
 
 // Whether p is part of a lesion already kept, which, and why.
@@ -165,21 +186,16 @@ std::vector<TearFinding> one_finding_per_lesion(std::vector<PlacedFinding> place
   });
   std::vector<Lesion> kept;
   for (const PlacedFinding& p : placed) {  // `placed` outlives `kept`: other_surfaces point into it
-    const auto edge = std::find_if(kept.begin(), kept.end(),
-                                   [&](const Lesion& l) { return edge_of_detachment(spacing, s, around, l, p); });
-    if (edge != kept.end()) {  // the detachment tells the lesion; the patch at its edge is part of it
-      mark_same_lesion(result, edge->told_by, "a short patch at the edge of fibres pulled off this aponeurosis: the detachment's edge");
-      *edge = Lesion{p, {}};
-      continue;
-    }
     const SameLesion same = same_lesion_as_kept(spacing, s, around, p, kept);
     if (!same.why) {
       kept.push_back({p, {}});
       continue;
     }
     mark_same_lesion(result, p, same.why);
+    ++same.lesion->absorbed;
     if (same.other_surface) same.lesion->other_surfaces.push_back(&p);
   }
+  drop_edges_of_detachments(spacing, s, around, result, kept);
   std::vector<TearFinding> findings;
   for (const Lesion& l : kept) findings.push_back(centred(l, spacing, around));
   return findings;

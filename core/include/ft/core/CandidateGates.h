@@ -72,13 +72,6 @@ bool band_widens(const BandWidth& rest, const BandWidth& peak, double min_wideni
 // darker line is the ordinary partial-volume edge of the plane, not fluid.
 bool fluid_layer_opens(const BandWidth& rest, const BandWidth& peak, const DetectionSettings& s);
 
-// Fibres pulled off an aponeurosis open a space that was not there: the patch of motion
-// beside it grows its area by at least min_detachment_log_growth more than the muscle
-// (log). A tube that distends (a vessel: +10-20 % across, +20-44 % in area) or a plane
-// whose sides shear grows far less; a real contraction's spread of area change puts the
-// candidate threshold itself above this floor, so it only speaks on quiet clips.
-bool opens_new_space(double excess_log_area_growth, const DetectionSettings& s);
-
 // A running median of three (the ends kept as they are): one column's speckle is not a
 // layer, one frame's is not a gap.
 std::vector<double> running_median3(std::vector<double> values);

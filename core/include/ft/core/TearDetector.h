@@ -47,9 +47,6 @@ struct DetectionSettings {
   // and the fibre ends pull away from it (not slide along it, as muscles normally do).
   double min_myotendinous_opening_share = 0.3;
   double aponeurosis_reach_mm = 2.0;   // how close to a bright fascial plane the surface must lie
-  double min_detachment_log_growth = 0.69;  // ln 2: fibres pulled off open space where there was none,
-                                            // the patch's area at least doubles beside the muscle's; a
-                                            // vessel distending 20 % grows 44 % (0.36)
   double min_fluid_contrast = 0.3;     // how dark the fluid between fibre ends and an aponeurosis is
                                        // at peak, (muscle - band) / muscle: twice a band's floor
   double min_surround_tracked = 0.6;   // share of the muscle around a patch that must be tracked before
