@@ -157,7 +157,8 @@ StoredInstance StudyStore::import_file(const std::string& path) {
       throw Error(ErrorCode::Io, "cannot store " + path + ": " + e.what());
     }
   }
-  db_->exec("BEGIN");
+  // A savepoint: a transaction of its own, or a step of rebuild_index's.
+  db_->exec("SAVEPOINT import");
   try {
     db_->run("INSERT OR REPLACE INTO studies VALUES (?,?,?,?,?,?)",
              {study_uid, get_string(ds, DCM_PatientName), get_string(ds, DCM_PatientID), get_string(ds, DCM_StudyDate),
@@ -168,9 +169,9 @@ StoredInstance StudyStore::import_file(const std::string& path) {
     db_->run("INSERT OR REPLACE INTO instances VALUES (?,?,?,?,?)",
              {instance.sop_instance_uid, instance.series_instance_uid, instance.sop_class_uid, instance.path,
               std::to_string(instance.frames)});
-    db_->exec("COMMIT");
+    db_->exec("RELEASE import");
   } catch (...) {
-    db_->exec("ROLLBACK");
+    db_->exec("ROLLBACK TO import; RELEASE import");
     throw;
   }
   return instance;
@@ -230,16 +231,24 @@ void StudyStore::remove_study(const std::string& study_uid) {
 }
 
 int StudyStore::rebuild_index() {
-  db_->exec("DELETE FROM instances; DELETE FROM series; DELETE FROM studies;");
+  // One transaction: a crash half-way leaves the old index, never an empty one.
+  db_->exec("BEGIN");
   int count = 0;
-  for (const auto& e : fs::recursive_directory_iterator(fs::path(directory_) / "files")) {
-    if (!e.is_regular_file() || e.path().extension() != ".dcm") continue;
-    try {
-      import_file(e.path().string());
-      ++count;
-    } catch (const Error&) {
-      continue;  // not DICOM or damaged: left where it is, not indexed
+  try {
+    db_->exec("DELETE FROM instances; DELETE FROM series; DELETE FROM studies;");
+    for (const auto& e : fs::recursive_directory_iterator(fs::path(directory_) / "files")) {
+      if (!e.is_regular_file() || e.path().extension() != ".dcm") continue;
+      try {
+        import_file(e.path().string());
+        ++count;
+      } catch (const Error&) {
+        continue;  // not DICOM or damaged: left where it is, not indexed
+      }
     }
+    db_->exec("COMMIT");
+  } catch (...) {
+    db_->exec("ROLLBACK");
+    throw;
   }
   return count;
 }

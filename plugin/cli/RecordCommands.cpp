@@ -10,6 +10,7 @@
 #include "CommandLine.h"
 #include "NetworkOptions.h"
 #include "Commands.h"
+#include "ft/core/DurableFiles.h"
 #include "ft/core/Error.h"
 #include "ft/dicom/UltrasoundClipWriter.h"
 #include "ft/dicom/WorklistScu.h"
@@ -93,6 +94,18 @@ std::uint64_t max_object_bytes(const CommandLine& cl) {
 
 // Writes the clip (synced before it is renamed into place, its folder after: save_atomically),
 // in consecutive objects of one series when it is longer than one object may hold.
+// The journal's removal on disk too: after a power loss a journal left beside the clip would
+// refuse the next recording into the same place. The clip is safe either way.
+void remove_journal(const std::string& journal) {
+  std::filesystem::remove_all(journal);
+  const std::filesystem::path parent = std::filesystem::path(journal).parent_path();
+  try {
+    sync_path(parent.empty() ? "." : parent.string());
+  } catch (const Error&) {
+    // At worst the journal comes back after a crash, beside a clip that holds every frame.
+  }
+}
+
 std::vector<dicom::WrittenPart> write_clip_from_journal(const std::string& journal_dir, const std::string& out,
                                                         std::uint64_t max_object_bytes, const dicom::ExamContext& exam = {}) {
   const RecoveredJournal r = read_journal(journal_dir);
@@ -171,7 +184,7 @@ int run_record(const Args& args) {
   } catch (const Error& e) {
     throw Error(e.code(), std::string(e.what()) + keep);
   }
-  std::filesystem::remove_all(journal);
+  remove_journal(journal);
   return 0;
 }
 

@@ -1,6 +1,7 @@
 #include "ft/plugin/FrameJournal.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -8,6 +9,7 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -110,14 +112,45 @@ FrameJournalWriter::FrameJournalWriter(const std::string& directory, const Journ
   const std::string path = journal_path(directory);
   // Never over an earlier journal: after a failed recording it is the only copy of that exam.
   fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);  // the exam's frames
-  if (fd_ < 0 && errno == EEXIST)
+  bool earlier = fd_ < 0 && errno == EEXIST;
+  if (earlier && set_aside_if_it_holds_no_frame(directory)) {
+    fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    earlier = fd_ < 0 && errno == EEXIST;
+  }
+  if (earlier)
     throw Error(ErrorCode::Io, "a journal is already in " + directory + " (a recording not yet recovered): recover it with "
                                "fibretrack recover '" + directory + "' --out CLIP.dcm, or record with another --journal");
   if (fd_ < 0) throw Error(ErrorCode::Io, "cannot create journal " + path + ": " + std::strerror(errno));
+  ::flock(fd_, LOCK_EX | LOCK_NB);  // ours while it records (released when closed or the process ends)
   const std::string head = std::string(kMagicLine) + header_json(header).dump() + "\n";
   write_all(fd_, reinterpret_cast<const std::uint8_t*>(head.data()), head.size(), path);
   sync_data("the journal's header");
   sync_path(directory);
+}
+
+// A journal left by a recording that was cut before its first frame reached the disk (a
+// power loss can keep the file's entry without its header) holds nothing to recover, yet would
+// refuse every later recording into its folder: an empty one is removed, one whose header
+// cannot be read is renamed aside (journal.ftj.unreadable-<time>), never deleted.
+bool FrameJournalWriter::set_aside_if_it_holds_no_frame(const std::string& directory) {
+  const std::string path = journal_path(directory);
+  // A recording that has just started holds its journal locked (below): never touched.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  const bool in_use = ::flock(fd, LOCK_EX | LOCK_NB) != 0;
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};  // the lock is held until the journal is set aside
+  if (in_use) return false;
+  try {
+    if (!read_journal(directory).clip.frames.empty()) return false;  // an exam to recover
+    return ::unlink(path.c_str()) == 0;
+  } catch (const Error& e) {
+    if (e.code() != ErrorCode::CorruptData) return false;
+    const std::string aside = path + ".unreadable-" + std::to_string(::time(nullptr));
+    return ::rename(path.c_str(), aside.c_str()) == 0;
+  }
 }
 
 void FrameJournalWriter::sync_data(const char* what) const {

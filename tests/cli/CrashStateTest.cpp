@@ -3,7 +3,8 @@
 // could leave — after each sync, only synced data kept — is opened as a user would after the
 // restart: the clip if it is there, else `fibretrack recover` on the journal. The frames
 // that can be had back never decrease from one crash point to the next, a clip under its
-// final name is always whole, and after the last sync every frame recorded is in the clip.
+// final name is always whole, and after the last sync every frame recorded is in the clip and
+// no journal is left to refuse the next recording. 40 frames: past the journal's periodic sync.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -50,19 +51,21 @@ TEST(CrashStates, ARecordingLosesNoSyncedFrameAtAnyCrashPoint) {
   std::filesystem::create_directories(exam);
   test::CrashRecorder recorder(dir, exam);
   const test::CommandResult r = test::run_command(recorder.environment() + "'" + test::cli_path() +
-                                                  "' record --source 'sim:intact?seed=2&fps=40' --frames 12 --out '" +
+                                                  "' record --source 'sim:intact?seed=2&fps=40' --frames 40 --out '" +
                                                   recorder.root() + "/rec.dcm'");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const int points = recorder.crash_points();
-  ASSERT_GT(points, 4) << "the recording synced its journal, its clip and their folders";
+  ASSERT_GT(points, 6) << "the recording synced its journal (periodically too), its clip and their folders";
   int before = 0;
   for (int k = 0; k < points; ++k) {
     const int frames = frames_after_restart(dir, recorder.rebuild(k, dir.file("state")));
     EXPECT_GE(frames, before) << "a crash after sync " << k << " of " << points - 1 << " loses frames a crash before it kept";
     before = std::max(before, frames);
   }
-  EXPECT_EQ(before, 12) << "after the last sync every frame is in the clip";
-  EXPECT_EQ(frames_in(recorder.rebuild(points - 1, dir.file("state")) + "/rec.dcm"), 12);
+  EXPECT_EQ(before, 40) << "after the last sync every frame is in the clip";
+  const std::string last = recorder.rebuild(points - 1, dir.file("state"));
+  EXPECT_EQ(frames_in(last + "/rec.dcm"), 40);
+  EXPECT_FALSE(std::filesystem::exists(last + "/rec.dcm.journal/journal.ftj")) << "a journal left beside the clip refuses the next recording";
 }
 
 }  // namespace ft

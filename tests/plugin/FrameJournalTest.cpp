@@ -1,6 +1,8 @@
 #include "ft/plugin/FrameJournal.h"
 
 #include <gtest/gtest.h>
+
+#include <filesystem>
 #include <sys/statvfs.h>
 
 #include <cstring>
@@ -59,6 +61,31 @@ TEST(FrameJournal, AnEarlierJournalIsNeverOverwritten) {
     EXPECT_NE(std::string(e.what()).find("fibretrack recover"), std::string::npos) << e.what();
   }
   EXPECT_EQ(read_journal(dir.path()).clip.frames.size(), 1u) << "the first recording's frame is still there";
+}
+
+// A journal left by a recording cut before its first frame reached the disk holds nothing to
+// recover: it no longer refuses the next recording. One with an empty file (a power loss kept
+// its entry, not its header) is renamed aside, never deleted; one with only its header goes.
+TEST(FrameJournal, AJournalThatHoldsNoFrameDoesNotRefuseTheNextRecording) {
+  test::TempDir dir;
+  { FrameJournalWriter header_only(dir.path(), header_512(), 1, 0); }
+  {
+    FrameJournalWriter next(dir.path(), header_512(), 1, 0);
+    next.append(numbered_frame(3));
+  }
+  EXPECT_EQ(read_journal(dir.path()).clip.frames.size(), 1u);
+
+  test::TempDir cut;
+  std::ofstream(journal_path(cut.path())).flush();  // the entry without its header
+  {
+    FrameJournalWriter next(cut.path(), header_512(), 1, 0);
+    next.append(numbered_frame(4));
+  }
+  EXPECT_EQ(read_journal(cut.path()).clip.frames.size(), 1u);
+  int set_aside = 0;
+  for (const auto& e : std::filesystem::directory_iterator(cut.path()))
+    set_aside += e.path().filename().string().rfind("journal.ftj.unreadable-", 0) == 0;
+  EXPECT_EQ(set_aside, 1);
 }
 
 TEST(FrameJournal, EveryCompleteRecordComesBackAndAPartialTailIsLeftOut) {

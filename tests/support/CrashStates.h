@@ -7,7 +7,6 @@
 // a folder holds the entries its last sync saw (the entries it had before the command if it
 // was never synced), and nothing else survives — an unsynced rename, unlink or new file is
 // lost. What was on disk before the command counts as durable.
-#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -18,7 +17,8 @@ namespace ft::test {
 
 class CrashRecorder {
  public:
-  // Remembers `root` (a folder that exists) as it is now; copies go to a folder in `scratch`.
+  // Remembers `root` (a folder that exists) as it is now; copies go to a folder of its own in
+  // `scratch` (several recorders may watch one root, one after the other).
   CrashRecorder(const TempDir& scratch, const std::string& root);
 
   // Environment assignments to put before a command line: the shim and where it copies to.
@@ -34,25 +34,27 @@ class CrashRecorder {
   const std::string& root() const { return root_; }
 
  private:
+  // A file's or folder's identity: inode number and birth time (inode numbers are reused).
+  using Identity = std::string;
   struct Entry {
     std::string name;
-    std::uint64_t inode = 0;
+    Identity identity;
     bool folder = false;
   };
   struct Sync {
     bool folder = false;
-    std::uint64_t inode = 0;
+    Identity identity;
     std::string copy;  // the bytes or the entries made durable
   };
   std::vector<Sync> syncs() const;
   static std::vector<Entry> read_entries(const std::string& copy);
-  void remember(const std::string& path, std::uint64_t inode, bool folder);
+  void remember(const std::string& path, const Identity& identity, bool folder);
 
   std::string root_;  // canonical: the shim compares the paths the kernel reports
   std::string copies_;
-  std::uint64_t root_inode_ = 0;
-  std::map<std::uint64_t, std::string> initial_files_;    // inode -> copy of its bytes
-  std::map<std::uint64_t, std::string> initial_folders_;  // inode -> copy of its entries
+  Identity root_identity_;
+  std::map<Identity, std::string> initial_files_;    // identity -> copy of its bytes
+  std::map<Identity, std::string> initial_folders_;  // identity -> copy of its entries
 };
 
 }  // namespace ft::test

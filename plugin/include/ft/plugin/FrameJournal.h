@@ -42,6 +42,7 @@ class FrameJournalWriter {
   long frames_written() const noexcept { return frames_; }
 
  private:
+  static bool set_aside_if_it_holds_no_frame(const std::string& directory);
   void check_free_space() const;
   void sync_data(const char* what) const;  // fdatasync, or ft::Error (Io) saying what was lost
 
