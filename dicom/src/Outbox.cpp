@@ -37,10 +37,14 @@ long long backoff_s(int attempts) { return std::min<long long>(600, 5LL << std::
 
 // The node as the queue keeps it: a DICOMweb URL without its user:password@ (text() leaves
 // it out), and the settings name that the credentials can be found under again.
-// Storage commitment is asked of DIMSE nodes when we have a port to hear the answer on.
+// Storage commitment is asked of DIMSE nodes when we have a port to hear the answer on. Not of
+// TLS nodes: their reports would come over TLS, which our report listener does not speak.
 bool asks_commitment(const DicomNode& node, const NetworkSettings& settings) {
-  return settings.commitment_port > 0 && !node.is_dicomweb();
+  return settings.commitment_port > 0 && !node.is_dicomweb() && !node.tls;
 }
+
+// The PACS cannot commit this SOP class at all: its C-STORE acknowledgement is all there is.
+constexpr unsigned kClassNotCommittable = 0x0122;
 
 std::string sop_class_of(const std::string& object) {
   try {
@@ -95,14 +99,19 @@ class FolderLock {
 };
 
 // A job being queued is built in .incoming-<id> and renamed when whole; one left by a crash
-// was never acknowledged. It is removed only when no process holds its lock (its maker died)
+// was never acknowledged. (A delivered job's .delivered-<id> left by a crash goes at once.) It is removed only when no process holds its lock (its maker died)
 // and it is over an hour old (the lock is taken just after the folder is made).
 void remove_abandoned_incoming(const std::string& directory) {
   std::error_code ec;
   const auto abandoned_before = fs::file_time_type::clock::now() - std::chrono::hours(1);
   for (const auto& entry : fs::directory_iterator(directory, ec)) {
-    if (entry.path().filename().string().rfind(".incoming-", 0) != 0) continue;
+    const std::string name = entry.path().filename().string();
     std::error_code age_ec;
+    if (name.rfind(".delivered-", 0) == 0) {  // a delivered job whose removal a crash cut short
+      fs::remove_all(entry.path(), age_ec);
+      continue;
+    }
+    if (name.rfind(".incoming-", 0) != 0) continue;
     const auto written = fs::last_write_time(entry.path(), age_ec);
     if (age_ec || written >= abandoned_before) continue;
     const FolderLock maker_gone(entry.path(), /*wait=*/false);
@@ -201,7 +210,7 @@ std::vector<OutboxJob> Outbox::jobs() const {
   std::vector<OutboxJob> out;
   for (const auto& entry : fs::directory_iterator(directory_)) {
     const std::string name = entry.path().filename().string();
-    if (!entry.is_directory() || name.rfind(".incoming-", 0) == 0) continue;  // half-made: never sent
+    if (!entry.is_directory() || name.rfind(".", 0) == 0) continue;  // half-made (never sent) or delivered
     std::ifstream in(entry.path() / "job.json");
     try {
       if (!in) throw Error(ErrorCode::CorruptData, "no job.json");
@@ -334,12 +343,14 @@ void Outbox::await_commitment(const std::vector<OutboxJob>& stored, const Networ
     }
     for (OutboxJob& job : jobs) {
       const bool answered = request_error.empty();
-      if (answered && (!report.offered || report.committed.count(job.sop_instance_uid))) {
+      const auto failed = report.failed.find(job.sop_instance_uid);
+      const bool not_committable = failed != report.failed.end() && failed->second == kClassNotCommittable;
+      if (answered && (!report.offered || report.committed.count(job.sop_instance_uid) || not_committable)) {
         remove_delivered(job);
         continue;
       }
       std::string why = request_error;
-      if (const auto failed = report.failed.find(job.sop_instance_uid); answered && failed != report.failed.end()) {
+      if (answered && failed != report.failed.end()) {
         job.stored_unix_s = 0;  // the PACS does not hold it safely: send it again
         why = destination + " did not commit it (" + failure_reason_text(failed->second) + "): it is sent again";
       } else if (answered) {
@@ -368,14 +379,19 @@ void Outbox::save_quietly(const OutboxJob& job) const {
   }
 }
 
+// Renamed out of the queue first, the rename synced, then removed: a file system that makes
+// part of a removal durable (the object gone, job.json not) would otherwise show a delivered
+// job as damaged after a power loss; and an unsynced removal would send it again.
 void Outbox::remove_delivered(const OutboxJob& job) const {
-  fs::remove_all(fs::path(directory_) / job.id);
-  // Its removal on disk too: after a power loss a delivered job would be sent again.
+  const fs::path queued = fs::path(directory_) / job.id, delivered = fs::path(directory_) / (".delivered-" + job.id);
+  std::error_code not_renamed, ignored;
+  fs::rename(queued, delivered, not_renamed);
   try {
     sync_path(directory_);
   } catch (const Error&) {
     // Delivered all the same; at worst it is sent once more after a crash (same SOP Instance UID).
   }
+  fs::remove_all(not_renamed ? queued : delivered, ignored);  // what is left: removed when the queue is next opened
 }
 
 }  // namespace ft::dicom

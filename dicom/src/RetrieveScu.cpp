@@ -135,7 +135,7 @@ std::vector<MoveSender> move_senders(const DicomNode& node, const NetworkSetting
 class MoveDestination : public DcmStorageSCP {
  public:
   MoveDestination(const NetworkSettings& s, const std::string& directory, std::vector<MoveSender> senders)
-      : senders_(std::move(senders)) {
+      : lease_(s.retrieve_port, std::chrono::seconds(s.timeout_s), "C-MOVE"), senders_(std::move(senders)) {
     setAETitle(s.local_ae_title.c_str());
     setPort(Uint16(s.retrieve_port));
     if (setOutputDirectory(directory.c_str()).bad())  // else DCMTK would write into the working directory
@@ -185,7 +185,7 @@ class MoveDestination : public DcmStorageSCP {
     const std::lock_guard<std::mutex> lock(mutex_);
     if (refused_.empty()) refused_ = who;
   }
-  ListeningToolkitGlobals globals_;  // from before the port opens until the thread has stopped
+  ListenerLease lease_;  // from before the port opens until the thread has stopped
   const std::vector<MoveSender> senders_;
   std::string peer_address_;  // the association being checked (one at a time, on the SCP's thread)
   mutable std::mutex mutex_;

@@ -6,7 +6,9 @@
 #include <sys/stat.h>
 #include <openssl/x509v3.h>
 
+#include <condition_variable>
 #include <cstdio>
+#include <mutex>
 
 #include "ft/core/Error.h"
 
@@ -118,14 +120,49 @@ std::set<std::string> addresses_of(const std::string& host) {
   return out;
 }
 
-ListeningToolkitGlobals::ListeningToolkitGlobals()
-    : correction_was_(dcmEnableAutomaticInputDataCorrection.get()), reverse_dns_was_off_(dcmDisableGethostbyaddr.get()) {
-  dcmDisableGethostbyaddr.set(OFTrue);
+namespace {
+
+// The process's listeners (see ListenerLease): the ports held, and DCMTK's globals as they were
+// before the first of them.
+struct Listeners {
+  std::mutex mutex;
+  std::condition_variable port_freed;
+  std::set<int> ports;
+  OFBool correction_was = OFTrue, reverse_dns_was_off = OFFalse;
+};
+
+Listeners& listeners() {
+  static Listeners all;  // process-wide, like the ports and DCMTK's globals it keeps track of
+  return all;
 }
 
-ListeningToolkitGlobals::~ListeningToolkitGlobals() {
-  dcmEnableAutomaticInputDataCorrection.set(correction_was_);
-  dcmDisableGethostbyaddr.set(reverse_dns_was_off_);
+}  // namespace
+
+ListenerLease::ListenerLease(int port, std::chrono::seconds wait, const std::string& what) : port_(port) {
+  Listeners& l = listeners();
+  std::unique_lock<std::mutex> lock(l.mutex);
+  if (!l.port_freed.wait_for(lock, wait, [&] { return l.ports.count(port) == 0; }))
+    throw Error(ErrorCode::Network, "cannot listen for " + what + " on port " + std::to_string(port) +
+                                        ": this program is listening there for something else (a retrieve or a storage commitment)");
+  if (l.ports.empty()) {
+    l.correction_was = dcmEnableAutomaticInputDataCorrection.get();
+    l.reverse_dns_was_off = dcmDisableGethostbyaddr.get();
+    dcmDisableGethostbyaddr.set(OFTrue);
+  }
+  l.ports.insert(port);
+}
+
+ListenerLease::~ListenerLease() {
+  Listeners& l = listeners();
+  {
+    const std::lock_guard<std::mutex> lock(l.mutex);
+    l.ports.erase(port_);
+    if (l.ports.empty()) {
+      dcmEnableAutomaticInputDataCorrection.set(l.correction_was);
+      dcmDisableGethostbyaddr.set(l.reverse_dns_was_off);
+    }
+  }
+  l.port_freed.notify_all();
 }
 
 Error too_many_matches(const DicomNode& node, const std::string& service, const NetworkSettings& settings) {

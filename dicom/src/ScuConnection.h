@@ -6,6 +6,7 @@
 #include "dcmtk/dcmnet/scu.h"
 #include "dcmtk/dcmtls/tlslayer.h"
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <set>
@@ -102,19 +103,26 @@ std::unique_ptr<DcmTLSTransportLayer> make_tls_layer(T_ASC_NetworkRole role, con
 // The numeric addresses a host name (or address literal) resolves to.
 std::set<std::string> addresses_of(const std::string& host);
 
-// While one of our DcmSCPs listens: DcmSCP turns DCMTK's process-wide input data correction
-// off, which is given back afterwards (the station reads files with it); and the caller's
-// address is taken numerically, not from reverse DNS (a name cut to its first label, which
-// anyone who controls their own reverse zone chooses). Hold one for the listener's life.
-class ListeningToolkitGlobals {
+// What one of our DcmSCPs holds while it listens on `port`. Both things are process-wide, so
+// the bookkeeping is too (one registry, behind one mutex):
+// - the port: one listener per port in this process at a time (a PACS sends C-MOVE objects
+//   and storage commitment reports to the one port it knows for our AE title, so the retrieve
+//   and commitment ports are often the same); a second waits up to `wait` for it, then
+//   throws ft::Error(Network) saying the port is busy;
+// - DCMTK's globals: DcmSCP turns the process-wide input data correction off, which is given
+//   back when the last listener ends (the station reads files with it); and the caller's
+//   address is taken numerically, not from reverse DNS (a name cut to its first label, which
+//   anyone who controls their own reverse zone chooses). The first listener saves and sets
+//   them, the last restores them, whatever order listeners end in.
+class ListenerLease {
  public:
-  ListeningToolkitGlobals();
-  ~ListeningToolkitGlobals();
-  ListeningToolkitGlobals(const ListeningToolkitGlobals&) = delete;
-  ListeningToolkitGlobals& operator=(const ListeningToolkitGlobals&) = delete;
+  ListenerLease(int port, std::chrono::seconds wait, const std::string& what);
+  ~ListenerLease();
+  ListenerLease(const ListenerLease&) = delete;
+  ListenerLease& operator=(const ListenerLease&) = delete;
 
  private:
-  OFBool correction_was_, reverse_dns_was_off_;
+  int port_;
 };
 
 // The error for a query with more matches than settings.max_query_matches allows.

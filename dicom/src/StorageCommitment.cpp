@@ -36,11 +36,13 @@ DcmDataset commitment_request(const std::string& transaction_uid, const std::vec
 class CommitmentReportReceiver : public DcmSCP {
  public:
   CommitmentReportReceiver(const NetworkSettings& s, const DicomNode& node, std::string transaction_uid)
-      : node_ae_title_(node.ae_title), node_addresses_(addresses_of(node.host)), transaction_uid_(std::move(transaction_uid)) {
+      : lease_(s.commitment_port, std::chrono::seconds(s.timeout_s), "storage commitment reports"),
+        node_ae_title_(node.ae_title), node_addresses_(addresses_of(node.host)), transaction_uid_(std::move(transaction_uid)) {
     setAETitle(s.local_ae_title.c_str());
     setPort(Uint16(s.commitment_port));
     setConnectionBlockingMode(DUL_NOBLOCK);
     setConnectionTimeout(1);
+    setDIMSEBlockingMode(DIMSE_NONBLOCKING);  // else the DIMSE timeout below would not hold
     setACSETimeout(Uint32(s.timeout_s));
     setDIMSETimeout(Uint32(s.timeout_s));
     // The PACS proposes itself in the SCP role for the report (PS3.4 J.3.3): SCUSCP accepts
@@ -77,12 +79,15 @@ class CommitmentReportReceiver : public DcmSCP {
   OFCondition handleIncomingCommand(T_DIMSE_Message* message, const DcmPresentationContextInfo& context) override {
     if (message->CommandField != DIMSE_N_EVENT_REPORT_RQ) return DcmSCP::handleIncomingCommand(message, context);
     const T_DIMSE_N_EventReportRQ& rq = message->msg.NEventReportRQ;
-    T_ASC_PresentationContextID dataset_context = 0;
-    DcmDataset* dataset = nullptr;
-    OFCondition c = receiveDIMSEDataset(&dataset_context, &dataset);
-    if (c.bad()) return c;
-    const Uint16 status = take(rq, *dataset);
-    delete dataset;
+    Uint16 status = STATUS_N_InvalidArgumentValue;  // a report without its dataset says nothing
+    if (rq.DataSetType == DIMSE_DATASET_PRESENT) {
+      T_ASC_PresentationContextID dataset_context = 0;
+      DcmDataset* dataset = nullptr;
+      const OFCondition c = receiveDIMSEDataset(&dataset_context, &dataset);
+      if (c.bad()) return c;
+      status = take(rq, *dataset);
+      delete dataset;
+    }
     // The answer a PACS checks (Orthanc refuses one without both affected UIDs): the request's
     // message ID and UIDs, no dataset.
     T_DIMSE_Message answer;
@@ -121,17 +126,25 @@ class CommitmentReportReceiver : public DcmSCP {
       OFString uid;
       Uint16 reason = 0x0110;  // processing failure, when the PACS gives none
       item->findAndGetUint16(DCM_FailureReason, reason);
-      if (item->findAndGetOFString(DCM_ReferencedSOPInstanceUID, uid).good()) report.failed[uid.c_str()] = reason;
+      if (item->findAndGetOFString(DCM_ReferencedSOPInstanceUID, uid).good()) {
+        report.failed[uid.c_str()] = reason;
+        report.committed.erase(uid.c_str());  // named both ways: not to be trusted as committed
+      }
     }
     {
       const std::lock_guard<std::mutex> lock(mutex_);
+      if (report_.received) {  // a second report of the same transaction: both count
+        report.committed.insert(report_.committed.begin(), report_.committed.end());
+        report.failed.insert(report_.failed.begin(), report_.failed.end());
+        for (const auto& [uid, reason] : report.failed) report.committed.erase(uid);
+      }
       report_ = report;
     }
     arrived_.notify_all();
     return STATUS_Success;
   }
 
-  ListeningToolkitGlobals globals_;  // from before the port opens until the thread has stopped
+  ListenerLease lease_;  // from before the port opens until the thread has stopped
   const std::string node_ae_title_;
   const std::set<std::string> node_addresses_;
   const std::string transaction_uid_;

@@ -16,9 +16,11 @@
 namespace ft {
 namespace {
 
-void write_settings(const test::TempDir& dir, int commitment_port) {
+// timeout_s: also how long a report is waited for.
+void write_settings(const test::TempDir& dir, int commitment_port, int timeout_s) {
   std::filesystem::create_directories(dir.file("config"));
-  std::ofstream(dir.file("config/settings.json")) << nlohmann::json{{"commitment_port", commitment_port}, {"timeout_s", 3}}.dump(1);
+  std::ofstream(dir.file("config/settings.json"))
+      << nlohmann::json{{"commitment_port", commitment_port}, {"timeout_s", timeout_s}}.dump(1);
 }
 
 }  // namespace
@@ -31,7 +33,7 @@ TEST(StorageCommitment, AnObjectLeavesTheOutboxOnlyOnceThePacsHasCommittedIt) {
   options.our_retrieve_port = test::free_loopback_port();  // Orthanc's reports go where nothing listens
   test::OrthancPeer pacs(dir, true, options);
   ASSERT_TRUE(pacs.ready()) << pacs.log();
-  write_settings(dir, commitment_port);
+  write_settings(dir, commitment_port, 3);  // the first report never comes: waited for 3 s
   dicom::write_ultrasound_clip(sim::SimulatedExam(sim::make_preset("intact", 17, 3)).render_clip(), {}, dir.file("clip.dcm"));
   const std::string outbox = " --outbox '" + dir.file("outbox") + "'";
 
@@ -47,6 +49,7 @@ TEST(StorageCommitment, AnObjectLeavesTheOutboxOnlyOnceThePacsHasCommittedIt) {
   // again (not sent again), it says it does not hold the object: the job is kept to be sent again.
   ASSERT_TRUE(pacs.change("DELETE", "/instances/" + pacs.get("/instances")[0].get<std::string>()));
   ASSERT_TRUE(pacs.change("PUT", "/modalities/fibretrack", {{"AET", "FIBRETRACK"}, {"Host", "127.0.0.1"}, {"Port", commitment_port}}));
+  write_settings(dir, commitment_port, 15);  // Orthanc's job engine polls every 200 ms: ample
   const test::CommandResult asked = test::fibretrack_in(dir.file("config"), "outbox --retry" + outbox);
   EXPECT_EQ(asked.exit_code, 1) << asked.out << asked.err;
   EXPECT_NE(asked.out.find("did not commit it (no such object instance): it is sent again"), std::string::npos) << asked.out;
@@ -65,7 +68,7 @@ TEST(StorageCommitment, ANodeWithoutTheServiceKeepsNothingWaiting) {
   if (!test::program_available("storescp")) GTEST_SKIP() << "storescp not installed";
   test::TempDir dir;
   const test::StoreScpProcess scp("", dir.file("received"));
-  write_settings(dir, test::free_loopback_port());
+  write_settings(dir, test::free_loopback_port(), 10);
   dicom::write_ultrasound_clip(sim::SimulatedExam(sim::make_preset("intact", 17, 3)).render_clip(), {}, dir.file("clip.dcm"));
   const test::CommandResult sent = test::fibretrack_in(
       dir.file("config"), "send '" + dir.file("clip.dcm") + "' --to STORESCP@127.0.0.1:" + std::to_string(scp.port) + " --outbox '" +
