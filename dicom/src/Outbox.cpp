@@ -18,6 +18,7 @@
 
 #include "DatasetHelpers.h"
 #include "DicomFileLoader.h"
+#include "FolderLock.h"
 #include "NodeJson.h"
 #include "ft/core/Error.h"
 #include "ft/dicom/DicomSettings.h"
@@ -76,46 +77,16 @@ std::string default_outbox_directory() { return default_config_directory() + "/o
 
 namespace {
 
-// An exclusive lock on a folder (flock on its descriptor) held for the object's lifetime: the
-// process queueing a job holds its .incoming- folder's, so another one can tell it is alive.
-// The kernel releases it when the process dies, however it dies.
-class FolderLock {
- public:
-  FolderLock(const fs::path& folder, bool wait) : fd_(::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) {
-    if (fd_ >= 0 && ::flock(fd_, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0) {
-      ::close(fd_);
-      fd_ = -1;
-    }
-  }
-  ~FolderLock() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  FolderLock(const FolderLock&) = delete;
-  FolderLock& operator=(const FolderLock&) = delete;
-  bool held() const { return fd_ >= 0; }
-
- private:
-  int fd_;
-};
 
 // A job being queued is built in .incoming-<id> and renamed when whole; one left by a crash
-// was never acknowledged. (A delivered job's .delivered-<id> left by a crash goes at once.) It is removed only when no process holds its lock (its maker died)
-// and it is over an hour old (the lock is taken just after the folder is made).
-void remove_abandoned_incoming(const std::string& directory) {
+// was never acknowledged (see remove_abandoned_folders). A delivered job's .delivered-<id> left
+// by a crash goes at once.
+void remove_leftovers(const std::string& directory) {
+  detail::remove_abandoned_folders(directory, ".incoming-");
   std::error_code ec;
-  const auto abandoned_before = fs::file_time_type::clock::now() - std::chrono::hours(1);
   for (const auto& entry : fs::directory_iterator(directory, ec)) {
-    const std::string name = entry.path().filename().string();
-    std::error_code age_ec;
-    if (name.rfind(".delivered-", 0) == 0) {  // a delivered job whose removal a crash cut short
-      fs::remove_all(entry.path(), age_ec);
-      continue;
-    }
-    if (name.rfind(".incoming-", 0) != 0) continue;
-    const auto written = fs::last_write_time(entry.path(), age_ec);
-    if (age_ec || written >= abandoned_before) continue;
-    const FolderLock maker_gone(entry.path(), /*wait=*/false);
-    if (maker_gone.held()) fs::remove_all(entry.path(), age_ec);
+    std::error_code ignored;
+    if (entry.path().filename().string().rfind(".delivered-", 0) == 0) fs::remove_all(entry.path(), ignored);
   }
 }
 
@@ -141,7 +112,7 @@ Outbox::Outbox(std::string directory) : directory_(std::move(directory)) {
   } catch (const Error& e) {
     throw Error(ErrorCode::Io, "cannot create outbox " + directory_ + ": " + e.what());
   }
-  remove_abandoned_incoming(directory_);
+  remove_leftovers(directory_);
 }
 
 void Outbox::save(const OutboxJob& job) const {
@@ -172,7 +143,7 @@ OutboxJob Outbox::enqueue(const std::string& file, const DicomNode& destination)
   const fs::path incoming = fs::path(directory_) / (".incoming-" + job.id);
   if (::mkdir(incoming.c_str(), 0700) != 0)
     throw Error(ErrorCode::Io, "cannot queue " + file + ": cannot create " + incoming.string() + ": " + std::strerror(errno));
-  const FolderLock being_queued(incoming, /*wait=*/true);  // not abandoned while this process lives
+  const detail::FolderLock being_queued(incoming, /*wait=*/true);  // not abandoned while this process lives
   std::error_code ec;
   fs::copy_file(file, incoming / "object.dcm", ec);
   if (ec) {

@@ -13,9 +13,11 @@
 #include "DatasetHelpers.h"
 #include "DicomFileLoader.h"
 #include "DicomWebClient.h"
+#include "FolderLock.h"
 #include "ScuConnection.h"
 #include "dcmtk/dcmnet/dstorscp.h"
 #include "dcmtk/dcmnet/dul.h"
+#include "ft/core/DurableFiles.h"
 #include "ft/core/Error.h"
 #include "ft/dicom/StudyStore.h"
 #include "ft/dicom/UidFactory.h"
@@ -281,7 +283,12 @@ RetrieveResult retrieve_study(const DicomNode& node, const std::string& study_ui
 StoreRetrieveResult retrieve_into_store(const DicomNode& node, const std::string& study_uid, StudyStore& store,
                                         const NetworkSettings& settings, const std::function<bool()>& keep_going) {
   StoreRetrieveResult out;
+  // What arrives waits in a staging folder this process holds locked; one a crash left (patient
+  // data nobody would import) is removed by the next retrieve into the store.
+  remove_abandoned_folders(store.directory(), "incoming-");
   const std::string staging = store.directory() + "/incoming-" + new_uid().substr(5, 12);
+  create_directories_durably(staging, FolderAccess::OwnerOnly);
+  const FolderLock retrieving(staging, /*wait=*/true);
   try {
     out.retrieve = retrieve_study(node, study_uid, staging, settings, keep_going);
   } catch (const Error& e) {

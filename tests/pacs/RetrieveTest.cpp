@@ -2,6 +2,8 @@
 // local study store, nodes named in the settings file, and a failure status made clear.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -107,6 +109,34 @@ TEST(Retrieve, SeriesQueryThenCGetAndCMoveBringTheStudyIntoTheStudyStore) {
 // answers to the AE title ORTHANC but stores under another one (IMPOSTOR), as anyone who
 // learned our retrieve port could: every store is refused, nothing reaches the store, and
 // the message says who was turned away.
+// A retrieve cut by a crash leaves its staging folder (objects of a patient nobody will
+// import): the next retrieve into the store removes it. One a running retrieve holds, or one
+// younger than an hour, is left alone.
+TEST(Retrieve, AStagingFolderACrashLeftIsRemovedByTheNextRetrieve) {
+  if (!test::program_available("Orthanc")) GTEST_SKIP() << "Orthanc not installed (scripts/setup installs it)";
+  test::TempDir dir;
+  test::OrthancPeer pacs(dir);
+  ASSERT_TRUE(pacs.ready()) << pacs.log();
+  write_settings(dir, {{"nodes", {{"pacs", {{"ae_title", "ORTHANC"}, {"host", "127.0.0.1"}, {"port", pacs.dicom_port}}}}}});
+  const test::ExamOnDisk exam = test::write_exam(dir, "exam", "P78");
+  send_exam(dir, exam);
+  const std::string store = dir.file("store");
+  for (const char* name : {"incoming-crashed", "incoming-recent"}) {
+    std::filesystem::create_directories(store + "/" + name);
+    std::filesystem::copy_file(exam.clip_file, store + "/" + name + "/object.dcm");
+  }
+  const auto two_hours_ago = std::filesystem::file_time_type::clock::now() - std::chrono::hours(2);
+  std::filesystem::last_write_time(store + "/incoming-crashed", two_hours_ago);
+  const test::CommandResult got =
+      test::fibretrack_in(dir.file("config"), "retrieve pacs " + exam.study_instance_uid + " --store '" + store + "'");
+  ASSERT_EQ(got.exit_code, 0) << got.out << got.err;
+  EXPECT_FALSE(std::filesystem::exists(store + "/incoming-crashed"));
+  EXPECT_TRUE(std::filesystem::exists(store + "/incoming-recent")) << "perhaps another retrieve's, still running";
+  int staging = 0;
+  for (const auto& e : std::filesystem::directory_iterator(store)) staging += e.path().filename().string().rfind("incoming-", 0) == 0;
+  EXPECT_EQ(staging, 1) << "this retrieve's own staging folder is gone";
+}
+
 TEST(Retrieve, AMoveIsAcceptedOnlyFromTheNodeRetrievedFrom) {
   if (!test::program_available("Orthanc")) GTEST_SKIP() << "Orthanc not installed";
   test::TempDir dir;
