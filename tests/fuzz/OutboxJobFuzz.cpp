@@ -9,6 +9,7 @@
 #include <string>
 
 #include "ft/dicom/Outbox.h"
+#include "ft/dicom/StorageCommitment.h"
 #include "ft/dicom/StoreScu.h"
 
 // Listing never sends: the network half of the outbox is not linked into this target.
@@ -16,6 +17,11 @@ std::vector<ft::dicom::StoreResult> ft::dicom::store(const DicomNode&, const std
                                                      const NetworkSettings&) {
   __builtin_trap();
 }
+ft::dicom::CommitmentReport ft::dicom::request_commitment(const DicomNode&, const std::vector<CommitmentItem>&,
+                                                          const NetworkSettings&) {
+  __builtin_trap();
+}
+std::string ft::dicom::failure_reason_text(unsigned) { __builtin_trap(); }
 
 namespace {
 void write(const std::string& path, const std::uint8_t* data, std::size_t size) {
