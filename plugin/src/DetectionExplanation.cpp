@@ -177,8 +177,12 @@ std::vector<std::string> write_detection_explanation(const std::string& dir, con
   const QImage overview = four_panels(rest, r, d.maps);
   written.push_back((std::filesystem::path(dir) / "overview.png").string());
   save(overview, written.back());
-  for (std::size_t i = 0; i < std::min(d.candidates.size(), kMaxCandidatePictures); ++i) {
+  // The first kMaxCandidatePictures candidates that were judged (patches too small to judge
+  // have nothing to show and do not take a picture's place).
+  std::size_t pictures = 0;
+  for (std::size_t i = 0; i < d.candidates.size() && pictures < kMaxCandidatePictures; ++i) {
     if (d.candidates[i].decision == "too_small") continue;
+    ++pictures;
     QImage image = overview.copy();
     mark_candidate(image, r, d.candidates[i], d.maps, int(i + 1));
     written.push_back((std::filesystem::path(dir) / ("candidate-" + std::to_string(i + 1) + ".png")).string());
