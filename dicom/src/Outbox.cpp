@@ -3,7 +3,6 @@
 #include "ft/core/DurableFiles.h"
 
 #include <fcntl.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -36,8 +35,6 @@ long long now_s() {
 // 5 s, 10 s, 20 s ... at most 10 minutes between attempts.
 long long backoff_s(int attempts) { return std::min<long long>(600, 5LL << std::min(attempts - 1, 7)); }
 
-// The node as the queue keeps it: a DICOMweb URL without its user:password@ (text() leaves
-// it out), and the settings name that the credentials can be found under again.
 // Storage commitment is asked of DIMSE nodes when we have a port to hear the answer on. Not of
 // TLS nodes: their reports would come over TLS, which our report listener does not speak.
 bool asks_commitment(const DicomNode& node, const NetworkSettings& settings) {
@@ -56,6 +53,8 @@ std::string sop_class_of(const std::string& object) {
   }
 }
 
+// The node as the queue keeps it: a DICOMweb URL without its user:password@ (text() leaves
+// it out), and the settings name that the credentials can be found under again.
 DicomNode without_credentials(DicomNode n) {
   if (n.is_dicomweb()) n.dicomweb_url = n.text();
   return n;
@@ -76,7 +75,6 @@ nlohmann::json job_json(const OutboxJob& job) {
 std::string default_outbox_directory() { return default_config_directory() + "/outbox"; }
 
 namespace {
-
 
 // A job being queued is built in .incoming-<id> and renamed when whole; one left by a crash
 // was never acknowledged (see remove_abandoned_folders). A delivered job's .delivered-<id> left
