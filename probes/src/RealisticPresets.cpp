@@ -37,10 +37,8 @@ void set_anatomy(SimulationConfig& c) {
 // fibres' depth extent only grows with the thickening: stretch * sin(peak) =
 // thickening * sin(rest). Fibres at ~20 deg that reach ~42 deg with 25-38 % shortening
 // therefore need ~25-38 % thickening; the rest of the steepening is the aponeurosis slide.
-void set_pennate_contraction(SimulationConfig& c, Random& r) {
+void contract_to(SimulationConfig& c, double peak_deg, double wanted_thickening) {
   const double rest_deg = c.anatomy.rf_pennation_deg;
-  const double peak_deg = 42.0 + 0.75 * (rest_deg - 20.0) + r.uniform(-1.0, 1.0);
-  const double wanted_thickening = 1.27 + r.uniform(-0.02, 0.02);
   const double fibre_stretch = std::clamp(wanted_thickening * sin_deg(rest_deg) / sin_deg(peak_deg), 0.62, 0.76);
   const double stretch_z = fibre_stretch * sin_deg(peak_deg) / sin_deg(rest_deg);
   MuscleMotion& m = c.motion;
@@ -50,12 +48,18 @@ void set_pennate_contraction(SimulationConfig& c, Random& r) {
   const double stretch_x = 1.0 - m.rf_shortening;
   const double rf_mm = c.anatomy.aponeurosis_mm - c.anatomy.fascia_mm;
   m.aponeurosis_slide_mm = rf_mm * (stretch_x / tan_deg(rest_deg) - stretch_z / tan_deg(peak_deg));
-  // The belly moves the other way under the probe, so that mid-muscle stays in view.
-  m.muscle_translation_mm = r.uniform(10.0, 15.0);
-  m.decorrelation_deg_at_peak = r.uniform(55.0, 60.0);
   m.vi_shortening = 0.05;
   m.sliding_mm = 0.0;
   m.femur_descent_share = 0.7;
+}
+
+void set_pennate_contraction(SimulationConfig& c, Random& r) {
+  const double rest_deg = c.anatomy.rf_pennation_deg;
+  const double peak_deg = 42.0 + 0.75 * (rest_deg - 20.0) + r.uniform(-1.0, 1.0);
+  contract_to(c, peak_deg, 1.27 + r.uniform(-0.02, 0.02));
+  // The belly moves the other way under the probe, so that mid-muscle stays in view.
+  c.motion.muscle_translation_mm = r.uniform(10.0, 15.0);
+  c.motion.decorrelation_deg_at_peak = r.uniform(55.0, 60.0);
 }
 
 // Largest displacement of any visible muscle point between rest and full contraction.
@@ -102,6 +106,11 @@ void set_transverse_tear(SimulationConfig& c, double retraction_mm) {
 }
 
 }  // namespace
+
+void set_fibre_angles(SimulationConfig& c, double rest_deg, double peak_deg) {
+  c.anatomy.rf_pennation_deg = rest_deg;
+  contract_to(c, peak_deg, 1.27);
+}
 
 std::vector<std::string> realistic_preset_names() {
   return {"real_intact",         "real_tear",          "real_partial_tear",      "real_oblique_tear",

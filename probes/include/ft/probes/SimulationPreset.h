@@ -24,4 +24,10 @@ int recommended_frame_count(const std::string& name);
 // ExamCondition.h). Throws ft::Error(InvalidArgument) for an unknown name or condition.
 SimulationConfig make_preset(const std::string& name, std::uint64_t seed, int frame_count = 0);
 
+// A real_* configuration's contraction set to turn rectus femoris's fascicles from rest_deg to
+// peak_deg (the thickening, fibre shortening and aponeurosis slide follow from the geometry;
+// translation and speckle change are left as drawn): a contraction beyond the presets' range,
+// e.g. 20 -> 45 deg, for the tracker's tests.
+void set_fibre_angles(SimulationConfig& config, double rest_deg, double peak_deg);
+
 }  // namespace ft::sim
