@@ -141,7 +141,7 @@ TEST(LiveTearMonitor, ReportsTheTearAsFramesArrive) {
   EXPECT_LT(first_report, 32) << "found during the hold, before the clip ended";
   ASSERT_TRUE(monitor.latest().tear_detected);
   const auto& f = monitor.latest().findings.front();
-  const auto& t = exam.clip_truth().frames[std::size_t(f.frame)];
+  const sim::FrameTruth t = exam.clip_truth().frames[std::size_t(f.frame)];  // a copy: clip_truth() is a temporary
   EXPECT_LT(std::hypot(f.centre_x_mm - t.tear.centre_x_mm, f.centre_z_mm - t.tear.centre_z_mm), 3.0);
 }
 
@@ -178,7 +178,7 @@ TEST(ClipAnalysis, FindsTheImageAndTheTearInAnUncalibratedScreenCapture) {
   for (const auto& n : a.warnings) notes += n + "; ";
   ASSERT_TRUE(a.detection.tear_detected) << notes;
   const TearFinding& f = a.detection.findings.front();
-  const sim::FrameTruth& t = exam.clip_truth().frames[std::size_t(f.frame)];
+  const sim::FrameTruth t = exam.clip_truth().frames[std::size_t(f.frame)];  // a copy: clip_truth() is a temporary
   EXPECT_NEAR(f.centre_col_px, t.tear.centre_col_px, 15.0);
   EXPECT_NEAR(f.centre_row_px, t.tear.centre_row_px, 15.0);
   EXPECT_NEAR(f.gap_mm, t.tear.gap_mm, 1.0);
