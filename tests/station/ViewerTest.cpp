@@ -3,7 +3,9 @@
 // calipers in mm; the live exam on the simulated probe finding the tear; a recording.
 #include <gtest/gtest.h>
 
+#include <QChartView>
 #include <QElapsedTimer>
+#include <QLineSeries>
 #include <QRegularExpression>
 #include <QTest>
 #include <filesystem>
@@ -12,6 +14,7 @@
 #include "StationTestSupport.h"
 #include "TestSupport.h"
 #include "ft/dicom/DicomClipInfo.h"
+#include "ft/ui/ExamPlots.h"
 #include "ft/ui/LivePanel.h"
 #include "ft/ui/MsusWorkspace.h"
 #include "ft/ui/ReviewPanel.h"
@@ -20,6 +23,31 @@ namespace ft {
 namespace {
 std::string sample(const std::string& name) { return test::sample_data_dir() + "/" + name; }
 }  // namespace
+
+// Without calibration or a depth scale the mm are estimates from the speckle: the gap plot
+// shows px, and each gap value sits at its analysed frame's time in the clip (grabber repeats
+// dropped from the analysis do not compress the curve).
+TEST(ExamPlots, TheGapIsInMmOnlyWhenCalibratedAndAtEachAnalysedFramesTime) {
+  DetectionResult r;
+  r.calibrated = false;
+  r.mm_per_px_x = r.mm_per_px_y = 0.2;
+  TearFinding f;
+  f.gap_by_frame_mm = {1.0, 2.0, 3.0};
+  r.findings.push_back(f);
+  const std::vector<double> times{0.0, 0.15, 0.30};  // every third clip frame analysed (50 ms each)
+  ui::ExamPlots plots;
+  plots.show_analysis(r, times, 0.05);
+  EXPECT_EQ(plots.gap_unit().toStdString(), "gap px (no calibration)");
+  auto* series = plots.findChild<QChartView*>("gapPlot")->chart()->series().front();
+  const QList<QPointF> points = static_cast<QLineSeries*>(series)->points();
+  ASSERT_EQ(points.size(), 3);
+  EXPECT_DOUBLE_EQ(points[2].x(), 0.30);
+  EXPECT_DOUBLE_EQ(points[2].y(), 15.0) << "3 mm at 0.2 mm/px";
+  r.calibrated = true;
+  plots.show_analysis(r, times, 0.05);
+  EXPECT_EQ(plots.gap_unit().toStdString(), "gap mm");
+  EXPECT_DOUBLE_EQ(static_cast<QLineSeries*>(series)->points()[2].y(), 3.0);
+}
 
 TEST(ReviewPanel, OpensStepsAnalysesAndShowsFindingsPlotsAndOverlay) {
   test::RecordingHost recorded;

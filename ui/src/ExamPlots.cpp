@@ -69,14 +69,23 @@ void ExamPlots::show_analysis(const DetectionResult& r, const std::vector<double
   const auto& strain = r.contraction.strain_by_frame;
   for (std::size_t k = 0; k < strain.size() && k < time_of_analysed.size(); ++k)
     strain_.data->append(time_of_analysed[k], 100.0 * strain[k]);
+  // The gap in mm when the result is calibrated; else in px (mm estimated from the speckle are
+  // not shown as mm). One value per analysed frame, at that frame's time in the clip (grabber
+  // repeats dropped from the analysis leave gaps in time, not a shorter curve).
+  const bool in_mm = r.calibrated || r.mm_per_px() <= 0;
+  gap_.y->setTitleText(in_mm ? "gap mm" : "gap px (no calibration)");
   if (!r.findings.empty()) {
     const auto& gap = r.findings.front().gap_by_frame_mm;
-    for (std::size_t k = 0; k < gap.size(); ++k)
-      if (gap[k] > 0) gap_.data->append(double(k) * frame_time_s, gap[k]);
+    for (std::size_t k = 0; k < gap.size(); ++k) {
+      const double t = k < time_of_analysed.size() ? time_of_analysed[k] : double(k) * frame_time_s;
+      if (gap[k] > 0) gap_.data->append(t, in_mm ? gap[k] : gap[k] / r.mm_per_px());
+    }
   }
   fit(strain_);
   fit(gap_);
 }
+
+QString ExamPlots::gap_unit() const { return gap_.y->titleText(); }
 
 void ExamPlots::clear() {
   for (Plot* p : {&strain_, &gap_}) {

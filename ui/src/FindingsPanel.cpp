@@ -24,7 +24,8 @@ void FindingsPanel::show_result(const DetectionResult& r, double frame_time_s) {
     if (r.calibrated)  // no calibration and no depth scale: no mm to trust
       html += QString("retraction %1 mm (stumps %2 / %3)<br>")
                   .arg(f.retraction_mm, 0, 'f', 1).arg(f.retraction_left_mm, 0, 'f', 1).arg(f.retraction_right_mm, 0, 'f', 1);
-    html += QString("extent %1 % of the muscle's thickness</p>").arg(f.extent_pct, 0, 'f', 0);
+    html += f.extent_pct >= 0 ? QString("extent %1 % of the muscle's thickness</p>").arg(f.extent_pct, 0, 'f', 0)
+                              : QString("extent unknown: the muscle's thickness could not be measured</p>");
   }
   const ContractionSummary& c = r.contraction;
   html += QString("<p>Contraction: fibre strain %1 % at frame %2 (rest frame %3)</p>")

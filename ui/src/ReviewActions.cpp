@@ -120,7 +120,7 @@ void ReviewPanel::on_analysis_done() {
   plots_->show_analysis(analysis_->detection, times, frame_time_s());
   std::vector<TimelineMark> marks;
   for (const TearFinding& f : analysis_->detection.findings)
-    marks.push_back({f.frame * frame_time_s(), QString("tear opens: gap %1 mm").arg(f.gap_mm, 0, 'f', 1).toStdString()});
+    marks.push_back({f.frame * frame_time_s(), "tear opens: " + describe_gap(f, analysis_->detection)});  // mm only when calibrated
   host_.put_findings_on_timeline(marks);
   host_.log_info(analysis_->detection.tear_detected ? "analysis: fibre discontinuity found" : "analysis: no tear found");
   if (!analysis_->detection.findings.empty()) show_frame(analysis_->detection.findings.front().frame);

@@ -202,7 +202,7 @@ bool ReviewPanel::load_report(const QString& sr_path) {
   findings_->show_result(*stored_, frame_time_s());
   std::vector<TimelineMark> marks;
   for (const TearFinding& f : stored_->findings)
-    marks.push_back({f.frame * frame_time_s(), QString("tear (report): gap %1 mm").arg(f.gap_mm, 0, 'f', 1).toStdString()});
+    marks.push_back({f.frame * frame_time_s(), "tear (report): " + describe_gap(f, *stored_)});  // mm only when calibrated
   host_.put_findings_on_timeline(marks);
   if (!stored_->findings.empty()) show_frame(stored_->findings.front().frame);
   render();

@@ -19,12 +19,14 @@ class ExamPlots : public QWidget {
   Q_OBJECT
  public:
   explicit ExamPlots(QWidget* parent = nullptr);
-  // `time_of_analysed[k]`: clip time of the k-th analysed frame; gap curves are per clip frame.
+  // `time_of_analysed[k]`: clip time of the k-th analysed frame; strain and gap curves are per
+  // analysed frame. The gap is in mm only when the result is calibrated, else in px.
   void show_analysis(const DetectionResult& result, const std::vector<double>& time_of_analysed, double frame_time_s);
   void clear();
   void set_cursor_s(double seconds);
   int strain_points() const;
   int gap_points() const;
+  QString gap_unit() const;  // the gap axis's title
 
  signals:
   void time_clicked(double seconds);
