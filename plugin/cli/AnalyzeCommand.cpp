@@ -15,51 +15,13 @@
 #include "ft/dicom/SecondaryCaptureWriter.h"
 #include "ft/plugin/ClipAnalysis.h"
 #include "ft/plugin/DetectionExplanation.h"
+#include "ft/plugin/FindingJson.h"
 
 namespace ft::cli {
 namespace {
 
 double r3(double v) { return std::round(v * 1000.0) / 1000.0; }
 double r6(double v) { return std::round(v * 1e6) / 1e6; }
-
-// Without a trustworthy scale (no calibration, no depth scale) the mm fields are null and
-// the sizes are given in px and as fractions of the muscle's thickness, which do not
-// depend on the scale.
-nlohmann::json finding_json(const TearFinding& f, const MeasurementScale& scale) {
-  const bool mm = scale.trusted();
-  auto in_mm = [&](double v) { return mm ? nlohmann::json(r3(v)) : nlohmann::json(nullptr); };
-  auto in_px = [&](double v_mm) { return r3(v_mm / scale.mm_per_px()); };
-  auto of_thickness = [&](double v_mm) {
-    return f.muscle_thickness_mm > 0 ? nlohmann::json(r3(v_mm / f.muscle_thickness_mm)) : nlohmann::json(nullptr);
-  };
-  nlohmann::json gaps = nlohmann::json::array(), gaps_px = nlohmann::json::array();
-  for (double g : f.gap_by_frame_mm) {
-    gaps.push_back(in_mm(g));
-    gaps_px.push_back(in_px(g));
-  }
-  return {{"kind", to_string(f.kind)},
-          {"frame", f.frame},
-          {"center_px", {r3(f.centre_col_px), r3(f.centre_row_px)}},
-          {"center_mm", mm ? nlohmann::json{r3(f.centre_x_mm), r3(f.centre_z_mm)} : nlohmann::json(nullptr)},
-          {"gap_mm", in_mm(f.gap_mm)},
-          {"gap_rest_mm", in_mm(f.gap_rest_mm)},
-          {"gap_px", in_px(f.gap_mm)},
-          {"gap_rest_px", in_px(f.gap_rest_mm)},
-          {"gap_of_thickness", of_thickness(f.gap_mm)},
-          {"retraction_mm", in_mm(f.retraction_mm)},
-          {"retraction_each_mm", mm ? nlohmann::json{r3(f.retraction_left_mm), r3(f.retraction_right_mm)} : nlohmann::json(nullptr)},
-          {"opening_mm", in_mm(f.opening_mm)},
-          {"extent_pct", r3(f.extent_pct)},
-          {"muscle_thickness_mm", in_mm(f.muscle_thickness_mm)},
-          {"muscle_thickness_px", in_px(f.muscle_thickness_mm)},
-          {"grade", int(f.grade)},
-          {"grade_text", describe(f.grade)},
-          {"confidence", r3(f.confidence)},
-          {"surface_angle_deg", r3(f.surface_angle_deg)},
-          {"fibre_angle_deg", r3(f.fibre_angle_deg)},
-          {"gap_by_analysed_frame_mm", gaps},
-          {"gap_by_analysed_frame_px", gaps_px}};
-}
 
 nlohmann::json analysis_json(const std::string& path, int frames, const ClipAnalysis& a) {
   nlohmann::json findings = nlohmann::json::array();

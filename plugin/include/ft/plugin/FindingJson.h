@@ -1,0 +1,15 @@
+#pragma once
+// A tear finding as `analyze --json` writes it. Without a trustworthy scale (no calibration,
+// no depth scale) the mm fields are null and sizes are given in px and as fractions of the
+// muscle's thickness, which do not depend on the scale; what could not be measured (the
+// muscle's thickness, and so the extent) is null, never a number that reads as measured.
+#include <nlohmann/json.hpp>
+
+#include "ft/core/TearFinding.h"
+#include "ft/plugin/MeasurementScale.h"
+
+namespace ft {
+
+nlohmann::json finding_json(const TearFinding& finding, const MeasurementScale& scale);
+
+}  // namespace ft

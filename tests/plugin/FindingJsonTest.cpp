@@ -1,0 +1,57 @@
+// A finding as analyze --json writes it: mm only on a trusted scale; what could not be
+// measured is null, never a number that reads as measured.
+#include <gtest/gtest.h>
+
+#include "ft/plugin/FindingJson.h"
+
+namespace ft {
+namespace {
+
+TearFinding measured_finding() {
+  TearFinding f;
+  f.gap_mm = 5.0;
+  f.gap_rest_mm = 1.0;
+  f.extent_pct = 60.0;
+  f.muscle_thickness_mm = 16.0;
+  f.gap_by_frame_mm = {1.0, 5.0};
+  return f;
+}
+
+}  // namespace
+
+TEST(FindingJson, MmOnlyOnATrustedScaleAndPxAndSharesAlways) {
+  MeasurementScale calibrated;
+  calibrated.source = ScaleSource::Calibration;
+  calibrated.mm_per_px_x = calibrated.mm_per_px_y = 0.1;
+  const nlohmann::json in_mm = finding_json(measured_finding(), calibrated);
+  EXPECT_DOUBLE_EQ(in_mm["gap_mm"].get<double>(), 5.0);
+  EXPECT_DOUBLE_EQ(in_mm["gap_px"].get<double>(), 50.0);
+  EXPECT_DOUBLE_EQ(in_mm["extent_pct"].get<double>(), 60.0);
+  EXPECT_NEAR(in_mm["gap_of_thickness"].get<double>(), 5.0 / 16.0, 0.001);
+
+  MeasurementScale estimated = calibrated;
+  estimated.source = ScaleSource::SpeckleEstimate;
+  const nlohmann::json in_px = finding_json(measured_finding(), estimated);
+  EXPECT_TRUE(in_px["gap_mm"].is_null());
+  EXPECT_TRUE(in_px["muscle_thickness_mm"].is_null());
+  EXPECT_DOUBLE_EQ(in_px["gap_px"].get<double>(), 50.0);
+  EXPECT_DOUBLE_EQ(in_px["muscle_thickness_px"].get<double>(), 160.0);
+}
+
+// The muscle's thickness could not be measured at the finding (the detector notes it): its
+// extent, its thickness and the gap's share of it are unknown — null, not -1 % or 0 mm.
+TEST(FindingJson, AnUnmeasuredThicknessLeavesExtentAndSharesNull) {
+  TearFinding f = measured_finding();
+  f.muscle_thickness_mm = -7.7;  // what a thickness fallback once gave
+  f.extent_pct = -1.0;
+  MeasurementScale calibrated;
+  calibrated.source = ScaleSource::Calibration;
+  const nlohmann::json j = finding_json(f, calibrated);
+  EXPECT_TRUE(j["extent_pct"].is_null());
+  EXPECT_TRUE(j["muscle_thickness_mm"].is_null());
+  EXPECT_TRUE(j["muscle_thickness_px"].is_null());
+  EXPECT_TRUE(j["gap_of_thickness"].is_null());
+  EXPECT_DOUBLE_EQ(j["gap_mm"].get<double>(), 5.0) << "the gap itself was measured";
+}
+
+}  // namespace ft
