@@ -169,6 +169,17 @@ TEST(RealMuscle, TheEdgeOfADetachmentIsNotASecondTearThroughAFrameGrabber) {
   expect_myotendinous_found_through_grabber(24000);
 }
 
+// Through the same frame grabber (repeats, capture noise, JPEG), clips without a tear stay
+// quiet: intact muscle in a maximal contraction, and a pulsating vessel beside it.
+TEST(RealMuscle, IntactMuscleAndAVesselStayQuietThroughAFrameGrabber) {
+  for (const auto& [preset, seed] : {std::pair<const char*, std::uint64_t>{"real_intact", 2000}, {"real_vessel", 2001}}) {
+    const std::optional<Analysed> run = analyse_through_grabber(preset, seed);
+    if (!run) GTEST_SKIP() << "no dcmcjpeg";
+    EXPECT_FALSE(run->analysis.detection.tear_detected) << preset;
+    EXPECT_GE(run->analysis.detection.tracked_fraction, 0.6) << preset;
+  }
+}
+
 TEST(RealMuscle, IntactMuscleInAMaximalContractionIsNotFlaggedAndSaysHowMuchWasTracked) {
   const Analysed run = analyse("real_intact", 2001);
   const DetectionResult& d = run.analysis.detection;
