@@ -144,6 +144,7 @@ class MoveDestination : public DcmStorageSCP {
       throw Error(ErrorCode::Io, "cannot receive into " + directory);
     setConnectionBlockingMode(DUL_NOBLOCK);
     setConnectionTimeout(1);
+    setDIMSEBlockingMode(DIMSE_NONBLOCKING);  // else the DIMSE timeout below would not hold
     setACSETimeout(Uint32(s.timeout_s));
     setDIMSETimeout(Uint32(s.timeout_s));
     for (const char* uid : kRetrievableClasses) addPresentationContext(uid, receivable_syntaxes());
