@@ -41,6 +41,9 @@ bool asks_commitment(const DicomNode& node, const NetworkSettings& settings) {
   return settings.commitment_port > 0 && !node.is_dicomweb() && !node.tls;
 }
 
+// A queued job's copy of its object.
+fs::path queued_object(const std::string& directory, const OutboxJob& job) { return fs::path(directory) / job.id / "object.dcm"; }
+
 // The PACS cannot commit this SOP class at all: its C-STORE acknowledgement is all there is.
 constexpr unsigned kClassNotCommittable = 0x0122;
 
@@ -261,9 +264,8 @@ std::vector<OutboxJob> Outbox::deliver_list(const std::vector<OutboxJob>& queued
     }
     std::string error;
     if (job.stored_unix_s == 0) {  // a job stored already only waits for its commitment
-      const fs::path object = fs::path(directory_) / job.id / "object.dcm";
       try {
-        const auto results = store(with_credentials(job), {object.string()}, settings);
+        const auto results = store(with_credentials(job), {queued_object(directory_, job).string()}, settings);
         if (results.empty() || !results.front().stored) error = results.empty() ? "nothing sent" : results.front().message;
       } catch (const std::exception& e) {  // any failure stays with this job; the queue moves on
         error = e.what();
@@ -300,7 +302,7 @@ void Outbox::await_commitment(const std::vector<OutboxJob>& stored, const Networ
   for (auto& [destination, jobs] : by_destination) {
     std::vector<CommitmentItem> items;
     for (OutboxJob& job : jobs) {
-      if (job.sop_class_uid.empty()) job.sop_class_uid = sop_class_of((fs::path(directory_) / job.id / "object.dcm").string());
+      if (job.sop_class_uid.empty()) job.sop_class_uid = sop_class_of(queued_object(directory_, job).string());
       items.push_back({job.sop_class_uid, job.sop_instance_uid});
     }
     CommitmentReport report;

@@ -20,7 +20,6 @@
 namespace ft::cli {
 namespace {
 
-double r3(double v) { return std::round(v * 1000.0) / 1000.0; }
 double r6(double v) { return std::round(v * 1e6) / 1e6; }
 
 nlohmann::json analysis_json(const std::string& path, int frames, const ClipAnalysis& a) {
@@ -28,20 +27,20 @@ nlohmann::json analysis_json(const std::string& path, int frames, const ClipAnal
   for (const auto& f : a.detection.findings) findings.push_back(finding_json(f, a.scale));
   const ContractionSummary& c = a.detection.contraction;
   nlohmann::json strain = nlohmann::json::array(), phases = nlohmann::json::array();
-  for (double s : c.strain_by_frame) strain.push_back(r3(s));
+  for (double s : c.strain_by_frame) strain.push_back(json_rounded(s));
   for (auto p : c.phases) phases.push_back(to_string(p));
   nlohmann::json notes = a.detection.notes;
   for (const auto& w : a.warnings) notes.push_back(w);
   return {{"file", path},
           {"tear_detected", a.detection.tear_detected},
           {"findings", findings},
-          {"tracked_fraction", r3(a.detection.tracked_fraction)},
+          {"tracked_fraction", json_rounded(a.detection.tracked_fraction)},
           {"tracked_fraction_of", a.detection.tracked_fraction_of},
           {"conclusive", a.detection.conclusive},
           {"contraction",
            {{"rest_frame", c.rest_frame},
             {"peak_frame", c.peak_frame},
-            {"peak_strain", r3(c.peak_strain)},
+            {"peak_strain", json_rounded(c.peak_strain)},
             {"strain_by_analysed_frame", strain},
             {"phases_by_analysed_frame", phases}}},
           {"frames", frames},
@@ -51,7 +50,7 @@ nlohmann::json analysis_json(const std::string& path, int frames, const ClipAnal
           {"region", {{"x0", a.region.bounds.x0_px}, {"y0", a.region.bounds.y0_px}, {"x1", a.region.bounds.x1_px},
                       {"y1", a.region.bounds.y1_px}}},
           {"backend", a.backend},
-          {"tracking_ms_per_frame", r3(a.tracking_ms_per_frame)},
+          {"tracking_ms_per_frame", json_rounded(a.tracking_ms_per_frame)},
           {"notes", notes},
           {"candidates_evaluated", a.detection.candidates.size()},
           {"disclaimer", "FibreTrack is decision support, not a certified medical device."}};

@@ -3,19 +3,16 @@
 #include <cmath>
 
 namespace ft {
-namespace {
 
-double r3(double v) { return std::round(v * 1000.0) / 1000.0; }
-
-}  // namespace
+double json_rounded(double v) { return std::round(v * 1000.0) / 1000.0; }
 
 nlohmann::json finding_json(const TearFinding& f, const MeasurementScale& scale) {
   const bool mm = scale.trusted();
-  auto in_mm = [&](double v) { return mm ? nlohmann::json(r3(v)) : nlohmann::json(nullptr); };
-  auto in_px = [&](double v_mm) { return r3(v_mm / scale.mm_per_px()); };
+  auto in_mm = [&](double v) { return mm ? nlohmann::json(json_rounded(v)) : nlohmann::json(nullptr); };
+  auto in_px = [&](double v_mm) { return json_rounded(v_mm / scale.mm_per_px()); };
   const bool thickness_measured = f.muscle_thickness_mm > 0;
   auto of_thickness = [&](double v_mm) {
-    return thickness_measured ? nlohmann::json(r3(v_mm / f.muscle_thickness_mm)) : nlohmann::json(nullptr);
+    return thickness_measured ? nlohmann::json(json_rounded(v_mm / f.muscle_thickness_mm)) : nlohmann::json(nullptr);
   };
   nlohmann::json gaps = nlohmann::json::array(), gaps_px = nlohmann::json::array();
   for (double g : f.gap_by_frame_mm) {
@@ -24,24 +21,24 @@ nlohmann::json finding_json(const TearFinding& f, const MeasurementScale& scale)
   }
   return {{"kind", to_string(f.kind)},
           {"frame", f.frame},
-          {"center_px", {r3(f.centre_col_px), r3(f.centre_row_px)}},
-          {"center_mm", mm ? nlohmann::json{r3(f.centre_x_mm), r3(f.centre_z_mm)} : nlohmann::json(nullptr)},
+          {"center_px", {json_rounded(f.centre_col_px), json_rounded(f.centre_row_px)}},
+          {"center_mm", mm ? nlohmann::json{json_rounded(f.centre_x_mm), json_rounded(f.centre_z_mm)} : nlohmann::json(nullptr)},
           {"gap_mm", in_mm(f.gap_mm)},
           {"gap_rest_mm", in_mm(f.gap_rest_mm)},
           {"gap_px", in_px(f.gap_mm)},
           {"gap_rest_px", in_px(f.gap_rest_mm)},
           {"gap_of_thickness", of_thickness(f.gap_mm)},
           {"retraction_mm", in_mm(f.retraction_mm)},
-          {"retraction_each_mm", mm ? nlohmann::json{r3(f.retraction_left_mm), r3(f.retraction_right_mm)} : nlohmann::json(nullptr)},
+          {"retraction_each_mm", mm ? nlohmann::json{json_rounded(f.retraction_left_mm), json_rounded(f.retraction_right_mm)} : nlohmann::json(nullptr)},
           {"opening_mm", in_mm(f.opening_mm)},
-          {"extent_pct", f.extent_pct >= 0 ? nlohmann::json(r3(f.extent_pct)) : nlohmann::json(nullptr)},
+          {"extent_pct", f.extent_pct >= 0 ? nlohmann::json(json_rounded(f.extent_pct)) : nlohmann::json(nullptr)},
           {"muscle_thickness_mm", thickness_measured ? in_mm(f.muscle_thickness_mm) : nlohmann::json(nullptr)},
           {"muscle_thickness_px", thickness_measured ? nlohmann::json(in_px(f.muscle_thickness_mm)) : nlohmann::json(nullptr)},
           {"grade", int(f.grade)},
           {"grade_text", describe(f.grade)},
-          {"confidence", r3(f.confidence)},
-          {"surface_angle_deg", r3(f.surface_angle_deg)},
-          {"fibre_angle_deg", r3(f.fibre_angle_deg)},
+          {"confidence", json_rounded(f.confidence)},
+          {"surface_angle_deg", json_rounded(f.surface_angle_deg)},
+          {"fibre_angle_deg", json_rounded(f.fibre_angle_deg)},
           {"gap_by_analysed_frame_mm", gaps},
           {"gap_by_analysed_frame_px", gaps_px}};
 }

@@ -12,4 +12,7 @@ namespace ft {
 
 nlohmann::json finding_json(const TearFinding& finding, const MeasurementScale& scale);
 
+// A measurement as the JSON files carry it: rounded to thousandths.
+double json_rounded(double v);
+
 }  // namespace ft
