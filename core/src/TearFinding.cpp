@@ -10,6 +10,7 @@ const char* describe(TearGrade grade) noexcept {
     case TearGrade::Minimal: return "minimal fibre disruption (< 5 % of the muscle thickness)";
     case TearGrade::Partial: return "partial tear";
     case TearGrade::CompleteWithRetraction: return "complete tear with retraction";
+    case TearGrade::Ungraded: return "tear, not graded (its extent across the muscle could not be measured)";
   }
   return "unknown";
 }
@@ -52,6 +53,13 @@ std::string describe_position(const TearFinding& f, const DetectionResult& resul
     std::snprintf(text, sizeof text, "(%.1f, %.1f) mm", f.centre_x_mm, f.centre_z_mm);
   else
     std::snprintf(text, sizeof text, "pixel (%.0f, %.0f)", f.centre_col_px, f.centre_row_px);
+  return text;
+}
+
+std::string describe_extent(const TearFinding& f) {
+  if (f.extent_pct < 0) return "extent unknown";
+  char text[32];
+  std::snprintf(text, sizeof text, "extent %.0f %%", f.extent_pct);
   return text;
 }
 

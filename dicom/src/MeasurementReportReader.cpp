@@ -21,6 +21,7 @@ bool ours(const DSRCodedEntryValue& c, const char* value) {
 
 TearGrade grade_of(const DSRCodedEntryValue& c) {
   if (c.getCodeValue() == "G3") return TearGrade::CompleteWithRetraction;
+  if (c.getCodeValue() == "G9") return TearGrade::Ungraded;
   if (c.getCodeValue() == "G2") return TearGrade::Partial;
   if (c.getCodeValue() == "G1") return TearGrade::Minimal;
   return TearGrade::None;
@@ -73,7 +74,10 @@ StoredReport read_measurement_report(const std::string& path) {
     const DSRCodedEntryValue& concept = item.getConceptName();
     switch (item.getValueType()) {
       case DSRTypes::VT_Container:
-        if (concept.getCodeValue() == "125007") current = &report.result.findings.emplace_back();
+        if (concept.getCodeValue() == "125007") {
+          current = &report.result.findings.emplace_back();
+          current->extent_pct = -1.0;  // written only where it was measured (M004)
+        }
         break;
       case DSRTypes::VT_Num:
         if (current) take_numeric(item, *current);

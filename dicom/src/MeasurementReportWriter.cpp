@@ -82,6 +82,7 @@ DSRCodedEntryValue grade_code(TearGrade g) {
     case TearGrade::Minimal: return own("G1", "Minimal fibre disruption");
     case TearGrade::Partial: return own("G2", "Partial tear");
     case TearGrade::CompleteWithRetraction: return own("G3", "Complete tear with retraction");
+    case TearGrade::Ungraded: return own("G9", "Tear, extent not measured");
   }
   return own("G0", "No lesion");
 }
@@ -110,7 +111,8 @@ void add_finding(Tree& t, const TearFinding& f, const DetectionResult& result, i
     add_numeric(t, false, own("M009", "Gap at peak contraction relative to muscle thickness"),
                 100.0 * f.gap_mm / f.muscle_thickness_mm, ucum("%", "percent"));
   }
-  add_numeric(t, false, own("M004", "Extent across muscle thickness"), f.extent_pct, ucum("%", "percent"));
+  if (f.extent_pct >= 0)  // unmeasured: absent (the grade says so), never a negative share
+    add_numeric(t, false, own("M004", "Extent across muscle thickness"), f.extent_pct, ucum("%", "percent"));
   add_numeric(t, false, own("M005", "Confidence"), f.confidence, ucum("1", "no units"));
   if (result.calibrated)
     add_numeric(t, false, own("M008", "Muscle thickness at the finding"), f.muscle_thickness_mm, ucum("mm", "millimeter"));

@@ -56,10 +56,11 @@ std::string write_burned_in_capture(const std::string& source_clip, const Detect
       line(frame, g.caliper_start, g.caliper_end, 255);
       char text[64];
       const double px = result.mm_per_px();  // the scale it was measured at
+      const std::string grade = has_grade_number(f.grade) ? std::to_string(int(f.grade)) : "?";
       if (result.calibrated || px <= 0)
-        std::snprintf(text, sizeof text, "GAP %.1fMM GRADE %d", f.gap_mm, int(f.grade));
+        std::snprintf(text, sizeof text, "GAP %.1fMM GRADE %s", f.gap_mm, grade.c_str());
       else  // no trustworthy mm: the gap in px
-        std::snprintf(text, sizeof text, "GAP %.0fPX GRADE %d", f.gap_mm / px, int(f.grade));
+        std::snprintf(text, sizeof text, "GAP %.0fPX GRADE %s", f.gap_mm / px, grade.c_str());
       draw_text(frame, int(std::max(g.outline[1].x, g.outline[2].x)) + 4, int(g.outline[1].y), text, 255);
     }
     // The notice on a black band of its own, so that scanner text cannot garble it.

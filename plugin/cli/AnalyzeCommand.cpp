@@ -85,9 +85,9 @@ int run_analyze(const Args& args) {
   std::printf("%s: %s (tracked %.0f %% of %s from rest to peak)\n", path.c_str(), verdict,
               100.0 * analysis.detection.tracked_fraction, analysis.detection.tracked_fraction_of.c_str());
   for (const auto& f : analysis.detection.findings)
-    std::printf("  %s at %s, frame %d: %s, extent %.0f %%, confidence %.2f\n", describe(f.grade),
+    std::printf("  %s at %s, frame %d: %s, %s, confidence %.2f\n", describe(f.grade),
                 describe_position(f, analysis.detection).c_str(), f.frame, describe_gap(f, analysis.detection).c_str(),
-                f.extent_pct, f.confidence);
+                describe_extent(f).c_str(), f.confidence);
   for (const auto& n : out["notes"]) std::printf("  note: %s\n", n.get<std::string>().c_str());
   std::printf("  FibreTrack is decision support, not a certified medical device.\n");
   return 0;

@@ -30,7 +30,7 @@ nlohmann::json findings_json(const DetectionResult& r) {
   for (const auto& f : r.findings) {
     // mm only from a calibration or the depth scale (as analyze --json).
     nlohmann::json j{{"frame", f.frame}, {"center_px", {f.centre_col_px, f.centre_row_px}},
-                     {"grade", int(f.grade)}, {"confidence", f.confidence}, {"gap", describe_gap(f, r)}};
+                     {"grade", has_grade_number(f.grade) ? nlohmann::json(int(f.grade)) : nlohmann::json(nullptr)}, {"confidence", f.confidence}, {"gap", describe_gap(f, r)}};
     j["center_mm"] = r.calibrated ? nlohmann::json{f.centre_x_mm, f.centre_z_mm} : nlohmann::json(nullptr);
     j["gap_mm"] = r.calibrated ? nlohmann::json(f.gap_mm) : nlohmann::json(nullptr);
     j["gap_px"] = mm_per_px > 0 ? nlohmann::json(f.gap_mm / mm_per_px) : nlohmann::json(nullptr);

@@ -34,7 +34,7 @@ nlohmann::json finding_json(const TearFinding& f, const MeasurementScale& scale)
           {"extent_pct", f.extent_pct >= 0 ? nlohmann::json(json_rounded(f.extent_pct)) : nlohmann::json(nullptr)},
           {"muscle_thickness_mm", thickness_measured ? in_mm(f.muscle_thickness_mm) : nlohmann::json(nullptr)},
           {"muscle_thickness_px", thickness_measured ? nlohmann::json(in_px(f.muscle_thickness_mm)) : nlohmann::json(nullptr)},
-          {"grade", int(f.grade)},
+          {"grade", has_grade_number(f.grade) ? nlohmann::json(int(f.grade)) : nlohmann::json(nullptr)},
           {"grade_text", describe(f.grade)},
           {"confidence", json_rounded(f.confidence)},
           {"surface_angle_deg", json_rounded(f.surface_angle_deg)},

@@ -240,4 +240,16 @@ TEST(CandidateGates, StumpsMustShortenLikeTheirCompartment) {
   EXPECT_FALSE(is_contracting(-0.20, 0.02, kSettings));   // the compartment does not contract at all
 }
 
+TEST(CandidateGates, ATearIsGradedByItsExtentAndNeverByAGuess) {
+  EXPECT_EQ(grade(TearKind::Intramuscular, 3.0, 0.2), TearGrade::Minimal);
+  EXPECT_EQ(grade(TearKind::Intramuscular, 40.0, 1.0), TearGrade::Partial);
+  EXPECT_EQ(grade(TearKind::Intramuscular, 95.0, 1.0), TearGrade::CompleteWithRetraction);
+  EXPECT_EQ(grade(TearKind::Intramuscular, 95.0, 0.2), TearGrade::Partial) << "across the muscle but not retracted";
+  // The thickness was not found: no extent, and no grade made up from it.
+  EXPECT_EQ(grade(TearKind::Intramuscular, -1.0, 2.0), TearGrade::Ungraded);
+  EXPECT_EQ(grade(TearKind::Intramuscular, kUnmeasured, 2.0), TearGrade::Ungraded);
+  EXPECT_EQ(grade(TearKind::Myotendinous, 100.0, 3.0), TearGrade::Partial) << "the aponeurosis holds";
+}
+
 }  // namespace ft::gates
+

@@ -2,6 +2,7 @@
 
 #include "TestSupport.h"
 #include "ft/dicom/DicomClipInfo.h"
+#include "ft/dicom/MeasurementReportReader.h"
 #include "ft/dicom/MeasurementReportWriter.h"
 #include "ft/dicom/UltrasoundClipWriter.h"
 #include "ft/probes/SimulatedExam.h"
@@ -88,6 +89,41 @@ TEST(MeasurementReportWriter, AnUncalibratedFindingCarriesNoMm) {
   EXPECT_EQ(dump.out.find("(mm,UCUM"), std::string::npos) << dump.out;
   EXPECT_NE(dump.out.find("\"Gap at peak contraction relative to muscle thickness\")=\"25"), std::string::npos) << dump.out;
   EXPECT_NE(dump.out.find("\"Extent across muscle thickness\")=\"100"), std::string::npos);
+}
+
+// A tear whose muscle thickness could not be measured has no extent and no grade number:
+// the report leaves the extent out (never a negative share), says "not graded", and reads
+// back the same way.
+TEST(MeasurementReportWriter, ATearOfUnknownExtentIsNotGraded) {
+  test::TempDir dir;
+  const Clip clip = sim::SimulatedExam(sim::make_preset("full_tear", 9, 4)).render_clip();
+  write_ultrasound_clip(clip, {}, dir.file("clip.dcm"));
+  DetectionResult result;
+  result.calibrated = true;
+  TearFinding f;
+  f.frame = 1;
+  f.gap_mm = 4.0;
+  f.gap_rest_mm = 1.5;
+  f.extent_pct = -1.0;
+  f.muscle_thickness_mm = -1.0;
+  f.grade = TearGrade::Ungraded;
+  result.findings.push_back(f);
+  result.tear_detected = true;
+  const std::string sr = dir.file("sr.dcm");
+  write_measurement_report(dir.file("clip.dcm"), result, sr);
+  if (test::program_available("dciodvfy")) {
+    const test::CommandResult v = test::run_command("dciodvfy '" + sr + "'");
+    EXPECT_EQ((v.out + v.err).find("\nError"), std::string::npos) << v.err;
+  }
+  const test::CommandResult dump = test::run_command("dsrdump '" + sr + "'");
+  ASSERT_EQ(dump.exit_code, 0) << dump.err;
+  EXPECT_EQ(dump.out.find("Extent across muscle thickness"), std::string::npos) << dump.out;
+  EXPECT_NE(dump.out.find("Tear, extent not measured"), std::string::npos) << dump.out;
+  const StoredReport back = read_measurement_report(sr);
+  ASSERT_EQ(back.result.findings.size(), 1u);
+  EXPECT_EQ(back.result.findings[0].grade, TearGrade::Ungraded);
+  EXPECT_LT(back.result.findings[0].extent_pct, 0.0);
+  EXPECT_EQ(describe_extent(back.result.findings[0]), "extent unknown");
 }
 
 TEST(MeasurementReportWriter, NoFindingIsReportedAsSuch) {

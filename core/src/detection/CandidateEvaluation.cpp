@@ -400,12 +400,7 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const std::vec
   const double scale = ev.opening_mm > 0 ? (f.gap_mm - f.gap_rest_mm) / ev.opening_mm : 1.0;
   for (double o : opening)  // frames whose compartment could not be measured: the rest gap
     f.gap_by_frame_mm.push_back(std::isfinite(o) ? std::max(0.0, f.gap_rest_mm + scale * o) : f.gap_rest_mm);
-  if (myotendinous)
-    f.grade = TearGrade::Partial;  // fibres off part of an aponeurosis; its length is in the extent
-  else
-    f.grade = f.extent_pct >= 0 && f.extent_pct < 5.0 ? TearGrade::Minimal
-              : (f.extent_pct >= 90.0 && f.retraction_mm >= 0.5) ? TearGrade::CompleteWithRetraction
-                                                                  : TearGrade::Partial;
+  f.grade = gates::grade(f.kind, f.extent_pct, f.retraction_mm);
   // Confidence: how far the opening clears the reporting threshold, whether the gap is
   // hypoechoic, and how cleanly it opens.
   // Loss of tracking is never counted for a tear here: it has too many other causes.

@@ -180,4 +180,12 @@ bool is_contracting(double stump_strain, double compartment_strain, const Detect
   return compartment_strain < 0 && stump_strain < s.contracting_share * compartment_strain;
 }
 
+TearGrade grade(TearKind kind, double extent_pct, double retraction_mm) {
+  if (kind == TearKind::Myotendinous) return TearGrade::Partial;
+  if (!(extent_pct >= 0)) return TearGrade::Ungraded;  // NaN included
+  if (extent_pct < 5.0) return TearGrade::Minimal;
+  if (extent_pct >= 90.0 && retraction_mm >= 0.5) return TearGrade::CompleteWithRetraction;
+  return TearGrade::Partial;
+}
+
 }  // namespace ft::gates

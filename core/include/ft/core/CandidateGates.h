@@ -136,4 +136,11 @@ std::optional<double> joined_length_mm(const RestSurface& a, double a_fibres_deg
 // contracting_share of the same compartment's median shortening (both strains < 0).
 bool is_contracting(double stump_strain, double compartment_strain, const DetectionSettings& s);
 
+// The plain grade of a tear (docs/detection.md): minimal under 5 % of the muscle's
+// thickness, complete from 90 % with the stumps retracted by at least 0.5 mm, partial
+// between. A tear whose extent could not be measured (extent_pct < 0) is Ungraded: minimal
+// and complete cannot be told apart without the thickness. Fibres pulled off an aponeurosis
+// are partial: the aponeurosis holds, and their length along it is in the extent.
+TearGrade grade(TearKind kind, double extent_pct, double retraction_mm);
+
 }  // namespace ft::gates

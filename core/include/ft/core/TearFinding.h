@@ -10,9 +10,12 @@ namespace ft {
 
 // Plain clinical grade of a finding (docs/detection.md says how it is derived):
 // 0 no lesion; 1 minimal (< 5 % of the muscle thickness); 2 partial (5-90 %);
-// 3 complete (>= 90 %) with retraction of the stumps.
-enum class TearGrade { None = 0, Minimal = 1, Partial = 2, CompleteWithRetraction = 3 };
+// 3 complete (>= 90 %) with retraction of the stumps. Ungraded: a tear whose extent could
+// not be measured (the muscle's thickness at it was not found); the grade is then left to
+// the reader rather than guessed (it has no number: null in JSON).
+enum class TearGrade { None = 0, Minimal = 1, Partial = 2, CompleteWithRetraction = 3, Ungraded = 4 };
 const char* describe(TearGrade grade) noexcept;
+inline bool has_grade_number(TearGrade grade) noexcept { return grade != TearGrade::Ungraded; }
 
 // Where the fibres came apart. Intramuscular: across the fibres, inside the belly.
 // Myotendinous: fibres pulled off an aponeurosis (the commonest rectus femoris injury);
@@ -136,5 +139,8 @@ std::string describe_gap(const TearFinding& f, const DetectionResult& result);
 // Where the finding is, by the same rule: "(19.5, 10.7) mm" from the image region's corner,
 // else "pixel (173, 99)" in the whole frame.
 std::string describe_position(const TearFinding& f, const DetectionResult& result);
+// How far across the muscle it reaches: "extent 40 %", or "extent unknown" where the
+// muscle's thickness could not be measured (extent_pct < 0), never a negative share.
+std::string describe_extent(const TearFinding& f);
 
 }  // namespace ft
