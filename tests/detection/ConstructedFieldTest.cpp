@@ -1,0 +1,245 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+
+#include "ft/core/TearDetector.h"
+
+// Each gate of the tear detector on a small constructed clip whose motion is known exactly:
+// a muscle between two aponeuroses that shortens 15 % along its fibres (and thickens, area
+// kept), cut across the fibres over half its thickness. The motion record is the exact
+// displacement (no tracker), the frames are the same tissue warped by it, the gap between
+// the fibre ends dark. One thing is changed per test — how far the ends separate, whether
+// they slide instead, whether a side was tracked — and the detector's own evidence says
+// which gate decided. The simulators and bench_detection cover realistic clips; this is the
+// physics of each gate alone.
+namespace ft {
+namespace {
+
+constexpr int kWidthPx = 300, kHeightPx = 200;
+constexpr double kMmPerPx = 0.1;
+constexpr double kCentreX = 150.0, kCentreY = 100.0;  // the contraction is about the middle
+constexpr double kTearX = 150.0;                      // the cut, across the fibres (vertical)
+constexpr double kFibreShortening = 0.15;
+constexpr int kFrames = 11, kPeakFrame = 7;  // contracts over frames 0..7, holds to the end
+
+struct ConstructedTear {
+  double jump_mm = 2.0;        // how far the fibre ends move apart at peak, beyond the muscle's strain
+  bool sliding = false;        // the ends slide along the surface (jump along it) instead of opening
+  double top_px = 65.0, bottom_px = 135.0;  // rows of the cut (frame 0): 7 of the muscle's 14 mm
+  double untracked_right_of_px = 1e9;  // material right of this x (frame 0) is not tracked after frame 0
+  bool echogenic = false;      // the gap fills with echoes like the muscle's, not dark fluid
+  bool gap_decorrelates = false;  // the tissue at the cut is lost by the tracker after frame 0
+};
+
+double contraction_at(int k) { return std::min(1.0, double(k) / kPeakFrame); }
+
+// The muscle's own deformation at frame k, x' = c + F (X - c): fibres (along x) shorten,
+// the muscle thickens so that its area stays.
+void muscle_f(int k, double& fxx, double& fyy) {
+  const double s = contraction_at(k);
+  fxx = 1.0 - s * kFibreShortening;
+  fyy = 1.0 / fxx;
+}
+
+bool in_tear_rows(const ConstructedTear& t, double y0) { return y0 >= t.top_px && y0 <= t.bottom_px; }
+
+// Displacement of the tear's sides beyond the muscle's own: each side half of the jump.
+void side_jump(const ConstructedTear& t, int k, double x0, double y0, double& jx, double& jy) {
+  jx = jy = 0.0;
+  if (!in_tear_rows(t, y0)) return;
+  const double half_px = 0.5 * contraction_at(k) * t.jump_mm / kMmPerPx * (x0 < kTearX ? -1.0 : 1.0);
+  (t.sliding ? jy : jx) = half_px;
+}
+
+// Fascicles at kPennationDeg to the image (down to the right), a fine speckle on them, bright
+// aponeuroses at 30 and 170 px. Oblique like real fascicles: perfectly level lines would read
+// as fascial planes.
+constexpr double kPennationDeg = 15.0;
+float tissue(double x0, double y0) {
+  if (std::abs(y0 - 30.0) < 3.0 || std::abs(y0 - 170.0) < 3.0) return 225.0f;
+  const auto xi = std::uint32_t(std::lround(x0 + 1000.0)), yi = std::uint32_t(std::lround(y0 + 1000.0));
+  std::uint32_t h = xi * 73856093u ^ yi * 19349663u;
+  h = (h ^ (h >> 13)) * 1274126177u;
+  const double speckle = double(h & 1023u) / 1023.0 - 0.5;
+  const double across = y0 - std::tan(kPennationDeg * M_PI / 180.0) * x0;
+  return float(105.0 + 30.0 * std::sin(2.0 * M_PI * across / 12.0) + 40.0 * speckle);
+}
+
+// Fibre strain of the muscle at peak: its fascicles' stretch under F, less one.
+double peak_fibre_strain() {
+  double fxx, fyy;
+  muscle_f(kPeakFrame, fxx, fyy);
+  const double a = kPennationDeg * M_PI / 180.0;
+  return std::hypot(fxx * std::cos(a), fyy * std::sin(a)) - 1.0;
+}
+
+// Frame k: every pixel shows the material that moved there; none between the torn ends (dark fluid).
+Frame render(const ConstructedTear& t, int k) {
+  double fxx, fyy;
+  muscle_f(k, fxx, fyy);
+  Frame frame(kWidthPx, kHeightPx, PixelDepth::Bits8);
+  for (int y = 0; y < kHeightPx; ++y)
+    for (int x = 0; x < kWidthPx; ++x) {
+      float v = t.echogenic ? tissue(x + 500.0, y) : 20.0f;  // fresh blood's echoes, or fluid
+      for (int side : {-1, 0, 1}) {  // intact tissue, the left end, the right end
+        double jx = 0, jy = 0;
+        if (side != 0) side_jump(t, k, kTearX + side, kCentreY, jx, jy);
+        const double x0 = kCentreX + (x - jx - kCentreX) / fxx, y0 = kCentreY + (y - jy - kCentreY) / fyy;
+        const bool fits = side == 0 ? !in_tear_rows(t, y0) : in_tear_rows(t, y0) && (side < 0 ? x0 < kTearX : x0 >= kTearX);
+        if (fits) {
+          v = tissue(x0, y0);
+          break;
+        }
+      }
+      frame.set_value(x, y, v);
+    }
+  return frame;
+}
+
+MotionRecord motion_of(const ConstructedTear& t) {
+  MotionRecord m;
+  m.region.bounds = {0, 0, kWidthPx - 1, kHeightPx - 1};
+  m.region.units_x = m.region.units_y = PhysicalUnits::Centimetre;
+  m.region.mm_per_px_x = m.region.mm_per_px_y = kMmPerPx;
+  m.mm_per_px_x = m.mm_per_px_y = kMmPerPx;
+  for (int k = 0; k < kFrames; ++k) {
+    DisplacementField u(74, 49, 4.0, 4.0, 4.0);
+    double fxx, fyy;
+    muscle_f(k, fxx, fyy);
+    for (int r = 0; r < u.rows; ++r)
+      for (int c = 0; c < u.columns; ++c) {
+        const std::size_t i = u.index(c, r);
+        const double x0 = u.x_px(c), y0 = u.y_px(r);
+        double jx, jy;
+        side_jump(t, k, x0, y0, jx, jy);
+        u.dx_px[i] = float((fxx - 1.0) * (x0 - kCentreX) + jx);
+        u.dy_px[i] = float((fyy - 1.0) * (y0 - kCentreY) + jy);
+        u.quality[i] = 1.0f;
+        const bool at_cut = in_tear_rows(t, y0) && std::abs(x0 - kTearX) <= 6.0;
+        u.valid[i] = k == 0 || (x0 <= t.untracked_right_of_px && !(t.gap_decorrelates && at_cut));
+      }
+    m.cumulative.push_back(std::move(u));
+  }
+  return m;
+}
+
+DetectionResult detect(const ConstructedTear& t) {
+  const MotionRecord m = motion_of(t);
+  return detect_tears(m, [&](int k) { return render(t, k); });
+}
+
+// The judged candidate (not too small to judge) nearest the cut's centre, or null.
+const CandidateEvidence* candidate_at_cut(const DetectionResult& r) {
+  const CandidateEvidence* best = nullptr;
+  double best_d = 25.0;  // px
+  for (const CandidateEvidence& c : r.candidates) {
+    const double d = std::hypot(c.centre_col_px - kTearX, c.centre_row_px - kCentreY);
+    if (c.decision != "too_small" && d < best_d) {
+      best = &c;
+      best_d = d;
+    }
+  }
+  return best;
+}
+
+double max_growth(const DetectionResult& r) {
+  return *std::max_element(r.maps.log_area_growth.begin(), r.maps.log_area_growth.end());
+}
+
+}  // namespace
+
+TEST(ConstructedField, FibreEndsThatSeparateByTwoMillimetresAreATear) {
+  const DetectionResult r = detect({});
+  ASSERT_EQ(r.findings.size(), 1u) << (r.notes.empty() ? "" : r.notes.back());
+  const TearFinding& f = r.findings.front();
+  EXPECT_EQ(f.kind, TearKind::Intramuscular);
+  EXPECT_NEAR(f.centre_col_px, kTearX, 10.0);
+  EXPECT_NEAR(f.opening_mm, 2.0, 0.3);
+  // The dark band at peak (the two ends' separation), read along the fibres 15 deg off its normal.
+  EXPECT_NEAR(f.gap_mm, 2.0 / std::cos(kPennationDeg * M_PI / 180.0), 0.4);
+  EXPECT_NEAR(f.extent_pct, 50.0, 20.0);
+  EXPECT_EQ(f.grade, TearGrade::Partial);
+  // The median over the tracked tissue: its fascicles and the level aponeuroses.
+  EXPECT_LT(r.contraction.peak_strain, peak_fibre_strain() + 0.02);
+  EXPECT_GT(r.contraction.peak_strain, -kFibreShortening - 0.02);
+  EXPECT_GT(r.tracked_fraction, 0.9);
+}
+
+// Area growth: a muscle that only contracts (area kept) has no candidate; the cut's area grows.
+TEST(ConstructedField, OnlyTheCutsAreaGrowsAboveTheThreshold) {
+  const DetectionResult intact = detect({0.0});
+  EXPECT_TRUE(intact.findings.empty());
+  EXPECT_LT(max_growth(intact), 0.5 * intact.maps.candidate_threshold) << "contraction keeps the area";
+  EXPECT_EQ(candidate_at_cut(intact), nullptr);
+  // A 0.2 mm separation spreads over the deformation gradient's +-2 grid steps: under the threshold.
+  const DetectionResult faint = detect({0.2});
+  EXPECT_LT(max_growth(faint), faint.maps.candidate_threshold);
+  EXPECT_TRUE(faint.findings.empty());
+  const DetectionResult cut = detect({});
+  EXPECT_GT(max_growth(cut), cut.maps.candidate_threshold);
+  ASSERT_NE(candidate_at_cut(cut), nullptr);
+  EXPECT_GT(candidate_at_cut(cut)->log_area_growth, cut.maps.candidate_threshold);
+}
+
+// The smallest separation reported is min_opening_mm (1 mm) beyond the muscle's own strain.
+TEST(ConstructedField, EndsMustSeparateByAMillimetre) {
+  const DetectionResult under = detect({0.7});
+  EXPECT_TRUE(under.findings.empty());
+  const CandidateEvidence* c = candidate_at_cut(under);
+  ASSERT_NE(c, nullptr) << "0.7 mm still grows the area: the separation gate decides";
+  EXPECT_EQ(c->decision, "no_opening") << c->reason;
+  EXPECT_NEAR(c->opening_mm, 0.7, 0.15);
+  const DetectionResult over = detect({1.4});
+  ASSERT_EQ(over.findings.size(), 1u);
+  EXPECT_NEAR(over.findings.front().opening_mm, 1.4, 0.2);
+}
+
+// Tissue that slides along a plane through the whole muscle (a shear, as muscles glide past
+// each other) keeps its area: nothing opens, nothing is reported. The same 2 mm opening
+// across that plane is a tear.
+TEST(ConstructedField, SlidingAlongASurfaceIsNotATearAndOpeningAcrossItIs) {
+  ConstructedTear slide;
+  slide.sliding = true;
+  slide.top_px = 0.0;
+  slide.bottom_px = kHeightPx;
+  const DetectionResult r = detect(slide);
+  EXPECT_TRUE(r.findings.empty());
+  EXPECT_LT(max_growth(r), r.maps.candidate_threshold);
+  ConstructedTear open = slide;
+  open.sliding = false;
+  EXPECT_EQ(detect(open).findings.size(), 1u);
+}
+
+// Every stump must be tracked muscle: with the tissue right of the cut lost after frame 0,
+// the same opening is not reported (its other side cannot be shown to be contracting muscle).
+TEST(ConstructedField, AStumpThatWasNotTrackedIsNoEvidence) {
+  ConstructedTear lost;
+  lost.untracked_right_of_px = kTearX + 6.0;
+  const DetectionResult r = detect(lost);
+  EXPECT_TRUE(r.findings.empty());
+  const CandidateEvidence* c = candidate_at_cut(r);
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->decision, "stumps_untracked") << c->reason;
+  EXPECT_TRUE(std::isnan(c->stump_strain[1]));
+}
+
+// Motion alone is not a tear: the gap must hold haematoma, dark on the image or decorrelating
+// (fresh blood's echoes change from frame to frame) while the muscle around is tracked.
+TEST(ConstructedField, AnOpeningMustHoldFluidOrDecorrelatingBlood) {
+  ConstructedTear echoes;
+  echoes.echogenic = true;
+  const DetectionResult tracked_echoes = detect(echoes);
+  EXPECT_TRUE(tracked_echoes.findings.empty());
+  const CandidateEvidence* c = candidate_at_cut(tracked_echoes);
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->decision, "no_haematoma") << c->reason;
+  ConstructedTear blood = echoes;
+  blood.gap_decorrelates = true;
+  const DetectionResult r = detect(blood);
+  ASSERT_EQ(r.findings.size(), 1u) << "an echogenic haematoma decorrelates";
+  EXPECT_NEAR(r.findings.front().opening_mm, 2.0, 0.4);
+}
+
+}  // namespace ft
