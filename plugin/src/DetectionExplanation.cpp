@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ft/core/BitmapFont.h"
+#include "ft/core/Deformation.h"
 #include "ft/core/Error.h"
 
 namespace ft {
@@ -55,74 +56,152 @@ QRgb diverging(double v, double range) {
   const int a = int(255 * (1.0 - std::abs(t)));
   return t >= 0 ? qRgb(255, a, a) : qRgb(a, a, 255);
 }
-QRgb share(double v) { return qRgb(0, int(255 * std::clamp(v, 0.0, 1.0)), 0); }
-
-struct Panel {
-  const char* title;
-  std::function<QRgb(std::size_t)> colour;  // per grid point, or transparent (0)
-};
+QRgb opening_colour(double share) {
+  const int o = int(255 * std::clamp(share, 0.0, 1.0));
+  return qRgb(o, 255 - o, 0);  // red opens, green slides
+}
 
 void blend(QRgb& px, QRgb over, double alpha) {
   px = qRgb(int((1 - alpha) * qRed(px) + alpha * qRed(over)), int((1 - alpha) * qGreen(px) + alpha * qGreen(over)),
             int((1 - alpha) * qBlue(px) + alpha * qBlue(over)));
 }
 
-void draw_label(QImage& image, int x, int y, const std::string& text) {
+void draw_label(QImage& image, int x, int y, const std::string& text, QRgb colour = qRgb(255, 255, 0)) {
   Frame strip(image.width(), 9, PixelDepth::Bits8);
   draw_text(strip, 1, 1, text, 255.0f);
   for (int j = 0; j < 9 && y + j < image.height(); ++j)
     for (int i = 0; i < image.width() - x; ++i)
-      if (strip.value(i, j) > 0) image.setPixel(x + i, y + j, qRgb(255, 255, 0));
+      if (strip.value(i, j) > 0) image.setPixel(x + i, y + j, colour);
 }
 
-// One panel: the rest frame's region in grey with a map over the grid.
-void draw_panel(QImage& out, int ox, int oy, const Frame& rest, const PixelRect& r, const EvidenceMaps& maps,
-                const Panel& panel) {
-  for (int y = 0; y < r.height_px(); ++y)
-    for (int x = 0; x < r.width_px(); ++x) {
-      const int v = int(std::clamp(rest.value(r.x0_px + x, r.y0_px + y), 0.0f, 255.0f));
-      QRgb px = qRgb(v, v, v);
-      const int c = int(std::lround((r.x0_px + x - maps.origin_x_px) / maps.step_px));
-      const int rr = int(std::lround((r.y0_px + y - maps.origin_y_px) / maps.step_px));
-      if (c >= 0 && rr >= 0 && c < maps.columns && rr < maps.rows) {
-        const QRgb over = panel.colour(std::size_t(rr) * maps.columns + c);
-        if (over) blend(px, over, 0.55);
-      }
-      out.setPixel(ox + x, oy + y, px);
-    }
-  draw_label(out, ox + 2, oy + 2, panel.title);
+void put(QImage& image, int x, int y, QRgb colour) {
+  if (x >= 0 && y >= 0 && x < image.width() && y < image.height()) image.setPixel(x, y, colour);
+}
+
+void draw_segment(QImage& image, double x0, double y0, double x1, double y1, QRgb colour) {
+  const int n = int(std::ceil(std::max(std::abs(x1 - x0), std::abs(y1 - y0)))) + 1;
+  for (int k = 0; k <= n; ++k)
+    put(image, int(std::lround(x0 + (x1 - x0) * k / n)), int(std::lround(y0 + (y1 - y0) * k / n)), colour);
 }
 
 void save(const QImage& image, const std::string& path) {
   if (!image.save(QString::fromStdString(path), "PNG")) throw Error(ErrorCode::Io, "cannot write " + path);
 }
 
-QImage four_panels(const Frame& rest, const PixelRect& r, const EvidenceMaps& m) {
-  const std::vector<Panel> panels = {
-      {"TRACKED REST+PEAK", [&](std::size_t i) { return m.tracked[i] ? qRgb(0, 200, 0) : qRgb(200, 0, 0); }},
-      {"AREA GROWTH (LOG)", [&](std::size_t i) { return diverging(m.log_area_growth[i], 0.3); }},
-      {"OPENING(RED)-SHEAR", [&](std::size_t i) { return share(m.opening_share[i]) | qRgb(int(255 * std::clamp(double(m.opening_share[i]), 0.0, 1.0)), 0, 0); }},
-      {"FIBRE STRAIN", [&](std::size_t i) { return diverging(m.fibre_strain[i], 0.4); }}};
-  const int w = r.width_px(), h = r.height_px();
-  QImage out(2 * w + 4, 2 * h + 4, QImage::Format_RGB32);
+// Where a panel sits in the picture and what it shows: a frame of the clip in grey, with a
+// map over the grid (values at the grid's positions in that frame) or none.
+struct Panel {
+  std::string title;
+  const Frame* image;
+  std::function<QRgb(std::size_t)> colour;  // per grid point, or transparent (0); empty: no map
+  int ox = 0, oy = 0;
+};
+
+void draw_panel(QImage& out, const PixelRect& r, const EvidenceMaps& maps, const Panel& panel) {
+  for (int y = 0; y < r.height_px(); ++y)
+    for (int x = 0; x < r.width_px(); ++x) {
+      const int v = int(std::clamp(panel.image->value(r.x0_px + x, r.y0_px + y), 0.0f, 255.0f));
+      QRgb px = qRgb(v, v, v);
+      const int c = int(std::lround((r.x0_px + x - maps.origin_x_px) / maps.step_px));
+      const int rr = int(std::lround((r.y0_px + y - maps.origin_y_px) / maps.step_px));
+      if (panel.colour && c >= 0 && rr >= 0 && c < maps.columns && rr < maps.rows) {
+        const QRgb over = panel.colour(std::size_t(rr) * maps.columns + c);
+        if (over) blend(px, over, 0.55);
+      }
+      out.setPixel(panel.ox + x, panel.oy + y, px);
+    }
+  draw_label(out, panel.ox + 2, panel.oy + 2, panel.title);
+}
+
+// Short strokes along the fibres as the gates read them, every third grid point: bright
+// where the texture shows a direction, dim where it does not (taken along the image).
+void draw_fibres(QImage& out, const PixelRect& r, const EvidenceMaps& m, const Panel& panel) {
+  const double half = 1.2 * m.step_px;
+  for (int row = 1; row < m.rows; row += 3)
+    for (int col = 1; col < m.columns; col += 3) {
+      const std::size_t i = std::size_t(row) * m.columns + col;
+      const double x = m.origin_x_px + col * m.step_px - r.x0_px + panel.ox, y = m.origin_y_px + row * m.step_px - r.y0_px + panel.oy;
+      if (x < panel.ox + half || y < panel.oy + half || x >= panel.ox + r.width_px() - half || y >= panel.oy + r.height_px() - half)
+        continue;
+      const double a = m.fibre_angle_deg[i] * M_PI / 180.0, dx = half * std::cos(a), dy = half * std::sin(a);
+      const int level = int(80 + 175 * std::clamp(3.0 * double(m.fibre_coherence[i]), 0.0, 1.0));
+      draw_segment(out, x - dx, y - dy, x + dx, y + dy, qRgb(level, level, 0));
+    }
+}
+
+// The panels of the overview: the rest and peak frames as they are, then each map.
+std::vector<Panel> overview_panels(const Frame& rest, const Frame& peak, const DetectionResult& d, const PixelRect& r) {
+  const EvidenceMaps& m = d.maps;
+  std::vector<Panel> panels = {
+      {"REST FRAME " + std::to_string(d.contraction.rest_frame), &rest, {}},
+      {"PEAK FRAME " + std::to_string(d.contraction.peak_frame), &peak, {}},
+      {"TRACKED REST+PEAK", &rest, [&m](std::size_t i) { return m.tracked[i] ? qRgb(0, 200, 0) : qRgb(200, 0, 0); }},
+      {"AREA GROWTH (LOG)", &rest, [&m](std::size_t i) { return diverging(m.log_area_growth[i], 0.3); }},
+      {"OPENING(RED)-SHEAR(GREEN)", &rest, [&m](std::size_t i) { return opening_colour(m.opening_share[i]); }},
+      {"FIBRE STRAIN", &rest, [&m](std::size_t i) { return diverging(m.fibre_strain[i], 0.4); }},
+      {"DARK AT PEAK (BLUE)", &peak, [&m](std::size_t i) {
+         const double t = std::clamp(double(m.dark_at_peak[i]), 0.0, 1.0);  // 0 as the muscle .. 1 black
+         return t < 0.3 ? QRgb(0) : qRgb(0, int(120 * t), int(255 * t));  // 0.3: min_fluid_contrast
+       }},
+      {"FIBRE DIRECTION", &rest, {}}};
+  for (std::size_t p = 0; p < panels.size(); ++p) {
+    panels[p].ox = int(p % 4) * (r.width_px() + 4);
+    panels[p].oy = int(p / 4) * (r.height_px() + 4);
+  }
+  return panels;
+}
+
+QImage overview_picture(const std::vector<Panel>& panels, const PixelRect& r, const EvidenceMaps& m) {
+  QImage out(4 * r.width_px() + 12, 2 * r.height_px() + 4, QImage::Format_RGB32);
   out.fill(qRgb(0, 0, 0));
-  for (std::size_t p = 0; p < panels.size(); ++p)
-    draw_panel(out, int(p % 2) * (w + 4), int(p / 2) * (h + 4), rest, r, m, panels[p]);
+  for (const Panel& p : panels) draw_panel(out, r, m, p);
+  if (!m.fibre_angle_deg.empty()) draw_fibres(out, r, m, panels.back());
   return out;
 }
 
-void mark_candidate(QImage& out, const PixelRect& r, const CandidateEvidence& c, const EvidenceMaps& m, int index) {
-  const int w = r.width_px(), h = r.height_px();
-  const double nx = std::cos(c.surface_normal_deg * M_PI / 180.0), ny = std::sin(c.surface_normal_deg * M_PI / 180.0);
-  for (int p = 0; p < 4; ++p) {
-    const int ox = (p % 2) * (w + 4), oy = (p / 2) * (h + 4);
-    // The surface normal through the centre, 3 grid steps each side.
-    for (double t = -3 * m.step_px; t <= 3 * m.step_px; t += 0.5) {
-      const int x = int(std::lround(c.centre_col_px + t * nx)) - r.x0_px, y = int(std::lround(c.centre_row_px + t * ny)) - r.y0_px;
-      if (x >= 0 && y >= 0 && x < w && y < h) out.setPixel(ox + x, oy + y, qRgb(0, 255, 255));
+// A candidate's grid points, outlined in cyan on every map of the rest frame (at their
+// frame-0 positions, as the maps) and dotted where the tissue lies in the frames shown
+// plain and on the peak frame's map; its surface normal through its centre on the maps.
+void mark_candidate(QImage& out, const std::vector<Panel>& panels, const PixelRect& r, const CandidateEvidence& c,
+                    const EvidenceMaps& m, const MotionRecord& motion, int rest_k, int peak_k, int index) {
+  const QRgb cyan = qRgb(0, 255, 255);
+  std::vector<std::uint8_t> in(std::size_t(m.columns) * std::size_t(m.rows), 0);
+  for (std::uint32_t i : c.grid_points) in[i] = 1;
+  const double half = 0.5 * m.step_px;
+  const auto at = [&](int frame_k, double x0, double y0, double& x, double& y) {
+    double dx = 0, dy = 0;
+    if (frame_k >= 0 && frame_k < motion.frame_count()) displacement_at(motion.cumulative[std::size_t(frame_k)], x0, y0, dx, dy);
+    x = x0 + dx - r.x0_px;
+    y = y0 + dy - r.y0_px;
+  };
+  for (std::size_t p = 0; p < panels.size(); ++p) {
+    const Panel& panel = panels[p];
+    for (std::uint32_t i : c.grid_points) {
+      const int col = int(i % std::uint32_t(m.columns)), row = int(i / std::uint32_t(m.columns));
+      const double x0 = m.origin_x_px + col * m.step_px, y0 = m.origin_y_px + row * m.step_px;
+      if (!panel.colour || panel.image != panels[2].image) {  // plain frames, the peak's map
+        double x, y;
+        at(panel.image == panels[0].image ? rest_k : peak_k, x0, y0, x, y);
+        if (x >= 0 && y >= 0 && x < r.width_px() && y < r.height_px()) put(out, panel.ox + int(x), panel.oy + int(y), cyan);
+        continue;
+      }
+      const double x = x0 - r.x0_px + panel.ox, y = y0 - r.y0_px + panel.oy;
+      const auto edge = [&](int dc, int dr) {
+        const int cc = col + dc, rr = row + dr;
+        return cc < 0 || rr < 0 || cc >= m.columns || rr >= m.rows || !in[std::size_t(rr) * m.columns + cc];
+      };
+      if (edge(-1, 0)) draw_segment(out, x - half, y - half, x - half, y + half, cyan);
+      if (edge(1, 0)) draw_segment(out, x + half, y - half, x + half, y + half, cyan);
+      if (edge(0, -1)) draw_segment(out, x - half, y - half, x + half, y - half, cyan);
+      if (edge(0, 1)) draw_segment(out, x - half, y + half, x + half, y + half, cyan);
+    }
+    if (panel.colour && panel.image == panels[2].image) {  // the surface normal through the centre, 3 grid steps each side
+      const double nx = std::cos(c.surface_normal_deg * M_PI / 180.0), ny = std::sin(c.surface_normal_deg * M_PI / 180.0);
+      const double x = c.centre_col_px - r.x0_px + panel.ox, y = c.centre_row_px - r.y0_px + panel.oy, t = 3 * m.step_px;
+      draw_segment(out, x - t * nx, y - t * ny, x + t * nx, y + t * ny, qRgb(255, 0, 255));
     }
   }
-  draw_label(out, 2, h - 10, "CANDIDATE " + std::to_string(index) + ": " + c.decision);
+  draw_label(out, 2, out.height() - 10, "CANDIDATE " + std::to_string(index) + ": " + c.decision, qRgb(0, 255, 255));
 }
 
 }  // namespace
@@ -133,8 +212,20 @@ std::vector<std::string> write_detection_explanation(const std::string& dir, con
   std::vector<std::string> written;
   const DetectionResult& d = a.detection;
   const int n = int(a.kept_frames.size());
+  // Which candidates get a picture: the first kMaxCandidatePictures that were judged (patches
+  // too small to judge have nothing to show and do not take a picture's place).
+  const bool maps = d.maps.columns > 0 && n > 0;
+  std::vector<std::string> picture(d.candidates.size());
+  for (std::size_t i = 0, drawn = 0; maps && i < d.candidates.size() && drawn < kMaxCandidatePictures; ++i)
+    if (d.candidates[i].decision != "too_small") {
+      picture[i] = "candidate-" + std::to_string(i + 1) + ".png";
+      ++drawn;
+    }
   nlohmann::json candidates = nlohmann::json::array();
-  for (const auto& c : d.candidates) candidates.push_back(candidate_json(c, a));
+  for (std::size_t i = 0; i < d.candidates.size(); ++i) {
+    candidates.push_back(candidate_json(d.candidates[i], a));
+    candidates.back()["picture"] = picture[i].empty() ? nlohmann::json() : nlohmann::json(picture[i]);
+  }
   nlohmann::json compartments = nlohmann::json::array();
   // Percentages for the reader; the log values are what the detector compares.
   auto pct = [](double log_value) { return std::round(1000.0 * (std::exp(log_value) - 1.0)) / 10.0; };
@@ -153,6 +244,11 @@ std::vector<std::string> write_detection_explanation(const std::string& dir, con
       {"tracked_fraction_of", d.tracked_fraction_of},
       {"conclusive", d.conclusive},
       {"maps_drawn_over", "the rest frame; grid values sit at their frame-0 positions"},
+      {"pictures", "overview.png: the rest and peak frames, then tissue tracked at both, area growth, opening (red) "
+                   "or shear (green), fibre strain, dark at peak (blue, over the peak frame: fluid), fibre direction as read "
+                   "(dim where the texture shows none); candidate-N.png: the same with candidate N's grid points "
+                   "outlined in cyan on the maps and dotted where that tissue lies in the rest and peak frames, its "
+                   "surface normal in magenta"},
       {"muscle_area_growth_sd", r3(d.maps.muscle_sd)},
       {"candidate_threshold", r3(d.maps.candidate_threshold)},
       {"compartments", compartments},
@@ -169,23 +265,23 @@ std::vector<std::string> write_detection_explanation(const std::string& dir, con
     if (!file) throw Error(ErrorCode::Io, "cannot write " + json_path);
   }
   written.push_back(json_path);
-  if (d.maps.columns == 0 || n == 0) return written;  // nothing was compared: no maps
-  // The maps are drawn over the rest frame (analysed-frame index of the original one).
-  const int rest_k = int(std::find(a.kept_frames.begin(), a.kept_frames.end(), d.contraction.rest_frame) - a.kept_frames.begin());
-  const Frame rest = frame_at(std::clamp(rest_k, 0, n - 1));
+  if (!maps) return written;  // nothing was compared: no maps
+  // The frames by analysed-frame index (the result names the original ones).
+  const auto analysed = [&](int original) {
+    return std::clamp(int(std::find(a.kept_frames.begin(), a.kept_frames.end(), original) - a.kept_frames.begin()), 0, n - 1);
+  };
+  const int rest_k = analysed(d.contraction.rest_frame), peak_k = analysed(d.contraction.peak_frame);
+  const Frame rest = frame_at(rest_k), peak = frame_at(peak_k);
   const PixelRect r = a.motion.region.bounds.intersected(PixelRect{0, 0, rest.width_px() - 1, rest.height_px() - 1});
-  const QImage overview = four_panels(rest, r, d.maps);
+  const std::vector<Panel> panels = overview_panels(rest, peak, d, r);
+  const QImage overview = overview_picture(panels, r, d.maps);
   written.push_back((std::filesystem::path(dir) / "overview.png").string());
   save(overview, written.back());
-  // The first kMaxCandidatePictures candidates that were judged (patches too small to judge
-  // have nothing to show and do not take a picture's place).
-  std::size_t pictures = 0;
-  for (std::size_t i = 0; i < d.candidates.size() && pictures < kMaxCandidatePictures; ++i) {
-    if (d.candidates[i].decision == "too_small") continue;
-    ++pictures;
+  for (std::size_t i = 0; i < d.candidates.size(); ++i) {
+    if (picture[i].empty()) continue;
     QImage image = overview.copy();
-    mark_candidate(image, r, d.candidates[i], d.maps, int(i + 1));
-    written.push_back((std::filesystem::path(dir) / ("candidate-" + std::to_string(i + 1) + ".png")).string());
+    mark_candidate(image, panels, r, d.candidates[i], d.maps, a.motion, rest_k, peak_k, int(i + 1));
+    written.push_back((std::filesystem::path(dir) / picture[i]).string());
     save(image, written.back());
   }
   return written;

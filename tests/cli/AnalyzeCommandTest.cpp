@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <QImage>
+
 #include <nlohmann/json.hpp>
 
 #include "TestSupport.h"
@@ -81,11 +83,30 @@ TEST(AnalyzeCommand, ExplainWritesTheEvidenceForEveryCandidate) {
     EXPECT_FALSE(c["reason"].get<std::string>().empty());
     reported += c["decision"] == "reported";
     if (c["decision"] != "too_small") {  // every judged candidate has its picture (up to 24 of them)
+      EXPECT_EQ(c["picture"], "candidate-" + std::to_string(n) + ".png");
       EXPECT_TRUE(test::file_exists(dir.file("why/candidate-" + std::to_string(n) + ".png"))) << c["decision"];
     }
   }
   EXPECT_GE(reported, int(a["findings"].size()));
-  EXPECT_TRUE(test::file_exists(dir.file("why/overview.png")));
+  // Eight panels (rest, peak, tracked, area growth, opening, fibre strain, darkening, fibres),
+  // and a candidate's own picture outlines its points (cyan) where the overview has none.
+  const QImage overview(QString::fromStdString(dir.file("why/overview.png")));
+  ASSERT_FALSE(overview.isNull());
+  const auto cyan = [](const QImage& image) {
+    int n = 0;
+    for (int y = 0; y < image.height(); ++y)
+      for (int x = 0; x < image.width(); ++x) n += image.pixel(x, y) == qRgb(0, 255, 255);
+    return n;
+  };
+  const auto& first = e["candidates"][0];
+  if (first["picture"].is_string()) {
+    const QImage marked(QString::fromStdString(dir.file("why/" + first["picture"].get<std::string>())));
+    EXPECT_EQ(marked.size(), overview.size());
+    EXPECT_GT(cyan(marked), cyan(overview) + 20);
+  }
+  const auto& region = a["region"];
+  EXPECT_EQ(overview.width(), 4 * (region["x1"].get<int>() - region["x0"].get<int>() + 1) + 12) << "4 x 2 panels";
+  EXPECT_EQ(overview.height(), 2 * (region["y1"].get<int>() - region["y0"].get<int>() + 1) + 4);
   EXPECT_GE(e["tracked_fraction"].get<double>(), 0.5);
 }
 

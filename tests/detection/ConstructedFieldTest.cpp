@@ -242,4 +242,27 @@ TEST(ConstructedField, AnOpeningMustHoldFluidOrDecorrelatingBlood) {
   EXPECT_NEAR(r.findings.front().opening_mm, 2.0, 0.4);
 }
 
+// The maps --explain draws: the fluid between the ends is dark at peak where the gap lies in
+// the peak frame, muscle is not; fibres read at their pennation inside the muscle.
+TEST(ConstructedField, TheEvidenceMapsShowTheDarkGapAndTheFibres) {
+  const DetectionResult r = detect({});
+  const EvidenceMaps& m = r.maps;
+  ASSERT_EQ(m.dark_at_peak.size(), std::size_t(m.columns) * std::size_t(m.rows));
+  const auto at = [&](const std::vector<float>& map, double x, double y) {
+    return map[std::size_t(std::lround((y - m.origin_y_px) / m.step_px)) * m.columns +
+               std::size_t(std::lround((x - m.origin_x_px) / m.step_px))];
+  };
+  EXPECT_GT(at(m.dark_at_peak, kTearX, kCentreY), 0.6f) << "2 mm of fluid at the middle of the cut";
+  EXPECT_LT(at(m.dark_at_peak, 60.0, kCentreY), 0.3f) << "muscle";
+  EXPECT_LT(at(m.dark_at_peak, kTearX, 30.0), 0.3f) << "beyond the cut's end";
+  const DetectionResult intact = detect({0.0});
+  EXPECT_LT(at(intact.maps.dark_at_peak, kTearX, kCentreY), 0.3f) << "no cut, no fluid";
+  EXPECT_NEAR(at(m.fibre_angle_deg, 80.0, 80.0), kPennationDeg, 5.0);
+  EXPECT_GT(at(m.fibre_coherence, 80.0, 80.0), 0.1f);
+  const CandidateEvidence* c = candidate_at_cut(r);
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->grid_points.size(), std::size_t(c->points));
+}
+
 }  // namespace ft
+

@@ -261,6 +261,7 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const std::vec
   const MotionRecord& m = ctx.m;
   const double sx = m.mm_per_px_x, sy = m.mm_per_px_y;
   measure_patch(ctx, comp, ev);
+  ev.grid_points.assign(comp.begin(), comp.end());
   // The muscle around the patch: the reference for its surface, then (around the surface's
   // own centre) for its stumps and opening.
   const std::optional<Tensor2> around =

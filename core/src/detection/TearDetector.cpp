@@ -34,6 +34,42 @@ FibreField fibres_at_rest(const MotionRecord& m, const Frame& rest_image, int re
   return out;
 }
 
+// Mean brightness of a small box (about 0.5 mm) around a frame px; NaN outside the region.
+double box_mean(const Frame& image, const PixelRect& region, double x, double y, int half_px) {
+  const int cx = int(std::lround(x)), cy = int(std::lround(y));
+  if (!region.contains(cx - half_px, cy - half_px) || !region.contains(cx + half_px, cy + half_px)) return NAN;
+  double sum = 0;
+  for (int j = -half_px; j <= half_px; ++j)
+    for (int i = -half_px; i <= half_px; ++i) sum += image.value(cx + i, cy + j);
+  return sum / double((2 * half_px + 1) * (2 * half_px + 1));
+}
+
+// EvidenceMaps::dark_at_peak: at each grid position of the peak frame, how much darker a
+// small box there is than the muscle's median brightness at rest.
+std::vector<float> dark_at_peak_map(const Context& ctx) {
+  const DisplacementField& g = ctx.m.cumulative[0];
+  const PixelRect& region = ctx.m.region.bounds;
+  const int half = std::max(1, int(std::lround(0.25 / ctx.mm_per_px())));
+  std::vector<double> muscle;
+  for (int r = 0; r < g.rows; ++r)
+    for (int c = 0; c < g.columns; ++c) {
+      if (!ctx.muscle[g.index(c, r)]) continue;
+      double x, y;
+      position_in(ctx.m, ctx.rest(), g.x_px(c), g.y_px(r), x, y);
+      const double v = box_mean(ctx.rest_image, region, x, y, half);
+      if (std::isfinite(v)) muscle.push_back(v);
+    }
+  const double reference = std::max(1.0, median_of(muscle));
+  const Frame peak_image = ctx.frame_at(ctx.peak());
+  std::vector<float> out(g.size(), 0.0f);
+  for (int r = 0; r < g.rows; ++r)
+    for (int c = 0; c < g.columns; ++c) {
+      const double v = box_mean(peak_image, region, g.x_px(c), g.y_px(r), half);
+      if (std::isfinite(v)) out[g.index(c, r)] = float((reference - v) / reference);
+    }
+  return out;
+}
+
 // Per point maps for --explain and the candidates' threshold.
 void fill_maps(const Context& ctx, EvidenceMaps& maps) {
   const DisplacementField& g = ctx.m.cumulative[0];
@@ -46,6 +82,9 @@ void fill_maps(const Context& ctx, EvidenceMaps& maps) {
   maps.opening_share.resize(g.size());
   maps.fibre_strain.resize(g.size());
   maps.tracked = ctx.muscle;
+  maps.dark_at_peak = dark_at_peak_map(ctx);
+  maps.fibre_angle_deg = ctx.fibres.angle_deg;
+  maps.fibre_coherence = ctx.fibres.coherence;
   for (int r = 0; r < g.rows; ++r)
     for (int c = 0; c < g.columns; ++c) {
       const std::size_t i = g.index(c, r);
@@ -158,6 +197,7 @@ void judge_patches(const Context& ctx, const std::vector<std::uint8_t>& candidat
       ev.area_mm2 = double(patch.size()) * point_area_mm2;
       ev.centre_col_px = g.x_px(column_of(g, patch.front()));
       ev.centre_row_px = g.y_px(row_of(g, patch.front()));
+      ev.grid_points.assign(patch.begin(), patch.end());
       ev.decision = "too_small";
       ev.reason = "a patch smaller than min_evidence_area_mm2 is tracking noise";
       result.candidates.push_back(std::move(ev));

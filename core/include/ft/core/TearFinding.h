@@ -89,6 +89,9 @@ struct CandidateEvidence {
   std::string kind;                  // "intramuscular" or "myotendinous" when it was judged as one
   std::string decision;              // "reported", or the gate that rejected it
   std::string reason;                // the gate's physics in a sentence
+  // Its grid points (frame-0 grid indices, EvidenceMaps' grid): the surface judged, or the
+  // whole patch when it was too small to judge; empty for a fluid layer read along a plane.
+  std::vector<std::uint32_t> grid_points;
 };
 
 // Per grid point maps behind the candidates (frame-0 grid), for --explain.
@@ -99,6 +102,13 @@ struct EvidenceMaps {
   std::vector<float> opening_share;    // 1 opening, 0 shear (3x3 neighbourhood)
   std::vector<float> fibre_strain;     // rest -> peak along the fibres
   std::vector<std::uint8_t> tracked;   // tracked at rest and at peak
+  // How much darker the peak frame is than the muscle, at each grid position taken as a
+  // place in the peak frame (not a material point: the fluid of a gap opens between material
+  // points): (muscle's median brightness at rest - mean of about 0.5 mm there at peak) / that
+  // median. Fluid reads towards 1; a gap whose echoes decorrelate shows in `tracked` instead.
+  std::vector<float> dark_at_peak;
+  std::vector<float> fibre_angle_deg;  // at rest, as the gates read them (0 where the texture shows
+  std::vector<float> fibre_coherence;  // no direction: coherence under min_fibre_coherence)
   double muscle_sd = 0.0;          // robust SD of the tracked muscle's area growth (log)
   double candidate_threshold = 0.0;  // growth above the muscle's median that makes a candidate
   // The same per compartment of the muscle (between the rest frame's bright planes): a
