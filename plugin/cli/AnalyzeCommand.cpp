@@ -41,6 +41,7 @@ nlohmann::json analysis_json(const std::string& path, int frames, const ClipAnal
            {{"rest_frame", c.rest_frame},
             {"peak_frame", c.peak_frame},
             {"peak_strain", json_rounded(c.peak_strain)},
+            {"contractions", contractions_json(c)},
             {"strain_by_analysed_frame", strain},
             {"phases_by_analysed_frame", phases}}},
           {"frames", frames},
@@ -84,10 +85,13 @@ int run_analyze(const Args& args) {
                                                           : "inconclusive: too little tissue tracked to rule a tear out";
   std::printf("%s: %s (tracked %.0f %% of %s from rest to peak)\n", path.c_str(), verdict,
               100.0 * analysis.detection.tracked_fraction, analysis.detection.tracked_fraction_of.c_str());
-  for (const auto& f : analysis.detection.findings)
-    std::printf("  %s at %s, frame %d: %s, %s, confidence %.2f\n", describe(f.grade),
+  for (const auto& f : analysis.detection.findings) {
+    std::printf("  %s at %s, frame %d: %s, %s, confidence %.2f", describe(f.grade),
                 describe_position(f, analysis.detection).c_str(), f.frame, describe_gap(f, analysis.detection).c_str(),
                 describe_extent(f).c_str(), f.confidence);
+    if (f.contractions_seen > 1) std::printf(", opened in %d of %d contractions", f.contractions_opened, f.contractions_seen);
+    std::printf("\n");
+  }
   for (const auto& n : out["notes"]) std::printf("  note: %s\n", n.get<std::string>().c_str());
   std::printf("  FibreTrack is decision support, not a certified medical device.\n");
   return 0;

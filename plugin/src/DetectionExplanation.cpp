@@ -11,6 +11,7 @@
 #include "ft/core/BitmapFont.h"
 #include "ft/core/Deformation.h"
 #include "ft/core/Error.h"
+#include "ft/plugin/FindingJson.h"
 
 namespace ft {
 namespace {
@@ -45,6 +46,8 @@ nlohmann::json candidate_json(const CandidateEvidence& c, const ClipAnalysis& a)
           {"dark_band_contrast", r3(c.band_contrast)},
           {"untracked_share", r3(c.untracked_share)},
           {"surround_tracked_share", r3(c.surround_tracked_share)},
+          {"contractions_seen", c.contractions_seen},
+          {"contractions_opened", c.contractions_opened},
           {"length_along_surface_mm", r3(c.length_along_mm)},
           {"width_across_surface_mm", r3(c.width_across_mm)},
           {"joined_length_mm", r3(c.joined_length_mm)}};
@@ -240,6 +243,7 @@ std::vector<std::string> write_detection_explanation(const std::string& dir, con
       {"rest_frame", d.contraction.rest_frame},
       {"peak_frame", d.contraction.peak_frame},
       {"peak_strain", r3(d.contraction.peak_strain)},
+      {"contractions", contractions_json(d.contraction)},
       {"tracked_fraction", r3(d.tracked_fraction)},
       {"tracked_fraction_of", d.tracked_fraction_of},
       {"conclusive", d.conclusive},

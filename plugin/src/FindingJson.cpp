@@ -37,10 +37,19 @@ nlohmann::json finding_json(const TearFinding& f, const MeasurementScale& scale)
           {"grade", has_grade_number(f.grade) ? nlohmann::json(int(f.grade)) : nlohmann::json(nullptr)},
           {"grade_text", describe(f.grade)},
           {"confidence", json_rounded(f.confidence)},
+          {"contractions_opened", f.contractions_opened},
+          {"contractions_seen", f.contractions_seen},
           {"surface_angle_deg", json_rounded(f.surface_angle_deg)},
           {"fibre_angle_deg", json_rounded(f.fibre_angle_deg)},
           {"gap_by_analysed_frame_mm", gaps},
           {"gap_by_analysed_frame_px", gaps_px}};
+}
+
+nlohmann::json contractions_json(const ContractionSummary& contraction) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const ContractionCycle& c : contraction.cycles)
+    out.push_back({{"rest_frame", c.rest_frame}, {"peak_frame", c.peak_frame}, {"peak_strain", json_rounded(c.peak_strain)}});
+  return out;
 }
 
 }  // namespace ft

@@ -59,6 +59,8 @@ std::optional<DetectionResult> LiveTearMonitor::add_frame(const Frame& frame) {
   // Frame numbers as the stream counts them.
   result.contraction.rest_frame += int(window_start_);
   result.contraction.peak_frame += int(window_start_);
+  for (ContractionCycle& c : result.contraction.cycles)
+    for (int* frame : {&c.rest_frame, &c.peak_frame, &c.first_frame, &c.last_frame}) *frame += int(window_start_);
   for (auto& f : result.findings) f.frame += int(window_start_);
   result.calibrated = scale_.trusted();
   if (!scale_.note.empty()) result.notes.push_back(scale_.note);

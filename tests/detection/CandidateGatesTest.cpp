@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <vector>
 
 #include "ft/core/CandidateGates.h"
+#include "ft/core/ContractionAnalysis.h"
 
 namespace ft::gates {
 namespace {
@@ -249,6 +251,48 @@ TEST(CandidateGates, ATearIsGradedByItsExtentAndNeverByAGuess) {
   EXPECT_EQ(grade(TearKind::Intramuscular, -1.0, 2.0), TearGrade::Ungraded);
   EXPECT_EQ(grade(TearKind::Intramuscular, kUnmeasured, 2.0), TearGrade::Ungraded);
   EXPECT_EQ(grade(TearKind::Myotendinous, 100.0, 3.0), TearGrade::Partial) << "the aponeurosis holds";
+}
+
+TEST(CandidateGates, ContractionsAreFoundOnTheStrainCurveWithHysteresis) {
+  // Two contractions, the second weaker (-0.16 against -0.20), a wobble at the top of the first.
+  const std::vector<double> strain = {0.0, -0.05, -0.15, -0.20, -0.11, -0.19, -0.08, 0.01, -0.02, -0.10, -0.16, -0.12, -0.03, 0.0};
+  const std::vector<ContractionCycle> cycles = find_contractions(strain, -0.20);
+  ASSERT_EQ(cycles.size(), 2u) << "-0.11 stays above 0.3 of the peak: the same contraction";
+  EXPECT_EQ(cycles[0].rest_frame, 0);
+  EXPECT_EQ(cycles[0].peak_frame, 3);
+  EXPECT_EQ(cycles[0].first_frame, 2);
+  EXPECT_EQ(cycles[0].last_frame, 6);  // 0.4 of the peak: still contracted
+  EXPECT_EQ(cycles[1].rest_frame, 7);  // the most relaxed frame between the two
+  EXPECT_EQ(cycles[1].peak_frame, 10);
+  EXPECT_NEAR(cycles[1].peak_strain, -0.16, 1e-12);
+  // A clip that starts contracted: its rest is the relaxation after it.
+  const std::vector<ContractionCycle> started = find_contractions({-0.2, -0.2, -0.1, 0.0, 0.0}, -0.2);
+  ASSERT_EQ(started.size(), 1u);
+  EXPECT_EQ(started[0].peak_frame, 0);
+  EXPECT_GE(started[0].rest_frame, 3);
+  EXPECT_TRUE(find_contractions({0.0, 0.001, 0.0}, 0.0).empty()) << "no contraction";
+}
+
+TEST(CandidateGates, ATearOpensInAllButAThirdOfTheContractions) {
+  const std::vector<ContractionCycle> two = {{0, 3, -0.20, 2, 4}, {6, 9, -0.16, 8, 10}};
+  // Opening per frame (mm beyond the muscle's strain): 2 mm in the first, 1.5 in the weaker second.
+  const std::vector<double> both = {0, 0.5, 1.6, 2.0, 1.4, 0.2, 0.0, 0.4, 1.2, 1.5, 1.0, 0.1};
+  EXPECT_EQ(contractions_opened(both, two, -0.20).opened, 2);
+  EXPECT_TRUE(opens_with_the_contractions(contractions_opened(both, two, -0.20)));
+  const std::vector<double> first_only = {0, 0.5, 1.6, 2.0, 1.4, 0.2, 0.0, 0.1, 0.2, 0.3, 0.2, 0.1};
+  const ContractionsOpened once = contractions_opened(first_only, two, -0.20);
+  EXPECT_EQ(once.seen, 2);
+  EXPECT_EQ(once.opened, 1);
+  EXPECT_FALSE(opens_with_the_contractions(once));
+  // A contraction whose opening could not be measured is not held against it.
+  std::vector<double> unmeasured = first_only;
+  for (int k = 6; k < 12; ++k) unmeasured[std::size_t(k)] = -std::numeric_limits<double>::infinity();
+  EXPECT_EQ(contractions_opened(unmeasured, two, -0.20).seen, 1);
+  EXPECT_TRUE(opens_with_the_contractions(contractions_opened(unmeasured, two, -0.20)));
+  // Of three, one may miss (all but a third).
+  EXPECT_TRUE(opens_with_the_contractions({3, 2}));
+  EXPECT_FALSE(opens_with_the_contractions({3, 1}));
+  EXPECT_TRUE(opens_with_the_contractions({1, 1}));
 }
 
 }  // namespace ft::gates

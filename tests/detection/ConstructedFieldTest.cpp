@@ -22,7 +22,8 @@ constexpr double kMmPerPx = 0.1;
 constexpr double kCentreX = 150.0, kCentreY = 100.0;  // the contraction is about the middle
 constexpr double kTearX = 150.0;                      // the cut, across the fibres (vertical)
 constexpr double kFibreShortening = 0.15;
-constexpr int kFrames = 11, kPeakFrame = 7;  // contracts over frames 0..7, holds to the end
+constexpr int kPeakFrame = 7;  // one contraction: over frames 0..7, held to frame 10
+constexpr int kCycleFrames = 8;  // several: each contracts over 3 frames, holds 2, relaxes over 3
 
 struct ConstructedTear {
   double jump_mm = 2.0;        // how far the fibre ends move apart at peak, beyond the muscle's strain
@@ -31,14 +32,22 @@ struct ConstructedTear {
   double untracked_right_of_px = 1e9;  // material right of this x (frame 0) is not tracked after frame 0
   bool echogenic = false;      // the gap fills with echoes like the muscle's, not dark fluid
   bool gap_decorrelates = false;  // the tissue at the cut is lost by the tracker after frame 0
+  int contractions = 1;
+  int opens_in_only = -1;      // >= 0: the ends separate in that contraction only (not a tear's way)
+  int frames() const { return contractions == 1 ? 11 : kCycleFrames * contractions + 1; }
 };
 
-double contraction_at(int k) { return std::min(1.0, double(k) / kPeakFrame); }
+// Level of contraction at frame k, 0 rest .. 1 peak.
+double contraction_at(const ConstructedTear& t, int k) {
+  if (t.contractions == 1) return std::min(1.0, double(k) / kPeakFrame);
+  static constexpr double kCycle[kCycleFrames] = {0.0, 1.0 / 3, 2.0 / 3, 1.0, 1.0, 2.0 / 3, 1.0 / 3, 0.0};
+  return kCycle[k % kCycleFrames];
+}
 
 // The muscle's own deformation at frame k, x' = c + F (X - c): fibres (along x) shorten,
 // the muscle thickens so that its area stays.
-void muscle_f(int k, double& fxx, double& fyy) {
-  const double s = contraction_at(k);
+void muscle_f(const ConstructedTear& t, int k, double& fxx, double& fyy) {
+  const double s = contraction_at(t, k);
   fxx = 1.0 - s * kFibreShortening;
   fyy = 1.0 / fxx;
 }
@@ -48,8 +57,8 @@ bool in_tear_rows(const ConstructedTear& t, double y0) { return y0 >= t.top_px &
 // Displacement of the tear's sides beyond the muscle's own: each side half of the jump.
 void side_jump(const ConstructedTear& t, int k, double x0, double y0, double& jx, double& jy) {
   jx = jy = 0.0;
-  if (!in_tear_rows(t, y0)) return;
-  const double half_px = 0.5 * contraction_at(k) * t.jump_mm / kMmPerPx * (x0 < kTearX ? -1.0 : 1.0);
+  if (!in_tear_rows(t, y0) || (t.opens_in_only >= 0 && k / kCycleFrames != t.opens_in_only)) return;
+  const double half_px = 0.5 * contraction_at(t, k) * t.jump_mm / kMmPerPx * (x0 < kTearX ? -1.0 : 1.0);
   (t.sliding ? jy : jx) = half_px;
 }
 
@@ -70,7 +79,7 @@ float tissue(double x0, double y0) {
 // Fibre strain of the muscle at peak: its fascicles' stretch under F, less one.
 double peak_fibre_strain() {
   double fxx, fyy;
-  muscle_f(kPeakFrame, fxx, fyy);
+  muscle_f({}, kPeakFrame, fxx, fyy);
   const double a = kPennationDeg * M_PI / 180.0;
   return std::hypot(fxx * std::cos(a), fyy * std::sin(a)) - 1.0;
 }
@@ -78,7 +87,7 @@ double peak_fibre_strain() {
 // Frame k: every pixel shows the material that moved there; none between the torn ends (dark fluid).
 Frame render(const ConstructedTear& t, int k) {
   double fxx, fyy;
-  muscle_f(k, fxx, fyy);
+  muscle_f(t, k, fxx, fyy);
   Frame frame(kWidthPx, kHeightPx, PixelDepth::Bits8);
   for (int y = 0; y < kHeightPx; ++y)
     for (int x = 0; x < kWidthPx; ++x) {
@@ -104,10 +113,10 @@ MotionRecord motion_of(const ConstructedTear& t) {
   m.region.units_x = m.region.units_y = PhysicalUnits::Centimetre;
   m.region.mm_per_px_x = m.region.mm_per_px_y = kMmPerPx;
   m.mm_per_px_x = m.mm_per_px_y = kMmPerPx;
-  for (int k = 0; k < kFrames; ++k) {
+  for (int k = 0; k < t.frames(); ++k) {
     DisplacementField u(74, 49, 4.0, 4.0, 4.0);
     double fxx, fyy;
-    muscle_f(k, fxx, fyy);
+    muscle_f(t, k, fxx, fyy);
     for (int r = 0; r < u.rows; ++r)
       for (int c = 0; c < u.columns; ++c) {
         const std::size_t i = u.index(c, r);
@@ -262,6 +271,29 @@ TEST(ConstructedField, TheEvidenceMapsShowTheDarkGapAndTheFibres) {
   const CandidateEvidence* c = candidate_at_cut(r);
   ASSERT_NE(c, nullptr);
   EXPECT_EQ(c->grid_points.size(), std::size_t(c->points));
+}
+
+// Three contractions: a tear opens with each, and says so; a surface that opens in one of
+// them only (a probe slip, a vessel's pulse, tracking noise) is not a tear.
+TEST(ConstructedField, ATearOpensWithEveryContraction) {
+  ConstructedTear three;
+  three.contractions = 3;
+  const DetectionResult r = detect(three);
+  ASSERT_EQ(r.contraction.cycles.size(), 3u);
+  EXPECT_EQ(r.contraction.cycles[1].peak_frame / kCycleFrames, 1);
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings.front().contractions_seen, 3);
+  EXPECT_EQ(r.findings.front().contractions_opened, 3);
+  EXPECT_NEAR(r.findings.front().opening_mm, 2.0, 0.3);
+  ConstructedTear once = three;
+  once.opens_in_only = 1;
+  const DetectionResult o = detect(once);
+  EXPECT_TRUE(o.findings.empty());
+  const CandidateEvidence* c = candidate_at_cut(o);
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->decision, "opens_in_few_contractions") << c->reason;
+  EXPECT_EQ(c->contractions_seen, 3);
+  EXPECT_EQ(c->contractions_opened, 1);
 }
 
 }  // namespace ft

@@ -326,6 +326,12 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const std::vec
   }
   if (!(ev.opening_mm >= ctx.s.min_opening_mm))  // NaN included
     return reject(ev, "no_opening", "the two sides do not separate by more than the muscle's own strain");
+  const gates::ContractionsOpened cycles =
+      gates::contractions_opened(opening, ctx.contraction.cycles, ctx.contraction.peak_strain);
+  ev.contractions_seen = cycles.seen;
+  ev.contractions_opened = cycles.opened;
+  if (!gates::opens_with_the_contractions(cycles))
+    return reject(ev, "opens_in_few_contractions", "the sides separate in too few of the clip's contractions: a tear opens with each one");
   // Gap at rest and at peak from the image (dark band across the surface).
   double rx, ry, px, py;
   position_in(m, ctx.rest(), cx, cy, rx, ry);
@@ -402,6 +408,8 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const std::vec
   for (double o : opening)  // frames whose compartment could not be measured: the rest gap
     f.gap_by_frame_mm.push_back(std::isfinite(o) ? std::max(0.0, f.gap_rest_mm + scale * o) : f.gap_rest_mm);
   f.grade = gates::grade(f.kind, f.extent_pct, f.retraction_mm);
+  f.contractions_seen = std::max(1, cycles.seen);
+  f.contractions_opened = std::max(1, cycles.opened);
   // Confidence: how far the opening clears the reporting threshold, whether the gap is
   // hypoechoic, and how cleanly it opens.
   // Loss of tracking is never counted for a tear here: it has too many other causes.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace ft::gates {
 namespace {
@@ -187,5 +188,28 @@ TearGrade grade(TearKind kind, double extent_pct, double retraction_mm) {
   if (extent_pct >= 90.0 && retraction_mm >= 0.5) return TearGrade::CompleteWithRetraction;
   return TearGrade::Partial;
 }
+
+ContractionsOpened contractions_opened(const std::vector<double>& opening, const std::vector<ContractionCycle>& cycles,
+                                       double peak_strain) {
+  std::vector<double> each;     // per contraction seen: its opening
+  std::vector<double> strength;  // ... and its strain over the strongest's
+  for (const ContractionCycle& c : cycles) {
+    if (std::size_t(c.rest_frame) >= opening.size() || !std::isfinite(opening[std::size_t(c.rest_frame)])) continue;
+    double widest = -std::numeric_limits<double>::infinity();
+    for (int k = c.first_frame; k <= c.last_frame && std::size_t(k) < opening.size(); ++k)
+      if (std::isfinite(opening[std::size_t(k)])) widest = std::max(widest, opening[std::size_t(k)]);
+    if (!std::isfinite(widest)) continue;
+    each.push_back(widest - opening[std::size_t(c.rest_frame)]);
+    strength.push_back(peak_strain < 0 ? std::clamp(c.peak_strain / peak_strain, 0.0, 1.0) : 1.0);
+  }
+  ContractionsOpened out;
+  out.seen = int(each.size());
+  if (each.empty()) return out;
+  const double strongest = *std::max_element(each.begin(), each.end());
+  for (std::size_t i = 0; i < each.size(); ++i) out.opened += strongest > 0 && each[i] >= 0.5 * strongest * strength[i];
+  return out;
+}
+
+bool opens_with_the_contractions(const ContractionsOpened& c) { return c.seen < 2 || c.opened >= c.seen - c.seen / 3; }
 
 }  // namespace ft::gates

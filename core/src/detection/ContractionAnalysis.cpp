@@ -29,6 +29,46 @@ double fibre_strain_between(const MotionRecord& m, const FibreField& fibres, con
   return median_of(std::move(strains));
 }
 
+std::vector<ContractionCycle> find_contractions(const std::vector<double>& strain, double peak_strain) {
+  constexpr double kEnter = 0.6, kLeave = 0.3;  // hysteresis: a wobble at the top is not a new contraction
+  std::vector<ContractionCycle> cycles;
+  if (!(peak_strain < 0)) return cycles;
+  const auto level = [&](std::size_t k) { return strain[k] / peak_strain; };
+  const auto most_relaxed = [&](std::size_t from, std::size_t to) {  // [from, to)
+    std::size_t best = from;
+    for (std::size_t k = from; k < to; ++k)
+      if (strain[k] > strain[best]) best = k;
+    return best;
+  };
+  std::size_t relaxed_from = 0, k = 0;
+  const std::size_t n = strain.size();
+  while (k < n) {
+    while (k < n && level(k) < kEnter) ++k;  // relaxed stretch [relaxed_from, start)
+    if (k == n) break;
+    const std::size_t start = k;
+    std::size_t peak = k;
+    while (k < n && level(k) > kLeave) {
+      if (strain[k] < strain[peak]) peak = k;
+      ++k;
+    }
+    ContractionCycle c;
+    c.first_frame = int(start);
+    c.last_frame = int(k - 1);
+    c.peak_frame = int(peak);
+    c.peak_strain = strain[peak];
+    if (start > relaxed_from) {
+      c.rest_frame = int(most_relaxed(relaxed_from, start));
+    } else {  // contracted from the first frame: the relaxation after it is its rest
+      std::size_t end = k;
+      while (end < n && level(end) < kEnter) ++end;
+      c.rest_frame = int(k < n ? most_relaxed(k, end) : most_relaxed(0, n));  // never relaxed: the clip's rest
+    }
+    cycles.push_back(c);
+    relaxed_from = k;
+  }
+  return cycles;
+}
+
 ContractionSummary analyse_contraction(const MotionRecord& m, const FibreField& fibres,
                                        const std::vector<std::uint8_t>& muscle, int baseline) {
   ContractionSummary s;
@@ -42,6 +82,7 @@ ContractionSummary analyse_contraction(const MotionRecord& m, const FibreField& 
   for (int k = 0; k < n; ++k)
     s.strain_by_frame[std::size_t(k)] = k == s.rest_frame ? 0.0 : fibre_strain_between(m, fibres, muscle, s.rest_frame, k, baseline);
   s.peak_strain = s.strain_by_frame[std::size_t(s.peak_frame)];
+  s.cycles = find_contractions(s.strain_by_frame, s.peak_strain);
   const double range = std::min(-1e-9, s.peak_strain);
   double previous = 0.0;
   for (int k = 0; k < n; ++k) {

@@ -511,6 +511,16 @@ const char* rejected(const Context& ctx, const std::vector<LayerSample>& samples
     ev.reason = "the layer is wider at peak only: it does not stay open over the contraction";
     return "not_sustained";
   }
+  const gates::ContractionsOpened cycles =
+      gates::contractions_opened(f.gap_by_frame_mm, ctx.contraction.cycles, ctx.contraction.peak_strain);
+  ev.contractions_seen = cycles.seen;
+  ev.contractions_opened = cycles.opened;
+  f.contractions_seen = std::max(1, cycles.seen);
+  f.contractions_opened = std::max(1, cycles.opened);
+  if (!gates::opens_with_the_contractions(cycles)) {
+    ev.reason = "the layer widens in too few of the clip's contractions: fibres pulled off open with each one";
+    return "opens_in_few_contractions";
+  }
   return nullptr;
 }
 

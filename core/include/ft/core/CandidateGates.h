@@ -136,6 +136,20 @@ std::optional<double> joined_length_mm(const RestSurface& a, double a_fibres_deg
 // contracting_share of the same compartment's median shortening (both strains < 0).
 bool is_contracting(double stump_strain, double compartment_strain, const DetectionSettings& s);
 
+// A tear opens with every contraction; tracking noise, a probe slip or a vessel's pulse
+// opens a surface in one. In each contraction of the clip (ContractionSummary::cycles) the
+// opening is the largest over its contracted stretch less the one at its rest frame (frames
+// whose opening could not be measured, non-finite, are skipped; a contraction with none is
+// not counted as seen). It opened when that is at least half of what the strongest opening
+// scaled to this contraction's strength would be.
+struct ContractionsOpened {
+  int seen = 0, opened = 0;
+};
+ContractionsOpened contractions_opened(const std::vector<double>& opening_by_frame_mm,
+                                       const std::vector<ContractionCycle>& cycles, double peak_strain);
+// One contraction decides nothing; of several, all but a third must open the surface.
+bool opens_with_the_contractions(const ContractionsOpened& c);
+
 // The plain grade of a tear (docs/detection.md): minimal under 5 % of the muscle's
 // thickness, complete from 90 % with the stumps retracted by at least 0.5 mm, partial
 // between. A tear whose extent could not be measured (extent_pct < 0) is Ungraded: minimal

@@ -43,14 +43,30 @@ struct TearFinding {
   TearGrade grade = TearGrade::None;
   double confidence = 0.0;         // 0..1
   std::vector<double> gap_by_frame_mm;  // gap-time curve over the clip
+  // Of the clip's contractions (ContractionSummary::cycles), how many opened the gap: a tear
+  // opens with every contraction, tracking noise in one.
+  int contractions_seen = 1;
+  int contractions_opened = 1;
 };
 
 enum class ContractionPhase { Rest, Contraction, Hold, Relaxation };
 const char* to_string(ContractionPhase phase) noexcept;
 
+// One contraction of a clip that holds several: the most relaxed frame before it (after it,
+// when the clip starts contracted) and its most contracted frame, and the fibre strain
+// there relative to the clip's rest frame.
+struct ContractionCycle {
+  int rest_frame = 0;
+  int peak_frame = 0;
+  double peak_strain = 0.0;
+  int first_frame = 0, last_frame = 0;  // its contracted stretch (level above 0.3), inclusive
+};
+
 struct ContractionSummary {
   int rest_frame = 0;
   int peak_frame = 0;
+  // Every contraction reaching at least 60 % of the strongest, in order (find_contractions).
+  std::vector<ContractionCycle> cycles;
   double peak_strain = 0.0;            // fibre strain at peak relative to rest (negative: shortening)
   std::vector<double> strain_by_frame;  // fibre strain of each frame relative to the rest frame
   std::vector<ContractionPhase> phases;
@@ -85,6 +101,7 @@ struct CandidateEvidence {
   double band_contrast = kUnmeasured;
   double untracked_share = kUnmeasured;  // of the patch not tracked where the gap is widest
   double surround_tracked_share = 0.0;  // of the muscle around the patch tracked rest and peak
+  int contractions_seen = 0, contractions_opened = 0;  // of the clip's contractions, those that opened it
   bool near_aponeurosis = false;     // a bright fascial plane runs along the surface
   std::string kind;                  // "intramuscular" or "myotendinous" when it was judged as one
   std::string decision;              // "reported", or the gate that rejected it

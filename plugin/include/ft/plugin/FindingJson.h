@@ -12,6 +12,9 @@ namespace ft {
 
 nlohmann::json finding_json(const TearFinding& finding, const MeasurementScale& scale);
 
+// The clip's contractions (rest, peak, strain of each), as analyze and --explain list them.
+nlohmann::json contractions_json(const ContractionSummary& contraction);
+
 // A measurement as the JSON files carry it: rounded to thousandths.
 double json_rounded(double v);
 
