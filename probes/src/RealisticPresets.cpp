@@ -15,14 +15,14 @@ double tan_deg(double deg) { return std::tan(deg * kPi / 180.0); }
 
 // Fastest tissue (deep rectus femoris, top of vastus intermedius) should move about this
 // much between frames at the recommended frame count: real tissue moves up to ~1.8 mm.
-constexpr double kTargetSpeedMmPerFrame = 1.5;
+constexpr double kTargetSpeedMmPerFrame = 1.7;
 
-// Probe, frame and layers of a larger thigh: rectus femoris 16 mm thick at 0.1 mm/px.
+// Probe, frame and layers of a larger thigh at 0.1 mm/px (set_thickness: rectus femoris's).
 void set_anatomy(SimulationConfig& c) {
   c.probe.pixel_pitch_mm = 0.1;
   c.probe.width_mm = 40.0;
-  c.probe.depth_mm = 40.0;
-  c.layout = FrameLayout{480, 448, 40, 30, true};
+  c.probe.depth_mm = 44.0;  // the femur, descending under a thick contracting rectus femoris, stays in view
+  c.layout = FrameLayout{480, 480, 40, 30, true};
   ThighAnatomy& a = c.anatomy;
   a.skin_mm = 1.2;
   a.fascia_mm = 4.0;
@@ -31,6 +31,14 @@ void set_anatomy(SimulationConfig& c) {
   a.aponeurosis_half_mm = 0.4;
   a.rf_pennation_deg = 20.0;
   a.vi_pennation_deg = -9.0;
+}
+
+// Rectus femoris of the given thickness between the superficial fascia and the deep
+// aponeurosis, vastus intermedius 12 mm under it.
+void set_thickness(SimulationConfig& c, double rf_mm) {
+  ThighAnatomy& a = c.anatomy;
+  a.aponeurosis_mm = a.fascia_mm + rf_mm;
+  a.femur_mm = a.aponeurosis_mm + 12.0;
 }
 
 // The contraction of rectus femoris, from the fibre angle it must reach. In 2-D the
@@ -135,6 +143,10 @@ SimulationConfig make_realistic_preset(const std::string& name, std::uint64_t se
   c.anatomy.vi_pennation_deg += variation.uniform(-3.0, 3.0);
   const double tear_shift_mm = variation.uniform(-5.0, 5.0);
   c.tear.centre_x_mm = 0.5 * c.probe.width_mm + tear_shift_mm;
+  // Rectus femoris 15-22 mm thick (in vivo 15-25 mm): the aponeurosis slide grows with the
+  // thickness, 15-33 mm over the set (in vivo 15-35 mm). Its own stream keeps the other draws.
+  Random thickness = Random::stream(seed, 0x5EED, 2);
+  set_thickness(c, thickness.uniform(15.0, 22.0));
   Random r = Random::stream(seed, 0x5EED, 1);
   set_pennate_contraction(c, r);
 
@@ -163,7 +175,7 @@ SimulationConfig make_realistic_preset(const std::string& name, std::uint64_t se
   } else if (name == "real_vessel") {
     c.vessel.present = true;
     c.vessel.centre_x_mm = 0.5 * c.probe.width_mm + r.uniform(-4.0, 4.0);
-    c.vessel.centre_z_mm = 12.0 + r.uniform(-1.0, 1.0);
+    c.vessel.centre_z_mm = 0.5 * (c.anatomy.fascia_mm + c.anatomy.aponeurosis_mm) + r.uniform(-1.0, 1.0);
     c.vessel.radius_mm = 1.8;
     c.vessel.distension = 0.2;
     c.vessel.pulse_hz = 1.2;

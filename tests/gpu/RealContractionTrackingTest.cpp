@@ -1,7 +1,7 @@
 // The tracker through a contraction as large and fast as a real maximal one (probes'
 // real_* presets): fascicles turning ~20 -> ~42 deg, the deep aponeurosis sliding
-// 15-25 mm against the superficial one, the muscle moving 10-15 mm under the probe and
-// up to 1.5 mm (15 px) between frames, speckle decorrelating out of plane.
+// 15-33 mm against the superficial one, the muscle moving 10-15 mm under the probe and
+// up to 1.7 mm (17 px) between frames, speckle decorrelating out of plane.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -21,13 +21,31 @@ namespace {
 sim::SimulationConfig fast_contraction() { return sim::make_preset("real_intact", 5); }
 
 // Beyond the presets, at the top of what a maximal contraction reaches: a rectus femoris 18 mm
-// thick whose fascicles turn 20 -> 45 deg (its deep aponeurosis then slides 25 mm), in 50
+// thick whose fascicles turn 20 -> 45 deg (its deep aponeurosis then slides 25 mm), in 45
 // frames instead of 60 (the fastest tissue ~1.8 mm a frame).
 sim::SimulationConfig maximal_contraction() {
-  sim::SimulationConfig c = sim::make_preset("real_intact", 5, 50);
+  sim::SimulationConfig c = sim::make_preset("real_intact", 5, 45);
   c.anatomy.aponeurosis_mm = c.anatomy.fascia_mm + 18.0;
+  c.anatomy.femur_mm = c.anatomy.aponeurosis_mm + 12.0;
   sim::set_fibre_angles(c, 20.0, 45.0);
   return c;
+}
+
+// Points of the tracked grid on soft tissue (above the femur at rest) that are still in the
+// image region at that frame: what a tracker could follow at best.
+int trackable_points(const sim::SimulatedExam& exam, const DisplacementField& tracked, const DisplacementField& truth) {
+  const UltrasoundRegion& region = exam.region();
+  const double femur_row = region.bounds.y0_px + exam.config().anatomy.femur_mm / region.mm_per_px_y;
+  int n = 0;
+  for (int r = 0; r < tracked.rows; ++r)
+    for (int c = 0; c < tracked.columns; ++c) {
+      const int tc = int(std::lround((tracked.x_px(c) - truth.origin_x_px) / truth.step_px));
+      const int tr = int(std::lround((tracked.y_px(r) - truth.origin_y_px) / truth.step_px));
+      if (tc < 0 || tr < 0 || tc >= truth.columns || tr >= truth.rows || tracked.y_px(r) >= femur_row) continue;
+      const std::size_t j = truth.index(tc, tr);
+      n += region.bounds.contains(int(tracked.x_px(c) + truth.dx_px[j]), int(tracked.y_px(r) + truth.dy_px[j]));
+    }
+  return n;
 }
 
 }  // namespace
@@ -67,14 +85,19 @@ TEST(RealContraction, MaterialPointsAreFollowedFromRestToPeak) {
   lagrangian.reset(exam.render_frame(0));
   for (int k = 1; k <= peak; ++k) lagrangian.add(exam.render_frame(k));
   const DisplacementField& tracked = lagrangian.cumulative();
-  const test::FieldError e = test::compare_fields(tracked, exam.true_displacement(0, peak));
+  const DisplacementField truth = exam.true_displacement(0, peak);
+  const test::FieldError e = test::compare_fields(tracked, truth);
+  const int trackable = trackable_points(exam, tracked, truth);
+  std::printf("rest -> peak: %d valid of %d points of soft tissue in view (grid %zu)\n", e.points, trackable, tracked.size());
   // Valid means tracked now: most of the tissue still in view must be, and where it is,
-  // it must be where the tissue really went (displacements here reach 250 px).
-  // 46 % of the whole grid (bone, shadow and tissue that left the view included); 41 %
-  // before re-keying fell back to the last frame that still matched well.
-  ASSERT_GT(e.points, int(0.44 * double(tracked.size())));
+  // it must be where the tissue really went (displacements here reach 250 px). 58 % of the
+  // soft tissue in view since the presets' thicker and faster muscles (tenth session); on
+  // the thinner, slower ones before, 46 % of the whole grid (41 % before re-keying fell back
+  // to the last frame that still matched well).
+  ASSERT_GT(e.points, int(0.55 * double(trackable)));
   EXPECT_LT(e.median_epe_px * exam.region().mm_per_px_x, 0.1) << "median error at peak, mm";
-  EXPECT_LT(e.mean_epe_px * exam.region().mm_per_px_x, 0.09) << "mean error at peak, mm (0.10 before)";
+  // 0.108 mm on the faster scene (0.085 on the slower one, 0.10 before re-keying fell back).
+  EXPECT_LT(e.mean_epe_px * exam.region().mm_per_px_x, 0.12) << "mean error at peak, mm";
   EXPECT_GT(lagrangian.rematched_frames(), 0) << "the fastest frames were matched again from the frame before";
 }
 
@@ -114,11 +137,13 @@ TEST(RealContraction, AMaximalContractionFromTwentyToFortyFiveDegreesIsTrackedEn
   LagrangianTracker lagrangian(tracker, exam.region());
   lagrangian.reset(exam.render_frame(0));
   for (int k = 1; k <= peak; ++k) lagrangian.add(exam.render_frame(k));
-  const test::FieldError e = test::compare_fields(lagrangian.cumulative(), exam.true_displacement(0, peak));
+  const DisplacementField truth_at_peak = exam.true_displacement(0, peak);
+  const test::FieldError e = test::compare_fields(lagrangian.cumulative(), truth_at_peak);
+  const int trackable = trackable_points(exam, lagrangian.cumulative(), truth_at_peak);
   const double mm = exam.region().mm_per_px_x;
-  std::printf("rest -> peak: %d of %zu points valid, median error %.3f mm, mean %.3f mm\n", e.points,
-              lagrangian.cumulative().size(), e.median_epe_px * mm, e.mean_epe_px * mm);
-  EXPECT_GT(e.points, int(0.35 * double(lagrangian.cumulative().size())));
+  std::printf("rest -> peak: %d of %d points of soft tissue in view valid, median error %.3f mm, mean %.3f mm\n",
+              e.points, trackable, e.median_epe_px * mm, e.mean_epe_px * mm);
+  EXPECT_GT(e.points, int(0.55 * double(trackable)));
   EXPECT_LT(e.median_epe_px * mm, 0.15) << "median error at peak, mm";
 }
 
