@@ -471,7 +471,12 @@ std::vector<double> rest_layers_along_mm(const Context& ctx, const std::vector<L
   }
   std::sort(along.begin(), along.end(), [](const LayerSample* a, const LayerSample* b) { return a->rest_x < b->rest_x; });
   std::vector<double> widths;
-  for (const LayerSample* s : along) widths.push_back(s->rest.found ? s->rest.width_mm : 0.0);  // a visible layer
+  // Fluid at rest by the standard fluid at peak must meet: a layer clearly dark
+  // (min_fluid_contrast). Beside an aponeurosis's bright line its partial-volume edge and dark
+  // speckle read 1.5-2.9 mm "layers" of contrast 0.15-0.25 here and there; on the 20-30 mm a
+  // muscle slides along a deep aponeurosis, a few adjacent columns of them passed for carried fluid.
+  for (const LayerSample* s : along)
+    widths.push_back(s->rest.found && s->rest.contrast >= ctx.s.min_fluid_contrast ? s->rest.width_mm : 0.0);
   return widths;
 }
 
@@ -486,9 +491,13 @@ const char* rejected(const Context& ctx, const std::vector<LayerSample>& samples
     ev.centre_col_px = x0;  // the muscle that pulled off, where it rested
     ev.centre_row_px = y0;
   }
+  // Only a tear across the fibres owns the fluid at its end. Fibres pulled off here and seen
+  // as motion are the same detachment as this fluid: the lesion merging keeps the fluid's
+  // reading (LesionMerging.cpp), which measures the gap where the motion's small patch cannot.
   for (const PlacedFinding& t : found)
-    if (mm_from_tear_surface({ctx.m.mm_per_px_x, ctx.m.mm_per_px_y}, t, ev.centre_col_px, ev.centre_row_px) <
-        ctx.s.tear_end_reach_mm) {
+    if (t.finding.kind == TearKind::Intramuscular &&
+        mm_from_tear_surface({ctx.m.mm_per_px_x, ctx.m.mm_per_px_y}, t, ev.centre_col_px, ev.centre_row_px) <
+            ctx.s.tear_end_reach_mm) {
       ev.reason = "fluid at a tear found by its motion (on its surface or within tear_end_reach_mm of its end): that tear's own gap";
       return "same_lesion";
     }
