@@ -20,6 +20,9 @@ PlacedFinding at(double x_mm, double y_mm, TearKind kind, int points, std::size_
   p.finding.confidence = 0.99;
   p.x0_px = x_mm / kSpacing.mm_per_px_x;
   p.y0_px = y_mm / kSpacing.mm_per_px_y;
+  p.finding.centre_col_px = p.x0_px;  // seen where it rested (no motion given)
+  p.finding.centre_row_px = p.y0_px;
+  p.finding.surface_angle_deg = normal_deg;
   p.normal_deg = normal_deg;
   p.length_mm = length_mm;
   p.points = points;
@@ -69,6 +72,27 @@ TEST(LesionMerging, TheWidestOpeningDoesNotSpeakForALesion) {
 TEST(LesionMerging, SurfacesOfTwoPatchesFarApartAreTwoLesions) {
   const Merged m = merge({at(10, 20, TearKind::Intramuscular, 40, 1), at(22, 20, TearKind::Intramuscular, 40, 2)});
   EXPECT_EQ(m.findings.size(), 2u);
+}
+
+// A partial tear whose growth broke into two patches one above the other (surfaces vertical,
+// 4 mm apart along them, 0.5 mm across): one tear, its extent what both span together. Two
+// tears side by side (4 mm apart across their surfaces) stay two.
+TEST(LesionMerging, PiecesOfOneTearSurfaceAreOneTear) {
+  PlacedFinding upper = at(20, 15, TearKind::Intramuscular, 40, 1), lower = at(20.5, 19, TearKind::Intramuscular, 20, 2);
+  for (PlacedFinding* p : {&upper, &lower}) {
+    p->finding.muscle_thickness_mm = 20.0;
+    p->finding.extent_pct = 15.0;  // 3 mm each
+    p->finding.retraction_mm = 1.0;
+  }
+  const Merged m = merge({lower, upper});
+  ASSERT_EQ(m.findings.size(), 1u);
+  EXPECT_NEAR(m.findings[0].centre_row_px, 150.0, 1e-9) << "told by the piece with more evidence";
+  EXPECT_NEAR(m.findings[0].extent_pct, 35.0, 1e-9) << "13.5..20.5 mm of 20";
+  EXPECT_EQ(m.findings[0].grade, TearGrade::Partial);
+  EXPECT_NE(m.result.candidates[0].reason.find("piece of the same tear surface"), std::string::npos);
+  EXPECT_EQ(merge({at(20, 15, TearKind::Intramuscular, 40, 1), at(24, 15, TearKind::Intramuscular, 40, 2)}).findings.size(), 2u);
+  // Facing 40 deg apart: not one surface.
+  EXPECT_EQ(merge({at(20, 15, TearKind::Intramuscular, 40, 1), at(20.5, 19, TearKind::Intramuscular, 20, 2, 40.0)}).findings.size(), 2u);
 }
 
 // A full-thickness tear (surface vertical: normal 0 deg, 14 mm long, centred at y = 15 mm)

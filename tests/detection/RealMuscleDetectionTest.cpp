@@ -239,17 +239,19 @@ TEST(RealMuscle, APartialTearOfOneHalfOfABipennateMuscleIsFound) {
   expect_found_near_the_truth(analyse("real_partial_tear+bipennate", 2000), TearKind::Intramuscular, 1.0);
 }
 
-// The same on held-out seed 20000, where the tear's patch of growth broke in two (2.7 and
-// 2.5 mm, one above the other, each too short along its surface to be judged a gap): it was
-// reported only as "myotendinous" fluid at the central aponeurosis with a 19 mm gap. The two
-// pieces continue each other and are judged as one tear.
+// The same where the tear's patch of growth broke in two, one above the other. On the thinner
+// muscles of the earlier development set (held-out seed 20000) the pieces were each too short
+// to be judged a gap and were judged joined (joined_length_mm); on seed 20002 of the 15-22 mm
+// muscles each passes alone and it was reported twice, 4 mm apart. One tear either way, its
+// extent what the pieces span together.
 TEST(RealMuscle, APartialTearSeenAsTwoPiecesIsOneIntramuscularTear) {
-  const Analysed run = analyse("real_partial_tear+bipennate", 20000);
+  const Analysed run = analyse("real_partial_tear+bipennate", 20002);
   expect_found_near_the_truth(run, TearKind::Intramuscular, 1.0);
-  bool joined = false;
+  bool pieces = false;
   for (const CandidateEvidence& c : run.analysis.detection.candidates)
-    joined |= c.decision == "reported" && std::isfinite(c.joined_length_mm);
-  EXPECT_TRUE(joined) << "reported as pieces joined";
+    pieces |= (c.decision == "reported" && std::isfinite(c.joined_length_mm)) ||
+              (c.decision == "same_lesion" && c.reason.find("piece of the same tear surface") != std::string::npos);
+  EXPECT_TRUE(pieces) << "reported once, as pieces of one tear";
 }
 
 // A bipennate rectus femoris: the central aponeurosis slides 8-13 mm against both halves,

@@ -30,6 +30,7 @@ void mark_same_lesion(DetectionResult& result, const PlacedFinding& p, const cha
 struct Lesion {
   PlacedFinding told_by;
   std::vector<const PlacedFinding*> other_surfaces;
+  std::vector<const PlacedFinding*> pieces;  // other patches of the same tear surface (pieces_of_one_tear)
   int absorbed = 0;  // findings merged into it (other surfaces included)
 };
 
@@ -37,6 +38,7 @@ struct SameLesion {
   const char* why = nullptr;  // null: a lesion of its own
   Lesion* lesion = nullptr;
   bool other_surface = false;  // another surface of the lesion's own patch
+  bool piece = false;          // another patch of the same tear surface
 };
 
 // Where p is seen at q's frame, as mm from q along and across q's surface: p's own centre,
@@ -73,6 +75,39 @@ bool same_detachment(PixelSpacing px, const DetectionSettings& s, const LesionSu
   };
   const SeenApart d = seen_apart(px, around, p, q);
   return d.along_mm < s.lesion_separation_mm && d.across_mm <= off_the_line_mm(p) + off_the_line_mm(q);
+}
+
+// Two tears across the fibres that are pieces of one: facing the same way (within
+// PiecesOfOneTear's within_deg) and in line as they rested, within tear_piece_reach_mm across
+// q's surface and lesion_separation_mm along it. In a 15-22 mm thick muscle a partial tear's
+// area growth can break into two patches one above the other (a row where its growth stayed
+// under the threshold), each long enough to pass the gates alone: one tear, reported once. At
+// rest, not at peak: the contraction shears a vertical tear to 45 deg, and pieces one above the
+// other then lie 3 mm apart across it.
+bool pieces_of_one_tear(PixelSpacing px, const DetectionSettings& s, const PlacedFinding& p, const PlacedFinding& q) {
+  if (p.finding.kind != TearKind::Intramuscular || q.finding.kind != TearKind::Intramuscular) return false;
+  if (gates::axial_difference_deg(p.normal_deg, q.normal_deg) > gates::PiecesOfOneTear{}.within_deg) return false;
+  const double dx = (p.x0_px - q.x0_px) * px.mm_per_px_x, dy = (p.y0_px - q.y0_px) * px.mm_per_px_y;
+  const double nx = std::cos(q.normal_deg * M_PI / 180.0), ny = std::sin(q.normal_deg * M_PI / 180.0);
+  return std::abs(-dx * ny + dy * nx) < s.lesion_separation_mm && std::abs(dx * nx + dy * ny) <= s.tear_piece_reach_mm;
+}
+
+// The extent of a tear told in pieces: what the pieces span together in depth, end to end
+// (each its own extent of its thickness about its rest centre; the row between two pieces is
+// where the tear's growth dipped under the threshold, not intact muscle), over the thickness
+// at the telling one.
+void join_extents(PixelSpacing px, Lesion& l) {
+  TearFinding& f = l.told_by.finding;
+  if (l.pieces.empty() || f.muscle_thickness_mm <= 0 || f.extent_pct < 0) return;
+  const auto half_span_mm = [](const TearFinding& t) { return 0.005 * t.extent_pct * t.muscle_thickness_mm; };
+  double top = l.told_by.y0_px * px.mm_per_px_y - half_span_mm(f), bottom = top + 2.0 * half_span_mm(f);
+  for (const PlacedFinding* p : l.pieces)
+    if (p->finding.extent_pct >= 0 && p->finding.muscle_thickness_mm > 0) {
+      top = std::min(top, p->y0_px * px.mm_per_px_y - half_span_mm(p->finding));
+      bottom = std::max(bottom, p->y0_px * px.mm_per_px_y + half_span_mm(p->finding));
+    }
+  f.extent_pct = std::min(100.0, 100.0 * (bottom - top) / f.muscle_thickness_mm);
+  f.grade = gates::grade(f.kind, f.extent_pct, f.retraction_mm);
 }
 
 // Whether the lesion l, told by an intramuscular finding and nothing else, is the edge of the
@@ -124,6 +159,8 @@ SameLesion same_lesion_as_kept(PixelSpacing px, const DetectionSettings& s, cons
       return {"where an intramuscular tear found here meets the aponeurosis: its end, not a second tear", &l, false};
     if (same_detachment(px, s, around, p, q))
       return {"seen on the same aponeurosis within lesion_separation_mm of another reading of fibres pulled off it: one detachment", &l, false};
+    if (pieces_of_one_tear(px, s, p, q))
+      return {"another piece of the same tear surface, in line with it and facing the same way: one tear", &l, false, true};
     if (apart_mm(px, p, q) < 3.0) return {"within 3 mm of a stronger finding", &l, false};
   }
   return {};
@@ -194,10 +231,14 @@ std::vector<TearFinding> one_finding_per_lesion(std::vector<PlacedFinding> place
     mark_same_lesion(result, p, same.why);
     ++same.lesion->absorbed;
     if (same.other_surface) same.lesion->other_surfaces.push_back(&p);
+    if (same.piece) same.lesion->pieces.push_back(&p);
   }
   drop_edges_of_detachments(spacing, s, around, result, kept);
   std::vector<TearFinding> findings;
-  for (const Lesion& l : kept) findings.push_back(centred(l, spacing, around));
+  for (Lesion& l : kept) {
+    join_extents(spacing, l);
+    findings.push_back(centred(l, spacing, around));
+  }
   return findings;
 }
 
