@@ -114,7 +114,7 @@ void add_finding(Tree& t, const TearFinding& f, const DetectionResult& result, i
   if (f.extent_pct >= 0)  // unmeasured: absent (the grade says so), never a negative share
     add_numeric(t, false, own("M004", "Extent across muscle thickness"), f.extent_pct, ucum("%", "percent"));
   add_numeric(t, false, own("M005", "Confidence"), f.confidence, ucum("1", "no units"));
-  if (result.calibrated)
+  if (result.calibrated && f.muscle_thickness_mm > 0)  // unmeasured: absent, never a negative thickness
     add_numeric(t, false, own("M008", "Muscle thickness at the finding"), f.muscle_thickness_mm, ucum("mm", "millimeter"));
   t.next(DSRTypes::RT_contains, DSRTypes::VT_Code, own("M006", "Grade"));
   t.set(t.item().setCodeValue(grade_code(f.grade)), "grade");

@@ -89,10 +89,7 @@ ClipAnalysis analyse_clip(int frame_count, const FrameAt& frame_at, const Ultras
   out.detection.calibrated = out.scale.trusted();
   // Report frames as the original clip numbers them.
   auto original = [&](int k) { return out.kept_frames[std::size_t(std::clamp(k, 0, n - 1))]; };
-  out.detection.contraction.rest_frame = original(out.detection.contraction.rest_frame);
-  out.detection.contraction.peak_frame = original(out.detection.contraction.peak_frame);
-  for (ContractionCycle& c : out.detection.contraction.cycles)
-    for (int* frame : {&c.rest_frame, &c.peak_frame, &c.first_frame, &c.last_frame}) *frame = original(*frame);
+  renumber_frames(out.detection.contraction, original);
   for (auto& f : out.detection.findings) f.frame = original(f.frame);
   return out;
 }

@@ -144,7 +144,7 @@ std::vector<Panel> overview_panels(const Frame& rest, const Frame& peak, const D
       {"FIBRE STRAIN", &rest, [&m](std::size_t i) { return diverging(m.fibre_strain[i], 0.4); }},
       {"DARK AT PEAK (BLUE)", &peak, [&m](std::size_t i) {
          const double t = std::clamp(double(m.dark_at_peak[i]), 0.0, 1.0);  // 0 as the muscle .. 1 black
-         return t < 0.3 ? QRgb(0) : qRgb(0, int(120 * t), int(255 * t));  // 0.3: min_fluid_contrast
+         return t < DetectionSettings{}.min_fluid_contrast ? QRgb(0) : qRgb(0, int(120 * t), int(255 * t));
        }},
       {"FIBRE DIRECTION", &rest, {}}};
   for (std::size_t p = 0; p < panels.size(); ++p) {

@@ -57,10 +57,7 @@ std::optional<DetectionResult> LiveTearMonitor::add_frame(const Frame& frame) {
   const FrameAt frame_at = [this](int k) { return window_[std::size_t(k)]; };
   DetectionResult result = detect_tears(motion_, frame_at, detection_, &first_frame_fibres_);
   // Frame numbers as the stream counts them.
-  result.contraction.rest_frame += int(window_start_);
-  result.contraction.peak_frame += int(window_start_);
-  for (ContractionCycle& c : result.contraction.cycles)
-    for (int* frame : {&c.rest_frame, &c.peak_frame, &c.first_frame, &c.last_frame}) *frame += int(window_start_);
+  renumber_frames(result.contraction, [this](int k) { return k + int(window_start_); });
   for (auto& f : result.findings) f.frame += int(window_start_);
   result.calibrated = scale_.trusted();
   if (!scale_.note.empty()) result.notes.push_back(scale_.note);

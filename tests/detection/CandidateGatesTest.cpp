@@ -255,7 +255,7 @@ TEST(CandidateGates, ATearIsGradedByItsExtentAndNeverByAGuess) {
 
 TEST(CandidateGates, ContractionsAreFoundOnTheStrainCurveWithHysteresis) {
   // Two contractions, the second weaker (-0.16 against -0.20), a wobble at the top of the first.
-  const std::vector<double> strain = {0.0, -0.05, -0.15, -0.20, -0.11, -0.19, -0.08, 0.01, -0.02, -0.10, -0.16, -0.12, -0.03, 0.0};
+  const std::vector<double> strain = {0.0, -0.05, -0.15, -0.20, -0.11, -0.19, -0.08, 0.01, -0.02, -0.10, -0.16, -0.14, -0.03, 0.0};
   const std::vector<ContractionCycle> cycles = find_contractions(strain, -0.20);
   ASSERT_EQ(cycles.size(), 2u) << "-0.11 stays above 0.3 of the peak: the same contraction";
   EXPECT_EQ(cycles[0].rest_frame, 0);
@@ -270,7 +270,16 @@ TEST(CandidateGates, ContractionsAreFoundOnTheStrainCurveWithHysteresis) {
   ASSERT_EQ(started.size(), 1u);
   EXPECT_EQ(started[0].peak_frame, 0);
   EXPECT_GE(started[0].rest_frame, 3);
-  EXPECT_TRUE(find_contractions({0.0, 0.001, 0.0}, 0.0).empty()) << "no contraction";
+  // One frame's glitch is no contraction; an unmeasured frame neither starts nor splits one.
+  EXPECT_EQ(find_contractions({0.0, 0.0, -0.2, 0.0, 0.0, -0.1, -0.2, -0.2, -0.1, 0.0}, -0.2).size(), 1u);
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const std::vector<ContractionCycle> gap = find_contractions({0.0, -0.1, -0.2, nan, -0.2, -0.1, 0.0}, -0.2);
+  ASSERT_EQ(gap.size(), 1u);
+  EXPECT_NE(gap[0].peak_frame, 3) << "the unmeasured frame is not its peak";
+  EXPECT_NEAR(gap[0].peak_strain, -0.2, 1e-12);
+  EXPECT_EQ(find_contractions({nan, nan, nan}, -0.2).size(), 0u);
+  // A last contraction still rising at the end is left out when there are others.
+  EXPECT_EQ(find_contractions({0.0, -0.2, -0.2, -0.2, 0.0, 0.0, -0.1, -0.15, -0.18}, -0.2).size(), 1u);
 }
 
 TEST(CandidateGates, ATearOpensInAllButAThirdOfTheContractions) {
@@ -289,6 +298,15 @@ TEST(CandidateGates, ATearOpensInAllButAThirdOfTheContractions) {
   for (int k = 6; k < 12; ++k) unmeasured[std::size_t(k)] = -std::numeric_limits<double>::infinity();
   EXPECT_EQ(contractions_opened(unmeasured, two, -0.20).seen, 1);
   EXPECT_TRUE(opens_with_the_contractions(contractions_opened(unmeasured, two, -0.20)));
+  // A probe slip in a weak contraction (3 mm at 0.65 of the strength) does not raise the bar
+  // for the strongest, where the tear opened 1.2 mm.
+  const std::vector<ContractionCycle> slip = {{0, 3, -0.20, 2, 4}, {6, 9, -0.13, 8, 10}};
+  const std::vector<double> slipped = {0, 0.5, 1.0, 1.2, 0.9, 0.2, 0.0, 0.8, 2.5, 3.0, 1.0, 0.1};
+  EXPECT_EQ(contractions_opened(slipped, slip, -0.20).opened, 2);
+  // A quick repeat that relaxes only to -0.08 is judged by its own shortening (0.6 of the strongest).
+  const std::vector<ContractionCycle> quick = {{0, 3, -0.20, 2, 4, 0.0}, {6, 9, -0.20, 8, 10, -0.08}};
+  const std::vector<double> opens = {0, 0.5, 1.6, 2.0, 1.4, 0.6, 0.6, 0.9, 1.4, 1.3, 1.0, 0.6};
+  EXPECT_EQ(contractions_opened(opens, quick, -0.20).opened, 2);
   // Of three, one may miss (all but a third).
   EXPECT_TRUE(opens_with_the_contractions({3, 2}));
   EXPECT_FALSE(opens_with_the_contractions({3, 1}));

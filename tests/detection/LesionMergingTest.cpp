@@ -75,10 +75,12 @@ TEST(LesionMerging, SurfacesOfTwoPatchesFarApartAreTwoLesions) {
 }
 
 // A partial tear whose growth broke into two patches one above the other (surfaces vertical,
-// 4 mm apart along them, 0.5 mm across): one tear, its extent what both span together. Two
-// tears side by side (4 mm apart across their surfaces) stay two.
+// 3 mm long, centres 4 mm apart along them, 0.5 mm across): one tear, its extent what both span
+// together. Two tears side by side (4 mm apart across their surfaces), two in line whose ends
+// lie 6 mm apart, and two with a bright plane between them stay two.
 TEST(LesionMerging, PiecesOfOneTearSurfaceAreOneTear) {
-  PlacedFinding upper = at(20, 15, TearKind::Intramuscular, 40, 1), lower = at(20.5, 19, TearKind::Intramuscular, 20, 2);
+  PlacedFinding upper = at(20, 15, TearKind::Intramuscular, 40, 1, 0.0, 3.0),
+                lower = at(20.5, 19, TearKind::Intramuscular, 20, 2, 0.0, 3.0);
   for (PlacedFinding* p : {&upper, &lower}) {
     p->finding.muscle_thickness_mm = 20.0;
     p->finding.extent_pct = 15.0;  // 3 mm each
@@ -90,9 +92,20 @@ TEST(LesionMerging, PiecesOfOneTearSurfaceAreOneTear) {
   EXPECT_NEAR(m.findings[0].extent_pct, 35.0, 1e-9) << "13.5..20.5 mm of 20";
   EXPECT_EQ(m.findings[0].grade, TearGrade::Partial);
   EXPECT_NE(m.result.candidates[0].reason.find("piece of the same tear surface"), std::string::npos);
-  EXPECT_EQ(merge({at(20, 15, TearKind::Intramuscular, 40, 1), at(24, 15, TearKind::Intramuscular, 40, 2)}).findings.size(), 2u);
+  EXPECT_EQ(merge({at(20, 15, TearKind::Intramuscular, 40, 1, 0.0, 3.0), at(24, 15, TearKind::Intramuscular, 40, 2, 0.0, 3.0)})
+                .findings.size(),
+            2u);
+  EXPECT_EQ(merge({at(20, 15, TearKind::Intramuscular, 40, 1, 0.0, 3.0), at(20, 24, TearKind::Intramuscular, 40, 2, 0.0, 3.0)})
+                .findings.size(),
+            2u)
+      << "in line, but 6 mm of intact muscle between their ends";
   // Facing 40 deg apart: not one surface.
-  EXPECT_EQ(merge({at(20, 15, TearKind::Intramuscular, 40, 1), at(20.5, 19, TearKind::Intramuscular, 20, 2, 40.0)}).findings.size(), 2u);
+  EXPECT_EQ(merge({at(20, 15, TearKind::Intramuscular, 40, 1, 0.0, 3.0), at(20.5, 19, TearKind::Intramuscular, 20, 2, 40.0, 3.0)})
+                .findings.size(),
+            2u);
+  LesionSurroundings across_a_plane;
+  across_a_plane.plane_between = [](double, double, double, double) { return true; };
+  EXPECT_EQ(merge({upper, lower}, across_a_plane).findings.size(), 2u) << "the halves of a bipennate muscle";
 }
 
 // A full-thickness tear (surface vertical: normal 0 deg, 14 mm long, centred at y = 15 mm)

@@ -118,6 +118,7 @@ TEST(MeasurementReportWriter, ATearOfUnknownExtentIsNotGraded) {
   const test::CommandResult dump = test::run_command("dsrdump '" + sr + "'");
   ASSERT_EQ(dump.exit_code, 0) << dump.err;
   EXPECT_EQ(dump.out.find("Extent across muscle thickness"), std::string::npos) << dump.out;
+  EXPECT_EQ(dump.out.find("Muscle thickness at the finding"), std::string::npos) << "no thickness was measured";
   EXPECT_NE(dump.out.find("Tear, extent not measured"), std::string::npos) << dump.out;
   const StoredReport back = read_measurement_report(sr);
   ASSERT_EQ(back.result.findings.size(), 1u);

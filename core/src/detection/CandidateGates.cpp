@@ -191,22 +191,31 @@ TearGrade grade(TearKind kind, double extent_pct, double retraction_mm) {
 
 ContractionsOpened contractions_opened(const std::vector<double>& opening, const std::vector<ContractionCycle>& cycles,
                                        double peak_strain) {
-  std::vector<double> each;     // per contraction seen: its opening
-  std::vector<double> strength;  // ... and its strain over the strongest's
+  // Per contraction seen: its opening over its own strength (its shortening from its own rest,
+  // over the clip's strongest), so that each says what a full contraction would open.
+  std::vector<double> scaled;
+  std::size_t reference = 0;  // the strongest contraction seen: what the clip's peak opened
+  double strongest = -1.0;
   for (const ContractionCycle& c : cycles) {
     if (std::size_t(c.rest_frame) >= opening.size() || !std::isfinite(opening[std::size_t(c.rest_frame)])) continue;
     double widest = -std::numeric_limits<double>::infinity();
     for (int k = c.first_frame; k <= c.last_frame && std::size_t(k) < opening.size(); ++k)
       if (std::isfinite(opening[std::size_t(k)])) widest = std::max(widest, opening[std::size_t(k)]);
     if (!std::isfinite(widest)) continue;
-    each.push_back(widest - opening[std::size_t(c.rest_frame)]);
-    strength.push_back(peak_strain < 0 ? std::clamp(c.peak_strain / peak_strain, 0.0, 1.0) : 1.0);
+    const double rest_strain = c.rest_strain;
+    const double strength = peak_strain < 0 ? std::clamp((c.peak_strain - rest_strain) / peak_strain, 0.05, 1.0) : 1.0;
+    if (strength > strongest) {
+      strongest = strength;
+      reference = scaled.size();
+    }
+    scaled.push_back((widest - opening[std::size_t(c.rest_frame)]) / strength);
   }
   ContractionsOpened out;
-  out.seen = int(each.size());
-  if (each.empty()) return out;
-  const double strongest = *std::max_element(each.begin(), each.end());
-  for (std::size_t i = 0; i < each.size(); ++i) out.opened += strongest > 0 && each[i] >= 0.5 * strongest * strength[i];
+  out.seen = int(scaled.size());
+  if (scaled.empty()) return out;
+  // Against the strongest contraction, not the largest opening: a probe slip in a weak one must
+  // not raise the bar for the others.
+  for (double o : scaled) out.opened += scaled[reference] > 0 && o >= 0.5 * scaled[reference];
   return out;
 }
 

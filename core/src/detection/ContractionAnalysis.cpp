@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "DetectionContext.h"
+#include "ft/core/CandidateGates.h"
 #include "ft/core/Deformation.h"
 
 namespace ft {
@@ -29,33 +30,41 @@ double fibre_strain_between(const MotionRecord& m, const FibreField& fibres, con
   return median_of(std::move(strains));
 }
 
-std::vector<ContractionCycle> find_contractions(const std::vector<double>& strain, double peak_strain) {
+std::vector<ContractionCycle> find_contractions(const std::vector<double>& strain_by_frame, double peak_strain) {
   constexpr double kEnter = 0.6, kLeave = 0.3;  // hysteresis: a wobble at the top is not a new contraction
+  constexpr int kMinFrames = 2;                 // one frame above kEnter is a glitch (a re-match, a probe slip)
   std::vector<ContractionCycle> cycles;
   if (!(peak_strain < 0)) return cycles;
-  const auto level = [&](std::size_t k) { return strain[k] / peak_strain; };
-  const auto most_relaxed = [&](std::size_t from, std::size_t to) {  // [from, to)
+  // A frame whose strain could not be measured reads as relaxed (it neither starts nor holds a
+  // contraction); one frame's noise does not split or make one (running median of three).
+  std::vector<double> raw = strain_by_frame;
+  for (double& v : raw)
+    if (!std::isfinite(v)) v = 0.0;
+  const std::vector<double> smooth = gates::running_median3(raw);
+  const auto level = [&](std::size_t k) { return smooth[k] / peak_strain; };  // stretches from the smoothed curve,
+  const auto most_relaxed = [&](std::size_t from, std::size_t to) {          // frames from the measured one
     std::size_t best = from;
     for (std::size_t k = from; k < to; ++k)
-      if (strain[k] > strain[best]) best = k;
+      if (raw[k] > raw[best]) best = k;
     return best;
   };
   std::size_t relaxed_from = 0, k = 0;
-  const std::size_t n = strain.size();
+  const std::size_t n = raw.size();
   while (k < n) {
     while (k < n && level(k) < kEnter) ++k;  // relaxed stretch [relaxed_from, start)
     if (k == n) break;
     const std::size_t start = k;
     std::size_t peak = k;
     while (k < n && level(k) > kLeave) {
-      if (strain[k] < strain[peak]) peak = k;
+      if (raw[k] < raw[peak]) peak = k;
       ++k;
     }
+    if (int(k - start) < kMinFrames) continue;  // its frames stay in the relaxed stretch before the next
     ContractionCycle c;
     c.first_frame = int(start);
     c.last_frame = int(k - 1);
     c.peak_frame = int(peak);
-    c.peak_strain = strain[peak];
+    c.peak_strain = raw[peak];
     if (start > relaxed_from) {
       c.rest_frame = int(most_relaxed(relaxed_from, start));
     } else {  // contracted from the first frame: the relaxation after it is its rest
@@ -63,9 +72,13 @@ std::vector<ContractionCycle> find_contractions(const std::vector<double>& strai
       while (end < n && level(end) < kEnter) ++end;
       c.rest_frame = int(k < n ? most_relaxed(k, end) : most_relaxed(0, n));  // never relaxed: the clip's rest
     }
+    c.rest_strain = raw[std::size_t(c.rest_frame)];
     cycles.push_back(c);
     relaxed_from = k;
   }
+  // A last contraction still rising when the clip (or a live window) ends has not shown its gap
+  // yet: it is not held against a tear the earlier ones opened.
+  if (cycles.size() > 1 && cycles.back().peak_frame == int(n) - 1) cycles.pop_back();
   return cycles;
 }
 

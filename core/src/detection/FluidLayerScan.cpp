@@ -337,10 +337,14 @@ TearFinding finding_of(const Context& ctx, const CompartmentStatistics& compartm
 struct FollowedGap {
   const LayerSample* sample;
   TearFinding* finding;
+  std::vector<double>* measured = nullptr;  // when set: the raw widths, NaN where the layer was lost contracted
 };
 
 void follow_gaps(const Context& ctx, const std::vector<FollowedGap>& gaps, double plane_deg, double fibre_rest_deg) {
-  for (const FollowedGap& g : gaps) g.finding->gap_by_frame_mm.clear();
+  for (const FollowedGap& g : gaps) {
+    g.finding->gap_by_frame_mm.clear();
+    if (g.measured) g.measured->clear();
+  }
   for (int k = 0; k < ctx.m.frame_count(); ++k) {
     const Frame image = ctx.frame_at(k);
     const double share = ctx.contraction.peak_strain < 0
@@ -352,6 +356,8 @@ void follow_gaps(const Context& ctx, const std::vector<FollowedGap>& gaps, doubl
       TearFinding& f = *g.finding;
       const double fibre_deg = fibre_rest_deg + share * std::remainder(f.fibre_angle_deg - fibre_rest_deg, 180.0);  // axial
       f.gap_by_frame_mm.push_back(b.found ? along_fibres(b.width_mm, fibre_deg, plane_deg) : f.gap_rest_mm);
+      // Relaxed, an unseen layer is a closed one; contracted, it may be lost (JPEG, a repeat).
+      if (g.measured) g.measured->push_back(b.found ? f.gap_by_frame_mm.back() : share < 0.3 ? f.gap_rest_mm : kUnmeasured);
     }
   }
   // One frame's speckle can move the band's edge by a millimetre.
@@ -513,7 +519,8 @@ const char* rejected(const Context& ctx, const std::vector<LayerSample>& samples
     ev.reason = "read along the fibres, the fluid widens by less than min_opening_mm";
     return "no_opening";
   }
-  std::vector<FollowedGap> gaps{{&middle, &f}};
+  std::vector<double> measured;  // for the contractions: a frame where the layer was lost is not a closed gap
+  std::vector<FollowedGap> gaps{{&middle, &f, &measured}};
   if (wide) gaps.push_back({wide->widest, &wide->finding});
   follow_gaps(ctx, gaps, ev.surface_normal_deg - 90.0, ev.fibre_angle_deg);
   if (!gates::stays_open(f.gap_by_frame_mm, f.gap_rest_mm, ctx.s.min_opening_mm, kMinOpenFrames)) {
@@ -521,11 +528,14 @@ const char* rejected(const Context& ctx, const std::vector<LayerSample>& samples
     return "not_sustained";
   }
   const gates::ContractionsOpened cycles =
-      gates::contractions_opened(f.gap_by_frame_mm, ctx.contraction.cycles, ctx.contraction.peak_strain);
+      gates::contractions_opened(measured, ctx.contraction.cycles, ctx.contraction.peak_strain);
   ev.contractions_seen = cycles.seen;
   ev.contractions_opened = cycles.opened;
-  f.contractions_seen = std::max(1, cycles.seen);
-  f.contractions_opened = std::max(1, cycles.opened);
+  for (TearFinding* reading : {&f, wide ? &wide->finding : nullptr})
+    if (reading) {  // the wide stretch's reading may speak for the finding
+      reading->contractions_seen = std::max(1, cycles.seen);
+      reading->contractions_opened = std::max(1, cycles.opened);
+    }
   if (!gates::opens_with_the_contractions(cycles)) {
     ev.reason = "the layer widens in too few of the clip's contractions: fibres pulled off open with each one";
     return "opens_in_few_contractions";

@@ -78,18 +78,23 @@ bool same_detachment(PixelSpacing px, const DetectionSettings& s, const LesionSu
 }
 
 // Two tears across the fibres that are pieces of one: facing the same way (within
-// PiecesOfOneTear's within_deg) and in line as they rested, within tear_piece_reach_mm across
-// q's surface and lesion_separation_mm along it. In a 15-22 mm thick muscle a partial tear's
-// area growth can break into two patches one above the other (a row where its growth stayed
-// under the threshold), each long enough to pass the gates alone: one tear, reported once. At
-// rest, not at peak: the contraction shears a vertical tear to 45 deg, and pieces one above the
-// other then lie 3 mm apart across it.
-bool pieces_of_one_tear(PixelSpacing px, const DetectionSettings& s, const PlacedFinding& p, const PlacedFinding& q) {
+// PiecesOfOneTear's within_deg), in line on frame 0 (within tear_piece_reach_mm across q's
+// surface), their near ends no further apart along it than PiecesOfOneTear's ends_within_mm, and
+// no bright plane between them (the halves of a bipennate muscle are judged apart). In a 15-22 mm
+// thick muscle a partial tear's area growth can break into two patches one above the other (a
+// row where its growth stayed under the threshold), each long enough to pass the gates alone: one
+// tear, reported once. On frame 0, not at peak: the contraction shears a vertical tear to 45 deg,
+// and pieces one above the other then lie 3 mm apart across it.
+bool pieces_of_one_tear(PixelSpacing px, const DetectionSettings& s, const LesionSurroundings& around,
+                        const PlacedFinding& p, const PlacedFinding& q) {
   if (p.finding.kind != TearKind::Intramuscular || q.finding.kind != TearKind::Intramuscular) return false;
-  if (gates::axial_difference_deg(p.normal_deg, q.normal_deg) > gates::PiecesOfOneTear{}.within_deg) return false;
+  const gates::PiecesOfOneTear tolerance;
+  if (gates::axial_difference_deg(p.normal_deg, q.normal_deg) > tolerance.within_deg) return false;
   const double dx = (p.x0_px - q.x0_px) * px.mm_per_px_x, dy = (p.y0_px - q.y0_px) * px.mm_per_px_y;
   const double nx = std::cos(q.normal_deg * M_PI / 180.0), ny = std::sin(q.normal_deg * M_PI / 180.0);
-  return std::abs(-dx * ny + dy * nx) < s.lesion_separation_mm && std::abs(dx * nx + dy * ny) <= s.tear_piece_reach_mm;
+  const double ends_apart_mm = std::abs(-dx * ny + dy * nx) - 0.5 * (p.length_mm + q.length_mm);
+  if (std::abs(dx * nx + dy * ny) > s.tear_piece_reach_mm || ends_apart_mm > tolerance.ends_within_mm) return false;
+  return !around.plane_between || !around.plane_between(p.x0_px, p.y0_px, q.x0_px, q.y0_px);
 }
 
 // The extent of a tear told in pieces: what the pieces span together in depth, end to end
@@ -159,7 +164,7 @@ SameLesion same_lesion_as_kept(PixelSpacing px, const DetectionSettings& s, cons
       return {"where an intramuscular tear found here meets the aponeurosis: its end, not a second tear", &l, false};
     if (same_detachment(px, s, around, p, q))
       return {"seen on the same aponeurosis within lesion_separation_mm of another reading of fibres pulled off it: one detachment", &l, false};
-    if (pieces_of_one_tear(px, s, p, q))
+    if (pieces_of_one_tear(px, s, around, p, q))
       return {"another piece of the same tear surface, in line with it and facing the same way: one tear", &l, false, true};
     if (apart_mm(px, p, q) < 3.0) return {"within 3 mm of a stronger finding", &l, false};
   }

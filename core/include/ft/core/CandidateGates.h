@@ -136,12 +136,12 @@ std::optional<double> joined_length_mm(const RestSurface& a, double a_fibres_deg
 // contracting_share of the same compartment's median shortening (both strains < 0).
 bool is_contracting(double stump_strain, double compartment_strain, const DetectionSettings& s);
 
-// A tear opens with every contraction; tracking noise, a probe slip or a vessel's pulse
-// opens a surface in one. In each contraction of the clip (ContractionSummary::cycles) the
-// opening is the largest over its contracted stretch less the one at its rest frame (frames
-// whose opening could not be measured, non-finite, are skipped; a contraction with none is
-// not counted as seen). It opened when that is at least half of what the strongest opening
-// scaled to this contraction's strength would be.
+// A tear opens with every contraction; tracking noise or a probe slip opens a surface in one.
+// In each contraction of the clip (ContractionSummary::cycles) the opening is the largest over
+// its contracted stretch less the one at its rest frame (frames whose opening could not be
+// measured, non-finite, are skipped; a contraction with none is not counted as seen), divided
+// by the contraction's strength (its shortening from its own rest over the clip's strongest).
+// It opened when that is at least half of the strongest contraction's.
 struct ContractionsOpened {
   int seen = 0, opened = 0;
 };

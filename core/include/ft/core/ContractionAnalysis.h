@@ -16,9 +16,11 @@ double fibre_strain_between(const MotionRecord& m, const FibreField& fibres, con
                             int from, int to, int baseline);
 
 // The contractions of a strain-time curve (strain of each frame relative to the clip's rest,
-// peak_strain the most negative): each stretch whose level (strain / peak_strain) rises to
-// 0.6 and stays above 0.3, with its most contracted frame and the most relaxed frame of the
-// stretch before it (after it, for a clip that starts contracted). One for a single contraction.
+// peak_strain the most negative): each stretch of at least two frames whose level (strain /
+// peak_strain, a running median of three; unmeasured frames relaxed) rises to 0.6 and stays
+// above 0.3, with its most contracted frame and the most relaxed frame of the stretch before it
+// (after it, for a clip that starts contracted). One for a single contraction; a last one still
+// rising at the clip's end is left out when there are others.
 std::vector<ContractionCycle> find_contractions(const std::vector<double>& strain_by_frame, double peak_strain);
 
 // Rest = least shortened frame, peak = most shortened; phases from the normalised level.

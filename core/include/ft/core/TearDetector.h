@@ -30,8 +30,8 @@ struct DetectionSettings {
   double lesion_separation_mm = 10.0;   // two tear surfaces of one patch closer than this are one lesion; so are
                                         // two readings of fibres pulled off one aponeurosis, along it
   double tear_piece_reach_mm = 2.0;     // two tears across the fibres facing the same way, this close
-                                        // across the surface and within lesion_separation_mm along it,
-                                        // are pieces of one tear
+                                        // across the surface and their ends within 3 mm along it, are
+                                        // pieces of one tear
   double tear_end_reach_mm = 3.0;       // a myotendinous finding this close to an intramuscular tear's
                                         // surface (or its prolongation) is where that tear meets the
                                         // aponeurosis, not a second lesion

@@ -2,6 +2,7 @@
 // What the detector reports: muscle-fibre discontinuities that open under contraction.
 // FibreTrack is decision support: a finding is a suggestion for a clinician to confirm.
 #include <cstdint>
+#include <initializer_list>
 #include <limits>
 #include <string>
 #include <vector>
@@ -60,6 +61,7 @@ struct ContractionCycle {
   int peak_frame = 0;
   double peak_strain = 0.0;
   int first_frame = 0, last_frame = 0;  // its contracted stretch (level above 0.3), inclusive
+  double rest_strain = 0.0;  // at its rest frame (a quick repeat may not relax fully)
 };
 
 struct ContractionSummary {
@@ -71,6 +73,16 @@ struct ContractionSummary {
   std::vector<double> strain_by_frame;  // fibre strain of each frame relative to the rest frame
   std::vector<ContractionPhase> phases;
 };
+
+// Every frame number of a contraction summary (rest, peak, each contraction's) through
+// `renumber` (analysed frame -> the clip's own, or window -> stream).
+template <typename Renumber>
+void renumber_frames(ContractionSummary& c, Renumber renumber) {
+  c.rest_frame = renumber(c.rest_frame);
+  c.peak_frame = renumber(c.peak_frame);
+  for (ContractionCycle& k : c.cycles)
+    for (int* frame : {&k.rest_frame, &k.peak_frame, &k.first_frame, &k.last_frame}) *frame = renumber(*frame);
+}
 
 // A gate that rejects a candidate early leaves the later measurements unmeasured.
 constexpr double kUnmeasured = std::numeric_limits<double>::quiet_NaN();
