@@ -74,6 +74,24 @@ TEST(LesionMerging, SurfacesOfTwoPatchesFarApartAreTwoLesions) {
   EXPECT_EQ(m.findings.size(), 2u);
 }
 
+// The deep aponeurosis slides under the muscle: where a sheared full-thickness tear meets it at
+// the finding's frame lies aponeurosis tissue that rested 7 mm to the side. Compared where the
+// tear's surface is carried to that frame, the "myotendinous" reading there is the tear's end.
+TEST(LesionMerging, WhereASheardTearMeetsTheSlidingAponeurosisIsItsEnd) {
+  const PlacedFinding tear = at(20, 15, TearKind::Intramuscular, 100, 1, 0.0, 14.0);  // 8..22 mm deep at rest
+  PlacedFinding end = at(27, 22, TearKind::Myotendinous, 7, 2);  // rested 7 mm beside the tear's deep end
+  LesionSurroundings sheared;  // frame k: tissue moves right by k * (depth - 8 mm) / 2
+  sheared.tissue_at = [](double x0, double y0, int k, double& x, double& y) {
+    x = x0 + k * 0.5 * (y0 - 80.0);
+    y = y0;
+  };
+  EXPECT_EQ(merge({tear, end}).findings.size(), 2u) << "compared at rest only: beside the tear";
+  const Merged m = merge({tear, end}, sheared);  // the reading is seen at frame 1, at (27, 22) mm
+  ASSERT_EQ(m.findings.size(), 1u);
+  EXPECT_EQ(m.findings[0].kind, TearKind::Intramuscular);
+  EXPECT_NE(m.result.candidates[1].reason.find("meets the aponeurosis"), std::string::npos);
+}
+
 // A partial tear whose growth broke into two patches one above the other (surfaces vertical,
 // 3 mm long, centres 4 mm apart along them, 0.5 mm across): one tear, its extent what both span
 // together. Two tears side by side (4 mm apart across their surfaces), two in line whose ends

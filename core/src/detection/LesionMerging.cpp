@@ -20,6 +20,34 @@ bool on_tear_surface(PixelSpacing px, const PlacedFinding& p, const PlacedFindin
   return mm_from_tear_surface(px, q, p.x0_px, p.y0_px) <= reach_mm;
 }
 
+// The same, with q's surface as it lies at p's frame: its ends and centre carried there with
+// their tissue. The deep aponeurosis slides 15-35 mm under the muscle, so the aponeurosis
+// tissue that lies under a sheared full-thickness tear's deep end at peak rested 5-10 mm to
+// the side of it; where a tear meets the aponeurosis is told at the frame it is seen.
+bool on_carried_tear_surface(PixelSpacing px, const LesionSurroundings& around, const PlacedFinding& p,
+                             const PlacedFinding& q, double reach_mm) {
+  if (!around.tissue_at) return false;
+  const double across_muscle_mm =
+      q.finding.extent_pct > 0 ? 0.01 * q.finding.extent_pct * q.finding.muscle_thickness_mm : 0.0;
+  const double half_mm = 0.5 * std::max(q.length_mm, across_muscle_mm);
+  const double ax = -std::sin(q.normal_deg * M_PI / 180.0), ay = std::cos(q.normal_deg * M_PI / 180.0);
+  double pts[3][2];
+  for (int i = 0; i < 3; ++i) {
+    const double t = (i - 1) * half_mm;
+    around.tissue_at(q.x0_px + t * ax / px.mm_per_px_x, q.y0_px + t * ay / px.mm_per_px_y, p.finding.frame, pts[i][0], pts[i][1]);
+  }
+  const double x = p.finding.centre_col_px, y = p.finding.centre_row_px;
+  double nearest = 1e30;
+  for (int i = 0; i < 2; ++i) {  // the two halves of the carried surface, as segments
+    const double sx = (pts[i + 1][0] - pts[i][0]) * px.mm_per_px_x, sy = (pts[i + 1][1] - pts[i][1]) * px.mm_per_px_y;
+    const double wx = (x - pts[i][0]) * px.mm_per_px_x, wy = (y - pts[i][1]) * px.mm_per_px_y;
+    const double length2 = sx * sx + sy * sy;
+    const double u = length2 > 0 ? std::clamp((wx * sx + wy * sy) / length2, 0.0, 1.0) : 0.0;
+    nearest = std::min(nearest, std::hypot(wx - u * sx, wy - u * sy));
+  }
+  return nearest <= reach_mm;
+}
+
 void mark_same_lesion(DetectionResult& result, const PlacedFinding& p, const char* reason) {
   if (p.evidence >= result.candidates.size()) return;
   result.candidates[p.evidence].decision = "same_lesion";
@@ -160,7 +188,7 @@ SameLesion same_lesion_as_kept(PixelSpacing px, const DetectionSettings& s, cons
     if (q.patch == p.patch && apart_mm(px, p, q) < s.lesion_separation_mm)
       return {"another surface of the same patch, within lesion_separation_mm of a tear already found", &l, true};
     if (p.finding.kind == TearKind::Myotendinous && q.finding.kind == TearKind::Intramuscular &&
-        on_tear_surface(px, p, q, s.tear_end_reach_mm))
+        (on_tear_surface(px, p, q, s.tear_end_reach_mm) || on_carried_tear_surface(px, around, p, q, s.tear_end_reach_mm)))
       return {"where an intramuscular tear found here meets the aponeurosis: its end, not a second tear", &l, false};
     if (same_detachment(px, s, around, p, q))
       return {"seen on the same aponeurosis within lesion_separation_mm of another reading of fibres pulled off it: one detachment", &l, false};
