@@ -213,6 +213,12 @@ TEST(CandidateGates, FluidCarriedAlongWasAlreadyThereAtRest) {
   EXPECT_FALSE(fluid_is_new(2.0, {1.5, 1.4}, kSettings));
 }
 
+TEST(CandidateGates, FluidOnAnAponeurosisIsALayerAlongItAndAVesselIsRound) {
+  EXPECT_TRUE(runs_along_the_plane(9.5, 3.0));   // a detachment's fluid, 3 times as long as thick
+  EXPECT_TRUE(runs_along_the_plane(4.5, 3.0));
+  EXPECT_FALSE(runs_along_the_plane(3.5, 3.65)) << "a distending vessel pressed against the plane";
+}
+
 TEST(CandidateGates, AFluidLayerMustStayOpenOverTheHold) {
   const double rest = 0.6;
   EXPECT_TRUE(stays_open({0.6, 0.9, 1.7, 2.3, 2.5, 2.4, 1.2}, rest, kSettings.min_opening_mm, 3));
@@ -270,7 +276,9 @@ TEST(CandidateGates, ContractionsAreFoundOnTheStrainCurveWithHysteresis) {
   ASSERT_EQ(started.size(), 1u);
   EXPECT_EQ(started[0].peak_frame, 0);
   EXPECT_GE(started[0].rest_frame, 3);
-  // One frame's glitch is no contraction; an unmeasured frame neither starts nor splits one.
+  // One frame's glitch is no contraction — at the clip's first frame, where the running median
+  // keeps it, the two-frame minimum drops it; an unmeasured frame neither starts nor splits one.
+  EXPECT_EQ(find_contractions({-0.2, 0.0, 0.0, 0.0, -0.1, -0.2, -0.2, -0.1, 0.0}, -0.2).size(), 1u);
   EXPECT_EQ(find_contractions({0.0, 0.0, -0.2, 0.0, 0.0, -0.1, -0.2, -0.2, -0.1, 0.0}, -0.2).size(), 1u);
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const std::vector<ContractionCycle> gap = find_contractions({0.0, -0.1, -0.2, nan, -0.2, -0.1, 0.0}, -0.2);

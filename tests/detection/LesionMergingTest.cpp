@@ -77,7 +77,7 @@ TEST(LesionMerging, SurfacesOfTwoPatchesFarApartAreTwoLesions) {
 // The deep aponeurosis slides under the muscle: where a sheared full-thickness tear meets it at
 // the finding's frame lies aponeurosis tissue that rested 7 mm to the side. Compared where the
 // tear's surface is carried to that frame, the "myotendinous" reading there is the tear's end.
-TEST(LesionMerging, WhereASheardTearMeetsTheSlidingAponeurosisIsItsEnd) {
+TEST(LesionMerging, WhereAShearedTearMeetsTheSlidingAponeurosisIsItsEnd) {
   const PlacedFinding tear = at(20, 15, TearKind::Intramuscular, 100, 1, 0.0, 14.0);  // 8..22 mm deep at rest
   PlacedFinding end = at(27, 22, TearKind::Myotendinous, 7, 2);  // rested 7 mm beside the tear's deep end
   LesionSurroundings sheared;  // frame k: tissue moves right by k * (depth - 8 mm) / 2
@@ -90,6 +90,12 @@ TEST(LesionMerging, WhereASheardTearMeetsTheSlidingAponeurosisIsItsEnd) {
   ASSERT_EQ(m.findings.size(), 1u);
   EXPECT_EQ(m.findings[0].kind, TearKind::Intramuscular);
   EXPECT_NE(m.result.candidates[1].reason.find("meets the aponeurosis"), std::string::npos);
+  // A detachment 12 mm along the aponeurosis from where the tear meets it stays a lesion of its own.
+  EXPECT_EQ(merge({tear, at(39, 22, TearKind::Myotendinous, 7, 2)}, sheared).findings.size(), 2u);
+  // Fluid read on the image is compared where the muscle that pulled off rested: not carried.
+  PlacedFinding fluid = end;
+  fluid.fluid_on_image = true;
+  EXPECT_EQ(merge({tear, fluid}, sheared).findings.size(), 2u);
 }
 
 // A partial tear whose growth broke into two patches one above the other (surfaces vertical,

@@ -129,6 +129,11 @@ Stretch stretch_around_largest(const std::vector<double>& values, double fractio
   return stretch;
 }
 
+bool runs_along_the_plane(double run_length_mm, double peak_layer_mm) {
+  constexpr double kMinElongation = 1.5;
+  return run_length_mm >= kMinElongation * peak_layer_mm;
+}
+
 bool fluid_is_new(double peak_layer_mm, const std::vector<double>& rest_layers_along_mm, const DetectionSettings& s) {
   if (rest_layers_along_mm.empty()) return false;  // nothing measured at rest: nothing shown new
   double widest = 0.0;
@@ -193,9 +198,7 @@ ContractionsOpened contractions_opened(const std::vector<double>& opening, const
                                        double peak_strain) {
   // Per contraction seen: its opening over its own strength (its shortening from its own rest,
   // over the clip's strongest), so that each says what a full contraction would open.
-  std::vector<double> scaled;
-  std::size_t reference = 0;  // the strongest contraction seen: what the clip's peak opened
-  double strongest = -1.0;
+  std::vector<double> scaled, strengths;
   for (const ContractionCycle& c : cycles) {
     if (std::size_t(c.rest_frame) >= opening.size() || !std::isfinite(opening[std::size_t(c.rest_frame)])) continue;
     double widest = -std::numeric_limits<double>::infinity();
@@ -204,18 +207,20 @@ ContractionsOpened contractions_opened(const std::vector<double>& opening, const
     if (!std::isfinite(widest)) continue;
     const double rest_strain = c.rest_strain;
     const double strength = peak_strain < 0 ? std::clamp((c.peak_strain - rest_strain) / peak_strain, 0.05, 1.0) : 1.0;
-    if (strength > strongest) {
-      strongest = strength;
-      reference = scaled.size();
-    }
+    strengths.push_back(strength);
     scaled.push_back((widest - opening[std::size_t(c.rest_frame)]) / strength);
   }
   ContractionsOpened out;
   out.seen = int(scaled.size());
   if (scaled.empty()) return out;
-  // Against the strongest contraction, not the largest opening: a probe slip in a weak one must
-  // not raise the bar for the others.
-  for (double o : scaled) out.opened += scaled[reference] > 0 && o >= 0.5 * scaled[reference];
+  // The reference: the largest opening among the strong contractions (at least 0.8 of the
+  // strongest), not among all — a probe slip in a weak one must not raise the bar for the others
+  // — and not one contraction chosen by a tie of strengths.
+  const double strongest = *std::max_element(strengths.begin(), strengths.end());
+  double reference = -std::numeric_limits<double>::infinity();
+  for (std::size_t i = 0; i < scaled.size(); ++i)
+    if (strengths[i] >= 0.8 * strongest) reference = std::max(reference, scaled[i]);
+  for (double o : scaled) out.opened += reference > 0 && o >= 0.5 * reference;
   return out;
 }
 

@@ -507,6 +507,10 @@ const char* rejected(const Context& ctx, const std::vector<LayerSample>& samples
       ev.reason = "fluid at a tear found by its motion (on its surface or within tear_end_reach_mm of its end): that tear's own gap";
       return "same_lesion";
     }
+  if (!gates::runs_along_the_plane(ev.length_along_mm, ev.band_peak_mm)) {
+    ev.reason = "the dark space is about as long along the plane as it is thick: a round structure pressed against it (a vessel), not fluid between fibre ends and an aponeurosis";
+    return "not_a_layer";
+  }
   double rx, ry;
   position_in(ctx.m, ctx.rest(), ev.centre_col_px, ev.centre_row_px, rx, ry);
   const std::vector<double> before =
@@ -526,6 +530,14 @@ const char* rejected(const Context& ctx, const std::vector<LayerSample>& samples
   if (!gates::stays_open(f.gap_by_frame_mm, f.gap_rest_mm, ctx.s.min_opening_mm, kMinOpenFrames)) {
     ev.reason = "the layer is wider at peak only: it does not stay open over the contraction";
     return "not_sustained";
+  }
+  // A contraction in which the layer was never seen did not open it (lost frames count only
+  // between frames where it was seen).
+  for (const ContractionCycle& c : ctx.contraction.cycles) {
+    bool seen = false;
+    for (int k = c.first_frame; k <= c.last_frame && std::size_t(k) < measured.size(); ++k) seen |= std::isfinite(measured[std::size_t(k)]);
+    if (!seen)
+      for (int k = c.first_frame; k <= c.last_frame && std::size_t(k) < measured.size(); ++k) measured[std::size_t(k)] = f.gap_rest_mm;
   }
   const gates::ContractionsOpened cycles =
       gates::contractions_opened(measured, ctx.contraction.cycles, ctx.contraction.peak_strain);

@@ -26,7 +26,9 @@ bool on_tear_surface(PixelSpacing px, const PlacedFinding& p, const PlacedFindin
 // the side of it; where a tear meets the aponeurosis is told at the frame it is seen.
 bool on_carried_tear_surface(PixelSpacing px, const LesionSurroundings& around, const PlacedFinding& p,
                              const PlacedFinding& q, double reach_mm) {
-  if (!around.tissue_at) return false;
+  // Fluid read on the image is placed where the muscle that pulled off rested (FluidLayerScan
+  // compares it on frame 0 already); a patch of motion is the aponeurosis's own tissue.
+  if (!around.tissue_at || p.fluid_on_image) return false;
   const double across_muscle_mm =
       q.finding.extent_pct > 0 ? 0.01 * q.finding.extent_pct * q.finding.muscle_thickness_mm : 0.0;
   const double half_mm = 0.5 * std::max(q.length_mm, across_muscle_mm);
@@ -37,15 +39,15 @@ bool on_carried_tear_surface(PixelSpacing px, const LesionSurroundings& around, 
     around.tissue_at(q.x0_px + t * ax / px.mm_per_px_x, q.y0_px + t * ay / px.mm_per_px_y, p.finding.frame, pts[i][0], pts[i][1]);
   }
   const double x = p.finding.centre_col_px, y = p.finding.centre_row_px;
-  double nearest = 1e30;
-  for (int i = 0; i < 2; ++i) {  // the two halves of the carried surface, as segments
-    const double sx = (pts[i + 1][0] - pts[i][0]) * px.mm_per_px_x, sy = (pts[i + 1][1] - pts[i][1]) * px.mm_per_px_y;
-    const double wx = (x - pts[i][0]) * px.mm_per_px_x, wy = (y - pts[i][1]) * px.mm_per_px_y;
-    const double length2 = sx * sx + sy * sy;
-    const double u = length2 > 0 ? std::clamp((wx * sx + wy * sy) / length2, 0.0, 1.0) : 0.0;
-    nearest = std::min(nearest, std::hypot(wx - u * sx, wy - u * sy));
-  }
-  return nearest <= reach_mm;
+  // Only the half towards p (on frame 0): where the tear meets that aponeurosis, not anywhere
+  // along a long carried line.
+  const double side = (p.x0_px - q.x0_px) * px.mm_per_px_x * ax + (p.y0_px - q.y0_px) * px.mm_per_px_y * ay;
+  const int i = side < 0 ? 0 : 1;  // that half of the carried surface: the segment pts[i] .. pts[i + 1]
+  const double sx = (pts[i + 1][0] - pts[i][0]) * px.mm_per_px_x, sy = (pts[i + 1][1] - pts[i][1]) * px.mm_per_px_y;
+  const double wx = (x - pts[i][0]) * px.mm_per_px_x, wy = (y - pts[i][1]) * px.mm_per_px_y;
+  const double length2 = sx * sx + sy * sy;
+  const double u = length2 > 0 ? std::clamp((wx * sx + wy * sy) / length2, 0.0, 1.0) : 0.0;
+  return std::hypot(wx - u * sx, wy - u * sy) <= reach_mm;
 }
 
 void mark_same_lesion(DetectionResult& result, const PlacedFinding& p, const char* reason) {

@@ -92,6 +92,13 @@ struct Stretch {
 };
 Stretch stretch_around_largest(const std::vector<double>& values, double fraction);
 
+// Fluid between fibre ends and an aponeurosis is a layer along the plane: its run along the
+// plane (rest) at least 1.5 times as long as the layer is thick at peak (the detachments of the
+// development set run 3-5 times; real ones are lens-shaped along the aponeurosis). A vessel
+// pressed against the plane by the thickening muscle, distending, is round: about as long as
+// it is thick (3.5 mm against 3.7 on a clip where it read as fibres pulled off).
+bool runs_along_the_plane(double run_length_mm, double peak_layer_mm);
+
 // Fluid that opened under contraction, not fluid carried along: the layer at peak must be
 // at least min_opening_mm wider than the widest layer the same muscle had beneath it at rest
 // on its way along the plane (rest widths in order along it, 0 where no layer was seen;
@@ -141,7 +148,8 @@ bool is_contracting(double stump_strain, double compartment_strain, const Detect
 // its contracted stretch less the one at its rest frame (frames whose opening could not be
 // measured, non-finite, are skipped; a contraction with none is not counted as seen), divided
 // by the contraction's strength (its shortening from its own rest over the clip's strongest).
-// It opened when that is at least half of the strongest contraction's.
+// It opened when that is at least half of the largest among the strong contractions (at least
+// 0.8 of the strongest's strength).
 struct ContractionsOpened {
   int seen = 0, opened = 0;
 };

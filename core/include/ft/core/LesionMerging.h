@@ -1,13 +1,15 @@
 #pragma once
 // Several findings of one lesion become one: the surfaces of one patch within
-// lesion_separation_mm, the end of an intramuscular tear where it meets an aponeurosis
-// (a "myotendinous" surface on the tear's own surface or within tear_end_reach_mm of its
-// end), and findings within 3 mm of each other. Findings are compared where their surfaces
-// sit in the tissue (frame-0 px), not where each one's best frame had carried the tissue
-// (a real contraction moves it 10-15 mm under the probe) — except two myotendinous findings,
-// which lie on one aponeurosis with tissue sliding 15-35 mm along it: the material each was
-// traced to at rest lies on different sides of the plane, so they are compared where they
-// are seen, near the contraction's peak.
+// lesion_separation_mm, pieces of one tear surface from different patches, the end of an
+// intramuscular tear where it meets an aponeurosis (a "myotendinous" surface on the tear's own
+// surface or within tear_end_reach_mm of its end), and findings within 3 mm of each other.
+// Findings are compared where their surfaces sit in the tissue (frame-0 px), not where each
+// one's best frame had carried the tissue (a real contraction moves it 10-15 mm under the
+// probe) — except where the aponeurosis's own tissue slides 15-35 mm along it: two
+// myotendinous findings (the material each was traced to at rest lies on different sides of
+// the plane) are compared where they are seen, near the contraction's peak, and a patch of
+// motion on the aponeurosis is also compared with a tear's surface carried to its frame (the
+// aponeurosis tissue under a sheared tear's deep end at peak rested 5-10 mm beside it).
 #include <cstddef>
 #include <functional>
 #include <vector>
