@@ -9,6 +9,28 @@
 #include "ft/probes/SimulationPreset.h"
 
 namespace ft::dicom {
+namespace {
+
+// The report of one finding on a 4-frame simulated clip, checked by dciodvfy (where installed)
+// and dumped by dsrdump: its path and the dump.
+struct DumpedReport {
+  std::string path, dump;
+};
+DumpedReport report_of(test::TempDir& dir, const DetectionResult& result) {
+  const Clip clip = sim::SimulatedExam(sim::make_preset("full_tear", 9, 4)).render_clip();
+  write_ultrasound_clip(clip, {}, dir.file("clip.dcm"));
+  const std::string sr = dir.file("sr.dcm");
+  write_measurement_report(dir.file("clip.dcm"), result, sr);
+  if (test::program_available("dciodvfy")) {
+    const test::CommandResult v = test::run_command("dciodvfy '" + sr + "'");
+    EXPECT_EQ((v.out + v.err).find("\nError"), std::string::npos) << v.err;
+  }
+  const test::CommandResult dump = test::run_command("dsrdump '" + sr + "'");
+  EXPECT_EQ(dump.exit_code, 0) << dump.err;
+  return {sr, dump.out};
+}
+
+}  // namespace
 
 TEST(MeasurementReportWriter, WritesAValidTid1500ReportReferencingTheExactFrame) {
   test::TempDir dir;
@@ -62,8 +84,6 @@ TEST(MeasurementReportWriter, WritesAValidTid1500ReportReferencingTheExactFrame)
 // gives the gap as a share of the muscle's thickness and no mm at all, and stays valid.
 TEST(MeasurementReportWriter, AnUncalibratedFindingCarriesNoMm) {
   test::TempDir dir;
-  const Clip clip = sim::SimulatedExam(sim::make_preset("full_tear", 9, 4)).render_clip();
-  write_ultrasound_clip(clip, {}, dir.file("clip.dcm"));
   DetectionResult result;
   result.calibrated = false;
   result.mm_per_px_x = result.mm_per_px_y = 0.12;  // the speckle estimate the analysis ran at
@@ -78,17 +98,10 @@ TEST(MeasurementReportWriter, AnUncalibratedFindingCarriesNoMm) {
   f.grade = TearGrade::CompleteWithRetraction;
   result.findings.push_back(f);
   result.tear_detected = true;
-  const std::string sr = dir.file("sr.dcm");
-  write_measurement_report(dir.file("clip.dcm"), result, sr);
-  if (test::program_available("dciodvfy")) {
-    const test::CommandResult v = test::run_command("dciodvfy '" + sr + "'");
-    EXPECT_EQ((v.out + v.err).find("\nError"), std::string::npos) << v.err;
-  }
-  const test::CommandResult dump = test::run_command("dsrdump '" + sr + "'");
-  ASSERT_EQ(dump.exit_code, 0) << dump.err;
-  EXPECT_EQ(dump.out.find("(mm,UCUM"), std::string::npos) << dump.out;
-  EXPECT_NE(dump.out.find("\"Gap at peak contraction relative to muscle thickness\")=\"25"), std::string::npos) << dump.out;
-  EXPECT_NE(dump.out.find("\"Extent across muscle thickness\")=\"100"), std::string::npos);
+  const DumpedReport r = report_of(dir, result);
+  EXPECT_EQ(r.dump.find("(mm,UCUM"), std::string::npos) << r.dump;
+  EXPECT_NE(r.dump.find("\"Gap at peak contraction relative to muscle thickness\")=\"25"), std::string::npos) << r.dump;
+  EXPECT_NE(r.dump.find("\"Extent across muscle thickness\")=\"100"), std::string::npos);
 }
 
 // A tear whose muscle thickness could not be measured has no extent and no grade number:
@@ -96,8 +109,6 @@ TEST(MeasurementReportWriter, AnUncalibratedFindingCarriesNoMm) {
 // back the same way.
 TEST(MeasurementReportWriter, ATearOfUnknownExtentIsNotGraded) {
   test::TempDir dir;
-  const Clip clip = sim::SimulatedExam(sim::make_preset("full_tear", 9, 4)).render_clip();
-  write_ultrasound_clip(clip, {}, dir.file("clip.dcm"));
   DetectionResult result;
   result.calibrated = true;
   TearFinding f;
@@ -109,18 +120,11 @@ TEST(MeasurementReportWriter, ATearOfUnknownExtentIsNotGraded) {
   f.grade = TearGrade::Ungraded;
   result.findings.push_back(f);
   result.tear_detected = true;
-  const std::string sr = dir.file("sr.dcm");
-  write_measurement_report(dir.file("clip.dcm"), result, sr);
-  if (test::program_available("dciodvfy")) {
-    const test::CommandResult v = test::run_command("dciodvfy '" + sr + "'");
-    EXPECT_EQ((v.out + v.err).find("\nError"), std::string::npos) << v.err;
-  }
-  const test::CommandResult dump = test::run_command("dsrdump '" + sr + "'");
-  ASSERT_EQ(dump.exit_code, 0) << dump.err;
-  EXPECT_EQ(dump.out.find("Extent across muscle thickness"), std::string::npos) << dump.out;
-  EXPECT_EQ(dump.out.find("Muscle thickness at the finding"), std::string::npos) << "no thickness was measured";
-  EXPECT_NE(dump.out.find("Tear, extent not measured"), std::string::npos) << dump.out;
-  const StoredReport back = read_measurement_report(sr);
+  const DumpedReport r = report_of(dir, result);
+  EXPECT_EQ(r.dump.find("Extent across muscle thickness"), std::string::npos) << r.dump;
+  EXPECT_EQ(r.dump.find("Muscle thickness at the finding"), std::string::npos) << "no thickness was measured";
+  EXPECT_NE(r.dump.find("Tear, extent not measured"), std::string::npos) << r.dump;
+  const StoredReport back = read_measurement_report(r.path);
   ASSERT_EQ(back.result.findings.size(), 1u);
   EXPECT_EQ(back.result.findings[0].grade, TearGrade::Ungraded);
   EXPECT_LT(back.result.findings[0].extent_pct, 0.0);
