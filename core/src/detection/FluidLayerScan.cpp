@@ -486,6 +486,20 @@ std::vector<double> rest_layers_along_mm(const Context& ctx, const std::vector<L
   return widths;
 }
 
+// In how many of the clip's contractions a layer opened, from its widths by frame (NaN where it
+// was lost while contracted). A contraction in which it was never seen did not open it: lost
+// frames count only between frames where it was seen.
+gates::ContractionsOpened layer_opened_in(const Context& ctx, std::vector<double> measured, double gap_rest_mm) {
+  for (const ContractionCycle& c : ctx.contraction.cycles) {
+    const int last = std::min(c.last_frame, int(measured.size()) - 1);
+    bool seen = false;
+    for (int k = c.first_frame; k <= last; ++k) seen |= std::isfinite(measured[std::size_t(k)]);
+    if (!seen)
+      for (int k = c.first_frame; k <= last; ++k) measured[std::size_t(k)] = gap_rest_mm;
+  }
+  return gates::contractions_opened(measured, ctx.contraction.cycles, ctx.contraction.peak_strain);
+}
+
 // The gate one run of opening fluid failed, or null when it is a myotendinous tear. The gap-time
 // curves of `f` and of its wide-stretch reading are followed together.
 const char* rejected(const Context& ctx, const std::vector<LayerSample>& samples, const Run& run,
@@ -531,16 +545,7 @@ const char* rejected(const Context& ctx, const std::vector<LayerSample>& samples
     ev.reason = "the layer is wider at peak only: it does not stay open over the contraction";
     return "not_sustained";
   }
-  // A contraction in which the layer was never seen did not open it (lost frames count only
-  // between frames where it was seen).
-  for (const ContractionCycle& c : ctx.contraction.cycles) {
-    bool seen = false;
-    for (int k = c.first_frame; k <= c.last_frame && std::size_t(k) < measured.size(); ++k) seen |= std::isfinite(measured[std::size_t(k)]);
-    if (!seen)
-      for (int k = c.first_frame; k <= c.last_frame && std::size_t(k) < measured.size(); ++k) measured[std::size_t(k)] = f.gap_rest_mm;
-  }
-  const gates::ContractionsOpened cycles =
-      gates::contractions_opened(measured, ctx.contraction.cycles, ctx.contraction.peak_strain);
+  const gates::ContractionsOpened cycles = layer_opened_in(ctx, std::move(measured), f.gap_rest_mm);
   ev.contractions_seen = cycles.seen;
   ev.contractions_opened = cycles.opened;
   for (TearFinding* reading : {&f, wide ? &wide->finding : nullptr})
