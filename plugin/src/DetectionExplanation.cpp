@@ -1,6 +1,8 @@
 #include "ft/plugin/DetectionExplanation.h"
 
 #include <QImage>
+#include <QPainter>
+#include <QPen>
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -16,8 +18,6 @@
 namespace ft {
 namespace {
 
-// Unmeasured (NaN) values are written as null, never as a number that reads as measured.
-nlohmann::json r3(double v) { return std::isfinite(v) ? nlohmann::json(std::round(v * 1000.0) / 1000.0) : nlohmann::json(); }
 constexpr std::size_t kMaxCandidatePictures = 24;  // a noisy clip can have many: the JSON keeps them all
 
 nlohmann::json candidate_json(const CandidateEvidence& c, const ClipAnalysis& a) {
@@ -27,30 +27,30 @@ nlohmann::json candidate_json(const CandidateEvidence& c, const ClipAnalysis& a)
   return {{"decision", c.decision},
           {"reason", c.reason},
           {"kind", c.kind},
-          {"centre_px_frame0", {r3(c.centre_col_px), r3(c.centre_row_px)}},
+          {"centre_px_frame0", {json_measured(c.centre_col_px), json_measured(c.centre_row_px)}},
           {"points", c.points},
-          {"area_mm2", r3(c.area_mm2)},
-          {"log_area_growth", r3(c.log_area_growth)},
-          {"surface_normal_deg", r3(c.surface_normal_deg)},
-          {"opening_share", r3(c.opening_share)},
-          {"fibre_angle_deg", r3(c.fibre_angle_deg)},
-          {"fibre_cut", r3(c.fibre_cut)},
-          {"fibres_pulled_off_deg", r3(c.fibres_pulled_off_deg)},
+          {"area_mm2", json_measured(c.area_mm2)},
+          {"log_area_growth", json_measured(c.log_area_growth)},
+          {"surface_normal_deg", json_measured(c.surface_normal_deg)},
+          {"opening_share", json_measured(c.opening_share)},
+          {"fibre_angle_deg", json_measured(c.fibre_angle_deg)},
+          {"fibre_cut", json_measured(c.fibre_cut)},
+          {"fibres_pulled_off_deg", json_measured(c.fibres_pulled_off_deg)},
           {"near_aponeurosis", c.near_aponeurosis},
-          {"opening_mm", r3(c.opening_mm)},
+          {"opening_mm", json_measured(c.opening_mm)},
           {"best_frame", best},
-          {"stump_strain", {r3(c.stump_strain[0]), r3(c.stump_strain[1])}},
-          {"compartment_strain", r3(c.muscle_strain)},
-          {"dark_band_rest_mm", r3(c.band_rest_mm)},
-          {"dark_band_peak_mm", r3(c.band_peak_mm)},
-          {"dark_band_contrast", r3(c.band_contrast)},
-          {"untracked_share", r3(c.untracked_share)},
-          {"surround_tracked_share", r3(c.surround_tracked_share)},
+          {"stump_strain", {json_measured(c.stump_strain[0]), json_measured(c.stump_strain[1])}},
+          {"compartment_strain", json_measured(c.muscle_strain)},
+          {"dark_band_rest_mm", json_measured(c.band_rest_mm)},
+          {"dark_band_peak_mm", json_measured(c.band_peak_mm)},
+          {"dark_band_contrast", json_measured(c.band_contrast)},
+          {"untracked_share", json_measured(c.untracked_share)},
+          {"surround_tracked_share", json_measured(c.surround_tracked_share)},
           {"contractions_seen", c.contractions_seen},
           {"contractions_opened", c.contractions_opened},
-          {"length_along_surface_mm", r3(c.length_along_mm)},
-          {"width_across_surface_mm", r3(c.width_across_mm)},
-          {"joined_length_mm", r3(c.joined_length_mm)}};
+          {"length_along_surface_mm", json_measured(c.length_along_mm)},
+          {"width_across_surface_mm", json_measured(c.width_across_mm)},
+          {"joined_length_mm", json_measured(c.joined_length_mm)}};
 }
 
 // Colour scales: signed values blue-white-red, shares black-green.
@@ -77,14 +77,11 @@ void draw_label(QImage& image, int x, int y, const std::string& text, QRgb colou
       if (strip.value(i, j) > 0) image.setPixel(x + i, y + j, colour);
 }
 
-void put(QImage& image, int x, int y, QRgb colour) {
-  if (x >= 0 && y >= 0 && x < image.width() && y < image.height()) image.setPixel(x, y, colour);
-}
-
-void draw_segment(QImage& image, double x0, double y0, double x1, double y1, QRgb colour) {
-  const int n = int(std::ceil(std::max(std::abs(x1 - x0), std::abs(y1 - y0)))) + 1;
-  for (int k = 0; k <= n; ++k)
-    put(image, int(std::lround(x0 + (x1 - x0) * k / n)), int(std::lround(y0 + (y1 - y0) * k / n)), colour);
+// Qt draws the strokes and points (clipped to the picture); one pixel wide, not anti-aliased,
+// so that a mark keeps its exact colour.
+void draw_segment(QPainter& painter, double x0, double y0, double x1, double y1, QRgb colour) {
+  painter.setPen(QPen(QColor(colour), 1.0));
+  painter.drawLine(QPointF(x0, y0), QPointF(x1, y1));
 }
 
 void save(const QImage& image, const std::string& path) {
@@ -119,6 +116,7 @@ void draw_panel(QImage& out, const PixelRect& r, const EvidenceMaps& maps, const
 // Short strokes along the fibres as the gates read them, every third grid point: bright
 // where the texture shows a direction, dim where it does not (taken along the image).
 void draw_fibres(QImage& out, const PixelRect& r, const EvidenceMaps& m, const Panel& panel) {
+  QPainter painter(&out);
   const double half = 1.2 * m.step_px;
   for (int row = 1; row < m.rows; row += 3)
     for (int col = 1; col < m.columns; col += 3) {
@@ -128,7 +126,7 @@ void draw_fibres(QImage& out, const PixelRect& r, const EvidenceMaps& m, const P
         continue;
       const double a = m.fibre_angle_deg[i] * M_PI / 180.0, dx = half * std::cos(a), dy = half * std::sin(a);
       const int level = int(80 + 175 * std::clamp(3.0 * double(m.fibre_coherence[i]), 0.0, 1.0));
-      draw_segment(out, x - dx, y - dy, x + dx, y + dy, qRgb(level, level, 0));
+      draw_segment(painter, x - dx, y - dy, x + dx, y + dy, qRgb(level, level, 0));
     }
 }
 
@@ -177,6 +175,7 @@ void mark_candidate(QImage& out, const std::vector<Panel>& panels, const PixelRe
     x = x0 + dx - r.x0_px;
     y = y0 + dy - r.y0_px;
   };
+  QPainter painter(&out);
   for (std::size_t p = 0; p < panels.size(); ++p) {
     const Panel& panel = panels[p];
     for (std::uint32_t i : c.grid_points) {
@@ -185,7 +184,10 @@ void mark_candidate(QImage& out, const std::vector<Panel>& panels, const PixelRe
       if (!panel.colour || panel.image != panels[2].image) {  // plain frames, the peak's map
         double x, y;
         at(panel.image == panels[0].image ? rest_k : peak_k, x0, y0, x, y);
-        if (x >= 0 && y >= 0 && x < r.width_px() && y < r.height_px()) put(out, panel.ox + int(x), panel.oy + int(y), cyan);
+        if (x >= 0 && y >= 0 && x < r.width_px() && y < r.height_px()) {
+          painter.setPen(QPen(QColor(cyan), 1.0));
+          painter.drawPoint(panel.ox + int(x), panel.oy + int(y));
+        }
         continue;
       }
       const double x = x0 - r.x0_px + panel.ox, y = y0 - r.y0_px + panel.oy;
@@ -193,17 +195,18 @@ void mark_candidate(QImage& out, const std::vector<Panel>& panels, const PixelRe
         const int cc = col + dc, rr = row + dr;
         return cc < 0 || rr < 0 || cc >= m.columns || rr >= m.rows || !in[std::size_t(rr) * m.columns + cc];
       };
-      if (edge(-1, 0)) draw_segment(out, x - half, y - half, x - half, y + half, cyan);
-      if (edge(1, 0)) draw_segment(out, x + half, y - half, x + half, y + half, cyan);
-      if (edge(0, -1)) draw_segment(out, x - half, y - half, x + half, y - half, cyan);
-      if (edge(0, 1)) draw_segment(out, x - half, y + half, x + half, y + half, cyan);
+      if (edge(-1, 0)) draw_segment(painter, x - half, y - half, x - half, y + half, cyan);
+      if (edge(1, 0)) draw_segment(painter, x + half, y - half, x + half, y + half, cyan);
+      if (edge(0, -1)) draw_segment(painter, x - half, y - half, x + half, y - half, cyan);
+      if (edge(0, 1)) draw_segment(painter, x - half, y + half, x + half, y + half, cyan);
     }
     if (panel.colour && panel.image == panels[2].image) {  // the surface normal through the centre, 3 grid steps each side
       const double nx = std::cos(c.surface_normal_deg * M_PI / 180.0), ny = std::sin(c.surface_normal_deg * M_PI / 180.0);
       const double x = c.centre_col_px - r.x0_px + panel.ox, y = c.centre_row_px - r.y0_px + panel.oy, t = 3 * m.step_px;
-      draw_segment(out, x - t * nx, y - t * ny, x + t * nx, y + t * ny, qRgb(255, 0, 255));
+      draw_segment(painter, x - t * nx, y - t * ny, x + t * nx, y + t * ny, qRgb(255, 0, 255));
     }
   }
+  painter.end();  // the label is written into the pixels after it
   draw_label(out, 2, out.height() - 10, "CANDIDATE " + std::to_string(index) + ": " + c.decision, qRgb(0, 255, 255));
 }
 
@@ -233,18 +236,18 @@ std::vector<std::string> write_detection_explanation(const std::string& dir, con
   // Percentages for the reader; the log values are what the detector compares.
   auto pct = [](double log_value) { return std::round(1000.0 * (std::exp(log_value) - 1.0)) / 10.0; };
   for (const auto& c : d.maps.compartments)
-    compartments.push_back({{"depth_mm", {r3(c.top_mm), r3(c.bottom_mm)}},
-                            {"area_mm2", r3(c.area_mm2)},
+    compartments.push_back({{"depth_mm", {json_measured(c.top_mm), json_measured(c.bottom_mm)}},
+                            {"area_mm2", json_measured(c.area_mm2)},
                             {"area_change_median_pct", pct(c.median)},
-                            {"area_growth_sd", r3(c.sd)},
+                            {"area_growth_sd", json_measured(c.sd)},
                             {"candidate_above_median_pct", pct(c.candidate_threshold)},
-                            {"candidate_threshold", r3(c.candidate_threshold)}});
+                            {"candidate_threshold", json_measured(c.candidate_threshold)}});
   const nlohmann::json out = {
       {"rest_frame", d.contraction.rest_frame},
       {"peak_frame", d.contraction.peak_frame},
-      {"peak_strain", r3(d.contraction.peak_strain)},
+      {"peak_strain", json_measured(d.contraction.peak_strain)},
       {"contractions", contractions_json(d.contraction)},
-      {"tracked_fraction", r3(d.tracked_fraction)},
+      {"tracked_fraction", json_measured(d.tracked_fraction)},
       {"tracked_fraction_of", d.tracked_fraction_of},
       {"conclusive", d.conclusive},
       {"maps_drawn_over", "the rest frame; grid values sit at their frame-0 positions"},
@@ -253,8 +256,8 @@ std::vector<std::string> write_detection_explanation(const std::string& dir, con
                    "(dim where the texture shows none); candidate-N.png: the same with candidate N's grid points "
                    "outlined in cyan on the maps and dotted where that tissue lies in the rest and peak frames, its "
                    "surface normal in magenta"},
-      {"muscle_area_growth_sd", r3(d.maps.muscle_sd)},
-      {"candidate_threshold", r3(d.maps.candidate_threshold)},
+      {"muscle_area_growth_sd", json_measured(d.maps.muscle_sd)},
+      {"candidate_threshold", json_measured(d.maps.candidate_threshold)},
       {"compartments", compartments},
       {"candidates", candidates},
       {"notes", d.notes},

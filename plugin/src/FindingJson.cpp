@@ -6,6 +6,8 @@ namespace ft {
 
 double json_rounded(double v) { return std::round(v * 1000.0) / 1000.0; }
 
+nlohmann::json json_measured(double v) { return std::isfinite(v) ? nlohmann::json(json_rounded(v)) : nlohmann::json(); }
+
 nlohmann::json finding_json(const TearFinding& f, const MeasurementScale& scale) {
   const bool mm = scale.trusted();
   auto in_mm = [&](double v) { return mm ? nlohmann::json(json_rounded(v)) : nlohmann::json(nullptr); };

@@ -9,6 +9,14 @@ namespace ft {
 namespace {
 
 
+// How long a tear's surface runs (mm): what was tracked of it, or its extent across the muscle
+// when that is longer (the tracked surface may be only a part of the tear).
+double tear_length_mm(const PlacedFinding& t) {
+  const double across_muscle_mm =
+      t.finding.extent_pct > 0 ? 0.01 * t.finding.extent_pct * t.finding.muscle_thickness_mm : 0.0;
+  return std::max(t.length_mm, across_muscle_mm);
+}
+
 double apart_mm(PixelSpacing px, const PlacedFinding& a, const PlacedFinding& b) {
   return std::hypot((a.x0_px - b.x0_px) * px.mm_per_px_x, (a.y0_px - b.y0_px) * px.mm_per_px_y);
 }
@@ -29,9 +37,7 @@ bool on_carried_tear_surface(PixelSpacing px, const LesionSurroundings& around, 
   // Fluid read on the image is placed where the muscle that pulled off rested (FluidLayerScan
   // compares it on frame 0 already); a patch of motion is the aponeurosis's own tissue.
   if (!around.tissue_at || p.fluid_on_image) return false;
-  const double across_muscle_mm =
-      q.finding.extent_pct > 0 ? 0.01 * q.finding.extent_pct * q.finding.muscle_thickness_mm : 0.0;
-  const double half_mm = 0.5 * std::max(q.length_mm, across_muscle_mm);
+  const double half_mm = 0.5 * tear_length_mm(q);
   const double ax = -std::sin(q.normal_deg * M_PI / 180.0), ay = std::cos(q.normal_deg * M_PI / 180.0);
   double pts[3][2];
   for (int i = 0; i < 3; ++i) {
@@ -231,10 +237,7 @@ TearFinding centred(const Lesion& l, PixelSpacing px, const LesionSurroundings& 
 }  // namespace
 
 double mm_from_tear_surface(PixelSpacing px, const PlacedFinding& t, double x0_px, double y0_px) {
-  const double across_muscle_mm =
-      t.finding.extent_pct > 0 ? 0.01 * t.finding.extent_pct * t.finding.muscle_thickness_mm : 0.0;
-  const gates::RestSurface surface{t.x0_px * px.mm_per_px_x, t.y0_px * px.mm_per_px_y, t.normal_deg,
-                                   std::max(t.length_mm, across_muscle_mm)};
+  const gates::RestSurface surface{t.x0_px * px.mm_per_px_x, t.y0_px * px.mm_per_px_y, t.normal_deg, tear_length_mm(t)};
   return gates::mm_from_surface(surface, x0_px * px.mm_per_px_x, y0_px * px.mm_per_px_y);
 }
 

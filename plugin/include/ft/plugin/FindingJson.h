@@ -17,5 +17,7 @@ nlohmann::json contractions_json(const ContractionSummary& contraction);
 
 // A measurement as the JSON files carry it: rounded to thousandths.
 double json_rounded(double v);
+// The same, or null for what was not measured (NaN), never a number that reads as measured.
+nlohmann::json json_measured(double v);
 
 }  // namespace ft
