@@ -70,6 +70,29 @@ std::vector<std::size_t> measure_surface(const Context& ctx, const std::vector<s
   return surface;
 }
 
+// For a surface across the fibres, the opening share again from the jump read beside the
+// patch (jump_across_surface) where the stumps moved apart at least kMinJumpMm: the patch's
+// own gradient is read through the gap's inside, which is often untracked. Under a curved
+// fascia, through a grabber's JPEG, it read a full-thickness tear opening 1.6 -> 5 mm as
+// closing (share -0.95); its stumps say 0.9. A smaller jump says little either way and leaves
+// the gradient's reading. Not along the fibres: a patch there lies on or beside an aponeurosis,
+// and the tissue beside it slides 15-35 mm along the plane; reading it there made a false
+// detachment of a 1 mm^2 patch (development seed 2001).
+void read_opening_beside(const Context& ctx, const std::vector<std::size_t>& comp, const std::vector<std::size_t>& compartment,
+                         const std::optional<Tensor2>& rest_to_frame0, const Tensor2& around, CandidateEvidence& ev) {
+  constexpr double kMinJumpMm = 0.5;
+  if (ev.fibre_cut < ctx.s.min_fibre_cut) return;
+  const double nx = std::cos(ev.surface_normal_deg / kDeg), ny = std::sin(ev.surface_normal_deg / kDeg);
+  const CarriedNormal on_frame0 = rest_to_frame0 ? carry_normal(*rest_to_frame0, nx, ny) : CarriedNormal{nx, ny, 1.0};
+  const std::optional<SurfaceJump> jump = jump_across_surface(ctx, comp, compartment, ev.centre_col_px, ev.centre_row_px,
+                                                              std::atan2(on_frame0.y, on_frame0.x) * kDeg, around);
+  if (!jump) return;
+  const double size_mm = std::hypot(jump->x_mm, jump->y_mm);
+  if (size_mm < kMinJumpMm) return;
+  const CarriedNormal at_peak = carry_normal(around, nx, ny);
+  ev.opening_share = (jump->x_mm * at_peak.x + jump->y_mm * at_peak.y) / size_mm;
+}
+
 std::optional<TearFinding> reject(CandidateEvidence& ev, const char* gate, const std::string& reason) {
   ev.decision = gate;
   ev.reason = reason;
@@ -273,6 +296,8 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const std::vec
     return reject(ev, "no_surface", "no point of the patch moves like a surface (no direction could be measured)");
   const double cx = ev.centre_col_px, cy = ev.centre_row_px;
   const std::vector<std::size_t> compartment = compartment_points(ctx, cx, cy, 10.0);
+  const std::optional<Tensor2> rest_to_frame0 = compartment_deformation(ctx, compartment, 0);
+  read_opening_beside(ctx, comp, compartment, rest_to_frame0, *around, ev);
   const std::optional<double> aponeurosis = aponeurosis_offset_px(ctx, cx, cy);
   ev.near_aponeurosis = aponeurosis.has_value();
   const gates::SurfaceClass surface = gates::classify_surface(ev.fibre_cut, ev.opening_share, ev.near_aponeurosis, ctx.s);
@@ -282,7 +307,7 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const std::vec
     return reject(ev, "fascial_plane", "the surface runs along the fibres away from an aponeurosis, or slides: a plane where muscles glide");
   bool myotendinous = surface == gates::SurfaceClass::AlongFibresOnAponeurosis;
   ev.kind = myotendinous ? "myotendinous" : "intramuscular";
-  Geometry geo = patch_geometry(ctx, surface_points, ev, compartment_deformation(ctx, compartment, 0));
+  Geometry geo = patch_geometry(ctx, surface_points, ev, rest_to_frame0);
   ev.length_along_mm = geo.along_mm;
   ev.width_across_mm = geo.across_mm;
   ev.joined_length_mm = joined_length_mm;

@@ -123,6 +123,20 @@ inline double candidate_threshold(const DetectionSettings& s, double sd) {
   return std::max(s.min_log_expansion, s.noise_multiple * sd);
 }
 
+// --- the jump across a surface, read beside it (JumpAcrossSurface.cpp) ---
+// How the tissue on the +normal side moved rest -> peak relative to the tissue on the other
+// (mm, peak frame axes), each side's muscle's own deformation taken out: the median over the
+// tracked points of the same compartment 1-4 mm beyond the patch. A gap's own points are often
+// untracked (dark fluid, speckle a frame grabber's JPEG flattened) and their gradient, read
+// through it, can point anywhere; the stumps beside it are tissue. None with fewer than five
+// tracked points on a side. The normal is frame-0 (deg); the points are frame-0 grid points.
+struct SurfaceJump {
+  double x_mm = 0, y_mm = 0;
+};
+std::optional<SurfaceJump> jump_across_surface(const Context& ctx, const std::vector<std::size_t>& comp,
+                                               const std::vector<std::size_t>& compartment, double cx, double cy,
+                                               double normal_deg, const Tensor2& compartment_f);
+
 // --- the surfaces of a patch (PatchSurfaces.cpp) ---
 // Each point's displacement gradient rest -> peak beyond the compartment's own
 // (G_i = F_i - F_compartment): across a gap with jump a and normal n, a (x) n / width.
