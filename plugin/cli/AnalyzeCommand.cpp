@@ -41,6 +41,7 @@ nlohmann::json analysis_json(const std::string& path, int frames, const ClipAnal
            {{"rest_frame", c.rest_frame},
             {"peak_frame", c.peak_frame},
             {"peak_strain", json_rounded(c.peak_strain)},
+            {"fascicle_angle_deg", {{"rest", json_measured(c.fascicle_angle_rest_deg)}, {"peak", json_measured(c.fascicle_angle_peak_deg)}}},
             {"contractions", contractions_json(c)},
             {"strain_by_analysed_frame", strain},
             {"phases_by_analysed_frame", phases}}},

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include <QImage>
 
 #include <nlohmann/json.hpp>
@@ -31,6 +33,11 @@ TEST(AnalyzeCommand, RunsOnEverySampleClipAndRealFile) {
       EXPECT_TRUE(j.contains(key)) << clip << " " << key;
     EXPECT_TRUE(j["contraction"].contains("peak_frame"));
     EXPECT_TRUE(j["contraction"].contains("peak_strain"));
+    // The pennation on the rest and the peak frame: degrees, or null where unmeasured (no contraction).
+    for (const char* when : {"rest", "peak"}) {
+      const auto& angle = j["contraction"]["fascicle_angle_deg"][when];
+      EXPECT_TRUE(angle.is_null() || (angle.is_number() && std::abs(angle.get<double>()) <= 90.0)) << clip << " " << when;
+    }
     // mm only from a calibration or a depth scale: otherwise the notes say how sizes are given.
     if (j["scale"]["source"] == "speckle_estimate") {
       EXPECT_FALSE(j["calibrated"].get<bool>()) << clip;

@@ -174,6 +174,14 @@ TEST(ConstructedField, FibreEndsThatSeparateByTwoMillimetresAreATear) {
   EXPECT_LT(r.contraction.peak_strain, peak_fibre_strain() + 0.02);
   EXPECT_GT(r.contraction.peak_strain, -kFibreShortening - 0.02);
   EXPECT_GT(r.tracked_fraction, 0.9);
+  // Fascicles measured on each frame's image: at rest their pennation; at peak turned by the
+  // muscle's own F (tan a' = (fyy / fxx) tan a, 15 -> 20.3 deg).
+  double fxx, fyy;
+  muscle_f({}, kPeakFrame, fxx, fyy);
+  const double peak_deg = std::atan(fyy / fxx * std::tan(kPennationDeg * M_PI / 180.0)) * 180.0 / M_PI;
+  EXPECT_NEAR(r.contraction.fascicle_angle_rest_deg, kPennationDeg, 3.0);
+  EXPECT_NEAR(r.contraction.fascicle_angle_peak_deg, peak_deg, 3.0);
+  EXPECT_GT(r.contraction.fascicle_angle_peak_deg, r.contraction.fascicle_angle_rest_deg + 2.0);
 }
 
 // Area growth: a muscle that only contracts (area kept) has no candidate; the cut's area grows.

@@ -93,6 +93,23 @@ void read_opening_beside(const Context& ctx, const std::vector<std::size_t>& com
   ev.opening_share = (jump->x_mm * at_peak.x + jump->y_mm * at_peak.y) / size_mm;
 }
 
+// The fibres beside an intramuscular tear as they lie in frame k, read on that frame's image:
+// fascicles turn 20 -> 45 deg in a contraction, and the rest direction carried there by the
+// tracked deformation is only as good as the tracking. Kept within kMaxDisagreementDeg of the
+// carried one: beside a gap 5 mm wide the gap's own edges are lines across the fibres, which
+// the estimator can read instead. (A detachment's fibres are read where they pulled off.)
+double fibres_seen_in_frame(const Context& ctx, const std::vector<std::size_t>& comp, double cx, double cy, int k,
+                            double carried_deg) {
+  constexpr double kMaxDisagreementDeg = 10.0;
+  FibreField seen = k == ctx.peak() && !ctx.fibres_at_peak.angle_deg.empty() ? ctx.fibres_at_peak
+                                                                              : fibres_in_frame(ctx.m, ctx.frame_at(k), k);
+  drop_undirected(seen, ctx.s.min_fibre_coherence);
+  const HalfPlane everywhere{0.0, 0.0, -std::numeric_limits<double>::infinity()};
+  const std::optional<double> read = local_fibre_direction(ctx, seen, comp, cx, cy, everywhere);
+  if (!read || gates::axial_difference_deg(*read, carried_deg) > kMaxDisagreementDeg) return carried_deg;
+  return *read;
+}
+
 std::optional<TearFinding> reject(CandidateEvidence& ev, const char* gate, const std::string& reason) {
   ev.decision = gate;
   ev.reason = reason;
@@ -368,7 +385,8 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const std::vec
   if (myotendinous)
     ev.fibres_pulled_off_deg = fibres_pulled_off_deg(ctx, comp, geo, ev, aponeurosis).value_or(kUnmeasured);
   const double gap_fibres_deg = std::isfinite(ev.fibres_pulled_off_deg) ? ev.fibres_pulled_off_deg : ev.fibre_angle_deg;
-  const double fibre_best_deg = carried_direction_deg(f_best, gap_fibres_deg);
+  const double carried_deg = carried_direction_deg(f_best, gap_fibres_deg);
+  const double fibre_best_deg = myotendinous ? carried_deg : fibres_seen_in_frame(ctx, comp, cx, cy, best, carried_deg);
   const BandWidth band_peak = dark_band_width(ctx.frame_at(best), m.region.bounds, px, py, normal_best_deg, band_half_mm, ctx.mm_per_px());
   ev.band_rest_mm = band.found ? band.width_mm : 0.0;
   ev.band_peak_mm = band_peak.found ? band_peak.width_mm : 0.0;

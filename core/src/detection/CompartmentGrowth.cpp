@@ -8,8 +8,31 @@ namespace {
 constexpr double kOnPlaneMm = 0.5;             // a plane's own line
 constexpr double kMinCompartmentShare = 0.04;  // of the tracked muscle: fewer points, no statistics of its own
 constexpr std::size_t kMinCompartmentPoints = 50;
+constexpr std::size_t kMinDirectedPoints = 20;  // fewer with a clear direction: the angle is not read
+
+// The points of a compartment (rest depths `depth`, mm, in the group's order) at least
+// kFibresBeyondPlaneMm from its top and bottom, where its bounding planes' own bright lines
+// read as level fibres (4 deg too flat over a 14 mm muscle); all of them when too few are.
+std::vector<std::size_t> away_from_its_planes(const std::vector<std::size_t>& group, const std::vector<double>& depth,
+                                              double top_mm, double bottom_mm) {
+  std::vector<std::size_t> inner;
+  for (std::size_t k = 0; k < group.size(); ++k)
+    if (depth[k] >= top_mm + kFibresBeyondPlaneMm && depth[k] <= bottom_mm - kFibresBeyondPlaneMm) inner.push_back(group[k]);
+  return inner.size() >= kMinDirectedPoints ? inner : group;
+}
 
 }  // namespace
+
+std::optional<double> fibre_direction_of(const Context& ctx, const FibreField& fibres, const std::vector<std::size_t>& points) {
+  std::vector<float> angles, weights;
+  for (std::size_t i : points)
+    if (i < fibres.coherence.size() && fibres.coherence[i] >= ctx.s.min_fibre_coherence) {
+      angles.push_back(fibres.angle_deg[i]);
+      weights.push_back(fibres.coherence[i]);
+    }
+  if (angles.size() < kMinDirectedPoints) return std::nullopt;
+  return mean_orientation_deg(angles, weights);
+}
 
 double median_fibre_strain(const Context& ctx, const std::vector<std::size_t>& points, int k) {
   const DisplacementField& g = ctx.m.cumulative[0];
@@ -69,8 +92,11 @@ CompartmentStatistics compartment_growth(const Context& ctx) {
     for (double& x : v) x = std::abs(x - median);
     const double sd = 1.4826 * median_of(std::move(v));
     for (std::size_t i : group) out.label[i] = int(out.each.size());
-    out.each.push_back({*std::min_element(depth.begin(), depth.end()), *std::max_element(depth.begin(), depth.end()),
-                        double(group.size()) * point_area_mm2, median, sd, candidate_threshold(ctx.s, sd)});
+    const double top_mm = *std::min_element(depth.begin(), depth.end()), bottom_mm = *std::max_element(depth.begin(), depth.end());
+    const std::vector<std::size_t> inner = away_from_its_planes(group, depth, top_mm, bottom_mm);
+    out.each.push_back({top_mm, bottom_mm, double(group.size()) * point_area_mm2, median, sd, candidate_threshold(ctx.s, sd),
+                        fibre_direction_of(ctx, ctx.fibres, inner).value_or(kUnmeasured),
+                        fibre_direction_of(ctx, ctx.fibres_at_peak, inner).value_or(kUnmeasured)});
   }
   return out;
 }

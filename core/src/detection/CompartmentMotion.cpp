@@ -62,8 +62,8 @@ bool inside(const Compartment& c, double rest_y_px, double clearance_px) {
 // (its line reads as horizontal fibres) unless the patch itself lies on it. With a `side` (a
 // unit direction on frame 0, mm), only the muscle at least min_off_mm beyond the point
 // along it is read.
-std::optional<double> local_fibre_direction(const Context& ctx, const std::vector<std::size_t>& comp, double cx, double cy,
-                                            const HalfPlane& side) {
+std::optional<double> local_fibre_direction(const Context& ctx, const FibreField& fibres, const std::vector<std::size_t>& comp,
+                                            double cx, double cy, const HalfPlane& side) {
   const DisplacementField& g = ctx.m.cumulative[0];
   const DisplacementField& to_rest = ctx.m.cumulative[std::size_t(ctx.rest())];
   const double sx = ctx.m.mm_per_px_x, sy = ctx.m.mm_per_px_y;
@@ -87,16 +87,21 @@ std::optional<double> local_fibre_direction(const Context& ctx, const std::vecto
       const double dx_mm = (g.x_px(c) - cx) * sx, dy_mm = (g.y_px(r) - cy) * sy;
       if (std::hypot(dx_mm, dy_mm) > 8.0) continue;
       if (dx_mm * side.x + dy_mm * side.y < side.min_off_mm) continue;
-      angles.push_back(ctx.fibres.angle_deg[i]);
-      weights.push_back(ctx.fibres.coherence[i]);
+      angles.push_back(fibres.angle_deg[i]);
+      weights.push_back(fibres.coherence[i]);
       if (inside(bounds.between, g.y_px(r) + to_rest.dy_px[i], clearance_mm / sy)) {
-        in_angles.push_back(ctx.fibres.angle_deg[i]);
-        in_weights.push_back(ctx.fibres.coherence[i]);
+        in_angles.push_back(fibres.angle_deg[i]);
+        in_weights.push_back(fibres.coherence[i]);
       }
     }
   if (in_angles.size() >= std::size_t(kMinFibrePoints)) return mean_orientation_deg(in_angles, in_weights);
   if (angles.empty()) return std::nullopt;
   return mean_orientation_deg(angles, weights);
+}
+
+std::optional<double> local_fibre_direction(const Context& ctx, const std::vector<std::size_t>& comp, double cx, double cy,
+                                            const HalfPlane& side) {
+  return local_fibre_direction(ctx, ctx.fibres, comp, cx, cy, side);
 }
 
 double local_fibre_direction(const Context& ctx, const std::vector<std::size_t>& comp, double cx, double cy) {

@@ -31,6 +31,7 @@ struct Context {
   const FrameAt& frame_at;
   const DetectionSettings& s;
   FibreField fibres;                    // per material point, read on the rest frame
+  FibreField fibres_at_peak;            // ... and read again on the peak frame (fibres_in_frame)
   std::vector<std::uint8_t> muscle;     // tracked at rest and at peak
   ContractionSummary contraction;
   std::vector<double> log_j;            // local area change, rest -> peak, log
@@ -66,6 +67,14 @@ inline void position_in(const MotionRecord& m, int k, double x0, double y0, doub
   y = y0 + dy;
 }
 
+// --- fibre directions read on a frame (FibresInFrame.cpp) ---
+// Fibre directions where each material point (frame-0 grid point) lies in frame k, measured on
+// that frame's image at fascicle scale; coherence 0 where the point is out of view. Fascicles
+// turn 20 -> 45 deg in a real contraction: the rest frame's directions are not the peak's.
+FibreField fibres_in_frame(const MotionRecord& m, const Frame& image, int k);
+// Angles of points whose texture shows no direction (coherence under min_coherence) set to 0.
+void drop_undirected(FibreField& fibres, double min_coherence);
+
 // --- the muscle's own motion (CompartmentMotion.cpp) ---
 // Deformation gradient rest -> k at grid point (c, r).
 Tensor2 rest_to_frame(const Context& ctx, int k, int c, int r);
@@ -77,6 +86,9 @@ std::optional<double> aponeurosis_offset_px(const Context& ctx, double cx, doubl
 double local_fibre_direction(const Context& ctx, const std::vector<std::size_t>& comp, double cx, double cy);
 std::optional<double> local_fibre_direction(const Context& ctx, const std::vector<std::size_t>& comp, double cx, double cy,
                                             const HalfPlane& side);
+// The same read from other directions of the same material points (read on another frame).
+std::optional<double> local_fibre_direction(const Context& ctx, const FibreField& fibres, const std::vector<std::size_t>& comp,
+                                            double cx, double cy, const HalfPlane& side);
 double strain_along(const Context& ctx, int c, int r, double angle_deg);
 std::vector<std::size_t> compartment_points(const Context& ctx, double cx, double cy, double radius_mm);
 double compartment_strain(const Context& ctx, const std::vector<std::size_t>& points, double angle_deg);
@@ -106,6 +118,9 @@ struct CompartmentStatistics {
   std::vector<EvidenceMaps::CompartmentEvidence> each;  // as --explain reports them
 };
 CompartmentStatistics compartment_growth(const Context& ctx);
+// Coherence-weighted direction (deg) of the points whose texture shows one in `fibres`; none
+// when fewer than 20 do.
+std::optional<double> fibre_direction_of(const Context& ctx, const FibreField& fibres, const std::vector<std::size_t>& points);
 // Median fibre strain rest -> frame k of the points (along each one's rest fibre direction).
 double median_fibre_strain(const Context& ctx, const std::vector<std::size_t>& points, int k);
 void rest_positions(const Context& ctx, const std::vector<std::uint8_t>& use, std::vector<double>& x,

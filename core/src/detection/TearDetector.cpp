@@ -18,24 +18,6 @@ namespace {
 
 using namespace detection;
 
-// Fibre directions where each material point lies in the rest frame, measured on that
-// frame at fascicle scale (contracted fibres are steeper: frame 0 may not be at rest).
-FibreField fibres_at_rest(const MotionRecord& m, const Frame& rest_image, int rest) {
-  const DisplacementField& g = m.cumulative[0];
-  const FibreField on_grid = fascicle_orientation(rest_image, m.region.bounds, g, 0.5 * (m.mm_per_px_x + m.mm_per_px_y));
-  FibreField out{std::vector<float>(g.size(), 0.0f), std::vector<float>(g.size(), 0.0f)};
-  const DisplacementField& u = m.cumulative[std::size_t(rest)];
-  for (int r = 0; r < g.rows; ++r)
-    for (int c = 0; c < g.columns; ++c) {
-      const std::size_t i = g.index(c, r);
-      const int cc = int(std::lround(c + u.dx_px[i] / g.step_px)), rr = int(std::lround(r + u.dy_px[i] / g.step_px));
-      if (cc < 0 || rr < 0 || cc >= g.columns || rr >= g.rows) continue;  // out of view at rest: no direction
-      out.angle_deg[i] = on_grid.angle_deg[g.index(cc, rr)];
-      out.coherence[i] = on_grid.coherence[g.index(cc, rr)];
-    }
-  return out;
-}
-
 // Mean brightness of a small box (about 0.5 mm) around a frame px; NaN outside the region.
 double box_mean(const Frame& image, const PixelRect& region, double x, double y, int half_px) {
   const int cx = int(std::lround(x)), cy = int(std::lround(y));
@@ -103,7 +85,7 @@ Context make_context(const MotionRecord& m, const FrameAt& frame_at, const Detec
                      const ContractionSummary& contraction, const FibreField& fibres0) {
   const DisplacementField& g = m.cumulative[0];
   const int rest = contraction.rest_frame, peak = contraction.peak_frame;
-  Context ctx{m, frame_at, s, {}, detection::tracked_at(m, s.border_steps, rest, peak), contraction,
+  Context ctx{m, frame_at, s, {}, {}, detection::tracked_at(m, s.border_steps, rest, peak), contraction,
               {}, 0.0, {}, 0.0, frame_at(rest), {}, {}, {}, {}};
   ctx.rest_inverse.resize(g.size());
   for (int r = 0; r < g.rows; ++r)
@@ -111,9 +93,10 @@ Context make_context(const MotionRecord& m, const FrameAt& frame_at, const Detec
       ctx.rest_inverse[g.index(c, r)] =
           deformation_gradient(m.cumulative[std::size_t(rest)], c, r, s.baseline_steps, m.mm_per_px_x, m.mm_per_px_y).inverse();
   ctx.planes = plane_map(ctx.rest_image, m.region.bounds, g.step_px, m.mm_per_px_x, m.mm_per_px_y);
-  ctx.fibres = rest == 0 ? fibres0 : fibres_at_rest(m, ctx.rest_image, rest);
-  for (std::size_t i = 0; i < ctx.fibres.angle_deg.size(); ++i)
-    if (ctx.fibres.coherence[i] < s.min_fibre_coherence) ctx.fibres.angle_deg[i] = 0.0f;
+  ctx.fibres = rest == 0 ? fibres0 : fibres_in_frame(m, ctx.rest_image, rest);
+  drop_undirected(ctx.fibres, s.min_fibre_coherence);
+  ctx.fibres_at_peak = fibres_in_frame(m, frame_at(peak), peak);
+  drop_undirected(ctx.fibres_at_peak, s.min_fibre_coherence);
   std::vector<float> angles, weights;
   for (std::size_t i = 0; i < g.size(); ++i)
     if (ctx.muscle[i]) {
@@ -175,10 +158,21 @@ std::optional<int> on_the_way_to_peak(const ContractionSummary& c) {
   return std::nullopt;
 }
 
+// The pennation a sonographer reads, in the largest contracting compartment (the muscle the
+// probe is on, in most exams): rest and peak, each measured on its own frame's image.
+void report_fascicle_angles(const CompartmentStatistics& compartments, ContractionSummary& contraction) {
+  const auto largest = std::max_element(compartments.each.begin(), compartments.each.end(),
+                                        [](const auto& a, const auto& b) { return a.area_mm2 < b.area_mm2; });
+  if (largest == compartments.each.end()) return;
+  contraction.fascicle_angle_rest_deg = largest->fascicle_rest_deg;
+  contraction.fascicle_angle_peak_deg = largest->fascicle_peak_deg;
+}
+
 // The detector's view with frame k taken as the peak: the tissue tracked at rest and at k, and
 // F(rest -> k) per point (what the fluid scan reads of "the peak").
 Context context_at(const Context& ctx, int k) {
   Context at = ctx;
+  at.fibres_at_peak = {};  // read on the real peak, not on k (unread: nothing here needs them)
   at.contraction.peak_frame = k;
   at.contraction.peak_strain = ctx.contraction.strain_by_frame[std::size_t(k)];
   at.muscle = detection::tracked_at(ctx.m, ctx.s.border_steps, ctx.rest(), k);
@@ -339,6 +333,7 @@ DetectionResult detect_tears(const MotionRecord& m, const FrameAt& frame_at, con
   note_tracked_fraction(s, result);
   const double excess = candidate_threshold(s, sigma);
   const CompartmentStatistics compartments = compartment_growth(ctx);
+  report_fascicle_angles(compartments, result.contraction);
   const std::vector<std::uint8_t> candidate = candidate_points(ctx, excess, compartments);
   if (s.record_evidence) {
     fill_maps(ctx, result.maps);

@@ -72,6 +72,12 @@ struct ContractionSummary {
   double peak_strain = 0.0;            // fibre strain at peak relative to rest (negative: shortening)
   std::vector<double> strain_by_frame;  // fibre strain of each frame relative to the rest frame
   std::vector<ContractionPhase> phases;
+  // The fascicles' angle to the image's x axis (deg, y down) in the largest contracting part of
+  // the muscle (its largest compartment), measured on the rest and on the peak frame's image at
+  // fascicle scale: the pennation change a sonographer reads (about 20 -> 45 deg in a maximal
+  // contraction). NaN where it could not be measured.
+  double fascicle_angle_rest_deg = std::numeric_limits<double>::quiet_NaN();
+  double fascicle_angle_peak_deg = std::numeric_limits<double>::quiet_NaN();
 };
 
 // Every frame number of a contraction summary (rest, peak, each contraction's) through
@@ -146,6 +152,9 @@ struct EvidenceMaps {
     double top_mm = 0.0, bottom_mm = 0.0;  // depth of its tracked points at rest (region mm)
     double area_mm2 = 0.0;                 // its tracked points' share of the grid
     double median = 0.0, sd = 0.0, candidate_threshold = 0.0;  // log area change rest -> peak
+    // Its fascicles' angle (deg) measured on the rest and on the peak image; NaN unmeasured.
+    double fascicle_rest_deg = std::numeric_limits<double>::quiet_NaN();
+    double fascicle_peak_deg = std::numeric_limits<double>::quiet_NaN();
   };
   std::vector<CompartmentEvidence> compartments;
 };
