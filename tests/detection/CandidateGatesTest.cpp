@@ -99,6 +99,13 @@ TEST(CandidateGates, SurfacesAreClassedByFibresAponeurosisAndOpening) {
   EXPECT_EQ(classify_surface(0.4, 0.5, true, kSettings), SurfaceClass::AlongFibresOnAponeurosis);
   EXPECT_EQ(classify_surface(0.4, 0.5, false, kSettings), SurfaceClass::FascialPlane);
   EXPECT_EQ(classify_surface(0.4, 0.1, true, kSettings), SurfaceClass::FascialPlane);
+  // An oblique surface 53-63 deg off the fibres is a tear only where it clearly opens, away from
+  // an aponeurosis (there it is judged as fibres pulled off), by its gradient and by its stumps.
+  EXPECT_EQ(classify_surface(0.55, 0.8, false, kSettings, true), SurfaceClass::AcrossFibres);
+  EXPECT_EQ(classify_surface(0.55, 0.8, false, kSettings, false), SurfaceClass::FascialPlane);
+  EXPECT_EQ(classify_surface(0.55, 0.6, false, kSettings, true), SurfaceClass::FascialPlane);
+  EXPECT_EQ(classify_surface(0.4, 0.9, false, kSettings, true), SurfaceClass::FascialPlane);
+  EXPECT_EQ(classify_surface(0.55, 0.8, true, kSettings, true), SurfaceClass::AlongFibresOnAponeurosis);
 }
 
 TEST(CandidateGates, UntrackedTissueIsNotHaematomaUnlessTheMuscleAroundIsTracked) {
@@ -323,3 +330,24 @@ TEST(CandidateGates, ATearOpensInAllButAThirdOfTheContractions) {
 
 }  // namespace ft::gates
 
+
+namespace ft::gates {
+
+// A fibre direction read on a frame's image replaces the tracked one where they agree, or where
+// the reading turned further from the surface on the same side (the tracking under-carried the
+// fascicles' turn) by no more than a plausible amount. Beside an aponeurosis at 0 deg:
+TEST(CandidateGates, AFibreReadingIsTakenWhereItAgreesOrTheTrackingUnderCarriedTheTurn) {
+  EXPECT_TRUE(take_fibres_read(25.0, 18.0, 0.0, 10.0, 0.0, 30.0)) << "agrees within 10 deg";
+  EXPECT_TRUE(take_fibres_read(42.0, 18.0, 0.0, 10.0, 0.0, 30.0)) << "24 deg steeper: under-carried";
+  EXPECT_FALSE(take_fibres_read(5.0, 18.0, 0.0, 10.0, 0.0, 30.0)) << "pulled towards the plane: its line";
+  EXPECT_FALSE(take_fibres_read(-40.0, 18.0, 0.0, 10.0, 0.0, 30.0)) << "mirrored across the plane";
+  EXPECT_FALSE(take_fibres_read(70.0, 18.0, 0.0, 10.0, 0.0, 30.0)) << "52 deg off: another structure";
+  EXPECT_TRUE(take_fibres_read(42.0, 18.0, 180.0, 10.0, 0.0, 30.0)) << "directions are axial";
+  EXPECT_TRUE(take_fibres_read(-42.0, -18.0, 175.0, 10.0, 0.0, 30.0)) << "the other side, the same rule";
+  // The fluid path takes only a clear under-carry (no mere agreement).
+  EXPECT_FALSE(take_fibres_read(25.0, 18.0, 0.0, -1.0, 10.0, 30.0));
+  EXPECT_TRUE(take_fibres_read(38.0, 23.0, 0.0, -1.0, 10.0, 30.0));
+  EXPECT_FALSE(take_fibres_read(std::nan(""), 18.0, 0.0, 10.0, 0.0, 30.0));
+}
+
+}  // namespace ft::gates

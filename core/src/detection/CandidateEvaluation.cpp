@@ -70,44 +70,59 @@ std::vector<std::size_t> measure_surface(const Context& ctx, const std::vector<s
   return surface;
 }
 
-// For a surface across the fibres, the opening share again from the jump read beside the
-// patch (jump_across_surface) where the stumps moved apart at least kMinJumpMm: the patch's
-// own gradient is read through the gap's inside, which is often untracked. Under a curved
-// fascia, through a grabber's JPEG, it read a full-thickness tear opening 1.6 -> 5 mm as
-// closing (share -0.95); its stumps say 0.9. A smaller jump says little either way and leaves
-// the gradient's reading. Not along the fibres: a patch there lies on or beside an aponeurosis,
-// and the tissue beside it slides 15-35 mm along the plane; reading it there made a false
-// detachment of a 1 mm^2 patch (development seed 2001).
-void read_opening_beside(const Context& ctx, const std::vector<std::size_t>& comp, const std::vector<std::size_t>& compartment,
-                         const std::optional<Tensor2>& rest_to_frame0, const Tensor2& around, CandidateEvidence& ev) {
-  constexpr double kMinJumpMm = 0.5;
-  if (ev.fibre_cut < ctx.s.min_fibre_cut) return;
+// How the stumps beside a patch moved apart (jump_across_surface), for a surface across or
+// obliquely across the fibres: the patch's own gradient is read through the gap's inside,
+// which is often untracked. Under a curved fascia, through a grabber's JPEG, it read a
+// full-thickness tear opening 1.6 -> 5 mm as closing (share -0.95); its stumps say 0.9.
+struct StumpMotion {
+  double apart_mm = 0.0;  // along the surface's normal as it lies at peak
+  double jump_mm = 0.0;   // the whole jump
+  double opening_share() const { return apart_mm / std::max(1e-9, jump_mm); }
+};
+std::optional<StumpMotion> stump_motion(const Context& ctx, const std::vector<std::size_t>& surface, const std::vector<std::size_t>& patch,
+                                        const std::vector<std::size_t>& compartment, const std::optional<Tensor2>& rest_to_frame0,
+                                        const Tensor2& around, const CandidateEvidence& ev) {
   const double nx = std::cos(ev.surface_normal_deg / kDeg), ny = std::sin(ev.surface_normal_deg / kDeg);
   const CarriedNormal on_frame0 = rest_to_frame0 ? carry_normal(*rest_to_frame0, nx, ny) : CarriedNormal{nx, ny, 1.0};
-  const std::optional<SurfaceJump> jump = jump_across_surface(ctx, comp, compartment, ev.centre_col_px, ev.centre_row_px,
+  const std::optional<SurfaceJump> jump = jump_across_surface(ctx, surface, patch, compartment, ev.centre_col_px, ev.centre_row_px,
                                                               std::atan2(on_frame0.y, on_frame0.x) * kDeg, around);
-  if (!jump) return;
-  const double size_mm = std::hypot(jump->x_mm, jump->y_mm);
-  if (size_mm < kMinJumpMm) return;
+  if (!jump) return std::nullopt;
   const CarriedNormal at_peak = carry_normal(around, nx, ny);
-  ev.opening_share = (jump->x_mm * at_peak.x + jump->y_mm * at_peak.y) / size_mm;
+  return StumpMotion{jump->x_mm * at_peak.x + jump->y_mm * at_peak.y, std::hypot(jump->x_mm, jump->y_mm)};
 }
 
-// The fibres beside an intramuscular tear as they lie in frame k, read on that frame's image:
-// fascicles turn 20 -> 45 deg in a contraction, and the rest direction carried there by the
-// tracked deformation is only as good as the tracking. Kept within kMaxDisagreementDeg of the
-// carried one: beside a gap 5 mm wide the gap's own edges are lines across the fibres, which
-// the estimator can read instead. (A detachment's fibres are read where they pulled off.)
+// A surface across the fibres takes its opening share from its stumps where they moved apart by
+// kMinApartMm or moved by kMinJumpMm at all (a clear slide): a smaller jump is as much the
+// muscle's own shear varying over the few mm between the two sides as it is the surface's, and
+// leaves the gradient's reading. Not along the fibres: a patch there lies on or beside an
+// aponeurosis, and the tissue beside it slides 15-35 mm along the plane; reading it there made
+// a false detachment of a 1 mm^2 patch (development seed 2001).
+constexpr double kMinApartMm = 0.5, kMinJumpMm = 1.0;
+void read_opening_beside(const std::optional<StumpMotion>& stumps, const DetectionSettings& s, CandidateEvidence& ev) {
+  if (ev.fibre_cut < s.min_fibre_cut || !stumps) return;
+  if (stumps->apart_mm >= kMinApartMm || stumps->jump_mm >= kMinJumpMm) ev.opening_share = stumps->opening_share();
+}
+
+// The fibres beside a tear as they lie in frame k, read on that frame's image (on `side` of
+// it): fascicles turn 20 -> 45 deg in a contraction, and the rest direction carried there by
+// the tracked deformation is only as good as the tracking (a detachment carried to the image's
+// edge: 18 deg carried, 42 read, 44 true). The gap's own edges are lines too, which the
+// estimator can read instead of the fibres, and they lie along the surface (surface_deg, frame
+// k): the reading is kept where it is within kAgreeDeg of the carried direction, or turned up
+// to kMaxTurnDeg further from the surface on the carried direction's side (gates::take_fibres_read).
+// Beside a transverse gap 5 mm wide it read 13-81 deg against 43-55 carried; all rejected.
 double fibres_seen_in_frame(const Context& ctx, const std::vector<std::size_t>& comp, double cx, double cy, int k,
-                            double carried_deg) {
-  constexpr double kMaxDisagreementDeg = 10.0;
-  FibreField seen = k == ctx.peak() && !ctx.fibres_at_peak.angle_deg.empty() ? ctx.fibres_at_peak
-                                                                              : fibres_in_frame(ctx.m, ctx.frame_at(k), k);
-  drop_undirected(seen, ctx.s.min_fibre_coherence);
-  const HalfPlane everywhere{0.0, 0.0, -std::numeric_limits<double>::infinity()};
-  const std::optional<double> read = local_fibre_direction(ctx, seen, comp, cx, cy, everywhere);
-  if (!read || gates::axial_difference_deg(*read, carried_deg) > kMaxDisagreementDeg) return carried_deg;
-  return *read;
+                            double carried_deg, double surface_deg, const HalfPlane& side) {
+  constexpr double kAgreeDeg = 10.0, kMaxTurnDeg = 30.0;
+  const FibreField* seen = &ctx.fibres_at_peak;  // read once per clip
+  FibreField on_frame_k;
+  if (k != ctx.peak() || seen->angle_deg.empty()) {
+    on_frame_k = fibres_in_frame(ctx.m, ctx.frame_at(k), k);
+    drop_undirected(on_frame_k, ctx.s.min_fibre_coherence);
+    seen = &on_frame_k;
+  }
+  const std::optional<double> read = local_fibre_direction(ctx, *seen, comp, cx, cy, side);
+  return read && gates::take_fibres_read(*read, carried_deg, surface_deg, kAgreeDeg, 0.0, kMaxTurnDeg) ? *read : carried_deg;
 }
 
 std::optional<TearFinding> reject(CandidateEvidence& ev, const char* gate, const std::string& reason) {
@@ -245,12 +260,16 @@ double stump_retraction(const Context& ctx, const Geometry& geo, const Tensor2& 
 // at a shallower angle than the torn fibres do: a gap read along them came out twice its
 // length. Where the plane's side cannot be told (a surface across the image's rows), the
 // side whose stump contracts the most. None when that side holds no directed muscle.
-std::optional<double> fibres_pulled_off_deg(const Context& ctx, const std::vector<std::size_t>& comp, const Geometry& geo,
-                                            const CandidateEvidence& ev, std::optional<double> aponeurosis_offset_px) {
+HalfPlane pulled_off_side(const Geometry& geo, const CandidateEvidence& ev, std::optional<double> aponeurosis_offset_px,
+                          const DetectionSettings& s) {
   double toward = ev.stump_strain[0] <= ev.stump_strain[1] ? -1.0 : 1.0;
   if (aponeurosis_offset_px && std::abs(geo.wy) >= 0.3) toward = geo.wy * -*aponeurosis_offset_px >= 0 ? 1.0 : -1.0;
-  return local_fibre_direction(ctx, comp, ev.centre_col_px, ev.centre_row_px,
-                               HalfPlane{toward * geo.wx, toward * geo.wy, 0.5 * geo.across_mm + ctx.s.stump_margin_mm});
+  return HalfPlane{toward * geo.wx, toward * geo.wy, 0.5 * geo.across_mm + s.stump_margin_mm};
+}
+
+std::optional<double> fibres_pulled_off_deg(const Context& ctx, const std::vector<std::size_t>& comp, const Geometry& geo,
+                                            const CandidateEvidence& ev, std::optional<double> aponeurosis_offset_px) {
+  return local_fibre_direction(ctx, comp, ev.centre_col_px, ev.centre_row_px, pulled_off_side(geo, ev, aponeurosis_offset_px, ctx.s));
 }
 
 // Whether the stump away from a nearby aponeurosis contracts like its compartment and the
@@ -314,10 +333,15 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const std::vec
   const double cx = ev.centre_col_px, cy = ev.centre_row_px;
   const std::vector<std::size_t> compartment = compartment_points(ctx, cx, cy, 10.0);
   const std::optional<Tensor2> rest_to_frame0 = compartment_deformation(ctx, compartment, 0);
-  read_opening_beside(ctx, comp, compartment, rest_to_frame0, *around, ev);
+  const std::optional<StumpMotion> stumps = ev.fibre_cut >= ctx.s.min_oblique_cut
+                                                ? stump_motion(ctx, surface_points, patch, compartment, rest_to_frame0, *around, ev)
+                                                : std::nullopt;
+  read_opening_beside(stumps, ctx.s, ev);
+  // An oblique surface must open by both readings: its gradient's, and its stumps'.
+  const bool stumps_open = stumps && stumps->apart_mm >= kMinApartMm && stumps->opening_share() >= ctx.s.min_oblique_opening_share;
   const std::optional<double> aponeurosis = aponeurosis_offset_px(ctx, cx, cy);
   ev.near_aponeurosis = aponeurosis.has_value();
-  const gates::SurfaceClass surface = gates::classify_surface(ev.fibre_cut, ev.opening_share, ev.near_aponeurosis, ctx.s);
+  const gates::SurfaceClass surface = gates::classify_surface(ev.fibre_cut, ev.opening_share, ev.near_aponeurosis, ctx.s, stumps_open);
   if (surface == gates::SurfaceClass::Sliding)
     return reject(ev, "sliding", "the tissue on the two sides slides along the surface instead of pulling apart");
   if (surface == gates::SurfaceClass::FascialPlane)
@@ -385,8 +409,6 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const std::vec
   if (myotendinous)
     ev.fibres_pulled_off_deg = fibres_pulled_off_deg(ctx, comp, geo, ev, aponeurosis).value_or(kUnmeasured);
   const double gap_fibres_deg = std::isfinite(ev.fibres_pulled_off_deg) ? ev.fibres_pulled_off_deg : ev.fibre_angle_deg;
-  const double carried_deg = carried_direction_deg(f_best, gap_fibres_deg);
-  const double fibre_best_deg = myotendinous ? carried_deg : fibres_seen_in_frame(ctx, comp, cx, cy, best, carried_deg);
   const BandWidth band_peak = dark_band_width(ctx.frame_at(best), m.region.bounds, px, py, normal_best_deg, band_half_mm, ctx.mm_per_px());
   ev.band_rest_mm = band.found ? band.width_mm : 0.0;
   ev.band_peak_mm = band_peak.found ? band_peak.width_mm : 0.0;
@@ -424,8 +446,14 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const std::vec
     f.extent_pct = -1.0;  // unmeasurable: said in the notes, never 0 %
   // Gaps are reported along the fibres; a surface along them (myotendinous) is crossed obliquely.
   // Both read in their own frame: fibres and surface turn between rest and peak.
-  const double floor_cut = myotendinous ? 0.25 : ctx.s.min_fibre_cut;
+  const double floor_cut = myotendinous ? 0.25 : std::min(ctx.s.min_fibre_cut, std::max(ctx.s.min_oblique_cut, ev.fibre_cut));
   const double alignment = std::max(floor_cut, ev.fibre_cut);
+  // Read once the gates have passed: reading the fibres on another frame's image costs a pass
+  // of the fascicle estimator over the region.
+  const double carried_deg = carried_direction_deg(f_best, gap_fibres_deg);
+  const HalfPlane everywhere{0.0, 0.0, -std::numeric_limits<double>::infinity()};
+  const double fibre_best_deg = fibres_seen_in_frame(ctx, comp, cx, cy, best, carried_deg, normal_best_deg + 90.0,
+                                                     myotendinous ? pulled_off_side(geo, ev, aponeurosis, ctx.s) : everywhere);
   const double alignment_best = std::max(floor_cut, gates::fibre_cut(fibre_best_deg, normal_best_deg));
   const double gap_rest_normal = ev.band_rest_mm;
   // The dark band is the measure (the opening, read from stumps sampled beyond the gap's

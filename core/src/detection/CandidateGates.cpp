@@ -62,15 +62,29 @@ double dominant_normal_deg(const std::vector<Tensor2>& jumps, const std::vector<
   return best_deg;
 }
 
+bool take_fibres_read(double read_deg, double carried_deg, double surface_deg, double agree_deg, double min_turn_deg,
+                      double max_turn_deg) {
+  if (!std::isfinite(read_deg) || !std::isfinite(carried_deg)) return false;
+  if (axial_difference_deg(read_deg, carried_deg) <= agree_deg) return true;
+  const double carried_off = std::remainder(carried_deg - surface_deg, 180.0);  // signed, [-90, 90]
+  const double read_off = std::remainder(read_deg - surface_deg, 180.0);
+  if (carried_off * read_off <= 0.0) return false;  // across the surface's direction: mirrored
+  const double turn = std::abs(read_off) - std::abs(carried_off);
+  return turn >= min_turn_deg && turn <= max_turn_deg;
+}
+
 double fibre_cut(double fibre_deg, double normal_deg) { return std::abs(std::cos((fibre_deg - normal_deg) / kDeg)); }
 
 bool is_gap_shaped(double length_along_mm, double width_across_mm, const DetectionSettings& s) {
   return length_along_mm >= s.shape_judged_below_mm || length_along_mm >= s.min_gap_elongation * width_across_mm;
 }
 
-SurfaceClass classify_surface(double cut, double opening_share, bool near_aponeurosis, const DetectionSettings& s) {
+SurfaceClass classify_surface(double cut, double opening_share, bool near_aponeurosis, const DetectionSettings& s,
+                              bool stumps_open) {
   if (cut >= s.min_fibre_cut) return opening_share >= s.min_opening_share ? SurfaceClass::AcrossFibres : SurfaceClass::Sliding;
   if (near_aponeurosis && opening_share >= s.min_myotendinous_opening_share) return SurfaceClass::AlongFibresOnAponeurosis;
+  if (!near_aponeurosis && stumps_open && cut >= s.min_oblique_cut && opening_share >= s.min_oblique_opening_share)
+    return SurfaceClass::AcrossFibres;
   return SurfaceClass::FascialPlane;
 }
 

@@ -10,15 +10,20 @@ constexpr double kMinCompartmentShare = 0.04;  // of the tracked muscle: fewer p
 constexpr std::size_t kMinCompartmentPoints = 50;
 constexpr std::size_t kMinDirectedPoints = 20;  // fewer with a clear direction: the angle is not read
 
-// The points of a compartment (rest depths `depth`, mm, in the group's order) at least
-// kFibresBeyondPlaneMm from its top and bottom, where its bounding planes' own bright lines
-// read as level fibres (4 deg too flat over a 14 mm muscle); all of them when too few are.
-std::vector<std::size_t> away_from_its_planes(const std::vector<std::size_t>& group, const std::vector<double>& depth,
-                                              double top_mm, double bottom_mm) {
+// The points of a compartment (rest positions rx, ry, frame px) at least kFibresBeyondPlaneMm
+// from every bright plane of the rest image in their own column: a plane's line reads as level
+// fibres (4 deg too flat over a 14 mm muscle), and aponeuroses tilt and converge, so the
+// compartment's shallowest and deepest points do not say where its planes are.
+std::vector<std::size_t> away_from_planes(const Context& ctx, const std::vector<std::size_t>& group, const std::vector<double>& rx,
+                                          const std::vector<double>& ry) {
+  const double clearance_px = kFibresBeyondPlaneMm / ctx.m.mm_per_px_y;
   std::vector<std::size_t> inner;
-  for (std::size_t k = 0; k < group.size(); ++k)
-    if (depth[k] >= top_mm + kFibresBeyondPlaneMm && depth[k] <= bottom_mm - kFibresBeyondPlaneMm) inner.push_back(group[k]);
-  return inner.size() >= kMinDirectedPoints ? inner : group;
+  for (std::size_t i : group) {
+    const std::vector<double>& planes = ctx.planes.planes_at(rx[i]);
+    if (std::none_of(planes.begin(), planes.end(), [&](double p) { return std::abs(p - ry[i]) < clearance_px; }))
+      inner.push_back(i);
+  }
+  return inner;
 }
 
 }  // namespace
@@ -93,7 +98,7 @@ CompartmentStatistics compartment_growth(const Context& ctx) {
     const double sd = 1.4826 * median_of(std::move(v));
     for (std::size_t i : group) out.label[i] = int(out.each.size());
     const double top_mm = *std::min_element(depth.begin(), depth.end()), bottom_mm = *std::max_element(depth.begin(), depth.end());
-    const std::vector<std::size_t> inner = away_from_its_planes(group, depth, top_mm, bottom_mm);
+    const std::vector<std::size_t> inner = away_from_planes(ctx, group, rx, ry);
     out.each.push_back({top_mm, bottom_mm, double(group.size()) * point_area_mm2, median, sd, candidate_threshold(ctx.s, sd),
                         fibre_direction_of(ctx, ctx.fibres, inner).value_or(kUnmeasured),
                         fibre_direction_of(ctx, ctx.fibres_at_peak, inner).value_or(kUnmeasured)});

@@ -140,17 +140,21 @@ inline double candidate_threshold(const DetectionSettings& s, double sd) {
 
 // --- the jump across a surface, read beside it (JumpAcrossSurface.cpp) ---
 // How the tissue on the +normal side moved rest -> peak relative to the tissue on the other
-// (mm, peak frame axes), each side's muscle's own deformation taken out: the median over the
-// tracked points of the same compartment 1-4 mm beyond the patch. A gap's own points are often
-// untracked (dark fluid, speckle a frame grabber's JPEG flattened) and their gradient, read
-// through it, can point anywhere; the stumps beside it are tissue. None with fewer than five
-// tracked points on a side. The normal is frame-0 (deg); the points are frame-0 grid points.
+// (mm, peak frame axes), the muscle's own deformation taken out: the median over the tracked
+// points of `compartment` 1-4 mm from the surface's points, at least 1 mm beyond its width
+// across it, not past its ends, outside the patch, with no bright plane between them and the
+// surface (across one is another muscle). A
+// gap's own points are often untracked (dark fluid, speckle a frame grabber's JPEG flattened)
+// and their gradient, read through it, can point anywhere; the stumps beside it are tissue.
+// None with fewer than five such points on a side. `surface`: the points of the surface
+// judged (its width), `patch`: all of the patch it belongs to (kept clear of). The centre,
+// normal (deg) and the points are on frame 0.
 struct SurfaceJump {
   double x_mm = 0, y_mm = 0;
 };
-std::optional<SurfaceJump> jump_across_surface(const Context& ctx, const std::vector<std::size_t>& comp,
-                                               const std::vector<std::size_t>& compartment, double cx, double cy,
-                                               double normal_deg, const Tensor2& compartment_f);
+std::optional<SurfaceJump> jump_across_surface(const Context& ctx, const std::vector<std::size_t>& surface,
+                                               const std::vector<std::size_t>& patch, const std::vector<std::size_t>& compartment,
+                                               double cx, double cy, double normal_deg, const Tensor2& compartment_f);
 
 // --- the surfaces of a patch (PatchSurfaces.cpp) ---
 // Each point's displacement gradient rest -> peak beyond the compartment's own

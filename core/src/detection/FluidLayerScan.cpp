@@ -230,22 +230,37 @@ double run_length_mm(const Context& ctx, const Run& run) {
          ctx.planes.step_px * ctx.m.mm_per_px_x;
 }
 
-// Fibre direction (deg, at rest and carried to peak by each point's own deformation) of the
-// muscle beside the run, where the texture shows one.
+// Fibre direction (deg) of the muscle beside the run at rest, where the texture shows one, and
+// at peak: carried there by each point's own deformation, or as read on the peak image where
+// that reading is kUnderCarriedDeg to kMaxTurnDeg steeper to the plane than the carried one, on
+// the same side of it (gates::take_fibres_read): the tracking under-carried the turn (under
+// speckle reduction it carried a detachment's fibres from 18.6 to 23 deg against about 38: gap
+// 8.4 mm against 5.7). Not a reading flatter than the
+// carried one: the fluid layer's edges and the plane's line read as fibres along the plane. Nor
+// one that agrees within kUnderCarriedDeg: there the peak image reads a few degrees steep (on
+// the development set every such gap came out 0.1-0.4 mm shorter, away from the truth).
 // nullopt where no point of the run's own compartment shows a direction.
 std::optional<double> fibres_at_peak_deg(const Context& ctx, const CompartmentStatistics& compartments, const Run& run,
-                                         double& at_rest_deg) {
-  std::vector<double> rest, peak;
+                                         double plane_deg, double& at_rest_deg) {
+  constexpr double kUnderCarriedDeg = 10.0, kMaxTurnDeg = 30.0;
+  constexpr std::size_t kMinReadPoints = 5;
+  const bool read_at_peak = !ctx.fibres_at_peak.angle_deg.empty();  // not on the way to the peak
+  std::vector<double> rest, peak, seen;
   for (const LayerSample* s : run)
     for (std::size_t i : muscle_beside(ctx, compartments, s->rest_x, s->rest_y, s->side, kFibresFromMm, kFibresToMm)) {
       if (compartments.label[i] != s->compartment) continue;                 // across another plane: another muscle
       if (ctx.fibres.coherence[i] < ctx.s.min_fibre_coherence) continue;  // no direction there (read as 0)
       rest.push_back(ctx.fibres.angle_deg[i]);
       peak.push_back(carried_direction_deg(ctx.rest_to_peak[i], ctx.fibres.angle_deg[i]));
+      if (read_at_peak && ctx.fibres_at_peak.coherence[i] >= ctx.s.min_fibre_coherence) seen.push_back(ctx.fibres_at_peak.angle_deg[i]);
     }
   if (rest.empty()) return std::nullopt;
   at_rest_deg = median_of(rest);
-  return median_of(peak);
+  const double carried = median_of(peak);
+  if (seen.size() < kMinReadPoints || 2 * seen.size() < rest.size()) return carried;
+  const double read = median_of(seen);
+  // Never merely agreeing (agree_deg < 0): only a turn the tracking clearly under-carried.
+  return gates::take_fibres_read(read, carried, plane_deg, -1.0, kUnderCarriedDeg, kMaxTurnDeg) ? read : carried;
 }
 
 // The layer's width is read down the image column; across a plane at plane_deg it is
@@ -277,7 +292,7 @@ TearFinding finding_of(const Context& ctx, const CompartmentStatistics& compartm
                                       (last.rest_x - first.rest_x) * ctx.m.mm_per_px_x) * kDeg;
   // Without a fibre direction beside the run, the muscle's dominant one (at rest and at peak).
   double fibre_rest_deg = ctx.dominant_fibre_deg;
-  const std::optional<double> fibres_measured = fibres_at_peak_deg(ctx, compartments, run, fibre_rest_deg);
+  const std::optional<double> fibres_measured = fibres_at_peak_deg(ctx, compartments, run, plane_deg, fibre_rest_deg);
   const double fibre_peak_deg = fibres_measured.value_or(fibre_rest_deg);
   TearFinding f;
   f.kind = TearKind::Myotendinous;

