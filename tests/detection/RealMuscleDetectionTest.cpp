@@ -160,20 +160,26 @@ TEST(RealMuscle, AFibreTurnTheTrackingUnderCarriesIsReadOnThePeakImage) {
   expect_found_near_the_truth(analyse("real_myotendinous_tear+speckle_reduction", 32001), TearKind::Myotendinous, 1.0);
 }
 
+// One finding of the kind, within 5 mm of the tear and 1 mm of its gap, through the frame
+// grabber (analysis frame k is scanner frame k / 3).
+void expect_found_through_grabber(const std::string& preset, std::uint64_t seed, TearKind kind) {
+  const std::optional<Analysed> run = analyse_through_grabber(preset, seed);
+  if (!run) GTEST_SKIP() << "no dcmcjpeg";
+  const DetectionResult& d = run->analysis.detection;
+  ASSERT_EQ(d.findings.size(), 1u);
+  const TearFinding& f = d.findings.front();
+  EXPECT_EQ(f.kind, kind);
+  const sim::FrameTruth& at = run->truth.frames[std::size_t(f.frame / 3)];
+  EXPECT_LT(std::hypot(f.centre_x_mm - at.tear.centre_x_mm, f.centre_z_mm - at.tear.centre_z_mm), 5.0);
+  EXPECT_NEAR(f.gap_mm, at.tear.gap_mm, 1.0);
+}
+
 // Held-out seed 22000 through the grabber: the middle of the detachment's fluid had no samples
 // (the plane's rest position there could not be traced back to frame 0 where the tissue tore),
 // which split the opening layer into runs shorter than a fibre bundle's attachment, and nothing
 // was reported. Columns without a sample no longer split a run.
 void expect_myotendinous_found_through_grabber(std::uint64_t seed) {
-  const std::optional<Analysed> run = analyse_through_grabber("real_myotendinous_tear", seed);
-  if (!run) GTEST_SKIP() << "no dcmcjpeg";
-  const DetectionResult& d = run->analysis.detection;
-  ASSERT_EQ(d.findings.size(), 1u);
-  const TearFinding& f = d.findings.front();
-  EXPECT_EQ(f.kind, TearKind::Myotendinous);
-  const sim::FrameTruth& at = run->truth.frames[std::size_t(f.frame / 3)];
-  EXPECT_LT(std::hypot(f.centre_x_mm - at.tear.centre_x_mm, f.centre_z_mm - at.tear.centre_z_mm), 5.0);
-  EXPECT_NEAR(f.gap_mm, at.tear.gap_mm, 1.0);
+  expect_found_through_grabber("real_myotendinous_tear", seed, TearKind::Myotendinous);
 }
 
 TEST(RealMuscle, FibresPulledOffTheAponeurosisAreFoundThroughAFrameGrabber) { expect_myotendinous_found_through_grabber(22000); }
@@ -244,15 +250,7 @@ TEST(RealMuscle, ATearUnderCurvedFasciaIsFoundAndMeasured) {
 // gap, read a motion that closed it (opening share -0.95) and it was rejected as sliding, while
 // a false detachment 10 mm away was reported. The opening is read on the stumps beside the gap.
 TEST(RealMuscle, ATearUnderCurvedFasciaIsFoundThroughAFrameGrabberByItsStumps) {
-  const std::optional<Analysed> run = analyse_through_grabber("real_tear+curved_fascia", 32000);
-  if (!run) GTEST_SKIP() << "no dcmcjpeg";
-  const DetectionResult& d = run->analysis.detection;
-  ASSERT_EQ(d.findings.size(), 1u);
-  const TearFinding& f = d.findings.front();
-  EXPECT_EQ(f.kind, TearKind::Intramuscular);
-  const sim::FrameTruth& at = run->truth.frames[std::size_t(f.frame / 3)];
-  EXPECT_LT(std::hypot(f.centre_x_mm - at.tear.centre_x_mm, f.centre_z_mm - at.tear.centre_z_mm), 5.0);
-  EXPECT_NEAR(f.gap_mm, at.tear.gap_mm, 1.0);
+  expect_found_through_grabber("real_tear+curved_fascia", 32000, TearKind::Intramuscular);
 }
 
 // Held-out 33001: an oblique tear under curved fascia met its fascicles at 53.2 deg, just past
