@@ -25,6 +25,16 @@ std::optional<double> aponeurosis_offset_px(const Context& ctx, double cx, doubl
   return nearest;
 }
 
+bool plane_between(const Context& ctx, double xa, double ya, double xb, double yb) {
+  double rxa, rya, rxb, ryb;
+  position_in(ctx.m, ctx.rest(), xa, ya, rxa, rya);
+  position_in(ctx.m, ctx.rest(), xb, yb, rxb, ryb);
+  const auto [top, bottom] = std::minmax(rya, ryb);
+  for (double plane : ctx.planes.planes_at(0.5 * (rxa + rxb)))
+    if (plane > top && plane < bottom) return true;
+  return false;
+}
+
 namespace {
 constexpr int kMinFibrePoints = 10;  // fewer inside the compartment: its planes are not trusted
 constexpr double kPlaneClearanceMm = 0.5;  // the plane's own line

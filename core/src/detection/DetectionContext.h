@@ -83,6 +83,9 @@ struct HalfPlane {
   double min_off_mm = 1.5;   // how far beyond the point along it
 };
 std::optional<double> aponeurosis_offset_px(const Context& ctx, double cx, double cy);
+// Whether a plane of the rest image (ctx.planes) lies between two frame-0 points, in the
+// column midway between their rest positions: across it is another muscle.
+bool plane_between(const Context& ctx, double xa, double ya, double xb, double yb);
 double local_fibre_direction(const Context& ctx, const std::vector<std::size_t>& comp, double cx, double cy);
 std::optional<double> local_fibre_direction(const Context& ctx, const std::vector<std::size_t>& comp, double cx, double cy,
                                             const HalfPlane& side);

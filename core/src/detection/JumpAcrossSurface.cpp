@@ -16,18 +16,6 @@ void rest_position(const Context& ctx, std::size_t i, double& x, double& y) {
   y = g.y_px(row_of(g, i)) + at_rest.dy_px[i];
 }
 
-// Whether a bright plane of the rest image lies between two grid points' rest positions (in
-// the column midway between them): across it is another muscle, sliding 15-35 mm.
-bool plane_between(const Context& ctx, std::size_t a, std::size_t b) {
-  double xa, ya, xb, yb;
-  rest_position(ctx, a, xa, ya);
-  rest_position(ctx, b, xb, yb);
-  const auto [top, bottom] = std::minmax(ya, yb);
-  for (double plane : ctx.planes.planes_at(0.5 * (xa + xb)))
-    if (plane > top && plane < bottom) return true;
-  return false;
-}
-
 // A point's motion rest -> peak (mm, x right, y down) less what the muscle's own deformation
 // f gives it: the same value everywhere on one piece of intact tissue, whatever f is.
 void residual_motion(const Context& ctx, std::size_t i, const Tensor2& f, double& rx, double& ry) {
@@ -94,7 +82,8 @@ std::optional<SurfaceJump> jump_across_surface(const Context& ctx, const std::ve
     // Beside the surface, not past its ends (where a patch may join it to a band sliding along an
     // aponeurosis), and with no bright plane between it and the surface: across one is another muscle.
     if (std::abs(s) < half_width_mm + kInnerMm || std::abs(along_mm(i)) > half_length_mm) continue;
-    if (plane_between(ctx, i, nearest.point[i])) continue;
+    const std::size_t p = nearest.point[i];  // across a plane from it: another muscle, sliding 15-35 mm
+    if (plane_between(ctx, g.x_px(column_of(g, i)), g.y_px(row_of(g, i)), g.x_px(column_of(g, p)), g.y_px(row_of(g, p)))) continue;
     double rx, ry;
     residual_motion(ctx, i, compartment_f, rx, ry);
     side_x[s > 0].push_back(rx);

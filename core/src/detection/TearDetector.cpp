@@ -184,18 +184,6 @@ Context context_at(const Context& ctx, int k) {
   return at;
 }
 
-// Whether a plane of the rest image (ctx.planes) lies between two frame-0 points, in the
-// column midway between them.
-bool plane_between(const Context& ctx, double xa, double ya, double xb, double yb) {
-  double rxa, rya, rxb, ryb;
-  position_in(ctx.m, ctx.rest(), xa, ya, rxa, rya);
-  position_in(ctx.m, ctx.rest(), xb, yb, rxb, ryb);
-  const auto [top, bottom] = std::minmax(rya, ryb);
-  for (double plane : ctx.planes.planes_at(0.5 * (rxa + rxb)))
-    if (plane > top && plane < bottom) return true;
-  return false;
-}
-
 // Every patch judged, its evidence recorded; findings for those that pass every gate.
 void judge_patches(const Context& ctx, const std::vector<std::uint8_t>& candidate, const CompartmentStatistics& compartments,
                    DetectionResult& result) {
