@@ -14,13 +14,6 @@
 namespace ft {
 namespace {
 test::CommandResult fibretrack(const std::string& args) { return test::run_command("'" + test::cli_path() + "' " + args); }
-
-std::string dciodvfy_errors(const std::string& path) {
-  if (!test::program_available("dciodvfy")) return "";
-  const test::CommandResult v = test::run_command("dciodvfy '" + path + "'");
-  const auto at = (v.out + v.err).find("\nError");
-  return at == std::string::npos ? "" : v.err;
-}
 }  // namespace
 
 TEST(RecordCommand, RecordsExactlyTheFramesAskedForFromTheSimulatedProbe) {
@@ -32,7 +25,7 @@ TEST(RecordCommand, RecordsExactlyTheFramesAskedForFromTheSimulatedProbe) {
   EXPECT_EQ(reader.frame_count(), 15);
   ASSERT_EQ(reader.info().regions.size(), 1u);
   EXPECT_NEAR(reader.info().regions[0].mm_per_px_x, 0.15, 1e-9);
-  EXPECT_EQ(dciodvfy_errors(dir.file("rec.dcm")), "");
+  EXPECT_EQ(test::dciodvfy_errors(dir.file("rec.dcm")), "");
   EXPECT_FALSE(test::file_exists(dir.file("rec.dcm.journal"))) << "journal removed once the clip is written";
 }
 
@@ -54,7 +47,7 @@ TEST(RecordCommand, ARecordingLongerThanOneObjectHoldsIsWrittenInPartsOfOneSerie
     EXPECT_LE(std::filesystem::file_size(part), std::uintmax_t(0.5 * 1048576 + 64 * 1024)) << part;
     if (series.empty()) series = reader.info().series_instance_uid;
     EXPECT_EQ(reader.info().series_instance_uid, series) << "one series";
-    EXPECT_EQ(dciodvfy_errors(part), "");
+    EXPECT_EQ(test::dciodvfy_errors(part), "");
   }
   EXPECT_GT(parts, 1);
   EXPECT_EQ(frames, 15) << "every frame, once";
@@ -106,7 +99,7 @@ TEST(RecordCommand, AKilledRecordingIsRecoveredFromItsJournal) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   dicom::DicomClipReader reader(dir.file("recovered.dcm"));
   EXPECT_GE(reader.frame_count(), 10);
-  EXPECT_EQ(dciodvfy_errors(dir.file("recovered.dcm")), "");
+  EXPECT_EQ(test::dciodvfy_errors(dir.file("recovered.dcm")), "");
   EXPECT_NE(fibretrack("recover '" + dir.file("nothing-here") + "' --out '" + dir.file("x.dcm") + "'").exit_code, 0);
 }
 

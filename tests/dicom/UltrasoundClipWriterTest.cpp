@@ -19,16 +19,6 @@ Clip small_clip() {
   return sim::SimulatedExam(config).render_clip();
 }
 
-// Lines of dciodvfy's report that are IOD violations.
-std::string dciodvfy_errors(const std::string& path) {
-  const test::CommandResult r = test::run_command("dciodvfy '" + path + "'");
-  std::string errors;
-  std::istringstream lines(r.out + r.err);
-  for (std::string line; std::getline(lines, line);)
-    if (line.rfind("Error", 0) == 0) errors += line + "\n";
-  return errors;
-}
-
 }  // namespace
 
 TEST(UltrasoundClipWriter, WritesAValidUltrasoundMultiframeImage) {
@@ -36,7 +26,7 @@ TEST(UltrasoundClipWriter, WritesAValidUltrasoundMultiframeImage) {
   test::TempDir dir;
   const std::string path = dir.file("clip.dcm");
   write_ultrasound_clip(small_clip(), ClipWriteOptions{}, path);
-  EXPECT_EQ(dciodvfy_errors(path), "");
+  EXPECT_EQ(test::dciodvfy_errors(path), "");
 }
 
 TEST(UltrasoundClipWriter, KeepsPixelsCalibrationAndTimingExactly) {

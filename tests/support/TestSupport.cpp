@@ -50,6 +50,16 @@ bool program_available(const std::string& name) {
   return std::system(("command -v " + name + " >/dev/null 2>&1").c_str()) == 0;
 }
 
+std::string dciodvfy_errors(const std::string& path) {
+  if (!program_available("dciodvfy")) return "";
+  const CommandResult v = run_command("dciodvfy '" + path + "'");
+  std::string errors;
+  std::istringstream lines(v.out + v.err);
+  for (std::string line; std::getline(lines, line);)
+    if (line.rfind("Error", 0) == 0) errors += line + "\n";
+  return errors;
+}
+
 int free_loopback_port() {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in a{};

@@ -46,6 +46,10 @@ struct CommandResult {
 // Runs a shell command line; captures stdout and stderr.
 CommandResult run_command(const std::string& command_line);
 bool program_available(const std::string& name);
+// The lines of dciodvfy's report (dicom3tools, the independent validator) on a DICOM file that
+// are errors (IOD violations; its warnings are not); empty when there are none, or when it is
+// not installed.
+std::string dciodvfy_errors(const std::string& path);
 // A TCP port on 127.0.0.1 that was free a moment ago (for servers the tests start).
 int free_loopback_port();
 std::string shared_data_dir();
