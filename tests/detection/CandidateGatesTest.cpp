@@ -141,6 +141,13 @@ TEST(CandidateGates, FluidBetweenFibreEndsAndAnAponeurosisIsClearlyDarkAndWidens
   EXPECT_TRUE(fluid_layer_opens(band(0.5), fluid, kSettings));
   EXPECT_FALSE(fluid_layer_opens(band(0), faint, kSettings)) << "widens, but hardly darker than muscle";
   EXPECT_FALSE(fluid_layer_opens(band(3.0), fluid, kSettings)) << "dark, but no wider than at rest";
+  // At rest a detachment's thin layer is not seen; the plane's edge reads a faint band 1-2 mm
+  // wide at its own half depth, whatever lies beneath. Fluid at peak is measured against fluid.
+  const BandWidth edge_at_rest{true, 1.7, 0.17}, fluid_on_the_way{true, 2.0, 0.62};
+  EXPECT_TRUE(fluid_layer_opens(edge_at_rest, fluid_on_the_way, kSettings));
+  EXPECT_FALSE(fluid_layer_opens(band(1.7), fluid_on_the_way, kSettings)) << "as much fluid at rest";
+  EXPECT_DOUBLE_EQ(fluid_width_mm(edge_at_rest, kSettings), 0.0);
+  EXPECT_DOUBLE_EQ(fluid_width_mm(fluid, kSettings), 3.5);
 }
 
 TEST(CandidateGates, ARunningMedianOfThreeDropsOneSamplesSpeckle) {

@@ -113,8 +113,12 @@ bool band_widens(const BandWidth& rest, const BandWidth& peak, double min_wideni
   return peak.found && peak.width_mm - (rest.found ? rest.width_mm : 0.0) >= min_widening_mm;
 }
 
+bool shows_fluid(const BandWidth& b, const DetectionSettings& s) { return b.found && b.contrast >= s.min_fluid_contrast; }
+
+double fluid_width_mm(const BandWidth& b, const DetectionSettings& s) { return shows_fluid(b, s) ? b.width_mm : 0.0; }
+
 bool fluid_layer_opens(const BandWidth& rest, const BandWidth& peak, const DetectionSettings& s) {
-  return band_widens(rest, peak, s.min_opening_mm) && peak.contrast >= s.min_fluid_contrast;
+  return shows_fluid(peak, s) && peak.width_mm - fluid_width_mm(rest, s) >= s.min_opening_mm;
 }
 
 std::vector<double> running_median3(std::vector<double> values) {

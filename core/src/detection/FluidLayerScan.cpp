@@ -279,7 +279,7 @@ TearFinding finding_of(const Context& ctx, const CompartmentStatistics& compartm
   for (const LayerSample* s : run) {
     px += s->peak_x;
     py += s->peak_y + (s->side * kBandOffsetMm + s->peak.centre_offset_mm) / ctx.m.mm_per_px_y;  // the layer's middle
-    rest_gap += s->rest.found ? s->rest.width_mm : 0.0;  // a faint band at rest is no visible layer
+    rest_gap += gates::fluid_width_mm(s->rest, ctx.s);  // a faint band at rest is no visible layer
     peak_gap += s->peak.width_mm;
     contrast += s->peak.contrast;
   }
@@ -370,9 +370,10 @@ void follow_gaps(const Context& ctx, const std::vector<FollowedGap>& gaps, doubl
       const BandWidth b = layer_in(ctx, image, *g.sample, x, y, k);
       TearFinding& f = *g.finding;
       const double fibre_deg = fibre_rest_deg + share * std::remainder(f.fibre_angle_deg - fibre_rest_deg, 180.0);  // axial
-      f.gap_by_frame_mm.push_back(b.found ? along_fibres(b.width_mm, fibre_deg, plane_deg) : f.gap_rest_mm);
+      const bool seen = gates::shows_fluid(b, ctx.s);  // the finding's rest gap is read by the same standard
+      f.gap_by_frame_mm.push_back(seen ? along_fibres(b.width_mm, fibre_deg, plane_deg) : f.gap_rest_mm);
       // Relaxed, an unseen layer is a closed one; contracted, it may be lost (JPEG, a repeat).
-      if (g.measured) g.measured->push_back(b.found ? f.gap_by_frame_mm.back() : share < 0.3 ? f.gap_rest_mm : kUnmeasured);
+      if (g.measured) g.measured->push_back(seen ? f.gap_by_frame_mm.back() : share < 0.3 ? f.gap_rest_mm : kUnmeasured);
     }
   }
   // One frame's speckle can move the band's edge by a millimetre.
@@ -414,7 +415,7 @@ std::optional<WideStretchReading> on_wide_stretch(const Context& ctx, const Run&
   for (std::size_t i = wide.first; i <= wide.last; ++i) {
     if (run[i]->peak_x < left->peak_x) left = run[i];
     if (run[i]->peak_x > right->peak_x) right = run[i];
-    rest_widths.push_back(run[i]->rest.found ? run[i]->rest.width_mm : 0.0);  // a faint band at rest is no visible layer
+    rest_widths.push_back(gates::fluid_width_mm(run[i]->rest, ctx.s));  // a faint band at rest is no visible layer
   }
   double xl, yl, xr, yr;
   layer_middle_at_peak(ctx, *left, xl, yl);
@@ -497,7 +498,7 @@ std::vector<double> rest_layers_along_mm(const Context& ctx, const std::vector<L
   // speckle read 1.5-2.9 mm "layers" of contrast 0.15-0.25 here and there; on the 20-30 mm a
   // muscle slides along a deep aponeurosis, a few adjacent columns of them passed for carried fluid.
   for (const LayerSample* s : along)
-    widths.push_back(s->rest.found && s->rest.contrast >= ctx.s.min_fluid_contrast ? s->rest.width_mm : 0.0);
+    widths.push_back(gates::fluid_width_mm(s->rest, ctx.s));
   return widths;
 }
 

@@ -234,14 +234,18 @@ void judge_patches(const Context& ctx, const std::vector<std::uint8_t>& candidat
   // the deep aponeurosis slides 15-35 mm, and a detachment near the image's edge can leave the
   // view by the peak (held-out 31001: 2.9 mm from the edge at peak, 9 mm at 60 %).
   const std::vector<PlacedFinding> by_motion = placed;
-  std::vector<const Context*> scans{&ctx};
+  std::vector<std::pair<const Context*, const CompartmentStatistics*>> scans{{&ctx, &compartments}};
   std::optional<Context> on_the_way;
+  std::optional<CompartmentStatistics> on_the_way_compartments;
   if (const std::optional<int> k = on_the_way_to_peak(ctx.contraction); k && *k != ctx.peak()) {
     on_the_way.emplace(context_at(ctx, *k));
-    scans.push_back(&*on_the_way);
+    // Its own compartments, of the muscle tracked from rest to k: with those of the peak, the
+    // muscle that slid out of the image by then was no muscle beside the fluid (held-out 35001).
+    on_the_way_compartments.emplace(compartment_growth(*on_the_way));
+    scans.emplace_back(&*on_the_way, &*on_the_way_compartments);
   }
-  for (const Context* scan : scans)
-    for (auto& [f, ev] : fluid_layers_opening(*scan, compartments, by_motion)) {
+  for (const auto& [scan, scan_compartments] : scans)
+    for (auto& [f, ev] : fluid_layers_opening(*scan, *scan_compartments, by_motion)) {
       if (scan != &ctx) ev.reason += " (read at analysed frame " + std::to_string(scan->peak()) + ", on the way to the peak)";
       if (ev.decision == "reported")
         placed.push_back({f, ev.centre_col_px, ev.centre_row_px, ev.surface_normal_deg, ev.length_along_mm, ev.points,

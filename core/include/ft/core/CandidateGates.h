@@ -79,9 +79,15 @@ bool band_stays_the_same(const BandWidth& rest, const BandWidth& peak, double mi
 // A dark band at peak at least min_widening_mm wider than at rest (absent at rest: 0 wide).
 bool band_widens(const BandWidth& rest, const BandWidth& peak, double min_widening_mm);
 
-// Fluid between fibre ends and an aponeurosis: a band that widens by min_opening_mm and is
-// clearly dark at peak (min_fluid_contrast). Beside an aponeurosis's bright line a faint
-// darker line is the ordinary partial-volume edge of the plane, not fluid.
+// A band dark like fluid (min_fluid_contrast). Beside an aponeurosis's bright line a faint
+// darker line is the ordinary partial-volume edge of the plane, or dark speckle, not fluid:
+// read at its own half depth it measures 1-3 mm whatever the layer beneath.
+bool shows_fluid(const BandWidth& b, const DetectionSettings& s);
+// The width of the fluid a band shows: 0 where it shows none.
+double fluid_width_mm(const BandWidth& b, const DetectionSettings& s);
+
+// Fluid between fibre ends and an aponeurosis: fluid at peak at least min_opening_mm wider
+// than the fluid at rest (a faint band at rest is none: its width says nothing of a layer).
 bool fluid_layer_opens(const BandWidth& rest, const BandWidth& peak, const DetectionSettings& s);
 
 // A running median of three (the ends kept as they are): one column's speckle is not a
