@@ -259,6 +259,14 @@ std::optional<double> fibres_at_peak_deg(const Context& ctx, const CompartmentSt
   const double carried = median_of(peak);
   if (seen.size() < kMinReadPoints || 2 * seen.size() < rest.size()) return carried;
   const double read = median_of(seen);
+  // Fascicles turn together across their compartment. A reading beside the fluid that agrees with
+  // the compartment's own at peak (fascicle scale, CompartmentGrowth) where the carried direction
+  // does not: the tracking mis-carried the turn (check clip 30001 under speckle reduction carried
+  // 19 -> 54 deg; read 40 beside the fluid, 39 over the muscle, truth 40: gap 4.1 mm against 5.6).
+  const double compartment_deg = compartments.each[std::size_t(run.front()->compartment)].fascicle_peak_deg;
+  if (std::isfinite(compartment_deg) && gates::axial_difference_deg(read, compartment_deg) <= kUnderCarriedDeg &&
+      gates::axial_difference_deg(carried, compartment_deg) > kUnderCarriedDeg)
+    return read;
   // Never merely agreeing (agree_deg < 0): only a turn the tracking clearly under-carried.
   return gates::take_fibres_read(read, carried, plane_deg, -1.0, kUnderCarriedDeg, kMaxTurnDeg) ? read : carried;
 }
