@@ -146,8 +146,16 @@ TEST(CandidateGates, FluidBetweenFibreEndsAndAnAponeurosisIsClearlyDarkAndWidens
   const BandWidth edge_at_rest{true, 1.7, 0.17}, fluid_on_the_way{true, 2.0, 0.62};
   EXPECT_TRUE(fluid_layer_opens(edge_at_rest, fluid_on_the_way, kSettings));
   EXPECT_FALSE(fluid_layer_opens(band(1.7), fluid_on_the_way, kSettings)) << "as much fluid at rest";
+  EXPECT_DOUBLE_EQ(layer_before_mm(edge_at_rest, fluid_on_the_way, kSettings), 0.0);
   EXPECT_DOUBLE_EQ(fluid_width_mm(edge_at_rest, kSettings), 0.0);
   EXPECT_DOUBLE_EQ(fluid_width_mm(fluid, kSettings), 3.5);
+  // A fat layer between two muscles whose contrast wanders across the fluid floor with probe
+  // pressure or gain is one layer, 1.8 mm wide at rest and at peak: it does not open.
+  const BandWidth fat_at_rest{true, 1.8, 0.27}, fat_at_peak{true, 1.9, 0.33};
+  EXPECT_FALSE(fainter_than_fluid(fat_at_rest, fat_at_peak, kSettings));
+  EXPECT_DOUBLE_EQ(layer_before_mm(fat_at_rest, fat_at_peak, kSettings), 1.8);
+  EXPECT_FALSE(fluid_layer_opens(fat_at_rest, fat_at_peak, kSettings));
+  EXPECT_FALSE(fainter_than_fluid(band(0.8), fluid, kSettings)) << "fluid already: its width counts";
 }
 
 TEST(CandidateGates, ARunningMedianOfThreeDropsOneSamplesSpeckle) {

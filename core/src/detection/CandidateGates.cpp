@@ -117,8 +117,16 @@ bool shows_fluid(const BandWidth& b, const DetectionSettings& s) { return b.foun
 
 double fluid_width_mm(const BandWidth& b, const DetectionSettings& s) { return shows_fluid(b, s) ? b.width_mm : 0.0; }
 
+bool fainter_than_fluid(const BandWidth& band, const BandWidth& fluid, const DetectionSettings& s) {
+  return !shows_fluid(band, s) && shows_fluid(fluid, s) && fluid.contrast - band.contrast >= s.min_fluid_over_faint_band;
+}
+
+double layer_before_mm(const BandWidth& before, const BandWidth& fluid, const DetectionSettings& s) {
+  return before.found && !fainter_than_fluid(before, fluid, s) ? before.width_mm : 0.0;
+}
+
 bool fluid_layer_opens(const BandWidth& rest, const BandWidth& peak, const DetectionSettings& s) {
-  return shows_fluid(peak, s) && peak.width_mm - fluid_width_mm(rest, s) >= s.min_opening_mm;
+  return shows_fluid(peak, s) && peak.width_mm - layer_before_mm(rest, peak, s) >= s.min_opening_mm;
 }
 
 std::vector<double> running_median3(std::vector<double> values) {

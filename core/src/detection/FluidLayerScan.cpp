@@ -263,9 +263,14 @@ std::optional<double> fibres_at_peak_deg(const Context& ctx, const CompartmentSt
   // the compartment's own at peak (fascicle scale, CompartmentGrowth) where the carried direction
   // does not: the tracking mis-carried the turn (check clip 30001 under speckle reduction carried
   // 19 -> 54 deg; read 40 beside the fluid, 39 over the muscle, truth 40: gap 4.1 mm against 5.6).
+  // As for any reading, not across the plane's direction from the carried one (mirrored), not
+  // nearly along the plane (its line, the layer's edges: a compartment that holds both halves of
+  // a bipennate muscle averages to about 0 deg), and within kMaxTurnDeg of the carried one.
   const double compartment_deg = compartments.each[std::size_t(run.front()->compartment)].fascicle_peak_deg;
+  const double read_off = std::remainder(read - plane_deg, 180.0), carried_off = std::remainder(carried - plane_deg, 180.0);
   if (std::isfinite(compartment_deg) && gates::axial_difference_deg(read, compartment_deg) <= kUnderCarriedDeg &&
-      gates::axial_difference_deg(carried, compartment_deg) > kUnderCarriedDeg)
+      gates::axial_difference_deg(carried, compartment_deg) > kUnderCarriedDeg && read_off * carried_off > 0.0 &&
+      std::abs(read_off) >= kUnderCarriedDeg && std::abs(read_off - carried_off) <= kMaxTurnDeg)
     return read;
   // Never merely agreeing (agree_deg < 0): only a turn the tracking clearly under-carried.
   return gates::take_fibres_read(read, carried, plane_deg, -1.0, kUnderCarriedDeg, kMaxTurnDeg) ? read : carried;
@@ -287,7 +292,7 @@ TearFinding finding_of(const Context& ctx, const CompartmentStatistics& compartm
   for (const LayerSample* s : run) {
     px += s->peak_x;
     py += s->peak_y + (s->side * kBandOffsetMm + s->peak.centre_offset_mm) / ctx.m.mm_per_px_y;  // the layer's middle
-    rest_gap += gates::fluid_width_mm(s->rest, ctx.s);  // a faint band at rest is no visible layer
+    rest_gap += gates::layer_before_mm(s->rest, s->peak, ctx.s);  // a faint band at rest is no visible layer
     peak_gap += s->peak.width_mm;
     contrast += s->peak.contrast;
   }
@@ -378,7 +383,8 @@ void follow_gaps(const Context& ctx, const std::vector<FollowedGap>& gaps, doubl
       const BandWidth b = layer_in(ctx, image, *g.sample, x, y, k);
       TearFinding& f = *g.finding;
       const double fibre_deg = fibre_rest_deg + share * std::remainder(f.fibre_angle_deg - fibre_rest_deg, 180.0);  // axial
-      const bool seen = gates::shows_fluid(b, ctx.s);  // the finding's rest gap is read by the same standard
+      // A faint band where the fluid lies at peak is no layer, as at rest (gates::layer_before_mm).
+      const bool seen = b.found && !gates::fainter_than_fluid(b, g.sample->peak, ctx.s);
       f.gap_by_frame_mm.push_back(seen ? along_fibres(b.width_mm, fibre_deg, plane_deg) : f.gap_rest_mm);
       // Relaxed, an unseen layer is a closed one; contracted, it may be lost (JPEG, a repeat).
       if (g.measured) g.measured->push_back(seen ? f.gap_by_frame_mm.back() : share < 0.3 ? f.gap_rest_mm : kUnmeasured);
@@ -423,7 +429,7 @@ std::optional<WideStretchReading> on_wide_stretch(const Context& ctx, const Run&
   for (std::size_t i = wide.first; i <= wide.last; ++i) {
     if (run[i]->peak_x < left->peak_x) left = run[i];
     if (run[i]->peak_x > right->peak_x) right = run[i];
-    rest_widths.push_back(gates::fluid_width_mm(run[i]->rest, ctx.s));  // a faint band at rest is no visible layer
+    rest_widths.push_back(gates::layer_before_mm(run[i]->rest, run[i]->peak, ctx.s));  // a faint band at rest is no visible layer
   }
   double xl, yl, xr, yr;
   layer_middle_at_peak(ctx, *left, xl, yl);

@@ -79,15 +79,22 @@ bool band_stays_the_same(const BandWidth& rest, const BandWidth& peak, double mi
 // A dark band at peak at least min_widening_mm wider than at rest (absent at rest: 0 wide).
 bool band_widens(const BandWidth& rest, const BandWidth& peak, double min_widening_mm);
 
-// A band dark like fluid (min_fluid_contrast). Beside an aponeurosis's bright line a faint
-// darker line is the ordinary partial-volume edge of the plane, or dark speckle, not fluid:
-// read at its own half depth it measures 1-3 mm whatever the layer beneath.
+// A band dark like fluid (min_fluid_contrast).
 bool shows_fluid(const BandWidth& b, const DetectionSettings& s);
 // The width of the fluid a band shows: 0 where it shows none.
 double fluid_width_mm(const BandWidth& b, const DetectionSettings& s);
 
+// Whether `band` is a faint band where `fluid` lies, not that fluid: fainter than fluid, and the
+// fluid darker by min_fluid_over_faint_band. Beside an aponeurosis's bright line a faint darker
+// line is the plane's partial-volume edge, or dark speckle: read at its own half depth it
+// measures 1-2 mm whatever lies beneath. A band whose contrast merely wanders across
+// min_fluid_contrast (tilt, probe pressure, gain) is one layer, not a faint band and fluid.
+bool fainter_than_fluid(const BandWidth& band, const BandWidth& fluid, const DetectionSettings& s);
+// The layer `before` showed, as `fluid` is measured against it: 0 where it was a faint band.
+double layer_before_mm(const BandWidth& before, const BandWidth& fluid, const DetectionSettings& s);
+
 // Fluid between fibre ends and an aponeurosis: fluid at peak at least min_opening_mm wider
-// than the fluid at rest (a faint band at rest is none: its width says nothing of a layer).
+// than the layer at rest (layer_before_mm).
 bool fluid_layer_opens(const BandWidth& rest, const BandWidth& peak, const DetectionSettings& s);
 
 // A running median of three (the ends kept as they are): one column's speckle is not a

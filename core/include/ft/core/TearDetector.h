@@ -59,6 +59,7 @@ struct DetectionSettings {
   double aponeurosis_reach_mm = 2.0;   // how close to a bright fascial plane the surface must lie
   double min_fluid_contrast = 0.3;     // how dark the fluid between fibre ends and an aponeurosis is
                                        // at peak, (muscle - band) / muscle: twice a band's floor
+  double min_fluid_over_faint_band = 0.15;  // how much darker fluid is than a faint band it replaced
   double min_surround_tracked = 0.6;   // share of the muscle around a patch that must be tracked before
                                        // its own loss of tracking counts as haematoma ...
   double min_surround_tracked_floor = 0.5;  // ... or down to this share, when the patch lost more
