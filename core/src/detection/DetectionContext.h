@@ -175,8 +175,17 @@ std::vector<std::uint8_t> agrees_with_dominant(const Context& ctx, const std::ve
 std::vector<std::vector<std::size_t>> patch_surfaces(const Context& ctx, const std::vector<std::size_t>& patch);
 
 // --- one candidate (CandidateEvaluation.cpp) ---
-// Thickness of the muscle compartment at a frame-0 point (rest frame), mm; <= 0 unmeasurable.
+// The muscle compartment around a frame-0 point (rest frame px), its planes looked for
+// reach_mm + 1 mm to each side.
+Compartment compartment_around(const Context& ctx, double cx, double cy, double reach_mm);
+// Its thickness, mm; <= 0 unmeasurable.
 double compartment_thickness_mm(const Context& ctx, double cx, double cy, double reach_mm);
+// How much of the compartment's depth the evidence at `points` spans (rest frame, mm): their
+// depth range and a grid step. An end within the band beside a bounding plane where no
+// deformation can be read (on_plane_px: the gradient reads across the sliding plane) and a
+// grid step reaches that plane: nothing closer to it is seen, so a tear through the whole
+// muscle read 80-87 % of it and was graded partial.
+double evidence_span_mm(const Context& ctx, const std::vector<std::size_t>& points, const Compartment& muscle);
 // Measures one surface of a patch of area growth into `ev` and runs the gates; a finding
 // when all pass. `patch`: the whole connected patch (stumps are looked for beyond it, not
 // in another surface of the same patch). `joined_length_mm`: the length of the tear it is part

@@ -8,6 +8,7 @@
 namespace ft {
 namespace {
 
+constexpr double kMinCarriedHalfMm = 1.0;  // a surface carried by less tissue has no direction
 
 // How long a tear's surface runs (mm): what was tracked of it, or its extent across the muscle
 // when that is longer (the tracked surface may be only a part of the tear).
@@ -37,13 +38,21 @@ bool on_carried_tear_surface(PixelSpacing px, const LesionSurroundings& around, 
   // Fluid read on the image is placed where the muscle that pulled off rested (FluidLayerScan
   // compares it on frame 0 already); a patch of motion is the aponeurosis's own tissue.
   if (!around.tissue_at || p.fluid_on_image) return false;
+  // The surface is carried by the tissue along its tracked stretch, and prolonged in the
+  // direction that stretch took to the tear's whole length: where a tear meets an aponeurosis
+  // the motion mixes the two muscles sliding past each other (a full-thickness tear's end,
+  // carried there, bent the surface 10 mm off its own deep end).
   const double half_mm = 0.5 * tear_length_mm(q);
+  const double carried_mm = std::min(half_mm, std::max(0.5 * q.length_mm, kMinCarriedHalfMm));
   const double ax = -std::sin(q.normal_deg * M_PI / 180.0), ay = std::cos(q.normal_deg * M_PI / 180.0);
   double pts[3][2];
   for (int i = 0; i < 3; ++i) {
-    const double t = (i - 1) * half_mm;
+    const double t = (i - 1) * carried_mm;
     around.tissue_at(q.x0_px + t * ax / px.mm_per_px_x, q.y0_px + t * ay / px.mm_per_px_y, p.finding.frame, pts[i][0], pts[i][1]);
   }
+  const double prolong = carried_mm > 0 ? half_mm / carried_mm : 1.0;
+  for (int i : {0, 2})
+    for (int d : {0, 1}) pts[i][d] = pts[1][d] + (pts[i][d] - pts[1][d]) * prolong;
   const double x = p.finding.centre_col_px, y = p.finding.centre_row_px;
   // Only the half towards p (on frame 0): where the tear meets that aponeurosis, not anywhere
   // along a long carried line.

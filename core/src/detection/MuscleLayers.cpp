@@ -104,11 +104,4 @@ Compartment between_planes_seen_both_sides(const std::vector<double>& left, cons
   return c;
 }
 
-Compartment compartment_at(const Frame& frame, const PixelRect& region, double x_px, double y_px, double side_px,
-                           double mm_per_px) {
-  return between_planes_seen_both_sides(bright_planes(frame, region, x_px - side_px, mm_per_px),
-                                        bright_planes(frame, region, x_px + side_px, mm_per_px), region, y_px,
-                                        1.0 / mm_per_px, mm_per_px);
-}
-
 }  // namespace ft

@@ -41,10 +41,5 @@ std::vector<double> bright_planes(const Frame& frame, const PixelRect& region, d
 Compartment between_planes_seen_both_sides(const std::vector<double>& left, const std::vector<double>& right,
                                            const PixelRect& region, double y_px, double tolerance_px, double mm_per_px);
 
-// The nearest planes above and below row y that are seen in columns on both sides of x
-// (+-side_px, within 1 mm of each other): fascial planes run across the image, a bright
-// fibre bundle or the edge of a gap does not.
-Compartment compartment_at(const Frame& frame, const PixelRect& region, double x_px, double y_px, double side_px,
-                           double mm_per_px);
 
 }  // namespace ft

@@ -37,13 +37,14 @@ struct PlaneMap {
 };
 
 // Planes in columns every step_px across the region. Fainter planes count than for
-// compartment_at (a missed plane merges two compartments); a plane must run at least
+// bright_planes' default (a missed plane merges two compartments); a plane must run at least
 // min_run_mm, and is put back where speckle hid it between two columns that see it.
 PlaneMap plane_map(const Frame& frame, const PixelRect& region, double step_px, double mm_per_px_x,
                    double mm_per_px_y, const PlaneMapSettings& settings = {});
 
 // The nearest planes of the map above and below (x, y) that are also seen side_px to the
-// left and to the right (within tolerance_mm of the same depth), as compartment_at does.
+// left and to the right (within tolerance_mm of the same depth): fascial planes run across
+// the image, a bright fibre bundle or the edge of a gap does not.
 Compartment compartment_in(const PlaneMap& planes, const PixelRect& region, double x_px, double y_px, double side_px,
                            double mm_per_px, double tolerance_mm = 1.0);
 
