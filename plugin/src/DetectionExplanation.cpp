@@ -242,7 +242,8 @@ std::vector<std::string> write_detection_explanation(const std::string& dir, con
                             {"area_growth_sd", json_measured(c.sd)},
                             {"candidate_above_median_pct", pct(c.candidate_threshold)},
                             {"candidate_threshold", json_measured(c.candidate_threshold)},
-                            {"fascicle_angle_deg", {{"rest", json_measured(c.fascicle_rest_deg)}, {"peak", json_measured(c.fascicle_peak_deg)}}}});
+                            {"fascicle_angle_deg", {{"rest", json_measured(c.fascicle_rest_deg)}, {"peak", json_measured(c.fascicle_peak_deg)}}},
+                            {"fascicle_agreement_at_peak", json_measured(c.fascicle_peak_agreement)}});
   const nlohmann::json out = {
       {"rest_frame", d.contraction.rest_frame},
       {"peak_frame", d.contraction.peak_frame},

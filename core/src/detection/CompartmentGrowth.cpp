@@ -1,3 +1,4 @@
+#include <cmath>
 #include <map>
 
 #include "DetectionContext.h"
@@ -27,6 +28,19 @@ std::vector<std::size_t> away_from_planes(const Context& ctx, const std::vector<
 }
 
 }  // namespace
+
+double fibre_agreement_of(const Context& ctx, const FibreField& fibres, const std::vector<std::size_t>& points) {
+  double c2 = 0, s2 = 0, w = 0;
+  std::size_t n = 0;
+  for (std::size_t i : points)
+    if (i < fibres.coherence.size() && fibres.coherence[i] >= ctx.s.min_fibre_coherence) {
+      c2 += fibres.coherence[i] * std::cos(2.0 * fibres.angle_deg[i] / kDeg);
+      s2 += fibres.coherence[i] * std::sin(2.0 * fibres.angle_deg[i] / kDeg);
+      w += fibres.coherence[i];
+      ++n;
+    }
+  return n >= kMinDirectedPoints ? std::hypot(c2, s2) / w : kUnmeasured;
+}
 
 std::optional<double> fibre_direction_of(const Context& ctx, const FibreField& fibres, const std::vector<std::size_t>& points) {
   std::vector<float> angles, weights;
@@ -101,7 +115,8 @@ CompartmentStatistics compartment_growth(const Context& ctx) {
     const std::vector<std::size_t> inner = away_from_planes(ctx, group, rx, ry);
     out.each.push_back({top_mm, bottom_mm, double(group.size()) * point_area_mm2, median, sd, candidate_threshold(ctx.s, sd),
                         fibre_direction_of(ctx, ctx.fibres, inner).value_or(kUnmeasured),
-                        fibre_direction_of(ctx, ctx.fibres_at_peak, inner).value_or(kUnmeasured)});
+                        fibre_direction_of(ctx, ctx.fibres_at_peak, inner).value_or(kUnmeasured),
+                        fibre_agreement_of(ctx, ctx.fibres_at_peak, inner)});
   }
   return out;
 }

@@ -124,6 +124,9 @@ CompartmentStatistics compartment_growth(const Context& ctx);
 // Coherence-weighted direction (deg) of the points whose texture shows one in `fibres`; none
 // when fewer than 20 do.
 std::optional<double> fibre_direction_of(const Context& ctx, const FibreField& fibres, const std::vector<std::size_t>& points);
+// How well they agree on one direction: the length of the coherence-weighted mean of their
+// doubled angles (0..1); NaN when fewer than 20 show a direction.
+double fibre_agreement_of(const Context& ctx, const FibreField& fibres, const std::vector<std::size_t>& points);
 // Median fibre strain rest -> frame k of the points (along each one's rest fibre direction).
 double median_fibre_strain(const Context& ctx, const std::vector<std::size_t>& points, int k);
 void rest_positions(const Context& ctx, const std::vector<std::uint8_t>& use, std::vector<double>& x,
@@ -181,18 +184,18 @@ Compartment compartment_around(const Context& ctx, double cx, double cy, double 
 // Its thickness, mm; <= 0 unmeasurable.
 double compartment_thickness_mm(const Context& ctx, double cx, double cy, double reach_mm);
 // How much of the compartment's depth the evidence at `points` spans (rest frame, mm): their
-// depth range and a grid step. An end within the band beside a bounding plane where no
-// deformation can be read (on_plane_px: the gradient reads across the sliding plane) and a
-// grid step reaches that plane: nothing closer to it is seen, so a tear through the whole
-// muscle read 80-87 % of it and was graded partial.
+// depth range and a grid step. An end point within a grid step of the band beside a bounding
+// plane where no deformation can be read (on_plane_px: the gradient reads across the sliding
+// plane) reaches that plane: nothing closer to it is seen, so a tear through the whole muscle
+// read 80-87 % of it and was graded partial.
 double evidence_span_mm(const Context& ctx, const std::vector<std::size_t>& points, const Compartment& muscle);
 // Measures one surface of a patch of area growth into `ev` and runs the gates; a finding
 // when all pass. `patch`: the whole connected patch (stumps are looked for beyond it, not
 // in another surface of the same patch). `joined_length_mm`: the length of the tear it is part
 // of when a piece of another patch continues it (join_pieces), for the shape gate and extent.
-std::optional<TearFinding> evaluate_candidate(const Context& ctx, const std::vector<std::size_t>& surface,
-                                              const std::vector<std::size_t>& patch, CandidateEvidence& ev,
-                                              double joined_length_mm = kUnmeasured);
+std::optional<TearFinding> evaluate_candidate(const Context& ctx, const CompartmentStatistics& compartments,
+                                              const std::vector<std::size_t>& surface, const std::vector<std::size_t>& patch,
+                                              CandidateEvidence& ev, double joined_length_mm = kUnmeasured);
 
 // --- one tear seen as two short patches (TearPieces.cpp) ---
 // A surface rejected only for its shape (not_gap_shaped), kept to be judged again if a piece

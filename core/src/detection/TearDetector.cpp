@@ -213,7 +213,7 @@ void judge_patches(const Context& ctx, const std::vector<std::uint8_t>& candidat
     // Every surface of the patch that is a tear; one_finding_per_lesion then keeps one per lesion.
     for (auto& surface : detection::patch_surfaces(ctx, patch)) {
       CandidateEvidence ev;
-      if (auto f = evaluate_candidate(ctx, surface, patch, ev)) place(*f, ev, k, result.candidates.size());
+      if (auto f = evaluate_candidate(ctx, compartments, surface, patch, ev)) place(*f, ev, k, result.candidates.size());
       if (ev.decision == "not_gap_shaped") shorts.push_back({std::move(surface), k, result.candidates.size()});
       result.candidates.push_back(std::move(ev));
     }
@@ -224,7 +224,7 @@ void judge_patches(const Context& ctx, const std::vector<std::uint8_t>& candidat
   for (std::size_t i = 0; i < shorts.size(); ++i) {
     if (!std::isfinite(joined.length_mm[i])) continue;
     CandidateEvidence ev;
-    if (auto f = evaluate_candidate(ctx, shorts[i].points, patches[shorts[i].patch], ev, joined.length_mm[i]))
+    if (auto f = evaluate_candidate(ctx, compartments, shorts[i].points, patches[shorts[i].patch], ev, joined.length_mm[i]))
       place(*f, ev, shorts[i].patch, shorts[i].evidence);
     result.candidates[shorts[i].evidence] = std::move(ev);
   }

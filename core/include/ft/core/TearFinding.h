@@ -159,6 +159,9 @@ struct EvidenceMaps {
     // Its fascicles' angle (deg) measured on the rest and on the peak image; NaN unmeasured.
     double fascicle_rest_deg = std::numeric_limits<double>::quiet_NaN();
     double fascicle_peak_deg = std::numeric_limits<double>::quiet_NaN();
+    // How well they agree on one direction at peak: the length of their coherence-weighted mean
+    // on the doubled angle (1 all alike; two mirrored families at +-40 deg about 0.2). NaN unmeasured.
+    double fascicle_peak_agreement = std::numeric_limits<double>::quiet_NaN();
   };
   std::vector<CompartmentEvidence> compartments;
 };
