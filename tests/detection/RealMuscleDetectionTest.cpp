@@ -406,6 +406,13 @@ TEST(RealMuscle, ADetachmentCarriedToTheImagesEdgeAtPeakIsFoundOnTheWay) {
 // run opened: the layer was looked for only beside muscle tracked at rest and at peak (most of
 // the muscle over it had left the image by then), and the faint partial-volume band the plane's
 // edge shows at rest (1.2-1.8 mm at contrast 0.16-0.22) was taken for fluid already there.
+// Held-out 38001: a layer of fluid 14 mm long at peak, but the plane's points that saw it had
+// rested over 3.5 mm (the motion across the sliding plane carried them apart): judged by its rest
+// length, "about as long as it is thick" called it a vessel. Its shape is judged where it is seen.
+TEST(RealMuscle, AFluidLayerIsJudgedLongWhereItIsSeenNotWhereThePlaneRested) {
+  expect_found_near_the_truth(analyse("real_myotendinous_tear", 38001), TearKind::Myotendinous, 1.0);
+}
+
 TEST(RealMuscle, ADetachmentCarriedOutOfTheImageByThePeakIsFoundOnTheWay) {
   const Analysed run = analyse("real_myotendinous_tear", 35001);
   ASSERT_NO_FATAL_FAILURE(expect_found_near_the_truth(run, TearKind::Myotendinous, 1.0));

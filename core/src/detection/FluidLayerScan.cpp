@@ -230,6 +230,18 @@ double run_length_mm(const Context& ctx, const Run& run) {
          ctx.planes.step_px * ctx.m.mm_per_px_x;
 }
 
+// How far along the plane the run saw fluid at peak: the span of its samples' columns there (a
+// column step added, as at rest). Across a sliding plane the motion can carry the plane's
+// points apart: a run 3.5 mm long at rest saw a layer 14 mm long over 10 mm at peak.
+double run_length_at_peak_mm(const Context& ctx, const Run& run) {
+  const auto [left, right] = std::minmax_element(run.begin(), run.end(), [](const LayerSample* a, const LayerSample* b) {
+    return a->peak_x < b->peak_x;
+  });
+  return std::hypot(((*right)->peak_x - (*left)->peak_x) * ctx.m.mm_per_px_x,
+                    ((*right)->peak_y - (*left)->peak_y) * ctx.m.mm_per_px_y) +
+         ctx.planes.step_px * ctx.m.mm_per_px_x;
+}
+
 // Fibre direction (deg) of the muscle beside the run at rest, where the texture shows one, and
 // at peak: carried there by each point's own deformation, or as read on the peak image where
 // that reading is kUnderCarriedDeg to kMaxTurnDeg steeper to the plane than the carried one, on
@@ -551,7 +563,8 @@ const char* rejected(const Context& ctx, const std::vector<LayerSample>& samples
       ev.reason = "fluid at a tear found by its motion (on its surface or within tear_end_reach_mm of its end): that tear's own gap";
       return "same_lesion";
     }
-  if (!gates::runs_along_the_plane(ev.length_along_mm, ev.band_peak_mm)) {
+  // The dark space's shape where it is seen, at peak (or at rest, where the run was longer).
+  if (!gates::runs_along_the_plane(std::max(ev.length_along_mm, run_length_at_peak_mm(ctx, run)), ev.band_peak_mm)) {
     ev.reason = "the dark space is about as long along the plane as it is thick: a round structure pressed against it (a vessel), not fluid between fibre ends and an aponeurosis";
     return "not_a_layer";
   }
