@@ -114,11 +114,11 @@ void read_opening_beside(const std::optional<StumpMotion>& stumps, const Detecti
 // to kMaxTurnDeg further from the surface on the carried direction's side (gates::take_fibres_read).
 // Beside a transverse gap 5 mm wide it read 13-81 deg against 43-55 carried; all rejected.
 // Where the reading and the carried direction disagree with each other, and neither agrees
-// (within kMuscleAgreeDeg) with the
-// fascicles of the tear's own compartment at that frame (`muscle_deg`: read at fascicle scale
-// over the whole compartment, clear of its planes), the compartment's: fascicles turn together,
-// and beside an oblique gap 6 mm wide both read 63-111 deg where the muscle's were 46 and the
-// truth 40 (held-out 37001: gaps 9.8 and 6.5 mm against 6.0).
+// (within kMuscleAgreeDeg) with the fascicles of the tear's own compartment at that frame
+// (`muscle_deg`: read at fascicle scale over the whole compartment, clear of its planes), the
+// compartment's: fascicles turn together, and beside an oblique gap 6 mm wide both read
+// 63-111 deg where the muscle's were 46 and the truth 40 (held-out 37001: gaps 9.8 and 6.5 mm
+// against 6.0).
 double fibres_seen_in_frame(const Context& ctx, const std::vector<std::size_t>& comp, double cx, double cy, int k,
                             double carried_deg, double surface_deg, const HalfPlane& side,
                             std::optional<double> muscle_deg) {
