@@ -1,5 +1,4 @@
 #include <algorithm>
-#include <map>
 #include <limits>
 #include <string>
 
@@ -149,16 +148,11 @@ constexpr double kMostInOneCompartment = 0.75;  // of a surface's points, for it
 // muscle by k. None where the points lie in no compartment or its angles were not read.
 std::optional<double> compartment_fascicles_deg(const Context& ctx, const CompartmentStatistics& compartments,
                                                 const std::vector<std::size_t>& points, int k) {
-  std::map<int, int> count;
-  for (std::size_t i : points)
-    if (compartments.label[i] >= 0) ++count[compartments.label[i]];
-  if (count.empty()) return std::nullopt;
-  const auto most = std::max_element(count.begin(), count.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+  const CommonCompartment most = most_common_compartment(compartments, points);
   // A tear on the plane between two compartments (the central aponeurosis of a bipennate
   // muscle) has no one compartment's fascicles: held-out 39001's read a gap of 12 mm for 5.
-  if (double(most->second) < kMostInOneCompartment * double(points.size())) return std::nullopt;
-  const int label = most->first;
-  const auto& c = compartments.each[std::size_t(label)];
+  if (most.label < 0 || double(most.points) < kMostInOneCompartment * double(points.size())) return std::nullopt;
+  const auto& c = compartments.each[std::size_t(most.label)];
   if (!std::isfinite(c.fascicle_rest_deg) || !std::isfinite(c.fascicle_peak_deg) || ctx.contraction.peak_strain >= 0)
     return std::nullopt;
   // Two mirrored families (a bipennate muscle whose central aponeurosis was not seen) average

@@ -27,30 +27,46 @@ std::vector<std::size_t> away_from_planes(const Context& ctx, const std::vector<
   return inner;
 }
 
-}  // namespace
-
-double fibre_agreement_of(const Context& ctx, const FibreField& fibres, const std::vector<std::size_t>& points) {
-  double c2 = 0, s2 = 0, w = 0;
-  std::size_t n = 0;
-  for (std::size_t i : points)
-    if (i < fibres.coherence.size() && fibres.coherence[i] >= ctx.s.min_fibre_coherence) {
-      c2 += fibres.coherence[i] * std::cos(2.0 * fibres.angle_deg[i] / kDeg);
-      s2 += fibres.coherence[i] * std::sin(2.0 * fibres.angle_deg[i] / kDeg);
-      w += fibres.coherence[i];
-      ++n;
-    }
-  return n >= kMinDirectedPoints ? std::hypot(c2, s2) / w : kUnmeasured;
-}
-
-std::optional<double> fibre_direction_of(const Context& ctx, const FibreField& fibres, const std::vector<std::size_t>& points) {
-  std::vector<float> angles, weights;
+// The angles and coherences of the points whose texture shows a direction in `fibres`.
+void directed_fibres(const Context& ctx, const FibreField& fibres, const std::vector<std::size_t>& points,
+                     std::vector<float>& angles, std::vector<float>& weights) {
   for (std::size_t i : points)
     if (i < fibres.coherence.size() && fibres.coherence[i] >= ctx.s.min_fibre_coherence) {
       angles.push_back(fibres.angle_deg[i]);
       weights.push_back(fibres.coherence[i]);
     }
+}
+
+}  // namespace
+
+double fibre_agreement_of(const Context& ctx, const FibreField& fibres, const std::vector<std::size_t>& points) {
+  std::vector<float> angles, weights;
+  directed_fibres(ctx, fibres, points, angles, weights);
+  if (angles.size() < kMinDirectedPoints) return kUnmeasured;
+  double c2 = 0, s2 = 0, w = 0;
+  for (std::size_t k = 0; k < angles.size(); ++k) {
+    c2 += weights[k] * std::cos(2.0 * angles[k] / kDeg);
+    s2 += weights[k] * std::sin(2.0 * angles[k] / kDeg);
+    w += weights[k];
+  }
+  return std::hypot(c2, s2) / w;
+}
+
+std::optional<double> fibre_direction_of(const Context& ctx, const FibreField& fibres, const std::vector<std::size_t>& points) {
+  std::vector<float> angles, weights;
+  directed_fibres(ctx, fibres, points, angles, weights);
   if (angles.size() < kMinDirectedPoints) return std::nullopt;
   return mean_orientation_deg(angles, weights);
+}
+
+CommonCompartment most_common_compartment(const CompartmentStatistics& compartments, const std::vector<std::size_t>& points) {
+  std::map<int, int> count;
+  for (std::size_t i : points)
+    if (compartments.label[i] >= 0) ++count[compartments.label[i]];
+  CommonCompartment out;
+  for (const auto& [label, n] : count)  // ties: the first label
+    if (n > out.points) out = {label, n};
+  return out;
 }
 
 double median_fibre_strain(const Context& ctx, const std::vector<std::size_t>& points, int k) {

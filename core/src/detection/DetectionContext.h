@@ -127,6 +127,13 @@ std::optional<double> fibre_direction_of(const Context& ctx, const FibreField& f
 // How well they agree on one direction: the length of the coherence-weighted mean of their
 // doubled angles (0..1); NaN when fewer than 20 show a direction.
 double fibre_agreement_of(const Context& ctx, const FibreField& fibres, const std::vector<std::size_t>& points);
+// The compartment most of `points` lie in and how many of them do (ties: the first label);
+// label -1 and 0 points where none lies in any.
+struct CommonCompartment {
+  int label = -1;
+  int points = 0;
+};
+CommonCompartment most_common_compartment(const CompartmentStatistics& compartments, const std::vector<std::size_t>& points);
 // Median fibre strain rest -> frame k of the points (along each one's rest fibre direction).
 double median_fibre_strain(const Context& ctx, const std::vector<std::size_t>& points, int k);
 void rest_positions(const Context& ctx, const std::vector<std::uint8_t>& use, std::vector<double>& x,

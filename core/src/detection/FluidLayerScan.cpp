@@ -5,7 +5,6 @@
 // aponeurosis against the muscle swamps the opening. A sonographer looks for the fluid.
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <optional>
 
 #include "DetectionContext.h"
@@ -92,15 +91,6 @@ std::vector<std::size_t> muscle_beside(const Context& ctx, const CompartmentStat
   return out;
 }
 
-int most_common_label(const CompartmentStatistics& compartments, const std::vector<std::size_t>& points) {
-  std::map<int, int> count;
-  for (std::size_t i : points) ++count[compartments.label[i]];
-  int best = -1, n = 0;
-  for (const auto& [label, c] : count)
-    if (c > n) best = label, n = c;
-  return best;
-}
-
 // The plane's line near y: the brightest row (mean over +-half_px columns) within
 // +-search_px. (The nearest bright local maximum instead, against an aponeurosis and the
 // next muscle's epimysium 1-3 mm apart, locked onto the fibre ends' edge above a widening
@@ -166,7 +156,7 @@ std::vector<LayerSample> layer_samples(const Context& ctx, const CompartmentStat
         s.rest_x = x;
         s.rest_y = y;
         s.side = side;
-        s.compartment = most_common_label(compartments, muscle);
+        s.compartment = most_common_compartment(compartments, muscle).label;
         if (!frame0_of_rest(ctx, x, y, s.x0, s.y0)) continue;
         s.rest = on_muscle_side(dark_band_width(ctx.rest_image, b, x, y + side * kBandOffsetMm / mm, 90.0, kBandHalfLengthMm, mm),
                                 side);
