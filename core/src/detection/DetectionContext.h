@@ -3,17 +3,21 @@
 // measurements of the muscle's own motion that several gates share. Internal to the
 // detection logic (core/src/detection).
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <vector>
 
 #include "ft/core/Deformation.h"
 #include "ft/core/FibreOrientation.h"
 #include "ft/core/FascicleOrientation.h"
+#include "ft/core/GapProfile.h"
 #include "ft/core/LesionMerging.h"
 #include "ft/core/MotionRecord.h"
 #include "ft/core/PlaneMap.h"
+#include "ft/core/TearGeometry.h"
 #include "ft/core/TearDetector.h"
 
 namespace ft::detection {
@@ -183,6 +187,17 @@ std::vector<std::uint8_t> agrees_with_dominant(const Context& ctx, const std::ve
 // another gap). Its surfaces: the points that agree with its dominant normal, and each
 // coherent group (at least min_evidence_area_mm2) that does not, judged on its own.
 std::vector<std::vector<std::size_t>> patch_surfaces(const Context& ctx, const std::vector<std::size_t>& patch);
+
+// --- the gap on the images (GapBands.cpp) ---
+// The band `measure(normal_deg)` reads across a surface, refined to where it is narrowest
+// within 20 deg of the normal when it is seen across the normal itself.
+BandWidth narrowest_band(const std::function<BandWidth(double normal_deg)>& measure, double normal_deg);
+// A haematoma as bright as muscle shows no dark band at rest; its filling churns from one
+// scanner frame to the next while the muscle's speckle persists. The band of lost correlation
+// between frame k and the next few, across the surface through frame-0 point (cx, cy) with
+// its normal in frame k; `stumps` (frame-0 px), the tissue each side whose motion is followed.
+BandWidth echogenic_gap_at(const Context& ctx, int k, double cx, double cy, const std::array<PointPx, 2>& stumps,
+                           double normal_deg, double half_length_mm);
 
 // --- one candidate (CandidateEvaluation.cpp) ---
 // The muscle compartment around a frame-0 point (rest frame px), its planes looked for

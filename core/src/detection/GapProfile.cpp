@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <optional>
 #include <vector>
 
 namespace ft {
@@ -14,7 +16,7 @@ namespace {
 constexpr double kAssumedDynamicRangeDb = 60.0;
 double grey_to_amplitude(double grey) { return std::pow(10.0, grey * kAssumedDynamicRangeDb / (20.0 * 255.0)); }
 double amplitude_to_grey(double amplitude) { return std::log10(amplitude) * 20.0 * 255.0 / kAssumedDynamicRangeDb; }
-double edge_threshold(double level, double dip) {
+double edge_in_amplitude(double level, double dip) {
   return amplitude_to_grey(0.5 * (grey_to_amplitude(level) + grey_to_amplitude(dip)));
 }
 
@@ -29,34 +31,38 @@ double bilinear(const Frame& f, const PixelRect& r, double x, double y, bool& in
          fy * ((1 - fx) * f.value(x0, y0 + 1) + fx * f.value(x0 + 1, y0 + 1));
 }
 
-}  // namespace
-
-BandWidth dark_band_width(const Frame& frame, const PixelRect& region, double cx, double cy, double normal_angle_deg,
-                          double half_length_mm, double mm_per_px) {
-  BandWidth out;
-  const double a = normal_angle_deg * M_PI / 180.0;
-  const double nx = std::cos(a), ny = std::sin(a), sx = -ny, sy = nx;
-  const double reach_px = 7.0 / mm_per_px, half_px = std::max(1.0, half_length_mm / mm_per_px);
-  const double step = 0.5;
-  std::vector<double> t_values, profile;
-  for (double t = -reach_px; t <= reach_px; t += step) {
-    double sum = 0;
-    int n = 0;
-    for (double s = -half_px; s <= half_px; s += 1.0) {
-      bool inside = true;
-      const double v = bilinear(frame, region, cx + t * nx + s * sx, cy + t * ny + s * sy, inside);
-      if (inside) {
-        sum += v;
-        ++n;
-      }
-    }
-    if (n == 0) continue;
-    t_values.push_back(t);
-    profile.push_back(sum / n);
+// The lines parallel to a band, one per offset t (px, step 0.5) along its normal within
+// 7 mm of the centre, each sampled every px over +-half_length_mm.
+struct BandLines {
+  double cx, cy, nx, ny, sx, sy, reach_px, half_px;
+  BandLines(double cx_px, double cy_px, double normal_deg, double half_length_mm, double mm_per_px)
+      : cx(cx_px), cy(cy_px), reach_px(7.0 / mm_per_px), half_px(std::max(1.0, half_length_mm / mm_per_px)) {
+    const double a = normal_deg * M_PI / 180.0;
+    nx = std::cos(a);
+    ny = std::sin(a);
+    sx = -ny;
+    sy = nx;
   }
-  if (profile.size() < 10) return out;
-  // Light smoothing (about 0.15 mm) against speckle left after the averaging.
-  const int radius = std::max(1, int(std::lround(0.15 / mm_per_px / step)));
+};
+
+struct Profile {
+  std::vector<double> t_px, value;
+};
+
+// The profile across the band: one value per line, from `line_value(t)` (nullopt: no line there).
+Profile profile_across(const BandLines& lines, const std::function<std::optional<double>(double t)>& line_value) {
+  Profile p;
+  for (double t = -lines.reach_px; t <= lines.reach_px; t += 0.5)
+    if (const std::optional<double> v = line_value(t)) {
+      p.t_px.push_back(t);
+      p.value.push_back(*v);
+    }
+  return p;
+}
+
+// Light smoothing (about 0.15 mm) against speckle left after the averaging along the lines.
+std::vector<double> smoothed(const std::vector<double>& profile, double mm_per_px) {
+  const int radius = std::max(1, int(std::lround(0.15 / mm_per_px / 0.5)));
   std::vector<double> smooth(profile.size());
   for (std::size_t i = 0; i < profile.size(); ++i) {
     double s = 0;
@@ -70,50 +76,147 @@ BandWidth dark_band_width(const Frame& frame, const PixelRect& region, double cx
     }
     smooth[i] = s / n;
   }
-  // The dip is looked for within 2.5 mm of the centre; the tissue level is the upper
+  return smooth;
+}
+
+// A band of low values around the profile's centre, its edges where the profile crosses
+// `edge(level, dip)` between the surrounding level and the band's.
+struct LowBand {
+  double level = 0, dip = 0, lo_t_px = 0, hi_t_px = 0;
+};
+std::optional<LowBand> low_band(const Profile& p, double mm_per_px, double min_level,
+                                const std::function<double(double, double)>& edge) {
+  if (p.value.size() < 10) return std::nullopt;
+  const std::vector<double> smooth = smoothed(p.value, mm_per_px);
+  // The dip is looked for within 2.5 mm of the centre; the surrounding level is the upper
   // part of the whole profile, which tissue dominates.
   std::size_t best = 0;
   double minimum = 1e30;
   for (std::size_t i = 0; i < smooth.size(); ++i)
-    if (std::abs(t_values[i]) * mm_per_px <= 2.5 && smooth[i] < minimum) {
+    if (std::abs(p.t_px[i]) * mm_per_px <= 2.5 && smooth[i] < minimum) {
       minimum = smooth[i];
       best = i;
     }
   std::vector<double> sorted = smooth;
   std::sort(sorted.begin(), sorted.end());
-  double level = sorted[sorted.size() * 7 / 10];
-  if (level <= 0) return out;
-  double dip = minimum;
+  LowBand b;
+  b.level = sorted[sorted.size() * 7 / 10];
+  b.dip = minimum;
+  if (b.level <= min_level) return std::nullopt;
   std::size_t lo = best, hi = best;
-  // Two passes: a first band from the extreme values, then tissue and band levels taken
-  // as medians outside and inside it, so that speckle extremes do not bias the width.
+  // Two passes: a first band from the extreme values, then the surrounding and band levels
+  // taken as medians outside and inside it, so that speckle extremes do not bias the width.
   for (int pass = 0; pass < 2; ++pass) {
-    const double threshold = edge_threshold(level, dip);
+    const double threshold = edge(b.level, b.dip);
     lo = hi = best;
     while (lo > 0 && smooth[lo - 1] < threshold) --lo;
     while (hi + 1 < smooth.size() && smooth[hi + 1] < threshold) ++hi;
-    if (lo == 0 || hi + 1 == smooth.size()) return out;  // no tissue on one side
+    if (lo == 0 || hi + 1 == smooth.size()) return std::nullopt;  // no tissue on one side
     std::vector<double> inside(smooth.begin() + long(lo), smooth.begin() + long(hi) + 1), outside;
     for (std::size_t i = 0; i < smooth.size(); ++i)
       if (i + 2 < lo || i > hi + 2) outside.push_back(smooth[i]);
-    if (outside.empty()) return out;
+    if (outside.empty()) return std::nullopt;
     std::nth_element(inside.begin(), inside.begin() + long(inside.size() / 2), inside.end());
     std::nth_element(outside.begin(), outside.begin() + long(outside.size() / 2), outside.end());
-    dip = inside[inside.size() / 2];
-    level = outside[outside.size() / 2];
-    if (level <= dip) return out;
+    b.dip = inside[inside.size() / 2];
+    b.level = outside[outside.size() / 2];
+    if (b.level <= b.dip) return std::nullopt;
   }
-  out.contrast = (level - dip) / level;
-  const double threshold = edge_threshold(level, dip);
+  const double threshold = edge(b.level, b.dip);
   // Interpolate the threshold crossings for sub-sample width.
-  auto crossing = [&](std::size_t inside, std::size_t outside) {
-    const double v0 = smooth[inside], v1 = smooth[outside];
+  auto crossing = [&](std::size_t in, std::size_t out) {
+    const double v0 = smooth[in], v1 = smooth[out];
     const double f = v1 != v0 ? (threshold - v0) / (v1 - v0) : 0.5;
-    return t_values[inside] + f * (t_values[outside] - t_values[inside]);
+    return p.t_px[in] + f * (p.t_px[out] - p.t_px[in]);
   };
-  out.width_mm = (crossing(hi, hi + 1) - crossing(lo, lo - 1)) * mm_per_px;
-  out.centre_offset_mm = 0.5 * (crossing(hi, hi + 1) + crossing(lo, lo - 1)) * mm_per_px;
+  b.lo_t_px = crossing(lo, lo - 1);
+  b.hi_t_px = crossing(hi, hi + 1);
+  return b;
+}
+
+// Pearson correlation of two equally long sample lists; none where either is flat (black
+// beyond the sector, saturation, an overlay): no speckle there to persist or churn.
+std::optional<double> normalised_correlation(const std::vector<double>& a, const std::vector<double>& b) {
+  const double n = double(a.size());
+  double ma = 0, mb = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    ma += a[i];
+    mb += b[i];
+  }
+  ma /= n;
+  mb /= n;
+  double sab = 0, saa = 0, sbb = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    sab += (a[i] - ma) * (b[i] - mb);
+    saa += (a[i] - ma) * (a[i] - ma);
+    sbb += (b[i] - mb) * (b[i] - mb);
+  }
+  if (!(saa > 0 && sbb > 0)) return std::nullopt;
+  return sab / std::sqrt(saa * sbb);
+}
+
+BandWidth measured(const LowBand& b, double contrast, double mm_per_px) {
+  BandWidth out;
+  out.contrast = contrast;
+  out.width_mm = (b.hi_t_px - b.lo_t_px) * mm_per_px;
+  out.centre_offset_mm = 0.5 * (b.hi_t_px + b.lo_t_px) * mm_per_px;
+  return out;
+}
+
+}  // namespace
+
+BandWidth dark_band_width(const Frame& frame, const PixelRect& region, double cx, double cy, double normal_angle_deg,
+                          double half_length_mm, double mm_per_px) {
+  const BandLines lines(cx, cy, normal_angle_deg, half_length_mm, mm_per_px);
+  const Profile p = profile_across(lines, [&](double t) -> std::optional<double> {
+    double sum = 0;
+    int n = 0;
+    for (double s = -lines.half_px; s <= lines.half_px; s += 1.0) {
+      bool inside = true;
+      const double v = bilinear(frame, region, cx + t * lines.nx + s * lines.sx, cy + t * lines.ny + s * lines.sy, inside);
+      if (inside) {
+        sum += v;
+        ++n;
+      }
+    }
+    if (n == 0) return std::nullopt;
+    return sum / n;
+  });
+  const std::optional<LowBand> b = low_band(p, mm_per_px, 0.0, edge_in_amplitude);
+  if (!b) return {};
+  BandWidth out = measured(*b, (b->level - b->dip) / b->level, mm_per_px);
   out.found = out.contrast > 0.15;
+  return out;
+}
+
+BandWidth decorrelated_band_width(const Frame& a, const Frame& b, const PixelRect& region, double cx_px, double cy_px,
+                                  double shift_x_px, double shift_y_px, double normal_angle_deg, double half_length_mm,
+                                  double mm_per_px) {
+  constexpr double kMinTissueCorrelation = 0.5, kMinDrop = 0.3;
+  const BandLines lines(cx_px, cy_px, normal_angle_deg, half_length_mm, mm_per_px);
+  std::vector<double> va, vb;
+  const Profile p = profile_across(lines, [&](double t) -> std::optional<double> {
+    va.clear();
+    vb.clear();
+    for (double s = -lines.half_px; s <= lines.half_px; s += 1.0) {
+      const double x = cx_px + t * lines.nx + s * lines.sx, y = cy_px + t * lines.ny + s * lines.sy;
+      bool inside = true;
+      const double v0 = bilinear(a, region, x, y, inside);
+      const double v1 = bilinear(b, region, x + shift_x_px, y + shift_y_px, inside);
+      if (inside) {
+        va.push_back(v0);
+        vb.push_back(v1);
+      }
+    }
+    if (va.size() < 8) return std::nullopt;
+    return normalised_correlation(va, vb);
+  });
+  // Halfway in correlation: unlike grey levels, it is no log-compressed amplitude.
+  const std::optional<LowBand> band =
+      low_band(p, mm_per_px, -1.0, [](double level, double dip) { return 0.5 * (level + dip); });
+  if (!band) return {};
+  BandWidth out = measured(*band, band->level - band->dip, mm_per_px);
+  out.found = band->level >= kMinTissueCorrelation && out.contrast >= kMinDrop;
   return out;
 }
 

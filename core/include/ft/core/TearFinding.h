@@ -121,6 +121,8 @@ struct CandidateEvidence {
   double muscle_strain = kUnmeasured;  // the same compartment's fibre strain, for comparison
   double band_rest_mm = kUnmeasured, band_peak_mm = kUnmeasured;  // dark band across the surface (0: none)
   double band_contrast = kUnmeasured;
+  double decorrelated_band_rest_mm = kUnmeasured;  // no dark band at rest: where the speckle does not
+                                                   // persist between scanner frames (0: none)
   double untracked_share = kUnmeasured;  // of the patch not tracked where the gap is widest
   double surround_tracked_share = 0.0;  // of the muscle around the patch tracked rest and peak
   int contractions_seen = 0, contractions_opened = 0;  // of the clip's contractions, those that opened it
