@@ -4,8 +4,16 @@
 
 #include "ft/core/FascicleOrientation.h"
 #include "ft/core/TearDetector.h"
+#include "ft/plugin/ImageRegionEstimate.h"
 
 namespace ft {
+namespace {
+
+// Frames held to find the moving image before the first is analysed: a grabber repeats each
+// scanner frame about three times, so twelve hold several changes of the image.
+constexpr std::size_t kFramesToFindTheImage = 12;
+
+}  // namespace
 
 LiveTearMonitor::LiveTearMonitor(UltrasoundRegion region, LiveSettings settings)
     : region_(region), settings_(settings) {
@@ -18,7 +26,7 @@ LiveTearMonitor::LiveTearMonitor(UltrasoundRegion region, LiveSettings settings)
 // every window: the sonographer may change the depth on the scanner mid-session.
 void LiveTearMonitor::measure_scale(const Frame& frame) {
   const MeasurementScale scale = measurement_scale(frame, region_);
-  const bool same = tracker_ && scale.source == scale_.source &&
+  const bool same = tracker_ && scale.source == scale_.source && analysed_region_.bounds == region_.bounds &&
                     std::abs(scale.mm_per_px() - scale_.mm_per_px()) <= 0.01 * scale_.mm_per_px();
   if (same) return;
   scale_ = scale;
@@ -31,7 +39,24 @@ void LiveTearMonitor::measure_scale(const Frame& frame) {
   motion_.mm_per_px_y = scale_.mm_per_px_y;
 }
 
+// The same rule as analyse_clip: the moving image inside the captured frame (text, scale and
+// the scanner's menus around it stay still).
+template <class Frames>
+void LiveTearMonitor::find_the_image(const Frames& frames) {
+  const Frame& first = frames.front();
+  const PixelRect whole{0, 0, first.width_px() - 1, first.height_px() - 1};
+  region_.bounds = estimate_image_region(int(frames.size()), [&](int k) { return frames[std::size_t(k)]; }, whole);
+  region_note_.clear();
+  if (!(region_.bounds == whole))
+    region_note_ = "no image region from the source: the moving image area was taken (x " +
+                   std::to_string(region_.bounds.x0_px) + "-" + std::to_string(region_.bounds.x1_px) + ", y " +
+                   std::to_string(region_.bounds.y0_px) + "-" + std::to_string(region_.bounds.y1_px) + ")";
+}
+
 void LiveTearMonitor::restart(const Frame& frame) {
+  // The sonographer may change depth or layout on the scanner: the full window shows where
+  // the image is now.
+  if (region_from_ == RegionFrom::Motion && window_.size() >= kFramesToFindTheImage) find_the_image(window_);
   measure_scale(frame);
   window_.clear();
   motion_.cumulative.clear();
@@ -46,6 +71,22 @@ void LiveTearMonitor::restart(const Frame& frame) {
 }
 
 std::optional<DetectionResult> LiveTearMonitor::add_frame(const Frame& frame) {
+  if (region_from_ == RegionFrom::NotYetKnown)
+    region_from_ = region_.bounds == PixelRect{0, 0, frame.width_px() - 1, frame.height_px() - 1} ? RegionFrom::Motion
+                                                                                                  : RegionFrom::Source;
+  if (region_from_ == RegionFrom::Source || lagrangian_) return analyse(frame);
+  // Not one frame is lost to the search: the held frames are analysed once the image is found.
+  first_frames_.push_back(frame);
+  if (first_frames_.size() < kFramesToFindTheImage) return std::nullopt;
+  find_the_image(first_frames_);
+  std::optional<DetectionResult> last;
+  for (const Frame& held : first_frames_)
+    if (std::optional<DetectionResult> r = analyse(held)) last = std::move(r);
+  first_frames_.clear();
+  return last;
+}
+
+std::optional<DetectionResult> LiveTearMonitor::analyse(const Frame& frame) {
   if (!lagrangian_ || int(window_.size()) >= settings_.window_frames) {
     restart(frame);
   } else {
@@ -60,6 +101,7 @@ std::optional<DetectionResult> LiveTearMonitor::add_frame(const Frame& frame) {
   renumber_frames(result.contraction, [this](int k) { return k + int(window_start_); });
   for (auto& f : result.findings) f.frame += int(window_start_);
   result.calibrated = scale_.trusted();
+  if (!region_note_.empty()) result.notes.push_back(region_note_);
   if (!scale_.note.empty()) result.notes.push_back(scale_.note);
   latest_ = result;
   return result;

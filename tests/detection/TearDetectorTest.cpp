@@ -184,6 +184,36 @@ TEST(ClipAnalysis, FindsTheImageAndTheTearInAnUncalibratedScreenCapture) {
   EXPECT_NEAR(f.gap_mm, t.tear.gap_mm, 1.0);
 }
 
+// The same screen, live from a grabber without calibration (its source gives the whole
+// captured frame as the region): the moving image is found in the first frames, as for a
+// recorded clip, and not the whole screen with its text analysed at a guessed scale.
+TEST(LiveTearMonitor, FindsTheImageInAnUncalibratedGrabbersScreen) {
+  sim::SimulationConfig config = sim::make_preset("full_tear", 40, 40);
+  config.layout.frame_width_px = 400;
+  config.layout.frame_height_px = 300;
+  config.layout.region_x0_px = 90;
+  config.layout.region_y0_px = 60;
+  const sim::SimulatedExam exam(config);
+  UltrasoundRegion whole;
+  whole.bounds = {0, 0, 399, 299};
+  LiveSettings settings;
+  settings.update_every = 8;
+  LiveTearMonitor monitor(whole, settings);
+  for (int k = 0; k < exam.frame_count(); ++k) monitor.add_frame(exam.render_frame(k));
+  EXPECT_EQ(monitor.frames_seen(), exam.frame_count()) << "the frames held to find the image are analysed too";
+  const PixelRect truth = exam.region().bounds;
+  EXPECT_NEAR(monitor.region().bounds.x0_px, truth.x0_px, 8);
+  EXPECT_NEAR(monitor.region().bounds.x1_px, truth.x1_px, 8);
+  EXPECT_NEAR(monitor.region().bounds.y0_px, truth.y0_px, 8);
+  EXPECT_NEAR(monitor.region().bounds.y1_px, truth.y1_px, 8);
+  EXPECT_EQ(monitor.scale().source, ScaleSource::DepthScale);
+  ASSERT_TRUE(monitor.latest().tear_detected);
+  const TearFinding& f = monitor.latest().findings.front();
+  const sim::FrameTruth t = exam.clip_truth().frames[std::size_t(f.frame)];
+  EXPECT_NEAR(f.centre_col_px, t.tear.centre_col_px, 15.0);
+  EXPECT_NEAR(f.centre_row_px, t.tear.centre_row_px, 15.0);
+}
+
 }  // namespace ft
 
 #include <chrono>

@@ -3,10 +3,14 @@
 // findings are re-evaluated every `update_every` frames over the frames since the
 // window started, so their latency is bounded by the window, not by the session. When
 // the window is full it starts again from the current frame: a contraction longer
-// than the window is judged in pieces.
+// than the window is judged in pieces. A source that gives no image region (a frame
+// grabber without calibration captures the whole screen) has the moving image found in its
+// first frames, as a recorded clip does, and again from each full window.
 #include <deque>
 #include <memory>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "ft/core/MotionRecord.h"
 #include "ft/core/TearFinding.h"
@@ -37,11 +41,21 @@ class LiveTearMonitor {
   double mm_per_px_y() const noexcept { return motion_.mm_per_px_y; }
   // Where the mm come from (read at the first frame of every window).
   const MeasurementScale& scale() const noexcept { return scale_; }
+  // The image area analysed (the source's region, or the moving image found in the frames).
+  const UltrasoundRegion& region() const noexcept { return analysed_region_; }
 
  private:
+  std::optional<DetectionResult> analyse(const Frame& frame);
   void restart(const Frame& frame);
   void measure_scale(const Frame& frame);
+  template <class Frames>
+  void find_the_image(const Frames& frames);
 
+  // Whether the source's region is the image, or the whole captured frame (known at the first frame).
+  enum class RegionFrom { NotYetKnown, Source, Motion };
+  RegionFrom region_from_ = RegionFrom::NotYetKnown;
+  std::vector<Frame> first_frames_;  // held until the moving image is found in them
+  std::string region_note_;
   UltrasoundRegion region_;
   MeasurementScale scale_;
   UltrasoundRegion analysed_region_;  // region_ with scale_
