@@ -71,9 +71,13 @@ void LiveTearMonitor::restart(const Frame& frame) {
 }
 
 std::optional<DetectionResult> LiveTearMonitor::add_frame(const Frame& frame) {
+  // A source with a calibration (OpenIGTLink's spacing, a grabber's calibration file) gives
+  // the image itself; only a whole screen without one is searched.
   if (region_from_ == RegionFrom::NotYetKnown)
-    region_from_ = region_.bounds == PixelRect{0, 0, frame.width_px() - 1, frame.height_px() - 1} ? RegionFrom::Motion
-                                                                                                  : RegionFrom::Source;
+    region_from_ = region_.bounds == PixelRect{0, 0, frame.width_px() - 1, frame.height_px() - 1} &&
+                           !region_.has_mm_calibration()
+                       ? RegionFrom::Motion
+                       : RegionFrom::Source;
   if (region_from_ == RegionFrom::Source || lagrangian_) return analyse(frame);
   // Not one frame is lost to the search: the held frames are analysed once the image is found.
   first_frames_.push_back(frame);
