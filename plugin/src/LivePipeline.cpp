@@ -126,7 +126,8 @@ void LivePipeline::process() {
     std::optional<DetectionResult> result = monitor_->add_frame(next.frame);
     const double latency =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - next.at).count();
-    LiveView view{std::move(next.frame), monitor_->latest_field(), monitor_->mm_per_px_x(), monitor_->mm_per_px_y(), 0};
+    LiveView view{std::move(next.frame), monitor_->latest_field(), monitor_->mm_per_px_x(), monitor_->mm_per_px_y(), 0,
+                  monitor_->latest_field().size() > 0 ? monitor_->region() : region_};
     std::lock_guard<std::mutex> lock(mutex_);
     view.processed_index = stats_.processed;
     view_ = std::move(view);

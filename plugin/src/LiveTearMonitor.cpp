@@ -1,5 +1,6 @@
 #include "ft/plugin/LiveTearMonitor.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "ft/core/FascicleOrientation.h"
@@ -9,9 +10,19 @@
 namespace ft {
 namespace {
 
-// Frames held to find the moving image before the first is analysed: a grabber repeats each
-// scanner frame about three times, so twelve hold several changes of the image.
+// Frames held to find the moving image before the first is analysed (the pipeline has
+// dropped a grabber's repeats: twelve distinct frames), and read again from the end of each
+// full window.
 constexpr std::size_t kFramesToFindTheImage = 12;
+// A new estimate replaces the image area only where an edge moved further than this (the
+// sonographer changed depth or layout): the estimate's edges wander by a pixel or two from
+// window to window, and each change rebuilds the tracker.
+constexpr int kImageMovedPx = 8;
+
+bool moved(const PixelRect& a, const PixelRect& b) {
+  return std::abs(a.x0_px - b.x0_px) > kImageMovedPx || std::abs(a.x1_px - b.x1_px) > kImageMovedPx ||
+         std::abs(a.y0_px - b.y0_px) > kImageMovedPx || std::abs(a.y1_px - b.y1_px) > kImageMovedPx;
+}
 
 }  // namespace
 
@@ -41,16 +52,22 @@ void LiveTearMonitor::measure_scale(const Frame& frame) {
 
 // The same rule as analyse_clip: the moving image inside the captured frame (text, scale and
 // the scanner's menus around it stay still).
+// Reads the last kFramesToFindTheImage of `frames`: a window in which the depth was changed
+// would otherwise sum the activity of both layouts.
 template <class Frames>
 void LiveTearMonitor::find_the_image(const Frames& frames) {
   const Frame& first = frames.front();
   const PixelRect whole{0, 0, first.width_px() - 1, first.height_px() - 1};
-  region_.bounds = estimate_image_region(int(frames.size()), [&](int k) { return frames[std::size_t(k)]; }, whole);
-  region_note_.clear();
-  if (!(region_.bounds == whole))
-    region_note_ = "no image region from the source: the moving image area was taken (x " +
-                   std::to_string(region_.bounds.x0_px) + "-" + std::to_string(region_.bounds.x1_px) + ", y " +
-                   std::to_string(region_.bounds.y0_px) + "-" + std::to_string(region_.bounds.y1_px) + ")";
+  const std::size_t from = frames.size() - std::min(frames.size(), kFramesToFindTheImage);
+  const PixelRect found = estimate_image_region(int(frames.size() - from),
+                                                [&](int k) { return frames[from + std::size_t(k)]; }, whole);
+  const bool first_estimate = region_.bounds == whole;
+  // A window with too little motion shows no image: the area found before stays.
+  if (found == whole || (!first_estimate && !moved(found, region_.bounds))) return;
+  region_.bounds = found;
+  region_note_ = "no image region from the source: the moving image area was taken (x " + std::to_string(found.x0_px) +
+                 "-" + std::to_string(found.x1_px) + ", y " + std::to_string(found.y0_px) + "-" +
+                 std::to_string(found.y1_px) + ")";
 }
 
 void LiveTearMonitor::restart(const Frame& frame) {

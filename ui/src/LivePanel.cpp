@@ -267,7 +267,7 @@ void LivePanel::show_view(const LiveView& v) {
     strain.resize(s.exx.size());
     for (std::size_t i = 0; i < strain.size(); ++i) strain[i] = s.valid[i] ? float(gpu::engineering_strain_along(s, i, fibres)) : 0.f;
   }
-  if (pipeline_) region_ = pipeline_->region();  // kept for redrawing after Stop
+  region_ = v.region;  // kept for redrawing after Stop
   view_->set_image(render_overlay(v.frame, region_, v.field, strain, latest_.findings, layers));
   ++frames_shown_;
 }

@@ -43,6 +43,9 @@ struct LiveView {
   double mm_per_px_x = 0.0;
   double mm_per_px_y = 0.0;
   long processed_index = 0;
+  // The image area analysed: the source's region, or the moving image found in a captured
+  // screen without calibration (LiveTearMonitor); the source's until the first frame is tracked.
+  UltrasoundRegion region;
 };
 
 class LivePipeline {

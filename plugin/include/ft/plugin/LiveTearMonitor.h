@@ -35,8 +35,12 @@ class LiveTearMonitor {
   std::optional<DetectionResult> add_frame(const Frame& frame);
   const DetectionResult& latest() const noexcept { return latest_; }
   long frames_seen() const noexcept { return frames_seen_; }
-  // Where the tissue of the window's first frame is now (for the live overlay).
-  const DisplacementField& latest_field() const { return motion_.cumulative.back(); }
+  // Where the tissue of the window's first frame is now (for the live overlay); an empty
+  // field before the first frame is analysed (frames held while the image is looked for).
+  const DisplacementField& latest_field() const {
+    static const DisplacementField none;  // immutable: the answer for "nothing tracked yet"
+    return motion_.cumulative.empty() ? none : motion_.cumulative.back();
+  }
   double mm_per_px_x() const noexcept { return motion_.mm_per_px_x; }
   double mm_per_px_y() const noexcept { return motion_.mm_per_px_y; }
   // Where the mm come from (read at the first frame of every window).
