@@ -148,18 +148,26 @@ TEST(LiveTearMonitor, ReportsTheTearAsFramesArrive) {
 }  // namespace ft
 
 namespace ft {
+namespace {
+
+// A full tear seen on a 400 x 300 captured screen, the image at (90, 60) inside it.
+sim::SimulationConfig screen_capture() {
+  sim::SimulationConfig config = sim::make_preset("full_tear", 40, 40);
+  config.layout.frame_width_px = 400;
+  config.layout.frame_height_px = 300;
+  config.layout.region_x0_px = 90;
+  config.layout.region_y0_px = 60;
+  return config;
+}
+
+}  // namespace
 
 // A screen recording with no Ultrasound Regions and no calibration: the moving image
 // is found inside the captured frame (text and scale around it stay still), the mm are
 // read from the depth scale the scanner drew beside it, and the tear is found where it
 // is, its gap measured in mm.
 TEST(ClipAnalysis, FindsTheImageAndTheTearInAnUncalibratedScreenCapture) {
-  sim::SimulationConfig config = sim::make_preset("full_tear", 40, 40);
-  config.layout.frame_width_px = 400;
-  config.layout.frame_height_px = 300;
-  config.layout.region_x0_px = 90;
-  config.layout.region_y0_px = 60;
-  const sim::SimulatedExam exam(config);
+  const sim::SimulatedExam exam(screen_capture());
   std::vector<Frame> frames;
   for (int k = 0; k < exam.frame_count(); ++k) frames.push_back(exam.render_frame(k));
   UltrasoundRegion whole;  // what a reader gives for a file without regions or spacing
@@ -171,7 +179,7 @@ TEST(ClipAnalysis, FindsTheImageAndTheTearInAnUncalibratedScreenCapture) {
   EXPECT_NEAR(a.region.bounds.y0_px, truth.y0_px, 8);
   EXPECT_NEAR(a.region.bounds.y1_px, truth.y1_px, 8);
   EXPECT_EQ(a.scale.source, ScaleSource::DepthScale);
-  EXPECT_NEAR(a.scale.mm_per_px(), config.probe.pixel_pitch_mm, 0.02 * config.probe.pixel_pitch_mm);
+  EXPECT_NEAR(a.scale.mm_per_px(), exam.config().probe.pixel_pitch_mm, 0.02 * exam.config().probe.pixel_pitch_mm);
   EXPECT_TRUE(a.detection.calibrated);
   std::string notes;
   for (const auto& n : a.detection.notes) notes += n + "; ";
@@ -189,12 +197,7 @@ TEST(ClipAnalysis, FindsTheImageAndTheTearInAnUncalibratedScreenCapture) {
 // recorded clip, and not the whole screen with its text analysed at a guessed scale. Windows
 // of 24 frames: the area is read again at each restart and stays where the image is.
 TEST(LiveTearMonitor, FindsTheImageInAnUncalibratedGrabbersScreen) {
-  sim::SimulationConfig config = sim::make_preset("full_tear", 40, 40);
-  config.layout.frame_width_px = 400;
-  config.layout.frame_height_px = 300;
-  config.layout.region_x0_px = 90;
-  config.layout.region_y0_px = 60;
-  const sim::SimulatedExam exam(config);
+  const sim::SimulatedExam exam(screen_capture());
   UltrasoundRegion whole;
   whole.bounds = {0, 0, 399, 299};
   LiveSettings settings;
