@@ -11,9 +11,10 @@
 #include "ft/dicom/DicomClipReader.h"
 #include "ft/dicom/ToolkitLogging.h"
 
+#include "FuzzScratch.h"
 namespace {
 std::string scratch_file() {
-  static const std::string path = "/tmp/fibretrack-fuzz-" + std::to_string(::getpid()) + ".dcm";
+  static const std::string path = fuzz_scratch("input.dcm");
   return path;
 }
 }  // namespace

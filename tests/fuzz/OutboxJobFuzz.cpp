@@ -1,3 +1,4 @@
+
 // libFuzzer target for the outbox's job files: a job.json beside a queued object, damaged by
 // a crash, a full disk or a hand edit. Whatever its bytes, listing the outbox never throws and
 // lists the job — sendable or damaged (with its object's path, to send again), never dropped.
@@ -7,6 +8,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <string>
+
+#include "FuzzScratch.h"
 
 #include "ft/dicom/Outbox.h"
 #include "ft/dicom/StorageCommitment.h"
@@ -34,7 +37,7 @@ void write(const std::string& path, const std::uint8_t* data, std::size_t size) 
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   namespace fs = std::filesystem;
-  static const std::string outbox = "/tmp/fibretrack-fuzz-" + std::to_string(::getpid()) + "-outbox";
+  static const std::string outbox = fuzz_scratch("outbox");
   const std::string job = outbox + "/20260101T000000-0001";
   fs::create_directories(job);
   write(job + "/job.json", data, size);

@@ -13,10 +13,11 @@
 #include "ft/dicom/PresentationStateReader.h"
 #include "ft/dicom/ToolkitLogging.h"
 
+#include "FuzzScratch.h"
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const bool quiet = (ft::dicom::configure_toolkit_logging(ft::dicom::ToolkitLog::Quiet), true);
   (void)quiet;
-  const std::string path = "/tmp/fibretrack-fuzz-report-" + std::to_string(::getpid()) + ".dcm";
+  const std::string path = fuzz_scratch("report.dcm");
   if (FILE* f = std::fopen(path.c_str(), "wb")) {
     std::fwrite(data, 1, size, f);
     std::fclose(f);

@@ -8,12 +8,13 @@
 #include <cstdio>
 #include <string>
 
+#include "FuzzScratch.h"
 #include "ft/core/Error.h"
 #include "ft/dicom/DicomSettings.h"
 
 namespace {
 std::string scratch(const char* name) {
-  return "/tmp/fibretrack-fuzz-" + std::to_string(::getpid()) + "-" + name;
+  return fuzz_scratch(name);
 }
 }  // namespace
 
