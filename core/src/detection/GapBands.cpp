@@ -12,8 +12,9 @@ namespace {
 
 // Frames next to frame k compared with it: six, after it where the clip goes on, else before.
 // A frame grabber repeats each scanner frame (a 20 fps scanner captured at 61 fps: three
-// copies, not bit-identical, which the analysis keeps); a repeat matches everywhere and shows
-// no band, so six frames hold at least one other scanner frame each side. One pair alone can
+// copies, not bit-identical; at rest, where still tissue changes little, the analysis may keep
+// them); a repeat matches everywhere and shows no band, so six frames hold at least one other
+// scanner frame each side. One pair alone can
 // be misregistered where a contraction starts: the band must show in two. The deepest is
 // read, which favours the pair closest in time: a shallow dip (0.4) can be speckle's, 2.6 mm
 // off the gap.
