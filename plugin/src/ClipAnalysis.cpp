@@ -60,9 +60,7 @@ ClipAnalysis analyse_clip(int frame_count, const FrameAt& frame_at, const Ultras
     // the repeats are gone, which would look still).
     region.bounds = estimate_image_region(n, kept_at, region.bounds);
     if (!(region.bounds == given_region.bounds))
-      out.warnings.push_back("no image region in the file: the moving image area was taken (x " +
-                             std::to_string(region.bounds.x0_px) + "-" + std::to_string(region.bounds.x1_px) + ", y " +
-                             std::to_string(region.bounds.y0_px) + "-" + std::to_string(region.bounds.y1_px) + ")");
+      out.warnings.push_back("no image region in the file: " + taken_image_area(region.bounds));
   }
   out.region = region;
 

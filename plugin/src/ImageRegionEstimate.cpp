@@ -28,6 +28,11 @@ std::vector<float> box_mean(const std::vector<float>& v, int w, int h, int r) {
 
 }  // namespace
 
+std::string taken_image_area(const PixelRect& area) {
+  return "the moving image area was taken (x " + std::to_string(area.x0_px) + "-" + std::to_string(area.x1_px) + ", y " +
+         std::to_string(area.y0_px) + "-" + std::to_string(area.y1_px) + ")";
+}
+
 PixelRect estimate_image_region(int frame_count, const FrameAt& frame_at, const PixelRect& whole) {
   const int w = whole.width_px(), h = whole.height_px();
   if (frame_count < 2 || w < 32 || h < 32) return whole;

@@ -65,9 +65,7 @@ void LiveTearMonitor::find_the_image(const Frames& frames) {
   // A window with too little motion shows no image: the area found before stays.
   if (found == whole || (!first_estimate && !moved(found, region_.bounds))) return;
   region_.bounds = found;
-  region_note_ = "no image region from the source: the moving image area was taken (x " + std::to_string(found.x0_px) +
-                 "-" + std::to_string(found.x1_px) + ", y " + std::to_string(found.y0_px) + "-" +
-                 std::to_string(found.y1_px) + ")";
+  region_note_ = "no image region from the source: " + taken_image_area(found);
 }
 
 void LiveTearMonitor::restart(const Frame& frame) {

@@ -249,11 +249,6 @@ bool find_stump(const Context& ctx, const std::vector<std::uint8_t>& in_patch, G
   return false;
 }
 
-// Separation of the stumps across the surface beyond the compartment's own deformation,
-// per frame. The surface turns with the tissue (fascicles rotate 20 -> 45 deg in a real
-// contraction): separation is read along the normal as it lies in each frame, and intact
-// muscle would have carried the rest separation d to d / |F^-T n|. Frames where the
-// compartment's deformation cannot be measured get no opening (-inf).
 // The stump samples' separation across the surface at rest, mm.
 double stump_separation_at_rest_mm(const Context& ctx, const Geometry& geo) {
   double xa, ya, xb, yb;
@@ -262,6 +257,11 @@ double stump_separation_at_rest_mm(const Context& ctx, const Geometry& geo) {
   return (xb - xa) * ctx.m.mm_per_px_x * geo.nx + (yb - ya) * ctx.m.mm_per_px_y * geo.ny;
 }
 
+// Separation of the stumps across the surface beyond the compartment's own deformation,
+// per frame. The surface turns with the tissue (fascicles rotate 20 -> 45 deg in a real
+// contraction): separation is read along the normal as it lies in each frame, and intact
+// muscle would have carried the rest separation d to d / |F^-T n|. Frames where the
+// compartment's deformation cannot be measured get no opening (-inf).
 std::vector<double> opening_by_frame(const Context& ctx, const Geometry& geo,
                                      const std::vector<std::optional<Tensor2>>& compartment_motion) {
   const double sx = ctx.m.mm_per_px_x, sy = ctx.m.mm_per_px_y;
@@ -542,8 +542,8 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const Compartm
   double gap_rest_normal = ev.band_rest_mm;
   if (!myotendinous && !band.found) {
     const BandWidth churning =
-        echogenic_gap_at(ctx, ctx.rest(), cx, cy, {PointPx{geo.ax, geo.ay}, PointPx{geo.bx, geo.by}},
-                         ev.surface_normal_deg, band_half_mm);
+        echogenic_gap_at_rest(ctx, cx, cy, {PointPx{geo.ax, geo.ay}, PointPx{geo.bx, geo.by}}, ev.surface_normal_deg,
+                              band_half_mm);
     const bool between_the_stumps = churning.width_mm < std::abs(stump_separation_at_rest_mm(ctx, geo));
     const bool narrower_than_at_peak = !band_peak.found || churning.width_mm < band_peak.width_mm;
     ev.decorrelated_band_rest_mm = churning.found && between_the_stumps && narrower_than_at_peak ? churning.width_mm : 0.0;

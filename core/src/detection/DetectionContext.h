@@ -194,10 +194,10 @@ std::vector<std::vector<std::size_t>> patch_surfaces(const Context& ctx, const s
 BandWidth narrowest_band(const std::function<BandWidth(double normal_deg)>& measure, double normal_deg);
 // A haematoma as bright as muscle shows no dark band at rest; its filling churns from one
 // scanner frame to the next while the muscle's speckle persists. The band of lost correlation
-// between frame k and the next few, across the surface through frame-0 point (cx, cy) with
-// its normal in frame k; `stumps` (frame-0 px), the tissue each side whose motion is followed.
-BandWidth echogenic_gap_at(const Context& ctx, int k, double cx, double cy, const std::array<PointPx, 2>& stumps,
-                           double normal_deg, double half_length_mm);
+// between the rest frame and the next few, across the surface through frame-0 point (cx, cy)
+// with its rest normal; `stumps` (frame-0 px), the tissue each side whose motion is followed.
+BandWidth echogenic_gap_at_rest(const Context& ctx, double cx, double cy, const std::array<PointPx, 2>& stumps,
+                                double normal_deg, double half_length_mm);
 
 // --- one candidate (CandidateEvaluation.cpp) ---
 // The muscle compartment around a frame-0 point (rest frame px), its planes looked for

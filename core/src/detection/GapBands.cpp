@@ -10,7 +10,7 @@
 namespace ft::detection {
 namespace {
 
-// Frames next to frame k compared with it: six, after it where the clip goes on, else before.
+// Frames next to the rest frame compared with it: six, after it where the clip goes on, else before.
 // A frame grabber repeats each scanner frame (a 20 fps scanner captured at 61 fps: three
 // copies, not bit-identical; at rest, where still tissue changes little, the analysis may keep
 // them); a repeat matches everywhere and shows no band, so six frames hold at least one other
@@ -43,31 +43,32 @@ BandWidth narrowest_band(const std::function<BandWidth(double normal_deg)>& meas
   return best;
 }
 
-BandWidth echogenic_gap_at(const Context& ctx, int k, double cx, double cy, const std::array<PointPx, 2>& stumps,
-                           double normal_deg, double half_length_mm) {
-  const int frames = ctx.m.frame_count();
-  double kx, ky;
-  position_in(ctx.m, k, cx, cy, kx, ky);
-  const Frame image = ctx.frame_at(k);
+BandWidth echogenic_gap_at_rest(const Context& ctx, double cx, double cy, const std::array<PointPx, 2>& stumps,
+                                double normal_deg, double half_length_mm) {
+  const int rest = ctx.rest(), frames = ctx.m.frame_count();
+  double rx, ry;
+  position_in(ctx.m, rest, cx, cy, rx, ry);
+  std::array<PointPx, 2> stumps_at_rest;
+  for (std::size_t s = 0; s < stumps.size(); ++s)
+    position_in(ctx.m, rest, stumps[s].x, stumps[s].y, stumps_at_rest[s].x, stumps_at_rest[s].y);
   std::vector<BandWidth> seen;
-  const int after = std::min(kFramesCompared, frames - 1 - k);
+  const int after = std::min(kFramesCompared, frames - 1 - rest);
   for (int d = 1; d <= kFramesCompared; ++d) {
-    const int j = d <= after ? k + d : k - (d - after);  // at the clip's end, look back
+    const int j = d <= after ? rest + d : rest - (d - after);  // at the clip's end, look back
     if (j < 0) break;
     // The second image is shifted by the stumps' mean motion: the centre lies in the
     // haematoma, where the tracking is weakest, and the two sides of a tear move apart.
     double shift_x = 0, shift_y = 0;
-    for (const PointPx& s : stumps) {
-      double xk, yk, xj, yj;
-      position_in(ctx.m, k, s.x, s.y, xk, yk);
-      position_in(ctx.m, j, s.x, s.y, xj, yj);
-      shift_x += 0.5 * (xj - xk);
-      shift_y += 0.5 * (yj - yk);
+    for (std::size_t s = 0; s < stumps.size(); ++s) {
+      double xj, yj;
+      position_in(ctx.m, j, stumps[s].x, stumps[s].y, xj, yj);
+      shift_x += 0.5 * (xj - stumps_at_rest[s].x);
+      shift_y += 0.5 * (yj - stumps_at_rest[s].y);
     }
     const Frame other = ctx.frame_at(j);
     const BandWidth b = narrowest_band(
         [&](double normal) {
-          return decorrelated_band_width(image, other, ctx.m.region.bounds, kx, ky, shift_x, shift_y, normal,
+          return decorrelated_band_width(ctx.rest_image, other, ctx.m.region.bounds, rx, ry, shift_x, shift_y, normal,
                                          std::max(half_length_mm, kMinLineHalfMm), ctx.mm_per_px());
         },
         normal_deg);
