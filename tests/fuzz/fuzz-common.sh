@@ -14,10 +14,11 @@ prepare_fuzz_run() {
 # with a fixed seed and number of inputs, keeps a crashing input in $artifacts and prints the
 # sanitizer's report, else libFuzzer's final statistics. Exits with the fuzzer's status.
 # With FT_FUZZ_SECONDS set (scripts/fuzz), runs that long instead (RUNS ignored); with
-# FT_FUZZ_CORPUS set, the corpus grown is kept there for the next hunt.
+# FT_FUZZ_CORPUS set, the corpus grown is kept there for the next hunt; with FT_FUZZ_MAX_LEN
+# set, inputs are at most that long (a long hunt on the small seeds: many more inputs a second).
 # usage: run_fuzzer FUZZER RUNS SEED MAX_LEN ARTIFACTS
 run_fuzzer() {
-  local fuzzer=$1 runs=$2 seed=$3 max_len=$4 artifacts=$5
+  local fuzzer=$1 runs=$2 seed=$3 max_len=${FT_FUZZ_MAX_LEN:-$4} artifacts=$5
   local limit=(-runs="$runs")
   [ -n "${FT_FUZZ_SECONDS:-}" ] && limit=(-runs=-1 -max_total_time="$FT_FUZZ_SECONDS")
   local corpora=(corpus)
