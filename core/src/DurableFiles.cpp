@@ -70,4 +70,31 @@ void create_directories_durably(const std::string& path, FolderAccess access) {
   if (!missing.empty()) sync_path(missing.back().string());
 }
 
+void write_file_durably(const std::string& path, std::string_view text, const std::string& what, FolderAccess access) {
+  const std::filesystem::path folder = std::filesystem::path(path).parent_path();
+  if (!folder.empty()) create_directories_durably(folder.string(), access);
+  const std::string partial = path + ".partial";
+  const int fd = ::open(partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+                        access == FolderAccess::OwnerOnly ? 0600 : 0666);  // less the umask
+  if (fd < 0) {
+    const int saved = errno;
+    throw Error(ErrorCode::Io, "cannot write " + what + " " + path + ": " + std::strerror(saved));
+  }
+  // O_TRUNC keeps an earlier partial file's mode: make it private before writing.
+  bool written = access != FolderAccess::OwnerOnly || ::fchmod(fd, 0600) == 0;
+  for (std::size_t done = 0; written && done < text.size();) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    written = n > 0;
+    if (written) done += std::size_t(n);
+  }
+  const int saved = errno;
+  ::close(fd);
+  if (!written) {
+    std::remove(partial.c_str());
+    throw Error(ErrorCode::Io, "cannot write " + what + " " + path + " (disk full?): " + std::strerror(saved));
+  }
+  replace_durably(partial, path);
+}
+
 }  // namespace ft

@@ -103,19 +103,8 @@ void save_settings(const DicomSettings& s, const std::string& path) {
                {"outbox_directory", s.outbox_directory == config + "/outbox" ? "" : s.outbox_directory},
                {"study_store_directory", s.study_store_directory == config + "/studies" ? "" : s.study_store_directory},
                {"log_patient_data", s.log_patient_data}};
-  if (fs::path(path).has_parent_path())
-    create_directories_durably(fs::path(path).parent_path().string(), FolderAccess::OwnerOnly);
-  const std::string partial = path + ".partial";
   // Private before anything is written: a DICOMweb node's URL may carry its user and password.
-  if (const int fd = ::open(partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600); fd >= 0) ::close(fd);
-  restrict_to_owner(partial);
-  {
-    std::ofstream out(partial);
-    out << j.dump(2) << '\n';
-    out.flush();
-    if (!out) throw Error(ErrorCode::Io, "cannot write settings " + path + " (disk full?)");
-  }
-  replace_durably(partial, path);
+  write_file_durably(path, j.dump(2) + '\n', "settings", FolderAccess::OwnerOnly);
 }
 
 DicomNode resolve_node(const std::string& text, const DicomSettings& settings) {

@@ -118,15 +118,8 @@ Outbox::Outbox(std::string directory) : directory_(std::move(directory)) {
 
 void Outbox::save(const OutboxJob& job) const {
   const nlohmann::json j = job_json(job);
-  const fs::path dir = fs::path(directory_) / job.id;
-  {
-    std::ofstream out(dir / "job.json.partial");
-    out << j.dump(1) << '\n';
-    out.flush();
-    if (!out) throw Error(ErrorCode::Io, "cannot write outbox job " + job.id + " (disk full?)");
-  }
-  restrict_to_owner((dir / "job.json.partial").string());
-  replace_durably((dir / "job.json.partial").string(), (dir / "job.json").string());
+  write_file_durably((fs::path(directory_) / job.id / "job.json").string(), j.dump(1) + '\n', "outbox job",
+                     FolderAccess::OwnerOnly);
 }
 
 OutboxJob Outbox::enqueue(const std::string& file, const DicomNode& destination) {

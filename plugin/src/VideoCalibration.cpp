@@ -6,6 +6,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "ft/core/DurableFiles.h"
 #include "ft/core/Error.h"
 
 namespace ft {
@@ -49,18 +50,10 @@ std::string video_calibration_path(const std::string& device) {
 void save_video_calibration(const VideoCalibration& c) {
   if (c.crop.empty()) throw Error(ErrorCode::InvalidArgument, "the crop rectangle is empty");
   if (!(c.mm_per_px > 0)) throw Error(ErrorCode::InvalidArgument, "mm per px must be positive");
-  const std::string path = video_calibration_path(c.device);
-  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
   const nlohmann::json j{{"device", c.device},
                          {"crop", {c.crop.x0_px, c.crop.y0_px, c.crop.x1_px, c.crop.y1_px}},
                          {"mm_per_px", c.mm_per_px}};
-  const std::string temporary = path + ".partial";
-  {
-    std::ofstream out(temporary);
-    out << j.dump(1) << '\n';
-    if (!out) throw Error(ErrorCode::Io, "cannot write " + temporary);
-  }
-  std::filesystem::rename(temporary, path);
+  write_file_durably(video_calibration_path(c.device), j.dump(1) + '\n', "video calibration");
 }
 
 std::optional<VideoCalibration> load_video_calibration(const std::string& device) {

@@ -9,59 +9,50 @@
 #include <string>
 #include <vector>
 
+#include "SyncLog.h"
 #include "TestSupport.h"
 
 namespace ft {
 namespace {
 
-struct SyncEvent {
-  std::string what, path, to;
-};
+using test::SyncEvent;
 
-// The command run with the shim; the log read back.
+// The command line tool run with the shim; the log read back.
 std::vector<SyncEvent> synced_by(const test::TempDir& dir, const std::string& args, int expected_exit_code = 0) {
-  const std::string log = dir.file("sync.log");
-  const test::CommandResult r = test::run_command("FT_SYNC_LOG='" + log + "' LD_PRELOAD='" FT_SYNC_LOG_SHIM "' '" +
-                                                  test::cli_path() + "' " + args);
-  EXPECT_EQ(r.exit_code, expected_exit_code) << r.err;
-  std::vector<SyncEvent> events;
-  std::istringstream in(test::file_exists(log) ? test::read_file(log) : "");
-  for (std::string line; std::getline(in, line);) {  // tab-separated: paths may hold spaces
-    std::istringstream fields(line);
-    SyncEvent e;
-    std::getline(fields, e.what, '\t');
-    std::getline(fields, e.path, '\t');
-    std::getline(fields, e.to, '\t');
-    events.push_back(e);
-  }
-  return events;
+  const test::SyncedRun run = test::run_with_sync_log(dir, "'" + test::cli_path() + "' " + args);
+  EXPECT_EQ(run.result.exit_code, expected_exit_code) << run.result.err;
+  return run.events;
 }
 
-// Index of the first event matching, from `from` on; -1 when none.
 long find(const std::vector<SyncEvent>& events, const std::string& what, const std::string& path, long from = 0) {
-  for (long i = from; i < long(events.size()); ++i)
-    if (events[std::size_t(i)].what == what && events[std::size_t(i)].path == path) return i;
-  return -1;
+  return test::find_sync_event(events, what, path, from);
 }
 
-std::string real(const std::string& path) {
-  char buffer[4096];
-  return ::realpath(path.c_str(), buffer) ? buffer : path;
-}
+std::string real(const std::string& path) { return test::resolved_path(path); }
 
 }  // namespace
 
 TEST(DurableWrite, AClipIsSyncedBeforeItIsRenamedIntoPlaceAndItsFolderAfter) {
   test::TempDir dir;
   const std::vector<SyncEvent> events = synced_by(dir, "simulate --preset intact --frames 3 --out '" + dir.file("clip.dcm") + "'");
-  const std::string folder = real(dir.path()), clip = folder + "/clip.dcm";
-  const long renamed = find(events, "rename", clip + ".partial");
-  ASSERT_GE(renamed, 0) << "written through a temporary file";
-  EXPECT_EQ(events[std::size_t(renamed)].to, clip);
-  const long file_synced = find(events, "fsync", clip + ".partial");
-  ASSERT_GE(file_synced, 0) << "the clip's bytes were never synced: a power loss could leave it empty";
-  EXPECT_LT(file_synced, renamed);
-  EXPECT_GE(find(events, "fsync", folder, renamed), 0) << "the rename itself was never synced";
+  const std::string clip = real(dir.path()) + "/clip.dcm";
+  std::string why;
+  EXPECT_TRUE(test::replaced_durably(events, clip + ".partial", clip, why)) << why;
+}
+
+// A frame grabber's calibration (the crop and the scale every measurement of that device
+// depends on) survives a power loss as the old one or the new one, never as an empty file.
+TEST(DurableWrite, AFrameGrabbersCalibrationIsSyncedBeforeItReplacesTheOldOne) {
+  test::TempDir dir;
+  const std::string config = real(dir.path()) + "/config";
+  const test::SyncedRun run = test::run_with_sync_log(
+      dir, "FIBRETRACK_CONFIG_DIR='" + config + "' '" + test::cli_path() +
+               "' video-calibrate grabber --crop 120,60,800,518 --points 700,100,700,480 --distance-mm 40");
+  ASSERT_EQ(run.result.exit_code, 0) << run.result.err;
+  const std::string saved = config + "/video/grabber.json";
+  std::string why;
+  EXPECT_TRUE(test::replaced_durably(run.events, saved + ".partial", saved, why)) << why;
+  EXPECT_GE(find(run.events, "fsync", config), 0) << "the folder made for the calibrations was never synced into its parent";
 }
 
 // A recording: the journal (itself synced frame by frame) is removed only after the clip

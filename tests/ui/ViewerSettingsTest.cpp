@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 
+#include "SyncLog.h"
 #include "TestSupport.h"
 #include "ft/core/Error.h"
 
@@ -43,6 +46,31 @@ TEST(ViewerSettings, SavedAndReadBackAndABrokenFileSaysWhere) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("broken.json"), std::string::npos);
   }
+}
+
+// Not a test of its own: run by the next one in a process of its own, with the sync-log shim
+// preloaded (it must be there from the process's start).
+TEST(ViewerSettings, DISABLED_SavedForTheSyncLog) {
+  const char* path = std::getenv("FT_VIEWER_SETTINGS_FILE");
+  ASSERT_NE(path, nullptr);
+  ViewerSettings s;
+  s.sources = {"igtl://scanner:18944"};
+  save_viewer_settings(s, path);
+}
+
+// The station's settings (its probe sources and tracking preset) survive a power loss as the
+// old file or the new one, never as an empty file that stops the station from starting.
+TEST(ViewerSettings, AreSyncedBeforeTheyReplaceTheOldOnesAndTheirFolderAfter) {
+  test::TempDir dir;
+  const std::string file = test::resolved_path(dir.path()) + "/station/viewer.json";
+  const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
+  const test::SyncedRun run = test::run_with_sync_log(
+      dir, "FT_VIEWER_SETTINGS_FILE='" + file + "' '" + self +
+               "' --gtest_also_run_disabled_tests --gtest_filter=ViewerSettings.DISABLED_SavedForTheSyncLog");
+  ASSERT_EQ(run.result.exit_code, 0) << run.result.out << run.result.err;
+  std::string why;
+  EXPECT_TRUE(test::replaced_durably(run.events, file + ".partial", file, why)) << why;
+  EXPECT_EQ(load_viewer_settings(file).sources, std::vector<std::string>{"igtl://scanner:18944"});
 }
 
 }  // namespace ft::ui

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "ft/core/DurableFiles.h"
 #include "ft/core/Error.h"
 #include "ft/dicom/DicomSettings.h"
 #include "ft/ui/WorkspaceHost.h"
@@ -64,15 +65,8 @@ ViewerSettings load_viewer_settings(const std::string& path) {
 
 void save_viewer_settings(const ViewerSettings& s, const std::string& path) {
   analysis_settings(s);
-  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
-  const std::string partial = path + ".partial";
-  {
-    std::ofstream out(partial);
-    out << nlohmann::json{{"sources", s.sources}, {"tracking_preset", s.tracking_preset}, {"backend", s.backend}}.dump(2) << '\n';
-    out.flush();
-    if (!out) throw Error(ErrorCode::Io, "cannot write " + path + " (disk full?)");
-  }
-  std::filesystem::rename(partial, path);
+  const nlohmann::json j{{"sources", s.sources}, {"tracking_preset", s.tracking_preset}, {"backend", s.backend}};
+  write_file_durably(path, j.dump(2) + '\n', "viewer settings");
 }
 
 }  // namespace ft::ui

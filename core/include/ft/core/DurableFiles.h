@@ -4,6 +4,7 @@
 // syncing its folder the rename itself can be lost (then an index, or a deleted recording
 // journal, points at nothing). Order: write, sync the file, rename, sync the folder.
 #include <string>
+#include <string_view>
 
 namespace ft {
 
@@ -19,6 +20,14 @@ void replace_durably(const std::string& from, const std::string& to);
 // they are — a folder the user chose may be shared on purpose. Throws ft::Error (Io).
 enum class FolderAccess { Default, OwnerOnly };
 void create_directories_durably(const std::string& path, FolderAccess access = FolderAccess::Default);
+
+// `text` written as the whole of `path`, or `path` left as it was: written to `path.partial`,
+// synced, renamed into place, the folder synced (folders missing are made as
+// create_directories_durably does). OwnerOnly: the file is 0600 from its creation, before a
+// byte is in it (settings may hold credentials), and folders made for it 0700. `what` names
+// the file in errors ("settings", "outbox job"). Throws ft::Error (Io), e.g. on a full disk.
+void write_file_durably(const std::string& path, std::string_view text, const std::string& what,
+                        FolderAccess access = FolderAccess::Default);
 
 // Readable and writable by the owner only (folders 0700, files 0600): for files and folders
 // FibreTrack itself made that hold patient data or credentials (queued and stored objects,
