@@ -35,10 +35,10 @@ long long now_s() {
 // 5 s, 10 s, 20 s ... at most 10 minutes between attempts.
 long long backoff_s(int attempts) { return std::min<long long>(600, 5LL << std::min(attempts - 1, 7)); }
 
-// Storage commitment is asked of DIMSE nodes when we have a port to hear the answer on. Not of
-// TLS nodes: their reports would come over TLS, which our report listener does not speak.
+// Storage commitment is asked of DIMSE nodes when we have a port to hear the answer on (a TLS
+// node's report is heard over TLS). Not of DICOMweb nodes: STOW-RS has no such service.
 bool asks_commitment(const DicomNode& node, const NetworkSettings& settings) {
-  return settings.commitment_port > 0 && !node.is_dicomweb() && !node.tls;
+  return settings.commitment_port > 0 && !node.is_dicomweb();
 }
 
 // A queued job's copy of its object.

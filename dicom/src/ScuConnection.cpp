@@ -30,9 +30,9 @@ std::string status_text(Uint16 status) {
 
 namespace {
 
-// The peer's certificate must name the host we connect to (its subjectAltName DNS name or IP
-// address): a certificate from a trusted CA for another host is refused. The SSL objects
-// DCMTK makes from this context inherit the check.
+// The peer's certificate must name its host (its subjectAltName DNS name or IP address): a
+// certificate from a trusted CA for another host is refused. The SSL objects DCMTK makes
+// from this context inherit the check; OpenSSL applies it to a client's certificate too.
 void require_peer_name(DcmTLSTransportLayer& layer, const std::string& host) {
   X509_VERIFY_PARAM* param = SSL_CTX_get0_param(layer.getNativeHandle());
   X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
@@ -68,7 +68,7 @@ std::unique_ptr<DcmTLSTransportLayer> make_tls_layer(T_ASC_NetworkRole role, con
   if (!tls.verify_peer)
     std::fprintf(stderr, "WARNING: TLS peer verification is off (settings: tls.verify_peer): any peer, including an "
                          "impostor, is accepted and the connection protects nothing against one\n");
-  else if (role == NET_REQUESTOR && !peer_host.empty())
+  else if (!peer_host.empty())
     require_peer_name(*layer, peer_host);
   return layer;
 }

@@ -94,7 +94,8 @@ class ScuAssociation {
 };
 
 // A TLS layer for `role` with our certificate, key and trusted certificates, the
-// non-downgrading BCP 195 profile; as requestor, the peer's certificate must name peer_host.
+// non-downgrading BCP 195 profile; the peer's certificate must name peer_host (when given: a
+// node we connect to, or the node we let connect to us).
 // Verification off (tls.verify_peer false) is said loudly on stderr. Throws
 // ft::Error(InvalidArgument) for a missing or mismatched certificate.
 std::unique_ptr<DcmTLSTransportLayer> make_tls_layer(T_ASC_NetworkRole role, const TlsSettings& tls,

@@ -32,12 +32,17 @@ DcmDataset commitment_request(const std::string& transaction_uid, const std::vec
 // Our side of the report: an SCP for the one association the PACS opens to deliver it, on
 // its own thread from before the request is sent (Orthanc can report before our N-ACTION
 // response has been read) until the report came or we stop waiting. Only the node asked may
-// deliver it, and only for this transaction.
+// deliver it, and only for this transaction. A TLS node's report comes over TLS: the node must
+// present a certificate we trust for its own name, as when we connect to it.
 class CommitmentReportReceiver : public DcmSCP {
  public:
   CommitmentReportReceiver(const NetworkSettings& s, const DicomNode& node, std::string transaction_uid)
       : lease_(s.commitment_port, std::chrono::seconds(s.timeout_s), "storage commitment reports"),
         node_ae_title_(node.ae_title), node_addresses_(addresses_of(node.host)), transaction_uid_(std::move(transaction_uid)) {
+    if (node.tls) {
+      tls_ = make_tls_layer(NET_ACCEPTOR, s.tls, node.tls_name.empty() ? node.host : node.tls_name);
+      getConfig().setTransportLayer(tls_.get());
+    }
     setAETitle(s.local_ae_title.c_str());
     setPort(Uint16(s.commitment_port));
     setConnectionBlockingMode(DUL_NOBLOCK);
@@ -145,6 +150,7 @@ class CommitmentReportReceiver : public DcmSCP {
   }
 
   ListenerLease lease_;  // from before the port opens until the thread has stopped
+  std::unique_ptr<DcmTLSTransportLayer> tls_;  // a TLS node's: outlives the listening thread
   const std::string node_ae_title_;
   const std::set<std::string> node_addresses_;
   const std::string transaction_uid_;

@@ -2,6 +2,8 @@
 
 #include <signal.h>
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <chrono>
 #include <thread>
@@ -86,6 +88,23 @@ StoreScpProcess::~StoreScpProcess() { ::kill(pid_t(pid_), SIGKILL); }
 
 CommandResult fibretrack_in(const std::string& config_dir, const std::string& args) {
   return run_command("FIBRETRACK_CONFIG_DIR='" + config_dir + "' '" + cli_path() + "' " + args);
+}
+
+// RSA 2048 / SHA-256, as the BCP 195 profile wants.
+void make_test_certificates(const TempDir& dir) {
+  const std::string d = "'" + dir.path() + "'/";
+  std::string script = "set -e; cd " + d + "; openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 2 -subj /CN=FibreTrackTestCA;";
+  const std::pair<const char*, const char*> certificates[] = {
+      {"server", "subjectAltName=IP:127.0.0.1,DNS:localhost"}, {"client", "subjectAltName=DNS:fibretrack"},
+      {"elsewhere", "subjectAltName=DNS:pacs.elsewhere.example"}};
+  for (const auto& [who, names] : certificates)
+    script += std::string(" printf '") + names + "\\n' > " + who + ".ext; openssl req -newkey rsa:2048 -nodes -keyout " + who +
+              ".key -out " + who + ".csr -subj /CN=" + who + "; openssl x509 -req -in " + who +
+              ".csr -CA ca.crt -CAkey ca.key -CAcreateserial -out " + who + ".crt -days 2 -sha256 -extfile " + who + ".ext;";
+  // A second CA that signed nothing we use: trusting only it must fail.
+  script += " openssl req -x509 -newkey rsa:2048 -nodes -keyout other.key -out other.crt -days 2 -subj /CN=OtherCA";
+  const CommandResult r = run_command("(" + script + ") 2>&1");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
 }
 
 }  // namespace ft::test

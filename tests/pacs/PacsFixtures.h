@@ -39,6 +39,13 @@ class StoreScpProcess {
   int pid_;
 };
 
+// In `dir`: a CA (ca.crt, ca.key) and the certificates and keys it signed: server.* (names
+// 127.0.0.1 and localhost: a PACS on the loopback), client.* (ours, DNS:fibretrack) and
+// elsewhere.* (for pacs.elsewhere.example: what an impostor with a trusted CA's certificate
+// for another host presents); other.crt, a CA that signed nothing we use. Fails the test when
+// openssl fails.
+void make_test_certificates(const TempDir& dir);
+
 // `fibretrack ARGS` with FIBRETRACK_CONFIG_DIR set to `config_dir` (never the user's settings).
 CommandResult fibretrack_in(const std::string& config_dir, const std::string& args);
 

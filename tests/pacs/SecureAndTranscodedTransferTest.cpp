@@ -22,27 +22,6 @@ namespace {
 constexpr char kExplicitLittle[] = "1.2.840.10008.1.2.1";
 constexpr char kImplicitLittle[] = "1.2.840.10008.1.2";
 
-// A CA and two certificates it signed (storescp's and ours), RSA 2048 / SHA-256 as the
-// BCP 195 profile wants.
-void make_certificates(const test::TempDir& dir) {
-  const std::string d = "'" + dir.path() + "'/";
-  std::string script = "set -e; cd " + d + "; openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 2 -subj /CN=FibreTrackTestCA;";
-  // storescp's certificate names the host it is reached at; "elsewhere" is storescp's key
-  // certified by the same CA for another host (what an impostor with any certificate from a
-  // trusted CA would present).
-  const std::pair<const char*, const char*> certificates[] = {
-      {"server", "subjectAltName=IP:127.0.0.1,DNS:localhost"}, {"client", "subjectAltName=DNS:fibretrack"},
-      {"elsewhere", "subjectAltName=DNS:pacs.elsewhere.example"}};
-  for (const auto& [who, names] : certificates)
-    script += std::string(" printf '") + names + "\\n' > " + who + ".ext; openssl req -newkey rsa:2048 -nodes -keyout " + who +
-              ".key -out " + who + ".csr -subj /CN=" + who + "; openssl x509 -req -in " + who +
-              ".csr -CA ca.crt -CAkey ca.key -CAcreateserial -out " + who + ".crt -days 2 -sha256 -extfile " + who + ".ext;";
-  // A second CA that signed nothing we use: trusting only it must fail.
-  script += " openssl req -x509 -newkey rsa:2048 -nodes -keyout other.key -out other.crt -days 2 -subj /CN=OtherCA";
-  const test::CommandResult r = test::run_command("(" + script + ") 2>&1");
-  ASSERT_EQ(r.exit_code, 0) << r.out;
-}
-
 void write_tls_settings(const std::string& config, const std::string& trusted, bool verify_peer = true) {
   std::filesystem::create_directories(config);
   std::ofstream(config + "/settings.json") << nlohmann::json{{"tls",
@@ -103,7 +82,7 @@ TEST(Transcoding, APacsThatRefusesCompressedSyntaxesGetsTheObjectsDecompressed) 
 TEST(Tls, StoreAndEchoOverTlsToStorescpAndAnUntrustedPeerIsRefused) {
   if (!test::program_available("storescp") || !test::program_available("openssl")) GTEST_SKIP() << "storescp or openssl missing";
   test::TempDir dir;
-  make_certificates(dir);
+  test::make_test_certificates(dir);
   const test::ExamOnDisk exam = test::write_exam(dir, "exam", "P90");
   test::StoreScpProcess scp("+tls '" + dir.file("server.key") + "' '" + dir.file("server.crt") + "' +cf '" + dir.file("ca.crt") + "'",
                       dir.file("received"));

@@ -62,6 +62,52 @@ TEST(StorageCommitment, AnObjectLeavesTheOutboxOnlyOnceThePacsHasCommittedIt) {
   EXPECT_EQ(pacs.get("/instances").size(), 1u);
 }
 
+// A TLS node: the C-STORE, the request and the PACS's report all go over TLS. The report comes
+// on an association the PACS opens to us, with a certificate we trust that names it; a report
+// offered in the clear is not heard, and the object stays until a trusted one comes.
+TEST(StorageCommitment, ATlsNodesReportIsHeardOnlyOverTls) {
+  if (!test::program_available("Orthanc") || !test::program_available("openssl")) GTEST_SKIP() << "Orthanc or openssl missing";
+  test::TempDir dir;
+  ASSERT_NO_FATAL_FAILURE(test::make_test_certificates(dir));
+  const int commitment_port = test::free_loopback_port();
+  test::OrthancOptions options;
+  options.our_retrieve_port = commitment_port;  // its modality entry for us: reports in the clear, at first
+  options.extra = {{"DicomTlsEnabled", true},
+                   {"DicomTlsCertificate", dir.file("server.crt")},
+                   {"DicomTlsPrivateKey", dir.file("server.key")},
+                   {"DicomTlsTrustedCertificates", dir.file("ca.crt")},
+                   {"DicomTlsRemoteCertificateRequired", true}};
+  test::OrthancPeer pacs(dir, true, options);
+  ASSERT_TRUE(pacs.ready()) << pacs.log();
+  const auto settings = [&](int timeout_s) {
+    std::filesystem::create_directories(dir.file("config"));
+    std::ofstream(dir.file("config/settings.json"))
+        << nlohmann::json{{"commitment_port", commitment_port},
+                          {"timeout_s", timeout_s},
+                          {"tls", {{"certificate", "../client.crt"}, {"private_key", "../client.key"}, {"trusted", {"../ca.crt"}}}}}
+               .dump(1);
+  };
+  settings(5);
+  dicom::write_ultrasound_clip(sim::SimulatedExam(sim::make_preset("intact", 17, 3)).render_clip(), {}, dir.file("clip.dcm"));
+  const std::string outbox = " --outbox '" + dir.file("outbox") + "'";
+
+  const test::CommandResult sent =
+      test::fibretrack_in(dir.file("config"), "send '" + dir.file("clip.dcm") + "' --to " + pacs.node() + " --tls" + outbox);
+  EXPECT_EQ(sent.exit_code, 1) << sent.out << sent.err;
+  ASSERT_EQ(pacs.get("/instances").size(), 1u) << "stored over TLS" << sent.out << sent.err;
+  const test::CommandResult listed = test::fibretrack_in(dir.file("config"), "outbox" + outbox);
+  EXPECT_NE(listed.out.find("stored, not yet committed: no storage commitment"), std::string::npos)
+      << "a report in the clear must not be heard from a TLS node\n" << listed.out;
+
+  // The PACS now reports over TLS: asked again, it commits the object, which leaves the outbox.
+  ASSERT_TRUE(pacs.change("PUT", "/modalities/fibretrack",
+                          {{"AET", "FIBRETRACK"}, {"Host", "127.0.0.1"}, {"Port", commitment_port}, {"UseDicomTls", true}}));
+  settings(15);
+  const test::CommandResult committed = test::fibretrack_in(dir.file("config"), "outbox --retry" + outbox);
+  EXPECT_EQ(committed.exit_code, 0) << committed.out << committed.err << pacs.log();
+  EXPECT_NE(committed.out.find("0 object(s) waiting"), std::string::npos) << committed.out;
+}
+
 // A PACS that acknowledges C-STOREs but does not offer Storage Commitment (DCMTK's
 // storescp): its acknowledgement is all there is, and the object leaves the outbox with it.
 TEST(StorageCommitment, ANodeWithoutTheServiceKeepsNothingWaiting) {
