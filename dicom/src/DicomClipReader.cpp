@@ -7,6 +7,7 @@
 #include "DicomFileLoader.h"
 #include "Jpeg2000Decoder.h"
 #include "PixelConversion.h"
+#include "RleFrameCheck.h"
 #include "Transcoding.h"
 #include "dcmtk/dcmdata/dcpixseq.h"
 #include "dcmtk/dcmdata/dcpxitem.h"
@@ -49,6 +50,7 @@ std::vector<std::uint8_t> DicomClipReader::decode_raw(int index, std::string& co
       double(pixels->getLength()) < double(frame_size) * double(index + 1) - 1.0)
     throw Error(ErrorCode::CorruptData, info_.path + ": pixel data ends before frame " + std::to_string(index + 1) +
                                             " (file truncated?)");
+  check_rle_frames(ds, index, info_.path);  // before DCMTK's RLE decoder reads where a damaged header points
   std::vector<std::uint8_t> raw(std::size_t(frame_size) + 1);
   Uint32 start_fragment = 0;
   OFString model;

@@ -4,6 +4,7 @@
 
 #include "DatasetHelpers.h"
 #include "Jpeg2000Decoder.h"
+#include "RleFrameCheck.h"
 #include "dcmtk/dcmdata/dcpixseq.h"
 #include "dcmtk/dcmdata/dcpxitem.h"
 #include "dcmtk/dcmdata/dcrledrg.h"
@@ -72,7 +73,7 @@ std::vector<std::uint8_t> encapsulated_frame(DcmPixelData& pixels, const DcmXfer
   } else if (fragments == static_cast<unsigned long>(frames)) {
     first = last = static_cast<unsigned long>(index) + 1;
   } else {
-    throw Error(ErrorCode::Unsupported, "multi-fragment JPEG 2000 frames in a multi-frame image");
+    throw Error(ErrorCode::Unsupported, "compressed frames split over several fragments in a multi-frame image");
   }
   std::vector<std::uint8_t> bytes;
   for (unsigned long f = first; f <= last; ++f) {
@@ -82,13 +83,14 @@ std::vector<std::uint8_t> encapsulated_frame(DcmPixelData& pixels, const DcmXfer
     if (item->getUint8Array(data).bad() || !data) continue;
     bytes.insert(bytes.end(), data, data + item->getLength());
   }
-  if (bytes.empty()) throw Error(ErrorCode::CorruptData, "empty JPEG 2000 frame");
+  if (bytes.empty()) throw Error(ErrorCode::CorruptData, "empty compressed frame");
   return bytes;
 }
 
 void decompress(DcmDataset& ds, const std::string& what) {
   register_decoders();
   if (is_jpeg2000(DcmXfer(ds.getOriginalXfer()).getXferID())) decompress_jpeg2000(ds, what);
+  check_rle_frames(ds, -1, what);  // before DCMTK's RLE decoder reads where a damaged header points
   if (ds.chooseRepresentation(EXS_LittleEndianExplicit, nullptr).bad() || !ds.canWriteXfer(EXS_LittleEndianExplicit))
     throw Error(ErrorCode::Unsupported, what + ": pixel data in " + DcmXfer(ds.getOriginalXfer()).getXferName() +
                                             " cannot be decompressed");

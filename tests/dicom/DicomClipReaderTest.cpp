@@ -5,6 +5,11 @@
 
 #include "TestSupport.h"
 #include "ft/core/Error.h"
+#include "dcmtk/config/osconfig.h"
+#include "dcmtk/dcmdata/dcpixseq.h"
+#include "dcmtk/dcmdata/dcpxitem.h"
+#include "dcmtk/dcmdata/dctk.h"
+#include "ft/dicom/Deidentifier.h"
 #include "ft/dicom/DicomClipReader.h"
 #include "ft/dicom/UltrasoundClipWriter.h"
 #include "ft/probes/SimulatedExam.h"
@@ -105,6 +110,45 @@ TEST(DicomClipReader, SegmentedSixteenBitPaletteGivesATexturedImage) {
   EXPECT_GT(mean, 5.0);
   EXPECT_LT(mean, 250.0);
   EXPECT_GT(sd, 5.0) << "a B-mode image has speckle";
+}
+
+// One changed byte in an RLE frame's header (a segment's offset pointing far past the frame)
+// made DCMTK's RLE decoder read outside its buffer and crash the viewer and every command that
+// decodes pixels (found by the DICOM reader fuzzer). Now the damaged frame is refused with a
+// clear error, the intact frame still reads, and de-identification (which decompresses to clean
+// burned-in text) refuses the file rather than crashing.
+TEST(DicomClipReader, ADamagedRleFrameIsRefusedNotDecodedOutsideItsBytes) {
+  const std::string original = test::shared_data_dir() + "/OBXXXX1A_rle_2frame.dcm";
+  if (!test::file_exists(original)) GTEST_SKIP() << "no ../shared/data";
+  test::TempDir dir;
+  const std::string damaged = dir.file("damaged.dcm");
+  {
+    DcmFileFormat file;
+    ASSERT_TRUE(file.loadFile(original.c_str()).good());
+    DcmDataset& ds = *file.getDataset();
+    DcmElement* element = nullptr;
+    ASSERT_TRUE(ds.findAndGetElement(DCM_PixelData, element).good());
+    DcmPixelSequence* fragments = nullptr;
+    ASSERT_TRUE(static_cast<DcmPixelData*>(element)->getEncapsulatedRepresentation(EXS_RLELossless, nullptr, fragments).good());
+    DcmPixelItem* second_frame = nullptr;
+    ASSERT_TRUE(fragments->getItem(second_frame, 2).good());
+    Uint8* bytes = nullptr;
+    ASSERT_TRUE(second_frame->getUint8Array(bytes).good());
+    const Uint8 far_away[4] = {0x30, 0x2e, 0x32, 0x2e};  // the fuzzer's: "0.2." read as an offset
+    std::copy(far_away, far_away + 4, bytes + 4);       // word 1: the first segment's offset
+    ASSERT_TRUE(file.saveFile(damaged.c_str(), EXS_RLELossless).good());
+  }
+  DicomClipReader reader(damaged);
+  EXPECT_NO_THROW(reader.read_frame(0));
+  try {
+    reader.read_frame(1);
+    FAIL() << "a frame whose header points outside it was decoded";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("damaged RLE frame"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("frame 2"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(deidentify_file(damaged, dir.file("anon.dcm"), SiteKey::from_bytes(std::string(32, 'k'))), Error);
+  EXPECT_FALSE(test::file_exists(dir.file("anon.dcm")));
 }
 
 }  // namespace ft::dicom
