@@ -32,9 +32,11 @@ std::string clip_region_to_frame(UltrasoundRegion& region, int frame_width_px, i
   if (clipped == region.bounds) return {};
   std::ostringstream warning;
   warning << "region bounds x " << region.bounds.x0_px << "-" << region.bounds.x1_px << ", y " << region.bounds.y0_px
-          << "-" << region.bounds.y1_px << " lie outside the " << frame_width_px << "x" << frame_height_px
-          << " frame; clipped to x " << clipped.x0_px << "-" << clipped.x1_px << ", y " << clipped.y0_px << "-"
-          << clipped.y1_px;
+          << "-" << region.bounds.y1_px << " lie outside the " << frame_width_px << "x" << frame_height_px << " frame; ";
+  if (clipped.empty())  // nothing of it is in the image: not used (an empty region is never analysed)
+    warning << "not used";
+  else
+    warning << "clipped to x " << clipped.x0_px << "-" << clipped.x1_px << ", y " << clipped.y0_px << "-" << clipped.y1_px;
   region.bounds = clipped;
   return warning.str();
 }

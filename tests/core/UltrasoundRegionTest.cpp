@@ -42,4 +42,15 @@ TEST(UltrasoundRegion, BoundsOutsideTheFrameAreClippedWithAWarning) {
   EXPECT_TRUE(clip_region_to_frame(r, 320, 240).empty());
 }
 
+// A region wholly outside the frame (a header from a larger image): said to be unused, not
+// "clipped" to bounds that run backwards, and never chosen for analysis.
+TEST(UltrasoundRegion, ARegionWhollyOutsideTheFrameIsSaidToBeUnused) {
+  UltrasoundRegion r = region(84, 31, 595, 414, RegionSpatialFormat::TwoD, true);
+  const std::string warning = clip_region_to_frame(r, 32, 24);
+  EXPECT_NE(warning.find("not used"), std::string::npos) << warning;
+  EXPECT_EQ(warning.find("clipped"), std::string::npos) << warning;
+  EXPECT_TRUE(r.bounds.empty());
+  EXPECT_FALSE(choose_tissue_region({r}).has_value());
+}
+
 }  // namespace ft
