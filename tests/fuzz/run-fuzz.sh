@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the DICOM reader fuzzer briefly on a seed corpus: real files from ../shared/data,
-# small copies of them (their headers and transfer syntaxes, tiny frames: dicom_fuzz_seeds)
-# and small simulated clips. A crashing input is kept in ./fuzz-artifacts and the
+# small copies of them (their headers and transfer syntaxes, tiny frames: dicom_fuzz_seeds),
+# those again in the other encodings, and small simulated clips. A crashing input is kept in ./fuzz-artifacts and the
 # sanitizer's report printed. In the test suite the run is repeatable (fixed seed and
 # number of inputs); pass a random seed and more runs to hunt.
 # usage: run-fuzz.sh FUZZER CLI SEED_MAKER SHARED_DATA RUNS [SEED]
@@ -17,5 +17,15 @@ if [ -d "$shared" ]; then
   for f in "$shared"/*.dcm; do [ "$(stat -c %s "$f")" -lt 300000 ] && cp "$f" "$work/corpus/"; done
   "$seed_maker" "$work/corpus" "$shared"/*.dcm >/dev/null || exit 1
 fi
+# The small native seeds again in the other encodings the reader takes (JPEG 2000 through our own
+# OpenJPEG decoder; JPEG-LS, lossless JPEG, deflate, big endian through DCMTK), where the tools are.
+encoders=("gdcmconv --j2k:j2k" "dcmcjpls +el:jls" "dcmcjpeg +el:jpl" "dcmconv +td:deflated" "dcmconv +tb:big")
+for seed in "$work"/corpus/small-*.dcm "$work/corpus/sim-small.dcm"; do
+  [ -f "$seed" ] || continue
+  for encoder in "${encoders[@]}"; do
+    command -v "${encoder%% *}" >/dev/null || continue
+    ${encoder%%:*} "$seed" "${seed%.dcm}-${encoder##*:}.dcm" >/dev/null 2>&1 || rm -f "${seed%.dcm}-${encoder##*:}.dcm"
+  done
+done
 cd "$work"
 run_fuzzer "$fuzzer" "$runs" "$seed" 300000 "$artifacts"
