@@ -20,11 +20,11 @@ fi
 # The small native seeds again in the other encodings the reader takes (JPEG 2000 through our own
 # OpenJPEG decoder; JPEG-LS, lossless JPEG, deflate, big endian through DCMTK), where the tools are.
 encoders=("gdcmconv --j2k:j2k" "dcmcjpls +el:jls" "dcmcjpeg +el:jpl" "dcmconv +td:deflated" "dcmconv +tb:big")
-for seed in "$work"/corpus/small-*.dcm "$work/corpus/sim-small.dcm"; do
-  [ -f "$seed" ] || continue
+for small in "$work"/corpus/small-*.dcm "$work/corpus/sim-small.dcm"; do
+  [ -f "$small" ] || continue
   for encoder in "${encoders[@]}"; do
     command -v "${encoder%% *}" >/dev/null || continue
-    ${encoder%%:*} "$seed" "${seed%.dcm}-${encoder##*:}.dcm" >/dev/null 2>&1 || rm -f "${seed%.dcm}-${encoder##*:}.dcm"
+    ${encoder%%:*} "$small" "${small%.dcm}-${encoder##*:}.dcm" >/dev/null 2>&1 || rm -f "${small%.dcm}-${encoder##*:}.dcm"
   done
 done
 cd "$work"
