@@ -36,9 +36,12 @@ std::vector<std::uint8_t> DicomClipReader::decode_raw(int index, std::string& co
   const DcmXfer xfer(ds.getOriginalXfer());
   if (is_jpeg2000(info_.transfer_syntax_uid)) {
     const auto compressed = encapsulated_frame(*pixels, xfer, index, info_.frames);
-    DecodedJpeg2000 decoded = decode_jpeg2000(compressed.data(), compressed.size(), info_.bits_allocated);
-    if (decoded.width != info_.columns || decoded.height != info_.rows)
-      throw Error(ErrorCode::CorruptData, info_.path + ": JPEG 2000 frame size differs from Rows/Columns");
+    DecodedJpeg2000 decoded;
+    try {
+      decoded = decode_jpeg2000(compressed.data(), compressed.size(), info_.bits_allocated, info_.columns, info_.rows);
+    } catch (const Error& e) {
+      throw Error(e.code(), info_.path + ", frame " + std::to_string(index + 1) + ": " + e.what());
+    }
     colour_model = decoded.components == 3 ? "RGB" : "MONOCHROME2";
     return std::move(decoded.pixels);
   }

@@ -45,7 +45,7 @@ struct ImageDeleter { void operator()(opj_image_t* i) const { opj_image_destroy(
 
 }  // namespace
 
-DecodedJpeg2000 decode_jpeg2000(const std::uint8_t* data, std::size_t size, int bits_allocated) {
+DecodedJpeg2000 decode_jpeg2000(const std::uint8_t* data, std::size_t size, int bits_allocated, int width, int height) {
   if (size < 12) throw Error(ErrorCode::CorruptData, "JPEG 2000 frame too short");
   const bool jp2 = data[4] == 'j' && data[5] == 'P';
   std::unique_ptr<opj_codec_t, CodecDeleter> codec(opj_create_decompress(jp2 ? OPJ_CODEC_JP2 : OPJ_CODEC_J2K));
@@ -63,6 +63,11 @@ DecodedJpeg2000 decode_jpeg2000(const std::uint8_t* data, std::size_t size, int 
   if (!opj_read_header(stream.get(), codec.get(), &raw_image))
     throw Error(ErrorCode::CorruptData, "JPEG 2000 header unreadable");
   std::unique_ptr<opj_image_t, ImageDeleter> image(raw_image);
+  const auto size_differs = [&](long w, long h) {
+    return w != width || h != height;
+  };
+  if (size_differs(long(image->x1) - long(image->x0), long(image->y1) - long(image->y0)))
+    throw Error(ErrorCode::CorruptData, "JPEG 2000 frame size differs from Rows/Columns");
   if (!opj_decode(codec.get(), stream.get(), image.get()) || !opj_end_decompress(codec.get(), stream.get()))
     throw Error(ErrorCode::CorruptData, "JPEG 2000 frame could not be decoded");
   DecodedJpeg2000 out;
@@ -70,6 +75,7 @@ DecodedJpeg2000 decode_jpeg2000(const std::uint8_t* data, std::size_t size, int 
   if (out.components < 1) throw Error(ErrorCode::CorruptData, "JPEG 2000 frame without components");
   out.width = int(image->comps[0].w);
   out.height = int(image->comps[0].h);
+  if (size_differs(out.width, out.height)) throw Error(ErrorCode::CorruptData, "JPEG 2000 frame size differs from Rows/Columns");
   out.precision = int(image->comps[0].prec);
   const std::size_t pixels = std::size_t(out.width) * std::size_t(out.height);
   const int bytes = bits_allocated == 16 ? 2 : 1;

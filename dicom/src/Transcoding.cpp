@@ -29,8 +29,12 @@ void decompress_jpeg2000(DcmDataset& ds, const std::string& what) {
   int components = 1;
   for (int f = 0; f < frames; ++f) {
     const auto bytes = encapsulated_frame(*static_cast<DcmPixelData*>(element), xfer, f, frames);
-    const DecodedJpeg2000 d = decode_jpeg2000(bytes.data(), bytes.size(), bits_allocated);
-    if (d.width != columns || d.height != rows) throw Error(ErrorCode::CorruptData, what + ": JPEG 2000 frame size differs from Rows/Columns");
+    DecodedJpeg2000 d;
+    try {
+      d = decode_jpeg2000(bytes.data(), bytes.size(), bits_allocated, columns, rows);
+    } catch (const Error& e) {
+      throw Error(e.code(), what + ", frame " + std::to_string(f + 1) + ": " + e.what());
+    }
     components = d.components;
     native.insert(native.end(), d.pixels.begin(), d.pixels.end());
   }

@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
+
 #include <cmath>
+#include <fstream>
 #include <sstream>
 
 #include "TestSupport.h"
@@ -149,6 +152,46 @@ TEST(DicomClipReader, ADamagedRleFrameIsRefusedNotDecodedOutsideItsBytes) {
   }
   EXPECT_THROW(deidentify_file(damaged, dir.file("anon.dcm"), SiteKey::from_bytes(std::string(32, 'k'))), Error);
   EXPECT_FALSE(test::file_exists(dir.file("anon.dcm")));
+}
+
+namespace {
+long peak_resident_kb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;
+}
+}  // namespace
+
+// A JPEG 2000 frame whose header claims 60000 x 60000 pixels in a 3 KB file: OpenJPEG used to
+// decode the whole claimed image before the size was compared with Rows/Columns (1 GB and 6 s
+// for this one, 11 GB at 200000 x 200000; found by the DICOM reader fuzzer). The header is now
+// read first and the frame refused before anything is decoded.
+TEST(DicomClipReader, AJpeg2000FrameClaimingAnotherSizeIsRefusedBeforeItIsDecoded) {
+  if (!test::program_available("gdcmconv")) GTEST_SKIP() << "gdcmconv missing (scripts/setup installs libgdcm-tools)";
+  test::TempDir dir;
+  write_ultrasound_clip(sim::SimulatedExam(sim::make_preset("intact", 3, 2)).render_clip(), {}, dir.file("native.dcm"));
+  ASSERT_EQ(test::run_command("gdcmconv --j2k '" + dir.file("native.dcm") + "' '" + dir.file("j2k.dcm") + "'").exit_code, 0);
+  std::string bytes = test::read_file(dir.file("j2k.dcm"));
+  const std::size_t siz = bytes.find("\xff\x4f\xff\x51");  // start of codestream, then the SIZ marker
+  ASSERT_NE(siz, std::string::npos);
+  const auto put32 = [&](std::size_t at, std::uint32_t v) {
+    for (int b = 0; b < 4; ++b) bytes[at + std::size_t(b)] = char((v >> (24 - 8 * b)) & 0xff);  // big endian
+  };
+  put32(siz + 8, 60000);   // Xsiz
+  put32(siz + 12, 60000);  // Ysiz
+  put32(siz + 24, 60000);  // XTsiz: one tile, consistent with the image
+  put32(siz + 28, 60000);  // YTsiz
+  std::ofstream(dir.file("claims-more.dcm"), std::ios::binary) << bytes;
+
+  DicomClipReader reader(dir.file("claims-more.dcm"));
+  const long before_kb = peak_resident_kb();
+  try {
+    reader.read_frame(0);
+    FAIL() << "a frame of another size was decoded";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("differs from Rows/Columns"), std::string::npos) << e.what();
+  }
+  EXPECT_LT(peak_resident_kb() - before_kb, 200 * 1024) << "the claimed image was decoded";
 }
 
 }  // namespace ft::dicom
