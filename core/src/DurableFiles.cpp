@@ -70,9 +70,10 @@ void create_directories_durably(const std::string& path, FolderAccess access) {
   if (!missing.empty()) sync_path(missing.back().string());
 }
 
-void write_file_durably(const std::string& path, std::string_view text, const std::string& what, FolderAccess access) {
+void write_file_durably(const std::string& path, std::string_view text, const std::string& what, FolderAccess access,
+                        MissingFolders folders) {
   const std::filesystem::path folder = std::filesystem::path(path).parent_path();
-  if (!folder.empty()) create_directories_durably(folder.string(), access);
+  if (!folder.empty() && folders == MissingFolders::Create) create_directories_durably(folder.string(), access);
   const std::string partial = path + ".partial";
   const int fd = ::open(partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
                         access == FolderAccess::OwnerOnly ? 0600 : 0666);  // less the umask
@@ -81,20 +82,25 @@ void write_file_durably(const std::string& path, std::string_view text, const st
     throw Error(ErrorCode::Io, "cannot write " + what + " " + path + ": " + std::strerror(saved));
   }
   // O_TRUNC keeps an earlier partial file's mode: make it private before writing.
-  bool written = access != FolderAccess::OwnerOnly || ::fchmod(fd, 0600) == 0;
-  for (std::size_t done = 0; written && done < text.size();) {
+  int failed = access == FolderAccess::OwnerOnly && ::fchmod(fd, 0600) != 0 ? errno : 0;
+  for (std::size_t done = 0; failed == 0 && done < text.size();) {
     const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
     if (n < 0 && errno == EINTR) continue;
-    written = n > 0;
-    if (written) done += std::size_t(n);
+    if (n <= 0) failed = n == 0 ? ENOSPC : errno;
+    else done += std::size_t(n);
   }
-  const int saved = errno;
-  ::close(fd);
-  if (!written) {
+  // Synced through the descriptor that wrote, and close checked: a file system that reports a
+  // write error only then (NFS) must not have a short file renamed into place.
+  if (failed == 0 && ::fsync(fd) != 0) failed = errno;
+  if (::close(fd) != 0 && failed == 0) failed = errno;
+  try {
+    if (failed != 0)
+      throw Error(ErrorCode::Io, "cannot write " + what + " " + path + " (disk full?): " + std::strerror(failed));
+    replace_durably(partial, path);
+  } catch (const Error&) {
     std::remove(partial.c_str());
-    throw Error(ErrorCode::Io, "cannot write " + what + " " + path + " (disk full?): " + std::strerror(saved));
+    throw;
   }
-  replace_durably(partial, path);
 }
 
 }  // namespace ft

@@ -38,7 +38,8 @@ std::vector<std::uint8_t> DicomClipReader::decode_raw(int index, std::string& co
     const auto compressed = encapsulated_frame(*pixels, xfer, index, info_.frames);
     DecodedJpeg2000 decoded;
     try {
-      decoded = decode_jpeg2000(compressed.data(), compressed.size(), info_.bits_allocated, info_.columns, info_.rows);
+      decoded = decode_jpeg2000(compressed.data(), compressed.size(),
+                                {info_.columns, info_.rows, info_.samples_per_pixel, info_.bits_allocated});
     } catch (const Error& e) {
       throw Error(e.code(), info_.path + ", frame " + std::to_string(index + 1) + ": " + e.what());
     }
@@ -53,12 +54,14 @@ std::vector<std::uint8_t> DicomClipReader::decode_raw(int index, std::string& co
       double(pixels->getLength()) < double(frame_size) * double(index + 1) - 1.0)
     throw Error(ErrorCode::CorruptData, info_.path + ": pixel data ends before frame " + std::to_string(index + 1) +
                                             " (file truncated?)");
-  check_rle_frames(ds, index, info_.path);  // before DCMTK's RLE decoder reads where a damaged header points
+  check_rle_frame(ds, index, info_.path);  // before DCMTK's RLE decoder reads where a damaged header points
+  // DCMTK wants room for the frame rounded up to an even length (an odd frame, e.g. 8-bit
+  // 49 x 41, was refused as an "illegal call" with room for its exact length).
   std::vector<std::uint8_t> raw(std::size_t(frame_size) + 1);
   Uint32 start_fragment = 0;
   OFString model;
   const OFCondition status =
-      pixels->getUncompressedFrame(&ds, Uint32(index), start_fragment, raw.data(), frame_size, model, nullptr);
+      pixels->getUncompressedFrame(&ds, Uint32(index), start_fragment, raw.data(), Uint32(raw.size()), model, nullptr);
   if (status.bad())
     throw Error(status == EC_CannotChangeRepresentation ? ErrorCode::Unsupported : ErrorCode::CorruptData,
                 info_.path + ": frame " + std::to_string(index + 1) + " cannot be decoded (" + status.text() + ", " +

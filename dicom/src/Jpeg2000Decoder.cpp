@@ -45,7 +45,8 @@ struct ImageDeleter { void operator()(opj_image_t* i) const { opj_image_destroy(
 
 }  // namespace
 
-DecodedJpeg2000 decode_jpeg2000(const std::uint8_t* data, std::size_t size, int bits_allocated, int width, int height) {
+DecodedJpeg2000 decode_jpeg2000(const std::uint8_t* data, std::size_t size, const Jpeg2000FrameShape& shape) {
+  const int bits_allocated = shape.bits_allocated;
   if (size < 12) throw Error(ErrorCode::CorruptData, "JPEG 2000 frame too short");
   const bool jp2 = data[4] == 'j' && data[5] == 'P';
   std::unique_ptr<opj_codec_t, CodecDeleter> codec(opj_create_decompress(jp2 ? OPJ_CODEC_JP2 : OPJ_CODEC_J2K));
@@ -63,11 +64,15 @@ DecodedJpeg2000 decode_jpeg2000(const std::uint8_t* data, std::size_t size, int 
   if (!opj_read_header(stream.get(), codec.get(), &raw_image))
     throw Error(ErrorCode::CorruptData, "JPEG 2000 header unreadable");
   std::unique_ptr<opj_image_t, ImageDeleter> image(raw_image);
-  const auto size_differs = [&](long w, long h) {
-    return w != width || h != height;
-  };
+  const auto size_differs = [&](long w, long h) { return w != shape.width || h != shape.height; };
   if (size_differs(long(image->x1) - long(image->x0), long(image->y1) - long(image->y0)))
     throw Error(ErrorCode::CorruptData, "JPEG 2000 frame size differs from Rows/Columns");
+  if (int(image->numcomps) != shape.samples)
+    throw Error(ErrorCode::CorruptData, "JPEG 2000 frame has " + std::to_string(image->numcomps) + " components where Samples per Pixel is " +
+                                            std::to_string(shape.samples));
+  for (OPJ_UINT32 c = 0; c < image->numcomps; ++c)
+    if (image->comps[c].dx != 1 || image->comps[c].dy != 1)
+      throw Error(ErrorCode::Unsupported, "JPEG 2000 frame with subsampled components");
   if (!opj_decode(codec.get(), stream.get(), image.get()) || !opj_end_decompress(codec.get(), stream.get()))
     throw Error(ErrorCode::CorruptData, "JPEG 2000 frame could not be decoded");
   DecodedJpeg2000 out;

@@ -118,8 +118,9 @@ Outbox::Outbox(std::string directory) : directory_(std::move(directory)) {
 
 void Outbox::save(const OutboxJob& job) const {
   const nlohmann::json j = job_json(job);
+  // A job delivered and removed meanwhile (by another process) is not brought back without its object.
   write_file_durably((fs::path(directory_) / job.id / "job.json").string(), j.dump(1) + '\n', "outbox job",
-                     FolderAccess::OwnerOnly);
+                     FolderAccess::OwnerOnly, MissingFolders::Refuse);
 }
 
 OutboxJob Outbox::enqueue(const std::string& file, const DicomNode& destination) {
@@ -320,7 +321,10 @@ void Outbox::await_commitment(const std::vector<OutboxJob>& stored, const Networ
       } else if (answered) {
         why = report.received ? destination + "'s storage commitment did not name it"
                               : "no storage commitment from " + destination + " within " + std::to_string(settings.timeout_s) +
-                                    " s (does it know our AE title and commitment port?)";
+                                    " s (does it know our AE title and commitment port?" +
+                                    (job.node.tls ? " Over TLS: is its certificate trusted, does it name the node, "
+                                                    "and may it be used by a client?)"
+                                                  : ")");
       }
       save_attempt(job, "stored, not yet committed: " + why);
       left.push_back(job);

@@ -4,7 +4,6 @@
 
 #include "DatasetHelpers.h"
 #include "Jpeg2000Decoder.h"
-#include "RleFrameCheck.h"
 #include "dcmtk/dcmdata/dcpixseq.h"
 #include "dcmtk/dcmdata/dcpxitem.h"
 #include "dcmtk/dcmdata/dcrledrg.h"
@@ -24,6 +23,7 @@ void decompress_jpeg2000(DcmDataset& ds, const std::string& what) {
   const int frames = int(get_long(ds, DCM_NumberOfFrames, 1));
   const int rows = int(get_long(ds, DCM_Rows, 0)), columns = int(get_long(ds, DCM_Columns, 0));
   const int bits_allocated = int(get_long(ds, DCM_BitsAllocated, 8));
+  const int samples = int(get_long(ds, DCM_SamplesPerPixel, 1));
   const DcmXfer xfer(ds.getOriginalXfer());
   std::vector<std::uint8_t> native;
   int components = 1;
@@ -31,7 +31,7 @@ void decompress_jpeg2000(DcmDataset& ds, const std::string& what) {
     const auto bytes = encapsulated_frame(*static_cast<DcmPixelData*>(element), xfer, f, frames);
     DecodedJpeg2000 d;
     try {
-      d = decode_jpeg2000(bytes.data(), bytes.size(), bits_allocated, columns, rows);
+      d = decode_jpeg2000(bytes.data(), bytes.size(), {columns, rows, samples, bits_allocated});
     } catch (const Error& e) {
       throw Error(e.code(), what + ", frame " + std::to_string(f + 1) + ": " + e.what());
     }
@@ -94,7 +94,6 @@ std::vector<std::uint8_t> encapsulated_frame(DcmPixelData& pixels, const DcmXfer
 void decompress(DcmDataset& ds, const std::string& what) {
   register_decoders();
   if (is_jpeg2000(DcmXfer(ds.getOriginalXfer()).getXferID())) decompress_jpeg2000(ds, what);
-  check_rle_frames(ds, -1, what);  // before DCMTK's RLE decoder reads where a damaged header points
   if (ds.chooseRepresentation(EXS_LittleEndianExplicit, nullptr).bad() || !ds.canWriteXfer(EXS_LittleEndianExplicit))
     throw Error(ErrorCode::Unsupported, what + ": pixel data in " + DcmXfer(ds.getOriginalXfer()).getXferName() +
                                             " cannot be decompressed");

@@ -15,7 +15,7 @@ prepare_fuzz_run
   --out "$work/corpus/sim-small.dcm" >/dev/null || exit 1
 if [ -d "$shared" ]; then
   for f in "$shared"/*.dcm; do [ "$(stat -c %s "$f")" -lt 300000 ] && cp "$f" "$work/corpus/"; done
-  "$seed_maker" "$work/corpus" "$shared"/*.dcm >/dev/null || exit 1
+  "$seed_maker" "$work/corpus" "$shared"/*.dcm >/dev/null || echo "no small seeds made: the full-size files only"
 fi
 # The small native seeds again in the other encodings the reader takes (JPEG 2000 through our own
 # OpenJPEG decoder; JPEG-LS, lossless JPEG, deflate, big endian through DCMTK), where the tools are.
@@ -28,4 +28,9 @@ for small in "$work"/corpus/small-*.dcm "$work/corpus/sim-small.dcm"; do
   done
 done
 cd "$work"
+# One allocation may reach 4 GiB here: DCMTK reserves an element's declared length (a 32-bit
+# field) before reading it from a deflated stream, whose remaining size it cannot know. The
+# program then reports the file unreadable having touched a few pages (a 4 KiB file declaring
+# 2.2 GB: 39 MB resident), which is no failure; memory in use stays capped at 2 GiB.
+malloc_limit_mb=4200
 run_fuzzer "$fuzzer" "$runs" "$seed" 300000 "$artifacts"

@@ -98,6 +98,7 @@ TEST(StorageCommitment, ATlsNodesReportIsHeardOnlyOverTls) {
   const test::CommandResult listed = test::fibretrack_in(dir.file("config"), "outbox" + outbox);
   EXPECT_NE(listed.out.find("stored, not yet committed: no storage commitment"), std::string::npos)
       << "a report in the clear must not be heard from a TLS node\n" << listed.out;
+  EXPECT_NE(listed.out.find("Over TLS"), std::string::npos) << "the reason points at TLS\n" << listed.out;
 
   // The PACS now reports over TLS: asked again, it commits the object, which leaves the outbox.
   ASSERT_TRUE(pacs.change("PUT", "/modalities/fibretrack",

@@ -22,12 +22,15 @@ enum class FolderAccess { Default, OwnerOnly };
 void create_directories_durably(const std::string& path, FolderAccess access = FolderAccess::Default);
 
 // `text` written as the whole of `path`, or `path` left as it was: written to `path.partial`,
-// synced, renamed into place, the folder synced (folders missing are made as
-// create_directories_durably does). OwnerOnly: the file is 0600 from its creation, before a
-// byte is in it (settings may hold credentials), and folders made for it 0700. `what` names
-// the file in errors ("settings", "outbox job"). Throws ft::Error (Io), e.g. on a full disk.
+// synced, renamed into place, the folder synced. Missing folders are made as
+// create_directories_durably does, or (Refuse: a folder that has gone must stay gone, like a
+// delivered outbox job's) make the write fail. OwnerOnly: the file is 0600 from its creation,
+// before a byte is in it (settings may hold credentials), and folders made for it 0700. `what`
+// names the file in errors ("settings", "outbox job"). Throws ft::Error (Io), e.g. on a full
+// disk; no `.partial` is left behind.
+enum class MissingFolders { Create, Refuse };
 void write_file_durably(const std::string& path, std::string_view text, const std::string& what,
-                        FolderAccess access = FolderAccess::Default);
+                        FolderAccess access = FolderAccess::Default, MissingFolders folders = MissingFolders::Create);
 
 // Readable and writable by the owner only (folders 0700, files 0600): for files and folders
 // FibreTrack itself made that hold patient data or credentials (queued and stored objects,
