@@ -1,6 +1,8 @@
 // libFuzzer target for the DICOM reader: whatever bytes arrive, read_clip_info() and
-// DicomClipReader either succeed or throw ft::Error; they never crash, hang or read
-// outside their buffers (built with AddressSanitizer).
+// DicomClipReader either succeed or throw ft::Error; so does the whole-dataset decompression
+// that sending to a PACS which refuses compression and de-identification go through (DCMTK's
+// other decoding path). None of them crash, hang or read outside their buffers (built with
+// AddressSanitizer).
 #include <unistd.h>
 
 #include <cstdint>
@@ -8,6 +10,8 @@
 #include <string>
 
 #include "ft/core/Error.h"
+#include "DicomFileLoader.h"
+#include "Transcoding.h"
 #include "ft/dicom/DicomClipReader.h"
 #include "ft/dicom/ToolkitLogging.h"
 
@@ -31,6 +35,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     ft::dicom::DicomClipReader reader(path);
     // Decode at most two frames: enough to reach every decoder, bounded in time.
     for (int k = 0; k < reader.frame_count() && k < 2; ++k) reader.read_frame(k);
+  } catch (const ft::Error&) {
+  }
+  try {
+    ft::dicom::detail::DicomFileLoader loader(path);
+    ft::dicom::detail::decompress(loader.dataset(), path);
   } catch (const ft::Error&) {
   }
   return 0;
