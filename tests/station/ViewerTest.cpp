@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <QChartView>
+#include <QImage>
+#include <QValueAxis>
+#include <cmath>
 #include <QElapsedTimer>
 #include <QLineSeries>
 #include <QRegularExpression>
@@ -37,7 +40,7 @@ TEST(ExamPlots, TheGapIsInMmOnlyWhenCalibratedAndAtEachAnalysedFramesTime) {
   const std::vector<double> times{0.0, 0.15, 0.30};  // every third clip frame analysed (50 ms each)
   ui::ExamPlots plots;
   plots.show_analysis(r, times, 0.05);
-  EXPECT_EQ(plots.gap_unit().toStdString(), "gap px (no calibration)");
+  EXPECT_EQ(plots.gap_unit().toStdString(), "gap (px, no calibration)");
   auto* series = plots.findChild<QChartView*>("gapPlot")->chart()->series().front();
   const QList<QPointF> points = static_cast<QLineSeries*>(series)->points();
   ASSERT_EQ(points.size(), 3);
@@ -45,8 +48,52 @@ TEST(ExamPlots, TheGapIsInMmOnlyWhenCalibratedAndAtEachAnalysedFramesTime) {
   EXPECT_DOUBLE_EQ(points[2].y(), 15.0) << "3 mm at 0.2 mm/px";
   r.calibrated = true;
   plots.show_analysis(r, times, 0.05);
-  EXPECT_EQ(plots.gap_unit().toStdString(), "gap mm");
+  EXPECT_EQ(plots.gap_unit().toStdString(), "gap (mm)");
   EXPECT_DOUBLE_EQ(static_cast<QLineSeries*>(series)->points()[2].y(), 3.0);
+}
+
+namespace {
+// 1, 2, 2.5 or 5 times a power of ten (Qt's nice numbers; 2.5 from halving 5).
+bool nice(double step) {
+  const double mantissa = step / std::pow(10.0, std::floor(std::log10(step)));
+  for (double m : {1.0, 2.0, 2.5, 5.0, 10.0})
+    if (std::abs(mantissa - m) < 1e-6) return true;
+  return false;
+}
+}  // namespace
+
+// Ticks a reader can read (strain rising to 0.49 % used to tick at 0.49/0.98 ...), units on every
+// axis, and both plots saved: one PNG as shown, and their data as CSV with the gap's unit.
+TEST(ExamPlots, TickAtNiceNumbersWithUnitsAndSaveAsPngAndCsv) {
+  DetectionResult r;
+  r.calibrated = true;
+  r.mm_per_px_x = r.mm_per_px_y = 0.1;
+  r.contraction.strain_by_frame = {0.0, -0.0012, -0.0049};
+  TearFinding f;
+  f.gap_by_frame_mm = {0.0, 1.3, 2.71};
+  r.findings.push_back(f);
+  ui::ExamPlots plots;
+  plots.resize(500, 400);
+  plots.show();
+  plots.show_analysis(r, {0.0, 0.05, 0.1}, 0.05);
+  for (const char* name : {"strainPlot", "gapPlot"}) {
+    QChart* chart = plots.findChild<QChartView*>(name)->chart();
+    for (QAbstractAxis* a : chart->axes()) {
+      auto* axis = static_cast<QValueAxis*>(a);
+      EXPECT_TRUE(axis->titleText().contains("(")) << name << ": no unit in " << axis->titleText().toStdString();
+      const double step = (axis->max() - axis->min()) / (axis->tickCount() - 1);
+      EXPECT_TRUE(nice(step)) << name << " " << axis->titleText().toStdString() << ": ticks every " << step;
+      const double first = axis->min() / step;
+      EXPECT_NEAR(first, std::round(first), 1e-6) << name << ": the first tick, " << axis->min() << ", is off the steps";
+    }
+  }
+  test::TempDir dir;
+  ASSERT_TRUE(plots.save_png(QString::fromStdString(dir.file("plots.png"))));
+  const QImage png(QString::fromStdString(dir.file("plots.png")));
+  EXPECT_EQ(png.size(), plots.size());
+  ASSERT_TRUE(plots.save_csv(QString::fromStdString(dir.file("plots.csv"))));
+  EXPECT_EQ(test::read_file(dir.file("plots.csv")),
+            "time_s,strain_pct,gap_mm\n0,0,\n0.05,-0.12,1.3\n0.1,-0.49,2.71\n");
 }
 
 TEST(ReviewPanel, OpensStepsAnalysesAndShowsFindingsPlotsAndOverlay) {

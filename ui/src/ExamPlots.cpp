@@ -1,22 +1,46 @@
 #include "ft/ui/ExamPlots.h"
 
+#include <QAction>
 #include <QChart>
 #include <QChartView>
+#include <QFile>
+#include <QFileDialog>
 #include <QLineSeries>
 #include <QMouseEvent>
+#include <QPainter>
+#include <QTextStream>
 #include <QValueAxis>
 #include <QVBoxLayout>
 #include <algorithm>
+#include <map>
+#include <utility>
 
 namespace ft::ui {
 
 ExamPlots::ExamPlots(QWidget* parent) : QWidget(parent) {
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
-  strain_ = make_plot("Fibre strain", "strain %", "strainPlot");
-  gap_ = make_plot("Gap along the fibres", "gap mm", "gapPlot");
+  strain_ = make_plot("Fibre strain", "strain (%)", "strainPlot");
+  gap_ = make_plot("Gap along the fibres", "gap (mm)", "gapPlot");
   layout->addWidget(strain_.view);
   layout->addWidget(gap_.view);
+  for (Plot* p : {&strain_, &gap_}) add_export_actions(p->view);
+}
+
+void ExamPlots::add_export_actions(QWidget* view) {
+  view->setContextMenuPolicy(Qt::ActionsContextMenu);
+  auto* png = new QAction("Save plots as PNG…", view);
+  connect(png, &QAction::triggered, this, [this] {
+    const QString path = QFileDialog::getSaveFileName(this, "Save plots as PNG", "plots.png", "PNG images (*.png)");
+    if (!path.isEmpty()) save_png(path);
+  });
+  auto* csv = new QAction("Save plot data as CSV…", view);
+  connect(csv, &QAction::triggered, this, [this] {
+    const QString path = QFileDialog::getSaveFileName(this, "Save plot data as CSV", "plots.csv", "CSV files (*.csv)");
+    if (!path.isEmpty()) save_csv(path);
+  });
+  view->addAction(png);
+  view->addAction(csv);
 }
 
 ExamPlots::Plot ExamPlots::make_plot(const QString& title, const QString& y_title, const char* name) {
@@ -31,7 +55,7 @@ ExamPlots::Plot ExamPlots::make_plot(const QString& title, const QString& y_titl
   chart->addSeries(p.data);
   chart->addSeries(p.cursor);
   p.x = new QValueAxis(chart);
-  p.x->setTitleText("time s");
+  p.x->setTitleText("time (s)");
   p.y = new QValueAxis(chart);
   p.y->setTitleText(y_title);
   chart->addAxis(p.x, Qt::AlignBottom);
@@ -62,6 +86,11 @@ void ExamPlots::fit(Plot& p) {
   const double pad = std::max(0.1, 0.1 * (y1 - y0));
   p.x->setRange(x0, std::max(x1, x0 + 0.1));
   p.y->setRange(y0 - pad, y1 + pad);
+  // Ticks at 1, 2 or 5 x 10^n (not 0.49, 0.98 ...): the range widens to the next nice values.
+  for (QValueAxis* axis : {p.x, p.y}) {
+    axis->applyNiceNumbers();
+    axis->setLabelFormat("%g");
+  }
 }
 
 void ExamPlots::show_analysis(const DetectionResult& r, const std::vector<double>& time_of_analysed, double frame_time_s) {
@@ -73,7 +102,7 @@ void ExamPlots::show_analysis(const DetectionResult& r, const std::vector<double
   // not shown as mm). One value per analysed frame, at that frame's time in the clip (grabber
   // repeats dropped from the analysis leave gaps in time, not a shorter curve).
   const bool in_mm = r.calibrated || r.mm_per_px() <= 0;
-  gap_.y->setTitleText(in_mm ? "gap mm" : "gap px (no calibration)");
+  gap_.y->setTitleText(in_mm ? "gap (mm)" : "gap (px, no calibration)");
   if (!r.findings.empty()) {
     const auto& gap = r.findings.front().gap_by_frame_mm;
     for (std::size_t k = 0; k < gap.size(); ++k) {
@@ -101,6 +130,30 @@ void ExamPlots::set_cursor_s(double seconds) {
     p->cursor->append(seconds, p->y->min());
     p->cursor->append(seconds, p->y->max());
   }
+}
+
+bool ExamPlots::save_png(const QString& path) {
+  QImage image(size(), QImage::Format_ARGB32_Premultiplied);
+  image.fill(Qt::white);
+  QPainter painter(&image);
+  render(&painter);
+  painter.end();
+  return image.save(path, "PNG");
+}
+
+bool ExamPlots::save_csv(const QString& path) const {
+  QFile file(path);
+  if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Text)) return false;
+  // Strain has a value at every analysed frame, the gap only where it is open: one row per time.
+  std::map<double, std::pair<QString, QString>> rows;
+  for (const QPointF& q : strain_.data->points()) rows[q.x()].first = QString::number(q.y(), 'g', 6);
+  for (const QPointF& q : gap_.data->points()) rows[q.x()].second = QString::number(q.y(), 'g', 6);
+  const bool gap_in_px = gap_.y->titleText().contains("px");
+  QTextStream out(&file);
+  out << "time_s,strain_pct," << (gap_in_px ? "gap_px" : "gap_mm") << "\n";
+  for (const auto& [t, values] : rows) out << QString::number(t, 'g', 6) << ',' << values.first << ',' << values.second << "\n";
+  out.flush();
+  return file.error() == QFileDevice::NoError;
 }
 
 int ExamPlots::strain_points() const { return int(strain_.data->count()); }

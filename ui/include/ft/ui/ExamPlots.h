@@ -1,6 +1,8 @@
 #pragma once
 // Strain-time and gap-time plots (Qt Charts) on the clip's time axis, with a cursor at
-// the frame shown; clicking a plot moves to that time.
+// the frame shown; clicking a plot moves to that time. Axes carry their units and tick at
+// nice numbers (1, 2 or 5 x 10^n); both plots can be saved as one PNG and their data as CSV
+// (right-click a plot).
 #include <QWidget>
 #include <vector>
 
@@ -28,6 +30,12 @@ class ExamPlots : public QWidget {
   int gap_points() const;
   QString gap_unit() const;  // the gap axis's title
 
+  // Both plots as one picture, as shown; false when the file cannot be written.
+  bool save_png(const QString& path);
+  // One row per time with a value: time_s, strain_pct, and gap_mm or gap_px (as the gap axis
+  // says); a value a time lacks is left empty. False when the file cannot be written.
+  bool save_csv(const QString& path) const;
+
  signals:
   void time_clicked(double seconds);
 
@@ -44,6 +52,7 @@ class ExamPlots : public QWidget {
   };
   Plot make_plot(const QString& title, const QString& y_title, const char* name);
   void fit(Plot& plot);
+  void add_export_actions(QWidget* view);
   Plot strain_;
   Plot gap_;
 };
