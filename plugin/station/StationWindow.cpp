@@ -20,7 +20,7 @@ constexpr char kNotice[] =
 
 StationWindow::StationWindow(StationServicesImpl& services, ModuleCatalog& catalog)
     : services_(services), catalog_(catalog) {
-  setWindowTitle("FibreTrack Station — decision support, not a certified medical device");
+  setWindowTitle("FibreTrack Station");  // the notice: the status bar, once per screen
   tabs_ = new QTabWidget(this);
   tabs_->setObjectName("moduleTabs");
   setCentralWidget(tabs_);

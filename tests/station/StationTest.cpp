@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <QJsonArray>
+#include <QLabel>
+#include <QTextEdit>
 #include <QJsonObject>
 #include <QTabWidget>
 #include <filesystem>
@@ -38,6 +40,21 @@ TEST(ModuleCatalog, ApiVersionsAndServicesDecideWhatLoads) {
   EXPECT_NE(station::compatibility_problem({}, 1, 0, services).indexOf("\"id\""), -1);
 }
 
+namespace {
+// The texts on screen that say FibreTrack is not a certified medical device: labels, text panels
+// (the findings), the window's title.
+QStringList notices_on_screen(QMainWindow& window) {
+  QStringList where;
+  const auto says = [](const QString& text) { return text.contains("certified medical device", Qt::CaseInsensitive); };
+  for (QLabel* l : window.findChildren<QLabel*>())
+    if (l->isVisible() && says(l->text())) where << "label " + l->objectName();
+  for (QTextEdit* t : window.findChildren<QTextEdit*>())
+    if (t->isVisible() && says(t->toPlainText())) where << "text " + t->objectName();
+  if (says(window.windowTitle())) where << "title";
+  return where;
+}
+}  // namespace
+
 TEST(Station, LoadsBothModulesRefusesAnIncompatibleOneAndShowsGaitEventsBesideTheClip) {
   test::TempDir dir;
   station::StationServicesImpl services(QString::fromStdString(dir.file("settings.json")), QString::fromStdString(dir.file("studies")));
@@ -63,6 +80,9 @@ TEST(Station, LoadsBothModulesRefusesAnIncompatibleOneAndShowsGaitEventsBesideTh
   QMetaObject::invokeMethod(review, "open_clip", Q_RETURN_ARG(bool, opened),
                             Q_ARG(QString, QString::fromStdString(test::sample_data_dir() + "/full_tear.dcm")));
   ASSERT_TRUE(opened);
+  // One decision-support notice on the screen, in the status bar (it used to be said three times).
+  EXPECT_EQ(notices_on_screen(window), QStringList{"label decisionSupportNotice"})
+      << notices_on_screen(window).join(", ").toStdString();
   int gait = 0;
   for (const auto& e : services.timeline().events()) gait += e.source == "org.fibretrack.gait-events";
   EXPECT_EQ(gait, 3);

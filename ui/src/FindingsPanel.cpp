@@ -9,8 +9,7 @@ FindingsPanel::FindingsPanel(QWidget* parent) : QTextBrowser(parent) {
 }
 
 void FindingsPanel::show_message(const QString& text) {
-  setHtml("<p>" + text.toHtmlEscaped() + "</p><p style='color:#b07000'><i>Decision support, not a certified medical "
-                                         "device: confirm every finding on the images.</i></p>");
+  setHtml("<p>" + text.toHtmlEscaped() + "</p>");  // the notice is the station's status bar
 }
 
 void FindingsPanel::show_result(const DetectionResult& r, double frame_time_s) {
@@ -31,7 +30,6 @@ void FindingsPanel::show_result(const DetectionResult& r, double frame_time_s) {
   html += QString("<p>Contraction: fibre strain %1 % at frame %2 (rest frame %3)</p>")
               .arg(100.0 * c.peak_strain, 0, 'f', 1).arg(c.peak_frame).arg(c.rest_frame);
   for (const std::string& n : r.notes) html += "<p style='color:#707070'>" + QString::fromStdString(n).toHtmlEscaped() + "</p>";
-  html += "<p style='color:#b07000'><i>Decision support, not a certified medical device: confirm every finding on the images.</i></p>";
   setHtml(html);
 }
 

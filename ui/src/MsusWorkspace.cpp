@@ -26,15 +26,11 @@ MsusWorkspace::MsusWorkspace(WorkspaceHost host, QWidget* parent) : QWidget(pare
   viewer->setObjectName("viewerSettings");
   auto* outbox = new QPushButton("Outbox…", this);
   outbox->setObjectName("outbox");
-  auto* notice = new QLabel("FibreTrack is decision support, not a certified medical device. Confirm every finding on the images.", this);
-  notice->setObjectName("msusNotice");
-  notice->setStyleSheet("color: #ffb000;");
   bar->addWidget(worklist);
   bar->addWidget(settings);
   bar->addWidget(viewer);
   bar->addWidget(outbox);
-  bar->addStretch(1);
-  bar->addWidget(notice);
+  bar->addStretch(1);  // the decision-support notice is the station's status bar: once per screen
   connect(worklist, &QPushButton::clicked, this, &MsusWorkspace::start_from_worklist);
   connect(settings, &QPushButton::clicked, this, &MsusWorkspace::edit_settings);
   connect(outbox, &QPushButton::clicked, this, [this] { OutboxDialog(host_, this).exec(); });

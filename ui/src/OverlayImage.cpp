@@ -140,7 +140,7 @@ RgbImage render_overlay(const Frame& frame, const UltrasoundRegion& region, cons
     for (int r = 0; r < field.rows; ++r)
       for (int c = 0; c < field.columns; ++c)
         if (!field.valid[field.index(c, r)]) img.blend(int(field.x_px(c)), int(field.y_px(r)), {0, 0, 0}, 0.6);
-  if (layers.strain && strain.size() == field.size()) {
+  if (layers.strain && !strain.empty() && strain.size() == field.size()) {  // no strain: no legend either
     draw_strain(img, field, strain, layers.strain_range);
     draw_legend(img, region, layers.strain_range);
   }
@@ -157,10 +157,6 @@ RgbImage render_overlay(const Frame& frame, const UltrasoundRegion& region, cons
     for (const auto& [x, y] : {std::pair{c.x0_px, c.y0_px}, std::pair{c.x1_px, c.y1_px}}) line(img, x - 3, y, x + 3, y, kCaliper);
     text(img, int(c.x1_px) + 4, int(c.y1_px) - 4, c.label, kCaliper);
   }
-  // On a dark band, so that scanner text burned into the frame does not garble it.
-  for (int y = img.height_px() - kGlyphHeightPx - 4; y < img.height_px(); ++y)
-    for (int x = 0; x < img.width_px(); ++x) img.blend(x, y, {0, 0, 0}, 0.85);
-  text(img, 2, img.height_px() - kGlyphHeightPx - 2, kDecisionSupportNotice, kText);
   return img;
 }
 

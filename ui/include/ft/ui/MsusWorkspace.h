@@ -1,7 +1,7 @@
 #pragma once
 // FibreTrack's dynamic-MSUS workspace: Live exam, Review and Studies, the worklist and
-// network settings, keyboard shortcuts, and the decision-support notice. This is the view
-// the station module shows; it talks to the station only through WorkspaceHost.
+// network settings and keyboard shortcuts. This is the view the station module shows; it talks
+// to the station only through WorkspaceHost (the decision-support notice is the station's).
 #include <QTabWidget>
 
 #include "ft/ui/LivePanel.h"

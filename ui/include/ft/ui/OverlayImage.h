@@ -1,8 +1,8 @@
 #pragma once
 // What the viewer draws over a B-mode frame, as plain RGB pixels: strain colour map with
-// its legend, displacement vectors, quality mask, tear outline and gap caliper, and the
-// decision-support notice. Qt-free, so the same picture serves the live view, cine
-// review, screenshots and burned-in exports.
+// its legend, displacement vectors, quality mask, tear outline and gap caliper. Qt-free, so
+// the same picture serves the live view and cine review. The decision-support notice is the
+// station's status bar, once per screen; burned-in exports draw their own.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -81,7 +81,5 @@ double caliper_length_mm(const Caliper& c, const UltrasoundRegion& region);
 
 // Binary PPM (P6), readable by every image tool. Throws ft::Error(Io).
 void write_ppm(const RgbImage& image, const std::string& path);
-
-constexpr const char* kDecisionSupportNotice = "DECISION SUPPORT - NOT A CERTIFIED MEDICAL DEVICE";
 
 }  // namespace ft::ui
