@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <QJsonArray>
+#include <QDockWidget>
 #include <QLabel>
+#include <QPlainTextEdit>
 #include <QTextEdit>
 #include <QJsonObject>
 #include <QTabWidget>
@@ -42,7 +44,7 @@ TEST(ModuleCatalog, ApiVersionsAndServicesDecideWhatLoads) {
 
 namespace {
 // The texts on screen that say FibreTrack is not a certified medical device: labels, text panels
-// (the findings), the window's title.
+// (the findings, the log), tab and dock titles, the window's title.
 QStringList notices_on_screen(QMainWindow& window) {
   QStringList where;
   const auto says = [](const QString& text) { return text.contains("certified medical device", Qt::CaseInsensitive); };
@@ -50,6 +52,13 @@ QStringList notices_on_screen(QMainWindow& window) {
     if (l->isVisible() && says(l->text())) where << "label " + l->objectName();
   for (QTextEdit* t : window.findChildren<QTextEdit*>())
     if (t->isVisible() && says(t->toPlainText())) where << "text " + t->objectName();
+  for (QPlainTextEdit* t : window.findChildren<QPlainTextEdit*>())
+    if (t->isVisible() && says(t->toPlainText())) where << "text " + t->objectName();
+  for (QTabWidget* tabs : window.findChildren<QTabWidget*>())
+    for (int i = 0; i < tabs->count(); ++i)
+      if (tabs->isVisible() && says(tabs->tabText(i))) where << "tab " + tabs->tabText(i);
+  for (QDockWidget* dock : window.findChildren<QDockWidget*>())
+    if (dock->isVisible() && says(dock->windowTitle())) where << "dock " + dock->windowTitle();
   if (says(window.windowTitle())) where << "title";
   return where;
 }

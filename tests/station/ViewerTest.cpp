@@ -53,10 +53,10 @@ TEST(ExamPlots, TheGapIsInMmOnlyWhenCalibratedAndAtEachAnalysedFramesTime) {
 }
 
 namespace {
-// 1, 2, 2.5 or 5 times a power of ten (Qt's nice numbers; 2.5 from halving 5).
+// 1, 2 or 5 times a power of ten (Qt's nice numbers).
 bool nice(double step) {
   const double mantissa = step / std::pow(10.0, std::floor(std::log10(step)));
-  for (double m : {1.0, 2.0, 2.5, 5.0, 10.0})
+  for (double m : {1.0, 2.0, 5.0, 10.0})
     if (std::abs(mantissa - m) < 1e-6) return true;
   return false;
 }
@@ -90,10 +90,29 @@ TEST(ExamPlots, TickAtNiceNumbersWithUnitsAndSaveAsPngAndCsv) {
   test::TempDir dir;
   ASSERT_TRUE(plots.save_png(QString::fromStdString(dir.file("plots.png"))));
   const QImage png(QString::fromStdString(dir.file("plots.png")));
-  EXPECT_EQ(png.size(), plots.size());
+  EXPECT_EQ(png.width(), int(plots.width() * plots.devicePixelRatioF())) << "as shown, plus the notice below";
+  EXPECT_GT(png.height(), int(plots.height() * plots.devicePixelRatioF()));
   ASSERT_TRUE(plots.save_csv(QString::fromStdString(dir.file("plots.csv"))));
   EXPECT_EQ(test::read_file(dir.file("plots.csv")),
+            "# FibreTrack: decision support, not a certified medical device\n"
             "time_s,strain_pct,gap_mm\n0,0,\n0.05,-0.12,1.3\n0.1,-0.49,2.71\n");
+  // The axes are the clip's own, whatever was shown before.
+  const auto axes_of = [&] {
+    std::vector<double> v;
+    for (QAbstractAxis* a : plots.findChild<QChartView*>("strainPlot")->chart()->axes()) {
+      auto* axis = static_cast<QValueAxis*>(a);
+      v.insert(v.end(), {axis->min(), axis->max(), double(axis->tickCount())});
+    }
+    return v;
+  };
+  const std::vector<double> first = axes_of();
+  for (double end_s : {0.7, 1.2, 3.3, 7.9, 13.0}) {
+    DetectionResult other = r;
+    other.contraction.strain_by_frame = {0.0, -0.03, -0.21 * end_s, -0.33, -0.07};
+    plots.show_analysis(other, {0.0, 0.1 * end_s, 0.4 * end_s, 0.8 * end_s, end_s}, 0.05);
+    plots.show_analysis(r, {0.0, 0.05, 0.1}, 0.05);
+    EXPECT_EQ(axes_of(), first) << "after a clip of " << end_s << " s";
+  }
 }
 
 TEST(ReviewPanel, OpensStepsAnalysesAndShowsFindingsPlotsAndOverlay) {

@@ -6,6 +6,7 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QLineSeries>
+#include <QMessageBox>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QTextStream>
@@ -16,6 +17,9 @@
 #include <utility>
 
 namespace ft::ui {
+namespace {
+const QString kExportNotice = "FibreTrack: decision support, not a certified medical device";
+}  // namespace
 
 ExamPlots::ExamPlots(QWidget* parent) : QWidget(parent) {
   auto* layout = new QVBoxLayout(this);
@@ -32,12 +36,12 @@ void ExamPlots::add_export_actions(QWidget* view) {
   auto* png = new QAction("Save plots as PNG…", view);
   connect(png, &QAction::triggered, this, [this] {
     const QString path = QFileDialog::getSaveFileName(this, "Save plots as PNG", "plots.png", "PNG images (*.png)");
-    if (!path.isEmpty()) save_png(path);
+    if (!path.isEmpty() && !save_png(path)) QMessageBox::warning(this, "Save plots", "Cannot write " + path + ".");
   });
   auto* csv = new QAction("Save plot data as CSV…", view);
   connect(csv, &QAction::triggered, this, [this] {
     const QString path = QFileDialog::getSaveFileName(this, "Save plot data as CSV", "plots.csv", "CSV files (*.csv)");
-    if (!path.isEmpty()) save_csv(path);
+    if (!path.isEmpty() && !save_csv(path)) QMessageBox::warning(this, "Save plot data", "Cannot write " + path + ".");
   });
   view->addAction(png);
   view->addAction(csv);
@@ -87,7 +91,10 @@ void ExamPlots::fit(Plot& p) {
   p.x->setRange(x0, std::max(x1, x0 + 0.1));
   p.y->setRange(y0 - pad, y1 + pad);
   // Ticks at 1, 2 or 5 x 10^n (not 0.49, 0.98 ...): the range widens to the next nice values.
+  // applyNiceNumbers starts from the tick count it left last time: start each clip afresh, so
+  // that a clip's axes do not depend on the clip shown before.
   for (QValueAxis* axis : {p.x, p.y}) {
+    axis->setTickCount(5);
     axis->applyNiceNumbers();
     axis->setLabelFormat("%g");
   }
@@ -133,10 +140,16 @@ void ExamPlots::set_cursor_s(double seconds) {
 }
 
 bool ExamPlots::save_png(const QString& path) {
-  QImage image(size(), QImage::Format_ARGB32_Premultiplied);
+  // At the screen's resolution, with the notice below: the picture leaves the station.
+  const qreal ratio = devicePixelRatioF();
+  const int notice_px = 2 * fontMetrics().height();
+  QImage image(QSize(width(), height() + notice_px) * ratio, QImage::Format_ARGB32_Premultiplied);
+  image.setDevicePixelRatio(ratio);
   image.fill(Qt::white);
   QPainter painter(&image);
   render(&painter);
+  painter.setPen(QColor(0xb0, 0x70, 0x00));
+  painter.drawText(QRect(0, height(), width(), notice_px), Qt::AlignCenter, kExportNotice);
   painter.end();
   return image.save(path, "PNG");
 }
@@ -150,6 +163,7 @@ bool ExamPlots::save_csv(const QString& path) const {
   for (const QPointF& q : gap_.data->points()) rows[q.x()].second = QString::number(q.y(), 'g', 6);
   const bool gap_in_px = gap_.y->titleText().contains("px");
   QTextStream out(&file);
+  out << "# " << kExportNotice << "\n";  // read with comment='#' (pandas) or skip the first line
   out << "time_s,strain_pct," << (gap_in_px ? "gap_px" : "gap_mm") << "\n";
   for (const auto& [t, values] : rows) out << QString::number(t, 'g', 6) << ',' << values.first << ',' << values.second << "\n";
   out.flush();
@@ -160,7 +174,8 @@ int ExamPlots::strain_points() const { return int(strain_.data->count()); }
 int ExamPlots::gap_points() const { return int(gap_.data->count()); }
 
 bool ExamPlots::eventFilter(QObject* watched, QEvent* event) {
-  if (event->type() == QEvent::MouseButtonPress)
+  // The left button moves to a time; the right one opens the save menu and moves nothing.
+  if (event->type() == QEvent::MouseButtonPress && static_cast<QMouseEvent*>(event)->button() == Qt::LeftButton)
     for (Plot* p : {&strain_, &gap_})
       if (watched == p->view->viewport()) {
         const QPointF at = p->view->chart()->mapToValue(static_cast<QMouseEvent*>(event)->position(), p->data);
