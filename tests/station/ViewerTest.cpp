@@ -3,7 +3,9 @@
 // calipers in mm; the live exam on the simulated probe finding the tear; a recording.
 #include <gtest/gtest.h>
 
+#include <QApplication>
 #include <QChartView>
+#include <QMouseEvent>
 #include <QImage>
 #include <QValueAxis>
 #include <cmath>
@@ -253,6 +255,43 @@ TEST(ImageView, ClicksAreReportedInFramePixels) {
   QTest::mouseClick(&view, Qt::LeftButton, {}, QPoint(view.width() / 2, view.height() / 2));
   EXPECT_NEAR(x, 99.5, 2.0);
   EXPECT_NEAR(y, 49.5, 2.0);
+}
+
+// Zoom about the cursor, pan with the pointer, back to the whole image: clicks (calipers) still
+// land on the frame pixel under the pointer, as the overlays drawn into the picture do.
+TEST(ImageView, ZoomsAboutTheCursorPansAndResets) {
+  ui::ImageView view;
+  view.resize(400, 300);
+  view.show();
+  view.set_image(ui::RgbImage(200, 150));
+  ASSERT_TRUE(QTest::qWaitForWindowExposed(&view));
+  double x = -1, y = -1;
+  QObject::connect(&view, &ui::ImageView::clicked, [&](double cx, double cy) { x = cx, y = cy; });
+  const auto pixel_at = [&](QPoint at) {
+    x = y = -1;
+    QTest::mouseClick(&view, Qt::LeftButton, {}, at);
+    return QPointF(x, y);
+  };
+  const QPoint centre(200, 150), right_of_centre(260, 150);
+  const QPointF c0 = pixel_at(centre), r0 = pixel_at(right_of_centre);
+  view.zoom_by(2.0, centre);
+  EXPECT_NEAR(view.zoom(), 2.0, 1e-9);
+  const QPointF c1 = pixel_at(centre), r1 = pixel_at(right_of_centre);
+  EXPECT_NEAR(c1.x(), c0.x(), 0.5) << "the point under the cursor stays";
+  EXPECT_NEAR(r1.x() - c1.x(), (r0.x() - c0.x()) / 2, 0.5) << "twice the magnification";
+  view.zoom_by(1.5, right_of_centre);
+  EXPECT_NEAR(pixel_at(right_of_centre).x(), r1.x(), 0.5) << "zoomed about another point";
+  const QPointF before_pan = pixel_at(centre);
+  QTest::mousePress(&view, Qt::RightButton, {}, centre);
+  QMouseEvent drag(QEvent::MouseMove, QPointF(centre + QPoint(60, 0)), view.mapToGlobal(QPointF(centre + QPoint(60, 0))),
+                   Qt::NoButton, Qt::RightButton, Qt::NoModifier);
+  QApplication::sendEvent(&view, &drag);
+  QTest::mouseRelease(&view, Qt::RightButton, {}, centre + QPoint(60, 0));
+  EXPECT_NEAR(pixel_at(centre + QPoint(60, 0)).x(), before_pan.x(), 0.5) << "the picture moved with the pointer";
+  view.reset_view();
+  EXPECT_NEAR(view.zoom(), 1.0, 1e-9);
+  EXPECT_NEAR(pixel_at(centre).x(), c0.x(), 0.5);
+  EXPECT_NEAR(pixel_at(right_of_centre).x(), r0.x(), 0.5);
 }
 
 TEST(LivePanel, TheSimulatedProbeShowsTheExamAndTheTearIsFound) {

@@ -12,10 +12,13 @@
 #include <vtkRenderer.h>
 #include <vtkUnsignedCharArray.h>
 
+#include <QKeyEvent>
 #include <QMouseEvent>
+#include <QWheelEvent>
 #include <QOpenGLContext>
 #include <QOpenGLExtraFunctions>
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 namespace ft::ui {
@@ -28,7 +31,10 @@ struct ImageView::Vtk {
   vtkNew<vtkCallbackCommand> make_current;
   vtkNew<vtkCallbackCommand> is_current;
   int width_px = 0, height_px = 0;
+  double fitted_scale = 1.0;  // the camera's parallel scale that shows the whole image
   bool initialised = false;
+  bool panning = false;
+  QPointF last_pan_px;
 };
 
 namespace {
@@ -50,6 +56,7 @@ void on_is_current(vtkObject*, unsigned long, void* client, void* call_data) {
 ImageView::ImageView(QWidget* parent) : QOpenGLWidget(parent), vtk_(std::make_unique<Vtk>()) {
   setObjectName("imageView");
   setMinimumSize(320, 256);
+  setFocusPolicy(Qt::WheelFocus);  // Home resets the view
   vtk_->window->SetReadyForRendering(false);
   vtk_->window->SetOwnContext(false);
   vtk_->window->SetFrameBlitModeToNoBlit();
@@ -91,12 +98,62 @@ void ImageView::set_image(const RgbImage& rgb) {
     std::memcpy(dst + std::size_t(rgb.height_px() - 1 - y) * row, rgb.pixels().data() + std::size_t(y) * row, row);
   v.image->Modified();
   if (new_size) {
-    v.renderer->ResetCamera();
-    vtkCamera* camera = v.renderer->GetActiveCamera();
-    camera->ParallelProjectionOn();
-    camera->SetParallelScale(0.5 * rgb.height_px() * 1.02);
+    v.fitted_scale = 0.5 * rgb.height_px() * 1.02;
+    reset_view();
   }
   update();
+}
+
+void ImageView::reset_view() {
+  Vtk& v = *vtk_;
+  v.renderer->ResetCamera();
+  vtkCamera* camera = v.renderer->GetActiveCamera();
+  camera->ParallelProjectionOn();
+  camera->SetParallelScale(v.fitted_scale);
+  update();
+}
+
+double ImageView::zoom() const { return vtk_->fitted_scale / vtk_->renderer->GetActiveCamera()->GetParallelScale(); }
+
+void ImageView::zoom_by(double factor, QPointF at_widget_px) {
+  if (!has_image() || !(factor > 0)) return;
+  vtkCamera* camera = vtk_->renderer->GetActiveCamera();
+  // From a whole-image view down to a few pixels across: the speckle, not an empty screen.
+  const double scale = std::clamp(camera->GetParallelScale() / factor, 2.0, vtk_->fitted_scale * 4.0);
+  const double applied = camera->GetParallelScale() / scale;
+  const QPointF fixed = world_at(at_widget_px);
+  double focal[3], position[3];
+  camera->GetFocalPoint(focal);
+  camera->GetPosition(position);
+  // The point under the cursor stays there: the focal point moves toward it.
+  const double fx = fixed.x() + (focal[0] - fixed.x()) / applied, fy = fixed.y() + (focal[1] - fixed.y()) / applied;
+  camera->SetFocalPoint(fx, fy, focal[2]);
+  camera->SetPosition(fx, fy, position[2]);
+  camera->SetParallelScale(scale);
+  update();
+}
+
+void ImageView::pan_by(QPointF widget_px) {
+  if (!has_image() || height() <= 0) return;
+  vtkCamera* camera = vtk_->renderer->GetActiveCamera();
+  const double world_per_px = 2.0 * camera->GetParallelScale() / height();
+  double focal[3], position[3];
+  camera->GetFocalPoint(focal);
+  camera->GetPosition(position);
+  const double dx = -widget_px.x() * world_per_px, dy = widget_px.y() * world_per_px;  // widget y runs down
+  camera->SetFocalPoint(focal[0] + dx, focal[1] + dy, focal[2]);
+  camera->SetPosition(position[0] + dx, position[1] + dy, position[2]);
+  update();
+}
+
+QPointF ImageView::world_at(QPointF widget_px) const {
+  const Vtk& v = *vtk_;
+  const double dpr = devicePixelRatioF();
+  v.renderer->SetDisplayPoint(widget_px.x() * dpr, (height() - widget_px.y()) * dpr, 0);
+  v.renderer->DisplayToWorld();
+  const double* world = v.renderer->GetWorldPoint();
+  const double w = world[3] != 0 ? world[3] : 1.0;
+  return {world[0] / w, world[1] / w};
 }
 
 void ImageView::initializeGL() {
@@ -146,15 +203,40 @@ void ImageView::paintGL() {
 void ImageView::mousePressEvent(QMouseEvent* event) {
   Vtk& v = *vtk_;
   if (!has_image()) return;
-  const double dpr = devicePixelRatioF();
-  v.renderer->SetDisplayPoint(event->position().x() * dpr, (height() - event->position().y()) * dpr, 0);
-  v.renderer->DisplayToWorld();
-  const double* world = v.renderer->GetWorldPoint();
-  const double w = world[3] != 0 ? world[3] : 1.0;
-  const double x = world[0] / w, y_up = world[1] / w;
-  const double y = v.height_px - 1 - y_up;  // back to top-down frame rows
+  if (event->button() == Qt::RightButton || event->button() == Qt::MiddleButton) {
+    v.panning = true;
+    v.last_pan_px = event->position();
+    return;
+  }
+  if (event->button() != Qt::LeftButton) return;
+  const QPointF world = world_at(event->position());
+  const double x = world.x(), y = v.height_px - 1 - world.y();  // back to top-down frame rows
   if (x < -0.5 || y < -0.5 || x > v.width_px - 0.5 || y > v.height_px - 0.5) return;
   emit clicked(x, y);
+}
+
+void ImageView::mouseMoveEvent(QMouseEvent* event) {
+  Vtk& v = *vtk_;
+  if (!v.panning) return;
+  pan_by(event->position() - v.last_pan_px);
+  v.last_pan_px = event->position();
+}
+
+void ImageView::mouseReleaseEvent(QMouseEvent*) { vtk_->panning = false; }
+
+void ImageView::mouseDoubleClickEvent(QMouseEvent* event) {
+  if (event->button() == Qt::MiddleButton) reset_view();
+}
+
+void ImageView::wheelEvent(QWheelEvent* event) {
+  // One notch (120) magnifies by about a fifth.
+  zoom_by(std::pow(1.2, event->angleDelta().y() / 120.0), event->position());
+  event->accept();
+}
+
+void ImageView::keyPressEvent(QKeyEvent* event) {
+  if (event->key() == Qt::Key_Home) reset_view();
+  else QOpenGLWidget::keyPressEvent(event);
 }
 
 }  // namespace ft::ui

@@ -2,7 +2,9 @@
 // The B-mode picture with its overlays, rendered by VTK inside a Qt 6 QOpenGLWidget
 // through vtkGenericOpenGLRenderWindow (Debian's VTK Qt module is built for Qt 5; the
 // make-current hook and framebuffer blit follow ../shared/STACK_NOTES.md). Clicks are
-// reported in frame pixels, for calipers.
+// reported in frame pixels, for calipers. Zoom with the wheel (about the cursor), pan by
+// dragging with the right or middle button, back to the whole image with a middle-button
+// double-click or Home; the overlays are part of the picture, so they follow.
 #include <QOpenGLWidget>
 #include <memory>
 
@@ -16,8 +18,13 @@ class ImageView : public QOpenGLWidget {
   explicit ImageView(QWidget* parent = nullptr);
   ~ImageView() override;
 
-  void set_image(const RgbImage& image);
+  void set_image(const RgbImage& image);  // a new image size shows the whole image again
   bool has_image() const;
+
+  void zoom_by(double factor, QPointF at_widget_px);  // > 1 magnifies, keeping that point in place
+  void pan_by(QPointF widget_px);                      // moves the picture with the pointer
+  void reset_view();                                   // the whole image, fitted
+  double zoom() const;                                 // 1: the whole image fitted
 
  signals:
   void clicked(double x_px, double y_px);
@@ -27,8 +34,14 @@ class ImageView : public QOpenGLWidget {
   void resizeGL(int w, int h) override;
   void paintGL() override;
   void mousePressEvent(QMouseEvent* event) override;
+  void mouseMoveEvent(QMouseEvent* event) override;
+  void mouseReleaseEvent(QMouseEvent* event) override;
+  void mouseDoubleClickEvent(QMouseEvent* event) override;
+  void wheelEvent(QWheelEvent* event) override;
+  void keyPressEvent(QKeyEvent* event) override;
 
  private:
+  QPointF world_at(QPointF widget_px) const;  // VTK world (image px, rows bottom-up)
   struct Vtk;  // VTK stays out of this header: heavy templates in one file only
   std::unique_ptr<Vtk> vtk_;
 };
