@@ -27,9 +27,10 @@ run_fuzzer() {
     corpora=("$FT_FUZZ_CORPUS" corpus)  # new inputs go to the first
   fi
   # Memory in use is capped at 2 GiB, and so is one allocation unless the caller set
-  # $malloc_limit_mb (the DICOM reader: see run-fuzz.sh).
+  # $malloc_limit_mb; an input may take 10 s unless it set $timeout_s (the DICOM reader: see
+  # run-fuzz.sh).
   "$fuzzer" "${limit[@]}" -seed="$seed" -max_len="$max_len" -rss_limit_mb=2048 -malloc_limit_mb="${malloc_limit_mb:-2048}" \
-    -timeout=10 -print_final_stats=1 \
+    -timeout="${timeout_s:-10}" -print_final_stats=1 \
     -artifact_prefix="$artifacts/" "${corpora[@]}" > log.txt 2>&1
   local status=$?
   if [ $status -ne 0 ]; then
