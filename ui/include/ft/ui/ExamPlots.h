@@ -30,10 +30,12 @@ class ExamPlots : public QWidget {
   int gap_points() const;
   QString gap_unit() const;  // the gap axis's title
 
-  // Both plots as one picture, as shown; false when the file cannot be written.
+  // Both plots as one picture, as shown, with the decision-support notice below; false when the
+  // file cannot be written.
   bool save_png(const QString& path);
-  // One row per time with a value: time_s, strain_pct, and gap_mm or gap_px (as the gap axis
-  // says); a value a time lacks is left empty. False when the file cannot be written.
+  // The notice as a '#' comment line, then one row per time with a value: time_s, strain_pct,
+  // and gap_mm or gap_px (as the gap axis says); a value a time lacks is left empty. False when
+  // the file cannot be written.
   bool save_csv(const QString& path) const;
 
  signals:
