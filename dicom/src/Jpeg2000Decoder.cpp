@@ -44,6 +44,15 @@ std::uint32_t big_endian32(const std::uint8_t* p) {
   return std::uint32_t(p[0]) << 24 | std::uint32_t(p[1]) << 16 | std::uint32_t(p[2]) << 8 | std::uint32_t(p[3]);
 }
 
+// The frame the codestream describes must be the one the dataset describes.
+void require_shape(long width, long height, long components, const Jpeg2000FrameShape& shape) {
+  if (width != shape.width || height != shape.height)
+    throw Error(ErrorCode::CorruptData, "JPEG 2000 frame size differs from Rows/Columns");
+  if (components != shape.samples)
+    throw Error(ErrorCode::CorruptData, "JPEG 2000 frame has " + std::to_string(components) +
+                                            " components where Samples per Pixel is " + std::to_string(shape.samples));
+}
+
 // A raw codestream's SIZ marker segment, read before OpenJPEG reads the header: OpenJPEG sets up
 // every tile while it reads the header, so a header claiming a million pixels across in tiles of
 // 32 (found by the fuzzer: 354 MB and 1.4 s for a 6 KB file) costs before any size can be
@@ -55,11 +64,7 @@ void check_siz(const std::uint8_t* data, std::size_t size, const Jpeg2000FrameSh
   const std::uint32_t x0 = big_endian32(data + 16), y0 = big_endian32(data + 20);
   const std::uint32_t tile_w = big_endian32(data + 24), tile_h = big_endian32(data + 28);
   const int components = int(data[40]) << 8 | int(data[41]);
-  if (x <= x0 || y <= y0 || long(x - x0) != shape.width || long(y - y0) != shape.height)
-    throw Error(ErrorCode::CorruptData, "JPEG 2000 frame size differs from Rows/Columns");
-  if (components != shape.samples)
-    throw Error(ErrorCode::CorruptData, "JPEG 2000 frame has " + std::to_string(components) +
-                                            " components where Samples per Pixel is " + std::to_string(shape.samples));
+  require_shape(long(x) - long(x0), long(y) - long(y0), components, shape);
   constexpr double kMaxTiles = 65536;  // encoders use one tile or a few hundred
   if (tile_w == 0 || tile_h == 0 || std::ceil(double(x) / tile_w) * std::ceil(double(y) / tile_h) > kMaxTiles)
     throw Error(ErrorCode::CorruptData, "JPEG 2000 frame in implausibly many tiles");
@@ -91,12 +96,7 @@ DecodedJpeg2000 decode_jpeg2000(const std::uint8_t* data, std::size_t size, cons
   if (!opj_read_header(stream.get(), codec.get(), &raw_image))
     throw Error(ErrorCode::CorruptData, "JPEG 2000 header unreadable");
   std::unique_ptr<opj_image_t, ImageDeleter> image(raw_image);
-  const auto size_differs = [&](long w, long h) { return w != shape.width || h != shape.height; };
-  if (size_differs(long(image->x1) - long(image->x0), long(image->y1) - long(image->y0)))
-    throw Error(ErrorCode::CorruptData, "JPEG 2000 frame size differs from Rows/Columns");
-  if (int(image->numcomps) != shape.samples)
-    throw Error(ErrorCode::CorruptData, "JPEG 2000 frame has " + std::to_string(image->numcomps) + " components where Samples per Pixel is " +
-                                            std::to_string(shape.samples));
+  require_shape(long(image->x1) - long(image->x0), long(image->y1) - long(image->y0), long(image->numcomps), shape);
   for (OPJ_UINT32 c = 0; c < image->numcomps; ++c)
     if (image->comps[c].dx != 1 || image->comps[c].dy != 1)
       throw Error(ErrorCode::Unsupported, "JPEG 2000 frame with subsampled components");
@@ -107,7 +107,7 @@ DecodedJpeg2000 decode_jpeg2000(const std::uint8_t* data, std::size_t size, cons
   if (out.components < 1) throw Error(ErrorCode::CorruptData, "JPEG 2000 frame without components");
   out.width = int(image->comps[0].w);
   out.height = int(image->comps[0].h);
-  if (size_differs(out.width, out.height)) throw Error(ErrorCode::CorruptData, "JPEG 2000 frame size differs from Rows/Columns");
+  require_shape(out.width, out.height, out.components, shape);
   out.precision = int(image->comps[0].prec);
   const std::size_t pixels = std::size_t(out.width) * std::size_t(out.height);
   const int bytes = bits_allocated == 16 ? 2 : 1;
