@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "BackendSelfTest.h"
 #include "FieldFilters.h"
 #include "MatcherBackend.h"
 #include "ft/core/Error.h"
@@ -115,19 +116,56 @@ GridValues to_grid_values(const std::vector<MatchResult>& results, int columns, 
 }  // namespace
 
 SpeckleTracker::SpeckleTracker(TrackingParameters parameters, Backend backend, int cpu_threads)
-    : parameters_(parameters) {
-  if (backend == Backend::Auto) backend = cuda_device_available() ? Backend::Cuda : Backend::Cpu;
-  if (backend == Backend::Cuda) {
+    : parameters_(parameters), cpu_threads_(cpu_threads) {
+  std::unique_ptr<MatcherBackend> cuda;
+  bool device_present = false;
+  std::string why_not = "this build has no CUDA support (nvcc was not found)";
 #if defined(FT_HAVE_CUDA)
-    if (!cuda_device_available()) throw Error(ErrorCode::Unsupported, "CUDA backend asked for, but no CUDA device is present");
-    matcher_ = make_cuda_matcher();
-#else
-    throw Error(ErrorCode::Unsupported, "CUDA backend asked for, but this build has no CUDA support (nvcc was not found)");
-#endif
-  } else {
-    matcher_ = make_cpu_matcher(cpu_threads);
+  device_present = backend != Backend::Cpu && cuda_device_available();
+  why_not = "no CUDA device is present";
+  if (device_present) {
+    try {
+      cuda = make_cuda_matcher();
+    } catch (const std::exception& e) {
+      why_not = std::string("it could not be set up: ") + e.what();
+    }
   }
-  backend_ = backend;
+#endif
+  choose(backend, std::move(cuda), device_present, why_not);
+}
+
+SpeckleTracker::SpeckleTracker(TrackingParameters parameters, Backend backend, std::unique_ptr<MatcherBackend> accelerated,
+                               int cpu_threads)
+    : parameters_(parameters), cpu_threads_(cpu_threads) {
+  const bool present = accelerated != nullptr;
+  choose(backend, std::move(accelerated), present, "no accelerated matcher was given");
+}
+
+void SpeckleTracker::choose(Backend requested, std::unique_ptr<MatcherBackend> accelerated, bool device_present,
+                            std::string why_not) {
+  if (requested != Backend::Cpu && accelerated) {
+    const std::string failure = self_test_failure(*accelerated);
+    if (failure.empty()) {
+      matcher_ = std::move(accelerated);
+      backend_ = Backend::Cuda;
+      return;
+    }
+    why_not = "its self-test against the CPU failed (" + failure + ")";
+  }
+  if (requested == Backend::Cuda) throw Error(ErrorCode::Unsupported, "CUDA backend asked for, but " + why_not);
+  if (requested == Backend::Auto && device_present)
+    backend_note_ = "a CUDA device is present but " + why_not + ": tracked on the CPU";
+  matcher_ = make_cpu_matcher(cpu_threads_);
+  backend_ = Backend::Cpu;
+}
+
+// A GPU error mid-clip (a lost device, a driver fault) costs the user nothing but time:
+// the pair is tracked again on the CPU, and so is the rest of the clip.
+void SpeckleTracker::fall_back_to_cpu(const std::string& error) {
+  backend_note_ = "the GPU failed on frame pair " + std::to_string(pairs_tracked_ + 1) + " (" + error +
+                  "): that pair and the rest were tracked on the CPU";
+  matcher_ = make_cpu_matcher(cpu_threads_);
+  backend_ = Backend::Cpu;
 }
 
 SpeckleTracker::~SpeckleTracker() = default;
@@ -150,6 +188,20 @@ DisplacementField SpeckleTracker::track(const Frame& previous, const Frame& next
   UltrasoundRegion used = region;
   used.bounds = usable_bounds(region, previous);
   if (used.bounds.empty()) throw Error(ErrorCode::InvalidArgument, "image region lies outside the frame");
+  DisplacementField field;
+  try {
+    field = track_on_backend(previous, next, used, seed, forward_backward_px);
+  } catch (const std::exception& e) {
+    if (backend_ != Backend::Cuda) throw;
+    fall_back_to_cpu(e.what());
+    field = track_on_backend(previous, next, used, seed, forward_backward_px);
+  }
+  ++pairs_tracked_;
+  return field;
+}
+
+DisplacementField SpeckleTracker::track_on_backend(const Frame& previous, const Frame& next, const UltrasoundRegion& used,
+                                                   const DisplacementField* seed, double forward_backward_px) {
   const int width = used.bounds.width_px(), height = used.bounds.height_px();
   const TrackingGeometry geo = make_geometry(parameters_, region_mm_per_px(used), width, height);
   DisplacementField field = empty_field(used);

@@ -59,6 +59,7 @@ int run_track(const Args& args) {
   nlohmann::json warnings = info.warnings;
   if (!calibrated) warnings.push_back("no spatial calibration: displacements in px only");
   if (frames < 2) warnings.push_back("fewer than two frames: nothing to track");
+  if (!tracker.backend_note().empty()) warnings.push_back(tracker.backend_note());
   const nlohmann::json out{
       {"file", path},
       {"frames", frames},

@@ -73,7 +73,6 @@ ClipAnalysis analyse_clip(int frame_count, const FrameAt& frame_at, const Ultras
 
   const AnalysisSettings scaled = settings_at(settings, out.scale);
   gpu::SpeckleTracker tracker(scaled.tracking, settings.backend);
-  out.backend = gpu::to_string(tracker.backend());
   gpu::LagrangianTracker lagrangian(tracker, analysed);
   lagrangian.reset(kept_at(0));
   out.motion.cumulative.push_back(lagrangian.cumulative());
@@ -82,6 +81,9 @@ ClipAnalysis analyse_clip(int frame_count, const FrameAt& frame_at, const Ultras
   if (n > 1)
     out.tracking_ms_per_frame =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() / double(n - 1);
+  // After tracking: a GPU that failed mid-clip handed the rest to the CPU.
+  out.backend = gpu::to_string(tracker.backend());
+  if (!tracker.backend_note().empty()) out.warnings.push_back(tracker.backend_note());
 
   out.detection = detect_tears(out.motion, kept_at, scaled.detection);
   out.detection.calibrated = out.scale.trusted();

@@ -122,6 +122,7 @@ std::optional<DetectionResult> LiveTearMonitor::analyse(const Frame& frame) {
   result.calibrated = scale_.trusted();
   if (!region_note_.empty()) result.notes.push_back(region_note_);
   if (!scale_.note.empty()) result.notes.push_back(scale_.note);
+  if (!tracker_->backend_note().empty()) result.notes.push_back(tracker_->backend_note());
   latest_ = result;
   return result;
 }

@@ -18,14 +18,23 @@ class MatcherBackend;
 
 class SpeckleTracker {
  public:
-  // Backend::Auto takes CUDA when a device is present, the CPU otherwise. Asking for
-  // Cuda where there is none throws ft::Error(Unsupported).
+  // Backend::Auto takes CUDA when a device is present and passes a self-test against
+  // the CPU (a small pair with a known shift), the CPU otherwise. Asking for Cuda where
+  // there is none, or where the self-test fails, throws ft::Error(Unsupported).
   explicit SpeckleTracker(TrackingParameters parameters = {}, Backend backend = Backend::Auto, int cpu_threads = 0);
+  // The same choice for an accelerated matcher made elsewhere (the tests inject one that
+  // fails, as a broken GPU would).
+  SpeckleTracker(TrackingParameters parameters, Backend backend, std::unique_ptr<MatcherBackend> accelerated,
+                 int cpu_threads = 0);
   ~SpeckleTracker();
   SpeckleTracker(const SpeckleTracker&) = delete;
   SpeckleTracker& operator=(const SpeckleTracker&) = delete;
 
+  // The backend tracking now. It turns from Cuda to Cpu when the GPU fails mid-clip.
   Backend backend() const noexcept { return backend_; }
+  // Why the GPU present is not used (failed self-test, error mid-clip), for the
+  // analysis notes; empty when nothing needs saying.
+  const std::string& backend_note() const noexcept { return backend_note_; }
   const TrackingParameters& parameters() const noexcept { return parameters_; }
 
   // Displacement of the tissue from `previous` to `next`, on the grid, in frame px.
@@ -39,9 +48,17 @@ class SpeckleTracker {
   DisplacementField empty_field(const UltrasoundRegion& region) const;
 
  private:
+  void choose(Backend requested, std::unique_ptr<MatcherBackend> accelerated, bool device_present, std::string why_not);
+  void fall_back_to_cpu(const std::string& error);
+  DisplacementField track_on_backend(const Frame& previous, const Frame& next, const UltrasoundRegion& used,
+                                     const DisplacementField* seed, double forward_backward_px);
+
   TrackingParameters parameters_;
-  Backend backend_;
+  int cpu_threads_ = 0;
+  Backend backend_ = Backend::Cpu;
   std::unique_ptr<MatcherBackend> matcher_;
+  std::string backend_note_;
+  long pairs_tracked_ = 0;
 };
 
 }  // namespace ft::gpu

@@ -1,0 +1,16 @@
+#pragma once
+// A start-up check of an accelerated matcher against the CPU one: a small synthetic
+// pair with a known sub-pixel shift, matched by both at two pyramid levels and in both
+// directions. A GPU whose driver, kernel or memory misbehaves is found here, before a
+// clip is tracked with it.
+#include <string>
+
+#include "MatcherBackend.h"
+
+namespace ft::gpu {
+
+// Empty when `candidate` agrees with the CPU matcher; otherwise what differed (or the
+// error it raised), in words for the analysis notes.
+std::string self_test_failure(MatcherBackend& candidate);
+
+}  // namespace ft::gpu
