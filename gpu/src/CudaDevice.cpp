@@ -1,5 +1,9 @@
-// Whether a CUDA device can be used. Without a GPU the runtime answers with an error
-// (e.g. "CUDA driver version is insufficient"): any error means "no GPU".
+// Whether a CUDA device can be used, and what it is. Without a GPU the runtime answers
+// with an error (e.g. "CUDA driver version is insufficient"): any error means "no GPU".
+#include <cstdio>
+
+#include "MatcherBackend.h"
+#include "ft/gpu/GpuReport.h"
 #include "ft/gpu/TrackingParameters.h"
 
 #if defined(FT_HAVE_CUDA)
@@ -19,6 +23,35 @@ bool cuda_device_available() noexcept {
 #else
   return false;
 #endif
+}
+
+GpuReport gpu_report() {
+  GpuReport r;
+#if defined(FT_HAVE_CUDA)
+  r.built_with_cuda = true;
+  int count = 0;
+  const cudaError_t status = cudaGetDeviceCount(&count);
+  if (status != cudaSuccess || count == 0) {
+    r.no_device = status != cudaSuccess ? cudaGetErrorString(status) : "no CUDA device";
+    cudaGetLastError();
+    return r;
+  }
+  cudaDeviceProp p{};
+  if (cudaGetDeviceProperties(&p, 0) != cudaSuccess) {
+    r.no_device = "the device's properties could not be read";
+    cudaGetLastError();
+    return r;
+  }
+  char text[320];
+  std::snprintf(text, sizeof text, "%s, compute %d.%d, %d SMs, %.1f GiB", p.name, p.major, p.minor, p.multiProcessorCount,
+                double(p.totalGlobalMem) / (1024.0 * 1024.0 * 1024.0));
+  r.device_present = true;
+  r.device = text;
+  r.kernels = cuda_kernel_resources();
+#else
+  r.no_device = "this build has no CUDA support (nvcc was not found)";
+#endif
+  return r;
 }
 
 }  // namespace ft::gpu

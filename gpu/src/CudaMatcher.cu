@@ -1,23 +1,22 @@
 // The CUDA backend. Per frame pair: the two frames go up through pinned buffers on
 // one stream, the pyramids are built on the device, and each pyramid level is matched
-// by one thread per grid point running match_point() (BlockMatch.h, shared with the
-// CPU). A block of 8x8 neighbouring points first copies the part of both images it
-// reads into shared memory; a block whose reads do not fit uses global memory. Device
-// and pinned buffers are kept and grown only when a larger frame arrives.
+// by one warp per grid point running warp_match_point() (WarpMatch.h: the CPU's
+// match_point() organised for the hardware, emulated on the host by the tests). A block
+// holds kWarpsPerBlock warps, each with its own shared-memory tiles sized for the
+// template and search at hand. Device and pinned buffers are kept and grown only when a
+// larger frame arrives.
 #include <cuda_runtime.h>
 
-#include <climits>
 #include <string>
 #include <vector>
 
 #include "MatcherBackend.h"
+#include "ft/gpu/GpuReport.h"
+#include "WarpMatch.h"
 #include "ft/core/Error.h"
 
 namespace ft::gpu {
 namespace {
-
-constexpr int kBlockSide = 8;
-constexpr int kTileFloats = 12 * 1024;  // 48 KiB of shared memory for both tiles
 
 void check(cudaError_t status, const char* what) {
   if (status != cudaSuccess) throw Error(ErrorCode::Internal, std::string("CUDA ") + what + ": " + cudaGetErrorString(status));
@@ -39,79 +38,38 @@ __global__ void downsample_kernel(const float* src, int w, int h, float* dst, in
   dst[y * nw + x] = v;
 }
 
-struct Box {
-  int x0, y0, x1, y1;
+constexpr int kWarpsPerBlock = 4;
+// Within the 48 KiB every block may use without opting in, for the largest template
+// and search; smaller ones take less.
+static_assert(kWarpsPerBlock * kMaxWarpFloats * sizeof(float) <= 48 * 1024, "warp tiles exceed 48 KiB per block");
+
+struct CudaWarp {
+  __device__ int lane() const { return int(threadIdx.x) & (kWarpLanes - 1); }
+  // Butterfly: every lane ends with the same total (tests/gpu/HostWarp.h adds in this order).
+  __device__ float sum(float v) const {
+    for (int offset = kWarpLanes / 2; offset > 0; offset /= 2) v += __shfl_xor_sync(0xffffffffu, v, offset);
+    return v;
+  }
+  __device__ void sync() const { __syncwarp(); }
 };
 
-__device__ void grow(int* box, int x0, int y0, int x1, int y1) {
-  atomicMin(&box[0], x0);
-  atomicMin(&box[1], y0);
-  atomicMax(&box[2], x1);
-  atomicMax(&box[3], y1);
-}
-
-// Loads the clamped box of `image` into shared memory; returns a view of the tile, or
-// the global view when the box does not fit in `capacity` floats.
-__device__ ImageView load_tile(const ImageView& image, const int* box, float* tile, int capacity, int tid, int threads) {
-  const int x0 = max(box[0], image.x0), y0 = max(box[1], image.y0);
-  const int x1 = min(box[2], image.x0 + image.width - 1), y1 = min(box[3], image.y0 + image.height - 1);
-  const int w = x1 - x0 + 1, h = y1 - y0 + 1;
-  if (w <= 0 || h <= 0 || w * h > capacity) return image;
-  for (int k = tid; k < w * h; k += threads) tile[k] = image.at(x0 + k % w, y0 + k / w);
-  ImageView view;
-  view.data = tile;
-  view.x0 = x0;
-  view.y0 = y0;
-  view.width = w;
-  view.height = h;
-  view.stride = w;
-  return view;
-}
-
-__global__ void match_kernel(ImageView a_global, ImageView b_global, const int2* points, const float* seed_dx,
-                             const float* seed_dy, int columns, int rows, MatchSettings s, MatchResult* out) {
-  extern __shared__ float tiles[];
-  __shared__ int box_a[4], box_b[4];
-  const int c = blockIdx.x * kBlockSide + threadIdx.x, r = blockIdx.y * kBlockSide + threadIdx.y;
-  const int tid = threadIdx.y * kBlockSide + threadIdx.x, threads = kBlockSide * kBlockSide;
-  const bool active = c < columns && r < rows;
-  if (tid == 0) {
-    box_a[0] = box_a[1] = box_b[0] = box_b[1] = INT_MAX;
-    box_a[2] = box_a[3] = box_b[2] = box_b[3] = INT_MIN;
-  }
-  __syncthreads();
-  int2 p = make_int2(0, 0);
-  float sdx = 0.0f, sdy = 0.0f;
-  if (active) {
-    const int i = r * columns + c;
-    p = points[i];
-    sdx = seed_dx[i];
-    sdy = seed_dy[i];
-    const int ma = s.half + 1;                 // template and its gradients
-    const int mb = s.half + 3 * s.radius + 4;  // search (re-centred twice), bilinear taps, refinement drift
-    const int cx = p.x + int(lroundf(sdx)), cy = p.y + int(lroundf(sdy));
-    grow(box_a, p.x - ma, p.y - ma, p.x + ma, p.y + ma);
-    grow(box_b, cx - mb, cy - mb, cx + mb, cy + mb);
-  }
-  __syncthreads();
-  const int half_capacity = kTileFloats / 2;
-  const ImageView a = load_tile(a_global, box_a, tiles, half_capacity, tid, threads);
-  const ImageView b = load_tile(b_global, box_b, tiles + half_capacity, half_capacity, tid, threads);
-  __syncthreads();
-  if (!active) return;
-  // A seed clamped into the image may reach past the tile: then read global memory.
-  const ImageView& bb = b.data != b_global.data && !b.holds(p.x + int(lroundf(sdx)), p.y + int(lroundf(sdy)), s.half + 3 * s.radius + 4)
-                            ? b_global : b;
-  out[r * columns + c] = match_point(a, bb, p.x, p.y, sdx, sdy, s);
+__global__ void __launch_bounds__(kWarpsPerBlock * kWarpLanes)
+    match_kernel(ImageView a, ImageView b, const int2* points, const float* seed_dx, const float* seed_dy, int count,
+                 MatchSettings s, MatchResult* out) {
+  extern __shared__ float shared[];
+  const int warp = int(threadIdx.x) / kWarpLanes;
+  const int i = int(blockIdx.x) * kWarpsPerBlock + warp;
+  if (i >= count) return;  // the whole warp: one point per warp
+  const WarpTileSizes sizes = warp_tile_sizes(s);
+  const WarpTiles tiles = carve_warp_tiles(shared + warp * sizes.floats(), sizes);
+  const CudaWarp w;
+  const MatchResult r = warp_match_point(w, a, b, points[i].x, points[i].y, seed_dx[i], seed_dy[i], s, tiles);
+  if (w.lane() == 0) out[i] = r;
 }
 
 class CudaMatcher final : public MatcherBackend {
  public:
-  CudaMatcher() {
-    check(cudaStreamCreate(&stream_), "stream");
-    // match_point() keeps a prepared template per thread (~18 KiB of local memory).
-    check(cudaDeviceSetLimit(cudaLimitStackSize, 24 * 1024), "stack size");
-  }
+  CudaMatcher() { check(cudaStreamCreate(&stream_), "stream"); }
   ~CudaMatcher() override {
     for (auto* v : {&previous_, &next_})
       for (float* p : *v) cudaFree(p);
@@ -139,7 +97,7 @@ class CudaMatcher final : public MatcherBackend {
 
   LevelSize level_size(int level) const override { return sizes_[std::size_t(level)]; }
 
-  void match(int level, bool forward, const std::vector<GridPoint>& points, int columns, const std::vector<float>& seed_dx,
+  void match(int level, bool forward, const std::vector<GridPoint>& points, int /*columns*/, const std::vector<float>& seed_dx,
              const std::vector<float>& seed_dy, const MatchSettings& settings,
              std::vector<MatchResult>& results) override {
     const std::size_t n = points.size();
@@ -154,10 +112,10 @@ class CudaMatcher final : public MatcherBackend {
     const LevelSize size = sizes_[std::size_t(level)];
     const ImageView pv{previous_[std::size_t(level)], 0, 0, size.width, size.height, size.width};
     const ImageView nv{next_[std::size_t(level)], 0, 0, size.width, size.height, size.width};
-    const int rows = int((n + std::size_t(columns) - 1) / std::size_t(columns));
-    const dim3 block(kBlockSide, kBlockSide), grid((columns + kBlockSide - 1) / kBlockSide, (rows + kBlockSide - 1) / kBlockSide);
-    match_kernel<<<grid, block, kTileFloats * sizeof(float), stream_>>>(forward ? pv : nv, forward ? nv : pv, d_points_,
-                                                                      d_seed_, d_seed_ + n, columns, rows, settings, d_results_);
+    const int blocks = int((n + kWarpsPerBlock - 1) / kWarpsPerBlock);
+    const std::size_t shared_bytes = std::size_t(kWarpsPerBlock) * std::size_t(warp_tile_sizes(settings).floats()) * sizeof(float);
+    match_kernel<<<blocks, kWarpsPerBlock * kWarpLanes, shared_bytes, stream_>>>(forward ? pv : nv, forward ? nv : pv, d_points_,
+                                                                                 d_seed_, d_seed_ + n, int(n), settings, d_results_);
     check(cudaGetLastError(), "match kernel launch");
     check(cudaMemcpyAsync(h_results_, d_results_, n * sizeof(MatchResult), cudaMemcpyDeviceToHost, stream_), "copy results");
     check(cudaStreamSynchronize(stream_), "match");
@@ -224,5 +182,28 @@ class CudaMatcher final : public MatcherBackend {
 }  // namespace
 
 std::unique_ptr<MatcherBackend> make_cuda_matcher() { return std::make_unique<CudaMatcher>(); }
+
+namespace {
+template <class Kernel>
+KernelResources resources(const char* name, Kernel kernel, std::size_t largest_dynamic_shared, int threads_per_block) {
+  cudaFuncAttributes a{};
+  check(cudaFuncGetAttributes(&a, kernel), name);
+  KernelResources k;
+  k.name = name;
+  k.registers_per_thread = a.numRegs;
+  k.local_bytes_per_thread = a.localSizeBytes;
+  k.static_shared_bytes = a.sharedSizeBytes;
+  k.largest_dynamic_shared_bytes = largest_dynamic_shared;
+  k.max_threads_per_block = a.maxThreadsPerBlock;
+  k.threads_per_block = threads_per_block;
+  return k;
+}
+}  // namespace
+
+std::vector<KernelResources> cuda_kernel_resources() {
+  return {resources("match_kernel", match_kernel, std::size_t(kWarpsPerBlock) * kMaxWarpFloats * sizeof(float),
+                    kWarpsPerBlock * kWarpLanes),
+          resources("downsample_kernel", downsample_kernel, 0, 256)};
+}
 
 }  // namespace ft::gpu

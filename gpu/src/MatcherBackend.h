@@ -35,6 +35,9 @@ class MatcherBackend {
 std::unique_ptr<MatcherBackend> make_cpu_matcher(int threads);
 #if defined(FT_HAVE_CUDA)
 std::unique_ptr<MatcherBackend> make_cuda_matcher();
+struct KernelResources;
+// The CUDA kernels' attributes as loaded on device 0 (throws ft::Error on a CUDA error).
+std::vector<KernelResources> cuda_kernel_resources();
 #endif
 
 }  // namespace ft::gpu

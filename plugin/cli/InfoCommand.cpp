@@ -1,10 +1,12 @@
-// fibretrack info: what a DICOM file holds, without decoding its pixels.
+// fibretrack info: what a DICOM file holds, without decoding its pixels; with --gpu, the GPU.
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "CommandLine.h"
 #include "Commands.h"
 #include "ft/dicom/DicomClipInfo.h"
+#include "ft/gpu/GpuReport.h"
+#include "ft/gpu/SpeckleTracker.h"
 
 namespace ft::cli {
 namespace {
@@ -80,11 +82,53 @@ void print_text(const dicom::DicomClipInfo& info) {
   for (const auto& w : info.warnings) std::printf("  warning: %s\n", w.c_str());
 }
 
+// `info --gpu`: the device, the kernels' resources and the backend tracking would use
+// (after the start-up self-test), so a site can see why its GPU is or is not used.
+nlohmann::json gpu_json() {
+  const gpu::GpuReport r = gpu::gpu_report();
+  nlohmann::json kernels = nlohmann::json::array();
+  for (const auto& k : r.kernels)
+    kernels.push_back({{"name", k.name},
+                       {"registers_per_thread", k.registers_per_thread},
+                       {"local_bytes_per_thread", k.local_bytes_per_thread},
+                       {"static_shared_bytes", k.static_shared_bytes},
+                       {"largest_dynamic_shared_bytes", k.largest_dynamic_shared_bytes},
+                       {"max_threads_per_block", k.max_threads_per_block},
+                       {"threads_per_block", k.threads_per_block}});
+  const gpu::SpeckleTracker tracker({}, gpu::Backend::Auto);
+  return {{"built_with_cuda", r.built_with_cuda},
+          {"device_present", r.device_present},
+          {"device", r.device},
+          {"no_device", r.no_device},
+          {"kernels", kernels},
+          {"tracking_backend", gpu::to_string(tracker.backend())},
+          {"tracking_backend_note", tracker.backend_note()}};
+}
+
+void print_gpu(const nlohmann::json& g) {
+  if (g["device_present"].get<bool>()) std::printf("GPU: %s\n", g["device"].get<std::string>().c_str());
+  else std::printf("GPU: none usable (%s)\n", g["no_device"].get<std::string>().c_str());
+  for (const auto& k : g["kernels"])
+    std::printf("  %s: %d registers, %zu B local, %zu B static + up to %zu B dynamic shared per block of %d threads\n",
+                k["name"].get<std::string>().c_str(), k["registers_per_thread"].get<int>(),
+                k["local_bytes_per_thread"].get<std::size_t>(), k["static_shared_bytes"].get<std::size_t>(),
+                k["largest_dynamic_shared_bytes"].get<std::size_t>(), k["threads_per_block"].get<int>());
+  std::printf("tracking runs on: %s\n", g["tracking_backend"].get<std::string>().c_str());
+  if (!g["tracking_backend_note"].get<std::string>().empty())
+    std::printf("  note: %s\n", g["tracking_backend_note"].get<std::string>().c_str());
+}
+
 }  // namespace
 
 int run_info(const Args& args) {
-  const CommandLine cl(args, {"json"});
-  cl.reject_unknown({"json"});
+  const CommandLine cl(args, {"json", "gpu"});
+  cl.reject_unknown({"json", "gpu"});
+  if (cl.has("gpu")) {
+    const nlohmann::json g = gpu_json();
+    if (cl.has("json")) std::printf("%s\n", g.dump(2).c_str());
+    else print_gpu(g);
+    return 0;
+  }
   const auto info = dicom::read_clip_info(cl.positional_at(0, "FILE.dcm"));
   if (cl.has("json")) std::printf("%s\n", info_json(info).dump(2).c_str());
   else print_text(info);

@@ -64,7 +64,7 @@ const std::map<std::string, Subcommand>& subcommands() {
       {"nodes",
        {ft::cli::run_nodes,
         "nodes [add NAME AET@host:port|URL [--tls] | remove NAME]   the named nodes in the settings file"}},
-      {"info", {ft::cli::run_info, "info FILE.dcm [--json]   describe a DICOM image or clip"}},
+      {"info", {ft::cli::run_info, "info FILE.dcm | --gpu [--json]   describe a DICOM image or clip, or the GPU"}},
       {"analyze",
        {ft::cli::run_analyze,
         "analyze CLIP.dcm [--json OUT.json] [--dicom-out DIR [--burn-in]] [--explain DIR] [--backend cpu|cuda|auto]\n"

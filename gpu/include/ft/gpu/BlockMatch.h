@@ -88,22 +88,44 @@ FT_HOST_DEVICE void cubic_weights(float f, float w[4]) {
   w[3] = 0.5f * (f3 - f2);
 }
 
+// Four samples p[-1..2] (or a column of them, `step` apart) interpolated with weights w.
+FT_HOST_DEVICE float cubic_sample(const float w[4], const float* p, int step = 1) {
+  return w[0] * p[-step] + w[1] * p[0] + w[2] * p[step] + w[3] * p[2 * step];
+}
+
 constexpr int kMaxHalf = 16;  // template side at most 33 px
 constexpr int kMaxSide = 2 * kMaxHalf + 1;
 
 // The block of frame A around one grid point, prepared once and matched many times:
 // zero-mean and unit-norm (so that ZNCC needs one product per pixel), with the
 // gradients and sums the sub-pixel steps need.
-struct Template {
-  int half = 0;
+// The sums of a template that the search and the sub-pixel steps need; the CUDA kernel
+// (WarpMatch.h) computes the same ones with a warp.
+struct TemplateStats {
   float n = 0;
   float mean = 0;
   float norm = 0;  // sqrt(sum (a - mean)^2)
+  float gxx = 0, gyy = 0, gxy = 0, sgx = 0, sgy = 0, sgxa = 0, sgya = 0;
+};
+
+struct Template : TemplateStats {
+  int half = 0;
   float t[kMaxSide * kMaxSide];
   float gx[kMaxSide * kMaxSide];
   float gy[kMaxSide * kMaxSide];
-  float gxx = 0, gyy = 0, gxy = 0, sgx = 0, sgy = 0, sgxa = 0, sgya = 0;
 };
+
+// Per-pixel pieces of the template, written once for both backends.
+FT_HOST_DEVICE float template_value(float va, const TemplateStats& s) { return (va - s.mean) / s.norm; }
+FT_HOST_DEVICE float central_difference(float before, float after) { return 0.5f * (after - before); }
+// Mean and norm from the pixel sums; false when the block has no texture.
+FT_HOST_DEVICE bool set_template_norm(float sa, float saa, TemplateStats& s) {
+  s.mean = sa / s.n;
+  const float var = saa - sa * s.mean;
+  if (var <= 1e-6f * s.n) return false;
+  s.norm = sqrtf(var);
+  return true;
+}
 
 // Fills `tp` from A at (px, py); false when the block leaves A or has no texture.
 FT_HOST_DEVICE bool prepare_template(const ImageView& a, int px, int py, int h, Template& tp) {
@@ -119,10 +141,7 @@ FT_HOST_DEVICE bool prepare_template(const ImageView& a, int px, int py, int h, 
       saa += ra[i] * ra[i];
     }
   }
-  tp.mean = sa / tp.n;
-  const float var = saa - sa * tp.mean;
-  if (var <= 1e-6f * tp.n) return false;
-  tp.norm = sqrtf(var);
+  if (!set_template_norm(sa, saa, tp)) return false;
   tp.gxx = tp.gyy = tp.gxy = tp.sgx = tp.sgy = tp.sgxa = tp.sgya = 0;
   for (int j = -h; j <= h; ++j) {
     const float* ra = a.row(py + j) + px;
@@ -132,8 +151,8 @@ FT_HOST_DEVICE bool prepare_template(const ImageView& a, int px, int py, int h, 
     float* gx = tp.gx + (j + h) * side + h;
     float* gy = tp.gy + (j + h) * side + h;
     for (int i = -h; i <= h; ++i) {
-      const float va = ra[i], dx = 0.5f * (ra[i + 1] - ra[i - 1]), dy = 0.5f * (dn[i] - up[i]);
-      t[i] = (va - tp.mean) / tp.norm;
+      const float va = ra[i], dx = central_difference(ra[i - 1], ra[i + 1]), dy = central_difference(up[i], dn[i]);
+      t[i] = template_value(va, tp);
       gx[i] = dx;
       gy[i] = dy;
       tp.gxx += dx * dx; tp.gyy += dy * dy; tp.gxy += dx * dy;
@@ -142,6 +161,13 @@ FT_HOST_DEVICE bool prepare_template(const ImageView& a, int px, int py, int h, 
     }
   }
   return true;
+}
+
+// ZNCC of the prepared template at one shift, from the window's sums: sum t*b, sum b and
+// sum b^2 over n pixels (the template is zero-mean and unit-norm).
+FT_HOST_DEVICE float search_score(float stb, float sb, float sbb, float n) {
+  const float vb = sbb - sb * sb / n;
+  return vb > 1e-6f * n ? stb / sqrtf(vb) : 0.0f;
 }
 
 // ZNCC of the template against B for every integer shift in +-r around (cx, cy).
@@ -182,10 +208,37 @@ FT_HOST_DEVICE void zncc_search(const Template& tp, const ImageView& b, int cx, 
         const float* rb = b.row(cy + sy + j) + cx + sx - h;
         for (int i = 0; i < side; ++i) stb += t[i] * rb[i];
       }
-      const float vb = q - s * s / tp.n;
-      score[(sy + r) * (2 * r + 1) + (sx + r)] = vb > 1e-6f * tp.n ? stb / sqrtf(vb) : 0.0f;
+      score[(sy + r) * (2 * r + 1) + (sx + r)] = search_score(stb, s, q, tp.n);
     }
   }
+}
+
+// What one sub-pixel step sums over the template: B sampled at the displaced positions,
+// against the template and its gradients.
+struct RefineSums {
+  float sb = 0, sbb = 0, stb = 0, sgxb = 0, sgyb = 0;
+  FT_HOST_DEVICE void add(float t, float gx, float gy, float vb) {
+    sb += vb; sbb += vb * vb; stb += t * vb; sgxb += gx * vb; sgyb += gy * vb;
+  }
+};
+
+// The Gauss-Newton update from those sums; false when the step cannot be taken.
+FT_HOST_DEVICE bool apply_refine_step(const TemplateStats& tp, const RefineSums& s, float& dx, float& dy, float& quality) {
+  const float mb = s.sb / tp.n, vb = s.sbb - s.sb * mb;
+  if (vb <= 1e-6f * tp.n) return false;
+  quality = s.stb / sqrtf(vb);
+  const float k = tp.norm / sqrtf(vb);  // scales B's contrast to A's
+  // v = sum g * ((B - mb) k - (A - ma))
+  const float vx = k * (s.sgxb - mb * tp.sgx) - (tp.sgxa - tp.mean * tp.sgx);
+  const float vy = k * (s.sgyb - mb * tp.sgy) - (tp.sgya - tp.mean * tp.sgy);
+  const float det = tp.gxx * tp.gyy - tp.gxy * tp.gxy;
+  if (det <= 1e-9f * (tp.gxx * tp.gyy + 1e-12f)) return false;
+  const float step_x = -(tp.gyy * vx - tp.gxy * vy) / det;
+  const float step_y = -(tp.gxx * vy - tp.gxy * vx) / det;
+  if (fabsf(step_x) > 1.0f || fabsf(step_y) > 1.0f) return false;
+  dx += step_x;
+  dy += step_y;
+  return true;
 }
 
 // One Gauss-Newton step of the sub-pixel displacement (dx, dy), minimising the
@@ -204,34 +257,87 @@ FT_HOST_DEVICE bool refine_step(const Template& tp, const ImageView& b, int px, 
   for (int j = 0; j < side + 3; ++j) {
     const float* rb = b.row(py + iy - h - 1 + j) + px + ix - h;
     float* out = rows + j * side;
-    for (int i = 0; i < side; ++i) out[i] = wx[0] * rb[i - 1] + wx[1] * rb[i] + wx[2] * rb[i + 1] + wx[3] * rb[i + 2];
+    for (int i = 0; i < side; ++i) out[i] = cubic_sample(wx, rb + i);
   }
+  // Plain locals, not RefineSums::add: the compiler vectorises these five sums.
   float sb = 0, sbb = 0, stb = 0, sgxb = 0, sgyb = 0;
   for (int j = 0; j < side; ++j) {
-    const float* r0 = rows + j * side;
+    const float* r0 = rows + (j + 1) * side;
     const float* t = tp.t + j * side;
     const float* gx = tp.gx + j * side;
     const float* gy = tp.gy + j * side;
     for (int i = 0; i < side; ++i) {
-      const float vb = wy[0] * r0[i] + wy[1] * r0[i + side] + wy[2] * r0[i + 2 * side] + wy[3] * r0[i + 3 * side];
+      const float vb = cubic_sample(wy, r0 + i, side);
       sb += vb; sbb += vb * vb; stb += t[i] * vb; sgxb += gx[i] * vb; sgyb += gy[i] * vb;
     }
   }
-  const float mb = sb / tp.n, vb = sbb - sb * mb;
-  if (vb <= 1e-6f * tp.n) return false;
-  quality = stb / sqrtf(vb);
-  const float k = tp.norm / sqrtf(vb);  // scales B's contrast to A's
-  // v = sum g * ((B - mb) k - (A - ma))
-  const float vx = k * (sgxb - mb * tp.sgx) - (tp.sgxa - tp.mean * tp.sgx);
-  const float vy = k * (sgyb - mb * tp.sgy) - (tp.sgya - tp.mean * tp.sgy);
-  const float det = tp.gxx * tp.gyy - tp.gxy * tp.gxy;
-  if (det <= 1e-9f * (tp.gxx * tp.gyy + 1e-12f)) return false;
-  const float step_x = -(tp.gyy * vx - tp.gxy * vy) / det;
-  const float step_y = -(tp.gxx * vy - tp.gxy * vx) / det;
-  if (fabsf(step_x) > 1.0f || fabsf(step_y) > 1.0f) return false;
-  dx += step_x;
-  dy += step_y;
+  return apply_refine_step(tp, RefineSums{sb, sbb, stb, sgxb, sgyb}, dx, dy, quality);
+}
+
+// Where the integer search of one point runs in B: its centre, kept far enough inside B
+// for the template and the search radius (a seed pointing outside is pulled back in).
+struct SearchArea {
+  int cx = 0, cy = 0;  // centre of the search window, level px
+  int lo_x = 0, hi_x = -1, lo_y = 0, hi_y = -1;
+  bool seed_clamped = false;  // the seed pointed out of B: the tissue left the image
+  FT_HOST_DEVICE bool empty() const { return lo_x > hi_x || lo_y > hi_y; }
+};
+
+FT_HOST_DEVICE SearchArea place_search(const ImageView& b, int px, int py, float seed_dx, float seed_dy, int h, int r) {
+  SearchArea s;
+  s.lo_x = b.x0 + h + r;
+  s.hi_x = b.x0 + b.width - 1 - h - r;
+  s.lo_y = b.y0 + h + r;
+  s.hi_y = b.y0 + b.height - 1 - h - r;
+  const int cx = px + int(lroundf(seed_dx)), cy = py + int(lroundf(seed_dy));
+  s.seed_clamped = cx < s.lo_x - r || cx > s.hi_x + r || cy < s.lo_y - r || cy > s.hi_y + r;
+  s.cx = cx < s.lo_x ? s.lo_x : (cx > s.hi_x ? s.hi_x : cx);
+  s.cy = cy < s.lo_y ? s.lo_y : (cy > s.hi_y ? s.hi_y : cy);
+  return s;
+}
+
+// The best of one search's (2r+1)^2 scores (the first of equals). When it lies on the
+// search border and this is not the last round, the window moves onto it and true is
+// returned: search again. A best shift on the border may hide a higher peak beyond it.
+// Walking costs a search only where the estimate from the coarser level was off
+// (sheared or rotating tissue), so a small radius with a walk of up to
+// kMaxSearchRounds reaches as far as a large radius everywhere would.
+FT_HOST_DEVICE bool pick_best(const float* score, int r, int round, SearchArea& area, int& best) {
+  const int side = 2 * r + 1;
+  best = 0;
+  for (int k = 1; k < side * side; ++k)
+    if (score[k] > score[best]) best = k;
+  const int bx = best % side - r, by = best / side - r;
+  const bool on_border = r > 0 && (bx == -r || bx == r || by == -r || by == r);
+  const int nx = area.cx + bx, ny = area.cy + by;
+  if (!on_border || round == kMaxSearchRounds - 1 || nx < area.lo_x || nx > area.hi_x || ny < area.lo_y || ny > area.hi_y)
+    return false;
+  area.cx = nx;
+  area.cy = ny;
   return true;
+}
+
+// The integer result of the last search with its sub-pixel peak fit.
+FT_HOST_DEVICE void finish_search(const float* score, int best, int r, int px, int py, const SearchArea& area,
+                                  MatchResult& result) {
+  const int side = 2 * r + 1, bx = best % side - r, by = best / side - r;
+  result.quality = score[best];
+  if (result.quality == 0.0f) {
+    result.status = kMatchFlat;
+    return;
+  }
+  const bool border_x = bx == -r || bx == r, border_y = by == -r || by == r;
+  const float sub_x = border_x ? 0.0f : peak_offset(score[best - 1], score[best], score[best + 1]);
+  const float sub_y = border_y ? 0.0f : peak_offset(score[best - side], score[best], score[best + side]);
+  result.dx = float(area.cx + bx - px) + sub_x;
+  result.dy = float(area.cy + by - py) + sub_y;
+  result.status = (border_x || border_y) && r > 0 ? kMatchOnBorder : kMatchOk;
+  if (area.seed_clamped) result.status = kMatchOutside;  // the tissue left the image
+}
+
+// Whether a sub-pixel step kept the estimate on the integer peak it started from.
+FT_HOST_DEVICE bool stays_on_peak(float dx, float dy, float peak_dx, float peak_dy) {
+  return !(fabsf(dx - peak_dx) > 1.0f || fabsf(dy - peak_dy) > 1.0f);
 }
 
 // Tracks the block centred on (px, py) in A into B, starting from the seed.
@@ -248,51 +354,22 @@ FT_HOST_DEVICE MatchResult match_point(const ImageView& a, const ImageView& b, i
     result.status = kMatchFlat;
     return result;
   }
-  int cx = px + int(lroundf(seed_dx)), cy = py + int(lroundf(seed_dy));
-  // Keep the search area inside B; a seed pointing outside is pulled back in.
-  const int lo_x = b.x0 + h + r, hi_x = b.x0 + b.width - 1 - h - r;
-  const int lo_y = b.y0 + h + r, hi_y = b.y0 + b.height - 1 - h - r;
-  if (lo_x > hi_x || lo_y > hi_y) return result;
-  const bool seed_clamped = cx < lo_x - r || cx > hi_x + r || cy < lo_y - r || cy > hi_y + r;
-  cx = cx < lo_x ? lo_x : (cx > hi_x ? hi_x : cx);
-  cy = cy < lo_y ? lo_y : (cy > hi_y ? hi_y : cy);
-
+  SearchArea area = place_search(b, px, py, seed_dx, seed_dy, h, r);
+  if (area.empty()) return result;
   float score[(2 * kMaxSearchRadius + 1) * (2 * kMaxSearchRadius + 1)] = {};
-  const int side = 2 * r + 1;
-  int best = 0, bx = 0, by = 0;
-  // A best shift on the search border may hide a higher peak beyond it: move the
-  // window onto it and search again. Walking costs a search only where the estimate
-  // from the coarser level was off (sheared or rotating tissue), so a small radius with
-  // a walk of up to kMaxSearchRounds reaches as far as a large radius everywhere would.
+  int best = 0;
   for (int round = 0; round < kMaxSearchRounds; ++round) {
-    zncc_search(tp, b, cx, cy, r, score);
-    best = 0;
-    for (int k = 1; k < side * side; ++k)
-      if (score[k] > score[best]) best = k;
-    bx = best % side - r;
-    by = best / side - r;
-    const bool on_border = r > 0 && (bx == -r || bx == r || by == -r || by == r);
-    const int nx = cx + bx, ny = cy + by;
-    if (!on_border || round == kMaxSearchRounds - 1 || nx < lo_x || nx > hi_x || ny < lo_y || ny > hi_y) break;
-    cx = nx;
-    cy = ny;
+    zncc_search(tp, b, area.cx, area.cy, r, score);
+    if (!pick_best(score, r, round, area, best)) break;
   }
-  result.quality = score[best];
-  if (result.quality == 0.0f) {
-    result.status = kMatchFlat;
-    return result;
-  }
-  const bool border_x = bx == -r || bx == r, border_y = by == -r || by == r;
-  const float sub_x = border_x ? 0.0f : peak_offset(score[best - 1], score[best], score[best + 1]);
-  const float sub_y = border_y ? 0.0f : peak_offset(score[best - side], score[best], score[best + side]);
-  result.dx = float(cx + bx - px) + sub_x;
-  result.dy = float(cy + by - py) + sub_y;
-  result.status = (border_x || border_y) && r > 0 ? kMatchOnBorder : kMatchOk;
-  if (seed_clamped) result.status = kMatchOutside;  // the tissue left the image
+  finish_search(score, best, r, px, py, area, result);
+  if (result.status == kMatchFlat) return result;
+  const int side = 2 * r + 1;
+  const float peak_dx = float(area.cx + best % side - r - px), peak_dy = float(area.cy + best / side - r - py);
   for (int it = 0; it < s.refine_iterations; ++it) {
     float dx = result.dx, dy = result.dy, q = result.quality;
     if (!refine_step(tp, b, px, py, dx, dy, q)) break;
-    if (fabsf(dx - float(cx + bx - px)) > 1.0f || fabsf(dy - float(cy + by - py)) > 1.0f) break;  // left the peak
+    if (!stays_on_peak(dx, dy, peak_dx, peak_dy)) break;  // left the peak
     result.dx = dx;
     result.dy = dy;
     result.quality = q;

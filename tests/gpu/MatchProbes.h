@@ -1,0 +1,34 @@
+#pragma once
+// Points and frames that exercise block matching where it is easy to get wrong: image
+// borders, a flat patch, seeds up to 40 px off (some pointing out of the image), 8-bit
+// and 16-bit value ranges. Shared by the host emulation of the CUDA kernel and by the
+// CUDA parity tests, which compare each point with the CPU.
+#include <vector>
+
+#include "ft/gpu/ImageView.h"
+
+namespace ft::test {
+
+constexpr int kMatchSceneSide = 192;
+
+struct MatchScene {
+  std::vector<float> a, b;  // kMatchSceneSide^2 each, row-major
+  gpu::ImageView view_a() const { return {a.data(), 0, 0, kMatchSceneSide, kMatchSceneSide, kMatchSceneSide}; }
+  gpu::ImageView view_b() const { return {b.data(), 0, 0, kMatchSceneSide, kMatchSceneSide, kMatchSceneSide}; }
+};
+
+// Speckle-like texture (Gaussian blobs), B moved by (shift_x, shift_y) px; `gain` and
+// `offset` give 8-bit-like or 16-bit-like values. A has a flat patch (an anechoic
+// vessel) left of centre.
+MatchScene make_match_scene(double shift_x, double shift_y, float gain, float offset);
+
+struct MatchProbe {
+  int x, y;
+  float seed_dx, seed_dy;
+};
+
+// Interior points seeded near the truth and up to 40 px off, points on and just inside
+// every border for a template of half size `half`, and one in the flat patch.
+std::vector<MatchProbe> match_probes(int half);
+
+}  // namespace ft::test
