@@ -12,6 +12,7 @@ const char* to_string(ErrorCode code) noexcept {
     case ErrorCode::MissingCalibration: return "missing calibration";
     case ErrorCode::Network: return "network error";
     case ErrorCode::Internal: return "internal error";
+    case ErrorCode::Device: return "GPU error";
   }
   return "error";
 }

@@ -1,9 +1,10 @@
-// The CPU backend: pyramids on the CPU, grid points matched in parallel by a worker
-// pool owned by this matcher.
+// The CPU backend: pyramids on the CPU (kept for a frame matched again), grid points
+// matched in parallel by the tracker's worker pool.
 #include <algorithm>
 
 #include "ImagePyramid.h"
 #include "MatcherBackend.h"
+#include "PyramidSlots.h"
 #include "WorkerPool.h"
 
 namespace ft::gpu {
@@ -28,21 +29,31 @@ FT_SIMD_CLONES void match_range(const ImageView& a, const ImageView& b, const Gr
 
 class CpuMatcher final : public MatcherBackend {
  public:
-  explicit CpuMatcher(int threads) : pool_(threads) {}
+  explicit CpuMatcher(WorkerPool& pool) : pool_(pool) {}
 
   void set_frames(const std::vector<float>& previous, const std::vector<float>& next, int width, int height,
                   int levels) override {
-    previous_.build(previous, width, height, levels);
-    next_.build(next, width, height, levels);
+    const PyramidSlots::Assignment a = slots_.assign(previous, next, width, height, levels);
+    try {
+      if (a.build_previous) pyramids_[a.previous].build(previous, width, height, levels);
+      if (a.build_next) pyramids_[a.next].build(next, width, height, levels);
+    } catch (...) {
+      slots_.forget();
+      throw;
+    }
+    previous_ = a.previous;
+    next_ = a.next;
   }
 
-  LevelSize level_size(int level) const override { return {previous_.width(level), previous_.height(level)}; }
+  LevelSize level_size(int level) const override {
+    return {pyramids_[previous_].width(level), pyramids_[previous_].height(level)};
+  }
 
   void match(int level, bool forward, const std::vector<GridPoint>& points, int /*columns*/, const std::vector<float>& seed_dx,
              const std::vector<float>& seed_dy, const MatchSettings& settings,
              std::vector<MatchResult>& results) override {
-    const ImageView a = forward ? previous_.view(level) : next_.view(level);
-    const ImageView b = forward ? next_.view(level) : previous_.view(level);
+    const ImageView a = pyramids_[forward ? previous_ : next_].view(level);
+    const ImageView b = pyramids_[forward ? next_ : previous_].view(level);
     results.resize(points.size());
     constexpr int kChunk = 64;  // points per task: enough work to amortise the hand-off
     const int chunks = int((points.size() + kChunk - 1) / kChunk);
@@ -54,13 +65,15 @@ class CpuMatcher final : public MatcherBackend {
   }
 
  private:
-  WorkerPool pool_;
-  ImagePyramid previous_;
-  ImagePyramid next_;
+  WorkerPool& pool_;
+  PyramidSlots slots_;
+  ImagePyramid pyramids_[2];
+  int previous_ = 0;
+  int next_ = 1;
 };
 
 }  // namespace
 
-std::unique_ptr<MatcherBackend> make_cpu_matcher(int threads) { return std::make_unique<CpuMatcher>(threads); }
+std::unique_ptr<MatcherBackend> make_cpu_matcher(WorkerPool& pool) { return std::make_unique<CpuMatcher>(pool); }
 
 }  // namespace ft::gpu

@@ -1,6 +1,7 @@
 // Whether a CUDA device can be used, and what it is. Without a GPU the runtime answers
 // with an error (e.g. "CUDA driver version is insufficient"): any error means "no GPU".
 #include <cstdio>
+#include <exception>
 
 #include "MatcherBackend.h"
 #include "ft/gpu/GpuReport.h"
@@ -47,7 +48,11 @@ GpuReport gpu_report() {
                 double(p.totalGlobalMem) / (1024.0 * 1024.0 * 1024.0));
   r.device_present = true;
   r.device = text;
-  r.kernels = cuda_kernel_resources();
+  try {
+    r.kernels = cuda_kernel_resources();
+  } catch (const std::exception& e) {  // a broken device is what this report must explain
+    r.kernel_error = e.what();
+  }
 #else
   r.no_device = "this build has no CUDA support (nvcc was not found)";
 #endif

@@ -1,5 +1,5 @@
-// The CUDA backend. Per frame pair: the two frames go up through pinned buffers on
-// one stream, the pyramids are built on the device, and each pyramid level is matched
+// The CUDA backend. Per frame pair: a frame not already on the device goes up through a
+// pinned buffer on one stream and its pyramid is built there, and each level is matched
 // by one warp per grid point running warp_match_point() (WarpMatch.h: the CPU's
 // match_point() organised for the hardware, emulated on the host by the tests). A block
 // holds kWarpsPerBlock warps, each with its own shared-memory tiles sized for the
@@ -8,9 +8,11 @@
 #include <cuda_runtime.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "MatcherBackend.h"
+#include "PyramidSlots.h"
 #include "ft/gpu/GpuReport.h"
 #include "WarpMatch.h"
 #include "ft/core/Error.h"
@@ -19,7 +21,7 @@ namespace ft::gpu {
 namespace {
 
 void check(cudaError_t status, const char* what) {
-  if (status != cudaSuccess) throw Error(ErrorCode::Internal, std::string("CUDA ") + what + ": " + cudaGetErrorString(status));
+  if (status != cudaSuccess) throw Error(ErrorCode::Device, std::string("CUDA ") + what + ": " + cudaGetErrorString(status));
 }
 
 __global__ void downsample_kernel(const float* src, int w, int h, float* dst, int nw, int nh) {
@@ -71,15 +73,8 @@ class CudaMatcher final : public MatcherBackend {
  public:
   CudaMatcher() { check(cudaStreamCreate(&stream_), "stream"); }
   ~CudaMatcher() override {
-    for (auto* v : {&previous_, &next_})
-      for (float* p : *v) cudaFree(p);
-    cudaFree(d_points_);
-    cudaFree(d_seed_);
-    cudaFree(d_results_);
-    cudaFreeHost(h_frame_);
-    cudaFreeHost(h_points_);
-    cudaFreeHost(h_seed_);
-    cudaFreeHost(h_results_);
+    release_frames();
+    release_points();
     cudaStreamDestroy(stream_);
   }
 
@@ -90,9 +85,22 @@ class CudaMatcher final : public MatcherBackend {
     for (int l = 1; l < levels; ++l)
       sizes_[std::size_t(l)] = {std::max(1, sizes_[std::size_t(l - 1)].width / 2), std::max(1, sizes_[std::size_t(l - 1)].height / 2)};
     const std::size_t pixels = std::size_t(width) * std::size_t(height);
-    if (pixels > frame_capacity_ || std::size_t(levels) > previous_.size()) allocate_frames(pixels, levels);
-    upload(previous, previous_);
-    upload(next, next_);
+    if (pixels > frame_capacity_ || std::size_t(levels) > pyramids_[0].size()) {
+      slots_.forget();
+      allocate_frames(pixels, levels);
+    }
+    // A frame whose pyramid is already on the device (the keyframe, the last pair's
+    // second frame) is neither uploaded nor downsampled again.
+    const PyramidSlots::Assignment a = slots_.assign(previous, next, width, height, levels);
+    try {
+      if (a.build_previous) upload(previous, pyramids_[a.previous]);
+      if (a.build_next) upload(next, pyramids_[a.next]);
+    } catch (...) {
+      slots_.forget();
+      throw;
+    }
+    previous_ = a.previous;
+    next_ = a.next;
   }
 
   LevelSize level_size(int level) const override { return sizes_[std::size_t(level)]; }
@@ -110,8 +118,8 @@ class CudaMatcher final : public MatcherBackend {
     check(cudaMemcpyAsync(d_points_, h_points_, n * sizeof(int2), cudaMemcpyHostToDevice, stream_), "copy points");
     check(cudaMemcpyAsync(d_seed_, h_seed_, 2 * n * sizeof(float), cudaMemcpyHostToDevice, stream_), "copy seeds");
     const LevelSize size = sizes_[std::size_t(level)];
-    const ImageView pv{previous_[std::size_t(level)], 0, 0, size.width, size.height, size.width};
-    const ImageView nv{next_[std::size_t(level)], 0, 0, size.width, size.height, size.width};
+    const ImageView pv{pyramids_[previous_][std::size_t(level)], 0, 0, size.width, size.height, size.width};
+    const ImageView nv{pyramids_[next_][std::size_t(level)], 0, 0, size.width, size.height, size.width};
     const int blocks = int((n + kWarpsPerBlock - 1) / kWarpsPerBlock);
     const std::size_t shared_bytes = std::size_t(kWarpsPerBlock) * std::size_t(warp_tile_sizes(settings).floats()) * sizeof(float);
     match_kernel<<<blocks, kWarpsPerBlock * kWarpLanes, shared_bytes, stream_>>>(forward ? pv : nv, forward ? nv : pv, d_points_,
@@ -123,26 +131,41 @@ class CudaMatcher final : public MatcherBackend {
   }
 
  private:
+  // Buffers are freed and their pointers cleared before anything is allocated, so that
+  // a failed allocation leaves nothing for the destructor to free twice.
+  void release_frames() {
+    for (auto& pyramid : pyramids_) {
+      for (float*& p : pyramid) cudaFree(std::exchange(p, nullptr));
+      pyramid.clear();
+    }
+    cudaFreeHost(std::exchange(h_frame_, nullptr));
+    frame_capacity_ = 0;
+  }
+
+  void release_points() {
+    cudaFree(std::exchange(d_points_, nullptr));
+    cudaFree(std::exchange(d_seed_, nullptr));
+    cudaFree(std::exchange(d_results_, nullptr));
+    cudaFreeHost(std::exchange(h_points_, nullptr));
+    cudaFreeHost(std::exchange(h_seed_, nullptr));
+    cudaFreeHost(std::exchange(h_results_, nullptr));
+    point_capacity_ = 0;
+  }
+
   void allocate_frames(std::size_t pixels, int levels) {
-    for (auto* v : {&previous_, &next_}) {
-      for (float* p : *v) cudaFree(p);
-      v->assign(std::size_t(levels), nullptr);
+    release_frames();
+    for (auto& pyramid : pyramids_) {
+      pyramid.assign(std::size_t(levels), nullptr);
       std::size_t level_pixels = pixels;
       for (int l = 0; l < levels; ++l, level_pixels = level_pixels / 4 + 1)
-        check(cudaMalloc(&(*v)[std::size_t(l)], level_pixels * sizeof(float)), "allocate pyramid");
+        check(cudaMalloc(&pyramid[std::size_t(l)], level_pixels * sizeof(float)), "allocate pyramid");
     }
-    cudaFreeHost(h_frame_);
     check(cudaMallocHost(&h_frame_, pixels * sizeof(float)), "allocate pinned frame");
     frame_capacity_ = pixels;
   }
 
   void allocate_points(std::size_t n) {
-    cudaFree(d_points_);
-    cudaFree(d_seed_);
-    cudaFree(d_results_);
-    cudaFreeHost(h_points_);
-    cudaFreeHost(h_seed_);
-    cudaFreeHost(h_results_);
+    release_points();
     check(cudaMalloc(&d_points_, n * sizeof(int2)), "allocate points");
     check(cudaMalloc(&d_seed_, 2 * n * sizeof(float)), "allocate seeds");
     check(cudaMalloc(&d_results_, n * sizeof(MatchResult)), "allocate results");
@@ -167,7 +190,10 @@ class CudaMatcher final : public MatcherBackend {
 
   cudaStream_t stream_ = nullptr;
   std::vector<LevelSize> sizes_;
-  std::vector<float*> previous_, next_;
+  PyramidSlots slots_;
+  std::vector<float*> pyramids_[2];  // device levels of the two frames held
+  int previous_ = 0;
+  int next_ = 1;
   std::size_t frame_capacity_ = 0;
   std::size_t point_capacity_ = 0;
   float* h_frame_ = nullptr;

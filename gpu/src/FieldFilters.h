@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "WorkerPool.h"
+
 namespace ft::gpu {
 
 struct GridValues {
@@ -18,11 +20,12 @@ struct GridValues {
 
 // Marks points failing the normalised median test (residual / (median residual + eps)
 // > threshold, on the 3x3 neighbourhood) or with quality < min_quality as not valid.
-void reject_outliers(GridValues& g, float median_threshold, float min_quality, float eps_px = 0.1f);
+// Rows are shared out over `pool`.
+void reject_outliers(GridValues& g, float median_threshold, float min_quality, WorkerPool& pool, float eps_px = 0.1f);
 // Replaces every not-valid point by the median of its valid neighbours, growing
 // outwards until all are filled (a field with no valid point is left as is).
 void fill_invalid(GridValues& g);
 // 3x3 smoothing: own value weight 1, each neighbour `weight` x its quality.
-void smooth(GridValues& g, float weight);
+void smooth(GridValues& g, float weight, WorkerPool& pool);
 
 }  // namespace ft::gpu

@@ -32,7 +32,9 @@ class MatcherBackend {
                      std::vector<MatchResult>& results) = 0;
 };
 
-std::unique_ptr<MatcherBackend> make_cpu_matcher(int threads);
+class WorkerPool;
+// Matches on `pool`, which must outlive the matcher.
+std::unique_ptr<MatcherBackend> make_cpu_matcher(WorkerPool& pool);
 #if defined(FT_HAVE_CUDA)
 std::unique_ptr<MatcherBackend> make_cuda_matcher();
 struct KernelResources;

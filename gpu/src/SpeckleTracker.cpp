@@ -6,6 +6,7 @@
 #include "BackendSelfTest.h"
 #include "FieldFilters.h"
 #include "MatcherBackend.h"
+#include "WorkerPool.h"
 #include "ft/core/Error.h"
 
 namespace ft::gpu {
@@ -65,27 +66,35 @@ std::vector<int> every_nth(int count, int stride) {
 
 SubGrid make_sub_grid(int columns, int rows, int stride) { return {every_nth(columns, stride), every_nth(rows, stride)}; }
 
-// Position of full-grid index i between sub-grid nodes: lower node k and weight t.
-void bracket(const std::vector<int>& nodes, int i, std::size_t& k, float& t) {
-  k = 0;
-  while (k + 2 < nodes.size() && nodes[k + 1] <= i) ++k;
-  if (nodes.size() == 1) { t = 0; return; }
-  t = float(i - nodes[k]) / float(nodes[k + 1] - nodes[k]);
+// Position of each full-grid index between sub-grid nodes: lower node k and weight t.
+// One walk along the nodes, as the indices only grow.
+struct Bracket {
+  std::size_t k = 0;
+  float t = 0;
+};
+
+std::vector<Bracket> brackets(const std::vector<int>& nodes, int count) {
+  std::vector<Bracket> out(static_cast<std::size_t>(count));
+  std::size_t k = 0;
+  for (int i = 0; i < count; ++i) {
+    while (k + 2 < nodes.size() && nodes[k + 1] <= i) ++k;
+    out[std::size_t(i)] = {k, nodes.size() == 1 ? 0.0f : float(i - nodes[k]) / float(nodes[k + 1] - nodes[k])};
+  }
+  return out;
 }
 
 // Bilinear interpolation of sub-grid values onto the full grid.
 void upsample(const GridValues& v, const SubGrid& sub, int columns, int rows, std::vector<float>& dx,
               std::vector<float>& dy) {
   const std::size_t sc = sub.columns.size();
+  const std::vector<Bracket> across = brackets(sub.columns, columns), down = brackets(sub.rows, rows);
   for (int r = 0; r < rows; ++r) {
-    std::size_t kr;
-    float tr;
-    bracket(sub.rows, r, kr, tr);
+    const std::size_t kr = down[std::size_t(r)].k;
+    const float tr = down[std::size_t(r)].t;
     const std::size_t kr1 = std::min(kr + 1, sub.rows.size() - 1);
     for (int c = 0; c < columns; ++c) {
-      std::size_t kc;
-      float tc;
-      bracket(sub.columns, c, kc, tc);
+      const std::size_t kc = across[std::size_t(c)].k;
+      const float tc = across[std::size_t(c)].t;
       const std::size_t kc1 = std::min(kc + 1, sc - 1);
       const std::size_t i00 = kr * sc + kc, i01 = kr * sc + kc1, i10 = kr1 * sc + kc, i11 = kr1 * sc + kc1;
       const std::size_t i = std::size_t(r) * columns + c;
@@ -116,7 +125,7 @@ GridValues to_grid_values(const std::vector<MatchResult>& results, int columns, 
 }  // namespace
 
 SpeckleTracker::SpeckleTracker(TrackingParameters parameters, Backend backend, int cpu_threads)
-    : parameters_(parameters), cpu_threads_(cpu_threads) {
+    : parameters_(parameters), pool_(std::make_unique<WorkerPool>(cpu_threads)) {
   std::unique_ptr<MatcherBackend> cuda;
   bool device_present = false;
   std::string why_not = "this build has no CUDA support (nvcc was not found)";
@@ -136,13 +145,14 @@ SpeckleTracker::SpeckleTracker(TrackingParameters parameters, Backend backend, i
 
 SpeckleTracker::SpeckleTracker(TrackingParameters parameters, Backend backend, std::unique_ptr<MatcherBackend> accelerated,
                                int cpu_threads)
-    : parameters_(parameters), cpu_threads_(cpu_threads) {
+    : parameters_(parameters), pool_(std::make_unique<WorkerPool>(cpu_threads)) {
   const bool present = accelerated != nullptr;
   choose(backend, std::move(accelerated), present, "no accelerated matcher was given");
 }
 
 void SpeckleTracker::choose(Backend requested, std::unique_ptr<MatcherBackend> accelerated, bool device_present,
                             std::string why_not) {
+  requested_ = requested;
   if (requested != Backend::Cpu && accelerated) {
     const std::string failure = self_test_failure(*accelerated);
     if (failure.empty()) {
@@ -155,16 +165,16 @@ void SpeckleTracker::choose(Backend requested, std::unique_ptr<MatcherBackend> a
   if (requested == Backend::Cuda) throw Error(ErrorCode::Unsupported, "CUDA backend asked for, but " + why_not);
   if (requested == Backend::Auto && device_present)
     backend_note_ = "a CUDA device is present but " + why_not + ": tracked on the CPU";
-  matcher_ = make_cpu_matcher(cpu_threads_);
+  matcher_ = make_cpu_matcher(*pool_);
   backend_ = Backend::Cpu;
 }
 
 // A GPU error mid-clip (a lost device, a driver fault) costs the user nothing but time:
 // the pair is tracked again on the CPU, and so is the rest of the clip.
 void SpeckleTracker::fall_back_to_cpu(const std::string& error) {
-  backend_note_ = "the GPU failed on frame pair " + std::to_string(pairs_tracked_ + 1) + " (" + error +
+  backend_note_ = "the GPU failed after " + std::to_string(pairs_tracked_) + " matched frame pairs (" + error +
                   "): that pair and the rest were tracked on the CPU";
-  matcher_ = make_cpu_matcher(cpu_threads_);
+  matcher_ = make_cpu_matcher(*pool_);
   backend_ = Backend::Cpu;
 }
 
@@ -191,8 +201,9 @@ DisplacementField SpeckleTracker::track(const Frame& previous, const Frame& next
   DisplacementField field;
   try {
     field = track_on_backend(previous, next, used, seed, forward_backward_px);
-  } catch (const std::exception& e) {
-    if (backend_ != Backend::Cuda) throw;
+  } catch (const Error& e) {
+    // Only the GPU's own failures; asked for CUDA by name, the caller hears of them.
+    if (backend_ != Backend::Cuda || e.code() != ErrorCode::Device || requested_ == Backend::Cuda) throw;
     fall_back_to_cpu(e.what());
     field = track_on_backend(previous, next, used, seed, forward_backward_px);
   }
@@ -219,6 +230,10 @@ DisplacementField SpeckleTracker::track_on_backend(const Frame& previous, const 
       seed->origin_y_px == field.origin_y_px && seed->step_px == field.step_px) {
     seed_dx = seed->dx_px;
     seed_dy = seed->dy_px;
+    // A point without a number in the seed (a corrupt or half-filled field) starts from
+    // no motion; the coarse levels find its motion as for an unseeded pair.
+    for (float* v : {seed_dx.data(), seed_dy.data()})
+      for (std::size_t i = 0; i < n; ++i) v[i] = usable_seed(v[i]);
   }
   GridValues values;
   std::vector<GridPoint> points;
@@ -247,10 +262,10 @@ DisplacementField SpeckleTracker::track_on_backend(const Frame& previous, const 
     settings.refine_iterations = level == 0 ? parameters_.refine_iterations : 1;
     matcher_->match(level, true, points, int(sub.columns.size()), level_dx, level_dy, settings, results);
     values = to_grid_values(results, int(sub.columns.size()), int(sub.rows.size()), scale);
-    reject_outliers(values, float(parameters_.median_threshold), float(parameters_.min_quality));
+    reject_outliers(values, float(parameters_.median_threshold), float(parameters_.min_quality), *pool_);
     std::vector<std::uint8_t> trusted = values.valid;
     fill_invalid(values);
-    smooth(values, level == 0 ? float(parameters_.smoothing) : 0.5f);
+    smooth(values, level == 0 ? float(parameters_.smoothing) : 0.5f, *pool_);
     values.valid.swap(trusted);
     if (stride > 1) {
       upsample(values, sub, grid.columns, grid.rows, seed_dx, seed_dy);

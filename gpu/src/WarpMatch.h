@@ -221,6 +221,8 @@ FT_HOST_DEVICE bool warp_refine_step(const Warp& w, const ImageView& at, const I
 template <class Warp>
 FT_HOST_DEVICE MatchResult warp_match_point(const Warp& w, const ImageView& a, const ImageView& b, int px, int py,
                                             float seed_dx, float seed_dy, const MatchSettings& s, const WarpTiles& tiles) {
+  seed_dx = usable_seed(seed_dx);
+  seed_dy = usable_seed(seed_dy);
   MatchResult result;
   result.dx = seed_dx;
   result.dy = seed_dy;

@@ -101,6 +101,7 @@ nlohmann::json gpu_json() {
           {"device", r.device},
           {"no_device", r.no_device},
           {"kernels", kernels},
+          {"kernel_error", r.kernel_error},
           {"tracking_backend", gpu::to_string(tracker.backend())},
           {"tracking_backend_note", tracker.backend_note()}};
 }
@@ -113,6 +114,8 @@ void print_gpu(const nlohmann::json& g) {
                 k["name"].get<std::string>().c_str(), k["registers_per_thread"].get<int>(),
                 k["local_bytes_per_thread"].get<std::size_t>(), k["static_shared_bytes"].get<std::size_t>(),
                 k["largest_dynamic_shared_bytes"].get<std::size_t>(), k["threads_per_block"].get<int>());
+  if (!g["kernel_error"].get<std::string>().empty())
+    std::printf("  kernels unreadable: %s\n", g["kernel_error"].get<std::string>().c_str());
   std::printf("tracking runs on: %s\n", g["tracking_backend"].get<std::string>().c_str());
   if (!g["tracking_backend_note"].get<std::string>().empty())
     std::printf("  note: %s\n", g["tracking_backend_note"].get<std::string>().c_str());

@@ -43,7 +43,11 @@ void LiveTearMonitor::measure_scale(const Frame& frame) {
   scale_ = scale;
   analysed_region_ = with_scale(region_, scale_);
   const AnalysisSettings scaled = settings_at(settings_.analysis, scale_);
-  tracker_ = std::make_unique<gpu::SpeckleTracker>(scaled.tracking, settings_.analysis.backend);
+  // A GPU that failed (or failed its self-test) once this session is not tried again at
+  // every change of depth: the session stays on the CPU and keeps saying why.
+  if (tracker_ && !tracker_->backend_note().empty()) gpu_note_ = tracker_->backend_note();
+  tracker_ = std::make_unique<gpu::SpeckleTracker>(scaled.tracking,
+                                                   gpu_note_.empty() ? settings_.analysis.backend : gpu::Backend::Cpu);
   detection_ = scaled.detection;
   motion_.region = analysed_region_;
   motion_.mm_per_px_x = scale_.mm_per_px_x;
@@ -123,6 +127,7 @@ std::optional<DetectionResult> LiveTearMonitor::analyse(const Frame& frame) {
   if (!region_note_.empty()) result.notes.push_back(region_note_);
   if (!scale_.note.empty()) result.notes.push_back(scale_.note);
   if (!tracker_->backend_note().empty()) result.notes.push_back(tracker_->backend_note());
+  else if (!gpu_note_.empty()) result.notes.push_back(gpu_note_);
   latest_ = result;
   return result;
 }

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "MatcherBackend.h"
+#include "WorkerPool.h"
 #include "TrackingScenes.h"
 #include "ft/core/Error.h"
 #include "ft/gpu/SpeckleTracker.h"
@@ -15,9 +16,16 @@ class MisbehavingMatcher final : public MatcherBackend {
  public:
   enum class Fault { None, WrongAtCoarseLevel, ErrorFromMatchCall };
   // ErrorFromMatchCall: the `failing_match`-th match after the `failing_frames`-th
-  // set_frames throws (the self-test is the first set_frames).
-  MisbehavingMatcher(Fault fault, int failing_frames = 0, int failing_match = 0)
-      : fault_(fault), failing_frames_(failing_frames), failing_match_(failing_match) {}
+  // set_frames from now (or from arm()) throws an ft::Error of `code`.
+  MisbehavingMatcher(Fault fault, int failing_frames = 0, int failing_match = 0, ErrorCode code = ErrorCode::Device)
+      : fault_(fault), code_(code) {
+    arm(failing_frames, failing_match);
+  }
+  void arm(int failing_frames, int failing_match) {
+    failing_frames_ = failing_frames;
+    failing_match_ = failing_match;
+    frames_set_ = matches_ = 0;
+  }
 
   void set_frames(const std::vector<float>& previous, const std::vector<float>& next, int width, int height, int levels) override {
     ++frames_set_;
@@ -28,18 +36,35 @@ class MisbehavingMatcher final : public MatcherBackend {
   void match(int level, bool forward, const std::vector<GridPoint>& points, int columns, const std::vector<float>& seed_dx,
              const std::vector<float>& seed_dy, const MatchSettings& settings, std::vector<MatchResult>& results) override {
     if (fault_ == Fault::ErrorFromMatchCall && frames_set_ == failing_frames_ && ++matches_ == failing_match_)
-      throw Error(ErrorCode::Internal, "CUDA match: an illegal memory access was encountered");
+      throw Error(code_, "CUDA match: an illegal memory access was encountered");
     inner_->match(level, forward, points, columns, seed_dx, seed_dy, settings, results);
     if (fault_ == Fault::WrongAtCoarseLevel && level > 0)
       for (MatchResult& r : results) r.dx += 0.25f;
   }
 
  private:
-  std::unique_ptr<MatcherBackend> inner_ = make_cpu_matcher(1);
+  WorkerPool pool_{1};
+  std::unique_ptr<MatcherBackend> inner_ = make_cpu_matcher(pool_);
   Fault fault_;
-  int failing_frames_, failing_match_;
+  ErrorCode code_;
+  int failing_frames_ = 0, failing_match_ = 0;
   int frames_set_ = 0, matches_ = 0;
 };
+
+// A tracker on a matcher that fails once tracking has begun (after its self-test):
+// in the `pair`-th pair, at its `match`-th match call.
+struct ArmedTracker {
+  MisbehavingMatcher* matcher;
+  std::unique_ptr<SpeckleTracker> tracker;
+};
+
+ArmedTracker failing_mid_clip(TrackingParameters p, Backend backend, int pair, int match, ErrorCode code = ErrorCode::Device) {
+  auto m = std::make_unique<MisbehavingMatcher>(MisbehavingMatcher::Fault::ErrorFromMatchCall, -1, -1, code);
+  MisbehavingMatcher* raw = m.get();
+  auto tracker = std::make_unique<SpeckleTracker>(p, backend, std::move(m));
+  raw->arm(pair, match);
+  return {raw, std::move(tracker)};
+}
 
 std::unique_ptr<MatcherBackend> misbehaving(MisbehavingMatcher::Fault fault, int failing_frames = 0, int failing_match = 0) {
   return std::make_unique<MisbehavingMatcher>(fault, failing_frames, failing_match);
@@ -74,9 +99,9 @@ TEST(BackendFallback, AnErrorMidClipHandsThatPairAndTheRestToTheCpu) {
   TrackingParameters p;
   p.forward_backward = true;
   SpeckleTracker cpu(p, Backend::Cpu);
-  // The self-test sets the first frames; the third pair's second match fails, part-way
-  // through its pyramid.
-  SpeckleTracker gpu(p, Backend::Auto, misbehaving(MisbehavingMatcher::Fault::ErrorFromMatchCall, 4, 2));
+  // The third pair's second match fails, part-way through its pyramid.
+  ArmedTracker armed = failing_mid_clip(p, Backend::Auto, 3, 2);
+  SpeckleTracker& gpu = *armed.tracker;
   ASSERT_EQ(gpu.backend(), Backend::Cuda);
   DisplacementField seed_cpu, seed_gpu;
   for (int k = 10; k < 15; ++k) {
@@ -90,8 +115,30 @@ TEST(BackendFallback, AnErrorMidClipHandsThatPairAndTheRestToTheCpu) {
     seed_cpu = want;
     seed_gpu = got;
   }
-  EXPECT_NE(gpu.backend_note().find("frame pair 3"), std::string::npos) << gpu.backend_note();
+  EXPECT_NE(gpu.backend_note().find("after 2 matched frame pairs"), std::string::npos) << gpu.backend_note();
   EXPECT_NE(gpu.backend_note().find("illegal memory access"), std::string::npos) << gpu.backend_note();
+}
+
+TEST(BackendFallback, AskedForByNameAGpuErrorMidClipIsThrown) {
+  const sim::SimulatedExam exam(sim::make_preset("full_tear", 3));
+  ArmedTracker armed = failing_mid_clip({}, Backend::Cuda, 1, 1);
+  SpeckleTracker& gpu = *armed.tracker;
+  ASSERT_EQ(gpu.backend(), Backend::Cuda);
+  try {
+    gpu.track(exam.render_frame(10), exam.render_frame(11), exam.region());
+    FAIL() << "a GPU error with --backend cuda must reach the caller";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::Device);
+  }
+}
+
+TEST(BackendFallback, AnErrorThatIsNotTheGpusIsNotBlamedOnIt) {
+  const sim::SimulatedExam exam(sim::make_preset("full_tear", 3));
+  ArmedTracker armed = failing_mid_clip({}, Backend::Auto, 1, 1, ErrorCode::InvalidArgument);
+  SpeckleTracker& gpu = *armed.tracker;
+  EXPECT_THROW(gpu.track(exam.render_frame(10), exam.render_frame(11), exam.region()), Error);
+  EXPECT_EQ(gpu.backend(), Backend::Cuda);
+  EXPECT_EQ(gpu.backend_note(), "");
 }
 
 }  // namespace ft::gpu

@@ -82,4 +82,21 @@ TEST(BlockMatch, SeedOutsideTheImageIsPulledBackAndTemplateOutsideIsRejected) {
   EXPECT_NEAR(off.dy, 0.0f, 0.01f);
 }
 
+TEST(BlockMatch, ASeedThatIsNotANumberIsNoSeed) {
+  const Texture t(400, 64);
+  const auto a = t.render(64, 0, 0), b = t.render(64, 1.3, -0.4);
+  const MatchResult unseeded = match_point(view(a, 64), view(b, 64), 32, 32, 0, 0, MatchSettings{6, 2, 2});
+  for (float bad : {std::nanf(""), INFINITY, -1e30f}) {
+    const MatchResult r = match_point(view(a, 64), view(b, 64), 32, 32, bad, bad, MatchSettings{6, 2, 2});
+    EXPECT_EQ(r.status, unseeded.status) << bad;
+    EXPECT_EQ(r.dx, unseeded.dx) << bad;
+    EXPECT_EQ(r.dy, unseeded.dy) << bad;
+    // Where nothing can be matched the seed is returned: a number, not the bad one.
+    const MatchResult outside = match_point(view(a, 64), view(b, 64), 3, 3, bad, bad, MatchSettings{6, 2, 2});
+    EXPECT_EQ(outside.status, kMatchOutside);
+    EXPECT_EQ(outside.dx, 0.0f) << bad;
+    EXPECT_EQ(outside.dy, 0.0f) << bad;
+  }
+}
+
 }  // namespace ft::gpu

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "MatcherBackend.h"
+#include "WorkerPool.h"
 #include "MatchProbes.h"
 #include "TrackingScenes.h"
 #include "ft/gpu/GpuReport.h"
@@ -58,7 +59,8 @@ TEST(CudaParity, EveryPointMatchesTheCpu) {
 #else
   FT_REQUIRE_CUDA_DEVICE();
   auto cuda = make_cuda_matcher();
-  auto cpu = make_cpu_matcher(0);
+  WorkerPool pool(0);
+  auto cpu = make_cpu_matcher(pool);
   const ParityCase cases[] = {
       {test::make_match_scene(2.3, -1.6, 120.0f, 30.0f), {8, 1, 1}, "8-bit, fine level settings"},
       {test::make_match_scene(2.3, -1.6, 120.0f, 30.0f), {5, 2, 1}, "8-bit, coarse level settings"},

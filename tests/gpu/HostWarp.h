@@ -1,10 +1,13 @@
 #pragma once
 // A warp on the host: 32 threads run the same warp function, as the lanes of a CUDA
-// warp do, with the kernel's synchronisation points as barriers. sum() adds across
-// lanes in the same butterfly order as the kernel's __shfl_xor_sync loop, so each lane
-// gets the same bits the GPU would. Used to test WarpMatch.h without a GPU, under
-// AddressSanitizer (tile indexing) and ThreadSanitizer (a missing sync).
+// warp do, with the kernel's __syncwarp() points as barriers. sum() adds across lanes in
+// the same butterfly order as the kernel's __shfl_xor_sync loop (the device may still
+// differ in the last bits: nvcc fuses multiply-adds, the host build does not). Used to
+// test WarpMatch.h without a GPU, under AddressSanitizer (tile indexing) and
+// ThreadSanitizer (a missing sync).
 #include <atomic>
+#include <cstdint>
+#include <cstring>
 #include <thread>
 #include <vector>
 
@@ -31,7 +34,8 @@ class HostWarp {
   struct Shared {
     std::atomic<int> waiting{0};
     std::atomic<long> generation{0};
-    float slots[gpu::kWarpLanes] = {};
+    // sum()'s exchange: (round << 32) | the value's bits, one array per round parity.
+    std::atomic<std::uint64_t> slots[2][gpu::kWarpLanes] = {};
 
     void barrier() {
       const long mine = generation.load(std::memory_order_acquire);
@@ -51,12 +55,19 @@ class HostWarp {
     Lane(Shared& shared, int lane) : shared_(shared), lane_(lane) {}
     int lane() const { return lane_; }
     void sync() const { shared_.barrier(); }
+    // The exchange orders nothing but the values exchanged (relaxed atomics, double
+    // buffered by round), as a shuffle orders no shared memory: ThreadSanitizer then
+    // still sees a tile read by one lane while another writes it without a sync().
     float sum(float v) const {
-      shared_.slots[lane_] = v;
-      shared_.barrier();
+      const std::uint32_t round = ++round_;
+      auto& slots = shared_.slots[round & 1];
+      slots[lane_].store((std::uint64_t(round) << 32) | bits(v), std::memory_order_relaxed);
       float values[gpu::kWarpLanes];
-      for (int l = 0; l < gpu::kWarpLanes; ++l) values[l] = shared_.slots[l];
-      shared_.barrier();  // everyone has read the slots before they are written again
+      for (int l = 0; l < gpu::kWarpLanes; ++l) {
+        std::uint64_t x;
+        while (std::uint32_t((x = slots[l].load(std::memory_order_relaxed)) >> 32) != round) std::this_thread::yield();
+        values[l] = from_bits(std::uint32_t(x));
+      }
       for (int offset = gpu::kWarpLanes / 2; offset > 0; offset /= 2) {
         float next[gpu::kWarpLanes];
         for (int l = 0; l < gpu::kWarpLanes; ++l) next[l] = values[l] + values[l ^ offset];
@@ -66,8 +77,20 @@ class HostWarp {
     }
 
    private:
+    static std::uint32_t bits(float v) {
+      std::uint32_t b;
+      std::memcpy(&b, &v, sizeof b);
+      return b;
+    }
+    static float from_bits(std::uint32_t b) {
+      float v;
+      std::memcpy(&v, &b, sizeof v);
+      return v;
+    }
+
     Shared& shared_;
     int lane_;
+    mutable std::uint32_t round_ = 0;  // sums this lane has taken part in
   };
 };
 

@@ -76,6 +76,22 @@ TEST(SpeckleTracker, OnlyTheImageRegionIsTracked) {
   EXPECT_GT(s.mean_quality, 0.8);
 }
 
+TEST(SpeckleTracker, SeedsThatAreNotNumbersCountAsNoSeed) {
+  SpeckleTracker tracker({}, Backend::Cpu);
+  const sim::SimulatedExam exam(test::rigid_translation(3.0, -2.0));
+  const Frame a = exam.render_frame(0), b = exam.render_frame(1);
+  const DisplacementField unseeded = tracker.track(a, b, exam.region());
+  DisplacementField corrupt = unseeded;
+  for (std::size_t i = 0; i < corrupt.size(); ++i) {
+    corrupt.dx_px[i] = i % 3 == 0 ? std::nanf("") : (i % 3 == 1 ? INFINITY : -1e30f);
+    corrupt.dy_px[i] = std::nanf("");
+  }
+  const DisplacementField f = tracker.track(a, b, exam.region(), &corrupt);
+  EXPECT_EQ(f.dx_px, unseeded.dx_px);
+  EXPECT_EQ(f.dy_px, unseeded.dy_px);
+  EXPECT_EQ(f.valid, unseeded.valid);
+}
+
 TEST(SpeckleTracker, AskingForCudaWithoutADeviceSaysSo) {
   if (cuda_device_available()) GTEST_SKIP() << "a CUDA device is present";
   EXPECT_THROW(SpeckleTracker({}, Backend::Cuda), Error);

@@ -3,7 +3,10 @@
 #include <cmath>
 #include <vector>
 
+#include "BackendSelfTest.h"
 #include "HostWarp.h"
+#include "ImagePyramid.h"
+#include "MatcherBackend.h"
 #include "MatchProbes.h"
 #include "WarpMatch.h"
 
@@ -31,6 +34,27 @@ MatchResult on_host_warp(const ImageView& a, const ImageView& b, const test::Mat
   return per_lane[0];
 }
 
+// The kernel's algorithm behind the matcher interface: CPU pyramids, each point matched
+// by an emulated warp (slowly: for the self-test, not for tracking).
+class EmulatedKernelMatcher final : public MatcherBackend {
+ public:
+  void set_frames(const std::vector<float>& previous, const std::vector<float>& next, int width, int height, int levels) override {
+    previous_.build(previous, width, height, levels);
+    next_.build(next, width, height, levels);
+  }
+  LevelSize level_size(int level) const override { return {previous_.width(level), previous_.height(level)}; }
+  void match(int level, bool forward, const std::vector<GridPoint>& points, int, const std::vector<float>& seed_dx,
+             const std::vector<float>& seed_dy, const MatchSettings& s, std::vector<MatchResult>& results) override {
+    const ImageView a = (forward ? previous_ : next_).view(level), b = (forward ? next_ : previous_).view(level);
+    results.resize(points.size());
+    for (std::size_t i = 0; i < points.size(); ++i)
+      results[i] = on_host_warp(a, b, {points[i].x, points[i].y, seed_dx[i], seed_dy[i]}, s);
+  }
+
+ private:
+  ImagePyramid previous_, next_;
+};
+
 void expect_same_as_cpu(const test::MatchScene& scene, const MatchSettings& s) {
   const ImageView a = scene.view_a(), b = scene.view_b();
   int ok = 0;
@@ -50,6 +74,12 @@ void expect_same_as_cpu(const test::MatchScene& scene, const MatchSettings& s) {
 }
 
 }  // namespace
+
+// What a GPU running this kernel faithfully must pass before tracking uses it.
+TEST(WarpMatchEmulation, TheKernelsAlgorithmPassesTheStartUpSelfTest) {
+  EmulatedKernelMatcher emulated;
+  EXPECT_EQ(self_test_failure(emulated), "");
+}
 
 TEST(WarpMatchEmulation, TileSizesFitTheLargestTemplateAndSearch) {
   const WarpTileSizes largest = warp_tile_sizes({kMaxHalf, kMaxSearchRadius, 2});

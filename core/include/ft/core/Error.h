@@ -16,6 +16,7 @@ enum class ErrorCode {
   MissingCalibration,  // a measurement in mm was asked of an uncalibrated image
   Network,             // a peer did not answer or refused
   Internal,            // a bug: an invariant did not hold
+  Device,              // the GPU failed (a CUDA error): the work can be redone on the CPU
 };
 
 const char* to_string(ErrorCode code) noexcept;

@@ -340,9 +340,14 @@ FT_HOST_DEVICE bool stays_on_peak(float dx, float dy, float peak_dx, float peak_
   return !(fabsf(dx - peak_dx) > 1.0f || fabsf(dy - peak_dy) > 1.0f);
 }
 
+// A seed that is not a number (or absurdly far: a corrupt field) means "no seed": 0.
+FT_HOST_DEVICE float usable_seed(float seed_px) { return fabsf(seed_px) <= 1e4f ? seed_px : 0.0f; }
+
 // Tracks the block centred on (px, py) in A into B, starting from the seed.
 FT_HOST_DEVICE MatchResult match_point(const ImageView& a, const ImageView& b, int px, int py, float seed_dx,
                                        float seed_dy, const MatchSettings& s) {
+  seed_dx = usable_seed(seed_dx);
+  seed_dy = usable_seed(seed_dy);
   MatchResult result;
   result.dx = seed_dx;
   result.dy = seed_dy;

@@ -25,6 +25,7 @@ struct GpuReport {
   std::string device;     // e.g. "NVIDIA H200, compute 9.0, 132 SMs, 139.8 GiB"
   std::string no_device;  // why none can be used (the runtime's words)
   std::vector<KernelResources> kernels;
+  std::string kernel_error;  // why the kernels' attributes could not be read
 };
 
 GpuReport gpu_report();

@@ -15,6 +15,7 @@
 namespace ft::gpu {
 
 class MatcherBackend;
+class WorkerPool;
 
 class SpeckleTracker {
  public:
@@ -30,7 +31,8 @@ class SpeckleTracker {
   SpeckleTracker(const SpeckleTracker&) = delete;
   SpeckleTracker& operator=(const SpeckleTracker&) = delete;
 
-  // The backend tracking now. It turns from Cuda to Cpu when the GPU fails mid-clip.
+  // The backend tracking now. Chosen by Auto, it turns from Cuda to Cpu when the GPU fails
+  // mid-clip (an ft::Error of code Device); asked for by name, the error is thrown.
   Backend backend() const noexcept { return backend_; }
   // Why the GPU present is not used (failed self-test, error mid-clip), for the
   // analysis notes; empty when nothing needs saying.
@@ -54,7 +56,8 @@ class SpeckleTracker {
                                      const DisplacementField* seed, double forward_backward_px);
 
   TrackingParameters parameters_;
-  int cpu_threads_ = 0;
+  std::unique_ptr<WorkerPool> pool_;  // the CPU matcher's and the field filters' threads
+  Backend requested_ = Backend::Auto;
   Backend backend_ = Backend::Cpu;
   std::unique_ptr<MatcherBackend> matcher_;
   std::string backend_note_;

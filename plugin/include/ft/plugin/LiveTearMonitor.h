@@ -66,6 +66,7 @@ class LiveTearMonitor {
   DetectionSettings detection_;       // settings_'s, stricter when scale_ is a guess
   LiveSettings settings_;
   std::unique_ptr<gpu::SpeckleTracker> tracker_;
+  std::string gpu_note_;  // why this session left the GPU, once it has
   std::unique_ptr<gpu::LagrangianTracker> lagrangian_;
   std::deque<Frame> window_;
   MotionRecord motion_;
