@@ -31,8 +31,37 @@ Image::Pointer working_image(const Frame& frame, const PixelRect& r, int factor)
   return shrink->GetOutput();
 }
 
-// Mean of the image along a line of half-length `half` px through every pixel. (ITK has
-// no oriented line average; this is the one filter written here.)
+// One sample of the line: whole-pixel offset and bilinear weights. The same for every
+// pixel, as pixels sit on whole coordinates.
+struct LineTap {
+  int dx = 0, dy = 0;
+  float fx = 0, fy = 0;
+};
+
+std::vector<LineTap> line_taps(double angle_rad, int half) {
+  const double cx = std::cos(angle_rad), cy = std::sin(angle_rad);
+  std::vector<LineTap> taps;
+  for (int t = -half; t <= half; ++t) {
+    const double ox = t * cx, oy = t * cy;
+    LineTap tap;
+    tap.dx = int(std::floor(ox));
+    tap.dy = int(std::floor(oy));
+    tap.fx = float(ox - tap.dx);
+    tap.fy = float(oy - tap.dy);
+    taps.push_back(tap);
+  }
+  return taps;
+}
+
+float bilinear_tap(const float* v, int w, int x0, int y0, const LineTap& t) {
+  const float* r0 = v + std::size_t(y0) * w + x0;
+  const float* r1 = r0 + w;
+  return (1 - t.fy) * ((1 - t.fx) * r0[0] + t.fx * r0[1]) + t.fy * ((1 - t.fx) * r1[0] + t.fx * r1[1]);
+}
+
+// Mean of the image along a line of half-length `half` px through every pixel, taps that
+// leave the image left out. (ITK has no oriented line average; this is the one filter
+// written here.) Pixels whose whole line lies inside skip the bounds checks.
 Image::Pointer line_average(const Image::Pointer& in, double angle_rad, int half) {
   const auto size = in->GetLargestPossibleRegion().GetSize();
   const int w = int(size[0]), h = int(size[1]);
@@ -41,20 +70,28 @@ Image::Pointer line_average(const Image::Pointer& in, double angle_rad, int half
   out->Allocate();
   const float* v = in->GetBufferPointer();
   float* o = out->GetBufferPointer();
-  const double cx = std::cos(angle_rad), cy = std::sin(angle_rad);
+  const std::vector<LineTap> taps = line_taps(angle_rad, half);
+  int min_dx = 0, max_dx = 0, min_dy = 0, max_dy = 0;
+  for (const LineTap& t : taps) {
+    min_dx = std::min(min_dx, t.dx);
+    max_dx = std::max(max_dx, t.dx);
+    min_dy = std::min(min_dy, t.dy);
+    max_dy = std::max(max_dy, t.dy);
+  }
   for (int y = 0; y < h; ++y)
     for (int x = 0; x < w; ++x) {
       float sum = 0;
       int n = 0;
-      for (int t = -half; t <= half; ++t) {
-        const double px = x + t * cx, py = y + t * cy;
-        const int x0 = int(std::floor(px)), y0 = int(std::floor(py));
-        if (x0 < 0 || y0 < 0 || x0 + 1 >= w || y0 + 1 >= h) continue;
-        const float fx = float(px - x0), fy = float(py - y0);
-        const float* r0 = v + std::size_t(y0) * w + x0;
-        const float* r1 = r0 + w;
-        sum += (1 - fy) * ((1 - fx) * r0[0] + fx * r0[1]) + fy * ((1 - fx) * r1[0] + fx * r1[1]);
-        ++n;
+      if (x + min_dx >= 0 && y + min_dy >= 0 && x + max_dx + 1 < w && y + max_dy + 1 < h) {
+        for (const LineTap& t : taps) sum += bilinear_tap(v, w, x + t.dx, y + t.dy, t);
+        n = int(taps.size());
+      } else {
+        for (const LineTap& t : taps) {
+          const int x0 = x + t.dx, y0 = y + t.dy;
+          if (x0 < 0 || y0 < 0 || x0 + 1 >= w || y0 + 1 >= h) continue;
+          sum += bilinear_tap(v, w, x0, y0, t);
+          ++n;
+        }
       }
       o[std::size_t(y) * w + x] = n ? sum / float(n) : 0.0f;
     }
