@@ -26,4 +26,17 @@ inline sim::SimulationConfig square_scene(const std::string& preset, int size_px
   return c;
 }
 
+// A scanner's screen: an image region of region_w x region_h px at 0.1 mm/px (the
+// anatomy scaled to its depth) inside a frame with 64 x 48 px of border around it.
+inline sim::SimulationConfig scanner_scene(const std::string& preset, int region_w_px, int region_h_px, std::uint64_t seed,
+                                           int frames) {
+  sim::SimulationConfig c = square_scene(preset, region_h_px, seed, frames);
+  c.probe.width_mm = region_w_px * 0.1;
+  c.tear.centre_x_mm = 0.5 * c.probe.width_mm;
+  c.layout.frame_width_px = region_w_px + 64;
+  c.layout.frame_height_px = region_h_px + 48;
+  c.validate();
+  return c;
+}
+
 }  // namespace ft::bench
