@@ -84,9 +84,8 @@ void LiveTearMonitor::restart(const Frame& frame) {
   window_.push_back(frame);
   motion_.cumulative.push_back(lagrangian_->cumulative());
   window_start_ = frames_seen_;
-  // Every evaluation of this window starts from the same first frame: read its fascicles once.
-  first_frame_fibres_ = fascicle_orientation(frame, analysed_region_.bounds, motion_.cumulative.front(),
-                                             0.5 * (motion_.mm_per_px_x + motion_.mm_per_px_y));
+  // Every evaluation of this window reads the same frames: their fascicles are read once.
+  fascicles_.clear();
 }
 
 std::optional<DetectionResult> LiveTearMonitor::add_frame(const Frame& frame) {
@@ -119,7 +118,7 @@ std::optional<DetectionResult> LiveTearMonitor::analyse(const Frame& frame) {
   ++frames_seen_;
   if (window_.size() < 3 || (frames_seen_ - window_start_) % settings_.update_every != 0) return std::nullopt;
   const FrameAt frame_at = [this](int k) { return window_[std::size_t(k)]; };
-  DetectionResult result = detect_tears(motion_, frame_at, detection_, &first_frame_fibres_);
+  DetectionResult result = detect_tears(motion_, frame_at, detection_, &fascicles_);
   // Frame numbers as the stream counts them.
   renumber_frames(result.contraction, [this](int k) { return k + int(window_start_); });
   for (auto& f : result.findings) f.frame += int(window_start_);

@@ -50,6 +50,28 @@ TEST(TearDetector, FullThicknessTearIsFoundLocalisedMeasuredAndGraded) {
   EXPECT_LT(run.analysis.detection.contraction.peak_strain, -0.03);
 }
 
+// Live monitoring runs the detector again every few frames over the same window: the
+// fascicles of a frame are read once, and reading them again would change nothing.
+TEST(TearDetector, FasciclesReadOnceGiveTheSameFindingsWhenTheDetectorRunsAgain) {
+  const sim::SimulatedExam exam(sim::make_preset("full_tear", 31));
+  std::vector<Frame> frames;
+  for (int k = 0; k < exam.frame_count(); ++k) frames.push_back(exam.render_frame(k));
+  const FrameAt frame_at = [&](int k) { return frames[std::size_t(k)]; };
+  const ClipAnalysis clip = analyse_clip(int(frames.size()), frame_at, exam.region());
+  ASSERT_EQ(clip.detection.findings.size(), 1u);
+  FascicleReadings readings;
+  const DetectionResult first = detect_tears(clip.motion, frame_at, {}, &readings);
+  const std::size_t read = readings.frames_read();
+  EXPECT_GE(read, 2u);                        // frame 0 and the rest or peak frame at least
+  EXPECT_LT(read, std::size_t(exam.frame_count()));  // not every frame
+  const DetectionResult again = detect_tears(clip.motion, frame_at, {}, &readings);
+  EXPECT_EQ(readings.frames_read(), read) << "a frame's fascicles were read twice";
+  ASSERT_EQ(again.findings.size(), first.findings.size());
+  EXPECT_EQ(again.findings.front().gap_mm, first.findings.front().gap_mm);
+  EXPECT_EQ(again.findings.front().centre_x_mm, first.findings.front().centre_x_mm);
+  EXPECT_EQ(first.findings.front().gap_mm, clip.detection.findings.front().gap_mm);
+}
+
 TEST(TearDetector, PartialTearIsFoundAsPartial) {
   const Outcome run = analyse(sim::make_preset("partial_tear", 32));
   ASSERT_TRUE(run.analysis.detection.tear_detected);

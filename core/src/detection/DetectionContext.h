@@ -13,6 +13,7 @@
 #include "ft/core/Deformation.h"
 #include "ft/core/FibreOrientation.h"
 #include "ft/core/FascicleOrientation.h"
+#include "ft/core/FascicleReadings.h"
 #include "ft/core/GapProfile.h"
 #include "ft/core/LesionMerging.h"
 #include "ft/core/MotionRecord.h"
@@ -34,6 +35,7 @@ struct Context {
   const MotionRecord& m;
   const FrameAt& frame_at;
   const DetectionSettings& s;
+  FascicleReadings& readings;           // directions read per frame, each frame once
   FibreField fibres;                    // per material point, read on the rest frame
   FibreField fibres_at_peak;            // ... and read again on the peak frame (fibres_in_frame)
   std::vector<std::uint8_t> muscle;     // tracked at rest and at peak
@@ -75,7 +77,7 @@ inline void position_in(const MotionRecord& m, int k, double x0, double y0, doub
 // Fibre directions where each material point (frame-0 grid point) lies in frame k, measured on
 // that frame's image at fascicle scale; coherence 0 where the point is out of view. Fascicles
 // turn 20 -> 45 deg in a real contraction: the rest frame's directions are not the peak's.
-FibreField fibres_in_frame(const MotionRecord& m, const Frame& image, int k);
+FibreField fibres_in_frame(const MotionRecord& m, FascicleReadings& readings, const Frame& image, int k);
 // Angles of points whose texture shows no direction (coherence under min_coherence) set to 0.
 void drop_undirected(FibreField& fibres, double min_coherence);
 

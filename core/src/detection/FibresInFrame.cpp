@@ -2,9 +2,9 @@
 
 namespace ft::detection {
 
-FibreField fibres_in_frame(const MotionRecord& m, const Frame& image, int k) {
+FibreField fibres_in_frame(const MotionRecord& m, FascicleReadings& readings, const Frame& image, int k) {
   const DisplacementField& g = m.cumulative[0];
-  const FibreField on_grid = fascicle_orientation(image, m.region.bounds, g, 0.5 * (m.mm_per_px_x + m.mm_per_px_y));
+  const FibreField& on_grid = readings.in_frame(k, image, m);
   FibreField out{std::vector<float>(g.size(), 0.0f), std::vector<float>(g.size(), 0.0f)};
   const DisplacementField& u = m.cumulative[std::size_t(k)];
   for (int r = 0; r < g.rows; ++r)

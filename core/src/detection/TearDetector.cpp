@@ -81,11 +81,11 @@ void fill_maps(const Context& ctx, EvidenceMaps& maps) {
 
 // The detector's view of the clip once rest and peak are known: the tissue tracked at both,
 // fibres as they lie at rest, F(0 -> rest)^-1 per point.
-Context make_context(const MotionRecord& m, const FrameAt& frame_at, const DetectionSettings& s,
+Context make_context(const MotionRecord& m, const FrameAt& frame_at, const DetectionSettings& s, FascicleReadings& readings,
                      const ContractionSummary& contraction, const FibreField& fibres0) {
   const DisplacementField& g = m.cumulative[0];
   const int rest = contraction.rest_frame, peak = contraction.peak_frame;
-  Context ctx{m, frame_at, s, {}, {}, detection::tracked_at(m, s.border_steps, rest, peak), contraction,
+  Context ctx{m, frame_at, s, readings, {}, {}, detection::tracked_at(m, s.border_steps, rest, peak), contraction,
               {}, 0.0, {}, 0.0, frame_at(rest), {}, {}, {}, {}};
   ctx.rest_inverse.resize(g.size());
   for (int r = 0; r < g.rows; ++r)
@@ -93,9 +93,9 @@ Context make_context(const MotionRecord& m, const FrameAt& frame_at, const Detec
       ctx.rest_inverse[g.index(c, r)] =
           deformation_gradient(m.cumulative[std::size_t(rest)], c, r, s.baseline_steps, m.mm_per_px_x, m.mm_per_px_y).inverse();
   ctx.planes = plane_map(ctx.rest_image, m.region.bounds, g.step_px, m.mm_per_px_x, m.mm_per_px_y);
-  ctx.fibres = rest == 0 ? fibres0 : fibres_in_frame(m, ctx.rest_image, rest);
+  ctx.fibres = rest == 0 ? fibres0 : fibres_in_frame(m, readings, ctx.rest_image, rest);
   drop_undirected(ctx.fibres, s.min_fibre_coherence);
-  ctx.fibres_at_peak = fibres_in_frame(m, frame_at(peak), peak);
+  ctx.fibres_at_peak = fibres_in_frame(m, readings, frame_at(peak), peak);
   drop_undirected(ctx.fibres_at_peak, s.min_fibre_coherence);
   std::vector<float> angles, weights;
   for (std::size_t i = 0; i < g.size(); ++i)
@@ -271,7 +271,7 @@ void note_tracked_fraction(const DetectionSettings& s, DetectionResult& result) 
 }  // namespace
 
 DetectionResult detect_tears(const MotionRecord& m, const FrameAt& frame_at, const DetectionSettings& s,
-                             const FibreField* first_frame_fibres) {
+                             FascicleReadings* readings) {
   DetectionResult result;
   result.calibrated = m.region.has_mm_calibration();
   result.mm_per_px_x = m.mm_per_px_x;
@@ -280,7 +280,6 @@ DetectionResult detect_tears(const MotionRecord& m, const FrameAt& frame_at, con
     result.notes.push_back("fewer than 3 frames: a tear is judged by how it opens over a contraction");
     return result;
   }
-  const DisplacementField& g = m.cumulative[0];
   // Rest and peak from the tissue tracked through most of the clip; the comparison
   // itself then reads only what is tracked at both.
   const std::vector<std::uint8_t> steady = detection::tracked_in_most_frames(m, s.border_steps, 0.5);
@@ -288,9 +287,9 @@ DetectionResult detect_tears(const MotionRecord& m, const FrameAt& frame_at, con
     result.notes.push_back("no tissue could be tracked through the clip (no speckle, or the image changed too much)");
     return result;
   }
-  FibreField fibres0 = first_frame_fibres && first_frame_fibres->angle_deg.size() == g.size()
-                           ? *first_frame_fibres
-                           : fascicle_orientation(frame_at(0), m.region.bounds, g, 0.5 * (m.mm_per_px_x + m.mm_per_px_y));
+  FascicleReadings own_readings;
+  FascicleReadings& read = readings ? *readings : own_readings;
+  FibreField fibres0 = read.in_frame(0, frame_at(0), m);
   long undirected = 0;
   for (std::size_t i = 0; i < fibres0.angle_deg.size(); ++i)
     if (fibres0.coherence[i] < s.min_fibre_coherence) {
@@ -316,7 +315,7 @@ DetectionResult detect_tears(const MotionRecord& m, const FrameAt& frame_at, con
       return result;
     }
   }
-  Context ctx = make_context(m, frame_at, s, result.contraction, fibres0);
+  Context ctx = make_context(m, frame_at, s, read, result.contraction, fibres0);
   const double sigma = measure_area_growth(ctx);
   if (contracted) ctx.muscle_region = muscle_region(ctx);
   if (contracted)

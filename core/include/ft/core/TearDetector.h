@@ -10,6 +10,7 @@
 // local area change stands out from the muscle's own; a finding needs the stumps on
 // both sides to separate by at least min_opening_mm beyond the muscle's strain.
 // docs/detection.md explains the method and its limits.
+#include "ft/core/FascicleReadings.h"
 #include "ft/core/FibreOrientation.h"
 #include "ft/core/MotionRecord.h"
 #include "ft/core/TearFinding.h"
@@ -70,10 +71,10 @@ struct DetectionSettings {
   double min_tracked_fraction = 0.5;   // below: say that "no tear" rests on little tracked tissue
 };
 
-// `first_frame_fibres`: the fascicle directions of frame 0 on the motion's grid
-// (fascicle_orientation) when the caller already has them — live monitoring measures them
-// once per window instead of at every evaluation; null: measured here.
+// `readings`: the fascicle directions already read on these frames (FascicleReadings), kept
+// by a caller that runs the detector again over the same frames — live monitoring, every
+// few frames of a window; null: read here, each frame once.
 DetectionResult detect_tears(const MotionRecord& motion, const FrameAt& frame_at, const DetectionSettings& s = {},
-                             const FibreField* first_frame_fibres = nullptr);
+                             FascicleReadings* readings = nullptr);
 
 }  // namespace ft

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "ft/core/FascicleReadings.h"
 #include "ft/core/MotionRecord.h"
 #include "ft/core/TearFinding.h"
 #include "ft/gpu/LagrangianTracker.h"
@@ -70,7 +71,7 @@ class LiveTearMonitor {
   std::unique_ptr<gpu::LagrangianTracker> lagrangian_;
   std::deque<Frame> window_;
   MotionRecord motion_;
-  FibreField first_frame_fibres_;  // fascicles of the window's first frame
+  FascicleReadings fascicles_;  // read on the window's frames, each once
   long window_start_ = 0;  // stream index of the window's first frame
   long frames_seen_ = 0;
   DetectionResult latest_;
