@@ -79,10 +79,18 @@ void LivePipeline::on_frame(Frame&& frame) {
     std::lock_guard<std::mutex> lock(mutex_);
     recording_error_ = e.what();
   }
+  // Repeats are told apart here, as they arrive, not when the analysis gets to them: a
+  // repeat dropped from a full queue would otherwise count as a scanner frame skipped.
+  const bool repeat = is_repeat(frame);
+  if (!repeat) last_new_ = frame;
   std::lock_guard<std::mutex> lock(mutex_);
   ++stats_.frames_in;
   if (journal_) stats_.recorded = journal_->frames_written();
   check_timestamp(frame);
+  if (repeat) {
+    ++stats_.repeats;
+    return;
+  }
   if (queue_.size() >= capacity_) {
     queue_.pop_front();
     ++stats_.skipped;
@@ -98,8 +106,12 @@ bool LivePipeline::is_repeat(const Frame& frame) {
   const double change = mean_abs_difference(last_new_, frame, region_.bounds, 3);
   std::vector<double> sorted = recent_changes_;
   std::sort(sorted.begin(), sorted.end());
-  const double typical = sorted.empty() ? change : sorted[sorted.size() * 3 / 4];
-  const bool repeat = change < 0.2 * typical || change < 1e-3;
+  // Until a few new frames show the stream's typical change, a change within a grabber's
+  // own noise (a repeat is never bit-identical) is taken for a repeat.
+  constexpr std::size_t kFramesToJudge = 4;
+  constexpr double kGrabberNoiseGrey = 1.0;  // mean |difference| a re-grabbed frame shows
+  const bool repeat = change < 1e-3 || (sorted.size() < kFramesToJudge ? change < kGrabberNoiseGrey
+                                                                        : change < 0.2 * sorted[sorted.size() * 3 / 4]);
   if (!repeat) {
     recent_changes_.push_back(change);
     if (recent_changes_.size() > 64) recent_changes_.erase(recent_changes_.begin());
@@ -117,12 +129,6 @@ void LivePipeline::process() {
       next = std::move(queue_.front());
       queue_.pop_front();
     }
-    if (is_repeat(next.frame)) {
-      std::lock_guard<std::mutex> lock(mutex_);
-      ++stats_.repeats;
-      continue;
-    }
-    last_new_ = next.frame;
     std::optional<DetectionResult> result = monitor_->add_frame(next.frame);
     const double latency =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - next.at).count();

@@ -1,7 +1,8 @@
 #pragma once
-// Live analysis: the source's thread only queues frames (a bounded queue: when the
-// analysis falls behind, the oldest waiting frames are skipped, counted, and the
-// acquisition never waits); one processing thread drops grabber repeats, tracks and
+// Live analysis: the source's thread records every frame, tells a grabber's repeats
+// (a slower scanner's frame grabbed again) from new scanner frames, and queues the new
+// ones (a bounded queue: when the analysis falls behind, the oldest waiting frames are
+// skipped, counted, and the acquisition never waits); one processing thread tracks and
 // re-evaluates findings (LiveTearMonitor). Counters and latencies are kept for the
 // operator; the newest result is what display and `fibretrack live` show.
 #include <atomic>
@@ -24,8 +25,8 @@ namespace ft {
 struct LiveStats {
   long frames_in = 0;        // delivered by the source
   long processed = 0;        // tracked and analysed
-  long skipped = 0;          // not analysed because the analysis was behind
-  long repeats = 0;          // identical to the previous frame (frame grabber faster than the scanner)
+  long skipped = 0;          // new scanner frames not analysed because the analysis was behind
+  long repeats = 0;          // the previous scanner frame again (frame grabber faster than the scanner)
   long dropped = 0;          // lost inside the source (as it reports)
   long recorded = 0;         // written to the recording journal (every frame in, when recording)
   long timestamp_anomalies = 0;  // acquisition times going backwards or far off the stated rate
@@ -88,8 +89,8 @@ class LivePipeline {
   std::size_t capacity_;
   std::unique_ptr<LiveTearMonitor> monitor_;  // used by the processing thread only
   UltrasoundRegion region_;
-  Frame last_new_;                            // processing thread only
-  std::vector<double> recent_changes_;        // processing thread only
+  Frame last_new_;                            // source thread only: the last new scanner frame
+  std::vector<double> recent_changes_;        // source thread only
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;
