@@ -10,17 +10,18 @@
 namespace ft::gpu {
 namespace {
 
-// The matching loops compiled twice: for AVX2/FMA machines and for any x86-64; the
-// loader picks one at start-up. flatten inlines match_point() into each copy. Not under
-// ThreadSanitizer: the loader runs the clones' resolver before TSan's runtime is up, and the
-// instrumented resolver crashes every program at start (scripts/sanitize tsan).
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_THREAD__)
-#define FT_SIMD_CLONES __attribute__((target_clones("arch=haswell", "default"), flatten))
+// flatten inlines match_point() into the loop. One build of it for every x86-64: the
+// AVX2/FMA copy that target_clones("arch=haswell") used to add was picked by CPU model (Intel
+// Haswell alone, never an AMD EPYC or a later Intel), and where it did run it changed the
+// last bits of the results; a copy picked by feature (arch=x86-64-v3) measured no faster on
+// the development VM (bench_tracking 512/8: 9.2 against 9.0 ms, 1024/8: 38 ms both).
+#if defined(__GNUC__)
+#define FT_FLATTEN __attribute__((flatten))
 #else
-#define FT_SIMD_CLONES
+#define FT_FLATTEN
 #endif
 
-FT_SIMD_CLONES void match_range(const ImageView& a, const ImageView& b, const GridPoint* points, const float* seed_dx,
+FT_FLATTEN void match_range(const ImageView& a, const ImageView& b, const GridPoint* points, const float* seed_dx,
                                 const float* seed_dy, std::size_t count, const MatchSettings& settings,
                                 MatchResult* results) {
   for (std::size_t i = 0; i < count; ++i)
