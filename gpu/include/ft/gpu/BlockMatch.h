@@ -142,7 +142,10 @@ FT_HOST_DEVICE bool prepare_template(const ImageView& a, int px, int py, int h, 
     }
   }
   if (!set_template_norm(sa, saa, tp)) return false;
-  tp.gxx = tp.gyy = tp.gxy = tp.sgx = tp.sgy = tp.sgxa = tp.sgya = 0;
+  // Sums in locals, not in tp's members: the stores to tp.t/gx/gy may alias those, and the
+  // compiler then kept every sum in memory (a quarter of all matching time on the CPU).
+  const float mean = tp.mean, norm = tp.norm;
+  float gxx = 0, gyy = 0, gxy = 0, sgx = 0, sgy = 0, sgxa = 0, sgya = 0;
   for (int j = -h; j <= h; ++j) {
     const float* ra = a.row(py + j) + px;
     const float* up = a.row(py + j - 1) + px;
@@ -152,14 +155,17 @@ FT_HOST_DEVICE bool prepare_template(const ImageView& a, int px, int py, int h, 
     float* gy = tp.gy + (j + h) * side + h;
     for (int i = -h; i <= h; ++i) {
       const float va = ra[i], dx = central_difference(ra[i - 1], ra[i + 1]), dy = central_difference(up[i], dn[i]);
-      t[i] = template_value(va, tp);
+      t[i] = (va - mean) / norm;  // template_value()
       gx[i] = dx;
       gy[i] = dy;
-      tp.gxx += dx * dx; tp.gyy += dy * dy; tp.gxy += dx * dy;
-      tp.sgx += dx; tp.sgy += dy;
-      tp.sgxa += dx * va; tp.sgya += dy * va;
+      gxx += dx * dx; gyy += dy * dy; gxy += dx * dy;
+      sgx += dx; sgy += dy;
+      sgxa += dx * va; sgya += dy * va;
     }
   }
+  tp.gxx = gxx; tp.gyy = gyy; tp.gxy = gxy;
+  tp.sgx = sgx; tp.sgy = sgy;
+  tp.sgxa = sgxa; tp.sgya = sgya;
   return true;
 }
 
@@ -177,15 +183,14 @@ FT_HOST_DEVICE void zncc_search(const Template& tp, const ImageView& b, int cx, 
   const int h = tp.half, side = 2 * h + 1, span = side + 2 * r;
   float col_s[kMaxSide + 2 * kMaxSearchRadius], col_q[kMaxSide + 2 * kMaxSearchRadius];
   const int x_left = cx - r - h;
-  for (int x = 0; x < span; ++x) {
-    float s = 0, q = 0;
-    for (int j = -h; j <= h; ++j) {
-      const float v = b.at(x_left + x, cy - r + j);
-      s += v;
-      q += v * v;
+  // Row by row (each column still summed top to bottom): B is read along its rows.
+  for (int x = 0; x < span; ++x) col_s[x] = col_q[x] = 0;
+  for (int j = -h; j <= h; ++j) {
+    const float* row = b.row(cy - r + j) + x_left;
+    for (int x = 0; x < span; ++x) {
+      col_s[x] += row[x];
+      col_q[x] += row[x] * row[x];
     }
-    col_s[x] = s;
-    col_q[x] = q;
   }
   for (int sy = -r; sy <= r; ++sy) {
     if (sy > -r) {  // slide the column sums one row down
