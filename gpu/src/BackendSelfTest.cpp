@@ -1,5 +1,6 @@
 #include "BackendSelfTest.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -10,23 +11,27 @@
 namespace ft::gpu {
 namespace {
 
-constexpr int kSidePx = 96;
+// Odd and unequal sides: every pyramid level's halving rounds down.
+constexpr int kWidthPx = 97, kHeightPx = 89, kLevels = 3;
 constexpr float kShiftXPx = 1.4f, kShiftYPx = -0.6f;
 
-// Smooth speckle-like texture: a sum of Gaussian blobs at fixed pseudo-random places,
+// Speckle-like texture with no flat patch (a flat template is ill-conditioned: there the
+// backends may rightly disagree): a sum of Gaussian blobs at fixed pseudo-random places,
 // evaluated at (x - sx, y - sy) so that the second frame is exactly the first moved.
 std::vector<float> blobs(float sx, float sy) {
-  std::vector<float> image(std::size_t(kSidePx) * kSidePx, 20.0f);
+  std::vector<float> image(std::size_t(kWidthPx) * kHeightPx, 20.0f);
   std::uint32_t state = 12345;
   auto next = [&] { return (state = state * 1664525u + 1013904223u) >> 8; };
-  for (int k = 0; k < 400; ++k) {
-    const float cx = float(next() % (kSidePx * 16)) / 16.0f, cy = float(next() % (kSidePx * 16)) / 16.0f;
+  for (int k = 0; k < 1500; ++k) {
+    const float cx = float(next() % (kWidthPx * 16)) / 16.0f, cy = float(next() % (kHeightPx * 16)) / 16.0f;
     const float amplitude = 40.0f + float(next() % 160);
-    for (int y = 0; y < kSidePx; ++y)
-      for (int x = 0; x < kSidePx; ++x) {
+    const int x0 = std::max(0, int(cx + sx) - 5), x1 = std::min(kWidthPx - 1, int(cx + sx) + 5);
+    const int y0 = std::max(0, int(cy + sy) - 5), y1 = std::min(kHeightPx - 1, int(cy + sy) + 5);
+    for (int y = y0; y <= y1; ++y)
+      for (int x = x0; x <= x1; ++x) {
         const float ex = float(x) - sx - cx, ey = float(y) - sy - cy;
         const float d2 = ex * ex + ey * ey;
-        if (d2 < 16.0f) image[std::size_t(y) * kSidePx + x] += amplitude * std::exp(-d2 / 2.0f);
+        if (d2 < 16.0f) image[std::size_t(y) * kWidthPx + x] += amplitude * std::exp(-d2 / 2.0f);
       }
   }
   return image;
@@ -40,12 +45,14 @@ struct Case {
   bool sixteen_bit;
 };
 
-// What tracking asks of a matcher: the coarse and fine settings make_geometry chooses,
-// the largest template, both directions, seeds that are off (a walk of re-centred
-// searches) and points at the borders (templates that leave the image, seeds clamped).
+// What tracking asks of a matcher: the coarse and fine settings make_geometry chooses
+// (template halves 3 to 16), every pyramid level, both directions, seeds that are off (a
+// walk of re-centred searches) and points at the borders (templates that leave the image,
+// seeds clamped).
 constexpr Case kCases[] = {
-    {1, true, {4, 2, 1}, 0.0f, false},  {0, true, {9, 1, 2}, 2.6f, false}, {0, false, {6, 2, 2}, 0.0f, false},
-    {0, true, {16, 2, 2}, -3.2f, false}, {0, true, {8, 1, 2}, 0.0f, true},
+    {2, true, {3, 2, 1}, 0.0f, false},  {1, true, {4, 2, 1}, 0.0f, false},  {0, true, {3, 1, 2}, 0.0f, false},
+    {0, true, {9, 1, 2}, 2.6f, false},  {0, false, {6, 2, 2}, 0.0f, false}, {0, true, {16, 2, 2}, -3.2f, false},
+    {0, true, {8, 1, 2}, 0.0f, true},
 };
 
 std::string compare(const std::vector<MatchResult>& got, const std::vector<MatchResult>& want, const Case& c) {
@@ -57,7 +64,9 @@ std::string compare(const std::vector<MatchResult>& got, const std::vector<Match
                       std::fabs(got[i].dy - want[i].dy) <= 1e-3f && std::fabs(got[i].quality - want[i].quality) <= 1e-4f;
     agree += same;
   }
-  if (agree == want.size()) return {};
+  // A point or two may sit where the match is ill-conditioned and the last bits decide
+  // (fused multiply-adds on the GPU); a faulty kernel or device disagrees nearly everywhere.
+  if (want.size() - agree <= want.size() / 50) return {};
   char what[200];
   std::snprintf(what, sizeof what, "level %d %s, template half %d px, radius %d: %zu of %zu points differ from the CPU",
                 c.level, c.forward ? "forward" : "backward", c.settings.half, c.settings.radius, want.size() - agree,
@@ -81,9 +90,9 @@ std::string self_test_failure(MatcherBackend& candidate) {
     for (const Case& c : kCases) {
       const std::vector<float>& first = c.sixteen_bit ? a16 : a;
       const std::vector<float>& second = c.sixteen_bit ? b16 : b;
-      candidate.set_frames(first, second, kSidePx, kSidePx, 2);
-      reference->set_frames(first, second, kSidePx, kSidePx, 2);
-      const int scale = 1 << c.level, step = 7 / scale + 1;
+      candidate.set_frames(first, second, kWidthPx, kHeightPx, kLevels);
+      reference->set_frames(first, second, kWidthPx, kHeightPx, kLevels);
+      const int scale = 1 << c.level, step = 7 / scale + 1;  // level 2 (24 x 22 px): every 2nd px
       const LevelSize size = reference->level_size(c.level);
       std::vector<GridPoint> points;
       int columns = 0;

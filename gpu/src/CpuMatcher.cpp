@@ -34,16 +34,18 @@ class CpuMatcher final : public MatcherBackend {
 
   void set_frames(const std::vector<float>& previous, const std::vector<float>& next, int width, int height,
                   int levels) override {
-    const PyramidSlots::Assignment a = slots_.assign(previous, next, width, height, levels);
+    // A slot is marked as holding a frame before its pyramid is built: if anything fails
+    // on the way, neither slot may be trusted again.
     try {
+      const PyramidSlots::Assignment a = slots_.assign(previous, next, width, height, levels);
       if (a.build_previous) pyramids_[a.previous].build(previous, width, height, levels);
       if (a.build_next) pyramids_[a.next].build(next, width, height, levels);
+      previous_ = a.previous;
+      next_ = a.next;
     } catch (...) {
       slots_.forget();
       throw;
     }
-    previous_ = a.previous;
-    next_ = a.next;
   }
 
   LevelSize level_size(int level) const override {

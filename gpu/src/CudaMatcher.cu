@@ -91,16 +91,18 @@ class CudaMatcher final : public MatcherBackend {
     }
     // A frame whose pyramid is already on the device (the keyframe, the last pair's
     // second frame) is neither uploaded nor downsampled again.
-    const PyramidSlots::Assignment a = slots_.assign(previous, next, width, height, levels);
+    // A slot is marked as holding a frame before its pyramid is uploaded: if anything fails
+    // on the way, neither slot may be trusted again.
     try {
+      const PyramidSlots::Assignment a = slots_.assign(previous, next, width, height, levels);
       if (a.build_previous) upload(previous, pyramids_[a.previous]);
       if (a.build_next) upload(next, pyramids_[a.next]);
+      previous_ = a.previous;
+      next_ = a.next;
     } catch (...) {
       slots_.forget();
       throw;
     }
-    previous_ = a.previous;
-    next_ = a.next;
   }
 
   LevelSize level_size(int level) const override { return sizes_[std::size_t(level)]; }

@@ -16,7 +16,8 @@ class PyramidSlots {
     bool build_next = true;
   };
 
-  // The slots for this pair; the caller builds the pyramids marked `build_*` into them.
+  // The slots for this pair; the caller builds the pyramids marked `build_*` into them, and
+  // calls forget() if this or a build throws (the slots are marked before they are built).
   Assignment assign(const std::vector<float>& previous, const std::vector<float>& next, int width, int height, int levels);
   // After a failed build: nothing is known to be in either slot.
   void forget();

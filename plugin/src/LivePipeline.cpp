@@ -110,8 +110,14 @@ bool LivePipeline::is_repeat(const Frame& frame) {
   // own noise (a repeat is never bit-identical) is taken for a repeat.
   constexpr std::size_t kFramesToJudge = 4;
   constexpr double kGrabberNoiseGrey = 1.0;  // mean |difference| a re-grabbed frame shows
-  const bool repeat = change < 1e-3 || (sorted.size() < kFramesToJudge ? change < kGrabberNoiseGrey
-                                                                        : change < 0.2 * sorted[sorted.size() * 3 / 4]);
+  // A grabber repeats a scanner frame a few times (3 for 20 frames/s grabbed at 61), not
+  // more: a longer run of "repeats" is a still probe, whose frames are new (and keep the
+  // live view and the tracking going), however little they change.
+  constexpr int kMaxRepeatsInARow = 6;
+  const bool repeat = repeats_in_a_row_ < kMaxRepeatsInARow &&
+                      (change < 1e-3 || (sorted.size() < kFramesToJudge ? change < kGrabberNoiseGrey
+                                                                        : change < 0.2 * sorted[sorted.size() * 3 / 4]));
+  repeats_in_a_row_ = repeat ? repeats_in_a_row_ + 1 : 0;
   if (!repeat) {
     recent_changes_.push_back(change);
     if (recent_changes_.size() > 64) recent_changes_.erase(recent_changes_.begin());

@@ -51,6 +51,7 @@ void VideoGrabberSource::deliver(Frame&& frame) {
   FrameHandler handler = handler_;
   frame.sequence_number = status_.frames_delivered++;
   lock.unlock();
+  std::lock_guard<std::mutex> one_at_a_time(delivering_);
   handler(std::move(frame));
 }
 
@@ -107,6 +108,9 @@ void VideoGrabberSource::run() {
 }
 
 void VideoGrabberSource::start(FrameHandler handler) {
+  // The first frame goes to the handler from this thread while the grabber's thread may
+  // already have the second: the handler is called by one thread at a time, in order.
+  std::lock_guard<std::mutex> one_at_a_time(delivering_);
   std::optional<Frame> first;
   {
     std::lock_guard<std::mutex> lock(mutex_);

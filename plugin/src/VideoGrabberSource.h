@@ -36,6 +36,7 @@ class VideoGrabberSource final : public FrameSource {
   std::thread thread_;
   std::atomic<bool> stop_requested_{false};
   mutable std::mutex mutex_;
+  std::mutex delivering_;  // held while the handler runs: one frame at a time, in order
   std::condition_variable first_arrived_;
   std::optional<Frame> first_;
   FrameHandler handler_;

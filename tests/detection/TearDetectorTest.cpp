@@ -70,6 +70,17 @@ TEST(TearDetector, FasciclesReadOnceGiveTheSameFindingsWhenTheDetectorRunsAgain)
   EXPECT_EQ(again.findings.front().gap_mm, first.findings.front().gap_mm);
   EXPECT_EQ(again.findings.front().centre_x_mm, first.findings.front().centre_x_mm);
   EXPECT_EQ(first.findings.front().gap_mm, clip.detection.findings.front().gap_mm);
+  // Readings of another grid are not reused: the same frames tracked on a coarser grid.
+  AnalysisSettings coarser;
+  coarser.grid_mm = 0.8;
+  const ClipAnalysis other = analyse_clip(int(frames.size()), frame_at, exam.region(), coarser);
+  const DetectionResult reused = detect_tears(other.motion, frame_at, {}, &readings);
+  const DetectionResult fresh = detect_tears(other.motion, frame_at, {});
+  ASSERT_EQ(reused.findings.size(), fresh.findings.size());
+  if (!fresh.findings.empty()) {
+    EXPECT_EQ(reused.findings.front().gap_mm, fresh.findings.front().gap_mm);
+  }
+  EXPECT_EQ(reused.contraction.peak_frame, fresh.contraction.peak_frame);
 }
 
 TEST(TearDetector, PartialTearIsFoundAsPartial) {
@@ -304,6 +315,39 @@ TEST(LivePipeline, RecognisesGrabberRepeatsInAReplayedCapture) {
   EXPECT_GE(s.repeats, repeats);
   EXPECT_LE(s.repeats, repeats + 2);
   EXPECT_EQ(s.processed + s.repeats, s.frames_in);
+}
+
+// A probe held still shows the same picture frame after frame, each with the grabber's
+// noise: a grabber repeats a frame a few times, not forever, so some are taken as new and
+// the live view and the tracking go on.
+TEST(LivePipeline, AStillProbeIsNotTakenForOneLongRepeat) {
+  test::TempDir dir;
+  const sim::SimulatedExam exam(sim::make_preset("intact", 42, 2));
+  Clip capture;
+  capture.frame_time_ms = 1000.0 / 30.0;
+  capture.regions.push_back(exam.region());
+  capture.source.manufacturer = "test";
+  Random noise(9);
+  const Frame still = exam.render_frame(0);
+  for (int k = 0; k < 42; ++k) {
+    Frame f = still;
+    for (std::size_t i = 0; i < f.byte_count(); ++i)
+      f.data8()[i] = std::uint8_t(std::clamp(int(f.data8()[i]) + int(std::lround(noise.uniform(-1.0, 1.0))), 0, 255));
+    f.acquisition_time_ns = std::int64_t(k * 1e9 / 30.0);
+    capture.frames.push_back(std::move(f));
+  }
+  dicom::write_ultrasound_clip(capture, {}, dir.file("still.dcm"));
+  LivePipeline pipeline(make_frame_source("file:" + dir.file("still.dcm")), LiveSettings{}, 64);
+  pipeline.start();
+  while (pipeline.source().status().state == SourceState::Streaming) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  LiveStats s = pipeline.stats();
+  for (int wait = 0; wait < 600 && s.processed + s.repeats + s.skipped < s.frames_in; ++wait) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    s = pipeline.stats();
+  }
+  pipeline.stop();
+  EXPECT_EQ(s.frames_in, 42);
+  EXPECT_GE(s.processed, 42 / 7) << "every 7th frame of a still probe is new";
 }
 
 // A grabber repeats a frame with a little noise of its own (never bit-identical). When the

@@ -82,7 +82,7 @@ TEST(BackendFallback, AnAcceleratorThatDisagreesWithTheCpuIsNotUsed) {
   SpeckleTracker automatic({}, Backend::Auto, misbehaving(MisbehavingMatcher::Fault::WrongAtCoarseLevel));
   EXPECT_EQ(automatic.backend(), Backend::Cpu);
   EXPECT_NE(automatic.backend_note().find("self-test"), std::string::npos) << automatic.backend_note();
-  EXPECT_NE(automatic.backend_note().find("level 1"), std::string::npos) << automatic.backend_note();
+  EXPECT_NE(automatic.backend_note().find("level 2"), std::string::npos) << automatic.backend_note();
   // Asked for by name, a failing GPU is an error, not a silent CPU run.
   EXPECT_THROW(SpeckleTracker({}, Backend::Cuda, misbehaving(MisbehavingMatcher::Fault::WrongAtCoarseLevel)), Error);
 }

@@ -32,7 +32,10 @@ Image::Pointer working_image(const Frame& frame, const PixelRect& r, int factor)
 }
 
 // One sample of the line: whole-pixel offset and bilinear weights. The same for every
-// pixel, as pixels sit on whole coordinates.
+// pixel, as pixels sit on whole coordinates. (Computed per pixel, x + t cos a rounded
+// differently where t cos a lies within an ulp of a whole number, e.g. t sin 30 deg: a
+// sample of weight 1 on the image's last row was dropped on some rows and kept on others.
+// Taps keep it everywhere; inside the image the output is unchanged to the bit.)
 struct LineTap {
   int dx = 0, dy = 0;
   float fx = 0, fy = 0;

@@ -3,12 +3,14 @@
 // points), each frame read once. Reading directions (fascicle_orientation) is most of a
 // detection's cost: one run reads the same frame for several candidates, and live
 // monitoring re-runs the detector every few frames over a window of the same frames.
-// Valid for one MotionRecord's grid and frames: clear() when they change.
+// Valid for one MotionRecord's frames: clear() when they change. Readings made on another
+// grid, region or scale are dropped by themselves.
 #include <map>
 
 #include "ft/core/FascicleOrientation.h"
 #include "ft/core/Frame.h"
 #include "ft/core/MotionRecord.h"
+#include "ft/core/UltrasoundRegion.h"
 
 namespace ft {
 
@@ -20,6 +22,18 @@ class FascicleReadings {
   std::size_t frames_read() const { return read_.size(); }
 
  private:
+  struct Grid {
+    int columns = 0, rows = 0;
+    double step_px = 0, origin_x_px = 0, origin_y_px = 0, mm_per_px = 0;
+    PixelRect region;
+    bool operator==(const Grid& o) const {
+      return columns == o.columns && rows == o.rows && step_px == o.step_px && origin_x_px == o.origin_x_px &&
+             origin_y_px == o.origin_y_px && mm_per_px == o.mm_per_px && region == o.region;
+    }
+  };
+  static Grid grid_of(const MotionRecord& m);
+
+  Grid grid_;
   std::map<int, FibreField> read_;
 };
 

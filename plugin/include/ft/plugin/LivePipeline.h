@@ -91,6 +91,7 @@ class LivePipeline {
   UltrasoundRegion region_;
   Frame last_new_;                            // source thread only: the last new scanner frame
   std::vector<double> recent_changes_;        // source thread only
+  int repeats_in_a_row_ = 0;                  // source thread only
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;
