@@ -280,34 +280,58 @@ TEST(LiveTearMonitor, FindsTheImageInAnUncalibratedGrabbersScreen) {
 
 namespace ft {
 
-// A frame grabber at 60 frames/s on a slower scanner: each scanner frame arrives 2-3
-// times. Live, the repeats are recognised, not fed to the tracker as zero motion.
-TEST(LivePipeline, RecognisesGrabberRepeatsInAReplayedCapture) {
-  test::TempDir dir;
-  const sim::SimulatedExam exam(sim::make_preset("full_tear", 42, 24));
+namespace {
+
+// A capture of `frames` at `fps`, as a frame grabber records it, with the exam's region.
+Clip grabber_capture(std::vector<Frame> frames, double fps, const UltrasoundRegion& region) {
   Clip capture;
-  capture.frame_time_ms = 1000.0 / 60.0;
-  capture.regions.push_back(exam.region());
+  capture.frame_time_ms = 1000.0 / fps;
+  capture.regions.push_back(region);
   capture.source.manufacturer = "test";
-  int repeats = 0;
-  for (int k = 0; k < exam.frame_count(); ++k)
-    for (int copy = 0; copy < 2 + k % 2; ++copy) {
-      Frame f = exam.render_frame(k);
-      f.acquisition_time_ns = std::int64_t(capture.frames.size() * 1e9 / 60.0);
-      capture.frames.push_back(std::move(f));
-      repeats += copy > 0;
-    }
+  for (std::size_t k = 0; k < frames.size(); ++k) frames[k].acquisition_time_ns = std::int64_t(double(k) * 1e9 / fps);
+  capture.frames = std::move(frames);
+  return capture;
+}
+
+// The frame as a grabber delivers it again: each grey level off by up to 1.
+Frame with_grabber_noise(Frame f, Random& noise) {
+  for (std::size_t i = 0; i < f.byte_count(); ++i)
+    f.data8()[i] = std::uint8_t(std::clamp(int(f.data8()[i]) + int(std::lround(noise.uniform(-1.0, 1.0))), 0, 255));
+  return f;
+}
+
+// Replays the capture live through a queue of `queue_frames` and waits until every frame
+// is accounted for (how fast is bench_ingest's business).
+LiveStats replay_live(const Clip& capture, const test::TempDir& dir, std::size_t queue_frames) {
   dicom::write_ultrasound_clip(capture, {}, dir.file("capture.dcm"));
-  LivePipeline pipeline(make_frame_source("file:" + dir.file("capture.dcm")), LiveSettings{}, 64);
+  LivePipeline pipeline(make_frame_source("file:" + dir.file("capture.dcm")), LiveSettings{}, queue_frames);
   pipeline.start();
   while (pipeline.source().status().state == SourceState::Streaming) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  // Let the analysis catch up with the queue (how fast it does is bench_ingest's business).
   LiveStats s = pipeline.stats();
   for (int wait = 0; wait < 600 && s.processed + s.repeats + s.skipped < s.frames_in; ++wait) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     s = pipeline.stats();
   }
   pipeline.stop();
+  return s;
+}
+
+}  // namespace
+
+// A frame grabber at 60 frames/s on a slower scanner: each scanner frame arrives 2-3
+// times. Live, the repeats are recognised, not fed to the tracker as zero motion.
+TEST(LivePipeline, RecognisesGrabberRepeatsInAReplayedCapture) {
+  test::TempDir dir;
+  const sim::SimulatedExam exam(sim::make_preset("full_tear", 42, 24));
+  std::vector<Frame> frames;
+  int repeats = 0;
+  for (int k = 0; k < exam.frame_count(); ++k)
+    for (int copy = 0; copy < 2 + k % 2; ++copy) {
+      frames.push_back(exam.render_frame(k));
+      repeats += copy > 0;
+    }
+  const Clip capture = grabber_capture(std::move(frames), 60.0, exam.region());
+  const LiveStats s = replay_live(capture, dir, 64);
   EXPECT_EQ(s.frames_in, long(capture.frames.size()));
   EXPECT_EQ(s.skipped, 0) << "a 64-frame queue holds this short capture";
   // Every repeat is caught; a scanner frame at rest that barely changed may be taken for
@@ -323,29 +347,11 @@ TEST(LivePipeline, RecognisesGrabberRepeatsInAReplayedCapture) {
 TEST(LivePipeline, AStillProbeIsNotTakenForOneLongRepeat) {
   test::TempDir dir;
   const sim::SimulatedExam exam(sim::make_preset("intact", 42, 2));
-  Clip capture;
-  capture.frame_time_ms = 1000.0 / 30.0;
-  capture.regions.push_back(exam.region());
-  capture.source.manufacturer = "test";
   Random noise(9);
   const Frame still = exam.render_frame(0);
-  for (int k = 0; k < 42; ++k) {
-    Frame f = still;
-    for (std::size_t i = 0; i < f.byte_count(); ++i)
-      f.data8()[i] = std::uint8_t(std::clamp(int(f.data8()[i]) + int(std::lround(noise.uniform(-1.0, 1.0))), 0, 255));
-    f.acquisition_time_ns = std::int64_t(k * 1e9 / 30.0);
-    capture.frames.push_back(std::move(f));
-  }
-  dicom::write_ultrasound_clip(capture, {}, dir.file("still.dcm"));
-  LivePipeline pipeline(make_frame_source("file:" + dir.file("still.dcm")), LiveSettings{}, 64);
-  pipeline.start();
-  while (pipeline.source().status().state == SourceState::Streaming) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  LiveStats s = pipeline.stats();
-  for (int wait = 0; wait < 600 && s.processed + s.repeats + s.skipped < s.frames_in; ++wait) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    s = pipeline.stats();
-  }
-  pipeline.stop();
+  std::vector<Frame> frames;
+  for (int k = 0; k < 42; ++k) frames.push_back(with_grabber_noise(still, noise));
+  const LiveStats s = replay_live(grabber_capture(std::move(frames), 30.0, exam.region()), dir, 64);
   EXPECT_EQ(s.frames_in, 42);
   EXPECT_GE(s.processed, 42 / 7) << "every 7th frame of a still probe is new";
 }
@@ -356,35 +362,17 @@ TEST(LivePipeline, AStillProbeIsNotTakenForOneLongRepeat) {
 TEST(LivePipeline, NoisyRepeatsAreNotCountedAsSkippedScannerFrames) {
   test::TempDir dir;
   const sim::SimulatedExam exam(sim::make_preset("full_tear", 42, 24));
-  Clip capture;
-  capture.frame_time_ms = 1000.0 / 60.0;
-  capture.regions.push_back(exam.region());
-  capture.source.manufacturer = "test";
   Random noise(5);
+  std::vector<Frame> frames;
   int repeats = 0;
   for (int k = 0; k < exam.frame_count(); ++k) {
     const Frame scanner_frame = exam.render_frame(k);
-    for (int copy = 0; copy < 3; ++copy) {
-      Frame f = scanner_frame;
-      if (copy > 0)
-        for (std::size_t i = 0; i < f.byte_count(); ++i)
-          f.data8()[i] = std::uint8_t(std::clamp(int(f.data8()[i]) + int(std::lround(noise.uniform(-1.0, 1.0))), 0, 255));
-      f.acquisition_time_ns = std::int64_t(capture.frames.size() * 1e9 / 60.0);
-      capture.frames.push_back(std::move(f));
-      repeats += copy > 0;
-    }
+    frames.push_back(scanner_frame);
+    for (int copy = 1; copy < 3; ++copy, ++repeats) frames.push_back(with_grabber_noise(scanner_frame, noise));
   }
-  dicom::write_ultrasound_clip(capture, {}, dir.file("capture.dcm"));
+  const Clip capture = grabber_capture(std::move(frames), 60.0, exam.region());
   // A queue of one: the analysis cannot keep up with a replay as fast as the file reads.
-  LivePipeline pipeline(make_frame_source("file:" + dir.file("capture.dcm")), LiveSettings{}, 1);
-  pipeline.start();
-  while (pipeline.source().status().state == SourceState::Streaming) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  LiveStats s = pipeline.stats();
-  for (int wait = 0; wait < 600 && s.processed + s.repeats + s.skipped < s.frames_in; ++wait) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    s = pipeline.stats();
-  }
-  pipeline.stop();
+  const LiveStats s = replay_live(capture, dir, 1);
   EXPECT_EQ(s.frames_in, long(capture.frames.size()));
   EXPECT_GE(s.repeats, repeats);
   EXPECT_LE(s.repeats, repeats + 2);
