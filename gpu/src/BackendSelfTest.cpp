@@ -56,20 +56,24 @@ constexpr Case kCases[] = {
 };
 
 std::string compare(const std::vector<MatchResult>& got, const std::vector<MatchResult>& want, const Case& c) {
-  std::size_t agree = 0;
+  std::size_t other_status = 0, other_values = 0;
   for (std::size_t i = 0; i < want.size(); ++i) {
     // Summation order (and fused multiply-adds) differ between the backends: ~1e-5 px
     // here. 1e-3 px is far below speckle noise and would show any real difference.
-    const bool same = got[i].status == want[i].status && std::fabs(got[i].dx - want[i].dx) <= 1e-3f &&
-                      std::fabs(got[i].dy - want[i].dy) <= 1e-3f && std::fabs(got[i].quality - want[i].quality) <= 1e-4f;
-    agree += same;
+    if (got[i].status != want[i].status) {
+      ++other_status;
+    } else if (std::fabs(got[i].dx - want[i].dx) > 1e-3f || std::fabs(got[i].dy - want[i].dy) > 1e-3f ||
+               std::fabs(got[i].quality - want[i].quality) > 1e-4f) {
+      ++other_values;
+    }
   }
-  // A point or two may sit where the match is ill-conditioned and the last bits decide
-  // (fused multiply-adds on the GPU); a faulty kernel or device disagrees nearly everywhere.
-  if (want.size() - agree <= want.size() / 50) return {};
+  // One point may sit where the sub-pixel step is ill-conditioned and the last bits decide
+  // where it ends; a status never differs, and a faulty kernel or device differs nearly
+  // everywhere (or, skipping a last partial block of points, at 1 to 3 points at once).
+  if (other_status == 0 && other_values <= 1) return {};
   char what[200];
   std::snprintf(what, sizeof what, "level %d %s, template half %d px, radius %d: %zu of %zu points differ from the CPU",
-                c.level, c.forward ? "forward" : "backward", c.settings.half, c.settings.radius, want.size() - agree,
+                c.level, c.forward ? "forward" : "backward", c.settings.half, c.settings.radius, other_status + other_values,
                 want.size());
   return what;
 }
@@ -99,6 +103,9 @@ std::string self_test_failure(MatcherBackend& candidate) {
       for (int x = 3; x < size.width - 3; x += step) ++columns;
       for (int y = 3; y < size.height - 3; y += step)
         for (int x = 3; x < size.width - 3; x += step) points.push_back({x, y});
+      // Never a whole number of GPU blocks (4 points each): a kernel that drops the last,
+      // partial block shows here.
+      if (points.size() % 4 == 0) points.pop_back();
       const float sign = c.forward ? 1.0f : -1.0f;
       const std::vector<float> seed_dx(points.size(), sign * (kShiftXPx + c.seed_error_px) / float(scale)),
           seed_dy(points.size(), sign * (kShiftYPx - c.seed_error_px) / float(scale));

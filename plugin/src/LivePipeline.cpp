@@ -99,26 +99,36 @@ void LivePipeline::on_frame(Frame&& frame) {
   wake_.notify_one();
 }
 
-// A repeat changes far less than the stream's typical new frame (see ClipAnalysis's
-// distinct_frames(), which does the same for recorded clips).
+// A repeat changes far less than the stream's typical new frame (as ClipAnalysis's
+// distinct_frames() judges recorded clips). Live adds two rules a recording does not
+// need: until a few new frames show the typical change, a change within a grabber's own
+// noise is a repeat; and a long run of near-repeats is a still probe, not a grabber.
 bool LivePipeline::is_repeat(const Frame& frame) {
   if (last_new_.empty() || last_new_.width_px() != frame.width_px() || last_new_.height_px() != frame.height_px()) return false;
-  const double change = mean_abs_difference(last_new_, frame, region_.bounds, 3);
+  // A region that misses the frame (a calibration saved at another resolution) would
+  // compare nothing and call every frame a repeat: compare the whole frame then.
+  PixelRect compared = region_.bounds.intersected(PixelRect{0, 0, frame.width_px() - 1, frame.height_px() - 1});
+  if (compared.empty()) compared = PixelRect{0, 0, frame.width_px() - 1, frame.height_px() - 1};
+  const double change = mean_abs_difference(last_new_, frame, compared, 3);
+  if (change < 1e-3) return true;  // the very same image (a grabber's copy, a frozen scanner)
   std::vector<double> sorted = recent_changes_;
   std::sort(sorted.begin(), sorted.end());
-  // Until a few new frames show the stream's typical change, a change within a grabber's
-  // own noise (a repeat is never bit-identical) is taken for a repeat.
   constexpr std::size_t kFramesToJudge = 4;
   constexpr double kGrabberNoiseGrey = 1.0;  // mean |difference| a re-grabbed frame shows
-  // A grabber repeats a scanner frame a few times (3 for 20 frames/s grabbed at 61), not
-  // more: a longer run of "repeats" is a still probe, whose frames are new (and keep the
-  // live view and the tracking going), however little they change.
-  constexpr int kMaxRepeatsInARow = 6;
-  const bool repeat = repeats_in_a_row_ < kMaxRepeatsInARow &&
-                      (change < 1e-3 || (sorted.size() < kFramesToJudge ? change < kGrabberNoiseGrey
-                                                                        : change < 0.2 * sorted[sorted.size() * 3 / 4]));
+  const bool looks_repeated =
+      sorted.size() < kFramesToJudge ? change < kGrabberNoiseGrey : change < 0.2 * sorted[sorted.size() * 3 / 4];
+  // A grabber shows a scanner frame a few times (3 times for 20 frames/s grabbed at 61),
+  // never more than the capture rate over the slowest scanner's rate: a longer run is a
+  // probe held still, whose frames are new (they keep the live view and the tracking
+  // going) however little they change.
+  constexpr double kSlowestScannerFps = 5.0;
+  const double capture_fps = nominal_period_ns_ > 0 ? 1e9 / nominal_period_ns_ : 60.0;
+  const int longest_run = std::max(6, int(std::ceil(capture_fps / kSlowestScannerFps)) - 1);
+  const bool repeat = looks_repeated && repeats_in_a_row_ < longest_run;
   repeats_in_a_row_ = repeat ? repeats_in_a_row_ + 1 : 0;
-  if (!repeat) {
+  // Only changes judged new on their merits set what "typical" is: a still probe's
+  // frames, taken as new by the run rule, would pull it down to the grabber's noise.
+  if (!looks_repeated) {
     recent_changes_.push_back(change);
     if (recent_changes_.size() > 64) recent_changes_.erase(recent_changes_.begin());
   }

@@ -77,9 +77,8 @@ TEST(TearDetector, FasciclesReadOnceGiveTheSameFindingsWhenTheDetectorRunsAgain)
   const DetectionResult reused = detect_tears(other.motion, frame_at, {}, &readings);
   const DetectionResult fresh = detect_tears(other.motion, frame_at, {});
   ASSERT_EQ(reused.findings.size(), fresh.findings.size());
-  if (!fresh.findings.empty()) {
-    EXPECT_EQ(reused.findings.front().gap_mm, fresh.findings.front().gap_mm);
-  }
+  ASSERT_FALSE(fresh.findings.empty());
+  EXPECT_EQ(reused.findings.front().gap_mm, fresh.findings.front().gap_mm);
   EXPECT_EQ(reused.contraction.peak_frame, fresh.contraction.peak_frame);
 }
 
@@ -354,6 +353,31 @@ TEST(LivePipeline, AStillProbeIsNotTakenForOneLongRepeat) {
   const LiveStats s = replay_live(grabber_capture(std::move(frames), 30.0, exam.region()), dir, 64);
   EXPECT_EQ(s.frames_in, 42);
   EXPECT_GE(s.processed, 42 / 7) << "every 7th frame of a still probe is new";
+}
+
+// Still frames taken as new (a probe held still) must not teach the pipeline that a
+// grabber's noise is a typical change: the repeats after the pause are still repeats.
+TEST(LivePipeline, RepeatsAfterAStillSpellAreStillRecognised) {
+  test::TempDir dir;
+  const sim::SimulatedExam exam(sim::make_preset("full_tear", 42, 24));
+  Random noise(13);
+  std::vector<Frame> frames;
+  auto scanner_frame = [&](const Frame& f) {  // a 20 frames/s scanner grabbed at 60
+    frames.push_back(f);
+    frames.push_back(with_grabber_noise(f, noise));
+    frames.push_back(with_grabber_noise(f, noise));
+  };
+  for (int k = 8; k < 16; ++k) scanner_frame(exam.render_frame(k));
+  const Frame held = exam.render_frame(15);
+  // Long enough (7 s) for the still frames taken as new to outnumber the moving ones.
+  constexpr int kStill = 420;
+  for (int k = 0; k < kStill; ++k) frames.push_back(with_grabber_noise(held, noise));
+  for (int k = 16; k < 24; ++k) scanner_frame(exam.render_frame(k));
+  const LiveStats s = replay_live(grabber_capture(std::move(frames), 60.0, exam.region()), dir, 1024);
+  EXPECT_EQ(s.skipped, 0);
+  // 16 scanner frames, and the still spell's run rule at 60 frames/s: one in 12 (35 of 420).
+  EXPECT_LE(s.processed, 16 + kStill / 12 + 3) << "repeats after the still spell were taken as new frames";
+  EXPECT_GE(s.processed, 16 + kStill / 12 - 4);
 }
 
 // A grabber repeats a frame with a little noise of its own (never bit-identical). When the

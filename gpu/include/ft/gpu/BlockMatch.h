@@ -144,7 +144,7 @@ FT_HOST_DEVICE bool prepare_template(const ImageView& a, int px, int py, int h, 
   if (!set_template_norm(sa, saa, tp)) return false;
   // Sums in locals, not in tp's members: the stores to tp.t/gx/gy may alias those, and the
   // compiler then kept every sum in memory (a quarter of all matching time on the CPU).
-  const float mean = tp.mean, norm = tp.norm;
+  const TemplateStats stats = tp;  // a copy the stores below cannot alias
   float gxx = 0, gyy = 0, gxy = 0, sgx = 0, sgy = 0, sgxa = 0, sgya = 0;
   for (int j = -h; j <= h; ++j) {
     const float* ra = a.row(py + j) + px;
@@ -155,7 +155,7 @@ FT_HOST_DEVICE bool prepare_template(const ImageView& a, int px, int py, int h, 
     float* gy = tp.gy + (j + h) * side + h;
     for (int i = -h; i <= h; ++i) {
       const float va = ra[i], dx = central_difference(ra[i - 1], ra[i + 1]), dy = central_difference(up[i], dn[i]);
-      t[i] = (va - mean) / norm;  // template_value()
+      t[i] = template_value(va, stats);
       gx[i] = dx;
       gy[i] = dy;
       gxx += dx * dx; gyy += dy * dy; gxy += dx * dy;
