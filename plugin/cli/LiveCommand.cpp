@@ -21,7 +21,8 @@ nlohmann::json stats_json(const LiveStats& s) {
           {"processed", s.processed}, {"skipped", s.skipped},         {"repeats", s.repeats},
           {"dropped", s.dropped},     {"fps_in", r1(s.seconds > 0 ? s.frames_in / s.seconds : 0)},
           {"fps_processed", r1(s.seconds > 0 ? s.processed / s.seconds : 0)}, {"scanner_fps", r1(s.scanner_fps)},
-          {"latency_p50_ms", r1(s.latency_p50_ms)}, {"latency_p99_ms", r1(s.latency_p99_ms)}};
+          {"latency_p50_ms", r1(s.latency_p50_ms)}, {"latency_p99_ms", r1(s.latency_p99_ms)},
+          {"analysis_error", s.analysis_error},     {"recording_error", s.recording_error}};
 }
 
 nlohmann::json findings_json(const DetectionResult& r) {
@@ -61,6 +62,7 @@ int run_live(const Args& args) {
   // how soon one comes depends on how fast this machine analyses (--seconds is the cap).
   const bool until_finding = cl.has("until-finding");
   bool found = false;
+  bool analysis_error_said = false;
   LivePipeline pipeline(make_frame_source(uri));
   if (!json) std::printf("live analysis of %s (FibreTrack is decision support, not a certified medical device)\n", uri.c_str());
   pipeline.start();
@@ -88,7 +90,9 @@ int run_live(const Args& args) {
       std::printf("%5.0f s  in %.1f fps  processed %.1f fps  skipped %ld  repeats %ld  dropped %ld  latency p50 %.0f ms p99 %.0f ms\n",
                   s.seconds, s.frames_in / s.seconds, s.processed / s.seconds, s.skipped, s.repeats, s.dropped,
                   s.latency_p50_ms, s.latency_p99_ms);
+      if (!s.analysis_error.empty() && !analysis_error_said) std::printf("  analysis stopped: %s\n", s.analysis_error.c_str());
     }
+    analysis_error_said = !s.analysis_error.empty();
     std::fflush(stdout);
     const SourceState state = pipeline.source().status().state;
     if ((seconds > 0 && tick >= seconds) || (until_finding && found) || state == SourceState::Finished ||
@@ -96,6 +100,12 @@ int run_live(const Args& args) {
       break;
   }
   pipeline.stop();
+  const LiveStats end = pipeline.stats();
+  if (!end.analysis_error.empty()) {
+    std::fprintf(stderr, "fibretrack live: the analysis stopped: %s (every frame was still received%s)\n",
+                 end.analysis_error.c_str(), end.recorded > 0 ? " and recorded" : "");
+    return 1;
+  }
   return 0;
 }
 

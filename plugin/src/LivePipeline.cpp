@@ -145,7 +145,24 @@ void LivePipeline::process() {
       next = std::move(queue_.front());
       queue_.pop_front();
     }
-    std::optional<DetectionResult> result = monitor_->add_frame(next.frame);
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (!analysis_error_.empty()) {
+        ++stats_.skipped;
+        continue;
+      }
+    }
+    std::optional<DetectionResult> result;
+    try {
+      result = monitor_->add_frame(next.frame);
+    } catch (const std::exception& e) {
+      // The analysis cannot go on (a GPU asked for by name that fails, a stream that changed
+      // beyond what it handles): say why once, keep recording, never take the process down.
+      std::lock_guard<std::mutex> lock(mutex_);
+      analysis_error_ = e.what();
+      ++stats_.skipped;
+      continue;
+    }
     const double latency =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - next.at).count();
     LiveView view{std::move(next.frame), monitor_->latest_field(), monitor_->mm_per_px_x(), monitor_->mm_per_px_y(), 0,
@@ -172,6 +189,7 @@ LiveStats LivePipeline::stats() const {
   LiveStats s = stats_;
   s.dropped = long(source_->status().frames_dropped);
   s.recording_error = recording_error_;
+  s.analysis_error = analysis_error_;
   s.latency_p50_ms = percentile(latencies_ms_, 0.5);
   s.latency_p99_ms = percentile(latencies_ms_, 0.99);
   s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();

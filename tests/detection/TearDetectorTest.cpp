@@ -355,6 +355,35 @@ TEST(LivePipeline, AStillProbeIsNotTakenForOneLongRepeat) {
   EXPECT_GE(s.processed, 42 / 7) << "every 7th frame of a still probe is new";
 }
 
+// Live analysis that cannot run (the GPU asked for by name, on a machine without one) says
+// why and keeps receiving and recording every frame; it never takes the process down.
+TEST(LivePipeline, AnAnalysisThatCannotRunSaysWhyAndRecordingGoesOn) {
+  if (gpu::cuda_device_available()) GTEST_SKIP() << "a CUDA device is present: --backend cuda would work";
+  test::TempDir dir;
+  const sim::SimulatedExam exam(sim::make_preset("full_tear", 42, 12));
+  std::vector<Frame> frames;
+  for (int k = 0; k < exam.frame_count(); ++k) frames.push_back(exam.render_frame(k));
+  const Clip capture = grabber_capture(std::move(frames), 30.0, exam.region());
+  dicom::write_ultrasound_clip(capture, {}, dir.file("capture.dcm"));
+  LiveSettings settings;
+  settings.analysis.backend = gpu::Backend::Cuda;
+  LivePipeline pipeline(make_frame_source("file:" + dir.file("capture.dcm")), settings, 64);
+  pipeline.record_to(dir.file("journal"));
+  pipeline.start();
+  while (pipeline.source().status().state == SourceState::Streaming) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  LiveStats s = pipeline.stats();
+  for (int wait = 0; wait < 200 && s.processed + s.repeats + s.skipped < s.frames_in; ++wait) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    s = pipeline.stats();
+  }
+  pipeline.stop();
+  EXPECT_NE(s.analysis_error.find("CUDA"), std::string::npos) << s.analysis_error;
+  EXPECT_EQ(s.frames_in, 12);
+  EXPECT_EQ(s.recorded, 12);
+  EXPECT_EQ(s.processed, 0);
+  EXPECT_EQ(s.skipped + s.repeats, 12);
+}
+
 // Still frames taken as new (a probe held still) must not teach the pipeline that a
 // grabber's noise is a typical change: the repeats after the pause are still repeats.
 TEST(LivePipeline, RepeatsAfterAStillSpellAreStillRecognised) {

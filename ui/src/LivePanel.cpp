@@ -246,6 +246,12 @@ void LivePanel::poll() {
   }
   if (recording_failed_)
     counters_->setText(counters_->text() + QString(" — RECORDING STOPPED: ") + QString::fromStdString(s.recording_error));
+  if (!s.analysis_error.empty()) {
+    if (!analysis_failed_) host_.log_warning("live analysis stopped: " + s.analysis_error);
+    analysis_failed_ = true;
+    counters_->setStyleSheet("color: #d03030;");
+    counters_->setText(counters_->text() + QString(" — ANALYSIS STOPPED: ") + QString::fromStdString(s.analysis_error));
+  }
   if (auto result = pipeline_->take_result()) {
     latest_ = *result;
     if (!frozen_) findings_->show_result(latest_, 0.0);  // frozen: text and picture stay together

@@ -31,6 +31,8 @@ struct LiveStats {
   long recorded = 0;         // written to the recording journal (every frame in, when recording)
   long timestamp_anomalies = 0;  // acquisition times going backwards or far off the stated rate
   std::string recording_error;   // why recording stopped (e.g. disk full); the journal so far is kept
+  std::string analysis_error;    // why live analysis stopped (e.g. --backend cuda without a GPU);
+                                 // recording and counting go on, later frames count as skipped
   double latency_p50_ms = 0;  // arrival -> findings up to date
   double latency_p99_ms = 0;
   double scanner_fps = 0;     // rate of new (non-repeated) frames over the session
@@ -100,6 +102,7 @@ class LivePipeline {
   std::optional<DetectionResult> result_;
   std::optional<LiveView> view_;
   std::string recording_error_;
+  std::string analysis_error_;
   LiveStats stats_;
   std::chrono::steady_clock::time_point started_;
   std::atomic<bool> stopping_{false};

@@ -73,6 +73,7 @@ class LivePanel : public QWidget {
   std::optional<LiveView> last_view_;
   bool frozen_ = false;
   bool recording_failed_ = false;
+  bool analysis_failed_ = false;  // said once in the log, shown in the counters while live
   dicom::ExamContext recording_exam_;
   UltrasoundRegion region_;
   long frames_shown_ = 0;
