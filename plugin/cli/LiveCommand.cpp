@@ -95,15 +95,15 @@ int run_live(const Args& args) {
     analysis_error_said = !s.analysis_error.empty();
     std::fflush(stdout);
     const SourceState state = pipeline.source().status().state;
+    // Once the analysis has stopped no finding can come: `live` records nothing, so it ends.
     if ((seconds > 0 && tick >= seconds) || (until_finding && found) || state == SourceState::Finished ||
-        state == SourceState::Failed)
+        state == SourceState::Failed || !s.analysis_error.empty())
       break;
   }
   pipeline.stop();
   const LiveStats end = pipeline.stats();
   if (!end.analysis_error.empty()) {
-    std::fprintf(stderr, "fibretrack live: the analysis stopped: %s (every frame was still received%s)\n",
-                 end.analysis_error.c_str(), end.recorded > 0 ? " and recorded" : "");
+    std::fprintf(stderr, "fibretrack live: the analysis stopped: %s\n", end.analysis_error.c_str());
     return 1;
   }
   return 0;

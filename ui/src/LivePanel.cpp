@@ -140,6 +140,7 @@ void LivePanel::on_connected(Outcome<std::shared_ptr<LivePipeline>> connected) {
   }
   latest_ = {};
   recording_failed_ = false;
+  analysis_failed_ = false;
   counters_->setStyleSheet({});
   frozen_ = false;
   freeze_->setChecked(false);
@@ -247,9 +248,15 @@ void LivePanel::poll() {
   if (recording_failed_)
     counters_->setText(counters_->text() + QString(" — RECORDING STOPPED: ") + QString::fromStdString(s.recording_error));
   if (!s.analysis_error.empty()) {
-    if (!analysis_failed_) host_.log_warning("live analysis stopped: " + s.analysis_error);
-    analysis_failed_ = true;
-    counters_->setStyleSheet("color: #d03030;");
+    if (!analysis_failed_) {  // once: the findings shown so far are no longer live
+      analysis_failed_ = true;
+      host_.log_warning("live analysis stopped: " + s.analysis_error);
+      counters_->setStyleSheet("color: #d03030;");
+      findings_->show_message(QString("Live analysis stopped: %1. Frames are still received%2; no findings are "
+                                      "being made.")
+                                  .arg(QString::fromStdString(s.analysis_error))
+                                  .arg(journal_dir_.isEmpty() ? QString() : QString(" and recorded")));
+    }
     counters_->setText(counters_->text() + QString(" — ANALYSIS STOPPED: ") + QString::fromStdString(s.analysis_error));
   }
   if (auto result = pipeline_->take_result()) {

@@ -25,7 +25,7 @@ namespace ft {
 struct LiveStats {
   long frames_in = 0;        // delivered by the source
   long processed = 0;        // tracked and analysed
-  long skipped = 0;          // new scanner frames not analysed because the analysis was behind
+  long skipped = 0;          // new scanner frames not analysed: the analysis was behind (or had stopped)
   long repeats = 0;          // the previous scanner frame again (frame grabber faster than the scanner)
   long dropped = 0;          // lost inside the source (as it reports)
   long recorded = 0;         // written to the recording journal (every frame in, when recording)
