@@ -301,9 +301,12 @@ Frame with_grabber_noise(Frame f, Random& noise) {
 
 // Replays the capture live through a queue of `queue_frames` and waits until every frame
 // is accounted for (how fast is bench_ingest's business).
-LiveStats replay_live(const Clip& capture, const test::TempDir& dir, std::size_t queue_frames) {
+// With `record`, the pipeline also journals every frame into the folder.
+LiveStats replay_live(const Clip& capture, const test::TempDir& dir, std::size_t queue_frames,
+                      const LiveSettings& settings = {}, bool record = false) {
   dicom::write_ultrasound_clip(capture, {}, dir.file("capture.dcm"));
-  LivePipeline pipeline(make_frame_source("file:" + dir.file("capture.dcm")), LiveSettings{}, queue_frames);
+  LivePipeline pipeline(make_frame_source("file:" + dir.file("capture.dcm")), settings, queue_frames);
+  if (record) pipeline.record_to(dir.file("journal"));
   pipeline.start();
   while (pipeline.source().status().state == SourceState::Streaming) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   LiveStats s = pipeline.stats();
@@ -363,20 +366,9 @@ TEST(LivePipeline, AnAnalysisThatCannotRunSaysWhyAndRecordingGoesOn) {
   const sim::SimulatedExam exam(sim::make_preset("full_tear", 42, 12));
   std::vector<Frame> frames;
   for (int k = 0; k < exam.frame_count(); ++k) frames.push_back(exam.render_frame(k));
-  const Clip capture = grabber_capture(std::move(frames), 30.0, exam.region());
-  dicom::write_ultrasound_clip(capture, {}, dir.file("capture.dcm"));
   LiveSettings settings;
   settings.analysis.backend = gpu::Backend::Cuda;
-  LivePipeline pipeline(make_frame_source("file:" + dir.file("capture.dcm")), settings, 64);
-  pipeline.record_to(dir.file("journal"));
-  pipeline.start();
-  while (pipeline.source().status().state == SourceState::Streaming) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  LiveStats s = pipeline.stats();
-  for (int wait = 0; wait < 200 && s.processed + s.repeats + s.skipped < s.frames_in; ++wait) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    s = pipeline.stats();
-  }
-  pipeline.stop();
+  const LiveStats s = replay_live(grabber_capture(std::move(frames), 30.0, exam.region()), dir, 64, settings, true);
   EXPECT_NE(s.analysis_error.find("CUDA"), std::string::npos) << s.analysis_error;
   EXPECT_EQ(s.frames_in, 12);
   EXPECT_EQ(s.recorded, 12);
