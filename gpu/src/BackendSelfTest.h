@@ -1,8 +1,9 @@
 #pragma once
 // A start-up check of an accelerated matcher against the CPU one: a small synthetic
-// pair with a known sub-pixel shift, matched by both at two pyramid levels and in both
-// directions. A GPU whose driver, kernel or memory misbehaves is found here, before a
-// clip is tracked with it.
+// pair with a known sub-pixel shift, matched by both at three pyramid levels, in both
+// directions, with the template sizes, walks and borders tracking meets (the cases are
+// listed in the .cpp). A GPU whose driver, kernel or memory misbehaves is found here,
+// before a clip is tracked with it.
 #include <string>
 
 #include "MatcherBackend.h"
