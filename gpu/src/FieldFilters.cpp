@@ -23,6 +23,7 @@ template <class Job>
 void over_rows(int rows, WorkerPool& pool, const Job& rows_job) {
   constexpr int kRowsPerTask = 8;
   const int tasks = (rows + kRowsPerTask - 1) / kRowsPerTask;
+  if (tasks <= 1) return rows_job(0, rows);  // a coarse level's few rows: no hand-off to the pool
   pool.run(tasks, [&](int t) { rows_job(t * kRowsPerTask, std::min(rows, (t + 1) * kRowsPerTask)); });
 }
 
