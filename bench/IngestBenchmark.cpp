@@ -151,13 +151,15 @@ int main(int argc, char** argv) {
   LivePipeline pipeline(make_frame_source("igtl://127.0.0.1:" + std::to_string(server.port)));
   pipeline.record_to(journal);
   pipeline.start();
-  std::printf("| s | frames in | recorded | processed | skipped | p50 ms | p99 ms | RSS MB |\n|---|---|---|---|---|---|---|---|\n");
+  std::printf("| s | frames in | recorded | processed | skipped | p50 ms | p99 ms | findings p50 / p99 ms | RSS MB |\n"
+              "|---|---|---|---|---|---|---|---|---|\n");
   for (int s = 1; s <= int(seconds); ++s) {
     std::this_thread::sleep_for(std::chrono::seconds(1));
     if (s % 5 == 0 || s == 1) {
       const LiveStats st = pipeline.stats();
-      std::printf("| %d | %ld | %ld | %ld | %ld | %.0f | %.0f | %.0f |\n", s, st.frames_in, st.recorded, st.processed, st.skipped,
-                  st.latency_p50_ms, st.latency_p99_ms, rss_mb());
+      std::printf("| %d | %ld | %ld | %ld | %ld | %.0f | %.0f | %.0f / %.0f | %.0f |\n", s, st.frames_in, st.recorded, st.processed,
+                  st.skipped, st.latency_p50_ms, st.latency_p99_ms, st.findings_latency_p50_ms, st.findings_latency_p99_ms,
+                  rss_mb());
       std::fflush(stdout);
     }
   }
@@ -170,10 +172,12 @@ int main(int argc, char** argv) {
   std::filesystem::remove_all(journal);
   std::printf("\n%dx%d frames (image region %dx%d) at %.0f frames/s from a %.0f frames/s scanner for %.0f s: sent %ld, "
               "received %ld, recorded %ld (lost to recording: %ld), repeats %ld, analysed %ld, skipped by analysis %ld, "
-              "latency p50 %.0f ms p99 %.0f ms, RSS %.0f -> %.0f MB%s%s\n",
+              "latency p50 %.0f ms p99 %.0f ms, %ld evaluations (%ld superseded), findings latency p50 %.0f ms p99 %.0f ms, "
+              "RSS %.0f -> %.0f MB%s%s\n",
               width, height, exam.region().bounds.width_px(), exam.region().bounds.height_px(), fps, scanner_fps, seconds,
               server.sent.load(), st.frames_in, recorded, server.sent.load() - recorded, st.repeats, st.processed, st.skipped,
-              st.latency_p50_ms, st.latency_p99_ms, rss_start, rss_mb(),
+              st.latency_p50_ms, st.latency_p99_ms, st.evaluations, st.evaluations_superseded, st.findings_latency_p50_ms,
+              st.findings_latency_p99_ms, rss_start, rss_mb(),
               st.recording_error.empty() ? "" : ", recording error: ", st.recording_error.c_str());
   return server.sent.load() == recorded ? 0 : 1;
 }

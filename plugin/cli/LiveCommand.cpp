@@ -22,6 +22,9 @@ nlohmann::json stats_json(const LiveStats& s) {
           {"dropped", s.dropped},     {"fps_in", r1(s.seconds > 0 ? s.frames_in / s.seconds : 0)},
           {"fps_processed", r1(s.seconds > 0 ? s.processed / s.seconds : 0)}, {"scanner_fps", r1(s.scanner_fps)},
           {"latency_p50_ms", r1(s.latency_p50_ms)}, {"latency_p99_ms", r1(s.latency_p99_ms)},
+          {"evaluations", s.evaluations},           {"evaluations_superseded", s.evaluations_superseded},
+          {"findings_latency_p50_ms", r1(s.findings_latency_p50_ms)},
+          {"findings_latency_p99_ms", r1(s.findings_latency_p99_ms)},
           {"analysis_error", s.analysis_error},     {"recording_error", s.recording_error}};
 }
 
@@ -87,9 +90,10 @@ int run_live(const Args& args) {
     if (json) {
       std::printf("%s\n", stats_json(s).dump().c_str());
     } else {
-      std::printf("%5.0f s  in %.1f fps  processed %.1f fps  skipped %ld  repeats %ld  dropped %ld  latency p50 %.0f ms p99 %.0f ms\n",
+      std::printf("%5.0f s  in %.1f fps  processed %.1f fps  skipped %ld  repeats %ld  dropped %ld  latency p50 %.0f ms p99 %.0f ms"
+                  "  findings p50 %.0f ms p99 %.0f ms\n",
                   s.seconds, s.frames_in / s.seconds, s.processed / s.seconds, s.skipped, s.repeats, s.dropped,
-                  s.latency_p50_ms, s.latency_p99_ms);
+                  s.latency_p50_ms, s.latency_p99_ms, s.findings_latency_p50_ms, s.findings_latency_p99_ms);
       if (!s.analysis_error.empty() && !analysis_error_said) std::printf("  analysis stopped: %s\n", s.analysis_error.c_str());
     }
     analysis_error_said = !s.analysis_error.empty();

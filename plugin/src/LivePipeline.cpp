@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "EvaluationWorker.h"
 #include "FrameDifference.h"
 #include "ft/core/Error.h"
 
@@ -15,6 +16,11 @@ double percentile(std::deque<double> v, double p) {
   return v[std::size_t(std::clamp(p, 0.0, 1.0) * double(v.size() - 1))];
 }
 
+// The last 1000 values: percentiles of the recent session, in bounded memory.
+void keep_recent(std::deque<double>& v, double value) {
+  v.push_back(value);
+  if (v.size() > 1000) v.pop_front();
+}
 
 }  // namespace
 
@@ -46,6 +52,10 @@ LivePipeline::~LivePipeline() { stop(); }
 void LivePipeline::start() {
   started_ = std::chrono::steady_clock::now();
   stopping_ = false;
+  evaluator_ = std::make_unique<EvaluationWorker>(
+      [this](std::optional<DetectionResult> result, const std::string& error, EvaluationWorker::Clock::time_point arrived) {
+        on_evaluated(std::move(result), error, arrived);
+      });
   worker_ = std::thread([this] { process(); });
   source_->start([this](Frame&& f) { on_frame(std::move(f)); });
 }
@@ -57,6 +67,22 @@ void LivePipeline::stop() {
   stopping_ = true;
   wake_.notify_all();
   worker_.join();
+  evaluator_->stop();  // not under mutex_: the evaluation running takes it when it ends
+}
+
+// On the detection thread, after each evaluation.
+void LivePipeline::on_evaluated(std::optional<DetectionResult> result, const std::string& error,
+                                std::chrono::steady_clock::time_point arrived) {
+  const double latency = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - arrived).count();
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!error.empty()) {
+    // As a tracking error: the analysis cannot go on; say why once, keep recording.
+    if (analysis_error_.empty()) analysis_error_ = error;
+    return;
+  }
+  ++stats_.evaluations;
+  keep_recent(findings_latencies_ms_, latency);
+  result_ = std::move(result);
 }
 
 // Runs on the source's thread: never blocks on the analysis.
@@ -152,9 +178,9 @@ void LivePipeline::process() {
         continue;
       }
     }
-    std::optional<DetectionResult> result;
+    std::optional<WindowEvaluation> due;
     try {
-      result = monitor_->add_frame(next.frame);
+      due = monitor_->track_frame(next.frame);
     } catch (const std::exception& e) {
       // The analysis cannot go on (a GPU asked for by name that fails, a stream that changed
       // beyond what it handles): say why once, keep recording, never take the process down.
@@ -163,6 +189,7 @@ void LivePipeline::process() {
       ++stats_.skipped;
       continue;
     }
+    const bool superseded = due && evaluator_->submit(std::move(*due), next.at);
     const double latency =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - next.at).count();
     LiveView view{std::move(next.frame), monitor_->latest_field(), monitor_->mm_per_px_x(), monitor_->mm_per_px_y(), 0,
@@ -171,9 +198,8 @@ void LivePipeline::process() {
     view.processed_index = stats_.processed;
     view_ = std::move(view);
     ++stats_.processed;
-    latencies_ms_.push_back(latency);
-    if (latencies_ms_.size() > 1000) latencies_ms_.pop_front();
-    if (result) result_ = std::move(result);
+    stats_.evaluations_superseded += superseded;
+    keep_recent(latencies_ms_, latency);
   }
 }
 
@@ -192,6 +218,8 @@ LiveStats LivePipeline::stats() const {
   s.analysis_error = analysis_error_;
   s.latency_p50_ms = percentile(latencies_ms_, 0.5);
   s.latency_p99_ms = percentile(latencies_ms_, 0.99);
+  s.findings_latency_p50_ms = percentile(findings_latencies_ms_, 0.5);
+  s.findings_latency_p99_ms = percentile(findings_latencies_ms_, 0.99);
   s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
   s.scanner_fps = s.seconds > 0 ? double(s.frames_in - s.repeats) / s.seconds : 0.0;
   return s;

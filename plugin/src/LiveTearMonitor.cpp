@@ -19,6 +19,10 @@ constexpr std::size_t kFramesToFindTheImage = 12;
 // window to window, and each change rebuilds the tracker.
 constexpr int kImageMovedPx = 8;
 
+// The frames held to find the image are frames; the window's are shared.
+const Frame& deref(const Frame& f) { return f; }
+const Frame& deref(const std::shared_ptr<const Frame>& f) { return *f; }
+
 bool moved(const PixelRect& a, const PixelRect& b) {
   return std::abs(a.x0_px - b.x0_px) > kImageMovedPx || std::abs(a.x1_px - b.x1_px) > kImageMovedPx ||
          std::abs(a.y0_px - b.y0_px) > kImageMovedPx || std::abs(a.y1_px - b.y1_px) > kImageMovedPx;
@@ -60,11 +64,11 @@ void LiveTearMonitor::measure_scale(const Frame& frame) {
 // would otherwise sum the activity of both layouts.
 template <class Frames>
 void LiveTearMonitor::find_the_image(const Frames& frames) {
-  const Frame& first = frames.front();
+  const Frame& first = deref(frames.front());
   const PixelRect whole{0, 0, first.width_px() - 1, first.height_px() - 1};
   const std::size_t from = frames.size() - std::min(frames.size(), kFramesToFindTheImage);
   const PixelRect found = estimate_image_region(int(frames.size() - from),
-                                                [&](int k) { return frames[from + std::size_t(k)]; }, whole);
+                                                [&](int k) { return deref(frames[from + std::size_t(k)]); }, whole);
   const bool first_estimate = region_.bounds == whole;
   // A window with too little motion shows no image: the area found before stays.
   if (found == whole || (!first_estimate && !moved(found, region_.bounds))) return;
@@ -81,14 +85,22 @@ void LiveTearMonitor::restart(const Frame& frame) {
   motion_.cumulative.clear();
   lagrangian_ = std::make_unique<gpu::LagrangianTracker>(*tracker_, analysed_region_);
   lagrangian_->reset(frame);
-  window_.push_back(frame);
+  window_.push_back(std::make_shared<const Frame>(frame));
   motion_.cumulative.push_back(lagrangian_->cumulative());
   window_start_ = frames_seen_;
   // Every evaluation of this window reads the same frames: their fascicles are read once.
-  fascicles_.clear();
+  // A new cache: evaluations of the last window may still be reading theirs.
+  fascicles_ = std::make_shared<FascicleReadings>();
 }
 
 std::optional<DetectionResult> LiveTearMonitor::add_frame(const Frame& frame) {
+  std::optional<WindowEvaluation> due = track_frame(frame);
+  if (!due) return std::nullopt;
+  latest_ = due->run();
+  return latest_;
+}
+
+std::optional<WindowEvaluation> LiveTearMonitor::track_frame(const Frame& frame) {
   // A source with a calibration (OpenIGTLink's spacing, a grabber's calibration file) gives
   // the image itself; only a whole screen without one is searched.
   if (region_from_ == RegionFrom::NotYetKnown)
@@ -96,39 +108,44 @@ std::optional<DetectionResult> LiveTearMonitor::add_frame(const Frame& frame) {
                            !region_.has_mm_calibration()
                        ? RegionFrom::Motion
                        : RegionFrom::Source;
-  if (region_from_ == RegionFrom::Source || lagrangian_) return analyse(frame);
-  // Not one frame is lost to the search: the held frames are analysed once the image is found.
+  if (region_from_ == RegionFrom::Source || lagrangian_) return track(frame);
+  // Not one frame is lost to the search: the held frames are tracked once the image is
+  // found, and the last evaluation due among them is the one returned (it covers them all).
   first_frames_.push_back(frame);
   if (first_frames_.size() < kFramesToFindTheImage) return std::nullopt;
   find_the_image(first_frames_);
-  std::optional<DetectionResult> last;
+  std::optional<WindowEvaluation> last;
   for (const Frame& held : first_frames_)
-    if (std::optional<DetectionResult> r = analyse(held)) last = std::move(r);
+    if (std::optional<WindowEvaluation> due = track(held)) last = std::move(due);
   first_frames_.clear();
   return last;
 }
 
-std::optional<DetectionResult> LiveTearMonitor::analyse(const Frame& frame) {
+std::optional<WindowEvaluation> LiveTearMonitor::track(const Frame& frame) {
   if (!lagrangian_ || int(window_.size()) >= settings_.window_frames) {
     restart(frame);
   } else {
-    window_.push_back(frame);
+    window_.push_back(std::make_shared<const Frame>(frame));
     motion_.cumulative.push_back(lagrangian_->add(frame));
   }
   ++frames_seen_;
   if (window_.size() < 3 || (frames_seen_ - window_start_) % settings_.update_every != 0) return std::nullopt;
-  const FrameAt frame_at = [this](int k) { return window_[std::size_t(k)]; };
-  DetectionResult result = detect_tears(motion_, frame_at, detection_, &fascicles_);
-  // Frame numbers as the stream counts them.
-  renumber_frames(result.contraction, [this](int k) { return k + int(window_start_); });
-  for (auto& f : result.findings) f.frame += int(window_start_);
-  result.calibrated = scale_.trusted();
-  if (!region_note_.empty()) result.notes.push_back(region_note_);
-  if (!scale_.note.empty()) result.notes.push_back(scale_.note);
-  if (!tracker_->backend_note().empty()) result.notes.push_back(tracker_->backend_note());
-  else if (!gpu_note_.empty()) result.notes.push_back(gpu_note_);
-  latest_ = result;
-  return result;
+  return evaluation();
+}
+
+WindowEvaluation LiveTearMonitor::evaluation() const {
+  WindowEvaluation e;
+  e.motion_ = motion_;
+  e.frames_.assign(window_.begin(), window_.end());
+  e.detection_ = detection_;
+  e.fascicles_ = fascicles_;
+  e.window_start_ = window_start_;
+  e.calibrated_ = scale_.trusted();
+  if (!region_note_.empty()) e.notes_.push_back(region_note_);
+  if (!scale_.note.empty()) e.notes_.push_back(scale_.note);
+  if (!tracker_->backend_note().empty()) e.notes_.push_back(tracker_->backend_note());
+  else if (!gpu_note_.empty()) e.notes_.push_back(gpu_note_);
+  return e;
 }
 
 }  // namespace ft

@@ -2,9 +2,11 @@
 // Live analysis: the source's thread records every frame, tells a grabber's repeats
 // (a slower scanner's frame grabbed again) from new scanner frames, and queues the new
 // ones (a bounded queue: when the analysis falls behind, the oldest waiting frames are
-// skipped, counted, and the acquisition never waits); one processing thread tracks and
-// re-evaluates findings (LiveTearMonitor). Counters and latencies are kept for the
-// operator; the newest result is what display and `fibretrack live` show.
+// skipped, counted, and the acquisition never waits); one processing thread tracks every
+// frame (LiveTearMonitor) and hands the evaluations due to a detection thread
+// (EvaluationWorker), so a re-evaluation of the findings never holds the tracking up.
+// Counters and latencies are kept for the operator; the newest result is what display and
+// `fibretrack live` show.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -22,6 +24,8 @@
 
 namespace ft {
 
+class EvaluationWorker;
+
 struct LiveStats {
   long frames_in = 0;        // delivered by the source
   long processed = 0;        // tracked and analysed
@@ -33,8 +37,12 @@ struct LiveStats {
   std::string recording_error;   // why recording stopped (e.g. disk full); the journal so far is kept
   std::string analysis_error;    // why live analysis stopped (e.g. --backend cuda without a GPU);
                                  // recording and counting go on, later frames count as skipped
-  double latency_p50_ms = 0;  // arrival -> findings up to date
+  double latency_p50_ms = 0;  // arrival -> tracked (the live view and its motion up to date)
   double latency_p99_ms = 0;
+  long evaluations = 0;             // detector runs finished
+  long evaluations_superseded = 0;  // dropped unstarted for a newer one (the detector was busy)
+  double findings_latency_p50_ms = 0;  // newest frame an evaluation read: arrival -> its findings
+  double findings_latency_p99_ms = 0;
   double scanner_fps = 0;     // rate of new (non-repeated) frames over the session
   double seconds = 0;
 };
@@ -78,6 +86,8 @@ class LivePipeline {
   };
   void on_frame(Frame&& frame);
   void process();
+  void on_evaluated(std::optional<DetectionResult> result, const std::string& error,
+                    std::chrono::steady_clock::time_point arrived);
   bool is_repeat(const Frame& frame);
 
   void check_timestamp(const Frame& frame);
@@ -99,6 +109,7 @@ class LivePipeline {
   std::condition_variable wake_;
   std::deque<Arrival> queue_;
   std::deque<double> latencies_ms_;
+  std::deque<double> findings_latencies_ms_;
   std::optional<DetectionResult> result_;
   std::optional<LiveView> view_;
   std::string recording_error_;
@@ -107,6 +118,7 @@ class LivePipeline {
   std::chrono::steady_clock::time_point started_;
   std::atomic<bool> stopping_{false};
   std::thread worker_;
+  std::unique_ptr<EvaluationWorker> evaluator_;  // runs while worker_ does
 };
 
 }  // namespace ft

@@ -1,7 +1,9 @@
 #pragma once
 // Tear detection on frames as they arrive. Each frame is tracked once (constant cost);
 // findings are re-evaluated every `update_every` frames over the frames since the
-// window started, so their latency is bounded by the window, not by the session. When
+// window started, so their latency is bounded by the window, not by the session. An
+// evaluation can run here (add_frame) or be handed to another thread (track_frame):
+// tracking then goes on while the detector reads the window. When
 // the window is full it starts again from the current frame: a contraction longer
 // than the window is judged in pieces. A source that gives no image region (a frame
 // grabber without calibration captures the whole screen) has the moving image found in its
@@ -19,6 +21,7 @@
 #include "ft/gpu/SpeckleTracker.h"
 #include "ft/plugin/ClipAnalysis.h"
 #include "ft/plugin/MeasurementScale.h"
+#include "ft/plugin/WindowEvaluation.h"
 
 namespace ft {
 
@@ -34,6 +37,9 @@ class LiveTearMonitor {
 
   // Adds the next frame; returns new findings when an evaluation ran on this frame.
   std::optional<DetectionResult> add_frame(const Frame& frame);
+  // Tracks the next frame; returns the evaluation due at it, for the caller to run (on
+  // any thread, after the evaluations it returned before). latest() is not updated.
+  std::optional<WindowEvaluation> track_frame(const Frame& frame);
   const DetectionResult& latest() const noexcept { return latest_; }
   long frames_seen() const noexcept { return frames_seen_; }
   // Where the tissue of the window's first frame is now (for the live overlay); an empty
@@ -50,7 +56,8 @@ class LiveTearMonitor {
   const UltrasoundRegion& region() const noexcept { return analysed_region_; }
 
  private:
-  std::optional<DetectionResult> analyse(const Frame& frame);
+  std::optional<WindowEvaluation> track(const Frame& frame);
+  WindowEvaluation evaluation() const;
   void restart(const Frame& frame);
   void measure_scale(const Frame& frame);
   template <class Frames>
@@ -69,9 +76,9 @@ class LiveTearMonitor {
   std::unique_ptr<gpu::SpeckleTracker> tracker_;
   std::string gpu_note_;  // why this session left the GPU, once it has
   std::unique_ptr<gpu::LagrangianTracker> lagrangian_;
-  std::deque<Frame> window_;
+  std::deque<std::shared_ptr<const Frame>> window_;  // shared with the evaluations of it
   MotionRecord motion_;
-  FascicleReadings fascicles_;  // read on the window's frames, each once
+  std::shared_ptr<FascicleReadings> fascicles_;  // read on the window's frames, each once
   long window_start_ = 0;  // stream index of the window's first frame
   long frames_seen_ = 0;
   DetectionResult latest_;

@@ -1,0 +1,37 @@
+#pragma once
+// One evaluation of a live window as it stood at one frame: everything the detector
+// reads, copied or shared, so that it can run on another thread while the next frames
+// are tracked (LivePipeline), or at once (LiveTearMonitor::add_frame).
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ft/core/FascicleReadings.h"
+#include "ft/core/Frame.h"
+#include "ft/core/MotionRecord.h"
+#include "ft/core/TearDetector.h"
+#include "ft/core/TearFinding.h"
+
+namespace ft {
+
+class WindowEvaluation {
+ public:
+  // Detection over the window's frames, frame numbers as the stream counts them.
+  // Evaluations of one window share its fascicle readings: run them one after another
+  // (LivePipeline runs them all on one thread), never two at once.
+  DetectionResult run();
+
+  long newest_frame() const noexcept { return window_start_ + long(frames_.size()) - 1; }
+
+ private:
+  friend class LiveTearMonitor;
+  MotionRecord motion_;
+  std::vector<std::shared_ptr<const Frame>> frames_;  // the window's, shared with the monitor
+  DetectionSettings detection_;
+  std::shared_ptr<FascicleReadings> fascicles_;  // the window's, read on its frames each once
+  long window_start_ = 0;                        // stream index of the window's first frame
+  bool calibrated_ = false;
+  std::vector<std::string> notes_;               // the scale's, the image area's, the GPU's
+};
+
+}  // namespace ft

@@ -1,0 +1,16 @@
+#include "ft/plugin/WindowEvaluation.h"
+
+namespace ft {
+
+DetectionResult WindowEvaluation::run() {
+  const FrameAt frame_at = [this](int k) { return *frames_[std::size_t(k)]; };
+  DetectionResult result = detect_tears(motion_, frame_at, detection_, fascicles_.get());
+  // Frame numbers as the stream counts them.
+  renumber_frames(result.contraction, [this](int k) { return k + int(window_start_); });
+  for (auto& f : result.findings) f.frame += int(window_start_);
+  result.calibrated = calibrated_;
+  result.notes.insert(result.notes.end(), notes_.begin(), notes_.end());
+  return result;
+}
+
+}  // namespace ft
