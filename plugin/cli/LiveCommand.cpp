@@ -22,7 +22,7 @@ nlohmann::json stats_json(const LiveStats& s) {
           {"dropped", s.dropped},     {"fps_in", r1(s.seconds > 0 ? s.frames_in / s.seconds : 0)},
           {"fps_processed", r1(s.seconds > 0 ? s.processed / s.seconds : 0)}, {"scanner_fps", r1(s.scanner_fps)},
           {"latency_p50_ms", r1(s.latency_p50_ms)}, {"latency_p99_ms", r1(s.latency_p99_ms)},
-          {"evaluations", s.evaluations},           {"evaluations_superseded", s.evaluations_superseded},
+          {"evaluations", s.evaluations},           {"evaluations_not_run", s.evaluations_not_run},
           {"findings_latency_p50_ms", r1(s.findings_latency_p50_ms)},
           {"findings_latency_p99_ms", r1(s.findings_latency_p99_ms)},
           {"analysis_error", s.analysis_error},     {"recording_error", s.recording_error}};

@@ -50,9 +50,11 @@ void LivePipeline::check_timestamp(const Frame& frame) {
 LivePipeline::~LivePipeline() { stop(); }
 
 void LivePipeline::start() {
+  if (worker_.joinable()) return;  // already running
   started_ = std::chrono::steady_clock::now();
   stopping_ = false;
   evaluator_ = std::make_unique<EvaluationWorker>(
+      [](WindowEvaluation& e) { return e.run(); },
       [this](std::optional<DetectionResult> result, const std::string& error, EvaluationWorker::Clock::time_point arrived) {
         on_evaluated(std::move(result), error, arrived);
       });
@@ -64,10 +66,16 @@ void LivePipeline::stop() {
   if (!worker_.joinable()) return;
   source_->stop();
   if (journal_) journal_->close();
-  stopping_ = true;
+  {
+    // Under the lock: set between process()'s check and its wait, the wake-up would be lost.
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
   wake_.notify_all();
   worker_.join();
-  evaluator_->stop();  // not under mutex_: the evaluation running takes it when it ends
+  const int not_run = evaluator_->stop();  // not under mutex_: the evaluation running takes it when it ends
+  std::lock_guard<std::mutex> lock(mutex_);
+  stats_.evaluations_not_run += not_run;
 }
 
 // On the detection thread, after each evaluation.
@@ -80,6 +88,8 @@ void LivePipeline::on_evaluated(std::optional<DetectionResult> result, const std
     if (analysis_error_.empty()) analysis_error_ = error;
     return;
   }
+  // Once the analysis has stopped, findings from before would read as current.
+  if (!analysis_error_.empty()) return;
   ++stats_.evaluations;
   keep_recent(findings_latencies_ms_, latency);
   result_ = std::move(result);
@@ -189,7 +199,11 @@ void LivePipeline::process() {
       ++stats_.skipped;
       continue;
     }
-    const bool superseded = due && evaluator_->submit(std::move(*due), next.at);
+    int superseded = 0;
+    if (due) {
+      const long window = due->window_start();
+      superseded = evaluator_->submit(std::move(*due), window, next.at);
+    }
     const double latency =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - next.at).count();
     LiveView view{std::move(next.frame), monitor_->latest_field(), monitor_->mm_per_px_x(), monitor_->mm_per_px_y(), 0,
@@ -198,7 +212,7 @@ void LivePipeline::process() {
     view.processed_index = stats_.processed;
     view_ = std::move(view);
     ++stats_.processed;
-    stats_.evaluations_superseded += superseded;
+    stats_.evaluations_not_run += superseded;
     keep_recent(latencies_ms_, latency);
   }
 }

@@ -230,16 +230,16 @@ void LivePanel::toggle_record() {
 void LivePanel::poll() {
   if (!pipeline_) return;
   const LiveStats s = pipeline_->stats();
-  counters_->setText(QString("%1 fps in, %2 analysed, latency p50 %3 ms p99 %4 ms, findings every %9 ms, skipped %5, dropped %6, repeats %7%8")
+  counters_->setText(QString("%1 fps in, %2 tracked, latency p50 %3 ms p99 %4 ms, findings p50 %5 ms, skipped %6, dropped %7, repeats %8%9")
                          .arg(s.seconds > 0 ? s.frames_in / s.seconds : 0, 0, 'f', 1)
                          .arg(s.processed)
                          .arg(s.latency_p50_ms, 0, 'f', 0)
                          .arg(s.latency_p99_ms, 0, 'f', 0)
+                         .arg(s.findings_latency_p50_ms, 0, 'f', 0)
                          .arg(s.skipped)
                          .arg(s.dropped)
                          .arg(s.repeats)
-                         .arg(journal_dir_.isEmpty() ? QString() : QString(", recorded %1").arg(s.recorded))
-                         .arg(s.findings_latency_p50_ms, 0, 'f', 0));
+                         .arg(journal_dir_.isEmpty() ? QString() : QString(", recorded %1").arg(s.recorded)));
   if (!s.recording_error.empty() && !recording_failed_) {
     recording_failed_ = true;  // e.g. disk full: the frames so far stay in the journal
     record_->setChecked(false);

@@ -28,7 +28,7 @@ class EvaluationWorker;
 
 struct LiveStats {
   long frames_in = 0;        // delivered by the source
-  long processed = 0;        // tracked and analysed
+  long processed = 0;        // tracked: its motion is in what the detector reads
   long skipped = 0;          // new scanner frames not analysed: the analysis was behind (or had stopped)
   long repeats = 0;          // the previous scanner frame again (frame grabber faster than the scanner)
   long dropped = 0;          // lost inside the source (as it reports)
@@ -39,9 +39,12 @@ struct LiveStats {
                                  // recording and counting go on, later frames count as skipped
   double latency_p50_ms = 0;  // arrival -> tracked (the live view and its motion up to date)
   double latency_p99_ms = 0;
-  long evaluations = 0;             // detector runs finished
-  long evaluations_superseded = 0;  // dropped unstarted for a newer one (the detector was busy)
-  double findings_latency_p50_ms = 0;  // newest frame an evaluation read: arrival -> its findings
+  long evaluations = 0;          // detector runs finished
+  long evaluations_not_run = 0;  // made unnecessary while waiting by a newer one of the same window
+                                 // (the detector was busy), or still waiting at stop()
+  // Newest frame an evaluation read: arrival -> its findings (of evaluations that ran; the
+  // findings shown can be older while evaluations wait).
+  double findings_latency_p50_ms = 0;
   double findings_latency_p99_ms = 0;
   double scanner_fps = 0;     // rate of new (non-repeated) frames over the session
   double seconds = 0;

@@ -1,11 +1,10 @@
 #pragma once
 // Tear detection on frames as they arrive. Each frame is tracked once (constant cost);
 // findings are re-evaluated every `update_every` frames over the frames since the
-// window started, so their latency is bounded by the window, not by the session. An
-// evaluation can run here (add_frame) or be handed to another thread (track_frame):
-// tracking then goes on while the detector reads the window. When
+// window started, so their latency is bounded by the window, not by the session. When
 // the window is full it starts again from the current frame: a contraction longer
-// than the window is judged in pieces. A source that gives no image region (a frame
+// than the window is judged in pieces. An evaluation runs here (add_frame) or is handed
+// to another thread (track_frame), and tracking goes on while the detector reads the window. A source that gives no image region (a frame
 // grabber without calibration captures the whole screen) has the moving image found in its
 // first frames, as a recorded clip does, and again from each full window.
 #include <deque>

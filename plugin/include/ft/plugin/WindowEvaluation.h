@@ -21,7 +21,8 @@ class WindowEvaluation {
   // (LivePipeline runs them all on one thread), never two at once.
   DetectionResult run();
 
-  long newest_frame() const noexcept { return window_start_ + long(frames_.size()) - 1; }
+  // The stream index of the window's first frame: which window this evaluation reads.
+  long window_start() const noexcept { return window_start_; }
 
  private:
   friend class LiveTearMonitor;

@@ -1,0 +1,121 @@
+// The live detector's thread (EvaluationWorker): which evaluations run while it is busy,
+// in which order, and what happens to those still waiting when the session stops.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <stdexcept>
+#include <vector>
+
+#include "EvaluationWorker.h"
+
+namespace ft {
+namespace {
+
+using Clock = EvaluationWorker::Clock;
+
+// Evaluations are told apart by their arrival time: evaluation k arrived at k s.
+Clock::time_point at(int k) { return Clock::time_point(std::chrono::seconds(k)); }
+int which(Clock::time_point t) { return int(std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count()); }
+
+// Holds the first evaluation until released, so that others queue behind it, and records
+// every evaluation reported, in order.
+struct Detector {
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool released = false, first_started = false;
+  bool fail_next = false;
+  std::vector<int> done;
+  std::vector<std::string> errors;
+
+  DetectionResult run(WindowEvaluation&) {
+    std::unique_lock<std::mutex> lock(mutex);
+    if (!first_started) {
+      first_started = true;
+      changed.notify_all();
+      changed.wait(lock, [this] { return released; });
+    }
+    if (fail_next) {
+      fail_next = false;
+      throw std::runtime_error("no memory for the plane map");
+    }
+    return {};
+  }
+  void report(std::optional<DetectionResult> r, const std::string& error, Clock::time_point arrived) {
+    std::lock_guard<std::mutex> lock(mutex);
+    done.push_back(r ? which(arrived) : -which(arrived));
+    if (!error.empty()) errors.push_back(error);
+    changed.notify_all();
+  }
+  void wait_until_busy() {
+    std::unique_lock<std::mutex> lock(mutex);
+    changed.wait(lock, [this] { return first_started; });
+  }
+  void release() {
+    std::lock_guard<std::mutex> lock(mutex);
+    released = true;
+    changed.notify_all();
+  }
+  void wait_for(std::size_t count) {
+    std::unique_lock<std::mutex> lock(mutex);
+    changed.wait(lock, [&] { return done.size() >= count; });
+  }
+};
+
+EvaluationWorker make_worker(Detector& d) {
+  return EvaluationWorker([&d](WindowEvaluation& e) { return d.run(e); },
+                          [&d](std::optional<DetectionResult> r, const std::string& error, Clock::time_point arrived) {
+                            d.report(std::move(r), error, arrived);
+                          });
+}
+
+}  // namespace
+
+TEST(EvaluationWorker, OfEachWindowTheNewestWaitingEvaluationRunsAndWindowsRunInOrder) {
+  Detector d;
+  EvaluationWorker worker = make_worker(d);
+  EXPECT_EQ(worker.submit({}, 0, at(1)), 0);
+  d.wait_until_busy();
+  // While 1 runs: window 0 twice more (3 replaces 2), then window 100 twice (5 replaces 4).
+  EXPECT_EQ(worker.submit({}, 0, at(2)), 0);
+  EXPECT_EQ(worker.submit({}, 0, at(3)), 1);
+  EXPECT_EQ(worker.submit({}, 100, at(4)), 0) << "window 0's last evaluation is kept";
+  EXPECT_EQ(worker.submit({}, 100, at(5)), 1);
+  d.release();
+  d.wait_for(3);
+  EXPECT_EQ(d.done, (std::vector<int>{1, 3, 5}));
+  EXPECT_EQ(worker.stop(), 0);
+}
+
+TEST(EvaluationWorker, StopFinishesTheRunningEvaluationAndCountsTheWaitingOnes) {
+  Detector d;
+  EvaluationWorker worker = make_worker(d);
+  worker.submit({}, 0, at(1));
+  d.wait_until_busy();
+  worker.submit({}, 0, at(2));
+  worker.submit({}, 100, at(3));
+  d.release();
+  const int not_run = worker.stop();
+  // Evaluation 1 may have ended before stop() or be running; what waited is not run.
+  EXPECT_EQ(d.done.front(), 1);
+  EXPECT_EQ(int(d.done.size()) + not_run, 3);
+  EXPECT_EQ(worker.stop(), 0) << "stopping twice is harmless";
+}
+
+TEST(EvaluationWorker, AFailedEvaluationIsReportedAndTheNextOneStillRuns) {
+  Detector d;
+  d.fail_next = true;
+  EvaluationWorker worker = make_worker(d);
+  worker.submit({}, 0, at(1));
+  d.wait_until_busy();
+  worker.submit({}, 100, at(2));
+  d.release();
+  d.wait_for(2);
+  EXPECT_EQ(d.done, (std::vector<int>{-1, 2}));
+  ASSERT_EQ(d.errors.size(), 1u);
+  EXPECT_EQ(d.errors.front(), "no memory for the plane map");
+  worker.stop();
+}
+
+}  // namespace ft
