@@ -151,7 +151,7 @@ int main(int argc, char** argv) {
   LivePipeline pipeline(make_frame_source("igtl://127.0.0.1:" + std::to_string(server.port)));
   pipeline.record_to(journal);
   pipeline.start();
-  std::printf("| s | frames in | recorded | processed | skipped | p50 ms | p99 ms | findings p50 / p99 ms | RSS MB |\n"
+  std::printf("| s | frames in | recorded | tracked | skipped | p50 ms | p99 ms | findings p50 / p99 ms | RSS MB |\n"
               "|---|---|---|---|---|---|---|---|---|\n");
   for (int s = 1; s <= int(seconds); ++s) {
     std::this_thread::sleep_for(std::chrono::seconds(1));
@@ -171,12 +171,12 @@ int main(int argc, char** argv) {
   const long recorded = st.recorded;
   std::filesystem::remove_all(journal);
   std::printf("\n%dx%d frames (image region %dx%d) at %.0f frames/s from a %.0f frames/s scanner for %.0f s: sent %ld, "
-              "received %ld, recorded %ld (lost to recording: %ld), repeats %ld, analysed %ld, skipped by analysis %ld, "
-              "latency p50 %.0f ms p99 %.0f ms, %ld evaluations (%ld not run), findings latency p50 %.0f ms p99 %.0f ms, "
+              "received %ld, recorded %ld (lost to recording: %ld), repeats %ld, tracked %ld, skipped by analysis %ld, "
+              "latency p50 %.0f ms p99 %.0f ms, %ld evaluations (%ld dropped), findings latency p50 %.0f ms p99 %.0f ms, "
               "RSS %.0f -> %.0f MB%s%s\n",
               width, height, exam.region().bounds.width_px(), exam.region().bounds.height_px(), fps, scanner_fps, seconds,
               server.sent.load(), st.frames_in, recorded, server.sent.load() - recorded, st.repeats, st.processed, st.skipped,
-              st.latency_p50_ms, st.latency_p99_ms, st.evaluations, st.evaluations_not_run, st.findings_latency_p50_ms,
+              st.latency_p50_ms, st.latency_p99_ms, st.evaluations, st.evaluations_dropped, st.findings_latency_p50_ms,
               st.findings_latency_p99_ms, rss_start, rss_mb(),
               st.recording_error.empty() ? "" : ", recording error: ", st.recording_error.c_str());
   return server.sent.load() == recorded ? 0 : 1;

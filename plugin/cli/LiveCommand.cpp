@@ -22,7 +22,7 @@ nlohmann::json stats_json(const LiveStats& s) {
           {"dropped", s.dropped},     {"fps_in", r1(s.seconds > 0 ? s.frames_in / s.seconds : 0)},
           {"fps_processed", r1(s.seconds > 0 ? s.processed / s.seconds : 0)}, {"scanner_fps", r1(s.scanner_fps)},
           {"latency_p50_ms", r1(s.latency_p50_ms)}, {"latency_p99_ms", r1(s.latency_p99_ms)},
-          {"evaluations", s.evaluations},           {"evaluations_not_run", s.evaluations_not_run},
+          {"evaluations", s.evaluations},           {"evaluations_dropped", s.evaluations_dropped},
           {"findings_latency_p50_ms", r1(s.findings_latency_p50_ms)},
           {"findings_latency_p99_ms", r1(s.findings_latency_p99_ms)},
           {"analysis_error", s.analysis_error},     {"recording_error", s.recording_error}};
@@ -53,6 +53,47 @@ bool changed(const std::optional<DetectionResult>& before, const DetectionResult
   return std::hypot(a.centre_x_mm - b.centre_x_mm, a.centre_z_mm - b.centre_z_mm) > 2.0 || std::abs(a.gap_mm - b.gap_mm) > 0.5;
 }
 
+// What `live` prints: every result in order, when it differs from the one shown (a
+// window's last evaluation and the next window's first can end within the same second),
+// and the counters.
+struct LivePrinter {
+  bool json = false;
+  std::optional<DetectionResult> shown;
+  bool found = false;  // a tear was shown
+  bool analysis_error_said = false;
+
+  void results(std::vector<DetectionResult> all) {
+    for (DetectionResult& r : all) {
+      if (!changed(shown, r)) continue;
+      if (json) {
+        std::printf("%s\n", findings_json(r).dump().c_str());
+      } else if (r.tear_detected) {
+        for (const auto& f : r.findings)
+          std::printf("  finding: %s at %s, %s, confidence %.2f\n", describe(f.grade), describe_position(f, r).c_str(),
+                      describe_gap(f, r).c_str(), f.confidence);
+      } else {
+        std::printf("  no tear%s%s\n", r.notes.empty() ? "" : ": ", r.notes.empty() ? "" : r.notes.front().c_str());
+      }
+      found |= r.tear_detected;
+      shown = std::move(r);
+    }
+  }
+
+  void stats(const LiveStats& s) {
+    if (json) {
+      std::printf("%s\n", stats_json(s).dump().c_str());
+    } else {
+      std::printf("%5.0f s  in %.1f fps  tracked %.1f fps  skipped %ld  repeats %ld  dropped %ld  latency p50 %.0f ms p99 %.0f ms"
+                  "  findings p50 %.0f ms p99 %.0f ms\n",
+                  s.seconds, s.frames_in / s.seconds, s.processed / s.seconds, s.skipped, s.repeats, s.dropped,
+                  s.latency_p50_ms, s.latency_p99_ms, s.findings_latency_p50_ms, s.findings_latency_p99_ms);
+      if (!s.analysis_error.empty() && !analysis_error_said) std::printf("  analysis stopped: %s\n", s.analysis_error.c_str());
+    }
+    analysis_error_said = !s.analysis_error.empty();
+    std::fflush(stdout);
+  }
+};
+
 }  // namespace
 
 int run_live(const Args& args) {
@@ -64,48 +105,29 @@ int run_live(const Args& args) {
   // A scripted check of a probe set-up stops at the first finding rather than a clock:
   // how soon one comes depends on how fast this machine analyses (--seconds is the cap).
   const bool until_finding = cl.has("until-finding");
-  bool found = false;
-  bool analysis_error_said = false;
   LivePipeline pipeline(make_frame_source(uri));
   if (!json) std::printf("live analysis of %s (FibreTrack is decision support, not a certified medical device)\n", uri.c_str());
   pipeline.start();
-  std::optional<DetectionResult> shown;
+  LivePrinter print;
+  print.json = json;
   const auto t0 = std::chrono::steady_clock::now();
   for (int tick = 1;; ++tick) {
     std::this_thread::sleep_until(t0 + std::chrono::seconds(tick));
-    if (auto r = pipeline.take_result(); r && changed(shown, *r)) {
-      if (json) {
-        std::printf("%s\n", findings_json(*r).dump().c_str());
-      } else if (r->tear_detected) {
-        for (const auto& f : r->findings)
-          std::printf("  finding: %s at %s, %s, confidence %.2f\n", describe(f.grade), describe_position(f, *r).c_str(),
-                      describe_gap(f, *r).c_str(), f.confidence);
-      } else {
-        std::printf("  no tear%s%s\n", r->notes.empty() ? "" : ": ", r->notes.empty() ? "" : r->notes.front().c_str());
-      }
-      found |= r->tear_detected;
-      shown = std::move(r);
-    }
+    print.results(pipeline.take_results());
     const LiveStats s = pipeline.stats();
-    if (json) {
-      std::printf("%s\n", stats_json(s).dump().c_str());
-    } else {
-      std::printf("%5.0f s  in %.1f fps  processed %.1f fps  skipped %ld  repeats %ld  dropped %ld  latency p50 %.0f ms p99 %.0f ms"
-                  "  findings p50 %.0f ms p99 %.0f ms\n",
-                  s.seconds, s.frames_in / s.seconds, s.processed / s.seconds, s.skipped, s.repeats, s.dropped,
-                  s.latency_p50_ms, s.latency_p99_ms, s.findings_latency_p50_ms, s.findings_latency_p99_ms);
-      if (!s.analysis_error.empty() && !analysis_error_said) std::printf("  analysis stopped: %s\n", s.analysis_error.c_str());
-    }
-    analysis_error_said = !s.analysis_error.empty();
-    std::fflush(stdout);
+    print.stats(s);
     const SourceState state = pipeline.source().status().state;
     // Once the analysis has stopped no finding can come: `live` records nothing, so it ends.
-    if ((seconds > 0 && tick >= seconds) || (until_finding && found) || state == SourceState::Finished ||
+    if ((seconds > 0 && tick >= seconds) || (until_finding && print.found) || state == SourceState::Finished ||
         state == SourceState::Failed || !s.analysis_error.empty())
       break;
   }
+  // A replayed clip that has ended is analysed to its end by stop(): its last findings and
+  // the session's final counts come after it.
   pipeline.stop();
+  print.results(pipeline.take_results());
   const LiveStats end = pipeline.stats();
+  print.stats(end);
   if (!end.analysis_error.empty()) {
     std::fprintf(stderr, "fibretrack live: the analysis stopped: %s\n", end.analysis_error.c_str());
     return 1;

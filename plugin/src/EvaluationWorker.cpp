@@ -12,26 +12,50 @@ EvaluationWorker::~EvaluationWorker() { stop(); }
 
 int EvaluationWorker::submit(WindowEvaluation evaluation, long window, Clock::time_point arrived) {
   std::lock_guard<std::mutex> lock(mutex_);
-  int replaced = 0;
+  if (stopping_) return 1;
+  int dropped = 0;
   if (!waiting_.empty() && waiting_.back().window == window) {
     waiting_.pop_back();
-    replaced = 1;
+    ++dropped;
+  }
+  if (waiting_.size() >= kMaxWaiting) {
+    waiting_.pop_front();
+    ++dropped;
   }
   waiting_.push_back({std::move(evaluation), window, arrived});
   wake_.notify_one();
-  return replaced;
+  return dropped;
 }
 
-int EvaluationWorker::stop() {
+int EvaluationWorker::drop_waiting() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const int dropped = int(waiting_.size());
+  waiting_.clear();
+  return dropped;
+}
+
+int EvaluationWorker::request_stop(bool run_waiting) {
   int dropped = 0;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = true;
-    dropped = int(waiting_.size());
-    waiting_.clear();
+    run_waiting_ = run_waiting;
+    if (!run_waiting) {
+      dropped = int(waiting_.size());
+      waiting_.clear();
+    }
   }
   wake_.notify_one();
+  return dropped;
+}
+
+void EvaluationWorker::join() {
   if (thread_.joinable()) thread_.join();
+}
+
+int EvaluationWorker::stop(bool run_waiting) {
+  const int dropped = request_stop(run_waiting);
+  join();
   return dropped;
 }
 
@@ -41,7 +65,7 @@ void EvaluationWorker::work() {
     {
       std::unique_lock<std::mutex> lock(mutex_);
       wake_.wait(lock, [this] { return stopping_ || !waiting_.empty(); });
-      if (stopping_) return;
+      if (waiting_.empty() || (stopping_ && !run_waiting_)) return;
       next.emplace(std::move(waiting_.front()));
       waiting_.pop_front();
     }

@@ -2,9 +2,11 @@
 // Runs a live session's window evaluations on a thread of its own, so that tracking never
 // waits for the detector (one evaluation costs about a second of CPU; a frame's tracking
 // tens of ms). Of each window only the newest evaluation waits: it reads the window to a
-// later frame than the one it replaces. The last one of a window is never replaced by the
-// next window's (which reads only the new window's frames); windows run in order, each
-// window's evaluations one after another, as WindowEvaluation requires.
+// later frame than the one it replaces. A window's last one is not replaced by the next
+// window's (which reads only the new window's frames), but at most two windows wait: when
+// the detector falls further behind, the oldest is dropped (findings stay current, and
+// memory bounded: each waiting evaluation holds its window's frames). Windows run in order,
+// each window's evaluations one after another, as WindowEvaluation requires.
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -26,6 +28,7 @@ class EvaluationWorker {
   // Called on the worker's thread after each evaluation: its findings, or why it failed
   // (then no result), and when the newest frame it read had arrived.
   using Done = std::function<void(std::optional<DetectionResult> result, const std::string& error, Clock::time_point arrived)>;
+  static constexpr std::size_t kMaxWaiting = 2;
 
   EvaluationWorker(Run run, Done done);
   ~EvaluationWorker();
@@ -33,11 +36,18 @@ class EvaluationWorker {
   EvaluationWorker& operator=(const EvaluationWorker&) = delete;
 
   // Queues the evaluation of the window that started at stream frame `window`; returns
-  // how many waiting evaluations it made unnecessary (0 or 1: the same window's).
+  // how many evaluations will not run because of it (one of the same window it replaced,
+  // the oldest window's when too many wait, or itself once stopping).
   int submit(WindowEvaluation evaluation, long window, Clock::time_point arrived);
-  // Finishes the evaluation running and ends the thread; returns how many were still
-  // waiting (not run: the session is over).
-  int stop();
+  // Drops every evaluation waiting (the analysis has stopped); returns how many.
+  int drop_waiting();
+  // Ends the session: the evaluation running finishes, then the waiting ones when
+  // `run_waiting` (a replayed clip that has ended is analysed to its end), and the thread
+  // ends; returns how many waiting evaluations were dropped. request_stop() says so without
+  // waiting, join() waits for the thread; stop() does both. Call them from one thread.
+  int request_stop(bool run_waiting = false);
+  void join();
+  int stop(bool run_waiting = false);
 
  private:
   struct Waiting {
@@ -54,6 +64,7 @@ class EvaluationWorker {
   std::condition_variable wake_;
   std::deque<Waiting> waiting_;  // at most one per window, oldest window first
   bool stopping_ = false;
+  bool run_waiting_ = false;  // when stopping
   std::thread thread_;  // last: started when the rest is ready
 };
 

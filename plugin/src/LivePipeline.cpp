@@ -50,7 +50,9 @@ void LivePipeline::check_timestamp(const Frame& frame) {
 LivePipeline::~LivePipeline() { stop(); }
 
 void LivePipeline::start() {
-  if (worker_.joinable()) return;  // already running
+  // Once: the monitor's window, the counters and an analysis error belong to one session.
+  if (started_once_) throw Error(ErrorCode::InvalidArgument, "a live pipeline is started once; make a new one");
+  started_once_ = true;
   started_ = std::chrono::steady_clock::now();
   stopping_ = false;
   evaluator_ = std::make_unique<EvaluationWorker>(
@@ -64,6 +66,9 @@ void LivePipeline::start() {
 
 void LivePipeline::stop() {
   if (!worker_.joinable()) return;
+  // A replayed clip that has ended is analysed to its end (its frames are all queued and
+  // tracked below); a live source's session ends now.
+  const bool replay_ended = source_->status().state == SourceState::Finished;
   source_->stop();
   if (journal_) journal_->close();
   {
@@ -73,26 +78,45 @@ void LivePipeline::stop() {
   }
   wake_.notify_all();
   worker_.join();
-  const int not_run = evaluator_->stop();  // not under mutex_: the evaluation running takes it when it ends
+  const int dropped = evaluator_->stop(replay_ended);  // not under mutex_: the evaluation running takes it
   std::lock_guard<std::mutex> lock(mutex_);
-  stats_.evaluations_not_run += not_run;
+  stats_.evaluations_dropped += dropped;
+}
+
+// Tracking or detection failed: no findings are made any more, and none from before stay
+// on show as if current; the evaluations waiting are not run.
+void LivePipeline::stop_analysis(const std::string& why) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!analysis_error_.empty()) return;
+    analysis_error_ = why;
+    results_.clear();
+  }
+  const int dropped = evaluator_->drop_waiting();  // never under mutex_ (see stop())
+  std::lock_guard<std::mutex> lock(mutex_);
+  stats_.evaluations_dropped += dropped;
 }
 
 // On the detection thread, after each evaluation.
 void LivePipeline::on_evaluated(std::optional<DetectionResult> result, const std::string& error,
                                 std::chrono::steady_clock::time_point arrived) {
   const double latency = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - arrived).count();
-  std::lock_guard<std::mutex> lock(mutex_);
   if (!error.empty()) {
     // As a tracking error: the analysis cannot go on; say why once, keep recording.
-    if (analysis_error_.empty()) analysis_error_ = error;
+    stop_analysis(error);
     return;
   }
-  // Once the analysis has stopped, findings from before would read as current.
-  if (!analysis_error_.empty()) return;
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!analysis_error_.empty()) {  // ran while the analysis stopped: not shown as current
+    ++stats_.evaluations_dropped;
+    return;
+  }
   ++stats_.evaluations;
   keep_recent(findings_latencies_ms_, latency);
-  result_ = std::move(result);
+  // In order, none overwritten before it is taken (a window's last evaluation, which read
+  // the whole window, and the next window's first often end one after the other).
+  results_.push_back(std::move(*result));
+  if (results_.size() > kMaxResultsKept) results_.pop_front();
 }
 
 // Runs on the source's thread: never blocks on the analysis.
@@ -194,15 +218,15 @@ void LivePipeline::process() {
     } catch (const std::exception& e) {
       // The analysis cannot go on (a GPU asked for by name that fails, a stream that changed
       // beyond what it handles): say why once, keep recording, never take the process down.
+      stop_analysis(e.what());
       std::lock_guard<std::mutex> lock(mutex_);
-      analysis_error_ = e.what();
       ++stats_.skipped;
       continue;
     }
-    int superseded = 0;
+    int dropped = 0;
     if (due) {
       const long window = due->window_start();
-      superseded = evaluator_->submit(std::move(*due), window, next.at);
+      dropped = evaluator_->submit(std::move(*due), window, next.at);
     }
     const double latency =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - next.at).count();
@@ -212,7 +236,7 @@ void LivePipeline::process() {
     view.processed_index = stats_.processed;
     view_ = std::move(view);
     ++stats_.processed;
-    stats_.evaluations_not_run += superseded;
+    stats_.evaluations_dropped += dropped;
     keep_recent(latencies_ms_, latency);
   }
 }
@@ -239,10 +263,10 @@ LiveStats LivePipeline::stats() const {
   return s;
 }
 
-std::optional<DetectionResult> LivePipeline::take_result() {
+std::vector<DetectionResult> LivePipeline::take_results() {
   std::lock_guard<std::mutex> lock(mutex_);
-  std::optional<DetectionResult> r;
-  r.swap(result_);
+  std::vector<DetectionResult> r(std::make_move_iterator(results_.begin()), std::make_move_iterator(results_.end()));
+  results_.clear();
   return r;
 }
 

@@ -303,7 +303,8 @@ Frame with_grabber_noise(Frame f, Random& noise) {
 // is accounted for (how fast is bench_ingest's business).
 // With `record`, the pipeline also journals every frame into the folder.
 LiveStats replay_live(const Clip& capture, const test::TempDir& dir, std::size_t queue_frames,
-                      const LiveSettings& settings = {}, bool record = false) {
+                      const LiveSettings& settings = {}, bool record = false,
+                      std::vector<DetectionResult>* results = nullptr) {
   dicom::write_ultrasound_clip(capture, {}, dir.file("capture.dcm"));
   LivePipeline pipeline(make_frame_source("file:" + dir.file("capture.dcm")), settings, queue_frames);
   if (record) pipeline.record_to(dir.file("journal"));
@@ -315,7 +316,8 @@ LiveStats replay_live(const Clip& capture, const test::TempDir& dir, std::size_t
     s = pipeline.stats();
   }
   pipeline.stop();
-  return s;
+  if (results) *results = pipeline.take_results();
+  return pipeline.stats();
 }
 
 }  // namespace
@@ -423,6 +425,26 @@ TEST(LivePipeline, NoisyRepeatsAreNotCountedAsSkippedScannerFrames) {
   EXPECT_LE(s.repeats, repeats + 2);
   EXPECT_EQ(s.processed + s.skipped, s.frames_in - s.repeats);
   EXPECT_LE(s.skipped, exam.frame_count()) << "only scanner frames can be skipped";
+}
+
+
+// A replayed clip that has ended is analysed to its end: the evaluations still due when the
+// source finished run at stop(), so the last findings cover the whole clip, and every
+// evaluation due is either published or counted as dropped.
+TEST(LivePipeline, AReplayedClipIsAnalysedToItsEnd) {
+  test::TempDir dir;
+  const sim::SimulatedExam exam(sim::make_preset("full_tear", 39, 40));
+  std::vector<Frame> frames;
+  for (int k = 0; k < exam.frame_count(); ++k) frames.push_back(exam.render_frame(k));
+  LiveSettings settings;
+  settings.update_every = 8;  // due at tracked frames 8, 16, 24, 32 and 40
+  std::vector<DetectionResult> results;
+  const LiveStats s = replay_live(grabber_capture(frames, 20.0, exam.region()), dir, 64, settings, false, &results);
+  ASSERT_EQ(s.analysis_error, "");
+  EXPECT_EQ(s.evaluations + s.evaluations_dropped, s.processed / settings.update_every);
+  ASSERT_FALSE(results.empty());
+  EXPECT_TRUE(results.back().tear_detected) << "the last evaluation read the whole clip";
+  EXPECT_EQ(results.back().contraction.strain_by_frame.size(), std::size_t(s.processed)) << "and it read every frame tracked";
 }
 
 }  // namespace ft

@@ -48,9 +48,10 @@ struct Detector {
     if (!error.empty()) errors.push_back(error);
     changed.notify_all();
   }
+  // Waits are bounded: a worker that never reports fails the test, it does not hang it.
   void wait_until_busy() {
     std::unique_lock<std::mutex> lock(mutex);
-    changed.wait(lock, [this] { return first_started; });
+    ASSERT_TRUE(changed.wait_for(lock, std::chrono::seconds(20), [this] { return first_started; }));
   }
   void release() {
     std::lock_guard<std::mutex> lock(mutex);
@@ -59,7 +60,8 @@ struct Detector {
   }
   void wait_for(std::size_t count) {
     std::unique_lock<std::mutex> lock(mutex);
-    changed.wait(lock, [&] { return done.size() >= count; });
+    ASSERT_TRUE(changed.wait_for(lock, std::chrono::seconds(20), [&] { return done.size() >= count; }))
+        << done.size() << " of " << count << " evaluations reported";
   }
 };
 
@@ -88,19 +90,50 @@ TEST(EvaluationWorker, OfEachWindowTheNewestWaitingEvaluationRunsAndWindowsRunIn
   EXPECT_EQ(worker.stop(), 0);
 }
 
-TEST(EvaluationWorker, StopFinishesTheRunningEvaluationAndCountsTheWaitingOnes) {
+TEST(EvaluationWorker, AtMostTwoWindowsWaitAndTheOldestIsDroppedForANewer) {
   Detector d;
   EvaluationWorker worker = make_worker(d);
   worker.submit({}, 0, at(1));
   d.wait_until_busy();
+  EXPECT_EQ(worker.submit({}, 0, at(2)), 0);
+  EXPECT_EQ(worker.submit({}, 100, at(3)), 0);
+  EXPECT_EQ(worker.submit({}, 200, at(4)), 1) << "three windows waiting: window 0's is dropped";
+  d.release();
+  d.wait_for(3);
+  EXPECT_EQ(d.done, (std::vector<int>{1, 3, 4}));
+  worker.stop();
+}
+
+namespace {
+// Evaluation 1 running (held), 2 (window 0) and 3 (window 100) waiting.
+void two_waiting_behind_a_running_one(EvaluationWorker& worker, Detector& d) {
+  worker.submit({}, 0, at(1));
+  d.wait_until_busy();
   worker.submit({}, 0, at(2));
   worker.submit({}, 100, at(3));
+}
+}  // namespace
+
+TEST(EvaluationWorker, StopFinishesTheRunningEvaluationAndDropsTheWaitingOnes) {
+  Detector d;
+  EvaluationWorker worker = make_worker(d);
+  two_waiting_behind_a_running_one(worker, d);
+  EXPECT_EQ(worker.request_stop(), 2) << "evaluation 1 still runs: the two waiting are dropped";
   d.release();
-  const int not_run = worker.stop();
-  // Evaluation 1 may have ended before stop() or be running; what waited is not run.
-  EXPECT_EQ(d.done.front(), 1);
-  EXPECT_EQ(int(d.done.size()) + not_run, 3);
+  worker.join();
+  EXPECT_EQ(d.done, (std::vector<int>{1})) << "the running evaluation reports; the waiting ones never run";
+  EXPECT_EQ(worker.submit({}, 200, at(4)), 1) << "after stop nothing is queued";
   EXPECT_EQ(worker.stop(), 0) << "stopping twice is harmless";
+}
+
+TEST(EvaluationWorker, AReplayThatEndedHasItsWaitingEvaluationsRunAtStop) {
+  Detector d;
+  EvaluationWorker worker = make_worker(d);
+  two_waiting_behind_a_running_one(worker, d);
+  EXPECT_EQ(worker.request_stop(true), 0);
+  d.release();
+  worker.join();
+  EXPECT_EQ(d.done, (std::vector<int>{1, 2, 3}));
 }
 
 TEST(EvaluationWorker, AFailedEvaluationIsReportedAndTheNextOneStillRuns) {

@@ -260,8 +260,9 @@ void LivePanel::poll() {
     }
     counters_->setText(counters_->text() + QString(" — ANALYSIS STOPPED: ") + QString::fromStdString(s.analysis_error));
   }
-  if (auto result = pipeline_->take_result()) {
-    latest_ = *result;
+  // The newest result is shown; the older ones taken with it were on no screen for long.
+  if (std::vector<DetectionResult> results = pipeline_->take_results(); !results.empty()) {
+    latest_ = std::move(results.back());
     if (!frozen_) findings_->show_result(latest_, 0.0);  // frozen: text and picture stay together
   }
   auto view = pipeline_->take_view();

@@ -39,9 +39,11 @@ struct LiveStats {
                                  // recording and counting go on, later frames count as skipped
   double latency_p50_ms = 0;  // arrival -> tracked (the live view and its motion up to date)
   double latency_p99_ms = 0;
-  long evaluations = 0;          // detector runs finished
-  long evaluations_not_run = 0;  // made unnecessary while waiting by a newer one of the same window
-                                 // (the detector was busy), or still waiting at stop()
+  long evaluations = 0;  // detector runs whose findings were published
+  // Evaluations due that published nothing: replaced while waiting by a newer one of the same
+  // window (the detector was busy), the oldest window's when two more waited, waiting or
+  // running when the analysis stopped, or waiting when a live session stopped.
+  long evaluations_dropped = 0;
   // Newest frame an evaluation read: arrival -> its findings (of evaluations that ran; the
   // findings shown can be older while evaluations wait).
   double findings_latency_p50_ms = 0;
@@ -75,8 +77,9 @@ class LivePipeline {
   void start();
   void stop();
   LiveStats stats() const;
-  // The newest detection result not yet taken, if any.
-  std::optional<DetectionResult> take_result();
+  // The detection results not yet taken, oldest first (at most the last kMaxResultsKept).
+  std::vector<DetectionResult> take_results();
+  static constexpr std::size_t kMaxResultsKept = 16;
   // The newest analysed frame not yet taken, if any.
   std::optional<LiveView> take_view();
   const UltrasoundRegion& region() const { return region_; }
@@ -91,6 +94,7 @@ class LivePipeline {
   void process();
   void on_evaluated(std::optional<DetectionResult> result, const std::string& error,
                     std::chrono::steady_clock::time_point arrived);
+  void stop_analysis(const std::string& why);
   bool is_repeat(const Frame& frame);
 
   void check_timestamp(const Frame& frame);
@@ -113,12 +117,13 @@ class LivePipeline {
   std::deque<Arrival> queue_;
   std::deque<double> latencies_ms_;
   std::deque<double> findings_latencies_ms_;
-  std::optional<DetectionResult> result_;
+  std::deque<DetectionResult> results_;
   std::optional<LiveView> view_;
   std::string recording_error_;
   std::string analysis_error_;
   LiveStats stats_;
   std::chrono::steady_clock::time_point started_;
+  bool started_once_ = false;
   std::atomic<bool> stopping_{false};
   std::thread worker_;
   std::unique_ptr<EvaluationWorker> evaluator_;  // runs while worker_ does
