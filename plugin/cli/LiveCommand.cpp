@@ -79,9 +79,13 @@ struct LivePrinter {
     }
   }
 
-  void stats(const LiveStats& s) {
+  // `final`: the counts after stop(), marked so in JSON (a per-second line may share its
+  // rounded seconds).
+  void stats(const LiveStats& s, bool final = false) {
     if (json) {
-      std::printf("%s\n", stats_json(s).dump().c_str());
+      nlohmann::json j = stats_json(s);
+      if (final) j["type"] = "final_stats";
+      std::printf("%s\n", j.dump().c_str());
     } else {
       std::printf("%5.0f s  in %.1f fps  tracked %.1f fps  skipped %ld  repeats %ld  dropped %ld  latency p50 %.0f ms p99 %.0f ms"
                   "  findings p50 %.0f ms p99 %.0f ms\n",
@@ -122,12 +126,12 @@ int run_live(const Args& args) {
         state == SourceState::Failed || !s.analysis_error.empty())
       break;
   }
-  // A replayed clip that has ended is analysed to its end by stop(): its last findings and
-  // the session's final counts come after it.
-  pipeline.stop();
+  // A replayed clip that has ended has its last frames evaluated by stop(): its last findings
+  // and the session's final counts come after it.
+  pipeline.stop(true);
   print.results(pipeline.take_results());
   const LiveStats end = pipeline.stats();
-  print.stats(end);
+  print.stats(end, true);
   if (!end.analysis_error.empty()) {
     std::fprintf(stderr, "fibretrack live: the analysis stopped: %s\n", end.analysis_error.c_str());
     return 1;

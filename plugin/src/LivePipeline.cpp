@@ -64,11 +64,9 @@ void LivePipeline::start() {
   source_->start([this](Frame&& f) { on_frame(std::move(f)); });
 }
 
-void LivePipeline::stop() {
+void LivePipeline::stop(bool analyse_to_end) {
   if (!worker_.joinable()) return;
-  // A replayed clip that has ended is analysed to its end (its frames are all queued and
-  // tracked below); a live source's session ends now.
-  const bool replay_ended = source_->status().state == SourceState::Finished;
+  const bool replay_ended = analyse_to_end && source_->status().state == SourceState::Finished;
   source_->stop();
   if (journal_) journal_->close();
   {
@@ -77,8 +75,21 @@ void LivePipeline::stop() {
     stopping_ = true;
   }
   wake_.notify_all();
-  worker_.join();
-  const int dropped = evaluator_->stop(replay_ended);  // not under mutex_: the evaluation running takes it
+  worker_.join();  // the queued frames are tracked first
+  bool run_waiting = false;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    run_waiting = replay_ended && analysis_error_.empty();
+  }
+  int dropped = 0;
+  if (run_waiting) {
+    // The processing thread has ended (joined): the monitor is this thread's now.
+    if (std::optional<WindowEvaluation> last = monitor_->evaluation_at_end()) {
+      const long window = last->window_start();
+      dropped += evaluator_->submit(std::move(*last), window, std::chrono::steady_clock::now());
+    }
+  }
+  dropped += evaluator_->stop(run_waiting);  // not under mutex_: the evaluation running takes it
   std::lock_guard<std::mutex> lock(mutex_);
   stats_.evaluations_dropped += dropped;
 }
@@ -104,6 +115,8 @@ void LivePipeline::on_evaluated(std::optional<DetectionResult> result, const std
   if (!error.empty()) {
     // As a tracking error: the analysis cannot go on; say why once, keep recording.
     stop_analysis(error);
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++stats_.evaluations_dropped;  // due, and published nothing
     return;
   }
   std::lock_guard<std::mutex> lock(mutex_);

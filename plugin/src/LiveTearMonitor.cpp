@@ -133,6 +133,12 @@ std::optional<WindowEvaluation> LiveTearMonitor::track(const Frame& frame) {
   return evaluation();
 }
 
+std::optional<WindowEvaluation> LiveTearMonitor::evaluation_at_end() const {
+  const bool last_frame_was_due = (frames_seen_ - window_start_) % settings_.update_every == 0;
+  if (!lagrangian_ || window_.size() < 3 || last_frame_was_due) return std::nullopt;
+  return evaluation();
+}
+
 WindowEvaluation LiveTearMonitor::evaluation() const {
   WindowEvaluation e;
   e.motion_ = motion_;

@@ -21,12 +21,16 @@ TEST(LiveCommand, StreamsStatsEverySecondAndReportsTheTear) {
   bool tear = false;
   long last_in = 0;
   double last_seconds = 0.0;
+  std::string last_type;
   for (std::string line; std::getline(lines, line);) {
     const auto j = nlohmann::json::parse(line);
+    last_type = j["type"];
     if (j["type"] == "stats") {
       ++stats;
       for (const char* key : {"frames_in", "processed", "skipped", "repeats", "dropped", "fps_in", "fps_processed",
                               "scanner_fps", "latency_p50_ms", "latency_p99_ms"})
+        EXPECT_TRUE(j.contains(key)) << key;
+      for (const char* key : {"evaluations", "evaluations_dropped", "findings_latency_p50_ms", "findings_latency_p99_ms"})
         EXPECT_TRUE(j.contains(key)) << key;
       EXPECT_GE(j["frames_in"].get<long>(), last_in);
       last_in = j["frames_in"].get<long>();
@@ -37,6 +41,7 @@ TEST(LiveCommand, StreamsStatsEverySecondAndReportsTheTear) {
     }
   }
   EXPECT_TRUE(tear);
+  EXPECT_EQ(last_type, "final_stats") << "the counts after the session ended come last";
   EXPECT_NEAR(last_seconds, stats, 2.0) << "one stats line a second";
   EXPECT_LT(stats, 120) << "stopped at the finding, not at the cap";
   EXPECT_GT(last_in, 10) << "a tear opens over a contraction: frames were streamed";

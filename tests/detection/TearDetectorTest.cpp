@@ -315,7 +315,7 @@ LiveStats replay_live(const Clip& capture, const test::TempDir& dir, std::size_t
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     s = pipeline.stats();
   }
-  pipeline.stop();
+  pipeline.stop(true);
   if (results) *results = pipeline.take_results();
   return pipeline.stats();
 }
@@ -428,23 +428,27 @@ TEST(LivePipeline, NoisyRepeatsAreNotCountedAsSkippedScannerFrames) {
 }
 
 
-// A replayed clip that has ended is analysed to its end: the evaluations still due when the
-// source finished run at stop(), so the last findings cover the whole clip, and every
-// evaluation due is either published or counted as dropped.
-TEST(LivePipeline, AReplayedClipIsAnalysedToItsEnd) {
+// A replayed clip that has ended is evaluated to its last frame: at stop() the evaluations
+// still due run, and one more over the frames after the last due (40 frames, due every 12:
+// at 12, 24 and 36, then 37-40 at the end). Every evaluation publishes its findings in order
+// or is counted as dropped.
+TEST(LivePipeline, AReplayedClipIsEvaluatedToItsLastFrame) {
   test::TempDir dir;
   const sim::SimulatedExam exam(sim::make_preset("full_tear", 39, 40));
   std::vector<Frame> frames;
   for (int k = 0; k < exam.frame_count(); ++k) frames.push_back(exam.render_frame(k));
   LiveSettings settings;
-  settings.update_every = 8;  // due at tracked frames 8, 16, 24, 32 and 40
+  settings.update_every = 12;
   std::vector<DetectionResult> results;
   const LiveStats s = replay_live(grabber_capture(frames, 20.0, exam.region()), dir, 64, settings, false, &results);
   ASSERT_EQ(s.analysis_error, "");
-  EXPECT_EQ(s.evaluations + s.evaluations_dropped, s.processed / settings.update_every);
+  ASSERT_EQ(s.processed, exam.frame_count()) << "every frame of the clip is new and tracked";
+  EXPECT_EQ(s.evaluations + s.evaluations_dropped, 4);
+  EXPECT_EQ(results.size(), std::size_t(s.evaluations)) << "no result overwritten before it was taken";
   ASSERT_FALSE(results.empty());
   EXPECT_TRUE(results.back().tear_detected) << "the last evaluation read the whole clip";
-  EXPECT_EQ(results.back().contraction.strain_by_frame.size(), std::size_t(s.processed)) << "and it read every frame tracked";
+  EXPECT_EQ(results.back().contraction.strain_by_frame.size(), std::size_t(s.processed))
+      << "and it read every frame tracked";
 }
 
 }  // namespace ft

@@ -4,9 +4,9 @@
 // ones (a bounded queue: when the analysis falls behind, the oldest waiting frames are
 // skipped, counted, and the acquisition never waits); one processing thread tracks every
 // frame (LiveTearMonitor) and hands the evaluations due to a detection thread
-// (EvaluationWorker), so a re-evaluation of the findings never holds the tracking up.
-// Counters and latencies are kept for the operator; the newest result is what display and
-// `fibretrack live` show.
+// (EvaluationWorker): tracking never waits for a re-evaluation of the findings. Counters
+// and latencies are kept for the operator; the results are taken in order (`fibretrack
+// live` prints each change, the station shows the newest).
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -75,7 +75,12 @@ class LivePipeline {
   // thread and before anything else: recording never skips. Call before start().
   void record_to(const std::string& directory);
   void start();
-  void stop();
+  // Ends the session. With `analyse_to_end` (`live` replaying a clip), a replay whose source
+  // has finished has its queued frames tracked and its evaluations due run, and one more over
+  // the last frames if they came after the last due: the findings then cover the whole clip.
+  // Otherwise (the station) what waits is dropped: stop() never waits more than the
+  // evaluation running.
+  void stop(bool analyse_to_end = false);
   LiveStats stats() const;
   // The detection results not yet taken, oldest first (at most the last kMaxResultsKept).
   std::vector<DetectionResult> take_results();
@@ -126,6 +131,7 @@ class LivePipeline {
   bool started_once_ = false;
   std::atomic<bool> stopping_{false};
   std::thread worker_;
+  // Declared last, so destroyed first: its thread's callbacks use the members above.
   std::unique_ptr<EvaluationWorker> evaluator_;  // runs while worker_ does
 };
 

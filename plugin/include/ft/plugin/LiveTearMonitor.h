@@ -3,8 +3,8 @@
 // findings are re-evaluated every `update_every` frames over the frames since the
 // window started, so their latency is bounded by the window, not by the session. When
 // the window is full it starts again from the current frame: a contraction longer
-// than the window is judged in pieces. An evaluation runs here (add_frame) or is handed
-// to another thread (track_frame), and tracking goes on while the detector reads the window. A source that gives no image region (a frame
+// than the window is judged in pieces. An evaluation runs here (add_frame) or is handed to
+// another thread (track_frame), and tracking goes on while the detector reads the window. A source that gives no image region (a frame
 // grabber without calibration captures the whole screen) has the moving image found in its
 // first frames, as a recorded clip does, and again from each full window.
 #include <deque>
@@ -39,6 +39,9 @@ class LiveTearMonitor {
   // Tracks the next frame; returns the evaluation due at it, for the caller to run (on
   // any thread, after the evaluations it returned before). latest() is not updated.
   std::optional<WindowEvaluation> track_frame(const Frame& frame);
+  // The evaluation of the window as it stands, when its last frames came after the last one
+  // due (a replayed clip that has ended: its final frames are read too); none otherwise.
+  std::optional<WindowEvaluation> evaluation_at_end() const;
   const DetectionResult& latest() const noexcept { return latest_; }
   long frames_seen() const noexcept { return frames_seen_; }
   // Where the tissue of the window's first frame is now (for the live overlay); an empty
