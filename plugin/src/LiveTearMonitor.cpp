@@ -129,15 +129,17 @@ std::optional<WindowEvaluation> LiveTearMonitor::track(const Frame& frame) {
     motion_.cumulative.push_back(lagrangian_->add(frame));
   }
   ++frames_seen_;
-  if (window_.size() < 3 || (frames_seen_ - window_start_) % settings_.update_every != 0) return std::nullopt;
+  if (window_.size() < 3 || !evaluation_due()) return std::nullopt;
   return evaluation();
 }
 
 std::optional<WindowEvaluation> LiveTearMonitor::evaluation_at_end() const {
-  const bool last_frame_was_due = (frames_seen_ - window_start_) % settings_.update_every == 0;
-  if (!lagrangian_ || window_.size() < 3 || last_frame_was_due) return std::nullopt;
+  if (!lagrangian_ || window_.size() < 3 || evaluation_due()) return std::nullopt;  // the last frame's ran
   return evaluation();
 }
+
+// Every update_every frames of a window, counted from its first.
+bool LiveTearMonitor::evaluation_due() const { return (frames_seen_ - window_start_) % settings_.update_every == 0; }
 
 WindowEvaluation LiveTearMonitor::evaluation() const {
   WindowEvaluation e;

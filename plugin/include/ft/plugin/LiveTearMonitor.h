@@ -60,6 +60,7 @@ class LiveTearMonitor {
  private:
   std::optional<WindowEvaluation> track(const Frame& frame);
   WindowEvaluation evaluation() const;
+  bool evaluation_due() const;
   void restart(const Frame& frame);
   void measure_scale(const Frame& frame);
   template <class Frames>
