@@ -312,6 +312,22 @@ TEST(CandidateGates, ContractionsAreFoundOnTheStrainCurveWithHysteresis) {
   EXPECT_EQ(find_contractions({0.0, -0.2, -0.2, -0.2, 0.0, 0.0, -0.1, -0.15, -0.18}, -0.2).size(), 1u);
 }
 
+// A hold is a plateau whose frames differ by the tracking's noise: its most contracted frame
+// jumps across it when the strains change by a ten-thousandth. The peak is where the hold
+// begins (the first frame within 5 % of the peak strain), and so is the rest where it begins.
+TEST(CandidateGates, AContractionsPeakIsWhereItsHoldBegins) {
+  const std::vector<double> hold = {0.0, -0.002, 0.0, -0.10, -0.197, -0.199, -0.198, -0.200, -0.199, -0.10, 0.0};
+  std::vector<double> other_noise = hold;
+  other_noise[4] -= 0.0002;  // now the extreme: the hold's first frame
+  other_noise[7] += 0.0002;
+  for (const std::vector<double>& strain : {hold, other_noise}) {
+    const std::vector<ContractionCycle> cycles = find_contractions(strain, -0.2);
+    ASSERT_EQ(cycles.size(), 1u);
+    EXPECT_EQ(cycles[0].peak_frame, 4);
+    EXPECT_EQ(cycles[0].rest_frame, 0) << "-0.002 is as relaxed as 0 within the tracking's noise";
+  }
+}
+
 TEST(CandidateGates, ATearOpensInAllButAThirdOfTheContractions) {
   const std::vector<ContractionCycle> two = {{0, 3, -0.20, 2, 4}, {6, 9, -0.16, 8, 10}};
   // Opening per frame (mm beyond the muscle's strain): 2 mm in the first, 1.5 in the weaker second.

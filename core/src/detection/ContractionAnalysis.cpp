@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "DetectionContext.h"
 #include "ft/core/CandidateGates.h"
@@ -30,6 +31,27 @@ double fibre_strain_between(const MotionRecord& m, const FibreField& fibres, con
   return median_of(std::move(strains));
 }
 
+namespace {
+// A hold at peak, and a rest, are plateaus: their frames differ by the tracking's noise (a few
+// thousandths of strain), and the most extreme of them moves across the whole plateau — seven
+// frames, with another set of tracked points and another peak image — when every displacement
+// changes by a hundredth of a pixel. The first frame within this share of the contraction's range
+// of the extreme is taken instead: it moves by a frame at most.
+constexpr double kPlateauShare = 0.05;
+
+// The first frame of [from, to) within `tolerance` of the lowest value there (of the highest when
+// !lowest); non-finite values are never taken. `from` when none is finite.
+std::size_t first_on_plateau(const std::vector<double>& v, std::size_t from, std::size_t to, bool lowest, double tolerance) {
+  std::optional<double> extreme;
+  for (std::size_t k = from; k < to; ++k)
+    if (std::isfinite(v[k]) && (!extreme || (lowest ? v[k] < *extreme : v[k] > *extreme))) extreme = v[k];
+  if (!extreme) return from;
+  for (std::size_t k = from; k < to; ++k)
+    if (std::isfinite(v[k]) && std::abs(v[k] - *extreme) <= tolerance) return k;
+  return from;
+}
+}  // namespace
+
 std::vector<ContractionCycle> find_contractions(const std::vector<double>& strain_by_frame, double peak_strain) {
   constexpr double kEnter = 0.6, kLeave = 0.3;  // hysteresis: a wobble at the top is not a new contraction
   constexpr int kMinFrames = 2;                 // one frame above kEnter is a glitch (a re-match, a probe slip)
@@ -42,11 +64,9 @@ std::vector<ContractionCycle> find_contractions(const std::vector<double>& strai
     if (!std::isfinite(v)) v = 0.0;
   const std::vector<double> smooth = gates::running_median3(raw);
   const auto level = [&](std::size_t k) { return smooth[k] / peak_strain; };  // stretches from the smoothed curve,
-  const auto most_relaxed = [&](std::size_t from, std::size_t to) {          // frames from the measured one
-    std::size_t best = from;
-    for (std::size_t k = from; k < to; ++k)
-      if (raw[k] > raw[best]) best = k;
-    return best;
+  const double tolerance = kPlateauShare * std::abs(peak_strain);
+  const auto most_relaxed = [&](std::size_t from, std::size_t to) {  // frames from the measured one
+    return first_on_plateau(raw, from, to, false, tolerance);
   };
   std::size_t relaxed_from = 0, k = 0;
   const std::size_t n = raw.size();
@@ -54,12 +74,9 @@ std::vector<ContractionCycle> find_contractions(const std::vector<double>& strai
     while (k < n && level(k) < kEnter) ++k;  // relaxed stretch [relaxed_from, start)
     if (k == n) break;
     const std::size_t start = k;
-    std::size_t peak = k;
-    while (k < n && level(k) > kLeave) {
-      if (raw[k] < raw[peak]) peak = k;
-      ++k;
-    }
+    while (k < n && level(k) > kLeave) ++k;
     if (int(k - start) < kMinFrames) continue;  // its frames stay in the relaxed stretch before the next
+    const std::size_t peak = first_on_plateau(raw, start, k, true, tolerance);
     ContractionCycle c;
     c.first_frame = int(start);
     c.last_frame = int(k - 1);
@@ -89,11 +106,14 @@ ContractionSummary analyse_contraction(const MotionRecord& m, const FibreField& 
   if (n == 0) return s;
   std::vector<double> from_first(std::size_t(n), 0.0);
   for (int k = 1; k < n; ++k) from_first[std::size_t(k)] = fibre_strain_between(m, fibres, muscle, 0, k, baseline);
-  s.rest_frame = int(std::max_element(from_first.begin(), from_first.end()) - from_first.begin());
-  s.peak_frame = int(std::min_element(from_first.begin(), from_first.end()) - from_first.begin());
+  const auto [least, most] = std::minmax_element(from_first.begin(), from_first.end());
+  const double tolerance = kPlateauShare * (*most - *least);
+  s.rest_frame = int(first_on_plateau(from_first, 0, from_first.size(), false, tolerance));
   s.strain_by_frame.resize(std::size_t(n));
   for (int k = 0; k < n; ++k)
     s.strain_by_frame[std::size_t(k)] = k == s.rest_frame ? 0.0 : fibre_strain_between(m, fibres, muscle, s.rest_frame, k, baseline);
+  // The peak on the curve from rest, the one the contractions are found on.
+  s.peak_frame = int(first_on_plateau(s.strain_by_frame, 0, s.strain_by_frame.size(), true, tolerance));
   s.peak_strain = s.strain_by_frame[std::size_t(s.peak_frame)];
   s.cycles = find_contractions(s.strain_by_frame, s.peak_strain);
   const double range = std::min(-1e-9, s.peak_strain);
