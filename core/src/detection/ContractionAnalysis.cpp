@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <optional>
+#include <limits>
 
 #include "DetectionContext.h"
 #include "ft/core/CandidateGates.h"
@@ -39,16 +39,27 @@ namespace {
 // of the extreme is taken instead: it moves by a frame at most.
 constexpr double kPlateauShare = 0.05;
 
-// The first frame of [from, to) within `tolerance` of the lowest value there (of the highest when
-// !lowest); non-finite values are never taken. `from` when none is finite.
+// The lowest (or highest) finite value of v[from, to); NaN when none is finite (an unmeasured
+// frame is never an extreme).
+double finite_extreme(const std::vector<double>& v, std::size_t from, std::size_t to, bool lowest) {
+  double extreme = std::numeric_limits<double>::quiet_NaN();
+  for (std::size_t k = from; k < to; ++k)
+    if (std::isfinite(v[k]) && (std::isnan(extreme) || (lowest ? v[k] < extreme : v[k] > extreme))) extreme = v[k];
+  return extreme;
+}
+
+// The first frame of [from, to) within `tolerance` of the lowest finite value there (of the
+// highest when !lowest); `from` when none is finite.
 std::size_t first_on_plateau(const std::vector<double>& v, std::size_t from, std::size_t to, bool lowest, double tolerance) {
-  std::optional<double> extreme;
-  for (std::size_t k = from; k < to; ++k)
-    if (std::isfinite(v[k]) && (!extreme || (lowest ? v[k] < *extreme : v[k] > *extreme))) extreme = v[k];
-  if (!extreme) return from;
-  for (std::size_t k = from; k < to; ++k)
-    if (std::isfinite(v[k]) && std::abs(v[k] - *extreme) <= tolerance) return k;
+  const double extreme = finite_extreme(v, from, to, lowest);
+  for (std::size_t k = from; k < to && std::isfinite(extreme); ++k)
+    if (std::isfinite(v[k]) && std::abs(v[k] - extreme) <= tolerance) return k;
   return from;
+}
+
+// The frame holding the lowest finite value of v[from, to) (the first of equals); `from` when none.
+std::size_t most_contracted(const std::vector<double>& v, std::size_t from, std::size_t to) {
+  return first_on_plateau(v, from, to, true, 0.0);
 }
 }  // namespace
 
@@ -65,23 +76,27 @@ std::vector<ContractionCycle> find_contractions(const std::vector<double>& strai
   const std::vector<double> smooth = gates::running_median3(raw);
   const auto level = [&](std::size_t k) { return smooth[k] / peak_strain; };  // stretches from the smoothed curve,
   const double tolerance = kPlateauShare * std::abs(peak_strain);
-  const auto most_relaxed = [&](std::size_t from, std::size_t to) {  // frames from the measured one
-    return first_on_plateau(raw, from, to, false, tolerance);
+  const auto most_relaxed = [&](std::size_t from, std::size_t to) {  // of the measured frames
+    return first_on_plateau(strain_by_frame, from, to, false, tolerance);
   };
   std::size_t relaxed_from = 0, k = 0;
   const std::size_t n = raw.size();
+  bool last_still_rising = false;
   while (k < n) {
     while (k < n && level(k) < kEnter) ++k;  // relaxed stretch [relaxed_from, start)
     if (k == n) break;
     const std::size_t start = k;
     while (k < n && level(k) > kLeave) ++k;
     if (int(k - start) < kMinFrames) continue;  // its frames stay in the relaxed stretch before the next
-    const std::size_t peak = first_on_plateau(raw, start, k, true, tolerance);
+    const std::size_t peak = first_on_plateau(strain_by_frame, start, k, true, tolerance);
+    // Its most contracted frame among the last three: a frame grabber repeats each scanner frame
+    // up to three times, and which copy reads most contracted is noise.
+    last_still_rising = k == n && most_contracted(strain_by_frame, start, k) + 3 >= n;
     ContractionCycle c;
     c.first_frame = int(start);
     c.last_frame = int(k - 1);
     c.peak_frame = int(peak);
-    c.peak_strain = raw[peak];
+    c.peak_strain = raw[most_contracted(strain_by_frame, start, k)];  // the extreme, not the plateau's start
     if (start > relaxed_from) {
       c.rest_frame = int(most_relaxed(relaxed_from, start));
     } else {  // contracted from the first frame: the relaxation after it is its rest
@@ -95,7 +110,7 @@ std::vector<ContractionCycle> find_contractions(const std::vector<double>& strai
   }
   // A last contraction still rising when the clip (or a live window) ends has not shown its gap
   // yet: it is not held against a tear the earlier ones opened.
-  if (cycles.size() > 1 && cycles.back().peak_frame == int(n) - 1) cycles.pop_back();
+  if (cycles.size() > 1 && last_still_rising) cycles.pop_back();
   return cycles;
 }
 
@@ -106,15 +121,16 @@ ContractionSummary analyse_contraction(const MotionRecord& m, const FibreField& 
   if (n == 0) return s;
   std::vector<double> from_first(std::size_t(n), 0.0);
   for (int k = 1; k < n; ++k) from_first[std::size_t(k)] = fibre_strain_between(m, fibres, muscle, 0, k, baseline);
-  const auto [least, most] = std::minmax_element(from_first.begin(), from_first.end());
-  const double tolerance = kPlateauShare * (*most - *least);
-  s.rest_frame = int(first_on_plateau(from_first, 0, from_first.size(), false, tolerance));
-  s.strain_by_frame.resize(std::size_t(n));
+  const std::size_t frames = from_first.size();
+  const double spread = finite_extreme(from_first, 0, frames, false) - finite_extreme(from_first, 0, frames, true);
+  s.rest_frame = int(first_on_plateau(from_first, 0, frames, false, kPlateauShare * spread));  // frame 0 is finite
+  s.strain_by_frame.resize(frames);
   for (int k = 0; k < n; ++k)
     s.strain_by_frame[std::size_t(k)] = k == s.rest_frame ? 0.0 : fibre_strain_between(m, fibres, muscle, s.rest_frame, k, baseline);
-  // The peak on the curve from rest, the one the contractions are found on.
-  s.peak_frame = int(first_on_plateau(s.strain_by_frame, 0, s.strain_by_frame.size(), true, tolerance));
-  s.peak_strain = s.strain_by_frame[std::size_t(s.peak_frame)];
+  // The peak on the curve from rest, the one the contractions are found on; its strain is the
+  // extreme itself (the one frame rest is measured at has 0: always finite).
+  s.peak_strain = finite_extreme(s.strain_by_frame, 0, frames, true);
+  s.peak_frame = int(first_on_plateau(s.strain_by_frame, 0, frames, true, kPlateauShare * std::abs(s.peak_strain)));
   s.cycles = find_contractions(s.strain_by_frame, s.peak_strain);
   const double range = std::min(-1e-9, s.peak_strain);
   double previous = 0.0;
