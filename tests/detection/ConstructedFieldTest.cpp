@@ -293,10 +293,8 @@ TEST(ConstructedField, ATearOpensWithEveryContraction) {
   EXPECT_EQ(r.findings.front().contractions_seen, 3);
   EXPECT_EQ(r.findings.front().contractions_opened, 3);
   EXPECT_NEAR(r.findings.front().opening_mm, 2.0, 0.3);
-  // It opens in the first (the peak's: equal contractions' peak is the first one's hold), so
-  // that it is a candidate, judged over all three.
   ConstructedTear once = three;
-  once.opens_in_only = 0;
+  once.opens_in_only = 1;
   const DetectionResult o = detect(once);
   EXPECT_TRUE(o.findings.empty());
   const CandidateEvidence* c = candidate_at_cut(o);

@@ -551,17 +551,11 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const Compartm
   }
   // The dark band is the measure (the opening, read from stumps sampled beyond the gap's
   // edges, runs about 0.5 mm wide). Between fibre ends, though, a band under half the
-  // stumps' separation is a sliver of an echogenic haematoma, not the gap; and in a haematoma
-  // seen to be echogenic (no dark band at rest, its rest gap read where it churns) a band
-  // under three quarters of it is the part of the filling that cleared (held-out 40000, its peak
-  // taken at the start of the hold: a band of 2.85 mm in a 4.89 mm gap; a dark gap's band reads
-  // 0.89-1.6 times the stumps' separation in the development set, which runs ~0.5 mm wide). Off an
+  // stumps' separation is a sliver of an echogenic haematoma, not the gap. Off an
   // aponeurosis the far side is another muscle whose thickening adds to the opening: there
   // the fluid layer (which the gates required) is always the measure.
   const double gap_from_opening = gap_rest_normal + ev.opening_mm;
-  const bool echogenic = !myotendinous && !band.found && ev.decorrelated_band_rest_mm > 0.0;
-  const bool band_is_the_gap =
-      band_peak.found && (myotendinous || band_peak.width_mm >= (echogenic ? 0.75 : 0.5) * gap_from_opening);
+  const bool band_is_the_gap = band_peak.found && (myotendinous || band_peak.width_mm >= 0.5 * gap_from_opening);
   const double gap_peak_normal = band_is_the_gap ? band_peak.width_mm : gap_from_opening;
   f.gap_rest_mm = gap_rest_normal / alignment;
   f.gap_mm = std::max(f.gap_rest_mm, gap_peak_normal / alignment_best);

@@ -150,11 +150,11 @@ std::vector<std::uint8_t> candidate_points(Context& ctx, double excess, const Co
   return candidate;
 }
 
-// The frame where the strongest contraction (the one holding the clip's peak frame) first passes
-// 60 % of its shortening (the first of its contracted stretch); none without one.
+// The frame where the strongest contraction first passes 60 % of its shortening (the first of its
+// contracted stretch); none without one.
 std::optional<int> on_the_way_to_peak(const ContractionSummary& c) {
   for (const ContractionCycle& k : c.cycles)
-    if (k.first_frame <= c.peak_frame && c.peak_frame <= k.last_frame) return k.first_frame;
+    if (k.peak_frame == c.peak_frame) return k.first_frame;
   return std::nullopt;
 }
 

@@ -19,15 +19,11 @@ double fibre_strain_between(const MotionRecord& m, const FibreField& fibres, con
 // peak_strain the most negative): each stretch of at least two frames whose level (strain /
 // peak_strain, a running median of three; unmeasured frames relaxed) rises to 0.6 and stays
 // above 0.3, with its most contracted frame and the most relaxed frame of the stretch before it
-// (after it, for a clip that starts contracted) — each the first frame within 5 % of the peak
-// strain of that extreme (a plateau's extreme is the tracking's noise); its peak_strain is the
-// extreme itself. Unmeasured (NaN) frames are never a rest or a peak. One for a single contraction; a last one still
+// (after it, for a clip that starts contracted). One for a single contraction; a last one still
 // rising at the clip's end is left out when there are others.
 std::vector<ContractionCycle> find_contractions(const std::vector<double>& strain_by_frame, double peak_strain);
 
-// Rest = least shortened frame, peak = most shortened (each the first frame within 5 % of the
-// contraction's range of that extreme; peak_strain the extreme itself); phases from the
-// normalised level.
+// Rest = least shortened frame, peak = most shortened; phases from the normalised level.
 ContractionSummary analyse_contraction(const MotionRecord& m, const FibreField& fibres,
                                        const std::vector<std::uint8_t>& muscle, int baseline);
 
