@@ -84,14 +84,21 @@ void LivePipeline::stop(bool analyse_to_end) {
   int dropped = 0;
   if (run_waiting) {
     // The processing thread has ended (joined): the monitor is this thread's now.
-    if (std::optional<WindowEvaluation> last = monitor_->evaluation_at_end()) {
-      const long window = last->window_start();
-      dropped += evaluator_->submit(std::move(*last), window, std::chrono::steady_clock::now());
-    }
+    if (std::optional<WindowEvaluation> last = monitor_->evaluation_at_end())
+      dropped += hand_over(std::move(*last), std::chrono::steady_clock::now());
   }
   dropped += evaluator_->stop(run_waiting);  // not under mutex_: the evaluation running takes it
+  count_dropped_evaluations(dropped);
+}
+
+int LivePipeline::hand_over(WindowEvaluation&& evaluation, std::chrono::steady_clock::time_point arrived) {
+  const long window = evaluation.window_start();  // read before the evaluation is moved away
+  return evaluator_->submit(std::move(evaluation), window, arrived);
+}
+
+void LivePipeline::count_dropped_evaluations(int count) {
   std::lock_guard<std::mutex> lock(mutex_);
-  stats_.evaluations_dropped += dropped;
+  stats_.evaluations_dropped += count;
 }
 
 // Tracking or detection failed: no findings are made any more, and none from before stay
@@ -103,9 +110,7 @@ void LivePipeline::stop_analysis(const std::string& why) {
     analysis_error_ = why;
     results_.clear();
   }
-  const int dropped = evaluator_->drop_waiting();  // never under mutex_ (see stop())
-  std::lock_guard<std::mutex> lock(mutex_);
-  stats_.evaluations_dropped += dropped;
+  count_dropped_evaluations(evaluator_->drop_waiting());  // never under mutex_ (see stop())
 }
 
 // On the detection thread, after each evaluation.
@@ -115,8 +120,7 @@ void LivePipeline::on_evaluated(std::optional<DetectionResult> result, const std
   if (!error.empty()) {
     // As a tracking error: the analysis cannot go on; say why once, keep recording.
     stop_analysis(error);
-    std::lock_guard<std::mutex> lock(mutex_);
-    ++stats_.evaluations_dropped;  // due, and published nothing
+    count_dropped_evaluations(1);  // due, and published nothing
     return;
   }
   std::lock_guard<std::mutex> lock(mutex_);
@@ -236,11 +240,7 @@ void LivePipeline::process() {
       ++stats_.skipped;
       continue;
     }
-    int dropped = 0;
-    if (due) {
-      const long window = due->window_start();
-      dropped = evaluator_->submit(std::move(*due), window, next.at);
-    }
+    const int dropped = due ? hand_over(std::move(*due), next.at) : 0;
     const double latency =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - next.at).count();
     LiveView view{std::move(next.frame), monitor_->latest_field(), monitor_->mm_per_px_x(), monitor_->mm_per_px_y(), 0,

@@ -100,6 +100,11 @@ class LivePipeline {
   void on_evaluated(std::optional<DetectionResult> result, const std::string& error,
                     std::chrono::steady_clock::time_point arrived);
   void stop_analysis(const std::string& why);
+  // Hands an evaluation to the detection thread; returns how many waiting ones it made
+  // unnecessary (never under mutex_: see stop()).
+  int hand_over(WindowEvaluation&& evaluation, std::chrono::steady_clock::time_point arrived);
+  // Evaluations due that will publish nothing (made unnecessary, waiting at a stop, failed).
+  void count_dropped_evaluations(int count);
   bool is_repeat(const Frame& frame);
 
   void check_timestamp(const Frame& frame);
