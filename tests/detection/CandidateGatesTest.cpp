@@ -263,6 +263,34 @@ TEST(CandidateGates, FluidNearAFoundTearsSurfaceIsMeasuredAcrossItAndBeyondItsEn
   EXPECT_NEAR(mm_from_surface(tilted, 3.0, 4.0), 7.0 / std::sqrt(2.0), 1e-9);  // across the 45 deg normal
 }
 
+TEST(CandidateGates, ALongThinPatchShowsItsSurfacesDirectionByItsShape) {
+  // Two rows of points 0.5 mm apart along a line 62 deg from x, 18 mm long.
+  std::vector<double> x, y;
+  const double c = std::cos(62.0 * M_PI / 180.0), s = std::sin(62.0 * M_PI / 180.0);
+  for (int i = 0; i <= 36; ++i)
+    for (double across : {-0.25, 0.25}) {
+      x.push_back(30.0 + (i * 0.5 - 9.0) * c - across * s);
+      y.push_back(10.0 + (i * 0.5 - 9.0) * s + across * c);
+    }
+  const std::optional<PointsLie> lie = points_lie(x, y);
+  ASSERT_TRUE(lie.has_value());
+  EXPECT_NEAR(lie->along_deg, 62.0, 1e-6);
+  EXPECT_NEAR(lie->length_mm, 18.0, 1e-6);
+  // Mirrored: -62 deg, not 118.
+  for (double& v : y) v = -v;
+  EXPECT_NEAR(points_lie(x, y)->along_deg, -62.0, 1e-6);
+  // A square block, and too few points, show no direction.
+  std::vector<double> bx, by;
+  for (int i = 0; i < 4; ++i)
+    for (int j = 0; j < 4; ++j) {
+      bx.push_back(i * 0.5);
+      by.push_back(j * 0.5);
+    }
+  EXPECT_FALSE(points_lie(bx, by).has_value());
+  EXPECT_FALSE(points_lie({0.0, 1.0, 2.0, 3.0}, {0.0, 0.0, 0.0, 0.0}).has_value()) << "four points";
+  EXPECT_TRUE(points_lie({0.0, 1.0, 2.0, 3.0, 4.0, 5.0}, {0.0, 0.0, 0.0, 0.0, 0.0, 0.0}).has_value());
+}
+
 TEST(CandidateGates, StumpsMustShortenLikeTheirCompartment) {
   EXPECT_TRUE(is_contracting(-0.20, -0.30, kSettings));
   EXPECT_FALSE(is_contracting(-0.05, -0.30, kSettings));  // carried, not contracting (fat, tendon)

@@ -98,6 +98,36 @@ TEST(LesionMerging, WhereAShearedTearMeetsTheSlidingAponeurosisIsItsEnd) {
   EXPECT_EQ(merge({tear, fluid}, sheared).findings.size(), 2u);
 }
 
+// An oblique tear whose motion read its normal 27 deg off (the muscle around shears): its
+// points lie along the real surface, 60 deg from the image's x axis, and its deep end is
+// looked for along them. The motion's normal alone put the end 5 mm beside it.
+TEST(LesionMerging, AnObliqueTearsEndIsLookedForWhereItsPointsLie) {
+  PlacedFinding tear = at(20, 15, TearKind::Intramuscular, 100, 1, 0.0, 14.0);  // "vertical", 8..22 mm deep
+  const double along = 60.0 * M_PI / 180.0;
+  const PlacedFinding end = at(20 + 7.5 * std::cos(along), 15 + 7.5 * std::sin(along), TearKind::Myotendinous, 7, 2);
+  EXPECT_EQ(merge({tear, end}).findings.size(), 2u) << "3.75 mm beside the vertical line through the tear";
+  tear.lie = gates::PointsLie{60.0, 15.0};
+  const Merged m = merge({tear, end});
+  ASSERT_EQ(m.findings.size(), 1u);
+  EXPECT_NE(m.result.candidates[1].reason.find("meets the aponeurosis"), std::string::npos);
+}
+
+// Each stump carries its own side of an open tear's surface: the end of a tear 7 mm open is
+// anywhere in the floor of its gap, not only on the line its surface is carried to.
+TEST(LesionMerging, AnOpenTearsEndIsLookedForAcrossItsGap) {
+  PlacedFinding tear = at(20, 15, TearKind::Intramuscular, 100, 1, 0.0, 14.0);  // 8..22 mm deep at rest
+  LesionSurroundings carried;  // frame k: tissue moves right by k mm
+  carried.tissue_at = [](double x0, double y0, int k, double& x, double& y) {
+    x = x0 + 10.0 * k;
+    y = y0;
+  };
+  PlacedFinding end = at(24.5, 22, TearKind::Myotendinous, 7, 2);  // 4.5 mm beside the deep end, at rest
+  end.finding.centre_col_px = (24.5 + 1.0) / kSpacing.mm_per_px_x;  // seen at frame 1, carried with the tissue
+  EXPECT_EQ(merge({tear, end}, carried).findings.size(), 2u) << "a closed surface: 4.5 mm from its end";
+  tear.finding.gap_mm = 7.0;
+  EXPECT_EQ(merge({tear, end}, carried).findings.size(), 1u) << "in the floor of a 7 mm gap";
+}
+
 // A partial tear whose growth broke into two patches one above the other (surfaces vertical,
 // 3 mm long, centres 4 mm apart along them, 0.5 mm across): one tear, its extent what both span
 // together. Two tears side by side (4 mm apart across their surfaces), two in line whose ends

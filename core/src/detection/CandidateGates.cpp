@@ -190,6 +190,41 @@ double mm_from_surface(const RestSurface& t, double x_mm, double y_mm) {
   return std::max(across, std::max(0.0, along - 0.5 * t.length_mm));
 }
 
+std::optional<PointsLie> points_lie(const std::vector<double>& x_mm, const std::vector<double>& y_mm, std::size_t min_points,
+                                    double min_elongation) {
+  const std::size_t n = std::min(x_mm.size(), y_mm.size());
+  if (n < std::max<std::size_t>(min_points, 2)) return std::nullopt;
+  double mx = 0, my = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    mx += x_mm[i];
+    my += y_mm[i];
+  }
+  mx /= double(n);
+  my /= double(n);
+  double sxx = 0, syy = 0, sxy = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    sxx += (x_mm[i] - mx) * (x_mm[i] - mx);
+    syy += (y_mm[i] - my) * (y_mm[i] - my);
+    sxy += (x_mm[i] - mx) * (y_mm[i] - my);
+  }
+  // Eigenvalues of the scatter matrix: the spread along the longest axis and across it.
+  const double half_trace = 0.5 * (sxx + syy), root = std::hypot(0.5 * (sxx - syy), sxy);
+  const double longest = half_trace + root, across = std::max(0.0, half_trace - root);
+  if (!(longest > 0) || longest < min_elongation * min_elongation * across) return std::nullopt;
+  PointsLie lie;
+  lie.along_deg = 0.5 * std::atan2(2 * sxy, sxx - syy) * kDeg;
+  if (lie.along_deg <= -90.0) lie.along_deg += 180.0;
+  const double ux = std::cos(lie.along_deg / kDeg), uy = std::sin(lie.along_deg / kDeg);
+  double lo = 0, hi = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double t = (x_mm[i] - mx) * ux + (y_mm[i] - my) * uy;
+    lo = std::min(lo, t);
+    hi = std::max(hi, t);
+  }
+  lie.length_mm = hi - lo;
+  return lie;
+}
+
 std::optional<double> joined_length_mm(const RestSurface& a, double a_fibres_deg, const RestSurface& b,
                                        double b_fibres_deg, const PiecesOfOneTear& tolerance) {
   if (axial_difference_deg(a.normal_deg, b.normal_deg) > tolerance.within_deg) return std::nullopt;

@@ -15,8 +15,14 @@ constexpr double kMinCarriedHalfMm = 1.0;  // a surface carried by less tissue h
 double tear_length_mm(const PlacedFinding& t) {
   const double across_muscle_mm =
       t.finding.extent_pct > 0 ? 0.01 * t.finding.extent_pct * t.finding.muscle_thickness_mm : 0.0;
-  return std::max(t.length_mm, across_muscle_mm);
+  return std::max({t.length_mm, t.lie ? t.lie->length_mm : 0.0, across_muscle_mm});
 }
+
+// The direction of a tear's rest surface, as its normal: the way its points lie where their
+// shape shows it, else the normal read from the motion across it. Where a tear meets an
+// aponeurosis is found along this line; an oblique tear's motion normal, 25-30 deg off where
+// the deep aponeurosis shears the muscle, put its end 5 mm beside the real one.
+double tear_normal_deg(const PlacedFinding& t) { return t.lie ? t.lie->along_deg + 90.0 : t.normal_deg; }
 
 double apart_mm(PixelSpacing px, const PlacedFinding& a, const PlacedFinding& b) {
   return std::hypot((a.x0_px - b.x0_px) * px.mm_per_px_x, (a.y0_px - b.y0_px) * px.mm_per_px_y);
@@ -43,8 +49,10 @@ bool on_carried_tear_surface(PixelSpacing px, const LesionSurroundings& around, 
   // the motion mixes the two muscles sliding past each other (a full-thickness tear's end,
   // carried there, bent the surface 10 mm off its own deep end).
   const double half_mm = 0.5 * tear_length_mm(q);
-  const double carried_mm = std::min(half_mm, std::max(0.5 * q.length_mm, kMinCarriedHalfMm));
-  const double ax = -std::sin(q.normal_deg * M_PI / 180.0), ay = std::cos(q.normal_deg * M_PI / 180.0);
+  const double tracked_mm = q.lie ? q.lie->length_mm : q.length_mm;
+  const double carried_mm = std::min(half_mm, std::max(0.5 * tracked_mm, kMinCarriedHalfMm));
+  const double normal_deg = tear_normal_deg(q);
+  const double ax = -std::sin(normal_deg * M_PI / 180.0), ay = std::cos(normal_deg * M_PI / 180.0);
   double pts[3][2];
   for (int i = 0; i < 3; ++i) {
     const double t = (i - 1) * carried_mm;
@@ -62,7 +70,11 @@ bool on_carried_tear_surface(PixelSpacing px, const LesionSurroundings& around, 
   const double wx = (x - pts[i][0]) * px.mm_per_px_x, wy = (y - pts[i][1]) * px.mm_per_px_y;
   const double length2 = sx * sx + sy * sy;
   const double u = length2 > 0 ? std::clamp((wx * sx + wy * sy) / length2, 0.0, 1.0) : 0.0;
-  return std::hypot(wx - u * sx, wy - u * sy) <= reach_mm;
+  // Each stump carries its own side of the surface: open, the tear is a gap as wide as its
+  // gap, and the line above runs somewhere inside it (an oblique tear 6.8 mm open: its deep
+  // end's patch lay 4 mm from the line, in the gap's floor).
+  const double open_mm = std::isfinite(q.finding.gap_mm) ? std::max(0.0, q.finding.gap_mm) : 0.0;
+  return std::hypot(wx - u * sx, wy - u * sy) <= reach_mm + 0.5 * open_mm;
 }
 
 void mark_same_lesion(DetectionResult& result, const PlacedFinding& p, const char* reason) {
@@ -246,7 +258,7 @@ TearFinding centred(const Lesion& l, PixelSpacing px, const LesionSurroundings& 
 }  // namespace
 
 double mm_from_tear_surface(PixelSpacing px, const PlacedFinding& t, double x0_px, double y0_px) {
-  const gates::RestSurface surface{t.x0_px * px.mm_per_px_x, t.y0_px * px.mm_per_px_y, t.normal_deg, tear_length_mm(t)};
+  const gates::RestSurface surface{t.x0_px * px.mm_per_px_x, t.y0_px * px.mm_per_px_y, tear_normal_deg(t), tear_length_mm(t)};
   return gates::mm_from_surface(surface, x0_px * px.mm_per_px_x, y0_px * px.mm_per_px_y);
 }
 

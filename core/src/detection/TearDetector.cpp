@@ -193,6 +193,12 @@ void judge_patches(const Context& ctx, const std::vector<std::uint8_t>& candidat
   const auto place = [&](const TearFinding& f, const CandidateEvidence& ev, std::size_t patch_id, std::size_t evidence) {
     placed.push_back({f, ev.centre_col_px, ev.centre_row_px, ev.surface_normal_deg,
                       std::isfinite(ev.length_along_mm) ? ev.length_along_mm : 0.0, ev.points, patch_id, evidence});
+    std::vector<double> x_mm, y_mm;
+    for (std::uint32_t i : ev.grid_points) {
+      x_mm.push_back(g.x_px(column_of(g, i)) * ctx.m.mm_per_px_x);
+      y_mm.push_back(g.y_px(row_of(g, i)) * ctx.m.mm_per_px_y);
+    }
+    placed.back().lie = gates::points_lie(x_mm, y_mm);
   };
   const auto patches = detection::components(candidate, g.columns, g.rows);
   std::vector<ShortSurface> shorts;

@@ -147,6 +147,19 @@ struct RestSurface {
 // end). Fluid or a myotendinous surface this near a tear found by its motion is that tear's own.
 double mm_from_surface(const RestSurface& surface, double x_mm, double y_mm);
 
+// How a surface's points lie on frame 0 (mm): the direction of their longest axis and their
+// extent along it. A long, thin patch shows its surface's direction by its shape alone; the
+// normal read from the motion across it can be 25-30 deg off where the muscle around shears
+// (an oblique tear under a 27 mm aponeurosis slide read -1.4 deg for a surface 27 deg off
+// vertical). Nullopt for fewer than min_points points or a patch less than min_elongation
+// times as long as it is wide: its shape says nothing then.
+struct PointsLie {
+  double along_deg = 0;  // (-90, 90], from the image's x axis
+  double length_mm = 0;  // from the first point to the last along it
+};
+std::optional<PointsLie> points_lie(const std::vector<double>& x_mm, const std::vector<double>& y_mm, std::size_t min_points = 6,
+                                    double min_elongation = 3.0);
+
 // When two short surfaces are pieces of one tear (cut in two by a plane's line, or by a row
 // where the gap's growth stayed under the threshold).
 struct PiecesOfOneTear {

@@ -12,8 +12,10 @@
 // aponeurosis tissue under a sheared tear's deep end at peak rested 5-10 mm beside it).
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <vector>
 
+#include "ft/core/CandidateGates.h"
 #include "ft/core/TearDetector.h"
 #include "ft/core/TearFinding.h"
 
@@ -29,6 +31,7 @@ struct PlacedFinding {
   std::size_t patch = 0;        // the patch it came from (any id shared by its surfaces)
   std::size_t evidence = 0;     // its candidate in DetectionResult::candidates
   bool fluid_on_image = false;  // a myotendinous tear seen as fluid on the image (FluidLayerScan), not by motion
+  std::optional<gates::PointsLie> lie;  // how the surface's points lie (frame 0), when their shape shows it
 };
 
 struct PixelSpacing {
