@@ -112,6 +112,14 @@ TEST(RealMuscle, AnObliqueTearIsFoundAndItsGapReadAlongTheFibres) {
   expect_found_near_the_truth(analyse("real_oblique_tear", 2000), TearKind::Intramuscular, 1.0);
 }
 
+// Development seed 2001: this oblique tear (27 deg off the vertical at rest) is sheared 7 mm open
+// by a 27 mm slide of the deep aponeurosis; where its deep end meets that aponeurosis four points
+// read a 14.8 mm "detachment". It is the tear's end: looked for along the way the tear's points
+// lie (its motion normal read -1.4 deg), carried by the tracked tissue, within the gap's width.
+TEST(RealMuscle, WhereAShearedObliqueTearMeetsTheDeepAponeurosisIsItsEnd) {
+  expect_found_near_the_truth(analyse("real_oblique_tear", 2001), TearKind::Intramuscular, 1.0);
+}
+
 // Held-out 37001: beside this oblique gap (6 mm wide at peak) the fibres read 63-111 deg, both on
 // the image (the gap's edges) and carried by the tissue's deformation (which includes the
 // opening), where the muscle's fascicles lay at 46 and the truth at 40: gap 9.8 mm against 6.0.
@@ -242,6 +250,12 @@ void expect_myotendinous_found_through_grabber(std::uint64_t seed) {
 }
 
 TEST(RealMuscle, FibresPulledOffTheAponeurosisAreFoundThroughAFrameGrabber) { expect_myotendinous_found_through_grabber(22000); }
+
+// Development seed 2001 through the grabber: four points on the superficial aponeurosis, where the
+// echogenic tear's upper end is carried at the end of the hold, read fibres "pulled off" it.
+TEST(RealMuscle, WhereAnEchogenicTearMeetsTheSuperficialAponeurosisIsItsEndThroughAFrameGrabber) {
+  expect_found_through_grabber("real_echogenic_tear", 2001, TearKind::Intramuscular);
+}
 
 // Held-out seed 23000 through the grabber: across the sliding plane the motion carried two
 // columns' plane points 2-5 mm away from where their neighbours went, and the layer read there

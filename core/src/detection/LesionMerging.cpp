@@ -56,7 +56,9 @@ bool on_carried_tear_surface(PixelSpacing px, const LesionSurroundings& around, 
   double pts[3][2];
   for (int i = 0; i < 3; ++i) {
     const double t = (i - 1) * carried_mm;
-    around.tissue_at(q.x0_px + t * ax / px.mm_per_px_x, q.y0_px + t * ay / px.mm_per_px_y, p.finding.frame, pts[i][0], pts[i][1]);
+    const double x0 = q.x0_px + t * ax / px.mm_per_px_x, y0 = q.y0_px + t * ay / px.mm_per_px_y;
+    if (!around.tracked_tissue_at || !around.tracked_tissue_at(x0, y0, p.finding.frame, pts[i][0], pts[i][1]))
+      around.tissue_at(x0, y0, p.finding.frame, pts[i][0], pts[i][1]);
   }
   const double prolong = carried_mm > 0 ? half_mm / carried_mm : 1.0;
   for (int i : {0, 2})

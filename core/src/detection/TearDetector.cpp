@@ -184,6 +184,38 @@ Context context_at(const Context& ctx, int k) {
   return at;
 }
 
+// A gap's stumps at rest lie within this of its middle (rest gaps 0-2 mm wide).
+constexpr double kTrackedTissueReachMm = 1.5;
+
+// Where the tissue at frame-0 (x0, y0) lies in frame k, carried by the grid points within
+// radius_px of it that are tracked in frame k with no bright plane between (inverse-distance
+// weighted); false when there are none. A gap's inside is not tracked: the field there holds
+// positions interpolated across it and from beyond its end (an aponeurosis sliding the other
+// way), and a tear's end carried through them fell 6 mm short of where it was seen.
+bool tracked_position_in(const Context& ctx, int k, double x0, double y0, double radius_px, double& x, double& y) {
+  const DisplacementField& f = ctx.m.cumulative[std::size_t(k)];
+  const DisplacementField& g = ctx.m.cumulative[0];
+  const int c0 = std::max(0, int(std::floor((x0 - radius_px - g.origin_x_px) / g.step_px)));
+  const int c1 = std::min(g.columns - 1, int(std::ceil((x0 + radius_px - g.origin_x_px) / g.step_px)));
+  const int r0 = std::max(0, int(std::floor((y0 - radius_px - g.origin_y_px) / g.step_px)));
+  const int r1 = std::min(g.rows - 1, int(std::ceil((y0 + radius_px - g.origin_y_px) / g.step_px)));
+  double w_sum = 0, dx = 0, dy = 0;
+  for (int r = r0; r <= r1; ++r)
+    for (int c = c0; c <= c1; ++c) {
+      const std::size_t i = g.index(c, r);
+      const double d = std::hypot(g.x_px(c) - x0, g.y_px(r) - y0);
+      if (d > radius_px || !f.valid[i] || plane_between(ctx, x0, y0, g.x_px(c), g.y_px(r))) continue;
+      const double w = 1.0 / (d + g.step_px);
+      w_sum += w;
+      dx += w * f.dx_px[i];
+      dy += w * f.dy_px[i];
+    }
+  if (!(w_sum > 0)) return false;
+  x = x0 + dx / w_sum;
+  y = y0 + dy / w_sum;
+  return true;
+}
+
 // Every patch judged, its evidence recorded; findings for those that pass every gate.
 void judge_patches(const Context& ctx, const std::vector<std::uint8_t>& candidate, const CompartmentStatistics& compartments,
                    DetectionResult& result) {
@@ -260,6 +292,9 @@ void judge_patches(const Context& ctx, const std::vector<std::uint8_t>& candidat
     }
   LesionSurroundings around;
   around.tissue_at = [&ctx](double x0, double y0, int k, double& x, double& y) { position_in(ctx.m, k, x0, y0, x, y); };
+  around.tracked_tissue_at = [&ctx](double x0, double y0, int k, double& x, double& y) {
+    return tracked_position_in(ctx, k, x0, y0, kTrackedTissueReachMm / ctx.m.mm_per_px_x, x, y);
+  };
   around.plane_between = [&ctx](double xa, double ya, double xb, double yb) { return plane_between(ctx, xa, ya, xb, yb); };
   result.findings = one_finding_per_lesion(std::move(placed), {ctx.m.mm_per_px_x, ctx.m.mm_per_px_y}, ctx.s, result, around);
 }

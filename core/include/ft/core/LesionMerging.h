@@ -47,6 +47,9 @@ using PlaneBetween = std::function<bool(double xa_px, double ya_px, double xb_px
 // What merging may ask of the clip; unset: findings keep their own centres.
 struct LesionSurroundings {
   TissueAt tissue_at;
+  // The same carried by the tissue tracked nearby only (false: none is): a tear's surface is
+  // carried so, its gap being untracked.
+  std::function<bool(double x0_px, double y0_px, int frame, double& x_px, double& y_px)> tracked_tissue_at;
   PlaneBetween plane_between;
 };
 
