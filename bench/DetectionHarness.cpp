@@ -186,8 +186,8 @@ void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir, 
   std::vector<std::string> presets;
   for (const std::string& name : sim::preset_names())
     if (name.rfind("real_", 0) == 0) presets.push_back(name);
-  std::printf("| seed | preset | condition | grabber | truth | found | kind | loc err mm | gap mm (truth) | tracked | conf | false beside |\n"
-              "|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+  std::printf("| seed | preset | condition | grabber | truth | found | kind | loc err mm | gap mm (truth) | grade (truth) | tracked | conf | false beside |\n"
+              "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   Tally all;
   int false_beside = 0;  // findings more than 10 mm from the tear of a clip that has one
   std::vector<Tally> per(presets.size());
@@ -244,11 +244,12 @@ void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir, 
           t->grade_right += int(f->grade) == truth.grade;
         }
       }
-      std::printf("| %d | %s | %s | %s | %s | %s | %s | %s | %s | %.2f | %s | %d |\n", i, presets[p].c_str(),
+      std::printf("| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %.2f | %s | %d |\n", i, presets[p].c_str(),
                   condition.empty() ? "-" : condition.c_str(), grabber ? "x3 JPEG" : "-",
                   truth.tear_present ? "tear" : "none", found ? "tear" : called ? "beside" : "none", f ? to_string(f->kind) : "-",
                   f ? std::to_string(loc).substr(0, 4).c_str() : "-",
                   f ? (std::to_string(gap).substr(0, 4) + " (" + std::to_string(truth_gap).substr(0, 4) + ")").c_str() : "-",
+                  f ? (std::to_string(int(f->grade)) + " (" + std::to_string(truth.grade) + ")").c_str() : "-",
                   a.detection.tracked_fraction, f ? std::to_string(f->confidence).substr(0, 4).c_str() : "-", beside);
       std::fflush(stdout);
     }
