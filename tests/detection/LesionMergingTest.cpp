@@ -112,20 +112,30 @@ TEST(LesionMerging, AnObliqueTearsEndIsLookedForWhereItsPointsLie) {
   EXPECT_NE(m.result.candidates[1].reason.find("meets the aponeurosis"), std::string::npos);
 }
 
-// Each stump carries its own side of an open tear's surface: the end of a tear 7 mm open is
-// anywhere in the floor of its gap, not only on the line its surface is carried to.
-TEST(LesionMerging, AnOpenTearsEndIsLookedForAcrossItsGap) {
-  PlacedFinding tear = at(20, 15, TearKind::Intramuscular, 100, 1, 0.0, 14.0);  // 8..22 mm deep at rest
-  LesionSurroundings carried;  // frame k: tissue moves right by k mm
-  carried.tissue_at = [](double x0, double y0, int k, double& x, double& y) {
-    x = x0 + 10.0 * k;
+// Each stump carries its own side of an open tear's surface: the end of a tear that opened 7 mm
+// lies anywhere in the floor of its gap, between the two sides as their tracked tissue carried
+// them, and not beyond the tear's end. The field's interpolation across the untracked gap left
+// the surface where it rested.
+TEST(LesionMerging, AnOpenTearsEndIsLookedForBetweenItsStumps) {
+  const PlacedFinding tear = at(20, 15, TearKind::Intramuscular, 100, 1, 0.0, 14.0);  // x = 20 mm, 8..22 mm deep
+  LesionSurroundings opened;
+  opened.tissue_at = [](double x0, double y0, int, double& x, double& y) { x = x0, y = y0; };
+  opened.tracked_tissue_at = [](double x0, double y0, int k, double& x, double& y) {
+    x = x0 + (x0 > 200.0 ? 70.0 * k : 0.0);  // the stump right of the surface moved 7 mm at frame 1
     y = y0;
+    return true;
   };
-  PlacedFinding end = at(24.5, 22, TearKind::Myotendinous, 7, 2);  // 4.5 mm beside the deep end, at rest
-  end.finding.centre_col_px = (24.5 + 1.0) / kSpacing.mm_per_px_x;  // seen at frame 1, carried with the tissue
-  EXPECT_EQ(merge({tear, end}, carried).findings.size(), 2u) << "a closed surface: 4.5 mm from its end";
-  tear.finding.gap_mm = 7.0;
-  EXPECT_EQ(merge({tear, end}, carried).findings.size(), 1u) << "in the floor of a 7 mm gap";
+  const auto seen_at = [](double x_mm, double y_mm) {  // a detachment reading that rested beside the deep end
+    PlacedFinding end = at(24.5, 22, TearKind::Myotendinous, 7, 2);
+    end.finding.centre_col_px = x_mm / kSpacing.mm_per_px_x;
+    end.finding.centre_row_px = y_mm / kSpacing.mm_per_px_y;
+    return end;
+  };
+  EXPECT_EQ(merge({tear, seen_at(25, 22)}, opened).findings.size(), 1u) << "in the gap's floor at frame 1";
+  EXPECT_EQ(merge({tear, seen_at(25, 27)}, opened).findings.size(), 2u) << "5 mm beyond the tear's deep end";
+  LesionSurroundings untracked = opened;
+  untracked.tracked_tissue_at = [](double, double, int, double&, double&) { return false; };
+  EXPECT_EQ(merge({tear, seen_at(25, 22)}, untracked).findings.size(), 2u) << "carried as interpolated: 5 mm from its surface";
 }
 
 // A partial tear whose growth broke into two patches one above the other (surfaces vertical,

@@ -3,12 +3,16 @@
 #include "ft/core/CandidateGates.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <optional>
 
 namespace ft {
 namespace {
 
 constexpr double kMinCarriedHalfMm = 1.0;  // a surface carried by less tissue has no direction
+constexpr double kLieWithinDeg = 45.0;     // of the motion's normal, for a patch's lie to be its surface's
+constexpr double kStumpBesideMm = 1.0;     // each stump's tissue is sampled this far beside a tear's rest line
 
 // How long a tear's surface runs (mm): what was tracked of it, or its extent across the muscle
 // when that is longer (the tracked surface may be only a part of the tear).
@@ -22,7 +26,13 @@ double tear_length_mm(const PlacedFinding& t) {
 // shape shows it, else the normal read from the motion across it. Where a tear meets an
 // aponeurosis is found along this line; an oblique tear's motion normal, 25-30 deg off where
 // the deep aponeurosis shears the muscle, put its end 5 mm beside the real one.
-double tear_normal_deg(const PlacedFinding& t) { return t.lie ? t.lie->along_deg + 90.0 : t.normal_deg; }
+// A lie across the motion's normal is a patch stretched along something else (fibres, an
+// aponeurosis): the motion says more then.
+double tear_normal_deg(const PlacedFinding& t) {
+  if (!t.lie) return t.normal_deg;
+  const double lie_normal_deg = std::remainder(t.lie->along_deg + 90.0, 180.0);
+  return gates::axial_difference_deg(lie_normal_deg, t.normal_deg) <= kLieWithinDeg ? lie_normal_deg : t.normal_deg;
+}
 
 double apart_mm(PixelSpacing px, const PlacedFinding& a, const PlacedFinding& b) {
   return std::hypot((a.x0_px - b.x0_px) * px.mm_per_px_x, (a.y0_px - b.y0_px) * px.mm_per_px_y);
@@ -35,48 +45,98 @@ bool on_tear_surface(PixelSpacing px, const PlacedFinding& p, const PlacedFindin
   return mm_from_tear_surface(px, q, p.x0_px, p.y0_px) <= reach_mm;
 }
 
-// The same, with q's surface as it lies at p's frame: its ends and centre carried there with
-// their tissue. The deep aponeurosis slides 15-35 mm under the muscle, so the aponeurosis
-// tissue that lies under a sheared full-thickness tear's deep end at peak rested 5-10 mm to
-// the side of it; where a tear meets the aponeurosis is told at the frame it is seen.
+struct PointMm {
+  double x = 0, y = 0;
+};
+
+// Distance (mm) from p to the segment a..b.
+double mm_from_segment(PointMm p, PointMm a, PointMm b) {
+  const double sx = b.x - a.x, sy = b.y - a.y, length2 = sx * sx + sy * sy;
+  const double u = length2 > 0 ? std::clamp(((p.x - a.x) * sx + (p.y - a.y) * sy) / length2, 0.0, 1.0) : 0.0;
+  return std::hypot(p.x - a.x - u * sx, p.y - a.y - u * sy);
+}
+
+// Distance (mm) from p to the triangle a, b, c: 0 inside.
+double mm_from_triangle(PointMm p, PointMm a, PointMm b, PointMm c) {
+  const auto cross = [](PointMm o, PointMm u, PointMm v) { return (u.x - o.x) * (v.y - o.y) - (u.y - o.y) * (v.x - o.x); };
+  const double d1 = cross(a, b, p), d2 = cross(b, c, p), d3 = cross(c, a, p);
+  const bool has_negative = d1 < 0 || d2 < 0 || d3 < 0, has_positive = d1 > 0 || d2 > 0 || d3 > 0;
+  if (!(has_negative && has_positive)) return 0.0;
+  return std::min({mm_from_segment(p, a, b), mm_from_segment(p, b, c), mm_from_segment(p, c, a)});
+}
+
+// A tear's rest line (frame-0 px): its centre, its direction, how far its tracked stretch runs
+// each way and how far the whole tear does (mm).
+struct RestLine {
+  double x0_px = 0, y0_px = 0, ax = 0, ay = 1, carried_mm = 0, half_mm = 0;
+};
+
+RestLine rest_line(const PlacedFinding& q) {
+  RestLine line{q.x0_px, q.y0_px};
+  line.half_mm = 0.5 * tear_length_mm(q);
+  const double tracked_mm = q.lie ? q.lie->length_mm : q.length_mm;
+  line.carried_mm = std::min(line.half_mm, std::max(0.5 * tracked_mm, kMinCarriedHalfMm));
+  const double normal = tear_normal_deg(q) * M_PI / 180.0;
+  line.ax = -std::sin(normal);
+  line.ay = std::cos(normal);
+  return line;
+}
+
+// The line moved offset_mm along its normal, its centre and the ends of its tracked stretch
+// carried to `frame` by the tracked tissue there (or, untracked, by the field as interpolated)
+// and prolonged in the direction that stretch took to the tear's whole length (mm, frame k):
+// where a tear meets an aponeurosis the motion mixes the two muscles sliding past each other
+// (a full-thickness tear's end, carried there, bent the surface 10 mm off its own deep end).
+// Nullopt when `tracked` and a point has no tracked tissue beside it.
+std::optional<std::array<PointMm, 3>> carried_line(PixelSpacing px, const LesionSurroundings& around, const RestLine& line,
+                                                   double offset_mm, int frame, bool tracked) {
+  std::array<PointMm, 3> at;
+  for (int i = 0; i < 3; ++i) {
+    const double t = (i - 1) * line.carried_mm;
+    const double x0 = line.x0_px + (t * line.ax + offset_mm * line.ay) / px.mm_per_px_x;
+    const double y0 = line.y0_px + (t * line.ay - offset_mm * line.ax) / px.mm_per_px_y;
+    double x, y;
+    if (tracked) {
+      if (!around.tracked_tissue_at || !around.tracked_tissue_at(x0, y0, frame, x, y)) return std::nullopt;
+    } else {
+      around.tissue_at(x0, y0, frame, x, y);
+    }
+    at[std::size_t(i)] = {x * px.mm_per_px_x, y * px.mm_per_px_y};
+  }
+  const double prolong = line.carried_mm > 0 ? line.half_mm / line.carried_mm : 1.0;
+  for (std::size_t i : {0u, 2u}) at[i] = {at[1].x + (at[i].x - at[1].x) * prolong, at[1].y + (at[i].y - at[1].y) * prolong};
+  return at;
+}
+
+// The same as on_tear_surface, with q's surface as it lies at p's frame. The deep aponeurosis
+// slides 15-35 mm under the muscle, so the aponeurosis tissue that lies under a sheared
+// full-thickness tear's deep end at peak rested 5-10 mm to the side of it; where a tear meets
+// the aponeurosis is told at the frame it is seen. Open, the tear is a gap: each stump carries
+// its own side of the surface, and the gap is what lies between the two sides carried (an
+// oblique tear 6.8 mm open: the patch where its deep end met the aponeurosis lay in the gap's
+// floor, 4 mm from the line carried through it). The gap's inside is not tracked, and carried
+// through the field's interpolation there the tear's end fell 6 mm short of where it was seen.
 bool on_carried_tear_surface(PixelSpacing px, const LesionSurroundings& around, const PlacedFinding& p,
                              const PlacedFinding& q, double reach_mm) {
   // Fluid read on the image is placed where the muscle that pulled off rested (FluidLayerScan
   // compares it on frame 0 already); a patch of motion is the aponeurosis's own tissue.
   if (!around.tissue_at || p.fluid_on_image) return false;
-  // The surface is carried by the tissue along its tracked stretch, and prolonged in the
-  // direction that stretch took to the tear's whole length: where a tear meets an aponeurosis
-  // the motion mixes the two muscles sliding past each other (a full-thickness tear's end,
-  // carried there, bent the surface 10 mm off its own deep end).
-  const double half_mm = 0.5 * tear_length_mm(q);
-  const double tracked_mm = q.lie ? q.lie->length_mm : q.length_mm;
-  const double carried_mm = std::min(half_mm, std::max(0.5 * tracked_mm, kMinCarriedHalfMm));
-  const double normal_deg = tear_normal_deg(q);
-  const double ax = -std::sin(normal_deg * M_PI / 180.0), ay = std::cos(normal_deg * M_PI / 180.0);
-  double pts[3][2];
-  for (int i = 0; i < 3; ++i) {
-    const double t = (i - 1) * carried_mm;
-    const double x0 = q.x0_px + t * ax / px.mm_per_px_x, y0 = q.y0_px + t * ay / px.mm_per_px_y;
-    if (!around.tracked_tissue_at || !around.tracked_tissue_at(x0, y0, p.finding.frame, pts[i][0], pts[i][1]))
-      around.tissue_at(x0, y0, p.finding.frame, pts[i][0], pts[i][1]);
-  }
-  const double prolong = carried_mm > 0 ? half_mm / carried_mm : 1.0;
-  for (int i : {0, 2})
-    for (int d : {0, 1}) pts[i][d] = pts[1][d] + (pts[i][d] - pts[1][d]) * prolong;
-  const double x = p.finding.centre_col_px, y = p.finding.centre_row_px;
+  const RestLine line = rest_line(q);
   // Only the half towards p (on frame 0): where the tear meets that aponeurosis, not anywhere
   // along a long carried line.
-  const double side = (p.x0_px - q.x0_px) * px.mm_per_px_x * ax + (p.y0_px - q.y0_px) * px.mm_per_px_y * ay;
-  const int i = side < 0 ? 0 : 1;  // that half of the carried surface: the segment pts[i] .. pts[i + 1]
-  const double sx = (pts[i + 1][0] - pts[i][0]) * px.mm_per_px_x, sy = (pts[i + 1][1] - pts[i][1]) * px.mm_per_px_y;
-  const double wx = (x - pts[i][0]) * px.mm_per_px_x, wy = (y - pts[i][1]) * px.mm_per_px_y;
-  const double length2 = sx * sx + sy * sy;
-  const double u = length2 > 0 ? std::clamp((wx * sx + wy * sy) / length2, 0.0, 1.0) : 0.0;
-  // Each stump carries its own side of the surface: open, the tear is a gap as wide as its
-  // gap, and the line above runs somewhere inside it (an oblique tear 6.8 mm open: its deep
-  // end's patch lay 4 mm from the line, in the gap's floor).
-  const double open_mm = std::isfinite(q.finding.gap_mm) ? std::max(0.0, q.finding.gap_mm) : 0.0;
-  return std::hypot(wx - u * sx, wy - u * sy) <= reach_mm + 0.5 * open_mm;
+  const double side = (p.x0_px - q.x0_px) * px.mm_per_px_x * line.ax + (p.y0_px - q.y0_px) * px.mm_per_px_y * line.ay;
+  const std::size_t i = side < 0 ? 0 : 1;  // that half of the carried surface: points i .. i + 1
+  const PointMm at{p.finding.centre_col_px * px.mm_per_px_x, p.finding.centre_row_px * px.mm_per_px_y};
+  const int k = p.finding.frame;
+  const auto one_side = carried_line(px, around, line, -kStumpBesideMm, k, true);
+  const auto other_side = carried_line(px, around, line, kStumpBesideMm, k, true);
+  if (one_side && other_side) {
+    const auto& a = *one_side;
+    const auto& b = *other_side;
+    return std::min(mm_from_triangle(at, a[i], a[i + 1], b[i + 1]), mm_from_triangle(at, a[i], b[i + 1], b[i])) <= reach_mm;
+  }
+  const auto middle = carried_line(px, around, line, 0.0, k, false);
+  return mm_from_segment(at, (*middle)[i], (*middle)[i + 1]) <= reach_mm;
 }
 
 void mark_same_lesion(DetectionResult& result, const PlacedFinding& p, const char* reason) {

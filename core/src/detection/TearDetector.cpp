@@ -184,28 +184,31 @@ Context context_at(const Context& ctx, int k) {
   return at;
 }
 
-// A gap's stumps at rest lie within this of its middle (rest gaps 0-2 mm wide).
-constexpr double kTrackedTissueReachMm = 1.5;
+// A tear's stump is carried by the tracked tissue within this of a point sampled beside its rest
+// line (LesionMerging samples 1 mm to each side): its own side, not across a rest gap.
+constexpr double kTrackedTissueReachMm = 1.0;
 
 // Where the tissue at frame-0 (x0, y0) lies in frame k, carried by the grid points within
-// radius_px of it that are tracked in frame k with no bright plane between (inverse-distance
-// weighted); false when there are none. A gap's inside is not tracked: the field there holds
-// positions interpolated across it and from beyond its end (an aponeurosis sliding the other
-// way), and a tear's end carried through them fell 6 mm short of where it was seen.
-bool tracked_position_in(const Context& ctx, int k, double x0, double y0, double radius_px, double& x, double& y) {
-  const DisplacementField& f = ctx.m.cumulative[std::size_t(k)];
-  const DisplacementField& g = ctx.m.cumulative[0];
-  const int c0 = std::max(0, int(std::floor((x0 - radius_px - g.origin_x_px) / g.step_px)));
-  const int c1 = std::min(g.columns - 1, int(std::ceil((x0 + radius_px - g.origin_x_px) / g.step_px)));
-  const int r0 = std::max(0, int(std::floor((y0 - radius_px - g.origin_y_px) / g.step_px)));
-  const int r1 = std::min(g.rows - 1, int(std::ceil((y0 + radius_px - g.origin_y_px) / g.step_px)));
+// reach_mm of it that are tracked in frame k with no bright plane between (inverse-distance
+// weighted); false when there are none (also on a grid coarser than the reach). A gap's inside
+// is not tracked: the field there holds positions interpolated across it and from beyond its
+// end (an aponeurosis sliding the other way).
+bool tracked_position_in(const Context& ctx, int k, double x0, double y0, double reach_mm, double& x, double& y) {
+  const DisplacementField& f = ctx.m.cumulative[std::size_t(k)];  // every frame's field is on frame 0's grid
+  const double sx = ctx.m.mm_per_px_x, sy = ctx.m.mm_per_px_y;
+  if (!std::isfinite(x0) || !std::isfinite(y0)) return false;
+  const int c0 = std::max(0, int(std::floor((x0 - reach_mm / sx - f.origin_x_px) / f.step_px)));
+  const int c1 = std::min(f.columns - 1, int(std::ceil((x0 + reach_mm / sx - f.origin_x_px) / f.step_px)));
+  const int r0 = std::max(0, int(std::floor((y0 - reach_mm / sy - f.origin_y_px) / f.step_px)));
+  const int r1 = std::min(f.rows - 1, int(std::ceil((y0 + reach_mm / sy - f.origin_y_px) / f.step_px)));
+  const double step_mm = f.step_px * 0.5 * (sx + sy);
   double w_sum = 0, dx = 0, dy = 0;
   for (int r = r0; r <= r1; ++r)
     for (int c = c0; c <= c1; ++c) {
-      const std::size_t i = g.index(c, r);
-      const double d = std::hypot(g.x_px(c) - x0, g.y_px(r) - y0);
-      if (d > radius_px || !f.valid[i] || plane_between(ctx, x0, y0, g.x_px(c), g.y_px(r))) continue;
-      const double w = 1.0 / (d + g.step_px);
+      const std::size_t i = f.index(c, r);
+      const double d_mm = std::hypot((f.x_px(c) - x0) * sx, (f.y_px(r) - y0) * sy);
+      if (d_mm > reach_mm || !f.valid[i] || plane_between(ctx, x0, y0, f.x_px(c), f.y_px(r))) continue;
+      const double w = 1.0 / (d_mm + step_mm);
       w_sum += w;
       dx += w * f.dx_px[i];
       dy += w * f.dy_px[i];
@@ -293,7 +296,7 @@ void judge_patches(const Context& ctx, const std::vector<std::uint8_t>& candidat
   LesionSurroundings around;
   around.tissue_at = [&ctx](double x0, double y0, int k, double& x, double& y) { position_in(ctx.m, k, x0, y0, x, y); };
   around.tracked_tissue_at = [&ctx](double x0, double y0, int k, double& x, double& y) {
-    return tracked_position_in(ctx, k, x0, y0, kTrackedTissueReachMm / ctx.m.mm_per_px_x, x, y);
+    return tracked_position_in(ctx, k, x0, y0, kTrackedTissueReachMm, x, y);
   };
   around.plane_between = [&ctx](double xa, double ya, double xb, double yb) { return plane_between(ctx, xa, ya, xb, yb); };
   result.findings = one_finding_per_lesion(std::move(placed), {ctx.m.mm_per_px_x, ctx.m.mm_per_px_y}, ctx.s, result, around);
