@@ -131,11 +131,18 @@ TEST(LesionMerging, AnOpenTearsEndIsLookedForBetweenItsStumps) {
     end.finding.centre_row_px = y_mm / kSpacing.mm_per_px_y;
     return end;
   };
-  EXPECT_EQ(merge({tear, seen_at(25, 22)}, opened).findings.size(), 1u) << "in the gap's floor at frame 1";
+  // The sides lie at x = 19 and 28 mm: (23.5, 22) is 4.5 mm from each, 3.5 mm from the middle line.
+  EXPECT_EQ(merge({tear, seen_at(23.5, 22)}, opened).findings.size(), 1u) << "in the gap's floor at frame 1";
   EXPECT_EQ(merge({tear, seen_at(25, 27)}, opened).findings.size(), 2u) << "5 mm beyond the tear's deep end";
   LesionSurroundings untracked = opened;
   untracked.tracked_tissue_at = [](double, double, int, double&, double&) { return false; };
   EXPECT_EQ(merge({tear, seen_at(25, 22)}, untracked).findings.size(), 2u) << "carried as interpolated: 5 mm from its surface";
+  LesionSurroundings one_side_untracked = opened;  // the moved stump untracked: the middle line, interpolated
+  one_side_untracked.tracked_tissue_at = [](double x0, double y0, int, double& x, double& y) {
+    x = x0, y = y0;
+    return x0 < 200.0;
+  };
+  EXPECT_EQ(merge({tear, seen_at(23.5, 22)}, one_side_untracked).findings.size(), 2u) << "3.5 mm from the line carried";
 }
 
 // A partial tear whose growth broke into two patches one above the other (surfaces vertical,

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 #include <optional>
 
 namespace ft {
@@ -56,13 +57,16 @@ double mm_from_segment(PointMm p, PointMm a, PointMm b) {
   return std::hypot(p.x - a.x - u * sx, p.y - a.y - u * sy);
 }
 
-// Distance (mm) from p to the triangle a, b, c: 0 inside.
+// Distance (mm) from p to the triangle a, b, c: 0 inside; infinite when a position is not
+// finite. A flat triangle (a tear of no length carries its ends onto its centre) has no inside.
 double mm_from_triangle(PointMm p, PointMm a, PointMm b, PointMm c) {
   const auto cross = [](PointMm o, PointMm u, PointMm v) { return (u.x - o.x) * (v.y - o.y) - (u.y - o.y) * (v.x - o.x); };
   const double d1 = cross(a, b, p), d2 = cross(b, c, p), d3 = cross(c, a, p);
+  if (!std::isfinite(d1 + d2 + d3)) return std::numeric_limits<double>::infinity();
+  const double edges = std::min({mm_from_segment(p, a, b), mm_from_segment(p, b, c), mm_from_segment(p, c, a)});
+  if (std::abs(cross(a, b, c)) <= 1e-12) return edges;
   const bool has_negative = d1 < 0 || d2 < 0 || d3 < 0, has_positive = d1 > 0 || d2 > 0 || d3 > 0;
-  if (!(has_negative && has_positive)) return 0.0;
-  return std::min({mm_from_segment(p, a, b), mm_from_segment(p, b, c), mm_from_segment(p, c, a)});
+  return has_negative && has_positive ? edges : 0.0;
 }
 
 // A tear's rest line (frame-0 px): its centre, its direction, how far its tracked stretch runs
