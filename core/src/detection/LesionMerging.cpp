@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <optional>
 
@@ -87,24 +88,21 @@ RestLine rest_line(const PlacedFinding& q) {
 }
 
 // The line moved offset_mm along its normal, its centre and the ends of its tracked stretch
-// carried to `frame` by the tracked tissue there (or, untracked, by the field as interpolated)
+// carried to `frame` by the tracked tissue there (or by the field as interpolated)
 // and prolonged in the direction that stretch took to the tear's whole length (mm, frame k):
 // where a tear meets an aponeurosis the motion mixes the two muscles sliding past each other
 // (a full-thickness tear's end, carried there, bent the surface 10 mm off its own deep end).
-// Nullopt when `tracked` and a point has no tracked tissue beside it.
-std::optional<std::array<PointMm, 3>> carried_line(PixelSpacing px, const LesionSurroundings& around, const RestLine& line,
-                                                   double offset_mm, int frame, bool tracked) {
+// Nullopt when `carry` cannot carry a point (no tracked tissue beside it).
+using Carry = std::function<bool(double x0_px, double y0_px, int frame, double& x_px, double& y_px)>;
+std::optional<std::array<PointMm, 3>> carried_line(PixelSpacing px, const Carry& carry, const RestLine& line, double offset_mm,
+                                                   int frame) {
   std::array<PointMm, 3> at;
   for (int i = 0; i < 3; ++i) {
     const double t = (i - 1) * line.carried_mm;
     const double x0 = line.x0_px + (t * line.ax + offset_mm * line.ay) / px.mm_per_px_x;
     const double y0 = line.y0_px + (t * line.ay - offset_mm * line.ax) / px.mm_per_px_y;
     double x, y;
-    if (tracked) {
-      if (!around.tracked_tissue_at || !around.tracked_tissue_at(x0, y0, frame, x, y)) return std::nullopt;
-    } else {
-      around.tissue_at(x0, y0, frame, x, y);
-    }
+    if (!carry(x0, y0, frame, x, y)) return std::nullopt;
     at[std::size_t(i)] = {x * px.mm_per_px_x, y * px.mm_per_px_y};
   }
   const double prolong = line.carried_mm > 0 ? line.half_mm / line.carried_mm : 1.0;
@@ -132,14 +130,18 @@ bool on_carried_tear_surface(PixelSpacing px, const LesionSurroundings& around, 
   const std::size_t i = side < 0 ? 0 : 1;  // that half of the carried surface: points i .. i + 1
   const PointMm at{p.finding.centre_col_px * px.mm_per_px_x, p.finding.centre_row_px * px.mm_per_px_y};
   const int k = p.finding.frame;
-  const auto one_side = carried_line(px, around, line, -kStumpBesideMm, k, true);
-  const auto other_side = carried_line(px, around, line, kStumpBesideMm, k, true);
+  const auto one_side = around.tracked_tissue_at ? carried_line(px, around.tracked_tissue_at, line, -kStumpBesideMm, k) : std::nullopt;
+  const auto other_side = around.tracked_tissue_at ? carried_line(px, around.tracked_tissue_at, line, kStumpBesideMm, k) : std::nullopt;
   if (one_side && other_side) {
     const auto& a = *one_side;
     const auto& b = *other_side;
     return std::min(mm_from_triangle(at, a[i], a[i + 1], b[i + 1]), mm_from_triangle(at, a[i], b[i + 1], b[i])) <= reach_mm;
   }
-  const auto middle = carried_line(px, around, line, 0.0, k, false);
+  const Carry interpolated = [&around](double x0, double y0, int frame, double& x, double& y) {
+    around.tissue_at(x0, y0, frame, x, y);
+    return true;
+  };
+  const auto middle = carried_line(px, interpolated, line, 0.0, k);
   return mm_from_segment(at, (*middle)[i], (*middle)[i + 1]) <= reach_mm;
 }
 

@@ -219,6 +219,17 @@ bool tracked_position_in(const Context& ctx, int k, double x0, double y0, double
   return true;
 }
 
+// How a surface's grid points lie on frame 0 (gates::points_lie, in mm).
+std::optional<gates::PointsLie> surface_lie(const MotionRecord& m, const std::vector<std::uint32_t>& grid_points) {
+  const DisplacementField& g = m.cumulative[0];
+  std::vector<double> x_mm, y_mm;
+  for (std::uint32_t i : grid_points) {
+    x_mm.push_back(g.x_px(column_of(g, i)) * m.mm_per_px_x);
+    y_mm.push_back(g.y_px(row_of(g, i)) * m.mm_per_px_y);
+  }
+  return gates::points_lie(x_mm, y_mm);
+}
+
 // Every patch judged, its evidence recorded; findings for those that pass every gate.
 void judge_patches(const Context& ctx, const std::vector<std::uint8_t>& candidate, const CompartmentStatistics& compartments,
                    DetectionResult& result) {
@@ -228,12 +239,7 @@ void judge_patches(const Context& ctx, const std::vector<std::uint8_t>& candidat
   const auto place = [&](const TearFinding& f, const CandidateEvidence& ev, std::size_t patch_id, std::size_t evidence) {
     placed.push_back({f, ev.centre_col_px, ev.centre_row_px, ev.surface_normal_deg,
                       std::isfinite(ev.length_along_mm) ? ev.length_along_mm : 0.0, ev.points, patch_id, evidence});
-    std::vector<double> x_mm, y_mm;
-    for (std::uint32_t i : ev.grid_points) {
-      x_mm.push_back(g.x_px(column_of(g, i)) * ctx.m.mm_per_px_x);
-      y_mm.push_back(g.y_px(row_of(g, i)) * ctx.m.mm_per_px_y);
-    }
-    placed.back().lie = gates::points_lie(x_mm, y_mm);
+    placed.back().lie = surface_lie(ctx.m, ev.grid_points);
   };
   const auto patches = detection::components(candidate, g.columns, g.rows);
   std::vector<ShortSurface> shorts;
