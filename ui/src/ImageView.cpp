@@ -1,5 +1,7 @@
 #include "ft/ui/ImageView.h"
 
+#include "OverlayProps.h"
+
 #include <vtkCallbackCommand.h>
 #include <vtkCamera.h>
 #include <vtkGenericOpenGLRenderWindow.h>
@@ -30,10 +32,18 @@ struct ImageView::Vtk {
   vtkNew<vtkImageActor> actor;
   vtkNew<vtkCallbackCommand> make_current;
   vtkNew<vtkCallbackCommand> is_current;
+  OverlayProps overlay;
   int width_px = 0, height_px = 0;
   double fitted_scale = 1.0;  // the camera's parallel scale that shows the whole image
+  // The parallel scale at which the whole image fits, its width within the share of the view
+  // the legend leaves free.
+  double fit(int widget_width, int widget_height) const {
+    const double aspect = widget_height > 0 ? double(widget_width) / widget_height : 1.0;
+    return 1.02 * std::max(0.5 * height_px, 0.5 * width_px / (kLegendMarginShare * aspect));
+  }
   bool initialised = false;
   bool panning = false;
+  QMetaObject::Connection context_ends;
   QPointF last_pan_px;
 };
 
@@ -65,6 +75,7 @@ ImageView::ImageView(QWidget* parent) : QOpenGLWidget(parent), vtk_(std::make_un
   vtk_->renderer->AddActor(vtk_->actor);
   vtk_->actor->GetMapper()->SetInputData(vtk_->image);
   vtk_->actor->InterpolateOff();  // speckle pixels as they are
+  vtk_->overlay.add_to(vtk_->renderer);
   vtk_->make_current->SetCallback(on_make_current);
   vtk_->make_current->SetClientData(this);
   vtk_->is_current->SetCallback(on_is_current);
@@ -74,6 +85,7 @@ ImageView::ImageView(QWidget* parent) : QOpenGLWidget(parent), vtk_(std::make_un
 }
 
 ImageView::~ImageView() {
+  disconnect(vtk_->context_ends);  // the context outlives this body; vtk_ does not
   if (!vtk_->initialised) return;  // never shown: VTK holds no OpenGL resources
   makeCurrent();
   vtk_->window->Finalize();
@@ -97,18 +109,21 @@ void ImageView::set_image(const RgbImage& rgb) {
   for (int y = 0; y < rgb.height_px(); ++y)
     std::memcpy(dst + std::size_t(rgb.height_px() - 1 - y) * row, rgb.pixels().data() + std::size_t(y) * row, row);
   v.image->Modified();
-  if (new_size) {
-    v.fitted_scale = 0.5 * rgb.height_px() * 1.02;
-    reset_view();
-  }
+  if (new_size) reset_view();
+  update();
+}
+
+void ImageView::set_overlay(const OverlayScene& scene) {
+  vtk_->overlay.show(scene, vtk_->height_px);
   update();
 }
 
 void ImageView::reset_view() {
   Vtk& v = *vtk_;
-  v.renderer->ResetCamera();
+  v.renderer->ResetCamera(v.actor->GetBounds());  // the image's, whatever the overlays hold
   vtkCamera* camera = v.renderer->GetActiveCamera();
   camera->ParallelProjectionOn();
+  v.fitted_scale = v.fit(width(), height());
   camera->SetParallelScale(v.fitted_scale);
   update();
 }
@@ -156,6 +171,32 @@ QPointF ImageView::world_at(QPointF widget_px) const {
   return {world[0] / w, world[1] / w};
 }
 
+QPointF ImageView::widget_at(double x_px, double y_px) const {
+  const Vtk& v = *vtk_;
+  v.renderer->SetWorldPoint(x_px, v.height_px - 1 - y_px, 0, 1);
+  v.renderer->WorldToDisplay();
+  const double* d = v.renderer->GetDisplayPoint();
+  const double dpr = devicePixelRatioF();
+  return {d[0] / dpr, height() - d[1] / dpr};
+}
+
+namespace {
+QRectF widget_rect(const DisplayBox& b, int widget_height, double dpr) {
+  return QRectF(QPointF(b.x0 / dpr, widget_height - b.y1 / dpr), QPointF(b.x1 / dpr, widget_height - b.y0 / dpr));
+}
+}  // namespace
+
+std::vector<QRectF> ImageView::label_rects() const {
+  std::vector<QRectF> rects;
+  for (const DisplayBox& b : vtk_->overlay.label_boxes()) rects.push_back(widget_rect(b, height(), devicePixelRatioF()));
+  return rects;
+}
+
+QRectF ImageView::legend_rect() const {
+  if (!vtk_->overlay.legend_shown()) return {};
+  return widget_rect(vtk_->overlay.legend_box(vtk_->renderer), height(), devicePixelRatioF());
+}
+
 void ImageView::initializeGL() {
   Vtk& v = *vtk_;
   v.window->SetMapped(1);
@@ -164,17 +205,21 @@ void ImageView::initializeGL() {
   v.window->OpenGLInitContext();
   v.initialised = true;
   // Moved to another window, the widget gets a new context: VTK lets go of the old one first.
-  connect(context(), &QOpenGLContext::aboutToBeDestroyed, this, [this] {
+  // (One connection per context: Qt refuses Qt::UniqueConnection for a lambda.)
+  disconnect(v.context_ends);
+  v.context_ends = connect(context(), &QOpenGLContext::aboutToBeDestroyed, this, [this] {
     if (!vtk_->initialised) return;
     makeCurrent();
     vtk_->window->ReleaseGraphicsResources(vtk_->window);
     doneCurrent();
     vtk_->initialised = false;
-  }, Qt::UniqueConnection);
+  });
 }
 
 void ImageView::resizeGL(int w, int h) {
+  const bool fitted = has_image() && std::abs(zoom() - 1.0) < 1e-9;
   vtk_->window->SetSize(int(w * devicePixelRatioF()), int(h * devicePixelRatioF()));
+  if (fitted) reset_view();  // a new shape of view: the whole image still fits
 }
 
 void ImageView::paintGL() {
@@ -184,6 +229,7 @@ void ImageView::paintGL() {
   state->Reset();
   state->Push();
   v.window->SetReadyForRendering(true);
+  v.overlay.place_labels(v.renderer, devicePixelRatioF());
   v.window->Render();
   v.window->SetReadyForRendering(false);
   state->Pop();

@@ -283,7 +283,8 @@ void LivePanel::show_view(const LiveView& v) {
     for (std::size_t i = 0; i < strain.size(); ++i) strain[i] = s.valid[i] ? float(gpu::engineering_strain_along(s, i, fibres)) : 0.f;
   }
   region_ = v.region;  // kept for redrawing after Stop
-  view_->set_image(render_overlay(v.frame, region_, v.field, strain, latest_.findings, layers));
+  view_->set_image(grey_picture(v.frame, layers.window, layers.level));
+  view_->set_overlay(compose_overlay(region_, muscle_band_of(latest_, region_), v.field, strain, latest_.findings, layers));
   ++frames_shown_;
 }
 

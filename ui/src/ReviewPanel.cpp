@@ -270,9 +270,11 @@ void ReviewPanel::render() {
     for (const auto& a : presentation_->annotations)
       if (a.frames.empty() || std::find(a.frames.begin(), a.frames.end(), frame_) != a.frames.end())
         layers.annotations.push_back({a.points, a.text});
+  const UltrasoundRegion region = info_.analysis_region();
   DisplacementField field;
   std::vector<float> strain;
   std::vector<TearFinding> findings;
+  MuscleBand muscle = whole_region(region);
   if (analysis_ && !analysis_->kept_frames.empty() && !analysis_->motion.cumulative.empty()) {
     const auto& kept = analysis_->kept_frames;
     const int k = int(std::upper_bound(kept.begin(), kept.end(), frame_) - kept.begin()) - 1;
@@ -281,11 +283,13 @@ void ReviewPanel::render() {
     if (layers.strain) strain = strain_for(j);
     findings = analysis_->detection.findings;
     layers.measure_findings_as(analysis_->detection);
+    muscle = muscle_band_of(analysis_->detection, region);
   } else if (stored_) {
     findings = stored_->findings;
     layers.measure_findings_as(*stored_);
   }
-  view_->set_image(render_overlay(frame, info_.analysis_region(), field, strain, findings, layers));
+  view_->set_image(grey_picture(frame, layers.window, layers.level));
+  view_->set_overlay(compose_overlay(region, muscle, field, strain, findings, layers));
 }
 
 void ReviewPanel::add_caliper(double x0, double y0, double x1, double y1) {

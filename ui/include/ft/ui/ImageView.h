@@ -4,11 +4,15 @@
 // make-current hook and framebuffer blit follow ../shared/STACK_NOTES.md). Clicks are
 // reported in frame pixels, for calipers. Zoom with the wheel (about the cursor), pan by
 // dragging with the right or middle button, back to the whole image with a middle-button
-// double-click or Home; the overlays are part of the picture, so they follow.
+// double-click or Home. The overlays (OverlayScene) are VTK props over the image, in its
+// coordinates, so they follow; their labels keep their size on screen.
 #include <QOpenGLWidget>
+#include <QRectF>
 #include <memory>
+#include <vector>
 
-#include "ft/ui/OverlayImage.h"
+#include "ft/ui/OverlayScene.h"
+#include "ft/ui/RgbImage.h"
 
 namespace ft::ui {
 
@@ -19,12 +23,18 @@ class ImageView : public QOpenGLWidget {
   ~ImageView() override;
 
   void set_image(const RgbImage& image);  // a new image size shows the whole image again
+  void set_overlay(const OverlayScene& scene);  // in the image's pixels; replaces the last
   bool has_image() const;
 
   void zoom_by(double factor, QPointF at_widget_px);  // > 1 magnifies, keeping that point in place
   void pan_by(QPointF widget_px);                      // moves the picture with the pointer
   void reset_view();                                   // the whole image, fitted
   double zoom() const;                                 // 1: the whole image fitted
+
+  // Where things are on screen, in widget px (for the tests, and for a capture of the view):
+  QPointF widget_at(double x_px, double y_px) const;  // of a frame pixel's centre
+  std::vector<QRectF> label_rects() const;             // each label's text box, as last drawn
+  QRectF legend_rect() const;                          // the strain legend; empty when not shown
 
  signals:
   void clicked(double x_px, double y_px);

@@ -5,7 +5,7 @@
 #include <QSlider>
 #include <QWidget>
 
-#include "ft/ui/OverlayImage.h"
+#include "ft/ui/OverlayLayers.h"
 
 namespace ft::ui {
 

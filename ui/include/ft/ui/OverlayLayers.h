@@ -1,37 +1,15 @@
 #pragma once
-// What the viewer draws over a B-mode frame, as plain RGB pixels: strain colour map with
-// its legend, displacement vectors, quality mask, tear outline and gap caliper. Qt-free, so
-// the same picture serves the live view and cine review. The decision-support notice is the
-// station's status bar, once per screen; burned-in exports draw their own.
-#include <cstdint>
+// What the user asked to see over a B-mode frame (the overlay toggles, window and level) and
+// what they measured or loaded (calipers, a presentation state's graphics). OverlayScene.h
+// turns it, with the tracking and the findings, into what is drawn.
 #include <string>
+#include <utility>
 #include <vector>
 
-#include "ft/core/DisplacementField.h"
-#include "ft/core/Frame.h"
 #include "ft/core/TearFinding.h"
 #include "ft/core/UltrasoundRegion.h"
 
 namespace ft::ui {
-
-struct Rgb {
-  std::uint8_t r = 0, g = 0, b = 0;
-};
-
-class RgbImage {
- public:
-  RgbImage(int width_px, int height_px);
-  int width_px() const { return width_; }
-  int height_px() const { return height_; }
-  Rgb at(int x, int y) const;
-  void set(int x, int y, Rgb c);                 // ignores points outside
-  void blend(int x, int y, Rgb c, double alpha);  // alpha 0..1
-  const std::vector<std::uint8_t>& pixels() const { return rgb_; }
-
- private:
-  int width_, height_;
-  std::vector<std::uint8_t> rgb_;
-};
 
 // A distance the user measured: two points in frame px and its label ("12.3 mm").
 struct Caliper {
@@ -46,7 +24,7 @@ struct Annotation {
 };
 
 struct OverlayLayers {
-  bool strain = true;      // colour map of fibre strain, with legend
+  bool strain = true;      // colour layer of fibre strain, with legend
   bool vectors = true;     // displacement arrows
   bool quality = false;    // shade where tracking is not trusted
   bool findings = true;    // tear outline and gap caliper
@@ -68,18 +46,7 @@ struct OverlayLayers {
   }
 };
 
-// Strain per point of `field`'s grid (engineering strain along the fibres), may be empty.
-RgbImage render_overlay(const Frame& frame, const UltrasoundRegion& region, const DisplacementField& field,
-                        const std::vector<float>& strain, const std::vector<TearFinding>& findings,
-                        const OverlayLayers& layers);
-
-// Colour of a strain value on the legend's scale (diverging blue-white-red).
-Rgb strain_colour(double strain, double range);
-
 // Caliper length in mm from the region's calibration; negative when it has none.
 double caliper_length_mm(const Caliper& c, const UltrasoundRegion& region);
-
-// Binary PPM (P6), readable by every image tool. Throws ft::Error(Io).
-void write_ppm(const RgbImage& image, const std::string& path);
 
 }  // namespace ft::ui

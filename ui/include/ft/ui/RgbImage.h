@@ -1,0 +1,32 @@
+#pragma once
+// A picture as plain 8-bit RGB pixels, top row first: what the image view shows beneath its
+// overlays (the B-mode frame through window and level).
+#include <cstdint>
+#include <vector>
+
+#include "ft/core/Frame.h"
+
+namespace ft::ui {
+
+struct Rgb {
+  std::uint8_t r = 0, g = 0, b = 0;
+};
+
+class RgbImage {
+ public:
+  RgbImage(int width_px, int height_px);
+  int width_px() const { return width_; }
+  int height_px() const { return height_; }
+  Rgb at(int x, int y) const;
+  void set(int x, int y, Rgb c);  // ignores points outside
+  const std::vector<std::uint8_t>& pixels() const { return rgb_; }
+
+ private:
+  int width_, height_;
+  std::vector<std::uint8_t> rgb_;
+};
+
+// The frame in grey: `window` grey levels (8-bit scale) shown black..white about `level`.
+RgbImage grey_picture(const Frame& frame, double window, double level);
+
+}  // namespace ft::ui

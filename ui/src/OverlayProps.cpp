@@ -1,0 +1,256 @@
+#include "OverlayProps.h"
+
+#include <vtkActor.h>
+#include <vtkCellArray.h>
+#include <vtkCellData.h>
+#include <vtkCoordinate.h>
+#include <vtkFloatArray.h>
+#include <vtkGlyph3D.h>
+#include <vtkGlyphSource2D.h>
+#include <vtkLookupTable.h>
+#include <vtkNew.h>
+#include <vtkPointData.h>
+#include <vtkPoints.h>
+#include <vtkPolyData.h>
+#include <vtkPolyDataMapper.h>
+#include <vtkProperty.h>
+#include <vtkRenderer.h>
+#include <vtkScalarBarActor.h>
+#include <vtkSmartPointer.h>
+#include <vtkTextActor.h>
+#include <vtkTextProperty.h>
+#include <vtkUnsignedCharArray.h>
+
+#include <algorithm>
+
+namespace ft::ui {
+namespace {
+
+// Heights above the image (z) so that each layer is drawn over the one before.
+constexpr double kShadeZ = 0.2, kStrainZ = 0.4, kArrowZ = 0.6, kLineZ = 0.8;
+constexpr double kLineWidthPx = 2.0;
+constexpr int kFontSizePt = 13;
+// The legend in the view's right margin (normalised viewport), which ImageView keeps free.
+constexpr double kLegendX = kLegendMarginShare + 0.5 * (1.0 - kLegendMarginShare) + 0.005, kLegendY = 0.12,
+                 kLegendWidth = 1.0 - kLegendX - 0.005, kLegendHeight = 0.76;
+
+struct MeshLayer {
+  vtkNew<vtkPolyData> data;
+  vtkNew<vtkPolyDataMapper> mapper;
+  vtkNew<vtkActor> actor;
+  MeshLayer(double z) {
+    mapper->SetInputData(data);
+    mapper->SetColorModeToDirectScalars();  // the scene's own RGBA, not a lookup table
+    mapper->SetScalarModeToUsePointData();
+    actor->SetMapper(mapper);
+    actor->SetPosition(0, 0, z);
+    actor->GetProperty()->LightingOff();
+    actor->GetProperty()->SetInterpolationToGouraud();
+  }
+};
+
+vtkSmartPointer<vtkLookupTable> strain_table(double range_pct) {
+  auto table = vtkSmartPointer<vtkLookupTable>::New();
+  const int n = 256;
+  table->SetNumberOfTableValues(n);
+  for (int k = 0; k < n; ++k) {
+    const Rgb c = strain_colour(-1.0 + 2.0 * k / (n - 1), 1.0);
+    table->SetTableValue(k, c.r / 255.0, c.g / 255.0, c.b / 255.0, 1.0);
+  }
+  table->SetTableRange(-range_pct, range_pct);
+  return table;
+}
+
+void style_text(vtkTextProperty* p, Rgb colour, double size) {
+  p->SetFontFamilyToArial();
+  p->SetFontSize(int(size));
+  p->SetColor(colour.r / 255.0, colour.g / 255.0, colour.b / 255.0);
+  p->SetBackgroundColor(0, 0, 0);
+  p->SetBackgroundOpacity(0.6);  // readable over bright speckle
+  p->SetJustificationToLeft();
+  p->SetVerticalJustificationToBottom();
+  p->ShadowOff();
+}
+
+}  // namespace
+
+struct OverlayProps::Vtk {
+  MeshLayer shade{kShadeZ}, strain{kStrainZ};
+  vtkNew<vtkPolyData> arrow_points;
+  vtkNew<vtkGlyphSource2D> arrow_shape;
+  vtkNew<vtkGlyph3D> arrows;
+  vtkNew<vtkPolyDataMapper> arrow_mapper;
+  vtkNew<vtkActor> arrow_actor;
+  MeshLayer lines{kLineZ};
+  vtkNew<vtkScalarBarActor> legend;
+  std::vector<vtkSmartPointer<vtkTextActor>> labels;
+  std::vector<PointPx> anchors_world;
+  std::vector<DisplayBox> boxes;
+  vtkRenderer* renderer = nullptr;
+};
+
+OverlayProps::OverlayProps() : vtk_(std::make_unique<Vtk>()) {
+  Vtk& v = *vtk_;
+  // An arrow from the point (not centred on it), one unit long, scaled by the displacement.
+  v.arrow_shape->SetGlyphTypeToArrow();
+  v.arrow_shape->FilledOff();
+  v.arrow_shape->SetCenter(0.5, 0, 0);
+  v.arrows->SetSourceConnection(v.arrow_shape->GetOutputPort());
+  v.arrows->SetInputData(v.arrow_points);
+  v.arrows->SetVectorModeToUseVector();
+  v.arrows->SetScaleModeToScaleByVector();
+  v.arrows->OrientOn();
+  v.arrows->SetScaleFactor(1.0);
+  v.arrow_mapper->SetInputConnection(v.arrows->GetOutputPort());
+  v.arrow_mapper->ScalarVisibilityOff();
+  v.arrow_actor->SetMapper(v.arrow_mapper);
+  v.arrow_actor->SetPosition(0, 0, kArrowZ);
+  const Rgb green = overlay_colour::kVector;
+  v.arrow_actor->GetProperty()->SetColor(green.r / 255.0, green.g / 255.0, green.b / 255.0);
+  v.arrow_actor->GetProperty()->SetLineWidth(kLineWidthPx);
+  v.arrow_actor->GetProperty()->LightingOff();
+  v.lines.mapper->SetScalarModeToUseCellData();
+  v.lines.actor->GetProperty()->SetLineWidth(kLineWidthPx);
+  v.legend->SetTitle("strain\n(%)");
+  v.legend->SetNumberOfLabels(3);  // -range, 0, +range: whole numbers
+  v.legend->SetLabelFormat("%.0f");
+  v.legend->SetPosition(kLegendX, kLegendY);
+  v.legend->SetPosition2(kLegendWidth, kLegendHeight);
+  v.legend->UnconstrainedFontSizeOn();
+  for (vtkTextProperty* p : {v.legend->GetTitleTextProperty(), v.legend->GetLabelTextProperty()}) p->ItalicOff(), p->ShadowOff();
+  v.legend->VisibilityOff();
+}
+
+OverlayProps::~OverlayProps() = default;
+
+void OverlayProps::add_to(vtkRenderer* renderer) {
+  Vtk& v = *vtk_;
+  v.renderer = renderer;
+  renderer->AddActor(v.shade.actor);
+  renderer->AddActor(v.strain.actor);
+  renderer->AddActor(v.arrow_actor);
+  renderer->AddActor(v.lines.actor);
+  renderer->AddViewProp(v.legend);
+}
+
+namespace {
+
+void fill_mesh(vtkPolyData* data, const ColourMesh& mesh, int image_height_px) {
+  vtkNew<vtkPoints> points;
+  vtkNew<vtkUnsignedCharArray> colours;
+  colours->SetNumberOfComponents(4);
+  for (std::size_t k = 0; k < mesh.points_px.size(); ++k) {
+    points->InsertNextPoint(mesh.points_px[k].x, image_height_px - 1 - mesh.points_px[k].y, 0);
+    colours->InsertNextTypedTuple(mesh.rgba[k].data());
+  }
+  vtkNew<vtkCellArray> cells;
+  for (const auto& cell : mesh.cells) {
+    const vtkIdType ids[4] = {cell[0], cell[1], cell[2], cell[3]};
+    cells->InsertNextCell(4, ids);
+  }
+  data->Initialize();
+  data->SetPoints(points);
+  data->SetPolys(cells);
+  data->GetPointData()->SetScalars(colours);
+}
+
+void fill_lines(vtkPolyData* data, const std::vector<OverlayPolyline>& lines, int image_height_px) {
+  vtkNew<vtkPoints> points;
+  vtkNew<vtkCellArray> cells;
+  vtkNew<vtkUnsignedCharArray> colours;
+  colours->SetNumberOfComponents(3);
+  for (const OverlayPolyline& line : lines) {
+    if (line.points_px.size() < 2) continue;
+    std::vector<vtkIdType> ids;
+    for (const PointPx& p : line.points_px) ids.push_back(points->InsertNextPoint(p.x, image_height_px - 1 - p.y, 0));
+    if (line.closed) ids.push_back(ids.front());
+    cells->InsertNextCell(vtkIdType(ids.size()), ids.data());
+    const unsigned char rgb[3] = {line.colour.r, line.colour.g, line.colour.b};
+    colours->InsertNextTypedTuple(rgb);
+  }
+  data->Initialize();
+  data->SetPoints(points);
+  data->SetLines(cells);
+  data->GetCellData()->SetScalars(colours);
+}
+
+void fill_arrows(vtkPolyData* data, const std::vector<OverlayArrow>& arrows, int image_height_px) {
+  vtkNew<vtkPoints> points;
+  vtkNew<vtkFloatArray> vectors;
+  vectors->SetNumberOfComponents(3);
+  for (const OverlayArrow& a : arrows) {
+    points->InsertNextPoint(a.base_px.x, image_height_px - 1 - a.base_px.y, 0);
+    const float d[3] = {float(a.tip_px.x - a.base_px.x), float(a.base_px.y - a.tip_px.y), 0.f};  // rows count upward
+    vectors->InsertNextTypedTuple(d);
+  }
+  data->Initialize();
+  data->SetPoints(points);
+  data->GetPointData()->SetVectors(vectors);
+}
+
+}  // namespace
+
+void OverlayProps::show(const OverlayScene& scene, int image_height_px) {
+  Vtk& v = *vtk_;
+  fill_mesh(v.shade.data, scene.quality_shade, image_height_px);
+  fill_mesh(v.strain.data, scene.strain, image_height_px);
+  fill_arrows(v.arrow_points, scene.arrows, image_height_px);
+  fill_lines(v.lines.data, scene.lines, image_height_px);
+  v.arrows->Modified();
+  v.legend->SetVisibility(scene.legend_range_pct > 0);
+  if (scene.legend_range_pct > 0) v.legend->SetLookupTable(strain_table(scene.legend_range_pct));
+  for (auto& label : v.labels)
+    if (v.renderer) v.renderer->RemoveViewProp(label);
+  v.labels.clear();
+  v.anchors_world.clear();
+  for (const OverlayLabel& l : scene.labels) {
+    auto actor = vtkSmartPointer<vtkTextActor>::New();
+    actor->SetInput(l.text.c_str());
+    style_text(actor->GetTextProperty(), l.colour, kFontSizePt);
+    if (v.renderer) v.renderer->AddViewProp(actor);
+    v.labels.push_back(actor);
+    v.anchors_world.push_back({l.anchor_px.x, image_height_px - 1 - l.anchor_px.y});
+  }
+}
+
+void OverlayProps::place_labels(vtkRenderer* renderer, double device_pixel_ratio) {
+  Vtk& v = *vtk_;
+  v.boxes.clear();
+  for (std::size_t k = 0; k < v.labels.size(); ++k) {
+    vtkTextActor* actor = v.labels[k];
+    actor->GetTextProperty()->SetFontSize(int(kFontSizePt * device_pixel_ratio));
+    renderer->SetWorldPoint(v.anchors_world[k].x, v.anchors_world[k].y, 0, 1);
+    renderer->WorldToDisplay();
+    const double* anchor = renderer->GetDisplayPoint();
+    double size[2] = {0, 0};
+    actor->GetSize(renderer, size);
+    // Top-left corner at the anchor; below every label already placed that it would cover.
+    DisplayBox box{anchor[0], anchor[1] - size[1], anchor[0] + size[0], anchor[1]};
+    for (bool moved = true; moved;) {
+      moved = false;
+      for (const DisplayBox& other : v.boxes)
+        if (box.overlaps(other)) {
+          const double down = box.y1 - other.y0 + 2.0;
+          box.y0 -= down, box.y1 -= down;
+          moved = true;
+        }
+    }
+    actor->SetDisplayPosition(int(box.x0), int(box.y0));
+    v.boxes.push_back(box);
+  }
+  const int* size = renderer->GetSize();
+  v.legend->GetTitleTextProperty()->SetFontSize(int(12 * device_pixel_ratio));
+  v.legend->GetLabelTextProperty()->SetFontSize(int(11 * device_pixel_ratio));
+  v.legend->SetMaximumWidthInPixels(std::max(40, int(kLegendWidth * size[0])));
+}
+
+const std::vector<DisplayBox>& OverlayProps::label_boxes() const { return vtk_->boxes; }
+
+bool OverlayProps::legend_shown() const { return vtk_->legend->GetVisibility() != 0; }
+
+DisplayBox OverlayProps::legend_box(vtkRenderer* renderer) const {
+  const int* size = renderer->GetSize();
+  return {kLegendX * size[0], kLegendY * size[1], (kLegendX + kLegendWidth) * size[0], (kLegendY + kLegendHeight) * size[1]};
+}
+
+}  // namespace ft::ui

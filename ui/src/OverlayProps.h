@@ -1,0 +1,47 @@
+#pragma once
+// An OverlayScene as VTK props above the image actor: the strain and quality meshes (colours
+// interpolated across cells), arrow glyphs, lines, text labels (anti-aliased, on a dark
+// backing, moved so that none covers another) and the strain legend (a scalar bar in %).
+// World coordinates are the image actor's: x = frame column, y = frame rows counted upward.
+// Private to ImageView; VTK's headers stay in the .cpp.
+#include <memory>
+#include <vector>
+
+#include "ft/ui/OverlayScene.h"
+
+class vtkRenderer;
+
+namespace ft::ui {
+
+// The share of the view's width a fitted image may take: the rest, on the right, is the
+// strain legend's (the image is centred, so half the rest lies on each side).
+constexpr double kLegendMarginShare = 0.80;
+
+// A rectangle in VTK display px (origin bottom-left of the render window).
+struct DisplayBox {
+  double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+  bool overlaps(const DisplayBox& o) const { return x0 < o.x1 && o.x0 < x1 && y0 < o.y1 && o.y0 < y1; }
+};
+
+class OverlayProps {
+ public:
+  OverlayProps();
+  ~OverlayProps();
+  OverlayProps(const OverlayProps&) = delete;
+  OverlayProps& operator=(const OverlayProps&) = delete;
+
+  void add_to(vtkRenderer* renderer);
+  void show(const OverlayScene& scene, int image_height_px);  // replaces what was shown
+  // Before each render: each label beside its anchor at the current zoom, below any label it
+  // would cover; text sized for `device_pixel_ratio`.
+  void place_labels(vtkRenderer* renderer, double device_pixel_ratio);
+  const std::vector<DisplayBox>& label_boxes() const;  // as last placed
+  bool legend_shown() const;
+  DisplayBox legend_box(vtkRenderer* renderer) const;  // where the legend is drawn
+
+ private:
+  struct Vtk;
+  std::unique_ptr<Vtk> vtk_;
+};
+
+}  // namespace ft::ui

@@ -1,0 +1,182 @@
+#include "ft/ui/OverlayScene.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace ft::ui {
+namespace {
+
+using namespace overlay_colour;
+
+constexpr double kStrainOpacity = 0.5;      // the speckle stays readable beneath
+constexpr double kShadeOpacity = 0.6;
+constexpr double kUntrustedQuality = 0.35;  // the tracker's own floor (TrackingParameters)
+constexpr double kTrustedQuality = 0.7;     // from here on the strain layer is fully shown
+constexpr double kArrowSpacingPx = 24.0;    // sparse: one arrow per this many frame px
+constexpr double kArrowLinePx = 2.0;        // the arrows' line width (OverlayProps)
+
+// 0 at the tracker's floor, 1 from kTrustedQuality: the strain fades where it is less sure.
+double trust(const DisplacementField& f, std::size_t i) {
+  if (!f.valid[i]) return 0.0;
+  const double q = f.quality.empty() ? 1.0 : f.quality[i];
+  const double t = std::clamp((q - kUntrustedQuality) / (kTrustedQuality - kUntrustedQuality), 0.0, 1.0);
+  return t * t * (3 - 2 * t);
+}
+
+bool inside(const PixelRect& r, PointPx p, double margin_px = 0.0) {
+  return p.x >= r.x0_px + margin_px && p.x <= r.x1_px - margin_px && p.y >= r.y0_px + margin_px &&
+         p.y <= r.y1_px - margin_px;
+}
+
+PointPx at_rest(const DisplacementField& f, int c, int r) { return {f.x_px(c), f.y_px(r)}; }
+
+PointPx now(const DisplacementField& f, int c, int r) {
+  const std::size_t i = f.index(c, r);
+  return {f.x_px(c) + f.dx_px[i], f.y_px(r) + f.dy_px[i]};
+}
+
+std::uint8_t byte(double v) { return std::uint8_t(std::lround(std::clamp(v, 0.0, 1.0) * 255.0)); }
+
+// Joins the grid points that have an index (>= 0) into cells of four.
+void join_cells(ColourMesh& mesh, const DisplacementField& f, const std::vector<int>& index) {
+  for (int r = 0; r + 1 < f.rows; ++r)
+    for (int c = 0; c + 1 < f.columns; ++c) {
+      const std::array<int, 4> cell{index[f.index(c, r)], index[f.index(c + 1, r)], index[f.index(c + 1, r + 1)],
+                                    index[f.index(c, r + 1)]};
+      if (std::all_of(cell.begin(), cell.end(), [](int k) { return k >= 0; })) mesh.cells.push_back(cell);
+    }
+}
+
+// Strain where the tissue is in this frame; only muscle (its place at rest inside the band)
+// that is still inside the image region, so no colour falls on the scanner's border or scale.
+ColourMesh strain_mesh(const UltrasoundRegion& region, const MuscleBand& muscle, const DisplacementField& f,
+                       const std::vector<float>& strain, double range) {
+  ColourMesh mesh;
+  std::vector<int> index(f.size(), -1);
+  for (int r = 0; r < f.rows; ++r)
+    for (int c = 0; c < f.columns; ++c) {
+      const std::size_t i = f.index(c, r);
+      const double y_rest = f.y_px(r);
+      if (!f.valid[i] || !std::isfinite(strain[i]) || y_rest < muscle.top_y_px || y_rest > muscle.bottom_y_px) continue;
+      const PointPx p = now(f, c, r);
+      if (!inside(region.bounds, p)) continue;
+      const Rgb colour = strain_colour(strain[i], range);
+      index[i] = int(mesh.points_px.size());
+      mesh.points_px.push_back(p);
+      mesh.rgba.push_back({colour.r, colour.g, colour.b, byte(kStrainOpacity * trust(f, i))});
+    }
+  join_cells(mesh, f, index);
+  return mesh;
+}
+
+// Dark where the tracking is not trusted, at the grid's places at rest (an untracked point has
+// no place in this frame).
+ColourMesh quality_mesh(const UltrasoundRegion& region, const DisplacementField& f) {
+  ColourMesh mesh;
+  std::vector<int> index(f.size(), -1);
+  for (int r = 0; r < f.rows; ++r)
+    for (int c = 0; c < f.columns; ++c) {
+      const PointPx p = at_rest(f, c, r);
+      if (!inside(region.bounds, p)) continue;
+      index[f.index(c, r)] = int(mesh.points_px.size());
+      mesh.points_px.push_back(p);
+      mesh.rgba.push_back({0, 0, 0, byte(kShadeOpacity * (1.0 - trust(f, f.index(c, r))))});
+    }
+  join_cells(mesh, f, index);
+  return mesh;
+}
+
+// One arrow per kArrowSpacingPx, from the point at rest, `gain` times the displacement long;
+// only arrows that lie wholly inside the image region: their ends, the head's barbs (a tenth of
+// the length to each side, vtkGlyphSource2D's arrow) and the line's width.
+std::vector<OverlayArrow> arrows_of(const UltrasoundRegion& region, const DisplacementField& f, double gain) {
+  std::vector<OverlayArrow> arrows;
+  const int every = std::max(1, int(std::lround(kArrowSpacingPx / f.step_px)));
+  for (int r = every / 2; r < f.rows; r += every)
+    for (int c = every / 2; c < f.columns; c += every) {
+      const std::size_t i = f.index(c, r);
+      if (!f.valid[i]) continue;
+      const PointPx base = at_rest(f, c, r), tip{base.x + gain * f.dx_px[i], base.y + gain * f.dy_px[i]};
+      const double length = std::hypot(tip.x - base.x, tip.y - base.y), margin = 0.1 * length + kArrowLinePx;
+      if (length < 1.0 || !inside(region.bounds, base, margin) || !inside(region.bounds, tip, margin)) continue;
+      arrows.push_back({base, tip});
+    }
+  return arrows;
+}
+
+// Short strokes across a line's ends, `half_px` to each side.
+void add_end_ticks(OverlayScene& s, PointPx a, PointPx b, double half_px, Rgb colour) {
+  const double length = std::hypot(b.x - a.x, b.y - a.y);
+  if (!(length > 0)) return;
+  const double nx = -(b.y - a.y) / length * half_px, ny = (b.x - a.x) / length * half_px;
+  for (const PointPx& e : {a, b}) s.lines.push_back({{{e.x - nx, e.y - ny}, {e.x + nx, e.y + ny}}, colour, false});
+}
+
+void add_finding(OverlayScene& s, const TearFinding& t, const UltrasoundRegion& region, const OverlayLayers& layers) {
+  // The scale the finding was measured at; without one its mm cannot be placed on the image.
+  const double sx = layers.findings_mm_per_px_x > 0 ? layers.findings_mm_per_px_x : region.mm_per_px_x;
+  const double sy = layers.findings_mm_per_px_y > 0 ? layers.findings_mm_per_px_y : region.mm_per_px_y;
+  if (!(sx > 0 && sy > 0)) return;
+  const TearGeometry g = tear_geometry(t, sx, sy);
+  s.lines.push_back({{g.outline.begin(), g.outline.end()}, kOutline, true});
+  s.lines.push_back({{g.caliper_start, g.caliper_end}, kCaliper, false});
+  add_end_ticks(s, g.caliper_start, g.caliper_end, 4.0, kCaliper);
+  char label[48];
+  if (layers.findings_in_mm)
+    std::snprintf(label, sizeof label, "gap %.1f mm", t.gap_mm);
+  else  // no calibration, no depth scale: the mm are an estimate, not a measurement
+    std::snprintf(label, sizeof label, "gap %.0f px", t.gap_mm / (0.5 * (sx + sy)));
+  s.labels.push_back({label, {std::max(g.caliper_start.x, g.caliper_end.x) + 6, g.outline[0].y}, kCaliper});
+}
+
+}  // namespace
+
+MuscleBand whole_region(const UltrasoundRegion& region) {
+  return {double(region.bounds.y0_px), double(region.bounds.y1_px)};
+}
+
+MuscleBand muscle_band_of(const DetectionResult& result, const UltrasoundRegion& region) {
+  const auto& parts = result.maps.compartments;
+  if (parts.empty() || !(result.mm_per_px_y > 0)) return whole_region(region);
+  double top_mm = parts.front().top_mm, bottom_mm = parts.front().bottom_mm;
+  for (const auto& p : parts) top_mm = std::min(top_mm, p.top_mm), bottom_mm = std::max(bottom_mm, p.bottom_mm);
+  const MuscleBand all = whole_region(region);
+  return {std::clamp(all.top_y_px + top_mm / result.mm_per_px_y, all.top_y_px, all.bottom_y_px),
+          std::clamp(all.top_y_px + bottom_mm / result.mm_per_px_y, all.top_y_px, all.bottom_y_px)};
+}
+
+Rgb strain_colour(double strain, double range) {
+  const double t = std::clamp(strain / std::max(1e-9, range), -1.0, 1.0);
+  return t < 0 ? Rgb{byte(1 + t), byte(1 + t), 255} : Rgb{255, byte(1 - t), byte(1 - t)};
+}
+
+OverlayScene compose_overlay(const UltrasoundRegion& region, const MuscleBand& muscle, const DisplacementField& field,
+                             const std::vector<float>& strain, const std::vector<TearFinding>& findings,
+                             const OverlayLayers& layers) {
+  OverlayScene s;
+  const bool tracked = field.size() > 0 && field.valid.size() == field.size();
+  if (layers.quality && tracked) s.quality_shade = quality_mesh(region, field);
+  if (layers.strain && tracked && strain.size() == field.size()) {  // no strain: no legend either
+    s.strain = strain_mesh(region, muscle, field, strain, layers.strain_range);
+    s.legend_range_pct = 100.0 * layers.strain_range;
+  }
+  if (layers.vectors && tracked) s.arrows = arrows_of(region, field, layers.vector_gain);
+  if (layers.findings)
+    for (const TearFinding& t : findings) add_finding(s, t, region, layers);
+  for (const Annotation& a : layers.annotations) {
+    OverlayPolyline line{{}, kAnnotation, false};
+    for (const auto& [x, y] : a.points) line.points_px.push_back({x, y});
+    if (line.points_px.size() > 1) s.lines.push_back(line);
+    if (!a.text.empty() && !a.points.empty()) s.labels.push_back({a.text, line.points_px.front(), kAnnotation});
+  }
+  for (const Caliper& c : layers.calipers) {
+    const PointPx a{c.x0_px, c.y0_px}, b{c.x1_px, c.y1_px};
+    s.lines.push_back({{a, b}, kCaliper, false});
+    add_end_ticks(s, a, b, 3.0, kCaliper);
+    s.labels.push_back({c.label, {b.x + 4, b.y - 4}, kCaliper});
+  }
+  return s;
+}
+
+}  // namespace ft::ui
