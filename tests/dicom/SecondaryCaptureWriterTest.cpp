@@ -1,6 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <filesystem>
+
 #include "TestSupport.h"
+#include "ft/core/Error.h"
 #include "ft/dicom/DicomClipInfo.h"
 #include "ft/dicom/DicomClipReader.h"
 #include "ft/dicom/SecondaryCaptureWriter.h"
@@ -10,34 +14,51 @@
 
 namespace ft::dicom {
 
-TEST(SecondaryCaptureWriter, BurnsTheFindingIntoItsFrameOnly) {
+// The writer stores what the caller drew, frame by frame, as true colour in the source's
+// study; the caller sees each source frame once, in order.
+TEST(SecondaryCaptureWriter, StoresTheDrawnFramesAsTrueColourInTheSourcesStudy) {
   test::TempDir dir;
   const Clip clip = sim::SimulatedExam(sim::make_preset("full_tear", 11, 4)).render_clip();
   write_ultrasound_clip(clip, {}, dir.file("clip.dcm"));
-  DetectionResult result;
-  TearFinding f;
-  f.frame = 2;
-  f.centre_col_px = 160;
-  f.centre_row_px = 100;
-  f.gap_mm = 4.0;
-  f.extent_pct = 90;
-  f.muscle_thickness_mm = 11;
-  result.findings.push_back(f);
-  write_burned_in_capture(dir.file("clip.dcm"), result, dir.file("sc.dcm"));
+  std::vector<int> asked;
+  write_burned_in_capture(dir.file("clip.dcm"), [&](const Frame& source, int k) {
+    asked.push_back(k);
+    RgbImage picture(source.width_px(), source.height_px());
+    for (int y = 0; y < source.height_px(); ++y)
+      for (int x = 0; x < source.width_px(); ++x) {
+        const auto g = std::uint8_t(source.value(x, y));
+        picture.set(x, y, {g, g, g});
+      }
+    if (k == 2)
+      for (int y = 90; y < 110; ++y)
+        for (int x = 150; x < 170; ++x) picture.set(x, y, {255, 220, 0});
+    return picture;
+  }, dir.file("sc.dcm"));
+  EXPECT_EQ(asked, (std::vector<int>{0, 1, 2, 3}));
   EXPECT_EQ(test::dciodvfy_errors(dir.file("sc.dcm")), "");
   DicomClipReader reader(dir.file("sc.dcm"));
-  EXPECT_EQ(reader.info().sop_class_uid, "1.2.840.10008.5.1.4.1.1.7.2");
+  EXPECT_EQ(reader.info().sop_class_uid, "1.2.840.10008.5.1.4.1.1.7.4");
+  EXPECT_EQ(reader.info().samples_per_pixel, 3);
   EXPECT_EQ(reader.frame_count(), 4);
   EXPECT_EQ(reader.info().study_instance_uid, read_clip_info(dir.file("clip.dcm")).study_instance_uid);
-  auto changed_near_finding = [&](int k) {
-    const Frame burned = reader.read_frame(k);
+  EXPECT_NEAR(reader.info().frame_time_ms, clip.frame_time_ms, 0.01);
+  auto changed_near = [&](int k) {
+    const Frame burned = reader.read_frame(k);  // luminance of the colour frame
     int changed = 0;
-    for (int y = 70; y < 130; ++y)
-      for (int x = 130; x < 190; ++x) changed += burned.value(x, y) != clip.frames[std::size_t(k)].value(x, y);
+    for (int y = 85; y < 115; ++y)
+      for (int x = 145; x < 175; ++x) changed += std::abs(burned.value(x, y) - clip.frames[std::size_t(k)].value(x, y)) > 2;
     return changed;
   };
-  EXPECT_GT(changed_near_finding(2), 40) << "outline and caliper drawn on the finding's frame";
-  EXPECT_EQ(changed_near_finding(1), 0) << "other frames untouched there";
+  EXPECT_GT(changed_near(2), 300) << "what was drawn on frame 2 is stored";
+  EXPECT_EQ(changed_near(1), 0) << "frame 1 as it was";
+}
+
+TEST(SecondaryCaptureWriter, APictureOfAnotherSizeIsRefused) {
+  test::TempDir dir;
+  write_ultrasound_clip(sim::SimulatedExam(sim::make_preset("full_tear", 11, 2)).render_clip(), {}, dir.file("clip.dcm"));
+  EXPECT_THROW(write_burned_in_capture(dir.file("clip.dcm"), [](const Frame&, int) { return RgbImage(8, 8); }, dir.file("sc.dcm")),
+               Error);
+  EXPECT_FALSE(std::filesystem::exists(dir.file("sc.dcm")));
 }
 
 }  // namespace ft::dicom

@@ -36,9 +36,9 @@ struct ShownView {
   ShownView() {
     view.resize(500, 400);
     view.show();
-    view.set_image(ui::RgbImage(200, 160));
+    view.set_image(RgbImage(200, 160));
   }
-  QImage picture(const ui::OverlayScene& scene) {
+  QImage picture(const OverlayScene& scene) {
     view.set_overlay(scene);
     EXPECT_TRUE(QTest::qWaitForWindowExposed(&view));
     view.repaint();
@@ -67,10 +67,10 @@ TEST(OverlayView, TheStrainLayerIsInsideTheMuscleOnlyAndTheLegendIsShown) {
   std::vector<float> strain(field.size());
   for (int r = 0; r < field.rows; ++r)
     for (int c = 0; c < field.columns; ++c) strain[field.index(c, r)] = c < field.columns / 2 ? -0.1f : 0.1f;
-  ui::OverlayLayers layers;
+  OverlayLayers layers;
   layers.vectors = false;
-  const ui::MuscleBand muscle{50.0, 110.0};
-  const QImage picture = shown.picture(ui::compose_overlay(region, muscle, field, strain, {}, layers));
+  const MuscleBand muscle{50.0, 110.0};
+  const QImage picture = shown.picture(compose_overlay(region, muscle, field, strain, {}, layers));
   const QRectF legend = shown.view.legend_rect();
   ASSERT_FALSE(legend.isEmpty());
   PixelRect muscle_rect = region.bounds;
@@ -102,9 +102,9 @@ TEST(OverlayView, TheStrainLayerIsInsideTheMuscleOnlyAndTheLegendIsShown) {
 TEST(OverlayView, NoVectorPixelFallsOutsideTheImageRegion) {
   ShownView shown;
   const UltrasoundRegion region = inset_region();
-  ui::OverlayLayers layers;
+  OverlayLayers layers;
   layers.strain = false;
-  const QImage picture = shown.picture(ui::compose_overlay(region, ui::whole_region(region), whole_frame_field(5, 3), {}, {}, layers));
+  const QImage picture = shown.picture(compose_overlay(region, whole_region(region), whole_frame_field(5, 3), {}, {}, layers));
   const QRectF allowed = shown.on_screen(region.bounds, 0.5);
   int inside = 0, outside = 0;
   for (int y = 0; y < picture.height(); ++y)
@@ -122,12 +122,12 @@ TEST(OverlayView, NoVectorPixelFallsOutsideTheImageRegion) {
 // size and none covers another, also once the view is zoomed out.
 TEST(OverlayView, CaliperLabelsAreReadableAndDoNotCoverEachOther) {
   ShownView shown;
-  ui::OverlayLayers layers;
+  OverlayLayers layers;
   layers.calipers.push_back({60, 60, 120, 60, "6.0 mm"});
   layers.calipers.push_back({62, 64, 121, 64, "5.9 mm"});
   layers.calipers.push_back({58, 58, 119, 66, "6.1 mm"});
   const UltrasoundRegion region = inset_region();
-  const QImage picture = shown.picture(ui::compose_overlay(region, ui::whole_region(region), {}, {}, {}, layers));
+  const QImage picture = shown.picture(compose_overlay(region, whole_region(region), {}, {}, {}, layers));
   const std::vector<QRectF> labels = shown.view.label_rects();
   ASSERT_EQ(labels.size(), 3u);
   for (std::size_t i = 0; i < labels.size(); ++i) {
@@ -137,7 +137,7 @@ TEST(OverlayView, CaliperLabelsAreReadableAndDoNotCoverEachOther) {
   }
   EXPECT_GT(test::count_colour(picture, 255, 220, 0, 8), 30) << "calipers and their text";
   shown.view.zoom_by(0.5, QPointF(250, 200));
-  shown.picture(ui::compose_overlay(region, ui::whole_region(region), {}, {}, {}, layers));
+  shown.picture(compose_overlay(region, whole_region(region), {}, {}, {}, layers));
   const std::vector<QRectF> zoomed_out = shown.view.label_rects();
   for (std::size_t i = 0; i < zoomed_out.size(); ++i)
     for (std::size_t j = i + 1; j < zoomed_out.size(); ++j) EXPECT_FALSE(zoomed_out[i].intersects(zoomed_out[j]));

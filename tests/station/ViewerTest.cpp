@@ -247,7 +247,7 @@ TEST(ImageView, ClicksAreReportedInFramePixels) {
   ui::ImageView view;
   view.resize(400, 200);
   view.show();
-  ui::RgbImage image(200, 100);
+  RgbImage image(200, 100);
   view.set_image(image);
   ASSERT_TRUE(QTest::qWaitForWindowExposed(&view));
   double x = -1, y = -1;
@@ -263,7 +263,7 @@ TEST(ImageView, ZoomsAboutTheCursorPansAndResets) {
   ui::ImageView view;
   view.resize(400, 300);
   view.show();
-  view.set_image(ui::RgbImage(200, 150));
+  view.set_image(RgbImage(200, 150));
   ASSERT_TRUE(QTest::qWaitForWindowExposed(&view));
   double x = -1, y = -1;
   QObject::connect(&view, &ui::ImageView::clicked, [&](double cx, double cy) { x = cx, y = cy; });

@@ -22,6 +22,7 @@
 #include <vtkUnsignedCharArray.h>
 
 #include <algorithm>
+#include <cmath>
 
 namespace ft::ui {
 namespace {
@@ -215,7 +216,8 @@ void OverlayProps::show(const OverlayScene& scene, int image_height_px) {
 
 void OverlayProps::place_labels(vtkRenderer* renderer, double device_pixel_ratio) {
   Vtk& v = *vtk_;
-  v.boxes.clear();
+  // Top-left corner at the anchor, in y-down terms (display y negated) for place_labels.
+  std::vector<LabelBox> wanted;
   for (std::size_t k = 0; k < v.labels.size(); ++k) {
     vtkTextActor* actor = v.labels[k];
     actor->GetTextProperty()->SetFontSize(int(kFontSizePt * device_pixel_ratio));
@@ -224,21 +226,17 @@ void OverlayProps::place_labels(vtkRenderer* renderer, double device_pixel_ratio
     const double* anchor = renderer->GetDisplayPoint();
     double size[2] = {0, 0};
     actor->GetSize(renderer, size);
-    // Top-left corner at the anchor; below every label already placed that it would cover.
-    DisplayBox box{anchor[0], anchor[1] - size[1], anchor[0] + size[0], anchor[1]};
-    for (bool moved = true; moved;) {
-      moved = false;
-      for (const DisplayBox& other : v.boxes)
-        if (box.overlaps(other)) {
-          const double down = box.y1 - other.y0 + 2.0;
-          box.y0 -= down, box.y1 -= down;
-          moved = true;
-        }
-    }
-    actor->SetDisplayPosition(int(box.x0), int(box.y0));
+    wanted.push_back({anchor[0], -anchor[1], anchor[0] + size[0], -anchor[1] + size[1]});
+  }
+  v.boxes.clear();
+  const int* size = renderer->GetSize();
+  const LabelBox view{0.0, -double(size[1]), double(size[0]), 0.0};
+  const std::vector<LabelBox> placed = ft::place_labels(wanted, view, 2.0 * device_pixel_ratio);
+  for (std::size_t k = 0; k < placed.size(); ++k) {
+    const DisplayBox box{placed[k].x0, -placed[k].y1, placed[k].x1, -placed[k].y0};
+    v.labels[k]->SetDisplayPosition(int(std::lround(box.x0)), int(std::lround(box.y0)));
     v.boxes.push_back(box);
   }
-  const int* size = renderer->GetSize();
   v.legend->GetTitleTextProperty()->SetFontSize(int(12 * device_pixel_ratio));
   v.legend->GetLabelTextProperty()->SetFontSize(int(11 * device_pixel_ratio));
   v.legend->SetMaximumWidthInPixels(std::max(40, int(kLegendWidth * size[0])));

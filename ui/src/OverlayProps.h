@@ -7,7 +7,7 @@
 #include <memory>
 #include <vector>
 
-#include "ft/ui/OverlayScene.h"
+#include "ft/plugin/OverlayScene.h"
 
 class vtkRenderer;
 
@@ -20,7 +20,6 @@ constexpr double kLegendMarginShare = 0.80;
 // A rectangle in VTK display px (origin bottom-left of the render window).
 struct DisplayBox {
   double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
-  bool overlaps(const DisplayBox& o) const { return x0 < o.x1 && o.x0 < x1 && y0 < o.y1 && o.y0 < y1; }
 };
 
 class OverlayProps {

@@ -1,16 +1,22 @@
 #pragma once
-// The analysed clip with the findings burned into its pixels, as a Multi-frame
-// Grayscale Byte Secondary Capture (Burned In Annotation YES), for viewers that ignore
-// presentation states. Outline, caliper and text are drawn on the frames of each
-// finding; the decision-support notice on every frame.
+// The analysed clip with the findings burned into its pixels, as a Multi-frame True Color
+// Secondary Capture (Burned In Annotation YES) in the source's study, for viewers that ignore
+// presentation states. The caller draws (plugin's ExamExport paints the viewer's overlay and
+// the decision-support notice); this writes what it drew.
+#include <functional>
 #include <string>
 
-#include "ft/core/TearFinding.h"
+#include "ft/core/Frame.h"
+#include "ft/core/RgbImage.h"
 
 namespace ft::dicom {
 
-// Returns the SOP Instance UID. The source is decoded to 8-bit luminance. Throws ft::Error.
-std::string write_burned_in_capture(const std::string& source_clip, const DetectionResult& result,
-                                    const std::string& path);
+// Gets each source frame, decoded to luminance, and returns it drawn as an RGB picture of
+// the same size.
+using BurnIn = std::function<RgbImage(const Frame& source_frame, int frame_index)>;
+
+// Returns the SOP Instance UID. Throws ft::Error (Internal when a picture's size differs from
+// the source's).
+std::string write_burned_in_capture(const std::string& source_clip, const BurnIn& burn_in, const std::string& path);
 
 }  // namespace ft::dicom

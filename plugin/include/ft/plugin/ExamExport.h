@@ -1,7 +1,7 @@
 #pragma once
 // The DICOM objects that carry an analysis to the archive: the TID 1500 measurement report,
-// the presentation state (grayscale clips) and, on request, a secondary capture with the
-// findings burned in. Shared by `fibretrack analyze --dicom-out` and the station's export.
+// the presentation state (grayscale clips) and, on request, a true-colour secondary capture
+// with the findings burned in as the viewer draws them (OverlayScene, OverlayPainter). Shared by `fibretrack analyze --dicom-out` and the station's export.
 #include <string>
 #include <vector>
 

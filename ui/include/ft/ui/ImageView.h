@@ -11,8 +11,8 @@
 #include <memory>
 #include <vector>
 
-#include "ft/ui/OverlayScene.h"
-#include "ft/ui/RgbImage.h"
+#include "ft/plugin/OverlayScene.h"
+#include "ft/core/RgbImage.h"
 
 namespace ft::ui {
 

@@ -5,7 +5,7 @@
 #include <QSlider>
 #include <QWidget>
 
-#include "ft/ui/OverlayLayers.h"
+#include "ft/plugin/OverlayLayers.h"
 
 namespace ft::ui {
 

@@ -1,4 +1,4 @@
-#include "ft/ui/OverlayScene.h"
+#include "ft/plugin/OverlayScene.h"
 
 #include <gtest/gtest.h>
 
@@ -9,7 +9,7 @@
 #include "ft/probes/SimulatedExam.h"
 #include "ft/probes/SimulationPreset.h"
 
-namespace ft::ui {
+namespace ft {
 namespace {
 
 bool same(Rgb a, Rgb b) { return a.r == b.r && a.g == b.g && a.b == b.b; }
@@ -129,7 +129,9 @@ TEST(OverlayScene, ArrowsAreSparseAndStayInsideTheImageRegion) {
     for (PointPx p : {a.base_px, a.tip_px}) EXPECT_TRUE(p.x >= b.x0_px + 2 && p.x <= b.x1_px - 2 && p.y >= b.y0_px + 2 && p.y <= b.y1_px - 2);
     EXPECT_NEAR(a.tip_px.x - a.base_px.x, 20.0, 1e-6);
     for (const OverlayArrow& o : s.arrows)
-      if (&o != &a) EXPECT_GE(std::hypot(o.base_px.x - a.base_px.x, o.base_px.y - a.base_px.y), 23.9);
+      if (&o != &a) {
+        EXPECT_GE(std::hypot(o.base_px.x - a.base_px.x, o.base_px.y - a.base_px.y), 23.9);
+      }
   }
 }
 
@@ -150,8 +152,8 @@ TEST(OverlayScene, ShowsTheFindingsOutlineGapCaliperAndLabel) {
   EXPECT_EQ(outlines, 1);
   EXPECT_GE(calipers, 1);
   ASSERT_EQ(s.labels.size(), 1u);
-  char expected[32];
-  std::snprintf(expected, sizeof expected, "gap %.1f mm", f.gap_mm);
+  char expected[48];
+  std::snprintf(expected, sizeof expected, "gap %.1f mm, grade %d", f.gap_mm, int(f.grade));
   EXPECT_EQ(s.labels[0].text, expected);
 }
 
@@ -174,7 +176,7 @@ TEST(OverlayScene, WithoutCalibrationTheGapIsLabelledInPixels) {
   layers.measure_findings_as(estimated);
   const OverlayScene in_px = compose_overlay(uncalibrated, whole_region(uncalibrated), {}, {}, a.detection.findings, layers);
   ASSERT_EQ(in_px.labels.size(), 1u);
-  EXPECT_EQ(in_px.labels[0].text.rfind(" px"), in_px.labels[0].text.size() - 3) << in_px.labels[0].text;
+  EXPECT_NE(in_px.labels[0].text.find(" px, grade "), std::string::npos) << in_px.labels[0].text;
   EXPECT_FALSE(in_px.lines.empty()) << "placed at the analysis's scale";
 }
 
@@ -193,4 +195,23 @@ TEST(OverlayScene, CalipersAndAPresentationStatesGraphicsAreDrawnWithTheirLabels
   EXPECT_TRUE(s.strain.empty());
 }
 
-}  // namespace ft::ui
+TEST(OverlayScene, LabelsThatWouldCoverEachOtherAreStackedBelow) {
+  const LabelBox picture{0, 0, 200, 100};
+  const std::vector<LabelBox> placed =
+      place_labels({{10, 10, 60, 24}, {12, 14, 70, 28}, {100, 10, 140, 24}, {20, 12, 50, 26}}, picture);
+  ASSERT_EQ(placed.size(), 4u);
+  EXPECT_DOUBLE_EQ(placed[0].y0, 10) << "the first stays at its anchor";
+  EXPECT_DOUBLE_EQ(placed[1].y0, 26) << "below the first";
+  EXPECT_DOUBLE_EQ(placed[2].y0, 10) << "nothing to cover: stays";
+  EXPECT_DOUBLE_EQ(placed[3].y0, 42) << "below both";
+  for (std::size_t i = 0; i < placed.size(); ++i)
+    for (std::size_t j = i + 1; j < placed.size(); ++j) EXPECT_FALSE(placed[i].overlaps(placed[j]));
+  EXPECT_DOUBLE_EQ(placed[1].x0, 12) << "moved down only";
+  const std::vector<LabelBox> at_edges = place_labels({{180, 50, 230, 64}, {-5, 95, 40, 109}}, picture);
+  EXPECT_DOUBLE_EQ(at_edges[0].x1, 200) << "moved left into the picture";
+  EXPECT_DOUBLE_EQ(at_edges[0].x1 - at_edges[0].x0, 50) << "same size";
+  EXPECT_DOUBLE_EQ(at_edges[1].x0, 0);
+  EXPECT_DOUBLE_EQ(at_edges[1].y1, 100) << "moved up into the picture";
+}
+
+}  // namespace ft

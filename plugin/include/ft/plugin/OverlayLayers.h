@@ -9,7 +9,7 @@
 #include "ft/core/TearFinding.h"
 #include "ft/core/UltrasoundRegion.h"
 
-namespace ft::ui {
+namespace ft {
 
 // A distance the user measured: two points in frame px and its label ("12.3 mm").
 struct Caliper {
@@ -49,4 +49,4 @@ struct OverlayLayers {
 // Caliper length in mm from the region's calibration; negative when it has none.
 double caliper_length_mm(const Caliper& c, const UltrasoundRegion& region);
 
-}  // namespace ft::ui
+}  // namespace ft

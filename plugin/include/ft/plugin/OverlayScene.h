@@ -3,21 +3,22 @@
 // the strain layer as a mesh over the tracked muscle (colour and opacity per tracked point,
 // interpolated across each cell by the renderer), sparse displacement arrows, the findings'
 // outline and gap caliper, the user's calipers, a presentation state's graphics, and their
-// labels. VTK- and Qt-free, so what is drawn where is tested without a screen; ImageView
-// turns a scene into VTK props.
+// labels. VTK- and Qt-free, so what is drawn where is tested without a screen. The viewer
+// (ui's ImageView) turns a scene into VTK props; OverlayPainter paints the same scene into a
+// burned-in capture's frames.
 #include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "ft/core/DisplacementField.h"
+#include "ft/core/RgbImage.h"
 #include "ft/core/TearFinding.h"
 #include "ft/core/TearGeometry.h"
 #include "ft/core/UltrasoundRegion.h"
-#include "ft/ui/OverlayLayers.h"
-#include "ft/ui/RgbImage.h"
+#include "ft/plugin/OverlayLayers.h"
 
-namespace ft::ui {
+namespace ft {
 
 // Points with an RGBA colour each, joined in quadrilateral cells.
 struct ColourMesh {
@@ -68,6 +69,16 @@ OverlayScene compose_overlay(const UltrasoundRegion& region, const MuscleBand& m
                              const std::vector<float>& strain, const std::vector<TearFinding>& findings,
                              const OverlayLayers& layers);
 
+// A label's text box, y down (frame or widget px; negate display y to use it there).
+struct LabelBox {
+  double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+  bool overlaps(const LabelBox& o) const { return x0 < o.x1 && o.x0 < x1 && y0 < o.y1 && o.y0 < y1; }
+};
+// Where each label goes, in order: its box as wanted (top-left at its anchor), moved left or
+// up where it would cross the right or bottom edge of `within`, then down just below every
+// earlier label it would cover, so that none covers another.
+std::vector<LabelBox> place_labels(const std::vector<LabelBox>& wanted, const LabelBox& within, double gap = 2.0);
+
 // Colour of a strain value on the legend's scale (diverging blue-white-red).
 Rgb strain_colour(double strain, double range);
 
@@ -79,4 +90,4 @@ constexpr Rgb kVector{0, 255, 160};
 constexpr Rgb kAnnotation{80, 200, 255};
 }  // namespace overlay_colour
 
-}  // namespace ft::ui
+}  // namespace ft

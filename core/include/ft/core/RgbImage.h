@@ -1,12 +1,12 @@
 #pragma once
-// A picture as plain 8-bit RGB pixels, top row first: what the image view shows beneath its
-// overlays (the B-mode frame through window and level).
+// A picture as plain 8-bit RGB pixels, top row first: a B-mode frame through window and level,
+// beneath the viewer's overlays or with the findings burned in for a capture.
 #include <cstdint>
 #include <vector>
 
 #include "ft/core/Frame.h"
 
-namespace ft::ui {
+namespace ft {
 
 struct Rgb {
   std::uint8_t r = 0, g = 0, b = 0;
@@ -20,13 +20,14 @@ class RgbImage {
   Rgb at(int x, int y) const;
   void set(int x, int y, Rgb c);  // ignores points outside
   const std::vector<std::uint8_t>& pixels() const { return rgb_; }
+  std::uint8_t* data() { return rgb_.data(); }  // width_px * 3 bytes per row
 
  private:
   int width_, height_;
   std::vector<std::uint8_t> rgb_;
 };
 
-// The frame in grey: `window` grey levels (8-bit scale) shown black..white about `level`.
+// The frame in grey (16-bit frames on their full scale): `window` grey levels (8-bit scale) shown black..white about `level`.
 RgbImage grey_picture(const Frame& frame, double window, double level);
 
-}  // namespace ft::ui
+}  // namespace ft

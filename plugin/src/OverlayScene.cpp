@@ -1,10 +1,10 @@
-#include "ft/ui/OverlayScene.h"
+#include "ft/plugin/OverlayScene.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 
-namespace ft::ui {
+namespace ft {
 namespace {
 
 using namespace overlay_colour;
@@ -122,11 +122,12 @@ void add_finding(OverlayScene& s, const TearFinding& t, const UltrasoundRegion& 
   s.lines.push_back({{g.outline.begin(), g.outline.end()}, kOutline, true});
   s.lines.push_back({{g.caliper_start, g.caliper_end}, kCaliper, false});
   add_end_ticks(s, g.caliper_start, g.caliper_end, 4.0, kCaliper);
-  char label[48];
+  char label[64];
+  const std::string grade = has_grade_number(t.grade) ? "grade " + std::to_string(int(t.grade)) : "ungraded";
   if (layers.findings_in_mm)
-    std::snprintf(label, sizeof label, "gap %.1f mm", t.gap_mm);
+    std::snprintf(label, sizeof label, "gap %.1f mm, %s", t.gap_mm, grade.c_str());
   else  // no calibration, no depth scale: the mm are an estimate, not a measurement
-    std::snprintf(label, sizeof label, "gap %.0f px", t.gap_mm / (0.5 * (sx + sy)));
+    std::snprintf(label, sizeof label, "gap %.0f px, %s", t.gap_mm / (0.5 * (sx + sy)), grade.c_str());
   s.labels.push_back({label, {std::max(g.caliper_start.x, g.caliper_end.x) + 6, g.outline[0].y}, kCaliper});
 }
 
@@ -144,6 +145,28 @@ MuscleBand muscle_band_of(const DetectionResult& result, const UltrasoundRegion&
   const MuscleBand all = whole_region(region);
   return {std::clamp(all.top_y_px + top_mm / result.mm_per_px_y, all.top_y_px, all.bottom_y_px),
           std::clamp(all.top_y_px + bottom_mm / result.mm_per_px_y, all.top_y_px, all.bottom_y_px)};
+}
+
+std::vector<LabelBox> place_labels(const std::vector<LabelBox>& wanted, const LabelBox& within, double gap) {
+  std::vector<LabelBox> placed;
+  for (LabelBox box : wanted) {
+    const double left = std::max(0.0, box.x1 - within.x1), up = std::max(0.0, box.y1 - within.y1);
+    box.x0 -= left, box.x1 -= left, box.y0 -= up, box.y1 -= up;
+    const double right = std::max(0.0, within.x0 - box.x0), down = std::max(0.0, within.y0 - box.y0);
+    box.x0 += right, box.x1 += right, box.y0 += down, box.y1 += down;
+    // Each move goes below a label already placed, so the loop ends after at most one pass per label.
+    for (bool moved = true; moved;) {
+      moved = false;
+      for (const LabelBox& other : placed)
+        if (box.overlaps(other)) {
+          const double down = other.y1 + gap - box.y0;
+          box.y0 += down, box.y1 += down;
+          moved = true;
+        }
+    }
+    placed.push_back(box);
+  }
+  return placed;
 }
 
 Rgb strain_colour(double strain, double range) {
@@ -179,4 +202,4 @@ OverlayScene compose_overlay(const UltrasoundRegion& region, const MuscleBand& m
   return s;
 }
 
-}  // namespace ft::ui
+}  // namespace ft

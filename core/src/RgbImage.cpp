@@ -1,8 +1,8 @@
-#include "ft/ui/RgbImage.h"
+#include "ft/core/RgbImage.h"
 
 #include <algorithm>
 
-namespace ft::ui {
+namespace ft {
 
 RgbImage::RgbImage(int width_px, int height_px)
     : width_(width_px), height_(height_px), rgb_(std::size_t(width_px) * std::size_t(height_px) * 3, 0) {}
@@ -33,4 +33,4 @@ RgbImage grey_picture(const Frame& frame, double window, double level) {
   return img;
 }
 
-}  // namespace ft::ui
+}  // namespace ft

@@ -1,0 +1,132 @@
+#include "ft/plugin/OverlayPainter.h"
+
+#include <QFont>
+#include <QFontMetricsF>
+#include <QGuiApplication>
+#include <QImage>
+#include <QPainter>
+#include <QPainterPath>
+#include <QPolygonF>
+#include <cmath>
+
+#include "ft/core/Error.h"
+
+namespace ft {
+namespace {
+
+constexpr double kLineWidthPx = 1.5;
+constexpr int kLabelPixelSize = 12;  // frame px: about the screen's 13 pt at 1:1
+constexpr double kLabelPaddingPx = 2.0;
+
+QColor colour_of(Rgb c, int alpha = 255) { return QColor(c.r, c.g, c.b, alpha); }
+
+QPointF at(PointPx p) { return {p.x, p.y}; }
+
+// The picture's own pixels behind a QImage: painting changes `picture` directly.
+QImage image_over(RgbImage& picture) {
+  return QImage(picture.data(), picture.width_px(), picture.height_px(), picture.width_px() * 3, QImage::Format_RGB888);
+}
+
+void require_fonts() {
+  if (!qobject_cast<QGuiApplication*>(QCoreApplication::instance()))
+    throw Error(ErrorCode::Internal, "painting text needs a QGuiApplication (hold a ft::TextPainting)");
+}
+
+QFont label_font() {
+  QFont font(QStringLiteral("DejaVu Sans"));
+  font.setPixelSize(kLabelPixelSize);
+  font.setStyleStrategy(QFont::PreferAntialias);
+  return font;
+}
+
+// A cell in the mean colour of its corners: QPainter has no per-vertex colours.
+void paint_mesh(QPainter& p, const ColourMesh& mesh) {
+  p.setPen(Qt::NoPen);
+  for (const auto& cell : mesh.cells) {
+    QPolygonF polygon;
+    int r = 0, g = 0, b = 0, a = 0;
+    for (int k : cell) {
+      polygon << at(mesh.points_px[std::size_t(k)]);
+      const auto& c = mesh.rgba[std::size_t(k)];
+      r += c[0], g += c[1], b += c[2], a += c[3];
+    }
+    p.setBrush(QColor(r / 4, g / 4, b / 4, a / 4));
+    p.drawPolygon(polygon);
+  }
+}
+
+// The shape of the screen's arrow glyph: a shaft and two barbs from the tip, 0.3 of the
+// length back and 0.1 to each side.
+void paint_arrow(QPainter& p, const OverlayArrow& a) {
+  const QPointF base = at(a.base_px), tip = at(a.tip_px), along = tip - base, across(-along.y(), along.x());
+  p.drawLine(base, tip);
+  p.drawLine(tip, tip - 0.3 * along + 0.1 * across);
+  p.drawLine(tip, tip - 0.3 * along - 0.1 * across);
+}
+
+void paint_labels(QPainter& p, const std::vector<OverlayLabel>& labels) {
+  const QFontMetricsF metrics(p.font());
+  std::vector<LabelBox> wanted;
+  for (const OverlayLabel& l : labels) {
+    const QRectF text = metrics.boundingRect(QString::fromStdString(l.text));
+    wanted.push_back({l.anchor_px.x, l.anchor_px.y, l.anchor_px.x + text.width() + 2 * kLabelPaddingPx,
+                      l.anchor_px.y + metrics.height() + 2 * kLabelPaddingPx});
+  }
+  const LabelBox picture{0, 0, double(p.device()->width()), double(p.device()->height())};
+  const std::vector<LabelBox> placed = place_labels(wanted, picture);
+  for (std::size_t k = 0; k < labels.size(); ++k) {
+    const QRectF box(QPointF(placed[k].x0, placed[k].y0), QPointF(placed[k].x1, placed[k].y1));
+    p.fillRect(box, QColor(0, 0, 0, 153));  // the screen's backing: black at 0.6
+    p.setPen(colour_of(labels[k].colour));
+    p.drawText(box.adjusted(kLabelPaddingPx, kLabelPaddingPx, -kLabelPaddingPx, -kLabelPaddingPx),
+               Qt::AlignLeft | Qt::AlignTop, QString::fromStdString(labels[k].text));
+  }
+}
+
+}  // namespace
+
+TextPainting::TextPainting() {
+  if (!QCoreApplication::instance()) own_ = std::make_unique<QGuiApplication>(argc_, argv_);
+}
+
+TextPainting::~TextPainting() = default;
+
+void paint_overlay(RgbImage& picture, const OverlayScene& scene) {
+  require_fonts();
+  QImage image = image_over(picture);
+  QPainter p(&image);
+  p.setRenderHint(QPainter::Antialiasing);
+  paint_mesh(p, scene.quality_shade);
+  paint_mesh(p, scene.strain);
+  p.setBrush(Qt::NoBrush);  // outlines are outlines
+  p.setPen(QPen(colour_of(overlay_colour::kVector), kLineWidthPx));
+  for (const OverlayArrow& a : scene.arrows) paint_arrow(p, a);
+  for (const OverlayPolyline& line : scene.lines) {
+    p.setPen(QPen(colour_of(line.colour), kLineWidthPx));
+    QPolygonF polygon;
+    for (const PointPx& q : line.points_px) polygon << at(q);
+    if (line.closed) p.drawPolygon(polygon);
+    else p.drawPolyline(polygon);
+  }
+  p.setFont(label_font());
+  paint_labels(p, scene.labels);
+}
+
+void paint_notice(RgbImage& picture, const std::string& text) {
+  require_fonts();
+  QImage image = image_over(picture);
+  QPainter p(&image);
+  p.setRenderHint(QPainter::Antialiasing);
+  // Smaller type where the picture is too narrow for it: the notice is never cut short.
+  QFont font = label_font();
+  const double room = picture.width_px() - 2 * kLabelPaddingPx, width = QFontMetricsF(font).horizontalAdvance(QString::fromStdString(text));
+  if (width > room) font.setPixelSize(std::max(6, int(kLabelPixelSize * room / width)));
+  p.setFont(font);
+  const double band = QFontMetricsF(p.font()).height() + 2 * kLabelPaddingPx;
+  const QRectF rect(0, picture.height_px() - band, picture.width_px(), band);
+  p.fillRect(rect, Qt::black);
+  p.setPen(Qt::white);
+  p.drawText(rect.adjusted(kLabelPaddingPx, 0, 0, 0), Qt::AlignLeft | Qt::AlignVCenter, QString::fromStdString(text));
+}
+
+}  // namespace ft
