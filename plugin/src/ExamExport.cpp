@@ -27,7 +27,7 @@ void write_capture(const std::string& clip_path, const DetectionResult& result, 
     std::vector<TearFinding> on_frame;
     for (const TearFinding& f : result.findings)
       if (f.frame == k) on_frame.push_back(f);
-    paint_overlay(picture, compose_overlay(region, whole_region(region), {}, {}, on_frame, layers));
+    paint_overlay(picture, compose_overlay(region, {}, {}, on_frame, layers));
     paint_notice(picture, kNotice);
     return picture;
   }, path);

@@ -14,7 +14,6 @@
 namespace ft {
 namespace {
 
-constexpr double kLineWidthPx = 1.5;
 constexpr int kLabelPixelSize = 12;  // frame px: about the screen's 13 pt at 1:1
 constexpr double kLabelPaddingPx = 2.0;
 

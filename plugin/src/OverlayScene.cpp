@@ -3,18 +3,20 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 
 namespace ft {
 namespace {
 
 using namespace overlay_colour;
 
-constexpr double kStrainOpacity = 0.5;      // the speckle stays readable beneath
+constexpr double kStrainOpacity = 0.55;     // the speckle stays readable beneath
+constexpr double kStillOpacityShare = 0.3;  // tissue at 0 % is tinted this much of it, not whitened
+constexpr int kStrainSubdivisions = 4;      // per grid cell and side: colours between points stay on the legend
 constexpr double kShadeOpacity = 0.6;
 constexpr double kUntrustedQuality = 0.35;  // the tracker's own floor (TrackingParameters)
 constexpr double kTrustedQuality = 0.7;     // from here on the strain layer is fully shown
 constexpr double kArrowSpacingPx = 24.0;    // sparse: one arrow per this many frame px
-constexpr double kArrowLinePx = 2.0;        // the arrows' line width (OverlayProps)
 
 // 0 at the tracker's floor, 1 from kTrustedQuality: the strain fades where it is less sure.
 double trust(const DisplacementField& f, std::size_t i) {
@@ -38,40 +40,62 @@ PointPx now(const DisplacementField& f, int c, int r) {
 
 std::uint8_t byte(double v) { return std::uint8_t(std::lround(std::clamp(v, 0.0, 1.0) * 255.0)); }
 
-// Joins the grid points that have an index (>= 0) into cells of four.
-void join_cells(ColourMesh& mesh, const DisplacementField& f, const std::vector<int>& index) {
-  for (int r = 0; r + 1 < f.rows; ++r)
-    for (int c = 0; c + 1 < f.columns; ++c) {
-      const std::array<int, 4> cell{index[f.index(c, r)], index[f.index(c + 1, r)], index[f.index(c + 1, r + 1)],
-                                    index[f.index(c, r + 1)]};
-      if (std::all_of(cell.begin(), cell.end(), [](int k) { return k >= 0; })) mesh.cells.push_back(cell);
+// What the strain layer knows at a grid point: where the tissue is now, its strain, its trust.
+struct StrainSample {
+  PointPx at;
+  double strain = 0.0, trust = 0.0;
+};
+
+StrainSample mix(const StrainSample& a, const StrainSample& b, double t) {
+  return {{a.at.x + t * (b.at.x - a.at.x), a.at.y + t * (b.at.y - a.at.y)},
+          a.strain + t * (b.strain - a.strain), a.trust + t * (b.trust - a.trust)};
+}
+
+void add_point(ColourMesh& mesh, const StrainSample& s, double range) {
+  const Rgb c = strain_colour(s.strain, range);
+  const double strength = kStillOpacityShare + (1 - kStillOpacityShare) * std::min(1.0, std::abs(s.strain) / range);
+  mesh.points_px.push_back(s.at);
+  mesh.rgba.push_back({c.r, c.g, c.b, byte(kStrainOpacity * s.trust * strength)});
+}
+
+// One grid cell, its corners in order around it, as n x n sub-cells of bilinearly mixed samples.
+void add_subdivided_cell(ColourMesh& mesh, const std::array<StrainSample, 4>& corner, double range) {
+  const int n = kStrainSubdivisions, first = int(mesh.points_px.size());
+  for (int j = 0; j <= n; ++j)
+    for (int i = 0; i <= n; ++i) {
+      const double u = double(i) / n, v = double(j) / n;
+      add_point(mesh, mix(mix(corner[0], corner[1], u), mix(corner[3], corner[2], u), v), range);
+    }
+  for (int j = 0; j < n; ++j)
+    for (int i = 0; i < n; ++i) {
+      const int k = first + j * (n + 1) + i;
+      mesh.cells.push_back({k, k + 1, k + n + 2, k + n + 1});
     }
 }
 
-// Strain where the tissue is in this frame; only muscle (its place at rest inside the band)
-// that is still inside the image region, so no colour falls on the scanner's border or scale.
-ColourMesh strain_mesh(const UltrasoundRegion& region, const MuscleBand& muscle, const DisplacementField& f,
-                       const std::vector<float>& strain, double range) {
-  ColourMesh mesh;
-  std::vector<int> index(f.size(), -1);
+// Strain where the tissue is in this frame, only where a strain is given (the muscle) and the
+// tissue is still inside the image region, so no colour falls on the scanner's border or scale.
+ColourMesh strain_mesh(const UltrasoundRegion& region, const DisplacementField& f, const std::vector<float>& strain,
+                       double range) {
+  std::vector<std::optional<StrainSample>> sample(f.size());
   for (int r = 0; r < f.rows; ++r)
     for (int c = 0; c < f.columns; ++c) {
       const std::size_t i = f.index(c, r);
-      const double y_rest = f.y_px(r);
-      if (!f.valid[i] || !std::isfinite(strain[i]) || y_rest < muscle.top_y_px || y_rest > muscle.bottom_y_px) continue;
       const PointPx p = now(f, c, r);
-      if (!inside(region.bounds, p)) continue;
-      const Rgb colour = strain_colour(strain[i], range);
-      index[i] = int(mesh.points_px.size());
-      mesh.points_px.push_back(p);
-      mesh.rgba.push_back({colour.r, colour.g, colour.b, byte(kStrainOpacity * trust(f, i))});
+      if (f.valid[i] && std::isfinite(strain[i]) && inside(region.bounds, p)) sample[i] = StrainSample{p, strain[i], trust(f, i)};
     }
-  join_cells(mesh, f, index);
+  ColourMesh mesh;
+  for (int r = 0; r + 1 < f.rows; ++r)
+    for (int c = 0; c + 1 < f.columns; ++c) {
+      const auto& a = sample[f.index(c, r)];
+      const auto& b = sample[f.index(c + 1, r)];
+      const auto& d = sample[f.index(c + 1, r + 1)];
+      const auto& e = sample[f.index(c, r + 1)];
+      if (a && b && d && e) add_subdivided_cell(mesh, {*a, *b, *d, *e}, range);  // inside: the region is convex
+    }
   return mesh;
 }
 
-// Dark where the tracking is not trusted, at the grid's places at rest (an untracked point has
-// no place in this frame).
 ColourMesh quality_mesh(const UltrasoundRegion& region, const DisplacementField& f) {
   ColourMesh mesh;
   std::vector<int> index(f.size(), -1);
@@ -83,13 +107,19 @@ ColourMesh quality_mesh(const UltrasoundRegion& region, const DisplacementField&
       mesh.points_px.push_back(p);
       mesh.rgba.push_back({0, 0, 0, byte(kShadeOpacity * (1.0 - trust(f, f.index(c, r))))});
     }
-  join_cells(mesh, f, index);
+  for (int r = 0; r + 1 < f.rows; ++r)
+    for (int c = 0; c + 1 < f.columns; ++c) {
+      const std::array<int, 4> cell{index[f.index(c, r)], index[f.index(c + 1, r)], index[f.index(c + 1, r + 1)],
+                                    index[f.index(c, r + 1)]};
+      if (std::all_of(cell.begin(), cell.end(), [](int k) { return k >= 0; })) mesh.cells.push_back(cell);
+    }
   return mesh;
 }
 
-// One arrow per kArrowSpacingPx, from the point at rest, `gain` times the displacement long;
-// only arrows that lie wholly inside the image region: their ends, the head's barbs (a tenth of
-// the length to each side, vtkGlyphSource2D's arrow) and the line's width.
+// One arrow per kArrowSpacingPx, `gain` times the displacement long; only arrows that lie
+// wholly inside the image region: their ends, the head's barbs (a tenth of the length to each
+// side, vtkGlyphSource2D's arrow) and the line's width. An arrow that would leave the image is
+// left out rather than shortened: a shorter arrow would read as less motion.
 std::vector<OverlayArrow> arrows_of(const UltrasoundRegion& region, const DisplacementField& f, double gain) {
   std::vector<OverlayArrow> arrows;
   const int every = std::max(1, int(std::lround(kArrowSpacingPx / f.step_px)));
@@ -97,8 +127,8 @@ std::vector<OverlayArrow> arrows_of(const UltrasoundRegion& region, const Displa
     for (int c = every / 2; c < f.columns; c += every) {
       const std::size_t i = f.index(c, r);
       if (!f.valid[i]) continue;
-      const PointPx base = at_rest(f, c, r), tip{base.x + gain * f.dx_px[i], base.y + gain * f.dy_px[i]};
-      const double length = std::hypot(tip.x - base.x, tip.y - base.y), margin = 0.1 * length + kArrowLinePx;
+      const PointPx base = now(f, c, r), tip{base.x + gain * f.dx_px[i], base.y + gain * f.dy_px[i]};
+      const double length = std::hypot(tip.x - base.x, tip.y - base.y), margin = 0.1 * length + kLineWidthPx;
       if (length < 1.0 || !inside(region.bounds, base, margin) || !inside(region.bounds, tip, margin)) continue;
       arrows.push_back({base, tip});
     }
@@ -133,55 +163,18 @@ void add_finding(OverlayScene& s, const TearFinding& t, const UltrasoundRegion& 
 
 }  // namespace
 
-MuscleBand whole_region(const UltrasoundRegion& region) {
-  return {double(region.bounds.y0_px), double(region.bounds.y1_px)};
-}
-
-MuscleBand muscle_band_of(const DetectionResult& result, const UltrasoundRegion& region) {
-  const auto& parts = result.maps.compartments;
-  if (parts.empty() || !(result.mm_per_px_y > 0)) return whole_region(region);
-  double top_mm = parts.front().top_mm, bottom_mm = parts.front().bottom_mm;
-  for (const auto& p : parts) top_mm = std::min(top_mm, p.top_mm), bottom_mm = std::max(bottom_mm, p.bottom_mm);
-  const MuscleBand all = whole_region(region);
-  return {std::clamp(all.top_y_px + top_mm / result.mm_per_px_y, all.top_y_px, all.bottom_y_px),
-          std::clamp(all.top_y_px + bottom_mm / result.mm_per_px_y, all.top_y_px, all.bottom_y_px)};
-}
-
-std::vector<LabelBox> place_labels(const std::vector<LabelBox>& wanted, const LabelBox& within, double gap) {
-  std::vector<LabelBox> placed;
-  for (LabelBox box : wanted) {
-    const double left = std::max(0.0, box.x1 - within.x1), up = std::max(0.0, box.y1 - within.y1);
-    box.x0 -= left, box.x1 -= left, box.y0 -= up, box.y1 -= up;
-    const double right = std::max(0.0, within.x0 - box.x0), down = std::max(0.0, within.y0 - box.y0);
-    box.x0 += right, box.x1 += right, box.y0 += down, box.y1 += down;
-    // Each move goes below a label already placed, so the loop ends after at most one pass per label.
-    for (bool moved = true; moved;) {
-      moved = false;
-      for (const LabelBox& other : placed)
-        if (box.overlaps(other)) {
-          const double down = other.y1 + gap - box.y0;
-          box.y0 += down, box.y1 += down;
-          moved = true;
-        }
-    }
-    placed.push_back(box);
-  }
-  return placed;
-}
-
 Rgb strain_colour(double strain, double range) {
   const double t = std::clamp(strain / std::max(1e-9, range), -1.0, 1.0);
-  return t < 0 ? Rgb{byte(1 + t), byte(1 + t), 255} : Rgb{255, byte(1 - t), byte(1 - t)};
+  return t < 0 ? Rgb{255, byte(1 + t), byte(1 + t)} : Rgb{byte(1 - t), byte(1 - t), 255};
 }
 
-OverlayScene compose_overlay(const UltrasoundRegion& region, const MuscleBand& muscle, const DisplacementField& field,
-                             const std::vector<float>& strain, const std::vector<TearFinding>& findings,
-                             const OverlayLayers& layers) {
+OverlayScene compose_overlay(const UltrasoundRegion& region, const DisplacementField& field, const std::vector<float>& strain,
+                             const std::vector<TearFinding>& findings, const OverlayLayers& layers) {
   OverlayScene s;
   const bool tracked = field.size() > 0 && field.valid.size() == field.size();
   if (layers.quality && tracked) s.quality_shade = quality_mesh(region, field);
   if (layers.strain && tracked && strain.size() == field.size()) {  // no strain: no legend either
-    s.strain = strain_mesh(region, muscle, field, strain, layers.strain_range);
+    s.strain = strain_mesh(region, field, strain, layers.strain_range);
     s.legend_range_pct = 100.0 * layers.strain_range;
   }
   if (layers.vectors && tracked) s.arrows = arrows_of(region, field, layers.vector_gain);

@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "OverlayFixtures.h"
 #include "ft/plugin/ClipAnalysis.h"
+#include "ft/plugin/MuscleStrain.h"
 #include "ft/probes/SimulatedExam.h"
 #include "ft/probes/SimulationPreset.h"
 
@@ -37,92 +39,95 @@ const AnalysedTear& analysed_tear() {
   return t;
 }
 
-// A 200 x 160 frame whose image region is (40..159, 30..129); the grid covers the whole frame.
-UltrasoundRegion inset_region() {
-  UltrasoundRegion r;
-  r.bounds = {40, 30, 159, 129};
-  r.units_x = r.units_y = PhysicalUnits::Centimetre;
-  r.mm_per_px_x = r.mm_per_px_y = 0.1;
-  return r;
-}
-DisplacementField whole_frame_field(float dx, float dy, float quality = 0.9f) {
-  DisplacementField f(25, 20, 4, 4, 8);
-  std::fill(f.dx_px.begin(), f.dx_px.end(), dx);
-  std::fill(f.dy_px.begin(), f.dy_px.end(), dy);
-  std::fill(f.quality.begin(), f.quality.end(), quality);
-  std::fill(f.valid.begin(), f.valid.end(), std::uint8_t(1));
-  return f;
-}
-
 }  // namespace
 
-TEST(OverlayScene, StrainScaleRunsFromBlueThroughWhiteToRed) {
+TEST(OverlayScene, StrainScaleRunsFromRedShorteningThroughWhiteToBlueLengthening) {
   const Rgb shortening = strain_colour(-0.2, 0.1), none = strain_colour(0, 0.1), lengthening = strain_colour(0.05, 0.1);
-  EXPECT_TRUE(same(shortening, {0, 0, 255}));
+  EXPECT_TRUE(same(shortening, {255, 0, 0})) << "the contraction in red";
   EXPECT_TRUE(same(none, {255, 255, 255}));
-  EXPECT_EQ(lengthening.r, 255);
-  EXPECT_LT(lengthening.b, 255);
+  EXPECT_EQ(lengthening.b, 255);
+  EXPECT_LT(lengthening.r, 255);
 }
 
-// Colour only on muscle inside the image: every point of the strain layer is where its
-// tissue is in this frame (moved by the field), inside the region, and was inside the
-// muscle's band at rest; untracked points are left out and weak tracking fades.
+// Colour only on muscle inside the image: the strain is given only in the muscle's bands (at
+// the points' places at rest), and the layer is drawn where that tissue is in this frame (moved
+// 10 px down, more than a grid step), inside the region; untracked points are left out, weak
+// tracking fades, and the colours between points are the legend's (cells subdivided).
 TEST(OverlayScene, TheStrainLayerCoversTrackedMuscleInsideTheImageRegionOnly) {
-  const UltrasoundRegion region = inset_region();
-  DisplacementField f = whole_frame_field(3.0f, -2.0f);
+  const UltrasoundRegion region = test::inset_region();
+  DisplacementField f = test::whole_frame_field(3.0f, 10.0f);
   f.valid[f.index(10, 8)] = 0;
   f.quality[f.index(12, 8)] = 0.5f;   // between the tracker's floor and trust: fainter
   f.quality[f.index(14, 8)] = 0.36f;  // just above the floor: all but invisible
-  const MuscleBand muscle{60.0, 100.0};
-  const std::vector<float> strain(f.size(), -0.05f);
-  const OverlayScene s = compose_overlay(region, muscle, f, strain, {}, OverlayLayers{});
+  const std::vector<MuscleBand> muscle{{60.0, 100.0, 0.0}};
+  std::vector<float> strain = fibre_strain_in(f, 0.1, 0.1, muscle);
+  for (int r = 0; r < f.rows; ++r)
+    for (int c = 0; c < f.columns; ++c)
+      if (std::isfinite(strain[f.index(c, r)])) strain[f.index(c, r)] = c % 2 ? -0.1f : 0.1f;  // alternating
+  const OverlayScene s = compose_overlay(region, f, strain, {}, OverlayLayers{});
   ASSERT_FALSE(s.strain.empty());
   EXPECT_DOUBLE_EQ(s.legend_range_pct, 15.0);
   const PixelRect& b = region.bounds;
-  std::uint8_t full = 0, faint = 255, floor = 255;
-  for (std::size_t k = 0; k < s.strain.points_px.size(); ++k) {
-    const PointPx p = s.strain.points_px[k];
+  for (const PointPx& p : s.strain.points_px) {
     EXPECT_TRUE(p.x >= b.x0_px && p.x <= b.x1_px && p.y >= b.y0_px && p.y <= b.y1_px) << p.x << "," << p.y;
-    const double y_rest = p.y + 2.0;
-    EXPECT_TRUE(y_rest >= muscle.top_y_px && y_rest <= muscle.bottom_y_px) << "at rest " << y_rest;
-    EXPECT_FALSE(std::abs(p.x - 3.0 - f.x_px(10)) < 1e-9 && std::abs(y_rest - f.y_px(8)) < 1e-9) << "untracked point drawn";
-    const std::uint8_t alpha = s.strain.rgba[k][3];
-    if (std::abs(y_rest - f.y_px(8)) < 1e-9 && std::abs(p.x - 3.0 - f.x_px(12)) < 1e-9) faint = alpha;
-    else if (std::abs(y_rest - f.y_px(8)) < 1e-9 && std::abs(p.x - 3.0 - f.x_px(14)) < 1e-9) floor = alpha;
-    else full = std::max(full, alpha);
+    EXPECT_TRUE(p.y - 10.0 >= 60.0 - 1e-9 && p.y - 10.0 <= 100.0 + 1e-9) << "at rest " << p.y - 10.0 << ": not muscle";
   }
+  const auto alpha_at = [&](double x_rest, double y_rest) {
+    for (std::size_t k = 0; k < s.strain.points_px.size(); ++k)
+      if (std::abs(s.strain.points_px[k].x - 3.0 - x_rest) < 1e-9 && std::abs(s.strain.points_px[k].y - 10.0 - y_rest) < 1e-9)
+        return int(s.strain.rgba[k][3]);
+    return -1;
+  };
+  EXPECT_EQ(alpha_at(f.x_px(10), f.y_px(8)), -1) << "untracked point drawn";
+  const int full = alpha_at(f.x_px(16), f.y_px(8)), faint = alpha_at(f.x_px(12), f.y_px(8)), floor = alpha_at(f.x_px(14), f.y_px(8));
   EXPECT_GT(full, faint);
   EXPECT_GT(faint, floor);
+  EXPECT_GE(floor, 0);
   EXPECT_LT(floor, 5);
+  // Between a shortening and a lengthening point the colours pass through white, never purple.
+  for (const auto& c : s.strain.rgba) EXPECT_TRUE(c[0] == 255 || c[2] == 255) << int(c[0]) << "," << int(c[1]) << "," << int(c[2]);
   for (const auto& cell : s.strain.cells)
     for (int k : cell) ASSERT_LT(std::size_t(k), s.strain.points_px.size());
-  EXPECT_GT(s.strain.cells.size(), 20u);
 
   OverlayLayers off;
   off.strain = false;
-  const OverlayScene none = compose_overlay(region, muscle, f, strain, {}, off);
+  const OverlayScene none = compose_overlay(region, f, strain, {}, off);
   EXPECT_TRUE(none.strain.empty());
   EXPECT_EQ(none.legend_range_pct, 0.0) << "no strain shown: no legend";
 }
 
-TEST(OverlayScene, TheMuscleIsTheBandOfItsCompartmentsAtRest) {
-  const UltrasoundRegion region = inset_region();
+// Each compartment the analysis found is a band of the muscle with its own fascicles; the
+// aponeurosis between two is in neither; no compartment, no muscle (and no strain shown).
+TEST(OverlayScene, TheMuscleIsItsCompartmentsAtRestEachWithItsFibres) {
+  const UltrasoundRegion region = test::inset_region();
   DetectionResult r;
   r.mm_per_px_y = 0.1;
-  EXPECT_DOUBLE_EQ(muscle_band_of(r, region).top_y_px, 30.0) << "none measured: the whole region";
-  EXPECT_DOUBLE_EQ(muscle_band_of(r, region).bottom_y_px, 129.0);
+  EXPECT_TRUE(muscle_bands_of(r, region).empty());
   r.maps.compartments.resize(2);
-  r.maps.compartments[0].top_mm = 3.0, r.maps.compartments[0].bottom_mm = 5.0;
-  r.maps.compartments[1].top_mm = 5.5, r.maps.compartments[1].bottom_mm = 8.0;
-  EXPECT_DOUBLE_EQ(muscle_band_of(r, region).top_y_px, 60.0);
-  EXPECT_DOUBLE_EQ(muscle_band_of(r, region).bottom_y_px, 110.0);
+  r.maps.compartments[0].top_mm = 3.0, r.maps.compartments[0].bottom_mm = 5.0, r.maps.compartments[0].fascicle_rest_deg = 20;
+  r.maps.compartments[1].top_mm = 5.5, r.maps.compartments[1].bottom_mm = 8.0, r.maps.compartments[1].fascicle_rest_deg = -25;
+  const std::vector<MuscleBand> bands = muscle_bands_of(r, region);
+  ASSERT_EQ(bands.size(), 2u);
+  EXPECT_DOUBLE_EQ(bands[0].top_y_px, 60.0);
+  EXPECT_DOUBLE_EQ(bands[0].bottom_y_px, 80.0);
+  EXPECT_DOUBLE_EQ(bands[1].top_y_px, 85.0);
+  EXPECT_DOUBLE_EQ(bands[1].fibre_angle_deg, -25.0);
+  // Strain along each band's own fibres: a stretch along 20 deg reads as lengthening there.
+  DisplacementField f = test::whole_frame_field(0, 0);
+  for (int r2 = 0; r2 < f.rows; ++r2)
+    for (int c = 0; c < f.columns; ++c) f.dx_px[f.index(c, r2)] = float(0.05 * f.x_px(c));  // 5 % along x
+  const std::vector<float> strain = fibre_strain_in(f, 0.1, 0.1, bands);
+  EXPECT_FALSE(std::isfinite(strain[f.index(12, 10)])) << "y 84: the aponeurosis between the two";
+  EXPECT_TRUE(std::isfinite(strain[f.index(12, 8)])) << "y 68: the first compartment";
+  EXPECT_FALSE(std::isfinite(strain[f.index(12, 2)])) << "y 20: above the muscle";
+  EXPECT_NEAR(strain[f.index(12, 8)], 0.05 * std::pow(std::cos(20 * M_PI / 180), 2), 0.01);
 }
 
 // Sparse arrows, each wholly inside the image region even where the tissue moves out of it.
 TEST(OverlayScene, ArrowsAreSparseAndStayInsideTheImageRegion) {
-  const UltrasoundRegion region = inset_region();
-  const DisplacementField f = whole_frame_field(5.0f, 1.0f);  // x 4 gain: 20 px to the right
-  const OverlayScene s = compose_overlay(region, whole_region(region), f, {}, {}, OverlayLayers{});
+  const UltrasoundRegion region = test::inset_region();
+  const DisplacementField f = test::whole_frame_field(5.0f, 1.0f);  // x 4 gain: 20 px to the right
+  const OverlayScene s = compose_overlay(region, f, {}, {}, OverlayLayers{});
   ASSERT_GE(s.arrows.size(), 4u);
   const PixelRect& b = region.bounds;
   for (const OverlayArrow& a : s.arrows) {
@@ -142,8 +147,7 @@ TEST(OverlayScene, ShowsTheFindingsOutlineGapCaliperAndLabel) {
   const TearFinding& f = t.finding();
   OverlayLayers layers;
   layers.measure_findings_as(a.detection);
-  const OverlayScene s = compose_overlay(t.region, muscle_band_of(a.detection, t.region), a.motion.cumulative.back(),
-                                         {}, a.detection.findings, layers);
+  const OverlayScene s = compose_overlay(t.region, a.motion.cumulative.back(), {}, a.detection.findings, layers);
   int outlines = 0, calipers = 0;
   for (const OverlayPolyline& l : s.lines) {
     if (same(l.colour, overlay_colour::kOutline) && l.closed && near_point(l.points_px, f.centre_col_px, f.centre_row_px, 60)) ++outlines;
@@ -168,13 +172,13 @@ TEST(OverlayScene, WithoutCalibrationTheGapIsLabelledInPixels) {
   uncalibrated.units_x = uncalibrated.units_y = PhysicalUnits::None;
   uncalibrated.mm_per_px_x = uncalibrated.mm_per_px_y = 0.0;
   OverlayLayers layers;
-  const OverlayScene unplaced = compose_overlay(uncalibrated, whole_region(uncalibrated), {}, {}, a.detection.findings, layers);
+  const OverlayScene unplaced = compose_overlay(uncalibrated, {}, {}, a.detection.findings, layers);
   EXPECT_TRUE(unplaced.lines.empty()) << "no scale: not drawn";
   EXPECT_TRUE(unplaced.labels.empty());
   DetectionResult estimated = a.detection;
   estimated.calibrated = false;  // the mm came from the speckle size, say
   layers.measure_findings_as(estimated);
-  const OverlayScene in_px = compose_overlay(uncalibrated, whole_region(uncalibrated), {}, {}, a.detection.findings, layers);
+  const OverlayScene in_px = compose_overlay(uncalibrated, {}, {}, a.detection.findings, layers);
   ASSERT_EQ(in_px.labels.size(), 1u);
   EXPECT_NE(in_px.labels[0].text.find(" px, grade "), std::string::npos) << in_px.labels[0].text;
   EXPECT_FALSE(in_px.lines.empty()) << "placed at the analysis's scale";
@@ -184,8 +188,8 @@ TEST(OverlayScene, CalipersAndAPresentationStatesGraphicsAreDrawnWithTheirLabels
   OverlayLayers layers;
   layers.calipers.push_back({10, 20, 110, 20, "10.0 mm"});
   layers.annotations.push_back({{{5, 5}, {50, 5}, {50, 40}}, "seen at rest"});
-  const UltrasoundRegion region = inset_region();
-  const OverlayScene s = compose_overlay(region, whole_region(region), {}, {}, {}, layers);
+  const UltrasoundRegion region = test::inset_region();
+  const OverlayScene s = compose_overlay(region, {}, {}, {}, layers);
   ASSERT_EQ(s.labels.size(), 2u);
   EXPECT_EQ(s.labels[0].text, "seen at rest");
   EXPECT_EQ(s.labels[1].text, "10.0 mm");

@@ -70,6 +70,8 @@ ImageView::ImageView(QWidget* parent) : QOpenGLWidget(parent), vtk_(std::make_un
   vtk_->window->SetReadyForRendering(false);
   vtk_->window->SetOwnContext(false);
   vtk_->window->SetFrameBlitModeToNoBlit();
+  // Qt's core-profile context rejects glLineWidth > 1: VTK then draws wide lines itself.
+  vtk_->window->SetForceMaximumHardwareLineWidth(1);
   vtk_->window->AddRenderer(vtk_->renderer);
   vtk_->renderer->SetBackground(0.05, 0.05, 0.06);
   vtk_->renderer->AddActor(vtk_->actor);
@@ -201,7 +203,7 @@ void ImageView::initializeGL() {
   Vtk& v = *vtk_;
   v.window->SetMapped(1);
   v.window->SetIsDirect(1);
-  v.window->SetSize(int(width() * devicePixelRatioF()), int(height() * devicePixelRatioF()));
+  v.window->SetSize(int(std::lround(width() * devicePixelRatioF())), int(std::lround(height() * devicePixelRatioF())));
   v.window->OpenGLInitContext();
   v.initialised = true;
   // Moved to another window, the widget gets a new context: VTK lets go of the old one first.
@@ -217,9 +219,13 @@ void ImageView::initializeGL() {
 }
 
 void ImageView::resizeGL(int w, int h) {
-  const bool fitted = has_image() && std::abs(zoom() - 1.0) < 1e-9;
-  vtk_->window->SetSize(int(w * devicePixelRatioF()), int(h * devicePixelRatioF()));
-  if (fitted) reset_view();  // a new shape of view: the whole image still fits
+  Vtk& v = *vtk_;
+  v.window->SetSize(int(std::lround(w * devicePixelRatioF())), int(std::lround(h * devicePixelRatioF())));
+  if (!has_image()) return;
+  // A new shape of view: the same magnification of the fitted view, about the same point.
+  const double magnification = zoom();
+  v.fitted_scale = v.fit(w, h);
+  v.renderer->GetActiveCamera()->SetParallelScale(v.fitted_scale / magnification);
 }
 
 void ImageView::paintGL() {
@@ -229,7 +235,7 @@ void ImageView::paintGL() {
   state->Reset();
   state->Push();
   v.window->SetReadyForRendering(true);
-  v.overlay.place_labels(v.renderer, devicePixelRatioF());
+  v.overlay.fit_to_view(v.renderer, devicePixelRatioF());
   v.window->Render();
   v.window->SetReadyForRendering(false);
   state->Pop();

@@ -11,7 +11,6 @@
 #include "ft/core/Error.h"
 #include "ft/dicom/DicomSettings.h"
 #include "ft/dicom/UltrasoundClipWriter.h"
-#include "ft/gpu/StrainField.h"
 #include "ft/plugin/FrameJournal.h"
 #include "ft/plugin/SourceFactory.h"
 #include "ft/ui/ViewerSettings.h"
@@ -139,6 +138,7 @@ void LivePanel::on_connected(Outcome<std::shared_ptr<LivePipeline>> connected) {
     return;
   }
   latest_ = {};
+  muscle_.clear();
   recording_failed_ = false;
   analysis_failed_ = false;
   counters_->setStyleSheet({});
@@ -263,6 +263,8 @@ void LivePanel::poll() {
   // The newest result is shown; the older ones taken with it were on no screen for long.
   if (std::vector<DetectionResult> results = pipeline_->take_results(); !results.empty()) {
     latest_ = std::move(results.back());
+    // A window without a contraction finds no compartments: the muscle last found stays.
+    if (std::vector<MuscleBand> bands = muscle_bands_of(latest_, region_); !bands.empty()) muscle_ = std::move(bands);
     if (!frozen_) findings_->show_result(latest_, 0.0);  // frozen: text and picture stay together
   }
   auto view = pipeline_->take_view();
@@ -276,15 +278,10 @@ void LivePanel::show_view(const LiveView& v) {
   OverlayLayers layers = overlays_->layers();
   layers.measure_findings_as(latest_);
   std::vector<float> strain;
-  if (layers.strain && v.field.size() > 0) {
-    const gpu::StrainField s = gpu::green_lagrange(v.field, v.mm_per_px_x, v.mm_per_px_y);
-    const double fibres = latest_.findings.empty() ? 0.0 : latest_.findings.front().fibre_angle_deg;
-    strain.resize(s.exx.size());
-    for (std::size_t i = 0; i < strain.size(); ++i) strain[i] = s.valid[i] ? float(gpu::engineering_strain_along(s, i, fibres)) : 0.f;
-  }
+  if (layers.strain) strain = fibre_strain_in(v.field, v.mm_per_px_x, v.mm_per_px_y, muscle_);
   region_ = v.region;  // kept for redrawing after Stop
   view_->set_image(grey_picture(v.frame, layers.window, layers.level));
-  view_->set_overlay(compose_overlay(region_, muscle_band_of(latest_, region_), v.field, strain, latest_.findings, layers));
+  view_->set_overlay(compose_overlay(region_, v.field, strain, latest_.findings, layers));
   ++frames_shown_;
 }
 

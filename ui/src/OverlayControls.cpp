@@ -8,7 +8,7 @@ namespace ft::ui {
 OverlayControls::OverlayControls(QWidget* parent) : QWidget(parent) {
   auto* layout = new QHBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
-  const auto box = [&](const char* name, const char* text, bool on) {
+  const auto box = [&](const char* name, const QString& text, bool on) {
     auto* b = new QCheckBox(text, this);
     b->setObjectName(name);
     b->setChecked(on);
@@ -17,7 +17,8 @@ OverlayControls::OverlayControls(QWidget* parent) : QWidget(parent) {
     return b;
   };
   strain_ = box("showStrain", "Strain", true);
-  vectors_ = box("showVectors", "Vectors", true);
+  // The arrows are drawn longer than the motion: the label says by how much.
+  vectors_ = box("showVectors", QString("Vectors \u00d7%1").arg(OverlayLayers{}.vector_gain), true);
   quality_ = box("showQuality", "Quality mask", false);
   findings_ = box("showFindings", "Tear && caliper", true);
   const auto slider = [&](const char* name, const char* text, int value) {

@@ -29,7 +29,6 @@ namespace {
 
 // Heights above the image (z) so that each layer is drawn over the one before.
 constexpr double kShadeZ = 0.2, kStrainZ = 0.4, kArrowZ = 0.6, kLineZ = 0.8;
-constexpr double kLineWidthPx = 2.0;
 constexpr int kFontSizePt = 13;
 // The legend in the view's right margin (normalised viewport), which ImageView keeps free.
 constexpr double kLegendX = kLegendMarginShare + 0.5 * (1.0 - kLegendMarginShare) + 0.005, kLegendY = 0.12,
@@ -84,7 +83,10 @@ struct OverlayProps::Vtk {
   vtkNew<vtkActor> arrow_actor;
   MeshLayer lines{kLineZ};
   vtkNew<vtkScalarBarActor> legend;
+  // A pool: actors are hidden, not removed, when fewer labels are shown (removing one frees its
+  // OpenGL resources, which needs the view's context current; show() runs outside paintGL).
   std::vector<vtkSmartPointer<vtkTextActor>> labels;
+  std::size_t labels_shown = 0;
   std::vector<PointPx> anchors_world;
   std::vector<DisplayBox> boxes;
   vtkRenderer* renderer = nullptr;
@@ -108,13 +110,11 @@ OverlayProps::OverlayProps() : vtk_(std::make_unique<Vtk>()) {
   v.arrow_actor->SetPosition(0, 0, kArrowZ);
   const Rgb green = overlay_colour::kVector;
   v.arrow_actor->GetProperty()->SetColor(green.r / 255.0, green.g / 255.0, green.b / 255.0);
-  v.arrow_actor->GetProperty()->SetLineWidth(kLineWidthPx);
   v.arrow_actor->GetProperty()->LightingOff();
   v.lines.mapper->SetScalarModeToUseCellData();
-  v.lines.actor->GetProperty()->SetLineWidth(kLineWidthPx);
   v.legend->SetTitle("strain\n(%)");
   v.legend->SetNumberOfLabels(3);  // -range, 0, +range: whole numbers
-  v.legend->SetLabelFormat("%.0f");
+  v.legend->SetLabelFormat("%+.0f");
   v.legend->SetPosition(kLegendX, kLegendY);
   v.legend->SetPosition2(kLegendWidth, kLegendHeight);
   v.legend->UnconstrainedFontSizeOn();
@@ -136,12 +136,15 @@ void OverlayProps::add_to(vtkRenderer* renderer) {
 
 namespace {
 
+// World coordinates: frame columns as they are, frame rows counted upward from the bottom row.
+double world_y(double y_px, int image_height_px) { return image_height_px - 1 - y_px; }
+
 void fill_mesh(vtkPolyData* data, const ColourMesh& mesh, int image_height_px) {
   vtkNew<vtkPoints> points;
   vtkNew<vtkUnsignedCharArray> colours;
   colours->SetNumberOfComponents(4);
   for (std::size_t k = 0; k < mesh.points_px.size(); ++k) {
-    points->InsertNextPoint(mesh.points_px[k].x, image_height_px - 1 - mesh.points_px[k].y, 0);
+    points->InsertNextPoint(mesh.points_px[k].x, world_y(mesh.points_px[k].y, image_height_px), 0);
     colours->InsertNextTypedTuple(mesh.rgba[k].data());
   }
   vtkNew<vtkCellArray> cells;
@@ -163,7 +166,7 @@ void fill_lines(vtkPolyData* data, const std::vector<OverlayPolyline>& lines, in
   for (const OverlayPolyline& line : lines) {
     if (line.points_px.size() < 2) continue;
     std::vector<vtkIdType> ids;
-    for (const PointPx& p : line.points_px) ids.push_back(points->InsertNextPoint(p.x, image_height_px - 1 - p.y, 0));
+    for (const PointPx& p : line.points_px) ids.push_back(points->InsertNextPoint(p.x, world_y(p.y, image_height_px), 0));
     if (line.closed) ids.push_back(ids.front());
     cells->InsertNextCell(vtkIdType(ids.size()), ids.data());
     const unsigned char rgb[3] = {line.colour.r, line.colour.g, line.colour.b};
@@ -180,7 +183,7 @@ void fill_arrows(vtkPolyData* data, const std::vector<OverlayArrow>& arrows, int
   vtkNew<vtkFloatArray> vectors;
   vectors->SetNumberOfComponents(3);
   for (const OverlayArrow& a : arrows) {
-    points->InsertNextPoint(a.base_px.x, image_height_px - 1 - a.base_px.y, 0);
+    points->InsertNextPoint(a.base_px.x, world_y(a.base_px.y, image_height_px), 0);
     const float d[3] = {float(a.tip_px.x - a.base_px.x), float(a.base_px.y - a.tip_px.y), 0.f};  // rows count upward
     vectors->InsertNextTypedTuple(d);
   }
@@ -200,25 +203,31 @@ void OverlayProps::show(const OverlayScene& scene, int image_height_px) {
   v.arrows->Modified();
   v.legend->SetVisibility(scene.legend_range_pct > 0);
   if (scene.legend_range_pct > 0) v.legend->SetLookupTable(strain_table(scene.legend_range_pct));
-  for (auto& label : v.labels)
-    if (v.renderer) v.renderer->RemoveViewProp(label);
-  v.labels.clear();
-  v.anchors_world.clear();
-  for (const OverlayLabel& l : scene.labels) {
+  while (v.labels.size() < scene.labels.size()) {
     auto actor = vtkSmartPointer<vtkTextActor>::New();
-    actor->SetInput(l.text.c_str());
-    style_text(actor->GetTextProperty(), l.colour, kFontSizePt);
     if (v.renderer) v.renderer->AddViewProp(actor);
     v.labels.push_back(actor);
-    v.anchors_world.push_back({l.anchor_px.x, image_height_px - 1 - l.anchor_px.y});
   }
+  v.anchors_world.clear();
+  for (std::size_t k = 0; k < v.labels.size(); ++k) {
+    vtkTextActor* actor = v.labels[k];
+    actor->SetVisibility(k < scene.labels.size());
+    if (k >= scene.labels.size()) continue;
+    const OverlayLabel& l = scene.labels[k];
+    actor->SetInput(l.text.c_str());
+    style_text(actor->GetTextProperty(), l.colour, kFontSizePt);
+    v.anchors_world.push_back({l.anchor_px.x, world_y(l.anchor_px.y, image_height_px)});
+  }
+  v.labels_shown = scene.labels.size();
 }
 
-void OverlayProps::place_labels(vtkRenderer* renderer, double device_pixel_ratio) {
+void OverlayProps::fit_to_view(vtkRenderer* renderer, double device_pixel_ratio) {
   Vtk& v = *vtk_;
+  v.arrow_actor->GetProperty()->SetLineWidth(float(kLineWidthPx * device_pixel_ratio));
+  v.lines.actor->GetProperty()->SetLineWidth(float(kLineWidthPx * device_pixel_ratio));
   // Top-left corner at the anchor, in y-down terms (display y negated) for place_labels.
   std::vector<LabelBox> wanted;
-  for (std::size_t k = 0; k < v.labels.size(); ++k) {
+  for (std::size_t k = 0; k < v.labels_shown; ++k) {
     vtkTextActor* actor = v.labels[k];
     actor->GetTextProperty()->SetFontSize(int(kFontSizePt * device_pixel_ratio));
     renderer->SetWorldPoint(v.anchors_world[k].x, v.anchors_world[k].y, 0, 1);
@@ -229,8 +238,10 @@ void OverlayProps::place_labels(vtkRenderer* renderer, double device_pixel_ratio
     wanted.push_back({anchor[0], -anchor[1], anchor[0] + size[0], -anchor[1] + size[1]});
   }
   v.boxes.clear();
+  // Inside the view, left of the legend when it is shown.
   const int* size = renderer->GetSize();
-  const LabelBox view{0.0, -double(size[1]), double(size[0]), 0.0};
+  const double right = legend_shown() ? legend_box(renderer).x0 : double(size[0]);
+  const LabelBox view{0.0, -double(size[1]), right, 0.0};
   const std::vector<LabelBox> placed = ft::place_labels(wanted, view, 2.0 * device_pixel_ratio);
   for (std::size_t k = 0; k < placed.size(); ++k) {
     const DisplayBox box{placed[k].x0, -placed[k].y1, placed[k].x1, -placed[k].y0};

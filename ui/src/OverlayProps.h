@@ -31,9 +31,10 @@ class OverlayProps {
 
   void add_to(vtkRenderer* renderer);
   void show(const OverlayScene& scene, int image_height_px);  // replaces what was shown
-  // Before each render: each label beside its anchor at the current zoom, below any label it
-  // would cover; text sized for `device_pixel_ratio`.
-  void place_labels(vtkRenderer* renderer, double device_pixel_ratio);
+  // Before each render: each label beside its anchor at the current zoom, inside the view and
+  // left of the legend, below any label it would cover; text and lines sized for
+  // `device_pixel_ratio`.
+  void fit_to_view(vtkRenderer* renderer, double device_pixel_ratio);
   const std::vector<DisplayBox>& label_boxes() const;  // as last placed
   bool legend_shown() const;
   DisplayBox legend_box(vtkRenderer* renderer) const;  // where the legend is drawn

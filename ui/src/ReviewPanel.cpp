@@ -12,7 +12,7 @@
 #include "ft/core/Error.h"
 #include "ft/dicom/DicomClipReader.h"
 #include "ft/dicom/MeasurementReportReader.h"
-#include "ft/gpu/StrainField.h"
+#include "ft/plugin/MuscleStrain.h"
 
 namespace ft::ui {
 
@@ -245,16 +245,6 @@ void ReviewPanel::toggle_play() {
   play_->setText(playing() ? "Pause" : "Play");
 }
 
-// Engineering strain along the fibres at each tracked point of analysed frame `k`.
-std::vector<float> ReviewPanel::strain_for(int k) const {
-  const ClipAnalysis& a = *analysis_;
-  const gpu::StrainField s = gpu::green_lagrange(a.motion.cumulative[std::size_t(k)], a.motion.mm_per_px_x, a.motion.mm_per_px_y);
-  const double fibres = a.detection.findings.empty() ? 0.0 : a.detection.findings.front().fibre_angle_deg;
-  std::vector<float> strain(s.exx.size());
-  for (std::size_t i = 0; i < strain.size(); ++i) strain[i] = s.valid[i] ? float(gpu::engineering_strain_along(s, i, fibres)) : 0.f;
-  return strain;
-}
-
 void ReviewPanel::render() {
   if (!reader_ || frame_ < 0) return;
   Frame frame;
@@ -274,22 +264,22 @@ void ReviewPanel::render() {
   DisplacementField field;
   std::vector<float> strain;
   std::vector<TearFinding> findings;
-  MuscleBand muscle = whole_region(region);
   if (analysis_ && !analysis_->kept_frames.empty() && !analysis_->motion.cumulative.empty()) {
     const auto& kept = analysis_->kept_frames;
     const int k = int(std::upper_bound(kept.begin(), kept.end(), frame_) - kept.begin()) - 1;
     const int j = std::clamp(k, 0, int(analysis_->motion.cumulative.size()) - 1);
     field = analysis_->motion.cumulative[std::size_t(j)];
-    if (layers.strain) strain = strain_for(j);
+    if (layers.strain)
+      strain = fibre_strain_in(field, analysis_->motion.mm_per_px_x, analysis_->motion.mm_per_px_y,
+                               muscle_bands_of(analysis_->detection, region));
     findings = analysis_->detection.findings;
     layers.measure_findings_as(analysis_->detection);
-    muscle = muscle_band_of(analysis_->detection, region);
   } else if (stored_) {
     findings = stored_->findings;
     layers.measure_findings_as(*stored_);
   }
   view_->set_image(grey_picture(frame, layers.window, layers.level));
-  view_->set_overlay(compose_overlay(region, muscle, field, strain, findings, layers));
+  view_->set_overlay(compose_overlay(region, field, strain, findings, layers));
 }
 
 void ReviewPanel::add_caliper(double x0, double y0, double x1, double y1) {

@@ -378,11 +378,13 @@ DetectionResult detect_tears(const MotionRecord& m, const FrameAt& frame_at, con
   const CompartmentStatistics compartments = compartment_growth(ctx);
   report_fascicle_angles(compartments, result.contraction);
   const std::vector<std::uint8_t> candidate = candidate_points(ctx, excess, compartments);
+  // The compartments always (a few numbers: the viewer draws its strain layer over them); the
+  // per-point maps only when evidence is recorded.
+  result.maps.compartments = compartments.each;
   if (s.record_evidence) {
     fill_maps(ctx, result.maps);
     result.maps.muscle_sd = sigma;
     result.maps.candidate_threshold = excess;
-    result.maps.compartments = compartments.each;
   }
   if (!contracted) return result;
   judge_patches(ctx, candidate, compartments, result);

@@ -165,7 +165,7 @@ struct EvidenceMaps {
     // on the doubled angle (1 all alike; two mirrored families at +-40 deg about 0.2). NaN unmeasured.
     double fascicle_peak_agreement = std::numeric_limits<double>::quiet_NaN();
   };
-  std::vector<CompartmentEvidence> compartments;
+  std::vector<CompartmentEvidence> compartments;  // filled whenever a contraction was analysed, evidence recorded or not
 };
 
 struct DetectionResult {

@@ -16,6 +16,7 @@
 #include "ft/core/TearFinding.h"
 #include "ft/core/TearGeometry.h"
 #include "ft/core/UltrasoundRegion.h"
+#include "ft/plugin/LabelPlacement.h"
 #include "ft/plugin/OverlayLayers.h"
 
 namespace ft {
@@ -34,6 +35,7 @@ struct OverlayPolyline {
   bool closed = false;
 };
 
+// From the tissue's place in this frame along its displacement since rest, times the gain.
 struct OverlayArrow {
   PointPx base_px, tip_px;
 };
@@ -46,48 +48,35 @@ struct OverlayLabel {
 };
 
 struct OverlayScene {
-  ColourMesh strain;         // at the tissue's place in this frame, inside the muscle
-  ColourMesh quality_shade;  // dark where the tracking is not trusted
+  // At the tissue's place in this frame, subdivided so that the colours between tracked
+  // points are the legend's (the renderer interpolates colours, not strain).
+  ColourMesh strain;
+  // Dark where the tracking is not trusted, at the grid's places at rest: an untracked point
+  // has no place in the frame shown.
+  ColourMesh quality_shade;
   double legend_range_pct = 0.0;  // the strain legend spans +-this; 0: no legend
   std::vector<OverlayArrow> arrows;
   std::vector<OverlayPolyline> lines;
   std::vector<OverlayLabel> labels;
 };
 
-// The rows the muscle occupies at rest (frame px): from the shallowest to the deepest of the
-// compartments the analysis measured, inside the image region; the whole region when the
-// analysis found none.
-struct MuscleBand {
-  double top_y_px = 0.0, bottom_y_px = -1.0;
-};
-MuscleBand muscle_band_of(const DetectionResult& result, const UltrasoundRegion& region);
-MuscleBand whole_region(const UltrasoundRegion& region);
-
 // `field` takes each grid point from its place at rest to its place in the frame shown;
-// `strain` is its fibre strain (one per grid point; empty: no strain layer).
-OverlayScene compose_overlay(const UltrasoundRegion& region, const MuscleBand& muscle, const DisplacementField& field,
-                             const std::vector<float>& strain, const std::vector<TearFinding>& findings,
-                             const OverlayLayers& layers);
+// `strain` is its fibre strain, NaN where none is to be shown (one per grid point, see
+// fibre_strain_in; empty: no strain layer and no legend).
+OverlayScene compose_overlay(const UltrasoundRegion& region, const DisplacementField& field, const std::vector<float>& strain,
+                             const std::vector<TearFinding>& findings, const OverlayLayers& layers);
 
-// A label's text box, y down (frame or widget px; negate display y to use it there).
-struct LabelBox {
-  double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
-  bool overlaps(const LabelBox& o) const { return x0 < o.x1 && o.x0 < x1 && y0 < o.y1 && o.y0 < y1; }
-};
-// Where each label goes, in order: its box as wanted (top-left at its anchor), moved left or
-// up where it would cross the right or bottom edge of `within`, then down just below every
-// earlier label it would cover, so that none covers another.
-std::vector<LabelBox> place_labels(const std::vector<LabelBox>& wanted, const LabelBox& within, double gap = 2.0);
-
-// Colour of a strain value on the legend's scale (diverging blue-white-red).
+// Colour of a strain value on the legend's scale, diverging through white: shortening (the
+// contraction) red, lengthening blue.
 Rgb strain_colour(double strain, double range);
 
-// Colours the overlay draws in, named for the tests.
+// Colours the overlay draws in, named for the tests; lines are kLineWidthPx wide on screen.
 namespace overlay_colour {
 constexpr Rgb kCaliper{255, 220, 0};
 constexpr Rgb kOutline{255, 64, 64};
 constexpr Rgb kVector{0, 255, 160};
 constexpr Rgb kAnnotation{80, 200, 255};
 }  // namespace overlay_colour
+constexpr double kLineWidthPx = 2.0;
 
 }  // namespace ft

@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "ft/plugin/LivePipeline.h"
+#include "ft/plugin/MuscleStrain.h"
 #include "ft/ui/FindingsPanel.h"
 #include "ft/ui/ImageView.h"
 #include "ft/ui/Outcome.h"
@@ -70,6 +71,7 @@ class LivePanel : public QWidget {
   QString journal_dir_;
   QString last_recording_;
   DetectionResult latest_;
+  std::vector<MuscleBand> muscle_;  // the compartments last found; the strain layer is drawn over them
   std::optional<LiveView> last_view_;
   bool frozen_ = false;
   bool recording_failed_ = false;

@@ -97,7 +97,6 @@ class ReviewPanel : public QWidget {
   void choose_and_send();
   void choose_and_deidentify();
   void choose_and_load_report();
-  std::vector<float> strain_for(int analysed_index) const;
 
   WorkspaceHost& host_;
   QString path_;
