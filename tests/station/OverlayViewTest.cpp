@@ -11,6 +11,7 @@
 #include "OverlayFixtures.h"
 #include "StationTestSupport.h"
 #include "ft/plugin/MuscleStrain.h"
+#include "ft/plugin/OverlayPainter.h"
 #include "ft/ui/ImageView.h"
 
 namespace ft {
@@ -121,6 +122,54 @@ TEST(OverlayView, CaliperLabelsAreDrawnReadableAndDoNotCoverEachOther) {
       for (std::size_t j = i + 1; j < labels.size(); ++j) EXPECT_FALSE(labels[i].intersects(labels[j])) << i << " covers " << j;
     }
   }
+}
+
+// A burned-in capture (QPainter, frame px) and the screen (VTK, magnified) draw the same scene:
+// a finding's outline and gap caliper and a measured caliper land on the same frame pixels, to
+// within a pixel. (Text is drawn by two rasterisers, so the labels are left out here; where
+// they go is place_labels' rule in both.)
+TEST(OverlayView, ABurnedInCaptureMatchesTheScreen) {
+  ShownView shown;
+  const UltrasoundRegion region = test::inset_region();
+  OverlayLayers layers;
+  layers.calipers.push_back({50, 120, 150, 110, ""});
+  TearFinding f;
+  f.centre_col_px = 100;
+  f.centre_row_px = 70;
+  f.gap_mm = 3.0;
+  f.muscle_thickness_mm = 4.0;
+  f.extent_pct = 100;
+  OverlayScene scene = compose_overlay(region, {}, {}, {f}, layers);
+  scene.labels.clear();
+  ASSERT_GE(scene.lines.size(), 5u);
+  const QImage screen = shown.picture(scene);
+  RgbImage capture(200, 160);
+  paint_overlay(capture, scene);
+  const auto screen_drawn = [&](int x, int y) {
+    const QPoint at = shown.view.widget_at(x, y).toPoint();
+    return screen.rect().contains(at) && drawn(screen.pixel(at));
+  };
+  const auto capture_drawn = [&](int x, int y) {
+    if (x < 0 || y < 0 || x >= capture.width_px() || y >= capture.height_px()) return false;
+    const Rgb p = capture.at(x, y);
+    return std::max({p.r, p.g, p.b}) > 24;
+  };
+  const auto near = [](auto&& drawn_at, int x, int y) {
+    for (int dy = -1; dy <= 1; ++dy)
+      for (int dx = -1; dx <= 1; ++dx)
+        if (drawn_at(x + dx, y + dy)) return true;
+    return false;
+  };
+  int in_capture = 0, also_on_screen = 0, on_screen = 0, also_in_capture = 0;
+  for (int y = 0; y < 160; ++y)
+    for (int x = 0; x < 200; ++x) {
+      if (capture_drawn(x, y)) ++in_capture, also_on_screen += near(screen_drawn, x, y);
+      if (screen_drawn(x, y)) ++on_screen, also_in_capture += near(capture_drawn, x, y);
+    }
+  ASSERT_GT(in_capture, 150);
+  ASSERT_GT(on_screen, 150);
+  EXPECT_GE(also_on_screen, 0.95 * in_capture) << "capture pixels the screen does not draw";
+  EXPECT_GE(also_in_capture, 0.95 * on_screen) << "screen pixels the capture does not draw";
 }
 
 }  // namespace ft
