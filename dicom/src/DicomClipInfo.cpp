@@ -119,6 +119,7 @@ DicomClipInfo read_clip_info(const std::string& path) {
   if (const char* name = dcmFindNameOfUID(info.sop_class_uid.c_str())) info.sop_class_name = name;
   info.sop_instance_uid = get_string(ds, DCM_SOPInstanceUID);
   info.study_instance_uid = get_string(ds, DCM_StudyInstanceUID);
+  info.patient_id = get_string(ds, DCM_PatientID);
   info.series_instance_uid = get_string(ds, DCM_SeriesInstanceUID);
   info.modality = get_string(ds, DCM_Modality);
   info.manufacturer = get_string(ds, DCM_Manufacturer);

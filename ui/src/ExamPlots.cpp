@@ -5,6 +5,7 @@
 #include <QChartView>
 #include <QFile>
 #include <QFileDialog>
+#include <QLegendMarker>
 #include <QLineSeries>
 #include <QMessageBox>
 #include <QMouseEvent>
@@ -54,9 +55,13 @@ ExamPlots::Plot ExamPlots::make_plot(const QString& title, const QString& y_titl
   chart->legend()->hide();
   chart->setMargins(QMargins(4, 4, 4, 4));
   p.data = new QLineSeries(chart);
+  p.other = new QLineSeries(chart);
+  QPen dashed(QColor(120, 60, 170), 2, Qt::DashLine);
+  p.other->setPen(dashed);
   p.cursor = new QLineSeries(chart);
   p.cursor->setColor(QColor(255, 180, 0));
   chart->addSeries(p.data);
+  chart->addSeries(p.other);
   chart->addSeries(p.cursor);
   p.x = new QValueAxis(chart);
   p.x->setTitleText("time (s)");
@@ -64,10 +69,11 @@ ExamPlots::Plot ExamPlots::make_plot(const QString& title, const QString& y_titl
   p.y->setTitleText(y_title);
   chart->addAxis(p.x, Qt::AlignBottom);
   chart->addAxis(p.y, Qt::AlignLeft);
-  for (QLineSeries* s : {p.data, p.cursor}) {
+  for (QLineSeries* s : {p.data, p.other, p.cursor}) {
     s->attachAxis(p.x);
     s->attachAxis(p.y);
   }
+  chart->legend()->markers(p.cursor).front()->setVisible(false);
   p.view = new QChartView(chart, this);
   p.view->setObjectName(name);
   p.view->setRenderHint(QPainter::Antialiasing);
@@ -78,7 +84,7 @@ ExamPlots::Plot ExamPlots::make_plot(const QString& title, const QString& y_titl
 
 void ExamPlots::fit(Plot& p) {
   double x0 = 0, x1 = 1, y0 = 0, y1 = 1;
-  const auto points = p.data->points();
+  const auto points = p.data->points() + p.other->points();
   if (!points.isEmpty()) {
     x0 = x1 = points.front().x();
     y0 = y1 = points.front().y();
@@ -100,33 +106,60 @@ void ExamPlots::fit(Plot& p) {
   }
 }
 
+namespace {
+
+// The gap in mm when the result is calibrated; else in px (mm estimated from the speckle are
+// not shown as mm).
+bool gap_in_mm(const DetectionResult& r) { return r.calibrated || r.mm_per_px() <= 0; }
+
+// One strain value per analysed frame and one gap value where it is open, each at that frame's
+// time (grabber repeats dropped from the analysis leave gaps in time, not a shorter curve).
+void append_curves(const DetectionResult& r, const std::vector<double>& times, double frame_time_s, QLineSeries* strain,
+                   QLineSeries* gap) {
+  const auto& s = r.contraction.strain_by_frame;
+  for (std::size_t k = 0; k < s.size() && k < times.size(); ++k) strain->append(times[k], 100.0 * s[k]);
+  if (!gap || r.findings.empty()) return;
+  const auto& g = r.findings.front().gap_by_frame_mm;
+  for (std::size_t k = 0; k < g.size(); ++k) {
+    const double t = k < times.size() ? times[k] : double(k) * frame_time_s;
+    if (g[k] > 0) gap->append(t, gap_in_mm(r) ? g[k] : g[k] / r.mm_per_px());
+  }
+}
+
+}  // namespace
+
 void ExamPlots::show_analysis(const DetectionResult& r, const std::vector<double>& time_of_analysed, double frame_time_s) {
   clear();
-  const auto& strain = r.contraction.strain_by_frame;
-  for (std::size_t k = 0; k < strain.size() && k < time_of_analysed.size(); ++k)
-    strain_.data->append(time_of_analysed[k], 100.0 * strain[k]);
-  // The gap in mm when the result is calibrated; else in px (mm estimated from the speckle are
-  // not shown as mm). One value per analysed frame, at that frame's time in the clip (grabber
-  // repeats dropped from the analysis leave gaps in time, not a shorter curve).
-  const bool in_mm = r.calibrated || r.mm_per_px() <= 0;
-  gap_.y->setTitleText(in_mm ? "gap (mm)" : "gap (px, no calibration)");
-  if (!r.findings.empty()) {
-    const auto& gap = r.findings.front().gap_by_frame_mm;
-    for (std::size_t k = 0; k < gap.size(); ++k) {
-      const double t = k < time_of_analysed.size() ? time_of_analysed[k] : double(k) * frame_time_s;
-      if (gap[k] > 0) gap_.data->append(t, in_mm ? gap[k] : gap[k] / r.mm_per_px());
-    }
-  }
+  gap_.y->setTitleText(gap_in_mm(r) ? "gap (mm)" : "gap (px, no calibration)");
+  append_curves(r, time_of_analysed, frame_time_s, strain_.data, gap_.data);
   fit(strain_);
   fit(gap_);
 }
+
+void ExamPlots::show_comparison(const DetectionResult& other, const std::vector<double>& time_on_this_timeline,
+                                const QString& this_name, const QString& other_name) {
+  for (Plot* p : {&strain_, &gap_}) {
+    p->other->clear();
+    p->data->setName(this_name);
+    p->other->setName(other_name);
+    p->view->chart()->legend()->show();
+  }
+  const bool same_unit = gap_in_mm(other) == !gap_.y->titleText().contains("px");
+  append_curves(other, time_on_this_timeline, 0.0, strain_.other, same_unit ? gap_.other : nullptr);
+  fit(strain_);
+  fit(gap_);
+}
+
+int ExamPlots::comparison_points() const { return int(strain_.other->count() + gap_.other->count()); }
 
 QString ExamPlots::gap_unit() const { return gap_.y->titleText(); }
 
 void ExamPlots::clear() {
   for (Plot* p : {&strain_, &gap_}) {
     p->data->clear();
+    p->other->clear();
     p->cursor->clear();
+    p->view->chart()->legend()->hide();
     fit(*p);
   }
 }

@@ -7,6 +7,7 @@
 #include <QShortcut>
 #include <QVBoxLayout>
 
+#include "ft/ui/ComparisonPanel.h"
 #include "ft/ui/NetworkSettingsDialog.h"
 #include "ft/ui/OutboxDialog.h"
 #include "ft/ui/ViewerSettingsDialog.h"
@@ -43,9 +44,16 @@ MsusWorkspace::MsusWorkspace(WorkspaceHost host, QWidget* parent) : QWidget(pare
   live_ = new LivePanel(host_, tabs_);
   review_ = new ReviewPanel(host_, tabs_);
   studies_ = new StudiesPanel(host_, tabs_);
+  compare_ = new ComparisonPanel(host_, tabs_);
   tabs_->addTab(live_, "Live exam");
   tabs_->addTab(review_, "Review");
+  tabs_->addTab(compare_, "Compare");
   tabs_->addTab(studies_, "Studies");
+  // The clip under review is the first one compared, until another is opened there.
+  connect(tabs_, &QTabWidget::currentChanged, this, [this] {
+    if (tabs_->currentWidget() == compare_ && compare_->first()->clip_path().isEmpty() && !review_->clip_path().isEmpty())
+      compare_->first()->open_clip(review_->clip_path());
+  });
   // Like a scanner: leaving the live view freezes acquisition (a recording keeps going).
   connect(tabs_, &QTabWidget::currentChanged, this, [this] {
     if (tabs_->currentWidget() != live_ && live_->running() && live_->last_recording_in_progress().isEmpty()) live_->stop();

@@ -115,9 +115,7 @@ void ReviewPanel::on_analysis_done() {
   analysis_ = std::move(outcome.value);
   stored_.reset();
   findings_->show_result(analysis_->detection, frame_time_s());
-  std::vector<double> times;
-  for (int k : analysis_->kept_frames) times.push_back(k * frame_time_s());
-  plots_->show_analysis(analysis_->detection, times, frame_time_s());
+  plots_->show_analysis(analysis_->detection, analysed_times_s(), frame_time_s());
   std::vector<TimelineMark> marks;
   for (const TearFinding& f : analysis_->detection.findings)
     marks.push_back({f.frame * frame_time_s(), "tear opens: " + describe_gap(f, analysis_->detection)});  // mm only when calibrated

@@ -234,6 +234,14 @@ void ReviewPanel::show_frame(int frame) {
     following_cursor_ = false;
   }
   render();
+  emit frame_shown(frame_);
+}
+
+std::vector<double> ReviewPanel::analysed_times_s() const {
+  std::vector<double> times;
+  if (analysis_)
+    for (int k : analysis_->kept_frames) times.push_back(k * frame_time_s());
+  return times;
 }
 
 void ReviewPanel::toggle_play() {

@@ -16,6 +16,7 @@ struct DicomClipInfo {
   std::string sop_class_name;
   std::string sop_instance_uid;
   std::string study_instance_uid;
+  std::string patient_id;  // whose clip: the comparison view offers clips of the same patient
   std::string series_instance_uid;
   std::string modality;
   std::string manufacturer;

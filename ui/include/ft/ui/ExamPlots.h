@@ -24,6 +24,13 @@ class ExamPlots : public QWidget {
   // `time_of_analysed[k]`: clip time of the k-th analysed frame; strain and gap curves are per
   // analysed frame. The gap is in mm only when the result is calibrated, else in px.
   void show_analysis(const DetectionResult& result, const std::vector<double>& time_of_analysed, double frame_time_s);
+  // A second clip's curves on the same charts (dashed), its analysed frames' times already
+  // mapped onto this clip's timeline (same contraction phase); both named in a legend. Its gap
+  // is drawn in this clip's unit when it has it (mm, or px when neither is calibrated); else
+  // left out. Cleared by clear() and by show_analysis().
+  void show_comparison(const DetectionResult& other, const std::vector<double>& time_on_this_timeline,
+                       const QString& this_name, const QString& other_name);
+  int comparison_points() const;  // of both curves
   void clear();
   void set_cursor_s(double seconds);
   int strain_points() const;
@@ -48,6 +55,7 @@ class ExamPlots : public QWidget {
   struct Plot {
     QChartView* view = nullptr;
     QLineSeries* data = nullptr;
+    QLineSeries* other = nullptr;  // a compared clip's curve
     QLineSeries* cursor = nullptr;
     QValueAxis* x = nullptr;
     QValueAxis* y = nullptr;

@@ -1,5 +1,5 @@
 #pragma once
-// FibreTrack's dynamic-MSUS workspace: Live exam, Review and Studies, the worklist and
+// FibreTrack's dynamic-MSUS workspace: Live exam, Review, Compare (two clips side by side) and Studies, the worklist and
 // network settings and keyboard shortcuts. This is the view the station module shows; it talks
 // to the station only through WorkspaceHost (the decision-support notice is the station's).
 #include <QTabWidget>
@@ -11,6 +11,8 @@
 
 namespace ft::ui {
 
+class ComparisonPanel;
+
 class MsusWorkspace : public QWidget {
   Q_OBJECT
  public:
@@ -20,6 +22,7 @@ class MsusWorkspace : public QWidget {
   LivePanel* live() const { return live_; }
   ReviewPanel* review() const { return review_; }
   StudiesPanel* studies() const { return studies_; }
+  ComparisonPanel* comparison() const { return compare_; }
   void show_live() { tabs_->setCurrentWidget(live_); }
   void show_review() { tabs_->setCurrentWidget(review_); }
   void shutdown();
@@ -34,6 +37,7 @@ class MsusWorkspace : public QWidget {
   LivePanel* live_ = nullptr;
   ReviewPanel* review_ = nullptr;
   StudiesPanel* studies_ = nullptr;
+  ComparisonPanel* compare_ = nullptr;
 };
 
 }  // namespace ft::ui

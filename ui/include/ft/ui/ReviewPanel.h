@@ -80,15 +80,19 @@ class ReviewPanel : public QWidget {
   FindingsPanel* findings() const { return findings_; }
   ExamPlots* plots() const { return plots_; }
   QString clip_path() const { return path_; }
+  const dicom::DicomClipInfo& clip_info() const { return info_; }
+  double frame_time_s() const;
+  // Clip times of the analysed frames (grabber repeats dropped from the analysis skipped).
+  std::vector<double> analysed_times_s() const;
 
  signals:
   void analysis_finished();
+  void frame_shown(int frame);  // whoever moved it: playback, the scrubber, a click, a call
   void send_finished();
 
  private:
   void build();
   void render();
-  double frame_time_s() const;
   void on_view_clicked(double x, double y);
   void on_analysis_done();
   void on_send_done();

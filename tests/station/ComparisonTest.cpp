@@ -1,0 +1,105 @@
+// The comparison view under Xvfb: two clips of one patient contracting at different paces,
+// side by side; moving either cursor shows the other at the same contraction phase; both
+// strain curves on one chart; the second clip offered from the local store of the same patient.
+#include <gtest/gtest.h>
+
+#include <QTest>
+#include <fstream>
+
+#include "StationTestSupport.h"
+#include "TestSupport.h"
+#include "ft/dicom/StudyStore.h"
+#include "ft/dicom/UltrasoundClipWriter.h"
+#include "ft/probes/SimulatedExam.h"
+#include "ft/probes/SimulationPreset.h"
+#include "ft/ui/ComparisonPanel.h"
+
+namespace ft {
+namespace {
+
+// A simulated clip of `frames` frames for `patient_id`; `quick`: the contraction comes early
+// and fast (a fifth of the clip from onset to full) instead of the presets' slow ramp.
+std::string write_clip(const test::TempDir& dir, const std::string& name, const char* preset, std::uint64_t seed,
+                       int frames, const std::string& patient_id, bool quick = false) {
+  sim::SimulationConfig config = sim::make_preset(preset, seed, frames);
+  if (quick) config.motion.profile.keyframes = {{0.0, 0.0}, {0.05, 0.0}, {0.25, 1.0}, {0.40, 1.0}, {1.0, 0.0}};
+  dicom::ClipWriteOptions options;
+  options.exam.patient_id = patient_id;
+  options.exam.patient_name = "TEST^" + patient_id;
+  dicom::write_ultrasound_clip(sim::SimulatedExam(config).render_clip(), options, dir.file(name));
+  return dir.file(name);
+}
+
+// The strongest contraction of a pane's clip: onset, peak and release (its contracted stretch).
+ContractionCycle main_contraction(const ui::ReviewPanel* pane) {
+  const ContractionSummary& c = pane->analysis()->detection.contraction;
+  for (const ContractionCycle& cycle : c.cycles)
+    if (cycle.first_frame <= c.peak_frame && c.peak_frame <= cycle.last_frame) return cycle;
+  ADD_FAILURE() << "no contraction cycle around the peak";
+  return {};
+}
+
+}  // namespace
+
+TEST(ComparisonPanel, KeepsBothCursorsOnTheSameContractionPhase) {
+  test::TempDir dir;
+  const std::string injured = write_clip(dir, "injured.dcm", "full_tear", 21, 40, "P1");
+  const std::string other_leg = write_clip(dir, "other.dcm", "intact", 22, 64, "P1", true);
+  test::RecordingHost recorded;
+  ui::WorkspaceHost host = recorded.host();
+  ui::ComparisonPanel panel(host);
+  panel.resize(1400, 900);
+  panel.show();
+  ASSERT_TRUE(panel.open_clips(QString::fromStdString(injured), QString::fromStdString(other_leg)));
+  ASSERT_TRUE(test::wait_until([&] { return panel.synchronised(); }, 240)) << panel.status().toStdString();
+  const ContractionCycle a = main_contraction(panel.first()), b = main_contraction(panel.second());
+  ASSERT_LT(a.first_frame, a.peak_frame);
+  ASSERT_LT(b.first_frame, b.peak_frame);
+  ASSERT_NE(b.peak_frame - b.first_frame, a.peak_frame - a.first_frame) << "the clips must contract at different paces";
+
+  panel.first()->show_frame(a.peak_frame);
+  EXPECT_EQ(panel.second()->frame(), b.peak_frame) << "peak with peak";
+  panel.first()->show_frame(a.first_frame);
+  EXPECT_EQ(panel.second()->frame(), b.first_frame) << "onset with onset";
+  panel.first()->show_frame(a.last_frame);
+  EXPECT_EQ(panel.second()->frame(), b.last_frame) << "release with release";
+  const int a_mid = (a.first_frame + a.peak_frame) / 2;
+  panel.first()->show_frame(a_mid);
+  const double share = double(a_mid - a.first_frame) / (a.peak_frame - a.first_frame);
+  EXPECT_NEAR(panel.second()->frame(), b.first_frame + share * (b.peak_frame - b.first_frame), 0.51) << "in proportion";
+  panel.second()->show_frame(b.peak_frame);
+  EXPECT_EQ(panel.first()->frame(), a.peak_frame) << "either cursor leads";
+  panel.second()->step(b.last_frame - b.peak_frame);  // stepping (or playback) in the second pane too
+  EXPECT_EQ(panel.first()->frame(), a.last_frame);
+  EXPECT_EQ(recorded.cursor_s, panel.first()->frame() * panel.first()->frame_time_s())
+      << "the shared exam timeline follows the first clip";
+
+  EXPECT_GT(panel.plots()->strain_points(), 20);
+  EXPECT_GT(panel.plots()->comparison_points(), 20) << "both strain curves on one chart";
+  EXPECT_NE(panel.status().indexOf("Synchronised"), -1) << panel.status().toStdString();
+}
+
+TEST(ComparisonPanel, OffersTheLocalStoresClipsOfTheSamePatient) {
+  test::TempDir dir;
+  const std::string first = write_clip(dir, "today.dcm", "intact", 31, 12, "P7");
+  const std::string last_visit = write_clip(dir, "last_visit.dcm", "intact", 32, 12, "P7");
+  const std::string someone_else = write_clip(dir, "other_patient.dcm", "intact", 33, 12, "P8");
+  std::ofstream(dir.file("network.json")) << "{\"study_store_directory\": \"" << dir.file("store") << "\"}";
+  {
+    dicom::StudyStore store(dir.file("store"));
+    for (const std::string& clip : {first, last_visit, someone_else}) store.import_file(clip);
+  }
+  test::RecordingHost recorded;
+  ui::WorkspaceHost host = recorded.host(dir.file("network.json"), dir.file("store"));
+  ui::ComparisonPanel panel(host);
+  EXPECT_TRUE(panel.clips_of_same_patient().empty()) << "no first clip yet";
+  ASSERT_TRUE(panel.first()->open_clip(QString::fromStdString(first)));
+  const auto offered = panel.clips_of_same_patient();
+  ASSERT_EQ(offered.size(), 1u) << "the same patient's other clip, not the first itself nor another patient's";
+  EXPECT_EQ(dicom::read_clip_info(offered[0].first.toStdString()).patient_id, "P7");
+  EXPECT_NE(dicom::read_clip_info(offered[0].first.toStdString()).sop_instance_uid,
+            dicom::read_clip_info(first).sop_instance_uid);
+  EXPECT_NE(offered[0].second.indexOf("12 frames"), -1) << offered[0].second.toStdString();
+}
+
+}  // namespace ft

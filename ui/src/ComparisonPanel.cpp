@@ -1,0 +1,181 @@
+#include "ft/ui/ComparisonPanel.h"
+
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QInputDialog>
+#include <QPushButton>
+#include <QSplitter>
+#include <QVBoxLayout>
+#include <cmath>
+
+#include "ft/dicom/StudyStore.h"
+
+namespace ft::ui {
+namespace {
+
+// The host without the shared timeline: only the first clip's cursor and findings go there.
+WorkspaceHost without_timeline(const WorkspaceHost& host) {
+  WorkspaceHost h = host;
+  h.set_timeline_duration = [](double) {};
+  h.set_timeline_cursor = [](double) {};
+  h.follow_timeline_cursor = [](auto) { return std::function<void()>([] {}); };
+  h.put_findings_on_timeline = [](const auto&) {};
+  return h;
+}
+
+QString file_name(const QString& path) { return path.section('/', -1); }
+
+}  // namespace
+
+ComparisonPanel::ComparisonPanel(WorkspaceHost& host, QWidget* parent)
+    : QWidget(parent), host_(host), second_host_(without_timeline(host)) {
+  build();
+}
+
+ComparisonPanel::~ComparisonPanel() = default;
+
+void ComparisonPanel::build() {
+  setObjectName("comparisonPanel");
+  auto* layout = new QVBoxLayout(this);
+  auto* bar = new QHBoxLayout();
+  auto* open_first = new QPushButton("First clip…", this);
+  open_first->setObjectName("compareFirst");
+  auto* open_second = new QPushButton("Compare with…", this);
+  open_second->setObjectName("compareSecond");
+  open_second->setToolTip("Another clip of the same patient from the local store (or a file)");
+  status_ = new QLabel("Open two clips: they are analysed, then shown at the same phase of the contraction.", this);
+  status_->setObjectName("comparisonStatus");
+  bar->addWidget(open_first);
+  bar->addWidget(open_second);
+  bar->addWidget(status_, 1);
+  layout->addLayout(bar);
+  auto* panes = new QSplitter(Qt::Vertical, this);
+  auto* side_by_side = new QSplitter(Qt::Horizontal, panes);
+  first_ = new ReviewPanel(host_, side_by_side);
+  second_ = new ReviewPanel(second_host_, side_by_side);
+  plots_ = new ExamPlots(panes);
+  plots_->setObjectName("comparisonPlots");
+  panes->setStretchFactor(0, 4);
+  panes->setStretchFactor(1, 1);
+  layout->addWidget(panes, 1);
+  connect(open_first, &QPushButton::clicked, this, &ComparisonPanel::choose_first);
+  connect(open_second, &QPushButton::clicked, this, &ComparisonPanel::choose_second);
+  for (ReviewPanel* pane : {first_, second_}) {
+    connect(pane, &ReviewPanel::analysis_finished, this, &ComparisonPanel::on_analysed);
+    connect(pane, &ReviewPanel::frame_shown, this, [this, pane](int frame) { follow(pane, frame); });
+  }
+  connect(plots_, &ExamPlots::time_clicked, this,
+          [this](double t) { first_->show_frame(int(std::lround(t / first_->frame_time_s()))); });
+}
+
+bool ComparisonPanel::open_clips(const QString& first, const QString& second) {
+  first_anchors_.reset();
+  second_anchors_.reset();
+  plots_->clear();
+  emit synchronised_changed();
+  if (!first_->open_clip(first) || !second_->open_clip(second)) {
+    status_->setText("A clip cannot be read: see its pane.");
+    return false;
+  }
+  status_->setText(QString("Analysing %1 and %2…").arg(file_name(first), file_name(second)));
+  first_->start_analysis();
+  second_->start_analysis();
+  return true;
+}
+
+void ComparisonPanel::on_analysed() {
+  if (first_->analysing() || second_->analysing()) return;
+  const auto& a = first_->analysis();
+  const auto& b = second_->analysis();
+  const auto contracted = [](const std::optional<ClipAnalysis>& x) {
+    return x && x->detection.contraction.peak_frame != x->detection.contraction.rest_frame;
+  };
+  if (!contracted(a) || !contracted(b)) {
+    first_anchors_.reset();
+    second_anchors_.reset();
+    status_->setText("Not synchronised: a contraction was not found in both clips (see their findings).");
+    emit synchronised_changed();
+    return;
+  }
+  first_anchors_ = phase_anchors(a->detection.contraction, first_->frame_count());
+  second_anchors_ = phase_anchors(b->detection.contraction, second_->frame_count());
+  // The second clip's curves on the first's timeline: each analysed frame at the first's time
+  // of the same phase.
+  std::vector<double> mapped;
+  for (int k : b->kept_frames)
+    mapped.push_back(frame_at_same_phase(*second_anchors_, k, *first_anchors_) * first_->frame_time_s());
+  plots_->show_analysis(a->detection, first_->analysed_times_s(), first_->frame_time_s());
+  const QString first_name = file_name(first_->clip_path()), second_name = file_name(second_->clip_path());
+  plots_->show_comparison(b->detection, mapped, first_name, second_name + " (at the same phase)");
+  status_->setText(QString("Synchronised by contraction phase: rest %1 ↔ %2, peak %3 ↔ %4 (frames)")
+                       .arg(a->detection.contraction.rest_frame + 1)
+                       .arg(b->detection.contraction.rest_frame + 1)
+                       .arg(a->detection.contraction.peak_frame + 1)
+                       .arg(b->detection.contraction.peak_frame + 1));
+  follow(first_, first_->frame());
+  emit synchronised_changed();
+}
+
+void ComparisonPanel::follow(ReviewPanel* leader, int frame) {
+  if (following_ || !synchronised()) return;
+  following_ = true;  // the follower's own frame_shown must not lead back
+  const bool first_leads = leader == first_;
+  ReviewPanel* follower = first_leads ? second_ : first_;
+  const PhaseAnchors& from = first_leads ? *first_anchors_ : *second_anchors_;
+  const PhaseAnchors& to = first_leads ? *second_anchors_ : *first_anchors_;
+  follower->show_frame(int(std::lround(frame_at_same_phase(from, frame, to))));
+  const double first_frame = first_leads ? frame : frame_at_same_phase(from, frame, to);
+  plots_->set_cursor_s(first_frame * first_->frame_time_s());
+  following_ = false;
+}
+
+std::vector<std::pair<QString, QString>> ComparisonPanel::clips_of_same_patient() const {
+  std::vector<std::pair<QString, QString>> clips;
+  const dicom::DicomClipInfo& first = first_->clip_info();
+  if (first_->clip_path().isEmpty() || first.patient_id.empty()) return clips;
+  try {
+    const dicom::StudyStore store(network_settings(host_).study_store_directory);
+    for (const auto& study : store.studies()) {
+      if (study.patient_id != first.patient_id) continue;
+      for (const auto& series : store.series(study.study_instance_uid))
+        for (const auto& i : store.instances(series.series_instance_uid)) {
+          if (i.frames < 2 || i.sop_instance_uid == first.sop_instance_uid) continue;
+          clips.emplace_back(QString::fromStdString(i.path),
+                             QString::fromStdString(study.study_date + "  " + study.study_description + "  #" +
+                                                    series.series_number + " " + series.series_description + "  (" +
+                                                    std::to_string(i.frames) + " frames)"));
+        }
+    }
+  } catch (const std::exception& e) {
+    host_.log_warning(std::string("comparison: the study store cannot be read: ") + e.what());
+  }
+  return clips;
+}
+
+void ComparisonPanel::choose_first() {
+  const QString file = QFileDialog::getOpenFileName(this, "First clip", {}, "DICOM (*.dcm *.DCM);;All files (*)");
+  if (file.isEmpty()) return;
+  first_anchors_.reset();
+  if (first_->open_clip(file)) status_->setText("Now pick the clip to compare with.");
+}
+
+void ComparisonPanel::choose_second() {
+  if (first_->clip_path().isEmpty()) return choose_first();
+  const auto clips = clips_of_same_patient();
+  QString path;
+  if (!clips.empty()) {
+    QStringList lines;
+    for (const auto& [p, line] : clips) lines << line;
+    lines << "Another file…";
+    bool ok = false;
+    const QString picked = QInputDialog::getItem(this, "Compare with", "Clips of the same patient in the local store:",
+                                                 lines, 0, false, &ok);
+    if (!ok) return;
+    const int k = int(lines.indexOf(picked));
+    if (k >= 0 && k < int(clips.size())) path = clips[std::size_t(k)].first;
+  }
+  if (path.isEmpty()) path = QFileDialog::getOpenFileName(this, "Compare with", {}, "DICOM (*.dcm *.DCM);;All files (*)");
+  if (!path.isEmpty()) open_clips(first_->clip_path(), path);
+}
+
+}  // namespace ft::ui
