@@ -72,6 +72,8 @@ MsusWorkspace::MsusWorkspace(WorkspaceHost host, QWidget* parent) : QWidget(pare
 }
 
 // The panels hold a reference to host_: they go first.
+void MsusWorkspace::show_comparison() { tabs_->setCurrentWidget(compare_); }
+
 MsusWorkspace::~MsusWorkspace() {
   shutdown();
   disconnect(tabs_, nullptr, this, nullptr);

@@ -3,6 +3,8 @@
 #include <QCoreApplication>
 #include <QTimer>
 
+#include "ft/ui/ComparisonPanel.h"
+#include "ft/ui/ImageView.h"
 #include "ft/ui/MsusWorkspace.h"
 
 namespace ft::msus {
@@ -46,16 +48,31 @@ ui::WorkspaceHost host_for(fibretrack::module::StationServices& s) {
 }
 
 // Station command-line options of this module: --msus-live URI starts the live exam on that
-// source; --msus-open CLIP [--msus-analyse] opens a review instead.
+// source; --msus-open CLIP [--msus-analyse] [--msus-zoom F] opens a review instead (zoomed F
+// times about the first finding once analysed); --msus-open CLIP --msus-compare OTHER opens
+// both side by side in Compare.
 void apply_command_line(ui::MsusWorkspace& w) {
   const QStringList args = QCoreApplication::arguments();
   const auto value = [&](const QString& flag) {
     const int i = args.indexOf(flag);
     return i >= 0 && i + 1 < args.size() ? args[i + 1] : QString();
   };
-  if (const QString clip = value("--msus-open"); !clip.isEmpty() && w.review()->open_clip(clip)) {
+  const QString clip = value("--msus-open"), other = value("--msus-compare");
+  if (!clip.isEmpty() && !other.isEmpty()) {
+    w.show_comparison();
+    w.comparison()->open_clips(clip, other);
+  } else if (!clip.isEmpty() && w.review()->open_clip(clip)) {
     w.show_review();
     if (args.contains("--msus-analyse")) w.review()->start_analysis();
+    if (const double zoom = value("--msus-zoom").toDouble(); zoom > 0)
+      QObject::connect(w.review(), &ui::ReviewPanel::analysis_finished, w.review(), [&w, zoom] {
+        ui::ImageView* view = w.review()->image_view();
+        const auto& a = w.review()->analysis();
+        const QPointF at = a && !a->detection.findings.empty()
+                               ? view->widget_at(a->detection.findings.front().centre_col_px, a->detection.findings.front().centre_row_px)
+                               : QPointF(view->width() / 2.0, view->height() / 2.0);
+        view->zoom_by(zoom, at);
+      });
   }
   // Like a scanner, the station opens on live imaging: the first configured source (the
   // simulated probe when no hardware is set up), unless a clip was asked for.

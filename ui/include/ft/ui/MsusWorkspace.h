@@ -25,6 +25,7 @@ class MsusWorkspace : public QWidget {
   ComparisonPanel* comparison() const { return compare_; }
   void show_live() { tabs_->setCurrentWidget(live_); }
   void show_review() { tabs_->setCurrentWidget(review_); }
+  void show_comparison();
   void shutdown();
 
  private:
