@@ -1,5 +1,6 @@
 #include "ClipDataset.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -9,10 +10,11 @@
 
 namespace ft::dicom::detail {
 namespace {
+// Whatever the process's locale (Qt sets the user's): a DICOM decimal string has a '.'.
 std::string format_decimal(double value, int digits) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, value);
-  return buf;
+  char buf[64];
+  const auto r = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed, digits);
+  return std::string(buf, r.ptr);
 }
 }  // namespace
 

@@ -90,4 +90,27 @@ void save_atomically(DcmFileFormat& file, const std::string& path, E_TransferSyn
   }
 }
 
+namespace {
+// The compression method a lossy transfer syntax used (PS3.3 C.7.6.1.1.5.1).
+const char* lossy_method(const DcmXfer& xfer) {
+  const std::string uid = xfer.getXferID();
+  if (uid.rfind("1.2.840.10008.1.2.4.5", 0) == 0) return "ISO_10918_1";   // JPEG baseline / extended
+  if (uid == "1.2.840.10008.1.2.4.81") return "ISO_14495_1";              // JPEG-LS near-lossless
+  if (uid == "1.2.840.10008.1.2.4.91" || uid == "1.2.840.10008.1.2.4.93") return "ISO_15444_1";  // JPEG 2000
+  if (uid.rfind("1.2.840.10008.1.2.4.10", 0) == 0) return "ISO_13818_2";  // MPEG-2
+  return "";
+}
+}  // namespace
+
+void carry_lossy_history(DcmDataset& target, DcmDataset& source, const DcmXfer& source_xfer) {
+  if (!source_xfer.isLossy() && get_string(source, DCM_LossyImageCompression) != "01") return;
+  // Read before writing: target may be source (a copy decompressed in place).
+  const std::string method = get_string(source, DCM_LossyImageCompressionMethod);
+  const std::string ratio = get_string(source, DCM_LossyImageCompressionRatio);
+  put(target, DCM_LossyImageCompression, "01");  // DCMTK's JPEG decoder sets this one, not the method
+  if (!method.empty()) put(target, DCM_LossyImageCompressionMethod, method);
+  else if (*lossy_method(source_xfer)) put(target, DCM_LossyImageCompressionMethod, lossy_method(source_xfer));
+  if (!ratio.empty()) put(target, DCM_LossyImageCompressionRatio, ratio);
+}
+
 }  // namespace ft::dicom::detail

@@ -25,4 +25,9 @@ std::string now_tm();
 // (ft/core/DurableFiles.h); throws on failure.
 void save_atomically(DcmFileFormat& file, const std::string& path, E_TransferSyntax xfer);
 
+// Pixels once lossy-compressed stay so in every copy (PS3.3 C.7.6.1.1.5): when `source` says
+// so or came in a lossy transfer syntax, `target` gets Lossy Image Compression 01 with the
+// method (the source's, else the transfer syntax's) and the source's ratio.
+void carry_lossy_history(DcmDataset& target, DcmDataset& source, const DcmXfer& source_xfer);
+
 }  // namespace ft::dicom::detail

@@ -31,25 +31,6 @@ std::string burned_in_after(bool cleaned, const std::string& scanner_said) {
   return scanner_said == "NO" ? "NO" : "YES";
 }
 
-// The compression method a lossy transfer syntax used (PS3.3 C.7.6.1.1.5.1).
-const char* lossy_method(const DcmXfer& xfer) {
-  const std::string uid = xfer.getXferID();
-  if (uid.rfind("1.2.840.10008.1.2.4.5", 0) == 0) return "ISO_10918_1";   // JPEG baseline / extended
-  if (uid == "1.2.840.10008.1.2.4.81") return "ISO_14495_1";              // JPEG-LS near-lossless
-  if (uid == "1.2.840.10008.1.2.4.91" || uid == "1.2.840.10008.1.2.4.93") return "ISO_15444_1";  // JPEG 2000
-  if (uid.rfind("1.2.840.10008.1.2.4.10", 0) == 0) return "ISO_13818_2";  // MPEG-2
-  return "";
-}
-
-// Decompressed for cleaning, a clip once JPEG'd loses the trace of it in its transfer
-// syntax: Lossy Image Compression (Type 1C in the US Image module) keeps it.
-void keep_lossy_history(DcmDataset& ds, const DcmXfer& original) {
-  if (!original.isLossy()) return;
-  put(ds, DCM_LossyImageCompression, "01");  // DCMTK's JPEG decoder sets this one, not the method
-  if (get_string(ds, DCM_LossyImageCompressionMethod).empty() && *lossy_method(original))
-    put(ds, DCM_LossyImageCompressionMethod, lossy_method(original));
-}
-
 // What the pseudonymous Patient ID is made from: the MRN with its issuer, or for a file
 // without one, its study (patients without IDs do not all become one patient).
 std::string patient_of(DcmDataset& ds) {
@@ -69,7 +50,7 @@ DeidentifyReport rewrite(DcmDataset& ds, const DicomClipInfo& info, const SiteKe
     report.pixels_cleaned = true;
     report.outside_regions_blanked = c.outside_regions_blanked;
     report.text_lines_blanked = c.text_lines_blanked;
-    keep_lossy_history(ds, original_xfer);
+    carry_lossy_history(ds, ds, original_xfer);  // decompressed for cleaning
   }
   const ProfileCounts counts = apply_confidentiality_profile(ds, [&](const std::string& uid) { return key.uid_for(uid); });
   report.attributes_removed = counts.removed;

@@ -14,6 +14,11 @@
 namespace ft::dicom {
 using namespace detail;
 
+bool burned_in_capture_fits(const DicomClipInfo& source) {
+  const std::uint64_t bytes = std::uint64_t(source.rows) * std::uint64_t(source.columns) * 3 * std::uint64_t(source.frames);
+  return bytes + (bytes & 1) <= 0xFFFFFFFEull;
+}
+
 std::string write_burned_in_capture(const std::string& source_clip, const BurnIn& burn_in, const std::string& path) {
   DicomClipReader reader(source_clip);
   const DicomClipInfo& info = reader.info();
@@ -22,7 +27,9 @@ std::string write_burned_in_capture(const std::string& source_clip, const BurnIn
   DcmFileFormat file;
   DcmDataset& ds = *file.getDataset();
   const std::string sop_uid = new_uid();
-  put(ds, DCM_SpecificCharacterSet, "ISO_IR 192");
+  // The source's names are copied as they are: so is the character set they are written in.
+  if (const std::string charset = get_string(src, DCM_SpecificCharacterSet); !charset.empty())
+    put(ds, DCM_SpecificCharacterSet, charset);
   put(ds, DCM_SOPClassUID, UID_MultiframeTrueColorSecondaryCaptureImageStorage);
   put(ds, DCM_SOPInstanceUID, sop_uid);
   for (const DcmTagKey& tag : {DCM_PatientName, DCM_PatientID, DCM_PatientBirthDate, DCM_PatientSex, DCM_StudyInstanceUID,
@@ -58,6 +65,7 @@ std::string write_burned_in_capture(const std::string& source_clip, const BurnIn
     std::copy(picture.pixels().begin(), picture.pixels().end(), out);
   });
   put_timing(ds, times_ns, info.frame_time_ms);
+  carry_lossy_history(ds, src, DcmXfer(source.file().getDataset()->getOriginalXfer()));
   save_atomically(file, path, EXS_LittleEndianExplicit);
   return sop_uid;
 }

@@ -10,7 +10,7 @@ namespace ft {
 
 std::vector<MuscleBand> muscle_bands_of(const DetectionResult& result, const UltrasoundRegion& region) {
   std::vector<MuscleBand> bands;
-  if (!(result.mm_per_px_y > 0)) return bands;
+  if (!(result.mm_per_px_y > 0) || region.bounds.empty()) return bands;  // no image area known yet
   // A compartment whose fascicles were not measured: the finding's or the muscle's direction.
   double fallback_deg = std::isfinite(result.contraction.fascicle_angle_rest_deg) ? result.contraction.fascicle_angle_rest_deg : 0.0;
   if (!result.findings.empty()) fallback_deg = result.findings.front().fibre_angle_deg;

@@ -7,6 +7,7 @@
 #include <QPainter>
 #include <QPainterPath>
 #include <QPolygonF>
+#include <clocale>
 #include <cmath>
 
 #include "ft/core/Error.h"
@@ -38,31 +39,6 @@ QFont label_font() {
   return font;
 }
 
-// A cell in the mean colour of its corners: QPainter has no per-vertex colours.
-void paint_mesh(QPainter& p, const ColourMesh& mesh) {
-  p.setPen(Qt::NoPen);
-  for (const auto& cell : mesh.cells) {
-    QPolygonF polygon;
-    int r = 0, g = 0, b = 0, a = 0;
-    for (int k : cell) {
-      polygon << at(mesh.points_px[std::size_t(k)]);
-      const auto& c = mesh.rgba[std::size_t(k)];
-      r += c[0], g += c[1], b += c[2], a += c[3];
-    }
-    p.setBrush(QColor(r / 4, g / 4, b / 4, a / 4));
-    p.drawPolygon(polygon);
-  }
-}
-
-// The shape of the screen's arrow glyph: a shaft and two barbs from the tip, 0.3 of the
-// length back and 0.1 to each side.
-void paint_arrow(QPainter& p, const OverlayArrow& a) {
-  const QPointF base = at(a.base_px), tip = at(a.tip_px), along = tip - base, across(-along.y(), along.x());
-  p.drawLine(base, tip);
-  p.drawLine(tip, tip - 0.3 * along + 0.1 * across);
-  p.drawLine(tip, tip - 0.3 * along - 0.1 * across);
-}
-
 void paint_labels(QPainter& p, const std::vector<OverlayLabel>& labels) {
   const QFontMetricsF metrics(p.font());
   std::vector<LabelBox> wanted;
@@ -85,7 +61,9 @@ void paint_labels(QPainter& p, const std::vector<OverlayLabel>& labels) {
 }  // namespace
 
 TextPainting::TextPainting() {
-  if (!QCoreApplication::instance()) own_ = std::make_unique<QGuiApplication>(argc_, argv_);
+  if (QCoreApplication::instance()) return;
+  own_ = std::make_unique<QGuiApplication>(argc_, argv_);
+  std::setlocale(LC_NUMERIC, "C");  // Qt sets the user's locale; DICOM decimal strings need '.'
 }
 
 TextPainting::~TextPainting() = default;
@@ -95,11 +73,7 @@ void paint_overlay(RgbImage& picture, const OverlayScene& scene) {
   QImage image = image_over(picture);
   QPainter p(&image);
   p.setRenderHint(QPainter::Antialiasing);
-  paint_mesh(p, scene.quality_shade);
-  paint_mesh(p, scene.strain);
-  p.setBrush(Qt::NoBrush);  // outlines are outlines
-  p.setPen(QPen(colour_of(overlay_colour::kVector), kLineWidthPx));
-  for (const OverlayArrow& a : scene.arrows) paint_arrow(p, a);
+  p.translate(0.5, 0.5);  // a scene's integer coordinates are pixel centres (as on screen), Qt's are corners
   for (const OverlayPolyline& line : scene.lines) {
     p.setPen(QPen(colour_of(line.colour), kLineWidthPx));
     QPolygonF polygon;
@@ -116,16 +90,20 @@ void paint_notice(RgbImage& picture, const std::string& text) {
   QImage image = image_over(picture);
   QPainter p(&image);
   p.setRenderHint(QPainter::Antialiasing);
-  // Smaller type where the picture is too narrow for it: the notice is never cut short.
+  // Smaller type where the picture is too narrow for it, down to 7 px; below that, more lines.
+  // The notice is never cut short.
+  const QString notice = QString::fromStdString(text);
   QFont font = label_font();
-  const double room = picture.width_px() - 2 * kLabelPaddingPx, width = QFontMetricsF(font).horizontalAdvance(QString::fromStdString(text));
-  if (width > room) font.setPixelSize(std::max(6, int(kLabelPixelSize * room / width)));
+  const double room = picture.width_px() - 2 * kLabelPaddingPx, width = QFontMetricsF(font).horizontalAdvance(notice);
+  if (width > room) font.setPixelSize(std::max(7, int(kLabelPixelSize * room / width)));
   p.setFont(font);
-  const double band = QFontMetricsF(p.font()).height() + 2 * kLabelPaddingPx;
+  const QRectF text_box = QFontMetricsF(font).boundingRect(QRectF(0, 0, room, picture.height_px()), Qt::TextWordWrap, notice);
+  const double band = text_box.height() + 2 * kLabelPaddingPx;
   const QRectF rect(0, picture.height_px() - band, picture.width_px(), band);
   p.fillRect(rect, Qt::black);
   p.setPen(Qt::white);
-  p.drawText(rect.adjusted(kLabelPaddingPx, 0, 0, 0), Qt::AlignLeft | Qt::AlignVCenter, QString::fromStdString(text));
+  p.drawText(rect.adjusted(kLabelPaddingPx, kLabelPaddingPx, -kLabelPaddingPx, -kLabelPaddingPx),
+             Qt::AlignLeft | Qt::AlignVCenter | Qt::TextWordWrap, notice);
 }
 
 }  // namespace ft

@@ -12,7 +12,7 @@ using namespace overlay_colour;
 
 constexpr double kStrainOpacity = 0.55;     // the speckle stays readable beneath
 constexpr double kStillOpacityShare = 0.3;  // tissue at 0 % is tinted this much of it, not whitened
-constexpr int kStrainSubdivisions = 4;      // per grid cell and side: colours between points stay on the legend
+constexpr int kStrainSubdivisions = 3;      // per grid cell and side: colours between points stay near the legend
 constexpr double kShadeOpacity = 0.6;
 constexpr double kUntrustedQuality = 0.35;  // the tracker's own floor (TrackingParameters)
 constexpr double kTrustedQuality = 0.7;     // from here on the strain layer is fully shown
@@ -58,21 +58,6 @@ void add_point(ColourMesh& mesh, const StrainSample& s, double range) {
   mesh.rgba.push_back({c.r, c.g, c.b, byte(kStrainOpacity * s.trust * strength)});
 }
 
-// One grid cell, its corners in order around it, as n x n sub-cells of bilinearly mixed samples.
-void add_subdivided_cell(ColourMesh& mesh, const std::array<StrainSample, 4>& corner, double range) {
-  const int n = kStrainSubdivisions, first = int(mesh.points_px.size());
-  for (int j = 0; j <= n; ++j)
-    for (int i = 0; i <= n; ++i) {
-      const double u = double(i) / n, v = double(j) / n;
-      add_point(mesh, mix(mix(corner[0], corner[1], u), mix(corner[3], corner[2], u), v), range);
-    }
-  for (int j = 0; j < n; ++j)
-    for (int i = 0; i < n; ++i) {
-      const int k = first + j * (n + 1) + i;
-      mesh.cells.push_back({k, k + 1, k + n + 2, k + n + 1});
-    }
-}
-
 // Strain where the tissue is in this frame, only where a strain is given (the muscle) and the
 // tissue is still inside the image region, so no colour falls on the scanner's border or scale.
 ColourMesh strain_mesh(const UltrasoundRegion& region, const DisplacementField& f, const std::vector<float>& strain,
@@ -84,6 +69,10 @@ ColourMesh strain_mesh(const UltrasoundRegion& region, const DisplacementField& 
       const PointPx p = now(f, c, r);
       if (f.valid[i] && std::isfinite(strain[i]) && inside(region.bounds, p)) sample[i] = StrainSample{p, strain[i], trust(f, i)};
     }
+  // Each tracked cell as n x n sub-cells of bilinearly mixed samples, on one lattice over the
+  // grid so that neighbouring cells share their edge's points (the same two corners mix the same).
+  const int n = kStrainSubdivisions, lattice_columns = (f.columns - 1) * n + 1;
+  std::vector<int> lattice(std::size_t(lattice_columns) * std::size_t(std::max(1, (f.rows - 1) * n + 1)), -1);
   ColourMesh mesh;
   for (int r = 0; r + 1 < f.rows; ++r)
     for (int c = 0; c + 1 < f.columns; ++c) {
@@ -91,7 +80,17 @@ ColourMesh strain_mesh(const UltrasoundRegion& region, const DisplacementField& 
       const auto& b = sample[f.index(c + 1, r)];
       const auto& d = sample[f.index(c + 1, r + 1)];
       const auto& e = sample[f.index(c, r + 1)];
-      if (a && b && d && e) add_subdivided_cell(mesh, {*a, *b, *d, *e}, range);  // inside: the region is convex
+      if (!(a && b && d && e)) continue;  // all four inside the region: so is the cell (it is convex)
+      const auto point = [&](int i, int j) {
+        int& k = lattice[std::size_t(r * n + j) * lattice_columns + std::size_t(c * n + i)];
+        if (k < 0) {
+          k = int(mesh.points_px.size());
+          add_point(mesh, mix(mix(*a, *b, double(i) / n), mix(*e, *d, double(i) / n), double(j) / n), range);
+        }
+        return k;
+      };
+      for (int j = 0; j < n; ++j)
+        for (int i = 0; i < n; ++i) mesh.cells.push_back({point(i, j), point(i + 1, j), point(i + 1, j + 1), point(i, j + 1)});
     }
   return mesh;
 }

@@ -1,5 +1,6 @@
 #include "VideoGrabberSource.h"
 
+#include <clocale>
 #include <QCamera>
 #include <QCoreApplication>
 #include <QEventLoop>
@@ -60,7 +61,10 @@ void VideoGrabberSource::run() {
   static char name[] = "fibretrack";
   char* argv[] = {name, nullptr};
   std::unique_ptr<QCoreApplication> app;
-  if (!QCoreApplication::instance()) app = std::make_unique<QCoreApplication>(argc, argv);
+  if (!QCoreApplication::instance()) {
+    app = std::make_unique<QCoreApplication>(argc, argv);
+    std::setlocale(LC_NUMERIC, "C");  // Qt sets the user's locale; our numbers need '.' decimals
+  }
   QCameraDevice chosen;
   QStringList names;
   for (const QCameraDevice& d : QMediaDevices::videoInputs()) {

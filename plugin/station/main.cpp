@@ -5,6 +5,7 @@
 //   fibretrack-station [--module-dir DIR]... [--tab NAME] [--screenshot FILE.png --after-s S]
 // Modules read their own options from the command line (see docs/modules.md).
 #include <QApplication>
+#include <clocale>
 #include <QCommandLineParser>
 #include <QSurfaceFormat>
 #include <QTimer>
@@ -45,6 +46,8 @@ void schedule_screenshot(QWidget& window, const QString& file, double after_s) {
 int main(int argc, char** argv) {
   use_vtk_surface_format();
   QApplication app(argc, argv);
+  // Qt sets the user's locale; DICOM decimal strings, JSON and reports need '.' decimals.
+  std::setlocale(LC_NUMERIC, "C");
   QApplication::setApplicationName("fibretrack-station");
   QCommandLineParser parser;
   parser.setApplicationDescription("FibreTrack Station — decision support, not a certified medical device");

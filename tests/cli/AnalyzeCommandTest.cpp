@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <cmath>
 
 #include <QImage>
@@ -116,6 +117,33 @@ TEST(AnalyzeCommand, ExplainWritesTheEvidenceForEveryCandidate) {
   EXPECT_EQ(overview.width(), 4 * (region["x1"].get<int>() - region["x0"].get<int>() + 1) + 12) << "4 x 2 panels";
   EXPECT_EQ(overview.height(), 2 * (region["y1"].get<int>() - region["y0"].get<int>() + 1) + 4);
   EXPECT_GE(e["tracked_fraction"].get<double>(), 0.5);
+}
+
+}  // namespace ft
+
+namespace ft {
+
+// Painting the capture's text starts Qt, which sets the user's locale: a German one must not
+// turn the capture's Frame Time into "50,000" (not a DICOM decimal string) nor the findings
+// printed after it into "19,6 mm". The locale is compiled into the test's folder.
+TEST(AnalyzeCommand, ABurnedInCaptureUnderACommaDecimalLocaleKeepsItsDecimalPoints) {
+  test::TempDir dir;
+  const test::CommandResult made =
+      test::run_command("localedef -c -i de_DE -f UTF-8 '" + dir.file("de_DE.UTF-8") + "' 2>&1");
+  if (!test::file_exists(dir.file("de_DE.UTF-8/LC_NUMERIC")))
+    GTEST_SKIP() << "no locale sources to compile de_DE (Debian package locales): " << made.out;
+  const test::CommandResult r =
+      test::run_command("LOCPATH='" + dir.path() + "' LC_ALL=de_DE.UTF-8 '" + test::cli_path() + "' analyze '" +
+                        test::sample_data_dir() + "/full_tear.dcm' --dicom-out '" + dir.file("out") + "' --burn-in");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("mm, frame"), std::string::npos) << r.out;
+  for (std::size_t i = 1; i + 1 < r.out.size(); ++i)
+    EXPECT_FALSE(r.out[i] == ',' && std::isdigit(static_cast<unsigned char>(r.out[i - 1])) &&
+                 std::isdigit(static_cast<unsigned char>(r.out[i + 1])))
+        << "a decimal comma in: " << r.out.substr(i > 20 ? i - 20 : 0, 40);
+  EXPECT_EQ(test::dciodvfy_errors(dir.file("out/full_tear_burned_in_sc.dcm")), "");
+  const test::CommandResult dump = test::run_command("dcmdump +P FrameTime '" + dir.file("out/full_tear_burned_in_sc.dcm") + "'");
+  EXPECT_NE(dump.out.find("[50.000]"), std::string::npos) << dump.out;
 }
 
 }  // namespace ft

@@ -61,4 +61,46 @@ TEST(SecondaryCaptureWriter, APictureOfAnotherSizeIsRefused) {
   EXPECT_FALSE(std::filesystem::exists(dir.file("sc.dcm")));
 }
 
+TEST(SecondaryCaptureWriter, AClipFitsOneCaptureUpTo4GiBOfColour) {
+  DicomClipInfo info;
+  info.rows = 574, info.columns = 720;
+  info.frames = 3464;  // 4 294 805 760 bytes in RGB
+  EXPECT_TRUE(burned_in_capture_fits(info));
+  info.frames = 3465;
+  EXPECT_FALSE(burned_in_capture_fits(info));
+}
+
+namespace {
+RgbImage grey_copy(const Frame& source, int) {
+  RgbImage picture(source.width_px(), source.height_px());
+  for (int y = 0; y < source.height_px(); ++y)
+    for (int x = 0; x < source.width_px(); ++x) {
+      const auto g = std::uint8_t(source.value(x, y));
+      picture.set(x, y, {g, g, g});
+    }
+  return picture;
+}
+std::string value_of(const std::string& path, const char* tag) {
+  return test::run_command("dcmdump -q +P " + std::string(tag) + " '" + path + "'").out;
+}
+}  // namespace
+
+// A capture of a JPEG-compressed clip says its pixels were once lossy-compressed, and how; the
+// names copied from the source keep the source's character set.
+TEST(SecondaryCaptureWriter, KeepsTheSourcesLossyHistoryAndCharacterSet) {
+  if (!test::program_available("dcmcjpeg")) GTEST_SKIP() << "dcmcjpeg (DCMTK) not installed";
+  test::TempDir dir;
+  ClipWriteOptions options;
+  options.exam.patient_name = "M\xFCller^J\xFCrgen";  // Latin-1 bytes
+  write_ultrasound_clip(sim::SimulatedExam(sim::make_preset("full_tear", 11, 3)).render_clip(), options, dir.file("clip.dcm"));
+  ASSERT_EQ(test::run_command("dcmodify -nb -i '(0008,0005)=ISO_IR 100' '" + dir.file("clip.dcm") + "'").exit_code, 0);
+  ASSERT_EQ(test::run_command("dcmcjpeg +eb '" + dir.file("clip.dcm") + "' '" + dir.file("lossy.dcm") + "'").exit_code, 0);
+  write_burned_in_capture(dir.file("lossy.dcm"), grey_copy, dir.file("sc.dcm"));
+  EXPECT_NE(value_of(dir.file("sc.dcm"), "LossyImageCompression").find("[01]"), std::string::npos);
+  EXPECT_NE(value_of(dir.file("sc.dcm"), "LossyImageCompressionMethod").find("ISO_10918_1"), std::string::npos);
+  EXPECT_NE(value_of(dir.file("sc.dcm"), "SpecificCharacterSet").find("ISO_IR 100"), std::string::npos);
+  write_burned_in_capture(dir.file("clip.dcm"), grey_copy, dir.file("lossless_sc.dcm"));
+  EXPECT_NE(value_of(dir.file("lossless_sc.dcm"), "LossyImageCompression").find("[00]"), std::string::npos);
+}
+
 }  // namespace ft::dicom

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <QApplication>
+#include <clocale>
 #include <QSurfaceFormat>
 #include <cstdlib>
 #include <fstream>
@@ -27,6 +28,7 @@ class QtEnvironment : public ::testing::Environment {
     for (std::string& a : args_) argv_.push_back(a.data());
     argc_ = int(argv_.size());
     app_ = std::make_unique<QApplication>(argc_, argv_.data());
+    std::setlocale(LC_NUMERIC, "C");  // as the station does
   }
   void TearDown() override { app_.reset(); }
 

@@ -146,7 +146,8 @@ TEST(ReviewPanel, OpensStepsAnalysesAndShowsFindingsPlotsAndOverlay) {
   EXPECT_EQ(review.frame(), review.analysis()->detection.findings.front().frame);
   test::wait_until([] { return false; }, 0.3);  // lets the view paint before it is grabbed
   const QImage shown = review.image_view()->grabFramebuffer();
-  EXPECT_GT(test::count_colour(shown, 255, 64, 64, 8), 30) << "tear outline";
+  const Rgb outline = overlay_colour::kOutline;
+  EXPECT_GT(test::count_colour(shown, outline.r, outline.g, outline.b, 8), 30) << "tear outline";
   EXPECT_GT(test::count_colour(shown, 255, 220, 0, 8), 10) << "gap caliper";
 
   // A caliper over 100 px of a calibrated clip reads in mm.

@@ -10,6 +10,7 @@
 #include "ft/dicom/DicomClipReader.h"
 #include "ft/dicom/DicomSettings.h"
 #include "ft/dicom/Outbox.h"
+#include "ft/dicom/SecondaryCaptureWriter.h"
 #include "ft/plugin/ExamExport.h"
 #include "ft/ui/ViewerSettings.h"
 #include "ft/ui/ReviewPanel.h"
@@ -45,14 +46,29 @@ struct SendJob {
   std::string clip;
   std::optional<DetectionResult> findings;
   std::string exports_dir;
+  bool burn_in = true;  // false: the clip is too long for one burned-in capture
 };
+
+}  // namespace
+
+// The burned-in capture goes with exports and sends when the clip fits one; else the report
+// and presentation state go without it, and the log says why.
+bool ReviewPanel::burn_in_fits() const {
+  if (dicom::burned_in_capture_fits(info_)) return true;
+  host_.log_warning("the clip is too long for one burned-in capture (over 4 GiB in colour): the report and "
+                    "presentation state go without it");
+  return false;
+}
+
+namespace {
 
 QString send_in_background(const dicom::DicomSettings& settings, const dicom::DicomNode& node, SendJob job,
                            std::shared_ptr<std::atomic<bool>> cancel, std::shared_ptr<std::atomic<int>> done) {
   try {
     std::vector<std::string> files{job.clip};
     if (job.findings)
-      for (const ExportedObject& o : write_exam_objects(job.clip, *job.findings, job.exports_dir, true)) files.push_back(o.path);
+      for (const ExportedObject& o : write_exam_objects(job.clip, *job.findings, job.exports_dir, job.burn_in))
+        files.push_back(o.path);
     dicom::Outbox outbox(settings.outbox_directory);
     std::vector<std::string> ours;  // this send's jobs only: older ones wait for their own retry
     for (const std::string& f : files) ours.push_back(outbox.enqueue(f, node).id);
@@ -133,7 +149,8 @@ std::vector<std::string> ReviewPanel::export_objects(const QString& directory) {
   }
   try {
     std::vector<std::string> files;
-    for (const ExportedObject& o : write_exam_objects(path_.toStdString(), analysis_->detection, directory.toStdString(), true))
+    for (const ExportedObject& o :
+         write_exam_objects(path_.toStdString(), analysis_->detection, directory.toStdString(), burn_in_fits()))
       files.push_back(o.path);
     host_.log_info(std::to_string(files.size()) + " report object(s) exported");
     return files;
@@ -151,7 +168,8 @@ void ReviewPanel::send_to(const QString& node_text) {
     SendJob job{path_.toStdString(), std::nullopt,
                 dicom::default_config_directory() + "/exports/" + std::filesystem::path(path_.toStdString()).stem().string()};
     if (analysis_) job.findings = analysis_->detection;
-    const int objects = 1 + (analysis_ ? (info_.samples_per_pixel == 1 ? 3 : 2) : 0);  // clip, SR, [PR], SC
+    job.burn_in = burn_in_fits();
+    const int objects = 1 + (analysis_ ? (info_.samples_per_pixel == 1 ? 2 : 1) + int(job.burn_in) : 0);  // clip, SR, [PR], [SC]
     send_summary_ = "sending…";
     send_cancel_ = std::make_shared<std::atomic<bool>>(false);
     frames_done_ = std::make_shared<std::atomic<int>>(0);  // here: objects delivered
@@ -205,10 +223,10 @@ void ReviewPanel::choose_and_export() {
     host_.log_info(watcher->result().toStdString());
     watcher->deleteLater();
   });
-  watcher->setFuture(QtConcurrent::run([clip = path_.toStdString(), findings = analysis_->detection, dir]() -> QString {
+  watcher->setFuture(QtConcurrent::run([clip = path_.toStdString(), findings = analysis_->detection, dir, burn_in = burn_in_fits()]() -> QString {
     try {
       return QString("%1 report object(s) written to %2")
-          .arg(write_exam_objects(clip, findings, dir.toStdString(), true).size())
+          .arg(write_exam_objects(clip, findings, dir.toStdString(), burn_in).size())
           .arg(dir);
     } catch (const std::exception& e) {
       return QString("export failed: ") + e.what();

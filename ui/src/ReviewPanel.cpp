@@ -268,7 +268,9 @@ void ReviewPanel::render() {
     for (const auto& a : presentation_->annotations)
       if (a.frames.empty() || std::find(a.frames.begin(), a.frames.end(), frame_) != a.frames.end())
         layers.annotations.push_back({a.points, a.text});
-  const UltrasoundRegion region = info_.analysis_region();
+  // The analysed image area once analysed (estimated where the file has no calibrated region):
+  // the compartments' depths are measured from its top.
+  UltrasoundRegion region = info_.analysis_region();
   DisplacementField field;
   std::vector<float> strain;
   std::vector<TearFinding> findings;
@@ -277,6 +279,7 @@ void ReviewPanel::render() {
     const int k = int(std::upper_bound(kept.begin(), kept.end(), frame_) - kept.begin()) - 1;
     const int j = std::clamp(k, 0, int(analysis_->motion.cumulative.size()) - 1);
     field = analysis_->motion.cumulative[std::size_t(j)];
+    region = analysis_->motion.region;
     if (layers.strain)
       strain = fibre_strain_in(field, analysis_->motion.mm_per_px_x, analysis_->motion.mm_per_px_y,
                                muscle_bands_of(analysis_->detection, region));

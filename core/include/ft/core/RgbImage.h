@@ -27,7 +27,7 @@ class RgbImage {
   std::vector<std::uint8_t> rgb_;
 };
 
-// The frame in grey (16-bit frames on their full scale): `window` grey levels (8-bit scale) shown black..white about `level`.
+// The frame in grey (a wider frame on the scale its bits reach: 10, 12 ... 16 bits): `window` grey levels (8-bit scale) shown black..white about `level`.
 RgbImage grey_picture(const Frame& frame, double window, double level);
 
 }  // namespace ft

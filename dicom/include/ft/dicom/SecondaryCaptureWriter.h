@@ -8,12 +8,17 @@
 
 #include "ft/core/Frame.h"
 #include "ft/core/RgbImage.h"
+#include "ft/dicom/DicomClipInfo.h"
 
 namespace ft::dicom {
 
 // Gets each source frame, decoded to luminance, and returns it drawn as an RGB picture of
 // the same size.
 using BurnIn = std::function<RgbImage(const Frame& source_frame, int frame_index)>;
+
+// Whether the clip's frames fit one capture: RGB is three bytes a pixel, and one object's
+// pixel data stays under 4 GiB (about 3 400 frames of 720 x 574).
+bool burned_in_capture_fits(const DicomClipInfo& source);
 
 // Returns the SOP Instance UID. Throws ft::Error (Internal when a picture's size differs from
 // the source's).

@@ -1,7 +1,8 @@
 #pragma once
-// An OverlayScene painted into a picture with QPainter: anti-aliased lines, arrows and text on
-// a dark backing, the same scene the viewer shows as VTK props, so a burned-in capture looks
-// like the screen. Text needs Qt's fonts, which live in a QGuiApplication: a station has one;
+// An OverlayScene's lines and labels painted into a picture with QPainter (anti-aliased, text
+// on a dark backing): the findings, calipers and graphics the viewer shows as VTK props, so a
+// burned-in capture looks like the screen. The strain layer, quality shade and arrows are the
+// live view's and are not painted. Text needs Qt's fonts, which live in a QGuiApplication: a station has one;
 // elsewhere (the command line, tests) hold a TextPainting while painting.
 #include <memory>
 #include <string>

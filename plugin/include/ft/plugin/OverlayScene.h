@@ -73,7 +73,7 @@ Rgb strain_colour(double strain, double range);
 // Colours the overlay draws in, named for the tests; lines are kLineWidthPx wide on screen.
 namespace overlay_colour {
 constexpr Rgb kCaliper{255, 220, 0};
-constexpr Rgb kOutline{255, 64, 64};
+constexpr Rgb kOutline{255, 0, 200};  // magenta: not the strain layer's shortening red
 constexpr Rgb kVector{0, 255, 160};
 constexpr Rgb kAnnotation{80, 200, 255};
 }  // namespace overlay_colour

@@ -101,6 +101,7 @@ class ReviewPanel : public QWidget {
   void choose_and_send();
   void choose_and_deidentify();
   void choose_and_load_report();
+  bool burn_in_fits() const;
 
   WorkspaceHost& host_;
   QString path_;
