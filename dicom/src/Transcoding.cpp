@@ -4,6 +4,7 @@
 
 #include "DatasetHelpers.h"
 #include "Jpeg2000Decoder.h"
+#include "JpegLsFrameCheck.h"
 #include "dcmtk/dcmdata/dcpixseq.h"
 #include "dcmtk/dcmdata/dcpxitem.h"
 #include "dcmtk/dcmdata/dcrledrg.h"
@@ -94,6 +95,7 @@ std::vector<std::uint8_t> encapsulated_frame(DcmPixelData& pixels, const DcmXfer
 void decompress(DcmDataset& ds, const std::string& what) {
   register_decoders();
   if (is_jpeg2000(DcmXfer(ds.getOriginalXfer()).getXferID())) decompress_jpeg2000(ds, what);
+  check_jpeg_ls_frames(ds, what);  // CharLS asserts (aborts) on a damaged scan header
   if (ds.chooseRepresentation(EXS_LittleEndianExplicit, nullptr).bad() || !ds.canWriteXfer(EXS_LittleEndianExplicit))
     throw Error(ErrorCode::Unsupported, what + ": pixel data in " + DcmXfer(ds.getOriginalXfer()).getXferName() +
                                             " cannot be decompressed");

@@ -188,6 +188,31 @@ TEST(DicomClipReader, ADamagedRleFrameIsRefusedNotDecodedOutsideItsBytes) {
   EXPECT_NO_THROW(short_segment.read_frame(1));
 }
 
+// The DICOM reader fuzzer's file (tests/fuzz/regressions): a small JPEG-LS clip whose first
+// frame's scan header names no components and a NEAR of 229, past the 127 that 8 bits allow.
+// DCMTK's bundled CharLS asserted on it and aborted the program (fibretrack analyze died with
+// SIGABRT). Now that frame is refused with a clear error, and an undamaged JPEG-LS clip still reads.
+TEST(DicomClipReader, ADamagedJpegLsScanHeaderIsRefusedNotAborted) {
+  const std::string fuzzed = std::string(FT_SOURCE_DIR) + "/tests/fuzz/regressions/jpeg-ls-scan-without-components.dcm";
+  DicomClipReader damaged(fuzzed);
+  try {
+    damaged.read_frame(0);
+    ADD_FAILURE() << "a damaged JPEG-LS scan header was decoded";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("damaged JPEG-LS frame: a scan of 0 components"), std::string::npos) << e.what();
+  }
+  const test::CommandResult r = test::run_command("'" + test::cli_path() + "' analyze '" + fuzzed + "'");
+  EXPECT_NE(r.exit_code, -1) << "killed by a signal: " << r.err;
+  EXPECT_NE(r.err.find("damaged JPEG-LS frame"), std::string::npos) << r.err;
+  if (!test::program_available("dcmcjpls")) GTEST_SKIP() << "dcmcjpls (DCMTK) not installed";
+  test::TempDir dir;
+  write_ultrasound_clip(sim::SimulatedExam(sim::make_preset("full_tear", 5, 2)).render_clip(), {}, dir.file("clip.dcm"));
+  ASSERT_EQ(test::run_command("dcmcjpls '" + dir.file("clip.dcm") + "' '" + dir.file("jls.dcm") + "'").exit_code, 0);
+  DicomClipReader intact(dir.file("jls.dcm"));
+  EXPECT_NO_THROW(intact.read_frame(0)) << "an undamaged JPEG-LS frame reads";
+  EXPECT_NO_THROW(intact.read_frame(1));
+}
+
 namespace {
 long peak_resident_kb() {
   rusage usage{};
