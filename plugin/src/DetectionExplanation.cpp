@@ -1,5 +1,6 @@
 #include "ft/plugin/DetectionExplanation.h"
 
+#include <QFont>
 #include <QImage>
 #include <QPainter>
 #include <QPen>
@@ -10,7 +11,7 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 
-#include "ft/core/BitmapFont.h"
+#include "ft/plugin/OverlayPainter.h"
 #include "ft/core/Deformation.h"
 #include "ft/core/Error.h"
 #include "ft/plugin/FindingJson.h"
@@ -70,12 +71,16 @@ void blend(QRgb& px, QRgb over, double alpha) {
             int((1 - alpha) * qBlue(px) + alpha * qBlue(over)));
 }
 
+// Small text in one exact colour (not anti-aliased: a mark's colour is what the reader counts).
+// Needs a QGuiApplication (write_detection_explanation holds a TextPainting).
 void draw_label(QImage& image, int x, int y, const std::string& text, QRgb colour = qRgb(255, 255, 0)) {
-  Frame strip(image.width(), 9, PixelDepth::Bits8);
-  draw_text(strip, 1, 1, text, 255.0f);
-  for (int j = 0; j < 9 && y + j < image.height(); ++j)
-    for (int i = 0; i < image.width() - x; ++i)
-      if (strip.value(i, j) > 0) image.setPixel(x + i, y + j, colour);
+  QPainter painter(&image);
+  QFont font(QStringLiteral("DejaVu Sans"));
+  font.setPixelSize(9);
+  font.setStyleStrategy(QFont::NoAntialias);
+  painter.setFont(font);
+  painter.setPen(QColor(colour));
+  painter.drawText(QRectF(x, y, image.width() - x, 11), Qt::AlignLeft | Qt::AlignTop, QString::fromStdString(text));
 }
 
 // Qt draws the strokes and points (clipped to the picture); one pixel wide, not anti-aliased,
@@ -208,13 +213,14 @@ void mark_candidate(QImage& out, const std::vector<Panel>& panels, const PixelRe
     }
   }
   painter.end();  // the label is written into the pixels after it
-  draw_label(out, 2, out.height() - 10, "CANDIDATE " + std::to_string(index) + ": " + c.decision, qRgb(0, 255, 255));
+  draw_label(out, 2, out.height() - 10, "candidate " + std::to_string(index) + ": " + c.decision, qRgb(0, 255, 255));
 }
 
 }  // namespace
 
 std::vector<std::string> write_detection_explanation(const std::string& dir, const ClipAnalysis& a,
                                                      const FrameAt& frame_at) {
+  const TextPainting fonts;  // the pictures' labels
   std::filesystem::create_directories(dir);
   std::vector<std::string> written;
   const DetectionResult& d = a.detection;

@@ -55,7 +55,7 @@ void ComparisonPanel::build() {
   second_ = new ReviewPanel(second_host_, side_by_side);
   plots_ = new ExamPlots(panes);
   plots_->setObjectName("comparisonPlots");
-  plots_->setMinimumHeight(340);  // two charts whose axes stay readable
+  plots_->setMinimumHeight(420);  // two charts whose axes stay readable
   panes->setStretchFactor(0, 4);
   panes->setStretchFactor(1, 1);
   layout->addWidget(panes, 1);

@@ -142,6 +142,7 @@ void ExamPlots::show_comparison(const DetectionResult& other, const std::vector<
     p->other->clear();
     p->data->setName(this_name);
     p->other->setName(other_name);
+    p->view->chart()->legend()->setAlignment(Qt::AlignRight);  // the height stays the axes'
     p->view->chart()->legend()->show();
   }
   const bool same_unit = gap_in_mm(other) == !gap_.y->titleText().contains("px");

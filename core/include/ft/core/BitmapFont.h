@@ -1,6 +1,7 @@
 #pragma once
-// A 5x7 pixel font for text burned into frames: the scanner annotations of simulated
-// clips and the burned-in overlays of Secondary Capture exports. Upper-case letters,
+// A 5x7 pixel font for text stamped into frames the way a scanner burns in its annotations:
+// the simulated probe's chrome and the burned-in text the de-identification tests clean. Not
+// for what FibreTrack draws itself (the viewer and captures use anti-aliased text). Upper-case letters,
 // digits and . : - / % + ( ); other characters draw as blanks.
 #include <string>
 
