@@ -56,7 +56,7 @@ std::vector<std::uint8_t> DicomClipReader::decode_raw(int index, std::string& co
     throw Error(ErrorCode::CorruptData, info_.path + ": pixel data ends before frame " + std::to_string(index + 1) +
                                             " (file truncated?)");
   check_rle_frame(ds, index, info_.path);  // before DCMTK's RLE decoder reads where a damaged header points
-  check_jpeg_ls_frames(ds, info_.path);    // before CharLS asserts on a damaged scan header
+  check_jpeg_ls_frames(ds, info_.path, index);  // before CharLS asserts on a damaged scan header
   // DCMTK wants room for the frame rounded up to an even length (an odd frame, e.g. 8-bit
   // 49 x 41, was refused as an "illegal call" with room for its exact length).
   std::vector<std::uint8_t> raw(std::size_t(frame_size) + 1);

@@ -37,8 +37,14 @@ void check_jpeg_ls_stream(const std::uint8_t* s, std::size_t size, int rows, int
                 std::to_string(columns) + " x " + std::to_string(rows));
       if (components != samples || length != 8 + 3 * std::size_t(components))
         corrupt(std::to_string(components) + " components where the image has " + std::to_string(samples));
-    } else if (marker == kLse && length >= 5 && body[0] == 1) {
-      max_value = be16(body + 1);  // preset coding parameters: MAXVAL (0: the default)
+    } else if (marker == kLse && length >= 3 && body[0] == 1) {
+      // Preset coding parameters (C.2.4.1.1): MAXVAL, T1, T2, T3, RESET, 0 meaning the default.
+      // CharLS reads all five; a RESET past 255 overflows its context counters (asserts).
+      if (length != 13) corrupt("preset parameters of " + std::to_string(length) + " bytes");
+      max_value = be16(body + 1);
+      const int reset = be16(body + 9);
+      if (reset != 0 && (reset < 3 || reset > 255))
+        throw Error(ErrorCode::Unsupported, what + ": JPEG-LS preset RESET " + std::to_string(reset) + " is not decoded safely");
     } else if (marker == kSos) {
       if (bits == 0) corrupt("a scan before the frame header");
       const int in_scan = body[0];
@@ -58,7 +64,7 @@ void check_jpeg_ls_stream(const std::uint8_t* s, std::size_t size, int rows, int
   corrupt("no scan header");
 }
 
-void check_jpeg_ls_frames(DcmDataset& ds, const std::string& what) {
+void check_jpeg_ls_frames(DcmDataset& ds, const std::string& what, int frame) {
   const E_TransferSyntax xfer = ds.getOriginalXfer();
   if (xfer != EXS_JPEGLSLossless && xfer != EXS_JPEGLSLossy) return;
   DcmElement* element = nullptr;
@@ -68,7 +74,10 @@ void check_jpeg_ls_frames(DcmDataset& ds, const std::string& what) {
     throw Error(ErrorCode::CorruptData, what + ": JPEG-LS pixel data missing");
   const int rows = int(get_long(ds, DCM_Rows, 0)), columns = int(get_long(ds, DCM_Columns, 0));
   const int samples = int(get_long(ds, DCM_SamplesPerPixel, 1));
-  for (unsigned long k = 1; k < fragments->card(); ++k) {  // item 0: the offset table
+  // One fragment per frame (the usual case): the frame's own; else every stream's.
+  const unsigned long count = fragments->card();  // item 0: the offset table
+  const bool own = frame >= 0 && long(count) - 1 == get_long(ds, DCM_NumberOfFrames, 1);
+  for (unsigned long k = own ? unsigned(frame) + 1 : 1; k < (own ? unsigned(frame) + 2 : count); ++k) {
     DcmPixelItem* item = nullptr;
     Uint8* bytes = nullptr;
     if (fragments->getItem(item, k).bad() || !item || item->getUint8Array(bytes).bad() || !bytes) continue;

@@ -21,8 +21,10 @@ namespace ft::dicom::detail {
 void check_jpeg_ls_stream(const std::uint8_t* stream, std::size_t size, int rows, int columns, int samples, bool lossless,
                           const std::string& what);
 
-// For a JPEG-LS dataset, every fragment that starts a stream passes check_jpeg_ls_stream; other
-// transfer syntaxes pass. Throws ft::Error.
-void check_jpeg_ls_frames(DcmDataset& ds, const std::string& what);
+// For a JPEG-LS dataset: frame `frame`'s fragment (one fragment per frame), or every fragment
+// that starts a stream (frame < 0, or frames over several fragments), passes
+// check_jpeg_ls_stream; other transfer syntaxes pass. Throws ft::Error (Unsupported for a
+// preset RESET past 255, which the bundled CharLS cannot decode safely).
+void check_jpeg_ls_frames(DcmDataset& ds, const std::string& what, int frame = -1);
 
 }  // namespace ft::dicom::detail

@@ -13,7 +13,8 @@
 namespace ft::ui {
 namespace {
 
-// The host without the shared timeline: only the first clip's cursor and findings go there.
+// The host without the shared timeline: the Review tab's clip keeps it (its cursor, duration
+// and tear marks, and the gait events aligned to it).
 WorkspaceHost without_timeline(const WorkspaceHost& host) {
   WorkspaceHost h = host;
   h.set_timeline_duration = [](double) {};
@@ -28,11 +29,15 @@ QString file_name(const QString& path) { return path.section('/', -1); }
 }  // namespace
 
 ComparisonPanel::ComparisonPanel(WorkspaceHost& host, QWidget* parent)
-    : QWidget(parent), host_(host), second_host_(without_timeline(host)) {
+    : QWidget(parent), host_(host), panes_host_(without_timeline(host)) {
   build();
 }
 
-ComparisonPanel::~ComparisonPanel() = default;
+// The panes use panes_host_: they go before it does.
+ComparisonPanel::~ComparisonPanel() {
+  delete first_;
+  delete second_;
+}
 
 void ComparisonPanel::build() {
   setObjectName("comparisonPanel");
@@ -51,8 +56,8 @@ void ComparisonPanel::build() {
   layout->addLayout(bar);
   auto* panes = new QSplitter(Qt::Vertical, this);
   auto* side_by_side = new QSplitter(Qt::Horizontal, panes);
-  first_ = new ReviewPanel(host_, side_by_side);
-  second_ = new ReviewPanel(second_host_, side_by_side);
+  first_ = new ReviewPanel(panes_host_, side_by_side);
+  second_ = new ReviewPanel(panes_host_, side_by_side);
   plots_ = new ExamPlots(panes);
   plots_->setObjectName("comparisonPlots");
   plots_->setMinimumHeight(420);  // two charts whose axes stay readable
@@ -64,16 +69,25 @@ void ComparisonPanel::build() {
   for (ReviewPanel* pane : {first_, second_}) {
     connect(pane, &ReviewPanel::analysis_finished, this, &ComparisonPanel::on_analysed);
     connect(pane, &ReviewPanel::frame_shown, this, [this, pane](int frame) { follow(pane, frame); });
+    connect(pane, &ReviewPanel::clip_opened, this, &ComparisonPanel::forget_phases);
   }
   connect(plots_, &ExamPlots::time_clicked, this,
           [this](double t) { first_->show_frame(int(std::lround(t / first_->frame_time_s()))); });
 }
 
-bool ComparisonPanel::open_clips(const QString& first, const QString& second) {
+// A pane opened another clip (its own Open button, or open_clips): the phases, the combined
+// curves and the status belonged to the clips before.
+void ComparisonPanel::forget_phases() {
+  if (!synchronised() && plots_->strain_points() == 0) return;
   first_anchors_.reset();
   second_anchors_.reset();
   plots_->clear();
+  status_->setText("Analyse both clips to show them at the same phase of the contraction.");
   emit synchronised_changed();
+}
+
+bool ComparisonPanel::open_clips(const QString& first, const QString& second) {
+  forget_phases();
   if (!first_->open_clip(first) || !second_->open_clip(second)) {
     status_->setText("A clip cannot be read: see its pane.");
     return false;
@@ -124,6 +138,7 @@ void ComparisonPanel::follow(ReviewPanel* leader, int frame) {
   ReviewPanel* follower = first_leads ? second_ : first_;
   const PhaseAnchors& from = first_leads ? *first_anchors_ : *second_anchors_;
   const PhaseAnchors& to = first_leads ? *second_anchors_ : *first_anchors_;
+  if (follower->playing()) follower->toggle_play();  // one clip plays; the other follows it
   follower->show_frame(int(std::lround(frame_at_same_phase(from, frame, to))));
   const double first_frame = first_leads ? frame : frame_at_same_phase(from, frame, to);
   plots_->set_cursor_s(first_frame * first_->frame_time_s());
@@ -156,7 +171,6 @@ std::vector<std::pair<QString, QString>> ComparisonPanel::clips_of_same_patient(
 void ComparisonPanel::choose_first() {
   const QString file = QFileDialog::getOpenFileName(this, "First clip", {}, "DICOM (*.dcm *.DCM);;All files (*)");
   if (file.isEmpty()) return;
-  first_anchors_.reset();
   if (first_->open_clip(file)) status_->setText("Now pick the clip to compare with.");
 }
 
@@ -165,8 +179,8 @@ void ComparisonPanel::choose_second() {
   const auto clips = clips_of_same_patient();
   QString path;
   if (!clips.empty()) {
-    QStringList lines;
-    for (const auto& [p, line] : clips) lines << line;
+    QStringList lines;  // numbered: two loops of one series may otherwise read the same
+    for (const auto& [p, line] : clips) lines << QString("%1. %2").arg(lines.size() + 1).arg(line);
     lines << "Another file…";
     bool ok = false;
     const QString picked = QInputDialog::getItem(this, "Compare with", "Clips of the same patient in the local store:",

@@ -92,13 +92,15 @@ void MsusWorkspace::add_shortcuts() {
     s->setContext(Qt::WidgetWithChildrenShortcut);
     connect(s, &QShortcut::activated, this, action);
   };
-  key(Qt::Key_Space, [this] { tabs_->currentWidget() == live_ ? live_->toggle_freeze() : review_->toggle_play(); });
+  // Playback keys move the clip of the tab in view (Compare: its first clip; the second follows).
+  const auto pane = [this] { return tabs_->currentWidget() == compare_ ? compare_->first() : review_; };
+  key(Qt::Key_Space, [this, pane] { tabs_->currentWidget() == live_ ? live_->toggle_freeze() : pane()->toggle_play(); });
   key(Qt::Key_R, [this] {
     show_live();  // recording is always seen
     live_->toggle_record();
   });
-  key(Qt::Key_Left, [this] { review_->step(-1); });
-  key(Qt::Key_Right, [this] { review_->step(1); });
+  key(Qt::Key_Left, [pane] { pane()->step(-1); });
+  key(Qt::Key_Right, [pane] { pane()->step(1); });
   key(QKeySequence::Open, [this] {
     show_review();
     review_->findChild<QPushButton*>("openClip")->click();

@@ -158,6 +158,7 @@ bool ReviewPanel::open_clip(const QString& path) {
   host_.set_timeline_duration(info_.frames * frame_time_s());
   host_.put_findings_on_timeline({});
   frame_ = -1;
+  emit clip_opened();  // before its first frame: a comparison drops the old clip's phase first
   show_frame(0);
   // A clip opened from the study store (or next to its exports) shows its stored report.
   for (const std::string& report : dicom::find_reports_for(path.toStdString(), info_.sop_instance_uid))

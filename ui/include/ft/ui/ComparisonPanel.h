@@ -43,12 +43,13 @@ class ComparisonPanel : public QWidget {
  private:
   void build();
   void on_analysed();
+  void forget_phases();
   void follow(ReviewPanel* leader, int frame);
   void choose_first();
   void choose_second();
 
   WorkspaceHost& host_;
-  WorkspaceHost second_host_;  // the second clip does not move the shared exam timeline
+  WorkspaceHost panes_host_;  // neither clip moves the shared exam timeline (the Review tab's does)
   ReviewPanel* first_ = nullptr;
   ReviewPanel* second_ = nullptr;
   ExamPlots* plots_ = nullptr;

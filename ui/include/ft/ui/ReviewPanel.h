@@ -87,7 +87,8 @@ class ReviewPanel : public QWidget {
 
  signals:
   void analysis_finished();
-  void frame_shown(int frame);  // whoever moved it: playback, the scrubber, a click, a call
+  void frame_shown(int frame);
+  void clip_opened();  // whoever moved it: playback, the scrubber, a click, a call
   void send_finished();
 
  private:
