@@ -78,6 +78,7 @@ TEST(ComparisonPanel, KeepsBothCursorsOnTheSameContractionPhase) {
 
   EXPECT_GT(panel.plots()->strain_points(), 20);
   EXPECT_GT(panel.plots()->comparison_points(), 20) << "both strain curves on one chart";
+  EXPECT_NE(panel.plots()->time_axis().indexOf("injured.dcm"), -1) << "whose time: " << panel.plots()->time_axis().toStdString();
   EXPECT_NE(panel.status().indexOf("Synchronised"), -1) << panel.status().toStdString();
 
   // Another clip opened in one pane: the old phases, curves and status go with the old clip.

@@ -147,6 +147,10 @@ void ExamPlots::show_comparison(const DetectionResult& other, const std::vector<
   }
   const bool same_unit = gap_in_mm(other) == !gap_.y->titleText().contains("px");
   append_curves(other, time_on_this_timeline, 0.0, strain_.other, same_unit ? gap_.other : nullptr);
+  // A curve left out (its gap in other units) is not named either: no name reads as "no gap".
+  gap_.view->chart()->legend()->markers(gap_.other).front()->setVisible(same_unit);
+  // Whose time: the first clip's; the second's is warped onto it by contraction phase.
+  for (Plot* p : {&strain_, &gap_}) p->x->setTitleText("time (s) of " + this_name + "; the other clip by contraction phase");
   fit(strain_);
   fit(gap_);
 }
@@ -154,6 +158,7 @@ void ExamPlots::show_comparison(const DetectionResult& other, const std::vector<
 int ExamPlots::comparison_points() const { return int(strain_.other->count() + gap_.other->count()); }
 
 QString ExamPlots::gap_unit() const { return gap_.y->titleText(); }
+QString ExamPlots::time_axis() const { return strain_.x->titleText(); }
 
 void ExamPlots::clear() {
   for (Plot* p : {&strain_, &gap_}) {
@@ -161,6 +166,7 @@ void ExamPlots::clear() {
     p->other->clear();
     p->cursor->clear();
     p->view->chart()->legend()->hide();
+    p->x->setTitleText("time (s)");
     fit(*p);
   }
 }

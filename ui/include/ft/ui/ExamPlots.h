@@ -35,7 +35,8 @@ class ExamPlots : public QWidget {
   void set_cursor_s(double seconds);
   int strain_points() const;
   int gap_points() const;
-  QString gap_unit() const;  // the gap axis's title
+  QString gap_unit() const;   // the gap axis's title
+  QString time_axis() const;  // the time axis's title (whose time, in a comparison)
 
   // Both plots as one picture, as shown, with the decision-support notice below; false when the
   // file cannot be written.
