@@ -7,6 +7,7 @@
 
 #include "DatasetHelpers.h"
 #include "ft/core/Error.h"
+#include "ft/dicom/UltrasoundClipWriter.h"
 
 namespace ft::dicom::detail {
 namespace {
@@ -53,7 +54,7 @@ void put_timing(DcmDataset& ds, const std::vector<std::int64_t>& times_ns, doubl
 namespace {
 // Pixel Data of `total` bytes (padded to even) in the dataset; returns its buffer to fill.
 Uint8* insert_pixel_data(DcmDataset& ds, std::size_t total, DcmEVR vr) {
-  if (total + (total & 1) > 0xFFFFFFFEull)  // a 32-bit explicit length; never truncated, never overflowed
+  if (total + (total & 1) > kMaxPixelBytesPerObject)  // a 32-bit explicit length; never truncated, never overflowed
     throw Error(ErrorCode::InvalidArgument, "pixel data over 4 GiB does not fit one DICOM object");
   auto* pixel_data = new DcmPixelData(DCM_PixelData);
   Uint8* buffer = nullptr;

@@ -10,13 +10,14 @@
 #include "ft/core/Error.h"
 #include "ft/dicom/DicomClipReader.h"
 #include "ft/dicom/UidFactory.h"
+#include "ft/dicom/UltrasoundClipWriter.h"
 
 namespace ft::dicom {
 using namespace detail;
 
 bool burned_in_capture_fits(const DicomClipInfo& source) {
   const std::uint64_t bytes = std::uint64_t(source.rows) * std::uint64_t(source.columns) * 3 * std::uint64_t(source.frames);
-  return bytes + (bytes & 1) <= 0xFFFFFFFEull;
+  return bytes + (bytes & 1) <= kMaxPixelBytesPerObject;  // the clip writer's limit of one object
 }
 
 std::string write_burned_in_capture(const std::string& source_clip, const BurnIn& burn_in, const std::string& path) {

@@ -1,6 +1,7 @@
 #include "ft/ui/ComparisonPanel.h"
 
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QInputDialog>
 #include <QPushButton>
@@ -24,7 +25,7 @@ WorkspaceHost without_timeline(const WorkspaceHost& host) {
   return h;
 }
 
-QString file_name(const QString& path) { return path.section('/', -1); }
+QString file_name(const QString& path) { return QFileInfo(path).fileName(); }
 
 }  // namespace
 
