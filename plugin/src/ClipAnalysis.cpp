@@ -94,4 +94,10 @@ ClipAnalysis analyse_clip(int frame_count, const FrameAt& frame_at, const Ultras
   return out;
 }
 
+int analysed_index_at(const ClipAnalysis& a, int frame) {
+  const auto& kept = a.kept_frames;
+  const int k = int(std::upper_bound(kept.begin(), kept.end(), frame) - kept.begin()) - 1;
+  return std::clamp(k, 0, std::max(0, std::min(int(kept.size()), a.motion.frame_count()) - 1));
+}
+
 }  // namespace ft

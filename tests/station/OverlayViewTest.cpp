@@ -51,7 +51,7 @@ TEST(OverlayView, TheStrainLayerIsOnTheMuscleInsideTheRegionOnlyAndTheLegendIsSh
   ShownView shown;
   const UltrasoundRegion region = test::inset_region();
   const DisplacementField field = test::whole_frame_field(0, 10);
-  std::vector<float> strain = fibre_strain_in(field, 0.1, 0.1, {{50.0, 110.0, 0.0}});
+  std::vector<float> strain = fibre_strain_in(field, 0.1, 0.1, Muscle{{{50.0, 110.0, 0.0}}, {}});
   for (int r = 0; r < field.rows; ++r)
     for (int c = 0; c < field.columns; ++c)
       if (std::isfinite(strain[field.index(c, r)])) strain[field.index(c, r)] = c < field.columns / 2 ? -0.1f : 0.1f;

@@ -138,7 +138,7 @@ void LivePanel::on_connected(Outcome<std::shared_ptr<LivePipeline>> connected) {
     return;
   }
   latest_ = {};
-  muscle_.clear();
+  muscle_ = {};
   recording_failed_ = false;
   analysis_failed_ = false;
   counters_->setStyleSheet({});
@@ -264,7 +264,8 @@ void LivePanel::poll() {
   if (std::vector<DetectionResult> results = pipeline_->take_results(); !results.empty()) {
     latest_ = std::move(results.back());
     // A window without a contraction finds no compartments: the muscle last found stays.
-    if (std::vector<MuscleBand> bands = muscle_bands_of(latest_, region_); !bands.empty()) muscle_ = std::move(bands);
+    // Its bands only: the labels are of its window's grid points, and the view moves on.
+    if (Muscle muscle = muscle_of(latest_, region_, false); !muscle.empty()) muscle_ = std::move(muscle);
     if (!frozen_) findings_->show_result(latest_, 0.0);  // frozen: text and picture stay together
   }
   auto view = pipeline_->take_view();

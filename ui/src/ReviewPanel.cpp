@@ -276,14 +276,14 @@ void ReviewPanel::render() {
   std::vector<float> strain;
   std::vector<TearFinding> findings;
   if (analysis_ && !analysis_->kept_frames.empty() && !analysis_->motion.cumulative.empty()) {
-    const auto& kept = analysis_->kept_frames;
-    const int k = int(std::upper_bound(kept.begin(), kept.end(), frame_) - kept.begin()) - 1;
-    const int j = std::clamp(k, 0, int(analysis_->motion.cumulative.size()) - 1);
-    field = analysis_->motion.cumulative[std::size_t(j)];
-    region = analysis_->motion.region;
-    if (layers.strain)
-      strain = fibre_strain_in(field, analysis_->motion.mm_per_px_x, analysis_->motion.mm_per_px_y,
-                               muscle_bands_of(analysis_->detection, region));
+    const MotionRecord& motion = analysis_->motion;
+    field = motion.cumulative[std::size_t(analysed_index_at(*analysis_, frame_))];
+    region = motion.region;
+    if (layers.strain) {  // from the clip's rest frame, as its strain-time curve
+      const int rest = analysed_index_at(*analysis_, analysis_->detection.contraction.rest_frame);
+      strain = fibre_strain_in(motion.cumulative[std::size_t(rest)], field, motion.mm_per_px_x, motion.mm_per_px_y,
+                               muscle_of(analysis_->detection, region, true));
+    }
     findings = analysis_->detection.findings;
     layers.measure_findings_as(analysis_->detection);
   } else if (stored_) {

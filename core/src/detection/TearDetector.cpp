@@ -381,6 +381,7 @@ DetectionResult detect_tears(const MotionRecord& m, const FrameAt& frame_at, con
   // The compartments always (a few numbers: the viewer draws its strain layer over them); the
   // per-point maps only when evidence is recorded.
   result.maps.compartments = compartments.each;
+  result.maps.compartment_of_point.assign(compartments.label.begin(), compartments.label.end());
   if (s.record_evidence) {
     fill_maps(ctx, result.maps);
     result.maps.muscle_sd = sigma;

@@ -166,6 +166,9 @@ struct EvidenceMaps {
     double fascicle_peak_agreement = std::numeric_limits<double>::quiet_NaN();
   };
   std::vector<CompartmentEvidence> compartments;  // filled whenever a contraction was analysed, evidence recorded or not
+  // With them, per point of the motion's frame-0 grid: the compartment it is in (an index
+  // into `compartments`), -1 in none. Filled even when the other maps are not recorded.
+  std::vector<std::int16_t> compartment_of_point;
 };
 
 struct DetectionResult {

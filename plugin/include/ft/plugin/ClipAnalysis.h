@@ -44,6 +44,10 @@ struct ClipAnalysis {
 ClipAnalysis analyse_clip(int frame_count, const FrameAt& frame_at, const UltrasoundRegion& region,
                           const AnalysisSettings& settings = {});
 
+// Index into `a.motion.cumulative` of what clip frame `frame` shows: the last analysed frame
+// at or before it (a grabber's repeat shows the frame it repeats), the first before any.
+int analysed_index_at(const ClipAnalysis& a, int frame);
+
 // Indices of frames that differ from the previous kept one (drops grabber repeats).
 std::vector<int> distinct_frames(int frame_count, const FrameAt& frame_at, const PixelRect& region, double threshold);
 

@@ -71,7 +71,7 @@ class LivePanel : public QWidget {
   QString journal_dir_;
   QString last_recording_;
   DetectionResult latest_;
-  std::vector<MuscleBand> muscle_;  // the compartments last found; the strain layer is drawn over them
+  Muscle muscle_;            // the compartments last found; the strain layer is drawn over them
   std::optional<LiveView> last_view_;
   bool frozen_ = false;
   bool recording_failed_ = false;
