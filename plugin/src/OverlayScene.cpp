@@ -95,17 +95,54 @@ ColourMesh strain_mesh(const UltrasoundRegion& region, const DisplacementField& 
   return mesh;
 }
 
-ColourMesh quality_mesh(const UltrasoundRegion& region, const DisplacementField& f) {
-  ColourMesh mesh;
-  std::vector<int> index(f.size(), -1);
+// Where each grid point's tissue is in the frame shown. An untracked point has no place of
+// its own: it is carried with its tracked neighbours (their mean motion, spreading a ring at
+// a time into untracked patches), and stays at rest only when nothing is tracked.
+std::vector<PointPx> places_now(const DisplacementField& f) {
+  std::vector<PointPx> at(f.size());
+  std::vector<std::uint8_t> placed(f.size(), 0);
   for (int r = 0; r < f.rows; ++r)
     for (int c = 0; c < f.columns; ++c) {
-      const PointPx p = at_rest(f, c, r);
-      if (!inside(region.bounds, p)) continue;
-      index[f.index(c, r)] = int(mesh.points_px.size());
-      mesh.points_px.push_back(p);
-      mesh.rgba.push_back({0, 0, 0, byte(kShadeOpacity * (1.0 - trust(f, f.index(c, r))))});
+      const std::size_t i = f.index(c, r);
+      at[i] = f.valid[i] ? now(f, c, r) : at_rest(f, c, r);
+      placed[i] = f.valid[i];
     }
+  for (bool spread = true; spread;) {
+    spread = false;
+    std::vector<std::uint8_t> next = placed;
+    for (int r = 0; r < f.rows; ++r)
+      for (int c = 0; c < f.columns; ++c) {
+        const std::size_t i = f.index(c, r);
+        if (placed[i]) continue;
+        double dx = 0, dy = 0;
+        int n = 0;
+        for (int v = std::max(0, r - 1); v <= std::min(f.rows - 1, r + 1); ++v)
+          for (int u = std::max(0, c - 1); u <= std::min(f.columns - 1, c + 1); ++u)
+            if (const std::size_t j = f.index(u, v); placed[j]) {
+              dx += at[j].x - f.x_px(u), dy += at[j].y - f.y_px(v);
+              ++n;
+            }
+        if (n == 0) continue;
+        at[i] = {f.x_px(c) + dx / n, f.y_px(r) + dy / n};
+        next[i] = 1;
+        spread = true;
+      }
+    placed = std::move(next);
+  }
+  return at;
+}
+
+// Dark where the tracking is not trusted, over the tissue where it is in the frame shown.
+ColourMesh quality_mesh(const UltrasoundRegion& region, const DisplacementField& f) {
+  ColourMesh mesh;
+  const std::vector<PointPx> at = places_now(f);
+  std::vector<int> index(f.size(), -1);
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    if (!inside(region.bounds, at[i])) continue;
+    index[i] = int(mesh.points_px.size());
+    mesh.points_px.push_back(at[i]);
+    mesh.rgba.push_back({0, 0, 0, byte(kShadeOpacity * (1.0 - trust(f, i)))});
+  }
   for (int r = 0; r + 1 < f.rows; ++r)
     for (int c = 0; c + 1 < f.columns; ++c) {
       const std::array<int, 4> cell{index[f.index(c, r)], index[f.index(c + 1, r)], index[f.index(c + 1, r + 1)],

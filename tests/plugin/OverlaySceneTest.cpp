@@ -104,6 +104,39 @@ TEST(OverlayScene, TheStrainLayerCoversTrackedMuscleInsideTheImageRegionOnly) {
   EXPECT_EQ(none.legend_range_pct, 0.0) << "no strain shown: no legend";
 }
 
+// The quality shade lies over the tissue where it is in the frame shown (moved 3 px right and
+// 10 down), darkest where a point is untracked (carried with its neighbours), clear where the
+// tracking is trusted; off, it is not drawn.
+TEST(OverlayScene, TheQualityShadeFollowsTheTissueAndDarkensWhereTrackingIsLost) {
+  const UltrasoundRegion region = test::inset_region();
+  DisplacementField f = test::whole_frame_field(3.0f, 10.0f);
+  f.valid[f.index(10, 8)] = 0;
+  f.valid[f.index(11, 8)] = 0;
+  f.quality[f.index(14, 8)] = 0.5f;
+  OverlayLayers layers;
+  layers.quality = true;
+  const OverlayScene s = compose_overlay(region, f, {}, {}, layers);
+  ASSERT_FALSE(s.quality_shade.empty());
+  const auto alpha_at = [&](int c, int r) {
+    for (std::size_t k = 0; k < s.quality_shade.points_px.size(); ++k)
+      if (std::abs(s.quality_shade.points_px[k].x - f.x_px(c) - 3.0) < 1e-9 &&
+          std::abs(s.quality_shade.points_px[k].y - f.y_px(r) - 10.0) < 1e-9)
+        return int(s.quality_shade.rgba[k][3]);
+    return -1;
+  };
+  EXPECT_EQ(alpha_at(10, 8), 153) << "untracked: dark, where its neighbours' tissue went";
+  EXPECT_EQ(alpha_at(11, 8), 153);
+  EXPECT_EQ(alpha_at(16, 8), 0) << "trusted: clear";
+  EXPECT_GT(alpha_at(14, 8), 0);
+  EXPECT_LT(alpha_at(14, 8), 153);
+  for (const PointPx& p : s.quality_shade.points_px) {
+    const PixelRect& b = region.bounds;
+    EXPECT_TRUE(p.x >= b.x0_px && p.x <= b.x1_px && p.y >= b.y0_px && p.y <= b.y1_px);
+  }
+  layers.quality = false;
+  EXPECT_TRUE(compose_overlay(region, f, {}, {}, layers).quality_shade.empty());
+}
+
 // Sparse arrows, each wholly inside the image region even where the tissue moves out of it.
 TEST(OverlayScene, ArrowsAreSparseAndStayInsideTheImageRegion) {
   const UltrasoundRegion region = test::inset_region();
