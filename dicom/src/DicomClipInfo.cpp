@@ -121,6 +121,11 @@ DicomClipInfo read_clip_info(const std::string& path) {
   info.study_instance_uid = get_string(ds, DCM_StudyInstanceUID);
   info.patient_id = get_string(ds, DCM_PatientID);
   info.series_instance_uid = get_string(ds, DCM_SeriesInstanceUID);
+  info.laterality = get_string(ds, DCM_ImageLaterality);
+  if (info.laterality.empty()) info.laterality = get_string(ds, DCM_Laterality);
+  info.study_date = get_string(ds, DCM_StudyDate);
+  info.series_number = get_string(ds, DCM_SeriesNumber);
+  info.series_description = get_string(ds, DCM_SeriesDescription);
   info.modality = get_string(ds, DCM_Modality);
   info.manufacturer = get_string(ds, DCM_Manufacturer);
   info.model_name = get_string(ds, DCM_ManufacturerModelName);

@@ -117,6 +117,34 @@ TEST(ExamPlots, TickAtNiceNumbersWithUnitsAndSaveAsPngAndCsv) {
   }
 }
 
+// A comparison's data leave with both clips: the second's columns beside the first's, at its
+// frames' places on the first's time, and a line that says which clip is which.
+TEST(ExamPlots, AComparisonsCsvHoldsBothClipsNamed) {
+  DetectionResult r;
+  r.calibrated = true;
+  r.mm_per_px_x = r.mm_per_px_y = 0.1;
+  r.contraction.strain_by_frame = {0.0, -0.05};
+  TearFinding f;
+  f.gap_by_frame_mm = {0.0, 2.5};
+  r.findings.push_back(f);
+  DetectionResult other = r;
+  other.contraction.strain_by_frame = {0.0, -0.02, -0.04};
+  other.findings.clear();
+  ui::ExamPlots plots;
+  plots.show_analysis(r, {0.0, 0.1}, 0.05);
+  plots.show_comparison(other, {0.0, 0.05, 0.1}, "left.dcm", "right.dcm");
+  test::TempDir dir;
+  ASSERT_TRUE(plots.save_csv(QString::fromStdString(dir.file("both.csv"))));
+  EXPECT_EQ(test::read_file(dir.file("both.csv")),
+            "# FibreTrack: decision support, not a certified medical device\n"
+            "# time_s: left.dcm; other_*: right.dcm, its frames placed on that time by contraction phase (onset, peak, release)\n"
+            "time_s,strain_pct,gap_mm,other_strain_pct,other_gap_mm\n"
+            "0,0,,0,\n0.05,,,-2,\n0.1,-5,2.5,-4,\n");
+  plots.show_analysis(r, {0.0, 0.1}, 0.05);  // the comparison gone: its columns too
+  ASSERT_TRUE(plots.save_csv(QString::fromStdString(dir.file("one.csv"))));
+  EXPECT_EQ(test::read_file(dir.file("one.csv")).find("other_"), std::string::npos);
+}
+
 TEST(ReviewPanel, OpensStepsAnalysesAndShowsFindingsPlotsAndOverlay) {
   test::RecordingHost recorded;
   ui::WorkspaceHost host = recorded.host();

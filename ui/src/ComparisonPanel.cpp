@@ -27,6 +27,34 @@ WorkspaceHost without_timeline(const WorkspaceHost& host) {
 
 QString file_name(const QString& path) { return QFileInfo(path).fileName(); }
 
+QString side_of(const std::string& laterality) {
+  if (laterality == "R") return "right";
+  if (laterality == "L") return "left";
+  if (laterality == "B") return "both sides";
+  return {};
+}
+
+// How a reader tells two clips of one patient apart: the side, the study's date, the series;
+// the file's name where the file says none of them.
+QString clip_label(const dicom::DicomClipInfo& info, const QString& path) {
+  QStringList parts;
+  if (const QString side = side_of(info.laterality); !side.isEmpty()) parts << side;
+  if (info.study_date.size() == 8)
+    parts << QString::fromStdString(info.study_date.substr(0, 4) + "-" + info.study_date.substr(4, 2) + "-" +
+                                    info.study_date.substr(6, 2));
+  const QString series = QString::fromStdString((info.series_number.empty() ? "" : "#" + info.series_number + " ") +
+                                                info.series_description).trimmed();
+  if (!series.isEmpty()) parts << series;
+  return parts.isEmpty() ? file_name(path) : parts.join(", ");
+}
+
+// Derived pictures (our burned-in captures among them: overlays drawn into the pixels) are
+// not clips to analyse: the Secondary Capture family, 1.2.840.10008.5.1.4.1.1.7[.n].
+bool is_secondary_capture(const std::string& sop_class_uid) {
+  const std::string family = "1.2.840.10008.5.1.4.1.1.7";
+  return sop_class_uid == family || sop_class_uid.rfind(family + ".", 0) == 0;
+}
+
 }  // namespace
 
 ComparisonPanel::ComparisonPanel(WorkspaceHost& host, QWidget* parent)
@@ -121,7 +149,12 @@ void ComparisonPanel::on_analysed() {
   for (int k : b->kept_frames)
     mapped.push_back(frame_at_same_phase(*second_anchors_, k, *first_anchors_) * first_->frame_time_s());
   plots_->show_analysis(a->detection, first_->analysed_times_s(), first_->frame_time_s());
-  const QString first_name = file_name(first_->clip_path()), second_name = file_name(second_->clip_path());
+  QString first_name = clip_label(first_->clip_info(), first_->clip_path());
+  QString second_name = clip_label(second_->clip_info(), second_->clip_path());
+  if (first_name == second_name) {  // two loops of one series: their files tell them apart
+    first_name += " (" + file_name(first_->clip_path()) + ")";
+    second_name += " (" + file_name(second_->clip_path()) + ")";
+  }
   plots_->show_comparison(b->detection, mapped, first_name, second_name + " (at the same phase)");
   status_->setText(QString("Synchronised by contraction phase: rest %1 ↔ %2, peak %3 ↔ %4 (frames)")
                        .arg(a->detection.contraction.rest_frame + 1)
@@ -156,11 +189,19 @@ std::vector<std::pair<QString, QString>> ComparisonPanel::clips_of_same_patient(
       if (study.patient_id != first.patient_id) continue;
       for (const auto& series : store.series(study.study_instance_uid))
         for (const auto& i : store.instances(series.series_instance_uid)) {
-          if (i.frames < 2 || i.sop_instance_uid == first.sop_instance_uid) continue;
+          if (i.frames < 2 || i.sop_instance_uid == first.sop_instance_uid || is_secondary_capture(i.sop_class_uid)) continue;
+          // The side is the file's (Image Laterality or the series'), not the index's.
+          QString side;
+          try {
+            side = side_of(dicom::read_clip_info(i.path).laterality);
+          } catch (const std::exception&) {
+            side = "side unknown (the file cannot be read)";
+          }
           clips.emplace_back(QString::fromStdString(i.path),
-                             QString::fromStdString(study.study_date + "  " + study.study_description + "  #" +
-                                                    series.series_number + " " + series.series_description + "  (" +
-                                                    std::to_string(i.frames) + " frames)"));
+                             (side.isEmpty() ? QString("side not recorded") : side) + "  " +
+                                 QString::fromStdString(study.study_date + "  " + study.study_description + "  #" +
+                                                        series.series_number + " " + series.series_description + "  (" +
+                                                        std::to_string(i.frames) + " frames)"));
         }
     }
   } catch (const std::exception& e) {

@@ -197,15 +197,31 @@ bool ExamPlots::save_png(const QString& path) {
 bool ExamPlots::save_csv(const QString& path) const {
   QFile file(path);
   if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Text)) return false;
-  // Strain has a value at every analysed frame, the gap only where it is open: one row per time.
-  std::map<double, std::pair<QString, QString>> rows;
-  for (const QPointF& q : strain_.data->points()) rows[q.x()].first = QString::number(q.y(), 'g', 6);
-  for (const QPointF& q : gap_.data->points()) rows[q.x()].second = QString::number(q.y(), 'g', 6);
-  const bool gap_in_px = gap_.y->titleText().contains("px");
+  // Strain has a value at every analysed frame, the gap only where it is open, a compared
+  // clip's values at its own frames' places on this timeline: one row per time.
+  const bool compared = strain_.other->count() > 0;
+  const std::vector<QLineSeries*> columns =
+      compared ? std::vector<QLineSeries*>{strain_.data, gap_.data, strain_.other, gap_.other}
+               : std::vector<QLineSeries*>{strain_.data, gap_.data};
+  std::map<double, std::vector<QString>> rows;
+  for (std::size_t k = 0; k < columns.size(); ++k)
+    for (const QPointF& q : columns[k]->points()) {
+      std::vector<QString>& row = rows[q.x()];
+      row.resize(columns.size());
+      row[k] = QString::number(q.y(), 'g', 6);
+    }
+  const QString gap = gap_.y->titleText().contains("px") ? "gap_px" : "gap_mm";
   QTextStream out(&file);
-  out << "# " << kExportNotice << "\n";  // read with comment='#' (pandas) or skip the first line
-  out << "time_s,strain_pct," << (gap_in_px ? "gap_px" : "gap_mm") << "\n";
-  for (const auto& [t, values] : rows) out << QString::number(t, 'g', 6) << ',' << values.first << ',' << values.second << "\n";
+  out << "# " << kExportNotice << "\n";  // read with comment='#' (pandas) or skip the first lines
+  if (compared)  // which clip is which, and whose time the rows are at
+    out << "# time_s: " << strain_.data->name() << "; other_*: " << strain_.other->name()
+        << ", its frames placed on that time by contraction phase (onset, peak, release)\n";
+  out << "time_s,strain_pct," << gap << (compared ? ",other_strain_pct,other_" + gap : QString()) << "\n";
+  for (const auto& [t, values] : rows) {
+    out << QString::number(t, 'g', 6);
+    for (const QString& v : values) out << ',' << v;
+    out << "\n";
+  }
   out.flush();
   return file.error() == QFileDevice::NoError;
 }

@@ -18,6 +18,13 @@ struct DicomClipInfo {
   std::string study_instance_uid;
   std::string patient_id;  // whose clip: the comparison view offers clips of the same patient
   std::string series_instance_uid;
+  // What a reader tells two clips of one patient apart by: the side (Image Laterality, else
+  // the series' Laterality: R, L, B or U; empty when neither says), the study's date and the
+  // series' number and description.
+  std::string laterality;
+  std::string study_date;
+  std::string series_number;
+  std::string series_description;
   std::string modality;
   std::string manufacturer;
   std::string model_name;

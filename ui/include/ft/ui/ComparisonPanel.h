@@ -26,8 +26,9 @@ class ComparisonPanel : public QWidget {
   // Opens both and analyses them in the background; false when either cannot be read (the
   // reason shown in its pane).
   bool open_clips(const QString& first, const QString& second);
-  // The local store's multi-frame clips of the first clip's patient, not the first clip itself:
-  // path and a line to choose by (date, description, series, frames).
+  // The local store's multi-frame clips of the first clip's patient, not the first clip itself
+  // nor derived pictures (secondary captures): path and a line to choose by (side, date,
+  // description, series, frames).
   std::vector<std::pair<QString, QString>> clips_of_same_patient() const;
 
   // Both analysed with a contraction found: moving either cursor moves the other.

@@ -42,8 +42,9 @@ class ExamPlots : public QWidget {
   // file cannot be written.
   bool save_png(const QString& path);
   // The notice as a '#' comment line, then one row per time with a value: time_s, strain_pct,
-  // and gap_mm or gap_px (as the gap axis says); a value a time lacks is left empty. False when
-  // the file cannot be written.
+  // and gap_mm or gap_px (as the gap axis says); with a compared clip also other_strain_pct and
+  // other_gap_mm/px, after a second comment line naming both clips. A value a time lacks is
+  // left empty. False when the file cannot be written.
   bool save_csv(const QString& path) const;
 
  signals:
