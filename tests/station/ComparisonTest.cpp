@@ -63,6 +63,11 @@ TEST(ComparisonPanel, KeepsBothCursorsOnTheSameContractionPhase) {
   ASSERT_NE(b.peak_frame - b.first_frame, a.peak_frame - a.first_frame) << "the clips must contract at different paces";
   // The chart names the clips by side (and date, series), not by file.
   const QString axis = panel.plots()->time_axis();
+  // The panes' own small plots carry their units in their titles (their axes' were elided).
+  EXPECT_TRUE(panel.first()->plots()->compact());
+  EXPECT_EQ(panel.first()->plots()->title_of_strain_plot(), "Fibre strain (%)");
+  EXPECT_FALSE(panel.plots()->compact()) << "the chart of both is full size";
+  EXPECT_EQ(panel.plots()->title_of_strain_plot(), "Fibre strain");
   EXPECT_TRUE(axis.startsWith("time (s) of right, ")) << axis.toStdString();
   EXPECT_EQ(axis.indexOf("injured.dcm"), -1) << axis.toStdString();
 

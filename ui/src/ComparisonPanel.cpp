@@ -96,6 +96,7 @@ void ComparisonPanel::build() {
   connect(open_first, &QPushButton::clicked, this, &ComparisonPanel::choose_first);
   connect(open_second, &QPushButton::clicked, this, &ComparisonPanel::choose_second);
   for (ReviewPanel* pane : {first_, second_}) {
+    pane->plots()->set_compact(true);  // half a screen wide, beside the chart of both
     connect(pane, &ReviewPanel::analysis_finished, this, &ComparisonPanel::on_analysed);
     connect(pane, &ReviewPanel::frame_shown, this, [this, pane](int frame) { follow(pane, frame); });
     connect(pane, &ReviewPanel::clip_opened, this, &ComparisonPanel::forget_phases);

@@ -20,13 +20,21 @@
 namespace ft::ui {
 namespace {
 const QString kExportNotice = "FibreTrack: decision support, not a certified medical device";
+const QString kStrainTitle = "Fibre strain";
+const QString kGapTitle = "Gap along the fibres";
+
+// "(%)" of "strain (%)": an axis title's unit.
+QString unit_of(const QString& axis_title) {
+  const qsizetype open = axis_title.indexOf('(');
+  return open < 0 ? QString() : axis_title.mid(open);
+}
 }  // namespace
 
 ExamPlots::ExamPlots(QWidget* parent) : QWidget(parent) {
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
-  strain_ = make_plot("Fibre strain", "strain (%)", "strainPlot");
-  gap_ = make_plot("Gap along the fibres", "gap (mm)", "gapPlot");
+  strain_ = make_plot(kStrainTitle, "strain (%)", "strainPlot");
+  gap_ = make_plot(kGapTitle, "gap (mm)", "gapPlot");
   layout->addWidget(strain_.view);
   layout->addWidget(gap_.view);
   for (Plot* p : {&strain_, &gap_}) add_export_actions(p->view);
@@ -100,7 +108,7 @@ void ExamPlots::fit(Plot& p) {
   // applyNiceNumbers starts from the tick count it left last time: start each clip afresh, so
   // that a clip's axes do not depend on the clip shown before.
   for (QValueAxis* axis : {p.x, p.y}) {
-    axis->setTickCount(5);
+    axis->setTickCount(compact_ && axis == p.y ? 3 : 5);
     axis->applyNiceNumbers();
     axis->setLabelFormat("%g");
   }
@@ -128,9 +136,31 @@ void append_curves(const DetectionResult& r, const std::vector<double>& times, d
 
 }  // namespace
 
+void ExamPlots::set_compact(bool compact) {
+  compact_ = compact;
+  for (Plot* p : {&strain_, &gap_})
+    for (QValueAxis* axis : {p->x, p->y}) {
+      QFont font = axis->labelsFont();
+      font.setPointSizeF(QFont().pointSizeF() - (compact ? 1.0 : 0.0));
+      axis->setLabelsFont(font);
+    }
+  show_titles(strain_, kStrainTitle);
+  show_titles(gap_, kGapTitle);
+  fit(strain_);
+  fit(gap_);
+}
+
+void ExamPlots::show_titles(Plot& p, const QString& title) {
+  p.y->setTitleVisible(!compact_);
+  p.view->chart()->setTitle(compact_ ? title + " " + unit_of(p.y->titleText()) : title);
+}
+
+QString ExamPlots::title_of_strain_plot() const { return strain_.view->chart()->title(); }
+
 void ExamPlots::show_analysis(const DetectionResult& r, const std::vector<double>& time_of_analysed, double frame_time_s) {
   clear();
   gap_.y->setTitleText(gap_in_mm(r) ? "gap (mm)" : "gap (px, no calibration)");
+  show_titles(gap_, kGapTitle);
   append_curves(r, time_of_analysed, frame_time_s, strain_.data, gap_.data);
   fit(strain_);
   fit(gap_);

@@ -32,6 +32,12 @@ class ExamPlots : public QWidget {
                        const QString& this_name, const QString& other_name);
   int comparison_points() const;  // of both curves
   void clear();
+  // Small plots (the comparison's panes, beside the chart of both): each unit moves from the
+  // y axis's title into the chart's (a rotated title longer than its short axis is elided to
+  // "gap (..."), tick labels a point smaller, three y ticks (five were elided to "...").
+  void set_compact(bool compact);
+  bool compact() const { return compact_; }
+  QString title_of_strain_plot() const;
   void set_cursor_s(double seconds);
   int strain_points() const;
   int gap_points() const;
@@ -64,9 +70,11 @@ class ExamPlots : public QWidget {
   };
   Plot make_plot(const QString& title, const QString& y_title, const char* name);
   void fit(Plot& plot);
+  void show_titles(Plot& plot, const QString& title);
   void add_export_actions(QWidget* view);
   Plot strain_;
   Plot gap_;
+  bool compact_ = false;
 };
 
 }  // namespace ft::ui
