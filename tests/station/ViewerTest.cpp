@@ -117,6 +117,28 @@ TEST(ExamPlots, TickAtNiceNumbersWithUnitsAndSaveAsPngAndCsv) {
   }
 }
 
+// An intact clip has no gap curve: its plot says none opened ("none") (an empty plot read as "not
+// analysed") and spans the clip's time like the strain plot above it (it spanned 0..1 s).
+TEST(ExamPlots, AClipWithNoGapSaysSoOnTheClipsTime) {
+  DetectionResult r;
+  r.calibrated = true;
+  r.contraction.strain_by_frame = {0.0, -0.02, -0.06, -0.01};
+  ui::ExamPlots plots;
+  plots.show_analysis(r, {0.0, 0.6, 1.2, 1.9}, 0.05);
+  QChart* gap = plots.findChild<QChartView*>("gapPlot")->chart();
+  QChart* strain = plots.findChild<QChartView*>("strainPlot")->chart();
+  EXPECT_EQ(gap->title().toStdString(), "Gap along the fibres: none");
+  const auto x_of = [](QChart* chart) { return static_cast<QValueAxis*>(chart->axes(Qt::Horizontal).front()); };
+  EXPECT_EQ(x_of(gap)->max(), x_of(strain)->max());
+  EXPECT_GE(x_of(gap)->max(), 1.9);
+  r.findings.push_back(TearFinding{});
+  r.findings.back().gap_by_frame_mm = {0.0, 1.0, 2.0, 0.5};
+  plots.show_analysis(r, {0.0, 0.6, 1.2, 1.9}, 0.05);
+  EXPECT_EQ(gap->title().toStdString(), "Gap along the fibres");
+  plots.clear();
+  EXPECT_EQ(gap->title().toStdString(), "Gap along the fibres") << "nothing analysed: nothing to say";
+}
+
 // A comparison's data leave with both clips: the second's columns beside the first's, at its
 // frames' places on the first's time, and a line that says which clip is which.
 TEST(ExamPlots, AComparisonsCsvHoldsBothClipsNamed) {

@@ -94,12 +94,15 @@ void ExamPlots::fit(Plot& p) {
   double x0 = 0, x1 = 1, y0 = 0, y1 = 1;
   const auto points = p.data->points() + p.other->points();
   if (!points.isEmpty()) {
-    x0 = x1 = points.front().x();
     y0 = y1 = points.front().y();
-    for (const QPointF& q : points) {
-      x0 = std::min(x0, q.x()), x1 = std::max(x1, q.x());
-      y0 = std::min(y0, q.y()), y1 = std::max(y1, q.y());
-    }
+    for (const QPointF& q : points) y0 = std::min(y0, q.y()), y1 = std::max(y1, q.y());
+  }
+  // Both plots on the clip's time, so that their cursors line up and a plot with no curve (no
+  // gap opened) still spans the clip rather than 0..1 s.
+  const auto times = strain_.data->points() + strain_.other->points() + gap_.data->points() + gap_.other->points();
+  if (!times.isEmpty()) {
+    x0 = x1 = times.front().x();
+    for (const QPointF& q : times) x0 = std::min(x0, q.x()), x1 = std::max(x1, q.x());
   }
   const double pad = std::max(0.1, 0.1 * (y1 - y0));
   p.x->setRange(x0, std::max(x1, x0 + 0.1));
@@ -152,7 +155,10 @@ void ExamPlots::set_compact(bool compact) {
 
 void ExamPlots::show_titles(Plot& p, const QString& title) {
   p.y->setTitleVisible(!compact_);
-  p.view->chart()->setTitle(compact_ ? title + " " + unit_of(p.y->titleText()) : title);
+  QString text = compact_ ? title + " " + unit_of(p.y->titleText()) : title;
+  // An analysed clip with no gap: say so, an empty plot alone reads as "not analysed".
+  if (&p == &gap_ && gap_.data->count() == 0 && strain_.data->count() > 0) text += ": none";  // short: the compact title has ~30 characters
+  p.view->chart()->setTitle(text);
 }
 
 QString ExamPlots::title_of_strain_plot() const { return strain_.view->chart()->title(); }
@@ -160,8 +166,8 @@ QString ExamPlots::title_of_strain_plot() const { return strain_.view->chart()->
 void ExamPlots::show_analysis(const DetectionResult& r, const std::vector<double>& time_of_analysed, double frame_time_s) {
   clear();
   gap_.y->setTitleText(gap_in_mm(r) ? "gap (mm)" : "gap (px, no calibration)");
-  show_titles(gap_, kGapTitle);
   append_curves(r, time_of_analysed, frame_time_s, strain_.data, gap_.data);
+  show_titles(gap_, kGapTitle);
   fit(strain_);
   fit(gap_);
 }
@@ -199,6 +205,8 @@ void ExamPlots::clear() {
     p->x->setTitleText("time (s)");
     fit(*p);
   }
+  show_titles(strain_, kStrainTitle);
+  show_titles(gap_, kGapTitle);
 }
 
 void ExamPlots::set_cursor_s(double seconds) {
