@@ -106,7 +106,10 @@ StoredReport read_measurement_report(const std::string& path) {
 
 std::vector<std::string> find_reports_for(const std::string& clip_path, const std::string& clip_uid) {
   std::vector<std::string> reports;
-  for (const std::string& f : dicom_files_near(clip_path)) try {
+  const auto structured_report = [](const std::string& sop_class) {
+    return DSRTypes::sopClassUIDToDocumentType(sop_class.c_str()) != DSRTypes::DT_invalid;
+  };
+  for (const std::string& f : dicom_files_near(clip_path, structured_report)) try {
       if (read_measurement_report(f).source_sop_instance_uid == clip_uid) reports.push_back(f);
     } catch (const std::exception&) {
       continue;  // images, other reports, unreadable files

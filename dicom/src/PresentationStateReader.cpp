@@ -71,7 +71,10 @@ PresentationAnnotations read_presentation_state(const std::string& path) {
 
 std::vector<std::string> find_presentation_states_for(const std::string& clip_path, const std::string& clip_uid) {
   std::vector<std::string> found;
-  for (const std::string& f : dicom_files_near(clip_path)) try {
+  const auto grayscale_state = [](const std::string& sop_class) {
+    return sop_class == UID_GrayscaleSoftcopyPresentationStateStorage;
+  };
+  for (const std::string& f : dicom_files_near(clip_path, grayscale_state)) try {
       if (read_presentation_state(f).referenced_sop_instance_uids.count(clip_uid)) found.push_back(f);
     } catch (const std::exception&) {
       continue;
