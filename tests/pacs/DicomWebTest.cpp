@@ -55,8 +55,9 @@ TEST(DicomWeb, StowQidoAndWadoAgainstOrthancsPlugin) {
   for (const auto& s : store.series(exam.study_instance_uid))
     for (const auto& i : store.instances(s.series_instance_uid)) {
       stored.insert(i.sop_instance_uid);
-      if (i.sop_instance_uid == test::sop_instance_uid_of(exam.clip_file))
+      if (i.sop_instance_uid == test::sop_instance_uid_of(exam.clip_file)) {  // braces: EXPECT_EQ holds an if/else
         EXPECT_EQ(test::max_pixel_difference(exam.clip_file, i.path), 0);
+      }
     }
   EXPECT_EQ(stored, exam.sop_instance_uids);
   const test::CommandResult missing =
