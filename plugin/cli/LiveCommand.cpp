@@ -1,5 +1,6 @@
 // fibretrack live: headless live analysis of a source; findings as they change and one
-// stats line per second (JSON lines with --json-stream).
+// stats line per second (JSON lines with --json-stream); at the end the session's strongest
+// finding of each place (SessionFindings).
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -10,6 +11,7 @@
 #include "Commands.h"
 #include "ft/core/Error.h"
 #include "ft/plugin/LivePipeline.h"
+#include "ft/plugin/SessionFindings.h"
 #include "ft/plugin/SourceFactory.h"
 
 namespace ft::cli {
@@ -62,8 +64,13 @@ struct LivePrinter {
   bool found = false;  // a tear was shown
   bool analysis_error_said = false;
 
+  SessionFindings session;      // every result's, printed or not
+  DetectionResult scale;        // the last result: the session's scale for the summary
+
   void results(std::vector<DetectionResult> all) {
     for (DetectionResult& r : all) {
+      session.add(r);
+      scale.calibrated = r.calibrated, scale.mm_per_px_x = r.mm_per_px_x, scale.mm_per_px_y = r.mm_per_px_y;
       if (!changed(shown, r)) continue;
       if (json) {
         std::printf("%s\n", findings_json(r).dump().c_str());
@@ -77,6 +84,25 @@ struct LivePrinter {
       found |= r.tear_detected;
       shown = std::move(r);
     }
+  }
+
+  // At the end: the strongest finding of each place over the session (a tear read weaker by
+  // the last window is still named), so that a script need not keep every line.
+  void session_summary() {
+    const std::vector<TearFinding> strongest = session.strongest();
+    if (json) {
+      DetectionResult all = scale;
+      all.findings = strongest;
+      all.tear_detected = !strongest.empty();
+      nlohmann::json j = findings_json(all);
+      j["type"] = "session_findings";
+      std::printf("%s\n", j.dump().c_str());
+      return;
+    }
+    std::printf("session: %s\n", strongest.empty() ? "no tear found" : "the strongest finding of each place");
+    for (const TearFinding& f : strongest)
+      std::printf("  %s at %s, %s, confidence %.2f, frame %d\n", describe(f.grade), describe_position(f, scale).c_str(),
+                  describe_gap(f, scale).c_str(), f.confidence, f.frame);
   }
 
   // `final`: the counts after stop(), marked so in JSON (a per-second line may share its
@@ -132,6 +158,7 @@ int run_live(const Args& args) {
   print.results(pipeline.take_results());
   const LiveStats end = pipeline.stats();
   print.stats(end, true);
+  print.session_summary();
   if (!end.analysis_error.empty()) {
     std::fprintf(stderr, "fibretrack live: the analysis stopped: %s\n", end.analysis_error.c_str());
     return 1;

@@ -23,7 +23,8 @@ const std::map<std::string, Subcommand>& subcommands() {
       {"live",
        {ft::cli::run_live,
         "live --source URI [--seconds S] [--until-finding] [--json-stream]\n"
-        "      headless live analysis: findings and stats per second (--until-finding: stop at the first tear)"}},
+        "      headless live analysis: findings and stats per second, at the end the session's strongest\n"
+        "      finding of each place (--until-finding: stop at the first tear)"}},
       {"record",
        {ft::cli::run_record,
         "record --source URI (--frames N | --seconds S) --out CLIP.dcm [--journal DIR]\n"

@@ -21,10 +21,13 @@ TEST(LiveCommand, StreamsStatsEverySecondAndReportsTheTear) {
   bool tear = false;
   long last_in = 0;
   double last_seconds = 0.0;
-  std::string last_type;
+  std::string last_type, before_last;
+  nlohmann::json session;
   for (std::string line; std::getline(lines, line);) {
     const auto j = nlohmann::json::parse(line);
+    before_last = last_type;
     last_type = j["type"];
+    if (j["type"] == "session_findings") session = j;
     if (j["type"] == "stats") {
       ++stats;
       for (const char* key : {"frames_in", "processed", "skipped", "repeats", "dropped", "fps_in", "fps_processed",
@@ -41,7 +44,11 @@ TEST(LiveCommand, StreamsStatsEverySecondAndReportsTheTear) {
     }
   }
   EXPECT_TRUE(tear);
-  EXPECT_EQ(last_type, "final_stats") << "the counts after the session ended come last";
+  EXPECT_EQ(before_last, "final_stats") << "the counts after the session ended";
+  EXPECT_EQ(last_type, "session_findings") << "then the session's strongest finding of each place";
+  ASSERT_TRUE(session.contains("findings"));
+  EXPECT_TRUE(session["tear_detected"].get<bool>());
+  EXPECT_GE(session["findings"].size(), 1u);
   EXPECT_NEAR(last_seconds, stats, 2.0) << "one stats line a second";
   EXPECT_LT(stats, 120) << "stopped at the finding, not at the cap";
   EXPECT_GT(last_in, 10) << "a tear opens over a contraction: frames were streamed";

@@ -20,6 +20,7 @@
 #include "TestSupport.h"
 #include "ft/dicom/DicomClipInfo.h"
 #include "ft/ui/ExamPlots.h"
+#include "ft/ui/FindingsPanel.h"
 #include "ft/ui/LivePanel.h"
 #include "ft/ui/MsusWorkspace.h"
 #include "ft/ui/ReviewPanel.h"
@@ -345,6 +346,28 @@ TEST(ImageView, ZoomsAboutTheCursorPansAndResets) {
   EXPECT_NEAR(pixel_at(right_of_centre).x(), r0.x(), 0.5);
 }
 
+// A new window's first evaluations can read a tear found a moment ago as weaker or not at all:
+// the panel says what the frames now show, and what the session found more strongly.
+TEST(FindingsPanel, ASessionsStrongerFindingStaysShownBesideTheWindowsReading) {
+  DetectionResult now;
+  now.calibrated = true;
+  now.mm_per_px_x = now.mm_per_px_y = 0.1;
+  TearFinding earlier;
+  earlier.grade = TearGrade::CompleteWithRetraction;
+  earlier.confidence = 0.93;
+  earlier.frame = 95;
+  earlier.gap_mm = 4.8;
+  ui::FindingsPanel panel;
+  panel.show_result(now, 0.0, {earlier});
+  const QString text = panel.toPlainText();
+  EXPECT_TRUE(text.startsWith("Fibre discontinuity found earlier in this session")) << text.toStdString();
+  EXPECT_NE(text.indexOf("Earlier in this session"), -1);
+  EXPECT_NE(text.indexOf("complete tear with retraction"), -1) << text.toStdString();
+  EXPECT_NE(text.indexOf("frame 95"), -1);
+  panel.show_result(now, 0.0);
+  EXPECT_TRUE(panel.toPlainText().startsWith("No tear found")) << "nothing earlier: nothing said";
+}
+
 TEST(LivePanel, TheSimulatedProbeShowsTheExamAndTheTearIsFound) {
   test::RecordingHost recorded;
   ui::WorkspaceHost host = recorded.host();
@@ -357,6 +380,7 @@ TEST(LivePanel, TheSimulatedProbeShowsTheExamAndTheTearIsFound) {
   ASSERT_TRUE(test::wait_until([&] { return live.latest().tear_detected && live.frames_shown() > 20; }, 120))
       << live.counters_text().toStdString();
   EXPECT_NE(live.findings()->toPlainText().indexOf("Fibre discontinuity found"), -1);
+  EXPECT_FALSE(live.session().strongest().empty()) << "the session keeps what was found";
   EXPECT_NE(live.counters_text().indexOf("fps in"), -1);
   const QImage shown = live.image_view()->grabFramebuffer();
   EXPECT_GT(test::count_colour(shown, 255, 220, 0, 8), 10) << "gap caliper drawn live";

@@ -12,14 +12,23 @@ void FindingsPanel::show_message(const QString& text) {
   setHtml("<p>" + text.toHtmlEscaped() + "</p>");  // the notice is the station's status bar
 }
 
-void FindingsPanel::show_result(const DetectionResult& r, double frame_time_s) {
-  QString html = r.tear_detected ? "<h3 style='color:#d03030'>Fibre discontinuity found</h3>" : "<h3>No tear found</h3>";
+namespace {
+
+QString describe_finding(const TearFinding& f, const DetectionResult& r, double frame_time_s) {
+  QString html = QString("<b>%1</b>, confidence %2<br>").arg(describe(f.grade)).arg(f.confidence, 0, 'f', 2);
+  const QString when = frame_time_s > 0 ? QString(", %1 s").arg(f.frame * frame_time_s, 0, 'f', 2) : QString();
+  html += QString("at %1 (frame %2%3)<br>").arg(QString::fromStdString(describe_position(f, r))).arg(f.frame).arg(when);
+  return html + QString::fromStdString(describe_gap(f, r)) + "<br>";
+}
+
+}  // namespace
+
+void FindingsPanel::show_result(const DetectionResult& r, double frame_time_s, const std::vector<TearFinding>& earlier) {
+  QString html = r.tear_detected     ? "<h3 style='color:#d03030'>Fibre discontinuity found</h3>"
+                 : !earlier.empty() ? "<h3 style='color:#d03030'>Fibre discontinuity found earlier in this session</h3>"
+                                    : "<h3>No tear found</h3>";
   for (const TearFinding& f : r.findings) {
-    html += QString("<p><b>%1</b>, confidence %2<br>").arg(describe(f.grade)).arg(f.confidence, 0, 'f', 2);
-    const QString when = frame_time_s > 0 ? QString(", %1 s").arg(f.frame * frame_time_s, 0, 'f', 2) : QString();
-    html += QString("at %1 (frame %2%3)<br>")
-                .arg(QString::fromStdString(describe_position(f, r))).arg(f.frame).arg(when);
-    html += QString::fromStdString(describe_gap(f, r)) + "<br>";
+    html += "<p>" + describe_finding(f, r, frame_time_s);
     if (r.calibrated)  // no calibration and no depth scale: no mm to trust
       html += QString("retraction %1 mm (stumps %2 / %3)<br>")
                   .arg(f.retraction_mm, 0, 'f', 1).arg(f.retraction_left_mm, 0, 'f', 1).arg(f.retraction_right_mm, 0, 'f', 1);
@@ -29,6 +38,10 @@ void FindingsPanel::show_result(const DetectionResult& r, double frame_time_s) {
   const ContractionSummary& c = r.contraction;
   html += QString("<p>Contraction: fibre strain %1 % at frame %2 (rest frame %3)</p>")
               .arg(100.0 * c.peak_strain, 0, 'f', 1).arg(c.peak_frame).arg(c.rest_frame);
+  // What the session found more strongly than the frames now read it: a new window's first
+  // evaluations read only its first frames (measured on the same scale as this result).
+  if (!earlier.empty()) html += "<p><b>Earlier in this session</b> (not read as strongly in the frames now):</p>";
+  for (const TearFinding& f : earlier) html += "<p>" + describe_finding(f, r, frame_time_s) + "</p>";
   for (const std::string& n : r.notes) html += "<p style='color:#707070'>" + QString::fromStdString(n).toHtmlEscaped() + "</p>";
   setHtml(html);
 }

@@ -139,6 +139,7 @@ void LivePanel::on_connected(Outcome<std::shared_ptr<LivePipeline>> connected) {
   }
   latest_ = {};
   muscle_ = {};
+  session_.clear();
   recording_failed_ = false;
   analysis_failed_ = false;
   counters_->setStyleSheet({});
@@ -215,7 +216,7 @@ void LivePanel::on_recording_saved() {
 void LivePanel::toggle_freeze() {
   frozen_ = !frozen_;
   freeze_->setChecked(frozen_);
-  if (!frozen_ && running()) findings_->show_result(latest_, 0.0);
+  if (!frozen_ && running()) findings_->show_result(latest_, 0.0, session_.stronger_than(latest_));
 }
 
 void LivePanel::toggle_record() {
@@ -262,11 +263,13 @@ void LivePanel::poll() {
   }
   // The newest result is shown; the older ones taken with it were on no screen for long.
   if (std::vector<DetectionResult> results = pipeline_->take_results(); !results.empty()) {
+    for (const DetectionResult& r : results) session_.add(r);
     latest_ = std::move(results.back());
     // A window without a contraction finds no compartments: the muscle last found stays.
     // Its bands only: the labels are of its window's grid points, and the view moves on.
     if (Muscle muscle = muscle_of(latest_, region_, false); !muscle.empty()) muscle_ = std::move(muscle);
-    if (!frozen_) findings_->show_result(latest_, 0.0);  // frozen: text and picture stay together
+    if (!frozen_)  // frozen: text and picture stay together
+      findings_->show_result(latest_, 0.0, session_.stronger_than(latest_));
   }
   auto view = pipeline_->take_view();
   if (view && !frozen_) {

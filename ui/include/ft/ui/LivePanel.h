@@ -11,6 +11,7 @@
 
 #include "ft/plugin/LivePipeline.h"
 #include "ft/plugin/MuscleStrain.h"
+#include "ft/plugin/SessionFindings.h"
 #include "ft/ui/FindingsPanel.h"
 #include "ft/ui/ImageView.h"
 #include "ft/ui/Outcome.h"
@@ -46,6 +47,7 @@ class LivePanel : public QWidget {
   bool connecting() const { return connecting_; }
   bool frozen() const { return frozen_; }
   const DetectionResult& latest() const { return latest_; }
+  const SessionFindings& session() const { return session_; }
   long frames_shown() const { return frames_shown_; }
   QString counters_text() const { return counters_->text(); }
   QString last_recording() const { return last_recording_; }
@@ -71,6 +73,7 @@ class LivePanel : public QWidget {
   QString journal_dir_;
   QString last_recording_;
   DetectionResult latest_;
+  SessionFindings session_;  // the strongest finding of each place since Start
   Muscle muscle_;            // the compartments last found; the strain layer is drawn over them
   std::optional<LiveView> last_view_;
   bool frozen_ = false;

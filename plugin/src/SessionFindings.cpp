@@ -1,0 +1,69 @@
+#include "ft/plugin/SessionFindings.h"
+
+#include <cmath>
+#include <utility>
+
+namespace ft {
+namespace {
+
+int rank(TearGrade g) {
+  switch (g) {
+    case TearGrade::CompleteWithRetraction: return 4;
+    case TearGrade::Partial: return 3;
+    case TearGrade::Ungraded: return 2;
+    case TearGrade::Minimal: return 1;
+    case TearGrade::None: break;
+  }
+  return 0;
+}
+
+constexpr double kFallbackMmPerPx = 0.1;  // a result with no scale at all: a typical probe's
+
+double scale_of(const DetectionResult& r) { return r.mm_per_px() > 0 ? r.mm_per_px() : kFallbackMmPerPx; }
+
+}  // namespace
+
+bool stronger(const TearFinding& a, const TearFinding& b) {
+  if (rank(a.grade) != rank(b.grade)) return rank(a.grade) > rank(b.grade);
+  return a.confidence > b.confidence;
+}
+
+// By frame pixels (the same in every window of a session), on the finders' scale: a probe
+// held still keeps a tear at the same pixels; one moved further than the tolerance makes a new place.
+bool SessionFindings::same_place(const TearFinding& a, double a_mm_per_px, const Place& b) const {
+  const double px = std::hypot(a.centre_col_px - b.finding.centre_col_px, a.centre_row_px - b.finding.centre_row_px);
+  return px * 0.5 * (a_mm_per_px + b.mm_per_px) <= same_place_mm_;
+}
+
+void SessionFindings::add(const DetectionResult& result) {
+  const double scale = scale_of(result);
+  for (const TearFinding& f : result.findings) {
+    Place* place = nullptr;
+    for (Place& p : places_)
+      if (!place && same_place(f, scale, p)) place = &p;
+    if (!place)
+      places_.push_back({f, scale});
+    else if (stronger(f, place->finding))
+      *place = {f, scale};
+  }
+}
+
+std::vector<TearFinding> SessionFindings::strongest() const {
+  std::vector<TearFinding> out;
+  for (const Place& p : places_) out.push_back(p.finding);
+  return out;
+}
+
+std::vector<TearFinding> SessionFindings::stronger_than(const DetectionResult& shown) const {
+  const double scale = scale_of(shown);
+  std::vector<TearFinding> out;
+  for (const Place& p : places_) {
+    bool read_as_strongly = false;
+    for (const TearFinding& f : shown.findings)
+      read_as_strongly |= same_place(f, scale, p) && !stronger(p.finding, f);
+    if (!read_as_strongly) out.push_back(p.finding);
+  }
+  return out;
+}
+
+}  // namespace ft

@@ -1,0 +1,73 @@
+// A live session keeps the strongest reading of each place: a complete tear found over a
+// whole window still shows when the next window's first evaluations read it as partial.
+#include <gtest/gtest.h>
+
+#include "ft/plugin/SessionFindings.h"
+
+namespace ft {
+namespace {
+
+TearFinding tear(double col_px, double row_px, TearGrade grade, double confidence, int frame) {
+  TearFinding f;
+  f.centre_col_px = col_px;
+  f.centre_row_px = row_px;
+  f.grade = grade;
+  f.confidence = confidence;
+  f.frame = frame;
+  return f;
+}
+
+DetectionResult result_of(std::vector<TearFinding> findings, double mm_per_px = 0.1) {
+  DetectionResult r;
+  r.mm_per_px_x = r.mm_per_px_y = mm_per_px;
+  r.findings = std::move(findings);
+  r.tear_detected = !r.findings.empty();
+  return r;
+}
+
+}  // namespace
+
+TEST(SessionFindings, TheStrongestReadingOfAPlaceStaysWhenTheNextWindowReadsItWeaker) {
+  SessionFindings session;
+  session.add(result_of({tear(200, 100, TearGrade::Partial, 0.6, 40)}));
+  session.add(result_of({tear(203, 102, TearGrade::CompleteWithRetraction, 0.9, 95)}));  // 0.36 mm away: the same place
+  const DetectionResult next_window = result_of({tear(201, 100, TearGrade::Partial, 0.7, 103)});
+  session.add(next_window);
+  ASSERT_EQ(session.strongest().size(), 1u);
+  EXPECT_EQ(session.strongest().front().grade, TearGrade::CompleteWithRetraction);
+  EXPECT_EQ(session.strongest().front().frame, 95);
+  // The panel shows the window's partial reading and, beside it, the session's complete one.
+  ASSERT_EQ(session.stronger_than(next_window).size(), 1u);
+  EXPECT_EQ(session.stronger_than(next_window).front().frame, 95);
+  // Nothing found now: still there. Read as strongly again: nothing to add.
+  EXPECT_EQ(session.stronger_than(result_of({})).size(), 1u);
+  EXPECT_TRUE(session.stronger_than(result_of({tear(200, 101, TearGrade::CompleteWithRetraction, 0.95, 130)})).empty());
+}
+
+TEST(SessionFindings, PlacesFurtherApartThanTheToleranceAreKeptApart) {
+  SessionFindings session(5.0);
+  session.add(result_of({tear(200, 100, TearGrade::Partial, 0.6, 10), tear(260, 100, TearGrade::Minimal, 0.5, 10)}));  // 6 mm apart
+  session.add(result_of({tear(249, 100, TearGrade::CompleteWithRetraction, 0.8, 30)}));  // 4.9 mm from the first, 1.1 from the second
+  const auto kept = session.strongest();
+  ASSERT_EQ(kept.size(), 2u);
+  EXPECT_EQ(kept[0].grade, TearGrade::CompleteWithRetraction) << "the first place it reaches, in the order found";
+  EXPECT_EQ(kept[1].grade, TearGrade::Minimal);
+  // The scale is the finders': at 0.2 mm/px the same 60 px are 12 mm.
+  SessionFindings coarse(5.0);
+  coarse.add(result_of({tear(200, 100, TearGrade::Partial, 0.6, 10)}, 0.2));
+  coarse.add(result_of({tear(224, 100, TearGrade::Partial, 0.5, 20)}, 0.2));  // 4.8 mm: weaker, the place stays at 200
+  coarse.add(result_of({tear(226, 100, TearGrade::Partial, 0.7, 20)}, 0.2));  // 5.2 mm from it: a place of its own
+  EXPECT_EQ(coarse.strongest().size(), 2u);
+  coarse.clear();
+  EXPECT_TRUE(coarse.strongest().empty());
+}
+
+TEST(SessionFindings, GradeComesBeforeConfidence) {
+  EXPECT_TRUE(stronger(tear(0, 0, TearGrade::CompleteWithRetraction, 0.5, 0), tear(0, 0, TearGrade::Partial, 0.99, 0)));
+  EXPECT_TRUE(stronger(tear(0, 0, TearGrade::Partial, 0.5, 0), tear(0, 0, TearGrade::Ungraded, 0.99, 0)));
+  EXPECT_TRUE(stronger(tear(0, 0, TearGrade::Ungraded, 0.5, 0), tear(0, 0, TearGrade::Minimal, 0.99, 0)));
+  EXPECT_TRUE(stronger(tear(0, 0, TearGrade::Partial, 0.8, 0), tear(0, 0, TearGrade::Partial, 0.7, 0)));
+  EXPECT_FALSE(stronger(tear(0, 0, TearGrade::Partial, 0.7, 0), tear(0, 0, TearGrade::Partial, 0.7, 0)));
+}
+
+}  // namespace ft
