@@ -157,11 +157,12 @@ void ComparisonPanel::on_analysed() {
     second_name += " (" + file_name(second_->clip_path()) + ")";
   }
   plots_->show_comparison(b->detection, mapped, first_name, second_name + " (at the same phase)");
-  status_->setText(QString("Synchronised by contraction phase: rest %1 ↔ %2, peak %3 ↔ %4 (frames)")
-                       .arg(a->detection.contraction.rest_frame + 1)
-                       .arg(b->detection.contraction.rest_frame + 1)
-                       .arg(a->detection.contraction.peak_frame + 1)
-                       .arg(b->detection.contraction.peak_frame + 1));
+  // The anchors the panes are matched on, numbered from 1 as the frame counters and DICOM are.
+  const auto number = [](double frame) { return QString::number(std::lround(frame) + 1); };
+  const auto& f = first_anchors_->frames;
+  const auto& g = second_anchors_->frames;
+  status_->setText(QString("Synchronised by contraction phase: onset %1 ↔ %2, peak %3 ↔ %4, release %5 ↔ %6 (frames)")
+                       .arg(number(f[1]), number(g[1]), number(f[2]), number(g[2]), number(f[3]), number(g[3])));
   follow(first_, first_->frame());
   emit synchronised_changed();
 }

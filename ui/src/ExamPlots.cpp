@@ -106,7 +106,8 @@ void ExamPlots::fit(Plot& p) {
   }
   const double pad = std::max(0.1, 0.1 * (y1 - y0));
   p.x->setRange(x0, std::max(x1, x0 + 0.1));
-  p.y->setRange(y0 - pad, y1 + pad);
+  // A gap is never negative: its axis starts at 0 (an empty gap plot showed -1 mm).
+  p.y->setRange(&p == &gap_ ? std::max(0.0, y0 - pad) : y0 - pad, y1 + pad);
   // Ticks at 1, 2 or 5 x 10^n (not 0.49, 0.98 ...): the range widens to the next nice values.
   // applyNiceNumbers starts from the tick count it left last time: start each clip afresh, so
   // that a clip's axes do not depend on the clip shown before.
@@ -114,6 +115,10 @@ void ExamPlots::fit(Plot& p) {
     axis->setTickCount(compact_ && axis == p.y ? 3 : 5);
     axis->applyNiceNumbers();
     axis->setLabelFormat("%g");
+  }
+  if (p.cursor->count() == 2) {  // the frame marker spans the new range
+    const double at_s = p.cursor->at(0).x();
+    p.cursor->replace({QPointF(at_s, p.y->min()), QPointF(at_s, p.y->max())});
   }
 }
 

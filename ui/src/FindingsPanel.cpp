@@ -14,10 +14,12 @@ void FindingsPanel::show_message(const QString& text) {
 
 namespace {
 
+// Frames are numbered from 1 here, as the review's frame counter and DICOM's frame numbers
+// are (the analysis counts from 0).
 QString describe_finding(const TearFinding& f, const DetectionResult& r, double frame_time_s) {
   QString html = QString("<b>%1</b>, confidence %2<br>").arg(describe(f.grade)).arg(f.confidence, 0, 'f', 2);
   const QString when = frame_time_s > 0 ? QString(", %1 s").arg(f.frame * frame_time_s, 0, 'f', 2) : QString();
-  html += QString("at %1 (frame %2%3)<br>").arg(QString::fromStdString(describe_position(f, r))).arg(f.frame).arg(when);
+  html += QString("at %1 (frame %2%3)<br>").arg(QString::fromStdString(describe_position(f, r))).arg(f.frame + 1).arg(when);
   return html + QString::fromStdString(describe_gap(f, r)) + "<br>";
 }
 
@@ -37,7 +39,7 @@ void FindingsPanel::show_result(const DetectionResult& r, double frame_time_s, c
   }
   const ContractionSummary& c = r.contraction;
   html += QString("<p>Contraction: fibre strain %1 % at frame %2 (rest frame %3)</p>")
-              .arg(100.0 * c.peak_strain, 0, 'f', 1).arg(c.peak_frame).arg(c.rest_frame);
+              .arg(100.0 * c.peak_strain, 0, 'f', 1).arg(c.peak_frame + 1).arg(c.rest_frame + 1);
   // What the session found more strongly than the frames now read it: a new window's first
   // evaluations read only its first frames (measured on the same scale as this result).
   if (!earlier.empty()) html += "<p><b>Earlier in this session</b> (not read as strongly in the frames now):</p>";

@@ -114,7 +114,7 @@ OverlayProps::OverlayProps() : vtk_(std::make_unique<Vtk>()) {
   v.lines.mapper->SetScalarModeToUseCellData();
   v.legend->SetTitle("strain\n(%)");
   v.legend->SetNumberOfLabels(3);  // -range, 0, +range: whole numbers
-  v.legend->SetLabelFormat("%+.0f");
+  v.legend->SetLabelFormat("%.0f");  // "%+.0f" wrote "+0" at the middle
   v.legend->SetPosition(kLegendX, kLegendY);
   v.legend->SetPosition2(kLegendWidth, kLegendHeight);
   v.legend->UnconstrainedFontSizeOn();
@@ -250,6 +250,8 @@ void OverlayProps::fit_to_view(vtkRenderer* renderer, double device_pixel_ratio)
   }
   v.legend->GetTitleTextProperty()->SetFontSize(int(12 * device_pixel_ratio));
   v.legend->GetLabelTextProperty()->SetFontSize(int(11 * device_pixel_ratio));
+  // Room between the two-line title and the top label (they touched).
+  v.legend->SetVerticalTitleSeparation(int(6 * device_pixel_ratio));
   v.legend->SetMaximumWidthInPixels(std::max(40, int(kLegendWidth * size[0])));
 }
 
