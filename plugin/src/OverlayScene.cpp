@@ -199,6 +199,23 @@ void add_finding(OverlayScene& s, const TearFinding& t, const UltrasoundRegion& 
 
 }  // namespace
 
+double arrow_gain_for(const UltrasoundRegion& region, const DisplacementField& f, double mm_per_px, double longest_arrow_mm,
+                      double max_gain) {
+  // No scale at all (no calibration, no depth scale, no estimate yet): a typical probe's.
+  if (mm_per_px <= 0) mm_per_px = 0.1;
+  std::vector<double> lengths_mm;
+  for (int r = 0; r < f.rows; ++r)
+    for (int c = 0; c < f.columns; ++c) {
+      const std::size_t i = f.index(c, r);
+      if (f.valid.empty() || !f.valid[i] || !inside(region.bounds, now(f, c, r))) continue;
+      lengths_mm.push_back(std::hypot(f.dx_px[i], f.dy_px[i]) * mm_per_px);
+    }
+  if (lengths_mm.empty()) return max_gain;
+  const auto at = lengths_mm.begin() + std::ptrdiff_t(0.95 * double(lengths_mm.size() - 1));
+  std::nth_element(lengths_mm.begin(), at, lengths_mm.end());
+  return *at > 0 ? std::min(max_gain, longest_arrow_mm / *at) : max_gain;
+}
+
 Rgb strain_colour(double strain, double range) {
   const double t = std::clamp(strain / std::max(1e-9, range), -1.0, 1.0);
   return t < 0 ? Rgb{255, byte(1 + t), byte(1 + t)} : Rgb{byte(1 - t), byte(1 - t), 255};

@@ -59,8 +59,9 @@ std::vector<TearFinding> SessionFindings::stronger_than(const DetectionResult& s
   std::vector<TearFinding> out;
   for (const Place& p : places_) {
     bool read_as_strongly = false;
+    // By grade: the same grade at a confidence a little lower is the same reading, not news.
     for (const TearFinding& f : shown.findings)
-      read_as_strongly |= same_place(f, scale, p) && !stronger(p.finding, f);
+      read_as_strongly |= same_place(f, scale, p) && rank(f.grade) >= rank(p.finding.grade);
     if (!read_as_strongly) out.push_back(p.finding);
   }
   return out;

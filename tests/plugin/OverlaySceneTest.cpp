@@ -154,6 +154,33 @@ TEST(OverlayScene, ArrowsAreSparseAndStayInsideTheImageRegion) {
   }
 }
 
+// Real contractions move tissue 10-35 mm: at a fixed gain of 4 those arrows ran off the image
+// and were all left out at the peak. The gain is chosen so that the long displacements (95th
+// percentile: one stray point does not decide) are drawn a few mm long, and small motions at
+// most 4 times their length; a field with nothing tracked in the region keeps the most.
+TEST(OverlayScene, ArrowsOfALargeMotionAreScaledToAFewMmNotLeftOut) {
+  const UltrasoundRegion region = test::inset_region();  // 0.1 mm/px, 120 x 100 px
+  const DisplacementField large = test::whole_frame_field(150.0f, 0.0f);  // 15 mm
+  EXPECT_TRUE(compose_overlay(region, large, {}, {}, OverlayLayers{}).arrows.empty()) << "x4: 60 mm, off the image";
+  const double gain = arrow_gain_for(region, test::whole_frame_field(0.0f, 0.0f), 0.1);
+  EXPECT_DOUBLE_EQ(gain, kMaxArrowGain) << "no motion: the most gain";
+  // Points moved out of the region are not counted; one stray point inside does not set the scale.
+  DisplacementField inside = test::whole_frame_field(20.0f, 0.0f);  // 2 mm
+  inside.dx_px[inside.index(10, 8)] = 300.0f;                        // one stray point
+  EXPECT_NEAR(arrow_gain_for(region, inside, 0.1), kLongestArrowMm / 2.0, 1e-9);
+  EXPECT_DOUBLE_EQ(arrow_gain_for(region, test::whole_frame_field(3.0f, 4.0f), 0.1), kMaxArrowGain) << "0.5 mm: x4 at most";
+  DisplacementField fast = test::whole_frame_field(40.0f, 30.0f);  // 5 mm: drawn 4 mm
+  OverlayLayers layers;
+  layers.vector_gain = arrow_gain_for(region, fast, 0.1);
+  EXPECT_NEAR(layers.vector_gain, 0.8, 1e-9);
+  const OverlayScene s = compose_overlay(region, fast, {}, {}, layers);
+  ASSERT_FALSE(s.arrows.empty());
+  for (const OverlayArrow& a : s.arrows) EXPECT_NEAR(std::hypot(a.tip_px.x - a.base_px.x, a.tip_px.y - a.base_px.y), 40.0, 1e-6);
+  std::fill(fast.valid.begin(), fast.valid.end(), std::uint8_t(0));
+  EXPECT_DOUBLE_EQ(arrow_gain_for(region, fast, 0.1), kMaxArrowGain);
+  EXPECT_NEAR(arrow_gain_for(region, inside, 0.0), kLongestArrowMm / 2.0, 1e-9) << "no scale: 0.1 mm/px assumed";
+}
+
 // On an analysed clip the strain layer is the analysis's own: every point of the muscle is
 // in a compartment the detector labelled, the rest frame shows no strain, and the peak frame's
 // muscle shortens about as much as the clip's strain-time curve says (within a factor of 2:

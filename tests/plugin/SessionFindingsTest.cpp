@@ -42,6 +42,8 @@ TEST(SessionFindings, TheStrongestReadingOfAPlaceStaysWhenTheNextWindowReadsItWe
   // Nothing found now: still there. Read as strongly again: nothing to add.
   EXPECT_EQ(session.stronger_than(result_of({})).size(), 1u);
   EXPECT_TRUE(session.stronger_than(result_of({tear(200, 101, TearGrade::CompleteWithRetraction, 0.95, 130)})).empty());
+  EXPECT_TRUE(session.stronger_than(result_of({tear(200, 101, TearGrade::CompleteWithRetraction, 0.85, 130)})).empty())
+      << "the same grade a little less sure is the same reading: not listed twice";
 }
 
 TEST(SessionFindings, PlacesFurtherApartThanTheToleranceAreKeptApart) {

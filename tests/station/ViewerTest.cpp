@@ -5,6 +5,7 @@
 
 #include <QApplication>
 #include <QChartView>
+#include <QCheckBox>
 #include <QMouseEvent>
 #include <QImage>
 #include <QValueAxis>
@@ -203,6 +204,14 @@ TEST(ReviewPanel, OpensStepsAnalysesAndShowsFindingsPlotsAndOverlay) {
   EXPECT_GT(review.plots()->gap_points(), 10);
   ASSERT_EQ(recorded.marks.size(), 1u);
   EXPECT_NE(recorded.marks[0].label.find("tear opens"), std::string::npos);
+  // One arrow scale for the clip, named on its toggle.
+  const MotionRecord& motion = review.analysis()->motion;
+  double gain = kMaxArrowGain;
+  for (const DisplacementField& field : motion.cumulative)
+    gain = std::min(gain, arrow_gain_for(motion.region, field, motion.mm_per_px_x));
+  auto* vectors = review.findChild<QCheckBox*>("showVectors");
+  ASSERT_NE(vectors, nullptr);
+  EXPECT_EQ(vectors->text(), QString("Vectors \u00d7%1").arg(gain, 0, 'g', 2)) << vectors->text().toStdString();
 
   // The picture on the finding's frame: tear outline (red) and gap caliper (yellow).
   EXPECT_EQ(review.frame(), review.analysis()->detection.findings.front().frame);

@@ -140,6 +140,7 @@ void LivePanel::on_connected(Outcome<std::shared_ptr<LivePipeline>> connected) {
   latest_ = {};
   muscle_ = {};
   session_.clear();
+  overlays_->set_vector_gain(kMaxArrowGain);  // the session's arrows only ever shrink from here
   recording_failed_ = false;
   analysis_failed_ = false;
   counters_->setStyleSheet({});
@@ -279,6 +280,9 @@ void LivePanel::poll() {
 }
 
 void LivePanel::show_view(const LiveView& v) {
+  // One arrow scale for the session: the least gain so far, so arrows stay comparable.
+  const double gain = arrow_gain_for(v.region, v.field, 0.5 * (v.mm_per_px_x + v.mm_per_px_y));
+  if (gain < overlays_->vector_gain()) overlays_->set_vector_gain(gain);
   OverlayLayers layers = overlays_->layers();
   layers.measure_findings_as(latest_);
   std::vector<float> strain;

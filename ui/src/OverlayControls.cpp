@@ -17,8 +17,9 @@ OverlayControls::OverlayControls(QWidget* parent) : QWidget(parent) {
     return b;
   };
   strain_ = box("showStrain", "Strain", true);
-  // The arrows are drawn longer than the motion: the label says by how much.
-  vectors_ = box("showVectors", QString("Vectors \u00d7%1").arg(OverlayLayers{}.vector_gain), true);
+  // The arrows are drawn at a gain (one per clip or live session): the label says which.
+  vectors_ = box("showVectors", QString(), true);
+  set_vector_gain(vector_gain_);
   quality_ = box("showQuality", "Quality mask", false);
   findings_ = box("showFindings", "Tear && caliper", true);
   const auto slider = [&](const char* name, const char* text, int value) {
@@ -41,11 +42,17 @@ OverlayLayers OverlayControls::layers() const {
   OverlayLayers l;
   l.strain = strain_->isChecked();
   l.vectors = vectors_->isChecked();
+  l.vector_gain = vector_gain_;
   l.quality = quality_->isChecked();
   l.findings = findings_->isChecked();
   l.window = window_->value();
   l.level = level_->value();
   return l;
+}
+
+void OverlayControls::set_vector_gain(double gain) {
+  vector_gain_ = gain;
+  vectors_->setText(QString("Vectors \u00d7%1").arg(gain, 0, 'g', 2));  // x4, x0.4, x0.17
 }
 
 }  // namespace ft::ui

@@ -130,6 +130,12 @@ void ReviewPanel::on_analysis_done() {
   progress_->setValue(progress_->maximum());
   analysis_ = std::move(outcome.value);
   stored_.reset();
+  // One arrow scale for the clip: its largest motion drawn a few mm long.
+  double gain = kMaxArrowGain;
+  const MotionRecord& motion = analysis_->motion;
+  for (const DisplacementField& field : motion.cumulative)
+    gain = std::min(gain, arrow_gain_for(motion.region, field, 0.5 * (motion.mm_per_px_x + motion.mm_per_px_y)));
+  overlays_->set_vector_gain(gain);
   findings_->show_result(analysis_->detection, frame_time_s());
   plots_->show_analysis(analysis_->detection, analysed_times_s(), frame_time_s());
   std::vector<TimelineMark> marks;

@@ -149,6 +149,7 @@ bool ReviewPanel::open_clip(const QString& path) {
   }
   path_ = path;
   analysis_.reset();
+  overlays_->set_vector_gain(kMaxArrowGain);
   stored_.reset();
   presentation_.reset();
   calipers_.clear();

@@ -78,5 +78,15 @@ constexpr Rgb kVector{0, 255, 160};
 constexpr Rgb kAnnotation{80, 200, 255};
 }  // namespace overlay_colour
 constexpr double kLineWidthPx = 2.0;
+constexpr double kLongestArrowMm = 4.0;  // a few mm: long enough to read a direction, never off the muscle
+constexpr double kMaxArrowGain = 4.0;    // small motions drawn at most this many times their length
+
+// The arrows' gain: `max_gain`, or less, so that the field's long displacements inside the
+// region (its 95th percentile, not one stray point) are drawn `longest_arrow_mm` long. Tissue
+// moves 10-35 mm in a maximal contraction: at a fixed gain of 4 its arrows ran off the image and
+// were left out just when the motion was largest. A clip's arrows take the least gain of its
+// frames (one scale for the whole clip), a live session's the least so far.
+double arrow_gain_for(const UltrasoundRegion& region, const DisplacementField& field, double mm_per_px,
+                      double longest_arrow_mm = kLongestArrowMm, double max_gain = kMaxArrowGain);
 
 }  // namespace ft

@@ -23,8 +23,8 @@ class SessionFindings {
 
   // The strongest finding of each place, in the order the places were first found.
   std::vector<TearFinding> strongest() const;
-  // Those the result shown does not read as strongly at the same place (weaker, or not at
-  // all): what the panel lists as "earlier in this session".
+  // Those the result shown does not read at the same place with as high a grade (a lower
+  // grade, or nothing there): what the panel lists as "earlier in this session".
   std::vector<TearFinding> stronger_than(const DetectionResult& shown) const;
 
  private:

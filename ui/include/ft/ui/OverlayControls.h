@@ -6,6 +6,7 @@
 #include <QWidget>
 
 #include "ft/plugin/OverlayLayers.h"
+#include "ft/plugin/OverlayScene.h"
 
 namespace ft::ui {
 
@@ -14,6 +15,10 @@ class OverlayControls : public QWidget {
  public:
   explicit OverlayControls(QWidget* parent = nullptr);
   OverlayLayers layers() const;
+  // The arrows' gain the panel chose (arrow_gain_for: one scale per clip or live session),
+  // named on the toggle ("Vectors ×0.4"): arrows read as motion only with their scale.
+  void set_vector_gain(double gain);
+  double vector_gain() const { return vector_gain_; }
 
  signals:
   void changed();
@@ -25,6 +30,7 @@ class OverlayControls : public QWidget {
   QCheckBox* findings_ = nullptr;
   QSlider* window_ = nullptr;
   QSlider* level_ = nullptr;
+  double vector_gain_ = kMaxArrowGain;
 };
 
 }  // namespace ft::ui
