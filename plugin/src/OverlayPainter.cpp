@@ -39,7 +39,7 @@ QFont label_font() {
   return font;
 }
 
-void paint_labels(QPainter& p, const std::vector<OverlayLabel>& labels) {
+void paint_labels(QPainter& p, const std::vector<OverlayLabel>& labels, const PixelRect& area) {
   const QFontMetricsF metrics(p.font());
   std::vector<LabelBox> wanted;
   for (const OverlayLabel& l : labels) {
@@ -48,7 +48,8 @@ void paint_labels(QPainter& p, const std::vector<OverlayLabel>& labels) {
                       l.anchor_px.y + metrics.height() + 2 * kLabelPaddingPx});
   }
   const LabelBox picture{0, 0, double(p.device()->width()), double(p.device()->height())};
-  const std::vector<LabelBox> placed = place_labels(wanted, picture);
+  const LabelBox region{double(area.x0_px), double(area.y0_px), double(area.x1_px + 1), double(area.y1_px + 1)};
+  const std::vector<LabelBox> placed = place_labels(wanted, area.empty() ? picture : region);
   for (std::size_t k = 0; k < labels.size(); ++k) {
     const QRectF box(QPointF(placed[k].x0, placed[k].y0), QPointF(placed[k].x1, placed[k].y1));
     p.fillRect(box, QColor(0, 0, 0, 153));  // the screen's backing: black at 0.6
@@ -82,7 +83,7 @@ void paint_overlay(RgbImage& picture, const OverlayScene& scene) {
     else p.drawPolyline(polygon);
   }
   p.setFont(label_font());
-  paint_labels(p, scene.labels);
+  paint_labels(p, scene.labels, scene.label_area);
 }
 
 void paint_notice(RgbImage& picture, const std::string& text) {

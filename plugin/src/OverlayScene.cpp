@@ -224,6 +224,7 @@ Rgb strain_colour(double strain, double range) {
 OverlayScene compose_overlay(const UltrasoundRegion& region, const DisplacementField& field, const std::vector<float>& strain,
                              const std::vector<TearFinding>& findings, const OverlayLayers& layers) {
   OverlayScene s;
+  s.label_area = region.bounds;
   const bool tracked = field.size() > 0 && field.valid.size() == field.size();
   if (layers.quality && tracked) s.quality_shade = quality_mesh(region, field);
   if (layers.strain && tracked && strain.size() == field.size()) {  // no strain: no legend either

@@ -287,6 +287,14 @@ TEST(OverlayScene, LabelsThatWouldCoverEachOtherAreStackedBelow) {
   EXPECT_DOUBLE_EQ(at_edges[0].x1 - at_edges[0].x0, 50) << "same size";
   EXPECT_DOUBLE_EQ(at_edges[1].x0, 0);
   EXPECT_DOUBLE_EQ(at_edges[1].y1, 100) << "moved up into the picture";
+  // Near the bottom there is no room below: the next label goes above, still inside (it was
+  // pushed below the area, over the scanner's scale or the capture's notice band).
+  const std::vector<LabelBox> low = place_labels({{10, 80, 60, 94}, {12, 82, 70, 96}}, picture);
+  EXPECT_DOUBLE_EQ(low[1].y1, 78) << "above the first";
+  EXPECT_FALSE(low[0].overlaps(low[1]));
+  // More labels than room: each still inside the area.
+  const std::vector<LabelBox> crowded = place_labels(std::vector<LabelBox>(12, {10, 40, 60, 54}), picture);
+  for (const LabelBox& b : crowded) EXPECT_TRUE(b.y0 >= 0 && b.y1 <= 100) << b.y0 << ".." << b.y1;
 }
 
 }  // namespace ft

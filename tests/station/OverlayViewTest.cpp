@@ -124,6 +124,26 @@ TEST(OverlayView, CaliperLabelsAreDrawnReadableAndDoNotCoverEachOther) {
   }
 }
 
+// A label beside a caliper at the image region's bottom-right corner stays inside the region
+// (outside it are the scanner's text and depth scale); zoomed in on another part of the image,
+// a label whose caliper is out of view is hidden rather than pinned to the view's edge.
+TEST(OverlayView, LabelsStayInsideTheImageRegionAndHideWhenTheirPlaceIsOutOfView) {
+  ShownView shown;
+  OverlayLayers layers;
+  layers.calipers.push_back({140, 125, 156, 127, "1.6 mm"});  // its label wants (160, 123): past the region
+  layers.calipers.push_back({142, 121, 155, 123, "1.3 mm"});
+  const UltrasoundRegion region = test::inset_region();
+  shown.picture(compose_overlay(region, {}, {}, {}, layers));
+  const QRectF inside = shown.on_screen(region.bounds, 1.0);
+  const std::vector<QRectF> labels = shown.view.label_rects();
+  ASSERT_EQ(labels.size(), 2u);
+  for (const QRectF& l : labels) EXPECT_TRUE(inside.contains(l)) << l.x() << "," << l.y() << " " << l.width() << "x" << l.height();
+  EXPECT_FALSE(labels[0].intersects(labels[1]));
+  shown.view.zoom_by(4.0, shown.view.widget_at(50, 40));
+  shown.picture(compose_overlay(region, {}, {}, {}, layers));
+  EXPECT_TRUE(shown.view.label_rects().empty()) << "the calipers are out of view";
+}
+
 // A burned-in capture (QPainter, frame px) and the screen (VTK, magnified) draw the same scene:
 // a finding's outline and gap caliper and a measured caliper land on the same frame pixels, to
 // within a pixel. (Text is drawn by two rasterisers, so the labels are left out here; where

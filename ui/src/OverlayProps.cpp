@@ -1,5 +1,7 @@
 #include "OverlayProps.h"
 
+#include <array>
+
 #include <vtkActor.h>
 #include <vtkCellArray.h>
 #include <vtkCellData.h>
@@ -88,6 +90,7 @@ struct OverlayProps::Vtk {
   std::vector<vtkSmartPointer<vtkTextActor>> labels;
   std::size_t labels_shown = 0;
   std::vector<PointPx> anchors_world;
+  std::array<PointPx, 2> label_area_world{};  // the image region's corners; equal: no region
   std::vector<DisplayBox> boxes;
   vtkRenderer* renderer = nullptr;
 };
@@ -219,33 +222,56 @@ void OverlayProps::show(const OverlayScene& scene, int image_height_px) {
     v.anchors_world.push_back({l.anchor_px.x, world_y(l.anchor_px.y, image_height_px)});
   }
   v.labels_shown = scene.labels.size();
+  const PixelRect& a = scene.label_area;
+  v.label_area_world = {PointPx{a.x0_px - 0.5, world_y(a.y1_px + 0.5, image_height_px)},
+                        PointPx{a.x1_px + 0.5, world_y(a.y0_px - 0.5, image_height_px)}};
+  if (a.empty()) v.label_area_world = {};
 }
 
 void OverlayProps::fit_to_view(vtkRenderer* renderer, double device_pixel_ratio) {
   Vtk& v = *vtk_;
   v.arrow_actor->GetProperty()->SetLineWidth(float(kLineWidthPx * device_pixel_ratio));
   v.lines.actor->GetProperty()->SetLineWidth(float(kLineWidthPx * device_pixel_ratio));
-  // Top-left corner at the anchor, in y-down terms (display y negated) for place_labels.
+  // Labels go inside the image region as far as it is in view, left of the legend when it is
+  // shown: never over the scanner's text and scales (outside the region) or the legend. In
+  // y-down terms (display y negated) for place_labels.
+  const int* size = renderer->GetSize();
+  const double right = legend_shown() ? legend_box(renderer).x0 : double(size[0]);
+  const LabelBox view{0.0, -double(size[1]), right, 0.0};
+  LabelBox area = view;
+  if (v.label_area_world[0].x != v.label_area_world[1].x) {
+    const auto display_of = [&](PointPx w) {
+      renderer->SetWorldPoint(w.x, w.y, 0, 1);
+      renderer->WorldToDisplay();
+      const double* d = renderer->GetDisplayPoint();
+      return PointPx{d[0], d[1]};
+    };
+    const PointPx low = display_of(v.label_area_world[0]), high = display_of(v.label_area_world[1]);
+    area = {std::max(area.x0, low.x), std::max(area.y0, -high.y), std::min(area.x1, high.x), std::min(area.y1, -low.y)};
+  }
+  // Top-left corner at the anchor. A label whose anchor is out of view (zoomed in elsewhere)
+  // is hidden: pinned to the view's edge it would name something it is not beside.
   std::vector<LabelBox> wanted;
+  std::vector<std::size_t> shown;
   for (std::size_t k = 0; k < v.labels_shown; ++k) {
     vtkTextActor* actor = v.labels[k];
     actor->GetTextProperty()->SetFontSize(int(kFontSizePt * device_pixel_ratio));
     renderer->SetWorldPoint(v.anchors_world[k].x, v.anchors_world[k].y, 0, 1);
     renderer->WorldToDisplay();
     const double* anchor = renderer->GetDisplayPoint();
-    double size[2] = {0, 0};
-    actor->GetSize(renderer, size);
-    wanted.push_back({anchor[0], -anchor[1], anchor[0] + size[0], -anchor[1] + size[1]});
+    const bool in_view = anchor[0] >= view.x0 && anchor[0] <= view.x1 && -anchor[1] >= view.y0 && -anchor[1] <= view.y1;
+    actor->SetVisibility(in_view);
+    if (!in_view) continue;
+    double text[2] = {0, 0};
+    actor->GetSize(renderer, text);
+    wanted.push_back({anchor[0], -anchor[1], anchor[0] + text[0], -anchor[1] + text[1]});
+    shown.push_back(k);
   }
   v.boxes.clear();
-  // Inside the view, left of the legend when it is shown.
-  const int* size = renderer->GetSize();
-  const double right = legend_shown() ? legend_box(renderer).x0 : double(size[0]);
-  const LabelBox view{0.0, -double(size[1]), right, 0.0};
-  const std::vector<LabelBox> placed = ft::place_labels(wanted, view, 2.0 * device_pixel_ratio);
+  const std::vector<LabelBox> placed = ft::place_labels(wanted, area, 2.0 * device_pixel_ratio);
   for (std::size_t k = 0; k < placed.size(); ++k) {
     const DisplayBox box{placed[k].x0, -placed[k].y1, placed[k].x1, -placed[k].y0};
-    v.labels[k]->SetDisplayPosition(int(std::lround(box.x0)), int(std::lround(box.y0)));
+    v.labels[shown[k]]->SetDisplayPosition(int(std::lround(box.x0)), int(std::lround(box.y0)));
     v.boxes.push_back(box);
   }
   v.legend->GetTitleTextProperty()->SetFontSize(int(12 * device_pixel_ratio));

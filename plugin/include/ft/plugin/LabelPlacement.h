@@ -14,7 +14,9 @@ struct LabelBox {
 
 // Where each label goes, in order: its box as wanted (top-left at its anchor), moved left or
 // up where it would cross the right or bottom edge of `within` (right or down where it would
-// cross the left or top), then down just below every earlier label it would cover.
+// cross the left or top), then down just below every earlier label it would cover, or up above
+// them where below would leave `within`. `within` is the image region (on screen, the part of
+// it in view, left of the legend): the scanner's own text and scales lie outside it.
 std::vector<LabelBox> place_labels(const std::vector<LabelBox>& wanted, const LabelBox& within, double gap = 2.0);
 
 }  // namespace ft

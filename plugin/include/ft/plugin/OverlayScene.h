@@ -58,6 +58,9 @@ struct OverlayScene {
   std::vector<OverlayArrow> arrows;
   std::vector<OverlayPolyline> lines;
   std::vector<OverlayLabel> labels;
+  // Where labels may go: the image region (the scanner's text and scales are outside it);
+  // empty: anywhere in the picture.
+  PixelRect label_area;
 };
 
 // `field` takes each grid point from its place at rest to its place in the frame shown;
