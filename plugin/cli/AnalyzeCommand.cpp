@@ -83,7 +83,7 @@ int run_analyze(const Args& args) {
     for (const auto& p : write_detection_explanation(*dir, analysis, analysed_at)) std::printf("wrote %s\n", p.c_str());
   }
   if (auto dir = cl.value("dicom-out"))
-    for (const ExportedObject& o : write_exam_objects(path, analysis.detection, *dir, cl.has("burn-in")))
+    for (const ExportedObject& o : write_exam_objects(path, analysis, *dir, cl.has("burn-in")))
       std::printf("wrote %s (%s)\n", o.path.c_str(), o.kind.c_str());
   const char* verdict = analysis.detection.tear_detected ? "fibre discontinuity found"
                         : analysis.detection.conclusive   ? "no tear found"

@@ -8,35 +8,32 @@
 #include "ft/dicom/SecondaryCaptureWriter.h"
 #include "ft/plugin/OverlayPainter.h"
 #include "ft/plugin/OverlayScene.h"
+#include "ft/plugin/ReviewScene.h"
 
 namespace ft {
 namespace {
 
 constexpr const char* kNotice = "FibreTrack — decision support, not a certified medical device";
 
-// Each frame as the viewer shows it by default (full grey scale), its findings drawn by the
-// viewer's own scene (outline, gap caliper, label), the notice on every frame.
-void write_capture(const std::string& clip_path, const DetectionResult& result, const std::string& path) {
+// Each frame as the review shows it by default (full grey scale, strain layer, arrows,
+// findings; no quality shade), drawn from the review's own scene, the notice on every frame.
+void write_capture(const std::string& clip_path, const ClipAnalysis* analysis, const DetectionResult& result,
+                   const std::string& path) {
   const TextPainting fonts;
   const UltrasoundRegion region = dicom::read_clip_info(clip_path).analysis_region();
   OverlayLayers layers;
-  layers.strain = layers.vectors = false;
+  if (analysis) layers.vector_gain = clip_arrow_gain(analysis->motion);
   layers.measure_findings_as(result);
   dicom::write_burned_in_capture(clip_path, [&](const Frame& source, int k) {
     RgbImage picture = grey_picture(source, layers.window, layers.level);
-    std::vector<TearFinding> on_frame;
-    for (const TearFinding& f : result.findings)
-      if (f.frame == k) on_frame.push_back(f);
-    paint_overlay(picture, compose_overlay(region, {}, {}, on_frame, layers));
+    paint_overlay(picture, analysis ? review_scene(*analysis, k, layers) : compose_overlay(region, {}, {}, result.findings, layers));
     paint_notice(picture, kNotice);
     return picture;
   }, path);
 }
 
-}  // namespace
-
-std::vector<ExportedObject> write_exam_objects(const std::string& clip_path, const DetectionResult& result,
-                                               const std::string& directory, bool burn_in) {
+std::vector<ExportedObject> write_objects(const std::string& clip_path, const ClipAnalysis* analysis,
+                                          const DetectionResult& result, const std::string& directory, bool burn_in) {
   namespace fs = std::filesystem;
   fs::create_directories(directory);
   const std::string stem = fs::path(clip_path).stem().string();
@@ -50,9 +47,21 @@ std::vector<ExportedObject> write_exam_objects(const std::string& clip_path, con
   }
   if (burn_in) {
     out.push_back({in_dir("_burned_in_sc.dcm"), "secondary capture, findings burned in"});
-    write_capture(clip_path, result, out.back().path);
+    write_capture(clip_path, analysis, result, out.back().path);
   }
   return out;
+}
+
+}  // namespace
+
+std::vector<ExportedObject> write_exam_objects(const std::string& clip_path, const ClipAnalysis& analysis,
+                                               const std::string& directory, bool burn_in) {
+  return write_objects(clip_path, &analysis, analysis.detection, directory, burn_in);
+}
+
+std::vector<ExportedObject> write_exam_objects(const std::string& clip_path, const DetectionResult& result,
+                                               const std::string& directory, bool burn_in) {
+  return write_objects(clip_path, nullptr, result, directory, burn_in);
 }
 
 }  // namespace ft

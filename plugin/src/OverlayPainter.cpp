@@ -4,6 +4,7 @@
 #include <QFontMetricsF>
 #include <QGuiApplication>
 #include <QImage>
+#include <QLinearGradient>
 #include <QPainter>
 #include <QPainterPath>
 #include <QPolygonF>
@@ -39,7 +40,71 @@ QFont label_font() {
   return font;
 }
 
-void paint_labels(QPainter& p, const std::vector<OverlayLabel>& labels, const PixelRect& area) {
+// Each cell of a colour mesh filled with the mean of its corners' colours. The strain layer's
+// cells are already subdivided (a few px each), so flat cells stand for the screen's
+// interpolated colours; no anti-aliasing, so that neighbouring cells do not blend twice at
+// their shared edge.
+void paint_mesh(QPainter& p, const ColourMesh& mesh) {
+  p.save();
+  p.setRenderHint(QPainter::Antialiasing, false);
+  p.setPen(Qt::NoPen);
+  for (const auto& cell : mesh.cells) {
+    int rgba[4] = {0, 0, 0, 0};
+    QPolygonF polygon;
+    for (int k : cell) {
+      for (int c = 0; c < 4; ++c) rgba[c] += mesh.rgba[std::size_t(k)][std::size_t(c)];
+      polygon << at(mesh.points_px[std::size_t(k)]);
+    }
+    p.setBrush(QColor(rgba[0] / 4, rgba[1] / 4, rgba[2] / 4, rgba[3] / 4));
+    p.drawPolygon(polygon);
+  }
+  p.restore();
+}
+
+// The viewer's arrow glyph (vtkGlyphSource2D's open arrow): the shaft, and two barbs from the
+// tip back to 0.7 of the length, a tenth of it to each side.
+void paint_arrows(QPainter& p, const std::vector<OverlayArrow>& arrows) {
+  p.setPen(QPen(colour_of(overlay_colour::kVector), kLineWidthPx));
+  for (const OverlayArrow& a : arrows) {
+    const QPointF base = at(a.base_px), tip = at(a.tip_px), along = tip - base, across(-along.y(), along.x());
+    p.drawLine(base, tip);
+    p.drawLine(tip, base + 0.7 * along + 0.1 * across);
+    p.drawLine(tip, base + 0.7 * along - 0.1 * across);
+  }
+}
+
+// The strain legend as on screen (red shortening through white to blue lengthening, -range at
+// the foot, the unit on top), right of the image region where the picture has room for it,
+// else inside the region's top-right corner.
+// Returns the legend's box (empty when none is painted).
+QRectF paint_legend(QPainter& p, double range_pct, const PixelRect& region) {
+  if (range_pct <= 0 || region.empty()) return {};
+  const QFontMetricsF metrics(p.font());
+  const double bar_w = 10, text_w = metrics.horizontalAdvance("-15") + 4, need = bar_w + text_w + 8;
+  const double height = std::max(40.0, 0.45 * region.height_px());
+  const bool room_beside = p.device()->width() - (region.x1_px + 1) >= need;
+  const double x = room_beside ? region.x1_px + 5 : region.x1_px - need + 4;
+  const double y = region.y0_px + metrics.height() + 6;
+  QLinearGradient ramp(QPointF(0, y), QPointF(0, y + height));
+  for (double t : {0.0, 0.5, 1.0}) {  // top +range (blue), middle 0 (white), foot -range (red)
+    const Rgb c = strain_colour(range_pct * (1.0 - 2.0 * t), range_pct);
+    ramp.setColorAt(t, colour_of(c));
+  }
+  const QRectF box(x - 2, y - metrics.height() - 4, need, height + metrics.height() + 6);
+  p.fillRect(box, QColor(0, 0, 0, 153));
+  p.fillRect(QRectF(x, y, bar_w, height), ramp);
+  p.setPen(Qt::white);
+  p.drawText(QPointF(x, y - 3), "strain %");
+  const auto tick = [&](double at_y, const QString& text) { p.drawText(QPointF(x + bar_w + 3, at_y + metrics.ascent() / 2), text); };
+  tick(y, QString::number(std::lround(range_pct)));
+  tick(y + height / 2, "0");
+  tick(y + height, QString::number(-std::lround(range_pct)));
+  return box;
+}
+
+// Labels inside `area` (the image region; the whole picture when empty), left of `legend`
+// where the legend lies inside it.
+void paint_labels(QPainter& p, const std::vector<OverlayLabel>& labels, const PixelRect& area, const QRectF& legend) {
   const QFontMetricsF metrics(p.font());
   std::vector<LabelBox> wanted;
   for (const OverlayLabel& l : labels) {
@@ -48,7 +113,8 @@ void paint_labels(QPainter& p, const std::vector<OverlayLabel>& labels, const Pi
                       l.anchor_px.y + metrics.height() + 2 * kLabelPaddingPx});
   }
   const LabelBox picture{0, 0, double(p.device()->width()), double(p.device()->height())};
-  const LabelBox region{double(area.x0_px), double(area.y0_px), double(area.x1_px + 1), double(area.y1_px + 1)};
+  LabelBox region{double(area.x0_px), double(area.y0_px), double(area.x1_px + 1), double(area.y1_px + 1)};
+  if (!legend.isEmpty() && legend.left() < region.x1) region.x1 = std::max(region.x0 + 1, legend.left() - 2);
   const std::vector<LabelBox> placed = place_labels(wanted, area.empty() ? picture : region);
   for (std::size_t k = 0; k < labels.size(); ++k) {
     const QRectF box(QPointF(placed[k].x0, placed[k].y0), QPointF(placed[k].x1, placed[k].y1));
@@ -75,6 +141,10 @@ void paint_overlay(RgbImage& picture, const OverlayScene& scene) {
   QPainter p(&image);
   p.setRenderHint(QPainter::Antialiasing);
   p.translate(0.5, 0.5);  // a scene's integer coordinates are pixel centres (as on screen), Qt's are corners
+  // In the screen's order, each layer over the one before (OverlayProps' heights).
+  paint_mesh(p, scene.quality_shade);
+  paint_mesh(p, scene.strain);
+  paint_arrows(p, scene.arrows);
   for (const OverlayPolyline& line : scene.lines) {
     p.setPen(QPen(colour_of(line.colour), kLineWidthPx));
     QPolygonF polygon;
@@ -83,7 +153,8 @@ void paint_overlay(RgbImage& picture, const OverlayScene& scene) {
     else p.drawPolyline(polygon);
   }
   p.setFont(label_font());
-  paint_labels(p, scene.labels, scene.label_area);
+  const QRectF legend = paint_legend(p, scene.legend_range_pct, scene.label_area);
+  paint_labels(p, scene.labels, scene.label_area, legend);
 }
 
 void paint_notice(RgbImage& picture, const std::string& text) {

@@ -179,7 +179,8 @@ void add_end_ticks(OverlayScene& s, PointPx a, PointPx b, double half_px, Rgb co
   for (const PointPx& e : {a, b}) s.lines.push_back({{{e.x - nx, e.y - ny}, {e.x + nx, e.y + ny}}, colour, false});
 }
 
-void add_finding(OverlayScene& s, const TearFinding& t, const UltrasoundRegion& region, const OverlayLayers& layers) {
+void add_finding(OverlayScene& s, const TearFinding& t, const UltrasoundRegion& region, const OverlayLayers& layers,
+                 double peak_gap_mm) {
   // The scale the finding was measured at; without one its mm cannot be placed on the image.
   const double sx = layers.findings_mm_per_px_x > 0 ? layers.findings_mm_per_px_x : region.mm_per_px_x;
   const double sy = layers.findings_mm_per_px_y > 0 ? layers.findings_mm_per_px_y : region.mm_per_px_y;
@@ -190,10 +191,16 @@ void add_finding(OverlayScene& s, const TearFinding& t, const UltrasoundRegion& 
   add_end_ticks(s, g.caliper_start, g.caliper_end, 4.0, kCaliper);
   char label[64];
   const std::string grade = has_grade_number(t.grade) ? "grade " + std::to_string(int(t.grade)) : "ungraded";
-  if (layers.findings_in_mm)
+  const double px = 0.5 * (sx + sy);
+  const bool other_frame = peak_gap_mm > 0 && std::abs(peak_gap_mm - t.gap_mm) >= 0.05;
+  if (layers.findings_in_mm && other_frame)
+    std::snprintf(label, sizeof label, "gap %.1f mm (peak %.1f), %s", t.gap_mm, peak_gap_mm, grade.c_str());
+  else if (layers.findings_in_mm)
     std::snprintf(label, sizeof label, "gap %.1f mm, %s", t.gap_mm, grade.c_str());
-  else  // no calibration, no depth scale: the mm are an estimate, not a measurement
-    std::snprintf(label, sizeof label, "gap %.0f px, %s", t.gap_mm / (0.5 * (sx + sy)), grade.c_str());
+  else if (other_frame)  // no calibration, no depth scale: the mm are an estimate, not a measurement
+    std::snprintf(label, sizeof label, "gap %.0f px (peak %.0f), %s", t.gap_mm / px, peak_gap_mm / px, grade.c_str());
+  else
+    std::snprintf(label, sizeof label, "gap %.0f px, %s", t.gap_mm / px, grade.c_str());
   s.labels.push_back({label, {std::max(g.caliper_start.x, g.caliper_end.x) + 6, g.outline[0].y}, kCaliper});
 }
 
@@ -233,7 +240,8 @@ OverlayScene compose_overlay(const UltrasoundRegion& region, const DisplacementF
   }
   if (layers.vectors && tracked) s.arrows = arrows_of(region, field, layers.vector_gain);
   if (layers.findings)
-    for (const TearFinding& t : findings) add_finding(s, t, region, layers);
+    for (std::size_t k = 0; k < findings.size(); ++k)
+      add_finding(s, findings[k], region, layers, k < layers.findings_peak_gap_mm.size() ? layers.findings_peak_gap_mm[k] : 0.0);
   for (const Annotation& a : layers.annotations) {
     OverlayPolyline line{{}, kAnnotation, false};
     for (const auto& [x, y] : a.points) line.points_px.push_back({x, y});

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "ft/core/Error.h"
+#include "ft/plugin/ReviewScene.h"
 #include "ft/dicom/Deidentifier.h"
 #include "ft/dicom/DicomClipReader.h"
 #include "ft/dicom/DicomSettings.h"
@@ -44,7 +45,7 @@ AnalysisOutcome analyse_in_background(int job, const std::string& path, Analysis
 // in the same background job: the burned-in capture takes a moment).
 struct SendJob {
   std::string clip;
-  std::optional<DetectionResult> findings;
+  std::shared_ptr<const ClipAnalysis> analysis;  // its report, state and capture go with the clip
   std::string exports_dir;
   bool burn_in = true;  // false: the clip is too long for one burned-in capture
 };
@@ -66,8 +67,8 @@ QString send_in_background(const dicom::DicomSettings& settings, const dicom::Di
                            std::shared_ptr<std::atomic<bool>> cancel, std::shared_ptr<std::atomic<int>> done) {
   try {
     std::vector<std::string> files{job.clip};
-    if (job.findings)
-      for (const ExportedObject& o : write_exam_objects(job.clip, *job.findings, job.exports_dir, job.burn_in))
+    if (job.analysis)
+      for (const ExportedObject& o : write_exam_objects(job.clip, *job.analysis, job.exports_dir, job.burn_in))
         files.push_back(o.path);
     dicom::Outbox outbox(settings.outbox_directory);
     std::vector<std::string> ours;  // this send's jobs only: older ones wait for their own retry
@@ -130,12 +131,7 @@ void ReviewPanel::on_analysis_done() {
   progress_->setValue(progress_->maximum());
   analysis_ = std::move(outcome.value);
   stored_.reset();
-  // One arrow scale for the clip: its largest motion drawn a few mm long.
-  double gain = kMaxArrowGain;
-  const MotionRecord& motion = analysis_->motion;
-  for (const DisplacementField& field : motion.cumulative)
-    gain = std::min(gain, arrow_gain_for(motion.region, field, 0.5 * (motion.mm_per_px_x + motion.mm_per_px_y)));
-  overlays_->set_vector_gain(gain);
+  overlays_->set_vector_gain(clip_arrow_gain(analysis_->motion));  // one arrow scale for the clip
   findings_->show_result(analysis_->detection, frame_time_s());
   plots_->show_analysis(analysis_->detection, analysed_times_s(), frame_time_s());
   std::vector<TimelineMark> marks;
@@ -156,7 +152,7 @@ std::vector<std::string> ReviewPanel::export_objects(const QString& directory) {
   try {
     std::vector<std::string> files;
     for (const ExportedObject& o :
-         write_exam_objects(path_.toStdString(), analysis_->detection, directory.toStdString(), burn_in_fits()))
+         write_exam_objects(path_.toStdString(), *analysis_, directory.toStdString(), burn_in_fits()))
       files.push_back(o.path);
     host_.log_info(std::to_string(files.size()) + " report object(s) exported");
     return files;
@@ -171,9 +167,9 @@ void ReviewPanel::send_to(const QString& node_text) {
   try {
     const dicom::DicomSettings settings = network_settings(host_);
     const dicom::DicomNode node = dicom::resolve_node(node_text.toStdString(), settings);
-    SendJob job{path_.toStdString(), std::nullopt,
+    SendJob job{path_.toStdString(), nullptr,
                 dicom::default_config_directory() + "/exports/" + std::filesystem::path(path_.toStdString()).stem().string()};
-    if (analysis_) job.findings = analysis_->detection;
+    if (analysis_) job.analysis = std::make_shared<const ClipAnalysis>(*analysis_);
     job.burn_in = burn_in_fits();
     const int objects = 1 + (analysis_ ? (info_.samples_per_pixel == 1 ? 2 : 1) + int(job.burn_in) : 0);  // clip, SR, [PR], [SC]
     send_summary_ = "sending…";
@@ -229,10 +225,11 @@ void ReviewPanel::choose_and_export() {
     host_.log_info(watcher->result().toStdString());
     watcher->deleteLater();
   });
-  watcher->setFuture(QtConcurrent::run([clip = path_.toStdString(), findings = analysis_->detection, dir, burn_in = burn_in_fits()]() -> QString {
+  watcher->setFuture(QtConcurrent::run([clip = path_.toStdString(), analysis = std::make_shared<const ClipAnalysis>(*analysis_),
+                                        dir, burn_in = burn_in_fits()]() -> QString {
     try {
       return QString("%1 report object(s) written to %2")
-          .arg(write_exam_objects(clip, findings, dir.toStdString(), burn_in).size())
+          .arg(write_exam_objects(clip, *analysis, dir.toStdString(), burn_in).size())
           .arg(dir);
     } catch (const std::exception& e) {
       return QString("export failed: ") + e.what();

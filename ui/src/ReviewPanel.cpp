@@ -13,6 +13,7 @@
 #include "ft/dicom/DicomClipReader.h"
 #include "ft/dicom/MeasurementReportReader.h"
 #include "ft/plugin/MuscleStrain.h"
+#include "ft/plugin/ReviewScene.h"
 
 namespace ft::ui {
 
@@ -272,27 +273,18 @@ void ReviewPanel::render() {
         layers.annotations.push_back({a.points, a.text});
   // The analysed image area once analysed (estimated where the file has no calibrated region):
   // the compartments' depths are measured from its top.
-  UltrasoundRegion region = info_.analysis_region();
-  DisplacementField field;
-  std::vector<float> strain;
-  std::vector<TearFinding> findings;
+  view_->set_image(grey_picture(frame, layers.window, layers.level));
   if (analysis_ && !analysis_->kept_frames.empty() && !analysis_->motion.cumulative.empty()) {
-    const MotionRecord& motion = analysis_->motion;
-    field = motion.cumulative[std::size_t(analysed_index_at(*analysis_, frame_))];
-    region = motion.region;
-    if (layers.strain) {  // from the clip's rest frame, as its strain-time curve
-      const int rest = analysed_index_at(*analysis_, analysis_->detection.contraction.rest_frame);
-      strain = fibre_strain_in(motion.cumulative[std::size_t(rest)], field, motion.mm_per_px_x, motion.mm_per_px_y,
-                               muscle_of(analysis_->detection, region, true));
-    }
-    findings = analysis_->detection.findings;
-    layers.measure_findings_as(analysis_->detection);
-  } else if (stored_) {
+    view_->set_overlay(review_scene(*analysis_, frame_, layers));  // as a capture of it paints it
+    return;
+  }
+  // A stored report (no motion): its findings where they were measured, on every frame.
+  std::vector<TearFinding> findings;
+  if (stored_) {
     findings = stored_->findings;
     layers.measure_findings_as(*stored_);
   }
-  view_->set_image(grey_picture(frame, layers.window, layers.level));
-  view_->set_overlay(compose_overlay(region, field, strain, findings, layers));
+  view_->set_overlay(compose_overlay(info_.analysis_region(), {}, {}, findings, layers));
 }
 
 void ReviewPanel::add_caliper(double x0, double y0, double x1, double y1) {

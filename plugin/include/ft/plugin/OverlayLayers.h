@@ -38,6 +38,9 @@ struct OverlayLayers {
   // calibration, the depth scale beside the image, or an estimate); 0: the region's. Without
   // calibration or a depth scale (findings_in_mm false) the gap is labelled in px.
   double findings_mm_per_px_x = 0.0, findings_mm_per_px_y = 0.0;
+  // Per finding, its gap at its peak when the findings are drawn on another frame (with that
+  // frame's gap): the label then names both ("gap 1.6 mm (peak 4.8)"). Empty: not given.
+  std::vector<double> findings_peak_gap_mm;
   bool findings_in_mm = true;
   void measure_findings_as(const DetectionResult& r) {
     findings_mm_per_px_x = r.mm_per_px_x;

@@ -1,9 +1,11 @@
 #pragma once
-// An OverlayScene's lines and labels painted into a picture with QPainter (anti-aliased, text
-// on a dark backing): the findings, calipers and graphics the viewer shows as VTK props, so a
-// burned-in capture looks like the screen. The strain layer, quality shade and arrows are the
-// live view's and are not painted. Text needs Qt's fonts, which live in a QGuiApplication: a station has one;
-// elsewhere (the command line, tests) hold a TextPainting while painting.
+// An OverlayScene painted into a picture with QPainter, as the viewer shows it with VTK props,
+// so that a burned-in capture looks like the screen: the quality shade and strain layer (each
+// subdivided cell in its corners' mean colour), the arrows, the findings, calipers and
+// graphics (anti-aliased), the strain legend beside the image region (inside it where the
+// picture has no room), the labels (text on a dark backing). Text needs Qt's fonts, which live in a
+// QGuiApplication: a station has one; elsewhere (the command line, tests) hold a TextPainting
+// while painting.
 #include <memory>
 #include <string>
 

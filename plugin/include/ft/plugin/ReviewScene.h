@@ -1,0 +1,27 @@
+#pragma once
+// What the review shows over one frame of an analysed clip, composed once for the screen
+// (ReviewPanel) and for the burned-in capture (ExamExport), so that an exported capture looks
+// like the screen: the strain layer from the clip's rest frame, the arrows at one gain for the
+// whole clip, and each finding where its tissue is in that frame, with the gap that frame has.
+#include "ft/core/TearFinding.h"
+#include "ft/plugin/ClipAnalysis.h"
+#include "ft/plugin/OverlayLayers.h"
+#include "ft/plugin/OverlayScene.h"
+
+namespace ft {
+
+// The least arrow gain over the clip's frames (arrow_gain_for): one scale for the clip.
+double clip_arrow_gain(const MotionRecord& motion);
+
+// `finding` (measured at its peak frame) as it is in clip frame `frame`: its centre moved with
+// the tissue around it between the two frames (the tracked points within three grid steps,
+// their mean motion; where none is tracked in both, it stays), its gap the gap-time curve's
+// at that frame (the rest gap where the curve has none).
+TearFinding finding_in_frame(const TearFinding& finding, const ClipAnalysis& analysis, int frame);
+
+// The scene over clip frame `frame`. `layers` holds the viewer's toggles, the user's calipers
+// and annotations and the arrows' gain (clip_arrow_gain, found once per clip: it reads every
+// frame); the findings' scale is the analysis's.
+OverlayScene review_scene(const ClipAnalysis& analysis, int frame, OverlayLayers layers);
+
+}  // namespace ft

@@ -1,0 +1,81 @@
+#include "ft/plugin/ReviewScene.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "ft/plugin/MuscleStrain.h"
+
+namespace ft {
+namespace {
+
+constexpr double kNeighbourhoodSteps = 3.0;  // grid steps around a finding's centre
+
+// Mean motion, from analysed frame `from` to `to`, of the points tracked in both that lie
+// within the neighbourhood of `at` in `from`; {0, 0} where there are none.
+PointPx tissue_motion(const DisplacementField& from, const DisplacementField& to, PointPx at) {
+  const double radius = kNeighbourhoodSteps * from.step_px;
+  double sx = 0, sy = 0;
+  int n = 0;
+  for (int r = 0; r < from.rows; ++r)
+    for (int c = 0; c < from.columns; ++c) {
+      const std::size_t i = from.index(c, r);
+      if (!from.valid[i] || !to.valid[i]) continue;
+      const double x = from.x_px(c) + from.dx_px[i], y = from.y_px(r) + from.dy_px[i];
+      if (std::hypot(x - at.x, y - at.y) > radius) continue;
+      sx += to.dx_px[i] - from.dx_px[i];
+      sy += to.dy_px[i] - from.dy_px[i];
+      ++n;
+    }
+  return n ? PointPx{sx / n, sy / n} : PointPx{0, 0};
+}
+
+}  // namespace
+
+double clip_arrow_gain(const MotionRecord& motion) {
+  double gain = kMaxArrowGain;
+  for (const DisplacementField& field : motion.cumulative)
+    gain = std::min(gain, arrow_gain_for(motion.region, field, 0.5 * (motion.mm_per_px_x + motion.mm_per_px_y)));
+  return gain;
+}
+
+TearFinding finding_in_frame(const TearFinding& finding, const ClipAnalysis& analysis, int frame) {
+  TearFinding f = finding;
+  const auto& fields = analysis.motion.cumulative;
+  if (fields.empty() || analysis.kept_frames.empty()) return f;
+  const std::size_t peak = std::size_t(analysed_index_at(analysis, finding.frame));
+  const std::size_t shown = std::size_t(analysed_index_at(analysis, frame));
+  if (peak >= fields.size() || shown >= fields.size()) return f;
+  if (fields[peak].valid.size() == fields[peak].size() && fields[shown].valid.size() == fields[shown].size()) {
+    const PointPx moved = tissue_motion(fields[peak], fields[shown], {f.centre_col_px, f.centre_row_px});
+    f.centre_col_px += moved.x;
+    f.centre_row_px += moved.y;
+  }
+  const auto& gaps = finding.gap_by_frame_mm;
+  f.gap_mm = shown < gaps.size() && gaps[shown] > 0 ? gaps[shown] : finding.gap_rest_mm;
+  f.frame = frame;
+  return f;
+}
+
+OverlayScene review_scene(const ClipAnalysis& analysis, int frame, OverlayLayers layers) {
+  const MotionRecord& motion = analysis.motion;
+  DisplacementField field;
+  std::vector<float> strain;
+  if (!analysis.kept_frames.empty() && !motion.cumulative.empty()) {
+    field = motion.cumulative[std::size_t(analysed_index_at(analysis, frame))];
+    if (layers.strain) {  // from the clip's rest frame, as its strain-time curve
+      const int rest = analysed_index_at(analysis, analysis.detection.contraction.rest_frame);
+      strain = fibre_strain_in(motion.cumulative[std::size_t(rest)], field, motion.mm_per_px_x, motion.mm_per_px_y,
+                               muscle_of(analysis.detection, motion.region, true));
+    }
+  }
+  std::vector<TearFinding> findings;
+  layers.findings_peak_gap_mm.clear();
+  for (const TearFinding& f : analysis.detection.findings) {
+    findings.push_back(finding_in_frame(f, analysis, frame));
+    layers.findings_peak_gap_mm.push_back(f.gap_mm);
+  }
+  layers.measure_findings_as(analysis.detection);
+  return compose_overlay(motion.region, field, strain, findings, layers);
+}
+
+}  // namespace ft

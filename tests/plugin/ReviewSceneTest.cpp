@@ -1,0 +1,56 @@
+// A finding drawn on any frame of its clip: where its tissue is in that frame, with that
+// frame's gap (the review and the burned-in capture both draw it so).
+#include "ft/plugin/ReviewScene.h"
+
+#include <gtest/gtest.h>
+
+#include "OverlayFixtures.h"
+
+namespace ft {
+
+TEST(ReviewScene, AFindingMovesWithItsTissueAndTakesEachFramesGap) {
+  ClipAnalysis a;
+  a.kept_frames = {0, 2, 3};  // frame 1 repeats frame 0 (a grabber's repeat)
+  a.motion.region = test::inset_region();
+  a.motion.mm_per_px_x = a.motion.mm_per_px_y = 0.1;
+  a.motion.cumulative = {test::whole_frame_field(0, 0), test::whole_frame_field(5, -3), test::whole_frame_field(9, -4)};
+  // Near the finding, in frame 3 (analysed index 2), part of the tissue is untracked.
+  DisplacementField& last = a.motion.cumulative[2];
+  last.valid[last.index(12, 8)] = 0;
+  last.dx_px[last.index(12, 8)] = 500;  // untracked: never read
+  TearFinding f;
+  f.frame = 2;  // its peak: analysed index 1
+  f.centre_col_px = 100 + 5;
+  f.centre_row_px = 70 - 3;
+  f.gap_mm = 4.0;
+  f.gap_rest_mm = 1.5;
+  f.gap_by_frame_mm = {0.0, 4.0, 3.0};
+  a.detection.findings = {f};
+
+  const TearFinding at_start = finding_in_frame(f, a, 1);  // shows analysed frame 0
+  EXPECT_NEAR(at_start.centre_col_px, 100, 1e-9);
+  EXPECT_NEAR(at_start.centre_row_px, 70, 1e-9);
+  EXPECT_DOUBLE_EQ(at_start.gap_mm, 1.5) << "no gap on the curve there: the rest gap";
+  const TearFinding at_peak = finding_in_frame(f, a, 2);
+  EXPECT_NEAR(at_peak.centre_col_px, f.centre_col_px, 1e-9);
+  EXPECT_DOUBLE_EQ(at_peak.gap_mm, 4.0);
+  const TearFinding later = finding_in_frame(f, a, 3);
+  EXPECT_NEAR(later.centre_col_px, 100 + 9, 1e-9) << "the untracked point is left out of the mean";
+  EXPECT_NEAR(later.centre_row_px, 70 - 4, 1e-9);
+  EXPECT_DOUBLE_EQ(later.gap_mm, 3.0);
+  EXPECT_EQ(later.frame, 3);
+
+  // The scene of each frame draws the finding there: its caliper centred on the moved centre.
+  OverlayLayers layers;
+  const OverlayScene scene = review_scene(a, 3, layers);
+  ASSERT_GE(scene.lines.size(), 2u);
+  const OverlayPolyline& caliper = scene.lines[1];
+  ASSERT_EQ(caliper.points_px.size(), 2u);
+  EXPECT_NEAR(0.5 * (caliper.points_px[0].x + caliper.points_px[1].x), 109, 1e-6);
+  EXPECT_NEAR(std::abs(caliper.points_px[1].x - caliper.points_px[0].x), 30, 1e-6) << "3 mm at 0.1 mm/px";
+  ASSERT_FALSE(scene.labels.empty());
+  EXPECT_EQ(scene.labels.front().text, "gap 3.0 mm (peak 4.0), grade 0") << "this frame's gap, and the measured one";
+  EXPECT_EQ(review_scene(a, 2, layers).labels.front().text, "gap 4.0 mm, grade 0");
+}
+
+}  // namespace ft
