@@ -192,4 +192,59 @@ TEST(OverlayView, ABurnedInCaptureMatchesTheScreen) {
   EXPECT_GE(also_in_capture, 0.95 * on_screen) << "screen pixels the capture does not draw";
 }
 
+// The colour layers and arrows too: the same strain scene on screen (VTK, interpolated) and in
+// a capture (QPainter, subdivided cells in flat colours) gives the same colour at the same frame
+// pixels, within a few grey levels, and the arrows land on the same pixels.
+TEST(OverlayView, ABurnedInCapturesStrainLayerAndArrowsMatchTheScreen) {
+  ShownView shown;
+  const UltrasoundRegion region = test::inset_region();
+  DisplacementField f = test::whole_frame_field(6.0f, 2.0f);
+  Muscle muscle;
+  muscle.bands.push_back({45.0, 115.0, 0.0});
+  // Shortening that grows across the frame, so that the colour varies from cell to cell.
+  DisplacementField shown_field = f;
+  for (int r = 0; r < f.rows; ++r)
+    for (int c = 0; c < f.columns; ++c) shown_field.dx_px[f.index(c, r)] = float(6.0 - 0.06 * f.x_px(c));
+  const std::vector<float> strain = fibre_strain_in(shown_field, 0.1, 0.1, muscle);
+  OverlayScene scene = compose_overlay(region, shown_field, strain, {}, OverlayLayers{});
+  scene.legend_range_pct = 0;  // the two legends are laid out differently (view margin / beside the region)
+  ASSERT_FALSE(scene.strain.empty());
+  ASSERT_FALSE(scene.arrows.empty());
+  const QImage screen = shown.picture(scene);
+  RgbImage capture(200, 160);
+  paint_overlay(capture, scene);
+  // Strain colour: at points well inside the layer, away from the arrows.
+  int compared = 0, alike = 0;
+  for (int y = 60; y <= 110; y += 7)
+    for (int x = 50; x <= 150; x += 9) {
+      const QPoint at = shown.view.widget_at(x, y).toPoint();
+      const QRgb s = screen.pixel(at);
+      const Rgb c = capture.at(x, y);
+      const Rgb v = overlay_colour::kVector;
+      const auto arrow = [&](int r, int g, int b) { return std::abs(r - v.r) + std::abs(g - v.g) + std::abs(b - v.b) < 150; };
+      if (arrow(qRed(s), qGreen(s), qBlue(s)) || arrow(c.r, c.g, c.b)) continue;
+      ++compared;
+      alike += std::abs(qRed(s) - c.r) <= 12 && std::abs(qGreen(s) - c.g) <= 12 && std::abs(qBlue(s) - c.b) <= 12;
+    }
+  ASSERT_GT(compared, 40);
+  EXPECT_GE(alike, 0.9 * compared) << "strain colours that differ between screen and capture";
+  // Arrows: the capture's arrow pixels are arrow pixels on screen too, within a pixel.
+  int arrow_px = 0, also_on_screen = 0;
+  for (int y = 0; y < 160; ++y)
+    for (int x = 0; x < 200; ++x) {
+      const Rgb c = capture.at(x, y);
+      if (!(c.r < 60 && c.g > 200 && c.b > 110 && c.b < 210)) continue;  // kVector, over the layer
+      ++arrow_px;
+      bool found = false;
+      for (int dy = -1; dy <= 1 && !found; ++dy)
+        for (int dx = -1; dx <= 1 && !found; ++dx) {
+          const QRgb s = screen.pixel(shown.view.widget_at(x + dx, y + dy).toPoint());
+          found = qRed(s) < 90 && qGreen(s) > 180 && qBlue(s) > 90;
+        }
+      also_on_screen += found;
+    }
+  ASSERT_GT(arrow_px, 30);
+  EXPECT_GE(also_on_screen, 0.9 * arrow_px);
+}
+
 }  // namespace ft
