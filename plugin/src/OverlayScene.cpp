@@ -201,7 +201,10 @@ void add_finding(OverlayScene& s, const TearFinding& t, const UltrasoundRegion& 
     std::snprintf(label, sizeof label, "gap %.0f px (peak %.0f), %s", t.gap_mm / px, peak_gap_mm / px, grade.c_str());
   else
     std::snprintf(label, sizeof label, "gap %.0f px, %s", t.gap_mm / px, grade.c_str());
-  s.labels.push_back({label, {std::max(g.caliper_start.x, g.caliper_end.x) + 6, g.outline[0].y}, kCaliper});
+  // Beside the caliper's right end, just below it: the label names the gap it measures, and is
+  // in view wherever the caliper is (anchored at the outline's top it was hidden, zoomed in).
+  const PointPx right_end = g.caliper_start.x > g.caliper_end.x ? g.caliper_start : g.caliper_end;
+  s.labels.push_back({label, {right_end.x + 6, right_end.y + 4}, kCaliper});
 }
 
 }  // namespace

@@ -79,6 +79,22 @@ TEST(OverlayView, TheStrainLayerIsOnTheMuscleInsideTheRegionOnlyAndTheLegendIsSh
   EXPECT_GT(legend_red, 20);
   EXPECT_GT(legend_blue, 20);
   EXPECT_GE(legend.left(), frame.right() - 1) << "the legend is beside the image";
+  // Zoomed in, the image fills its own viewport and stops at the legend's: a white picture
+  // shows nowhere right of the viewport's edge (the legend used to be drawn over the image).
+  RgbImage white(200, 160);
+  for (int y = 0; y < 160; ++y)
+    for (int x = 0; x < 200; ++x) white.set(x, y, {255, 255, 255});
+  shown.view.set_image(white);
+  shown.view.zoom_by(3.0, QPointF(250, 200));
+  const QImage zoomed = shown.picture(compose_overlay(region, field, strain, {}, layers));
+  const int edge = int(std::ceil(0.8 * shown.view.width() * zoomed.devicePixelRatio())) + 1;
+  int white_beside = 0, white_left = 0;
+  for (int y = 0; y < zoomed.height(); ++y) {
+    for (int x = edge; x < int(legend.left() * zoomed.devicePixelRatio()) - 1; ++x) white_beside += qRed(zoomed.pixel(x, y)) > 240 && qBlue(zoomed.pixel(x, y)) > 240;
+    white_left += qRed(zoomed.pixel(edge - 4, y)) > 240;
+  }
+  EXPECT_EQ(white_beside, 0) << "the image drawn under the legend";
+  EXPECT_GT(white_left, 20) << "the image reaches its viewport's edge (where the strain layer leaves it white)";
 }
 
 // Tissue moving out of the image (32 px arrows to the right, 12 down: some would end past the region): no arrow pixel falls

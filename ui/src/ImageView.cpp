@@ -27,7 +27,8 @@ namespace ft::ui {
 
 struct ImageView::Vtk {
   vtkNew<vtkGenericOpenGLRenderWindow> window;
-  vtkNew<vtkRenderer> renderer;
+  vtkNew<vtkRenderer> renderer;         // the image and its overlays, zoomed and panned
+  vtkNew<vtkRenderer> legend_renderer;  // the strain legend, beside it
   vtkNew<vtkImageData> image;
   vtkNew<vtkImageActor> actor;
   vtkNew<vtkCallbackCommand> make_current;
@@ -35,11 +36,11 @@ struct ImageView::Vtk {
   OverlayProps overlay;
   int width_px = 0, height_px = 0;
   double fitted_scale = 1.0;  // the camera's parallel scale that shows the whole image
-  // The parallel scale at which the whole image fits, its width within the share of the view
-  // the legend leaves free.
+  // The parallel scale at which the whole image fits the image's viewport (the share of the
+  // view the legend leaves free).
   double fit(int widget_width, int widget_height) const {
-    const double aspect = widget_height > 0 ? double(widget_width) / widget_height : 1.0;
-    return 1.02 * std::max(0.5 * height_px, 0.5 * width_px / (kLegendMarginShare * aspect));
+    const double aspect = widget_height > 0 ? kLegendMarginShare * widget_width / widget_height : 1.0;
+    return 1.02 * std::max(0.5 * height_px, 0.5 * width_px / aspect);
   }
   bool initialised = false;
   bool panning = false;
@@ -73,11 +74,16 @@ ImageView::ImageView(QWidget* parent) : QOpenGLWidget(parent), vtk_(std::make_un
   // Qt's core-profile context rejects glLineWidth > 1: VTK then draws wide lines itself.
   vtk_->window->SetForceMaximumHardwareLineWidth(1);
   vtk_->window->AddRenderer(vtk_->renderer);
+  vtk_->window->AddRenderer(vtk_->legend_renderer);
+  vtk_->renderer->SetViewport(0.0, 0.0, kLegendMarginShare, 1.0);
+  vtk_->legend_renderer->SetViewport(kLegendMarginShare, 0.0, 1.0, 1.0);
   vtk_->renderer->SetBackground(0.05, 0.05, 0.06);
+  vtk_->legend_renderer->SetBackground(0.05, 0.05, 0.06);
+  vtk_->legend_renderer->InteractiveOff();
   vtk_->renderer->AddActor(vtk_->actor);
   vtk_->actor->GetMapper()->SetInputData(vtk_->image);
   vtk_->actor->InterpolateOff();  // speckle pixels as they are
-  vtk_->overlay.add_to(vtk_->renderer);
+  vtk_->overlay.add_to(vtk_->renderer, vtk_->legend_renderer);
   vtk_->make_current->SetCallback(on_make_current);
   vtk_->make_current->SetClientData(this);
   vtk_->is_current->SetCallback(on_is_current);
@@ -196,7 +202,7 @@ std::vector<QRectF> ImageView::label_rects() const {
 
 QRectF ImageView::legend_rect() const {
   if (!vtk_->overlay.legend_shown()) return {};
-  return widget_rect(vtk_->overlay.legend_box(vtk_->renderer), height(), devicePixelRatioF());
+  return widget_rect(vtk_->overlay.legend_box(), height(), devicePixelRatioF());
 }
 
 void ImageView::initializeGL() {
@@ -235,7 +241,7 @@ void ImageView::paintGL() {
   state->Reset();
   state->Push();
   v.window->SetReadyForRendering(true);
-  v.overlay.fit_to_view(v.renderer, devicePixelRatioF());
+  v.overlay.fit_to_view(devicePixelRatioF());
   v.window->Render();
   v.window->SetReadyForRendering(false);
   state->Pop();

@@ -32,9 +32,8 @@ namespace {
 // Heights above the image (z) so that each layer is drawn over the one before.
 constexpr double kShadeZ = 0.2, kStrainZ = 0.4, kArrowZ = 0.6, kLineZ = 0.8;
 constexpr int kFontSizePt = 13;
-// The legend in the view's right margin (normalised viewport), which ImageView keeps free.
-constexpr double kLegendX = kLegendMarginShare + 0.5 * (1.0 - kLegendMarginShare) + 0.005, kLegendY = 0.12,
-                 kLegendWidth = 1.0 - kLegendX - 0.005, kLegendHeight = 0.76;
+// The legend in its own renderer's viewport (normalised), beside the image's.
+constexpr double kLegendX = 0.1, kLegendY = 0.12, kLegendWidth = 0.85, kLegendHeight = 0.76;
 
 struct MeshLayer {
   vtkNew<vtkPolyData> data;
@@ -92,7 +91,8 @@ struct OverlayProps::Vtk {
   std::vector<PointPx> anchors_world;
   std::array<PointPx, 2> label_area_world{};  // the image region's corners; equal: no region
   std::vector<DisplayBox> boxes;
-  vtkRenderer* renderer = nullptr;
+  vtkRenderer* renderer = nullptr;         // the image's
+  vtkRenderer* legend_renderer = nullptr;  // beside it
 };
 
 OverlayProps::OverlayProps() : vtk_(std::make_unique<Vtk>()) {
@@ -127,14 +127,15 @@ OverlayProps::OverlayProps() : vtk_(std::make_unique<Vtk>()) {
 
 OverlayProps::~OverlayProps() = default;
 
-void OverlayProps::add_to(vtkRenderer* renderer) {
+void OverlayProps::add_to(vtkRenderer* image, vtkRenderer* legend) {
   Vtk& v = *vtk_;
-  v.renderer = renderer;
-  renderer->AddActor(v.shade.actor);
-  renderer->AddActor(v.strain.actor);
-  renderer->AddActor(v.arrow_actor);
-  renderer->AddActor(v.lines.actor);
-  renderer->AddViewProp(v.legend);
+  v.renderer = image;
+  v.legend_renderer = legend;
+  image->AddActor(v.shade.actor);
+  image->AddActor(v.strain.actor);
+  image->AddActor(v.arrow_actor);
+  image->AddActor(v.lines.actor);
+  legend->AddViewProp(v.legend);
 }
 
 namespace {
@@ -228,16 +229,16 @@ void OverlayProps::show(const OverlayScene& scene, int image_height_px) {
   if (a.empty()) v.label_area_world = {};
 }
 
-void OverlayProps::fit_to_view(vtkRenderer* renderer, double device_pixel_ratio) {
+void OverlayProps::fit_to_view(double device_pixel_ratio) {
   Vtk& v = *vtk_;
+  vtkRenderer* renderer = v.renderer;
   v.arrow_actor->GetProperty()->SetLineWidth(float(kLineWidthPx * device_pixel_ratio));
   v.lines.actor->GetProperty()->SetLineWidth(float(kLineWidthPx * device_pixel_ratio));
   // Labels go inside the image region as far as it is in view, left of the legend when it is
   // shown: never over the scanner's text and scales (outside the region) or the legend. In
   // y-down terms (display y negated) for place_labels.
-  const int* size = renderer->GetSize();
-  const double right = legend_shown() ? legend_box(renderer).x0 : double(size[0]);
-  const LabelBox view{0.0, -double(size[1]), right, 0.0};
+  const int* size = renderer->GetSize();  // the image's viewport, from the window's left edge
+  const LabelBox view{0.0, -double(size[1]), double(size[0]), 0.0};
   LabelBox area = view;
   if (v.label_area_world[0].x != v.label_area_world[1].x) {
     const auto display_of = [&](PointPx w) {
@@ -278,16 +279,19 @@ void OverlayProps::fit_to_view(vtkRenderer* renderer, double device_pixel_ratio)
   v.legend->GetLabelTextProperty()->SetFontSize(int(11 * device_pixel_ratio));
   // Room between the two-line title and the top label (they touched).
   v.legend->SetVerticalTitleSeparation(int(6 * device_pixel_ratio));
-  v.legend->SetMaximumWidthInPixels(std::max(40, int(kLegendWidth * size[0])));
+  v.legend->SetMaximumWidthInPixels(std::max(40, int(kLegendWidth * v.legend_renderer->GetSize()[0])));
 }
 
 const std::vector<DisplayBox>& OverlayProps::label_boxes() const { return vtk_->boxes; }
 
 bool OverlayProps::legend_shown() const { return vtk_->legend->GetVisibility() != 0; }
 
-DisplayBox OverlayProps::legend_box(vtkRenderer* renderer) const {
-  const int* size = renderer->GetSize();
-  return {kLegendX * size[0], kLegendY * size[1], (kLegendX + kLegendWidth) * size[0], (kLegendY + kLegendHeight) * size[1]};
+DisplayBox OverlayProps::legend_box() const {
+  vtkRenderer* r = vtk_->legend_renderer;
+  const int* size = r->GetSize();
+  const int* origin = r->GetOrigin();  // display px of the viewport's lower-left corner
+  return {origin[0] + kLegendX * size[0], origin[1] + kLegendY * size[1], origin[0] + (kLegendX + kLegendWidth) * size[0],
+          origin[1] + (kLegendY + kLegendHeight) * size[1]};
 }
 
 }  // namespace ft::ui

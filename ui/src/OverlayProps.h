@@ -13,8 +13,9 @@ class vtkRenderer;
 
 namespace ft::ui {
 
-// The share of the view's width a fitted image may take: the rest, on the right, is the
-// strain legend's (the image is centred, so half the rest lies on each side).
+// The share of the view's width the image's renderer takes (its own viewport, zoomed and
+// panned); the rest, on the right, is the strain legend's renderer, so that the legend never
+// covers the image, zoomed or not.
 constexpr double kLegendMarginShare = 0.80;
 
 // A rectangle in VTK display px (origin bottom-left of the render window).
@@ -29,15 +30,16 @@ class OverlayProps {
   OverlayProps(const OverlayProps&) = delete;
   OverlayProps& operator=(const OverlayProps&) = delete;
 
-  void add_to(vtkRenderer* renderer);
+  // `image`: the renderer of the image and the props over it; `legend`: the one beside it.
+  void add_to(vtkRenderer* image, vtkRenderer* legend);
   void show(const OverlayScene& scene, int image_height_px);  // replaces what was shown
-  // Before each render: each label beside its anchor at the current zoom, inside the view and
-  // left of the legend, below any label it would cover; text and lines sized for
-  // `device_pixel_ratio`.
-  void fit_to_view(vtkRenderer* renderer, double device_pixel_ratio);
+  // Before each render: each label beside its anchor at the current zoom, inside the image
+  // region as far as it is in view, below (or above) any label it would cover; text and lines
+  // sized for `device_pixel_ratio`.
+  void fit_to_view(double device_pixel_ratio);
   const std::vector<DisplayBox>& label_boxes() const;  // as last placed
   bool legend_shown() const;
-  DisplayBox legend_box(vtkRenderer* renderer) const;  // where the legend is drawn
+  DisplayBox legend_box() const;  // where the legend is drawn
 
  private:
   struct Vtk;
