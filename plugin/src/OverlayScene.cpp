@@ -14,6 +14,9 @@ constexpr double kStrainOpacity = 0.55;     // the speckle stays readable beneat
 constexpr double kStillOpacityShare = 0.3;  // tissue at 0 % is tinted this much of it, not whitened
 constexpr int kStrainSubdivisions = 3;      // per grid cell and side: colours between points stay near the legend
 constexpr double kShadeOpacity = 0.6;
+// A pale blue-grey veil, not a dark shade: dark over tissue reads as hypoechoic, like fluid in a
+// tear gap, the one thing the mask must not look like. Veiled, the speckle loses its contrast.
+constexpr std::array<std::uint8_t, 3> kShadeRgb{185, 190, 215};
 constexpr double kUntrustedQuality = 0.35;  // the tracker's own floor (TrackingParameters)
 constexpr double kTrustedQuality = 0.7;     // from here on the strain layer is fully shown
 constexpr double kArrowSpacingPx = 24.0;    // sparse: one arrow per this many frame px
@@ -132,7 +135,7 @@ std::vector<PointPx> places_now(const DisplacementField& f) {
   return at;
 }
 
-// Dark where the tracking is not trusted, over the tissue where it is in the frame shown.
+// Veiled where the tracking is not trusted, over the tissue where it is in the frame shown.
 ColourMesh quality_mesh(const UltrasoundRegion& region, const DisplacementField& f) {
   ColourMesh mesh;
   const std::vector<PointPx> at = places_now(f);
@@ -141,7 +144,7 @@ ColourMesh quality_mesh(const UltrasoundRegion& region, const DisplacementField&
     if (!inside(region.bounds, at[i])) continue;
     index[i] = int(mesh.points_px.size());
     mesh.points_px.push_back(at[i]);
-    mesh.rgba.push_back({0, 0, 0, byte(kShadeOpacity * (1.0 - trust(f, i)))});
+    mesh.rgba.push_back({kShadeRgb[0], kShadeRgb[1], kShadeRgb[2], byte(kShadeOpacity * (1.0 - trust(f, i)))});
   }
   for (int r = 0; r + 1 < f.rows; ++r)
     for (int c = 0; c + 1 < f.columns; ++c) {

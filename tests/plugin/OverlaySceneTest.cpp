@@ -107,7 +107,7 @@ TEST(OverlayScene, TheStrainLayerCoversTrackedMuscleInsideTheImageRegionOnly) {
 // The quality shade lies over the tissue where it is in the frame shown (moved 3 px right and
 // 10 down), darkest where a point is untracked (carried with its neighbours), clear where the
 // tracking is trusted; off, it is not drawn.
-TEST(OverlayScene, TheQualityShadeFollowsTheTissueAndDarkensWhereTrackingIsLost) {
+TEST(OverlayScene, TheQualityVeilFollowsTheTissueAndThickensWhereTrackingIsLost) {
   const UltrasoundRegion region = test::inset_region();
   DisplacementField f = test::whole_frame_field(3.0f, 10.0f);
   f.valid[f.index(10, 8)] = 0;
@@ -124,7 +124,9 @@ TEST(OverlayScene, TheQualityShadeFollowsTheTissueAndDarkensWhereTrackingIsLost)
         return int(s.quality_shade.rgba[k][3]);
     return -1;
   };
-  EXPECT_EQ(alpha_at(10, 8), 153) << "untracked: dark, where its neighbours' tissue went";
+  EXPECT_EQ(alpha_at(10, 8), 153) << "untracked: veiled, where its neighbours' tissue went";
+  for (const auto& rgba : s.quality_shade.rgba)
+    EXPECT_GT(std::min({rgba[0], rgba[1], rgba[2]}), 150) << "pale: a dark shade reads as fluid, like a tear's gap";
   EXPECT_EQ(alpha_at(11, 8), 153);
   EXPECT_EQ(alpha_at(16, 8), 0) << "trusted: clear";
   EXPECT_GT(alpha_at(14, 8), 0);

@@ -51,7 +51,7 @@ struct OverlayScene {
   // At the tissue's place in this frame, subdivided so that the colours between tracked
   // points are the legend's (the renderer interpolates colours, not strain).
   ColourMesh strain;
-  // Dark where the tracking is not trusted, where the tissue is in the frame shown (an
+  // A pale veil (not dark: dark reads as fluid) where the tracking is not trusted, where the tissue is in the frame shown (an
   // untracked point carried with its tracked neighbours).
   ColourMesh quality_shade;
   double legend_range_pct = 0.0;  // the strain legend spans +-this; 0: no legend
