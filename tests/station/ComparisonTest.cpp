@@ -3,11 +3,18 @@
 // strain curves on one chart; the second clip offered from the local store of the same patient.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
+#include <QLineSeries>
+
+#include <QChartView>
+
 #include <QTest>
 #include <fstream>
 
 #include "StationTestSupport.h"
 #include "TestSupport.h"
+#include "ft/plugin/ClipAnalysis.h"
 #include "ft/core/RgbImage.h"
 #include "ft/dicom/SecondaryCaptureWriter.h"
 #include "ft/dicom/StudyStore.h"
@@ -91,6 +98,21 @@ TEST(ComparisonPanel, KeepsBothCursorsOnTheSameContractionPhase) {
 
   EXPECT_GT(panel.plots()->strain_points(), 20);
   EXPECT_GT(panel.plots()->comparison_points(), 20) << "both strain curves on one chart";
+  // On the chart of both, the second clip's curve is on the first's time by phase: its onset,
+  // peak and release sit at the first clip's onset, peak and release, not at its own times.
+  auto* chart = panel.plots()->findChild<QChartView*>("strainPlot")->chart();
+  const QList<QPointF> other = static_cast<QLineSeries*>(chart->series().at(1))->points();
+  const ClipAnalysis& second = *panel.second()->analysis();
+  ASSERT_EQ(std::size_t(other.size()), second.kept_frames.size());
+  const double dt = panel.first()->frame_time_s();
+  for (const auto& [b_frame, a_frame] : {std::pair{b.first_frame, a.first_frame}, std::pair{b.peak_frame, a.peak_frame},
+                                         std::pair{b.last_frame, a.last_frame}}) {
+    const int k = analysed_index_at(second, b_frame);
+    EXPECT_NEAR(other[k].x(), a_frame * dt, 0.51 * dt) << "the second's frame " << b_frame << " (its own time "
+                                                         << b_frame * dt << " s)";
+  }
+  EXPECT_NE(panel.status().indexOf(QString("peak %1 ↔ %2").arg(a.peak_frame + 1).arg(b.peak_frame + 1)), -1)
+      << panel.status().toStdString();
   EXPECT_NE(panel.status().indexOf("Synchronised"), -1) << panel.status().toStdString();
 
   // Another clip opened in one pane: the old phases, curves and status go with the old clip.
