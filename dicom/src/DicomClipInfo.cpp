@@ -120,6 +120,7 @@ DicomClipInfo read_clip_info(const std::string& path) {
   info.sop_instance_uid = get_string(ds, DCM_SOPInstanceUID);
   info.study_instance_uid = get_string(ds, DCM_StudyInstanceUID);
   info.patient_id = get_string(ds, DCM_PatientID);
+  info.patient_name = get_string(ds, DCM_PatientName);
   info.series_instance_uid = get_string(ds, DCM_SeriesInstanceUID);
   info.laterality = get_string(ds, DCM_ImageLaterality);
   if (info.laterality.empty()) info.laterality = get_string(ds, DCM_Laterality);

@@ -29,12 +29,13 @@ namespace {
 // A simulated clip of `frames` frames for `patient_id`; `quick`: the contraction comes early
 // and fast (a fifth of the clip from onset to full) instead of the presets' slow ramp.
 std::string write_clip(const test::TempDir& dir, const std::string& name, const char* preset, std::uint64_t seed,
-                       int frames, const std::string& patient_id, bool quick = false, const std::string& side = "R") {
+                       int frames, const std::string& patient_id, bool quick = false, const std::string& side = "R",
+                       const std::string& patient_name = "") {
   sim::SimulationConfig config = sim::make_preset(preset, seed, frames);
   if (quick) config.motion.profile.keyframes = {{0.0, 0.0}, {0.05, 0.0}, {0.25, 1.0}, {0.40, 1.0}, {1.0, 0.0}};
   dicom::ClipWriteOptions options;
   options.exam.patient_id = patient_id;
-  options.exam.patient_name = "TEST^" + patient_id;
+  options.exam.patient_name = patient_name.empty() ? "TEST^" + patient_id : patient_name;
   Clip clip = sim::SimulatedExam(config).render_clip();
   clip.source.laterality = side;
   dicom::write_ultrasound_clip(clip, options, dir.file(name));
@@ -130,13 +131,15 @@ TEST(ComparisonPanel, OffersTheLocalStoresClipsOfTheSamePatient) {
   const std::string first = write_clip(dir, "today.dcm", "intact", 31, 12, "P7");
   const std::string last_visit = write_clip(dir, "last_visit.dcm", "intact", 32, 12, "P7", false, "L");
   const std::string someone_else = write_clip(dir, "other_patient.dcm", "intact", 33, 12, "P8");
+  // Another issuer's patient who has the same ID: not offered.
+  const std::string same_id = write_clip(dir, "same_id.dcm", "intact", 34, 12, "P7", false, "L", "OTHER^PERSON");
   // A burned-in capture of the first clip: the same patient's, multi-frame, but a picture.
   const std::string capture = dir.file("capture.dcm");
   dicom::write_burned_in_capture(first, [](const Frame& f, int) { return grey_picture(f, 255, 128); }, capture);
   std::ofstream(dir.file("network.json")) << "{\"study_store_directory\": \"" << dir.file("store") << "\"}";
   {
     dicom::StudyStore store(dir.file("store"));
-    for (const std::string& clip : {first, last_visit, someone_else, capture}) store.import_file(clip);
+    for (const std::string& clip : {first, last_visit, someone_else, same_id, capture}) store.import_file(clip);
   }
   test::RecordingHost recorded;
   ui::WorkspaceHost host = recorded.host(dir.file("network.json"), dir.file("store"));
@@ -144,7 +147,7 @@ TEST(ComparisonPanel, OffersTheLocalStoresClipsOfTheSamePatient) {
   EXPECT_TRUE(panel.clips_of_same_patient().empty()) << "no first clip yet";
   ASSERT_TRUE(panel.first()->open_clip(QString::fromStdString(first)));
   const auto offered = panel.clips_of_same_patient();
-  ASSERT_EQ(offered.size(), 1u) << "the same patient's other clip, not the first itself nor another patient's";
+  ASSERT_EQ(offered.size(), 1u) << "the same patient's other clip, not the first itself nor another patient's (by ID or by name)";
   EXPECT_EQ(dicom::read_clip_info(offered[0].first.toStdString()).patient_id, "P7");
   EXPECT_NE(dicom::read_clip_info(offered[0].first.toStdString()).sop_instance_uid,
             dicom::read_clip_info(first).sop_instance_uid);

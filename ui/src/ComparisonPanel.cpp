@@ -14,6 +14,18 @@
 namespace ft::ui {
 namespace {
 
+// The same person by name where both files give one (case, spaces and empty name components
+// aside): one Patient ID can belong to two patients of different issuers (a referral, a merged
+// archive). Where either has no name, the ID alone decides.
+bool same_person(const std::string& a, const std::string& b) {
+  const auto normal = [](const std::string& name) {
+    QString n = QString::fromStdString(name).toUpper().simplified();
+    while (n.endsWith('^') || n.endsWith(' ')) n.chop(1);
+    return n;
+  };
+  return a.empty() || b.empty() || normal(a) == normal(b);
+}
+
 // The host without the shared timeline: the Review tab's clip keeps it (its cursor, duration
 // and tear marks, and the gait events aligned to it).
 WorkspaceHost without_timeline(const WorkspaceHost& host) {
@@ -188,7 +200,7 @@ std::vector<std::pair<QString, QString>> ComparisonPanel::clips_of_same_patient(
   try {
     const dicom::StudyStore store(network_settings(host_).study_store_directory);
     for (const auto& study : store.studies()) {
-      if (study.patient_id != first.patient_id) continue;
+      if (study.patient_id != first.patient_id || !same_person(study.patient_name, first.patient_name)) continue;
       for (const auto& series : store.series(study.study_instance_uid))
         for (const auto& i : store.instances(series.series_instance_uid)) {
           if (i.frames < 2 || i.sop_instance_uid == first.sop_instance_uid || is_secondary_capture(i.sop_class_uid)) continue;

@@ -16,7 +16,8 @@ struct DicomClipInfo {
   std::string sop_class_name;
   std::string sop_instance_uid;
   std::string study_instance_uid;
-  std::string patient_id;  // whose clip: the comparison view offers clips of the same patient
+  std::string patient_id;    // whose clip: the comparison view offers clips of the same patient
+  std::string patient_name;  // (ID and name: an ID alone can be another issuer's patient)
   std::string series_instance_uid;
   // What a reader tells two clips of one patient apart by: the side (Image Laterality, else
   // the series' Laterality: R, L, B or U; empty when neither says), the study's date and the
