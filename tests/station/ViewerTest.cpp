@@ -7,6 +7,8 @@
 #include <QChartView>
 #include <QCheckBox>
 #include <QMouseEvent>
+#include <QPushButton>
+#include <QWheelEvent>
 #include <QImage>
 #include <QValueAxis>
 #include <cmath>
@@ -221,6 +223,13 @@ TEST(ReviewPanel, OpensStepsAnalysesAndShowsFindingsPlotsAndOverlay) {
   EXPECT_GT(test::count_colour(shown, outline.r, outline.g, outline.b, 8), 30) << "tear outline";
   EXPECT_GT(test::count_colour(shown, 255, 220, 0, 8), 10) << "gap caliper";
 
+  // Zoomed in, the "Whole image" button shows the whole image again.
+  review.image_view()->zoom_by(3.0, QPointF(100, 100));
+  auto* whole = review.findChild<QPushButton*>("wholeImage");
+  ASSERT_NE(whole, nullptr);
+  whole->click();
+  EXPECT_NEAR(review.image_view()->zoom(), 1.0, 1e-9);
+
   // A caliper over 100 px of a calibrated clip reads in mm.
   review.add_caliper(100, 120, 200, 120);
   const dicom::DicomClipInfo info = dicom::read_clip_info(sample("full_tear.dcm"));
@@ -355,7 +364,11 @@ TEST(ImageView, ZoomsAboutTheCursorPansAndResets) {
   const QPointF c1 = pixel_at(centre), r1 = pixel_at(right_of_centre);
   EXPECT_NEAR(c1.x(), c0.x(), 0.5) << "the point under the cursor stays";
   EXPECT_NEAR(r1.x() - c1.x(), (r0.x() - c0.x()) / 2, 0.5) << "twice the magnification";
-  view.zoom_by(1.5, right_of_centre);
+  // The wheel, one notch up, over another point: a fifth more, about that point.
+  QWheelEvent notch(QPointF(right_of_centre), view.mapToGlobal(QPointF(right_of_centre)), QPoint(), QPoint(0, 120), Qt::NoButton,
+                    Qt::NoModifier, Qt::NoScrollPhase, false);
+  QApplication::sendEvent(&view, &notch);
+  EXPECT_NEAR(view.zoom(), 2.4, 1e-9);
   EXPECT_NEAR(pixel_at(right_of_centre).x(), r1.x(), 0.5) << "zoomed about another point";
   const QPointF before_pan = pixel_at(centre);
   QTest::mousePress(&view, Qt::RightButton, {}, centre);
@@ -364,7 +377,8 @@ TEST(ImageView, ZoomsAboutTheCursorPansAndResets) {
   QApplication::sendEvent(&view, &drag);
   QTest::mouseRelease(&view, Qt::RightButton, {}, centre + QPoint(60, 0));
   EXPECT_NEAR(pixel_at(centre + QPoint(60, 0)).x(), before_pan.x(), 0.5) << "the picture moved with the pointer";
-  view.reset_view();
+  view.setFocus();
+  QTest::keyClick(&view, Qt::Key_Home);  // back to the whole image
   EXPECT_NEAR(view.zoom(), 1.0, 1e-9);
   EXPECT_NEAR(pixel_at(centre).x(), c0.x(), 0.5);
   EXPECT_NEAR(pixel_at(right_of_centre).x(), r0.x(), 0.5);

@@ -2,6 +2,7 @@
 
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QPushButton>
 
 namespace ft::ui {
 
@@ -33,6 +34,13 @@ OverlayControls::OverlayControls(QWidget* parent) : QWidget(parent) {
     layout->addWidget(s);
     return s;
   };
+  // Zoom and pan back to the whole image (also Home, or a middle-button double-click).
+  auto* whole = new QPushButton("Whole image", this);
+  whole->setObjectName("wholeImage");
+  whole->setToolTip("Zoom with the wheel, pan with the right button; back to the whole image: this, Home, or a "
+                    "middle-button double-click");
+  connect(whole, &QPushButton::clicked, this, &OverlayControls::whole_image_requested);
+  layout->addWidget(whole);
   window_ = slider("window", "W", 255);
   level_ = slider("level", "L", 128);
   layout->addStretch(1);

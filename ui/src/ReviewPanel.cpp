@@ -77,6 +77,7 @@ void ReviewPanel::build() {
   view_ = new ImageView(this);
   connect(view_, &ImageView::clicked, this, &ReviewPanel::on_view_clicked);
   overlays_ = new OverlayControls(this);
+  connect(overlays_, &OverlayControls::whole_image_requested, this, [this] { view_->reset_view(); });
   connect(overlays_, &OverlayControls::changed, this, &ReviewPanel::render);
   auto* cine = new QHBoxLayout();
   play_ = new QPushButton("Play", this);

@@ -22,6 +22,7 @@ class OverlayControls : public QWidget {
 
  signals:
   void changed();
+  void whole_image_requested();  // the "Whole image" button: zoom and pan reset
 
  private:
   QCheckBox* strain_ = nullptr;
