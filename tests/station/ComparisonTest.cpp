@@ -15,6 +15,7 @@
 #include "StationTestSupport.h"
 #include "TestSupport.h"
 #include "ft/plugin/ClipAnalysis.h"
+#include "ft/plugin/ReviewScene.h"
 #include "ft/core/RgbImage.h"
 #include "ft/dicom/SecondaryCaptureWriter.h"
 #include "ft/dicom/StudyStore.h"
@@ -115,6 +116,10 @@ TEST(ComparisonPanel, KeepsBothCursorsOnTheSameContractionPhase) {
   EXPECT_NE(panel.status().indexOf(QString("peak %1 ↔ %2").arg(a.peak_frame + 1).arg(b.peak_frame + 1)), -1)
       << panel.status().toStdString();
   EXPECT_NE(panel.status().indexOf("Synchronised"), -1) << panel.status().toStdString();
+  // Both panes' arrows at one scale: the lesser of the clips' gains.
+  const double gain = std::min(clip_arrow_gain(panel.first()->analysis()->motion), clip_arrow_gain(second.motion));
+  EXPECT_DOUBLE_EQ(panel.first()->arrow_gain(), gain);
+  EXPECT_DOUBLE_EQ(panel.second()->arrow_gain(), gain);
 
   // Another clip opened in one pane: the old phases, curves and status go with the old clip.
   ASSERT_TRUE(panel.second()->open_clip(QString::fromStdString(injured)));

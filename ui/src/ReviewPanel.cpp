@@ -312,4 +312,11 @@ void ReviewPanel::choose_and_open() {
   if (!file.isEmpty()) open_clip(file);
 }
 
+double ReviewPanel::arrow_gain() const { return overlays_->vector_gain(); }
+
+void ReviewPanel::use_arrow_gain(double gain) {
+  overlays_->set_vector_gain(gain);
+  render();
+}
+
 }  // namespace ft::ui

@@ -84,6 +84,10 @@ class ReviewPanel : public QWidget {
   double frame_time_s() const;
   // Clip times of the analysed frames (grabber repeats dropped from the analysis skipped).
   std::vector<double> analysed_times_s() const;
+  // The arrows' gain (the clip's, from its analysis); a comparison draws both clips' arrows at
+  // one scale, the lesser of the two.
+  double arrow_gain() const;
+  void use_arrow_gain(double gain);
 
  signals:
   void analysis_finished();
