@@ -22,7 +22,7 @@ void write_capture(const std::string& clip_path, const ClipAnalysis* analysis, c
   const TextPainting fonts;
   const UltrasoundRegion region = dicom::read_clip_info(clip_path).analysis_region();
   OverlayLayers layers;
-  if (analysis) layers.vector_gain = clip_arrow_gain(analysis->motion);
+  if (analysis) layers.vector_gain = clip_arrow_gain(*analysis);
   layers.measure_findings_as(result);
   dicom::write_burned_in_capture(clip_path, [&](const Frame& source, int k) {
     RgbImage picture = grey_picture(source, layers.window, layers.level);

@@ -74,16 +74,15 @@ void paint_arrows(QPainter& p, const std::vector<OverlayArrow>& arrows) {
 }
 
 // The strain legend as on screen (red shortening through white to blue lengthening, -range at
-// the foot, the unit on top), right of the image region where the picture has room for it,
-// else inside the region's top-right corner.
+// the foot, the unit on top), inside the image region's top-right corner.
 // Returns the legend's box (empty when none is painted).
 QRectF paint_legend(QPainter& p, double range_pct, const PixelRect& region) {
   if (range_pct <= 0 || region.empty()) return {};
   const QFontMetricsF metrics(p.font());
   const double bar_w = 10, text_w = metrics.horizontalAdvance("-15") + 4, need = bar_w + text_w + 8;
   const double height = std::max(40.0, 0.45 * region.height_px());
-  const bool room_beside = p.device()->width() - (region.x1_px + 1) >= need;
-  const double x = room_beside ? region.x1_px + 5 : region.x1_px - need + 4;
+  // Inside the region's top-right corner: beside it lie the scanner's depth scale and text.
+  const double x = region.x1_px + 1 - need + 2;
   const double y = region.y0_px + metrics.height() + 6;
   QLinearGradient ramp(QPointF(0, y), QPointF(0, y + height));
   for (double t : {0.0, 0.5, 1.0}) {  // top +range (blue), middle 0 (white), foot -range (red)
@@ -152,6 +151,7 @@ void paint_overlay(RgbImage& picture, const OverlayScene& scene) {
     if (line.closed) p.drawPolygon(polygon);
     else p.drawPolyline(polygon);
   }
+  p.resetTransform();  // text and its backing on whole pixels, the area's edges as given
   p.setFont(label_font());
   const QRectF legend = paint_legend(p, scene.legend_range_pct, scene.label_area);
   paint_labels(p, scene.labels, scene.label_area, legend);

@@ -159,14 +159,25 @@ ColourMesh quality_mesh(const UltrasoundRegion& region, const DisplacementField&
 // wholly inside the image region: their ends, the head's barbs (a tenth of the length to each
 // side, vtkGlyphSource2D's arrow) and the line's width. An arrow that would leave the image is
 // left out rather than shortened: a shorter arrow would read as less motion.
-std::vector<OverlayArrow> arrows_of(const UltrasoundRegion& region, const DisplacementField& f, double gain) {
+// The motion since `since` (the same grid: the clip's rest frame), or since the field's own
+// first frame; false where it is not known (untracked in either).
+bool motion_since(const DisplacementField& f, const DisplacementField* since, std::size_t i, double& dx, double& dy) {
+  const bool known = f.valid[i] && (!since || (since->valid.size() == f.size() && since->valid[i]));
+  dx = f.dx_px[i] - (since ? since->dx_px[i] : 0.0f);
+  dy = f.dy_px[i] - (since ? since->dy_px[i] : 0.0f);
+  return known;
+}
+
+std::vector<OverlayArrow> arrows_of(const UltrasoundRegion& region, const DisplacementField& f, double gain,
+                                    const DisplacementField* since) {
   std::vector<OverlayArrow> arrows;
   const int every = std::max(1, int(std::lround(kArrowSpacingPx / f.step_px)));
   for (int r = every / 2; r < f.rows; r += every)
     for (int c = every / 2; c < f.columns; c += every) {
       const std::size_t i = f.index(c, r);
-      if (!f.valid[i]) continue;
-      const PointPx base = now(f, c, r), tip{base.x + gain * f.dx_px[i], base.y + gain * f.dy_px[i]};
+      double dx = 0, dy = 0;
+      if (!motion_since(f, since, i, dx, dy)) continue;
+      const PointPx base = now(f, c, r), tip{base.x + gain * dx, base.y + gain * dy};
       const double length = std::hypot(tip.x - base.x, tip.y - base.y), margin = 0.1 * length + kLineWidthPx;
       if (length < 1.0 || !inside(region.bounds, base, margin) || !inside(region.bounds, tip, margin)) continue;
       arrows.push_back({base, tip});
@@ -212,16 +223,17 @@ void add_finding(OverlayScene& s, const TearFinding& t, const UltrasoundRegion& 
 
 }  // namespace
 
-double arrow_gain_for(const UltrasoundRegion& region, const DisplacementField& f, double mm_per_px, double longest_arrow_mm,
-                      double max_gain) {
+double arrow_gain_for(const UltrasoundRegion& region, const DisplacementField& f, double mm_per_px, const DisplacementField* since,
+                      double longest_arrow_mm, double max_gain) {
   // No scale at all (no calibration, no depth scale, no estimate yet): a typical probe's.
   if (mm_per_px <= 0) mm_per_px = 0.1;
   std::vector<double> lengths_mm;
   for (int r = 0; r < f.rows; ++r)
     for (int c = 0; c < f.columns; ++c) {
       const std::size_t i = f.index(c, r);
-      if (f.valid.empty() || !f.valid[i] || !inside(region.bounds, now(f, c, r))) continue;
-      lengths_mm.push_back(std::hypot(f.dx_px[i], f.dy_px[i]) * mm_per_px);
+      double dx = 0, dy = 0;
+      if (f.valid.size() != f.size() || !motion_since(f, since, i, dx, dy) || !inside(region.bounds, now(f, c, r))) continue;
+      lengths_mm.push_back(std::hypot(dx, dy) * mm_per_px);
     }
   if (lengths_mm.empty()) return max_gain;
   const auto at = lengths_mm.begin() + std::ptrdiff_t(0.95 * double(lengths_mm.size() - 1));
@@ -235,7 +247,8 @@ Rgb strain_colour(double strain, double range) {
 }
 
 OverlayScene compose_overlay(const UltrasoundRegion& region, const DisplacementField& field, const std::vector<float>& strain,
-                             const std::vector<TearFinding>& findings, const OverlayLayers& layers) {
+                             const std::vector<TearFinding>& findings, const OverlayLayers& layers,
+                             const DisplacementField* arrows_since) {
   OverlayScene s;
   s.label_area = region.bounds;
   const bool tracked = field.size() > 0 && field.valid.size() == field.size();
@@ -244,7 +257,7 @@ OverlayScene compose_overlay(const UltrasoundRegion& region, const DisplacementF
     s.strain = strain_mesh(region, field, strain, layers.strain_range);
     s.legend_range_pct = 100.0 * layers.strain_range;
   }
-  if (layers.vectors && tracked) s.arrows = arrows_of(region, field, layers.vector_gain);
+  if (layers.vectors && tracked) s.arrows = arrows_of(region, field, layers.vector_gain, arrows_since);
   if (layers.findings)
     for (std::size_t k = 0; k < findings.size(); ++k)
       add_finding(s, findings[k], region, layers, k < layers.findings_peak_gap_mm.size() ? layers.findings_peak_gap_mm[k] : 0.0);

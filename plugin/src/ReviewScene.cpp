@@ -31,10 +31,20 @@ PointPx tissue_motion(const DisplacementField& from, const DisplacementField& to
 
 }  // namespace
 
-double clip_arrow_gain(const MotionRecord& motion) {
+namespace {
+// The analysed frame the clip's strain and arrows count from: its rest frame.
+const DisplacementField* rest_field(const ClipAnalysis& a) {
+  if (a.kept_frames.empty() || a.motion.cumulative.empty()) return nullptr;
+  return &a.motion.cumulative[std::size_t(analysed_index_at(a, a.detection.contraction.rest_frame))];
+}
+}  // namespace
+
+double clip_arrow_gain(const ClipAnalysis& analysis) {
+  const MotionRecord& motion = analysis.motion;
+  const DisplacementField* rest = rest_field(analysis);
   double gain = kMaxArrowGain;
   for (const DisplacementField& field : motion.cumulative)
-    gain = std::min(gain, arrow_gain_for(motion.region, field, 0.5 * (motion.mm_per_px_x + motion.mm_per_px_y)));
+    gain = std::min(gain, arrow_gain_for(motion.region, field, 0.5 * (motion.mm_per_px_x + motion.mm_per_px_y), rest));
   return gain;
 }
 
@@ -50,8 +60,10 @@ TearFinding finding_in_frame(const TearFinding& finding, const ClipAnalysis& ana
     f.centre_col_px += moved.x;
     f.centre_row_px += moved.y;
   }
+  // On its own frame the gap measured (the report's); elsewhere the gap-time curve's, which on
+  // the peak frame can differ a little (a myotendinous gap is a mean over its run).
   const auto& gaps = finding.gap_by_frame_mm;
-  f.gap_mm = shown < gaps.size() && gaps[shown] > 0 ? gaps[shown] : finding.gap_rest_mm;
+  if (shown != peak) f.gap_mm = shown < gaps.size() && gaps[shown] > 0 ? gaps[shown] : finding.gap_rest_mm;
   f.frame = frame;
   return f;
 }
@@ -75,7 +87,7 @@ OverlayScene review_scene(const ClipAnalysis& analysis, int frame, OverlayLayers
     layers.findings_peak_gap_mm.push_back(f.gap_mm);
   }
   layers.measure_findings_as(analysis.detection);
-  return compose_overlay(motion.region, field, strain, findings, layers);
+  return compose_overlay(motion.region, field, strain, findings, layers, rest_field(analysis));
 }
 
 }  // namespace ft

@@ -117,7 +117,7 @@ TEST(ComparisonPanel, KeepsBothCursorsOnTheSameContractionPhase) {
       << panel.status().toStdString();
   EXPECT_NE(panel.status().indexOf("Synchronised"), -1) << panel.status().toStdString();
   // Both panes' arrows at one scale: the lesser of the clips' gains.
-  const double gain = std::min(clip_arrow_gain(panel.first()->analysis()->motion), clip_arrow_gain(second.motion));
+  const double gain = std::min(clip_arrow_gain(*panel.first()->analysis()), clip_arrow_gain(second));
   EXPECT_DOUBLE_EQ(panel.first()->arrow_gain(), gain);
   EXPECT_DOUBLE_EQ(panel.second()->arrow_gain(), gain);
 

@@ -106,8 +106,9 @@ void ExamPlots::fit(Plot& p) {
   }
   const double pad = std::max(0.1, 0.1 * (y1 - y0));
   p.x->setRange(x0, std::max(x1, x0 + 0.1));
-  // A gap is never negative: its axis starts at 0 (an empty gap plot showed -1 mm).
-  p.y->setRange(&p == &gap_ ? std::max(0.0, y0 - pad) : y0 - pad, y1 + pad);
+  // The gap's axis starts at 0: a gap is never negative (an empty plot showed -1 mm), and a
+  // 3.8-4.2 mm curve filling the plot looked like a wide opening.
+  p.y->setRange(&p == &gap_ ? 0.0 : y0 - pad, y1 + pad);
   // Ticks at 1, 2 or 5 x 10^n (not 0.49, 0.98 ...): the range widens to the next nice values.
   // applyNiceNumbers starts from the tick count it left last time: start each clip afresh, so
   // that a clip's axes do not depend on the clip shown before.
@@ -162,7 +163,7 @@ void ExamPlots::show_titles(Plot& p, const QString& title) {
   p.y->setTitleVisible(!compact_);
   QString text = compact_ ? title + " " + unit_of(p.y->titleText()) : title;
   // An analysed clip with no gap: say so, an empty plot alone reads as "not analysed".
-  if (&p == &gap_ && gap_.data->count() == 0 && strain_.data->count() > 0) text += ": none";  // short: the compact title has ~30 characters
+  if (&p == &gap_ && gap_.data->count() == 0 && gap_.other->count() == 0 && strain_.data->count() > 0) text += ": none";  // short: the compact title has ~30 characters
   p.view->chart()->setTitle(text);
 }
 
@@ -192,6 +193,7 @@ void ExamPlots::show_comparison(const DetectionResult& other, const std::vector<
   gap_.view->chart()->legend()->markers(gap_.other).front()->setVisible(same_unit);
   // Whose time: the first clip's; the second's is warped onto it by contraction phase.
   for (Plot* p : {&strain_, &gap_}) p->x->setTitleText("time (s) of " + this_name + "; the other clip by contraction phase");
+  show_titles(gap_, kGapTitle);  // "none" only where neither clip has a gap
   fit(strain_);
   fit(gap_);
 }

@@ -258,6 +258,10 @@ void ImageView::paintGL() {
   f->glColorMask(GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);
 }
 
+// Left of the legend's viewport: a click there is on the picture (zoomed in, points under the
+// legend are hidden and would place a caliper end nobody sees).
+bool ImageView::in_image_viewport(QPointF widget_px) const { return widget_px.x() < kLegendMarginShare * width(); }
+
 void ImageView::mousePressEvent(QMouseEvent* event) {
   Vtk& v = *vtk_;
   if (!has_image()) return;
@@ -266,7 +270,7 @@ void ImageView::mousePressEvent(QMouseEvent* event) {
     v.last_pan_px = event->position();
     return;
   }
-  if (event->button() != Qt::LeftButton) return;
+  if (event->button() != Qt::LeftButton || !in_image_viewport(event->position())) return;
   const QPointF world = world_at(event->position());
   const double x = world.x(), y = v.height_px - 1 - world.y();  // back to top-down frame rows
   if (x < -0.5 || y < -0.5 || x > v.width_px - 0.5 || y > v.height_px - 0.5) return;
@@ -287,8 +291,9 @@ void ImageView::mouseDoubleClickEvent(QMouseEvent* event) {
 }
 
 void ImageView::wheelEvent(QWheelEvent* event) {
-  // One notch (120) magnifies by about a fifth.
-  zoom_by(std::pow(1.2, event->angleDelta().y() / 120.0), event->position());
+  // One notch (120) magnifies by about a fifth, about the pointer: over the legend there is no
+  // picture point to zoom about.
+  if (in_image_viewport(event->position())) zoom_by(std::pow(1.2, event->angleDelta().y() / 120.0), event->position());
   event->accept();
 }
 

@@ -141,7 +141,7 @@ void LivePanel::on_connected(Outcome<std::shared_ptr<LivePipeline>> connected) {
   latest_ = {};
   muscle_ = {};
   session_.clear();
-  overlays_->set_vector_gain(kMaxArrowGain);  // the session's arrows only ever shrink from here
+  overlays_->set_vector_gain(kMaxArrowGain);
   recording_failed_ = false;
   analysis_failed_ = false;
   counters_->setStyleSheet({});
@@ -281,9 +281,11 @@ void LivePanel::poll() {
 }
 
 void LivePanel::show_view(const LiveView& v) {
-  // One arrow scale for the session: the least gain so far, so arrows stay comparable.
-  const double gain = arrow_gain_for(v.region, v.field, 0.5 * (v.mm_per_px_x + v.mm_per_px_y));
-  if (gain < overlays_->vector_gain()) overlays_->set_vector_gain(gain);
+  // One arrow scale as the session goes: down at once to what this frame's motion needs, back
+  // up by 1 % a frame (a few seconds), so that arrows stay comparable from frame to frame and a
+  // probe's slip does not leave them tiny for the rest of the exam.
+  const double needed = arrow_gain_for(v.region, v.field, 0.5 * (v.mm_per_px_x + v.mm_per_px_y));
+  overlays_->set_vector_gain(std::min(needed, overlays_->vector_gain() * 1.01));
   OverlayLayers layers = overlays_->layers();
   layers.measure_findings_as(latest_);
   std::vector<float> strain;

@@ -43,7 +43,7 @@ struct TearFinding {
   double muscle_thickness_mm = 0.0;
   TearGrade grade = TearGrade::None;
   double confidence = 0.0;         // 0..1
-  std::vector<double> gap_by_frame_mm;  // gap-time curve over the clip
+  std::vector<double> gap_by_frame_mm;  // gap-time curve: one value per analysed (kept) frame
   // Of the clip's contractions (ContractionSummary::cycles), how many opened the gap: a tear
   // opens with every contraction, tracking noise in one.
   int contractions_seen = 1;

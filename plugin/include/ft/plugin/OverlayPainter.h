@@ -2,8 +2,8 @@
 // An OverlayScene painted into a picture with QPainter, as the viewer shows it with VTK props,
 // so that a burned-in capture looks like the screen: the quality shade and strain layer (each
 // subdivided cell in its corners' mean colour), the arrows, the findings, calipers and
-// graphics (anti-aliased), the strain legend beside the image region (inside it where the
-// picture has no room), the labels (text on a dark backing). Text needs Qt's fonts, which live in a
+// graphics (anti-aliased), the strain legend inside the image region's top-right corner (beside
+// it are the scanner's scale and text), the labels (text on a dark backing). Text needs Qt's fonts, which live in a
 // QGuiApplication: a station has one; elsewhere (the command line, tests) hold a TextPainting
 // while painting.
 #include <memory>

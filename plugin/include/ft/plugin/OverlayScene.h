@@ -63,11 +63,14 @@ struct OverlayScene {
   PixelRect label_area;
 };
 
-// `field` takes each grid point from its place at rest to its place in the frame shown;
-// `strain` is its fibre strain, NaN where none is to be shown (one per grid point, see
-// fibre_strain_in; empty: no strain layer and no legend).
+// `field` takes each grid point from its place in the field's first frame to its place in the
+// frame shown; `strain` is its fibre strain, NaN where none is to be shown (one per grid point,
+// see fibre_strain_in; empty: no strain layer and no legend). The arrows show the motion since
+// `arrows_since` (a field on the same grid: the clip's rest frame, as the strain layer counts
+// from it), else since the field's first frame.
 OverlayScene compose_overlay(const UltrasoundRegion& region, const DisplacementField& field, const std::vector<float>& strain,
-                             const std::vector<TearFinding>& findings, const OverlayLayers& layers);
+                             const std::vector<TearFinding>& findings, const OverlayLayers& layers,
+                             const DisplacementField* arrows_since = nullptr);
 
 // Colour of a strain value on the legend's scale, diverging through white: shortening (the
 // contraction) red, lengthening blue.
@@ -84,12 +87,14 @@ constexpr double kLineWidthPx = 2.0;
 constexpr double kLongestArrowMm = 4.0;  // a few mm: long enough to read a direction, never off the muscle
 constexpr double kMaxArrowGain = 4.0;    // small motions drawn at most this many times their length
 
-// The arrows' gain: `max_gain`, or less, so that the field's long displacements inside the
-// region (its 95th percentile, not one stray point) are drawn `longest_arrow_mm` long. Tissue
+// The arrows' gain: `max_gain`, or less, so that the field's long displacements (since `since`,
+// as compose_overlay's arrows) inside the region (its 95th percentile, not one stray point) are
+// drawn `longest_arrow_mm` long. Tissue
 // moves 10-35 mm in a maximal contraction: at a fixed gain of 4 its arrows ran off the image and
 // were left out just when the motion was largest. A clip's arrows take the least gain of its
 // frames (one scale for the whole clip), a live session's the least so far.
 double arrow_gain_for(const UltrasoundRegion& region, const DisplacementField& field, double mm_per_px,
-                      double longest_arrow_mm = kLongestArrowMm, double max_gain = kMaxArrowGain);
+                      const DisplacementField* since = nullptr, double longest_arrow_mm = kLongestArrowMm,
+                      double max_gain = kMaxArrowGain);
 
 }  // namespace ft

@@ -10,13 +10,15 @@
 
 namespace ft {
 
-// The least arrow gain over the clip's frames (arrow_gain_for): one scale for the clip.
-double clip_arrow_gain(const MotionRecord& motion);
+// The least arrow gain over the clip's frames (arrow_gain_for, motion since the rest frame):
+// one scale for the clip.
+double clip_arrow_gain(const ClipAnalysis& analysis);
 
 // `finding` (measured at its peak frame) as it is in clip frame `frame`: its centre moved with
 // the tissue around it between the two frames (the tracked points within three grid steps,
 // their mean motion; where none is tracked in both, it stays), its gap the gap-time curve's
-// at that frame (the rest gap where the curve has none).
+// at that frame (the rest gap where the curve has none; on its own analysed frame, the gap
+// measured, as the report gives it).
 TearFinding finding_in_frame(const TearFinding& finding, const ClipAnalysis& analysis, int frame);
 
 // The scene over clip frame `frame`. `layers` holds the viewer's toggles, the user's calipers

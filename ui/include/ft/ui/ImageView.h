@@ -52,6 +52,7 @@ class ImageView : public QOpenGLWidget {
 
  private:
   QPointF world_at(QPointF widget_px) const;  // VTK world (image px, rows bottom-up)
+  bool in_image_viewport(QPointF widget_px) const;
   struct Vtk;  // VTK stays out of this header: heavy templates in one file only
   std::unique_ptr<Vtk> vtk_;
 };
