@@ -1,19 +1,37 @@
 #include "NearbyFiles.h"
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 
 #include "dcmtk/dcmdata/dcdeftag.h"
+#include "dcmtk/dcmdata/dcfilefo.h"
 #include "dcmtk/dcmdata/dcmetinf.h"
 
 namespace ft::dicom::detail {
 namespace {
 
-// The meta header's Media Storage SOP Class UID; empty where there is no meta header.
+// A file's SOP class, read from its head only: the meta header's Media Storage SOP Class UID,
+// or, in a data set stored without one (no "DICM" at byte 128, but a group 0008 element first,
+// as older archives write them), the data set's SOP Class UID, parsing stopped just after it.
+// Empty for anything else: a file that is not DICOM is not parsed at all.
 std::string sop_class_of(const std::string& path) {
-  DcmMetaInfo meta;
+  char head[132] = {};
+  std::ifstream in(path, std::ios::binary);
+  in.read(head, sizeof head);
+  const std::streamsize got = in.gcount();
   OFString uid;
-  if (meta.loadFile(path.c_str()).bad() || meta.findAndGetOFString(DCM_MediaStorageSOPClassUID, uid).bad()) return {};
+  if (got == 132 && std::memcmp(head + 128, "DICM", 4) == 0) {
+    DcmMetaInfo meta;
+    if (meta.loadFile(path.c_str()).good() && meta.findAndGetOFString(DCM_MediaStorageSOPClassUID, uid).good()) return uid.c_str();
+    return {};
+  }
+  if (got < 2 || head[0] != 0x08 || head[1] != 0x00) return {};
+  DcmFileFormat file;
+  const DcmTagKey after_sop_class(0x0008, 0x0017);
+  if (file.loadFileUntilTag(path.c_str(), EXS_Unknown, EGL_noChange, 256, ERM_dataset, after_sop_class).bad()) return {};
+  if (file.getDataset()->findAndGetOFString(DCM_SOPClassUID, uid).bad()) return {};
   return uid.c_str();
 }
 

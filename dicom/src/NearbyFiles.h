@@ -9,9 +9,10 @@
 
 namespace ft::dicom::detail {
 
-// Only the files whose meta header names a SOP class `wanted` accepts: read without their
-// datasets, so that the clips beside a clip (hundreds of MB each) are not loaded whole to
-// find the one report among them, and files that are not DICOM are passed over unparsed.
+// Only the files whose SOP class `wanted` accepts, read from their heads (the meta header, or a
+// header-less data set up to its SOP Class UID): the clips beside a clip are not parsed through
+// to find the one report among them (each was parsed whole, its pixel data left on disk), and
+// files that are not DICOM are passed over unparsed (their parse errors filled the log).
 std::vector<std::string> dicom_files_near(const std::string& clip_path,
                                           const std::function<bool(const std::string& sop_class_uid)>& wanted);
 

@@ -38,7 +38,7 @@ DetectionResult one_finding() {
 
 }  // namespace
 
-TEST(NearbyFiles, AClipsReportAndStateAreFoundByTheirMetaHeaderAmongOtherClips) {
+TEST(NearbyFiles, AClipsReportAndStateAreFoundByTheirHeadsAmongOtherClips) {
   test::TempDir dir;
   namespace fs = std::filesystem;
   const std::string study = dir.file("study");
@@ -50,6 +50,11 @@ TEST(NearbyFiles, AClipsReportAndStateAreFoundByTheirMetaHeaderAmongOtherClips) 
   write_presentation_state(clip, one_finding(), study + "/reports/pr.dcm");
   write_measurement_report(other, one_finding(), study + "/reports/other-sr.dcm");
   std::ofstream(study + "/series1/notes.dcm") << "not DICOM at all";
+  // A presentation state stored as a bare data set (no preamble or meta header), as older
+  // archives keep them: found by the data set's own SOP Class UID.
+  write_presentation_state(other, one_finding(), study + "/reports/other-pr-full.dcm");
+  ASSERT_EQ(test::run_command("dcmconv -F '" + study + "/reports/other-pr-full.dcm' '" + study + "/reports/other-pr.dcm'").exit_code, 0);
+  std::filesystem::remove(study + "/reports/other-pr-full.dcm");
   const std::string uid = read_clip_info(clip).sop_instance_uid;
 
   EXPECT_EQ(find_reports_for(clip, uid), std::vector<std::string>{study + "/reports/sr.dcm"});
@@ -64,7 +69,7 @@ TEST(NearbyFiles, AClipsReportAndStateAreFoundByTheirMetaHeaderAmongOtherClips) 
   });
   EXPECT_EQ(reports.size(), 2u) << "both reports, the other clip's too (its reference is read later)";
   EXPECT_EQ(asked[UID_UltrasoundMultiframeImageStorage], 1) << "the other clip; the clip itself is not asked about";
-  EXPECT_EQ(asked[UID_GrayscaleSoftcopyPresentationStateStorage], 1);
+  EXPECT_EQ(asked[UID_GrayscaleSoftcopyPresentationStateStorage], 2) << "the clip's, and the bare data set's";
   EXPECT_EQ(asked[""], 1) << "the file that is not DICOM: no meta header, no SOP class";
   EXPECT_TRUE(detail::dicom_files_near(clip, [](const std::string&) { return false; }).empty());
 }
