@@ -33,7 +33,7 @@ namespace {
 constexpr double kShadeZ = 0.2, kStrainZ = 0.4, kArrowZ = 0.6, kLineZ = 0.8;
 constexpr int kFontSizePt = 13;
 // The legend in its own renderer's viewport (normalised), beside the image's.
-constexpr double kLegendX = 0.1, kLegendY = 0.12, kLegendWidth = 0.85, kLegendHeight = 0.76;
+constexpr double kLegendX = 0.12, kLegendY = 0.12, kLegendWidth = 0.45, kLegendHeight = 0.76;  // as wide as before the viewports
 
 struct MeshLayer {
   vtkNew<vtkPolyData> data;
