@@ -29,14 +29,12 @@ PointPx tissue_motion(const DisplacementField& from, const DisplacementField& to
   return n ? PointPx{sx / n, sy / n} : PointPx{0, 0};
 }
 
-}  // namespace
-
-namespace {
 // The analysed frame the clip's strain and arrows count from: its rest frame.
 const DisplacementField* rest_field(const ClipAnalysis& a) {
   if (a.kept_frames.empty() || a.motion.cumulative.empty()) return nullptr;
   return &a.motion.cumulative[std::size_t(analysed_index_at(a, a.detection.contraction.rest_frame))];
 }
+
 }  // namespace
 
 double clip_arrow_gain(const ClipAnalysis& analysis) {
@@ -74,11 +72,9 @@ OverlayScene review_scene(const ClipAnalysis& analysis, int frame, OverlayLayers
   std::vector<float> strain;
   if (!analysis.kept_frames.empty() && !motion.cumulative.empty()) {
     field = motion.cumulative[std::size_t(analysed_index_at(analysis, frame))];
-    if (layers.strain) {  // from the clip's rest frame, as its strain-time curve
-      const int rest = analysed_index_at(analysis, analysis.detection.contraction.rest_frame);
-      strain = fibre_strain_in(motion.cumulative[std::size_t(rest)], field, motion.mm_per_px_x, motion.mm_per_px_y,
+    if (layers.strain)  // from the clip's rest frame, as its strain-time curve
+      strain = fibre_strain_in(*rest_field(analysis), field, motion.mm_per_px_x, motion.mm_per_px_y,
                                muscle_of(analysis.detection, motion.region, true));
-    }
   }
   std::vector<TearFinding> findings;
   layers.findings_peak_gap_mm.clear();
