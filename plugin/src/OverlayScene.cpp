@@ -19,7 +19,6 @@ constexpr double kShadeOpacity = 0.6;
 constexpr std::array<std::uint8_t, 3> kShadeRgb{185, 190, 215};
 constexpr double kUntrustedQuality = 0.35;  // the tracker's own floor (TrackingParameters)
 constexpr double kTrustedQuality = 0.7;     // from here on the strain layer is fully shown
-constexpr double kArrowSpacingPx = 24.0;    // sparse: one arrow per this many frame px
 
 // 0 at the tracker's floor, 1 from kTrustedQuality: the strain fades where it is less sure.
 double trust(const DisplacementField& f, std::size_t i) {

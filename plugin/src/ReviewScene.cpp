@@ -66,6 +66,33 @@ TearFinding finding_in_frame(const TearFinding& finding, const ClipAnalysis& ana
   return f;
 }
 
+std::vector<OverlayPolyline> tissue_tracks(const ClipAnalysis& analysis, int frame, int frames) {
+  std::vector<OverlayPolyline> tracks;
+  const auto& fields = analysis.motion.cumulative;
+  if (fields.empty() || analysis.kept_frames.empty()) return tracks;
+  const int shown = analysed_index_at(analysis, frame), first = std::max(0, shown - frames);
+  const DisplacementField& f = fields[std::size_t(shown)];
+  const PixelRect& b = analysis.motion.region.bounds;
+  const int every = std::max(1, int(std::lround(kArrowSpacingPx / f.step_px)));
+  for (int r = every / 2; r < f.rows; r += every)
+    for (int c = every / 2; c < f.columns; c += every) {
+      const std::size_t i = f.index(c, r);
+      OverlayPolyline track{{}, overlay_colour::kTrack, false};
+      for (int k = first; k <= shown; ++k) {
+        const DisplacementField& at = fields[std::size_t(k)];
+        const PointPx p{at.x_px(c) + at.dx_px[i], at.y_px(r) + at.dy_px[i]};
+        const bool inside = p.x >= b.x0_px && p.x <= b.x1_px && p.y >= b.y0_px && p.y <= b.y1_px;
+        if (at.valid.size() != at.size() || !at.valid[i] || !inside) {
+          track.points_px.clear();  // only the stretch tracked up to now
+          continue;
+        }
+        track.points_px.push_back(p);
+      }
+      if (track.points_px.size() > 1) tracks.push_back(std::move(track));
+    }
+  return tracks;
+}
+
 OverlayScene review_scene(const ClipAnalysis& analysis, int frame, OverlayLayers layers) {
   const MotionRecord& motion = analysis.motion;
   DisplacementField field;
@@ -83,7 +110,12 @@ OverlayScene review_scene(const ClipAnalysis& analysis, int frame, OverlayLayers
     layers.findings_peak_gap_mm.push_back(f.gap_mm);
   }
   layers.measure_findings_as(analysis.detection);
-  return compose_overlay(motion.region, field, strain, findings, layers, rest_field(analysis));
+  OverlayScene scene = compose_overlay(motion.region, field, strain, findings, layers, rest_field(analysis));
+  if (layers.tracks) {  // under the findings' lines: they are drawn after
+    std::vector<OverlayPolyline> tracks = tissue_tracks(analysis, frame);
+    scene.lines.insert(scene.lines.begin(), tracks.begin(), tracks.end());
+  }
+  return scene;
 }
 
 }  // namespace ft

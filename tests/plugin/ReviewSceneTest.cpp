@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "OverlayFixtures.h"
 
 namespace ft {
@@ -54,6 +56,45 @@ TEST(ReviewScene, AFindingMovesWithItsTissueAndTakesEachFramesGap) {
   ASSERT_FALSE(scene.labels.empty());
   EXPECT_EQ(scene.labels.front().text, "gap 3.0 mm (peak 4.0), grade 0") << "this frame's gap, and the measured one";
   EXPECT_EQ(review_scene(a, 2, layers).labels.front().text, "gap 4.0 mm, grade 0");
+}
+
+// Tracks: where the tissue under each arrow was over the frames before, ending where it is
+// now; a point untracked on the way keeps only the stretch since; off by default.
+TEST(ReviewScene, TracksFollowTheTissueUnderEachArrowOverTheFramesBefore) {
+  ClipAnalysis a;
+  a.kept_frames = {0, 1, 2, 3};
+  a.motion.region = test::inset_region();  // (40..159, 30..129)
+  a.motion.cumulative = {test::whole_frame_field(0, 0), test::whole_frame_field(2, 1), test::whole_frame_field(5, 2),
+                         test::whole_frame_field(9, 3)};
+  const DisplacementField& f = a.motion.cumulative[0];
+  const int every = int(std::lround(kArrowSpacingPx / f.step_px));  // 3 grid steps
+  // The point at grid (7, 7) = (60, 60) px: an arrow's; (10, 7): untracked in frame 1.
+  a.motion.cumulative[1].valid[f.index(10, 7)] = 0;
+  ASSERT_EQ(7 % every, every / 2);
+
+  OverlayLayers layers;
+  EXPECT_TRUE(review_scene(a, 3, layers).lines.empty()) << "off by default";
+  const std::vector<OverlayPolyline> tracks = tissue_tracks(a, 3, 2);
+  ASSERT_FALSE(tracks.empty());
+  const auto track_ending_at = [&](double x, double y) -> const OverlayPolyline* {
+    for (const OverlayPolyline& t : tracks)
+      if (std::abs(t.points_px.back().x - x) < 1e-9 && std::abs(t.points_px.back().y - y) < 1e-9) return &t;
+    return nullptr;
+  };
+  const OverlayPolyline* t = track_ending_at(60 + 9, 60 + 3);
+  ASSERT_NE(t, nullptr);
+  ASSERT_EQ(t->points_px.size(), 3u) << "frames 1..3: two frames back and the one shown";
+  EXPECT_NEAR(t->points_px.front().x, 60 + 2, 1e-9);
+  EXPECT_NEAR(t->points_px.front().y, 60 + 1, 1e-9);
+  const OverlayPolyline* broken = track_ending_at(84 + 9, 60 + 3);
+  ASSERT_NE(broken, nullptr);
+  EXPECT_EQ(broken->points_px.size(), 2u) << "untracked in frame 1: only frames 2..3";
+  for (const OverlayPolyline& track : tracks)
+    for (const PointPx& p : track.points_px) EXPECT_TRUE(p.x >= 40 && p.x <= 159 && p.y >= 30 && p.y <= 129);
+  layers.tracks = true;
+  const OverlayScene with = review_scene(a, 3, layers);
+  EXPECT_EQ(with.lines.size(), tissue_tracks(a, 3).size());
+  EXPECT_EQ(with.lines.front().colour.b, overlay_colour::kTrack.b);
 }
 
 }  // namespace ft

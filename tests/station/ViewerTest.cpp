@@ -223,6 +223,16 @@ TEST(ReviewPanel, OpensStepsAnalysesAndShowsFindingsPlotsAndOverlay) {
   EXPECT_GT(test::count_colour(shown, outline.r, outline.g, outline.b, 8), 30) << "tear outline";
   EXPECT_GT(test::count_colour(shown, 255, 220, 0, 8), 10) << "gap caliper";
 
+  // Tracks, on request: pale blue lines where the tissue under the arrows came from.
+  auto* tracks = review.findChild<QCheckBox*>("showTracks");
+  ASSERT_NE(tracks, nullptr);
+  EXPECT_TRUE(tracks->isEnabled());
+  tracks->setChecked(true);
+  test::wait_until([] { return false; }, 0.3);
+  const Rgb track = overlay_colour::kTrack;
+  EXPECT_GT(test::count_colour(review.image_view()->grabFramebuffer(), track.r, track.g, track.b, 30), 20) << "tracks drawn";
+  tracks->setChecked(false);
+
   // Zoomed in, the "Whole image" button shows the whole image again.
   review.image_view()->zoom_by(3.0, QPointF(100, 100));
   auto* whole = review.findChild<QPushButton*>("wholeImage");
@@ -419,6 +429,7 @@ TEST(LivePanel, TheSimulatedProbeShowsTheExamAndTheTearIsFound) {
       << live.counters_text().toStdString();
   EXPECT_NE(live.findings()->toPlainText().indexOf("Fibre discontinuity found"), -1);
   EXPECT_FALSE(live.session().strongest().empty()) << "the session keeps what was found";
+  EXPECT_FALSE(live.findChild<QCheckBox*>("showTracks")->isEnabled()) << "live has no motion history to draw tracks from";
   EXPECT_NE(live.counters_text().indexOf("fps in"), -1);
   const QImage shown = live.image_view()->grabFramebuffer();
   EXPECT_GT(test::count_colour(shown, 255, 220, 0, 8), 10) << "gap caliper drawn live";

@@ -45,6 +45,7 @@ LivePanel::LivePanel(WorkspaceHost& host, QWidget* parent) : QWidget(parent), ho
 
   view_ = new ImageView(this);
   overlays_ = new OverlayControls(this);
+  overlays_->set_tracks_available(false);
   connect(overlays_, &OverlayControls::whole_image_requested, this, [this] { view_->reset_view(); });
   findings_ = new FindingsPanel(this);
   findings_->show_message("Press Start: the simulated probe runs when no hardware is attached.");

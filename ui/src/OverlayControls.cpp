@@ -21,6 +21,8 @@ OverlayControls::OverlayControls(QWidget* parent) : QWidget(parent) {
   // The arrows are drawn at a gain (one per clip or live session): the label says which.
   vectors_ = box("showVectors", QString(), true);
   set_vector_gain(vector_gain_);
+  tracks_ = box("showTracks", "Tracks", false);
+  tracks_->setToolTip("Review: where the tissue under each arrow was over the last frames");
   quality_ = box("showQuality", "Quality mask", false);
   findings_ = box("showFindings", "Tear && caliper", true);
   const auto slider = [&](const char* name, const char* text, int value) {
@@ -51,6 +53,7 @@ OverlayLayers OverlayControls::layers() const {
   l.strain = strain_->isChecked();
   l.vectors = vectors_->isChecked();
   l.vector_gain = vector_gain_;
+  l.tracks = tracks_->isChecked() && tracks_->isEnabled();
   l.quality = quality_->isChecked();
   l.findings = findings_->isChecked();
   l.window = window_->value();
@@ -61,6 +64,11 @@ OverlayLayers OverlayControls::layers() const {
 void OverlayControls::set_vector_gain(double gain) {
   vector_gain_ = gain;
   vectors_->setText(QString("Vectors \u00d7%1").arg(gain, 0, 'g', 2));  // x4, x0.4, x0.17
+}
+
+void OverlayControls::set_tracks_available(bool available) {
+  tracks_->setEnabled(available);
+  if (!available) tracks_->setToolTip("Tracks need the clip's motion over time: review an analysed clip");
 }
 
 }  // namespace ft::ui

@@ -28,6 +28,7 @@ struct OverlayLayers {
   bool vectors = true;     // displacement arrows
   bool quality = false;    // shade where tracking is not trusted
   bool findings = true;    // tear outline and gap caliper
+  bool tracks = false;     // review: each arrow's tissue over the frames before (ReviewScene)
   double strain_range = 0.15;  // legend spans -range (shortening, red) .. +range (lengthening, blue)
   double vector_gain = 4.0;    // arrows drawn this many times their length
   double window = 256.0;       // grey levels shown black..white (8-bit scale)

@@ -78,12 +78,14 @@ Rgb strain_colour(double strain, double range);
 
 // Colours the overlay draws in, named for the tests; lines are kLineWidthPx wide on screen.
 namespace overlay_colour {
+constexpr Rgb kTrack{120, 200, 255};  // pale blue: the arrows' tissue's path, not an arrow
 constexpr Rgb kCaliper{255, 220, 0};
 constexpr Rgb kOutline{255, 0, 200};  // magenta: not the strain layer's shortening red
 constexpr Rgb kVector{0, 255, 160};
 constexpr Rgb kAnnotation{80, 200, 255};
 }  // namespace overlay_colour
 constexpr double kLineWidthPx = 2.0;
+constexpr double kArrowSpacingPx = 24.0;  // sparse: one arrow (and track) per this many frame px
 constexpr double kLongestArrowMm = 4.0;  // a few mm: long enough to read a direction, never off the muscle
 constexpr double kMaxArrowGain = 4.0;    // small motions drawn at most this many times their length
 

@@ -10,6 +10,8 @@
 
 namespace ft {
 
+constexpr int kTrackFrames = 10;  // analysed frames a track looks back (half a second at 20 fps)
+
 // The least arrow gain over the clip's frames (arrow_gain_for, motion since the rest frame):
 // one scale for the clip.
 double clip_arrow_gain(const ClipAnalysis& analysis);
@@ -20,6 +22,11 @@ double clip_arrow_gain(const ClipAnalysis& analysis);
 // at that frame (the rest gap where the curve has none; on its own analysed frame, the gap
 // measured, as the report gives it).
 TearFinding finding_in_frame(const TearFinding& finding, const ClipAnalysis& analysis, int frame);
+
+// Where the tissue under each arrow was over the analysed frames before the one shown, up to
+// `frames` of them, as a line ending where it is now (one per kArrowSpacingPx, tracked
+// throughout, inside the region): how it moved, not only how far it is from rest.
+std::vector<OverlayPolyline> tissue_tracks(const ClipAnalysis& analysis, int frame, int frames = kTrackFrames);
 
 // The scene over clip frame `frame`. `layers` holds the viewer's toggles, the user's calipers
 // and annotations and the arrows' gain (clip_arrow_gain, found once per clip: it reads every

@@ -19,6 +19,8 @@ class OverlayControls : public QWidget {
   // named on the toggle ("Vectors ×0.4"): arrows read as motion only with their scale.
   void set_vector_gain(double gain);
   double vector_gain() const { return vector_gain_; }
+  // Tracks need a clip's motion over time: live has only the newest field.
+  void set_tracks_available(bool available);
 
  signals:
   void changed();
@@ -27,6 +29,7 @@ class OverlayControls : public QWidget {
  private:
   QCheckBox* strain_ = nullptr;
   QCheckBox* vectors_ = nullptr;
+  QCheckBox* tracks_ = nullptr;
   QCheckBox* quality_ = nullptr;
   QCheckBox* findings_ = nullptr;
   QSlider* window_ = nullptr;
