@@ -14,7 +14,8 @@ namespace {
 
 // A file's SOP class, read from its head only: the meta header's Media Storage SOP Class UID,
 // or, in a data set stored without one (no "DICM" at byte 128, but a group 0008 element first,
-// as older archives write them), the data set's SOP Class UID, parsing stopped just after it.
+// as older archives write them; little endian only: a big-endian one, a retired encoding, is not
+// recognised), the data set's SOP Class UID, parsing stopped just after it.
 // Empty for anything else: a file that is not DICOM is not parsed at all.
 std::string sop_class_of(const std::string& path) {
   char head[132] = {};

@@ -161,10 +161,11 @@ ColourMesh quality_mesh(const UltrasoundRegion& region, const DisplacementField&
 // The motion since `since` (the same grid: the clip's rest frame), or since the field's own
 // first frame; false where it is not known (untracked in either).
 bool motion_since(const DisplacementField& f, const DisplacementField* since, std::size_t i, double& dx, double& dy) {
-  const bool known = f.valid[i] && (!since || (since->valid.size() == f.size() && since->valid[i]));
+  if (!f.valid[i]) return false;
+  if (since && (since->size() != f.size() || since->valid.size() != f.size() || !since->valid[i])) return false;
   dx = f.dx_px[i] - (since ? since->dx_px[i] : 0.0f);
   dy = f.dy_px[i] - (since ? since->dy_px[i] : 0.0f);
-  return known;
+  return true;
 }
 
 std::vector<OverlayArrow> arrows_of(const UltrasoundRegion& region, const DisplacementField& f, double gain,

@@ -80,10 +80,13 @@ std::vector<OverlayPolyline> tissue_tracks(const ClipAnalysis& analysis, int fra
       OverlayPolyline track{{}, overlay_colour::kTrack, false};
       for (int k = first; k <= shown; ++k) {
         const DisplacementField& at = fields[std::size_t(k)];
-        const PointPx p{at.x_px(c) + at.dx_px[i], at.y_px(r) + at.dy_px[i]};
-        const bool inside = p.x >= b.x0_px && p.x <= b.x1_px && p.y >= b.y0_px && p.y <= b.y1_px;
-        if (at.valid.size() != at.size() || !at.valid[i] || !inside) {
+        if (at.size() != f.size() || at.valid.size() != at.size() || !at.valid[i]) {
           track.points_px.clear();  // only the stretch tracked up to now
+          continue;
+        }
+        const PointPx p{at.x_px(c) + at.dx_px[i], at.y_px(r) + at.dy_px[i]};
+        if (p.x < b.x0_px || p.x > b.x1_px || p.y < b.y0_px || p.y > b.y1_px) {
+          track.points_px.clear();
           continue;
         }
         track.points_px.push_back(p);

@@ -58,6 +58,29 @@ TEST(ReviewScene, AFindingMovesWithItsTissueAndTakesEachFramesGap) {
   EXPECT_EQ(review_scene(a, 2, layers).labels.front().text, "gap 4.0 mm, grade 0");
 }
 
+// A clip that starts contracted: its arrows, like its strain layer, count from the rest frame,
+// so at rest there are none, and later ones show the motion since rest; the clip's gain too.
+TEST(ReviewScene, ArrowsCountFromTheRestFrame) {
+  ClipAnalysis a;
+  a.kept_frames = {0, 1, 2};
+  a.motion.region = test::inset_region();
+  a.motion.mm_per_px_x = a.motion.mm_per_px_y = 0.1;
+  a.motion.cumulative = {test::whole_frame_field(0, 0), test::whole_frame_field(30, 0), test::whole_frame_field(32, 1)};
+  a.detection.contraction.rest_frame = 1;  // contracted at the start, relaxed at frame 1
+  OverlayLayers layers;
+  layers.strain = false;
+  layers.vector_gain = 4.0;
+  EXPECT_TRUE(review_scene(a, 1, layers).arrows.empty()) << "no motion since rest";
+  const OverlayScene later = review_scene(a, 2, layers);
+  ASSERT_FALSE(later.arrows.empty());
+  for (const OverlayArrow& arrow : later.arrows) {
+    EXPECT_NEAR(arrow.tip_px.x - arrow.base_px.x, 4.0 * 2, 1e-6) << "2 px since rest, not 32 since the first frame";
+    EXPECT_NEAR(arrow.tip_px.y - arrow.base_px.y, 4.0 * 1, 1e-6);
+  }
+  // The gain: frame 0 is 3 mm from rest (30 px), the most motion since rest: 4 mm / 3 mm.
+  EXPECT_NEAR(clip_arrow_gain(a), 4.0 / 3.0, 1e-9);
+}
+
 // Tracks: where the tissue under each arrow was over the frames before, ending where it is
 // now; a point untracked on the way keeps only the stretch since; off by default.
 TEST(ReviewScene, TracksFollowTheTissueUnderEachArrowOverTheFramesBefore) {
@@ -68,8 +91,10 @@ TEST(ReviewScene, TracksFollowTheTissueUnderEachArrowOverTheFramesBefore) {
                          test::whole_frame_field(9, 3)};
   const DisplacementField& f = a.motion.cumulative[0];
   const int every = int(std::lround(kArrowSpacingPx / f.step_px));  // 3 grid steps
-  // The point at grid (7, 7) = (60, 60) px: an arrow's; (10, 7): untracked in frame 1.
+  // The point at grid (7, 7) = (60, 60) px: an arrow's; (10, 7): untracked in frame 1; (13, 7):
+  // untracked in frame 2, the middle of the window, so nothing before the frame shown is kept.
   a.motion.cumulative[1].valid[f.index(10, 7)] = 0;
+  a.motion.cumulative[2].valid[f.index(13, 7)] = 0;
   ASSERT_EQ(7 % every, every / 2);
 
   OverlayLayers layers;
@@ -89,6 +114,7 @@ TEST(ReviewScene, TracksFollowTheTissueUnderEachArrowOverTheFramesBefore) {
   const OverlayPolyline* broken = track_ending_at(84 + 9, 60 + 3);
   ASSERT_NE(broken, nullptr);
   EXPECT_EQ(broken->points_px.size(), 2u) << "untracked in frame 1: only frames 2..3";
+  EXPECT_EQ(track_ending_at(108 + 9, 60 + 3), nullptr) << "untracked in frame 2: a track of one point is none";
   for (const OverlayPolyline& track : tracks)
     for (const PointPx& p : track.points_px) EXPECT_TRUE(p.x >= 40 && p.x <= 159 && p.y >= 30 && p.y <= 129);
   layers.tracks = true;

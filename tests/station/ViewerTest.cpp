@@ -350,6 +350,11 @@ TEST(ImageView, ClicksAreReportedInFramePixels) {
   QTest::mouseClick(&view, Qt::LeftButton, {}, QPoint(int(0.4 * view.width()), view.height() / 2));
   EXPECT_NEAR(x, 99.5, 2.0);
   EXPECT_NEAR(y, 49.5, 2.0);
+  // Zoomed in, the picture runs on under the legend's viewport: a click there is not on it.
+  view.zoom_by(4.0, QPointF(0.4 * view.width(), view.height() / 2));
+  x = y = -1;
+  QTest::mouseClick(&view, Qt::LeftButton, {}, QPoint(int(0.9 * view.width()), view.height() / 2));
+  EXPECT_EQ(x, -1) << "a click over the legend placed a point nobody sees";
 }
 
 // Zoom about the cursor, pan with the pointer, back to the whole image: clicks (calipers) still

@@ -277,16 +277,18 @@ void LivePanel::poll() {
   auto view = pipeline_->take_view();
   if (view && !frozen_) {
     last_view_ = std::move(view);
-    show_view(*last_view_);
+    // The arrows' scale, once per new frame (not per redraw: a W/L drag on a frozen frame must
+    // not change it): down at once to what this frame's motion needs, back up by 1 % a frame
+    // (x0.4 to x4 in about 9 s at 25 frames/s), so that a probe's slip does not leave the arrows
+    // tiny for the rest of the exam.
+    const LiveView& v = *last_view_;
+    const double needed = arrow_gain_for(v.region, v.field, 0.5 * (v.mm_per_px_x + v.mm_per_px_y));
+    overlays_->set_vector_gain(std::min(needed, overlays_->vector_gain() * 1.01));
+    show_view(v);
   }
 }
 
 void LivePanel::show_view(const LiveView& v) {
-  // One arrow scale as the session goes: down at once to what this frame's motion needs, back
-  // up by 1 % a frame (a few seconds), so that arrows stay comparable from frame to frame and a
-  // probe's slip does not leave them tiny for the rest of the exam.
-  const double needed = arrow_gain_for(v.region, v.field, 0.5 * (v.mm_per_px_x + v.mm_per_px_y));
-  overlays_->set_vector_gain(std::min(needed, overlays_->vector_gain() * 1.01));
   OverlayLayers layers = overlays_->layers();
   layers.measure_findings_as(latest_);
   std::vector<float> strain;

@@ -91,10 +91,10 @@ constexpr double kMaxArrowGain = 4.0;    // small motions drawn at most this man
 
 // The arrows' gain: `max_gain`, or less, so that the field's long displacements (since `since`,
 // as compose_overlay's arrows) inside the region (its 95th percentile, not one stray point) are
-// drawn `longest_arrow_mm` long. Tissue
-// moves 10-35 mm in a maximal contraction: at a fixed gain of 4 its arrows ran off the image and
-// were left out just when the motion was largest. A clip's arrows take the least gain of its
-// frames (one scale for the whole clip), a live session's the least so far.
+// drawn `longest_arrow_mm` long. Tissue moves 10-35 mm in a maximal contraction: at a fixed gain
+// of 4 its arrows ran off the image and were left out just when the motion was largest. A clip's
+// arrows take the least gain of its frames (one scale for the whole clip); live, the gain drops
+// to each new frame's and recovers slowly (LivePanel).
 double arrow_gain_for(const UltrasoundRegion& region, const DisplacementField& field, double mm_per_px,
                       const DisplacementField* since = nullptr, double longest_arrow_mm = kLongestArrowMm,
                       double max_gain = kMaxArrowGain);

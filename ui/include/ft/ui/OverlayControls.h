@@ -15,7 +15,7 @@ class OverlayControls : public QWidget {
  public:
   explicit OverlayControls(QWidget* parent = nullptr);
   OverlayLayers layers() const;
-  // The arrows' gain the panel chose (arrow_gain_for: one scale per clip or live session),
+  // The arrows' gain the panel chose (arrow_gain_for: one per clip; live, one that follows the motion),
   // named on the toggle ("Vectors ×0.4"): arrows read as motion only with their scale.
   void set_vector_gain(double gain);
   double vector_gain() const { return vector_gain_; }
