@@ -203,18 +203,19 @@ void add_finding(OverlayScene& s, const TearFinding& t, const UltrasoundRegion& 
   s.lines.push_back({{g.outline.begin(), g.outline.end()}, kOutline, true});
   s.lines.push_back({{g.caliper_start, g.caliper_end}, kCaliper, false});
   add_end_ticks(s, g.caliper_start, g.caliper_end, 4.0, kCaliper);
-  char label[64];
-  const std::string grade = has_grade_number(t.grade) ? "grade " + std::to_string(int(t.grade)) : "ungraded";
+  // In mm when measured so, else in px (the mm are an estimate then, not a measurement); off its
+  // peak frame, the peak's gap beside this frame's.
   const double px = 0.5 * (sx + sy);
+  const auto gap_text = [&](double mm) {
+    char text[32];
+    if (layers.findings_in_mm) std::snprintf(text, sizeof text, "%.1f", mm);
+    else std::snprintf(text, sizeof text, "%.0f", mm / px);
+    return std::string(text);
+  };
   const bool other_frame = peak_gap_mm > 0 && std::abs(peak_gap_mm - t.gap_mm) >= 0.05;
-  if (layers.findings_in_mm && other_frame)
-    std::snprintf(label, sizeof label, "gap %.1f mm (peak %.1f), %s", t.gap_mm, peak_gap_mm, grade.c_str());
-  else if (layers.findings_in_mm)
-    std::snprintf(label, sizeof label, "gap %.1f mm, %s", t.gap_mm, grade.c_str());
-  else if (other_frame)  // no calibration, no depth scale: the mm are an estimate, not a measurement
-    std::snprintf(label, sizeof label, "gap %.0f px (peak %.0f), %s", t.gap_mm / px, peak_gap_mm / px, grade.c_str());
-  else
-    std::snprintf(label, sizeof label, "gap %.0f px, %s", t.gap_mm / px, grade.c_str());
+  const std::string grade = has_grade_number(t.grade) ? "grade " + std::to_string(int(t.grade)) : "ungraded";
+  const std::string label = "gap " + gap_text(t.gap_mm) + (layers.findings_in_mm ? " mm" : " px") +
+                            (other_frame ? " (peak " + gap_text(peak_gap_mm) + ")" : "") + ", " + grade;
   // Beside the caliper's right end, just below it: the label names the gap it measures, and is
   // in view wherever the caliper is (anchored at the outline's top it was hidden, zoomed in).
   const PointPx right_end = g.caliper_start.x > g.caliper_end.x ? g.caliper_start : g.caliper_end;

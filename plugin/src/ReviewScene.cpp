@@ -98,12 +98,12 @@ std::vector<OverlayPolyline> tissue_tracks(const ClipAnalysis& analysis, int fra
 
 OverlayScene review_scene(const ClipAnalysis& analysis, int frame, OverlayLayers layers) {
   const MotionRecord& motion = analysis.motion;
-  DisplacementField field;
+  const DisplacementField* shown = nullptr;  // the clip's own field, not a copy per frame
   std::vector<float> strain;
   if (!analysis.kept_frames.empty() && !motion.cumulative.empty()) {
-    field = motion.cumulative[std::size_t(analysed_index_at(analysis, frame))];
+    shown = &motion.cumulative[std::size_t(analysed_index_at(analysis, frame))];
     if (layers.strain)  // from the clip's rest frame, as its strain-time curve
-      strain = fibre_strain_in(*rest_field(analysis), field, motion.mm_per_px_x, motion.mm_per_px_y,
+      strain = fibre_strain_in(*rest_field(analysis), *shown, motion.mm_per_px_x, motion.mm_per_px_y,
                                muscle_of(analysis.detection, motion.region, true));
   }
   std::vector<TearFinding> findings;
@@ -113,7 +113,8 @@ OverlayScene review_scene(const ClipAnalysis& analysis, int frame, OverlayLayers
     layers.findings_peak_gap_mm.push_back(f.gap_mm);
   }
   layers.measure_findings_as(analysis.detection);
-  OverlayScene scene = compose_overlay(motion.region, field, strain, findings, layers, rest_field(analysis));
+  OverlayScene scene = compose_overlay(motion.region, shown ? *shown : DisplacementField{}, strain, findings, layers,
+                                       rest_field(analysis));
   if (layers.tracks) {  // under the findings' lines: they are drawn after
     std::vector<OverlayPolyline> tracks = tissue_tracks(analysis, frame);
     scene.lines.insert(scene.lines.begin(), tracks.begin(), tracks.end());

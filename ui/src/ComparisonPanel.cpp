@@ -158,7 +158,7 @@ void ComparisonPanel::on_analysed() {
   first_anchors_ = phase_anchors(a->detection.contraction, first_->frame_count());
   second_anchors_ = phase_anchors(b->detection.contraction, second_->frame_count());
   // Both clips' arrows at one scale, so that longer arrows mean more motion across the panes.
-  const double gain = std::min(clip_arrow_gain(*a), clip_arrow_gain(*b));
+  const double gain = std::min(first_->clips_arrow_gain(), second_->clips_arrow_gain());
   first_->use_arrow_gain(gain);
   second_->use_arrow_gain(gain);
   // The second clip's curves on the first's timeline: each analysed frame at the first's time

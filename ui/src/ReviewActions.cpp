@@ -131,7 +131,8 @@ void ReviewPanel::on_analysis_done() {
   progress_->setValue(progress_->maximum());
   analysis_ = std::move(outcome.value);
   stored_.reset();
-  overlays_->set_vector_gain(clip_arrow_gain(*analysis_));  // one arrow scale for the clip
+  clips_arrow_gain_ = clip_arrow_gain(*analysis_);  // one arrow scale for the clip
+  overlays_->set_vector_gain(clips_arrow_gain_);
   findings_->show_result(analysis_->detection, frame_time_s());
   plots_->show_analysis(analysis_->detection, analysed_times_s(), frame_time_s());
   std::vector<TimelineMark> marks;

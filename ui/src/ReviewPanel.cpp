@@ -151,6 +151,7 @@ bool ReviewPanel::open_clip(const QString& path) {
   }
   path_ = path;
   analysis_.reset();
+  clips_arrow_gain_ = kMaxArrowGain;
   overlays_->set_vector_gain(kMaxArrowGain);
   stored_.reset();
   presentation_.reset();

@@ -84,9 +84,11 @@ class ReviewPanel : public QWidget {
   double frame_time_s() const;
   // Clip times of the analysed frames (grabber repeats dropped from the analysis skipped).
   std::vector<double> analysed_times_s() const;
-  // The arrows' gain (the clip's, from its analysis); a comparison draws both clips' arrows at
-  // one scale, the lesser of the two.
+  // The arrows' gain drawn now, and the clip's own (clip_arrow_gain, found once when the
+  // analysis ends: it reads every frame); a comparison draws both clips' arrows at one scale,
+  // the lesser of their own.
   double arrow_gain() const;
+  double clips_arrow_gain() const { return clips_arrow_gain_; }
   void use_arrow_gain(double gain);
 
  signals:
@@ -113,6 +115,7 @@ class ReviewPanel : public QWidget {
   std::unique_ptr<dicom::DicomClipReader> reader_;  // GUI thread only
   dicom::DicomClipInfo info_;
   int frame_ = 0;
+  double clips_arrow_gain_ = kMaxArrowGain;  // of analysis_
   std::optional<ClipAnalysis> analysis_;
   std::optional<DetectionResult> stored_;  // from a measurement report, until analysed again
   std::optional<dicom::PresentationAnnotations> presentation_;
