@@ -18,6 +18,7 @@ struct OrthancOptions {
   std::vector<std::string> accepted_transfer_syntaxes;  // empty: Orthanc's default (all)
   nlohmann::json extra = nlohmann::json::object();      // more configuration keys, as Orthanc names them
   std::string user, password;                           // non-empty: HTTP (REST, DICOMweb) needs them
+  bool verbose = false;                                 // Orthanc's info lines in its log too
 };
 
 class OrthancPeer {
@@ -31,6 +32,7 @@ class OrthancPeer {
   // A crash, not a shutdown: an object Orthanc has acknowledged is stored; nothing else is.
   void kill_now();
   bool ready() const;
+  bool running() const { return pid_ > 0; }
   nlohmann::json get(const std::string& path) const;
   void download(const std::string& path, const std::string& to) const;
   // A REST call that changes something (DELETE an instance, PUT a modality); whether it succeeded.

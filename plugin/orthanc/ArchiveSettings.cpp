@@ -1,0 +1,94 @@
+#include "ArchiveSettings.h"
+
+#include <unistd.h>
+
+#include "ft/core/Error.h"
+
+namespace ft::archive {
+namespace {
+
+template <class T>
+void read(const nlohmann::json& section, const char* key, T& into) {
+  if (!section.contains(key)) return;
+  try {
+    into = section.at(key).get<T>();
+  } catch (const nlohmann::json::exception&) {
+    throw Error(ErrorCode::InvalidArgument, std::string("FibreTrack.") + key + " in Orthanc's configuration has the wrong type");
+  }
+}
+
+void require_positive(const char* key, double value) {
+  if (!(value > 0)) throw Error(ErrorCode::InvalidArgument, std::string("FibreTrack.") + key + " must be positive");
+}
+
+// Orthanc's own PostgreSQL section names its keys this way; ours takes the same.
+std::string conninfo_of(const nlohmann::json& pg) {
+  std::string info;
+  const std::pair<const char*, const char*> keys[] = {
+      {"Host", "host"}, {"Port", "port"}, {"Database", "dbname"}, {"Username", "user"}, {"Password", "password"}};
+  for (const auto& [ours, libpq] : keys)
+    if (pg.contains(ours)) {
+      const auto& v = pg.at(ours);
+      info += (info.empty() ? "" : " ") + conninfo_pair(libpq, v.is_string() ? v.get<std::string>() : v.dump());
+    }
+  if (pg.contains("ConnectionUri")) info = pg.at("ConnectionUri").get<std::string>();
+  return info;
+}
+
+// The same after a restart (the node's place in the change log is kept under it), and
+// different for two nodes on one machine.
+std::string default_node_name(const nlohmann::json& configuration) {
+  char host[256] = "";
+  gethostname(host, sizeof host - 1);
+  return std::string(host) + ":" + std::to_string(configuration.value("HttpPort", 8042));
+}
+
+}  // namespace
+
+std::string conninfo_pair(const std::string& key, const std::string& value) {
+  std::string quoted = "'";
+  for (char c : value) {
+    if (c == '\'' || c == '\\') quoted += '\\';
+    quoted += c;
+  }
+  return key + "=" + quoted + "'";
+}
+
+ArchiveSettings archive_settings_from(const nlohmann::json& configuration, const std::string& default_executable) {
+  ArchiveSettings s;
+  s.executable = default_executable;
+  const nlohmann::json section = configuration.value("FibreTrack", nlohmann::json::object());
+  read(section, "Enable", s.enabled);
+  read(section, "Modalities", s.modalities);
+  read(section, "SopClasses", s.sop_classes);
+  read(section, "Workers", s.workers);
+  read(section, "BurnIn", s.burn_in);
+  read(section, "Backend", s.backend);
+  read(section, "Executable", s.executable);
+  read(section, "TimeoutSeconds", s.timeout_s);
+  read(section, "LeaseSeconds", s.lease_s);
+  read(section, "MaxAttempts", s.max_attempts);
+  read(section, "PollSeconds", s.poll_s);
+  read(section, "NodeName", s.node_name);
+  read(section, "JobDatabase", s.sqlite_path);
+  read(section, "ScratchDirectory", s.scratch_dir);
+  if (s.workers < 0) throw Error(ErrorCode::InvalidArgument, "FibreTrack.Workers must be 0 or more");
+  require_positive("TimeoutSeconds", s.timeout_s);
+  require_positive("LeaseSeconds", s.lease_s);
+  require_positive("MaxAttempts", s.max_attempts);
+  require_positive("PollSeconds", s.poll_s);
+  if (s.backend != "auto" && s.backend != "cpu" && s.backend != "cuda")
+    throw Error(ErrorCode::InvalidArgument, "FibreTrack.Backend must be auto, cpu or cuda");
+  if (s.node_name.empty()) s.node_name = default_node_name(configuration);
+
+  const nlohmann::json index_pg = configuration.value("PostgreSQL", nlohmann::json::object());
+  if (section.contains("PostgreSQL"))
+    s.postgres_conninfo = conninfo_of(section.at("PostgreSQL"));
+  else if (s.sqlite_path.empty() && index_pg.value("EnableIndex", false))
+    s.postgres_conninfo = conninfo_of(index_pg);
+  if (s.postgres_conninfo.empty() && s.sqlite_path.empty())
+    s.sqlite_path = configuration.value("StorageDirectory", std::string("OrthancStorage")) + "/fibretrack-jobs.sqlite";
+  return s;
+}
+
+}  // namespace ft::archive

@@ -1,0 +1,29 @@
+#pragma once
+// Which archived objects are analysed. A clip of an analysed modality and SOP class with
+// at least two frames is; anything else is skipped with a reason. Only ultrasound images
+// that are not clips are kept in the job table as skipped (a sonographer may wonder why a
+// still image got no report); other objects (CT slices, our own reports) are only logged.
+#include <optional>
+#include <string>
+
+#include "ArchiveSettings.h"
+#include "JobQueue.h"
+
+namespace ft::archive {
+
+struct ArchivedObject {
+  ClipJob clip;
+  std::string modality;
+  std::string sop_class_uid;
+  int frames = 1;
+};
+
+struct Selection {
+  bool analyse = false;
+  bool record_skip = false;  // keep the reason in the job table, not only in the log
+  std::string reason;        // why it is not analysed
+};
+
+Selection select_for_analysis(const ArchivedObject& object, const ArchiveSettings& settings);
+
+}  // namespace ft::archive

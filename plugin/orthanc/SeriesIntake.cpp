@@ -1,0 +1,131 @@
+#include "SeriesIntake.h"
+
+#include <algorithm>
+
+#include "ft/core/Error.h"
+
+namespace ft::archive {
+
+SeriesIntake::SeriesIntake(JobQueue& queue, Archive& archive, ArchiveSettings settings, std::function<void()> queued)
+    : queue_(queue), archive_(archive), settings_(std::move(settings)), queued_(std::move(queued)) {}
+
+SeriesIntake::~SeriesIntake() { stop(); }
+
+void SeriesIntake::start() { thread_ = std::thread([this] { run(); }); }
+
+void SeriesIntake::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+int SeriesIntake::take_series(const std::string& series_id) {
+  const ArchivedSeries series = archive_.series(series_id);
+  if (std::find(settings_.modalities.begin(), settings_.modalities.end(), series.modality) == settings_.modalities.end()) {
+    archive_.log_info("FibreTrack: series " + series_id + " skipped: modality " + series.modality + " is not analysed");
+    return 0;
+  }
+  int queued = 0, known = 0;
+  for (const std::string& instance_id : series.instance_ids) {
+    const ArchivedObject object = archive_.object(series, instance_id);
+    const Selection s = select_for_analysis(object, settings_);
+    if (s.analyse) {
+      (queue_.enqueue(object.clip) ? queued : known) += 1;
+      continue;
+    }
+    if (s.record_skip) {
+      queue_.record_skipped(object.clip, s.reason);
+      archive_.log_warning("FibreTrack: " + object.clip.instance_id + " skipped: " + s.reason);
+    } else {
+      archive_.log_info("FibreTrack: " + object.clip.instance_id + " skipped: " + s.reason);
+    }
+  }
+  if (known > 0)
+    archive_.log_info("FibreTrack: " + std::to_string(known) + " clips of series " + series_id +
+                      " already have a job: not analysed again");
+  if (queued > 0) {
+    archive_.log_info("FibreTrack: " + std::to_string(queued) + " clips of series " + series_id + " queued");
+    queued_();
+  }
+  return queued;
+}
+
+void SeriesIntake::read_changes() {
+  for (;;) {
+    const ChangesPage page = archive_.changes_since(read_, 1000);
+    for (const ArchiveChange& c : page.changes) {
+      if (c.type == "NewSeries") open_.emplace(c.resource, OpenSeries{c.seq, std::chrono::steady_clock::now()});
+      if (c.type == "StableSeries") {
+        try {
+          take_series(c.resource);
+        } catch (const Error& e) {
+          if (e.code() != ErrorCode::NotFound) throw;  // read again from here next time
+          archive_.log_info("FibreTrack: series " + c.resource + " is gone: " + e.what());
+        }
+        open_.erase(c.resource);
+      }
+      read_ = c.seq;
+    }
+    if (!page.changes.empty()) save_cursor();
+    if (page.done || page.changes.empty()) return;
+  }
+}
+
+// Series whose stable change will never come: those that arrived before this node started
+// (it came up after a stop or a crash), and any still open after kOrphanAge (the node of a
+// cluster that received them died before they became stable).
+void SeriesIntake::take_orphans(bool all_from_before_start) {
+  const auto now = std::chrono::steady_clock::now();
+  for (auto it = open_.begin(); it != open_.end();) {
+    const bool orphan = (all_from_before_start && it->second.seq <= start_seq_) || now - it->second.seen > kOrphanAge;
+    if (!orphan) {
+      ++it;
+      continue;
+    }
+    archive_.log_warning("FibreTrack: series " + it->first + " never became stable here: its clips are queued as they are");
+    try {
+      take_series(it->first);
+    } catch (const Error& e) {
+      if (e.code() != ErrorCode::NotFound) throw;
+    }
+    it = open_.erase(it);
+  }
+  save_cursor();
+}
+
+// Never past a series still open: after a restart it must be read again.
+void SeriesIntake::save_cursor() {
+  std::int64_t cursor = read_;
+  for (const auto& [id, open] : open_) cursor = std::min(cursor, open.seq - 1);
+  queue_.set_change_cursor(settings_.node_name, cursor);
+}
+
+void SeriesIntake::run() {
+  bool caught_up = false;
+  std::unique_lock lock(mutex_);
+  while (!stop_) {
+    lock.unlock();
+    try {
+      if (read_ < 0) {
+        start_seq_ = archive_.last_change();
+        const auto cursor = queue_.change_cursor(settings_.node_name);
+        read_ = cursor ? *cursor : start_seq_;
+        if (!cursor)
+          archive_.log_warning("FibreTrack: node " + settings_.node_name + " starts with clips arriving from now on "
+                               "(earlier studies: POST /fibretrack/studies/{id}/analyse)");
+      }
+      read_changes();
+      take_orphans(!caught_up);
+      caught_up = true;
+    } catch (const std::exception& e) {
+      archive_.log_warning(std::string("FibreTrack: the change log cannot be read or queued (will retry): ") + e.what());
+    }
+    lock.lock();
+    wake_.wait_for(lock, std::chrono::duration<double>(settings_.poll_s), [this] { return stop_; });
+  }
+}
+
+}  // namespace ft::archive

@@ -1,0 +1,135 @@
+// The plugin in a real Orthanc (one node, its jobs in SQLite): clips sent by a workstation
+// and by a scanner's storescu get their SR and presentation state in their own study, the
+// same report `fibretrack analyze --dicom-out` writes; what is not a clip, or is broken, is
+// skipped or failed with its reason, and the queue goes on.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+#include "ArchiveFixtures.h"
+#include "ft/dicom/MeasurementReportReader.h"
+
+namespace ft::test {
+namespace {
+
+const nlohmann::json* job_of(const nlohmann::json& jobs, const std::string& sop_instance_uid) {
+  for (const auto& j : jobs)
+    if (j["sop_instance_uid"] == sop_instance_uid) return &j;
+  return nullptr;
+}
+
+std::string sop_instance_uid_in(const std::string& file) {
+  return run_command("dcmdump +P 0008,0018 '" + file + "' | sed 's/.*\\[\\(.*\\)\\].*/\\1/'").out.substr(0, 64);
+}
+
+std::string trimmed(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ' || s.back() == '\0')) s.pop_back();
+  return s;
+}
+
+TEST(ArchivePlugin, AClipSentIsAnalysedInTheArchiveAsOnAWorkstation) {
+  TempDir dir;
+  OrthancPeer node(dir, true, archive_node_options(dir, nlohmann::json::object()));
+  ASSERT_TRUE(node.ready()) << node.log();
+  const std::string clip = sample_data_dir() + "/full_tear.dcm";
+  ASSERT_EQ(run_command("'" + cli_path() + "' send '" + clip + "' --to " + node.node() + " --outbox '" +
+                        dir.file("outbox") + "'").exit_code, 0);
+
+  const nlohmann::json jobs = wait_for_jobs(node, [](const auto& j) { return count_in_state(j, "done") == 1; }, 60);
+  ASSERT_EQ(count_in_state(jobs, "done"), 1) << jobs.dump(1) << node.log();
+  const nlohmann::json& job = jobs[0];
+  EXPECT_TRUE(job["result"]["tear_detected"].get<bool>());
+  EXPECT_EQ(job["attempts"], 1);
+  const auto& stored = job["result"]["stored"];
+  ASSERT_EQ(stored.size(), 2u) << job.dump(1);
+
+  // Beside the clip, in its study: the SR and the presentation state.
+  const std::string study = job["study"];
+  auto modalities = series_modalities(node, study);
+  std::sort(modalities.begin(), modalities.end());
+  EXPECT_EQ(modalities, (std::vector<std::string>{"PR", "SR", "US"}));
+
+  // The same measurements as the workstation's analysis of the same clip.
+  ASSERT_EQ(run_command("'" + cli_path() + "' analyze '" + clip + "' --backend cpu --dicom-out '" + dir.file("local") + "'")
+                .exit_code, 0);
+  std::string archived_sr;
+  for (const auto& o : stored)
+    if (o["kind"] == "measurement report") archived_sr = o["instance"];
+  node.download("/instances/" + archived_sr + "/file", dir.file("archived_sr.dcm"));
+  const dicom::StoredReport archived = dicom::read_measurement_report(dir.file("archived_sr.dcm"));
+  const dicom::StoredReport local = dicom::read_measurement_report(dir.file("local/full_tear_report_sr.dcm"));
+  EXPECT_EQ(archived.source_sop_instance_uid, trimmed(sop_instance_uid_in(clip)));
+  ASSERT_EQ(archived.result.findings.size(), local.result.findings.size());
+  ASSERT_FALSE(local.result.findings.empty());
+  for (std::size_t i = 0; i < local.result.findings.size(); ++i) {
+    const TearFinding &a = archived.result.findings[i], &l = local.result.findings[i];
+    EXPECT_EQ(a.grade, l.grade);
+    EXPECT_EQ(a.frame, l.frame);
+    EXPECT_DOUBLE_EQ(a.gap_mm, l.gap_mm);
+    EXPECT_DOUBLE_EQ(a.retraction_mm, l.retraction_mm);
+    EXPECT_DOUBLE_EQ(a.confidence, l.confidence);
+  }
+  EXPECT_EQ(dciodvfy_errors(dir.file("archived_sr.dcm")), "");
+  const std::string seen = "modality SR is not analysed";
+  for (int i = 0; i < 100 && node.log().find(seen) == std::string::npos; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_NE(node.log().find(seen), std::string::npos) << "the plugin's own report arrived, was seen and not analysed";
+}
+
+TEST(ArchivePlugin, StillImagesAndBrokenClipsAreSkippedOrFailedWithTheirReasonAndNothingIsAnalysedTwice) {
+  TempDir dir;
+  OrthancPeer node(dir, true, archive_node_options(dir, nlohmann::json::object(), {{"OverwriteInstances", true}}));
+  ASSERT_TRUE(node.ready()) << node.log();
+  // A clip whose header promises twice the frames its pixel data holds.
+  const std::string broken = dir.file("broken.dcm");
+  run_command("cp '" + sample_data_dir() + "/sliding.dcm' '" + broken + "' && dcmodify -nb -m '(0028,0008)=80' -gin '" +
+              broken + "'");
+  const std::string intact = sample_data_dir() + "/intact.dcm", still = shared_data_dir() + "/US1_UNCR.dcm";
+  for (const std::string& f : {broken, still, intact}) ASSERT_TRUE(store_with_storescu(node, f)) << f;
+
+  const auto settled = [](const nlohmann::json& j) {
+    return j.size() == 3 && count_in_state(j, "queued") == 0 && count_in_state(j, "running") == 0;
+  };
+  nlohmann::json jobs = wait_for_jobs(node, settled, 60);
+  ASSERT_TRUE(settled(jobs)) << jobs.dump(1) << node.log();
+  const auto* failed = job_of(jobs, trimmed(sop_instance_uid_in(broken)));
+  const auto* skipped = job_of(jobs, trimmed(sop_instance_uid_in(still)));
+  const auto* done = job_of(jobs, trimmed(sop_instance_uid_in(intact)));
+  ASSERT_TRUE(failed && skipped && done) << jobs.dump(1);
+  EXPECT_EQ((*failed)["state"], "failed");
+  EXPECT_NE((*failed)["reason"].get<std::string>().find("fibretrack analyze: error:"), std::string::npos)
+      << (*failed)["reason"];
+  EXPECT_EQ((*skipped)["state"], "skipped");
+  EXPECT_NE((*skipped)["reason"].get<std::string>().find("not a clip"), std::string::npos);
+  EXPECT_EQ((*done)["state"], "done") << "the broken clip did not hold the queue up";
+  EXPECT_NE(node.log().find("not analysed: fibretrack analyze: error:"), std::string::npos) << "logged for the administrator";
+  const std::string study = (*done)["study"];
+
+  // Sent again (the archive overwrites it): not analysed again.
+  ASSERT_TRUE(store_with_storescu(node, intact));
+  const std::string already = "already have a job";
+  for (int i = 0; i < 100 && node.log().find(already) == std::string::npos; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  ASSERT_NE(node.log().find(already), std::string::npos) << "the series became stable again and was looked at";
+  jobs = node.get("/fibretrack/jobs");
+  EXPECT_EQ(jobs.size(), 3u);
+  EXPECT_EQ((*job_of(jobs, trimmed(sop_instance_uid_in(intact))))["attempts"], 1);
+  auto modalities = series_modalities(node, study);
+  EXPECT_EQ(std::count(modalities.begin(), modalities.end(), "SR"), 1);
+
+  // Unless a physician asks for it.
+  const CommandResult again = run_command("curl -sf -X POST http://127.0.0.1:" + std::to_string(node.http_port) +
+                                          "/fibretrack/studies/" + study + "/analyse");
+  EXPECT_EQ(nlohmann::json::parse(again.out)["requeued"], 1);
+  jobs = wait_for_jobs(node, [](const auto& j) { return count_in_state(j, "done") == 1 && count_in_state(j, "queued") == 0; }, 60);
+  modalities = series_modalities(node, study);
+  EXPECT_EQ(std::count(modalities.begin(), modalities.end(), "SR"), 2);
+  const nlohmann::json queue = node.get("/fibretrack/queue");
+  EXPECT_EQ(queue["coordinator"], "sqlite");
+  EXPECT_EQ(queue["jobs"]["failed"], 1);
+}
+
+}  // namespace
+}  // namespace ft::test

@@ -1,0 +1,74 @@
+// What the plugin analyses, and how it reads its settings from Orthanc's configuration.
+#include <gtest/gtest.h>
+
+#include "ArchiveSettings.h"
+#include "ClipSelection.h"
+#include "ft/core/Error.h"
+
+namespace ft::archive {
+namespace {
+
+ArchivedObject object(const std::string& modality, const std::string& sop_class, int frames) {
+  return {{"1.2.3", "id", "study"}, modality, sop_class, frames};
+}
+const std::string kUsMultiframe = "1.2.840.10008.5.1.4.1.1.3.1", kUsImage = "1.2.840.10008.5.1.4.1.1.6.1";
+
+TEST(ClipSelection, AnUltrasoundClipIsAnalysed) {
+  EXPECT_TRUE(select_for_analysis(object("US", kUsMultiframe, 40), ArchiveSettings{}).analyse);
+}
+
+TEST(ClipSelection, AStillUltrasoundImageIsSkippedAndTheReasonKept) {
+  const Selection one_frame = select_for_analysis(object("US", kUsMultiframe, 1), ArchiveSettings{});
+  EXPECT_FALSE(one_frame.analyse);
+  EXPECT_TRUE(one_frame.record_skip);
+  EXPECT_EQ(one_frame.reason, "one frame: a clip of a contraction is needed");
+  const Selection still = select_for_analysis(object("US", kUsImage, 1), ArchiveSettings{});
+  EXPECT_FALSE(still.analyse);
+  EXPECT_TRUE(still.record_skip);
+  EXPECT_NE(still.reason.find(kUsImage), std::string::npos);
+}
+
+TEST(ClipSelection, OtherModalitiesAndOurOwnReportsAreOnlyLogged) {
+  const Selection sr = select_for_analysis(object("SR", "1.2.840.10008.5.1.4.1.1.88.33", 1), ArchiveSettings{});
+  EXPECT_FALSE(sr.analyse);
+  EXPECT_FALSE(sr.record_skip);
+  EXPECT_EQ(sr.reason, "modality SR is not analysed");
+  const Selection capture = select_for_analysis(object("US", "1.2.840.10008.5.1.4.1.1.7.4", 40), ArchiveSettings{});
+  EXPECT_FALSE(capture.analyse) << "a burned-in capture is not analysed again";
+  EXPECT_FALSE(capture.record_skip);
+}
+
+TEST(ArchiveSettings, DefaultsServeOneNodeWithItsJobsBesideItsStorage) {
+  const ArchiveSettings s = archive_settings_from({{"StorageDirectory", "/var/lib/orthanc/db"}}, "/usr/bin/fibretrack");
+  EXPECT_TRUE(s.enabled);
+  EXPECT_EQ(s.executable, "/usr/bin/fibretrack");
+  EXPECT_EQ(s.workers, 1);
+  EXPECT_TRUE(s.postgres_conninfo.empty());
+  EXPECT_EQ(s.sqlite_path, "/var/lib/orthanc/db/fibretrack-jobs.sqlite");
+}
+
+TEST(ArchiveSettings, AnIndexOnPostgreSqlPutsTheJobsThereToo) {
+  const nlohmann::json config{
+      {"PostgreSQL", {{"EnableIndex", true}, {"Host", "db.example"}, {"Port", 5433}, {"Database", "orthanc"},
+                      {"Username", "orthanc"}, {"Password", "it's"}}},
+      {"FibreTrack", {{"Workers", 2}, {"BurnIn", true}, {"NodeName", "node-a"}}}};
+  const ArchiveSettings s = archive_settings_from(config, "fibretrack");
+  EXPECT_EQ(s.postgres_conninfo, R"(host='db.example' port='5433' dbname='orthanc' user='orthanc' password='it\'s')");
+  EXPECT_EQ(s.workers, 2);
+  EXPECT_TRUE(s.burn_in);
+  EXPECT_EQ(s.node_name, "node-a");
+}
+
+TEST(ArchiveSettings, WrongValuesAreRefusedWithTheKeyNamed) {
+  try {
+    archive_settings_from({{"FibreTrack", {{"Workers", "two"}}}}, "fibretrack");
+    FAIL() << "a string for Workers was taken";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("FibreTrack.Workers"), std::string::npos);
+  }
+  EXPECT_THROW(archive_settings_from({{"FibreTrack", {{"LeaseSeconds", 0}}}}, "fibretrack"), Error);
+  EXPECT_THROW(archive_settings_from({{"FibreTrack", {{"Backend", "opencl"}}}}, "fibretrack"), Error);
+}
+
+}  // namespace
+}  // namespace ft::archive
