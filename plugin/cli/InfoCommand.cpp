@@ -1,10 +1,13 @@
 // fibretrack info: what a DICOM file holds, without decoding its pixels; with --gpu, the GPU.
 #include <cstdio>
+#include <optional>
 #include <nlohmann/json.hpp>
 
 #include "CommandLine.h"
 #include "Commands.h"
+#include "ft/core/Error.h"
 #include "ft/dicom/DicomClipInfo.h"
+#include "ft/dicom/MeasurementReportReader.h"
 #include "ft/gpu/GpuReport.h"
 #include "ft/gpu/SpeckleTracker.h"
 
@@ -121,6 +124,31 @@ void print_gpu(const nlohmann::json& g) {
     std::printf("  note: %s\n", g["tracking_backend_note"].get<std::string>().c_str());
 }
 
+// A FibreTrack measurement report (as the archive's plugin or `analyze --dicom-out` stores
+// it): the findings it holds, read from the SR alone.
+nlohmann::json report_json(const std::string& path, const dicom::StoredReport& report) {
+  nlohmann::json findings = nlohmann::json::array();
+  for (const TearFinding& f : report.result.findings)
+    findings.push_back({{"grade", describe(f.grade)},
+                        {"frame", f.frame + 1},
+                        {"gap_mm", f.gap_mm},
+                        {"gap_rest_mm", f.gap_rest_mm},
+                        {"retraction_mm", f.retraction_mm},
+                        {"extent_pct", f.extent_pct},
+                        {"confidence", f.confidence}});
+  return {{"file", path}, {"report_on_clip", report.source_sop_instance_uid}, {"findings", findings}};
+}
+
+void print_report(const nlohmann::json& r) {
+  std::printf("%s\n  FibreTrack measurement report on clip %s: %zu finding(s)\n", r["file"].get<std::string>().c_str(),
+              r["report_on_clip"].get<std::string>().c_str(), r["findings"].size());
+  for (const auto& f : r["findings"])
+    std::printf("  %s, frame %d: gap %.1f mm (rest %.1f), retraction %.1f mm, extent %.0f %%, "
+                "confidence %.2f\n",
+                f["grade"].get<std::string>().c_str(), f["frame"].get<int>(), f["gap_mm"].get<double>(), f["gap_rest_mm"].get<double>(),
+                f["retraction_mm"].get<double>(), f["extent_pct"].get<double>(), f["confidence"].get<double>());
+}
+
 }  // namespace
 
 int run_info(const Args& args) {
@@ -132,7 +160,22 @@ int run_info(const Args& args) {
     else print_gpu(g);
     return 0;
   }
-  const auto info = dicom::read_clip_info(cl.positional_at(0, "FILE.dcm"));
+  const std::string path = cl.positional_at(0, "FILE.dcm");
+  dicom::DicomClipInfo info;
+  try {
+    info = dicom::read_clip_info(path);
+  } catch (const Error& not_an_image) {
+    std::optional<dicom::StoredReport> report;
+    try {
+      report = dicom::read_measurement_report(path);
+    } catch (const Error&) {
+      throw not_an_image;  // neither a clip nor our report: say why it is not a clip
+    }
+    const nlohmann::json r = report_json(path, *report);
+    if (cl.has("json")) std::printf("%s\n", r.dump(2).c_str());
+    else print_report(r);
+    return 0;
+  }
   if (cl.has("json")) std::printf("%s\n", info_json(info).dump(2).c_str());
   else print_text(info);
   return 0;

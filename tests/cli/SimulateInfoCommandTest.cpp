@@ -74,3 +74,33 @@ TEST(SimulateCommand, TakesExamConditionsAsPresetSuffixes) {
 }
 
 }  // namespace ft
+
+namespace ft {
+namespace {
+
+// A report read back from an archive says what it found without the clip: the findings of
+// the SR are those analyze measured; a presentation state is still not a clip.
+TEST(InfoCommand, AMeasurementReportShowsItsFindings) {
+  test::TempDir dir;
+  const std::string clip = test::sample_data_dir() + "/full_tear.dcm";
+  const test::CommandResult analysed = fibretrack("analyze '" + clip + "' --json '" + dir.file("a.json") +
+                                                  "' --dicom-out '" + dir.file("out") + "'");
+  ASSERT_EQ(analysed.exit_code, 0) << analysed.err;
+  const auto expected = nlohmann::json::parse(test::read_file(dir.file("a.json")))["findings"];
+  ASSERT_EQ(expected.size(), 1u);
+  const test::CommandResult info = fibretrack("info '" + dir.file("out/full_tear_report_sr.dcm") + "' --json");
+  ASSERT_EQ(info.exit_code, 0) << info.err;
+  const auto report = nlohmann::json::parse(info.out);
+  ASSERT_EQ(report["findings"].size(), 1u);
+  EXPECT_EQ(report["findings"][0]["grade"], "complete tear with retraction");
+  EXPECT_NEAR(report["findings"][0]["gap_mm"].get<double>(), expected[0]["gap_mm"].get<double>(), 0.01);
+  EXPECT_EQ(report["findings"][0]["frame"], expected[0]["frame"].get<int>() + 1) << "frames counted from 1, as in DICOM";
+  const test::CommandResult text = fibretrack("info '" + dir.file("out/full_tear_report_sr.dcm") + "'");
+  EXPECT_NE(text.out.find("1 finding(s)"), std::string::npos) << text.out;
+  const test::CommandResult pr = fibretrack("info '" + dir.file("out/full_tear_annotations_pr.dcm") + "'");
+  EXPECT_NE(pr.exit_code, 0);
+  EXPECT_NE(pr.err.find("not an image object"), std::string::npos) << pr.err;
+}
+
+}  // namespace
+}  // namespace ft
