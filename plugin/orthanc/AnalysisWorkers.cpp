@@ -2,6 +2,8 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -45,6 +47,14 @@ std::vector<std::pair<std::string, std::string>> written_objects(const std::stri
   return objects;
 }
 
+// `analyze` says "…/clip.dcm: no tear found (tracked …)": the verdict without the scratch path.
+std::string verdict_of(const std::string& output) {
+  const auto at = output.find("clip.dcm: ");
+  if (at == std::string::npos) return "done";
+  const auto end = output.find('\n', at);
+  return output.substr(at + 10, end == std::string::npos ? std::string::npos : end - at - 10);
+}
+
 std::string why_failed(const ProcessOutcome& o, int timeout_s) {
   using K = ProcessOutcome::Kind;
   const std::string said = last_line(o.output);
@@ -55,6 +65,23 @@ std::string why_failed(const ProcessOutcome& o, int timeout_s) {
 }
 
 }  // namespace
+
+LeaseKeeper::LeaseKeeper(JobQueue& queue, const Claim& claim, int lease_s)
+    : queue_(queue), claim_(claim), lease_(std::chrono::seconds(lease_s)), renewed_(Clock::now()) {}
+
+bool LeaseKeeper::renew(Archive& archive) {
+  if (lost_) return false;
+  try {
+    lost_ = !queue_.renew(claim_);
+    renewed_ = Clock::now();
+  } catch (const std::exception& e) {
+    // The database is away: the lease may still hold, but not past its term less a margin
+    // (another node may take the clip the moment it runs out).
+    archive.log_warning(std::string("FibreTrack: cannot renew a lease: ") + e.what());
+    lost_ = Clock::now() - renewed_ > lease_ * 2 / 3;
+  }
+  return !lost_;
+}
 
 AnalysisWorkers::AnalysisWorkers(JobQueue& queue, Archive& archive, ArchiveSettings settings)
     : queue_(queue), archive_(archive), settings_(std::move(settings)) {}
@@ -85,34 +112,56 @@ void AnalysisWorkers::run() {
     std::optional<Claim> claim;
     try {
       claim = queue_.claim(settings_.node_name);
+      queue_trouble_.clear();
     } catch (const std::exception& e) {
-      archive_.log_warning(std::string("FibreTrack: cannot read the job queue (will retry): ") + e.what());
+      report_queue_trouble(e.what());
     }
     if (claim) {
       ++running_;
-      try {
-        analyse(*claim);
-      } catch (const std::exception& e) {
-        // The job stays running under a lease nobody renews: another worker retries it.
-        archive_.log_error("FibreTrack: " + claim->clip.instance_id + ": " + e.what());
-      }
+      const bool retry_later = !analyse(*claim);
       --running_;
-      continue;
+      if (!retry_later) continue;
     }
     std::unique_lock lock(mutex_);
-    woken_.wait_for(lock, std::chrono::duration<double>(settings_.poll_s), [this] { return stop_ || work_queued_; });
+    woken_.wait_for(lock, std::chrono::duration<double>(claim ? 5 * settings_.poll_s : settings_.poll_s),
+                    [this] { return stop_ || work_queued_; });
     work_queued_ = false;
   }
 }
 
-void AnalysisWorkers::analyse(const Claim& claim) {
+// One line when the queue's database goes away and one when it is back, not one per poll.
+void AnalysisWorkers::report_queue_trouble(const std::string& what) {
+  std::lock_guard lock(mutex_);
+  if (queue_trouble_ == what) return;
+  queue_trouble_ = what;
+  archive_.log_warning("FibreTrack: cannot read the job queue (will retry): " + what);
+}
+
+bool AnalysisWorkers::analyse(const Claim& claim) {
+  try {
+    analyse_or_throw(claim);
+    return true;
+  } catch (const std::exception& e) {
+    // Not the clip's fault (scratch space, the database): back to the queue, tried later.
+    archive_.log_warning("FibreTrack: " + claim.clip.instance_id + " queued again after: " + e.what());
+    try {
+      queue_.release(claim);
+    } catch (const std::exception&) {  // the lease runs out and another worker takes it
+    }
+    return false;
+  }
+}
+
+void AnalysisWorkers::analyse_or_throw(const Claim& claim) {
   const std::string& id = claim.clip.instance_id;
   archive_.log_info("FibreTrack: analysing " + id + " (attempt " + std::to_string(claim.attempt) + ")");
+  LeaseKeeper lease(queue_, claim, settings_.lease_s);
   const ScratchFolder dir(settings_.scratch_dir);
   try {
     archive_.save_dicom(id, dir.file("clip.dcm"));
   } catch (const Error& e) {
-    queue_.fail(claim, std::string("the clip cannot be read from the archive: ") + e.what());
+    if (e.code() != ErrorCode::NotFound) throw;
+    queue_.fail(claim, std::string("the clip is no longer in the archive: ") + e.what());
     return;
   }
   std::vector<std::string> argv{settings_.executable, "analyze", dir.file("clip.dcm"), "--json", dir.file("analysis.json"),
@@ -122,14 +171,7 @@ void AnalysisWorkers::analyse(const Claim& claim) {
   supervision.timeout_s = settings_.timeout_s;
   supervision.heartbeat_s = settings_.lease_s / 3.0;
   supervision.stop = &stop_;
-  supervision.heartbeat = [&] {
-    try {
-      return queue_.renew(claim);
-    } catch (const std::exception& e) {  // the database is away: keep working, the lease may hold
-      archive_.log_warning(std::string("FibreTrack: cannot renew a lease: ") + e.what());
-      return true;
-    }
-  };
+  supervision.heartbeat = [&] { return lease.renew(archive_); };
   const ProcessOutcome outcome = run_supervised(argv, dir.file("output.txt"), supervision);
   using K = ProcessOutcome::Kind;
   if (outcome.kind == K::Stopped) {
@@ -138,7 +180,7 @@ void AnalysisWorkers::analyse(const Claim& claim) {
   } else if (outcome.kind == K::Abandoned) {
     archive_.log_warning("FibreTrack: " + id + ": the lease was lost to another node; this node's analysis is dropped");
   } else if (outcome.kind == K::Exited && outcome.code == 0) {
-    store_results(claim, dir.path, outcome.output);
+    store_results(claim, lease, dir.path, outcome.output);
   } else {
     const std::string reason = why_failed(outcome, settings_.timeout_s);
     queue_.fail(claim, reason);
@@ -146,20 +188,32 @@ void AnalysisWorkers::analyse(const Claim& claim) {
   }
 }
 
-void AnalysisWorkers::store_results(const Claim& claim, const std::string& dir, const std::string& output) {
+void AnalysisWorkers::store_results(const Claim& claim, LeaseKeeper& lease, const std::string& dir,
+                                    const std::string& output) {
   const std::string& id = claim.clip.instance_id;
-  // The last chance to find the clip gone to another node before anything is stored.
-  if (!queue_.renew(claim)) {
-    archive_.log_warning("FibreTrack: " + id + ": the lease was lost before storing; nothing stored");
+  const auto objects = written_objects(output);
+  const bool has_report = std::any_of(objects.begin(), objects.end(), [](const auto& o) { return o.second == "measurement report"; });
+  if (!has_report) {
+    queue_.fail(claim, "the analysis wrote no measurement report");
     return;
   }
   nlohmann::json analysis;
   std::ifstream(dir + "/analysis.json") >> analysis;
   nlohmann::json stored = nlohmann::json::array();
-  for (const auto& [path, kind] : written_objects(output)) {
+  std::vector<std::string> stored_ids;
+  for (const auto& [path, kind] : objects) {
+    // Each object is stored only while the clip is still this node's: once the lease is
+    // lost, another node analyses it and stores its own.
+    if (!lease.renew(archive_)) {
+      withdraw(stored_ids);
+      archive_.log_warning("FibreTrack: " + id + ": the lease was lost while storing; what was stored is withdrawn");
+      return;
+    }
     try {
-      stored.push_back({{"kind", kind}, {"instance", archive_.store_dicom(path)}});
+      stored_ids.push_back(archive_.store_dicom(path));
+      stored.push_back({{"kind", kind}, {"instance", stored_ids.back()}});
     } catch (const Error& e) {
+      withdraw(stored_ids);
       queue_.fail(claim, "the " + kind + " could not be stored: " + e.what());
       return;
     }
@@ -169,9 +223,24 @@ void AnalysisWorkers::store_results(const Claim& claim, const std::string& dir, 
                               {"findings", analysis.value("findings", nlohmann::json::array())},
                               {"notes", analysis.value("notes", nlohmann::json::array())},
                               {"stored", stored}};
-  queue_.finish(claim, result.dump());
-  archive_.log_info("FibreTrack: " + id + " analysed: " + last_line(output.substr(0, output.find("\n  "))) + "; " +
-                    std::to_string(stored.size()) + " objects stored in its study");
+  if (!queue_.finish(claim, result.dump())) {
+    withdraw(stored_ids);
+    archive_.log_warning("FibreTrack: " + id + ": the job went to another node before it was marked done; "
+                         "what was stored is withdrawn");
+    return;
+  }
+  archive_.log_info("FibreTrack: " + id + " analysed: " + verdict_of(output) + "; " + std::to_string(stored.size()) +
+                    " objects stored in its study");
+}
+
+void AnalysisWorkers::withdraw(const std::vector<std::string>& stored_ids) {
+  for (const std::string& instance : stored_ids) {
+    try {
+      archive_.remove(instance);
+    } catch (const std::exception& e) {
+      archive_.log_error("FibreTrack: a report stored twice could not be withdrawn (" + instance + "): " + e.what());
+    }
+  }
 }
 
 }  // namespace ft::archive

@@ -4,6 +4,8 @@
 // SR, the presentation state and, when asked, the burned-in capture back into the clip's
 // study, and marks the job done — or failed with the reason, and goes on with the next.
 #include <atomic>
+#include <chrono>
+#include <string>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -14,6 +16,23 @@
 #include "JobQueue.h"
 
 namespace ft::archive {
+
+// A worker's claim kept current: renewed on each heartbeat and before each object is
+// stored. Lost when the queue says so, or when the database has not answered for two
+// thirds of the lease (past that, another node may already hold the clip).
+class LeaseKeeper {
+ public:
+  LeaseKeeper(JobQueue& queue, const Claim& claim, int lease_s);
+  bool renew(Archive& archive);  // false: the clip is no longer ours
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  JobQueue& queue_;
+  const Claim claim_;
+  const Clock::duration lease_;
+  Clock::time_point renewed_;
+  bool lost_ = false;
+};
 
 class AnalysisWorkers {
  public:
@@ -31,8 +50,12 @@ class AnalysisWorkers {
 
  private:
   void run();
-  void analyse(const Claim& claim);
-  void store_results(const Claim& claim, const std::string& dir, const std::string& output);
+  // False when the job went back to the queue for a reason not the clip's (wait a while).
+  bool analyse(const Claim& claim);
+  void analyse_or_throw(const Claim& claim);
+  void store_results(const Claim& claim, LeaseKeeper& lease, const std::string& dir, const std::string& output);
+  void withdraw(const std::vector<std::string>& stored_ids);  // a report that must not stay twice
+  void report_queue_trouble(const std::string& what);
 
   JobQueue& queue_;
   Archive& archive_;
@@ -42,6 +65,7 @@ class AnalysisWorkers {
   std::mutex mutex_;
   std::condition_variable woken_;
   bool work_queued_ = false;
+  std::string queue_trouble_;  // the last database failure reported, "" when it answers
   std::vector<std::thread> threads_;
 };
 

@@ -41,6 +41,7 @@ class Archive {
   virtual void save_dicom(const std::string& instance_id, const std::string& path) = 0;
   // Stores a DICOM file; returns the archive's ID of the stored object. Throws ft::Error.
   virtual std::string store_dicom(const std::string& path) = 0;
+  virtual void remove(const std::string& instance_id) = 0;  // throws ft::Error
   virtual void log_info(const std::string& message) = 0;
   virtual void log_warning(const std::string& message) = 0;
   virtual void log_error(const std::string& message) = 0;

@@ -86,8 +86,14 @@ ArchiveSettings archive_settings_from(const nlohmann::json& configuration, const
     s.postgres_conninfo = conninfo_of(section.at("PostgreSQL"));
   else if (s.sqlite_path.empty() && index_pg.value("EnableIndex", false))
     s.postgres_conninfo = conninfo_of(index_pg);
+  // Beside Orthanc's own SQLite index (local disk, where SQLite's locking works), not in
+  // the storage area, which is often a network share.
   if (s.postgres_conninfo.empty() && s.sqlite_path.empty())
-    s.sqlite_path = configuration.value("StorageDirectory", std::string("OrthancStorage")) + "/fibretrack-jobs.sqlite";
+    s.sqlite_path = configuration.value("IndexDirectory", configuration.value("StorageDirectory", std::string("OrthancStorage"))) +
+                    "/fibretrack-jobs.sqlite";
+  if (!s.sqlite_path.empty() && index_pg.value("EnableIndex", false))
+    s.warnings.push_back("FibreTrack.JobDatabase is set while the index is on PostgreSQL: this node's jobs are its own, "
+                         "and nodes sharing the index may analyse a clip twice");
   return s;
 }
 

@@ -25,6 +25,7 @@ struct ArchiveSettings {
   std::string postgres_conninfo;   // empty: the jobs are in sqlite_path
   std::string sqlite_path;
   std::string scratch_dir = "/tmp";
+  std::vector<std::string> warnings;  // settings that work but are probably not meant
 };
 
 // `configuration` is Orthanc's whole configuration; `default_executable` where the plugin

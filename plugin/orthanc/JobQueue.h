@@ -35,11 +35,13 @@ struct JobRecord {
   std::string queued_at, finished_at;  // ISO 8601, UTC
 };
 
-// A worker's hold on a job. `attempt` tells this claim from a later one of the same job
-// after the lease ran out: only the current claim may renew, finish or fail it.
+// A worker's hold on a job. `token` tells this claim from any later one of the same job
+// (after the lease ran out, or the study was analysed again): it grows with every claim and
+// is never reset, and only the current claim may renew, finish or fail the job.
 struct Claim {
   std::int64_t job_id = 0;
-  int attempt = 0;
+  std::int64_t token = 0;
+  int attempt = 0;  // 1 for the first claim since the job was (re)queued
   ClipJob clip;
 };
 

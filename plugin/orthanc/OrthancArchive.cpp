@@ -51,7 +51,14 @@ ArchivedObject OrthancArchive::object(const ArchivedSeries& series, const std::s
   ArchivedObject o;
   o.clip = {tags.value("SOPInstanceUID", ""), instance_id, series.study_id};
   o.modality = series.modality;
-  o.sop_class_uid = get("/instances/" + instance_id + "/metadata/SopClassUid");
+  try {
+    o.sop_class_uid = get("/instances/" + instance_id + "/metadata/SopClassUid");
+  } catch (const Error& e) {  // indexed by an Orthanc older than this metadata: read the tag
+    if (e.code() != ErrorCode::NotFound) throw;
+    o.sop_class_uid = get("/instances/" + instance_id + "/content/0008,0016");
+    while (!o.sop_class_uid.empty() && (o.sop_class_uid.back() == '\0' || o.sop_class_uid.back() == ' '))
+      o.sop_class_uid.pop_back();
+  }
   const std::string frames = tags.value("NumberOfFrames", "");
   o.frames = frames.empty() ? 1 : std::atoi(frames.c_str());
   return o;
@@ -98,10 +105,15 @@ std::string OrthancArchive::store_dicom(const std::string& path) {
   bytes << in.rdbuf();
   const std::string body = bytes.str();
   if (!in || body.empty()) throw Error(ErrorCode::Io, "cannot read " + path);
+  if (body.size() > UINT32_MAX) throw Error(ErrorCode::Unsupported, path + " is over the 4 GiB one REST call carries");
   Buffer answer(context_);
   check(OrthancPluginRestApiPost(context_, &answer.buffer, "/instances", body.data(), uint32_t(body.size())),
         "storing " + path);
   return nlohmann::json::parse(answer.text()).value("ID", "");
+}
+
+void OrthancArchive::remove(const std::string& instance_id) {
+  check(OrthancPluginRestApiDelete(context_, ("/instances/" + instance_id).c_str()), "DELETE /instances/" + instance_id);
 }
 
 }  // namespace ft::archive

@@ -19,6 +19,7 @@ class OrthancArchive : public Archive {
   std::vector<std::string> study_series(const std::string& study_id) override;
   void save_dicom(const std::string& instance_id, const std::string& path) override;
   std::string store_dicom(const std::string& path) override;
+  void remove(const std::string& instance_id) override;
   void log_info(const std::string& message) override { OrthancPluginLogInfo(context_, message.c_str()); }
   void log_warning(const std::string& message) override { OrthancPluginLogWarning(context_, message.c_str()); }
   void log_error(const std::string& message) override { OrthancPluginLogError(context_, message.c_str()); }

@@ -6,6 +6,8 @@
 // OrthancPluginFinalize; nothing else of FibreTrack keeps global state.
 #include <orthanc/OrthancCPlugin.h>
 
+#include <unistd.h>
+
 #include <memory>
 #include <nlohmann/json.hpp>
 
@@ -174,6 +176,9 @@ ORTHANC_PLUGINS_API int32_t OrthancPluginInitialize(OrthancPluginContext* contex
       OrthancPluginLogWarning(context, "FibreTrack: disabled in the configuration (FibreTrack.Enable)");
       return 0;
     }
+    if (settings.workers > 0 && ::access(settings.executable.c_str(), X_OK) != 0)
+      throw ft::Error(ft::ErrorCode::NotFound, "FibreTrack.Executable " + settings.executable + " cannot be run");
+    for (const std::string& w : settings.warnings) OrthancPluginLogWarning(context, ("FibreTrack: " + w).c_str());
     the_plugin = std::make_unique<Plugin>(context, settings);
     OrthancPluginLogWarning(context, ("FibreTrack " FT_VERSION ": node " + settings.node_name + ", " +
                                       std::to_string(settings.workers) + " workers, jobs in " +

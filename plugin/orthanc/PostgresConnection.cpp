@@ -10,7 +10,7 @@ namespace {
 
 class PostgresConnection : public SqlConnection {
  public:
-  explicit PostgresConnection(const std::string& conninfo) : conn_(PQconnectdb(conninfo.c_str())) {
+  explicit PostgresConnection(const std::string& conninfo) : conn_(connect(conninfo)) {
     if (PQstatus(conn_) != CONNECTION_OK) {
       const std::string why = PQerrorMessage(conn_);
       PQfinish(conn_);
@@ -37,7 +37,8 @@ class PostgresConnection : public SqlConnection {
     return changed.empty() ? 0 : std::stoi(changed);
   }
 
-  std::string now_s() const override { return "CAST(EXTRACT(EPOCH FROM clock_timestamp()) AS BIGINT)"; }
+  // Whole seconds, cut down as SQLite's are (a cast would round half up).
+  std::string now_s() const override { return "CAST(FLOOR(EXTRACT(EPOCH FROM clock_timestamp())) AS BIGINT)"; }
   std::string lock_skipping_locked() const override { return " FOR UPDATE SKIP LOCKED"; }
 
   void create_job_table() override {
@@ -48,7 +49,8 @@ class PostgresConnection : public SqlConnection {
       execute("SELECT pg_advisory_xact_lock(7415021)", {});
       execute("CREATE TABLE IF NOT EXISTS fibretrack_jobs (id BIGSERIAL PRIMARY KEY, sop_instance_uid TEXT NOT NULL, "
               "algorithm_version TEXT NOT NULL, instance_id TEXT NOT NULL, study_id TEXT NOT NULL, state TEXT NOT NULL, "
-              "node TEXT NOT NULL DEFAULT '', attempts INTEGER NOT NULL DEFAULT 0, lease_until BIGINT, "
+              "node TEXT NOT NULL DEFAULT '', attempts INTEGER NOT NULL DEFAULT 0, "
+              "claim_seq BIGINT NOT NULL DEFAULT 0, lease_until BIGINT, "
               "reason TEXT NOT NULL DEFAULT '', result TEXT NOT NULL DEFAULT '', queued_at BIGINT NOT NULL, "
               "finished_at BIGINT, UNIQUE (sop_instance_uid, algorithm_version))", {});
       execute("CREATE INDEX IF NOT EXISTS fibretrack_jobs_by_state ON fibretrack_jobs (algorithm_version, state, id)", {});
@@ -62,21 +64,27 @@ class PostgresConnection : public SqlConnection {
   }
 
  private:
+  // A server that does not answer must not hold a worker, a REST call or Orthanc's
+  // shutdown: connecting, each statement and each lock wait are bounded, and keepalives
+  // notice a peer that went away. `conninfo` may be key=value pairs or a URI.
+  static PGconn* connect(const std::string& conninfo) {
+    const char* keys[] = {"dbname", "connect_timeout", "keepalives", "keepalives_idle", "options", nullptr};
+    const char* values[] = {conninfo.c_str(), "10", "1", "30", "-c statement_timeout=30000 -c lock_timeout=10000", nullptr};
+    return PQconnectdbParams(keys, values, 1);
+  }
+
+  // A connection found broken before a statement is re-opened; a statement that failed is
+  // never sent again, as it may have run (a claim whose answer was lost must not run twice).
   PGresult* run(const std::string& sql, const std::vector<std::string>& params) {
+    if (PQstatus(conn_) == CONNECTION_BAD) PQreset(conn_);
     std::vector<const char*> values;
     for (const auto& p : params) values.push_back(p.c_str());
-    for (int tries = 0;; ++tries) {
-      PGresult* r = PQexecParams(conn_, sql.c_str(), int(values.size()), nullptr, values.data(), nullptr, nullptr, 0);
-      const ExecStatusType status = PQresultStatus(r);
-      if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return r;
-      const std::string why = PQresultErrorMessage(r);
-      PQclear(r);
-      if (tries == 0 && PQstatus(conn_) == CONNECTION_BAD) {
-        PQreset(conn_);
-        continue;
-      }
-      throw Error(ErrorCode::Network, "PostgreSQL: " + why);
-    }
+    PGresult* r = PQexecParams(conn_, sql.c_str(), int(values.size()), nullptr, values.data(), nullptr, nullptr, 0);
+    const ExecStatusType status = PQresultStatus(r);
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return r;
+    const std::string why = r ? PQresultErrorMessage(r) : PQerrorMessage(conn_);
+    PQclear(r);
+    throw Error(ErrorCode::Network, "PostgreSQL: " + why);
   }
 
   PGconn* conn_;

@@ -14,6 +14,7 @@ SeriesIntake::~SeriesIntake() { stop(); }
 void SeriesIntake::start() { thread_ = std::thread([this] { run(); }); }
 
 void SeriesIntake::stop() {
+  stopping_ = true;
   {
     std::lock_guard lock(mutex_);
     stop_ = true;
@@ -30,7 +31,13 @@ int SeriesIntake::take_series(const std::string& series_id) {
   }
   int queued = 0, known = 0;
   for (const std::string& instance_id : series.instance_ids) {
-    const ArchivedObject object = archive_.object(series, instance_id);
+    ArchivedObject object;
+    try {
+      object = archive_.object(series, instance_id);
+    } catch (const Error& e) {
+      if (e.code() != ErrorCode::NotFound) throw;
+      continue;  // deleted since the series was listed
+    }
     const Selection s = select_for_analysis(object, settings_);
     if (s.analyse) {
       (queue_.enqueue(object.clip) ? queued : known) += 1;
@@ -53,24 +60,57 @@ int SeriesIntake::take_series(const std::string& series_id) {
   return queued;
 }
 
-void SeriesIntake::read_changes() {
-  for (;;) {
-    const ChangesPage page = archive_.changes_since(read_, 1000);
-    for (const ArchiveChange& c : page.changes) {
-      if (c.type == "NewSeries") open_.emplace(c.resource, OpenSeries{c.seq, std::chrono::steady_clock::now()});
-      if (c.type == "StableSeries") {
-        try {
-          take_series(c.resource);
-        } catch (const Error& e) {
-          if (e.code() != ErrorCode::NotFound) throw;  // read again from here next time
-          archive_.log_info("FibreTrack: series " + c.resource + " is gone: " + e.what());
-        }
-        open_.erase(c.resource);
-      }
-      read_ = c.seq;
+void SeriesIntake::handle(const ArchiveChange& c) {
+  if (c.type == "NewSeries" && !handled_.count(c.seq))
+    open_.emplace(c.resource, OpenSeries{c.seq, std::chrono::steady_clock::now()});
+  if (c.type != "StableSeries") return;
+  try {
+    take_series(c.resource);
+  } catch (const Error& e) {
+    if (e.code() != ErrorCode::NotFound) throw;
+    archive_.log_info("FibreTrack: series " + c.resource + " is gone: " + e.what());
+  }
+  open_.erase(c.resource);
+}
+
+bool SeriesIntake::handle_or_pass_over(const ArchiveChange& c) {
+  try {
+    handle(c);
+    failures_.erase(c.seq);
+    return true;
+  } catch (const std::exception& e) {
+    bool queue_answers = true;
+    try {
+      queue_.change_cursor(settings_.node_name);
+    } catch (const std::exception&) {
+      queue_answers = false;  // the database is away: not the series' fault, never passed over
     }
-    if (!page.changes.empty()) save_cursor();
-    if (page.done || page.changes.empty()) return;
+    if (!queue_answers || ++failures_[c.seq] < kTriesPerChange) {
+      report("series " + c.resource + " not queued yet (will retry): " + e.what());
+      return false;
+    }
+    archive_.log_error("FibreTrack: series " + c.resource + " passed over after " + std::to_string(kTriesPerChange) +
+                       " tries: " + e.what() + " (POST /fibretrack/studies/{id}/analyse queues it by hand)");
+    failures_.erase(c.seq);
+    return true;
+  }
+}
+
+void SeriesIntake::read_changes() {
+  while (!stopping_) {
+    const ChangesPage page = archive_.changes_since(std::max(floor_, read_ - kRereadChanges), 1000);
+    bool progressed = false;
+    for (const ArchiveChange& c : page.changes) {
+      if (stopping_) break;
+      if (handled_.count(c.seq)) continue;
+      if (!handle_or_pass_over(c)) break;
+      handled_.insert(c.seq);
+      read_ = std::max(read_, c.seq);
+      progressed = true;
+    }
+    handled_.erase(handled_.begin(), handled_.lower_bound(read_ - kRereadChanges));
+    save_cursor();
+    if (page.done || !progressed) return;
   }
 }
 
@@ -100,28 +140,53 @@ void SeriesIntake::take_orphans(bool all_from_before_start) {
 void SeriesIntake::save_cursor() {
   std::int64_t cursor = read_;
   for (const auto& [id, open] : open_) cursor = std::min(cursor, open.seq - 1);
+  if (cursor == saved_) return;
   queue_.set_change_cursor(settings_.node_name, cursor);
+  saved_ = cursor;
+}
+
+void SeriesIntake::report(const std::string& trouble) {
+  if (trouble == trouble_) return;
+  trouble_ = trouble;
+  archive_.log_warning("FibreTrack: " + trouble);
+}
+
+// Where this node's reading of the change log stands: its saved cursor, or the log's end
+// for a node new to the queue (earlier studies are queued by hand), or the end again where
+// the log was reset beneath the cursor (a new index).
+void SeriesIntake::start_reading() {
+  start_seq_ = archive_.last_change();
+  const auto cursor = queue_.change_cursor(settings_.node_name);
+  read_ = cursor ? *cursor : start_seq_;
+  floor_ = cursor ? 0 : start_seq_;
+  if (!cursor)
+    archive_.log_warning("FibreTrack: node " + settings_.node_name + " starts with clips arriving from now on "
+                         "(earlier studies: POST /fibretrack/studies/{id}/analyse)");
+  if (read_ > start_seq_) {
+    archive_.log_warning("FibreTrack: the change log ends at " + std::to_string(start_seq_) + ", before this node's place " +
+                         std::to_string(read_) + " in it (a new index?): reading from its end");
+    read_ = floor_ = start_seq_;
+  }
+  saved_ = cursor.value_or(-1);
+}
+
+void SeriesIntake::pass() {
+  if (read_ < 0) start_reading();
+  read_changes();
+  const bool read_to_start = read_ >= start_seq_;
+  take_orphans(!caught_up_ && read_to_start);
+  caught_up_ = caught_up_ || read_to_start;
 }
 
 void SeriesIntake::run() {
-  bool caught_up = false;
   std::unique_lock lock(mutex_);
   while (!stop_) {
     lock.unlock();
     try {
-      if (read_ < 0) {
-        start_seq_ = archive_.last_change();
-        const auto cursor = queue_.change_cursor(settings_.node_name);
-        read_ = cursor ? *cursor : start_seq_;
-        if (!cursor)
-          archive_.log_warning("FibreTrack: node " + settings_.node_name + " starts with clips arriving from now on "
-                               "(earlier studies: POST /fibretrack/studies/{id}/analyse)");
-      }
-      read_changes();
-      take_orphans(!caught_up);
-      caught_up = true;
+      pass();
+      trouble_.clear();
     } catch (const std::exception& e) {
-      archive_.log_warning(std::string("FibreTrack: the change log cannot be read or queued (will retry): ") + e.what());
+      report(std::string("the change log cannot be read or queued (will retry): ") + e.what());
     }
     lock.lock();
     wake_.wait_for(lock, std::chrono::duration<double>(settings_.poll_s), [this] { return stop_; });

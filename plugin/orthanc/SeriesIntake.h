@@ -6,7 +6,10 @@
 // never became stable (the node stopped first, or the node that received it died) is
 // queued as it is once the node starts again, or after kOrphanAge: each object is a
 // whole clip, so a series cut short still has clips to analyse, and the rest arrive later.
+#include <atomic>
 #include <chrono>
+#include <cstdint>
+#include <set>
 #include <condition_variable>
 #include <functional>
 #include <map>
@@ -22,6 +25,13 @@ namespace ft::archive {
 class SeriesIntake {
  public:
   static constexpr std::chrono::minutes kOrphanAge{10};
+  // Changes are read again this far back on every pass: with the index on PostgreSQL,
+  // two nodes' changes can be committed out of order, so a change may appear behind one
+  // already read.
+  static constexpr std::int64_t kRereadChanges = 200;
+  // A change whose series cannot be queued this many times (the database answering) is
+  // logged as an error and passed over, so one bad series does not stop the intake.
+  static constexpr int kTriesPerChange = 5;
 
   // `queued` is told each time a clip was queued (the node's workers are woken).
   SeriesIntake(JobQueue& queue, Archive& archive, ArchiveSettings settings, std::function<void()> queued);
@@ -31,9 +41,10 @@ class SeriesIntake {
 
   void start();
   void stop();
-  // Reads the change log to its end and queues what became stable. Throws ft::Error (the
-  // cursor then stays where the last handled change left it).
-  void read_changes();
+  // One pass, as the thread makes one every PollSeconds: the change log read to its end,
+  // what became stable queued, orphans queued. Throws ft::Error (the database or the
+  // archive away); the cursor then stays where the last handled change left it.
+  void pass();
   // Queues the series' clips now; how many were newly queued. Throws ft::Error.
   int take_series(const std::string& series_id);
 
@@ -43,19 +54,31 @@ class SeriesIntake {
     std::chrono::steady_clock::time_point seen;
   };
   void run();
+  void start_reading();
+  void read_changes();
+  void handle(const ArchiveChange& change);
+  bool handle_or_pass_over(const ArchiveChange& change);  // false: stop this pass, retry later
   void take_orphans(bool all_from_before_start);
   void save_cursor();
+  void report(const std::string& trouble);  // once per new trouble, not every poll
 
   JobQueue& queue_;
   Archive& archive_;
   const ArchiveSettings settings_;
   std::function<void()> queued_;
-  std::int64_t read_ = -1;                   // the last change handled
+  std::int64_t read_ = -1;                   // the newest change handled
+  std::int64_t saved_ = -1;                  // the cursor as last written
+  std::set<std::int64_t> handled_;           // changes handled within kRereadChanges of read_
+  std::map<std::int64_t, int> failures_;     // per change not handled yet
+  std::string trouble_;
   std::int64_t start_seq_ = 0;               // the log's end when the node started
+  std::int64_t floor_ = 0;                   // never read below: a new node starts at the end
+  bool caught_up_ = false;                   // every change from before the start read
   std::map<std::string, OpenSeries> open_;  // arrived, not stable yet
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stop_ = false;
+  std::atomic<bool> stopping_{false};  // read without the lock by a long pass
   std::thread thread_;
 };
 

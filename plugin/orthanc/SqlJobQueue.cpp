@@ -76,22 +76,22 @@ std::optional<Claim> SqlJobQueue::claim(const std::string& node) {
                    "state = 'running' AND lease_until < " + db_->now_s() + " AND attempts >= CAST($2 AS INTEGER)",
                {version, max, kAbandonedBefore, kAbandonedAfter});
   const auto rows = db_->query(
-      "UPDATE fibretrack_jobs SET state = 'running', node = $2, attempts = attempts + 1, reason = '', lease_until = " +
-          db_->now_s() + " + CAST($3 AS INTEGER) WHERE id = (SELECT id FROM fibretrack_jobs WHERE algorithm_version = $1 "
-          "AND (state = 'queued' OR (state = 'running' AND lease_until < " + db_->now_s() +
-          ")) ORDER BY id LIMIT 1" + db_->lock_skipping_locked() +
-          ") RETURNING id, attempts, sop_instance_uid, instance_id, study_id",
-      {version, node, std::to_string(policy_.lease_s)});
+      "UPDATE fibretrack_jobs SET state = 'running', node = $2, attempts = attempts + 1, claim_seq = claim_seq + 1, "
+      "reason = '', lease_until = " + db_->now_s() + " + CAST($3 AS INTEGER) WHERE id = (SELECT id FROM fibretrack_jobs "
+      "WHERE algorithm_version = $1 AND (state = 'queued' OR (state = 'running' AND lease_until < " + db_->now_s() +
+          " AND attempts < CAST($4 AS INTEGER))) ORDER BY id LIMIT 1" + db_->lock_skipping_locked() +
+          ") RETURNING id, claim_seq, attempts, sop_instance_uid, instance_id, study_id",
+      {version, node, std::to_string(policy_.lease_s), max});
   if (rows.empty()) return std::nullopt;
   const SqlRow& r = rows.front();
-  return Claim{std::stoll(r[0]), std::stoi(r[1]), {r[2], r[3], r[4]}};
+  return Claim{std::stoll(r[0]), std::stoll(r[1]), std::stoi(r[2]), {r[3], r[4], r[5]}};
 }
 
 bool SqlJobQueue::update_claimed(const Claim& claim, const std::string& set_clause, const std::string& text) {
   std::lock_guard lock(mutex_);
   return db_->execute("UPDATE fibretrack_jobs SET " + set_clause +
-                          " WHERE id = CAST($1 AS BIGINT) AND attempts = CAST($2 AS INTEGER) AND state = 'running'",
-                      {std::to_string(claim.job_id), std::to_string(claim.attempt), text}) == 1;
+                          " WHERE id = CAST($1 AS BIGINT) AND claim_seq = CAST($2 AS BIGINT) AND state = 'running'",
+                      {std::to_string(claim.job_id), std::to_string(claim.token), text}) == 1;
 }
 
 bool SqlJobQueue::renew(const Claim& claim) {

@@ -1,7 +1,9 @@
 // SqlConnection on SQLite, for a single node. The queue's lock serialises the node's own
 // threads; busy_timeout covers a second process opening the file (an administrator's sqlite3).
 #include <sqlite3.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 
@@ -17,9 +19,11 @@ class SqliteConnection : public SqlConnection {
     // Plugins start before Orthanc makes its storage folder, where the file goes by default.
     std::error_code ignored;
     std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ignored);
-    const mode_t old_mask = ::umask(077);  // job rows name patients' clips: the owner only
+    // Job rows name patients' clips: the owner only (made before SQLite opens it, as the
+    // process's umask is shared with Orthanc's other threads).
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd >= 0) ::close(fd);
     const int rc = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
-    ::umask(old_mask);
     if (rc != SQLITE_OK) {
       const std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
       sqlite3_close(db_);
@@ -49,7 +53,7 @@ class SqliteConnection : public SqlConnection {
     execute("CREATE TABLE IF NOT EXISTS fibretrack_jobs (id INTEGER PRIMARY KEY AUTOINCREMENT, "
             "sop_instance_uid TEXT NOT NULL, algorithm_version TEXT NOT NULL, instance_id TEXT NOT NULL, "
             "study_id TEXT NOT NULL, state TEXT NOT NULL, node TEXT NOT NULL DEFAULT '', attempts INTEGER NOT NULL "
-            "DEFAULT 0, lease_until INTEGER, reason TEXT NOT NULL DEFAULT '', result TEXT NOT NULL DEFAULT '', "
+            "DEFAULT 0, claim_seq INTEGER NOT NULL DEFAULT 0, lease_until INTEGER, reason TEXT NOT NULL DEFAULT '', result TEXT NOT NULL DEFAULT '', "
             "queued_at INTEGER NOT NULL, finished_at INTEGER, UNIQUE (sop_instance_uid, algorithm_version))", {});
     execute("CREATE INDEX IF NOT EXISTS fibretrack_jobs_by_state ON fibretrack_jobs (algorithm_version, state, id)", {});
     execute("CREATE INDEX IF NOT EXISTS fibretrack_jobs_by_study ON fibretrack_jobs (study_id)", {});

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -44,8 +45,12 @@ pid_t start_child(const std::vector<std::string>& argv, int output_fd) {
     // Only async-signal-safe calls between fork and exec: the archive has many threads.
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (::getppid() != parent) ::_exit(127);  // the parent died before prctl
+    const int no_input = ::open("/dev/null", O_RDONLY);
+    if (no_input >= 0) ::dup2(no_input, 0);
     ::dup2(output_fd, 1);
     ::dup2(output_fd, 2);
+    ::close_range(3, ~0U, 0);        // none of the archive's files or sockets
+    ::setpriority(PRIO_PROCESS, 0, 10);  // storing and serving images come first
     ::execv(args[0], args.data());
     ::_exit(127);
   }
@@ -78,6 +83,11 @@ ProcessOutcome run_supervised(const std::vector<std::string>& argv, const std::s
   for (;;) {
     int status = 0;
     const pid_t done = ::waitpid(pid, &status, WNOHANG);
+    if (done < 0 && errno != EINTR) {  // reaped elsewhere (SIGCHLD ignored): its status is lost
+      outcome.kind = ProcessOutcome::Kind::Exited;
+      outcome.code = -1;
+      break;
+    }
     if (done == pid) {
       outcome.kind = WIFEXITED(status) ? ProcessOutcome::Kind::Exited : ProcessOutcome::Kind::Signalled;
       outcome.code = WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status);
@@ -99,7 +109,7 @@ ProcessOutcome run_supervised(const std::vector<std::string>& argv, const std::s
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  outcome.output = tail_of(output_path, 4096);
+  outcome.output = tail_of(output_path, std::size_t(1) << 20);
   return outcome;
 }
 

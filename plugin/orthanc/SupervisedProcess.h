@@ -1,8 +1,10 @@
 #pragma once
 // Runs a program as a child process and watches it: a heartbeat while it runs (the worker
 // renews its lease), a time limit, and a stop request. A clip that crashes the analysis
-// crashes only the child, never the archive it runs in; the child dies with the thread that
-// started it (PR_SET_PDEATHSIG), so a killed node leaves no orphaned analysis behind.
+// crashes only the child, never the archive it runs in. The child dies with the thread that
+// started it (PR_SET_PDEATHSIG), so a killed node leaves no orphaned analysis behind: the
+// calling thread must therefore outlive the child, as run_supervised() does by waiting for
+// it. The child gets no file of the archive's, reads nothing, and runs at a lower priority.
 #include <atomic>
 #include <functional>
 #include <string>
@@ -13,7 +15,7 @@ namespace ft::archive {
 struct ProcessOutcome {
   enum class Kind { Exited, Signalled, TimedOut, Stopped, Abandoned } kind = Kind::Exited;
   int code = 0;        // the exit status, or the signal
-  std::string output;  // the child's stdout and stderr, at most the last 4 KiB
+  std::string output;  // the child's stdout and stderr (the last MiB of them)
 };
 
 struct Supervision {

@@ -25,13 +25,14 @@ class ArchiveCluster : public ::testing::Test {
   }
 
   // A node of the cluster; `name` also names its configuration folder.
-  std::unique_ptr<OrthancPeer> node(const std::string& name, int workers, int lease_s = 30) {
+  std::unique_ptr<OrthancPeer> node(const std::string& name, int workers, int lease_s = 30, int stable_age_s = 1) {
     auto& dir = config_dirs_[name];
     dir = std::make_unique<TempDir>();
     const nlohmann::json extra{{"Plugins", {kIndexPlugin, FT_ORTHANC_PLUGIN}},
                                {"PostgreSQL", pg_.orthanc_index("orthanc")},
                                {"StorageDirectory", storage_.path()},
-                               {"Name", name}};
+                               {"Name", name},
+                               {"StableAge", stable_age_s}};
     auto peer = std::make_unique<OrthancPeer>(
         *dir, true,
         archive_node_options(*dir, {{"NodeName", name}, {"Workers", workers}, {"LeaseSeconds", lease_s}}, extra));
@@ -75,7 +76,7 @@ TEST_F(ArchiveCluster, TwentyClipsSentToEitherNodeGetTwentyReportsNoneTwice) {
 }
 
 TEST_F(ArchiveCluster, ANodeKilledWhileAnalysingLosesTheClipToTheOther) {
-  auto a = node("node-a", 1, 3), b = node("node-b", 1, 3);
+  auto a = node("node-a", 1, 5), b = node("node-b", 1, 5);
   ASSERT_TRUE(store_with_storescu(*a, simulated_clip(clips_, "full_tear", 5, 160)));
   const nlohmann::json running = wait_for_jobs(*a, [](const auto& j) { return count_in_state(j, "running") == 1; }, 60);
   ASSERT_EQ(count_in_state(running, "running"), 1) << running.dump(1);
@@ -88,29 +89,39 @@ TEST_F(ArchiveCluster, ANodeKilledWhileAnalysingLosesTheClipToTheOther) {
   EXPECT_EQ(jobs[0]["node"], a_has_it ? "node-b" : "node-a");
   EXPECT_EQ(jobs[0]["attempts"], 2);
   for (const auto& [study, n] : reports_per_study(survivor)) EXPECT_EQ(n, 1) << "the killed node stored nothing";
-  EXPECT_EQ(run_command("pgrep -f '[f]ibretrack-.*/clip.dcm'").exit_code, 1)
+  const std::string dead_node_scratch = config_dirs_[a_has_it ? "node-a" : "node-b"]->path();
+  EXPECT_EQ(run_command("pgrep -f '" + dead_node_scratch + "/[f]ibretrack-'").exit_code, 1)
       << "the killed node's analysis died with it";
 }
 
+// Series that never become stable here (StableAge of an hour): one clip queued by hand is
+// being analysed when the cluster stops, the others were never queued at all.
 TEST_F(ArchiveCluster, AClusterStoppedWithWorkQueuedTakesItUpWhenStartedAgain) {
+  std::vector<std::string> clips;
+  for (int i = 0; i < 4; ++i) clips.push_back(simulated_clip(clips_, "intact", 30 + i, i == 0 ? 400 : 40));
+  std::string first_study_uid =
+      run_command("dcmdump +P 0020,000d '" + clips[0] + "' | sed 's/.*\\[\\(.*\\)\\].*/\\1/'").out;
+  first_study_uid.erase(first_study_uid.find_last_not_of("\n ") + 1);
   std::string running_instance;
   {
-    std::vector<std::string> clips;
-    for (int i = 0; i < 4; ++i) clips.push_back(simulated_clip(clips_, "intact", 30 + i, 160));
-    auto a = node("node-a", 1), b = node("node-b", 0);
+    auto a = node("node-a", 1, 30, 3600), b = node("node-b", 0, 30, 3600);
     for (const auto& clip : clips) ASSERT_TRUE(store_with_storescu(*b, clip));
+    const CommandResult found = run_command("curl -sf -X POST --data '" + first_study_uid + "' http://127.0.0.1:" +
+                                            std::to_string(a->http_port) + "/tools/lookup");
+    const std::string study = nlohmann::json::parse(found.out).at(0).at("ID");
+    ASSERT_TRUE(a->change("POST", "/fibretrack/studies/" + study + "/analyse"));
     const nlohmann::json jobs = wait_for_jobs(*a, [](const auto& j) { return count_in_state(j, "running") == 1; }, 60);
+    ASSERT_EQ(jobs.size(), 1u) << "only the clip queued by hand: " << jobs.dump(1);
     ASSERT_EQ(count_in_state(jobs, "running"), 1) << jobs.dump(1);
-    for (const auto& j : jobs)
-      if (j["state"] == "running") running_instance = j["instance"];
+    running_instance = jobs[0]["instance"];
+    a.reset();  // the node analysing first
   }  // both stopped (SIGTERM): the analysis running goes back to the queue, uncounted
-  EXPECT_EQ(pg_.sql("orthanc", "SELECT count(*) FROM fibretrack_jobs WHERE state IN ('running', 'done')"), "0\n");
-  EXPECT_EQ(pg_.sql("orthanc", "SELECT count(*) FROM fibretrack_jobs WHERE state = 'queued' AND attempts = 0 AND "
-                               "instance_id = '" + running_instance + "'"), "1\n");
+  EXPECT_EQ(pg_.sql("orthanc", "SELECT state, attempts, instance_id FROM fibretrack_jobs"),
+            "queued|0|" + running_instance + "\n");
 
-  auto a = node("node-a", 1), b = node("node-b", 1);
+  auto a = node("node-a", 1, 30, 3600), b = node("node-b", 1, 30, 3600);
   const nlohmann::json jobs = wait_for_jobs(*b, [](const auto& j) { return count_in_state(j, "done") == 4; }, 120);
-  ASSERT_EQ(count_in_state(jobs, "done"), 4) << "series that had not become stable when the nodes stopped are "
+  ASSERT_EQ(count_in_state(jobs, "done"), 4) << "series that never became stable before the nodes stopped are "
                                                   "queued when they start: " << jobs.dump(1);
   const auto per_study = reports_per_study(*a);
   EXPECT_EQ(per_study.size(), 4u);

@@ -29,6 +29,20 @@ std::string trimmed(std::string s) {
   return s;
 }
 
+int occurrences(const std::string& text, const std::string& what) {
+  int n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+bool wait_for_log(const OrthancPeer& node, const std::string& what, int times) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(15 * time_scale());
+  while (occurrences(node.log(), what) < times)
+    if (std::chrono::steady_clock::now() > until) return false;
+    else std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  return true;
+}
+
 TEST(ArchivePlugin, AClipSentIsAnalysedInTheArchiveAsOnAWorkstation) {
   TempDir dir;
   OrthancPeer node(dir, true, archive_node_options(dir, nlohmann::json::object()));
@@ -73,8 +87,7 @@ TEST(ArchivePlugin, AClipSentIsAnalysedInTheArchiveAsOnAWorkstation) {
   }
   EXPECT_EQ(dciodvfy_errors(dir.file("archived_sr.dcm")), "");
   const std::string seen = "modality SR is not analysed";
-  for (int i = 0; i < 100 && node.log().find(seen) == std::string::npos; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  wait_for_log(node, seen, 1);
   EXPECT_NE(node.log().find(seen), std::string::npos) << "the plugin's own report arrived, was seen and not analysed";
 }
 
@@ -108,11 +121,10 @@ TEST(ArchivePlugin, StillImagesAndBrokenClipsAreSkippedOrFailedWithTheirReasonAn
   const std::string study = (*done)["study"];
 
   // Sent again (the archive overwrites it): not analysed again.
-  ASSERT_TRUE(store_with_storescu(node, intact));
   const std::string already = "already have a job";
-  for (int i = 0; i < 100 && node.log().find(already) == std::string::npos; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  ASSERT_NE(node.log().find(already), std::string::npos) << "the series became stable again and was looked at";
+  const int before = occurrences(node.log(), already);
+  ASSERT_TRUE(store_with_storescu(node, intact));
+  ASSERT_TRUE(wait_for_log(node, already, before + 1)) << "the series became stable again and was looked at";
   jobs = node.get("/fibretrack/jobs");
   EXPECT_EQ(jobs.size(), 3u);
   EXPECT_EQ((*job_of(jobs, trimmed(sop_instance_uid_in(intact))))["attempts"], 1);

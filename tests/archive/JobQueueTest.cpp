@@ -3,6 +3,7 @@
 // hands the clip to another worker and silences the old one.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <set>
@@ -63,9 +64,12 @@ TEST_P(JobQueueTest, ClaimsFromSeveralNodesAtOnceNeverShareAClip) {
   for (int i = 0; i < 40; ++i) setup->enqueue(clip(i));
   std::vector<std::vector<std::string>> claimed(3);
   std::vector<std::thread> nodes;
+  std::atomic<int> connected{0};
   for (int n = 0; n < 3; ++n)
     nodes.emplace_back([&, n] {
       auto q = queue();  // a connection of its own, as each node has
+      ++connected;
+      while (connected < 3) std::this_thread::yield();  // all claim at once
       while (auto c = q->claim("node-" + std::to_string(n))) {
         claimed[std::size_t(n)].push_back(c->clip.instance_id);
         q->finish(*c, "{}");
@@ -98,6 +102,14 @@ TEST_P(JobQueueTest, ALeaseNotRenewedHandsTheClipToAnotherNode) {
   EXPECT_FALSE(a->finish(*first, "{}")) << "its results are not recorded";
   EXPECT_TRUE(b->finish(*second, "{}"));
   EXPECT_EQ(b->list(JobState::Done, 10).at(0).node, "node-b");
+  // Analysed again on request: its first claim again, yet node-a's old claim stays stale.
+  EXPECT_EQ(b->requeue_study("study-1"), 1);
+  const auto third = b->claim("node-c");
+  ASSERT_TRUE(third);
+  EXPECT_EQ(third->attempt, 1);
+  EXPECT_FALSE(a->renew(*first));
+  EXPECT_FALSE(a->finish(*first, "{}"));
+  EXPECT_TRUE(b->finish(*third, "{}"));
 }
 
 TEST_P(JobQueueTest, AClipThatStopsItsNodeEveryTimeFailsAndTheQueueGoesOn) {
