@@ -9,8 +9,9 @@ ac_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ac_cli=$ac_root/build/default/plugin/fibretrack
 ac_plugin=$ac_root/build/default/plugin/orthanc/libFibreTrackOrthanc.so
 ac_index_plugin=/usr/share/orthanc/plugins/libOrthancPostgreSQLIndex.so
-ac_pgbin=/usr/lib/postgresql/15/bin
-for f in "$ac_cli" "$ac_plugin" "$ac_index_plugin" "$ac_pgbin/postgres"; do
+ac_pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+ac_orthanc=$(command -v Orthanc || echo /usr/sbin/Orthanc)  # not on a user's PATH in Debian
+for f in "$ac_cli" "$ac_plugin" "$ac_index_plugin" "$ac_pgbin/postgres" "$ac_orthanc"; do
   [ -e "$f" ] || { echo "$0: $f is missing (run scripts/setup and scripts/build)" >&2; exit 1; }
 done
 
@@ -20,21 +21,26 @@ mkdir -p "$ac_work/storage"
 declare -A http dicom ac_node_pid
 ac_pg_pid=""
 
+# Asks PID to stop with SIGNAL, waits up to 30 s, then kills it.
+ac_stop_pid() {
+  local pid=$1 signal=$2 i
+  kill "-$signal" "$pid" 2>/dev/null || return 0
+  for i in $(seq 150); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.2; done
+  echo "$0: PID $pid did not stop in 30 s: killed" >&2
+  kill -KILL "$pid" 2>/dev/null || true
+}
+
 archive_cluster_stop_nodes() {
   local node
-  for node in "${!ac_node_pid[@]}"; do kill -TERM "${ac_node_pid[$node]}" 2>/dev/null || true; done
   for node in "${!ac_node_pid[@]}"; do
-    while kill -0 "${ac_node_pid[$node]}" 2>/dev/null; do sleep 0.2; done
+    ac_stop_pid "${ac_node_pid[$node]}" TERM
     unset "ac_node_pid[$node]"
   done
 }
 
 ac_cleanup() {
   archive_cluster_stop_nodes
-  if [ -n "$ac_pg_pid" ]; then
-    kill -INT "$ac_pg_pid" 2>/dev/null || true
-    while kill -0 "$ac_pg_pid" 2>/dev/null; do sleep 0.2; done
-  fi
+  [ -z "$ac_pg_pid" ] || ac_stop_pid "$ac_pg_pid" INT  # PostgreSQL's fast shutdown
   rm -rf "$ac_work"
 }
 trap ac_cleanup EXIT
@@ -58,9 +64,11 @@ archive_cluster_start_postgres() {
   ac_as_server_user "$ac_pgbin/initdb" -D "$ac_work/pg/data" -A trust -U ft --no-sync >"$ac_work/pg/initdb.log"
   ac_as_server_user "$ac_pgbin/postgres" -D "$ac_work/pg/data" -p "$pg_port" -k "$ac_work/pg" \
     -c listen_addresses=127.0.0.1 >"$ac_work/pg/server.log" 2>&1 &
-  until "$ac_pgbin/pg_isready" -q -h 127.0.0.1 -p "$pg_port"; do sleep 0.2; done
+  local i
+  for i in $(seq 150); do "$ac_pgbin/pg_isready" -q -h 127.0.0.1 -p "$pg_port" && break; sleep 0.2; done
+  "$ac_pgbin/pg_isready" -q -h 127.0.0.1 -p "$pg_port" || { cat "$ac_work/pg/server.log" >&2; exit 1; }
   ac_pg_pid=$(head -1 "$ac_work/pg/data/postmaster.pid")
-  psql -X -q -h 127.0.0.1 -p "$pg_port" -U ft -d postgres -c "CREATE DATABASE orthanc"
+  "$ac_pgbin/psql" -X -q -h 127.0.0.1 -p "$pg_port" -U ft -d postgres -c "CREATE DATABASE orthanc"
 }
 
 # The configuration is what docs/archive.md gives a hospital, with this machine's paths.
@@ -80,7 +88,7 @@ archive_cluster_start_node() {
                   "ScratchDirectory": "$ac_work/$node" }
 }
 JSON
-  Orthanc "$ac_work/$node/orthanc.json" >>"$ac_work/$node/orthanc.log" 2>&1 &
+  "$ac_orthanc" "$ac_work/$node/orthanc.json" >>"$ac_work/$node/orthanc.log" 2>&1 &
   ac_node_pid[$node]=$!
   until curl -sf "http://127.0.0.1:${http[$node]}/system" >/dev/null; do
     kill -0 "${ac_node_pid[$node]}" 2>/dev/null || { cat "$ac_work/$node/orthanc.log" >&2; exit 1; }

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
 #include "SupervisedProcess.h"
 #include "ft/core/Error.h"
@@ -93,7 +94,10 @@ void AnalysisWorkers::start() {
 }
 
 void AnalysisWorkers::stop() {
-  stop_ = true;
+  {
+    std::lock_guard lock(mutex_);  // a worker about to wait sees it, or is woken
+    stop_ = true;
+  }
   woken_.notify_all();
   for (auto& t : threads_) t.join();
   threads_.clear();
@@ -112,6 +116,7 @@ void AnalysisWorkers::run() {
     std::optional<Claim> claim;
     try {
       claim = queue_.claim(settings_.node_name);
+      std::lock_guard lock(mutex_);
       queue_trouble_.clear();
     } catch (const std::exception& e) {
       report_queue_trouble(e.what());
@@ -142,10 +147,11 @@ bool AnalysisWorkers::analyse(const Claim& claim) {
     analyse_or_throw(claim);
     return true;
   } catch (const std::exception& e) {
-    // Not the clip's fault (scratch space, the database): back to the queue, tried later.
+    // Not the clip's fault (scratch space, the database): back to the queue, tried later,
+    // the attempt counted so that it cannot come back for ever.
     archive_.log_warning("FibreTrack: " + claim.clip.instance_id + " queued again after: " + e.what());
     try {
-      queue_.release(claim);
+      queue_.retry_later(claim, e.what());
     } catch (const std::exception&) {  // the lease runs out and another worker takes it
     }
     return false;
@@ -154,7 +160,7 @@ bool AnalysisWorkers::analyse(const Claim& claim) {
 
 void AnalysisWorkers::analyse_or_throw(const Claim& claim) {
   const std::string& id = claim.clip.instance_id;
-  archive_.log_info("FibreTrack: analysing " + id + " (attempt " + std::to_string(claim.attempt) + ")");
+  archive_.log_warning("FibreTrack: analysing " + id + " (attempt " + std::to_string(claim.attempt) + ")");
   LeaseKeeper lease(queue_, claim, settings_.lease_s);
   const ScratchFolder dir(settings_.scratch_dir);
   try {
@@ -223,14 +229,28 @@ void AnalysisWorkers::store_results(const Claim& claim, LeaseKeeper& lease, cons
                               {"findings", analysis.value("findings", nlohmann::json::array())},
                               {"notes", analysis.value("notes", nlohmann::json::array())},
                               {"stored", stored}};
-  if (!queue_.finish(claim, result.dump())) {
+  if (!mark_done(claim, lease, result.dump())) {
     withdraw(stored_ids);
     archive_.log_warning("FibreTrack: " + id + ": the job went to another node before it was marked done; "
                          "what was stored is withdrawn");
     return;
   }
-  archive_.log_info("FibreTrack: " + id + " analysed: " + verdict_of(output) + "; " + std::to_string(stored.size()) +
+  archive_.log_warning("FibreTrack: " + id + " analysed: " + verdict_of(output) + "; " + std::to_string(stored.size()) +
                     " objects stored in its study");
+}
+
+// Done under this claim, or not (then what it stored must go). A finish the database did not
+// answer is tried again while the lease may hold; one that committed with its answer lost
+// is found so.
+bool AnalysisWorkers::mark_done(const Claim& claim, LeaseKeeper& lease, const std::string& result) {
+  for (;;) {
+    try {
+      return queue_.finish(claim, result) || queue_.finished_by(claim);
+    } catch (const std::exception& e) {
+      if (stop_ || !lease.renew(archive_)) return false;
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+    }
+  }
 }
 
 void AnalysisWorkers::withdraw(const std::vector<std::string>& stored_ids) {

@@ -54,6 +54,7 @@ class AnalysisWorkers {
   bool analyse(const Claim& claim);
   void analyse_or_throw(const Claim& claim);
   void store_results(const Claim& claim, LeaseKeeper& lease, const std::string& dir, const std::string& output);
+  bool mark_done(const Claim& claim, LeaseKeeper& lease, const std::string& result);
   void withdraw(const std::vector<std::string>& stored_ids);  // a report that must not stay twice
   void report_queue_trouble(const std::string& what);
 

@@ -72,6 +72,11 @@ class JobQueue {
   virtual bool fail(const Claim& claim, const std::string& reason) = 0;
   // Back to the queue without counting the attempt (the node is shutting down).
   virtual void release(const Claim& claim) = 0;
+  // Back to the queue for a reason not the clip's (scratch space, the database), counting the
+  // attempt: after max_attempts the job fails with `reason`, so it cannot hold the queue.
+  virtual void retry_later(const Claim& claim, const std::string& reason) = 0;
+  // Whether the job is done under this claim (a finish whose answer was lost did commit).
+  virtual bool finished_by(const Claim& claim) = 0;
 
   // Every job of the study queued again (a physician asked for a new analysis).
   virtual int requeue_study(const std::string& study_id) = 0;

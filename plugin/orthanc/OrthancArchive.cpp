@@ -27,7 +27,10 @@ class Buffer {
 
 void check(OrthancPluginErrorCode code, const std::string& what) {
   if (code == OrthancPluginErrorCode_Success) return;
-  const bool missing = code == OrthancPluginErrorCode_UnknownResource || code == OrthancPluginErrorCode_InexistentItem;
+  // Gone, or its file missing or damaged in the storage area: the clip's state, not a passing
+  // trouble, so its job fails instead of coming back.
+  const bool missing = code == OrthancPluginErrorCode_UnknownResource || code == OrthancPluginErrorCode_InexistentItem ||
+                       code == OrthancPluginErrorCode_InexistentFile || code == OrthancPluginErrorCode_CorruptedFile;
   throw Error(missing ? ErrorCode::NotFound : ErrorCode::Io,
               what + ": Orthanc error " + std::to_string(int(code)));
 }
@@ -42,12 +45,13 @@ std::string OrthancArchive::get(const std::string& uri) {
 
 ArchivedSeries OrthancArchive::series(const std::string& series_id) {
   const nlohmann::json series = get_json("/series/" + series_id);
-  return {series_id, series.value("ParentStudy", ""), series["MainDicomTags"].value("Modality", ""),
+  const nlohmann::json tags = series.value("MainDicomTags", nlohmann::json::object());
+  return {series_id, series.value("ParentStudy", ""), tags.value("Modality", ""),
           series.value("Instances", std::vector<std::string>{})};
 }
 
 ArchivedObject OrthancArchive::object(const ArchivedSeries& series, const std::string& instance_id) {
-  const nlohmann::json tags = get_json("/instances/" + instance_id)["MainDicomTags"];
+  const nlohmann::json tags = get_json("/instances/" + instance_id).value("MainDicomTags", nlohmann::json::object());
   ArchivedObject o;
   o.clip = {tags.value("SOPInstanceUID", ""), instance_id, series.study_id};
   o.modality = series.modality;
@@ -67,7 +71,7 @@ ArchivedObject OrthancArchive::object(const ArchivedSeries& series, const std::s
 ChangesPage OrthancArchive::changes_since(std::int64_t seq, int limit) {
   const nlohmann::json page = get_json("/changes?since=" + std::to_string(seq) + "&limit=" + std::to_string(limit));
   ChangesPage out;
-  for (const auto& c : page["Changes"])
+  for (const auto& c : page.value("Changes", nlohmann::json::array()))
     out.changes.push_back({c.value("Seq", std::int64_t(0)), c.value("ChangeType", ""), c.value("ID", "")});
   out.last = page.value("Last", seq);
   out.done = page.value("Done", true);

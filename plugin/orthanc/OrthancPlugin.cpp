@@ -8,6 +8,7 @@
 
 #include <unistd.h>
 
+#include <cstring>
 #include <memory>
 #include <nlohmann/json.hpp>
 
@@ -85,6 +86,11 @@ OrthancPluginErrorCode route(OrthancPluginRestOutput* output, const OrthancPlugi
     answer(output, handler());
     return OrthancPluginErrorCode_Success;
   } catch (const std::exception& e) {
+    const auto* error = dynamic_cast<const Error*>(&e);
+    if (error && error->code() == ErrorCode::InvalidArgument) {  // the caller's mistake: 400, not logged
+      OrthancPluginSendHttpStatus(the_plugin->context, output, 400, e.what(), uint32_t(std::strlen(e.what())));
+      return OrthancPluginErrorCode_Success;
+    }
     the_plugin->archive.log_error(std::string("FibreTrack REST: ") + e.what());
     return OrthancPluginErrorCode_InternalError;
   }
@@ -109,6 +115,8 @@ OrthancPluginErrorCode on_jobs(OrthancPluginRestOutput* output, const char*, con
     const std::string state = query_value(request, "state"), limit = query_value(request, "limit");
     const auto wanted = job_state_from_string(state);
     if (!state.empty() && !wanted) throw Error(ErrorCode::InvalidArgument, "no job state " + state);
+    if (limit.find_first_not_of("0123456789") != std::string::npos || limit.size() > 6)
+      throw Error(ErrorCode::InvalidArgument, "limit must be a number of jobs");
     return jobs_json(the_plugin->queue.list(wanted, limit.empty() ? 100 : std::stoi(limit)));
   });
 }

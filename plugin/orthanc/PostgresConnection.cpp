@@ -65,11 +65,15 @@ class PostgresConnection : public SqlConnection {
 
  private:
   // A server that does not answer must not hold a worker, a REST call or Orthanc's
-  // shutdown: connecting, each statement and each lock wait are bounded, and keepalives
-  // notice a peer that went away. `conninfo` may be key=value pairs or a URI.
+  // shutdown: connecting, each statement and each lock wait are bounded, and keepalives and
+  // the TCP user timeout notice a peer that went away within about 30 s. These are
+  // defaults: the administrator's connection string (key=value pairs or a URI, expanded
+  // from dbname, which comes last) overrides any of them.
   static PGconn* connect(const std::string& conninfo) {
-    const char* keys[] = {"dbname", "connect_timeout", "keepalives", "keepalives_idle", "options", nullptr};
-    const char* values[] = {conninfo.c_str(), "10", "1", "30", "-c statement_timeout=30000 -c lock_timeout=10000", nullptr};
+    const char* keys[] = {"connect_timeout", "keepalives", "keepalives_idle", "keepalives_interval",
+                          "keepalives_count", "tcp_user_timeout", "options", "dbname", nullptr};
+    const char* values[] = {"10", "1", "10", "5", "3", "30000",
+                            "-c statement_timeout=30000 -c lock_timeout=10000", conninfo.c_str(), nullptr};
     return PQconnectdbParams(keys, values, 1);
   }
 

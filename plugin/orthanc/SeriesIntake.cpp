@@ -54,7 +54,7 @@ int SeriesIntake::take_series(const std::string& series_id) {
     archive_.log_info("FibreTrack: " + std::to_string(known) + " clips of series " + series_id +
                       " already have a job: not analysed again");
   if (queued > 0) {
-    archive_.log_info("FibreTrack: " + std::to_string(queued) + " clips of series " + series_id + " queued");
+    archive_.log_warning("FibreTrack: " + std::to_string(queued) + " clips of series " + series_id + " queued");
     queued_();
   }
   return queued;
@@ -79,21 +79,27 @@ bool SeriesIntake::handle_or_pass_over(const ArchiveChange& c) {
     failures_.erase(c.seq);
     return true;
   } catch (const std::exception& e) {
-    bool queue_answers = true;
-    try {
-      queue_.change_cursor(settings_.node_name);
-    } catch (const std::exception&) {
-      queue_answers = false;  // the database is away: not the series' fault, never passed over
-    }
-    if (!queue_answers || ++failures_[c.seq] < kTriesPerChange) {
-      report("series " + c.resource + " not queued yet (will retry): " + e.what());
-      return false;
-    }
-    archive_.log_error("FibreTrack: series " + c.resource + " passed over after " + std::to_string(kTriesPerChange) +
-                       " tries: " + e.what() + " (POST /fibretrack/studies/{id}/analyse queues it by hand)");
-    failures_.erase(c.seq);
-    return true;
+    return handle_failure(c.seq, c.resource, e.what());
   }
+}
+
+// True when the series is passed over: it failed kTriesPerChange times while the queue
+// answered (with the database away, it is not the series' fault and is never passed over).
+bool SeriesIntake::handle_failure(std::int64_t seq, const std::string& series, const std::string& what) {
+  bool queue_answers = true;
+  try {
+    queue_.change_cursor(settings_.node_name);
+  } catch (const std::exception&) {
+    queue_answers = false;
+  }
+  if (!queue_answers || ++failures_[seq] < kTriesPerChange) {
+    report("series " + series + " not queued yet (will retry): " + what);
+    return false;
+  }
+  archive_.log_error("FibreTrack: series " + series + " passed over after " + std::to_string(kTriesPerChange) +
+                     " tries: " + what + " (POST /fibretrack/studies/{id}/analyse queues it by hand)");
+  failures_.erase(seq);
+  return true;
 }
 
 void SeriesIntake::read_changes() {
@@ -129,7 +135,11 @@ void SeriesIntake::take_orphans(bool all_from_before_start) {
     try {
       take_series(it->first);
     } catch (const Error& e) {
-      if (e.code() != ErrorCode::NotFound) throw;
+      // As for a change: retried, and passed over after kTriesPerChange while the queue answers.
+      if (e.code() != ErrorCode::NotFound && !handle_failure(it->second.seq, it->first, e.what())) {
+        ++it;
+        continue;
+      }
     }
     it = open_.erase(it);
   }

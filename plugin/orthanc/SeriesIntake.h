@@ -58,6 +58,7 @@ class SeriesIntake {
   void read_changes();
   void handle(const ArchiveChange& change);
   bool handle_or_pass_over(const ArchiveChange& change);  // false: stop this pass, retry later
+  bool handle_failure(std::int64_t seq, const std::string& series, const std::string& what);
   void take_orphans(bool all_from_before_start);
   void save_cursor();
   void report(const std::string& trouble);  // once per new trouble, not every poll

@@ -50,6 +50,17 @@ std::string abandoned_reason(int attempts) { return kAbandonedBefore + std::to_s
 SqlJobQueue::SqlJobQueue(std::unique_ptr<SqlConnection> connection, QueuePolicy policy)
     : db_(std::move(connection)), policy_(std::move(policy)) {
   db_->create_job_table();
+  adopt_earlier_versions();
+}
+
+// After an upgrade, clips an earlier version had queued or was analysing are this version's
+// to analyse (the earlier rows stay as they were, for the record).
+void SqlJobQueue::adopt_earlier_versions() {
+  db_->execute("INSERT INTO fibretrack_jobs (sop_instance_uid, algorithm_version, instance_id, study_id, state, queued_at) "
+               "SELECT sop_instance_uid, CAST($1 AS TEXT), instance_id, study_id, 'queued', queued_at FROM fibretrack_jobs "
+               "WHERE algorithm_version <> $1 AND state IN ('queued', 'running') "
+               "ON CONFLICT (sop_instance_uid, algorithm_version) DO NOTHING",
+               {policy_.algorithm_version});
 }
 
 bool SqlJobQueue::insert(const ClipJob& clip, JobState state, const std::string& reason) {
@@ -111,6 +122,21 @@ bool SqlJobQueue::fail(const Claim& claim, const std::string& reason) {
 
 void SqlJobQueue::release(const Claim& claim) {
   update_claimed(claim, "state = 'queued', attempts = attempts - 1, node = $3, lease_until = NULL", "");
+}
+
+void SqlJobQueue::retry_later(const Claim& claim, const std::string& reason) {
+  const std::string max = std::to_string(policy_.max_attempts);
+  if (claim.attempt >= policy_.max_attempts)
+    update_claimed(claim, "state = 'failed', reason = $3, lease_until = NULL, finished_at = " + db_->now_s(),
+                   reason + " (" + max + " attempts)");
+  else
+    update_claimed(claim, "state = 'queued', reason = $3, node = '', lease_until = NULL", reason);
+}
+
+bool SqlJobQueue::finished_by(const Claim& claim) {
+  std::lock_guard lock(mutex_);
+  return !db_->query("SELECT id FROM fibretrack_jobs WHERE id = CAST($1 AS BIGINT) AND claim_seq = CAST($2 AS BIGINT) "
+                     "AND state = 'done'", {std::to_string(claim.job_id), std::to_string(claim.token)}).empty();
 }
 
 int SqlJobQueue::requeue_study(const std::string& study_id) {

@@ -21,6 +21,8 @@ class SqlJobQueue : public JobQueue {
   bool finish(const Claim& claim, const std::string& result_json) override;
   bool fail(const Claim& claim, const std::string& reason) override;
   void release(const Claim& claim) override;
+  void retry_later(const Claim& claim, const std::string& reason) override;
+  bool finished_by(const Claim& claim) override;
   int requeue_study(const std::string& study_id) override;
   std::vector<JobRecord> list(std::optional<JobState> state, int limit) override;
   std::vector<JobRecord> of_study(const std::string& study_id) override;
@@ -30,6 +32,7 @@ class SqlJobQueue : public JobQueue {
 
  private:
   bool insert(const ClipJob& clip, JobState state, const std::string& reason);
+  void adopt_earlier_versions();
   bool update_claimed(const Claim& claim, const std::string& set_clause, const std::string& text);
   std::vector<JobRecord> select(const std::string& where, const std::vector<std::string>& params);
 

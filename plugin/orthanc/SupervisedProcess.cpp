@@ -49,7 +49,8 @@ pid_t start_child(const std::vector<std::string>& argv, int output_fd) {
     if (no_input >= 0) ::dup2(no_input, 0);
     ::dup2(output_fd, 1);
     ::dup2(output_fd, 2);
-    ::close_range(3, ~0U, 0);        // none of the archive's files or sockets
+    if (::close_range(3, ~0U, 0) != 0)  // none of the archive's files or sockets
+      for (int fd = 3; fd < 4096; ++fd) ::close(fd);  // kernels before 5.9
     ::setpriority(PRIO_PROCESS, 0, 10);  // storing and serving images come first
     ::execv(args[0], args.data());
     ::_exit(127);

@@ -58,7 +58,7 @@ TEST_F(ArchiveCluster, TwentyClipsSentToEitherNodeGetTwentyReportsNoneTwice) {
   for (int i = 0; i < 20; ++i)
     ASSERT_TRUE(store_with_storescu(i % 2 ? *b : *a, simulated_clip(clips_, i % 3 ? "intact" : "full_tear", i + 1, 20)));
   const nlohmann::json jobs =
-      wait_for_jobs(*a, [](const auto& j) { return count_in_state(j, "done") == 20; }, 240);
+      wait_for_jobs(*a, [](const auto& j) { return count_in_state(j, "done") == 20; }, 150);
   ASSERT_EQ(count_in_state(jobs, "done"), 20) << jobs.dump(1) << a->log() << b->log();
   std::map<std::string, int> by_node;
   std::set<std::string> reports;

@@ -93,14 +93,18 @@ TEST(ArchivePlugin, AClipSentIsAnalysedInTheArchiveAsOnAWorkstation) {
 
 TEST(ArchivePlugin, StillImagesAndBrokenClipsAreSkippedOrFailedWithTheirReasonAndNothingIsAnalysedTwice) {
   TempDir dir;
-  OrthancPeer node(dir, true, archive_node_options(dir, nlohmann::json::object(), {{"OverwriteInstances", true}}));
+  OrthancPeer node(dir, true, archive_node_options(dir, {{"BurnIn", true}}, {{"OverwriteInstances", true}}));
   ASSERT_TRUE(node.ready()) << node.log();
   // A clip whose header promises twice the frames its pixel data holds.
   const std::string broken = dir.file("broken.dcm");
   run_command("cp '" + sample_data_dir() + "/sliding.dcm' '" + broken + "' && dcmodify -nb -m '(0028,0008)=80' -gin '" +
               broken + "'");
+  // Not ultrasound: a real file made an MR image of its own series.
+  const std::string mr = dir.file("mr.dcm");
+  run_command("cp '" + shared_data_dir() + "/US1_UNCR.dcm' '" + mr + "' && dcmodify -nb -m '(0008,0060)=MR' -m "
+              "'(0008,0016)=1.2.840.10008.5.1.4.1.1.4' -gin -gse '" + mr + "'");
   const std::string intact = sample_data_dir() + "/intact.dcm", still = shared_data_dir() + "/US1_UNCR.dcm";
-  for (const std::string& f : {broken, still, intact}) ASSERT_TRUE(store_with_storescu(node, f)) << f;
+  for (const std::string& f : {broken, mr, still, intact}) ASSERT_TRUE(store_with_storescu(node, f)) << f;
 
   const auto settled = [](const nlohmann::json& j) {
     return j.size() == 3 && count_in_state(j, "queued") == 0 && count_in_state(j, "running") == 0;
@@ -118,7 +122,15 @@ TEST(ArchivePlugin, StillImagesAndBrokenClipsAreSkippedOrFailedWithTheirReasonAn
   EXPECT_NE((*skipped)["reason"].get<std::string>().find("not a clip"), std::string::npos);
   EXPECT_EQ((*done)["state"], "done") << "the broken clip did not hold the queue up";
   EXPECT_NE(node.log().find("not analysed: fibretrack analyze: error:"), std::string::npos) << "logged for the administrator";
+  EXPECT_TRUE(wait_for_log(node, "modality MR is not analysed", 1)) << "the MR series passed over, with the reason";
+  EXPECT_NO_THROW(node.get("/instances/" + (*failed)["instance"].get<std::string>())) << "the broken clip is kept";
   const std::string study = (*done)["study"];
+  // Its report, annotations and burned-in capture; the capture (Modality US) not analysed in turn.
+  const auto objects = series_modalities(node, study);
+  EXPECT_EQ(std::count(objects.begin(), objects.end(), "SR"), 1);
+  EXPECT_EQ(std::count(objects.begin(), objects.end(), "PR"), 1);
+  EXPECT_EQ(std::count(objects.begin(), objects.end(), "US"), 2) << "the clip and its burned-in capture";
+  EXPECT_EQ((*done)["result"]["stored"].size(), 3u);
 
   // Sent again (the archive overwrites it): not analysed again.
   const std::string already = "already have a job";

@@ -150,6 +150,44 @@ TEST_P(JobQueueTest, FailedAndReleasedJobs) {
   EXPECT_EQ(q->counts()["running"], 1);
 }
 
+TEST_P(JobQueueTest, TroubleNotTheClipsIsRetriedButNotForEver) {
+  auto q = queue(60, 2);
+  q->enqueue(clip(1));
+  const auto first = q->claim("a");
+  q->retry_later(*first, "no space left in the scratch folder");
+  const auto second = q->claim("a");
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->attempt, 2) << "counted";
+  q->retry_later(*second, "no space left in the scratch folder");
+  EXPECT_FALSE(q->claim("a"));
+  const auto failed = q->list(JobState::Failed, 10);
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_EQ(failed[0].reason, "no space left in the scratch folder (2 attempts)");
+}
+
+TEST_P(JobQueueTest, AFinishWhoseAnswerWasLostIsFoundDone) {
+  auto q = queue();
+  q->enqueue(clip(1));
+  const auto c = q->claim("a");
+  EXPECT_FALSE(q->finished_by(*c));
+  ASSERT_TRUE(q->finish(*c, "{}"));
+  EXPECT_FALSE(q->finish(*c, "{}")) << "a second finish changes nothing";
+  EXPECT_TRUE(q->finished_by(*c));
+}
+
+TEST_P(JobQueueTest, AnUpgradeTakesOnWhatTheEarlierVersionHadNotFinished) {
+  auto old_version = queue(60, 3, "1.0");
+  old_version->enqueue(clip(1));
+  old_version->enqueue(clip(2));
+  old_version->enqueue(clip(3));
+  old_version->finish(*old_version->claim("a"), "{}");
+  old_version->claim("a");  // running when the node was upgraded
+  auto new_version = queue(60, 3, "1.1");
+  std::set<std::string> taken;
+  while (auto c = new_version->claim("b")) taken.insert(c->clip.instance_id);
+  EXPECT_EQ(taken, (std::set<std::string>{"instance-2", "instance-3"}));
+}
+
 TEST_P(JobQueueTest, AStudyAnalysedAgainOnRequestButNotItsSkippedObjects) {
   auto q = queue();
   q->enqueue(clip(1, "study-1"));

@@ -12,9 +12,10 @@
 
 namespace ft::test {
 
-std::string postgres_bin_dir() {
-  const std::string dir = "/usr/lib/postgresql/15/bin";
-  return file_exists(dir + "/initdb") && file_exists(dir + "/postgres") ? dir : "";
+std::string postgres_bin_dir() {  // the newest installed (Debian 12: 15)
+  std::string dir = run_command("ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1").out;
+  dir.erase(dir.find_last_not_of("\n") + 1);
+  return !dir.empty() && file_exists(dir + "/initdb") && file_exists(dir + "/postgres") ? dir : "";
 }
 
 PostgresServer::PostgresServer() : port(free_loopback_port()) {
@@ -75,7 +76,7 @@ nlohmann::json PostgresServer::orthanc_index(const std::string& database) const 
 std::string PostgresServer::sql(const std::string& database, const std::string& statement) const {
   std::string quoted;
   for (char c : statement) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return run_command("psql -X -q -A -t -h 127.0.0.1 -p " + std::to_string(port) + " -U ft -d " + database + " -c '" +
+  return run_command(postgres_bin_dir() + "/psql -X -q -A -t -h 127.0.0.1 -p " + std::to_string(port) + " -U ft -d " + database + " -c '" +
                      quoted + "'").out;
 }
 

@@ -9,7 +9,7 @@
 
 namespace ft::test {
 
-// Debian's PostgreSQL 15 server programs, or "" where they are not installed.
+// Debian's PostgreSQL server programs (the newest installed), or "" where there are none.
 std::string postgres_bin_dir();
 
 class PostgresServer {
