@@ -35,5 +35,6 @@ cd "$work"
 malloc_limit_mb=4200
 # Under ASan such a reservation of 4 GiB maps and poisons its shadow: 11 s for a 3 KB input
 # that the release build refuses in 0.12 s with 40 MB resident. Not a hang of the program.
-timeout_s=30
+# Run niced beside builds, such an input can starve past 30 s: FT_FUZZ_TIMEOUT_S raises it.
+timeout_s=${FT_FUZZ_TIMEOUT_S:-30}
 run_fuzzer "$fuzzer" "$runs" "$seed" 300000 "$artifacts"
