@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "AnalysisWorkers.h"
+#include "LazyJobQueue.h"
 #include "OrthancArchive.h"
 #include "SeriesIntake.h"
 #include "SqlJobQueue.h"
@@ -26,15 +27,18 @@ struct Plugin {
       : context(c),
         settings(s),
         archive(c),
-        queue(s.postgres_conninfo.empty() ? open_sqlite(s.sqlite_path) : connect_postgres(s.postgres_conninfo),
-              QueuePolicy{FT_VERSION, s.lease_s, s.max_attempts}),
+        queue([s] {  // opened by the first thread that needs it, so a database away does not stop Orthanc
+          return std::make_unique<SqlJobQueue>(
+              s.postgres_conninfo.empty() ? open_sqlite(s.sqlite_path) : connect_postgres(s.postgres_conninfo),
+              QueuePolicy{FT_VERSION, s.lease_s, s.max_attempts});
+        }),
         workers(queue, archive, s),
         intake(queue, archive, s, [this] { workers.wake(); }) {}
 
   OrthancPluginContext* context;
   const ArchiveSettings settings;
   OrthancArchive archive;
-  SqlJobQueue queue;
+  LazyJobQueue queue;
   AnalysisWorkers workers;
   SeriesIntake intake;
   bool started = false;

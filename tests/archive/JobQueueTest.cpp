@@ -10,7 +10,9 @@
 #include <thread>
 
 #include "PostgresServer.h"
+#include "LazyJobQueue.h"
 #include "SqlJobQueue.h"
+#include "ft/core/Error.h"
 #include "TestSupport.h"
 
 namespace ft::archive {
@@ -217,6 +219,27 @@ TEST_P(JobQueueTest, AnotherAlgorithmVersionAnalysesEveryClipAgain) {
 
 INSTANTIATE_TEST_SUITE_P(Databases, JobQueueTest, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace ft::archive
+
+namespace ft::archive {
+namespace {
+
+// The archive starts while the jobs' database is away; the queue opens once it answers.
+TEST(LazyJobQueue, OpensWhenTheDatabaseAnswersNotBefore) {
+  test::TempDir dir;
+  int tries = 0;
+  LazyJobQueue q([&]() -> std::unique_ptr<JobQueue> {
+    if (++tries == 1) throw Error(ErrorCode::Network, "PostgreSQL: cannot connect: connection refused");
+    return std::make_unique<SqlJobQueue>(open_sqlite(dir.file("jobs.sqlite")), QueuePolicy{"1.0", 60, 3});
+  });
+  EXPECT_EQ(tries, 0) << "nothing opened before it is needed";
+  EXPECT_THROW(q.enqueue(clip(1)), Error);
+  EXPECT_TRUE(q.enqueue(clip(1)));
+  EXPECT_TRUE(q.claim("a"));
+  EXPECT_EQ(tries, 2) << "opened once it could be, then kept";
+}
 
 }  // namespace
 }  // namespace ft::archive

@@ -1,0 +1,48 @@
+#pragma once
+// A JobQueue opened when first used, and again on each use until it opens. The archive must
+// start, store and serve images while the jobs' database is away (a separate PostgreSQL
+// being restarted): until it answers, every call throws ft::Error, which the intake and
+// the workers report once and retry, and the REST routes answer as an error.
+#include <functional>
+#include <memory>
+#include <mutex>
+
+#include "JobQueue.h"
+
+namespace ft::archive {
+
+class LazyJobQueue : public JobQueue {
+ public:
+  using Opener = std::function<std::unique_ptr<JobQueue>()>;
+  explicit LazyJobQueue(Opener open) : open_(std::move(open)) {}
+
+  bool enqueue(const ClipJob& clip) override { return queue().enqueue(clip); }
+  void record_skipped(const ClipJob& clip, const std::string& reason) override { queue().record_skipped(clip, reason); }
+  std::optional<Claim> claim(const std::string& node) override { return queue().claim(node); }
+  bool renew(const Claim& claim) override { return queue().renew(claim); }
+  bool finish(const Claim& claim, const std::string& result_json) override { return queue().finish(claim, result_json); }
+  bool fail(const Claim& claim, const std::string& reason) override { return queue().fail(claim, reason); }
+  void release(const Claim& claim) override { queue().release(claim); }
+  void retry_later(const Claim& claim, const std::string& reason) override { queue().retry_later(claim, reason); }
+  bool finished_by(const Claim& claim) override { return queue().finished_by(claim); }
+  int requeue_study(const std::string& study_id) override { return queue().requeue_study(study_id); }
+  std::vector<JobRecord> list(std::optional<JobState> state, int limit) override { return queue().list(state, limit); }
+  std::vector<JobRecord> of_study(const std::string& study_id) override { return queue().of_study(study_id); }
+  std::map<std::string, int> counts() override { return queue().counts(); }
+  std::optional<std::int64_t> change_cursor(const std::string& node) override { return queue().change_cursor(node); }
+  void set_change_cursor(const std::string& node, std::int64_t seq) override { queue().set_change_cursor(node, seq); }
+
+ private:
+  // The opened queue is never replaced, so the reference stays valid once returned.
+  JobQueue& queue() {
+    std::lock_guard lock(mutex_);
+    if (!queue_) queue_ = open_();
+    return *queue_;
+  }
+
+  Opener open_;
+  std::mutex mutex_;
+  std::unique_ptr<JobQueue> queue_;
+};
+
+}  // namespace ft::archive
