@@ -91,8 +91,9 @@ int run_analyze(const Args& args) {
   std::printf("%s: %s (tracked %.0f %% of %s from rest to peak)\n", path.c_str(), verdict,
               100.0 * analysis.detection.tracked_fraction, analysis.detection.tracked_fraction_of.c_str());
   for (const auto& f : analysis.detection.findings) {
+    // Frames counted from 1 in text, as the station and DICOM count them (JSON keeps the index).
     std::printf("  %s at %s, frame %d: %s, %s, confidence %.2f", describe(f.grade),
-                describe_position(f, analysis.detection).c_str(), f.frame, describe_gap(f, analysis.detection).c_str(),
+                describe_position(f, analysis.detection).c_str(), f.frame + 1, describe_gap(f, analysis.detection).c_str(),
                 describe_extent(f).c_str(), f.confidence);
     if (f.contractions_seen > 1) std::printf(", opened in %d of %d contractions", f.contractions_opened, f.contractions_seen);
     std::printf("\n");

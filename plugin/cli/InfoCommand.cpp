@@ -130,7 +130,7 @@ nlohmann::json report_json(const std::string& path, const dicom::StoredReport& r
   nlohmann::json findings = nlohmann::json::array();
   for (const TearFinding& f : report.result.findings)
     findings.push_back({{"grade", describe(f.grade)},
-                        {"frame", f.frame + 1},
+                        {"frame", f.frame},  // the index, as analyze's JSON gives it
                         {"gap_mm", f.gap_mm},
                         {"gap_rest_mm", f.gap_rest_mm},
                         {"retraction_mm", f.retraction_mm},
@@ -145,7 +145,7 @@ void print_report(const nlohmann::json& r) {
   for (const auto& f : r["findings"])
     std::printf("  %s, frame %d: gap %.1f mm (rest %.1f), retraction %.1f mm, extent %.0f %%, "
                 "confidence %.2f\n",
-                f["grade"].get<std::string>().c_str(), f["frame"].get<int>(), f["gap_mm"].get<double>(), f["gap_rest_mm"].get<double>(),
+                f["grade"].get<std::string>().c_str(), f["frame"].get<int>() + 1, f["gap_mm"].get<double>(), f["gap_rest_mm"].get<double>(),
                 f["retraction_mm"].get<double>(), f["extent_pct"].get<double>(), f["confidence"].get<double>());
 }
 

@@ -102,7 +102,7 @@ struct LivePrinter {
     std::printf("session: %s\n", strongest.empty() ? "no tear found" : "the strongest finding of each place");
     for (const TearFinding& f : strongest)
       std::printf("  %s at %s, %s, confidence %.2f, frame %d\n", describe(f.grade), describe_position(f, scale).c_str(),
-                  describe_gap(f, scale).c_str(), f.confidence, f.frame);
+                  describe_gap(f, scale).c_str(), f.confidence, f.frame + 1);
   }
 
   // `final`: the counts after stop(), marked so in JSON (a per-second line may share its
