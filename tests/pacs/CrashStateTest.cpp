@@ -90,7 +90,7 @@ std::set<std::string> indexed_in(const std::string& store, const std::string& st
 }  // namespace
 
 TEST(CrashStates, NoQueuedOrRetrievedObjectIsLostAtAnyCrashPoint) {
-  if (!test::program_available("Orthanc")) GTEST_SKIP() << "Orthanc not installed (scripts/setup installs it)";
+  if (test::orthanc_program().empty()) GTEST_SKIP() << "Orthanc not installed (scripts/setup installs it)";
   test::TempDir dir;
   test::OrthancPeer pacs(dir, /*start_now=*/false);
   const test::ExamOnDisk exam = test::write_exam(dir, "exam", "P31");

@@ -16,7 +16,7 @@
 namespace ft {
 
 TEST(DicomWeb, StowQidoAndWadoAgainstOrthancsPlugin) {
-  if (!test::program_available("Orthanc") || test::orthanc_dicomweb_plugin().empty())
+  if (test::orthanc_program().empty() || test::orthanc_dicomweb_plugin().empty())
     GTEST_SKIP() << "Orthanc or its DICOMweb plugin not installed (scripts/setup installs them)";
   test::TempDir dir;
   test::OrthancOptions options;
@@ -71,7 +71,7 @@ TEST(DicomWeb, StowQidoAndWadoAgainstOrthancsPlugin) {
 // from the settings: by the node's name, or by its URL when it was typed. A typed URL the
 // settings do not know is refused with a message that says where credentials belong.
 TEST(DicomWeb, CredentialsAreNeverWrittenIntoTheOutbox) {
-  if (!test::program_available("Orthanc") || test::orthanc_dicomweb_plugin().empty())
+  if (test::orthanc_program().empty() || test::orthanc_dicomweb_plugin().empty())
     GTEST_SKIP() << "Orthanc or its DICOMweb plugin not installed (scripts/setup installs them)";
   test::TempDir dir;
   test::OrthancOptions options;
@@ -139,7 +139,7 @@ namespace ft {
 // heap held to 64 MB by prlimit): STOW-RS reads the files as it sends them and WADO-RS writes
 // each part to disk as it arrives. Holding either body whole, as before, runs out of memory.
 TEST(DicomWeb, AStudyLargerThanTheProcessMayHoldIsSentAndRetrieved) {
-  if (!test::program_available("Orthanc") || test::orthanc_dicomweb_plugin().empty() || !test::program_available("prlimit"))
+  if (test::orthanc_program().empty() || test::orthanc_dicomweb_plugin().empty() || !test::program_available("prlimit"))
     GTEST_SKIP() << "Orthanc, its DICOMweb plugin or prlimit not installed";
 #if defined(__SANITIZE_ADDRESS__)
   // ASan reserves terabytes of address space for its shadow memory: the limit on the

@@ -37,7 +37,7 @@ test::CommandResult fibretrack(const std::string& args) { return test::run_comma
 }  // namespace
 
 TEST(Pacs, ClipReportAndPresentationStateArriveIntact) {
-  if (!test::program_available("Orthanc")) GTEST_SKIP() << "Orthanc not installed (scripts/setup installs it)";
+  if (test::orthanc_program().empty()) GTEST_SKIP() << "Orthanc not installed (scripts/setup installs it)";
   test::TempDir dir;
   Orthanc pacs(dir);
   ASSERT_TRUE(pacs.ready()) << test::read_file(dir.file("orthanc.log"));
@@ -84,7 +84,7 @@ TEST(Pacs, ClipReportAndPresentationStateArriveIntact) {
 // PACS down when sending: the object waits in the outbox; PACS up: it is delivered,
 // once, and leaves the queue.
 TEST(Pacs, TheOutboxKeepsWhatCouldNotBeSentUntilThePacsIsBack) {
-  if (!test::program_available("Orthanc")) GTEST_SKIP() << "Orthanc not installed";
+  if (test::orthanc_program().empty()) GTEST_SKIP() << "Orthanc not installed";
   test::TempDir dir;
   Orthanc pacs(dir, /*start_now=*/false);
   dicom::write_ultrasound_clip(sim::SimulatedExam(sim::make_preset("intact", 13, 3)).render_clip(), {}, dir.file("clip.dcm"));
@@ -107,7 +107,7 @@ TEST(Pacs, TheOutboxKeepsWhatCouldNotBeSentUntilThePacsIsBack) {
 // What a sender killed with -9 leaves behind: a job being built (never to be sent) and
 // complete jobs not yet delivered (sent when the queue resumes).
 TEST(Pacs, AfterACrashTheQueueResumesAndNeverSendsAHalfCopiedObject) {
-  if (!test::program_available("Orthanc")) GTEST_SKIP() << "Orthanc not installed";
+  if (test::orthanc_program().empty()) GTEST_SKIP() << "Orthanc not installed";
   test::TempDir dir;
   Orthanc pacs(dir);
   ASSERT_TRUE(pacs.ready());
@@ -129,7 +129,7 @@ TEST(Pacs, AfterACrashTheQueueResumesAndNeverSendsAHalfCopiedObject) {
 // Orthanc stopped in the middle of a multi-object send: what arrived is off the queue,
 // the rest waits; with Orthanc back, the rest is delivered; nothing lost, nothing twice.
 TEST(Pacs, APacsStoppedMidSendGetsTheRestLater) {
-  if (!test::program_available("Orthanc")) GTEST_SKIP() << "Orthanc not installed";
+  if (test::orthanc_program().empty()) GTEST_SKIP() << "Orthanc not installed";
   test::TempDir dir;
   auto pacs = std::make_unique<Orthanc>(dir);
   ASSERT_TRUE(pacs->ready());

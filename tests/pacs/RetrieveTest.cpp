@@ -51,7 +51,7 @@ void write_settings(const test::TempDir& dir, const nlohmann::json& settings) {
 }  // namespace
 
 TEST(Retrieve, SeriesQueryThenCGetAndCMoveBringTheStudyIntoTheStudyStore) {
-  if (!test::program_available("Orthanc")) GTEST_SKIP() << "Orthanc not installed (scripts/setup installs it)";
+  if (test::orthanc_program().empty()) GTEST_SKIP() << "Orthanc not installed (scripts/setup installs it)";
   test::TempDir dir;
   test::OrthancOptions options;
   options.our_retrieve_port = test::free_loopback_port();
@@ -113,7 +113,7 @@ TEST(Retrieve, SeriesQueryThenCGetAndCMoveBringTheStudyIntoTheStudyStore) {
 // import): the next retrieve into the store removes it. One a running retrieve holds, or one
 // younger than an hour, is left alone.
 TEST(Retrieve, AStagingFolderACrashLeftIsRemovedByTheNextRetrieve) {
-  if (!test::program_available("Orthanc")) GTEST_SKIP() << "Orthanc not installed (scripts/setup installs it)";
+  if (test::orthanc_program().empty()) GTEST_SKIP() << "Orthanc not installed (scripts/setup installs it)";
   test::TempDir dir;
   test::OrthancPeer pacs(dir);
   ASSERT_TRUE(pacs.ready()) << pacs.log();
@@ -138,7 +138,7 @@ TEST(Retrieve, AStagingFolderACrashLeftIsRemovedByTheNextRetrieve) {
 }
 
 TEST(Retrieve, AMoveIsAcceptedOnlyFromTheNodeRetrievedFrom) {
-  if (!test::program_available("Orthanc")) GTEST_SKIP() << "Orthanc not installed";
+  if (test::orthanc_program().empty()) GTEST_SKIP() << "Orthanc not installed";
   test::TempDir dir;
   test::OrthancOptions options;
   options.our_retrieve_port = test::free_loopback_port();
@@ -169,7 +169,7 @@ TEST(Retrieve, AMoveIsAcceptedOnlyFromTheNodeRetrievedFrom) {
 // to narrow it, over DIMSE (C-FIND + C-CANCEL) and over DICOMweb (QIDO-RS limit); at the
 // limit it is answered whole.
 TEST(Query, MoreMatchesThanTheLimitAskForANarrowerQuery) {
-  if (!test::program_available("Orthanc") || test::orthanc_dicomweb_plugin().empty())
+  if (test::orthanc_program().empty() || test::orthanc_dicomweb_plugin().empty())
     GTEST_SKIP() << "Orthanc or its DICOMweb plugin not installed";
   test::TempDir dir;
   test::OrthancOptions options;
@@ -198,7 +198,7 @@ TEST(Query, MoreMatchesThanTheLimitAskForANarrowerQuery) {
 // A PACS that does not know us drops the association; one that does, but not the move
 // destination, answers with a failure status. Both say why; nothing is stored.
 TEST(Retrieve, AMoveToAnUnknownDestinationSaysWhy) {
-  if (!test::program_available("Orthanc")) GTEST_SKIP() << "Orthanc not installed";
+  if (test::orthanc_program().empty()) GTEST_SKIP() << "Orthanc not installed";
   test::TempDir dir;
   test::OrthancOptions options;
   test::OrthancPeer strict(dir, true, options);

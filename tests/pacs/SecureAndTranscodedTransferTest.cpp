@@ -43,7 +43,7 @@ int files_in(const std::string& folder) {
 // JPEG baseline (colour, YBR), RLE and JPEG 2000 files from real scanners, sent to a PACS
 // that takes uncompressed data only.
 TEST(Transcoding, APacsThatRefusesCompressedSyntaxesGetsTheObjectsDecompressed) {
-  if (!test::program_available("Orthanc")) GTEST_SKIP() << "Orthanc not installed";
+  if (test::orthanc_program().empty()) GTEST_SKIP() << "Orthanc not installed";
   test::TempDir dir;
   test::OrthancOptions options;
   options.accepted_transfer_syntaxes = {kExplicitLittle, kImplicitLittle};
@@ -160,7 +160,7 @@ TEST(Refusal, APeerThatRefusesTheAssociationGivesAClearMessage) {
 // The diagnostic log (FIBRETRACK_DEBUG=1) names services, peers and statuses but no
 // patient; only FIBRETRACK_DEBUG=patient-data dumps the datasets (here: the query keys).
 TEST(PatientData, StaysOutOfTheDiagnosticLogUnlessAskedFor) {
-  if (!test::program_available("Orthanc")) GTEST_SKIP() << "Orthanc not installed";
+  if (test::orthanc_program().empty()) GTEST_SKIP() << "Orthanc not installed";
   test::TempDir dir;
   test::OrthancPeer pacs(dir);
   ASSERT_TRUE(pacs.ready());

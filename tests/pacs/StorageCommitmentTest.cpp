@@ -26,7 +26,7 @@ void write_settings(const test::TempDir& dir, int commitment_port, int timeout_s
 }  // namespace
 
 TEST(StorageCommitment, AnObjectLeavesTheOutboxOnlyOnceThePacsHasCommittedIt) {
-  if (!test::program_available("Orthanc")) GTEST_SKIP() << "Orthanc not installed (scripts/setup installs it)";
+  if (test::orthanc_program().empty()) GTEST_SKIP() << "Orthanc not installed (scripts/setup installs it)";
   test::TempDir dir;
   const int commitment_port = test::free_loopback_port();
   test::OrthancOptions options;
@@ -66,7 +66,7 @@ TEST(StorageCommitment, AnObjectLeavesTheOutboxOnlyOnceThePacsHasCommittedIt) {
 // on an association the PACS opens to us, with a certificate we trust that names it; a report
 // offered in the clear is not heard, and the object stays until a trusted one comes.
 TEST(StorageCommitment, ATlsNodesReportIsHeardOnlyOverTls) {
-  if (!test::program_available("Orthanc") || !test::program_available("openssl")) GTEST_SKIP() << "Orthanc or openssl missing";
+  if (test::orthanc_program().empty() || !test::program_available("openssl")) GTEST_SKIP() << "Orthanc or openssl missing";
   test::TempDir dir;
   ASSERT_NO_FATAL_FAILURE(test::make_test_certificates(dir));
   const int commitment_port = test::free_loopback_port();

@@ -111,7 +111,7 @@ TEST(Station, LoadsBothModulesRefusesAnIncompatibleOneAndShowsGaitEventsBesideTh
 }
 
 TEST(Station, SendQueryAndRetrieveFromTheViewerAgainstOrthanc) {
-  if (!test::program_available("Orthanc")) GTEST_SKIP() << "Orthanc not installed";
+  if (test::orthanc_program().empty()) GTEST_SKIP() << "Orthanc not installed";
   test::TempDir dir;
   test::OrthancPeer pacs(dir);
   ASSERT_TRUE(pacs.ready());
@@ -151,7 +151,7 @@ TEST(Station, SendQueryAndRetrieveFromTheViewerAgainstOrthanc) {
 // A send while the PACS is down: the objects wait, the outbox dialog lists them with the
 // peer's answer, and Retry delivers them once the PACS is up.
 TEST(Station, TheOutboxDialogShowsWhatWaitsAndRetries) {
-  if (!test::program_available("Orthanc")) GTEST_SKIP() << "Orthanc not installed";
+  if (test::orthanc_program().empty()) GTEST_SKIP() << "Orthanc not installed";
   test::TempDir dir;
   test::OrthancPeer pacs(dir, /*start_now=*/false);
   std::filesystem::create_directories(dir.file("config"));

@@ -8,6 +8,11 @@
 
 namespace ft::test {
 
+std::string orthanc_program() {
+  if (program_available("Orthanc")) return "Orthanc";
+  return file_exists("/usr/sbin/Orthanc") ? "/usr/sbin/Orthanc" : "";
+}
+
 std::string orthanc_dicomweb_plugin() {
   const std::string path = "/usr/share/orthanc/plugins/libOrthancDicomWeb.so";
   return file_exists(path) ? path : "";
@@ -52,7 +57,7 @@ void OrthancPeer::start() {
   config.update(options_.extra);
   std::ofstream(dir_.file("orthanc.json")) << config.dump(1);
   const CommandResult r =
-      run_command(std::string("Orthanc ") + (options_.verbose ? "--verbose " : "") + "'" + dir_.file("orthanc.json") + "' >'" + dir_.file("orthanc.log") + "' 2>&1 & echo $!");
+      run_command(orthanc_program() + " " + (options_.verbose ? "--verbose " : "") + "'" + dir_.file("orthanc.json") + "' >'" + dir_.file("orthanc.log") + "' 2>&1 & echo $!");
   pid_ = pid_t(std::stol(r.out));
   for (int i = 0; i < 100 && !ready(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
 }

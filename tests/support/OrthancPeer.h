@@ -51,6 +51,10 @@ class OrthancPeer {
   pid_t pid_ = -1;
 };
 
+// Orthanc's program: on the PATH, or where Debian puts it (/usr/sbin, which is not on a
+// user's PATH: as a user the PACS tests would otherwise skip); "" where it is not installed.
+std::string orthanc_program();
+
 // Whether Debian's DICOMweb plugin for Orthanc is installed.
 std::string orthanc_dicomweb_plugin();
 
