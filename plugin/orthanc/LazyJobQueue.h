@@ -3,11 +3,13 @@
 // start, store and serve images while the jobs' database is away (a separate PostgreSQL
 // being restarted): until it answers, every call throws ft::Error, which the intake and
 // the workers report once and retry, and the REST routes answer as an error.
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <mutex>
 
 #include "JobQueue.h"
+#include "ft/core/Error.h"
 
 namespace ft::archive {
 
@@ -33,16 +35,31 @@ class LazyJobQueue : public JobQueue {
   void set_change_cursor(const std::string& node, std::int64_t seq) override { queue().set_change_cursor(node, seq); }
 
  private:
-  // The opened queue is never replaced, so the reference stays valid once returned.
+  // The opened queue is never replaced, so the reference stays valid once returned. After a
+  // failed open the next tries within kRetryAfter fail at once with the same error: a
+  // connection attempt may take its whole timeout, and callers (REST routes, workers) must
+  // not queue up behind one another's attempts.
   JobQueue& queue() {
     std::lock_guard lock(mutex_);
-    if (!queue_) queue_ = open_();
+    if (queue_) return *queue_;
+    if (Clock::now() < retry_after_) throw Error(ErrorCode::Network, last_error_);
+    try {
+      queue_ = open_();
+    } catch (const std::exception& e) {
+      last_error_ = e.what();
+      retry_after_ = Clock::now() + kRetryAfter;
+      throw;
+    }
     return *queue_;
   }
 
+  using Clock = std::chrono::steady_clock;
+  static constexpr std::chrono::seconds kRetryAfter{5};
   Opener open_;
   std::mutex mutex_;
   std::unique_ptr<JobQueue> queue_;
+  Clock::time_point retry_after_{};
+  std::string last_error_;
 };
 
 }  // namespace ft::archive

@@ -236,6 +236,9 @@ TEST(LazyJobQueue, OpensWhenTheDatabaseAnswersNotBefore) {
   });
   EXPECT_EQ(tries, 0) << "nothing opened before it is needed";
   EXPECT_THROW(q.enqueue(clip(1)), Error);
+  EXPECT_THROW(q.counts(), Error);
+  EXPECT_EQ(tries, 1) << "within a few seconds of a failed attempt, callers are told at once, not made to wait";
+  std::this_thread::sleep_for(std::chrono::milliseconds(5200));
   EXPECT_TRUE(q.enqueue(clip(1)));
   EXPECT_TRUE(q.claim("a"));
   EXPECT_EQ(tries, 2) << "opened once it could be, then kept";
