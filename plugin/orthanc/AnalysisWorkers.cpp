@@ -243,11 +243,13 @@ void AnalysisWorkers::store_results(const Claim& claim, LeaseKeeper& lease, cons
 // answer is tried again while the lease may hold; one that committed with its answer lost
 // is found so.
 bool AnalysisWorkers::mark_done(const Claim& claim, LeaseKeeper& lease, const std::string& result) {
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(settings_.lease_s);
   for (;;) {
     try {
       return queue_.finish(claim, result) || queue_.finished_by(claim);
     } catch (const std::exception& e) {
-      if (stop_ || !lease.renew(archive_)) return false;
+      // A lasting error (not a lost connection) must not hold the worker either.
+      if (stop_ || !lease.renew(archive_) || std::chrono::steady_clock::now() > give_up) return false;
       std::this_thread::sleep_for(std::chrono::seconds(1));
     }
   }

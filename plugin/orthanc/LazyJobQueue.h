@@ -35,21 +35,33 @@ class LazyJobQueue : public JobQueue {
   void set_change_cursor(const std::string& node, std::int64_t seq) override { queue().set_change_cursor(node, seq); }
 
  private:
-  // The opened queue is never replaced, so the reference stays valid once returned. After a
-  // failed open the next tries within kRetryAfter fail at once with the same error: a
-  // connection attempt may take its whole timeout, and callers (REST routes, workers) must
-  // not queue up behind one another's attempts.
+  // The opened queue is never replaced, so the reference stays valid once returned. One
+  // caller opens, outside the lock (a connection attempt may take its whole timeout, a name
+  // lookup longer); the others are told at once while it tries, and for kRetryAfter after it
+  // failed, so that REST routes, workers and Orthanc's shutdown never wait behind it.
   JobQueue& queue() {
-    std::lock_guard lock(mutex_);
-    if (queue_) return *queue_;
-    if (Clock::now() < retry_after_) throw Error(ErrorCode::Network, last_error_);
-    try {
-      queue_ = open_();
-    } catch (const std::exception& e) {
-      last_error_ = e.what();
-      retry_after_ = Clock::now() + kRetryAfter;
-      throw;
+    {
+      std::lock_guard lock(mutex_);
+      if (queue_) return *queue_;
+      if (opening_) throw Error(ErrorCode::Network, "the job database is being connected to");
+      if (Clock::now() < retry_after_) throw Error(ErrorCode::Network, last_error_);
+      opening_ = true;
     }
+    std::unique_ptr<JobQueue> opened;
+    std::string error;
+    try {
+      opened = open_();
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+    std::lock_guard lock(mutex_);
+    opening_ = false;
+    if (!opened) {
+      last_error_ = error;
+      retry_after_ = Clock::now() + kRetryAfter;
+      throw Error(ErrorCode::Network, error);
+    }
+    queue_ = std::move(opened);
     return *queue_;
   }
 
@@ -60,6 +72,7 @@ class LazyJobQueue : public JobQueue {
   std::unique_ptr<JobQueue> queue_;
   Clock::time_point retry_after_{};
   std::string last_error_;
+  bool opening_ = false;
 };
 
 }  // namespace ft::archive

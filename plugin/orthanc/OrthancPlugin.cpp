@@ -150,9 +150,16 @@ OrthancPluginErrorCode on_analyse(OrthancPluginRestOutput* output, const char*, 
 OrthancPluginErrorCode on_change(OrthancPluginChangeType change, OrthancPluginResourceType, const char*) {
   Plugin& p = *the_plugin;
   if (change == OrthancPluginChangeType_OrthancStarted && !p.started) {
-    p.intake.start();
-    p.workers.start();
-    p.started = true;
+    try {
+      p.intake.start();
+      p.workers.start();
+      p.started = true;
+    } catch (const std::exception& e) {  // no thread to be had: Orthanc runs, without analysis
+      p.archive.log_error(std::string("FibreTrack cannot start its threads: ") + e.what());
+      p.workers.stop();
+      p.intake.stop();
+      return OrthancPluginErrorCode_InternalError;
+    }
   } else if (change == OrthancPluginChangeType_OrthancStopped && p.started) {
     p.workers.stop();
     p.intake.stop();
@@ -191,7 +198,11 @@ ORTHANC_PLUGINS_API int32_t OrthancPluginInitialize(OrthancPluginContext* contex
     if (settings.workers > 0 && ::access(settings.executable.c_str(), X_OK) != 0)
       throw ft::Error(ft::ErrorCode::NotFound, "FibreTrack.Executable " + settings.executable + " cannot be run");
     for (const std::string& w : settings.warnings) OrthancPluginLogWarning(context, ("FibreTrack: " + w).c_str());
+    if (!settings.postgres_conninfo.empty()) check_postgres_conninfo(settings.postgres_conninfo);
     the_plugin = std::make_unique<Plugin>(context, settings);
+    // A single node's SQLite file is local: a path that cannot be opened is a configuration
+    // error to say now, not a trouble to retry. (A PostgreSQL away is retried: LazyJobQueue.)
+    if (settings.postgres_conninfo.empty()) the_plugin->queue.counts();
     OrthancPluginLogWarning(context, ("FibreTrack " FT_VERSION ": node " + settings.node_name + ", " +
                                       std::to_string(settings.workers) + " workers, jobs in " +
                                       (settings.postgres_conninfo.empty() ? settings.sqlite_path : "PostgreSQL"))

@@ -96,6 +96,18 @@ class PostgresConnection : public SqlConnection {
 
 }  // namespace
 
+void check_postgres_conninfo(const std::string& conninfo) {
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), &error);
+  if (options) {
+    PQconninfoFree(options);
+    return;
+  }
+  const std::string why = error ? error : "out of memory";
+  PQfreemem(error);
+  throw Error(ErrorCode::InvalidArgument, "the PostgreSQL connection settings cannot be read: " + why);
+}
+
 std::unique_ptr<SqlConnection> connect_postgres(const std::string& conninfo) {
   return std::make_unique<PostgresConnection>(conninfo);
 }

@@ -27,6 +27,9 @@ class SqlConnection {
 
 // libpq's connection string ("host=127.0.0.1 port=5432 dbname=orthanc user=…").
 std::unique_ptr<SqlConnection> connect_postgres(const std::string& conninfo);
+// Throws ft::Error (InvalidArgument) where libpq cannot parse the connection string: a
+// configuration mistake, said at start rather than retried as if the server were away.
+void check_postgres_conninfo(const std::string& conninfo);
 // A file, made 0600 where it does not exist.
 std::unique_ptr<SqlConnection> open_sqlite(const std::string& path);
 

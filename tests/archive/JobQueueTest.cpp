@@ -246,3 +246,30 @@ TEST(LazyJobQueue, OpensWhenTheDatabaseAnswersNotBefore) {
 
 }  // namespace
 }  // namespace ft::archive
+
+namespace ft::archive {
+namespace {
+
+TEST(LazyJobQueue, OthersAreToldAtOnceWhileOneCallerConnects) {
+  test::TempDir dir;
+  LazyJobQueue q([&]() -> std::unique_ptr<JobQueue> {
+    std::this_thread::sleep_for(std::chrono::seconds(2));  // a slow connection attempt
+    return std::make_unique<SqlJobQueue>(open_sqlite(dir.file("jobs.sqlite")), QueuePolicy{"1.0", 60, 3});
+  });
+  std::thread connecting([&] { q.counts(); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto before = std::chrono::steady_clock::now();
+  EXPECT_THROW(q.counts(), Error);
+  EXPECT_LT(std::chrono::steady_clock::now() - before, std::chrono::milliseconds(500)) << "not made to wait";
+  connecting.join();
+  EXPECT_NO_THROW(q.counts());
+}
+
+TEST(PostgresSettings, AConnectionStringLibpqCannotReadIsAConfigurationError) {
+  EXPECT_NO_THROW(check_postgres_conninfo("host=127.0.0.1 port=5432 dbname=orthanc"));
+  EXPECT_NO_THROW(check_postgres_conninfo("postgresql://orthanc@db.hospital/orthanc"));
+  EXPECT_THROW(check_postgres_conninfo("host='unterminated"), Error);
+}
+
+}  // namespace
+}  // namespace ft::archive
