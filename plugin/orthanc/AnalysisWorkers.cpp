@@ -1,9 +1,6 @@
 #include "AnalysisWorkers.h"
 
-#include <sys/stat.h>
-
 #include <algorithm>
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -85,7 +82,7 @@ bool LeaseKeeper::renew(Archive& archive) {
 }
 
 AnalysisWorkers::AnalysisWorkers(JobQueue& queue, Archive& archive, ArchiveSettings settings)
-    : queue_(queue), archive_(archive), settings_(std::move(settings)) {}
+    : queue_(queue), archive_(archive), settings_(std::move(settings)), queue_trouble_(archive) {}
 
 AnalysisWorkers::~AnalysisWorkers() { stop(); }
 
@@ -116,10 +113,9 @@ void AnalysisWorkers::run() {
     std::optional<Claim> claim;
     try {
       claim = queue_.claim(settings_.node_name);
-      std::lock_guard lock(mutex_);
       queue_trouble_.clear();
     } catch (const std::exception& e) {
-      report_queue_trouble(e.what());
+      queue_trouble_.report(std::string("cannot read the job queue (will retry): ") + e.what());
     }
     if (claim) {
       ++running_;
@@ -132,14 +128,6 @@ void AnalysisWorkers::run() {
                     [this] { return stop_ || work_queued_; });
     work_queued_ = false;
   }
-}
-
-// One line when the queue's database goes away and one when it is back, not one per poll.
-void AnalysisWorkers::report_queue_trouble(const std::string& what) {
-  std::lock_guard lock(mutex_);
-  if (queue_trouble_ == what) return;
-  queue_trouble_ = what;
-  archive_.log_warning("FibreTrack: cannot read the job queue (will retry): " + what);
 }
 
 bool AnalysisWorkers::analyse(const Claim& claim) {
@@ -205,32 +193,32 @@ void AnalysisWorkers::store_results(const Claim& claim, LeaseKeeper& lease, cons
   }
   nlohmann::json analysis;
   std::ifstream(dir + "/analysis.json") >> analysis;
-  nlohmann::json stored = nlohmann::json::array();
-  std::vector<std::string> stored_ids;
+  std::vector<StoredObject> stored;
   for (const auto& [path, kind] : objects) {
     // Each object is stored only while the clip is still this node's: once the lease is
     // lost, another node analyses it and stores its own.
     if (!lease.renew(archive_)) {
-      withdraw(stored_ids);
+      withdraw(stored);
       archive_.log_warning("FibreTrack: " + id + ": the lease was lost while storing; what was stored is withdrawn");
       return;
     }
     try {
-      stored_ids.push_back(archive_.store_dicom(path));
-      stored.push_back({{"kind", kind}, {"instance", stored_ids.back()}});
+      stored.push_back({kind, archive_.store_dicom(path)});
     } catch (const Error& e) {
-      withdraw(stored_ids);
+      withdraw(stored);
       queue_.fail(claim, "the " + kind + " could not be stored: " + e.what());
       return;
     }
   }
+  nlohmann::json stored_json = nlohmann::json::array();
+  for (const StoredObject& o : stored) stored_json.push_back({{"kind", o.kind}, {"instance", o.instance}});
   const nlohmann::json result{{"tear_detected", analysis.value("tear_detected", false)},
                               {"conclusive", analysis.value("conclusive", false)},
                               {"findings", analysis.value("findings", nlohmann::json::array())},
                               {"notes", analysis.value("notes", nlohmann::json::array())},
-                              {"stored", stored}};
+                              {"stored", stored_json}};
   if (!mark_done(claim, lease, result.dump())) {
-    withdraw(stored_ids);
+    withdraw(stored);
     archive_.log_warning("FibreTrack: " + id + ": the job went to another node before it was marked done; "
                          "what was stored is withdrawn");
     return;
@@ -255,12 +243,12 @@ bool AnalysisWorkers::mark_done(const Claim& claim, LeaseKeeper& lease, const st
   }
 }
 
-void AnalysisWorkers::withdraw(const std::vector<std::string>& stored_ids) {
-  for (const std::string& instance : stored_ids) {
+void AnalysisWorkers::withdraw(const std::vector<StoredObject>& stored) {
+  for (const StoredObject& o : stored) {
     try {
-      archive_.remove(instance);
+      archive_.remove(o.instance);
     } catch (const std::exception& e) {
-      archive_.log_error("FibreTrack: a report stored twice could not be withdrawn (" + instance + "): " + e.what());
+      archive_.log_error("FibreTrack: a " + o.kind + " stored twice could not be withdrawn (" + o.instance + "): " + e.what());
     }
   }
 }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "Archive.h"
+#include "RepeatedWarning.h"
 #include "ArchiveSettings.h"
 #include "JobQueue.h"
 
@@ -32,6 +33,11 @@ class LeaseKeeper {
   const Clock::duration lease_;
   Clock::time_point renewed_;
   bool lost_ = false;
+};
+
+struct StoredObject {
+  std::string kind;      // "measurement report", "presentation state", "secondary capture"
+  std::string instance;  // the archive's ID
 };
 
 class AnalysisWorkers {
@@ -55,8 +61,7 @@ class AnalysisWorkers {
   void analyse_or_throw(const Claim& claim);
   void store_results(const Claim& claim, LeaseKeeper& lease, const std::string& dir, const std::string& output);
   bool mark_done(const Claim& claim, LeaseKeeper& lease, const std::string& result);
-  void withdraw(const std::vector<std::string>& stored_ids);  // a report that must not stay twice
-  void report_queue_trouble(const std::string& what);
+  void withdraw(const std::vector<StoredObject>& stored);  // a report that must not stay twice
 
   JobQueue& queue_;
   Archive& archive_;
@@ -66,7 +71,7 @@ class AnalysisWorkers {
   std::mutex mutex_;
   std::condition_variable woken_;
   bool work_queued_ = false;
-  std::string queue_trouble_;  // the last database failure reported, "" when it answers
+  RepeatedWarning queue_trouble_;
   std::vector<std::thread> threads_;
 };
 

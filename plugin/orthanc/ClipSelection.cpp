@@ -18,8 +18,12 @@ bool is_ultrasound_image(const std::string& sop_class) {
 
 }  // namespace
 
+bool modality_analysed(const std::string& modality, const ArchiveSettings& settings) {
+  return listed(settings.modalities, modality);
+}
+
 Selection select_for_analysis(const ArchivedObject& o, const ArchiveSettings& settings) {
-  if (!listed(settings.modalities, o.modality))
+  if (!modality_analysed(o.modality, settings))
     return {false, false, "modality " + (o.modality.empty() ? std::string("(none)") : o.modality) + " is not analysed"};
   const bool ultrasound = is_ultrasound_image(o.sop_class_uid);
   if (!listed(settings.sop_classes, o.sop_class_uid))

@@ -25,5 +25,8 @@ struct Selection {
 };
 
 Selection select_for_analysis(const ArchivedObject& object, const ArchiveSettings& settings);
+// The first test of select_for_analysis(), made alone on a whole series so that a series of
+// another modality (a CT study's hundreds of slices) is passed over without reading each object.
+bool modality_analysed(const std::string& modality, const ArchiveSettings& settings);
 
 }  // namespace ft::archive

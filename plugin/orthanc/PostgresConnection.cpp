@@ -53,9 +53,7 @@ class PostgresConnection : public SqlConnection {
               "claim_seq BIGINT NOT NULL DEFAULT 0, lease_until BIGINT, "
               "reason TEXT NOT NULL DEFAULT '', result TEXT NOT NULL DEFAULT '', queued_at BIGINT NOT NULL, "
               "finished_at BIGINT, UNIQUE (sop_instance_uid, algorithm_version))", {});
-      execute("CREATE INDEX IF NOT EXISTS fibretrack_jobs_by_state ON fibretrack_jobs (algorithm_version, state, id)", {});
-      execute("CREATE INDEX IF NOT EXISTS fibretrack_jobs_by_study ON fibretrack_jobs (study_id)", {});
-      execute("CREATE TABLE IF NOT EXISTS fibretrack_cursors (node TEXT PRIMARY KEY, seq BIGINT NOT NULL)", {});
+      for (const std::string& statement : shared_job_schema()) execute(statement, {});
       execute("COMMIT", {});
     } catch (...) {
       PQclear(PQexec(conn_, "ROLLBACK"));

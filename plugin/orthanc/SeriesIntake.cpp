@@ -7,14 +7,13 @@
 namespace ft::archive {
 
 SeriesIntake::SeriesIntake(JobQueue& queue, Archive& archive, ArchiveSettings settings, std::function<void()> queued)
-    : queue_(queue), archive_(archive), settings_(std::move(settings)), queued_(std::move(queued)) {}
+    : queue_(queue), archive_(archive), settings_(std::move(settings)), queued_(std::move(queued)), trouble_(archive) {}
 
 SeriesIntake::~SeriesIntake() { stop(); }
 
 void SeriesIntake::start() { thread_ = std::thread([this] { run(); }); }
 
 void SeriesIntake::stop() {
-  stopping_ = true;
   {
     std::lock_guard lock(mutex_);
     stop_ = true;
@@ -25,7 +24,7 @@ void SeriesIntake::stop() {
 
 int SeriesIntake::take_series(const std::string& series_id) {
   const ArchivedSeries series = archive_.series(series_id);
-  if (std::find(settings_.modalities.begin(), settings_.modalities.end(), series.modality) == settings_.modalities.end()) {
+  if (!modality_analysed(series.modality, settings_)) {
     archive_.log_info("FibreTrack: series " + series_id + " skipped: modality " + series.modality + " is not analysed");
     return 0;
   }
@@ -93,7 +92,7 @@ bool SeriesIntake::handle_failure(std::int64_t seq, const std::string& series, c
     queue_answers = false;
   }
   if (!queue_answers || ++failures_[seq] < kTriesPerChange) {
-    report("series " + series + " not queued yet (will retry): " + what);
+    trouble_.report("series " + series + " not queued yet (will retry): " + what);
     return false;
   }
   archive_.log_error("FibreTrack: series " + series + " passed over after " + std::to_string(kTriesPerChange) +
@@ -103,11 +102,11 @@ bool SeriesIntake::handle_failure(std::int64_t seq, const std::string& series, c
 }
 
 void SeriesIntake::read_changes() {
-  while (!stopping_) {
+  while (!stop_) {
     const ChangesPage page = archive_.changes_since(std::max(floor_, read_ - kRereadChanges), 1000);
     bool progressed = false;
     for (const ArchiveChange& c : page.changes) {
-      if (stopping_) break;
+      if (stop_) break;
       if (handled_.count(c.seq)) continue;
       if (!handle_or_pass_over(c)) break;
       handled_.insert(c.seq);
@@ -155,12 +154,6 @@ void SeriesIntake::save_cursor() {
   saved_ = cursor;
 }
 
-void SeriesIntake::report(const std::string& trouble) {
-  if (trouble == trouble_) return;
-  trouble_ = trouble;
-  archive_.log_warning("FibreTrack: " + trouble);
-}
-
 // Where this node's reading of the change log stands: its saved cursor, or the log's end
 // for a node new to the queue (earlier studies are queued by hand), or the end again where
 // the log was reset beneath the cursor (a new index).
@@ -196,10 +189,10 @@ void SeriesIntake::run() {
       pass();
       trouble_.clear();
     } catch (const std::exception& e) {
-      report(std::string("the change log cannot be read or queued (will retry): ") + e.what());
+      trouble_.report(std::string("the change log cannot be read or queued (will retry): ") + e.what());
     }
     lock.lock();
-    wake_.wait_for(lock, std::chrono::duration<double>(settings_.poll_s), [this] { return stop_; });
+    wake_.wait_for(lock, std::chrono::duration<double>(settings_.poll_s), [this] { return stop_.load(); });
   }
 }
 

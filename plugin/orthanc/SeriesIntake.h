@@ -19,6 +19,7 @@
 #include "Archive.h"
 #include "ArchiveSettings.h"
 #include "JobQueue.h"
+#include "RepeatedWarning.h"
 
 namespace ft::archive {
 
@@ -61,7 +62,6 @@ class SeriesIntake {
   bool handle_failure(std::int64_t seq, const std::string& series, const std::string& what);
   void take_orphans(bool all_from_before_start);
   void save_cursor();
-  void report(const std::string& trouble);  // once per new trouble, not every poll
 
   JobQueue& queue_;
   Archive& archive_;
@@ -71,15 +71,14 @@ class SeriesIntake {
   std::int64_t saved_ = -1;                  // the cursor as last written
   std::set<std::int64_t> handled_;           // changes handled within kRereadChanges of read_
   std::map<std::int64_t, int> failures_;     // per change not handled yet
-  std::string trouble_;
+  RepeatedWarning trouble_;
   std::int64_t start_seq_ = 0;               // the log's end when the node started
   std::int64_t floor_ = 0;                   // never read below: a new node starts at the end
   bool caught_up_ = false;                   // every change from before the start read
   std::map<std::string, OpenSeries> open_;  // arrived, not stable yet
   std::mutex mutex_;
   std::condition_variable wake_;
-  bool stop_ = false;
-  std::atomic<bool> stopping_{false};  // read without the lock by a long pass
+  std::atomic<bool> stop_{false};  // set under mutex_ (the wait sees it); read without it by a long pass
   std::thread thread_;
 };
 

@@ -25,6 +25,10 @@ class SqlConnection {
   virtual void create_job_table() = 0;
 };
 
+// The job table's indexes and the nodes' change-log cursors: the same SQL in both databases,
+// run by create_job_table() after the dialect's own CREATE TABLE.
+const std::vector<std::string>& shared_job_schema();
+
 // libpq's connection string ("host=127.0.0.1 port=5432 dbname=orthanc user=…").
 std::unique_ptr<SqlConnection> connect_postgres(const std::string& conninfo);
 // Throws ft::Error (InvalidArgument) where libpq cannot parse the connection string: a

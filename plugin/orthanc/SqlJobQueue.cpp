@@ -39,6 +39,14 @@ JobRecord record_of(const SqlRow& r) {
 
 const char* to_string(JobState state) { return kStates[int(state)]; }
 
+const std::vector<std::string>& shared_job_schema() {
+  static const std::vector<std::string> statements{
+      "CREATE INDEX IF NOT EXISTS fibretrack_jobs_by_state ON fibretrack_jobs (algorithm_version, state, id)",
+      "CREATE INDEX IF NOT EXISTS fibretrack_jobs_by_study ON fibretrack_jobs (study_id)",
+      "CREATE TABLE IF NOT EXISTS fibretrack_cursors (node TEXT PRIMARY KEY, seq BIGINT NOT NULL)"};
+  return statements;
+}
+
 std::optional<JobState> job_state_from_string(const std::string& text) {
   for (int i = 0; i < 5; ++i)
     if (text == kStates[i]) return JobState(i);

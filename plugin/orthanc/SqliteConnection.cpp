@@ -55,9 +55,7 @@ class SqliteConnection : public SqlConnection {
             "study_id TEXT NOT NULL, state TEXT NOT NULL, node TEXT NOT NULL DEFAULT '', attempts INTEGER NOT NULL "
             "DEFAULT 0, claim_seq INTEGER NOT NULL DEFAULT 0, lease_until INTEGER, reason TEXT NOT NULL DEFAULT '', result TEXT NOT NULL DEFAULT '', "
             "queued_at INTEGER NOT NULL, finished_at INTEGER, UNIQUE (sop_instance_uid, algorithm_version))", {});
-    execute("CREATE INDEX IF NOT EXISTS fibretrack_jobs_by_state ON fibretrack_jobs (algorithm_version, state, id)", {});
-    execute("CREATE INDEX IF NOT EXISTS fibretrack_jobs_by_study ON fibretrack_jobs (study_id)", {});
-    execute("CREATE TABLE IF NOT EXISTS fibretrack_cursors (node TEXT PRIMARY KEY, seq BIGINT NOT NULL)", {});
+    for (const std::string& statement : shared_job_schema()) execute(statement, {});
   }
 
  private:

@@ -99,9 +99,7 @@ TEST_F(ArchiveCluster, ANodeKilledWhileAnalysingLosesTheClipToTheOther) {
 TEST_F(ArchiveCluster, AClusterStoppedWithWorkQueuedTakesItUpWhenStartedAgain) {
   std::vector<std::string> clips;
   for (int i = 0; i < 4; ++i) clips.push_back(simulated_clip(clips_, "intact", 30 + i, i == 0 ? 400 : 40));
-  std::string first_study_uid =
-      run_command("dcmdump +P 0020,000d '" + clips[0] + "' | sed 's/.*\\[\\(.*\\)\\].*/\\1/'").out;
-  first_study_uid.erase(first_study_uid.find_last_not_of("\n ") + 1);
+  const std::string first_study_uid = study_instance_uid_of(clips[0]);
   std::string running_instance;
   {
     auto a = node("node-a", 1, 30, 3600), b = node("node-b", 0, 30, 3600);

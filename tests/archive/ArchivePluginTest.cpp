@@ -20,15 +20,6 @@ const nlohmann::json* job_of(const nlohmann::json& jobs, const std::string& sop_
   return nullptr;
 }
 
-std::string sop_instance_uid_in(const std::string& file) {
-  return run_command("dcmdump +P 0008,0018 '" + file + "' | sed 's/.*\\[\\(.*\\)\\].*/\\1/'").out.substr(0, 64);
-}
-
-std::string trimmed(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ' || s.back() == '\0')) s.pop_back();
-  return s;
-}
-
 int occurrences(const std::string& text, const std::string& what) {
   int n = 0;
   for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
@@ -74,7 +65,7 @@ TEST(ArchivePlugin, AClipSentIsAnalysedInTheArchiveAsOnAWorkstation) {
   node.download("/instances/" + archived_sr + "/file", dir.file("archived_sr.dcm"));
   const dicom::StoredReport archived = dicom::read_measurement_report(dir.file("archived_sr.dcm"));
   const dicom::StoredReport local = dicom::read_measurement_report(dir.file("local/full_tear_report_sr.dcm"));
-  EXPECT_EQ(archived.source_sop_instance_uid, trimmed(sop_instance_uid_in(clip)));
+  EXPECT_EQ(archived.source_sop_instance_uid, sop_instance_uid_of(clip));
   ASSERT_EQ(archived.result.findings.size(), local.result.findings.size());
   ASSERT_FALSE(local.result.findings.empty());
   for (std::size_t i = 0; i < local.result.findings.size(); ++i) {
@@ -111,9 +102,9 @@ TEST(ArchivePlugin, StillImagesAndBrokenClipsAreSkippedOrFailedWithTheirReasonAn
   };
   nlohmann::json jobs = wait_for_jobs(node, settled, 60);
   ASSERT_TRUE(settled(jobs)) << jobs.dump(1) << node.log();
-  const auto* failed = job_of(jobs, trimmed(sop_instance_uid_in(broken)));
-  const auto* skipped = job_of(jobs, trimmed(sop_instance_uid_in(still)));
-  const auto* done = job_of(jobs, trimmed(sop_instance_uid_in(intact)));
+  const auto* failed = job_of(jobs, sop_instance_uid_of(broken));
+  const auto* skipped = job_of(jobs, sop_instance_uid_of(still));
+  const auto* done = job_of(jobs, sop_instance_uid_of(intact));
   ASSERT_TRUE(failed && skipped && done) << jobs.dump(1);
   EXPECT_EQ((*failed)["state"], "failed");
   EXPECT_NE((*failed)["reason"].get<std::string>().find("fibretrack analyze: error:"), std::string::npos)
@@ -139,7 +130,7 @@ TEST(ArchivePlugin, StillImagesAndBrokenClipsAreSkippedOrFailedWithTheirReasonAn
   ASSERT_TRUE(wait_for_log(node, already, before + 1)) << "the series became stable again and was looked at";
   jobs = node.get("/fibretrack/jobs");
   EXPECT_EQ(jobs.size(), 3u);
-  EXPECT_EQ((*job_of(jobs, trimmed(sop_instance_uid_in(intact))))["attempts"], 1);
+  EXPECT_EQ((*job_of(jobs, sop_instance_uid_of(intact)))["attempts"], 1);
   auto modalities = series_modalities(node, study);
   EXPECT_EQ(std::count(modalities.begin(), modalities.end(), "SR"), 1);
 

@@ -64,13 +64,6 @@ int max_pixel_difference(const std::string& file_a, const std::string& file_b) {
   return worst;
 }
 
-std::string sop_instance_uid_of(const std::string& file) {
-  DcmFileFormat f;
-  OFString uid;
-  if (f.loadFile(file.c_str()).good()) f.getDataset()->findAndGetOFString(DCM_SOPInstanceUID, uid);
-  return uid.c_str();
-}
-
 std::string transfer_syntax_of(const std::string& file) {
   DcmFileFormat f;
   OFString uid;

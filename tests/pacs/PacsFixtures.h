@@ -22,7 +22,6 @@ ExamOnDisk write_exam(const TempDir& dir, const std::string& folder, const std::
 int max_pixel_difference(const std::string& file_a, const std::string& file_b);
 
 // The SOP Instance UID and transfer syntax UID of a file.
-std::string sop_instance_uid_of(const std::string& file);
 std::string transfer_syntax_of(const std::string& file);
 
 // DCMTK's storescp on a free loopback port with `options`, writing into `output`; killed

@@ -1,5 +1,7 @@
 #include "TestSupport.h"
 
+#include "dcmtk/dcmdata/dctk.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -59,6 +61,18 @@ std::string dciodvfy_errors(const std::string& path) {
     if (line.rfind("Error", 0) == 0) errors += line + "\n";
   return errors;
 }
+
+namespace {
+std::string uid_in(const std::string& file, const DcmTagKey& tag) {
+  DcmFileFormat f;
+  OFString uid;
+  if (f.loadFile(file.c_str()).good()) f.getDataset()->findAndGetOFString(tag, uid);
+  return uid.c_str();
+}
+}  // namespace
+
+std::string sop_instance_uid_of(const std::string& file) { return uid_in(file, DCM_SOPInstanceUID); }
+std::string study_instance_uid_of(const std::string& file) { return uid_in(file, DCM_StudyInstanceUID); }
 
 int free_loopback_port() {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);

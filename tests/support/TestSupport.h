@@ -50,6 +50,9 @@ bool program_available(const std::string& name);
 // are errors (IOD violations; its warnings are not); empty when there are none, or when it is
 // not installed.
 std::string dciodvfy_errors(const std::string& path);
+// A DICOM file's SOP Instance UID and Study Instance UID ("" where it cannot be read).
+std::string sop_instance_uid_of(const std::string& file);
+std::string study_instance_uid_of(const std::string& file);
 // A TCP port on 127.0.0.1 that was free a moment ago (for servers the tests start).
 int free_loopback_port();
 std::string shared_data_dir();
