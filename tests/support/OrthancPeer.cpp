@@ -18,8 +18,21 @@ std::string orthanc_dicomweb_plugin() {
   return file_exists(path) ? path : "";
 }
 
+namespace {
+// Two ports asked for one after the other can be the same one (neither bound yet): Orthanc
+// then failed to start its HTTP server on the DICOM port (seen under load in the suite).
+int free_loopback_port_other_than(int taken) {
+  int port = free_loopback_port();
+  while (port == taken) port = free_loopback_port();
+  return port;
+}
+}  // namespace
+
 OrthancPeer::OrthancPeer(const TempDir& dir, bool start_now, OrthancOptions options)
-    : dicom_port(free_loopback_port()), http_port(free_loopback_port()), dir_(dir), options_(std::move(options)) {
+    : dicom_port(free_loopback_port()),
+      http_port(free_loopback_port_other_than(dicom_port)),
+      dir_(dir),
+      options_(std::move(options)) {
   if (start_now) start();
 }
 
