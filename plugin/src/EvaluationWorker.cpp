@@ -1,7 +1,14 @@
 #include "EvaluationWorker.h"
 
+#include <algorithm>
+#include <cerrno>
 #include <exception>
 #include <utility>
+
+#if defined(__linux__)
+#include <sys/resource.h>
+#include <unistd.h>
+#endif
 
 namespace ft {
 
@@ -59,7 +66,21 @@ int EvaluationWorker::stop(bool run_waiting) {
   return dropped;
 }
 
+// Live tracking must keep up with the scanner (a frame skipped is motion lost for good); a
+// re-evaluation that waits only makes the findings a little later. So the detector's thread
+// yields the CPU to tracking and recording: on Linux each thread has its own nice value,
+// and raising it needs no privilege. (ITK's own threads, which the fascicle reading uses
+// for a small part of an evaluation, keep theirs.)
+void EvaluationWorker::lower_priority() {
+#if defined(__linux__)
+  errno = 0;
+  const int now = ::getpriority(PRIO_PROCESS, id_t(::gettid()));
+  if (errno == 0) ::setpriority(PRIO_PROCESS, id_t(::gettid()), std::min(19, now + kNiceAboveTracking));
+#endif
+}
+
 void EvaluationWorker::work() {
+  lower_priority();
   for (;;) {
     std::optional<Waiting> next;
     {

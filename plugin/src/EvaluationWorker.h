@@ -29,6 +29,10 @@ class EvaluationWorker {
   // (then no result), and when the newest frame it read had arrived.
   using Done = std::function<void(std::optional<DetectionResult> result, const std::string& error, Clock::time_point arrived)>;
   static constexpr std::size_t kMaxWaiting = 2;
+  // How much lower the detector's thread runs than the thread that made the worker (nice
+  // steps: at 5 it gets about a quarter of a core that tracking also wants; at 10, measured
+  // with bench_ingest, findings came twice as late and tracking kept up no better).
+  static constexpr int kNiceAboveTracking = 5;
 
   EvaluationWorker(Run run, Done done);
   ~EvaluationWorker();
@@ -56,6 +60,7 @@ class EvaluationWorker {
     Clock::time_point arrived;
   };
   void work();
+  static void lower_priority();
   void finish(Waiting& next);
 
   Run run_;

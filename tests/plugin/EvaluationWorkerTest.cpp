@@ -2,11 +2,18 @@
 // in which order, and what happens to those still waiting when the session stops.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <stdexcept>
 #include <vector>
+
+#if defined(__linux__)
+#include <sys/resource.h>
+#include <unistd.h>
+#endif
 
 #include "EvaluationWorker.h"
 
@@ -150,5 +157,36 @@ TEST(EvaluationWorker, AFailedEvaluationIsReportedAndTheNextOneStillRuns) {
   EXPECT_EQ(d.errors.front(), "no memory for the plane map");
   worker.stop();
 }
+
+
+#if defined(__linux__)
+// Tracking comes first: the detector's thread runs kNiceAboveTracking nice steps below the
+// thread that made the worker (at most 19), and that thread keeps its own priority.
+TEST(EvaluationWorker, TheDetectorRunsAtALowerPriorityThanTracking) {
+  errno = 0;
+  const int tracking_nice = ::getpriority(PRIO_PROCESS, id_t(::gettid()));
+  ASSERT_EQ(errno, 0);
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::optional<int> detector_nice;
+  EvaluationWorker worker(
+      [&](WindowEvaluation&) {
+        const int nice = ::getpriority(PRIO_PROCESS, id_t(::gettid()));
+        std::lock_guard<std::mutex> lock(mutex);
+        detector_nice = nice;
+        changed.notify_all();
+        return DetectionResult{};
+      },
+      [](std::optional<DetectionResult>, const std::string&, Clock::time_point) {});
+  worker.submit({}, 0, at(1));
+  {
+    std::unique_lock<std::mutex> lock(mutex);
+    ASSERT_TRUE(changed.wait_for(lock, std::chrono::seconds(20), [&] { return detector_nice.has_value(); }));
+  }
+  worker.stop();
+  EXPECT_EQ(*detector_nice, std::min(19, tracking_nice + EvaluationWorker::kNiceAboveTracking));
+  EXPECT_EQ(::getpriority(PRIO_PROCESS, id_t(::gettid())), tracking_nice);
+}
+#endif
 
 }  // namespace ft
