@@ -2,7 +2,7 @@
 // preset, several seeds, pennation angles, depths, pixel pitches, frame rates, noise
 // levels and frame layouts. Prints Markdown tables for docs/benchmarks.md.
 // Run: build/default/bench/bench_detection [--first N] [--variants N] [--preset NAME] | [--first SEED] --real N [--plain];
-//      --explain-dir DIR writes analyze --explain's evidence for every clip
+//      --explain-dir DIR writes analyze --explain's evidence for every clip; --grid-mm MM the tracked points' spacing
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -23,6 +23,12 @@
 
 namespace {
 using namespace ft;
+
+// --grid-mm: the spacing of tracked points (live analysis may use a coarser one).
+AnalysisSettings& analysis_settings() {
+  static AnalysisSettings settings;  // set once from the command line, before any clip
+  return settings;
+}
 
 struct Variant {
   double pitch_mm, fps, pennation_offset_deg, noise_db, depth_mm;
@@ -135,7 +141,7 @@ void stress(int clips_per_preset, const std::vector<std::string>& presets, const
         whole = UltrasoundRegion{};
         whole.bounds = {0, 0, frames[0].width_px() - 1, frames[0].height_px() - 1};
       }
-      const ClipAnalysis a = analyse_clip(int(frames.size()), [&](int k) { return frames[std::size_t(k)]; }, whole);
+      const ClipAnalysis a = analyse_clip(int(frames.size()), [&](int k) { return frames[std::size_t(k)]; }, whole, analysis_settings());
       if (!explain_dir.empty())
         write_detection_explanation(explain_dir + "/stress-" + preset + "-" + std::to_string(i), a,
                                     [&](int k) { return frames[std::size_t(a.kept_frames[std::size_t(k)])]; });
@@ -203,7 +209,7 @@ void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir, 
       const bool grabber = (i + int(p)) % 2 == 1;
       const int copies = grabber ? 3 : 1;
       if (grabber) frames = grab(frames, copies, 2, 70, std::uint64_t(i));
-      const ClipAnalysis a = analyse_clip(int(frames.size()), [&](int k) { return frames[std::size_t(k)]; }, exam.region());
+      const ClipAnalysis a = analyse_clip(int(frames.size()), [&](int k) { return frames[std::size_t(k)]; }, exam.region(), analysis_settings());
       const sim::ClipTruth truth = exam.clip_truth();
       if (!explain_dir.empty())  // the evidence behind every call, as analyze --explain writes it
         write_detection_explanation(explain_dir + "/" + std::to_string(i) + "-" + exam.config().preset, a,
@@ -290,6 +296,7 @@ int main(int argc, char** argv) {
     if (std::strcmp(argv[a], "--first") == 0) first = std::atoi(argv[a + 1]);
     if (std::strcmp(argv[a], "--real") == 0) real = std::atoi(argv[a + 1]);
     if (std::strcmp(argv[a], "--stress") == 0) stress_clips = std::atoi(argv[a + 1]);
+    if (std::strcmp(argv[a], "--grid-mm") == 0) analysis_settings().grid_mm = std::atof(argv[a + 1]);
     if (std::strcmp(argv[a], "--explain-dir") == 0) explain_dir = argv[a + 1];
     if (std::strcmp(argv[a], "--preset") == 0) {
       presets = {argv[a + 1]};
@@ -317,7 +324,7 @@ int main(int argc, char** argv) {
       const sim::SimulatedExam exam(config);
       std::vector<Frame> frames;
       for (int k = 0; k < exam.frame_count(); ++k) frames.push_back(exam.render_frame(k));
-      const ClipAnalysis a = analyse_clip(int(frames.size()), [&](int k) { return frames[std::size_t(k)]; }, exam.region());
+      const ClipAnalysis a = analyse_clip(int(frames.size()), [&](int k) { return frames[std::size_t(k)]; }, exam.region(), analysis_settings());
       const sim::ClipTruth truth = exam.clip_truth();
       if (!explain_dir.empty())
         write_detection_explanation(explain_dir + "/" + std::to_string(i) + "-" + presets[p], a,

@@ -3,7 +3,7 @@
 // latency p50/p99 and memory over time. A server thread in this process sends
 // pre-rendered simulated frames at a fixed rate.
 // Run: build/default/bench/bench_ingest --fps 60 --seconds 20 [--width 1024 --height 768]
-//      [--region 720x574] [--scanner-fps 20]
+//      [--region 720x574] [--scanner-fps 20] [--grid-mm 0.5]
 // --width/--height: the frames sent; their image region is a square of the smaller side,
 // or --region (then the frames are the region with a scanner's border around it).
 // --scanner-fps: a scanner slower than the capture (a 20 frames/s scanner grabbed at 60):
@@ -90,7 +90,7 @@ struct Server {
 }  // namespace
 
 int main(int argc, char** argv) {
-  double fps = 60, seconds = 20, scanner_fps = 0;
+  double fps = 60, seconds = 20, scanner_fps = 0, grid_mm = 0;
   int width = 1024, height = 768, region_w = 0, region_h = 0;
   for (int a = 1; a + 1 < argc; a += 2) {
     const std::string k = argv[a];
@@ -100,6 +100,7 @@ int main(int argc, char** argv) {
     if (k == "--height") height = std::atoi(argv[a + 1]);
     if (k == "--region") std::sscanf(argv[a + 1], "%dx%d", &region_w, &region_h);
     if (k == "--scanner-fps") scanner_fps = std::atof(argv[a + 1]);
+    if (k == "--grid-mm") grid_mm = std::atof(argv[a + 1]);
   }
   if (scanner_fps <= 0 || scanner_fps > fps) scanner_fps = fps;
   // Pre-rendered frames (rendering 1024x768 in real time is not the point here).
@@ -148,7 +149,9 @@ int main(int argc, char** argv) {
   server.start(messages, fps, scanner_fps, copies);
   const std::string journal = (std::filesystem::temp_directory_path() / ("fibretrack-ingest-" + std::to_string(::getpid()))).string();
   const double rss_start = rss_mb();
-  LivePipeline pipeline(make_frame_source("igtl://127.0.0.1:" + std::to_string(server.port)));
+  LiveSettings live;
+  if (grid_mm > 0) live.analysis.grid_mm = grid_mm;
+  LivePipeline pipeline(make_frame_source("igtl://127.0.0.1:" + std::to_string(server.port)), live);
   pipeline.record_to(journal);
   pipeline.start();
   std::printf("| s | frames in | recorded | tracked | skipped | p50 ms | p99 ms | findings p50 / p99 ms | RSS MB |\n"
@@ -172,11 +175,11 @@ int main(int argc, char** argv) {
   std::filesystem::remove_all(journal);
   std::printf("\n%dx%d frames (image region %dx%d) at %.0f frames/s from a %.0f frames/s scanner for %.0f s: sent %ld, "
               "received %ld, recorded %ld (lost to recording: %ld), repeats %ld, tracked %ld, skipped by analysis %ld, "
-              "latency p50 %.0f ms p99 %.0f ms, %ld evaluations (%ld dropped), findings latency p50 %.0f ms p99 %.0f ms, "
-              "RSS %.0f -> %.0f MB%s%s\n",
+              "latency p50 %.0f ms p99 %.0f ms, points %.2f mm apart at the end, %ld evaluations (%ld dropped), findings latency "
+              "p50 %.0f ms p99 %.0f ms, RSS %.0f -> %.0f MB%s%s\n",
               width, height, exam.region().bounds.width_px(), exam.region().bounds.height_px(), fps, scanner_fps, seconds,
               server.sent.load(), st.frames_in, recorded, server.sent.load() - recorded, st.repeats, st.processed, st.skipped,
-              st.latency_p50_ms, st.latency_p99_ms, st.evaluations, st.evaluations_dropped, st.findings_latency_p50_ms,
+              st.latency_p50_ms, st.latency_p99_ms, st.grid_mm, st.evaluations, st.evaluations_dropped, st.findings_latency_p50_ms,
               st.findings_latency_p99_ms, rss_start, rss_mb(),
               st.recording_error.empty() ? "" : ", recording error: ", st.recording_error.c_str());
   return server.sent.load() == recorded ? 0 : 1;

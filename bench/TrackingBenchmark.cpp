@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "BenchScenes.h"
+#include "ft/gpu/LagrangianTracker.h"
 #include "ft/gpu/SpeckleTracker.h"
 
 namespace {
@@ -69,8 +70,43 @@ void sizes(benchmark::internal::Benchmark* b) {
   b->Unit(benchmark::kMillisecond)->UseRealTime();
 }
 
+// Live tracking as `fibretrack live` and the station do it, per new frame: a scanner's
+// 720 x 574 image region at 0.1 mm/px, points 0.5 mm apart, each frame matched from its
+// keyframe and checked forward-backward (LagrangianTracker). At 30 frames/s a frame has
+// 33 ms of wall time, shared with the detector and the recording.
+void BM_LiveTracking(benchmark::State& state) {
+  constexpr int kFrames = 40;
+  static const std::vector<ft::Frame> frames = [] {
+    const ft::sim::SimulatedExam exam(ft::bench::scanner_scene("full_tear", 720, 574, 5, kFrames));
+    std::vector<ft::Frame> v;
+    for (int k = 0; k < kFrames; ++k) v.push_back(exam.render_frame(k));
+    return v;
+  }();
+  static const ft::UltrasoundRegion region =
+      ft::sim::SimulatedExam(ft::bench::scanner_scene("full_tear", 720, 574, 5, kFrames)).region();
+  ft::gpu::TrackingParameters p;
+  p.grid_step_px = 5;  // AnalysisSettings::grid_mm at 0.1 mm/px
+  ft::gpu::SpeckleTracker tracker(p, ft::gpu::Backend::Cpu, int(state.range(0)));
+  ft::gpu::LagrangianTracker lagrangian(tracker, region);
+  lagrangian.reset(frames[0]);
+  std::size_t k = 1;
+  for (auto _ : state) {
+    const ft::DisplacementField& f = lagrangian.add(frames[k]);
+    benchmark::DoNotOptimize(f.dx_px.data());
+    if (++k == frames.size()) {  // the clip again from its first frame, as a new window would
+      state.PauseTiming();
+      lagrangian.reset(frames[0]);
+      k = 1;
+      state.ResumeTiming();
+    }
+  }
+  state.counters["fps"] = benchmark::Counter(double(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["points"] = double(lagrangian.cumulative().size());
+}
+
 }  // namespace
 
+BENCHMARK(BM_LiveTracking)->Arg(1)->Arg(2)->ArgName("threads")->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_TrackCpu)->Apply(sizes);
 BENCHMARK(BM_TrackCuda)->Apply(sizes);
 BENCHMARK_MAIN();

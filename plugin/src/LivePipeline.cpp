@@ -5,6 +5,7 @@
 
 #include "EvaluationWorker.h"
 #include "FrameDifference.h"
+#include "LiveGridPolicy.h"
 #include "ft/core/Error.h"
 
 namespace ft {
@@ -30,6 +31,8 @@ LivePipeline::LivePipeline(std::unique_ptr<FrameSource> source, LiveSettings set
   if (auto r = choose_tissue_region(info.regions)) region_ = *r;
   else throw Error(ErrorCode::InvalidArgument, "live source gives no image region: " + info.description);
   monitor_ = std::make_unique<LiveTearMonitor>(region_, settings_);
+  grid_ = std::make_unique<LiveGridPolicy>(settings_.analysis.grid_mm, settings_.coarsest_grid_factor);
+  stats_.grid_mm = settings_.analysis.grid_mm;
   if (info.nominal_frame_rate_hz > 0) nominal_period_ns_ = 1e9 / info.nominal_frame_rate_hz;
 }
 
@@ -231,7 +234,11 @@ void LivePipeline::process() {
     }
     std::optional<WindowEvaluation> due;
     try {
+      if (!monitor_->window_full() && behind_early_in_window()) monitor_->end_window();
+      if (monitor_->window_full()) choose_grid();
+      const auto began = std::chrono::steady_clock::now();
       due = monitor_->track_frame(next.frame);
+      window_tracking_ms_ += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - began).count();
     } catch (const std::exception& e) {
       // The analysis cannot go on (a GPU asked for by name that fails, a stream that changed
       // beyond what it handles): say why once, keep recording, never take the process down.
@@ -249,9 +256,32 @@ void LivePipeline::process() {
     view.processed_index = stats_.processed;
     view_ = std::move(view);
     ++stats_.processed;
+    stats_.grid_mm = monitor_->grid_mm();
     stats_.evaluations_dropped += dropped;
     keep_recent(latencies_ms_, latency);
   }
+}
+
+void LivePipeline::choose_grid() {
+  const auto now = std::chrono::steady_clock::now();
+  long skipped = 0;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    skipped = stats_.skipped;
+  }
+  if (window_began_ != std::chrono::steady_clock::time_point{}) {
+    const double elapsed_ms = std::chrono::duration<double, std::milli>(now - window_began_).count();
+    monitor_->set_grid_mm(grid_->window_ended(window_tracking_ms_, elapsed_ms, skipped - skipped_before_window_));
+  }
+  window_began_ = now;
+  window_tracking_ms_ = 0;
+  skipped_before_window_ = skipped;
+}
+
+bool LivePipeline::behind_early_in_window() {
+  if (grid_->at_coarsest() || monitor_->frames_seen() - monitor_->window_start() > settings_.window_frames / 4) return false;
+  std::lock_guard<std::mutex> lock(mutex_);
+  return stats_.skipped > skipped_before_window_;
 }
 
 std::optional<LiveView> LivePipeline::take_view() {

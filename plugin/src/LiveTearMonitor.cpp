@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "ft/core/FascicleOrientation.h"
 #include "ft/core/TearDetector.h"
@@ -31,7 +32,7 @@ bool moved(const PixelRect& a, const PixelRect& b) {
 }  // namespace
 
 LiveTearMonitor::LiveTearMonitor(UltrasoundRegion region, LiveSettings settings)
-    : region_(region), settings_(settings) {
+    : region_(region), settings_(settings), next_grid_mm_(settings.analysis.grid_mm), grid_mm_(settings.analysis.grid_mm) {
   // Findings only, every few frames: the evidence maps are for review and --explain.
   settings_.analysis.detection.record_evidence = false;
 }
@@ -42,11 +43,15 @@ LiveTearMonitor::LiveTearMonitor(UltrasoundRegion region, LiveSettings settings)
 void LiveTearMonitor::measure_scale(const Frame& frame) {
   const MeasurementScale scale = measurement_scale(frame, region_);
   const bool same = tracker_ && scale.source == scale_.source && analysed_region_.bounds == region_.bounds &&
-                    std::abs(scale.mm_per_px() - scale_.mm_per_px()) <= 0.01 * scale_.mm_per_px();
+                    std::abs(scale.mm_per_px() - scale_.mm_per_px()) <= 0.01 * scale_.mm_per_px() &&
+                    next_grid_mm_ == grid_mm_;
   if (same) return;
   scale_ = scale;
   analysed_region_ = with_scale(region_, scale_);
-  const AnalysisSettings scaled = settings_at(settings_.analysis, scale_);
+  grid_mm_ = next_grid_mm_;
+  AnalysisSettings live = settings_.analysis;
+  live.grid_mm = grid_mm_;
+  const AnalysisSettings scaled = settings_at(live, scale_);
   // A GPU that failed (or failed its self-test) once this session is not tried again at
   // every change of depth: the session stays on the CPU and keeps saying why.
   if (tracker_ && !tracker_->backend_note().empty()) gpu_note_ = tracker_->backend_note();
@@ -81,6 +86,7 @@ void LiveTearMonitor::restart(const Frame& frame) {
   // the image is now.
   if (region_from_ == RegionFrom::Motion && window_.size() >= kFramesToFindTheImage) find_the_image(window_);
   measure_scale(frame);
+  end_window_ = false;
   window_.clear();
   motion_.cumulative.clear();
   lagrangian_ = std::make_unique<gpu::LagrangianTracker>(*tracker_, analysed_region_);
@@ -122,7 +128,7 @@ std::optional<WindowEvaluation> LiveTearMonitor::track_frame(const Frame& frame)
 }
 
 std::optional<WindowEvaluation> LiveTearMonitor::track(const Frame& frame) {
-  if (!lagrangian_ || int(window_.size()) >= settings_.window_frames) {
+  if (window_full()) {
     restart(frame);
   } else {
     window_.push_back(std::make_shared<const Frame>(frame));
@@ -151,6 +157,14 @@ WindowEvaluation LiveTearMonitor::evaluation() const {
   e.calibrated_ = scale_.trusted();
   if (!region_note_.empty()) e.notes_.push_back(region_note_);
   if (!scale_.note.empty()) e.notes_.push_back(scale_.note);
+  if (grid_mm_ > settings_.analysis.grid_mm * 1.001) {
+    char note[200];
+    std::snprintf(note, sizeof note,
+                  "live tracking: points %.2g mm apart (%.2g mm asked) to track every scanner frame on this "
+                  "computer (a recording analysed afterwards uses %.2g mm)",
+                  grid_mm_, settings_.analysis.grid_mm, settings_.analysis.grid_mm);
+    e.notes_.push_back(note);
+  }
   if (!tracker_->backend_note().empty()) e.notes_.push_back(tracker_->backend_note());
   else if (!gpu_note_.empty()) e.notes_.push_back(gpu_note_);
   return e;

@@ -177,6 +177,35 @@ TEST(LiveTearMonitor, ReportsTheTearAsFramesArrive) {
   EXPECT_LT(std::hypot(f.centre_x_mm - t.tear.centre_x_mm, f.centre_z_mm - t.tear.centre_z_mm), 3.0);
 }
 
+// A coarser grid asked for mid-window (LivePipeline does when this computer cannot keep up)
+// takes effect at the next window, which end_window() starts at once; its evaluations say
+// so, and the tear is still found at 0.71 mm.
+TEST(LiveTearMonitor, ACoarserGridStartsWithTheNextWindowAndIsNamedInTheNotes) {
+  const sim::SimulatedExam exam(sim::make_preset("full_tear", 39, 40));
+  LiveSettings settings;
+  settings.update_every = 8;
+  LiveTearMonitor monitor(exam.region(), settings);
+  for (int k = 0; k < 3; ++k) monitor.add_frame(exam.render_frame(k));
+  const std::size_t fine_points = monitor.latest_field().size();
+  monitor.set_grid_mm(0.5 * std::sqrt(2.0));
+  monitor.add_frame(exam.render_frame(3));
+  EXPECT_DOUBLE_EQ(monitor.grid_mm(), 0.5) << "the window's grid does not change inside it";
+  EXPECT_EQ(monitor.latest_field().size(), fine_points);
+  monitor.end_window();
+  EXPECT_TRUE(monitor.window_full());
+  std::optional<DetectionResult> last;
+  for (int k = 4; k < exam.frame_count(); ++k)
+    if (auto r = monitor.add_frame(exam.render_frame(k))) last = r;
+  EXPECT_EQ(monitor.window_start(), 4);
+  EXPECT_NEAR(monitor.grid_mm(), 0.71, 0.01);
+  EXPECT_LT(double(monitor.latest_field().size()), 0.6 * double(fine_points)) << "about half the points";
+  ASSERT_TRUE(last);
+  bool named = false;
+  for (const std::string& n : last->notes) named |= n.find("points 0.71 mm apart (0.5 mm asked)") != std::string::npos;
+  EXPECT_TRUE(named);
+  EXPECT_TRUE(last->tear_detected);
+}
+
 }  // namespace ft
 
 namespace ft {

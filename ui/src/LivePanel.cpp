@@ -234,7 +234,8 @@ void LivePanel::toggle_record() {
 void LivePanel::poll() {
   if (!pipeline_) return;
   const LiveStats s = pipeline_->stats();
-  counters_->setText(QString("%1 fps in, %2 tracked, latency p50 %3 ms p99 %4 ms, findings p50 %5 ms, skipped %6, dropped %7, repeats %8%9")
+  // The grid shows when this computer tracks points further apart than asked to keep up.
+  counters_->setText(QString("%1 fps in, %2 tracked (points %10 mm apart), latency p50 %3 ms p99 %4 ms, findings p50 %5 ms, skipped %6, dropped %7, repeats %8%9")
                          .arg(s.seconds > 0 ? s.frames_in / s.seconds : 0, 0, 'f', 1)
                          .arg(s.processed)
                          .arg(s.latency_p50_ms, 0, 'f', 0)
@@ -243,7 +244,8 @@ void LivePanel::poll() {
                          .arg(s.skipped)
                          .arg(s.dropped)
                          .arg(s.repeats)
-                         .arg(journal_dir_.isEmpty() ? QString() : QString(", recorded %1").arg(s.recorded)));
+                         .arg(journal_dir_.isEmpty() ? QString() : QString(", recorded %1").arg(s.recorded))
+                         .arg(s.grid_mm, 0, 'f', 2));
   if (!s.recording_error.empty() && !recording_failed_) {
     recording_failed_ = true;  // e.g. disk full: the frames so far stay in the journal
     record_->setChecked(false);

@@ -25,6 +25,7 @@
 namespace ft {
 
 class EvaluationWorker;
+class LiveGridPolicy;
 
 struct LiveStats {
   long frames_in = 0;        // delivered by the source
@@ -49,6 +50,9 @@ struct LiveStats {
   double findings_latency_p50_ms = 0;
   double findings_latency_p99_ms = 0;
   double scanner_fps = 0;     // rate of new (non-repeated) frames over the session
+  // Spacing of the points tracked now: LiveSettings::analysis.grid_mm, or coarser while this
+  // computer cannot track every new frame at it (LiveGridPolicy).
+  double grid_mm = 0;
   double seconds = 0;
 };
 
@@ -108,6 +112,11 @@ class LivePipeline {
   bool is_repeat(const Frame& frame);
 
   void check_timestamp(const Frame& frame);
+  // Before a frame that starts a new window: its grid, from how the last window went.
+  void choose_grid();
+  // Frames skipped early in a window that a coarser grid could have tracked: rather than
+  // skip for the rest of the window (3 s at 30 frames/s), a new one starts coarser now.
+  bool behind_early_in_window();
 
   std::unique_ptr<FrameSource> source_;
   std::string journal_dir_;
@@ -121,6 +130,11 @@ class LivePipeline {
   Frame last_new_;                            // source thread only: the last new scanner frame
   std::vector<double> recent_changes_;        // source thread only
   int repeats_in_a_row_ = 0;                  // source thread only
+  // Processing thread only: the current window's tracking time, start, and skips before it.
+  std::unique_ptr<LiveGridPolicy> grid_;
+  double window_tracking_ms_ = 0;
+  std::chrono::steady_clock::time_point window_began_{};
+  long skipped_before_window_ = 0;
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;

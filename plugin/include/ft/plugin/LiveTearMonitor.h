@@ -28,6 +28,12 @@ struct LiveSettings {
   AnalysisSettings analysis;
   int update_every = 10;   // frames between re-evaluations
   int window_frames = 100;  // frames one evaluation looks at, at most (a few contractions)
+  // How much further apart than analysis.grid_mm live tracking may place its points when
+  // the computer cannot track every scanner frame at that spacing (LivePipeline chooses
+  // per window, in sqrt(2) steps); 1 = never. One step (0.5 -> 0.71 mm): on the development
+  // set 2000-2001 with exam conditions (bench_detection --grid-mm) 0.71 mm kept sensitivity
+  // and specificity at 1.00, 1.0 mm missed two tears of ten.
+  double coarsest_grid_factor = 1.5;
 };
 
 class LiveTearMonitor {
@@ -43,6 +49,17 @@ class LiveTearMonitor {
   // due (a replayed clip that has ended: its final frames are read too); none otherwise.
   std::optional<WindowEvaluation> evaluation_at_end() const;
   const DetectionResult& latest() const noexcept { return latest_; }
+  // Points `grid_mm` apart from the next window on (the current one keeps its grid).
+  void set_grid_mm(double grid_mm) noexcept { next_grid_mm_ = grid_mm; }
+  // The spacing of the current window's points, mm (as asked until the first frame).
+  double grid_mm() const noexcept { return grid_mm_; }
+  // Whether the next frame starts a new window (the last chance to set its grid).
+  bool window_full() const noexcept {
+    return !lagrangian_ || end_window_ || int(window_.size()) >= settings_.window_frames;
+  }
+  // Starts a new window at the next frame (to change the grid early in a window).
+  void end_window() noexcept { end_window_ = true; }
+  long window_start() const noexcept { return window_start_; }
   long frames_seen() const noexcept { return frames_seen_; }
   // Where the tissue of the window's first frame is now (for the live overlay); an empty
   // field before the first frame is analysed (frames held while the image is looked for).
@@ -76,6 +93,9 @@ class LiveTearMonitor {
   UltrasoundRegion analysed_region_;  // region_ with scale_
   DetectionSettings detection_;       // settings_'s, stricter when scale_ is a guess
   LiveSettings settings_;
+  double next_grid_mm_;  // for the next window
+  double grid_mm_;       // of the current window
+  bool end_window_ = false;
   std::unique_ptr<gpu::SpeckleTracker> tracker_;
   std::string gpu_note_;  // why this session left the GPU, once it has
   std::unique_ptr<gpu::LagrangianTracker> lagrangian_;

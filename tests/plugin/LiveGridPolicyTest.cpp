@@ -1,0 +1,45 @@
+// The spacing of live tracked points, window by window (LiveGridPolicy): coarser while
+// frames are skipped or tracking leaves no room, back when there is room for twice the
+// points, never beyond the coarsest allowed.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "LiveGridPolicy.h"
+
+namespace ft {
+
+TEST(LiveGridPolicy, SkippedFramesMakeTheNextWindowCoarserUpToTheLimit) {
+  LiveGridPolicy grid(0.5, 2.0);
+  EXPECT_DOUBLE_EQ(grid.grid_mm(), 0.5);
+  EXPECT_NEAR(grid.window_ended(3000, 3300, 40), 0.5 * std::sqrt(2.0), 1e-12) << "half the points";
+  EXPECT_NEAR(grid.window_ended(3000, 3300, 10), 1.0, 1e-12);
+  EXPECT_NEAR(grid.window_ended(3000, 3300, 10), 1.0, 1e-12) << "never beyond twice the asked spacing";
+  EXPECT_DOUBLE_EQ(grid.asked_grid_mm(), 0.5);
+}
+
+TEST(LiveGridPolicy, ABusyWindowWithoutSkipsIsAlsoTooMuch) {
+  LiveGridPolicy grid(0.5, 2.0);
+  EXPECT_DOUBLE_EQ(grid.window_ended(0.5 * 3300, 3300, 0), 0.5) << "half the time tracking: stays";
+  EXPECT_GT(grid.window_ended(0.9 * 3300, 3300, 0), 0.7) << "90 % of the time tracking: no room for the detector";
+}
+
+TEST(LiveGridPolicy, RoomForTwiceThePointsGoesOneStepBackButNotFinerThanAsked) {
+  LiveGridPolicy grid(0.5, 2.0);
+  grid.window_ended(3300, 3300, 5);
+  grid.window_ended(3300, 3300, 5);
+  ASSERT_NEAR(grid.grid_mm(), 1.0, 1e-12);
+  EXPECT_NEAR(grid.window_ended(0.5 * 3300, 3300, 0), 1.0, 1e-12) << "twice the points would not fit";
+  EXPECT_NEAR(grid.window_ended(0.2 * 3300, 3300, 0), 0.5 * std::sqrt(2.0), 1e-12);
+  EXPECT_NEAR(grid.window_ended(0.2 * 3300, 3300, 0), 0.5, 1e-12);
+  EXPECT_NEAR(grid.window_ended(0.1 * 3300, 3300, 0), 0.5, 1e-12) << "never finer than asked";
+}
+
+TEST(LiveGridPolicy, AFactorOfOneNeverChangesTheGrid) {
+  LiveGridPolicy grid(0.5, 1.0);
+  EXPECT_DOUBLE_EQ(grid.window_ended(3300, 3300, 50), 0.5);
+  LiveGridPolicy none_measured(0.5, 2.0);
+  EXPECT_DOUBLE_EQ(none_measured.window_ended(0, 0, 0), 0.5) << "a window of no time says nothing";
+}
+
+}  // namespace ft
