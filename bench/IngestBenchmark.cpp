@@ -4,6 +4,7 @@
 // pre-rendered simulated frames at a fixed rate.
 // Run: build/default/bench/bench_ingest --fps 60 --seconds 20 [--width 1024 --height 768]
 //      [--region 720x574] [--scanner-fps 20] [--grid-mm 0.5]
+//      [--coarsest-grid-mm 0.71] (as --grid-mm: the grid never changes)
 // --width/--height: the frames sent; their image region is a square of the smaller side,
 // or --region (then the frames are the region with a scanner's border around it).
 // --scanner-fps: a scanner slower than the capture (a 20 frames/s scanner grabbed at 60):
@@ -90,7 +91,7 @@ struct Server {
 }  // namespace
 
 int main(int argc, char** argv) {
-  double fps = 60, seconds = 20, scanner_fps = 0, grid_mm = 0;
+  double fps = 60, seconds = 20, scanner_fps = 0, grid_mm = 0, coarsest = 0;
   int width = 1024, height = 768, region_w = 0, region_h = 0;
   for (int a = 1; a + 1 < argc; a += 2) {
     const std::string k = argv[a];
@@ -101,6 +102,7 @@ int main(int argc, char** argv) {
     if (k == "--region") std::sscanf(argv[a + 1], "%dx%d", &region_w, &region_h);
     if (k == "--scanner-fps") scanner_fps = std::atof(argv[a + 1]);
     if (k == "--grid-mm") grid_mm = std::atof(argv[a + 1]);
+    if (k == "--coarsest-grid-mm") coarsest = std::atof(argv[a + 1]);
   }
   if (scanner_fps <= 0 || scanner_fps > fps) scanner_fps = fps;
   // Pre-rendered frames (rendering 1024x768 in real time is not the point here).
@@ -151,6 +153,7 @@ int main(int argc, char** argv) {
   const double rss_start = rss_mb();
   LiveSettings live;
   if (grid_mm > 0) live.analysis.grid_mm = grid_mm;
+  if (coarsest > 0) live.coarsest_grid_mm = coarsest;
   LivePipeline pipeline(make_frame_source("igtl://127.0.0.1:" + std::to_string(server.port)), live);
   pipeline.record_to(journal);
   pipeline.start();

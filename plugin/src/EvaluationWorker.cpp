@@ -69,8 +69,9 @@ int EvaluationWorker::stop(bool run_waiting) {
 // Live tracking must keep up with the scanner (a frame skipped is motion lost for good); a
 // re-evaluation that waits only makes the findings a little later. So the detector's thread
 // yields the CPU to tracking and recording: on Linux each thread has its own nice value,
-// and raising it needs no privilege. (ITK's own threads, which the fascicle reading uses
-// for a small part of an evaluation, keep theirs.)
+// and raising it needs no privilege. (ITK's pool threads, which the fascicle reading uses,
+// take the nice value of the thread that first ran an ITK filter: this one in `fibretrack
+// live`, another in the station when a review came first.)
 void EvaluationWorker::lower_priority() {
 #if defined(__linux__)
   errno = 0;

@@ -5,10 +5,11 @@
 
 namespace ft {
 
-LiveGridPolicy::LiveGridPolicy(double asked_grid_mm, double coarsest_factor)
+LiveGridPolicy::LiveGridPolicy(double asked_grid_mm, double coarsest_mm)
     : asked_mm_(asked_grid_mm), grid_mm_(asked_grid_mm) {
-  // Whole sqrt(2) steps within the factor (2 -> two steps: x1.41, x2).
-  max_steps_ = coarsest_factor > 1.0 ? int(std::floor(2.0 * std::log2(coarsest_factor) + 1e-9)) : 0;
+  // Whole sqrt(2) steps that stay within the coarsest spacing (0.5 and 0.71 mm: one step;
+  // 0.71 is 0.5 x sqrt(2) rounded, hence the small tolerance).
+  while (asked_mm_ * std::pow(std::sqrt(2.0), max_steps_ + 1) <= coarsest_mm * 1.001) ++max_steps_;
 }
 
 double LiveGridPolicy::window_ended(double tracking_ms, double elapsed_ms, long skipped) {

@@ -5,10 +5,9 @@
 // tracked at 30 frames/s, and a frame skipped is motion lost for good (the next one must
 // be matched across twice the motion). So when a window's frames were skipped, or tracking
 // kept the analysis busy most of the time, the next window tracks points sqrt(2) times
-// further apart (half the points), up to `coarsest_factor` times the asked spacing; when a
-// window left room for twice the points, the next goes one step back. A window's grid
-// never changes inside it: its motion record is one grid. The recorded clip is analysed
-// at the asked spacing when it is reviewed.
+// further apart (half the points), never beyond `coarsest_mm`; when a window left room for
+// twice the points, the next goes one step back. A window's grid never changes inside it:
+// its motion record is one grid.
 namespace ft {
 
 class LiveGridPolicy {
@@ -19,7 +18,7 @@ class LiveGridPolicy {
   // ... and below which it is finer: twice the points would still keep it under 0.6, so
   // the grid does not swing back and forth from window to window.
   static constexpr double kFinerBelowShare = 0.3;
-  LiveGridPolicy(double asked_grid_mm, double coarsest_factor);
+  LiveGridPolicy(double asked_grid_mm, double coarsest_mm);
 
   // At the end of a window: how long tracking its frames took, over how long they came
   // in, and how many new frames were skipped meanwhile. Returns the next window's spacing.

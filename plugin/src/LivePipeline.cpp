@@ -31,8 +31,8 @@ LivePipeline::LivePipeline(std::unique_ptr<FrameSource> source, LiveSettings set
   if (auto r = choose_tissue_region(info.regions)) region_ = *r;
   else throw Error(ErrorCode::InvalidArgument, "live source gives no image region: " + info.description);
   monitor_ = std::make_unique<LiveTearMonitor>(region_, settings_);
-  grid_ = std::make_unique<LiveGridPolicy>(settings_.analysis.grid_mm, settings_.coarsest_grid_factor);
-  stats_.grid_mm = settings_.analysis.grid_mm;
+  grid_ = std::make_unique<LiveGridPolicy>(settings_.analysis.grid_mm, settings_.coarsest_grid_mm);
+  stats_.grid_mm = stats_.asked_grid_mm = settings_.analysis.grid_mm;
   if (info.nominal_frame_rate_hz > 0) nominal_period_ns_ = 1e9 / info.nominal_frame_rate_hz;
 }
 
@@ -235,10 +235,15 @@ void LivePipeline::process() {
     std::optional<WindowEvaluation> due;
     try {
       if (!monitor_->window_full() && behind_early_in_window()) monitor_->end_window();
-      if (monitor_->window_full()) choose_grid();
+      const bool starts_window = monitor_->window_full();
+      if (starts_window) choose_grid();
       const auto began = std::chrono::steady_clock::now();
       due = monitor_->track_frame(next.frame);
-      window_tracking_ms_ += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - began).count();
+      // A window is judged from after its first frame: building its tracker, the image
+      // search and the held frames tracked with it are one-off costs (and the frames they
+      // made wait or skip say nothing about whether this grid keeps up).
+      if (starts_window) begin_window();
+      else window_tracking_ms_ += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - began).count();
     } catch (const std::exception& e) {
       // The analysis cannot go on (a GPU asked for by name that fails, a stream that changed
       // beyond what it handles): say why once, keep recording, never take the process down.
@@ -263,23 +268,30 @@ void LivePipeline::process() {
 }
 
 void LivePipeline::choose_grid() {
-  const auto now = std::chrono::steady_clock::now();
+  if (window_began_ == std::chrono::steady_clock::time_point{}) return;  // no window measured yet
   long skipped = 0;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     skipped = stats_.skipped;
   }
-  if (window_began_ != std::chrono::steady_clock::time_point{}) {
-    const double elapsed_ms = std::chrono::duration<double, std::milli>(now - window_began_).count();
-    monitor_->set_grid_mm(grid_->window_ended(window_tracking_ms_, elapsed_ms, skipped - skipped_before_window_));
-  }
-  window_began_ = now;
-  window_tracking_ms_ = 0;
-  skipped_before_window_ = skipped;
+  const double elapsed_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - window_began_).count();
+  monitor_->set_grid_mm(grid_->window_ended(window_tracking_ms_, elapsed_ms, skipped - skipped_before_window_));
 }
 
+void LivePipeline::begin_window() {
+  window_began_ = std::chrono::steady_clock::now();
+  window_tracking_ms_ = 0;
+  std::lock_guard<std::mutex> lock(mutex_);
+  skipped_before_window_ = stats_.skipped;
+}
+
+// Only before the window's first evaluation: a window cut short later would have its
+// evaluations, and the evaluation of the full window before it waiting behind them, dropped.
 bool LivePipeline::behind_early_in_window() {
-  if (grid_->at_coarsest() || monitor_->frames_seen() - monitor_->window_start() > settings_.window_frames / 4) return false;
+  if (grid_->at_coarsest() || window_began_ == std::chrono::steady_clock::time_point{} ||
+      monitor_->frames_seen() - monitor_->window_start() >= settings_.update_every)
+    return false;
   std::lock_guard<std::mutex> lock(mutex_);
   return stats_.skipped > skipped_before_window_;
 }

@@ -160,8 +160,8 @@ WindowEvaluation LiveTearMonitor::evaluation() const {
   if (grid_mm_ > settings_.analysis.grid_mm * 1.001) {
     char note[200];
     std::snprintf(note, sizeof note,
-                  "live tracking: points %.2g mm apart (%.2g mm asked) to track every scanner frame on this "
-                  "computer (a recording analysed afterwards uses %.2g mm)",
+                  "live tracking: points %.2g mm apart (%.2g mm asked): this computer could not track every "
+                  "scanner frame at %.2g mm",
                   grid_mm_, settings_.analysis.grid_mm, settings_.analysis.grid_mm);
     e.notes_.push_back(note);
   }

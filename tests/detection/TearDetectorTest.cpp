@@ -374,6 +374,36 @@ TEST(LivePipeline, RecognisesGrabberRepeatsInAReplayedCapture) {
   EXPECT_EQ(s.processed + s.repeats, s.frames_in);
 }
 
+// A scanner far faster than any computer tracks (1000 frames/s through a queue of 4):
+// frames are skipped, so the window is ended before its first evaluation and the next one
+// tracks points 0.71 mm apart, which the stats and the evaluation's notes say. With the
+// coarsest spacing set to the asked one the grid never changes.
+TEST(LivePipeline, FramesSkippedEarlyInAWindowMakeTheNextOneCoarser) {
+  test::TempDir dir;
+  const sim::SimulatedExam exam(sim::make_preset("full_tear", 42, 40));
+  std::vector<Frame> frames;
+  for (int k = 0; k < exam.frame_count(); ++k) frames.push_back(exam.render_frame(k));
+  const Clip capture = grabber_capture(frames, 1000.0, exam.region());
+  std::vector<DetectionResult> results;
+  const LiveStats s = replay_live(capture, dir, 4, {}, false, &results);
+  EXPECT_GT(s.skipped, 0);
+  EXPECT_DOUBLE_EQ(s.asked_grid_mm, 0.5);
+  EXPECT_NEAR(s.grid_mm, 0.71, 0.01);
+  ASSERT_FALSE(results.empty()) << "the replay's last frames are evaluated when it ends";
+  bool named = false;
+  for (const std::string& n : results.back().notes) named |= n.find("points 0.71 mm apart (0.5 mm asked)") != std::string::npos;
+  EXPECT_TRUE(named);
+
+  test::TempDir fixed_dir;
+  LiveSettings fixed;
+  fixed.coarsest_grid_mm = fixed.analysis.grid_mm;
+  const LiveStats f = replay_live(capture, fixed_dir, 4, fixed, false, &results);
+  EXPECT_GT(f.skipped, 0);
+  EXPECT_DOUBLE_EQ(f.grid_mm, 0.5);
+  for (const DetectionResult& r : results)
+    for (const std::string& n : r.notes) EXPECT_EQ(n.find("mm asked"), std::string::npos) << n;
+}
+
 // A probe held still shows the same picture frame after frame, each with the grabber's
 // noise: a grabber repeats a frame a few times, not forever, so some are taken as new and
 // the live view and the tracking go on.

@@ -10,22 +10,22 @@
 namespace ft {
 
 TEST(LiveGridPolicy, SkippedFramesMakeTheNextWindowCoarserUpToTheLimit) {
-  LiveGridPolicy grid(0.5, 2.0);
+  LiveGridPolicy grid(0.5, 1.0);
   EXPECT_DOUBLE_EQ(grid.grid_mm(), 0.5);
   EXPECT_NEAR(grid.window_ended(3000, 3300, 40), 0.5 * std::sqrt(2.0), 1e-12) << "half the points";
   EXPECT_NEAR(grid.window_ended(3000, 3300, 10), 1.0, 1e-12);
-  EXPECT_NEAR(grid.window_ended(3000, 3300, 10), 1.0, 1e-12) << "never beyond twice the asked spacing";
+  EXPECT_NEAR(grid.window_ended(3000, 3300, 10), 1.0, 1e-12) << "never beyond the coarsest spacing";
   EXPECT_DOUBLE_EQ(grid.asked_grid_mm(), 0.5);
 }
 
 TEST(LiveGridPolicy, ABusyWindowWithoutSkipsIsAlsoTooMuch) {
-  LiveGridPolicy grid(0.5, 2.0);
+  LiveGridPolicy grid(0.5, 1.0);
   EXPECT_DOUBLE_EQ(grid.window_ended(0.5 * 3300, 3300, 0), 0.5) << "half the time tracking: stays";
   EXPECT_GT(grid.window_ended(0.9 * 3300, 3300, 0), 0.7) << "90 % of the time tracking: no room for the detector";
 }
 
 TEST(LiveGridPolicy, RoomForTwiceThePointsGoesOneStepBackButNotFinerThanAsked) {
-  LiveGridPolicy grid(0.5, 2.0);
+  LiveGridPolicy grid(0.5, 1.0);
   grid.window_ended(3300, 3300, 5);
   grid.window_ended(3300, 3300, 5);
   ASSERT_NEAR(grid.grid_mm(), 1.0, 1e-12);
@@ -35,10 +35,17 @@ TEST(LiveGridPolicy, RoomForTwiceThePointsGoesOneStepBackButNotFinerThanAsked) {
   EXPECT_NEAR(grid.window_ended(0.1 * 3300, 3300, 0), 0.5, 1e-12) << "never finer than asked";
 }
 
-TEST(LiveGridPolicy, AFactorOfOneNeverChangesTheGrid) {
-  LiveGridPolicy grid(0.5, 1.0);
-  EXPECT_DOUBLE_EQ(grid.window_ended(3300, 3300, 50), 0.5);
-  LiveGridPolicy none_measured(0.5, 2.0);
+// The default limit, 0.71 mm, is one step from 0.5 mm; a spacing asked for at or above it
+// (the station's "fast" preset, 0.8 mm) is never made coarser.
+TEST(LiveGridPolicy, TheCoarsestSpacingIsInMillimetresNotAFactor) {
+  LiveGridPolicy fine(0.5, 0.71);
+  EXPECT_NEAR(fine.window_ended(3300, 3300, 50), 0.5 * std::sqrt(2.0), 1e-12);
+  EXPECT_TRUE(fine.at_coarsest());
+  EXPECT_NEAR(fine.window_ended(3300, 3300, 50), 0.5 * std::sqrt(2.0), 1e-12);
+  LiveGridPolicy fast(0.8, 0.71);
+  EXPECT_TRUE(fast.at_coarsest());
+  EXPECT_DOUBLE_EQ(fast.window_ended(3300, 3300, 50), 0.8);
+  LiveGridPolicy none_measured(0.5, 0.71);
   EXPECT_DOUBLE_EQ(none_measured.window_ended(0, 0, 0), 0.5) << "a window of no time says nothing";
 }
 

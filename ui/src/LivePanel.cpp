@@ -235,7 +235,7 @@ void LivePanel::poll() {
   if (!pipeline_) return;
   const LiveStats s = pipeline_->stats();
   // The grid shows when this computer tracks points further apart than asked to keep up.
-  counters_->setText(QString("%1 fps in, %2 tracked (points %10 mm apart), latency p50 %3 ms p99 %4 ms, findings p50 %5 ms, skipped %6, dropped %7, repeats %8%9")
+  counters_->setText(QString("%1 fps in, %2 tracked%10, latency p50 %3 ms p99 %4 ms, findings p50 %5 ms, skipped %6, dropped %7, repeats %8%9")
                          .arg(s.seconds > 0 ? s.frames_in / s.seconds : 0, 0, 'f', 1)
                          .arg(s.processed)
                          .arg(s.latency_p50_ms, 0, 'f', 0)
@@ -245,7 +245,11 @@ void LivePanel::poll() {
                          .arg(s.dropped)
                          .arg(s.repeats)
                          .arg(journal_dir_.isEmpty() ? QString() : QString(", recorded %1").arg(s.recorded))
-                         .arg(s.grid_mm, 0, 'f', 2));
+                         .arg(s.grid_mm > s.asked_grid_mm * 1.001
+                                  ? QString(" (points %1 mm apart, %2 mm asked: this computer could not keep up)")
+                                        .arg(s.grid_mm, 0, 'f', 2)
+                                        .arg(s.asked_grid_mm, 0, 'f', 2)
+                                  : QString()));
   if (!s.recording_error.empty() && !recording_failed_) {
     recording_failed_ = true;  // e.g. disk full: the frames so far stay in the journal
     record_->setChecked(false);

@@ -53,6 +53,7 @@ struct LiveStats {
   // Spacing of the points tracked now: LiveSettings::analysis.grid_mm, or coarser while this
   // computer cannot track every new frame at it (LiveGridPolicy).
   double grid_mm = 0;
+  double asked_grid_mm = 0;  // LiveSettings::analysis.grid_mm
   double seconds = 0;
 };
 
@@ -114,6 +115,8 @@ class LivePipeline {
   void check_timestamp(const Frame& frame);
   // Before a frame that starts a new window: its grid, from how the last window went.
   void choose_grid();
+  // After a window's first frame: its measure starts.
+  void begin_window();
   // Frames skipped early in a window that a coarser grid could have tracked: rather than
   // skip for the rest of the window (3 s at 30 frames/s), a new one starts coarser now.
   bool behind_early_in_window();

@@ -28,12 +28,13 @@ struct LiveSettings {
   AnalysisSettings analysis;
   int update_every = 10;   // frames between re-evaluations
   int window_frames = 100;  // frames one evaluation looks at, at most (a few contractions)
-  // How much further apart than analysis.grid_mm live tracking may place its points when
-  // the computer cannot track every scanner frame at that spacing (LivePipeline chooses
-  // per window, in sqrt(2) steps); 1 = never. One step (0.5 -> 0.71 mm): on the development
-  // set 2000-2001 with exam conditions (bench_detection --grid-mm) 0.71 mm kept sensitivity
-  // and specificity at 1.00, 1.0 mm missed two tears of ten.
-  double coarsest_grid_factor = 1.5;
+  // How far apart live tracking may place its points when the computer cannot track every
+  // scanner frame at analysis.grid_mm (LivePipeline chooses per window, in sqrt(2) steps
+  // from the asked spacing, never beyond this). 0.71 mm is one step from 0.5 mm and the
+  // coarsest measured: on the development set 2000-2001 with exam conditions
+  // (bench_detection --grid-mm) it kept sensitivity and specificity at 1.00, while 1.0 mm
+  // missed two tears of ten. A spacing asked for at or above it is never changed.
+  double coarsest_grid_mm = 0.71;
 };
 
 class LiveTearMonitor {
