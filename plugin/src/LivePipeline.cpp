@@ -133,6 +133,7 @@ void LivePipeline::on_evaluated(std::optional<DetectionResult> result, const std
   }
   ++stats_.evaluations;
   keep_recent(findings_latencies_ms_, latency);
+  last_findings_latency_ms_ = latency;
   // In order, none overwritten before it is taken (a window's last evaluation, which read
   // the whole window, and the next window's first often end one after the other).
   results_.push_back(std::move(*result));
@@ -242,8 +243,10 @@ void LivePipeline::process() {
       // A window is judged from after its first frame: building its tracker, the image
       // search and the held frames tracked with it are one-off costs (and the frames they
       // made wait or skip say nothing about whether this grid keeps up).
+      const double tracking_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - began).count();
       if (starts_window) begin_window();
-      else window_tracking_ms_ += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - began).count();
+      else window_tracking_ms_ += tracking_ms;
+      leave_time_for_the_detector(tracking_ms);
     } catch (const std::exception& e) {
       // The analysis cannot go on (a GPU asked for by name that fails, a stream that changed
       // beyond what it handles): say why once, keep recording, never take the process down.
@@ -288,9 +291,27 @@ void LivePipeline::begin_window() {
 
 // Only before the window's first evaluation: a window cut short later would have its
 // evaluations, and the evaluation of the full window before it waiting behind them, dropped.
+// The session's first window has no window before it: there the first quarter may end early
+// (a queue of frames builds up for a second before the first is skipped).
+// Tracking that cannot keep up even at the coarsest spacing would take every cycle the
+// detector's lower priority leaves it, and the findings would come ten seconds late
+// (bench_ingest, 1024 x 768 at 30 frames/s on 2 cores: 11.6 s) for frames that are skipped
+// anyway. While the last findings came later than kFindingsLateMs, tracking pauses after
+// each frame for half its time: more frames are skipped, the detector catches up, and the
+// pauses end by themselves once findings are current. Frames go on being recorded and
+// counted meanwhile; a stop ends a pause.
+void LivePipeline::leave_time_for_the_detector(double tracking_ms) {
+  constexpr double kPausePerTrackingMs = 0.5;  // tracking at most two thirds of the time
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (last_findings_latency_ms_ <= kFindingsLateMs) return;
+  wake_.wait_for(lock, std::chrono::duration<double, std::milli>(kPausePerTrackingMs * tracking_ms),
+                 [this] { return bool(stopping_); });
+}
+
 bool LivePipeline::behind_early_in_window() {
-  if (grid_->at_coarsest() || window_began_ == std::chrono::steady_clock::time_point{} ||
-      monitor_->frames_seen() - monitor_->window_start() >= settings_.update_every)
+  const long in_window = monitor_->frames_seen() - monitor_->window_start();
+  const long limit = monitor_->window_start() == 0 ? settings_.window_frames / 4 : settings_.update_every;
+  if (grid_->at_coarsest() || window_began_ == std::chrono::steady_clock::time_point{} || in_window >= limit)
     return false;
   std::lock_guard<std::mutex> lock(mutex_);
   return stats_.skipped > skipped_before_window_;

@@ -117,6 +117,9 @@ class LivePipeline {
   void choose_grid();
   // After a window's first frame: its measure starts.
   void begin_window();
+  // Pauses tracking while the findings come late (see the .cpp).
+  void leave_time_for_the_detector(double tracking_ms);
+  static constexpr double kFindingsLateMs = 5000;
   // Frames skipped early in a window that a coarser grid could have tracked: rather than
   // skip for the rest of the window (3 s at 30 frames/s), a new one starts coarser now.
   bool behind_early_in_window();
@@ -144,6 +147,7 @@ class LivePipeline {
   std::deque<Arrival> queue_;
   std::deque<double> latencies_ms_;
   std::deque<double> findings_latencies_ms_;
+  double last_findings_latency_ms_ = 0;  // of the newest evaluation published
   std::deque<DetectionResult> results_;
   std::optional<LiveView> view_;
   std::string recording_error_;

@@ -54,7 +54,8 @@ class LiveTearMonitor {
   void set_grid_mm(double grid_mm) noexcept { next_grid_mm_ = grid_mm; }
   // The spacing of the current window's points, mm (as asked until the first frame).
   double grid_mm() const noexcept { return grid_mm_; }
-  // Whether the next frame starts a new window (the last chance to set its grid).
+  // Whether the next frame starts a new window (the last chance to set its grid); also true
+  // while the first frames are held to find the image.
   bool window_full() const noexcept {
     return !lagrangian_ || end_window_ || int(window_.size()) >= settings_.window_frames;
   }
