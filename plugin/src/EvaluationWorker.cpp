@@ -41,6 +41,11 @@ int EvaluationWorker::drop_waiting() {
   return dropped;
 }
 
+bool EvaluationWorker::busy() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return running_ || !waiting_.empty();
+}
+
 int EvaluationWorker::request_stop(bool run_waiting) {
   int dropped = 0;
   {
@@ -90,8 +95,11 @@ void EvaluationWorker::work() {
       if (waiting_.empty() || (stopping_ && !run_waiting_)) return;
       next.emplace(std::move(waiting_.front()));
       waiting_.pop_front();
+      running_ = true;
     }
     finish(*next);  // not under the lock: submit() must never wait for the detector
+    std::lock_guard<std::mutex> lock(mutex_);
+    running_ = false;
   }
 }
 

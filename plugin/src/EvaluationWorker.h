@@ -45,6 +45,8 @@ class EvaluationWorker {
   int submit(WindowEvaluation evaluation, long window, Clock::time_point arrived);
   // Drops every evaluation waiting (the analysis has stopped); returns how many.
   int drop_waiting();
+  // Whether an evaluation is running or waiting.
+  bool busy();
   // Ends the session: the evaluation running finishes, then the waiting ones when
   // `run_waiting` (a replayed clip that has ended is analysed to its end), and the thread
   // ends; returns how many waiting evaluations were dropped. request_stop() says so without
@@ -70,6 +72,7 @@ class EvaluationWorker {
   std::deque<Waiting> waiting_;  // at most one per window, oldest window first
   bool stopping_ = false;
   bool run_waiting_ = false;  // when stopping
+  bool running_ = false;      // an evaluation is being run
   std::thread thread_;  // last: started when the rest is ready
 };
 

@@ -234,6 +234,7 @@ void LivePipeline::process() {
       }
     }
     std::optional<WindowEvaluation> due;
+    double pause_ms = 0;  // after this frame is published (see leave_time_for_the_detector)
     try {
       if (!monitor_->window_full() && behind_early_in_window()) monitor_->end_window();
       const bool starts_window = monitor_->window_full();
@@ -244,9 +245,12 @@ void LivePipeline::process() {
       // search and the held frames tracked with it are one-off costs (and the frames they
       // made wait or skip say nothing about whether this grid keeps up).
       const double tracking_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - began).count();
-      if (starts_window) begin_window();
-      else window_tracking_ms_ += tracking_ms;
-      leave_time_for_the_detector(tracking_ms);
+      if (starts_window) {
+        begin_window();
+      } else {
+        window_tracking_ms_ += tracking_ms;
+        pause_ms = kPausePerTrackingMs * tracking_ms;  // not after a window's one-off costs
+      }
     } catch (const std::exception& e) {
       // The analysis cannot go on (a GPU asked for by name that fails, a stream that changed
       // beyond what it handles): say why once, keep recording, never take the process down.
@@ -260,13 +264,16 @@ void LivePipeline::process() {
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - next.at).count();
     LiveView view{std::move(next.frame), monitor_->latest_field(), monitor_->mm_per_px_x(), monitor_->mm_per_px_y(), 0,
                   monitor_->latest_field().size() > 0 ? monitor_->region() : region_};
-    std::lock_guard<std::mutex> lock(mutex_);
-    view.processed_index = stats_.processed;
-    view_ = std::move(view);
-    ++stats_.processed;
-    stats_.grid_mm = monitor_->grid_mm();
-    stats_.evaluations_dropped += dropped;
-    keep_recent(latencies_ms_, latency);
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      view.processed_index = stats_.processed;
+      view_ = std::move(view);
+      ++stats_.processed;
+      stats_.grid_mm = monitor_->grid_mm();
+      stats_.evaluations_dropped += dropped;
+      keep_recent(latencies_ms_, latency);
+    }
+    if (pause_ms > 0) leave_time_for_the_detector(pause_ms);
   }
 }
 
@@ -289,25 +296,24 @@ void LivePipeline::begin_window() {
   skipped_before_window_ = stats_.skipped;
 }
 
+// Tracking that cannot keep up even at the coarsest spacing would take every cycle the
+// detector's lower priority leaves it, and the findings would come about 12 s late
+// (bench_ingest, 1024 x 768 at 30 frames/s on 2 cores) for frames that are skipped anyway.
+// While the newest findings came more than kFindingsLateMs late and the detector has an
+// evaluation running or waiting, tracking pauses after each frame for half its tracking
+// time: more frames are skipped, and the detector gets the CPU (findings about 5 s late
+// there). Frames go on being recorded and counted meanwhile; a stop ends a pause.
+void LivePipeline::leave_time_for_the_detector(double pause_ms) {
+  if (!evaluator_->busy()) return;  // the CPU freed would serve nobody
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (last_findings_latency_ms_ <= kFindingsLateMs) return;
+  wake_.wait_for(lock, std::chrono::duration<double, std::milli>(pause_ms), [this] { return bool(stopping_); });
+}
+
 // Only before the window's first evaluation: a window cut short later would have its
 // evaluations, and the evaluation of the full window before it waiting behind them, dropped.
 // The session's first window has no window before it: there the first quarter may end early
 // (a queue of frames builds up for a second before the first is skipped).
-// Tracking that cannot keep up even at the coarsest spacing would take every cycle the
-// detector's lower priority leaves it, and the findings would come ten seconds late
-// (bench_ingest, 1024 x 768 at 30 frames/s on 2 cores: 11.6 s) for frames that are skipped
-// anyway. While the last findings came later than kFindingsLateMs, tracking pauses after
-// each frame for half its time: more frames are skipped, the detector catches up, and the
-// pauses end by themselves once findings are current. Frames go on being recorded and
-// counted meanwhile; a stop ends a pause.
-void LivePipeline::leave_time_for_the_detector(double tracking_ms) {
-  constexpr double kPausePerTrackingMs = 0.5;  // tracking at most two thirds of the time
-  std::unique_lock<std::mutex> lock(mutex_);
-  if (last_findings_latency_ms_ <= kFindingsLateMs) return;
-  wake_.wait_for(lock, std::chrono::duration<double, std::milli>(kPausePerTrackingMs * tracking_ms),
-                 [this] { return bool(stopping_); });
-}
-
 bool LivePipeline::behind_early_in_window() {
   const long in_window = monitor_->frames_seen() - monitor_->window_start();
   const long limit = monitor_->window_start() == 0 ? settings_.window_frames / 4 : settings_.update_every;

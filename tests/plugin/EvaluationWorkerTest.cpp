@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 #if defined(__linux__)
@@ -158,6 +159,27 @@ TEST(EvaluationWorker, AFailedEvaluationIsReportedAndTheNextOneStillRuns) {
   worker.stop();
 }
 
+
+// busy(): an evaluation running or waiting (the live pipeline pauses tracking for the
+// detector only then).
+TEST(EvaluationWorker, IsBusyWhileAnEvaluationRunsOrWaits) {
+  Detector d;
+  EvaluationWorker worker = make_worker(d);
+  EXPECT_FALSE(worker.busy());
+  worker.submit({}, 0, at(1));
+  d.wait_until_busy();
+  EXPECT_TRUE(worker.busy()) << "running";
+  worker.submit({}, 0, at(2));
+  d.release();
+  d.wait_for(2);
+  bool idle = false;
+  for (int k = 0; k < 400 && !idle; ++k) {  // the flag drops just after the report
+    idle = !worker.busy();
+    if (!idle) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_TRUE(idle);
+  worker.stop();
+}
 
 #if defined(__linux__)
 // Tracking comes first: the detector's thread runs kNiceAboveTracking nice steps below the
