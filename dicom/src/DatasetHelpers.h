@@ -15,6 +15,10 @@ void put_f64(DcmItem& item, const DcmTagKey& tag, Float64 value);
 
 std::string get_string(DcmItem& item, const DcmTagKey& tag);  // empty when absent
 long get_long(DcmItem& item, const DcmTagKey& tag, long fallback);
+
+// A corrupt header must not make us allocate gigabytes: a frame of over 256 MiB is not an
+// ultrasound image.
+constexpr double kMaxFrameBytes = 256.0 * 1024 * 1024;
 double get_double(DcmItem& item, const DcmTagKey& tag, double fallback);
 
 // Current date and time as DICOM DA (YYYYMMDD) and TM (HHMMSS).

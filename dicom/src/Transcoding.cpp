@@ -1,5 +1,6 @@
 #include "Transcoding.h"
 
+#include <algorithm>
 #include <mutex>
 
 #include "DatasetHelpers.h"
@@ -92,7 +93,30 @@ std::vector<std::uint8_t> encapsulated_frame(DcmPixelData& pixels, const DcmXfer
   return bytes;
 }
 
+namespace {
+
+// What the decoded pixel data would take, checked before any decoder allocates it: a 3 KB
+// file whose header claims 65 473 x 65 304 px frames made DCMTK's JPEG decoder allocate 4 GB
+// (the DICOM reader fuzzer; `send` to a peer that refuses compression decompresses whatever
+// file it is given). Uncompressed pixel data must also fit one element's 32-bit length.
+void check_decoded_size(DcmDataset& ds, const std::string& what) {
+  const double rows = double(get_long(ds, DCM_Rows, 0)), columns = double(get_long(ds, DCM_Columns, 0));
+  const double samples = double(std::max(1L, get_long(ds, DCM_SamplesPerPixel, 1)));
+  const double bytes = double(std::max(8L, get_long(ds, DCM_BitsAllocated, 8))) / 8.0;
+  const double frames = double(std::max(1L, get_long(ds, DCM_NumberOfFrames, 1)));
+  const double frame_bytes = rows * columns * samples * bytes;
+  if (frame_bytes > kMaxFrameBytes)
+    throw Error(ErrorCode::Unsupported, what + ": frames of " + std::to_string(long(columns)) + "x" +
+                                            std::to_string(long(rows)) + " px are too large to decompress (corrupt header?)");
+  if (frame_bytes * frames >= 4294967294.0)
+    throw Error(ErrorCode::Unsupported, what + ": " + std::to_string(long(frames)) +
+                                            " frames would take 4 GiB or more uncompressed, more than one DICOM object holds");
+}
+
+}  // namespace
+
 void decompress(DcmDataset& ds, const std::string& what) {
+  check_decoded_size(ds, what);
   register_decoders();
   if (is_jpeg2000(DcmXfer(ds.getOriginalXfer()).getXferID())) decompress_jpeg2000(ds, what);
   check_jpeg_ls_frames(ds, what);  // CharLS asserts (aborts) on a damaged scan header

@@ -6,7 +6,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "DicomFileLoader.h"
 #include "TestSupport.h"
+#include "Transcoding.h"
 #include "ft/core/Error.h"
 #include "dcmtk/config/osconfig.h"
 #include "dcmtk/dcmdata/dcpixseq.h"
@@ -186,6 +188,40 @@ TEST(DicomClipReader, ADamagedRleFrameIsRefusedNotDecodedOutsideItsBytes) {
       with_first_segment_at(original, 1, [](std::uint32_t length) { return length - 1; }, dir.file("short.dcm")));
   expect_refused(short_segment, 0, "a segment of one byte was decoded");
   EXPECT_NO_THROW(short_segment.read_frame(1));
+}
+
+// The DICOM reader fuzzer's out-of-memory file (tests/fuzz/regressions): 2.7 KB of JPEG
+// Lossless whose header claims frames of 65 473 x 65 304 px. Decompressing it (what `send`
+// does for a peer that refuses compression) made DCMTK's decoder allocate 4 GB; it is now
+// refused before any decoder runs. So is a header whose frames, each plausible, would add up
+// to more than one uncompressed object can hold.
+TEST(DicomClipReader, AHeaderClaimingHugeFramesIsRefusedBeforeDecompressing) {
+  const std::string fuzzed = std::string(FT_SOURCE_DIR) + "/tests/fuzz/regressions/jpeg-lossless-claiming-4-gigapixel-frames.dcm";
+  rusage before{};
+  ::getrusage(RUSAGE_SELF, &before);
+  dicom::detail::DicomFileLoader loader(fuzzed);
+  try {
+    dicom::detail::decompress(loader.dataset(), fuzzed);
+    ADD_FAILURE() << "decompressed";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("65473x65304 px are too large to decompress"), std::string::npos) << e.what();
+  }
+  rusage after{};
+  ::getrusage(RUSAGE_SELF, &after);
+  EXPECT_LT(after.ru_maxrss - before.ru_maxrss, 200L * 1024) << "kB more at the peak";
+
+  DcmDataset many;
+  many.putAndInsertUint16(DCM_Rows, 768);
+  many.putAndInsertUint16(DCM_Columns, 1024);
+  many.putAndInsertUint16(DCM_SamplesPerPixel, 3);
+  many.putAndInsertUint16(DCM_BitsAllocated, 8);
+  many.putAndInsertString(DCM_NumberOfFrames, "1900");  // 2.25 MiB each: 4.2 GB in all
+  try {
+    dicom::detail::decompress(many, "many.dcm");
+    ADD_FAILURE() << "decompressed";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("1900 frames would take 4 GiB or more uncompressed"), std::string::npos) << e.what();
+  }
 }
 
 // The DICOM reader fuzzer's file (tests/fuzz/regressions): a small JPEG-LS clip whose first
