@@ -26,7 +26,9 @@ nlohmann::json stats_json(const LiveStats& s) {
           {"latency_p50_ms", r1(s.latency_p50_ms)}, {"latency_p99_ms", r1(s.latency_p99_ms)},
           {"evaluations", s.evaluations},           {"evaluations_dropped", s.evaluations_dropped},
           {"findings_latency_p50_ms", r1(s.findings_latency_p50_ms)},
-          {"findings_latency_p99_ms", r1(s.findings_latency_p99_ms)}, {"grid_mm", r1(s.grid_mm * 10.0) / 10.0}, {"asked_grid_mm", r1(s.asked_grid_mm * 10.0) / 10.0},
+          {"findings_latency_p99_ms", r1(s.findings_latency_p99_ms)},
+          {"grid_mm", r1(s.grid_mm * 10.0) / 10.0},  // mm to two decimals (0.71)
+          {"asked_grid_mm", r1(s.asked_grid_mm * 10.0) / 10.0},
           {"analysis_error", s.analysis_error},     {"recording_error", s.recording_error}};
 }
 

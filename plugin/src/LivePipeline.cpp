@@ -249,7 +249,7 @@ void LivePipeline::process() {
         begin_window();
       } else {
         window_tracking_ms_ += tracking_ms;
-        pause_ms = kPausePerTrackingMs * tracking_ms;  // not after a window's one-off costs
+        pause_ms = kPauseShareOfTracking * tracking_ms;  // not after a window's one-off costs
       }
     } catch (const std::exception& e) {
       // The analysis cannot go on (a GPU asked for by name that fails, a stream that changed

@@ -120,7 +120,7 @@ class LivePipeline {
   // Pauses tracking while the findings come late (see the .cpp).
   void leave_time_for_the_detector(double pause_ms);
   static constexpr double kFindingsLateMs = 5000;
-  static constexpr double kPausePerTrackingMs = 0.5;  // tracking at most two thirds of the time
+  static constexpr double kPauseShareOfTracking = 0.5;  // tracking at most two thirds of the time
   // Frames skipped early in a window that a coarser grid could have tracked: rather than
   // skip for the rest of the window (3 s at 30 frames/s), a new one starts coarser now.
   bool behind_early_in_window();
