@@ -28,7 +28,7 @@ nlohmann::json stats_json(const LiveStats& s) {
           {"findings_latency_p50_ms", r1(s.findings_latency_p50_ms)},
           {"findings_latency_p99_ms", r1(s.findings_latency_p99_ms)},
           {"grid_mm", r1(s.grid_mm * 10.0) / 10.0},  // mm to two decimals (0.71)
-          {"asked_grid_mm", r1(s.asked_grid_mm * 10.0) / 10.0},
+          {"asked_grid_mm", r1(s.asked_grid_mm * 10.0) / 10.0}, {"grid_changes", s.grid_changes},
           {"analysis_error", s.analysis_error},     {"recording_error", s.recording_error}};
 }
 

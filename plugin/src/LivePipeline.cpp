@@ -269,6 +269,7 @@ void LivePipeline::process() {
       view.processed_index = stats_.processed;
       view_ = std::move(view);
       ++stats_.processed;
+      if (monitor_->grid_mm() != stats_.grid_mm) ++stats_.grid_changes;
       stats_.grid_mm = monitor_->grid_mm();
       stats_.evaluations_dropped += dropped;
       keep_recent(latencies_ms_, latency);

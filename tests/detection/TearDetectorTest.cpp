@@ -389,6 +389,7 @@ TEST(LivePipeline, FramesSkippedEarlyInAWindowMakeTheNextOneCoarser) {
   EXPECT_GT(s.skipped, 0);
   EXPECT_DOUBLE_EQ(s.asked_grid_mm, 0.5);
   EXPECT_NEAR(s.grid_mm, 0.71, 0.01);
+  EXPECT_EQ(s.grid_changes, 1);
   ASSERT_FALSE(results.empty()) << "the replay's last frames are evaluated when it ends";
   bool named = false;
   for (const std::string& n : results.back().notes) named |= n.find("points 0.71 mm apart (0.5 mm asked)") != std::string::npos;
@@ -400,6 +401,7 @@ TEST(LivePipeline, FramesSkippedEarlyInAWindowMakeTheNextOneCoarser) {
   const LiveStats f = replay_live(capture, fixed_dir, 4, fixed, false, &results);
   EXPECT_GT(f.skipped, 0);
   EXPECT_DOUBLE_EQ(f.grid_mm, 0.5);
+  EXPECT_EQ(f.grid_changes, 0);
   for (const DetectionResult& r : results)
     for (const std::string& n : r.notes) EXPECT_EQ(n.find("mm asked"), std::string::npos) << n;
 }

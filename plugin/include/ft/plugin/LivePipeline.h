@@ -54,6 +54,7 @@ struct LiveStats {
   // computer cannot track every new frame at it (LiveGridPolicy).
   double grid_mm = 0;
   double asked_grid_mm = 0;  // LiveSettings::analysis.grid_mm
+  long grid_changes = 0;     // windows whose spacing differed from the window's before
   double seconds = 0;
 };
 
