@@ -24,12 +24,6 @@
 namespace {
 using namespace ft;
 
-// --grid-mm: the spacing of tracked points (live analysis may use a coarser one).
-AnalysisSettings& analysis_settings() {
-  static AnalysisSettings settings;  // set once from the command line, before any clip
-  return settings;
-}
-
 struct Variant {
   double pitch_mm, fps, pennation_offset_deg, noise_db, depth_mm;
   int frames, x0, y0;
@@ -120,7 +114,8 @@ std::vector<Frame> grab(const std::vector<Frame>& scanner, int copies, int noise
 // Real-clip conditions on top of the simulator: screen capture without Ultrasound
 // Regions or calibration, each scanner frame captured 3 times, JPEG quality 60, and
 // stronger normal sliding and probe motion than the presets have.
-void stress(int clips_per_preset, const std::vector<std::string>& presets, const std::string& explain_dir) {
+void stress(int clips_per_preset, const std::vector<std::string>& presets, const std::string& explain_dir,
+            const AnalysisSettings& settings) {
   std::printf("\n### Screen-capture conditions (no regions, no calibration, frames x3, JPEG q60)\n\n");
   std::printf("| preset | clips | called tear | localised within 5 mm (px scale) | mm from the depth scale: right (within 2 %%) / wrong |\n"
               "|---|---|---|---|---|\n");
@@ -141,7 +136,7 @@ void stress(int clips_per_preset, const std::vector<std::string>& presets, const
         whole = UltrasoundRegion{};
         whole.bounds = {0, 0, frames[0].width_px() - 1, frames[0].height_px() - 1};
       }
-      const ClipAnalysis a = analyse_clip(int(frames.size()), [&](int k) { return frames[std::size_t(k)]; }, whole, analysis_settings());
+      const ClipAnalysis a = analyse_clip(int(frames.size()), [&](int k) { return frames[std::size_t(k)]; }, whole, settings);
       if (!explain_dir.empty())
         write_detection_explanation(explain_dir + "/stress-" + preset + "-" + std::to_string(i), a,
                                     [&](int k) { return frames[std::size_t(a.kept_frames[std::size_t(k)])]; });
@@ -188,7 +183,8 @@ std::string condition_for(const std::string& preset, int seed, std::size_t prese
 
 // only_preset: one real_* preset (diagnosis); the others are skipped but keep their place, so a
 // clip gets the same condition and grabber as in the whole set.
-void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir, bool plain, const std::string& only_preset) {
+void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir, bool plain, const std::string& only_preset,
+                     const AnalysisSettings& settings) {
   std::vector<std::string> presets;
   for (const std::string& name : sim::preset_names())
     if (name.rfind("real_", 0) == 0) presets.push_back(name);
@@ -209,7 +205,7 @@ void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir, 
       const bool grabber = (i + int(p)) % 2 == 1;
       const int copies = grabber ? 3 : 1;
       if (grabber) frames = grab(frames, copies, 2, 70, std::uint64_t(i));
-      const ClipAnalysis a = analyse_clip(int(frames.size()), [&](int k) { return frames[std::size_t(k)]; }, exam.region(), analysis_settings());
+      const ClipAnalysis a = analyse_clip(int(frames.size()), [&](int k) { return frames[std::size_t(k)]; }, exam.region(), settings);
       const sim::ClipTruth truth = exam.clip_truth();
       if (!explain_dir.empty())  // the evidence behind every call, as analyze --explain writes it
         write_detection_explanation(explain_dir + "/" + std::to_string(i) + "-" + exam.config().preset, a,
@@ -283,6 +279,7 @@ int main(int argc, char** argv) {
   int variants = 11, first = 0, real = 0, stress_clips = 0;
   bool plain = false;  // --plain: the real_* presets without exam conditions (the set before they existed)
   std::string explain_dir;
+  AnalysisSettings settings;  // --grid-mm: the tracked points' spacing
   std::vector<std::string> presets{"intact", "full_tear", "partial_tear", "vessel", "sliding", "contracted_start"};
   bool one_preset = false;
   for (int a = 1; a < argc; a += 2) {
@@ -296,7 +293,7 @@ int main(int argc, char** argv) {
     if (std::strcmp(argv[a], "--first") == 0) first = std::atoi(argv[a + 1]);
     if (std::strcmp(argv[a], "--real") == 0) real = std::atoi(argv[a + 1]);
     if (std::strcmp(argv[a], "--stress") == 0) stress_clips = std::atoi(argv[a + 1]);
-    if (std::strcmp(argv[a], "--grid-mm") == 0) analysis_settings().grid_mm = std::atof(argv[a + 1]);
+    if (std::strcmp(argv[a], "--grid-mm") == 0) settings.grid_mm = std::atof(argv[a + 1]);  // live may track coarser
     if (std::strcmp(argv[a], "--explain-dir") == 0) explain_dir = argv[a + 1];
     if (std::strcmp(argv[a], "--preset") == 0) {
       presets = {argv[a + 1]};
@@ -304,13 +301,13 @@ int main(int argc, char** argv) {
     }
   }
   if (real > 0) {
-    real_magnitudes(real, first ? first : 2000, explain_dir, plain, one_preset ? presets.front() : "");
+    real_magnitudes(real, first ? first : 2000, explain_dir, plain, one_preset ? presets.front() : "", settings);
     return 0;
   }
   if (stress_clips > 0) {
     stress(stress_clips, one_preset ? presets
                                     : std::vector<std::string>{"full_tear", "partial_tear", "intact", "vessel", "sliding"},
-           explain_dir);
+           explain_dir, settings);
     return 0;
   }
   std::vector<Tally> per_preset(presets.size());
@@ -324,7 +321,7 @@ int main(int argc, char** argv) {
       const sim::SimulatedExam exam(config);
       std::vector<Frame> frames;
       for (int k = 0; k < exam.frame_count(); ++k) frames.push_back(exam.render_frame(k));
-      const ClipAnalysis a = analyse_clip(int(frames.size()), [&](int k) { return frames[std::size_t(k)]; }, exam.region(), analysis_settings());
+      const ClipAnalysis a = analyse_clip(int(frames.size()), [&](int k) { return frames[std::size_t(k)]; }, exam.region(), settings);
       const sim::ClipTruth truth = exam.clip_truth();
       if (!explain_dir.empty())
         write_detection_explanation(explain_dir + "/" + std::to_string(i) + "-" + presets[p], a,

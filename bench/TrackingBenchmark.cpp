@@ -75,15 +75,19 @@ void sizes(benchmark::internal::Benchmark* b) {
 // keyframe and checked forward-backward (LagrangianTracker). At 30 frames/s a frame has
 // 33 ms of wall time, shared with the detector and the recording.
 void BM_LiveTracking(benchmark::State& state) {
-  constexpr int kFrames = 40;
-  static const std::vector<ft::Frame> frames = [] {
+  struct Scene {
+    std::vector<ft::Frame> frames;
+    ft::UltrasoundRegion region;
+  };
+  static const Scene scene = [] {  // simulated once per run
+    constexpr int kFrames = 40;
     const ft::sim::SimulatedExam exam(ft::bench::scanner_scene("full_tear", 720, 574, 5, kFrames));
-    std::vector<ft::Frame> v;
-    for (int k = 0; k < kFrames; ++k) v.push_back(exam.render_frame(k));
-    return v;
+    Scene s{{}, exam.region()};
+    for (int k = 0; k < kFrames; ++k) s.frames.push_back(exam.render_frame(k));
+    return s;
   }();
-  static const ft::UltrasoundRegion region =
-      ft::sim::SimulatedExam(ft::bench::scanner_scene("full_tear", 720, 574, 5, kFrames)).region();
+  const std::vector<ft::Frame>& frames = scene.frames;
+  const ft::UltrasoundRegion& region = scene.region;
   ft::gpu::TrackingParameters p;
   p.grid_step_px = 5;  // AnalysisSettings::grid_mm at 0.1 mm/px
   ft::gpu::SpeckleTracker tracker(p, ft::gpu::Backend::Cpu, int(state.range(0)));

@@ -19,6 +19,11 @@ long get_long(DcmItem& item, const DcmTagKey& tag, long fallback);
 // A corrupt header must not make us allocate gigabytes: a frame of over 256 MiB is not an
 // ultrasound image.
 constexpr double kMaxFrameBytes = 256.0 * 1024 * 1024;
+// Bytes of one decoded frame as the header describes it (double: a corrupt header's product
+// overflows any integer).
+inline double decoded_frame_bytes(double rows, double columns, double samples_per_pixel, double bits_allocated) {
+  return rows * columns * (samples_per_pixel < 1 ? 1 : samples_per_pixel) * (bits_allocated / 8.0);
+}
 double get_double(DcmItem& item, const DcmTagKey& tag, double fallback);
 
 // Current date and time as DICOM DA (YYYYMMDD) and TM (HHMMSS).

@@ -147,8 +147,7 @@ DicomClipInfo read_clip_info(const std::string& path) {
                                             (info.sop_class_name.empty() ? info.sop_class_uid : info.sop_class_name) + ")");
   if (info.rows <= 0 || info.columns <= 0) throw Error(ErrorCode::CorruptData, path + ": Rows or Columns missing or zero");
   if (info.frames <= 0) throw Error(ErrorCode::CorruptData, path + ": Number of Frames is not a positive number");
-  const double frame_bytes = double(info.rows) * info.columns * std::max(1, info.samples_per_pixel) * (info.bits_allocated / 8.0);
-  if (frame_bytes > kMaxFrameBytes)
+  if (decoded_frame_bytes(info.rows, info.columns, info.samples_per_pixel, info.bits_allocated) > kMaxFrameBytes)
     throw Error(ErrorCode::Unsupported, path + ": frames of " + std::to_string(info.columns) + "x" + std::to_string(info.rows) +
                                             " px are too large for an ultrasound image (corrupt header?)");
   if (info.frames > int(kMaxFramesPerObject)) throw Error(ErrorCode::CorruptData, path + ": implausible Number of Frames " + std::to_string(info.frames));

@@ -101,10 +101,9 @@ namespace {
 // file it is given). Uncompressed pixel data must also fit one element's 32-bit length.
 void check_decoded_size(DcmDataset& ds, const std::string& what) {
   const double rows = double(get_long(ds, DCM_Rows, 0)), columns = double(get_long(ds, DCM_Columns, 0));
-  const double samples = double(std::max(1L, get_long(ds, DCM_SamplesPerPixel, 1)));
-  const double bytes = double(std::max(8L, get_long(ds, DCM_BitsAllocated, 8))) / 8.0;
   const double frames = double(std::max(1L, get_long(ds, DCM_NumberOfFrames, 1)));
-  const double frame_bytes = rows * columns * samples * bytes;
+  const double frame_bytes = decoded_frame_bytes(rows, columns, double(get_long(ds, DCM_SamplesPerPixel, 1)),
+                                                 double(std::max(8L, get_long(ds, DCM_BitsAllocated, 8))));
   if (frame_bytes > kMaxFrameBytes)
     throw Error(ErrorCode::Unsupported, what + ": frames of " + std::to_string(long(columns)) + "x" +
                                             std::to_string(long(rows)) + " px are too large to decompress (corrupt header?)");

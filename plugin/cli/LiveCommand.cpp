@@ -19,6 +19,7 @@ namespace {
 
 nlohmann::json stats_json(const LiveStats& s) {
   auto r1 = [](double v) { return std::round(v * 10.0) / 10.0; };
+  auto r2 = [](double v) { return std::round(v * 100.0) / 100.0; };  // mm of the grid (0.71)
   return {{"type", "stats"},         {"seconds", r1(s.seconds)},      {"frames_in", s.frames_in},
           {"processed", s.processed}, {"skipped", s.skipped},         {"repeats", s.repeats},
           {"dropped", s.dropped},     {"fps_in", r1(s.seconds > 0 ? s.frames_in / s.seconds : 0)},
@@ -27,8 +28,7 @@ nlohmann::json stats_json(const LiveStats& s) {
           {"evaluations", s.evaluations},           {"evaluations_dropped", s.evaluations_dropped},
           {"findings_latency_p50_ms", r1(s.findings_latency_p50_ms)},
           {"findings_latency_p99_ms", r1(s.findings_latency_p99_ms)},
-          {"grid_mm", r1(s.grid_mm * 10.0) / 10.0},  // mm to two decimals (0.71)
-          {"asked_grid_mm", r1(s.asked_grid_mm * 10.0) / 10.0}, {"grid_changes", s.grid_changes},
+          {"grid_mm", r2(s.grid_mm)}, {"asked_grid_mm", r2(s.asked_grid_mm)}, {"grid_changes", s.grid_changes},
           {"analysis_error", s.analysis_error},     {"recording_error", s.recording_error}};
 }
 
