@@ -37,8 +37,9 @@ void expect_exam_in_store(const std::string& store_dir, const test::ExamOnDisk& 
     for (const auto& instance : store.instances(series.series_instance_uid)) {
       stored.insert(instance.sop_instance_uid);
       EXPECT_TRUE(test::file_exists(instance.path)) << instance.path;
-      if (test::sop_instance_uid_of(exam.clip_file) == instance.sop_instance_uid)
+      if (test::sop_instance_uid_of(exam.clip_file) == instance.sop_instance_uid) {
         EXPECT_EQ(test::max_pixel_difference(exam.clip_file, instance.path), 0);
+      }
     }
   EXPECT_EQ(stored, exam.sop_instance_uids);
 }
@@ -212,8 +213,12 @@ TEST(Retrieve, AMoveToAnUnknownDestinationSaysWhy) {
     const test::CommandResult r = test::fibretrack_in(dir.file("config"), retrieve);
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_NE(r.err.find("C-MOVE"), std::string::npos) << r.err;
-    if (pacs == &strict) EXPECT_NE(r.err.find("does the peer know our AE title"), std::string::npos) << r.err;
-    if (pacs == &lenient) EXPECT_NE(r.err.find("status 0x"), std::string::npos) << r.err;
+    if (pacs == &strict) {
+      EXPECT_NE(r.err.find("does the peer know our AE title"), std::string::npos) << r.err;
+    }
+    if (pacs == &lenient) {
+      EXPECT_NE(r.err.find("status 0x"), std::string::npos) << r.err;
+    }
   }
   EXPECT_TRUE(dicom::StudyStore(dir.file("store")).studies().empty());
 }

@@ -214,8 +214,12 @@ TEST(RealisticMotion, EveryTearGapOpensFromRestToPeakAlongItsFibres) {
     for (std::size_t f = 1; f < truth.frames.size(); ++f) {
       const FrameTruth& prev = truth.frames[f - 1];
       const FrameTruth& cur = truth.frames[f];
-      if (cur.contraction > prev.contraction + 1e-6) EXPECT_GT(cur.tear.gap_mm, prev.tear.gap_mm) << name << " " << f;
-      if (cur.contraction < prev.contraction - 1e-6) EXPECT_LT(cur.tear.gap_mm, prev.tear.gap_mm) << name << " " << f;
+      if (cur.contraction > prev.contraction + 1e-6) {
+        EXPECT_GT(cur.tear.gap_mm, prev.tear.gap_mm) << name << " " << f;
+      }
+      if (cur.contraction < prev.contraction - 1e-6) {
+        EXPECT_LT(cur.tear.gap_mm, prev.tear.gap_mm) << name << " " << f;
+      }
     }
     // The gap in the motion itself: along the fibre through the tear centre, how much of
     // the line lies in the haematoma.

@@ -352,7 +352,7 @@ std::vector<TearFinding> one_finding_per_lesion(std::vector<PlacedFinding> place
   for (const PlacedFinding& p : placed) {  // `placed` outlives `kept`: other_surfaces point into it
     const SameLesion same = same_lesion_as_kept(spacing, s, around, p, kept);
     if (!same.why) {
-      kept.push_back({p, {}});
+      kept.push_back({p, {}, {}, 0});
       continue;
     }
     mark_same_lesion(result, p, same.why);

@@ -238,8 +238,8 @@ void judge_patches(const Context& ctx, const std::vector<std::uint8_t>& candidat
   std::vector<PlacedFinding> placed;
   const auto place = [&](const TearFinding& f, const CandidateEvidence& ev, std::size_t patch_id, std::size_t evidence) {
     placed.push_back({f, ev.centre_col_px, ev.centre_row_px, ev.surface_normal_deg,
-                      std::isfinite(ev.length_along_mm) ? ev.length_along_mm : 0.0, ev.points, patch_id, evidence});
-    placed.back().lie = surface_lie(ctx.m, ev.grid_points);
+                      std::isfinite(ev.length_along_mm) ? ev.length_along_mm : 0.0, ev.points, patch_id, evidence,
+                      false, surface_lie(ctx.m, ev.grid_points)});
   };
   const auto patches = detection::components(candidate, g.columns, g.rows);
   std::vector<ShortSurface> shorts;
@@ -296,7 +296,7 @@ void judge_patches(const Context& ctx, const std::vector<std::uint8_t>& candidat
       if (scan != &ctx) ev.reason += " (read at analysed frame " + std::to_string(scan->peak()) + ", on the way to the peak)";
       if (ev.decision == "reported")
         placed.push_back({f, ev.centre_col_px, ev.centre_row_px, ev.surface_normal_deg, ev.length_along_mm, ev.points,
-                          patches.size() + result.candidates.size(), result.candidates.size(), true});
+                          patches.size() + result.candidates.size(), result.candidates.size(), true, std::nullopt});
       result.candidates.push_back(std::move(ev));
     }
   LesionSurroundings around;
