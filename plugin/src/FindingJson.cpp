@@ -4,7 +4,7 @@
 
 namespace ft {
 
-double json_rounded(double v) { return std::round(v * 1000.0) / 1000.0; }
+double json_rounded(double v) { return std::round(v * 1000.0) / 1000.0 + 0.0; }  // + 0.0: -0.0 becomes 0
 
 nlohmann::json json_measured(double v) { return std::isfinite(v) ? nlohmann::json(json_rounded(v)) : nlohmann::json(); }
 

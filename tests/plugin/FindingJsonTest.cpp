@@ -54,4 +54,11 @@ TEST(FindingJson, AnUnmeasuredThicknessLeavesExtentAndSharesNull) {
   EXPECT_DOUBLE_EQ(j["gap_mm"].get<double>(), 5.0) << "the gap itself was measured";
 }
 
+TEST(FindingJson, ATinyNegativeValueIsWrittenAsZeroNotMinusZero) {
+  // A strain of -0.0001 rounds to zero: the strain-time curve showed it as "-0.0".
+  EXPECT_EQ(nlohmann::json(json_rounded(-0.0001)).dump(), "0.0");
+  EXPECT_EQ(json_measured(-0.0004).dump(), "0.0");
+  EXPECT_EQ(json_measured(-0.0006).dump(), "-0.001");
+}
+
 }  // namespace ft

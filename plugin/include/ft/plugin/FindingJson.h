@@ -15,7 +15,8 @@ nlohmann::json finding_json(const TearFinding& finding, const MeasurementScale& 
 // The clip's contractions (rest, peak, strain of each), as analyze and --explain list them.
 nlohmann::json contractions_json(const ContractionSummary& contraction);
 
-// A measurement as the JSON files carry it: rounded to thousandths.
+// A measurement as the JSON files carry it: rounded to thousandths; a small negative value
+// that rounds to zero is 0, never -0.0 (which a reader takes for a sign that means something).
 double json_rounded(double v);
 // The same, or null for what was not measured (NaN), never a number that reads as measured.
 nlohmann::json json_measured(double v);
