@@ -13,7 +13,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
-#include <string>
+#include <vector>
 
 #include "BenchScenes.h"
 #include "ft/core/DisplacementField.h"
