@@ -3,6 +3,10 @@
 # Sets $artifacts (./fuzz-artifacts: crashing inputs, kept) and $work (a temporary folder with an
 # empty corpus/, removed on exit).
 prepare_fuzz_run() {
+  # The run works in $work: a corpus or log folder given relative to where the caller ran would
+  # land in $work and be removed with it (a hunt's grown corpus was lost that way).
+  [ -n "${FT_FUZZ_CORPUS:-}" ] && FT_FUZZ_CORPUS=$(realpath -m "$FT_FUZZ_CORPUS")
+  [ -n "${FT_FUZZ_LOG:-}" ] && FT_FUZZ_LOG=$(realpath -m "$FT_FUZZ_LOG")
   artifacts=$(pwd)/fuzz-artifacts
   mkdir -p "$artifacts"
   work=$(mktemp -d)
@@ -33,7 +37,10 @@ run_fuzzer() {
     -timeout="${timeout_s:-10}" -print_final_stats=1 \
     -artifact_prefix="$artifacts/" "${corpora[@]}" > log.txt 2>&1
   local status=$?
-  if [ $status -ne 0 ]; then
+  if [ $status -eq 72 ]; then  # libFuzzer stopped by SIGINT/SIGTERM: no input was at fault
+    grep "stat::number_of_executed_units" log.txt
+    echo "fuzzer interrupted (exit 72): stopped by a signal, nothing found to keep"
+  elif [ $status -ne 0 ]; then
     grep -A40 -m1 "ERROR: \|==ERROR\|SUMMARY\|deadly signal" log.txt | head -60
     echo "fuzzer failed (exit $status); input kept in $artifacts"
   else
