@@ -5,9 +5,15 @@
 //
 //   BM_FascicleOrientation   one frame's reading over a scanner's 720 x 574 image region at
 //                            0.1 mm/px, at the live grid's points (0.5 mm apart)
+//   BM_WindowEvaluation/0    the detector over a live window: 100 frames of that region with
+//                            a full tear opening under contraction, tracked once at 0.5 mm
+//                            before timing; every fascicle reading made afresh (the most an
+//                            evaluation can cost: a new window, or rest and peak moved)
+//   BM_WindowEvaluation/1    the same with the window's readings already made (what an
+//                            evaluation costs when the frames it reads were read before)
 //
-// The label carries a hash of the reading's output: a change meant to make it faster must
-// leave it as it was (compare the label before and after).
+// Each label carries a hash of the output: a change meant to make it faster must leave it
+// as it was (compare the labels before and after).
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
@@ -18,6 +24,9 @@
 #include "BenchScenes.h"
 #include "ft/core/DisplacementField.h"
 #include "ft/core/FascicleOrientation.h"
+#include "ft/core/FascicleReadings.h"
+#include "ft/core/TearDetector.h"
+#include "ft/plugin/ClipAnalysis.h"
 
 namespace {
 
@@ -27,6 +36,16 @@ std::uint64_t hash_floats(const std::vector<float>& values, std::uint64_t h = 14
     std::uint32_t bits = 0;
     std::memcpy(&bits, &v, sizeof bits);
     for (int b = 0; b < 4; ++b) h = (h ^ ((bits >> (8 * b)) & 0xFF)) * 1099511628211ull;
+  }
+  return h;
+}
+
+std::uint64_t hash_doubles(const std::vector<double>& values) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (double v : values) {
+    std::uint64_t bits = 0;
+    std::memcpy(&bits, &v, sizeof bits);
+    for (int b = 0; b < 8; ++b) h = (h ^ ((bits >> (8 * b)) & 0xFF)) * 1099511628211ull;
   }
   return h;
 }
@@ -50,7 +69,55 @@ void BM_FascicleOrientation(benchmark::State& state) {
   state.counters["points"] = double(grid.size());
 }
 
+// What a live evaluation reads: a window's frames and their motion, tracked once.
+struct TrackedWindow {
+  std::vector<ft::Frame> frames;
+  ft::ClipAnalysis analysis;
+  ft::DetectionSettings detection;
+};
+
+const TrackedWindow& tracked_window() {
+  static const TrackedWindow window = [] {  // benchmark fixture: built once, read only
+    constexpr int kFrames = 100;             // LiveSettings::window_frames
+    const ft::sim::SimulatedExam exam(ft::bench::scanner_scene("full_tear", 720, 574, 5, kFrames));
+    TrackedWindow w;
+    for (int k = 0; k < kFrames; ++k) w.frames.push_back(exam.render_frame(k));
+    ft::AnalysisSettings settings;
+    settings.backend = ft::gpu::Backend::Cpu;
+    w.analysis = ft::analyse_clip(kFrames, [&](int k) { return w.frames[std::size_t(k)]; }, exam.region(), settings);
+    w.detection = ft::settings_at(settings, w.analysis.scale).detection;
+    w.detection.record_evidence = false;  // as live monitoring runs it
+    return w;
+  }();
+  return window;
+}
+
+void BM_WindowEvaluation(benchmark::State& state) {
+  const TrackedWindow& w = tracked_window();
+  const bool readings_made = state.range(0) != 0;
+  const ft::FrameAt frame_at = [&](int k) { return w.frames[std::size_t(w.analysis.kept_frames[std::size_t(k)])]; };
+  ft::FascicleReadings made;
+  if (readings_made) ft::detect_tears(w.analysis.motion, frame_at, w.detection, &made);
+  ft::DetectionResult result;
+  for (auto _ : state) {
+    ft::FascicleReadings fresh;
+    result = ft::detect_tears(w.analysis.motion, frame_at, w.detection, readings_made ? &made : &fresh);
+    benchmark::DoNotOptimize(result.findings.data());
+  }
+  std::vector<double> output{double(result.contraction.rest_frame), double(result.contraction.peak_frame),
+                             result.tracked_fraction};
+  for (const ft::TearFinding& f : result.findings)
+    output.insert(output.end(), {f.centre_x_mm, f.centre_z_mm, f.gap_rest_mm, f.gap_mm, f.retraction_mm,
+                                 f.extent_pct, f.confidence});
+  char label[64];
+  std::snprintf(label, sizeof label, "%zu findings, output %016llx", result.findings.size(),
+                static_cast<unsigned long long>(hash_doubles(output)));
+  state.SetLabel(label);
+  state.counters["points"] = double(w.analysis.motion.cumulative[0].size());
+}
+
 }  // namespace
 
+BENCHMARK(BM_WindowEvaluation)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
 BENCHMARK(BM_FascicleOrientation)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
 BENCHMARK_MAIN();
