@@ -16,9 +16,11 @@ Tensor2 Tensor2::operator*(const Tensor2& o) const {
 }
 
 double Tensor2::stretch_along(double angle_deg) const {
-  const double a = angle_deg * M_PI / 180.0, cx = std::cos(a), cy = std::sin(a);
-  return std::hypot(xx * cx + xy * cy, yx * cx + yy * cy);
+  const double a = angle_deg * M_PI / 180.0;
+  return stretch_along(std::cos(a), std::sin(a));
 }
+
+double Tensor2::stretch_along(double cx, double cy) const { return std::hypot(xx * cx + xy * cy, yx * cx + yy * cy); }
 
 PrincipalStretch principal_stretch(const Tensor2& f) {
   // C = F^T F (symmetric); its eigenvalues are the squared principal stretches.

@@ -24,6 +24,17 @@ TEST(Deformation, GradientOfALinearFieldIsExact) {
   }
 }
 
+TEST(Deformation, StretchAlongADirectionGivenByAngleOrByCosineAndSine) {
+  const Tensor2 f{0.83, 0.12, -0.07, 1.21};
+  for (double deg : {-63.0, 0.0, 17.5, 30.0, 90.0}) {
+    const double a = deg * M_PI / 180.0;
+    // The same to the bit: callers that hoist the cosine and sine rely on it.
+    EXPECT_EQ(f.stretch_along(deg), f.stretch_along(std::cos(a), std::sin(a))) << deg;
+    EXPECT_NEAR(f.stretch_along(deg),
+                std::hypot(0.83 * std::cos(a) + 0.12 * std::sin(a), -0.07 * std::cos(a) + 1.21 * std::sin(a)), 1e-15);
+  }
+}
+
 TEST(Deformation, PrincipalStretchOfOpeningAndOfShear) {
   const PrincipalStretch opening = principal_stretch(Tensor2{1.5, 0, 0, 1});
   EXPECT_NEAR(opening.major, 1.5, 1e-12);

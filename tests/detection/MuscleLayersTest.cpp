@@ -6,6 +6,7 @@
 #include <cmath>
 #include <set>
 
+#include "ft/core/MuscleLayers.h"
 #include "ft/core/PlaneMap.h"
 #include "ft/core/Random.h"
 
@@ -54,6 +55,21 @@ struct Grid {
 };
 
 }  // namespace
+
+TEST(MuscleLayers, LocalMediansAreTheMiddleValueOfEach4MmWindow) {
+  // 2 mm each side at 0.1 mm/px: windows of 41 rows, cut at the profile's ends (even sizes there).
+  Random noise = Random::stream(3, 2);
+  std::vector<double> profile(137);
+  for (double& v : profile) v = 80.0 + 30.0 * noise.normal();
+  profile[60] = profile[61];  // ties take the same rank whichever copy is found
+  const std::vector<double> medians = local_medians(profile, kMmPerPx);
+  ASSERT_EQ(medians.size(), profile.size());
+  for (int i = 0; i < int(profile.size()); ++i) {
+    std::vector<double> window(profile.begin() + std::max(0, i - 20), profile.begin() + std::min(136, i + 20) + 1);
+    std::sort(window.begin(), window.end());
+    EXPECT_EQ(medians[std::size_t(i)], window[(window.size() - 1) / 2]) << "row " << i;  // the lower of two
+  }
+}
 
 TEST(PlaneMap, FindsThePlanesInEveryColumn) {
   const Frame f = layered_image({80, 200});

@@ -10,24 +10,60 @@
 namespace ft {
 using detection::median_of;
 
+namespace {
+
+// The muscle's points as they lie in one frame, `from`: its deformation gradient (inverted)
+// and the fibres' direction there, which every strain from that frame to another reuses. The
+// contraction is read from two frames to every frame of the clip (live: every evaluation), so
+// this is worked out once per point, not once per point and frame.
+class StrainFromFrame {
+ public:
+  StrainFromFrame(const MotionRecord& m, const FibreField& fibres, const std::vector<std::uint8_t>& muscle, int from,
+                  int baseline)
+      : m_(m), baseline_(baseline) {
+    const DisplacementField& a = m.cumulative[std::size_t(from)];
+    for (int r = 0; r < a.rows; ++r)
+      for (int c = 0; c < a.columns; ++c) {
+        const std::size_t i = a.index(c, r);
+        if (!muscle[i]) continue;
+        const Tensor2 fa = deformation_gradient(a, c, r, baseline, m.mm_per_px_x, m.mm_per_px_y);
+        // Fibre direction as it lies in frame `from`.
+        const double t = fibres.angle_deg[i] * M_PI / 180.0;
+        const double dx = fa.xx * std::cos(t) + fa.xy * std::sin(t), dy = fa.yx * std::cos(t) + fa.yy * std::sin(t);
+        const double angle_from = std::atan2(dy, dx) * 180.0 / M_PI;
+        const double a_rad = angle_from * M_PI / 180.0;  // deg and back, as stretch_along(deg) rounds
+        points_.push_back({c, r, fa.inverse(), std::cos(a_rad), std::sin(a_rad)});
+      }
+  }
+
+  // Median engineering strain along the fibres of frame `to` relative to frame `from`.
+  double to(int to) const {
+    const DisplacementField& b = m_.cumulative[std::size_t(to)];
+    std::vector<double> strains;
+    strains.reserve(points_.size());
+    for (const Point& p : points_) {
+      const Tensor2 fb = deformation_gradient(b, p.column, p.row, baseline_, m_.mm_per_px_x, m_.mm_per_px_y);
+      strains.push_back((fb * p.from_inverse).stretch_along(p.cos_fibre, p.sin_fibre) - 1.0);
+    }
+    return median_of(std::move(strains));
+  }
+
+ private:
+  struct Point {
+    int column, row;
+    Tensor2 from_inverse;
+    double cos_fibre, sin_fibre;  // the fibres' direction in frame `from`
+  };
+  const MotionRecord& m_;
+  int baseline_;
+  std::vector<Point> points_;
+};
+
+}  // namespace
+
 double fibre_strain_between(const MotionRecord& m, const FibreField& fibres, const std::vector<std::uint8_t>& muscle,
                             int from, int to, int baseline) {
-  const DisplacementField& a = m.cumulative[std::size_t(from)];
-  const DisplacementField& b = m.cumulative[std::size_t(to)];
-  std::vector<double> strains;
-  for (int r = 0; r < a.rows; ++r)
-    for (int c = 0; c < a.columns; ++c) {
-      const std::size_t i = a.index(c, r);
-      if (!muscle[i]) continue;
-      const Tensor2 fa = deformation_gradient(a, c, r, baseline, m.mm_per_px_x, m.mm_per_px_y);
-      const Tensor2 fb = deformation_gradient(b, c, r, baseline, m.mm_per_px_x, m.mm_per_px_y);
-      // Fibre direction as it lies in frame `from`.
-      const double t = fibres.angle_deg[i] * M_PI / 180.0;
-      const double dx = fa.xx * std::cos(t) + fa.xy * std::sin(t), dy = fa.yx * std::cos(t) + fa.yy * std::sin(t);
-      const double angle_from = std::atan2(dy, dx) * 180.0 / M_PI;
-      strains.push_back((fb * fa.inverse()).stretch_along(angle_from) - 1.0);
-    }
-  return median_of(std::move(strains));
+  return StrainFromFrame(m, fibres, muscle, from, baseline).to(to);
 }
 
 std::vector<ContractionCycle> find_contractions(const std::vector<double>& strain_by_frame, double peak_strain) {
@@ -88,12 +124,17 @@ ContractionSummary analyse_contraction(const MotionRecord& m, const FibreField& 
   const int n = m.frame_count();
   if (n == 0) return s;
   std::vector<double> from_first(std::size_t(n), 0.0);
-  for (int k = 1; k < n; ++k) from_first[std::size_t(k)] = fibre_strain_between(m, fibres, muscle, 0, k, baseline);
+  const StrainFromFrame from_frame0(m, fibres, muscle, 0, baseline);
+  for (int k = 1; k < n; ++k) from_first[std::size_t(k)] = from_frame0.to(k);
   s.rest_frame = int(std::max_element(from_first.begin(), from_first.end()) - from_first.begin());
   s.peak_frame = int(std::min_element(from_first.begin(), from_first.end()) - from_first.begin());
-  s.strain_by_frame.resize(std::size_t(n));
-  for (int k = 0; k < n; ++k)
-    s.strain_by_frame[std::size_t(k)] = k == s.rest_frame ? 0.0 : fibre_strain_between(m, fibres, muscle, s.rest_frame, k, baseline);
+  if (s.rest_frame == 0) {
+    s.strain_by_frame = from_first;  // the strains from the rest frame: just read
+  } else {
+    const StrainFromFrame from_rest(m, fibres, muscle, s.rest_frame, baseline);
+    s.strain_by_frame.resize(std::size_t(n));
+    for (int k = 0; k < n; ++k) s.strain_by_frame[std::size_t(k)] = k == s.rest_frame ? 0.0 : from_rest.to(k);
+  }
   s.peak_strain = s.strain_by_frame[std::size_t(s.peak_frame)];
   s.cycles = find_contractions(s.strain_by_frame, s.peak_strain);
   const double range = std::min(-1e-9, s.peak_strain);

@@ -14,6 +14,9 @@ struct Tensor2 {
   Tensor2 operator*(const Tensor2& o) const;
   // Stretch of a unit direction at `angle_deg` (|F d|).
   double stretch_along(double angle_deg) const;
+  // The same for the direction's cosine and sine given (a caller that reads many tensors
+  // along one direction computes them once).
+  double stretch_along(double cos_a, double sin_a) const;
 };
 
 struct PrincipalStretch {
