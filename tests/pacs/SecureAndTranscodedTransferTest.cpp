@@ -141,6 +141,34 @@ TEST(Tls, StoreAndEchoOverTlsToStorescpAndAnUntrustedPeerIsRefused) {
   EXPECT_NE(unconfigured.err.find("TLS needs our certificate"), std::string::npos) << unconfigured.err;
 }
 
+// A peer that offers only a retired profile (DICOM's AES profile: RSA key exchange, CBC
+// ciphers, no forward secrecy) is refused: we speak BCP 195's non-downgrading profile only, so
+// a peer that cannot is never a reason to fall back. DCMTK's own echoscu with that profile
+// shows the peer itself works.
+TEST(Tls, APeerOfferingOnlyARetiredProfileIsRefusedNotDowngradedTo) {
+  if (!test::program_available("storescp") || !test::program_available("echoscu") || !test::program_available("openssl"))
+    GTEST_SKIP() << "storescp, echoscu or openssl missing";
+  test::TempDir dir;
+  test::make_test_certificates(dir);
+  const std::string keys = "+tls '" + dir.file("server.key") + "' '" + dir.file("server.crt") + "' +cf '" + dir.file("ca.crt") + "'";
+  test::StoreScpProcess retired(keys + " +pa", dir.file("received"));
+  const std::string port = std::to_string(retired.port);
+  const test::CommandResult old_peer =
+      test::run_command("echoscu -to 3 +tls '" + dir.file("client.key") + "' '" + dir.file("client.crt") + "' +cf '" +
+                        dir.file("ca.crt") + "' +pa 127.0.0.1 " + port);
+  if (old_peer.exit_code != 0) GTEST_SKIP() << "this OpenSSL cannot speak the retired AES profile at all: " << old_peer.err;
+  write_tls_settings(dir.file("config"), "../ca.crt");
+  ASSERT_EQ(::chmod(dir.file("client.key").c_str(), 0600), 0);
+  const test::CommandResult echo =
+      test::fibretrack_in(dir.file("config"), "echo STORESCP@127.0.0.1:" + port + " --tls --timeout 3");
+  EXPECT_NE(echo.exit_code, 0) << "connected with a retired TLS profile: " << echo.out << echo.err;
+  EXPECT_NE(echo.err.find("TLS"), std::string::npos) << echo.err;
+  // The same peer with the current profile is accepted (the refusal above was the profile).
+  test::StoreScpProcess current(keys, dir.file("received-current"));
+  EXPECT_EQ(test::fibretrack_in(dir.file("config"), "echo STORESCP@127.0.0.1:" + std::to_string(current.port) +
+                                                        " --tls --timeout 3").exit_code, 0);
+}
+
 // A peer that refuses every association: one clear line, the object stays queued.
 TEST(Refusal, APeerThatRefusesTheAssociationGivesAClearMessage) {
   if (!test::program_available("storescp")) GTEST_SKIP() << "storescp missing";
