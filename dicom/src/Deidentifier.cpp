@@ -23,13 +23,10 @@ void add_method_code(DcmDataset& ds, const char* value, const char* meaning) {
   put(*code, DCM_CodeMeaning, meaning);
 }
 
-// Burned In Annotation says what was done: NO only after cleaning; with the pixels copied as
-// they are, what the scanner said when it said NO, else YES (a scanner that says nothing may
-// have burned in anything).
-std::string burned_in_after(bool cleaned, const std::string& scanner_said) {
-  if (cleaned) return "NO";
-  return scanner_said == "NO" ? "NO" : "YES";
-}
+// Burned In Annotation says what was done: NO only after cleaning, YES for pixels copied as
+// they are (--accept-burned-in). Not the scanner's NO: scanners say NO over burned-in names,
+// which is why every file is cleaned; pixels nobody looked at may hold anything.
+std::string burned_in_after(bool cleaned) { return cleaned ? "NO" : "YES"; }
 
 // What the pseudonymous Patient ID is made from: the MRN with its issuer, or for a file
 // without one, its study (patients without IDs do not all become one patient).
@@ -43,7 +40,6 @@ std::string patient_of(DcmDataset& ds) {
 DeidentifyReport rewrite(DcmDataset& ds, const DicomClipInfo& info, const SiteKey& key, const DeidentifyOptions& options) {
   DeidentifyReport report;
   const std::string original_id = patient_of(ds);
-  const std::string scanner_said = get_string(ds, DCM_BurnedInAnnotation);
   const DcmXfer original_xfer(ds.getOriginalXfer());
   if (!options.accept_burned_in) {
     const PixelCleaning c = clean_burned_in_text(ds, info);
@@ -58,7 +54,7 @@ DeidentifyReport rewrite(DcmDataset& ds, const DicomClipInfo& info, const SiteKe
   report.uids_replaced = counts.uids_replaced;
   put(ds, DCM_PatientName, options.patient_name);
   put(ds, DCM_PatientID, options.patient_id.empty() ? key.patient_id_for(original_id) : options.patient_id);
-  put(ds, DCM_BurnedInAnnotation, burned_in_after(report.pixels_cleaned, scanner_said));
+  put(ds, DCM_BurnedInAnnotation, burned_in_after(report.pixels_cleaned));
   put(ds, DCM_PatientIdentityRemoved, "YES");
   put(ds, DCM_LongitudinalTemporalInformationModified, "REMOVED");  // no date survives (E.2)
   // LO, 64 characters a value: one value per step.

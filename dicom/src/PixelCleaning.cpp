@@ -86,7 +86,8 @@ DecodedFrames decoded(DcmDataset& ds, const DicomClipInfo& info) {
                      (d.layout.samples_per_pixel == 3 && (pm == "RGB" || pm == "YBR_FULL"));
   if (!known || (d.layout.bits_allocated != 8 && d.layout.bits_allocated != 16) || d.layout.bits_stored > 16)
     throw Error(ErrorCode::Unsupported, info.path + ": cannot look for burned-in text in " + pm + " pixels of " +
-                                            std::to_string(d.layout.bits_allocated) + " bits");
+                                            std::to_string(d.layout.bits_allocated) +
+                                            " bits (--accept-burned-in copies them as they are, marked as holding text)");
   if (pm == "PALETTE COLOR") d.palette = read_palette(ds);
   const Uint8* data = nullptr;
   unsigned long bytes = 0;
@@ -126,10 +127,32 @@ void blank(const DecodedFrames& d, const std::vector<std::uint8_t>& blanked) {
     }
 }
 
+// Bits of a sample outside Bits Stored hold no pixel value, but may carry a retired bit-plane
+// overlay (Overlay Bit Position): text or marks a viewer can draw over the image. They are
+// cleared (for signed pixels, filled with the sign, so that every value stays what it was).
+// The High Bit is taken as Bits Stored - 1, as the ultrasound IODs require and as the reader
+// reads the pixels.
+void clear_bits_outside_stored(const DecodedFrames& d) {
+  const int stored = d.layout.bits_stored, allocated = d.layout.bits_allocated;
+  if (stored <= 0 || stored >= allocated) return;
+  const unsigned value_bits = (1u << stored) - 1, sign_bit = 1u << (stored - 1);
+  const bool is_signed = d.layout.pixel_representation == 1;
+  const std::size_t bytes = d.bytes_per_sample(), samples = d.frame_bytes() / bytes * std::size_t(d.frames);
+  for (std::size_t i = 0; i < samples; ++i) {
+    Uint8* at = d.data + i * bytes;
+    unsigned v = bytes == 2 ? unsigned(at[0]) | unsigned(at[1]) << 8 : unsigned(at[0]);
+    v &= value_bits;
+    if (is_signed && (v & sign_bit)) v |= ~value_bits;
+    at[0] = Uint8(v & 0xFF);
+    if (bytes == 2) at[1] = Uint8((v >> 8) & 0xFF);
+  }
+}
+
 }  // namespace
 
 PixelCleaning clean_burned_in_text(DcmDataset& ds, const DicomClipInfo& info) {
   const DecodedFrames d = decoded(ds, info);
+  clear_bits_outside_stored(d);
   PixelCleaning done;
   std::vector<std::uint8_t> blanked(d.plane(), 0);
   const auto in_a_region = [&](const PixelRect& r) {

@@ -2,7 +2,8 @@
 // The Clean Pixel Data option of PS3.15: burned-in text blanked from every frame. Outside the
 // ultrasound regions everything is blanked (scanners write names and dates there); inside them,
 // and over the whole frame when the file has no regions, the lines of text that
-// find_text_lines sees on the clip's still layer are blanked.
+// find_text_lines sees on the clip's still layer are blanked; bits outside Bits Stored (where a
+// retired bit-plane overlay can be) are cleared in every sample.
 #include "dcmtk/config/osconfig.h"
 #include "dcmtk/dcmdata/dctk.h"
 

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -270,6 +271,44 @@ TEST(Deidentifier, ColouredTextOnAnRgbClipIsBlanked) {
     for (int x = text_x; x < text_x + 8 * 2 * (kGlyphWidthPx + 1) - 2; ++x) ASSERT_EQ(f.value(x, y), 0.0f) << x << "," << y;
 }
 
+// A retired bit-plane overlay in the bits above Bits Stored (here "bit 15 set" over a patch of a
+// 12-bit clip) is cleared with the other burned-in marks; the pixel values stay as they were.
+TEST(Deidentifier, ABitPlaneOverlayAboveBitsStoredIsCleared) {
+  test::TempDir dir;
+  const Clip clip = simulated_clip();
+  const std::string in = write_clip(clip, dir.file("in.dcm"));
+  const PixelRect& b = clip.regions[0].bounds;
+  const auto overlaid = [&](int x, int y) { return x >= b.x0_px + 10 && x < b.x0_px + 60 && y >= b.y0_px + 10 && y < b.y0_px + 30; };
+  const auto stored_value = [](float grey) { return Uint16(std::lround(grey) * 16); };  // 8 bits to 12
+  edit(in, [&](DcmDataset& ds) {
+    std::vector<Uint16> words;
+    for (const Frame& f : clip.frames)
+      for (int y = 0; y < f.height_px(); ++y)
+        for (int x = 0; x < f.width_px(); ++x) words.push_back(Uint16(stored_value(f.value(x, y)) | (overlaid(x, y) ? 0x8000 : 0)));
+    ASSERT_TRUE(ds.putAndInsertUint16Array(DCM_PixelData, words.data(), words.size()).good());
+    ASSERT_TRUE(ds.putAndInsertUint16(DCM_BitsAllocated, 16).good());
+    ASSERT_TRUE(ds.putAndInsertUint16(DCM_BitsStored, 12).good());
+    ASSERT_TRUE(ds.putAndInsertUint16(DCM_HighBit, 11).good());
+  });
+  deidentify_file(in, dir.file("out.dcm"), kKey);
+  DcmFileFormat out;
+  ASSERT_TRUE(out.loadFile(dir.file("out.dcm").c_str()).good());
+  const Uint16* words = nullptr;
+  unsigned long count = 0;
+  ASSERT_TRUE(out.getDataset()->findAndGetUint16Array(DCM_PixelData, words, &count).good());
+  ASSERT_EQ(count, std::size_t(clip.frames.size()) * clip.frames[0].width_px() * clip.frames[0].height_px());
+  int overlay_bits_left = 0, values_changed_inside = 0;
+  std::size_t i = 0;
+  for (const Frame& f : clip.frames)
+    for (int y = 0; y < f.height_px(); ++y)
+      for (int x = 0; x < f.width_px(); ++x, ++i) {
+        overlay_bits_left += (words[i] & 0xF000) != 0;
+        values_changed_inside += clip.regions[0].bounds.contains(x, y) && !overlaid(x, y) && words[i] != stored_value(f.value(x, y));
+      }
+  EXPECT_EQ(overlay_bits_left, 0);
+  EXPECT_EQ(values_changed_inside, 0) << "the image's own values are kept";
+}
+
 // A JPEG'd clip that does not say so itself: decompressed to be cleaned, it keeps the trace
 // that its pixels went through lossy compression (Lossy Image Compression, Type 1C).
 TEST(Deidentifier, ACleanedJpegClipStillSaysItWasLossy) {
@@ -293,6 +332,11 @@ TEST(Deidentifier, AcceptedBurnedInTextIsSaidSoAndPixelsStayAsTheyAre) {
   const DeidentifyReport r = deidentify_file(in, dir.file("out.dcm"), kKey, keep);
   EXPECT_FALSE(r.pixels_cleaned);
   EXPECT_EQ(value(dir.file("out.dcm"), DCM_BurnedInAnnotation), "YES") << "the writer said nothing: it may hold anything";
+  // A scanner's NO is not taken on trust for pixels nobody looked at (scanners say NO over
+  // burned-in names): what is written says what was done.
+  edit(in, [](DcmDataset& ds) { put(ds, DCM_BurnedInAnnotation, "NO"); });
+  deidentify_file(in, dir.file("out-said-no.dcm"), kKey, keep);
+  EXPECT_EQ(value(dir.file("out-said-no.dcm"), DCM_BurnedInAnnotation), "YES") << "not looked at, whatever the scanner said";
   EXPECT_TRUE(lists_method_code(dir.file("out.dcm"), "113100"));
   EXPECT_FALSE(lists_method_code(dir.file("out.dcm"), "113101")) << "Clean Pixel Data not claimed";
   DicomClipReader reader(dir.file("out.dcm"));
@@ -301,6 +345,29 @@ TEST(Deidentifier, AcceptedBurnedInTextIsSaidSoAndPixelsStayAsTheyAre) {
     for (int y = 0; y < f.height_px(); ++y)
       for (int x = 0; x < f.width_px(); ++x) ASSERT_EQ(f.value(x, y), clip.frames[std::size_t(k)].value(x, y)) << x << "," << y;
   }
+}
+
+// Pixels the cleaner cannot look at (here a photometric interpretation it does not read) are
+// refused, and the refusal says how to copy them anyway; copied, they are marked as holding text.
+TEST(Deidentifier, PixelsItCannotJudgeAreRefusedAndTheRefusalNamesTheWayOut) {
+  test::TempDir dir;
+  const std::string in = write_clip(simulated_clip(), dir.file("in.dcm"));
+  edit(in, [](DcmDataset& ds) {
+    put(ds, DCM_PhotometricInterpretation, "YBR_RCT");
+    put(ds, DCM_BurnedInAnnotation, "NO");
+  });
+  try {
+    deidentify_file(in, dir.file("out.dcm"), kKey);
+    FAIL() << "pixels nobody could look at were copied";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::Unsupported);
+    EXPECT_NE(std::string(e.what()).find("--accept-burned-in"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir.file("out.dcm")));
+  DeidentifyOptions keep;
+  keep.accept_burned_in = true;
+  deidentify_file(in, dir.file("out.dcm"), kKey, keep);
+  EXPECT_EQ(value(dir.file("out.dcm"), DCM_BurnedInAnnotation), "YES");
 }
 
 TEST(Deidentifier, PseudonymsAreKeyedAndNamesComeFromTheNewUids) {
