@@ -12,7 +12,8 @@
 //   BM_WindowEvaluation/1    the same with the window's readings already made (what an
 //                            evaluation costs when the frames it reads were read before)
 //
-// Each label carries a hash of the output: a change meant to make it faster must leave it
+// Each label carries a hash of the output (for the evaluation: rest, peak, the strain of every
+// frame, the tracked share and every finding's measures): a change meant to make it faster must leave it
 // as it was (compare the labels before and after).
 #include <benchmark/benchmark.h>
 
@@ -27,6 +28,7 @@
 #include "ft/core/FascicleReadings.h"
 #include "ft/core/TearDetector.h"
 #include "ft/plugin/ClipAnalysis.h"
+#include "ft/plugin/LiveTearMonitor.h"
 
 namespace {
 
@@ -78,7 +80,7 @@ struct TrackedWindow {
 
 const TrackedWindow& tracked_window() {
   static const TrackedWindow window = [] {  // benchmark fixture: built once, read only
-    constexpr int kFrames = 100;             // LiveSettings::window_frames
+    const int kFrames = ft::LiveSettings{}.window_frames;
     const ft::sim::SimulatedExam exam(ft::bench::scanner_scene("full_tear", 720, 574, 5, kFrames));
     TrackedWindow w;
     for (int k = 0; k < kFrames; ++k) w.frames.push_back(exam.render_frame(k));
@@ -105,7 +107,8 @@ void BM_WindowEvaluation(benchmark::State& state) {
     benchmark::DoNotOptimize(result.findings.data());
   }
   std::vector<double> output{double(result.contraction.rest_frame), double(result.contraction.peak_frame),
-                             result.tracked_fraction};
+                             result.contraction.peak_strain, result.tracked_fraction};
+  output.insert(output.end(), result.contraction.strain_by_frame.begin(), result.contraction.strain_by_frame.end());
   for (const ft::TearFinding& f : result.findings)
     output.insert(output.end(), {f.centre_x_mm, f.centre_z_mm, f.gap_rest_mm, f.gap_mm, f.retraction_mm,
                                  f.extent_pct, f.confidence});

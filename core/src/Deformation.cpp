@@ -20,7 +20,9 @@ double Tensor2::stretch_along(double angle_deg) const {
   return stretch_along(std::cos(a), std::sin(a));
 }
 
-double Tensor2::stretch_along(double cx, double cy) const { return std::hypot(xx * cx + xy * cy, yx * cx + yy * cy); }
+double Tensor2::stretch_along(double cos_a, double sin_a) const {
+  return std::hypot(xx * cos_a + xy * sin_a, yx * cos_a + yy * sin_a);
+}
 
 PrincipalStretch principal_stretch(const Tensor2& f) {
   // C = F^T F (symmetric); its eigenvalues are the squared principal stretches.

@@ -37,8 +37,8 @@ class StrainFromFrame {
   }
 
   // Median engineering strain along the fibres of frame `to` relative to frame `from`.
-  double to(int to) const {
-    const DisplacementField& b = m_.cumulative[std::size_t(to)];
+  double to(int to_frame) const {
+    const DisplacementField& b = m_.cumulative[std::size_t(to_frame)];
     std::vector<double> strains;
     strains.reserve(points_.size());
     for (const Point& p : points_) {
@@ -129,7 +129,7 @@ ContractionSummary analyse_contraction(const MotionRecord& m, const FibreField& 
   s.rest_frame = int(std::max_element(from_first.begin(), from_first.end()) - from_first.begin());
   s.peak_frame = int(std::min_element(from_first.begin(), from_first.end()) - from_first.begin());
   if (s.rest_frame == 0) {
-    s.strain_by_frame = from_first;  // the strains from the rest frame: just read
+    s.strain_by_frame = std::move(from_first);  // the strains from the rest frame: just read
   } else {
     const StrainFromFrame from_rest(m, fibres, muscle, s.rest_frame, baseline);
     s.strain_by_frame.resize(std::size_t(n));

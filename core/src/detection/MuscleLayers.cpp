@@ -26,8 +26,9 @@ std::vector<double> smooth(const std::vector<double>& v, double sigma_px) {
 }
 
 // The value of rank p (0..1) of v: the one a full sort would put there, found without the
-// sort (the detector takes thousands of these per evaluation). Reorders v.
+// sort (the detector takes thousands of these per evaluation). Reorders v; 0 for none.
 double percentile_in_place(std::vector<double>& v, double p) {
+  if (v.empty()) return 0.0;
   const auto rank = v.begin() + std::ptrdiff_t(std::clamp(p, 0.0, 1.0) * double(v.size() - 1));
   std::nth_element(v.begin(), rank, v.end());
   return *rank;
