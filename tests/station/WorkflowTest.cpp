@@ -4,6 +4,7 @@
 
 #include <QTabWidget>
 #include <QApplication>
+#include <QLabel>
 #include <QTableWidget>
 #include <QTest>
 #include <QTimer>
@@ -103,6 +104,24 @@ TEST(NetworkSettings, ADicomWebPasswordIsNeitherShownNorLostBySaving) {
   ASSERT_TRUE(dialog.save());
   EXPECT_EQ(dicom::load_settings(dir.file("settings.json")).nodes.at("archive").dicomweb_url,
             "https://alice:s3cret@pacs.local/dicom-web");
+}
+
+// Settings that trust any TLS or HTTPS peer: the station says so on screen for as long as they do
+// (the command line warns at each connection; the station's connections run out of sight).
+TEST(Workspace, PeerVerificationSwitchedOffIsShownOnScreen) {
+  test::TempDir dir;
+  test::RecordingHost recorded;
+  dicom::DicomSettings careless;
+  careless.network.tls.verify_peer = false;
+  dicom::save_settings(careless, dir.file("careless.json"));
+  dicom::save_settings(dicom::DicomSettings{}, dir.file("careful.json"));
+  ui::MsusWorkspace warned(recorded.host(dir.file("careless.json")));
+  const QLabel* warning = warned.findChild<QLabel*>("unverifiedTls");
+  ASSERT_NE(warning, nullptr);
+  EXPECT_TRUE(warning->isVisibleTo(&warned));
+  EXPECT_TRUE(warning->text().contains("verification is off")) << warning->text().toStdString();
+  ui::MsusWorkspace quiet(recorded.host(dir.file("careful.json")));
+  EXPECT_FALSE(quiet.findChild<QLabel*>("unverifiedTls")->isVisibleTo(&quiet));
 }
 
 TEST(Workspace, ShortcutsStepPlayAndTheDeidentifiedCopyHasNoPatient) {

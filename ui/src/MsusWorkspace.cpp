@@ -7,6 +7,7 @@
 #include <QShortcut>
 #include <QVBoxLayout>
 
+#include "ft/core/Error.h"
 #include "ft/ui/ComparisonPanel.h"
 #include "ft/ui/NetworkSettingsDialog.h"
 #include "ft/ui/OutboxDialog.h"
@@ -32,6 +33,11 @@ MsusWorkspace::MsusWorkspace(WorkspaceHost host, QWidget* parent) : QWidget(pare
   bar->addWidget(viewer);
   bar->addWidget(outbox);
   bar->addStretch(1);  // the decision-support notice is the station's status bar: once per screen
+  unverified_tls_ = new QLabel(this);
+  unverified_tls_->setObjectName("unverifiedTls");
+  unverified_tls_->setStyleSheet("QLabel { color: white; background: #b00020; padding: 2px 6px; }");
+  bar->addWidget(unverified_tls_);
+  show_network_trust();
   connect(worklist, &QPushButton::clicked, this, &MsusWorkspace::start_from_worklist);
   connect(settings, &QPushButton::clicked, this, &MsusWorkspace::edit_settings);
   connect(outbox, &QPushButton::clicked, this, [this] { OutboxDialog(host_, this).exec(); });
@@ -127,6 +133,21 @@ void MsusWorkspace::edit_settings() {
     studies_->reload_nodes();
     studies_->refresh_local();
   }
+  show_network_trust();
+}
+
+// The command line warns on every connection made with peer verification off; the station's
+// connections run behind panels and the outbox, so the warning stays on screen instead, for as
+// long as the settings say so (they are a file: it is read again after the settings dialog).
+void MsusWorkspace::show_network_trust() {
+  bool verify_peer = true;
+  try {
+    verify_peer = network_settings(host_).network.tls.verify_peer;
+  } catch (const Error&) {
+    // Unreadable settings: the panels that use them say so; nothing is connected with them.
+  }
+  unverified_tls_->setText("TLS peer verification is off (settings: tls.verify_peer): any server can pose as your PACS");
+  unverified_tls_->setVisible(!verify_peer);
 }
 
 }  // namespace ft::ui

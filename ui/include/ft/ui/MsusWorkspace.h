@@ -2,6 +2,7 @@
 // FibreTrack's dynamic-MSUS workspace: Live exam, Review, Compare (two clips side by side) and Studies, the worklist and
 // network settings and keyboard shortcuts. This is the view the station module shows; it talks
 // to the station only through WorkspaceHost (the decision-support notice is the station's).
+#include <QLabel>
 #include <QTabWidget>
 
 #include "ft/ui/LivePanel.h"
@@ -32,6 +33,7 @@ class MsusWorkspace : public QWidget {
   void add_shortcuts();
   void start_from_worklist();
   void edit_settings();
+  void show_network_trust();
 
   WorkspaceHost host_;  // before the panels, which keep a reference
   QTabWidget* tabs_ = nullptr;
@@ -39,6 +41,7 @@ class MsusWorkspace : public QWidget {
   ReviewPanel* review_ = nullptr;
   StudiesPanel* studies_ = nullptr;
   ComparisonPanel* compare_ = nullptr;
+  QLabel* unverified_tls_ = nullptr;  // shown while the settings trust any TLS/HTTPS peer
 };
 
 }  // namespace ft::ui
