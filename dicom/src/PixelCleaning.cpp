@@ -88,6 +88,14 @@ DecodedFrames decoded(DcmDataset& ds, const DicomClipInfo& info) {
     throw Error(ErrorCode::Unsupported, info.path + ": cannot look for burned-in text in " + pm + " pixels of " +
                                             std::to_string(d.layout.bits_allocated) +
                                             " bits (--accept-burned-in copies them as they are, marked as holding text)");
+  // The value's bits are the lowest Bits Stored (High Bit one less, as PS3.5 asks): the bits above
+  // are cleared as a bit-plane overlay's. Another High Bit would have the value cleared instead.
+  const long high_bit = get_long(ds, DCM_HighBit, d.layout.bits_stored - 1);
+  if (high_bit != d.layout.bits_stored - 1)
+    throw Error(ErrorCode::Unsupported, info.path + ": High Bit " + std::to_string(high_bit) + " with Bits Stored " +
+                                            std::to_string(d.layout.bits_stored) +
+                                            ": cannot tell the pixel values' bits from an overlay's (--accept-burned-in "
+                                            "copies them as they are, marked as holding text)");
   if (pm == "PALETTE COLOR") d.palette = read_palette(ds);
   const Uint8* data = nullptr;
   unsigned long bytes = 0;

@@ -307,6 +307,16 @@ TEST(Deidentifier, ABitPlaneOverlayAboveBitsStoredIsCleared) {
       }
   EXPECT_EQ(overlay_bits_left, 0);
   EXPECT_EQ(values_changed_inside, 0) << "the image's own values are kept";
+  // Values stored in the high bits (High Bit 15): clearing "the bits above" would clear the image.
+  edit(in, [](DcmDataset& ds) { ASSERT_TRUE(ds.putAndInsertUint16(DCM_HighBit, 15).good()); });
+  try {
+    deidentify_file(in, dir.file("high.dcm"), kKey);
+    FAIL() << "a High Bit other than Bits Stored - 1 was cleaned as if the value were in the low bits";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::Unsupported);
+    EXPECT_NE(std::string(e.what()).find("High Bit 15"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir.file("high.dcm")));
 }
 
 // A JPEG'd clip that does not say so itself: decompressed to be cleaned, it keeps the trace
