@@ -58,7 +58,8 @@ struct DecodedFrames {
   // The stored value of sample `s` that shows black.
   unsigned black(int s) const {
     const std::string& pm = layout.photometric;
-    if (pm == "MONOCHROME1") return (1u << layout.bits_stored) - 1;
+    if (pm == "MONOCHROME1")  // the largest value: all ones, or for signed pixels all but the sign
+      return layout.pixel_representation == 1 ? (1u << (layout.bits_stored - 1)) - 1 : (1u << layout.bits_stored) - 1;
     if (pm == "YBR_FULL" && s > 0) return 1u << (layout.bits_stored - 1);  // no colour
     if (pm == "PALETTE COLOR") {
       std::size_t darkest = 0;
@@ -70,6 +71,14 @@ struct DecodedFrames {
     }
     if (layout.pixel_representation == 1) return 1u << (layout.bits_stored - 1);  // the most negative value
     return 0;
+  }
+
+  // `stored` (a value in the low Bits Stored bits) as the sample's bits: for signed pixels the bits
+  // above are filled with the sign, as clear_bits_outside_stored leaves every other sample.
+  unsigned as_sample(unsigned stored) const {
+    const unsigned value_bits = layout.bits_stored >= 32 ? ~0u : (1u << layout.bits_stored) - 1;
+    const bool negative = layout.pixel_representation == 1 && (stored & (1u << (layout.bits_stored - 1)));
+    return negative ? stored | ~value_bits : stored;
   }
 };
 
@@ -87,15 +96,15 @@ DecodedFrames decoded(DcmDataset& ds, const DicomClipInfo& info) {
   if (!known || (d.layout.bits_allocated != 8 && d.layout.bits_allocated != 16) || d.layout.bits_stored > 16)
     throw Error(ErrorCode::Unsupported, info.path + ": cannot look for burned-in text in " + pm + " pixels of " +
                                             std::to_string(d.layout.bits_allocated) +
-                                            " bits (--accept-burned-in copies them as they are, marked as holding text)");
+                                            " bits (fibretrack deidentify --accept-burned-in copies them as they are, marked as holding text)");
   // The value's bits are the lowest Bits Stored (High Bit one less, as PS3.5 asks): the bits above
   // are cleared as a bit-plane overlay's. Another High Bit would have the value cleared instead.
   const long high_bit = get_long(ds, DCM_HighBit, d.layout.bits_stored - 1);
   if (high_bit != d.layout.bits_stored - 1)
     throw Error(ErrorCode::Unsupported, info.path + ": High Bit " + std::to_string(high_bit) + " with Bits Stored " +
                                             std::to_string(d.layout.bits_stored) +
-                                            ": cannot tell the pixel values' bits from an overlay's (--accept-burned-in "
-                                            "copies them as they are, marked as holding text)");
+                                            ": cannot tell the pixel values' bits from an overlay's (fibretrack deidentify "
+                                            "--accept-burned-in copies them as they are, marked as holding text)");
   if (pm == "PALETTE COLOR") d.palette = read_palette(ds);
   const Uint8* data = nullptr;
   unsigned long bytes = 0;
@@ -122,7 +131,7 @@ std::pair<Frame, std::vector<std::uint8_t>> middle_frame_and_still_pixels(const 
 void blank(const DecodedFrames& d, const std::vector<std::uint8_t>& blanked) {
   const int samples = d.layout.samples_per_pixel;
   std::vector<unsigned> black(std::size_t(samples), 0u);
-  for (int s = 0; s < samples; ++s) black[std::size_t(s)] = d.black(s);  // a palette's darkest entry is looked for once
+  for (int s = 0; s < samples; ++s) black[std::size_t(s)] = d.as_sample(d.black(s));  // a palette's darkest entry is looked for once
   for (int f = 0; f < d.frames; ++f)
     for (std::size_t p = 0; p < d.plane(); ++p) {
       if (!blanked[p]) continue;
@@ -138,8 +147,8 @@ void blank(const DecodedFrames& d, const std::vector<std::uint8_t>& blanked) {
 // Bits of a sample outside Bits Stored hold no pixel value, but may carry a retired bit-plane
 // overlay (Overlay Bit Position): text or marks a viewer can draw over the image. They are
 // cleared (for signed pixels, filled with the sign, so that every value stays what it was).
-// The High Bit is taken as Bits Stored - 1, as the ultrasound IODs require and as the reader
-// reads the pixels.
+// decoded() has checked that High Bit is Bits Stored - 1 (as PS3.5 and the ultrasound IODs ask, and
+// as the reader reads the pixels).
 void clear_bits_outside_stored(const DecodedFrames& d) {
   const int stored = d.layout.bits_stored, allocated = d.layout.bits_allocated;
   if (stored <= 0 || stored >= allocated) return;

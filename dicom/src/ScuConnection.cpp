@@ -101,8 +101,9 @@ void ScuAssociation::open(const DicomNode& node, const NetworkSettings& s) {
   if (c.bad())
     throw Error(ErrorCode::Network,
                 "cannot open an association with " + node.text() + ": " + c.text() +
-                    (node.tls ? " (TLS: is the peer's certificate trusted, does it name " + certificate_name +
-                                    " (else set the node's tls_name), and is ours trusted by it?)"
+                    (node.tls ? " (TLS: does the peer speak TLS 1.2 or newer with BCP 195's ciphers (retired "
+                                    "profiles are refused), is its certificate trusted, does it name " +
+                                    certificate_name + " (else set the node's tls_name), and is ours trusted by it?)"
                               : ""));
 }
 

@@ -319,6 +319,36 @@ TEST(Deidentifier, ABitPlaneOverlayAboveBitsStoredIsCleared) {
   EXPECT_FALSE(std::filesystem::exists(dir.file("high.dcm")));
 }
 
+// Signed 12-bit pixels: blanked to the most negative value as every other sample holds it, the
+// sign filling the bits above Bits Stored (0xF800, not 0x0800, which a reader that does not mask
+// reads as +2048: bright, not black).
+TEST(Deidentifier, SignedPixelsAreBlankedToTheMostNegativeValueSignFilled) {
+  test::TempDir dir;
+  const Clip clip = simulated_clip();
+  const std::string in = write_clip(clip, dir.file("in.dcm"));
+  edit(in, [&](DcmDataset& ds) {
+    std::vector<Uint16> words;
+    for (const Frame& f : clip.frames)
+      for (int y = 0; y < f.height_px(); ++y)
+        for (int x = 0; x < f.width_px(); ++x) words.push_back(Uint16(Sint16(std::lround(f.value(x, y)) * 16 - 2048)));
+    ASSERT_TRUE(ds.putAndInsertUint16Array(DCM_PixelData, words.data(), words.size()).good());
+    ASSERT_TRUE(ds.putAndInsertUint16(DCM_BitsAllocated, 16).good());
+    ASSERT_TRUE(ds.putAndInsertUint16(DCM_BitsStored, 12).good());
+    ASSERT_TRUE(ds.putAndInsertUint16(DCM_HighBit, 11).good());
+    ASSERT_TRUE(ds.putAndInsertUint16(DCM_PixelRepresentation, 1).good());
+  });
+  deidentify_file(in, dir.file("out.dcm"), kKey);
+  DcmFileFormat out;
+  ASSERT_TRUE(out.loadFile(dir.file("out.dcm").c_str()).good());
+  const Uint16* words = nullptr;
+  ASSERT_TRUE(out.getDataset()->findAndGetUint16Array(DCM_PixelData, words).good());
+  const PixelRect& b = clip.regions[0].bounds;
+  ASSERT_GT(b.x0_px, 0) << "a column outside the image region";
+  EXPECT_EQ(words[0], 0xF800) << "outside the image region: blanked";
+  const std::size_t inside = std::size_t(b.y0_px + 5) * std::size_t(clip.frames[0].width_px()) + std::size_t(b.x0_px + 5);
+  EXPECT_EQ(words[inside], Uint16(Sint16(std::lround(clip.frames[0].value(b.x0_px + 5, b.y0_px + 5)) * 16 - 2048)));
+}
+
 // A JPEG'd clip that does not say so itself: decompressed to be cleaned, it keeps the trace
 // that its pixels went through lossy compression (Lossy Image Compression, Type 1C).
 TEST(Deidentifier, ACleanedJpegClipStillSaysItWasLossy) {

@@ -22,10 +22,14 @@
 namespace {
 
 // A folder of this process's own with one study folder holding only the input (as
-// study/heads.dcm; the clip it is looked for from need not exist), removed when the run ends.
+// study/heads.dcm; the clip it is looked for from need not exist), removed at a normal exit (a
+// crash leaves it in $TMPDIR with the other scratch files).
 class NearbyFolder {
  public:
-  NearbyFolder() : root_(fuzz_scratch("nearby")) { std::filesystem::create_directories(root_ + "/study"); }
+  NearbyFolder() : root_(fuzz_scratch("nearby")) {
+    std::error_code ignored;  // no folder: the input is not written, and nothing is found near the clip
+    std::filesystem::create_directories(root_ + "/study", ignored);
+  }
   ~NearbyFolder() {
     std::error_code ignored;
     std::filesystem::remove_all(root_, ignored);

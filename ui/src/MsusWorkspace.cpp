@@ -6,8 +6,8 @@
 #include <QPushButton>
 #include <QShortcut>
 #include <QVBoxLayout>
+#include <exception>
 
-#include "ft/core/Error.h"
 #include "ft/ui/ComparisonPanel.h"
 #include "ft/ui/NetworkSettingsDialog.h"
 #include "ft/ui/OutboxDialog.h"
@@ -143,8 +143,9 @@ void MsusWorkspace::show_network_trust() {
   bool verify_peer = true;
   try {
     verify_peer = network_settings(host_).network.tls.verify_peer;
-  } catch (const Error&) {
-    // Unreadable settings: the panels that use them say so; nothing is connected with them.
+  } catch (const std::exception&) {
+    // Unreadable settings (ft::Error, or a folder we may not look into): the panels that use them
+    // say so; nothing is connected with them.
   }
   unverified_tls_->setText("TLS peer verification is off (settings: tls.verify_peer): any server can pose as your PACS");
   unverified_tls_->setVisible(!verify_peer);
