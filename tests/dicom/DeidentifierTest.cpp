@@ -56,6 +56,31 @@ void edit(const std::string& path, Change change) {
   ASSERT_TRUE(f.saveFile(path.c_str(), EXS_LittleEndianExplicit).good());
 }
 
+// The clip at `path` rewritten as 12 bits in 16: each pixel's word made by `word(x, y, grey)`.
+template <typename Word>
+void make_12_bit(const std::string& path, const Clip& clip, bool is_signed, Word word) {
+  edit(path, [&](DcmDataset& ds) {
+    std::vector<Uint16> words;
+    for (const Frame& f : clip.frames)
+      for (int y = 0; y < f.height_px(); ++y)
+        for (int x = 0; x < f.width_px(); ++x) words.push_back(word(x, y, f.value(x, y)));
+    ASSERT_TRUE(ds.putAndInsertUint16Array(DCM_PixelData, words.data(), words.size()).good());
+    ASSERT_TRUE(ds.putAndInsertUint16(DCM_BitsAllocated, 16).good());
+    ASSERT_TRUE(ds.putAndInsertUint16(DCM_BitsStored, 12).good());
+    ASSERT_TRUE(ds.putAndInsertUint16(DCM_HighBit, 11).good());
+    ASSERT_TRUE(ds.putAndInsertUint16(DCM_PixelRepresentation, is_signed ? 1 : 0).good());
+  });
+}
+
+// The 16-bit words of a file's pixel data, every frame.
+std::vector<Uint16> words_of(const std::string& path) {
+  DcmFileFormat f;
+  const Uint16* words = nullptr;
+  unsigned long count = 0;
+  if (f.loadFile(path.c_str()).bad() || f.getDataset()->findAndGetUint16Array(DCM_PixelData, words, &count).bad()) return {};
+  return std::vector<Uint16>(words, words + count);
+}
+
 void put(DcmItem& item, const DcmTagKey& tag, const char* v) { ASSERT_TRUE(item.putAndInsertString(tag, v).good()) << DcmTag(tag).getTagName() << " " << tag.toString(); }
 DcmItem& new_item(DcmItem& parent, const DcmTagKey& sequence) {
   DcmItem* item = nullptr;
@@ -280,23 +305,10 @@ TEST(Deidentifier, ABitPlaneOverlayAboveBitsStoredIsCleared) {
   const PixelRect& b = clip.regions[0].bounds;
   const auto overlaid = [&](int x, int y) { return x >= b.x0_px + 10 && x < b.x0_px + 60 && y >= b.y0_px + 10 && y < b.y0_px + 30; };
   const auto stored_value = [](float grey) { return Uint16(std::lround(grey) * 16); };  // 8 bits to 12
-  edit(in, [&](DcmDataset& ds) {
-    std::vector<Uint16> words;
-    for (const Frame& f : clip.frames)
-      for (int y = 0; y < f.height_px(); ++y)
-        for (int x = 0; x < f.width_px(); ++x) words.push_back(Uint16(stored_value(f.value(x, y)) | (overlaid(x, y) ? 0x8000 : 0)));
-    ASSERT_TRUE(ds.putAndInsertUint16Array(DCM_PixelData, words.data(), words.size()).good());
-    ASSERT_TRUE(ds.putAndInsertUint16(DCM_BitsAllocated, 16).good());
-    ASSERT_TRUE(ds.putAndInsertUint16(DCM_BitsStored, 12).good());
-    ASSERT_TRUE(ds.putAndInsertUint16(DCM_HighBit, 11).good());
-  });
+  make_12_bit(in, clip, false, [&](int x, int y, float grey) { return Uint16(stored_value(grey) | (overlaid(x, y) ? 0x8000 : 0)); });
   deidentify_file(in, dir.file("out.dcm"), kKey);
-  DcmFileFormat out;
-  ASSERT_TRUE(out.loadFile(dir.file("out.dcm").c_str()).good());
-  const Uint16* words = nullptr;
-  unsigned long count = 0;
-  ASSERT_TRUE(out.getDataset()->findAndGetUint16Array(DCM_PixelData, words, &count).good());
-  ASSERT_EQ(count, std::size_t(clip.frames.size()) * clip.frames[0].width_px() * clip.frames[0].height_px());
+  const std::vector<Uint16> words = words_of(dir.file("out.dcm"));
+  ASSERT_EQ(words.size(), std::size_t(clip.frames.size()) * clip.frames[0].width_px() * clip.frames[0].height_px());
   int overlay_bits_left = 0, values_changed_inside = 0;
   std::size_t i = 0;
   for (const Frame& f : clip.frames)
@@ -326,27 +338,16 @@ TEST(Deidentifier, SignedPixelsAreBlankedToTheMostNegativeValueSignFilled) {
   test::TempDir dir;
   const Clip clip = simulated_clip();
   const std::string in = write_clip(clip, dir.file("in.dcm"));
-  edit(in, [&](DcmDataset& ds) {
-    std::vector<Uint16> words;
-    for (const Frame& f : clip.frames)
-      for (int y = 0; y < f.height_px(); ++y)
-        for (int x = 0; x < f.width_px(); ++x) words.push_back(Uint16(Sint16(std::lround(f.value(x, y)) * 16 - 2048)));
-    ASSERT_TRUE(ds.putAndInsertUint16Array(DCM_PixelData, words.data(), words.size()).good());
-    ASSERT_TRUE(ds.putAndInsertUint16(DCM_BitsAllocated, 16).good());
-    ASSERT_TRUE(ds.putAndInsertUint16(DCM_BitsStored, 12).good());
-    ASSERT_TRUE(ds.putAndInsertUint16(DCM_HighBit, 11).good());
-    ASSERT_TRUE(ds.putAndInsertUint16(DCM_PixelRepresentation, 1).good());
-  });
+  const auto stored_value = [](float grey) { return Uint16(Sint16(std::lround(grey) * 16 - 2048)); };  // -2048..2032
+  make_12_bit(in, clip, true, [&](int, int, float grey) { return stored_value(grey); });
   deidentify_file(in, dir.file("out.dcm"), kKey);
-  DcmFileFormat out;
-  ASSERT_TRUE(out.loadFile(dir.file("out.dcm").c_str()).good());
-  const Uint16* words = nullptr;
-  ASSERT_TRUE(out.getDataset()->findAndGetUint16Array(DCM_PixelData, words).good());
+  const std::vector<Uint16> words = words_of(dir.file("out.dcm"));
+  ASSERT_FALSE(words.empty());
   const PixelRect& b = clip.regions[0].bounds;
   ASSERT_GT(b.x0_px, 0) << "a column outside the image region";
   EXPECT_EQ(words[0], 0xF800) << "outside the image region: blanked";
   const std::size_t inside = std::size_t(b.y0_px + 5) * std::size_t(clip.frames[0].width_px()) + std::size_t(b.x0_px + 5);
-  EXPECT_EQ(words[inside], Uint16(Sint16(std::lround(clip.frames[0].value(b.x0_px + 5, b.y0_px + 5)) * 16 - 2048)));
+  EXPECT_EQ(words[inside], stored_value(clip.frames[0].value(b.x0_px + 5, b.y0_px + 5)));
 }
 
 // A JPEG'd clip that does not say so itself: decompressed to be cleaned, it keeps the trace
