@@ -6,8 +6,9 @@
 #   archive_cluster_start_node NAME WORKERS -> ${http[NAME]} ${dicom[NAME]}
 #   archive_cluster_stop_nodes              (SIGTERM, waits: running analyses go back to the queue)
 ac_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-ac_cli=$ac_root/build/default/plugin/fibretrack
-ac_plugin=$ac_root/build/default/plugin/orthanc/libFibreTrackOrthanc.so
+ac_build=${FT_BUILD_DIR:-$ac_root/build/default}  # the test suite names its own build (scripts/sanitize's too)
+ac_cli=$ac_build/plugin/fibretrack
+ac_plugin=$ac_build/plugin/orthanc/libFibreTrackOrthanc.so
 ac_index_plugin=/usr/share/orthanc/plugins/libOrthancPostgreSQLIndex.so
 ac_pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 ac_orthanc=$(command -v Orthanc || echo /usr/sbin/Orthanc)  # not on a user's PATH in Debian
