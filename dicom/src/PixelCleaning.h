@@ -17,8 +17,9 @@ struct PixelCleaning {
 };
 
 // Decompresses the pixel data and cleans it in place. Throws ft::Error (Unsupported) for pixel
-// data it cannot judge (subsampled or partial YBR left after decoding, over 16 bits): such a
-// file is not de-identified unless the caller accepts its burned-in text.
+// data it cannot judge (subsampled or partial YBR left after decoding, over 16 bits, a High Bit
+// other than Bits Stored - 1): such a file is not de-identified unless the caller accepts its
+// burned-in text.
 PixelCleaning clean_burned_in_text(DcmDataset& ds, const DicomClipInfo& info);
 
 }  // namespace ft::dicom::detail
