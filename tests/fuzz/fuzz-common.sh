@@ -1,7 +1,7 @@
 # Shared by the run-*fuzz.sh scripts (sourced).
 
 # Sets $artifacts (./fuzz-artifacts: crashing inputs, kept) and $work (a temporary folder with an
-# empty corpus/, removed on exit).
+# empty corpus/ and the targets' scratch/, removed on exit), and points $TMPDIR at that scratch/.
 prepare_fuzz_run() {
   # The run works in $work: a corpus or log folder given relative to where the caller ran would
   # land in $work and be removed with it (a hunt's grown corpus was lost that way).
@@ -11,7 +11,10 @@ prepare_fuzz_run() {
   mkdir -p "$artifacts"
   work=$(mktemp -d)
   trap 'rm -rf "$work"' EXIT
-  mkdir -p "$work/corpus"
+  mkdir -p "$work/corpus" "$work/scratch"
+  # The targets' scratch files (FuzzScratch.h) go under $work too, on the caller's $TMPDIR's
+  # file system still: a target that crashes mid-input cannot leave them behind.
+  export TMPDIR="$work/scratch"
 }
 
 # Runs FUZZER on ./corpus in the current folder
