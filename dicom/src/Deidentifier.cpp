@@ -46,6 +46,7 @@ DeidentifyReport rewrite(DcmDataset& ds, const DicomClipInfo& info, const SiteKe
     report.pixels_cleaned = true;
     report.outside_regions_blanked = c.outside_regions_blanked;
     report.text_lines_blanked = c.text_lines_blanked;
+    report.samples_with_unused_bits_cleared = c.samples_with_unused_bits_cleared;
     carry_lossy_history(ds, ds, original_xfer);  // decompressed for cleaning
   }
   const ProfileCounts counts = apply_confidentiality_profile(ds, [&](const std::string& uid) { return key.uid_for(uid); });

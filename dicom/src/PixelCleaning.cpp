@@ -149,28 +149,34 @@ void blank(const DecodedFrames& d, const std::vector<std::uint8_t>& blanked) {
 // cleared (for signed pixels, filled with the sign, so that every value stays what it was).
 // decoded() has checked that High Bit is Bits Stored - 1 (as PS3.5 and the ultrasound IODs ask, and
 // as the reader reads the pixels).
-void clear_bits_outside_stored(const DecodedFrames& d) {
+// Returns how many samples it changed.
+std::size_t clear_bits_outside_stored(const DecodedFrames& d) {
   const int stored = d.layout.bits_stored, allocated = d.layout.bits_allocated;
-  if (stored <= 0 || stored >= allocated) return;
+  if (stored <= 0 || stored >= allocated) return 0;
   const unsigned value_bits = (1u << stored) - 1, sign_bit = 1u << (stored - 1);
   const bool is_signed = d.layout.pixel_representation == 1;
   const std::size_t bytes = d.bytes_per_sample(), samples = d.frame_bytes() / bytes * std::size_t(d.frames);
+  const unsigned sample_bits = bytes == 2 ? 0xFFFFu : 0xFFu;
+  std::size_t changed = 0;
   for (std::size_t i = 0; i < samples; ++i) {
     Uint8* at = d.data + i * bytes;
-    unsigned v = bytes == 2 ? unsigned(at[0]) | unsigned(at[1]) << 8 : unsigned(at[0]);
-    v &= value_bits;
+    const unsigned was = bytes == 2 ? unsigned(at[0]) | unsigned(at[1]) << 8 : unsigned(at[0]);
+    unsigned v = was & value_bits;
     if (is_signed && (v & sign_bit)) v |= ~value_bits;
+    v &= sample_bits;
+    changed += v != was;
     at[0] = Uint8(v & 0xFF);
     if (bytes == 2) at[1] = Uint8((v >> 8) & 0xFF);
   }
+  return changed;
 }
 
 }  // namespace
 
 PixelCleaning clean_burned_in_text(DcmDataset& ds, const DicomClipInfo& info) {
   const DecodedFrames d = decoded(ds, info);
-  clear_bits_outside_stored(d);
   PixelCleaning done;
+  done.samples_with_unused_bits_cleared = clear_bits_outside_stored(d);
   std::vector<std::uint8_t> blanked(d.plane(), 0);
   const auto in_a_region = [&](const PixelRect& r) {
     return std::any_of(info.regions.begin(), info.regions.end(), [&](const UltrasoundRegion& u) { return !u.bounds.intersected(r).empty(); });

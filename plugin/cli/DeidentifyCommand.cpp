@@ -20,9 +20,12 @@ bool writes_one_named_file(const std::filesystem::path& in, const std::filesyste
 
 void print(const dicom::DeidentifyReport& r, const std::filesystem::path& from) {
   const std::string lines = std::to_string(r.text_lines_blanked) + " text lines";
-  const std::string pixels = !r.pixels_cleaned            ? "pixels copied as they are (burned-in text accepted)"
-                             : r.outside_regions_blanked ? "text around the image and " + lines + " within it blanked"
-                                                         : "no ultrasound regions: " + lines + " blanked";
+  std::string pixels = !r.pixels_cleaned            ? "pixels copied as they are (burned-in text accepted)"
+                       : r.outside_regions_blanked ? "text around the image and " + lines + " within it blanked"
+                                                   : "no ultrasound regions: " + lines + " blanked";
+  if (r.samples_with_unused_bits_cleared > 0)
+    pixels += "; bits outside Bits Stored (an overlay?) cleared in " + std::to_string(r.samples_with_unused_bits_cleared) +
+              " samples";
   std::printf("%s -> %s: %d removed, %d emptied, %d UIDs replaced, %s\n", from.c_str(), r.written_path.c_str(),
               r.attributes_removed, r.attributes_emptied, r.uids_replaced, pixels.c_str());
 }

@@ -318,7 +318,8 @@ TEST(Deidentifier, ABitPlaneOverlayAboveBitsStoredIsCleared) {
   const auto overlaid = [&](int x, int y) { return x >= b.x0_px + 10 && x < b.x0_px + 60 && y >= b.y0_px + 10 && y < b.y0_px + 30; };
   const auto stored_value = [](float grey) { return Uint16(std::lround(grey) * 16); };  // 8 bits to 12
   make_12_bit(in, clip, false, [&](int x, int y, float grey) { return Uint16(stored_value(grey) | (overlaid(x, y) ? 0x8000 : 0)); });
-  deidentify_file(in, dir.file("out.dcm"), kKey);
+  const DeidentifyReport r = deidentify_file(in, dir.file("out.dcm"), kKey);
+  EXPECT_EQ(r.samples_with_unused_bits_cleared, clip.frames.size() * 50 * 20) << "the overlay's samples, said";
   const std::vector<Uint16> words = words_of(dir.file("out.dcm"));
   ASSERT_EQ(words.size(), std::size_t(clip.frames.size()) * clip.frames[0].width_px() * clip.frames[0].height_px());
   int overlay_bits_left = 0, values_changed_inside = 0;
@@ -345,7 +346,8 @@ TEST(Deidentifier, SignedPixelsAreBlankedToTheMostNegativeValueSignFilled) {
   const std::string in = write_clip(clip, dir.file("in.dcm"));
   const auto stored_value = [](float grey) { return Uint16(Sint16(std::lround(grey) * 16 - 2048)); };  // -2048..2032
   make_12_bit(in, clip, true, [&](int, int, float grey) { return stored_value(grey); });
-  deidentify_file(in, dir.file("out.dcm"), kKey);
+  const DeidentifyReport r = deidentify_file(in, dir.file("out.dcm"), kKey);
+  EXPECT_EQ(r.samples_with_unused_bits_cleared, 0u) << "the sign's own bits are no overlay";
   const std::vector<Uint16> words = words_of(dir.file("out.dcm"));
   ASSERT_FALSE(words.empty());
   const PixelRect& b = clip.regions[0].bounds;
