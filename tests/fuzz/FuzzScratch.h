@@ -1,7 +1,9 @@
 #pragma once
-// Where a fuzz target writes the files its input becomes: $TMPDIR (scripts/fuzz points it at
-// a tmpfs where there is one: a hunt measures parsing, and a sync to disk per input made the
-// settings and outbox targets a tenth as fast), else /tmp. One name per process and file.
+// Where a fuzz target writes the files its input becomes: $TMPDIR, which the run scripts point
+// at a scratch folder of the run's own, removed with it (fuzz-common.sh), on the file system of
+// the caller's $TMPDIR (scripts/fuzz chooses a tmpfs where there is one: a hunt measures parsing,
+// and a sync to disk per input made the settings and outbox targets a tenth as fast); else /tmp.
+// One name per process and file.
 #include <unistd.h>
 
 #include <cstdlib>

@@ -22,8 +22,8 @@
 namespace {
 
 // A folder of this process's own with one study folder holding only the input (as
-// study/heads.dcm; the clip it is looked for from need not exist), removed at a normal exit (a
-// crash leaves it in $TMPDIR with the other scratch files).
+// study/heads.dcm; the clip it is looked for from need not exist), removed at a normal exit (after
+// a crash, the run script removes its scratch folder, this among them).
 class NearbyFolder {
  public:
   NearbyFolder() : root_(fuzz_scratch("nearby")) {
