@@ -149,26 +149,28 @@ void blank(const DecodedFrames& d, const std::vector<std::uint8_t>& blanked) {
 // cleared (for signed pixels, filled with the sign, so that every value stays what it was).
 // decoded() has checked that High Bit is Bits Stored - 1 (as PS3.5 and the ultrasound IODs ask, and
 // as the reader reads the pixels).
-// Returns how many samples it changed.
+// Returns how many samples held something there: neither zeros nor (signed) the sign's fill,
+// which PS3.5 8.1.1 allows both of and which hold no overlay.
 std::size_t clear_bits_outside_stored(const DecodedFrames& d) {
   const int stored = d.layout.bits_stored, allocated = d.layout.bits_allocated;
   if (stored <= 0 || stored >= allocated) return 0;
   const unsigned value_bits = (1u << stored) - 1, sign_bit = 1u << (stored - 1);
   const bool is_signed = d.layout.pixel_representation == 1;
   const std::size_t bytes = d.bytes_per_sample(), samples = d.frame_bytes() / bytes * std::size_t(d.frames);
-  const unsigned sample_bits = bytes == 2 ? 0xFFFFu : 0xFFu;
-  std::size_t changed = 0;
+  const unsigned unused_bits = (bytes == 2 ? 0xFFFFu : 0xFFu) & ~value_bits;
+  std::size_t held_something = 0;
   for (std::size_t i = 0; i < samples; ++i) {
     Uint8* at = d.data + i * bytes;
     const unsigned was = bytes == 2 ? unsigned(at[0]) | unsigned(at[1]) << 8 : unsigned(at[0]);
     unsigned v = was & value_bits;
-    if (is_signed && (v & sign_bit)) v |= ~value_bits;
-    v &= sample_bits;
-    changed += v != was;
+    const unsigned fill = is_signed && (v & sign_bit) ? unused_bits : 0u;
+    const unsigned unused = was & unused_bits;
+    held_something += unused != 0 && unused != fill;
+    v |= fill;
     at[0] = Uint8(v & 0xFF);
     if (bytes == 2) at[1] = Uint8((v >> 8) & 0xFF);
   }
-  return changed;
+  return held_something;
 }
 
 }  // namespace

@@ -14,8 +14,9 @@ namespace ft::dicom::detail {
 struct PixelCleaning {
   bool outside_regions_blanked = false;
   int text_lines_blanked = 0;
-  // Samples whose bits outside Bits Stored held something (an overlay, or a Bits Stored that
-  // understates the values): cleared, so a wrong Bits Stored does not change pixels unseen.
+  // Samples whose bits outside Bits Stored held something other than zeros or the sign's fill
+  // (an overlay, or a Bits Stored that understates the values): cleared, and said, so that a
+  // wrong Bits Stored does not change pixels unseen.
   std::size_t samples_with_unused_bits_cleared = 0;
 };
 

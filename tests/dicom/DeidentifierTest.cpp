@@ -357,6 +357,29 @@ TEST(Deidentifier, SignedPixelsAreBlankedToTheMostNegativeValueSignFilled) {
   EXPECT_EQ(words[inside], stored_value(clip.frames[0].value(b.x0_px + 5, b.y0_px + 5)));
 }
 
+// Signed pixels whose bits above Bits Stored are zeros (PS3.5 allows it: only Bits Stored hold the
+// value) hold no overlay: they are sign-filled as they are copied, and not counted as cleared; an
+// overlay bit over them is.
+TEST(Deidentifier, ZeroPaddedSignedPixelsAreNoOverlayButABitSetOverThemIs) {
+  test::TempDir dir;
+  const Clip clip = simulated_clip();
+  const std::string in = write_clip(clip, dir.file("in.dcm"));
+  const PixelRect& b = clip.regions[0].bounds;
+  const auto overlaid = [&](int x, int y) { return x >= b.x0_px + 10 && x < b.x0_px + 60 && y >= b.y0_px + 10 && y < b.y0_px + 30; };
+  const auto value = [](float grey) { return Uint16(Sint16(std::lround(grey) * 16 - 2048)); };  // sign-filled
+  make_12_bit(in, clip, true, [&](int x, int y, float grey) { return Uint16((value(grey) & 0x0FFF) | (overlaid(x, y) ? 0x8000 : 0)); });
+  const DeidentifyReport r = deidentify_file(in, dir.file("out.dcm"), kKey);
+  EXPECT_EQ(r.samples_with_unused_bits_cleared, clip.frames.size() * 50 * 20) << "the overlay's samples only";
+  const std::vector<Uint16> words = words_of(dir.file("out.dcm"));
+  ASSERT_EQ(words.size(), std::size_t(clip.frames.size()) * clip.frames[0].width_px() * clip.frames[0].height_px());
+  int not_sign_filled = 0;
+  std::size_t i = 0;
+  for (const Frame& f : clip.frames)
+    for (int y = 0; y < f.height_px(); ++y)
+      for (int x = 0; x < f.width_px(); ++x, ++i) not_sign_filled += b.contains(x, y) && words[i] != value(f.value(x, y));
+  EXPECT_EQ(not_sign_filled, 0);
+}
+
 // A JPEG'd clip that does not say so itself: decompressed to be cleaned, it keeps the trace
 // that its pixels went through lossy compression (Lossy Image Compression, Type 1C).
 TEST(Deidentifier, ACleanedJpegClipStillSaysItWasLossy) {

@@ -26,7 +26,8 @@ struct DeidentifyReport {
   bool pixels_cleaned = false;      // the Clean Pixel Data option was applied
   bool outside_regions_blanked = false;
   int text_lines_blanked = 0;       // lines of text found within the image (or the frame)
-  // Samples that held bits outside Bits Stored (a bit-plane overlay), cleared.
+  // Samples whose bits outside Bits Stored held more than zeros or the sign's fill (a bit-plane
+  // overlay), cleared.
   std::size_t samples_with_unused_bits_cleared = 0;
 };
 
