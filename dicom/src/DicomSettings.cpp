@@ -10,6 +10,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "JsonNumbers.h"
 #include "NodeJson.h"
 #include "ft/core/Error.h"
 
@@ -19,6 +20,7 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 using detail::node_from_json;
 using detail::node_to_json;
+using detail::whole_number;
 
 std::string relative_to(const fs::path& base, const std::string& path) {
   if (path.empty() || fs::path(path).is_absolute()) return path;
@@ -28,15 +30,11 @@ std::string relative_to(const fs::path& base, const std::string& path) {
 DicomSettings parse(const json& j, const fs::path& base) {
   DicomSettings s;
   s.network.local_ae_title = j.value("local_ae_title", s.network.local_ae_title);
-  s.network.timeout_s = j.value("timeout_s", s.network.timeout_s);
-  s.network.retrieve_port = j.value("retrieve_port", 0);
-  s.network.commitment_port = j.value("commitment_port", 0);
-  if (s.network.commitment_port < 0 || s.network.commitment_port > 65535)
-    throw Error(ErrorCode::InvalidArgument, "settings: commitment_port must be a port number (0: storage commitment not asked)");
-  s.network.max_query_matches = j.value("max_query_matches", s.network.max_query_matches);
+  s.network.timeout_s = whole_number(j, "timeout_s", s.network.timeout_s, 0, 86400);
+  s.network.retrieve_port = whole_number(j, "retrieve_port", 0, 0, 65535);  // 0: retrieve with C-GET
+  s.network.commitment_port = whole_number(j, "commitment_port", 0, 0, 65535);  // 0: commitment not asked
+  s.network.max_query_matches = whole_number(j, "max_query_matches", s.network.max_query_matches, 1, 1000000);
   s.network.move_sources = j.value("move_sources", std::vector<std::string>{});
-  if (s.network.max_query_matches < 1 || s.network.max_query_matches > 1000000)
-    throw Error(ErrorCode::InvalidArgument, "settings: max_query_matches must be between 1 and 1000000");
   if (j.contains("tls")) {
     const json& t = j.at("tls");
     s.network.tls.certificate_pem = relative_to(base, t.value("certificate", ""));

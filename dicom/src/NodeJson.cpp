@@ -1,5 +1,7 @@
 #include "NodeJson.h"
 
+#include "JsonNumbers.h"
+
 namespace ft::dicom::detail {
 using nlohmann::json;
 
@@ -10,7 +12,7 @@ DicomNode node_from_json(const std::string& name, const json& j) {
   if (n.dicomweb_url.empty()) {
     // Through the same checks as a typed node (AE title length, port range).
     const std::string typed = j.at("ae_title").get<std::string>() + "@" + j.at("host").get<std::string>() + ":" +
-                              std::to_string(j.at("port").get<int>());
+                              std::to_string(whole_number(j, "port", -1, 1, 65535));
     n = parse_node(typed);
     n.name = name;
     n.tls = j.value("tls", false);

@@ -13,11 +13,13 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "DatasetHelpers.h"
 #include "DicomFileLoader.h"
 #include "FolderLock.h"
+#include "JsonNumbers.h"
 #include "NodeJson.h"
 #include "ft/core/Error.h"
 #include "ft/dicom/DicomSettings.h"
@@ -192,11 +194,12 @@ std::vector<OutboxJob> Outbox::jobs() const {
       job.original_file = j.value("original_file", "");
       job.sop_instance_uid = j.value("sop_instance_uid", "");
       job.sop_class_uid = j.value("sop_class_uid", "");
-      job.stored_unix_s = j.value("stored_unix_s", 0LL);
-      job.attempts = j.value("attempts", 0);
+      constexpr long long kMost = std::numeric_limits<long long>::max();
+      job.stored_unix_s = detail::whole_number(j, "stored_unix_s", 0LL, 0LL, kMost);
+      job.attempts = detail::whole_number(j, "attempts", 0, 0, std::numeric_limits<int>::max());
       job.last_error = j.value("last_error", "");
-      job.next_attempt_unix_s = j.value("next_attempt_unix_s", 0LL);
-      job.object_bytes = j.value("object_bytes", 0LL);  // 0: queued by an older version
+      job.next_attempt_unix_s = detail::whole_number(j, "next_attempt_unix_s", 0LL, 0LL, kMost);
+      job.object_bytes = detail::whole_number(j, "object_bytes", 0LL, 0LL, kMost);  // 0: queued by an older version
       const std::string damage = object_damage(entry.path() / "object.dcm", job.object_bytes);
       if (!damage.empty()) {  // retrying would fail the same way for ever
         job.damaged = true;

@@ -151,4 +151,42 @@ TEST(Settings, NodesFromTheFileAreCheckedLikeTypedOnes) {
   EXPECT_EQ(dicom::parse_node("https://user:secret@pacs/dicom-web").text(), "https://pacs/dicom-web") << "no password in messages";
 }
 
+// Numbers a person typed (or a fuzzer found: "retrieve_port": 111e13 was converted to int out of
+// range, undefined behaviour) are whole and in range, or the file is refused naming the key.
+TEST(Settings, NumbersOutOfRangeOrNotWholeAreRefusedByName) {
+  test::TempDir dir;
+  const auto refusal = [&](const std::string& text) {
+    std::ofstream(dir.file("s.json"), std::ios::trunc) << text;
+    try {
+      dicom::load_settings(dir.file("s.json"));
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_NE(refusal(R"({"retrieve_port": 111e13})").find("retrieve_port must be a whole number from 0 to 65535"), std::string::npos);
+  EXPECT_NE(refusal(R"({"timeout_s": 2.5})").find("timeout_s"), std::string::npos);
+  EXPECT_NE(refusal(R"({"max_query_matches": -1e300})").find("max_query_matches"), std::string::npos);
+  EXPECT_NE(refusal(R"({"commitment_port": "104"})").find("commitment_port"), std::string::npos);
+  EXPECT_NE(refusal(R"({"nodes": {"p": {"ae_title": "A", "host": "h", "port": 1e19}}})").find("port"), std::string::npos);
+  std::ofstream(dir.file("s.json"), std::ios::trunc) << R"({"max_query_matches": 5e2, "retrieve_port": 11112})";
+  const dicom::DicomSettings s = dicom::load_settings(dir.file("s.json"));
+  EXPECT_EQ(s.network.max_query_matches, 500) << "a whole number written as a float";
+  EXPECT_EQ(s.network.retrieve_port, 11112);
+}
+
+// The same in a job's description: listed as damaged, never read as some other number.
+TEST(Outbox, AJobWhoseNumbersDoNotFitIsListedAsDamaged) {
+  test::TempDir dir;
+  dicom::write_ultrasound_clip(sim::SimulatedExam(sim::make_preset("intact", 3, 2)).render_clip(), {}, dir.file("a.dcm"));
+  dicom::Outbox outbox(dir.file("outbox"));
+  const dicom::OutboxJob job = outbox.enqueue(dir.file("a.dcm"), dicom::parse_node("PACS@127.0.0.1:1"));
+  std::ofstream(dir.file("outbox/" + job.id + "/job.json"), std::ios::trunc)
+      << R"({"destination": "PACS@127.0.0.1:1", "attempts": 9.3e18})";
+  const auto jobs = outbox.jobs();
+  ASSERT_EQ(jobs.size(), 1u);
+  EXPECT_TRUE(jobs[0].damaged);
+  EXPECT_EQ(jobs[0].destination, "(unknown)");
+}
+
 }  // namespace ft
