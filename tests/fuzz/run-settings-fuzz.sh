@@ -18,5 +18,7 @@ cat > "$work/corpus/full.json" <<'JSON'
 JSON
 echo '{}' > "$work/corpus/empty.json"
 echo '{"nodes": {"x": {"ae_title": "A", "host": "h", "port": 70000}}}' > "$work/corpus/bad-port.json"
+# What the fuzzer found under UBSan (a float too large for the int it was read into).
+echo '{"timeout_s": 77, "retrieve_port": 111e13, "nodes": {"x": {"ae_title": "A", "host": "h", "port": 1e19}}}' > "$work/corpus/huge-float.json"
 cd "$work"
 run_fuzzer "$fuzzer" "$runs" "$seed" 4096 "$artifacts"
