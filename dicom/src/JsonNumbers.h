@@ -23,8 +23,8 @@ Int whole_number(const nlohmann::json& j, const char* key, Int fallback, Int min
                                                 " to " + std::to_string(max));
   };
   if (at->is_number_unsigned()) {
-    const auto v = at->template get<std::uint64_t>();
-    if (v > std::uint64_t(max)) refuse();
+    const auto v = at->template get<std::uint64_t>();  // nlohmann keeps every integer >= 0 here
+    if ((min > 0 && v < std::uint64_t(min)) || v > std::uint64_t(max)) refuse();
     return Int(v);
   }
   if (at->is_number_integer()) {

@@ -11,8 +11,15 @@ DicomNode node_from_json(const std::string& name, const json& j) {
   n.dicomweb_url = j.value("dicomweb_url", "");
   if (n.dicomweb_url.empty()) {
     // Through the same checks as a typed node (AE title length, port range).
+    if (!j.contains("port")) throw Error(ErrorCode::InvalidArgument, "node '" + name + "': no port");
+    int port = 0;
+    try {
+      port = whole_number(j, "port", 0, 1, 65535);
+    } catch (const Error& e) {
+      throw Error(ErrorCode::InvalidArgument, "node '" + name + "': " + e.what());
+    }
     const std::string typed = j.at("ae_title").get<std::string>() + "@" + j.at("host").get<std::string>() + ":" +
-                              std::to_string(whole_number(j, "port", -1, 1, 65535));
+                              std::to_string(port);
     n = parse_node(typed);
     n.name = name;
     n.tls = j.value("tls", false);

@@ -34,6 +34,10 @@ long long now_s() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
+// More attempts than a job file may say it had: beyond any real count (ten years of attempts
+// 10 minutes apart), and far from int's end, which ++attempts must never pass.
+constexpr int kMostAttempts = 1000000;
+
 // 5 s, 10 s, 20 s ... at most 10 minutes between attempts.
 long long backoff_s(int attempts) { return std::min<long long>(600, 5LL << std::min(attempts - 1, 7)); }
 
@@ -196,7 +200,7 @@ std::vector<OutboxJob> Outbox::jobs() const {
       job.sop_class_uid = j.value("sop_class_uid", "");
       constexpr long long kMost = std::numeric_limits<long long>::max();
       job.stored_unix_s = detail::whole_number(j, "stored_unix_s", 0LL, 0LL, kMost);
-      job.attempts = detail::whole_number(j, "attempts", 0, 0, std::numeric_limits<int>::max());
+      job.attempts = detail::whole_number(j, "attempts", 0, 0, kMostAttempts);
       job.last_error = j.value("last_error", "");
       job.next_attempt_unix_s = detail::whole_number(j, "next_attempt_unix_s", 0LL, 0LL, kMost);
       job.object_bytes = detail::whole_number(j, "object_bytes", 0LL, 0LL, kMost);  // 0: queued by an older version

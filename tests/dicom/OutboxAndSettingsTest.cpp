@@ -167,8 +167,12 @@ TEST(Settings, NumbersOutOfRangeOrNotWholeAreRefusedByName) {
   EXPECT_NE(refusal(R"({"retrieve_port": 111e13})").find("retrieve_port must be a whole number from 0 to 65535"), std::string::npos);
   EXPECT_NE(refusal(R"({"timeout_s": 2.5})").find("timeout_s"), std::string::npos);
   EXPECT_NE(refusal(R"({"max_query_matches": -1e300})").find("max_query_matches"), std::string::npos);
+  EXPECT_NE(refusal(R"({"max_query_matches": 0})").find("max_query_matches must be a whole number from 1"), std::string::npos)
+      << "a whole number >= 0 below the least allowed";
   EXPECT_NE(refusal(R"({"commitment_port": "104"})").find("commitment_port"), std::string::npos);
-  EXPECT_NE(refusal(R"({"nodes": {"p": {"ae_title": "A", "host": "h", "port": 1e19}}})").find("port"), std::string::npos);
+  EXPECT_NE(refusal(R"({"nodes": {"p": {"ae_title": "A", "host": "h", "port": 1e19}}})").find("node 'p': port must be a whole number"),
+            std::string::npos);
+  EXPECT_NE(refusal(R"({"nodes": {"p": {"ae_title": "A", "host": "h"}}})").find("node 'p': no port"), std::string::npos);
   std::ofstream(dir.file("s.json"), std::ios::trunc) << R"({"max_query_matches": 5e2, "retrieve_port": 11112})";
   const dicom::DicomSettings s = dicom::load_settings(dir.file("s.json"));
   EXPECT_EQ(s.network.max_query_matches, 500) << "a whole number written as a float";
@@ -182,7 +186,7 @@ TEST(Outbox, AJobWhoseNumbersDoNotFitIsListedAsDamaged) {
   dicom::Outbox outbox(dir.file("outbox"));
   const dicom::OutboxJob job = outbox.enqueue(dir.file("a.dcm"), dicom::parse_node("PACS@127.0.0.1:1"));
   std::ofstream(dir.file("outbox/" + job.id + "/job.json"), std::ios::trunc)
-      << R"({"destination": "PACS@127.0.0.1:1", "attempts": 9.3e18})";
+      << R"({"destination": "PACS@127.0.0.1:1", "attempts": 2147483647})";  // ++attempts would overflow
   const auto jobs = outbox.jobs();
   ASSERT_EQ(jobs.size(), 1u);
   EXPECT_TRUE(jobs[0].damaged);
