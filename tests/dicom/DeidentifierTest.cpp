@@ -56,6 +56,12 @@ void edit(const std::string& path, Change change) {
   ASSERT_TRUE(f.saveFile(path.c_str(), EXS_LittleEndianExplicit).good());
 }
 
+// The 50 x 20 px patch of the image region (10 px in from its corner) the bit-plane overlay
+// tests mark.
+bool in_overlay_patch(const PixelRect& region, int x, int y) {
+  return x >= region.x0_px + 10 && x < region.x0_px + 60 && y >= region.y0_px + 10 && y < region.y0_px + 30;
+}
+
 // The clip at `path` rewritten as 12 bits in 16: each pixel's word made by `word(x, y, grey)`.
 template <typename Word>
 void make_12_bit(const std::string& path, const Clip& clip, bool is_signed, Word word) {
@@ -315,7 +321,7 @@ TEST(Deidentifier, ABitPlaneOverlayAboveBitsStoredIsCleared) {
   const Clip clip = simulated_clip();
   const std::string in = write_clip(clip, dir.file("in.dcm"));
   const PixelRect& b = clip.regions[0].bounds;
-  const auto overlaid = [&](int x, int y) { return x >= b.x0_px + 10 && x < b.x0_px + 60 && y >= b.y0_px + 10 && y < b.y0_px + 30; };
+  const auto overlaid = [&](int x, int y) { return in_overlay_patch(b, x, y); };
   const auto stored_value = [](float grey) { return Uint16(std::lround(grey) * 16); };  // 8 bits to 12
   make_12_bit(in, clip, false, [&](int x, int y, float grey) { return Uint16(stored_value(grey) | (overlaid(x, y) ? 0x8000 : 0)); });
   const DeidentifyReport r = deidentify_file(in, dir.file("out.dcm"), kKey);
@@ -365,7 +371,7 @@ TEST(Deidentifier, ZeroPaddedSignedPixelsAreNoOverlayButABitSetOverThemIs) {
   const Clip clip = simulated_clip();
   const std::string in = write_clip(clip, dir.file("in.dcm"));
   const PixelRect& b = clip.regions[0].bounds;
-  const auto overlaid = [&](int x, int y) { return x >= b.x0_px + 10 && x < b.x0_px + 60 && y >= b.y0_px + 10 && y < b.y0_px + 30; };
+  const auto overlaid = [&](int x, int y) { return in_overlay_patch(b, x, y); };
   const auto value = [](float grey) { return Uint16(Sint16(std::lround(grey) * 16 - 2048)); };  // sign-filled
   make_12_bit(in, clip, true, [&](int x, int y, float grey) { return Uint16((value(grey) & 0x0FFF) | (overlaid(x, y) ? 0x8000 : 0)); });
   const DeidentifyReport r = deidentify_file(in, dir.file("out.dcm"), kKey);
