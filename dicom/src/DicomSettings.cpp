@@ -10,7 +10,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "JsonNumbers.h"
+#include "ft/core/JsonNumbers.h"
 #include "NodeJson.h"
 #include "ft/core/Error.h"
 
@@ -20,7 +20,6 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 using detail::node_from_json;
 using detail::node_to_json;
-using detail::whole_number;
 
 std::string relative_to(const fs::path& base, const std::string& path) {
   if (path.empty() || fs::path(path).is_absolute()) return path;

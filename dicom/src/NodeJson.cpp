@@ -1,6 +1,6 @@
 #include "NodeJson.h"
 
-#include "JsonNumbers.h"
+#include "ft/core/JsonNumbers.h"
 
 namespace ft::dicom::detail {
 using nlohmann::json;

@@ -19,7 +19,7 @@
 #include "DatasetHelpers.h"
 #include "DicomFileLoader.h"
 #include "FolderLock.h"
-#include "JsonNumbers.h"
+#include "ft/core/JsonNumbers.h"
 #include "NodeJson.h"
 #include "ft/core/Error.h"
 #include "ft/dicom/DicomSettings.h"
@@ -199,11 +199,11 @@ std::vector<OutboxJob> Outbox::jobs() const {
       job.sop_instance_uid = j.value("sop_instance_uid", "");
       job.sop_class_uid = j.value("sop_class_uid", "");
       constexpr long long kMost = std::numeric_limits<long long>::max();
-      job.stored_unix_s = detail::whole_number(j, "stored_unix_s", 0LL, 0LL, kMost);
-      job.attempts = detail::whole_number(j, "attempts", 0, 0, kMostAttempts);
+      job.stored_unix_s = whole_number(j, "stored_unix_s", 0LL, 0LL, kMost);
+      job.attempts = whole_number(j, "attempts", 0, 0, kMostAttempts);
       job.last_error = j.value("last_error", "");
-      job.next_attempt_unix_s = detail::whole_number(j, "next_attempt_unix_s", 0LL, 0LL, kMost);
-      job.object_bytes = detail::whole_number(j, "object_bytes", 0LL, 0LL, kMost);  // 0: queued by an older version
+      job.next_attempt_unix_s = whole_number(j, "next_attempt_unix_s", 0LL, 0LL, kMost);
+      job.object_bytes = whole_number(j, "object_bytes", 0LL, 0LL, kMost);  // 0: queued by an older version
       const std::string damage = object_damage(entry.path() / "object.dcm", job.object_bytes);
       if (!damage.empty()) {  // retrying would fail the same way for ever
         job.damaged = true;

@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
@@ -16,6 +17,7 @@
 
 #include "ft/core/DurableFiles.h"
 #include "ft/core/Error.h"
+#include "ft/core/JsonNumbers.h"
 
 namespace ft {
 namespace {
@@ -63,20 +65,39 @@ nlohmann::json header_json(const JournalHeader& h) {
           {"uri", h.source.source_uri}, {"laterality", h.source.laterality}};
 }
 
+// The header is ours, but a journal is read after a crash: a damaged header is an error that
+// names the key, never an undefined conversion (1e30 into an int) or an enum value we do not have.
+int required_whole(const nlohmann::json& j, const char* key, int min, int max) {
+  if (!j.contains(key)) throw Error(ErrorCode::CorruptData, std::string(key) + " is missing");
+  return whole_number(j, key, 0, min, max);
+}
+
+template <typename Enum>
+Enum enum_number(const nlohmann::json& j, const char* key, Enum last) {
+  return Enum(required_whole(j, key, 0, int(last)));
+}
+
 JournalHeader parse_header(const nlohmann::json& j) {
   JournalHeader h;
-  h.width_px = j.at("width");
-  h.height_px = j.at("height");
-  h.depth = j.at("bits").get<int>() == 16 ? PixelDepth::Bits16 : PixelDepth::Bits8;
-  h.frame_time_ms = j.at("frame_time_ms");
+  // DICOM's Rows and Columns are 16-bit: no frame we record is larger.
+  h.width_px = required_whole(j, "width", 1, 65535);
+  h.height_px = required_whole(j, "height", 1, 65535);
+  const int bits = required_whole(j, "bits", 8, 16);
+  if (bits != 8 && bits != 16) throw Error(ErrorCode::CorruptData, "bits must be 8 or 16");
+  h.depth = bits == 16 ? PixelDepth::Bits16 : PixelDepth::Bits8;
+  h.frame_time_ms = j.at("frame_time_ms").get<double>();
+  // 0: not known when the recording started (an OpenIGTLink stream does not say its rate).
+  if (!(h.frame_time_ms >= 0.0 && std::isfinite(h.frame_time_ms)))
+    throw Error(ErrorCode::CorruptData, "frame_time_ms must be a number of at least 0");
   for (const auto& r : j.at("regions")) {
     UltrasoundRegion region;
-    region.bounds = {r.at("x0"), r.at("y0"), r.at("x1"), r.at("y1")};
-    region.spatial_format = RegionSpatialFormat(r.at("format").get<int>());
-    region.units_x = PhysicalUnits(r.at("units_x").get<int>());
-    region.units_y = PhysicalUnits(r.at("units_y").get<int>());
-    region.mm_per_px_x = r.at("mm_per_px")[0];
-    region.mm_per_px_y = r.at("mm_per_px")[1];
+    region.bounds = {required_whole(r, "x0", -1, 65535), required_whole(r, "y0", -1, 65535),
+                     required_whole(r, "x1", -1, 65535), required_whole(r, "y1", -1, 65535)};  // -1: an empty rectangle
+    region.spatial_format = enum_number(r, "format", RegionSpatialFormat::Graphics);
+    region.units_x = enum_number(r, "units_x", PhysicalUnits::Hertz);
+    region.units_y = enum_number(r, "units_y", PhysicalUnits::Hertz);
+    region.mm_per_px_x = r.at("mm_per_px").at(0).get<double>();
+    region.mm_per_px_y = r.at("mm_per_px").at(1).get<double>();
     h.regions.push_back(region);
   }
   h.source.manufacturer = j.value("manufacturer", "");
@@ -218,6 +239,8 @@ RecoveredJournal read_journal(const std::string& directory) {
   out.clip.frame_time_ms = header.frame_time_ms;
   out.clip.regions = header.regions;
   out.clip.source = header.source;
+  const std::size_t frame_bytes = std::size_t(header.width_px) * std::size_t(header.height_px) *
+                                  (header.depth == PixelDepth::Bits16 ? 2u : 1u);
   std::size_t at = 0;
   while (at < body.size()) {
     const std::size_t start = at;
@@ -229,11 +252,12 @@ RecoveredJournal read_journal(const std::string& directory) {
       out.truncated_tail = true;
       break;
     }
-    Frame frame(header.width_px, header.height_px, header.depth);
-    if (bytes != frame.byte_count()) {
+    // Compared before the frame is allocated: the record's length is bounded by the file.
+    if (bytes != frame_bytes) {
       out.truncated_tail = true;
       break;
     }
+    Frame frame(header.width_px, header.height_px, header.depth);
     std::memcpy(frame.bytes(), body.data() + at, bytes);
     at += bytes;
     get(body, at, crc);

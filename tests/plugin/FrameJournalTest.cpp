@@ -7,6 +7,9 @@
 
 #include <cstring>
 #include <fstream>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "TestSupport.h"
 #include "ft/core/Error.h"
@@ -134,6 +137,40 @@ TEST(FrameJournal, StopsBeforeTheDiskFillsAndKeepsEveryFrameWritten) {
   ASSERT_TRUE(stopped) << "wrote " << appended << " frames past the reserve";
   // The check runs after the frame is on disk: the frame that crossed the reserve is kept too.
   EXPECT_EQ(long(read_journal(dir.path()).clip.frames.size()), appended + 1);
+}
+
+// A journal is read after a crash, so its header may be damaged: each bad value is refused by
+// name (the old reading converted 1e30 into an int, undefined behaviour, and took any enum value).
+TEST(FrameJournal, ADamagedHeaderIsRefusedByNameNotConverted) {
+  const std::string good_region = R"({"x0":0,"y0":0,"x1":511,"y1":511,"format":1,"units_x":3,"units_y":3,"mm_per_px":[0.1,0.1]})";
+  const std::string region_with_format_99 =
+      R"({"x0":0,"y0":0,"x1":511,"y1":511,"format":99,"units_x":3,"units_y":3,"mm_per_px":[0.1,0.1]})";
+  const auto header = [](const std::string& width, const std::string& region) {
+    return R"({"width":)" + width + R"(,"height":512,"bits":8,"frame_time_ms":25.0,"regions":[)" + region + "]}";
+  };
+  const std::vector<std::pair<std::string, std::string>> damaged = {
+      {header("1e30", good_region), "width"},
+      {header("-3", good_region), "width"},
+      {header("512.5", good_region), "width"},
+      {header("512", region_with_format_99), "format"},
+      {R"({"height":512,"bits":8,"frame_time_ms":25.0,"regions":[]})", "width"},
+      {R"({"width":512,"height":512,"bits":12,"frame_time_ms":25.0,"regions":[]})", "bits"},
+      {R"({"width":512,"height":512,"bits":8,"frame_time_ms":-1,"regions":[]})", "frame_time_ms"},
+  };
+  test::TempDir dir;
+  for (const auto& [line, key] : damaged) {
+    std::ofstream(journal_path(dir.path()), std::ios::binary | std::ios::trunc) << "FIBRETRACK-JOURNAL 1\n" << line << "\n";
+    try {
+      read_journal(dir.path());
+      ADD_FAILURE() << "read: " << line;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::CorruptData) << line;
+      EXPECT_NE(std::string(e.what()).find(key), std::string::npos) << e.what();
+    }
+  }
+  std::ofstream(journal_path(dir.path()), std::ios::binary | std::ios::trunc)
+      << "FIBRETRACK-JOURNAL 1\n" << header("512", good_region) << "\n";
+  EXPECT_EQ(read_journal(dir.path()).clip.regions.size(), 1u) << "the same header, undamaged, is read";
 }
 
 }  // namespace ft

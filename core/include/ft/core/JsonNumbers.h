@@ -1,8 +1,11 @@
 #pragma once
-// Whole numbers read from JSON that people or older versions wrote (settings, outbox jobs).
+// Whole numbers read from JSON that people, older versions or a damaged disk wrote (settings,
+// outbox jobs, a recording's journal).
 // nlohmann's get<int>() of 1e30 or -7e18 converts a double that does not fit: undefined
 // behaviour (UBSan caught it in the settings fuzzer). Here such a value is an error that names
 // the key and the range.
+// Header-only: a target that includes it links nlohmann_json itself (ft_core does not, since its
+// imported -isystem /usr/include breaks <cstdlib>'s include_next in core's ITK files).
 #include <cmath>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -10,7 +13,7 @@
 
 #include "ft/core/Error.h"
 
-namespace ft::dicom::detail {
+namespace ft {
 
 // j[key] as a whole number in [min, max]; `fallback` where the key is absent. Throws ft::Error
 // (InvalidArgument) for anything else: text, a fraction, a number out of range.
@@ -42,4 +45,4 @@ Int whole_number(const nlohmann::json& j, const char* key, Int fallback, Int min
   return fallback;  // not reached
 }
 
-}  // namespace ft::dicom::detail
+}  // namespace ft
