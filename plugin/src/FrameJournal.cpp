@@ -13,6 +13,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "ft/core/DurableFiles.h"
@@ -66,22 +67,27 @@ nlohmann::json header_json(const JournalHeader& h) {
 }
 
 // The header is ours, but a journal is read after a crash: a damaged header is an error that
-// names the key, never an undefined conversion (1e30 into an int) or an enum value we do not have.
+// names the key, never an undefined conversion (1e30 into an int). The ranges are what the
+// writer can write, so that every journal it wrote reads back: regions come from DICOM files
+// (Physical Units such as 7, cm/s, and 32-bit bounds cast to int).
 int required_whole(const nlohmann::json& j, const char* key, int min, int max) {
   if (!j.contains(key)) throw Error(ErrorCode::CorruptData, std::string(key) + " is missing");
   return whole_number(j, key, 0, min, max);
 }
 
+constexpr int kMostInt = std::numeric_limits<int>::max();
+constexpr int kLeastInt = std::numeric_limits<int>::min();
+
 template <typename Enum>
-Enum enum_number(const nlohmann::json& j, const char* key, Enum last) {
-  return Enum(required_whole(j, key, 0, int(last)));
+Enum enum_number(const nlohmann::json& j, const char* key) {
+  return Enum(required_whole(j, key, 0, 65535));  // DICOM's US codes (0018,6012/6024/6026)
 }
 
 JournalHeader parse_header(const nlohmann::json& j) {
   JournalHeader h;
   // DICOM's Rows and Columns are 16-bit: no frame we record is larger.
-  h.width_px = required_whole(j, "width", 1, 65535);
-  h.height_px = required_whole(j, "height", 1, 65535);
+  h.width_px = required_whole(j, "width", 0, 65535);
+  h.height_px = required_whole(j, "height", 0, 65535);
   const int bits = required_whole(j, "bits", 8, 16);
   if (bits != 8 && bits != 16) throw Error(ErrorCode::CorruptData, "bits must be 8 or 16");
   h.depth = bits == 16 ? PixelDepth::Bits16 : PixelDepth::Bits8;
@@ -89,13 +95,14 @@ JournalHeader parse_header(const nlohmann::json& j) {
   // 0: not known when the recording started (an OpenIGTLink stream does not say its rate).
   if (!(h.frame_time_ms >= 0.0 && std::isfinite(h.frame_time_ms)))
     throw Error(ErrorCode::CorruptData, "frame_time_ms must be a number of at least 0");
+  if (!j.at("regions").is_array()) throw Error(ErrorCode::CorruptData, "regions must be a list");
   for (const auto& r : j.at("regions")) {
     UltrasoundRegion region;
-    region.bounds = {required_whole(r, "x0", -1, 65535), required_whole(r, "y0", -1, 65535),
-                     required_whole(r, "x1", -1, 65535), required_whole(r, "y1", -1, 65535)};  // -1: an empty rectangle
-    region.spatial_format = enum_number(r, "format", RegionSpatialFormat::Graphics);
-    region.units_x = enum_number(r, "units_x", PhysicalUnits::Hertz);
-    region.units_y = enum_number(r, "units_y", PhysicalUnits::Hertz);
+    region.bounds = {required_whole(r, "x0", kLeastInt, kMostInt), required_whole(r, "y0", kLeastInt, kMostInt),
+                     required_whole(r, "x1", kLeastInt, kMostInt), required_whole(r, "y1", kLeastInt, kMostInt)};
+    region.spatial_format = enum_number<RegionSpatialFormat>(r, "format");
+    region.units_x = enum_number<PhysicalUnits>(r, "units_x");
+    region.units_y = enum_number<PhysicalUnits>(r, "units_y");
     region.mm_per_px_x = r.at("mm_per_px").at(0).get<double>();
     region.mm_per_px_y = r.at("mm_per_px").at(1).get<double>();
     h.regions.push_back(region);

@@ -140,11 +140,11 @@ TEST(FrameJournal, StopsBeforeTheDiskFillsAndKeepsEveryFrameWritten) {
 }
 
 // A journal is read after a crash, so its header may be damaged: each bad value is refused by
-// name (the old reading converted 1e30 into an int, undefined behaviour, and took any enum value).
+// name (the old reading converted 1e30 into an int, undefined behaviour, and took -3 for a width).
 TEST(FrameJournal, ADamagedHeaderIsRefusedByNameNotConverted) {
   const std::string good_region = R"({"x0":0,"y0":0,"x1":511,"y1":511,"format":1,"units_x":3,"units_y":3,"mm_per_px":[0.1,0.1]})";
-  const std::string region_with_format_99 =
-      R"({"x0":0,"y0":0,"x1":511,"y1":511,"format":99,"units_x":3,"units_y":3,"mm_per_px":[0.1,0.1]})";
+  const std::string region_with_format_70000 =
+      R"({"x0":0,"y0":0,"x1":511,"y1":511,"format":70000,"units_x":3,"units_y":3,"mm_per_px":[0.1,0.1]})";
   const auto header = [](const std::string& width, const std::string& region) {
     return R"({"width":)" + width + R"(,"height":512,"bits":8,"frame_time_ms":25.0,"regions":[)" + region + "]}";
   };
@@ -152,7 +152,8 @@ TEST(FrameJournal, ADamagedHeaderIsRefusedByNameNotConverted) {
       {header("1e30", good_region), "width"},
       {header("-3", good_region), "width"},
       {header("512.5", good_region), "width"},
-      {header("512", region_with_format_99), "format"},
+      {header("512", region_with_format_70000), "format"},
+      {R"({"width":512,"height":512,"bits":8,"frame_time_ms":25.0,"regions":{"a":1}})", "regions"},
       {R"({"height":512,"bits":8,"frame_time_ms":25.0,"regions":[]})", "width"},
       {R"({"width":512,"height":512,"bits":12,"frame_time_ms":25.0,"regions":[]})", "bits"},
       {R"({"width":512,"height":512,"bits":8,"frame_time_ms":-1,"regions":[]})", "frame_time_ms"},
@@ -171,6 +172,53 @@ TEST(FrameJournal, ADamagedHeaderIsRefusedByNameNotConverted) {
   std::ofstream(journal_path(dir.path()), std::ios::binary | std::ios::trunc)
       << "FIBRETRACK-JOURNAL 1\n" << header("512", good_region) << "\n";
   EXPECT_EQ(read_journal(dir.path()).clip.regions.size(), 1u) << "the same header, undamaged, is read";
+}
+
+// What the writer writes reads back: a spectral Doppler region from a DICOM file (units 7, cm/s,
+// beyond our enum's names), an empty rectangle, a rate not known at the start.
+TEST(FrameJournal, EveryHeaderTheWriterWritesReadsBack) {
+  JournalHeader h = header_512();
+  h.frame_time_ms = 0.0;
+  UltrasoundRegion doppler;
+  doppler.bounds = {0, 300, 511, 511};
+  doppler.spatial_format = RegionSpatialFormat::Spectral;
+  doppler.units_x = PhysicalUnits::Second;
+  doppler.units_y = PhysicalUnits(7);
+  UltrasoundRegion empty;  // x1 = y1 = -1
+  empty.spatial_format = RegionSpatialFormat(0xFFFF);
+  h.regions = {doppler, empty};
+  test::TempDir dir;
+  {
+    FrameJournalWriter writer(dir.path(), h, 4, 0);
+    writer.append(numbered_frame(0));
+    writer.close();
+  }
+  const RecoveredJournal back = read_journal(dir.path());
+  ASSERT_EQ(back.clip.regions.size(), 2u);
+  EXPECT_EQ(back.clip.regions[0].units_y, PhysicalUnits(7));
+  EXPECT_EQ(back.clip.regions[0].bounds.y0_px, 300);
+  EXPECT_EQ(back.clip.regions[1].bounds.x1_px, -1);
+  EXPECT_EQ(back.clip.regions[1].spatial_format, RegionSpatialFormat(0xFFFF));
+  EXPECT_EQ(back.clip.frames.size(), 1u);
+}
+
+// A header claiming 65 535 x 65 535 px of 16 bits (8.6 GB a frame) over a short record: the
+// record is judged by its length before any frame is allocated.
+TEST(FrameJournal, AHugeHeaderOverAShortRecordAllocatesNoFrame) {
+  test::TempDir dir;
+  std::ofstream out(journal_path(dir.path()), std::ios::binary);
+  out << "FIBRETRACK-JOURNAL 1\n"
+      << R"({"width":65535,"height":65535,"bits":16,"frame_time_ms":25.0,"regions":[]})" << "\n";
+  const std::uint32_t magic = 0x4D465446, bytes = 16;
+  const std::uint64_t sequence = 0;
+  const std::int64_t time_ns = 0;
+  out.write(reinterpret_cast<const char*>(&magic), 4).write(reinterpret_cast<const char*>(&sequence), 8);
+  out.write(reinterpret_cast<const char*>(&time_ns), 8).write(reinterpret_cast<const char*>(&bytes), 4);
+  out << std::string(16 + 4, '\0');
+  out.close();
+  const RecoveredJournal back = read_journal(dir.path());
+  EXPECT_TRUE(back.clip.frames.empty());
+  EXPECT_TRUE(back.truncated_tail);
 }
 
 }  // namespace ft
