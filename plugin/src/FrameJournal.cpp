@@ -78,6 +78,10 @@ int required_whole(const nlohmann::json& j, const char* key, int min, int max) {
 constexpr int kMostInt = std::numeric_limits<int>::max();
 constexpr int kLeastInt = std::numeric_limits<int>::min();
 
+// nlohmann writes NaN and infinities as null: read back as 0, "not known" (no calibration, no rate),
+// so that a source's NaN does not make its recording unrecoverable.
+double number_or_unknown(const nlohmann::json& v) { return v.is_null() ? 0.0 : v.get<double>(); }
+
 template <typename Enum>
 Enum enum_number(const nlohmann::json& j, const char* key) {
   return Enum(required_whole(j, key, 0, 65535));  // DICOM's US codes (0018,6012/6024/6026)
@@ -91,7 +95,7 @@ JournalHeader parse_header(const nlohmann::json& j) {
   const int bits = required_whole(j, "bits", 8, 16);
   if (bits != 8 && bits != 16) throw Error(ErrorCode::CorruptData, "bits must be 8 or 16");
   h.depth = bits == 16 ? PixelDepth::Bits16 : PixelDepth::Bits8;
-  h.frame_time_ms = j.at("frame_time_ms").get<double>();
+  h.frame_time_ms = number_or_unknown(j.at("frame_time_ms"));
   // 0: not known when the recording started (an OpenIGTLink stream does not say its rate).
   if (!(h.frame_time_ms >= 0.0 && std::isfinite(h.frame_time_ms)))
     throw Error(ErrorCode::CorruptData, "frame_time_ms must be a number of at least 0");
@@ -103,8 +107,8 @@ JournalHeader parse_header(const nlohmann::json& j) {
     region.spatial_format = enum_number<RegionSpatialFormat>(r, "format");
     region.units_x = enum_number<PhysicalUnits>(r, "units_x");
     region.units_y = enum_number<PhysicalUnits>(r, "units_y");
-    region.mm_per_px_x = r.at("mm_per_px").at(0).get<double>();
-    region.mm_per_px_y = r.at("mm_per_px").at(1).get<double>();
+    region.mm_per_px_x = number_or_unknown(r.at("mm_per_px").at(0));
+    region.mm_per_px_y = number_or_unknown(r.at("mm_per_px").at(1));
     h.regions.push_back(region);
   }
   h.source.manufacturer = j.value("manufacturer", "");

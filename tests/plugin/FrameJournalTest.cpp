@@ -7,6 +7,7 @@
 
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -175,10 +176,11 @@ TEST(FrameJournal, ADamagedHeaderIsRefusedByNameNotConverted) {
 }
 
 // What the writer writes reads back: a spectral Doppler region from a DICOM file (units 7, cm/s,
-// beyond our enum's names), an empty rectangle, a rate not known at the start.
+// beyond our enum's names), an empty rectangle, a rate not known at the start, a calibration that
+// is not a number (JSON has no NaN: written as null, read back as none).
 TEST(FrameJournal, EveryHeaderTheWriterWritesReadsBack) {
   JournalHeader h = header_512();
-  h.frame_time_ms = 0.0;
+  h.frame_time_ms = std::numeric_limits<double>::quiet_NaN();
   UltrasoundRegion doppler;
   doppler.bounds = {0, 300, 511, 511};
   doppler.spatial_format = RegionSpatialFormat::Spectral;
@@ -186,6 +188,7 @@ TEST(FrameJournal, EveryHeaderTheWriterWritesReadsBack) {
   doppler.units_y = PhysicalUnits(7);
   UltrasoundRegion empty;  // x1 = y1 = -1
   empty.spatial_format = RegionSpatialFormat(0xFFFF);
+  empty.mm_per_px_x = std::numeric_limits<double>::infinity();
   h.regions = {doppler, empty};
   test::TempDir dir;
   {
@@ -199,6 +202,8 @@ TEST(FrameJournal, EveryHeaderTheWriterWritesReadsBack) {
   EXPECT_EQ(back.clip.regions[0].bounds.y0_px, 300);
   EXPECT_EQ(back.clip.regions[1].bounds.x1_px, -1);
   EXPECT_EQ(back.clip.regions[1].spatial_format, RegionSpatialFormat(0xFFFF));
+  EXPECT_EQ(back.clip.regions[1].mm_per_px_x, 0.0) << "no calibration";
+  EXPECT_EQ(back.clip.frame_time_ms, 0.0) << "rate not known";
   EXPECT_EQ(back.clip.frames.size(), 1u);
 }
 
