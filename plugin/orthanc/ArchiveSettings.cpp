@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "ft/core/Error.h"
+#include "ft/core/JsonNumbers.h"
 
 namespace ft::archive {
 namespace {
@@ -14,6 +15,15 @@ void read(const nlohmann::json& section, const char* key, T& into) {
     into = section.at(key).get<T>();
   } catch (const nlohmann::json::exception&) {
     throw Error(ErrorCode::InvalidArgument, std::string("FibreTrack.") + key + " in Orthanc's configuration has the wrong type");
+  }
+}
+
+// A count read as a whole number in [min, max]: get<int>() of 1e30 would be undefined behaviour.
+void read_whole(const nlohmann::json& section, const char* key, int& into, int min, int max) {
+  try {
+    into = whole_number(section, key, into, min, max);
+  } catch (const Error& e) {
+    throw Error(ErrorCode::InvalidArgument, std::string("FibreTrack.") + e.what());
   }
 }
 
@@ -40,7 +50,7 @@ std::string conninfo_of(const nlohmann::json& pg) {
 std::string default_node_name(const nlohmann::json& configuration) {
   char host[256] = "";
   gethostname(host, sizeof host - 1);
-  return std::string(host) + ":" + std::to_string(configuration.value("HttpPort", 8042));
+  return std::string(host) + ":" + std::to_string(whole_number(configuration, "HttpPort", 8042, 0, 65535));
 }
 
 }  // namespace
@@ -61,21 +71,17 @@ ArchiveSettings archive_settings_from(const nlohmann::json& configuration, const
   read(section, "Enable", s.enabled);
   read(section, "Modalities", s.modalities);
   read(section, "SopClasses", s.sop_classes);
-  read(section, "Workers", s.workers);
+  read_whole(section, "Workers", s.workers, 0, 256);
   read(section, "BurnIn", s.burn_in);
   read(section, "Backend", s.backend);
   read(section, "Executable", s.executable);
-  read(section, "TimeoutSeconds", s.timeout_s);
-  read(section, "LeaseSeconds", s.lease_s);
-  read(section, "MaxAttempts", s.max_attempts);
+  read_whole(section, "TimeoutSeconds", s.timeout_s, 1, 7 * 86400);
+  read_whole(section, "LeaseSeconds", s.lease_s, 1, 86400);
+  read_whole(section, "MaxAttempts", s.max_attempts, 1, 1000000);
   read(section, "PollSeconds", s.poll_s);
   read(section, "NodeName", s.node_name);
   read(section, "JobDatabase", s.sqlite_path);
   read(section, "ScratchDirectory", s.scratch_dir);
-  if (s.workers < 0) throw Error(ErrorCode::InvalidArgument, "FibreTrack.Workers must be 0 or more");
-  require_positive("TimeoutSeconds", s.timeout_s);
-  require_positive("LeaseSeconds", s.lease_s);
-  require_positive("MaxAttempts", s.max_attempts);
   require_positive("PollSeconds", s.poll_s);
   if (s.backend != "auto" && s.backend != "cpu" && s.backend != "cuda")
     throw Error(ErrorCode::InvalidArgument, "FibreTrack.Backend must be auto, cpu or cuda");

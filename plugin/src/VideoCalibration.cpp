@@ -8,6 +8,7 @@
 
 #include "ft/core/DurableFiles.h"
 #include "ft/core/Error.h"
+#include "ft/core/JsonNumbers.h"
 
 namespace ft {
 namespace {
@@ -63,9 +64,15 @@ std::optional<VideoCalibration> load_video_calibration(const std::string& device
     const nlohmann::json j = nlohmann::json::parse(in);
     VideoCalibration c;
     c.device = j.at("device");
+    // Checked as save_video_calibration checks them: the file may have been edited by hand, and
+    // get<int>() of 1e30 would be undefined behaviour.
     const auto& crop = j.at("crop");
-    c.crop = {crop.at(0), crop.at(1), crop.at(2), crop.at(3)};
-    c.mm_per_px = j.at("mm_per_px");
+    if (!crop.is_array() || crop.size() != 4) throw Error(ErrorCode::CorruptData, "crop must be 4 numbers");
+    c.crop = {whole_element(crop, 0, "crop", 0, 65535), whole_element(crop, 1, "crop", 0, 65535),
+              whole_element(crop, 2, "crop", 0, 65535), whole_element(crop, 3, "crop", 0, 65535)};
+    if (c.crop.empty()) throw Error(ErrorCode::CorruptData, "the crop rectangle is empty");
+    c.mm_per_px = j.at("mm_per_px").get<double>();
+    if (!(c.mm_per_px > 0 && std::isfinite(c.mm_per_px))) throw Error(ErrorCode::CorruptData, "mm_per_px must be above 0");
     return c;
   } catch (const std::exception& e) {
     throw Error(ErrorCode::CorruptData, video_calibration_path(device) + ": unreadable calibration (" + e.what() + ")");

@@ -1,6 +1,10 @@
 // What the plugin analyses, and how it reads its settings from Orthanc's configuration.
 #include <gtest/gtest.h>
 
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "ArchiveSettings.h"
 #include "ClipSelection.h"
 #include "ft/core/Error.h"
@@ -68,6 +72,24 @@ TEST(ArchiveSettings, WrongValuesAreRefusedWithTheKeyNamed) {
   }
   EXPECT_THROW(archive_settings_from({{"FibreTrack", {{"LeaseSeconds", 0}}}}, "fibretrack"), Error);
   EXPECT_THROW(archive_settings_from({{"FibreTrack", {{"Backend", "opencl"}}}}, "fibretrack"), Error);
+}
+
+// Counts are whole numbers in range, refused by key: get<int>() of 1e30 converted a double that
+// does not fit (undefined behaviour), and 2.5 workers read as 2.
+TEST(ArchiveSettings, CountsOutOfRangeOrNotWholeAreRefusedWithTheKeyNamed) {
+  const std::vector<std::pair<std::string, nlohmann::json>> wrong = {
+      {"Workers", 1e30}, {"Workers", 2.5}, {"Workers", -1}, {"TimeoutSeconds", 0}, {"LeaseSeconds", -7e18},
+      {"MaxAttempts", 1e10}};
+  for (const auto& [key, value] : wrong) {
+    try {
+      archive_settings_from({{"FibreTrack", {{key, value}}}}, "fibretrack");
+      ADD_FAILURE() << key << " = " << value.dump() << " was taken";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("FibreTrack." + key), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_EQ(archive_settings_from({{"FibreTrack", {{"Workers", 4e0}}}}, "fibretrack").workers, 4) << "4.0 is whole";
+  EXPECT_THROW(archive_settings_from({{"HttpPort", 1e30}}, "fibretrack"), Error) << "the node's default name reads it";
 }
 
 }  // namespace

@@ -1,5 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <utility>
+
 #include "TestSupport.h"
 #include "ft/core/Error.h"
 #include "ft/plugin/VideoCalibration.h"
@@ -25,6 +30,35 @@ TEST(VideoCalibrateCommand, SavesPerDeviceAndShowsItBack) {
   EXPECT_NE(shown.out.find("0.1053 mm/px"), std::string::npos) << shown.out;
   EXPECT_NE(test::run_command(env + "video-calibrate 'Other' --show").exit_code, 0);
   EXPECT_EQ(test::run_command(env + "video-calibrate X --crop 1,2,3 --points 0,0,1,1 --distance-mm 1").exit_code, 2);
+}
+
+// A calibration edited by hand (or damaged) is refused with the value named, as the saver would
+// have refused it: a corner of 1e30 was converted into an int (undefined behaviour), an empty
+// crop and a scale of 0 were taken and gave an image of nothing or a clip with no millimetres.
+TEST(VideoCalibrateCommand, AnEditedCalibrationIsCheckedAsItsSaverWould) {
+  test::TempDir dir;
+  const std::string env = "FIBRETRACK_CONFIG_DIR='" + dir.path() + "' '" + test::cli_path() + "' ";
+  ASSERT_EQ(test::run_command(env + "video-calibrate G --crop 120,60,800,518 --points 700,100,700,480 --distance-mm 40")
+                .exit_code, 0);
+  std::string file;
+  for (const auto& e : std::filesystem::directory_iterator(dir.path() + "/video")) file = e.path().string();
+  ASSERT_FALSE(file.empty());
+  const auto write_text = [&](const char* text) { std::ofstream(file, std::ios::trunc) << text; };
+  const std::pair<const char*, const char*> edits[] = {
+      {R"({"device":"G","crop":[120,60,1e30,518],"mm_per_px":0.1})", "crop"},
+      {R"({"device":"G","crop":[120,60,800.5,518],"mm_per_px":0.1})", "crop"},
+      {R"({"device":"G","crop":[800,60,120,518],"mm_per_px":0.1})", "crop"},
+      {R"({"device":"G","crop":[120,60,800],"mm_per_px":0.1})", "crop"},
+      {R"({"device":"G","crop":[120,60,800,518],"mm_per_px":0})", "mm_per_px"},
+  };
+  for (const auto& [text, named] : edits) {
+    write_text(text);
+    const test::CommandResult shown = test::run_command(env + "video-calibrate G --show");
+    EXPECT_NE(shown.exit_code, 0) << text << " was taken: " << shown.out;
+    EXPECT_NE(shown.err.find(named), std::string::npos) << shown.err;
+  }
+  write_text(R"({"device":"G","crop":[120,60,800,518],"mm_per_px":0.1})");
+  EXPECT_EQ(test::run_command(env + "video-calibrate G --show").exit_code, 0) << "the same file, unedited, is read";
 }
 
 }  // namespace ft

@@ -45,4 +45,11 @@ Int whole_number(const nlohmann::json& j, const char* key, Int fallback, Int min
   return fallback;  // not reached
 }
 
+// array[index] as a whole number in [min, max], refused under `name` as above (e.g. a crop's corner).
+template <typename Int>
+Int whole_element(const nlohmann::json& array, std::size_t index, const char* name, Int min, Int max) {
+  const nlohmann::json one{{name, array.at(index)}};  // whole_number's checks, the message naming `name`
+  return whole_number(one, name, Int(0), min, max);
+}
+
 }  // namespace ft
