@@ -1,4 +1,5 @@
 // fibretrack video-calibrate: crop and mm calibration of a frame grabber, per device.
+#include <cmath>
 #include <cstdio>
 #include <sstream>
 
@@ -41,6 +42,9 @@ int run_video_calibrate(const Args& args) {
   const auto c = numbers(*crop, 4, "crop"), p = numbers(*points, 4, "points");
   VideoCalibration calibration;
   calibration.device = device;
+  for (const double corner : c)  // checked before the conversion: int(1e30) is undefined
+    if (!(corner >= 0 && corner <= 65535 && corner == std::floor(corner)))
+      throw Error(ErrorCode::InvalidArgument, "--crop expects whole pixel numbers from 0 to 65535");
   calibration.crop = {int(c[0]), int(c[1]), int(c[2]), int(c[3])};
   calibration.mm_per_px = mm_per_px_from_points(p[0], p[1], p[2], p[3], cl.number_or("distance-mm", 0.0));
   save_video_calibration(calibration);

@@ -27,10 +27,6 @@ void read_whole(const nlohmann::json& section, const char* key, int& into, int m
   }
 }
 
-void require_positive(const char* key, double value) {
-  if (!(value > 0)) throw Error(ErrorCode::InvalidArgument, std::string("FibreTrack.") + key + " must be positive");
-}
-
 // Orthanc's own PostgreSQL section names its keys this way; ours takes the same.
 std::string conninfo_of(const nlohmann::json& pg) {
   std::string info;
@@ -82,7 +78,9 @@ ArchiveSettings archive_settings_from(const nlohmann::json& configuration, const
   read(section, "NodeName", s.node_name);
   read(section, "JobDatabase", s.sqlite_path);
   read(section, "ScratchDirectory", s.scratch_dir);
-  require_positive("PollSeconds", s.poll_s);
+  // At most an hour: a wait_for of 1e10 s overflows the clock's integer nanoseconds (undefined).
+  if (!(s.poll_s > 0 && s.poll_s <= 3600))
+    throw Error(ErrorCode::InvalidArgument, "FibreTrack.PollSeconds must be above 0 and at most 3600");
   if (s.backend != "auto" && s.backend != "cpu" && s.backend != "cuda")
     throw Error(ErrorCode::InvalidArgument, "FibreTrack.Backend must be auto, cpu or cuda");
   if (s.node_name.empty()) s.node_name = default_node_name(configuration);

@@ -12,6 +12,13 @@
 
 namespace ft {
 namespace {
+// What save and load both require: corners that a frame can have, a crop with pixels in it, a scale.
+void check_calibration(const VideoCalibration& c, ErrorCode code) {
+  for (const int corner : {c.crop.x0_px, c.crop.y0_px, c.crop.x1_px, c.crop.y1_px})
+    if (corner < 0 || corner > 65535) throw Error(code, "a crop corner must be from 0 to 65535 px");
+  if (c.crop.empty()) throw Error(code, "the crop rectangle is empty");
+  if (!(c.mm_per_px > 0 && std::isfinite(c.mm_per_px))) throw Error(code, "mm_per_px must be a number above 0");
+}
 
 std::string config_dir() {
   if (const char* d = std::getenv("FIBRETRACK_CONFIG_DIR")) return d;
@@ -37,6 +44,15 @@ UltrasoundRegion VideoCalibration::region() const {
   return r;
 }
 
+UltrasoundRegion VideoCalibration::region_in_frame(int frame_width_px, int frame_height_px) const {
+  UltrasoundRegion r = region();
+  const std::string outside = clip_region_to_frame(r, frame_width_px, frame_height_px);
+  if (!outside.empty())
+    throw Error(ErrorCode::InvalidArgument, "the video calibration of '" + device + "': " + outside +
+                                                " — the capture size changed since it was made: calibrate again");
+  return r;
+}
+
 double mm_per_px_from_points(double x1, double y1, double x2, double y2, double distance_mm) {
   const double px = std::hypot(x2 - x1, y2 - y1);
   if (px < 1.0) throw Error(ErrorCode::InvalidArgument, "the two calibration points must be apart");
@@ -49,8 +65,7 @@ std::string video_calibration_path(const std::string& device) {
 }
 
 void save_video_calibration(const VideoCalibration& c) {
-  if (c.crop.empty()) throw Error(ErrorCode::InvalidArgument, "the crop rectangle is empty");
-  if (!(c.mm_per_px > 0)) throw Error(ErrorCode::InvalidArgument, "mm per px must be positive");
+  check_calibration(c, ErrorCode::InvalidArgument);
   const nlohmann::json j{{"device", c.device},
                          {"crop", {c.crop.x0_px, c.crop.y0_px, c.crop.x1_px, c.crop.y1_px}},
                          {"mm_per_px", c.mm_per_px}};
@@ -64,15 +79,14 @@ std::optional<VideoCalibration> load_video_calibration(const std::string& device
     const nlohmann::json j = nlohmann::json::parse(in);
     VideoCalibration c;
     c.device = j.at("device");
-    // Checked as save_video_calibration checks them: the file may have been edited by hand, and
-    // get<int>() of 1e30 would be undefined behaviour.
+    // Checked as save_video_calibration checks a calibration: the file may have been edited by
+    // hand, and get<int>() of 1e30 would be undefined behaviour.
     const auto& crop = j.at("crop");
     if (!crop.is_array() || crop.size() != 4) throw Error(ErrorCode::CorruptData, "crop must be 4 numbers");
     c.crop = {whole_element(crop, 0, "crop", 0, 65535), whole_element(crop, 1, "crop", 0, 65535),
               whole_element(crop, 2, "crop", 0, 65535), whole_element(crop, 3, "crop", 0, 65535)};
-    if (c.crop.empty()) throw Error(ErrorCode::CorruptData, "the crop rectangle is empty");
     c.mm_per_px = j.at("mm_per_px").get<double>();
-    if (!(c.mm_per_px > 0 && std::isfinite(c.mm_per_px))) throw Error(ErrorCode::CorruptData, "mm_per_px must be above 0");
+    check_calibration(c, ErrorCode::CorruptData);
     return c;
   } catch (const std::exception& e) {
     throw Error(ErrorCode::CorruptData, video_calibration_path(device) + ": unreadable calibration (" + e.what() + ")");

@@ -39,10 +39,18 @@ void VideoGrabberSource::deliver(Frame&& frame) {
   if (!first_ && !handler_ && status_.frames_delivered == 0) {
     // Before start(): keep the first frame (size and calibration), so that it is not lost.
     if (info_.regions.empty()) {
-      UltrasoundRegion r;
-      r.bounds = {0, 0, frame.width_px() - 1, frame.height_px() - 1};
-      if (auto c = load_video_calibration(device_)) r = c->region();
-      info_.regions.push_back(r);
+      // On the grabber's thread: a calibration that cannot be used ends the opening with its
+      // reason (the constructor throws it), never the program.
+      try {
+        UltrasoundRegion r;
+        r.bounds = {0, 0, frame.width_px() - 1, frame.height_px() - 1};
+        if (auto c = load_video_calibration(device_)) r = c->region_in_frame(frame.width_px(), frame.height_px());
+        info_.regions.push_back(r);
+      } catch (const std::exception& e) {
+        open_error_ = e.what();
+        first_arrived_.notify_all();
+        return;
+      }
     }
     first_ = std::move(frame);
     first_arrived_.notify_all();

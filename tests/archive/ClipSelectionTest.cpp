@@ -90,6 +90,9 @@ TEST(ArchiveSettings, CountsOutOfRangeOrNotWholeAreRefusedWithTheKeyNamed) {
   }
   EXPECT_EQ(archive_settings_from({{"FibreTrack", {{"Workers", 4e0}}}}, "fibretrack").workers, 4) << "4.0 is whole";
   EXPECT_THROW(archive_settings_from({{"HttpPort", 1e30}}, "fibretrack"), Error) << "the node's default name reads it";
+  // Waited for through the clock's integer nanoseconds: 1e10 s would overflow them.
+  EXPECT_THROW(archive_settings_from({{"FibreTrack", {{"PollSeconds", 1e10}}}}, "fibretrack"), Error);
+  EXPECT_EQ(archive_settings_from({{"FibreTrack", {{"PollSeconds", 0.5}}}}, "fibretrack").poll_s, 0.5);
 }
 
 }  // namespace

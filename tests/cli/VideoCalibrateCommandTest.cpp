@@ -18,6 +18,23 @@ TEST(VideoCalibration, TwoPointsOfKnownDistanceGiveTheScale) {
   EXPECT_THROW(mm_per_px_from_points(0, 0, 10, 0, 0.0), Error);
 }
 
+// A calibration made at one capture size is refused at another, whose frames its crop would read
+// past (and whose scale differs), rather than clipped into a wrong measurement.
+TEST(VideoCalibration, ACropOutsideTheGrabbersFramesIsRefusedWithTheReason) {
+  VideoCalibration c;
+  c.device = "G";
+  c.crop = {120, 60, 800, 518};
+  c.mm_per_px = 0.1;
+  EXPECT_EQ(c.region_in_frame(1024, 768).bounds, c.crop);
+  EXPECT_EQ(c.region_in_frame(801, 519).bounds, c.crop);
+  try {
+    c.region_in_frame(720, 576);
+    FAIL() << "a crop to x 800 was used in frames 720 px wide";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("calibrate again"), std::string::npos) << e.what();
+  }
+}
+
 TEST(VideoCalibrateCommand, SavesPerDeviceAndShowsItBack) {
   test::TempDir dir;
   const std::string env = "FIBRETRACK_CONFIG_DIR='" + dir.path() + "' '" + test::cli_path() + "' ";
@@ -30,6 +47,10 @@ TEST(VideoCalibrateCommand, SavesPerDeviceAndShowsItBack) {
   EXPECT_NE(shown.out.find("0.1053 mm/px"), std::string::npos) << shown.out;
   EXPECT_NE(test::run_command(env + "video-calibrate 'Other' --show").exit_code, 0);
   EXPECT_EQ(test::run_command(env + "video-calibrate X --crop 1,2,3 --points 0,0,1,1 --distance-mm 1").exit_code, 2);
+  // Corners are whole pixels of a frame: int(1e30) was undefined, and -10 was saved and then unreadable.
+  for (const char* crop : {"0,0,1e30,518", "-10,0,800,518", "0,0,800.5,518"})
+    EXPECT_EQ(test::run_command(env + "video-calibrate X --crop " + crop + " --points 0,0,1,1 --distance-mm 1").exit_code, 2)
+        << crop;
 }
 
 // A calibration edited by hand (or damaged) is refused with the value named, as the saver would

@@ -16,6 +16,10 @@ struct VideoCalibration {
   double mm_per_px = 0.0;  // square pixels assumed (scanner displays are)
 
   UltrasoundRegion region() const;
+  // region(), for frames of this size. Throws ft::Error(InvalidArgument) when the crop does not
+  // lie inside them: the capture size changed since calibrating, so the crop would read outside
+  // the frame and the scale would be wrong — calibrate again.
+  UltrasoundRegion region_in_frame(int frame_width_px, int frame_height_px) const;
 };
 
 // mm per px from two points (px) that are `distance_mm` apart on the scanner's scale.
@@ -25,6 +29,8 @@ double mm_per_px_from_points(double x1, double y1, double x2, double y2, double 
 // Where calibrations live: $FIBRETRACK_CONFIG_DIR, else $XDG_CONFIG_HOME/fibretrack, else
 // ~/.config/fibretrack; one JSON file per device under video/.
 std::string video_calibration_path(const std::string& device);
+// Refuses (ft::Error InvalidArgument) a crop that is empty or has a corner outside 0..65535, and a
+// scale that is not a positive number; load_video_calibration checks a file the same way.
 void save_video_calibration(const VideoCalibration& calibration);
 std::optional<VideoCalibration> load_video_calibration(const std::string& device);
 
