@@ -35,7 +35,7 @@ const std::map<std::string, Subcommand>& subcommands() {
       {"video-calibrate",
        {ft::cli::run_video_calibrate,
         "video-calibrate DEVICE --crop X0,Y0,X1,Y1 --points X1,Y1,X2,Y2 --distance-mm D | --show\n"
-        "      crop and mm scale of a frame grabber on a scanner's video output, saved per device"}},
+        "      crop (first and last pixel) and mm scale of a frame grabber on a scanner's video output, saved per device"}},
       {"simulate",
        {ft::cli::run_simulate,
         "simulate --preset NAME[+CONDITION...] [--seed N] [--frames K] --out CLIP.dcm [--truth TRUTH.json]\n"

@@ -78,9 +78,10 @@ ArchiveSettings archive_settings_from(const nlohmann::json& configuration, const
   read(section, "NodeName", s.node_name);
   read(section, "JobDatabase", s.sqlite_path);
   read(section, "ScratchDirectory", s.scratch_dir);
-  // At most an hour: a wait_for of 1e10 s overflows the clock's integer nanoseconds (undefined).
-  if (!(s.poll_s > 0 && s.poll_s <= 3600))
-    throw Error(ErrorCode::InvalidArgument, "FibreTrack.PollSeconds must be above 0 and at most 3600");
+  // At most an hour: a wait_for of 1e10 s overflows the clock's integer nanoseconds (undefined);
+  // at least 0.1 s: less polls Orthanc without pause.
+  if (!(s.poll_s >= 0.1 && s.poll_s <= 3600))
+    throw Error(ErrorCode::InvalidArgument, "FibreTrack.PollSeconds must be from 0.1 to 3600");
   if (s.backend != "auto" && s.backend != "cpu" && s.backend != "cuda")
     throw Error(ErrorCode::InvalidArgument, "FibreTrack.Backend must be auto, cpu or cuda");
   if (s.node_name.empty()) s.node_name = default_node_name(configuration);

@@ -1,8 +1,19 @@
 #include "ClipSelection.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <limits>
 
 namespace ft::archive {
+
+int frames_from_number_of_frames(const std::string& number_of_frames) {
+  errno = 0;
+  char* end = nullptr;
+  const long long n = std::strtoll(number_of_frames.c_str(), &end, 10);
+  if (end == number_of_frames.c_str() || n < 0) return 0;
+  return errno == ERANGE || n > std::numeric_limits<int>::max() ? std::numeric_limits<int>::max() : int(n);
+}
 namespace {
 
 bool listed(const std::vector<std::string>& list, const std::string& item) {

@@ -18,6 +18,11 @@ struct ArchivedObject {
   int frames = 1;
 };
 
+// Number of Frames (IS) as Orthanc indexed it: leading spaces and a sign allowed; a count past an
+// int's range is held at its largest (std::atoi's overflow was undefined); one that is not a
+// number, or negative, reads as 0 (not a clip).
+int frames_from_number_of_frames(const std::string& number_of_frames);
+
 struct Selection {
   bool analyse = false;
   bool record_skip = false;  // keep the reason in the job table, not only in the log

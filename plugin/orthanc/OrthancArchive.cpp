@@ -3,12 +3,10 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstdlib>
 #include <fstream>
-#include <limits>
 #include <sstream>
 
+#include "ClipSelection.h"
 #include "ft/core/Error.h"
 
 namespace ft::archive {
@@ -36,16 +34,6 @@ void check(OrthancPluginErrorCode code, const std::string& what) {
                        code == OrthancPluginErrorCode_InexistentFile || code == OrthancPluginErrorCode_CorruptedFile;
   throw Error(missing ? ErrorCode::NotFound : ErrorCode::Io,
               what + ": Orthanc error " + std::to_string(int(code)));
-}
-
-// Number of Frames (IS) as Orthanc indexed it: std::atoi of "99999999999" is undefined; a count
-// past an int's range is held at its largest, one that is not a number reads as 0 (not a clip).
-int frame_count(const std::string& number_of_frames) {
-  errno = 0;
-  char* end = nullptr;
-  const long long n = std::strtoll(number_of_frames.c_str(), &end, 10);
-  if (end == number_of_frames.c_str() || n < 0) return 0;
-  return errno == ERANGE || n > std::numeric_limits<int>::max() ? std::numeric_limits<int>::max() : int(n);
 }
 
 }  // namespace
@@ -77,7 +65,7 @@ ArchivedObject OrthancArchive::object(const ArchivedSeries& series, const std::s
       o.sop_class_uid.pop_back();
   }
   const std::string frames = tags.value("NumberOfFrames", "");
-  o.frames = frames.empty() ? 1 : frame_count(frames);
+  o.frames = frames.empty() ? 1 : frames_from_number_of_frames(frames);
   return o;
 }
 

@@ -46,10 +46,17 @@ UltrasoundRegion VideoCalibration::region() const {
 
 UltrasoundRegion VideoCalibration::region_in_frame(int frame_width_px, int frame_height_px) const {
   UltrasoundRegion r = region();
-  const std::string outside = clip_region_to_frame(r, frame_width_px, frame_height_px);
-  if (!outside.empty())
-    throw Error(ErrorCode::InvalidArgument, "the video calibration of '" + device + "': " + outside +
-                                                " — the capture size changed since it was made: calibrate again");
+  // X1,Y1 is the crop's last pixel; a crop ending at the frame's width or height was given as
+  // an end one past it (the tracker trimmed such crops before): the last row or column is used.
+  if (r.bounds.x1_px == frame_width_px) --r.bounds.x1_px;
+  if (r.bounds.y1_px == frame_height_px) --r.bounds.y1_px;
+  if (r.bounds.x1_px >= frame_width_px || r.bounds.y1_px >= frame_height_px)
+    throw Error(ErrorCode::InvalidArgument,
+                "the video calibration of '" + device + "' crops x " + std::to_string(crop.x0_px) + "-" +
+                    std::to_string(crop.x1_px) + ", y " + std::to_string(crop.y0_px) + "-" + std::to_string(crop.y1_px) +
+                    ", which does not fit the " + std::to_string(frame_width_px) + "x" + std::to_string(frame_height_px) +
+                    " frames this grabber gives: the capture size is not the one it was made at (its scale would be "
+                    "wrong too); calibrate again");
   return r;
 }
 

@@ -1,6 +1,7 @@
 // What the plugin analyses, and how it reads its settings from Orthanc's configuration.
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -40,6 +41,14 @@ TEST(ClipSelection, OtherModalitiesAndOurOwnReportsAreOnlyLogged) {
   const Selection capture = select_for_analysis(object("US", "1.2.840.10008.5.1.4.1.1.7.4", 40), ArchiveSettings{});
   EXPECT_FALSE(capture.analyse) << "a burned-in capture is not analysed again";
   EXPECT_FALSE(capture.record_skip);
+}
+
+TEST(ClipSelection, NumberOfFramesIsReadWithoutOverflow) {
+  EXPECT_EQ(frames_from_number_of_frames("120"), 120);
+  EXPECT_EQ(frames_from_number_of_frames(" 12 "), 12) << "IS pads with spaces";
+  EXPECT_EQ(frames_from_number_of_frames("99999999999999999999"), std::numeric_limits<int>::max()) << "atoi: undefined";
+  EXPECT_EQ(frames_from_number_of_frames("-5"), 0);
+  EXPECT_EQ(frames_from_number_of_frames("many"), 0);
 }
 
 TEST(ArchiveSettings, DefaultsServeOneNodeWithItsJobsBesideItsStorage) {
@@ -92,6 +101,8 @@ TEST(ArchiveSettings, CountsOutOfRangeOrNotWholeAreRefusedWithTheKeyNamed) {
   EXPECT_THROW(archive_settings_from({{"HttpPort", 1e30}}, "fibretrack"), Error) << "the node's default name reads it";
   // Waited for through the clock's integer nanoseconds: 1e10 s would overflow them.
   EXPECT_THROW(archive_settings_from({{"FibreTrack", {{"PollSeconds", 1e10}}}}, "fibretrack"), Error);
+  EXPECT_THROW(archive_settings_from({{"FibreTrack", {{"PollSeconds", 1e-300}}}}, "fibretrack"), Error) << "a busy loop";
+  EXPECT_THROW(archive_settings_from({{"FibreTrack", {{"PollSeconds", 0}}}}, "fibretrack"), Error);
   EXPECT_EQ(archive_settings_from({{"FibreTrack", {{"PollSeconds", 0.5}}}}, "fibretrack").poll_s, 0.5);
 }
 

@@ -27,6 +27,8 @@ TEST(VideoCalibration, ACropOutsideTheGrabbersFramesIsRefusedWithTheReason) {
   c.mm_per_px = 0.1;
   EXPECT_EQ(c.region_in_frame(1024, 768).bounds, c.crop);
   EXPECT_EQ(c.region_in_frame(801, 519).bounds, c.crop);
+  const PixelRect last_pixel{120, 60, 799, 517};
+  EXPECT_EQ(c.region_in_frame(800, 518).bounds, last_pixel) << "an end one past the frame is its last pixel";
   try {
     c.region_in_frame(720, 576);
     FAIL() << "a crop to x 800 was used in frames 720 px wide";

@@ -17,8 +17,9 @@ struct VideoCalibration {
 
   UltrasoundRegion region() const;
   // region(), for frames of this size. Throws ft::Error(InvalidArgument) when the crop does not
-  // lie inside them: the capture size changed since calibrating, so the crop would read outside
-  // the frame and the scale would be wrong — calibrate again.
+  // lie inside them (one past the last column or row is taken as the last): the capture size is
+  // smaller than at calibration, so the crop would read outside the frame. A larger capture size
+  // is not caught: the calibration does not keep the frame size it was made at.
   UltrasoundRegion region_in_frame(int frame_width_px, int frame_height_px) const;
 };
 
