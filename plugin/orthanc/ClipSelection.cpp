@@ -14,6 +14,7 @@ int frames_from_number_of_frames(const std::string& number_of_frames) {
   if (end == number_of_frames.c_str() || n < 0) return 0;
   return errno == ERANGE || n > std::numeric_limits<int>::max() ? std::numeric_limits<int>::max() : int(n);
 }
+
 namespace {
 
 bool listed(const std::vector<std::string>& list, const std::string& item) {
