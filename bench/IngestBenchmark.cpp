@@ -179,11 +179,11 @@ int main(int argc, char** argv) {
   std::printf("\n%dx%d frames (image region %dx%d) at %.0f frames/s from a %.0f frames/s scanner for %.0f s: sent %ld, "
               "received %ld, recorded %ld (lost to recording: %ld), repeats %ld, tracked %ld, skipped by analysis %ld, "
               "latency p50 %.0f ms p99 %.0f ms, points %.2f mm apart at the end (%ld changes), %ld evaluations (%ld dropped), findings latency "
-              "p50 %.0f ms p99 %.0f ms, RSS %.0f -> %.0f MB%s%s\n",
+              "p50 %.0f ms p99 %.0f ms, findings followed on %ld frames p50 %.0f ms p99 %.0f ms, RSS %.0f -> %.0f MB%s%s\n",
               width, height, exam.region().bounds.width_px(), exam.region().bounds.height_px(), fps, scanner_fps, seconds,
               server.sent.load(), st.frames_in, recorded, server.sent.load() - recorded, st.repeats, st.processed, st.skipped,
               st.latency_p50_ms, st.latency_p99_ms, st.grid_mm, st.grid_changes, st.evaluations, st.evaluations_dropped, st.findings_latency_p50_ms,
-              st.findings_latency_p99_ms, rss_start, rss_mb(),
+              st.findings_latency_p99_ms, st.followed, st.followed_latency_p50_ms, st.followed_latency_p99_ms, rss_start, rss_mb(),
               st.recording_error.empty() ? "" : ", recording error: ", st.recording_error.c_str());
   return server.sent.load() == recorded ? 0 : 1;
 }

@@ -28,6 +28,9 @@ nlohmann::json stats_json(const LiveStats& s) {
           {"evaluations", s.evaluations},           {"evaluations_dropped", s.evaluations_dropped},
           {"findings_latency_p50_ms", r1(s.findings_latency_p50_ms)},
           {"findings_latency_p99_ms", r1(s.findings_latency_p99_ms)},
+          {"followed", s.followed},
+          {"followed_latency_p50_ms", r1(s.followed_latency_p50_ms)},
+          {"followed_latency_p99_ms", r1(s.followed_latency_p99_ms)},
           {"grid_mm", r2(s.grid_mm)}, {"asked_grid_mm", r2(s.asked_grid_mm)}, {"grid_changes", s.grid_changes},
           {"analysis_error", s.analysis_error},     {"recording_error", s.recording_error}};
 }
@@ -116,9 +119,10 @@ struct LivePrinter {
       std::printf("%s\n", j.dump().c_str());
     } else {
       std::printf("%5.0f s  in %.1f fps  tracked %.1f fps  skipped %ld  repeats %ld  dropped %ld  latency p50 %.0f ms p99 %.0f ms"
-                  "  findings p50 %.0f ms p99 %.0f ms  points %.2f mm apart%s\n",
+                  "  findings p50 %.0f ms p99 %.0f ms  followed on %ld frames p99 %.0f ms  points %.2f mm apart%s\n",
                   s.seconds, s.frames_in / s.seconds, s.processed / s.seconds, s.skipped, s.repeats, s.dropped,
-                  s.latency_p50_ms, s.latency_p99_ms, s.findings_latency_p50_ms, s.findings_latency_p99_ms, s.grid_mm,
+                  s.latency_p50_ms, s.latency_p99_ms, s.findings_latency_p50_ms, s.findings_latency_p99_ms, s.followed,
+                  s.followed_latency_p99_ms, s.grid_mm,
                   s.grid_mm > s.asked_grid_mm * 1.001 ? " (coarser than asked, to keep up)" : "");
       if (!s.analysis_error.empty() && !analysis_error_said) std::printf("  analysis stopped: %s\n", s.analysis_error.c_str());
     }

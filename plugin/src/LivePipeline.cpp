@@ -112,6 +112,7 @@ void LivePipeline::stop_analysis(const std::string& why) {
     if (!analysis_error_.empty()) return;
     analysis_error_ = why;
     results_.clear();
+    followed_.reset();
   }
   count_dropped_evaluations(evaluator_->drop_waiting());  // never under mutex_ (see stop())
 }
@@ -126,12 +127,17 @@ void LivePipeline::on_evaluated(std::optional<DetectionResult> result, const std
     count_dropped_evaluations(1);  // due, and published nothing
     return;
   }
+  // What the processing thread needs to follow the findings: not the evidence maps.
+  auto followed = std::make_shared<DetectionResult>();
+  followed->findings = result->findings;
+  followed->motion_frame0 = result->motion_frame0;
   std::lock_guard<std::mutex> lock(mutex_);
   if (!analysis_error_.empty()) {  // ran while the analysis stopped: not shown as current
     ++stats_.evaluations_dropped;
     return;
   }
   ++stats_.evaluations;
+  followed_ = std::move(followed);
   keep_recent(findings_latencies_ms_, latency);
   last_findings_latency_ms_ = latency;
   // In order, none overwritten before it is taken (a window's last evaluation, which read
@@ -260,12 +266,17 @@ void LivePipeline::process() {
       continue;
     }
     const int dropped = due ? hand_over(std::move(*due), next.at) : 0;
+    std::vector<TearFinding> findings_now = follow_findings();
     const double latency =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - next.at).count();
     LiveView view{std::move(next.frame), monitor_->latest_field(), monitor_->mm_per_px_x(), monitor_->mm_per_px_y(), 0,
-                  monitor_->latest_field().size() > 0 ? monitor_->region() : region_};
+                  monitor_->latest_field().size() > 0 ? monitor_->region() : region_, std::move(findings_now)};
     {
       std::lock_guard<std::mutex> lock(mutex_);
+      if (!view.findings_now.empty()) {
+        ++stats_.followed;
+        keep_recent(followed_latencies_ms_, latency);
+      }
       view.processed_index = stats_.processed;
       view_ = std::move(view);
       ++stats_.processed;
@@ -276,6 +287,16 @@ void LivePipeline::process() {
     }
     if (pause_ms > 0) leave_time_for_the_detector(pause_ms);
   }
+}
+
+// The newest evaluation's findings read on the frame just tracked (processing thread).
+std::vector<TearFinding> LivePipeline::follow_findings() {
+  std::shared_ptr<const DetectionResult> evaluated;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    evaluated = followed_;
+  }
+  return evaluated ? monitor_->findings_on_newest_frame(*evaluated) : std::vector<TearFinding>{};
 }
 
 void LivePipeline::choose_grid() {
@@ -341,6 +362,8 @@ LiveStats LivePipeline::stats() const {
   s.latency_p99_ms = percentile(latencies_ms_, 0.99);
   s.findings_latency_p50_ms = percentile(findings_latencies_ms_, 0.5);
   s.findings_latency_p99_ms = percentile(findings_latencies_ms_, 0.99);
+  s.followed_latency_p50_ms = percentile(followed_latencies_ms_, 0.5);
+  s.followed_latency_p99_ms = percentile(followed_latencies_ms_, 0.99);
   s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
   s.scanner_fps = s.seconds > 0 ? double(s.frames_in - s.repeats) / s.seconds : 0.0;
   return s;

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "ft/core/FascicleOrientation.h"
+#include "ft/core/GapFollower.h"
 #include "ft/core/TearDetector.h"
 #include "ft/plugin/ImageRegionEstimate.h"
 
@@ -146,6 +147,26 @@ std::optional<WindowEvaluation> LiveTearMonitor::evaluation_at_end() const {
 
 // Every update_every frames of a window, counted from its first.
 bool LiveTearMonitor::evaluation_due() const { return (frames_seen_ - window_start_) % settings_.update_every == 0; }
+
+std::vector<TearFinding> LiveTearMonitor::findings_on_newest_frame(const DetectionResult& evaluated) const {
+  std::vector<TearFinding> now;
+  if (!lagrangian_ || motion_.cumulative.empty() || evaluated.motion_frame0 != window_start_) return now;
+  const DisplacementField& field = motion_.cumulative.back();
+  for (const TearFinding& found : evaluated.findings) {
+    if (!found.follower) continue;
+    TearFinding f = found;
+    f.frame = int(window_start_ + long(motion_.cumulative.size()) - 1);
+    f.gap_mm = found.follower->gap_mm(field);
+    f.retraction_mm = 0.5 * (f.gap_mm - f.gap_rest_mm);
+    // Each stump's share as the evaluation measured it at peak evidence.
+    const double stumps = found.retraction_left_mm + found.retraction_right_mm;
+    const double left_share = std::abs(stumps) > 1e-9 ? found.retraction_left_mm / stumps : 0.5;
+    f.retraction_left_mm = 2.0 * f.retraction_mm * left_share;
+    f.retraction_right_mm = 2.0 * f.retraction_mm * (1.0 - left_share);
+    now.push_back(std::move(f));
+  }
+  return now;
+}
 
 WindowEvaluation LiveTearMonitor::evaluation() const {
   WindowEvaluation e;

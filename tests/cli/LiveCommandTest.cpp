@@ -33,7 +33,9 @@ TEST(LiveCommand, StreamsStatsEverySecondAndReportsTheTear) {
       for (const char* key : {"frames_in", "processed", "skipped", "repeats", "dropped", "fps_in", "fps_processed",
                               "scanner_fps", "latency_p50_ms", "latency_p99_ms"})
         EXPECT_TRUE(j.contains(key)) << key;
-      for (const char* key : {"evaluations", "evaluations_dropped", "findings_latency_p50_ms", "findings_latency_p99_ms", "grid_mm", "asked_grid_mm", "grid_changes"})
+      for (const char* key : {"evaluations", "evaluations_dropped", "findings_latency_p50_ms", "findings_latency_p99_ms",
+                              "followed", "followed_latency_p50_ms", "followed_latency_p99_ms", "grid_mm",
+                              "asked_grid_mm", "grid_changes"})
         EXPECT_TRUE(j.contains(key)) << key;
       EXPECT_GE(j["frames_in"].get<long>(), last_in);
       last_in = j["frames_in"].get<long>();

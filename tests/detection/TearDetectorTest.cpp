@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "ft/core/GapFollower.h"
 #include "ft/plugin/ClipAnalysis.h"
 #include "ft/probes/SimulatedExam.h"
 #include "ft/probes/SimulationPreset.h"
@@ -80,6 +81,22 @@ TEST(TearDetector, FasciclesReadOnceGiveTheSameFindingsWhenTheDetectorRunsAgain)
   ASSERT_FALSE(fresh.findings.empty());
   EXPECT_EQ(reused.findings.front().gap_mm, fresh.findings.front().gap_mm);
   EXPECT_EQ(reused.contraction.peak_frame, fresh.contraction.peak_frame);
+}
+
+// Live, a finding's gap is read again on every frame tracked after its evaluation by the
+// follower the detector made it with: on the frames the detector read, the follower must give
+// the gap-time curve the detector reported, to the bit (one reading, not a second copy).
+TEST(TearDetector, AFindingsFollowerReadsItsGapTimeCurveAgain) {
+  const Outcome run = analyse(sim::make_preset("full_tear", 31));
+  ASSERT_EQ(run.analysis.detection.findings.size(), 1u);
+  const TearFinding& f = run.analysis.detection.findings.front();
+  ASSERT_TRUE(f.follower) << "an intramuscular tear's gap is read from its stumps' motion";
+  const MotionRecord& m = run.analysis.motion;
+  ASSERT_EQ(f.gap_by_frame_mm.size(), std::size_t(m.frame_count()));
+  for (int k = 0; k < m.frame_count(); ++k)
+    EXPECT_EQ(f.follower->gap_mm(m.cumulative[std::size_t(k)]), f.gap_by_frame_mm[std::size_t(k)]) << "frame " << k;
+  EXPECT_GT(f.gap_mm, f.gap_rest_mm + 1.0);
+  EXPECT_EQ(run.analysis.detection.motion_frame0, run.analysis.kept_frames.front());
 }
 
 TEST(TearDetector, PartialTearIsFoundAsPartial) {
@@ -175,6 +192,40 @@ TEST(LiveTearMonitor, ReportsTheTearAsFramesArrive) {
   const auto& f = monitor.latest().findings.front();
   const sim::FrameTruth t = exam.clip_truth().frames[std::size_t(f.frame)];  // a copy: clip_truth() is a temporary
   EXPECT_LT(std::hypot(f.centre_x_mm - t.tear.centre_x_mm, f.centre_z_mm - t.tear.centre_z_mm), 3.0);
+}
+
+// Between evaluations the findings follow the frames: the last evaluation's tear read on
+// each frame tracked after it, as the contraction goes on opening it. The followed gap meets
+// the simulator's true gap of that frame; an evaluation of another window is not followed
+// (its positions are another frame's pixels).
+TEST(LiveTearMonitor, FindingsFollowEachFrameTrackedAfterTheirEvaluation) {
+  const sim::SimulatedExam exam(sim::make_preset("full_tear", 39, 40));
+  const sim::ClipTruth truth = exam.clip_truth();
+  LiveSettings settings;
+  settings.update_every = 8;
+  LiveTearMonitor monitor(exam.region(), settings);
+  std::optional<DetectionResult> evaluated;
+  int followed = 0;
+  double widest_followed = 0;
+  for (int k = 0; k < exam.frame_count(); ++k) {
+    if (auto r = monitor.add_frame(exam.render_frame(k)); r && r->tear_detected) evaluated = r;
+    else if (evaluated) {
+      const std::vector<TearFinding> now = monitor.findings_on_newest_frame(*evaluated);
+      ASSERT_EQ(now.size(), evaluated->findings.size()) << "frame " << k;
+      const TearFinding& f = now.front();
+      EXPECT_EQ(f.frame, k);
+      EXPECT_NEAR(f.gap_mm, truth.frames[std::size_t(k)].tear.gap_mm, 1.0) << "frame " << k;
+      EXPECT_NEAR(f.retraction_left_mm + f.retraction_right_mm, f.gap_mm - f.gap_rest_mm, 1e-9);
+      EXPECT_EQ(f.grade, evaluated->findings.front().grade) << "only an evaluation grades";
+      widest_followed = std::max(widest_followed, f.gap_mm);
+      ++followed;
+    }
+  }
+  EXPECT_GE(followed, 20) << "all but the evaluations' own frames after the first finding";
+  EXPECT_GT(widest_followed, truth.gap_rest_mm + 1.0) << "the gap is seen opening between evaluations";
+  DetectionResult other_window = *evaluated;
+  other_window.motion_frame0 = evaluated->motion_frame0 + 1;
+  EXPECT_TRUE(monitor.findings_on_newest_frame(other_window).empty());
 }
 
 // A coarser grid asked for mid-window (LivePipeline does when this computer cannot keep up)

@@ -438,6 +438,10 @@ TEST(LivePanel, TheSimulatedProbeShowsTheExamAndTheTearIsFound) {
   EXPECT_NE(live.counters_text().indexOf("fps in"), -1);
   const QImage shown = live.image_view()->grabFramebuffer();
   EXPECT_GT(test::count_colour(shown, 255, 220, 0, 8), 10) << "gap caliper drawn live";
+  // Between evaluations the tear found is read on each frame shown (its gap now).
+  EXPECT_TRUE(test::wait_until([&] { return live.gap_now_text().startsWith("Now, frame"); }, 60))
+      << live.counters_text().toStdString();
+  EXPECT_NE(live.gap_now_text().indexOf(QRegularExpression("gap \\d+\\.\\d mm")), -1) << live.gap_now_text().toStdString();
   live.toggle_freeze();
   const long frozen_at = live.frames_shown();
   test::wait_until([] { return false; }, 0.5);

@@ -6,6 +6,7 @@
 #include <QtConcurrent/QtConcurrent>
 #include <QHBoxLayout>
 #include <QSplitter>
+#include <QStringList>
 #include <QVBoxLayout>
 
 #include "ft/core/Error.h"
@@ -54,6 +55,11 @@ LivePanel::LivePanel(WorkspaceHost& host, QWidget* parent) : QWidget(parent), ho
   left_layout->setContentsMargins(0, 0, 0, 0);
   left_layout->addWidget(view_, 1);
   left_layout->addWidget(overlays_);
+  gap_now_ = new QLabel(this);
+  gap_now_->setObjectName("gapNow");
+  gap_now_->setToolTip("The last evaluation's tear read again on the frame shown: its gap as the contraction goes on. "
+                       "Only the next evaluation finds new tears or grades them again.");
+  left_layout->addWidget(gap_now_);
   auto* split = new QSplitter(Qt::Horizontal, this);
   split->addWidget(left);
   split->addWidget(findings_);
@@ -302,7 +308,20 @@ void LivePanel::show_view(const LiveView& v) {
   region_ = v.region;  // kept for redrawing after Stop
   view_->set_image(grey_picture(v.frame, layers.window, layers.level));
   view_->set_overlay(compose_overlay(region_, v.field, strain, latest_.findings, layers));
+  show_gap_now(v.findings_now);
   ++frames_shown_;
+}
+
+// Between evaluations (most of a second each on a laptop's CPU) the tear found last is read on
+// every frame: the gap opening as the contraction goes on, not the gap of a second ago.
+void LivePanel::show_gap_now(const std::vector<TearFinding>& now) {
+  if (now.empty()) {
+    gap_now_->clear();
+    return;
+  }
+  QStringList gaps;
+  for (const TearFinding& f : now) gaps << QString::fromStdString(describe_gap(f, latest_));
+  gap_now_->setText(QString("Now, frame %1: %2").arg(now.front().frame + 1).arg(gaps.join("; ")));
 }
 
 }  // namespace ft::ui

@@ -257,25 +257,33 @@ double stump_separation_at_rest_mm(const Context& ctx, const Geometry& geo) {
   return (xb - xa) * ctx.m.mm_per_px_x * geo.nx + (yb - ya) * ctx.m.mm_per_px_y * geo.ny;
 }
 
-// Separation of the stumps across the surface beyond the compartment's own deformation,
-// per frame. The surface turns with the tissue (fascicles rotate 20 -> 45 deg in a real
-// contraction): separation is read along the normal as it lies in each frame, and intact
-// muscle would have carried the rest separation d to d / |F^-T n|. Frames where the
-// compartment's deformation cannot be measured get no opening (-inf).
-std::vector<double> opening_by_frame(const Context& ctx, const Geometry& geo,
+// What reads the stumps' separation across the surface beyond the compartment's own
+// deformation, frame by frame (GapFollower: the detector reads the gap-time curve with it,
+// the live pipeline the frames after an evaluation). The surface turns with the tissue
+// (fascicles rotate 20 -> 45 deg in a real contraction): separation is read along the normal
+// as it lies in each frame, and intact muscle would have carried the rest separation d to
+// d / |F^-T n|.
+GapFollower gap_follower(const Context& ctx, const Geometry& geo, const std::vector<std::size_t>& compartment) {
+  GapFollowerGeometry g;
+  g.stump_a_x_px = geo.ax;
+  g.stump_a_y_px = geo.ay;
+  g.stump_b_x_px = geo.bx;
+  g.stump_b_y_px = geo.by;
+  g.normal_x = geo.nx;
+  g.normal_y = geo.ny;
+  g.rest_separation_mm = stump_separation_at_rest_mm(ctx, geo);
+  return GapFollower(compartment, rest_inverse_at(ctx, compartment), ctx.s.baseline_steps, ctx.m.mm_per_px_x,
+                     ctx.m.mm_per_px_y, g);
+}
+
+// The opening per frame; frames where the compartment's deformation cannot be measured get
+// none (-inf).
+std::vector<double> opening_by_frame(const Context& ctx, const GapFollower& follower,
                                      const std::vector<std::optional<Tensor2>>& compartment_motion) {
-  const double sx = ctx.m.mm_per_px_x, sy = ctx.m.mm_per_px_y;
-  double xa, ya, xb, yb;
-  const double d_rest = stump_separation_at_rest_mm(ctx, geo);
   std::vector<double> opening(std::size_t(ctx.m.frame_count()), -std::numeric_limits<double>::infinity());
-  for (int k = 0; k < ctx.m.frame_count(); ++k) {
-    const std::optional<Tensor2>& f = compartment_motion[std::size_t(k)];
-    if (!f) continue;
-    const CarriedNormal n = carry_normal(*f, geo.nx, geo.ny);
-    position_in(ctx.m, k, geo.ax, geo.ay, xa, ya);
-    position_in(ctx.m, k, geo.bx, geo.by, xb, yb);
-    opening[std::size_t(k)] = (xb - xa) * sx * n.x + (yb - ya) * sy * n.y - d_rest / n.length;
-  }
+  for (int k = 0; k < ctx.m.frame_count(); ++k)
+    if (const std::optional<Tensor2>& f = compartment_motion[std::size_t(k)])
+      opening[std::size_t(k)] = follower.opening_mm(ctx.m.cumulative[std::size_t(k)], *f);
   return opening;
 }
 
@@ -444,11 +452,13 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const Compartm
   if (contracting < (myotendinous ? 1 : 2))
     return reject(ev, "stumps_not_contracting", "the tissue on the sides does not shorten like the muscle around it (fat, tendon or bone carried along)");
   // The compartment's own deformation rest -> every frame, measured once for this patch.
+  auto follower = std::make_shared<GapFollower>(gap_follower(ctx, geo, compartment));
   std::vector<std::optional<Tensor2>> compartment_motion(std::size_t(m.frame_count()));
-  for (int k = 0; k < m.frame_count(); ++k) compartment_motion[std::size_t(k)] = compartment_deformation(ctx, compartment, k);
+  for (int k = 0; k < m.frame_count(); ++k)
+    compartment_motion[std::size_t(k)] = follower->compartment_deformation(m.cumulative[std::size_t(k)]);
   if (!compartment_motion[std::size_t(ctx.peak())])
     return reject(ev, "compartment_untracked", "too little tracked muscle around the surface to know the muscle's own strain");
-  const std::vector<double> opening = opening_by_frame(ctx, geo, compartment_motion);
+  const std::vector<double> opening = opening_by_frame(ctx, *follower, compartment_motion);
   const int best = int(std::max_element(opening.begin(), opening.end()) - opening.begin());
   ev.best_frame = best;
   ev.opening_mm = opening[std::size_t(best)];
@@ -568,9 +578,11 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const Compartm
   f.retraction_left_mm = 2.0 * f.retraction_mm * left_fraction;
   f.retraction_right_mm = 2.0 * f.retraction_mm * (1.0 - left_fraction);
   // Gap-time curve: the tracked opening, scaled to meet the measured gap at peak.
-  const double scale = ev.opening_mm > 0 ? (f.gap_mm - f.gap_rest_mm) / ev.opening_mm : 1.0;
-  for (double o : opening)  // frames whose compartment could not be measured: the rest gap
-    f.gap_by_frame_mm.push_back(std::isfinite(o) ? std::max(0.0, f.gap_rest_mm + scale * o) : f.gap_rest_mm);
+  // Frames whose compartment could not be measured: the rest gap. Live, the follower reads
+  // the frames tracked after this evaluation the same way.
+  follower->set_gap_scale(f.gap_rest_mm, ev.opening_mm > 0 ? (f.gap_mm - f.gap_rest_mm) / ev.opening_mm : 1.0);
+  for (double o : opening) f.gap_by_frame_mm.push_back(follower->gap_mm(o));
+  f.follower = std::move(follower);
   f.grade = gates::grade(f.kind, f.extent_pct, f.retraction_mm);
   f.contractions_seen = std::max(1, cycles.seen);
   f.contractions_opened = std::max(1, cycles.opened);

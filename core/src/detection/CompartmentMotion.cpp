@@ -173,24 +173,19 @@ double stump_strain_near(const Context& ctx, double x, double y, double angle_de
   return best;
 }
 
-// The compartment's own deformation rest -> k: the component-wise median of F over its
-// points. Surfaces and fibres of the rest frame are carried into frame k by it (normals by
-// F^-T). None when fewer than 5 points or the median is folded or collapsed (det <= 0.1):
-// an identity in its place would silently stop subtracting the muscle's own strain.
+// The compartment's own deformation rest -> k (median_rest_to_frame, as a tear's gap is
+// followed live). Surfaces and fibres of the rest frame are carried into frame k by it
+// (normals by F^-T).
 std::optional<Tensor2> compartment_deformation(const Context& ctx, const std::vector<std::size_t>& points, int k) {
-  if (points.size() < 5) return std::nullopt;
-  const DisplacementField& g = ctx.m.cumulative[0];
-  std::vector<double> xx, xy, yx, yy;
-  for (std::size_t i : points) {
-    const Tensor2 f = rest_to_frame(ctx, k, column_of(g, i), row_of(g, i));
-    xx.push_back(f.xx);
-    xy.push_back(f.xy);
-    yx.push_back(f.yx);
-    yy.push_back(f.yy);
-  }
-  const Tensor2 f{median_of(xx), median_of(xy), median_of(yx), median_of(yy)};
-  if (f.det() <= 0.1) return std::nullopt;
-  return f;
+  return median_rest_to_frame(ctx.m.cumulative[std::size_t(k)], points, rest_inverse_at(ctx, points), ctx.s.baseline_steps,
+                              ctx.m.mm_per_px_x, ctx.m.mm_per_px_y);
+}
+
+std::vector<Tensor2> rest_inverse_at(const Context& ctx, const std::vector<std::size_t>& points) {
+  std::vector<Tensor2> out;
+  out.reserve(points.size());
+  for (std::size_t i : points) out.push_back(ctx.rest_inverse[i]);
+  return out;
 }
 
 CarriedNormal carry_normal(const Tensor2& f, double nx, double ny) {

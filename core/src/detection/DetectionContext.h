@@ -14,6 +14,7 @@
 #include "ft/core/FibreOrientation.h"
 #include "ft/core/FascicleOrientation.h"
 #include "ft/core/FascicleReadings.h"
+#include "ft/core/GapFollower.h"
 #include "ft/core/GapProfile.h"
 #include "ft/core/LesionMerging.h"
 #include "ft/core/MotionRecord.h"
@@ -103,6 +104,8 @@ std::vector<std::size_t> compartment_points(const Context& ctx, double cx, doubl
 double compartment_strain(const Context& ctx, const std::vector<std::size_t>& points, double angle_deg);
 double stump_strain_near(const Context& ctx, double x, double y, double angle_deg);
 std::optional<Tensor2> compartment_deformation(const Context& ctx, const std::vector<std::size_t>& points, int k);
+// F(0 -> rest)^-1 at each of the points, in their order.
+std::vector<Tensor2> rest_inverse_at(const Context& ctx, const std::vector<std::size_t>& points);
 // A rest-frame unit normal n carried by F: direction F^-T n / |F^-T n| and that length.
 // Intact tissue takes a rest separation d across the surface to d / length.
 struct CarriedNormal {

@@ -4,10 +4,13 @@
 #include <cstdint>
 #include <initializer_list>
 #include <limits>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace ft {
+
+class GapFollower;
 
 // Plain clinical grade of a finding (docs/detection.md says how it is derived):
 // 0 no lesion; 1 minimal (< 5 % of the muscle thickness); 2 partial (5-90 %);
@@ -48,6 +51,10 @@ struct TearFinding {
   // opens with every contraction, tracking noise in one.
   int contractions_seen = 1;
   int contractions_opened = 1;
+  // Reads the gap on later frames of the same tracking (live: the frames tracked after the
+  // evaluation that found it); none for a gap read on the image alone (a fluid layer along a
+  // plane), or once the finding is read back from a file.
+  std::shared_ptr<const GapFollower> follower;
 };
 
 enum class ContractionPhase { Rest, Contraction, Hold, Relaxation };
@@ -190,6 +197,10 @@ struct DetectionResult {
   double mm_per_px_x = 0.0, mm_per_px_y = 0.0;  // the scale the mm values were computed at
   double mm_per_px() const { return 0.5 * (mm_per_px_x + mm_per_px_y); }
   std::vector<std::string> notes;      // why nothing was found, what was assumed, warnings
+  // The frame, as this result numbers frames, that was the motion record's frame 0: the
+  // findings' followers read positions in its pixels, on fields cumulative from it (live: the
+  // window's first frame).
+  long motion_frame0 = 0;
 };
 
 // The gap of a finding in words for annotations and reports: in mm when the result is

@@ -49,6 +49,13 @@ struct LiveStats {
   // findings shown can be older while evaluations wait).
   double findings_latency_p50_ms = 0;
   double findings_latency_p99_ms = 0;
+  // Tracked frames on which the newest evaluation's findings were read again (GapFollower:
+  // their gap now, while the next evaluation runs), and arrival -> that reading, published
+  // with the frame (LiveView::findings_now). Frames of a window before its first evaluation
+  // ran, or while no finding was made, are not followed.
+  long followed = 0;
+  double followed_latency_p50_ms = 0;
+  double followed_latency_p99_ms = 0;
   double scanner_fps = 0;     // rate of new (non-repeated) frames over the session
   // Spacing of the points tracked now: LiveSettings::analysis.grid_mm, or coarser while this
   // computer cannot track every new frame at it (LiveGridPolicy).
@@ -68,6 +75,9 @@ struct LiveView {
   // The image area analysed: the source's region, or the moving image found in a captured
   // screen without calibration (LiveTearMonitor); the source's until the first frame is tracked.
   UltrasoundRegion region;
+  // The newest evaluation's findings read on this frame: their gap and retraction now
+  // (LiveTearMonitor::findings_on_newest_frame); empty when that evaluation read another window.
+  std::vector<TearFinding> findings_now;
 };
 
 class LivePipeline {
@@ -112,6 +122,7 @@ class LivePipeline {
   // Evaluations due that will publish nothing (made unnecessary, waiting at a stop, failed).
   void count_dropped_evaluations(int count);
   bool is_repeat(const Frame& frame);
+  std::vector<TearFinding> follow_findings();
 
   void check_timestamp(const Frame& frame);
   // Before a frame that starts a new window: its grid, from how the last window went.
@@ -149,6 +160,10 @@ class LivePipeline {
   std::deque<Arrival> queue_;
   std::deque<double> latencies_ms_;
   std::deque<double> findings_latencies_ms_;
+  std::deque<double> followed_latencies_ms_;
+  // The newest evaluation's findings (and the frame its motion starts at), read again on each
+  // frame tracked after it; set on the detection thread, read on the processing thread.
+  std::shared_ptr<const DetectionResult> followed_;
   double last_findings_latency_ms_ = 0;  // of the newest evaluation published
   std::deque<DetectionResult> results_;
   std::optional<LiveView> view_;

@@ -50,6 +50,13 @@ class LiveTearMonitor {
   // due (a replayed clip that has ended: its final frames are read too); none otherwise.
   std::optional<WindowEvaluation> evaluation_at_end() const;
   const DetectionResult& latest() const noexcept { return latest_; }
+  // The findings of `evaluated`, an evaluation of the current window, read on the newest
+  // tracked frame by their followers (GapFollower): the gap and the retraction there, and
+  // `frame` that frame (as the stream counts frames). Place, extent, grade and confidence stay
+  // the evaluation's: only an evaluation judges those again. Empty for another window's
+  // evaluation (its positions are in that window's first frame); findings without a follower
+  // (a fluid layer read on the image alone) are left out.
+  std::vector<TearFinding> findings_on_newest_frame(const DetectionResult& evaluated) const;
   // Points `grid_mm` apart from the next window on (the current one keeps its grid).
   void set_grid_mm(double grid_mm) noexcept { next_grid_mm_ = grid_mm; }
   // The spacing of the current window's points, mm (as asked until the first frame).

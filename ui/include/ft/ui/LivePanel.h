@@ -50,6 +50,8 @@ class LivePanel : public QWidget {
   const SessionFindings& session() const { return session_; }
   long frames_shown() const { return frames_shown_; }
   QString counters_text() const { return counters_->text(); }
+  // The newest evaluation's findings read on the frame shown (empty when none is followed).
+  QString gap_now_text() const { return gap_now_->text(); }
   QString last_recording() const { return last_recording_; }
   QString last_recording_in_progress() const { return journal_dir_; }  // empty when not recording
   ImageView* image_view() const { return view_; }
@@ -62,6 +64,7 @@ class LivePanel : public QWidget {
   void on_connected(Outcome<std::shared_ptr<LivePipeline>> connected);
   void poll();
   void show_view(const LiveView& view);
+  void show_gap_now(const std::vector<TearFinding>& now);
   void finish_recording();
   void on_recording_saved();
 
@@ -88,6 +91,7 @@ class LivePanel : public QWidget {
   QPushButton* freeze_ = nullptr;
   QPushButton* record_ = nullptr;
   QLabel* counters_ = nullptr;
+  QLabel* gap_now_ = nullptr;  // the findings' gap on the frame shown, between evaluations
   ImageView* view_ = nullptr;
   OverlayControls* overlays_ = nullptr;
   FindingsPanel* findings_ = nullptr;
