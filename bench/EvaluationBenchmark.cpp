@@ -11,6 +11,8 @@
 //                            evaluation can cost: a new window, or rest and peak moved)
 //   BM_WindowEvaluation/1    the same with the window's readings already made (what an
 //                            evaluation costs when the frames it reads were read before)
+//   BM_FollowFindings        between evaluations: that evaluation's tear read again on the
+//                            window's last frame (GapFollower), as live tracking does per frame
 //
 // Each label carries a hash of the output (for the evaluation: rest, peak, the strain of every
 // frame, the tracked share and every finding's measures): a change meant to make it faster must leave it
@@ -26,6 +28,7 @@
 #include "ft/core/DisplacementField.h"
 #include "ft/core/FascicleOrientation.h"
 #include "ft/core/FascicleReadings.h"
+#include "ft/core/GapFollower.h"
 #include "ft/core/TearDetector.h"
 #include "ft/plugin/ClipAnalysis.h"
 #include "ft/plugin/LiveTearMonitor.h"
@@ -119,8 +122,33 @@ void BM_WindowEvaluation(benchmark::State& state) {
   state.counters["points"] = double(w.analysis.motion.cumulative[0].size());
 }
 
+// Live, between evaluations: the window's tears read again on each newly tracked frame
+// (GapFollower), on the tracking thread, once per frame. Timed on the window's last frame.
+void BM_FollowFindings(benchmark::State& state) {
+  const TrackedWindow& w = tracked_window();
+  const ft::FrameAt frame_at = [&](int k) { return w.frames[std::size_t(w.analysis.kept_frames[std::size_t(k)])]; };
+  const ft::DetectionResult result = ft::detect_tears(w.analysis.motion, frame_at, w.detection);
+  if (result.findings.empty() || !result.findings.front().follower) {
+    state.SkipWithError("the window's evaluation found no tear to follow");
+    return;
+  }
+  const ft::DisplacementField& newest = w.analysis.motion.cumulative.back();
+  double gap_mm = 0;
+  for (auto _ : state) {
+    for (const ft::TearFinding& f : result.findings)
+      if (f.follower) gap_mm = f.follower->gap_mm(newest);
+    benchmark::DoNotOptimize(gap_mm);
+  }
+  char label[64];
+  std::snprintf(label, sizeof label, "gap %.3f mm on the last frame (curve %.3f)", gap_mm,
+                result.findings.back().gap_by_frame_mm.back());
+  state.SetLabel(label);
+  state.counters["findings"] = double(result.findings.size());
+}
+
 }  // namespace
 
+BENCHMARK(BM_FollowFindings)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_WindowEvaluation)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
 BENCHMARK(BM_FascicleOrientation)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
 BENCHMARK_MAIN();
