@@ -266,11 +266,11 @@ void LivePipeline::process() {
       continue;
     }
     const int dropped = due ? hand_over(std::move(*due), next.at) : 0;
-    std::vector<TearFinding> findings_now = follow_findings();
+    LiveView view{std::move(next.frame), monitor_->latest_field(), monitor_->mm_per_px_x(), monitor_->mm_per_px_y(), 0,
+                  monitor_->latest_field().size() > 0 ? monitor_->region() : region_, {}, {}};
+    follow_findings(view);
     const double latency =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - next.at).count();
-    LiveView view{std::move(next.frame), monitor_->latest_field(), monitor_->mm_per_px_x(), monitor_->mm_per_px_y(), 0,
-                  monitor_->latest_field().size() > 0 ? monitor_->region() : region_, std::move(findings_now)};
     {
       std::lock_guard<std::mutex> lock(mutex_);
       if (!view.findings_now.empty()) {
@@ -289,14 +289,18 @@ void LivePipeline::process() {
   }
 }
 
-// The newest evaluation's findings read on the frame just tracked (processing thread).
-std::vector<TearFinding> LivePipeline::follow_findings() {
+// On the processing thread.
+void LivePipeline::follow_findings(LiveView& view) {
   std::shared_ptr<const DetectionResult> evaluated;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     evaluated = followed_;
   }
-  return evaluated ? monitor_->findings_on_newest_frame(*evaluated) : std::vector<TearFinding>{};
+  if (!evaluated) return;
+  view.findings_now = monitor_->findings_on_newest_frame(*evaluated);
+  if (view.findings_now.empty()) return;
+  for (const TearFinding& f : evaluated->findings)  // those followed, in order
+    if (f.follower) view.findings_now_peak_gap_mm.push_back(f.gap_mm);
 }
 
 void LivePipeline::choose_grid() {

@@ -148,6 +148,20 @@ std::optional<WindowEvaluation> LiveTearMonitor::evaluation_at_end() const {
 // Every update_every frames of a window, counted from its first.
 bool LiveTearMonitor::evaluation_due() const { return (frames_seen_ - window_start_) % settings_.update_every == 0; }
 
+// From the window frame it was found at to the newest, by its stumps' mean motion: the gap
+// between them is fluid or churning echoes, not tracked, and the tissue beside it may be
+// sliding (whole-frame px and region mm).
+void LiveTearMonitor::move_with_its_stumps(TearFinding& f, const GapFollower& follower, long found_at) const {
+  const long at = found_at - window_start_;
+  if (at < 0 || at >= long(motion_.cumulative.size())) return;
+  double dx_px = 0, dy_px = 0;
+  follower.stumps_motion_px(motion_.cumulative[std::size_t(at)], motion_.cumulative.back(), dx_px, dy_px);
+  f.centre_col_px += dx_px;
+  f.centre_row_px += dy_px;
+  f.centre_x_mm += dx_px * motion_.mm_per_px_x;
+  f.centre_z_mm += dy_px * motion_.mm_per_px_y;
+}
+
 std::vector<TearFinding> LiveTearMonitor::findings_on_newest_frame(const DetectionResult& evaluated) const {
   std::vector<TearFinding> now;
   if (!lagrangian_ || motion_.cumulative.empty() || evaluated.motion_frame0 != window_start_) return now;
@@ -156,6 +170,7 @@ std::vector<TearFinding> LiveTearMonitor::findings_on_newest_frame(const Detecti
     if (!found.follower) continue;
     TearFinding f = found;
     f.frame = int(window_start_ + long(motion_.cumulative.size()) - 1);
+    move_with_its_stumps(f, *found.follower, found.frame);
     f.gap_mm = found.follower->gap_mm(field);
     f.retraction_mm = 0.5 * (f.gap_mm - f.gap_rest_mm);
     // Each stump's share as the evaluation measured it at peak evidence.

@@ -195,11 +195,15 @@ TEST(LiveTearMonitor, ReportsTheTearAsFramesArrive) {
 }
 
 // Between evaluations the findings follow the frames: the last evaluation's tear read on
-// each frame tracked after it, as the contraction goes on opening it. The followed gap meets
-// the simulator's true gap of that frame; an evaluation of another window is not followed
-// (its positions are another frame's pixels).
+// each frame tracked after it, as the contraction goes on opening it and the probe slides.
+// The followed gap and centre meet the simulator's truth of that frame; an evaluation of
+// another window is not followed (its positions are another frame's pixels).
 TEST(LiveTearMonitor, FindingsFollowEachFrameTrackedAfterTheirEvaluation) {
-  const sim::SimulatedExam exam(sim::make_preset("full_tear", 39, 40));
+  sim::SimulationConfig config = sim::make_preset("full_tear", 39, 40);
+  config.motion.probe_move_x_mm = 3.0;  // the sonographer slides the probe during the hold
+  config.motion.probe_move_from = 0.55;
+  config.motion.probe_move_to = 0.85;
+  const sim::SimulatedExam exam(config);
   const sim::ClipTruth truth = exam.clip_truth();
   LiveSettings settings;
   settings.update_every = 8;
@@ -214,7 +218,11 @@ TEST(LiveTearMonitor, FindingsFollowEachFrameTrackedAfterTheirEvaluation) {
       ASSERT_EQ(now.size(), evaluated->findings.size()) << "frame " << k;
       const TearFinding& f = now.front();
       EXPECT_EQ(f.frame, k);
-      EXPECT_NEAR(f.gap_mm, truth.frames[std::size_t(k)].tear.gap_mm, 1.0) << "frame " << k;
+      const sim::TearTruth& t = truth.frames[std::size_t(k)].tear;
+      EXPECT_NEAR(f.gap_mm, t.gap_mm, 1.0) << "frame " << k;
+      // Where the gap is now (the probe moved 3 mm since the evaluation): within 1 mm.
+      EXPECT_LT(std::hypot(f.centre_x_mm - t.centre_x_mm, f.centre_z_mm - t.centre_z_mm), 1.0) << "frame " << k;
+      EXPECT_NEAR(f.centre_col_px - exam.region().bounds.x0_px, f.centre_x_mm / exam.region().mm_per_px_x, 1e-6);
       EXPECT_NEAR(f.retraction_left_mm + f.retraction_right_mm, f.gap_mm - f.gap_rest_mm, 1e-9);
       EXPECT_EQ(f.grade, evaluated->findings.front().grade) << "only an evaluation grades";
       widest_followed = std::max(widest_followed, f.gap_mm);

@@ -307,7 +307,11 @@ void LivePanel::show_view(const LiveView& v) {
   if (layers.strain) strain = fibre_strain_in(v.field, v.mm_per_px_x, v.mm_per_px_y, muscle_);
   region_ = v.region;  // kept for redrawing after Stop
   view_->set_image(grey_picture(v.frame, layers.window, layers.level));
-  view_->set_overlay(compose_overlay(region_, v.field, strain, latest_.findings, layers));
+  // The tears found, where their tissue is in this frame and with its gap (the peak's beside
+  // it), once the frame has been followed; the evaluation's reading as it was otherwise.
+  const bool followed = !v.findings_now.empty();
+  if (followed) layers.findings_peak_gap_mm = v.findings_now_peak_gap_mm;
+  view_->set_overlay(compose_overlay(region_, v.field, strain, followed ? v.findings_now : latest_.findings, layers));
   show_gap_now(v.findings_now);
   ++frames_shown_;
 }

@@ -64,4 +64,16 @@ double GapFollower::gap_mm(std::optional<double> opening) const {
 
 double GapFollower::gap_mm(const DisplacementField& u_k) const { return gap_mm(opening_mm(u_k)); }
 
+void GapFollower::stumps_motion_px(const DisplacementField& u_from, const DisplacementField& u_to, double& dx_px,
+                                   double& dy_px) const {
+  dx_px = dy_px = 0;
+  for (const auto& [x, y] : {std::pair{g_.stump_a_x_px, g_.stump_a_y_px}, std::pair{g_.stump_b_x_px, g_.stump_b_y_px}}) {
+    double fx = 0, fy = 0, tx = 0, ty = 0;
+    displacement_at(u_from, x, y, fx, fy);
+    displacement_at(u_to, x, y, tx, ty);
+    dx_px += 0.5 * (tx - fx);
+    dy_px += 0.5 * (ty - fy);
+  }
+}
+
 }  // namespace ft

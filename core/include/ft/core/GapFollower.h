@@ -61,6 +61,10 @@ class GapFollower {
   double gap_mm(const DisplacementField& u_k) const;
   // The gap from an opening already read (none: not measured).
   double gap_mm(std::optional<double> opening) const;
+  // The two stumps' mean motion from the frame of `u_from` to that of `u_to`, px: where the gap
+  // between them went (its inside is fluid or churning echoes, which are not tracked).
+  void stumps_motion_px(const DisplacementField& u_from, const DisplacementField& u_to, double& dx_px,
+                        double& dy_px) const;
 
  private:
   std::vector<std::size_t> compartment_;

@@ -78,6 +78,8 @@ struct LiveView {
   // The newest evaluation's findings read on this frame: their gap and retraction now
   // (LiveTearMonitor::findings_on_newest_frame); empty when that evaluation read another window.
   std::vector<TearFinding> findings_now;
+  // Each one's gap as its evaluation measured it (at peak evidence), for the overlay's "(peak …)".
+  std::vector<double> findings_now_peak_gap_mm;
 };
 
 class LivePipeline {
@@ -122,7 +124,8 @@ class LivePipeline {
   // Evaluations due that will publish nothing (made unnecessary, waiting at a stop, failed).
   void count_dropped_evaluations(int count);
   bool is_repeat(const Frame& frame);
-  std::vector<TearFinding> follow_findings();
+  // The newest evaluation's findings read on the frame just tracked, into `view`.
+  void follow_findings(LiveView& view);
 
   void check_timestamp(const Frame& frame);
   // Before a frame that starts a new window: its grid, from how the last window went.

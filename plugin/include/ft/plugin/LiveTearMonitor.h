@@ -51,9 +51,10 @@ class LiveTearMonitor {
   std::optional<WindowEvaluation> evaluation_at_end() const;
   const DetectionResult& latest() const noexcept { return latest_; }
   // The findings of `evaluated`, an evaluation of the current window, read on the newest
-  // tracked frame by their followers (GapFollower): the gap and the retraction there, and
-  // `frame` that frame (as the stream counts frames). Place, extent, grade and confidence stay
-  // the evaluation's: only an evaluation judges those again. Empty for another window's
+  // tracked frame by their followers (GapFollower): the gap and the retraction there, the
+  // centre moved with its two stumps,
+  // and `frame` that frame (as the stream counts frames). Extent, grade and confidence stay the
+  // evaluation's: only an evaluation judges those again. Empty for another window's
   // evaluation (its positions are in that window's first frame); findings without a follower
   // (a fluid layer read on the image alone) are left out.
   std::vector<TearFinding> findings_on_newest_frame(const DetectionResult& evaluated) const;
@@ -89,6 +90,7 @@ class LiveTearMonitor {
   bool evaluation_due() const;
   void restart(const Frame& frame);
   void measure_scale(const Frame& frame);
+  void move_with_its_stumps(TearFinding& f, const GapFollower& follower, long found_at) const;
   template <class Frames>
   void find_the_image(const Frames& frames);
 
