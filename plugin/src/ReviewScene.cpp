@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "ft/core/GapFollower.h"
 #include "ft/plugin/MuscleStrain.h"
 
 namespace ft {
@@ -53,7 +54,12 @@ TearFinding finding_in_frame(const TearFinding& finding, const ClipAnalysis& ana
   const std::size_t peak = std::size_t(analysed_index_at(analysis, finding.frame));
   const std::size_t shown = std::size_t(analysed_index_at(analysis, frame));
   if (peak >= fields.size() || shown >= fields.size()) return f;
-  if (fields[peak].valid.size() == fields[peak].size() && fields[shown].valid.size() == fields[shown].size()) {
+  if (finding.follower) {  // its stumps: the gap between them is not tracked
+    double dx_px = 0, dy_px = 0;
+    finding.follower->stumps_motion_px(fields[peak], fields[shown], dx_px, dy_px);
+    f.centre_col_px += dx_px;
+    f.centre_row_px += dy_px;
+  } else if (fields[peak].valid.size() == fields[peak].size() && fields[shown].valid.size() == fields[shown].size()) {
     const PointPx moved = tissue_motion(fields[peak], fields[shown], {f.centre_col_px, f.centre_row_px});
     f.centre_col_px += moved.x;
     f.centre_row_px += moved.y;

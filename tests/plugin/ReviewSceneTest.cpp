@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "OverlayFixtures.h"
+#include "ft/core/GapFollower.h"
 
 namespace ft {
 
@@ -56,6 +57,44 @@ TEST(ReviewScene, AFindingMovesWithItsTissueAndTakesEachFramesGap) {
   ASSERT_FALSE(scene.labels.empty());
   EXPECT_EQ(scene.labels.front().text, "gap 3.0 mm (peak 4.0), grade 0") << "this frame's gap, and the measured one";
   EXPECT_EQ(review_scene(a, 2, layers).labels.front().text, "gap 4.0 mm, grade 0");
+}
+
+// Inside a wide gap nothing is tracked (fluid, churning echoes): a finding the analysis made
+// moves with its two stumps, which are (the right one retracting further), not with the
+// tissue around its centre.
+TEST(ReviewScene, AFindingMovesWithItsStumpsWhereItsGapIsUntracked) {
+  ClipAnalysis a;
+  a.kept_frames = {0, 2, 3};
+  a.motion.region = test::inset_region();
+  a.motion.mm_per_px_x = a.motion.mm_per_px_y = 0.1;
+  a.motion.cumulative = {test::whole_frame_field(0, 0), test::whole_frame_field(5, -3), test::whole_frame_field(9, -4)};
+  DisplacementField& last = a.motion.cumulative[2];
+  for (int r = 0; r < last.rows; ++r)
+    for (int c = 12; c < last.columns; ++c) last.dx_px[last.index(c, r)] = 13;  // right of the gap (x >= 100)
+  GapFollowerGeometry stumps;  // frame-0 px: grid points (9, 8) and (14, 8)
+  stumps.stump_a_x_px = 76;
+  stumps.stump_a_y_px = 68;
+  stumps.stump_b_x_px = 116;
+  stumps.stump_b_y_px = 68;
+  TearFinding f;
+  f.frame = 2;  // analysed index 1: the centre (96, 68) of frame 0 lies at (101, 65)
+  f.centre_col_px = 101;
+  f.centre_row_px = 65;
+  f.gap_mm = 4.0;
+  f.gap_by_frame_mm = {1.0, 4.0, 4.4};
+  // Around the centre (four grid steps) nothing is tracked in the frame shown.
+  for (int r = 0; r < last.rows; ++r)
+    for (int c = 0; c < last.columns; ++c)
+      if (std::hypot(last.x_px(c) + 5 - 101, last.y_px(r) - 3 - 65) <= 32) last.valid[last.index(c, r)] = 0;
+  EXPECT_NEAR(finding_in_frame(f, a, 3).centre_col_px, 101, 1e-9) << "without its stumps it stays";
+  f.follower = std::make_shared<GapFollower>(std::vector<std::size_t>{}, std::vector<Tensor2>{}, 1, 0.1, 0.1, stumps);
+  const TearFinding later = finding_in_frame(f, a, 3);
+  EXPECT_NEAR(later.centre_col_px, 101 + 0.5 * (4 + 8), 1e-9) << "the stumps' mean motion: 4 and 8 px";
+  EXPECT_NEAR(later.centre_row_px, 65 - 1, 1e-9);
+  EXPECT_DOUBLE_EQ(later.gap_mm, 4.4);
+  const TearFinding back = finding_in_frame(f, a, 0);
+  EXPECT_NEAR(back.centre_col_px, 96, 1e-9) << "and back to frame 0";
+  EXPECT_NEAR(back.centre_row_px, 68, 1e-9);
 }
 
 // A clip that starts contracted: its arrows, like its strain layer, count from the rest frame,

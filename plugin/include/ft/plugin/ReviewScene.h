@@ -17,8 +17,9 @@ constexpr int kTrackFrames = 10;  // analysed frames a track looks back (half a 
 double clip_arrow_gain(const ClipAnalysis& analysis);
 
 // `finding` (measured at its peak frame) as it is in clip frame `frame`: its centre moved with
-// the tissue around it between the two frames (the tracked points within three grid steps,
-// their mean motion; where none is tracked in both, it stays), its gap the gap-time curve's
+// its two stumps between the two frames (GapFollower, when the finding was made by this
+// analysis), else with the tissue around it (the tracked points within three grid steps, their
+// mean motion; where none is tracked in both, it stays: inside a wide gap none is), its gap the gap-time curve's
 // at that frame (the rest gap where the curve has none; on its own analysed frame, the gap
 // measured, as the report gives it).
 TearFinding finding_in_frame(const TearFinding& finding, const ClipAnalysis& analysis, int frame);
