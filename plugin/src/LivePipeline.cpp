@@ -131,6 +131,9 @@ void LivePipeline::on_evaluated(std::optional<DetectionResult> result, const std
   auto followed = std::make_shared<DetectionResult>();
   followed->findings = result->findings;
   followed->motion_frame0 = result->motion_frame0;
+  followed->calibrated = result->calibrated;
+  followed->mm_per_px_x = result->mm_per_px_x;
+  followed->mm_per_px_y = result->mm_per_px_y;
   std::lock_guard<std::mutex> lock(mutex_);
   if (!analysis_error_.empty()) {  // ran while the analysis stopped: not shown as current
     ++stats_.evaluations_dropped;
@@ -267,13 +270,13 @@ void LivePipeline::process() {
     }
     const int dropped = due ? hand_over(std::move(*due), next.at) : 0;
     LiveView view{std::move(next.frame), monitor_->latest_field(), monitor_->mm_per_px_x(), monitor_->mm_per_px_y(), 0,
-                  monitor_->latest_field().size() > 0 ? monitor_->region() : region_, {}, {}};
+                  monitor_->latest_field().size() > 0 ? monitor_->region() : region_, {}};
     follow_findings(view);
     const double latency =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - next.at).count();
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      if (!view.findings_now.empty()) {
+      if (view.findings_now.any_followed()) {
         ++stats_.followed;
         keep_recent(followed_latencies_ms_, latency);
       }
@@ -296,11 +299,7 @@ void LivePipeline::follow_findings(LiveView& view) {
     std::lock_guard<std::mutex> lock(mutex_);
     evaluated = followed_;
   }
-  if (!evaluated) return;
-  view.findings_now = monitor_->findings_on_newest_frame(*evaluated);
-  if (view.findings_now.empty()) return;
-  for (const TearFinding& f : evaluated->findings)  // those followed, in order
-    if (f.follower) view.findings_now_peak_gap_mm.push_back(f.gap_mm);
+  if (evaluated) view.findings_now = monitor_->findings_on_newest_frame(*evaluated);
 }
 
 void LivePipeline::choose_grid() {

@@ -162,25 +162,35 @@ void LiveTearMonitor::move_with_its_stumps(TearFinding& f, const GapFollower& fo
   f.centre_z_mm += dy_px * motion_.mm_per_px_y;
 }
 
-std::vector<TearFinding> LiveTearMonitor::findings_on_newest_frame(const DetectionResult& evaluated) const {
-  std::vector<TearFinding> now;
-  if (!lagrangian_ || motion_.cumulative.empty() || evaluated.motion_frame0 != window_start_) return now;
+FollowedFindings LiveTearMonitor::findings_on_newest_frame(const DetectionResult& evaluated) const {
+  FollowedFindings out;
+  out.calibrated = evaluated.calibrated;
+  out.mm_per_px_x = evaluated.mm_per_px_x;
+  out.mm_per_px_y = evaluated.mm_per_px_y;
+  if (!lagrangian_ || motion_.cumulative.empty() || evaluated.motion_frame0 != window_start_) return out;
+  out.frame = window_start_ + long(motion_.cumulative.size()) - 1;
   const DisplacementField& field = motion_.cumulative.back();
   for (const TearFinding& found : evaluated.findings) {
-    if (!found.follower) continue;
-    TearFinding f = found;
-    f.frame = int(window_start_ + long(motion_.cumulative.size()) - 1);
-    move_with_its_stumps(f, *found.follower, found.frame);
-    f.gap_mm = found.follower->gap_mm(field);
-    f.retraction_mm = 0.5 * (f.gap_mm - f.gap_rest_mm);
-    // Each stump's share as the evaluation measured it at peak evidence.
-    const double stumps = found.retraction_left_mm + found.retraction_right_mm;
-    const double left_share = std::abs(stumps) > 1e-9 ? found.retraction_left_mm / stumps : 0.5;
-    f.retraction_left_mm = 2.0 * f.retraction_mm * left_share;
-    f.retraction_right_mm = 2.0 * f.retraction_mm * (1.0 - left_share);
-    now.push_back(std::move(f));
+    FollowedFinding f{found, found.gap_mm, false};
+    // Not measured on this frame: shown as found, never as a closed gap (the rest gap the
+    // gap-time curve puts on such frames).
+    const std::optional<double> opening = found.follower ? found.follower->opening_mm(field) : std::nullopt;
+    if (opening && std::isfinite(*opening)) {
+      f.followed = true;
+      f.now.frame = int(out.frame);
+      move_with_its_stumps(f.now, *found.follower, found.frame);
+      f.now.gap_mm = found.follower->gap_mm(opening);
+      // As the evaluation's: the stumps never retract by less than nothing.
+      f.now.retraction_mm = std::max(0.0, 0.5 * (f.now.gap_mm - f.now.gap_rest_mm));
+      // Each stump's share as the evaluation measured it at peak evidence.
+      const double stumps = found.retraction_left_mm + found.retraction_right_mm;
+      const double left_share = std::abs(stumps) > 1e-9 ? found.retraction_left_mm / stumps : 0.5;
+      f.now.retraction_left_mm = 2.0 * f.now.retraction_mm * left_share;
+      f.now.retraction_right_mm = 2.0 * f.now.retraction_mm * (1.0 - left_share);
+    }
+    out.findings.push_back(std::move(f));
   }
-  return now;
+  return out;
 }
 
 WindowEvaluation LiveTearMonitor::evaluation() const {

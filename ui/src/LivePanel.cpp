@@ -156,6 +156,7 @@ void LivePanel::on_connected(Outcome<std::shared_ptr<LivePipeline>> connected) {
   freeze_->setChecked(false);
   record_->setChecked(pending_record_);
   findings_->show_message("Watching for fibre ends separating under contraction…");
+  gap_now_->clear();
   poll_timer_.start(40);
   host_.log_info("live exam started from " + source_->currentText().toStdString() + (pending_record_ ? ", recording" : ""));
 }
@@ -172,6 +173,7 @@ void LivePanel::stop() {
   pipeline_.reset();
   start_->setText("Start");
   counters_->setText("stopped");
+  gap_now_->clear();  // no frame is followed any more
   finish_recording();
 }
 
@@ -267,6 +269,7 @@ void LivePanel::poll() {
   if (!s.analysis_error.empty()) {
     if (!analysis_failed_) {  // once: the findings shown so far are no longer live
       analysis_failed_ = true;
+      gap_now_->clear();
       host_.log_warning("live analysis stopped: " + s.analysis_error);
       counters_->setStyleSheet("color: #d03030;");
       findings_->show_message(QString("Live analysis stopped: %1. Frames are still received%2; no findings are "
@@ -300,32 +303,58 @@ void LivePanel::poll() {
   }
 }
 
+namespace {
+
+// The scale followed findings are measured at, as describe_gap and the overlay read it.
+DetectionResult scale_of(const FollowedFindings& f) {
+  DetectionResult r;
+  r.calibrated = f.calibrated;
+  r.mm_per_px_x = f.mm_per_px_x;
+  r.mm_per_px_y = f.mm_per_px_y;
+  return r;
+}
+
+}  // namespace
+
 void LivePanel::show_view(const LiveView& v) {
   OverlayLayers layers = overlays_->layers();
-  layers.measure_findings_as(latest_);
+  // The tears found, where their tissue is in this frame and with its gap (the peak's beside
+  // it), where the frame could be read; the evaluation's reading as it was otherwise.
+  const FollowedFindings& now = v.findings_now;
+  const bool following = now.any_followed();
+  std::vector<TearFinding> findings = latest_.findings;
+  if (following) {
+    findings.clear();
+    for (const FollowedFinding& f : now.findings) {
+      findings.push_back(f.now);
+      layers.findings_peak_gap_mm.push_back(f.followed ? f.peak_gap_mm : 0.0);  // 0: no "(peak …)"
+    }
+  }
+  layers.measure_findings_as(following ? scale_of(now) : latest_);
   std::vector<float> strain;
   if (layers.strain) strain = fibre_strain_in(v.field, v.mm_per_px_x, v.mm_per_px_y, muscle_);
   region_ = v.region;  // kept for redrawing after Stop
   view_->set_image(grey_picture(v.frame, layers.window, layers.level));
-  // The tears found, where their tissue is in this frame and with its gap (the peak's beside
-  // it), once the frame has been followed; the evaluation's reading as it was otherwise.
-  const bool followed = !v.findings_now.empty();
-  if (followed) layers.findings_peak_gap_mm = v.findings_now_peak_gap_mm;
-  view_->set_overlay(compose_overlay(region_, v.field, strain, followed ? v.findings_now : latest_.findings, layers));
-  show_gap_now(v.findings_now);
+  view_->set_overlay(compose_overlay(region_, v.field, strain, findings, layers));
+  show_gap_now(now);
   ++frames_shown_;
 }
 
-// Between evaluations (most of a second each on a laptop's CPU) the tear found last is read on
-// every frame: the gap opening as the contraction goes on, not the gap of a second ago.
-void LivePanel::show_gap_now(const std::vector<TearFinding>& now) {
-  if (now.empty()) {
+// Between evaluations (most of a second each on a laptop's CPU) the tears found last are read
+// on every frame: each gap opening as the contraction goes on, not the gap of a second ago.
+void LivePanel::show_gap_now(const FollowedFindings& now) {
+  if (!now.any_followed()) {
     gap_now_->clear();
     return;
   }
-  QStringList gaps;
-  for (const TearFinding& f : now) gaps << QString::fromStdString(describe_gap(f, latest_));
-  gap_now_->setText(QString("Now, frame %1: %2").arg(now.front().frame + 1).arg(gaps.join("; ")));
+  const DetectionResult scale = scale_of(now);
+  QStringList read;
+  for (const FollowedFinding& f : now.findings) {
+    const QString where = QString("%1 at %2").arg(to_string(f.now.kind)).arg(QString::fromStdString(describe_position(f.now, scale)));
+    if (f.followed) read << where + ": " + QString::fromStdString(describe_gap(f.now, scale));
+    else if (f.now.follower) read << where + ": not measured on this frame";
+  }
+  gap_now_->setText(QString("Now, frame %1: %2").arg(now.frame + 1).arg(read.join("; ")));
 }
 
 }  // namespace ft::ui

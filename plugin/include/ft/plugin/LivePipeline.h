@@ -49,10 +49,11 @@ struct LiveStats {
   // findings shown can be older while evaluations wait).
   double findings_latency_p50_ms = 0;
   double findings_latency_p99_ms = 0;
-  // Tracked frames on which the newest evaluation's findings were read again (GapFollower:
-  // their gap now, while the next evaluation runs), and arrival -> that reading, published
-  // with the frame (LiveView::findings_now). Frames of a window before its first evaluation
-  // ran, or while no finding was made, are not followed.
+  // Tracked frames on which a finding of the newest evaluation was read again (GapFollower:
+  // its gap now, while the next evaluation runs), and arrival -> that reading, published with
+  // the frame (LiveView::findings_now). Frames of a window before its first evaluation ran,
+  // while no finding was made, or where the muscle around the gap could not be measured, are
+  // not followed.
   long followed = 0;
   double followed_latency_p50_ms = 0;
   double followed_latency_p99_ms = 0;
@@ -75,11 +76,10 @@ struct LiveView {
   // The image area analysed: the source's region, or the moving image found in a captured
   // screen without calibration (LiveTearMonitor); the source's until the first frame is tracked.
   UltrasoundRegion region;
-  // The newest evaluation's findings read on this frame: their gap and retraction now
-  // (LiveTearMonitor::findings_on_newest_frame); empty when that evaluation read another window.
-  std::vector<TearFinding> findings_now;
-  // Each one's gap as its evaluation measured it (at peak evidence), for the overlay's "(peak …)".
-  std::vector<double> findings_now_peak_gap_mm;
+  // The newest evaluation's findings on this frame: their gap, retraction and place now where
+  // they could be read on it (LiveTearMonitor::findings_on_newest_frame); none when that
+  // evaluation read another window, or before the first evaluation.
+  FollowedFindings findings_now;
 };
 
 class LivePipeline {

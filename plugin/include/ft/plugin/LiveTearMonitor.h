@@ -24,6 +24,30 @@
 
 namespace ft {
 
+// One finding of an evaluation as the newest tracked frame shows it (LiveTearMonitor::
+// findings_on_newest_frame).
+struct FollowedFinding {
+  TearFinding now;           // read on that frame when `followed`; else as the evaluation found it
+  double peak_gap_mm = 0.0;  // the gap the evaluation measured (at peak evidence)
+  // Read on the frame: its gap, retraction and place are that frame's. False for a finding with
+  // no follower (a fluid layer read on the image alone) and on a frame where the muscle around
+  // the gap could not be measured (the probe lifted, tracking lost): shown as found, not as closed.
+  bool followed = false;
+};
+
+// An evaluation's findings on the newest frame, with the scale they are measured at.
+struct FollowedFindings {
+  long frame = 0;  // the newest tracked frame, as the stream counts frames
+  std::vector<FollowedFinding> findings;
+  bool calibrated = false;  // as the evaluation's DetectionResult: mm to report, or px
+  double mm_per_px_x = 0.0, mm_per_px_y = 0.0;
+  bool any_followed() const {
+    for (const FollowedFinding& f : findings)
+      if (f.followed) return true;
+    return false;
+  }
+};
+
 struct LiveSettings {
   AnalysisSettings analysis;
   int update_every = 10;   // frames between re-evaluations
@@ -50,14 +74,13 @@ class LiveTearMonitor {
   // due (a replayed clip that has ended: its final frames are read too); none otherwise.
   std::optional<WindowEvaluation> evaluation_at_end() const;
   const DetectionResult& latest() const noexcept { return latest_; }
-  // The findings of `evaluated`, an evaluation of the current window, read on the newest
-  // tracked frame by their followers (GapFollower): the gap and the retraction there, the
-  // centre moved with its two stumps,
-  // and `frame` that frame (as the stream counts frames). Extent, grade and confidence stay the
-  // evaluation's: only an evaluation judges those again. Empty for another window's
-  // evaluation (its positions are in that window's first frame); findings without a follower
-  // (a fluid layer read on the image alone) are left out.
-  std::vector<TearFinding> findings_on_newest_frame(const DetectionResult& evaluated) const;
+  // The findings of `evaluated`, an evaluation of the current window, on the newest tracked
+  // frame: each one read there by its follower (GapFollower): the gap and the retraction there,
+  // the centre moved with its two stumps, `frame` that frame; or, where it cannot be read there,
+  // as the evaluation found it (FollowedFinding::followed). Extent, grade and confidence stay
+  // the evaluation's: only an evaluation judges those again. No findings for another window's
+  // evaluation (its positions are in that window's first frame).
+  FollowedFindings findings_on_newest_frame(const DetectionResult& evaluated) const;
   // Points `grid_mm` apart from the next window on (the current one keeps its grid).
   void set_grid_mm(double grid_mm) noexcept { next_grid_mm_ = grid_mm; }
   // The spacing of the current window's points, mm (as asked until the first frame).

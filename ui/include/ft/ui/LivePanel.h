@@ -64,7 +64,7 @@ class LivePanel : public QWidget {
   void on_connected(Outcome<std::shared_ptr<LivePipeline>> connected);
   void poll();
   void show_view(const LiveView& view);
-  void show_gap_now(const std::vector<TearFinding>& now);
+  void show_gap_now(const FollowedFindings& now);
   void finish_recording();
   void on_recording_saved();
 
