@@ -54,16 +54,16 @@ TearFinding finding_in_frame(const TearFinding& finding, const ClipAnalysis& ana
   const std::size_t peak = std::size_t(analysed_index_at(analysis, finding.frame));
   const std::size_t shown = std::size_t(analysed_index_at(analysis, frame));
   if (peak >= fields.size() || shown >= fields.size()) return f;
-  if (finding.follower) {  // its stumps: the gap between them is not tracked
-    double dx_px = 0, dy_px = 0;
-    finding.follower->stumps_motion_px(fields[peak], fields[shown], dx_px, dy_px);
-    f.centre_col_px += dx_px;
-    f.centre_row_px += dy_px;
-  } else if (fields[peak].valid.size() == fields[peak].size() && fields[shown].valid.size() == fields[shown].size()) {
-    const PointPx moved = tissue_motion(fields[peak], fields[shown], {f.centre_col_px, f.centre_row_px});
-    f.centre_col_px += moved.x;
-    f.centre_row_px += moved.y;
-  }
+  PointPx moved{0, 0};
+  if (finding.follower)  // its stumps: the gap between them is not tracked
+    finding.follower->stumps_motion_px(fields[peak], fields[shown], moved.x, moved.y);
+  else if (fields[peak].valid.size() == fields[peak].size() && fields[shown].valid.size() == fields[shown].size())
+    moved = tissue_motion(fields[peak], fields[shown], {f.centre_col_px, f.centre_row_px});
+  // Whole-frame px and region mm describe the same point.
+  f.centre_col_px += moved.x;
+  f.centre_row_px += moved.y;
+  f.centre_x_mm += moved.x * analysis.motion.mm_per_px_x;
+  f.centre_z_mm += moved.y * analysis.motion.mm_per_px_y;
   // On its own frame the gap measured (the report's); elsewhere the gap-time curve's, which on
   // the peak frame can differ a little (a myotendinous gap is a mean over its run).
   const auto& gaps = finding.gap_by_frame_mm;

@@ -91,6 +91,8 @@ TEST(ReviewScene, AFindingMovesWithItsStumpsWhereItsGapIsUntracked) {
   const TearFinding later = finding_in_frame(f, a, 3);
   EXPECT_NEAR(later.centre_col_px, 101 + 0.5 * (4 + 8), 1e-9) << "the stumps' mean motion: 4 and 8 px";
   EXPECT_NEAR(later.centre_row_px, 65 - 1, 1e-9);
+  EXPECT_NEAR(later.centre_x_mm - f.centre_x_mm, 0.6, 1e-9) << "and its mm with its px";
+  EXPECT_NEAR(later.centre_z_mm - f.centre_z_mm, -0.1, 1e-9);
   EXPECT_DOUBLE_EQ(later.gap_mm, 4.4);
   const TearFinding back = finding_in_frame(f, a, 0);
   EXPECT_NEAR(back.centre_col_px, 96, 1e-9) << "and back to frame 0";
