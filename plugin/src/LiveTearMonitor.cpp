@@ -172,13 +172,18 @@ FollowedFindings LiveTearMonitor::findings_on_newest_frame(const DetectionResult
   const DisplacementField& field = motion_.cumulative.back();
   for (const TearFinding& found : evaluated.findings) {
     FollowedFinding f{found, found.gap_mm, false};
-    // Not measured on this frame: shown as found, never as a closed gap (the rest gap the
+    if (!found.follower) {
+      out.findings.push_back(std::move(f));
+      continue;
+    }
+    // Drawn where its stumps are now, measured or not: a sliding probe carries it.
+    f.now.frame = int(out.frame);
+    move_with_its_stumps(f.now, *found.follower, found.frame);
+    // Not measured on this frame: the gap as found, never as a closed gap (the rest gap the
     // gap-time curve puts on such frames).
-    const std::optional<double> opening = found.follower ? found.follower->opening_mm(field) : std::nullopt;
+    const std::optional<double> opening = found.follower->opening_mm(field);
     if (opening && std::isfinite(*opening)) {
       f.followed = true;
-      f.now.frame = int(out.frame);
-      move_with_its_stumps(f.now, *found.follower, found.frame);
       f.now.gap_mm = found.follower->gap_mm(opening);
       // As the evaluation's: the stumps never retract by less than nothing.
       f.now.retraction_mm = std::max(0.0, 0.5 * (f.now.gap_mm - f.now.gap_rest_mm));

@@ -236,6 +236,27 @@ TEST(LiveTearMonitor, FindingsFollowEachFrameTrackedAfterTheirEvaluation) {
   }
   EXPECT_GE(followed, 10) << "the frames after the first finding but the evaluations' own";
   EXPECT_GT(widest_followed, truth.gap_rest_mm + 1.0) << "the gap is seen opening between evaluations";
+  // Where the muscle around a gap cannot be measured on the frame, its gap stays as found (not
+  // the rest gap: a closed gap); a finding without a follower (a fluid layer read on the image)
+  // stays as the evaluation found it.
+  DetectionResult unmeasurable = *evaluated;
+  TearFinding fluid = evaluated->findings.front();
+  fluid.follower.reset();
+  GapFollowerGeometry at_centre;
+  at_centre.stump_a_x_px = at_centre.stump_b_x_px = fluid.centre_col_px;
+  at_centre.stump_a_y_px = at_centre.stump_b_y_px = fluid.centre_row_px;
+  unmeasurable.findings.front().follower =  // no compartment points: nothing to measure
+      std::make_shared<GapFollower>(std::vector<std::size_t>{}, std::vector<Tensor2>{}, 1, 0.1, 0.1, at_centre);
+  unmeasurable.findings.push_back(fluid);
+  const FollowedFindings kept = monitor.findings_on_newest_frame(unmeasurable);
+  ASSERT_EQ(kept.findings.size(), 2u);
+  EXPECT_FALSE(kept.findings[0].followed);
+  EXPECT_EQ(kept.findings[0].now.gap_mm, fluid.gap_mm);
+  EXPECT_EQ(kept.findings[0].now.frame, exam.frame_count() - 1) << "drawn where its stumps are now";
+  EXPECT_FALSE(kept.findings[1].followed);
+  EXPECT_EQ(kept.findings[1].now.frame, fluid.frame) << "as found";
+  EXPECT_EQ(kept.findings[1].now.gap_mm, fluid.gap_mm);
+  EXPECT_FALSE(kept.any_followed());
   // A new window tracks from its own first frame: the last window's finding is not read there.
   ASSERT_FALSE(monitor.findings_on_newest_frame(*evaluated).findings.empty());
   monitor.end_window();

@@ -1,6 +1,7 @@
 // Live analysis end to end on the simulated probe (a full tear opening under contraction):
 // between the detector's evaluations, the tear found is read on each frame tracked after it
-// and published with that frame.
+// and published with that frame. Up to 150 s: a loaded 2-core machine finds the first tear
+// several times later than an idle one (LiveCommandTest allows 120 s for that alone).
 #include "ft/plugin/LivePipeline.h"
 
 #include <gtest/gtest.h>
@@ -16,7 +17,7 @@ TEST(LivePipeline, TheTearFoundIsReadOnEachFrameTrackedAfterItsEvaluation) {
   LivePipeline pipeline(make_frame_source("sim:full_tear?seed=4&fps=20"));
   pipeline.start();
   int views_followed = 0;
-  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(150);
   while (views_followed < 5 && std::chrono::steady_clock::now() < give_up) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     const std::optional<LiveView> view = pipeline.take_view();

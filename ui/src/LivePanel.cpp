@@ -336,7 +336,9 @@ void LivePanel::show_view(const LiveView& v) {
   region_ = v.region;  // kept for redrawing after Stop
   view_->set_image(grey_picture(v.frame, layers.window, layers.level));
   view_->set_overlay(compose_overlay(region_, v.field, strain, findings, layers));
-  show_gap_now(now);
+  // A redraw of the last frame after a stop or a failed analysis (an overlay toggled) is not
+  // a frame being followed.
+  show_gap_now(pipeline_ && !analysis_failed_ ? now : FollowedFindings{});
   ++frames_shown_;
 }
 

@@ -27,17 +27,21 @@ namespace ft {
 // One finding of an evaluation as the newest tracked frame shows it (LiveTearMonitor::
 // findings_on_newest_frame).
 struct FollowedFinding {
-  TearFinding now;           // read on that frame when `followed`; else as the evaluation found it
+  // On that frame: its place moved with its stumps, and when `followed` its gap and retraction
+  // read there; a finding with no follower as the evaluation found it.
+  TearFinding now;
   double peak_gap_mm = 0.0;  // the gap the evaluation measured (at peak evidence)
-  // Read on the frame: its gap, retraction and place are that frame's. False for a finding with
-  // no follower (a fluid layer read on the image alone) and on a frame where the muscle around
-  // the gap could not be measured (the probe lifted, tracking lost): shown as found, not as closed.
+  // Its gap read on the frame. False for a finding with no follower (a fluid layer read on the
+  // image alone) and on a frame where the deformation of the muscle around the gap could not be
+  // measured (too few points, folded or collapsed): its gap is then shown as found, not as closed.
+  // Tracking lost at the stumps is not told apart here (nor in the detector's gap-time curve):
+  // the tracker's interpolated motion is read as it is.
   bool followed = false;
 };
 
 // An evaluation's findings on the newest frame, with the scale they are measured at.
 struct FollowedFindings {
-  long frame = 0;  // the newest tracked frame, as the stream counts frames
+  long frame = 0;  // the newest tracked frame, counted as the monitor tracks them (LiveView::processed_index)
   std::vector<FollowedFinding> findings;
   bool calibrated = false;  // as the evaluation's DetectionResult: mm to report, or px
   double mm_per_px_x = 0.0, mm_per_px_y = 0.0;
