@@ -322,20 +322,18 @@ void LivePanel::show_view(const LiveView& v) {
   // it), where the frame could be read; the evaluation's reading as it was otherwise.
   const FollowedFindings& now = v.findings_now;
   const bool following = now.any_followed();
-  std::vector<TearFinding> findings = latest_.findings;
-  if (following) {
-    findings.clear();
+  std::vector<TearFinding> on_this_frame;
+  if (following)
     for (const FollowedFinding& f : now.findings) {
-      findings.push_back(f.now);
+      on_this_frame.push_back(f.now);
       layers.findings_peak_gap_mm.push_back(f.followed ? f.peak_gap_mm : 0.0);  // 0: no "(peak …)"
     }
-  }
   layers.measure_findings_as(following ? scale_of(now) : latest_);
   std::vector<float> strain;
   if (layers.strain) strain = fibre_strain_in(v.field, v.mm_per_px_x, v.mm_per_px_y, muscle_);
   region_ = v.region;  // kept for redrawing after Stop
   view_->set_image(grey_picture(v.frame, layers.window, layers.level));
-  view_->set_overlay(compose_overlay(region_, v.field, strain, findings, layers));
+  view_->set_overlay(compose_overlay(region_, v.field, strain, following ? on_this_frame : latest_.findings, layers));
   // A redraw of the last frame after a stop or a failed analysis (an overlay toggled) is not
   // a frame being followed.
   show_gap_now(pipeline_ && !analysis_failed_ ? now : FollowedFindings{});

@@ -264,16 +264,9 @@ double stump_separation_at_rest_mm(const Context& ctx, const Geometry& geo) {
 // as it lies in each frame, and intact muscle would have carried the rest separation d to
 // d / |F^-T n|.
 GapFollower gap_follower(const Context& ctx, const Geometry& geo, const std::vector<std::size_t>& compartment) {
-  GapFollowerGeometry g;
-  g.stump_a_x_px = geo.ax;
-  g.stump_a_y_px = geo.ay;
-  g.stump_b_x_px = geo.bx;
-  g.stump_b_y_px = geo.by;
-  g.normal_x = geo.nx;
-  g.normal_y = geo.ny;
-  g.rest_separation_mm = stump_separation_at_rest_mm(ctx, geo);
+  const GapFollowerGeometry stumps{geo.ax, geo.ay, geo.bx, geo.by, geo.nx, geo.ny, stump_separation_at_rest_mm(ctx, geo)};
   return GapFollower(compartment, rest_inverse_at(ctx, compartment), ctx.s.baseline_steps, ctx.m.mm_per_px_x,
-                     ctx.m.mm_per_px_y, g);
+                     ctx.m.mm_per_px_y, stumps);
 }
 
 // The opening per frame; frames where the compartment's deformation cannot be measured get
