@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "BenchScenes.h"
+#include "MatcherBackend.h"
+#include "WorkerPool.h"
 #include "ft/gpu/LagrangianTracker.h"
 #include "ft/gpu/SpeckleTracker.h"
 
@@ -64,6 +66,56 @@ void track_pair(benchmark::State& state, ft::gpu::Backend backend) {
 void BM_TrackCpu(benchmark::State& state) { track_pair(state, ft::gpu::Backend::Cpu); }
 void BM_TrackCuda(benchmark::State& state) { track_pair(state, ft::gpu::Backend::Cuda); }
 
+std::vector<float> region_as_float(const ft::Frame& frame, const ft::PixelRect& r) {
+  std::vector<float> out;
+  out.reserve(std::size_t(r.width_px()) * std::size_t(r.height_px()));
+  for (int y = r.y0_px; y <= r.y1_px; ++y)
+    for (int x = r.x0_px; x <= r.x1_px; ++x) out.push_back(float(frame.data8()[std::size_t(y) * frame.width_px() + x]));
+  return out;
+}
+
+// The full-resolution level's matching alone: every grid point with the fine template and
+// radius, as the tracker hands them to the backend. For CUDA that is the match kernel with
+// its point upload and result download; the rest of BM_TrackCuda's time is the coarse
+// levels, the frame's upload and pyramid, and the filters the host runs between levels.
+void match_fine_level(benchmark::State& state, bool cuda) {
+  const int size = int(state.range(0));
+  ft::gpu::TrackingParameters p;
+  p.grid_step_px = int(state.range(1));
+  if (cuda && !ft::gpu::cuda_device_available()) {
+    state.SkipWithError("no CUDA device");
+    return;
+  }
+  const std::vector<ft::Frame>& stream = cache().get(size);
+  const ft::PixelRect bounds = cache().regions[size].bounds;
+  const int width = bounds.width_px(), height = bounds.height_px();
+  const ft::gpu::TrackingGeometry geo = ft::gpu::make_geometry(p, 0.1, width, height);
+  ft::gpu::WorkerPool pool(0);
+#if defined(FT_HAVE_CUDA)
+  std::unique_ptr<ft::gpu::MatcherBackend> matcher = cuda ? ft::gpu::make_cuda_matcher() : ft::gpu::make_cpu_matcher(pool);
+#else
+  std::unique_ptr<ft::gpu::MatcherBackend> matcher = ft::gpu::make_cpu_matcher(pool);
+#endif
+  matcher->set_frames(region_as_float(stream[0], bounds), region_as_float(stream[1], bounds), width, height, geo.levels);
+  std::vector<ft::gpu::GridPoint> points;
+  const int margin = geo.kernel_half_px + 2;  // as SpeckleTracker's grid
+  for (int y = margin; y < height - margin; y += p.grid_step_px)
+    for (int x = margin; x < width - margin; x += p.grid_step_px) points.push_back({x, y});
+  const std::vector<float> seed_dx(points.size(), 0.0f), seed_dy(points.size(), 0.0f);
+  const ft::gpu::MatchSettings settings{geo.kernel_half_px, geo.fine_radius_px, p.refine_iterations};
+  std::vector<ft::gpu::MatchResult> results;
+  for (auto _ : state) {
+    matcher->match(0, true, points, 0, seed_dx, seed_dy, settings, results);
+    benchmark::DoNotOptimize(results.data());
+  }
+  state.counters["points"] = double(points.size());
+  state.counters["template_px"] = double(2 * geo.kernel_half_px + 1);
+  state.counters["Mpoints/s"] = benchmark::Counter(double(points.size()) * double(state.iterations()) * 1e-6, benchmark::Counter::kIsRate);
+}
+
+void BM_MatchFineCpu(benchmark::State& state) { match_fine_level(state, false); }
+void BM_MatchFineCuda(benchmark::State& state) { match_fine_level(state, true); }
+
 void sizes(benchmark::internal::Benchmark* b) {
   for (int size : {256, 512, 1024})
     for (int step : {4, 8}) b->Args({size, step});
@@ -113,4 +165,6 @@ void BM_LiveTracking(benchmark::State& state) {
 BENCHMARK(BM_LiveTracking)->Arg(1)->Arg(2)->ArgName("threads")->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_TrackCpu)->Apply(sizes);
 BENCHMARK(BM_TrackCuda)->Apply(sizes);
+BENCHMARK(BM_MatchFineCpu)->Args({1024, 4})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_MatchFineCuda)->Args({1024, 4})->Args({1024, 8})->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_MAIN();

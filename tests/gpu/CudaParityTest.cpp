@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "MatcherBackend.h"
 #include "WorkerPool.h"
@@ -25,6 +27,25 @@ struct ParityCase {
   const char* what;
 };
 
+// How far the GPU may differ from the CPU. The GPU contracts a * b + c into one fused
+// multiply-add (one rounding instead of two), which the CPU build does not; the sums agree
+// to ~1e-5 px where the match is well posed. Where the correlation is weak (below the
+// tracker's min_quality, 0.35, a point it never trusts), the window's variance can be a
+// sliver of texture at a flat patch's edge: ZNCC is then a ratio of two roundings, and the
+// first H200 run measured 1e-3 of quality between CPU and GPU on such a point (-0.0004
+// against -0.0014). The status must still agree everywhere.
+const float kTrustedQuality = float(TrackingParameters{}.min_quality);
+constexpr double kPositionPx = 2e-3, kQuality = 2e-4;             // trusted points
+constexpr double kWeakPositionPx = 2e-2, kWeakQuality = 5e-3;     // points no tracker trusts
+
+struct Worst {
+  double position_px = 0, quality = 0;
+  void take(const MatchResult& got, const MatchResult& want) {
+    position_px = std::max({position_px, double(std::fabs(got.dx - want.dx)), double(std::fabs(got.dy - want.dy))});
+    quality = std::max(quality, double(std::fabs(got.quality - want.quality)));
+  }
+};
+
 void expect_points_match(MatcherBackend& cuda, MatcherBackend& cpu, const ParityCase& c, int level, bool forward) {
   const int scale = 1 << level;
   std::vector<GridPoint> points;
@@ -39,14 +60,23 @@ void expect_points_match(MatcherBackend& cuda, MatcherBackend& cpu, const Parity
   cuda.match(level, forward, points, int(points.size()), seed_dx, seed_dy, c.settings, got);
   cpu.match(level, forward, points, int(points.size()), seed_dx, seed_dy, c.settings, want);
   ASSERT_EQ(got.size(), want.size());
+  Worst trusted, weak;
   for (std::size_t i = 0; i < want.size(); ++i) {
     SCOPED_TRACE(testing::Message() << c.what << ", level " << level << (forward ? " forward" : " backward") << ", point ("
-                                    << points[i].x << ", " << points[i].y << ")");
+                                    << points[i].x << ", " << points[i].y << "): GPU (" << got[i].dx << ", " << got[i].dy
+                                    << ") q " << got[i].quality << ", CPU (" << want[i].dx << ", " << want[i].dy << ") q "
+                                    << want[i].quality);
     ASSERT_EQ(int(got[i].status), int(want[i].status));
-    EXPECT_NEAR(got[i].dx, want[i].dx, 2e-3);
-    EXPECT_NEAR(got[i].dy, want[i].dy, 2e-3);
-    EXPECT_NEAR(got[i].quality, want[i].quality, 2e-4);
+    const bool is_trusted = want[i].quality >= kTrustedQuality || got[i].quality >= kTrustedQuality;
+    (is_trusted ? trusted : weak).take(got[i], want[i]);
+    const double position_px = is_trusted ? kPositionPx : kWeakPositionPx, quality = is_trusted ? kQuality : kWeakQuality;
+    EXPECT_NEAR(got[i].dx, want[i].dx, position_px);
+    EXPECT_NEAR(got[i].dy, want[i].dy, position_px);
+    EXPECT_NEAR(got[i].quality, want[i].quality, quality);
   }
+  // The figures for docs/benchmarks.md: how close the two are, not only that they pass.
+  std::printf("parity %-32s level %d %-8s: trusted worst %.1e px, %.1e quality; weak worst %.1e px, %.1e quality\n", c.what,
+              level, forward ? "forward" : "backward", trusted.position_px, trusted.quality, weak.position_px, weak.quality);
 }
 
 #endif
@@ -97,6 +127,8 @@ TEST(CudaParity, TrackedFieldsMatchTheCpuWithSeedsAndForwardBackward) {
           agree_valid += a.valid[i] == b.valid[i];
           if (a.valid[i] && b.valid[i]) worst = std::max(worst, double(std::hypot(a.dx_px[i] - b.dx_px[i], a.dy_px[i] - b.dy_px[i])));
         }
+        std::printf("parity %s grid %d pair %d: %.4f of points agree on validity, worst %.1e px\n", preset, step, k,
+                    double(agree_valid) / double(a.size()), worst);
         EXPECT_GT(double(agree_valid) / double(a.size()), 0.99) << preset << " grid " << step << " pair " << k;
         EXPECT_LT(worst, 0.01) << preset << " grid " << step << " pair " << k;
         EXPECT_EQ(cuda.backend(), Backend::Cuda) << cuda.backend_note();
