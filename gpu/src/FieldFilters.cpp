@@ -3,20 +3,10 @@
 #include <algorithm>
 #include <cmath>
 
+#include "FieldMath.h"
+
 namespace ft::gpu {
 namespace {
-
-// Median of n <= 8 values (the mean of the middle two for even n). An insertion sort:
-// for so few values it is several times faster than nth_element.
-float median(float* v, int n) {
-  for (int i = 1; i < n; ++i) {
-    const float x = v[i];
-    int j = i;
-    for (; j > 0 && v[j - 1] > x; --j) v[j] = v[j - 1];
-    v[j] = x;
-  }
-  return n % 2 ? v[n / 2] : 0.5f * (v[n / 2] + v[n / 2 - 1]);
-}
 
 // Calls rows_job(first, last) on bands of rows over the pool.
 template <class Job>
@@ -27,39 +17,19 @@ void over_rows(int rows, WorkerPool& pool, const Job& rows_job) {
   pool.run(tasks, [&](int t) { rows_job(t * kRowsPerTask, std::min(rows, (t + 1) * kRowsPerTask)); });
 }
 
-// Normalised median residual of component `c` at (x, y) over valid neighbours; -1 if too few.
-float median_residual(const GridValues& g, const std::vector<float>& c, int x, int y, float eps) {
-  float values[8];
-  int n = 0;
-  for (int j = -1; j <= 1; ++j)
-    for (int i = -1; i <= 1; ++i) {
-      if (!i && !j) continue;
-      const int xx = x + i, yy = y + j;
-      if (xx < 0 || yy < 0 || xx >= g.columns || yy >= g.rows) continue;
-      const std::size_t k = std::size_t(yy) * g.columns + xx;
-      if (g.valid[k]) values[n++] = c[k];
-    }
-  if (n < 3) return -1.0f;
-  const float m = median(values, n);
-  float residuals[8];
-  for (int i = 0; i < n; ++i) residuals[i] = std::abs(values[i] - m);
-  const float rm = median(residuals, n);
-  return std::abs(c[std::size_t(y) * g.columns + x] - m) / (rm + eps);
-}
-
 }  // namespace
 
 void reject_outliers(GridValues& g, float median_threshold, float min_quality, WorkerPool& pool, float eps_px) {
   for (std::size_t k = 0; k < g.valid.size(); ++k)
     if (g.quality[k] < min_quality) g.valid[k] = 0;
   std::vector<std::uint8_t> keep = g.valid;
+  const GridShape shape{g.columns, g.rows};
   over_rows(g.rows, pool, [&](int first, int last) {
     for (int y = first; y < last; ++y)
       for (int x = 0; x < g.columns; ++x) {
         const std::size_t k = std::size_t(y) * g.columns + x;
         if (!g.valid[k]) continue;
-        const float rx = median_residual(g, g.dx, x, y, eps_px), ry = median_residual(g, g.dy, x, y, eps_px);
-        if (std::max(rx, ry) > median_threshold) keep[k] = 0;
+        if (!passes_median_test(g.dx.data(), g.dy.data(), g.valid.data(), shape, x, y, median_threshold, eps_px)) keep[k] = 0;
       }
   });
   g.valid.swap(keep);
@@ -67,6 +37,7 @@ void reject_outliers(GridValues& g, float median_threshold, float min_quality, W
 
 void fill_invalid(GridValues& g) {
   std::vector<std::uint8_t> known = g.valid;
+  const GridShape shape{g.columns, g.rows};
   if (std::none_of(known.begin(), known.end(), [](std::uint8_t v) { return v != 0; })) return;
   for (bool changed = true; changed;) {
     changed = false;
@@ -75,18 +46,7 @@ void fill_invalid(GridValues& g) {
       for (int x = 0; x < g.columns; ++x) {
         const std::size_t k = std::size_t(y) * g.columns + x;
         if (known[k]) continue;
-        float vx[8], vy[8];
-        int n = 0;
-        for (int j = -1; j <= 1; ++j)
-          for (int i = -1; i <= 1; ++i) {
-            const int xx = x + i, yy = y + j;
-            if ((!i && !j) || xx < 0 || yy < 0 || xx >= g.columns || yy >= g.rows) continue;
-            const std::size_t kk = std::size_t(yy) * g.columns + xx;
-            if (known[kk]) { vx[n] = g.dx[kk]; vy[n] = g.dy[kk]; ++n; }
-          }
-        if (n == 0) continue;
-        g.dx[k] = median(vx, n);
-        g.dy[k] = median(vy, n);
+        if (!median_of_known_neighbours(g.dx.data(), g.dy.data(), known.data(), shape, x, y, g.dx[k], g.dy[k])) continue;
         next[k] = 1;
         changed = true;
       }
@@ -97,23 +57,12 @@ void fill_invalid(GridValues& g) {
 void smooth(GridValues& g, float weight, WorkerPool& pool) {
   if (weight <= 0) return;
   std::vector<float> sx(g.dx.size()), sy(g.dy.size());
+  const GridShape shape{g.columns, g.rows};
   over_rows(g.rows, pool, [&](int first, int last) {
     for (int y = first; y < last; ++y)
       for (int x = 0; x < g.columns; ++x) {
         const std::size_t k = std::size_t(y) * g.columns + x;
-        float wsum = 1.0f, ax = g.dx[k], ay = g.dy[k];
-        for (int j = -1; j <= 1; ++j)
-          for (int i = -1; i <= 1; ++i) {
-            const int xx = x + i, yy = y + j;
-            if ((!i && !j) || xx < 0 || yy < 0 || xx >= g.columns || yy >= g.rows) continue;
-            const std::size_t kk = std::size_t(yy) * g.columns + xx;
-            const float w = weight * std::max(0.0f, g.quality[kk]) * (g.valid[kk] ? 1.0f : 0.25f);
-            ax += w * g.dx[kk];
-            ay += w * g.dy[kk];
-            wsum += w;
-          }
-        sx[k] = ax / wsum;
-        sy[k] = ay / wsum;
+        smooth_point(g.dx.data(), g.dy.data(), g.quality.data(), g.valid.data(), shape, x, y, weight, sx[k], sy[k]);
       }
   });
   g.dx.swap(sx);

@@ -6,27 +6,12 @@
 #include "BackendSelfTest.h"
 #include "FieldFilters.h"
 #include "MatcherBackend.h"
+#include "PairPlan.h"
 #include "WorkerPool.h"
 #include "ft/core/Error.h"
 
 namespace ft::gpu {
 namespace {
-
-struct Grid {
-  int margin_px = 0;  // from the region's top-left to the first point
-  int columns = 0;
-  int rows = 0;
-  int step_px = 1;
-};
-
-Grid make_grid(int width, int height, int kernel_half_px, int step_px) {
-  Grid g;
-  g.step_px = std::max(1, step_px);
-  g.margin_px = kernel_half_px + 2;  // the template and its gradients stay inside the region
-  g.columns = width > 2 * g.margin_px ? (width - 1 - 2 * g.margin_px) / g.step_px + 1 : 0;
-  g.rows = height > 2 * g.margin_px ? (height - 1 - 2 * g.margin_px) / g.step_px + 1 : 0;
-  return g;
-}
 
 double region_mm_per_px(const UltrasoundRegion& region) {
   return region.has_mm_calibration() ? 0.5 * (region.mm_per_px_x + region.mm_per_px_y) : 0.0;
@@ -50,56 +35,15 @@ void crop_to_float(const Frame& frame, const PixelRect& r, std::vector<float>& o
   }
 }
 
-// Every `stride`-th column and row of a grid, always including the last ones.
-struct SubGrid {
-  std::vector<int> columns;
-  std::vector<int> rows;
-  std::size_t size() const { return columns.size() * rows.size(); }
-};
-
-std::vector<int> every_nth(int count, int stride) {
-  std::vector<int> v;
-  for (int i = 0; i < count; i += stride) v.push_back(i);
-  if (v.back() != count - 1) v.push_back(count - 1);
-  return v;
-}
-
-SubGrid make_sub_grid(int columns, int rows, int stride) { return {every_nth(columns, stride), every_nth(rows, stride)}; }
-
-// Position of each full-grid index between sub-grid nodes: lower node k and weight t.
-// One walk along the nodes, as the indices only grow.
-struct Bracket {
-  std::size_t k = 0;
-  float t = 0;
-};
-
-std::vector<Bracket> brackets(const std::vector<int>& nodes, int count) {
-  std::vector<Bracket> out(static_cast<std::size_t>(count));
-  std::size_t k = 0;
-  for (int i = 0; i < count; ++i) {
-    while (k + 2 < nodes.size() && nodes[k + 1] <= i) ++k;
-    out[std::size_t(i)] = {k, nodes.size() == 1 ? 0.0f : float(i - nodes[k]) / float(nodes[k + 1] - nodes[k])};
-  }
-  return out;
-}
-
-// Bilinear interpolation of sub-grid values onto the full grid.
-void upsample(const GridValues& v, const SubGrid& sub, int columns, int rows, std::vector<float>& dx,
-              std::vector<float>& dy) {
-  const std::size_t sc = sub.columns.size();
-  const std::vector<Bracket> across = brackets(sub.columns, columns), down = brackets(sub.rows, rows);
-  for (int r = 0; r < rows; ++r) {
-    const std::size_t kr = down[std::size_t(r)].k;
-    const float tr = down[std::size_t(r)].t;
-    const std::size_t kr1 = std::min(kr + 1, sub.rows.size() - 1);
-    for (int c = 0; c < columns; ++c) {
-      const std::size_t kc = across[std::size_t(c)].k;
-      const float tc = across[std::size_t(c)].t;
-      const std::size_t kc1 = std::min(kc + 1, sc - 1);
-      const std::size_t i00 = kr * sc + kc, i01 = kr * sc + kc1, i10 = kr1 * sc + kc, i11 = kr1 * sc + kc1;
-      const std::size_t i = std::size_t(r) * columns + c;
-      dx[i] = (1 - tr) * ((1 - tc) * v.dx[i00] + tc * v.dx[i01]) + tr * ((1 - tc) * v.dx[i10] + tc * v.dx[i11]);
-      dy[i] = (1 - tr) * ((1 - tc) * v.dy[i00] + tc * v.dy[i01]) + tr * ((1 - tc) * v.dy[i10] + tc * v.dy[i11]);
+// Bilinear interpolation of a level's sub-grid values onto the full grid.
+void upsample(const GridValues& v, const LevelPlan& lp, const TrackingGrid& grid, std::vector<float>& dx, std::vector<float>& dy) {
+  for (int r = 0; r < grid.rows; ++r) {
+    const Bracket down = bracket_of(r, grid.rows, lp.stride);
+    for (int c = 0; c < grid.columns; ++c) {
+      const Bracket across = bracket_of(c, grid.columns, lp.stride);
+      const std::size_t i = std::size_t(r) * grid.columns + c;
+      dx[i] = upsample_value(v.dx.data(), lp.sub_columns, lp.sub_rows, across, down);
+      dy[i] = upsample_value(v.dy.data(), lp.sub_columns, lp.sub_rows, across, down);
     }
   }
 }
@@ -113,13 +57,72 @@ GridValues to_grid_values(const std::vector<MatchResult>& results, int columns, 
   g.dy.resize(n);
   g.quality.resize(n);
   g.valid.resize(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    g.dx[i] = results[i].dx * scale;
-    g.dy[i] = results[i].dy * scale;
-    g.quality[i] = results[i].quality;
-    g.valid[i] = results[i].status == kMatchOk;
-  }
+  for (std::size_t i = 0; i < n; ++i) take_match(results[i], scale, g.dx[i], g.dy[i], g.quality[i], g.valid[i]);
   return g;
+}
+
+// Tracks every point back from where it arrived; one that does not return within the
+// plan's tolerance is not valid.
+void check_forward_backward(MatcherBackend& matcher, const PairPlan& plan, GridValues& values, std::vector<GridPoint>& returned,
+                            std::vector<MatchResult>& results) {
+  const TrackingGrid& grid = plan.grid;
+  const std::size_t n = std::size_t(grid.size());
+  returned.resize(n);
+  std::vector<float> back_dx(n), back_dy(n);
+  for (int r = 0; r < grid.rows; ++r)
+    for (int c = 0; c < grid.columns; ++c) {
+      const std::size_t i = std::size_t(r) * grid.columns + c;
+      const int x = grid.margin_px + c * grid.step_px, y = grid.margin_px + r * grid.step_px;
+      returned[i] = {round_to_px(float(x) + values.dx[i]), round_to_px(float(y) + values.dy[i])};
+      back_dx[i] = -values.dx[i];
+      back_dy[i] = -values.dy[i];
+    }
+  matcher.match(0, false, returned, grid.columns, back_dx, back_dy, plan.fine, results);
+  for (int r = 0; r < grid.rows; ++r)
+    for (int c = 0; c < grid.columns; ++c) {
+      const std::size_t i = std::size_t(r) * grid.columns + c;
+      const int x = grid.margin_px + c * grid.step_px, y = grid.margin_px + r * grid.step_px;
+      if (!returns_home(x, y, returned[i].x, returned[i].y, results[i], plan.forward_backward_px)) values.valid[i] = 0;
+    }
+}
+
+// The plan on the host, around the backend's match() (the CPU matcher's path).
+void track_levels(MatcherBackend& matcher, WorkerPool& pool, const PairPlan& plan, std::vector<float> seed_dx,
+                  std::vector<float> seed_dy, TrackedGrid& out) {
+  const TrackingGrid& grid = plan.grid;
+  GridValues values;
+  std::vector<GridPoint> points;
+  std::vector<MatchResult> results;
+  for (int level = plan.levels - 1; level >= 0; --level) {
+    const LevelPlan lp = plan.level(level);
+    points.resize(std::size_t(lp.sub_size()));
+    std::vector<float> level_dx(points.size()), level_dy(points.size());
+    for (int r = 0; r < lp.sub_rows; ++r)
+      for (int c = 0; c < lp.sub_columns; ++c) {
+        const int column = sub_grid_node(c, grid.columns, lp.stride), row = sub_grid_node(r, grid.rows, lp.stride);
+        const std::size_t i = std::size_t(r) * lp.sub_columns + c, full = std::size_t(row) * grid.columns + column;
+        points[i] = {level_position_px(grid.margin_px, column, grid.step_px, lp.scale),
+                     level_position_px(grid.margin_px, row, grid.step_px, lp.scale)};
+        level_dx[i] = seed_dx[full] / lp.scale;
+        level_dy[i] = seed_dy[full] / lp.scale;
+      }
+    matcher.match(level, true, points, lp.sub_columns, level_dx, level_dy, lp.settings, results);
+    values = to_grid_values(results, lp.sub_columns, lp.sub_rows, lp.scale);
+    reject_outliers(values, plan.median_threshold, plan.min_quality, pool);
+    fill_invalid(values);  // leaves `valid` as the median test left it
+    smooth(values, lp.smoothing, pool);
+    if (lp.stride > 1) {
+      upsample(values, lp, grid, seed_dx, seed_dy);
+    } else {
+      seed_dx = values.dx;
+      seed_dy = values.dy;
+    }
+  }
+  if (plan.forward_backward_px > 0) check_forward_backward(matcher, plan, values, points, results);
+  out.dx = std::move(values.dx);
+  out.dy = std::move(values.dy);
+  out.quality = std::move(values.quality);
+  out.valid = std::move(values.valid);
 }
 
 }  // namespace
@@ -183,7 +186,8 @@ SpeckleTracker::~SpeckleTracker() = default;
 DisplacementField SpeckleTracker::empty_field(const UltrasoundRegion& region) const {
   const TrackingGeometry geo =
       make_geometry(parameters_, region_mm_per_px(region), region.bounds.width_px(), region.bounds.height_px());
-  const Grid grid = make_grid(region.bounds.width_px(), region.bounds.height_px(), geo.kernel_half_px, parameters_.grid_step_px);
+  const TrackingGrid grid =
+      make_tracking_grid(region.bounds.width_px(), region.bounds.height_px(), geo.kernel_half_px, parameters_.grid_step_px);
   return DisplacementField(grid.columns, grid.rows, region.bounds.x0_px + grid.margin_px,
                            region.bounds.y0_px + grid.margin_px, grid.step_px);
 }
@@ -216,8 +220,10 @@ DisplacementField SpeckleTracker::track_on_backend(const Frame& previous, const 
   const int width = used.bounds.width_px(), height = used.bounds.height_px();
   const TrackingGeometry geo = make_geometry(parameters_, region_mm_per_px(used), width, height);
   DisplacementField field = empty_field(used);
-  const Grid grid = make_grid(width, height, geo.kernel_half_px, parameters_.grid_step_px);
   if (field.size() == 0) return field;  // region smaller than one template
+  const PairPlan plan =
+      make_pair_plan(parameters_, geo, make_tracking_grid(width, height, geo.kernel_half_px, parameters_.grid_step_px),
+                     forward_backward_px);
 
   std::vector<float> a, b;
   crop_to_float(previous, used.bounds, a);
@@ -235,71 +241,13 @@ DisplacementField SpeckleTracker::track_on_backend(const Frame& previous, const 
     for (float* v : {seed_dx.data(), seed_dy.data()})
       for (std::size_t i = 0; i < n; ++i) v[i] = usable_seed(v[i]);
   }
-  GridValues values;
-  std::vector<GridPoint> points;
-  std::vector<MatchResult> results;
-  for (int level = geo.levels - 1; level >= 0; --level) {
-    // Coarse levels track a sparser sub-grid: neighbouring points there would share
-    // nearly all of their (magnified) template. Their result is interpolated back.
-    const int stride = level == 0 ? 1 : std::max(1, (8 << level) / grid.step_px);
-    const SubGrid sub = make_sub_grid(grid.columns, grid.rows, stride);
-    const float scale = float(1 << level);
-    points.resize(sub.size());
-    std::vector<float> level_dx(sub.size()), level_dy(sub.size());
-    for (std::size_t r = 0; r < sub.rows.size(); ++r)
-      for (std::size_t c = 0; c < sub.columns.size(); ++c) {
-        const std::size_t i = r * sub.columns.size() + c;
-        const std::size_t full = std::size_t(sub.rows[r]) * grid.columns + std::size_t(sub.columns[c]);
-        points[i] = {int(std::lround((grid.margin_px + sub.columns[c] * grid.step_px) / scale)),
-                     int(std::lround((grid.margin_px + sub.rows[r] * grid.step_px) / scale))};
-        level_dx[i] = seed_dx[full] / scale;
-        level_dy[i] = seed_dy[full] / scale;
-      }
-    MatchSettings settings;
-    // A smaller template at coarse levels still spans more tissue than the fine one.
-    settings.half = level == 0 ? geo.kernel_half_px : std::max(4, geo.kernel_half_px * 2 / 3);
-    settings.radius = level == 0 ? geo.fine_radius_px : geo.coarse_radius_px;
-    settings.refine_iterations = level == 0 ? parameters_.refine_iterations : 1;
-    matcher_->match(level, true, points, int(sub.columns.size()), level_dx, level_dy, settings, results);
-    values = to_grid_values(results, int(sub.columns.size()), int(sub.rows.size()), scale);
-    reject_outliers(values, float(parameters_.median_threshold), float(parameters_.min_quality), *pool_);
-    std::vector<std::uint8_t> trusted = values.valid;
-    fill_invalid(values);
-    smooth(values, level == 0 ? float(parameters_.smoothing) : 0.5f, *pool_);
-    values.valid.swap(trusted);
-    if (stride > 1) {
-      upsample(values, sub, grid.columns, grid.rows, seed_dx, seed_dy);
-    } else {
-      seed_dx = values.dx;
-      seed_dy = values.dy;
-    }
-  }
-  points.resize(n);
-  for (int r = 0; r < grid.rows; ++r)
-    for (int c = 0; c < grid.columns; ++c)
-      points[std::size_t(r) * grid.columns + c] = {grid.margin_px + c * grid.step_px, grid.margin_px + r * grid.step_px};
-
-  if (forward_backward_px > 0) {
-    std::vector<GridPoint> returned(n);
-    for (std::size_t i = 0; i < n; ++i)
-      returned[i] = {int(std::lround(points[i].x + values.dx[i])), int(std::lround(points[i].y + values.dy[i]))};
-    std::vector<float> back_dx(n), back_dy(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      back_dx[i] = -values.dx[i];
-      back_dy[i] = -values.dy[i];
-    }
-    MatchSettings settings{geo.kernel_half_px, geo.fine_radius_px, parameters_.refine_iterations};
-    matcher_->match(0, false, returned, grid.columns, back_dx, back_dy, settings, results);
-    for (std::size_t i = 0; i < n; ++i) {
-      const float ex = float(returned[i].x) + results[i].dx - float(points[i].x);
-      const float ey = float(returned[i].y) + results[i].dy - float(points[i].y);
-      if (results[i].status != kMatchOk || std::hypot(ex, ey) > forward_backward_px) values.valid[i] = 0;
-    }
-  }
-  field.dx_px = std::move(values.dx);
-  field.dy_px = std::move(values.dy);
-  field.quality = std::move(values.quality);
-  field.valid = std::move(values.valid);
+  TrackedGrid tracked;
+  if (!matcher_->track_pair(plan, seed_dx, seed_dy, tracked))
+    track_levels(*matcher_, *pool_, plan, std::move(seed_dx), std::move(seed_dy), tracked);
+  field.dx_px = std::move(tracked.dx);
+  field.dy_px = std::move(tracked.dy);
+  field.quality = std::move(tracked.quality);
+  field.valid = std::move(tracked.valid);
   return field;
 }
 

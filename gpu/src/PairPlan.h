@@ -1,0 +1,68 @@
+#pragma once
+// How one frame pair is tracked, level by level: the grid, each pyramid level's sub-grid
+// and match settings, and the filters between levels. SpeckleTracker runs it on the host
+// around a backend's match(); a backend that runs whole pairs (the CUDA one) runs the
+// same plan on the device. Both read the levels from here, so they cannot drift apart.
+#include <cstdint>
+#include <vector>
+
+#include "FieldMath.h"
+#include "ft/gpu/BlockMatch.h"
+#include "ft/gpu/TrackingParameters.h"
+
+namespace ft::gpu {
+
+// The tracked points: columns x rows, step_px apart, the first margin_px from the
+// region's top-left so that the template and its gradients stay inside the region.
+struct TrackingGrid {
+  int margin_px = 0;
+  int columns = 0;
+  int rows = 0;
+  int step_px = 1;
+  int size() const { return columns * rows; }
+};
+
+TrackingGrid make_tracking_grid(int width_px, int height_px, int kernel_half_px, int step_px);
+
+// One pyramid level. Coarse levels track a sparser sub-grid: neighbouring points there
+// would share nearly all of their (magnified) template. Their result is interpolated back.
+struct LevelPlan {
+  int level = 0;
+  int stride = 1;  // sub-grid node spacing, in grid points
+  float scale = 1.0f;
+  int sub_columns = 0;
+  int sub_rows = 0;
+  MatchSettings settings;
+  float smoothing = 0.0f;  // smooth()'s weight after this level
+  int sub_size() const { return sub_columns * sub_rows; }
+};
+
+// Everything the pair's tracking needs besides the frames and the seed.
+struct PairPlan {
+  TrackingGrid grid;
+  int levels = 1;
+  MatchSettings fine;  // level 0's settings, also those of the backward check
+  float median_threshold = 3.0f;
+  float min_quality = 0.35f;
+  float level0_smoothing = 0.25f;
+  double forward_backward_px = -1.0;  // <= 0: no backward check
+  int coarse_half_px = 4;
+  int coarse_radius_px = 2;
+  LevelPlan level(int l) const;
+};
+
+PairPlan make_pair_plan(const TrackingParameters& p, const TrackingGeometry& geo, const TrackingGrid& grid,
+                        double forward_backward_px);
+
+// Where sub-grid node (c, r) of a level lies in that level's px.
+FT_HOST_DEVICE int level_position_px(int margin_px, int node, int step_px, float scale) {
+  return int(lroundf(float(margin_px + node * step_px) / scale));
+}
+
+// A tracked pair's field on the grid, full-resolution px.
+struct TrackedGrid {
+  std::vector<float> dx, dy, quality;
+  std::vector<std::uint8_t> valid;
+};
+
+}  // namespace ft::gpu
