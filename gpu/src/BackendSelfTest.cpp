@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <exception>
 
+#include "PairPlan.h"
 #include "WorkerPool.h"
 
 namespace ft::gpu {
@@ -78,6 +79,32 @@ std::string compare(const std::vector<MatchResult>& got, const std::vector<Match
   return what;
 }
 
+// A backend that tracks whole pairs itself (track_pair) against the host running the
+// same plan around the CPU matcher: every level, the filters, the backward check. Its
+// steps are the same per-point code (FieldMath.h), so only summation order differs.
+std::string compare_whole_pair(MatcherBackend& candidate, MatcherBackend& reference, WorkerPool& pool,
+                               const std::vector<float>& a, const std::vector<float>& b) {
+  TrackingParameters p;
+  p.grid_step_px = 3;  // never a whole number of blocks of points, several levels of sub-grid
+  const TrackingGeometry geo = make_geometry(p, 0.1, kWidthPx, kHeightPx);
+  const PairPlan plan = make_pair_plan(p, geo, make_tracking_grid(kWidthPx, kHeightPx, geo.kernel_half_px, p.grid_step_px), 0.5);
+  const std::vector<float> no_seed(std::size_t(plan.grid.size()), 0.0f);
+  candidate.set_frames(a, b, kWidthPx, kHeightPx, geo.levels);
+  TrackedGrid got, want;
+  if (!candidate.track_pair(plan, no_seed, no_seed, got)) return {};
+  reference.set_frames(a, b, kWidthPx, kHeightPx, geo.levels);
+  track_pair_on_host(reference, pool, plan, no_seed, no_seed, want);
+  if (got.dx.size() != want.dx.size() || got.valid.size() != want.valid.size()) return "a tracked pair came back with the wrong size";
+  std::size_t differ = 0;
+  for (std::size_t i = 0; i < want.dx.size(); ++i)
+    differ += got.valid[i] != want.valid[i] || std::fabs(got.dx[i] - want.dx[i]) > 1e-2f || std::fabs(got.dy[i] - want.dy[i]) > 1e-2f;
+  // As for single points: one ill-conditioned point may land elsewhere; a faulty step
+  // differs at many.
+  if (differ <= 1) return {};
+  return "whole pair tracked on the device: " + std::to_string(differ) + " of " + std::to_string(want.dx.size()) +
+         " points differ from the CPU";
+}
+
 std::vector<float> sixteen_bit(std::vector<float> image) {
   for (float& v : image) v = 1000.0f + 200.0f * v;
   return image;
@@ -115,6 +142,7 @@ std::string self_test_failure(MatcherBackend& candidate) {
       if (got.size() != want.size()) return "returned " + std::to_string(got.size()) + " results for " + std::to_string(want.size()) + " points";
       if (std::string failure = compare(got, want, c); !failure.empty()) return failure;
     }
+    if (std::string failure = compare_whole_pair(candidate, *reference, one_thread, a, b); !failure.empty()) return failure;
   } catch (const std::exception& e) {
     return e.what();
   }

@@ -2,8 +2,9 @@
 // A start-up check of an accelerated matcher against the CPU one: a small synthetic
 // pair with a known sub-pixel shift, matched by both at three pyramid levels, in both
 // directions, with the template sizes, walks and borders tracking meets (the cases are
-// listed in the .cpp). A GPU whose driver, kernel or memory misbehaves is found here,
-// before a clip is tracked with it.
+// listed in the .cpp), then, where the backend tracks whole pairs itself, one whole pair
+// against the host's run of the same plan. A GPU whose driver, kernel or memory
+// misbehaves is found here, before a clip is tracked with it.
 #include <string>
 
 #include "MatcherBackend.h"

@@ -7,11 +7,15 @@
 // larger frame arrives.
 #include <cuda_runtime.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "CudaFieldKernels.h"
 #include "MatcherBackend.h"
+#include "PairPlan.h"
 #include "PyramidSlots.h"
 #include "ft/gpu/GpuReport.h"
 #include "WarpMatch.h"
@@ -23,6 +27,58 @@ namespace {
 void check(cudaError_t status, const char* what) {
   if (status != cudaSuccess) throw Error(ErrorCode::Device, std::string("CUDA ") + what + ": " + cudaGetErrorString(status));
 }
+
+// A device (or pinned host) array that only grows; freed with its owner.
+template <class T, bool kPinnedHost = false>
+class CudaArray {
+ public:
+  CudaArray() = default;
+  CudaArray(const CudaArray&) = delete;
+  CudaArray& operator=(const CudaArray&) = delete;
+  ~CudaArray() { release(); }
+  void ensure(std::size_t count, const char* what) {
+    if (count <= capacity_) return;
+    release();
+    void* p = nullptr;
+    check(kPinnedHost ? cudaMallocHost(&p, count * sizeof(T)) : cudaMalloc(&p, count * sizeof(T)), what);
+    data_ = static_cast<T*>(p);
+    capacity_ = count;
+  }
+  T* get() const { return data_; }
+
+ private:
+  void release() {
+    if (kPinnedHost) {
+      cudaFreeHost(std::exchange(data_, nullptr));
+    } else {
+      cudaFree(std::exchange(data_, nullptr));
+    }
+    capacity_ = 0;
+  }
+  T* data_ = nullptr;
+  std::size_t capacity_ = 0;
+};
+
+// The device's copy of one pair's field while it is tracked (PairPlan's steps), sized
+// for the full grid; coarse levels use the front of each array.
+struct DeviceField {
+  CudaArray<float> seed_dx, seed_dy;  // full grid, full-resolution px
+  CudaArray<float> dx, dy, quality;   // this level's values
+  CudaArray<float> smoothed_dx, smoothed_dy;
+  CudaArray<std::uint8_t> valid, keep, known, next;
+  CudaArray<int> changed;
+  CudaArray<float, true> host_values;  // dx, dy, quality back, pinned
+  CudaArray<std::uint8_t, true> host_valid;
+  CudaArray<int, true> host_changed;
+  void ensure(std::size_t n) {
+    for (CudaArray<float>* a : {&seed_dx, &seed_dy, &dx, &dy, &quality, &smoothed_dx, &smoothed_dy}) a->ensure(n, "allocate field");
+    for (CudaArray<std::uint8_t>* a : {&valid, &keep, &known, &next}) a->ensure(n, "allocate field flags");
+    changed.ensure(1, "allocate field flags");
+    host_values.ensure(3 * n, "allocate pinned field");
+    host_valid.ensure(n, "allocate pinned field");
+    host_changed.ensure(1, "allocate pinned field");
+  }
+};
 
 __global__ void downsample_kernel(const float* src, int w, int h, float* dst, int nw, int nh) {
   const int x = blockIdx.x * blockDim.x + threadIdx.x, y = blockIdx.y * blockDim.y + threadIdx.y;
@@ -119,20 +175,120 @@ class CudaMatcher final : public MatcherBackend {
     }
     check(cudaMemcpyAsync(d_points_, h_points_, n * sizeof(int2), cudaMemcpyHostToDevice, stream_), "copy points");
     check(cudaMemcpyAsync(d_seed_, h_seed_, 2 * n * sizeof(float), cudaMemcpyHostToDevice, stream_), "copy seeds");
-    const LevelSize size = sizes_[std::size_t(level)];
-    const ImageView pv{pyramids_[previous_][std::size_t(level)], 0, 0, size.width, size.height, size.width};
-    const ImageView nv{pyramids_[next_][std::size_t(level)], 0, 0, size.width, size.height, size.width};
-    const int blocks = int((n + kWarpsPerBlock - 1) / kWarpsPerBlock);
-    const std::size_t shared_bytes = std::size_t(kWarpsPerBlock) * std::size_t(warp_tile_sizes(settings).floats()) * sizeof(float);
-    match_kernel<<<blocks, kWarpsPerBlock * kWarpLanes, shared_bytes, stream_>>>(forward ? pv : nv, forward ? nv : pv, d_points_,
-                                                                                 d_seed_, d_seed_ + n, int(n), settings, d_results_);
-    check(cudaGetLastError(), "match kernel launch");
+    launch_match(level, forward, d_points_, d_seed_, d_seed_ + n, int(n), settings, d_results_);
     check(cudaMemcpyAsync(h_results_, d_results_, n * sizeof(MatchResult), cudaMemcpyDeviceToHost, stream_), "copy results");
     check(cudaStreamSynchronize(stream_), "match");
     results.assign(h_results_, h_results_ + n);
   }
 
+  // PairPlan on the device: only the seed goes up and the level-0 field comes back; the
+  // host waits only for fill_invalid's growth steps (each asks whether anything grew).
+  bool track_pair(const PairPlan& plan, const std::vector<float>& seed_dx, const std::vector<float>& seed_dy,
+                  TrackedGrid& out) override {
+    const std::size_t n = std::size_t(plan.grid.columns) * std::size_t(plan.grid.rows);
+    if (n > point_capacity_) allocate_points(n);
+    field_.ensure(n);
+    std::copy(seed_dx.begin(), seed_dx.end(), h_seed_);
+    std::copy(seed_dy.begin(), seed_dy.end(), h_seed_ + n);
+    check(cudaMemcpyAsync(field_.seed_dx.get(), h_seed_, n * sizeof(float), cudaMemcpyHostToDevice, stream_), "copy seeds");
+    check(cudaMemcpyAsync(field_.seed_dy.get(), h_seed_ + n, n * sizeof(float), cudaMemcpyHostToDevice, stream_), "copy seeds");
+    Level v{field_.dx.get(), field_.dy.get(), field_.valid.get()};
+    for (int level = plan.levels - 1; level >= 0; --level) track_level(plan, plan.level(level), v);
+    if (plan.forward_backward_px > 0) check_forward_backward(plan, v);
+    float* host = field_.host_values.get();
+    check(cudaMemcpyAsync(host, v.dx, n * sizeof(float), cudaMemcpyDeviceToHost, stream_), "copy field");
+    check(cudaMemcpyAsync(host + n, v.dy, n * sizeof(float), cudaMemcpyDeviceToHost, stream_), "copy field");
+    check(cudaMemcpyAsync(host + 2 * n, field_.quality.get(), n * sizeof(float), cudaMemcpyDeviceToHost, stream_), "copy field");
+    check(cudaMemcpyAsync(field_.host_valid.get(), v.valid, n, cudaMemcpyDeviceToHost, stream_), "copy field");
+    check(cudaStreamSynchronize(stream_), "track pair");
+    out.dx.assign(host, host + n);
+    out.dy.assign(host + n, host + 2 * n);
+    out.quality.assign(host + 2 * n, host + 3 * n);
+    out.valid.assign(field_.host_valid.get(), field_.host_valid.get() + n);
+    return true;
+  }
+
  private:
+  // Where this level's values are: the filters swap buffers rather than copy them.
+  struct Level {
+    float* dx;
+    float* dy;
+    std::uint8_t* valid;
+  };
+
+  void launch_match(int level, bool forward, const int2* points, const float* seed_dx, const float* seed_dy, int count,
+                    const MatchSettings& settings, MatchResult* results) {
+    const LevelSize size = sizes_[std::size_t(level)];
+    const ImageView pv{pyramids_[previous_][std::size_t(level)], 0, 0, size.width, size.height, size.width};
+    const ImageView nv{pyramids_[next_][std::size_t(level)], 0, 0, size.width, size.height, size.width};
+    const int blocks = (count + kWarpsPerBlock - 1) / kWarpsPerBlock;
+    const std::size_t shared_bytes = std::size_t(kWarpsPerBlock) * std::size_t(warp_tile_sizes(settings).floats()) * sizeof(float);
+    match_kernel<<<blocks, kWarpsPerBlock * kWarpLanes, shared_bytes, stream_>>>(forward ? pv : nv, forward ? nv : pv, points,
+                                                                                 seed_dx, seed_dy, count, settings, results);
+    check(cudaGetLastError(), "match kernel launch");
+  }
+
+  // One level of SpeckleTracker's track_levels(), queued on the stream.
+  void track_level(const PairPlan& plan, const LevelPlan& lp, Level& v) {
+    const GridShape shape{lp.sub_columns, lp.sub_rows};
+    const int m = lp.sub_size();
+    float* level_dx = d_seed_;
+    float* level_dy = d_seed_ + point_capacity_;
+    launch_level_points(plan.grid, lp, field_.seed_dx.get(), field_.seed_dy.get(), d_points_, level_dx, level_dy, stream_);
+    check(cudaGetLastError(), "level points launch");
+    launch_match(lp.level, true, d_points_, level_dx, level_dy, m, lp.settings, d_results_);
+    launch_take_matches(d_results_, m, lp.scale, plan.min_quality, v.dx, v.dy, field_.quality.get(), v.valid, stream_);
+    std::uint8_t* keep = v.valid == field_.valid.get() ? field_.keep.get() : field_.valid.get();
+    launch_median_test(v.dx, v.dy, v.valid, shape, plan.median_threshold, plan.median_eps_px, keep, stream_);
+    check(cudaGetLastError(), "median test launch");
+    v.valid = keep;
+    fill_invalid(v, shape);
+    if (lp.smoothing > 0) {
+      float* sx = v.dx == field_.dx.get() ? field_.smoothed_dx.get() : field_.dx.get();
+      float* sy = v.dy == field_.dy.get() ? field_.smoothed_dy.get() : field_.dy.get();
+      launch_smooth(v.dx, v.dy, field_.quality.get(), v.valid, shape, lp.smoothing, sx, sy, stream_);
+      check(cudaGetLastError(), "smooth launch");
+      v.dx = sx;
+      v.dy = sy;
+    }
+    if (lp.stride > 1) {
+      launch_upsample(v.dx, v.dy, lp, plan.grid, field_.seed_dx.get(), field_.seed_dy.get(), stream_);
+      check(cudaGetLastError(), "upsample launch");
+    } else {
+      const std::size_t bytes = std::size_t(m) * sizeof(float);
+      check(cudaMemcpyAsync(field_.seed_dx.get(), v.dx, bytes, cudaMemcpyDeviceToDevice, stream_), "copy level seed");
+      check(cudaMemcpyAsync(field_.seed_dy.get(), v.dy, bytes, cudaMemcpyDeviceToDevice, stream_), "copy level seed");
+    }
+  }
+
+  // fill_invalid(): grows the known points outwards until a step adds none.
+  void fill_invalid(const Level& v, const GridShape& shape) {
+    const std::size_t m = std::size_t(shape.columns) * std::size_t(shape.rows);
+    std::uint8_t* known = field_.known.get();
+    std::uint8_t* next = field_.next.get();
+    check(cudaMemcpyAsync(known, v.valid, m, cudaMemcpyDeviceToDevice, stream_), "fill");
+    for (std::size_t step = 0; step < m; ++step) {  // each step adds a point, or it is the last
+      check(cudaMemsetAsync(field_.changed.get(), 0, sizeof(int), stream_), "fill");
+      launch_fill_step(v.dx, v.dy, known, next, shape, field_.changed.get(), stream_);
+      check(cudaGetLastError(), "fill launch");
+      check(cudaMemcpyAsync(field_.host_changed.get(), field_.changed.get(), sizeof(int), cudaMemcpyDeviceToHost, stream_), "fill");
+      check(cudaStreamSynchronize(stream_), "fill");
+      if (!*field_.host_changed.get()) break;
+      std::swap(known, next);
+    }
+  }
+
+  void check_forward_backward(const PairPlan& plan, const Level& v) {
+    const int n = plan.grid.columns * plan.grid.rows;
+    float* back_dx = d_seed_;
+    float* back_dy = d_seed_ + point_capacity_;
+    launch_backward_points(plan.grid, v.dx, v.dy, d_points_, back_dx, back_dy, stream_);
+    check(cudaGetLastError(), "backward points launch");
+    launch_match(0, false, d_points_, back_dx, back_dy, n, plan.fine, d_results_);
+    launch_backward_check(plan.grid, d_points_, d_results_, plan.forward_backward_px, v.valid, stream_);
+    check(cudaGetLastError(), "backward check launch");
+  }
+
   // Buffers are freed and their pointers cleared before anything is allocated, so that
   // a failed allocation leaves nothing for the destructor to free twice.
   void release_frames() {
@@ -205,6 +361,7 @@ class CudaMatcher final : public MatcherBackend {
   int2* d_points_ = nullptr;
   float* d_seed_ = nullptr;
   MatchResult* d_results_ = nullptr;
+  DeviceField field_;
 };
 
 }  // namespace

@@ -43,6 +43,7 @@ struct PairPlan {
   int levels = 1;
   MatchSettings fine;  // level 0's settings, also those of the backward check
   float median_threshold = 3.0f;
+  float median_eps_px = 0.1f;  // the median test's noise floor (Westerweel & Scarano's epsilon)
   float min_quality = 0.35f;
   float level0_smoothing = 0.25f;
   double forward_backward_px = -1.0;  // <= 0: no backward check
@@ -64,5 +65,13 @@ struct TrackedGrid {
   std::vector<float> dx, dy, quality;
   std::vector<std::uint8_t> valid;
 };
+
+class MatcherBackend;
+class WorkerPool;
+// The plan on the host around `matcher`'s match() for each level, from the full grid's
+// seed (the frames already set): the CPU matcher's path, and the reference for a
+// backend's own MatcherBackend::track_pair().
+void track_pair_on_host(MatcherBackend& matcher, WorkerPool& pool, const PairPlan& plan, std::vector<float> seed_dx,
+                        std::vector<float> seed_dy, TrackedGrid& out);
 
 }  // namespace ft::gpu

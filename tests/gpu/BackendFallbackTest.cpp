@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "MatcherBackend.h"
+#include "PairPlan.h"
 #include "WorkerPool.h"
 #include "TrackingScenes.h"
 #include "ft/core/Error.h"
@@ -14,7 +15,9 @@ namespace {
 
 class MisbehavingMatcher final : public MatcherBackend {
  public:
-  enum class Fault { None, WrongAtCoarseLevel, ErrorFromMatchCall };
+  // WholePair, WholePairWrong: a backend that tracks whole pairs itself (as the CUDA one
+  // does), here by the host's plan around the CPU matcher, right or off at every 7th point.
+  enum class Fault { None, WrongAtCoarseLevel, ErrorFromMatchCall, WholePair, WholePairWrong };
   // ErrorFromMatchCall: the `failing_match`-th match after the `failing_frames`-th
   // set_frames from now (or from arm()) throws an ft::Error of `code`.
   MisbehavingMatcher(Fault fault, int failing_frames = 0, int failing_match = 0, ErrorCode code = ErrorCode::Device)
@@ -41,6 +44,16 @@ class MisbehavingMatcher final : public MatcherBackend {
     if (fault_ == Fault::WrongAtCoarseLevel && level > 0)
       for (MatchResult& r : results) r.dx += 0.25f;
   }
+  bool track_pair(const PairPlan& plan, const std::vector<float>& seed_dx, const std::vector<float>& seed_dy,
+                  TrackedGrid& out) override {
+    if (fault_ != Fault::WholePair && fault_ != Fault::WholePairWrong) return false;
+    ++pairs_tracked_whole_;
+    track_pair_on_host(*inner_, pool_, plan, seed_dx, seed_dy, out);
+    if (fault_ == Fault::WholePairWrong)
+      for (std::size_t i = 0; i < out.dx.size(); i += 7) out.dx[i] += 0.05f;
+    return true;
+  }
+  int pairs_tracked_whole() const { return pairs_tracked_whole_; }
 
  private:
   WorkerPool pool_{1};
@@ -49,6 +62,7 @@ class MisbehavingMatcher final : public MatcherBackend {
   ErrorCode code_;
   int failing_frames_ = 0, failing_match_ = 0;
   int frames_set_ = 0, matches_ = 0;
+  int pairs_tracked_whole_ = 0;
 };
 
 // A tracker on a matcher that fails once tracking has begun (after its self-test):
@@ -85,6 +99,28 @@ TEST(BackendFallback, AnAcceleratorThatDisagreesWithTheCpuIsNotUsed) {
   EXPECT_NE(automatic.backend_note().find("level 2"), std::string::npos) << automatic.backend_note();
   // Asked for by name, a failing GPU is an error, not a silent CPU run.
   EXPECT_THROW(SpeckleTracker({}, Backend::Cuda, misbehaving(MisbehavingMatcher::Fault::WrongAtCoarseLevel)), Error);
+}
+
+TEST(BackendFallback, ABackendTrackingWholePairsIsUsedAndTracksAsTheCpuDoes) {
+  auto m = std::make_unique<MisbehavingMatcher>(MisbehavingMatcher::Fault::WholePair);
+  MisbehavingMatcher* raw = m.get();
+  TrackingParameters p;
+  p.forward_backward = true;
+  SpeckleTracker whole(p, Backend::Auto, std::move(m)), cpu(p, Backend::Cpu);
+  ASSERT_EQ(whole.backend(), Backend::Cuda) << whole.backend_note();
+  EXPECT_EQ(raw->pairs_tracked_whole(), 1) << "the self-test tracks one whole pair";
+  const sim::SimulatedExam exam(sim::make_preset("full_tear", 3));
+  const DisplacementField got = whole.track(exam.render_frame(10), exam.render_frame(11), exam.region());
+  const DisplacementField want = cpu.track(exam.render_frame(10), exam.render_frame(11), exam.region());
+  EXPECT_EQ(raw->pairs_tracked_whole(), 2);
+  EXPECT_EQ(got.dx_px, want.dx_px);
+  EXPECT_EQ(got.valid, want.valid);
+}
+
+TEST(BackendFallback, ABackendWhoseWholePairDiffersFromTheCpuIsNotUsed) {
+  SpeckleTracker tracker({}, Backend::Auto, misbehaving(MisbehavingMatcher::Fault::WholePairWrong));
+  EXPECT_EQ(tracker.backend(), Backend::Cpu);
+  EXPECT_NE(tracker.backend_note().find("whole pair"), std::string::npos) << tracker.backend_note();
 }
 
 TEST(BackendFallback, AnAcceleratorThatFailsToStartIsNotUsed) {

@@ -111,7 +111,7 @@ TEST(CudaParity, TrackedFieldsMatchTheCpuWithSeedsAndForwardBackward) {
   FT_REQUIRE_CUDA_DEVICE();
   for (const char* preset : {"full_tear", "sliding"}) {
     const sim::SimulatedExam exam(sim::make_preset(preset, 4));
-    for (int step : {4, 8}) {
+    for (int step : {4, 8, 16}) {  // 16: level 1 tracks the full grid (stride 1), no upsampling
       TrackingParameters p;
       p.grid_step_px = step;
       p.forward_backward = true;
