@@ -37,7 +37,8 @@ class CpuMatcher final : public MatcherBackend {
     // A slot is marked as holding a frame before its pyramid is built: if anything fails
     // on the way, neither slot may be trusted again.
     try {
-      const PyramidSlots::Assignment a = slots_.assign(previous, next, width, height, levels);
+      const PyramidSlots::Assignment a =
+          slots_.assign(float_source(previous, width, height, levels), float_source(next, width, height, levels));
       if (a.build_previous) pyramids_[a.previous].build(previous, width, height, levels);
       if (a.build_next) pyramids_[a.next].build(next, width, height, levels);
       previous_ = a.previous;

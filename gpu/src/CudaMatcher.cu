@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <utility>
 #include <vector>
@@ -96,6 +97,24 @@ __global__ void downsample_kernel(const float* src, int w, int h, float* dst, in
   dst[y * nw + x] = v;
 }
 
+// A region's 8- or 16-bit samples, as uploaded, to the float level 0 of its pyramid.
+template <class Sample>
+__global__ void samples_to_float_kernel(const Sample* samples, int count, float* level0) {
+  const int i = int(blockIdx.x) * int(blockDim.x) + int(threadIdx.x);
+  if (i < count) level0[i] = float(samples[i]);
+}
+
+// A region's rows, copied out of the frame one after another.
+void pack_region(const Frame& frame, const PixelRect& r, unsigned char* out) {
+  const std::size_t sample_bytes = frame.depth() == PixelDepth::Bits8 ? 1 : 2;
+  const std::size_t row_bytes = std::size_t(r.width_px()) * sample_bytes;
+  const unsigned char* data = frame.depth() == PixelDepth::Bits8 ? frame.data8() : reinterpret_cast<const unsigned char*>(frame.data16());
+  for (int y = 0; y < r.height_px(); ++y) {
+    const std::size_t from = (std::size_t(r.y0_px + y) * std::size_t(frame.width_px()) + std::size_t(r.x0_px)) * sample_bytes;
+    std::memcpy(out + std::size_t(y) * row_bytes, data + from, row_bytes);
+  }
+}
+
 constexpr int kWarpsPerBlock = 4;
 // Within the 48 KiB every block may use without opting in, for the largest template
 // and search; smaller ones take less.
@@ -136,29 +155,29 @@ class CudaMatcher final : public MatcherBackend {
 
   void set_frames(const std::vector<float>& previous, const std::vector<float>& next, int width, int height,
                   int levels) override {
-    sizes_.assign(std::size_t(levels), LevelSize{});
-    sizes_[0] = {width, height};
-    for (int l = 1; l < levels; ++l)
-      sizes_[std::size_t(l)] = {std::max(1, sizes_[std::size_t(l - 1)].width / 2), std::max(1, sizes_[std::size_t(l - 1)].height / 2)};
-    const std::size_t pixels = std::size_t(width) * std::size_t(height);
-    if (pixels > frame_capacity_ || std::size_t(levels) > pyramids_[0].size()) {
-      slots_.forget();
-      allocate_frames(pixels, levels);
-    }
-    // A frame whose pyramid is already on the device (the keyframe, the last pair's
-    // second frame) is neither uploaded nor downsampled again.
-    // A slot is marked as holding a frame before its pyramid is uploaded: if anything fails
-    // on the way, neither slot may be trusted again.
-    try {
-      const PyramidSlots::Assignment a = slots_.assign(previous, next, width, height, levels);
-      if (a.build_previous) upload(previous, pyramids_[a.previous]);
-      if (a.build_next) upload(next, pyramids_[a.next]);
-      previous_ = a.previous;
-      next_ = a.next;
-    } catch (...) {
-      slots_.forget();
-      throw;
-    }
+    prepare_frames(width, height, levels);
+    build_pyramids(float_source(previous, width, height, levels), float_source(next, width, height, levels),
+                   [&](const PyramidSource& source, std::vector<float*>& pyramid) { upload(source, pyramid); });
+  }
+
+  // Only the region's own samples travel (a quarter of the floats' bytes for 8-bit
+  // frames); the device turns them into floats and builds the pyramid.
+  void set_frame_region(const Frame& previous, const Frame& next, const PixelRect& region, int levels) override {
+    if (previous.depth() != next.depth()) return MatcherBackend::set_frame_region(previous, next, region, levels);
+    // The staging buffers may still feed the last pair's uploads until the stream is idle.
+    check(cudaStreamSynchronize(stream_), "wait for the last uploads");
+    const int width = region.width_px(), height = region.height_px();
+    prepare_frames(width, height, levels);
+    const int sample_bytes = previous.depth() == PixelDepth::Bits8 ? 1 : 2;
+    const std::size_t bytes = std::size_t(width) * std::size_t(height) * std::size_t(sample_bytes);
+    unsigned char* staged[2] = {staging_.get(), staging_.get() + bytes};
+    pack_region(previous, region, staged[0]);
+    pack_region(next, region, staged[1]);
+    const PyramidSource sources[2] = {{staged[0], bytes, sample_bytes, width, height, levels},
+                                      {staged[1], bytes, sample_bytes, width, height, levels}};
+    build_pyramids(sources[0], sources[1], [&](const PyramidSource& source, std::vector<float*>& pyramid) {
+      upload_samples(source, pyramid);
+    });
   }
 
   LevelSize level_size(int level) const override { return sizes_[std::size_t(level)]; }
@@ -333,17 +352,69 @@ class CudaMatcher final : public MatcherBackend {
     point_capacity_ = n;
   }
 
-  void upload(const std::vector<float>& frame, std::vector<float*>& pyramid) {
-    std::copy(frame.begin(), frame.end(), h_frame_);
-    check(cudaMemcpyAsync(pyramid[0], h_frame_, frame.size() * sizeof(float), cudaMemcpyHostToDevice, stream_), "upload frame");
+  void upload(const PyramidSource& image, std::vector<float*>& pyramid) {
+    std::memcpy(h_frame_, image.data, image.bytes);
+    check(cudaMemcpyAsync(pyramid[0], h_frame_, image.bytes, cudaMemcpyHostToDevice, stream_), "upload frame");
+    build_coarse_levels(pyramid);
+    // h_frame_ is reused by the next upload: wait until this copy has left it.
+    check(cudaStreamSynchronize(stream_), "upload");
+  }
+
+  // 8- or 16-bit samples from the pinned staging buffer, converted on the device. The
+  // staging buffer is not touched again before the stream is idle (set_frame_region).
+  void upload_samples(const PyramidSource& source, std::vector<float*>& pyramid) {
+    check(cudaMemcpyAsync(samples_.get(), source.data, source.bytes, cudaMemcpyHostToDevice, stream_), "upload frame");
+    const int count = source.width * source.height;
+    const int blocks = (count + 255) / 256;
+    if (source.format == 1) {
+      samples_to_float_kernel<<<blocks, 256, 0, stream_>>>(samples_.get(), count, pyramid[0]);
+    } else {
+      samples_to_float_kernel<<<blocks, 256, 0, stream_>>>(reinterpret_cast<const std::uint16_t*>(samples_.get()), count, pyramid[0]);
+    }
+    check(cudaGetLastError(), "sample conversion launch");
+    build_coarse_levels(pyramid);
+  }
+
+  void build_coarse_levels(std::vector<float*>& pyramid) {
     for (std::size_t l = 1; l < sizes_.size(); ++l) {
       const LevelSize from = sizes_[l - 1], to = sizes_[l];
       const dim3 block(16, 16), grid((to.width + 15) / 16, (to.height + 15) / 16);
       downsample_kernel<<<grid, block, 0, stream_>>>(pyramid[l - 1], from.width, from.height, pyramid[l], to.width, to.height);
       check(cudaGetLastError(), "downsample kernel launch");
     }
-    // h_frame_ is reused by the next upload: wait until this copy has left it.
-    check(cudaStreamSynchronize(stream_), "upload");
+  }
+
+  // The pyramid sizes for a pair, and buffers large enough for them.
+  void prepare_frames(int width, int height, int levels) {
+    sizes_.assign(std::size_t(levels), LevelSize{});
+    sizes_[0] = {width, height};
+    for (int l = 1; l < levels; ++l)
+      sizes_[std::size_t(l)] = {std::max(1, sizes_[std::size_t(l - 1)].width / 2), std::max(1, sizes_[std::size_t(l - 1)].height / 2)};
+    const std::size_t pixels = std::size_t(width) * std::size_t(height);
+    if (pixels > frame_capacity_ || std::size_t(levels) > pyramids_[0].size()) {
+      slots_.forget();
+      allocate_frames(pixels, levels);
+    }
+    staging_.ensure(2 * pixels * sizeof(std::uint16_t), "allocate pinned frames");
+    samples_.ensure(pixels * sizeof(std::uint16_t), "allocate frame samples");
+  }
+
+  // A frame whose pyramid is already on the device (the keyframe, the last pair's
+  // second frame) is neither uploaded nor downsampled again. A slot is marked as holding
+  // a frame before its pyramid is built: if anything fails on the way, neither slot may
+  // be trusted again.
+  template <class Build>
+  void build_pyramids(const PyramidSource& previous, const PyramidSource& next, const Build& build) {
+    try {
+      const PyramidSlots::Assignment a = slots_.assign(previous, next);
+      if (a.build_previous) build(previous, pyramids_[a.previous]);
+      if (a.build_next) build(next, pyramids_[a.next]);
+      previous_ = a.previous;
+      next_ = a.next;
+    } catch (...) {
+      slots_.forget();
+      throw;
+    }
   }
 
   cudaStream_t stream_ = nullptr;
@@ -362,6 +433,8 @@ class CudaMatcher final : public MatcherBackend {
   float* d_seed_ = nullptr;
   MatchResult* d_results_ = nullptr;
   DeviceField field_;
+  CudaArray<unsigned char, true> staging_;  // the pair's two regions as sampled, pinned
+  CudaArray<unsigned char> samples_;        // one region's samples on the device
 };
 
 }  // namespace

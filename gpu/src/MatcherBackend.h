@@ -6,6 +6,8 @@
 #include <memory>
 #include <vector>
 
+#include "ft/core/Frame.h"
+#include "ft/core/UltrasoundRegion.h"
 #include "ft/gpu/BlockMatch.h"
 
 namespace ft::gpu {
@@ -29,6 +31,10 @@ class MatcherBackend {
   // Level 0 is the region at full resolution, row-major float.
   virtual void set_frames(const std::vector<float>& previous, const std::vector<float>& next, int width, int height,
                           int levels) = 0;
+  // The same from the frames themselves: `region` (inside both, same size) at full
+  // resolution. By default the region is copied out as floats for set_frames(); the
+  // CUDA backend uploads the frame's own 8- or 16-bit samples instead.
+  virtual void set_frame_region(const Frame& previous, const Frame& next, const PixelRect& region, int levels);
   virtual LevelSize level_size(int level) const = 0;
   // forward: previous -> next; otherwise next -> previous.
   virtual void match(int level, bool forward, const std::vector<GridPoint>& points, int columns, const std::vector<float>& seed_dx,
@@ -42,6 +48,9 @@ class MatcherBackend {
     return false;
   }
 };
+
+// The region's samples as floats, row-major.
+void crop_to_float(const Frame& frame, const PixelRect& region, std::vector<float>& out);
 
 class WorkerPool;
 // Matches on `pool`, which must outlive the matcher.

@@ -20,20 +20,6 @@ PixelRect usable_bounds(const UltrasoundRegion& region, const Frame& frame) {
   return region.bounds.intersected(PixelRect{0, 0, frame.width_px() - 1, frame.height_px() - 1});
 }
 
-void crop_to_float(const Frame& frame, const PixelRect& r, std::vector<float>& out) {
-  const std::size_t w = std::size_t(r.width_px());
-  out.resize(w * std::size_t(r.height_px()));
-  for (int y = 0; y < r.height_px(); ++y) {
-    const std::size_t from = std::size_t(r.y0_px + y) * std::size_t(frame.width_px()) + std::size_t(r.x0_px);
-    float* row = &out[std::size_t(y) * w];
-    if (frame.depth() == PixelDepth::Bits8) {
-      std::copy(frame.data8() + from, frame.data8() + from + w, row);
-    } else {
-      std::copy(frame.data16() + from, frame.data16() + from + w, row);
-    }
-  }
-}
-
 }  // namespace
 
 SpeckleTracker::SpeckleTracker(TrackingParameters parameters, Backend backend, int cpu_threads)
@@ -134,10 +120,7 @@ DisplacementField SpeckleTracker::track_on_backend(const Frame& previous, const 
       make_pair_plan(parameters_, geo, make_tracking_grid(width, height, geo.kernel_half_px, parameters_.grid_step_px),
                      forward_backward_px);
 
-  std::vector<float> a, b;
-  crop_to_float(previous, used.bounds, a);
-  crop_to_float(next, used.bounds, b);
-  matcher_->set_frames(a, b, width, height, geo.levels);
+  matcher_->set_frame_region(previous, next, used.bounds, geo.levels);
 
   const std::size_t n = field.size();
   std::vector<float> seed_dx(n, 0.0f), seed_dy(n, 0.0f);

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <string>
 
 #include "MatcherBackend.h"
 #include "WorkerPool.h"
@@ -107,10 +109,20 @@ TEST(CudaParity, EveryPointMatchesTheCpu) {
 #endif
 }
 
+// A 16-bit scanner's frame of the same scene: the GPU converts 16-bit samples itself.
+Frame as_sixteen_bit(const Frame& f) {
+  Frame out(f.width_px(), f.height_px(), PixelDepth::Bits16);
+  const std::size_t n = std::size_t(f.width_px()) * std::size_t(f.height_px());
+  for (std::size_t i = 0; i < n; ++i) out.data16()[i] = std::uint16_t(1000 + 200 * f.data8()[i]);
+  return out;
+}
+
 TEST(CudaParity, TrackedFieldsMatchTheCpuWithSeedsAndForwardBackward) {
   FT_REQUIRE_CUDA_DEVICE();
-  for (const char* preset : {"full_tear", "sliding"}) {
-    const sim::SimulatedExam exam(sim::make_preset(preset, 4));
+  for (const char* preset : {"full_tear", "sliding", "full_tear 16-bit"}) {
+    const bool sixteen_bit = std::string(preset).find("16-bit") != std::string::npos;
+    const sim::SimulatedExam exam(sim::make_preset(sixteen_bit ? "full_tear" : preset, 4));
+    const auto frame = [&](int k) { return sixteen_bit ? as_sixteen_bit(exam.render_frame(k)) : exam.render_frame(k); };
     for (int step : {4, 8, 16}) {  // 16: level 1 tracks the full grid (stride 1), no upsampling
       TrackingParameters p;
       p.grid_step_px = step;
@@ -118,8 +130,9 @@ TEST(CudaParity, TrackedFieldsMatchTheCpuWithSeedsAndForwardBackward) {
       SpeckleTracker cpu(p, Backend::Cpu), cuda(p, Backend::Cuda);
       DisplacementField seed_cpu, seed_cuda;
       for (int k = 12; k < 16; ++k) {
-        const DisplacementField a = cpu.track(exam.render_frame(k), exam.render_frame(k + 1), exam.region(), seed_cpu.size() ? &seed_cpu : nullptr);
-        const DisplacementField b = cuda.track(exam.render_frame(k), exam.render_frame(k + 1), exam.region(), seed_cuda.size() ? &seed_cuda : nullptr);
+        const Frame first = frame(k), second = frame(k + 1);
+        const DisplacementField a = cpu.track(first, second, exam.region(), seed_cpu.size() ? &seed_cpu : nullptr);
+        const DisplacementField b = cuda.track(first, second, exam.region(), seed_cuda.size() ? &seed_cuda : nullptr);
         ASSERT_EQ(a.size(), b.size());
         std::size_t agree_valid = 0;
         double worst = 0;
