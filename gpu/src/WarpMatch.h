@@ -182,6 +182,48 @@ FT_HOST_DEVICE void warp_search(const Warp& w, const ImageView& at, const ImageV
   }
 }
 
+// How warp_match_point() searches: for any radius (one function holding every variant:
+// its registers are the largest variant's), or for one radius known when compiling, so a
+// kernel built for the fine level's radius 1 holds only that variant's registers and
+// more warps fit on a multiprocessor.
+struct AnyRadiusSearch {
+  template <class Warp>
+  FT_HOST_DEVICE void operator()(const Warp& w, const ImageView& at, const ImageView& bt, const TemplateStats& s, int px, int py,
+                                 int h, int r, int cx, int cy, float* score) const {
+    warp_search(w, at, bt, s, px, py, h, r, cx, cy, score);
+  }
+};
+
+template <int R>
+struct FixedRadiusSearch {
+  static_assert(R <= kBlockedRadius, "wider searches go one shift at a time (WideSearch)");
+  template <class Warp>
+  FT_HOST_DEVICE void operator()(const Warp& w, const ImageView& at, const ImageView& bt, const TemplateStats& s, int px, int py,
+                                 int h, int /*r*/, int cx, int cy, float* score) const {
+    warp_search_blocked<R>(w, at, bt, s, px, py, h, cx, cy, score);
+  }
+};
+
+struct WideSearch {  // radii above kBlockedRadius
+  template <class Warp>
+  FT_HOST_DEVICE void operator()(const Warp& w, const ImageView& at, const ImageView& bt, const TemplateStats& s, int px, int py,
+                                 int h, int r, int cx, int cy, float* score) const {
+    warp_search_by_shift(w, at, bt, s, px, py, h, r, cx, cy, score);
+  }
+};
+
+// Calls f(search) with the search for s's radius: the CUDA backend picks its kernel so,
+// and the host emulation of the kernel its search (host code).
+template <class F>
+void with_search_for(const MatchSettings& s, const F& f) {
+  switch (clamped_radius(s)) {
+    case 0: f(FixedRadiusSearch<0>{}); break;
+    case 1: f(FixedRadiusSearch<1>{}); break;
+    case 2: f(FixedRadiusSearch<2>{}); break;
+    default: f(WideSearch{});
+  }
+}
+
 // refine_step() by the warp: B's (side+3)^2 window at the current integer offset in the
 // tile; lane l interpolates template column l down the rows, keeping the four
 // x-interpolated rows the vertical cubic needs.
@@ -217,10 +259,12 @@ FT_HOST_DEVICE bool warp_refine_step(const Warp& w, const ImageView& at, const I
   return apply_refine_step(s, sums, dx, dy, quality);
 }
 
-// match_point() by one warp. `tiles` is this warp's shared memory, carved for `s`.
-template <class Warp>
+// match_point() by one warp. `tiles` is this warp's shared memory, carved for `s`;
+// `search` must handle s's radius.
+template <class Warp, class Search = AnyRadiusSearch>
 FT_HOST_DEVICE MatchResult warp_match_point(const Warp& w, const ImageView& a, const ImageView& b, int px, int py,
-                                            float seed_dx, float seed_dy, const MatchSettings& s, const WarpTiles& tiles) {
+                                            float seed_dx, float seed_dy, const MatchSettings& s, const WarpTiles& tiles,
+                                            const Search& search = {}) {
   seed_dx = usable_seed(seed_dx);
   seed_dy = usable_seed(seed_dy);
   MatchResult result;
@@ -239,7 +283,7 @@ FT_HOST_DEVICE MatchResult warp_match_point(const Warp& w, const ImageView& a, c
   int best = 0;
   for (int round = 0; round < kMaxSearchRounds; ++round) {
     const ImageView bt = load_tile(w, b, area.cx - r - h, area.cy - r - h, 2 * (h + r) + 1, tiles.b);
-    warp_search(w, at, bt, stats, px, py, h, r, area.cx, area.cy, tiles.score);
+    search(w, at, bt, stats, px, py, h, r, area.cx, area.cy, tiles.score);
     if (!pick_best(tiles.score, r, round, area, best)) break;
   }
   finish_search(tiles.score, best, r, px, py, area, result);

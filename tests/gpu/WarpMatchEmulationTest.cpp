@@ -23,8 +23,11 @@ MatchResult on_host_warp(const ImageView& a, const ImageView& b, const test::Mat
   std::vector<float> tile_a(std::size_t(sizes.a_floats())), tile_b(std::size_t(sizes.b_floats())), score(kMaxScores);
   const WarpTiles tiles{tile_a.data(), tile_b.data(), score.data()};
   std::vector<MatchResult> per_lane(kWarpLanes);
-  test::HostWarp::run([&](const test::HostWarp::Lane& lane) {
-    per_lane[std::size_t(lane.lane())] = warp_match_point(lane, a, b, p.x, p.y, p.seed_dx, p.seed_dy, s, tiles);
+  // The search the kernel for this radius is built with (the CUDA backend's dispatch).
+  with_search_for(s, [&](auto search) {
+    test::HostWarp::run([&](const test::HostWarp::Lane& lane) {
+      per_lane[std::size_t(lane.lane())] = warp_match_point(lane, a, b, p.x, p.y, p.seed_dx, p.seed_dy, s, tiles, search);
+    });
   });
   for (const MatchResult& r : per_lane) {  // every lane took the same decisions
     EXPECT_EQ(r.status, per_lane[0].status);
