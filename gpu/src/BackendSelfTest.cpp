@@ -82,17 +82,18 @@ std::string compare(const std::vector<MatchResult>& got, const std::vector<Match
 // A backend that tracks whole pairs itself (track_pair) against the host running the
 // same plan around the CPU matcher: every level, the filters, the backward check. Its
 // steps are the same per-point code (FieldMath.h), so only summation order differs.
-std::string compare_whole_pair(MatcherBackend& candidate, MatcherBackend& reference, WorkerPool& pool,
-                               const std::vector<float>& a, const std::vector<float>& b) {
+std::string compare_whole_pair(MatcherBackend& candidate, MatcherBackend& reference, WorkerPool& pool, const Frame& a,
+                               const Frame& b) {
   TrackingParameters p;
   p.grid_step_px = 3;  // never a whole number of blocks of points, several levels of sub-grid
   const TrackingGeometry geo = make_geometry(p, 0.1, kWidthPx, kHeightPx);
   const PairPlan plan = make_pair_plan(p, geo, make_tracking_grid(kWidthPx, kHeightPx, geo.kernel_half_px, p.grid_step_px), 0.5);
   const std::vector<float> no_seed(std::size_t(plan.grid.size()), 0.0f);
-  candidate.set_frames(a, b, kWidthPx, kHeightPx, geo.levels);
+  const PixelRect region{0, 0, kWidthPx - 1, kHeightPx - 1};
+  candidate.set_frame_region(a, b, region, geo.levels);  // as tracking does: the frame's own samples
   TrackedGrid got, want;
   if (!candidate.track_pair(plan, no_seed, no_seed, got)) return {};
-  reference.set_frames(a, b, kWidthPx, kHeightPx, geo.levels);
+  reference.set_frame_region(a, b, region, geo.levels);
   track_pair_on_host(reference, pool, plan, no_seed, no_seed, want);
   if (got.dx.size() != want.dx.size() || got.valid.size() != want.valid.size()) return "a tracked pair came back with the wrong size";
   std::size_t differ = 0;
@@ -103,6 +104,13 @@ std::string compare_whole_pair(MatcherBackend& candidate, MatcherBackend& refere
   if (differ <= 1) return {};
   return "whole pair tracked on the device: " + std::to_string(differ) + " of " + std::to_string(want.dx.size()) +
          " points differ from the CPU";
+}
+
+// The texture as an 8-bit frame, as a scanner sends it.
+Frame eight_bit_frame(const std::vector<float>& image) {
+  Frame f(kWidthPx, kHeightPx, PixelDepth::Bits8);
+  for (std::size_t i = 0; i < image.size(); ++i) f.data8()[i] = std::uint8_t(std::clamp(std::lround(image[i]), 0l, 255l));
+  return f;
 }
 
 std::vector<float> sixteen_bit(std::vector<float> image) {
@@ -142,7 +150,9 @@ std::string self_test_failure(MatcherBackend& candidate) {
       if (got.size() != want.size()) return "returned " + std::to_string(got.size()) + " results for " + std::to_string(want.size()) + " points";
       if (std::string failure = compare(got, want, c); !failure.empty()) return failure;
     }
-    if (std::string failure = compare_whole_pair(candidate, *reference, one_thread, a, b); !failure.empty()) return failure;
+    if (std::string failure = compare_whole_pair(candidate, *reference, one_thread, eight_bit_frame(a), eight_bit_frame(b));
+        !failure.empty())
+      return failure;
   } catch (const std::exception& e) {
     return e.what();
   }

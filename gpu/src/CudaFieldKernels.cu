@@ -36,16 +36,17 @@ __global__ void median_test_kernel(const float* dx, const float* dy, const std::
 }
 
 // A point written here is unknown, and only known points are read: no thread reads what
-// another writes.
+// another writes. A step after one that added nothing would add nothing either: it only
+// passes `known` on, so a batch of steps can be queued without asking in between.
 __global__ void fill_step_kernel(float* dx, float* dy, const std::uint8_t* known, std::uint8_t* next, GridShape shape,
-                                 int* changed) {
+                                 const int* grew_before, int* grew) {
   const int i = thread_index();
   if (i >= shape.columns * shape.rows) return;
   next[i] = known[i];
-  if (known[i]) return;
+  if (known[i] || (grew_before && !*grew_before)) return;
   if (!median_of_known_neighbours(dx, dy, known, shape, i % shape.columns, i / shape.columns, dx[i], dy[i])) return;
   next[i] = 1;
-  *changed = 1;
+  *grew = 1;
 }
 
 __global__ void smooth_kernel(const float* dx, const float* dy, const float* quality, const std::uint8_t* valid, GridShape shape,
@@ -103,9 +104,9 @@ void launch_median_test(const float* dx, const float* dy, const std::uint8_t* va
   median_test_kernel<<<blocks_for(shape.columns * shape.rows), kThreads, 0, stream>>>(dx, dy, valid, shape, threshold, eps, keep);
 }
 
-void launch_fill_step(float* dx, float* dy, const std::uint8_t* known, std::uint8_t* next, GridShape shape, int* changed,
-                      cudaStream_t stream) {
-  fill_step_kernel<<<blocks_for(shape.columns * shape.rows), kThreads, 0, stream>>>(dx, dy, known, next, shape, changed);
+void launch_fill_step(float* dx, float* dy, const std::uint8_t* known, std::uint8_t* next, GridShape shape,
+                      const int* grew_before, int* grew, cudaStream_t stream) {
+  fill_step_kernel<<<blocks_for(shape.columns * shape.rows), kThreads, 0, stream>>>(dx, dy, known, next, shape, grew_before, grew);
 }
 
 void launch_smooth(const float* dx, const float* dy, const float* quality, const std::uint8_t* valid, GridShape shape,

@@ -21,9 +21,10 @@ void launch_take_matches(const MatchResult* results, int count, float scale, flo
 void launch_median_test(const float* dx, const float* dy, const std::uint8_t* valid, GridShape shape, float threshold,
                         float eps, std::uint8_t* keep, cudaStream_t stream);
 // One growth step of fill_invalid: every unknown point with a known neighbour takes their
-// median; next = known plus those; *changed set to 1 if any did.
-void launch_fill_step(float* dx, float* dy, const std::uint8_t* known, std::uint8_t* next, GridShape shape, int* changed,
-                      cudaStream_t stream);
+// median; next = known plus those; *grew set to 1 if any did. Where *grew_before (the
+// previous step's flag; may be null) is 0, nothing can grow: next = known.
+void launch_fill_step(float* dx, float* dy, const std::uint8_t* known, std::uint8_t* next, GridShape shape,
+                      const int* grew_before, int* grew, cudaStream_t stream);
 void launch_smooth(const float* dx, const float* dy, const float* quality, const std::uint8_t* valid, GridShape shape,
                    float weight, float* out_dx, float* out_dy, cudaStream_t stream);
 // A coarse level's sub-grid values interpolated onto the full grid.

@@ -60,6 +60,8 @@ class CudaArray {
   std::size_t capacity_ = 0;
 };
 
+constexpr int kFillBatch = 8;  // fill steps queued between two questions to the device
+
 // The device's copy of one pair's field while it is tracked (PairPlan's steps), sized
 // for the full grid; coarse levels use the front of each array.
 struct DeviceField {
@@ -67,17 +69,17 @@ struct DeviceField {
   CudaArray<float> dx, dy, quality;   // this level's values
   CudaArray<float> smoothed_dx, smoothed_dy;
   CudaArray<std::uint8_t> valid, keep, known, next;
-  CudaArray<int> changed;
+  CudaArray<int> grew;  // per fill step of a batch
   CudaArray<float, true> host_values;  // dx, dy, quality back, pinned
   CudaArray<std::uint8_t, true> host_valid;
-  CudaArray<int, true> host_changed;
+  CudaArray<int, true> host_grew;
   void ensure(std::size_t n) {
     for (CudaArray<float>* a : {&seed_dx, &seed_dy, &dx, &dy, &quality, &smoothed_dx, &smoothed_dy}) a->ensure(n, "allocate field");
     for (CudaArray<std::uint8_t>* a : {&valid, &keep, &known, &next}) a->ensure(n, "allocate field flags");
-    changed.ensure(1, "allocate field flags");
+    grew.ensure(kFillBatch, "allocate field flags");
     host_values.ensure(3 * n, "allocate pinned field");
     host_valid.ensure(n, "allocate pinned field");
-    host_changed.ensure(1, "allocate pinned field");
+    host_grew.ensure(1, "allocate pinned field");
   }
 };
 
@@ -291,20 +293,26 @@ class CudaMatcher final : public MatcherBackend {
     }
   }
 
-  // fill_invalid(): grows the known points outwards until a step adds none.
+  // fill_invalid(): grows the known points outwards until a step adds none. Steps are
+  // queued kFillBatch at a time and the host asks once per batch whether the last one
+  // grew: a wide gap (a shadow, the region below the bone) takes tens of steps, and a
+  // question per step cost a round trip each.
   void fill_invalid(const Level& v, const GridShape& shape) {
     const std::size_t m = std::size_t(shape.columns) * std::size_t(shape.rows);
     std::uint8_t* known = field_.known.get();
     std::uint8_t* next = field_.next.get();
+    int* grew = field_.grew.get();
     check(cudaMemcpyAsync(known, v.valid, m, cudaMemcpyDeviceToDevice, stream_), "fill");
-    for (std::size_t step = 0; step < m; ++step) {  // each step adds a point, or it is the last
-      check(cudaMemsetAsync(field_.changed.get(), 0, sizeof(int), stream_), "fill");
-      launch_fill_step(v.dx, v.dy, known, next, shape, field_.changed.get(), stream_);
+    for (std::size_t steps = 0; steps < m + kFillBatch; steps += kFillBatch) {  // each batch adds a point, or is the last
+      check(cudaMemsetAsync(grew, 0, kFillBatch * sizeof(int), stream_), "fill");
+      for (int k = 0; k < kFillBatch; ++k) {
+        launch_fill_step(v.dx, v.dy, known, next, shape, k == 0 ? nullptr : grew + k - 1, grew + k, stream_);
+        std::swap(known, next);
+      }
       check(cudaGetLastError(), "fill launch");
-      check(cudaMemcpyAsync(field_.host_changed.get(), field_.changed.get(), sizeof(int), cudaMemcpyDeviceToHost, stream_), "fill");
+      check(cudaMemcpyAsync(field_.host_grew.get(), grew + kFillBatch - 1, sizeof(int), cudaMemcpyDeviceToHost, stream_), "fill");
       check(cudaStreamSynchronize(stream_), "fill");
-      if (!*field_.host_changed.get()) break;
-      std::swap(known, next);
+      if (!*field_.host_grew.get()) break;
     }
   }
 
