@@ -66,18 +66,10 @@ void track_pair(benchmark::State& state, ft::gpu::Backend backend) {
 void BM_TrackCpu(benchmark::State& state) { track_pair(state, ft::gpu::Backend::Cpu); }
 void BM_TrackCuda(benchmark::State& state) { track_pair(state, ft::gpu::Backend::Cuda); }
 
-std::vector<float> region_as_float(const ft::Frame& frame, const ft::PixelRect& r) {
-  std::vector<float> out;
-  out.reserve(std::size_t(r.width_px()) * std::size_t(r.height_px()));
-  for (int y = r.y0_px; y <= r.y1_px; ++y)
-    for (int x = r.x0_px; x <= r.x1_px; ++x) out.push_back(float(frame.data8()[std::size_t(y) * frame.width_px() + x]));
-  return out;
-}
-
 // The full-resolution level's matching alone: every grid point with the fine template and
 // radius, as the tracker hands them to the backend. For CUDA that is the match kernel with
 // its point upload and result download; the rest of BM_TrackCuda's time is the coarse
-// levels, the frame's upload and pyramid, and the filters the host runs between levels.
+// levels, the frame's upload and pyramid, and the filters between levels.
 void match_fine_level(benchmark::State& state, bool cuda) {
   const int size = int(state.range(0));
   ft::gpu::TrackingParameters p;
@@ -96,7 +88,10 @@ void match_fine_level(benchmark::State& state, bool cuda) {
 #else
   std::unique_ptr<ft::gpu::MatcherBackend> matcher = ft::gpu::make_cpu_matcher(pool);
 #endif
-  matcher->set_frames(region_as_float(stream[0], bounds), region_as_float(stream[1], bounds), width, height, geo.levels);
+  std::vector<float> first, second;
+  ft::gpu::crop_to_float(stream[0], bounds, first);
+  ft::gpu::crop_to_float(stream[1], bounds, second);
+  matcher->set_frames(first, second, width, height, geo.levels);
   std::vector<ft::gpu::GridPoint> points;
   const int margin = geo.kernel_half_px + 2;  // as SpeckleTracker's grid
   for (int y = margin; y < height - margin; y += p.grid_step_px)

@@ -56,6 +56,10 @@ constexpr Case kCases[] = {
     {0, true, {8, 1, 2}, 0.0f, true},
 };
 
+// Farther apart than `tolerance`, or one of them not a number (a comparison with NaN is
+// false, so a kernel writing NaN would otherwise pass).
+bool differs(float got, float want, float tolerance) { return !(std::fabs(got - want) <= tolerance); }
+
 std::string compare(const std::vector<MatchResult>& got, const std::vector<MatchResult>& want, const Case& c) {
   std::size_t other_status = 0, other_values = 0;
   for (std::size_t i = 0; i < want.size(); ++i) {
@@ -63,8 +67,8 @@ std::string compare(const std::vector<MatchResult>& got, const std::vector<Match
     // here. 1e-3 px is far below speckle noise and would show any real difference.
     if (got[i].status != want[i].status) {
       ++other_status;
-    } else if (std::fabs(got[i].dx - want[i].dx) > 1e-3f || std::fabs(got[i].dy - want[i].dy) > 1e-3f ||
-               std::fabs(got[i].quality - want[i].quality) > 1e-4f) {
+    } else if (differs(got[i].dx, want[i].dx, 1e-3f) || differs(got[i].dy, want[i].dy, 1e-3f) ||
+               differs(got[i].quality, want[i].quality, 1e-4f)) {
       ++other_values;
     }
   }
@@ -85,7 +89,7 @@ std::string compare(const std::vector<MatchResult>& got, const std::vector<Match
 std::string compare_whole_pair(MatcherBackend& candidate, MatcherBackend& reference, WorkerPool& pool, const Frame& a,
                                const Frame& b) {
   TrackingParameters p;
-  p.grid_step_px = 3;  // never a whole number of blocks of points, several levels of sub-grid
+  p.grid_step_px = 3;  // 25 x 23 points: never a whole number of blocks; two levels, the coarse one a sub-grid
   const TrackingGeometry geo = make_geometry(p, 0.1, kWidthPx, kHeightPx);
   const PairPlan plan = make_pair_plan(p, geo, make_tracking_grid(kWidthPx, kHeightPx, geo.kernel_half_px, p.grid_step_px), 0.5);
   const std::vector<float> no_seed(std::size_t(plan.grid.size()), 0.0f);
@@ -97,19 +101,27 @@ std::string compare_whole_pair(MatcherBackend& candidate, MatcherBackend& refere
   track_pair_on_host(reference, pool, plan, no_seed, no_seed, want);
   if (got.dx.size() != want.dx.size() || got.valid.size() != want.valid.size()) return "a tracked pair came back with the wrong size";
   std::size_t differ = 0;
+  // Every point, filled ones too (both sides run the same fill), and its correlation.
   for (std::size_t i = 0; i < want.dx.size(); ++i)
-    differ += got.valid[i] != want.valid[i] || std::fabs(got.dx[i] - want.dx[i]) > 1e-2f || std::fabs(got.dy[i] - want.dy[i]) > 1e-2f;
+    differ += got.valid[i] != want.valid[i] || differs(got.dx[i], want.dx[i], 1e-2f) || differs(got.dy[i], want.dy[i], 1e-2f) ||
+              differs(got.quality[i], want.quality[i], 1e-2f);
   // As for single points: one ill-conditioned point may land elsewhere; a faulty step
   // differs at many.
   if (differ <= 1) return {};
-  return "whole pair tracked on the device: " + std::to_string(differ) + " of " + std::to_string(want.dx.size()) +
+  return std::string("whole ") + (a.depth() == PixelDepth::Bits8 ? "8-bit" : "16-bit") + " pair tracked on the device: " +
+         std::to_string(differ) + " of " + std::to_string(want.dx.size()) +
          " points differ from the CPU";
 }
 
-// The texture as an 8-bit frame, as a scanner sends it.
-Frame eight_bit_frame(const std::vector<float>& image) {
-  Frame f(kWidthPx, kHeightPx, PixelDepth::Bits8);
-  for (std::size_t i = 0; i < image.size(); ++i) f.data8()[i] = std::uint8_t(std::clamp(std::lround(image[i]), 0l, 255l));
+// The texture as a scanner's 8-bit frame, or a 16-bit one (sixteen_bit()'s values): the
+// device converts each sample type itself.
+Frame as_frame(const std::vector<float>& image, PixelDepth depth) {
+  Frame f(kWidthPx, kHeightPx, depth);
+  const long top = depth == PixelDepth::Bits8 ? 255 : 65535;
+  for (std::size_t i = 0; i < image.size(); ++i) {
+    const long v = std::clamp(std::lround(image[i]), 0l, top);
+    if (depth == PixelDepth::Bits8) f.data8()[i] = std::uint8_t(v); else f.data16()[i] = std::uint16_t(v);
+  }
   return f;
 }
 
@@ -150,9 +162,13 @@ std::string self_test_failure(MatcherBackend& candidate) {
       if (got.size() != want.size()) return "returned " + std::to_string(got.size()) + " results for " + std::to_string(want.size()) + " points";
       if (std::string failure = compare(got, want, c); !failure.empty()) return failure;
     }
-    if (std::string failure = compare_whole_pair(candidate, *reference, one_thread, eight_bit_frame(a), eight_bit_frame(b));
-        !failure.empty())
-      return failure;
+    for (PixelDepth depth : {PixelDepth::Bits8, PixelDepth::Bits16}) {
+      const std::vector<float>& first = depth == PixelDepth::Bits8 ? a : a16;
+      const std::vector<float>& second = depth == PixelDepth::Bits8 ? b : b16;
+      if (std::string failure = compare_whole_pair(candidate, *reference, one_thread, as_frame(first, depth), as_frame(second, depth));
+          !failure.empty())
+        return failure;
+    }
   } catch (const std::exception& e) {
     return e.what();
   }

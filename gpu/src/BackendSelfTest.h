@@ -3,7 +3,7 @@
 // pair with a known sub-pixel shift, matched by both at three pyramid levels, in both
 // directions, with the template sizes, walks and borders tracking meets (the cases are
 // listed in the .cpp), then, where the backend tracks whole pairs itself, one whole pair
-// against the host's run of the same plan. A GPU whose driver, kernel or memory
+// sent as 8-bit frames and one as 16-bit, against the host's run of the same plan. A GPU whose driver, kernel or memory
 // misbehaves is found here, before a clip is tracked with it.
 #include <string>
 

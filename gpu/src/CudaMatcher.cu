@@ -60,7 +60,7 @@ class CudaArray {
   std::size_t capacity_ = 0;
 };
 
-constexpr int kFillBatch = 8;  // fill steps queued between two questions to the device
+constexpr int kFillStepsPerBatch = 8;  // fill steps queued between two questions to the device
 
 // The device's copy of one pair's field while it is tracked (PairPlan's steps), sized
 // for the full grid; coarse levels use the front of each array.
@@ -76,7 +76,7 @@ struct DeviceField {
   void ensure(std::size_t n) {
     for (CudaArray<float>* a : {&seed_dx, &seed_dy, &dx, &dy, &quality, &smoothed_dx, &smoothed_dy}) a->ensure(n, "allocate field");
     for (CudaArray<std::uint8_t>* a : {&valid, &keep, &known, &next}) a->ensure(n, "allocate field flags");
-    grew.ensure(kFillBatch, "allocate field flags");
+    grew.ensure(kFillStepsPerBatch, "allocate field flags");
     host_values.ensure(3 * n, "allocate pinned field");
     host_valid.ensure(n, "allocate pinned field");
     host_grew.ensure(1, "allocate pinned field");
@@ -156,6 +156,9 @@ class CudaMatcher final : public MatcherBackend {
  public:
   CudaMatcher() { check(cudaStreamCreate(&stream_), "stream"); }
   ~CudaMatcher() override {
+    // The last pair's uploads may still be queued: free nothing they read (cudaFree is not
+    // promised to wait). An error here changes nothing: the matcher is going anyway.
+    cudaStreamSynchronize(stream_);
     release_frames();
     release_points();
     cudaStreamDestroy(stream_);
@@ -172,8 +175,6 @@ class CudaMatcher final : public MatcherBackend {
   // frames); the device turns them into floats and builds the pyramid.
   void set_frame_region(const Frame& previous, const Frame& next, const PixelRect& region, int levels) override {
     if (previous.depth() != next.depth()) return MatcherBackend::set_frame_region(previous, next, region, levels);
-    // The staging buffers may still feed the last pair's uploads until the stream is idle.
-    check(cudaStreamSynchronize(stream_), "wait for the last uploads");
     const int width = region.width_px(), height = region.height_px();
     prepare_frames(width, height, levels);
     const int sample_bytes = previous.depth() == PixelDepth::Bits8 ? 1 : 2;
@@ -209,9 +210,23 @@ class CudaMatcher final : public MatcherBackend {
   }
 
   // PairPlan on the device: only the seed goes up and the level-0 field comes back; the
-  // host waits only for fill_invalid's growth steps (each asks whether anything grew).
+  // host waits only for fill_invalid (once per batch of growth steps) and the field.
   bool track_pair(const PairPlan& plan, const std::vector<float>& seed_dx, const std::vector<float>& seed_dy,
                   TrackedGrid& out) override {
+    try {
+      track_pair_on_device(plan, seed_dx, seed_dy, out);
+    } catch (...) {
+      // The frames' uploads are checked only here (they do not wait): a failure may have
+      // left a pyramid half built, so neither slot is trusted again.
+      slots_.forget();
+      throw;
+    }
+    return true;
+  }
+
+ private:
+  void track_pair_on_device(const PairPlan& plan, const std::vector<float>& seed_dx, const std::vector<float>& seed_dy,
+                            TrackedGrid& out) {
     const std::size_t n = std::size_t(plan.grid.columns) * std::size_t(plan.grid.rows);
     if (n > point_capacity_) allocate_points(n);
     field_.ensure(n);
@@ -232,10 +247,8 @@ class CudaMatcher final : public MatcherBackend {
     out.dy.assign(host + n, host + 2 * n);
     out.quality.assign(host + 2 * n, host + 3 * n);
     out.valid.assign(field_.host_valid.get(), field_.host_valid.get() + n);
-    return true;
   }
 
- private:
   // Where this level's values are: the filters swap buffers rather than copy them.
   struct Level {
     float* dx;
@@ -260,7 +273,7 @@ class CudaMatcher final : public MatcherBackend {
     check(cudaGetLastError(), "match kernel launch");
   }
 
-  // One level of SpeckleTracker's track_levels(), queued on the stream.
+  // One level of track_pair_on_host() (HostPairTracking.cpp), queued on the stream.
   void track_level(const PairPlan& plan, const LevelPlan& lp, Level& v) {
     const GridShape shape{lp.sub_columns, lp.sub_rows};
     const int m = lp.sub_size();
@@ -275,7 +288,7 @@ class CudaMatcher final : public MatcherBackend {
     check(cudaGetLastError(), "median test launch");
     v.valid = keep;
     fill_invalid(v, shape);
-    if (lp.smoothing > 0) {
+    if (!(lp.smoothing <= 0)) {  // as smooth() on the host decides
       float* sx = v.dx == field_.dx.get() ? field_.smoothed_dx.get() : field_.dx.get();
       float* sy = v.dy == field_.dy.get() ? field_.smoothed_dy.get() : field_.dy.get();
       launch_smooth(v.dx, v.dy, field_.quality.get(), v.valid, shape, lp.smoothing, sx, sy, stream_);
@@ -294,7 +307,7 @@ class CudaMatcher final : public MatcherBackend {
   }
 
   // fill_invalid(): grows the known points outwards until a step adds none. Steps are
-  // queued kFillBatch at a time and the host asks once per batch whether the last one
+  // queued kFillStepsPerBatch at a time and the host asks once per batch whether the last one
   // grew: a wide gap (a shadow, the region below the bone) takes tens of steps, and a
   // question per step cost a round trip each.
   void fill_invalid(const Level& v, const GridShape& shape) {
@@ -303,14 +316,15 @@ class CudaMatcher final : public MatcherBackend {
     std::uint8_t* next = field_.next.get();
     int* grew = field_.grew.get();
     check(cudaMemcpyAsync(known, v.valid, m, cudaMemcpyDeviceToDevice, stream_), "fill");
-    for (std::size_t steps = 0; steps < m + kFillBatch; steps += kFillBatch) {  // each batch adds a point, or is the last
-      check(cudaMemsetAsync(grew, 0, kFillBatch * sizeof(int), stream_), "fill");
-      for (int k = 0; k < kFillBatch; ++k) {
+    // Each batch but the last adds points: at most m / kFillStepsPerBatch + 1 batches.
+    for (std::size_t steps = 0; steps < m + kFillStepsPerBatch; steps += kFillStepsPerBatch) {
+      check(cudaMemsetAsync(grew, 0, kFillStepsPerBatch * sizeof(int), stream_), "fill");
+      for (int k = 0; k < kFillStepsPerBatch; ++k) {
         launch_fill_step(v.dx, v.dy, known, next, shape, k == 0 ? nullptr : grew + k - 1, grew + k, stream_);
         std::swap(known, next);
       }
       check(cudaGetLastError(), "fill launch");
-      check(cudaMemcpyAsync(field_.host_grew.get(), grew + kFillBatch - 1, sizeof(int), cudaMemcpyDeviceToHost, stream_), "fill");
+      check(cudaMemcpyAsync(field_.host_grew.get(), grew + kFillStepsPerBatch - 1, sizeof(int), cudaMemcpyDeviceToHost, stream_), "fill");
       check(cudaStreamSynchronize(stream_), "fill");
       if (!*field_.host_grew.get()) break;
     }
@@ -403,8 +417,11 @@ class CudaMatcher final : public MatcherBackend {
     }
   }
 
-  // The pyramid sizes for a pair, and buffers large enough for them.
+  // The pyramid sizes for a pair, and buffers large enough for them. The last pair's
+  // uploads may still be queued, reading the staging buffers and writing the pyramids:
+  // they finish before anything is refilled or reallocated.
   void prepare_frames(int width, int height, int levels) {
+    check(cudaStreamSynchronize(stream_), "wait for the last uploads");
     sizes_.assign(std::size_t(levels), LevelSize{});
     sizes_[0] = {width, height};
     for (int l = 1; l < levels; ++l)

@@ -1,7 +1,7 @@
 #pragma once
 // The per-point maths between pyramid levels, written once for the CPU loops
-// (FieldFilters.cpp, SpeckleTracker.cpp) and the CUDA pipeline's kernels
-// (CudaFieldPipeline.cu), so that the CPU tests cover the code the GPU runs.
+// (FieldFilters.cpp, HostPairTracking.cpp) and the CUDA pipeline's kernels
+// (CudaFieldKernels.cu), so that the CPU tests cover the code the GPU runs.
 // A grid is row-major, `columns` x `rows`; valid/known flags are bytes.
 #include <cmath>
 #include <cstdint>
@@ -51,8 +51,9 @@ FT_HOST_DEVICE float median_residual(const float* c, const std::uint8_t* valid, 
   return fabsf(c[g.index(x, y)] - m) / (rm + eps);
 }
 
-// Whether a valid point passes the median test in both components (a residual that is
-// not a number fails nothing).
+// Whether a valid point passes the median test in both components: the larger residual
+// at most `threshold`. As std::max(rx, ry) decides it: a NaN rx passes the point whatever
+// ry is; a NaN ry leaves the decision to rx.
 FT_HOST_DEVICE bool passes_median_test(const float* dx, const float* dy, const std::uint8_t* valid, GridShape g, int x, int y,
                                        float threshold, float eps) {
   const float rx = median_residual(dx, valid, g, x, y, eps), ry = median_residual(dy, valid, g, x, y, eps);

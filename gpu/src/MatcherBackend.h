@@ -1,8 +1,9 @@
 #pragma once
 // What a backend does: build the image pyramids of a frame pair and match every grid
 // point at one pyramid level. The coarse-to-fine control and the field filters between
-// levels (PairPlan.h) run in SpeckleTracker around match(), unless the backend runs whole
-// pairs itself (track_pair: the CUDA backend, which keeps everything on the device).
+// levels (PairPlan.h) run on the host around match() (track_pair_on_host), unless the
+// backend runs whole pairs itself (track_pair: the CUDA backend, which keeps everything
+// on the device).
 #include <memory>
 #include <vector>
 
@@ -40,7 +41,7 @@ class MatcherBackend {
   virtual void match(int level, bool forward, const std::vector<GridPoint>& points, int columns, const std::vector<float>& seed_dx,
                      const std::vector<float>& seed_dy, const MatchSettings& settings,
                      std::vector<MatchResult>& results) = 0;
-  // The pair set by set_frames, tracked by `plan` from the full-grid seed (every level, the
+  // The pair set by set_frames or set_frame_region, tracked by `plan` from the full-grid seed (every level, the
   // filters between them, the backward check) as SpeckleTracker does around match(). False
   // when this backend leaves that to the caller.
   virtual bool track_pair(const PairPlan& /*plan*/, const std::vector<float>& /*seed_dx*/, const std::vector<float>& /*seed_dy*/,

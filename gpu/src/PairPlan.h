@@ -1,8 +1,8 @@
 #pragma once
 // How one frame pair is tracked, level by level: the grid, each pyramid level's sub-grid
-// and match settings, and the filters between levels. SpeckleTracker runs it on the host
-// around a backend's match(); a backend that runs whole pairs (the CUDA one) runs the
-// same plan on the device. Both read the levels from here, so they cannot drift apart.
+// and match settings, and the filters between levels. track_pair_on_host() runs it around
+// a backend's match(); a backend that runs whole pairs (the CUDA one) runs the same plan on
+// the device. Both read the levels from here, so they cannot drift apart.
 #include <cstdint>
 #include <vector>
 

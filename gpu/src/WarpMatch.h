@@ -171,29 +171,10 @@ FT_HOST_DEVICE void warp_search_by_shift(const Warp& w, const ImageView& at, con
   w.sync();
 }
 
-template <class Warp>
-FT_HOST_DEVICE void warp_search(const Warp& w, const ImageView& at, const ImageView& bt, const TemplateStats& s, int px,
-                                int py, int h, int r, int cx, int cy, float* score) {
-  switch (r) {
-    case 0: warp_search_blocked<0>(w, at, bt, s, px, py, h, cx, cy, score); break;
-    case 1: warp_search_blocked<1>(w, at, bt, s, px, py, h, cx, cy, score); break;
-    case 2: warp_search_blocked<2>(w, at, bt, s, px, py, h, cx, cy, score); break;
-    default: warp_search_by_shift(w, at, bt, s, px, py, h, r, cx, cy, score);
-  }
-}
-
-// How warp_match_point() searches: for any radius (one function holding every variant:
-// its registers are the largest variant's), or for one radius known when compiling, so a
-// kernel built for the fine level's radius 1 holds only that variant's registers and
-// more warps fit on a multiprocessor.
-struct AnyRadiusSearch {
-  template <class Warp>
-  FT_HOST_DEVICE void operator()(const Warp& w, const ImageView& at, const ImageView& bt, const TemplateStats& s, int px, int py,
-                                 int h, int r, int cx, int cy, float* score) const {
-    warp_search(w, at, bt, s, px, py, h, r, cx, cy, score);
-  }
-};
-
+// How warp_match_point() searches, fixed when compiling: each kernel built with one
+// holds only that search's registers (the radius-2 window needs 160 on sm_90, radius 1
+// 115), so the fine level's kernel fits more warps on a multiprocessor than one kernel
+// able to search any radius would.
 template <int R>
 struct FixedRadiusSearch {
   static_assert(R <= kBlockedRadius, "wider searches go one shift at a time (WideSearch)");
@@ -212,8 +193,8 @@ struct WideSearch {  // radii above kBlockedRadius
   }
 };
 
-// Calls f(search) with the search for s's radius: the CUDA backend picks its kernel so,
-// and the host emulation of the kernel its search (host code).
+// Calls f(search) with the search for s's radius (clamped as match_point() clamps it):
+// the CUDA backend picks its kernel so, and the host emulation of the kernel its search.
 template <class F>
 void with_search_for(const MatchSettings& s, const F& f) {
   switch (clamped_radius(s)) {
@@ -260,11 +241,11 @@ FT_HOST_DEVICE bool warp_refine_step(const Warp& w, const ImageView& at, const I
 }
 
 // match_point() by one warp. `tiles` is this warp's shared memory, carved for `s`;
-// `search` must handle s's radius.
-template <class Warp, class Search = AnyRadiusSearch>
+// `search` is the one with_search_for() picks for s's radius.
+template <class Warp, class Search>
 FT_HOST_DEVICE MatchResult warp_match_point(const Warp& w, const ImageView& a, const ImageView& b, int px, int py,
                                             float seed_dx, float seed_dy, const MatchSettings& s, const WarpTiles& tiles,
-                                            const Search& search = {}) {
+                                            const Search& search) {
   seed_dx = usable_seed(seed_dx);
   seed_dy = usable_seed(seed_dy);
   MatchResult result;

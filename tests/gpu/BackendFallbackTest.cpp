@@ -17,7 +17,9 @@ class MisbehavingMatcher final : public MatcherBackend {
  public:
   // WholePair, WholePairWrong: a backend that tracks whole pairs itself (as the CUDA one
   // does), here by the host's plan around the CPU matcher, right or off at every 7th point.
-  enum class Fault { None, WrongAtCoarseLevel, ErrorFromMatchCall, WholePair, WholePairWrong };
+  // WholePairErrorAtCall: a whole-pair backend whose `failing_frames`-th track_pair call
+  // (the self-test makes the first two) throws a Device error, as a lost GPU would mid-clip.
+  enum class Fault { None, WrongAtCoarseLevel, ErrorFromMatchCall, WholePair, WholePairWrong, WholePairErrorAtCall };
   // ErrorFromMatchCall: the `failing_match`-th match after the `failing_frames`-th
   // set_frames from now (or from arm()) throws an ft::Error of `code`.
   MisbehavingMatcher(Fault fault, int failing_frames = 0, int failing_match = 0, ErrorCode code = ErrorCode::Device)
@@ -46,8 +48,10 @@ class MisbehavingMatcher final : public MatcherBackend {
   }
   bool track_pair(const PairPlan& plan, const std::vector<float>& seed_dx, const std::vector<float>& seed_dy,
                   TrackedGrid& out) override {
-    if (fault_ != Fault::WholePair && fault_ != Fault::WholePairWrong) return false;
+    if (fault_ != Fault::WholePair && fault_ != Fault::WholePairWrong && fault_ != Fault::WholePairErrorAtCall) return false;
     ++pairs_tracked_whole_;
+    if (fault_ == Fault::WholePairErrorAtCall && pairs_tracked_whole_ == failing_frames_)
+      throw Error(ErrorCode::Device, "CUDA fill: an illegal memory access was encountered");
     track_pair_on_host(*inner_, pool_, plan, seed_dx, seed_dy, out);
     if (fault_ == Fault::WholePairWrong)
       for (std::size_t i = 0; i < out.dx.size(); i += 7) out.dx[i] += 0.05f;
@@ -108,19 +112,40 @@ TEST(BackendFallback, ABackendTrackingWholePairsIsUsedAndTracksAsTheCpuDoes) {
   p.forward_backward = true;
   SpeckleTracker whole(p, Backend::Auto, std::move(m)), cpu(p, Backend::Cpu);
   ASSERT_EQ(whole.backend(), Backend::Cuda) << whole.backend_note();
-  EXPECT_EQ(raw->pairs_tracked_whole(), 1) << "the self-test tracks one whole pair";
+  EXPECT_EQ(raw->pairs_tracked_whole(), 2) << "the self-test tracks two whole pairs, 8- and 16-bit";
   const sim::SimulatedExam exam(sim::make_preset("full_tear", 3));
   const DisplacementField got = whole.track(exam.render_frame(10), exam.render_frame(11), exam.region());
   const DisplacementField want = cpu.track(exam.render_frame(10), exam.render_frame(11), exam.region());
-  EXPECT_EQ(raw->pairs_tracked_whole(), 2);
+  EXPECT_EQ(raw->pairs_tracked_whole(), 3);
   EXPECT_EQ(got.dx_px, want.dx_px);
   EXPECT_EQ(got.valid, want.valid);
+}
+
+TEST(BackendFallback, AWholePairFailingOnTheDeviceMidClipIsTrackedAgainOnTheCpuWithTheRest) {
+  TrackingParameters p;
+  p.forward_backward = true;
+  // Calls 1 and 2 are the self-test's; the clip's second pair is call 4.
+  SpeckleTracker gpu(p, Backend::Auto, misbehaving(MisbehavingMatcher::Fault::WholePairErrorAtCall, 4)), cpu(p, Backend::Cpu);
+  ASSERT_EQ(gpu.backend(), Backend::Cuda) << gpu.backend_note();
+  const sim::SimulatedExam exam(sim::make_preset("full_tear", 3));
+  DisplacementField seed_cpu, seed_gpu;
+  for (int k = 10; k < 14; ++k) {
+    const DisplacementField want = cpu.track(exam.render_frame(k), exam.render_frame(k + 1), exam.region(), seed_cpu.size() ? &seed_cpu : nullptr);
+    const DisplacementField got = gpu.track(exam.render_frame(k), exam.render_frame(k + 1), exam.region(), seed_gpu.size() ? &seed_gpu : nullptr);
+    ASSERT_EQ(got.dx_px, want.dx_px) << "pair " << k;
+    ASSERT_EQ(got.valid, want.valid) << "pair " << k;
+    EXPECT_EQ(gpu.backend(), k < 11 ? Backend::Cuda : Backend::Cpu) << "pair " << k;
+    seed_cpu = want;
+    seed_gpu = got;
+  }
+  EXPECT_NE(gpu.backend_note().find("after 1 matched frame pairs"), std::string::npos) << gpu.backend_note();
+  EXPECT_NE(gpu.backend_note().find("CUDA fill"), std::string::npos) << gpu.backend_note();
 }
 
 TEST(BackendFallback, ABackendWhoseWholePairDiffersFromTheCpuIsNotUsed) {
   SpeckleTracker tracker({}, Backend::Auto, misbehaving(MisbehavingMatcher::Fault::WholePairWrong));
   EXPECT_EQ(tracker.backend(), Backend::Cpu);
-  EXPECT_NE(tracker.backend_note().find("whole pair"), std::string::npos) << tracker.backend_note();
+  EXPECT_NE(tracker.backend_note().find("whole 8-bit pair"), std::string::npos) << tracker.backend_note();
 }
 
 TEST(BackendFallback, AnAcceleratorThatFailsToStartIsNotUsed) {
