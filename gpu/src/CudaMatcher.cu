@@ -26,7 +26,11 @@ namespace ft::gpu {
 namespace {
 
 void check(cudaError_t status, const char* what) {
-  if (status != cudaSuccess) throw Error(ErrorCode::Device, std::string("CUDA ") + what + ": " + cudaGetErrorString(status));
+  if (status == cudaSuccess) return;
+  // The runtime keeps an error until it is read: left there, it would fail the next
+  // matcher's first launch check on this thread, blamed on a healthy GPU.
+  cudaGetLastError();
+  throw Error(ErrorCode::Device, std::string("CUDA ") + what + ": " + cudaGetErrorString(status));
 }
 
 // A device (or pinned host) array that only grows; freed with its owner.
@@ -159,6 +163,7 @@ class CudaMatcher final : public MatcherBackend {
     // The last pair's uploads may still be queued: free nothing they read (cudaFree is not
     // promised to wait). An error here changes nothing: the matcher is going anyway.
     cudaStreamSynchronize(stream_);
+    cudaGetLastError();  // an error here would otherwise be the next matcher's (see check())
     release_frames();
     release_points();
     cudaStreamDestroy(stream_);
@@ -205,7 +210,7 @@ class CudaMatcher final : public MatcherBackend {
     check(cudaMemcpyAsync(d_seed_, h_seed_, 2 * n * sizeof(float), cudaMemcpyHostToDevice, stream_), "copy seeds");
     launch_match(level, forward, d_points_, d_seed_, d_seed_ + n, int(n), settings, d_results_);
     check(cudaMemcpyAsync(h_results_, d_results_, n * sizeof(MatchResult), cudaMemcpyDeviceToHost, stream_), "copy results");
-    check(cudaStreamSynchronize(stream_), "match");
+    wait_for_stream("match");
     results.assign(h_results_, h_results_ + n);
   }
 
@@ -216,8 +221,8 @@ class CudaMatcher final : public MatcherBackend {
     try {
       track_pair_on_device(plan, seed_dx, seed_dy, out);
     } catch (...) {
-      // The frames' uploads are checked only here (they do not wait): a failure may have
-      // left a pyramid half built, so neither slot is trusted again.
+      // The frames' uploads do not wait, so their failure shows here (or at the next wait): a
+      // pyramid may be half built, so neither slot is trusted again.
       slots_.forget();
       throw;
     }
@@ -379,6 +384,9 @@ class CudaMatcher final : public MatcherBackend {
     check(cudaMalloc(&d_points_, n * sizeof(int2)), "allocate points");
     check(cudaMalloc(&d_seed_, 2 * n * sizeof(float)), "allocate seeds");
     check(cudaMalloc(&d_results_, n * sizeof(MatchResult)), "allocate results");
+    // The kernel writes a result's fields, not its padding bytes, which match() copies back:
+    // defined once here (compute-sanitizer initcheck reads them as uninitialised otherwise).
+    check(cudaMemset(d_results_, 0, n * sizeof(MatchResult)), "clear results");
     check(cudaMallocHost(&h_points_, n * sizeof(int2)), "allocate pinned points");
     check(cudaMallocHost(&h_seed_, 2 * n * sizeof(float)), "allocate pinned seeds");
     check(cudaMallocHost(&h_results_, n * sizeof(MatchResult)), "allocate pinned results");
@@ -394,7 +402,7 @@ class CudaMatcher final : public MatcherBackend {
   }
 
   // 8- or 16-bit samples from the pinned staging buffer, converted on the device. The
-  // staging buffer is not touched again before the stream is idle (set_frame_region).
+  // staging buffer is not touched again before the stream is idle (prepare_frames).
   void upload_samples(const PyramidSource& source, std::vector<float*>& pyramid) {
     check(cudaMemcpyAsync(samples_.get(), source.data, source.bytes, cudaMemcpyHostToDevice, stream_), "upload frame");
     const int count = source.width * source.height;
@@ -417,11 +425,22 @@ class CudaMatcher final : public MatcherBackend {
     }
   }
 
+  // Waits for everything queued. A failure may come from a frame's upload, which does not
+  // wait itself: a pyramid may be half built, so neither slot is trusted again.
+  void wait_for_stream(const char* what) {
+    try {
+      check(cudaStreamSynchronize(stream_), what);
+    } catch (...) {
+      slots_.forget();
+      throw;
+    }
+  }
+
   // The pyramid sizes for a pair, and buffers large enough for them. The last pair's
   // uploads may still be queued, reading the staging buffers and writing the pyramids:
   // they finish before anything is refilled or reallocated.
   void prepare_frames(int width, int height, int levels) {
-    check(cudaStreamSynchronize(stream_), "wait for the last uploads");
+    wait_for_stream("wait for the last uploads");
     sizes_.assign(std::size_t(levels), LevelSize{});
     sizes_[0] = {width, height};
     for (int l = 1; l < levels; ++l)

@@ -134,22 +134,26 @@ TEST(CudaParity, TrackedFieldsMatchTheCpuWithSeedsAndForwardBackward) {
         const DisplacementField a = cpu.track(first, second, exam.region(), seed_cpu.size() ? &seed_cpu : nullptr);
         const DisplacementField b = cuda.track(first, second, exam.region(), seed_cuda.size() ? &seed_cuda : nullptr);
         ASSERT_EQ(a.size(), b.size());
-        // Every point: the filled ones come from the same fill on both sides. A value that is
-        // not a number counts as the largest difference.
+        // Positions where both trust the point; correlation everywhere, held as tightly as the
+        // per-point test holds it: where either side trusts the point, and loosely where neither
+        // does (beside the bone's shadow a weak correlation is a ratio of two roundings). A
+        // value that is not a number counts as the largest difference.
+        const float trusted_quality = float(p.min_quality);
         std::size_t agree_valid = 0;
-        double worst = 0, worst_quality = 0;
+        double worst = 0, worst_quality = 0, worst_weak_quality = 0;
+        const auto take = [](double& w, double d) { w = std::isnan(d) ? HUGE_VAL : std::max(w, d); };
         for (std::size_t i = 0; i < a.size(); ++i) {
           agree_valid += a.valid[i] == b.valid[i];
-          const double d = std::hypot(a.dx_px[i] - b.dx_px[i], a.dy_px[i] - b.dy_px[i]);
-          const double dq = std::fabs(a.quality[i] - b.quality[i]);
-          worst = std::isnan(d) ? HUGE_VAL : std::max(worst, d);
-          worst_quality = std::isnan(dq) ? HUGE_VAL : std::max(worst_quality, dq);
+          if (a.valid[i] && b.valid[i]) take(worst, std::hypot(a.dx_px[i] - b.dx_px[i], a.dy_px[i] - b.dy_px[i]));
+          const bool trusted = a.quality[i] >= trusted_quality || b.quality[i] >= trusted_quality;
+          take(trusted ? worst_quality : worst_weak_quality, std::fabs(a.quality[i] - b.quality[i]));
         }
-        std::printf("parity %s grid %d pair %d: %.4f of points agree on validity, worst %.1e px, %.1e quality\n", preset, step,
-                    k, double(agree_valid) / double(a.size()), worst, worst_quality);
+        std::printf("parity %s grid %d pair %d: %.4f of points agree on validity, worst %.1e px, quality %.1e (weak %.1e)\n",
+                    preset, step, k, double(agree_valid) / double(a.size()), worst, worst_quality, worst_weak_quality);
         EXPECT_GT(double(agree_valid) / double(a.size()), 0.99) << preset << " grid " << step << " pair " << k;
         EXPECT_LT(worst, 0.01) << preset << " grid " << step << " pair " << k;
-        EXPECT_LT(worst_quality, 5e-3) << preset << " grid " << step << " pair " << k;
+        EXPECT_LT(worst_quality, 2e-4) << preset << " grid " << step << " pair " << k;
+        EXPECT_LT(worst_weak_quality, 5e-2) << preset << " grid " << step << " pair " << k;
         EXPECT_EQ(cuda.backend(), Backend::Cuda) << cuda.backend_note();
         seed_cpu = a;
         seed_cuda = b;
