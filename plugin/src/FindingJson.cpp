@@ -16,10 +16,13 @@ nlohmann::json finding_json(const TearFinding& f, const MeasurementScale& scale)
   auto of_thickness = [&](double v_mm) {
     return thickness_measured ? nlohmann::json(json_rounded(v_mm / f.muscle_thickness_mm)) : nlohmann::json(nullptr);
   };
+  // null on an analysed frame where the gap could not be measured (its value there is the rest
+  // gap, which would read as a gap that closed).
   nlohmann::json gaps = nlohmann::json::array(), gaps_px = nlohmann::json::array();
-  for (double g : f.gap_by_frame_mm) {
-    gaps.push_back(in_mm(g));
-    gaps_px.push_back(in_px(g));
+  for (std::size_t k = 0; k < f.gap_by_frame_mm.size(); ++k) {
+    const bool measured = f.gap_measured_on(k);
+    gaps.push_back(measured ? in_mm(f.gap_by_frame_mm[k]) : nlohmann::json(nullptr));
+    gaps_px.push_back(measured ? nlohmann::json(in_px(f.gap_by_frame_mm[k])) : nlohmann::json(nullptr));
   }
   return {{"kind", to_string(f.kind)},
           {"frame", f.frame},

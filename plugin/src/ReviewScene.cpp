@@ -65,9 +65,12 @@ TearFinding finding_in_frame(const TearFinding& finding, const ClipAnalysis& ana
   f.centre_x_mm += moved.x * analysis.motion.mm_per_px_x;
   f.centre_z_mm += moved.y * analysis.motion.mm_per_px_y;
   // On its own frame the gap measured (the report's); elsewhere the gap-time curve's, which on
-  // the peak frame can differ a little (a myotendinous gap is a mean over its run).
+  // the peak frame can differ a little (a myotendinous gap is a mean over its run). Where the
+  // curve could not read the gap, the gap as found, as live analysis shows it: the rest gap
+  // there would read as a gap that closed.
   const auto& gaps = finding.gap_by_frame_mm;
-  if (shown != peak) f.gap_mm = shown < gaps.size() && gaps[shown] > 0 ? gaps[shown] : finding.gap_rest_mm;
+  if (shown != peak && finding.gap_measured_on(shown))
+    f.gap_mm = shown < gaps.size() && gaps[shown] > 0 ? gaps[shown] : finding.gap_rest_mm;
   f.frame = frame;
   return f;
 }

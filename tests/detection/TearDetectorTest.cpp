@@ -93,8 +93,13 @@ TEST(TearDetector, AFindingsFollowerReadsItsGapTimeCurveAgain) {
   ASSERT_TRUE(f.follower) << "an intramuscular tear's gap is read from its stumps' motion";
   const MotionRecord& m = run.analysis.motion;
   ASSERT_EQ(f.gap_by_frame_mm.size(), std::size_t(m.frame_count()));
-  for (int k = 0; k < m.frame_count(); ++k)
-    EXPECT_EQ(f.follower->gap_mm(m.cumulative[std::size_t(k)]), f.gap_by_frame_mm[std::size_t(k)]) << "frame " << k;
+  ASSERT_EQ(f.gap_measured_by_frame.size(), std::size_t(m.frame_count()));
+  for (int k = 0; k < m.frame_count(); ++k) {
+    const DisplacementField& u_k = m.cumulative[std::size_t(k)];
+    EXPECT_EQ(f.follower->gap_mm(u_k), f.gap_by_frame_mm[std::size_t(k)]) << "frame " << k;
+    // Marked measured exactly where the follower can read the muscle around the gap.
+    EXPECT_EQ(f.gap_measured_on(std::size_t(k)), f.follower->opening_mm(u_k).has_value()) << "frame " << k;
+  }
   EXPECT_GT(f.gap_mm, f.gap_rest_mm + 1.0);
   EXPECT_EQ(run.analysis.detection.motion_frame0, run.analysis.kept_frames.front());
 }

@@ -38,6 +38,25 @@ TEST(FindingJson, MmOnlyOnATrustedScaleAndPxAndSharesAlways) {
   EXPECT_DOUBLE_EQ(in_px["muscle_thickness_px"].get<double>(), 160.0);
 }
 
+// A frame where the gap could not be read holds the rest gap in the curve: in the JSON it is
+// null, not a gap that closed.
+TEST(FindingJson, AGapTimeCurveIsNullWhereTheGapWasNotMeasured) {
+  MeasurementScale calibrated;
+  calibrated.source = ScaleSource::Calibration;
+  calibrated.mm_per_px_x = calibrated.mm_per_px_y = 0.1;
+  TearFinding f = measured_finding();
+  f.gap_by_frame_mm = {1.0, 1.0, 5.0};
+  f.gap_measured_by_frame = {1, 0, 1};
+  const nlohmann::json j = finding_json(f, calibrated);
+  ASSERT_EQ(j["gap_by_analysed_frame_mm"].size(), 3u);
+  EXPECT_DOUBLE_EQ(j["gap_by_analysed_frame_mm"][0].get<double>(), 1.0) << "measured at rest: the rest gap is a reading";
+  EXPECT_TRUE(j["gap_by_analysed_frame_mm"][1].is_null());
+  EXPECT_TRUE(j["gap_by_analysed_frame_px"][1].is_null());
+  EXPECT_DOUBLE_EQ(j["gap_by_analysed_frame_px"][2].get<double>(), 50.0);
+  f.gap_measured_by_frame.clear();  // a finding read back from a file: every frame measured
+  EXPECT_DOUBLE_EQ(finding_json(f, calibrated)["gap_by_analysed_frame_mm"][1].get<double>(), 1.0);
+}
+
 // The muscle's thickness could not be measured at the finding (the detector notes it): its
 // extent, its thickness and the gap's share of it are unknown — null, not -1 % or 0 mm.
 TEST(FindingJson, AnUnmeasuredThicknessLeavesExtentAndSharesNull) {

@@ -57,6 +57,14 @@ TEST(ReviewScene, AFindingMovesWithItsTissueAndTakesEachFramesGap) {
   ASSERT_FALSE(scene.labels.empty());
   EXPECT_EQ(scene.labels.front().text, "gap 3.0 mm (peak 4.0), grade 0") << "this frame's gap, and the measured one";
   EXPECT_EQ(review_scene(a, 2, layers).labels.front().text, "gap 4.0 mm, grade 0");
+
+  // Where the curve could not read the gap (its value there is the rest gap), the finding is
+  // shown as found, as live analysis shows it, not as a gap that closed.
+  f.gap_by_frame_mm = {0.0, 3.8, 1.5};
+  f.gap_measured_by_frame = {1, 1, 0};
+  a.detection.findings = {f};
+  EXPECT_DOUBLE_EQ(finding_in_frame(f, a, 3).gap_mm, 4.0);
+  EXPECT_EQ(review_scene(a, 3, layers).labels.front().text, "gap 4.0 mm, grade 0");
 }
 
 // Inside a wide gap nothing is tracked (fluid, churning echoes): a finding the analysis made

@@ -142,6 +142,12 @@ TEST(ExamPlots, AClipWithNoGapSaysSoOnTheClipsTime) {
   r.findings.back().gap_by_frame_mm = {0.0, 1.0, 2.0, 0.5};
   plots.show_analysis(r, {0.0, 0.6, 1.2, 1.9}, 0.05);
   EXPECT_EQ(gap->title().toStdString(), "Gap along the fibres");
+  EXPECT_EQ(plots.gap_points(), 3) << "open at analysed frames 1 to 3";
+  r.findings.back().gap_measured_by_frame = {1, 1, 0, 1};
+  plots.show_analysis(r, {0.0, 0.6, 1.2, 1.9}, 0.05);
+  EXPECT_EQ(plots.gap_points(), 2) << "frame 2's gap could not be read: left out, not drawn at its rest value";
+  r.findings.back().gap_measured_by_frame.clear();
+  plots.show_analysis(r, {0.0, 0.6, 1.2, 1.9}, 0.05);
   // The frame marker spans the axis after a refit (a compared clip widens the range).
   plots.set_cursor_s(1.2);
   DetectionResult wider = r;

@@ -129,8 +129,9 @@ namespace {
 // not shown as mm).
 bool gap_in_mm(const DetectionResult& r) { return r.calibrated || r.mm_per_px() <= 0; }
 
-// One strain value per analysed frame and one gap value where it is open, each at that frame's
-// time (grabber repeats dropped from the analysis leave gaps in time, not a shorter curve).
+// One strain value per analysed frame and one gap value where it is open and was measured, each
+// at that frame's time (grabber repeats dropped from the analysis leave gaps in time, not a
+// shorter curve; a frame where the gap could not be read is left out, not drawn as closed).
 void append_curves(const DetectionResult& r, const std::vector<double>& times, double frame_time_s, QLineSeries* strain,
                    QLineSeries* gap) {
   const auto& s = r.contraction.strain_by_frame;
@@ -139,7 +140,7 @@ void append_curves(const DetectionResult& r, const std::vector<double>& times, d
   const auto& g = r.findings.front().gap_by_frame_mm;
   for (std::size_t k = 0; k < g.size(); ++k) {
     const double t = k < times.size() ? times[k] : double(k) * frame_time_s;
-    if (g[k] > 0) gap->append(t, gap_in_mm(r) ? g[k] : g[k] / r.mm_per_px());
+    if (g[k] > 0 && r.findings.front().gap_measured_on(k)) gap->append(t, gap_in_mm(r) ? g[k] : g[k] / r.mm_per_px());
   }
 }
 

@@ -571,10 +571,13 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const Compartm
   f.retraction_left_mm = 2.0 * f.retraction_mm * left_fraction;
   f.retraction_right_mm = 2.0 * f.retraction_mm * (1.0 - left_fraction);
   // Gap-time curve: the tracked opening, scaled to meet the measured gap at peak.
-  // Frames whose compartment could not be measured: the rest gap. Live, the follower reads
-  // the frames tracked after this evaluation the same way.
+  // Frames whose compartment could not be measured: the rest gap, marked not measured. Live,
+  // the follower reads the frames tracked after this evaluation the same way.
   follower->set_gap_scale(f.gap_rest_mm, ev.opening_mm > 0 ? (f.gap_mm - f.gap_rest_mm) / ev.opening_mm : 1.0);
-  for (double o : opening) f.gap_by_frame_mm.push_back(follower->gap_mm(o));
+  for (double o : opening) {
+    f.gap_by_frame_mm.push_back(follower->gap_mm(o));
+    f.gap_measured_by_frame.push_back(std::isfinite(o) ? 1 : 0);
+  }
   f.follower = std::move(follower);
   f.grade = gates::grade(f.kind, f.extent_pct, f.retraction_mm);
   f.contractions_seen = std::max(1, cycles.seen);

@@ -373,6 +373,7 @@ struct FollowedGap {
 void follow_gaps(const Context& ctx, const std::vector<FollowedGap>& gaps, double plane_deg, double fibre_rest_deg) {
   for (const FollowedGap& g : gaps) {
     g.finding->gap_by_frame_mm.clear();
+    g.finding->gap_measured_by_frame.clear();
     if (g.measured) g.measured->clear();
   }
   for (int k = 0; k < ctx.m.frame_count(); ++k) {
@@ -389,7 +390,9 @@ void follow_gaps(const Context& ctx, const std::vector<FollowedGap>& gaps, doubl
       const bool seen = b.found && !gates::fainter_than_fluid(b, g.sample->peak, ctx.s);
       f.gap_by_frame_mm.push_back(seen ? along_fibres(b.width_mm, fibre_deg, plane_deg) : f.gap_rest_mm);
       // Relaxed, an unseen layer is a closed one; contracted, it may be lost (JPEG, a repeat).
-      if (g.measured) g.measured->push_back(seen ? f.gap_by_frame_mm.back() : share < 0.3 ? f.gap_rest_mm : kUnmeasured);
+      const bool measured = seen || share < 0.3;
+      f.gap_measured_by_frame.push_back(measured ? 1 : 0);
+      if (g.measured) g.measured->push_back(measured ? f.gap_by_frame_mm.back() : kUnmeasured);
     }
   }
   // One frame's speckle can move the band's edge by a millimetre.

@@ -47,6 +47,13 @@ struct TearFinding {
   TearGrade grade = TearGrade::None;
   double confidence = 0.0;         // 0..1
   std::vector<double> gap_by_frame_mm;  // gap-time curve: one value per analysed (kept) frame
+  // Per analysed frame: 1 where the curve was read on that frame, 0 where it holds the rest gap
+  // because the gap could not be measured there (the muscle around it not measured; a fluid
+  // layer lost while contracted). Empty: every frame read (a finding read back from a file).
+  std::vector<std::uint8_t> gap_measured_by_frame;
+  bool gap_measured_on(std::size_t analysed_frame) const {
+    return analysed_frame >= gap_measured_by_frame.size() || gap_measured_by_frame[analysed_frame] != 0;
+  }
   // Of the clip's contractions (ContractionSummary::cycles), how many opened the gap: a tear
   // opens with every contraction, tracking noise in one.
   int contractions_seen = 1;

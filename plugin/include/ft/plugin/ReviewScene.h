@@ -20,8 +20,8 @@ double clip_arrow_gain(const ClipAnalysis& analysis);
 // its two stumps between the two frames (GapFollower, when the finding was made by this
 // analysis), else with the tissue around it (the tracked points within three grid steps, their
 // mean motion; where none is tracked in both, it stays: inside a wide gap none is), its gap the gap-time curve's
-// at that frame (the rest gap where the curve has none; on its own analysed frame, the gap
-// measured, as the report gives it).
+// at that frame (the rest gap where the curve has none; the gap as found where the curve
+// could not read it there; on its own analysed frame, the gap measured, as the report gives it).
 TearFinding finding_in_frame(const TearFinding& finding, const ClipAnalysis& analysis, int frame);
 
 // Where the tissue under each arrow was over the analysed frames before the one shown, up to
