@@ -194,7 +194,7 @@ void add_end_ticks(OverlayScene& s, PointPx a, PointPx b, double half_px, Rgb co
 }
 
 void add_finding(OverlayScene& s, const TearFinding& t, const UltrasoundRegion& region, const OverlayLayers& layers,
-                 double peak_gap_mm) {
+                 double peak_gap_mm, bool gap_not_read) {
   // The scale the finding was measured at; without one its mm cannot be placed on the image.
   const double sx = layers.findings_mm_per_px_x > 0 ? layers.findings_mm_per_px_x : region.mm_per_px_x;
   const double sy = layers.findings_mm_per_px_y > 0 ? layers.findings_mm_per_px_y : region.mm_per_px_y;
@@ -215,7 +215,10 @@ void add_finding(OverlayScene& s, const TearFinding& t, const UltrasoundRegion& 
   const bool other_frame = peak_gap_mm > 0 && std::abs(peak_gap_mm - t.gap_mm) >= 0.05;
   const std::string grade = has_grade_number(t.grade) ? "grade " + std::to_string(int(t.grade)) : "ungraded";
   const std::string label = "gap " + gap_text(t.gap_mm) + (layers.findings_in_mm ? " mm" : " px") +
-                            (other_frame ? " (peak " + gap_text(peak_gap_mm) + ")" : "") + ", " + grade;
+                            (gap_not_read        ? " (peak; not read on this frame)"
+                             : other_frame       ? " (peak " + gap_text(peak_gap_mm) + ")"
+                                                 : "") +
+                            ", " + grade;
   // Beside the caliper's right end, just below it: the label names the gap it measures, and is
   // in view wherever the caliper is (anchored at the outline's top it was hidden, zoomed in).
   const PointPx right_end = g.caliper_start.x > g.caliper_end.x ? g.caliper_start : g.caliper_end;
@@ -261,7 +264,8 @@ OverlayScene compose_overlay(const UltrasoundRegion& region, const DisplacementF
   if (layers.vectors && tracked) s.arrows = arrows_of(region, field, layers.vector_gain, arrows_since);
   if (layers.findings)
     for (std::size_t k = 0; k < findings.size(); ++k)
-      add_finding(s, findings[k], region, layers, k < layers.findings_peak_gap_mm.size() ? layers.findings_peak_gap_mm[k] : 0.0);
+      add_finding(s, findings[k], region, layers, k < layers.findings_peak_gap_mm.size() ? layers.findings_peak_gap_mm[k] : 0.0,
+                  k < layers.findings_gap_not_read.size() && layers.findings_gap_not_read[k]);
   for (const Annotation& a : layers.annotations) {
     OverlayPolyline line{{}, kAnnotation, false};
     for (const auto& [x, y] : a.points) line.points_px.push_back({x, y});

@@ -47,6 +47,12 @@ double clip_arrow_gain(const ClipAnalysis& analysis) {
   return gain;
 }
 
+bool gap_read_in_frame(const TearFinding& finding, const ClipAnalysis& analysis, int frame) {
+  if (analysis.kept_frames.empty()) return true;
+  const int shown = analysed_index_at(analysis, frame);
+  return shown == analysed_index_at(analysis, finding.frame) || finding.gap_measured_on(std::size_t(shown));
+}
+
 TearFinding finding_in_frame(const TearFinding& finding, const ClipAnalysis& analysis, int frame) {
   TearFinding f = finding;
   const auto& fields = analysis.motion.cumulative;
@@ -117,9 +123,11 @@ OverlayScene review_scene(const ClipAnalysis& analysis, int frame, OverlayLayers
   }
   std::vector<TearFinding> findings;
   layers.findings_peak_gap_mm.clear();
+  layers.findings_gap_not_read.clear();
   for (const TearFinding& f : analysis.detection.findings) {
     findings.push_back(finding_in_frame(f, analysis, frame));
     layers.findings_peak_gap_mm.push_back(f.gap_mm);
+    layers.findings_gap_not_read.push_back(gap_read_in_frame(f, analysis, frame) ? 0 : 1);
   }
   layers.measure_findings_as(analysis.detection);
   OverlayScene scene = compose_overlay(motion.region, shown ? *shown : DisplacementField{}, strain, findings, layers,

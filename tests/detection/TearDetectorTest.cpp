@@ -98,7 +98,8 @@ TEST(TearDetector, AFindingsFollowerReadsItsGapTimeCurveAgain) {
     const DisplacementField& u_k = m.cumulative[std::size_t(k)];
     EXPECT_EQ(f.follower->gap_mm(u_k), f.gap_by_frame_mm[std::size_t(k)]) << "frame " << k;
     // Marked measured exactly where the follower can read the muscle around the gap.
-    EXPECT_EQ(f.gap_measured_on(std::size_t(k)), f.follower->opening_mm(u_k).has_value()) << "frame " << k;
+    const std::optional<double> opening = f.follower->opening_mm(u_k);
+    EXPECT_EQ(f.gap_measured_on(std::size_t(k)), opening && std::isfinite(*opening)) << "frame " << k;
   }
   EXPECT_GT(f.gap_mm, f.gap_rest_mm + 1.0);
   EXPECT_EQ(run.analysis.detection.motion_frame0, run.analysis.kept_frames.front());

@@ -64,7 +64,10 @@ TEST(ReviewScene, AFindingMovesWithItsTissueAndTakesEachFramesGap) {
   f.gap_measured_by_frame = {1, 1, 0};
   a.detection.findings = {f};
   EXPECT_DOUBLE_EQ(finding_in_frame(f, a, 3).gap_mm, 4.0);
-  EXPECT_EQ(review_scene(a, 3, layers).labels.front().text, "gap 4.0 mm, grade 0");
+  EXPECT_FALSE(gap_read_in_frame(f, a, 3));
+  EXPECT_EQ(review_scene(a, 3, layers).labels.front().text, "gap 4.0 mm (peak; not read on this frame), grade 0")
+      << "drawn as found, and saying so: not this frame's measurement";
+  EXPECT_EQ(review_scene(a, 2, layers).labels.front().text, "gap 4.0 mm, grade 0") << "its own frame";
 }
 
 // Inside a wide gap nothing is tracked (fluid, churning echoes): a finding the analysis made

@@ -102,6 +102,7 @@ TEST(ExamPlots, TickAtNiceNumbersWithUnitsAndSaveAsPngAndCsv) {
   ASSERT_TRUE(plots.save_csv(QString::fromStdString(dir.file("plots.csv"))));
   EXPECT_EQ(test::read_file(dir.file("plots.csv")),
             "# FibreTrack: decision support, not a certified medical device\n"
+            "# an empty gap cell: no gap open at that time, or a frame where the gap could not be measured\n"
             "time_s,strain_pct,gap_mm\n0,0,\n0.05,-0.12,1.3\n0.1,-0.49,2.71\n");
   // The axes are the clip's own, whatever was shown before.
   const auto axes_of = [&] {
@@ -148,6 +149,7 @@ TEST(ExamPlots, AClipWithNoGapSaysSoOnTheClipsTime) {
   EXPECT_EQ(plots.gap_points(), 2) << "frame 2's gap could not be read: left out, not drawn at its rest value";
   r.findings.back().gap_measured_by_frame.clear();
   plots.show_analysis(r, {0.0, 0.6, 1.2, 1.9}, 0.05);
+  EXPECT_EQ(plots.gap_points(), 3) << "no flags: every frame measured";
   // The frame marker spans the axis after a refit (a compared clip widens the range).
   plots.set_cursor_s(1.2);
   DetectionResult wider = r;
@@ -181,6 +183,7 @@ TEST(ExamPlots, AComparisonsCsvHoldsBothClipsNamed) {
   ASSERT_TRUE(plots.save_csv(QString::fromStdString(dir.file("both.csv"))));
   EXPECT_EQ(test::read_file(dir.file("both.csv")),
             "# FibreTrack: decision support, not a certified medical device\n"
+            "# an empty gap cell: no gap open at that time, or a frame where the gap could not be measured\n"
             "# time_s: left.dcm; other_*: right.dcm, its frames placed on that time by contraction phase (onset, peak, release)\n"
             "time_s,strain_pct,gap_mm,other_strain_pct,other_gap_mm\n"
             "0,0,,0,\n0.05,,,-2,\n0.1,-5,2.5,-4,\n");

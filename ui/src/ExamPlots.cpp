@@ -243,8 +243,9 @@ bool ExamPlots::save_png(const QString& path) {
 bool ExamPlots::save_csv(const QString& path) const {
   QFile file(path);
   if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Text)) return false;
-  // Strain has a value at every analysed frame, the gap only where it is open, a compared
-  // clip's values at its own frames' places on this timeline: one row per time.
+  // Strain has a value at every analysed frame, the gap only where it is open and was measured
+  // (the notice says so), a compared clip's values at its own frames' places on this timeline:
+  // one row per time.
   const bool compared = strain_.other->count() > 0;
   const std::vector<QLineSeries*> columns =
       compared ? std::vector<QLineSeries*>{strain_.data, gap_.data, strain_.other, gap_.other}
@@ -259,6 +260,7 @@ bool ExamPlots::save_csv(const QString& path) const {
   const QString gap = gap_.y->titleText().contains("px") ? "gap_px" : "gap_mm";
   QTextStream out(&file);
   out << "# " << kExportNotice << "\n";  // read with comment='#' (pandas) or skip the first lines
+  out << "# an empty gap cell: no gap open at that time, or a frame where the gap could not be measured\n";
   if (compared)  // which clip is which, and whose time the rows are at
     out << "# time_s: " << strain_.data->name() << "; other_*: " << strain_.other->name()
         << ", its frames placed on that time by contraction phase (onset, peak, release)\n";

@@ -327,6 +327,8 @@ void LivePanel::show_view(const LiveView& v) {
     for (const FollowedFinding& f : now.findings) {
       on_this_frame.push_back(f.now);
       layers.findings_peak_gap_mm.push_back(f.followed ? f.peak_gap_mm : 0.0);  // 0: no "(peak …)"
+      // A tear with stumps to follow whose gap this frame could not read is drawn as found.
+      layers.findings_gap_not_read.push_back(f.now.follower && !f.followed ? 1 : 0);
     }
   layers.measure_findings_as(following ? scale_of(now) : latest_);
   std::vector<float> strain;

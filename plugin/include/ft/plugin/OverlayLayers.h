@@ -42,6 +42,10 @@ struct OverlayLayers {
   // Per finding, its gap at its peak when the findings are drawn on another frame (with that
   // frame's gap): the label then names both ("gap 1.6 mm (peak 4.8)"). Empty: not given.
   std::vector<double> findings_peak_gap_mm;
+  // Per finding, 1 where its gap could not be read on the frame drawn, so it is drawn as found
+  // (its peak's gap): the label says so ("gap 4.8 mm (peak; not read on this frame)"), else it
+  // would read as this frame's measurement. Empty: every gap read.
+  std::vector<std::uint8_t> findings_gap_not_read;
   bool findings_in_mm = true;
   void measure_findings_as(const DetectionResult& r) {
     findings_mm_per_px_x = r.mm_per_px_x;

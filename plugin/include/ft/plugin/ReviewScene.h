@@ -23,6 +23,9 @@ double clip_arrow_gain(const ClipAnalysis& analysis);
 // at that frame (the rest gap where the curve has none; the gap as found where the curve
 // could not read it there; on its own analysed frame, the gap measured, as the report gives it).
 TearFinding finding_in_frame(const TearFinding& finding, const ClipAnalysis& analysis, int frame);
+// Whether `finding`'s gap was read on clip frame `frame` (its own frame, or a frame its
+// gap-time curve could read); where not, it is drawn as found and its label says so.
+bool gap_read_in_frame(const TearFinding& finding, const ClipAnalysis& analysis, int frame);
 
 // Where the tissue under each arrow was over the analysed frames before the one shown, up to
 // `frames` of them, as a line ending where it is now (one per kArrowSpacingPx, tracked
