@@ -164,6 +164,15 @@ TEST(CandidateGates, ARunningMedianOfThreeDropsOneSamplesSpeckle) {
   EXPECT_EQ(running_median3({4.0, 1.0}), (std::vector<double>{4.0, 1.0})) << "too short: kept as it is";
 }
 
+// A fluid layer's gap-time curve is smoothed after its unmeasured frames were given the rest
+// gap: a frame measured between two that were not now holds their rest gap, no reading.
+TEST(CandidateGates, AReadingBetweenTwoNonReadingsIsNoneAfterTheMedian) {
+  EXPECT_EQ(readings_after_median3({1, 0, 1, 0, 1}), (std::vector<std::uint8_t>{1, 0, 0, 0, 1}))
+      << "the ends keep their own value in the median";
+  EXPECT_EQ(readings_after_median3({1, 1, 0, 1, 1}), (std::vector<std::uint8_t>{1, 1, 0, 1, 1}));
+  EXPECT_EQ(readings_after_median3({0, 1, 1, 0}), (std::vector<std::uint8_t>{0, 1, 1, 0}));
+}
+
 // Along a run one sample's speckle and the run's ends do not decide where it peaks.
 TEST(CandidateGates, ARunPeaksWhereItsRunningMedianIsLargest) {
   EXPECT_EQ(largest_along({0.3, 1.9, 2.5, 2.7, 2.6, 0.4, 0.3}), 3u);

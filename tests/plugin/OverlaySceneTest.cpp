@@ -234,6 +234,30 @@ TEST(OverlayScene, ShowsTheFindingsOutlineGapCaliperAndLabel) {
   EXPECT_EQ(s.labels[0].text, expected);
 }
 
+// On another frame (live following, review) the label names this frame's gap and the peak's;
+// where the frame's gap could not be read, the finding is drawn as found and the label says so.
+TEST(OverlayScene, AFindingOnAnotherFrameNamesThePeakAndSaysWhenItsGapWasNotRead) {
+  const AnalysedTear& t = analysed_tear();
+  const ClipAnalysis& a = t.analysis;
+  ASSERT_TRUE(a.detection.tear_detected);
+  std::vector<TearFinding> findings = a.detection.findings;
+  const double peak_mm = findings.front().gap_mm;
+  findings.front().gap_mm = 1.6;
+  OverlayLayers layers;
+  layers.measure_findings_as(a.detection);
+  layers.findings_peak_gap_mm = {peak_mm};
+  const std::string grade = ", grade " + std::to_string(int(findings.front().grade));
+  char peak[16];
+  std::snprintf(peak, sizeof peak, "%.1f", peak_mm);
+  EXPECT_EQ(compose_overlay(t.region, {}, {}, findings, layers).labels.at(0).text, "gap 1.6 mm (peak " + std::string(peak) + ")" + grade);
+  layers.findings_peak_gap_mm = {0.0};  // 0: no peak to name (live, a finding not followed)
+  EXPECT_EQ(compose_overlay(t.region, {}, {}, findings, layers).labels.at(0).text, "gap 1.6 mm" + grade);
+  findings.front().gap_mm = peak_mm;  // drawn as found
+  layers.findings_gap_not_read = {1};
+  EXPECT_EQ(compose_overlay(t.region, {}, {}, findings, layers).labels.at(0).text,
+            "gap " + std::string(peak) + " mm (peak; not read on this frame)" + grade);
+}
+
 // A clip without calibration: the finding is placed at the scale the analysis measured it at
 // (a depth scale or an estimate), and its gap is labelled in px when no calibration or depth
 // scale stands behind the mm; with no scale at all it is not drawn (nothing to place it by).

@@ -139,6 +139,12 @@ std::vector<double> running_median3(std::vector<double> values) {
   return values;
 }
 
+std::vector<std::uint8_t> readings_after_median3(const std::vector<std::uint8_t>& readings) {
+  std::vector<std::uint8_t> after = readings;
+  for (std::size_t k = 1; k + 1 < readings.size(); ++k) after[k] = readings[k] && (readings[k - 1] || readings[k + 1]);
+  return after;
+}
+
 std::size_t largest_along(const std::vector<double>& values) {
   return values.empty() ? 0 : largest_of_median(running_median3(values));
 }

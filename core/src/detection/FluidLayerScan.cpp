@@ -399,9 +399,7 @@ void follow_gaps(const Context& ctx, const std::vector<FollowedGap>& gaps, doubl
   // that were not takes their rest gap from the median: no longer its own reading.
   for (const FollowedGap& g : gaps) {
     g.finding->gap_by_frame_mm = gates::running_median3(std::move(g.finding->gap_by_frame_mm));
-    std::vector<std::uint8_t>& measured = g.finding->gap_measured_by_frame;
-    const std::vector<std::uint8_t> raw = measured;
-    for (std::size_t k = 1; k + 1 < raw.size(); ++k) measured[k] = raw[k] && (raw[k - 1] || raw[k + 1]);
+    g.finding->gap_measured_by_frame = gates::readings_after_median3(g.finding->gap_measured_by_frame);
   }
 }
 

@@ -2,6 +2,7 @@
 // The physics each candidate of the tear detector must pass, as small pure functions so
 // that each gate can be tested on constructed numbers (tests/detection/CandidateGatesTest).
 // docs/detection.md explains them for sonographers.
+#include <cstdint>
 #include <optional>
 #include <vector>
 
@@ -100,6 +101,9 @@ bool fluid_layer_opens(const BandWidth& rest, const BandWidth& peak, const Detec
 // A running median of three (the ends kept as they are): one column's speckle is not a
 // layer, one frame's is not a gap.
 std::vector<double> running_median3(std::vector<double> values);
+// Which values of a curve are still readings after running_median3, from which were before
+// (1/0 per sample): a reading between two non-readings takes their value, so it is one no more.
+std::vector<std::uint8_t> readings_after_median3(const std::vector<std::uint8_t>& readings);
 
 // Where a value along a run peaks (a layer's widths in order along the plane): the largest
 // of their running median of three, among the inner samples (the ends have no median; a run
