@@ -88,6 +88,25 @@ std::unique_ptr<MatcherBackend> misbehaving(MisbehavingMatcher::Fault fault, int
   return std::make_unique<MisbehavingMatcher>(fault, failing_frames, failing_match);
 }
 
+// Tracks `pairs` pairs of a clip (from frame 10) on `gpu` and on the CPU: the same per-point
+// code on both, so the fields must be the same, the failing pair included; `gpu` must turn
+// to the CPU at pair index `first_on_cpu` and stay there.
+void expect_cpu_fields_and_fallback_at(SpeckleTracker& gpu, const TrackingParameters& p, int pairs, int first_on_cpu) {
+  const sim::SimulatedExam exam(sim::make_preset("full_tear", 3));
+  SpeckleTracker cpu(p, Backend::Cpu);
+  DisplacementField seed_cpu, seed_gpu;
+  for (int i = 0, k = 10; i < pairs; ++i, ++k) {
+    const DisplacementField want = cpu.track(exam.render_frame(k), exam.render_frame(k + 1), exam.region(), seed_cpu.size() ? &seed_cpu : nullptr);
+    const DisplacementField got = gpu.track(exam.render_frame(k), exam.render_frame(k + 1), exam.region(), seed_gpu.size() ? &seed_gpu : nullptr);
+    ASSERT_EQ(got.dx_px, want.dx_px) << "pair " << i;
+    ASSERT_EQ(got.dy_px, want.dy_px) << "pair " << i;
+    ASSERT_EQ(got.valid, want.valid) << "pair " << i;
+    EXPECT_EQ(gpu.backend(), i < first_on_cpu ? Backend::Cuda : Backend::Cpu) << "pair " << i;
+    seed_cpu = want;
+    seed_gpu = got;
+  }
+}
+
 }  // namespace
 
 TEST(BackendFallback, AHealthyAcceleratorPassesTheSelfTestAndIsUsed) {
@@ -125,19 +144,9 @@ TEST(BackendFallback, AWholePairFailingOnTheDeviceMidClipIsTrackedAgainOnTheCpuW
   TrackingParameters p;
   p.forward_backward = true;
   // Calls 1 and 2 are the self-test's; the clip's second pair is call 4.
-  SpeckleTracker gpu(p, Backend::Auto, misbehaving(MisbehavingMatcher::Fault::WholePairErrorAtCall, 4)), cpu(p, Backend::Cpu);
+  SpeckleTracker gpu(p, Backend::Auto, misbehaving(MisbehavingMatcher::Fault::WholePairErrorAtCall, 4));
   ASSERT_EQ(gpu.backend(), Backend::Cuda) << gpu.backend_note();
-  const sim::SimulatedExam exam(sim::make_preset("full_tear", 3));
-  DisplacementField seed_cpu, seed_gpu;
-  for (int k = 10; k < 14; ++k) {
-    const DisplacementField want = cpu.track(exam.render_frame(k), exam.render_frame(k + 1), exam.region(), seed_cpu.size() ? &seed_cpu : nullptr);
-    const DisplacementField got = gpu.track(exam.render_frame(k), exam.render_frame(k + 1), exam.region(), seed_gpu.size() ? &seed_gpu : nullptr);
-    ASSERT_EQ(got.dx_px, want.dx_px) << "pair " << k;
-    ASSERT_EQ(got.valid, want.valid) << "pair " << k;
-    EXPECT_EQ(gpu.backend(), k < 11 ? Backend::Cuda : Backend::Cpu) << "pair " << k;
-    seed_cpu = want;
-    seed_gpu = got;
-  }
+  expect_cpu_fields_and_fallback_at(gpu, p, 4, 1);
   EXPECT_NE(gpu.backend_note().find("after 1 matched frame pairs"), std::string::npos) << gpu.backend_note();
   EXPECT_NE(gpu.backend_note().find("CUDA fill"), std::string::npos) << gpu.backend_note();
 }
@@ -156,26 +165,13 @@ TEST(BackendFallback, AnAcceleratorThatFailsToStartIsNotUsed) {
 }
 
 TEST(BackendFallback, AnErrorMidClipHandsThatPairAndTheRestToTheCpu) {
-  const sim::SimulatedExam exam(sim::make_preset("full_tear", 3));
   TrackingParameters p;
   p.forward_backward = true;
-  SpeckleTracker cpu(p, Backend::Cpu);
   // The third pair's second match fails, part-way through its pyramid.
   ArmedTracker armed = failing_mid_clip(p, Backend::Auto, 3, 2);
   SpeckleTracker& gpu = *armed.tracker;
   ASSERT_EQ(gpu.backend(), Backend::Cuda);
-  DisplacementField seed_cpu, seed_gpu;
-  for (int k = 10; k < 15; ++k) {
-    const DisplacementField want = cpu.track(exam.render_frame(k), exam.render_frame(k + 1), exam.region(), seed_cpu.size() ? &seed_cpu : nullptr);
-    const DisplacementField got = gpu.track(exam.render_frame(k), exam.render_frame(k + 1), exam.region(), seed_gpu.size() ? &seed_gpu : nullptr);
-    // The same per-point code on both: the fields are the same, the failing pair included.
-    ASSERT_EQ(got.dx_px, want.dx_px) << "pair " << k;
-    ASSERT_EQ(got.dy_px, want.dy_px) << "pair " << k;
-    ASSERT_EQ(got.valid, want.valid) << "pair " << k;
-    EXPECT_EQ(gpu.backend(), k < 12 ? Backend::Cuda : Backend::Cpu) << "pair " << k;
-    seed_cpu = want;
-    seed_gpu = got;
-  }
+  expect_cpu_fields_and_fallback_at(gpu, p, 5, 2);
   EXPECT_NE(gpu.backend_note().find("after 2 matched frame pairs"), std::string::npos) << gpu.backend_note();
   EXPECT_NE(gpu.backend_note().find("illegal memory access"), std::string::npos) << gpu.backend_note();
 }
