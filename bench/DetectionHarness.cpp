@@ -15,6 +15,7 @@
 
 #include <opencv2/imgcodecs.hpp>
 
+#include "CommandLine.h"
 #include "ft/plugin/ClipAnalysis.h"
 #include "ft/plugin/DetectionExplanation.h"
 #include "ft/core/Random.h"
@@ -289,11 +290,12 @@ int main(int argc, char** argv) {
       continue;
     }
     if (a + 1 >= argc) break;
-    if (std::strcmp(argv[a], "--variants") == 0) variants = std::atoi(argv[a + 1]);
-    if (std::strcmp(argv[a], "--first") == 0) first = std::atoi(argv[a + 1]);
-    if (std::strcmp(argv[a], "--real") == 0) real = std::atoi(argv[a + 1]);
-    if (std::strcmp(argv[a], "--stress") == 0) stress_clips = std::atoi(argv[a + 1]);
-    if (std::strcmp(argv[a], "--grid-mm") == 0) settings.grid_mm = std::atof(argv[a + 1]);  // live may track coarser
+    const std::string option = argv[a];
+    if (option == "--variants") variants = bench::whole_argument(option, argv[a + 1]);
+    if (option == "--first") first = bench::whole_argument(option, argv[a + 1]);
+    if (option == "--real") real = bench::whole_argument(option, argv[a + 1]);
+    if (option == "--stress") stress_clips = bench::whole_argument(option, argv[a + 1]);
+    if (option == "--grid-mm") settings.grid_mm = bench::number_argument(option, argv[a + 1]);  // live may track coarser
     if (std::strcmp(argv[a], "--explain-dir") == 0) explain_dir = argv[a + 1];
     if (std::strcmp(argv[a], "--preset") == 0) {
       presets = {argv[a + 1]};

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "BenchScenes.h"
+#include "CommandLine.h"
 #include "ft/core/Random.h"
 #include "ft/plugin/LivePipeline.h"
 #include "ft/plugin/SourceFactory.h"
@@ -95,14 +96,15 @@ int main(int argc, char** argv) {
   int width = 1024, height = 768, region_w = 0, region_h = 0;
   for (int a = 1; a + 1 < argc; a += 2) {
     const std::string k = argv[a];
-    if (k == "--fps") fps = std::atof(argv[a + 1]);
-    if (k == "--seconds") seconds = std::atof(argv[a + 1]);
-    if (k == "--width") width = std::atoi(argv[a + 1]);
-    if (k == "--height") height = std::atoi(argv[a + 1]);
-    if (k == "--region") std::sscanf(argv[a + 1], "%dx%d", &region_w, &region_h);
-    if (k == "--scanner-fps") scanner_fps = std::atof(argv[a + 1]);
-    if (k == "--grid-mm") grid_mm = std::atof(argv[a + 1]);
-    if (k == "--coarsest-grid-mm") coarsest = std::atof(argv[a + 1]);
+    const char* v = argv[a + 1];
+    if (k == "--fps") fps = bench::number_argument(k, v);
+    if (k == "--seconds") seconds = bench::number_argument(k, v);
+    if (k == "--width") width = bench::whole_argument(k, v);
+    if (k == "--height") height = bench::whole_argument(k, v);
+    if (k == "--region") bench::size_argument(k, v, region_w, region_h);
+    if (k == "--scanner-fps") scanner_fps = bench::number_argument(k, v);
+    if (k == "--grid-mm") grid_mm = bench::number_argument(k, v);
+    if (k == "--coarsest-grid-mm") coarsest = bench::number_argument(k, v);
   }
   if (scanner_fps <= 0 || scanner_fps > fps) scanner_fps = fps;
   // Pre-rendered frames (rendering 1024x768 in real time is not the point here).
