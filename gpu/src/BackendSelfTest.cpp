@@ -95,7 +95,7 @@ std::string compare_whole_pair(MatcherBackend& candidate, MatcherBackend& refere
   const std::vector<float> no_seed(std::size_t(plan.grid.size()), 0.0f);
   const PixelRect region{0, 0, kWidthPx - 1, kHeightPx - 1};
   candidate.set_frame_region(a, b, region, geo.levels);  // as tracking does: the frame's own samples
-  TrackedGrid got, want;
+  GridValues got, want;
   if (!candidate.track_pair(plan, no_seed, no_seed, got)) return {};
   reference.set_frame_region(a, b, region, geo.levels);
   track_pair_on_host(reference, pool, plan, no_seed, no_seed, want);

@@ -217,7 +217,7 @@ class CudaMatcher final : public MatcherBackend {
   // PairPlan on the device: only the seed goes up and the level-0 field comes back; the
   // host waits only for fill_invalid (once per batch of growth steps) and the field.
   bool track_pair(const PairPlan& plan, const std::vector<float>& seed_dx, const std::vector<float>& seed_dy,
-                  TrackedGrid& out) override {
+                  GridValues& out) override {
     try {
       track_pair_on_device(plan, seed_dx, seed_dy, out);
     } catch (...) {
@@ -231,7 +231,7 @@ class CudaMatcher final : public MatcherBackend {
 
  private:
   void track_pair_on_device(const PairPlan& plan, const std::vector<float>& seed_dx, const std::vector<float>& seed_dy,
-                            TrackedGrid& out) {
+                            GridValues& out) {
     const std::size_t n = std::size_t(plan.grid.columns) * std::size_t(plan.grid.rows);
     if (n > point_capacity_) allocate_points(n);
     field_.ensure(n);
@@ -248,6 +248,8 @@ class CudaMatcher final : public MatcherBackend {
     check(cudaMemcpyAsync(host + 2 * n, field_.quality.get(), n * sizeof(float), cudaMemcpyDeviceToHost, stream_), "copy field");
     check(cudaMemcpyAsync(field_.host_valid.get(), v.valid, n, cudaMemcpyDeviceToHost, stream_), "copy field");
     check(cudaStreamSynchronize(stream_), "track pair");
+    out.columns = plan.grid.columns;
+    out.rows = plan.grid.rows;
     out.dx.assign(host, host + n);
     out.dy.assign(host + n, host + 2 * n);
     out.quality.assign(host + 2 * n, host + 3 * n);

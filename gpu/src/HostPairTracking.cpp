@@ -63,7 +63,7 @@ void check_forward_backward(MatcherBackend& matcher, const PairPlan& plan, GridV
 }  // namespace
 
 void track_pair_on_host(MatcherBackend& matcher, WorkerPool& pool, const PairPlan& plan, std::vector<float> seed_dx,
-                        std::vector<float> seed_dy, TrackedGrid& out) {
+                        std::vector<float> seed_dy, GridValues& out) {
   const TrackingGrid& grid = plan.grid;
   GridValues values;
   std::vector<GridPoint> points;
@@ -94,10 +94,7 @@ void track_pair_on_host(MatcherBackend& matcher, WorkerPool& pool, const PairPla
     }
   }
   if (plan.forward_backward_px > 0) check_forward_backward(matcher, plan, values, points, results);
-  out.dx = std::move(values.dx);
-  out.dy = std::move(values.dy);
-  out.quality = std::move(values.quality);
-  out.valid = std::move(values.valid);
+  out = std::move(values);
 }
 
 }  // namespace ft::gpu

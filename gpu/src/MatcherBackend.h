@@ -24,7 +24,7 @@ struct LevelSize {
 };
 
 struct PairPlan;
-struct TrackedGrid;
+struct GridValues;
 
 class MatcherBackend {
  public:
@@ -45,7 +45,7 @@ class MatcherBackend {
   // filters between them, the backward check) as SpeckleTracker does around match(). False
   // when this backend leaves that to the caller.
   virtual bool track_pair(const PairPlan& /*plan*/, const std::vector<float>& /*seed_dx*/, const std::vector<float>& /*seed_dy*/,
-                          TrackedGrid& /*out*/) {
+                          GridValues& /*out*/) {
     return false;
   }
 };

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "FieldFilters.h"
 #include "FieldMath.h"
 #include "ft/gpu/BlockMatch.h"
 #include "ft/gpu/TrackingParameters.h"
@@ -60,18 +61,11 @@ FT_HOST_DEVICE int level_position_px(int margin_px, int node, int step_px, float
   return int(lroundf(float(margin_px + node * step_px) / scale));
 }
 
-// A tracked pair's field on the grid, full-resolution px.
-struct TrackedGrid {
-  std::vector<float> dx, dy, quality;
-  std::vector<std::uint8_t> valid;
-};
-
 class MatcherBackend;
-class WorkerPool;
 // The plan on the host around `matcher`'s match() for each level, from the full grid's
 // seed (the frames already set): the CPU matcher's path, and the reference for a
-// backend's own MatcherBackend::track_pair().
+// backend's own MatcherBackend::track_pair(). `out`: the field on the grid, full-resolution px.
 void track_pair_on_host(MatcherBackend& matcher, WorkerPool& pool, const PairPlan& plan, std::vector<float> seed_dx,
-                        std::vector<float> seed_dy, TrackedGrid& out);
+                        std::vector<float> seed_dy, GridValues& out);
 
 }  // namespace ft::gpu

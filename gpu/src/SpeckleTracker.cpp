@@ -133,7 +133,7 @@ DisplacementField SpeckleTracker::track_on_backend(const Frame& previous, const 
     for (float* v : {seed_dx.data(), seed_dy.data()})
       for (std::size_t i = 0; i < n; ++i) v[i] = usable_seed(v[i]);
   }
-  TrackedGrid tracked;
+  GridValues tracked;
   if (!matcher_->track_pair(plan, seed_dx, seed_dy, tracked))
     track_pair_on_host(*matcher_, *pool_, plan, std::move(seed_dx), std::move(seed_dy), tracked);
   field.dx_px = std::move(tracked.dx);

@@ -47,7 +47,7 @@ class MisbehavingMatcher final : public MatcherBackend {
       for (MatchResult& r : results) r.dx += 0.25f;
   }
   bool track_pair(const PairPlan& plan, const std::vector<float>& seed_dx, const std::vector<float>& seed_dy,
-                  TrackedGrid& out) override {
+                  GridValues& out) override {
     if (fault_ != Fault::WholePair && fault_ != Fault::WholePairWrong && fault_ != Fault::WholePairErrorAtCall) return false;
     ++pairs_tracked_whole_;
     if (fault_ == Fault::WholePairErrorAtCall && pairs_tracked_whole_ == failing_frames_)
