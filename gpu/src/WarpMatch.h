@@ -40,10 +40,6 @@ struct WarpTileSizes {
   FT_HOST_DEVICE int floats() const { return a_floats() + b_floats() + kMaxScores; }
 };
 
-// Template half size and radius as match_point() clamps them.
-FT_HOST_DEVICE int clamped_half(const MatchSettings& s) { return s.half < kMaxHalf ? s.half : kMaxHalf; }
-FT_HOST_DEVICE int clamped_radius(const MatchSettings& s) { return s.radius < kMaxSearchRadius ? s.radius : kMaxSearchRadius; }
-
 FT_HOST_DEVICE WarpTileSizes warp_tile_sizes(const MatchSettings& s) {
   const int side = 2 * clamped_half(s) + 1, r = clamped_radius(s);
   WarpTileSizes t;

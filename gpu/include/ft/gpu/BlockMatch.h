@@ -1,5 +1,7 @@
 #pragma once
-// Block matching of one grid point, written once for the CPU and the GPU.
+// Block matching of one grid point. The per-pixel maths (FT_HOST_DEVICE) is written once
+// for both backends; the loops over a template are the CPU's here, four pixels at a time
+// (FourFloats.h), and the GPU's in WarpMatch.h, a warp's lanes at a time.
 //
 // Zero-mean normalised cross-correlation (ZNCC) of a (2h+1)^2 template of frame A
 // against frame B over integer shifts within +-radius of the seed, then sub-pixel
@@ -13,6 +15,9 @@
 
 #include "ft/gpu/HostDevice.h"
 #include "ft/gpu/ImageView.h"
+#if !defined(__CUDACC__)
+#include "ft/gpu/FourFloats.h"
+#endif
 
 namespace ft::gpu {
 
@@ -88,13 +93,26 @@ FT_HOST_DEVICE void cubic_weights(float f, float w[4]) {
   w[3] = 0.5f * (f3 - f2);
 }
 
-// Four samples p[-1..2] (or a column of them, `step` apart) interpolated with weights w.
-FT_HOST_DEVICE float cubic_sample(const float w[4], const float* p, int step = 1) {
-  return w[0] * p[-step] + w[1] * p[0] + w[2] * p[step] + w[3] * p[2 * step];
+// Samples at -1, 0, 1, 2 interpolated with weights w (each a float, or four side by side).
+template <class Value>
+FT_HOST_DEVICE Value cubic_combine(const float w[4], Value before, Value at, Value after, Value after_next) {
+  return w[0] * before + w[1] * at + w[2] * after + w[3] * after_next;
 }
 
+// Four samples p[-1..2] (or a column of them, `step` apart) interpolated with weights w.
+FT_HOST_DEVICE float cubic_sample(const float w[4], const float* p, int step = 1) {
+  return cubic_combine(w, p[-step], p[0], p[step], p[2 * step]);
+}
+
+constexpr int kMinHalf = 2;   // template side at least 5 px (the CPU reads rows four pixels at a time)
 constexpr int kMaxHalf = 16;  // template side at most 33 px
 constexpr int kMaxSide = 2 * kMaxHalf + 1;
+
+// Template half size and search radius as both backends use them.
+FT_HOST_DEVICE int clamped_half(const MatchSettings& s) {
+  return s.half < kMinHalf ? kMinHalf : (s.half < kMaxHalf ? s.half : kMaxHalf);
+}
+FT_HOST_DEVICE int clamped_radius(const MatchSettings& s) { return s.radius < kMaxSearchRadius ? s.radius : kMaxSearchRadius; }
 
 // The block of frame A around one grid point, prepared once and matched many times:
 // zero-mean and unit-norm (so that ZNCC needs one product per pixel), with the
@@ -115,9 +133,12 @@ struct Template : TemplateStats {
   float gy[kMaxSide * kMaxSide];
 };
 
-// Per-pixel pieces of the template, written once for both backends.
-FT_HOST_DEVICE float template_value(float va, const TemplateStats& s) { return (va - s.mean) / s.norm; }
-FT_HOST_DEVICE float central_difference(float before, float after) { return 0.5f * (after - before); }
+// Per-pixel pieces of the template, written once for both backends (each value a float,
+// or four side by side).
+template <class Value>
+FT_HOST_DEVICE Value template_value(Value va, const TemplateStats& s) { return (va - s.mean) / s.norm; }
+template <class Value>
+FT_HOST_DEVICE Value central_difference(Value before, Value after) { return 0.5f * (after - before); }
 // Mean and norm from the pixel sums; false when the block has no texture.
 FT_HOST_DEVICE bool set_template_norm(float sa, float saa, TemplateStats& s) {
   s.mean = sa / s.n;
@@ -127,95 +148,11 @@ FT_HOST_DEVICE bool set_template_norm(float sa, float saa, TemplateStats& s) {
   return true;
 }
 
-// Fills `tp` from A at (px, py); false when the block leaves A or has no texture.
-FT_HOST_DEVICE bool prepare_template(const ImageView& a, int px, int py, int h, Template& tp) {
-  if (h > kMaxHalf || !a.holds(px, py, h + 1)) return false;
-  const int side = 2 * h + 1;
-  tp.half = h;
-  tp.n = float(side * side);
-  float sa = 0, saa = 0;
-  for (int j = -h; j <= h; ++j) {
-    const float* ra = a.row(py + j) + px;
-    for (int i = -h; i <= h; ++i) {
-      sa += ra[i];
-      saa += ra[i] * ra[i];
-    }
-  }
-  if (!set_template_norm(sa, saa, tp)) return false;
-  // Sums in locals, not in tp's members: the stores to tp.t/gx/gy may alias those, and the
-  // compiler then kept every sum in memory (a quarter of all matching time on the CPU).
-  const TemplateStats stats = tp;  // a copy the stores below cannot alias
-  float gxx = 0, gyy = 0, gxy = 0, sgx = 0, sgy = 0, sgxa = 0, sgya = 0;
-  for (int j = -h; j <= h; ++j) {
-    const float* ra = a.row(py + j) + px;
-    const float* up = a.row(py + j - 1) + px;
-    const float* dn = a.row(py + j + 1) + px;
-    float* t = tp.t + (j + h) * side + h;
-    float* gx = tp.gx + (j + h) * side + h;
-    float* gy = tp.gy + (j + h) * side + h;
-    for (int i = -h; i <= h; ++i) {
-      const float va = ra[i], dx = central_difference(ra[i - 1], ra[i + 1]), dy = central_difference(up[i], dn[i]);
-      t[i] = template_value(va, stats);
-      gx[i] = dx;
-      gy[i] = dy;
-      gxx += dx * dx; gyy += dy * dy; gxy += dx * dy;
-      sgx += dx; sgy += dy;
-      sgxa += dx * va; sgya += dy * va;
-    }
-  }
-  tp.gxx = gxx; tp.gyy = gyy; tp.gxy = gxy;
-  tp.sgx = sgx; tp.sgy = sgy;
-  tp.sgxa = sgxa; tp.sgya = sgya;
-  return true;
-}
-
 // ZNCC of the prepared template at one shift, from the window's sums: sum t*b, sum b and
 // sum b^2 over n pixels (the template is zero-mean and unit-norm).
 FT_HOST_DEVICE float search_score(float stb, float sb, float sbb, float n) {
   const float vb = sbb - sb * sb / n;
   return vb > 1e-6f * n ? stb / sqrtf(vb) : 0.0f;
-}
-
-// ZNCC of the template against B for every integer shift in +-r around (cx, cy).
-// Box sums of B come from column sums slid down the search rows, so each shift costs
-// one multiply-add per template pixel.
-FT_HOST_DEVICE void zncc_search(const Template& tp, const ImageView& b, int cx, int cy, int r, float* score) {
-  const int h = tp.half, side = 2 * h + 1, span = side + 2 * r;
-  float col_s[kMaxSide + 2 * kMaxSearchRadius], col_q[kMaxSide + 2 * kMaxSearchRadius];
-  const int x_left = cx - r - h;
-  // Row by row (each column still summed top to bottom): B is read along its rows.
-  for (int x = 0; x < span; ++x) col_s[x] = col_q[x] = 0;
-  for (int j = -h; j <= h; ++j) {
-    const float* row = b.row(cy - r + j) + x_left;
-    for (int x = 0; x < span; ++x) {
-      col_s[x] += row[x];
-      col_q[x] += row[x] * row[x];
-    }
-  }
-  for (int sy = -r; sy <= r; ++sy) {
-    if (sy > -r) {  // slide the column sums one row down
-      const float* out = b.row(cy + sy - 1 - h) + x_left;
-      const float* in = b.row(cy + sy + h) + x_left;
-      for (int x = 0; x < span; ++x) {
-        col_s[x] += in[x] - out[x];
-        col_q[x] += in[x] * in[x] - out[x] * out[x];
-      }
-    }
-    for (int sx = -r; sx <= r; ++sx) {
-      float s = 0, q = 0;
-      for (int x = sx + r; x < sx + r + side; ++x) {
-        s += col_s[x];
-        q += col_q[x];
-      }
-      float stb = 0;
-      for (int j = -h; j <= h; ++j) {
-        const float* t = tp.t + (j + h) * side;
-        const float* rb = b.row(cy + sy + j) + cx + sx - h;
-        for (int i = 0; i < side; ++i) stb += t[i] * rb[i];
-      }
-      score[(sy + r) * (2 * r + 1) + (sx + r)] = search_score(stb, s, q, tp.n);
-    }
-  }
 }
 
 // What one sub-pixel step sums over the template: B sampled at the displaced positions,
@@ -244,39 +181,6 @@ FT_HOST_DEVICE bool apply_refine_step(const TemplateStats& tp, const RefineSums&
   dx += step_x;
   dy += step_y;
   return true;
-}
-
-// One Gauss-Newton step of the sub-pixel displacement (dx, dy), minimising the
-// difference of the brightness-normalised blocks, B sampled at the displaced positions
-// (separable Catmull-Rom). Returns false when the step cannot be taken.
-FT_HOST_DEVICE bool refine_step(const Template& tp, const ImageView& b, int px, int py, float& dx, float& dy,
-                                float& quality) {
-  const int h = tp.half, side = 2 * h + 1;
-  const int ix = int(floorf(dx)), iy = int(floorf(dy));
-  if (!b.holds(px + ix, py + iy, h + 2)) return false;
-  float wx[4], wy[4];
-  cubic_weights(dx - float(ix), wx);
-  cubic_weights(dy - float(iy), wy);
-  // Rows interpolated along x, for the template rows and one above, two below.
-  float rows[(kMaxSide + 3) * kMaxSide];
-  for (int j = 0; j < side + 3; ++j) {
-    const float* rb = b.row(py + iy - h - 1 + j) + px + ix - h;
-    float* out = rows + j * side;
-    for (int i = 0; i < side; ++i) out[i] = cubic_sample(wx, rb + i);
-  }
-  // Plain locals, not RefineSums::add: the compiler vectorises these five sums.
-  float sb = 0, sbb = 0, stb = 0, sgxb = 0, sgyb = 0;
-  for (int j = 0; j < side; ++j) {
-    const float* r0 = rows + (j + 1) * side;
-    const float* t = tp.t + j * side;
-    const float* gx = tp.gx + j * side;
-    const float* gy = tp.gy + j * side;
-    for (int i = 0; i < side; ++i) {
-      const float vb = cubic_sample(wy, r0 + i, side);
-      sb += vb; sbb += vb * vb; stb += t[i] * vb; sgxb += gx[i] * vb; sgyb += gy[i] * vb;
-    }
-  }
-  return apply_refine_step(tp, RefineSums{sb, sbb, stb, sgxb, sgyb}, dx, dy, quality);
 }
 
 // Where the integer search of one point runs in B: its centre, kept far enough inside B
@@ -348,16 +252,182 @@ FT_HOST_DEVICE bool stays_on_peak(float dx, float dy, float peak_dx, float peak_
 // A seed that is not a number (or absurdly far: a corrupt field) means "no seed": 0.
 FT_HOST_DEVICE float usable_seed(float seed_px) { return fabsf(seed_px) <= 1e4f ? seed_px : 0.0f; }
 
+#if !defined(__CUDACC__)
+// The CPU backend's matching, four pixels at a time (FourFloats.h). Not compiled by nvcc:
+// the GPU runs warp_match_point() (WarpMatch.h) with the same per-pixel maths.
+
+// Fills `tp` from A at (px, py); false when the block leaves A or has no texture.
+inline bool prepare_template(const ImageView& a, int px, int py, int h, Template& tp) {
+  if (h > kMaxHalf || !a.holds(px, py, h + 1)) return false;
+  const int side = 2 * h + 1;
+  const RowInFours fours(side);
+  tp.half = h;
+  tp.n = float(side * side);
+  FourFloats sa = {0, 0, 0, 0}, saa = sa;
+  for (int j = -h; j <= h; ++j) {
+    const float* ra = a.row(py + j) + px - h;
+    for (int i = 0; i < fours.body; i += 4) {
+      const FourFloats va = load_four(ra + i);
+      sa += va;
+      saa += va * va;
+    }
+    if (fours.has_tail) {
+      const FourFloats va = load_four(ra + fours.last) * fours.tail_lanes;
+      sa += va;
+      saa += va * va;
+    }
+  }
+  if (!set_template_norm(sum_lanes(sa), sum_lanes(saa), tp)) return false;
+  const TemplateStats stats = tp;  // a copy the stores to tp.t/gx/gy below cannot alias
+  FourFloats gxx = {0, 0, 0, 0}, gyy = gxx, gxy = gxx, sgx = gxx, sgy = gxx, sgxa = gxx, sgya = gxx;
+  // The template, its gradients and their sums from the four pixels at x of row j (of
+  // the template), those lanes that `lanes` keeps counted in the sums.
+  auto four_pixels = [&](int j, int x, FourFloats lanes) {
+    const float* ra = a.row(py + j) + px - h + x;
+    const float* up = a.row(py + j - 1) + px - h + x;
+    const float* dn = a.row(py + j + 1) + px - h + x;
+    const FourFloats va = load_four(ra);
+    const FourFloats dx = central_difference(load_four(ra - 1), load_four(ra + 1));
+    const FourFloats dy = central_difference(load_four(up), load_four(dn));
+    const int at = (j + h) * side + x;
+    store_four(tp.t + at, template_value(va, stats));
+    store_four(tp.gx + at, dx);
+    store_four(tp.gy + at, dy);
+    const FourFloats kx = dx * lanes, ky = dy * lanes;
+    gxx += kx * dx; gyy += ky * dy; gxy += kx * dy;
+    sgx += kx; sgy += ky;
+    sgxa += kx * va; sgya += ky * va;
+  };
+  const FourFloats all = {1, 1, 1, 1};
+  for (int j = -h; j <= h; ++j) {
+    for (int x = 0; x < fours.body; x += 4) four_pixels(j, x, all);
+    if (fours.has_tail) four_pixels(j, fours.last, fours.tail_lanes);
+  }
+  tp.gxx = sum_lanes(gxx); tp.gyy = sum_lanes(gyy); tp.gxy = sum_lanes(gxy);
+  tp.sgx = sum_lanes(sgx); tp.sgy = sum_lanes(sgy);
+  tp.sgxa = sum_lanes(sgxa); tp.sgya = sum_lanes(sgya);
+  return true;
+}
+
+// Sums over a row of `side` values at the 2R+1 offsets 0..2R, each multiplied by the
+// row `weights` (or 1 where `weights` is null): out[k] += sum_i w[i] * values[i + k].
+// Each load of a weight feeds 2R+1 products, four pixels wide.
+template <int R>
+inline void add_shifted_products(const RowInFours& fours, const float* weights, const float* values, FourFloats* out) {
+  const FourFloats ones = {1, 1, 1, 1};
+  for (int i = 0; i < fours.body; i += 4) {
+    const FourFloats w = weights ? load_four(weights + i) : ones;
+    for (int k = 0; k <= 2 * R; ++k) out[k] += w * load_four(values + i + k);
+  }
+  if (fours.has_tail) {
+    const FourFloats w = (weights ? load_four(weights + fours.last) : ones) * fours.tail_lanes;
+    for (int k = 0; k <= 2 * R; ++k) out[k] += w * load_four(values + fours.last + k);
+  }
+}
+
+// zncc_search() for one radius R.
+template <int R>
+inline void zncc_search_for(const Template& tp, const ImageView& b, int cx, int cy, float* score) {
+  constexpr int kShifts = 2 * R + 1;
+  const int h = tp.half, side = 2 * h + 1, span = side + 2 * R;
+  const RowInFours fours(side);
+  float col_s[kMaxSide + 2 * kMaxSearchRadius], col_q[kMaxSide + 2 * kMaxSearchRadius];
+  const int x_left = cx - R - h;
+  // Row by row (each column still summed top to bottom): B is read along its rows.
+  for (int x = 0; x < span; ++x) col_s[x] = col_q[x] = 0;
+  for (int j = -h; j <= h; ++j) {
+    const float* row = b.row(cy - R + j) + x_left;
+    for (int x = 0; x < span; ++x) {
+      col_s[x] += row[x];
+      col_q[x] += row[x] * row[x];
+    }
+  }
+  for (int sy = -R; sy <= R; ++sy) {
+    if (sy > -R) {  // slide the column sums one row down
+      const float* out = b.row(cy + sy - 1 - h) + x_left;
+      const float* in = b.row(cy + sy + h) + x_left;
+      for (int x = 0; x < span; ++x) {
+        col_s[x] += in[x] - out[x];
+        col_q[x] += in[x] * in[x] - out[x] * out[x];
+      }
+    }
+    FourFloats stb[kShifts], sb[kShifts], sbb[kShifts];
+    for (int k = 0; k < kShifts; ++k) stb[k] = sb[k] = sbb[k] = FourFloats{0, 0, 0, 0};
+    for (int j = -h; j <= h; ++j)
+      add_shifted_products<R>(fours, tp.t + (j + h) * side, b.row(cy + sy + j) + x_left, stb);
+    add_shifted_products<R>(fours, nullptr, col_s, sb);
+    add_shifted_products<R>(fours, nullptr, col_q, sbb);
+    for (int k = 0; k < kShifts; ++k)
+      score[(sy + R) * kShifts + k] = search_score(sum_lanes(stb[k]), sum_lanes(sb[k]), sum_lanes(sbb[k]), tp.n);
+  }
+}
+
+// ZNCC of the template against B for every integer shift in +-r around (cx, cy).
+// Box sums of B come from column sums slid down the search rows, so each shift costs
+// one multiply-add per template pixel.
+inline void zncc_search(const Template& tp, const ImageView& b, int cx, int cy, int r, float* score) {
+  static_assert(kMaxSearchRadius == 4, "one instance per search radius");
+  switch (r) {
+    case 0: return zncc_search_for<0>(tp, b, cx, cy, score);
+    case 1: return zncc_search_for<1>(tp, b, cx, cy, score);
+    case 2: return zncc_search_for<2>(tp, b, cx, cy, score);
+    case 3: return zncc_search_for<3>(tp, b, cx, cy, score);
+    default: return zncc_search_for<4>(tp, b, cx, cy, score);
+  }
+}
+
+// One Gauss-Newton step of the sub-pixel displacement (dx, dy), minimising the
+// difference of the brightness-normalised blocks, B sampled at the displaced positions
+// (separable Catmull-Rom, cubic_sample four pixels at a time). Returns false when the
+// step cannot be taken.
+inline bool refine_step(const Template& tp, const ImageView& b, int px, int py, float& dx, float& dy,
+                        float& quality) {
+  const int h = tp.half, side = 2 * h + 1;
+  const RowInFours fours(side);
+  const int ix = int(floorf(dx)), iy = int(floorf(dy));
+  if (!b.holds(px + ix, py + iy, h + 2)) return false;
+  float wx[4], wy[4];
+  cubic_weights(dx - float(ix), wx);
+  cubic_weights(dy - float(iy), wy);
+  // Rows interpolated along x, for the template rows and one above, two below (the
+  // four pixels ending a row are written again with the same values).
+  float rows[(kMaxSide + 3) * kMaxSide];
+  auto sample_along_x = [&](const float* p) {
+    return cubic_combine(wx, load_four(p - 1), load_four(p), load_four(p + 1), load_four(p + 2));
+  };
+  for (int j = 0; j < side + 3; ++j) {
+    const float* rb = b.row(py + iy - h - 1 + j) + px + ix - h;
+    float* out = rows + j * side;
+    for (int i = 0; i < fours.body; i += 4) store_four(out + i, sample_along_x(rb + i));
+    if (fours.has_tail) store_four(out + fours.last, sample_along_x(rb + fours.last));
+  }
+  FourFloats sb = {0, 0, 0, 0}, sbb = sb, stb = sb, sgxb = sb, sgyb = sb;
+  auto four_pixels = [&](int j, int i, FourFloats lanes) {
+    const float* r0 = rows + (j + 1) * side + i;
+    const FourFloats vb =
+        cubic_combine(wy, load_four(r0 - side), load_four(r0), load_four(r0 + side), load_four(r0 + 2 * side)) * lanes;
+    const int at = j * side + i;
+    sb += vb; sbb += vb * vb;
+    stb += load_four(tp.t + at) * vb; sgxb += load_four(tp.gx + at) * vb; sgyb += load_four(tp.gy + at) * vb;
+  };
+  const FourFloats all = {1, 1, 1, 1};
+  for (int j = 0; j < side; ++j) {
+    for (int i = 0; i < fours.body; i += 4) four_pixels(j, i, all);
+    if (fours.has_tail) four_pixels(j, fours.last, fours.tail_lanes);
+  }
+  return apply_refine_step(tp, RefineSums{sum_lanes(sb), sum_lanes(sbb), sum_lanes(stb), sum_lanes(sgxb), sum_lanes(sgyb)},
+                           dx, dy, quality);
+}
+
 // Tracks the block centred on (px, py) in A into B, starting from the seed.
-FT_HOST_DEVICE MatchResult match_point(const ImageView& a, const ImageView& b, int px, int py, float seed_dx,
-                                       float seed_dy, const MatchSettings& s) {
+inline MatchResult match_point(const ImageView& a, const ImageView& b, int px, int py, float seed_dx,
+                               float seed_dy, const MatchSettings& s) {
   seed_dx = usable_seed(seed_dx);
   seed_dy = usable_seed(seed_dy);
   MatchResult result;
   result.dx = seed_dx;
   result.dy = seed_dy;
-  const int h = s.half < kMaxHalf ? s.half : kMaxHalf;
-  const int r = s.radius < kMaxSearchRadius ? s.radius : kMaxSearchRadius;
+  const int h = clamped_half(s), r = clamped_radius(s);
   Template tp;
   if (!a.holds(px, py, h + 1)) return result;
   if (!prepare_template(a, px, py, h, tp)) {
@@ -386,5 +456,7 @@ FT_HOST_DEVICE MatchResult match_point(const ImageView& a, const ImageView& b, i
   }
   return result;
 }
+
+#endif  // !defined(__CUDACC__)
 
 }  // namespace ft::gpu
