@@ -21,6 +21,16 @@ struct Image {
     Random r(seed);
     for (float& p : pixels) p = float(50.0 + 20.0 * r.normal());
   }
+  // `from` with noise of 1 grey level: a later frame of the same texture.
+  Image(const Image& from, unsigned seed) : Image(from) {
+    Random r(seed);
+    for (float& p : pixels) p += float(r.normal());
+  }
+  // The w x h window of `from` whose top-left pixel is (x0, y0).
+  Image(const Image& from, int x0, int y0, int w, int h) : pixels(std::size_t(w) * h), width(w), height(h) {
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x < w; ++x) pixels[std::size_t(y) * w + x] = from.pixels[std::size_t(y0 + y) * from.width + x0 + x];
+  }
   ImageView view() const { return ImageView{pixels.data(), 0, 0, width, height, width}; }
 };
 
@@ -62,31 +72,54 @@ TEST(FourWideMatch, TemplateSumsOfEverySideAreThoseOfOnePixelAtATime) {
     const int c = h + 1;
     Template tp;
     ASSERT_TRUE(prepare_template(av, c, c, h, tp)) << "h " << h;
-    const double n = double(side) * side;
-    const double mean = plain_sum(h, c, c, 0, 0, [&](int x, int y, int, int) { return av.at(x, y); }) / n;
-    EXPECT_NEAR(tp.mean, mean, 1e-4 * std::abs(mean)) << "h " << h;
-    auto gx = [&](int x, int y) { return 0.5 * (av.at(x + 1, y) - av.at(x - 1, y)); };
-    auto gy = [&](int x, int y) { return 0.5 * (av.at(x, y + 1) - av.at(x, y - 1)); };
-    const double gxx = plain_sum(h, c, c, 0, 0, [&](int x, int y, int, int) { return gx(x, y) * gx(x, y); });
-    const double gxy = plain_sum(h, c, c, 0, 0, [&](int x, int y, int, int) { return gx(x, y) * gy(x, y); });
-    const double sgya = plain_sum(h, c, c, 0, 0, [&](int x, int y, int, int) { return gy(x, y) * av.at(x, y); });
-    EXPECT_NEAR(tp.gxx, gxx, 1e-4 * gxx) << "h " << h;
-    EXPECT_NEAR(tp.gxy, gxy, 1e-4 * gxx) << "h " << h;
-    EXPECT_NEAR(tp.sgya, sgya, 1e-4 * std::sqrt(gxx * n) * mean) << "h " << h;
+    auto sum = [&](auto f) { return plain_sum(h, c, c, 0, 0, [&](int x, int y, int, int) { return f(x, y); }); };
+    auto va = [&](int x, int y) { return double(av.at(x, y)); };
+    auto gx = [&](int x, int y) { return 0.5 * (va(x + 1, y) - va(x - 1, y)); };
+    auto gy = [&](int x, int y) { return 0.5 * (va(x, y + 1) - va(x, y - 1)); };
+    const double n = double(side) * side, mean = sum(va) / n;
+    const double norm = std::sqrt(sum([&](int x, int y) { return (va(x, y) - mean) * (va(x, y) - mean); }));
+    EXPECT_NEAR(tp.mean, mean, 1e-5 * mean) << "h " << h;
+    EXPECT_NEAR(tp.norm, norm, 1e-4 * norm) << "h " << h;
+    // Each gradient sum against the size of its terms' sum (20 grey levels of noise: |g| ~ 14).
+    const double g_scale = 200.0 * n, ga_scale = 14.0 * mean * n;
+    EXPECT_NEAR(tp.gxx, sum([&](int x, int y) { return gx(x, y) * gx(x, y); }), 1e-5 * g_scale) << "h " << h;
+    EXPECT_NEAR(tp.gyy, sum([&](int x, int y) { return gy(x, y) * gy(x, y); }), 1e-5 * g_scale) << "h " << h;
+    EXPECT_NEAR(tp.gxy, sum([&](int x, int y) { return gx(x, y) * gy(x, y); }), 1e-5 * g_scale) << "h " << h;
+    EXPECT_NEAR(tp.sgx, sum(gx), 1e-5 * 14.0 * n) << "h " << h;
+    EXPECT_NEAR(tp.sgy, sum(gy), 1e-5 * 14.0 * n) << "h " << h;
+    EXPECT_NEAR(tp.sgxa, sum([&](int x, int y) { return gx(x, y) * va(x, y); }), 1e-5 * ga_scale) << "h " << h;
+    EXPECT_NEAR(tp.sgya, sum([&](int x, int y) { return gy(x, y) * va(x, y); }), 1e-5 * ga_scale) << "h " << h;
     for (int j = 0; j < side; ++j)  // every stored pixel, the ones written twice included
       for (int i = 0; i < side; ++i) {
         const int x = c - h + i, y = c - h + j, at = j * side + i;
-        ASSERT_FLOAT_EQ(tp.gx[at], central_difference(av.at(x - 1, y), av.at(x + 1, y))) << "h " << h;
-        ASSERT_FLOAT_EQ(tp.t[at], template_value(av.at(x, y), tp)) << "h " << h;
+        ASSERT_NEAR(tp.t[at], (va(x, y) - mean) / norm, 1e-4) << "h " << h;
+        ASSERT_FLOAT_EQ(tp.gx[at], float(gx(x, y))) << "h " << h;
+        ASSERT_FLOAT_EQ(tp.gy[at], float(gy(x, y))) << "h " << h;
       }
   }
+}
+
+// ZNCC in double, one pixel at a time.
+double plain_zncc(const ImageView& a, const ImageView& b, int h, int px, int py, int qx, int qy) {
+  const double n = double(2 * h + 1) * (2 * h + 1);
+  auto va = [&](int x, int y, int, int) { return double(a.at(x, y)); };
+  auto vb = [&](int, int, int x, int y) { return double(b.at(x, y)); };
+  const double ma = plain_sum(h, px, py, qx, qy, va) / n, mb = plain_sum(h, px, py, qx, qy, vb) / n;
+  const double ab = plain_sum(h, px, py, qx, qy, [&](int x, int y, int u, int v) { return (a.at(x, y) - ma) * (b.at(u, v) - mb); });
+  const double aa = plain_sum(h, px, py, qx, qy, [&](int x, int y, int, int) { return (a.at(x, y) - ma) * (a.at(x, y) - ma); });
+  const double bb = plain_sum(h, px, py, qx, qy, [&](int, int, int u, int v) { return (b.at(u, v) - mb) * (b.at(u, v) - mb); });
+  return ab / std::sqrt(aa * bb);
 }
 
 TEST(FourWideMatch, SearchScoresOfEverySideAndRadiusAreThoseOfOnePixelAtATime) {
   for (int h = kMinHalf; h <= kMaxHalf; ++h)
     for (int r = 0; r <= kMaxSearchRadius; ++r) {
       const int side = 2 * h + 1, size = side + 2 * r;  // B holds the search area and no more
-      const Image a(side + 2, side + 2, 7u), b(size, size, unsigned(100 + h * 8 + r));
+      // B holds A's texture, with noise, moved by the shift (tx, ty): that score is near 1.
+      const Image texture(size + 2, size + 2, unsigned(100 + h * 8 + r));
+      const int tx = r / 2, ty = -(r / 2);
+      const Image a(texture, r + tx, r + ty, side + 2, side + 2);
+      const Image b(Image(texture, 1, 1, size, size), 7u);
       Template tp;
       ASSERT_TRUE(prepare_template(a.view(), h + 1, h + 1, h, tp));
       float score[(2 * kMaxSearchRadius + 1) * (2 * kMaxSearchRadius + 1)];
@@ -94,30 +127,36 @@ TEST(FourWideMatch, SearchScoresOfEverySideAndRadiusAreThoseOfOnePixelAtATime) {
       zncc_search(tp, b.view(), c, c, r, score);
       for (int sy = -r; sy <= r; ++sy)
         for (int sx = -r; sx <= r; ++sx)
-          EXPECT_NEAR(score[(sy + r) * (2 * r + 1) + sx + r], zncc_at(a.view(), b.view(), h + 1, h + 1, c + sx, c + sy, h),
-                      2e-5)
+          EXPECT_NEAR(score[(sy + r) * (2 * r + 1) + sx + r], plain_zncc(a.view(), b.view(), h, h + 1, h + 1, c + sx, c + sy),
+                      1e-5)
               << "h " << h << " r " << r << " shift " << sx << "," << sy;
+      EXPECT_GT(score[(ty + r) * (2 * r + 1) + tx + r], 0.99f) << "h " << h << " r " << r;
     }
 }
 
 TEST(FourWideMatch, SubPixelStepsOfEverySideAreThoseOfOnePixelAtATime) {
+  int steps = 0, tried = 0;
   for (int h = kMinHalf; h <= kMaxHalf; ++h) {
     const int side = 2 * h + 1, size = side + 4;  // the step reads two pixels beyond the template
-    const Image a(side + 2, side + 2, 11u), b(size, size, unsigned(h));
+    const Image b(size, size, unsigned(h));
+    const Image a(Image(b, 1, 1, side + 2, side + 2), 5u);  // B's texture, centred at (h+2, h+2) in B
     Template tp;
     ASSERT_TRUE(prepare_template(a.view(), h + 1, h + 1, h, tp));
-    const int p = h + 2;  // B's middle: the step at offset (0.3, 0.6) reads rows p-h-1 .. p+h+2
+    const int p = h + 2;  // B's middle: a step from (dx, dy) in [0, 1) reads rows p-h-1 .. p+h+2
     for (float start : {0.0f, 0.3f, 0.6f}) {
       float dx = start, dy = 2 * start - std::floor(2 * start), q = 0;
       float plain_dx = dx, plain_dy = dy, plain_q = 0;
       const bool took = refine_step(tp, b.view(), p, p, dx, dy, q);
       ASSERT_EQ(took, plain_refine_step(tp, b.view(), p, p, plain_dx, plain_dy, plain_q)) << "h " << h;
+      ++tried;
       if (!took) continue;
+      ++steps;
       EXPECT_NEAR(dx, plain_dx, 1e-4) << "h " << h << " from " << start;
       EXPECT_NEAR(dy, plain_dy, 1e-4) << "h " << h << " from " << start;
       EXPECT_NEAR(q, plain_q, 1e-5) << "h " << h << " from " << start;
     }
   }
+  EXPECT_EQ(steps, tried);  // the same texture: every step is taken, and compared
 }
 
 }  // namespace ft::gpu

@@ -65,7 +65,8 @@ FT_HOST_DEVICE float zncc_from_sums(float n, float sa, float saa, float sb, floa
   return (sab - sa * sb / n) / sqrtf(va * vb);
 }
 
-// ZNCC of the template at (px, py) in A against B at integer position (qx, qy).
+// ZNCC of the template at (px, py) in A against B at integer position (qx, qy), one
+// pixel at a time: a plain reference for the tests, not used in tracking.
 FT_HOST_DEVICE float zncc_at(const ImageView& a, const ImageView& b, int px, int py, int qx, int qy, int h) {
   float sa = 0, saa = 0, sb = 0, sbb = 0, sab = 0;
   for (int j = -h; j <= h; ++j) {
@@ -112,11 +113,10 @@ constexpr int kMaxSide = 2 * kMaxHalf + 1;
 FT_HOST_DEVICE int clamped_half(const MatchSettings& s) {
   return s.half < kMinHalf ? kMinHalf : (s.half < kMaxHalf ? s.half : kMaxHalf);
 }
-FT_HOST_DEVICE int clamped_radius(const MatchSettings& s) { return s.radius < kMaxSearchRadius ? s.radius : kMaxSearchRadius; }
+FT_HOST_DEVICE int clamped_radius(const MatchSettings& s) {
+  return s.radius < 0 ? 0 : (s.radius < kMaxSearchRadius ? s.radius : kMaxSearchRadius);
+}
 
-// The block of frame A around one grid point, prepared once and matched many times:
-// zero-mean and unit-norm (so that ZNCC needs one product per pixel), with the
-// gradients and sums the sub-pixel steps need.
 // The sums of a template that the search and the sub-pixel steps need; the CUDA kernel
 // (WarpMatch.h) computes the same ones with a warp.
 struct TemplateStats {
@@ -126,6 +126,9 @@ struct TemplateStats {
   float gxx = 0, gyy = 0, gxy = 0, sgx = 0, sgy = 0, sgxa = 0, sgya = 0;
 };
 
+// The block of frame A around one grid point, prepared once and matched many times:
+// zero-mean and unit-norm (so that ZNCC needs one product per pixel), with the
+// gradients and sums the sub-pixel steps need.
 struct Template : TemplateStats {
   int half = 0;
   float t[kMaxSide * kMaxSide];
@@ -256,32 +259,35 @@ FT_HOST_DEVICE float usable_seed(float seed_px) { return fabsf(seed_px) <= 1e4f 
 // The CPU backend's matching, four pixels at a time (FourFloats.h). Not compiled by nvcc:
 // the GPU runs warp_match_point() (WarpMatch.h) with the same per-pixel maths.
 
-// Fills `tp` from A at (px, py); false when the block leaves A or has no texture.
-inline bool prepare_template(const ImageView& a, int px, int py, int h, Template& tp) {
-  if (h > kMaxHalf || !a.holds(px, py, h + 1)) return false;
-  const int side = 2 * h + 1;
-  const RowInFours fours(side);
-  tp.half = h;
-  tp.n = float(side * side);
-  FourFloats sa = {0, 0, 0, 0}, saa = sa;
+// Sum and sum of squares of A's pixels in the (2h+1)^2 block at (px, py).
+inline void sum_block_pixels(const ImageView& a, int px, int py, int h, float& sum, float& sum_sq) {
+  const RowInFours fours(2 * h + 1);
+  FourFloats s = {0, 0, 0, 0}, q = s;
   for (int j = -h; j <= h; ++j) {
     const float* ra = a.row(py + j) + px - h;
     for (int i = 0; i < fours.body; i += 4) {
       const FourFloats va = load_four(ra + i);
-      sa += va;
-      saa += va * va;
+      s += va;
+      q += va * va;
     }
     if (fours.has_tail) {
       const FourFloats va = load_four(ra + fours.last) * fours.tail_lanes;
-      sa += va;
-      saa += va * va;
+      s += va;
+      q += va * va;
     }
   }
-  if (!set_template_norm(sum_lanes(sa), sum_lanes(saa), tp)) return false;
+  sum = sum_lanes(s);
+  sum_sq = sum_lanes(q);
+}
+
+// The template's values and gradients (stored in tp) and the gradient sums the sub-pixel
+// steps need, from A at (px, py); tp's half, n, mean and norm already set.
+inline void store_template_and_gradients(const ImageView& a, int px, int py, Template& tp) {
+  const int h = tp.half, side = 2 * h + 1;
+  const RowInFours fours(side);
   const TemplateStats stats = tp;  // a copy the stores to tp.t/gx/gy below cannot alias
   FourFloats gxx = {0, 0, 0, 0}, gyy = gxx, gxy = gxx, sgx = gxx, sgy = gxx, sgxa = gxx, sgya = gxx;
-  // The template, its gradients and their sums from the four pixels at x of row j (of
-  // the template), those lanes that `lanes` keeps counted in the sums.
+  // The four pixels at x of the template's row j; the sums count those `lanes` keeps.
   auto four_pixels = [&](int j, int x, FourFloats lanes) {
     const float* ra = a.row(py + j) + px - h + x;
     const float* up = a.row(py + j - 1) + px - h + x;
@@ -298,14 +304,25 @@ inline bool prepare_template(const ImageView& a, int px, int py, int h, Template
     sgx += kx; sgy += ky;
     sgxa += kx * va; sgya += ky * va;
   };
-  const FourFloats all = {1, 1, 1, 1};
   for (int j = -h; j <= h; ++j) {
-    for (int x = 0; x < fours.body; x += 4) four_pixels(j, x, all);
+    for (int x = 0; x < fours.body; x += 4) four_pixels(j, x, kAllLanes);
     if (fours.has_tail) four_pixels(j, fours.last, fours.tail_lanes);
   }
   tp.gxx = sum_lanes(gxx); tp.gyy = sum_lanes(gyy); tp.gxy = sum_lanes(gxy);
   tp.sgx = sum_lanes(sgx); tp.sgy = sum_lanes(sgy);
   tp.sgxa = sum_lanes(sgxa); tp.sgya = sum_lanes(sgya);
+}
+
+// Fills `tp` from A at (px, py); false when the block leaves A or has no texture.
+inline bool prepare_template(const ImageView& a, int px, int py, int h, Template& tp) {
+  if (h < kMinHalf || h > kMaxHalf || !a.holds(px, py, h + 1)) return false;
+  const int side = 2 * h + 1;
+  tp.half = h;
+  tp.n = float(side * side);
+  float sa = 0, saa = 0;
+  sum_block_pixels(a, px, py, h, sa, saa);
+  if (!set_template_norm(sa, saa, tp)) return false;
+  store_template_and_gradients(a, px, py, tp);
   return true;
 }
 
@@ -314,13 +331,12 @@ inline bool prepare_template(const ImageView& a, int px, int py, int h, Template
 // Each load of a weight feeds 2R+1 products, four pixels wide.
 template <int R>
 inline void add_shifted_products(const RowInFours& fours, const float* weights, const float* values, FourFloats* out) {
-  const FourFloats ones = {1, 1, 1, 1};
   for (int i = 0; i < fours.body; i += 4) {
-    const FourFloats w = weights ? load_four(weights + i) : ones;
+    const FourFloats w = weights ? load_four(weights + i) : kAllLanes;
     for (int k = 0; k <= 2 * R; ++k) out[k] += w * load_four(values + i + k);
   }
   if (fours.has_tail) {
-    const FourFloats w = (weights ? load_four(weights + fours.last) : ones) * fours.tail_lanes;
+    const FourFloats w = (weights ? load_four(weights + fours.last) : kAllLanes) * fours.tail_lanes;
     for (int k = 0; k <= 2 * R; ++k) out[k] += w * load_four(values + fours.last + k);
   }
 }
@@ -362,8 +378,8 @@ inline void zncc_search_for(const Template& tp, const ImageView& b, int cx, int 
   }
 }
 
-// ZNCC of the template against B for every integer shift in +-r around (cx, cy).
-// Box sums of B come from column sums slid down the search rows, so each shift costs
+// ZNCC of the template against B for every integer shift in +-r (0..kMaxSearchRadius)
+// around (cx, cy). Box sums of B come from column sums slid down the search rows, so each shift costs
 // one multiply-add per template pixel.
 inline void zncc_search(const Template& tp, const ImageView& b, int cx, int cy, int r, float* score) {
   static_assert(kMaxSearchRadius == 4, "one instance per search radius");
@@ -372,7 +388,8 @@ inline void zncc_search(const Template& tp, const ImageView& b, int cx, int cy, 
     case 1: return zncc_search_for<1>(tp, b, cx, cy, score);
     case 2: return zncc_search_for<2>(tp, b, cx, cy, score);
     case 3: return zncc_search_for<3>(tp, b, cx, cy, score);
-    default: return zncc_search_for<4>(tp, b, cx, cy, score);
+    case 4: return zncc_search_for<4>(tp, b, cx, cy, score);
+    default: return;  // match_point() clamps r to 0..kMaxSearchRadius
   }
 }
 
@@ -410,9 +427,8 @@ inline bool refine_step(const Template& tp, const ImageView& b, int px, int py, 
     sb += vb; sbb += vb * vb;
     stb += load_four(tp.t + at) * vb; sgxb += load_four(tp.gx + at) * vb; sgyb += load_four(tp.gy + at) * vb;
   };
-  const FourFloats all = {1, 1, 1, 1};
   for (int j = 0; j < side; ++j) {
-    for (int i = 0; i < fours.body; i += 4) four_pixels(j, i, all);
+    for (int i = 0; i < fours.body; i += 4) four_pixels(j, i, kAllLanes);
     if (fours.has_tail) four_pixels(j, fours.last, fours.tail_lanes);
   }
   return apply_refine_step(tp, RefineSums{sum_lanes(sb), sum_lanes(sbb), sum_lanes(stb), sum_lanes(sgxb), sum_lanes(sgyb)},

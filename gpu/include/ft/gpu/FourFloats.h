@@ -9,11 +9,13 @@
 // up once; a row's last pixels are read as the four that end it, with the lanes the
 // row's whole fours already covered multiplied by 0 (`RowInFours::tail_lanes`), so nothing is
 // read beyond a row's end. GCC and Clang vector extensions: SSE2 on any x86-64, NEON on
-// ARM, no build flag needed.
+// AArch64, no build flag needed (elsewhere the compiler emits scalar code, still correct).
 
 namespace ft::gpu {
 
 typedef float FourFloats __attribute__((vector_size(16)));
+
+constexpr FourFloats kAllLanes = {1, 1, 1, 1};
 
 inline FourFloats load_four(const float* p) {
   FourFloats v;
@@ -34,6 +36,7 @@ struct RowInFours {
   bool has_tail = false;
   FourFloats tail_lanes = {0, 0, 0, 0};
 
+  // side >= 4 (BlockMatch.h: kMinHalf): a shorter row has no four pixels to end it.
   explicit RowInFours(int side) : body(side & ~3), last(side - 4), has_tail((side & 3) != 0) {
     const int rest = side & 3;
     for (int l = 0; l < 4; ++l) tail_lanes[l] = l >= 4 - rest && rest > 0 ? 1.0f : 0.0f;
