@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "CommandLine.h"
+
 #include <opencv2/core.hpp>
 #include <opencv2/video/tracking.hpp>
 
@@ -151,7 +153,12 @@ sim::SimulationConfig rigid(double dx_px, double dy_px, int size, std::uint64_t 
 }  // namespace
 
 int main(int argc, char** argv) {
-  const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
+  static const char* const kUsage = "usage: bench_accuracy [--quick]\n";
+  bool quick = false;
+  for (int a = 1; a < argc; ++a) {
+    if (std::strcmp(argv[a], "--quick") == 0) quick = true;
+    else bench::usage_and_exit(kUsage, argv[a]);
+  }
   const int size = 512;
   gpu::TrackingParameters parameters;
   gpu::SpeckleTracker tracker(parameters, gpu::Backend::Cpu);

@@ -283,23 +283,30 @@ int main(int argc, char** argv) {
   AnalysisSettings settings;  // --grid-mm: the tracked points' spacing
   std::vector<std::string> presets{"intact", "full_tear", "partial_tear", "vessel", "sliding", "contracted_start"};
   bool one_preset = false;
+  static const char* const kUsage =
+      "usage: bench_detection [--first N] [--variants N] [--preset NAME] [--grid-mm MM] [--explain-dir DIR]\n"
+      "       bench_detection [--first SEED] --real N [--plain] [--preset NAME] [--grid-mm MM] [--explain-dir DIR]\n"
+      "       bench_detection --stress N [--preset NAME]\n";
   for (int a = 1; a < argc; a += 2) {
-    if (std::strcmp(argv[a], "--plain") == 0) {
+    const std::string option = argv[a];
+    if (option == "--plain") {
       plain = true;
       --a;  // a flag without a value
       continue;
     }
-    if (a + 1 >= argc) break;
-    const std::string option = argv[a];
-    if (option == "--variants") variants = bench::whole_argument(option, argv[a + 1]);
-    if (option == "--first") first = bench::whole_argument(option, argv[a + 1]);
-    if (option == "--real") real = bench::whole_argument(option, argv[a + 1]);
-    if (option == "--stress") stress_clips = bench::whole_argument(option, argv[a + 1]);
-    if (option == "--grid-mm") settings.grid_mm = bench::number_argument(option, argv[a + 1]);  // live may track coarser
-    if (std::strcmp(argv[a], "--explain-dir") == 0) explain_dir = argv[a + 1];
-    if (std::strcmp(argv[a], "--preset") == 0) {
-      presets = {argv[a + 1]};
+    if (a + 1 >= argc) bench::usage_and_exit(kUsage, option);
+    const char* value = argv[a + 1];
+    if (option == "--variants") variants = bench::whole_argument(option, value);
+    else if (option == "--first") first = bench::whole_argument(option, value);
+    else if (option == "--real") real = bench::whole_argument(option, value);
+    else if (option == "--stress") stress_clips = bench::whole_argument(option, value);
+    else if (option == "--grid-mm") settings.grid_mm = bench::number_argument(option, value);  // live may track coarser
+    else if (option == "--explain-dir") explain_dir = value;
+    else if (option == "--preset") {
+      presets = {value};
       one_preset = true;
+    } else {
+      bench::usage_and_exit(kUsage, option);
     }
   }
   if (real > 0) {

@@ -94,17 +94,22 @@ struct Server {
 int main(int argc, char** argv) {
   double fps = 60, seconds = 20, scanner_fps = 0, grid_mm = 0, coarsest = 0;
   int width = 1024, height = 768, region_w = 0, region_h = 0;
-  for (int a = 1; a + 1 < argc; a += 2) {
+  static const char* const kUsage =
+      "usage: bench_ingest [--fps F] [--seconds S] [--width W --height H | --region WxH] [--scanner-fps F]\n"
+      "                    [--grid-mm MM] [--coarsest-grid-mm MM]\n";
+  for (int a = 1; a < argc; a += 2) {
     const std::string k = argv[a];
+    if (a + 1 >= argc) bench::usage_and_exit(kUsage, k);
     const char* v = argv[a + 1];
     if (k == "--fps") fps = bench::number_argument(k, v);
-    if (k == "--seconds") seconds = bench::number_argument(k, v);
-    if (k == "--width") width = bench::whole_argument(k, v);
-    if (k == "--height") height = bench::whole_argument(k, v);
-    if (k == "--region") bench::size_argument(k, v, region_w, region_h);
-    if (k == "--scanner-fps") scanner_fps = bench::number_argument(k, v);
-    if (k == "--grid-mm") grid_mm = bench::number_argument(k, v);
-    if (k == "--coarsest-grid-mm") coarsest = bench::number_argument(k, v);
+    else if (k == "--seconds") seconds = bench::number_argument(k, v);
+    else if (k == "--width") width = bench::whole_argument(k, v);
+    else if (k == "--height") height = bench::whole_argument(k, v);
+    else if (k == "--region") bench::size_argument(k, v, region_w, region_h);
+    else if (k == "--scanner-fps") scanner_fps = bench::number_argument(k, v);
+    else if (k == "--grid-mm") grid_mm = bench::number_argument(k, v);
+    else if (k == "--coarsest-grid-mm") coarsest = bench::number_argument(k, v);
+    else bench::usage_and_exit(kUsage, k);
   }
   if (scanner_fps <= 0 || scanner_fps > fps) scanner_fps = fps;
   // Pre-rendered frames (rendering 1024x768 in real time is not the point here).
