@@ -245,7 +245,7 @@ void LivePipeline::process() {
     std::optional<WindowEvaluation> due;
     double pause_ms = 0;  // after this frame is published (see leave_time_for_the_detector)
     try {
-      if (!monitor_->window_full() && behind_early_in_window()) monitor_->end_window();
+      if (!monitor_->window_full() && behind_early_in_window(waited_in_window_ms(next.at))) monitor_->end_window();
       const bool starts_window = monitor_->window_full();
       if (starts_window) choose_grid();
       const auto began = std::chrono::steady_clock::now();
@@ -339,13 +339,21 @@ void LivePipeline::leave_time_for_the_detector(double pause_ms) {
 // evaluations, and the evaluation of the full window before it waiting behind them, dropped.
 // The session's first window has no window before it: there the first quarter may end early
 // (a queue of frames builds up for a second before the first is skipped).
-bool LivePipeline::behind_early_in_window() {
+bool LivePipeline::behind_early_in_window(double waited_ms) {
   const long in_window = monitor_->frames_seen() - monitor_->window_start();
   const long limit = monitor_->window_start() == 0 ? settings_.window_frames / 4 : settings_.update_every;
   if (grid_->at_coarsest() || window_began_ == std::chrono::steady_clock::time_point{} || in_window >= limit)
     return false;
+  if (waited_ms > settings_.lag_limit_ms) return true;
   std::lock_guard<std::mutex> lock(mutex_);
   return stats_.skipped > skipped_before_window_;
+}
+
+// How long a frame that arrived at `arrived` has waited to be tracked, counted from no
+// earlier than when the current window's first frame was tracked.
+double LivePipeline::waited_in_window_ms(std::chrono::steady_clock::time_point arrived) const {
+  const auto from = std::max(arrived, window_began_);
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - from).count();
 }
 
 std::optional<LiveView> LivePipeline::take_view() {

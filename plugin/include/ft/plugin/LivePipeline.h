@@ -136,9 +136,12 @@ class LivePipeline {
   void leave_time_for_the_detector(double pause_ms);
   static constexpr double kFindingsLateMs = 5000;
   static constexpr double kPauseShareOfTracking = 0.5;  // tracking at most two thirds of the time
-  // Frames skipped early in a window that a coarser grid could have tracked: rather than
-  // skip for the rest of the window (3 s at 30 frames/s), a new one starts coarser now.
-  bool behind_early_in_window();
+  // Frames skipped (or waiting longer than LiveSettings::lag_limit_ms, `waited_ms` for the
+  // frame about to be tracked) early in a window that a coarser grid could have tracked:
+  // rather than skip or lag for the rest of the window (3 s at 30 frames/s), a new one
+  // starts coarser now.
+  bool behind_early_in_window(double waited_ms);
+  double waited_in_window_ms(std::chrono::steady_clock::time_point arrived) const;
 
   std::unique_ptr<FrameSource> source_;
   std::string journal_dir_;
