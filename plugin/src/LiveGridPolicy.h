@@ -3,7 +3,7 @@
 // scanner frame is tracked. Tracking costs about in proportion to the number of points;
 // on a small computer the analysis grid (AnalysisSettings::grid_mm, 0.5 mm) cannot be
 // tracked at 30 frames/s, and a frame skipped is motion lost for good (the next one must
-// be matched across twice the motion). So when a window's frames were skipped, or tracking
+// be matched across twice the motion). So when a window's frames were skipped or lagged, or tracking
 // kept the analysis busy most of the time, the next window tracks points sqrt(2) times
 // further apart (half the points), never beyond `coarsest_mm`; when a window left room for
 // twice the points, the next goes one step back. A window's grid never changes inside it:
@@ -21,8 +21,10 @@ class LiveGridPolicy {
   LiveGridPolicy(double asked_grid_mm, double coarsest_mm);
 
   // At the end of a window: how long tracking its frames took, over how long they came
-  // in, and how many new frames were skipped meanwhile. Returns the next window's spacing.
-  double window_ended(double tracking_ms, double elapsed_ms, long skipped);
+  // in, how many new frames were skipped meanwhile, and whether frames lagged (waited past
+  // the live lag limit while the queue grew: WindowProgress.h), which says the tracking was
+  // behind as surely as a skip. Returns the next window's spacing.
+  double window_ended(double tracking_ms, double elapsed_ms, long skipped, bool lagged = false);
   double grid_mm() const noexcept { return grid_mm_; }
   bool at_coarsest() const noexcept { return steps_ == max_steps_; }
   double asked_grid_mm() const noexcept { return asked_mm_; }

@@ -6,6 +6,7 @@
 #include "EvaluationWorker.h"
 #include "FrameDifference.h"
 #include "LiveGridPolicy.h"
+#include "WindowProgress.h"
 #include "ft/core/Error.h"
 
 namespace ft {
@@ -311,14 +312,16 @@ void LivePipeline::choose_grid() {
   }
   const double elapsed_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - window_began_).count();
-  monitor_->set_grid_mm(grid_->window_ended(window_tracking_ms_, elapsed_ms, skipped - skipped_before_window_));
+  monitor_->set_grid_mm(grid_->window_ended(window_tracking_ms_, elapsed_ms, skipped - skipped_before_window_, lagged_in_window_));
 }
 
 void LivePipeline::begin_window() {
   window_began_ = std::chrono::steady_clock::now();
   window_tracking_ms_ = 0;
+  lagged_in_window_ = false;
   std::lock_guard<std::mutex> lock(mutex_);
   skipped_before_window_ = stats_.skipped;
+  queued_at_window_begin_ = queue_.size();
 }
 
 // Tracking that cannot keep up even at the coarsest spacing would take every cycle the
@@ -337,16 +340,23 @@ void LivePipeline::leave_time_for_the_detector(double pause_ms) {
 
 // Only before the window's first evaluation: a window cut short later would have its
 // evaluations, and the evaluation of the full window before it waiting behind them, dropped.
-// The session's first window has no window before it: there the first quarter may end early
-// (a queue of frames builds up for a second before the first is skipped).
+// The session's first window has no window before it: it may end early anywhere (skips and
+// lag come a second or more into it, once the detector's first evaluations share the CPU).
 bool LivePipeline::behind_early_in_window(double waited_ms) {
-  const long in_window = monitor_->frames_seen() - monitor_->window_start();
-  const long limit = monitor_->window_start() == 0 ? settings_.window_frames / 4 : settings_.update_every;
-  if (grid_->at_coarsest() || window_began_ == std::chrono::steady_clock::time_point{} || in_window >= limit)
-    return false;
-  if (waited_ms > settings_.lag_limit_ms) return true;
-  std::lock_guard<std::mutex> lock(mutex_);
-  return stats_.skipped > skipped_before_window_;
+  if (grid_->at_coarsest() || window_began_ == std::chrono::steady_clock::time_point{}) return false;
+  WindowProgress p;
+  p.frames_in_window = monitor_->frames_seen() - monitor_->window_start();
+  p.judged_frames = monitor_->window_start() == 0 ? settings_.window_frames : settings_.update_every;
+  p.waited_ms = waited_ms;
+  p.queued_at_begin = queued_at_window_begin_;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    p.skipped = stats_.skipped - skipped_before_window_;
+    p.queued = queue_.size();
+  }
+  const WindowBehind behind = window_behind(p, settings_.lag_limit_ms);
+  if (behind == WindowBehind::Lagging) lagged_in_window_ = true;
+  return behind != WindowBehind::No;
 }
 
 // How long a frame that arrived at `arrived` has waited to be tracked, counted from no

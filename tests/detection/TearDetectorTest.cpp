@@ -500,35 +500,6 @@ TEST(LivePipeline, FramesSkippedEarlyInAWindowMakeTheNextOneCoarser) {
     for (const std::string& n : r.notes) EXPECT_EQ(n.find("mm asked"), std::string::npos) << n;
 }
 
-// The same scanner through a queue that holds every frame: nothing is skipped, but the
-// frames wait behind the tracking, so the live view lags; past the lag limit early in the
-// window, the next window is coarser just as for a skipped frame. The limit is set to
-// 1 ms here (150 ms by default) so that any wait behind another frame passes it, on any
-// machine; with no limit nothing changes.
-TEST(LivePipeline, FramesLaggingEarlyInAWindowMakeTheNextOneCoarser) {
-  const sim::SimulatedExam exam(sim::make_preset("full_tear", 42, 40));
-  std::vector<Frame> frames;
-  for (int k = 0; k < exam.frame_count(); ++k) frames.push_back(exam.render_frame(k));
-  const Clip capture = grabber_capture(frames, 1000.0, exam.region());
-  const std::size_t queue_frames = capture.frames.size() + 1;
-
-  test::TempDir dir;
-  LiveSettings lagging;
-  lagging.lag_limit_ms = 1;
-  const LiveStats s = replay_live(capture, dir, queue_frames, lagging);
-  EXPECT_EQ(s.skipped, 0);
-  EXPECT_NEAR(s.grid_mm, 0.71, 0.01);
-  EXPECT_EQ(s.grid_changes, 1);
-
-  test::TempDir unlimited_dir;
-  LiveSettings unlimited;
-  unlimited.lag_limit_ms = 1e9;
-  const LiveStats u = replay_live(capture, unlimited_dir, queue_frames, unlimited);
-  EXPECT_EQ(u.skipped, 0);
-  EXPECT_DOUBLE_EQ(u.grid_mm, 0.5);
-  EXPECT_EQ(u.grid_changes, 0);
-}
-
 // A probe held still shows the same picture frame after frame, each with the grabber's
 // noise: a grabber repeats a frame a few times, not forever, so some are taken as new and
 // the live view and the tracking go on.

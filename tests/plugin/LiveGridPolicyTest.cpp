@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "LiveGridPolicy.h"
+#include "WindowProgress.h"
 
 namespace ft {
 
@@ -33,6 +34,51 @@ TEST(LiveGridPolicy, RoomForTwiceThePointsGoesOneStepBackButNotFinerThanAsked) {
   EXPECT_NEAR(grid.window_ended(0.2 * 3300, 3300, 0), 0.5 * std::sqrt(2.0), 1e-12);
   EXPECT_NEAR(grid.window_ended(0.2 * 3300, 3300, 0), 0.5, 1e-12);
   EXPECT_NEAR(grid.window_ended(0.1 * 3300, 3300, 0), 0.5, 1e-12) << "never finer than asked";
+}
+
+TEST(LiveGridPolicy, AWindowEndedForLagIsFollowedByACoarserOneHoweverBusy) {
+  LiveGridPolicy grid(0.5, 0.71);
+  EXPECT_NEAR(grid.window_ended(0.1 * 300, 300, 0, true), 0.5 * std::sqrt(2.0), 1e-12)
+      << "ended at its tenth frame for lag, tracking 10 % of the time: still behind";
+}
+
+// Judged before each frame of a window (LivePipeline): 150 ms is the live lag limit.
+TEST(WindowProgress, FramesThatWaitWhileTheQueueGrowsAreLagging) {
+  WindowProgress p;
+  p.frames_in_window = 12;
+  p.judged_frames = 100;
+  p.waited_ms = 200;
+  p.queued_at_begin = 1;
+  p.queued = 4;
+  EXPECT_EQ(window_behind(p, 150), WindowBehind::Lagging);
+  p.waited_ms = 120;
+  EXPECT_EQ(window_behind(p, 150), WindowBehind::No) << "within the limit";
+}
+
+TEST(WindowProgress, ABacklogLeftByTheWindowsFirstFrameDrainingIsNotLagging) {
+  WindowProgress p;
+  p.frames_in_window = 6;
+  p.judged_frames = 100;
+  p.waited_ms = 400;       // queued while a whole screen's held frames were tracked
+  p.queued_at_begin = 8;   // the queue was full then ...
+  p.queued = 3;            // ... and is draining: this grid keeps up
+  EXPECT_EQ(window_behind(p, 150), WindowBehind::No);
+  p.queued = 8;
+  EXPECT_EQ(window_behind(p, 150), WindowBehind::No) << "a full queue cannot grow: its next overflow is a skip";
+  p.skipped = 1;
+  EXPECT_EQ(window_behind(p, 150), WindowBehind::Skipping);
+}
+
+TEST(WindowProgress, OnlyAWindowsJudgedFramesMayEndIt) {
+  WindowProgress p;
+  p.judged_frames = 10;  // a later window: before its first evaluation
+  p.frames_in_window = 10;
+  p.skipped = 3;
+  p.waited_ms = 500;
+  p.queued = 6;
+  EXPECT_EQ(window_behind(p, 150), WindowBehind::No);
+  p.frames_in_window = 9;
+  EXPECT_EQ(window_behind(p, 150), WindowBehind::Skipping);
 }
 
 // The default limit, 0.71 mm, is one step from 0.5 mm; a spacing asked for at or above it

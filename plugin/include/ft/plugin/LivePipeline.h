@@ -136,10 +136,9 @@ class LivePipeline {
   void leave_time_for_the_detector(double pause_ms);
   static constexpr double kFindingsLateMs = 5000;
   static constexpr double kPauseShareOfTracking = 0.5;  // tracking at most two thirds of the time
-  // Frames skipped (or waiting longer than LiveSettings::lag_limit_ms, `waited_ms` for the
-  // frame about to be tracked) early in a window that a coarser grid could have tracked:
-  // rather than skip or lag for the rest of the window (3 s at 30 frames/s), a new one
-  // starts coarser now.
+  // Frames skipped, or lagging (WindowProgress.h; `waited_ms` for the frame about to be
+  // tracked), early in a window that a coarser grid could have tracked: rather than skip or
+  // lag for the rest of the window (3 s at 30 frames/s), a new one starts coarser now.
   bool behind_early_in_window(double waited_ms);
   double waited_in_window_ms(std::chrono::steady_clock::time_point arrived) const;
 
@@ -160,6 +159,8 @@ class LivePipeline {
   double window_tracking_ms_ = 0;
   std::chrono::steady_clock::time_point window_began_{};
   long skipped_before_window_ = 0;
+  std::size_t queued_at_window_begin_ = 0;
+  bool lagged_in_window_ = false;  // ended early for lag: the grid is coarsened as for a skip
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;

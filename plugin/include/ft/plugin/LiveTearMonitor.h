@@ -63,10 +63,11 @@ struct LiveSettings {
   // (bench_detection --grid-mm) it kept sensitivity and specificity at 1.00, while 1.0 mm
   // missed two tears of ten. A spacing asked for at or above it is never changed.
   double coarsest_grid_mm = 0.71;
-  // A frame that waited longer than this to be tracked, counted from when its window's
-  // first frame was (that frame's one-off costs are not the grid's), early in a window:
-  // the live view lags behind the probe, and a new window starts coarser, as it does when
-  // a frame is skipped. The latency the live view is held to (150 ms).
+  // A frame that waited longer than this before its tracking began, counted from when its
+  // window's first frame had been tracked, while more frames wait than then (WindowProgress.h):
+  // early in a window the live view lags the probe, and a new window starts coarser, as it
+  // does when a frame is skipped. 150 ms: the frame-in to findings latency asked of live
+  // analysis (the wait is part of it).
   double lag_limit_ms = 150;
 };
 
