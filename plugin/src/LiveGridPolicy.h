@@ -24,7 +24,7 @@ class LiveGridPolicy {
   // in, how many new frames were skipped meanwhile, and whether frames lagged (waited past
   // the live lag limit while the queue grew: WindowProgress.h), which says the tracking was
   // behind as surely as a skip. Returns the next window's spacing.
-  double window_ended(double tracking_ms, double elapsed_ms, long skipped, bool lagged = false);
+  double window_ended(double tracking_ms, double elapsed_ms, long skipped, bool lagged);
   double grid_mm() const noexcept { return grid_mm_; }
   bool at_coarsest() const noexcept { return steps_ == max_steps_; }
   double asked_grid_mm() const noexcept { return asked_mm_; }

@@ -246,7 +246,7 @@ void LivePipeline::process() {
     std::optional<WindowEvaluation> due;
     double pause_ms = 0;  // after this frame is published (see leave_time_for_the_detector)
     try {
-      if (!monitor_->window_full() && behind_early_in_window(waited_in_window_ms(next.at))) monitor_->end_window();
+      if (!monitor_->window_full() && behind_early_in_window(waited_in_window_ms(next.at))) end_window_early(next.at);
       const bool starts_window = monitor_->window_full();
       if (starts_window) choose_grid();
       const auto began = std::chrono::steady_clock::now();
@@ -321,7 +321,7 @@ void LivePipeline::begin_window() {
   lagged_in_window_ = false;
   std::lock_guard<std::mutex> lock(mutex_);
   skipped_before_window_ = stats_.skipped;
-  queued_at_window_begin_ = queue_.size();
+  queued_fewest_in_window_ = queue_.size();
 }
 
 // Tracking that cannot keep up even at the coarsest spacing would take every cycle the
@@ -342,21 +342,29 @@ void LivePipeline::leave_time_for_the_detector(double pause_ms) {
 // evaluations, and the evaluation of the full window before it waiting behind them, dropped.
 // The session's first window has no window before it: it may end early anywhere (skips and
 // lag come a second or more into it, once the detector's first evaluations share the CPU).
+// Lag anywhere in a window is noted for the grid policy, as a skip anywhere is.
 bool LivePipeline::behind_early_in_window(double waited_ms) {
   if (grid_->at_coarsest() || window_began_ == std::chrono::steady_clock::time_point{}) return false;
   WindowProgress p;
   p.frames_in_window = monitor_->frames_seen() - monitor_->window_start();
   p.judged_frames = monitor_->window_start() == 0 ? settings_.window_frames : settings_.update_every;
   p.waited_ms = waited_ms;
-  p.queued_at_begin = queued_at_window_begin_;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     p.skipped = stats_.skipped - skipped_before_window_;
     p.queued = queue_.size();
   }
-  const WindowBehind behind = window_behind(p, settings_.lag_limit_ms);
-  if (behind == WindowBehind::Lagging) lagged_in_window_ = true;
-  return behind != WindowBehind::No;
+  queued_fewest_in_window_ = std::min(queued_fewest_in_window_, p.queued);
+  p.queued_fewest = queued_fewest_in_window_;
+  lagged_in_window_ = lagged_in_window_ || window_lagging(p, settings_.lag_limit_ms);
+  return window_ends_early(p, settings_.lag_limit_ms);
+}
+
+// The window's frames after its last evaluation are evaluated with it before it ends (the
+// evaluation replaces the window's one waiting, if any), so that none goes unread.
+void LivePipeline::end_window_early(std::chrono::steady_clock::time_point arrived) {
+  if (std::optional<WindowEvaluation> last = monitor_->evaluation_at_end()) count_dropped_evaluations(hand_over(std::move(*last), arrived));
+  monitor_->end_window();
 }
 
 // How long a frame that arrived at `arrived` has waited to be tracked, counted from no

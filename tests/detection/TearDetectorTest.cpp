@@ -500,6 +500,69 @@ TEST(LivePipeline, FramesSkippedEarlyInAWindowMakeTheNextOneCoarser) {
     for (const std::string& n : r.notes) EXPECT_EQ(n.find("mm asked"), std::string::npos) << n;
 }
 
+namespace {
+
+// A source whose frames the test hands over itself, on the test's thread, when it likes.
+class PushedFrames final : public FrameSource {
+ public:
+  explicit PushedFrames(UltrasoundRegion region) : region_(std::move(region)) {}
+  void start(FrameHandler handler) override { handler_ = std::move(handler); }
+  void stop() override { handler_ = nullptr; }
+  SourceStatus status() const override { return {SourceState::Streaming, "", delivered_, 0}; }
+  StreamInfo stream_info() const override { return {{region_}, 30.0, "pushed by the test"}; }
+  std::string uri() const override { return "test:pushed"; }
+  void push(Frame frame) {
+    ++delivered_;
+    handler_(std::move(frame));
+  }
+
+ private:
+  UltrasoundRegion region_;
+  FrameHandler handler_;
+  std::uint64_t delivered_ = 0;
+};
+
+// The window's first frame tracked with nothing waiting, then twenty frames at once: a
+// queue that grows, each frame waiting behind the others. With no lag allowed the window
+// ends for lag and the next one is coarser, nothing skipped; with any wait allowed nothing
+// changes. (How long a frame waits depends on the machine; that the queue grows does not.)
+LiveStats push_a_burst(const std::vector<Frame>& frames, const UltrasoundRegion& region, double lag_limit_ms) {
+  LiveSettings settings;
+  settings.lag_limit_ms = lag_limit_ms;
+  auto source = std::make_unique<PushedFrames>(region);
+  PushedFrames& pushed = *source;
+  LivePipeline pipeline(std::move(source), settings, 64);
+  pipeline.start();
+  pushed.push(frames[0]);
+  for (int wait = 0; wait < 600 && pipeline.stats().processed < 1; ++wait)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  for (std::size_t k = 1; k <= 20; ++k) pushed.push(frames[k]);
+  LiveStats s = pipeline.stats();
+  for (int wait = 0; wait < 600 && s.processed + s.repeats + s.skipped < s.frames_in; ++wait) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    s = pipeline.stats();
+  }
+  pipeline.stop();
+  return pipeline.stats();
+}
+
+}  // namespace
+
+TEST(LivePipeline, FramesLaggingWhileTheQueueGrowsMakeTheNextWindowCoarser) {
+  const sim::SimulatedExam exam(sim::make_preset("full_tear", 42, 40));
+  std::vector<Frame> frames;
+  for (int k = 0; k < exam.frame_count(); ++k) frames.push_back(exam.render_frame(k));
+  ASSERT_GT(frames.size(), 20u);
+  const LiveStats lagging = push_a_burst(frames, exam.region(), -1.0);
+  EXPECT_EQ(lagging.skipped, 0);
+  EXPECT_NEAR(lagging.grid_mm, 0.71, 0.01);
+  EXPECT_EQ(lagging.grid_changes, 1);
+  const LiveStats waiting_allowed = push_a_burst(frames, exam.region(), 1e9);
+  EXPECT_EQ(waiting_allowed.skipped, 0);
+  EXPECT_DOUBLE_EQ(waiting_allowed.grid_mm, 0.5);
+  EXPECT_EQ(waiting_allowed.grid_changes, 0);
+}
+
 // A probe held still shows the same picture frame after frame, each with the grabber's
 // noise: a grabber repeats a frame a few times, not forever, so some are taken as new and
 // the live view and the tracking go on.

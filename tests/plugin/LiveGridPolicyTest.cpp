@@ -13,27 +13,27 @@ namespace ft {
 TEST(LiveGridPolicy, SkippedFramesMakeTheNextWindowCoarserUpToTheLimit) {
   LiveGridPolicy grid(0.5, 1.0);
   EXPECT_DOUBLE_EQ(grid.grid_mm(), 0.5);
-  EXPECT_NEAR(grid.window_ended(3000, 3300, 40), 0.5 * std::sqrt(2.0), 1e-12) << "half the points";
-  EXPECT_NEAR(grid.window_ended(3000, 3300, 10), 1.0, 1e-12);
-  EXPECT_NEAR(grid.window_ended(3000, 3300, 10), 1.0, 1e-12) << "never beyond the coarsest spacing";
+  EXPECT_NEAR(grid.window_ended(3000, 3300, 40, false), 0.5 * std::sqrt(2.0), 1e-12) << "half the points";
+  EXPECT_NEAR(grid.window_ended(3000, 3300, 10, false), 1.0, 1e-12);
+  EXPECT_NEAR(grid.window_ended(3000, 3300, 10, false), 1.0, 1e-12) << "never beyond the coarsest spacing";
   EXPECT_DOUBLE_EQ(grid.asked_grid_mm(), 0.5);
 }
 
 TEST(LiveGridPolicy, ABusyWindowWithoutSkipsIsAlsoTooMuch) {
   LiveGridPolicy grid(0.5, 1.0);
-  EXPECT_DOUBLE_EQ(grid.window_ended(0.5 * 3300, 3300, 0), 0.5) << "half the time tracking: stays";
-  EXPECT_GT(grid.window_ended(0.9 * 3300, 3300, 0), 0.7) << "90 % of the time tracking: no room for the detector";
+  EXPECT_DOUBLE_EQ(grid.window_ended(0.5 * 3300, 3300, 0, false), 0.5) << "half the time tracking: stays";
+  EXPECT_GT(grid.window_ended(0.9 * 3300, 3300, 0, false), 0.7) << "90 % of the time tracking: no room for the detector";
 }
 
 TEST(LiveGridPolicy, RoomForTwiceThePointsGoesOneStepBackButNotFinerThanAsked) {
   LiveGridPolicy grid(0.5, 1.0);
-  grid.window_ended(3300, 3300, 5);
-  grid.window_ended(3300, 3300, 5);
+  grid.window_ended(3300, 3300, 5, false);
+  grid.window_ended(3300, 3300, 5, false);
   ASSERT_NEAR(grid.grid_mm(), 1.0, 1e-12);
-  EXPECT_NEAR(grid.window_ended(0.5 * 3300, 3300, 0), 1.0, 1e-12) << "twice the points would not fit";
-  EXPECT_NEAR(grid.window_ended(0.2 * 3300, 3300, 0), 0.5 * std::sqrt(2.0), 1e-12);
-  EXPECT_NEAR(grid.window_ended(0.2 * 3300, 3300, 0), 0.5, 1e-12);
-  EXPECT_NEAR(grid.window_ended(0.1 * 3300, 3300, 0), 0.5, 1e-12) << "never finer than asked";
+  EXPECT_NEAR(grid.window_ended(0.5 * 3300, 3300, 0, false), 1.0, 1e-12) << "twice the points would not fit";
+  EXPECT_NEAR(grid.window_ended(0.2 * 3300, 3300, 0, false), 0.5 * std::sqrt(2.0), 1e-12);
+  EXPECT_NEAR(grid.window_ended(0.2 * 3300, 3300, 0, false), 0.5, 1e-12);
+  EXPECT_NEAR(grid.window_ended(0.1 * 3300, 3300, 0, false), 0.5, 1e-12) << "never finer than asked";
 }
 
 TEST(LiveGridPolicy, AWindowEndedForLagIsFollowedByACoarserOneHoweverBusy) {
@@ -48,51 +48,64 @@ TEST(WindowProgress, FramesThatWaitWhileTheQueueGrowsAreLagging) {
   p.frames_in_window = 12;
   p.judged_frames = 100;
   p.waited_ms = 200;
-  p.queued_at_begin = 1;
+  p.queued_fewest = 1;
   p.queued = 4;
-  EXPECT_EQ(window_behind(p, 150), WindowBehind::Lagging);
+  EXPECT_TRUE(window_lagging(p, 150));
+  EXPECT_TRUE(window_ends_early(p, 150));
   p.waited_ms = 120;
-  EXPECT_EQ(window_behind(p, 150), WindowBehind::No) << "within the limit";
+  EXPECT_FALSE(window_lagging(p, 150)) << "within the limit";
 }
 
 TEST(WindowProgress, ABacklogLeftByTheWindowsFirstFrameDrainingIsNotLagging) {
   WindowProgress p;
   p.frames_in_window = 6;
   p.judged_frames = 100;
-  p.waited_ms = 400;       // queued while a whole screen's held frames were tracked
-  p.queued_at_begin = 8;   // the queue was full then ...
-  p.queued = 3;            // ... and is draining: this grid keeps up
-  EXPECT_EQ(window_behind(p, 150), WindowBehind::No);
-  p.queued = 8;
-  EXPECT_EQ(window_behind(p, 150), WindowBehind::No) << "a full queue cannot grow: its next overflow is a skip";
+  p.waited_ms = 400;     // queued while a whole screen's held frames were tracked
+  p.queued_fewest = 3;   // the queue was full, and is draining: this grid keeps up
+  p.queued = 3;
+  EXPECT_FALSE(window_lagging(p, 150));
+  p.queued = 4;
+  EXPECT_FALSE(window_lagging(p, 150)) << "a draining queue rises and falls by one";
   p.skipped = 1;
-  EXPECT_EQ(window_behind(p, 150), WindowBehind::Skipping);
+  EXPECT_TRUE(window_ends_early(p, 150)) << "a skip is behind, however long the wait";
 }
 
-TEST(WindowProgress, OnlyAWindowsJudgedFramesMayEndIt) {
+// A queue left full by the window's first frame (8 of 8), drained to 1, then growing again
+// to 5: lagging, although it never held more than at the start.
+TEST(WindowProgress, AQueueGrowingAgainAfterDrainingIsLagging) {
+  WindowProgress p;
+  p.frames_in_window = 30;
+  p.judged_frames = 100;
+  p.waited_ms = 200;
+  p.queued_fewest = 1;
+  p.queued = 5;
+  EXPECT_TRUE(window_lagging(p, 150));
+}
+
+TEST(WindowProgress, LagAfterTheJudgedFramesIsNotedButDoesNotEndTheWindow) {
   WindowProgress p;
   p.judged_frames = 10;  // a later window: before its first evaluation
   p.frames_in_window = 10;
-  p.skipped = 3;
   p.waited_ms = 500;
   p.queued = 6;
-  EXPECT_EQ(window_behind(p, 150), WindowBehind::No);
+  EXPECT_TRUE(window_lagging(p, 150)) << "the grid policy hears of it";
+  EXPECT_FALSE(window_ends_early(p, 150));
   p.frames_in_window = 9;
-  EXPECT_EQ(window_behind(p, 150), WindowBehind::Skipping);
+  EXPECT_TRUE(window_ends_early(p, 150));
 }
 
 // The default limit, 0.71 mm, is one step from 0.5 mm; a spacing asked for at or above it
 // (the station's "fast" preset, 0.8 mm) is never made coarser.
 TEST(LiveGridPolicy, TheCoarsestSpacingIsInMillimetresNotAFactor) {
   LiveGridPolicy fine(0.5, 0.71);
-  EXPECT_NEAR(fine.window_ended(3300, 3300, 50), 0.5 * std::sqrt(2.0), 1e-12);
+  EXPECT_NEAR(fine.window_ended(3300, 3300, 50, false), 0.5 * std::sqrt(2.0), 1e-12);
   EXPECT_TRUE(fine.at_coarsest());
-  EXPECT_NEAR(fine.window_ended(3300, 3300, 50), 0.5 * std::sqrt(2.0), 1e-12);
+  EXPECT_NEAR(fine.window_ended(3300, 3300, 50, false), 0.5 * std::sqrt(2.0), 1e-12);
   LiveGridPolicy fast(0.8, 0.71);
   EXPECT_TRUE(fast.at_coarsest());
-  EXPECT_DOUBLE_EQ(fast.window_ended(3300, 3300, 50), 0.8);
+  EXPECT_DOUBLE_EQ(fast.window_ended(3300, 3300, 50, false), 0.8);
   LiveGridPolicy none_measured(0.5, 0.71);
-  EXPECT_DOUBLE_EQ(none_measured.window_ended(0, 0, 0), 0.5) << "a window of no time says nothing";
+  EXPECT_DOUBLE_EQ(none_measured.window_ended(0, 0, 0, false), 0.5) << "a window of no time says nothing";
 }
 
 }  // namespace ft

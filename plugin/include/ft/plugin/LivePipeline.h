@@ -141,6 +141,7 @@ class LivePipeline {
   // lag for the rest of the window (3 s at 30 frames/s), a new one starts coarser now.
   bool behind_early_in_window(double waited_ms);
   double waited_in_window_ms(std::chrono::steady_clock::time_point arrived) const;
+  void end_window_early(std::chrono::steady_clock::time_point arrived);
 
   std::unique_ptr<FrameSource> source_;
   std::string journal_dir_;
@@ -159,8 +160,8 @@ class LivePipeline {
   double window_tracking_ms_ = 0;
   std::chrono::steady_clock::time_point window_began_{};
   long skipped_before_window_ = 0;
-  std::size_t queued_at_window_begin_ = 0;
-  bool lagged_in_window_ = false;  // ended early for lag: the grid is coarsened as for a skip
+  std::size_t queued_fewest_in_window_ = 0;  // frames waiting, the fewest since the window began
+  bool lagged_in_window_ = false;  // frames lagged in it: the next is coarser, as after a skip
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;
