@@ -360,10 +360,14 @@ bool LivePipeline::behind_early_in_window(double waited_ms) {
   return window_ends_early(p, settings_.lag_limit_ms);
 }
 
-// The window's frames after its last evaluation are evaluated with it before it ends (the
-// evaluation replaces the window's one waiting, if any), so that none goes unread.
+// A window that has had evaluations has its frames after the last one evaluated with it
+// before it ends (the evaluation replaces the window's one waiting, if any), so that none
+// goes unread. One cut before its first evaluation (a few frames at the session's start,
+// where the CPU is short already) is not evaluated: a full evaluation for a few frames.
 void LivePipeline::end_window_early(std::chrono::steady_clock::time_point arrived) {
-  if (std::optional<WindowEvaluation> last = monitor_->evaluation_at_end()) count_dropped_evaluations(hand_over(std::move(*last), arrived));
+  const bool evaluated_before = monitor_->frames_seen() - monitor_->window_start() > settings_.update_every;
+  if (evaluated_before)
+    if (std::optional<WindowEvaluation> last = monitor_->evaluation_at_end()) count_dropped_evaluations(hand_over(std::move(*last), arrived));
   monitor_->end_window();
 }
 
