@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstddef>
 
 #include "LiveGridPolicy.h"
 #include "WindowProgress.h"
@@ -43,28 +44,31 @@ TEST(LiveGridPolicy, AWindowEndedForLagIsFollowedByACoarserOneHoweverBusy) {
 }
 
 // Judged before each frame of a window (LivePipeline): 150 ms is the live lag limit.
-TEST(WindowProgress, FramesThatWaitWhileTheQueueGrowsAreLagging) {
+namespace {
+WindowProgress progress(long frames_in_window, long judged_frames, double waited_ms, std::size_t queued_fewest,
+                        std::size_t queued) {
   WindowProgress p;
-  p.frames_in_window = 12;
-  p.judged_frames = 100;
-  p.waited_ms = 200;
-  p.queued_fewest = 1;
-  p.queued = 4;
+  p.frames_in_window = frames_in_window;
+  p.judged_frames = judged_frames;
+  p.waited_ms = waited_ms;
+  p.queued_fewest = queued_fewest;
+  p.queued = queued;
+  return p;
+}
+}  // namespace
+
+TEST(WindowProgress, FramesThatWaitWhileTheQueueGrowsAreLagging) {
+  const WindowProgress p = progress(12, 100, 200, 1, 4);
   EXPECT_TRUE(window_lagging(p, 150));
   EXPECT_TRUE(window_ends_early(p, 150));
-  p.waited_ms = 120;
-  EXPECT_FALSE(window_lagging(p, 150)) << "within the limit";
+  EXPECT_FALSE(window_lagging(progress(12, 100, 120, 1, 4), 150)) << "within the limit";
 }
 
+// Queued while a whole screen's held frames were tracked; the queue was full, and is
+// draining: this grid keeps up.
 TEST(WindowProgress, ABacklogLeftByTheWindowsFirstFrameDrainingIsNotLagging) {
-  WindowProgress p;
-  p.frames_in_window = 6;
-  p.judged_frames = 100;
-  p.waited_ms = 400;     // queued while a whole screen's held frames were tracked
-  p.queued_fewest = 3;   // the queue was full, and is draining: this grid keeps up
-  p.queued = 3;
-  EXPECT_FALSE(window_lagging(p, 150));
-  p.queued = 4;
+  EXPECT_FALSE(window_lagging(progress(6, 100, 400, 3, 3), 150));
+  WindowProgress p = progress(6, 100, 400, 3, 4);
   EXPECT_FALSE(window_lagging(p, 150)) << "a draining queue rises and falls by one";
   p.skipped = 1;
   EXPECT_TRUE(window_ends_early(p, 150)) << "a skip is behind, however long the wait";
@@ -73,25 +77,14 @@ TEST(WindowProgress, ABacklogLeftByTheWindowsFirstFrameDrainingIsNotLagging) {
 // A queue left full by the window's first frame (8 of 8), drained to 1, then growing again
 // to 5: lagging, although it never held more than at the start.
 TEST(WindowProgress, AQueueGrowingAgainAfterDrainingIsLagging) {
-  WindowProgress p;
-  p.frames_in_window = 30;
-  p.judged_frames = 100;
-  p.waited_ms = 200;
-  p.queued_fewest = 1;
-  p.queued = 5;
-  EXPECT_TRUE(window_lagging(p, 150));
+  EXPECT_TRUE(window_lagging(progress(30, 100, 200, 1, 5), 150));
 }
 
+// A later window is judged before its first evaluation (10 frames).
 TEST(WindowProgress, LagAfterTheJudgedFramesIsNotedButDoesNotEndTheWindow) {
-  WindowProgress p;
-  p.judged_frames = 10;  // a later window: before its first evaluation
-  p.frames_in_window = 10;
-  p.waited_ms = 500;
-  p.queued = 6;
-  EXPECT_TRUE(window_lagging(p, 150)) << "the grid policy hears of it";
-  EXPECT_FALSE(window_ends_early(p, 150));
-  p.frames_in_window = 9;
-  EXPECT_TRUE(window_ends_early(p, 150));
+  EXPECT_TRUE(window_lagging(progress(10, 10, 500, 0, 6), 150)) << "the grid policy hears of it";
+  EXPECT_FALSE(window_ends_early(progress(10, 10, 500, 0, 6), 150));
+  EXPECT_TRUE(window_ends_early(progress(9, 10, 500, 0, 6), 150));
 }
 
 // The default limit, 0.71 mm, is one step from 0.5 mm; a spacing asked for at or above it
