@@ -265,16 +265,11 @@ inline void sum_block_pixels(const ImageView& a, int px, int py, int h, float& s
   FourFloats s = {0, 0, 0, 0}, q = s;
   for (int j = -h; j <= h; ++j) {
     const float* ra = a.row(py + j) + px - h;
-    for (int i = 0; i < fours.body; i += 4) {
-      const FourFloats va = load_four(ra + i);
+    fours.each([&](int x, FourFloats lanes) {
+      const FourFloats va = load_four(ra + x) * lanes;
       s += va;
       q += va * va;
-    }
-    if (fours.has_tail) {
-      const FourFloats va = load_four(ra + fours.last) * fours.tail_lanes;
-      s += va;
-      q += va * va;
-    }
+    });
   }
   sum = sum_lanes(s);
   sum_sq = sum_lanes(q);
@@ -304,10 +299,7 @@ inline void store_template_and_gradients(const ImageView& a, int px, int py, Tem
     sgx += kx; sgy += ky;
     sgxa += kx * va; sgya += ky * va;
   };
-  for (int j = -h; j <= h; ++j) {
-    for (int x = 0; x < fours.body; x += 4) four_pixels(j, x, kAllLanes);
-    if (fours.has_tail) four_pixels(j, fours.last, fours.tail_lanes);
-  }
+  for (int j = -h; j <= h; ++j) fours.each([&](int x, FourFloats lanes) { four_pixels(j, x, lanes); });
   tp.gxx = sum_lanes(gxx); tp.gyy = sum_lanes(gyy); tp.gxy = sum_lanes(gxy);
   tp.sgx = sum_lanes(sgx); tp.sgy = sum_lanes(sgy);
   tp.sgxa = sum_lanes(sgxa); tp.sgya = sum_lanes(sgya);
@@ -331,14 +323,10 @@ inline bool prepare_template(const ImageView& a, int px, int py, int h, Template
 // Each load of a weight feeds 2R+1 products, four pixels wide.
 template <int R>
 inline void add_shifted_products(const RowInFours& fours, const float* weights, const float* values, FourFloats* out) {
-  for (int i = 0; i < fours.body; i += 4) {
-    const FourFloats w = weights ? load_four(weights + i) : kAllLanes;
-    for (int k = 0; k <= 2 * R; ++k) out[k] += w * load_four(values + i + k);
-  }
-  if (fours.has_tail) {
-    const FourFloats w = (weights ? load_four(weights + fours.last) : kAllLanes) * fours.tail_lanes;
-    for (int k = 0; k <= 2 * R; ++k) out[k] += w * load_four(values + fours.last + k);
-  }
+  fours.each([&](int x, FourFloats lanes) {
+    const FourFloats w = (weights ? load_four(weights + x) : kAllLanes) * lanes;
+    for (int k = 0; k <= 2 * R; ++k) out[k] += w * load_four(values + x + k);
+  });
 }
 
 // zncc_search() for one radius R.
@@ -347,10 +335,9 @@ inline void zncc_search_for(const Template& tp, const ImageView& b, int cx, int 
   constexpr int kShifts = 2 * R + 1;
   const int h = tp.half, side = 2 * h + 1, span = side + 2 * R;
   const RowInFours fours(side);
-  float col_s[kMaxSide + 2 * kMaxSearchRadius], col_q[kMaxSide + 2 * kMaxSearchRadius];
+  float col_s[kMaxSide + 2 * kMaxSearchRadius] = {}, col_q[kMaxSide + 2 * kMaxSearchRadius] = {};
   const int x_left = cx - R - h;
   // Row by row (each column still summed top to bottom): B is read along its rows.
-  for (int x = 0; x < span; ++x) col_s[x] = col_q[x] = 0;
   for (int j = -h; j <= h; ++j) {
     const float* row = b.row(cy - R + j) + x_left;
     for (int x = 0; x < span; ++x) {
@@ -415,8 +402,7 @@ inline bool refine_step(const Template& tp, const ImageView& b, int px, int py, 
   for (int j = 0; j < side + 3; ++j) {
     const float* rb = b.row(py + iy - h - 1 + j) + px + ix - h;
     float* out = rows + j * side;
-    for (int i = 0; i < fours.body; i += 4) store_four(out + i, sample_along_x(rb + i));
-    if (fours.has_tail) store_four(out + fours.last, sample_along_x(rb + fours.last));
+    fours.each([&](int x, FourFloats) { store_four(out + x, sample_along_x(rb + x)); });
   }
   FourFloats sb = {0, 0, 0, 0}, sbb = sb, stb = sb, sgxb = sb, sgyb = sb;
   auto four_pixels = [&](int j, int i, FourFloats lanes) {
@@ -427,10 +413,7 @@ inline bool refine_step(const Template& tp, const ImageView& b, int px, int py, 
     sb += vb; sbb += vb * vb;
     stb += load_four(tp.t + at) * vb; sgxb += load_four(tp.gx + at) * vb; sgyb += load_four(tp.gy + at) * vb;
   };
-  for (int j = 0; j < side; ++j) {
-    for (int i = 0; i < fours.body; i += 4) four_pixels(j, i, kAllLanes);
-    if (fours.has_tail) four_pixels(j, fours.last, fours.tail_lanes);
-  }
+  for (int j = 0; j < side; ++j) fours.each([&](int x, FourFloats lanes) { four_pixels(j, x, lanes); });
   return apply_refine_step(tp, RefineSums{sum_lanes(sb), sum_lanes(sbb), sum_lanes(stb), sum_lanes(sgxb), sum_lanes(sgyb)},
                            dx, dy, quality);
 }

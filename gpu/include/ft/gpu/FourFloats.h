@@ -41,6 +41,14 @@ struct RowInFours {
     const int rest = side & 3;
     for (int l = 0; l < 4; ++l) tail_lanes[l] = l >= 4 - rest && rest > 0 ? 1.0f : 0.0f;
   }
+
+  // Calls f(x, lanes) for each four pixels of the row, from x: the whole fours with every
+  // lane counted, then the four that end the row with only its own lanes (tail_lanes).
+  template <class F>
+  void each(F&& f) const {
+    for (int x = 0; x < body; x += 4) f(x, kAllLanes);
+    if (has_tail) f(last, tail_lanes);
+  }
 };
 
 }  // namespace ft::gpu
