@@ -254,6 +254,8 @@ std::vector<std::string> write_detection_explanation(const std::string& dir, con
   const nlohmann::json out = {
       {"rest_frame", d.contraction.rest_frame},
       {"peak_frame", d.contraction.peak_frame},
+      {"rest_plateau", d.contraction.rest_plateau},
+      {"peak_plateau", d.contraction.peak_plateau},
       {"peak_strain", json_measured(d.contraction.peak_strain)},
       {"contractions", contractions_json(d.contraction)},
       {"tracked_fraction", json_measured(d.tracked_fraction)},

@@ -349,6 +349,18 @@ TEST(CandidateGates, ContractionsAreFoundOnTheStrainCurveWithHysteresis) {
   EXPECT_EQ(find_contractions({0.0, -0.2, -0.2, -0.2, 0.0, 0.0, -0.1, -0.15, -0.18}, -0.2).size(), 1u);
 }
 
+// What is read "where the gap is widest" is read over the frames that open about as much: the
+// run around the widest, up to a frame that opens less or could not be measured.
+TEST(CandidateGates, AGapIsAsWideOverTheFramesAroundItsWidest) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const std::vector<double> opening{0.0, 1.0, 1.96, 2.0, 1.93, 1.97, 1.2, 1.99, nan, 2.0};
+  EXPECT_EQ(frames_opening_about_as_much(opening, 3, 0.95), (std::vector<int>{2, 3, 4, 5}));
+  EXPECT_EQ(frames_opening_about_as_much(opening, 9, 0.95), (std::vector<int>{9})) << "an unmeasured frame ends the run";
+  EXPECT_EQ(frames_opening_about_as_much(opening, 3, 1.0), (std::vector<int>{3}));
+  EXPECT_TRUE(frames_opening_about_as_much(opening, 8, 0.95).empty()) << "unmeasured at the widest";
+  EXPECT_TRUE(frames_opening_about_as_much(opening, 10, 0.95).empty());
+}
+
 TEST(CandidateGates, ATearOpensInAllButAThirdOfTheContractions) {
   const std::vector<ContractionCycle> two = {{0, 3, -0.20, 2, 4}, {6, 9, -0.16, 8, 10}};
   // Opening per frame (mm beyond the muscle's strain): 2 mm in the first, 1.5 in the weaker second.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <vector>
 
 #include "ft/core/TearDetector.h"
 
@@ -34,11 +35,17 @@ struct ConstructedTear {
   bool gap_decorrelates = false;  // the tissue at the cut is lost by the tracker after frame 0
   int contractions = 1;
   int opens_in_only = -1;      // >= 0: the ends separate in that contraction only (not a tear's way)
-  int frames() const { return contractions == 1 ? 11 : kCycleFrames * contractions + 1; }
+  std::vector<double> levels{};  // when set, each frame's contraction level (0 rest .. 1 peak): the clip's frames
+  std::vector<int> lost_at{};    // at these frames the muscle 2-4.5 mm right of the cut is lost by the tracker
+  int frames() const {
+    if (!levels.empty()) return int(levels.size());
+    return contractions == 1 ? 11 : kCycleFrames * contractions + 1;
+  }
 };
 
 // Level of contraction at frame k, 0 rest .. 1 peak.
 double contraction_at(const ConstructedTear& t, int k) {
+  if (!t.levels.empty()) return t.levels[std::size_t(k)];
   if (t.contractions == 1) return std::min(1.0, double(k) / kPeakFrame);
   static constexpr double kCycle[kCycleFrames] = {0.0, 1.0 / 3, 2.0 / 3, 1.0, 1.0, 2.0 / 3, 1.0 / 3, 0.0};
   return kCycle[k % kCycleFrames];
@@ -127,7 +134,9 @@ MotionRecord motion_of(const ConstructedTear& t) {
         u.dy_px[i] = float((fyy - 1.0) * (y0 - kCentreY) + jy);
         u.quality[i] = 1.0f;
         const bool at_cut = in_tear_rows(t, y0) && std::abs(x0 - kTearX) <= 6.0;
-        u.valid[i] = k == 0 || (x0 <= t.untracked_right_of_px && !(t.gap_decorrelates && at_cut));
+        const bool lost = std::find(t.lost_at.begin(), t.lost_at.end(), k) != t.lost_at.end() &&
+                          x0 - kTearX >= 20.0 && x0 - kTearX <= 45.0;
+        u.valid[i] = k == 0 || (x0 <= t.untracked_right_of_px && !(t.gap_decorrelates && at_cut) && !lost);
       }
     m.cumulative.push_back(std::move(u));
   }
@@ -302,6 +311,39 @@ TEST(ConstructedField, ATearOpensWithEveryContraction) {
   EXPECT_EQ(c->decision, "opens_in_few_contractions") << c->reason;
   EXPECT_EQ(c->contractions_seen, 3);
   EXPECT_EQ(c->contractions_opened, 1);
+}
+
+// Rest and peak are plateaus: relaxed frames before and after the contraction, a hold of four.
+// Which frame of each is the extreme is noise (here 0.001 of strain steers it), and so is which
+// tissue the tracker happened to lose on one frame. The haematoma gate's shares are medians over
+// the plateaus: steered to a frame that lost the muscle beside the gap, or to one that did not,
+// the same echogenic, decorrelating tear is judged the same way, on the same shares.
+TEST(ConstructedField, TheHaematomaGateReadsTheRestAndPeakPlateausNotTheirExtremeFrame) {
+  ConstructedTear blood;
+  blood.echogenic = blood.gap_decorrelates = true;
+  blood.levels = {0, 0, 0, 1.0 / 3, 2.0 / 3, 1, 1, 1, 1, 2.0 / 3, 1.0 / 3, 0, 0, 0};
+  blood.lost_at = {2, 8};
+  ConstructedTear steered_to_the_lost_frames = blood, steered_away = blood;
+  steered_to_the_lost_frames.levels[2] = -0.01;  // 0.0015 longer: the most relaxed
+  steered_to_the_lost_frames.levels[8] = 1.01;
+  steered_away.levels[13] = -0.01;
+  steered_away.levels[5] = 1.01;
+  const DetectionResult lost = detect(steered_to_the_lost_frames), kept = detect(steered_away);
+  ASSERT_EQ(lost.contraction.rest_frame, 2);
+  ASSERT_EQ(lost.contraction.peak_frame, 8);
+  ASSERT_EQ(kept.contraction.rest_frame, 13);
+  ASSERT_EQ(kept.contraction.peak_frame, 5);
+  EXPECT_EQ(lost.contraction.rest_plateau, (std::vector<int>{0, 1, 2, 11, 12, 13}));
+  EXPECT_EQ(lost.contraction.peak_plateau, (std::vector<int>{5, 6, 7, 8}));
+  const CandidateEvidence* a = candidate_at_cut(lost);
+  const CandidateEvidence* b = candidate_at_cut(kept);
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  EXPECT_EQ(a->decision, b->decision) << a->reason << " / " << b->reason;
+  EXPECT_DOUBLE_EQ(a->surround_tracked_share, b->surround_tracked_share);
+  EXPECT_DOUBLE_EQ(a->untracked_share, b->untracked_share);
+  EXPECT_EQ(lost.findings.size(), 1u);
+  EXPECT_EQ(kept.findings.size(), 1u);
 }
 
 }  // namespace ft

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "ft/core/ContractionAnalysis.h"
@@ -74,6 +75,39 @@ TEST(ContractionAnalysis, AClipThatStartsMostRelaxedIsMeasuredFromItsFirstFrame)
   for (int k = 1; k < int(stretch.size()); ++k)
     EXPECT_EQ(s.strain_by_frame[std::size_t(k)],
               fibre_strain_between(m, fibres, std::vector<std::uint8_t>(points, 1), 0, k, 1));
+}
+
+// The rest and the peak are plateaus (5 % of the range, on the strain from frame 0): a relaxed
+// stretch at each end and a hold whose frames differ by less than the tracking's noise.
+TEST(ContractionAnalysis, TheRestAndThePeakAreReadAsPlateaus) {
+  const std::vector<double> stretch{1.0, 1.001, 0.999, 0.9, 0.8, 0.801, 0.805, 0.85, 0.9, 1.0, 0.9995};
+  const ContractionSummary s = analyse(stretched_clip(stretch));
+  ASSERT_EQ(s.rest_frame, 1);
+  ASSERT_EQ(s.peak_frame, 4);
+  EXPECT_EQ(s.rest_plateau, (std::vector<int>{0, 1, 2, 9, 10}));
+  EXPECT_EQ(s.peak_plateau, (std::vector<int>{4, 5, 6}));
+}
+
+TEST(ContractionAnalysis, APlateauIsEveryFiniteFrameWithinItsToleranceOfTheExtreme) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const std::vector<double> curve{0.0, 0.004, nan, -0.10, -0.197, -0.2, 0.001};
+  EXPECT_EQ(plateau_frames(curve, true, 0.01), (std::vector<int>{0, 1, 6}));
+  EXPECT_EQ(plateau_frames(curve, false, 0.01), (std::vector<int>{4, 5}));
+  EXPECT_EQ(plateau_frames(curve, false, 0.0), (std::vector<int>{5}));
+  EXPECT_TRUE(plateau_frames({nan, nan}, true, 0.01).empty());
+}
+
+// Analysed frames renumbered to the clip's own (every third kept): the plateaus go with them.
+TEST(ContractionAnalysis, RenumberingMovesThePlateausWithTheFrames) {
+  ContractionSummary s;
+  s.rest_frame = 1;
+  s.peak_frame = 4;
+  s.rest_plateau = {0, 1, 9};
+  s.peak_plateau = {4, 5};
+  renumber_frames(s, [](int k) { return 3 * k; });
+  EXPECT_EQ(s.rest_frame, 3);
+  EXPECT_EQ(s.rest_plateau, (std::vector<int>{0, 3, 27}));
+  EXPECT_EQ(s.peak_plateau, (std::vector<int>{12, 15}));
 }
 
 // The strain between two frames as the detector first wrote it, one point and frame pair at a

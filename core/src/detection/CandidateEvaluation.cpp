@@ -456,11 +456,17 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const Compartm
   ev.best_frame = best;
   ev.opening_mm = opening[std::size_t(best)];
   {
-    // Decorrelation where the gap is widest, not at the contraction's peak.
-    const DisplacementField& at_best = ctx.m.cumulative[std::size_t(best)];
-    std::size_t untracked = 0;
-    for (std::size_t i : comp) untracked += !at_best.valid[i];
-    ev.untracked_share = double(untracked) / double(comp.size());
+    // Decorrelation where the gap is widest, not at the contraction's peak: the median over the
+    // frames that open about as much as `best` (which of them opens most is noise).
+    constexpr double kAboutAsWide = 0.95;
+    std::vector<double> shares;
+    for (int k : gates::frames_opening_about_as_much(opening, best, kAboutAsWide)) {
+      const DisplacementField& at = ctx.m.cumulative[std::size_t(k)];
+      std::size_t untracked = 0;
+      for (std::size_t i : comp) untracked += !at.valid[i];
+      shares.push_back(double(untracked) / double(comp.size()));
+    }
+    ev.untracked_share = shares.empty() ? kUnmeasured : median_of(std::move(shares));
   }
   if (!(ev.opening_mm >= ctx.s.min_opening_mm))  // NaN included
     return reject(ev, "no_opening", "the two sides do not separate by more than the muscle's own strain");

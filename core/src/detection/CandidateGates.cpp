@@ -253,6 +253,19 @@ bool is_contracting(double stump_strain, double compartment_strain, const Detect
   return compartment_strain < 0 && stump_strain < s.contracting_share * compartment_strain;
 }
 
+std::vector<int> frames_opening_about_as_much(const std::vector<double>& opening_by_frame_mm, int widest, double share) {
+  const int n = int(opening_by_frame_mm.size());
+  if (widest < 0 || widest >= n || !std::isfinite(opening_by_frame_mm[std::size_t(widest)])) return {};
+  const double floor = share * opening_by_frame_mm[std::size_t(widest)];
+  const auto about_as_much = [&](int k) { return k >= 0 && k < n && opening_by_frame_mm[std::size_t(k)] >= floor; };
+  int first = widest, last = widest;
+  while (about_as_much(first - 1)) --first;
+  while (about_as_much(last + 1)) ++last;
+  std::vector<int> frames;
+  for (int k = first; k <= last; ++k) frames.push_back(k);
+  return frames;
+}
+
 TearGrade grade(TearKind kind, double extent_pct, double retraction_mm) {
   if (kind == TearKind::Myotendinous) return TearGrade::Partial;
   if (!(extent_pct >= 0)) return TearGrade::Ungraded;  // NaN included

@@ -211,15 +211,12 @@ double carried_direction_deg(const Tensor2& f, double angle_deg) {
   return std::atan2(f.yx * ax + f.yy * ay, f.xx * ax + f.xy * ay) * kDeg;
 }
 
-// How well the muscle 1-4 mm around the patch is tracked at rest and peak: the lower of the two
-// sides of its surface. Between torn fibre ends the muscle on both sides is tracked while the
-// gap decorrelates; at the edge of tissue the tracker lost on one side (JPEG, a fast shear)
-// the patch decorrelates with it, and that side says so. Only the muscle's own tissue counts
-// (ctx.muscle_region): the aponeuroses' lines, fat and tissue beyond the deep fascia next to a
-// full-thickness gap are tracked less for reasons that say nothing of the gap. A side with too
-// little muscle to judge (against an aponeurosis) is left to the other; neither: 0.
-double surround_tracked(const Context& ctx, const std::vector<std::size_t>& comp, double cx, double cy, double normal_deg) {
-  constexpr long kMinSidePoints = 10;
+namespace {
+
+// The muscle 1-4 mm around a patch (ctx.muscle_region where known), split by the side of its
+// surface (centre cx, cy and rest normal, frame 0) each point lies on.
+std::array<std::vector<std::size_t>, 2> surround_sides(const Context& ctx, const std::vector<std::size_t>& comp, double cx,
+                                                       double cy, double normal_deg) {
   const DisplacementField& g = ctx.m.cumulative[0];
   const double step_mm = g.step_px * ctx.mm_per_px();
   const int reach = std::max(1, int(std::ceil(4.0 / step_mm)));
@@ -235,17 +232,51 @@ double surround_tracked(const Context& ctx, const std::vector<std::size_t>& comp
       }
   const bool region_known = std::find(ctx.muscle_region.begin(), ctx.muscle_region.end(), 1) != ctx.muscle_region.end();
   const double nx = std::cos(normal_deg / kDeg), ny = std::sin(normal_deg / kDeg);
-  long n[2] = {0, 0}, tracked[2] = {0, 0};
+  std::array<std::vector<std::size_t>, 2> sides;
   for (std::size_t i = 0; i < ring.size(); ++i) {
     if (!ring[i] || (region_known && !ctx.muscle_region[i])) continue;
-    const int side = (g.x_px(column_of(g, i)) - cx) * nx + (g.y_px(row_of(g, i)) - cy) * ny > 0;
-    ++n[side];
-    tracked[side] += ctx.muscle[i];
+    const bool side = (g.x_px(column_of(g, i)) - cx) * nx + (g.y_px(row_of(g, i)) - cy) * ny > 0;
+    sides[side ? 1 : 0].push_back(i);
   }
-  double lower = 2.0;
-  for (int side : {0, 1})
-    if (n[side] >= kMinSidePoints) lower = std::min(lower, double(tracked[side]) / double(n[side]));
-  return lower <= 1.0 ? lower : 0.0;
+  return sides;
+}
+
+}  // namespace
+
+// How well the muscle 1-4 mm around the patch is tracked at rest and peak: the lower of the two
+// sides of its surface. Between torn fibre ends the muscle on both sides is tracked while the
+// gap decorrelates; at the edge of tissue the tracker lost on one side (JPEG, a fast shear)
+// the patch decorrelates with it, and that side says so. Only the muscle's own tissue counts
+// (ctx.muscle_region): the aponeuroses' lines, fat and tissue beyond the deep fascia next to a
+// full-thickness gap are tracked less for reasons that say nothing of the gap. A side with too
+// little muscle to judge (against an aponeurosis) is left to the other; neither: 0.
+// "At rest and peak" is the median over every pair of a rest-plateau and a peak-plateau frame:
+// which single frame of a plateau is its extreme is noise, and the tracked share of one pair
+// moved 0.66 -> 0.50 with it (docs/benchmarks.md, seventeenth session).
+double surround_tracked(const Context& ctx, const std::vector<std::size_t>& comp, double cx, double cy, double normal_deg) {
+  constexpr std::size_t kMinSidePoints = 10;
+  const std::array<std::vector<std::size_t>, 2> sides = surround_sides(ctx, comp, cx, cy, normal_deg);
+  const DisplacementField& g = ctx.m.cumulative[0];
+  const int border = ctx.s.border_steps;
+  const auto inside_border = [&](std::size_t i) {
+    const int c = column_of(g, i), r = row_of(g, i);
+    return c >= border && r >= border && c < g.columns - border && r < g.rows - border;
+  };
+  std::vector<double> shares;
+  for (int rest : ctx.rest_frames())
+    for (int peak : ctx.peak_frames()) {
+      const std::vector<std::uint8_t>& at_rest = ctx.m.cumulative[std::size_t(rest)].valid;
+      const std::vector<std::uint8_t>& at_peak = ctx.m.cumulative[std::size_t(peak)].valid;
+      double lower = 2.0;
+      for (const std::vector<std::size_t>& side : sides) {
+        if (side.size() < kMinSidePoints) continue;
+        const auto tracked = std::count_if(side.begin(), side.end(),
+                                           [&](std::size_t i) { return inside_border(i) && at_rest[i] && at_peak[i]; });
+        lower = std::min(lower, double(tracked) / double(side.size()));
+      }
+      shares.push_back(lower <= 1.0 ? lower : 0.0);
+    }
+  return median_of(std::move(shares));
 }
 
 }  // namespace ft::detection

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
+#include <utility>
 
 #include "DetectionContext.h"
 #include "ft/core/CandidateGates.h"
@@ -118,6 +120,17 @@ std::vector<ContractionCycle> find_contractions(const std::vector<double>& strai
   return cycles;
 }
 
+std::vector<int> plateau_frames(const std::vector<double>& strain_by_frame, bool most_relaxed, double tolerance) {
+  std::optional<double> extreme;
+  for (double v : strain_by_frame)
+    if (std::isfinite(v) && (!extreme || (most_relaxed ? v > *extreme : v < *extreme))) extreme = v;
+  std::vector<int> frames;
+  if (!extreme) return frames;
+  for (std::size_t k = 0; k < strain_by_frame.size(); ++k)
+    if (std::abs(strain_by_frame[k] - *extreme) <= tolerance) frames.push_back(int(k));  // NaN: never
+  return frames;
+}
+
 ContractionSummary analyse_contraction(const MotionRecord& m, const FibreField& fibres,
                                        const std::vector<std::uint8_t>& muscle, int baseline) {
   ContractionSummary s;
@@ -128,6 +141,15 @@ ContractionSummary analyse_contraction(const MotionRecord& m, const FibreField& 
   for (int k = 1; k < n; ++k) from_first[std::size_t(k)] = from_frame0.to(k);
   s.rest_frame = int(std::max_element(from_first.begin(), from_first.end()) - from_first.begin());
   s.peak_frame = int(std::min_element(from_first.begin(), from_first.end()) - from_first.begin());
+  // On the strain from frame 0, which does not depend on the rest chosen.
+  constexpr double kPlateauShare = 0.05;
+  const double tolerance = kPlateauShare * (from_first[std::size_t(s.rest_frame)] - from_first[std::size_t(s.peak_frame)]);
+  s.rest_plateau = plateau_frames(from_first, true, tolerance);
+  s.peak_plateau = plateau_frames(from_first, false, tolerance);
+  // A curve with unmeasured frames may leave the argmax off its own plateau: it is always on it.
+  for (auto [frame, plateau] : {std::pair{s.rest_frame, &s.rest_plateau}, std::pair{s.peak_frame, &s.peak_plateau}})
+    if (!std::binary_search(plateau->begin(), plateau->end(), frame))
+      plateau->insert(std::lower_bound(plateau->begin(), plateau->end(), frame), frame);
   if (s.rest_frame == 0) {
     s.strain_by_frame = std::move(from_first);  // the strains from the rest frame: just read
   } else {

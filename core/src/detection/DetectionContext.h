@@ -57,6 +57,15 @@ struct Context {
   double mm_per_px() const { return 0.5 * (m.mm_per_px_x + m.mm_per_px_y); }
   int rest() const { return contraction.rest_frame; }
   int peak() const { return contraction.peak_frame; }
+  // The frames a gate reads "at rest" and "at peak" through a median: the plateaus, or the one
+  // frame where the summary has none (a context built by hand).
+  std::vector<int> rest_frames() const { return or_one(contraction.rest_plateau, rest()); }
+  std::vector<int> peak_frames() const { return or_one(contraction.peak_plateau, peak()); }
+
+ private:
+  static std::vector<int> or_one(const std::vector<int>& frames, int frame) {
+    return frames.empty() ? std::vector<int>{frame} : frames;
+  }
 };
 
 // Fibres beside an aponeurosis are read at least this far from its line: the fascicle

@@ -176,6 +176,7 @@ Context context_at(const Context& ctx, int k) {
   Context at = ctx;
   at.fibres_at_peak = {};  // read on the real peak, not on k (unread: nothing here needs them)
   at.contraction.peak_frame = k;
+  at.contraction.peak_plateau = {k};  // k is read as the peak, not the hold around the real one
   at.contraction.peak_strain = ctx.contraction.strain_by_frame[std::size_t(k)];
   at.muscle = detection::tracked_at(ctx.m, ctx.s.border_steps, ctx.rest(), k);
   const DisplacementField& g = ctx.m.cumulative[0];

@@ -200,6 +200,12 @@ ContractionsOpened contractions_opened(const std::vector<double>& opening_by_fra
 // One contraction decides nothing; of several, all but a third must open the surface.
 bool opens_with_the_contractions(const ContractionsOpened& c);
 
+// The frames where a gap is about as wide as at its widest frame `widest`: the run of frames
+// around it whose opening stays at least `share` of that frame's (an unmeasured, non-finite,
+// frame ends the run). A gap holds its width through a hold, and which frame of the hold opens
+// most is the tracking's noise: what is read "where the gap is widest" is read over all of them.
+std::vector<int> frames_opening_about_as_much(const std::vector<double>& opening_by_frame_mm, int widest, double share);
+
 // The plain grade of a tear (docs/detection.md): minimal under 5 % of the muscle's
 // thickness, complete from 90 % with the stumps retracted by at least 0.5 mm, partial
 // between. A tear whose extent could not be measured (extent_pct < 0) is Ungraded: minimal

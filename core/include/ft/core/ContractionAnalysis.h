@@ -23,7 +23,12 @@ double fibre_strain_between(const MotionRecord& m, const FibreField& fibres, con
 // rising at the clip's end is left out when there are others.
 std::vector<ContractionCycle> find_contractions(const std::vector<double>& strain_by_frame, double peak_strain);
 
-// Rest = least shortened frame, peak = most shortened; phases from the normalised level.
+// The frames of a plateau at one end of a strain curve: every finite value within `tolerance`
+// of the highest (most_relaxed) or the lowest, in frame order.
+std::vector<int> plateau_frames(const std::vector<double>& strain_by_frame, bool most_relaxed, double tolerance);
+
+// Rest = least shortened frame, peak = most shortened, and the plateaus around each (5 % of the
+// range, read on the strain from frame 0); phases from the normalised level.
 ContractionSummary analyse_contraction(const MotionRecord& m, const FibreField& fibres,
                                        const std::vector<std::uint8_t>& muscle, int baseline);
 

@@ -86,6 +86,13 @@ struct ContractionSummary {
   double peak_strain = 0.0;            // fibre strain at peak relative to rest (negative: shortening)
   std::vector<double> strain_by_frame;  // fibre strain of each frame relative to the rest frame
   std::vector<ContractionPhase> phases;
+  // The rest and the peak as plateaus: every frame whose fibre strain from frame 0 lies within
+  // 5 % of the contraction's range of the most relaxed (most contracted) frame's. A relaxed
+  // stretch or a hold is a plateau whose frames differ by the tracking's noise, and which of
+  // them is the single extreme a hundredth of a pixel decides; gates that read "at rest" or "at
+  // peak" take the median over the plateau instead (plateau_frames). rest_frame and peak_frame
+  // are in them.
+  std::vector<int> rest_plateau, peak_plateau;
   // The fascicles' angle to the image's x axis (deg, y down; not to the aponeurosis, which is
   // how pennation is defined) in the largest tracked contracting compartment of the muscle,
   // measured on the rest and on the peak frame's image at fascicle scale: how far they turn
@@ -104,6 +111,8 @@ template <typename Renumber>
 void renumber_frames(ContractionSummary& c, Renumber renumber) {
   c.rest_frame = renumber(c.rest_frame);
   c.peak_frame = renumber(c.peak_frame);
+  for (std::vector<int>* plateau : {&c.rest_plateau, &c.peak_plateau})
+    for (int& frame : *plateau) frame = renumber(frame);
   for (ContractionCycle& k : c.cycles)
     for (int* frame : {&k.rest_frame, &k.peak_frame, &k.first_frame, &k.last_frame}) *frame = renumber(*frame);
 }
