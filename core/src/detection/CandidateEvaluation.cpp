@@ -466,7 +466,7 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const Compartm
       for (std::size_t i : comp) untracked += !at.valid[i];
       shares.push_back(double(untracked) / double(comp.size()));
     }
-    ev.untracked_share = shares.empty() ? kUnmeasured : median_of(std::move(shares));
+    ev.untracked_share = shares.empty() ? kUnmeasured : balanced_median(std::move(shares));
   }
   if (!(ev.opening_mm >= ctx.s.min_opening_mm))  // NaN included
     return reject(ev, "no_opening", "the two sides do not separate by more than the muscle's own strain");

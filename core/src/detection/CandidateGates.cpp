@@ -256,6 +256,7 @@ bool is_contracting(double stump_strain, double compartment_strain, const Detect
 std::vector<int> frames_opening_about_as_much(const std::vector<double>& opening_by_frame_mm, int widest, double share) {
   const int n = int(opening_by_frame_mm.size());
   if (widest < 0 || widest >= n || !std::isfinite(opening_by_frame_mm[std::size_t(widest)])) return {};
+  if (!(opening_by_frame_mm[std::size_t(widest)] > 0)) return {widest};  // nothing opened: no run to read over
   const double floor = share * opening_by_frame_mm[std::size_t(widest)];
   const auto about_as_much = [&](int k) { return k >= 0 && k < n && opening_by_frame_mm[std::size_t(k)] >= floor; };
   int first = widest, last = widest;

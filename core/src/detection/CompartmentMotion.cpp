@@ -256,27 +256,31 @@ std::array<std::vector<std::size_t>, 2> surround_sides(const Context& ctx, const
 double surround_tracked(const Context& ctx, const std::vector<std::size_t>& comp, double cx, double cy, double normal_deg) {
   constexpr std::size_t kMinSidePoints = 10;
   const std::array<std::vector<std::size_t>, 2> sides = surround_sides(ctx, comp, cx, cy, normal_deg);
+  // Only points away from the region's edge are ever tracked (tracked_at); the edge's count too.
   const DisplacementField& g = ctx.m.cumulative[0];
   const int border = ctx.s.border_steps;
-  const auto inside_border = [&](std::size_t i) {
-    const int c = column_of(g, i), r = row_of(g, i);
-    return c >= border && r >= border && c < g.columns - border && r < g.rows - border;
-  };
+  std::array<std::vector<std::size_t>, 2> readable;
+  for (int side : {0, 1})
+    for (std::size_t i : sides[std::size_t(side)]) {
+      const int c = column_of(g, i), r = row_of(g, i);
+      if (c >= border && r >= border && c < g.columns - border && r < g.rows - border) readable[std::size_t(side)].push_back(i);
+    }
+  const std::vector<int> rest_frames = ctx.rest_frames(), peak_frames = ctx.peak_frames();
   std::vector<double> shares;
-  for (int rest : ctx.rest_frames())
-    for (int peak : ctx.peak_frames()) {
+  for (int rest : rest_frames)
+    for (int peak : peak_frames) {
       const std::vector<std::uint8_t>& at_rest = ctx.m.cumulative[std::size_t(rest)].valid;
       const std::vector<std::uint8_t>& at_peak = ctx.m.cumulative[std::size_t(peak)].valid;
       double lower = 2.0;
-      for (const std::vector<std::size_t>& side : sides) {
-        if (side.size() < kMinSidePoints) continue;
-        const auto tracked = std::count_if(side.begin(), side.end(),
-                                           [&](std::size_t i) { return inside_border(i) && at_rest[i] && at_peak[i]; });
-        lower = std::min(lower, double(tracked) / double(side.size()));
+      for (int side : {0, 1}) {
+        if (sides[std::size_t(side)].size() < kMinSidePoints) continue;
+        const std::vector<std::size_t>& points = readable[std::size_t(side)];
+        const auto tracked = std::count_if(points.begin(), points.end(), [&](std::size_t i) { return at_rest[i] && at_peak[i]; });
+        lower = std::min(lower, double(tracked) / double(sides[std::size_t(side)].size()));
       }
       shares.push_back(lower <= 1.0 ? lower : 0.0);
     }
-  return median_of(std::move(shares));
+  return balanced_median(std::move(shares));
 }
 
 }  // namespace ft::detection

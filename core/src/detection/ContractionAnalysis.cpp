@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
-#include <utility>
 
 #include "DetectionContext.h"
 #include "ft/core/CandidateGates.h"
@@ -120,6 +119,16 @@ std::vector<ContractionCycle> find_contractions(const std::vector<double>& strai
   return cycles;
 }
 
+namespace {
+
+// `frame` in a sorted list of frames, where it is not yet.
+void add_frame(std::vector<int>& frames, int frame) {
+  const auto at = std::lower_bound(frames.begin(), frames.end(), frame);
+  if (at == frames.end() || *at != frame) frames.insert(at, frame);
+}
+
+}  // namespace
+
 std::vector<int> plateau_frames(const std::vector<double>& strain_by_frame, bool most_relaxed, double tolerance) {
   std::optional<double> extreme;
   for (double v : strain_by_frame)
@@ -143,13 +152,14 @@ ContractionSummary analyse_contraction(const MotionRecord& m, const FibreField& 
   s.peak_frame = int(std::min_element(from_first.begin(), from_first.end()) - from_first.begin());
   // On the strain from frame 0, which does not depend on the rest chosen.
   constexpr double kPlateauShare = 0.05;
-  const double tolerance = kPlateauShare * (from_first[std::size_t(s.rest_frame)] - from_first[std::size_t(s.peak_frame)]);
+  const double spread = from_first[std::size_t(s.rest_frame)] - from_first[std::size_t(s.peak_frame)];
+  const double tolerance = std::isfinite(spread) ? kPlateauShare * spread : 0.0;
   s.rest_plateau = plateau_frames(from_first, true, tolerance);
   s.peak_plateau = plateau_frames(from_first, false, tolerance);
-  // A curve with unmeasured frames may leave the argmax off its own plateau: it is always on it.
-  for (auto [frame, plateau] : {std::pair{s.rest_frame, &s.rest_plateau}, std::pair{s.peak_frame, &s.peak_plateau}})
-    if (!std::binary_search(plateau->begin(), plateau->end(), frame))
-      plateau->insert(std::lower_bound(plateau->begin(), plateau->end(), frame), frame);
+  // An infinite strain (a degenerate field) is the argmax but on no plateau of finite values:
+  // each plateau holds its own extreme frame all the same.
+  add_frame(s.rest_plateau, s.rest_frame);
+  add_frame(s.peak_plateau, s.peak_frame);
   if (s.rest_frame == 0) {
     s.strain_by_frame = std::move(from_first);  // the strains from the rest frame: just read
   } else {

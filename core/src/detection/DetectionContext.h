@@ -32,6 +32,31 @@ inline double median_of(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
+// The median with an even count's two middle values averaged (median_of takes the upper one):
+// a share read over pairs of frames must not lean towards either decision.
+inline double balanced_median(std::vector<double> v) {
+  if (v.empty()) return 0.0;
+  const auto upper = v.begin() + long(v.size() / 2);
+  std::nth_element(v.begin(), upper, v.end());
+  if (v.size() % 2 == 1) return *upper;
+  return 0.5 * (*upper + *std::max_element(v.begin(), upper));
+}
+
+// At most `most` frames of a plateau (sorted), spread evenly over it, and always `extreme`, the
+// frame a single reading would take: bounds the cost of reading every pair of two long plateaus.
+inline std::vector<int> spread_over_plateau(const std::vector<int>& plateau, int extreme, std::size_t most) {
+  if (plateau.empty()) return {extreme};
+  if (plateau.size() <= most || most < 2) return plateau;
+  std::vector<int> frames;
+  for (std::size_t j = 0; j < most; ++j) frames.push_back(plateau[j * (plateau.size() - 1) / (most - 1)]);
+  if (!std::binary_search(frames.begin(), frames.end(), extreme)) {
+    *std::min_element(frames.begin(), frames.end(),
+                      [extreme](int a, int b) { return std::abs(a - extreme) < std::abs(b - extreme); }) = extreme;
+    std::sort(frames.begin(), frames.end());
+  }
+  return frames;
+}
+
 struct Context {
   const MotionRecord& m;
   const FrameAt& frame_at;
@@ -57,15 +82,12 @@ struct Context {
   double mm_per_px() const { return 0.5 * (m.mm_per_px_x + m.mm_per_px_y); }
   int rest() const { return contraction.rest_frame; }
   int peak() const { return contraction.peak_frame; }
-  // The frames a gate reads "at rest" and "at peak" through a median: the plateaus, or the one
-  // frame where the summary has none (a context built by hand).
-  std::vector<int> rest_frames() const { return or_one(contraction.rest_plateau, rest()); }
-  std::vector<int> peak_frames() const { return or_one(contraction.peak_plateau, peak()); }
-
- private:
-  static std::vector<int> or_one(const std::vector<int>& frames, int frame) {
-    return frames.empty() ? std::vector<int>{frame} : frames;
-  }
+  // The frames a gate reads "at rest" and "at peak" through a median: up to 9 of each plateau,
+  // the extreme frame among them, or that one frame where the summary has no plateau (a context
+  // built by hand). A long relaxed stretch of a live window holds tens of frames.
+  static constexpr std::size_t kPlateauFramesRead = 9;
+  std::vector<int> rest_frames() const { return spread_over_plateau(contraction.rest_plateau, rest(), kPlateauFramesRead); }
+  std::vector<int> peak_frames() const { return spread_over_plateau(contraction.peak_plateau, peak(), kPlateauFramesRead); }
 };
 
 // Fibres beside an aponeurosis are read at least this far from its line: the fascicle

@@ -89,9 +89,9 @@ struct ContractionSummary {
   // The rest and the peak as plateaus: every frame whose fibre strain from frame 0 lies within
   // 5 % of the contraction's range of the most relaxed (most contracted) frame's. A relaxed
   // stretch or a hold is a plateau whose frames differ by the tracking's noise, and which of
-  // them is the single extreme a hundredth of a pixel decides; gates that read "at rest" or "at
-  // peak" take the median over the plateau instead (plateau_frames). rest_frame and peak_frame
-  // are in them.
+  // them is the single extreme a hundredth of a pixel decides; a gate that reads "at rest" or
+  // "at peak" can take the median over the plateau instead (plateau_frames; so far the haematoma
+  // gate's shares). rest_frame and peak_frame are in them.
   std::vector<int> rest_plateau, peak_plateau;
   // The fascicles' angle to the image's x axis (deg, y down; not to the aponeurosis, which is
   // how pennation is defined) in the largest tracked contracting compartment of the muscle,
