@@ -2,7 +2,9 @@
 // preset, several seeds, pennation angles, depths, pixel pitches, frame rates, noise
 // levels and frame layouts. Prints Markdown tables for docs/benchmarks.md.
 // Run: build/default/bench/bench_detection [--first N] [--variants N] [--preset NAME] | [--first SEED] --real N [--plain];
-//      --explain-dir DIR writes analyze --explain's evidence for every clip; --grid-mm MM the tracked points' spacing
+//      --explain-dir DIR writes analyze --explain's evidence for every clip; --grid-mm MM the tracked points' spacing;
+//      --phase-error PX (with --real) detects each clip again with every displacement moved by +-PX * sin(2 pi d)
+//      and says what moved (PhaseErrorStability.h)
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -16,6 +18,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "CommandLine.h"
+#include "PhaseErrorStability.h"
 #include "ft/plugin/ClipAnalysis.h"
 #include "ft/plugin/DetectionExplanation.h"
 #include "ft/core/Random.h"
@@ -185,12 +188,16 @@ std::string condition_for(const std::string& preset, int seed, std::size_t prese
 // only_preset: one real_* preset (diagnosis); the others are skipped but keep their place, so a
 // clip gets the same condition and grabber as in the whole set.
 void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir, bool plain, const std::string& only_preset,
-                     const AnalysisSettings& settings) {
+                     const AnalysisSettings& settings, double phase_error_px) {
   std::vector<std::string> presets;
   for (const std::string& name : sim::preset_names())
     if (name.rfind("real_", 0) == 0) presets.push_back(name);
-  std::printf("| seed | preset | condition | grabber | truth | found | kind | loc err mm | gap mm (truth) | grade (truth) | tracked | conf | false beside |\n"
-              "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+  const bool stability = phase_error_px > 0;
+  std::printf("| seed | preset | condition | grabber | truth | found | kind | loc err mm | gap mm (truth) | grade (truth) | tracked | conf | false beside |%s\n"
+              "|---|---|---|---|---|---|---|---|---|---|---|---|---|%s\n",
+              stability ? (" moves at +-" + std::to_string(phase_error_px).substr(0, 5) + " px |").c_str() : "",
+              stability ? "---|" : "");
+  int findings_moved = 0, frames_moved = 0;  // clips, with --phase-error
   Tally all;
   int false_beside = 0;  // findings more than 10 mm from the tear of a clip that has one
   std::vector<Tally> per(presets.size());
@@ -247,13 +254,22 @@ void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir, 
           t->grade_right += int(f->grade) == truth.grade;
         }
       }
-      std::printf("| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %.2f | %s | %d |\n", i, presets[p].c_str(),
+      std::string moves;
+      if (stability) {
+        const bench::PhaseErrorMoves moved = bench::what_moves_with_phase_error(
+            a, [&](int k) { return frames[std::size_t(a.kept_frames[std::size_t(k)])]; }, settings, phase_error_px);
+        findings_moved += moved.findings_moved;
+        frames_moved += moved.frames_moved && !moved.findings_moved;
+        moves = " " + moved.text + " |";
+      }
+      std::printf("| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %.2f | %s | %d |%s\n", i, presets[p].c_str(),
                   condition.empty() ? "-" : condition.c_str(), grabber ? "x3 JPEG" : "-",
                   truth.tear_present ? "tear" : "none", found ? "tear" : called ? "beside" : "none", f ? to_string(f->kind) : "-",
                   f ? std::to_string(loc).substr(0, 4).c_str() : "-",
                   f ? (std::to_string(gap).substr(0, 4) + " (" + std::to_string(truth_gap).substr(0, 4) + ")").c_str() : "-",
                   f ? (std::to_string(int(f->grade)) + " (" + std::to_string(truth.grade) + ")").c_str() : "-",
-                  a.detection.tracked_fraction, f ? std::to_string(f->confidence).substr(0, 4).c_str() : "-", beside);
+                  a.detection.tracked_fraction, f ? std::to_string(f->confidence).substr(0, 4).c_str() : "-", beside,
+                  moves.c_str());
       std::fflush(stdout);
     }
   std::printf("\n| preset | tear clips | clean clips | sensitivity | specificity | loc. error mm | within 5 mm | gap MAE mm | "
@@ -267,6 +283,9 @@ void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir, 
   }
   std::printf("\nfalse findings beside a tear (more than 10 mm from it; a tear with only such findings is a miss): %d\n",
               false_beside);
+  if (stability)
+    std::printf("\nwith a phase error of +-%g px: clips whose findings moved %d; whose rest or peak frame alone moved %d\n",
+                phase_error_px, findings_moved, frames_moved);
   std::sort(tracked_intact.begin(), tracked_intact.end());
   if (!tracked_intact.empty())
     std::printf("\ntracked_fraction on clips without a tear: min %.2f, median %.2f\n", tracked_intact.front(),
@@ -278,6 +297,7 @@ void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir, 
 int main(int argc, char** argv) {
   // Options in any order: read them all first, then run the one mode asked for.
   int variants = 11, first = 0, real = 0, stress_clips = 0;
+  double phase_error_px = 0.0;  // --phase-error: each --real clip detected again with its displacements moved
   bool plain = false;  // --plain: the real_* presets without exam conditions (the set before they existed)
   std::string explain_dir;
   AnalysisSettings settings;  // --grid-mm: the tracked points' spacing
@@ -286,6 +306,7 @@ int main(int argc, char** argv) {
   static const char* const kUsage =
       "usage: bench_detection [--first N] [--variants N] [--preset NAME] [--grid-mm MM] [--explain-dir DIR]\n"
       "       bench_detection [--first SEED] --real N [--plain] [--preset NAME] [--grid-mm MM] [--explain-dir DIR]\n"
+      "                       [--phase-error PX]\n"
       "       bench_detection --stress N [--preset NAME]\n";
   for (int a = 1; a < argc; a += 2) {
     const std::string option = argv[a];
@@ -302,6 +323,7 @@ int main(int argc, char** argv) {
     else if (option == "--stress") stress_clips = bench::whole_argument(option, value);
     else if (option == "--grid-mm") settings.grid_mm = bench::number_argument(option, value);  // live may track coarser
     else if (option == "--explain-dir") explain_dir = value;
+    else if (option == "--phase-error") phase_error_px = bench::number_argument(option, value);
     else if (option == "--preset") {
       presets = {value};
       one_preset = true;
@@ -310,7 +332,8 @@ int main(int argc, char** argv) {
     }
   }
   if (real > 0) {
-    real_magnitudes(real, first ? first : 2000, explain_dir, plain, one_preset ? presets.front() : "", settings);
+    real_magnitudes(real, first ? first : 2000, explain_dir, plain, one_preset ? presets.front() : "", settings,
+                    phase_error_px);
     return 0;
   }
   if (stress_clips > 0) {
