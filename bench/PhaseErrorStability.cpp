@@ -1,16 +1,44 @@
 #include "PhaseErrorStability.h"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <cstdio>
 
 namespace ft::bench {
 namespace {
 
-// Of `after`'s findings, the one nearest `f` (mm), or null.
-const TearFinding* nearest(const DetectionResult& after, const TearFinding& f, double& distance_mm) {
+struct RestMm {
+  double x = 0, y = 0;
+};
+
+// Where the tissue at a finding's centre was in frame 0 (mm): findings are placed in their own
+// frame, and the muscle moves 10-15 mm under the probe, so two readings of one tear at frames
+// 20 and 23 lie mm apart on the image. Read off the grid point that lies nearest in that frame.
+RestMm rest_position_mm(const MotionRecord& m, const TearFinding& f) {
+  const DisplacementField& u = m.cumulative[std::size_t(std::clamp(f.frame, 0, m.frame_count() - 1))];
+  double best_d = std::numeric_limits<double>::infinity(), x0 = f.centre_col_px, y0 = f.centre_row_px;
+  for (int r = 0; r < u.rows; ++r)
+    for (int c = 0; c < u.columns; ++c) {
+      const std::size_t i = u.index(c, r);
+      const double x = u.x_px(c) + u.dx_px[i], y = u.y_px(r) + u.dy_px[i];
+      const double d = std::hypot(x - f.centre_col_px, y - f.centre_row_px);
+      if (u.valid[i] && d < best_d) {
+        best_d = d;
+        x0 = u.x_px(c) + f.centre_col_px - x;
+        y0 = u.y_px(r) + f.centre_row_px - y;
+      }
+    }
+  return {x0 * m.mm_per_px_x, y0 * m.mm_per_px_y};
+}
+
+// Of `after`'s findings, the one whose tissue lies nearest `f`'s in frame 0 (mm), or null.
+const TearFinding* nearest(const MotionRecord& m, const DetectionResult& after, const TearFinding& f, double& distance_mm) {
   const TearFinding* best = nullptr;
+  const RestMm at = rest_position_mm(m, f);
   for (const TearFinding& g : after.findings) {
-    const double d = std::hypot(g.centre_x_mm - f.centre_x_mm, g.centre_z_mm - f.centre_z_mm);
+    const RestMm other = rest_position_mm(m, g);
+    const double d = std::hypot(other.x - at.x, other.y - at.y);
     if (!best || d < distance_mm) {
       best = &g;
       distance_mm = d;
@@ -26,7 +54,7 @@ std::string formatted(const char* format, double a, double b = 0.0) {
 }
 
 // What changed from `before` to `after`, added to `moves` (text "" when nothing did).
-void add_changes(const DetectionResult& before, const DetectionResult& after, PhaseErrorMoves& moves) {
+void add_changes(const MotionRecord& m, const DetectionResult& before, const DetectionResult& after, PhaseErrorMoves& moves) {
   std::string& out = moves.text;
   const auto add = [&out](const std::string& what) { out += (out.empty() ? "" : ", ") + what; };
   if (after.contraction.rest_frame != before.contraction.rest_frame)
@@ -37,15 +65,15 @@ void add_changes(const DetectionResult& before, const DetectionResult& after, Ph
   const std::size_t frames_only = out.size();
   for (const TearFinding& f : before.findings) {
     double d = 0.0;
-    const TearFinding* g = nearest(after, f, d);
-    if (!g || d >= 2.0) add(formatted("finding at (%.1f, %.1f) mm lost", f.centre_x_mm, f.centre_z_mm));
+    const TearFinding* g = nearest(m, after, f, d);
+    if (!g || d >= 2.0) add(formatted("finding at (%.1f, %.1f) mm lost", f.centre_x_mm, f.centre_z_mm) + " (frame " + std::to_string(f.frame) + ")");
     else if (g->kind != f.kind) add(std::string("kind ") + to_string(f.kind) + "->" + to_string(g->kind));
     else if (std::abs(g->gap_mm - f.gap_mm) >= 0.5) add(formatted("gap %+.2f mm", g->gap_mm - f.gap_mm));
   }
   for (const TearFinding& g : after.findings) {
     double d = 0.0;
-    if (const TearFinding* f = nearest(before, g, d); !f || d >= 2.0)
-      add(formatted("new finding at (%.1f, %.1f) mm", g.centre_x_mm, g.centre_z_mm));
+    if (const TearFinding* f = nearest(m, before, g, d); !f || d >= 2.0)
+      add(formatted("new finding at (%.1f, %.1f) mm", g.centre_x_mm, g.centre_z_mm) + " (frame " + std::to_string(g.frame) + ")");
   }
   moves.findings_moved |= out.size() != frames_only;
 }
@@ -74,7 +102,7 @@ PhaseErrorMoves what_moves_with_phase_error(const ClipAnalysis& a, const FrameAt
   for (double sign : {1.0, -1.0}) {
     PhaseErrorMoves moved;
     moved.text.clear();
-    add_changes(base, detect_tears(with_phase_error(a.motion, sign * amplitude_px), kept, detection), moved);
+    add_changes(a.motion, base, detect_tears(with_phase_error(a.motion, sign * amplitude_px), kept, detection), moved);
     if (moved.text.empty()) continue;
     all.text += (all.text.empty() ? "" : "; ") + std::string(sign > 0 ? "+: " : "-: ") + moved.text;
     all.findings_moved |= moved.findings_moved;

@@ -14,8 +14,9 @@ namespace ft::bench {
 MotionRecord with_phase_error(MotionRecord m, double amplitude_px);
 
 // What moved when a clip was detected again with a phase error of +amplitude_px and of
-// -amplitude_px, against its own detection. A finding moved when its kind changed, it lies 2 mm or
-// more from where it was, or its gap changed by 0.5 mm or more. The rest and peak frames are
+// -amplitude_px, against its own detection. A finding moved when its kind changed, its tissue lay
+// 2 mm or more from where the first reading's did (compared in frame 0: each is placed in its own
+// frame), or its gap changed by 0.5 mm or more. The rest and peak frames are
 // named when they moved: alone that is no fault (a plateau's extreme is noise), only a lead.
 struct PhaseErrorMoves {
   std::string text = "-";  // in a few words for a table cell; "-" when nothing moved
