@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
+#include <vector>
 
 #include "ft/core/LesionMerging.h"
 
@@ -177,6 +179,56 @@ TEST(LesionMerging, PiecesOfOneTearSurfaceAreOneTear) {
   LesionSurroundings across_a_plane;
   across_a_plane.plane_between = [](double, double, double, double) { return true; };
   EXPECT_EQ(merge({upper, lower}, across_a_plane).findings.size(), 2u) << "the halves of a bipennate muscle";
+}
+
+// A tear seen in three pieces in line (3 mm each, 1 mm apart) is one tear, whichever piece has the
+// most evidence: the middle one, or one at an end, found before or after the one between.
+TEST(LesionMerging, ATearInThreePiecesIsOneTearWhicheverPieceIsStrongest) {
+  const auto piece = [](double y_mm, int points, std::size_t patch) {
+    PlacedFinding p = at(20, y_mm, TearKind::Intramuscular, points, patch, 0.0, 3.0);
+    p.finding.muscle_thickness_mm = 20.0;
+    p.finding.extent_pct = 15.0;  // 3 mm each
+    return p;
+  };
+  for (const std::vector<int>& points : {std::vector<int>{20, 40, 30}, {40, 20, 30}, {40, 30, 20}, {30, 20, 40}}) {
+    SCOPED_TRACE("points " + std::to_string(points[0]) + ", " + std::to_string(points[1]) + ", " + std::to_string(points[2]));
+    const Merged m = merge({piece(15, points[0], 1), piece(19, points[1], 2), piece(23, points[2], 3)});
+    ASSERT_EQ(m.findings.size(), 1u);
+    const int strongest = int(std::max_element(points.begin(), points.end()) - points.begin());
+    EXPECT_EQ(m.findings[0].frame, strongest) << "told by the piece with the most evidence";
+    EXPECT_NEAR(m.findings[0].extent_pct, 55.0, 1e-9) << "13.5..24.5 mm of 20: all three pieces";
+    EXPECT_EQ(std::count_if(m.result.candidates.begin(), m.result.candidates.end(),
+                            [](const CandidateEvidence& c) { return c.decision == "same_lesion"; }),
+              2);
+  }
+  // The two ends alone, 8 mm apart, are two tears.
+  EXPECT_EQ(merge({piece(15, 40, 1), piece(23, 30, 3)}).findings.size(), 2u);
+}
+
+// A tear told in pieces is placed on the middle of its pieces, weighted by their evidence: which
+// piece has the most is a grid point or two, and the place must not jump with it.
+TEST(LesionMerging, ATearInPiecesIsPlacedAtTheMiddleOfItsPieces) {
+  LesionSurroundings unmoved;
+  unmoved.tissue_at = [](double x0, double y0, int, double& x, double& y) {
+    x = x0;
+    y = y0;
+  };
+  const PlacedFinding upper = at(20, 15, TearKind::Intramuscular, 40, 1, 0.0, 3.0),
+                      lower = at(20, 19, TearKind::Intramuscular, 20, 2, 0.0, 3.0);
+  const Merged m = merge({lower, upper}, unmoved);
+  ASSERT_EQ(m.findings.size(), 1u);
+  EXPECT_NEAR(m.findings[0].centre_row_px, (40 * 150.0 + 20 * 190.0) / 60.0, 1e-9);
+  EXPECT_NEAR(m.findings[0].centre_z_mm, 0.1 * (40 * 150.0 + 20 * 190.0) / 60.0 - 15.0, 1e-9)
+      << "moved from where the stronger piece placed it";
+  // Pieces of 40 and 39 points, then of 40 and 41: the other piece tells it, the place stays.
+  PlacedFinding weaker = lower, stronger = lower;
+  weaker.points = 39;
+  stronger.points = 41;
+  const Merged a = merge({weaker, upper}, unmoved), b = merge({stronger, upper}, unmoved);
+  ASSERT_EQ(a.findings.size(), 1u);
+  ASSERT_EQ(b.findings.size(), 1u);
+  EXPECT_NE(a.findings[0].frame, b.findings[0].frame) << "told by the other piece";
+  EXPECT_NEAR(a.findings[0].centre_row_px, b.findings[0].centre_row_px, 1.0) << "0.1 mm, not the 4 mm between the pieces";
 }
 
 // A full-thickness tear (surface vertical: normal 0 deg, 14 mm long, centred at y = 15 mm)

@@ -154,8 +154,12 @@ void mark_same_lesion(DetectionResult& result, const PlacedFinding& p, const cha
 // A kept finding and the other surfaces of its patch that were found to be the same lesion.
 struct Lesion {
   PlacedFinding told_by;
+  const PlacedFinding* source = nullptr;  // told_by where it was placed
   std::vector<const PlacedFinding*> other_surfaces;
   std::vector<const PlacedFinding*> pieces;  // other patches of the same tear surface (pieces_of_one_tear)
+  // Its intramuscular findings, told_by's source among them: a tear seen in pieces goes on
+  // through any of them, not only through the one with the most evidence.
+  std::vector<const PlacedFinding*> intramuscular;
   int absorbed = 0;  // findings merged into it (other surfaces included)
 };
 
@@ -277,10 +281,10 @@ void drop_edges_of_detachments(PixelSpacing px, const DetectionSettings& s, cons
   kept = std::move(left);
 }
 
-// Whether p is part of a lesion already kept, which, and why.
-SameLesion same_lesion_as_kept(PixelSpacing px, const DetectionSettings& s, const LesionSurroundings& around,
-                               const PlacedFinding& p, std::vector<Lesion>& kept) {
-  for (Lesion& l : kept) {
+// Whether p is part of the lesion l, and why (why null: it is not).
+SameLesion same_lesion_as(PixelSpacing px, const DetectionSettings& s, const LesionSurroundings& around,
+                          const PlacedFinding& p, Lesion& l) {
+  {
     const PlacedFinding& q = l.told_by;
     if (q.patch == p.patch && apart_mm(px, p, q) < s.lesion_separation_mm)
       return {"another surface of the same patch, within lesion_separation_mm of a tear already found", &l, true};
@@ -293,26 +297,52 @@ SameLesion same_lesion_as_kept(PixelSpacing px, const DetectionSettings& s, cons
       return {"another piece of the same tear surface, in line with it and facing the same way: one tear", &l, false, true};
     if (apart_mm(px, p, q) < 3.0) return {"within 3 mm of a stronger finding", &l, false};
   }
+  // Three pieces in line are one tear whichever of them has the most evidence: the one at an end
+  // did (bipennate 2000), by two grid points that a hundredth of a pixel gave or took.
+  for (const PlacedFinding* piece : l.intramuscular)
+    if (piece != l.source && pieces_of_one_tear(px, s, around, p, *piece))
+      return {"another piece of the same tear surface, in line with one of its pieces and facing the same way: one tear", &l,
+              false, true};
   return {};
+}
+
+// A lesion whose pieces a later finding continues, joined to the stronger lesion that finding
+// joined first: one tear in pieces, whatever order their evidence put them in.
+void absorb_lesion(Lesion& into, const Lesion& from, DetectionResult& result) {
+  mark_same_lesion(result, *from.source, "another piece of the same tear surface, joined to it by a piece between them: one tear");
+  const auto append = [](std::vector<const PlacedFinding*>& to, const std::vector<const PlacedFinding*>& more) {
+    to.insert(to.end(), more.begin(), more.end());
+  };
+  into.pieces.push_back(from.source);
+  append(into.pieces, from.pieces);
+  append(into.other_surfaces, from.other_surfaces);
+  append(into.intramuscular, from.intramuscular);
+  into.absorbed += 1 + from.absorbed;
 }
 
 // The lesion's finding placed on the tissue at the evidence-weighted rest centre of its
 // intramuscular surfaces across a plane from the one that tells it, in the finding's own
 // frame: a tear through both halves of a bipennate muscle is centred on the central
 // aponeurosis between them, which the contraction carries further than either half's
-// surface (the halves shear away from it). Surfaces of one compartment (a curved tear seen
-// as two, a gap joined to a band) leave the centre where the strongest one is.
+// surface (the halves shear away from it). So is a tear told in pieces (pieces_of_one_tear) on
+// the middle of its pieces: which piece has the most evidence is a matter of a grid point or
+// two, and the pieces of a partial tear of a bipennate muscle lie 2-3 mm apart. Surfaces of one
+// compartment (a curved tear seen as two, a gap joined to a band) leave the centre where the
+// strongest one is.
 TearFinding centred(const Lesion& l, PixelSpacing px, const LesionSurroundings& around) {
   TearFinding f = l.told_by.finding;
-  if (!around.tissue_at || !around.plane_between || f.kind != TearKind::Intramuscular) return f;
+  if (!around.tissue_at || f.kind != TearKind::Intramuscular) return f;
   const PlacedFinding& t = l.told_by;
   double x0 = t.points * t.x0_px, y0 = t.points * t.y0_px, w = t.points;
-  for (const PlacedFinding* p : l.other_surfaces)
-    if (p->finding.kind == TearKind::Intramuscular && around.plane_between(t.x0_px, t.y0_px, p->x0_px, p->y0_px)) {
-      x0 += p->points * p->x0_px;
-      y0 += p->points * p->y0_px;
-      w += p->points;
-    }
+  const auto add = [&](const PlacedFinding& p) {
+    x0 += p.points * p.x0_px;
+    y0 += p.points * p.y0_px;
+    w += p.points;
+  };
+  for (const PlacedFinding* p : l.pieces) add(*p);
+  if (around.plane_between)
+    for (const PlacedFinding* p : l.other_surfaces)
+      if (p->finding.kind == TearKind::Intramuscular && around.plane_between(t.x0_px, t.y0_px, p->x0_px, p->y0_px)) add(*p);
   if (w == t.points) return f;
   double x, y;
   around.tissue_at(x0 / w, y0 / w, f.frame, x, y);
@@ -348,17 +378,34 @@ std::vector<TearFinding> one_finding_per_lesion(std::vector<PlacedFinding> place
     if (a.points != b.points) return a.points > b.points;
     return a.finding.confidence > b.finding.confidence;
   });
-  std::vector<Lesion> kept;
-  for (const PlacedFinding& p : placed) {  // `placed` outlives `kept`: other_surfaces point into it
-    const SameLesion same = same_lesion_as_kept(spacing, s, around, p, kept);
-    if (!same.why) {
-      kept.push_back({p, {}, {}, 0});
-      continue;
+  std::vector<Lesion> kept;  // strongest first: each is told by the strongest finding in it
+  for (const PlacedFinding& p : placed) {  // `placed` outlives `kept`: the lesions point into it
+    std::size_t joined = kept.size();
+    bool joined_as_piece = false;
+    for (std::size_t i = 0; i < kept.size();) {
+      const SameLesion same = same_lesion_as(spacing, s, around, p, kept[i]);
+      if (same.why && joined < kept.size() && joined_as_piece && same.piece) {  // p bridges two pieces of one tear
+        absorb_lesion(kept[joined], kept[i], result);
+        kept.erase(kept.begin() + long(i));
+        continue;
+      }
+      if (same.why && joined == kept.size()) {
+        joined = i;
+        joined_as_piece = same.piece;
+        mark_same_lesion(result, p, same.why);
+        Lesion& l = kept[i];
+        ++l.absorbed;
+        if (same.other_surface) l.other_surfaces.push_back(&p);
+        if (same.piece) l.pieces.push_back(&p);
+        if (p.finding.kind == TearKind::Intramuscular) l.intramuscular.push_back(&p);
+      }
+      ++i;
     }
-    mark_same_lesion(result, p, same.why);
-    ++same.lesion->absorbed;
-    if (same.other_surface) same.lesion->other_surfaces.push_back(&p);
-    if (same.piece) same.lesion->pieces.push_back(&p);
+    if (joined == kept.size()) {
+      Lesion l{p, &p, {}, {}, {}, 0};
+      if (p.finding.kind == TearKind::Intramuscular) l.intramuscular.push_back(&p);
+      kept.push_back(std::move(l));
+    }
   }
   drop_edges_of_detachments(spacing, s, around, result, kept);
   std::vector<TearFinding> findings;
