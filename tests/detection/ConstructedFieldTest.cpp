@@ -38,6 +38,7 @@ struct ConstructedTear {
   std::vector<double> levels{};  // when set, each frame's contraction level (0 rest .. 1 peak): the clip's frames
   std::vector<int> lost_at{};    // at these frames the muscle 2-4.5 mm right of the cut is lost by the tracker
   std::vector<int> cut_tracked_at{};  // ... and the decorrelating cut is tracked after all (gap_decorrelates)
+  std::vector<int> band_widened_at{};  // on these frames' images the dark gap looks 3 mm wide (a shadow, JPEG)
   int frames() const {
     if (!levels.empty()) return int(levels.size());
     return contractions == 1 ? 11 : kCycleFrames * contractions + 1;
@@ -110,6 +111,8 @@ Frame render(const ConstructedTear& t, int k) {
           break;
         }
       }
+      const bool widened = std::find(t.band_widened_at.begin(), t.band_widened_at.end(), k) != t.band_widened_at.end();
+      if (widened && std::abs(x - kTearX) <= 15.0 && y >= t.top_px && y <= t.bottom_px) v = 20.0f;
       frame.set_value(x, y, v);
     }
   return frame;
@@ -354,6 +357,23 @@ TEST(ConstructedField, TheHaematomaGateReadsTheRestAndPeakPlateausNotTheirExtrem
   EXPECT_GE(a->untracked_share, 0.3);
   EXPECT_EQ(lost.findings.size(), 1u);
   EXPECT_EQ(kept.findings.size(), 1u);
+}
+
+// The gap is read on the images of every frame that opens about as much as the widest, not on
+// the widest alone: there one image shows the dark gap 3 mm wide (a shadow, a JPEG block), and
+// a thousandth of strain more makes that frame the widest.
+TEST(ConstructedField, AGapIsMeasuredOverTheFramesWhereItIsWidestNotOnOneImage) {
+  ConstructedTear tear;
+  tear.levels = {0, 1.0 / 3, 2.0 / 3, 1, 1, 1, 1, 2.0 / 3, 1.0 / 3, 0};
+  ConstructedTear shadowed = tear;
+  shadowed.band_widened_at = {6};
+  shadowed.levels[6] = 1.01;
+  const DetectionResult plain = detect(tear), widest_shadowed = detect(shadowed);
+  ASSERT_EQ(plain.findings.size(), 1u);
+  ASSERT_EQ(widest_shadowed.findings.size(), 1u);
+  EXPECT_EQ(widest_shadowed.findings.front().frame, 6) << "the widest frame is the shadowed one";
+  EXPECT_NEAR(plain.findings.front().gap_mm, 2.0, 0.4);
+  EXPECT_NEAR(widest_shadowed.findings.front().gap_mm, plain.findings.front().gap_mm, 0.2);
 }
 
 }  // namespace ft
