@@ -157,11 +157,9 @@ struct Lesion {
   const PlacedFinding* source = nullptr;  // told_by where it was placed
   std::vector<const PlacedFinding*> other_surfaces;
   std::vector<const PlacedFinding*> pieces;  // other patches of the same tear surface (pieces_of_one_tear)
-  // Its intramuscular findings, told_by's source among them: a tear seen in pieces goes on
-  // through any of them, not only through the one with the most evidence.
-  std::vector<const PlacedFinding*> intramuscular;
   int absorbed = 0;  // findings merged into it (other surfaces included)
 };
+
 
 struct SameLesion {
   const char* why = nullptr;  // null: a lesion of its own
@@ -281,6 +279,35 @@ void drop_edges_of_detachments(PixelSpacing px, const DetectionSettings& s, cons
   kept = std::move(left);
 }
 
+// Whether p continues a piece of the tear l (not its strongest, which same_lesion_as asks first)
+// on l's own surface: in line with the piece, and within reach of, and facing as, the strongest.
+// Three pieces in line are one tear whichever of them has the most evidence: the one at an end
+// did (bipennate 2000), by two grid points that a hundredth of a pixel gave or took. Tested
+// against the strongest too, a chain of pieces cannot wander off the tear's line.
+bool continues_a_piece(PixelSpacing px, const DetectionSettings& s, const LesionSurroundings& around, const PlacedFinding& p,
+                       const Lesion& l) {
+  const PlacedFinding& t = l.told_by;
+  if (t.finding.kind != TearKind::Intramuscular || l.pieces.empty()) return false;
+  const gates::PiecesOfOneTear tolerance;
+  if (gates::axial_difference_deg(p.normal_deg, t.normal_deg) > tolerance.within_deg) return false;
+  const double nx = std::cos(t.normal_deg * M_PI / 180.0), ny = std::sin(t.normal_deg * M_PI / 180.0);
+  const double across_mm = (p.x0_px - t.x0_px) * px.mm_per_px_x * nx + (p.y0_px - t.y0_px) * px.mm_per_px_y * ny;
+  if (std::abs(across_mm) > s.tear_piece_reach_mm) return false;
+  return std::any_of(l.pieces.begin(), l.pieces.end(),
+                     [&](const PlacedFinding* piece) { return pieces_of_one_tear(px, s, around, p, *piece); });
+}
+
+// Whether p is where the tear l (its strongest surface, or any of its pieces) meets the
+// aponeurosis.
+bool at_the_end_of(PixelSpacing px, const DetectionSettings& s, const LesionSurroundings& around, const PlacedFinding& p,
+                   const Lesion& l) {
+  if (p.finding.kind != TearKind::Myotendinous || l.told_by.finding.kind != TearKind::Intramuscular) return false;
+  const auto meets = [&](const PlacedFinding& q) {
+    return on_tear_surface(px, p, q, s.tear_end_reach_mm) || on_carried_tear_surface(px, around, p, q, s.tear_end_reach_mm);
+  };
+  return meets(l.told_by) || std::any_of(l.pieces.begin(), l.pieces.end(), [&](const PlacedFinding* q) { return meets(*q); });
+}
+
 // Whether p is part of the lesion l, and why (why null: it is not).
 SameLesion same_lesion_as(PixelSpacing px, const DetectionSettings& s, const LesionSurroundings& around,
                           const PlacedFinding& p, Lesion& l) {
@@ -288,8 +315,7 @@ SameLesion same_lesion_as(PixelSpacing px, const DetectionSettings& s, const Les
     const PlacedFinding& q = l.told_by;
     if (q.patch == p.patch && apart_mm(px, p, q) < s.lesion_separation_mm)
       return {"another surface of the same patch, within lesion_separation_mm of a tear already found", &l, true};
-    if (p.finding.kind == TearKind::Myotendinous && q.finding.kind == TearKind::Intramuscular &&
-        (on_tear_surface(px, p, q, s.tear_end_reach_mm) || on_carried_tear_surface(px, around, p, q, s.tear_end_reach_mm)))
+    if (at_the_end_of(px, s, around, p, l))
       return {"where an intramuscular tear found here meets the aponeurosis: its end, not a second tear", &l, false};
     if (same_detachment(px, s, around, p, q))
       return {"seen on the same aponeurosis within lesion_separation_mm of another reading of fibres pulled off it: one detachment", &l, false};
@@ -297,12 +323,9 @@ SameLesion same_lesion_as(PixelSpacing px, const DetectionSettings& s, const Les
       return {"another piece of the same tear surface, in line with it and facing the same way: one tear", &l, false, true};
     if (apart_mm(px, p, q) < 3.0) return {"within 3 mm of a stronger finding", &l, false};
   }
-  // Three pieces in line are one tear whichever of them has the most evidence: the one at an end
-  // did (bipennate 2000), by two grid points that a hundredth of a pixel gave or took.
-  for (const PlacedFinding* piece : l.intramuscular)
-    if (piece != l.source && pieces_of_one_tear(px, s, around, p, *piece))
-      return {"another piece of the same tear surface, in line with one of its pieces and facing the same way: one tear", &l,
-              false, true};
+  if (continues_a_piece(px, s, around, p, l))
+    return {"another piece of the same tear surface, in line with one of its pieces and facing the same way: one tear", &l,
+            false, true};
   return {};
 }
 
@@ -316,7 +339,6 @@ void absorb_lesion(Lesion& into, const Lesion& from, DetectionResult& result) {
   into.pieces.push_back(from.source);
   append(into.pieces, from.pieces);
   append(into.other_surfaces, from.other_surfaces);
-  append(into.intramuscular, from.intramuscular);
   into.absorbed += 1 + from.absorbed;
 }
 
@@ -397,15 +419,10 @@ std::vector<TearFinding> one_finding_per_lesion(std::vector<PlacedFinding> place
         ++l.absorbed;
         if (same.other_surface) l.other_surfaces.push_back(&p);
         if (same.piece) l.pieces.push_back(&p);
-        if (p.finding.kind == TearKind::Intramuscular) l.intramuscular.push_back(&p);
       }
       ++i;
     }
-    if (joined == kept.size()) {
-      Lesion l{p, &p, {}, {}, {}, 0};
-      if (p.finding.kind == TearKind::Intramuscular) l.intramuscular.push_back(&p);
-      kept.push_back(std::move(l));
-    }
+    if (joined == kept.size()) kept.push_back({p, &p, {}, {}, 0});
   }
   drop_edges_of_detachments(spacing, s, around, result, kept);
   std::vector<TearFinding> findings;

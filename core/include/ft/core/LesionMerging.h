@@ -62,10 +62,12 @@ double mm_from_tear_surface(PixelSpacing spacing, const PlacedFinding& tear, dou
 // The findings kept, one per lesion: intramuscular before myotendinous, among myotendinous
 // ones the fluid seen on the image before a patch of motion, then the surface with the most
 // evidence. Two myotendinous findings within lesion_separation_mm of each other at the kept
-// one's frame are one detachment. The evidence of every finding dropped says "same_lesion" and why. A
-// lesion told by intramuscular surfaces of one patch on both sides of a plane (a tear through
-// both halves of a bipennate muscle) is centred on the tissue at their evidence-weighted rest
-// centre, carried to its finding's frame.
+// one's frame are one detachment. The evidence of every finding dropped says "same_lesion" and why.
+// A tear in pieces is one lesion whichever piece has the most evidence: a piece that continues
+// another (in line with the strongest) joins, and one that continues two lesions' pieces joins
+// them. A lesion told by intramuscular surfaces of one patch on both sides of a plane (a tear
+// through both halves of a bipennate muscle), or in pieces, is centred on the tissue at their
+// evidence-weighted rest centre, carried to its finding's frame.
 std::vector<TearFinding> one_finding_per_lesion(std::vector<PlacedFinding> placed, PixelSpacing spacing,
                                                 const DetectionSettings& s, DetectionResult& result,
                                                 const LesionSurroundings& around = {});
