@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <cstdio>
+#include <limits>
+
+#include "ft/core/Deformation.h"
 
 namespace ft::bench {
 namespace {
@@ -14,21 +16,28 @@ struct RestMm {
 
 // Where the tissue at a finding's centre was in frame 0 (mm): findings are placed in their own
 // frame, and the muscle moves 10-15 mm under the probe, so two readings of one tear at frames
-// 20 and 23 lie mm apart on the image. Read off the grid point that lies nearest in that frame.
+// 20 and 23 lie mm apart on the image. The frame's displacement field inverted by fixed-point
+// steps from the grid point that lies nearest: a centre in the untracked gap would otherwise
+// take one stump's motion, half an opening off the other's.
 RestMm rest_position_mm(const MotionRecord& m, const TearFinding& f) {
   const DisplacementField& u = m.cumulative[std::size_t(std::clamp(f.frame, 0, m.frame_count() - 1))];
   double best_d = std::numeric_limits<double>::infinity(), x0 = f.centre_col_px, y0 = f.centre_row_px;
   for (int r = 0; r < u.rows; ++r)
     for (int c = 0; c < u.columns; ++c) {
       const std::size_t i = u.index(c, r);
-      const double x = u.x_px(c) + u.dx_px[i], y = u.y_px(r) + u.dy_px[i];
-      const double d = std::hypot(x - f.centre_col_px, y - f.centre_row_px);
+      const double d = std::hypot(u.x_px(c) + u.dx_px[i] - f.centre_col_px, u.y_px(r) + u.dy_px[i] - f.centre_row_px);
       if (u.valid[i] && d < best_d) {
         best_d = d;
-        x0 = u.x_px(c) + f.centre_col_px - x;
-        y0 = u.y_px(r) + f.centre_row_px - y;
+        x0 = u.x_px(c);
+        y0 = u.y_px(r);
       }
     }
+  for (int step = 0; step < 8; ++step) {  // x0 + u(x0) = centre
+    double dx = 0, dy = 0;
+    displacement_at(u, x0, y0, dx, dy);
+    x0 -= x0 + dx - f.centre_col_px;
+    y0 -= y0 + dy - f.centre_row_px;
+  }
   return {x0 * m.mm_per_px_x, y0 * m.mm_per_px_y};
 }
 

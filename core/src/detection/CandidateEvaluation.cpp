@@ -329,34 +329,32 @@ bool only_the_muscle_side_contracts(const Context& ctx, const Geometry& geo, con
 // The dark band across the surface where the gap is widest, read on up to kBandFramesRead
 // frames of the run around `best` that open about as much (frames_opening_about_as_much), each
 // at the tissue's place in that frame and across the surface as carried there: the median width
-// of those that show one, when at least half do; else at_best. On one frame the band is JPEG and
-// speckle as much as gap: an echogenic gap through a grabber read 7.2 mm at frame 65, and 5.3 at
-// the same frame when every displacement moved by a hundredth of a pixel (its line turned 3 deg).
+// of those that show one, when at_best shows one and at least half do; else at_best. On one
+// frame the band is JPEG and speckle as much as gap: an echogenic gap through a grabber read
+// 7.2 mm at frame 65, and 5.3 at the same frame when every displacement moved by a hundredth of
+// a pixel (its line turned 3 deg). Each frame other than best is one more image to decode.
 BandWidth band_where_widest(const Context& ctx, const std::vector<double>& opening, int best,
                             const std::vector<std::optional<Tensor2>>& compartment_motion, double cx, double cy,
                             double rest_normal_deg, double band_half_mm, const BandWidth& at_best) {
   constexpr std::size_t kBandFramesRead = 5;
   constexpr double kAboutAsWide = 0.95;
+  if (!at_best.found) return at_best;
   const std::vector<int> frames =
       spread_over_plateau(gates::frames_opening_about_as_much(opening, best, kAboutAsWide), best, kBandFramesRead);
-  std::vector<double> widths, contrasts;
+  if (frames.size() < 2) return at_best;
+  std::vector<double> widths{at_best.width_mm};
   for (int k : frames) {
-    const std::optional<Tensor2>& f = compartment_motion[std::size_t(k)];
-    if (!f) continue;
+    if (k == best) continue;
     double x, y;
     position_in(ctx.m, k, cx, cy, x, y);
-    const BandWidth band = k == best ? at_best
-                                     : dark_band_width(ctx.frame_at(k), ctx.m.region.bounds, x, y,
-                                                       carried_normal_deg(*f, rest_normal_deg), band_half_mm, ctx.mm_per_px());
-    if (!band.found) continue;
-    widths.push_back(band.width_mm);
-    contrasts.push_back(band.contrast);
+    // Every frame of the run opened, so its compartment's motion was measured.
+    const double normal_deg = carried_normal_deg(*compartment_motion[std::size_t(k)], rest_normal_deg);
+    const BandWidth band = dark_band_width(ctx.frame_at(k), ctx.m.region.bounds, x, y, normal_deg, band_half_mm, ctx.mm_per_px());
+    if (band.found) widths.push_back(band.width_mm);
   }
-  if (frames.size() < 2 || 2 * widths.size() < frames.size()) return at_best;
+  if (2 * widths.size() < frames.size()) return at_best;
   BandWidth median = at_best;
-  median.found = true;
   median.width_mm = balanced_median(std::move(widths));
-  median.contrast = balanced_median(std::move(contrasts));
   return median;
 }
 
@@ -582,13 +580,18 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const Compartm
   // 1.58 unseen). A myotendinous tear's rest layer is the aponeurosis's normal fluid. The
   // band lies between the stumps, and is narrower than any band the gap shows at peak:
   // wider, it is the tissue's own decorrelation (strain, out-of-plane motion), not the gap.
+  // A myotendinous gap is the fluid the gates saw on the widest frame's image; between fibre ends
+  // the band is read over the frames that open about as much.
+  const BandWidth band_widest = myotendinous ? band_peak
+                                             : band_where_widest(ctx, opening, best, compartment_motion, cx, cy,
+                                                                 ev.surface_normal_deg, band_half_mm, band_peak);
   double gap_rest_normal = ev.band_rest_mm;
   if (!myotendinous && !band.found) {
     const BandWidth churning =
         echogenic_gap_at_rest(ctx, cx, cy, {PointPx{geo.ax, geo.ay}, PointPx{geo.bx, geo.by}}, ev.surface_normal_deg,
                               band_half_mm);
     const bool between_the_stumps = churning.width_mm < std::abs(stump_separation_at_rest_mm(ctx, geo));
-    const bool narrower_than_at_peak = !band_peak.found || churning.width_mm < band_peak.width_mm;
+    const bool narrower_than_at_peak = !band_widest.found || churning.width_mm < band_widest.width_mm;
     ev.decorrelated_band_rest_mm = churning.found && between_the_stumps && narrower_than_at_peak ? churning.width_mm : 0.0;
     gap_rest_normal = ev.decorrelated_band_rest_mm;
   }
@@ -598,8 +601,6 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const Compartm
   // aponeurosis the far side is another muscle whose thickening adds to the opening: there
   // the fluid layer (which the gates required) is always the measure.
   const double gap_from_opening = gap_rest_normal + ev.opening_mm;
-  const BandWidth band_widest = band_where_widest(ctx, opening, best, compartment_motion, cx, cy, ev.surface_normal_deg,
-                                                  band_half_mm, band_peak);
   const bool band_is_the_gap = band_widest.found && (myotendinous || band_widest.width_mm >= 0.5 * gap_from_opening);
   const double gap_peak_normal = band_is_the_gap ? band_widest.width_mm : gap_from_opening;
   f.gap_rest_mm = gap_rest_normal / alignment;
