@@ -5,8 +5,6 @@
 #include <cstdio>
 #include <limits>
 
-#include "ft/core/Deformation.h"
-
 namespace ft::bench {
 namespace {
 
@@ -16,28 +14,36 @@ struct RestMm {
 
 // Where the tissue at a finding's centre was in frame 0 (mm): findings are placed in their own
 // frame, and the muscle moves 10-15 mm under the probe, so two readings of one tear at frames
-// 20 and 23 lie mm apart on the image. The frame's displacement field inverted by fixed-point
-// steps from the grid point that lies nearest: a centre in the untracked gap would otherwise
-// take one stump's motion, half an opening off the other's.
+// 20 and 23 lie mm apart on the image. Each tracked grid point within 1.5 mm of the centre in
+// that frame says where the centre was (its rest place plus its offset from the centre); their
+// mean is taken, so that a centre in the untracked gap takes both stumps' motion, not one's (and
+// inverting the field there by fixed-point steps diverges: the gap's gradient is far above 1).
+// With no point that near, the nearest one says it.
 RestMm rest_position_mm(const MotionRecord& m, const TearFinding& f) {
+  constexpr double kNearMm = 1.5;
   const DisplacementField& u = m.cumulative[std::size_t(std::clamp(f.frame, 0, m.frame_count() - 1))];
-  double best_d = std::numeric_limits<double>::infinity(), x0 = f.centre_col_px, y0 = f.centre_row_px;
+  double best_d = std::numeric_limits<double>::infinity(), nearest_x = f.centre_col_px, nearest_y = f.centre_row_px;
+  double sum_x = 0, sum_y = 0;
+  int near = 0;
   for (int r = 0; r < u.rows; ++r)
     for (int c = 0; c < u.columns; ++c) {
       const std::size_t i = u.index(c, r);
-      const double d = std::hypot(u.x_px(c) + u.dx_px[i] - f.centre_col_px, u.y_px(r) + u.dy_px[i] - f.centre_row_px);
-      if (u.valid[i] && d < best_d) {
-        best_d = d;
-        x0 = u.x_px(c);
-        y0 = u.y_px(r);
+      if (!u.valid[i]) continue;
+      const double x = u.x_px(c) + u.dx_px[i], y = u.y_px(r) + u.dy_px[i];
+      const double rest_x = u.x_px(c) + f.centre_col_px - x, rest_y = u.y_px(r) + f.centre_row_px - y;
+      const double d_px = std::hypot(x - f.centre_col_px, y - f.centre_row_px);
+      if (d_px * m.mm_per_px_x <= kNearMm) {
+        sum_x += rest_x;
+        sum_y += rest_y;
+        ++near;
+      }
+      if (d_px < best_d) {
+        best_d = d_px;
+        nearest_x = rest_x;
+        nearest_y = rest_y;
       }
     }
-  for (int step = 0; step < 8; ++step) {  // x0 + u(x0) = centre
-    double dx = 0, dy = 0;
-    displacement_at(u, x0, y0, dx, dy);
-    x0 -= x0 + dx - f.centre_col_px;
-    y0 -= y0 + dy - f.centre_row_px;
-  }
+  const double x0 = near ? sum_x / near : nearest_x, y0 = near ? sum_y / near : nearest_y;
   return {x0 * m.mm_per_px_x, y0 * m.mm_per_px_y};
 }
 
