@@ -157,6 +157,9 @@ struct Lesion {
   const PlacedFinding* source = nullptr;  // told_by where it was placed
   std::vector<const PlacedFinding*> other_surfaces;
   std::vector<const PlacedFinding*> pieces;  // other patches of the same tear surface (pieces_of_one_tear)
+  // Intramuscular findings within 3 mm of it: the same stretch of tear (across the central
+  // aponeurosis of a bipennate muscle, where pieces_of_one_tear sees a plane between).
+  std::vector<const PlacedFinding*> close;
   int absorbed = 0;  // findings merged into it (other surfaces included)
 };
 
@@ -166,6 +169,7 @@ struct SameLesion {
   Lesion* lesion = nullptr;
   bool other_surface = false;  // another surface of the lesion's own patch
   bool piece = false;          // another patch of the same tear surface
+  bool close = false;          // within 3 mm of the lesion's strongest finding
 };
 
 // Where p is seen at q's frame, as mm from q along and across q's surface: p's own centre,
@@ -279,22 +283,25 @@ void drop_edges_of_detachments(PixelSpacing px, const DetectionSettings& s, cons
   kept = std::move(left);
 }
 
-// Whether p continues a piece of the tear l (not its strongest, which same_lesion_as asks first)
-// on l's own surface: in line with the piece, and within reach of, and facing as, the strongest.
+// Whether p continues a piece of the tear l, or a finding within 3 mm of its strongest (not the
+// strongest itself, which same_lesion_as asks first), on l's own surface: in line with the piece,
+// and near the line of, and facing as, the strongest.
 // Three pieces in line are one tear whichever of them has the most evidence: the one at an end
 // did (bipennate 2000), by two grid points that a hundredth of a pixel gave or took. Tested
 // against the strongest too, a chain of pieces cannot wander off the tear's line.
 bool continues_a_piece(PixelSpacing px, const DetectionSettings& s, const LesionSurroundings& around, const PlacedFinding& p,
                        const Lesion& l) {
   const PlacedFinding& t = l.told_by;
-  if (t.finding.kind != TearKind::Intramuscular || l.pieces.empty()) return false;
+  if (t.finding.kind != TearKind::Intramuscular || (l.pieces.empty() && l.close.empty())) return false;
   const gates::PiecesOfOneTear tolerance;
   if (gates::axial_difference_deg(p.normal_deg, t.normal_deg) > tolerance.within_deg) return false;
   const double nx = std::cos(t.normal_deg * M_PI / 180.0), ny = std::sin(t.normal_deg * M_PI / 180.0);
   const double across_mm = (p.x0_px - t.x0_px) * px.mm_per_px_x * nx + (p.y0_px - t.y0_px) * px.mm_per_px_y * ny;
-  if (std::abs(across_mm) > s.tear_piece_reach_mm) return false;
-  return std::any_of(l.pieces.begin(), l.pieces.end(),
-                     [&](const PlacedFinding* piece) { return pieces_of_one_tear(px, s, around, p, *piece); });
+  // Each piece may lie tear_piece_reach_mm off the line of the one it continues; a chain, twice
+  // that off the strongest's and no further (bipennate 2000's end piece: 2.1 mm).
+  if (std::abs(across_mm) > 2.0 * s.tear_piece_reach_mm) return false;
+  const auto continues = [&](const PlacedFinding* piece) { return pieces_of_one_tear(px, s, around, p, *piece); };
+  return std::any_of(l.pieces.begin(), l.pieces.end(), continues) || std::any_of(l.close.begin(), l.close.end(), continues);
 }
 
 // Whether p is where the tear l (its strongest surface, or any of its pieces) meets the
@@ -321,7 +328,7 @@ SameLesion same_lesion_as(PixelSpacing px, const DetectionSettings& s, const Les
       return {"seen on the same aponeurosis within lesion_separation_mm of another reading of fibres pulled off it: one detachment", &l, false};
     if (pieces_of_one_tear(px, s, around, p, q))
       return {"another piece of the same tear surface, in line with it and facing the same way: one tear", &l, false, true};
-    if (apart_mm(px, p, q) < 3.0) return {"within 3 mm of a stronger finding", &l, false};
+    if (apart_mm(px, p, q) < 3.0) return {"within 3 mm of a stronger finding", &l, false, false, true};
   }
   if (continues_a_piece(px, s, around, p, l))
     return {"another piece of the same tear surface, in line with one of its pieces and facing the same way: one tear", &l,
@@ -338,6 +345,7 @@ void absorb_lesion(Lesion& into, const Lesion& from, DetectionResult& result) {
   };
   into.pieces.push_back(from.source);
   append(into.pieces, from.pieces);
+  append(into.close, from.close);
   append(into.other_surfaces, from.other_surfaces);
   into.absorbed += 1 + from.absorbed;
 }
@@ -346,8 +354,8 @@ void absorb_lesion(Lesion& into, const Lesion& from, DetectionResult& result) {
 // intramuscular surfaces across a plane from the one that tells it, in the finding's own
 // frame: a tear through both halves of a bipennate muscle is centred on the central
 // aponeurosis between them, which the contraction carries further than either half's
-// surface (the halves shear away from it). So is a tear told in pieces (pieces_of_one_tear) on
-// the middle of its pieces: which piece has the most evidence is a matter of a grid point or
+// surface (the halves shear away from it). So is a tear told in pieces (pieces_of_one_tear, and
+// intramuscular findings within 3 mm) on the middle of its pieces: which piece has the most evidence is a matter of a grid point or
 // two, and the pieces of a partial tear of a bipennate muscle lie 2-3 mm apart. Surfaces of one
 // compartment (a curved tear seen as two, a gap joined to a band) leave the centre where the
 // strongest one is.
@@ -362,6 +370,8 @@ TearFinding centred(const Lesion& l, PixelSpacing px, const LesionSurroundings& 
     w += p.points;
   };
   for (const PlacedFinding* p : l.pieces) add(*p);
+  for (const PlacedFinding* p : l.close)
+    if (p->finding.kind == TearKind::Intramuscular) add(*p);
   if (around.plane_between)
     for (const PlacedFinding* p : l.other_surfaces)
       if (p->finding.kind == TearKind::Intramuscular && around.plane_between(t.x0_px, t.y0_px, p->x0_px, p->y0_px)) add(*p);
@@ -419,10 +429,11 @@ std::vector<TearFinding> one_finding_per_lesion(std::vector<PlacedFinding> place
         ++l.absorbed;
         if (same.other_surface) l.other_surfaces.push_back(&p);
         if (same.piece) l.pieces.push_back(&p);
+        if (same.close && p.finding.kind == TearKind::Intramuscular) l.close.push_back(&p);
       }
       ++i;
     }
-    if (joined == kept.size()) kept.push_back({p, &p, {}, {}, 0});
+    if (joined == kept.size()) kept.push_back({p, &p, {}, {}, {}, 0});
   }
   drop_edges_of_detachments(spacing, s, around, result, kept);
   std::vector<TearFinding> findings;
