@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ft/core/LesionMerging.h"
@@ -203,6 +204,28 @@ TEST(LesionMerging, ATearInThreePiecesIsOneTearWhicheverPieceIsStrongest) {
   }
   // The two ends alone, 8 mm apart, are two tears.
   EXPECT_EQ(merge({piece(15, 40, 1), piece(23, 30, 3)}).findings.size(), 2u);
+}
+
+// A tear through the central aponeurosis of a bipennate muscle in three pieces: the middle one,
+// across the plane from the strongest and within 3 mm of it, is no piece of it but close; the end
+// piece continues the middle one. One tear, whichever of the two weaker pieces is found first.
+TEST(LesionMerging, APieceAcrossAPlaneCarriesTheTearOn) {
+  LesionSurroundings plane_at_17mm;
+  plane_at_17mm.plane_between = [](double, double ya, double, double yb) { return (ya - 170.0) * (yb - 170.0) < 0; };
+  const PlacedFinding strongest = at(20, 15, TearKind::Intramuscular, 40, 1, 0.0, 3.0);
+  for (const auto& [middle_points, end_points] : {std::pair{20, 30}, std::pair{30, 20}}) {
+    SCOPED_TRACE("middle " + std::to_string(middle_points) + ", end " + std::to_string(end_points));
+    const Merged m = merge({strongest, at(20.5, 17.5, TearKind::Intramuscular, middle_points, 2, 0.0, 3.0),
+                            at(20.5, 21.5, TearKind::Intramuscular, end_points, 3, 0.0, 3.0)},
+                           plane_at_17mm);
+    ASSERT_EQ(m.findings.size(), 1u);
+    EXPECT_EQ(m.findings[0].frame, 0);
+  }
+  // A patch close to the tear that faces 60 deg off (a sliding plane's) carries nothing on.
+  const Merged sliding = merge({strongest, at(20.5, 17.5, TearKind::Intramuscular, 30, 2, 60.0, 3.0),
+                                at(20.5, 21.5, TearKind::Intramuscular, 20, 3, 0.0, 3.0)},
+                               plane_at_17mm);
+  EXPECT_EQ(sliding.findings.size(), 2u);
 }
 
 // A tear told in pieces is placed on the middle of its pieces, weighted by their evidence: which

@@ -157,8 +157,9 @@ struct Lesion {
   const PlacedFinding* source = nullptr;  // told_by where it was placed
   std::vector<const PlacedFinding*> other_surfaces;
   std::vector<const PlacedFinding*> pieces;  // other patches of the same tear surface (pieces_of_one_tear)
-  // Intramuscular findings within 3 mm of it: the same stretch of tear (across the central
-  // aponeurosis of a bipennate muscle, where pieces_of_one_tear sees a plane between).
+  // Intramuscular findings within 3 mm of it that face as it does: the same stretch of tear
+  // (across the central aponeurosis of a bipennate muscle, where pieces_of_one_tear sees a plane
+  // between).
   std::vector<const PlacedFinding*> close;
   int absorbed = 0;  // findings merged into it (other surfaces included)
 };
@@ -300,19 +301,36 @@ bool continues_a_piece(PixelSpacing px, const DetectionSettings& s, const Lesion
   // Each piece may lie tear_piece_reach_mm off the line of the one it continues; a chain, twice
   // that off the strongest's and no further (bipennate 2000's end piece: 2.1 mm).
   if (std::abs(across_mm) > 2.0 * s.tear_piece_reach_mm) return false;
-  const auto continues = [&](const PlacedFinding* piece) { return pieces_of_one_tear(px, s, around, p, *piece); };
+  // ... and the chain runs along the tear: from the piece it continues, p lies along the
+  // strongest's surface (within within_deg), not beside it (a parallel tear 4 mm away).
+  const double tan_within = std::tan(tolerance.within_deg * M_PI / 180.0);
+  const auto continues = [&](const PlacedFinding* piece) {
+    const double dx = (p.x0_px - piece->x0_px) * px.mm_per_px_x, dy = (p.y0_px - piece->y0_px) * px.mm_per_px_y;
+    const double beside = std::abs(dx * nx + dy * ny), along = std::abs(-dx * ny + dy * nx);
+    return beside <= tan_within * along && pieces_of_one_tear(px, s, around, p, *piece);
+  };
   return std::any_of(l.pieces.begin(), l.pieces.end(), continues) || std::any_of(l.close.begin(), l.close.end(), continues);
 }
 
-// Whether p is where the tear l (its strongest surface, or any of its pieces) meets the
-// aponeurosis.
+// Whether p is where the tear l (its strongest surface, any of its pieces or of the findings
+// close to it) meets the aponeurosis.
 bool at_the_end_of(PixelSpacing px, const DetectionSettings& s, const LesionSurroundings& around, const PlacedFinding& p,
                    const Lesion& l) {
   if (p.finding.kind != TearKind::Myotendinous || l.told_by.finding.kind != TearKind::Intramuscular) return false;
   const auto meets = [&](const PlacedFinding& q) {
     return on_tear_surface(px, p, q, s.tear_end_reach_mm) || on_carried_tear_surface(px, around, p, q, s.tear_end_reach_mm);
   };
-  return meets(l.told_by) || std::any_of(l.pieces.begin(), l.pieces.end(), [&](const PlacedFinding* q) { return meets(*q); });
+  const auto meets_one = [&](const PlacedFinding* q) { return meets(*q); };
+  return meets(l.told_by) || std::any_of(l.pieces.begin(), l.pieces.end(), meets_one) ||
+         std::any_of(l.close.begin(), l.close.end(), meets_one);
+}
+
+// Whether an intramuscular finding close to a tear's strongest surface is of that tear: it faces
+// the same way (within within_deg). A patch of a sliding plane that passed the gates faces 60 deg
+// off, and must not pull the tear's centre or carry its pieces.
+bool facing_as(const PlacedFinding& p, const PlacedFinding& strongest) {
+  return p.finding.kind == TearKind::Intramuscular &&
+         gates::axial_difference_deg(p.normal_deg, strongest.normal_deg) <= gates::PiecesOfOneTear{}.within_deg;
 }
 
 // Whether p is part of the lesion l, and why (why null: it is not).
@@ -355,10 +373,10 @@ void absorb_lesion(Lesion& into, const Lesion& from, DetectionResult& result) {
 // frame: a tear through both halves of a bipennate muscle is centred on the central
 // aponeurosis between them, which the contraction carries further than either half's
 // surface (the halves shear away from it). So is a tear told in pieces (pieces_of_one_tear, and
-// intramuscular findings within 3 mm) on the middle of its pieces: which piece has the most evidence is a matter of a grid point or
-// two, and the pieces of a partial tear of a bipennate muscle lie 2-3 mm apart. Surfaces of one
-// compartment (a curved tear seen as two, a gap joined to a band) leave the centre where the
-// strongest one is.
+// the findings within 3 mm that face as it does) on the middle of its pieces: which piece has
+// the most evidence is a matter of a grid point or two, and the pieces of a partial tear of a
+// bipennate muscle lie 2-3 mm apart. Other surfaces of the strongest's own patch in one
+// compartment (a curved tear seen as two, a gap joined to a band) leave the centre where it is.
 TearFinding centred(const Lesion& l, PixelSpacing px, const LesionSurroundings& around) {
   TearFinding f = l.told_by.finding;
   if (!around.tissue_at || f.kind != TearKind::Intramuscular) return f;
@@ -423,13 +441,13 @@ std::vector<TearFinding> one_finding_per_lesion(std::vector<PlacedFinding> place
       }
       if (same.why && joined == kept.size()) {
         joined = i;
-        joined_as_piece = same.piece;
+        joined_as_piece = same.piece || same.close;  // a close finding can continue pieces too
         mark_same_lesion(result, p, same.why);
         Lesion& l = kept[i];
         ++l.absorbed;
         if (same.other_surface) l.other_surfaces.push_back(&p);
         if (same.piece) l.pieces.push_back(&p);
-        if (same.close && p.finding.kind == TearKind::Intramuscular) l.close.push_back(&p);
+        if (same.close && facing_as(p, l.told_by)) l.close.push_back(&p);
       }
       ++i;
     }
