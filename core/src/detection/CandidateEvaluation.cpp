@@ -326,21 +326,24 @@ bool only_the_muscle_side_contracts(const Context& ctx, const Geometry& geo, con
          !gates::is_contracting(ev.stump_strain[towards], ev.muscle_strain, ctx.s);
 }
 
+// What is read "where the gap is widest" is read over the run of frames around the widest that
+// open at least this share as much (gates::frames_opening_about_as_much): which of them opens
+// most is the tracking's noise.
+constexpr double kAboutAsWide = 0.95;
+
 // The dark band across the surface where the gap is widest, read on up to kBandFramesRead
-// frames of the run around `best` that open about as much (frames_opening_about_as_much), each
+// frames of `about_as_wide` (the run around `best`, which it holds), each
 // at the tissue's place in that frame and across the surface as carried there: the median width
 // of those that show one, when at_best shows one and at least half do; else at_best. On one
 // frame the band is JPEG and speckle as much as gap: an echogenic gap through a grabber read
 // 7.2 mm at frame 65, and 5.3 at the same frame when every displacement moved by a hundredth of
 // a pixel (its line turned 3 deg). Each frame other than best is one more image to decode.
-BandWidth band_where_widest(const Context& ctx, const std::vector<double>& opening, int best,
+BandWidth band_where_widest(const Context& ctx, const std::vector<int>& about_as_wide, int best,
                             const std::vector<std::optional<Tensor2>>& compartment_motion, double cx, double cy,
                             double rest_normal_deg, double band_half_mm, const BandWidth& at_best) {
   constexpr std::size_t kBandFramesRead = 5;
-  constexpr double kAboutAsWide = 0.95;
   if (!at_best.found) return at_best;
-  const std::vector<int> frames =
-      spread_over_plateau(gates::frames_opening_about_as_much(opening, best, kAboutAsWide), best, kBandFramesRead);
+  const std::vector<int> frames = spread_over_plateau(about_as_wide, best, kBandFramesRead);
   if (frames.size() < 2) return at_best;
   std::vector<double> widths{at_best.width_mm};
   for (int k : frames) {
@@ -487,12 +490,12 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const Compartm
   const int best = int(std::max_element(opening.begin(), opening.end()) - opening.begin());
   ev.best_frame = best;
   ev.opening_mm = opening[std::size_t(best)];
+  const std::vector<int> about_as_wide = gates::frames_opening_about_as_much(opening, best, kAboutAsWide);
   {
     // Decorrelation where the gap is widest, not at the contraction's peak: the median over the
-    // frames that open about as much as `best` (which of them opens most is noise).
-    constexpr double kAboutAsWide = 0.95;
+    // frames that open about as much as `best`.
     std::vector<double> shares;
-    for (int k : gates::frames_opening_about_as_much(opening, best, kAboutAsWide)) {
+    for (int k : about_as_wide) {
       const DisplacementField& at = ctx.m.cumulative[std::size_t(k)];
       std::size_t untracked = 0;
       for (std::size_t i : comp) untracked += !at.valid[i];
@@ -583,7 +586,7 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const Compartm
   // A myotendinous gap is the fluid the gates saw on the widest frame's image; between fibre ends
   // the band is read over the frames that open about as much.
   const BandWidth band_widest = myotendinous ? band_peak
-                                             : band_where_widest(ctx, opening, best, compartment_motion, cx, cy,
+                                             : band_where_widest(ctx, about_as_wide, best, compartment_motion, cx, cy,
                                                                  ev.surface_normal_deg, band_half_mm, band_peak);
   double gap_rest_normal = ev.band_rest_mm;
   if (!myotendinous && !band.found) {

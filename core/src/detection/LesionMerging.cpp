@@ -164,13 +164,11 @@ struct Lesion {
   int absorbed = 0;  // findings merged into it (other surfaces included)
 };
 
-
 struct SameLesion {
   const char* why = nullptr;  // null: a lesion of its own
-  Lesion* lesion = nullptr;
   bool other_surface = false;  // another surface of the lesion's own patch
   bool piece = false;          // another patch of the same tear surface
-  bool close = false;          // within 3 mm of the lesion's strongest finding
+  bool close = false;          // within 3 mm of the lesion's strongest finding, facing as it does (facing_as)
 };
 
 // Where p is seen at q's frame, as mm from q along and across q's surface: p's own centre,
@@ -335,22 +333,20 @@ bool facing_as(const PlacedFinding& p, const PlacedFinding& strongest) {
 
 // Whether p is part of the lesion l, and why (why null: it is not).
 SameLesion same_lesion_as(PixelSpacing px, const DetectionSettings& s, const LesionSurroundings& around,
-                          const PlacedFinding& p, Lesion& l) {
-  {
-    const PlacedFinding& q = l.told_by;
-    if (q.patch == p.patch && apart_mm(px, p, q) < s.lesion_separation_mm)
-      return {"another surface of the same patch, within lesion_separation_mm of a tear already found", &l, true};
-    if (at_the_end_of(px, s, around, p, l))
-      return {"where an intramuscular tear found here meets the aponeurosis: its end, not a second tear", &l, false};
-    if (same_detachment(px, s, around, p, q))
-      return {"seen on the same aponeurosis within lesion_separation_mm of another reading of fibres pulled off it: one detachment", &l, false};
-    if (pieces_of_one_tear(px, s, around, p, q))
-      return {"another piece of the same tear surface, in line with it and facing the same way: one tear", &l, false, true};
-    if (apart_mm(px, p, q) < 3.0) return {"within 3 mm of a stronger finding", &l, false, false, true};
-  }
+                          const PlacedFinding& p, const Lesion& l) {
+  const PlacedFinding& q = l.told_by;
+  if (q.patch == p.patch && apart_mm(px, p, q) < s.lesion_separation_mm)
+    return {"another surface of the same patch, within lesion_separation_mm of a tear already found", true};
+  if (at_the_end_of(px, s, around, p, l))
+    return {"where an intramuscular tear found here meets the aponeurosis: its end, not a second tear"};
+  if (same_detachment(px, s, around, p, q))
+    return {"seen on the same aponeurosis within lesion_separation_mm of another reading of fibres pulled off it: one detachment"};
+  if (pieces_of_one_tear(px, s, around, p, q))
+    return {"another piece of the same tear surface, in line with it and facing the same way: one tear", false, true};
+  if (apart_mm(px, p, q) < 3.0) return {"within 3 mm of a stronger finding", false, false, facing_as(p, q)};
   if (continues_a_piece(px, s, around, p, l))
-    return {"another piece of the same tear surface, in line with one of its pieces and facing the same way: one tear", &l,
-            false, true};
+    return {"another piece of the same tear surface, in line with one of its pieces and facing the same way: one tear", false,
+            true};
   return {};
 }
 
@@ -388,8 +384,7 @@ TearFinding centred(const Lesion& l, PixelSpacing px, const LesionSurroundings& 
     w += p.points;
   };
   for (const PlacedFinding* p : l.pieces) add(*p);
-  for (const PlacedFinding* p : l.close)
-    if (p->finding.kind == TearKind::Intramuscular) add(*p);
+  for (const PlacedFinding* p : l.close) add(*p);
   if (around.plane_between)
     for (const PlacedFinding* p : l.other_surfaces)
       if (p->finding.kind == TearKind::Intramuscular && around.plane_between(t.x0_px, t.y0_px, p->x0_px, p->y0_px)) add(*p);
@@ -441,13 +436,13 @@ std::vector<TearFinding> one_finding_per_lesion(std::vector<PlacedFinding> place
       }
       if (same.why && joined == kept.size()) {
         joined = i;
-        joined_as_piece = same.piece || same.close;  // a close finding can continue pieces too
+        joined_as_piece = same.piece || same.close;  // a close finding continues pieces too
         mark_same_lesion(result, p, same.why);
         Lesion& l = kept[i];
         ++l.absorbed;
         if (same.other_surface) l.other_surfaces.push_back(&p);
         if (same.piece) l.pieces.push_back(&p);
-        if (same.close && facing_as(p, l.told_by)) l.close.push_back(&p);
+        if (same.close) l.close.push_back(&p);
       }
       ++i;
     }
