@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <filesystem>
 #include <optional>
 #include <string>
 
@@ -15,6 +17,7 @@
 #include "ft/dicom/DicomClipReader.h"
 #include "ft/dicom/UltrasoundClipWriter.h"
 #include "ft/plugin/ClipAnalysis.h"
+#include "ft/plugin/DetectionExplanation.h"
 #include "ft/probes/SimulatedExam.h"
 #include "ft/probes/SimulationPreset.h"
 
@@ -26,11 +29,25 @@ struct Analysed {
   sim::ClipTruth truth;
 };
 
+// With FT_TEST_EXPLAIN_DIR set, each clip's evidence as `fibretrack analyze --explain` writes
+// it, to DIR/<test name>-<n>: what to read when a pin fails (a tracker change, a gate moved).
+void explain_if_asked(const ClipAnalysis& analysis, const std::vector<Frame>& frames) {
+  const char* dir = std::getenv("FT_TEST_EXPLAIN_DIR");
+  if (!dir || !*dir) return;
+  const std::string name = std::string(dir) + "/" + ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  int n = 0;  // a test's second clip goes beside its first
+  while (std::filesystem::exists(name + "-" + std::to_string(n))) ++n;
+  write_detection_explanation(name + "-" + std::to_string(n), analysis, [&](int k) { return frames[std::size_t(k)]; });
+}
+
 Analysed analyse(const sim::SimulationConfig& config) {
   const sim::SimulatedExam exam(config);
   std::vector<Frame> frames;
   for (int k = 0; k < exam.frame_count(); ++k) frames.push_back(exam.render_frame(k));
-  return {analyse_clip(int(frames.size()), [&](int k) { return frames[std::size_t(k)]; }, exam.region()), exam.clip_truth()};
+  Analysed run{analyse_clip(int(frames.size()), [&](int k) { return frames[std::size_t(k)]; }, exam.region()),
+               exam.clip_truth()};
+  explain_if_asked(run.analysis, frames);
+  return run;
 }
 
 Analysed analyse(const std::string& preset, std::uint64_t seed) { return analyse(sim::make_preset(preset, seed)); }
@@ -69,6 +86,7 @@ std::optional<Analysed> analyse_through_grabber(const std::string& preset, std::
   std::vector<Frame> frames;
   for (int k = 0; k < reader.frame_count(); ++k) frames.push_back(reader.read_frame(k));
   Analysed run{analyse_clip(int(frames.size()), [&](int k) { return frames[std::size_t(k)]; }, exam.region()), exam.clip_truth()};
+  explain_if_asked(run.analysis, frames);
   return run;
 }
 
@@ -131,12 +149,16 @@ TEST(RealMuscle, AnObliqueGapsFibresAreReadAsTheMusclesWhereTheGapsEdgesMisleadT
   ASSERT_TRUE(d.tear_detected);
   const TearFinding* nearest = nullptr;
   double nearest_mm = 1e30;
+  std::string seen;  // where each finding was and where the tear was, for a failure's message
   for (const TearFinding& f : d.findings) {
     const sim::FrameTruth& t = run.truth.frames[std::size_t(f.frame)];
     const double mm = std::hypot(f.centre_x_mm - t.tear.centre_x_mm, f.centre_z_mm - t.tear.centre_z_mm);
     if (mm < nearest_mm) nearest = &f, nearest_mm = mm;
+    seen += " (" + std::to_string(f.centre_x_mm) + ", " + std::to_string(f.centre_z_mm) + ") mm at frame " +
+            std::to_string(f.frame) + ", the tear at (" + std::to_string(t.tear.centre_x_mm) + ", " +
+            std::to_string(t.tear.centre_z_mm) + ");";
   }
-  EXPECT_LT(nearest_mm, 5.0);
+  EXPECT_LT(nearest_mm, 5.0) << "findings:" << seen;
   EXPECT_NEAR(nearest->gap_mm, run.truth.frames[std::size_t(nearest->frame)].tear.gap_mm, 1.0);
 }
 
