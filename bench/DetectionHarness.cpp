@@ -193,8 +193,8 @@ void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir, 
   for (const std::string& name : sim::preset_names())
     if (name.rfind("real_", 0) == 0) presets.push_back(name);
   const bool stability = phase_error_px > 0;
-  std::printf("| seed | preset | condition | grabber | truth | found | kind | loc err mm | gap mm (truth) | grade (truth) | tracked | conf | false beside |%s\n"
-              "|---|---|---|---|---|---|---|---|---|---|---|---|---|%s\n",
+  std::printf("| seed | preset | condition | grabber | truth | found | kind | loc err mm | gap mm (truth) | rest mm (truth) | grade (truth) | "
+              "tracked | conf | false beside |%s\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|%s\n",
               stability ? (" moves at +-" + std::to_string(phase_error_px).substr(0, 5) + " px |").c_str() : "",
               stability ? "---|" : "");
   int findings_moved = 0, frames_moved = 0;  // clips, with --phase-error
@@ -262,11 +262,13 @@ void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir, 
         frames_moved += moved.frames_moved && !moved.findings_moved;
         moves = " " + moved.text + " |";
       }
-      std::printf("| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %.2f | %s | %d |%s\n", i, presets[p].c_str(),
+      std::printf("| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %.2f | %s | %d |%s\n", i, presets[p].c_str(),
                   condition.empty() ? "-" : condition.c_str(), grabber ? "x3 JPEG" : "-",
                   truth.tear_present ? "tear" : "none", found ? "tear" : called ? "beside" : "none", f ? to_string(f->kind) : "-",
                   f ? std::to_string(loc).substr(0, 4).c_str() : "-",
                   f ? (std::to_string(gap).substr(0, 4) + " (" + std::to_string(truth_gap).substr(0, 4) + ")").c_str() : "-",
+                  f ? (std::to_string(f->gap_rest_mm).substr(0, 4) + " (" + std::to_string(truth.gap_rest_mm).substr(0, 4) + ")").c_str()
+                    : "-",
                   f ? (std::to_string(int(f->grade)) + " (" + std::to_string(truth.grade) + ")").c_str() : "-",
                   a.detection.tracked_fraction, f ? std::to_string(f->confidence).substr(0, 4).c_str() : "-", beside,
                   moves.c_str());
