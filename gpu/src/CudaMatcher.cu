@@ -373,9 +373,8 @@ class CudaMatcher final : public MatcherBackend {
     release_frames();
     for (auto& pyramid : pyramids_) {
       pyramid.assign(std::size_t(levels), nullptr);
-      std::size_t level_pixels = pixels;
-      for (int l = 0; l < levels; ++l, level_pixels = level_pixels / 4 + 1)
-        check(cudaMalloc(&pyramid[std::size_t(l)], level_pixels * sizeof(float)), "allocate pyramid");
+      for (int l = 0; l < levels; ++l)  // any shape of `pixels` fits, so a reshaped frame reuses them
+        check(cudaMalloc(&pyramid[std::size_t(l)], level_capacity_floats(pixels, l) * sizeof(float)), "allocate pyramid");
     }
     check(cudaMallocHost(&h_frame_, pixels * sizeof(float)), "allocate pinned frame");
     frame_capacity_ = pixels;
@@ -446,7 +445,7 @@ class CudaMatcher final : public MatcherBackend {
     sizes_.assign(std::size_t(levels), LevelSize{});
     sizes_[0] = {width, height};
     for (int l = 1; l < levels; ++l)
-      sizes_[std::size_t(l)] = {std::max(1, sizes_[std::size_t(l - 1)].width / 2), std::max(1, sizes_[std::size_t(l - 1)].height / 2)};
+      sizes_[std::size_t(l)] = coarser(sizes_[std::size_t(l - 1)]);
     const std::size_t pixels = std::size_t(width) * std::size_t(height);
     if (pixels > frame_capacity_ || std::size_t(levels) > pyramids_[0].size()) {
       slots_.forget();
