@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "PyramidLevels.h"
+
 namespace ft::gpu {
 
 void ImagePyramid::build(const std::vector<float>& base, int width, int height, int levels) {
@@ -13,7 +15,7 @@ void ImagePyramid::build(const std::vector<float>& base, int width, int height, 
   heights_[0] = height;
   for (int l = 1; l < levels; ++l) {
     const int w = widths_[std::size_t(l - 1)], h = heights_[std::size_t(l - 1)];
-    const int nw = std::max(1, w / 2), nh = std::max(1, h / 2);
+    const auto [nw, nh] = coarser({w, h});
     const std::vector<float>& src = images_[std::size_t(l - 1)];
     scratch_.resize(std::size_t(nw) * std::size_t(h));
     for (int y = 0; y < h; ++y) {  // blur along x and decimate

@@ -4,13 +4,12 @@
 // levels (PairPlan.h) run on the host around match() (track_pair_on_host), unless the
 // backend runs whole pairs itself (track_pair: the CUDA backend, which keeps everything
 // on the device).
-#include <algorithm>
-#include <cstddef>
 #include <memory>
 #include <vector>
 
 #include "ft/core/Frame.h"
 #include "ft/core/UltrasoundRegion.h"
+#include "PyramidLevels.h"
 #include "ft/gpu/BlockMatch.h"
 
 namespace ft::gpu {
@@ -19,19 +18,6 @@ struct GridPoint {
   int x = 0;  // level px
   int y = 0;
 };
-
-struct LevelSize {
-  int width = 0;
-  int height = 0;
-};
-
-// The next coarser pyramid level: halved, never below one pixel.
-inline LevelSize coarser(LevelSize s) { return {std::max(1, s.width / 2), std::max(1, s.height / 2)}; }
-
-// Floats that hold pyramid level `level` of any image of `pixels` pixels, whatever its shape.
-// A level holds at most pixels / 2^level: an image one pixel wide halves only its height
-// (pixels / 4^level, the bound for square ones, overran 1 x 1000 at level 1).
-inline std::size_t level_capacity_floats(std::size_t pixels, int level) { return (pixels >> level) + 1; }
 
 struct PairPlan;
 struct GridValues;

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "MatcherBackend.h"
+#include "PyramidLevels.h"
 
 // The CUDA backend allocates each pyramid level once for a frame's pixel count and reuses the
 // buffers for any frame of no more pixels: every level of every shape must fit them. Checked

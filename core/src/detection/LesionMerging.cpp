@@ -282,6 +282,12 @@ void drop_edges_of_detachments(PixelSpacing px, const DetectionSettings& s, cons
   kept = std::move(left);
 }
 
+// Whether pred holds for any of the lesion's pieces or of the findings close to its strongest.
+template <class Pred>
+bool any_piece_or_close(const Lesion& l, const Pred& pred) {
+  return std::any_of(l.pieces.begin(), l.pieces.end(), pred) || std::any_of(l.close.begin(), l.close.end(), pred);
+}
+
 // Whether p continues a piece of the tear l, or a finding within 3 mm of its strongest (not the
 // strongest itself, which same_lesion_as asks first), on l's own surface: in line with the piece,
 // and near the line of, and facing as, the strongest.
@@ -307,7 +313,7 @@ bool continues_a_piece(PixelSpacing px, const DetectionSettings& s, const Lesion
     const double beside = std::abs(dx * nx + dy * ny), along = std::abs(-dx * ny + dy * nx);
     return beside <= tan_within * along && pieces_of_one_tear(px, s, around, p, *piece);
   };
-  return std::any_of(l.pieces.begin(), l.pieces.end(), continues) || std::any_of(l.close.begin(), l.close.end(), continues);
+  return any_piece_or_close(l, continues);
 }
 
 // Whether p is where the tear l (its strongest surface, any of its pieces or of the findings
@@ -318,9 +324,7 @@ bool at_the_end_of(PixelSpacing px, const DetectionSettings& s, const LesionSurr
   const auto meets = [&](const PlacedFinding& q) {
     return on_tear_surface(px, p, q, s.tear_end_reach_mm) || on_carried_tear_surface(px, around, p, q, s.tear_end_reach_mm);
   };
-  const auto meets_one = [&](const PlacedFinding* q) { return meets(*q); };
-  return meets(l.told_by) || std::any_of(l.pieces.begin(), l.pieces.end(), meets_one) ||
-         std::any_of(l.close.begin(), l.close.end(), meets_one);
+  return meets(l.told_by) || any_piece_or_close(l, [&](const PlacedFinding* q) { return meets(*q); });
 }
 
 // Whether an intramuscular finding close to a tear's strongest surface is of that tear: it faces
