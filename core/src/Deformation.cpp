@@ -53,6 +53,31 @@ Tensor2 deformation_gradient(const DisplacementField& u, int c, int r, int basel
   return f;
 }
 
+Tensor2 deformation_gradient_disc(const DisplacementField& u, int c, int r, int radius_steps, double sx, double sy) {
+  const std::size_t at = u.index(c, r);
+  double axx = 0, axy = 0, ayy = 0, bxx = 0, bxy = 0, byx = 0, byy = 0;  // A = sum d d^T, B = sum du d^T
+  for (int j = -radius_steps; j <= radius_steps; ++j)
+    for (int i = -radius_steps; i <= radius_steps; ++i) {
+      if (i * i + j * j > radius_steps * radius_steps || (i == 0 && j == 0)) continue;
+      const int cc = c + i, rr = r + j;
+      if (cc < 0 || rr < 0 || cc >= u.columns || rr >= u.rows) continue;
+      const double x = i * u.step_px * sx, y = j * u.step_px * sy;  // mm
+      const std::size_t k = u.index(cc, rr);
+      const double dux = (u.dx_px[k] - u.dx_px[at]) * sx, duy = (u.dy_px[k] - u.dy_px[at]) * sy;
+      axx += x * x, axy += x * y, ayy += y * y;
+      bxx += dux * x, bxy += dux * y, byx += duy * x, byy += duy * y;
+    }
+  const double det = axx * ayy - axy * axy;
+  if (!(det > 0)) return deformation_gradient(u, c, r, radius_steps, sx, sy);  // a line of points: no fit
+  // J = B A^-1, A^-1 = [ayy -axy; -axy axx] / det
+  Tensor2 f;
+  f.xx = 1.0 + (bxx * ayy - bxy * axy) / det;
+  f.xy = (bxy * axx - bxx * axy) / det;
+  f.yx = (byx * ayy - byy * axy) / det;
+  f.yy = 1.0 + (byy * axx - byx * axy) / det;
+  return f;
+}
+
 void displacement_at(const DisplacementField& u, double x_px, double y_px, double& dx_px, double& dy_px) {
   const double gx = std::clamp((x_px - u.origin_x_px) / u.step_px, 0.0, double(u.columns - 1));
   const double gy = std::clamp((y_px - u.origin_y_px) / u.step_px, 0.0, double(u.rows - 1));

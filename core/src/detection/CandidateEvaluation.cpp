@@ -553,9 +553,12 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const Compartm
   f.centre_z_mm = (py - m.region.bounds.y0_px) * sy;
   const Compartment muscle = compartment_around(ctx, cx, cy, geo.reach_mm);
   f.muscle_thickness_mm = muscle.thickness_px() * sy;
+  // The tear spans what its whole patch spans: the surface alone loses the ends near the
+  // planes, where the jump also holds the plane's slide and patch_surfaces splits them off
+  // (with normals fitted over a disc, complete tears read 60-80 % and were graded partial).
   // A tear seen as two pieces spans what the pieces span together (its joined length, stood
   // up by the surface's angle to the vertical).
-  const double seen_span_mm = evidence_span_mm(ctx, surface_points, muscle);
+  const double seen_span_mm = evidence_span_mm(ctx, patch, muscle);
   const double span_mm = std::isfinite(joined_length_mm)
                              ? std::max(seen_span_mm, joined_length_mm * std::abs(std::cos(ev.surface_normal_deg / kDeg)))
                              : seen_span_mm;
