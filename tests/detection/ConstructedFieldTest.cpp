@@ -335,12 +335,12 @@ TEST(ConstructedField, TheHaematomaGateReadsTheRestAndPeakPlateausNotTheirExtrem
   ConstructedTear steered_to_the_lost_frames = blood, steered_away = blood;
   steered_to_the_lost_frames.levels[2] = -0.01;  // 0.0015 longer: the most relaxed
   steered_to_the_lost_frames.levels[8] = 1.01;
-  steered_away.levels[13] = -0.01;
+  steered_away.levels[0] = -0.01;  // the rest is taken before the peak (ContractionAnalysis.cpp)
   steered_away.levels[5] = 1.01;
   const DetectionResult lost = detect(steered_to_the_lost_frames), kept = detect(steered_away);
   ASSERT_EQ(lost.contraction.rest_frame, 2);
   ASSERT_EQ(lost.contraction.peak_frame, 8);
-  ASSERT_EQ(kept.contraction.rest_frame, 13);
+  ASSERT_EQ(kept.contraction.rest_frame, 0);
   ASSERT_EQ(kept.contraction.peak_frame, 5);
   EXPECT_EQ(lost.contraction.rest_plateau, (std::vector<int>{0, 1, 2, 11, 12, 13}));
   EXPECT_EQ(lost.contraction.peak_plateau, (std::vector<int>{5, 6, 7, 8}));

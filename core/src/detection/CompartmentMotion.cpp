@@ -158,6 +158,14 @@ double compartment_strain(const Context& ctx, const std::vector<std::size_t>& po
   return v.size() < 5 ? ctx.contraction.peak_strain : median_of(std::move(v));
 }
 
+bool across_a_plane(const Context& ctx, double cx, double cy, double x, double y) {
+  const PlaneBounds bounds = plane_bounds(ctx, cx, cy);
+  if (bounds.on_a_plane) return false;
+  double rx, ry;
+  position_in(ctx.m, ctx.rest(), x, y, rx, ry);
+  return !inside(bounds.between, ry, 0.0);
+}
+
 // The most-shortening tracked point within one grid step of (x, y); NaN when none is tracked.
 double stump_strain_near(const Context& ctx, double x, double y, double angle_deg) {
   const DisplacementField& g = ctx.m.cumulative[0];

@@ -127,6 +127,21 @@ void add_frame(std::vector<int>& frames, int frame) {
   if (at == frames.end() || *at != frame) frames.insert(at, frame);
 }
 
+// The relaxed muscle before the peak, where the clip has one: the most relaxed frame of the
+// rest plateau that comes before the peak. A clip relaxed at both ends has two near-equal
+// rests; the argmax over the clip picked either by a hair of strain (a hundredth of a pixel
+// of tracking moved a pressed vessel's rest from frame 1 to frame 55 and read it as a tear).
+// The rest before the contraction is the state a sonographer records first and the one the
+// tracking reached with the fewest frames. A clip that starts contracted keeps its argmax.
+int rest_before_peak(const std::vector<double>& from_first, const std::vector<int>& rest_plateau, int rest, int peak) {
+  int best = -1;
+  for (int k : rest_plateau)
+    if (k < peak && std::isfinite(from_first[std::size_t(k)]) &&
+        (best < 0 || from_first[std::size_t(k)] > from_first[std::size_t(best)]))
+      best = k;
+  return best >= 0 ? best : rest;
+}
+
 }  // namespace
 
 std::vector<int> plateau_frames(const std::vector<double>& strain_by_frame, bool most_relaxed, double tolerance) {
@@ -160,6 +175,7 @@ ContractionSummary analyse_contraction(const MotionRecord& m, const FibreField& 
   // each plateau holds its own extreme frame all the same.
   add_frame(s.rest_plateau, s.rest_frame);
   add_frame(s.peak_plateau, s.peak_frame);
+  s.rest_frame = rest_before_peak(from_first, s.rest_plateau, s.rest_frame, s.peak_frame);
   if (s.rest_frame == 0) {
     s.strain_by_frame = std::move(from_first);  // the strains from the rest frame: just read
   } else {

@@ -134,6 +134,9 @@ double strain_along(const Context& ctx, int c, int r, double angle_deg);
 std::vector<std::size_t> compartment_points(const Context& ctx, double cx, double cy, double radius_mm);
 double compartment_strain(const Context& ctx, const std::vector<std::size_t>& points, double angle_deg);
 double stump_strain_near(const Context& ctx, double x, double y, double angle_deg);
+// Whether a bright plane of the rest frame lies between frame-0 points (cx, cy) and (x, y):
+// (x, y) is beyond the planes bounding the muscle around (cx, cy) (never when that lies on one).
+bool across_a_plane(const Context& ctx, double cx, double cy, double x, double y);
 std::optional<Tensor2> compartment_deformation(const Context& ctx, const std::vector<std::size_t>& points, int k);
 // F(0 -> rest)^-1 at each of the points, in their order.
 std::vector<Tensor2> rest_inverse_at(const Context& ctx, const std::vector<std::size_t>& points);
