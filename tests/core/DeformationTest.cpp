@@ -72,15 +72,19 @@ TEST(Deformation, ADiscGradientOfALinearFieldIsExactEvenAtTheEdge) {
   for (int r = 0; r < u.rows; ++r)
     for (int c = 0; c < u.columns; ++c) {
       u.dx_px[u.index(c, r)] = float(0.1 * u.x_px(c) + 0.05 * u.y_px(r));
-      u.dy_px[u.index(c, r)] = float(-0.08 * u.y_px(r));
+      u.dy_px[u.index(c, r)] = float(0.03 * u.x_px(c) - 0.08 * u.y_px(r));
     }
   for (auto [c, r] : {std::pair{0, 0}, std::pair{3, 2}, std::pair{6, 5}}) {
     const Tensor2 f = deformation_gradient_disc(u, c, r, 2, 0.2, 0.3);
     EXPECT_NEAR(f.xx, 1.1, 1e-5);
     EXPECT_NEAR(f.xy, 0.05 * 0.2 / 0.3, 1e-5);  // mm per mm: x's pixels are 0.2 mm, y's 0.3
-    EXPECT_NEAR(f.yx, 0.0, 1e-5);
+    EXPECT_NEAR(f.yx, 0.03 * 0.3 / 0.2, 1e-5);
     EXPECT_NEAR(f.yy, 0.92, 1e-5);
   }
+  // A field one column wide has no disc to fit: the central differences answer.
+  DisplacementField line(1, 6, 10, 20, 4);
+  for (int r = 0; r < line.rows; ++r) line.dy_px[line.index(0, r)] = float(-0.08 * line.y_px(r));
+  EXPECT_NEAR(deformation_gradient_disc(line, 0, 3, 2, 0.2, 0.2).yy, deformation_gradient(line, 0, 3, 2, 0.2, 0.2).yy, 1e-12);
 }
 
 // A sharp jump (a tear opening 2 px along its normal) across a line tilted 25 deg from the

@@ -376,12 +376,19 @@ void absorb_lesion(Lesion& into, const Lesion& from, DetectionResult& result) {
 // the findings within 3 mm that face as it does) on the middle of its pieces: which piece has
 // the most evidence is a matter of a grid point or two, and the pieces of a partial tear of a
 // bipennate muscle lie 2-3 mm apart. Other surfaces of the strongest's own patch count where
-// they face as it does: a tear through both halves of a bipennate muscle whose central
+// they face as it does and lie in line with it (within tear_piece_reach_mm across it): a tear through both halves of a bipennate muscle whose central
 // aponeurosis the plane map missed opens as a chevron, split into a surface per arm (with
 // surface normals fitted over a disc, echogenic 2001's lay 12 deg apart, and the strongest
 // alone placed it 5.0 mm off). A gap joined to a sliding band faces 60 deg off and leaves the
 // centre where it is.
-TearFinding centred(const Lesion& l, PixelSpacing px, const LesionSurroundings& around) {
+// Whether p lies on t's line on frame 0: within reach_mm of it across t's surface. The arms of a
+// chevron lie one beyond the other along it; a parallel structure in the same patch lies beside.
+bool in_line_with(PixelSpacing px, const PlacedFinding& p, const PlacedFinding& t, double reach_mm) {
+  const double nx = std::cos(t.normal_deg * M_PI / 180.0), ny = std::sin(t.normal_deg * M_PI / 180.0);
+  return std::abs((p.x0_px - t.x0_px) * px.mm_per_px_x * nx + (p.y0_px - t.y0_px) * px.mm_per_px_y * ny) <= reach_mm;
+}
+
+TearFinding centred(const Lesion& l, PixelSpacing px, const DetectionSettings& s, const LesionSurroundings& around) {
   TearFinding f = l.told_by.finding;
   if (!around.tissue_at || f.kind != TearKind::Intramuscular) return f;
   const PlacedFinding& t = l.told_by;
@@ -394,7 +401,8 @@ TearFinding centred(const Lesion& l, PixelSpacing px, const LesionSurroundings& 
   for (const PlacedFinding* p : l.pieces) add(*p);
   for (const PlacedFinding* p : l.close) add(*p);
   for (const PlacedFinding* p : l.other_surfaces)
-    if (facing_as(*p, t) || (p->finding.kind == TearKind::Intramuscular && around.plane_between &&
+    if ((facing_as(*p, t) && in_line_with(px, *p, t, s.tear_piece_reach_mm)) ||
+        (p->finding.kind == TearKind::Intramuscular && around.plane_between &&
                              around.plane_between(t.x0_px, t.y0_px, p->x0_px, p->y0_px)))
       add(*p);
   if (w == t.points) return f;
@@ -461,7 +469,7 @@ std::vector<TearFinding> one_finding_per_lesion(std::vector<PlacedFinding> place
   std::vector<TearFinding> findings;
   for (Lesion& l : kept) {
     join_extents(spacing, l);
-    findings.push_back(centred(l, spacing, around));
+    findings.push_back(centred(l, spacing, s, around));
   }
   return findings;
 }
