@@ -430,13 +430,11 @@ double evidence_span_mm(const Context& ctx, const std::vector<std::size_t>& poin
   // The last grid point whose gradient does not reach across the plane lies at most a step
   // beyond on_plane_px: evidence ending there (its half step added) is as close as it can be seen.
   const double unseen_px = on_plane_px(ctx) + 0.5 * g.step_px;
-  if (muscle.top_is_plane && top - muscle.top_y_px <= unseen_px) top = std::min(top, muscle.top_y_px);
-  if (muscle.bottom_is_plane && muscle.bottom_y_px - bottom <= unseen_px) bottom = std::max(bottom, muscle.bottom_y_px);
   // Evidence beyond a bounding plane (a patch that runs on along the band past it) is not this
-  // muscle's: it spans the compartment at most.
-  if (muscle.top_is_plane) top = std::max(top, muscle.top_y_px);
-  if (muscle.bottom_is_plane) bottom = std::min(bottom, muscle.bottom_y_px);
-  if (top > bottom) return 0.0;
+  // muscle's: an end there, like one within unseen_px of it, is the plane.
+  if (muscle.top_is_plane && top - muscle.top_y_px <= unseen_px) top = muscle.top_y_px;
+  if (muscle.bottom_is_plane && muscle.bottom_y_px - bottom <= unseen_px) bottom = muscle.bottom_y_px;
+  if (top > bottom) return 0.0;  // all of it beyond one plane
   return (bottom - top) * ctx.m.mm_per_px_y;
 }
 

@@ -207,6 +207,13 @@ bool same_detachment(PixelSpacing px, const DetectionSettings& s, const LesionSu
   return d.along_mm < s.lesion_separation_mm && d.across_mm <= off_the_line_mm(p) + off_the_line_mm(q);
 }
 
+// Whether p lies on t's line on frame 0: within reach_mm of it across t's surface. The arms of a
+// chevron lie one beyond the other along it; a parallel structure in the same patch lies beside.
+bool in_line_with(PixelSpacing px, const PlacedFinding& p, const PlacedFinding& t, double reach_mm) {
+  const double nx = std::cos(t.normal_deg * M_PI / 180.0), ny = std::sin(t.normal_deg * M_PI / 180.0);
+  return std::abs((p.x0_px - t.x0_px) * px.mm_per_px_x * nx + (p.y0_px - t.y0_px) * px.mm_per_px_y * ny) <= reach_mm;
+}
+
 // Two tears across the fibres that are pieces of one: facing the same way (within
 // PiecesOfOneTear's within_deg), in line on frame 0 (within tear_piece_reach_mm across q's
 // surface), their near ends no further apart along it than PiecesOfOneTear's ends_within_mm, and
@@ -223,7 +230,7 @@ bool pieces_of_one_tear(PixelSpacing px, const DetectionSettings& s, const Lesio
   const double dx = (p.x0_px - q.x0_px) * px.mm_per_px_x, dy = (p.y0_px - q.y0_px) * px.mm_per_px_y;
   const double nx = std::cos(q.normal_deg * M_PI / 180.0), ny = std::sin(q.normal_deg * M_PI / 180.0);
   const double ends_apart_mm = std::abs(-dx * ny + dy * nx) - 0.5 * (p.length_mm + q.length_mm);
-  if (std::abs(dx * nx + dy * ny) > s.tear_piece_reach_mm || ends_apart_mm > tolerance.ends_within_mm) return false;
+  if (!in_line_with(px, p, q, s.tear_piece_reach_mm) || ends_apart_mm > tolerance.ends_within_mm) return false;
   return !around.plane_between || !around.plane_between(p.x0_px, p.y0_px, q.x0_px, q.y0_px);
 }
 
@@ -376,18 +383,11 @@ void absorb_lesion(Lesion& into, const Lesion& from, DetectionResult& result) {
 // the findings within 3 mm that face as it does) on the middle of its pieces: which piece has
 // the most evidence is a matter of a grid point or two, and the pieces of a partial tear of a
 // bipennate muscle lie 2-3 mm apart. Other surfaces of the strongest's own patch count where
-// they face as it does and lie in line with it (within tear_piece_reach_mm across it): a tear through both halves of a bipennate muscle whose central
-// aponeurosis the plane map missed opens as a chevron, split into a surface per arm (with
-// surface normals fitted over a disc, echogenic 2001's lay 12 deg apart, and the strongest
-// alone placed it 5.0 mm off). A gap joined to a sliding band faces 60 deg off and leaves the
-// centre where it is.
-// Whether p lies on t's line on frame 0: within reach_mm of it across t's surface. The arms of a
-// chevron lie one beyond the other along it; a parallel structure in the same patch lies beside.
-bool in_line_with(PixelSpacing px, const PlacedFinding& p, const PlacedFinding& t, double reach_mm) {
-  const double nx = std::cos(t.normal_deg * M_PI / 180.0), ny = std::sin(t.normal_deg * M_PI / 180.0);
-  return std::abs((p.x0_px - t.x0_px) * px.mm_per_px_x * nx + (p.y0_px - t.y0_px) * px.mm_per_px_y * ny) <= reach_mm;
-}
-
+// they face as it does and lie in line with it (within tear_piece_reach_mm across it): a tear
+// through both halves of a bipennate muscle whose central aponeurosis the plane map missed
+// opens as a chevron, split into a surface per arm (with surface normals fitted over a disc,
+// echogenic 2001's lay 12 deg apart, and the strongest alone placed it 5.0 mm off). A gap
+// joined to a sliding band faces 60 deg off and leaves the centre where it is.
 TearFinding centred(const Lesion& l, PixelSpacing px, const DetectionSettings& s, const LesionSurroundings& around) {
   TearFinding f = l.told_by.finding;
   if (!around.tissue_at || f.kind != TearKind::Intramuscular) return f;
@@ -403,7 +403,7 @@ TearFinding centred(const Lesion& l, PixelSpacing px, const DetectionSettings& s
   for (const PlacedFinding* p : l.other_surfaces)
     if ((facing_as(*p, t) && in_line_with(px, *p, t, s.tear_piece_reach_mm)) ||
         (p->finding.kind == TearKind::Intramuscular && around.plane_between &&
-                             around.plane_between(t.x0_px, t.y0_px, p->x0_px, p->y0_px)))
+         around.plane_between(t.x0_px, t.y0_px, p->x0_px, p->y0_px)))
       add(*p);
   if (w == t.points) return f;
   double x, y;
