@@ -397,6 +397,26 @@ TEST(CandidateGates, ATearOpensInAllButAThirdOfTheContractions) {
 
 namespace ft::gates {
 
+// Beside an aponeurosis the plane's line and a fluid layer's edges read as directions along it,
+// as many as the fibres (a held-out clip under speckle reduction: 46 of 94 readings at 0-2 deg,
+// the fibres at 18-26). The fibres are those that cross the plane; a median over all of them
+// flipped between the two groups with a hundredth of a pixel of tracking.
+TEST(CandidateGates, FibresBesideAPlaneAreTheReadingsThatCrossIt) {
+  std::vector<double> read;
+  for (int i = 0; i < 46; ++i) read.push_back(0.05 * i);         // 0-2.3 deg: the plane's line
+  for (int i = 0; i < 48; ++i) read.push_back(18.0 + i / 6.0);   // 18-26 deg: fibres
+  const std::vector<std::size_t> fibres = fibres_beside_a_plane(read, 0.0, 5.0, 5);
+  ASSERT_EQ(fibres.size(), 48u);
+  for (std::size_t i : fibres) EXPECT_GE(read[i], 18.0);
+  // Axial, any range: a plane at 180 deg is the same plane; along one at 22 deg the flat ones cross it.
+  EXPECT_EQ(fibres_beside_a_plane(read, 180.0, 5.0, 5).size(), 48u);
+  EXPECT_EQ(fibres_beside_a_plane(read, 22.0, 5.0, 5).size(), 46u);
+  // Fewer than min_fibres cross the plane: every reading counts (no fibres to tell apart).
+  const std::vector<double> flat{0.0, 1.0, 2.0, 179.5, 20.0, 21.0};
+  EXPECT_EQ(fibres_beside_a_plane(flat, 0.0, 5.0, 5).size(), flat.size());
+  EXPECT_TRUE(fibres_beside_a_plane({}, 0.0, 5.0, 5).empty());
+}
+
 // A fibre direction read on a frame's image replaces the tracked one where they agree, or where
 // the reading turned further from the surface on the same side (the tracking under-carried the
 // fascicles' turn) by no more than a plausible amount. Beside an aponeurosis at 0 deg:
