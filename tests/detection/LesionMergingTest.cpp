@@ -150,9 +150,8 @@ TEST(LesionMerging, AnOpenTearsEndIsLookedForBetweenItsStumps) {
 
 // A partial tear whose growth broke into two patches one above the other (surfaces vertical,
 // 3 mm long, centres 4 mm apart along them, 0.5 mm across): one tear, its extent what both span
-// together. Two tears side by side (4 mm apart across their surfaces) and two in line whose ends
-// lie 6 mm apart stay two. With a bright plane between them (the central aponeurosis of a
-// bipennate muscle) they are still one tear, its extent read over both halves.
+// together. Two tears side by side (4 mm apart across their surfaces), two in line whose ends
+// lie 6 mm apart, and two with a bright plane between them stay two.
 TEST(LesionMerging, PiecesOfOneTearSurfaceAreOneTear) {
   PlacedFinding upper = at(20, 15, TearKind::Intramuscular, 40, 1, 0.0, 3.0),
                 lower = at(20.5, 19, TearKind::Intramuscular, 20, 2, 0.0, 3.0);
@@ -180,9 +179,7 @@ TEST(LesionMerging, PiecesOfOneTearSurfaceAreOneTear) {
             2u);
   LesionSurroundings across_a_plane;
   across_a_plane.plane_between = [](double, double, double, double) { return true; };
-  const Merged halves = merge({upper, lower}, across_a_plane);
-  ASSERT_EQ(halves.findings.size(), 1u) << "a tear through both halves of a bipennate muscle";
-  EXPECT_NEAR(halves.findings[0].extent_pct, 17.5, 1e-9) << "13.5..20.5 mm of two 20 mm halves";
+  EXPECT_EQ(merge({upper, lower}, across_a_plane).findings.size(), 2u) << "the halves of a bipennate muscle";
 }
 
 // A tear seen in three pieces in line (3 mm each, 1 mm apart) is one tear, whichever piece has the

@@ -207,11 +207,6 @@ bool same_detachment(PixelSpacing px, const DetectionSettings& s, const LesionSu
   return d.along_mm < s.lesion_separation_mm && d.across_mm <= off_the_line_mm(p) + off_the_line_mm(q);
 }
 
-// Whether a bright plane of the rest image lies between p and q on frame 0.
-bool across_a_plane(const LesionSurroundings& around, const PlacedFinding& p, const PlacedFinding& q) {
-  return around.plane_between && around.plane_between(p.x0_px, p.y0_px, q.x0_px, q.y0_px);
-}
-
 // Whether p lies on t's line on frame 0: within reach_mm of it across t's surface. The arms of a
 // chevron lie one beyond the other along it; a parallel structure in the same patch lies beside.
 bool in_line_with(PixelSpacing px, const PlacedFinding& p, const PlacedFinding& t, double reach_mm) {
@@ -221,45 +216,39 @@ bool in_line_with(PixelSpacing px, const PlacedFinding& p, const PlacedFinding& 
 
 // Two tears across the fibres that are pieces of one: facing the same way (within
 // PiecesOfOneTear's within_deg), in line on frame 0 (within tear_piece_reach_mm across q's
-// surface), their near ends no further apart along it than PiecesOfOneTear's ends_within_mm. In a
-// 15-22 mm thick muscle a partial tear's area growth can break into two patches one above the
-// other (a row where its growth stayed under the threshold), each long enough to pass the gates
-// alone: one tear, reported once. On frame 0, not at peak: the contraction shears a vertical tear
-// to 45 deg, and pieces one above the other then lie 3 mm apart across it.
-// A bright plane between them does not keep them apart: a tear through both halves of a
-// bipennate muscle is cut at the central aponeurosis (nothing is tracked on its line), and the
-// piece that bends across it can split off and fail a gate; the halves' surfaces are then all
-// that is left of the tear (echogenic 37001 through the grabber: their near ends 2.9 mm apart
-// across the plane, told as two tears 9 mm from it). Their extent is read over both halves
-// (join_extents): a tear through one half and the first millimetres of the other is partial.
-bool pieces_of_one_tear(PixelSpacing px, const DetectionSettings& s, const PlacedFinding& p, const PlacedFinding& q) {
+// surface), their near ends no further apart along it than PiecesOfOneTear's ends_within_mm, and
+// no bright plane between them (the halves of a bipennate muscle are judged apart). In a 15-22 mm
+// thick muscle a partial tear's area growth can break into two patches one above the other (a
+// row where its growth stayed under the threshold), each long enough to pass the gates alone: one
+// tear, reported once. On frame 0, not at peak: the contraction shears a vertical tear to 45 deg,
+// and pieces one above the other then lie 3 mm apart across it.
+bool pieces_of_one_tear(PixelSpacing px, const DetectionSettings& s, const LesionSurroundings& around,
+                        const PlacedFinding& p, const PlacedFinding& q) {
   if (p.finding.kind != TearKind::Intramuscular || q.finding.kind != TearKind::Intramuscular) return false;
   const gates::PiecesOfOneTear tolerance;
   if (gates::axial_difference_deg(p.normal_deg, q.normal_deg) > tolerance.within_deg) return false;
   const double dx = (p.x0_px - q.x0_px) * px.mm_per_px_x, dy = (p.y0_px - q.y0_px) * px.mm_per_px_y;
   const double nx = std::cos(q.normal_deg * M_PI / 180.0), ny = std::sin(q.normal_deg * M_PI / 180.0);
   const double ends_apart_mm = std::abs(-dx * ny + dy * nx) - 0.5 * (p.length_mm + q.length_mm);
-  return in_line_with(px, p, q, s.tear_piece_reach_mm) && ends_apart_mm <= tolerance.ends_within_mm;
+  if (!in_line_with(px, p, q, s.tear_piece_reach_mm) || ends_apart_mm > tolerance.ends_within_mm) return false;
+  return !around.plane_between || !around.plane_between(p.x0_px, p.y0_px, q.x0_px, q.y0_px);
 }
 
 // The extent of a tear told in pieces: what the pieces span together in depth, end to end
 // (each its own extent of its thickness about its rest centre; the row between two pieces is
 // where the tear's growth dipped under the threshold, not intact muscle), over the thickness
-// at the telling one; with a piece across a plane (the other half of a bipennate muscle), over
-// both halves' thickness.
-void join_extents(PixelSpacing px, const LesionSurroundings& around, Lesion& l) {
+// at the telling one.
+void join_extents(PixelSpacing px, Lesion& l) {
   TearFinding& f = l.told_by.finding;
   if (l.pieces.empty() || f.muscle_thickness_mm <= 0 || f.extent_pct < 0) return;
   const auto half_span_mm = [](const TearFinding& t) { return 0.005 * t.extent_pct * t.muscle_thickness_mm; };
   double top = l.told_by.y0_px * px.mm_per_px_y - half_span_mm(f), bottom = top + 2.0 * half_span_mm(f);
-  double other_half_mm = 0.0;
   for (const PlacedFinding* p : l.pieces)
     if (p->finding.extent_pct >= 0 && p->finding.muscle_thickness_mm > 0) {
       top = std::min(top, p->y0_px * px.mm_per_px_y - half_span_mm(p->finding));
       bottom = std::max(bottom, p->y0_px * px.mm_per_px_y + half_span_mm(p->finding));
-      if (across_a_plane(around, *p, l.told_by)) other_half_mm = std::max(other_half_mm, p->finding.muscle_thickness_mm);
     }
-  f.extent_pct = std::min(100.0, 100.0 * (bottom - top) / (f.muscle_thickness_mm + other_half_mm));
+  f.extent_pct = std::min(100.0, 100.0 * (bottom - top) / f.muscle_thickness_mm);
   f.grade = gates::grade(f.kind, f.extent_pct, f.retraction_mm);
 }
 
@@ -312,7 +301,8 @@ bool any_piece_or_close(const Lesion& l, const Pred& pred) {
 // Three pieces in line are one tear whichever of them has the most evidence: the one at an end
 // did (bipennate 2000), by two grid points that a hundredth of a pixel gave or took. Tested
 // against the strongest too, a chain of pieces cannot wander off the tear's line.
-bool continues_a_piece(PixelSpacing px, const DetectionSettings& s, const PlacedFinding& p, const Lesion& l) {
+bool continues_a_piece(PixelSpacing px, const DetectionSettings& s, const LesionSurroundings& around, const PlacedFinding& p,
+                       const Lesion& l) {
   const PlacedFinding& t = l.told_by;
   if (t.finding.kind != TearKind::Intramuscular || (l.pieces.empty() && l.close.empty())) return false;
   const gates::PiecesOfOneTear tolerance;
@@ -328,7 +318,7 @@ bool continues_a_piece(PixelSpacing px, const DetectionSettings& s, const Placed
   const auto continues = [&](const PlacedFinding* piece) {
     const double dx = (p.x0_px - piece->x0_px) * px.mm_per_px_x, dy = (p.y0_px - piece->y0_px) * px.mm_per_px_y;
     const double beside = std::abs(dx * nx + dy * ny), along = std::abs(-dx * ny + dy * nx);
-    return beside <= tan_within * along && pieces_of_one_tear(px, s, p, *piece);
+    return beside <= tan_within * along && pieces_of_one_tear(px, s, around, p, *piece);
   };
   return any_piece_or_close(l, continues);
 }
@@ -362,10 +352,10 @@ SameLesion same_lesion_as(PixelSpacing px, const DetectionSettings& s, const Les
     return {"where an intramuscular tear found here meets the aponeurosis: its end, not a second tear"};
   if (same_detachment(px, s, around, p, q))
     return {"seen on the same aponeurosis within lesion_separation_mm of another reading of fibres pulled off it: one detachment"};
-  if (pieces_of_one_tear(px, s, p, q))
+  if (pieces_of_one_tear(px, s, around, p, q))
     return {"another piece of the same tear surface, in line with it and facing the same way: one tear", false, true};
   if (apart_mm(px, p, q) < 3.0) return {"within 3 mm of a stronger finding", false, false, facing_as(p, q)};
-  if (continues_a_piece(px, s, p, l))
+  if (continues_a_piece(px, s, around, p, l))
     return {"another piece of the same tear surface, in line with one of its pieces and facing the same way: one tear", false,
             true};
   return {};
@@ -478,7 +468,7 @@ std::vector<TearFinding> one_finding_per_lesion(std::vector<PlacedFinding> place
   drop_edges_of_detachments(spacing, s, around, result, kept);
   std::vector<TearFinding> findings;
   for (Lesion& l : kept) {
-    join_extents(spacing, around, l);
+    join_extents(spacing, l);
     findings.push_back(centred(l, spacing, s, around));
   }
   return findings;
