@@ -401,20 +401,19 @@ namespace ft::gates {
 // as many as the fibres (a held-out clip under speckle reduction: 46 of 94 readings at 0-2 deg,
 // the fibres at 18-26). The fibres are those that cross the plane; a median over all of them
 // flipped between the two groups with a hundredth of a pixel of tracking.
-TEST(CandidateGates, FibresBesideAPlaneAreTheReadingsThatCrossIt) {
-  std::vector<double> read;
-  for (int i = 0; i < 46; ++i) read.push_back(0.05 * i);         // 0-2.3 deg: the plane's line
-  for (int i = 0; i < 48; ++i) read.push_back(18.0 + i / 6.0);   // 18-26 deg: fibres
-  const std::vector<std::size_t> fibres = fibres_beside_a_plane(read, 0.0, 5.0, 5);
-  ASSERT_EQ(fibres.size(), 48u);
-  for (std::size_t i : fibres) EXPECT_GE(read[i], 18.0);
-  // Axial, any range: a plane at 180 deg is the same plane; along one at 22 deg the flat ones cross it.
-  EXPECT_EQ(fibres_beside_a_plane(read, 180.0, 5.0, 5).size(), 48u);
-  EXPECT_EQ(fibres_beside_a_plane(read, 22.0, 5.0, 5).size(), 46u);
-  // Fewer than min_fibres cross the plane: every reading counts (no fibres to tell apart).
-  const std::vector<double> flat{0.0, 1.0, 2.0, 179.5, 20.0, 21.0};
-  EXPECT_EQ(fibres_beside_a_plane(flat, 0.0, 5.0, 5).size(), flat.size());
-  EXPECT_TRUE(fibres_beside_a_plane({}, 0.0, 5.0, 5).empty());
+TEST(CandidateGates, OnlyDirectionsThatCrossThePlaneCanBeFibres) {
+  int fibres = 0;
+  for (int i = 0; i < 46; ++i) fibres += crosses_the_plane(0.05 * i, 0.0, 5.0);        // 0-2.3 deg: the plane's line
+  for (int i = 0; i < 48; ++i) fibres += crosses_the_plane(18.0 + i / 6.0, 0.0, 5.0);  // 18-26 deg: fibres
+  EXPECT_EQ(fibres, 48);
+  EXPECT_FALSE(crosses_the_plane(5.0, 0.0, 5.0)) << "5 deg off: still along it";
+  EXPECT_TRUE(crosses_the_plane(5.5, 0.0, 5.0));
+  // Axial, any range: a plane at 180 deg is the same plane; -3 deg is 177.
+  EXPECT_FALSE(crosses_the_plane(2.0, 180.0, 5.0));
+  EXPECT_FALSE(crosses_the_plane(177.0, -1.0, 5.0));
+  // Against the plane's local direction: where it slopes 12 deg, fibres at 12 deg lie along it.
+  EXPECT_FALSE(crosses_the_plane(12.0, 12.0, 5.0));
+  EXPECT_TRUE(crosses_the_plane(0.0, 12.0, 5.0));
 }
 
 // A fibre direction read on a frame's image replaces the tracked one where they agree, or where

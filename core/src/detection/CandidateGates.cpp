@@ -62,14 +62,8 @@ double dominant_normal_deg(const std::vector<Tensor2>& jumps, const std::vector<
   return best_deg;
 }
 
-std::vector<std::size_t> fibres_beside_a_plane(const std::vector<double>& read_deg, double plane_deg, double along_deg,
-                                               std::size_t min_fibres) {
-  std::vector<std::size_t> across, all;
-  for (std::size_t i = 0; i < read_deg.size(); ++i) {
-    all.push_back(i);
-    if (axial_difference_deg(read_deg[i], plane_deg) > along_deg) across.push_back(i);
-  }
-  return across.size() >= min_fibres ? across : all;
+bool crosses_the_plane(double read_deg, double plane_deg, double along_deg) {
+  return axial_difference_deg(read_deg, plane_deg) > along_deg;
 }
 
 bool take_fibres_read(double read_deg, double carried_deg, double surface_deg, double agree_deg, double min_turn_deg,

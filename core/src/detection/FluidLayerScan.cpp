@@ -241,36 +241,44 @@ double run_length_at_peak_mm(const Context& ctx, const Run& run) {
 // carried one: the fluid layer's edges and the plane's line read as fibres along the plane. Nor
 // one that agrees within kUnderCarriedDeg: there the peak image reads a few degrees steep (on
 // the development set every such gap came out 0.1-0.4 mm shorter, away from the truth).
-// The rest directions are the fibres' only: the plane's line and the layer's edges read as
-// directions along the plane (within kAlongThePlaneDeg) beside them, and a median over both
-// flips between the two (held-out 46001 under speckle reduction: 46 of 94 readings at 0-2 deg,
-// the rest at 18-26; the median read 17.5 or 8.2 deg as a hundredth of a pixel of tracking
-// moved a point, the gap 4.4 or 8.3 mm against 4.7). Where fewer than kMinReadPoints readings
-// cross the plane, all of them count (gates::fibres_beside_a_plane).
-// nullopt where no point of the run's own compartment shows a direction.
+// The directions are the fibres' only: the plane's line and the layer's edges read as
+// directions along the plane beside them (within kAlongThePlaneDeg of its local direction, the
+// line through the neighbouring samples of the run, in the px space the fibres are read in: an
+// aponeurosis curves), and a median over both flips between the two (held-out 46001 under
+// speckle reduction: 46 of 94 readings at 0-2 deg, the rest at 18-26; the median read 17.5 or
+// 8.2 deg as a hundredth of a pixel of tracking moved a point, the gap 4.4 or 8.3 mm against
+// 4.7). So at rest, and on the peak image against the plane where it lies at peak. Where fewer
+// than kMinReadPoints rest readings cross the plane, none is taken for the fibres' (the muscle's
+// dominant direction stands in): the plane's line is no fallback.
+// nullopt where no point of the run's own compartment shows a direction across the plane.
 std::optional<double> fibres_at_peak_deg(const Context& ctx, const CompartmentStatistics& compartments, const Run& run,
                                          double plane_deg, double& at_rest_deg) {
   constexpr double kUnderCarriedDeg = 10.0, kMaxTurnDeg = 30.0, kAlongThePlaneDeg = 5.0;
   constexpr std::size_t kMinReadPoints = 5;
   const bool read_at_peak = !ctx.fibres_at_peak.angle_deg.empty();  // not on the way to the peak
-  std::vector<double> read_at_rest, carried_to_peak, seen;
-  for (const LayerSample* s : run)
+  std::vector<double> rest, peak, seen;
+  for (std::size_t j = 0; j < run.size(); ++j) {
+    const LayerSample& before = *run[j == 0 ? 0 : j - 1];
+    const LayerSample& after = *run[std::min(run.size() - 1, j + 1)];
+    const LayerSample* s = run[j];
+    const double plane_rest_px_deg = std::atan2(after.rest_y - before.rest_y, after.rest_x - before.rest_x) * kDeg;
+    const double plane_peak_px_deg = std::atan2(after.peak_y - before.peak_y, after.peak_x - before.peak_x) * kDeg;
     for (std::size_t i : muscle_beside(ctx, compartments, s->rest_x, s->rest_y, s->side, kFibresFromMm, kFibresToMm)) {
       if (compartments.label[i] != s->compartment) continue;                 // across another plane: another muscle
       if (ctx.fibres.coherence[i] < ctx.s.min_fibre_coherence) continue;  // no direction there (read as 0)
-      read_at_rest.push_back(ctx.fibres.angle_deg[i]);
-      carried_to_peak.push_back(carried_direction_deg(ctx.rest_to_peak[i], ctx.fibres.angle_deg[i]));
-      if (read_at_peak && ctx.fibres_at_peak.coherence[i] >= ctx.s.min_fibre_coherence) seen.push_back(ctx.fibres_at_peak.angle_deg[i]);
+      if (gates::crosses_the_plane(ctx.fibres.angle_deg[i], plane_rest_px_deg, kAlongThePlaneDeg)) {
+        rest.push_back(ctx.fibres.angle_deg[i]);
+        peak.push_back(carried_direction_deg(ctx.rest_to_peak[i], ctx.fibres.angle_deg[i]));
+      }
+      if (read_at_peak && ctx.fibres_at_peak.coherence[i] >= ctx.s.min_fibre_coherence &&
+          gates::crosses_the_plane(ctx.fibres_at_peak.angle_deg[i], plane_peak_px_deg, kAlongThePlaneDeg))
+        seen.push_back(ctx.fibres_at_peak.angle_deg[i]);
     }
-  std::vector<double> rest, peak;
-  for (std::size_t i : gates::fibres_beside_a_plane(read_at_rest, plane_deg, kAlongThePlaneDeg, kMinReadPoints)) {
-    rest.push_back(read_at_rest[i]);
-    peak.push_back(carried_to_peak[i]);
   }
-  if (rest.empty()) return std::nullopt;
+  if (rest.size() < kMinReadPoints) return std::nullopt;
   at_rest_deg = median_of(rest);
   const double carried = median_of(peak);
-  if (seen.size() < kMinReadPoints || 2 * seen.size() < read_at_rest.size()) return carried;
+  if (seen.size() < kMinReadPoints || 2 * seen.size() < rest.size()) return carried;
   const double read = median_of(seen);
   // Fascicles turn together across their compartment. A reading beside the fluid that agrees with
   // the compartment's own at peak (fascicle scale, CompartmentGrowth) where the carried direction

@@ -58,12 +58,10 @@ bool is_gap_shaped(double length_along_mm, double width_across_mm, const Detecti
 bool take_fibres_read(double read_deg, double carried_deg, double surface_deg, double agree_deg, double min_turn_deg,
                       double max_turn_deg);
 
-// Which of the directions read beside a plane at plane_deg are fibres: those more than
-// along_deg off the plane's direction (the plane's line and a fluid layer's edges read as
-// directions along it), or all of them where fewer than min_fibres are. Their indices, in order.
-// Degrees, any range (axial).
-std::vector<std::size_t> fibres_beside_a_plane(const std::vector<double>& read_deg, double plane_deg, double along_deg,
-                                               std::size_t min_fibres);
+// Whether a direction read beside a plane whose direction there is plane_deg can be a fibre's:
+// more than along_deg off it (the plane's line and a fluid layer's edges read as directions
+// along it). Degrees, any range (axial).
+bool crosses_the_plane(double read_deg, double plane_deg, double along_deg);
 
 enum class SurfaceClass { AcrossFibres, AlongFibresOnAponeurosis, FascialPlane, Sliding };
 // Across the fibres and opening: a candidate intramuscular tear (obliquely across them, away
