@@ -232,6 +232,9 @@ double run_length_at_peak_mm(const Context& ctx, const Run& run) {
          ctx.planes.step_px * ctx.m.mm_per_px_x;
 }
 
+// The direction (deg, image px) from (xa, ya) to (xb, yb).
+double direction_px_deg(double xa, double ya, double xb, double yb) { return std::atan2(yb - ya, xb - xa) * kDeg; }
+
 // Fibre direction (deg) of the muscle beside the run at rest, where the texture shows one, and
 // at peak: carried there by each point's own deformation, or as read on the peak image where
 // that reading is kUnderCarriedDeg to kMaxTurnDeg steeper to the plane than the carried one, on
@@ -261,8 +264,8 @@ std::optional<double> fibres_at_peak_deg(const Context& ctx, const CompartmentSt
     const LayerSample& before = *run[j == 0 ? 0 : j - 1];
     const LayerSample& after = *run[std::min(run.size() - 1, j + 1)];
     const LayerSample* s = run[j];
-    const double plane_rest_px_deg = std::atan2(after.rest_y - before.rest_y, after.rest_x - before.rest_x) * kDeg;
-    const double plane_peak_px_deg = std::atan2(after.peak_y - before.peak_y, after.peak_x - before.peak_x) * kDeg;
+    const double plane_rest_px_deg = direction_px_deg(before.rest_x, before.rest_y, after.rest_x, after.rest_y);
+    const double plane_peak_px_deg = direction_px_deg(before.peak_x, before.peak_y, after.peak_x, after.peak_y);
     for (std::size_t i : muscle_beside(ctx, compartments, s->rest_x, s->rest_y, s->side, kFibresFromMm, kFibresToMm)) {
       if (compartments.label[i] != s->compartment) continue;                 // across another plane: another muscle
       if (ctx.fibres.coherence[i] < ctx.s.min_fibre_coherence) continue;  // no direction there (read as 0)

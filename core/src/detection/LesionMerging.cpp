@@ -207,6 +207,12 @@ bool same_detachment(PixelSpacing px, const DetectionSettings& s, const LesionSu
   return d.along_mm < s.lesion_separation_mm && d.across_mm <= off_the_line_mm(p) + off_the_line_mm(q);
 }
 
+// Whether a bright plane of the rest image lies between p and q on frame 0 (false where merging
+// was not told where the planes are).
+bool plane_lies_between(const LesionSurroundings& around, const PlacedFinding& p, const PlacedFinding& q) {
+  return around.plane_between && around.plane_between(p.x0_px, p.y0_px, q.x0_px, q.y0_px);
+}
+
 // Whether p lies on t's line on frame 0: within reach_mm of it across t's surface. The arms of a
 // chevron lie one beyond the other along it; a parallel structure in the same patch lies beside.
 bool in_line_with(PixelSpacing px, const PlacedFinding& p, const PlacedFinding& t, double reach_mm) {
@@ -231,7 +237,7 @@ bool pieces_of_one_tear(PixelSpacing px, const DetectionSettings& s, const Lesio
   const double nx = std::cos(q.normal_deg * M_PI / 180.0), ny = std::sin(q.normal_deg * M_PI / 180.0);
   const double ends_apart_mm = std::abs(-dx * ny + dy * nx) - 0.5 * (p.length_mm + q.length_mm);
   if (!in_line_with(px, p, q, s.tear_piece_reach_mm) || ends_apart_mm > tolerance.ends_within_mm) return false;
-  return !around.plane_between || !around.plane_between(p.x0_px, p.y0_px, q.x0_px, q.y0_px);
+  return !plane_lies_between(around, p, q);
 }
 
 // The extent of a tear told in pieces: what the pieces span together in depth, end to end
@@ -402,8 +408,7 @@ TearFinding centred(const Lesion& l, PixelSpacing px, const DetectionSettings& s
   for (const PlacedFinding* p : l.close) add(*p);
   for (const PlacedFinding* p : l.other_surfaces)
     if ((facing_as(*p, t) && in_line_with(px, *p, t, s.tear_piece_reach_mm)) ||
-        (p->finding.kind == TearKind::Intramuscular && around.plane_between &&
-         around.plane_between(t.x0_px, t.y0_px, p->x0_px, p->y0_px)))
+        (p->finding.kind == TearKind::Intramuscular && plane_lies_between(around, t, *p)))
       add(*p);
   if (w == t.points) return f;
   double x, y;
