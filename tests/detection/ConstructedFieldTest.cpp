@@ -39,6 +39,12 @@ struct ConstructedTear {
   std::vector<int> lost_at{};    // at these frames the muscle 2-4.5 mm right of the cut is lost by the tracker
   std::vector<int> cut_tracked_at{};  // ... and the decorrelating cut is tracked after all (gap_decorrelates)
   std::vector<int> band_widened_at{};  // on these frames' images the dark gap looks 3 mm wide (a shadow, JPEG)
+  // The tissue right of the cut (tear rows) shortens less over its first layer_mm: at the cut
+  // by layer_share of the muscle's shortening, then rising to all of it at layer_mm
+  // (layer_ramps) or all at once there (a layer that is carried, not contracting). Area kept.
+  double layer_mm = 0.0;
+  double layer_share = 0.0;
+  bool layer_ramps = false;
   int frames() const {
     if (!levels.empty()) return int(levels.size());
     return contractions == 1 ? 11 : kCycleFrames * contractions + 1;
@@ -69,6 +75,30 @@ void side_jump(const ConstructedTear& t, int k, double x0, double y0, double& jx
   if (!in_tear_rows(t, y0) || (t.opens_in_only >= 0 && k / kCycleFrames != t.opens_in_only)) return;
   const double half_px = 0.5 * contraction_at(t, k) * t.jump_mm / kMmPerPx * (x0 < kTearX ? -1.0 : 1.0);
   (t.sliding ? jy : jx) = half_px;
+}
+
+// Share of the muscle's shortening at depth d_px right of the cut (1 beyond the layer).
+double layer_weight(const ConstructedTear& t, double d_px) {
+  const double r_px = t.layer_mm / kMmPerPx;
+  if (d_px >= r_px) return 1.0;
+  return t.layer_ramps ? t.layer_share + (1.0 - t.layer_share) * d_px / r_px : t.layer_share;
+}
+
+// Displacement of the layer's material beyond the muscle's own: the muscle beyond the layer
+// moves as in the intact muscle; the layer, shortening less, reaches further towards the cut
+// (x), and thickens less (y, its area kept: it thickens by 1 / its own stretch).
+void layer_shift(const ConstructedTear& t, int k, double x0, double y0, double& lx, double& ly) {
+  lx = ly = 0.0;
+  const double d_px = x0 - kTearX, r_px = t.layer_mm / kMmPerPx;
+  if (t.layer_mm <= 0.0 || d_px < 0.0 || d_px >= r_px || !in_tear_rows(t, y0)) return;
+  double fxx, fyy;
+  muscle_f(t, k, fxx, fyy);
+  // -(1 - fxx) times the integral of (1 - weight) from d to the layer's far side
+  const double missing = t.layer_ramps ? (1.0 - t.layer_share) * (r_px - d_px) * (r_px - d_px) / (2.0 * r_px)
+                                       : (1.0 - t.layer_share) * (r_px - d_px);
+  lx = -(1.0 - fxx) * missing;
+  const double stretch = 1.0 + (fxx - 1.0) * layer_weight(t, d_px);
+  ly = (1.0 / stretch - fyy) * (y0 - kCentreY);
 }
 
 // Fascicles at kPennationDeg to the image (down to the right), a fine speckle on them, bright
@@ -104,7 +134,16 @@ Frame render(const ConstructedTear& t, int k) {
       for (int side : {-1, 0, 1}) {  // intact tissue, the left end, the right end
         double jx = 0, jy = 0;
         if (side != 0) side_jump(t, k, kTearX + side, kCentreY, jx, jy);
-        const double x0 = kCentreX + (x - jx - kCentreX) / fxx, y0 = kCentreY + (y - jy - kCentreY) / fyy;
+        double x0 = kCentreX + (x - jx - kCentreX) / fxx, y0 = kCentreY + (y - jy - kCentreY) / fyy;
+        // The layer's material: a fixed point (the map contracts). Its shift read at the cut's
+        // edge and rows while the guess lies outside them: the first guess, without the shift,
+        // can lie left of the cut for material the layer moved into the gap.
+        for (int it = 0; side > 0 && t.layer_mm > 0.0 && it < 12; ++it) {
+          double lx, ly;
+          layer_shift(t, k, std::max(x0, kTearX), std::clamp(y0, t.top_px, t.bottom_px), lx, ly);
+          x0 = kCentreX + (x - jx - lx - kCentreX) / fxx;
+          y0 = kCentreY + (y - jy - ly - kCentreY) / fyy;
+        }
         const bool fits = side == 0 ? !in_tear_rows(t, y0) : in_tear_rows(t, y0) && (side < 0 ? x0 < kTearX : x0 >= kTearX);
         if (fits) {
           v = tissue(x0, y0);
@@ -132,10 +171,11 @@ MotionRecord motion_of(const ConstructedTear& t) {
       for (int c = 0; c < u.columns; ++c) {
         const std::size_t i = u.index(c, r);
         const double x0 = u.x_px(c), y0 = u.y_px(r);
-        double jx, jy;
+        double jx, jy, lx, ly;
         side_jump(t, k, x0, y0, jx, jy);
-        u.dx_px[i] = float((fxx - 1.0) * (x0 - kCentreX) + jx);
-        u.dy_px[i] = float((fyy - 1.0) * (y0 - kCentreY) + jy);
+        layer_shift(t, k, x0, y0, lx, ly);
+        u.dx_px[i] = float((fxx - 1.0) * (x0 - kCentreX) + jx + lx);
+        u.dy_px[i] = float((fyy - 1.0) * (y0 - kCentreY) + jy + ly);
         u.quality[i] = 1.0f;
         const bool at_cut = in_tear_rows(t, y0) && std::abs(x0 - kTearX) <= 6.0;
         const bool lost = std::find(t.lost_at.begin(), t.lost_at.end(), k) != t.lost_at.end() &&
@@ -376,5 +416,45 @@ TEST(ConstructedField, AGapIsMeasuredOverTheFramesWhereItIsWidestNotOnOneImage) 
   EXPECT_NEAR(widest_shadowed.findings.front().gap_mm, plain.findings.front().gap_mm, 0.2);
 }
 
-}  // namespace ft
+// A stump is tissue that shortens like its muscle, read over its search (the median from the
+// gap's edge plus its 1.5 mm margin to 3 mm further), not at its first point: beside a gap the
+// shortening rises over a millimetre or two from the gap's own. The cut here runs through the
+// muscle's whole thickness, so that a layer beside it that thickens less than the muscle leaves
+// no slit above or below it (which would join the patch and move its edge).
+// - A layer carried along without shortening (fat, tendon) 6 mm thick on one side is no stump:
+//   the opening beside it is not a tear.
+// - The price of the median: 4 mm of it passes now, as it did not when the first point decided
+//   (the edge lies 0.8 mm from the cut here: rejected from about 4.7 mm, before from about 3.5).
+// - A stump whose shortening rises slowly from nothing at the gap to the muscle's 10 mm out read
+//   0.035 at its first point (0.28 of its compartment's, under the gate's 0.33) and 0.056 over
+//   its search: a tear.
+TEST(ConstructedField, AStumpIsReadOverItsSearchNotAtItsFirstPoint) {
+  ConstructedTear carried;
+  carried.top_px = 0.0;
+  carried.bottom_px = kHeightPx;
+  carried.layer_mm = 6.0;
+  const DetectionResult thick = detect(carried);
+  EXPECT_TRUE(thick.findings.empty());
+  const CandidateEvidence* c = candidate_at_cut(thick);
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->decision, "stumps_not_contracting") << c->reason;
+  const double share = DetectionSettings{}.contracting_share;
+  EXPECT_NEAR(c->stump_strain[0], c->muscle_strain, 0.01) << "the cut's left side is muscle";
+  EXPECT_GT(c->stump_strain[1], share * c->muscle_strain);
+  carried.layer_mm = 4.0;
+  const DetectionResult thinner = detect(carried);
+  ASSERT_EQ(thinner.findings.size(), 1u);
+  EXPECT_NEAR(thinner.findings.front().centre_col_px, kTearX, 10.0);
+  ConstructedTear slope = carried;
+  slope.layer_mm = 10.0;
+  slope.layer_ramps = true;
+  const DetectionResult r = detect(slope);
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_NEAR(r.findings.front().centre_col_px, kTearX, 10.0);
+  const CandidateEvidence* s = candidate_at_cut(r);
+  ASSERT_NE(s, nullptr);
+  EXPECT_LT(s->stump_strain[1], share * s->muscle_strain);
+  EXPECT_GT(s->stump_strain[1], 0.8 * s->muscle_strain) << "shortening less than the muscle next to the gap";
+}
 
+}  // namespace ft
