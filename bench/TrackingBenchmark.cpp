@@ -97,7 +97,7 @@ void match_fine_level(benchmark::State& state, bool cuda) {
   for (int y = margin; y < height - margin; y += p.grid_step_px)
     for (int x = margin; x < width - margin; x += p.grid_step_px) points.push_back({x, y});
   const std::vector<float> seed_dx(points.size(), 0.0f), seed_dy(points.size(), 0.0f);
-  const ft::gpu::MatchSettings settings{geo.kernel_half_px, geo.fine_radius_px, p.refine_iterations};
+  const ft::gpu::MatchSettings settings{geo.kernel_half_px, geo.fine_radius_px, p.refine_iterations, p.spline_refine_steps};
   std::vector<ft::gpu::MatchResult> results;
   for (auto _ : state) {
     matcher->match(0, true, points, 0, seed_dx, seed_dy, settings, results);

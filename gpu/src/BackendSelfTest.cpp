@@ -54,6 +54,9 @@ constexpr Case kCases[] = {
     {2, true, {3, 2, 1}, 0.0f, false},  {1, true, {4, 2, 1}, 0.0f, false},  {0, true, {3, 1, 2}, 0.0f, false},
     {0, true, {9, 1, 2}, 2.6f, false},  {0, false, {6, 2, 2}, 0.0f, false}, {0, true, {16, 2, 2}, -3.2f, false},
     {0, true, {8, 1, 2}, 0.0f, true},
+    // With steps on the spline coefficients, whose prefilter and gain the device computes too
+    // (at the full-resolution level, the one that keeps them: PyramidLevels.h).
+    {0, true, {8, 1, 1, 1}, 0.0f, false}, {0, false, {5, 2, 1, 2}, 0.0f, false}, {0, true, {8, 1, 1, 1}, 0.0f, true},
 };
 
 // Farther apart than `tolerance`, or one of them not a number (a comparison with NaN is

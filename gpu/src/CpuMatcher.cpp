@@ -21,11 +21,11 @@ namespace {
 #define FT_FLATTEN
 #endif
 
-FT_FLATTEN void match_range(const ImageView& a, const ImageView& b, const GridPoint* points, const float* seed_dx,
-                                const float* seed_dy, std::size_t count, const MatchSettings& settings,
-                                MatchResult* results) {
+FT_FLATTEN void match_range(const ImageView& a, const ImageView& b, const SplineViews& splines, const GridPoint* points,
+                            const float* seed_dx, const float* seed_dy, std::size_t count, const MatchSettings& settings,
+                            MatchResult* results) {
   for (std::size_t i = 0; i < count; ++i)
-    results[i] = match_point(a, b, points[i].x, points[i].y, seed_dx[i], seed_dy[i], settings);
+    results[i] = match_point(a, b, splines, points[i].x, points[i].y, seed_dx[i], seed_dy[i], settings);
 }
 
 class CpuMatcher final : public MatcherBackend {
@@ -56,15 +56,17 @@ class CpuMatcher final : public MatcherBackend {
   void match(int level, bool forward, const std::vector<GridPoint>& points, int /*columns*/, const std::vector<float>& seed_dx,
              const std::vector<float>& seed_dy, const MatchSettings& settings,
              std::vector<MatchResult>& results) override {
-    const ImageView a = pyramids_[forward ? previous_ : next_].view(level);
-    const ImageView b = pyramids_[forward ? next_ : previous_].view(level);
+    const ImagePyramid& from = pyramids_[forward ? previous_ : next_];
+    const ImagePyramid& to = pyramids_[forward ? next_ : previous_];
+    const ImageView a = from.view(level), b = to.view(level);
+    const SplineViews splines(from.spline(level), to.spline(level));
     results.resize(points.size());
     constexpr int kChunk = 64;  // points per task: enough work to amortise the hand-off
     const int chunks = int((points.size() + kChunk - 1) / kChunk);
     pool_.run(chunks, [&](int chunk) {
       const std::size_t begin = std::size_t(chunk) * kChunk;
       const std::size_t end = std::min(points.size(), begin + kChunk);
-      match_range(a, b, &points[begin], &seed_dx[begin], &seed_dy[begin], end - begin, settings, &results[begin]);
+      match_range(a, b, splines, &points[begin], &seed_dx[begin], &seed_dy[begin], end - begin, settings, &results[begin]);
     });
   }
 

@@ -1,5 +1,6 @@
 // The CUDA backend. Per frame pair: a frame not already on the device goes up through a
-// pinned buffer on one stream and its pyramid is built there, and each level is matched
+// pinned buffer on one stream and its pyramid (each level with its cubic B-spline
+// coefficients for the sub-pixel steps) is built there, and each level is matched
 // by one warp per grid point running warp_match_point() (WarpMatch.h: the CPU's
 // match_point() organised for the hardware, emulated on the host by the tests). A block
 // holds kWarpsPerBlock warps, each with its own shared-memory tiles sized for the
@@ -19,6 +20,7 @@
 #include "PairPlan.h"
 #include "PyramidSlots.h"
 #include "ft/gpu/GpuReport.h"
+#include "ft/gpu/SplineSampling.h"
 #include "WarpMatch.h"
 #include "ft/core/Error.h"
 
@@ -121,6 +123,75 @@ void pack_region(const Frame& frame, const PixelRect& r, unsigned char* out) {
   }
 }
 
+// The B-spline prefilter (SplineSampling.h) of one row or one column per thread: the
+// column pass reads and writes neighbouring columns in neighbouring threads (coalesced).
+__global__ void spline_rows_kernel(float* image, int width, int height) {
+  const int y = blockIdx.x * blockDim.x + threadIdx.x;
+  if (y < height) spline_prefilter(SplineLines{image + std::size_t(y) * width, width, 1, 1, 0});
+}
+
+__global__ void spline_columns_kernel(float* image, int width, int height) {
+  const int x = blockIdx.x * blockDim.x + threadIdx.x;
+  if (x < width) spline_prefilter(SplineLines{image + x, height, width, 1, 1});
+}
+
+constexpr int kSplineThreads = 128;
+constexpr int kGainThreads = 256;
+
+// The sums of the spline's gradient gain (spline_gain_terms) over a level's inner pixels,
+// added into sums[0..3] (zeroed before): a block's threads sum their pixels, the block's
+// total is added once per block.
+__global__ void __launch_bounds__(kGainThreads) spline_gain_sums_kernel(const float* image, const float* coefficients, int width,
+                                                                      int height, double* sums) {
+  __shared__ float block_sums[4][kGainThreads];
+  float own[4] = {0, 0, 0, 0};
+  // Images narrower or lower than 3 px have no inner pixel (1 x 1 would give (-1)(-1) = 1).
+  const int inner_w = max(0, width - 2), count = inner_w * max(0, height - 2);
+  for (int k = blockIdx.x * blockDim.x + threadIdx.x; k < count; k += gridDim.x * blockDim.x) {
+    float terms[4];
+    spline_gain_terms(image, coefficients, width, 1 + k % inner_w, 1 + k / inner_w, terms);
+    for (int t = 0; t < 4; ++t) own[t] += terms[t];
+  }
+  for (int t = 0; t < 4; ++t) block_sums[t][threadIdx.x] = own[t];
+  __syncthreads();
+  for (int half = kGainThreads / 2; half > 0; half /= 2) {
+    if (int(threadIdx.x) < half)
+      for (int t = 0; t < 4; ++t) block_sums[t][threadIdx.x] += block_sums[t][threadIdx.x + half];
+    __syncthreads();
+  }
+  if (threadIdx.x < 4) atomicAdd(&sums[threadIdx.x], double(block_sums[threadIdx.x][0]));
+}
+
+__global__ void spline_gain_kernel(const double* sums, SplineGain* gain) {
+  *gain = spline_gain_from_sums(sums[0], sums[1], sums[2], sums[3]);
+}
+
+// A level's gradient gain (SplineSampling.h) into `gain` on the device, from its image and
+// coefficients; `sums`, four doubles, is the reduction's scratch.
+void launch_spline_gain(const float* image, const float* coefficients, int width, int height, double* sums, SplineGain* gain,
+                        cudaStream_t stream) {
+  check(cudaMemsetAsync(sums, 0, 4 * sizeof(double), stream), "clear gain sums");
+  const int inner = std::max(0, width - 2) * std::max(0, height - 2);
+  const int blocks = std::max(1, std::min(1024, (inner + kGainThreads - 1) / kGainThreads));
+  spline_gain_sums_kernel<<<blocks, kGainThreads, 0, stream>>>(image, coefficients, width, height, sums);
+  spline_gain_kernel<<<1, 1, 0, stream>>>(sums, gain);
+  check(cudaGetLastError(), "spline gain launch");
+}
+
+// A level's spline on the device, queued on `stream`: `coefficients` from a copy of `level`
+// (prefiltered rows, then columns), then its gradient gain into `gain` (`sums`: four doubles
+// of scratch). For the pyramid and for the parity test alike.
+void launch_spline_level(const float* level, float* coefficients, int width, int height, double* sums, SplineGain* gain,
+                         cudaStream_t stream) {
+  check(cudaMemcpyAsync(coefficients, level, std::size_t(width) * std::size_t(height) * sizeof(float), cudaMemcpyDeviceToDevice,
+                        stream),
+        "copy level for its spline");
+  spline_rows_kernel<<<(height + kSplineThreads - 1) / kSplineThreads, kSplineThreads, 0, stream>>>(coefficients, width, height);
+  spline_columns_kernel<<<(width + kSplineThreads - 1) / kSplineThreads, kSplineThreads, 0, stream>>>(coefficients, width, height);
+  check(cudaGetLastError(), "spline kernel launch");
+  launch_spline_gain(level, coefficients, width, height, sums, gain, stream);
+}
+
 constexpr int kWarpsPerBlock = 4;
 // Within the 48 KiB every block may use without opting in, for the largest template
 // and search; smaller ones take less.
@@ -143,8 +214,8 @@ struct CudaWarp {
 // 96 registers with 8 B of spills.
 template <class Search>
 __global__ void __launch_bounds__(kWarpsPerBlock * kWarpLanes, 1)
-    match_kernel(ImageView a, ImageView b, const int2* points, const float* seed_dx, const float* seed_dy, int count,
-                 MatchSettings s, MatchResult* out) {
+    match_kernel(ImageView a, ImageView b, SplineViews splines, const int2* points, const float* seed_dx, const float* seed_dy,
+                 int count, MatchSettings s, MatchResult* out) {
   extern __shared__ float shared[];
   const int warp = int(threadIdx.x) / kWarpLanes;
   const int i = int(blockIdx.x) * kWarpsPerBlock + warp;
@@ -152,7 +223,7 @@ __global__ void __launch_bounds__(kWarpsPerBlock * kWarpLanes, 1)
   const WarpTileSizes sizes = warp_tile_sizes(s);
   const WarpTiles tiles = carve_warp_tiles(shared + warp * sizes.floats(), sizes);
   const CudaWarp w;
-  const MatchResult r = warp_match_point(w, a, b, points[i].x, points[i].y, seed_dx[i], seed_dy[i], s, tiles, Search{});
+  const MatchResult r = warp_match_point(w, a, b, splines, points[i].x, points[i].y, seed_dx[i], seed_dy[i], s, tiles, Search{});
   if (w.lane() == 0) out[i] = r;
 }
 
@@ -173,7 +244,7 @@ class CudaMatcher final : public MatcherBackend {
                   int levels) override {
     prepare_frames(width, height, levels);
     build_pyramids(float_source(previous, width, height, levels), float_source(next, width, height, levels),
-                   [&](const PyramidSource& source, std::vector<float*>& pyramid) { upload(source, pyramid); });
+                   [&](const PyramidSource& source, int slot) { upload(source, slot); });
   }
 
   // Only the region's own samples travel (a quarter of the floats' bytes for 8-bit
@@ -189,9 +260,7 @@ class CudaMatcher final : public MatcherBackend {
     pack_region(next, region, staged[1]);
     const PyramidSource sources[2] = {{staged[0], bytes, sample_bytes, width, height, levels},
                                       {staged[1], bytes, sample_bytes, width, height, levels}};
-    build_pyramids(sources[0], sources[1], [&](const PyramidSource& source, std::vector<float*>& pyramid) {
-      upload_samples(source, pyramid);
-    });
+    build_pyramids(sources[0], sources[1], [&](const PyramidSource& source, int slot) { upload_samples(source, slot); });
   }
 
   LevelSize level_size(int level) const override { return sizes_[std::size_t(level)]; }
@@ -263,19 +332,34 @@ class CudaMatcher final : public MatcherBackend {
     std::uint8_t* valid;
   };
 
+  // What the steps on the spline read when matching slot `from`'s frame into slot `to`'s:
+  // nothing at a level without them.
+  SplineViews spline_views(int level, int from, int to) const {
+    if (std::size_t(level) >= splines_[to].size() || std::size_t(level) >= splines_[from].size()) return {};
+    const LevelSize size = sizes_[std::size_t(level)];
+    const auto view = [&](const std::vector<float*>& levels) {
+      return ImageView{levels[std::size_t(level)], 0, 0, size.width, size.height, size.width};
+    };
+    SplineViews v;
+    v.b = view(splines_[to]);
+    v.a_gain = gains_[from].get() + level;
+    return v;
+  }
+
   void launch_match(int level, bool forward, const int2* points, const float* seed_dx, const float* seed_dy, int count,
                     const MatchSettings& settings, MatchResult* results) {
     const LevelSize size = sizes_[std::size_t(level)];
-    const ImageView pv{pyramids_[previous_][std::size_t(level)], 0, 0, size.width, size.height, size.width};
-    const ImageView nv{pyramids_[next_][std::size_t(level)], 0, 0, size.width, size.height, size.width};
+    const auto view = [&](const std::vector<float*>& levels) {
+      return ImageView{levels[std::size_t(level)], 0, 0, size.width, size.height, size.width};
+    };
+    const int from = forward ? previous_ : next_, to = forward ? next_ : previous_;
     const int blocks = (count + kWarpsPerBlock - 1) / kWarpsPerBlock;
     const std::size_t shared_bytes = std::size_t(kWarpsPerBlock) * std::size_t(warp_tile_sizes(settings).floats()) * sizeof(float);
     const dim3 threads(kWarpsPerBlock * kWarpLanes);
-    const ImageView& from = forward ? pv : nv;
-    const ImageView& to = forward ? nv : pv;
     with_search_for(settings, [&](auto search) {
-      match_kernel<decltype(search)><<<blocks, threads, shared_bytes, stream_>>>(from, to, points, seed_dx, seed_dy, count,
-                                                                                 settings, results);
+      match_kernel<decltype(search)><<<blocks, threads, shared_bytes, stream_>>>(
+          view(pyramids_[from]), view(pyramids_[to]), spline_views(level, from, to), points, seed_dx, seed_dy, count, settings,
+          results);
     });
     check(cudaGetLastError(), "match kernel launch");
   }
@@ -343,7 +427,7 @@ class CudaMatcher final : public MatcherBackend {
     float* back_dy = d_seed_ + point_capacity_;
     launch_backward_points(plan.grid, v.dx, v.dy, d_points_, back_dx, back_dy, stream_);
     check(cudaGetLastError(), "backward points launch");
-    launch_match(0, false, d_points_, back_dx, back_dy, n, plan.fine, d_results_);
+    launch_match(0, false, d_points_, back_dx, back_dy, n, plan.backward_check(), d_results_);
     launch_backward_check(plan.grid, d_points_, d_results_, plan.forward_backward_px, v.valid, stream_);
     check(cudaGetLastError(), "backward check launch");
   }
@@ -351,9 +435,9 @@ class CudaMatcher final : public MatcherBackend {
   // Buffers are freed and their pointers cleared before anything is allocated, so that
   // a failed allocation leaves nothing for the destructor to free twice.
   void release_frames() {
-    for (auto& pyramid : pyramids_) {
-      for (float*& p : pyramid) cudaFree(std::exchange(p, nullptr));
-      pyramid.clear();
+    for (auto* levels : {&pyramids_[0], &pyramids_[1], &splines_[0], &splines_[1]}) {
+      for (float*& p : *levels) cudaFree(std::exchange(p, nullptr));
+      levels->clear();
     }
     cudaFreeHost(std::exchange(h_frame_, nullptr));
     frame_capacity_ = 0;
@@ -371,10 +455,18 @@ class CudaMatcher final : public MatcherBackend {
 
   void allocate_frames(std::size_t pixels, int levels) {
     release_frames();
-    for (auto& pyramid : pyramids_) {
-      pyramid.assign(std::size_t(levels), nullptr);
-      for (int l = 0; l < levels; ++l)  // any shape of `pixels` fits, so a reshaped frame reuses them
-        check(cudaMalloc(&pyramid[std::size_t(l)], level_capacity_floats(pixels, l) * sizeof(float)), "allocate pyramid");
+    const auto allocate_levels = [&](std::vector<float*>& buffers, int count) {
+      buffers.assign(std::size_t(count), nullptr);
+      for (int l = 0; l < count; ++l)  // any shape of `pixels` fits, so a reshaped frame reuses them
+        check(cudaMalloc(&buffers[std::size_t(l)], level_capacity_floats(pixels, l) * sizeof(float)), "allocate pyramid");
+    };
+    for (int slot = 0; slot < 2; ++slot) {
+      allocate_levels(pyramids_[slot], levels);
+      allocate_levels(splines_[slot], spline_levels(levels));
+    }
+    for (int slot = 0; slot < 2; ++slot) {
+      gain_sums_[slot].ensure(4 * std::size_t(kSplineLevels), "allocate spline gain sums");
+      gains_[slot].ensure(std::size_t(kSplineLevels), "allocate spline gains");
     }
     check(cudaMallocHost(&h_frame_, pixels * sizeof(float)), "allocate pinned frame");
     frame_capacity_ = pixels;
@@ -394,35 +486,44 @@ class CudaMatcher final : public MatcherBackend {
     point_capacity_ = n;
   }
 
-  void upload(const PyramidSource& image, std::vector<float*>& pyramid) {
+  void upload(const PyramidSource& image, int slot) {
     std::memcpy(h_frame_, image.data, image.bytes);
-    check(cudaMemcpyAsync(pyramid[0], h_frame_, image.bytes, cudaMemcpyHostToDevice, stream_), "upload frame");
-    build_coarse_levels(pyramid);
+    check(cudaMemcpyAsync(pyramids_[slot][0], h_frame_, image.bytes, cudaMemcpyHostToDevice, stream_), "upload frame");
+    build_levels(slot);
     // h_frame_ is reused by the next upload: wait until this copy has left it.
     check(cudaStreamSynchronize(stream_), "upload");
   }
 
   // 8- or 16-bit samples from the pinned staging buffer, converted on the device. The
   // staging buffer is not touched again before the stream is idle (prepare_frames).
-  void upload_samples(const PyramidSource& source, std::vector<float*>& pyramid) {
+  void upload_samples(const PyramidSource& source, int slot) {
+    float* level0 = pyramids_[slot][0];
     check(cudaMemcpyAsync(samples_.get(), source.data, source.bytes, cudaMemcpyHostToDevice, stream_), "upload frame");
     const int count = source.width * source.height;
     const int blocks = (count + 255) / 256;
     if (source.format == 1) {
-      samples_to_float_kernel<<<blocks, 256, 0, stream_>>>(samples_.get(), count, pyramid[0]);
+      samples_to_float_kernel<<<blocks, 256, 0, stream_>>>(samples_.get(), count, level0);
     } else {
-      samples_to_float_kernel<<<blocks, 256, 0, stream_>>>(reinterpret_cast<const std::uint16_t*>(samples_.get()), count, pyramid[0]);
+      samples_to_float_kernel<<<blocks, 256, 0, stream_>>>(reinterpret_cast<const std::uint16_t*>(samples_.get()), count, level0);
     }
     check(cudaGetLastError(), "sample conversion launch");
-    build_coarse_levels(pyramid);
+    build_levels(slot);
   }
 
-  void build_coarse_levels(std::vector<float*>& pyramid) {
+  // From slot's level 0 on the device: the coarser levels, then every level's spline
+  // coefficients (the sub-pixel steps sample B from them) and derivatives (their Hessian).
+  void build_levels(int slot) {
+    std::vector<float*>& pyramid = pyramids_[slot];
     for (std::size_t l = 1; l < sizes_.size(); ++l) {
       const LevelSize from = sizes_[l - 1], to = sizes_[l];
       const dim3 block(16, 16), grid((to.width + 15) / 16, (to.height + 15) / 16);
       downsample_kernel<<<grid, block, 0, stream_>>>(pyramid[l - 1], from.width, from.height, pyramid[l], to.width, to.height);
       check(cudaGetLastError(), "downsample kernel launch");
+    }
+    for (std::size_t l = 0; l < splines_[slot].size(); ++l) {
+      const LevelSize size = sizes_[l];
+      launch_spline_level(pyramid[l], splines_[slot][l], size.width, size.height, gain_sums_[slot].get() + 4 * l,
+                          gains_[slot].get() + l, stream_);
     }
   }
 
@@ -463,8 +564,8 @@ class CudaMatcher final : public MatcherBackend {
   void build_pyramids(const PyramidSource& previous, const PyramidSource& next, const Build& build) {
     try {
       const PyramidSlots::Assignment a = slots_.assign(previous, next);
-      if (a.build_previous) build(previous, pyramids_[a.previous]);
-      if (a.build_next) build(next, pyramids_[a.next]);
+      if (a.build_previous) build(previous, a.previous);
+      if (a.build_next) build(next, a.next);
       previous_ = a.previous;
       next_ = a.next;
     } catch (...) {
@@ -477,6 +578,9 @@ class CudaMatcher final : public MatcherBackend {
   std::vector<LevelSize> sizes_;
   PyramidSlots slots_;
   std::vector<float*> pyramids_[2];  // device levels of the two frames held
+  std::vector<float*> splines_[2];   // their levels' cubic B-spline coefficients
+  CudaArray<double> gain_sums_[2];    // and their gradient gains: the reduction's scratch
+  CudaArray<SplineGain> gains_[2];
   int previous_ = 0;
   int next_ = 1;
   std::size_t frame_capacity_ = 0;
@@ -514,6 +618,25 @@ KernelResources resources(const char* name, Kernel kernel, std::size_t largest_d
 }
 }  // namespace
 
+SplineGain cuda_spline_coefficients(std::vector<float>& image, int width, int height) {
+  if (width <= 0 || height <= 0 || image.size() != std::size_t(width) * std::size_t(height))
+    throw Error(ErrorCode::InvalidArgument, "cuda_spline_coefficients: the image is not width x height");
+  CudaArray<float> samples, coefficients;
+  CudaArray<double> sums;
+  CudaArray<SplineGain> gain;
+  samples.ensure(image.size(), "allocate spline test image");
+  coefficients.ensure(image.size(), "allocate spline test coefficients");
+  sums.ensure(4, "allocate spline test sums");
+  gain.ensure(1, "allocate spline test gain");
+  const std::size_t bytes = image.size() * sizeof(float);
+  check(cudaMemcpy(samples.get(), image.data(), bytes, cudaMemcpyHostToDevice), "copy spline test image");
+  launch_spline_level(samples.get(), coefficients.get(), width, height, sums.get(), gain.get(), nullptr);
+  SplineGain on_host;
+  check(cudaMemcpy(&on_host, gain.get(), sizeof on_host, cudaMemcpyDeviceToHost), "copy spline gain back");
+  check(cudaMemcpy(image.data(), coefficients.get(), bytes, cudaMemcpyDeviceToHost), "copy spline back");
+  return on_host;
+}
+
 std::vector<KernelResources> cuda_kernel_resources() {
   const std::size_t largest_tiles = std::size_t(kWarpsPerBlock) * kMaxWarpFloats * sizeof(float);
   const int threads = kWarpsPerBlock * kWarpLanes;
@@ -521,7 +644,10 @@ std::vector<KernelResources> cuda_kernel_resources() {
           resources("match_kernel radius 1", match_kernel<FixedRadiusSearch<1>>, largest_tiles, threads),
           resources("match_kernel radius 2", match_kernel<FixedRadiusSearch<2>>, largest_tiles, threads),
           resources("match_kernel radius 3-4", match_kernel<WideSearch>, largest_tiles, threads),
-          resources("downsample_kernel", downsample_kernel, 0, 256)};
+          resources("downsample_kernel", downsample_kernel, 0, 256),
+          resources("spline_rows_kernel", spline_rows_kernel, 0, kSplineThreads),
+          resources("spline_columns_kernel", spline_columns_kernel, 0, kSplineThreads),
+          resources("spline_gain_sums_kernel", spline_gain_sums_kernel, 0, kGainThreads)};
 }
 
 }  // namespace ft::gpu

@@ -51,7 +51,7 @@ void check_forward_backward(MatcherBackend& matcher, const PairPlan& plan, GridV
       back_dx[i] = -values.dx[i];
       back_dy[i] = -values.dy[i];
     }
-  matcher.match(0, false, returned, grid.columns, back_dx, back_dy, plan.fine, results);
+  matcher.match(0, false, returned, grid.columns, back_dx, back_dy, plan.backward_check(), results);
   for (int r = 0; r < grid.rows; ++r)
     for (int c = 0; c < grid.columns; ++c) {
       const std::size_t i = std::size_t(r) * grid.columns + c;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "PyramidLevels.h"
+#include "ft/gpu/SplineSampling.h"
 
 namespace ft::gpu {
 
@@ -38,11 +39,25 @@ void ImagePyramid::build(const std::vector<float>& base, int width, int height, 
     widths_[std::size_t(l)] = nw;
     heights_[std::size_t(l)] = nh;
   }
+  const auto with_spline = std::size_t(spline_levels(levels));
+  splines_.resize(with_spline);
+  gains_.resize(with_spline);
+  for (std::size_t l = 0; l < with_spline; ++l) {
+    splines_[l] = images_[l];
+    spline_coefficients(splines_[l].data(), widths_[l], heights_[l]);
+    gains_[l] = spline_gain(images_[l].data(), splines_[l].data(), widths_[l], heights_[l]);
+  }
 }
 
 ImageView ImagePyramid::view(int level) const {
   const auto l = std::size_t(level);
   return ImageView{images_[l].data(), 0, 0, widths_[l], heights_[l], widths_[l]};
+}
+
+SplineLevel ImagePyramid::spline(int level) const {
+  const auto l = std::size_t(level);
+  if (l >= splines_.size()) return {};  // a level without steps on the spline
+  return {ImageView{splines_[l].data(), 0, 0, widths_[l], heights_[l], widths_[l]}, &gains_[l]};
 }
 
 }  // namespace ft::gpu

@@ -1,8 +1,10 @@
 #pragma once
 // Gaussian image pyramid on the CPU: each level is the previous one blurred with
-// [1 2 1]/4 in x and y and halved.
+// [1 2 1]/4 in x and y and halved. Beside the levels the sub-pixel steps on the spline run
+// at (kSplineLevels), their cubic B-spline coefficients and gradient gain (SplineSampling.h).
 #include <vector>
 
+#include "ft/gpu/BlockMatch.h"
 #include "ft/gpu/ImageView.h"
 
 namespace ft::gpu {
@@ -14,9 +16,13 @@ class ImagePyramid {
   int width(int level) const { return widths_[std::size_t(level)]; }
   int height(int level) const { return heights_[std::size_t(level)]; }
   ImageView view(int level) const;
+  // The level's spline: empty views beyond kSplineLevels (PyramidLevels.h).
+  SplineLevel spline(int level) const;
 
  private:
   std::vector<std::vector<float>> images_;
+  std::vector<std::vector<float>> splines_;  // per level up to kSplineLevels
+  std::vector<SplineGain> gains_;
   std::vector<int> widths_;
   std::vector<int> heights_;
   std::vector<float> scratch_;

@@ -57,6 +57,10 @@ std::unique_ptr<MatcherBackend> make_cuda_matcher();
 struct KernelResources;
 // The CUDA kernels' attributes as loaded on device 0 (throws ft::Error on a CUDA error).
 std::vector<KernelResources> cuda_kernel_resources();
+// `image` (row-major) replaced by its cubic B-spline coefficients as the device's prefilter
+// kernels compute them for a pyramid level, and the level's gradient gain as the device
+// sums it: for the parity tests with spline_coefficients and spline_gain.
+SplineGain cuda_spline_coefficients(std::vector<float>& image, int width, int height);
 #endif
 
 }  // namespace ft::gpu

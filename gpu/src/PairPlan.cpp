@@ -18,7 +18,7 @@ PairPlan make_pair_plan(const TrackingParameters& p, const TrackingGeometry& geo
   PairPlan plan;
   plan.grid = grid;
   plan.levels = geo.levels;
-  plan.fine = {geo.kernel_half_px, geo.fine_radius_px, p.refine_iterations};
+  plan.fine = {geo.kernel_half_px, geo.fine_radius_px, p.refine_iterations, p.spline_refine_steps};
   plan.median_threshold = float(p.median_threshold);
   plan.min_quality = float(p.min_quality);
   plan.level0_smoothing = float(p.smoothing);
@@ -29,6 +29,13 @@ PairPlan make_pair_plan(const TrackingParameters& p, const TrackingGeometry& geo
   return plan;
 }
 
+MatchSettings PairPlan::backward_check() const {
+  MatchSettings s = fine;
+  s.refine_iterations = 0;
+  s.spline_steps = 0;
+  return s;
+}
+
 LevelPlan PairPlan::level(int l) const {
   LevelPlan lp;
   lp.level = l;
@@ -36,7 +43,9 @@ LevelPlan PairPlan::level(int l) const {
   lp.scale = float(1 << l);
   lp.sub_columns = grid.columns > 0 ? sub_grid_nodes(grid.columns, lp.stride) : 0;
   lp.sub_rows = grid.rows > 0 ? sub_grid_nodes(grid.rows, lp.stride) : 0;
-  lp.settings = l == 0 ? fine : MatchSettings{coarse_half_px, coarse_radius_px, 1};
+  // No steps on the spline at the coarse levels: each only seeds the next finer level's
+  // integer search, which a hundredth of a pixel does not move.
+  lp.settings = l == 0 ? fine : MatchSettings{coarse_half_px, coarse_radius_px, 1, 0};
   lp.smoothing = l == 0 ? level0_smoothing : 0.5f;
   return lp;
 }

@@ -42,7 +42,7 @@ struct LevelPlan {
 struct PairPlan {
   TrackingGrid grid;
   int levels = 1;
-  MatchSettings fine;  // level 0's settings, also those of the backward check
+  MatchSettings fine;  // level 0's settings
   float median_threshold = 3.0f;
   float median_eps_px = 0.1f;  // the median test's noise floor (Westerweel & Scarano's epsilon)
   float min_quality = 0.35f;
@@ -51,6 +51,13 @@ struct PairPlan {
   int coarse_half_px = 4;
   int coarse_radius_px = 2;
   LevelPlan level(int l) const;
+  // The backward check's: level 0's template and search with the peak fit alone. A point
+  // fails the check by half a pixel (forward_backward_px); the peak fit is off by a tenth or
+  // two of a pixel (pixel locking), which then counts against that half pixel, so the check
+  // drops a few more points than with a sub-pixel step (docs/benchmarks.md: tracked shares
+  // -0.02 on average). The step would cost as much as the forward match's, and the forward
+  // match's step on the spline is paid for by leaving it out here.
+  MatchSettings backward_check() const;
 };
 
 PairPlan make_pair_plan(const TrackingParameters& p, const TrackingGeometry& geo, const TrackingGrid& grid,

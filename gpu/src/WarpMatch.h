@@ -201,18 +201,19 @@ void with_search_for(const MatchSettings& s, const F& f) {
   }
 }
 
-// refine_step() by the warp: B's (side+3)^2 window at the current integer offset in the
-// tile; lane l interpolates template column l down the rows, keeping the four
-// x-interpolated rows the vertical cubic needs.
+// refine_step() by the warp: the (side+3)^2 window of B (or of its spline coefficients,
+// on_spline) at the current integer offset in the tile; lane l interpolates template
+// column l down the rows, keeping the four x-interpolated rows the vertical cubic needs.
 template <class Warp>
-FT_HOST_DEVICE bool warp_refine_step(const Warp& w, const ImageView& at, const ImageView& b, float* b_tile,
-                                     const TemplateStats& s, int px, int py, int h, float& dx, float& dy, float& quality) {
+FT_HOST_DEVICE bool warp_refine_step(const Warp& w, const ImageView& at, const ImageView& b, bool on_spline, const SplineGain& gain,
+                                     float* b_tile, const TemplateStats& s, int px, int py, int h, float& dx, float& dy,
+                                     float& quality) {
   const int side = 2 * h + 1;
   const int ix = int(floorf(dx)), iy = int(floorf(dy));
   if (!b.holds(px + ix, py + iy, h + 2)) return false;
   float wx[4], wy[4];
-  cubic_weights(dx - float(ix), wx);
-  cubic_weights(dy - float(iy), wy);
+  sampling_weights(on_spline, dx - float(ix), wx);
+  sampling_weights(on_spline, dy - float(iy), wy);
   const ImageView bt = load_tile(w, b, px + ix - h - 1, py + iy - h - 1, side + 3, b_tile);
   RefineSums sums;
   for (int i = w.lane(); i < side; i += kWarpLanes) {
@@ -233,15 +234,16 @@ FT_HOST_DEVICE bool warp_refine_step(const Warp& w, const ImageView& at, const I
   sums.stb = w.sum(sums.stb);
   sums.sgxb = w.sum(sums.sgxb);
   sums.sgyb = w.sum(sums.sgyb);
-  return apply_refine_step(s, sums, dx, dy, quality);
+  return apply_refine_step(s, sums, gain, dx, dy, quality);
 }
 
 // match_point() by one warp. `tiles` is this warp's shared memory, carved for `s`;
-// `search` is the one with_search_for() picks for s's radius.
+// `search` is the one with_search_for() picks for s's radius; `splines` for s.spline_steps
+// (match_point's rule).
 template <class Warp, class Search>
-FT_HOST_DEVICE MatchResult warp_match_point(const Warp& w, const ImageView& a, const ImageView& b, int px, int py,
-                                            float seed_dx, float seed_dy, const MatchSettings& s, const WarpTiles& tiles,
-                                            const Search& search) {
+FT_HOST_DEVICE MatchResult warp_match_point(const Warp& w, const ImageView& a, const ImageView& b,
+                                            const SplineViews& splines, int px, int py, float seed_dx, float seed_dy,
+                                            const MatchSettings& s, const WarpTiles& tiles, const Search& search) {
   seed_dx = usable_seed(seed_dx);
   seed_dy = usable_seed(seed_dy);
   MatchResult result;
@@ -267,14 +269,14 @@ FT_HOST_DEVICE MatchResult warp_match_point(const Warp& w, const ImageView& a, c
   if (result.status == kMatchFlat) return result;
   const int side = 2 * r + 1;
   const float peak_dx = float(area.cx + best % side - r - px), peak_dy = float(area.cy + best / side - r - py);
-  for (int it = 0; it < s.refine_iterations; ++it) {
-    float dx = result.dx, dy = result.dy, q = result.quality;
-    if (!warp_refine_step(w, at, b, tiles.b, stats, px, py, h, dx, dy, q)) break;
-    if (!stays_on_peak(dx, dy, peak_dx, peak_dy)) break;
-    result.dx = dx;
-    result.dy = dy;
-    result.quality = q;
-  }
+  refine_from_peak(s, splines.at_hand(), peak_dx, peak_dy, result,
+                   [&](bool on_spline, float& dx, float& dy, float& q) {
+                     // Chosen by value: a reference to one of two kernel parameters would
+                     // put both in local memory.
+                     const ImageView from = on_spline ? splines.b : b;
+                     const SplineGain gain = on_spline ? *splines.a_gain : SplineGain{};
+                     return warp_refine_step(w, at, from, on_spline, gain, tiles.b, stats, px, py, h, dx, dy, q);
+                   });
   return result;
 }
 

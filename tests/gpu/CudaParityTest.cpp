@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <string>
+#include <utility>
 
 #include "MatcherBackend.h"
 #include "WorkerPool.h"
@@ -12,6 +13,7 @@
 #include "TrackingScenes.h"
 #include "ft/gpu/GpuReport.h"
 #include "ft/gpu/SpeckleTracker.h"
+#include "ft/gpu/SplineSampling.h"
 
 // Run where a GPU exists (scripts/gpu-check runs them under compute-sanitizer too).
 // CUDA and CPU run the same algorithm; they may differ only by float summation order.
@@ -99,12 +101,44 @@ TEST(CudaParity, EveryPointMatchesTheCpu) {
       {test::make_match_scene(-3.4, 2.7, 120.0f, 30.0f), {kMaxHalf, kMaxSearchRadius, 3}, "33 x 33 template, radius 4"},
       {test::make_match_scene(1.7, 0.4, 30000.0f, 2000.0f), {8, 1, 2}, "16-bit values"},
       {test::make_match_scene(1.7, 0.4, 30000.0f, 2000.0f), {6, 3, 2}, "16-bit values, radius 3"},
+      {test::make_match_scene(2.3, -1.6, 120.0f, 30.0f), {8, 1, 1, 2}, "8-bit, fine level, spline steps"},
+      {test::make_match_scene(-3.4, 2.7, 120.0f, 30.0f), {kMaxHalf, 2, 1, 2}, "33 x 33 template, spline steps"},
+      {test::make_match_scene(1.7, 0.4, 30000.0f, 2000.0f), {5, 2, 1, 2}, "16-bit values, coarse, spline steps"},
   };
   for (const ParityCase& c : cases) {
     cuda->set_frames(c.scene.a, c.scene.b, test::kMatchSceneSide, test::kMatchSceneSide, 2);
     cpu->set_frames(c.scene.a, c.scene.b, test::kMatchSceneSide, test::kMatchSceneSide, 2);
     for (int level : {0, 1})
       for (bool forward : {true, false}) expect_points_match(*cuda, *cpu, c, level, forward);
+  }
+#endif
+}
+
+// The device's spline prefilter (a thread per row, then per column) and gradient gain against the host's
+// spline_coefficients and spline_gain: the same functions, in another order; odd sizes and a line
+// shorter than the causal start's 12 terms included.
+TEST(CudaParity, TheDeviceSplineCoefficientsAndGainAreTheHosts) {
+#if !defined(FT_HAVE_CUDA)
+  GTEST_SKIP() << "built without CUDA (nvcc was not found)";
+#else
+  FT_REQUIRE_CUDA_DEVICE();
+  const test::MatchScene scene = test::make_match_scene(2.3, -1.6, 30000.0f, 2000.0f);
+  for (const auto& [width, height] : {std::pair{test::kMatchSceneSide, test::kMatchSceneSide}, std::pair{131, 77}, std::pair{9, 40}}) {
+    const std::vector<float> image(scene.b.begin(), scene.b.begin() + std::ptrdiff_t(width) * height);
+    std::vector<float> host = image, device = image;
+    spline_coefficients(host.data(), width, height);
+    const SplineGain device_gain = cuda_spline_coefficients(device, width, height);
+    // The gain's sums in another order (blocks, then doubles added atomically).
+    const SplineGain host_gain = spline_gain(image.data(), host.data(), width, height);
+    EXPECT_NEAR(device_gain.x, host_gain.x, 1e-4 * host_gain.x) << width << " x " << height;
+    EXPECT_NEAR(device_gain.y, host_gain.y, 1e-4 * host_gain.y) << width << " x " << height;
+    double worst = 0, largest = 0;
+    for (std::size_t i = 0; i < host.size(); ++i) {
+      worst = std::max(worst, double(std::fabs(device[i] - host[i])));
+      largest = std::max(largest, double(std::fabs(host[i])));
+    }
+    SCOPED_TRACE(testing::Message() << width << " x " << height);
+    EXPECT_LE(worst, 1e-5 * largest) << "largest coefficient " << largest;
   }
 #endif
 }

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "ft/core/Random.h"
+#include "ft/gpu/SplineSampling.h"
 
 namespace ft::test {
 
@@ -26,9 +27,15 @@ MatchScene make_match_scene(double shift_x, double shift_y, float gain, float of
         }
     return img;
   };
-  MatchScene s{render(0, 0), render(shift_x, shift_y)};
+  MatchScene s{render(0, 0), render(shift_x, shift_y), {}, {}, {}, {}};
   for (int y = 80; y < 112; ++y)
     for (int x = 30; x < 70; ++x) s.a[std::size_t(y) * kSize + x] = offset;
+  s.a_spline = s.a;
+  gpu::spline_coefficients(s.a_spline.data(), kSize, kSize);
+  s.a_gain = gpu::spline_gain(s.a.data(), s.a_spline.data(), kSize, kSize);
+  s.b_spline = s.b;
+  gpu::spline_coefficients(s.b_spline.data(), kSize, kSize);
+  s.b_gain = gpu::spline_gain(s.b.data(), s.b_spline.data(), kSize, kSize);
   return s;
 }
 

@@ -5,6 +5,7 @@
 // CUDA parity tests, which compare each point with the CPU.
 #include <vector>
 
+#include "ft/gpu/BlockMatch.h"
 #include "ft/gpu/ImageView.h"
 
 namespace ft::test {
@@ -13,8 +14,15 @@ constexpr int kMatchSceneSide = 192;
 
 struct MatchScene {
   std::vector<float> a, b;  // kMatchSceneSide^2 each, row-major
-  gpu::ImageView view_a() const { return {a.data(), 0, 0, kMatchSceneSide, kMatchSceneSide, kMatchSceneSide}; }
-  gpu::ImageView view_b() const { return {b.data(), 0, 0, kMatchSceneSide, kMatchSceneSide, kMatchSceneSide}; }
+  // Their cubic B-spline interpolants: coefficients and gradient gains.
+  std::vector<float> a_spline, b_spline;
+  gpu::SplineGain a_gain, b_gain;
+  gpu::ImageView view_a() const { return view(a); }
+  gpu::ImageView view_b() const { return view(b); }
+  gpu::SplineViews splines() const { return {{view(a_spline), &a_gain}, {view(b_spline), &b_gain}}; }
+  static gpu::ImageView view(const std::vector<float>& image) {
+    return {image.data(), 0, 0, kMatchSceneSide, kMatchSceneSide, kMatchSceneSide};
+  }
 };
 
 // Speckle-like texture (Gaussian blobs), B moved by (shift_x, shift_y) px; `gain` and

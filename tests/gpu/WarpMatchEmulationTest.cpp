@@ -9,6 +9,7 @@
 #include "MatcherBackend.h"
 #include "MatchProbes.h"
 #include "WarpMatch.h"
+#include "ft/gpu/TrackingParameters.h"
 
 // The CUDA kernel's per-point algorithm (WarpMatch.h) run on the host by 32 threads
 // standing in for a warp's lanes, against the CPU's match_point() on the same points:
@@ -18,7 +19,8 @@
 namespace ft::gpu {
 namespace {
 
-MatchResult on_host_warp(const ImageView& a, const ImageView& b, const test::MatchProbe& p, const MatchSettings& s) {
+MatchResult on_host_warp(const ImageView& a, const ImageView& b, const SplineViews& splines, const test::MatchProbe& p,
+                         const MatchSettings& s) {
   const WarpTileSizes sizes = warp_tile_sizes(s);
   std::vector<float> tile_a(std::size_t(sizes.a_floats())), tile_b(std::size_t(sizes.b_floats())), score(kMaxScores);
   const WarpTiles tiles{tile_a.data(), tile_b.data(), score.data()};
@@ -26,7 +28,7 @@ MatchResult on_host_warp(const ImageView& a, const ImageView& b, const test::Mat
   // The search the kernel for this radius is built with (the CUDA backend's dispatch).
   with_search_for(s, [&](auto search) {
     test::HostWarp::run([&](const test::HostWarp::Lane& lane) {
-      per_lane[std::size_t(lane.lane())] = warp_match_point(lane, a, b, p.x, p.y, p.seed_dx, p.seed_dy, s, tiles, search);
+      per_lane[std::size_t(lane.lane())] = warp_match_point(lane, a, b, splines, p.x, p.y, p.seed_dx, p.seed_dy, s, tiles, search);
     });
   });
   for (const MatchResult& r : per_lane) {  // every lane took the same decisions
@@ -48,10 +50,12 @@ class EmulatedKernelMatcher final : public MatcherBackend {
   LevelSize level_size(int level) const override { return {previous_.width(level), previous_.height(level)}; }
   void match(int level, bool forward, const std::vector<GridPoint>& points, int, const std::vector<float>& seed_dx,
              const std::vector<float>& seed_dy, const MatchSettings& s, std::vector<MatchResult>& results) override {
-    const ImageView a = (forward ? previous_ : next_).view(level), b = (forward ? next_ : previous_).view(level);
+    const ImagePyramid &from = forward ? previous_ : next_, &to = forward ? next_ : previous_;
+    const ImageView a = from.view(level), b = to.view(level);
+    const SplineViews splines(from.spline(level), to.spline(level));
     results.resize(points.size());
     for (std::size_t i = 0; i < points.size(); ++i)
-      results[i] = on_host_warp(a, b, {points[i].x, points[i].y, seed_dx[i], seed_dy[i]}, s);
+      results[i] = on_host_warp(a, b, splines, {points[i].x, points[i].y, seed_dx[i], seed_dy[i]}, s);
   }
 
  private:
@@ -60,10 +64,11 @@ class EmulatedKernelMatcher final : public MatcherBackend {
 
 void expect_same_as_cpu(const test::MatchScene& scene, const MatchSettings& s) {
   const ImageView a = scene.view_a(), b = scene.view_b();
+  const SplineViews splines = scene.splines();
   int ok = 0;
   for (const test::MatchProbe& p : test::match_probes(s.half)) {
-    const MatchResult cpu = match_point(a, b, p.x, p.y, p.seed_dx, p.seed_dy, s);
-    const MatchResult warp = on_host_warp(a, b, p, s);
+    const MatchResult cpu = match_point(a, b, splines, p.x, p.y, p.seed_dx, p.seed_dy, s);
+    const MatchResult warp = on_host_warp(a, b, splines, p, s);
     SCOPED_TRACE(testing::Message() << "point (" << p.x << ", " << p.y << ") seed (" << p.seed_dx << ", " << p.seed_dy
                                     << ") half " << s.half << " radius " << s.radius);
     ASSERT_EQ(int(warp.status), int(cpu.status));
@@ -102,18 +107,24 @@ TEST(WarpMatchEmulation, TheProductsTemplatesMatchTheCpu) {
   const test::MatchScene scene = test::make_match_scene(2.3, -1.6, 120.0f, 30.0f);
   expect_same_as_cpu(scene, {8, 1, 1});  // fine level
   expect_same_as_cpu(scene, {5, 2, 1});  // coarse levels
+  const TrackingParameters product;       // ... with the product's steps on the spline
+  expect_same_as_cpu(scene, {8, 1, 1, product.spline_refine_steps});
+  expect_same_as_cpu(scene, {5, 2, 1, product.spline_refine_steps});
+  expect_same_as_cpu(scene, {8, 1, 0, 2});  // the peak fit alone (that it takes no spline step: BlockMatchTest)
 }
 
 TEST(WarpMatchEmulation, A33PxTemplateWithTheWidestSearchMatchesTheCpu) {
   const test::MatchScene scene = test::make_match_scene(-3.4, 2.7, 120.0f, 30.0f);
   expect_same_as_cpu(scene, {kMaxHalf, kMaxSearchRadius, 3});
   expect_same_as_cpu(scene, {kMaxHalf, 2, 2});
+  expect_same_as_cpu(scene, {kMaxHalf, 2, 1, 2});
 }
 
 TEST(WarpMatchEmulation, SixteenBitValuesMatchTheCpu) {
   const test::MatchScene scene = test::make_match_scene(1.7, 0.4, 30000.0f, 2000.0f);
   expect_same_as_cpu(scene, {8, 1, 2});
   expect_same_as_cpu(scene, {6, 3, 2});
+  expect_same_as_cpu(scene, {8, 1, 1, 2});
 }
 
 }  // namespace ft::gpu

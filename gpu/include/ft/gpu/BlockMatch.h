@@ -7,14 +7,18 @@
 // against frame B over integer shifts within +-radius of the seed, then sub-pixel
 // refinement. A 3-point Gaussian/parabolic peak fit alone is biased toward integer
 // shifts ("pixel locking"); we use it only to start Gauss-Newton steps on the
-// brightness-normalised block difference with bilinear sampling of B, which has no
-// such bias. B is sampled with Catmull-Rom cubic interpolation: bilinear sampling has
-// a third-order error that itself biases smooth textures by a few hundredths of a px
-// (bench/ measures the residual bias and RMSE over sub-pixel sweeps).
+// brightness-normalised block difference with B sampled at the displaced positions.
+// How B is sampled sets the remaining bias: bilinear and Catmull-Rom sampling move the
+// block by their phase error (+-0.02 px for Catmull-Rom on speckle). So the steps that set
+// the quality sample B by Catmull-Rom (it matches decorrelating speckle better), and the last
+// steps sample it by its cubic B-spline interpolant, from coefficients the pyramid computes
+// once per frame (SplineSampling.h; refine_from_peak; bench_accuracy measures the residual
+// bias over sub-pixel sweeps).
 #include <math.h>
 
 #include "ft/gpu/HostDevice.h"
 #include "ft/gpu/ImageView.h"
+#include "ft/gpu/SplineSampling.h"
 #if !defined(__CUDACC__)
 #include "ft/gpu/FourFloats.h"
 #endif
@@ -34,7 +38,32 @@ enum MatchStatus : unsigned char {
 struct MatchSettings {
   int half = 8;                // template half size, px
   int radius = 2;              // integer search radius, px (<= kMaxSearchRadius)
-  int refine_iterations = 2;   // Gauss-Newton sub-pixel steps (0: peak fit only)
+  int refine_iterations = 2;   // Gauss-Newton sub-pixel steps on B by Catmull-Rom (0: peak fit only)
+  // ... then steps on B's cubic B-spline coefficients, which move the estimate but keep the
+  // Catmull-Rom quality; taken only where there were Catmull-Rom steps and every one of them
+  // was taken (refine_from_peak). Catmull-Rom matches decorrelating speckle better (its
+  // smoothing between pixels), the B-spline has the smaller phase error: one step on it from
+  // the Catmull-Rom estimate brings the sub-pixel bias from 0.024 to below 0.005 px
+  // (docs/benchmarks.md).
+  int spline_steps = 0;
+};
+
+// A frame's cubic B-spline interpolant at one pyramid level (SplineSampling.h): its
+// coefficients (a view the size of the level) and its gradient gain over the level (where
+// the backend keeps it: host or device memory).
+struct SplineLevel {
+  ImageView coefficients;
+  const SplineGain* gain = nullptr;
+};
+
+// What the steps on the spline read of one match: B's coefficients, to sample B, and A's
+// gradient gain, for their Hessian (apply_refine_step). Empty where a backend has none.
+struct SplineViews {
+  ImageView b;
+  const SplineGain* a_gain = nullptr;
+  FT_HOST_DEVICE SplineViews() {}
+  FT_HOST_DEVICE SplineViews(const SplineLevel& a, const SplineLevel& b_level) : b(b_level.coefficients), a_gain(a.gain) {}
+  FT_HOST_DEVICE bool at_hand() const { return b.data != nullptr && a_gain != nullptr; }
 };
 
 struct MatchResult {
@@ -94,7 +123,15 @@ FT_HOST_DEVICE void cubic_weights(float f, float w[4]) {
   w[3] = 0.5f * (f3 - f2);
 }
 
-// Samples at -1, 0, 1, 2 interpolated with weights w (each a float, or four side by side).
+// The weights for a fractional offset f: Catmull-Rom on the samples, or the cubic B-spline's
+// on its coefficients.
+FT_HOST_DEVICE void sampling_weights(bool on_spline, float f, float w[4]) {
+  if (on_spline) bspline_weights(f, w);
+  else cubic_weights(f, w);
+}
+
+// Samples (or spline coefficients) at -1, 0, 1, 2 combined with weights w (each a float,
+// or four side by side).
 template <class Value>
 FT_HOST_DEVICE Value cubic_combine(const float w[4], Value before, Value at, Value after, Value after_next) {
   return w[0] * before + w[1] * at + w[2] * after + w[3] * after_next;
@@ -168,7 +205,15 @@ struct RefineSums {
 };
 
 // The Gauss-Newton update from those sums; false when the step cannot be taken.
-FT_HOST_DEVICE bool apply_refine_step(const TemplateStats& tp, const RefineSums& s, float& dx, float& dy, float& quality) {
+// The residual is projected on the central differences g of A; how it changes with the
+// shift is the derivative of B as sampled. For Catmull-Rom that is g itself (its derivative
+// at a pixel is the central difference): the Hessian is sum g g^T, `gain` {1, 1}. For the
+// B-spline it is the spline's derivative, steeper than g for speckle (by 3 / (2 + cos w) at
+// w rad/px: 1.45 at 1.5), and sum g g^T would overshoot each step by a fifth and need two to
+// converge. With A's gradient gain (SplineGain) the Hessian is sum g g^T scaled column by
+// column, and one step lands.
+FT_HOST_DEVICE bool apply_refine_step(const TemplateStats& tp, const RefineSums& s, const SplineGain& gain, float& dx,
+                                      float& dy, float& quality) {
   const float mb = s.sb / tp.n, vb = s.sbb - s.sb * mb;
   if (vb <= 1e-6f * tp.n) return false;
   quality = s.stb / sqrtf(vb);
@@ -176,10 +221,12 @@ FT_HOST_DEVICE bool apply_refine_step(const TemplateStats& tp, const RefineSums&
   // v = sum g * ((B - mb) k - (A - ma))
   const float vx = k * (s.sgxb - mb * tp.sgx) - (tp.sgxa - tp.mean * tp.sgx);
   const float vy = k * (s.sgyb - mb * tp.sgy) - (tp.sgya - tp.mean * tp.sgy);
-  const float det = tp.gxx * tp.gyy - tp.gxy * tp.gxy;
-  if (det <= 1e-9f * (tp.gxx * tp.gyy + 1e-12f)) return false;
-  const float step_x = -(tp.gyy * vx - tp.gxy * vy) / det;
-  const float step_y = -(tp.gxx * vy - tp.gxy * vx) / det;
+  // M (dx, dy) = -v with M_ij = sum g_i * (B's derivative along j) = sum g_i g_j * gain_j.
+  const float mxx = tp.gxx * gain.x, mxy = tp.gxy * gain.y, myx = tp.gxy * gain.x, myy = tp.gyy * gain.y;
+  const float det = mxx * myy - mxy * myx;
+  if (det <= 1e-9f * (mxx * myy + 1e-12f)) return false;
+  const float step_x = -(myy * vx - mxy * vy) / det;
+  const float step_y = -(mxx * vy - myx * vx) / det;
   if (fabsf(step_x) > 1.0f || fabsf(step_y) > 1.0f) return false;
   dx += step_x;
   dy += step_y;
@@ -250,6 +297,27 @@ FT_HOST_DEVICE void finish_search(const float* score, int best, int r, int px, i
 // Whether a sub-pixel step kept the estimate on the integer peak it started from.
 FT_HOST_DEVICE bool stays_on_peak(float dx, float dy, float peak_dx, float peak_dy) {
   return !(fabsf(dx - peak_dx) > 1.0f || fabsf(dy - peak_dy) > 1.0f);
+}
+
+// The sub-pixel steps from the integer peak (peak_dx, peak_dy), by match_point and
+// warp_match_point alike: s.refine_iterations steps on B by Catmull-Rom, each setting the
+// quality; then, where every one of those was taken and B's spline coefficients are at hand,
+// s.spline_steps on the coefficients, which move the estimate and leave the quality as
+// Catmull-Rom read it. A step that cannot be taken or leaves the peak ends them all.
+// `step(on_spline, dx, dy, quality)` takes one; a single call site, so that a kernel holds
+// one copy of the step.
+template <class Step>
+FT_HOST_DEVICE void refine_from_peak(const MatchSettings& s, bool spline_at_hand, float peak_dx, float peak_dy,
+                                     MatchResult& result, const Step& step) {
+  const int steps = s.refine_iterations + (s.refine_iterations > 0 && spline_at_hand ? s.spline_steps : 0);
+  for (int it = 0; it < steps; ++it) {
+    const bool on_spline = it >= s.refine_iterations;
+    float dx = result.dx, dy = result.dy, q = result.quality;
+    if (!step(on_spline, dx, dy, q) || !stays_on_peak(dx, dy, peak_dx, peak_dy)) break;
+    result.dx = dx;
+    result.dy = dy;
+    if (!on_spline) result.quality = q;
+  }
 }
 
 // A seed that is not a number (or absurdly far: a corrupt field) means "no seed": 0.
@@ -381,18 +449,19 @@ inline void zncc_search(const Template& tp, const ImageView& b, int cx, int cy, 
 }
 
 // One Gauss-Newton step of the sub-pixel displacement (dx, dy), minimising the
-// difference of the brightness-normalised blocks, B sampled at the displaced positions
-// (separable Catmull-Rom, cubic_sample four pixels at a time). Returns false when the
-// step cannot be taken.
-inline bool refine_step(const Template& tp, const ImageView& b, int px, int py, float& dx, float& dy,
-                        float& quality) {
+// difference of the brightness-normalised blocks, B sampled at the displaced positions:
+// `b` is B itself, sampled by Catmull-Rom, or (on_spline) B's cubic B-spline coefficients
+// (SplineSampling.h), with A's gradient gain (apply_refine_step); the separable weights
+// applied four pixels at a time. Returns false when the step cannot be taken.
+inline bool refine_step(const Template& tp, const ImageView& b, bool on_spline, const SplineGain& gain, int px, int py,
+                        float& dx, float& dy, float& quality) {
   const int h = tp.half, side = 2 * h + 1;
   const RowInFours fours(side);
   const int ix = int(floorf(dx)), iy = int(floorf(dy));
   if (!b.holds(px + ix, py + iy, h + 2)) return false;
   float wx[4], wy[4];
-  cubic_weights(dx - float(ix), wx);
-  cubic_weights(dy - float(iy), wy);
+  sampling_weights(on_spline, dx - float(ix), wx);
+  sampling_weights(on_spline, dy - float(iy), wy);
   // Rows interpolated along x, for the template rows and one above, two below (the
   // four pixels ending a row are written again with the same values).
   float rows[(kMaxSide + 3) * kMaxSide];
@@ -415,12 +484,13 @@ inline bool refine_step(const Template& tp, const ImageView& b, int px, int py, 
   };
   for (int j = 0; j < side; ++j) fours.each([&](int x, FourFloats lanes) { four_pixels(j, x, lanes); });
   return apply_refine_step(tp, RefineSums{sum_lanes(sb), sum_lanes(sbb), sum_lanes(stb), sum_lanes(sgxb), sum_lanes(sgyb)},
-                           dx, dy, quality);
+                           gain, dx, dy, quality);
 }
 
-// Tracks the block centred on (px, py) in A into B, starting from the seed.
-inline MatchResult match_point(const ImageView& a, const ImageView& b, int px, int py, float seed_dx,
-                               float seed_dy, const MatchSettings& s) {
+// Tracks the block centred on (px, py) in A into B, starting from the seed; `splines`
+// for s.spline_steps.
+inline MatchResult match_point(const ImageView& a, const ImageView& b, const SplineViews& splines, int px, int py,
+                               float seed_dx, float seed_dy, const MatchSettings& s) {
   seed_dx = usable_seed(seed_dx);
   seed_dy = usable_seed(seed_dy);
   MatchResult result;
@@ -445,14 +515,11 @@ inline MatchResult match_point(const ImageView& a, const ImageView& b, int px, i
   if (result.status == kMatchFlat) return result;
   const int side = 2 * r + 1;
   const float peak_dx = float(area.cx + best % side - r - px), peak_dy = float(area.cy + best / side - r - py);
-  for (int it = 0; it < s.refine_iterations; ++it) {
-    float dx = result.dx, dy = result.dy, q = result.quality;
-    if (!refine_step(tp, b, px, py, dx, dy, q)) break;
-    if (!stays_on_peak(dx, dy, peak_dx, peak_dy)) break;  // left the peak
-    result.dx = dx;
-    result.dy = dy;
-    result.quality = q;
-  }
+  refine_from_peak(s, splines.at_hand(), peak_dx, peak_dy, result,
+                   [&](bool on_spline, float& dx, float& dy, float& q) {
+                     const SplineGain gain = on_spline ? *splines.a_gain : SplineGain{};
+                     return refine_step(tp, on_spline ? splines.b : b, on_spline, gain, px, py, dx, dy, q);
+                   });
   return result;
 }
 

@@ -22,6 +22,8 @@ struct TrackingParameters {
   bool forward_backward = false;   // also track B->A and drop points that do not return
   double forward_backward_px = 0.5;
   int refine_iterations = 1;
+  // Sub-pixel steps on the B-spline after them, at the full-resolution level (MatchSettings::spline_steps).
+  int spline_refine_steps = 1;
   // Used when the clip has no mm calibration: sizes are then taken as px.
   double fallback_mm_per_px = 0.1;
 };
