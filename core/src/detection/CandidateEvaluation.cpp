@@ -634,27 +634,20 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const Compartm
   // A haematoma as bright as muscle shows no dark band at rest: its rest gap is the band
   // where its filling churns (held-out 40000 read a gap of 3.57 mm for 4.89, the rest gap of
   // 1.58 unseen). A myotendinous tear's rest layer is the aponeurosis's normal fluid. The
-  // band lies between the stumps, and is narrower than the band the gap shows at peak where
-  // that band is the gap: wider, it is the tissue's own decorrelation (strain, out-of-plane
-  // motion), not the gap. A band at peak short of the rest band plus the opening is a sliver
-  // of the haematoma (below), and bounds nothing: 37000's rest band of 1.57 mm (1.60) beside
-  // its 1.41 mm sliver at peak, in a gap of 5.4.
+  // band lies between the stumps, and is narrower than any band the gap shows at peak:
+  // wider, it is the tissue's own decorrelation (strain, out-of-plane motion), not the gap.
   // A myotendinous gap is the fluid the gates saw on the widest frame's image; between fibre ends
   // the band is read over the frames that open about as much.
   const BandWidth band_widest = myotendinous ? band_peak
                                              : band_where_widest(ctx, about_as_wide, best, compartment_motion, cx, cy,
                                                                  ev.surface_normal_deg, band_half_mm, band_peak);
-  // The stumps are sampled beyond the gap's edges: the opening reads about this much wide each side.
-  constexpr double kStumpsBeyondTheEdgesMm = 0.5;
   double gap_rest_normal = ev.band_rest_mm;
   if (!myotendinous && !band.found) {
     const BandWidth churning =
         echogenic_gap_at_rest(ctx, cx, cy, {PointPx{geo.ax, geo.ay}, PointPx{geo.bx, geo.by}}, ev.surface_normal_deg,
                               band_half_mm);
     const bool between_the_stumps = churning.width_mm < std::abs(stump_separation_at_rest_mm(ctx, geo));
-    const bool peak_band_a_sliver =
-        band_widest.width_mm < churning.width_mm + ev.opening_mm - 2.0 * kStumpsBeyondTheEdgesMm;
-    const bool narrower_than_at_peak = !band_widest.found || peak_band_a_sliver || churning.width_mm < band_widest.width_mm;
+    const bool narrower_than_at_peak = !band_widest.found || churning.width_mm < band_widest.width_mm;
     ev.decorrelated_band_rest_mm = churning.found && between_the_stumps && narrower_than_at_peak ? churning.width_mm : 0.0;
     gap_rest_normal = ev.decorrelated_band_rest_mm;
   }
@@ -665,6 +658,7 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const Compartm
   // most 0.65 mm, held-out 40000's sliver (read from frame 0, a faint band there) by 2.2.
   // Off an aponeurosis the far side is another muscle whose thickening adds to the opening:
   // there the fluid layer (which the gates required) is always the measure.
+  constexpr double kStumpsBeyondTheEdgesMm = 0.5;
   const double gap_from_opening = gap_rest_normal + ev.opening_mm;
   const bool band_is_the_gap =
       band_widest.found && (myotendinous || band_widest.width_mm >= gap_from_opening - 2.0 * kStumpsBeyondTheEdgesMm);

@@ -231,11 +231,6 @@ std::vector<std::vector<std::size_t>> patch_surfaces(const Context& ctx, const s
 // The band `measure(normal_deg)` reads across a surface, refined to where it is narrowest
 // within 20 deg of the normal when it is seen across the normal itself.
 BandWidth narrowest_band(const std::function<BandWidth(double normal_deg)>& measure, double normal_deg);
-// ... the narrowest turn's width alone, or the median of it and its two neighbouring turns (a
-// noisy reading, as a decorrelation band's: the least of nine is biased narrow).
-enum class NarrowestReading { Narrowest, WithItsNeighbours };
-BandWidth narrowest_band(const std::function<BandWidth(double normal_deg)>& measure, double normal_deg,
-                         NarrowestReading reading);
 // A haematoma as bright as muscle shows no dark band at rest; its filling churns from one
 // scanner frame to the next while the muscle's speckle persists. The band of lost correlation
 // between the rest frame and the next few, across the surface through frame-0 point (cx, cy)

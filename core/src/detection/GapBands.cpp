@@ -32,36 +32,15 @@ constexpr double kMinLineHalfMm = 1.5;
 // across the normal is refined so: turned, the profile can also find a dip in an echogenic
 // haematoma that has no band (a gap read 1.5 mm long on development seed 2001).
 BandWidth narrowest_band(const std::function<BandWidth(double normal_deg)>& measure, double normal_deg) {
-  return narrowest_band(measure, normal_deg, NarrowestReading::Narrowest);
-}
-
-// How a decorrelation band's width is read: its narrowest turn alone is the least of nine noisy
-// readings. Across the churning filling of development clip 37000 (gap 1.60 mm at rest) the
-// turns read 1.55-1.65 mm with one 1.06 among them, and 1.06 was the reading; over the
-// probe-moved echogenic tears of 2000, 37000 and 39000 the rest gap came out 0.2-0.6 mm narrow.
-// The median of the narrowest turn and its two neighbours (5 deg either side: a band's width
-// grows by 0.4 % there) keeps the turn search and not its noise.
-BandWidth narrowest_band(const std::function<BandWidth(double normal_deg)>& measure, double normal_deg,
-                         NarrowestReading reading) {
-  constexpr int kTurns = 9;
-  constexpr double kStepDeg = 5.0, kFirstDeg = -20.0;
-  constexpr int kAcross = 4;  // the turn of 0 deg
-  std::array<BandWidth, kTurns> at;
-  at[kAcross] = measure(normal_deg);
-  if (!at[kAcross].found) return at[kAcross];
-  for (int i = 0; i < kTurns; ++i)
-    if (i != kAcross) at[std::size_t(i)] = measure(normal_deg + kFirstDeg + kStepDeg * i);
-  int best = kAcross;
-  for (int i = 0; i < kTurns; ++i)
-    if (at[std::size_t(i)].found && at[std::size_t(i)].width_mm < at[std::size_t(best)].width_mm) best = i;
-  BandWidth out = at[std::size_t(best)];
-  if (reading == NarrowestReading::WithItsNeighbours) {
-    std::vector<double> widths;
-    for (int i = std::max(0, best - 1); i <= std::min(kTurns - 1, best + 1); ++i)
-      if (at[std::size_t(i)].found) widths.push_back(at[std::size_t(i)].width_mm);
-    out.width_mm = balanced_median(widths);
+  constexpr double kTurnDeg = 20.0, kStepDeg = 5.0;
+  BandWidth best = measure(normal_deg);
+  if (!best.found) return best;
+  for (double turn = -kTurnDeg; turn <= kTurnDeg; turn += kStepDeg) {
+    if (turn == 0.0) continue;
+    const BandWidth b = measure(normal_deg + turn);
+    if (b.found && b.width_mm < best.width_mm) best = b;
   }
-  return out;
+  return best;
 }
 
 BandWidth echogenic_gap_at_rest(const Context& ctx, double cx, double cy, const std::array<PointPx, 2>& stumps,
@@ -92,7 +71,7 @@ BandWidth echogenic_gap_at_rest(const Context& ctx, double cx, double cy, const 
           return decorrelated_band_width(ctx.rest_image, other, ctx.m.region.bounds, rx, ry, shift_x, shift_y, normal,
                                          std::max(half_length_mm, kMinLineHalfMm), ctx.mm_per_px());
         },
-        normal_deg, NarrowestReading::WithItsNeighbours);
+        normal_deg);
     if (b.found) seen.push_back(b);
   }
   if (seen.size() < kMinPairsShowing) return {};
