@@ -19,7 +19,7 @@ inline LevelSize coarser(LevelSize s) { return {std::max(1, s.width / 2), std::m
 // (pixels / 4^level, the bound for square ones, overran 1 x 1000 at level 1).
 inline std::size_t level_capacity_floats(std::size_t pixels, int level) { return (pixels >> level) + 1; }
 
-// The levels whose cubic B-spline (coefficients and derivatives) a pyramid keeps: those that
+// The levels whose cubic B-spline (coefficients and gradient gain) a pyramid keeps: those that
 // PairPlan takes steps on the spline at, the full-resolution level alone.
 constexpr int kSplineLevels = 1;
 inline int spline_levels(int levels) { return std::min(levels, kSplineLevels); }

@@ -266,7 +266,7 @@ bool find_stump(const Context& ctx, const std::vector<std::uint8_t>& in_patch, G
   std::optional<PointPx> sample;
   for (double d = edge + ctx.s.stump_margin_mm; d <= edge + ctx.s.stump_margin_mm + ctx.s.stump_search_mm; d += step_mm) {
     const bool on_patch = point(d, x, y);
-    if (std::isnan(stump_strain_near(ctx, x, y, 0.0))) continue;  // untracked
+    if (!tracked_near(ctx, x, y)) continue;
     if (sample && plane_between(ctx, sample->x, sample->y, x, y)) break;
     if (!sample) sample = PointPx{x, y};
     if (!on_patch) stump.points.push_back({x, y});

@@ -166,18 +166,33 @@ bool across_a_plane(const Context& ctx, double cx, double cy, double x, double y
   return !inside(bounds.between, ry, 0.0);
 }
 
-// The most-shortening tracked point within one grid step of (x, y); NaN when none is tracked.
-double stump_strain_near(const Context& ctx, double x, double y, double angle_deg) {
+namespace {
+// The tracked grid points (ctx.muscle) within one grid step of frame-0 point (x, y), by column and row.
+template <typename Visit>
+void for_tracked_near(const Context& ctx, double x, double y, Visit visit) {
   const DisplacementField& g = ctx.m.cumulative[0];
   const int c = int(std::lround((x - g.origin_x_px) / g.step_px)), r = int(std::lround((y - g.origin_y_px) / g.step_px));
-  double best = NAN;
   for (int dr = -1; dr <= 1; ++dr)
     for (int dc = -1; dc <= 1; ++dc) {
       const int cc = c + dc, rr = r + dr;
-      if (cc < 0 || rr < 0 || cc >= g.columns || rr >= g.rows || !ctx.muscle[g.index(cc, rr)]) continue;
-      const double s = strain_along(ctx, cc, rr, angle_deg);
-      if (std::isnan(best) || s < best) best = s;
+      if (cc >= 0 && rr >= 0 && cc < g.columns && rr < g.rows && ctx.muscle[g.index(cc, rr)]) visit(cc, rr);
     }
+}
+}  // namespace
+
+bool tracked_near(const Context& ctx, double x, double y) {
+  bool any = false;
+  for_tracked_near(ctx, x, y, [&](int, int) { any = true; });
+  return any;
+}
+
+// The most-shortening tracked point within one grid step of (x, y); NaN when none is tracked.
+double stump_strain_near(const Context& ctx, double x, double y, double angle_deg) {
+  double best = NAN;
+  for_tracked_near(ctx, x, y, [&](int c, int r) {
+    const double s = strain_along(ctx, c, r, angle_deg);
+    if (std::isnan(best) || s < best) best = s;
+  });
   return best;
 }
 

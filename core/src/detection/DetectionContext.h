@@ -134,6 +134,8 @@ double strain_along(const Context& ctx, int c, int r, double angle_deg);
 std::vector<std::size_t> compartment_points(const Context& ctx, double cx, double cy, double radius_mm);
 double compartment_strain(const Context& ctx, const std::vector<std::size_t>& points, double angle_deg);
 double stump_strain_near(const Context& ctx, double x, double y, double angle_deg);
+// Whether any grid point within one grid step of (x, y) is tracked muscle (stump_strain_near is then a number).
+bool tracked_near(const Context& ctx, double x, double y);
 // Whether a bright plane of the rest frame lies between frame-0 points (cx, cy) and (x, y):
 // (x, y) is beyond the planes bounding the muscle around (cx, cy) (never when that lies on one).
 bool across_a_plane(const Context& ctx, double cx, double cy, double x, double y);
