@@ -4,7 +4,8 @@
 // Run: build/default/bench/bench_detection [--first N] [--variants N] [--preset NAME] | [--first SEED] --real N [--plain];
 //      --explain-dir DIR writes analyze --explain's evidence for every clip; --grid-mm MM the tracked points' spacing;
 //      --phase-error PX (with --real) detects each clip again with every displacement moved by +-PX * sin(2 pi d)
-//      and says what moved (PhaseErrorStability.h)
+//      and says what moved (PhaseErrorStability.h); --with CONDITION (with --real) lays one more exam
+//      condition over every clip (focused_beam: another scanner's beam and TGC)
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -186,9 +187,10 @@ std::string condition_for(const std::string& preset, int seed, std::size_t prese
 }
 
 // only_preset: one real_* preset (diagnosis); the others are skipped but keep their place, so a
-// clip gets the same condition and grabber as in the whole set.
+// clip gets the same condition and grabber as in the whole set. with: an exam condition laid
+// over every clip on top of its own (the same set, seen through another scanner's beam).
 void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir, bool plain, const std::string& only_preset,
-                     const AnalysisSettings& settings, double phase_error_px) {
+                     const std::string& with, const AnalysisSettings& settings, double phase_error_px) {
   std::vector<std::string> presets;
   for (const std::string& name : sim::preset_names())
     if (name.rfind("real_", 0) == 0) presets.push_back(name);
@@ -207,7 +209,8 @@ void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir, 
     for (std::size_t p = 0; p < presets.size(); ++p) {
       if (!only_preset.empty() && presets[p] != only_preset) continue;
       const std::string condition = condition_for(presets[p], i, p, plain);
-      const sim::SimulatedExam exam(sim::make_preset(presets[p] + (condition.empty() ? "" : "+" + condition), std::uint64_t(i)));
+      const std::string laid_over = (condition.empty() ? "" : "+" + condition) + (with.empty() ? "" : "+" + with);
+      const sim::SimulatedExam exam(sim::make_preset(presets[p] + laid_over, std::uint64_t(i)));
       std::vector<Frame> frames;
       for (int k = 0; k < exam.frame_count(); ++k) frames.push_back(exam.render_frame(k));
       const bool grabber = (i + int(p)) % 2 == 1;
@@ -301,14 +304,14 @@ int main(int argc, char** argv) {
   int variants = 11, first = 0, real = 0, stress_clips = 0;
   double phase_error_px = 0.0;  // --phase-error: each --real clip detected again with its displacements moved
   bool plain = false;  // --plain: the real_* presets without exam conditions (the set before they existed)
-  std::string explain_dir;
+  std::string explain_dir, with;  // --with: an exam condition laid over every --real clip
   AnalysisSettings settings;  // --grid-mm: the tracked points' spacing
   std::vector<std::string> presets{"intact", "full_tear", "partial_tear", "vessel", "sliding", "contracted_start"};
   bool one_preset = false;
   static const char* const kUsage =
       "usage: bench_detection [--first N] [--variants N] [--preset NAME] [--grid-mm MM] [--explain-dir DIR]\n"
       "       bench_detection [--first SEED] --real N [--plain] [--preset NAME] [--grid-mm MM] [--explain-dir DIR]\n"
-      "                       [--phase-error PX]\n"
+      "                       [--phase-error PX] [--with CONDITION]\n"
       "       bench_detection --stress N [--preset NAME]\n";
   for (int a = 1; a < argc; a += 2) {
     const std::string option = argv[a];
@@ -325,6 +328,7 @@ int main(int argc, char** argv) {
     else if (option == "--stress") stress_clips = bench::whole_argument(option, value);
     else if (option == "--grid-mm") settings.grid_mm = bench::number_argument(option, value);  // live may track coarser
     else if (option == "--explain-dir") explain_dir = value;
+    else if (option == "--with") with = value;
     else if (option == "--phase-error") phase_error_px = bench::number_argument(option, value);
     else if (option == "--preset") {
       presets = {value};
@@ -334,7 +338,7 @@ int main(int argc, char** argv) {
     }
   }
   if (real > 0) {
-    real_magnitudes(real, first ? first : 2000, explain_dir, plain, one_preset ? presets.front() : "", settings,
+    real_magnitudes(real, first ? first : 2000, explain_dir, plain, one_preset ? presets.front() : "", with, settings,
                     phase_error_px);
     return 0;
   }

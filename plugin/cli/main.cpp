@@ -41,7 +41,7 @@ const std::map<std::string, Subcommand>& subcommands() {
         "simulate --preset NAME[+CONDITION...] [--seed N] [--frames K] --out CLIP.dcm [--truth TRUTH.json]\n"
         "      [--fps F] [--pitch-mm P] [--frame-size WxH] [--region-origin X,Y] [--probe-drift-mm X,Z]\n"
         "      write a simulated exam (DICOM) and its ground truth; conditions: curved_fascia,\n"
-        "      bipennate, speckle_reduction, probe_moved (e.g. real_tear+bipennate+probe_moved)"}},
+        "      bipennate, speckle_reduction, probe_moved, focused_beam (e.g. real_tear+bipennate+probe_moved)"}},
       {"deidentify",
        {ft::cli::run_deidentify,
         "deidentify IN OUT [--key FILE] [--accept-burned-in] [--patient-id ID]   de-identified copies (file or folder),\n"

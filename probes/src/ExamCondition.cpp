@@ -31,7 +31,7 @@ std::pair<double, double> steady_window(const SimulationConfig& c, int frames) {
 
 std::vector<ExamCondition> exam_conditions() {
   return {ExamCondition::CurvedFascia, ExamCondition::Bipennate, ExamCondition::SpeckleReduction,
-          ExamCondition::ProbeMoved};
+          ExamCondition::ProbeMoved, ExamCondition::FocusedBeam};
 }
 
 const char* to_string(ExamCondition condition) {
@@ -40,6 +40,7 @@ const char* to_string(ExamCondition condition) {
     case ExamCondition::Bipennate: return "bipennate";
     case ExamCondition::SpeckleReduction: return "speckle_reduction";
     case ExamCondition::ProbeMoved: return "probe_moved";
+    case ExamCondition::FocusedBeam: return "focused_beam";
   }
   return "?";
 }
@@ -82,6 +83,13 @@ void apply_exam_condition(SimulationConfig& c, ExamCondition condition) {
       c.motion.probe_move_x_mm = (r.uniform(0.0, 1.0) < 0.5 ? -1.0 : 1.0) * r.uniform(3.0, 5.0);
       c.motion.probe_move_z_mm = (r.uniform(0.0, 1.0) < 0.5 ? -1.0 : 1.0) * r.uniform(0.3, 0.6);
       std::tie(c.motion.probe_move_from, c.motion.probe_move_to) = steady_window(c, 10);
+      break;
+    }
+    case ExamCondition::FocusedBeam: {
+      // A single transmit focus: the lateral PSF doubles sqrt(3) half depths away from it.
+      c.probe.focus_depth_mm = r.uniform(10.0, 20.0);
+      c.probe.focal_half_depth_mm = r.uniform(10.0, 15.0) / std::sqrt(3.0);
+      c.probe.residual_attenuation_db_per_mm = r.uniform(0.1, 0.3);
       break;
     }
   }

@@ -26,6 +26,9 @@ void validate_realistic_model(const SimulationConfig& c, Fail fail) {
   // (A positive sagitta keeps the bend invertible: the subcutis only thickens.)
   if (a.layer_sagitta_mm < 0 || a.layer_sagitta_mm > 5.0) fail("layer_sagitta_mm must be within 0..5");
   if (c.probe.speckle_reduction < 0 || c.probe.speckle_reduction > 1) fail("speckle_reduction must be within 0..1");
+  if (c.probe.focus_depth_mm < 0 || c.probe.focal_half_depth_mm <= 0) fail("a beam focus needs a depth >= 0 and a positive focal half depth");
+  if (c.probe.residual_attenuation_db_per_mm < 0 || c.probe.residual_attenuation_db_per_mm > 1)
+    fail("residual_attenuation_db_per_mm must be within 0..1");
   if ((m.probe_move_x_mm != 0 || m.probe_move_z_mm != 0) && !(m.probe_move_from >= 0 && m.probe_move_from < m.probe_move_to && m.probe_move_to <= 1))
     fail("a probe move needs 0 <= probe_move_from < probe_move_to <= 1");
   if (a.rf_bipennate && c.vessel.present &&
@@ -69,7 +72,7 @@ bool SimulationConfig::uses_realistic_model() const {
          m.femur_descent_share != 0 || m.decorrelation_deg_at_peak != 0 || vessel.distension != 0 ||
          tear.kind != TearKind::Transverse || tear.haematoma_amplitude != Tear{}.haematoma_amplitude ||
          anatomy.layer_sagitta_mm != 0 || anatomy.rf_bipennate || probe.speckle_reduction != 0 ||
-         m.probe_move_x_mm != 0 || m.probe_move_z_mm != 0;
+         probe.focus_depth_mm != 0 || probe.residual_attenuation_db_per_mm != 0 || m.probe_move_x_mm != 0 || m.probe_move_z_mm != 0;
 }
 
 int SimulationConfig::region_width_px() const { return int(std::lround(probe.width_mm / probe.pixel_pitch_mm)); }

@@ -22,7 +22,10 @@ SpeckleRenderer::SpeckleRenderer(const ProbeModel& probe, int width_px, int heig
   two_k0_per_mm_ = 2.0 * (2.0 * kPi / wavelength_mm);
   // E|s|^2 = density * E[a^2] * integral of g^2 = density * pi * sigma_x * sigma_z.
   unit_rms_ = std::sqrt(scatterer_density_per_mm2() * kPi * sigma_x_mm_ * sigma_z_mm_);
-  half_x_px_ = int(std::ceil(3.0 * sigma_x_mm_ / probe.pixel_pitch_mm));
+  // The beam is widest at the ends of the depth range (a Gaussian beam widens monotonically away
+  // from its focus); scatterers a few mm outside the image still show in it.
+  widest_sigma_x_mm_ = std::max(lateral_sigma_mm(-5.0), lateral_sigma_mm(probe.depth_mm + 5.0));
+  half_x_px_ = int(std::ceil(3.0 * widest_sigma_x_mm_ / probe.pixel_pitch_mm));
   half_z_px_ = int(std::ceil(3.0 * sigma_z_mm_ / probe.pixel_pitch_mm));
 }
 
@@ -32,7 +35,21 @@ double SpeckleRenderer::scatterer_density_per_mm2() const {
   return probe_.scatterers_per_cell / cell_mm2;
 }
 
-double SpeckleRenderer::margin_mm() const { return 3.0 * std::max(sigma_x_mm_, sigma_z_mm_); }
+double SpeckleRenderer::margin_mm() const { return 3.0 * std::max(widest_sigma_x_mm_, sigma_z_mm_); }
+
+double SpeckleRenderer::lateral_sigma_mm(double z_mm) const {
+  if (probe_.focus_depth_mm <= 0) return sigma_x_mm_;
+  const double u = (z_mm - probe_.focus_depth_mm) / probe_.focal_half_depth_mm;
+  return sigma_x_mm_ * std::sqrt(1.0 + u * u);
+}
+
+// The echo's amplitude at depth z: what the TGC left of the attenuation, and the beam's own
+// spread (a wider beam spreads the same energy: sqrt(focal width / width) keeps the speckle's
+// mean brightness, so that depth alone darkens only through the attenuation).
+double SpeckleRenderer::amplitude_at(double z_mm, double sigma_x_mm) const {
+  const double attenuation = std::pow(10.0, -probe_.residual_attenuation_db_per_mm * std::max(0.0, z_mm) / 20.0);
+  return attenuation * std::sqrt(sigma_x_mm_ / sigma_x_mm);
+}
 
 void SpeckleRenderer::clear() { std::fill(field_.begin(), field_.end(), std::complex<float>(0.0f, 0.0f)); }
 
@@ -45,8 +62,9 @@ void SpeckleRenderer::add_scatterer(double x_mm, double z_mm, double amplitude) 
   if (x_lo > x_hi || z_lo > z_hi) return;
   float wx[64], wz[64];  // half widths are small (3 sigma of the PSF)
   const int nx = std::min(64, x_hi - x_lo + 1), nz = std::min(64, z_hi - z_lo + 1);
+  const double sigma_x = lateral_sigma_mm(z_mm);
   for (int i = 0; i < nx; ++i) {
-    const double d = ((x_lo + i) * pitch - x_mm) / sigma_x_mm_;
+    const double d = ((x_lo + i) * pitch - x_mm) / sigma_x;
     wx[i] = float(std::exp(-0.5 * d * d));
   }
   for (int j = 0; j < nz; ++j) {
@@ -54,7 +72,8 @@ void SpeckleRenderer::add_scatterer(double x_mm, double z_mm, double amplitude) 
     wz[j] = float(std::exp(-0.5 * d * d));
   }
   const double phase = -two_k0_per_mm_ * z_mm;
-  const std::complex<float> c(float(amplitude * std::cos(phase)), float(amplitude * std::sin(phase)));
+  const double a = amplitude * amplitude_at(z_mm, sigma_x);
+  const std::complex<float> c(float(a * std::cos(phase)), float(a * std::sin(phase)));
   for (int j = 0; j < nz; ++j) {
     std::complex<float>* row = &field_[std::size_t(z_lo + j) * width_px_ + x_lo];
     const std::complex<float> cz_weight = c * wz[j];

@@ -230,6 +230,24 @@ TEST(ExamCondition, TheProbeMovesOnceDuringASteadyStretch) {
   EXPECT_LE(largest_step, 1.0) << "mm per frame";
 }
 
+// The beam's magnitudes (the renderer's own tests check what they do to the image).
+TEST(ExamCondition, AFocusedBeamIsDrawnWithinAnArraysRange) {
+  for (std::uint64_t seed = 1; seed <= 12; ++seed) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    const SimulationConfig c = make_preset("real_tear+focused_beam", seed);
+    EXPECT_GE(c.probe.focus_depth_mm, 10.0);
+    EXPECT_LE(c.probe.focus_depth_mm, 20.0);
+    const double doubled_at_mm = std::sqrt(3.0) * c.probe.focal_half_depth_mm;
+    EXPECT_GE(doubled_at_mm, 10.0 - 1e-9);
+    EXPECT_LE(doubled_at_mm, 15.0 + 1e-9);
+    EXPECT_GE(c.probe.residual_attenuation_db_per_mm, 0.1);
+    EXPECT_LE(c.probe.residual_attenuation_db_per_mm, 0.3);
+  }
+  const SimulationConfig plain = make_preset("real_tear", 1);
+  EXPECT_EQ(plain.probe.focus_depth_mm, 0.0) << "the presets' own beam stays uniform";
+  EXPECT_EQ(plain.probe.residual_attenuation_db_per_mm, 0.0);
+}
+
 TEST(ExamCondition, PresetNamesTakeConditionsAsSuffixes) {
   const SimulationConfig c = make_preset("real_tear+bipennate+speckle_reduction", 2);
   EXPECT_EQ(c.preset, "real_tear+bipennate+speckle_reduction");

@@ -1,7 +1,8 @@
 #pragma once
 // What a real exam adds to a simulated one, laid over any preset: the anatomy (curved
 // layers, a bipennate rectus femoris), the scanner's processing (speckle reduction) and
-// the sonographer's hand (the probe moved mid-clip). A preset name takes them as
+// the sonographer's hand (the probe moved mid-clip), the transducer's own beam (focused at one
+// depth, attenuation the TGC leaves). A preset name takes them as
 // suffixes: "real_tear+bipennate+probe_moved" (see make_preset).
 #include <string>
 #include <vector>
@@ -10,10 +11,10 @@
 
 namespace ft::sim {
 
-enum class ExamCondition { CurvedFascia, Bipennate, SpeckleReduction, ProbeMoved };
+enum class ExamCondition { CurvedFascia, Bipennate, SpeckleReduction, ProbeMoved, FocusedBeam };
 
 std::vector<ExamCondition> exam_conditions();
-// "curved_fascia", "bipennate", "speckle_reduction", "probe_moved".
+// "curved_fascia", "bipennate", "speckle_reduction", "probe_moved", "focused_beam".
 const char* to_string(ExamCondition condition);
 // Throws ft::Error(InvalidArgument) naming the known conditions.
 ExamCondition exam_condition_from_string(const std::string& name);
@@ -24,7 +25,9 @@ ExamCondition exam_condition_from_string(const std::string& name);
 // vastus intermedius); speckle
 // reduction at strength 0.5-1; a 3-5 mm slide of the probe (and 0.3-0.6 mm up or down)
 // over 10 frames in the middle of the longest steady stretch of the contraction (all of
-// it when shorter).
+// it when shorter); a beam focused at 10-20 mm, its lateral PSF twice as wide 10-15 mm above
+// and below the focus, and 0.1-0.3 dB/mm of attenuation left by the TGC (3-9 dB darker at
+// 30 mm): what an array and another simulator's beam model (Field II) show and ours does not.
 void apply_exam_condition(SimulationConfig& config, ExamCondition condition);
 
 }  // namespace ft::sim

@@ -2,7 +2,8 @@
 // Convolution speckle model: each scatterer adds a complex baseband echo, a Gaussian
 // PSF whose phase follows the scatterer's depth (exp(-i 2 k0 z)), so that speckle
 // moves with the tissue and decorrelates where the tissue deforms. The envelope is
-// log-compressed to 8-bit B-mode as a scanner would display it.
+// log-compressed to 8-bit B-mode as a scanner would display it. Optionally the beam is
+// focused at one depth and the TGC leaves some attenuation (ProbeModel).
 #include <complex>
 #include <vector>
 
@@ -27,12 +28,17 @@ class SpeckleRenderer {
   // Scatterer density that gives the probe's scatterers_per_cell (per mm^2).
   double scatterer_density_per_mm2() const;
   double margin_mm() const;  // how far outside the image a scatterer still shows
+  // The lateral PSF's sigma at depth z (ProbeModel::focus_depth_mm; the same everywhere without).
+  double lateral_sigma_mm(double z_mm) const;
 
  private:
+  double amplitude_at(double z_mm, double sigma_x_mm) const;
+
   ProbeModel probe_;
   int width_px_;
   int height_px_;
-  double sigma_x_mm_;
+  double sigma_x_mm_;          // lateral, at the focus
+  double widest_sigma_x_mm_;   // lateral, at the ends of the depth range
   double sigma_z_mm_;
   double two_k0_per_mm_;
   double unit_rms_;  // RMS envelope of unit-amplitude speckle
