@@ -86,7 +86,7 @@ void apply_exam_condition(SimulationConfig& c, ExamCondition condition) {
       break;
     }
     case ExamCondition::FocusedBeam: {
-      // A single transmit focus: the lateral PSF doubles sqrt(3) half depths away from it.
+      // One fixed focus (ProbeModel): the lateral PSF doubles sqrt(3) half depths away from it.
       c.probe.focus_depth_mm = r.uniform(10.0, 20.0);
       c.probe.focal_half_depth_mm = r.uniform(10.0, 15.0) / std::sqrt(3.0);
       c.probe.residual_attenuation_db_per_mm = r.uniform(0.1, 0.3);

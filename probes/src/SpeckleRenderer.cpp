@@ -26,7 +26,9 @@ SpeckleRenderer::SpeckleRenderer(const ProbeModel& probe, int width_px, int heig
   // from its focus); scatterers a few mm outside the image still show in it.
   widest_sigma_x_mm_ = std::max(lateral_sigma_mm(-5.0), lateral_sigma_mm(probe.depth_mm + 5.0));
   half_x_px_ = int(std::ceil(3.0 * widest_sigma_x_mm_ / probe.pixel_pitch_mm));
+  weights_x_.resize(std::size_t(2 * half_x_px_ + 1));
   half_z_px_ = int(std::ceil(3.0 * sigma_z_mm_ / probe.pixel_pitch_mm));
+  weights_z_.resize(std::size_t(2 * half_z_px_ + 1));
 }
 
 double SpeckleRenderer::scatterer_density_per_mm2() const {
@@ -57,12 +59,15 @@ void SpeckleRenderer::add_scatterer(double x_mm, double z_mm, double amplitude) 
   const double pitch = probe_.pixel_pitch_mm;
   const int cx = int(std::lround(x_mm / pitch));
   const int cz = int(std::lround(z_mm / pitch));
-  const int x_lo = std::max(0, cx - half_x_px_), x_hi = std::min(width_px_ - 1, cx + half_x_px_);
+  // 3 sigma of the beam at this depth: at most half_x_px_, the widest (weights_x_ holds that).
+  const double sigma_x = lateral_sigma_mm(z_mm);
+  const int half_x = std::min(half_x_px_, int(std::ceil(3.0 * sigma_x / pitch)));
+  const int x_lo = std::max(0, cx - half_x), x_hi = std::min(width_px_ - 1, cx + half_x);
   const int z_lo = std::max(0, cz - half_z_px_), z_hi = std::min(height_px_ - 1, cz + half_z_px_);
   if (x_lo > x_hi || z_lo > z_hi) return;
-  float wx[64], wz[64];  // half widths are small (3 sigma of the PSF)
-  const int nx = std::min(64, x_hi - x_lo + 1), nz = std::min(64, z_hi - z_lo + 1);
-  const double sigma_x = lateral_sigma_mm(z_mm);
+  float* wx = weights_x_.data();
+  float* wz = weights_z_.data();
+  const int nx = x_hi - x_lo + 1, nz = z_hi - z_lo + 1;
   for (int i = 0; i < nx; ++i) {
     const double d = ((x_lo + i) * pitch - x_mm) / sigma_x;
     wx[i] = float(std::exp(-0.5 * d * d));

@@ -95,6 +95,35 @@ TEST(SpeckleRenderer, AFocusedBeamsSpeckleIsNarrowestAtTheFocus) {
   EXPECT_NEAR(mean_grey_near(f, probe, 26.0), mean_grey_near(f, probe, 12.0), 4.0);  // 1.6 dB at most
 }
 
+// One scatterer 30 mm below a focus at 10 mm (half depth 5 mm): the beam there is
+// sqrt(1 + 36) = 6.1 times its focal width, 3.7 mm FWHM, 47 px either side at 3 sigma on a
+// 0.1 mm grid. Its echo is drawn whole and symmetric (a first version cut it at 64 px wide).
+TEST(SpeckleRenderer, AWideBeamsEchoIsDrawnWholeOnBothSides) {
+  ProbeModel probe = small_probe();
+  probe.pixel_pitch_mm = 0.1;
+  probe.depth_mm = 44.0;
+  probe.focus_depth_mm = 10.0;
+  probe.focal_half_depth_mm = 5.0;
+  const int width_px = 300, height_px = 440;
+  SpeckleRenderer renderer(probe, width_px, height_px);
+  renderer.add_scatterer(15.0, 40.0, 20.0);
+  Frame frame(width_px, height_px);
+  renderer.write_bmode(frame, 0, 0);
+  const int cx = 150, row = 400;
+  ASSERT_GT(frame.value(cx, row), 150.0f) << "the echo's peak shows";
+  ASSERT_LT(frame.value(cx, row), 250.0f) << "and is not clipped white";
+  // Half maximum in amplitude is 6 dB below the peak: 255 * 6 / 50 grey levels.
+  const float half_max = frame.value(cx, row) - float(255.0 * 20.0 * std::log10(2.0) / probe.dynamic_range_db);
+  int left = 0, right = 0;
+  while (frame.value(cx - left - 1, row) >= half_max) ++left;
+  while (frame.value(cx + right + 1, row) >= half_max) ++right;
+  EXPECT_LE(std::abs(left - right), 1) << "symmetric about the scatterer";
+  const double fwhm_mm = (left + right + 1) * probe.pixel_pitch_mm;
+  EXPECT_NEAR(fwhm_mm, probe.lateral_fwhm_mm * std::sqrt(1.0 + 36.0), 0.3);
+  for (int d = 0; d < 45; ++d)
+    ASSERT_NEAR(frame.value(cx - d, row), frame.value(cx + d, row), 1.0f) << d << " px from the scatterer";
+}
+
 // 0.3 dB/mm over 20 mm is 6 dB: 6 / 50 of the display's 255 grey levels, about 31.
 TEST(SpeckleRenderer, AttenuationTheTgcLeavesDarkensDeepTissueByItsDecibels) {
   ProbeModel probe = small_probe();

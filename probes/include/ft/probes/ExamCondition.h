@@ -25,9 +25,12 @@ ExamCondition exam_condition_from_string(const std::string& name);
 // vastus intermedius); speckle
 // reduction at strength 0.5-1; a 3-5 mm slide of the probe (and 0.3-0.6 mm up or down)
 // over 10 frames in the middle of the longest steady stretch of the contraction (all of
-// it when shorter); a beam focused at 10-20 mm, its lateral PSF twice as wide 10-15 mm above
-// and below the focus, and 0.1-0.3 dB/mm of attenuation left by the TGC (3-9 dB darker at
-// 30 mm): what an array and another simulator's beam model (Field II) show and ours does not.
+// it when shorter); a beam with one fixed focus at 10-20 mm, its lateral PSF twice as wide
+// 10-15 mm above and below the focus, and 0.1-0.3 dB/mm of attenuation left by the TGC (3-9 dB
+// darker at 30 mm). The beam is the worst case of focusing, transmit and receive fixed at one
+// depth (an older or low-end scanner, a Field II script with fixed focusing); a scanner that
+// focuses dynamically on receive, as most current ones do, widens by at most about 1.4x. The
+// slice's thickness out of the plane is not modelled.
 void apply_exam_condition(SimulationConfig& config, ExamCondition condition);
 
 }  // namespace ft::sim

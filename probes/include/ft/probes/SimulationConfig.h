@@ -24,9 +24,11 @@ struct ProbeModel {
   // The scanner's speckle-reduction filter (SRI, XRES and the like): 0 off .. 1 strong.
   // Smooths speckle inside tissue and keeps edges, as scanners do before the video out.
   double speckle_reduction = 0.0;
-  // A linear array's beam is focused at one depth: the lateral PSF is narrowest there
+  // One fixed focus, transmit and receive (the worst case; dynamic receive focusing keeps the
+  // beam within about 1.4x of its focal width): the lateral PSF is narrowest at the focus
   // (lateral_fwhm_mm) and widens above and below it as a Gaussian beam does,
-  // FWHM x sqrt(1 + ((z - focus) / focal_half_depth)^2). 0: the same PSF at every depth.
+  // FWHM x sqrt(1 + ((z - focus) / focal_half_depth)^2). The echo's mean brightness is kept
+  // (the focal zone's own brightening is left out). 0: the same PSF at every depth.
   double focus_depth_mm = 0.0;
   double focal_half_depth_mm = 10.0;
   // Attenuation the scanner's TGC leaves uncorrected: echoes fall this much per mm of depth.

@@ -44,6 +44,7 @@ class SpeckleRenderer {
   double unit_rms_;  // RMS envelope of unit-amplitude speckle
   int half_x_px_;
   int half_z_px_;
+  std::vector<float> weights_x_, weights_z_;  // one scatterer's PSF weights (2 half + 1 each)
   std::vector<std::complex<float>> field_;
 };
 
