@@ -372,6 +372,16 @@ TEST(RealMuscle, APulsatingVesselMovingWithTheTissueIsNotFlagged) {
 
 // Exam conditions (probes' ExamCondition), one clip each from the development set.
 
+// A beam focused at 13 mm: 26-30 mm deep, above the deep aponeurosis, the lateral PSF is about
+// 2.5 times as wide and the speckle as coarse across. Averaged over 2 mm of columns, speckle
+// alone dipped as dark as fluid there (contrast 0.30-0.38 over 3.5 mm at the image's edge) and
+// opened a "myotendinous" layer in intact muscle; lines as long as the speckle needs
+// (LateralSpeckle) see none.
+TEST(RealMuscle, IntactMuscleSeenThroughAFocusedBeamOpensNoFluidLayer) {
+  const Analysed run = analyse("real_intact+focused_beam", 37000);
+  EXPECT_FALSE(run.analysis.detection.tear_detected);
+}
+
 // Layers 1.5-2.5 mm deeper at the field's edges: fibres and planes curve, the muscle moves
 // through the curve as it translates under the probe.
 TEST(RealMuscle, ATearUnderCurvedFasciaIsFoundAndMeasured) {

@@ -18,7 +18,7 @@ namespace {
 constexpr double kBandOffsetMm = 2.0;       // band centre from the plane's line, muscle side (the dip is
                                             // looked for within 2.5 mm of it: the layer on the plane)
 constexpr double kProfileReachMm = 7.0;     // dark_band_width's profile, each side of its centre
-constexpr double kBandHalfLengthMm = 1.0;   // the band averaged over +-1 mm of columns
+constexpr double kBandHalfLengthMm = 1.0;   // the plane's line found over +-1 mm of columns
 constexpr double kPlaneSearchMm = 1.5;      // the plane's line in a later frame, around where the motion put it
 // Where the muscle beside the plane is looked for: fibre ends pulled off retract several mm,
 // and under speckle reduction the tracker loses the muscle next to the widening fluid.
@@ -125,6 +125,19 @@ BandWidth on_muscle_side(BandWidth b, int side) {
   return b;
 }
 
+// The layer's band read at column x over a line half_mm either side: slid inward at the image's
+// sides so that the whole line lies in the region (a line cut short there keeps more of the
+// speckle: a "layer" at the right edge of intact muscle, seen through a focused beam, was one).
+BandWidth band_beside(const Context& ctx, const Frame& image, double x, double band_y, int side) {
+  const PixelRect& b = ctx.m.region.bounds;
+  const double mm = ctx.mm_per_px();
+  const double half_mm = ctx.speckle.line_half_length_mm(band_y);
+  const double half_px = half_mm / mm;
+  // (bilinear sampling needs x + 1 inside: the last usable column is x1 - 1)
+  if (b.x1_px - 1 - b.x0_px > 2 * half_px) x = std::clamp(x, b.x0_px + half_px, b.x1_px - 1 - half_px);
+  return on_muscle_side(dark_band_width(image, b, x, band_y, 90.0, half_mm, mm), side);
+}
+
 // The fluid layer beside the plane point carried to frame k: the plane's line found near
 // where the motion put it, the band measured on its muscle side.
 BandWidth layer_in(const Context& ctx, const Frame& image, const LayerSample& s, double& plane_x, double& plane_y,
@@ -134,9 +147,7 @@ BandWidth layer_in(const Context& ctx, const Frame& image, const LayerSample& s,
   position_in(ctx.m, k, s.x0, s.y0, x, y);
   plane_x = x;
   plane_y = plane_row_near(image, ctx.m.region.bounds, x, y, kPlaneSearchMm / mm, kBandHalfLengthMm / mm);
-  return on_muscle_side(dark_band_width(image, ctx.m.region.bounds, x, plane_y + s.side * kBandOffsetMm / mm, 90.0,
-                                        kBandHalfLengthMm, mm),
-                        s.side);
+  return band_beside(ctx, image, x, plane_y + s.side * kBandOffsetMm / mm, s.side);
 }
 
 std::vector<LayerSample> layer_samples(const Context& ctx, const CompartmentStatistics& compartments) {
@@ -158,8 +169,7 @@ std::vector<LayerSample> layer_samples(const Context& ctx, const CompartmentStat
         s.side = side;
         s.compartment = most_common_compartment(compartments, muscle).label;
         if (!frame0_of_rest(ctx, x, y, s.x0, s.y0)) continue;
-        s.rest = on_muscle_side(dark_band_width(ctx.rest_image, b, x, y + side * kBandOffsetMm / mm, 90.0, kBandHalfLengthMm, mm),
-                                side);
+        s.rest = band_beside(ctx, ctx.rest_image, x, y + side * kBandOffsetMm / mm, side);
         if (!measured(s.rest)) continue;
         s.peak = layer_in(ctx, peak_image, s, s.peak_x, s.peak_y, ctx.peak());
         s.opens = gates::fluid_layer_opens(s.rest, s.peak, ctx.s);

@@ -93,6 +93,7 @@ Context make_context(const MotionRecord& m, const FrameAt& frame_at, const Detec
       ctx.rest_inverse[g.index(c, r)] =
           deformation_gradient(m.cumulative[std::size_t(rest)], c, r, s.baseline_steps, m.mm_per_px_x, m.mm_per_px_y).inverse();
   ctx.planes = plane_map(ctx.rest_image, m.region.bounds, g.step_px, m.mm_per_px_x, m.mm_per_px_y);
+  ctx.speckle = LateralSpeckle(ctx.rest_image, m.region.bounds, m.mm_per_px_x, m.mm_per_px_y);
   ctx.fibres = rest == 0 ? fibres0 : fibres_in_frame(m, readings, ctx.rest_image, rest);
   drop_undirected(ctx.fibres, s.min_fibre_coherence);
   ctx.fibres_at_peak = fibres_in_frame(m, readings, frame_at(peak), peak);
