@@ -52,4 +52,14 @@ bool Frame::same_pixels(const Frame& other) const noexcept {
          bytes_ == other.bytes_;
 }
 
+double grey_full_scale(const Frame& frame) {
+  if (frame.depth() != PixelDepth::Bits16) return 255.0;
+  float top = 0.0f;
+  for (int y = 0; y < frame.height_px(); ++y)
+    for (int x = 0; x < frame.width_px(); ++x) top = std::max(top, frame.value(x, y));
+  double scale = 255.0;
+  while (scale < top && scale < 65535.0) scale = 2.0 * scale + 1.0;
+  return scale;
+}
+
 }  // namespace ft

@@ -20,23 +20,9 @@ void RgbImage::set(int x, int y, Rgb c) {
   rgb_[i + 2] = c.b;
 }
 
-namespace {
-// The top of a frame's grey scale: 255 for 8-bit frames; for wider ones the smallest 2^n - 1
-// that holds its brightest pixel (a 12-bit scanner's 0..4095 is not drawn as 0..65535).
-double full_scale(const Frame& frame) {
-  if (frame.depth() != PixelDepth::Bits16) return 255.0;
-  float top = 0.0f;
-  for (int y = 0; y < frame.height_px(); ++y)
-    for (int x = 0; x < frame.width_px(); ++x) top = std::max(top, frame.value(x, y));
-  double scale = 255.0;
-  while (scale < top && scale < 65535.0) scale = 2.0 * scale + 1.0;
-  return scale;
-}
-}  // namespace
-
 RgbImage grey_picture(const Frame& frame, double window, double level) {
   RgbImage img(frame.width_px(), frame.height_px());
-  const double scale = 255.0 / full_scale(frame);
+  const double scale = 255.0 / grey_full_scale(frame);
   window = std::max(1.0, window);
   const double low = level - window / 2;
   for (int y = 0; y < frame.height_px(); ++y)

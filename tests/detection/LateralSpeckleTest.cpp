@@ -135,6 +135,24 @@ TEST(LateralSpeckle, AWedgeAVesselOrATrendAcrossTheRowIsNotSpeckle) {
   }
 }
 
+// A 12-bit scanner's frame (0..4095 in 16-bit storage) reads as its 8-bit picture does: the
+// black and tissue thresholds scale with the frame's grey scale, so the wedge is still left out.
+TEST(LateralSpeckle, AWiderGreyScaleReadsAsEightBits) {
+  const sim::ProbeModel probe = probe_30mm();
+  Frame eight = uniform_tissue(probe);
+  Frame twelve(eight.width_px(), eight.height_px(), PixelDepth::Bits16);
+  for (int y = 0; y < eight.height_px(); ++y)
+    for (int x = 0; x < eight.width_px(); ++x) {
+      if (x < kRegion.x0_px + 40 + (y - kRegion.y0_px) / 4) eight.set_value(x, y, 0.0f);  // a wedge
+      // black beyond the wedge's edge holds a little noise in 12 bits: 0..31 is 8-bit 0..1
+      const float black_noise = float((x * 7 + y * 3) % 32);
+      twelve.set_value(x, y, eight.value(x, y) > 0.0f ? eight.value(x, y) * 16.0f : black_noise);
+    }
+  twelve.set_value(0, 0, 4095.0f);  // the scanner's full scale shows somewhere (a burned-in mark)
+  const LateralSpeckle a(eight, kRegion, kPitchMm, kPitchMm), b(twelve, kRegion, kPitchMm, kPitchMm);
+  for (double z : {5.0, 15.0, 25.0}) EXPECT_NEAR(b.line_noise(row_at_mm(z)), a.line_noise(row_at_mm(z)), 0.005) << z << " mm";
+}
+
 TEST(LateralSpeckle, RowsWithoutTissueTakeTheNearestMeasuredSlab) {
   const sim::ProbeModel probe = probe_30mm();
   const LateralSpeckle speckle(uniform_tissue(probe, 20.0), kRegion, kPitchMm, kPitchMm);

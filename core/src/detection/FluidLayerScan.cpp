@@ -125,17 +125,19 @@ BandWidth on_muscle_side(BandWidth b, int side) {
   return b;
 }
 
-// The layer's band read at column x over a line half_mm either side: slid inward at the image's
-// sides so that the whole line lies in the region (a line cut short there keeps more of the
-// speckle: a "layer" at the right edge of intact muscle, seen through a focused beam, was one).
+// The layer's band read at column x along a line as long as the speckle there needs
+// (LateralSpeckle), and whole: near the image's sides the longest line that fits, at least
+// +-kBandHalfLengthMm; a column closer to a side than that is not read. A line cut short keeps
+// more of the speckle (a "layer" at the right edge of intact muscle, seen through a focused
+// beam, was one). Not slid inward instead: the columns near a side would all read one line,
+// and one dip would make a run of them.
 BandWidth band_beside(const Context& ctx, const Frame& image, double x, double band_y, int side) {
   const PixelRect& b = ctx.m.region.bounds;
   const double mm = ctx.mm_per_px();
-  const double half_mm = ctx.speckle.line_half_length_mm(band_y);
-  const double half_px = half_mm / mm;
-  // (bilinear sampling needs x + 1 inside: the last usable column is x1 - 1)
-  if (b.x1_px - 1 - b.x0_px > 2 * half_px) x = std::clamp(x, b.x0_px + half_px, b.x1_px - 1 - half_px);
-  return on_muscle_side(dark_band_width(image, b, x, band_y, 90.0, half_mm, mm), side);
+  const double room_px = std::min(x - b.x0_px, b.x1_px - 1 - x);  // bilinear sampling reads x + 1
+  const double half_px = std::min(ctx.speckle.line_half_length_mm(band_y) / mm, room_px);
+  if (half_px < kBandHalfLengthMm / mm - 1e-9) return {};
+  return on_muscle_side(dark_band_width(image, b, x, band_y, 90.0, half_px * mm, mm), side);
 }
 
 // The fluid layer beside the plane point carried to frame k: the plane's line found near

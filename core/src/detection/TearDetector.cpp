@@ -86,7 +86,7 @@ Context make_context(const MotionRecord& m, const FrameAt& frame_at, const Detec
   const DisplacementField& g = m.cumulative[0];
   const int rest = contraction.rest_frame, peak = contraction.peak_frame;
   Context ctx{m, frame_at, s, readings, {}, {}, detection::tracked_at(m, s.border_steps, rest, peak), contraction,
-              {}, 0.0, {}, 0.0, frame_at(rest), {}, {}, {}, {}};
+              {}, 0.0, {}, 0.0, frame_at(rest), {}, {}, {}, {}, {}};
   ctx.rest_inverse.resize(g.size());
   for (int r = 0; r < g.rows; ++r)
     for (int c = 0; c < g.columns; ++c)

@@ -44,4 +44,9 @@ class Frame {
   std::vector<std::uint8_t> bytes_;
 };
 
+// The top of a frame's grey scale: 255 for 8-bit frames; for wider ones the smallest 2^n - 1
+// that holds its brightest pixel (a 12-bit scanner's 0..4095 is not taken for 0..65535).
+// Thresholds set in 8-bit grey levels scale by this / 255.
+double grey_full_scale(const Frame& frame);
+
 }  // namespace ft
