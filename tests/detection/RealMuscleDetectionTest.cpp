@@ -372,11 +372,11 @@ TEST(RealMuscle, APulsatingVesselMovingWithTheTissueIsNotFlagged) {
 
 // Exam conditions (probes' ExamCondition), one clip each from the development set.
 
-// A beam focused at 13 mm: 26-30 mm deep, above the deep aponeurosis, the lateral PSF is about
-// 2.5 times as wide and the speckle as coarse across. Averaged over 2 mm of columns, speckle
-// alone dipped as dark as fluid there (contrast 0.30-0.38 over 3.5 mm at the image's edge) and
-// opened a "myotendinous" layer in intact muscle; lines as long as the speckle needs
-// (LateralSpeckle) see none.
+// A beam with one fixed focus at 13 mm: 26-30 mm deep, above the deep aponeurosis, the lateral
+// PSF is about 2.5 times as wide and the texture as coarse across. At the image's right edge the
+// layer's +-1 mm line was cut to a third by the region, and speckle alone dipped as dark as fluid
+// (contrast 0.30-0.38 over 3.5 mm): a "myotendinous" layer opened in intact muscle. Lines are
+// now read whole or not at all.
 TEST(RealMuscle, IntactMuscleSeenThroughAFocusedBeamOpensNoFluidLayer) {
   const Analysed run = analyse("real_intact+focused_beam", 37000);
   EXPECT_FALSE(run.analysis.detection.tear_detected);

@@ -16,7 +16,6 @@
 #include "ft/core/FascicleReadings.h"
 #include "ft/core/GapFollower.h"
 #include "ft/core/GapProfile.h"
-#include "ft/core/LateralSpeckle.h"
 #include "ft/core/LesionMerging.h"
 #include "ft/core/MotionRecord.h"
 #include "ft/core/PlaneMap.h"
@@ -80,9 +79,6 @@ struct Context {
   // The muscle's trackable tissue, tracked or not (muscle_region): the compartments between the
   // rest image's planes, off their lines, not shown to be fat or tendon. Empty without a contraction.
   std::vector<std::uint8_t> muscle_region;
-  // The rest image's speckle across the beam, depth by depth: how long a line a band reading
-  // averages along (coarse below a focused beam's focus, fine under speckle reduction).
-  LateralSpeckle speckle;
   double mm_per_px() const { return 0.5 * (m.mm_per_px_x + m.mm_per_px_y); }
   int rest() const { return contraction.rest_frame; }
   int peak() const { return contraction.peak_frame; }

@@ -18,7 +18,7 @@ namespace {
 constexpr double kBandOffsetMm = 2.0;       // band centre from the plane's line, muscle side (the dip is
                                             // looked for within 2.5 mm of it: the layer on the plane)
 constexpr double kProfileReachMm = 7.0;     // dark_band_width's profile, each side of its centre
-constexpr double kBandHalfLengthMm = 1.0;   // the plane's line found over +-1 mm of columns
+constexpr double kBandHalfLengthMm = 1.0;   // the band averaged, the plane's line found, over +-1 mm of columns
 constexpr double kPlaneSearchMm = 1.5;      // the plane's line in a later frame, around where the motion put it
 // Where the muscle beside the plane is looked for: fibre ends pulled off retract several mm,
 // and under speckle reduction the tracker loses the muscle next to the widening fluid.
@@ -125,19 +125,17 @@ BandWidth on_muscle_side(BandWidth b, int side) {
   return b;
 }
 
-// The layer's band read at column x along a line as long as the speckle there needs
-// (LateralSpeckle), and whole: near the image's sides the longest line that fits, at least
-// +-kBandHalfLengthMm; a column closer to a side than that is not read. A line cut short keeps
-// more of the speckle (a "layer" at the right edge of intact muscle, seen through a focused
-// beam, was one). Not slid inward instead: the columns near a side would all read one line,
-// and one dip would make a run of them.
+// The layer's band read at column x along a line of +-kBandHalfLengthMm that lies whole in the
+// image: a column closer to the image's side is not read. A line cut short keeps more of the
+// speckle (a "layer" at the right edge of intact muscle, seen through a focused beam, was a line
+// cut to a third). Not slid inward instead: the columns near a side would all read one line, and
+// one dip would make a run of them.
 BandWidth band_beside(const Context& ctx, const Frame& image, double x, double band_y, int side) {
   const PixelRect& b = ctx.m.region.bounds;
   const double mm = ctx.mm_per_px();
   const double room_px = std::min(x - b.x0_px, b.x1_px - 1 - x);  // bilinear sampling reads x + 1
-  const double half_px = std::min(ctx.speckle.line_half_length_mm(band_y) / mm, room_px);
-  if (half_px < kBandHalfLengthMm / mm - 1e-9) return {};
-  return on_muscle_side(dark_band_width(image, b, x, band_y, 90.0, half_px * mm, mm), side);
+  if (room_px < kBandHalfLengthMm / mm - 1e-9) return {};
+  return on_muscle_side(dark_band_width(image, b, x, band_y, 90.0, kBandHalfLengthMm, mm), side);
 }
 
 // The fluid layer beside the plane point carried to frame k: the plane's line found near

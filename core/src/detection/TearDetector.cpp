@@ -86,14 +86,13 @@ Context make_context(const MotionRecord& m, const FrameAt& frame_at, const Detec
   const DisplacementField& g = m.cumulative[0];
   const int rest = contraction.rest_frame, peak = contraction.peak_frame;
   Context ctx{m, frame_at, s, readings, {}, {}, detection::tracked_at(m, s.border_steps, rest, peak), contraction,
-              {}, 0.0, {}, 0.0, frame_at(rest), {}, {}, {}, {}, {}};
+              {}, 0.0, {}, 0.0, frame_at(rest), {}, {}, {}, {}};
   ctx.rest_inverse.resize(g.size());
   for (int r = 0; r < g.rows; ++r)
     for (int c = 0; c < g.columns; ++c)
       ctx.rest_inverse[g.index(c, r)] =
           deformation_gradient(m.cumulative[std::size_t(rest)], c, r, s.baseline_steps, m.mm_per_px_x, m.mm_per_px_y).inverse();
   ctx.planes = plane_map(ctx.rest_image, m.region.bounds, g.step_px, m.mm_per_px_x, m.mm_per_px_y);
-  ctx.speckle = LateralSpeckle(ctx.rest_image, m.region.bounds, m.mm_per_px_x, m.mm_per_px_y);
   ctx.fibres = rest == 0 ? fibres0 : fibres_in_frame(m, readings, ctx.rest_image, rest);
   drop_undirected(ctx.fibres, s.min_fibre_coherence);
   ctx.fibres_at_peak = fibres_in_frame(m, readings, frame_at(peak), peak);
