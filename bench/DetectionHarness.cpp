@@ -5,7 +5,8 @@
 //      --explain-dir DIR writes analyze --explain's evidence for every clip; --grid-mm MM the tracked points' spacing;
 //      --phase-error PX (with --real) detects each clip again with every displacement moved by +-PX * sin(2 pi d)
 //      and says what moved (PhaseErrorStability.h); --with CONDITION (with --real) lays one more exam
-//      condition over every clip (focused_beam: another scanner's beam and TGC)
+//      condition over every clip (focused_beam: another scanner's beam and TGC); --grabber-fps F the
+//      odd clips' frame grabber (60: each 20 frames/s scanner frame three times; 61: now and then four)
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -98,21 +99,32 @@ Frame jpeg(const Frame& f, int quality) {
   return out;
 }
 
-// A frame grabber on the scanner's video output: each scanner frame `copies` times (a
-// 20 frames/s scanner captured at ~61 frames/s), each copy with capture noise of
-// +-noise_levels grey levels (0: bit-identical repeats), then JPEG at `quality` (0: none).
-std::vector<Frame> grab(const std::vector<Frame>& scanner, int copies, int noise_levels, int quality, std::uint64_t seed) {
+// Which scanner frame a frame grabber's frame k shows, the grabber taking `per_scanner_frame`
+// frames for each of the scanner's (3: a 20 frames/s scanner at 60; 3.05 at 61, where every
+// twentieth scanner frame is grabbed four times).
+int scanner_frame_of(int k, double per_scanner_frame) { return int(std::floor(k / per_scanner_frame + 1e-9)); }
+
+std::string grabbed_label(double per_scanner_frame) {
+  char text[32];
+  std::snprintf(text, sizeof text, "x%.3g JPEG", per_scanner_frame);
+  return text;
+}
+
+// A frame grabber on the scanner's video output: each scanner frame about `per_scanner_frame`
+// times, each copy with capture noise of +-noise_levels grey levels (0: bit-identical repeats),
+// then JPEG at `quality` (0: none).
+std::vector<Frame> grab(const std::vector<Frame>& scanner, double per_scanner_frame, int noise_levels, int quality,
+                        std::uint64_t seed) {
   Random noise = Random::stream(seed, 0x6AB);
   std::vector<Frame> out;
-  for (const Frame& f : scanner)
-    for (int copy = 0; copy < copies; ++copy) {
-      Frame g = f;
-      if (noise_levels > 0)
-        for (std::size_t i = 0; i < g.byte_count(); ++i)
-          g.data8()[i] = std::uint8_t(std::clamp(
-              int(g.data8()[i]) + int(std::lround(noise.uniform(-noise_levels, noise_levels))), 0, 255));
-      out.push_back(quality > 0 ? jpeg(g, quality) : g);
-    }
+  for (int k = 0; scanner_frame_of(k, per_scanner_frame) < int(scanner.size()); ++k) {
+    Frame g = scanner[std::size_t(scanner_frame_of(k, per_scanner_frame))];
+    if (noise_levels > 0)
+      for (std::size_t i = 0; i < g.byte_count(); ++i)
+        g.data8()[i] = std::uint8_t(std::clamp(
+            int(g.data8()[i]) + int(std::lround(noise.uniform(-noise_levels, noise_levels))), 0, 255));
+    out.push_back(quality > 0 ? jpeg(g, quality) : g);
+  }
   return out;
 }
 
@@ -190,7 +202,8 @@ std::string condition_for(const std::string& preset, int seed, std::size_t prese
 // clip gets the same condition and grabber as in the whole set. with: an exam condition laid
 // over every clip on top of its own (the same set, seen through another scanner's beam).
 void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir, bool plain, const std::string& only_preset,
-                     const std::string& with, const AnalysisSettings& settings, double phase_error_px) {
+                     const std::string& with, double grabber_fps, const AnalysisSettings& settings,
+                     double phase_error_px) {
   std::vector<std::string> presets;
   for (const std::string& name : sim::preset_names())
     if (name.rfind("real_", 0) == 0) presets.push_back(name);
@@ -214,7 +227,7 @@ void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir, 
       std::vector<Frame> frames;
       for (int k = 0; k < exam.frame_count(); ++k) frames.push_back(exam.render_frame(k));
       const bool grabber = (i + int(p)) % 2 == 1;
-      const int copies = grabber ? 3 : 1;
+      const double copies = grabber ? grabber_fps / 20.0 : 1.0;  // the presets' scanner runs at 20 frames/s
       if (grabber) frames = grab(frames, copies, 2, 70, std::uint64_t(i));
       const ClipAnalysis a = analyse_clip(int(frames.size()), [&](int k) { return frames[std::size_t(k)]; }, exam.region(), settings);
       const sim::ClipTruth truth = exam.clip_truth();
@@ -230,7 +243,7 @@ void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir, 
       int beside = 0;
       if (truth.tear_present)
         for (const TearFinding& g : a.detection.findings) {  // the finding closest to the truth
-          const sim::FrameTruth& cand = truth.frames[std::size_t(g.frame / copies)];
+          const sim::FrameTruth& cand = truth.frames[std::size_t(scanner_frame_of(g.frame, copies))];
           const double e = std::hypot(g.centre_x_mm - cand.tear.centre_x_mm, g.centre_z_mm - cand.tear.centre_z_mm);
           if (loc < 0 || e < loc) { loc = e; f = &g; ft = &cand; }
           beside += e > kAtTheTearMm;
@@ -266,7 +279,7 @@ void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir, 
         moves = " " + moved.text + " |";
       }
       std::printf("| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %.2f | %s | %d |%s\n", i, presets[p].c_str(),
-                  condition.empty() ? "-" : condition.c_str(), grabber ? "x3 JPEG" : "-",
+                  condition.empty() ? "-" : condition.c_str(), grabber ? grabbed_label(copies).c_str() : "-",
                   truth.tear_present ? "tear" : "none", found ? "tear" : called ? "beside" : "none", f ? to_string(f->kind) : "-",
                   f ? std::to_string(loc).substr(0, 4).c_str() : "-",
                   f ? (std::to_string(gap).substr(0, 4) + " (" + std::to_string(truth_gap).substr(0, 4) + ")").c_str() : "-",
@@ -305,13 +318,14 @@ int main(int argc, char** argv) {
   double phase_error_px = 0.0;  // --phase-error: each --real clip detected again with its displacements moved
   bool plain = false;  // --plain: the real_* presets without exam conditions (the set before they existed)
   std::string explain_dir, with;  // --with: an exam condition laid over every --real clip
+  double grabber_fps = 60.0;      // --grabber-fps: the odd --real clips' grabber, of a 20 frames/s scanner
   AnalysisSettings settings;  // --grid-mm: the tracked points' spacing
   std::vector<std::string> presets{"intact", "full_tear", "partial_tear", "vessel", "sliding", "contracted_start"};
   bool one_preset = false;
   static const char* const kUsage =
       "usage: bench_detection [--first N] [--variants N] [--preset NAME] [--grid-mm MM] [--explain-dir DIR]\n"
       "       bench_detection [--first SEED] --real N [--plain] [--preset NAME] [--grid-mm MM] [--explain-dir DIR]\n"
-      "                       [--phase-error PX] [--with CONDITION]\n"
+      "                       [--phase-error PX] [--with CONDITION] [--grabber-fps F]\n"
       "       bench_detection --stress N [--preset NAME]\n";
   for (int a = 1; a < argc; a += 2) {
     const std::string option = argv[a];
@@ -329,6 +343,7 @@ int main(int argc, char** argv) {
     else if (option == "--grid-mm") settings.grid_mm = bench::number_argument(option, value);  // live may track coarser
     else if (option == "--explain-dir") explain_dir = value;
     else if (option == "--with") with = value;
+    else if (option == "--grabber-fps") grabber_fps = bench::number_argument(option, value);
     else if (option == "--phase-error") phase_error_px = bench::number_argument(option, value);
     else if (option == "--preset") {
       presets = {value};
@@ -338,7 +353,7 @@ int main(int argc, char** argv) {
     }
   }
   if (real > 0) {
-    real_magnitudes(real, first ? first : 2000, explain_dir, plain, one_preset ? presets.front() : "", with, settings,
+    real_magnitudes(real, first ? first : 2000, explain_dir, plain, one_preset ? presets.front() : "", with, grabber_fps, settings,
                     phase_error_px);
     return 0;
   }
