@@ -227,7 +227,7 @@ void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir, 
       std::vector<Frame> frames;
       for (int k = 0; k < exam.frame_count(); ++k) frames.push_back(exam.render_frame(k));
       const bool grabber = (i + int(p)) % 2 == 1;
-      const double copies = grabber ? grabber_fps / 20.0 : 1.0;  // the presets' scanner runs at 20 frames/s
+      const double copies = grabber ? grabber_fps / exam.config().probe.frame_rate_hz : 1.0;
       if (grabber) frames = grab(frames, copies, 2, 70, std::uint64_t(i));
       const ClipAnalysis a = analyse_clip(int(frames.size()), [&](int k) { return frames[std::size_t(k)]; }, exam.region(), settings);
       const sim::ClipTruth truth = exam.clip_truth();
@@ -318,7 +318,7 @@ int main(int argc, char** argv) {
   double phase_error_px = 0.0;  // --phase-error: each --real clip detected again with its displacements moved
   bool plain = false;  // --plain: the real_* presets without exam conditions (the set before they existed)
   std::string explain_dir, with;  // --with: an exam condition laid over every --real clip
-  double grabber_fps = 60.0;      // --grabber-fps: the odd --real clips' grabber, of a 20 frames/s scanner
+  double grabber_fps = 60.0;      // --grabber-fps: the odd --real clips' grabber (the presets' scanner: 20 frames/s)
   AnalysisSettings settings;  // --grid-mm: the tracked points' spacing
   std::vector<std::string> presets{"intact", "full_tear", "partial_tear", "vessel", "sliding", "contracted_start"};
   bool one_preset = false;

@@ -49,6 +49,8 @@ double SpeckleRenderer::lateral_sigma_mm(double z_mm) const {
 // spread (a wider beam spreads the same energy: sqrt(focal width / width) keeps the speckle's
 // mean brightness, so that depth alone darkens only through the attenuation).
 double SpeckleRenderer::amplitude_at(double z_mm, double sigma_x_mm) const {
+  // The presets' own beam (no focus, no attenuation left) pays nothing per scatterer.
+  if (probe_.focus_depth_mm <= 0 && probe_.residual_attenuation_db_per_mm == 0) return 1.0;
   const double attenuation = std::pow(10.0, -probe_.residual_attenuation_db_per_mm * std::max(0.0, z_mm) / 20.0);
   return attenuation * std::sqrt(sigma_x_mm_ / sigma_x_mm);
 }
