@@ -3,6 +3,7 @@
 // which side of an aponeurosis the band it measured lies).
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <vector>
 
 #include "ft/core/GapProfile.h"
@@ -46,6 +47,52 @@ Frame with_churning_band(int top_px, int bottom_px, std::uint64_t scan, int shif
   return f;
 }
 
+
+// An aponeurosis's bright line along row line_px (wavering by +-1.5 px across the image) with
+// speckled muscle above and below, drawn as echo amplitude blurred down the image (a 0.4 mm axial
+// point spread) and log-compressed over 60 dB as a scanner does. Columns [0, layer_to_px) hold a
+// layer of fluid, layer_px thick, on `side` of the line (-1 above it, +1 below), starting
+// 0.4 mm off the line's crest, where the muscle's echoes are missing.
+Frame with_plane_and_layer(int layer_to_px, double layer_px, int side, std::uint64_t seed) {
+  constexpr int kSize = 200;
+  constexpr double kLinePx = 100.0, kSigmaPx = 1.7, kMuscleAmplitude = 58.0, kPlaneAmplitude = 450.0;
+  Random speckle(seed);
+  std::vector<double> scatter(std::size_t(kSize + 4) * kSize);
+  for (double& v : scatter) v = std::abs(speckle.normal()) + 0.2;
+  Frame f(kSize, kSize);
+  for (int x = 0; x < kSize; ++x) {
+    const double line = kLinePx + 1.5 * std::sin(x / 23.0);
+    std::vector<double> echo(kSize);
+    for (int y = 0; y < kSize; ++y) {
+      const double off = side * (y - line);
+      const bool in_layer = x < layer_to_px && off >= 4.0 && off < 4.0 + layer_px;
+      double lateral = 0;  // each speckle 4 px long across the image
+      for (int i = 0; i < 4; ++i) lateral += scatter[std::size_t(y) * (kSize + 4) + std::size_t(x + i)];
+      echo[std::size_t(y)] = in_layer ? 0.0 : 0.25 * lateral;
+    }
+    for (int y = 0; y < kSize; ++y) {
+      double blurred = 0, weight = 0;
+      for (int k = -6; k <= 6; ++k)
+        if (y + k >= 0 && y + k < kSize) {
+          const double w = std::exp(-0.5 * k * k / (kSigmaPx * kSigmaPx));
+          blurred += w * echo[std::size_t(y + k)];
+          weight += w;
+        }
+      const double amplitude = kMuscleAmplitude * blurred / weight +
+                               kPlaneAmplitude * std::exp(-0.5 * (y - line) * (y - line) / (2.0 * 2.0));
+      f.data8()[y * kSize + x] = std::uint8_t(std::clamp(20.0 * std::log10(std::max(1.0, amplitude)) * 255.0 / 60.0, 0.0, 255.0));
+    }
+  }
+  return f;
+}
+
+// Points along the line of with_plane_and_layer (as the plane map gives them: to the pixel,
+// not on its crest) every 5 px from x0 to x1.
+std::vector<PointPx> along_line(int x0, int x1) {
+  std::vector<PointPx> points;
+  for (int x = x0; x <= x1; x += 5) points.push_back({double(x), std::round(100.0 + 1.5 * std::sin(x / 23.0) + 0.4)});
+  return points;
+}
 }  // namespace
 
 TEST(GapProfile, AHaematomaAsBrightAsMuscleIsFoundWhereItsSpeckleChurns) {
@@ -98,6 +145,50 @@ TEST(GapProfile, ABandBelowTheCentreIsMeasuredWithItsOffset) {
 
 TEST(GapProfile, EvenTissueHasNoBand) {
   EXPECT_FALSE(dark_band_width(with_band(0, 0), PixelRect{0, 0, 199, 199}, 100, 100, 90.0, 1.0, kMmPerPx).found);
+}
+
+// A 0.6 mm layer of fluid over an aponeurosis (a myotendinous detachment at rest), read on the
+// mean of a stretch of the plane against the plane where the muscle lies on it: its width within
+// a tenth of a millimetre, its middle a little further from the line than the layer's (the
+// line's blurred crest fills the layer's near edge).
+TEST(GapProfile, AThinLayerAlongAPlaneIsReadOnTheMeanOfItsColumns) {
+  const PixelRect region{0, 0, 199, 199};
+  for (std::uint64_t seed : {3u, 4u, 5u}) {
+    const Frame image = with_plane_and_layer(100, 6.0, -1, seed);
+    const std::optional<BandWidth> layer =
+        layer_beside_plane(image, region, along_line(12, 88), along_line(112, 188), -1, 1.0, kMmPerPx);
+    ASSERT_TRUE(layer.has_value()) << "seed " << seed;
+    EXPECT_TRUE(layer->found) << "seed " << seed << ": contrast " << layer->contrast;
+    EXPECT_NEAR(layer->width_mm, 0.6, 0.1) << "seed " << seed;
+    EXPECT_NEAR(layer->centre_offset_mm, -0.7, 0.15) << "seed " << seed << ": above the line";
+  }
+}
+
+// Where the muscle lies on the plane all along, the mean profiles of two stretches differ by
+// speckle alone: no layer. Nor is a layer below the line read as one above it.
+TEST(GapProfile, NoLayerIsReadWhereTheMuscleLiesOnThePlane) {
+  const PixelRect region{0, 0, 199, 199};
+  for (std::uint64_t seed : {3u, 4u, 5u}) {
+    const Frame intact = with_plane_and_layer(0, 0.0, -1, seed);
+    const std::optional<BandWidth> none =
+        layer_beside_plane(intact, region, along_line(12, 88), along_line(112, 188), -1, 1.0, kMmPerPx);
+    ASSERT_TRUE(none.has_value());
+    EXPECT_FALSE(none->found) << "seed " << seed << ": contrast " << none->contrast;
+    const Frame below = with_plane_and_layer(100, 6.0, 1, seed);
+    EXPECT_FALSE(layer_beside_plane(below, region, along_line(12, 88), along_line(112, 188), -1, 1.0, kMmPerPx)->found);
+    EXPECT_TRUE(layer_beside_plane(below, region, along_line(12, 88), along_line(112, 188), 1, 1.0, kMmPerPx)->found);
+  }
+}
+
+// Too little of the plane to average, on either side of the comparison: nothing is measured,
+// and the caller keeps the columns' own readings.
+TEST(GapProfile, AThinLayerIsNotReadFromTooLittleOfThePlane) {
+  const PixelRect region{0, 0, 199, 199};
+  const Frame image = with_plane_and_layer(100, 6.0, -1, 3);
+  EXPECT_FALSE(layer_beside_plane(image, region, along_line(50, 50), along_line(112, 188), -1, 1.0, kMmPerPx));
+  EXPECT_FALSE(layer_beside_plane(image, region, along_line(12, 88), along_line(150, 160), -1, 1.0, kMmPerPx));
+  // Points whose columns leave the image are not used.
+  EXPECT_FALSE(layer_beside_plane(image, region, {{2.0, 100.0}, {197.0, 100.0}}, along_line(112, 188), -1, 1.0, kMmPerPx));
 }
 
 }  // namespace ft

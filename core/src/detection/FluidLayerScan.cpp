@@ -242,6 +242,66 @@ double run_length_at_peak_mm(const Context& ctx, const Run& run) {
          ctx.planes.step_px * ctx.m.mm_per_px_x;
 }
 
+// Where the muscle beside the fluid at peak (x, y) lay on frame 0: the mean frame-0 position
+// of the nearest tracked points of its own compartment at peak (within kOriginReachMm). The
+// aponeurosis moves with the other muscle while this one slides 15-35 mm along it: the fluid
+// at peak lies beside muscle that rested elsewhere along the plane. False when none is near.
+bool frame0_origin(const Context& ctx, const CompartmentStatistics& compartments, int compartment, double x, double y,
+                   double& x0, double& y0) {
+  const DisplacementField& g = ctx.m.cumulative[0];
+  const DisplacementField& at_peak = ctx.m.cumulative[std::size_t(ctx.peak())];
+  std::vector<std::pair<double, std::size_t>> near;
+  for (std::size_t i = 0; i < g.size(); ++i) {
+    if (!ctx.muscle[i] || compartments.label[i] != compartment) continue;
+    const int c = column_of(g, i), r = row_of(g, i);
+    const double d = std::hypot((g.x_px(c) + at_peak.dx_px[i] - x) * ctx.m.mm_per_px_x,
+                                (g.y_px(r) + at_peak.dy_px[i] - y) * ctx.m.mm_per_px_y);
+    if (d <= kOriginReachMm) near.emplace_back(d, i);
+  }
+  if (near.empty()) return false;
+  std::sort(near.begin(), near.end());
+  near.resize(std::min<std::size_t>(near.size(), kOriginPoints));
+  x0 = y0 = 0;
+  for (const auto& [d, i] : near) {
+    x0 += g.x_px(column_of(g, i));
+    y0 += g.y_px(row_of(g, i));
+  }
+  x0 /= double(near.size());
+  y0 /= double(near.size());
+  return true;
+}
+
+// The layer at rest under the muscle that lies beside the fluid at peak point (x, y) (frame px,
+// vertical mm as dark_band_width reads it, 0 where none is seen): read on the mean profile of the
+// plane's columns within half_length_mm of where that muscle rested, against the same plane
+// and muscle's columns that did not open, kIntactClearMm beyond those (layer_beside_plane). A
+// 0.6 mm layer over an aponeurosis, 1.9 mm along fibres at 18 deg, read 0 in every column alone.
+// Where the muscle rested, not the plane points beside the fluid at peak: the aponeurosis slides
+// 15-35 mm under the muscle, and those lay under intact muscle at rest. nullopt where it cannot
+// be read (that muscle untracked, too little plane): the columns' own readings stand.
+constexpr double kIntactClearMm = 3.0, kMinRestHalfMm = 2.0;
+
+std::optional<double> rest_layer_on_mean_mm(const Context& ctx, const CompartmentStatistics& compartments,
+                                            const std::vector<LayerSample>& samples, const LayerSample& of, double x,
+                                            double y, double half_length_mm) {
+  double x0, y0, rx, ry;
+  if (!frame0_origin(ctx, compartments, of.compartment, x, y, x0, y0)) return std::nullopt;
+  position_in(ctx.m, ctx.rest(), x0, y0, rx, ry);
+  std::vector<PointPx> torn, intact;
+  for (const LayerSample& s : samples) {
+    if (s.side != of.side || s.compartment != of.compartment) continue;
+    const double along_mm = std::abs(s.rest_x - rx) * ctx.m.mm_per_px_x;
+    if (along_mm <= half_length_mm && std::abs(s.rest_y - ry) * ctx.m.mm_per_px_y <= kMuscleToMm)
+      torn.push_back({s.rest_x, s.rest_y});
+    else if (along_mm > half_length_mm + kIntactClearMm && !s.opens)
+      intact.push_back({s.rest_x, s.rest_y});
+  }
+  const std::optional<BandWidth> layer =
+      layer_beside_plane(ctx.rest_image, ctx.m.region.bounds, torn, intact, of.side, kBandHalfLengthMm, ctx.mm_per_px());
+  if (!layer) return std::nullopt;
+  return layer->found ? layer->width_mm : 0.0;
+}
+
 // The direction (deg, image px) from (xa, ya) to (xb, yb).
 double direction_px_deg(double xa, double ya, double xb, double yb) { return std::atan2(yb - ya, xb - xa) * kDeg; }
 
@@ -320,8 +380,8 @@ double along_fibres(double column_width_mm, double fibre_deg, double plane_deg) 
 
 // The finding of one run: centred on the fluid at peak, its gap read along the fibres that
 // pulled off (the layer is crossed obliquely, at the fibres' angle to the plane).
-TearFinding finding_of(const Context& ctx, const CompartmentStatistics& compartments, const Run& run,
-                       CandidateEvidence& ev) {
+TearFinding finding_of(const Context& ctx, const CompartmentStatistics& compartments, const std::vector<LayerSample>& samples,
+                       const Run& run, CandidateEvidence& ev) {
   double px = 0, py = 0, rest_gap = 0, peak_gap = 0, contrast = 0;
   for (const LayerSample* s : run) {
     px += s->peak_x;
@@ -332,6 +392,8 @@ TearFinding finding_of(const Context& ctx, const CompartmentStatistics& compartm
   }
   const double n = double(run.size());
   px /= n, py /= n, rest_gap /= n, peak_gap /= n, contrast /= n;
+  rest_gap = rest_layer_on_mean_mm(ctx, compartments, samples, *run[run.size() / 2], px, py,
+                                   std::max(kMinRestHalfMm, 0.5 * run_length_at_peak_mm(ctx, run))).value_or(rest_gap);
   const LayerSample& first = *run.front();
   const LayerSample& last = *run.back();
   const LayerSample& middle = *run[run.size() / 2];
@@ -459,8 +521,9 @@ struct WideStretchReading {
   const LayerSample* widest = nullptr;
 };
 
-std::optional<WideStretchReading> on_wide_stretch(const Context& ctx, const Run& run, const CandidateEvidence& ev,
-                                                  TearFinding f) {
+std::optional<WideStretchReading> on_wide_stretch(const Context& ctx, const CompartmentStatistics& compartments,
+                                                  const std::vector<LayerSample>& samples, const Run& run,
+                                                  const CandidateEvidence& ev, TearFinding f) {
   std::vector<double> peak_widths;
   for (const LayerSample* s : run) peak_widths.push_back(s->peak.width_mm);
   const gates::Stretch wide = gates::stretch_around_largest(peak_widths, kWideShare);
@@ -481,7 +544,12 @@ std::optional<WideStretchReading> on_wide_stretch(const Context& ctx, const Run&
   f.centre_z_mm = (f.centre_row_px - ctx.m.region.bounds.y0_px) * ctx.m.mm_per_px_y;
   const double plane_deg = ev.surface_normal_deg - 90.0;
   const LayerSample* widest = run[wide.largest];
-  f.gap_rest_mm = along_fibres(median_of(rest_widths), ev.fibre_angle_deg, plane_deg);
+  // The rest layer under the muscle beside the wide stretch, over the whole run's length: a few
+  // millimetres of columns leave too much speckle in their mean.
+  const double half_mm = std::max(kMinRestHalfMm, 0.5 * run_length_at_peak_mm(ctx, run));
+  const double rest_width = rest_layer_on_mean_mm(ctx, compartments, samples, *widest, f.centre_col_px, f.centre_row_px, half_mm)
+                                .value_or(median_of(rest_widths));
+  f.gap_rest_mm = along_fibres(rest_width, ev.fibre_angle_deg, plane_deg);
   f.gap_mm = std::max(f.gap_rest_mm, along_fibres(wide.largest_value, f.fibre_angle_deg, plane_deg));
   f.opening_mm = f.gap_mm - f.gap_rest_mm;
   f.retraction_mm = 0.5 * f.opening_mm;
@@ -489,35 +557,6 @@ std::optional<WideStretchReading> on_wide_stretch(const Context& ctx, const Run&
   f.retraction_right_mm = widest->side < 0 ? 0.0 : f.opening_mm;
   if (f.opening_mm < ctx.s.min_opening_mm) return std::nullopt;
   return WideStretchReading{std::move(f), widest};
-}
-
-// Where the muscle beside the fluid at peak (x, y) lay on frame 0: the mean frame-0 position
-// of the nearest tracked points of its own compartment at peak (within kOriginReachMm). The
-// aponeurosis moves with the other muscle while this one slides 15-35 mm along it: the fluid
-// at peak lies beside muscle that rested elsewhere along the plane. False when none is near.
-bool frame0_origin(const Context& ctx, const CompartmentStatistics& compartments, int compartment, double x, double y,
-                   double& x0, double& y0) {
-  const DisplacementField& g = ctx.m.cumulative[0];
-  const DisplacementField& at_peak = ctx.m.cumulative[std::size_t(ctx.peak())];
-  std::vector<std::pair<double, std::size_t>> near;
-  for (std::size_t i = 0; i < g.size(); ++i) {
-    if (!ctx.muscle[i] || compartments.label[i] != compartment) continue;
-    const int c = column_of(g, i), r = row_of(g, i);
-    const double d = std::hypot((g.x_px(c) + at_peak.dx_px[i] - x) * ctx.m.mm_per_px_x,
-                                (g.y_px(r) + at_peak.dy_px[i] - y) * ctx.m.mm_per_px_y);
-    if (d <= kOriginReachMm) near.emplace_back(d, i);
-  }
-  if (near.empty()) return false;
-  std::sort(near.begin(), near.end());
-  near.resize(std::min<std::size_t>(near.size(), kOriginPoints));
-  x0 = y0 = 0;
-  for (const auto& [d, i] : near) {
-    x0 += g.x_px(column_of(g, i));
-    y0 += g.y_px(row_of(g, i));
-  }
-  x0 /= double(near.size());
-  y0 /= double(near.size());
-  return true;
 }
 
 // The layers at rest (0 where none is seen) along the same plane and muscle between rest
@@ -644,8 +683,8 @@ std::vector<std::pair<TearFinding, CandidateEvidence>> fluid_layers_opening(cons
     // unbridged 3 mm run has: two open columns 3 mm apart are two specks, not a layer.
     if (run_length_mm(ctx, run) < kMinRunMm || int(run.size()) < kMinOpenColumns) continue;
     CandidateEvidence ev;
-    TearFinding f = finding_of(ctx, compartments, run, ev);
-    std::optional<WideStretchReading> wide = on_wide_stretch(ctx, run, ev, f);
+    TearFinding f = finding_of(ctx, compartments, samples, run, ev);
+    std::optional<WideStretchReading> wide = on_wide_stretch(ctx, compartments, samples, run, ev, f);
     if (const char* gate = rejected(ctx, samples, run, compartments, found, f, wide, ev)) {
       ev.decision = gate;
     } else {

@@ -163,6 +163,48 @@ BandWidth measured(const LowBand& b, double contrast, double mm_per_px) {
   return out;
 }
 
+// The mean grey down the image from a plane's line into one side of it (index t: t px from the
+// line), over the columns +-half_px around each point, each point's line found again within
+// search_px; the number of points it holds. Points whose columns or rows leave the region are
+// left out.
+struct MeanProfile {
+  std::vector<double> grey;
+  int points = 0;
+};
+MeanProfile mean_profile_from_line(const Frame& f, const PixelRect& r, const std::vector<PointPx>& points, int side,
+                                   int half_px, int search_px, int reach_px) {
+  MeanProfile mean{std::vector<double>(std::size_t(reach_px) + 1, 0.0), 0};
+  for (const PointPx& p : points) {
+    const int x0 = int(std::lround(p.x)) - half_px, x1 = int(std::lround(p.x)) + half_px, y = int(std::lround(p.y));
+    const int far = y + side * (search_px + reach_px + 2);
+    if (x0 < r.x0_px || x1 > r.x1_px || std::min(y - search_px - 1, far) < r.y0_px ||
+        std::max(y + search_px + 1, far) > r.y1_px)
+      continue;
+    const auto row_mean = [&](int yy) {
+      double sum = 0;
+      for (int x = x0; x <= x1; ++x) sum += f.value(x, yy);
+      return sum / double(x1 - x0 + 1);
+    };
+    int line = y;
+    for (int yy = y - search_px; yy <= y + search_px; ++yy)
+      if (row_mean(yy) > row_mean(line)) line = yy;
+    // The line's crest to a fraction of a pixel (a parabola through the brightest row and its
+    // neighbours): a layer a few pixels wide is smeared by whole-pixel misalignment between points.
+    const double above = row_mean(line - 1), at = row_mean(line), below = row_mean(line + 1);
+    const double curvature = above - 2.0 * at + below;
+    const double crest = line + (curvature < 0 ? std::clamp(0.5 * (above - below) / curvature, -0.5, 0.5) : 0.0);
+    for (int t = 0; t <= reach_px; ++t) {
+      const double yy = crest + side * t;
+      const int y0 = int(std::floor(yy));
+      const double w = yy - y0;
+      mean.grey[std::size_t(t)] += (1.0 - w) * row_mean(y0) + w * row_mean(y0 + 1);
+    }
+    ++mean.points;
+  }
+  for (double& g : mean.grey) g /= std::max(1, mean.points);
+  return mean;
+}
+
 }  // namespace
 
 BandWidth dark_band_width(const Frame& frame, const PixelRect& region, double cx, double cy, double normal_angle_deg,
@@ -217,6 +259,43 @@ BandWidth decorrelated_band_width(const Frame& a, const Frame& b, const PixelRec
   if (!band) return {};
   BandWidth out = measured(*band, band->level - band->dip, mm_per_px);
   out.found = band->level >= kMinTissueCorrelation && out.contrast >= kMinDrop;
+  return out;
+}
+
+std::optional<BandWidth> layer_beside_plane(const Frame& frame, const PixelRect& region, const std::vector<PointPx>& stretch,
+                                            const std::vector<PointPx>& intact, int side, double half_length_mm,
+                                            double mm_per_px) {
+  constexpr double kSearchMm = 0.5, kReachMm = 4.0, kLayerWithinMm = 2.5, kMinContrast = 0.15;
+  const int half_px = std::max(1, int(std::lround(half_length_mm / mm_per_px)));
+  const int search_px = int(std::lround(kSearchMm / mm_per_px)), reach_px = int(std::lround(kReachMm / mm_per_px));
+  const MeanProfile torn = mean_profile_from_line(frame, region, stretch, side, half_px, search_px, reach_px);
+  const MeanProfile whole = mean_profile_from_line(frame, region, intact, side, half_px, search_px, reach_px);
+  if (torn.points < 2 || whole.points < 4) return std::nullopt;
+  // The share of the intact plane's echo amplitude missing at each depth: the blur spreads
+  // amplitude, and grey levels are its logarithm (edge_in_amplitude). Not the difference of
+  // amplitudes: on the plane line's steep flank a tenth of a pixel's misalignment dwarfs the layer.
+  std::vector<double> deficit(torn.grey.size());
+  for (std::size_t t = 0; t < deficit.size(); ++t)
+    deficit[t] = 1.0 - grey_to_amplitude(torn.grey[t]) / grey_to_amplitude(whole.grey[t]);
+  const std::size_t within = std::min(deficit.size() - 1, std::size_t(std::lround(kLayerWithinMm / mm_per_px)));
+  const std::size_t deepest = std::size_t(std::max_element(deficit.begin(), deficit.begin() + long(within) + 1) - deficit.begin());
+  const double depth = deficit[deepest];
+  BandWidth out;
+  if (!(depth > 0) || !(whole.grey[deepest] > 0)) return out;  // no darker than the intact plane
+  out.contrast = (whole.grey[deepest] - torn.grey[deepest]) / whole.grey[deepest];
+  const double half = 0.5 * depth;
+  std::size_t lo = deepest, hi = deepest;
+  while (lo > 0 && deficit[lo - 1] >= half) --lo;
+  while (hi + 1 < deficit.size() && deficit[hi + 1] >= half) ++hi;
+  if (hi + 1 == deficit.size()) return std::nullopt;  // wider than read: no width
+  // Sub-pixel half-depth crossings; against the line (t = 0) the layer ends there.
+  const auto crossing = [&](std::size_t in, std::size_t beyond) {
+    return double(in) + (double(beyond) - double(in)) * (deficit[in] - half) / (deficit[in] - deficit[beyond]);
+  };
+  const double lo_t = lo == 0 ? 0.0 : crossing(lo, lo - 1), hi_t = crossing(hi, hi + 1);
+  out.width_mm = (hi_t - lo_t) * mm_per_px;
+  out.centre_offset_mm = side * 0.5 * (lo_t + hi_t) * mm_per_px;
+  out.found = out.contrast > kMinContrast;
   return out;
 }
 
