@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <optional>
 #include <vector>
 
 #include "ft/core/GapProfile.h"
@@ -48,28 +49,43 @@ Frame with_churning_band(int top_px, int bottom_px, std::uint64_t scan, int shif
 }
 
 
-// An aponeurosis's bright line along row line_px (wavering by +-1.5 px across the image) with
-// speckled muscle above and below, drawn as echo amplitude blurred down the image (a 0.4 mm axial
-// point spread) and log-compressed over 60 dB as a scanner does. Columns [0, layer_to_px) hold a
-// layer of fluid, layer_px thick, on `side` of the line (-1 above it, +1 below), starting
-// 0.4 mm off the line's crest, where the muscle's echoes are missing.
-Frame with_plane_and_layer(int layer_to_px, double layer_px, int side, std::uint64_t seed) {
+// An aponeurosis's bright line (wavering by +-1.5 px across the image around row 100 at its
+// middle column, and sloping by `slope` rows per column) with speckled muscle above and below,
+// drawn as echo amplitude blurred down the image (a 0.4 mm axial point spread) and log-compressed
+// over 60 dB as a scanner does. Columns [0, layer_to_px) hold a layer of fluid, layer_px thick
+// down the image, on `side` of the line (-1 above it, +1 below), starting 0.4 mm off the line's
+// crest, where the muscle's echoes are missing; there the line's own echo is line_gain times as
+// strong (a plane seen at another angle).
+struct PlaneScene {
+  int layer_to_px = 0;
+  double layer_px = 0.0;
+  int side = -1;
+  double slope = 0.0;
+  double line_gain = 1.0;
+  std::uint64_t seed = 3;
+};
+
+double line_row(const PlaneScene& scene, double x) { return 100.0 + 1.5 * std::sin(x / 23.0) + scene.slope * (x - 100.0); }
+
+Frame with_plane_and_layer(const PlaneScene& scene) {
   constexpr int kSize = 200;
-  constexpr double kLinePx = 100.0, kSigmaPx = 1.7, kMuscleAmplitude = 58.0, kPlaneAmplitude = 450.0;
-  Random speckle(seed);
+  constexpr double kSigmaPx = 1.7, kMuscleAmplitude = 58.0, kPlaneAmplitude = 450.0;
+  Random speckle(scene.seed);
   std::vector<double> scatter(std::size_t(kSize + 4) * kSize);
   for (double& v : scatter) v = std::abs(speckle.normal()) + 0.2;
   Frame f(kSize, kSize);
   for (int x = 0; x < kSize; ++x) {
-    const double line = kLinePx + 1.5 * std::sin(x / 23.0);
+    const double line = line_row(scene, x);
+    const bool layered = x < scene.layer_to_px;
     std::vector<double> echo(kSize);
     for (int y = 0; y < kSize; ++y) {
-      const double off = side * (y - line);
-      const bool in_layer = x < layer_to_px && off >= 4.0 && off < 4.0 + layer_px;
+      const double off = scene.side * (y - line);
+      const bool in_layer = layered && off >= 4.0 && off < 4.0 + scene.layer_px;
       double lateral = 0;  // each speckle 4 px long across the image
       for (int i = 0; i < 4; ++i) lateral += scatter[std::size_t(y) * (kSize + 4) + std::size_t(x + i)];
       echo[std::size_t(y)] = in_layer ? 0.0 : 0.25 * lateral;
     }
+    const double plane = kPlaneAmplitude * (layered ? scene.line_gain : 1.0);
     for (int y = 0; y < kSize; ++y) {
       double blurred = 0, weight = 0;
       for (int k = -6; k <= 6; ++k)
@@ -78,21 +94,27 @@ Frame with_plane_and_layer(int layer_to_px, double layer_px, int side, std::uint
           blurred += w * echo[std::size_t(y + k)];
           weight += w;
         }
-      const double amplitude = kMuscleAmplitude * blurred / weight +
-                               kPlaneAmplitude * std::exp(-0.5 * (y - line) * (y - line) / (2.0 * 2.0));
+      const double amplitude = kMuscleAmplitude * blurred / weight + plane * std::exp(-0.5 * (y - line) * (y - line) / (2.0 * 2.0));
       f.data8()[y * kSize + x] = std::uint8_t(std::clamp(20.0 * std::log10(std::max(1.0, amplitude)) * 255.0 / 60.0, 0.0, 255.0));
     }
   }
   return f;
 }
 
-// Points along the line of with_plane_and_layer (as the plane map gives them: to the pixel,
-// not on its crest) every 5 px from x0 to x1.
-std::vector<PointPx> along_line(int x0, int x1) {
+// Points along the scene's line (as the plane map gives them: to the pixel, not on its crest)
+// every 5 px from x0 to x1.
+std::vector<PointPx> along_line(const PlaneScene& scene, int x0, int x1) {
   std::vector<PointPx> points;
-  for (int x = x0; x <= x1; x += 5) points.push_back({double(x), std::round(100.0 + 1.5 * std::sin(x / 23.0) + 0.4)});
+  for (int x = x0; x <= x1; x += 5) points.push_back({double(x), std::round(line_row(scene, x) + 0.4)});
   return points;
 }
+
+// The layer read on the scene: its first 100 columns against the rest.
+std::optional<BandWidth> layer_read(const PlaneScene& scene, int side) {
+  return layer_beside_plane(with_plane_and_layer(scene), PixelRect{0, 0, 199, 199}, along_line(scene, 12, 88),
+                            along_line(scene, 112, 188), side, 1.0, kMmPerPx, kMmPerPx);
+}
+
 }  // namespace
 
 TEST(GapProfile, AHaematomaAsBrightAsMuscleIsFoundWhereItsSpeckleChurns) {
@@ -150,45 +172,50 @@ TEST(GapProfile, EvenTissueHasNoBand) {
 // A 0.6 mm layer of fluid over an aponeurosis (a myotendinous detachment at rest), read on the
 // mean of a stretch of the plane against the plane where the muscle lies on it: its width within
 // a tenth of a millimetre, its middle a little further from the line than the layer's (the
-// line's blurred crest fills the layer's near edge).
+// line's blurred crest fills the layer's near edge). The same on a plane sloping 15 deg, whose
+// columns are averaged along it: along the rows, 2 mm of them span 0.5 mm of depth.
 TEST(GapProfile, AThinLayerAlongAPlaneIsReadOnTheMeanOfItsColumns) {
-  const PixelRect region{0, 0, 199, 199};
-  for (std::uint64_t seed : {3u, 4u, 5u}) {
-    const Frame image = with_plane_and_layer(100, 6.0, -1, seed);
-    const std::optional<BandWidth> layer =
-        layer_beside_plane(image, region, along_line(12, 88), along_line(112, 188), -1, 1.0, kMmPerPx);
-    ASSERT_TRUE(layer.has_value()) << "seed " << seed;
-    EXPECT_TRUE(layer->found) << "seed " << seed << ": contrast " << layer->contrast;
-    EXPECT_NEAR(layer->width_mm, 0.6, 0.1) << "seed " << seed;
-    EXPECT_NEAR(layer->centre_offset_mm, -0.7, 0.15) << "seed " << seed << ": above the line";
-  }
+  for (double slope : {0.0, 0.27})
+    for (std::uint64_t seed : {3u, 4u, 5u}) {
+      const std::optional<BandWidth> layer = layer_read({100, 6.0, -1, slope, 1.0, seed}, -1);
+      ASSERT_TRUE(layer.has_value()) << "seed " << seed << ", slope " << slope;
+      EXPECT_TRUE(layer->found) << "seed " << seed << ", slope " << slope << ": contrast " << layer->contrast;
+      EXPECT_NEAR(layer->width_mm, 0.6, 0.1) << "seed " << seed << ", slope " << slope;
+      EXPECT_NEAR(layer->centre_offset_mm, -0.7, 0.15) << "seed " << seed << ", slope " << slope << ": above the line";
+    }
 }
 
 // Where the muscle lies on the plane all along, the mean profiles of two stretches differ by
 // speckle alone: no layer. Nor is a layer below the line read as one above it.
 TEST(GapProfile, NoLayerIsReadWhereTheMuscleLiesOnThePlane) {
-  const PixelRect region{0, 0, 199, 199};
   for (std::uint64_t seed : {3u, 4u, 5u}) {
-    const Frame intact = with_plane_and_layer(0, 0.0, -1, seed);
-    const std::optional<BandWidth> none =
-        layer_beside_plane(intact, region, along_line(12, 88), along_line(112, 188), -1, 1.0, kMmPerPx);
+    const std::optional<BandWidth> none = layer_read({0, 0.0, -1, 0.0, 1.0, seed}, -1);
     ASSERT_TRUE(none.has_value());
     EXPECT_FALSE(none->found) << "seed " << seed << ": contrast " << none->contrast;
-    const Frame below = with_plane_and_layer(100, 6.0, 1, seed);
-    EXPECT_FALSE(layer_beside_plane(below, region, along_line(12, 88), along_line(112, 188), -1, 1.0, kMmPerPx)->found);
-    EXPECT_TRUE(layer_beside_plane(below, region, along_line(12, 88), along_line(112, 188), 1, 1.0, kMmPerPx)->found);
+    EXPECT_FALSE(layer_read({100, 6.0, 1, 0.0, 1.0, seed}, -1).value_or(BandWidth{}).found) << "seed " << seed;
+    EXPECT_TRUE(layer_read({100, 6.0, 1, 0.0, 1.0, seed}, 1).value_or(BandWidth{}).found) << "seed " << seed;
   }
 }
 
-// Too little of the plane to average, on either side of the comparison: nothing is measured,
-// and the caller keeps the columns' own readings.
-TEST(GapProfile, AThinLayerIsNotReadFromTooLittleOfThePlane) {
+// A stretch of the plane whose own line is dimmer (at another angle to the beam, or out of
+// focus) falls short of the intact plane most on the line's crest, fading over its blur: no layer.
+TEST(GapProfile, ADimmerStretchOfThePlaneIsNoLayer) {
+  for (std::uint64_t seed : {3u, 4u, 5u})
+    EXPECT_FALSE(layer_read({100, 0.0, -1, 0.0, 0.3, seed}, -1).value_or(BandWidth{}).found) << "seed " << seed;
+}
+
+// Too little of the plane to average, on either side of the comparison, or a dark layer wider
+// than the 4 mm read: nothing is measured, and the caller keeps the columns' own readings.
+TEST(GapProfile, AThinLayerIsNotReadFromTooLittleOfThePlaneOrPastItsReach) {
+  const PlaneScene scene{100, 6.0, -1, 0.0, 1.0, 3};
   const PixelRect region{0, 0, 199, 199};
-  const Frame image = with_plane_and_layer(100, 6.0, -1, 3);
-  EXPECT_FALSE(layer_beside_plane(image, region, along_line(50, 50), along_line(112, 188), -1, 1.0, kMmPerPx));
-  EXPECT_FALSE(layer_beside_plane(image, region, along_line(12, 88), along_line(150, 160), -1, 1.0, kMmPerPx));
+  const Frame image = with_plane_and_layer(scene);
+  EXPECT_FALSE(layer_beside_plane(image, region, along_line(scene, 50, 50), along_line(scene, 112, 188), -1, 1.0, kMmPerPx, kMmPerPx));
+  EXPECT_FALSE(layer_beside_plane(image, region, along_line(scene, 12, 88), along_line(scene, 150, 160), -1, 1.0, kMmPerPx, kMmPerPx));
   // Points whose columns leave the image are not used.
-  EXPECT_FALSE(layer_beside_plane(image, region, {{2.0, 100.0}, {197.0, 100.0}}, along_line(112, 188), -1, 1.0, kMmPerPx));
+  EXPECT_FALSE(layer_beside_plane(image, region, {{2.0, 100.0}, {197.0, 100.0}}, along_line(scene, 112, 188), -1, 1.0,
+                                  kMmPerPx, kMmPerPx));
+  EXPECT_FALSE(layer_read({100, 45.0, -1, 0.0, 1.0, 3}, -1)) << "4.5 mm of fluid: wider than read";
 }
 
 }  // namespace ft

@@ -242,6 +242,34 @@ double run_length_at_peak_mm(const Context& ctx, const Run& run) {
          ctx.planes.step_px * ctx.m.mm_per_px_x;
 }
 
+// The samples of `from`'s plane and muscle (its side and compartment) between rest columns xa
+// and xb, in order: the plane followed column by column from `from`, its line within 1 mm of the
+// last column's (another plane of the same column is passed over). Columns without a sample are
+// walked across as far as a run bridges them.
+std::vector<const LayerSample*> along_the_plane(const Context& ctx, const std::vector<LayerSample>& samples,
+                                                const LayerSample& from, double xa, double xb) {
+  std::vector<const LayerSample*> same;
+  for (const LayerSample& s : samples)
+    if (s.side == from.side && s.compartment == from.compartment) same.push_back(&s);
+  std::sort(same.begin(), same.end(), [](const LayerSample* a, const LayerSample* b) { return a->rest_x < b->rest_x; });
+  const double row_gap = 1.0 / ctx.m.mm_per_px_y, column_gap = std::max(2.5 * ctx.planes.step_px, kMaxUnsampledBridgeMm / ctx.m.mm_per_px_x);
+  const double lo = std::min(xa, xb) - column_gap, hi = std::max(xa, xb) + column_gap;
+  std::vector<const LayerSample*> along{&from};
+  for (int dir : {-1, 1}) {
+    const LayerSample* last = &from;
+    for (long i = long(std::find(same.begin(), same.end(), &from) - same.begin()) + dir; i >= 0 && i < long(same.size());
+         i += dir) {
+      const LayerSample* s = same[std::size_t(i)];
+      if (s->rest_x < lo || s->rest_x > hi || std::abs(s->rest_x - last->rest_x) > column_gap) break;
+      if (std::abs(s->rest_y - last->rest_y) > row_gap) continue;  // another plane of the same column
+      along.push_back(s);
+      last = s;
+    }
+  }
+  std::sort(along.begin(), along.end(), [](const LayerSample* a, const LayerSample* b) { return a->rest_x < b->rest_x; });
+  return along;
+}
+
 // Where the muscle beside the fluid at peak (x, y) lay on frame 0: the mean frame-0 position
 // of the nearest tracked points of its own compartment at peak (within kOriginReachMm). The
 // aponeurosis moves with the other muscle while this one slides 15-35 mm along it: the fluid
@@ -271,15 +299,18 @@ bool frame0_origin(const Context& ctx, const CompartmentStatistics& compartments
   return true;
 }
 
-// The layer at rest under the muscle that lies beside the fluid at peak point (x, y) (frame px,
+// The layer at rest under the muscle that lies beside the fluid at peak point (x, y) (frame px;
 // vertical mm as dark_band_width reads it, 0 where none is seen): read on the mean profile of the
-// plane's columns within half_length_mm of where that muscle rested, against the same plane
-// and muscle's columns that did not open, kIntactClearMm beyond those (layer_beside_plane). A
-// 0.6 mm layer over an aponeurosis, 1.9 mm along fibres at 18 deg, read 0 in every column alone.
-// Where the muscle rested, not the plane points beside the fluid at peak: the aponeurosis slides
-// 15-35 mm under the muscle, and those lay under intact muscle at rest. nullopt where it cannot
-// be read (that muscle untracked, too little plane): the columns' own readings stand.
-constexpr double kIntactClearMm = 3.0, kMinRestHalfMm = 2.0;
+// plane's columns within half_length_mm of where that muscle rested, against the same plane's
+// columns kIntactClearMm to kIntactClearMm + kReferenceMm beyond them that neither opened nor
+// show fluid at rest in their own band (layer_beside_plane). A 0.6 mm layer over an aponeurosis,
+// 1.9 mm along fibres at 18 deg, read 0 in every column alone. Where the muscle rested, not the
+// plane points beside the fluid at peak: the aponeurosis slides 15-35 mm under the muscle, and
+// those lay under intact muscle at rest. The plane is the one nearest that muscle among `of`'s
+// side and compartment, followed column by column (along_the_plane): a septum or the second line
+// of a doubled aponeurosis is another plane. nullopt where it cannot be read (that muscle
+// untracked, too little plane, no layer shape): the columns' own readings stand.
+constexpr double kIntactClearMm = 3.0, kReferenceMm = 10.0, kMinRestHalfMm = 2.0;
 
 std::optional<double> rest_layer_on_mean_mm(const Context& ctx, const CompartmentStatistics& compartments,
                                             const std::vector<LayerSample>& samples, const LayerSample& of, double x,
@@ -287,17 +318,24 @@ std::optional<double> rest_layer_on_mean_mm(const Context& ctx, const Compartmen
   double x0, y0, rx, ry;
   if (!frame0_origin(ctx, compartments, of.compartment, x, y, x0, y0)) return std::nullopt;
   position_in(ctx.m, ctx.rest(), x0, y0, rx, ry);
+  const LayerSample* nearest = nullptr;  // the plane nearest the muscle, in the column nearest it
+  const double column_reach = 1.5 * ctx.planes.step_px;
+  for (const LayerSample& s : samples)
+    if (s.side == of.side && s.compartment == of.compartment && std::abs(s.rest_x - rx) <= column_reach &&
+        (!nearest || std::abs(s.rest_y - ry) < std::abs(nearest->rest_y - ry)))
+      nearest = &s;
+  if (!nearest) return std::nullopt;
+  const double half_px = half_length_mm / ctx.m.mm_per_px_x;
+  const double clear_px = half_px + kIntactClearMm / ctx.m.mm_per_px_x, reach_px = clear_px + kReferenceMm / ctx.m.mm_per_px_x;
   std::vector<PointPx> torn, intact;
-  for (const LayerSample& s : samples) {
-    if (s.side != of.side || s.compartment != of.compartment) continue;
-    const double along_mm = std::abs(s.rest_x - rx) * ctx.m.mm_per_px_x;
-    if (along_mm <= half_length_mm && std::abs(s.rest_y - ry) * ctx.m.mm_per_px_y <= kMuscleToMm)
-      torn.push_back({s.rest_x, s.rest_y});
-    else if (along_mm > half_length_mm + kIntactClearMm && !s.opens)
-      intact.push_back({s.rest_x, s.rest_y});
+  for (const LayerSample* s : along_the_plane(ctx, samples, *nearest, rx - reach_px, rx + reach_px)) {
+    const double off = std::abs(s->rest_x - rx);
+    if (off <= half_px) torn.push_back({s->rest_x, s->rest_y});
+    else if (off > clear_px && off <= reach_px && !s->opens && gates::fluid_width_mm(s->rest, ctx.s) == 0.0)
+      intact.push_back({s->rest_x, s->rest_y});
   }
-  const std::optional<BandWidth> layer =
-      layer_beside_plane(ctx.rest_image, ctx.m.region.bounds, torn, intact, of.side, kBandHalfLengthMm, ctx.mm_per_px());
+  const std::optional<BandWidth> layer = layer_beside_plane(ctx.rest_image, ctx.m.region.bounds, torn, intact, of.side,
+                                                            kBandHalfLengthMm, ctx.m.mm_per_px_x, ctx.m.mm_per_px_y);
   if (!layer) return std::nullopt;
   return layer->found ? layer->width_mm : 0.0;
 }
@@ -380,8 +418,8 @@ double along_fibres(double column_width_mm, double fibre_deg, double plane_deg) 
 
 // The finding of one run: centred on the fluid at peak, its gap read along the fibres that
 // pulled off (the layer is crossed obliquely, at the fibres' angle to the plane).
-TearFinding finding_of(const Context& ctx, const CompartmentStatistics& compartments, const std::vector<LayerSample>& samples,
-                       const Run& run, CandidateEvidence& ev) {
+TearFinding finding_of(const Context& ctx, const CompartmentStatistics& compartments, const Run& run,
+                       CandidateEvidence& ev) {
   double px = 0, py = 0, rest_gap = 0, peak_gap = 0, contrast = 0;
   for (const LayerSample* s : run) {
     px += s->peak_x;
@@ -392,8 +430,6 @@ TearFinding finding_of(const Context& ctx, const CompartmentStatistics& compartm
   }
   const double n = double(run.size());
   px /= n, py /= n, rest_gap /= n, peak_gap /= n, contrast /= n;
-  rest_gap = rest_layer_on_mean_mm(ctx, compartments, samples, *run[run.size() / 2], px, py,
-                                   std::max(kMinRestHalfMm, 0.5 * run_length_at_peak_mm(ctx, run))).value_or(rest_gap);
   const LayerSample& first = *run.front();
   const LayerSample& last = *run.back();
   const LayerSample& middle = *run[run.size() / 2];
@@ -565,27 +601,7 @@ std::optional<WideStretchReading> on_wide_stretch(const Context& ctx, const Comp
 // somewhere on its way (gates::fluid_is_new judges them).
 std::vector<double> rest_layers_along_mm(const Context& ctx, const std::vector<LayerSample>& samples,
                                          const LayerSample& from, double xa, double xb) {
-  std::vector<const LayerSample*> same;
-  for (const LayerSample& s : samples)
-    if (s.side == from.side && s.compartment == from.compartment) same.push_back(&s);
-  std::sort(same.begin(), same.end(), [](const LayerSample* a, const LayerSample* b) { return a->rest_x < b->rest_x; });
-  // Columns without a sample are walked across as far as a run bridges them: the rest layers
-  // beyond such a gap are on the muscle's way too.
-  const double row_gap = 1.0 / ctx.m.mm_per_px_y, column_gap = std::max(2.5 * ctx.planes.step_px, kMaxUnsampledBridgeMm / ctx.m.mm_per_px_x);
-  const double lo = std::min(xa, xb) - column_gap, hi = std::max(xa, xb) + column_gap;
-  std::vector<const LayerSample*> along{&from};
-  for (int dir : {-1, 1}) {
-    const LayerSample* last = &from;
-    for (long i = long(std::find(same.begin(), same.end(), &from) - same.begin()) + dir; i >= 0 && i < long(same.size());
-         i += dir) {
-      const LayerSample* s = same[std::size_t(i)];
-      if (s->rest_x < lo || s->rest_x > hi || std::abs(s->rest_x - last->rest_x) > column_gap) break;
-      if (std::abs(s->rest_y - last->rest_y) > row_gap) continue;  // another plane of the same column
-      along.push_back(s);
-      last = s;
-    }
-  }
-  std::sort(along.begin(), along.end(), [](const LayerSample* a, const LayerSample* b) { return a->rest_x < b->rest_x; });
+  const std::vector<const LayerSample*> along = along_the_plane(ctx, samples, from, xa, xb);
   std::vector<double> widths;
   // Fluid at rest by the standard fluid at peak must meet: a layer clearly dark
   // (min_fluid_contrast). Beside an aponeurosis's bright line its partial-volume edge and dark
@@ -683,7 +699,7 @@ std::vector<std::pair<TearFinding, CandidateEvidence>> fluid_layers_opening(cons
     // unbridged 3 mm run has: two open columns 3 mm apart are two specks, not a layer.
     if (run_length_mm(ctx, run) < kMinRunMm || int(run.size()) < kMinOpenColumns) continue;
     CandidateEvidence ev;
-    TearFinding f = finding_of(ctx, compartments, samples, run, ev);
+    TearFinding f = finding_of(ctx, compartments, run, ev);
     std::optional<WideStretchReading> wide = on_wide_stretch(ctx, compartments, samples, run, ev, f);
     if (const char* gate = rejected(ctx, samples, run, compartments, found, f, wide, ev)) {
       ev.decision = gate;

@@ -163,46 +163,105 @@ BandWidth measured(const LowBand& b, double contrast, double mm_per_px) {
   return out;
 }
 
-// The mean grey down the image from a plane's line into one side of it (index t: t px from the
-// line), over the columns +-half_px around each point, each point's line found again within
-// search_px; the number of points it holds. Points whose columns or rows leave the region are
-// left out.
-struct MeanProfile {
-  std::vector<double> grey;
-  int points = 0;
-};
-MeanProfile mean_profile_from_line(const Frame& f, const PixelRect& r, const std::vector<PointPx>& points, int side,
-                                   int half_px, int search_px, int reach_px) {
-  MeanProfile mean{std::vector<double>(std::size_t(reach_px) + 1, 0.0), 0};
+// Grey levels as 8-bit display values (a 16-bit frame's 65535 would overflow the amplitude).
+double display_grey(double value, double full_scale) { return value * 255.0 / full_scale; }
+
+// The plane's slope (rows per column) at point p: the least-squares line through the given
+// points within kSlopeReachMm of it (its own line's neighbours: the caller's points follow one
+// plane), 0 where they span no columns. Columns are averaged along it, not along the image's
+// rows: at 15 deg, 2 mm of columns span 0.5 mm of depth, as much as the layer.
+double slope_at(const std::vector<PointPx>& points, const PointPx& p, double mm_per_px_x) {
+  constexpr double kSlopeReachMm = 2.0;
+  double n = 0, mx = 0, my = 0;
+  for (const PointPx& q : points)
+    if (std::abs(q.x - p.x) * mm_per_px_x <= kSlopeReachMm) {
+      n += 1;
+      mx += q.x;
+      my += q.y;
+    }
+  mx /= n;
+  my /= n;
+  double sxx = 0, sxy = 0;
+  for (const PointPx& q : points)
+    if (std::abs(q.x - p.x) * mm_per_px_x <= kSlopeReachMm) {
+      sxx += (q.x - mx) * (q.x - mx);
+      sxy += (q.x - mx) * (q.y - my);
+    }
+  return sxx > 0 ? sxy / sxx : 0.0;
+}
+
+// Per point, the mean display grey down the image from the plane's line into one side of it
+// (index t: t px from the line), over the columns +-half_px around the point, each column shifted
+// with the plane's slope; the line found again within search_px and placed on its crest to a
+// fraction of a pixel (a parabola through the brightest row and its neighbours: a layer a few
+// pixels wide is smeared by whole-pixel misalignment between points). Points whose columns or
+// rows leave the region are left out.
+std::vector<std::vector<double>> profiles_from_line(const Frame& f, const PixelRect& r, const std::vector<PointPx>& points,
+                                                    int side, int half_px, int search_px, int reach_px, double mm_per_px_x) {
+  const double full_scale = grey_full_scale(f);
+  std::vector<std::vector<double>> out;
   for (const PointPx& p : points) {
+    const double slope = slope_at(points, p, mm_per_px_x);
     const int x0 = int(std::lround(p.x)) - half_px, x1 = int(std::lround(p.x)) + half_px, y = int(std::lround(p.y));
-    const int far = y + side * (search_px + reach_px + 2);
-    if (x0 < r.x0_px || x1 > r.x1_px || std::min(y - search_px - 1, far) < r.y0_px ||
-        std::max(y + search_px + 1, far) > r.y1_px)
+    const int tilt = int(std::ceil(std::abs(slope) * half_px));
+    const int far = y + side * (search_px + reach_px + tilt + 2);
+    if (x0 < r.x0_px || x1 > r.x1_px || std::min(y - search_px - tilt - 2, far) < r.y0_px ||
+        std::max(y + search_px + tilt + 2, far) > r.y1_px)
       continue;
-    const auto row_mean = [&](int yy) {
+    // The mean along the plane through row yy at the point's column.
+    const auto along = [&](double yy) {
       double sum = 0;
-      for (int x = x0; x <= x1; ++x) sum += f.value(x, yy);
-      return sum / double(x1 - x0 + 1);
+      for (int x = x0; x <= x1; ++x) {
+        const double row = yy + slope * (x - p.x);
+        const int row0 = int(std::floor(row));
+        const double w = row - row0;
+        sum += (1.0 - w) * f.value(x, row0) + w * f.value(x, row0 + 1);
+      }
+      return display_grey(sum / double(x1 - x0 + 1), full_scale);
     };
     int line = y;
     for (int yy = y - search_px; yy <= y + search_px; ++yy)
-      if (row_mean(yy) > row_mean(line)) line = yy;
-    // The line's crest to a fraction of a pixel (a parabola through the brightest row and its
-    // neighbours): a layer a few pixels wide is smeared by whole-pixel misalignment between points.
-    const double above = row_mean(line - 1), at = row_mean(line), below = row_mean(line + 1);
+      if (along(yy) > along(line)) line = yy;
+    const double above = along(line - 1), at = along(line), below = along(line + 1);
     const double curvature = above - 2.0 * at + below;
     const double crest = line + (curvature < 0 ? std::clamp(0.5 * (above - below) / curvature, -0.5, 0.5) : 0.0);
-    for (int t = 0; t <= reach_px; ++t) {
-      const double yy = crest + side * t;
-      const int y0 = int(std::floor(yy));
-      const double w = yy - y0;
-      mean.grey[std::size_t(t)] += (1.0 - w) * row_mean(y0) + w * row_mean(y0 + 1);
-    }
-    ++mean.points;
+    std::vector<double> profile(std::size_t(reach_px) + 1);
+    for (int t = 0; t <= reach_px; ++t) profile[std::size_t(t)] = along(crest + side * t);
+    out.push_back(std::move(profile));
   }
-  for (double& g : mean.grey) g /= std::max(1, mean.points);
+  return out;
+}
+
+// The mean of profiles [first, last) and of all but those.
+std::vector<double> mean_of_profiles(const std::vector<std::vector<double>>& profiles, std::size_t first, std::size_t last,
+                                     bool inside) {
+  std::vector<double> mean(profiles.front().size(), 0.0);
+  double n = 0;
+  for (std::size_t i = 0; i < profiles.size(); ++i)
+    if ((i >= first && i < last) == inside) {
+      for (std::size_t t = 0; t < mean.size(); ++t) mean[t] += profiles[i][t];
+      n += 1;
+    }
+  for (double& g : mean) g /= n;
   return mean;
+}
+
+// The largest grey deficit of `dark` below `level` within t <= within, over the level there.
+double largest_contrast(const std::vector<double>& level, const std::vector<double>& dark, std::size_t within) {
+  double largest = 0;
+  for (std::size_t t = 0; t <= within; ++t) largest = std::max(largest, (level[t] - dark[t]) / level[t]);
+  return largest;
+}
+
+// How dark, next to the line, a stretch of `block` intact points reads against the other intact
+// points at most: the contrast a layer must beat. A plane's brightness and the muscle's beside it
+// vary along it (anisotropy, focus, gain), and a scanner's more than a simulator's.
+double intact_spread(const std::vector<std::vector<double>>& intact, std::size_t block, std::size_t within) {
+  double largest = 0;
+  for (std::size_t first = 0; first + block <= intact.size(); first += block)
+    largest = std::max(largest, largest_contrast(mean_of_profiles(intact, first, first + block, false),
+                                                 mean_of_profiles(intact, first, first + block, true), within));
+  return largest;
 }
 
 }  // namespace
@@ -264,38 +323,44 @@ BandWidth decorrelated_band_width(const Frame& a, const Frame& b, const PixelRec
 
 std::optional<BandWidth> layer_beside_plane(const Frame& frame, const PixelRect& region, const std::vector<PointPx>& stretch,
                                             const std::vector<PointPx>& intact, int side, double half_length_mm,
-                                            double mm_per_px) {
+                                            double mm_per_px_x, double mm_per_px_y) {
   constexpr double kSearchMm = 0.5, kReachMm = 4.0, kLayerWithinMm = 2.5, kMinContrast = 0.15;
-  const int half_px = std::max(1, int(std::lround(half_length_mm / mm_per_px)));
-  const int search_px = int(std::lround(kSearchMm / mm_per_px)), reach_px = int(std::lround(kReachMm / mm_per_px));
-  const MeanProfile torn = mean_profile_from_line(frame, region, stretch, side, half_px, search_px, reach_px);
-  const MeanProfile whole = mean_profile_from_line(frame, region, intact, side, half_px, search_px, reach_px);
-  if (torn.points < 2 || whole.points < 4) return std::nullopt;
+  const int half_px = std::max(1, int(std::lround(half_length_mm / mm_per_px_x)));
+  const int search_px = int(std::lround(kSearchMm / mm_per_px_y)), reach_px = int(std::lround(kReachMm / mm_per_px_y));
+  const auto torn_profiles = profiles_from_line(frame, region, stretch, side, half_px, search_px, reach_px, mm_per_px_x);
+  const auto intact_profiles = profiles_from_line(frame, region, intact, side, half_px, search_px, reach_px, mm_per_px_x);
+  if (torn_profiles.size() < 2 || intact_profiles.size() < 4) return std::nullopt;
+  const std::vector<double> torn = mean_of_profiles(torn_profiles, 0, torn_profiles.size(), true);
+  const std::vector<double> whole = mean_of_profiles(intact_profiles, 0, intact_profiles.size(), true);
   // The share of the intact plane's echo amplitude missing at each depth: the blur spreads
   // amplitude, and grey levels are its logarithm (edge_in_amplitude). Not the difference of
   // amplitudes: on the plane line's steep flank a tenth of a pixel's misalignment dwarfs the layer.
-  std::vector<double> deficit(torn.grey.size());
+  std::vector<double> deficit(torn.size());
   for (std::size_t t = 0; t < deficit.size(); ++t)
-    deficit[t] = 1.0 - grey_to_amplitude(torn.grey[t]) / grey_to_amplitude(whole.grey[t]);
-  const std::size_t within = std::min(deficit.size() - 1, std::size_t(std::lround(kLayerWithinMm / mm_per_px)));
+    deficit[t] = 1.0 - grey_to_amplitude(torn[t]) / grey_to_amplitude(whole[t]);
+  const std::size_t within = std::min(deficit.size() - 1, std::size_t(std::lround(kLayerWithinMm / mm_per_px_y)));
   const std::size_t deepest = std::size_t(std::max_element(deficit.begin(), deficit.begin() + long(within) + 1) - deficit.begin());
   const double depth = deficit[deepest];
   BandWidth out;
-  if (!(depth > 0) || !(whole.grey[deepest] > 0)) return out;  // no darker than the intact plane
-  out.contrast = (whole.grey[deepest] - torn.grey[deepest]) / whole.grey[deepest];
+  if (!(depth > 0) || !(whole[deepest] > 0)) return out;  // no darker than the intact plane
+  out.contrast = (whole[deepest] - torn[deepest]) / whole[deepest];
+  const std::size_t block = std::min(torn_profiles.size(), intact_profiles.size() / 2);
+  if (out.contrast <= std::max(kMinContrast, intact_spread(intact_profiles, block, within))) return out;
+  // A deficit still deepening at `within` is no layer on the line; one already half as deep on
+  // the line's crest is the line itself dimmer (anisotropy, focus) than the intact plane's.
   const double half = 0.5 * depth;
+  if (deepest == within || deficit[0] >= half) return std::nullopt;
   std::size_t lo = deepest, hi = deepest;
-  while (lo > 0 && deficit[lo - 1] >= half) --lo;
+  while (deficit[lo - 1] >= half) --lo;
   while (hi + 1 < deficit.size() && deficit[hi + 1] >= half) ++hi;
   if (hi + 1 == deficit.size()) return std::nullopt;  // wider than read: no width
-  // Sub-pixel half-depth crossings; against the line (t = 0) the layer ends there.
-  const auto crossing = [&](std::size_t in, std::size_t beyond) {
+  const auto crossing = [&](std::size_t in, std::size_t beyond) {  // sub-pixel half-depth crossings
     return double(in) + (double(beyond) - double(in)) * (deficit[in] - half) / (deficit[in] - deficit[beyond]);
   };
-  const double lo_t = lo == 0 ? 0.0 : crossing(lo, lo - 1), hi_t = crossing(hi, hi + 1);
-  out.width_mm = (hi_t - lo_t) * mm_per_px;
-  out.centre_offset_mm = side * 0.5 * (lo_t + hi_t) * mm_per_px;
-  out.found = out.contrast > kMinContrast;
+  const double lo_t = crossing(lo, lo - 1), hi_t = crossing(hi, hi + 1);
+  out.width_mm = (hi_t - lo_t) * mm_per_px_y;
+  out.centre_offset_mm = side * 0.5 * (lo_t + hi_t) * mm_per_px_y;
+  out.found = true;
   return out;
 }
 

@@ -37,16 +37,19 @@ BandWidth decorrelated_band_width(const Frame& a, const Frame& b, const PixelRec
 // A thin dark layer on one side of a bright plane (fluid over an aponeurosis), thinner than one
 // column's speckle lets dark_band_width see: a 0.6 mm layer at rest read 0 there, its dip lost
 // among speckle dips 1.5-2.5 mm into the muscle. Read instead on the mean profile down the
-// columns of a stretch of the plane (each point's line, found again as the brightest row within
-// 0.5 mm of where it is given, and the columns +-half_length_mm around it), against the same
-// plane's mean profile where it holds no layer (`intact`): the layer is the deficit next to the
-// line, its width where the share of echo amplitude missing is half its largest, its contrast
-// the grey deficit there over the intact level. side -1: the layer above the line (smaller rows), +1 below.
-// Found when the contrast exceeds 0.15, as for dark_band_width. Nothing is measured (nullopt)
-// with fewer than two stretch or four intact points wholly inside the region, or where the
-// deficit runs on past 4 mm from the line (a layer wider than read).
+// columns of a stretch of one plane (each point's columns +-half_length_mm around it, averaged
+// along the plane's slope through the given points, the line found again within 0.5 mm and placed
+// on its crest), against the same plane's mean profile where it holds no layer (`intact`, in
+// order along the plane; no point of both). side -1: the layer above the line (smaller rows), +1
+// below. The layer's width is where the share of echo amplitude missing is at least half its
+// largest, which lies within 2.5 mm of the line; its contrast is the grey deficit there over the
+// intact level. Found when that contrast exceeds 0.15 and every stretch of the intact points as
+// long as this one (or half of them) reads against the others. Not found: width 0. Nothing is
+// measured (nullopt) with fewer than two stretch or four intact points wholly inside the region,
+// where the deficit is already half as deep on the line's crest (the line itself dimmer), still
+// deepening 2.5 mm from it, or runs on past 4 mm (wider than read).
 std::optional<BandWidth> layer_beside_plane(const Frame& frame, const PixelRect& region, const std::vector<PointPx>& stretch,
                                             const std::vector<PointPx>& intact, int side, double half_length_mm,
-                                            double mm_per_px);
+                                            double mm_per_px_x, double mm_per_px_y);
 
 }  // namespace ft
