@@ -267,6 +267,24 @@ TEST(RealMuscle, ADetachmentSeenAsFluidAndAsMotionIsOneFindingMeasuredOnTheFluid
   EXPECT_TRUE(seen_twice) << "the patch of motion marked as the same detachment";
 }
 
+// Through a focused beam, a patch of motion 1.8 mm above the deep aponeurosis took vastus
+// intermedius across it for one stump: that muscle contracts too, so the patch passed for an
+// intramuscular tear, and its stumps' separation held the 24.5 mm vastus intermedius slid along
+// the aponeurosis (gap 11.9 mm for 5.5). A stump across a plane whose two sides slide along it
+// is another muscle's, not this tear's: the patch is no tear of its own, and the detachment is
+// reported by its fluid, as fibres pulled off.
+TEST(RealMuscle, AStumpAcrossASlidingAponeurosisIsAnotherMusclesNotTheTears) {
+  const Analysed run = analyse("real_myotendinous_tear+speckle_reduction+focused_beam", 37001);
+  expect_found_near_the_truth(run, TearKind::Myotendinous, 1.5);
+  bool from_the_image = false, stump_in_another_muscle = false;
+  for (const CandidateEvidence& c : run.analysis.detection.candidates) {
+    from_the_image |= c.decision == "reported" && c.reason.find("fluid layer") != std::string::npos;
+    stump_in_another_muscle |= c.decision == "stump_in_another_muscle";
+  }
+  EXPECT_TRUE(from_the_image) << "the fluid layer reports the detachment";
+  EXPECT_TRUE(stump_in_another_muscle) << "the patch whose stump lay in vastus intermedius is no tear";
+}
+
 // Held-out 32001: under speckle reduction the tracking carried the pulled-off fibres from 18.6
 // to 23 deg against about 38, and the fluid layer's gap read 8.4 mm against 5.7. Read on the
 // peak image (steeper to the plane than carried: not the layer's own edges), it is measured.

@@ -1,5 +1,7 @@
 #include <algorithm>
+#include <array>
 #include <limits>
+#include <optional>
 
 #include "DetectionContext.h"
 #include "ft/core/FascicleOrientation.h"
@@ -164,6 +166,64 @@ bool across_a_plane(const Context& ctx, double cx, double cy, double x, double y
   double rx, ry;
   position_in(ctx.m, ctx.rest(), x, y, rx, ry);
   return !inside(bounds.between, ry, 0.0);
+}
+
+namespace {
+// The slide along the rows at one plane (rest px: its row near `column`) from rest to peak: on
+// each side, the medians of the tracked muscle's motion in two bands, 1-2.5 and 2.5-4 mm from the
+// plane (the line's own millimetre is tracked across it), carried on to the plane itself. Each
+// muscle shears across its depth (about a millimetre per millimetre in a strong contraction):
+// the bands' own medians differ by that shear even where nothing slides, as beside a bipennate
+// muscle's central aponeurosis with halves of unequal pennation. Within kAlongMm of the column,
+// not within kClearOfTearMm of the tear's centre (x0, y0; frame 0), whose stumps retract; each
+// point against the plane's row in its own column (an aponeurosis curves and slopes).
+std::optional<double> slide_at_plane(const Context& ctx, double column, double plane_row, double x0, double y0) {
+  constexpr double kAlongMm = 10.0, kClearOfTearMm = 3.0, kNearMm = 1.0, kMiddleMm = 2.5, kFarMm = 4.0;
+  constexpr std::size_t kMinPoints = 5;
+  const DisplacementField& g = ctx.m.cumulative[0];
+  const DisplacementField& rest = ctx.m.cumulative[std::size_t(ctx.rest())];
+  const DisplacementField& peak = ctx.m.cumulative[std::size_t(ctx.peak())];
+  const double sx = ctx.m.mm_per_px_x, sy = ctx.m.mm_per_px_y;
+  std::array<std::vector<double>, 4> bands;  // above far, above near, below near, below far
+  for (std::size_t i = 0; i < g.size(); ++i) {
+    if (!ctx.muscle[i] || excess_growth_at(ctx, i) > ctx.s.min_log_expansion) continue;
+    const double gx = g.x_px(column_of(g, i)), gy = g.y_px(row_of(g, i));
+    if (std::hypot((gx - x0) * sx, (gy - y0) * sy) < kClearOfTearMm) continue;
+    const double x = gx + rest.dx_px[i], y = gy + rest.dy_px[i];
+    if (std::abs(x - column) * sx > kAlongMm) continue;
+    std::optional<double> row;  // the plane in this point's column
+    for (double p : ctx.planes.planes_at(x))
+      if (std::abs(p - plane_row) * sy <= 1.0 && (!row || std::abs(p - plane_row) < std::abs(*row - plane_row))) row = p;
+    if (!row) continue;
+    const double off_mm = (y - *row) * sy, away = std::abs(off_mm);
+    if (away < kNearMm || away > kFarMm) continue;
+    const std::size_t band = off_mm < 0 ? (away < kMiddleMm ? 1 : 0) : (away < kMiddleMm ? 2 : 3);
+    bands[band].push_back((peak.dx_px[i] - rest.dx_px[i]) * sx);
+  }
+  for (const auto& b : bands)
+    if (b.size() < kMinPoints) return std::nullopt;
+  // Band middles 1.75 and 3.25 mm from the plane: on to 0 mm.
+  const double near_mm = 0.5 * (kNearMm + kMiddleMm), far_mm = 0.5 * (kMiddleMm + kFarMm);
+  const auto at_plane = [&](std::vector<double> near, std::vector<double> far) {
+    const double n = balanced_median(std::move(near)), f = balanced_median(std::move(far));
+    return n - (f - n) * near_mm / (far_mm - near_mm);
+  };
+  return std::abs(at_plane(bands[1], bands[0]) - at_plane(bands[2], bands[3]));
+}
+}  // namespace
+
+std::optional<double> plane_slide_mm(const Context& ctx, double xa, double ya, double xb, double yb) {
+  double rxa, rya, rxb, ryb;
+  position_in(ctx.m, ctx.rest(), xa, ya, rxa, rya);
+  position_in(ctx.m, ctx.rest(), xb, yb, rxb, ryb);
+  const double column = 0.5 * (rxa + rxb);
+  const auto [top, bottom] = std::minmax(rya, ryb);
+  std::optional<double> largest;  // any plane between that slides parts two muscles
+  for (double plane : ctx.planes.planes_at(column))
+    if (plane > top && plane < bottom)
+      if (const std::optional<double> slide = slide_at_plane(ctx, column, plane, xa, ya))
+        largest = std::max(largest.value_or(0.0), *slide);
+  return largest;
 }
 
 namespace {
