@@ -299,25 +299,23 @@ bool frame0_origin(const Context& ctx, const CompartmentStatistics& compartments
   return true;
 }
 
-// The layer at rest under the muscle that lies beside the fluid at peak point (x, y) (frame px;
-// vertical mm as dark_band_width reads it, 0 where none is seen): read on the mean profile of the
-// plane's columns within half_length_mm of where that muscle rested, against the same plane's
+// The layer at rest under the muscle that lies beside the fluid at peak and rested at frame-0
+// point `muscle` (frame0_origin; vertical mm as dark_band_width reads it, 0 where none is seen):
+// read on the mean profile of the plane's columns within half_length_mm of where that muscle rested, against the same plane's
 // columns kIntactClearMm to kIntactClearMm + kReferenceMm beyond them that neither opened nor
 // show fluid at rest in their own band (layer_beside_plane). A 0.6 mm layer over an aponeurosis,
 // 1.9 mm along fibres at 18 deg, read 0 in every column alone. Where the muscle rested, not the
 // plane points beside the fluid at peak: the aponeurosis slides 15-35 mm under the muscle, and
 // those lay under intact muscle at rest. The plane is the one nearest that muscle among `of`'s
 // side and compartment, followed column by column (along_the_plane): a septum or the second line
-// of a doubled aponeurosis is another plane. nullopt where it cannot be read (that muscle
-// untracked, too little plane, no layer shape): the columns' own readings stand.
+// of a doubled aponeurosis is another plane. nullopt where it cannot be read (too little plane,
+// no layer shape): the columns' own readings stand.
 constexpr double kIntactClearMm = 3.0, kReferenceMm = 10.0, kMinRestHalfMm = 2.0;
 
-std::optional<double> rest_layer_on_mean_mm(const Context& ctx, const CompartmentStatistics& compartments,
-                                            const std::vector<LayerSample>& samples, const LayerSample& of, double x,
-                                            double y, double half_length_mm) {
-  double x0, y0, rx, ry;
-  if (!frame0_origin(ctx, compartments, of.compartment, x, y, x0, y0)) return std::nullopt;
-  position_in(ctx.m, ctx.rest(), x0, y0, rx, ry);
+std::optional<double> rest_layer_on_mean_mm(const Context& ctx, const std::vector<LayerSample>& samples,
+                                            const LayerSample& of, const PointPx& muscle, double half_length_mm) {
+  double rx, ry;
+  position_in(ctx.m, ctx.rest(), muscle.x, muscle.y, rx, ry);
   const LayerSample* nearest = nullptr;  // the plane nearest the muscle, in the column nearest it
   const double column_reach = 1.5 * ctx.planes.step_px;
   for (const LayerSample& s : samples)
@@ -555,6 +553,7 @@ constexpr double kWideShare = 0.75;
 struct WideStretchReading {
   TearFinding finding;
   const LayerSample* widest = nullptr;
+  std::optional<PointPx> muscle_origin;  // frame0_origin of the muscle beside it, where found
 };
 
 std::optional<WideStretchReading> on_wide_stretch(const Context& ctx, const CompartmentStatistics& compartments,
@@ -582,17 +581,21 @@ std::optional<WideStretchReading> on_wide_stretch(const Context& ctx, const Comp
   const LayerSample* widest = run[wide.largest];
   // The rest layer under the muscle beside the wide stretch, over the whole run's length: a few
   // millimetres of columns leave too much speckle in their mean.
+  std::optional<PointPx> origin;
+  double x0, y0;
+  if (frame0_origin(ctx, compartments, widest->compartment, f.centre_col_px, f.centre_row_px, x0, y0)) origin = PointPx{x0, y0};
   const double half_mm = std::max(kMinRestHalfMm, 0.5 * run_length_at_peak_mm(ctx, run));
-  const double rest_width = rest_layer_on_mean_mm(ctx, compartments, samples, *widest, f.centre_col_px, f.centre_row_px, half_mm)
-                                .value_or(median_of(rest_widths));
-  f.gap_rest_mm = along_fibres(rest_width, ev.fibre_angle_deg, plane_deg);
+  std::optional<double> rest_width;
+  if (origin) rest_width = rest_layer_on_mean_mm(ctx, samples, *widest, *origin, half_mm);
+  if (!rest_width) rest_width = median_of(rest_widths);
+  f.gap_rest_mm = along_fibres(*rest_width, ev.fibre_angle_deg, plane_deg);
   f.gap_mm = std::max(f.gap_rest_mm, along_fibres(wide.largest_value, f.fibre_angle_deg, plane_deg));
   f.opening_mm = f.gap_mm - f.gap_rest_mm;
   f.retraction_mm = 0.5 * f.opening_mm;
   f.retraction_left_mm = widest->side < 0 ? f.opening_mm : 0.0;
   f.retraction_right_mm = widest->side < 0 ? 0.0 : f.opening_mm;
   if (f.opening_mm < ctx.s.min_opening_mm) return std::nullopt;
-  return WideStretchReading{std::move(f), widest};
+  return WideStretchReading{std::move(f), widest, origin};
 }
 
 // The layers at rest (0 where none is seen) along the same plane and muscle between rest
@@ -709,10 +712,9 @@ std::vector<std::pair<TearFinding, CandidateEvidence>> fluid_layers_opening(cons
       if (wide) {
         f = std::move(wide->finding);
         ev.opening_mm = f.opening_mm;
-        double x0, y0;  // the muscle that pulled off there, where it rested (merging compares it)
-        if (frame0_origin(ctx, compartments, run[run.size() / 2]->compartment, f.centre_col_px, f.centre_row_px, x0, y0)) {
-          ev.centre_col_px = x0;
-          ev.centre_row_px = y0;
+        if (wide->muscle_origin) {  // the muscle that pulled off there, where it rested (merging compares it)
+          ev.centre_col_px = wide->muscle_origin->x;
+          ev.centre_row_px = wide->muscle_origin->y;
         }
       }
     }

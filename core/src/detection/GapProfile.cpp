@@ -220,9 +220,13 @@ std::vector<std::vector<double>> profiles_from_line(const Frame& f, const PixelR
       return display_grey(sum / double(x1 - x0 + 1), full_scale);
     };
     int line = y;
+    double at = along(y);
     for (int yy = y - search_px; yy <= y + search_px; ++yy)
-      if (along(yy) > along(line)) line = yy;
-    const double above = along(line - 1), at = along(line), below = along(line + 1);
+      if (const double v = along(yy); v > at) {
+        line = yy;
+        at = v;
+      }
+    const double above = along(line - 1), below = along(line + 1);
     const double curvature = above - 2.0 * at + below;
     const double crest = line + (curvature < 0 ? std::clamp(0.5 * (above - below) / curvature, -0.5, 0.5) : 0.0);
     std::vector<double> profile(std::size_t(reach_px) + 1);
