@@ -244,6 +244,19 @@ TEST(CandidateGates, FluidCarriedAlongWasAlreadyThereAtRest) {
   EXPECT_FALSE(fluid_is_new(2.0, {1.5, 1.4}, kSettings));
 }
 
+TEST(CandidateGates, FluidCarriedAlongIsAsDarkAtRestAsAtPeak) {
+  const BandWidth fluid{true, 1.97, 0.66};
+  // A vessel or fat carried along the plane: as dark at rest, its width counts.
+  EXPECT_DOUBLE_EQ(carried_layer_mm({true, 1.9, 0.60}, fluid, kSettings), 1.9);
+  EXPECT_DOUBLE_EQ(carried_layer_mm({true, 1.9, 0.52}, fluid, kSettings), 1.9) << "0.14 fainter: the same layer";
+  // A thin haematoma that widened under contraction, or speckle just past the fluid floor:
+  // 0.35 fainter than the fluid at peak, not the fluid carried.
+  EXPECT_DOUBLE_EQ(carried_layer_mm({true, 1.15, 0.31}, fluid, kSettings), 0.0);
+  // No fluid at rest at all (under the floor): nothing carried, however wide its half depth.
+  EXPECT_DOUBLE_EQ(carried_layer_mm({true, 2.0, 0.25}, {true, 2.2, 0.33}, kSettings), 0.0);
+  EXPECT_DOUBLE_EQ(carried_layer_mm({false, 0.0, 0.0}, fluid, kSettings), 0.0);
+}
+
 TEST(CandidateGates, FluidOnAnAponeurosisIsALayerAlongItAndAVesselIsRound) {
   EXPECT_TRUE(runs_along_the_plane(9.5, 3.0));   // a detachment's fluid, 3 times as long as thick
   EXPECT_TRUE(runs_along_the_plane(4.5, 3.0));

@@ -404,6 +404,16 @@ TEST(RealMuscle, IntactMuscleSeenThroughAFocusedBeamOpensNoFluidLayer) {
   EXPECT_FALSE(run.analysis.detection.tear_detected);
 }
 
+// Development seed 41000 through the grabber and the focused beam: at rest the detachment's thin
+// haematoma and the speckle beside the deep aponeurosis read 0.64-1.2 mm bands of contrast
+// 0.31-0.33 along the muscle's way, and the fluid at peak (1.97 mm, contrast 0.66) was taken for
+// fluid carried along. A band that much fainter at rest is not the same fluid. Its fibres beside
+// the fluid read -10.4 deg, across the plane from their compartment's +16.1 (+39.6 at peak), and
+// its gap 13.4 mm for 5.5: the compartment's angles stand in.
+TEST(RealMuscle, FibresPulledOffThroughAFocusedBeamAreNotFluidCarriedAlongThroughAFrameGrabber) {
+  expect_found_through_grabber("real_myotendinous_tear+focused_beam", 41000, TearKind::Myotendinous);
+}
+
 // Layers 1.5-2.5 mm deeper at the field's edges: fibres and planes curve, the muscle moves
 // through the curve as it translates under the probe.
 TEST(RealMuscle, ATearUnderCurvedFasciaIsFoundAndMeasured) {

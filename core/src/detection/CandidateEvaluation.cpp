@@ -138,9 +138,6 @@ double fibres_seen_in_frame(const Context& ctx, const std::vector<std::size_t>& 
   return read && gates::take_fibres_read(*read, carried_deg, surface_deg, kAgreeDeg, 0.0, kMaxTurnDeg) ? *read : carried_deg;
 }
 
-// One family of fascicles (here 0.71 over a pennate rectus femoris at peak); two mirrored
-// families at +-25 deg read 0.64, at +-40 deg 0.17.
-constexpr double kMinFascicleAgreement = 0.65;
 constexpr double kMostInOneCompartment = 0.75;  // of a surface's points, for it to have one compartment
 
 // The fascicles of the compartment most of `points` lie in, at frame k: its rest and peak

@@ -170,6 +170,10 @@ bool runs_along_the_plane(double run_length_mm, double peak_layer_mm) {
   return run_length_mm >= kMinElongation * peak_layer_mm;
 }
 
+double carried_layer_mm(const BandWidth& rest, const BandWidth& fluid, const DetectionSettings& s) {
+  return shows_fluid(rest, s) && fluid.contrast - rest.contrast < s.min_fluid_over_faint_band ? rest.width_mm : 0.0;
+}
+
 bool fluid_is_new(double peak_layer_mm, const std::vector<double>& rest_layers_along_mm, const DetectionSettings& s) {
   if (rest_layers_along_mm.empty()) return false;  // nothing measured at rest: nothing shown new
   double widest = 0.0;

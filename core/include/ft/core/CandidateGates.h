@@ -133,6 +133,14 @@ Stretch stretch_around_largest(const std::vector<double>& values, double fractio
 // it is thick (3.5 mm against 3.7 on a clip where it read as fibres pulled off).
 bool runs_along_the_plane(double run_length_mm, double peak_layer_mm);
 
+// The layer a band at rest shows as the fluid at peak carried along (0 where none): fluid at
+// rest (shows_fluid) not fainter than the fluid at peak by min_fluid_over_faint_band or more.
+// A vessel or fat carried along the plane is as dark at rest as at peak; a 0.6 mm haematoma
+// under the fibre ends that widens to 2 mm deepens its dip with it (0.31 at rest against 0.66
+// at peak through a focused beam), and speckle beside a deep aponeurosis passes the fluid
+// floor here and there at 0.30-0.33.
+double carried_layer_mm(const BandWidth& rest, const BandWidth& fluid, const DetectionSettings& s);
+
 // Fluid that opened under contraction, not fluid carried along: the layer at peak must be
 // at least min_opening_mm wider than the widest layer the same muscle had beneath it at rest
 // on its way along the plane (rest widths in order along it, 0 where no layer was seen;
