@@ -257,6 +257,18 @@ TEST(CandidateGates, FluidCarriedAlongIsAsDarkAtRestAsAtPeak) {
   EXPECT_DOUBLE_EQ(carried_layer_mm({false, 0.0, 0.0}, fluid, kSettings), 0.0);
 }
 
+TEST(CandidateGates, FluidIsDarkerThanItsPlanesSpeckleAtRest) {
+  // Beyond a focused beam's focus the plane's band reads 0.30-0.43 at rest by speckle alone.
+  const std::vector<double> deep_plane{0.20, 0.40, 0.44, 0.41, 0.37, 0.32, 0.23, 0.21};
+  EXPECT_FALSE(darker_than_plane_speckle(0.36, deep_plane)) << "an intact muscle's 0.36 'layer' at peak";
+  EXPECT_TRUE(darker_than_plane_speckle(0.66, deep_plane)) << "a detachment's fluid";
+  EXPECT_TRUE(darker_than_plane_speckle(0.42, deep_plane)) << "darker than the running median's 0.41";
+  // One column's dark speckle does not set the bar (its median with its neighbours does).
+  EXPECT_TRUE(darker_than_plane_speckle(0.36, {0.18, 0.21, 0.60, 0.20, 0.19}));
+  EXPECT_FALSE(darker_than_plane_speckle(0.36, {0.40, 0.30})) << "fewer than three: the darkest";
+  EXPECT_TRUE(darker_than_plane_speckle(0.36, {})) << "no plane read at rest";
+}
+
 TEST(CandidateGates, FluidOnAnAponeurosisIsALayerAlongItAndAVesselIsRound) {
   EXPECT_TRUE(runs_along_the_plane(9.5, 3.0));   // a detachment's fluid, 3 times as long as thick
   EXPECT_TRUE(runs_along_the_plane(4.5, 3.0));

@@ -404,6 +404,16 @@ TEST(RealMuscle, IntactMuscleSeenThroughAFocusedBeamOpensNoFluidLayer) {
   EXPECT_FALSE(run.analysis.detection.tear_detected);
 }
 
+// Development seed 41001 through the grabber and the focused beam, the probe moved mid-clip:
+// beyond the focus the band under the deep aponeurosis's line reads 0.30-0.44 at rest by speckle
+// alone, and an intact vastus intermedius "opened" a 7 mm layer of contrast 0.36 there (fluid's
+// floor 0.30). A layer no darker than its plane's speckle at rest is no fluid (speckle_dark).
+TEST(RealMuscle, SpeckleBeyondAFocusedBeamsFocusIsNoFluidLayerThroughAFrameGrabber) {
+  const std::optional<Analysed> run = analyse_through_grabber("real_vessel+probe_moved+focused_beam", 41001);
+  if (!run) GTEST_SKIP() << "no dcmcjpeg";
+  EXPECT_FALSE(run->analysis.detection.tear_detected);
+}
+
 // Development seed 41000 through the grabber and the focused beam: at rest the detachment's thin
 // haematoma and the speckle beside the deep aponeurosis read 0.64-1.2 mm bands of contrast
 // 0.31-0.33 along the muscle's way, and the fluid at peak (1.97 mm, contrast 0.66) was taken for

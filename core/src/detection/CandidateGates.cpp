@@ -170,6 +170,12 @@ bool runs_along_the_plane(double run_length_mm, double peak_layer_mm) {
   return run_length_mm >= kMinElongation * peak_layer_mm;
 }
 
+bool darker_than_plane_speckle(double layer_contrast, const std::vector<double>& rest_contrasts_along) {
+  if (rest_contrasts_along.empty()) return true;  // no plane read at rest: nothing to stand out of
+  const std::vector<double> smooth = running_median3(rest_contrasts_along);
+  return layer_contrast > smooth[largest_of_median(smooth)];
+}
+
 double carried_layer_mm(const BandWidth& rest, const BandWidth& fluid, const DetectionSettings& s) {
   return shows_fluid(rest, s) && fluid.contrast - rest.contrast < s.min_fluid_over_faint_band ? rest.width_mm : 0.0;
 }

@@ -643,6 +643,8 @@ gates::ContractionsOpened layer_opened_in(const Context& ctx, std::vector<double
   return gates::contractions_opened(measured, ctx.contraction.cycles, ctx.contraction.peak_strain);
 }
 
+constexpr double kWholePlanePx = 1e9;  // along_the_plane's columns without bounds
+
 // The gate one run of opening fluid failed, or null when it is a myotendinous tear. The gap-time
 // curves of `f` and of its wide-stretch reading are followed together.
 const char* rejected(const Context& ctx, const std::vector<LayerSample>& samples, const Run& run,
@@ -668,6 +670,13 @@ const char* rejected(const Context& ctx, const std::vector<LayerSample>& samples
   if (!gates::runs_along_the_plane(std::max(ev.length_along_mm, run_length_at_peak_mm(ctx, run)), ev.band_peak_mm)) {
     ev.reason = "the dark space is about as long along the plane as it is thick: a round structure pressed against it (a vessel), not fluid between fibre ends and an aponeurosis";
     return "not_a_layer";
+  }
+  std::vector<double> plane_at_rest;  // the band's contrast along the whole plane, at rest
+  for (const LayerSample* s : along_the_plane(ctx, samples, middle, -kWholePlanePx, kWholePlanePx))
+    plane_at_rest.push_back(s->rest.contrast);
+  if (!gates::darker_than_plane_speckle(ev.band_contrast, plane_at_rest)) {
+    ev.reason = "the layer at peak is no darker than its plane's band reads somewhere at rest by speckle alone (beyond a focused beam's focus): no fluid";
+    return "speckle_dark";
   }
   double rx, ry;
   position_in(ctx.m, ctx.rest(), ev.centre_col_px, ev.centre_row_px, rx, ry);

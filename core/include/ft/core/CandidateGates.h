@@ -133,6 +133,14 @@ Stretch stretch_around_largest(const std::vector<double>& values, double fractio
 // it is thick (3.5 mm against 3.7 on a clip where it read as fibres pulled off).
 bool runs_along_the_plane(double run_length_mm, double peak_layer_mm);
 
+// Fluid is darker than the speckle of the plane it lies on: the layer's contrast at peak above
+// the darkest its plane's band reads at rest (a running median of three along it, as
+// largest_along: one column's speckle does not decide). Through a focused beam, beyond its
+// focus, a deep aponeurosis's band reads 0.30-0.43 at rest by speckle alone; an intact vastus
+// intermedius read a 0.36 "layer" opening there (fluid's floor 0.30), where the fluid of the
+// development set's detachments stood 0.13-0.45 above its plane's darkest at rest.
+bool darker_than_plane_speckle(double layer_contrast, const std::vector<double>& rest_contrasts_along);
+
 // The layer a band at rest shows as the fluid at peak carried along (0 where none): fluid at
 // rest (shows_fluid) not fainter than the fluid at peak by min_fluid_over_faint_band or more.
 // A vessel or fat carried along the plane is as dark at rest as at peak; a 0.6 mm haematoma
