@@ -252,6 +252,8 @@ TEST(CandidateGates, FluidCarriedAlongIsAsDarkAtRestAsAtPeak) {
   // A thin haematoma that widened under contraction, or speckle just past the fluid floor:
   // 0.35 fainter than the fluid at peak, not the fluid carried.
   EXPECT_DOUBLE_EQ(carried_layer_mm({true, 1.15, 0.31}, fluid, kSettings), 0.0);
+  // Clearly fluid at rest (0.10 above the floor): carried, however much darker the peak reads.
+  EXPECT_DOUBLE_EQ(carried_layer_mm({true, 1.8, 0.42}, {true, 2.0, 0.75}, kSettings), 1.8);
   // No fluid at rest at all (under the floor): nothing carried, however wide its half depth.
   EXPECT_DOUBLE_EQ(carried_layer_mm({true, 2.0, 0.25}, {true, 2.2, 0.33}, kSettings), 0.0);
   EXPECT_DOUBLE_EQ(carried_layer_mm({false, 0.0, 0.0}, fluid, kSettings), 0.0);
@@ -265,7 +267,8 @@ TEST(CandidateGates, FluidIsDarkerThanItsPlanesSpeckleAtRest) {
   EXPECT_TRUE(darker_than_plane_speckle(0.42, deep_plane)) << "darker than the running median's 0.41";
   // One column's dark speckle does not set the bar (its median with its neighbours does).
   EXPECT_TRUE(darker_than_plane_speckle(0.36, {0.18, 0.21, 0.60, 0.20, 0.19}));
-  EXPECT_FALSE(darker_than_plane_speckle(0.36, {0.40, 0.30})) << "fewer than three: the darkest";
+  EXPECT_TRUE(darker_than_plane_speckle(0.36, {0.40, 0.30})) << "fewer than three: the faintest sets the bar";
+  EXPECT_FALSE(darker_than_plane_speckle(0.36, {0.40, 0.38}));
   EXPECT_TRUE(darker_than_plane_speckle(0.36, {})) << "no plane read at rest";
 }
 

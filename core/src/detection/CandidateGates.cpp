@@ -172,12 +172,17 @@ bool runs_along_the_plane(double run_length_mm, double peak_layer_mm) {
 
 bool darker_than_plane_speckle(double layer_contrast, const std::vector<double>& rest_contrasts_along) {
   if (rest_contrasts_along.empty()) return true;  // no plane read at rest: nothing to stand out of
+  if (rest_contrasts_along.size() < 3)  // too short for a median: the faintest (one column is no bar)
+    return layer_contrast > *std::min_element(rest_contrasts_along.begin(), rest_contrasts_along.end());
   const std::vector<double> smooth = running_median3(rest_contrasts_along);
   return layer_contrast > smooth[largest_of_median(smooth)];
 }
 
 double carried_layer_mm(const BandWidth& rest, const BandWidth& fluid, const DetectionSettings& s) {
-  return shows_fluid(rest, s) && fluid.contrast - rest.contrast < s.min_fluid_over_faint_band ? rest.width_mm : 0.0;
+  constexpr double kClearlyFluidAboveFloor = 0.10;  // fluid at rest beyond doubt, whatever the peak reads
+  if (!shows_fluid(rest, s)) return 0.0;
+  const bool clearly_fluid = rest.contrast >= s.min_fluid_contrast + kClearlyFluidAboveFloor;
+  return clearly_fluid || fluid.contrast - rest.contrast < s.min_fluid_over_faint_band ? rest.width_mm : 0.0;
 }
 
 bool fluid_is_new(double peak_layer_mm, const std::vector<double>& rest_layers_along_mm, const DetectionSettings& s) {

@@ -391,11 +391,20 @@ std::optional<double> fibres_at_peak_deg(const Context& ctx, const CompartmentSt
   // two), are no fibres of this muscle: through a focused beam the muscle 3.5-7.5 mm above a deep
   // aponeurosis read -10.4 deg against its compartment's +16.1 at rest (+39.6 at peak), and a
   // 1.97 mm layer read as a 13.4 mm gap along them (41000 myotendinous through the grabber). The
-  // compartment's angles stand in.
+  // compartment's angles stand in. Only where each side is clear: the reading kAlongThePlaneDeg
+  // off the plane (as each of its directions is), the compartment's fascicles kClearOfPlaneDeg off
+  // it at rest and at peak, on one side (near the plane a sign is noise, and a gap read along
+  // fibres nearly parallel to the plane grows without bound). On the way to the peak the
+  // compartments carry no angle at peak (not read there): the reading stands.
+  constexpr double kClearOfPlaneDeg = 10.0;
+  const auto off_plane = [plane_deg](double deg) { return std::remainder(deg - plane_deg, 180.0); };
   const EvidenceMaps::CompartmentEvidence& own = compartments.each[std::size_t(run.front()->compartment)];
   if (std::isfinite(own.fascicle_rest_deg) && std::isfinite(own.fascicle_peak_deg) &&
-      own.fascicle_peak_agreement >= kMinFascicleAgreement &&
-      std::remainder(at_rest_deg - plane_deg, 180.0) * std::remainder(own.fascicle_rest_deg - plane_deg, 180.0) < 0.0) {
+      own.fascicle_peak_agreement >= kMinFascicleAgreement && std::abs(off_plane(at_rest_deg)) >= kAlongThePlaneDeg &&
+      std::abs(off_plane(own.fascicle_rest_deg)) >= kClearOfPlaneDeg &&
+      std::abs(off_plane(own.fascicle_peak_deg)) >= kClearOfPlaneDeg &&
+      off_plane(own.fascicle_rest_deg) * off_plane(own.fascicle_peak_deg) > 0.0 &&
+      off_plane(at_rest_deg) * off_plane(own.fascicle_rest_deg) < 0.0) {
     at_rest_deg = own.fascicle_rest_deg;
     return own.fascicle_peak_deg;
   }
@@ -643,7 +652,25 @@ gates::ContractionsOpened layer_opened_in(const Context& ctx, std::vector<double
   return gates::contractions_opened(measured, ctx.contraction.cycles, ctx.contraction.peak_strain);
 }
 
-constexpr double kWholePlanePx = 1e9;  // along_the_plane's columns without bounds
+// The speckle beside the muscle's way: its plane's band at rest within kSpeckleReachMm before
+// and after [xa, xb] (rest columns: the run and the muscle's way along the plane, which
+// fluid_carried judges), each stretch against `contrast` on its own (gates::darker_than_plane_speckle).
+// Not the way itself: a haematoma already there at rest, widening, is the tear's own fluid. Not
+// the whole plane: along a sloping aponeurosis the depth, and a focused beam's blur with it,
+// changes. A band whose dip lay across the plane's line (on_muscle_side: not found) reads 0.
+constexpr double kSpeckleReachMm = 15.0;
+
+bool darker_than_speckle_beside(const Context& ctx, const std::vector<LayerSample>& samples, const LayerSample& from,
+                                double xa, double xb, double contrast) {
+  const double reach_px = kSpeckleReachMm / ctx.m.mm_per_px_x;
+  std::vector<double> before, after;
+  for (const LayerSample* s : along_the_plane(ctx, samples, from, xa - reach_px, xb + reach_px)) {
+    const double band = s->rest.found ? s->rest.contrast : 0.0;
+    if (s->rest_x < xa) before.push_back(band);
+    if (s->rest_x > xb) after.push_back(band);
+  }
+  return gates::darker_than_plane_speckle(contrast, before) && gates::darker_than_plane_speckle(contrast, after);
+}
 
 // The gate one run of opening fluid failed, or null when it is a myotendinous tear. The gap-time
 // curves of `f` and of its wide-stretch reading are followed together.
@@ -671,18 +698,15 @@ const char* rejected(const Context& ctx, const std::vector<LayerSample>& samples
     ev.reason = "the dark space is about as long along the plane as it is thick: a round structure pressed against it (a vessel), not fluid between fibre ends and an aponeurosis";
     return "not_a_layer";
   }
-  std::vector<double> plane_at_rest;  // the band's contrast along the whole plane, at rest
-  for (const LayerSample* s : along_the_plane(ctx, samples, middle, -kWholePlanePx, kWholePlanePx))
-    plane_at_rest.push_back(s->rest.contrast);
-  if (!gates::darker_than_plane_speckle(ev.band_contrast, plane_at_rest)) {
-    ev.reason = "the layer at peak is no darker than its plane's band reads somewhere at rest by speckle alone (beyond a focused beam's focus): no fluid";
+  double rx, ry;  // where the muscle beside the fluid rested: its way runs from there to the run
+  position_in(ctx.m, ctx.rest(), ev.centre_col_px, ev.centre_row_px, rx, ry);
+  const double way_from = std::min(run.front()->rest_x, rx), way_to = std::max(run.back()->rest_x, rx);
+  if (!darker_than_speckle_beside(ctx, samples, middle, way_from, way_to, ev.band_contrast)) {
+    ev.reason = "the layer at peak is no darker than its plane's band reads beside the muscle's way at rest by speckle alone (beyond a focused beam's focus): no fluid";
     return "speckle_dark";
   }
-  double rx, ry;
-  position_in(ctx.m, ctx.rest(), ev.centre_col_px, ev.centre_row_px, rx, ry);
   const std::vector<double> before =
-      rest_layers_along_mm(ctx, samples, middle, std::min(run.front()->rest_x, rx), std::max(run.back()->rest_x, rx),
-                           BandWidth{true, ev.band_peak_mm, ev.band_contrast});
+      rest_layers_along_mm(ctx, samples, middle, way_from, way_to, BandWidth{true, ev.band_peak_mm, ev.band_contrast});
   if (!gates::fluid_is_new(ev.band_peak_mm, before, ctx.s)) {
     ev.reason = "the dark layer at peak was as wide at rest somewhere beneath the same muscle: fluid, fat or a vessel carried along, not new fluid";
     return "fluid_carried";

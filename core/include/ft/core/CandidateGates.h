@@ -134,19 +134,22 @@ Stretch stretch_around_largest(const std::vector<double>& values, double fractio
 bool runs_along_the_plane(double run_length_mm, double peak_layer_mm);
 
 // Fluid is darker than the speckle of the plane it lies on: the layer's contrast at peak above
-// the darkest its plane's band reads at rest (a running median of three along it, as
-// largest_along: one column's speckle does not decide). Through a focused beam, beyond its
-// focus, a deep aponeurosis's band reads 0.30-0.43 at rest by speckle alone; an intact vastus
-// intermedius read a 0.36 "layer" opening there (fluid's floor 0.30), where the fluid of the
-// development set's detachments stood 0.13-0.45 above its plane's darkest at rest.
+// the darkest a stretch of its plane's band reads at rest (a running median of three, as
+// largest_along: one column's speckle does not decide; of fewer than three, the faintest). Through
+// a focused beam, beyond its focus, a deep aponeurosis's band reads 0.30-0.44 at rest by speckle
+// alone; an intact vastus intermedius read a 0.36 "layer" opening there (fluid's floor 0.30),
+// where the fluid of the development set's tears (detachments, and tear gaps pooling on an
+// aponeurosis) stood 0.13-0.45 above its whole plane's darkest at rest. No stretch: true.
 bool darker_than_plane_speckle(double layer_contrast, const std::vector<double>& rest_contrasts_along);
 
 // The layer a band at rest shows as the fluid at peak carried along (0 where none): fluid at
-// rest (shows_fluid) not fainter than the fluid at peak by min_fluid_over_faint_band or more.
-// A vessel or fat carried along the plane is as dark at rest as at peak; a 0.6 mm haematoma
-// under the fibre ends that widens to 2 mm deepens its dip with it (0.31 at rest against 0.66
-// at peak through a focused beam), and speckle beside a deep aponeurosis passes the fluid
-// floor here and there at 0.30-0.33.
+// rest (shows_fluid) either clearly dark (0.10 above the fluid floor) or not fainter than the
+// fluid at peak by min_fluid_over_faint_band or more. A vessel or fat carried along the plane is
+// as dark at rest as at peak; a 0.6 mm haematoma under the fibre ends that widens to 2 mm deepens
+// its dip with it (0.31 at rest against 0.66 at peak through a focused beam), and speckle beside a
+// deep aponeurosis passes the fluid floor here and there at 0.30-0.33. A band clearly dark at rest
+// is fluid whatever the peak reads: one column's contrast is noisy, and the muscle's brightness
+// (the contrast's reference) changes as its fascicles turn.
 double carried_layer_mm(const BandWidth& rest, const BandWidth& fluid, const DetectionSettings& s);
 
 // Fluid that opened under contraction, not fluid carried along: the layer at peak must be
