@@ -15,6 +15,15 @@ std::size_t largest_of_median(const std::vector<double>& smooth) {
   const auto inner_end = smooth.size() < 3 ? smooth.end() : smooth.end() - 1;
   return std::size_t(std::max_element(inner_begin, inner_end) - smooth.begin());
 }
+
+// The largest value a stretch of three samples along a plane holds (not one sample's speckle):
+// their running median's largest among the inner samples; of fewer than three, the smallest
+// (one column is no stretch). `values` is not empty.
+double largest_stretch_of_three(const std::vector<double>& values) {
+  if (values.size() < 3) return *std::min_element(values.begin(), values.end());
+  const std::vector<double> smooth = running_median3(values);
+  return smooth[largest_of_median(smooth)];
+}
 }
 
 SurfaceMotion surface_motion(const Tensor2& g, const Tensor2& around) {
@@ -172,10 +181,7 @@ bool runs_along_the_plane(double run_length_mm, double peak_layer_mm) {
 
 bool darker_than_plane_speckle(double layer_contrast, const std::vector<double>& rest_contrasts_along) {
   if (rest_contrasts_along.empty()) return true;  // no plane read at rest: nothing to stand out of
-  if (rest_contrasts_along.size() < 3)  // too short for a median: the faintest (one column is no bar)
-    return layer_contrast > *std::min_element(rest_contrasts_along.begin(), rest_contrasts_along.end());
-  const std::vector<double> smooth = running_median3(rest_contrasts_along);
-  return layer_contrast > smooth[largest_of_median(smooth)];
+  return layer_contrast > largest_stretch_of_three(rest_contrasts_along);
 }
 
 double carried_layer_mm(const BandWidth& rest, const BandWidth& fluid, const DetectionSettings& s) {
@@ -187,16 +193,7 @@ double carried_layer_mm(const BandWidth& rest, const BandWidth& fluid, const Det
 
 bool fluid_is_new(double peak_layer_mm, const std::vector<double>& rest_layers_along_mm, const DetectionSettings& s) {
   if (rest_layers_along_mm.empty()) return false;  // nothing measured at rest: nothing shown new
-  double widest = 0.0;
-  if (rest_layers_along_mm.size() < 3) {  // too short for a median: the narrowest
-    widest = 1e30;
-    for (double w : rest_layers_along_mm) widest = std::min(widest, w);
-  } else {
-    // The ends have no median: only the inner columns speak for a layer.
-    const std::vector<double> smooth = running_median3(rest_layers_along_mm);
-    widest = smooth[largest_of_median(smooth)];
-  }
-  return peak_layer_mm - widest >= s.min_opening_mm;
+  return peak_layer_mm - largest_stretch_of_three(rest_layers_along_mm) >= s.min_opening_mm;
 }
 
 bool stays_open(const std::vector<double>& gap_by_frame_mm, double gap_rest_mm, double min_opening_mm, int min_frames) {

@@ -166,14 +166,14 @@ double surround_tracked(const Context& ctx, const std::vector<std::size_t>& comp
 inline double excess_growth_at(const Context& ctx, std::size_t i) { return ctx.log_j[i] - ctx.log_j_reference[i]; }
 
 // --- the muscle's compartments (CompartmentGrowth.cpp) ---
-// The tracked muscle split by the bright planes of the rest image into compartments (a
-// muscle, a half of a bipennate one) and the own area change rest -> peak of each one that
-// is large and contracting muscle.
 // A compartment's fascicles are one family when they agree at peak at least this well
 // (fascicle_peak_agreement; here 0.71 over a pennate rectus femoris at peak); two mirrored
 // families at +-25 deg read 0.64, at +-40 deg 0.17.
 inline constexpr double kMinFascicleAgreement = 0.65;
 
+// The tracked muscle split by the bright planes of the rest image into compartments (a
+// muscle, a half of a bipennate one) and the own area change rest -> peak of each one that
+// is large and contracting muscle.
 struct CompartmentStatistics {
   std::vector<int> label;  // per grid point: its compartment, -1 none (on a plane, small, untracked)
   std::vector<EvidenceMaps::CompartmentEvidence> each;  // as --explain reports them

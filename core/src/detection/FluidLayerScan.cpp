@@ -341,6 +341,29 @@ std::optional<double> rest_layer_on_mean_mm(const Context& ctx, const std::vecto
 // The direction (deg, image px) from (xa, ya) to (xb, yb).
 double direction_px_deg(double xa, double ya, double xb, double yb) { return std::atan2(yb - ya, xb - xa) * kDeg; }
 
+// Whether a compartment's fascicles (one family: kMinFascicleAgreement, not a bipennate muscle's
+// two) stand in for the fibres read beside a run at rest (`read_deg`): the reading lies across
+// the plane's direction from them, and is no fibres of this muscle. Through a focused beam the
+// muscle 3.5-7.5 mm above a deep aponeurosis read -10.4 deg against its compartment's +16.1 at
+// rest (+39.6 at peak), and a 1.97 mm layer read as a 13.4 mm gap along them (41000
+// myotendinous through the grabber). Only where each side is clear: the reading
+// kAlongThePlaneDeg off the plane (as each of its directions is), the fascicles kClearOfPlaneDeg
+// off it at rest and at peak, on one side (near the plane a sign is noise, and a gap read along
+// fibres nearly parallel to the plane grows without bound). On the way to the peak the
+// compartments carry no angle at peak (not read there): the reading stands.
+constexpr double kAlongThePlaneDeg = 5.0;
+
+bool compartment_stands_in(const EvidenceMaps::CompartmentEvidence& own, double read_deg, double plane_deg) {
+  constexpr double kClearOfPlaneDeg = 10.0;
+  const auto off_plane = [plane_deg](double deg) { return std::remainder(deg - plane_deg, 180.0); };
+  return std::isfinite(own.fascicle_rest_deg) && std::isfinite(own.fascicle_peak_deg) &&
+         own.fascicle_peak_agreement >= kMinFascicleAgreement && std::abs(off_plane(read_deg)) >= kAlongThePlaneDeg &&
+         std::abs(off_plane(own.fascicle_rest_deg)) >= kClearOfPlaneDeg &&
+         std::abs(off_plane(own.fascicle_peak_deg)) >= kClearOfPlaneDeg &&
+         off_plane(own.fascicle_rest_deg) * off_plane(own.fascicle_peak_deg) > 0.0 &&
+         off_plane(read_deg) * off_plane(own.fascicle_rest_deg) < 0.0;
+}
+
 // Fibre direction (deg) of the muscle beside the run at rest, where the texture shows one, and
 // at peak: carried there by each point's own deformation, or as read on the peak image where
 // that reading is kUnderCarriedDeg to kMaxTurnDeg steeper to the plane than the carried one, on
@@ -362,7 +385,7 @@ double direction_px_deg(double xa, double ya, double xb, double yb) { return std
 // nullopt where no point of the run's own compartment shows a direction across the plane.
 std::optional<double> fibres_at_peak_deg(const Context& ctx, const CompartmentStatistics& compartments, const Run& run,
                                          double plane_deg, double& at_rest_deg) {
-  constexpr double kUnderCarriedDeg = 10.0, kMaxTurnDeg = 30.0, kAlongThePlaneDeg = 5.0;
+  constexpr double kUnderCarriedDeg = 10.0, kMaxTurnDeg = 30.0;
   constexpr std::size_t kMinReadPoints = 5;
   const bool read_at_peak = !ctx.fibres_at_peak.angle_deg.empty();  // not on the way to the peak
   std::vector<double> rest, peak, seen;
@@ -386,25 +409,8 @@ std::optional<double> fibres_at_peak_deg(const Context& ctx, const CompartmentSt
   }
   if (rest.size() < kMinReadPoints) return std::nullopt;
   at_rest_deg = median_of(rest);
-  // Fibres read beside the run across the plane's direction from their own compartment's
-  // fascicles, where those agree as one family (kMinFascicleAgreement: not a bipennate muscle's
-  // two), are no fibres of this muscle: through a focused beam the muscle 3.5-7.5 mm above a deep
-  // aponeurosis read -10.4 deg against its compartment's +16.1 at rest (+39.6 at peak), and a
-  // 1.97 mm layer read as a 13.4 mm gap along them (41000 myotendinous through the grabber). The
-  // compartment's angles stand in. Only where each side is clear: the reading kAlongThePlaneDeg
-  // off the plane (as each of its directions is), the compartment's fascicles kClearOfPlaneDeg off
-  // it at rest and at peak, on one side (near the plane a sign is noise, and a gap read along
-  // fibres nearly parallel to the plane grows without bound). On the way to the peak the
-  // compartments carry no angle at peak (not read there): the reading stands.
-  constexpr double kClearOfPlaneDeg = 10.0;
-  const auto off_plane = [plane_deg](double deg) { return std::remainder(deg - plane_deg, 180.0); };
   const EvidenceMaps::CompartmentEvidence& own = compartments.each[std::size_t(run.front()->compartment)];
-  if (std::isfinite(own.fascicle_rest_deg) && std::isfinite(own.fascicle_peak_deg) &&
-      own.fascicle_peak_agreement >= kMinFascicleAgreement && std::abs(off_plane(at_rest_deg)) >= kAlongThePlaneDeg &&
-      std::abs(off_plane(own.fascicle_rest_deg)) >= kClearOfPlaneDeg &&
-      std::abs(off_plane(own.fascicle_peak_deg)) >= kClearOfPlaneDeg &&
-      off_plane(own.fascicle_rest_deg) * off_plane(own.fascicle_peak_deg) > 0.0 &&
-      off_plane(at_rest_deg) * off_plane(own.fascicle_rest_deg) < 0.0) {
+  if (compartment_stands_in(own, at_rest_deg, plane_deg)) {
     at_rest_deg = own.fascicle_rest_deg;
     return own.fascicle_peak_deg;
   }
