@@ -477,8 +477,14 @@ TEST(RealMuscle, MovingTheProbeOverAPulsatingVesselIsNotATear) {
 // off when the centre of one half's surface was taken). Its gap read 0.9 mm short while its
 // echogenic rest gap was unseen; read from the churning speckle it is 0.7 mm long (the stumps'
 // separation, taken across both halves, runs long: docs/benchmarks.md).
+// Through both halves it is complete: one finding per half, each read against the whole muscle
+// (its central aponeurosis is inside it), together spanning all of it.
 TEST(RealMuscle, ATearThroughABipennateMuscleIsFoundAtItsPlace) {
-  expect_found_near_the_truth(analyse("real_echogenic_tear+bipennate", 2001), TearKind::Intramuscular, 1.0);
+  const Analysed run = analyse("real_echogenic_tear+bipennate", 2001);
+  ASSERT_NO_FATAL_FAILURE(expect_found_near_the_truth(run, TearKind::Intramuscular, 1.0));
+  const TearFinding& f = run.analysis.detection.findings.front();
+  EXPECT_NEAR(f.muscle_thickness_mm, run.truth.frames.front().rf_thickness_mm, 1.0);
+  EXPECT_EQ(f.grade, TearGrade::CompleteWithRetraction) << "extent " << f.extent_pct << " %";
 }
 
 // A partial tear of one half of a bipennate muscle. Rectus femoris thickens while vastus
@@ -487,6 +493,21 @@ TEST(RealMuscle, ATearThroughABipennateMuscleIsFoundAtItsPlace) {
 // spread (0.04-0.10) finds it.
 TEST(RealMuscle, APartialTearOfOneHalfOfABipennateMuscleIsFound) {
   expect_found_near_the_truth(analyse("real_partial_tear+bipennate", 2000), TearKind::Intramuscular, 1.0);
+}
+
+// A partial tear through all of one half of a bipennate muscle, from its central aponeurosis to
+// its deep one, seen through a focused beam: its evidence spans the whole half, and read against
+// that half the tear crossed 100 % of "the muscle" and was graded complete, for 50 % (in six
+// development sets of seven). Both halves grip the central aponeurosis (they slide 0.4 mm along
+// it, rectus femoris 4.5 mm over vastus intermedius) and their fascicles lie mirrored about it:
+// the extent is read against the whole muscle.
+TEST(RealMuscle, APartialTearThroughOneHalfOfABipennateMuscleIsGradedPartial) {
+  const Analysed run = analyse("real_partial_tear+bipennate+focused_beam", 37000);
+  ASSERT_NO_FATAL_FAILURE(expect_found_near_the_truth(run, TearKind::Intramuscular, 1.0));
+  const TearFinding& f = run.analysis.detection.findings.front();
+  EXPECT_NEAR(f.muscle_thickness_mm, run.truth.frames.front().rf_thickness_mm, 1.0);
+  EXPECT_EQ(f.grade, TearGrade::Partial) << "extent " << f.extent_pct << " %";
+  EXPECT_NEAR(f.extent_pct, 50.0, 10.0);
 }
 
 // The same where the tear's patch of growth broke in two, one above the other. On the thinner

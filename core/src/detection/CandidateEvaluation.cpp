@@ -426,15 +426,11 @@ BandWidth band_where_widest(const Context& ctx, const std::vector<int>& about_as
 
 }  // namespace
 
-// The muscle compartment around a frame-0 point (rest frame px): between the planes of the
-// plane map seen on both sides of it (the planes the compartments are split by: the stronger
-// planes an image column alone shows missed an aponeurosis beside a tear's dark gap and made a
-// 16 mm muscle 28 mm thick), else bounded by the tracked tissue's own extent in its column.
-Compartment compartment_around(const Context& ctx, double cx, double cy, double reach_mm) {
+namespace {
+// The compartment around rest-frame point (rx, ry) (compartment_around).
+Compartment compartment_at_rest(const Context& ctx, double rx, double ry, double reach_mm) {
   const MotionRecord& m = ctx.m;
   const DisplacementField& g = m.cumulative[0];
-  double rx, ry;
-  position_in(m, ctx.rest(), cx, cy, rx, ry);
   Compartment comp = compartment_in(ctx.planes, m.region.bounds, rx, ry, (reach_mm + 1.0) / m.mm_per_px_x, m.mm_per_px_y);
   if (!comp.top_is_plane || !comp.bottom_is_plane) {
     // No fascial plane seen: the tracked tissue's own extent in this column bounds it,
@@ -456,6 +452,37 @@ Compartment compartment_around(const Context& ctx, double cx, double cy, double 
     }
   }
   return comp;
+}
+}  // namespace
+
+// The muscle compartment around a frame-0 point (rest frame px): between the planes of the
+// plane map seen on both sides of it (the planes the compartments are split by: the stronger
+// planes an image column alone shows missed an aponeurosis beside a tear's dark gap and made a
+// 16 mm muscle 28 mm thick), else bounded by the tracked tissue's own extent in its column.
+Compartment compartment_around(const Context& ctx, double cx, double cy, double reach_mm) {
+  double rx, ry;
+  position_in(ctx.m, ctx.rest(), cx, cy, rx, ry);
+  return compartment_at_rest(ctx, rx, ry, reach_mm);
+}
+
+Compartment muscle_around(const Context& ctx, const CompartmentStatistics& compartments, double cx, double cy,
+                          double reach_mm) {
+  double rx, ry;
+  position_in(ctx.m, ctx.rest(), cx, cy, rx, ry);
+  Compartment muscle = compartment_at_rest(ctx, rx, ry, reach_mm);
+  const double across_px = 1.0 / ctx.m.mm_per_px_y;
+  // The other half, bounded as any compartment is: by its own outer plane, else by its tracked tissue.
+  if (muscle.top_is_plane && central_aponeurosis(ctx, compartments, rx, muscle.top_y_px, cx, cy)) {
+    const Compartment half = compartment_at_rest(ctx, rx, muscle.top_y_px - across_px, reach_mm);
+    muscle.top_y_px = half.top_y_px;
+    muscle.top_is_plane = half.top_is_plane;
+  }
+  if (muscle.bottom_is_plane && central_aponeurosis(ctx, compartments, rx, muscle.bottom_y_px, cx, cy)) {
+    const Compartment half = compartment_at_rest(ctx, rx, muscle.bottom_y_px + across_px, reach_mm);
+    muscle.bottom_y_px = half.bottom_y_px;
+    muscle.bottom_is_plane = half.bottom_is_plane;
+  }
+  return muscle;
 }
 
 double compartment_thickness_mm(const Context& ctx, double cx, double cy, double reach_mm) {
@@ -624,7 +651,7 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const Compartm
   f.centre_row_px = py;
   f.centre_x_mm = (px - m.region.bounds.x0_px) * sx;
   f.centre_z_mm = (py - m.region.bounds.y0_px) * sy;
-  const Compartment muscle = compartment_around(ctx, cx, cy, geo.reach_mm);
+  const Compartment muscle = muscle_around(ctx, compartments, cx, cy, geo.reach_mm);
   f.muscle_thickness_mm = muscle.thickness_px() * sy;
   // The tear spans what its whole patch spans: the surface alone loses the ends near the
   // planes, where the jump also holds the plane's slide and patch_surfaces splits them off

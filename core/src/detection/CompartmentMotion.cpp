@@ -169,41 +169,60 @@ bool across_a_plane(const Context& ctx, double cx, double cy, double x, double y
 }
 
 namespace {
-// The slide along the rows at one plane (rest px: its row near `column`) from rest to peak: on
-// each side, the medians of the tracked muscle's motion in two bands, 1-2.5 and 2.5-4 mm from the
-// plane (the line's own millimetre is tracked across it), carried on to the plane itself. Each
-// muscle shears across its depth (about a millimetre per millimetre in a strong contraction):
-// the bands' own medians differ by that shear even where nothing slides, as beside a bipennate
-// muscle's central aponeurosis with halves of unequal pennation. Within kAlongMm of the column,
-// not within kClearOfTearMm of the tear's centre (x0, y0; frame 0), whose stumps retract; each
-// point against the plane's row in its own column (an aponeurosis curves and slopes).
-std::optional<double> slide_at_plane(const Context& ctx, double column, double plane_row, double x0, double y0) {
-  constexpr double kAlongMm = 10.0, kClearOfTearMm = 3.0, kNearMm = 1.0, kMiddleMm = 2.5, kFarMm = 4.0;
-  constexpr std::size_t kMinPoints = 5;
+constexpr double kAlongPlaneMm = 10.0, kClearOfTearMm = 3.0, kNearPlaneMm = 1.0, kMiddleMm = 2.5, kFarPlaneMm = 4.0;
+
+// The tracked muscle (ctx.muscle, not growing like a tear) kNearPlaneMm to kFarPlaneMm from the
+// plane at rest row plane_row, within kAlongPlaneMm of `column` and not within kClearOfTearMm of
+// the tear's centre (x0, y0; frame 0), whose stumps retract: visit(i, off_mm), off_mm signed
+// (< 0 above the plane). Each point against the plane's row in its own column (an aponeurosis
+// curves and slopes); the plane's line itself (its own millimetre) is tracked across it.
+// The plane's row in column x (rest px): the map's plane there within 1 mm of plane_row, the
+// nearest; none where the map loses it.
+std::optional<double> plane_row_in(const Context& ctx, double x, double plane_row) {
+  std::optional<double> row;
+  for (double p : ctx.planes.planes_at(x))
+    if (std::abs(p - plane_row) * ctx.m.mm_per_px_y <= 1.0 && (!row || std::abs(p - plane_row) < std::abs(*row - plane_row))) row = p;
+  return row;
+}
+
+template <typename Visit>
+void for_muscle_beside_plane(const Context& ctx, double column, double plane_row, double x0, double y0, Visit visit) {
   const DisplacementField& g = ctx.m.cumulative[0];
   const DisplacementField& rest = ctx.m.cumulative[std::size_t(ctx.rest())];
-  const DisplacementField& peak = ctx.m.cumulative[std::size_t(ctx.peak())];
   const double sx = ctx.m.mm_per_px_x, sy = ctx.m.mm_per_px_y;
-  std::array<std::vector<double>, 4> bands;  // above far, above near, below near, below far
   for (std::size_t i = 0; i < g.size(); ++i) {
     if (!ctx.muscle[i] || excess_growth_at(ctx, i) > ctx.s.min_log_expansion) continue;
     const double gx = g.x_px(column_of(g, i)), gy = g.y_px(row_of(g, i));
     if (std::hypot((gx - x0) * sx, (gy - y0) * sy) < kClearOfTearMm) continue;
     const double x = gx + rest.dx_px[i], y = gy + rest.dy_px[i];
-    if (std::abs(x - column) * sx > kAlongMm) continue;
-    std::optional<double> row;  // the plane in this point's column
-    for (double p : ctx.planes.planes_at(x))
-      if (std::abs(p - plane_row) * sy <= 1.0 && (!row || std::abs(p - plane_row) < std::abs(*row - plane_row))) row = p;
+    if (std::abs(x - column) * sx > kAlongPlaneMm) continue;
+    const std::optional<double> row = plane_row_in(ctx, x, plane_row);  // the plane in this point's column
     if (!row) continue;
-    const double off_mm = (y - *row) * sy, away = std::abs(off_mm);
-    if (away < kNearMm || away > kFarMm) continue;
-    const std::size_t band = off_mm < 0 ? (away < kMiddleMm ? 1 : 0) : (away < kMiddleMm ? 2 : 3);
-    bands[band].push_back((peak.dx_px[i] - rest.dx_px[i]) * sx);
+    const double off_mm = (y - *row) * sy;
+    if (std::abs(off_mm) >= kNearPlaneMm && std::abs(off_mm) <= kFarPlaneMm) visit(i, off_mm);
   }
+}
+
+// The slide along the rows at one plane (rest px: its row near `column`) from rest to peak: on
+// each side, the medians of the tracked muscle's motion in two bands, 1-2.5 and 2.5-4 mm from the
+// plane, carried on to the plane itself. Each muscle shears across its depth (about a millimetre
+// per millimetre in a strong contraction): the bands' own medians differ by that shear even where
+// nothing slides, as beside a bipennate muscle's central aponeurosis with halves of unequal
+// pennation.
+std::optional<double> slide_at_plane(const Context& ctx, double column, double plane_row, double x0, double y0) {
+  constexpr std::size_t kMinPoints = 5;
+  const DisplacementField& rest = ctx.m.cumulative[std::size_t(ctx.rest())];
+  const DisplacementField& peak = ctx.m.cumulative[std::size_t(ctx.peak())];
+  std::array<std::vector<double>, 4> bands;  // above far, above near, below near, below far
+  for_muscle_beside_plane(ctx, column, plane_row, x0, y0, [&](std::size_t i, double off_mm) {
+    const double away = std::abs(off_mm);
+    const std::size_t band = off_mm < 0 ? (away < kMiddleMm ? 1 : 0) : (away < kMiddleMm ? 2 : 3);
+    bands[band].push_back((peak.dx_px[i] - rest.dx_px[i]) * ctx.m.mm_per_px_x);
+  });
   for (const auto& b : bands)
     if (b.size() < kMinPoints) return std::nullopt;
   // Band middles 1.75 and 3.25 mm from the plane: on to 0 mm.
-  const double near_mm = 0.5 * (kNearMm + kMiddleMm), far_mm = 0.5 * (kMiddleMm + kFarMm);
+  const double near_mm = 0.5 * (kNearPlaneMm + kMiddleMm), far_mm = 0.5 * (kMiddleMm + kFarPlaneMm);
   const auto at_plane = [&](std::vector<double> near, std::vector<double> far) {
     const double n = balanced_median(std::move(near)), f = balanced_median(std::move(far));
     return n - (f - n) * near_mm / (far_mm - near_mm);
@@ -224,6 +243,55 @@ std::optional<double> plane_slide_mm(const Context& ctx, double xa, double ya, d
       if (const std::optional<double> slide = slide_at_plane(ctx, column, plane, xa, ya))
         largest = std::max(largest.value_or(0.0), *slide);
   return largest;
+}
+
+namespace {
+// The plane's direction (deg, image rows down) at rest row plane_row of `column`: its rows
+// kSlopeReachMm to either side; 0 where the plane map loses it there.
+double plane_direction_deg(const Context& ctx, double column, double plane_row) {
+  constexpr double kSlopeReachMm = 3.0;
+  const double reach_px = kSlopeReachMm / ctx.m.mm_per_px_x;
+  const std::optional<double> left = plane_row_in(ctx, column - reach_px, plane_row),
+                              right = plane_row_in(ctx, column + reach_px, plane_row);
+  if (!left || !right) return 0.0;
+  return std::atan2((*right - *left) * ctx.m.mm_per_px_y, 2.0 * kSlopeReachMm) * kDeg;
+}
+
+// The compartment most of the muscle beside the plane on one side lies in (-1: none).
+int compartment_beside_plane(const Context& ctx, const CompartmentStatistics& compartments, double column,
+                             double plane_row, double x0, double y0, int side) {
+  std::vector<int> count(compartments.each.size(), 0);
+  for_muscle_beside_plane(ctx, column, plane_row, x0, y0, [&](std::size_t i, double off_mm) {
+    const int label = compartments.label[i];
+    if (label >= 0 && off_mm * side > 0) ++count[std::size_t(label)];
+  });
+  const auto most = std::max_element(count.begin(), count.end());
+  return most == count.end() || *most == 0 ? -1 : int(most - count.begin());
+}
+}  // namespace
+
+bool central_aponeurosis(const Context& ctx, const CompartmentStatistics& compartments, double column, double plane_row,
+                         double x0, double y0) {
+  constexpr double kGripMm = 1.5, kPennateDeg = 8.0;
+  const std::optional<double> slide = slide_at_plane(ctx, column, plane_row, x0, y0);
+  if (!slide || *slide >= kGripMm) return false;
+  const int above = compartment_beside_plane(ctx, compartments, column, plane_row, x0, y0, -1);
+  const int below = compartment_beside_plane(ctx, compartments, column, plane_row, x0, y0, +1);
+  if (above < 0 || below < 0 || above == below) return false;
+  const auto& a = compartments.each[std::size_t(above)];
+  const auto& b = compartments.each[std::size_t(below)];
+  const double plane_deg = plane_direction_deg(ctx, column, plane_row);
+  // Off the plane, signed: a feather's two halves lie on opposite sides of its shaft. Clearly so
+  // at peak, where the fascicles have turned (20 -> 45 deg); at rest one half of a bipennate
+  // muscle read 6 deg (2000 partial tear, its other half 14 deg).
+  const auto mirrored = [&](double deg_a, double deg_b, double off_at_least_deg) {
+    const double off_a = std::remainder(deg_a - plane_deg, 180.0), off_b = std::remainder(deg_b - plane_deg, 180.0);
+    return off_a * off_b < 0 && std::min(std::abs(off_a), std::abs(off_b)) >= off_at_least_deg;
+  };
+  // No kMinFascicleAgreement: the torn half's fascicles agree less (0.60 at peak beside a
+  // partial tear), and two families mixed in one compartment average to about the plane's
+  // direction, which kPennateDeg already turns away. NaN (unread) compares false.
+  return mirrored(a.fascicle_rest_deg, b.fascicle_rest_deg, 0.0) && mirrored(a.fascicle_peak_deg, b.fascicle_peak_deg, kPennateDeg);
 }
 
 namespace {
