@@ -226,17 +226,6 @@ TEST(LesionMerging, APieceAcrossAPlaneCarriesTheTearOn) {
                                 at(20.5, 21.5, TearKind::Intramuscular, 20, 3, 0.0, 3.0)},
                                plane_at_17mm);
   EXPECT_EQ(sliding.findings.size(), 2u);
-  // Its extent is what its stretches span together, the close one across the plane included
-  // (each read against the whole muscle: muscle_around).
-  PlacedFinding upper = strongest, across = at(20.5, 17.5, TearKind::Intramuscular, 20, 2, 0.0, 3.0);
-  for (PlacedFinding* p : {&upper, &across}) {
-    p->finding.muscle_thickness_mm = 20.0;
-    p->finding.extent_pct = 15.0;  // 3 mm each
-    p->finding.retraction_mm = 1.0;
-  }
-  const Merged two = merge({upper, across}, plane_at_17mm);
-  ASSERT_EQ(two.findings.size(), 1u);
-  EXPECT_NEAR(two.findings[0].extent_pct, 27.5, 1e-9) << "13.5..19 mm of 20";
 }
 
 // A tear told in pieces is placed on the middle of its pieces, weighted by their evidence: which

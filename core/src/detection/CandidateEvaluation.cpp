@@ -469,20 +469,26 @@ Compartment muscle_around(const Context& ctx, const CompartmentStatistics& compa
                           double reach_mm) {
   double rx, ry;
   position_in(ctx.m, ctx.rest(), cx, cy, rx, ry);
-  Compartment muscle = compartment_at_rest(ctx, rx, ry, reach_mm);
+  const Compartment own = compartment_at_rest(ctx, rx, ry, reach_mm);
+  if (!own.top_is_plane || !own.bottom_is_plane) return own;
   const double across_px = 1.0 / ctx.m.mm_per_px_y;
-  // The other half, bounded as any compartment is: by its own outer plane, else by its tracked tissue.
-  if (muscle.top_is_plane && central_aponeurosis(ctx, compartments, rx, muscle.top_y_px, cx, cy)) {
-    const Compartment half = compartment_at_rest(ctx, rx, muscle.top_y_px - across_px, reach_mm);
-    muscle.top_y_px = half.top_y_px;
-    muscle.top_is_plane = half.top_is_plane;
-  }
-  if (muscle.bottom_is_plane && central_aponeurosis(ctx, compartments, rx, muscle.bottom_y_px, cx, cy)) {
-    const Compartment half = compartment_at_rest(ctx, rx, muscle.bottom_y_px + across_px, reach_mm);
-    muscle.bottom_y_px = half.bottom_y_px;
-    muscle.bottom_is_plane = half.bottom_is_plane;
-  }
-  return muscle;
+  // The whole muscle were `plane` (the compartment's top or bottom) its central aponeurosis: the
+  // other half's compartment joined on. Only where that half is bounded by a plane of its own:
+  // its tracked tissue's extent reaches into the subcutis or the next muscle, and a complete tear
+  // read against too thick a muscle reads partial.
+  const auto joined_across = [&](bool top) -> std::optional<Compartment> {
+    const double plane = top ? own.top_y_px : own.bottom_y_px;
+    const Compartment half = compartment_at_rest(ctx, rx, plane + (top ? -across_px : across_px), reach_mm);
+    if (!(top ? half.top_is_plane : half.bottom_is_plane)) return std::nullopt;
+    Compartment whole = own;
+    (top ? whole.top_y_px : whole.bottom_y_px) = top ? half.top_y_px : half.bottom_y_px;
+    if (!central_aponeurosis(ctx, compartments, rx, plane, {whole.top_y_px, whole.bottom_y_px}, cx, cy)) return std::nullopt;
+    return whole;
+  };
+  const std::optional<Compartment> up = joined_across(true), down = joined_across(false);
+  // A muscle has one central aponeurosis: both bounding planes passing says the test is fooled.
+  if (up.has_value() == down.has_value()) return own;
+  return up ? *up : *down;
 }
 
 double compartment_thickness_mm(const Context& ctx, double cx, double cy, double reach_mm) {

@@ -171,11 +171,6 @@ bool across_a_plane(const Context& ctx, double cx, double cy, double x, double y
 namespace {
 constexpr double kAlongPlaneMm = 10.0, kClearOfTearMm = 3.0, kNearPlaneMm = 1.0, kMiddleMm = 2.5, kFarPlaneMm = 4.0;
 
-// The tracked muscle (ctx.muscle, not growing like a tear) kNearPlaneMm to kFarPlaneMm from the
-// plane at rest row plane_row, within kAlongPlaneMm of `column` and not within kClearOfTearMm of
-// the tear's centre (x0, y0; frame 0), whose stumps retract: visit(i, off_mm), off_mm signed
-// (< 0 above the plane). Each point against the plane's row in its own column (an aponeurosis
-// curves and slopes); the plane's line itself (its own millimetre) is tracked across it.
 // The plane's row in column x (rest px): the map's plane there within 1 mm of plane_row, the
 // nearest; none where the map loses it.
 std::optional<double> plane_row_in(const Context& ctx, double x, double plane_row) {
@@ -185,6 +180,11 @@ std::optional<double> plane_row_in(const Context& ctx, double x, double plane_ro
   return row;
 }
 
+// The tracked muscle (ctx.muscle, not growing like a tear) kNearPlaneMm to kFarPlaneMm from the
+// plane at rest row plane_row, within kAlongPlaneMm of `column` and not within kClearOfTearMm of
+// the tear's centre (x0, y0; frame 0), whose stumps retract: visit(i, off_mm), off_mm signed
+// (< 0 above the plane). Each point against the plane's row in its own column (an aponeurosis
+// curves and slopes); the plane's line itself (its own millimetre) is tracked across it.
 template <typename Visit>
 void for_muscle_beside_plane(const Context& ctx, double column, double plane_row, double x0, double y0, Visit visit) {
   const DisplacementField& g = ctx.m.cumulative[0];
@@ -202,14 +202,14 @@ void for_muscle_beside_plane(const Context& ctx, double column, double plane_row
     if (std::abs(off_mm) >= kNearPlaneMm && std::abs(off_mm) <= kFarPlaneMm) visit(i, off_mm);
   }
 }
+}  // namespace
 
-// The slide along the rows at one plane (rest px: its row near `column`) from rest to peak: on
-// each side, the medians of the tracked muscle's motion in two bands, 1-2.5 and 2.5-4 mm from the
-// plane, carried on to the plane itself. Each muscle shears across its depth (about a millimetre
-// per millimetre in a strong contraction): the bands' own medians differ by that shear even where
-// nothing slides, as beside a bipennate muscle's central aponeurosis with halves of unequal
-// pennation.
-std::optional<double> slide_at_plane(const Context& ctx, double column, double plane_row, double x0, double y0) {
+// On each side, the medians of the tracked muscle's motion in two bands, 1-2.5 and 2.5-4 mm from
+// the plane, carried on to the plane itself. Each muscle shears across its depth (about a
+// millimetre per millimetre in a strong contraction): the bands' own medians differ by that shear
+// even where nothing slides, as beside a bipennate muscle's central aponeurosis with halves of
+// unequal pennation.
+std::optional<double> slide_along_plane_mm(const Context& ctx, double column, double plane_row, double x0, double y0) {
   constexpr std::size_t kMinPoints = 5;
   const DisplacementField& rest = ctx.m.cumulative[std::size_t(ctx.rest())];
   const DisplacementField& peak = ctx.m.cumulative[std::size_t(ctx.peak())];
@@ -229,7 +229,6 @@ std::optional<double> slide_at_plane(const Context& ctx, double column, double p
   };
   return std::abs(at_plane(bands[1], bands[0]) - at_plane(bands[2], bands[3]));
 }
-}  // namespace
 
 std::optional<double> plane_slide_mm(const Context& ctx, double xa, double ya, double xb, double yb) {
   double rxa, rya, rxb, ryb;
@@ -240,21 +239,21 @@ std::optional<double> plane_slide_mm(const Context& ctx, double xa, double ya, d
   std::optional<double> largest;  // any plane between that slides parts two muscles
   for (double plane : ctx.planes.planes_at(column))
     if (plane > top && plane < bottom)
-      if (const std::optional<double> slide = slide_at_plane(ctx, column, plane, xa, ya))
+      if (const std::optional<double> slide = slide_along_plane_mm(ctx, column, plane, xa, ya))
         largest = std::max(largest.value_or(0.0), *slide);
   return largest;
 }
 
 namespace {
-// The plane's direction (deg, image rows down) at rest row plane_row of `column`: its rows
-// kSlopeReachMm to either side; 0 where the plane map loses it there.
-double plane_direction_deg(const Context& ctx, double column, double plane_row) {
+// The plane's direction (deg, image px as fascicle angles are read) at rest row plane_row of
+// `column`: its rows kSlopeReachMm to either side; none where the plane map loses it there.
+std::optional<double> plane_direction_deg(const Context& ctx, double column, double plane_row) {
   constexpr double kSlopeReachMm = 3.0;
   const double reach_px = kSlopeReachMm / ctx.m.mm_per_px_x;
   const std::optional<double> left = plane_row_in(ctx, column - reach_px, plane_row),
                               right = plane_row_in(ctx, column + reach_px, plane_row);
-  if (!left || !right) return 0.0;
-  return std::atan2((*right - *left) * ctx.m.mm_per_px_y, 2.0 * kSlopeReachMm) * kDeg;
+  if (!left || !right) return std::nullopt;
+  return std::atan2(*right - *left, 2.0 * reach_px) * kDeg;
 }
 
 // The compartment most of the muscle beside the plane on one side lies in (-1: none).
@@ -271,21 +270,29 @@ int compartment_beside_plane(const Context& ctx, const CompartmentStatistics& co
 }  // namespace
 
 bool central_aponeurosis(const Context& ctx, const CompartmentStatistics& compartments, double column, double plane_row,
-                         double x0, double y0) {
-  constexpr double kGripMm = 1.5, kPennateDeg = 8.0;
-  const std::optional<double> slide = slide_at_plane(ctx, column, plane_row, x0, y0);
-  if (!slide || *slide >= kGripMm) return false;
+                         const std::vector<double>& outer_rows, double x0, double y0) {
+  constexpr double kGripMm = 1.5, kSlidesAgainstGrip = 4.0, kPennateDeg = 8.0;
+  const std::optional<double> grip = slide_along_plane_mm(ctx, column, plane_row, x0, y0);
+  if (!grip || *grip >= kGripMm) return false;
+  // The grip counts against the muscle's own slide past its neighbours in the same clip: a weak
+  // contraction hardly slides rectus femoris over vastus intermedius either, and that plane
+  // taken for a central aponeurosis would read a complete tear against both muscles as partial.
+  double outer_slide = 0.0;
+  for (double row : outer_rows)
+    outer_slide = std::max(outer_slide, slide_along_plane_mm(ctx, column, row, x0, y0).value_or(0.0));
+  if (outer_slide < std::max(kGripMm, kSlidesAgainstGrip * *grip)) return false;
   const int above = compartment_beside_plane(ctx, compartments, column, plane_row, x0, y0, -1);
   const int below = compartment_beside_plane(ctx, compartments, column, plane_row, x0, y0, +1);
   if (above < 0 || below < 0 || above == below) return false;
   const auto& a = compartments.each[std::size_t(above)];
   const auto& b = compartments.each[std::size_t(below)];
-  const double plane_deg = plane_direction_deg(ctx, column, plane_row);
+  const std::optional<double> direction_deg = plane_direction_deg(ctx, column, plane_row);
+  if (!direction_deg) return false;  // no direction to be mirrored about
   // Off the plane, signed: a feather's two halves lie on opposite sides of its shaft. Clearly so
   // at peak, where the fascicles have turned (20 -> 45 deg); at rest one half of a bipennate
   // muscle read 6 deg (2000 partial tear, its other half 14 deg).
   const auto mirrored = [&](double deg_a, double deg_b, double off_at_least_deg) {
-    const double off_a = std::remainder(deg_a - plane_deg, 180.0), off_b = std::remainder(deg_b - plane_deg, 180.0);
+    const double off_a = std::remainder(deg_a - *direction_deg, 180.0), off_b = std::remainder(deg_b - *direction_deg, 180.0);
     return off_a * off_b < 0 && std::min(std::abs(off_a), std::abs(off_b)) >= off_at_least_deg;
   };
   // No kMinFascicleAgreement: the torn half's fascicles agree less (0.60 at peak beside a

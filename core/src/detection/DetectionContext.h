@@ -147,6 +147,10 @@ bool across_a_plane(const Context& ctx, double cx, double cy, double x, double y
 // halves both grip their central aponeurosis. None where no plane lies between them or either
 // side holds too little tracked muscle.
 std::optional<double> plane_slide_mm(const Context& ctx, double xa, double ya, double xb, double yb);
+// The slide along the rows at one plane (rest row plane_row near `column`) from rest to peak,
+// mm: each side's motion within 10 mm along it, 1-4 mm off it, carried on to the plane; none where
+// either side holds too little tracked muscle. (x0, y0): a tear's centre (frame 0), left out.
+std::optional<double> slide_along_plane_mm(const Context& ctx, double column, double plane_row, double x0, double y0);
 std::optional<Tensor2> compartment_deformation(const Context& ctx, const std::vector<std::size_t>& points, int k);
 // F(0 -> rest)^-1 at each of the points, in their order.
 std::vector<Tensor2> rest_inverse_at(const Context& ctx, const std::vector<std::size_t>& points);
@@ -194,13 +198,16 @@ struct CommonCompartment {
 CommonCompartment most_common_compartment(const CompartmentStatistics& compartments, const std::vector<std::size_t>& points);
 // Whether the bright plane at rest row plane_row near `column` is a bipennate muscle's central
 // aponeurosis, inside one muscle, rather than the plane between two muscles: the tissue on both
-// sides grips it (the slide plane_slide_mm reads, under 1.5 mm; 0.1-0.4 mm beside the simulator's,
-// where rectus femoris slid 4.4-6.3 mm over vastus intermedius, 21-28 mm unipennate, 15-35 mm in
-// real maximal contractions) and the fascicles of the compartments on its two sides lie mirrored
-// about it (on opposite sides of its direction at rest and at peak, each at least 8 deg off it at
-// peak: a feather about its shaft). (x0, y0): a tear's centre (frame 0), left out of the motion.
+// sides grips it (slide_along_plane_mm under 1.5 mm) while the muscle slides past its neighbours
+// at one of `outer_rows` (the planes that would bound the whole muscle) by at least 1.5 mm and 4
+// times that grip — 0.1-0.4 mm against 4.4-6.3 mm of rectus femoris over vastus intermedius in the
+// simulator's bipennate clips (21-28 mm unipennate, 15-35 mm in real maximal contractions) — and
+// the fascicles of the compartments on its two sides lie mirrored about it (on opposite sides of
+// its direction at rest and at peak, each at least 8 deg off it at peak: a feather about its
+// shaft). Vastus intermedius's fascicles mirror rectus femoris's deep ones about the plane between
+// them too: there only the slide tells. (x0, y0): a tear's centre (frame 0), left out of the motion.
 bool central_aponeurosis(const Context& ctx, const CompartmentStatistics& compartments, double column, double plane_row,
-                         double x0, double y0);
+                         const std::vector<double>& outer_rows, double x0, double y0);
 // Median fibre strain rest -> frame k of the points (along each one's rest fibre direction).
 double median_fibre_strain(const Context& ctx, const std::vector<std::size_t>& points, int k);
 void rest_positions(const Context& ctx, const std::vector<std::uint8_t>& use, std::vector<double>& x,
@@ -268,9 +275,12 @@ BandWidth echogenic_gap_at_rest(const Context& ctx, double cx, double cy, const 
 Compartment compartment_around(const Context& ctx, double cx, double cy, double reach_mm);
 // The muscle a tear's extent is read against (a tear is graded by how much of the muscle it
 // crosses): the compartment around a frame-0 point, and across a bounding plane that is a
-// bipennate muscle's central aponeurosis (central_aponeurosis) the other half's compartment too.
-// A partial tear through one half of a bipennate rectus femoris crossed all of its half and was
-// graded complete (extent 100 % for 50 %) through a focused beam in six development sets of seven.
+// bipennate muscle's central aponeurosis (central_aponeurosis) the other half's compartment too,
+// where that half is bounded by a plane of its own. Only across one of the two: a muscle has one
+// central aponeurosis. A partial tear through one half of a bipennate rectus femoris crossed all
+// of its half and was graded complete (extent 100 % for 50 %) through a focused beam in six
+// development sets of seven. Where the test refuses, the compartment stands: a tear is then read
+// against too thin a muscle (graded too high), never against too thick a one.
 Compartment muscle_around(const Context& ctx, const CompartmentStatistics& compartments, double cx, double cy,
                           double reach_mm);
 // Its thickness, mm; <= 0 unmeasurable.

@@ -243,20 +243,17 @@ bool pieces_of_one_tear(PixelSpacing px, const DetectionSettings& s, const Lesio
 // The extent of a tear told in pieces: what the pieces span together in depth, end to end
 // (each its own extent of its thickness about its rest centre; the row between two pieces is
 // where the tear's growth dipped under the threshold, not intact muscle), over the thickness
-// at the telling one. The close findings count as pieces: a tear through both halves of a
-// bipennate muscle is seen as one finding per half, each read against the whole muscle
-// (muscle_around).
+// at the telling one.
 void join_extents(PixelSpacing px, Lesion& l) {
   TearFinding& f = l.told_by.finding;
-  if ((l.pieces.empty() && l.close.empty()) || f.muscle_thickness_mm <= 0 || f.extent_pct < 0) return;
+  if (l.pieces.empty() || f.muscle_thickness_mm <= 0 || f.extent_pct < 0) return;
   const auto half_span_mm = [](const TearFinding& t) { return 0.005 * t.extent_pct * t.muscle_thickness_mm; };
   double top = l.told_by.y0_px * px.mm_per_px_y - half_span_mm(f), bottom = top + 2.0 * half_span_mm(f);
-  for (const auto* group : {&l.pieces, &l.close})
-    for (const PlacedFinding* p : *group)
-      if (p->finding.extent_pct >= 0 && p->finding.muscle_thickness_mm > 0) {
-        top = std::min(top, p->y0_px * px.mm_per_px_y - half_span_mm(p->finding));
-        bottom = std::max(bottom, p->y0_px * px.mm_per_px_y + half_span_mm(p->finding));
-      }
+  for (const PlacedFinding* p : l.pieces)
+    if (p->finding.extent_pct >= 0 && p->finding.muscle_thickness_mm > 0) {
+      top = std::min(top, p->y0_px * px.mm_per_px_y - half_span_mm(p->finding));
+      bottom = std::max(bottom, p->y0_px * px.mm_per_px_y + half_span_mm(p->finding));
+    }
   f.extent_pct = std::min(100.0, 100.0 * (bottom - top) / f.muscle_thickness_mm);
   f.grade = gates::grade(f.kind, f.extent_pct, f.retraction_mm);
 }
