@@ -472,7 +472,7 @@ Compartment muscle_around(const Context& ctx, const CompartmentStatistics& compa
   const Compartment own = compartment_at_rest(ctx, rx, ry, reach_mm);
   if (!own.top_is_plane || !own.bottom_is_plane) return own;
   const double across_px = 1.0 / ctx.m.mm_per_px_y;
-  // The whole muscle were `plane` (the compartment's top or bottom) its central aponeurosis: the
+  // The whole muscle, if the compartment's top (or bottom) plane is its central aponeurosis: the
   // other half's compartment joined on. Only where that half is bounded by a plane of its own:
   // its tracked tissue's extent reaches into the subcutis or the next muscle, and a complete tear
   // read against too thick a muscle reads partial.
