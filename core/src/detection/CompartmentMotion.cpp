@@ -274,16 +274,22 @@ bool central_aponeurosis(const Context& ctx, const CompartmentStatistics& compar
   constexpr double kGripMm = 1.5, kSlidesAgainstGrip = 4.0, kPennateDeg = 8.0;
   const std::optional<double> grip = slide_along_plane_mm(ctx, column, plane_row, x0, y0);
   if (!grip || *grip >= kGripMm) return false;
-  // The grip counts against the muscle's own slide past its neighbours in the same clip: a weak
-  // contraction hardly slides rectus femoris over vastus intermedius either, and that plane
-  // taken for a central aponeurosis would read a complete tear against both muscles as partial.
-  double outer_slide = 0.0;
-  for (double row : outer_rows)
-    outer_slide = std::max(outer_slide, slide_along_plane_mm(ctx, column, row, x0, y0).value_or(0.0));
-  if (outer_slide < std::max(kGripMm, kSlidesAgainstGrip * *grip)) return false;
   const int above = compartment_beside_plane(ctx, compartments, column, plane_row, x0, y0, -1);
   const int below = compartment_beside_plane(ctx, compartments, column, plane_row, x0, y0, +1);
   if (above < 0 || below < 0 || above == below) return false;
+  // The grip counts against the muscle's own slide past a neighbouring muscle in the same clip: a
+  // weak contraction, or adhesions, hardly slide rectus femoris over vastus intermedius either,
+  // and that plane taken for a central aponeurosis would read a complete tear against both
+  // muscles as partial. Only an outer plane with another contracting compartment beyond it
+  // counts: the muscle moving under the subcutis (10-15 mm of translation under the probe) is no
+  // slide past a neighbouring muscle.
+  double outer_slide = 0.0;
+  for (double row : outer_rows) {
+    const int beyond = compartment_beside_plane(ctx, compartments, column, row, x0, y0, row < plane_row ? -1 : +1);
+    if (beyond < 0 || beyond == above || beyond == below) continue;
+    outer_slide = std::max(outer_slide, slide_along_plane_mm(ctx, column, row, x0, y0).value_or(0.0));
+  }
+  if (outer_slide < std::max(kGripMm, kSlidesAgainstGrip * *grip)) return false;
   const auto& a = compartments.each[std::size_t(above)];
   const auto& b = compartments.each[std::size_t(below)];
   const std::optional<double> direction_deg = plane_direction_deg(ctx, column, plane_row);

@@ -198,9 +198,10 @@ struct CommonCompartment {
 CommonCompartment most_common_compartment(const CompartmentStatistics& compartments, const std::vector<std::size_t>& points);
 // Whether the bright plane at rest row plane_row near `column` is a bipennate muscle's central
 // aponeurosis, inside one muscle, rather than the plane between two muscles: the tissue on both
-// sides grips it (slide_along_plane_mm under 1.5 mm) while the muscle slides past its neighbours
-// at one of `outer_rows` (the planes that would bound the whole muscle) by at least 1.5 mm and 4
-// times that grip — 0.1-0.4 mm against 4.4-6.3 mm of rectus femoris over vastus intermedius in the
+// sides grips it (slide_along_plane_mm under 1.5 mm) while the muscle slides past a neighbouring
+// muscle (another contracting compartment beyond one of `outer_rows`, the planes that would bound
+// the whole muscle; not the subcutis) by at least 1.5 mm and 4 times that grip — 0.1-0.4 mm
+// against 4.4-6.3 mm of rectus femoris over vastus intermedius in the
 // simulator's bipennate clips (21-28 mm unipennate, 15-35 mm in real maximal contractions) — and
 // the fascicles of the compartments on its two sides lie mirrored about it (on opposite sides of
 // its direction at rest and at peak, each at least 8 deg off it at peak: a feather about its
@@ -279,8 +280,9 @@ Compartment compartment_around(const Context& ctx, double cx, double cy, double 
 // where that half is bounded by a plane of its own. Only across one of the two: a muscle has one
 // central aponeurosis. A partial tear through one half of a bipennate rectus femoris crossed all
 // of its half and was graded complete (extent 100 % for 50 %) through a focused beam in six
-// development sets of seven. Where the test refuses, the compartment stands: a tear is then read
-// against too thin a muscle (graded too high), never against too thick a one.
+// development sets of seven. Not where the tear's own compartment lacks a plane on either side.
+// Where the test refuses, the compartment stands and a tear is read against too thin a muscle
+// (graded too high); only a wrong acceptance reads it against too thick a one.
 Compartment muscle_around(const Context& ctx, const CompartmentStatistics& compartments, double cx, double cy,
                           double reach_mm);
 // Its thickness, mm; <= 0 unmeasurable.
