@@ -256,16 +256,23 @@ std::optional<double> plane_direction_deg(const Context& ctx, double column, dou
   return std::atan2(*right - *left, 2.0 * reach_px) * kDeg;
 }
 
-// The compartment most of the muscle beside the plane on one side lies in (-1: none).
-int compartment_beside_plane(const Context& ctx, const CompartmentStatistics& compartments, double column,
-                             double plane_row, double x0, double y0, int side) {
-  std::vector<int> count(compartments.each.size(), 0);
+// The compartments most of the muscle beside the plane lies in, above it and below it (-1: none),
+// from one walk over the grid.
+struct BesidePlane {
+  int above = -1, below = -1;
+};
+BesidePlane compartments_beside_plane(const Context& ctx, const CompartmentStatistics& compartments, double column,
+                                      double plane_row, double x0, double y0) {
+  std::vector<int> above(compartments.each.size(), 0), below(compartments.each.size(), 0);
   for_muscle_beside_plane(ctx, column, plane_row, x0, y0, [&](std::size_t i, double off_mm) {
     const int label = compartments.label[i];
-    if (label >= 0 && off_mm * side > 0) ++count[std::size_t(label)];
+    if (label >= 0) ++(off_mm < 0 ? above : below)[std::size_t(label)];
   });
-  const auto most = std::max_element(count.begin(), count.end());
-  return most == count.end() || *most == 0 ? -1 : int(most - count.begin());
+  const auto most = [](const std::vector<int>& count) {
+    const auto m = std::max_element(count.begin(), count.end());
+    return m == count.end() || *m == 0 ? -1 : int(m - count.begin());
+  };
+  return {most(above), most(below)};
 }
 }  // namespace
 
@@ -274,8 +281,7 @@ bool central_aponeurosis(const Context& ctx, const CompartmentStatistics& compar
   constexpr double kGripMm = 1.5, kSlidesAgainstGrip = 4.0, kPennateDeg = 8.0;
   const std::optional<double> grip = slide_along_plane_mm(ctx, column, plane_row, x0, y0);
   if (!grip || *grip >= kGripMm) return false;
-  const int above = compartment_beside_plane(ctx, compartments, column, plane_row, x0, y0, -1);
-  const int below = compartment_beside_plane(ctx, compartments, column, plane_row, x0, y0, +1);
+  const auto [above, below] = compartments_beside_plane(ctx, compartments, column, plane_row, x0, y0);
   if (above < 0 || below < 0 || above == below) return false;
   // The grip counts against the muscle's own slide past a neighbouring muscle in the same clip: a
   // weak contraction, or adhesions, hardly slide rectus femoris over vastus intermedius either,
@@ -285,7 +291,8 @@ bool central_aponeurosis(const Context& ctx, const CompartmentStatistics& compar
   // slide past a neighbouring muscle.
   double outer_slide = 0.0;
   for (double row : outer_rows) {
-    const int beyond = compartment_beside_plane(ctx, compartments, column, row, x0, y0, row < plane_row ? -1 : +1);
+    const BesidePlane outer = compartments_beside_plane(ctx, compartments, column, row, x0, y0);
+    const int beyond = row < plane_row ? outer.above : outer.below;
     if (beyond < 0 || beyond == above || beyond == below) continue;
     outer_slide = std::max(outer_slide, slide_along_plane_mm(ctx, column, row, x0, y0).value_or(0.0));
   }
