@@ -534,6 +534,16 @@ TEST(RealMuscle, APartialTearThroughOneHalfOfABipennateMuscleIsGradedPartial) {
   EXPECT_NEAR(run.analysis.detection.findings.front().extent_pct, 50.0, 10.0);
 }
 
+// The same where speckle dims the superficial fascia in one column of two: no unbroken run of
+// columns saw it over the 12 mm a plane must run, the upper half had no outer plane and the tear
+// was read against its own half (100 %, graded complete; development seed 41000).
+TEST(RealMuscle, APartialTearOfOneHalfIsGradedPartialWhereTheFasciaIsFaint) {
+  const Analysed run = analyse("real_partial_tear+bipennate+focused_beam", 41000);
+  ASSERT_NO_FATAL_FAILURE(expect_found_near_the_truth(run, TearKind::Intramuscular, 1.0));
+  expect_graded_against_rectus_femoris(run, TearGrade::Partial);
+  EXPECT_NEAR(run.analysis.detection.findings.front().extent_pct, 50.0, 10.0);
+}
+
 // The same where the tear's patch of growth broke in two, one above the other. On the thinner
 // muscles of the earlier development set (held-out seed 20000) the pieces were each too short
 // to be judged a gap and were judged joined (joined_length_mm); on seed 20002 of the 15-22 mm

@@ -25,6 +25,9 @@ struct PlaneMapSettings {
   // peaks. 12 mm was the shortest run that kept a 2 mm bundle out on constructed images
   // while the central aponeurosis of the simulated bipennate muscles stayed in.
   double min_run_mm = 12.0;
+  // A run goes on past columns where the plane shows only dimly (a local peak of half the
+  // prominence) over at most this; a column where it does not show at all ends the run.
+  double max_dim_mm = 1.0;
   double max_gap_mm = 8.0;    // a plane speckle hid over at most this is bridged
   double tolerance_mm = 1.0;  // depth change of one plane across a gap
 };
@@ -37,8 +40,9 @@ struct PlaneMap {
 };
 
 // Planes in columns every step_px across the region. Fainter planes count than for
-// bright_planes' default (a missed plane merges two compartments); a plane must run at least
-// min_run_mm, and is put back where speckle hid it between two columns that see it.
+// bright_planes' default (a missed plane merges two compartments); a plane must be seen in at
+// least min_run_mm of columns of one run (which goes on past max_dim_mm of columns where it
+// is only dim), and is put back where speckle hid it between two columns that see it.
 PlaneMap plane_map(const Frame& frame, const PixelRect& region, double step_px, double mm_per_px_x,
                    double mm_per_px_y, const PlaneMapSettings& settings = {});
 
