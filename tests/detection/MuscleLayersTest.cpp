@@ -134,22 +134,43 @@ TEST(PlaneMap, HasNoPlanesOutsideItsColumns) {
   EXPECT_TRUE(map.planes_at(420).empty());
 }
 
-// Fascicles as bright oblique lines (20 deg, 1.5 mm apart) from one aponeurosis to the
-// other: no plane among them, the muscle stays one compartment.
+// Fascicles as bright oblique lines (1.5 mm apart) from one aponeurosis to the other, at the
+// pennation of rectus femoris at rest and as it turns in a contraction (20-45 deg): no plane
+// among them, the muscle stays one compartment. A plane's run going on past dim columns must
+// not chain the lines' crossings of the columns into one.
 TEST(PlaneMap, ObliqueFascicleLinesAreNotPlanes) {
-  Frame f = layered_image({40, 260});
-  const double slope = std::tan(20.0 * M_PI / 180.0);
-  for (int start = -700; start < 400; start += 15)
-    for (int x = std::max(0, start); x < std::min(400, start + 700); ++x) {
-      const int y = 50 + int(std::lround((x - start) * slope));
-      if (y < 250) f.set_value(x, y, 150.0f);
-    }
-  const PlaneMap map = plane_map(f, whole(f), 5.0, kMmPerPx, kMmPerPx);
-  for (double x = 0; x < 400; x += 5)
-    for (double y : map.planes_at(x)) EXPECT_TRUE(std::abs(y - 40) <= 5 || std::abs(y - 260) <= 5) << x << " " << y;
-  const Grid g;
-  const std::vector<int> id = compartments_between_planes(map, g.x, g.y, g.use, g.columns, g.rows, 5.0);
-  EXPECT_EQ(id[g.at(20, 100)], id[g.at(380, 220)]);
+  for (double angle_deg : {15.0, 20.0, 30.0, 38.0, 45.0}) {
+    Frame f = layered_image({40, 260});
+    const double slope = std::tan(angle_deg * M_PI / 180.0);
+    for (int start = -1200; start < 400; start += 15)
+      for (int x = std::max(0, start); x < 400; ++x) {
+        const int y = 50 + int(std::lround((x - start) * slope));
+        if (y >= 250) break;
+        if (y >= 50) f.set_value(x, y, 150.0f);
+      }
+    const PlaneMap map = plane_map(f, whole(f), 5.0, kMmPerPx, kMmPerPx);
+    for (double x = 0; x < 400; x += 5)
+      for (double y : map.planes_at(x))
+        EXPECT_TRUE(std::abs(y - 40) <= 5 || std::abs(y - 260) <= 5) << angle_deg << " deg: " << x << " " << y;
+    const Grid g;
+    const std::vector<int> id = compartments_between_planes(map, g.x, g.y, g.use, g.columns, g.rows, 5.0);
+    EXPECT_EQ(id[g.at(20, 100)], id[g.at(380, 220)]) << angle_deg << " deg";
+  }
+}
+
+// A JPEG's 8 px block edges lie at the same rows across the whole image, a grey level or a few
+// brighter or darker than the blocks: under the prominence a plane needs, and under half of it,
+// so the runs that go on past dim columns do not make planes of them.
+TEST(PlaneMap, JpegBlockEdgesAreNotPlanes) {
+  for (float edge : {3.0f, 6.0f}) {
+    Frame f = layered_image({40, 260});
+    for (int y = 0; y < f.height_px(); y += 8)
+      for (int x = 0; x < f.width_px(); ++x) f.set_value(x, y, std::min(255.0f, f.value(x, y) + edge));
+    const PlaneMap map = plane_map(f, whole(f), 5.0, kMmPerPx, kMmPerPx);
+    for (double x = 0; x < 400; x += 5)
+      for (double y : map.planes_at(x))
+        EXPECT_TRUE(std::abs(y - 40) <= 5 || std::abs(y - 260) <= 5) << edge << " grey levels: " << x << " " << y;
+  }
 }
 
 TEST(MuscleCompartments, PlanesSeparateTheLayersAndPointsOnAPlaneBelongToNone) {
