@@ -204,31 +204,45 @@ void for_muscle_beside_plane(const Context& ctx, double column, double plane_row
 }
 }  // namespace
 
-// On each side, the medians of the tracked muscle's motion in two bands, 1-2.5 and 2.5-4 mm from
-// the plane, carried on to the plane itself. Each muscle shears across its depth (about a
-// millimetre per millimetre in a strong contraction): the bands' own medians differ by that shear
-// even where nothing slides, as beside a bipennate muscle's central aponeurosis with halves of
-// unequal pennation.
-std::optional<double> slide_along_plane_mm(const Context& ctx, double column, double plane_row, double x0, double y0) {
-  constexpr std::size_t kMinPoints = 5;
-  const DisplacementField& rest = ctx.m.cumulative[std::size_t(ctx.rest())];
-  const DisplacementField& peak = ctx.m.cumulative[std::size_t(ctx.peak())];
-  std::array<std::vector<double>, 4> bands;  // above far, above near, below near, below far
-  for_muscle_beside_plane(ctx, column, plane_row, x0, y0, [&](std::size_t i, double off_mm) {
+namespace {
+// Each muscle point's motion along the rows from rest to peak, in four bands by its offset from
+// the plane: above far, above near, below near, below far (1-2.5 and 2.5-4 mm off it).
+struct SlideBands {
+  std::array<std::vector<double>, 4> mm;
+  void add(const Context& ctx, std::size_t i, double off_mm) {
+    const DisplacementField& rest = ctx.m.cumulative[std::size_t(ctx.rest())];
+    const DisplacementField& peak = ctx.m.cumulative[std::size_t(ctx.peak())];
     const double away = std::abs(off_mm);
     const std::size_t band = off_mm < 0 ? (away < kMiddleMm ? 1 : 0) : (away < kMiddleMm ? 2 : 3);
-    bands[band].push_back((peak.dx_px[i] - rest.dx_px[i]) * ctx.m.mm_per_px_x);
-  });
-  for (const auto& b : bands)
-    if (b.size() < kMinPoints) return std::nullopt;
-  // Band middles 1.75 and 3.25 mm from the plane: on to 0 mm.
-  const double near_mm = 0.5 * (kNearPlaneMm + kMiddleMm), far_mm = 0.5 * (kMiddleMm + kFarPlaneMm);
-  const auto at_plane = [&](std::vector<double> near, std::vector<double> far) {
-    const double n = balanced_median(std::move(near)), f = balanced_median(std::move(far));
-    return n - (f - n) * near_mm / (far_mm - near_mm);
-  };
-  return std::abs(at_plane(bands[1], bands[0]) - at_plane(bands[2], bands[3]));
+    mm[band].push_back((peak.dx_px[i] - rest.dx_px[i]) * ctx.m.mm_per_px_x);
+  }
+  // On each side, the medians of the two bands carried on to the plane itself. Each muscle shears
+  // across its depth (about a millimetre per millimetre in a strong contraction): the bands' own
+  // medians differ by that shear even where nothing slides, as beside a bipennate muscle's central
+  // aponeurosis with halves of unequal pennation. None where a band holds too few points.
+  std::optional<double> slide_mm() const {
+    constexpr std::size_t kMinPoints = 5;
+    for (const auto& b : mm)
+      if (b.size() < kMinPoints) return std::nullopt;
+    // Band middles 1.75 and 3.25 mm from the plane: on to 0 mm.
+    const double near_mm = 0.5 * (kNearPlaneMm + kMiddleMm), far_mm = 0.5 * (kMiddleMm + kFarPlaneMm);
+    const auto at_plane = [&](std::vector<double> near, std::vector<double> far) {
+      const double n = balanced_median(std::move(near)), f = balanced_median(std::move(far));
+      return n - (f - n) * near_mm / (far_mm - near_mm);
+    };
+    return std::abs(at_plane(mm[1], mm[0]) - at_plane(mm[2], mm[3]));
+  }
+};
+
+// The slide along the rows at one plane (rest row plane_row near `column`) from rest to peak, mm:
+// each side's motion within 10 mm along it, 1-4 mm off it, carried on to the plane. (x0, y0): a
+// tear's centre (frame 0), left out.
+std::optional<double> slide_along_plane_mm(const Context& ctx, double column, double plane_row, double x0, double y0) {
+  SlideBands bands;
+  for_muscle_beside_plane(ctx, column, plane_row, x0, y0, [&](std::size_t i, double off_mm) { bands.add(ctx, i, off_mm); });
+  return bands.slide_mm();
 }
+}  // namespace
 
 std::optional<double> plane_slide_mm(const Context& ctx, double xa, double ya, double xb, double yb) {
   double rxa, rya, rxb, ryb;
@@ -256,15 +270,18 @@ std::optional<double> plane_direction_deg(const Context& ctx, double column, dou
   return std::atan2(*right - *left, 2.0 * reach_px) * kDeg;
 }
 
-// The compartments most of the muscle beside the plane lies in, above it and below it (-1: none),
-// from one walk over the grid.
+// The slide along a plane (slide_along_plane_mm) and the compartments most of the muscle beside
+// it lies in, above it and below it (-1: none), from one walk over the grid.
 struct BesidePlane {
+  std::optional<double> slide_mm;
   int above = -1, below = -1;
 };
-BesidePlane compartments_beside_plane(const Context& ctx, const CompartmentStatistics& compartments, double column,
-                                      double plane_row, double x0, double y0) {
+BesidePlane beside_plane(const Context& ctx, const CompartmentStatistics& compartments, double column, double plane_row,
+                         double x0, double y0) {
+  SlideBands bands;
   std::vector<int> above(compartments.each.size(), 0), below(compartments.each.size(), 0);
   for_muscle_beside_plane(ctx, column, plane_row, x0, y0, [&](std::size_t i, double off_mm) {
+    bands.add(ctx, i, off_mm);
     const int label = compartments.label[i];
     if (label >= 0) ++(off_mm < 0 ? above : below)[std::size_t(label)];
   });
@@ -272,16 +289,17 @@ BesidePlane compartments_beside_plane(const Context& ctx, const CompartmentStati
     const auto m = std::max_element(count.begin(), count.end());
     return m == count.end() || *m == 0 ? -1 : int(m - count.begin());
   };
-  return {most(above), most(below)};
+  return {bands.slide_mm(), most(above), most(below)};
 }
 }  // namespace
 
 bool central_aponeurosis(const Context& ctx, const CompartmentStatistics& compartments, double column, double plane_row,
                          const std::vector<double>& outer_rows, double x0, double y0) {
   constexpr double kGripMm = 1.5, kSlidesAgainstGrip = 4.0, kPennateDeg = 8.0;
-  const std::optional<double> grip = slide_along_plane_mm(ctx, column, plane_row, x0, y0);
+  const BesidePlane central = beside_plane(ctx, compartments, column, plane_row, x0, y0);
+  const std::optional<double> grip = central.slide_mm;
   if (!grip || *grip >= kGripMm) return false;
-  const auto [above, below] = compartments_beside_plane(ctx, compartments, column, plane_row, x0, y0);
+  const int above = central.above, below = central.below;
   if (above < 0 || below < 0 || above == below) return false;
   // The grip counts against the muscle's own slide past a neighbouring muscle in the same clip: a
   // weak contraction, or adhesions, hardly slide rectus femoris over vastus intermedius either,
@@ -291,10 +309,10 @@ bool central_aponeurosis(const Context& ctx, const CompartmentStatistics& compar
   // slide past a neighbouring muscle.
   double outer_slide = 0.0;
   for (double row : outer_rows) {
-    const BesidePlane outer = compartments_beside_plane(ctx, compartments, column, row, x0, y0);
+    const BesidePlane outer = beside_plane(ctx, compartments, column, row, x0, y0);
     const int beyond = row < plane_row ? outer.above : outer.below;
     if (beyond < 0 || beyond == above || beyond == below) continue;
-    outer_slide = std::max(outer_slide, slide_along_plane_mm(ctx, column, row, x0, y0).value_or(0.0));
+    outer_slide = std::max(outer_slide, outer.slide_mm.value_or(0.0));
   }
   if (outer_slide < std::max(kGripMm, kSlidesAgainstGrip * *grip)) return false;
   const auto& a = compartments.each[std::size_t(above)];

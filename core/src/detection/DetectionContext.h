@@ -147,10 +147,6 @@ bool across_a_plane(const Context& ctx, double cx, double cy, double x, double y
 // halves both grip their central aponeurosis. None where no plane lies between them or either
 // side holds too little tracked muscle.
 std::optional<double> plane_slide_mm(const Context& ctx, double xa, double ya, double xb, double yb);
-// The slide along the rows at one plane (rest row plane_row near `column`) from rest to peak,
-// mm: each side's motion within 10 mm along it, 1-4 mm off it, carried on to the plane; none where
-// either side holds too little tracked muscle. (x0, y0): a tear's centre (frame 0), left out.
-std::optional<double> slide_along_plane_mm(const Context& ctx, double column, double plane_row, double x0, double y0);
 std::optional<Tensor2> compartment_deformation(const Context& ctx, const std::vector<std::size_t>& points, int k);
 // F(0 -> rest)^-1 at each of the points, in their order.
 std::vector<Tensor2> rest_inverse_at(const Context& ctx, const std::vector<std::size_t>& points);
