@@ -264,12 +264,37 @@ TEST(CandidateGates, FluidIsDarkerThanItsPlanesSpeckleAtRest) {
   const std::vector<double> deep_plane{0.20, 0.40, 0.44, 0.41, 0.37, 0.32, 0.23, 0.21};
   EXPECT_FALSE(darker_than_plane_speckle(0.36, deep_plane)) << "an intact muscle's 0.36 'layer' at peak";
   EXPECT_TRUE(darker_than_plane_speckle(0.66, deep_plane)) << "a detachment's fluid";
-  EXPECT_TRUE(darker_than_plane_speckle(0.42, deep_plane)) << "darker than the running median's 0.41";
+  // The running median's 0.41 is a dip to 0.59 of the level: fluid's is below 0.85 of that, 0.50.
+  EXPECT_TRUE(darker_than_plane_speckle(0.52, deep_plane)) << "a dip to 0.48";
+  EXPECT_FALSE(darker_than_plane_speckle(0.47, deep_plane)) << "a dip to 0.53: barely darker than speckle's";
+  // Seed 52001 through the beam, a clip that starts contracted: speckle on vastus intermedius's
+  // side of the deep aponeurosis, 0.32 against stretches of 0.26 before and 0.27 after it (the
+  // columns the muscle's way left beside it; 0 where no band was found).
+  const std::vector<double> before{0.298, 0.252, 0.186, 0.232, 0.256, 0.263, 0.0, 0.0, 0.185, 0.162};
+  const std::vector<double> after{0.171, 0.0, 0.240, 0.166, 0.207, 0.216, 0.256, 0.295, 0.213, 0.192, 0.152,
+                                  0.187, 0.213, 0.247, 0.208, 0.252, 0.254, 0.283, 0.271, 0.198, 0.186, 0.178};
+  EXPECT_FALSE(darker_than_plane_speckle(0.322, before));
+  EXPECT_FALSE(darker_than_plane_speckle(0.322, after));
+  // The faintest detachment's fluid of the development set (main 37000): 0.39 against stretches
+  // of 0.18 and 0.21, a dip to 0.77 of the speckle's.
+  const std::vector<double> faint_before{0.160, 0.191, 0.169, 0.0, 0.0, 0.187, 0.153, 0.0, 0.160, 0.0,
+                                         0.0, 0.205, 0.155, 0.0, 0.186, 0.0, 0.0, 0.0, 0.178, 0.222,
+                                         0.171, 0.168, 0.153, 0.0, 0.0, 0.0, 0.0};
+  const std::vector<double> faint_after{0.0, 0.204, 0.227, 0.207, 0.159, 0.0, 0.0, 0.0, 0.0,
+                                        0.0, 0.0, 0.155, 0.152, 0.159, 0.158, 0.0, 0.203};
+  EXPECT_TRUE(darker_than_plane_speckle(0.388, faint_before));
+  EXPECT_TRUE(darker_than_plane_speckle(0.388, faint_after));
   // One column's dark speckle does not set the bar (its median with its neighbours does).
-  EXPECT_TRUE(darker_than_plane_speckle(0.36, {0.18, 0.21, 0.60, 0.20, 0.19}));
-  EXPECT_TRUE(darker_than_plane_speckle(0.36, {0.40, 0.30})) << "fewer than three: the faintest sets the bar";
-  EXPECT_FALSE(darker_than_plane_speckle(0.36, {0.40, 0.38}));
+  EXPECT_TRUE(darker_than_plane_speckle(0.40, {0.18, 0.21, 0.60, 0.20, 0.19}));
+  EXPECT_TRUE(darker_than_plane_speckle(0.46, {0.40, 0.30})) << "fewer than three: the faintest sets the bar";
+  EXPECT_FALSE(darker_than_plane_speckle(0.46, {0.40, 0.38}));
+  EXPECT_FALSE(darker_than_plane_speckle(1.0, {1.0, 1.0, 1.0})) << "speckle's band clipped to black: nothing is darker";
   EXPECT_TRUE(darker_than_plane_speckle(0.36, {})) << "no plane read at rest";
+  // The 52001 layer still dips past the speckle's darkest stretches: a faint layer, named for review.
+  EXPECT_TRUE(dips_past_plane_speckle(0.322, before));
+  EXPECT_TRUE(dips_past_plane_speckle(0.322, after));
+  EXPECT_FALSE(dips_past_plane_speckle(0.36, deep_plane)) << "as dark as speckle beyond the focus";
+  EXPECT_TRUE(dips_past_plane_speckle(0.36, {}));
 }
 
 TEST(CandidateGates, FluidOnAnAponeurosisIsALayerAlongItAndAVesselIsRound) {

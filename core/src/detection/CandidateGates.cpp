@@ -180,8 +180,17 @@ bool runs_along_the_plane(double run_length_mm, double peak_layer_mm) {
 }
 
 bool darker_than_plane_speckle(double layer_contrast, const std::vector<double>& rest_contrasts_along) {
+  // A contrast c is (level - dip) / level: the dip's grey is level * (1 - c). Compared as greys, a
+  // layer barely darker than dark speckle is told from fluid; compared as contrasts, the same
+  // difference counts for as much where speckle dips to 0.55 of the level as where it dips to 0.80.
+  // Strictly less: where the speckle's band dips to black (clipping, an overlay) nothing is darker.
+  constexpr double kMostGreyOfSpeckle = 0.85;
   if (rest_contrasts_along.empty()) return true;  // no plane read at rest: nothing to stand out of
-  return layer_contrast > largest_stretch_of_three(rest_contrasts_along);
+  return 1.0 - layer_contrast < kMostGreyOfSpeckle * (1.0 - largest_stretch_of_three(rest_contrasts_along));
+}
+
+bool dips_past_plane_speckle(double layer_contrast, const std::vector<double>& rest_contrasts_along) {
+  return rest_contrasts_along.empty() || layer_contrast > largest_stretch_of_three(rest_contrasts_along);
 }
 
 double carried_layer_mm(const BandWidth& rest, const BandWidth& fluid, const DetectionSettings& s) {

@@ -5,7 +5,9 @@
 // aponeurosis against the muscle swamps the opening. A sonographer looks for the fluid.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <optional>
+#include <string>
 
 #include "DetectionContext.h"
 #include "ft/core/CandidateGates.h"
@@ -660,14 +662,19 @@ gates::ContractionsOpened layer_opened_in(const Context& ctx, std::vector<double
 
 // The speckle beside the muscle's way: its plane's band at rest within kSpeckleReachMm before
 // and after [xa, xb] (rest columns: the run and the muscle's way along the plane, which
-// fluid_carried judges), each stretch against `contrast` on its own (gates::darker_than_plane_speckle).
-// Not the way itself: a haematoma already there at rest, widening, is the tear's own fluid. Not
-// the whole plane: along a sloping aponeurosis the depth, and a focused beam's blur with it,
-// changes. A band whose dip lay across the plane's line (on_muscle_side: not found) reads 0.
+// fluid_carried judges), each stretch against `contrast` on its own. Not the way itself: a
+// haematoma already there at rest, widening, is the tear's own fluid. Not the whole plane: along
+// a sloping aponeurosis the depth, and a focused beam's blur with it, changes. A band whose dip
+// lay across the plane's line (on_muscle_side: not found) reads 0.
 constexpr double kSpeckleReachMm = 15.0;
 
-bool darker_than_speckle_beside(const Context& ctx, const std::vector<LayerSample>& samples, const LayerSample& from,
-                                double xa, double xb, double contrast) {
+// Fluid: darker than the speckle on both sides (gates::darker_than_plane_speckle). Faint: not
+// that, yet dipping past the speckle's darkest stretch on both (gates::dips_past_plane_speckle):
+// a layer to name for review where it opens as fluid does, not to report. AsDark: neither.
+enum class BesideSpeckle { Fluid, Faint, AsDark };
+
+BesideSpeckle against_speckle_beside(const Context& ctx, const std::vector<LayerSample>& samples, const LayerSample& from,
+                                     double xa, double xb, double contrast) {
   const double reach_px = kSpeckleReachMm / ctx.m.mm_per_px_x;
   std::vector<double> before, after;
   for (const LayerSample* s : along_the_plane(ctx, samples, from, xa - reach_px, xb + reach_px)) {
@@ -675,7 +682,24 @@ bool darker_than_speckle_beside(const Context& ctx, const std::vector<LayerSampl
     if (s->rest_x < xa) before.push_back(band);
     if (s->rest_x > xb) after.push_back(band);
   }
-  return gates::darker_than_plane_speckle(contrast, before) && gates::darker_than_plane_speckle(contrast, after);
+  if (gates::darker_than_plane_speckle(contrast, before) && gates::darker_than_plane_speckle(contrast, after))
+    return BesideSpeckle::Fluid;
+  if (gates::dips_past_plane_speckle(contrast, before) && gates::dips_past_plane_speckle(contrast, after))
+    return BesideSpeckle::Faint;
+  return BesideSpeckle::AsDark;
+}
+
+// What the user is told of a layer that opened as fibres pulled off do but is too faint to be
+// told from speckle: where to look (the finding's place at its frame).
+std::string faint_layer_reason(const TearFinding& f) {
+  char where[160];
+  std::snprintf(where, sizeof where, "%.1f mm from the image region's left edge, %.1f mm deep, frame %d", f.centre_x_mm,
+                f.centre_z_mm, f.frame);
+  return std::string("a dark layer opened on an aponeurosis with the contractions, as fluid between pulled-off fibres "
+                     "and the aponeurosis does, at ") +
+         where +
+         ", but its darkest grey at peak is not clearly below the speckle's beside it at rest: not reported; review "
+         "the image there";
 }
 
 // The gate one run of opening fluid failed, or null when it is a myotendinous tear. The gap-time
@@ -707,7 +731,8 @@ const char* rejected(const Context& ctx, const std::vector<LayerSample>& samples
   double rx, ry;  // where the muscle beside the fluid rested: its way runs from there to the run
   position_in(ctx.m, ctx.rest(), ev.centre_col_px, ev.centre_row_px, rx, ry);
   const double way_from = std::min(run.front()->rest_x, rx), way_to = std::max(run.back()->rest_x, rx);
-  if (!darker_than_speckle_beside(ctx, samples, middle, way_from, way_to, ev.band_contrast)) {
+  const BesideSpeckle speckle = against_speckle_beside(ctx, samples, middle, way_from, way_to, ev.band_contrast);
+  if (speckle == BesideSpeckle::AsDark) {
     ev.reason = "the layer at peak is no darker than its plane's band reads beside the muscle's way at rest by speckle alone (beyond a focused beam's focus): no fluid";
     return "speckle_dark";
   }
@@ -740,6 +765,10 @@ const char* rejected(const Context& ctx, const std::vector<LayerSample>& samples
   if (!gates::opens_with_the_contractions(cycles)) {
     ev.reason = "the layer widens in too few of the clip's contractions: fibres pulled off open with each one";
     return "opens_in_few_contractions";
+  }
+  if (speckle == BesideSpeckle::Faint) {
+    ev.reason = faint_layer_reason(f);
+    return "faint_layer";
   }
   return nullptr;
 }

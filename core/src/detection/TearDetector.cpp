@@ -309,6 +309,19 @@ void judge_patches(const Context& ctx, const std::vector<std::uint8_t>& candidat
   result.findings = one_finding_per_lesion(std::move(placed), {ctx.m.mm_per_px_x, ctx.m.mm_per_px_y}, ctx.s, result, around);
 }
 
+// A layer that opened as fibres pulled off do but too faint to be told from speckle is not a
+// finding; the user is told where it is, to look at the image there (the first such layer, and
+// how many more: a layer is read at the peak and on the way to it).
+void note_faint_layers(DetectionResult& result) {
+  std::vector<const CandidateEvidence*> faint;
+  for (const CandidateEvidence& ev : result.candidates)
+    if (ev.decision == "faint_layer") faint.push_back(&ev);
+  if (faint.empty()) return;
+  std::string note = faint.front()->reason;
+  if (faint.size() > 1) note += " (" + std::to_string(faint.size() - 1) + " more reading(s) of such a layer)";
+  result.notes.push_back(note);
+}
+
 // Says when "no tear" would rest on little tracked tissue.
 void note_tracked_fraction(const DetectionSettings& s, DetectionResult& result) {
   if (result.tracked_fraction < s.min_tracked_fraction) {
@@ -390,6 +403,7 @@ DetectionResult detect_tears(const MotionRecord& m, const FrameAt& frame_at, con
   }
   if (!contracted) return result;
   judge_patches(ctx, candidate, compartments, result);
+  note_faint_layers(result);
   if (!s.record_evidence) result.candidates.clear();
   for (const auto& f : result.findings)
     if (f.extent_pct < 0)

@@ -133,14 +133,20 @@ Stretch stretch_around_largest(const std::vector<double>& values, double fractio
 // it is thick (3.5 mm against 3.7 on a clip where it read as fibres pulled off).
 bool runs_along_the_plane(double run_length_mm, double peak_layer_mm);
 
-// Fluid is darker than the speckle of the plane it lies on: the layer's contrast at peak above
-// the darkest a stretch of its plane's band reads at rest (a running median of three, as
-// largest_along: one column's speckle does not decide; of fewer than three, the faintest). Through
-// a focused beam, beyond its focus, a deep aponeurosis's band reads 0.30-0.44 at rest by speckle
-// alone; an intact vastus intermedius read a 0.36 "layer" opening there (fluid's floor 0.30),
-// where the fluid of the development set's tears (detachments, and tear gaps pooling on an
-// aponeurosis) stood 0.13-0.45 above its whole plane's darkest at rest. No stretch: true.
+// Fluid is darker than the speckle of the plane it lies on: the layer's dip at peak (its contrast,
+// the mean over its columns) below 0.85 of the grey the darkest stretch of its plane's band dips to
+// at rest, both as shares of their level (a running median of three, as largest_along: one
+// column's speckle does not decide; of fewer than three, the faintest). Through a focused beam,
+// beyond its focus, a deep aponeurosis's band reads 0.30-0.45 at rest by speckle alone. There, and
+// where the tracking piled tissue up at the image's edge, false layers of contrast 0.32-0.42 stood
+// only 0.05-0.10 above their speckle beside: dips 0.87-0.93 of the speckle's. Every detachment's
+// fluid of 32 development clips (main and focused beam; 0.35-0.77 of it) and those four false
+// layers are all the cut was set on: toward the false layers, as a missed detachment costs more.
+// No stretch: true.
 bool darker_than_plane_speckle(double layer_contrast, const std::vector<double>& rest_contrasts_along);
+// The layer's contrast above the darkest stretch's (the same stretches; no stretch: true): it dips
+// past the speckle, though perhaps not far enough to be told from it (darker_than_plane_speckle).
+bool dips_past_plane_speckle(double layer_contrast, const std::vector<double>& rest_contrasts_along);
 
 // The layer a band at rest shows as the fluid at peak carried along (0 where none): fluid at
 // rest (shows_fluid) either clearly dark (0.10 above the fluid floor) or not fainter than the
