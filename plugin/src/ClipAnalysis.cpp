@@ -91,7 +91,9 @@ ClipAnalysis analyse_clip(int frame_count, const FrameAt& frame_at, const Ultras
   auto original = [&](int k) { return out.kept_frames[std::size_t(std::clamp(k, 0, n - 1))]; };
   renumber_frames(out.detection.contraction, original);
   for (auto& f : out.detection.findings) f.frame = original(f.frame);
+  for (auto& f : out.detection.for_review) f.frame = original(f.frame);
   out.detection.motion_frame0 = original(0);
+  note_layers_for_review(out.detection);
   return out;
 }
 

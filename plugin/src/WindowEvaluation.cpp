@@ -8,8 +8,10 @@ DetectionResult WindowEvaluation::run() {
   // Frame numbers as the stream counts them.
   renumber_frames(result.contraction, [this](int k) { return k + int(window_start_); });
   for (auto& f : result.findings) f.frame += int(window_start_);
+  for (auto& f : result.for_review) f.frame += int(window_start_);
   result.motion_frame0 = window_start_;
   result.calibrated = calibrated_;
+  note_layers_for_review(result);
   result.notes.insert(result.notes.end(), notes_.begin(), notes_.end());
   return result;
 }

@@ -546,6 +546,29 @@ LiveStats push_a_burst(const std::vector<Frame>& frames, const UltrasoundRegion&
   return pipeline.stats();
 }
 
+// A layer for review is named where and when the user sees the findings: its place in mm only
+// when the result is calibrated, its frame counted from 1 as the findings panel counts them.
+TEST(TearDetector, ALayerForReviewIsNotedWhereAndWhenTheUserSeesIt) {
+  DetectionResult r;
+  TearFinding layer;
+  layer.frame = 44;
+  layer.centre_x_mm = 19.3;
+  layer.centre_z_mm = 28.6;
+  layer.centre_col_px = 257.0;
+  layer.centre_row_px = 350.0;
+  r.for_review.push_back(layer);
+  note_layers_for_review(r);
+  ASSERT_EQ(r.notes.size(), 1u);
+  EXPECT_NE(r.notes.front().find("for review, not a finding"), std::string::npos) << r.notes.front();
+  EXPECT_NE(r.notes.front().find("(19.3, 28.6) mm, frame 45"), std::string::npos) << r.notes.front();
+  r.notes.clear();
+  r.calibrated = false;
+  note_layers_for_review(r);
+  ASSERT_EQ(r.notes.size(), 1u);
+  EXPECT_NE(r.notes.front().find("pixel (257, 350), frame 45"), std::string::npos) << r.notes.front();
+  EXPECT_EQ(r.notes.front().find(" mm,"), std::string::npos) << "no mm without a calibration";
+}
+
 }  // namespace
 
 TEST(LivePipeline, FramesLaggingWhileTheQueueGrowsMakeTheNextWindowCoarser) {

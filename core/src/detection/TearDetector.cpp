@@ -231,9 +231,10 @@ std::optional<gates::PointsLie> surface_lie(const MotionRecord& m, const std::ve
   return gates::points_lie(x_mm, y_mm);
 }
 
-// Every patch judged, its evidence recorded; findings for those that pass every gate.
+// Every patch judged, its evidence recorded; findings for those that pass every gate, and the
+// fluid layers too faint to be told from speckle in `faint` (keep_layers_for_review).
 void judge_patches(const Context& ctx, const std::vector<std::uint8_t>& candidate, const CompartmentStatistics& compartments,
-                   DetectionResult& result) {
+                   DetectionResult& result, std::vector<TearFinding>& faint) {
   const DisplacementField& g = ctx.m.cumulative[0];
   const double point_area_mm2 = g.step_px * g.step_px * ctx.m.mm_per_px_x * ctx.m.mm_per_px_y;
   std::vector<PlacedFinding> placed;
@@ -298,6 +299,7 @@ void judge_patches(const Context& ctx, const std::vector<std::uint8_t>& candidat
       if (ev.decision == "reported")
         placed.push_back({f, ev.centre_col_px, ev.centre_row_px, ev.surface_normal_deg, ev.length_along_mm, ev.points,
                           patches.size() + result.candidates.size(), result.candidates.size(), true, std::nullopt});
+      if (ev.decision == "faint_layer") faint.push_back(f);
       result.candidates.push_back(std::move(ev));
     }
   LesionSurroundings around;
@@ -309,17 +311,20 @@ void judge_patches(const Context& ctx, const std::vector<std::uint8_t>& candidat
   result.findings = one_finding_per_lesion(std::move(placed), {ctx.m.mm_per_px_x, ctx.m.mm_per_px_y}, ctx.s, result, around);
 }
 
-// A layer that opened as fibres pulled off do but too faint to be told from speckle is not a
-// finding; the user is told where it is, to look at the image there (the first such layer, and
-// how many more: a layer is read at the peak and on the way to it).
-void note_faint_layers(DetectionResult& result) {
-  std::vector<const CandidateEvidence*> faint;
-  for (const CandidateEvidence& ev : result.candidates)
-    if (ev.decision == "faint_layer") faint.push_back(&ev);
-  if (faint.empty()) return;
-  std::string note = faint.front()->reason;
-  if (faint.size() > 1) note += " (" + std::to_string(faint.size() - 1) + " more reading(s) of such a layer)";
-  result.notes.push_back(note);
+// Layers too faint to be told from speckle (faint_layer) that opened as fluid does: one per place
+// (a layer is read at the peak and on the way to it), and none beside a finding, which may be
+// the same detachment seen where it is darker, or by its fibres' motion.
+void keep_layers_for_review(DetectionResult& result, std::vector<TearFinding> faint) {
+  constexpr double kSamePlaceMm = 10.0;  // as the benchmarks count a finding beside a tear
+  const auto near = [&](const TearFinding& a, const TearFinding& b) {
+    return std::hypot(a.centre_x_mm - b.centre_x_mm, a.centre_z_mm - b.centre_z_mm) < kSamePlaceMm;
+  };
+  for (const TearFinding& layer : faint) {
+    const auto beside = [&](const TearFinding& f) { return near(f, layer); };
+    if (std::none_of(result.findings.begin(), result.findings.end(), beside) &&
+        std::none_of(result.for_review.begin(), result.for_review.end(), beside))
+      result.for_review.push_back(layer);
+  }
 }
 
 // Says when "no tear" would rest on little tracked tissue.
@@ -402,8 +407,9 @@ DetectionResult detect_tears(const MotionRecord& m, const FrameAt& frame_at, con
     result.maps.candidate_threshold = excess;
   }
   if (!contracted) return result;
-  judge_patches(ctx, candidate, compartments, result);
-  note_faint_layers(result);
+  std::vector<TearFinding> faint;
+  judge_patches(ctx, candidate, compartments, result, faint);
+  keep_layers_for_review(result, std::move(faint));
   if (!s.record_evidence) result.candidates.clear();
   for (const auto& f : result.findings)
     if (f.extent_pct < 0)

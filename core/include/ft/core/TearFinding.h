@@ -197,6 +197,11 @@ struct EvidenceMaps {
 struct DetectionResult {
   bool tear_detected = false;
   std::vector<TearFinding> findings;
+  // Not findings: dark layers on an aponeurosis that opened with the contractions as fluid
+  // between pulled-off fibres and the aponeurosis does, but too faint to be told from the
+  // speckle beside them (faint_layer), one per place and none beside a finding. Their place and
+  // frame as the findings'; note_layers_for_review words them once frames are numbered as shown.
+  std::vector<TearFinding> for_review;
   ContractionSummary contraction;
   // Of the muscle in view at rest and at peak (of all trackable tissue when no contraction
   // shows which tissue is muscle: tracked_fraction_of), the share tracked at both (0..1):
@@ -226,6 +231,10 @@ std::string describe_gap(const TearFinding& f, const DetectionResult& result);
 // Where the finding is, by the same rule: "(19.5, 10.7) mm" from the image region's corner,
 // else "pixel (173, 99)" in the whole frame.
 std::string describe_position(const TearFinding& f, const DetectionResult& result);
+// One note per layer for review (result.for_review), its place by describe_position and its
+// frame as the findings' are shown: call once the result's frames are numbered as the clip's or
+// the stream's and its calibration is known.
+void note_layers_for_review(DetectionResult& result);
 // How far across the muscle it reaches: "extent 40 %", or "extent unknown" where the
 // muscle's thickness could not be measured (extent_pct < 0), never a negative share.
 std::string describe_extent(const TearFinding& f);
