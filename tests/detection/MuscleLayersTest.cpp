@@ -134,6 +134,19 @@ TEST(PlaneMap, HasNoPlanesOutsideItsColumns) {
   EXPECT_TRUE(map.planes_at(420).empty());
 }
 
+// A plane looked up by its depth: the nearest within the tolerance, in the column nearest x.
+TEST(PlaneMap, FindsThePlaneNearADepth) {
+  PlaneMap map;
+  map.x0_px = 0.0;
+  map.step_px = 10.0;
+  map.rows_px = {{50.0, 58.0, 200.0}, {52.0, 201.0}};
+  EXPECT_DOUBLE_EQ(*map.plane_near(0.0, 55.0, 10.0), 58.0) << "the nearer of two";
+  EXPECT_DOUBLE_EQ(*map.plane_near(14.0, 55.0, 10.0), 52.0) << "the column nearest x";
+  EXPECT_DOUBLE_EQ(*map.plane_near(0.0, 195.0, 5.0), 200.0) << "at the tolerance";
+  EXPECT_FALSE(map.plane_near(0.0, 120.0, 10.0)) << "none within it";
+  EXPECT_FALSE(map.plane_near(40.0, 52.0, 10.0)) << "beyond the map's columns";
+}
+
 // Fascicles as bright oblique lines (1.5 mm apart) from one aponeurosis to the other, at the
 // pennation of rectus femoris at rest and as it turns in a contraction (20-45 deg): no plane
 // among them, the muscle stays one compartment. A plane's run going on past dim columns must

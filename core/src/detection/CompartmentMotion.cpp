@@ -174,10 +174,7 @@ constexpr double kAlongPlaneMm = 10.0, kClearOfTearMm = 3.0, kNearPlaneMm = 1.0,
 // The plane's row in column x (rest px): the map's plane there within 1 mm of plane_row, the
 // nearest; none where the map loses it.
 std::optional<double> plane_row_in(const Context& ctx, double x, double plane_row) {
-  std::optional<double> row;
-  for (double p : ctx.planes.planes_at(x))
-    if (std::abs(p - plane_row) * ctx.m.mm_per_px_y <= 1.0 && (!row || std::abs(p - plane_row) < std::abs(*row - plane_row))) row = p;
-  return row;
+  return ctx.planes.plane_near(x, plane_row, 1.0 / ctx.m.mm_per_px_y);
 }
 
 // The tracked muscle (ctx.muscle, not growing like a tear) kNearPlaneMm to kFarPlaneMm from the

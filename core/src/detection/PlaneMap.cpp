@@ -119,6 +119,12 @@ const std::vector<double>& PlaneMap::planes_at(double x_px) const {
   return rows_px[std::size_t(std::clamp(k, 0L, n - 1))];
 }
 
+std::optional<double> PlaneMap::plane_near(double x_px, double y_px, double tolerance_px) const {
+  const std::vector<double>& column = planes_at(x_px);
+  const int j = matching(column, y_px, tolerance_px);
+  return j < 0 ? std::nullopt : std::optional<double>(column[std::size_t(j)]);
+}
+
 PlaneMap plane_map(const Frame& frame, const PixelRect& region, double step_px, double mm_per_px_x,
                    double mm_per_px_y, const PlaneMapSettings& s) {
   PlaneMap map;

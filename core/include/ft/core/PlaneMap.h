@@ -4,6 +4,7 @@
 // compartment contracts in its own way, so the detector reads fibres and area change per
 // compartment.
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "ft/core/Frame.h"
@@ -37,6 +38,8 @@ struct PlaneMap {
   std::vector<std::vector<double>> rows_px;  // per column, the planes' rows (frame px)
   // The planes of the column nearest x; none more than a step beyond the first or last column.
   const std::vector<double>& planes_at(double x_px) const;
+  // Of those, the plane within tolerance_px of y_px, the nearest; none where no plane is there.
+  std::optional<double> plane_near(double x_px, double y_px, double tolerance_px) const;
 };
 
 // Planes in columns every step_px across the region. Fainter planes count than for
