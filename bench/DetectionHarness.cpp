@@ -215,6 +215,9 @@ void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir, 
   int findings_moved = 0, frames_moved = 0;  // clips, with --phase-error
   Tally all;
   int false_beside = 0;  // findings more than 10 mm from the tear of a clip that has one
+  // Layers named for review (not findings): on clean clips, a sonographer's extra look; beside a
+  // clip's tear (more than 10 mm from it), the same; at the tear, the tear seen faintly.
+  int review_clean = 0, review_beside = 0, review_at_tear = 0;
   std::vector<Tally> per(presets.size());
   std::map<std::string, Tally> per_condition;
   std::vector<double> tracked_intact;
@@ -258,6 +261,12 @@ void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir, 
         else { ++t->clean; t->clean_passed += !found; t->fp += found; }
       }
       false_beside += beside;
+      for (const TearFinding& layer : a.detection.for_review) {
+        if (!truth.tear_present) { ++review_clean; continue; }
+        const sim::FrameTruth& at = truth.frames[std::size_t(scanner_frame_of(layer.frame, copies))];
+        const bool at_tear = std::hypot(layer.centre_x_mm - at.tear.centre_x_mm, layer.centre_z_mm - at.tear.centre_z_mm) <= kAtTheTearMm;
+        ++(at_tear ? review_at_tear : review_beside);
+      }
       if (f) {
         gap = f->gap_mm;
         truth_gap = ft->tear.gap_mm;
@@ -301,6 +310,8 @@ void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir, 
   }
   std::printf("\nfalse findings beside a tear (more than 10 mm from it; a tear with only such findings is a miss): %d\n",
               false_beside);
+  std::printf("\nlayers named for review (not findings): %d on clean clips, %d beside a tear, %d at a tear\n", review_clean,
+              review_beside, review_at_tear);
   if (stability)
     std::printf("\nwith a phase error of +-%g px: clips whose findings moved %d; whose rest or peak frame alone moved %d\n",
                 phase_error_px, findings_moved, frames_moved);
