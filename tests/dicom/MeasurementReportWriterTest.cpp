@@ -130,6 +130,7 @@ TEST(MeasurementReportWriter, NoFindingIsReportedAsSuch) {
   const Clip clip = sim::SimulatedExam(sim::make_preset("intact", 8, 3)).render_clip();
   write_ultrasound_clip(clip, {}, dir.file("clip.dcm"));
   write_measurement_report(dir.file("clip.dcm"), DetectionResult{}, dir.file("sr.dcm"));
+  EXPECT_EQ(test::dciodvfy_errors(dir.file("sr.dcm")), "") << "a negative report is as valid as a positive one";
   const test::CommandResult dump = test::run_command("dsrdump '" + dir.file("sr.dcm") + "'");
   EXPECT_NE(dump.out.find("\"Comment\")=\"No muscle fibre"), std::string::npos) << dump.out;  // dsrdump shortens text
 }
