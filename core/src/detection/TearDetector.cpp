@@ -231,13 +231,29 @@ std::optional<gates::PointsLie> surface_lie(const MotionRecord& m, const std::ve
   return gates::points_lie(x_mm, y_mm);
 }
 
+// Layers too faint to be told from speckle (faint_layer) that opened as fluid does: one per place
+// (a layer is read at the peak and on the way to it), and none beside a finding, which may be
+// the same detachment seen where it is darker, or by its fibres' motion.
+void keep_layers_for_review(DetectionResult& result, std::vector<TearFinding> faint) {
+  constexpr double kSamePlaceMm = 10.0;  // as the benchmarks count a finding beside a tear
+  for (const TearFinding& layer : faint) {
+    const auto beside = [&](const TearFinding& f) {
+      return std::hypot(f.centre_x_mm - layer.centre_x_mm, f.centre_z_mm - layer.centre_z_mm) < kSamePlaceMm;
+    };
+    if (std::none_of(result.findings.begin(), result.findings.end(), beside) &&
+        std::none_of(result.for_review.begin(), result.for_review.end(), beside))
+      result.for_review.push_back(layer);
+  }
+}
+
 // Every patch judged, its evidence recorded; findings for those that pass every gate, and the
-// fluid layers too faint to be told from speckle in `faint` (keep_layers_for_review).
+// fluid layers too faint to be told from speckle kept for review (keep_layers_for_review).
 void judge_patches(const Context& ctx, const std::vector<std::uint8_t>& candidate, const CompartmentStatistics& compartments,
-                   DetectionResult& result, std::vector<TearFinding>& faint) {
+                   DetectionResult& result) {
   const DisplacementField& g = ctx.m.cumulative[0];
   const double point_area_mm2 = g.step_px * g.step_px * ctx.m.mm_per_px_x * ctx.m.mm_per_px_y;
   std::vector<PlacedFinding> placed;
+  std::vector<TearFinding> faint;  // fluid layers too faint to be told from speckle
   const auto place = [&](const TearFinding& f, const CandidateEvidence& ev, std::size_t patch_id, std::size_t evidence) {
     placed.push_back({f, ev.centre_col_px, ev.centre_row_px, ev.surface_normal_deg,
                       std::isfinite(ev.length_along_mm) ? ev.length_along_mm : 0.0, ev.points, patch_id, evidence,
@@ -309,22 +325,7 @@ void judge_patches(const Context& ctx, const std::vector<std::uint8_t>& candidat
   };
   around.plane_between = [&ctx](double xa, double ya, double xb, double yb) { return plane_between(ctx, xa, ya, xb, yb); };
   result.findings = one_finding_per_lesion(std::move(placed), {ctx.m.mm_per_px_x, ctx.m.mm_per_px_y}, ctx.s, result, around);
-}
-
-// Layers too faint to be told from speckle (faint_layer) that opened as fluid does: one per place
-// (a layer is read at the peak and on the way to it), and none beside a finding, which may be
-// the same detachment seen where it is darker, or by its fibres' motion.
-void keep_layers_for_review(DetectionResult& result, std::vector<TearFinding> faint) {
-  constexpr double kSamePlaceMm = 10.0;  // as the benchmarks count a finding beside a tear
-  const auto near = [&](const TearFinding& a, const TearFinding& b) {
-    return std::hypot(a.centre_x_mm - b.centre_x_mm, a.centre_z_mm - b.centre_z_mm) < kSamePlaceMm;
-  };
-  for (const TearFinding& layer : faint) {
-    const auto beside = [&](const TearFinding& f) { return near(f, layer); };
-    if (std::none_of(result.findings.begin(), result.findings.end(), beside) &&
-        std::none_of(result.for_review.begin(), result.for_review.end(), beside))
-      result.for_review.push_back(layer);
-  }
+  keep_layers_for_review(result, std::move(faint));
 }
 
 // Says when "no tear" would rest on little tracked tissue.
@@ -407,9 +408,7 @@ DetectionResult detect_tears(const MotionRecord& m, const FrameAt& frame_at, con
     result.maps.candidate_threshold = excess;
   }
   if (!contracted) return result;
-  std::vector<TearFinding> faint;
-  judge_patches(ctx, candidate, compartments, result, faint);
-  keep_layers_for_review(result, std::move(faint));
+  judge_patches(ctx, candidate, compartments, result);
   if (!s.record_evidence) result.candidates.clear();
   for (const auto& f : result.findings)
     if (f.extent_pct < 0)
