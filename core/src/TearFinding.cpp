@@ -57,13 +57,15 @@ std::string describe_position(const TearFinding& f, const DetectionResult& resul
   return text;
 }
 
+std::string describe_layer_for_review(const TearFinding& layer, const DetectionResult& result) {
+  return "for review, not a finding: a dark layer on an aponeurosis opened with the contractions at " +
+         describe_position(layer, result) + ", frame " + std::to_string(layer.frame + 1) +
+         ", as fluid between pulled-off fibres and the aponeurosis does, but its dip (against the tissue around it) "
+         "is within 15 % of the speckle's beside it at rest: too faint to tell from speckle. Look at the image there.";
+}
+
 void note_layers_for_review(DetectionResult& result) {
-  for (const TearFinding& layer : result.for_review)
-    result.notes.push_back("for review, not a finding: a dark layer on an aponeurosis opened with the contractions at " +
-                           describe_position(layer, result) + ", frame " + std::to_string(layer.frame + 1) +
-                           ", as fluid between pulled-off fibres and the aponeurosis does, but its dip (against the "
-                           "tissue around it) is within 15 % of the speckle's beside it at rest: too faint to tell "
-                           "from speckle. Look at the image there.");
+  for (const TearFinding& layer : result.for_review) result.notes.push_back(describe_layer_for_review(layer, result));
 }
 
 std::string describe_extent(const TearFinding& f) {

@@ -74,9 +74,16 @@ StoredReport read_measurement_report(const std::string& path) {
     const DSRCodedEntryValue& concept = item.getConceptName();
     switch (item.getValueType()) {
       case DSRTypes::VT_Container:
+        current = nullptr;  // what follows belongs to this container, not to the finding before
         if (concept.getCodeValue() == "125007") {
           current = &report.result.findings.emplace_back();
           current->extent_pct = -1.0;  // written only where it was measured (M004)
+        }
+        break;
+      case DSRTypes::VT_Text:
+        if (ours(concept, "R001")) {  // a layer for review: its place and frame follow (SCOORD, IMAGE)
+          current = &report.result.for_review.emplace_back();
+          report.result.notes.push_back(item.getStringValue().c_str());  // as it was worded for the user
         }
         break;
       case DSRTypes::VT_Num:

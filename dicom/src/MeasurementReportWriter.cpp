@@ -62,10 +62,13 @@ void add_numeric(Tree& t, bool first, const DSRCodedEntryValue& concept, double 
   t.set(t.item().setNumericValue(DSRNumericMeasurementValue(decimal(value).c_str(), unit)), "numeric value");
 }
 
-// An image-region SCOORD, selected from one frame of the source clip.
+// An image-region SCOORD, selected from one frame of the source clip: the next item under the
+// same parent, or (as_child) the first child of the current item with relationship `rel`.
 void add_region(Tree& t, const DSRCodedEntryValue& concept, DSRTypes::E_GraphicType type,
-                const std::vector<std::pair<double, double>>& points, const DicomClipInfo& source, int frame) {
-  t.next(DSRTypes::RT_contains, DSRTypes::VT_SCoord, concept);
+                const std::vector<std::pair<double, double>>& points, const DicomClipInfo& source, int frame,
+                bool as_child = false, DSRTypes::E_RelationshipType rel = DSRTypes::RT_contains) {
+  if (as_child) t.child(rel, DSRTypes::VT_SCoord, concept);
+  else t.next(rel, DSRTypes::VT_SCoord, concept);
   DSRSpatialCoordinatesValue coords(type);
   for (const auto& [x, y] : points) coords.getGraphicDataList().addItem(Float32(x), Float32(y));
   t.set(t.item().setSpatialCoordinates(coords), "spatial coordinates");
@@ -127,6 +130,24 @@ void add_finding(Tree& t, const TearFinding& f, const DetectionResult& result, i
   t.up();
 }
 
+// TID 1500 row 12, "Qualitative Evaluations" (of the whole subject), beside the measurements:
+// one TEXT per layer for review (row 14, our own concept: not a finding, so never a measurement
+// group a reader would count), inferred from its place on the frame it opened most.
+void add_layers_for_review(Tree& t, const DetectionResult& result, const DicomClipInfo& source) {
+  t.next(DSRTypes::RT_contains, DSRTypes::VT_Container, DSRCodedEntryValue("C0034375", "UMLS", "Qualitative Evaluations"));
+  for (std::size_t i = 0; i < result.for_review.size(); ++i) {
+    const TearFinding& layer = result.for_review[i];
+    const DSRCodedEntryValue concept = own("R001", "Layer for review, not a finding");
+    if (i == 0) t.child(DSRTypes::RT_contains, DSRTypes::VT_Text, concept);
+    else t.next(DSRTypes::RT_contains, DSRTypes::VT_Text, concept);
+    t.set(t.item().setStringValue(describe_layer_for_review(layer, result).c_str()), "layer for review");
+    add_region(t, dcm("111030", "Image Region"), DSRTypes::GT_Point, {{layer.centre_col_px, layer.centre_row_px}}, source,
+               layer.frame, true, DSRTypes::RT_inferredFrom);
+    t.up();
+  }
+  t.up();
+}
+
 }  // namespace
 
 std::string write_measurement_report(const std::string& source_clip, const DetectionResult& result,
@@ -174,6 +195,8 @@ std::string write_measurement_report(const std::string& source_clip, const Detec
     t.child(DSRTypes::RT_contains, DSRTypes::VT_Text, dcm("121106", "Comment"));
     t.set(t.item().setStringValue("No muscle fibre discontinuity opened under contraction."), "comment");
   }
+  t.up();  // back beside the measurements
+  if (!result.for_review.empty()) add_layers_for_review(t, result, source);
 
   DcmFileFormat file;
   DcmDataset& ds = *file.getDataset();

@@ -135,4 +135,50 @@ TEST(MeasurementReportWriter, NoFindingIsReportedAsSuch) {
   EXPECT_NE(dump.out.find("\"Comment\")=\"No muscle fibre"), std::string::npos) << dump.out;  // dsrdump shortens text
 }
 
+// A layer named for review is no finding: it goes under "Qualitative Evaluations" in the words
+// the user was shown, with its place on its frame, and never into a measurement group a PACS
+// reader would count as a finding. It reads back as a layer for review, the finding as one finding.
+TEST(MeasurementReportWriter, ALayerForReviewIsReportedAsAQualitativeEvaluationNotAFinding) {
+  test::TempDir dir;
+  DetectionResult result;
+  result.calibrated = true;
+  result.mm_per_px_x = result.mm_per_px_y = 0.1;
+  TearFinding f;
+  f.frame = 1;
+  f.centre_col_px = 120;
+  f.centre_row_px = 80;
+  f.gap_mm = 4.0;
+  f.extent_pct = 100.0;
+  f.grade = TearGrade::CompleteWithRetraction;
+  result.findings.push_back(f);
+  result.tear_detected = true;
+  TearFinding layer;
+  layer.frame = 2;
+  layer.centre_col_px = 60.5;
+  layer.centre_row_px = 140.25;
+  layer.centre_x_mm = 6.0;
+  layer.centre_z_mm = 9.5;
+  result.for_review.push_back(layer);
+  const DumpedReport r = report_of(dir, result);
+  const std::string& t = r.dump;
+  const std::size_t evaluations = t.find("\"Qualitative Evaluations\"");
+  ASSERT_NE(evaluations, std::string::npos) << t;
+  EXPECT_LT(t.find("\"Measurement Group\""), evaluations) << "the finding among the measurements, before";
+  EXPECT_EQ(t.find("\"Measurement Group\"", evaluations), std::string::npos) << "the layer in no measurement group";
+  EXPECT_NE(t.find("\"Layer for review, not a finding\")=\"for review, not a finding", evaluations), std::string::npos) << t;
+  EXPECT_NE(t.find("(POINT,60.5/140.25)", evaluations), std::string::npos) << t;
+  EXPECT_NE(t.find("(USm image,,3)", evaluations), std::string::npos) << "frame 2 (0-based) is DICOM frame 3";
+
+  const StoredReport back = read_measurement_report(r.path);
+  ASSERT_EQ(back.result.findings.size(), 1u) << "the layer is no finding";
+  EXPECT_DOUBLE_EQ(back.result.findings[0].centre_col_px, 120.0) << "its point not overwritten by the layer's";
+  EXPECT_EQ(back.result.findings[0].frame, 1);
+  ASSERT_EQ(back.result.for_review.size(), 1u);
+  EXPECT_DOUBLE_EQ(back.result.for_review[0].centre_col_px, 60.5);
+  EXPECT_DOUBLE_EQ(back.result.for_review[0].centre_row_px, 140.25);
+  EXPECT_EQ(back.result.for_review[0].frame, 2);
+  ASSERT_FALSE(back.result.notes.empty());
+  EXPECT_EQ(back.result.notes.front(), describe_layer_for_review(layer, result)) << "as the user was shown it";
+}
+
 }  // namespace ft::dicom

@@ -231,9 +231,11 @@ std::string describe_gap(const TearFinding& f, const DetectionResult& result);
 // Where the finding is, by the same rule: "(19.5, 10.7) mm" from the image region's corner,
 // else "pixel (173, 99)" in the whole frame.
 std::string describe_position(const TearFinding& f, const DetectionResult& result);
-// One note per layer for review (result.for_review), its place by describe_position and its
-// frame as the findings' are shown: call once the result's frames are numbered as the clip's or
-// the stream's and its calibration is known.
+// A layer for review in words: what it is, its place by describe_position and its frame as the
+// findings' are shown, counted from 1, and why it is not a finding. The report's text and the note.
+std::string describe_layer_for_review(const TearFinding& layer, const DetectionResult& result);
+// One note per layer for review (result.for_review), describe_layer_for_review's: call once the
+// result's frames are numbered as the clip's or the stream's and its calibration is known.
 void note_layers_for_review(DetectionResult& result);
 // How far across the muscle it reaches: "extent 40 %", or "extent unknown" where the
 // muscle's thickness could not be measured (extent_pct < 0), never a negative share.

@@ -2,7 +2,8 @@
 // Reading FibreTrack's own TID 1500 measurement reports back, so that a stored analysis
 // can be shown over its clip in review without analysing again: per finding the frame,
 // centre, gap caliper, gap at peak and rest, retraction, extent, thickness, grade and
-// confidence. Reports of other vendors are not interpreted.
+// confidence; per layer named for review its place, frame and the words it was reported in
+// (as a note). Reports of other vendors are not interpreted.
 #include <string>
 
 #include "ft/core/TearFinding.h"
@@ -11,7 +12,7 @@ namespace ft::dicom {
 
 struct StoredReport {
   std::string source_sop_instance_uid;  // the clip the measurements were made on
-  DetectionResult result;               // findings only (no curves; contraction unknown)
+  DetectionResult result;  // findings and layers for review only (no curves; contraction unknown)
 };
 
 // Throws ft::Error(CorruptData / Unsupported) when the file is not a FibreTrack report.
