@@ -1,5 +1,7 @@
 #include "ft/dicom/PresentationStateWriter.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <vector>
 
@@ -41,6 +43,23 @@ void label(DVPresentationState& ps, std::size_t layer, DVPSObjectApplicability w
   check(t->setAnchorPoint(at.x, at.y, DVPSA_pixels, OFFalse), "text anchor");
 }
 
+// A ring around a layer named for review on the frame it opened most: a marker, not an outline
+// (its extent was not measured), drawn apart from the findings' outlines by its label.
+void mark_layer_for_review(DVPresentationState& ps, std::size_t layer, const TearFinding& f, const UltrasoundRegion& region) {
+  constexpr double kRingRadiusMm = 2.5;  // about the fluid layers' thickness: the layer shows inside
+  const double mm_per_px = 0.5 * (region.mm_per_px_x + region.mm_per_px_y);
+  const double r_px = std::max(6.0, mm_per_px > 0 ? kRingRadiusMm / mm_per_px : 6.0);
+  std::vector<PointPx> ring;
+  for (int k = 0; k <= 24; ++k) {
+    const double a = 2.0 * M_PI * k / 24;
+    ring.push_back({f.centre_col_px + r_px * std::cos(a), f.centre_row_px + r_px * std::sin(a)});
+  }
+  check(ps.selectImageFrameNumber(static_cast<unsigned long>(f.frame + 1)), "frame");
+  polyline(ps, layer, ring);
+  label(ps, layer, DVPSB_currentFrame, {f.centre_col_px + r_px + 4, f.centre_row_px},
+        "For review, not a finding: faint dark layer");
+}
+
 }  // namespace
 
 std::string write_presentation_state(const std::string& source_clip, const DetectionResult& result,
@@ -69,9 +88,12 @@ std::string write_presentation_state(const std::string& source_clip, const Detec
                   describe_extent(f).c_str(), f.confidence);
     label(ps, layer, DVPSB_currentFrame, {g.outline[1].x + 4, g.outline[1].y}, text);
   }
-  label(ps, layer, DVPSB_allImages, {4.0, 4.0},
-        result.tear_detected ? "FibreTrack - decision support, not a certified medical device"
-                             : "FibreTrack: no fibre discontinuity found - decision support only");
+  for (const TearFinding& f : result.for_review) mark_layer_for_review(ps, layer, f, region);
+  const char* summary = result.tear_detected ? "FibreTrack - decision support, not a certified medical device"
+                        : result.for_review.empty()
+                            ? "FibreTrack: no fibre discontinuity found - decision support only"
+                            : "FibreTrack: no fibre discontinuity found, a faint layer is marked for review - decision support only";
+  label(ps, layer, DVPSB_allImages, {4.0, 4.0}, summary);
   check(ps.setPresentationLabel("FIBRETRACK"), "label");
   DcmFileFormat out;
   check(ps.write(*out.getDataset(), OFTrue), "write");

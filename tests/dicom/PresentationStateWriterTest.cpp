@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include "TestSupport.h"
 #include "ft/dicom/DicomClipInfo.h"
 #include "ft/core/Error.h"
@@ -50,6 +53,46 @@ TEST(PresentationStateWriter, AnnotatesTheFindingsFrameAndPassesTheValidators) {
   EXPECT_THROW(read_presentation_state(dir.file("clip.dcm")), Error);
   EXPECT_NE(dump.out.find("POLYLINE"), std::string::npos);
   EXPECT_NE(dump.out.find("decision support"), std::string::npos);
+}
+
+// A layer named for review is marked on its own frame by a ring and a label that says it is no
+// finding, so that a physician reading the clip from PACS meets it where the viewer showed it;
+// the notice on every frame says one is marked. Both validators pass.
+TEST(PresentationStateWriter, MarksALayerForReviewOnItsFrameAsNoFinding) {
+  test::TempDir dir;
+  const Clip clip = sim::SimulatedExam(sim::make_preset("intact", 9, 5)).render_clip();
+  write_ultrasound_clip(clip, {}, dir.file("clip.dcm"));
+  DetectionResult result;
+  TearFinding layer;
+  layer.frame = 2;
+  layer.centre_col_px = 150;
+  layer.centre_row_px = 90;
+  result.for_review.push_back(layer);
+  const std::string pr = dir.file("pr.dcm");
+  write_presentation_state(dir.file("clip.dcm"), result, pr);
+  EXPECT_EQ(test::dciodvfy_errors(pr), "");
+  const test::CommandResult check = test::run_command("dcmpschk '" + pr + "'");
+  EXPECT_NE((check.out + check.err).find("Test passed"), std::string::npos) << check.out << check.err;
+  const PresentationAnnotations back = read_presentation_state(pr);
+  const PresentationAnnotation* ring = nullptr;
+  const PresentationAnnotation* words = nullptr;
+  bool notice = false;
+  for (const auto& a : back.annotations) {
+    if (a.frames == std::vector<int>{2} && a.text.empty()) ring = &a;
+    if (a.frames == std::vector<int>{2} && a.text.find("not a finding") != std::string::npos) words = &a;
+    if (a.frames.empty() && a.text.find("marked for review") != std::string::npos) notice = true;
+  }
+  ASSERT_NE(ring, nullptr) << "a ring on frame 3";
+  ASSERT_NE(words, nullptr) << "its label on frame 3";
+  EXPECT_TRUE(notice) << "the notice on every frame names it";
+  double min_px = 1e9, max_px = 0;  // every ring point about the same distance from the layer
+  for (const auto& [x, y] : ring->points) {
+    const double d = std::hypot(x - 150, y - 90);
+    min_px = std::min(min_px, d);
+    max_px = std::max(max_px, d);
+  }
+  EXPECT_GE(min_px, 5.9) << "around the layer, not over it";
+  EXPECT_LT(max_px - min_px, 0.5);
 }
 
 }  // namespace ft::dicom
