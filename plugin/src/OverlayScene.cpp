@@ -225,6 +225,23 @@ void add_finding(OverlayScene& s, const TearFinding& t, const UltrasoundRegion& 
   s.labels.push_back({label, {right_end.x + 6, right_end.y + 4}, kCaliper});
 }
 
+// A ring about the size of a fluid layer's thickness around it (its extent was not measured,
+// so no outline), labelled so that no one reads it as a finding.
+void add_layer_for_review(OverlayScene& s, const TearFinding& t, const UltrasoundRegion& region, const OverlayLayers& layers) {
+  constexpr double kRingRadiusMm = 2.5;
+  const double sx = layers.findings_mm_per_px_x > 0 ? layers.findings_mm_per_px_x : region.mm_per_px_x;
+  const double sy = layers.findings_mm_per_px_y > 0 ? layers.findings_mm_per_px_y : region.mm_per_px_y;
+  const double r_px = std::max(6.0, sx > 0 && sy > 0 ? kRingRadiusMm / (0.5 * (sx + sy)) : 6.0);
+  OverlayPolyline ring{{}, overlay_colour::kForReview, true};
+  for (int k = 0; k < 24; ++k) {
+    const double a = 2.0 * M_PI * k / 24;
+    ring.points_px.push_back({t.centre_col_px + r_px * std::cos(a), t.centre_row_px + r_px * std::sin(a)});
+  }
+  s.lines.push_back(std::move(ring));
+  s.labels.push_back({"for review, not a finding: faint dark layer", {t.centre_col_px + r_px + 4, t.centre_row_px},
+                      overlay_colour::kForReview});
+}
+
 }  // namespace
 
 double arrow_gain_for(const UltrasoundRegion& region, const DisplacementField& f, double mm_per_px, const DisplacementField* since,
@@ -266,6 +283,8 @@ OverlayScene compose_overlay(const UltrasoundRegion& region, const DisplacementF
     for (std::size_t k = 0; k < findings.size(); ++k)
       add_finding(s, findings[k], region, layers, k < layers.findings_peak_gap_mm.size() ? layers.findings_peak_gap_mm[k] : 0.0,
                   k < layers.findings_gap_not_read.size() && layers.findings_gap_not_read[k]);
+  if (layers.findings)
+    for (const TearFinding& layer : layers.layers_for_review) add_layer_for_review(s, layer, region, layers);
   for (const Annotation& a : layers.annotations) {
     OverlayPolyline line{{}, kAnnotation, false};
     for (const auto& [x, y] : a.points) line.points_px.push_back({x, y});

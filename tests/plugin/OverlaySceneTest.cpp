@@ -281,6 +281,30 @@ TEST(OverlayScene, WithoutCalibrationTheGapIsLabelledInPixels) {
   EXPECT_FALSE(in_px.lines.empty()) << "placed at the analysis's scale";
 }
 
+// A layer named for review is drawn with the findings (and hidden with them) as an orange ring
+// around its place, a few mm across at the findings' scale, labelled as no finding.
+TEST(OverlayScene, ALayerForReviewIsARingLabelledAsNoFinding) {
+  const UltrasoundRegion region = test::inset_region();
+  OverlayLayers layers;
+  layers.findings_mm_per_px_x = layers.findings_mm_per_px_y = 0.1;
+  TearFinding layer;
+  layer.centre_col_px = 90;
+  layer.centre_row_px = 60;
+  layers.layers_for_review.push_back(layer);
+  const OverlayScene s = compose_overlay(region, {}, {}, {}, layers);
+  ASSERT_EQ(s.lines.size(), 1u);
+  const OverlayPolyline& ring = s.lines[0];
+  EXPECT_TRUE(same(ring.colour, overlay_colour::kForReview));
+  EXPECT_TRUE(ring.closed);
+  for (const PointPx& p : ring.points_px) EXPECT_NEAR(std::hypot(p.x - 90, p.y - 60), 25.0, 0.01) << "2.5 mm at 0.1 mm/px";
+  ASSERT_EQ(s.labels.size(), 1u);
+  EXPECT_NE(s.labels[0].text.find("not a finding"), std::string::npos) << s.labels[0].text;
+  EXPECT_TRUE(same(s.labels[0].colour, overlay_colour::kForReview));
+  layers.findings = false;
+  const OverlayScene hidden = compose_overlay(region, {}, {}, {}, layers);
+  EXPECT_TRUE(hidden.lines.empty() && hidden.labels.empty()) << "hidden with the findings";
+}
+
 TEST(OverlayScene, CalipersAndAPresentationStatesGraphicsAreDrawnWithTheirLabels) {
   OverlayLayers layers;
   layers.calipers.push_back({10, 20, 110, 20, "10.0 mm"});

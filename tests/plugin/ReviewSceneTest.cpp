@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "OverlayFixtures.h"
@@ -68,6 +69,31 @@ TEST(ReviewScene, AFindingMovesWithItsTissueAndTakesEachFramesGap) {
   EXPECT_EQ(review_scene(a, 3, layers).labels.front().text, "gap 4.0 mm (peak; not read on this frame), grade 0")
       << "drawn as found, and saying so: not this frame's measurement";
   EXPECT_EQ(review_scene(a, 2, layers).labels.front().text, "gap 4.0 mm, grade 0") << "its own frame";
+}
+
+// A layer named for review is drawn in review where its tissue is on the frame shown, as a
+// finding is: its ring centred on the moved place.
+TEST(ReviewScene, ALayerForReviewMovesWithItsTissue) {
+  ClipAnalysis a;
+  a.kept_frames = {0, 1, 2};
+  a.motion.region = test::inset_region();
+  a.motion.mm_per_px_x = a.motion.mm_per_px_y = 0.1;
+  a.motion.cumulative = {test::whole_frame_field(0, 0), test::whole_frame_field(5, -3), test::whole_frame_field(9, -4)};
+  TearFinding layer;
+  layer.frame = 1;
+  layer.centre_col_px = 100 + 5;
+  layer.centre_row_px = 70 - 3;
+  a.detection.for_review = {layer};
+  OverlayLayers layers;
+  const OverlayScene scene = review_scene(a, 2, layers);
+  const auto ring = std::find_if(scene.lines.begin(), scene.lines.end(),
+                                 [](const OverlayPolyline& l) { return l.colour.r == overlay_colour::kForReview.r &&
+                                                                       l.colour.g == overlay_colour::kForReview.g; });
+  ASSERT_NE(ring, scene.lines.end()) << "the layer's ring";
+  double x = 0, y = 0;
+  for (const PointPx& p : ring->points_px) x += p.x, y += p.y;
+  EXPECT_NEAR(x / double(ring->points_px.size()), 109, 1e-6) << "moved with its tissue to frame 2";
+  EXPECT_NEAR(y / double(ring->points_px.size()), 66, 1e-6);
 }
 
 // Inside a wide gap nothing is tracked (fluid, churning echoes): a finding the analysis made

@@ -430,6 +430,27 @@ TEST(FindingsPanel, ASessionsStrongerFindingStaysShownBesideTheWindowsReading) {
   EXPECT_TRUE(panel.toPlainText().startsWith("No tear found")) << "nothing earlier: nothing said";
 }
 
+// A layer named for review is listed apart from the findings, saying it is none, where and when
+// it is (frame from 1, and the time), and that it is ringed on the image; the headline stays.
+TEST(FindingsPanel, ALayerForReviewIsListedApartAsNoFinding) {
+  DetectionResult r;
+  r.calibrated = true;
+  r.mm_per_px_x = r.mm_per_px_y = 0.1;
+  TearFinding layer;
+  layer.frame = 40;
+  layer.centre_x_mm = 21.5;
+  layer.centre_z_mm = 30.0;
+  r.for_review.push_back(layer);
+  ui::FindingsPanel panel;
+  panel.show_result(r, 0.05);
+  const QString text = panel.toPlainText();
+  EXPECT_TRUE(text.startsWith("No tear found")) << text.toStdString();
+  EXPECT_NE(text.indexOf("For review, not a finding: a faint dark layer on an aponeurosis at (21.5, 30.0) mm (frame 41, "
+                         "2.00 s), ringed on the image"),
+            -1)
+      << text.toStdString();
+}
+
 TEST(LivePanel, TheSimulatedProbeShowsTheExamAndTheTearIsFound) {
   test::RecordingHost recorded;
   ui::WorkspaceHost host = recorded.host();

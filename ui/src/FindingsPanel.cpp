@@ -37,6 +37,13 @@ void FindingsPanel::show_result(const DetectionResult& r, double frame_time_s, c
     html += f.extent_pct >= 0 ? QString("extent %1 % of the muscle's thickness</p>").arg(f.extent_pct, 0, 'f', 0)
                               : QString("extent unknown: the muscle's thickness could not be measured</p>");
   }
+  // Not findings, and set apart from them: in the orange of their ring on the image.
+  for (const TearFinding& layer : r.for_review) {
+    const QString when = frame_time_s > 0 ? QString(", %1 s").arg(layer.frame * frame_time_s, 0, 'f', 2) : QString();
+    html += QString("<p style='color:#d07000'><b>For review, not a finding:</b> a faint dark layer on an aponeurosis at "
+                    "%1 (frame %2%3), ringed on the image</p>")
+                .arg(QString::fromStdString(describe_position(layer, r)).toHtmlEscaped()).arg(layer.frame + 1).arg(when);
+  }
   const ContractionSummary& c = r.contraction;
   html += QString("<p>Contraction: fibre strain %1 % at frame %2 (rest frame %3)</p>")
               .arg(100.0 * c.peak_strain, 0, 'f', 1).arg(c.peak_frame + 1).arg(c.rest_frame + 1);

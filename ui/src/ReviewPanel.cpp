@@ -284,6 +284,7 @@ void ReviewPanel::render() {
   std::vector<TearFinding> findings;
   if (stored_) {
     findings = stored_->findings;
+    layers.layers_for_review = stored_->for_review;
     layers.measure_findings_as(*stored_);
   }
   view_->set_overlay(compose_overlay(info_.analysis_region(), {}, {}, findings, layers));

@@ -47,6 +47,9 @@ struct OverlayLayers {
   // would read as this frame's measurement. Empty: every gap read.
   std::vector<std::uint8_t> findings_gap_not_read;
   bool findings_in_mm = true;
+  // Layers named for review (DetectionResult::for_review), where their tissue is in the frame
+  // drawn: a ring and "for review, not a finding", with the findings and at their scale.
+  std::vector<TearFinding> layers_for_review;
   void measure_findings_as(const DetectionResult& r) {
     findings_mm_per_px_x = r.mm_per_px_x;
     findings_mm_per_px_y = r.mm_per_px_y;

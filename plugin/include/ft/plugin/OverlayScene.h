@@ -83,6 +83,7 @@ constexpr Rgb kCaliper{255, 220, 0};
 constexpr Rgb kOutline{255, 0, 200};  // magenta: not the strain layer's shortening red
 constexpr Rgb kVector{0, 255, 160};
 constexpr Rgb kAnnotation{80, 200, 255};
+constexpr Rgb kForReview{255, 140, 0};  // orange: a layer to look at, not a finding's magenta
 }  // namespace overlay_colour
 constexpr double kLineWidthPx = 2.0;
 constexpr double kArrowSpacingPx = 24.0;  // sparse: one arrow (and track) per this many frame px
