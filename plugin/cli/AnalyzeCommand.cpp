@@ -25,6 +25,8 @@ double r6(double v) { return std::round(v * 1e6) / 1e6; }
 nlohmann::json analysis_json(const std::string& path, int frames, const ClipAnalysis& a) {
   nlohmann::json findings = nlohmann::json::array();
   for (const auto& f : a.detection.findings) findings.push_back(finding_json(f, a.scale));
+  nlohmann::json for_review = nlohmann::json::array();
+  for (const auto& layer : a.detection.for_review) for_review.push_back(layer_for_review_json(layer, a.scale));
   const ContractionSummary& c = a.detection.contraction;
   nlohmann::json strain = nlohmann::json::array(), phases = nlohmann::json::array();
   for (double s : c.strain_by_frame) strain.push_back(json_rounded(s));
@@ -34,6 +36,7 @@ nlohmann::json analysis_json(const std::string& path, int frames, const ClipAnal
   return {{"file", path},
           {"tear_detected", a.detection.tear_detected},
           {"findings", findings},
+          {"layers_for_review", for_review},
           {"tracked_fraction", json_rounded(a.detection.tracked_fraction)},
           {"tracked_fraction_of", a.detection.tracked_fraction_of},
           {"conclusive", a.detection.conclusive},

@@ -50,6 +50,15 @@ nlohmann::json finding_json(const TearFinding& f, const MeasurementScale& scale)
           {"gap_by_analysed_frame_px", gaps_px}};
 }
 
+nlohmann::json layer_for_review_json(const TearFinding& layer, const MeasurementScale& scale) {
+  return {{"kind", "faint_layer"},
+          {"for_review_not_a_finding", true},
+          {"frame", layer.frame},
+          {"center_px", {json_rounded(layer.centre_col_px), json_rounded(layer.centre_row_px)}},
+          {"center_mm", scale.trusted() ? nlohmann::json{json_rounded(layer.centre_x_mm), json_rounded(layer.centre_z_mm)}
+                                        : nlohmann::json(nullptr)}};
+}
+
 nlohmann::json contractions_json(const ContractionSummary& contraction) {
   nlohmann::json out = nlohmann::json::array();
   for (const ContractionCycle& c : contraction.cycles)

@@ -38,6 +38,29 @@ TEST(FindingJson, MmOnlyOnATrustedScaleAndPxAndSharesAlways) {
   EXPECT_DOUBLE_EQ(in_px["muscle_thickness_px"].get<double>(), 160.0);
 }
 
+// A layer for review says it is no finding and where it is: mm only on a trusted scale.
+TEST(FindingJson, ALayerForReviewSaysItIsNoFindingAndWhereItIs) {
+  TearFinding layer;
+  layer.frame = 7;
+  layer.centre_col_px = 120.5;
+  layer.centre_row_px = 88;
+  layer.centre_x_mm = 12.05;
+  layer.centre_z_mm = 8.8;
+  MeasurementScale calibrated;
+  calibrated.source = ScaleSource::Calibration;
+  calibrated.mm_per_px_x = calibrated.mm_per_px_y = 0.1;
+  const nlohmann::json j = layer_for_review_json(layer, calibrated);
+  EXPECT_EQ(j["kind"], "faint_layer");
+  EXPECT_EQ(j["for_review_not_a_finding"], true);
+  EXPECT_EQ(j["frame"], 7);
+  EXPECT_DOUBLE_EQ(j["center_px"][0].get<double>(), 120.5);
+  EXPECT_DOUBLE_EQ(j["center_mm"][1].get<double>(), 8.8);
+  EXPECT_FALSE(j.contains("gap_mm")) << "nothing measured that would read as a tear's";
+  MeasurementScale estimated = calibrated;
+  estimated.source = ScaleSource::SpeckleEstimate;
+  EXPECT_TRUE(layer_for_review_json(layer, estimated)["center_mm"].is_null());
+}
+
 // A frame where the gap could not be read holds the rest gap in the curve: in the JSON it is
 // null, not a gap that closed.
 TEST(FindingJson, AGapTimeCurveIsNullWhereTheGapWasNotMeasured) {

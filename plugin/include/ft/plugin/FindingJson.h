@@ -12,6 +12,10 @@ namespace ft {
 
 nlohmann::json finding_json(const TearFinding& finding, const MeasurementScale& scale);
 
+// A layer named for review (DetectionResult::for_review), which is no finding: where and when
+// only (its centre in px, in mm on a trusted scale, else null), and that it is for review.
+nlohmann::json layer_for_review_json(const TearFinding& layer, const MeasurementScale& scale);
+
 // The clip's contractions (rest, peak, strain of each), as analyze and --explain list them.
 nlohmann::json contractions_json(const ContractionSummary& contraction);
 
