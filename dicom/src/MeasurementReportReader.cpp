@@ -111,6 +111,18 @@ StoredReport read_measurement_report(const std::string& path) {
   return report;
 }
 
+void place_on_region(DetectionResult& stored, const UltrasoundRegion& region) {
+  stored.calibrated = region.has_mm_calibration();
+  stored.mm_per_px_x = region.mm_per_px_x;
+  stored.mm_per_px_y = region.mm_per_px_y;
+  const auto place = [&](TearFinding& f) {
+    f.centre_x_mm = (f.centre_col_px - region.bounds.x0_px) * region.mm_per_px_x;
+    f.centre_z_mm = (f.centre_row_px - region.bounds.y0_px) * region.mm_per_px_y;
+  };
+  for (TearFinding& f : stored.findings) place(f);
+  for (TearFinding& f : stored.for_review) place(f);
+}
+
 std::vector<std::string> find_reports_for(const std::string& clip_path, const std::string& clip_uid) {
   std::vector<std::string> reports;
   const auto structured_report = [](const std::string& sop_class) {

@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
 #include "TestSupport.h"
+#include "dcmtk/dcmdata/dcfilefo.h"
+#include "dcmtk/dcmsr/dsrdoc.h"
 #include "ft/dicom/DicomClipInfo.h"
 #include "ft/dicom/MeasurementReportReader.h"
 #include "ft/dicom/MeasurementReportWriter.h"
@@ -179,6 +181,53 @@ TEST(MeasurementReportWriter, ALayerForReviewIsReportedAsAQualitativeEvaluationN
   EXPECT_EQ(back.result.for_review[0].frame, 2);
   ASSERT_FALSE(back.result.notes.empty());
   EXPECT_EQ(back.result.notes.front(), describe_layer_for_review(layer, result)) << "as the user was shown it";
+}
+
+// Another vendor's (or a later version's) item after the measurement groups, with a place of its
+// own, is not taken for the last finding's: the reader leaves a group at the next container.
+TEST(MeasurementReportReader, TakesNothingOutsideAFindingsGroupForTheFinding) {
+  test::TempDir dir;
+  DetectionResult result;
+  TearFinding f;
+  f.frame = 1;
+  f.centre_col_px = 120;
+  f.centre_row_px = 80;
+  f.gap_mm = 4.0;
+  f.grade = TearGrade::Partial;
+  result.findings.push_back(f);
+  result.tear_detected = true;
+  result.for_review.push_back(f);  // a Qualitative Evaluations container to add to
+  const DumpedReport r = report_of(dir, result);
+  DcmFileFormat file;
+  ASSERT_TRUE(file.loadFile(r.path.c_str()).good());
+  DSRDocument doc;
+  ASSERT_TRUE(doc.read(*file.getDataset()).good());
+  DSRDocumentTree& tree = doc.getTree();
+  ASSERT_GT(tree.gotoNamedNode(DSRCodedEntryValue("C0034375", "UMLS", "Qualitative Evaluations")), 0u);
+  // Before our layer: an evaluation coded by someone else, inferred from a point on frame 4.
+  ASSERT_GT(tree.addContentItem(DSRTypes::RT_contains, DSRTypes::VT_Code, DSRTypes::AM_belowCurrentBeforeFirstChild), 0u);
+  ASSERT_TRUE(tree.getCurrentContentItem().setConceptName(DSRCodedEntryValue("121071", "DCM", "Finding")).good());
+  ASSERT_TRUE(tree.getCurrentContentItem().setCodeValue(DSRCodedEntryValue("X1", "99OTHER", "Something else")).good());
+  ASSERT_TRUE(tree.addChildContentItem(DSRTypes::RT_inferredFrom, DSRTypes::VT_SCoord,
+                                       DSRCodedEntryValue("111030", "DCM", "Image Region")).good());
+  DSRSpatialCoordinatesValue point(DSRTypes::GT_Point);
+  point.getGraphicDataList().addItem(5.0f, 6.0f);
+  ASSERT_TRUE(tree.getCurrentContentItem().setSpatialCoordinates(point).good());
+  ASSERT_TRUE(tree.addChildContentItem(DSRTypes::RT_selectedFrom, DSRTypes::VT_Image,
+                                       DSRCodedEntryValue("121112", "DCM", "Source of Measurement")).good());
+  const DicomClipInfo clip = read_clip_info(dir.file("clip.dcm"));
+  DSRImageReferenceValue image(clip.sop_class_uid.c_str(), clip.sop_instance_uid.c_str());
+  image.getFrameList().addItem(4);
+  ASSERT_TRUE(tree.getCurrentContentItem().setImageReference(image).good());
+  DcmFileFormat changed;
+  ASSERT_TRUE(doc.write(*changed.getDataset()).good());
+  ASSERT_TRUE(changed.saveFile(r.path.c_str(), EXS_LittleEndianExplicit).good());
+
+  const StoredReport back = read_measurement_report(r.path);
+  ASSERT_EQ(back.result.findings.size(), 1u);
+  EXPECT_DOUBLE_EQ(back.result.findings[0].centre_col_px, 120.0) << "not the other item's point";
+  EXPECT_EQ(back.result.findings[0].frame, 1) << "nor its frame";
+  EXPECT_EQ(back.result.for_review.size(), 1u);
 }
 
 }  // namespace ft::dicom

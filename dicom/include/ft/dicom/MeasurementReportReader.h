@@ -7,6 +7,7 @@
 #include <string>
 
 #include "ft/core/TearFinding.h"
+#include "ft/core/UltrasoundRegion.h"
 
 namespace ft::dicom {
 
@@ -17,6 +18,11 @@ struct StoredReport {
 
 // Throws ft::Error(CorruptData / Unsupported) when the file is not a FibreTrack report.
 StoredReport read_measurement_report(const std::string& path);
+
+// A stored result placed on its clip: the report keeps places in px, so each finding's and
+// layer's mm from the image region's corner, the scale, and whether it is calibrated come from
+// `region` (the clip's analysis region), as the analysis measured them.
+void place_on_region(DetectionResult& stored, const UltrasoundRegion& region);
 
 // The FibreTrack reports for `clip_path` among the DICOM files next to it and one folder
 // up (a study folder of the local store): a clip opened from the store finds its report.
