@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <string>
 #include <vector>
 
 #include "DatasetHelpers.h"
@@ -44,10 +45,10 @@ void label(DVPresentationState& ps, std::size_t layer, DVPSObjectApplicability w
 }
 
 // A ring around a layer named for review on the frame it opened most: a marker, not an outline
-// (its extent was not measured), drawn apart from the findings' outlines by its label.
-void mark_layer_for_review(DVPresentationState& ps, std::size_t layer, const TearFinding& f, const UltrasoundRegion& region) {
-  constexpr double kRingRadiusMm = 2.5;  // about the fluid layers' thickness: the layer shows inside
-  const double mm_per_px = 0.5 * (region.mm_per_px_x + region.mm_per_px_y);
+// (its extent was not measured), on a graphic layer of its own so that a viewer shows and hides
+// it apart from the findings. `mm_per_px`: the scale the analysis measured at.
+void mark_layer_for_review(DVPresentationState& ps, std::size_t layer, const TearFinding& f, double mm_per_px) {
+  constexpr double kRingRadiusMm = 4.0;  // wide enough that the ring frames the layer's middle, not crosses it
   const double r_px = std::max(6.0, mm_per_px > 0 ? kRingRadiusMm / mm_per_px : 6.0);
   std::vector<PointPx> ring;
   for (int k = 0; k <= 24; ++k) {
@@ -57,7 +58,30 @@ void mark_layer_for_review(DVPresentationState& ps, std::size_t layer, const Tea
   check(ps.selectImageFrameNumber(static_cast<unsigned long>(f.frame + 1)), "frame");
   polyline(ps, layer, ring);
   label(ps, layer, DVPSB_currentFrame, {f.centre_col_px + r_px + 4, f.centre_row_px},
-        "For review, not a finding: faint dark layer");
+        "For review, not a finding: faint dark layer (frame " + std::to_string(f.frame + 1) + ")");
+}
+
+// The review layer's recommended colour: the viewer's orange (255, 140, 0) as CIELab (L* 69.5,
+// a* 36.8, b* 75.5), scaled as PS3.3 C.10.7.1.1 asks. The toolkit writes only the retired RGB value.
+void colour_review_layer(DcmDataset& ps) {
+  const Uint16 lab[3] = {45534, 42362, 52298};
+  DcmItem* layer = nullptr;
+  for (unsigned long i = 0; ps.findAndGetSequenceItem(DCM_GraphicLayerSequence, layer, long(i)).good(); ++i)
+    if (get_string(*layer, DCM_GraphicLayer) == "FT_REVIEW")
+      check(layer->putAndInsertUint16Array(DCM_GraphicLayerRecommendedDisplayCIELabValue, lab, 3), "layer colour");
+}
+
+// What every frame says: decision support, what was found, and on which frames a layer for
+// review is marked (a mark on one frame flashes by in cine).
+std::string notice(const DetectionResult& result) {
+  std::string text = result.tear_detected ? "FibreTrack - decision support, not a certified medical device"
+                                          : "FibreTrack: no fibre discontinuity found - decision support only";
+  if (result.for_review.empty()) return text;
+  text += "; faint layer for review (not a finding) marked on frame";
+  if (result.for_review.size() > 1) text += "s";
+  for (std::size_t i = 0; i < result.for_review.size(); ++i)
+    text += (i ? ", " : " ") + std::to_string(result.for_review[i].frame + 1);
+  return text;
 }
 
 }  // namespace
@@ -88,15 +112,20 @@ std::string write_presentation_state(const std::string& source_clip, const Detec
                   describe_extent(f).c_str(), f.confidence);
     label(ps, layer, DVPSB_currentFrame, {g.outline[1].x + 4, g.outline[1].y}, text);
   }
-  for (const TearFinding& f : result.for_review) mark_layer_for_review(ps, layer, f, region);
-  const char* summary = result.tear_detected ? "FibreTrack - decision support, not a certified medical device"
-                        : result.for_review.empty()
-                            ? "FibreTrack: no fibre discontinuity found - decision support only"
-                            : "FibreTrack: no fibre discontinuity found, a faint layer is marked for review - decision support only";
-  label(ps, layer, DVPSB_allImages, {4.0, 4.0}, summary);
+  if (!result.for_review.empty()) {
+    check(ps.addGraphicLayer("FT_REVIEW", "FibreTrack layers for review (not findings)"), "graphic layer");
+    const std::size_t review = ps.getNumberOfGraphicLayers() - 1;
+    check(ps.setGraphicLayerRecommendedDisplayValueGray(review, 0xFFFF), "layer grey");
+    // The region's scale, else the one the analysis measured at (a depth scale, an estimate).
+    const double region_mm = 0.5 * (region.mm_per_px_x + region.mm_per_px_y);
+    for (const TearFinding& f : result.for_review)
+      mark_layer_for_review(ps, review, f, region_mm > 0 ? region_mm : result.mm_per_px());
+  }
+  label(ps, layer, DVPSB_allImages, {4.0, 4.0}, notice(result));
   check(ps.setPresentationLabel("FIBRETRACK"), "label");
   DcmFileFormat out;
   check(ps.write(*out.getDataset(), OFTrue), "write");
+  colour_review_layer(*out.getDataset());
   put(*out.getDataset(), DCM_SeriesDescription, "FibreTrack annotations");
   put(*out.getDataset(), DCM_Laterality, get_string(image, DCM_Laterality));  // Type 2C: the series' side
   save_atomically(out, path, EXS_LittleEndianExplicit);

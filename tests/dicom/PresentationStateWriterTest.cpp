@@ -80,7 +80,7 @@ TEST(PresentationStateWriter, MarksALayerForReviewOnItsFrameAsNoFinding) {
   for (const auto& a : back.annotations) {
     if (a.frames == std::vector<int>{2} && a.text.empty()) ring = &a;
     if (a.frames == std::vector<int>{2} && a.text.find("not a finding") != std::string::npos) words = &a;
-    if (a.frames.empty() && a.text.find("marked for review") != std::string::npos) notice = true;
+    if (a.frames.empty() && a.text.find("for review (not a finding) marked on frame 3") != std::string::npos) notice = true;
   }
   ASSERT_NE(ring, nullptr) << "a ring on frame 3";
   ASSERT_NE(words, nullptr) << "its label on frame 3";
@@ -91,8 +91,44 @@ TEST(PresentationStateWriter, MarksALayerForReviewOnItsFrameAsNoFinding) {
     min_px = std::min(min_px, d);
     max_px = std::max(max_px, d);
   }
-  EXPECT_GE(min_px, 5.9) << "around the layer, not over it";
+  const UltrasoundRegion region = read_clip_info(dir.file("clip.dcm")).analysis_region();
+  EXPECT_NEAR(min_px, 4.0 / (0.5 * (region.mm_per_px_x + region.mm_per_px_y)), 0.5) << "4 mm around the layer";
   EXPECT_LT(max_px - min_px, 0.5);
+  EXPECT_NE(words->text.find("(frame 3)"), std::string::npos) << words->text;
+  // On a layer of its own, apart from the findings', so that a viewer shows and hides it apart.
+  const test::CommandResult dump = test::run_command("dcmdump +P GraphicLayer +P 0070,0401 '" + pr + "'");
+  EXPECT_NE(dump.out.find("FT_REVIEW"), std::string::npos) << dump.out;
+  EXPECT_NE(dump.out.find("45534\\42362\\52298"), std::string::npos) << "orange, as CIELab: " << dump.out;
+  EXPECT_EQ(test::run_command("dciodvfy '" + pr + "' 2>&1").out.find("Retired attribute"), std::string::npos);
+}
+
+// With a finding too, the notice on every frame still names the frame where a layer is marked
+// (a mark on one frame flashes by in cine).
+TEST(PresentationStateWriter, TheNoticeNamesTheLayersFrameBesideAFinding) {
+  test::TempDir dir;
+  const Clip clip = sim::SimulatedExam(sim::make_preset("full_tear", 9, 5)).render_clip();
+  write_ultrasound_clip(clip, {}, dir.file("clip.dcm"));
+  DetectionResult result;
+  TearFinding f;
+  f.frame = 3;
+  f.centre_col_px = 160;
+  f.centre_row_px = 100;
+  f.gap_mm = 4.0;
+  f.grade = TearGrade::Partial;
+  result.findings.push_back(f);
+  result.tear_detected = true;
+  TearFinding layer = f;
+  layer.frame = 1;
+  layer.centre_col_px = 60;
+  result.for_review.push_back(layer);
+  const std::string pr = dir.file("pr.dcm");
+  write_presentation_state(dir.file("clip.dcm"), result, pr);
+  EXPECT_EQ(test::dciodvfy_errors(pr), "");
+  bool named = false;
+  for (const auto& a : read_presentation_state(pr).annotations)
+    named |= a.frames.empty() && a.text.find("decision support") != std::string::npos &&
+             a.text.find("marked on frame 2") != std::string::npos;
+  EXPECT_TRUE(named);
 }
 
 }  // namespace ft::dicom
