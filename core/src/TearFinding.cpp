@@ -57,12 +57,22 @@ std::string describe_position(const TearFinding& f, const DetectionResult& resul
   return text;
 }
 
-std::string describe_layer_for_review(const TearFinding& layer, const DetectionResult& result) {
-  return "for review, not a finding: a dark layer on an aponeurosis opened with the contractions at " +
-         describe_position(layer, result) + ", frame " + std::to_string(layer.frame + 1) +
-         ", as fluid between pulled-off fibres and the aponeurosis does, but its dip (against the tissue around it) "
-         "is within 15 % of the speckle's beside it at rest: too faint to tell from speckle. Look at the image there.";
+namespace {
+constexpr char kForReviewNote[] = "for review, not a finding: ";
+}  // namespace
+
+std::string why_only_for_review() {
+  return "it opened with the contractions as fluid between pulled-off fibres and the aponeurosis does, but its dip "
+         "(against the tissue around it) is within 15 % of the speckle's beside it at rest: too faint to tell from "
+         "speckle.";
 }
+
+std::string describe_layer_for_review(const TearFinding& layer, const DetectionResult& result) {
+  return kForReviewNote + std::string("a dark layer on an aponeurosis at ") + describe_position(layer, result) + ", frame " +
+         std::to_string(layer.frame + 1) + ": " + why_only_for_review() + " Look at the image there.";
+}
+
+bool is_layer_for_review_note(const std::string& note) { return note.rfind(kForReviewNote, 0) == 0; }
 
 void note_layers_for_review(DetectionResult& result) {
   for (const TearFinding& layer : result.for_review) result.notes.push_back(describe_layer_for_review(layer, result));

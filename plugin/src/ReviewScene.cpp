@@ -129,9 +129,12 @@ OverlayScene review_scene(const ClipAnalysis& analysis, int frame, OverlayLayers
     layers.findings_peak_gap_mm.push_back(f.gap_mm);
     layers.findings_gap_not_read.push_back(gap_read_in_frame(f, analysis, frame) ? 0 : 1);
   }
-  layers.layers_for_review.clear();  // moved with their tissue, as the findings
-  for (const TearFinding& layer : analysis.detection.for_review)
-    layers.layers_for_review.push_back(finding_in_frame(layer, analysis, frame));
+  layers.layers_for_review.clear();  // moved with their tissue, as the findings; labelled with their own frame
+  for (const TearFinding& layer : analysis.detection.for_review) {
+    TearFinding moved = finding_in_frame(layer, analysis, frame);
+    moved.frame = layer.frame;
+    layers.layers_for_review.push_back(moved);
+  }
   layers.measure_findings_as(analysis.detection);
   OverlayScene scene = compose_overlay(motion.region, shown ? *shown : DisplacementField{}, strain, findings, layers,
                                        rest_field(analysis));

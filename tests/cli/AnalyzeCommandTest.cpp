@@ -30,8 +30,9 @@ TEST(AnalyzeCommand, RunsOnEverySampleClipAndRealFile) {
     ASSERT_EQ(r.exit_code, 0) << clip << ": " << r.err;
     const auto j = nlohmann::json::parse(test::read_file(dir.file("a.json")));
     for (const char* key : {"tear_detected", "findings", "contraction", "notes", "disclaimer", "tracked_fraction", "conclusive",
-                            "scale"})
+                            "scale", "layers_for_review"})
       EXPECT_TRUE(j.contains(key)) << clip << " " << key;
+    EXPECT_TRUE(j["layers_for_review"].is_array()) << "no finding among them; empty where none";
     EXPECT_TRUE(j["contraction"].contains("peak_frame"));
     EXPECT_TRUE(j["contraction"].contains("peak_strain"));
     // The pennation on the rest and the peak frame: degrees, or null where unmeasured (no contraction).

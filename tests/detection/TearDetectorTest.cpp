@@ -561,6 +561,8 @@ TEST(TearDetector, ALayerForReviewIsNotedWhereAndWhenTheUserSeesIt) {
   ASSERT_EQ(r.notes.size(), 1u);
   EXPECT_NE(r.notes.front().find("for review, not a finding"), std::string::npos) << r.notes.front();
   EXPECT_NE(r.notes.front().find("(19.3, 28.6) mm, frame 45"), std::string::npos) << r.notes.front();
+  EXPECT_TRUE(is_layer_for_review_note(r.notes.front())) << "a viewer listing the layers apart can leave it out";
+  EXPECT_FALSE(is_layer_for_review_note("no contraction was seen"));
   r.notes.clear();
   r.calibrated = false;
   note_layers_for_review(r);

@@ -282,7 +282,8 @@ TEST(OverlayScene, WithoutCalibrationTheGapIsLabelledInPixels) {
 }
 
 // A layer named for review is drawn with the findings (and hidden with them) as an orange ring
-// around its place, a few mm across at the findings' scale, labelled as no finding.
+// around its place, a few mm across at the findings' scale, labelled as no finding and with the
+// frame it was seen on.
 TEST(OverlayScene, ALayerForReviewIsARingLabelledAsNoFinding) {
   const UltrasoundRegion region = test::inset_region();
   OverlayLayers layers;
@@ -296,9 +297,10 @@ TEST(OverlayScene, ALayerForReviewIsARingLabelledAsNoFinding) {
   const OverlayPolyline& ring = s.lines[0];
   EXPECT_TRUE(same(ring.colour, overlay_colour::kForReview));
   EXPECT_TRUE(ring.closed);
-  for (const PointPx& p : ring.points_px) EXPECT_NEAR(std::hypot(p.x - 90, p.y - 60), 25.0, 0.01) << "2.5 mm at 0.1 mm/px";
+  for (const PointPx& p : ring.points_px) EXPECT_NEAR(std::hypot(p.x - 90, p.y - 60), 40.0, 0.01) << "4 mm at 0.1 mm/px";
   ASSERT_EQ(s.labels.size(), 1u);
   EXPECT_NE(s.labels[0].text.find("not a finding"), std::string::npos) << s.labels[0].text;
+  EXPECT_NE(s.labels[0].text.find("(frame 1)"), std::string::npos) << "the frame it was seen on, from 1";
   EXPECT_TRUE(same(s.labels[0].colour, overlay_colour::kForReview));
   layers.findings = false;
   const OverlayScene hidden = compose_overlay(region, {}, {}, {}, layers);

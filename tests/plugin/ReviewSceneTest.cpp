@@ -94,6 +94,9 @@ TEST(ReviewScene, ALayerForReviewMovesWithItsTissue) {
   for (const PointPx& p : ring->points_px) x += p.x, y += p.y;
   EXPECT_NEAR(x / double(ring->points_px.size()), 109, 1e-6) << "moved with its tissue to frame 2";
   EXPECT_NEAR(y / double(ring->points_px.size()), 66, 1e-6);
+  bool labelled = false;  // with the frame it was seen on, not the frame shown
+  for (const OverlayLabel& l : scene.labels) labelled |= l.text.find("not a finding") != std::string::npos && l.text.find("(frame 2)") != std::string::npos;
+  EXPECT_TRUE(labelled);
 }
 
 // Inside a wide gap nothing is tracked (fluid, churning echoes): a finding the analysis made

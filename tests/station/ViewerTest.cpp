@@ -22,6 +22,7 @@
 #include "StationTestSupport.h"
 #include "TestSupport.h"
 #include "ft/dicom/DicomClipInfo.h"
+#include "ft/dicom/MeasurementReportWriter.h"
 #include "ft/plugin/ReviewScene.h"
 #include "ft/ui/ExamPlots.h"
 #include "ft/ui/FindingsPanel.h"
@@ -290,6 +291,46 @@ TEST(ReviewPanel, AStoredReportIsShownWhenTheClipIsOpenedAgain) {
   EXPECT_NE(again.findings()->toPlainText().indexOf("stored measurement report"), -1);
   test::wait_until([] { return false; }, 0.3);
   EXPECT_GT(test::count_colour(again.image_view()->grabFramebuffer(), 255, 220, 0, 8), 10) << "caliper from the report";
+  EXPECT_NEAR(stored.centre_x_mm, analysed.centre_x_mm, 0.05) << "placed in mm on the clip's region, as analysed";
+  EXPECT_NEAR(stored.centre_z_mm, analysed.centre_z_mm, 0.05);
+}
+
+// A report with no finding but a layer for review: the clip opens on the layer's frame, the
+// layer is ringed there in orange, listed as no finding at its place in mm, and marked on the
+// timeline as such.
+TEST(ReviewPanel, AStoredLayerForReviewIsShownOnItsFrameAsNoFinding) {
+  test::TempDir dir;
+  std::filesystem::create_directories(dir.file("exam/reports"));
+  std::filesystem::copy_file(sample("full_tear.dcm"), dir.file("exam/clip.dcm"));
+  const UltrasoundRegion region = dicom::read_clip_info(dir.file("exam/clip.dcm")).analysis_region();
+  DetectionResult result;
+  TearFinding layer;
+  layer.frame = 5;
+  layer.centre_col_px = 0.5 * (region.bounds.x0_px + region.bounds.x1_px);
+  layer.centre_row_px = 0.5 * (region.bounds.y0_px + region.bounds.y1_px);
+  result.for_review.push_back(layer);
+  dicom::write_measurement_report(dir.file("exam/clip.dcm"), result, dir.file("exam/reports/sr.dcm"));
+  test::RecordingHost recorded;
+  ui::WorkspaceHost host = recorded.host();
+  ui::ReviewPanel review(host);
+  review.resize(1000, 700);
+  review.show();
+  ASSERT_TRUE(review.open_clip(QString::fromStdString(dir.file("exam/clip.dcm"))));
+  ASSERT_TRUE(review.stored_result());
+  ASSERT_EQ(review.stored_result()->for_review.size(), 1u);
+  EXPECT_TRUE(review.stored_result()->findings.empty());
+  EXPECT_EQ(review.frame(), 5) << "opened where to look";
+  char mm[64];
+  std::snprintf(mm, sizeof mm, "(%.1f, %.1f) mm (frame 6", (layer.centre_col_px - region.bounds.x0_px) * region.mm_per_px_x,
+                (layer.centre_row_px - region.bounds.y0_px) * region.mm_per_px_y);
+  const QString text = review.findings()->toPlainText();
+  EXPECT_TRUE(text.startsWith("No tear found")) << text.toStdString();
+  EXPECT_NE(text.indexOf(QString("For review, not a finding: a faint dark layer on an aponeurosis at ") + mm), -1)
+      << text.toStdString();
+  ASSERT_EQ(recorded.marks.size(), 1u);
+  EXPECT_NE(recorded.marks[0].label.find("not a finding"), std::string::npos);
+  test::wait_until([] { return false; }, 0.3);
+  EXPECT_GT(test::count_colour(review.image_view()->grabFramebuffer(), 255, 140, 0, 8), 10) << "the orange ring";
 }
 
 // Without our report, the presentation state's graphics are shown on their frame.
@@ -446,9 +487,13 @@ TEST(FindingsPanel, ALayerForReviewIsListedApartAsNoFinding) {
   const QString text = panel.toPlainText();
   EXPECT_TRUE(text.startsWith("No tear found")) << text.toStdString();
   EXPECT_NE(text.indexOf("For review, not a finding: a faint dark layer on an aponeurosis at (21.5, 30.0) mm (frame 41, "
-                         "2.00 s), ringed on the image"),
+                         "2.00 s). Look at the image there."),
             -1)
       << text.toStdString();
+  EXPECT_NE(text.indexOf("Why only for review"), -1);
+  note_layers_for_review(r);  // its note is not said a second time
+  panel.show_result(r, 0.05);
+  EXPECT_EQ(panel.toPlainText().indexOf("for review, not a finding: a dark layer"), -1) << panel.toPlainText().toStdString();
 }
 
 TEST(LivePanel, TheSimulatedProbeShowsTheExamAndTheTearIsFound) {

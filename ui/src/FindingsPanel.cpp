@@ -37,13 +37,16 @@ void FindingsPanel::show_result(const DetectionResult& r, double frame_time_s, c
     html += f.extent_pct >= 0 ? QString("extent %1 % of the muscle's thickness</p>").arg(f.extent_pct, 0, 'f', 0)
                               : QString("extent unknown: the muscle's thickness could not be measured</p>");
   }
-  // Not findings, and set apart from them: in the orange of their ring on the image.
+  // Not findings, and set apart from them, in the orange of their ring in review, with why once;
+  // the notes that word each (describe_layer_for_review) would say it again.
   for (const TearFinding& layer : r.for_review) {
     const QString when = frame_time_s > 0 ? QString(", %1 s").arg(layer.frame * frame_time_s, 0, 'f', 2) : QString();
-    html += QString("<p style='color:#d07000'><b>For review, not a finding:</b> a faint dark layer on an aponeurosis at "
-                    "%1 (frame %2%3), ringed on the image</p>")
+    html += QString("<p style='color:#c06000'><b>For review, not a finding:</b> a faint dark layer on an aponeurosis at "
+                    "%1 (frame %2%3). Look at the image there.</p>")
                 .arg(QString::fromStdString(describe_position(layer, r)).toHtmlEscaped()).arg(layer.frame + 1).arg(when);
   }
+  if (!r.for_review.empty())
+    html += "<p style='color:#707070'>Why only for review: " + QString::fromStdString(why_only_for_review()).toHtmlEscaped() + "</p>";
   const ContractionSummary& c = r.contraction;
   html += QString("<p>Contraction: fibre strain %1 % at frame %2 (rest frame %3)</p>")
               .arg(100.0 * c.peak_strain, 0, 'f', 1).arg(c.peak_frame + 1).arg(c.rest_frame + 1);
@@ -51,7 +54,8 @@ void FindingsPanel::show_result(const DetectionResult& r, double frame_time_s, c
   // evaluations read only its first frames (measured on the same scale as this result).
   if (!earlier.empty()) html += "<p><b>Earlier in this session</b> (not read as strongly in the frames now):</p>";
   for (const TearFinding& f : earlier) html += "<p>" + describe_finding(f, r, frame_time_s) + "</p>";
-  for (const std::string& n : r.notes) html += "<p style='color:#707070'>" + QString::fromStdString(n).toHtmlEscaped() + "</p>";
+  for (const std::string& n : r.notes)
+    if (!is_layer_for_review_note(n)) html += "<p style='color:#707070'>" + QString::fromStdString(n).toHtmlEscaped() + "</p>";
   setHtml(html);
 }
 

@@ -331,7 +331,6 @@ void LivePanel::show_view(const LiveView& v) {
       layers.findings_gap_not_read.push_back(f.now.follower && !f.followed ? 1 : 0);
     }
   layers.measure_findings_as(following ? scale_of(now) : latest_);
-  layers.layers_for_review = latest_.for_review;  // where the evaluation saw them (not followed)
   std::vector<float> strain;
   if (layers.strain) strain = fibre_strain_in(v.field, v.mm_per_px_x, v.mm_per_px_y, muscle_);
   region_ = v.region;  // kept for redrawing after Stop

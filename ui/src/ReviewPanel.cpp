@@ -199,7 +199,7 @@ bool ReviewPanel::load_report(const QString& sr_path) {
     if (report.source_sop_instance_uid != info_.sop_instance_uid)
       throw Error(ErrorCode::InvalidArgument, "the report was made on another clip");
     stored_ = report.result;
-    stored_->calibrated = info_.analysis_region().has_mm_calibration();
+    dicom::place_on_region(*stored_, info_.analysis_region());
   } catch (const std::exception& e) {
     findings_->show_message(QString("Report not shown: ") + e.what());
     return false;
@@ -208,8 +208,11 @@ bool ReviewPanel::load_report(const QString& sr_path) {
   std::vector<TimelineMark> marks;
   for (const TearFinding& f : stored_->findings)
     marks.push_back({f.frame * frame_time_s(), "tear (report): " + describe_gap(f, *stored_)});  // mm only when calibrated
+  for (const TearFinding& layer : stored_->for_review)
+    marks.push_back({layer.frame * frame_time_s(), "for review, not a finding (report): faint dark layer"});
   host_.put_findings_on_timeline(marks);
   if (!stored_->findings.empty()) show_frame(stored_->findings.front().frame);
+  else if (!stored_->for_review.empty()) show_frame(stored_->for_review.front().frame);  // where to look
   render();
   return true;
 }

@@ -234,6 +234,11 @@ std::string describe_position(const TearFinding& f, const DetectionResult& resul
 // A layer for review in words: what it is, its place by describe_position and its frame as the
 // findings' are shown, counted from 1, and why it is not a finding. The report's text and the note.
 std::string describe_layer_for_review(const TearFinding& layer, const DetectionResult& result);
+// Why such a layer is not a finding, in one sentence (part of describe_layer_for_review's).
+std::string why_only_for_review();
+// Whether a note is describe_layer_for_review's (a viewer that lists the layers apart from the
+// notes leaves these out).
+bool is_layer_for_review_note(const std::string& note);
 // One note per layer for review (result.for_review), describe_layer_for_review's: call once the
 // result's frames are numbered as the clip's or the stream's and its calibration is known.
 void note_layers_for_review(DetectionResult& result);

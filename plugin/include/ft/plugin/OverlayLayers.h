@@ -48,7 +48,8 @@ struct OverlayLayers {
   std::vector<std::uint8_t> findings_gap_not_read;
   bool findings_in_mm = true;
   // Layers named for review (DetectionResult::for_review), where their tissue is in the frame
-  // drawn: a ring and "for review, not a finding", with the findings and at their scale.
+  // drawn, each with the frame it was seen on: a ring and "for review, not a finding (frame N)",
+  // with the findings and at their scale.
   std::vector<TearFinding> layers_for_review;
   void measure_findings_as(const DetectionResult& r) {
     findings_mm_per_px_x = r.mm_per_px_x;
