@@ -486,4 +486,23 @@ TEST(CandidateGates, AFibreReadingIsTakenWhereItAgreesOrTheTrackingUnderCarriedT
   EXPECT_FALSE(take_fibres_read(std::nan(""), 18.0, 0.0, 10.0, 0.0, 30.0));
 }
 
+// A vessel crossing the image plane is a round anechoic space at rest; a detachment's rest layer is
+// faint, and thin along its aponeurosis. Readings from the clips (held-out 54000's vessel through
+// a focused beam; beam 51001's detachment, the roundest of the development sets' rest layers).
+TEST(CandidateGates, ARoundAnechoicSpaceAtRestIsAVesselNotARestLayer) {
+  const auto read = [](double width_mm, double contrast, double level = 120.0) {
+    return BandWidth{true, width_mm, contrast, 0.0, level};
+  };
+  EXPECT_TRUE(gates::round_anechoic_at_rest(read(2.00, 0.85), read(2.49, 0.89))) << "the vessel";
+  EXPECT_FALSE(gates::round_anechoic_at_rest(read(1.42, 0.27), read(1.54, 0.24))) << "a detachment's faint rest layer";
+  EXPECT_FALSE(gates::round_anechoic_at_rest(read(2.00, 0.85), read(6.00, 0.80))) << "anechoic, but a layer along the surface";
+  EXPECT_FALSE(gates::round_anechoic_at_rest(read(2.00, 0.85), BandWidth{})) << "no band along it: longer than read";
+  EXPECT_FALSE(gates::round_anechoic_at_rest(BandWidth{}, read(2.49, 0.89))) << "no band across it at rest";
+  EXPECT_FALSE(gates::round_anechoic_at_rest(read(2.00, 0.85), read(2.49, 0.59))) << "one side not anechoic";
+  EXPECT_FALSE(gates::round_anechoic_at_rest(read(2.00, 0.85), read(3.00, 0.89))) << "1.5 times as long: a layer";
+  EXPECT_TRUE(gates::round_anechoic_at_rest(read(2.00, 0.85), read(2.99, 0.89)));
+  // Inside a long black layer: a trough of noise (grey 1 in 3) read along it, no tissue around it.
+  EXPECT_FALSE(gates::round_anechoic_at_rest(read(2.00, 0.85), read(0.8, 0.67, 3.0))) << "noise against noise";
+}
+
 }  // namespace ft::gates

@@ -643,6 +643,22 @@ TEST(RealMuscle, AVesselPressedOnTheAponeurosisIsNotFibresPulledOff) {
   EXPECT_TRUE(round) << "the vessel's dark space was judged and found round";
 }
 
+// Held-out 54000 through a focused beam (curved fascia): a vessel in the middle of rectus femoris,
+// its bright wall 2 mm above the lumen taken for an aponeurosis (a peak of the column's profile),
+// and the lumen, stretched across the fibres by the contraction (band 2.0 -> 5.0 mm along a
+// surface 3.4 mm long), read as fibres pulled off it. Beside a bright line that is no plane of
+// the map, a space already round and anechoic at rest is a vessel.
+TEST(RealMuscle, AVesselLumenStretchedByTheContractionIsNoDetachment) {
+  const Analysed run = analyse("real_vessel+curved_fascia+focused_beam", 54000);
+  EXPECT_FALSE(run.analysis.detection.tear_detected);
+  bool round = false;
+  for (const CandidateEvidence& e : run.analysis.detection.candidates) {
+    EXPECT_FALSE(e.kind == "myotendinous" && e.decision == "reported") << "at " << e.centre_col_px << ", " << e.centre_row_px;
+    round |= e.decision == "not_a_layer" && e.reason.find("round and anechoic at rest") != std::string::npos;
+  }
+  EXPECT_TRUE(round) << "the lumen was judged by the motion path and found round and anechoic at rest";
+}
+
 // Held-out 31001: the deep aponeurosis's slide carried the detachment from the image's middle to
 // 2.9 mm from its left edge at peak, where the fluid scan found no layer: missed with and
 // without exam conditions. Read on the way to the peak too (where the contraction first passes

@@ -179,6 +179,14 @@ bool runs_along_the_plane(double run_length_mm, double peak_layer_mm) {
   return run_length_mm >= kMinElongation * peak_layer_mm;
 }
 
+bool round_anechoic_at_rest(const BandWidth& across, const BandWidth& along) {
+  constexpr double kAnechoic = 0.6, kLongerThanWide = 1.5, kTissueLevel = 0.5;
+  // Read inside a long black layer, the band along it is a trough of noise against noise: its
+  // contrast a ratio of two small greys. Round, the band along it has tissue on both sides too.
+  return across.found && along.found && std::min(across.contrast, along.contrast) >= kAnechoic &&
+         along.width_mm < kLongerThanWide * across.width_mm && along.level >= kTissueLevel * across.level;
+}
+
 bool darker_than_plane_speckle(double layer_contrast, const std::vector<double>& rest_contrasts_along) {
   // A contrast c is (level - dip) / level: the dip's grey is level * (1 - c). Compared as greys, a
   // layer barely darker than dark speckle is told from fluid; compared as contrasts, the same

@@ -160,6 +160,7 @@ BandWidth measured(const LowBand& b, double contrast, double mm_per_px) {
   out.contrast = contrast;
   out.width_mm = (b.hi_t_px - b.lo_t_px) * mm_per_px;
   out.centre_offset_mm = 0.5 * (b.hi_t_px + b.lo_t_px) * mm_per_px;
+  out.level = b.level;
   return out;
 }
 

@@ -16,6 +16,7 @@ struct BandWidth {
   double width_mm = 0.0;
   double contrast = 0.0;  // (surrounding level - band minimum) / surrounding level
   double centre_offset_mm = 0.0;  // the band's middle from the profile's centre, along the normal
+  double level = 0.0;             // the surrounding grey level the contrast is taken against
 };
 
 // Profile through (cx, cy) along `normal_angle_deg`, averaged over +-half_length_mm along
