@@ -14,8 +14,10 @@
 
 namespace ft::dicom {
 
-TEST(PresentationStateWriter, AnnotatesTheFindingsFrameAndPassesTheValidators) {
-  test::TempDir dir;
+namespace {
+
+// A 5-frame simulated tear written to dir/clip.dcm, and a partial tear found on its frame 3.
+DetectionResult partial_tear_on_a_clip(test::TempDir& dir) {
   const Clip clip = sim::SimulatedExam(sim::make_preset("full_tear", 9, 5)).render_clip();
   write_ultrasound_clip(clip, {}, dir.file("clip.dcm"));
   DetectionResult result;
@@ -30,6 +32,14 @@ TEST(PresentationStateWriter, AnnotatesTheFindingsFrameAndPassesTheValidators) {
   f.confidence = 0.9;
   result.findings.push_back(f);
   result.tear_detected = true;
+  return result;
+}
+
+}  // namespace
+
+TEST(PresentationStateWriter, AnnotatesTheFindingsFrameAndPassesTheValidators) {
+  test::TempDir dir;
+  const DetectionResult result = partial_tear_on_a_clip(dir);
   const std::string pr = dir.file("pr.dcm");
   write_presentation_state(dir.file("clip.dcm"), result, pr);
   EXPECT_EQ(test::dciodvfy_errors(pr), "");
@@ -106,18 +116,8 @@ TEST(PresentationStateWriter, MarksALayerForReviewOnItsFrameAsNoFinding) {
 // (a mark on one frame flashes by in cine).
 TEST(PresentationStateWriter, TheNoticeNamesTheLayersFrameBesideAFinding) {
   test::TempDir dir;
-  const Clip clip = sim::SimulatedExam(sim::make_preset("full_tear", 9, 5)).render_clip();
-  write_ultrasound_clip(clip, {}, dir.file("clip.dcm"));
-  DetectionResult result;
-  TearFinding f;
-  f.frame = 3;
-  f.centre_col_px = 160;
-  f.centre_row_px = 100;
-  f.gap_mm = 4.0;
-  f.grade = TearGrade::Partial;
-  result.findings.push_back(f);
-  result.tear_detected = true;
-  TearFinding layer = f;
+  DetectionResult result = partial_tear_on_a_clip(dir);
+  TearFinding layer = result.findings.front();
   layer.frame = 1;
   layer.centre_col_px = 60;
   result.for_review.push_back(layer);
