@@ -31,4 +31,21 @@ TearGeometry tear_geometry(const TearFinding& finding, const DetectionResult& re
                        measured ? result.mm_per_px_y : fallback_mm_per_px_y);
 }
 
+std::vector<PointPx> review_ring(const TearFinding& layer, double mm_per_px_x, double mm_per_px_y) {
+  constexpr double kRadiusMm = 4.0, kLeastRadiusPx = 6.0;
+  constexpr int kPoints = 24;
+  const double r_px =
+      mm_per_px_x > 0 && mm_per_px_y > 0 ? std::max(kLeastRadiusPx, kRadiusMm / (0.5 * (mm_per_px_x + mm_per_px_y))) : kLeastRadiusPx;
+  std::vector<PointPx> ring;
+  for (int k = 0; k < kPoints; ++k) {
+    const double a = 2.0 * M_PI * k / kPoints;
+    ring.push_back({layer.centre_col_px + r_px * std::cos(a), layer.centre_row_px + r_px * std::sin(a)});
+  }
+  return ring;
+}
+
+std::string review_ring_label(const TearFinding& layer) {
+  return "For review, not a finding: faint dark layer (frame " + std::to_string(layer.frame + 1) + ")";
+}
+
 }  // namespace ft

@@ -1,7 +1,5 @@
 #include "ft/dicom/PresentationStateWriter.h"
 
-#include <algorithm>
-#include <cmath>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -44,21 +42,15 @@ void label(DVPresentationState& ps, std::size_t layer, DVPSObjectApplicability w
   check(t->setAnchorPoint(at.x, at.y, DVPSA_pixels, OFFalse), "text anchor");
 }
 
-// A ring around a layer named for review on the frame it opened most: a marker, not an outline
-// (its extent was not measured), on a graphic layer of its own so that a viewer shows and hides
-// it apart from the findings. `mm_per_px`: the scale the analysis measured at.
+// The review ring (review_ring, closed) and its label on the layer's own frame, on the graphic
+// layer of the layers for review, so that a viewer shows and hides it apart from the findings.
 void mark_layer_for_review(DVPresentationState& ps, std::size_t layer, const TearFinding& f, double mm_per_px) {
-  constexpr double kRingRadiusMm = 4.0;  // wide enough that the ring frames the layer's middle, not crosses it
-  const double r_px = std::max(6.0, mm_per_px > 0 ? kRingRadiusMm / mm_per_px : 6.0);
-  std::vector<PointPx> ring;
-  for (int k = 0; k <= 24; ++k) {
-    const double a = 2.0 * M_PI * k / 24;
-    ring.push_back({f.centre_col_px + r_px * std::cos(a), f.centre_row_px + r_px * std::sin(a)});
-  }
+  std::vector<PointPx> ring = review_ring(f, mm_per_px, mm_per_px);
+  const double right_x = ring.front().x;  // the ring starts at angle 0, its right end
+  ring.push_back(ring.front());
   check(ps.selectImageFrameNumber(static_cast<unsigned long>(f.frame + 1)), "frame");
   polyline(ps, layer, ring);
-  label(ps, layer, DVPSB_currentFrame, {f.centre_col_px + r_px + 4, f.centre_row_px},
-        "For review, not a finding: faint dark layer (frame " + std::to_string(f.frame + 1) + ")");
+  label(ps, layer, DVPSB_currentFrame, {right_x + 4, f.centre_row_px}, review_ring_label(f));
 }
 
 // The review layer's recommended colour: the viewer's orange (255, 140, 0) as CIELab (L* 69.5,

@@ -225,22 +225,14 @@ void add_finding(OverlayScene& s, const TearFinding& t, const UltrasoundRegion& 
   s.labels.push_back({label, {right_end.x + 6, right_end.y + 4}, kCaliper});
 }
 
-// A ring around it (its extent was not measured, so no outline), wide enough to frame the
-// layer's middle rather than cross it, labelled with its frame so that no one reads it as a
-// finding, nor as this frame's.
+// The review ring (review_ring) and its label, at the findings' scale.
 void add_layer_for_review(OverlayScene& s, const TearFinding& t, const UltrasoundRegion& region, const OverlayLayers& layers) {
-  constexpr double kRingRadiusMm = 4.0;
   const double sx = layers.findings_mm_per_px_x > 0 ? layers.findings_mm_per_px_x : region.mm_per_px_x;
   const double sy = layers.findings_mm_per_px_y > 0 ? layers.findings_mm_per_px_y : region.mm_per_px_y;
-  const double r_px = std::max(6.0, sx > 0 && sy > 0 ? kRingRadiusMm / (0.5 * (sx + sy)) : 6.0);
-  OverlayPolyline ring{{}, overlay_colour::kForReview, true};
-  for (int k = 0; k < 24; ++k) {
-    const double a = 2.0 * M_PI * k / 24;
-    ring.points_px.push_back({t.centre_col_px + r_px * std::cos(a), t.centre_row_px + r_px * std::sin(a)});
-  }
+  OverlayPolyline ring{review_ring(t, sx, sy), overlay_colour::kForReview, true};
+  const double right_x = ring.points_px.front().x;  // the ring starts at angle 0, its right end
+  s.labels.push_back({review_ring_label(t), {right_x + 4, t.centre_row_px}, overlay_colour::kForReview});
   s.lines.push_back(std::move(ring));
-  s.labels.push_back({"for review, not a finding: faint dark layer (frame " + std::to_string(t.frame + 1) + ")",
-                      {t.centre_col_px + r_px + 4, t.centre_row_px}, overlay_colour::kForReview});
 }
 
 }  // namespace
