@@ -270,10 +270,11 @@ void follow_out_at_peak(const Context& ctx, const PlaneMap& peak_planes, const F
 // plane that runs to a side of the map at rest slid inward from it (its point at the map's side
 // by at least kMinSlideMm), its line at peak is followed on outward from its outermost carried
 // sample of each side (follow_out_at_peak). Each point moves with the plane's point at the side,
-// rigidly (the aponeurosis barely stretches; an outermost sample up to 15 mm in, tracked across
-// the sliding plane, need not move as the side does; a plane turning 2-3 deg between frames puts
-// a point's line 1-1.5 mm off over 30 mm, within layer_in's 1.5 mm search), and its band is read first where its
-// tissue is in view: at rest, or as it enters the image (read_where_first_seen). What the plane
+// rigidly: the aponeurosis barely stretches, and an outermost sample up to 15 mm in, tracked
+// across the sliding plane, need not move as the side does; a plane turning 2-3 deg between
+// frames puts a point's line 1-1.5 mm off over 30 mm, within layer_in's 1.5 mm search. Its band
+// is read first where its tissue is in view: at rest, or as it enters the image
+// (read_where_first_seen). What the plane
 // carries in with it (a vein, fat) is as dark as it enters as at peak, and does not open; fluid
 // of fibre ends pulled off reaches it later. A vein in the muscle beneath moves with that muscle,
 // not the plane's line, and can come under a point after it entered: its round shape refuses it
