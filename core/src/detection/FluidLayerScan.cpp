@@ -54,6 +54,11 @@ struct LayerSample {
 };
 using Run = std::vector<const LayerSample*>;
 
+// Whether some of the run's samples were placed at peak (samples_at_peak).
+bool has_placed(const Run& run) {
+  return std::any_of(run.begin(), run.end(), [](const LayerSample* s) { return s->at_peak; });
+}
+
 // A profile that ran into the region's edge or into darkness with no tissue beyond says
 // nothing (dark_band_width leaves its contrast at 0); a faint band is still a width.
 bool measured(const BandWidth& b) { return b.found || b.contrast > 0.0; }
@@ -137,13 +142,17 @@ BandWidth on_muscle_side(BandWidth b, int side) {
 // image: a column closer to the image's side is not read. A line cut short keeps more of the
 // speckle (a "layer" at the right edge of intact muscle, seen through a focused beam, was a line
 // cut to a third). Not slid inward instead: the columns near a side would all read one line, and
-// one dip would make a run of them.
-BandWidth band_beside(const Context& ctx, const Frame& image, double x, double band_y, int side) {
+// one dip would make a run of them. in_view: whether column x has that room.
+bool in_view(const Context& ctx, double x) {
   const PixelRect& b = ctx.m.region.bounds;
-  const double mm = ctx.mm_per_px();
   const double room_px = std::min(x - b.x0_px, b.x1_px - 1 - x);  // bilinear sampling reads x + 1
-  if (room_px < kBandHalfLengthMm / mm - 1e-9) return {};
-  return on_muscle_side(dark_band_width(image, b, x, band_y, 90.0, kBandHalfLengthMm, mm), side);
+  return room_px >= kBandHalfLengthMm / ctx.mm_per_px() - 1e-9;
+}
+
+BandWidth band_beside(const Context& ctx, const Frame& image, double x, double band_y, int side) {
+  if (!in_view(ctx, x)) return {};
+  return on_muscle_side(dark_band_width(image, ctx.m.region.bounds, x, band_y, 90.0, kBandHalfLengthMm, ctx.mm_per_px()),
+                        side);
 }
 
 // The fluid layer beside the plane point carried to frame k: the plane's line found near
@@ -309,13 +318,6 @@ std::vector<LayerSample> samples_at_peak(const Context& ctx, const std::vector<L
   return out;
 }
 
-// Whether the plane's line at column x lies in the image with room for its band.
-bool in_view(const Context& ctx, double x) {
-  const PixelRect& b = ctx.m.region.bounds;
-  const double room_px = kBandHalfLengthMm / ctx.mm_per_px();
-  return x - b.x0_px >= room_px && b.x1_px - 1 - x >= room_px;
-}
-
 // Each sample placed at peak read first where its tissue is in view, from rest towards the peak
 // (every frame decoded once for all of them); it opens against that reading. One never read
 // before the peak is dropped: nothing to open against.
@@ -328,7 +330,7 @@ void read_where_first_seen(const Context& ctx, std::vector<LayerSample>& placed)
       if (s.first_seen >= 0) continue;
       double x, y;
       const BandWidth b = layer_in(ctx, image, s, x, y, k);
-      if (!in_view(ctx, x) || !measured(b)) continue;
+      if (!measured(b)) continue;  // out of view (band_beside reads nothing there), or no band
       s.first_seen = k;
       s.rest = b;
       s.opens = gates::fluid_layer_opens(s.rest, s.peak, ctx.s);
@@ -589,8 +591,7 @@ std::optional<double> fibres_at_peak_deg(const Context& ctx, const CompartmentSt
     // the compartment's fascicles (one family, clear of the plane) stand in, as the muscle's
     // dominant direction does not turn with the contraction (20 -> 45 deg: the gap read along it
     // would be nearly twice too long).
-    const bool at_peak = std::any_of(run.begin(), run.end(), [](const LayerSample* s) { return s->at_peak; });
-    if (!at_peak || !fascicles_clear_of_plane(own, plane_deg)) return std::nullopt;
+    if (!has_placed(run) || !fascicles_clear_of_plane(own, plane_deg)) return std::nullopt;
     at_rest_deg = own.fascicle_rest_deg;
     return own.fascicle_peak_deg;
   }
@@ -901,8 +902,7 @@ const char* rejected(const Context& ctx, const std::vector<LayerSample>& samples
   // Beside points placed at peak no muscle was tracked at rest, and on the way to the peak the
   // compartments carry no fascicle angle there: with no fibre direction read, the muscle's
   // dominant one at rest stands in, and a layer crossed at 6.7 deg read 9.7 mm for 4.9.
-  const bool placed = std::any_of(run.begin(), run.end(), [](const LayerSample* s) { return s->at_peak; });
-  if (placed && !std::isfinite(ev.fibres_pulled_off_deg)) {
+  if (has_placed(run) && !std::isfinite(ev.fibres_pulled_off_deg)) {
     ev.reason = "beside the plane followed past its tracked points no fibre direction was read: the gap cannot be measured along the fibres";
     return "fibres_unread";
   }
