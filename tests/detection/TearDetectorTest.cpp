@@ -105,6 +105,34 @@ TEST(TearDetector, AFindingsFollowerReadsItsGapTimeCurveAgain) {
   EXPECT_EQ(run.analysis.detection.motion_frame0, run.analysis.kept_frames.front());
 }
 
+// Stumps 6 mm apart across a surface whose normal the muscle shortens by 30 %: intact muscle
+// takes them to 4.2 mm, a structure that does not shorten keeps them 6 mm apart, 1.8 mm "open".
+// The normal is carried by F^-T: a shear that tilts the surface shortens it, one along the
+// surface does not.
+TEST(GapFollower, WhatAStructureCarriedWholeWouldOpen) {
+  GapFollowerGeometry g;
+  g.stump_a_x_px = 10.0;
+  g.stump_b_x_px = 70.0;  // 6 mm at 0.1 mm/px, along the normal (1, 0)
+  g.rest_separation_mm = 6.0;
+  const GapFollower follower({}, {}, 1, 0.1, 0.1, g);
+  EXPECT_NEAR(follower.opening_if_unshortened_mm(Tensor2{0.7, 0.0, 0.0, 1.0 / 0.7}), 1.8, 1e-9);
+  EXPECT_NEAR(follower.opening_if_unshortened_mm(Tensor2{1.0, 0.0, 0.0, 1.0}), 0.0, 1e-9) << "at rest";
+  EXPECT_NEAR(follower.opening_if_unshortened_mm(Tensor2{1.0, 0.0, 0.0, 0.7}), 0.0, 1e-9) << "shortened along the surface only";
+  EXPECT_NEAR(follower.opening_if_unshortened_mm(Tensor2{1.0, 0.75, 0.0, 1.0}), 1.2, 1e-9) << "the surface tilted";
+  EXPECT_NEAR(follower.opening_if_unshortened_mm(Tensor2{1.0, 0.0, 0.75, 1.0}), 0.0, 1e-9) << "sliding along itself";
+  const double c = std::cos(0.4), s = std::sin(0.4);
+  EXPECT_NEAR(follower.opening_if_unshortened_mm(Tensor2{c, -s, s, c}), 0.0, 1e-9) << "turned";
+  EXPECT_LT(follower.opening_if_unshortened_mm(Tensor2{1.3, 0.0, 0.0, 1.0}), 0.0) << "lengthened along the normal";
+  // Stumps carried 0.5 mm sideways, their separation kept: the opening they read is that bound.
+  DisplacementField moved(9, 3, 0.0, 0.0, 10.0);
+  for (std::size_t i = 0; i < moved.size(); ++i) {
+    moved.dx_px[i] = 5.0f;
+    moved.valid[i] = 1;
+  }
+  const Tensor2 shortened{0.7, 0.0, 0.0, 1.0 / 0.7};
+  EXPECT_NEAR(follower.opening_mm(moved, shortened), follower.opening_if_unshortened_mm(shortened), 1e-6);
+}
+
 TEST(TearDetector, PartialTearIsFoundAsPartial) {
   const Outcome run = analyse(sim::make_preset("partial_tear", 32));
   ASSERT_TRUE(run.analysis.detection.tear_detected);

@@ -122,6 +122,15 @@ bool band_stays_the_same(const BandWidth& rest, const BandWidth& peak, double mi
   return rest.found && peak.found && peak.width_mm - rest.width_mm < min_widening_mm;
 }
 
+bool sliver_in_bright_haematoma(const BandWidth& rest, const BandWidth& peak, double opening_mm,
+                                double opening_if_unshortened_mm, double untracked_share, double surround_tracked_share,
+                                const DetectionSettings& s) {
+  if (!rest.found || !peak.found || std::max(rest.contrast, peak.contrast) >= s.min_fluid_contrast) return false;
+  const double carried_whole_mm = std::max(0.0, opening_if_unshortened_mm);
+  if (!(opening_mm - carried_whole_mm >= 0.5 * s.min_opening_mm)) return false;  // NaN included
+  return holds_haematoma(BandWidth{}, BandWidth{}, untracked_share, surround_tracked_share, s);
+}
+
 bool band_widens(const BandWidth& rest, const BandWidth& peak, double min_widening_mm) {
   return peak.found && peak.width_mm - (rest.found ? rest.width_mm : 0.0) >= min_widening_mm;
 }

@@ -51,6 +51,11 @@ double GapFollower::opening_mm(const DisplacementField& u_k, const Tensor2& rest
   return (xb - xa) * mm_per_px_x_ * n.x + (yb - ya) * mm_per_px_y_ * n.y - g_.rest_separation_mm / n.length;
 }
 
+double GapFollower::opening_if_unshortened_mm(const Tensor2& rest_to_k) const {
+  const detection::CarriedNormal n = detection::carry_normal(rest_to_k, g_.normal_x, g_.normal_y);
+  return g_.rest_separation_mm - g_.rest_separation_mm / n.length;
+}
+
 std::optional<double> GapFollower::opening_mm(const DisplacementField& u_k) const {
   const std::optional<Tensor2> f = compartment_deformation(u_k);
   if (!f) return std::nullopt;

@@ -82,6 +82,18 @@ bool holds_haematoma(const BandWidth& rest, const BandWidth& peak, double untrac
 // the width measurement's own noise.
 bool band_stays_the_same(const BandWidth& rest, const BandWidth& peak, double min_widening_mm);
 
+// A band that keeps its width between fibre ends (`rest` and `peak` both found) is a structure
+// (a vessel, fat), unless it is a sliver inside a haematoma as bright as muscle. It is one where
+// all hold: the band is fainter than fluid at rest and at peak (an anechoic one is a vessel or the
+// gap itself); the gap decorrelates as a haematoma with no band must (holds_haematoma); and the
+// stumps opened by at least half min_opening_mm (the widening asked of a band) more than
+// `opening_if_unshortened_mm`, what they would read had nothing between them shortened along the
+// normal: a structure that does not lengthen along it, however wide, opens them at most that
+// much. Where the muscle lengthens along the normal (an oblique surface) that is 0.
+bool sliver_in_bright_haematoma(const BandWidth& rest, const BandWidth& peak, double opening_mm,
+                                double opening_if_unshortened_mm, double untracked_share, double surround_tracked_share,
+                                const DetectionSettings& s);
+
 // A dark band at peak at least min_widening_mm wider than at rest (absent at rest: 0 wide).
 bool band_widens(const BandWidth& rest, const BandWidth& peak, double min_widening_mm);
 

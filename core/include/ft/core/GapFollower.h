@@ -49,6 +49,11 @@ class GapFollower {
   double opening_mm(const DisplacementField& u_k, const Tensor2& rest_to_k) const;
   // The same, measuring the deformation; none where the muscle around it is not measured.
   std::optional<double> opening_mm(const DisplacementField& u_k) const;
+  // The opening the stumps would read, given that deformation, had nothing between them
+  // shortened along the normal: where the muscle shortens along it, a structure carried whole
+  // that does not lengthen along it (a vessel, fat) opens them at most this much; negative where
+  // the muscle lengthens along the normal.
+  double opening_if_unshortened_mm(const Tensor2& rest_to_k) const;
 
   // Set once the gap is measured on the image: gap = gap_rest + scale * opening, never
   // below 0 (the reading of TearFinding::gap_by_frame_mm).
