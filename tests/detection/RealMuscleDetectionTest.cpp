@@ -240,6 +240,10 @@ TEST(RealMuscle, AFaintSliverInsideAnEchogenicHaematomaDoesNotHideItsOpening) {
   ASSERT_NO_FATAL_FAILURE(expect_found_near_the_truth(run, TearKind::Intramuscular, 0.5));
   const TearFinding& f = run.analysis.detection.findings.front();
   EXPECT_EQ(f.grade, TearGrade::CompleteWithRetraction) << "through the whole muscle, its ends apart";
+  bool said_so = false;
+  for (const CandidateEvidence& c : run.analysis.detection.candidates)
+    said_so |= c.decision == "reported" && c.band_is_a_sliver && c.opening_mm - c.opening_if_unshortened_mm >= 0.5;
+  EXPECT_TRUE(said_so) << "the evidence says the band was read as a sliver, and by how much the stumps opened beyond a structure's reach";
 }
 
 // An echogenic haematoma with no dark band at rest (development clip 37000, the probe moved

@@ -668,14 +668,17 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const Compartm
   // where a structure carried whole between them would have opened 2.4). The gap is then judged
   // as one with no band is, by its decorrelation, as the same clip without the beam was. The band
   // still stands as the rest gap's measure below.
-  const bool sliver_in_decorrelating_gap =
-      !myotendinous && gates::sliver_in_bright_haematoma(band, band_peak, ev.opening_mm, follower->opening_if_unshortened_mm(f_best),
-                                                          ev.untracked_share, ev.surround_tracked_share, ctx.s);
-  if (gates::band_stays_the_same(band, band_peak, 0.5 * ctx.s.min_opening_mm) && !sliver_in_decorrelating_gap)
-    return reject(ev, "band_does_not_widen", "a dark band hardly wider at peak than at rest is a structure (vessel, fat, septum)");
+  ev.opening_if_unshortened_mm = follower->opening_if_unshortened_mm(f_best);
+  if (gates::band_stays_the_same(band, band_peak, 0.5 * ctx.s.min_opening_mm)) {
+    ev.band_is_a_sliver = !myotendinous && gates::sliver_in_bright_haematoma(band, band_peak, ev.opening_mm, ev.opening_if_unshortened_mm,
+                                                                              ev.untracked_share, ev.surround_tracked_share, ctx.s);
+    if (!ev.band_is_a_sliver)
+      return reject(ev, "band_does_not_widen", "a dark band hardly wider at peak than at rest is a structure (vessel, fat, septum)");
+  }
   ev.decision = "reported";
-  ev.reason = myotendinous ? "fibre ends pull away from the aponeurosis under contraction"
-                           : "fibre ends across the surface separate under contraction";
+  ev.reason = myotendinous        ? "fibre ends pull away from the aponeurosis under contraction"
+              : ev.band_is_a_sliver ? "fibre ends across the surface separate under contraction; the faint band that kept its width is a sliver inside a haematoma as bright as muscle, which decorrelates"
+                                    : "fibre ends across the surface separate under contraction";
 
   TearFinding f;
   f.kind = myotendinous ? TearKind::Myotendinous : TearKind::Intramuscular;

@@ -146,6 +146,10 @@ struct CandidateEvidence {
   double band_contrast = kUnmeasured;
   double decorrelated_band_rest_mm = kUnmeasured;  // no dark band at rest: where the speckle does not
                                                    // persist between scanner frames (0: none)
+  double opening_if_unshortened_mm = kUnmeasured;  // what the stumps would open had nothing between
+                                                   // them shortened along the normal (a structure carried whole)
+  bool band_is_a_sliver = false;     // a faint band that kept its width, inside a gap that decorrelates and
+                                     // opens beyond a structure's reach: not held against the gap
   double untracked_share = kUnmeasured;  // of the patch not tracked where the gap is widest
   double surround_tracked_share = 0.0;  // of the muscle around the patch tracked rest and peak
   int contractions_seen = 0, contractions_opened = 0;  // of the clip's contractions, those that opened it
