@@ -169,16 +169,21 @@ BandWidth layer_in(const Context& ctx, const Frame& image, const LayerSample& s,
   return band_beside(ctx, image, x, plane_y + s.side * kBandOffsetMm / mm, s.side);
 }
 
+// Whether the band's profiles beside a plane line at row y, on either side, stay in the image.
+bool profiles_in_image(const Context& ctx, double y) {
+  const PixelRect& b = ctx.m.region.bounds;
+  const double clear_px = (kBandOffsetMm + kProfileReachMm) / ctx.m.mm_per_px_y;
+  return y - clear_px >= b.y0_px && y + clear_px <= b.y1_px;
+}
+
 std::vector<LayerSample> carried_samples(const Context& ctx, const CompartmentStatistics& compartments,
                                         const Frame& peak_image) {
   const double mm = ctx.mm_per_px();
-  const PixelRect& b = ctx.m.region.bounds;
-  const double clear_px = (kBandOffsetMm + kProfileReachMm) / ctx.m.mm_per_px_y;  // the profile stays in the image
   std::vector<LayerSample> out;
   for (std::size_t c = 0; c < ctx.planes.rows_px.size(); ++c) {
     const double x = ctx.planes.x0_px + double(c) * ctx.planes.step_px;
     for (double y : ctx.planes.rows_px[c]) {
-      if (y - clear_px < b.y0_px || y + clear_px > b.y1_px) continue;
+      if (!profiles_in_image(ctx, y)) continue;
       for (int side : {-1, 1}) {
         const std::vector<std::size_t> muscle = muscle_beside(ctx, compartments, x, y, side);
         if (int(muscle.size()) < kMinMuscleSamples) continue;
@@ -241,7 +246,6 @@ void follow_out_at_peak(const Context& ctx, const PlaneMap& peak_planes, const F
                         const std::vector<LayerSample>& carried, std::vector<LayerSample>& out) {
   const double mm = ctx.mm_per_px();
   const PixelRect& b = ctx.m.region.bounds;
-  const double clear_px = (kBandOffsetMm + kProfileReachMm) / ctx.m.mm_per_px_y;
   const double room_px = kBandHalfLengthMm / mm + 1.0;  // band_beside reads no nearer the side
   double yp = anchor.peak_y;
   for (double xp = anchor.peak_x + at.dir * ctx.planes.step_px; xp >= b.x0_px + room_px && xp <= b.x1_px - room_px;
@@ -249,7 +253,7 @@ void follow_out_at_peak(const Context& ctx, const PlaneMap& peak_planes, const F
     const std::optional<double> row = peak_planes.plane_near(xp, yp, 1.0 / ctx.m.mm_per_px_y);
     if (!row) return;  // the plane ends, or is lost, at peak
     yp = *row;
-    if (yp - clear_px < b.y0_px || yp + clear_px > b.y1_px) return;
+    if (!profiles_in_image(ctx, yp)) return;
     LayerSample s;
     s.at_peak = true;
     s.side = side;
