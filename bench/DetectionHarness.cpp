@@ -218,6 +218,9 @@ void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir, 
   // Layers named for review (not findings): on clean clips, a sonographer's extra look; beside a
   // clip's tear (more than 10 mm from it), the same; at the tear, the tear seen faintly.
   int review_clean = 0, review_beside = 0, review_at_tear = 0;
+  // Partial grades that may be complete (tracking lost between a tear's end and its
+  // aponeurosis), by the truth's grade: right on complete tears, a needless doubt on partial ones.
+  int may_be_complete_of_complete = 0, may_be_complete_of_partial = 0;
   std::vector<Tally> per(presets.size());
   std::map<std::string, Tally> per_condition;
   std::vector<double> tracked_intact;
@@ -278,6 +281,7 @@ void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir, 
           t->gap_rest_sum += std::abs(f->gap_rest_mm - truth.gap_rest_mm);
           t->grade_right += int(f->grade) == truth.grade;
         }
+        if (may_be_complete(*f)) ++(truth.grade == int(TearGrade::CompleteWithRetraction) ? may_be_complete_of_complete : may_be_complete_of_partial);
       }
       std::string moves;
       if (stability) {
@@ -294,7 +298,7 @@ void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir, 
                   f ? (std::to_string(gap).substr(0, 4) + " (" + std::to_string(truth_gap).substr(0, 4) + ")").c_str() : "-",
                   f ? (std::to_string(f->gap_rest_mm).substr(0, 4) + " (" + std::to_string(truth.gap_rest_mm).substr(0, 4) + ")").c_str()
                     : "-",
-                  f ? (std::to_string(int(f->grade)) + " (" + std::to_string(truth.grade) + ")").c_str() : "-",
+                  f ? (std::to_string(int(f->grade)) + (may_be_complete(*f) ? "?" : "") + " (" + std::to_string(truth.grade) + ")").c_str() : "-",
                   a.detection.tracked_fraction, f ? std::to_string(f->confidence).substr(0, 4).c_str() : "-", beside,
                   moves.c_str());
       std::fflush(stdout);
@@ -312,6 +316,8 @@ void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir, 
               false_beside);
   std::printf("\nlayers named for review (not findings): %d on clean clips, %d beside a tear, %d at a tear\n", review_clean,
               review_beside, review_at_tear);
+  std::printf("\npartial grades that may be complete (grade 2?, tracking lost beside the aponeurosis): %d on complete tears, "
+              "%d on partial tears\n", may_be_complete_of_complete, may_be_complete_of_partial);
   if (stability)
     std::printf("\nwith a phase error of +-%g px: clips whose findings moved %d; whose rest or peak frame alone moved %d\n",
                 phase_error_px, findings_moved, frames_moved);

@@ -78,6 +78,62 @@ void note_layers_for_review(DetectionResult& result) {
   for (const TearFinding& layer : result.for_review) result.notes.push_back(describe_layer_for_review(layer, result));
 }
 
+namespace {
+constexpr double kCompleteExtentPct = 90.0;  // of the muscle's thickness
+constexpr double kRetractedMm = 0.5;         // mean of the two stumps
+}  // namespace
+
+TearGrade grade_of(TearKind kind, double extent_pct, double retraction_mm) {
+  if (kind == TearKind::Myotendinous) return TearGrade::Partial;
+  if (!(extent_pct >= 0)) return TearGrade::Ungraded;  // NaN included
+  if (extent_pct < 5.0) return TearGrade::Minimal;
+  if (extent_pct >= kCompleteExtentPct && retraction_mm >= kRetractedMm) return TearGrade::CompleteWithRetraction;
+  return TearGrade::Partial;
+}
+
+bool may_be_complete(const TearFinding& f) {
+  return f.grade == TearGrade::Partial && f.kind == TearKind::Intramuscular && f.extent_pct >= 0 &&
+         f.extent_pct < kCompleteExtentPct && f.extent_pct + f.extent_unseen_pct() >= kCompleteExtentPct;
+}
+
+std::string describe_grade(const TearFinding& f) {
+  return std::string(describe(f.grade)) + (may_be_complete(f) ? " (may be complete)" : "");
+}
+
+namespace {
+
+// "2.2 mm of muscle before the deep aponeurosis", both where both ends were lost.
+std::string unseen_muscle(const TearFinding& f, bool calibrated) {
+  const auto amount = [&](double pct) {
+    char text[48];
+    if (calibrated) std::snprintf(text, sizeof text, "%.1f mm", 0.01 * pct * f.muscle_thickness_mm);
+    else std::snprintf(text, sizeof text, "%.0f %% of the thickness", pct);
+    return std::string(text);
+  };
+  const double above = f.extent_unseen_above_pct, below = f.extent_unseen_below_pct;
+  if (above > 0 && below > 0)
+    return "the last " + amount(above) + " of muscle before the superficial aponeurosis and " + amount(below) +
+           " before the deep one";
+  return "the last " + amount(above > 0 ? above : below) + " of muscle before the " + (above > 0 ? "superficial" : "deep") +
+         " aponeurosis";
+}
+
+}  // namespace
+
+std::string describe_unseen_end(const TearFinding& f, const DetectionResult& result) {
+  char seen[32];
+  std::snprintf(seen, sizeof seen, "%.0f %%", f.extent_pct);
+  return "the tear at " + describe_position(f, result) + ", frame " + std::to_string(f.frame + 1) + ", is seen across " + seen +
+         " of the muscle's thickness (graded partial), but " + unseen_muscle(f, result.calibrated) +
+         " could not be tracked (shear along the aponeurosis, or a haematoma): the tear may run through it and be "
+         "complete. Check frame " + std::to_string(f.frame + 1) + " for intact fibres there.";
+}
+
+void note_unseen_ends(DetectionResult& result) {
+  for (const TearFinding& f : result.findings)
+    if (may_be_complete(f)) result.notes.push_back(describe_unseen_end(f, result));
+}
+
 std::string describe_extent(const TearFinding& f) {
   if (f.extent_pct < 0) return "extent unknown";
   char text[32];

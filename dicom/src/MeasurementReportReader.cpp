@@ -36,6 +36,8 @@ void take_numeric(const DSRContentItem& item, TearFinding& f) {
   else if (ours(c, "M004")) f.extent_pct = v;
   else if (ours(c, "M005")) f.confidence = v;
   else if (ours(c, "M008")) f.muscle_thickness_mm = v;
+  else if (ours(c, "M010")) f.extent_unseen_above_pct = v;
+  else if (ours(c, "M011")) f.extent_unseen_below_pct = v;
 }
 
 // The centre point, or the gap caliper (whose direction is the fibres').
@@ -121,6 +123,7 @@ void place_on_region(DetectionResult& stored, const UltrasoundRegion& region) {
   };
   for (TearFinding& f : stored.findings) place(f);
   for (TearFinding& f : stored.for_review) place(f);
+  note_unseen_ends(stored);  // its place is known now, in mm where the clip is calibrated
 }
 
 std::vector<std::string> find_reports_for(const std::string& clip_path, const std::string& clip_uid) {

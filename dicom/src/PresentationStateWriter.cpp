@@ -100,7 +100,7 @@ std::string write_presentation_state(const std::string& source_clip, const Detec
     polyline(ps, layer, outline);
     polyline(ps, layer, {g.caliper_start, g.caliper_end});
     char text[256];
-    std::snprintf(text, sizeof text, "%s: %s, %s, confidence %.2f", describe(f.grade), describe_gap(f, result).c_str(),
+    std::snprintf(text, sizeof text, "%s: %s, %s, confidence %.2f", describe_grade(f).c_str(), describe_gap(f, result).c_str(),
                   describe_extent(f).c_str(), f.confidence);
     label(ps, layer, DVPSB_currentFrame, {g.outline[1].x + 4, g.outline[1].y}, text);
   }

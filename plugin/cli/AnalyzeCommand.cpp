@@ -95,7 +95,7 @@ int run_analyze(const Args& args) {
               100.0 * analysis.detection.tracked_fraction, analysis.detection.tracked_fraction_of.c_str());
   for (const auto& f : analysis.detection.findings) {
     // Frames counted from 1 in text, as the station and DICOM count them (JSON keeps the index).
-    std::printf("  %s at %s, frame %d: %s, %s, confidence %.2f", describe(f.grade),
+    std::printf("  %s at %s, frame %d: %s, %s, confidence %.2f", describe_grade(f).c_str(),
                 describe_position(f, analysis.detection).c_str(), f.frame + 1, describe_gap(f, analysis.detection).c_str(),
                 describe_extent(f).c_str(), f.confidence);
     if (f.contractions_seen > 1) std::printf(", opened in %d of %d contractions", f.contractions_opened, f.contractions_seen);

@@ -129,7 +129,7 @@ void print_gpu(const nlohmann::json& g) {
 nlohmann::json report_json(const std::string& path, const dicom::StoredReport& report) {
   nlohmann::json findings = nlohmann::json::array();
   for (const TearFinding& f : report.result.findings)
-    findings.push_back({{"grade", describe(f.grade)},
+    findings.push_back({{"grade", describe_grade(f)},
                         {"frame", f.frame},  // the index, as analyze's JSON gives it
                         {"gap_mm", f.gap_mm},
                         {"gap_rest_mm", f.gap_rest_mm},

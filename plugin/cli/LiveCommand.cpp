@@ -42,6 +42,7 @@ nlohmann::json findings_json(const DetectionResult& r) {
     // mm only from a calibration or the depth scale (as analyze --json).
     nlohmann::json j{{"frame", f.frame}, {"center_px", {f.centre_col_px, f.centre_row_px}},
                      {"grade", has_grade_number(f.grade) ? nlohmann::json(int(f.grade)) : nlohmann::json(nullptr)}, {"confidence", f.confidence}, {"gap", describe_gap(f, r)}};
+    j["may_be_complete"] = may_be_complete(f);
     j["center_mm"] = r.calibrated ? nlohmann::json{f.centre_x_mm, f.centre_z_mm} : nlohmann::json(nullptr);
     j["gap_mm"] = r.calibrated ? nlohmann::json(f.gap_mm) : nlohmann::json(nullptr);
     j["gap_px"] = mm_per_px > 0 ? nlohmann::json(f.gap_mm / mm_per_px) : nlohmann::json(nullptr);
@@ -81,7 +82,7 @@ struct LivePrinter {
         std::printf("%s\n", findings_json(r).dump().c_str());
       } else if (r.tear_detected) {
         for (const auto& f : r.findings)
-          std::printf("  finding: %s at %s, %s, confidence %.2f\n", describe(f.grade), describe_position(f, r).c_str(),
+          std::printf("  finding: %s at %s, %s, confidence %.2f\n", describe_grade(f).c_str(), describe_position(f, r).c_str(),
                       describe_gap(f, r).c_str(), f.confidence);
       } else {
         std::printf("  no tear%s%s\n", r.notes.empty() ? "" : ": ", r.notes.empty() ? "" : r.notes.front().c_str());
@@ -106,7 +107,7 @@ struct LivePrinter {
     }
     std::printf("session: %s\n", strongest.empty() ? "no tear found" : "the strongest finding of each place");
     for (const TearFinding& f : strongest)
-      std::printf("  %s at %s, %s, confidence %.2f, frame %d\n", describe(f.grade), describe_position(f, scale).c_str(),
+      std::printf("  %s at %s, %s, confidence %.2f, frame %d\n", describe_grade(f).c_str(), describe_position(f, scale).c_str(),
                   describe_gap(f, scale).c_str(), f.confidence, f.frame + 1);
   }
 

@@ -6,12 +6,14 @@
 namespace ft {
 namespace {
 
-int rank(TearGrade g) {
-  switch (g) {
-    case TearGrade::CompleteWithRetraction: return 4;
-    case TearGrade::Partial: return 3;
-    case TearGrade::Ungraded: return 2;
-    case TearGrade::Minimal: return 1;
+// A partial tear that may be complete ranks above one seen to end in muscle that held: a later
+// window's plain partial reading of the same place must not hide the doubt.
+int rank(const TearFinding& f) {
+  switch (f.grade) {
+    case TearGrade::CompleteWithRetraction: return 8;
+    case TearGrade::Partial: return may_be_complete(f) ? 7 : 6;
+    case TearGrade::Ungraded: return 4;
+    case TearGrade::Minimal: return 2;
     case TearGrade::None: break;
   }
   return 0;
@@ -24,7 +26,7 @@ double scale_of(const DetectionResult& r) { return r.mm_per_px() > 0 ? r.mm_per_
 }  // namespace
 
 bool stronger(const TearFinding& a, const TearFinding& b) {
-  if (rank(a.grade) != rank(b.grade)) return rank(a.grade) > rank(b.grade);
+  if (rank(a) != rank(b)) return rank(a) > rank(b);
   return a.confidence > b.confidence;
 }
 
@@ -61,7 +63,7 @@ std::vector<TearFinding> SessionFindings::stronger_than(const DetectionResult& s
     bool read_as_strongly = false;
     // By grade: the same grade at a confidence a little lower is the same reading, not news.
     for (const TearFinding& f : shown.findings)
-      read_as_strongly |= same_place(f, scale, p) && rank(f.grade) >= rank(p.finding.grade);
+      read_as_strongly |= same_place(f, scale, p) && rank(f) >= rank(p.finding);
     if (!read_as_strongly) out.push_back(p.finding);
   }
   return out;

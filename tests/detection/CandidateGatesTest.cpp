@@ -391,14 +391,48 @@ TEST(CandidateGates, StumpsMustShortenLikeTheirCompartment) {
 }
 
 TEST(CandidateGates, ATearIsGradedByItsExtentAndNeverByAGuess) {
-  EXPECT_EQ(grade(TearKind::Intramuscular, 3.0, 0.2), TearGrade::Minimal);
-  EXPECT_EQ(grade(TearKind::Intramuscular, 40.0, 1.0), TearGrade::Partial);
-  EXPECT_EQ(grade(TearKind::Intramuscular, 95.0, 1.0), TearGrade::CompleteWithRetraction);
-  EXPECT_EQ(grade(TearKind::Intramuscular, 95.0, 0.2), TearGrade::Partial) << "across the muscle but not retracted";
+  EXPECT_EQ(grade_of(TearKind::Intramuscular, 3.0, 0.2), TearGrade::Minimal);
+  EXPECT_EQ(grade_of(TearKind::Intramuscular, 40.0, 1.0), TearGrade::Partial);
+  EXPECT_EQ(grade_of(TearKind::Intramuscular, 95.0, 1.0), TearGrade::CompleteWithRetraction);
+  EXPECT_EQ(grade_of(TearKind::Intramuscular, 95.0, 0.2), TearGrade::Partial) << "across the muscle but not retracted";
   // The thickness was not found: no extent, and no grade made up from it.
-  EXPECT_EQ(grade(TearKind::Intramuscular, -1.0, 2.0), TearGrade::Ungraded);
-  EXPECT_EQ(grade(TearKind::Intramuscular, kUnmeasured, 2.0), TearGrade::Ungraded);
-  EXPECT_EQ(grade(TearKind::Myotendinous, 100.0, 3.0), TearGrade::Partial) << "the aponeurosis holds";
+  EXPECT_EQ(grade_of(TearKind::Intramuscular, -1.0, 2.0), TearGrade::Ungraded);
+  EXPECT_EQ(grade_of(TearKind::Intramuscular, kUnmeasured, 2.0), TearGrade::Ungraded);
+  EXPECT_EQ(grade_of(TearKind::Myotendinous, 100.0, 3.0), TearGrade::Partial) << "the aponeurosis holds";
+}
+
+// A partial grade may be complete only where the muscle the tracker lost beyond the tear's ends
+// would carry it through the muscle (90 %).
+TEST(CandidateGates, APartialTearMayBeCompleteOnlyWhereTheLostMuscleWouldCarryItThrough) {
+  TearFinding f;
+  f.kind = TearKind::Intramuscular;
+  f.extent_pct = 87.8;
+  f.retraction_mm = 1.6;
+  f.grade = grade_of(f.kind, f.extent_pct, f.retraction_mm);
+  ASSERT_EQ(f.grade, TearGrade::Partial);
+  EXPECT_FALSE(may_be_complete(f)) << "nothing lost beyond it";
+  f.extent_unseen_below_pct = 12.2;
+  EXPECT_TRUE(may_be_complete(f));
+  EXPECT_EQ(describe_grade(f), "partial tear (may be complete)");
+  f.extent_unseen_below_pct = 1.0;
+  f.extent_unseen_above_pct = 1.0;
+  EXPECT_FALSE(may_be_complete(f)) << "89.8 %: partial either way";
+  f.extent_unseen_above_pct = 1.2;
+  EXPECT_TRUE(may_be_complete(f)) << "both ends lost: 90 % together";
+  f.retraction_mm = 0.0;  // not asked: a report of an uncalibrated clip carries none
+  EXPECT_TRUE(may_be_complete(f));
+  f.kind = TearKind::Myotendinous;
+  EXPECT_FALSE(may_be_complete(f)) << "the aponeurosis holds";
+  f.kind = TearKind::Intramuscular;
+  f.extent_pct = 95.0;
+  f.retraction_mm = 0.3;
+  f.grade = grade_of(f.kind, f.extent_pct, f.retraction_mm);
+  ASSERT_EQ(f.grade, TearGrade::Partial) << "through the muscle, its stumps not retracted";
+  EXPECT_FALSE(may_be_complete(f)) << "seen through the muscle already";
+  f.retraction_mm = 1.6;
+  f.grade = grade_of(f.kind, f.extent_pct, f.retraction_mm);
+  EXPECT_FALSE(may_be_complete(f)) << "complete already";
+  EXPECT_EQ(describe_grade(f), describe(TearGrade::CompleteWithRetraction));
 }
 
 TEST(CandidateGates, ContractionsAreFoundOnTheStrainCurveWithHysteresis) {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "ft/core/TearDetector.h"
@@ -39,6 +41,10 @@ struct ConstructedTear {
   std::vector<int> lost_at{};    // at these frames the muscle 2-4.5 mm right of the cut is lost by the tracker
   std::vector<int> cut_tracked_at{};  // ... and the decorrelating cut is tracked after all (gap_decorrelates)
   std::vector<int> band_widened_at{};  // on these frames' images the dark gap looks 3 mm wide (a shadow, JPEG)
+  // Material in these rows (frame 0), within 4 mm of the cut, is not tracked after frame 1 (a
+  // haematoma decorrelating down to the aponeurosis, the plane's shear; the displacement held
+  // there shows no cut): none when from > to.
+  double untracked_from_px = 1.0, untracked_to_px = 0.0;
   // The tissue right of the cut (tear rows) shortens less over its first layer_mm: at the cut
   // by layer_share of the muscle's shortening, then rising to all of it at layer_mm
   // (layer_ramps) or all at once there (a layer that is carried, not contracting). Area kept.
@@ -172,8 +178,10 @@ MotionRecord motion_of(const ConstructedTear& t) {
         const std::size_t i = u.index(c, r);
         const double x0 = u.x_px(c), y0 = u.y_px(r);
         double jx, jy, lx, ly;
+        const bool unseen = k > 1 && y0 >= t.untracked_from_px && y0 <= t.untracked_to_px && std::abs(x0 - kTearX) <= 40.0;
         side_jump(t, k, x0, y0, jx, jy);
         layer_shift(t, k, x0, y0, lx, ly);
+        if (unseen) jx = jy = 0.0;  // what a tracker fills lost points with shows no cut
         u.dx_px[i] = float((fxx - 1.0) * (x0 - kCentreX) + jx + lx);
         u.dy_px[i] = float((fyy - 1.0) * (y0 - kCentreY) + jy + ly);
         u.quality[i] = 1.0f;
@@ -182,16 +190,16 @@ MotionRecord motion_of(const ConstructedTear& t) {
                           x0 - kTearX >= 20.0 && x0 - kTearX <= 45.0;
         const bool decorrelates = t.gap_decorrelates && at_cut &&
                                   std::find(t.cut_tracked_at.begin(), t.cut_tracked_at.end(), k) == t.cut_tracked_at.end();
-        u.valid[i] = k == 0 || (x0 <= t.untracked_right_of_px && !decorrelates && !lost);
+        u.valid[i] = k == 0 || (x0 <= t.untracked_right_of_px && !decorrelates && !lost && !unseen);
       }
     m.cumulative.push_back(std::move(u));
   }
   return m;
 }
 
-DetectionResult detect(const ConstructedTear& t) {
+DetectionResult detect(const ConstructedTear& t, const DetectionSettings& s = {}) {
   const MotionRecord m = motion_of(t);
-  return detect_tears(m, [&](int k) { return render(t, k); });
+  return detect_tears(m, [&](int k) { return render(t, k); }, s);
 }
 
 // The judged candidate (not too small to judge) nearest the cut's centre, or null.
@@ -455,6 +463,51 @@ TEST(ConstructedField, AStumpIsReadOverItsSearchNotAtItsFirstPoint) {
   ASSERT_NE(s, nullptr);
   EXPECT_LT(s->stump_strain[1], share * s->muscle_strain);
   EXPECT_GT(s->stump_strain[1], 0.8 * s->muscle_strain) << "shortening less than the muscle next to the gap";
+}
+
+// A tear's extent where the muscle beside its aponeurosis could not be tracked. The cut runs
+// through the whole muscle (aponeuroses at 3 and 17 mm deep), but the tracker lost the tissue
+// around it from the top plane down to 5.2 mm deep: its evidence stops 2.4 mm short of the plane
+// (83 % of the muscle). A cut that stops 2.2 mm short of the plane, its last fibres intact but
+// lost the same way, looks alike: both are graded partial on what was seen, and both may be
+// complete, which a note says (above the tear: the superficial aponeurosis). So does a cut lost
+// down to 7.5 mm deep. Where those last fibres were tracked holding, the grade stands unqualified.
+TEST(ConstructedField, ATearEndingInMuscleTheTrackerLostMayBeComplete) {
+  ConstructedTear through;
+  through.top_px = 0.0;
+  through.bottom_px = kHeightPx;
+  through.untracked_from_px = 0.0;
+  through.untracked_to_px = 52.0;
+  ConstructedTear short_of_it = through;
+  short_of_it.top_px = 52.0;
+  ConstructedTear deeper = through;
+  deeper.untracked_to_px = 75.0;
+  for (const auto& [t, lost_mm] : {std::pair{through, 2.4}, std::pair{short_of_it, 2.4}, std::pair{deeper, 4.6}}) {
+    SCOPED_TRACE("cut from " + std::to_string(t.top_px) + " px, lost to " + std::to_string(t.untracked_to_px) + " px");
+    const DetectionResult r = detect(t);
+    ASSERT_EQ(r.findings.size(), 1u) << (r.notes.empty() ? "" : r.notes.back());
+    const TearFinding& f = r.findings.front();
+    EXPECT_NEAR(0.01 * f.extent_pct * f.muscle_thickness_mm, 14.0 - lost_mm, 0.3);
+    EXPECT_EQ(f.grade, TearGrade::Partial);
+    EXPECT_NEAR(0.01 * f.extent_unseen_above_pct * f.muscle_thickness_mm, lost_mm, 0.3);
+    EXPECT_EQ(f.extent_unseen_below_pct, 0.0) << "the cut reaches the deep aponeurosis";
+    EXPECT_TRUE(may_be_complete(f));
+    EXPECT_EQ(describe_grade(f), "partial tear (may be complete)");
+    DetectionResult shown = r;
+    note_unseen_ends(shown);
+    const std::string note = describe_unseen_end(f, r);
+    EXPECT_NE(std::find(shown.notes.begin(), shown.notes.end(), note), shown.notes.end());
+    EXPECT_NE(note.find("before the superficial aponeurosis"), std::string::npos) << note;
+  }
+
+  ConstructedTear held;  // the end 2.2 mm short, its last fibres tracked
+  held.top_px = 52.0;
+  held.bottom_px = kHeightPx;
+  const DetectionResult partial = detect(held);
+  ASSERT_EQ(partial.findings.size(), 1u);
+  EXPECT_EQ(partial.findings.front().grade, TearGrade::Partial);
+  EXPECT_EQ(partial.findings.front().extent_unseen_pct(), 0.0);
+  EXPECT_FALSE(may_be_complete(partial.findings.front()));
 }
 
 }  // namespace ft

@@ -246,6 +246,23 @@ TEST(RealMuscle, AFaintSliverInsideAnEchogenicHaematomaDoesNotHideItsOpening) {
   EXPECT_TRUE(said_so) << "the evidence says the band was read as a sliver, and by how much the stumps opened beyond a structure's reach";
 }
 
+// The same clip without the beam (held-out 56000): the haematoma decorrelates down to the deep
+// aponeurosis, where the tracker kept 3 of the 62 grid points beside the tear's end (and little
+// of the muscle along the aponeurosis either side: its shear at peak). The evidence stops 2.2 mm
+// short of the plane and reads 87.8 % of the muscle: graded partial on what was seen, though the
+// tear runs through it. A partial tear whose last fibres were lost so would look the same: it
+// may be complete, and the finding says so.
+TEST(RealMuscle, ACompleteTearWhoseEndTheTrackerLostBesideTheAponeurosisMayBeComplete) {
+  const Analysed run = analyse("real_echogenic_tear+probe_moved", 56000);
+  ASSERT_NO_FATAL_FAILURE(expect_found_near_the_truth(run, TearKind::Intramuscular, 0.5));
+  expect_graded_against_rectus_femoris(run, TearGrade::Partial);
+  const TearFinding& f = run.analysis.detection.findings.front();
+  EXPECT_TRUE(may_be_complete(f)) << "extent " << f.extent_pct << " %, beyond it unseen " << f.extent_unseen_pct() << " %";
+  EXPECT_GT(f.extent_unseen_below_pct, 0.0) << "towards the deep aponeurosis";
+  const std::vector<std::string>& notes = run.analysis.detection.notes;
+  EXPECT_NE(std::find(notes.begin(), notes.end(), describe_unseen_end(f, run.analysis.detection)), notes.end());
+}
+
 // An echogenic haematoma with no dark band at rest (development clip 37000, the probe moved
 // mid-clip): its rest gap is where the filling's speckle churns between scanner frames.
 // The churning band reads these rest gaps narrow with either tracker: 1.11 mm here with the

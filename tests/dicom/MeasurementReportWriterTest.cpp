@@ -127,6 +127,45 @@ TEST(MeasurementReportWriter, ATearOfUnknownExtentIsNotGraded) {
   EXPECT_EQ(describe_extent(back.result.findings[0]), "extent unknown");
 }
 
+// A partial tear whose end lies in muscle the tracker lost beside the aponeurosis may be
+// complete: the report keeps the grade that was seen (G2) and the share beyond it that was not
+// tracked, and reads back so, with or without a calibration (an uncalibrated report carries no
+// retraction). Without that share nothing is added.
+TEST(MeasurementReportWriter, APartialTearThatMayBeCompleteSaysHowMuchWasNotTracked) {
+  const auto partial_tear = [](bool calibrated, double unseen_below_pct) {
+    DetectionResult result;
+    result.calibrated = calibrated;
+    TearFinding f;
+    f.frame = 1;
+    f.gap_mm = 4.8;
+    f.gap_rest_mm = 1.1;
+    f.retraction_mm = 1.85;
+    f.muscle_thickness_mm = 18.0;
+    f.extent_pct = 87.8;
+    f.extent_unseen_below_pct = unseen_below_pct;
+    f.confidence = 0.99;
+    f.grade = TearGrade::Partial;
+    result.findings.push_back(f);
+    result.tear_detected = true;
+    return result;
+  };
+  for (const bool calibrated : {true, false}) {
+    SCOPED_TRACE(calibrated ? "calibrated" : "uncalibrated");
+    test::TempDir dir;
+    const DumpedReport r = report_of(dir, partial_tear(calibrated, 12.2));
+    EXPECT_NE(r.dump.find("\"Muscle before the deep aponeurosis not tracked beyond the tear\")=\"12.20\" (%,UCUM"),
+              std::string::npos) << r.dump;
+    EXPECT_EQ(r.dump.find("superficial aponeurosis not tracked"), std::string::npos) << "nothing lost above it";
+    EXPECT_NE(r.dump.find("(G2,99FIBRETRACK,\"Partial tear\")"), std::string::npos);
+    StoredReport back = read_measurement_report(r.path);
+    ASSERT_EQ(back.result.findings.size(), 1u);
+    EXPECT_DOUBLE_EQ(back.result.findings[0].extent_unseen_below_pct, 12.2);
+    EXPECT_EQ(describe_grade(back.result.findings[0]), "partial tear (may be complete)");
+  }
+  test::TempDir dir;
+  EXPECT_EQ(report_of(dir, partial_tear(true, 0.0)).dump.find("not tracked beyond the tear"), std::string::npos);
+}
+
 TEST(MeasurementReportWriter, NoFindingIsReportedAsSuch) {
   test::TempDir dir;
   const Clip clip = sim::SimulatedExam(sim::make_preset("intact", 8, 3)).render_clip();

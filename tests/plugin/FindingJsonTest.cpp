@@ -96,6 +96,26 @@ TEST(FindingJson, AnUnmeasuredThicknessLeavesExtentAndSharesNull) {
   EXPECT_DOUBLE_EQ(j["gap_mm"].get<double>(), 5.0) << "the gap itself was measured";
 }
 
+// A partial tear that may be complete says so, and how much beyond it was not followed (a
+// share of the thickness, on any scale); one seen whole says neither.
+TEST(FindingJson, APartialTearThatMayBeCompleteSaysSo) {
+  TearFinding f = measured_finding();
+  f.extent_pct = 87.8;
+  f.retraction_mm = 1.6;
+  f.grade = TearGrade::Partial;
+  f.extent_unseen_below_pct = 12.2;
+  const nlohmann::json j = finding_json(f, MeasurementScale{});
+  EXPECT_EQ(j["grade"], 2);
+  EXPECT_EQ(j["may_be_complete"], true);
+  EXPECT_EQ(j["grade_text"], "partial tear (may be complete)");
+  EXPECT_DOUBLE_EQ(j["extent_unseen_pct"]["deep"].get<double>(), 12.2);
+  EXPECT_DOUBLE_EQ(j["extent_unseen_pct"]["superficial"].get<double>(), 0.0);
+  f.extent_unseen_below_pct = 0.0;
+  const nlohmann::json seen = finding_json(f, MeasurementScale{});
+  EXPECT_EQ(seen["may_be_complete"], false);
+  EXPECT_EQ(seen["grade_text"], "partial tear");
+}
+
 TEST(FindingJson, ATinyNegativeValueIsWrittenAsZeroNotMinusZero) {
   // A strain of -0.0001 rounds to zero: the strain-time curve showed it as "-0.0".
   EXPECT_EQ(nlohmann::json(json_rounded(-0.0001)).dump(), "0.0");

@@ -256,6 +256,13 @@ TEST(OverlayScene, AFindingOnAnotherFrameNamesThePeakAndSaysWhenItsGapWasNotRead
   layers.findings_gap_not_read = {1};
   EXPECT_EQ(compose_overlay(t.region, {}, {}, findings, layers).labels.at(0).text,
             "gap " + std::string(peak) + " mm (peak; not read on this frame)" + grade);
+  // A partial grade that the muscle lost beyond the tear's end would make complete says so.
+  findings.front().grade = TearGrade::Partial;
+  findings.front().extent_pct = 88.0;
+  findings.front().extent_unseen_below_pct = 12.0;
+  findings.front().retraction_mm = 1.5;
+  layers.findings_gap_not_read = {0};
+  EXPECT_EQ(compose_overlay(t.region, {}, {}, findings, layers).labels.at(0).text, "gap " + std::string(peak) + " mm, grade 2, may be 3");
 }
 
 // A clip without calibration: the finding is placed at the scale the analysis measured it at

@@ -72,4 +72,26 @@ TEST(SessionFindings, GradeComesBeforeConfidence) {
   EXPECT_FALSE(stronger(tear(0, 0, TearGrade::Partial, 0.7, 0), tear(0, 0, TearGrade::Partial, 0.7, 0)));
 }
 
+// A partial reading that may be complete (its end in muscle the tracker lost beside the
+// aponeurosis) outranks a plain partial one of the same place, whatever the confidence: a later
+// window that happened to track that muscle better must not hide the doubt, nor show it as news.
+TEST(SessionFindings, APartialTearThatMayBeCompleteOutranksAPlainPartialReading) {
+  TearFinding doubtful = tear(200, 100, TearGrade::Partial, 0.6, 40);
+  doubtful.extent_pct = 88.0;
+  doubtful.extent_unseen_below_pct = 12.0;
+  ASSERT_TRUE(may_be_complete(doubtful));
+  TearFinding plain = tear(201, 100, TearGrade::Partial, 0.9, 103);
+  plain.extent_pct = 88.0;
+  EXPECT_TRUE(stronger(doubtful, plain));
+  EXPECT_TRUE(stronger(tear(0, 0, TearGrade::CompleteWithRetraction, 0.5, 0), doubtful));
+  SessionFindings session;
+  session.add(result_of({doubtful}));
+  const DetectionResult next_window = result_of({plain});
+  session.add(next_window);
+  ASSERT_EQ(session.strongest().size(), 1u);
+  EXPECT_TRUE(may_be_complete(session.strongest().front()));
+  ASSERT_EQ(session.stronger_than(next_window).size(), 1u);
+  EXPECT_EQ(session.stronger_than(next_window).front().frame, 40);
+}
+
 }  // namespace ft

@@ -17,7 +17,7 @@ namespace {
 // Frames are numbered from 1 here, as the review's frame counter and DICOM's frame numbers
 // are (the analysis counts from 0).
 QString describe_finding(const TearFinding& f, const DetectionResult& r, double frame_time_s) {
-  QString html = QString("<b>%1</b>, confidence %2<br>").arg(describe(f.grade)).arg(f.confidence, 0, 'f', 2);
+  QString html = QString("<b>%1</b>, confidence %2<br>").arg(QString::fromStdString(describe_grade(f))).arg(f.confidence, 0, 'f', 2);
   const QString when = frame_time_s > 0 ? QString(", %1 s").arg(f.frame * frame_time_s, 0, 'f', 2) : QString();
   html += QString("at %1 (frame %2%3)<br>").arg(QString::fromStdString(describe_position(f, r))).arg(f.frame + 1).arg(when);
   return html + QString::fromStdString(describe_gap(f, r)) + "<br>";

@@ -500,29 +500,6 @@ double compartment_thickness_mm(const Context& ctx, double cx, double cy, double
   return compartment_around(ctx, cx, cy, reach_mm).thickness_px() * ctx.m.mm_per_px_y;
 }
 
-double evidence_span_mm(const Context& ctx, const std::vector<std::size_t>& points, const Compartment& muscle) {
-  const DisplacementField& g = ctx.m.cumulative[0];
-  double top = 1e30, bottom = -1e30;
-  for (std::size_t i : points) {
-    double rx, ry;
-    position_in(ctx.m, ctx.rest(), g.x_px(column_of(g, i)), g.y_px(row_of(g, i)), rx, ry);
-    top = std::min(top, ry);
-    bottom = std::max(bottom, ry);
-  }
-  if (top > bottom) return 0.0;
-  top -= 0.5 * g.step_px;
-  bottom += 0.5 * g.step_px;
-  // The last grid point whose gradient does not reach across the plane lies at most a step
-  // beyond on_plane_px: evidence ending there (its half step added) is as close as it can be seen.
-  const double unseen_px = on_plane_px(ctx) + 0.5 * g.step_px;
-  // Evidence beyond a bounding plane (a patch that runs on along the band past it) is not this
-  // muscle's: an end there, like one within unseen_px of it, is the plane.
-  if (muscle.top_is_plane && top - muscle.top_y_px <= unseen_px) top = muscle.top_y_px;
-  if (muscle.bottom_is_plane && muscle.bottom_y_px - bottom <= unseen_px) bottom = muscle.bottom_y_px;
-  if (top > bottom) return 0.0;  // all of it beyond one plane
-  return (bottom - top) * ctx.m.mm_per_px_y;
-}
-
 std::optional<TearFinding> evaluate_candidate(const Context& ctx, const CompartmentStatistics& compartments,
                                               const std::vector<std::size_t>& comp, const std::vector<std::size_t>& patch,
                                               CandidateEvidence& ev, double joined_length_mm) {
@@ -695,14 +672,21 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const Compartm
   // (with normals fitted over a disc, complete tears read 60-80 % and were graded partial).
   // A tear seen as two pieces spans what the pieces span together (its joined length, stood
   // up by the surface's angle to the vertical).
-  const double seen_span_mm = evidence_span_mm(ctx, patch, muscle);
-  const double span_mm = std::isfinite(joined_length_mm)
-                             ? std::max(seen_span_mm, joined_length_mm * std::abs(std::cos(ev.surface_normal_deg / kDeg)))
-                             : seen_span_mm;
-  if (f.muscle_thickness_mm > 0)
+  const EvidenceSpan seen = evidence_span(ctx, patch, muscle);
+  const double joined_span_mm = std::isfinite(joined_length_mm) ? joined_length_mm * std::abs(std::cos(ev.surface_normal_deg / kDeg)) : 0.0;
+  const double span_mm = std::max(seen.span_mm, joined_span_mm);
+  if (f.muscle_thickness_mm > 0) {
     f.extent_pct = std::min(100.0, 100.0 * span_mm / f.muscle_thickness_mm);
-  else
+    // Fibres pulled off an aponeurosis are partial whatever their length; a tear told by its
+    // joined length has ends this patch's do not say.
+    if (!myotendinous && seen.span_mm >= joined_span_mm) {
+      f.extent_unseen_above_pct = std::min(100.0 - f.extent_pct, 100.0 * seen.unseen_above_mm / f.muscle_thickness_mm);
+      f.extent_unseen_below_pct =
+          std::min(100.0 - f.extent_pct - f.extent_unseen_above_pct, 100.0 * seen.unseen_below_mm / f.muscle_thickness_mm);
+    }
+  } else {
     f.extent_pct = -1.0;  // unmeasurable: said in the notes, never 0 %
+  }
   // Gaps are reported along the fibres; a surface along them (myotendinous) is crossed obliquely.
   // Both read in their own frame: fibres and surface turn between rest and peak.
   const double floor_cut = myotendinous ? 0.25 : std::min(ctx.s.min_fibre_cut, std::max(ctx.s.min_oblique_cut, ev.fibre_cut));
@@ -769,7 +753,7 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const Compartm
     f.gap_measured_by_frame.push_back(std::isfinite(o) ? 1 : 0);
   }
   f.follower = std::move(follower);
-  f.grade = gates::grade(f.kind, f.extent_pct, f.retraction_mm);
+  f.grade = grade_of(f.kind, f.extent_pct, f.retraction_mm);
   f.contractions_seen = std::max(1, cycles.seen);
   f.contractions_opened = std::max(1, cycles.opened);
   // Confidence: how far the opening clears the reporting threshold, whether the gap is

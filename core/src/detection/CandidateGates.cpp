@@ -309,14 +309,6 @@ std::vector<int> frames_opening_about_as_much(const std::vector<double>& opening
   return frames;
 }
 
-TearGrade grade(TearKind kind, double extent_pct, double retraction_mm) {
-  if (kind == TearKind::Myotendinous) return TearGrade::Partial;
-  if (!(extent_pct >= 0)) return TearGrade::Ungraded;  // NaN included
-  if (extent_pct < 5.0) return TearGrade::Minimal;
-  if (extent_pct >= 90.0 && retraction_mm >= 0.5) return TearGrade::CompleteWithRetraction;
-  return TearGrade::Partial;
-}
-
 ContractionsOpened contractions_opened(const std::vector<double>& opening, const std::vector<ContractionCycle>& cycles,
                                        double peak_strain) {
   // Per contraction seen: its opening over its own strength (its shortening from its own rest,

@@ -283,12 +283,27 @@ Compartment muscle_around(const Context& ctx, const CompartmentStatistics& compa
                           double reach_mm);
 // Its thickness, mm; <= 0 unmeasurable.
 double compartment_thickness_mm(const Context& ctx, double cx, double cy, double reach_mm);
-// How much of the compartment's depth the evidence at `points` spans (rest frame, mm): their
-// depth range and a grid step. An end point within a grid step of the band beside a bounding
-// plane where no deformation can be read (on_plane_px: the gradient reads across the sliding
-// plane) reaches that plane: nothing closer to it is seen, so a tear through the whole muscle
-// read 80-87 % of it and was graded partial.
-double evidence_span_mm(const Context& ctx, const std::vector<std::size_t>& points, const Compartment& muscle);
+// --- how much of the muscle's depth a tear's evidence spans (EvidenceSpan.cpp) ---
+struct EvidenceSpan {
+  double span_mm = 0.0;
+  // Beyond the span, the muscle between its top (bottom) end and the plane above (below) it that
+  // the tracker lost: the tear may run on through it (0: that end reached its plane or stopped
+  // in tracked muscle).
+  double unseen_above_mm = 0.0, unseen_below_mm = 0.0;
+};
+// How much of the compartment's depth the evidence at `points` spans (rest frame): their depth
+// range and a grid step. An end point within a grid step of the band beside a bounding plane
+// where no deformation can be read (on_plane_px: the gradient reads across the sliding plane)
+// reaches that plane: nothing closer to it is seen, so a tear through the whole muscle read
+// 80-87 % of it and was graded partial.
+// An end further from its plane, where the muscle between them beside the end was not tracked
+// (at most DetectionSettings::unseen_end_tracked_share of its grid points), is not taken to
+// reach it: complete echogenic tears whose haematoma decorrelated down to the deep aponeurosis
+// stopped 1.4-2.2 mm short of it with 0-18 % of the muscle there tracked, but the same loss ran
+// along the aponeurosis for millimetres either side (its shear at peak), and a partial tear
+// whose last intact fibres are lost so looks the same. That muscle is told apart (unseen_*):
+// the tear may run through it.
+EvidenceSpan evidence_span(const Context& ctx, const std::vector<std::size_t>& points, const Compartment& muscle);
 // Measures one surface of a patch of area growth into `ev` and runs the gates; a finding
 // when all pass. `patch`: the whole connected patch (stumps are looked for beyond it, not
 // in another surface of the same patch). `joined_length_mm`: the length of the tear it is part

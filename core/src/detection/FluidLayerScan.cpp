@@ -683,7 +683,7 @@ TearFinding finding_of(const Context& ctx, const CompartmentStatistics& compartm
   }
   f.muscle_thickness_mm = compartment_thickness_mm(ctx, mx0, my0, kMuscleToMm);
   f.extent_pct = f.muscle_thickness_mm > 0 ? std::min(100.0, 100.0 * length_mm / f.muscle_thickness_mm) : -1.0;
-  f.grade = gates::grade(f.kind, f.extent_pct, f.retraction_mm);
+  f.grade = grade_of(f.kind, f.extent_pct, f.retraction_mm);
   const double z = 3.0 * ((peak_gap - rest_gap) / ctx.s.min_opening_mm - 1.0) + 4.0 * (contrast - 0.15);
   f.confidence = 1.0 / (1.0 + std::exp(-z));
 

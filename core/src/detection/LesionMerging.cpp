@@ -248,14 +248,23 @@ void join_extents(PixelSpacing px, Lesion& l) {
   TearFinding& f = l.told_by.finding;
   if (l.pieces.empty() || f.muscle_thickness_mm <= 0 || f.extent_pct < 0) return;
   const auto half_span_mm = [](const TearFinding& t) { return 0.005 * t.extent_pct * t.muscle_thickness_mm; };
-  double top = l.told_by.y0_px * px.mm_per_px_y - half_span_mm(f), bottom = top + 2.0 * half_span_mm(f);
+  const auto top_of = [&](const PlacedFinding& p) { return p.y0_px * px.mm_per_px_y - half_span_mm(p.finding); };
+  const auto bottom_of = [&](const PlacedFinding& p) { return p.y0_px * px.mm_per_px_y + half_span_mm(p.finding); };
+  // The pieces whose ends are the joined tear's: the muscle lost beyond its top end is what the
+  // topmost lost above it, beyond its bottom end what the bottommost lost below it.
+  const PlacedFinding* topmost = &l.told_by;
+  const PlacedFinding* bottommost = &l.told_by;
   for (const PlacedFinding* p : l.pieces)
     if (p->finding.extent_pct >= 0 && p->finding.muscle_thickness_mm > 0) {
-      top = std::min(top, p->y0_px * px.mm_per_px_y - half_span_mm(p->finding));
-      bottom = std::max(bottom, p->y0_px * px.mm_per_px_y + half_span_mm(p->finding));
+      if (top_of(*p) < top_of(*topmost)) topmost = p;
+      if (bottom_of(*p) > bottom_of(*bottommost)) bottommost = p;
     }
-  f.extent_pct = std::min(100.0, 100.0 * (bottom - top) / f.muscle_thickness_mm);
-  f.grade = gates::grade(f.kind, f.extent_pct, f.retraction_mm);
+  const double unseen_above = topmost->finding.extent_unseen_above_pct;
+  const double unseen_below = bottommost->finding.extent_unseen_below_pct;
+  f.extent_pct = std::min(100.0, 100.0 * (bottom_of(*bottommost) - top_of(*topmost)) / f.muscle_thickness_mm);
+  f.grade = grade_of(f.kind, f.extent_pct, f.retraction_mm);
+  f.extent_unseen_above_pct = std::min(100.0 - f.extent_pct, unseen_above);
+  f.extent_unseen_below_pct = std::min(100.0 - f.extent_pct - f.extent_unseen_above_pct, unseen_below);
 }
 
 // Whether the lesion l, told by an intramuscular finding and nothing else, is the edge of the

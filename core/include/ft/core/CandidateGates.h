@@ -259,11 +259,4 @@ bool opens_with_the_contractions(const ContractionsOpened& c);
 // most is the tracking's noise: what is read "where the gap is widest" is read over all of them.
 std::vector<int> frames_opening_about_as_much(const std::vector<double>& opening_by_frame_mm, int widest, double share);
 
-// The plain grade of a tear (docs/detection.md): minimal under 5 % of the muscle's
-// thickness, complete from 90 % with the stumps retracted by at least 0.5 mm, partial
-// between. A tear whose extent could not be measured (extent_pct < 0) is Ungraded: minimal
-// and complete cannot be told apart without the thickness. Fibres pulled off an aponeurosis
-// are partial: the aponeurosis holds, and their length along it is in the extent.
-TearGrade grade(TearKind kind, double extent_pct, double retraction_mm);
-
 }  // namespace ft::gates

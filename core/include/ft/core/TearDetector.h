@@ -65,6 +65,11 @@ struct DetectionSettings {
                                        // its own loss of tracking counts as haematoma ...
   double min_surround_tracked_floor = 0.5;  // ... or down to this share, when the patch lost more
                                             // (all of it at the floor)
+  // An end of a tear's evidence short of its aponeurosis, where the muscle between them beside
+  // the end was tracked at no more than this share of its grid points: the tear may run on to
+  // the aponeurosis (TearFinding::extent_unseen_*; evidence_span in DetectionContext.h has the
+  // measurements behind it).
+  double unseen_end_tracked_share = 0.25;
   // Keep every candidate's evidence and the per-point maps (for --explain and review).
   // Live monitoring re-runs the detector every few frames and reads only the findings.
   bool record_evidence = true;

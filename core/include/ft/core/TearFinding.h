@@ -27,6 +27,13 @@ inline bool has_grade_number(TearGrade grade) noexcept { return grade != TearGra
 enum class TearKind { Intramuscular, Myotendinous };
 const char* to_string(TearKind kind) noexcept;
 
+// The plain grade of a tear (docs/detection.md): minimal under 5 % of the muscle's
+// thickness, complete from 90 % with the stumps retracted by at least 0.5 mm, partial
+// between. A tear whose extent could not be measured (extent_pct < 0) is Ungraded: minimal
+// and complete cannot be told apart without the thickness. Fibres pulled off an aponeurosis
+// are partial: the aponeurosis holds, and their length along it is in the extent.
+TearGrade grade_of(TearKind kind, double extent_pct, double retraction_mm);
+
 struct TearFinding {
   TearKind kind = TearKind::Intramuscular;
   int frame = 0;                  // frame of peak evidence (clip frame index)
@@ -43,6 +50,13 @@ struct TearFinding {
   double retraction_right_mm = 0.0;  // of the other stump (the two add up to the widening)
   double opening_mm = 0.0;         // extra separation of the stumps beyond the muscle's own strain
   double extent_pct = 0.0;         // share of the muscle thickness across which fibres are cut
+  // Beyond that extent, the share of the muscle thickness between the tear's seen end and the
+  // aponeurosis above it (superficial) and below it (deep) that the tracker lost (shear along
+  // the aponeurosis, a haematoma decorrelating): the tear may run on through it. 0: that end
+  // reached its aponeurosis or stopped in tracked muscle. may_be_complete() says when it matters.
+  double extent_unseen_above_pct = 0.0;
+  double extent_unseen_below_pct = 0.0;
+  double extent_unseen_pct() const { return extent_unseen_above_pct + extent_unseen_below_pct; }
   double muscle_thickness_mm = 0.0;
   TearGrade grade = TearGrade::None;
   double confidence = 0.0;         // 0..1
@@ -235,6 +249,18 @@ std::string describe_gap(const TearFinding& f, const DetectionResult& result);
 // Where the finding is, by the same rule: "(19.5, 10.7) mm" from the image region's corner,
 // else "pixel (173, 99)" in the whole frame.
 std::string describe_position(const TearFinding& f, const DetectionResult& result);
+// A partial tear seen across less of the muscle than a complete one, that would run through
+// it (90 %) had it run on through the muscle the tracker lost beside its aponeuroses
+// (extent_unseen_pct): only the images can tell. Its retraction is not asked (a report of an
+// uncalibrated clip carries none); without one it would be complete but not retracted.
+bool may_be_complete(const TearFinding& f);
+// The grade in words, "partial tear (may be complete)" where may_be_complete.
+std::string describe_grade(const TearFinding& f);
+// The note for a finding that may_be_complete: where, what was seen, and what to look at.
+std::string describe_unseen_end(const TearFinding& f, const DetectionResult& result);
+// One such note per finding that may_be_complete: call once the result's frames are numbered
+// as the clip's or the stream's and its calibration is known (as note_layers_for_review).
+void note_unseen_ends(DetectionResult& result);
 // A layer for review in words: what it is, its place by describe_position and its frame as the
 // findings' are shown, counted from 1, and why it is not a finding. The report's text and the note.
 std::string describe_layer_for_review(const TearFinding& layer, const DetectionResult& result);

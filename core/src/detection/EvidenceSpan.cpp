@@ -1,0 +1,107 @@
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "DetectionContext.h"
+
+namespace ft::detection {
+namespace {
+
+struct RestPoint {
+  std::size_t index;
+  double x_px, y_px;
+};
+
+// Where each of `points` (frame-0 grid indices) lies in the rest frame.
+std::vector<RestPoint> at_rest(const Context& ctx, const std::vector<std::size_t>& points) {
+  const DisplacementField& g = ctx.m.cumulative[0];
+  std::vector<RestPoint> out;
+  out.reserve(points.size());
+  for (std::size_t i : points) {
+    RestPoint p{i, 0.0, 0.0};
+    position_in(ctx.m, ctx.rest(), g.x_px(column_of(g, i)), g.y_px(row_of(g, i)), p.x_px, p.y_px);
+    out.push_back(p);
+  }
+  return out;
+}
+
+// The columns (rest px) that the evidence's points within two grid steps of an end's depth
+// (end_y_px, rest px) span: where the tissue beyond that end is looked at.
+struct EndColumns {
+  double left_px = 1e30, right_px = -1e30;
+};
+EndColumns columns_at_end(const std::vector<RestPoint>& evidence, double end_y_px, double step_px) {
+  EndColumns c;
+  for (const RestPoint& p : evidence)
+    if (std::abs(p.y_px - end_y_px) <= 2.0 * step_px) {
+      c.left_px = std::min(c.left_px, p.x_px);
+      c.right_px = std::max(c.right_px, p.x_px);
+    }
+  return c;
+}
+
+// Whether the muscle (ctx.muscle_region) between rows y0 and y1, beside the end's columns
+// (2 mm either side), went as good as untracked: enough of its grid points there to say, at
+// most unseen_end_tracked_share of them tracked at rest and peak.
+bool untracked_between(const Context& ctx, const std::vector<RestPoint>& muscle, double y0, double y1, const EndColumns& end) {
+  constexpr double kBesideMm = 2.0;
+  constexpr int kMinPoints = 10;  // fewer: a row or two at the plane's edge, not a band of muscle
+  const double beside_px = kBesideMm / ctx.m.mm_per_px_x;
+  int all = 0, tracked = 0;
+  for (const RestPoint& p : muscle)
+    if (p.y_px >= y0 && p.y_px <= y1 && p.x_px >= end.left_px - beside_px && p.x_px <= end.right_px + beside_px) {
+      ++all;
+      tracked += ctx.muscle[p.index] != 0;
+    }
+  return all >= kMinPoints && tracked <= ctx.s.unseen_end_tracked_share * all;
+}
+
+}  // namespace
+
+EvidenceSpan evidence_span(const Context& ctx, const std::vector<std::size_t>& points, const Compartment& muscle) {
+  const DisplacementField& g = ctx.m.cumulative[0];
+  const std::vector<RestPoint> evidence = at_rest(ctx, points);
+  double top = 1e30, bottom = -1e30;
+  for (const RestPoint& p : evidence) {
+    top = std::min(top, p.y_px);
+    bottom = std::max(bottom, p.y_px);
+  }
+  if (top > bottom) return {};
+  const double last_top = top, last_bottom = bottom;
+  top -= 0.5 * g.step_px;
+  bottom += 0.5 * g.step_px;
+  // The last grid point whose gradient does not reach across the plane lies at most a step
+  // beyond on_plane_px: evidence ending there (its half step added) is as close as it can be seen.
+  const double unseen_px = on_plane_px(ctx) + 0.5 * g.step_px;
+  std::vector<RestPoint> region;  // the muscle's grid points at rest, read only when an end needs them
+  // How far short of its plane an end lies in muscle the tracker lost (px); 0 where it did not.
+  const auto lost_short_px = [&](double end_px, double plane_px, double last_px) {
+    const double short_px = std::abs(plane_px - end_px);
+    if (short_px <= unseen_px) return 0.0;
+    if (region.empty()) {
+      std::vector<std::size_t> all;
+      for (std::size_t i = 0; i < ctx.muscle_region.size(); ++i)
+        if (ctx.muscle_region[i]) all.push_back(i);
+      region = at_rest(ctx, all);
+    }
+    const bool lost = untracked_between(ctx, region, std::min(end_px, plane_px), std::max(end_px, plane_px),
+                                        columns_at_end(evidence, last_px, g.step_px));
+    return lost ? short_px : 0.0;
+  };
+  // Evidence beyond a bounding plane (a patch that runs on along the band past it) is not this
+  // muscle's: an end there, like one within unseen_px of it, is the plane.
+  double lost_above_px = 0.0, lost_below_px = 0.0;
+  if (muscle.top_is_plane) {
+    if (top - muscle.top_y_px <= unseen_px) top = muscle.top_y_px;
+    else lost_above_px = lost_short_px(top, muscle.top_y_px, last_top);
+  }
+  if (muscle.bottom_is_plane) {
+    if (muscle.bottom_y_px - bottom <= unseen_px) bottom = muscle.bottom_y_px;
+    else lost_below_px = lost_short_px(bottom, muscle.bottom_y_px, last_bottom);
+  }
+  if (top > bottom) return {};  // all of it beyond one plane
+  const double mm = ctx.m.mm_per_px_y;
+  return {(bottom - top) * mm, lost_above_px * mm, lost_below_px * mm};
+}
+
+}  // namespace ft::detection
