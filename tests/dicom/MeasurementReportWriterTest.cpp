@@ -1,5 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include "TestSupport.h"
 #include "dcmtk/dcmdata/dcfilefo.h"
 #include "dcmtk/dcmsr/dsrdoc.h"
@@ -161,6 +165,17 @@ TEST(MeasurementReportWriter, APartialTearThatMayBeCompleteSaysHowMuchWasNotTrac
     ASSERT_EQ(back.result.findings.size(), 1u);
     EXPECT_DOUBLE_EQ(back.result.findings[0].extent_unseen_below_pct, 12.2);
     EXPECT_EQ(describe_grade(back.result.findings[0]), "partial tear (may be complete)");
+    // Placed on its clip's region (the review), it says where to look, in mm only where calibrated.
+    UltrasoundRegion region;
+    region.bounds = {10, 20, 309, 419};
+    region.mm_per_px_x = region.mm_per_px_y = 0.1;
+    region.units_x = region.units_y = calibrated ? PhysicalUnits::Centimetre : PhysicalUnits::None;
+    place_on_region(back.result, region);
+    const std::vector<std::string>& notes = back.result.notes;
+    const std::string note = describe_unseen_end(back.result.findings[0], back.result);
+    EXPECT_NE(std::find(notes.begin(), notes.end(), note), notes.end());
+    EXPECT_NE(note.find(calibrated ? "the last 2.2 mm of muscle before the deep aponeurosis" : "the last 12 % of the thickness"),
+              std::string::npos) << note;
   }
   test::TempDir dir;
   EXPECT_EQ(report_of(dir, partial_tear(true, 0.0)).dump.find("not tracked beyond the tear"), std::string::npos);
