@@ -8,8 +8,7 @@ namespace ft::detection {
 namespace {
 
 struct RestPoint {
-  std::size_t index;
-  double x_px, y_px;
+  double x_px = 0.0, y_px = 0.0;
 };
 
 // Where each of `points` (frame-0 grid indices) lies in the rest frame.
@@ -18,7 +17,7 @@ std::vector<RestPoint> at_rest(const Context& ctx, const std::vector<std::size_t
   std::vector<RestPoint> out;
   out.reserve(points.size());
   for (std::size_t i : points) {
-    RestPoint p{i, 0.0, 0.0};
+    RestPoint p;
     position_in(ctx.m, ctx.rest(), g.x_px(column_of(g, i)), g.y_px(row_of(g, i)), p.x_px, p.y_px);
     out.push_back(p);
   }
@@ -40,19 +39,26 @@ EndColumns columns_at_end(const std::vector<RestPoint>& evidence, double end_y_p
   return c;
 }
 
-// Whether the muscle (ctx.muscle_region) between rows y0 and y1, beside the end's columns
-// (2 mm either side), went as good as untracked: enough of its grid points there to say, at
-// most unseen_end_tracked_share of them tracked at rest and peak.
-bool untracked_between(const Context& ctx, const std::vector<RestPoint>& muscle, double y0, double y1, const EndColumns& end) {
+// The muscle's grid points (ctx.muscle_region) at their rest positions (rest_positions).
+struct MuscleAtRest {
+  std::vector<double> x_px, y_px;
+};
+
+// Whether the muscle between rows y0 and y1, beside the end's columns (2 mm either side), went
+// as good as untracked: enough of its grid points there to say, at most unseen_end_tracked_share
+// of them tracked at rest and peak.
+bool untracked_between(const Context& ctx, const MuscleAtRest& muscle, double y0, double y1, const EndColumns& end) {
   constexpr double kBesideMm = 2.0;
   constexpr int kMinPoints = 10;  // fewer: a row or two at the plane's edge, not a band of muscle
   const double beside_px = kBesideMm / ctx.m.mm_per_px_x;
   int all = 0, tracked = 0;
-  for (const RestPoint& p : muscle)
-    if (p.y_px >= y0 && p.y_px <= y1 && p.x_px >= end.left_px - beside_px && p.x_px <= end.right_px + beside_px) {
+  for (std::size_t i = 0; i < ctx.muscle_region.size(); ++i) {
+    const double x = muscle.x_px[i], y = muscle.y_px[i];
+    if (ctx.muscle_region[i] && y >= y0 && y <= y1 && x >= end.left_px - beside_px && x <= end.right_px + beside_px) {
       ++all;
-      tracked += ctx.muscle[p.index] != 0;
+      tracked += ctx.muscle[i] != 0;
     }
+  }
   return all >= kMinPoints && tracked <= ctx.s.unseen_end_tracked_share * all;
 }
 
@@ -73,17 +79,12 @@ EvidenceSpan evidence_span(const Context& ctx, const std::vector<std::size_t>& p
   // The last grid point whose gradient does not reach across the plane lies at most a step
   // beyond on_plane_px: evidence ending there (its half step added) is as close as it can be seen.
   const double unseen_px = on_plane_px(ctx) + 0.5 * g.step_px;
-  std::vector<RestPoint> region;  // the muscle's grid points at rest, read only when an end needs them
+  MuscleAtRest region;  // read only when an end needs it
   // How far short of its plane an end lies in muscle the tracker lost (px); 0 where it did not.
   const auto lost_short_px = [&](double end_px, double plane_px, double last_px) {
     const double short_px = std::abs(plane_px - end_px);
     if (short_px <= unseen_px) return 0.0;
-    if (region.empty()) {
-      std::vector<std::size_t> all;
-      for (std::size_t i = 0; i < ctx.muscle_region.size(); ++i)
-        if (ctx.muscle_region[i]) all.push_back(i);
-      region = at_rest(ctx, all);
-    }
+    if (region.x_px.empty()) rest_positions(ctx, ctx.muscle_region, region.x_px, region.y_px);
     const bool lost = untracked_between(ctx, region, std::min(end_px, plane_px), std::max(end_px, plane_px),
                                         columns_at_end(evidence, last_px, g.step_px));
     return lost ? short_px : 0.0;
