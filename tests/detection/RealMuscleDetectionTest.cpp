@@ -650,6 +650,29 @@ TEST(RealMuscle, APartialTearOfOneHalfIsGradedPartialWhereTheFasciaIsFaint) {
   EXPECT_NEAR(run.analysis.detection.findings.front().extent_pct, 50.0, 10.0);
 }
 
+// The same where the plane map lost the central aponeurosis in a few columns: the halves grew
+// into one compartment, whose fascicles (both families averaged) said nothing of a feather, and
+// the tear was read against its own half (100 %, graded complete; held-out 59000). The fascicles
+// are read beside the plane itself, on each side of it.
+TEST(RealMuscle, APartialTearOfOneHalfIsGradedPartialWhereBothHalvesGrewIntoOneCompartment) {
+  const Analysed run = analyse("real_partial_tear+bipennate", 59000);
+  ASSERT_NO_FATAL_FAILURE(expect_found_near_the_truth(run, TearKind::Intramuscular, 1.0));
+  expect_graded_against_rectus_femoris(run, TearGrade::Partial);
+  EXPECT_NEAR(run.analysis.detection.findings.front().extent_pct, 50.0, 10.0);
+}
+
+// The same where the torn half's stumps, retracting either side of the tear, moved the muscle
+// beside the central aponeurosis 1.5 mm against the intact half (held-out 49000 through a
+// focused beam): read as a slide between the halves, too much for a grip. A tear's stumps
+// retract in opposite directions on its two sides, a muscle sliding past another moves one way
+// on both: the slide is read on each side and averaged.
+TEST(RealMuscle, APartialTearOfOneHalfIsGradedPartialThoughItsStumpsPullAlongTheCentralAponeurosis) {
+  const Analysed run = analyse("real_partial_tear+bipennate+focused_beam", 49000);
+  ASSERT_NO_FATAL_FAILURE(expect_found_near_the_truth(run, TearKind::Intramuscular, 1.0));
+  expect_graded_against_rectus_femoris(run, TearGrade::Partial);
+  EXPECT_NEAR(run.analysis.detection.findings.front().extent_pct, 50.0, 10.0);
+}
+
 // The same where the tear's patch of growth broke in two, one above the other. On the thinner
 // muscles of the earlier development set (held-out seed 20000) the pieces were each too short
 // to be judged a gap and were judged joined (joined_length_mm); on seed 20002 of the 15-22 mm

@@ -177,13 +177,15 @@ std::optional<double> plane_row_in(const Context& ctx, double x, double plane_ro
   return ctx.planes.plane_near(x, plane_row, 1.0 / ctx.m.mm_per_px_y);
 }
 
-// The tracked muscle (ctx.muscle, not growing like a tear) kNearPlaneMm to kFarPlaneMm from the
-// plane at rest row plane_row, within kAlongPlaneMm of `column` and not within kClearOfTearMm of
-// the tear's centre (x0, y0; frame 0), whose stumps retract: visit(i, off_mm), off_mm signed
-// (< 0 above the plane). Each point against the plane's row in its own column (an aponeurosis
-// curves and slopes); the plane's line itself (its own millimetre) is tracked across it.
+// The tracked tissue (ctx.muscle: whatever was tracked at rest and peak, not growing like a
+// tear; muscle as a rule, but not always) near_mm to far_mm from the plane at
+// rest row plane_row, within kAlongPlaneMm of `column` and not within kClearOfTearMm of the
+// tear's centre (x0, y0; frame 0), whose stumps retract: visit(i, off_mm), off_mm signed (< 0
+// above the plane). Each point against the plane's row in its own column (an aponeurosis curves
+// and slopes); the plane's line itself (its own millimetre) is tracked across it.
 template <typename Visit>
-void for_muscle_beside_plane(const Context& ctx, double column, double plane_row, double x0, double y0, Visit visit) {
+void for_muscle_beside_plane(const Context& ctx, double column, double plane_row, double x0, double y0, double near_mm,
+                             double far_mm, Visit visit) {
   const DisplacementField& g = ctx.m.cumulative[0];
   const DisplacementField& rest = ctx.m.cumulative[std::size_t(ctx.rest())];
   const double sx = ctx.m.mm_per_px_x, sy = ctx.m.mm_per_px_y;
@@ -196,8 +198,12 @@ void for_muscle_beside_plane(const Context& ctx, double column, double plane_row
     const std::optional<double> row = plane_row_in(ctx, x, plane_row);  // the plane in this point's column
     if (!row) continue;
     const double off_mm = (y - *row) * sy;
-    if (std::abs(off_mm) >= kNearPlaneMm && std::abs(off_mm) <= kFarPlaneMm) visit(i, off_mm);
+    if (std::abs(off_mm) >= near_mm && std::abs(off_mm) <= far_mm) visit(i, off_mm);
   }
+}
+template <typename Visit>
+void for_muscle_beside_plane(const Context& ctx, double column, double plane_row, double x0, double y0, Visit visit) {
+  for_muscle_beside_plane(ctx, column, plane_row, x0, y0, kNearPlaneMm, kFarPlaneMm, visit);
 }
 }  // namespace
 
@@ -218,6 +224,11 @@ struct SlideBands {
   // medians differ by that shear even where nothing slides, as beside a bipennate muscle's central
   // aponeurosis with halves of unequal pennation. None where a band holds too few points.
   std::optional<double> slide_mm() const {
+    const std::optional<double> signed_mm = signed_slide_mm();
+    return signed_mm ? std::optional<double>(std::abs(*signed_mm)) : std::nullopt;
+  }
+  // The motion above the plane less that below it.
+  std::optional<double> signed_slide_mm() const {
     constexpr std::size_t kMinPoints = 5;
     for (const auto& b : mm)
       if (b.size() < kMinPoints) return std::nullopt;
@@ -227,8 +238,48 @@ struct SlideBands {
       const double n = balanced_median(std::move(near)), f = balanced_median(std::move(far));
       return n - (f - n) * near_mm / (far_mm - near_mm);
     };
-    return std::abs(at_plane(mm[1], mm[0]) - at_plane(mm[2], mm[3]));
+    return at_plane(mm[1], mm[0]) - at_plane(mm[2], mm[3]);
   }
+};
+
+// The slide at a plane beside a tear, read on each side of it (SlideBands) and averaged where
+// both sides say: the stumps of a tear ending at the plane retract in opposite directions on its
+// two sides (up to the retraction itself: 1.5 mm read beside held-out 49000's partial tear through
+// a focused beam, where the halves of a bipennate muscle grip each other), while one muscle
+// sliding past another moves the same way on both. The retraction fades away from the tear, so
+// both sides are read over the same reach from it, the shorter side's (a tear near the image's
+// edge). Pooled, as one reading, where one side holds too few points.
+class SlideEitherSide {
+ public:
+  explicit SlideEitherSide(double tear_column_px) : tear_column_px_(tear_column_px) {}
+  void add(const Context& ctx, std::size_t i, double off_mm) {
+    const DisplacementField& g = ctx.m.cumulative[0];
+    points_.push_back({i, off_mm, g.x_px(column_of(g, i)) - tear_column_px_});
+    pooled_.add(ctx, i, off_mm);
+  }
+  std::optional<double> slide_mm(const Context& ctx) const {
+    double reach_left_px = 0.0, reach_right_px = 0.0;
+    for (const Point& p : points_) {
+      double& reach = p.from_tear_px < 0 ? reach_left_px : reach_right_px;
+      reach = std::max(reach, std::abs(p.from_tear_px));
+    }
+    const double reach_px = std::min(reach_left_px, reach_right_px);
+    SlideBands left, right;
+    for (const Point& p : points_)
+      if (std::abs(p.from_tear_px) <= reach_px) (p.from_tear_px < 0 ? left : right).add(ctx, p.index, p.off_mm);
+    const std::optional<double> l = left.signed_slide_mm(), r = right.signed_slide_mm();
+    if (l && r) return std::abs(0.5 * (*l + *r));
+    return pooled_.slide_mm();
+  }
+
+ private:
+  struct Point {
+    std::size_t index;
+    double off_mm, from_tear_px;  // off the plane (< 0 above it); along the rows from the tear (frame 0)
+  };
+  double tear_column_px_;
+  std::vector<Point> points_;
+  SlideBands pooled_;
 };
 
 // The slide along the rows at one plane (rest row plane_row near `column`) from rest to peak, mm:
@@ -267,15 +318,16 @@ std::optional<double> plane_direction_deg(const Context& ctx, double column, dou
   return std::atan2(*right - *left, 2.0 * reach_px) * kDeg;
 }
 
-// The slide along a plane (slide_along_plane_mm) and the compartments most of the muscle beside
-// it lies in, above it and below it (-1: none), from one walk over the grid.
+// The slide along a plane (SlideEitherSide) and the compartments most of the muscle beside it
+// lies in, above it and below it (-1: none), from one walk over the grid.
 struct BesidePlane {
   std::optional<double> slide_mm;
   int above = -1, below = -1;
 };
 BesidePlane beside_plane(const Context& ctx, const CompartmentStatistics& compartments, double column, double plane_row,
                          double x0, double y0) {
-  SlideBands bands;
+  SlideEitherSide bands(x0);
+  BesidePlane out;
   std::vector<int> above(compartments.each.size(), 0), below(compartments.each.size(), 0);
   for_muscle_beside_plane(ctx, column, plane_row, x0, y0, [&](std::size_t i, double off_mm) {
     bands.add(ctx, i, off_mm);
@@ -286,7 +338,44 @@ BesidePlane beside_plane(const Context& ctx, const CompartmentStatistics& compar
     const auto m = std::max_element(count.begin(), count.end());
     return m == count.end() || *m == 0 ? -1 : int(m - count.begin());
   };
-  return {bands.slide_mm(), most(above), most(below)};
+  out.slide_mm = bands.slide_mm(ctx);
+  out.above = most(above);
+  out.below = most(below);
+  return out;
+}
+
+// The fascicles' direction (deg, as fibre_direction_of reads it) on each side of the plane at rest
+// row plane_row near `column`, at rest (ctx.fibres) and at peak (ctx.fibres_at_peak): the muscle
+// from kFibresBeyondPlaneMm (where the fascicle window no longer holds the plane's own line) to
+// kFascicleBandMm beyond that, clear of the tear at (x0, y0) and as far from every other plane
+// of its column (a thin half's outer plane reads as level fibres). Read here rather than over
+// each side's compartment: the plane map loses a central aponeurosis in some columns, and both
+// halves then grow into one compartment (held-out 59000's partial tear: one half and part of the
+// other in one compartment). NaN: too few fascicles read.
+struct FasciclesBeside {
+  double rest_above_deg = kUnmeasured, rest_below_deg = kUnmeasured;
+  double peak_above_deg = kUnmeasured, peak_below_deg = kUnmeasured;
+};
+FasciclesBeside fascicles_beside_plane(const Context& ctx, double column, double plane_row, double x0, double y0) {
+  constexpr double kFascicleBandMm = 2.0;
+  const DisplacementField& g = ctx.m.cumulative[0];
+  const DisplacementField& rest = ctx.m.cumulative[std::size_t(ctx.rest())];
+  const double clearance_px = kFibresBeyondPlaneMm / ctx.m.mm_per_px_y;
+  const auto clear_of_planes = [&](std::size_t i) {
+    const double x = g.x_px(column_of(g, i)) + rest.dx_px[i], y = g.y_px(row_of(g, i)) + rest.dy_px[i];
+    const std::vector<double>& planes = ctx.planes.planes_at(x);
+    return std::none_of(planes.begin(), planes.end(), [&](double p) { return std::abs(p - y) < clearance_px; });
+  };
+  std::vector<std::size_t> above, below;
+  for_muscle_beside_plane(ctx, column, plane_row, x0, y0, kFibresBeyondPlaneMm, kFibresBeyondPlaneMm + kFascicleBandMm,
+                          [&](std::size_t i, double off_mm) {
+                            if (clear_of_planes(i)) (off_mm < 0 ? above : below).push_back(i);
+                          });
+  const auto read = [&](const FibreField& fibres, const std::vector<std::size_t>& points) {
+    return fibre_direction_of(ctx, fibres, points).value_or(kUnmeasured);
+  };
+  return {read(ctx.fibres, above), read(ctx.fibres, below), read(ctx.fibres_at_peak, above),
+          read(ctx.fibres_at_peak, below)};
 }
 }  // namespace
 
@@ -297,13 +386,14 @@ bool central_aponeurosis(const Context& ctx, const CompartmentStatistics& compar
   const std::optional<double> grip = central.slide_mm;
   if (!grip || *grip >= kGripMm) return false;
   const int above = central.above, below = central.below;
-  if (above < 0 || below < 0 || above == below) return false;
+  if (above < 0 || below < 0) return false;  // contracting muscle on both sides
   // The grip counts against the muscle's own slide past a neighbouring muscle in the same clip: a
   // weak contraction, or adhesions, hardly slide rectus femoris over vastus intermedius either,
   // and that plane taken for a central aponeurosis would read a complete tear against both
   // muscles as partial. Only an outer plane with another contracting compartment beyond it
   // counts: the muscle moving under the subcutis (10-15 mm of translation under the probe) is no
-  // slide past a neighbouring muscle.
+  // slide past a neighbouring muscle, nor is the muscle moving over the still texture a bone's
+  // shadow, JPEG blocks or scanner text leave tracked below it.
   double outer_slide = 0.0;
   for (double row : outer_rows) {
     const BesidePlane outer = beside_plane(ctx, compartments, column, row, x0, y0);
@@ -312,8 +402,6 @@ bool central_aponeurosis(const Context& ctx, const CompartmentStatistics& compar
     outer_slide = std::max(outer_slide, outer.slide_mm.value_or(0.0));
   }
   if (outer_slide < std::max(kGripMm, kSlidesAgainstGrip * *grip)) return false;
-  const auto& a = compartments.each[std::size_t(above)];
-  const auto& b = compartments.each[std::size_t(below)];
   const std::optional<double> direction_deg = plane_direction_deg(ctx, column, plane_row);
   if (!direction_deg) return false;  // no direction to be mirrored about
   // Off the plane, signed: a feather's two halves lie on opposite sides of its shaft. Clearly so
@@ -324,9 +412,10 @@ bool central_aponeurosis(const Context& ctx, const CompartmentStatistics& compar
     return off_a * off_b < 0 && std::min(std::abs(off_a), std::abs(off_b)) >= off_at_least_deg;
   };
   // No kMinFascicleAgreement: the torn half's fascicles agree less (0.60 at peak beside a
-  // partial tear), and two families mixed in one compartment average to about the plane's
+  // partial tear), and two families mixed in one reading average to about the plane's
   // direction, which kPennateDeg already turns away. NaN (unread) compares false.
-  return mirrored(a.fascicle_rest_deg, b.fascicle_rest_deg, 0.0) && mirrored(a.fascicle_peak_deg, b.fascicle_peak_deg, kPennateDeg);
+  const FasciclesBeside f = fascicles_beside_plane(ctx, column, plane_row, x0, y0);
+  return mirrored(f.rest_above_deg, f.rest_below_deg, 0.0) && mirrored(f.peak_above_deg, f.peak_below_deg, kPennateDeg);
 }
 
 namespace {

@@ -194,15 +194,18 @@ struct CommonCompartment {
 CommonCompartment most_common_compartment(const CompartmentStatistics& compartments, const std::vector<std::size_t>& points);
 // Whether the bright plane at rest row plane_row near `column` is a bipennate muscle's central
 // aponeurosis, inside one muscle, rather than the plane between two muscles: the tissue on both
-// sides grips it (slide_along_plane_mm under 1.5 mm) while the muscle slides past a neighbouring
-// muscle (another contracting compartment beyond one of `outer_rows`, the planes that would bound
-// the whole muscle; not the subcutis) by at least 1.5 mm and 4 times that grip — 0.1-0.4 mm
-// against 4.4-6.3 mm of rectus femoris over vastus intermedius in the
-// simulator's bipennate clips (21-28 mm unipennate, 15-35 mm in real maximal contractions) — and
-// the fascicles of the compartments on its two sides lie mirrored about it (on opposite sides of
-// its direction at rest and at peak, each at least 8 deg off it at peak: a feather about its
-// shaft). Vastus intermedius's fascicles mirror rectus femoris's deep ones about the plane between
-// them too: there only the slide tells. (x0, y0): a tear's centre (frame 0), left out of the motion.
+// sides grip it (the slide along it under 1.5 mm, read on each side of the tear and averaged: the
+// stumps retract in opposite directions) while the muscle slides past a neighbouring muscle
+// (another contracting compartment beyond one of `outer_rows`, the planes that would bound the
+// whole muscle; not the subcutis, nor still texture tracked under a bone) by at least 1.5 mm and
+// 4 times that grip — 0.1-0.4 mm against 4.4-6.3 mm of rectus femoris over vastus intermedius in
+// the simulator's bipennate clips (21-28 mm unipennate, 15-35 mm in real maximal contractions) —
+// and the fascicles beside it on its two sides (kFibresBeyondPlaneMm to 2 mm beyond that off it,
+// 3.5-5.5 mm, and as far from any other plane) lie mirrored about it (on
+// opposite sides of its direction at rest and at peak, each at least 8 deg off it at peak: a
+// feather about its shaft). Vastus intermedius's fascicles mirror rectus femoris's deep ones about
+// the plane between them too: there only the slide tells. (x0, y0): a tear's centre (frame 0),
+// left out of the motion.
 bool central_aponeurosis(const Context& ctx, const CompartmentStatistics& compartments, double column, double plane_row,
                          const std::vector<double>& outer_rows, double x0, double y0);
 // Median fibre strain rest -> frame k of the points (along each one's rest fibre direction).
