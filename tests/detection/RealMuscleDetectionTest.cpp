@@ -110,6 +110,14 @@ void expect_graded_against_rectus_femoris(const Analysed& run, TearGrade grade) 
   EXPECT_EQ(f.grade, grade) << "extent " << f.extent_pct << " %, retraction " << f.retraction_mm << " mm";
 }
 
+// A partial tear through all of one half of a bipennate rectus femoris (50 % of the whole): found
+// where it is, read against the whole muscle, graded partial.
+void expect_graded_partial_across_one_half(const Analysed& run) {
+  ASSERT_NO_FATAL_FAILURE(expect_found_near_the_truth(run, TearKind::Intramuscular, 1.0));
+  expect_graded_against_rectus_femoris(run, TearGrade::Partial);
+  EXPECT_NEAR(run.analysis.detection.findings.front().extent_pct, 50.0, 10.0);
+}
+
 }  // namespace
 
 TEST(RealMuscle, AFullThicknessTearThatMovesShearsAndRotatesWithTheTissueIsFoundAndMeasured) {
@@ -634,20 +642,14 @@ TEST(RealMuscle, APartialTearOfOneHalfOfABipennateMuscleIsFound) {
 // it, rectus femoris 4.5 mm over vastus intermedius) and their fascicles lie mirrored about it:
 // the extent is read against the whole muscle.
 TEST(RealMuscle, APartialTearThroughOneHalfOfABipennateMuscleIsGradedPartial) {
-  const Analysed run = analyse("real_partial_tear+bipennate+focused_beam", 37000);
-  ASSERT_NO_FATAL_FAILURE(expect_found_near_the_truth(run, TearKind::Intramuscular, 1.0));
-  expect_graded_against_rectus_femoris(run, TearGrade::Partial);
-  EXPECT_NEAR(run.analysis.detection.findings.front().extent_pct, 50.0, 10.0);
+  expect_graded_partial_across_one_half(analyse("real_partial_tear+bipennate+focused_beam", 37000));
 }
 
 // The same where speckle dims the superficial fascia in one column of two: no unbroken run of
 // columns saw it over the 12 mm a plane must run, the upper half had no outer plane and the tear
 // was read against its own half (100 %, graded complete; development seed 41000).
 TEST(RealMuscle, APartialTearOfOneHalfIsGradedPartialWhereTheFasciaIsFaint) {
-  const Analysed run = analyse("real_partial_tear+bipennate+focused_beam", 41000);
-  ASSERT_NO_FATAL_FAILURE(expect_found_near_the_truth(run, TearKind::Intramuscular, 1.0));
-  expect_graded_against_rectus_femoris(run, TearGrade::Partial);
-  EXPECT_NEAR(run.analysis.detection.findings.front().extent_pct, 50.0, 10.0);
+  expect_graded_partial_across_one_half(analyse("real_partial_tear+bipennate+focused_beam", 41000));
 }
 
 // The same where the plane map lost the central aponeurosis in a few columns: the halves grew
@@ -655,10 +657,7 @@ TEST(RealMuscle, APartialTearOfOneHalfIsGradedPartialWhereTheFasciaIsFaint) {
 // the tear was read against its own half (100 %, graded complete; held-out 59000). The fascicles
 // are read beside the plane itself, on each side of it.
 TEST(RealMuscle, APartialTearOfOneHalfIsGradedPartialWhereBothHalvesGrewIntoOneCompartment) {
-  const Analysed run = analyse("real_partial_tear+bipennate", 59000);
-  ASSERT_NO_FATAL_FAILURE(expect_found_near_the_truth(run, TearKind::Intramuscular, 1.0));
-  expect_graded_against_rectus_femoris(run, TearGrade::Partial);
-  EXPECT_NEAR(run.analysis.detection.findings.front().extent_pct, 50.0, 10.0);
+  expect_graded_partial_across_one_half(analyse("real_partial_tear+bipennate", 59000));
 }
 
 // The same where the torn half's stumps, retracting either side of the tear, moved the muscle
@@ -667,10 +666,7 @@ TEST(RealMuscle, APartialTearOfOneHalfIsGradedPartialWhereBothHalvesGrewIntoOneC
 // retract in opposite directions on its two sides, a muscle sliding past another moves one way
 // on both: the slide is read on each side and averaged.
 TEST(RealMuscle, APartialTearOfOneHalfIsGradedPartialThoughItsStumpsPullAlongTheCentralAponeurosis) {
-  const Analysed run = analyse("real_partial_tear+bipennate+focused_beam", 49000);
-  ASSERT_NO_FATAL_FAILURE(expect_found_near_the_truth(run, TearKind::Intramuscular, 1.0));
-  expect_graded_against_rectus_femoris(run, TearGrade::Partial);
-  EXPECT_NEAR(run.analysis.detection.findings.front().extent_pct, 50.0, 10.0);
+  expect_graded_partial_across_one_half(analyse("real_partial_tear+bipennate+focused_beam", 49000));
 }
 
 // The same where the tear's patch of growth broke in two, one above the other. On the thinner

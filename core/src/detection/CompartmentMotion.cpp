@@ -178,14 +178,15 @@ std::optional<double> plane_row_in(const Context& ctx, double x, double plane_ro
 }
 
 // The tracked tissue (ctx.muscle: whatever was tracked at rest and peak, not growing like a
-// tear; muscle as a rule, but not always) near_mm to far_mm from the plane at
-// rest row plane_row, within kAlongPlaneMm of `column` and not within kClearOfTearMm of the
-// tear's centre (x0, y0; frame 0), whose stumps retract: visit(i, off_mm), off_mm signed (< 0
-// above the plane). Each point against the plane's row in its own column (an aponeurosis curves
-// and slopes); the plane's line itself (its own millimetre) is tracked across it.
+// tear; muscle as a rule, but not always) near_mm to far_mm from the plane at rest row
+// plane_row, within kAlongPlaneMm of `column`, not within kClearOfTearMm of the tear's centre
+// (x0, y0; frame 0), whose stumps retract, and at least clear_of_planes_mm from every plane of
+// its column (0: no such condition): visit(i, off_mm), off_mm signed (< 0 above the plane). Each
+// point against the plane's row in its own column (an aponeurosis curves and slopes); the
+// plane's line itself (its own millimetre) is tracked across it.
 template <typename Visit>
 void for_muscle_beside_plane(const Context& ctx, double column, double plane_row, double x0, double y0, double near_mm,
-                             double far_mm, Visit visit) {
+                             double far_mm, double clear_of_planes_mm, Visit visit) {
   const DisplacementField& g = ctx.m.cumulative[0];
   const DisplacementField& rest = ctx.m.cumulative[std::size_t(ctx.rest())];
   const double sx = ctx.m.mm_per_px_x, sy = ctx.m.mm_per_px_y;
@@ -198,12 +199,18 @@ void for_muscle_beside_plane(const Context& ctx, double column, double plane_row
     const std::optional<double> row = plane_row_in(ctx, x, plane_row);  // the plane in this point's column
     if (!row) continue;
     const double off_mm = (y - *row) * sy;
-    if (std::abs(off_mm) >= near_mm && std::abs(off_mm) <= far_mm) visit(i, off_mm);
+    if (std::abs(off_mm) < near_mm || std::abs(off_mm) > far_mm) continue;
+    if (clear_of_planes_mm > 0) {
+      const std::vector<double>& planes = ctx.planes.planes_at(x);
+      if (std::any_of(planes.begin(), planes.end(), [&](double p) { return std::abs(p - y) * sy < clear_of_planes_mm; }))
+        continue;
+    }
+    visit(i, off_mm);
   }
 }
 template <typename Visit>
 void for_muscle_beside_plane(const Context& ctx, double column, double plane_row, double x0, double y0, Visit visit) {
-  for_muscle_beside_plane(ctx, column, plane_row, x0, y0, kNearPlaneMm, kFarPlaneMm, visit);
+  for_muscle_beside_plane(ctx, column, plane_row, x0, y0, kNearPlaneMm, kFarPlaneMm, 0.0, visit);
 }
 }  // namespace
 
@@ -255,7 +262,6 @@ class SlideEitherSide {
   void add(const Context& ctx, std::size_t i, double off_mm) {
     const DisplacementField& g = ctx.m.cumulative[0];
     points_.push_back({i, off_mm, g.x_px(column_of(g, i)) - tear_column_px_});
-    pooled_.add(ctx, i, off_mm);
   }
   std::optional<double> slide_mm(const Context& ctx) const {
     double reach_left_px = 0.0, reach_right_px = 0.0;
@@ -264,12 +270,14 @@ class SlideEitherSide {
       reach = std::max(reach, std::abs(p.from_tear_px));
     }
     const double reach_px = std::min(reach_left_px, reach_right_px);
-    SlideBands left, right;
-    for (const Point& p : points_)
+    SlideBands left, right, pooled;
+    for (const Point& p : points_) {
       if (std::abs(p.from_tear_px) <= reach_px) (p.from_tear_px < 0 ? left : right).add(ctx, p.index, p.off_mm);
+      pooled.add(ctx, p.index, p.off_mm);
+    }
     const std::optional<double> l = left.signed_slide_mm(), r = right.signed_slide_mm();
     if (l && r) return std::abs(0.5 * (*l + *r));
-    return pooled_.slide_mm();
+    return pooled.slide_mm();
   }
 
  private:
@@ -279,7 +287,6 @@ class SlideEitherSide {
   };
   double tear_column_px_;
   std::vector<Point> points_;
-  SlideBands pooled_;
 };
 
 // The slide along the rows at one plane (rest row plane_row near `column`) from rest to peak, mm:
@@ -358,19 +365,9 @@ struct FasciclesBeside {
 };
 FasciclesBeside fascicles_beside_plane(const Context& ctx, double column, double plane_row, double x0, double y0) {
   constexpr double kFascicleBandMm = 2.0;
-  const DisplacementField& g = ctx.m.cumulative[0];
-  const DisplacementField& rest = ctx.m.cumulative[std::size_t(ctx.rest())];
-  const double clearance_px = kFibresBeyondPlaneMm / ctx.m.mm_per_px_y;
-  const auto clear_of_planes = [&](std::size_t i) {
-    const double x = g.x_px(column_of(g, i)) + rest.dx_px[i], y = g.y_px(row_of(g, i)) + rest.dy_px[i];
-    const std::vector<double>& planes = ctx.planes.planes_at(x);
-    return std::none_of(planes.begin(), planes.end(), [&](double p) { return std::abs(p - y) < clearance_px; });
-  };
   std::vector<std::size_t> above, below;
   for_muscle_beside_plane(ctx, column, plane_row, x0, y0, kFibresBeyondPlaneMm, kFibresBeyondPlaneMm + kFascicleBandMm,
-                          [&](std::size_t i, double off_mm) {
-                            if (clear_of_planes(i)) (off_mm < 0 ? above : below).push_back(i);
-                          });
+                          kFibresBeyondPlaneMm, [&](std::size_t i, double off_mm) { (off_mm < 0 ? above : below).push_back(i); });
   const auto read = [&](const FibreField& fibres, const std::vector<std::size_t>& points) {
     return fibre_direction_of(ctx, fibres, points).value_or(kUnmeasured);
   };
