@@ -182,6 +182,26 @@ TEST(LesionMerging, PiecesOfOneTearSurfaceAreOneTear) {
   EXPECT_EQ(merge({upper, lower}, across_a_plane).findings.size(), 2u) << "the halves of a bipennate muscle";
 }
 
+// A tear's deep end bent along the aponeurosis, 40 deg off the piece above it, is another surface
+// of that piece's patch: the same tear, whether it was judged before the piece or after it
+// (fresh 70026: reported as a second tear beside the first). In a patch of its own it stays apart.
+TEST(LesionMerging, AnotherSurfaceOfAPiecesPatchIsTheSameTearWhicheverWasJudgedFirst) {
+  const auto surface = [](double x_mm, double y_mm, int points, std::size_t patch, double normal_deg) {
+    PlacedFinding p = at(x_mm, y_mm, TearKind::Intramuscular, points, patch, normal_deg, 3.0);
+    p.finding.muscle_thickness_mm = 20.0;
+    p.finding.extent_pct = 15.0;
+    return p;
+  };
+  const PlacedFinding tear = surface(20, 15, 40, 1, 0.0), piece = surface(20.5, 19, 20, 2, 0.0);
+  for (int bent_points : {15, 25}) {
+    const Merged m = merge({tear, piece, surface(19.5, 20.5, bent_points, 2, 40.0)});
+    ASSERT_EQ(m.findings.size(), 1u) << "the bent end with " << bent_points << " points";
+    EXPECT_NEAR(m.findings[0].extent_pct, 35.0, 1e-9) << "the pieces' span: the bent end is no piece";
+    EXPECT_NE(m.result.candidates[2].reason.find("patch of one of its pieces"), std::string::npos);
+  }
+  EXPECT_EQ(merge({tear, piece, surface(19.5, 20.5, 15, 3, 40.0)}).findings.size(), 2u) << "a patch of its own";
+}
+
 // A tear seen in three pieces in line (3 mm each, 1 mm apart) is one tear, whichever piece has the
 // most evidence: the middle one, or one at an end, found before or after the one between.
 TEST(LesionMerging, ATearInThreePiecesIsOneTearWhicheverPieceIsStrongest) {

@@ -357,12 +357,24 @@ bool facing_as(const PlacedFinding& p, const PlacedFinding& strongest) {
          gates::axial_difference_deg(p.normal_deg, strongest.normal_deg) <= gates::PiecesOfOneTear{}.within_deg;
 }
 
+// Whether p is another surface of the patch of one of l's pieces (pieces_of_one_tear), within
+// lesion_separation_mm of that piece: a patch's surfaces are one lesion whichever of them was
+// joined first. The deep end of a complete tear (fresh 70026) bent along the aponeurosis 40 deg
+// off the piece above it in the same patch, and was reported as a second tear.
+bool another_surface_of_a_piece(PixelSpacing px, const DetectionSettings& s, const PlacedFinding& p, const Lesion& l) {
+  return std::any_of(l.pieces.begin(), l.pieces.end(), [&](const PlacedFinding* piece) {
+    return piece->patch == p.patch && apart_mm(px, p, *piece) < s.lesion_separation_mm;
+  });
+}
+
 // Whether p is part of the lesion l, and why (why null: it is not).
 SameLesion same_lesion_as(PixelSpacing px, const DetectionSettings& s, const LesionSurroundings& around,
                           const PlacedFinding& p, const Lesion& l) {
   const PlacedFinding& q = l.told_by;
   if (q.patch == p.patch && apart_mm(px, p, q) < s.lesion_separation_mm)
     return {"another surface of the same patch, within lesion_separation_mm of a tear already found", true};
+  if (another_surface_of_a_piece(px, s, p, l))
+    return {"another surface of the patch of one of its pieces, within lesion_separation_mm of that piece: the same tear", true};
   if (at_the_end_of(px, s, around, p, l))
     return {"where an intramuscular tear found here meets the aponeurosis: its end, not a second tear"};
   if (same_detachment(px, s, around, p, q))
@@ -376,14 +388,17 @@ SameLesion same_lesion_as(PixelSpacing px, const DetectionSettings& s, const Les
   return {};
 }
 
-// A lesion whose pieces a later finding continues, joined to the stronger lesion that finding
-// joined first: one tear in pieces, whatever order their evidence put them in.
-void absorb_lesion(Lesion& into, const Lesion& from, DetectionResult& result) {
-  mark_same_lesion(result, *from.source, "another piece of the same tear surface, joined to it by a piece between them: one tear");
+// A lesion whose pieces a later finding continues, or told by another surface of that finding's
+// patch (`surface_of_piece`), joined to the stronger lesion that finding joined first as a
+// piece: one tear in pieces, whatever order their evidence put them in.
+void absorb_lesion(Lesion& into, const Lesion& from, bool surface_of_piece, DetectionResult& result) {
+  mark_same_lesion(result, *from.source,
+                   surface_of_piece ? "another surface of the patch of one of its pieces: the same tear"
+                                    : "another piece of the same tear surface, joined to it by a piece between them: one tear");
   const auto append = [](std::vector<const PlacedFinding*>& to, const std::vector<const PlacedFinding*>& more) {
     to.insert(to.end(), more.begin(), more.end());
   };
-  into.pieces.push_back(from.source);
+  (surface_of_piece ? into.other_surfaces : into.pieces).push_back(from.source);
   append(into.pieces, from.pieces);
   append(into.close, from.close);
   append(into.other_surfaces, from.other_surfaces);
@@ -460,8 +475,10 @@ std::vector<TearFinding> one_finding_per_lesion(std::vector<PlacedFinding> place
     bool joined_as_piece = false;
     for (std::size_t i = 0; i < kept.size();) {
       const SameLesion same = same_lesion_as(spacing, s, around, p, kept[i]);
-      if (same.why && joined < kept.size() && joined_as_piece && same.piece) {  // p bridges two pieces of one tear
-        absorb_lesion(kept[joined], kept[i], result);
+      // p, a piece of the lesion it joined, bridges it to another piece, or is another surface
+      // of the patch that tells this lesion.
+      if (same.why && joined < kept.size() && joined_as_piece && (same.piece || same.other_surface)) {
+        absorb_lesion(kept[joined], kept[i], !same.piece, result);
         kept.erase(kept.begin() + long(i));
         continue;
       }
