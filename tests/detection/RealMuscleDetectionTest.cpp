@@ -627,28 +627,6 @@ TEST(RealMuscle, ATearThroughABipennateMuscleIsFoundAtItsPlace) {
   expect_graded_against_rectus_femoris(run, TearGrade::CompleteWithRetraction);
 }
 
-// A complete echogenic tear through both halves of a bipennate muscle whose opening dipped just
-// under the candidate threshold for a row or two (0.8-0.95 of it, fresh seed 70026): its strip
-// broke into three patches. The one under the fascia, stubby, failed the shape gate on its own
-// and the tear spanned 68 % of the muscle (graded partial); the one at the deep aponeurosis was
-// joined as a piece, but its other surface, bent along the aponeurosis 40 deg off, was reported
-// as a second tear. The strip is followed to the planes under the threshold, and a piece's patch
-// is one lesion with it.
-TEST(RealMuscle, ACompleteTearWhoseOpeningDipsUnderTheThresholdIsGradedCompleteAndReportedOnce) {
-  const Analysed run = analyse("real_echogenic_tear+bipennate", 70026);
-  ASSERT_NO_FATAL_FAILURE(expect_found_near_the_truth(run, TearKind::Intramuscular, 1.5));
-  expect_graded_against_rectus_femoris(run, TearGrade::CompleteWithRetraction);
-}
-
-// The same in a unipennate muscle whose opening faded to 0.45-0.7 of the threshold for a row
-// under the fascia (development seed 51000): the evidence stopped 2 mm short of the fascia,
-// beyond the band where nothing is seen, and the tear was graded partial.
-TEST(RealMuscle, ACompleteTearWhoseOpeningFadesUnderTheFasciaIsGradedComplete) {
-  const Analysed run = analyse("real_echogenic_tear+probe_moved", 51000);
-  ASSERT_NO_FATAL_FAILURE(expect_found_near_the_truth(run, TearKind::Intramuscular, 1.0));
-  expect_graded_against_rectus_femoris(run, TearGrade::CompleteWithRetraction);
-}
-
 // A partial tear of one half of a bipennate muscle. Rectus femoris thickens while vastus
 // intermedius is squeezed: the whole image's spread of area change is the gap between the
 // two (0.28), and the tear stayed under a threshold made from it. Each compartment's own

@@ -79,9 +79,6 @@ struct Context {
   // The muscle's trackable tissue, tracked or not (muscle_region): the compartments between the
   // rest image's planes, off their lines, not shown to be fat or tendon. Empty without a contraction.
   std::vector<std::uint8_t> muscle_region;
-  // Per point, whether its growth passes strip_growth_share of its candidate threshold: where a
-  // tear's strip runs on under the threshold (set with the candidates; empty: nowhere).
-  std::vector<std::uint8_t> faint_growth;
   double mm_per_px() const { return 0.5 * (m.mm_per_px_x + m.mm_per_px_y); }
   int rest() const { return contraction.rest_frame; }
   int peak() const { return contraction.peak_frame; }

@@ -62,47 +62,6 @@ bool untracked_between(const Context& ctx, const MuscleAtRest& muscle, double y0
   return all >= kMinPoints && tracked <= ctx.s.unseen_end_tracked_share * all;
 }
 
-// Whether the tear's strip runs on from the evidence to its plane: grid points of faint growth
-// (Context::faint_growth), 8-connected to the evidence's `points`, between the end (end_px) and
-// the plane (plane_px, rest px), beside the end's columns, come within unseen_px of the plane.
-// The opening of complete echogenic tears dipped to 0.5-0.95 of the candidate threshold for a
-// row or two (development 51000 and 55001, fresh 70026): the evidence stopped 2-6 mm short of the
-// fascia, the piece beyond (stubby under it) failing the shape gate on its own, and the tears
-// spanned 68-79 % of the muscle and were graded partial. Only reaching the plane counts: a
-// partial tear's growth tapers past its end into intact muscle, and that end stays where the
-// evidence puts it (none of 84 development and fresh partial tears moved).
-bool strip_reaches_plane(const Context& ctx, const std::vector<std::size_t>& points, const EndColumns& end, double end_px,
-                         double plane_px, double unseen_px) {
-  constexpr double kBesideEndMm = 3.0;  // an oblique tear's strip drifts sideways past its end
-  const DisplacementField& g = ctx.m.cumulative[0];
-  if (ctx.faint_growth.size() != g.size() || end.left_px > end.right_px) return false;
-  const double beside_px = kBesideEndMm / ctx.m.mm_per_px_x;
-  const double slack_px = g.step_px;  // the end's own neighbours lie a step either side of it
-  const double low_px = std::min(end_px, plane_px) - (plane_px < end_px ? unseen_px : slack_px);
-  const double high_px = std::max(end_px, plane_px) + (plane_px > end_px ? unseen_px : slack_px);
-  std::vector<std::uint8_t> seen(g.size(), 0);
-  std::vector<std::size_t> queue(points.begin(), points.end());
-  for (std::size_t i : points) seen[i] = 1;
-  while (!queue.empty()) {
-    const std::size_t i = queue.back();
-    queue.pop_back();
-    for (int dr = -1; dr <= 1; ++dr)
-      for (int dc = -1; dc <= 1; ++dc) {
-        const int c = column_of(g, i) + dc, r = row_of(g, i) + dr;
-        if (c < 0 || r < 0 || c >= g.columns || r >= g.rows) continue;
-        const std::size_t j = g.index(c, r);
-        if (seen[j] || !ctx.faint_growth[j]) continue;
-        seen[j] = 1;
-        RestPoint p;
-        position_in(ctx.m, ctx.rest(), g.x_px(c), g.y_px(r), p.x_px, p.y_px);
-        if (p.y_px < low_px || p.y_px > high_px || p.x_px < end.left_px - beside_px || p.x_px > end.right_px + beside_px) continue;
-        if (std::abs(p.y_px - plane_px) <= unseen_px) return true;
-        queue.push_back(j);
-      }
-  }
-  return false;
-}
-
 }  // namespace
 
 EvidenceSpan evidence_span(const Context& ctx, const std::vector<std::size_t>& points, const Compartment& muscle) {
@@ -133,15 +92,12 @@ EvidenceSpan evidence_span(const Context& ctx, const std::vector<std::size_t>& p
   // Evidence beyond a bounding plane (a patch that runs on along the band past it) is not this
   // muscle's: an end there, like one within unseen_px of it, is the plane.
   double lost_above_px = 0.0, lost_below_px = 0.0;
-  const auto strip_reaches = [&](double end_px, double plane_px, double last_px) {
-    return strip_reaches_plane(ctx, points, columns_at_end(evidence, last_px, g.step_px), end_px, plane_px, unseen_px);
-  };
   if (muscle.top_is_plane) {
-    if (top - muscle.top_y_px <= unseen_px || strip_reaches(top, muscle.top_y_px, last_top)) top = muscle.top_y_px;
+    if (top - muscle.top_y_px <= unseen_px) top = muscle.top_y_px;
     else lost_above_px = lost_short_px(top, muscle.top_y_px, last_top);
   }
   if (muscle.bottom_is_plane) {
-    if (muscle.bottom_y_px - bottom <= unseen_px || strip_reaches(bottom, muscle.bottom_y_px, last_bottom)) bottom = muscle.bottom_y_px;
+    if (muscle.bottom_y_px - bottom <= unseen_px) bottom = muscle.bottom_y_px;
     else lost_below_px = lost_short_px(bottom, muscle.bottom_y_px, last_bottom);
   }
   if (top > bottom) return {};  // all of it beyond one plane

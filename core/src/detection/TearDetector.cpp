@@ -86,7 +86,7 @@ Context make_context(const MotionRecord& m, const FrameAt& frame_at, const Detec
   const DisplacementField& g = m.cumulative[0];
   const int rest = contraction.rest_frame, peak = contraction.peak_frame;
   Context ctx{m, frame_at, s, readings, {}, {}, detection::tracked_at(m, s.border_steps, rest, peak), contraction,
-              {}, 0.0, {}, 0.0, frame_at(rest), {}, {}, {}, {}, {}};
+              {}, 0.0, {}, 0.0, frame_at(rest), {}, {}, {}, {}};
   ctx.rest_inverse.resize(g.size());
   for (int r = 0; r < g.rows; ++r)
     for (int c = 0; c < g.columns; ++c)
@@ -132,26 +132,20 @@ double measure_area_growth(Context& ctx) {
 // deform apart: over the whole image the spread is then the difference between
 // compartments, and a partial tear inside one stays under a threshold made from it. Sets
 // each point's reference, what its growth is judged above: its compartment's median where
-// it has one (ordinary tissue of a thickening muscle is no evidence), else the muscle's; and
-// each point's faint growth (Context::faint_growth), the same past a share of the threshold.
+// it has one (ordinary tissue of a thickening muscle is no evidence), else the muscle's.
 std::vector<std::uint8_t> candidate_points(Context& ctx, double excess, const CompartmentStatistics& compartments) {
   const DisplacementField& g = ctx.m.cumulative[0];
   const int border = ctx.s.border_steps;
   ctx.log_j_reference.assign(g.size(), ctx.log_j_median);
   std::vector<std::uint8_t> candidate(g.size(), 0);
-  ctx.faint_growth.assign(g.size(), 0);
   for (std::size_t i = 0; i < g.size(); ++i)
     if (compartments.label[i] >= 0) ctx.log_j_reference[i] = compartments.each[std::size_t(compartments.label[i])].median;
   for (int r = border; r < g.rows - border; ++r)
     for (int c = border; c < g.columns - border; ++c) {
       const std::size_t i = g.index(c, r);
       const int k = compartments.label[i];
-      const auto grew_past = [&](double share) {
-        return ctx.log_j[i] - ctx.log_j_median > share * excess ||
-               (k >= 0 && excess_growth_at(ctx, i) > share * compartments.each[std::size_t(k)].candidate_threshold);
-      };
-      candidate[i] = grew_past(1.0);
-      ctx.faint_growth[i] = grew_past(ctx.s.strip_growth_share);
+      candidate[i] = ctx.log_j[i] - ctx.log_j_median > excess ||
+                     (k >= 0 && excess_growth_at(ctx, i) > compartments.each[std::size_t(k)].candidate_threshold);
     }
   return candidate;
 }

@@ -70,11 +70,6 @@ struct DetectionSettings {
   // the aponeurosis (TearFinding::extent_unseen_*; evidence_span in DetectionContext.h has the
   // measurements behind it).
   double unseen_end_tracked_share = 0.25;
-  // A tear's opening is one strip across the muscle, but its area growth can dip under the
-  // candidate threshold for a row or two and break it into patches: growth above this share of
-  // a point's threshold continues the strip (evidence_span follows it to an aponeurosis; half,
-  // as a hysteresis threshold's low end usually is: 0.75 left development 55001 partial).
-  double strip_growth_share = 0.5;
   // Keep every candidate's evidence and the per-point maps (for --explain and review).
   // Live monitoring re-runs the detector every few frames and reads only the findings.
   bool record_evidence = true;
