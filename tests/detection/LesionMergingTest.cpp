@@ -185,7 +185,8 @@ TEST(LesionMerging, PiecesOfOneTearSurfaceAreOneTear) {
 // A tear's deep end bent along the aponeurosis, 40 deg off the piece above it, is another surface
 // of that piece's patch: the same tear, whether it was judged before the piece or after it
 // (fresh 70026: reported as a second tear beside the first). In a patch of its own it stays apart.
-TEST(LesionMerging, AnotherSurfaceOfAPiecesPatchIsTheSameTearWhicheverWasJudgedFirst) {
+// (A bent end with more evidence than the tear itself still tells a lesion of its own.)
+TEST(LesionMerging, AnotherSurfaceOfAPiecesPatchIsTheSameTearJudgedBeforeOrAfterThePiece) {
   const auto surface = [](double x_mm, double y_mm, int points, std::size_t patch, double normal_deg) {
     PlacedFinding p = at(x_mm, y_mm, TearKind::Intramuscular, points, patch, normal_deg, 3.0);
     p.finding.muscle_thickness_mm = 20.0;
@@ -200,6 +201,23 @@ TEST(LesionMerging, AnotherSurfaceOfAPiecesPatchIsTheSameTearWhicheverWasJudgedF
     EXPECT_NE(m.result.candidates[2].reason.find("patch of one of its pieces"), std::string::npos);
   }
   EXPECT_EQ(merge({tear, piece, surface(19.5, 20.5, 15, 3, 40.0)}).findings.size(), 2u) << "a patch of its own";
+}
+
+// A surface of a piece's patch across a plane from the tear (a sliding band the piece's growth
+// ran into) is the same lesion, but it does not pull the tear's centre: only the telling
+// surface's own patch spans the central aponeurosis of a bipennate muscle so.
+TEST(LesionMerging, ASurfaceOfAPiecesPatchAcrossAPlaneDoesNotMoveTheTear) {
+  LesionSurroundings around;
+  around.tissue_at = [](double x0, double y0, int, double& x, double& y) { x = x0, y = y0; };
+  const auto crosses = [](double ya, double yb) { return std::min(ya, yb) < 197.5 && std::max(ya, yb) > 197.5; };
+  around.plane_between = [crosses](double, double ya, double, double yb) { return crosses(ya, yb); };
+  const PlacedFinding tear = at(20, 15, TearKind::Intramuscular, 40, 1, 0.0, 3.0),
+                      piece = at(20.5, 19, TearKind::Intramuscular, 20, 2, 0.0, 3.0),
+                      band = at(24, 20.5, TearKind::Intramuscular, 15, 2, 60.0, 3.0);
+  const Merged m = merge({tear, piece, band}, around);
+  ASSERT_EQ(m.findings.size(), 1u);
+  EXPECT_NEAR(m.findings[0].centre_col_px, (40 * 200.0 + 20 * 205.0) / 60, 1e-6) << "the tear and its piece";
+  EXPECT_NEAR(m.findings[0].centre_row_px, (40 * 150.0 + 20 * 190.0) / 60, 1e-6);
 }
 
 // A tear seen in three pieces in line (3 mm each, 1 mm apart) is one tear, whichever piece has the

@@ -627,6 +627,15 @@ TEST(RealMuscle, ATearThroughABipennateMuscleIsFoundAtItsPlace) {
   expect_graded_against_rectus_femoris(run, TearGrade::CompleteWithRetraction);
 }
 
+// A complete echogenic tear through a bipennate muscle whose patch of growth broke in three
+// (fresh seed 70026): the deep piece was joined to the tear, but its other surface, bent 40 deg
+// along the deep aponeurosis, was reported as a second tear beside it. One tear, one finding.
+// (Graded partial still: its opening dipped under the threshold 4 mm under the fascia, where
+// the piece beyond failed the shape gate on its own; docs/benchmarks.md.)
+TEST(RealMuscle, ATearsDeepEndBentAlongTheAponeurosisIsNotASecondTear) {
+  expect_found_near_the_truth(analyse("real_echogenic_tear+bipennate", 70026), TearKind::Intramuscular, 1.5);
+}
+
 // A partial tear of one half of a bipennate muscle. Rectus femoris thickens while vastus
 // intermedius is squeezed: the whole image's spread of area change is the gap between the
 // two (0.28), and the tear stayed under a threshold made from it. Each compartment's own

@@ -390,7 +390,9 @@ SameLesion same_lesion_as(PixelSpacing px, const DetectionSettings& s, const Les
 
 // A lesion whose pieces a later finding continues, or told by another surface of that finding's
 // patch (`surface_of_piece`), joined to the stronger lesion that finding joined first as a
-// piece: one tear in pieces, whatever order their evidence put them in.
+// piece: one tear in pieces, whatever order their evidence put them in. Another surface's
+// findings face its way, not the tear's: they are the tear's other surfaces, never its pieces
+// (which its extent and centre are made from).
 void absorb_lesion(Lesion& into, const Lesion& from, bool surface_of_piece, DetectionResult& result) {
   mark_same_lesion(result, *from.source,
                    surface_of_piece ? "another surface of the patch of one of its pieces: the same tear"
@@ -398,15 +400,20 @@ void absorb_lesion(Lesion& into, const Lesion& from, bool surface_of_piece, Dete
   const auto append = [](std::vector<const PlacedFinding*>& to, const std::vector<const PlacedFinding*>& more) {
     to.insert(to.end(), more.begin(), more.end());
   };
-  (surface_of_piece ? into.other_surfaces : into.pieces).push_back(from.source);
-  append(into.pieces, from.pieces);
-  append(into.close, from.close);
-  append(into.other_surfaces, from.other_surfaces);
+  if (surface_of_piece) {
+    into.other_surfaces.push_back(from.source);
+    for (const auto* list : {&from.pieces, &from.close, &from.other_surfaces}) append(into.other_surfaces, *list);
+  } else {
+    into.pieces.push_back(from.source);
+    append(into.pieces, from.pieces);
+    append(into.close, from.close);
+    append(into.other_surfaces, from.other_surfaces);
+  }
   into.absorbed += 1 + from.absorbed;
 }
 
 // The lesion's finding placed on the tissue at the evidence-weighted rest centre of its
-// intramuscular surfaces across a plane from the one that tells it, in the finding's own
+// intramuscular surfaces (of the telling one's own patch) across a plane from it, in the finding's own
 // frame: a tear through both halves of a bipennate muscle is centred on the central
 // aponeurosis between them, which the contraction carries further than either half's
 // surface (the halves shear away from it). So is a tear told in pieces (pieces_of_one_tear, and
@@ -432,7 +439,7 @@ TearFinding centred(const Lesion& l, PixelSpacing px, const DetectionSettings& s
   for (const PlacedFinding* p : l.close) add(*p);
   for (const PlacedFinding* p : l.other_surfaces)
     if ((facing_as(*p, t) && in_line_with(px, *p, t, s.tear_piece_reach_mm)) ||
-        (p->finding.kind == TearKind::Intramuscular && plane_lies_between(around, t, *p)))
+        (p->patch == t.patch && p->finding.kind == TearKind::Intramuscular && plane_lies_between(around, t, *p)))
       add(*p);
   if (w == t.points) return f;
   double x, y;
@@ -472,19 +479,21 @@ std::vector<TearFinding> one_finding_per_lesion(std::vector<PlacedFinding> place
   std::vector<Lesion> kept;  // strongest first: each is told by the strongest finding in it
   for (const PlacedFinding& p : placed) {  // `placed` outlives `kept`: the lesions point into it
     std::size_t joined = kept.size();
-    bool joined_as_piece = false;
+    bool joined_as_piece = false, joined_as_close = false;
     for (std::size_t i = 0; i < kept.size();) {
       const SameLesion same = same_lesion_as(spacing, s, around, p, kept[i]);
-      // p, a piece of the lesion it joined, bridges it to another piece, or is another surface
-      // of the patch that tells this lesion.
-      if (same.why && joined < kept.size() && joined_as_piece && (same.piece || same.other_surface)) {
+      // p, a piece (or a close finding) of the lesion it joined, bridges it to another piece; a
+      // piece of it, to a lesion told by another surface of p's own patch.
+      const bool bridges = (same.piece && (joined_as_piece || joined_as_close)) || (same.other_surface && joined_as_piece);
+      if (same.why && joined < kept.size() && bridges) {
         absorb_lesion(kept[joined], kept[i], !same.piece, result);
         kept.erase(kept.begin() + long(i));
         continue;
       }
       if (same.why && joined == kept.size()) {
         joined = i;
-        joined_as_piece = same.piece || same.close;  // a close finding continues pieces too
+        joined_as_piece = same.piece;
+        joined_as_close = same.close;  // a close finding continues pieces too
         mark_same_lesion(result, p, same.why);
         Lesion& l = kept[i];
         ++l.absorbed;
