@@ -334,7 +334,6 @@ struct BesidePlane {
 BesidePlane beside_plane(const Context& ctx, const CompartmentStatistics& compartments, double column, double plane_row,
                          double x0, double y0) {
   SlideEitherSide bands(x0);
-  BesidePlane out;
   std::vector<int> above(compartments.each.size(), 0), below(compartments.each.size(), 0);
   for_muscle_beside_plane(ctx, column, plane_row, x0, y0, [&](std::size_t i, double off_mm) {
     bands.add(ctx, i, off_mm);
@@ -345,10 +344,7 @@ BesidePlane beside_plane(const Context& ctx, const CompartmentStatistics& compar
     const auto m = std::max_element(count.begin(), count.end());
     return m == count.end() || *m == 0 ? -1 : int(m - count.begin());
   };
-  out.slide_mm = bands.slide_mm(ctx);
-  out.above = most(above);
-  out.below = most(below);
-  return out;
+  return {bands.slide_mm(ctx), most(above), most(below)};
 }
 
 // The fascicles' direction (deg, as fibre_direction_of reads it) on each side of the plane at rest

@@ -357,21 +357,24 @@ bool facing_as(const PlacedFinding& p, const PlacedFinding& strongest) {
          gates::axial_difference_deg(p.normal_deg, strongest.normal_deg) <= gates::PiecesOfOneTear{}.within_deg;
 }
 
-// Whether p is another surface of the patch of one of l's pieces (pieces_of_one_tear), within
-// lesion_separation_mm of that piece: a patch's surfaces are one lesion whichever of them was
-// joined first. The deep end of a complete tear (fresh 70026) bent along the aponeurosis 40 deg
-// off the piece above it in the same patch, and was reported as a second tear.
+// Whether p is another surface of q's patch within lesion_separation_mm of q: the same lesion.
+bool same_patch_near(PixelSpacing px, const DetectionSettings& s, const PlacedFinding& p, const PlacedFinding& q) {
+  return q.patch == p.patch && apart_mm(px, p, q) < s.lesion_separation_mm;
+}
+
+// Whether p is another surface of the patch of one of l's pieces (pieces_of_one_tear), near that
+// piece: a patch's surfaces are one lesion whichever of them was joined first. The deep end of a
+// complete tear (fresh 70026) bent along the aponeurosis 40 deg off the piece above it in the
+// same patch, and was reported as a second tear.
 bool another_surface_of_a_piece(PixelSpacing px, const DetectionSettings& s, const PlacedFinding& p, const Lesion& l) {
-  return std::any_of(l.pieces.begin(), l.pieces.end(), [&](const PlacedFinding* piece) {
-    return piece->patch == p.patch && apart_mm(px, p, *piece) < s.lesion_separation_mm;
-  });
+  return std::any_of(l.pieces.begin(), l.pieces.end(), [&](const PlacedFinding* piece) { return same_patch_near(px, s, p, *piece); });
 }
 
 // Whether p is part of the lesion l, and why (why null: it is not).
 SameLesion same_lesion_as(PixelSpacing px, const DetectionSettings& s, const LesionSurroundings& around,
                           const PlacedFinding& p, const Lesion& l) {
   const PlacedFinding& q = l.told_by;
-  if (q.patch == p.patch && apart_mm(px, p, q) < s.lesion_separation_mm)
+  if (same_patch_near(px, s, p, q))
     return {"another surface of the same patch, within lesion_separation_mm of a tear already found", true};
   if (another_surface_of_a_piece(px, s, p, l))
     return {"another surface of the patch of one of its pieces, within lesion_separation_mm of that piece: the same tear", true};
