@@ -110,6 +110,15 @@ std::string grabbed_label(double per_scanner_frame) {
   return text;
 }
 
+// The grade read and the truth's, each with its extent across the muscle: "2 86% (2 84%)", "?"
+// after a partial grade that may be complete. The extent shows how near a grade came to turning.
+std::string grade_cell(const TearFinding& f, const sim::ClipTruth& truth) {
+  char text[48];
+  std::snprintf(text, sizeof text, "%d%s %.0f%% (%d %.0f%%)", int(f.grade), may_be_complete(f) ? "?" : "", f.extent_pct,
+                truth.grade, truth.extent_pct);
+  return text;
+}
+
 // A frame grabber on the scanner's video output: each scanner frame about `per_scanner_frame`
 // times, each copy with capture noise of +-noise_levels grey levels (0: bit-identical repeats),
 // then JPEG at `quality` (0: none).
@@ -208,7 +217,7 @@ void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir, 
   for (const std::string& name : sim::preset_names())
     if (name.rfind("real_", 0) == 0) presets.push_back(name);
   const bool stability = phase_error_px > 0;
-  std::printf("| seed | preset | condition | grabber | truth | found | kind | loc err mm | gap mm (truth) | rest mm (truth) | grade (truth) | "
+  std::printf("| seed | preset | condition | grabber | truth | found | kind | loc err mm | gap mm (truth) | rest mm (truth) | grade extent (truth) | "
               "tracked | conf | false beside |%s\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|%s\n",
               stability ? (" moves at +-" + std::to_string(phase_error_px).substr(0, 5) + " px |").c_str() : "",
               stability ? "---|" : "");
@@ -298,7 +307,7 @@ void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir, 
                   f ? (std::to_string(gap).substr(0, 4) + " (" + std::to_string(truth_gap).substr(0, 4) + ")").c_str() : "-",
                   f ? (std::to_string(f->gap_rest_mm).substr(0, 4) + " (" + std::to_string(truth.gap_rest_mm).substr(0, 4) + ")").c_str()
                     : "-",
-                  f ? (std::to_string(int(f->grade)) + (may_be_complete(*f) ? "?" : "") + " (" + std::to_string(truth.grade) + ")").c_str() : "-",
+                  f ? grade_cell(*f, truth).c_str() : "-",
                   a.detection.tracked_fraction, f ? std::to_string(f->confidence).substr(0, 4).c_str() : "-", beside,
                   moves.c_str());
       std::fflush(stdout);

@@ -113,6 +113,19 @@ void set_transverse_tear(SimulationConfig& c, double retraction_mm) {
   c.tear.decay_mm = 10.0;
 }
 
+// A partial tear that spares only a thin band of fibres, 2-4.5 mm, along one aponeurosis or the
+// other: the grade a sonographer must not call complete (it decides surgery), and the case that
+// tells whether the detector reads a tear's end near a plane or snaps it there. The spared band
+// keeps at least 12 % of the muscle, so the truth stays clearly partial (< 95 %) and the
+// detector's own line (90 %) has room on either side of the truth's error.
+void set_high_grade_partial_tear(SimulationConfig& c, Random& r) {
+  set_transverse_tear(c, 2.0);
+  const double rf_mm = c.anatomy.aponeurosis_mm - c.anatomy.fascia_mm;
+  const double spared_mm = std::max(r.uniform(2.0, 4.5), 0.12 * rf_mm);
+  c.tear.extent_fraction = 1.0 - spared_mm / rf_mm;
+  c.tear.from_deep_side = r.uniform(0.0, 1.0) < 0.5;  // spared fibres under the fascia, or over the deep aponeurosis
+}
+
 }  // namespace
 
 void set_fibre_angles(SimulationConfig& c, double rest_deg, double peak_deg) {
@@ -122,7 +135,8 @@ void set_fibre_angles(SimulationConfig& c, double rest_deg, double peak_deg) {
 
 std::vector<std::string> realistic_preset_names() {
   return {"real_intact",         "real_tear",          "real_partial_tear",      "real_oblique_tear",
-          "real_echogenic_tear", "real_myotendinous_tear", "real_vessel", "real_contracted_start"};
+          "real_echogenic_tear", "real_myotendinous_tear", "real_vessel", "real_contracted_start",
+          "real_high_grade_partial_tear"};
 }
 
 bool is_realistic_preset(const std::string& name) {
@@ -156,6 +170,8 @@ SimulationConfig make_realistic_preset(const std::string& name, std::uint64_t se
   } else if (name == "real_partial_tear") {
     set_transverse_tear(c, 2.0);
     c.tear.extent_fraction = 0.5;
+  } else if (name == "real_high_grade_partial_tear") {
+    set_high_grade_partial_tear(c, r);
   } else if (name == "real_oblique_tear") {
     set_transverse_tear(c, 3.0);
     c.tear.surface_tilt_deg = r.uniform(20.0, 30.0);

@@ -293,6 +293,28 @@ TEST(RealisticMotion, TearKindsAreTheirOwn) {
     EXPECT_FALSE(SimulatedExam(make_preset(intact, 3)).clip_truth().tear_present) << intact;
 }
 
+// The high-grade partial tears: torn from one aponeurosis to 2-4.5 mm (at least 12 % of the
+// muscle) short of the other, from either side over the seeds, and graded partial by the truth.
+TEST(RealisticMotion, AHighGradePartialTearSparesAThinBandAlongEitherAponeurosis) {
+  int spared_under_fascia = 0, spared_over_deep_aponeurosis = 0;
+  for (std::uint64_t seed = 0; seed < 16; ++seed) {
+    const SimulationConfig c = make_preset("real_high_grade_partial_tear", seed);
+    const auto band = TissueMotion(c).torn_band_mm();
+    const double spared_mm = (c.anatomy.aponeurosis_mm - c.anatomy.fascia_mm) - (band.second - band.first);
+    EXPECT_GE(spared_mm, 2.0 - 1e-9) << seed;
+    EXPECT_LE(spared_mm, std::max(4.5, 0.12 * (c.anatomy.aponeurosis_mm - c.anatomy.fascia_mm)) + 1e-9) << seed;
+    const bool under_fascia = std::abs(band.second - c.anatomy.aponeurosis_mm) < 1e-9;
+    EXPECT_TRUE(under_fascia || std::abs(band.first - c.anatomy.fascia_mm) < 1e-9) << seed;
+    ++(under_fascia ? spared_under_fascia : spared_over_deep_aponeurosis);
+    const ClipTruth truth = SimulatedExam(c).clip_truth();
+    EXPECT_EQ(truth.grade, 2) << seed;
+    EXPECT_LE(truth.extent_pct, 88.0 + 1e-9) << seed;
+    EXPECT_GE(truth.extent_pct, 70.0) << seed;
+  }
+  EXPECT_GT(spared_under_fascia, 2);
+  EXPECT_GT(spared_over_deep_aponeurosis, 2);
+}
+
 // Numerical Jacobian determinant of forward() at a rest point.
 double jacobian(const TissueMotion& motion, const PointMm& p, const MotionState& s) {
   const double h = 1e-4;

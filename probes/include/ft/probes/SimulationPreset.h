@@ -12,7 +12,8 @@ namespace ft::sim {
 // 39-45 deg, 27-38 % shorter, 15-26 mm aponeurosis slide, 10-15 mm translation,
 // speckle turned by 55-60 deg, on a 40 x 40 mm field at 0.1 mm/px):
 // real_intact, real_tear, real_partial_tear, real_oblique_tear, real_echogenic_tear,
-// real_myotendinous_tear, real_vessel (pulsating), real_contracted_start.
+// real_myotendinous_tear, real_vessel (pulsating), real_contracted_start,
+// real_high_grade_partial_tear (all but 2-4.5 mm of the muscle torn, from either aponeurosis).
 std::vector<std::string> preset_names();
 
 // Frames a preset's contraction profile is designed for: 40, or 60 for real_* (at 20 fps
