@@ -83,17 +83,24 @@ constexpr double kCompleteExtentPct = 90.0;  // of the muscle's thickness
 constexpr double kRetractedMm = 0.5;         // mean of the two stumps
 }  // namespace
 
-TearGrade grade_of(TearKind kind, double extent_pct, double retraction_mm) {
+TearGrade grade_of(TearKind kind, double extent_pct, double retraction_mm, double spared_pct) {
   if (kind == TearKind::Myotendinous) return TearGrade::Partial;
   if (!(extent_pct >= 0)) return TearGrade::Ungraded;  // NaN included
   if (extent_pct < 5.0) return TearGrade::Minimal;
-  if (extent_pct >= kCompleteExtentPct && retraction_mm >= kRetractedMm) return TearGrade::CompleteWithRetraction;
+  if (extent_pct >= kCompleteExtentPct && retraction_mm >= kRetractedMm && !(spared_pct > 0))
+    return TearGrade::CompleteWithRetraction;
   return TearGrade::Partial;
 }
 
 bool may_be_complete(const TearFinding& f) {
   return f.grade == TearGrade::Partial && f.kind == TearKind::Intramuscular && f.extent_pct >= 0 &&
-         f.extent_pct < kCompleteExtentPct && f.extent_pct + f.extent_unseen_pct() >= kCompleteExtentPct;
+         f.extent_pct < kCompleteExtentPct && f.extent_pct + f.extent_unseen_pct() >= kCompleteExtentPct &&
+         !(f.extent_spared_pct() > 0);
+}
+
+bool partial_by_spared_fibres(const TearFinding& f) {
+  return f.grade == TearGrade::Partial && f.kind == TearKind::Intramuscular && f.extent_pct >= kCompleteExtentPct &&
+         f.extent_spared_pct() > 0;
 }
 
 std::string describe_grade(const TearFinding& f) {
@@ -102,14 +109,17 @@ std::string describe_grade(const TearFinding& f) {
 
 namespace {
 
+// "2.2 mm" of muscle, or "12 % of the thickness" where the clip has no scale.
+std::string amount_of_muscle(const TearFinding& f, double pct, bool calibrated) {
+  char text[48];
+  if (calibrated) std::snprintf(text, sizeof text, "%.1f mm", 0.01 * pct * f.muscle_thickness_mm);
+  else std::snprintf(text, sizeof text, "%.0f %% of the thickness", pct);
+  return text;
+}
+
 // "2.2 mm of muscle before the deep aponeurosis", both where both ends were lost.
 std::string unseen_muscle(const TearFinding& f, bool calibrated) {
-  const auto amount = [&](double pct) {
-    char text[48];
-    if (calibrated) std::snprintf(text, sizeof text, "%.1f mm", 0.01 * pct * f.muscle_thickness_mm);
-    else std::snprintf(text, sizeof text, "%.0f %% of the thickness", pct);
-    return std::string(text);
-  };
+  const auto amount = [&](double pct) { return amount_of_muscle(f, pct, calibrated); };
   const double above = f.extent_unseen_above_pct, below = f.extent_unseen_below_pct;
   if (above > 0 && below > 0)
     return "the last " + amount(above) + " of muscle before the superficial aponeurosis and " + amount(below) +
@@ -129,9 +139,23 @@ std::string describe_unseen_end(const TearFinding& f, const DetectionResult& res
          "complete. Check frame " + std::to_string(f.frame + 1) + " for intact fibres there.";
 }
 
-void note_unseen_ends(DetectionResult& result) {
-  for (const TearFinding& f : result.findings)
+std::string describe_spared_end(const TearFinding& f, const DetectionResult& result) {
+  char seen[32];
+  std::snprintf(seen, sizeof seen, "%.0f %%", f.extent_pct);
+  const bool above = f.extent_spared_above_pct >= f.extent_spared_below_pct;
+  return "the tear at " + describe_position(f, result) + ", frame " + std::to_string(f.frame + 1) + ", runs across " + seen +
+         " of the muscle's thickness but stops " +
+         amount_of_muscle(f, above ? f.extent_spared_above_pct : f.extent_spared_below_pct, result.calibrated) +
+         " short of the " + (above ? "superficial" : "deep") +
+         " aponeurosis, in muscle that was tracked and did not open: intact fibres, graded partial (high grade). Check "
+         "frame " + std::to_string(f.frame + 1) + " for them.";
+}
+
+void note_tear_ends(DetectionResult& result) {
+  for (const TearFinding& f : result.findings) {
     if (may_be_complete(f)) result.notes.push_back(describe_unseen_end(f, result));
+    if (partial_by_spared_fibres(f)) result.notes.push_back(describe_spared_end(f, result));
+  }
 }
 
 std::string describe_extent(const TearFinding& f) {

@@ -123,7 +123,7 @@ void place_on_region(DetectionResult& stored, const UltrasoundRegion& region) {
   };
   for (TearFinding& f : stored.findings) place(f);
   for (TearFinding& f : stored.for_review) place(f);
-  note_unseen_ends(stored);  // its place is known now, in mm where the clip is calibrated
+  note_tear_ends(stored);  // its place is known now, in mm where the clip is calibrated
 }
 
 std::vector<std::string> find_reports_for(const std::string& clip_path, const std::string& clip_uid) {

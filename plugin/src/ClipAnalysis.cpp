@@ -94,7 +94,7 @@ ClipAnalysis analyse_clip(int frame_count, const FrameAt& frame_at, const Ultras
   for (auto& f : out.detection.for_review) f.frame = original(f.frame);
   out.detection.motion_frame0 = original(0);
   note_layers_for_review(out.detection);
-  note_unseen_ends(out.detection);
+  note_tear_ends(out.detection);
   return out;
 }
 

@@ -38,6 +38,7 @@ nlohmann::json finding_json(const TearFinding& f, const MeasurementScale& scale)
           {"opening_mm", in_mm(f.opening_mm)},
           {"extent_pct", f.extent_pct >= 0 ? nlohmann::json(json_rounded(f.extent_pct)) : nlohmann::json(nullptr)},
           {"extent_unseen_pct", {{"superficial", json_rounded(f.extent_unseen_above_pct)}, {"deep", json_rounded(f.extent_unseen_below_pct)}}},
+          {"extent_spared_pct", {{"superficial", json_rounded(f.extent_spared_above_pct)}, {"deep", json_rounded(f.extent_spared_below_pct)}}},
           {"muscle_thickness_mm", thickness_measured ? in_mm(f.muscle_thickness_mm) : nlohmann::json(nullptr)},
           {"muscle_thickness_px", thickness_measured ? nlohmann::json(in_px(f.muscle_thickness_mm)) : nlohmann::json(nullptr)},
           {"grade", has_grade_number(f.grade) ? nlohmann::json(int(f.grade)) : nlohmann::json(nullptr)},

@@ -12,7 +12,7 @@ DetectionResult WindowEvaluation::run() {
   result.motion_frame0 = window_start_;
   result.calibrated = calibrated_;
   note_layers_for_review(result);
-  note_unseen_ends(result);
+  note_tear_ends(result);
   result.notes.insert(result.notes.end(), notes_.begin(), notes_.end());
   return result;
 }

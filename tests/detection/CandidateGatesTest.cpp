@@ -399,6 +399,33 @@ TEST(CandidateGates, ATearIsGradedByItsExtentAndNeverByAGuess) {
   EXPECT_EQ(grade_of(TearKind::Intramuscular, -1.0, 2.0), TearGrade::Ungraded);
   EXPECT_EQ(grade_of(TearKind::Intramuscular, kUnmeasured, 2.0), TearGrade::Ungraded);
   EXPECT_EQ(grade_of(TearKind::Myotendinous, 100.0, 3.0), TearGrade::Partial) << "the aponeurosis holds";
+  // Fibres seen intact between an end and its aponeurosis: partial, however far the tear runs.
+  EXPECT_EQ(grade_of(TearKind::Intramuscular, 91.0, 1.0, 9.0), TearGrade::Partial);
+  EXPECT_EQ(grade_of(TearKind::Intramuscular, 91.0, 1.0, 0.0), TearGrade::CompleteWithRetraction);
+}
+
+// A tear as long as a complete one that stops short of an aponeurosis in muscle tracked intact is
+// partial for it and says why; it is never also "may be complete" (those fibres were seen).
+TEST(CandidateGates, FibresSeenIntactBeyondATearsEndKeepItPartialAndANoteSaysWhere) {
+  DetectionResult r;
+  r.calibrated = true;
+  TearFinding f;
+  f.extent_pct = 90.7;
+  f.muscle_thickness_mm = 19.5;
+  f.retraction_mm = 1.2;
+  f.extent_spared_above_pct = 9.3;
+  f.extent_unseen_below_pct = 5.0;
+  f.grade = grade_of(f.kind, f.extent_pct, f.retraction_mm, f.extent_spared_pct());
+  EXPECT_EQ(f.grade, TearGrade::Partial);
+  EXPECT_TRUE(partial_by_spared_fibres(f));
+  EXPECT_FALSE(may_be_complete(f));
+  r.findings.push_back(f);
+  note_tear_ends(r);
+  ASSERT_EQ(r.notes.size(), 1u);
+  EXPECT_EQ(r.notes[0], describe_spared_end(f, r));
+  EXPECT_NE(r.notes[0].find("stops 1.8 mm short of the superficial aponeurosis"), std::string::npos) << r.notes[0];
+  f.extent_pct = 80.0;  // plainly partial: nothing to explain
+  EXPECT_FALSE(partial_by_spared_fibres(f));
 }
 
 // A partial grade may be complete only where the muscle the tracker lost beyond the tear's ends

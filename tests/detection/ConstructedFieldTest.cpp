@@ -494,7 +494,7 @@ TEST(ConstructedField, ATearEndingInMuscleTheTrackerLostMayBeComplete) {
     EXPECT_TRUE(may_be_complete(f));
     EXPECT_EQ(describe_grade(f), "partial tear (may be complete)");
     DetectionResult shown = r;
-    note_unseen_ends(shown);
+    note_tear_ends(shown);
     const std::string note = describe_unseen_end(f, r);
     EXPECT_NE(std::find(shown.notes.begin(), shown.notes.end(), note), shown.notes.end());
     EXPECT_NE(note.find("before the superficial aponeurosis"), std::string::npos) << note;
@@ -508,6 +508,9 @@ TEST(ConstructedField, ATearEndingInMuscleTheTrackerLostMayBeComplete) {
   EXPECT_EQ(partial.findings.front().grade, TearGrade::Partial);
   EXPECT_EQ(partial.findings.front().extent_unseen_pct(), 0.0);
   EXPECT_FALSE(may_be_complete(partial.findings.front()));
+  const TearFinding& h = partial.findings.front();
+  EXPECT_NEAR(0.01 * h.extent_spared_above_pct * h.muscle_thickness_mm, 2.4, 0.5) << "the last fibres, seen holding";
+  EXPECT_EQ(h.extent_spared_below_pct, 0.0) << "the cut reaches the deep aponeurosis";
 }
 
 }  // namespace ft

@@ -271,6 +271,25 @@ TEST(RealMuscle, ACompleteTearWhoseEndTheTrackerLostBesideTheAponeurosisMayBeCom
   EXPECT_NE(std::find(notes.begin(), notes.end(), describe_unseen_end(f, run.analysis.detection)), notes.end());
 }
 
+// A high-grade partial tear (development clip 2004): torn up from the deep aponeurosis to 2.3 mm
+// under the superficial one, 88 % of a 19.5 mm muscle. Its evidence reads 90.7 %, as far as a
+// complete tear's that stops short of the band where nothing is read, and was graded complete. But
+// it stops 1.8 mm under the fascia in muscle the tracker followed and that did not open: those
+// fibres hold, so it is partial, and a note says where they are.
+TEST(RealMuscle, AHighGradePartialTearIsPartialByTheFibresSeenHoldingBeyondItsEnd) {
+  const Analysed run = analyse("real_high_grade_partial_tear", 2004);
+  ASSERT_NO_FATAL_FAILURE(expect_found_near_the_truth(run, TearKind::Intramuscular, 1.0));
+  expect_graded_against_rectus_femoris(run, TearGrade::Partial);
+  const TearFinding& f = run.analysis.detection.findings.front();
+  EXPECT_GT(f.extent_pct, 85.0);
+  EXPECT_NEAR(0.01 * f.extent_spared_above_pct * f.muscle_thickness_mm, 2.0, 0.6) << "under the superficial fascia";
+  EXPECT_EQ(f.extent_spared_below_pct, 0.0) << "torn from the deep aponeurosis";
+  EXPECT_FALSE(may_be_complete(f));
+  EXPECT_TRUE(partial_by_spared_fibres(f)) << "extent " << f.extent_pct << " %";
+  const std::vector<std::string>& notes = run.analysis.detection.notes;
+  EXPECT_NE(std::find(notes.begin(), notes.end(), describe_spared_end(f, run.analysis.detection)), notes.end());
+}
+
 // An echogenic haematoma with no dark band at rest (development clip 37000, the probe moved
 // mid-clip): its rest gap is where the filling's speckle churns between scanner frames.
 // The churning band reads these rest gaps narrow with either tracker: 1.11 mm here with the

@@ -114,6 +114,10 @@ TEST(FindingJson, APartialTearThatMayBeCompleteSaysSo) {
   const nlohmann::json seen = finding_json(f, MeasurementScale{});
   EXPECT_EQ(seen["may_be_complete"], false);
   EXPECT_EQ(seen["grade_text"], "partial tear");
+  f.extent_spared_above_pct = 2.5;  // fibres seen holding under the fascia
+  const nlohmann::json spared = finding_json(f, MeasurementScale{});
+  EXPECT_DOUBLE_EQ(spared["extent_spared_pct"]["superficial"].get<double>(), 2.5);
+  EXPECT_DOUBLE_EQ(spared["extent_spared_pct"]["deep"].get<double>(), 0.0);
 }
 
 TEST(FindingJson, ATinyNegativeValueIsWrittenAsZeroNotMinusZero) {

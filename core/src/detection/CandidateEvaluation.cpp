@@ -683,6 +683,9 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const Compartm
       f.extent_unseen_above_pct = std::min(100.0 - f.extent_pct, 100.0 * seen.unseen_above_mm / f.muscle_thickness_mm);
       f.extent_unseen_below_pct =
           std::min(100.0 - f.extent_pct - f.extent_unseen_above_pct, 100.0 * seen.unseen_below_mm / f.muscle_thickness_mm);
+      const double left_pct = 100.0 - f.extent_pct - f.extent_unseen_pct();
+      f.extent_spared_above_pct = std::min(left_pct, 100.0 * seen.spared_above_mm / f.muscle_thickness_mm);
+      f.extent_spared_below_pct = std::min(left_pct - f.extent_spared_above_pct, 100.0 * seen.spared_below_mm / f.muscle_thickness_mm);
     }
   } else {
     f.extent_pct = -1.0;  // unmeasurable: said in the notes, never 0 %
@@ -753,7 +756,7 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const Compartm
     f.gap_measured_by_frame.push_back(std::isfinite(o) ? 1 : 0);
   }
   f.follower = std::move(follower);
-  f.grade = grade_of(f.kind, f.extent_pct, f.retraction_mm);
+  f.grade = grade_of(f.kind, f.extent_pct, f.retraction_mm, f.extent_spared_pct());
   f.contractions_seen = std::max(1, cycles.seen);
   f.contractions_opened = std::max(1, cycles.opened);
   // Confidence: how far the opening clears the reporting threshold, whether the gap is

@@ -293,6 +293,10 @@ struct EvidenceSpan {
   // the tracker lost: the tear may run on through it (0: that end reached its plane or stopped
   // in tracked muscle).
   double unseen_above_mm = 0.0, unseen_below_mm = 0.0;
+  // Beyond the span, the muscle between an end and its plane that the tracker followed, where the
+  // end lies further from the plane than the band along it where nothing is read: intact fibres
+  // seen (0: that end reached its plane, or the muscle there was lost).
+  double spared_above_mm = 0.0, spared_below_mm = 0.0;
 };
 // How much of the compartment's depth the evidence at `points` spans (rest frame): their depth
 // range and a grid step. An end point within a grid step of the band beside a bounding plane

@@ -80,29 +80,39 @@ EvidenceSpan evidence_span(const Context& ctx, const std::vector<std::size_t>& p
   // beyond on_plane_px: evidence ending there (its half step added) is as close as it can be seen.
   const double unseen_px = on_plane_px(ctx) + 0.5 * g.step_px;
   MuscleAtRest region;  // read only when an end needs it
-  // How far short of its plane an end lies in muscle the tracker lost (px); 0 where it did not.
-  const auto lost_short_px = [&](double end_px, double plane_px, double last_px) {
+  // How far short of its plane an end lies (px), in muscle the tracker lost or in muscle it
+  // followed and that held (spared); both 0 where the end is as close as can be seen. Held
+  // muscle needs two grid rows between the end and the band where nothing is read that did not
+  // open: a tear's growth fades under the threshold over a row, and complete tears' ends stopped
+  // so, 1.3-1.5 mm short of their plane in tracked muscle, where high-grade partial ones sparing
+  // 2-2.6 mm stopped 1.75-2.1 mm short (development clips, 0.5 mm grid).
+  struct ShortOfPlane {
+    double lost_px = 0.0, spared_px = 0.0;
+  };
+  const auto short_of_plane = [&](double end_px, double plane_px, double last_px) {
     const double short_px = std::abs(plane_px - end_px);
-    if (short_px <= unseen_px) return 0.0;
+    if (short_px <= unseen_px) return ShortOfPlane{};
     if (region.x_px.empty()) rest_positions(ctx, ctx.muscle_region, region.x_px, region.y_px);
     const bool lost = untracked_between(ctx, region, std::min(end_px, plane_px), std::max(end_px, plane_px),
                                         columns_at_end(evidence, last_px, g.step_px));
-    return lost ? short_px : 0.0;
+    if (lost) return ShortOfPlane{short_px, 0.0};
+    const bool two_rows_held = short_px >= unseen_px + g.step_px - 1e-6;  // rest rows lie on the grid
+    return two_rows_held ? ShortOfPlane{0.0, short_px} : ShortOfPlane{};
   };
   // Evidence beyond a bounding plane (a patch that runs on along the band past it) is not this
   // muscle's: an end there, like one within unseen_px of it, is the plane.
-  double lost_above_px = 0.0, lost_below_px = 0.0;
+  ShortOfPlane above, below;
   if (muscle.top_is_plane) {
     if (top - muscle.top_y_px <= unseen_px) top = muscle.top_y_px;
-    else lost_above_px = lost_short_px(top, muscle.top_y_px, last_top);
+    else above = short_of_plane(top, muscle.top_y_px, last_top);
   }
   if (muscle.bottom_is_plane) {
     if (muscle.bottom_y_px - bottom <= unseen_px) bottom = muscle.bottom_y_px;
-    else lost_below_px = lost_short_px(bottom, muscle.bottom_y_px, last_bottom);
+    else below = short_of_plane(bottom, muscle.bottom_y_px, last_bottom);
   }
   if (top > bottom) return {};  // all of it beyond one plane
   const double mm = ctx.m.mm_per_px_y;
-  return {(bottom - top) * mm, lost_above_px * mm, lost_below_px * mm};
+  return {(bottom - top) * mm, above.lost_px * mm, below.lost_px * mm, above.spared_px * mm, below.spared_px * mm};
 }
 
 }  // namespace ft::detection
