@@ -38,6 +38,8 @@ void take_numeric(const DSRContentItem& item, TearFinding& f) {
   else if (ours(c, "M008")) f.muscle_thickness_mm = v;
   else if (ours(c, "M010")) f.extent_unseen_above_pct = v;
   else if (ours(c, "M011")) f.extent_unseen_below_pct = v;
+  else if (ours(c, "M012")) f.extent_spared_above_pct = v;
+  else if (ours(c, "M013")) f.extent_spared_below_pct = v;
 }
 
 // The centre point, or the gap caliper (whose direction is the fibres').

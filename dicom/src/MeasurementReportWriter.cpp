@@ -118,11 +118,18 @@ void add_finding(Tree& t, const TearFinding& f, const DetectionResult& result, i
     add_numeric(t, false, own("M004", "Extent across muscle thickness"), f.extent_pct, ucum("%", "percent"));
   // Muscle beyond the tear's ends the tracker lost: the tear may run on through it. Absent when none.
   if (f.extent_pct >= 0 && f.extent_unseen_above_pct > 0)
-    add_numeric(t, false, own("M010", "Muscle before the superficial aponeurosis not tracked beyond the tear"),
+    add_numeric(t, false, own("M010", "Muscle not tracked between tear and superficial aponeurosis"),
                 f.extent_unseen_above_pct, ucum("%", "percent"));
   if (f.extent_pct >= 0 && f.extent_unseen_below_pct > 0)
-    add_numeric(t, false, own("M011", "Muscle before the deep aponeurosis not tracked beyond the tear"),
+    add_numeric(t, false, own("M011", "Muscle not tracked between tear and deep aponeurosis"),
                 f.extent_unseen_below_pct, ucum("%", "percent"));
+  // Muscle beyond the tear's ends tracked intact: fibres the tear did not cut. Absent when none.
+  if (f.extent_pct >= 0 && f.extent_spared_above_pct > 0)
+    add_numeric(t, false, own("M012", "Intact muscle between tear and superficial aponeurosis"),
+                f.extent_spared_above_pct, ucum("%", "percent"));
+  if (f.extent_pct >= 0 && f.extent_spared_below_pct > 0)
+    add_numeric(t, false, own("M013", "Intact muscle between tear and deep aponeurosis"),
+                f.extent_spared_below_pct, ucum("%", "percent"));
   add_numeric(t, false, own("M005", "Confidence"), f.confidence, ucum("1", "no units"));
   if (result.calibrated && f.muscle_thickness_mm > 0)  // unmeasured: absent, never a negative thickness
     add_numeric(t, false, own("M008", "Muscle thickness at the finding"), f.muscle_thickness_mm, ucum("mm", "millimeter"));

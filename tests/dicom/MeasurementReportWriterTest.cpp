@@ -157,9 +157,9 @@ TEST(MeasurementReportWriter, APartialTearThatMayBeCompleteSaysHowMuchWasNotTrac
     SCOPED_TRACE(calibrated ? "calibrated" : "uncalibrated");
     test::TempDir dir;
     const DumpedReport r = report_of(dir, partial_tear(calibrated, 12.2));
-    EXPECT_NE(r.dump.find("\"Muscle before the deep aponeurosis not tracked beyond the tear\")=\"12.20\" (%,UCUM"),
+    EXPECT_NE(r.dump.find("\"Muscle not tracked between tear and deep aponeurosis\")=\"12.20\" (%,UCUM"),
               std::string::npos) << r.dump;
-    EXPECT_EQ(r.dump.find("superficial aponeurosis not tracked"), std::string::npos) << "nothing lost above it";
+    EXPECT_EQ(r.dump.find("not tracked between tear and superficial"), std::string::npos) << "nothing lost above it";
     EXPECT_NE(r.dump.find("(G2,99FIBRETRACK,\"Partial tear\")"), std::string::npos);
     StoredReport back = read_measurement_report(r.path);
     ASSERT_EQ(back.result.findings.size(), 1u);
@@ -178,7 +178,73 @@ TEST(MeasurementReportWriter, APartialTearThatMayBeCompleteSaysHowMuchWasNotTrac
               std::string::npos) << note;
   }
   test::TempDir dir;
-  EXPECT_EQ(report_of(dir, partial_tear(true, 0.0)).dump.find("not tracked beyond the tear"), std::string::npos);
+  EXPECT_EQ(report_of(dir, partial_tear(true, 0.0)).dump.find("not tracked between tear"), std::string::npos);
+}
+
+// A high-grade partial tear that runs as far as a complete one but stops short of the fascia in
+// muscle tracked intact: the report keeps G2 and the share seen holding (M012), and reads back
+// with the note that says why it is partial.
+TEST(MeasurementReportWriter, AHighGradePartialTearSaysHowMuchMuscleWasSeenHolding) {
+  DetectionResult result;
+  result.calibrated = true;
+  TearFinding f;
+  f.frame = 1;
+  f.gap_mm = 4.1;
+  f.gap_rest_mm = 1.7;
+  f.retraction_mm = 1.2;
+  f.muscle_thickness_mm = 19.5;
+  f.extent_pct = 90.7;
+  f.extent_spared_above_pct = 9.3;
+  f.confidence = 0.99;
+  f.grade = TearGrade::Partial;
+  result.findings.push_back(f);
+  result.tear_detected = true;
+  test::TempDir dir;
+  const DumpedReport r = report_of(dir, result);
+  EXPECT_NE(r.dump.find("\"Intact muscle between tear and superficial aponeurosis\")=\"9.30\" (%,UCUM"),
+            std::string::npos) << r.dump;
+  EXPECT_EQ(r.dump.find("Intact muscle between tear and deep"), std::string::npos) << "the tear reaches the deep aponeurosis";
+  EXPECT_NE(r.dump.find("(G2,99FIBRETRACK,\"Partial tear\")"), std::string::npos);
+  StoredReport back = read_measurement_report(r.path);
+  ASSERT_EQ(back.result.findings.size(), 1u);
+  EXPECT_DOUBLE_EQ(back.result.findings[0].extent_spared_above_pct, 9.3);
+  EXPECT_TRUE(partial_by_spared_fibres(back.result.findings[0]));
+  UltrasoundRegion region;
+  region.bounds = {10, 20, 309, 419};
+  region.mm_per_px_x = region.mm_per_px_y = 0.1;
+  region.units_x = region.units_y = PhysicalUnits::Centimetre;
+  place_on_region(back.result, region);
+  const std::vector<std::string>& notes = back.result.notes;
+  EXPECT_NE(std::find(notes.begin(), notes.end(), describe_spared_end(back.result.findings[0], back.result)), notes.end());
+}
+
+// Every measurement of the muscle beyond a tear's ends at once: each concept's meaning fits its
+// LO (64 characters; dciodvfy checks every report written here). "Muscle before the superficial
+// aponeurosis not tracked beyond the tear" (69) was written so, unchecked, until now.
+TEST(MeasurementReportWriter, EveryShareBeyondATearsEndsIsAValidConcept) {
+  DetectionResult result;
+  result.calibrated = true;
+  TearFinding f;
+  f.gap_mm = 4.0;
+  f.gap_rest_mm = 1.5;
+  f.retraction_mm = 1.25;
+  f.muscle_thickness_mm = 18.0;
+  f.extent_pct = 70.0;
+  f.extent_unseen_above_pct = 8.0;
+  f.extent_unseen_below_pct = 7.0;
+  f.extent_spared_above_pct = 9.0;
+  f.extent_spared_below_pct = 6.0;
+  f.grade = TearGrade::Partial;
+  result.findings.push_back(f);
+  result.tear_detected = true;
+  test::TempDir dir;
+  const StoredReport back = read_measurement_report(report_of(dir, result).path);
+  ASSERT_EQ(back.result.findings.size(), 1u);
+  const TearFinding& b = back.result.findings[0];
+  EXPECT_DOUBLE_EQ(b.extent_unseen_above_pct, 8.0);
+  EXPECT_DOUBLE_EQ(b.extent_unseen_below_pct, 7.0);
+  EXPECT_DOUBLE_EQ(b.extent_spared_above_pct, 9.0);
+  EXPECT_DOUBLE_EQ(b.extent_spared_below_pct, 6.0);
 }
 
 TEST(MeasurementReportWriter, NoFindingIsReportedAsSuch) {
