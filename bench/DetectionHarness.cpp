@@ -111,11 +111,12 @@ std::string grabbed_label(double per_scanner_frame) {
 }
 
 // The grade read and the truth's, each with its extent across the muscle: "2 86% (2 84%)", "?"
-// after a partial grade that may be complete. The extent shows how near a grade came to turning.
-// Then the muscle beyond the tear's ends, mm: "held 1.8" tracked intact, "lost 2.2" not tracked.
+// after a grade in doubt (a partial one that may be complete, a complete one that may be partial). The extent shows how near a grade came to turning.
+// Then the muscle beyond the tear's ends, mm: "held 1.8" where the part beside the end was tracked
+// and did not open (may be partial), "lost 2.2" where it was not tracked (may be complete).
 std::string grade_cell(const TearFinding& f, const sim::ClipTruth& truth) {
   char text[96];
-  int n = std::snprintf(text, sizeof text, "%d%s %.0f%% (%d %.0f%%)", int(f.grade), may_be_complete(f) ? "?" : "",
+  int n = std::snprintf(text, sizeof text, "%d%s %.0f%% (%d %.0f%%)", int(f.grade), may_be_complete(f) || may_be_partial(f) ? "?" : "",
                         f.extent_pct, truth.grade, truth.extent_pct);
   const double mm = 0.01 * f.muscle_thickness_mm;
   if (f.extent_spared_pct() > 0) n += std::snprintf(text + n, sizeof text - std::size_t(n), " held %.1f", f.extent_spared_pct() * mm);
@@ -234,6 +235,9 @@ void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir, 
   // Partial grades that may be complete (tracking lost between a tear's end and its
   // aponeurosis), by the truth's grade: right on complete tears, a needless doubt on partial ones.
   int may_be_complete_of_complete = 0, may_be_complete_of_partial = 0;
+  // Complete grades that may be partial (the muscle beyond an end moved without opening): right
+  // on partial tears, a needless doubt on complete ones.
+  int may_be_partial_of_partial = 0, may_be_partial_of_complete = 0;
   std::vector<Tally> per(presets.size());
   std::map<std::string, Tally> per_condition;
   std::vector<double> tracked_intact;
@@ -294,7 +298,9 @@ void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir, 
           t->gap_rest_sum += std::abs(f->gap_rest_mm - truth.gap_rest_mm);
           t->grade_right += int(f->grade) == truth.grade;
         }
-        if (may_be_complete(*f)) ++(truth.grade == int(TearGrade::CompleteWithRetraction) ? may_be_complete_of_complete : may_be_complete_of_partial);
+        const bool truly_complete = truth.grade == int(TearGrade::CompleteWithRetraction);
+        if (may_be_complete(*f)) ++(truly_complete ? may_be_complete_of_complete : may_be_complete_of_partial);
+        if (may_be_partial(*f)) ++(truly_complete ? may_be_partial_of_complete : may_be_partial_of_partial);
       }
       std::string moves;
       if (stability) {
@@ -331,6 +337,8 @@ void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir, 
               review_beside, review_at_tear);
   std::printf("\npartial grades that may be complete (grade 2?, tracking lost beside the aponeurosis): %d on complete tears, "
               "%d on partial tears\n", may_be_complete_of_complete, may_be_complete_of_partial);
+  std::printf("\ncomplete grades that may be partial (grade 3?, the muscle beyond an end moved without opening): %d on "
+              "partial tears, %d on complete tears\n", may_be_partial_of_partial, may_be_partial_of_complete);
   if (stability)
     std::printf("\nwith a phase error of +-%g px: clips whose findings moved %d; whose rest or peak frame alone moved %d\n",
                 phase_error_px, findings_moved, frames_moved);

@@ -83,28 +83,25 @@ constexpr double kCompleteExtentPct = 90.0;  // of the muscle's thickness
 constexpr double kRetractedMm = 0.5;         // mean of the two stumps
 }  // namespace
 
-TearGrade grade_of(TearKind kind, double extent_pct, double retraction_mm, double spared_pct) {
+TearGrade grade_of(TearKind kind, double extent_pct, double retraction_mm) {
   if (kind == TearKind::Myotendinous) return TearGrade::Partial;
   if (!(extent_pct >= 0)) return TearGrade::Ungraded;  // NaN included
   if (extent_pct < 5.0) return TearGrade::Minimal;
-  if (extent_pct >= kCompleteExtentPct && retraction_mm >= kRetractedMm && !(spared_pct > 0))
-    return TearGrade::CompleteWithRetraction;
+  if (extent_pct >= kCompleteExtentPct && retraction_mm >= kRetractedMm) return TearGrade::CompleteWithRetraction;
   return TearGrade::Partial;
 }
 
 bool may_be_complete(const TearFinding& f) {
   return f.grade == TearGrade::Partial && f.kind == TearKind::Intramuscular && f.extent_pct >= 0 &&
-         f.extent_pct < kCompleteExtentPct && f.extent_pct + f.extent_unseen_pct() >= kCompleteExtentPct &&
-         !(f.extent_spared_pct() > 0);
+         f.extent_pct < kCompleteExtentPct && f.extent_pct + f.extent_unseen_pct() >= kCompleteExtentPct;
 }
 
-bool partial_by_spared_fibres(const TearFinding& f) {
-  return f.grade == TearGrade::Partial && f.kind == TearKind::Intramuscular && f.extent_pct >= kCompleteExtentPct &&
-         f.extent_spared_pct() > 0;
+bool may_be_partial(const TearFinding& f) {
+  return f.grade == TearGrade::CompleteWithRetraction && f.kind == TearKind::Intramuscular && f.extent_spared_pct() > 0;
 }
 
 std::string describe_grade(const TearFinding& f) {
-  return std::string(describe(f.grade)) + (may_be_complete(f) ? " (may be complete)" : "");
+  return std::string(describe(f.grade)) + (may_be_complete(f) ? " (may be complete)" : may_be_partial(f) ? " (may be partial)" : "");
 }
 
 namespace {
@@ -142,19 +139,26 @@ std::string describe_unseen_end(const TearFinding& f, const DetectionResult& res
 std::string describe_spared_end(const TearFinding& f, const DetectionResult& result) {
   char seen[32];
   std::snprintf(seen, sizeof seen, "%.0f %%", f.extent_pct);
-  const bool above = f.extent_spared_above_pct >= f.extent_spared_below_pct;
-  return "the tear at " + describe_position(f, result) + ", frame " + std::to_string(f.frame + 1) + ", runs across " + seen +
-         " of the muscle's thickness but stops " +
-         amount_of_muscle(f, above ? f.extent_spared_above_pct : f.extent_spared_below_pct, result.calibrated) +
-         " short of the " + (above ? "superficial" : "deep") +
-         " aponeurosis, in muscle that was tracked and did not open: intact fibres, graded partial (high grade). Check "
-         "frame " + std::to_string(f.frame + 1) + " for them.";
+  const double above = f.extent_spared_above_pct, below = f.extent_spared_below_pct;
+  const auto short_of = [&](double pct, const char* which) {
+    return amount_of_muscle(f, pct, result.calibrated) + " short of the " + which + " aponeurosis";
+  };
+  const std::string where = above > 0 && below > 0 ? short_of(above, "superficial") + " and " + short_of(below, "deep")
+                            : above > 0            ? short_of(above, "superficial")
+                                                   : short_of(below, "deep");
+  const std::string frame = std::to_string(f.frame + 1);
+  return "the tear at " + describe_position(f, result) + ", frame " + frame + ", runs across " + seen +
+         " of the muscle's thickness (graded complete), but stops " + where +
+         ": the muscle beside its end was tracked and moved without opening (the band along the aponeurosis itself "
+         "cannot be read), so the fibres there may be intact and the tear a high-grade partial one. A complete tear "
+         "whose stump is tethered at the aponeurosis can look the same. Check frame " + frame +
+         " for continuous fibres there.";
 }
 
 void note_tear_ends(DetectionResult& result) {
   for (const TearFinding& f : result.findings) {
     if (may_be_complete(f)) result.notes.push_back(describe_unseen_end(f, result));
-    if (partial_by_spared_fibres(f)) result.notes.push_back(describe_spared_end(f, result));
+    if (may_be_partial(f)) result.notes.push_back(describe_spared_end(f, result));
   }
 }
 

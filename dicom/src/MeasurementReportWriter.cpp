@@ -123,12 +123,14 @@ void add_finding(Tree& t, const TearFinding& f, const DetectionResult& result, i
   if (f.extent_pct >= 0 && f.extent_unseen_below_pct > 0)
     add_numeric(t, false, own("M011", "Muscle not tracked between tear and deep aponeurosis"),
                 f.extent_unseen_below_pct, ucum("%", "percent"));
-  // Muscle beyond the tear's ends tracked intact: fibres the tear did not cut. Absent when none.
+  // The muscle from a tear's end to its aponeurosis, where the part beside the end that could be read
+  // moved without opening (the band along the aponeurosis cannot be read): its fibres may be
+  // intact. Absent when none.
   if (f.extent_pct >= 0 && f.extent_spared_above_pct > 0)
-    add_numeric(t, false, own("M012", "Intact muscle between tear and superficial aponeurosis"),
+    add_numeric(t, false, own("M012", "Tear end to superficial aponeurosis, tracked part unopened"),
                 f.extent_spared_above_pct, ucum("%", "percent"));
   if (f.extent_pct >= 0 && f.extent_spared_below_pct > 0)
-    add_numeric(t, false, own("M013", "Intact muscle between tear and deep aponeurosis"),
+    add_numeric(t, false, own("M013", "Tear end to deep aponeurosis, tracked part unopened"),
                 f.extent_spared_below_pct, ucum("%", "percent"));
   add_numeric(t, false, own("M005", "Confidence"), f.confidence, ucum("1", "no units"));
   if (result.calibrated && f.muscle_thickness_mm > 0)  // unmeasured: absent, never a negative thickness

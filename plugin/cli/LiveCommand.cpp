@@ -43,6 +43,7 @@ nlohmann::json findings_json(const DetectionResult& r) {
     nlohmann::json j{{"frame", f.frame}, {"center_px", {f.centre_col_px, f.centre_row_px}},
                      {"grade", has_grade_number(f.grade) ? nlohmann::json(int(f.grade)) : nlohmann::json(nullptr)}, {"confidence", f.confidence}, {"gap", describe_gap(f, r)}};
     j["may_be_complete"] = may_be_complete(f);
+    j["may_be_partial"] = may_be_partial(f);
     j["center_mm"] = r.calibrated ? nlohmann::json{f.centre_x_mm, f.centre_z_mm} : nlohmann::json(nullptr);
     j["gap_mm"] = r.calibrated ? nlohmann::json(f.gap_mm) : nlohmann::json(nullptr);
     j["gap_px"] = mm_per_px > 0 ? nlohmann::json(f.gap_mm / mm_per_px) : nlohmann::json(nullptr);

@@ -44,6 +44,7 @@ nlohmann::json finding_json(const TearFinding& f, const MeasurementScale& scale)
           {"grade", has_grade_number(f.grade) ? nlohmann::json(int(f.grade)) : nlohmann::json(nullptr)},
           {"grade_text", describe_grade(f)},
           {"may_be_complete", may_be_complete(f)},
+          {"may_be_partial", may_be_partial(f)},
           {"confidence", json_rounded(f.confidence)},
           {"contractions_opened", f.contractions_opened},
           {"contractions_seen", f.contractions_seen},

@@ -215,6 +215,7 @@ void add_finding(OverlayScene& s, const TearFinding& t, const UltrasoundRegion& 
   const bool other_frame = peak_gap_mm > 0 && std::abs(peak_gap_mm - t.gap_mm) >= 0.05;
   const std::string grade = !has_grade_number(t.grade) ? "ungraded"
                             : may_be_complete(t)        ? "grade 2, may be 3"
+                            : may_be_partial(t)         ? "grade 3, may be 2"
                                                         : "grade " + std::to_string(int(t.grade));
   const std::string label = "gap " + gap_text(t.gap_mm) + (layers.findings_in_mm ? " mm" : " px") +
                             (gap_not_read        ? " (peak; not read on this frame)"

@@ -6,11 +6,13 @@
 namespace ft {
 namespace {
 
-// A partial tear that may be complete ranks above one seen to end in muscle that held: a later
-// window's plain partial reading of the same place must not hide the doubt.
+// The more severe reading of a place ranks higher. A partial tear that may be complete ranks
+// above one seen to end in tracked muscle: a later window's plain partial reading of the same
+// place must not hide the doubt. A plain complete tear ranks above one that may be partial (its
+// end stopped in muscle that moved without opening): the doubt must not hide the complete reading.
 int rank(const TearFinding& f) {
   switch (f.grade) {
-    case TearGrade::CompleteWithRetraction: return 8;
+    case TearGrade::CompleteWithRetraction: return may_be_partial(f) ? 8 : 9;
     case TearGrade::Partial: return may_be_complete(f) ? 7 : 6;
     case TearGrade::Ungraded: return 4;
     case TearGrade::Minimal: return 2;

@@ -399,14 +399,12 @@ TEST(CandidateGates, ATearIsGradedByItsExtentAndNeverByAGuess) {
   EXPECT_EQ(grade_of(TearKind::Intramuscular, -1.0, 2.0), TearGrade::Ungraded);
   EXPECT_EQ(grade_of(TearKind::Intramuscular, kUnmeasured, 2.0), TearGrade::Ungraded);
   EXPECT_EQ(grade_of(TearKind::Myotendinous, 100.0, 3.0), TearGrade::Partial) << "the aponeurosis holds";
-  // Fibres seen intact between an end and its aponeurosis: partial, however far the tear runs.
-  EXPECT_EQ(grade_of(TearKind::Intramuscular, 91.0, 1.0, 9.0), TearGrade::Partial);
-  EXPECT_EQ(grade_of(TearKind::Intramuscular, 91.0, 1.0, 0.0), TearGrade::CompleteWithRetraction);
 }
 
-// A tear as long as a complete one that stops short of an aponeurosis in muscle tracked intact is
-// partial for it and says why; it is never also "may be complete" (those fibres were seen).
-TEST(CandidateGates, FibresSeenIntactBeyondATearsEndKeepItPartialAndANoteSaysWhere) {
+// A complete grade whose end stopped short of an aponeurosis in muscle that moved without
+// opening may be partial: the grade stands (motion proves no fibre intact), the words and a note
+// say the doubt, with every such end named; a partial grade never may be partial.
+TEST(CandidateGates, ACompleteGradeWhoseEndStoppedInUnopenedMuscleMayBePartial) {
   DetectionResult r;
   r.calibrated = true;
   TearFinding f;
@@ -414,18 +412,26 @@ TEST(CandidateGates, FibresSeenIntactBeyondATearsEndKeepItPartialAndANoteSaysWhe
   f.muscle_thickness_mm = 19.5;
   f.retraction_mm = 1.2;
   f.extent_spared_above_pct = 9.3;
-  f.extent_unseen_below_pct = 5.0;
-  f.grade = grade_of(f.kind, f.extent_pct, f.retraction_mm, f.extent_spared_pct());
-  EXPECT_EQ(f.grade, TearGrade::Partial);
-  EXPECT_TRUE(partial_by_spared_fibres(f));
-  EXPECT_FALSE(may_be_complete(f));
+  f.grade = grade_of(f.kind, f.extent_pct, f.retraction_mm);
+  EXPECT_EQ(f.grade, TearGrade::CompleteWithRetraction);
+  EXPECT_TRUE(may_be_partial(f));
+  EXPECT_EQ(describe_grade(f), "complete tear with retraction (may be partial)");
   r.findings.push_back(f);
   note_tear_ends(r);
   ASSERT_EQ(r.notes.size(), 1u);
   EXPECT_EQ(r.notes[0], describe_spared_end(f, r));
   EXPECT_NE(r.notes[0].find("stops 1.8 mm short of the superficial aponeurosis"), std::string::npos) << r.notes[0];
-  f.extent_pct = 80.0;  // plainly partial: nothing to explain
-  EXPECT_FALSE(partial_by_spared_fibres(f));
+  f.extent_pct = 90.0;  // both ends short: both named
+  f.extent_spared_above_pct = 100.0 * 0.9 / 19.5;
+  f.extent_spared_below_pct = 100.0 * 1.06 / 19.5;
+  EXPECT_NE(describe_spared_end(f, r).find("stops 0.9 mm short of the superficial aponeurosis and 1.1 mm short of the deep aponeurosis"),
+            std::string::npos) << describe_spared_end(f, r);
+  f.extent_spared_above_pct = f.extent_spared_below_pct = 0.0;
+  EXPECT_FALSE(may_be_partial(f)) << "its ends reached the aponeuroses";
+  f.extent_spared_above_pct = 9.3;
+  f.extent_pct = 80.0;
+  f.grade = grade_of(f.kind, f.extent_pct, f.retraction_mm);
+  EXPECT_FALSE(may_be_partial(f)) << "graded partial already";
 }
 
 // A partial grade may be complete only where the muscle the tracker lost beyond the tear's ends

@@ -509,7 +509,7 @@ TEST(ConstructedField, ATearEndingInMuscleTheTrackerLostMayBeComplete) {
   EXPECT_EQ(partial.findings.front().extent_unseen_pct(), 0.0);
   EXPECT_FALSE(may_be_complete(partial.findings.front()));
   const TearFinding& h = partial.findings.front();
-  EXPECT_NEAR(0.01 * h.extent_spared_above_pct * h.muscle_thickness_mm, 2.4, 0.5) << "the last fibres, seen holding";
+  EXPECT_NEAR(0.01 * h.extent_spared_above_pct * h.muscle_thickness_mm, 2.4, 0.5) << "the last fibres, tracked without opening";
   EXPECT_EQ(h.extent_spared_below_pct, 0.0) << "the cut reaches the deep aponeurosis";
 }
 

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -181,10 +182,13 @@ TEST(MeasurementReportWriter, APartialTearThatMayBeCompleteSaysHowMuchWasNotTrac
   EXPECT_EQ(report_of(dir, partial_tear(true, 0.0)).dump.find("not tracked between tear"), std::string::npos);
 }
 
-// A high-grade partial tear that runs as far as a complete one but stops short of the fascia in
-// muscle tracked intact: the report keeps G2 and the share seen holding (M012), and reads back
-// with the note that says why it is partial.
-TEST(MeasurementReportWriter, AHighGradePartialTearSaysHowMuchMuscleWasSeenHolding) {
+// A complete grade whose end stopped short of the fascia in muscle that moved without opening:
+// the report keeps G3 and the share beyond the end (M012), and reads back as "may be partial"
+// with the note that says where to look.
+namespace {
+// A calibrated result of one tear of `extent_pct` and `grade` across an 18 mm muscle; the
+// caller sets the shares beyond its ends.
+DetectionResult one_tear(double extent_pct, TearGrade grade, const std::function<void(TearFinding&)>& beyond_ends) {
   DetectionResult result;
   result.calibrated = true;
   TearFinding f;
@@ -192,23 +196,29 @@ TEST(MeasurementReportWriter, AHighGradePartialTearSaysHowMuchMuscleWasSeenHoldi
   f.gap_mm = 4.1;
   f.gap_rest_mm = 1.7;
   f.retraction_mm = 1.2;
-  f.muscle_thickness_mm = 19.5;
-  f.extent_pct = 90.7;
-  f.extent_spared_above_pct = 9.3;
+  f.muscle_thickness_mm = 18.0;
+  f.extent_pct = extent_pct;
   f.confidence = 0.99;
-  f.grade = TearGrade::Partial;
+  f.grade = grade;
+  beyond_ends(f);
   result.findings.push_back(f);
   result.tear_detected = true;
+  return result;
+}
+}  // namespace
+
+TEST(MeasurementReportWriter, ACompleteTearThatMayBePartialSaysHowMuchMuscleMovedWithoutOpening) {
   test::TempDir dir;
-  const DumpedReport r = report_of(dir, result);
-  EXPECT_NE(r.dump.find("\"Intact muscle between tear and superficial aponeurosis\")=\"9.30\" (%,UCUM"),
+  const DumpedReport r = report_of(dir, one_tear(90.7, TearGrade::CompleteWithRetraction,
+                                                 [](TearFinding& f) { f.extent_spared_above_pct = 9.3; }));
+  EXPECT_NE(r.dump.find("\"Tear end to superficial aponeurosis, tracked part unopened\")=\"9.30\" (%,UCUM"),
             std::string::npos) << r.dump;
-  EXPECT_EQ(r.dump.find("Intact muscle between tear and deep"), std::string::npos) << "the tear reaches the deep aponeurosis";
-  EXPECT_NE(r.dump.find("(G2,99FIBRETRACK,\"Partial tear\")"), std::string::npos);
+  EXPECT_EQ(r.dump.find("Tear end to deep aponeurosis"), std::string::npos) << "the tear reaches the deep aponeurosis";
   StoredReport back = read_measurement_report(r.path);
   ASSERT_EQ(back.result.findings.size(), 1u);
   EXPECT_DOUBLE_EQ(back.result.findings[0].extent_spared_above_pct, 9.3);
-  EXPECT_TRUE(partial_by_spared_fibres(back.result.findings[0]));
+  EXPECT_EQ(back.result.findings[0].grade, TearGrade::CompleteWithRetraction);
+  EXPECT_EQ(describe_grade(back.result.findings[0]), "complete tear with retraction (may be partial)");
   UltrasoundRegion region;
   region.bounds = {10, 20, 309, 419};
   region.mm_per_px_x = region.mm_per_px_y = 0.1;
@@ -222,21 +232,12 @@ TEST(MeasurementReportWriter, AHighGradePartialTearSaysHowMuchMuscleWasSeenHoldi
 // LO (64 characters; dciodvfy checks every report written here). "Muscle before the superficial
 // aponeurosis not tracked beyond the tear" (69) was written so, unchecked, until now.
 TEST(MeasurementReportWriter, EveryShareBeyondATearsEndsIsAValidConcept) {
-  DetectionResult result;
-  result.calibrated = true;
-  TearFinding f;
-  f.gap_mm = 4.0;
-  f.gap_rest_mm = 1.5;
-  f.retraction_mm = 1.25;
-  f.muscle_thickness_mm = 18.0;
-  f.extent_pct = 70.0;
-  f.extent_unseen_above_pct = 8.0;
-  f.extent_unseen_below_pct = 7.0;
-  f.extent_spared_above_pct = 9.0;
-  f.extent_spared_below_pct = 6.0;
-  f.grade = TearGrade::Partial;
-  result.findings.push_back(f);
-  result.tear_detected = true;
+  const DetectionResult result = one_tear(70.0, TearGrade::Partial, [](TearFinding& f) {
+    f.extent_unseen_above_pct = 8.0;
+    f.extent_unseen_below_pct = 7.0;
+    f.extent_spared_above_pct = 9.0;
+    f.extent_spared_below_pct = 6.0;
+  });
   test::TempDir dir;
   const StoredReport back = read_measurement_report(report_of(dir, result).path);
   ASSERT_EQ(back.result.findings.size(), 1u);

@@ -114,10 +114,24 @@ TEST(FindingJson, APartialTearThatMayBeCompleteSaysSo) {
   const nlohmann::json seen = finding_json(f, MeasurementScale{});
   EXPECT_EQ(seen["may_be_complete"], false);
   EXPECT_EQ(seen["grade_text"], "partial tear");
-  f.extent_spared_above_pct = 2.5;  // fibres seen holding under the fascia
-  const nlohmann::json spared = finding_json(f, MeasurementScale{});
-  EXPECT_DOUBLE_EQ(spared["extent_spared_pct"]["superficial"].get<double>(), 2.5);
-  EXPECT_DOUBLE_EQ(spared["extent_spared_pct"]["deep"].get<double>(), 0.0);
+  EXPECT_EQ(seen["may_be_partial"], false);
+}
+
+// A complete grade whose end stopped in muscle that moved without opening may be partial, and
+// says how much of the thickness lay beyond that end.
+TEST(FindingJson, ACompleteTearThatMayBePartialSaysSo) {
+  TearFinding f = measured_finding();
+  f.extent_pct = 90.7;
+  f.retraction_mm = 1.2;
+  f.grade = TearGrade::CompleteWithRetraction;
+  f.extent_spared_above_pct = 9.3;
+  const nlohmann::json j = finding_json(f, MeasurementScale{});
+  EXPECT_EQ(j["grade"], 3);
+  EXPECT_EQ(j["may_be_partial"], true);
+  EXPECT_EQ(j["may_be_complete"], false);
+  EXPECT_EQ(j["grade_text"], "complete tear with retraction (may be partial)");
+  EXPECT_DOUBLE_EQ(j["extent_spared_pct"]["superficial"].get<double>(), 9.3);
+  EXPECT_DOUBLE_EQ(j["extent_spared_pct"]["deep"].get<double>(), 0.0);
 }
 
 TEST(FindingJson, ATinyNegativeValueIsWrittenAsZeroNotMinusZero) {

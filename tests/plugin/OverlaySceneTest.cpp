@@ -263,6 +263,12 @@ TEST(OverlayScene, AFindingOnAnotherFrameNamesThePeakAndSaysWhenItsGapWasNotRead
   findings.front().retraction_mm = 1.5;
   layers.findings_gap_not_read = {0};
   EXPECT_EQ(compose_overlay(t.region, {}, {}, findings, layers).labels.at(0).text, "gap " + std::string(peak) + " mm, grade 2, may be 3");
+  // A complete grade whose end stopped in muscle that moved without opening says so too.
+  findings.front().grade = TearGrade::CompleteWithRetraction;
+  findings.front().extent_pct = 91.0;
+  findings.front().extent_unseen_below_pct = 0.0;
+  findings.front().extent_spared_above_pct = 9.0;
+  EXPECT_EQ(compose_overlay(t.region, {}, {}, findings, layers).labels.at(0).text, "gap " + std::string(peak) + " mm, grade 3, may be 2");
 }
 
 // A clip without calibration: the finding is placed at the scale the analysis measured it at

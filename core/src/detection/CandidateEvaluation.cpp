@@ -756,7 +756,7 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const Compartm
     f.gap_measured_by_frame.push_back(std::isfinite(o) ? 1 : 0);
   }
   f.follower = std::move(follower);
-  f.grade = grade_of(f.kind, f.extent_pct, f.retraction_mm, f.extent_spared_pct());
+  f.grade = grade_of(f.kind, f.extent_pct, f.retraction_mm);
   f.contractions_seen = std::max(1, cycles.seen);
   f.contractions_opened = std::max(1, cycles.opened);
   // Confidence: how far the opening clears the reporting threshold, whether the gap is

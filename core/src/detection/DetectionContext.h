@@ -293,9 +293,10 @@ struct EvidenceSpan {
   // the tracker lost: the tear may run on through it (0: that end reached its plane or stopped
   // in tracked muscle).
   double unseen_above_mm = 0.0, unseen_below_mm = 0.0;
-  // Beyond the span, the muscle between an end and its plane that the tracker followed, where the
-  // end lies further from the plane than the band along it where nothing is read: intact fibres
-  // seen (0: that end reached its plane, or the muscle there was lost).
+  // Beyond the span, the muscle between an end and its plane where the end lies two grid rows or
+  // more beyond the band along the plane where nothing is read, and those rows were tracked and
+  // did not open: its fibres may be intact (0: that end reached its plane or stopped nearer, or
+  // the muscle there was lost or half tracked).
   double spared_above_mm = 0.0, spared_below_mm = 0.0;
 };
 // How much of the compartment's depth the evidence at `points` spans (rest frame): their depth
@@ -309,7 +310,9 @@ struct EvidenceSpan {
 // stopped 1.4-2.2 mm short of it with 0-18 % of the muscle there tracked, but the same loss ran
 // along the aponeurosis for millimetres either side (its shear at peak), and a partial tear
 // whose last intact fibres are lost so looks the same. That muscle is told apart (unseen_*):
-// the tear may run through it.
+// the tear may run through it. An end two grid rows or more beyond the band, where those rows
+// were tracked (DetectionSettings::spared_end_tracked_share) and did not open, may end at intact
+// fibres (spared_*).
 EvidenceSpan evidence_span(const Context& ctx, const std::vector<std::size_t>& points, const Compartment& muscle);
 // Measures one surface of a patch of area growth into `ev` and runs the gates; a finding
 // when all pass. `patch`: the whole connected patch (stumps are looked for beyond it, not

@@ -44,10 +44,9 @@ struct MuscleAtRest {
   std::vector<double> x_px, y_px;
 };
 
-// Whether the muscle between rows y0 and y1, beside the end's columns (2 mm either side), went
-// as good as untracked: enough of its grid points there to say, at most unseen_end_tracked_share
-// of them tracked at rest and peak.
-bool untracked_between(const Context& ctx, const MuscleAtRest& muscle, double y0, double y1, const EndColumns& end) {
+// The share of the muscle's grid points between rows y0 and y1, beside the end's columns (2 mm
+// either side), that were tracked at rest and peak; negative where too few points lie there to say.
+double tracked_share_between(const Context& ctx, const MuscleAtRest& muscle, double y0, double y1, const EndColumns& end) {
   constexpr double kBesideMm = 2.0;
   constexpr int kMinPoints = 10;  // fewer: a row or two at the plane's edge, not a band of muscle
   const double beside_px = kBesideMm / ctx.m.mm_per_px_x;
@@ -59,7 +58,7 @@ bool untracked_between(const Context& ctx, const MuscleAtRest& muscle, double y0
       tracked += ctx.muscle[i] != 0;
     }
   }
-  return all >= kMinPoints && tracked <= ctx.s.unseen_end_tracked_share * all;
+  return all >= kMinPoints ? double(tracked) / all : -1.0;
 }
 
 }  // namespace
@@ -81,23 +80,31 @@ EvidenceSpan evidence_span(const Context& ctx, const std::vector<std::size_t>& p
   const double unseen_px = on_plane_px(ctx) + 0.5 * g.step_px;
   MuscleAtRest region;  // read only when an end needs it
   // How far short of its plane an end lies (px), in muscle the tracker lost or in muscle it
-  // followed and that held (spared); both 0 where the end is as close as can be seen. Held
-  // muscle needs two grid rows between the end and the band where nothing is read that did not
-  // open: a tear's growth fades under the threshold over a row, and complete tears' ends stopped
-  // so, 1.3-1.5 mm short of their plane in tracked muscle, where high-grade partial ones sparing
-  // 2-2.6 mm stopped 1.75-2.1 mm short (development clips, 0.5 mm grid).
+  // followed and that moved without opening (spared); both 0 where the end is as close as can be
+  // seen, or where neither can be said. Spared muscle needs two grid rows between the end and
+  // the band where nothing is read that did not open: a tear's growth fades under the threshold
+  // over a row, and complete tears' ends stopped so, 1.3-1.5 mm short of their plane in tracked
+  // muscle, where high-grade partial ones sparing 2-2.6 mm stopped 1.4-2.1 mm short (development
+  // clips, 0.5 mm grid; other grids not measured). And those rows must have been tracked: where
+  // the tracker lost a point, its growth is the filled-in field's, which says nothing of fibres.
+  // Not opening is no proof of intact fibres (a stump tethered at the aponeurosis retracts
+  // less): the finding only says it may be partial.
   struct ShortOfPlane {
     double lost_px = 0.0, spared_px = 0.0;
   };
+  const double on_plane = on_plane_px(ctx);
   const auto short_of_plane = [&](double end_px, double plane_px, double last_px) {
     const double short_px = std::abs(plane_px - end_px);
     if (short_px <= unseen_px) return ShortOfPlane{};
     if (region.x_px.empty()) rest_positions(ctx, ctx.muscle_region, region.x_px, region.y_px);
-    const bool lost = untracked_between(ctx, region, std::min(end_px, plane_px), std::max(end_px, plane_px),
-                                        columns_at_end(evidence, last_px, g.step_px));
-    if (lost) return ShortOfPlane{short_px, 0.0};
-    const bool two_rows_held = short_px >= unseen_px + g.step_px - 1e-6;  // rest rows lie on the grid
-    return two_rows_held ? ShortOfPlane{0.0, short_px} : ShortOfPlane{};
+    const EndColumns columns = columns_at_end(evidence, last_px, g.step_px);
+    const double to_plane = tracked_share_between(ctx, region, std::min(end_px, plane_px), std::max(end_px, plane_px), columns);
+    if (to_plane >= 0 && to_plane <= ctx.s.unseen_end_tracked_share) return ShortOfPlane{short_px, 0.0};
+    const bool two_rows = short_px >= unseen_px + g.step_px - 1e-6;  // 1e-6: the boundary itself counts
+    if (!two_rows) return ShortOfPlane{};
+    const double band_edge_px = plane_px + (end_px < plane_px ? -on_plane : on_plane);
+    const double rows = tracked_share_between(ctx, region, std::min(end_px, band_edge_px), std::max(end_px, band_edge_px), columns);
+    return rows >= ctx.s.spared_end_tracked_share ? ShortOfPlane{0.0, short_px} : ShortOfPlane{};
   };
   // Evidence beyond a bounding plane (a patch that runs on along the band past it) is not this
   // muscle's: an end there, like one within unseen_px of it, is the plane.

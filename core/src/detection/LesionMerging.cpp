@@ -261,12 +261,15 @@ void join_extents(PixelSpacing px, Lesion& l) {
     }
   const double unseen_above = topmost->finding.extent_unseen_above_pct;
   const double unseen_below = bottommost->finding.extent_unseen_below_pct;
-  f.extent_spared_above_pct = topmost->finding.extent_spared_above_pct;
-  f.extent_spared_below_pct = bottommost->finding.extent_spared_below_pct;
+  const double spared_above = topmost->finding.extent_spared_above_pct;
+  const double spared_below = bottommost->finding.extent_spared_below_pct;
   f.extent_pct = std::min(100.0, 100.0 * (bottom_of(*bottommost) - top_of(*topmost)) / f.muscle_thickness_mm);
-  f.grade = grade_of(f.kind, f.extent_pct, f.retraction_mm, f.extent_spared_pct());
+  f.grade = grade_of(f.kind, f.extent_pct, f.retraction_mm);
   f.extent_unseen_above_pct = std::min(100.0 - f.extent_pct, unseen_above);
   f.extent_unseen_below_pct = std::min(100.0 - f.extent_pct - f.extent_unseen_above_pct, unseen_below);
+  const double left_pct = 100.0 - f.extent_pct - f.extent_unseen_pct();
+  f.extent_spared_above_pct = std::min(left_pct, spared_above);
+  f.extent_spared_below_pct = std::min(left_pct - f.extent_spared_above_pct, spared_below);
 }
 
 // Whether the lesion l, told by an intramuscular finding and nothing else, is the edge of the

@@ -70,6 +70,10 @@ struct DetectionSettings {
   // the aponeurosis (TearFinding::extent_unseen_*; evidence_span in DetectionContext.h has the
   // measurements behind it).
   double unseen_end_tracked_share = 0.25;
+  // ... and tracked at no less than this share between the end and the band beside the
+  // aponeurosis where nothing is read: muscle that moved without opening there, the tear
+  // perhaps partial (TearFinding::extent_spared_*).
+  double spared_end_tracked_share = 0.75;
   // Keep every candidate's evidence and the per-point maps (for --explain and review).
   // Live monitoring re-runs the detector every few frames and reads only the findings.
   bool record_evidence = true;

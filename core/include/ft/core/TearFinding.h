@@ -31,10 +31,8 @@ const char* to_string(TearKind kind) noexcept;
 // thickness, complete from 90 % with the stumps retracted by at least 0.5 mm, partial
 // between. A tear whose extent could not be measured (extent_pct < 0) is Ungraded: minimal
 // and complete cannot be told apart without the thickness. Fibres pulled off an aponeurosis
-// are partial: the aponeurosis holds, and their length along it is in the extent. Nor is a
-// tear complete whose end was seen to stop in muscle that was tracked and did not open
-// (spared_pct > 0: intact fibres between that end and its aponeurosis), however far it runs.
-TearGrade grade_of(TearKind kind, double extent_pct, double retraction_mm, double spared_pct = 0.0);
+// are partial: the aponeurosis holds, and their length along it is in the extent.
+TearGrade grade_of(TearKind kind, double extent_pct, double retraction_mm);
 
 struct TearFinding {
   TearKind kind = TearKind::Intramuscular;
@@ -60,9 +58,11 @@ struct TearFinding {
   double extent_unseen_below_pct = 0.0;
   double extent_unseen_pct() const { return extent_unseen_above_pct + extent_unseen_below_pct; }
   // Beyond that extent, the share of the muscle thickness between the tear's seen end and the
-  // aponeurosis above (below) it where the tracker followed the muscle and it did not open, further
-  // from the aponeurosis than the band along it where no deformation is read: fibres seen intact
-  // there. 0: that end reached its aponeurosis, or the muscle beyond it was lost (unseen).
+  // aponeurosis above (below) it where the tracker followed the muscle and it moved without
+  // opening, two grid rows or more of it beyond the band along the aponeurosis where no
+  // deformation is read: its fibres may be intact. 0: that end reached its aponeurosis, stopped
+  // within those two rows, or the muscle beyond it was lost (unseen). may_be_partial() says
+  // when it matters.
   double extent_spared_above_pct = 0.0;
   double extent_spared_below_pct = 0.0;
   double extent_spared_pct() const { return extent_spared_above_pct + extent_spared_below_pct; }
@@ -263,17 +263,21 @@ std::string describe_position(const TearFinding& f, const DetectionResult& resul
 // (extent_unseen_pct): only the images can tell. Its retraction is not asked (a report of an
 // uncalibrated clip carries none); without one it would be complete but not retracted.
 bool may_be_complete(const TearFinding& f);
-// A tear that runs across as much of the muscle as a complete one (90 %) but was seen to stop
-// short of an aponeurosis in muscle tracked intact (extent_spared_pct): graded partial for it.
-bool partial_by_spared_fibres(const TearFinding& f);
-// The grade in words, "partial tear (may be complete)" where may_be_complete.
+// A tear graded complete (it spans 90 % of the muscle) whose end stopped short of an
+// aponeurosis in muscle that moved without opening (extent_spared_pct): the fibres there may
+// be intact, the tear a high-grade partial one. Motion alone does not prove them intact (a
+// stump tethered at the aponeurosis, retracting less, looks alike), so the grade stands and
+// only the images can tell.
+bool may_be_partial(const TearFinding& f);
+// The grade in words, "partial tear (may be complete)" where may_be_complete, "complete tear
+// with retraction (may be partial)" where may_be_partial.
 std::string describe_grade(const TearFinding& f);
 // The note for a finding that may_be_complete: where, what was seen, and what to look at.
 std::string describe_unseen_end(const TearFinding& f, const DetectionResult& result);
-// The note for a finding that is partial_by_spared_fibres: how far short of which aponeurosis it stops.
+// The note for a finding that may_be_partial: how far short of which aponeurosis it stops.
 std::string describe_spared_end(const TearFinding& f, const DetectionResult& result);
-// One note per finding whose ends decide its grade: each that may_be_complete and each that is
-// partial_by_spared_fibres. Call once the result's frames are numbered as the clip's or the
+// One note per finding whose grade its ends put in doubt: each that may_be_complete and each
+// that may_be_partial. Call once the result's frames are numbered as the clip's or the
 // stream's and its calibration is known (as note_layers_for_review).
 void note_tear_ends(DetectionResult& result);
 // A layer for review in words: what it is, its place by describe_position and its frame as the
