@@ -111,8 +111,8 @@ std::string grabbed_label(double per_scanner_frame) {
 }
 
 // The grade read and the truth's, each with its extent across the muscle: "2 86% (2 84%)", "?"
-// after a grade in doubt (a partial one that may be complete, a complete one that may be partial). The extent shows how near a grade came to turning.
-// Then the muscle beyond the tear's ends, mm: "held 1.8" where the part beside the end was tracked
+// after a grade in doubt (a partial one that may be complete, a complete one that may be
+// partial). The extent shows how near a grade came to turning. Then the muscle beyond the tear's ends, mm: "held 1.8" where the part beside the end was tracked
 // and did not open (may be partial), "lost 2.2" where it was not tracked (may be complete).
 std::string grade_cell(const TearFinding& f, const sim::ClipTruth& truth) {
   char text[96];

@@ -1,5 +1,6 @@
 #include "ft/core/TearFinding.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
@@ -94,6 +95,19 @@ TearGrade grade_of(TearKind kind, double extent_pct, double retraction_mm) {
 bool may_be_complete(const TearFinding& f) {
   return f.grade == TearGrade::Partial && f.kind == TearKind::Intramuscular && f.extent_pct >= 0 &&
          f.extent_pct < kCompleteExtentPct && f.extent_pct + f.extent_unseen_pct() >= kCompleteExtentPct;
+}
+
+void TearFinding::set_beyond_ends(double unseen_above, double unseen_below, double spared_above, double spared_below) {
+  double left_pct = 100.0 - extent_pct;
+  const auto take = [&](double pct) {
+    const double taken = std::min(left_pct, pct);
+    left_pct -= taken;
+    return taken;
+  };
+  extent_unseen_above_pct = take(unseen_above);
+  extent_unseen_below_pct = take(unseen_below);
+  extent_spared_above_pct = take(spared_above);
+  extent_spared_below_pct = take(spared_below);
 }
 
 bool may_be_partial(const TearFinding& f) {

@@ -680,12 +680,9 @@ std::optional<TearFinding> evaluate_candidate(const Context& ctx, const Compartm
     // Fibres pulled off an aponeurosis are partial whatever their length; a tear told by its
     // joined length has ends this patch's do not say.
     if (!myotendinous && seen.span_mm >= joined_span_mm) {
-      f.extent_unseen_above_pct = std::min(100.0 - f.extent_pct, 100.0 * seen.unseen_above_mm / f.muscle_thickness_mm);
-      f.extent_unseen_below_pct =
-          std::min(100.0 - f.extent_pct - f.extent_unseen_above_pct, 100.0 * seen.unseen_below_mm / f.muscle_thickness_mm);
-      const double left_pct = 100.0 - f.extent_pct - f.extent_unseen_pct();
-      f.extent_spared_above_pct = std::min(left_pct, 100.0 * seen.spared_above_mm / f.muscle_thickness_mm);
-      f.extent_spared_below_pct = std::min(left_pct - f.extent_spared_above_pct, 100.0 * seen.spared_below_mm / f.muscle_thickness_mm);
+      const double pct_per_mm = 100.0 / f.muscle_thickness_mm;
+      f.set_beyond_ends(seen.unseen_above_mm * pct_per_mm, seen.unseen_below_mm * pct_per_mm, seen.spared_above_mm * pct_per_mm,
+                        seen.spared_below_mm * pct_per_mm);
     }
   } else {
     f.extent_pct = -1.0;  // unmeasurable: said in the notes, never 0 %

@@ -77,7 +77,8 @@ EvidenceSpan evidence_span(const Context& ctx, const std::vector<std::size_t>& p
   bottom += 0.5 * g.step_px;
   // The last grid point whose gradient does not reach across the plane lies at most a step
   // beyond on_plane_px: evidence ending there (its half step added) is as close as it can be seen.
-  const double unseen_px = on_plane_px(ctx) + 0.5 * g.step_px;
+  const double on_plane = on_plane_px(ctx);
+  const double unseen_px = on_plane + 0.5 * g.step_px;
   MuscleAtRest region;  // read only when an end needs it
   // How far short of its plane an end lies (px), in muscle the tracker lost or in muscle it
   // followed and that moved without opening (spared); both 0 where the end is as close as can be
@@ -92,7 +93,6 @@ EvidenceSpan evidence_span(const Context& ctx, const std::vector<std::size_t>& p
   struct ShortOfPlane {
     double lost_px = 0.0, spared_px = 0.0;
   };
-  const double on_plane = on_plane_px(ctx);
   const auto short_of_plane = [&](double end_px, double plane_px, double last_px) {
     const double short_px = std::abs(plane_px - end_px);
     if (short_px <= unseen_px) return ShortOfPlane{};

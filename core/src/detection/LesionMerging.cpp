@@ -259,17 +259,12 @@ void join_extents(PixelSpacing px, Lesion& l) {
       if (top_of(*p) < top_of(*topmost)) topmost = p;
       if (bottom_of(*p) > bottom_of(*bottommost)) bottommost = p;
     }
-  const double unseen_above = topmost->finding.extent_unseen_above_pct;
-  const double unseen_below = bottommost->finding.extent_unseen_below_pct;
-  const double spared_above = topmost->finding.extent_spared_above_pct;
-  const double spared_below = bottommost->finding.extent_spared_below_pct;
+  const TearFinding& top = topmost->finding;
+  const TearFinding& bottom = bottommost->finding;
   f.extent_pct = std::min(100.0, 100.0 * (bottom_of(*bottommost) - top_of(*topmost)) / f.muscle_thickness_mm);
   f.grade = grade_of(f.kind, f.extent_pct, f.retraction_mm);
-  f.extent_unseen_above_pct = std::min(100.0 - f.extent_pct, unseen_above);
-  f.extent_unseen_below_pct = std::min(100.0 - f.extent_pct - f.extent_unseen_above_pct, unseen_below);
-  const double left_pct = 100.0 - f.extent_pct - f.extent_unseen_pct();
-  f.extent_spared_above_pct = std::min(left_pct, spared_above);
-  f.extent_spared_below_pct = std::min(left_pct - f.extent_spared_above_pct, spared_below);
+  f.set_beyond_ends(top.extent_unseen_above_pct, bottom.extent_unseen_below_pct, top.extent_spared_above_pct,
+                    bottom.extent_spared_below_pct);
 }
 
 // Whether the lesion l, told by an intramuscular finding and nothing else, is the edge of the

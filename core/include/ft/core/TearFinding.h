@@ -66,6 +66,9 @@ struct TearFinding {
   double extent_spared_above_pct = 0.0;
   double extent_spared_below_pct = 0.0;
   double extent_spared_pct() const { return extent_spared_above_pct + extent_spared_below_pct; }
+  // Sets the four shares beyond the extent (set first), in that order of precedence, each cut to
+  // what the extent and the ones before it leave of the thickness.
+  void set_beyond_ends(double unseen_above, double unseen_below, double spared_above, double spared_below);
   double muscle_thickness_mm = 0.0;
   TearGrade grade = TearGrade::None;
   double confidence = 0.0;         // 0..1
