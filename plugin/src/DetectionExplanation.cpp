@@ -44,6 +44,7 @@ nlohmann::json candidate_json(const CandidateEvidence& c, const ClipAnalysis& a)
           {"compartment_strain", json_measured(c.muscle_strain)},
           {"dark_band_rest_mm", json_measured(c.band_rest_mm)},
           {"dark_band_peak_mm", json_measured(c.band_peak_mm)},
+          {"dark_band_off_plane_mm", json_measured(c.band_off_plane_mm)},
           {"dark_band_contrast", json_measured(c.band_contrast)},
           {"decorrelated_band_rest_mm", json_measured(c.decorrelated_band_rest_mm)},
           {"opening_if_unshortened_mm", json_measured(c.opening_if_unshortened_mm)},

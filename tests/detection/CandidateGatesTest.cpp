@@ -333,6 +333,13 @@ TEST(CandidateGates, FluidOnAnAponeurosisIsALayerAlongItAndAVesselIsRound) {
   EXPECT_FALSE(runs_along_the_plane(3.5, 3.65)) << "a distending vessel pressed against the plane";
 }
 
+TEST(CandidateGates, FluidOfFibresPulledOffLiesAgainstTheAponeurosisAndAFlattenedVeinInTheMuscle) {
+  EXPECT_TRUE(lies_against_the_plane(0.0)) << "the layer reaches the line";
+  EXPECT_TRUE(lies_against_the_plane(1.02)) << "the development set's farthest detachment";
+  EXPECT_TRUE(lies_against_the_plane(2.0));
+  EXPECT_FALSE(lies_against_the_plane(3.3)) << "a vein flattened into a slit 3.3 mm off a deep aponeurosis";
+}
+
 TEST(CandidateGates, AFluidLayerMustStayOpenOverTheHold) {
   const double rest = 0.6;
   EXPECT_TRUE(stays_open({0.6, 0.9, 1.7, 2.3, 2.5, 2.4, 1.2}, rest, kSettings.min_opening_mm, 3));

@@ -779,6 +779,22 @@ TEST(RealMuscle, AVesselLumenStretchedByTheContractionIsNoDetachment) {
   EXPECT_TRUE(round) << "the lumen was judged by the motion path and found round and anechoic at rest";
 }
 
+// Held-out 61000 through a focused beam (curved fascia): a vein 4-8 mm above the deep aponeurosis,
+// round at rest, flattened by the contraction into an oblique slit 6 x 1.5 mm whose lower edge
+// lay 3.3 mm above the plane's line. Five columns of the plane, carried by a motion that tracks
+// nothing in the lumen, all met that slit at peak: a "layer" 1.7 mm wide opening from 0.3, read as
+// fibres pulled off the aponeurosis. Muscle lay between it and the line.
+TEST(RealMuscle, AVeinFlattenedByTheContractionAboveTheAponeurosisIsNoDetachment) {
+  const Analysed run = analyse("real_vessel+curved_fascia+focused_beam", 61000);
+  EXPECT_FALSE(run.analysis.detection.tear_detected);
+  bool off_plane = false;
+  for (const CandidateEvidence& e : run.analysis.detection.candidates) {
+    EXPECT_FALSE(e.kind == "myotendinous" && e.decision == "reported") << "at " << e.centre_col_px << ", " << e.centre_row_px;
+    off_plane |= e.decision == "off_the_plane" && e.band_off_plane_mm > 3.0;
+  }
+  EXPECT_TRUE(off_plane) << "the slit was judged by the fluid scan, and found off the aponeurosis";
+}
+
 // Held-out 31001: the deep aponeurosis's slide carried the detachment from the image's middle to
 // 2.9 mm from its left edge at peak, where the fluid scan found no layer: missed with and
 // without exam conditions. Read on the way to the peak too (where the contraction first passes

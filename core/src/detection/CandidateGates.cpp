@@ -188,6 +188,11 @@ bool runs_along_the_plane(double run_length_mm, double peak_layer_mm) {
   return run_length_mm >= kMinElongation * peak_layer_mm;
 }
 
+bool lies_against_the_plane(double off_plane_mm) {
+  constexpr double kMaxOffPlaneMm = 2.0;
+  return off_plane_mm <= kMaxOffPlaneMm;
+}
+
 bool round_anechoic_at_rest(const BandWidth& across, const BandWidth& along) {
   constexpr double kAnechoic = 0.6, kLongerThanWide = 1.5, kTissueLevel = 0.5;
   // Read inside a long black layer, the band along it is a trough of noise against noise: its

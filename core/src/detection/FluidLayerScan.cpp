@@ -632,6 +632,12 @@ double along_fibres(double column_width_mm, double fibre_deg, double plane_deg) 
   return across / std::max(0.25, std::abs(std::sin((fibre_deg - plane_deg) / kDeg)));
 }
 
+// How far the layer at peak lies off the plane's line: its edge nearest the line, from the line
+// (mm, down the image as the band is read; 0 where it reaches the line).
+double off_the_line_at_peak_mm(const LayerSample& s) {
+  return std::max(0.0, std::abs(s.side * kBandOffsetMm + s.peak.centre_offset_mm) - 0.5 * s.peak.width_mm);
+}
+
 // The finding of one run: centred on the fluid at peak, its gap read along the fibres that
 // pulled off (the layer is crossed obliquely, at the fibres' angle to the plane).
 TearFinding finding_of(const Context& ctx, const CompartmentStatistics& compartments, const Run& run,
@@ -705,6 +711,9 @@ TearFinding finding_of(const Context& ctx, const CompartmentStatistics& compartm
   ev.band_rest_mm = rest_gap;
   ev.band_peak_mm = peak_gap;
   ev.band_contrast = contrast;
+  std::vector<double> off_plane;
+  for (const LayerSample* s : run) off_plane.push_back(off_the_line_at_peak_mm(*s));
+  ev.band_off_plane_mm = median_of(std::move(off_plane));
   ev.near_aponeurosis = true;
   ev.kind = "myotendinous";
   return f;
@@ -914,6 +923,10 @@ const char* rejected(const Context& ctx, const std::vector<LayerSample>& samples
   if (!gates::runs_along_the_plane(std::max(ev.length_along_mm, run_length_at_peak_mm(ctx, run)), ev.band_peak_mm)) {
     ev.reason = "the dark space is about as long along the plane as it is thick: a round structure pressed against it (a vessel), not fluid between fibre ends and an aponeurosis";
     return "not_a_layer";
+  }
+  if (!gates::lies_against_the_plane(ev.band_off_plane_mm)) {
+    ev.reason = "the dark space at peak lies more than 2 mm off the plane's line, with muscle between: a vessel or fluid in the muscle, not fibres pulled off the aponeurosis";
+    return "off_the_plane";
   }
   double rx, ry;  // where the muscle beside the fluid rested: its way runs from there to the run
   position_in(ctx.m, ctx.rest(), ev.centre_col_px, ev.centre_row_px, rx, ry);
