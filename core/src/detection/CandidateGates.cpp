@@ -188,9 +188,9 @@ bool runs_along_the_plane(double run_length_mm, double peak_layer_mm) {
   return run_length_mm >= kMinElongation * peak_layer_mm;
 }
 
-bool lies_against_the_plane(double off_plane_mm) {
-  constexpr double kMaxOffPlaneMm = 2.0;
-  return off_plane_mm <= kMaxOffPlaneMm;
+bool lies_against_the_plane(double tissue_between_mm) {
+  constexpr double kMaxTissueBetweenMm = 1.5;
+  return !(tissue_between_mm > kMaxTissueBetweenMm);  // unmeasured: no reason to refuse
 }
 
 bool round_anechoic_at_rest(const BandWidth& across, const BandWidth& along) {

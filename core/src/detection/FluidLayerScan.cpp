@@ -42,6 +42,7 @@ struct LayerSample {
   double x0 = 0, y0 = 0;          // the plane's tissue on frame 0
   double peak_x = 0, peak_y = 0;  // the plane's line at peak
   BandWidth rest, peak;
+  double peak_off_line_mm = 0;  // tissue between the plane's line and the layer at peak (off_the_line_mm)
   bool opens = false;
   // Placed on the plane's line at peak beyond its outermost carried sample (samples_at_peak): it
   // moves with the plane's point at the map's side (x0, y0), offset_x/y px from where the motion
@@ -155,6 +156,36 @@ BandWidth band_beside(const Context& ctx, const Frame& image, double x, double b
                         side);
 }
 
+// How much tissue lies between the plane's line and the layer `band` read beside it on `side`
+// (mm down the image, 0 where the layer begins at the line): from the line's edge to the layer's
+// near edge. The line's edge is the last row, going out from its brightest row (line_y) towards
+// the layer, still brighter than half way from the tissue's level to that row's grey: a thick
+// aponeurosis is all line, and so is a second line of a doubled one on the way (the brighter of
+// two lines 1-3 mm apart can be the far one).
+double off_the_line_mm(const Context& ctx, const Frame& image, double x, double line_y, int side, const BandWidth& band) {
+  const double mm = ctx.mm_per_px();
+  const double near_mm = std::abs(side * kBandOffsetMm + band.centre_offset_mm) - 0.5 * band.width_mm;
+  if (!band.found || near_mm <= 0.0) return 0.0;
+  const PixelRect& r = ctx.m.region.bounds;
+  const int half_px = int(std::lround(kBandHalfLengthMm / ctx.m.mm_per_px_x));
+  auto grey = [&](double y) {  // the row's mean over the band's columns and the rows beside
+    double sum = 0;
+    int n = 0;
+    for (int yy = int(std::lround(y)) - 1; yy <= int(std::lround(y)) + 1; ++yy)
+      for (int xx = int(std::lround(x)) - half_px; xx <= int(std::lround(x)) + half_px; ++xx)
+        if (xx >= r.x0_px && xx <= r.x1_px && yy >= r.y0_px && yy <= r.y1_px) {
+          sum += image.value(xx, yy);
+          ++n;
+        }
+    return n > 0 ? sum / n : 0.0;
+  };
+  const double bright = 0.5 * (grey(line_y) + band.level);
+  double edge_mm = 0.0;
+  for (double d_px = 1.0; d_px * mm < near_mm; d_px += 1.0)
+    if (grey(line_y + side * d_px) >= bright) edge_mm = d_px * mm;
+  return near_mm - edge_mm;
+}
+
 // The fluid layer beside the plane point carried to frame k: the plane's line found near
 // where the motion put it, the band measured on its muscle side.
 BandWidth layer_in(const Context& ctx, const Frame& image, const LayerSample& s, double& plane_x, double& plane_y,
@@ -196,6 +227,7 @@ std::vector<LayerSample> carried_samples(const Context& ctx, const CompartmentSt
         s.rest = band_beside(ctx, ctx.rest_image, x, y + side * kBandOffsetMm / mm, side);
         if (!measured(s.rest)) continue;
         s.peak = layer_in(ctx, peak_image, s, s.peak_x, s.peak_y, ctx.peak());
+        s.peak_off_line_mm = off_the_line_mm(ctx, peak_image, s.peak_x, s.peak_y, side, s.peak);
         s.opens = gates::fluid_layer_opens(s.rest, s.peak, ctx.s);
         out.push_back(s);
       }
@@ -270,6 +302,7 @@ void follow_out_at_peak(const Context& ctx, const PlaneMap& peak_planes, const F
     // where a carried sample already lies at peak.
     if (at.dir * (s.rest_x - anchor.rest_x) <= 0 || carried_there_at_peak(ctx, carried, s)) continue;
     s.peak = band_beside(ctx, peak_image, xp, yp + side * kBandOffsetMm / mm, side);
+    s.peak_off_line_mm = off_the_line_mm(ctx, peak_image, xp, yp, side, s.peak);
     out.push_back(s);
   }
 }
@@ -632,12 +665,6 @@ double along_fibres(double column_width_mm, double fibre_deg, double plane_deg) 
   return across / std::max(0.25, std::abs(std::sin((fibre_deg - plane_deg) / kDeg)));
 }
 
-// How far the layer at peak lies off the plane's line: its edge nearest the line, from the line
-// (mm, down the image as the band is read; 0 where it reaches the line).
-double off_the_line_at_peak_mm(const LayerSample& s) {
-  return std::max(0.0, std::abs(s.side * kBandOffsetMm + s.peak.centre_offset_mm) - 0.5 * s.peak.width_mm);
-}
-
 // The finding of one run: centred on the fluid at peak, its gap read along the fibres that
 // pulled off (the layer is crossed obliquely, at the fibres' angle to the plane).
 TearFinding finding_of(const Context& ctx, const CompartmentStatistics& compartments, const Run& run,
@@ -711,9 +738,12 @@ TearFinding finding_of(const Context& ctx, const CompartmentStatistics& compartm
   ev.band_rest_mm = rest_gap;
   ev.band_peak_mm = peak_gap;
   ev.band_contrast = contrast;
+  // Across the plane, where three quarters of the run's columns or more lie at least as far off:
+  // a detachment's fluid touches the line at least where it is widest; a slit in the muscle nowhere.
   std::vector<double> off_plane;
-  for (const LayerSample* s : run) off_plane.push_back(off_the_line_at_peak_mm(*s));
-  ev.band_off_plane_mm = median_of(std::move(off_plane));
+  for (const LayerSample* s : run) off_plane.push_back(s->peak_off_line_mm);
+  std::sort(off_plane.begin(), off_plane.end());
+  ev.band_off_plane_mm = off_plane[off_plane.size() / 4] * std::cos(plane_deg / kDeg);
   ev.near_aponeurosis = true;
   ev.kind = "myotendinous";
   return f;
@@ -925,7 +955,7 @@ const char* rejected(const Context& ctx, const std::vector<LayerSample>& samples
     return "not_a_layer";
   }
   if (!gates::lies_against_the_plane(ev.band_off_plane_mm)) {
-    ev.reason = "the dark space at peak lies more than 2 mm off the plane's line, with muscle between: a vessel or fluid in the muscle, not fibres pulled off the aponeurosis";
+    ev.reason = "more than 1.5 mm of tissue lies between the plane's line and the dark space at peak: a vessel or fluid in the muscle, not fibres pulled off the aponeurosis";
     return "off_the_plane";
   }
   double rx, ry;  // where the muscle beside the fluid rested: its way runs from there to the run

@@ -145,14 +145,15 @@ Stretch stretch_around_largest(const std::vector<double>& values, double fractio
 // it is thick (3.5 mm against 3.7 on a clip where it read as fibres pulled off).
 bool runs_along_the_plane(double run_length_mm, double peak_layer_mm);
 
-// Fluid between fibre ends and an aponeurosis lies against the aponeurosis: the layer's edge
-// nearest the plane's line (its brightest row) at most 2 mm from it at peak. The line is 0.5-2 mm
-// thick in B-mode and blurred beyond a focus, so fluid on it begins within about 1 mm of its
-// middle (0.3-1.0 mm, the median over each run, for the 111 detachments' layers of 72
-// development clips). A dark space with more than a millimetre of muscle between it and the line
-// lies in the muscle: a vein flattened into a slit by the contracting muscle (6 x 1.5 mm, 3.3 mm
-// off a deep aponeurosis through a focused beam), not fibres pulled off the aponeurosis.
-bool lies_against_the_plane(double off_plane_mm);
+// Fluid between fibre ends and an aponeurosis lies against the aponeurosis: at peak, at most
+// 1.5 mm of tissue between the line's edge and the layer's near edge (across the plane; the
+// run's lower quartile, FluidLayerScan). Measured from the line's edge, not its middle: an
+// aponeurosis is 0.5-3 mm thick in B-mode. A dark space with more tissue than that between it
+// and the line lies in the muscle: a vein flattened into a slit by the contracting muscle (6 x 1.5
+// mm, 3.1 mm of muscle above a deep aponeurosis through a focused beam), not fibres pulled off
+// the aponeurosis. Fibre stumps or clot left on the aponeurosis put tissue between too; beyond
+// 1.5 mm the fluid is no longer read as fibres pulled off it. Unmeasured (NaN): not refused.
+bool lies_against_the_plane(double tissue_between_mm);
 
 // A vessel crossing the image plane is a round anechoic space already at rest: its dark band
 // across the surface (`across`) and along it (`along`), both read on the rest image through the

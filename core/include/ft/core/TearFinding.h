@@ -170,8 +170,8 @@ struct CandidateEvidence {
   double muscle_strain = kUnmeasured;  // the same compartment's fibre strain, for comparison
   double band_rest_mm = kUnmeasured, band_peak_mm = kUnmeasured;  // dark band across the surface (0: none)
   double band_contrast = kUnmeasured;
-  double band_off_plane_mm = kUnmeasured;  // a fluid layer at peak: its edge nearest the plane's line, from
-                                           // that line (the median over its columns)
+  double band_off_plane_mm = kUnmeasured;  // a fluid layer at peak: the tissue between the plane's line and
+                                           // it, across the plane (the lower quartile over its columns)
   double decorrelated_band_rest_mm = kUnmeasured;  // no dark band at rest: where the speckle does not
                                                    // persist between scanner frames (0: none)
   double opening_if_unshortened_mm = kUnmeasured;  // what the stumps would open had nothing between
