@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <functional>
 #include <set>
 
 #include "ft/core/MuscleLayers.h"
@@ -227,80 +226,6 @@ TEST(MuscleCompartments, UntrackedPointsAreLeftOutAndCanSplitALayer) {
   EXPECT_EQ(id[g.at(202, 140)], -1);
   EXPECT_NE(id[g.at(100, 140)], id[g.at(300, 140)]);
   EXPECT_EQ(id[g.at(100, 40)], id[g.at(300, 40)]) << "the layer above is whole";
-}
-
-// The muscle around a point is bounded by the nearest planes seen on both sides; a fascia the map
-// lost on one side only, seen at the point's own column and on the other side, bounds it too where
-// it runs on dimly to the lost side. 61001 through a focused beam, the probe moved: the superficial
-// fascia at row 70 was only dim left of the tear, and the skin's line at 38 made the muscle
-// 18.4 mm thick for 15.1.
-TEST(MuscleCompartments, AFasciaLostOnOneSideStillBoundsTheMuscleWhereItRunsOnDimly) {
-  const PixelRect region{0, 0, 399, 399};
-  const std::vector<double> left{37, 221, 346}, centre{39, 69, 222, 345}, right{38, 71, 221, 346};
-  const double tolerance_px = 10;
-  const Compartment both = between_planes_seen_both_sides(left, right, region, 146, tolerance_px, kMmPerPx);
-  ASSERT_TRUE(both.top_is_plane);
-  EXPECT_NEAR(both.top_y_px, 37.5, 1e-9) << "the skin's line: the fascia is not seen on the left";
-  std::vector<std::pair<double, int>> asked;
-  const auto runs_on = [&](bool answer) {
-    return [&asked, answer](double y, double y_seen, int dir) {
-      EXPECT_NEAR(y_seen, 71, 1e-9) << "its row on the side that sees it";
-      asked.emplace_back(y, dir);
-      return answer;
-    };
-  };
-  const Compartment muscle = with_planes_lost_on_one_side(both, left, centre, right, 146, tolerance_px, kMmPerPx, runs_on(true));
-  EXPECT_DOUBLE_EQ(muscle.top_y_px, 69);
-  EXPECT_DOUBLE_EQ(muscle.bottom_y_px, both.bottom_y_px) << "the deep aponeurosis, seen on both sides, stands";
-  ASSERT_EQ(asked.size(), 1u) << "only the plane seen on one side is followed";
-  EXPECT_EQ(asked.front(), std::make_pair(69.0, -1)) << "towards the left, where it was lost";
-  // A plane that ends between the columns does not run on: the muscle beyond it is the same.
-  const Compartment ends = with_planes_lost_on_one_side(both, left, centre, right, 146, tolerance_px, kMmPerPx, runs_on(false));
-  EXPECT_DOUBLE_EQ(ends.top_y_px, both.top_y_px);
-  // A plane only the point's own column shows is speckle there, not the muscle's bound.
-  asked.clear();
-  const Compartment speckle = with_planes_lost_on_one_side(both, {37, 221}, {39, 100, 222}, {38, 221}, 146, tolerance_px, kMmPerPx, runs_on(true));
-  EXPECT_DOUBLE_EQ(speckle.top_y_px, both.top_y_px);
-  EXPECT_TRUE(asked.empty());
-}
-
-// A plane followed along its line through the map's plane and dim peaks where the map lost it.
-// 40 mm of columns every 0.5 mm; the fascia at row 70 is a plane from column 40 on (x >= 200).
-TEST(PlaneMap, AFasciaDimAlongItsLineRunsOnAndAPlaneThatEndsOrAFascicleDoesNot) {
-  const auto map_with = [](const std::function<std::vector<double>(int)>& dim_left) {
-    PlaneMap map;
-    map.x0_px = 0.0;
-    map.step_px = 5.0;
-    for (int k = 0; k < 80; ++k) {
-      map.rows_px.push_back(k < 40 ? std::vector<double>{37, 221} : std::vector<double>{38, 70, 221});
-      std::vector<double> dim = k < 40 ? dim_left(k) : std::vector<double>{38, 70, 221};
-      map.dim_rows_px.push_back(dim);
-    }
-    return map;
-  };
-  const auto runs_on = [](const PlaneMap& map, double min_dim_run_mm) {
-    return runs_on_dimly(map, 220, 70, 0.0, -1, min_dim_run_mm, kMmPerPx, kMmPerPx);
-  };
-  // Dim along its line over the whole left half (jittering by a pixel): it runs on.
-  EXPECT_TRUE(runs_on(map_with([](int k) { return std::vector<double>{37, 70.0 + (k % 3) - 1, 221}; }), 8.0));
-  // Dim to the map's edge, 20 mm, though the run asked for is longer: still the muscle's bound.
-  EXPECT_TRUE(runs_on(map_with([](int k) { return std::vector<double>{37, 70.0 + (k % 3) - 1, 221}; }), 30.0));
-  // The plane ends at x = 200; a speckle peak lasting 4 mm sits near its depth beyond: no run.
-  EXPECT_FALSE(runs_on(map_with([](int k) { return k >= 32 ? std::vector<double>{37, 71, 221} : std::vector<double>{37, 221}; }), 8.0));
-  // A fascicle inserting where the plane ends, 15 deg off it, dim in every column: it leaves the line.
-  EXPECT_FALSE(runs_on(map_with([](int k) { return std::vector<double>{37, 70.0 + (40 - k) * 5.0 * std::tan(15.0 / 57.29578), 221}; }), 8.0));
-  // A sloping fascia (12 deg) is followed along its own slope, not level.
-  PlaneMap sloping;
-  sloping.x0_px = 0.0;
-  sloping.step_px = 5.0;
-  const double slope = std::tan(12.0 / 57.29578);
-  for (int k = 0; k < 80; ++k) {
-    const double row = 70.0 + slope * (k * 5.0 - 220.0);
-    sloping.rows_px.push_back(k < 40 ? std::vector<double>{37, 221} : std::vector<double>{38, row, 221});
-    sloping.dim_rows_px.push_back({37, row, 221});
-  }
-  EXPECT_TRUE(runs_on_dimly(sloping, 220, 70, slope, -1, 8.0, kMmPerPx, kMmPerPx));
-  EXPECT_FALSE(runs_on_dimly(sloping, 220, 70, 0.0, -1, 8.0, kMmPerPx, kMmPerPx)) << "read level, it leaves the line";
 }
 
 }  // namespace ft

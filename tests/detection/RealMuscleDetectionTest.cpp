@@ -135,17 +135,6 @@ TEST(RealMuscle, AFullThicknessTearThatMovesShearsAndRotatesWithTheTissueIsFound
   expect_graded_against_rectus_femoris(run, TearGrade::CompleteWithRetraction);
 }
 
-// Development 61001 (held out once) through a focused beam, the probe moved mid-clip: the plane
-// map lost the superficial fascia over the image's left part (dim there), so the muscle around
-// the tear was bounded by the planes seen on both of its sides, the skin's line above: 18.4 mm
-// for 15.1, and the complete tear read 83 %, partial. A fascia seen at the tear's column and on
-// one side, and missing (not elsewhere) on the other, bounds the muscle.
-TEST(RealMuscle, AFasciaTheMapLostOnOneSideOfTheTearStillBoundsTheMuscle) {
-  const Analysed run = analyse("real_tear+probe_moved+focused_beam", 61001);
-  ASSERT_NO_FATAL_FAILURE(expect_found_near_the_truth(run, TearKind::Intramuscular, 1.0));
-  expect_graded_against_rectus_femoris(run, TearGrade::CompleteWithRetraction);
-}
-
 // The same tear under weak contractions (a patient holding back for pain): rectus femoris slides
 // less over vastus intermedius, whose fascicles lie mirrored to its deep ones about the plane
 // between them, as a bipennate muscle's halves do about its central aponeurosis. That plane is

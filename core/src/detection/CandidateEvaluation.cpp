@@ -432,48 +432,11 @@ BandWidth band_where_widest(const Context& ctx, const std::vector<int>& about_as
 }  // namespace
 
 namespace {
-// The slope (rows per px) of the plane at row y of column x where the map has it: followed column
-// by column towards `dir` over reach_px (each row within 0.5 mm of the last), a least-squares line.
-// Two peaks alone, 3 mm apart, jitter the slope by a millimetre over 12.
-double plane_slope(const Context& ctx, double x, double y, int dir, double reach_px) {
-  const PlaneMap& map = ctx.planes;
-  double sx = 0, sy = 0, sxx = 0, sxy = 0, row = y;
-  int n = 0;
-  for (double d = 0.0; d <= reach_px + 1e-9; d += map.step_px) {
-    const std::optional<double> next = map.plane_near(x + dir * d, row, 0.5 / ctx.m.mm_per_px_y);
-    if (!next) continue;  // speckle hid it in this column
-    row = *next;
-    const double u = dir * d;
-    sx += u, sy += row, sxx += u * u, sxy += u * row;
-    ++n;
-  }
-  const double det = n * sxx - sx * sx;
-  return n >= 3 && det > 0 ? (n * sxy - sx * sy) / det : 0.0;
-}
-
-// Whether a compartment is also bounded by a plane the map lost on one side (the muscle a tear
-// across it is graded against). Not beside a fluid layer along an aponeurosis: there the detached
-// fibres' edge runs on along the plane, dim, and bounded the muscle 1-3 mm off it (a detachment's
-// extent read 86 % for 36; development myotendinous clips, reading 26 % off on average before, 30
-// after).
-enum class LostPlanes { Ignored, Followed };
-
-// The compartment around rest-frame point (rx, ry) (compartment_around, muscle_around).
-Compartment compartment_at_rest(const Context& ctx, double rx, double ry, double reach_mm, LostPlanes lost) {
+// The compartment around rest-frame point (rx, ry) (compartment_around).
+Compartment compartment_at_rest(const Context& ctx, double rx, double ry, double reach_mm) {
   const MotionRecord& m = ctx.m;
   const DisplacementField& g = m.cumulative[0];
-  const double side_px = (reach_mm + 1.0) / m.mm_per_px_x, tolerance_px = 1.0 / m.mm_per_px_y;
-  Compartment comp = compartment_in(ctx.planes, m.region.bounds, rx, ry, side_px, m.mm_per_px_y);
-  // A plane lost on one side must run on along its line, dim, over 8 mm of columns (twice what
-  // speckle's dim peaks last) or to the map's edge; its slope where the map has it.
-  constexpr double kMinDimRunMm = 8.0;
-  if (lost == LostPlanes::Followed)
-    comp = with_planes_lost_on_one_side(comp, ctx.planes.planes_at(rx - side_px), ctx.planes.planes_at(rx),
-                                        ctx.planes.planes_at(rx + side_px), ry, tolerance_px, m.mm_per_px_y,
-                                        [&](double y, double, int dir) {
-                                          return runs_on_dimly(ctx.planes, rx, y, plane_slope(ctx, rx, y, -dir, side_px), dir,
-                                                               kMinDimRunMm, m.mm_per_px_x, m.mm_per_px_y);
-                                        });
+  Compartment comp = compartment_in(ctx.planes, m.region.bounds, rx, ry, (reach_mm + 1.0) / m.mm_per_px_x, m.mm_per_px_y);
   if (!comp.top_is_plane || !comp.bottom_is_plane) {
     // No fascial plane seen: the tracked tissue's own extent in this column bounds it,
     // taken where that tissue lies in the rest frame.
@@ -504,14 +467,14 @@ Compartment compartment_at_rest(const Context& ctx, double rx, double ry, double
 Compartment compartment_around(const Context& ctx, double cx, double cy, double reach_mm) {
   double rx, ry;
   position_in(ctx.m, ctx.rest(), cx, cy, rx, ry);
-  return compartment_at_rest(ctx, rx, ry, reach_mm, LostPlanes::Ignored);
+  return compartment_at_rest(ctx, rx, ry, reach_mm);
 }
 
 Compartment muscle_around(const Context& ctx, const CompartmentStatistics& compartments, double cx, double cy,
                           double reach_mm) {
   double rx, ry;
   position_in(ctx.m, ctx.rest(), cx, cy, rx, ry);
-  const Compartment own = compartment_at_rest(ctx, rx, ry, reach_mm, LostPlanes::Followed);
+  const Compartment own = compartment_at_rest(ctx, rx, ry, reach_mm);
   if (!own.top_is_plane || !own.bottom_is_plane) return own;
   const double across_px = 1.0 / ctx.m.mm_per_px_y;
   // The whole muscle, if the compartment's top (or bottom) plane is its central aponeurosis: the
@@ -520,7 +483,7 @@ Compartment muscle_around(const Context& ctx, const CompartmentStatistics& compa
   // read against too thick a muscle reads partial.
   const auto joined_across = [&](bool top) -> std::optional<Compartment> {
     const double plane = top ? own.top_y_px : own.bottom_y_px;
-    const Compartment half = compartment_at_rest(ctx, rx, plane + (top ? -across_px : across_px), reach_mm, LostPlanes::Followed);
+    const Compartment half = compartment_at_rest(ctx, rx, plane + (top ? -across_px : across_px), reach_mm);
     if (!(top ? half.top_is_plane : half.bottom_is_plane)) return std::nullopt;
     Compartment whole = own;
     (top ? whole.top_y_px : whole.bottom_y_px) = top ? half.top_y_px : half.bottom_y_px;

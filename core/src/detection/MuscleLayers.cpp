@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <optional>
 #include <vector>
 
 namespace ft {
@@ -110,30 +109,6 @@ Compartment between_planes_seen_both_sides(const std::vector<double>& left, cons
         c.bottom_is_plane = true;
       }
     }
-  return c;
-}
-
-Compartment with_planes_lost_on_one_side(Compartment c, const std::vector<double>& left, const std::vector<double>& centre,
-                                         const std::vector<double>& right, double y_px, double tolerance_px,
-                                         double mm_per_px, const std::function<bool(double, double, int)>& runs_on) {
-  const double clearance = 0.5 / mm_per_px;
-  const auto seen_in = [&](const std::vector<double>& column, double y) -> std::optional<double> {
-    std::optional<double> nearest;
-    for (double p : column)
-      if (std::abs(p - y) <= tolerance_px && (!nearest || std::abs(p - y) < std::abs(*nearest - y))) nearest = p;
-    return nearest;
-  };
-  for (double y : centre) {
-    const std::optional<double> on_left = seen_in(left, y), on_right = seen_in(right, y);
-    // Both: the sides' pairing judged it (two sides 1-2 mm apart in depth are not paired: a plane
-    // tilted more than about 5 deg is lost to both rules). Neither: one column's speckle.
-    if (on_left.has_value() == on_right.has_value()) continue;
-    const bool nearer_top = y < y_px - clearance && (!c.top_is_plane || y > c.top_y_px);
-    const bool nearer_bottom = y > y_px + clearance && (!c.bottom_is_plane || y < c.bottom_y_px);
-    if (!(nearer_top || nearer_bottom) || !runs_on(y, on_left ? *on_left : *on_right, on_left ? 1 : -1)) continue;
-    (nearer_top ? c.top_y_px : c.bottom_y_px) = y;
-    (nearer_top ? c.top_is_plane : c.bottom_is_plane) = true;
-  }
   return c;
 }
 

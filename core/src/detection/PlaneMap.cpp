@@ -119,37 +119,6 @@ const std::vector<double>& PlaneMap::planes_at(double x_px) const {
   return rows_px[std::size_t(std::clamp(k, 0L, n - 1))];
 }
 
-const std::vector<double>& PlaneMap::dim_at(double x_px) const {
-  static const std::vector<double> none;
-  const long n = long(dim_rows_px.size()), k = std::lround((x_px - x0_px) / step_px);
-  if (n == 0 || k < -1 || k > n) return none;
-  return dim_rows_px[std::size_t(std::clamp(k, 0L, n - 1))];
-}
-
-bool runs_on_dimly(const PlaneMap& map, double x_px, double y_px, double slope, int dir, double min_dim_run_mm,
-                   double mm_per_px_x, double mm_per_px_y) {
-  constexpr double kOffLineMm = 0.5, kCurvePerMm = 0.05;
-  const auto near_line = [&](const std::vector<double>& column, double line, double tolerance) {
-    return std::any_of(column.begin(), column.end(), [&](double p) { return std::abs(p - line) <= tolerance; });
-  };
-  double dim_run_mm = 0.0;
-  for (double d = map.step_px;; d += map.step_px) {
-    const double x = x_px + dir * d;
-    const std::vector<double>& planes = map.planes_at(x);
-    const std::vector<double>& dim = map.dim_at(x);
-    if (planes.empty() && dim.empty()) return true;  // out to the map's edge
-    const double line = y_px + slope * dir * d;
-    const double tolerance = (kOffLineMm + kCurvePerMm * d * mm_per_px_x) / mm_per_px_y;
-    if (near_line(planes, line, tolerance)) {
-      dim_run_mm = 0.0;  // a plane again: the dim stretch is judged anew
-      continue;
-    }
-    if (!near_line(dim, line, tolerance)) return false;
-    dim_run_mm += map.step_px * mm_per_px_x;
-    if (dim_run_mm >= min_dim_run_mm) return true;
-  }
-}
-
 std::optional<double> PlaneMap::plane_near(double x_px, double y_px, double tolerance_px) const {
   const std::vector<double>& column = planes_at(x_px);
   const int j = matching(column, y_px, tolerance_px);
@@ -187,7 +156,6 @@ PlaneMap plane_map(const Frame& frame, const PixelRect& region, double step_px, 
   const int reach = std::max(1, int(std::lround(s.max_gap_mm / step_mm)));
   const int max_skip = int(std::floor(s.max_dim_mm / step_mm));
   map.rows_px = with_gaps_filled(long_planes(rows, dim, drift, min_columns, max_skip), s.tolerance_mm / mm_per_px_y, reach);
-  map.dim_rows_px = std::move(dim);
   return map;
 }
 

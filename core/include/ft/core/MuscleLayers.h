@@ -1,7 +1,6 @@
 #pragma once
 // Bright fascial planes (superficial fascia, aponeuroses) above and below a point: the
 // muscle compartment a finding lies in, and so the thickness its extent is measured on.
-#include <functional>
 #include <vector>
 
 #include "ft/core/Frame.h"
@@ -41,17 +40,6 @@ std::vector<double> bright_planes(const Frame& frame, const PixelRect& region, d
 // (rows within tolerance_px of each other, their mean taken), at least 0.5 mm from y.
 Compartment between_planes_seen_both_sides(const std::vector<double>& left, const std::vector<double>& right,
                                            const PixelRect& region, double y_px, double tolerance_px, double mm_per_px);
-
-// `c` (between_planes_seen_both_sides) narrowed to a plane nearer y that the map lost on one side
-// only: seen in `centre` and on one side (within tolerance_px), not on the other, where it runs on
-// dimly towards that side (`runs_on(y, y_seen, dir)`: its rows at the centre and on the side that
-// sees it, dir -1 towards the left, +1 the right; runs_on_dimly), at least 0.5 mm from y. A fascia dim over part of the image (a focused beam's near field, a probe
-// tilted there) is still the muscle's bound: skipped, the skin's line beyond the subcutis made a
-// 15.1 mm rectus femoris 18.4 mm thick, and a complete tear read 83 %. A plane that ends between
-// the columns does not run on: taken, it would make a partial tear read complete.
-Compartment with_planes_lost_on_one_side(Compartment c, const std::vector<double>& left, const std::vector<double>& centre,
-                                         const std::vector<double>& right, double y_px, double tolerance_px,
-                                         double mm_per_px, const std::function<bool(double, double, int)>& runs_on);
 
 
 }  // namespace ft

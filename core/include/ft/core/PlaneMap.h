@@ -36,27 +36,11 @@ struct PlaneMapSettings {
 struct PlaneMap {
   double x0_px = 0.0, step_px = 1.0;
   std::vector<std::vector<double>> rows_px;  // per column, the planes' rows (frame px)
-  // Per column, the rows where a plane shows dimly (a local peak of half the prominence a plane
-  // needs, or more): where a plane the map lost in a stretch of columns may still lie.
-  std::vector<std::vector<double>> dim_rows_px;
   // The planes of the column nearest x; none more than a step beyond the first or last column.
   const std::vector<double>& planes_at(double x_px) const;
-  // The dim peaks (dim_rows_px) of the same column; none where planes_at has no column.
-  const std::vector<double>& dim_at(double x_px) const;
   // Of those, the plane within tolerance_px of y_px, the nearest; none where no plane is there.
   std::optional<double> plane_near(double x_px, double y_px, double tolerance_px) const;
 };
-
-// Whether the plane through row y_px of column x_px, sloping `slope` rows per px (as measured where
-// it is a plane), runs on in direction dir (-1 left, +1 right) where the map lost it: column by
-// column a plane or dim peak (dim_rows_px) within 0.5 mm of its line (and 0.05 mm more per mm
-// followed: a curved fascia), over min_dim_run_mm of columns where only dim peaks show it, or out
-// to the map's edge. A fascia dim over part of the image does; a plane that ends (a central
-// aponeurosis's end, a reverberation, a haematoma's wall) does not: speckle's dim peaks last about
-// 4 mm of columns (the column profile averages +-2 mm), and a fascicle line, 10-20 deg off the
-// plane, leaves its line within 3 mm.
-bool runs_on_dimly(const PlaneMap& map, double x_px, double y_px, double slope, int dir, double min_dim_run_mm,
-                   double mm_per_px_x, double mm_per_px_y);
 
 // Planes in columns every step_px across the region. Fainter planes count than for
 // bright_planes' default (a missed plane merges two compartments); a plane must be seen in at
