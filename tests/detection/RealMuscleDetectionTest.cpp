@@ -507,37 +507,35 @@ TEST(RealMuscle, IntactMuscleSeenThroughAFocusedBeamOpensNoFluidLayer) {
 // beyond the focus the band under the deep aponeurosis's line reads 0.30-0.44 at rest by speckle
 // alone, and an intact vastus intermedius "opened" a 7 mm layer of contrast 0.36 there (fluid's
 // floor 0.30). A layer no darker than its plane's speckle at rest beside the muscle's way is no
-// fluid (speckle_dark).
+// fluid (speckle_dark). Its dip lies 2.9 mm into the muscle, beyond the line's edge: it is no
+// layer on the aponeurosis either, and off_the_plane, asked first, refuses it now.
 TEST(RealMuscle, SpeckleBeyondAFocusedBeamsFocusIsNoFluidLayerThroughAFrameGrabber) {
   const std::optional<Analysed> run = analyse_through_grabber("real_vessel+probe_moved+focused_beam", 41001);
   if (!run) GTEST_SKIP() << "no dcmcjpeg";
   EXPECT_FALSE(run->analysis.detection.tear_detected);
-  bool speckle = false;  // quiet for this reason, not another
-  for (const CandidateEvidence& e : run->analysis.detection.candidates) speckle |= e.decision == "speckle_dark";
-  EXPECT_TRUE(speckle);
+  bool in_the_muscle = false;  // quiet for this reason, not another
+  for (const CandidateEvidence& e : run->analysis.detection.candidates)
+    in_the_muscle |= e.decision == "off_the_plane" && e.band_contrast > 0.3 && e.band_off_plane_mm > 2.0;
+  EXPECT_TRUE(in_the_muscle);
 }
 
 // Seed 52001 through the focused beam (held out, scored once; since then development), a clip
 // that starts contracted: beyond the beam's focus, on vastus intermedius's side of the deep
 // aponeurosis, speckle opened a 3.5 mm "layer" of contrast 0.32 at peak where the plane's band beside
 // read stretches of 0.26-0.27 at rest. Contrast above speckle's, it was reported as fibres pulled
-// off. Its dip is 0.93 of the speckle's: fluid's is below 0.85. It opened as fluid does, so it is
-// named for review (faint_layer) at its place and frame, once, and is not a finding.
+// off. Its dip is 0.93 of the speckle's: fluid's is below 0.85. It opened as fluid does, so it was
+// named for review (faint_layer) at its place and frame. Its dip lies 3.25 mm into the muscle,
+// beyond the line's edge: no layer on the aponeurosis (off_the_plane, asked first), and nothing to
+// review there. (The review path itself: TearDetectorTest, and the viewer's, SR's and JSON's tests.)
 TEST(RealMuscle, SpeckleBarelyDarkerThanItsPlaneBesideIsNoFluidLayerThroughAFocusedBeam) {
   const Analysed run = analyse("real_contracted_start+focused_beam", 52001);
   const DetectionResult& d = run.analysis.detection;
   EXPECT_FALSE(d.tear_detected);
-  bool faint = false;  // that layer, quiet for this reason
-  for (const CandidateEvidence& e : d.candidates) faint |= e.decision == "faint_layer" && std::abs(e.band_contrast - 0.32) < 0.03;
-  EXPECT_TRUE(faint);
-  ASSERT_EQ(d.for_review.size(), 1u) << "one place, though read at the peak and on the way to it";
-  const TearFinding& layer = d.for_review.front();
-  EXPECT_EQ(layer.frame, d.contraction.peak_frame);
-  EXPECT_GT(layer.centre_z_mm, 25.0) << "on the deep aponeurosis, beyond the beam's focus";
-  int noted = 0;
-  for (const std::string& n : d.notes)
-    noted += n.find("for review") != std::string::npos && n.find("frame " + std::to_string(layer.frame + 1)) != std::string::npos;
-  EXPECT_EQ(noted, 1);
+  bool in_the_muscle = false;  // that layer, quiet for this reason
+  for (const CandidateEvidence& e : d.candidates)
+    in_the_muscle |= e.decision == "off_the_plane" && std::abs(e.band_contrast - 0.32) < 0.03 && e.band_off_plane_mm > 2.0;
+  EXPECT_TRUE(in_the_muscle);
+  EXPECT_TRUE(d.for_review.empty()) << "speckle in the muscle is no layer to look at";
 }
 
 // Development seed 50000 through the grabber and the focused beam: beside the deep aponeurosis
