@@ -132,6 +132,7 @@ TEST(PlaneMap, HasNoPlanesOutsideItsColumns) {
   EXPECT_FALSE(map.planes_at(399).empty()) << "the last column answers for the step beyond it";
   EXPECT_TRUE(map.planes_at(-20).empty());
   EXPECT_TRUE(map.planes_at(420).empty());
+  EXPECT_TRUE(PlaneMap{}.planes_at(0.0).empty()) << "a map of no columns (a region narrower than a step)";
 }
 
 // A plane looked up by its depth: the nearest within the tolerance, in the column nearest x.

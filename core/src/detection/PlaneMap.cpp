@@ -115,7 +115,7 @@ bool plane_between(const std::vector<double>& planes, double y_a, double y_b) {
 const std::vector<double>& PlaneMap::planes_at(double x_px) const {
   static const std::vector<double> none;  // immutable: the answer for "no column here"
   const long n = long(rows_px.size()), k = std::lround((x_px - x0_px) / step_px);
-  if (k < -1 || k > n) return none;  // the last column also answers for the step beyond it
+  if (n == 0 || k < -1 || k > n) return none;  // the last column also answers for the step beyond it
   return rows_px[std::size_t(std::clamp(k, 0L, n - 1))];
 }
 
