@@ -109,17 +109,25 @@ std::vector<std::size_t> muscle_beside(const Context& ctx, const CompartmentStat
 // +-search_px. (The nearest bright local maximum instead, against an aponeurosis and the
 // next muscle's epimysium 1-3 mm apart, locked onto the fibre ends' edge above a widening
 // layer and read fluid on the other side of the plane: not used.)
+// The grey summed over row y's columns x0..x1 inside the region, and how many were read.
+struct GreySum {
+  double sum = 0;
+  int n = 0;
+};
+GreySum row_grey(const Frame& f, const PixelRect& r, int x0, int x1, int y) {
+  GreySum g;
+  if (y < r.y0_px || y > r.y1_px) return g;
+  for (int xx = std::max(x0, r.x0_px); xx <= std::min(x1, r.x1_px); ++xx) {
+    g.sum += f.value(xx, y);
+    ++g.n;
+  }
+  return g;
+}
+
 double plane_row_near(const Frame& f, const PixelRect& r, double x, double y, double search_px, double half_px) {
   double best = -1.0, row = y;
   for (int yy = int(std::lround(y - search_px)); yy <= int(std::lround(y + search_px)); ++yy) {
-    if (yy < r.y0_px || yy > r.y1_px) continue;
-    double sum = 0;
-    int n = 0;
-    for (int xx = int(std::lround(x - half_px)); xx <= int(std::lround(x + half_px)); ++xx)
-      if (xx >= r.x0_px && xx <= r.x1_px) {
-        sum += f.value(xx, yy);
-        ++n;
-      }
+    const auto [sum, n] = row_grey(f, r, int(std::lround(x - half_px)), int(std::lround(x + half_px)), yy);
     if (n > 0 && sum / n > best) {
       best = sum / n;
       row = yy;
@@ -166,18 +174,15 @@ double off_the_line_mm(const Context& ctx, const Frame& image, double x, double 
   const double mm = ctx.mm_per_px();
   const double near_mm = std::abs(side * kBandOffsetMm + band.centre_offset_mm) - 0.5 * band.width_mm;
   if (!band.found || near_mm <= 0.0) return 0.0;
-  const PixelRect& r = ctx.m.region.bounds;
-  const int half_px = int(std::lround(kBandHalfLengthMm / ctx.m.mm_per_px_x));
+  const int half_px = int(std::lround(kBandHalfLengthMm / ctx.m.mm_per_px_x)), column = int(std::lround(x));
   auto grey = [&](double y) {  // the row's mean over the band's columns and the rows beside
-    double sum = 0;
-    int n = 0;
-    for (int yy = int(std::lround(y)) - 1; yy <= int(std::lround(y)) + 1; ++yy)
-      for (int xx = int(std::lround(x)) - half_px; xx <= int(std::lround(x)) + half_px; ++xx)
-        if (xx >= r.x0_px && xx <= r.x1_px && yy >= r.y0_px && yy <= r.y1_px) {
-          sum += image.value(xx, yy);
-          ++n;
-        }
-    return n > 0 ? sum / n : 0.0;
+    GreySum all;
+    for (int yy = int(std::lround(y)) - 1; yy <= int(std::lround(y)) + 1; ++yy) {
+      const GreySum row = row_grey(image, ctx.m.region.bounds, column - half_px, column + half_px, yy);
+      all.sum += row.sum;
+      all.n += row.n;
+    }
+    return all.n > 0 ? all.sum / all.n : 0.0;
   };
   const double bright = 0.5 * (grey(line_y) + band.level);
   double edge_mm = 0.0;
@@ -227,8 +232,9 @@ std::vector<LayerSample> carried_samples(const Context& ctx, const CompartmentSt
         s.rest = band_beside(ctx, ctx.rest_image, x, y + side * kBandOffsetMm / mm, side);
         if (!measured(s.rest)) continue;
         s.peak = layer_in(ctx, peak_image, s, s.peak_x, s.peak_y, ctx.peak());
-        s.peak_off_line_mm = off_the_line_mm(ctx, peak_image, s.peak_x, s.peak_y, side, s.peak);
         s.opens = gates::fluid_layer_opens(s.rest, s.peak, ctx.s);
+        if (s.opens)  // only an opening layer is judged by it (rejected, off_the_plane)
+          s.peak_off_line_mm = off_the_line_mm(ctx, peak_image, s.peak_x, s.peak_y, side, s.peak);
         out.push_back(s);
       }
     }
