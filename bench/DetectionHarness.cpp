@@ -6,7 +6,8 @@
 //      --phase-error PX (with --real) detects each clip again with every displacement moved by +-PX * sin(2 pi d)
 //      and says what moved (PhaseErrorStability.h); --with CONDITION (with --real) lays one more exam
 //      condition over every clip (focused_beam: another scanner's beam and TGC); --grabber-fps F the
-//      odd clips' frame grabber (60: each 20 frames/s scanner frame three times; 61: now and then four)
+//      odd clips' frame grabber (60: each 20 frames/s scanner frame three times; 61: now and then four);
+//      --screen-recording F every clip as a screen recording at F frames/s (persistence, H.264: ScreenRecording.h)
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -21,6 +22,7 @@
 
 #include "CommandLine.h"
 #include "PhaseErrorStability.h"
+#include "ScreenRecording.h"
 #include "ft/plugin/ClipAnalysis.h"
 #include "ft/plugin/DetectionExplanation.h"
 #include "ft/core/Random.h"
@@ -216,7 +218,7 @@ std::string condition_for(const std::string& preset, int seed, std::size_t prese
 // clip gets the same condition and grabber as in the whole set. with: an exam condition laid
 // over every clip on top of its own (the same set, seen through another scanner's beam).
 void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir, bool plain, const std::string& only_preset,
-                     const std::string& with, double grabber_fps, const AnalysisSettings& settings,
+                     const std::string& with, double grabber_fps, double recording_fps, const AnalysisSettings& settings,
                      double phase_error_px) {
   std::vector<std::string> presets;
   for (const std::string& name : sim::preset_names())
@@ -249,9 +251,14 @@ void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir, 
       const sim::SimulatedExam exam(sim::make_preset(presets[p] + laid_over, std::uint64_t(i)));
       std::vector<Frame> frames;
       for (int k = 0; k < exam.frame_count(); ++k) frames.push_back(exam.render_frame(k));
-      const bool grabber = (i + int(p)) % 2 == 1;
-      const double copies = grabber ? grabber_fps / exam.config().probe.frame_rate_hz : 1.0;
+      const double scanner_fps = exam.config().probe.frame_rate_hz;
+      const bool recorded = recording_fps > 0;
+      const bool grabber = !recorded && (i + int(p)) % 2 == 1;
+      const double copies = recorded ? recording_fps / scanner_fps : grabber ? grabber_fps / scanner_fps : 1.0;
       if (grabber) frames = grab(frames, copies, 2, 70, std::uint64_t(i));
+      if (recorded)
+        frames = bench::record_screen(frames, {scanner_fps, recording_fps, 3,
+                                               "/tmp/ft-screen-recording-" + std::to_string(i) + "-" + std::to_string(p) + ".mp4"});
       const ClipAnalysis a = analyse_clip(int(frames.size()), [&](int k) { return frames[std::size_t(k)]; }, exam.region(), settings);
       const sim::ClipTruth truth = exam.clip_truth();
       if (!explain_dir.empty())  // the evidence behind every call, as analyze --explain writes it
@@ -311,7 +318,8 @@ void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir, 
         moves = " " + moved.text + " |";
       }
       std::printf("| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %.2f | %s | %d |%s\n", i, presets[p].c_str(),
-                  condition.empty() ? "-" : condition.c_str(), grabber ? grabbed_label(copies).c_str() : "-",
+                  condition.empty() ? "-" : condition.c_str(),
+                  recorded ? "H.264 screen" : grabber ? grabbed_label(copies).c_str() : "-",
                   truth.tear_present ? "tear" : "none", found ? "tear" : called ? "beside" : "none", f ? to_string(f->kind) : "-",
                   f ? std::to_string(loc).substr(0, 4).c_str() : "-",
                   f ? (std::to_string(gap).substr(0, 4) + " (" + std::to_string(truth_gap).substr(0, 4) + ")").c_str() : "-",
@@ -357,13 +365,14 @@ int main(int argc, char** argv) {
   bool plain = false;  // --plain: the real_* presets without exam conditions (the set before they existed)
   std::string explain_dir, with;  // --with: an exam condition laid over every --real clip
   double grabber_fps = 60.0;      // --grabber-fps: the odd --real clips' grabber (the presets' scanner: 20 frames/s)
+  double recording_fps = 0.0;     // --screen-recording: every --real clip as a screen recording at this rate (ScreenRecording.h)
   AnalysisSettings settings;  // --grid-mm: the tracked points' spacing
   std::vector<std::string> presets{"intact", "full_tear", "partial_tear", "vessel", "sliding", "contracted_start"};
   bool one_preset = false;
   static const char* const kUsage =
       "usage: bench_detection [--first N] [--variants N] [--preset NAME] [--grid-mm MM] [--explain-dir DIR]\n"
       "       bench_detection [--first SEED] --real N [--plain] [--preset NAME] [--grid-mm MM] [--explain-dir DIR]\n"
-      "                       [--phase-error PX] [--with CONDITION] [--grabber-fps F]\n"
+      "                       [--phase-error PX] [--with CONDITION] [--grabber-fps F] [--screen-recording FPS]\n"
       "       bench_detection --stress N [--preset NAME]\n";
   for (int a = 1; a < argc; a += 2) {
     const std::string option = argv[a];
@@ -382,6 +391,7 @@ int main(int argc, char** argv) {
     else if (option == "--explain-dir") explain_dir = value;
     else if (option == "--with") with = value;
     else if (option == "--grabber-fps") grabber_fps = bench::number_argument(option, value);
+    else if (option == "--screen-recording") recording_fps = bench::number_argument(option, value);
     else if (option == "--phase-error") phase_error_px = bench::number_argument(option, value);
     else if (option == "--preset") {
       presets = {value};
@@ -391,7 +401,8 @@ int main(int argc, char** argv) {
     }
   }
   if (real > 0) {
-    real_magnitudes(real, first ? first : 2000, explain_dir, plain, one_preset ? presets.front() : "", with, grabber_fps, settings,
+    real_magnitudes(real, first ? first : 2000, explain_dir, plain, one_preset ? presets.front() : "", with, grabber_fps,
+                    recording_fps, settings,
                     phase_error_px);
     return 0;
   }
