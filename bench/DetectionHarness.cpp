@@ -14,9 +14,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 #include <opencv2/imgcodecs.hpp>
 
@@ -144,6 +147,15 @@ std::vector<Frame> grab(const std::vector<Frame>& scanner, double per_scanner_fr
   return out;
 }
 
+// The scratch video of one clip's screen recording: this process's own, so that two sweeps
+// over the same seeds do not read each other's.
+std::string scratch_video(int seed, std::size_t preset_index) {
+  return (std::filesystem::temp_directory_path() /
+          ("ft-screen-recording-" + std::to_string(::getpid()) + "-" + std::to_string(seed) + "-" +
+           std::to_string(preset_index) + ".mp4"))
+      .string();
+}
+
 // Real-clip conditions on top of the simulator: screen capture without Ultrasound
 // Regions or calibration, each scanner frame captured 3 times, JPEG quality 60, and
 // stronger normal sliding and probe motion than the presets have.
@@ -256,9 +268,18 @@ void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir, 
       const bool grabber = !recorded && (i + int(p)) % 2 == 1;
       const double copies = recorded ? recording_fps / scanner_fps : grabber ? grabber_fps / scanner_fps : 1.0;
       if (grabber) frames = grab(frames, copies, 2, 70, std::uint64_t(i));
-      if (recorded)
-        frames = bench::record_screen(frames, {scanner_fps, recording_fps, 3,
-                                               "/tmp/ft-screen-recording-" + std::to_string(i) + "-" + std::to_string(p) + ".mp4"});
+      std::vector<double> content;  // recorded: the scanner frame each frame shows
+      if (recorded) {
+        bench::ScreenRecording recording = bench::record_screen(frames, {scanner_fps, recording_fps, 3, scratch_video(i, p)});
+        frames = std::move(recording.frames);
+        content = std::move(recording.content_scanner_frame);
+      }
+      // The truth of what clip frame k shows.
+      const auto truth_frame = [&](int k) {
+        const int n = exam.frame_count();
+        const int j = recorded ? int(std::lround(content[std::size_t(k)])) : scanner_frame_of(k, copies);
+        return std::clamp(j, 0, n - 1);
+      };
       const ClipAnalysis a = analyse_clip(int(frames.size()), [&](int k) { return frames[std::size_t(k)]; }, exam.region(), settings);
       const sim::ClipTruth truth = exam.clip_truth();
       if (!explain_dir.empty())  // the evidence behind every call, as analyze --explain writes it
@@ -273,7 +294,7 @@ void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir, 
       int beside = 0;
       if (truth.tear_present)
         for (const TearFinding& g : a.detection.findings) {  // the finding closest to the truth
-          const sim::FrameTruth& cand = truth.frames[std::size_t(scanner_frame_of(g.frame, copies))];
+          const sim::FrameTruth& cand = truth.frames[std::size_t(truth_frame(g.frame))];
           const double e = std::hypot(g.centre_x_mm - cand.tear.centre_x_mm, g.centre_z_mm - cand.tear.centre_z_mm);
           if (loc < 0 || e < loc) { loc = e; f = &g; ft = &cand; }
           beside += e > kAtTheTearMm;
@@ -290,7 +311,7 @@ void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir, 
       false_beside += beside;
       for (const TearFinding& layer : a.detection.for_review) {
         if (!truth.tear_present) { ++review_clean; continue; }
-        const sim::FrameTruth& at = truth.frames[std::size_t(scanner_frame_of(layer.frame, copies))];
+        const sim::FrameTruth& at = truth.frames[std::size_t(truth_frame(layer.frame))];
         const bool at_tear = std::hypot(layer.centre_x_mm - at.tear.centre_x_mm, layer.centre_z_mm - at.tear.centre_z_mm) <= kAtTheTearMm;
         ++(at_tear ? review_at_tear : review_beside);
       }
