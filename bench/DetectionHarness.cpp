@@ -24,6 +24,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "CommandLine.h"
+#include "OpenCvFrames.h"
 #include "PhaseErrorStability.h"
 #include "ScreenRecording.h"
 #include "ft/plugin/ClipAnalysis.h"
@@ -95,13 +96,9 @@ void print_tally(const char* name, const Tally& t) {
 
 // A frame as a frame grabber and a JPEG-compressing recorder would pass it on.
 Frame jpeg(const Frame& f, int quality) {
-  cv::Mat m(f.height_px(), f.width_px(), CV_8UC1, const_cast<std::uint8_t*>(f.data8()));
   std::vector<unsigned char> bytes;
-  cv::imencode(".jpg", m, bytes, {cv::IMWRITE_JPEG_QUALITY, quality});
-  const cv::Mat back = cv::imdecode(bytes, cv::IMREAD_GRAYSCALE);
-  Frame out(f.width_px(), f.height_px(), PixelDepth::Bits8);
-  std::memcpy(out.data8(), back.data, out.byte_count());
-  return out;
+  cv::imencode(".jpg", bench::mat_view(f), bytes, {cv::IMWRITE_JPEG_QUALITY, quality});
+  return bench::grey_frame(cv::imdecode(bytes, cv::IMREAD_GRAYSCALE));
 }
 
 // Which scanner frame a frame grabber's frame k shows, the grabber taking `per_scanner_frame`

@@ -3,37 +3,27 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
 #include <stdexcept>
 
-#include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
+
+#include "OpenCvFrames.h"
 
 namespace ft::bench {
 namespace {
 
-cv::Mat as_float(const Frame& f) {
-  cv::Mat m(f.height_px(), f.width_px(), CV_8UC1, const_cast<std::uint8_t*>(f.data8()));
-  cv::Mat out;
-  m.convertTo(out, CV_32F);
-  return out;
-}
-
 // The scanner's persistence: each shown frame the mean of its last `count` frames.
 std::vector<cv::Mat> persisted(const std::vector<Frame>& scanner, int count) {
-  std::vector<cv::Mat> out;
+  std::vector<cv::Mat> as_float(scanner.size()), out;
+  for (std::size_t j = 0; j < scanner.size(); ++j) mat_view(scanner[j]).convertTo(as_float[j], CV_32F);
   for (std::size_t j = 0; j < scanner.size(); ++j) {
-    cv::Mat sum = cv::Mat::zeros(scanner[j].height_px(), scanner[j].width_px(), CV_32F);
+    cv::Mat sum = cv::Mat::zeros(as_float[j].size(), CV_32F);
     int used = 0;
-    for (int back = 0; back < count && back <= int(j); ++back, ++used) sum += as_float(scanner[j - std::size_t(back)]);
+    for (int back = 0; back < count && back <= int(j); ++back, ++used) sum += as_float[j - std::size_t(back)];
     out.push_back(sum / double(used));
   }
   return out;
 }
-
-}  // namespace
-
-namespace {
 
 // Writes the recording and returns what each frame shows; the video is at r.scratch_path.
 std::vector<double> write_recording(const std::vector<Frame>& scanner, const ScreenRecorder& r) {
@@ -62,14 +52,8 @@ std::vector<Frame> read_recording(const std::string& path) {
   cv::VideoCapture reader(path);
   if (!reader.isOpened()) throw std::runtime_error("OpenCV cannot read back " + path);
   std::vector<Frame> out;
-  cv::Mat image, grey;
-  while (reader.read(image)) {
-    if (image.channels() == 1) grey = image;
-    else cv::cvtColor(image, grey, cv::COLOR_BGR2GRAY);
-    Frame f(grey.cols, grey.rows, PixelDepth::Bits8);
-    for (int y = 0; y < grey.rows; ++y) std::memcpy(f.data8() + std::size_t(y) * grey.cols, grey.ptr<std::uint8_t>(y), grey.cols);
-    out.push_back(std::move(f));
-  }
+  cv::Mat image;
+  while (reader.read(image)) out.push_back(grey_frame(image));
   return out;
 }
 

@@ -14,10 +14,10 @@
 #include <cstdio>
 #include <string>
 
-#include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 
 #include "CommandLine.h"
+#include "OpenCvFrames.h"
 #include "ft/core/Clip.h"
 #include "ft/core/Error.h"
 #include "ft/dicom/UltrasoundClipWriter.h"
@@ -25,18 +25,6 @@
 namespace {
 
 const char* kUsage = "usage: bench_video_import VIDEO --out CLIP.dcm [--first N] [--frames N]\n";
-
-ft::Frame grey_frame(const cv::Mat& image) {
-  cv::Mat grey;
-  if (image.channels() == 1) grey = image;
-  else cv::cvtColor(image, grey, image.channels() == 4 ? cv::COLOR_BGRA2GRAY : cv::COLOR_BGR2GRAY);
-  if (grey.depth() == CV_16U) grey.convertTo(grey, CV_8U, 255.0 / 65535.0);
-  else if (grey.depth() != CV_8U) grey.convertTo(grey, CV_8U);
-  ft::Frame frame(grey.cols, grey.rows);
-  for (int y = 0; y < grey.rows; ++y)
-    std::copy(grey.ptr<std::uint8_t>(y), grey.ptr<std::uint8_t>(y) + grey.cols, frame.data8() + std::size_t(y) * grey.cols);
-  return frame;
-}
 
 // A recorder's first frames are often black or one grey while the screen is captured:
 // frame 0 is the tracking's reference and where the scale is read, so they are left out.
@@ -95,7 +83,7 @@ int main(int argc, char** argv) {
                    video.c_str(), first);
       return 1;
     }
-    ft::Frame frame = grey_frame(image);
+    ft::Frame frame = ft::bench::grey_frame(image);
     frame.sequence_number = std::uint64_t(index);
     frame.acquisition_time_ns = std::int64_t(std::llround(index * 1e9 / fps));
     clip.frames.push_back(std::move(frame));
