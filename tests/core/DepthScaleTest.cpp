@@ -91,4 +91,41 @@ TEST(DepthScale, TextBesideTheImageIsNotARuler) {
   EXPECT_FALSE(read_depth_scale(f, kImage));
 }
 
+// Telemed's layout (Echo Wave, as on the real gastrocnemius recordings in docs/benchmarks.md):
+// the ruler is a vertical line 137 px left of the image with 1 cm ticks pointing at it, the
+// 0 and the full-depth ticks longer, the focus marker (a triangle) on it, a grey bar further
+// left, and the settings as left-aligned text right of the image.
+TEST(DepthScale, ATelemedRulerOnASpineFarFromTheImageIsRead) {
+  const PixelRect image{200, 24, 439, 305};
+  Frame f(600, 320);
+  Random random(11);
+  for (int y = image.y0_px; y <= image.y1_px; ++y)
+    for (int x = image.x0_px; x <= image.x1_px; ++x) f.set_value(x, y, float(random.uniform() * 255.0));
+  const int spine_x = image.x0_px - 137;
+  const double px_per_cm = 56.0;  // 0.179 mm/px, 50 mm deep
+  for (int y = 18; y <= 312; ++y) f.set_value(spine_x, y, 166.0f);  // on to the lateral ruler below
+  for (int i = 0; i <= 5; ++i) {
+    const int y = 20 + int(std::lround(i * px_per_cm)), length = (i == 0 || i == 5) ? 10 : 5;
+    for (int k = 1; k <= length; ++k) f.set_value(spine_x + k, y, 163.0f);
+  }
+  for (int dy = 0; dy <= 8; ++dy)  // the focus marker: a triangle pointing at the image
+    for (int k = 0; k <= 8 - dy; ++k) f.set_value(spine_x + 5 + k, 104 + dy, 160.0f), f.set_value(spine_x + 5 + k, 104 - dy, 160.0f);
+  for (int y = 60; y < 180; ++y)  // the grey bar, white at its top
+    for (int x = 10; x < 30; ++x) f.set_value(x, y, float(251 - (y - 60) * 2));
+  for (int line = 0; line < 14; ++line) {  // text lines 12 px apart, each starting with an "F"
+    const int top = 30 + 12 * line, x0 = image.x1_px + 16;
+    for (int dy = 0; dy < 8; ++dy) f.set_value(x0, top + dy, 200.0f);
+    for (int k = 0; k < 5; ++k) f.set_value(x0 + k, top, 200.0f);
+    for (int k = 0; k < 3; ++k) f.set_value(x0 + k, top + 4, 200.0f);
+  }
+  const auto scale = read_depth_scale(f, image, 0.15);  // the speckle's estimate, 16 % small
+  ASSERT_TRUE(scale);
+  EXPECT_NEAR(scale->mm_per_px(), 10.0 / px_per_cm, 0.002);
+  EXPECT_FALSE(scale->right_side);
+  // The same ruler with ticks of irregular spacing is no ruler.
+  for (int k = 1; k <= 5; ++k) f.set_value(spine_x + k, 20 + int(std::lround(2 * px_per_cm)), 0.0f);
+  for (int k = 1; k <= 5; ++k) f.set_value(spine_x + k, 20 + int(std::lround(2 * px_per_cm)) + 20, 163.0f);
+  EXPECT_FALSE(read_depth_scale(f, image, 0.15));
+}
+
 }  // namespace ft
