@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <initializer_list>
 #include <map>
 #include <vector>
 
@@ -10,21 +11,27 @@ namespace {
 
 // How far beyond the image's edge a tick may start: most scanners draw the ruler alongside the
 // image (2-12 px), where it is looked for first; Telemed's software draws it 137 px away, as
-// ticks on a vertical line, among other graphics (a grey bar, the focus marker, text).
+// ticks on a vertical line (a spine), among other graphics (a grey bar, the focus marker, text).
 constexpr int kNearSearchPx = 12;
 constexpr int kFarSearchPx = 160;
-constexpr int kMaxColumnsTried = 6;  // columns of marks judged per side, the best-filled first
+constexpr int kMaxColumnsTried = 6;  // columns of marks judged per side and anchor, the best-filled first
 constexpr int kMinTicks = 4;
 constexpr double kSpacingTolerance = 0.12;  // of the median spacing
 constexpr double kMinCoverage = 0.6;        // of the image's height spanned by the ticks
 constexpr double kMinDepthMm = 10.0, kMaxDepthMm = 120.0;  // an imaged depth outside: not a depth scale
 constexpr double kHintTolerance = 0.3;      // |log| of ruler / speckle estimate that picks a reading (x1.35)
+// |log| of ruler / speckle estimate beyond which even an unambiguous long/short pattern is not
+// believed (x1.8): it is some other regular pattern.
+constexpr double kPatternHintTolerance = 0.59;
+constexpr double kMinSpineShare = 0.9;    // of the rows between the first and last tick where the spine is drawn
+constexpr double kMaxDisagreement = 0.03;  // between two readings taken as the same scale
 
 struct Mark {
   double y_px = 0.0;
-  int x_px = 0;        // where it starts (the image side)
+  int x_px = 0;          // where it starts (the image side)
   int length_px = 0;
-  int far_x_px = 0;    // where it ends (away from the image; on the spine's side for a spine ruler)
+  int far_x_px = 0;      // where it ends, away from the image
+  bool on_spine = false;  // it ends on a vertical line (the line's pixel not counted in it)
 };
 
 bool bright(const Frame& f, int x, int y, float level) {
@@ -50,46 +57,71 @@ std::vector<Mark> marks_on_side(const Frame& f, const PixelRect& image, int side
       bool thin = tick >= 2 && length <= 12;
       for (int i = 0; i < tick && thin; ++i)
         thin = !bright(f, x0 + side * i, y - 2, level) && !bright(f, x0 + side * i, y + 2, level);
-      if (thin) out.push_back(Mark{double(y), x0, tick, x0 + side * (tick - 1)});
+      if (thin) out.push_back(Mark{double(y), x0, tick, x0 + side * (tick - 1), on_spine});
       offset += length;
     }
   return out;
 }
 
-// The marks that line up (+-1 px) at `anchor` (their image-side start, or their far end: a
-// spine ruler's long and short ticks start at different places but all end on the spine),
-// a mark 2 px tall counted once.
-std::vector<Mark> column_at(const std::vector<Mark>& marks, int Mark::*anchor, int x_px) {
-  std::vector<Mark> ticks;
+// A candidate ruler: marks lined up in one column.
+struct Column {
+  std::vector<Mark> ticks;  // top to bottom, a mark 2 px tall counted once
+  bool spine = false;       // its ticks hang off a vertical line (any of them does)
+  int marks = 0;            // marks within +-1 px of the column (its rank)
+};
+
+// The marks that line up (+-1 px) at `anchor`: their image-side start, or, for a spine
+// ruler, their far end (its long and short ticks start at different places but all end on
+// the spine; only marks that end on a line count then).
+Column column_at(const std::vector<Mark>& marks, int Mark::*anchor, int x_px, bool spine_only) {
+  Column column;
   for (const Mark& m : marks) {
-    if (std::abs(m.*anchor - x_px) > 1) continue;
-    if (!ticks.empty() && m.y_px - ticks.back().y_px <= 1.5) {
-      ticks.back().y_px = 0.5 * (ticks.back().y_px + m.y_px);
-      ticks.back().length_px = std::max(ticks.back().length_px, m.length_px);
+    if (std::abs(m.*anchor - x_px) > 1 || (spine_only && !m.on_spine)) continue;
+    ++column.marks;
+    column.spine = column.spine || m.on_spine;
+    if (!column.ticks.empty() && m.y_px - column.ticks.back().y_px <= 1.5) {
+      column.ticks.back().y_px = 0.5 * (column.ticks.back().y_px + m.y_px);
+      column.ticks.back().length_px = std::max(column.ticks.back().length_px, m.length_px);
     } else {
-      ticks.push_back(m);
+      column.ticks.push_back(m);
     }
   }
-  return ticks;
+  return column;
 }
 
-// Candidate rulers: columns of lined-up marks, the best-filled first (scanner text beside the
-// image also lines up, at the left edge of its lines, and may fill a column better).
-std::vector<std::vector<Mark>> ruler_columns(const std::vector<Mark>& marks) {
-  std::vector<std::pair<int, std::vector<Mark>>> columns;
-  for (int Mark::*anchor : {&Mark::x_px, &Mark::far_x_px}) {
-    std::map<int, int> at;
-    for (const Mark& m : marks) ++at[m.*anchor];
-    std::vector<std::pair<int, int>> by_count;  // (marks within +-1 px, x)
-    for (const auto& [x, n] : at)
-      by_count.emplace_back(n + (at.count(x - 1) ? at.at(x - 1) : 0) + (at.count(x + 1) ? at.at(x + 1) : 0), x);
-    std::sort(by_count.rbegin(), by_count.rend());
-    for (std::size_t i = 0; i < by_count.size() && int(i) < kMaxColumnsTried; ++i)
-      if (by_count[i].first >= kMinTicks) columns.emplace_back(by_count[i].first, column_at(marks, anchor, by_count[i].second));
+// The best-filled columns at one anchor: counts within +-1 px, a column taken hides the
+// places within 2 px of it (one column of text would otherwise fill every slot), ties to
+// the column nearer the image.
+std::vector<Column> columns_at(const std::vector<Mark>& marks, int Mark::*anchor, bool spine_only, int edge_x) {
+  std::map<int, int> at;
+  for (const Mark& m : marks)
+    if (!spine_only || m.on_spine) ++at[m.*anchor];
+  auto count = [&](int x) { return at.count(x) ? at.at(x) : 0; };
+  std::vector<int> xs;
+  for (const auto& [x, n] : at) xs.push_back(x);
+  std::sort(xs.begin(), xs.end(), [&](int a, int b) {
+    const int na = count(a - 1) + count(a) + count(a + 1), nb = count(b - 1) + count(b) + count(b + 1);
+    return na != nb ? na > nb : std::abs(a - edge_x) < std::abs(b - edge_x);
+  });
+  std::vector<Column> out;
+  std::vector<int> taken;
+  for (int x : xs) {
+    if (int(out.size()) >= kMaxColumnsTried) break;
+    if (std::any_of(taken.begin(), taken.end(), [x](int t) { return std::abs(t - x) <= 2; })) continue;
+    taken.push_back(x);
+    Column c = column_at(marks, anchor, x, spine_only);
+    if (int(c.ticks.size()) >= kMinTicks) out.push_back(std::move(c));
   }
-  std::stable_sort(columns.begin(), columns.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
-  std::vector<std::vector<Mark>> out;
-  for (auto& c : columns) out.push_back(std::move(c.second));
+  return out;
+}
+
+// Candidate rulers on one side: columns by where their marks start, and columns of marks
+// hanging off a line by where they end; the best-filled first (scanner text beside the image
+// also lines up, at the left edge of its lines, and may fill a column better).
+std::vector<Column> ruler_columns(const std::vector<Mark>& marks, int edge_x) {
+  std::vector<Column> out = columns_at(marks, &Mark::x_px, false, edge_x);
+  for (Column& c : columns_at(marks, &Mark::far_x_px, true, edge_x)) out.push_back(std::move(c));
+  std::stable_sort(out.begin(), out.end(), [](const Column& a, const Column& b) { return a.marks > b.marks; });
   return out;
 }
 
@@ -98,16 +130,24 @@ double median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
+bool agrees_with_hint(double mm_per_px, std::optional<double> hint_mm_per_px, double tolerance) {
+  return !hint_mm_per_px || *hint_mm_per_px <= 0 || std::abs(std::log(mm_per_px / *hint_mm_per_px)) <= tolerance;
+}
+
 // Centimetres per tick step: 0.5 for long and short ticks strictly alternating; for ticks of
 // one length 1 or 0.5, whichever agrees with the speckle estimate (none without one or
-// when neither does); none for any other pattern (a 2-mm ruler, majors every 5 cm).
-std::optional<double> cm_per_step(std::vector<Mark> ticks, double spacing_px, std::optional<double> hint_mm_per_px) {
-  // A ruler's end ticks (0 and the imaged depth) may be drawn longer than all the others
-  // (Telemed): the pattern is read between them.
-  int inner_longest = 0;
-  for (std::size_t i = 1; i + 1 < ticks.size(); ++i) inner_longest = std::max(inner_longest, ticks[i].length_px);
-  if (int(ticks.size()) > kMinTicks && ticks.back().length_px >= inner_longest + 2) ticks.pop_back();
-  if (int(ticks.size()) > kMinTicks && ticks.front().length_px >= inner_longest + 2) ticks.erase(ticks.begin());
+// when neither does); none for any other pattern (a 2-mm ruler, majors every 5 cm) and for
+// a pattern the estimate says is far from that scale.
+std::optional<double> cm_per_step(std::vector<Mark> ticks, bool spine, double spacing_px,
+                                  std::optional<double> hint_mm_per_px) {
+  if (spine) {
+    // Telemed draws the 0 and full-depth ticks of its spine longer than all the others: the
+    // pattern is read between them.
+    int inner_longest = 0;
+    for (std::size_t i = 1; i + 1 < ticks.size(); ++i) inner_longest = std::max(inner_longest, ticks[i].length_px);
+    if (int(ticks.size()) > kMinTicks && ticks.back().length_px >= inner_longest + 2) ticks.pop_back();
+    if (int(ticks.size()) > kMinTicks && ticks.front().length_px >= inner_longest + 2) ticks.erase(ticks.begin());
+  }
   int shortest = 1000, longest = 0;
   for (const Mark& t : ticks) {
     shortest = std::min(shortest, t.length_px);
@@ -121,17 +161,32 @@ std::optional<double> cm_per_step(std::vector<Mark> ticks, double spacing_px, st
       long_ticks += is_long;
       if (i > 0 && is_long == (ticks[i - 1].length_px >= middle)) return std::nullopt;
     }
-    return long_ticks >= 2 ? std::optional<double>(0.5) : std::nullopt;
+    if (long_ticks < 2 || !agrees_with_hint(5.0 / spacing_px, hint_mm_per_px, kPatternHintTolerance)) return std::nullopt;
+    return 0.5;
   }
   if (!hint_mm_per_px || *hint_mm_per_px <= 0) return std::nullopt;
   for (double cm : {1.0, 0.5})
-    if (std::abs(std::log(10.0 * cm / spacing_px / *hint_mm_per_px)) <= kHintTolerance) return cm;
+    if (agrees_with_hint(10.0 * cm / spacing_px, hint_mm_per_px, kHintTolerance)) return cm;
   return std::nullopt;
 }
 
+// A spine ruler's line runs on between its ticks: the middle arms of a column of E's, or
+// stubs that only touch something, do not. Asked of every column with a tick on a line,
+// whichever end it was lined up by.
+bool spine_is_drawn(const Frame& f, const Column& column, int side, float level) {
+  std::vector<double> xs;
+  for (const Mark& t : column.ticks) xs.push_back(t.far_x_px + side);
+  const int x = int(median(xs));
+  const int top = int(std::ceil(column.ticks.front().y_px)), bottom = int(column.ticks.back().y_px);
+  int drawn = 0;
+  for (int y = top; y <= bottom; ++y) drawn += bright(f, x - 1, y, level) || bright(f, x, y, level) || bright(f, x + 1, y, level);
+  return drawn >= kMinSpineShare * (bottom - top + 1);
+}
+
 // The scale one column of marks gives, if it is a ruler.
-std::optional<DepthScale> read_column(const std::vector<Mark>& ticks, const PixelRect& image, int side,
-                                      std::optional<double> hint_mm_per_px) {
+std::optional<DepthScale> read_column(const Frame& f, const Column& column, const PixelRect& image, int side,
+                                      float level, std::optional<double> hint_mm_per_px) {
+  const std::vector<Mark>& ticks = column.ticks;
   if (int(ticks.size()) < kMinTicks) return std::nullopt;
   std::vector<double> spacing;
   for (std::size_t i = 1; i < ticks.size(); ++i) spacing.push_back(ticks[i].y_px - ticks[i - 1].y_px);
@@ -142,33 +197,28 @@ std::optional<DepthScale> read_column(const std::vector<Mark>& ticks, const Pixe
   // A depth scale runs down the image from near the skin line.
   const double span = ticks.back().y_px - ticks.front().y_px;
   if (span < kMinCoverage * image.height_px() || ticks.front().y_px - image.y0_px > 1.5 * d) return std::nullopt;
+  if (column.spine && !spine_is_drawn(f, column, side, level)) return std::nullopt;
   // Ticks sit on whole pixels: their mean spacing over the whole ruler, not the median
   // of rounded steps (33, 34, 33 px for 0.15 mm/px), gives the scale to a fraction of a px.
   const double mean_spacing = span / double(ticks.size() - 1);
-  const std::optional<double> cm = cm_per_step(ticks, mean_spacing, hint_mm_per_px);
+  const std::optional<double> cm = cm_per_step(ticks, column.spine, mean_spacing, hint_mm_per_px);
   if (!cm) return std::nullopt;
   DepthScale scale;
   scale.px_per_cm = mean_spacing / *cm;
   scale.ticks = int(ticks.size());
   scale.right_side = side > 0;
+  scale.distance_px = std::abs(ticks.front().x_px - (side > 0 ? image.x1_px : image.x0_px)) - 1;
   const double depth_mm = image.height_px() * scale.mm_per_px();
   if (depth_mm < kMinDepthMm || depth_mm > kMaxDepthMm) return std::nullopt;
   return scale;
 }
 
-std::optional<DepthScale> read_side(const Frame& f, const PixelRect& image, int side, int reach_px, float level,
-                                    std::optional<double> hint_mm_per_px) {
-  for (const std::vector<Mark>& ticks : ruler_columns(marks_on_side(f, image, side, reach_px, level)))
-    if (auto scale = read_column(ticks, image, side, hint_mm_per_px)) return scale;
-  return std::nullopt;
-}
-
-// Graphics level: near the brightest value within reach_px + 12 px of the image, left and
-// right of it. 0 where all is black.
-float graphics_level(const Frame& frame, const PixelRect& image, int reach_px) {
+// Graphics level: near the brightest value within reach_px + 12 px of the image on the
+// given sides. 0 where all is black.
+float graphics_level(const Frame& frame, const PixelRect& image, int reach_px, std::initializer_list<int> sides) {
   float strip_max = 0.0f;
   for (int y = image.y0_px; y <= image.y1_px; ++y)
-    for (int side : {-1, +1})
+    for (int side : sides)
       for (int i = 1; i <= reach_px + 12; ++i) {
         const int x = side > 0 ? image.x1_px + i : image.x0_px - i;
         if (x >= 0 && x < frame.width_px() && y >= 0 && y < frame.height_px()) strip_max = std::max(strip_max, frame.value(x, y));
@@ -176,17 +226,36 @@ float graphics_level(const Frame& frame, const PixelRect& image, int reach_px) {
   return 0.6f * strip_max;
 }
 
+// Every reading within reach_px, both sides. Beside the image the level is set by both
+// strips, as it always was; further out by each side's own graphics (a white grey-bar on one
+// side must not hide a dimmer ruler on the other).
+std::vector<DepthScale> readings_within(const Frame& frame, const PixelRect& image, int reach_px,
+                                        std::optional<double> hint_mm_per_px) {
+  std::vector<DepthScale> out;
+  for (int side : {+1, -1}) {
+    const float level = reach_px == kNearSearchPx ? graphics_level(frame, image, reach_px, {-1, +1})
+                                                  : graphics_level(frame, image, reach_px, {side});
+    if (level <= 0.0f) continue;
+    const int edge_x = side > 0 ? image.x1_px + 1 : image.x0_px - 1;
+    for (const Column& c : ruler_columns(marks_on_side(frame, image, side, reach_px, level), edge_x))
+      if (auto scale = read_column(frame, c, image, side, level, hint_mm_per_px)) out.push_back(*scale);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::optional<DepthScale> read_depth_scale(const Frame& frame, const PixelRect& image, std::optional<double> hint_mm_per_px) {
   if (frame.empty() || image.height_px() < 8) return std::nullopt;
-  // Beside the image first, as before the far reach existed: there the level is set by the
-  // ruler's own strip, not by brighter graphics further out.
+  // Beside the image first; further out only where nothing was read beside it.
   for (int reach_px : {kNearSearchPx, kFarSearchPx}) {
-    const float level = graphics_level(frame, image, reach_px);
-    if (level <= 0.0f) continue;
-    for (int side : {+1, -1})
-      if (auto scale = read_side(frame, image, side, reach_px, level, hint_mm_per_px)) return scale;
+    const std::vector<DepthScale> readings = readings_within(frame, image, reach_px, hint_mm_per_px);
+    if (readings.empty()) continue;
+    // Two rulers that disagree (a dual view's other image, another pattern that passed):
+    // no scale rather than a guess between them.
+    for (const DepthScale& r : readings)
+      if (std::abs(std::log(r.px_per_cm / readings.front().px_per_cm)) > kMaxDisagreement) return std::nullopt;
+    return readings.front();
   }
   return std::nullopt;
 }

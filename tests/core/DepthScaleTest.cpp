@@ -60,6 +60,17 @@ TEST(DepthScale, OtherTickPatternsAreNotGuessed) {
   Frame f = screen(6);
   draw_ruler(f, kImage.x1_px + 2, +1, 12.5, 5);
   EXPECT_FALSE(read_depth_scale(f, kImage));
+  // Whatever the speckle says: its majors alone (every 62.5 px) would pass for centimetre
+  // ticks of one length, but they are not the column of starts the ruler makes.
+  for (double hint : {0.05, 0.08, 0.1, 0.13, 0.16, 0.2, 0.3})
+    EXPECT_FALSE(read_depth_scale(f, kImage, hint)) << "hint " << hint << " mm/px";
+}
+
+TEST(DepthScale, AnAlternatingPatternFarFromTheSpeckleEstimateIsNotBelieved) {
+  Frame f = screen(1);
+  draw_ruler(f, kImage.x1_px + 3, +1, 25.0, 2);  // read as 0.2 mm/px
+  EXPECT_TRUE(read_depth_scale(f, kImage, 0.15));
+  EXPECT_FALSE(read_depth_scale(f, kImage, 0.08)) << "the speckle says pixels 2.5 times smaller";
 }
 
 TEST(DepthScale, AScaleMustSpanTheImageFromItsTop) {
@@ -122,10 +133,49 @@ TEST(DepthScale, ATelemedRulerOnASpineFarFromTheImageIsRead) {
   ASSERT_TRUE(scale);
   EXPECT_NEAR(scale->mm_per_px(), 10.0 / px_per_cm, 0.002);
   EXPECT_FALSE(scale->right_side);
+  EXPECT_EQ(scale->distance_px, 131) << "from the image's edge to the nearest tick (5 px off the spine)";
   // The same ruler with ticks of irregular spacing is no ruler.
   for (int k = 1; k <= 5; ++k) f.set_value(spine_x + k, 20 + int(std::lround(2 * px_per_cm)), 0.0f);
   for (int k = 1; k <= 5; ++k) f.set_value(spine_x + k, 20 + int(std::lround(2 * px_per_cm)) + 20, 163.0f);
   EXPECT_FALSE(read_depth_scale(f, image, 0.15));
+}
+
+// Frames as on a Telemed screen without the ruler, for what must not be read as one.
+Frame telemed_like_screen(const PixelRect& image, std::uint64_t seed) {
+  Frame f(600, 320);
+  Random random(seed);
+  for (int y = image.y0_px; y <= image.y1_px; ++y)
+    for (int x = image.x0_px; x <= image.x1_px; ++x) f.set_value(x, y, float(random.uniform() * 255.0));
+  return f;
+}
+
+TEST(DepthScale, LabelsAtARegularPitchAreNoSpineRuler) {
+  // A column of "E" labels 56 px apart left of the image (a viewer's series labels): each
+  // middle arm ends on the letter's stem, as a tick on a spine would, but no line runs on
+  // between them.
+  const PixelRect image{200, 24, 439, 305};
+  Frame f = telemed_like_screen(image, 12);
+  for (int i = 0; i < 6; ++i) {
+    const int top = 16 + 56 * i, x0 = 70;
+    for (int dy = 0; dy <= 8; ++dy) f.set_value(x0, top + dy, 200.0f);
+    for (int dy : {0, 4, 8})
+      for (int k = 0; k < 5; ++k) f.set_value(x0 + k, top + dy, 200.0f);
+  }
+  EXPECT_FALSE(read_depth_scale(f, image, 0.15));
+}
+
+TEST(DepthScale, TwoRulersThatDisagreeGiveNoScale) {
+  // A dual view: this image's ruler on the left, the other image's (another depth) on the right.
+  const PixelRect image{200, 24, 439, 305};
+  Frame f = telemed_like_screen(image, 13);
+  for (int side : {-1, +1}) {
+    const int spine_x = side < 0 ? image.x0_px - 100 : image.x1_px + 100;
+    const double px_per_cm = side < 0 ? 56.0 : 50.0;
+    for (int y = 18; y <= 312; ++y) f.set_value(spine_x, y, 166.0f);
+    for (int i = 0; 20 + i * px_per_cm <= 305; ++i)
+      for (int k = 1; k <= 5; ++k) f.set_value(spine_x - side * k, 20 + int(std::lround(i * px_per_cm)), 163.0f);
+  }
+  EXPECT_FALSE(read_depth_scale(f, image, 0.18));
 }
 
 }  // namespace ft
