@@ -142,11 +142,15 @@ std::optional<double> cm_per_step(std::vector<Mark> ticks, bool spine, double sp
                                   std::optional<double> hint_mm_per_px) {
   if (spine) {
     // Telemed draws the 0 and full-depth ticks of its spine longer than all the others: the
-    // pattern is read between them.
+    // pattern is read between them (at least three ticks).
     int inner_longest = 0;
     for (std::size_t i = 1; i + 1 < ticks.size(); ++i) inner_longest = std::max(inner_longest, ticks[i].length_px);
-    if (int(ticks.size()) > kMinTicks && ticks.back().length_px >= inner_longest + 2) ticks.pop_back();
-    if (int(ticks.size()) > kMinTicks && ticks.front().length_px >= inner_longest + 2) ticks.erase(ticks.begin());
+    const bool drop_last = ticks.back().length_px >= inner_longest + 2;
+    const bool drop_first = ticks.front().length_px >= inner_longest + 2;
+    if (int(ticks.size()) - drop_last - drop_first >= 3) {
+      if (drop_last) ticks.pop_back();
+      if (drop_first) ticks.erase(ticks.begin());
+    }
   }
   int shortest = 1000, longest = 0;
   for (const Mark& t : ticks) {
@@ -183,23 +187,38 @@ bool spine_is_drawn(const Frame& f, const Column& column, int side, float level)
   return drawn >= kMinSpineShare * (bottom - top + 1);
 }
 
-// The scale one column of marks gives, if it is a ruler.
-std::optional<DepthScale> read_column(const Frame& f, const Column& column, const PixelRect& image, int side,
-                                      float level, std::optional<double> hint_mm_per_px) {
+// Whether a column is laid out as a depth scale: regular ticks running down the image from
+// near the skin line (what it measures is cm_per_step's question).
+bool laid_out_as_ruler(const Column& column, const PixelRect& image) {
   const std::vector<Mark>& ticks = column.ticks;
-  if (int(ticks.size()) < kMinTicks) return std::nullopt;
+  if (int(ticks.size()) < kMinTicks) return false;
   std::vector<double> spacing;
   for (std::size_t i = 1; i < ticks.size(); ++i) spacing.push_back(ticks[i].y_px - ticks[i - 1].y_px);
   const double d = median(spacing);
-  if (d < 4.0) return std::nullopt;
+  if (d < 4.0) return false;
   for (double s : spacing)
-    if (std::abs(s - d) > kSpacingTolerance * d) return std::nullopt;
-  // A depth scale runs down the image from near the skin line.
+    if (std::abs(s - d) > kSpacingTolerance * d) return false;
   const double span = ticks.back().y_px - ticks.front().y_px;
-  if (span < kMinCoverage * image.height_px() || ticks.front().y_px - image.y0_px > 1.5 * d) return std::nullopt;
+  return span >= kMinCoverage * image.height_px() && ticks.front().y_px - image.y0_px <= 1.5 * d;
+}
+
+// Where the ruler's ticks start: the most common start (a longer end tick starts further
+// out), as px from the image's edge.
+int distance_from_image(const Column& column, const PixelRect& image, int side) {
+  std::vector<double> starts;
+  for (const Mark& t : column.ticks) starts.push_back(t.x_px);
+  return std::abs(int(median(starts)) - (side > 0 ? image.x1_px : image.x0_px)) - 1;
+}
+
+// The scale one column of marks gives, if it is a ruler.
+std::optional<DepthScale> read_column(const Frame& f, const Column& column, const PixelRect& image, int side,
+                                      float level, std::optional<double> hint_mm_per_px) {
+  if (!laid_out_as_ruler(column, image)) return std::nullopt;
   if (column.spine && !spine_is_drawn(f, column, side, level)) return std::nullopt;
   // Ticks sit on whole pixels: their mean spacing over the whole ruler, not the median
   // of rounded steps (33, 34, 33 px for 0.15 mm/px), gives the scale to a fraction of a px.
+  const std::vector<Mark>& ticks = column.ticks;
+  const double span = ticks.back().y_px - ticks.front().y_px;
   const double mean_spacing = span / double(ticks.size() - 1);
   const std::optional<double> cm = cm_per_step(ticks, column.spine, mean_spacing, hint_mm_per_px);
   if (!cm) return std::nullopt;
@@ -207,7 +226,7 @@ std::optional<DepthScale> read_column(const Frame& f, const Column& column, cons
   scale.px_per_cm = mean_spacing / *cm;
   scale.ticks = int(ticks.size());
   scale.right_side = side > 0;
-  scale.distance_px = std::abs(ticks.front().x_px - (side > 0 ? image.x1_px : image.x0_px)) - 1;
+  scale.distance_px = distance_from_image(column, image, side);
   const double depth_mm = image.height_px() * scale.mm_per_px();
   if (depth_mm < kMinDepthMm || depth_mm > kMaxDepthMm) return std::nullopt;
   return scale;
@@ -226,19 +245,29 @@ float graphics_level(const Frame& frame, const PixelRect& image, int reach_px, s
   return 0.6f * strip_max;
 }
 
-// Every reading within reach_px, both sides. Beside the image the level is set by both
-// strips, as it always was; further out by each side's own graphics (a white grey-bar on one
-// side must not hide a dimmer ruler on the other).
-std::vector<DepthScale> readings_within(const Frame& frame, const PixelRect& image, int reach_px,
-                                        std::optional<double> hint_mm_per_px) {
-  std::vector<DepthScale> out;
+// What was found within reach_px on both sides: the readings, and whether some column was
+// laid out as a ruler (read or not).
+struct Search {
+  std::vector<DepthScale> readings;
+  bool ruler_seen = false;
+};
+
+// Beside the image the level is set by both strips, as it always was; further out by each
+// side's own graphics (a white grey-bar on one side must not hide a dimmer ruler on the
+// other), and only a ruler drawn as ticks on a line is taken there: a column of loose marks
+// so far out is as likely text, icons or another image's graphics.
+Search search_within(const Frame& frame, const PixelRect& image, int reach_px, std::optional<double> hint_mm_per_px) {
+  Search out;
+  const bool far = reach_px > kNearSearchPx;
   for (int side : {+1, -1}) {
-    const float level = reach_px == kNearSearchPx ? graphics_level(frame, image, reach_px, {-1, +1})
-                                                  : graphics_level(frame, image, reach_px, {side});
+    const float level = far ? graphics_level(frame, image, reach_px, {side}) : graphics_level(frame, image, reach_px, {-1, +1});
     if (level <= 0.0f) continue;
     const int edge_x = side > 0 ? image.x1_px + 1 : image.x0_px - 1;
-    for (const Column& c : ruler_columns(marks_on_side(frame, image, side, reach_px, level), edge_x))
-      if (auto scale = read_column(frame, c, image, side, level, hint_mm_per_px)) out.push_back(*scale);
+    for (const Column& c : ruler_columns(marks_on_side(frame, image, side, reach_px, level), edge_x)) {
+      if (far && !c.spine) continue;
+      out.ruler_seen = out.ruler_seen || laid_out_as_ruler(c, image);
+      if (auto scale = read_column(frame, c, image, side, level, hint_mm_per_px)) out.readings.push_back(*scale);
+    }
   }
   return out;
 }
@@ -247,9 +276,12 @@ std::vector<DepthScale> readings_within(const Frame& frame, const PixelRect& ima
 
 std::optional<DepthScale> read_depth_scale(const Frame& frame, const PixelRect& image, std::optional<double> hint_mm_per_px) {
   if (frame.empty() || image.height_px() < 8) return std::nullopt;
-  // Beside the image first; further out only where nothing was read beside it.
+  // Beside the image first; further out only where nothing laid out as a ruler is beside it
+  // (a ruler there that cannot be read is no reason to read another one further out).
   for (int reach_px : {kNearSearchPx, kFarSearchPx}) {
-    const std::vector<DepthScale> readings = readings_within(frame, image, reach_px, hint_mm_per_px);
+    const Search search = search_within(frame, image, reach_px, hint_mm_per_px);
+    const std::vector<DepthScale>& readings = search.readings;
+    if (readings.empty() && search.ruler_seen) return std::nullopt;
     if (readings.empty()) continue;
     // Two rulers that disagree (a dual view's other image, another pattern that passed):
     // no scale rather than a guess between them.

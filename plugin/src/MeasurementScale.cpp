@@ -74,7 +74,7 @@ MeasurementScale measurement_scale(const Frame& frame, const UltrasoundRegion& r
     scale.mm_per_px_x = scale.mm_per_px_y = ruler->mm_per_px();
     scale.source = ScaleSource::DepthScale;
     std::snprintf(text, sizeof text,
-                  "no calibration: mm read from the depth scale beside the image (%.1f px per cm, %d ticks, "
+                  "no calibration: mm read from the scanner's depth scale (%.1f px per cm, %d ticks, "
                   "%d px %s of the image; square pixels assumed)",
                   ruler->px_per_cm, ruler->ticks, ruler->distance_px, ruler->right_side ? "right" : "left");
   } else {

@@ -178,4 +178,36 @@ TEST(DepthScale, TwoRulersThatDisagreeGiveNoScale) {
   EXPECT_FALSE(read_depth_scale(f, image, 0.18));
 }
 
+// A Telemed-style spine ruler over `image`: 1 cm ticks 5 px long from y0_tick on, the first
+// and last 10 px, on a line that runs on past them.
+void draw_spine_ruler(Frame& f, int spine_x, int side, int y0_tick, double px_per_cm, int ticks) {
+  for (int y = y0_tick - 2; y <= y0_tick + int(px_per_cm * (ticks - 1)) + 8; ++y) f.set_value(spine_x, y, 166.0f);
+  for (int i = 0; i < ticks; ++i) {
+    const int y = y0_tick + int(std::lround(i * px_per_cm)), length = (i == 0 || i == ticks - 1) ? 10 : 5;
+    for (int k = 1; k <= length; ++k) f.set_value(spine_x - side * k, y, 163.0f);
+  }
+}
+
+TEST(DepthScale, ASpineRulerWithItsZeroTickInsideTheImageIsRead) {
+  // 4 cm deep: ticks at 0-4 cm, long at both ends, all five inside the image's rows.
+  const PixelRect image{200, 24, 439, 260};
+  Frame f = telemed_like_screen(image, 14);
+  draw_spine_ruler(f, image.x0_px - 120, -1, 26, 56.0, 5);
+  const auto scale = read_depth_scale(f, image, 0.16);
+  ASSERT_TRUE(scale);
+  EXPECT_NEAR(scale->mm_per_px(), 10.0 / 56.0, 0.002);
+  EXPECT_EQ(scale->distance_px, 114) << "where the short ticks start, not the long end ones";
+}
+
+TEST(DepthScale, ARulerBesideTheImageThatCannotBeReadIsNotReplacedByOneFurtherOut) {
+  // Beside the image: a 2 mm ruler (regular, but no pattern this reader takes); further out a
+  // spine ruler. Which one measures this image is not for the reader to guess.
+  const PixelRect image{200, 24, 439, 305};
+  Frame f = telemed_like_screen(image, 15);
+  for (int i = 0; image.y0_px + i * 12.5 <= image.y1_px; ++i)
+    for (int k = 0; k < (i % 5 == 0 ? 6 : 3); ++k) f.set_value(image.x1_px + 2 + k, image.y0_px + int(std::lround(i * 12.5)), 230.0f);
+  draw_spine_ruler(f, image.x0_px - 120, -1, 20, 56.0, 6);
+  EXPECT_FALSE(read_depth_scale(f, image, 0.16));
+}
+
 }  // namespace ft

@@ -21,8 +21,10 @@ struct DepthScale {
 // Looks for a regular column of tick marks starting within 160 px left or right of
 // `image` (beside it, or on a vertical line further out as Telemed draws it) and spanning
 // most of its height from near its top. Long and short ticks strictly alternating are
-// centimetres and half centimetres; longer ticks at the ruler's two ends are left out of the
-// pattern. Ticks of one length are centimetres or
+// centimetres and half centimetres (unless that is 1.8 times off `hint_mm_per_px`); longer
+// ticks at the two ends of a ruler drawn on a line are left out of the pattern. Beyond 12 px
+// only a ruler drawn on a line is read, and only when nothing laid out as a ruler stands
+// beside the image. Two rulers that disagree give none. Ticks of one length are centimetres or
 // half centimetres, whichever agrees within 35 % with `hint_mm_per_px` (a rough estimate,
 // e.g. from the speckle size); without a hint they are not read. None for anything else
 // (irregular marks, other tick patterns, an imaged depth outside 1-12 cm): a wrong scale is
