@@ -120,7 +120,13 @@ std::vector<Column> columns_at(const std::vector<Mark>& marks, int Mark::*anchor
 // also lines up, at the left edge of its lines, and may fill a column better).
 std::vector<Column> ruler_columns(const std::vector<Mark>& marks, int edge_x) {
   std::vector<Column> out = columns_at(marks, &Mark::x_px, false, edge_x);
-  for (Column& c : columns_at(marks, &Mark::far_x_px, true, edge_x)) out.push_back(std::move(c));
+  // A ruler whose ticks are all one length lines up at both ends: judge it once.
+  auto same_ticks = [](const Column& a, const Column& b) {
+    auto same_row = [](const Mark& m, const Mark& n) { return m.y_px == n.y_px; };
+    return a.ticks.size() == b.ticks.size() && std::equal(a.ticks.begin(), a.ticks.end(), b.ticks.begin(), same_row);
+  };
+  for (Column& c : columns_at(marks, &Mark::far_x_px, true, edge_x))
+    if (std::none_of(out.begin(), out.end(), [&](const Column& o) { return same_ticks(o, c); })) out.push_back(std::move(c));
   std::stable_sort(out.begin(), out.end(), [](const Column& a, const Column& b) { return a.marks > b.marks; });
   return out;
 }
@@ -175,7 +181,7 @@ std::optional<double> cm_per_step(std::vector<Mark> ticks, bool spine, double sp
 }
 
 // A spine ruler's line runs on between its ticks: the middle arms of a column of E's, or
-// stubs that only touch something, do not. Asked of every column with a tick on a line,
+// short marks that only touch something, do not. Asked of every column with a tick on a line,
 // whichever end it was lined up by.
 bool spine_is_drawn(const Frame& f, const Column& column, int side, float level) {
   std::vector<double> xs;
@@ -259,8 +265,9 @@ struct Search {
 Search search_within(const Frame& frame, const PixelRect& image, int reach_px, std::optional<double> hint_mm_per_px) {
   Search out;
   const bool far = reach_px > kNearSearchPx;
+  const float both_sides_level = far ? 0.0f : graphics_level(frame, image, reach_px, {-1, +1});
   for (int side : {+1, -1}) {
-    const float level = far ? graphics_level(frame, image, reach_px, {side}) : graphics_level(frame, image, reach_px, {-1, +1});
+    const float level = far ? graphics_level(frame, image, reach_px, {side}) : both_sides_level;
     if (level <= 0.0f) continue;
     const int edge_x = side > 0 ? image.x1_px + 1 : image.x0_px - 1;
     for (const Column& c : ruler_columns(marks_on_side(frame, image, side, reach_px, level), edge_x)) {

@@ -14,7 +14,7 @@ struct DepthScale {
   double px_per_cm = 0.0;   // spacing of the centimetre ticks
   int ticks = 0;            // ticks found, half-centimetre ones included
   bool right_side = true;   // the ruler's side of the image
-  int distance_px = 0;      // from the image's edge to where its top tick starts
+  int distance_px = 0;      // from the image's edge to where most of its ticks start
   double mm_per_px() const { return 10.0 / px_per_cm; }
 };
 
