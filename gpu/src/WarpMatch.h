@@ -1,7 +1,7 @@
 #pragma once
 // Block matching of one grid point by one warp of 32 lanes: the CUDA kernel's
 // algorithm, written for a `Warp` that the kernel implements with shuffles and the host
-// tests emulate with 32 threads (tests/gpu/HostWarp.h), so that its indexing, tiles and
+// tests emulate with 32 fibres or threads (tests/gpu/HostWarp.h), so that its indexing, tiles and
 // reductions are checked on a machine without a GPU.
 //
 // It is match_point() (BlockMatch.h) reorganised for the hardware, with the same

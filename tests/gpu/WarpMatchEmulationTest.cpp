@@ -11,10 +11,10 @@
 #include "WarpMatch.h"
 #include "ft/gpu/TrackingParameters.h"
 
-// The CUDA kernel's per-point algorithm (WarpMatch.h) run on the host by 32 threads
-// standing in for a warp's lanes, against the CPU's match_point() on the same points:
-// image borders, flat patches, seeds up to 40 px (some pointing out of the image),
-// templates up to 33 x 33 and every search radius. Every tile is its own exact-size
+// The CUDA kernel's per-point algorithm (WarpMatch.h) run on the host by 32 fibres (32
+// threads under ThreadSanitizer) standing in for a warp's lanes (HostWarp.h), against the
+// CPU's match_point() on the same points: image borders, flat patches, seeds up to 40 px
+// (some pointing out of the image), templates up to 33 x 33 and every search radius. Every tile is its own exact-size
 // allocation and so is every image, so AddressSanitizer sees a read one float outside.
 namespace ft::gpu {
 namespace {
