@@ -1,0 +1,32 @@
+#pragma once
+// How far an image's texture stays alike along each axis, as a block match sees it: the shift
+// at which its autocorrelation falls to one half, after the local mean (over a 31 px box) is
+// taken out so that layers and shading do not count, read on 128 px tiles (black ones left
+// out) and the median over the tiles taken, so that one bright aponeurosis does not decide.
+// Speckle as our simulator renders it stays alike 1.9-3.2 times further laterally than
+// axially, the real scanners' own frames of ../shared/data 1.3-2.5 times; a scanner's screen
+// image recorded through a frame grabber 3.9-5.6 times
+// (the 32 Telemed recordings of github.com/joshrbaxter/ultrasound_tracking: numbers in
+// docs/benchmarks.md, "Real scanner recordings III"): the scanner's few scan lines are
+// interpolated across many screen pixels, and long near-horizontal structures (aponeuroses,
+// septa, fascicles at a shallow angle) stand out of dark, low-speckle muscle. A block match
+// slides along such texture (docs/benchmarks.md, "Real scanner recordings III").
+#include "ft/core/Frame.h"
+#include "ft/core/UltrasoundRegion.h"
+
+namespace ft {
+
+struct TextureLengths {
+  static constexpr double kLongestPx = 60.0;  // the longest shift looked at
+  double lateral_px = 0.0;  // 0: not measured (too small an image, or flat)
+  double axial_px = 0.0;
+  bool measured() const noexcept { return lateral_px > 0.0 && axial_px > 0.0; }
+  // Lateral over axial: 1.9-3.2 for our simulator's speckle, 3.9-5.6 for the recorded screens.
+  double elongation() const noexcept { return measured() ? lateral_px / axial_px : 1.0; }
+};
+
+// Measured inside `image` (of `frame`); not measured when the image is under 159 px (a tile
+// and the box) either way, or when no tile is mostly texture.
+TextureLengths measure_texture_lengths(const Frame& frame, const PixelRect& image);
+
+}  // namespace ft
