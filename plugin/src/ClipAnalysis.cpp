@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 
 #include "FrameDifference.h"
 #include "ft/core/Error.h"
@@ -20,6 +21,17 @@ AnalysisSettings settings_at(AnalysisSettings settings, const MeasurementScale& 
     settings.detection.min_evidence_area_mm2 *= 1.5;
   }
   return settings;
+}
+
+std::string screen_texture_note(const TextureLengths& texture) {
+  if (texture.elongation() < kScreenTextureElongation) return "";
+  char text[400];
+  std::snprintf(text, sizeof text,
+                "the image's texture runs %.1f times longer across than in depth, as in a screen recording rather than "
+                "the scanner's own frames: speckle tracking slides along it and holds less of the muscle (the scanner's "
+                "own frames, exported as DICOM, keep the speckle)",
+                texture.elongation());
+  return text;
 }
 
 std::vector<int> distinct_frames(int frame_count, const FrameAt& frame_at, const PixelRect& region, double threshold) {
@@ -66,6 +78,8 @@ ClipAnalysis analyse_clip(int frame_count, const FrameAt& frame_at, const Ultras
 
   out.scale = measurement_scale(kept_at(0), region);
   if (!out.scale.note.empty()) out.warnings.push_back(out.scale.note);
+  if (const std::string note = screen_texture_note(measure_texture_lengths(kept_at(0), region.bounds)); !note.empty())
+    out.warnings.push_back(note);
   const UltrasoundRegion analysed = with_scale(region, out.scale);
   out.motion.region = analysed;
   out.motion.mm_per_px_x = analysed.mm_per_px_x;

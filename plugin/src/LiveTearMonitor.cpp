@@ -48,6 +48,8 @@ void LiveTearMonitor::measure_scale(const Frame& frame) {
                     next_grid_mm_ == grid_mm_;
   if (same) return;
   scale_ = scale;
+  // Read with the scale: a source's layout, and with it what the grabber shows, changes then.
+  texture_note_ = screen_texture_note(measure_texture_lengths(frame, region_.bounds));
   analysed_region_ = with_scale(region_, scale_);
   grid_mm_ = next_grid_mm_;
   AnalysisSettings live = settings_.analysis;
@@ -208,6 +210,7 @@ WindowEvaluation LiveTearMonitor::evaluation() const {
   e.calibrated_ = scale_.trusted();
   if (!region_note_.empty()) e.notes_.push_back(region_note_);
   if (!scale_.note.empty()) e.notes_.push_back(scale_.note);
+  if (!texture_note_.empty()) e.notes_.push_back(texture_note_);
   if (grid_mm_ > settings_.analysis.grid_mm * 1.001) {
     char note[200];
     std::snprintf(note, sizeof note,

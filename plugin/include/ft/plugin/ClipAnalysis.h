@@ -9,6 +9,7 @@
 #include "ft/core/MotionRecord.h"
 #include "ft/core/TearDetector.h"
 #include "ft/core/TearFinding.h"
+#include "ft/core/TextureLengths.h"
 #include "ft/gpu/TrackingParameters.h"
 #include "ft/plugin/MeasurementScale.h"
 
@@ -26,6 +27,17 @@ struct AnalysisSettings {
 // scale is only an estimate — 1.5 times the evidence (opening, area) before a tear is
 // called. Shared by analyse_clip and live monitoring so that both follow one rule.
 AnalysisSettings settings_at(AnalysisSettings settings, const MeasurementScale& scale);
+
+// Texture this many times longer across than in depth (TextureLengths) is a recorded screen's:
+// our simulator's speckle reads 1.9-3.2 (the most through a focused beam), the real scanners'
+// own frames of ../shared/data 1.3-2.5, all 32 recorded Telemed screens 3.9-5.6.
+constexpr double kScreenTextureElongation = 3.6;
+
+// For the notes, where the image's texture is a recorded screen's: why so little of the muscle
+// may be tracked, and what helps ("" otherwise). Block matches slide along such texture: on the
+// 32 recordings the tracking held 0-2 % of the muscle through an active contraction
+// (docs/benchmarks.md, "Real scanner recordings III").
+std::string screen_texture_note(const TextureLengths& texture);
 
 struct ClipAnalysis {
   DetectionResult detection;       // frame indices are those of the original clip
