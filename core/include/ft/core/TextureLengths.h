@@ -5,7 +5,7 @@
 // out) and the median over the tiles taken, so that one bright aponeurosis does not decide.
 // Speckle as our simulator renders it stays alike 1.9-3.2 times further laterally than
 // axially, the real scanners' own frames of ../shared/data 1.3-2.5 times; a scanner's screen
-// image recorded through a frame grabber 3.9-5.6 times
+// image recorded through a frame grabber 3.8-5.7 times
 // (the 32 Telemed recordings of github.com/joshrbaxter/ultrasound_tracking: numbers in
 // docs/benchmarks.md, "Real scanner recordings III"): the scanner's few scan lines are
 // interpolated across many screen pixels, and long near-horizontal structures (aponeuroses,
@@ -21,7 +21,7 @@ struct TextureLengths {
   double lateral_px = 0.0;  // 0: not measured (too small an image, or flat)
   double axial_px = 0.0;
   bool measured() const noexcept { return lateral_px > 0.0 && axial_px > 0.0; }
-  // Lateral over axial: 1.9-3.2 for our simulator's speckle, 3.9-5.6 for the recorded screens.
+  // Lateral over axial: 1.9-3.2 for our simulator's speckle, 3.8-5.7 for the recorded screens.
   double elongation() const noexcept { return measured() ? lateral_px / axial_px : 1.0; }
 };
 

@@ -30,7 +30,7 @@ AnalysisSettings settings_at(AnalysisSettings settings, const MeasurementScale& 
 
 // Texture this many times longer across than in depth (TextureLengths) is a recorded screen's:
 // our simulator's speckle reads 1.9-3.2 (the most through a focused beam), the real scanners'
-// own frames of ../shared/data 1.3-2.5, all 32 recorded Telemed screens 3.9-5.6.
+// own frames of ../shared/data 1.3-2.5, all 32 recorded Telemed screens 3.8-5.7.
 constexpr double kScreenTextureElongation = 3.6;
 
 // For the notes, where the image's texture is a recorded screen's: why so little of the muscle
