@@ -7,21 +7,22 @@
 namespace ft {
 namespace {
 
-constexpr int kBoxHalf = 15;    // the local mean's box: 31 px, about one template's width
-constexpr int kTilePx = 128;    // lengths are read per tile, and the median over tiles taken
-constexpr double kDarkest = 8;  // grey levels at or below: a black margin or shadow, not texture
+constexpr int kBoxHalf = 15;           // the local mean's box: 31 px, about one template's width
+constexpr int kTilePx = 128;           // lengths are read per tile, and the median over tiles taken
+constexpr double kDarkest = 8;         // 8-bit grey levels at or below: a black margin or shadow, not texture
+constexpr double kMostDarkShare = 0.4;  // a box with more of it beside a pixel: the pixel is not read
 
 // Box sums by summed-area table (not ITK's box filter: ITK is kept to one file of core, its
 // templates are slow to build).
 class BoxSums {
  public:
-  BoxSums(const Frame& frame, const PixelRect& image, bool squared) : width_(image.width_px() + 1) {
+  // Sums of what(grey) over boxes of `image`.
+  template <class What>
+  BoxSums(const Frame& frame, const PixelRect& image, What what) : width_(image.width_px() + 1) {
     sums_.assign(std::size_t(width_) * std::size_t(image.height_px() + 1), 0.0);
     for (int y = 0; y < image.height_px(); ++y)
-      for (int x = 0; x < image.width_px(); ++x) {
-        const double v = frame.value(image.x0_px + x, image.y0_px + y);
-        at(x + 1, y + 1) = (squared ? v * v : v) + at(x, y + 1) + at(x + 1, y) - at(x, y);
-      }
+      for (int x = 0; x < image.width_px(); ++x)
+        at(x + 1, y + 1) = what(frame.value(image.x0_px + x, image.y0_px + y)) + at(x, y + 1) + at(x + 1, y) - at(x, y);
   }
   // Sum over the box of half size `half` centred on (x, y) (image coordinates; must fit).
   double box(int x, int y, int half) const {
@@ -39,7 +40,9 @@ class BoxSums {
 // The image less its local mean (over the 31 px box), where the box fits. Not divided by the
 // local spread: a block match weighs its template's structures by their contrast, and so does
 // this autocorrelation; the median over tiles keeps one bright aponeurosis from deciding.
-// Black or flat pixels (margins, shadow, a text panel) read 0 and do not count.
+// Black or flat pixels (margins, shadow, a text panel) read 0 and do not count, nor do pixels
+// whose box is more than two fifths black: beside a black margin the box's mean is dragged down
+// and the image's edge would read as a long bright band.
 struct HighPassed {
   int width = 0, height = 0;
   std::vector<float> values;
@@ -47,7 +50,10 @@ struct HighPassed {
 };
 
 HighPassed high_passed(const Frame& frame, const PixelRect& image) {
-  const BoxSums sum(frame, image, false), sum_sq(frame, image, true);
+  const double darkest = kDarkest * grey_full_scale(frame) / 255.0, flat = grey_full_scale(frame) / 255.0;
+  const BoxSums sum(frame, image, [](double v) { return v; });
+  const BoxSums sum_sq(frame, image, [](double v) { return v * v; });
+  const BoxSums dark(frame, image, [darkest](double v) { return v <= darkest ? 1.0 : 0.0; });
   const double n = double((2 * kBoxHalf + 1) * (2 * kBoxHalf + 1));
   HighPassed out;
   out.width = image.width_px() - 2 * kBoxHalf;
@@ -59,7 +65,7 @@ HighPassed high_passed(const Frame& frame, const PixelRect& image) {
       const double mean = sum.box(ix, iy, kBoxHalf) / n;
       const double spread = std::sqrt(std::max(0.0, sum_sq.box(ix, iy, kBoxHalf) / n - mean * mean));
       const double v = frame.value(image.x0_px + ix, image.y0_px + iy);
-      if (v <= kDarkest || mean <= kDarkest || spread < 1.0) continue;
+      if (v <= darkest || spread < flat || dark.box(ix, iy, kBoxHalf) > kMostDarkShare * n) continue;
       out.values[std::size_t(y) * std::size_t(out.width) + std::size_t(x)] = float(v - mean);
     }
   return out;
@@ -111,13 +117,14 @@ TextureLengths measure_texture_lengths(const Frame& frame, const PixelRect& imag
   const PixelRect inside = image.intersected(PixelRect{0, 0, frame.width_px() - 1, frame.height_px() - 1});
   if (inside.empty() || inside.width_px() < kTilePx + 2 * kBoxHalf || inside.height_px() < kTilePx + 2 * kBoxHalf) return {};
   const HighPassed img = high_passed(frame, inside);
-  // Tiles spread evenly over the image, each kTilePx square.
+  // As many whole tiles as fit, spread from side to side (one alone in the middle), none
+  // overlapping: a structure in two tiles would count twice.
   const int across = img.width / kTilePx, down = img.height / kTilePx;
   std::vector<double> lateral, axial;
   for (int j = 0; j < down; ++j)
     for (int i = 0; i < across; ++i) {
-      const int x0 = across > 1 ? i * (img.width - kTilePx) / (across - 1) : 0;
-      const int y0 = down > 1 ? j * (img.height - kTilePx) / (down - 1) : 0;
+      const int x0 = across > 1 ? i * (img.width - kTilePx) / (across - 1) : (img.width - kTilePx) / 2;
+      const int y0 = down > 1 ? j * (img.height - kTilePx) / (down - 1) : (img.height - kTilePx) / 2;
       const PixelRect tile{x0, y0, x0 + kTilePx - 1, y0 + kTilePx - 1};
       if (!mostly_texture(img, tile)) continue;
       lateral.push_back(half_length(img, tile, true));

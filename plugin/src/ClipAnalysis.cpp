@@ -23,14 +23,15 @@ AnalysisSettings settings_at(AnalysisSettings settings, const MeasurementScale& 
   return settings;
 }
 
-std::string screen_texture_note(const TextureLengths& texture) {
-  if (texture.elongation() < kScreenTextureElongation) return "";
+std::string screen_texture_note(const TextureLengths& texture, const MeasurementScale& scale) {
+  const double elongation = texture.elongation(scale.mm_per_px_x, scale.mm_per_px_y);
+  if (elongation < kScreenTextureElongation) return "";
   char text[400];
   std::snprintf(text, sizeof text,
-                "the image's texture runs %.1f times longer across than in depth, as in a screen recording rather than "
-                "the scanner's own frames: speckle tracking slides along it and holds less of the muscle (the scanner's "
-                "own frames, exported as DICOM, keep the speckle)",
-                texture.elongation());
+                "the image's texture runs %.1f times longer side to side than in depth, as in the screen-captured "
+                "clips on which little of the muscle could be tracked; if this clip was captured from the scanner's "
+                "screen or video output, the scanner's own cine export may track better",
+                elongation);
   return text;
 }
 
@@ -78,7 +79,8 @@ ClipAnalysis analyse_clip(int frame_count, const FrameAt& frame_at, const Ultras
 
   out.scale = measurement_scale(kept_at(0), region);
   if (!out.scale.note.empty()) out.warnings.push_back(out.scale.note);
-  if (const std::string note = screen_texture_note(measure_texture_lengths(kept_at(0), region.bounds)); !note.empty())
+  if (const std::string note = screen_texture_note(measure_texture_lengths(kept_at(0), region.bounds), out.scale);
+      !note.empty())
     out.warnings.push_back(note);
   const UltrasoundRegion analysed = with_scale(region, out.scale);
   out.motion.region = analysed;

@@ -46,10 +46,15 @@ void LiveTearMonitor::measure_scale(const Frame& frame) {
   const bool same = tracker_ && scale.source == scale_.source && analysed_region_.bounds == region_.bounds &&
                     std::abs(scale.mm_per_px() - scale_.mm_per_px()) <= 0.01 * scale_.mm_per_px() &&
                     next_grid_mm_ == grid_mm_;
+  // The texture read with the scale, and at each window until a frame had texture to read (the
+  // probe may have been in the air).
+  if (!same || !texture_read_) {
+    const TextureLengths texture = measure_texture_lengths(frame, region_.bounds);
+    texture_read_ = texture.measured();
+    texture_note_ = screen_texture_note(texture, scale);
+  }
   if (same) return;
   scale_ = scale;
-  // Read with the scale: a source's layout, and with it what the grabber shows, changes then.
-  texture_note_ = screen_texture_note(measure_texture_lengths(frame, region_.bounds));
   analysed_region_ = with_scale(region_, scale_);
   grid_mm_ = next_grid_mm_;
   AnalysisSettings live = settings_.analysis;

@@ -5,7 +5,7 @@
 // out) and the median over the tiles taken, so that one bright aponeurosis does not decide.
 // Speckle as our simulator renders it stays alike 1.9-3.2 times further laterally than
 // axially, the real scanners' own frames of ../shared/data 1.3-2.5 times; a scanner's screen
-// image recorded through a frame grabber 3.8-5.7 times
+// image recorded through a frame grabber 3.8-5.8 times
 // (the 32 Telemed recordings of github.com/joshrbaxter/ultrasound_tracking: numbers in
 // docs/benchmarks.md, "Real scanner recordings III"): the scanner's few scan lines are
 // interpolated across many screen pixels, and long near-horizontal structures (aponeuroses,
@@ -21,11 +21,16 @@ struct TextureLengths {
   double lateral_px = 0.0;  // 0: not measured (too small an image, or flat)
   double axial_px = 0.0;
   bool measured() const noexcept { return lateral_px > 0.0 && axial_px > 0.0; }
-  // Lateral over axial: 1.9-3.2 for our simulator's speckle, 3.8-5.7 for the recorded screens.
+  // Lateral over axial, in px: 1.9-3.2 for our simulator's speckle, 3.8-5.8 for the recorded
+  // screens (square pixels both).
   double elongation() const noexcept { return measured() ? lateral_px / axial_px : 1.0; }
+  // The same in mm, for pixels that are not square.
+  double elongation(double mm_per_px_x, double mm_per_px_y) const noexcept {
+    return measured() && mm_per_px_y > 0.0 ? elongation() * mm_per_px_x / mm_per_px_y : 1.0;
+  }
 };
 
-// Measured inside `image` (of `frame`); not measured when the image is under 159 px (a tile
+// Measured inside `image` (of `frame`); not measured when the image is under 158 px (a tile
 // and the box) either way, or when no tile is mostly texture.
 TextureLengths measure_texture_lengths(const Frame& frame, const PixelRect& image);
 

@@ -30,14 +30,14 @@ AnalysisSettings settings_at(AnalysisSettings settings, const MeasurementScale& 
 
 // Texture this many times longer across than in depth (TextureLengths) is a recorded screen's:
 // our simulator's speckle reads 1.9-3.2 (the most through a focused beam), the real scanners'
-// own frames of ../shared/data 1.3-2.5, all 32 recorded Telemed screens 3.8-5.7.
+// own frames of ../shared/data 1.3-2.5, all 32 recorded Telemed screens 3.8-5.8.
 constexpr double kScreenTextureElongation = 3.6;
 
-// For the notes, where the image's texture is a recorded screen's: why so little of the muscle
-// may be tracked, and what helps ("" otherwise). Block matches slide along such texture: on the
-// 32 recordings the tracking held 0-2 % of the muscle through an active contraction
-// (docs/benchmarks.md, "Real scanner recordings III").
-std::string screen_texture_note(const TextureLengths& texture);
+// For the notes, where the image's texture (measured at `scale`: its elongation in mm) is like
+// the recorded screens': why so little of the muscle may be tracked, and what may help ("" otherwise).
+// Block matches slide along such texture: on the 32 recordings the tracking held 0-2 % of the
+// muscle through an active contraction (docs/benchmarks.md, "Real scanner recordings III").
+std::string screen_texture_note(const TextureLengths& texture, const MeasurementScale& scale);
 
 struct ClipAnalysis {
   DetectionResult detection;       // frame indices are those of the original clip

@@ -134,7 +134,8 @@ class LiveTearMonitor {
   std::string region_note_;
   UltrasoundRegion region_;
   MeasurementScale scale_;
-  std::string texture_note_;          // screen_texture_note of the frame scale_ was read on
+  std::string texture_note_;          // screen_texture_note of the last frame read for it
+  bool texture_read_ = false;         // a frame since the last change of scale had texture to read
   UltrasoundRegion analysed_region_;  // region_ with scale_
   DetectionSettings detection_;       // settings_'s, stricter when scale_ is a guess
   LiveSettings settings_;
