@@ -53,6 +53,13 @@ Frame blurred_noise(int width, int height, double sigma_x, double sigma_y, unsig
 
 const PixelRect kWhole{0, 0, 299, 239};
 
+// Both measured, each length of `b` within `share` of `a`'s.
+void expect_alike(const TextureLengths& a, const TextureLengths& b, double share) {
+  ASSERT_TRUE(a.measured() && b.measured());
+  EXPECT_NEAR(b.lateral_px, a.lateral_px, share * a.lateral_px);
+  EXPECT_NEAR(b.axial_px, a.axial_px, share * a.axial_px);
+}
+
 }  // namespace
 
 TEST(TextureLengths, BlurredNoiseReadsItsCorrelationLengthAlongEachAxis) {
@@ -75,8 +82,7 @@ TEST(TextureLengths, ARecordedScreensLongLateralTextureReadsFarMoreElongatedThan
 TEST(TextureLengths, DarkeningWithDepthDoesNotCount) {
   const TextureLengths plain = measure_texture_lengths(blurred_noise(300, 240, 3.0, 1.5, 4), kWhole);
   const TextureLengths shaded = measure_texture_lengths(blurred_noise(300, 240, 3.0, 1.5, 4, 0.004), kWhole);  // 60 % darker at the bottom
-  EXPECT_NEAR(shaded.axial_px, plain.axial_px, 0.1 * plain.axial_px);
-  EXPECT_NEAR(shaded.lateral_px, plain.lateral_px, 0.1 * plain.lateral_px);
+  expect_alike(plain, shaded, 0.1);
 }
 
 // A bright aponeurosis across the image reads as a long lateral structure in the tiles it
@@ -88,10 +94,7 @@ TEST(TextureLengths, ABrightLineAcrossTheImageDoesNotDecide) {
   for (int y = 130; y < 142; ++y)
     for (int x = 0; x < 400; ++x) lined.set_value(x, y, 255.0f);
   const PixelRect whole{0, 0, 399, 519};
-  const TextureLengths a = measure_texture_lengths(plain, whole), b = measure_texture_lengths(lined, whole);
-  ASSERT_TRUE(a.measured() && b.measured());
-  EXPECT_NEAR(b.lateral_px, a.lateral_px, 0.1 * a.lateral_px);
-  EXPECT_NEAR(b.axial_px, a.axial_px, 0.1 * a.axial_px);
+  expect_alike(measure_texture_lengths(plain, whole), measure_texture_lengths(lined, whole), 0.1);
 }
 
 // Black beside the image (a grabbed screen's margins, the corners beside a sector) is no
@@ -104,12 +107,8 @@ TEST(TextureLengths, BlackBesideTheImageIsLeftOut) {
     for (int x : {0, 260})
       for (int i = 0; i < 40; ++i) margined.set_value(x + i, y, 0.0f);
   const PixelRect whole{0, 0, 299, 299};
-  const TextureLengths a = measure_texture_lengths(plain, whole);
-  const TextureLengths b = measure_texture_lengths(margined, whole);
-  ASSERT_TRUE(a.measured() && b.measured());
   // Read with the black's edges the axial length grows by 11 %.
-  EXPECT_NEAR(b.lateral_px, a.lateral_px, 0.05 * a.lateral_px);
-  EXPECT_NEAR(b.axial_px, a.axial_px, 0.05 * a.axial_px);
+  expect_alike(measure_texture_lengths(plain, whole), measure_texture_lengths(margined, whole), 0.05);
 }
 
 TEST(TextureLengths, SixteenBitFramesReadAsEightBitOnes) {
@@ -117,9 +116,7 @@ TEST(TextureLengths, SixteenBitFramesReadAsEightBitOnes) {
   Frame sixteen(300, 240, PixelDepth::Bits16);
   for (int y = 0; y < 240; ++y)
     for (int x = 0; x < 300; ++x) sixteen.set_value(x, y, 1000.0f + 200.0f * eight.value(x, y));
-  const TextureLengths a = measure_texture_lengths(eight, kWhole), b = measure_texture_lengths(sixteen, kWhole);
-  EXPECT_NEAR(b.lateral_px, a.lateral_px, 0.02 * a.lateral_px);
-  EXPECT_NEAR(b.axial_px, a.axial_px, 0.02 * a.axial_px);
+  expect_alike(measure_texture_lengths(eight, kWhole), measure_texture_lengths(sixteen, kWhole), 0.02);
 }
 
 TEST(TextureLengths, AFlatBlackOrTinyImageIsNotMeasured) {

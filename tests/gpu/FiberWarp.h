@@ -22,6 +22,7 @@
 #include <new>
 #include <memory>
 
+#include "ButterflySum.h"
 #include "WarpMatch.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -161,12 +162,7 @@ class FiberWarp {
       // Every lane has set its value of this sum (the round ended).
       float values[gpu::kWarpLanes];
       for (int l = 0; l < gpu::kWarpLanes; ++l) values[l] = fibres_.fibers[l].values[parity];
-      for (int offset = gpu::kWarpLanes / 2; offset > 0; offset /= 2) {
-        float next[gpu::kWarpLanes];
-        for (int l = 0; l < gpu::kWarpLanes; ++l) next[l] = values[l] + values[l ^ offset];
-        for (int l = 0; l < gpu::kWarpLanes; ++l) values[l] = next[l];
-      }
-      return values[lane_];
+      return butterfly_sum(values, lane_);
     }
 
    private:

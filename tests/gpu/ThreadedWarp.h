@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "ButterflySum.h"
 #include "WarpMatch.h"
 
 namespace ft::test {
@@ -71,12 +72,7 @@ class ThreadedWarp {
         while (std::uint32_t((x = slots[l].load(std::memory_order_relaxed)) >> 32) != round) std::this_thread::yield();
         values[l] = from_bits(std::uint32_t(x));
       }
-      for (int offset = gpu::kWarpLanes / 2; offset > 0; offset /= 2) {
-        float next[gpu::kWarpLanes];
-        for (int l = 0; l < gpu::kWarpLanes; ++l) next[l] = values[l] + values[l ^ offset];
-        for (int l = 0; l < gpu::kWarpLanes; ++l) values[l] = next[l];
-      }
-      return values[lane_];
+      return butterfly_sum(values, lane_);
     }
 
    private:
