@@ -5,7 +5,10 @@
 #include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
+#include <set>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "CommandLine.h"
 #include "Commands.h"
@@ -73,6 +76,14 @@ struct LivePrinter {
 
   SessionFindings session;      // every result's, printed or not
   DetectionResult scale;        // the last result: the session's scale for the summary
+  std::set<std::string> notes_said;  // text: each note once, with the first result shown that has it
+
+  // The notes of a result shown that were not said yet (where the mm come from, a screen
+  // recording's texture, how much was tracked...): all of them, not only the first.
+  void say_new_notes(const std::vector<std::string>& notes) {
+    for (const std::string& note : notes)
+      if (notes_said.insert(note).second) std::printf("  note: %s\n", note.c_str());
+  }
 
   void results(std::vector<DetectionResult> all) {
     for (DetectionResult& r : all) {
@@ -86,8 +97,9 @@ struct LivePrinter {
           std::printf("  finding: %s at %s, %s, confidence %.2f\n", describe_grade(f).c_str(), describe_position(f, r).c_str(),
                       describe_gap(f, r).c_str(), f.confidence);
       } else {
-        std::printf("  no tear%s%s\n", r.notes.empty() ? "" : ": ", r.notes.empty() ? "" : r.notes.front().c_str());
+        std::printf("  no tear\n");
       }
+      if (!json) say_new_notes(r.notes);
       found |= r.tear_detected;
       shown = std::move(r);
     }

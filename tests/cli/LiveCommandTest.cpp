@@ -1,7 +1,9 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
+#include <string>
 
 #include "TestSupport.h"
 
@@ -54,6 +56,26 @@ TEST(LiveCommand, StreamsStatsEverySecondAndReportsTheTear) {
   EXPECT_NEAR(last_seconds, stats, 2.0) << "one stats line a second";
   EXPECT_LT(stats, 120) << "stopped at the finding, not at the cap";
   EXPECT_GT(last_in, 10) << "a tear opens over a contraction: frames were streamed";
+}
+
+// In text, each note of the findings is said once, on its own line, the first time a result
+// that carries it is shown (not only the first note, and not again with every result).
+TEST(LiveCommand, TextSaysEachNoteOnceOnItsOwnLine) {
+  const test::CommandResult r =
+      test::run_command("'" + test::cli_path() + "' live --source 'sim:intact?seed=4&fps=20' --seconds 6");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::istringstream lines(r.out);
+  std::set<std::string> notes;
+  int results = 0;
+  for (std::string line; std::getline(lines, line);) {
+    EXPECT_EQ(line.find("no tear:"), std::string::npos) << line;  // the notes are no longer folded into it
+    results += line == "  no tear";
+    if (line.rfind("  note: ", 0) == 0) {
+      EXPECT_TRUE(notes.insert(line).second) << "said twice: " << line;
+    }
+  }
+  EXPECT_GE(results, 1) << r.out;
+  EXPECT_GE(notes.size(), 1u) << r.out;
 }
 
 }  // namespace ft
