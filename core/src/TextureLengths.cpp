@@ -4,6 +4,8 @@
 #include <cmath>
 #include <vector>
 
+#include "ft/core/SummedArea.h"
+
 namespace ft {
 namespace {
 
@@ -12,29 +14,18 @@ constexpr int kTilePx = 128;           // lengths are read per tile, and the med
 constexpr double kDarkest = 8;         // 8-bit grey levels at or below: a black margin or shadow, not texture
 constexpr double kMostDarkShare = 0.4;  // a box with more of it beside a pixel: the pixel is not read
 
-// Box sums by summed-area table (not ITK's box filter: ITK is kept to one file of core, its
-// templates are slow to build).
+// Sums of what(grey) over the boxes of `image` of half size kBoxHalf, centred in image
+// coordinates (the box must fit).
 class BoxSums {
  public:
-  // Sums of what(grey) over boxes of `image`.
   template <class What>
-  BoxSums(const Frame& frame, const PixelRect& image, What what) : width_(image.width_px() + 1) {
-    sums_.assign(std::size_t(width_) * std::size_t(image.height_px() + 1), 0.0);
-    for (int y = 0; y < image.height_px(); ++y)
-      for (int x = 0; x < image.width_px(); ++x)
-        at(x + 1, y + 1) = what(frame.value(image.x0_px + x, image.y0_px + y)) + at(x, y + 1) + at(x + 1, y) - at(x, y);
-  }
-  // Sum over the box of half size `half` centred on (x, y) (image coordinates; must fit).
-  double box(int x, int y, int half) const {
-    const int x0 = x - half, y0 = y - half, x1 = x + half + 1, y1 = y + half + 1;
-    return value(x1, y1) - value(x0, y1) - value(x1, y0) + value(x0, y0);
-  }
+  BoxSums(const Frame& frame, const PixelRect& image, What what)
+      : table_(image.width_px(), image.height_px(),
+               [&](int x, int y) { return what(frame.value(image.x0_px + x, image.y0_px + y)); }) {}
+  double box(int x, int y) const { return table_.sum(x - kBoxHalf, y - kBoxHalf, x + kBoxHalf + 1, y + kBoxHalf + 1); }
 
  private:
-  double& at(int x, int y) { return sums_[std::size_t(y) * std::size_t(width_) + std::size_t(x)]; }
-  double value(int x, int y) const { return sums_[std::size_t(y) * std::size_t(width_) + std::size_t(x)]; }
-  int width_;
-  std::vector<double> sums_;
+  SummedArea table_;
 };
 
 // The image less its local mean (over the 31 px box), where the box fits. Not divided by the
@@ -62,10 +53,10 @@ HighPassed high_passed(const Frame& frame, const PixelRect& image) {
   for (int y = 0; y < out.height; ++y)
     for (int x = 0; x < out.width; ++x) {
       const int ix = x + kBoxHalf, iy = y + kBoxHalf;
-      const double mean = sum.box(ix, iy, kBoxHalf) / n;
-      const double spread = std::sqrt(std::max(0.0, sum_sq.box(ix, iy, kBoxHalf) / n - mean * mean));
+      const double mean = sum.box(ix, iy) / n;
+      const double spread = std::sqrt(std::max(0.0, sum_sq.box(ix, iy) / n - mean * mean));
       const double v = frame.value(image.x0_px + ix, image.y0_px + iy);
-      if (v <= darkest || spread < flat || dark.box(ix, iy, kBoxHalf) > kMostDarkShare * n) continue;
+      if (v <= darkest || spread < flat || dark.box(ix, iy) > kMostDarkShare * n) continue;
       out.values[std::size_t(y) * std::size_t(out.width) + std::size_t(x)] = float(v - mean);
     }
   return out;

@@ -77,9 +77,11 @@ ClipAnalysis analyse_clip(int frame_count, const FrameAt& frame_at, const Ultras
   }
   out.region = region;
 
-  out.scale = measurement_scale(kept_at(0), region);
+  // The first frame is the first kept one (distinct_frames keeps it): decoded once, read for
+  // the scale and the texture.
+  out.scale = measurement_scale(first, region);
   if (!out.scale.note.empty()) out.warnings.push_back(out.scale.note);
-  if (const std::string note = screen_texture_note(measure_texture_lengths(kept_at(0), region.bounds), out.scale);
+  if (const std::string note = screen_texture_note(measure_texture_lengths(first, region.bounds), out.scale);
       !note.empty())
     out.warnings.push_back(note);
   const UltrasoundRegion analysed = with_scale(region, out.scale);

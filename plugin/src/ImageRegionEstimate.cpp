@@ -5,23 +5,19 @@
 #include <queue>
 #include <vector>
 
+#include "ft/core/SummedArea.h"
+
 namespace ft {
 namespace {
 
-// Box mean over (2r+1)^2 via an integral image.
+// Box mean over (2r+1)^2, the box cut at the edges.
 std::vector<float> box_mean(const std::vector<float>& v, int w, int h, int r) {
-  std::vector<double> integral(std::size_t(w + 1) * std::size_t(h + 1), 0.0);
-  for (int y = 0; y < h; ++y)
-    for (int x = 0; x < w; ++x)
-      integral[std::size_t(y + 1) * (w + 1) + x + 1] = v[std::size_t(y) * w + x] + integral[std::size_t(y) * (w + 1) + x + 1] +
-                                                        integral[std::size_t(y + 1) * (w + 1) + x] - integral[std::size_t(y) * (w + 1) + x];
+  const SummedArea table(w, h, [&](int x, int y) { return v[std::size_t(y) * w + x]; });
   std::vector<float> out(v.size());
   for (int y = 0; y < h; ++y)
     for (int x = 0; x < w; ++x) {
       const int x0 = std::max(0, x - r), x1 = std::min(w, x + r + 1), y0 = std::max(0, y - r), y1 = std::min(h, y + r + 1);
-      const double s = integral[std::size_t(y1) * (w + 1) + x1] - integral[std::size_t(y0) * (w + 1) + x1] -
-                       integral[std::size_t(y1) * (w + 1) + x0] + integral[std::size_t(y0) * (w + 1) + x0];
-      out[std::size_t(y) * w + x] = float(s / double((x1 - x0) * (y1 - y0)));
+      out[std::size_t(y) * w + x] = float(table.sum(x0, y0, x1, y1) / double((x1 - x0) * (y1 - y0)));
     }
   return out;
 }
