@@ -248,6 +248,20 @@ TEST(ExamCondition, AFocusedBeamIsDrawnWithinAnArraysRange) {
   EXPECT_EQ(plain.probe.residual_attenuation_db_per_mm, 0.0);
 }
 
+// Only the lateral PSF widens (ScreenTextureNote's tests read the texture it gives).
+TEST(ExamCondition, AWideBeamWidensTheLateralPsfOnly) {
+  const SimulationConfig plain = make_preset("real_tear", 3);
+  for (std::uint64_t seed = 1; seed <= 12; ++seed) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    const SimulationConfig c = make_preset("real_tear+wide_beam", seed);
+    EXPECT_GE(c.probe.lateral_fwhm_mm, 1.45);
+    EXPECT_LE(c.probe.lateral_fwhm_mm, 1.95);
+    EXPECT_EQ(c.probe.axial_fwhm_mm, plain.probe.axial_fwhm_mm);
+    EXPECT_EQ(c.probe.focus_depth_mm, 0.0);
+  }
+  EXPECT_LT(plain.probe.lateral_fwhm_mm, 1.0) << "the presets' own beam";
+}
+
 TEST(ExamCondition, PresetNamesTakeConditionsAsSuffixes) {
   const SimulationConfig c = make_preset("real_tear+bipennate+speckle_reduction", 2);
   EXPECT_EQ(c.preset, "real_tear+bipennate+speckle_reduction");

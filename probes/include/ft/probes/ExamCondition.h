@@ -2,7 +2,7 @@
 // What a real exam adds to a simulated one, laid over any preset: the anatomy (curved
 // layers, a bipennate rectus femoris), the scanner's processing (speckle reduction) and
 // the sonographer's hand (the probe moved mid-clip), the transducer's own beam (focused at one
-// depth, attenuation the TGC leaves). A preset name takes them as
+// depth, attenuation the TGC leaves; or wide across, as the recorded scanner's speckle reads). A preset name takes them as
 // suffixes: "real_tear+bipennate+probe_moved" (see make_preset).
 #include <string>
 #include <vector>
@@ -11,10 +11,10 @@
 
 namespace ft::sim {
 
-enum class ExamCondition { CurvedFascia, Bipennate, SpeckleReduction, ProbeMoved, FocusedBeam };
+enum class ExamCondition { CurvedFascia, Bipennate, SpeckleReduction, ProbeMoved, FocusedBeam, WideBeam };
 
 std::vector<ExamCondition> exam_conditions();
-// "curved_fascia", "bipennate", "speckle_reduction", "probe_moved", "focused_beam".
+// "curved_fascia", "bipennate", "speckle_reduction", "probe_moved", "focused_beam", "wide_beam".
 const char* to_string(ExamCondition condition);
 // Throws ft::Error(InvalidArgument) naming the known conditions.
 ExamCondition exam_condition_from_string(const std::string& name);
@@ -30,7 +30,9 @@ ExamCondition exam_condition_from_string(const std::string& name);
 // darker at 30 mm). The beam is the worst case of focusing, transmit and receive fixed at one
 // depth (an older or low-end scanner, a Field II script with fixed focusing); a scanner that
 // focuses dynamically on receive, as most current ones do, widens by at most about 1.4x. The
-// slice's thickness out of the plane is not modelled.
+// slice's thickness out of the plane is not modelled. A wide beam: the lateral PSF 1.45-1.95 mm
+// (the presets' 0.6), so that the texture reads 4.5-5.5 times longer across than in depth, as on
+// the 32 recorded Telemed screens (3.85-5.76; docs/benchmarks.md, "Real scanner recordings III").
 void apply_exam_condition(SimulationConfig& config, ExamCondition condition);
 
 }  // namespace ft::sim
