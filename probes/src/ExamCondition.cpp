@@ -94,10 +94,11 @@ void apply_exam_condition(SimulationConfig& c, ExamCondition condition) {
       break;
     }
     case ExamCondition::WideBeam:
-      // As the recorded Telemed scanner's speckle reads (docs/benchmarks.md, "Real scanner
-      // recordings III"): texture 4.5-5.5 times longer across than in depth, against 1.9-2.6
-      // for the default beam. Its 1.45-1.95 mm lateral FWHM is a linear array's beyond its
-      // elevation-and-lateral focus, or a scanner's lateral smoothing before the video out.
+      // Texture 3.7-5.6 times longer across than in depth (the default beam: 1.9-2.6), about as
+      // the 32 recorded Telemed screens read (3.85-5.76; docs/benchmarks.md, "Real scanner
+      // recordings IV"). At 7.5 MHz an array in focus reaches 0.3-1 mm: 1.45-1.95 mm is an
+      // effective blur (a coarse array's scan lines interpolated onto finer pixels, video
+      // smoothing), the same at every depth; the real elongation may partly be the anatomy's.
       c.probe.lateral_fwhm_mm = r.uniform(1.45, 1.95);
       break;
   }

@@ -578,6 +578,27 @@ TEST(RealMuscle, FluidOverAponeurosisThatSlidIntoViewIsFoundThroughAFocusedBeamA
   expect_found_through_grabber("real_myotendinous_tear+focused_beam", 55000, TearKind::Myotendinous);
 }
 
+// Through the simulator's wide beam (texture 3.7-5.6 times longer across than in depth, about as on
+// the recorded Telemed screens: docs/benchmarks.md, "Real scanner recordings IV") the detector found
+// 4 of the development set's 12 tears (seeds 2000-2001) and tracked 6-43 % of the muscle, so each
+// tear it missed read inconclusive. Tracking sized to such texture held 42-86 % through a screen
+// recording, found 5 of 12, and read 6 of its misses as a conclusive "no tear". Whatever makes such
+// texture track must bring the detection along: these two tears, missed today at 43 and 33 %
+// tracked, are to be found where they are, or their clips to stay inconclusive; not "no tear".
+TEST(RealMuscle, TwoTearsMissedThroughAWideBeamAreNotAConclusiveNoTear) {
+  for (const char* preset : {"real_partial_tear+bipennate+wide_beam", "real_echogenic_tear+probe_moved+wide_beam"}) {
+    SCOPED_TRACE(preset);
+    const Analysed run = analyse(preset, 2000);
+    const DetectionResult& d = run.analysis.detection;
+    bool at_the_tear = false;
+    for (const TearFinding& f : d.findings) {
+      const sim::FrameTruth& at = run.truth.frames[std::size_t(f.frame)];
+      at_the_tear |= std::hypot(f.centre_x_mm - at.tear.centre_x_mm, f.centre_z_mm - at.tear.centre_z_mm) < 10.0;
+    }
+    EXPECT_TRUE(at_the_tear || !d.conclusive) << "tracked " << d.tracked_fraction << ", " << d.findings.size() << " findings";
+  }
+}
+
 // A vein in vastus intermedius just under the deep aponeurosis, 3 mm beyond the image's left side
 // at rest, carried 10 mm into the image by the contraction (seed 55000's: the plane slid in at the
 // left too, less far). Beside the plane followed past its outermost sample the vein comes under

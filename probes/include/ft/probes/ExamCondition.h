@@ -2,8 +2,8 @@
 // What a real exam adds to a simulated one, laid over any preset: the anatomy (curved
 // layers, a bipennate rectus femoris), the scanner's processing (speckle reduction) and
 // the sonographer's hand (the probe moved mid-clip), the transducer's own beam (focused at one
-// depth, attenuation the TGC leaves; or wide across, as the recorded scanner's speckle reads). A preset name takes them as
-// suffixes: "real_tear+bipennate+probe_moved" (see make_preset).
+// depth, attenuation the TGC leaves; or blurred wide across, as the recorded screens' texture
+// reads). A preset name takes them as suffixes: "real_tear+bipennate+probe_moved" (see make_preset).
 #include <string>
 #include <vector>
 
@@ -30,9 +30,13 @@ ExamCondition exam_condition_from_string(const std::string& name);
 // darker at 30 mm). The beam is the worst case of focusing, transmit and receive fixed at one
 // depth (an older or low-end scanner, a Field II script with fixed focusing); a scanner that
 // focuses dynamically on receive, as most current ones do, widens by at most about 1.4x. The
-// slice's thickness out of the plane is not modelled. A wide beam: the lateral PSF 1.45-1.95 mm
-// (the presets' 0.6), so that the texture reads 4.5-5.5 times longer across than in depth, as on
-// the 32 recorded Telemed screens (3.85-5.76; docs/benchmarks.md, "Real scanner recordings III").
+// slice's thickness out of the plane is not modelled. A wide beam: a lateral blur of 1.45-1.95 mm
+// FWHM at every depth (the presets' beam 0.6), so that the texture reads 3.7-5.6 times longer
+// across than in depth, about as on the 32 recorded Telemed screens (3.85-5.76; docs/benchmarks.md,
+// "Real scanner recordings IV"): texture, not a probe's beam, since an array in focus reaches
+// 0.3-1 mm. It leaves out what else those recordings have: dark muscle with little speckle,
+// striae along the fascicles, aponeuroses whose brightness turns with their angle, compression;
+// laid over speckle_reduction or focused_beam it widens further.
 void apply_exam_condition(SimulationConfig& config, ExamCondition condition);
 
 }  // namespace ft::sim
