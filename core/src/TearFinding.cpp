@@ -35,6 +35,13 @@ const char* to_string(ContractionPhase phase) noexcept {
   return "unknown";
 }
 
+std::string describe_verdict(const DetectionResult& result) {
+  if (result.tear_detected) return "fibre discontinuity found";
+  if (result.conclusive) return "no tear found";
+  return "inconclusive: " + (result.inconclusive_reason.empty() ? std::string("a tear cannot be ruled out")
+                                                                 : result.inconclusive_reason);
+}
+
 std::string describe_gap(const TearFinding& f, const DetectionResult& result) {
   char text[128];
   const double mm_per_px = result.mm_per_px();

@@ -59,6 +59,19 @@ void take_coordinates(DSRContentItem& item, TearFinding& f) {
   }
 }
 
+// The Comment of a report with no finding (no_finding_comment): "... but the result is
+// inconclusive: <why>." where the "no tear" rested on too little; the plain sentence (all reports
+// before that was written) is a conclusive "no tear".
+void take_no_finding_comment(const std::string& text, DetectionResult& result) {
+  static const std::string kInconclusive = "inconclusive: ";
+  const std::size_t at = text.find(kInconclusive);
+  result.conclusive = at == std::string::npos;
+  if (result.conclusive) return;
+  std::string why = text.substr(at + kInconclusive.size());
+  if (!why.empty() && why.back() == '.') why.pop_back();
+  result.inconclusive_reason = why;
+}
+
 }  // namespace
 
 StoredReport read_measurement_report(const std::string& path) {
@@ -85,6 +98,8 @@ StoredReport read_measurement_report(const std::string& path) {
         }
         break;
       case DSRTypes::VT_Text:
+        if (concept.getCodeValue() == "121106" && concept.getCodingSchemeDesignator() == "DCM")
+          take_no_finding_comment(item.getStringValue().c_str(), report.result);
         if (ours(concept, "R001")) {  // a layer for review: its place and frame follow (SCOORD, IMAGE)
           current = &report.result.for_review.emplace_back();
           report.result.notes.push_back(item.getStringValue().c_str());  // as it was worded for the user
@@ -110,6 +125,10 @@ StoredReport read_measurement_report(const std::string& path) {
     }
   } while (tree.iterate() > 0);
   report.result.tear_detected = !report.result.findings.empty();
+  if (report.result.tear_detected) {  // a finding is always conclusive
+    report.result.conclusive = true;
+    report.result.inconclusive_reason.clear();
+  }
   report.result.notes.push_back("shown from the stored measurement report " + std::filesystem::path(path).filename().string() +
                                 " (no strain or gap curves: analyse again for those)");
   return report;

@@ -90,6 +90,14 @@ DSRCodedEntryValue grade_code(TearGrade g) {
   return own("G0", "No lesion");
 }
 
+// The Comment of a report with no finding. A "no tear" that rests on too little says so in the
+// report itself: a reader of the report in PACS sees no other sign of it (read back by
+// read_measurement_report).
+std::string no_finding_comment(const DetectionResult& result) {
+  if (result.conclusive) return "No muscle fibre discontinuity opened under contraction.";
+  return "No muscle fibre discontinuity opened under contraction, but the result is " + describe_verdict(result) + ".";
+}
+
 void add_finding(Tree& t, const TearFinding& f, const DetectionResult& result, int index, const DicomClipInfo& source,
                  bool first_group) {
   if (first_group) t.child(DSRTypes::RT_contains, DSRTypes::VT_Container, dcm("125007", "Measurement Group"));
@@ -209,7 +217,7 @@ std::string write_measurement_report(const std::string& source_clip, const Detec
   for (std::size_t i = 0; i < result.findings.size(); ++i) add_finding(t, result.findings[i], result, int(i), source, i == 0);
   if (result.findings.empty()) {
     t.child(DSRTypes::RT_contains, DSRTypes::VT_Text, dcm("121106", "Comment"));
-    t.set(t.item().setStringValue("No muscle fibre discontinuity opened under contraction."), "comment");
+    t.set(t.item().setStringValue(no_finding_comment(result)), "comment");
   }
   t.up();  // back beside the measurements
   if (!result.for_review.empty()) add_layers_for_review(t, result, source);

@@ -40,6 +40,7 @@ nlohmann::json analysis_json(const std::string& path, int frames, const ClipAnal
           {"tracked_fraction", json_rounded(a.detection.tracked_fraction)},
           {"tracked_fraction_of", a.detection.tracked_fraction_of},
           {"conclusive", a.detection.conclusive},
+          {"verdict", describe_verdict(a.detection)},
           {"contraction",
            {{"rest_frame", c.rest_frame},
             {"peak_frame", c.peak_frame},
@@ -88,10 +89,7 @@ int run_analyze(const Args& args) {
   if (auto dir = cl.value("dicom-out"))
     for (const ExportedObject& o : write_exam_objects(path, analysis, *dir, cl.has("burn-in")))
       std::printf("wrote %s (%s)\n", o.path.c_str(), o.kind.c_str());
-  const char* verdict = analysis.detection.tear_detected ? "fibre discontinuity found"
-                        : analysis.detection.conclusive   ? "no tear found"
-                                                          : "inconclusive: too little tissue tracked to rule a tear out";
-  std::printf("%s: %s (tracked %.0f %% of %s from rest to peak)\n", path.c_str(), verdict,
+  std::printf("%s: %s (tracked %.0f %% of %s from rest to peak)\n", path.c_str(), describe_verdict(analysis.detection).c_str(),
               100.0 * analysis.detection.tracked_fraction, analysis.detection.tracked_fraction_of.c_str());
   for (const auto& f : analysis.detection.findings) {
     // Frames counted from 1 in text, as the station and DICOM count them (JSON keeps the index).

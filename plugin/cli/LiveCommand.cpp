@@ -52,14 +52,16 @@ nlohmann::json findings_json(const DetectionResult& r) {
     j["gap_px"] = mm_per_px > 0 ? nlohmann::json(f.gap_mm / mm_per_px) : nlohmann::json(nullptr);
     findings.push_back(j);
   }
-  return {{"type", "findings"}, {"tear_detected", r.tear_detected}, {"findings", findings},
-          {"calibrated", r.calibrated}, {"notes", r.notes}};
+  return {{"type", "findings"}, {"tear_detected", r.tear_detected}, {"conclusive", r.conclusive},
+          {"verdict", describe_verdict(r)}, {"findings", findings}, {"calibrated", r.calibrated}, {"notes", r.notes}};
 }
 
-// Findings "change" when a tear appears or disappears, or the lead finding moves or
-// its gap changes noticeably; small jitter is not news.
+// Findings "change" when a tear appears or disappears, a "no tear" becomes conclusive or stops
+// being so, or the lead finding moves or its gap changes noticeably; small jitter is not news.
 bool changed(const std::optional<DetectionResult>& before, const DetectionResult& now) {
-  if (!before || before->tear_detected != now.tear_detected || before->findings.size() != now.findings.size()) return true;
+  if (!before || before->tear_detected != now.tear_detected || before->conclusive != now.conclusive ||
+      before->findings.size() != now.findings.size())
+    return true;
   if (now.findings.empty()) return false;
   const TearFinding &a = before->findings.front(), &b = now.findings.front();
   return std::hypot(a.centre_x_mm - b.centre_x_mm, a.centre_z_mm - b.centre_z_mm) > 2.0 || std::abs(a.gap_mm - b.gap_mm) > 0.5;
@@ -96,8 +98,10 @@ struct LivePrinter {
         for (const auto& f : r.findings)
           std::printf("  finding: %s at %s, %s, confidence %.2f\n", describe_grade(f).c_str(), describe_position(f, r).c_str(),
                       describe_gap(f, r).c_str(), f.confidence);
-      } else {
+      } else if (r.conclusive) {
         std::printf("  no tear\n");
+      } else {
+        std::printf("  %s\n", describe_verdict(r).c_str());
       }
       if (!json) say_new_notes(r.notes);
       found |= r.tear_detected;
@@ -115,6 +119,8 @@ struct LivePrinter {
       all.tear_detected = !strongest.empty();
       nlohmann::json j = findings_json(all);
       j["type"] = "session_findings";
+      j.erase("conclusive");  // of a window's reading, not the session's
+      j.erase("verdict");
       std::printf("%s\n", j.dump().c_str());
       return;
     }

@@ -30,7 +30,7 @@ TEST(AnalyzeCommand, RunsOnEverySampleClipAndRealFile) {
     ASSERT_EQ(r.exit_code, 0) << clip << ": " << r.err;
     const auto j = nlohmann::json::parse(test::read_file(dir.file("a.json")));
     for (const char* key : {"tear_detected", "findings", "contraction", "notes", "disclaimer", "tracked_fraction", "conclusive",
-                            "scale", "layers_for_review"})
+                            "verdict", "scale", "layers_for_review"})
       EXPECT_TRUE(j.contains(key)) << clip << " " << key;
     EXPECT_TRUE(j["layers_for_review"].is_array()) << "no finding among them; empty where none";
     EXPECT_TRUE(j["contraction"].contains("peak_frame"));

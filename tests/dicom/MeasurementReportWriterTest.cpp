@@ -182,6 +182,33 @@ TEST(MeasurementReportWriter, APartialTearThatMayBeCompleteSaysHowMuchWasNotTrac
   EXPECT_EQ(report_of(dir, partial_tear(true, 0.0)).dump.find("not tracked between tear"), std::string::npos);
 }
 
+// A report with no finding says whether that "no tear" rests on enough: the Comment is all a
+// reader in PACS sees. An inconclusive one says why, and reads back as such; a conclusive one, and
+// every report written before, reads back conclusive.
+TEST(MeasurementReportWriter, AReportWithNoFindingSaysWhenTheResultIsInconclusive) {
+  for (const bool conclusive : {true, false}) {
+    SCOPED_TRACE(conclusive ? "conclusive" : "inconclusive");
+    test::TempDir dir;
+    DetectionResult result;
+    result.conclusive = conclusive;
+    if (!conclusive) result.inconclusive_reason = "too little tissue tracked to rule a tear out";
+    const DumpedReport r = report_of(dir, result);
+    const test::CommandResult whole = test::run_command("dsrdump +Pl '" + r.path + "'");  // the Comment unshortened
+    ASSERT_EQ(whole.exit_code, 0) << whole.err;
+    EXPECT_NE(whole.out.find("No muscle fibre discontinuity opened under contraction"), std::string::npos) << whole.out;
+    if (conclusive)
+      EXPECT_EQ(whole.out.find("inconclusive"), std::string::npos) << whole.out;
+    else
+      EXPECT_NE(whole.out.find("but the result is inconclusive: too little tissue tracked to rule a tear out."),
+                std::string::npos)
+          << whole.out;
+    const StoredReport back = read_measurement_report(r.path);
+    EXPECT_FALSE(back.result.tear_detected);
+    EXPECT_EQ(back.result.conclusive, conclusive);
+    EXPECT_EQ(describe_verdict(back.result), conclusive ? "no tear found" : "inconclusive: too little tissue tracked to rule a tear out");
+  }
+}
+
 // A complete grade whose end stopped short of the fascia in muscle that moved without opening:
 // the report keeps G3 and the share beyond the end (M012), and reads back as "may be partial"
 // with the note that says where to look.

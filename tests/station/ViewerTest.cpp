@@ -304,6 +304,7 @@ TEST(ReviewPanel, AStoredLayerForReviewIsShownOnItsFrameAsNoFinding) {
   std::filesystem::copy_file(sample("full_tear.dcm"), dir.file("exam/clip.dcm"));
   const UltrasoundRegion region = dicom::read_clip_info(dir.file("exam/clip.dcm")).analysis_region();
   DetectionResult result;
+  result.conclusive = true;  // a "no tear" that rests on enough
   TearFinding layer;
   layer.frame = 5;
   layer.centre_col_px = 0.5 * (region.bounds.x0_px + region.bounds.x1_px);
@@ -453,6 +454,7 @@ TEST(ImageView, ZoomsAboutTheCursorPansAndResets) {
 // the panel says what the frames now show, and what the session found more strongly.
 TEST(FindingsPanel, ASessionsStrongerFindingStaysShownBesideTheWindowsReading) {
   DetectionResult now;
+  now.conclusive = true;
   now.calibrated = true;
   now.mm_per_px_x = now.mm_per_px_y = 0.1;
   TearFinding earlier;
@@ -475,6 +477,7 @@ TEST(FindingsPanel, ASessionsStrongerFindingStaysShownBesideTheWindowsReading) {
 // it is (frame from 1, and the time), and that it is ringed on the image; the headline stays.
 TEST(FindingsPanel, ALayerForReviewIsListedApartAsNoFinding) {
   DetectionResult r;
+  r.conclusive = true;
   r.calibrated = true;
   r.mm_per_px_x = r.mm_per_px_y = 0.1;
   TearFinding layer;
@@ -494,6 +497,20 @@ TEST(FindingsPanel, ALayerForReviewIsListedApartAsNoFinding) {
   note_layers_for_review(r);  // its note is not said a second time
   panel.show_result(r, 0.05);
   EXPECT_EQ(panel.toPlainText().indexOf("for review, not a finding: a dark layer"), -1) << panel.toPlainText().toStdString();
+}
+
+// A "no tear" that rests on too little is headed as inconclusive, with why: a reader who skims the
+// heading must not take 2 % of the muscle tracked for a clean muscle.
+TEST(FindingsPanel, AnInconclusiveResultIsNotHeadedNoTear) {
+  DetectionResult r;
+  r.tracked_fraction = 0.02;
+  r.inconclusive_reason = "too little tissue tracked to rule a tear out";
+  ui::FindingsPanel panel;
+  panel.show_result(r, 0.05);
+  const QString text = panel.toPlainText();
+  EXPECT_TRUE(text.startsWith("Inconclusive")) << text.toStdString();
+  EXPECT_NE(text.indexOf("inconclusive: too little tissue tracked to rule a tear out"), -1) << text.toStdString();
+  EXPECT_EQ(text.indexOf("No tear found"), -1) << text.toStdString();
 }
 
 TEST(LivePanel, TheSimulatedProbeShowsTheExamAndTheTearIsFound) {

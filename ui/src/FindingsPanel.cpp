@@ -26,9 +26,13 @@ QString describe_finding(const TearFinding& f, const DetectionResult& r, double 
 }  // namespace
 
 void FindingsPanel::show_result(const DetectionResult& r, double frame_time_s, const std::vector<TearFinding>& earlier) {
+  // An inconclusive "no tear" is not headed as one: a reader who skims the heading must not
+  // read 2 % of the muscle tracked as a clean muscle.
   QString html = r.tear_detected     ? "<h3 style='color:#d03030'>Fibre discontinuity found</h3>"
                  : !earlier.empty() ? "<h3 style='color:#d03030'>Fibre discontinuity found earlier in this session</h3>"
-                                    : "<h3>No tear found</h3>";
+                 : r.conclusive     ? "<h3>No tear found</h3>"
+                                    : "<h3 style='color:#c06000'>Inconclusive</h3><p>" +
+                                          QString::fromStdString(describe_verdict(r)).toHtmlEscaped() + "</p>";
   for (const TearFinding& f : r.findings) {
     html += "<p>" + describe_finding(f, r, frame_time_s);
     if (r.calibrated)  // no calibration and no depth scale: no mm to trust

@@ -141,7 +141,7 @@ void ReviewPanel::on_analysis_done() {
   for (const TearFinding& layer : analysis_->detection.for_review)
     marks.push_back({layer.frame * frame_time_s(), "for review, not a finding: faint dark layer"});
   host_.put_findings_on_timeline(marks);
-  host_.log_info(analysis_->detection.tear_detected ? "analysis: fibre discontinuity found" : "analysis: no tear found");
+  host_.log_info("analysis: " + describe_verdict(analysis_->detection));
   if (!analysis_->detection.findings.empty()) show_frame(analysis_->detection.findings.front().frame);
   else if (!analysis_->detection.for_review.empty()) show_frame(analysis_->detection.for_review.front().frame);
   render();

@@ -348,6 +348,7 @@ DetectionResult detect_tears(const MotionRecord& m, const FrameAt& frame_at, con
   result.mm_per_px_y = m.mm_per_px_y;
   if (m.frame_count() < 3) {
     result.notes.push_back("fewer than 3 frames: a tear is judged by how it opens over a contraction");
+    result.inconclusive_reason = "fewer than 3 frames";
     return result;
   }
   // Rest and peak from the tissue tracked through most of the clip; the comparison
@@ -355,6 +356,7 @@ DetectionResult detect_tears(const MotionRecord& m, const FrameAt& frame_at, con
   const std::vector<std::uint8_t> steady = detection::tracked_in_most_frames(m, s.border_steps, 0.5);
   if (std::count(steady.begin(), steady.end(), 1) < 20) {
     result.notes.push_back("no tissue could be tracked through the clip (no speckle, or the image changed too much)");
+    result.inconclusive_reason = "no tissue could be tracked";
     return result;
   }
   FascicleReadings own_readings;
@@ -379,6 +381,7 @@ DetectionResult detect_tears(const MotionRecord& m, const FrameAt& frame_at, con
     note << "no contraction: fibre strain between the most relaxed and most contracted frames is "
          << 100.0 * result.contraction.peak_strain << " %";
     result.notes.push_back(note.str());
+    result.inconclusive_reason = "no contraction to judge a tear by";
     // The maps are made even without a contraction: "why was nothing found?" needs them most.
     if (!s.record_evidence) {
       note_tracked_fraction(s, result);
@@ -416,6 +419,7 @@ DetectionResult detect_tears(const MotionRecord& m, const FrameAt& frame_at, con
   result.tear_detected = !result.findings.empty();
   if (!result.tear_detected) result.notes.push_back("no fibre discontinuity opened under contraction");
   result.conclusive = result.tear_detected || result.tracked_fraction >= s.min_tracked_fraction;
+  if (!result.conclusive) result.inconclusive_reason = "too little tissue tracked to rule a tear out";
   return result;
 }
 

@@ -241,8 +241,11 @@ struct DetectionResult {
   double tracked_fraction = 0.0;
   std::string tracked_fraction_of = "the trackable tissue";  // or "the muscle"
   // False when "no tear" rests on too little: nothing tracked, no contraction judged, or
-  // tracked_fraction below the detector's minimum. A finding is always conclusive.
+  // tracked_fraction below the detector's minimum; or on images where the detector was measured
+  // to miss most tears (analyse_clip: texture as elongated as the recorded screens'). A finding
+  // is always conclusive.
   bool conclusive = false;
+  std::string inconclusive_reason;  // why not, in words ("" when conclusive)
   std::vector<CandidateEvidence> candidates;
   EvidenceMaps maps;
   bool calibrated = true;              // false: no calibration and no depth scale: the mm values are
@@ -255,6 +258,10 @@ struct DetectionResult {
   // window's first frame).
   long motion_frame0 = 0;
 };
+
+// The result in a line, as every view says it: "fibre discontinuity found", "no tear found", or
+// "inconclusive: " and why (a "no tear" that rests on too little is not shown as one).
+std::string describe_verdict(const DetectionResult& result);
 
 // The gap of a finding in words for annotations and reports: in mm when the result is
 // calibrated, else in px and as a share of the muscle's thickness (e.g. "gap 4.5 mm (rest
