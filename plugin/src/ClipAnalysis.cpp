@@ -35,6 +35,13 @@ std::string screen_texture_note(const TextureLengths& texture, const Measurement
   return text;
 }
 
+void limit_conclusion_on_elongated_texture(DetectionResult& result) {
+  if (result.tear_detected || !result.conclusive) return;
+  result.conclusive = false;
+  result.inconclusive_reason =
+      "on texture as elongated as the recorded screens' the detector was measured to miss most tears";
+}
+
 std::vector<int> distinct_frames(int frame_count, const FrameAt& frame_at, const PixelRect& region, double threshold) {
   std::vector<int> kept;
   if (frame_count <= 0) return kept;
@@ -81,9 +88,8 @@ ClipAnalysis analyse_clip(int frame_count, const FrameAt& frame_at, const Ultras
   // the scale and the texture.
   out.scale = measurement_scale(first, region);
   if (!out.scale.note.empty()) out.warnings.push_back(out.scale.note);
-  if (const std::string note = screen_texture_note(measure_texture_lengths(first, region.bounds), out.scale);
-      !note.empty())
-    out.warnings.push_back(note);
+  const std::string texture_note = screen_texture_note(measure_texture_lengths(first, region.bounds), out.scale);
+  if (!texture_note.empty()) out.warnings.push_back(texture_note);
   const UltrasoundRegion analysed = with_scale(region, out.scale);
   out.motion.region = analysed;
   out.motion.mm_per_px_x = analysed.mm_per_px_x;
@@ -105,6 +111,7 @@ ClipAnalysis analyse_clip(int frame_count, const FrameAt& frame_at, const Ultras
 
   out.detection = detect_tears(out.motion, kept_at, scaled.detection);
   out.detection.calibrated = out.scale.trusted();
+  if (!texture_note.empty()) limit_conclusion_on_elongated_texture(out.detection);
   // Report frames as the original clip numbers them.
   auto original = [&](int k) { return out.kept_frames[std::size_t(std::clamp(k, 0, n - 1))]; };
   renumber_frames(out.detection.contraction, original);

@@ -216,6 +216,7 @@ WindowEvaluation LiveTearMonitor::evaluation() const {
   if (!region_note_.empty()) e.notes_.push_back(region_note_);
   if (!scale_.note.empty()) e.notes_.push_back(scale_.note);
   if (!texture_note_.empty()) e.notes_.push_back(texture_note_);
+  e.elongated_texture_ = !texture_note_.empty();
   if (grid_mm_ > settings_.analysis.grid_mm * 1.001) {
     char note[200];
     std::snprintf(note, sizeof note,

@@ -47,6 +47,30 @@ TEST(ScreenTextureNote, OurSimulatorsWideBeamReadsAsTheRecordedScreens) {
       }
 }
 
+// However much was tracked, a "no tear" on such texture is not conclusive, and every view says so
+// (describe_verdict); a finding stays one, and an inconclusive result keeps its own reason.
+TEST(ScreenTextureNote, ANoTearOnTextureThatElongatedIsNotConclusive) {
+  DetectionResult clean;
+  clean.conclusive = true;
+  clean.tracked_fraction = 0.9;
+  limit_conclusion_on_elongated_texture(clean);
+  EXPECT_FALSE(clean.conclusive);
+  EXPECT_EQ(describe_verdict(clean),
+            "inconclusive: on texture as elongated as the recorded screens' the detector was measured to miss most tears");
+
+  DetectionResult found;
+  found.tear_detected = found.conclusive = true;
+  found.findings.emplace_back();
+  limit_conclusion_on_elongated_texture(found);
+  EXPECT_TRUE(found.conclusive);
+  EXPECT_EQ(describe_verdict(found), "fibre discontinuity found");
+
+  DetectionResult little;
+  little.inconclusive_reason = "too little tissue tracked to rule a tear out";
+  limit_conclusion_on_elongated_texture(little);
+  EXPECT_EQ(describe_verdict(little), "inconclusive: too little tissue tracked to rule a tear out");
+}
+
 namespace {
 
 TextureLengths texture_of(double lateral_px, double axial_px) {

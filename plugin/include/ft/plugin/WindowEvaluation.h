@@ -33,6 +33,7 @@ class WindowEvaluation {
   long window_start_ = 0;                        // stream index of the window's first frame
   bool calibrated_ = false;
   std::vector<std::string> notes_;               // the scale's, the image area's, the GPU's
+  bool elongated_texture_ = false;               // limit_conclusion_on_elongated_texture applies
 };
 
 }  // namespace ft
