@@ -1,5 +1,7 @@
 #include "ft/dicom/MeasurementReportReader.h"
 
+#include "MeasurementReportComment.h"
+
 #include <cmath>
 #include <algorithm>
 #include <filesystem>
@@ -59,15 +61,14 @@ void take_coordinates(DSRContentItem& item, TearFinding& f) {
   }
 }
 
-// The Comment of a report with no finding (no_finding_comment): "... but the result is
-// inconclusive: <why>." where the "no tear" rested on too little; the plain sentence (all reports
-// before that was written) is a conclusive "no tear".
+// The Comment of a report with no finding (MeasurementReportComment.h): the plain sentence, exactly
+// (every report before inconclusive ones were worded), is a conclusive "no tear"; any other text
+// is not, with the reason after kInconclusiveComment where it is worded so.
 void take_no_finding_comment(const std::string& text, DetectionResult& result) {
-  static const std::string kInconclusive = "inconclusive: ";
-  const std::size_t at = text.find(kInconclusive);
-  result.conclusive = at == std::string::npos;
+  result.conclusive = text == kNoFindingComment;
   if (result.conclusive) return;
-  std::string why = text.substr(at + kInconclusive.size());
+  const std::string lead = kInconclusiveComment;
+  std::string why = text.rfind(lead, 0) == 0 ? text.substr(lead.size()) : "";
   if (!why.empty() && why.back() == '.') why.pop_back();
   result.inconclusive_reason = why;
 }

@@ -1,5 +1,7 @@
 #include "ft/dicom/MeasurementReportWriter.h"
 
+#include "MeasurementReportComment.h"
+
 #include <cmath>
 #include <cstdio>
 
@@ -94,8 +96,10 @@ DSRCodedEntryValue grade_code(TearGrade g) {
 // report itself: a reader of the report in PACS sees no other sign of it (read back by
 // read_measurement_report).
 std::string no_finding_comment(const DetectionResult& result) {
-  if (result.conclusive) return "No muscle fibre discontinuity opened under contraction.";
-  return "No muscle fibre discontinuity opened under contraction, but the result is " + describe_verdict(result) + ".";
+  if (result.conclusive) return kNoFindingComment;
+  // The verdict first: list views and dumps shorten long text.
+  return kInconclusiveComment +
+         (result.inconclusive_reason.empty() ? std::string("no reason recorded") : result.inconclusive_reason) + ".";
 }
 
 void add_finding(Tree& t, const TearFinding& f, const DetectionResult& result, int index, const DicomClipInfo& source,

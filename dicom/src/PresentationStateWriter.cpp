@@ -67,7 +67,8 @@ void colour_review_layer(DcmDataset& ps) {
 // review is marked (a mark on one frame flashes by in cine).
 std::string notice(const DetectionResult& result) {
   std::string text = result.tear_detected ? "FibreTrack - decision support, not a certified medical device"
-                                          : "FibreTrack: no fibre discontinuity found - decision support only";
+                     : result.conclusive  ? "FibreTrack: no fibre discontinuity found - decision support only"
+                                          : "FibreTrack: " + describe_verdict(result) + " - decision support only";
   if (result.for_review.empty()) return text;
   text += "; faint layer for review (not a finding) marked on frame";
   if (result.for_review.size() > 1) text += "s";

@@ -136,12 +136,13 @@ nlohmann::json report_json(const std::string& path, const dicom::StoredReport& r
                         {"retraction_mm", f.retraction_mm},
                         {"extent_pct", f.extent_pct},
                         {"confidence", f.confidence}});
-  return {{"file", path}, {"report_on_clip", report.source_sop_instance_uid}, {"findings", findings}};
+  return {{"file", path}, {"report_on_clip", report.source_sop_instance_uid}, {"verdict", describe_verdict(report.result)},
+          {"findings", findings}};
 }
 
 void print_report(const nlohmann::json& r) {
-  std::printf("%s\n  FibreTrack measurement report on clip %s: %zu finding(s)\n", r["file"].get<std::string>().c_str(),
-              r["report_on_clip"].get<std::string>().c_str(), r["findings"].size());
+  std::printf("%s\n  FibreTrack measurement report on clip %s: %s, %zu finding(s)\n", r["file"].get<std::string>().c_str(),
+              r["report_on_clip"].get<std::string>().c_str(), r["verdict"].get<std::string>().c_str(), r["findings"].size());
   for (const auto& f : r["findings"])
     std::printf("  %s, frame %d: gap %.1f mm (rest %.1f), retraction %.1f mm, extent %.0f %%, "
                 "confidence %.2f\n",

@@ -78,6 +78,9 @@ struct LivePrinter {
 
   SessionFindings session;      // every result's, printed or not
   DetectionResult scale;        // the last result: the session's scale for the summary
+  // The session's "no tear" rests on a window that could rule one out; else the last window's why.
+  bool some_window_conclusive = false;
+  std::string last_inconclusive_reason;
   std::set<std::string> notes_said;  // text: each note once, with the first result shown that has it
 
   // The notes of a result shown that were not said yet (where the mm come from, a screen
@@ -91,6 +94,8 @@ struct LivePrinter {
     for (DetectionResult& r : all) {
       session.add(r);
       scale.calibrated = r.calibrated, scale.mm_per_px_x = r.mm_per_px_x, scale.mm_per_px_y = r.mm_per_px_y;
+      some_window_conclusive |= r.conclusive;
+      if (!r.conclusive) last_inconclusive_reason = r.inconclusive_reason;
       if (!changed(shown, r)) continue;
       if (json) {
         std::printf("%s\n", findings_json(r).dump().c_str());
@@ -109,22 +114,29 @@ struct LivePrinter {
     }
   }
 
+  // The session as one result: its strongest findings at the last scale; a "no tear" conclusive
+  // where some window could rule a tear out, else inconclusive for the last window's reason.
+  DetectionResult session_result(const std::vector<TearFinding>& strongest) const {
+    DetectionResult all = scale;
+    all.findings = strongest;
+    all.tear_detected = !strongest.empty();
+    all.conclusive = all.tear_detected || some_window_conclusive;
+    all.inconclusive_reason = all.conclusive ? "" : last_inconclusive_reason;
+    return all;
+  }
+
   // At the end: the strongest finding of each place over the session (a tear read weaker by
   // the last window is still named), so that a script need not keep every line.
   void session_summary() {
     const std::vector<TearFinding> strongest = session.strongest();
     if (json) {
-      DetectionResult all = scale;
-      all.findings = strongest;
-      all.tear_detected = !strongest.empty();
-      nlohmann::json j = findings_json(all);
+      nlohmann::json j = findings_json(session_result(strongest));
       j["type"] = "session_findings";
-      j.erase("conclusive");  // of a window's reading, not the session's
-      j.erase("verdict");
       std::printf("%s\n", j.dump().c_str());
       return;
     }
-    std::printf("session: %s\n", strongest.empty() ? "no tear found" : "the strongest finding of each place");
+    std::printf("session: %s\n", strongest.empty() ? describe_verdict(session_result(strongest)).c_str()
+                                                    : "the strongest finding of each place");
     for (const TearFinding& f : strongest)
       std::printf("  %s at %s, %s, confidence %.2f, frame %d\n", describe_grade(f).c_str(), describe_position(f, scale).c_str(),
                   describe_gap(f, scale).c_str(), f.confidence, f.frame + 1);

@@ -214,6 +214,7 @@ void AnalysisWorkers::store_results(const Claim& claim, LeaseKeeper& lease, cons
   for (const StoredObject& o : stored) stored_json.push_back({{"kind", o.kind}, {"instance", o.instance}});
   const nlohmann::json result{{"tear_detected", analysis.value("tear_detected", false)},
                               {"conclusive", analysis.value("conclusive", false)},
+                              {"verdict", analysis.value("verdict", "")},
                               {"findings", analysis.value("findings", nlohmann::json::array())},
                               {"notes", analysis.value("notes", nlohmann::json::array())},
                               {"stored", stored_json}};

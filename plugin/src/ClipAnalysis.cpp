@@ -23,9 +23,13 @@ AnalysisSettings settings_at(AnalysisSettings settings, const MeasurementScale& 
   return settings;
 }
 
+bool is_screen_like_texture(const TextureLengths& texture, const MeasurementScale& scale) {
+  return texture.measured() && texture.elongation(scale.mm_per_px_x, scale.mm_per_px_y) >= kScreenTextureElongation;
+}
+
 std::string screen_texture_note(const TextureLengths& texture, const MeasurementScale& scale) {
+  if (!is_screen_like_texture(texture, scale)) return "";
   const double elongation = texture.elongation(scale.mm_per_px_x, scale.mm_per_px_y);
-  if (elongation < kScreenTextureElongation) return "";
   char text[400];
   std::snprintf(text, sizeof text,
                 "the image's texture runs %.1f times longer side to side than in depth, as in the screen-captured "
@@ -39,7 +43,7 @@ void limit_conclusion_on_elongated_texture(DetectionResult& result) {
   if (result.tear_detected || !result.conclusive) return;
   result.conclusive = false;
   result.inconclusive_reason =
-      "on texture as elongated as the recorded screens' the detector was measured to miss most tears";
+      "the image is smeared side to side as screen-captured clips are, and on such images the detector misses most tears";
 }
 
 std::vector<int> distinct_frames(int frame_count, const FrameAt& frame_at, const PixelRect& region, double threshold) {
@@ -88,8 +92,8 @@ ClipAnalysis analyse_clip(int frame_count, const FrameAt& frame_at, const Ultras
   // the scale and the texture.
   out.scale = measurement_scale(first, region);
   if (!out.scale.note.empty()) out.warnings.push_back(out.scale.note);
-  const std::string texture_note = screen_texture_note(measure_texture_lengths(first, region.bounds), out.scale);
-  if (!texture_note.empty()) out.warnings.push_back(texture_note);
+  const TextureLengths texture = measure_texture_lengths(first, region.bounds);
+  if (const std::string note = screen_texture_note(texture, out.scale); !note.empty()) out.warnings.push_back(note);
   const UltrasoundRegion analysed = with_scale(region, out.scale);
   out.motion.region = analysed;
   out.motion.mm_per_px_x = analysed.mm_per_px_x;
@@ -111,7 +115,7 @@ ClipAnalysis analyse_clip(int frame_count, const FrameAt& frame_at, const Ultras
 
   out.detection = detect_tears(out.motion, kept_at, scaled.detection);
   out.detection.calibrated = out.scale.trusted();
-  if (!texture_note.empty()) limit_conclusion_on_elongated_texture(out.detection);
+  if (is_screen_like_texture(texture, out.scale)) limit_conclusion_on_elongated_texture(out.detection);
   // Report frames as the original clip numbers them.
   auto original = [&](int k) { return out.kept_frames[std::size_t(std::clamp(k, 0, n - 1))]; };
   renumber_frames(out.detection.contraction, original);

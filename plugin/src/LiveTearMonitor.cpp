@@ -52,6 +52,7 @@ void LiveTearMonitor::measure_scale(const Frame& frame) {
     const TextureLengths texture = measure_texture_lengths(frame, region_.bounds);
     texture_read_ = texture.measured();
     texture_note_ = screen_texture_note(texture, scale);
+    screen_like_texture_ = is_screen_like_texture(texture, scale);
   }
   if (same) return;
   scale_ = scale;
@@ -216,7 +217,7 @@ WindowEvaluation LiveTearMonitor::evaluation() const {
   if (!region_note_.empty()) e.notes_.push_back(region_note_);
   if (!scale_.note.empty()) e.notes_.push_back(scale_.note);
   if (!texture_note_.empty()) e.notes_.push_back(texture_note_);
-  e.elongated_texture_ = !texture_note_.empty();
+  e.elongated_texture_ = screen_like_texture_;
   if (grid_mm_ > settings_.analysis.grid_mm * 1.001) {
     char note[200];
     std::snprintf(note, sizeof note,

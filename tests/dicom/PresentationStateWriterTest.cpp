@@ -65,6 +65,29 @@ TEST(PresentationStateWriter, AnnotatesTheFindingsFrameAndPassesTheValidators) {
   EXPECT_NE(dump.out.find("decision support"), std::string::npos);
 }
 
+// The notice on every frame is what a PACS user sees over the clip: a "no tear" that rests on too
+// little says it is inconclusive, and why; one that rests on enough says no discontinuity was found.
+TEST(PresentationStateWriter, TheNoticeSaysWhenNoTearIsInconclusive) {
+  test::TempDir dir;
+  const Clip clip = sim::SimulatedExam(sim::make_preset("intact", 9, 3)).render_clip();
+  write_ultrasound_clip(clip, {}, dir.file("clip.dcm"));
+  for (const bool conclusive : {true, false}) {
+    SCOPED_TRACE(conclusive ? "conclusive" : "inconclusive");
+    DetectionResult result;
+    result.conclusive = conclusive;
+    if (!conclusive) result.inconclusive_reason = "too little tissue tracked to rule a tear out";
+    const std::string pr = dir.file(conclusive ? "pr1.dcm" : "pr2.dcm");
+    write_presentation_state(dir.file("clip.dcm"), result, pr);
+    EXPECT_EQ(test::dciodvfy_errors(pr), "");
+    std::string everywhere;
+    for (const auto& a : read_presentation_state(pr).annotations)
+      if (a.frames.empty()) everywhere += a.text + "\n";
+    EXPECT_EQ(everywhere.find("no fibre discontinuity found") != std::string::npos, conclusive) << everywhere;
+    EXPECT_EQ(everywhere.find("inconclusive: too little tissue tracked to rule a tear out") != std::string::npos, !conclusive)
+        << everywhere;
+  }
+}
+
 // A layer named for review is marked on its own frame by a ring and a label that says it is no
 // finding, so that a physician reading the clip from PACS meets it where the viewer showed it;
 // the notice on every frame says one is marked. Both validators pass.

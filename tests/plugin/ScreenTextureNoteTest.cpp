@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "ft/plugin/ClipAnalysis.h"
 #include "ft/probes/SimulatedExam.h"
@@ -56,7 +57,8 @@ TEST(ScreenTextureNote, ANoTearOnTextureThatElongatedIsNotConclusive) {
   limit_conclusion_on_elongated_texture(clean);
   EXPECT_FALSE(clean.conclusive);
   EXPECT_EQ(describe_verdict(clean),
-            "inconclusive: on texture as elongated as the recorded screens' the detector was measured to miss most tears");
+            "inconclusive: the image is smeared side to side as screen-captured clips are, and on such images the "
+            "detector misses most tears");
 
   DetectionResult found;
   found.tear_detected = found.conclusive = true;
@@ -69,6 +71,21 @@ TEST(ScreenTextureNote, ANoTearOnTextureThatElongatedIsNotConclusive) {
   little.inconclusive_reason = "too little tissue tracked to rule a tear out";
   limit_conclusion_on_elongated_texture(little);
   EXPECT_EQ(describe_verdict(little), "inconclusive: too little tissue tracked to rule a tear out");
+}
+
+// analyse_clip applies it: a clean muscle through the wide beam, with the tracked-share minimum
+// taken away so that only the texture can make its "no tear" inconclusive.
+TEST(ScreenTextureNote, AnalysingAClipOfSuchTextureLeavesItsNoTearInconclusive) {
+  const sim::SimulatedExam exam(sim::make_preset("real_intact+wide_beam", 7));
+  std::vector<Frame> frames;
+  for (int k = 0; k < exam.frame_count(); ++k) frames.push_back(exam.render_frame(k));
+  AnalysisSettings settings;
+  settings.detection.min_tracked_fraction = 0.0;
+  const ClipAnalysis a =
+      analyse_clip(int(frames.size()), [&](int k) { return frames[std::size_t(k)]; }, exam.region(), settings);
+  ASSERT_FALSE(a.detection.tear_detected);
+  EXPECT_FALSE(a.detection.conclusive);
+  EXPECT_NE(a.detection.inconclusive_reason.find("screen-captured"), std::string::npos) << a.detection.inconclusive_reason;
 }
 
 namespace {

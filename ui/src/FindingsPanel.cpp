@@ -31,8 +31,8 @@ void FindingsPanel::show_result(const DetectionResult& r, double frame_time_s, c
   QString html = r.tear_detected     ? "<h3 style='color:#d03030'>Fibre discontinuity found</h3>"
                  : !earlier.empty() ? "<h3 style='color:#d03030'>Fibre discontinuity found earlier in this session</h3>"
                  : r.conclusive     ? "<h3>No tear found</h3>"
-                                    : "<h3 style='color:#c06000'>Inconclusive</h3><p>" +
-                                          QString::fromStdString(describe_verdict(r)).toHtmlEscaped() + "</p>";
+                                    : "<h3 style='color:#c06000'>Inconclusive: a tear cannot be ruled out</h3><p>" +
+                                          QString::fromStdString(r.inconclusive_reason).toHtmlEscaped() + "</p>";
   for (const TearFinding& f : r.findings) {
     html += "<p>" + describe_finding(f, r, frame_time_s);
     if (r.calibrated)  // no calibration and no depth scale: no mm to trust

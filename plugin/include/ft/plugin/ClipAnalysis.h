@@ -38,8 +38,10 @@ constexpr double kScreenTextureElongation = 3.6;
 // Block matches slide along such texture: on the 32 recordings the tracking held 0-2 % of the
 // muscle through an active contraction (docs/benchmarks.md, "Real scanner recordings III").
 std::string screen_texture_note(const TextureLengths& texture, const MeasurementScale& scale);
+// Whether the texture is that elongated (what screen_texture_note and the conclusion's limit ask).
+bool is_screen_like_texture(const TextureLengths& texture, const MeasurementScale& scale);
 
-// On texture that elongated (screen_texture_note says so) a "no tear" is not conclusive, however
+// On texture that elongated (is_screen_like_texture) a "no tear" is not conclusive, however
 // much of the muscle was tracked: through the simulator's wide beam, which reads as the recordings
 // do, the detector found 4 of 12 tears, 2 of 12 through a screen recording (docs/benchmarks.md,
 // "Real scanner recordings IV"). Marks `result` inconclusive, with why; a finding stays one.

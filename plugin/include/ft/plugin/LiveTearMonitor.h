@@ -135,6 +135,7 @@ class LiveTearMonitor {
   UltrasoundRegion region_;
   MeasurementScale scale_;
   std::string texture_note_;          // screen_texture_note of the last frame read for it
+  bool screen_like_texture_ = false;  // is_screen_like_texture of that frame
   bool texture_read_ = false;         // a frame since the last change of scale had texture to read
   UltrasoundRegion analysed_region_;  // region_ with scale_
   DetectionSettings detection_;       // settings_'s, stricter when scale_ is a guess
