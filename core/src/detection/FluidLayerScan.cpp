@@ -884,6 +884,46 @@ std::vector<double> rest_layers_along_mm(const Context& ctx, const std::vector<L
   return widths;
 }
 
+// The plane's line in the rest image at column x near row y (px): the rest plane map's plane
+// within 1 mm, else the brightest row within 1 mm. The map's columns each average 4 mm, so it
+// begins 2 mm or more inside the image's sides, and a plane dim over a stretch (two aponeuroses
+// converging) is not in it there. Within 1 mm: a second line 1-3 mm away (an aponeurosis's
+// double, the next muscle's epimysium) is taken only where the first moved a millimetre.
+double rest_line_near(const Context& ctx, double x, double y) {
+  const double tolerance_px = 1.0 / ctx.m.mm_per_px_y;
+  if (const std::optional<double> mapped = ctx.planes.plane_near(x, y, tolerance_px)) return *mapped;
+  return plane_row_near(ctx.rest_image, ctx.m.region.bounds, x, y, tolerance_px, kBandHalfLengthMm / ctx.mm_per_px());
+}
+
+// The layers at rest (0 where none is seen) in the image's own place of the run at peak, in
+// order across the image: beside the plane's line at rest (rest_line_near) at the columns where
+// the run's samples lie at peak, one reading per column. Only where the sample's plane point moved
+// further than the run is long: a plane that slides (a deep aponeurosis, 15-35 mm against
+// the muscle above it) carries its samples over whatever lies beside its line there, and a band
+// that stayed with the image while the plane moved over it (on a recorded passive stretch, the
+// wedge of darker muscle between two converging aponeuroses at the image's side) was beside the
+// line at rest as at peak, however the samples' own tissue read at rest. Where the plane moved
+// less, the place at rest held the run's own tissue, which fluid_carried has read already (a
+// haematoma there at rest, widening, is the tear's own fluid).
+std::vector<double> rest_layers_in_place_mm(const Context& ctx, const Run& run, const BandWidth& fluid) {
+  const double mm = ctx.mm_per_px(), run_mm = run_length_mm(ctx, run);
+  Run moved;
+  for (const LayerSample* s : run)
+    if (std::hypot((s->peak_x - s->rest_x) * ctx.m.mm_per_px_x, (s->peak_y - s->rest_y) * ctx.m.mm_per_px_y) > run_mm)
+      moved.push_back(s);
+  std::sort(moved.begin(), moved.end(), [](const LayerSample* a, const LayerSample* b) { return a->peak_x < b->peak_x; });
+  std::vector<double> widths;
+  double last_x = -1e30;
+  for (const LayerSample* s : moved) {
+    if (s->peak_x - last_x < 0.5 * ctx.planes.step_px) continue;  // samples piled up at peak: one column, one reading
+    last_x = s->peak_x;
+    const double line_y = rest_line_near(ctx, s->peak_x, s->peak_y);
+    const BandWidth rest = band_beside(ctx, ctx.rest_image, s->peak_x, line_y + s->side * kBandOffsetMm / mm, s->side);
+    widths.push_back(gates::carried_layer_mm(rest, fluid, ctx.s));
+  }
+  return widths;
+}
+
 // In how many of the clip's contractions a layer opened, from its widths by frame (NaN where it
 // was lost while contracted). A contraction in which it was never seen did not open it: lost
 // frames count only between frames where it was seen.
@@ -972,11 +1012,16 @@ const char* rejected(const Context& ctx, const std::vector<LayerSample>& samples
     ev.reason = "the layer at peak is no darker than its plane's band reads beside the muscle's way at rest by speckle alone (beyond a focused beam's focus): no fluid";
     return "speckle_dark";
   }
-  const std::vector<double> before =
-      rest_layers_along_mm(ctx, samples, middle, way_from, way_to, BandWidth{true, ev.band_peak_mm, ev.band_contrast});
+  const BandWidth fluid_at_peak{true, ev.band_peak_mm, ev.band_contrast};
+  const std::vector<double> before = rest_layers_along_mm(ctx, samples, middle, way_from, way_to, fluid_at_peak);
   if (!gates::fluid_is_new(ev.band_peak_mm, before, ctx.s)) {
     ev.reason = "the dark layer at peak was as wide at rest somewhere beneath the same muscle: fluid, fat or a vessel carried along, not new fluid";
     return "fluid_carried";
+  }
+  if (const std::vector<double> in_place = rest_layers_in_place_mm(ctx, run, fluid_at_peak);
+      !in_place.empty() && !gates::fluid_is_new(ev.band_peak_mm, in_place, ctx.s)) {
+    ev.reason = "the plane slid over the place where the dark layer lies at peak, and beside its line there at rest a layer lay as wide: a dark band that stayed with the image (fat, the wedge between two aponeuroses), not new fluid";
+    return "fluid_in_place";
   }
   if (f.opening_mm < ctx.s.min_opening_mm) {
     ev.reason = "read along the fibres, the fluid widens by less than min_opening_mm";
