@@ -141,8 +141,8 @@ nlohmann::json report_json(const std::string& path, const dicom::StoredReport& r
 }
 
 void print_report(const nlohmann::json& r) {
-  std::printf("%s\n  FibreTrack measurement report on clip %s: %s, %zu finding(s)\n", r["file"].get<std::string>().c_str(),
-              r["report_on_clip"].get<std::string>().c_str(), r["verdict"].get<std::string>().c_str(), r["findings"].size());
+  std::printf("%s\n  FibreTrack measurement report on clip %s: %zu finding(s); %s\n", r["file"].get<std::string>().c_str(),
+              r["report_on_clip"].get<std::string>().c_str(), r["findings"].size(), r["verdict"].get<std::string>().c_str());
   for (const auto& f : r["findings"])
     std::printf("  %s, frame %d: gap %.1f mm (rest %.1f), retraction %.1f mm, extent %.0f %%, "
                 "confidence %.2f\n",
