@@ -48,12 +48,7 @@ void LiveTearMonitor::measure_scale(const Frame& frame) {
                     next_grid_mm_ == grid_mm_;
   // The texture read with the scale, and at each window until a frame had texture to read (the
   // probe may have been in the air).
-  if (!same || !texture_read_) {
-    const TextureLengths texture = measure_texture_lengths(frame, region_.bounds);
-    texture_read_ = texture.measured();
-    texture_note_ = screen_texture_note(texture, scale);
-    screen_like_texture_ = is_screen_like_texture(texture, scale);
-  }
+  if (!same || !texture_.measured()) texture_ = measure_texture_lengths(frame, region_.bounds);
   if (same) return;
   scale_ = scale;
   analysed_region_ = with_scale(region_, scale_);
@@ -216,8 +211,8 @@ WindowEvaluation LiveTearMonitor::evaluation() const {
   e.calibrated_ = scale_.trusted();
   if (!region_note_.empty()) e.notes_.push_back(region_note_);
   if (!scale_.note.empty()) e.notes_.push_back(scale_.note);
-  if (!texture_note_.empty()) e.notes_.push_back(texture_note_);
-  e.elongated_texture_ = screen_like_texture_;
+  if (const std::string note = screen_texture_note(texture_, scale_); !note.empty()) e.notes_.push_back(note);
+  e.elongated_texture_ = is_screen_like_texture(texture_, scale_);
   if (grid_mm_ > settings_.analysis.grid_mm * 1.001) {
     char note[200];
     std::snprintf(note, sizeof note,

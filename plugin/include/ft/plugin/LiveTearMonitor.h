@@ -134,9 +134,9 @@ class LiveTearMonitor {
   std::string region_note_;
   UltrasoundRegion region_;
   MeasurementScale scale_;
-  std::string texture_note_;          // screen_texture_note of the last frame read for it
-  bool screen_like_texture_ = false;  // is_screen_like_texture of that frame
-  bool texture_read_ = false;         // a frame since the last change of scale had texture to read
+  // The image's texture, read with the scale (not measured until a frame since the last change
+  // of scale had texture to read): the screen-texture note and the conclusion's limit come from it.
+  TextureLengths texture_;
   UltrasoundRegion analysed_region_;  // region_ with scale_
   DetectionSettings detection_;       // settings_'s, stricter when scale_ is a guess
   LiveSettings settings_;
