@@ -866,11 +866,19 @@ std::optional<WideStretchReading> on_wide_stretch(const Context& ctx, const Comp
   return WideStretchReading{std::move(f), widest, origin};
 }
 
+// Whether a sample's `rest` band was read at rest. One placed at peak whose tissue came into
+// view only on the way to the peak (read_where_first_seen) was read part way through the
+// contraction, when fluid opening with it had opened part way too: on a plane sliding 2 mm, a
+// haematoma 1.5 mm at rest and 3 mm at peak, running past the image's side, read 2.3-2.9 mm
+// where it came into view, and was taken for a layer as wide at rest.
+bool read_at_rest(const Context& ctx, const LayerSample& s) { return !s.at_peak || s.first_seen == ctx.rest(); }
+
 // The layers at rest (0 where none is seen) along the same plane and muscle between rest
 // columns xa and xb, in order, following the plane column by column from the run (its line
 // within 1 mm of the last column's): what the muscle now beside the fluid had beneath it
 // somewhere on its way, as dark as the fluid at peak (gates::carried_layer_mm;
-// gates::fluid_is_new judges them).
+// gates::fluid_is_new judges them). Only readings made at rest (read_at_rest): where the muscle
+// rested is in view (frame0_origin found it tracked), so the layer it carried was read there.
 std::vector<double> rest_layers_along_mm(const Context& ctx, const std::vector<LayerSample>& samples,
                                          const LayerSample& from, double xa, double xb, const BandWidth& fluid) {
   const std::vector<const LayerSample*> along = along_the_plane(ctx, samples, from, xa, xb);
@@ -880,7 +888,7 @@ std::vector<double> rest_layers_along_mm(const Context& ctx, const std::vector<L
   // speckle read 1.5-2.9 mm "layers" of contrast 0.15-0.25 here and there; on the 20-30 mm a
   // muscle slides along a deep aponeurosis, a few adjacent columns of them passed for carried fluid.
   for (const LayerSample* s : along)
-    widths.push_back(gates::carried_layer_mm(s->rest, fluid, ctx.s));
+    if (read_at_rest(ctx, *s)) widths.push_back(gates::carried_layer_mm(s->rest, fluid, ctx.s));
   return widths;
 }
 
