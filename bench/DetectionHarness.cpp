@@ -7,7 +7,8 @@
 //      and says what moved (PhaseErrorStability.h); --with CONDITION (with --real) lays one more exam
 //      condition over every clip (focused_beam: another scanner's beam and TGC); --grabber-fps F the
 //      odd clips' frame grabber (60: each 20 frames/s scanner frame three times; 61: now and then four);
-//      --screen-recording F every clip as a screen recording at F frames/s (persistence, H.264: ScreenRecording.h)
+//      --screen-recording F every clip as a screen recording at F frames/s (persistence, H.264: ScreenRecording.h);
+//      --unsized keeps the default tracking where the texture is a recorded screen's (settings_at sizes it)
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -252,6 +253,9 @@ void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir, 
   std::vector<Tally> per(presets.size());
   std::map<std::string, Tally> per_condition;
   std::vector<double> tracked_intact;
+  // What a "no tear" said: on a missed tear a conclusive one is the worst outcome there is; on a
+  // clean clip an inconclusive one is honest where the detector cannot see (a recorded screen's texture).
+  int missed_no_tear = 0, missed_conclusive = 0, clean_no_tear = 0, clean_conclusive = 0;
   for (int i = first_seed; i < first_seed + seeds; ++i)
     for (std::size_t p = 0; p < presets.size(); ++p) {
       if (!only_preset.empty() && presets[p] != only_preset) continue;
@@ -300,6 +304,12 @@ void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir, 
       const bool found = truth.tear_present ? f && loc <= kAtTheTearMm : called;
       if (!found) f = nullptr;
       if (!truth.tear_present) tracked_intact.push_back(a.detection.tracked_fraction);
+      if (!called) {
+        int& said = truth.tear_present ? missed_no_tear : clean_no_tear;
+        int& conclusive = truth.tear_present ? missed_conclusive : clean_conclusive;
+        ++said;
+        conclusive += a.detection.conclusive;
+      }
       Tally& by_condition = per_condition[condition.empty() ? "none" : condition];
       for (Tally* t : {&per[p], &all, &by_condition}) {
         if (truth.tear_present) { ++t->tears; t->found += found; }
@@ -359,6 +369,8 @@ void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir, 
   }
   std::printf("\nfalse findings beside a tear (more than 10 mm from it; a tear with only such findings is a miss): %d\n",
               false_beside);
+  std::printf("\n\"no tear\" read as conclusive: %d of %d on missed tears, %d of %d on clean clips (the rest inconclusive)\n",
+              missed_conclusive, missed_no_tear, clean_conclusive, clean_no_tear);
   std::printf("\nlayers named for review (not findings): %d on clean clips, %d beside a tear, %d at a tear\n", review_clean,
               review_beside, review_at_tear);
   std::printf("\npartial grades that may be complete (grade 2?, tracking lost beside the aponeurosis): %d on complete tears, "
@@ -390,12 +402,13 @@ int main(int argc, char** argv) {
   static const char* const kUsage =
       "usage: bench_detection [--first N] [--variants N] [--preset NAME] [--grid-mm MM] [--explain-dir DIR]\n"
       "       bench_detection [--first SEED] --real N [--plain] [--preset NAME] [--grid-mm MM] [--explain-dir DIR]\n"
-      "                       [--phase-error PX] [--with CONDITION] [--grabber-fps F] [--screen-recording FPS]\n"
+      "                       [--phase-error PX] [--with CONDITION] [--grabber-fps F] [--screen-recording FPS] [--unsized]\n"
       "       bench_detection --stress N [--preset NAME]\n";
   for (int a = 1; a < argc; a += 2) {
     const std::string option = argv[a];
-    if (option == "--plain") {
-      plain = true;
+    if (option == "--plain" || option == "--unsized") {
+      if (option == "--plain") plain = true;
+      else settings.tracking_sized_to_texture = false;  // the default tracking on a recorded screen's texture too
       --a;  // a flag without a value
       continue;
     }

@@ -5,6 +5,8 @@
 // Run: build/default/bench/bench_ingest --fps 60 --seconds 20 [--width 1024 --height 768]
 //      [--region 720x574] [--scanner-fps 20] [--grid-mm 0.5]
 //      [--coarsest-grid-mm 0.71] (as --grid-mm: the grid never changes)
+//      [--preset full_tear+wide_beam] (the scene; wide_beam reads as a recorded screen's texture
+//      and the tracking is sized to it) [--unsized] (as on such texture, but the default tracking)
 // --width/--height: the frames sent; their image region is a square of the smaller side,
 // or --region (then the frames are the region with a scanner's border around it).
 // --scanner-fps: a scanner slower than the capture (a 20 frames/s scanner grabbed at 60):
@@ -94,10 +96,17 @@ struct Server {
 int main(int argc, char** argv) {
   double fps = 60, seconds = 20, scanner_fps = 0, grid_mm = 0, coarsest = 0;
   int width = 1024, height = 768, region_w = 0, region_h = 0;
+  std::string preset = "full_tear";
+  bool unsized = false;
   static const char* const kUsage =
       "usage: bench_ingest [--fps F] [--seconds S] [--width W --height H | --region WxH] [--scanner-fps F]\n"
-      "                    [--grid-mm MM] [--coarsest-grid-mm MM]\n";
+      "                    [--grid-mm MM] [--coarsest-grid-mm MM] [--preset P] [--unsized]\n";
   for (int a = 1; a < argc; a += 2) {
+    if (std::string(argv[a]) == "--unsized") {
+      unsized = true;
+      --a;
+      continue;
+    }
     const std::string k = argv[a];
     if (a + 1 >= argc) bench::usage_and_exit(kUsage, k);
     const char* v = argv[a + 1];
@@ -109,17 +118,18 @@ int main(int argc, char** argv) {
     else if (k == "--scanner-fps") scanner_fps = bench::number_argument(k, v);
     else if (k == "--grid-mm") grid_mm = bench::number_argument(k, v);
     else if (k == "--coarsest-grid-mm") coarsest = bench::number_argument(k, v);
+    else if (k == "--preset") preset = v;
     else bench::usage_and_exit(kUsage, k);
   }
   if (scanner_fps <= 0 || scanner_fps > fps) scanner_fps = fps;
   // Pre-rendered frames (rendering 1024x768 in real time is not the point here).
   sim::SimulationConfig config;
   if (region_w > 0 && region_h > 0) {
-    config = bench::scanner_scene("full_tear", region_w, region_h, 5, 20);
+    config = bench::scanner_scene(preset, region_w, region_h, 5, 20);
     width = config.layout.frame_width_px;
     height = config.layout.frame_height_px;
   } else {
-    config = bench::square_scene("full_tear", std::min(width, height), 5, 20);
+    config = bench::square_scene(preset, std::min(width, height), 5, 20);
     config.layout.frame_width_px = width;
     config.layout.frame_height_px = height;
     config.layout.region_x0_px = (width - config.region_width_px()) / 2;
@@ -161,6 +171,7 @@ int main(int argc, char** argv) {
   LiveSettings live;
   if (grid_mm > 0) live.analysis.grid_mm = grid_mm;
   if (coarsest > 0) live.coarsest_grid_mm = coarsest;
+  live.analysis.tracking_sized_to_texture = !unsized;
   LivePipeline pipeline(make_frame_source("igtl://127.0.0.1:" + std::to_string(server.port)), live);
   pipeline.record_to(journal);
   pipeline.start();

@@ -80,11 +80,11 @@ __global__ void backward_points_kernel(TrackingGrid grid, const float* dx, const
 }
 
 __global__ void backward_check_kernel(TrackingGrid grid, const int2* returned, const MatchResult* back, double tolerance_px,
-                                      std::uint8_t* valid) {
+                                      float lateral_scale, std::uint8_t* valid) {
   const int i = thread_index();
   if (i >= grid.columns * grid.rows) return;
   const int2 p = grid_point(grid, i);
-  if (!returns_home(p.x, p.y, returned[i].x, returned[i].y, back[i], tolerance_px)) valid[i] = 0;
+  if (!returns_home(p.x, p.y, returned[i].x, returned[i].y, back[i], tolerance_px, lateral_scale)) valid[i] = 0;
 }
 
 }  // namespace
@@ -126,8 +126,9 @@ void launch_backward_points(const TrackingGrid& grid, const float* dx, const flo
 }
 
 void launch_backward_check(const TrackingGrid& grid, const int2* returned, const MatchResult* back, double tolerance_px,
-                           std::uint8_t* valid, cudaStream_t stream) {
-  backward_check_kernel<<<blocks_for(grid.columns * grid.rows), kThreads, 0, stream>>>(grid, returned, back, tolerance_px, valid);
+                           float lateral_scale, std::uint8_t* valid, cudaStream_t stream) {
+  backward_check_kernel<<<blocks_for(grid.columns * grid.rows), kThreads, 0, stream>>>(grid, returned, back, tolerance_px,
+                                                                                         lateral_scale, valid);
 }
 
 }  // namespace ft::gpu

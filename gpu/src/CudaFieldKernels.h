@@ -35,6 +35,6 @@ void launch_upsample(const float* sub_dx, const float* sub_dy, const LevelPlan& 
 void launch_backward_points(const TrackingGrid& grid, const float* dx, const float* dy, int2* returned, float* back_dx,
                             float* back_dy, cudaStream_t stream);
 void launch_backward_check(const TrackingGrid& grid, const int2* returned, const MatchResult* back, double tolerance_px,
-                           std::uint8_t* valid, cudaStream_t stream);
+                           float lateral_scale, std::uint8_t* valid, cudaStream_t stream);
 
 }  // namespace ft::gpu

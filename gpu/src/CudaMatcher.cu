@@ -428,7 +428,8 @@ class CudaMatcher final : public MatcherBackend {
     launch_backward_points(plan.grid, v.dx, v.dy, d_points_, back_dx, back_dy, stream_);
     check(cudaGetLastError(), "backward points launch");
     launch_match(0, false, d_points_, back_dx, back_dy, n, plan.backward_check(), d_results_);
-    launch_backward_check(plan.grid, d_points_, d_results_, plan.forward_backward_px, v.valid, stream_);
+    launch_backward_check(plan.grid, d_points_, d_results_, plan.forward_backward_px, plan.forward_backward_lateral_scale,
+                          v.valid, stream_);
     check(cudaGetLastError(), "backward check launch");
   }
 

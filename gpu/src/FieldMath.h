@@ -148,12 +148,15 @@ FT_HOST_DEVICE void take_match(const MatchResult& r, float scale, float& dx, flo
 }
 
 // Forward-backward: the point matched back from where it went lands within
-// `tolerance_px` of where it started.
+// `tolerance_px` of where it started, within lateral_scale times that across the image (an
+// ellipse: texture that stays alike far laterally holds a match less tightly there,
+// TrackingParameters::forward_backward_lateral_scale). A scale under 1, or NaN, is 1.
 FT_HOST_DEVICE int round_to_px(float v) { return int(lroundf(v)); }
-FT_HOST_DEVICE bool returns_home(int x, int y, int returned_x, int returned_y, const MatchResult& back, double tolerance_px) {
+FT_HOST_DEVICE bool returns_home(int x, int y, int returned_x, int returned_y, const MatchResult& back, double tolerance_px,
+                                 float lateral_scale) {
   const float ex = float(returned_x) + back.dx - float(x);
   const float ey = float(returned_y) + back.dy - float(y);
-  return back.status == kMatchOk && !(double(hypotf(ex, ey)) > tolerance_px);
+  return back.status == kMatchOk && !(double(hypotf(ex / fmaxf(1.0f, lateral_scale), ey)) > tolerance_px);
 }
 
 }  // namespace ft::gpu

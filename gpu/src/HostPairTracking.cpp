@@ -56,7 +56,9 @@ void check_forward_backward(MatcherBackend& matcher, const PairPlan& plan, GridV
     for (int c = 0; c < grid.columns; ++c) {
       const std::size_t i = std::size_t(r) * grid.columns + c;
       const int x = grid.margin_px + c * grid.step_px, y = grid.margin_px + r * grid.step_px;
-      if (!returns_home(x, y, returned[i].x, returned[i].y, results[i], plan.forward_backward_px)) values.valid[i] = 0;
+      if (!returns_home(x, y, returned[i].x, returned[i].y, results[i], plan.forward_backward_px,
+                        plan.forward_backward_lateral_scale))
+        values.valid[i] = 0;
     }
 }
 

@@ -23,8 +23,8 @@ PairPlan make_pair_plan(const TrackingParameters& p, const TrackingGeometry& geo
   plan.min_quality = float(p.min_quality);
   plan.level0_smoothing = float(p.smoothing);
   plan.forward_backward_px = forward_backward_px;
-  // A smaller template at coarse levels still spans more tissue than the fine one.
-  plan.coarse_half_px = std::max(4, geo.kernel_half_px * 2 / 3);
+  plan.forward_backward_lateral_scale = float(std::max(1.0, p.forward_backward_lateral_scale));
+  plan.coarse_half_px = geo.coarse_half_px;
   plan.coarse_radius_px = geo.coarse_radius_px;
   return plan;
 }

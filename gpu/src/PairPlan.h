@@ -48,6 +48,7 @@ struct PairPlan {
   float min_quality = 0.35f;
   float level0_smoothing = 0.25f;
   double forward_backward_px = -1.0;  // <= 0: no backward check
+  float forward_backward_lateral_scale = 1.0f;  // TrackingParameters'; returns_home
   int coarse_half_px = 4;
   int coarse_radius_px = 2;
   LevelPlan level(int l) const;

@@ -29,6 +29,7 @@ TrackingGeometry make_geometry(const TrackingParameters& p, double mm_per_px, in
   if (mm_per_px <= 0) mm_per_px = p.fallback_mm_per_px;
   TrackingGeometry g;
   g.kernel_half_px = std::clamp(int(std::lround(0.5 * p.kernel_mm / mm_per_px)), 3, kMaxHalf);
+  g.coarse_half_px = std::max(4, g.kernel_half_px * 2 / 3);
   const int capture = std::max(1, int(std::ceil(p.search_mm / mm_per_px)));
   g.coarse_radius_px = 2;
   if (capture <= 2) {
@@ -45,7 +46,9 @@ TrackingGeometry make_geometry(const TrackingParameters& p, double mm_per_px, in
   g.fine_radius_px = 1;
   g.levels = 1;
   g.capture_px = g.fine_radius_px;
-  const int needed_px = 2 * (g.kernel_half_px + g.coarse_radius_px) + 3;
+  // With the coarse template, which the coarse levels match with: a 33 px template sized to a
+  // recorded screen's texture must not cost a level the coarse match fits in.
+  const int needed_px = 2 * (g.coarse_half_px + g.coarse_radius_px) + 3;
   while (g.capture_px < capture && g.levels < 5) {
     const int scale = 1 << g.levels;
     if (region_width_px / scale < needed_px || region_height_px / scale < needed_px) break;

@@ -14,13 +14,46 @@
 
 namespace ft {
 
-AnalysisSettings settings_at(AnalysisSettings settings, const MeasurementScale& scale) {
+AnalysisSettings settings_at(AnalysisSettings settings, const MeasurementScale& scale, const TextureLengths& texture) {
   settings.tracking.grid_step_px = std::max(2, int(std::lround(settings.grid_mm / scale.mm_per_px())));
   if (!scale.trusted()) {  // the mm scale is a guess: ask for clearer evidence
     settings.detection.min_opening_mm *= 1.5;
     settings.detection.min_evidence_area_mm2 *= 1.5;
   }
+  if (settings.tracking_sized_to_texture && is_screen_like_texture(texture, scale))
+    size_tracking_to_texture(settings.tracking, texture, scale);
   return settings;
+}
+
+void size_tracking_to_texture(gpu::TrackingParameters& tracking, const TextureLengths& texture,
+                              const MeasurementScale& scale) {
+  // Our speckle fits about four lengths in the default template (19 px over 3.9-5.9 px); three
+  // here. In the tracker's own mm (one scale for both axes): the template is 3 lengths in px.
+  tracking.kernel_mm = std::max(tracking.kernel_mm, 3.0 * texture.lateral_px * scale.mm_per_px());
+  // In px, as the match sees it (which images are screens is judged in mm, is_screen_like_texture).
+  const double across = std::clamp(1.0 + 2.0 * (texture.elongation() - kScreenTextureElongation), 1.0, 3.0);
+  tracking.forward_backward_lateral_scale = std::max(tracking.forward_backward_lateral_scale, across);
+}
+
+std::string sized_tracking_note(const AnalysisSettings& unsized, const AnalysisSettings& sized,
+                                const MeasurementScale& scale) {
+  const double mm = scale.mm_per_px();
+  // The template as the tracker makes it (kernel_mm rounded to whole px, capped at 33).
+  auto side_px = [&](const AnalysisSettings& s) { return 2 * gpu::make_geometry(s.tracking, mm, 0, 0).kernel_half_px + 1; };
+  const bool larger = side_px(sized) != side_px(unsized);
+  const bool looser = sized.tracking.forward_backward_lateral_scale != unsized.tracking.forward_backward_lateral_scale;
+  if (!larger && !looser) return "";
+  std::string what;
+  if (larger) {
+    char area[80];
+    if (scale.trusted()) std::snprintf(area, sizeof area, "larger areas (%.1f mm across)", side_px(sized) * mm);
+    else std::snprintf(area, sizeof area, "larger areas (%d px across)", side_px(sized));
+    what = std::string("matched over ") + area;
+  }
+  if (looser) what += std::string(larger ? ", and " : "") + "checked less strictly side to side";
+  std::string text = "for this smeared image the tracking was adjusted (" + what + ")";
+  if (larger) text += ": motion and layers thinner than the matched area are measured less precisely";
+  return text;
 }
 
 bool is_screen_like_texture(const TextureLengths& texture, const MeasurementScale& scale) {
@@ -99,7 +132,10 @@ ClipAnalysis analyse_clip(int frame_count, const FrameAt& frame_at, const Ultras
   out.motion.mm_per_px_x = analysed.mm_per_px_x;
   out.motion.mm_per_px_y = analysed.mm_per_px_y;
 
-  const AnalysisSettings scaled = settings_at(settings, out.scale);
+  const AnalysisSettings scaled = settings_at(settings, out.scale, texture);
+  if (const std::string note = sized_tracking_note(settings_at(settings, out.scale), scaled, out.scale);
+      !note.empty())
+    out.warnings.push_back(note);
   gpu::SpeckleTracker tracker(scaled.tracking, settings.backend);
   gpu::LagrangianTracker lagrangian(tracker, analysed);
   lagrangian.reset(kept_at(0));

@@ -39,23 +39,26 @@ LiveTearMonitor::LiveTearMonitor(UltrasoundRegion region, LiveSettings settings)
 }
 
 // The same rules as a recorded clip (analyse_clip): the calibration, else the depth scale
-// beside the image, else a speckle estimate that is not reported as mm. Read again at
-// every window: the sonographer may change the depth on the scanner mid-session.
+// beside the image, else a speckle estimate that is not reported as mm; the tracking sized to
+// the image's texture. Read again at every window: the sonographer may change the depth on the
+// scanner mid-session. The tracker is made again only when what it tracks with changed.
 void LiveTearMonitor::measure_scale(const Frame& frame) {
   const MeasurementScale scale = measurement_scale(frame, region_);
-  const bool same = tracker_ && scale.source == scale_.source && analysed_region_.bounds == region_.bounds &&
-                    std::abs(scale.mm_per_px() - scale_.mm_per_px()) <= 0.01 * scale_.mm_per_px() &&
-                    next_grid_mm_ == grid_mm_;
-  // The texture read with the scale, and at each window until a frame had texture to read (the
-  // probe may have been in the air).
-  if (!same || !texture_.measured()) texture_ = measure_texture_lengths(frame, region_.bounds);
-  if (same) return;
-  scale_ = scale;
+  const bool same_scale = tracker_ && scale.source == scale_.source && analysed_region_.bounds == region_.bounds &&
+                          std::abs(scale.mm_per_px() - scale_.mm_per_px()) <= 0.01 * scale_.mm_per_px() &&
+                          next_grid_mm_ == grid_mm_;
+  read_texture(frame, same_scale);
+  const MeasurementScale used = same_scale ? scale_ : scale;
+  AnalysisSettings live = settings_.analysis;
+  live.grid_mm = next_grid_mm_;
+  const AnalysisSettings scaled = settings_at(live, used, texture_);
+  if (same_scale && scaled.tracking.kernel_mm == tracker_->parameters().kernel_mm &&
+      scaled.tracking.forward_backward_lateral_scale == tracker_->parameters().forward_backward_lateral_scale)
+    return;
+  sized_tracking_note_ = sized_tracking_note(settings_at(live, used), scaled, used);
+  scale_ = used;
   analysed_region_ = with_scale(region_, scale_);
   grid_mm_ = next_grid_mm_;
-  AnalysisSettings live = settings_.analysis;
-  live.grid_mm = grid_mm_;
-  const AnalysisSettings scaled = settings_at(live, scale_);
   // A GPU that failed (or failed its self-test) once this session is not tried again at
   // every change of depth: the session stays on the CPU and keeps saying why.
   if (tracker_ && !tracker_->backend_note().empty()) gpu_note_ = tracker_->backend_note();
@@ -65,6 +68,25 @@ void LiveTearMonitor::measure_scale(const Frame& frame) {
   motion_.region = analysed_region_;
   motion_.mm_per_px_x = scale_.mm_per_px_x;
   motion_.mm_per_px_y = scale_.mm_per_px_y;
+}
+
+// The image's texture, read at every window. After a change of scale (the depth changed, or the
+// first window) the first frame with texture to read decides (the probe may have been in the
+// air). After that, a reading that would change whether the image is screen-like is taken only
+// when the next window's agrees: one window of a probe half lifted (reverberation lines run side
+// to side) does not resize the tracking nor change what a "no tear" concludes. Otherwise the
+// texture read stays, and so does the tracker sized to it.
+void LiveTearMonitor::read_texture(const Frame& frame, bool same_scale) {
+  const TextureLengths now = measure_texture_lengths(frame, region_.bounds);
+  if (!same_scale || !texture_.measured()) {
+    texture_ = now;
+    texture_turning_ = false;
+    return;
+  }
+  if (!now.measured()) return;
+  const bool turns = is_screen_like_texture(now, scale_) != is_screen_like_texture(texture_, scale_);
+  if (turns && texture_turning_) texture_ = now;
+  texture_turning_ = turns && !texture_turning_;
 }
 
 // The same rule as analyse_clip: the moving image inside the captured frame (text, scale and
@@ -212,6 +234,7 @@ WindowEvaluation LiveTearMonitor::evaluation() const {
   if (!region_note_.empty()) e.notes_.push_back(region_note_);
   if (!scale_.note.empty()) e.notes_.push_back(scale_.note);
   if (const std::string note = screen_texture_note(texture_, scale_); !note.empty()) e.notes_.push_back(note);
+  if (!sized_tracking_note_.empty()) e.notes_.push_back(sized_tracking_note_);
   e.elongated_texture_ = is_screen_like_texture(texture_, scale_);
   if (grid_mm_ > settings_.analysis.grid_mm * 1.001) {
     char note[200];

@@ -153,14 +153,21 @@ Frame as_sixteen_bit(const Frame& f) {
 
 TEST(CudaParity, TrackedFieldsMatchTheCpuWithSeedsAndForwardBackward) {
   FT_REQUIRE_CUDA_DEVICE();
-  for (const char* preset : {"full_tear", "sliding", "full_tear 16-bit"}) {
+  // "sized for a screen": as settings_at sizes the tracking of a recorded scanner screen, the
+  // matcher's widest template (33 px) and a backward match allowed 3 times as far across.
+  for (const char* preset : {"full_tear", "sliding", "full_tear 16-bit", "sliding sized for a screen"}) {
     const bool sixteen_bit = std::string(preset).find("16-bit") != std::string::npos;
-    const sim::SimulatedExam exam(sim::make_preset(sixteen_bit ? "full_tear" : preset, 4));
+    const bool screen = std::string(preset).find("screen") != std::string::npos;
+    const sim::SimulatedExam exam(sim::make_preset(sixteen_bit ? "full_tear" : (screen ? "sliding" : preset), 4));
     const auto frame = [&](int k) { return sixteen_bit ? as_sixteen_bit(exam.render_frame(k)) : exam.render_frame(k); };
     for (int step : {4, 8, 16}) {  // 16: level 1 tracks the full grid (stride 1), no upsampling
       TrackingParameters p;
       p.grid_step_px = step;
       p.forward_backward = true;
+      if (screen) {
+        p.kernel_mm = 10.0;  // capped at 33 px
+        p.forward_backward_lateral_scale = 3.0;
+      }
       SpeckleTracker cpu(p, Backend::Cpu), cuda(p, Backend::Cuda);
       DisplacementField seed_cpu, seed_cuda;
       for (int k = 12; k < 16; ++k) {

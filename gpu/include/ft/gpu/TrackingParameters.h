@@ -21,6 +21,10 @@ struct TrackingParameters {
   double smoothing = 0.25;         // weight of the 3x3 neighbours in the light regularisation, 0 = off
   bool forward_backward = false;   // also track B->A and drop points that do not return
   double forward_backward_px = 0.5;
+  // Across the image a point may return this many times further (>= 1): where the texture
+  // stays alike far laterally (TextureLengths), a match is held less tightly along it, and a
+  // recorded scanner screen's lateral spread of the backward match (1-2 px) is no mismatch.
+  double forward_backward_lateral_scale = 1.0;
   int refine_iterations = 1;
   // Sub-pixel steps on the B-spline after them, at the full-resolution level (MatchSettings::spline_steps).
   int spline_refine_steps = 1;
@@ -31,6 +35,7 @@ struct TrackingParameters {
 // The parameters in pixels for one calibration.
 struct TrackingGeometry {
   int kernel_half_px = 8;
+  int coarse_half_px = 5;      // at every coarser level: two thirds of it, at least 4 (spans more tissue there)
   int levels = 3;              // pyramid levels, 1 = full resolution only
   int fine_radius_px = 1;      // integer search radius at full resolution
   int coarse_radius_px = 2;    // at every coarser level

@@ -21,12 +21,15 @@ struct AnalysisSettings {
   DetectionSettings detection;
   double grid_mm = 0.5;          // spacing of tracked points
   double repeat_threshold = 0.2;  // a frame changing less than this share of the clip's typical change is a repeat
+  bool tracking_sized_to_texture = true;  // settings_at: on a recorded screen's texture (benchmarks turn it off to compare)
 };
 
-// `settings` for a clip measured at `scale`: tracked points grid_mm apart, and — when the
-// scale is only an estimate — 1.5 times the evidence (opening, area) before a tear is
-// called. Shared by analyse_clip and live monitoring so that both follow one rule.
-AnalysisSettings settings_at(AnalysisSettings settings, const MeasurementScale& scale);
+// `settings` for a clip measured at `scale` whose image has `texture`: tracked points grid_mm
+// apart; when the scale is only an estimate, 1.5 times the evidence (opening, area) before a
+// tear is called; and on texture as elongated as a recorded screen's (is_screen_like_texture),
+// the tracking sized to it (size_tracking_to_texture). Shared by analyse_clip and live
+// monitoring so that both follow one rule.
+AnalysisSettings settings_at(AnalysisSettings settings, const MeasurementScale& scale, const TextureLengths& texture = {});
 
 // Texture this many times longer across than in depth (TextureLengths) is a recorded screen's:
 // our simulator's speckle reads 1.9-3.2 (the most through a focused beam), the real scanners'
@@ -40,6 +43,21 @@ constexpr double kScreenTextureElongation = 3.6;
 std::string screen_texture_note(const TextureLengths& texture, const MeasurementScale& scale);
 // Whether the texture is that elongated (what screen_texture_note and the conclusion's limit ask).
 bool is_screen_like_texture(const TextureLengths& texture, const MeasurementScale& scale);
+
+// A block match slides along texture that stays alike far across the image: on the recorded
+// screens the default tracking held 0-2 % of the muscle through a maximal isometric contraction.
+// There the template is made at least three texture lengths wide (up to the matcher's 33 px), and
+// a point may come back from its backward match up to three times as far across as in depth (from
+// 1 at the knee, kScreenTextureElongation, to 3 one unit of elongation above, in px as the match
+// sees it). On those recordings it held 15-31 %; through the simulator's wide beam it found 10
+// of 12 tears against 4 (docs/benchmarks.md, "Real scanner recordings III" and "V"). The template
+// is square: it blurs 2.9 mm in depth too. Speckle keeps the defaults.
+void size_tracking_to_texture(gpu::TrackingParameters& tracking, const TextureLengths& texture,
+                              const MeasurementScale& scale);
+// What size_tracking_to_texture changed, for the notes ("" where nothing): `unsized` and `sized`
+// are the same settings without and with it.
+std::string sized_tracking_note(const AnalysisSettings& unsized, const AnalysisSettings& sized,
+                                const MeasurementScale& scale);
 
 // On texture that elongated (is_screen_like_texture) a "no tear" is not conclusive, however
 // much of the muscle was tracked: through the simulator's wide beam, which reads as the recordings

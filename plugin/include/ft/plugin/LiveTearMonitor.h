@@ -116,6 +116,9 @@ class LiveTearMonitor {
   const MeasurementScale& scale() const noexcept { return scale_; }
   // The image area analysed (the source's region, or the moving image found in the frames).
   const UltrasoundRegion& region() const noexcept { return analysed_region_; }
+  // What the current window is tracked with (sized to the image's texture, settings_at); the
+  // defaults before the first frame is analysed.
+  gpu::TrackingParameters tracking() const { return tracker_ ? tracker_->parameters() : gpu::TrackingParameters{}; }
 
  private:
   std::optional<WindowEvaluation> track(const Frame& frame);
@@ -123,6 +126,7 @@ class LiveTearMonitor {
   bool evaluation_due() const;
   void restart(const Frame& frame);
   void measure_scale(const Frame& frame);
+  void read_texture(const Frame& frame, bool same_scale);
   void move_with_its_stumps(TearFinding& f, const GapFollower& follower, long found_at) const;
   template <class Frames>
   void find_the_image(const Frames& frames);
@@ -134,9 +138,11 @@ class LiveTearMonitor {
   std::string region_note_;
   UltrasoundRegion region_;
   MeasurementScale scale_;
-  // The image's texture, read with the scale (not measured until a frame since the last change
-  // of scale had texture to read): the screen-texture note and the conclusion's limit come from it.
+  // The image's texture (read_texture): the screen-texture note, the conclusion's limit and the
+  // tracking's size come from it.
   TextureLengths texture_;
+  bool texture_turning_ = false;     // the last window read it screen-like where texture_ is not, or the reverse
+  std::string sized_tracking_note_;  // how the tracking was sized to texture_ ("" where it was not)
   UltrasoundRegion analysed_region_;  // region_ with scale_
   DetectionSettings detection_;       // settings_'s, stricter when scale_ is a guess
   LiveSettings settings_;
