@@ -200,7 +200,7 @@ TEST(ConstructedSlidingPlane, AHaematomaCarriedWithTheAponeurosisAndWideningIsAD
 // The same haematoma on a plane sliding 2 and 3 mm: its last 2 mm, past the image's right side at
 // rest, come into view part way through the contraction, already 2.3-2.9 mm wide. Read there,
 // they stood for the layer at rest, and the haematoma was refused as fluid carried along
-// (fluid_carried): only readings made at rest say what lay beneath the muscle at rest.
+// (fluid_carried): a layer that widened after it came into view says nothing of rest.
 TEST(ConstructedSlidingPlane, AHaematomaPartlyBeyondTheImageAtRestIsADetachmentWhereThePlaneSlidesLittle) {
   for (double slide_px : {20.0, 30.0}) {
     SCOPED_TRACE(slide_px);

@@ -866,19 +866,33 @@ std::optional<WideStretchReading> on_wide_stretch(const Context& ctx, const Comp
   return WideStretchReading{std::move(f), widest, origin};
 }
 
-// Whether a sample's `rest` band was read at rest. One placed at peak whose tissue came into
-// view only on the way to the peak (read_where_first_seen) was read part way through the
-// contraction, when fluid opening with it had opened part way too: on a plane sliding 2 mm, a
-// haematoma 1.5 mm at rest and 3 mm at peak, running past the image's side, read 2.3-2.9 mm
-// where it came into view, and was taken for a layer as wide at rest.
-bool read_at_rest(const Context& ctx, const LayerSample& s) { return !s.at_peak || s.first_seen == ctx.rest(); }
+// What a sample's `rest` band says of the layer beside it at rest, mm (carried_layer_mm: 0 where
+// none as dark as the fluid is seen); nullopt where it says nothing. A sample placed at peak
+// whose tissue came into view only on the way to the peak (read_where_first_seen) was read part
+// way through the contraction. A layer no wider at peak than then is a structure carried in
+// whole (a vein, fat), or one the muscle carried on past it: its reading stands. One that widened
+// since (by kWidenedMm, beyond the band's noise) opened with the contraction and had opened part
+// way when read: it says nothing of the layer at rest (on a plane sliding 2 mm, a haematoma 1.5 mm
+// at rest and 3 mm at peak, running past the image's side, read 2.3-2.9 mm where it came into
+// view, 3.1-3.5 at peak, and was taken for a layer as wide at rest). Taking such a reading back
+// to rest in step with the contraction was tried: where a sample has just come into view its band
+// reads up to 0.5 mm wide (2.9 mm at 57 % of the contraction for 2.4), and taken back it still
+// read as wide as the fluid at peak.
+std::optional<double> rest_layer_read_mm(const Context& ctx, const LayerSample& s, const BandWidth& fluid) {
+  constexpr double kWidenedMm = 0.2;
+  const double read = gates::carried_layer_mm(s.rest, fluid, ctx.s);
+  if (!s.at_peak || s.first_seen == ctx.rest() || read <= 0.0) return read;
+  const double at_peak = s.peak.found ? s.peak.width_mm : 0.0;
+  if (at_peak < read + kWidenedMm) return read;
+  return std::nullopt;
+}
 
 // The layers at rest (0 where none is seen) along the same plane and muscle between rest
 // columns xa and xb, in order, following the plane column by column from the run (its line
 // within 1 mm of the last column's): what the muscle now beside the fluid had beneath it
 // somewhere on its way, as dark as the fluid at peak (gates::carried_layer_mm;
-// gates::fluid_is_new judges them). Only readings made at rest (read_at_rest): where the muscle
-// rested is in view (frame0_origin found it tracked), so the layer it carried was read there.
+// gates::fluid_is_new judges them). Readings made on the way to the peak, where the plane slid
+// into view, only as rest_layer_read_mm allows.
 std::vector<double> rest_layers_along_mm(const Context& ctx, const std::vector<LayerSample>& samples,
                                          const LayerSample& from, double xa, double xb, const BandWidth& fluid) {
   const std::vector<const LayerSample*> along = along_the_plane(ctx, samples, from, xa, xb);
@@ -888,7 +902,7 @@ std::vector<double> rest_layers_along_mm(const Context& ctx, const std::vector<L
   // speckle read 1.5-2.9 mm "layers" of contrast 0.15-0.25 here and there; on the 20-30 mm a
   // muscle slides along a deep aponeurosis, a few adjacent columns of them passed for carried fluid.
   for (const LayerSample* s : along)
-    if (read_at_rest(ctx, *s)) widths.push_back(gates::carried_layer_mm(s->rest, fluid, ctx.s));
+    if (const std::optional<double> w = rest_layer_read_mm(ctx, *s, fluid)) widths.push_back(*w);
   return widths;
 }
 
