@@ -35,13 +35,13 @@ void size_tracking_to_texture(gpu::TrackingParameters& tracking, const TextureLe
   tracking.forward_backward_lateral_scale = std::max(tracking.forward_backward_lateral_scale, across);
 }
 
-std::string sized_tracking_note(const AnalysisSettings& unsized, const AnalysisSettings& sized,
+std::string sized_tracking_note(const gpu::TrackingParameters& unsized, const gpu::TrackingParameters& sized,
                                 const MeasurementScale& scale) {
   const double mm = scale.mm_per_px();
   // The template as the tracker makes it (kernel_mm rounded to whole px, capped at 33).
-  auto side_px = [&](const AnalysisSettings& s) { return 2 * gpu::make_geometry(s.tracking, mm, 0, 0).kernel_half_px + 1; };
+  auto side_px = [&](const gpu::TrackingParameters& p) { return 2 * gpu::make_geometry(p, mm, 0, 0).kernel_half_px + 1; };
   const bool larger = side_px(sized) != side_px(unsized);
-  const bool looser = sized.tracking.forward_backward_lateral_scale != unsized.tracking.forward_backward_lateral_scale;
+  const bool looser = sized.forward_backward_lateral_scale != unsized.forward_backward_lateral_scale;
   if (!larger && !looser) return "";
   std::string what;
   if (larger) {
@@ -133,8 +133,7 @@ ClipAnalysis analyse_clip(int frame_count, const FrameAt& frame_at, const Ultras
   out.motion.mm_per_px_y = analysed.mm_per_px_y;
 
   const AnalysisSettings scaled = settings_at(settings, out.scale, texture);
-  if (const std::string note = sized_tracking_note(settings_at(settings, out.scale), scaled, out.scale);
-      !note.empty())
+  if (const std::string note = sized_tracking_note(settings.tracking, scaled.tracking, out.scale); !note.empty())
     out.warnings.push_back(note);
   gpu::SpeckleTracker tracker(scaled.tracking, settings.backend);
   gpu::LagrangianTracker lagrangian(tracker, analysed);

@@ -55,7 +55,7 @@ void LiveTearMonitor::measure_scale(const Frame& frame) {
   if (same_scale && scaled.tracking.kernel_mm == tracker_->parameters().kernel_mm &&
       scaled.tracking.forward_backward_lateral_scale == tracker_->parameters().forward_backward_lateral_scale)
     return;
-  sized_tracking_note_ = sized_tracking_note(settings_at(live, used), scaled, used);
+  sized_tracking_note_ = sized_tracking_note(live.tracking, scaled.tracking, used);
   scale_ = used;
   analysed_region_ = with_scale(region_, scale_);
   grid_mm_ = next_grid_mm_;

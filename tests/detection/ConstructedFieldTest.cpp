@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "TestSupport.h"
 #include "ft/core/TearDetector.h"
 
 // Each gate of the tear detector on a small constructed clip whose motion is known exactly:
@@ -164,11 +165,7 @@ Frame render(const ConstructedTear& t, int k) {
 }
 
 MotionRecord motion_of(const ConstructedTear& t) {
-  MotionRecord m;
-  m.region.bounds = {0, 0, kWidthPx - 1, kHeightPx - 1};
-  m.region.units_x = m.region.units_y = PhysicalUnits::Centimetre;
-  m.region.mm_per_px_x = m.region.mm_per_px_y = kMmPerPx;
-  m.mm_per_px_x = m.mm_per_px_y = kMmPerPx;
+  MotionRecord m = test::calibrated_motion_record(kWidthPx, kHeightPx, kMmPerPx);
   for (int k = 0; k < t.frames(); ++k) {
     DisplacementField u(74, 49, 4.0, 4.0, 4.0);
     double fxx, fyy;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "TestSupport.h"
 #include "ft/core/TearDetector.h"
 
 // The fluid-layer path's fluid_in_place gate (FluidLayerScan.cpp) on a constructed clip whose
@@ -102,11 +103,7 @@ Frame render(const Scene& scene, int k) {
 }
 
 MotionRecord motion_of(const Scene& scene) {
-  MotionRecord m;
-  m.region.bounds = {0, 0, kWidthPx - 1, kHeightPx - 1};
-  m.region.units_x = m.region.units_y = PhysicalUnits::Centimetre;
-  m.region.mm_per_px_x = m.region.mm_per_px_y = kMmPerPx;
-  m.mm_per_px_x = m.mm_per_px_y = kMmPerPx;
+  MotionRecord m = test::calibrated_motion_record(kWidthPx, kHeightPx, kMmPerPx);
   for (int k = 0; k < kFrames; ++k) {
     DisplacementField u(74, 49, 4.0, 4.0, 4.0);
     const double f = 1.0 - kShortening * level_at(k), deep_f = 1.0 - kDeepShortening * level_at(k);

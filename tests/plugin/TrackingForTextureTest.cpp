@@ -46,7 +46,7 @@ TEST(TrackingForTexture, OurSimulatorsSpeckleKeepsTheDefaults) {
       const AnalysisSettings sized = settings_at(defaults, scale, texture);
       EXPECT_EQ(sized.tracking.kernel_mm, defaults.tracking.kernel_mm) << texture.lateral_px << " px across";
       EXPECT_EQ(sized.tracking.forward_backward_lateral_scale, 1.0) << "elongation " << texture.elongation();
-      EXPECT_EQ(sized_tracking_note(settings_at(defaults, scale), sized, scale), "");
+      EXPECT_EQ(sized_tracking_note(defaults.tracking, sized.tracking, scale), "");
     }
 }
 
@@ -59,18 +59,18 @@ TEST(TrackingForTexture, ARecordedScreensTextureGetsTheWidestTemplateAndALateral
   EXPECT_EQ(template_side_px(settings_at(defaults, scale), 0.088), 21);
   EXPECT_EQ(template_side_px(sized, 0.088), 33);  // the matcher's largest
   EXPECT_DOUBLE_EQ(sized.tracking.forward_backward_lateral_scale, 3.0);
-  const std::string note = sized_tracking_note(settings_at(defaults, scale), sized, scale);
+  const std::string note = sized_tracking_note(defaults.tracking, sized.tracking, scale);
   EXPECT_EQ(note,
             "for this smeared image the tracking was adjusted (matched over larger areas (2.9 mm across), and checked "
             "less strictly side to side): motion and layers thinner than the matched area are measured less precisely");
   MeasurementScale estimated = scale;
   estimated.source = ScaleSource::SpeckleEstimate;  // mm only where they can be trusted
-  const std::string in_px = sized_tracking_note(settings_at(defaults, estimated), settings_at(defaults, estimated, screen), estimated);
+  const std::string in_px = sized_tracking_note(defaults.tracking, settings_at(defaults, estimated, screen).tracking, estimated);
   EXPECT_NE(in_px.find("(33 px across)"), std::string::npos) << in_px;
   EXPECT_EQ(in_px.find(" mm"), std::string::npos) << in_px;
   // Only the tolerance changed (texture short across at a fine scale): only that is said.
   const MeasurementScale fine = scale_of(0.03);
-  const std::string looser = sized_tracking_note(settings_at(defaults, fine), settings_at(defaults, fine, screen), fine);
+  const std::string looser = sized_tracking_note(defaults.tracking, settings_at(defaults, fine, screen).tracking, fine);
   EXPECT_EQ(looser, "for this smeared image the tracking was adjusted (checked less strictly side to side)");
 }
 

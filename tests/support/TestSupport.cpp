@@ -122,6 +122,15 @@ double ncc(const std::vector<float>& a, const std::vector<float>& b, const std::
   return saa > 0 && sbb > 0 ? sab / std::sqrt(saa * sbb) : 0.0;
 }
 
+MotionRecord calibrated_motion_record(int width_px, int height_px, double mm_per_px) {
+  MotionRecord m;
+  m.region.bounds = {0, 0, width_px - 1, height_px - 1};
+  m.region.units_x = m.region.units_y = PhysicalUnits::Centimetre;
+  m.region.mm_per_px_x = m.region.mm_per_px_y = mm_per_px;
+  m.mm_per_px_x = m.mm_per_px_y = mm_per_px;
+  return m;
+}
+
 double time_scale() {
   const char* v = std::getenv("FT_TEST_TIME_SCALE");
   const double scale = v ? std::atof(v) : 1.0;

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "ft/core/Frame.h"
+#include "ft/core/MotionRecord.h"
 
 namespace ft::test {
 
@@ -63,6 +64,10 @@ std::string read_file(const std::string& path);
 // How much longer than usual waits for servers and threads may take: FT_TEST_TIME_SCALE (1 when
 // unset; scripts/sanitize sets it, TSan runs everything several times slower).
 double time_scale();
+
+// An empty motion record over a width x height px region calibrated at mm_per_px (both axes),
+// for constructed displacement fields.
+MotionRecord calibrated_motion_record(int width_px, int height_px, double mm_per_px);
 
 // Normalised cross-correlation of two equally sized float images over a mask (nullptr: all).
 double ncc(const std::vector<float>& a, const std::vector<float>& b, const std::vector<unsigned char>* mask = nullptr);

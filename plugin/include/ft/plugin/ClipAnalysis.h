@@ -54,9 +54,9 @@ bool is_screen_like_texture(const TextureLengths& texture, const MeasurementScal
 // is square: it blurs 2.9 mm in depth too. Speckle keeps the defaults.
 void size_tracking_to_texture(gpu::TrackingParameters& tracking, const TextureLengths& texture,
                               const MeasurementScale& scale);
-// What size_tracking_to_texture changed, for the notes ("" where nothing): `unsized` and `sized`
-// are the same settings without and with it.
-std::string sized_tracking_note(const AnalysisSettings& unsized, const AnalysisSettings& sized,
+// What size_tracking_to_texture changed, for the notes ("" where nothing): `unsized` is the
+// tracking asked for, `sized` what settings_at made of it.
+std::string sized_tracking_note(const gpu::TrackingParameters& unsized, const gpu::TrackingParameters& sized,
                                 const MeasurementScale& scale);
 
 // On texture that elongated (is_screen_like_texture) a "no tear" is not conclusive, however
