@@ -53,7 +53,8 @@ void LiveTearMonitor::measure_scale(const Frame& frame) {
   live.grid_mm = next_grid_mm_;
   const AnalysisSettings scaled = settings_at(live, used, texture_);
   if (same_scale && scaled.tracking.kernel_mm == tracker_->parameters().kernel_mm &&
-      scaled.tracking.forward_backward_lateral_scale == tracker_->parameters().forward_backward_lateral_scale)
+      scaled.tracking.forward_backward_lateral_scale == tracker_->parameters().forward_backward_lateral_scale &&
+      scaled.detection.fascicle_grain_elongation == detection_.fascicle_grain_elongation)
     return;
   sized_tracking_note_ = sized_tracking_note(live.tracking, scaled.tracking, used);
   scale_ = used;

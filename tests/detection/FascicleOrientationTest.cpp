@@ -9,8 +9,11 @@
 
 #include "ft/core/DisplacementField.h"
 #include "ft/core/FascicleOrientation.h"
+#include "ft/core/FascicleReadings.h"
 #include "ft/core/Frame.h"
 #include "ft/core/Random.h"
+#include "ft/core/TextureLengths.h"
+#include "TestSupport.h"
 
 namespace ft {
 namespace {
@@ -58,6 +61,96 @@ TEST(FascicleOrientation, StreaksAreReadAtTheirAngleEverywhereIncludingTheEdges)
     EXPECT_LT(worst_error_deg(r, grid, angle_deg, near_edge), 5.0) << angle_deg;
     for (float c : r.coherence) EXPECT_TRUE(c > 0.2f && c <= 1.0f) << angle_deg << ": coherence " << c;
   }
+}
+
+// Faint streaks at `angle_deg` on speckle-like noise whose grains are `elongation` times longer
+// across than in depth (white noise blurred by a Gaussian, sigma 1.2 px in depth): as a wide
+// beam or a recorded screen's smoothing leaves them.
+Frame streaks_on_elongated_grain(int width_px, int height_px, double angle_deg, double elongation, std::uint64_t seed) {
+  Random noise = Random::stream(seed, 2);
+  std::vector<double> v(std::size_t(width_px) * std::size_t(height_px));
+  for (double& x : v) x = noise.normal();
+  const auto blur = [&](double sigma, bool along_x) {
+    const int r = int(std::ceil(3 * sigma));
+    std::vector<double> out(v.size(), 0.0);
+    for (int y = 0; y < height_px; ++y)
+      for (int x = 0; x < width_px; ++x) {
+        double acc = 0, sum = 0;
+        for (int i = -r; i <= r; ++i) {
+          const int xx = along_x ? std::clamp(x + i, 0, width_px - 1) : x, yy = along_x ? y : std::clamp(y + i, 0, height_px - 1);
+          const double w = std::exp(-0.5 * i * i / (sigma * sigma));
+          acc += w * v[std::size_t(yy) * std::size_t(width_px) + std::size_t(xx)];
+          sum += w;
+        }
+        out[std::size_t(y) * std::size_t(width_px) + std::size_t(x)] = acc / sum;
+      }
+    v = std::move(out);
+  };
+  blur(1.2 * elongation, true);
+  blur(1.2, false);
+  double spread = 0;
+  for (double x : v) spread += x * x;
+  spread = std::sqrt(spread / double(v.size()));
+  Frame f(width_px, height_px);
+  const double a = angle_deg * M_PI / 180.0;
+  for (int y = 0; y < height_px; ++y)
+    for (int x = 0; x < width_px; ++x) {
+      const double across_mm = (-x * std::sin(a) + y * std::cos(a)) * kMmPerPx;
+      const double streak = std::pow(0.5 + 0.5 * std::cos(2 * M_PI * across_mm / 1.5), 4);
+      const double grain = v[std::size_t(y) * std::size_t(width_px) + std::size_t(x)] / spread;
+      f.set_value(x, y, float(std::clamp(120 + 50 * streak + 40 * grain, 0.0, 255.0)));
+    }
+  return f;
+}
+
+// The median reading over the points 4 mm or more inside the image.
+double median_inside_deg(const FibreField& r, const DisplacementField& grid, int width_px, int height_px) {
+  std::vector<float> inside;
+  for (int row = 0; row < grid.rows; ++row)
+    for (int col = 0; col < grid.columns; ++col) {
+      const double x = grid.x_px(col), y = grid.y_px(row);
+      if (std::min({x, y, width_px - 1 - x, height_px - 1 - y}) >= 40) inside.push_back(r.angle_deg[grid.index(col, row)]);
+    }
+  std::nth_element(inside.begin(), inside.begin() + long(inside.size() / 2), inside.end());
+  return inside[inside.size() / 2];
+}
+
+// Grain five times longer across than in depth: a line 6 mm long averages few grains lying
+// level and many crossing them, so level lines keep the most variance whatever the fascicles
+// do, and the reading comes out flat. Lines as long as the grain along them average the grain
+// alike in every direction (the texture's elongation, as TextureLengths measures it).
+TEST(FascicleOrientation, StreaksOnGrainLongAcrossAreReadAtTheirAngleWhenTheLinesFollowTheGrain) {
+  constexpr int kWidth = 400, kHeight = 300, kStepPx = 10;
+  constexpr double kElongation = 5.0;
+  const PixelRect region{0, 0, kWidth - 1, kHeight - 1};
+  const DisplacementField grid(kWidth / kStepPx, kHeight / kStepPx, 5, 5, kStepPx);
+  for (double angle_deg : {20.0, 35.0}) {
+    const Frame image = streaks_on_elongated_grain(kWidth, kHeight, angle_deg, kElongation, 11);
+    FascicleScale grain_aware;
+    grain_aware.texture_elongation = kElongation;
+    const double aware = median_inside_deg(fascicle_orientation(image, region, grid, kMmPerPx, grain_aware), grid, kWidth, kHeight);
+    const double fixed = median_inside_deg(fascicle_orientation(image, region, grid, kMmPerPx), grid, kWidth, kHeight);
+    EXPECT_NEAR(aware, angle_deg, 2.0) << "lines as long as the grain";
+    EXPECT_LT(std::abs(fixed), 5.0) << "lines of one length read the grain (why its length matters)";
+  }
+}
+
+// What the detector reads (FascicleReadings) follows the grain it is given (the analysis gives
+// it on texture as elongated as a recorded screen's), and readings made along another grain are
+// not reused.
+TEST(FascicleReadings, FollowTheGrainTheyAreGiven) {
+  constexpr int kWidth = 400, kHeight = 300, kStepPx = 10;
+  MotionRecord m = test::calibrated_motion_record(kWidth, kHeight, kMmPerPx);
+  m.cumulative.emplace_back(kWidth / kStepPx, kHeight / kStepPx, 5, 5, kStepPx);
+  const PixelRect region{0, 0, kWidth - 1, kHeight - 1};
+  const Frame screen = streaks_on_elongated_grain(kWidth, kHeight, 20.0, 5.0, 11);
+  const double grain = measure_texture_lengths(screen, region).elongation();
+  ASSERT_GE(grain, kScreenTextureElongation);
+  FascicleReadings readings;
+  EXPECT_NEAR(median_inside_deg(readings.in_frame(0, screen, m, grain), m.cumulative[0], kWidth, kHeight), 20.0, 2.0);
+  EXPECT_EQ(readings.frames_read(), 1u);
+  EXPECT_EQ(readings.in_frame(0, screen, m).angle_deg, fascicle_orientation(screen, region, m.cumulative[0], kMmPerPx).angle_deg)
+      << "a reading along another grain was reused";
 }
 
 }  // namespace

@@ -47,6 +47,7 @@ TEST(TrackingForTexture, OurSimulatorsSpeckleKeepsTheDefaults) {
       EXPECT_EQ(sized.tracking.kernel_mm, defaults.tracking.kernel_mm) << texture.lateral_px << " px across";
       EXPECT_EQ(sized.tracking.forward_backward_lateral_scale, 1.0) << "elongation " << texture.elongation();
       EXPECT_EQ(sized_tracking_note(defaults.tracking, sized.tracking, scale), "");
+      EXPECT_EQ(sized.detection.fascicle_grain_elongation, 1.0) << "fascicles read with lines of one length";
     }
 }
 
@@ -116,7 +117,22 @@ TEST(TrackingForTexture, TheElongationIsJudgedInMillimetres) {
   const AnalysisSettings defaults;
   MeasurementScale tall = scale_of(0.088);
   tall.mm_per_px_y = 0.176;  // pixels twice as tall as wide: 5.6 times in px is 2.8 in mm
-  EXPECT_EQ(settings_at(defaults, tall, TextureLengths{19.2, 3.4}).tracking.kernel_mm, defaults.tracking.kernel_mm);
+  const AnalysisSettings at = settings_at(defaults, tall, TextureLengths{19.2, 3.4});
+  EXPECT_EQ(at.tracking.kernel_mm, defaults.tracking.kernel_mm);
+  EXPECT_EQ(at.detection.fascicle_grain_elongation, 1.0);
+}
+
+// On such texture fascicles are read along its grain (FascicleReadings), in px as the lines are
+// laid; whether the tracking is sized or not (benchmarks compare the tracking alone).
+TEST(TrackingForTexture, FasciclesAreReadAlongAScreensGrain) {
+  AnalysisSettings defaults;
+  const TextureLengths screen{19.2, 3.4};
+  EXPECT_DOUBLE_EQ(settings_at(defaults, scale_of(0.088), screen).detection.fascicle_grain_elongation, 19.2 / 3.4);
+  defaults.tracking_sized_to_texture = false;
+  EXPECT_DOUBLE_EQ(settings_at(defaults, scale_of(0.088), screen).detection.fascicle_grain_elongation, 19.2 / 3.4);
+  MeasurementScale wide = scale_of(0.088);
+  wide.mm_per_px_x = 0.176;  // pixels twice as wide as tall: 3 times in px is 6 in mm, lines laid at 3
+  EXPECT_DOUBLE_EQ(settings_at(defaults, wide, TextureLengths{9.0, 3.0}).detection.fascicle_grain_elongation, 3.0);
 }
 
 // Through the simulator's wide beam, which reads as the recorded screens do, the default tracking

@@ -125,7 +125,7 @@ double fibres_seen_in_frame(const Context& ctx, const std::vector<std::size_t>& 
   const FibreField* seen = &ctx.fibres_at_peak;  // read once per clip
   FibreField on_frame_k;
   if (k != ctx.peak() || seen->angle_deg.empty()) {
-    on_frame_k = fibres_in_frame(ctx.m, ctx.readings, ctx.frame_at(k), k);
+    on_frame_k = fibres_in_frame(ctx.m, ctx.readings, ctx.frame_at(k), k, ctx.s.fascicle_grain_elongation);
     drop_undirected(on_frame_k, ctx.s.min_fibre_coherence);
     seen = &on_frame_k;
   }

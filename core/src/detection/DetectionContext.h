@@ -109,7 +109,8 @@ inline void position_in(const MotionRecord& m, int k, double x0, double y0, doub
 // Fibre directions where each material point (frame-0 grid point) lies in frame k, measured on
 // that frame's image at fascicle scale; coherence 0 where the point is out of view. Fascicles
 // turn 20 -> 45 deg in a real contraction: the rest frame's directions are not the peak's.
-FibreField fibres_in_frame(const MotionRecord& m, FascicleReadings& readings, const Frame& image, int k);
+FibreField fibres_in_frame(const MotionRecord& m, FascicleReadings& readings, const Frame& image, int k,
+                           double grain_elongation);
 // Angles of points whose texture shows no direction (coherence under min_coherence) set to 0.
 void drop_undirected(FibreField& fibres, double min_coherence);
 

@@ -159,14 +159,18 @@ FibreField fascicle_orientation(const Frame& frame, const PixelRect& region, con
   const Image::Pointer image = working_image(frame, r, factor);
   const auto size = image->GetLargestPossibleRegion().GetSize();
   const int width = int(size[0]), height = int(size[1]);
-  const int line_half = std::max(2, int(std::lround(0.5 * scale.line_mm / px_mm)));
+  const double elongation = std::max(1.0, scale.texture_elongation);
   const int window_half = std::max(2, int(std::lround(0.5 * scale.window_mm / px_mm)));
   std::vector<double> angles;
   for (double a = -scale.max_angle_deg; a <= scale.max_angle_deg + 1e-9; a += scale.angle_step_deg) angles.push_back(a);
   // Score of every direction at every grid point: the line-to-line variance.
   std::vector<std::vector<float>> score(angles.size(), std::vector<float>(grid.size(), 0.0f));
   for (std::size_t a = 0; a < angles.size(); ++a) {
-    const Image::Pointer spread = local_spread(line_average(image, angles[a] * M_PI / 180.0, line_half), window_half);
+    const double rad = angles[a] * M_PI / 180.0;
+    // As many grains along every line (FascicleScale::texture_elongation).
+    const double stretch = 1.0 / std::hypot(std::cos(rad) / elongation, std::sin(rad));
+    const int line_half = std::max(2, int(std::lround(0.5 * scale.line_mm * stretch / px_mm)));
+    const Image::Pointer spread = local_spread(line_average(image, rad, line_half), window_half);
     const float* sd = spread->GetBufferPointer();
     for (int row = 0; row < grid.rows; ++row)
       for (int col = 0; col < grid.columns; ++col) {

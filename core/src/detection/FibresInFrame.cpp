@@ -2,9 +2,10 @@
 
 namespace ft::detection {
 
-FibreField fibres_in_frame(const MotionRecord& m, FascicleReadings& readings, const Frame& image, int k) {
+FibreField fibres_in_frame(const MotionRecord& m, FascicleReadings& readings, const Frame& image, int k,
+                           double grain_elongation) {
   const DisplacementField& g = m.cumulative[0];
-  const FibreField& on_grid = readings.in_frame(k, image, m);
+  const FibreField& on_grid = readings.in_frame(k, image, m, grain_elongation);
   FibreField out{std::vector<float>(g.size(), 0.0f), std::vector<float>(g.size(), 0.0f)};
   const DisplacementField& u = m.cumulative[std::size_t(k)];
   for (int r = 0; r < g.rows; ++r)

@@ -93,9 +93,9 @@ Context make_context(const MotionRecord& m, const FrameAt& frame_at, const Detec
       ctx.rest_inverse[g.index(c, r)] =
           deformation_gradient(m.cumulative[std::size_t(rest)], c, r, s.baseline_steps, m.mm_per_px_x, m.mm_per_px_y).inverse();
   ctx.planes = plane_map(ctx.rest_image, m.region.bounds, g.step_px, m.mm_per_px_x, m.mm_per_px_y);
-  ctx.fibres = rest == 0 ? fibres0 : fibres_in_frame(m, readings, ctx.rest_image, rest);
+  ctx.fibres = rest == 0 ? fibres0 : fibres_in_frame(m, readings, ctx.rest_image, rest, s.fascicle_grain_elongation);
   drop_undirected(ctx.fibres, s.min_fibre_coherence);
-  ctx.fibres_at_peak = fibres_in_frame(m, readings, frame_at(peak), peak);
+  ctx.fibres_at_peak = fibres_in_frame(m, readings, frame_at(peak), peak, s.fascicle_grain_elongation);
   drop_undirected(ctx.fibres_at_peak, s.min_fibre_coherence);
   std::vector<float> angles, weights;
   for (std::size_t i = 0; i < g.size(); ++i)
@@ -361,7 +361,7 @@ DetectionResult detect_tears(const MotionRecord& m, const FrameAt& frame_at, con
   }
   FascicleReadings own_readings;
   FascicleReadings& read = readings ? *readings : own_readings;
-  FibreField fibres0 = read.in_frame(0, frame_at(0), m);
+  FibreField fibres0 = read.in_frame(0, frame_at(0), m, s.fascicle_grain_elongation);
   long undirected = 0;
   for (std::size_t i = 0; i < fibres0.angle_deg.size(); ++i)
     if (fibres0.coherence[i] < s.min_fibre_coherence) {

@@ -16,6 +16,13 @@
 
 namespace ft {
 
+// Texture this many times longer across than in depth (TextureLengths, in mm) is a recorded
+// screen's: our simulator's speckle reads 1.9-3.2 (the most through a focused beam), the real
+// scanners' own frames of ../shared/data 1.3-2.5, all 32 recorded Telemed screens 3.8-5.8.
+// There the tracking is sized to it and fascicles are read along its grain (settings_at,
+// ClipAnalysis.h).
+constexpr double kScreenTextureElongation = 3.6;
+
 struct TextureLengths {
   static constexpr double kLongestPx = 60.0;  // the longest shift looked at
   double lateral_px = 0.0;  // 0: not measured (too small an image, or flat)

@@ -31,11 +31,6 @@ struct AnalysisSettings {
 // monitoring so that both follow one rule.
 AnalysisSettings settings_at(AnalysisSettings settings, const MeasurementScale& scale, const TextureLengths& texture = {});
 
-// Texture this many times longer across than in depth (TextureLengths) is a recorded screen's:
-// our simulator's speckle reads 1.9-3.2 (the most through a focused beam), the real scanners'
-// own frames of ../shared/data 1.3-2.5, all 32 recorded Telemed screens 3.8-5.8.
-constexpr double kScreenTextureElongation = 3.6;
-
 // For the notes, where the image's texture (measured at `scale`: its elongation in mm) is like
 // the recorded screens': why so little of the muscle may be tracked, and what may help ("" otherwise).
 // Block matches slide along such texture: on the 32 recordings the tracking held 0-2 % of the
