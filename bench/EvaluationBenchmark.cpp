@@ -55,7 +55,11 @@ std::uint64_t hash_doubles(const std::vector<double>& values) {
   return h;
 }
 
+// Arg: the grain elongation the lines follow (1: lines of one length; 5: as on a recorded screen,
+// where level lines are 30 mm long; the cost of the lines alone, on the same frame).
 void BM_FascicleOrientation(benchmark::State& state) {
+  ft::FascicleScale scale;
+  scale.texture_elongation = double(state.range(0));
   const ft::sim::SimulatedExam exam(ft::bench::scanner_scene("full_tear", 720, 574, 5, 2));
   const ft::Frame frame = exam.render_frame(1);
   const ft::PixelRect& region = exam.region().bounds;
@@ -64,7 +68,7 @@ void BM_FascicleOrientation(benchmark::State& state) {
                                    region.y0_px, kStepPx);
   ft::FibreField reading;
   for (auto _ : state) {
-    reading = ft::fascicle_orientation(frame, region, grid, 0.1);
+    reading = ft::fascicle_orientation(frame, region, grid, 0.1, scale);
     benchmark::DoNotOptimize(reading.angle_deg.data());
   }
   char label[64];
@@ -150,5 +154,5 @@ void BM_FollowFindings(benchmark::State& state) {
 
 BENCHMARK(BM_FollowFindings)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_WindowEvaluation)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
-BENCHMARK(BM_FascicleOrientation)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
+BENCHMARK(BM_FascicleOrientation)->Arg(1)->Arg(5)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
 BENCHMARK_MAIN();

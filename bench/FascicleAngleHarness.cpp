@@ -4,11 +4,11 @@
 // as a recorded screen's does (grains 3.7-5.6 times longer across than in depth); there a line
 // average across reads grain, not fascicles, and the direction comes out too flat.
 //
-//   bench_fascicles [--first SEED] [--seeds N] [--with CONDITION]... [--lines product|fixed|grain]
+//   bench_fascicles [--first SEED] [--seeds N] [--with CONDITION]... [--lines product|screen|fixed|grain]
 //
-// --lines: as the analysis reads them (settings_at, FascicleReadings: along the first frame's grain
-// where it is as elongated as a recorded screen's), of one length everywhere (fixed, as before), or
-// along every frame's own grain whatever it is (grain).
+// --lines: as the analysis reads them by default (product), along the first frame's grain where it
+// is as elongated as a recorded screen's (screen: AnalysisSettings::fascicles_along_grain, off by
+// default), of one length everywhere (fixed), or along every frame's own grain whatever it is (grain).
 // Per clip and frame: the truth, the coherence-weighted mean of the readings over rectus
 // femoris (1.5 mm clear of its edges), their median absolute error (apart within 8 mm of the
 // image's sides, where lines lying level leave the image), and the share read at 55 deg
@@ -35,12 +35,13 @@
 namespace {
 
 constexpr const char* kUsage =
-    "usage: bench_fascicles [--first SEED] [--seeds N] [--with CONDITION]... [--lines product|fixed|grain]\n"
+    "usage: bench_fascicles [--first SEED] [--seeds N] [--with CONDITION]... [--lines product|screen|fixed|grain]\n"
     "  --with: an exam condition laid over real_intact (repeatable; default: none, then wide_beam)\n"
-    "  --lines: as the detector reads them (product, the default), of one length (fixed), or along\n"
+    "  --lines: as the analysis reads them (product, the default), along a recorded screen's grain\n"
+    "           (screen: AnalysisSettings::fascicles_along_grain), of one length (fixed), or along\n"
     "           every frame's own grain (grain)\n";
 
-enum class Lines { Product, Fixed, Grain };
+enum class Lines { Product, Screen, Fixed, Grain };
 
 struct Options {
   std::uint64_t first_seed = 2000;
@@ -60,9 +61,10 @@ Options parse(int argc, char** argv) {
     else if (a == "--lines" && has_value) {
       const std::string v = argv[++i];
       if (v == "product") o.lines = Lines::Product;
+      else if (v == "screen") o.lines = Lines::Screen;
       else if (v == "fixed") o.lines = Lines::Fixed;
       else if (v == "grain") o.lines = Lines::Grain;
-      else ft::bench::bad_argument(a, v.c_str(), "product, fixed or grain");
+      else ft::bench::bad_argument(a, v.c_str(), "product, screen, fixed or grain");
     }
     else ft::bench::usage_and_exit(kUsage, a);
   }
@@ -102,7 +104,7 @@ double median(std::vector<double> v) {
 // `readings` (the detector's own, one per clip) along `product_grain` (what the analysis decides).
 ft::FibreField directions(const ft::Frame& frame, const ft::MotionRecord& m, int k, Lines lines, ft::FascicleReadings& readings,
                           double product_grain) {
-  if (lines == Lines::Product) return readings.in_frame(k, frame, m, product_grain);
+  if (lines == Lines::Product || lines == Lines::Screen) return readings.in_frame(k, frame, m, product_grain);
   ft::FascicleScale scale;
   if (lines == Lines::Grain)
     scale.texture_elongation = ft::measure_texture_lengths(frame, m.region.bounds).elongation(m.mm_per_px_x, m.mm_per_px_y);
@@ -181,8 +183,10 @@ int main(int argc, char** argv) {
       const ft::MotionRecord m = grid_over(exam.region());
       // The grain as the analysis judges it: on the first frame's texture (ClipAnalysis.h).
       const ft::Frame first = exam.render_frame(0);
+      ft::AnalysisSettings asked;
+      asked.fascicles_along_grain = o.lines == Lines::Screen;
       const double product_grain =
-          ft::settings_at({}, ft::measurement_scale(first, exam.region()), ft::measure_texture_lengths(first, m.region.bounds))
+          ft::settings_at(asked, ft::measurement_scale(first, exam.region()), ft::measure_texture_lengths(first, m.region.bounds))
               .detection.fascicle_grain_elongation;
       ft::FascicleReadings readings;  // the clip's
       for (int k : {0, peak_frame(exam)}) {

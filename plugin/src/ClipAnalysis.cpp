@@ -25,7 +25,8 @@ AnalysisSettings settings_at(AnalysisSettings settings, const MeasurementScale& 
   // Fascicles are read along such grain (in px, as the lines are laid). Below, the reading keeps
   // its 6 mm lines: it was built on speckle like the presets', and one elongation for the frame
   // over-corrects a beam focused at one depth, whose grain lengthens away from the focus.
-  if (is_screen_like_texture(texture, scale)) settings.detection.fascicle_grain_elongation = texture.elongation();
+  if (settings.fascicles_along_grain && is_screen_like_texture(texture, scale))
+    settings.detection.fascicle_grain_elongation = texture.elongation();
   return settings;
 }
 

@@ -122,17 +122,20 @@ TEST(TrackingForTexture, TheElongationIsJudgedInMillimetres) {
   EXPECT_EQ(at.detection.fascicle_grain_elongation, 1.0);
 }
 
-// On such texture fascicles are read along its grain (FascicleReadings), in px as the lines are
-// laid; whether the tracking is sized or not (benchmarks compare the tracking alone).
-TEST(TrackingForTexture, FasciclesAreReadAlongAScreensGrain) {
-  AnalysisSettings defaults;
+// Where asked (AnalysisSettings::fascicles_along_grain, off by default), fascicles on such texture
+// are read along its grain (FascicleReadings), in px as the lines are laid; whether the tracking
+// is sized or not (benchmarks compare the tracking alone).
+TEST(TrackingForTexture, FasciclesAreReadAlongAScreensGrainWhereAsked) {
+  AnalysisSettings asked;
   const TextureLengths screen{19.2, 3.4};
-  EXPECT_DOUBLE_EQ(settings_at(defaults, scale_of(0.088), screen).detection.fascicle_grain_elongation, 19.2 / 3.4);
-  defaults.tracking_sized_to_texture = false;
-  EXPECT_DOUBLE_EQ(settings_at(defaults, scale_of(0.088), screen).detection.fascicle_grain_elongation, 19.2 / 3.4);
+  EXPECT_EQ(settings_at(asked, scale_of(0.088), screen).detection.fascicle_grain_elongation, 1.0) << "not asked";
+  asked.fascicles_along_grain = true;
+  EXPECT_DOUBLE_EQ(settings_at(asked, scale_of(0.088), screen).detection.fascicle_grain_elongation, 19.2 / 3.4);
+  asked.tracking_sized_to_texture = false;
+  EXPECT_DOUBLE_EQ(settings_at(asked, scale_of(0.088), screen).detection.fascicle_grain_elongation, 19.2 / 3.4);
   MeasurementScale wide = scale_of(0.088);
   wide.mm_per_px_x = 0.176;  // pixels twice as wide as tall: 3 times in px is 6 in mm, lines laid at 3
-  EXPECT_DOUBLE_EQ(settings_at(defaults, wide, TextureLengths{9.0, 3.0}).detection.fascicle_grain_elongation, 3.0);
+  EXPECT_DOUBLE_EQ(settings_at(asked, wide, TextureLengths{9.0, 3.0}).detection.fascicle_grain_elongation, 3.0);
 }
 
 // Through the simulator's wide beam, which reads as the recorded screens do, the default tracking
