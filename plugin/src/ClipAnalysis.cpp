@@ -22,9 +22,9 @@ AnalysisSettings settings_at(AnalysisSettings settings, const MeasurementScale& 
   }
   if (settings.tracking_sized_to_texture && is_screen_like_texture(texture, scale))
     size_tracking_to_texture(settings.tracking, texture, scale);
-  // Fascicles are read along such grain (in px, as the lines are laid). Below, the reading keeps
-  // its 6 mm lines: it was built on speckle like the presets', and one elongation for the frame
-  // over-corrects a beam focused at one depth, whose grain lengthens away from the focus.
+  // Where asked, fascicles are read along such grain (in px, as the lines are laid). Below, the
+  // reading keeps its 6 mm lines: it was built on speckle like the presets', and one elongation for
+  // the frame over-corrects a beam focused at one depth, whose grain lengthens away from the focus.
   if (settings.fascicles_along_grain && is_screen_like_texture(texture, scale))
     settings.detection.fascicle_grain_elongation = texture.elongation();
   return settings;

@@ -13,11 +13,11 @@
 // smoothing: 4-6 times longer across than in depth), a 6 mm line lying level still averages
 // only a few grains, and level lines win again: fascicles at 20-45 deg read at 0-10. There each
 // line is made as long, in grains, as a steep one: line_mm times the grain's length along the
-// line over its length in depth (texture_elongation; the analysis sets it, DetectionSettings::
-// fascicle_grain_elongation). Through the simulator's wide beam the reading's bias went from
-// -27 to -15 deg (bench_fascicles); within 8 mm of the image's sides, where level lines leave
-// the image and average fewer grains, it stays larger (docs/benchmarks.md, "Real scanner
-// recordings VI").
+// line over its length in depth (texture_elongation; the analysis sets it where asked,
+// DetectionSettings::fascicle_grain_elongation). Through the simulator's wide beam the reading's
+// bias went from -27 to -15 deg (bench_fascicles); within 8 mm of the image's sides, where level
+// lines leave the image and average fewer grains, it stays larger (docs/benchmarks.md, "Real
+// scanner recordings VI", also for why it is not asked by default).
 #include "ft/core/DisplacementField.h"
 #include "ft/core/FibreOrientation.h"
 #include "ft/core/Frame.h"

@@ -7,8 +7,8 @@
 // grid, region or scale are dropped by themselves.
 //
 // `grain_elongation`: the image's grain length across over its length in depth, in px, where the
-// analysis judged the texture as elongated as a recorded screen's (DetectionSettings::
-// fascicle_grain_elongation), 1 elsewhere; the lines then follow the grain
+// analysis judged the texture as elongated as a recorded screen's and was asked to read along it
+// (DetectionSettings::fascicle_grain_elongation), 1 elsewhere; the lines then follow the grain
 // (FascicleScale::texture_elongation). Readings made with another are dropped.
 #include <map>
 

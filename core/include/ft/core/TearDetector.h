@@ -28,8 +28,8 @@ struct DetectionSettings {
   double min_peak_strain = 0.01;    // less fibre shortening than this: no contraction to judge by
   int border_steps = 2;             // grid points this close to the region's edge are not candidates
   // The image's grain length across over its length in depth (px) where it is as elongated as a
-  // recorded screen's (settings_at sets it from the texture it judged), 1 elsewhere: fascicles are
-  // read along the grain there (FascicleScale::texture_elongation, FascicleReadings).
+  // recorded screen's and AnalysisSettings::fascicles_along_grain asks (settings_at), 1 elsewhere:
+  // fascicles are read along the grain there (FascicleScale::texture_elongation, FascicleReadings).
   double fascicle_grain_elongation = 1.0;
   double max_vote_weight = 1.0;         // a point's say in its patch's normal (its excess log area growth, capped)
   double lesion_separation_mm = 10.0;   // two tear surfaces of one patch closer than this are one lesion; so are

@@ -19,7 +19,7 @@ namespace ft {
 // Texture this many times longer across than in depth (TextureLengths, in mm) is a recorded
 // screen's: our simulator's speckle reads 1.9-3.2 (the most through a focused beam), the real
 // scanners' own frames of ../shared/data 1.3-2.5, all 32 recorded Telemed screens 3.8-5.8.
-// There the tracking is sized to it and fascicles are read along its grain (settings_at,
+// There the tracking is sized to it, and fascicles may be read along its grain (settings_at,
 // ClipAnalysis.h).
 constexpr double kScreenTextureElongation = 3.6;
 
