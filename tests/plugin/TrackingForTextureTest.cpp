@@ -212,4 +212,25 @@ TEST(TrackingForTexture, LiveMonitoringChangesItsTrackingOnlyWhenTwoWindowsAgree
   EXPECT_EQ(monitor.tracking().kernel_mm, default_kernel_mm) << "two windows back";
 }
 
+// Where asked, live monitoring reads fascicles along a screen's grain from the texture it has
+// settled on (two windows agree), also with the tracking left unsized: then only the detection's
+// settings change, and they must.
+TEST(TrackingForTexture, LiveMonitoringReadsFasciclesAlongTheGrainItSettledOnWhereAsked) {
+  const std::vector<Frame> speckle = frames_of("real_intact", 4), screen = frames_of("real_intact+wide_beam", 4);
+  LiveSettings settings;
+  settings.analysis.tracking_sized_to_texture = false;
+  settings.analysis.fascicles_along_grain = true;
+  LiveTearMonitor monitor(sim::SimulatedExam(sim::make_preset("real_intact", 7, 4)).region(), settings);
+  one_window(monitor, speckle);
+  EXPECT_EQ(monitor.detection().fascicle_grain_elongation, 1.0);
+  one_window(monitor, screen);
+  EXPECT_EQ(monitor.detection().fascicle_grain_elongation, 1.0) << "one window";
+  one_window(monitor, screen);
+  EXPECT_GE(monitor.detection().fascicle_grain_elongation, kScreenTextureElongation) << "two windows in a row";
+  EXPECT_EQ(monitor.tracking().kernel_mm, AnalysisSettings{}.tracking.kernel_mm) << "the tracking left unsized";
+  LiveTearMonitor not_asked(sim::SimulatedExam(sim::make_preset("real_intact+wide_beam", 7, 4)).region());
+  one_window(not_asked, screen);
+  EXPECT_EQ(not_asked.detection().fascicle_grain_elongation, 1.0) << "not asked";
+}
+
 }  // namespace ft

@@ -119,6 +119,9 @@ class LiveTearMonitor {
   // What the current window is tracked with (sized to the image's texture, settings_at); the
   // defaults before the first frame is analysed.
   gpu::TrackingParameters tracking() const { return tracker_ ? tracker_->parameters() : gpu::TrackingParameters{}; }
+  // What the current window's detection runs with (settings_at: the evidence asked for at this
+  // scale, the grain fascicles are read along); the defaults before the first frame is analysed.
+  const DetectionSettings& detection() const noexcept { return detection_; }
 
  private:
   std::optional<WindowEvaluation> track(const Frame& frame);
