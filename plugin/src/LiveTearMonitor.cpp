@@ -52,9 +52,11 @@ void LiveTearMonitor::measure_scale(const Frame& frame) {
   AnalysisSettings live = settings_.analysis;
   live.grid_mm = next_grid_mm_;
   const AnalysisSettings scaled = settings_at(live, used, texture_);
+  // The detection's settings follow the texture alone too (the fascicles' grain); the tracker is
+  // rebuilt only when its own parameters change.
+  detection_ = scaled.detection;
   if (same_scale && scaled.tracking.kernel_mm == tracker_->parameters().kernel_mm &&
-      scaled.tracking.forward_backward_lateral_scale == tracker_->parameters().forward_backward_lateral_scale &&
-      scaled.detection.fascicle_grain_elongation == detection_.fascicle_grain_elongation)
+      scaled.tracking.forward_backward_lateral_scale == tracker_->parameters().forward_backward_lateral_scale)
     return;
   sized_tracking_note_ = sized_tracking_note(live.tracking, scaled.tracking, used);
   scale_ = used;
@@ -65,7 +67,6 @@ void LiveTearMonitor::measure_scale(const Frame& frame) {
   if (tracker_ && !tracker_->backend_note().empty()) gpu_note_ = tracker_->backend_note();
   tracker_ = std::make_unique<gpu::SpeckleTracker>(scaled.tracking,
                                                    gpu_note_.empty() ? settings_.analysis.backend : gpu::Backend::Cpu);
-  detection_ = scaled.detection;
   motion_.region = analysed_region_;
   motion_.mm_per_px_x = scale_.mm_per_px_x;
   motion_.mm_per_px_y = scale_.mm_per_px_y;
