@@ -5,9 +5,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <random>
 #include <vector>
 
+#include "TestSupport.h"
 #include "ft/core/TextureLengths.h"
 
 namespace ft {
@@ -17,37 +17,11 @@ namespace {
 // darkened with depth by `attenuation` (the share of brightness lost per row, as an
 // uncorrected attenuation does).
 Frame blurred_noise(int width, int height, double sigma_x, double sigma_y, unsigned seed, double attenuation = 0.0) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<double> noise(0.0, 1.0);
-  std::vector<double> v(std::size_t(width) * std::size_t(height));
-  for (double& x : v) x = noise(rng);
-  auto blur = [&](double sigma, bool along_x) {
-    const int r = int(std::ceil(3 * sigma));
-    std::vector<double> k(std::size_t(2 * r + 1));
-    double sum = 0;
-    for (int i = -r; i <= r; ++i) sum += k[std::size_t(i + r)] = std::exp(-0.5 * i * i / (sigma * sigma));
-    std::vector<double> out(v.size(), 0.0);
-    for (int y = 0; y < height; ++y)
-      for (int x = 0; x < width; ++x) {
-        double acc = 0;
-        for (int i = -r; i <= r; ++i) {
-          const int xx = along_x ? std::clamp(x + i, 0, width - 1) : x, yy = along_x ? y : std::clamp(y + i, 0, height - 1);
-          acc += k[std::size_t(i + r)] * v[std::size_t(yy) * std::size_t(width) + std::size_t(xx)];
-        }
-        out[std::size_t(y) * std::size_t(width) + std::size_t(x)] = acc / sum;
-      }
-    v = std::move(out);
-  };
-  blur(sigma_x, true);
-  blur(sigma_y, false);
-  double sd = 0;
-  for (double x : v) sd += x * x;
-  sd = std::sqrt(sd / double(v.size()));
+  const std::vector<double> v = test::blurred_noise_field(width, height, sigma_x, sigma_y, seed);
   Frame f(width, height);
   for (int y = 0; y < height; ++y)
     for (int x = 0; x < width; ++x)
-      f.set_value(x, y, float((128.0 + 40.0 * v[std::size_t(y) * std::size_t(width) + std::size_t(x)] / sd) *
-                              std::exp(-attenuation * y)));
+      f.set_value(x, y, float((128.0 + 40.0 * v[std::size_t(y) * std::size_t(width) + std::size_t(x)]) * std::exp(-attenuation * y)));
   return f;
 }
 

@@ -67,37 +67,14 @@ TEST(FascicleOrientation, StreaksAreReadAtTheirAngleEverywhereIncludingTheEdges)
 // across than in depth (white noise blurred by a Gaussian, sigma 1.2 px in depth): as a wide
 // beam or a recorded screen's smoothing leaves them.
 Frame streaks_on_elongated_grain(int width_px, int height_px, double angle_deg, double elongation, std::uint64_t seed) {
-  Random noise = Random::stream(seed, 2);
-  std::vector<double> v(std::size_t(width_px) * std::size_t(height_px));
-  for (double& x : v) x = noise.normal();
-  const auto blur = [&](double sigma, bool along_x) {
-    const int r = int(std::ceil(3 * sigma));
-    std::vector<double> out(v.size(), 0.0);
-    for (int y = 0; y < height_px; ++y)
-      for (int x = 0; x < width_px; ++x) {
-        double acc = 0, sum = 0;
-        for (int i = -r; i <= r; ++i) {
-          const int xx = along_x ? std::clamp(x + i, 0, width_px - 1) : x, yy = along_x ? y : std::clamp(y + i, 0, height_px - 1);
-          const double w = std::exp(-0.5 * i * i / (sigma * sigma));
-          acc += w * v[std::size_t(yy) * std::size_t(width_px) + std::size_t(xx)];
-          sum += w;
-        }
-        out[std::size_t(y) * std::size_t(width_px) + std::size_t(x)] = acc / sum;
-      }
-    v = std::move(out);
-  };
-  blur(1.2 * elongation, true);
-  blur(1.2, false);
-  double spread = 0;
-  for (double x : v) spread += x * x;
-  spread = std::sqrt(spread / double(v.size()));
+  const std::vector<double> v = test::blurred_noise_field(width_px, height_px, 1.2 * elongation, 1.2, unsigned(seed));
   Frame f(width_px, height_px);
   const double a = angle_deg * M_PI / 180.0;
   for (int y = 0; y < height_px; ++y)
     for (int x = 0; x < width_px; ++x) {
       const double across_mm = (-x * std::sin(a) + y * std::cos(a)) * kMmPerPx;
       const double streak = std::pow(0.5 + 0.5 * std::cos(2 * M_PI * across_mm / 1.5), 4);
-      const double grain = v[std::size_t(y) * std::size_t(width_px) + std::size_t(x)] / spread;
+      const double grain = v[std::size_t(y) * std::size_t(width_px) + std::size_t(x)];
       f.set_value(x, y, float(std::clamp(120 + 50 * streak + 40 * grain, 0.0, 255.0)));
     }
   return f;

@@ -9,7 +9,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
+#include <random>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -120,6 +122,37 @@ double ncc(const std::vector<float>& a, const std::vector<float>& b, const std::
     sbb += (b[i] - mb) * (b[i] - mb);
   }
   return saa > 0 && sbb > 0 ? sab / std::sqrt(saa * sbb) : 0.0;
+}
+
+std::vector<double> blurred_noise_field(int width, int height, double sigma_x, double sigma_y, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<double> noise(0.0, 1.0);
+  std::vector<double> v(std::size_t(width) * std::size_t(height));
+  for (double& x : v) x = noise(rng);
+  auto blur = [&](double sigma, bool along_x) {
+    const int r = int(std::ceil(3 * sigma));
+    std::vector<double> k(std::size_t(2 * r + 1));
+    double sum = 0;
+    for (int i = -r; i <= r; ++i) sum += k[std::size_t(i + r)] = std::exp(-0.5 * i * i / (sigma * sigma));
+    std::vector<double> out(v.size(), 0.0);
+    for (int y = 0; y < height; ++y)
+      for (int x = 0; x < width; ++x) {
+        double acc = 0;
+        for (int i = -r; i <= r; ++i) {
+          const int xx = along_x ? std::clamp(x + i, 0, width - 1) : x, yy = along_x ? y : std::clamp(y + i, 0, height - 1);
+          acc += k[std::size_t(i + r)] * v[std::size_t(yy) * std::size_t(width) + std::size_t(xx)];
+        }
+        out[std::size_t(y) * std::size_t(width) + std::size_t(x)] = acc / sum;
+      }
+    v = std::move(out);
+  };
+  blur(sigma_x, true);
+  blur(sigma_y, false);
+  double sd = 0;
+  for (double x : v) sd += x * x;
+  sd = std::sqrt(sd / double(v.size()));
+  for (double& x : v) x /= sd;
+  return v;
 }
 
 MotionRecord calibrated_motion_record(int width_px, int height_px, double mm_per_px) {

@@ -69,6 +69,11 @@ double time_scale();
 // for constructed displacement fields.
 MotionRecord calibrated_motion_record(int width_px, int height_px, double mm_per_px);
 
+// White noise (std::mt19937 normal, `seed`) blurred along x by sigma_x and along y by sigma_y px
+// (separable Gaussian, edges clamped), scaled to unit RMS; row-major width x height. Its
+// autocorrelation falls to one half at 1.67 sigma along each axis: texture of known grain.
+std::vector<double> blurred_noise_field(int width, int height, double sigma_x, double sigma_y, unsigned seed);
+
 // Normalised cross-correlation of two equally sized float images over a mask (nullptr: all).
 double ncc(const std::vector<float>& a, const std::vector<float>& b, const std::vector<unsigned char>* mask = nullptr);
 
