@@ -48,6 +48,7 @@ nlohmann::json candidate_json(const CandidateEvidence& c, const ClipAnalysis& a)
           {"dark_band_contrast", json_measured(c.band_contrast)},
           {"decorrelated_band_rest_mm", json_measured(c.decorrelated_band_rest_mm)},
           {"opening_if_unshortened_mm", json_measured(c.opening_if_unshortened_mm)},
+          {"fibre_angle_margin_deg", json_measured(c.fibre_angle_margin_deg)},
           {"band_is_a_sliver", c.band_is_a_sliver},
           {"untracked_share", json_measured(c.untracked_share)},
           {"surround_tracked_share", json_measured(c.surround_tracked_share)},

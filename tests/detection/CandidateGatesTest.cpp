@@ -353,6 +353,39 @@ TEST(CandidateGates, AFluidLayerMustStayOpenOverTheHold) {
   EXPECT_FALSE(fluid_is_new(2.0, {}, kSettings)) << "nothing measured at rest shows nothing new";
 }
 
+TEST(CandidateGates, AFluidLayersGapIsItsWidthAcrossThePlaneOverTheFibresSine) {
+  EXPECT_NEAR(along_fibres_mm(1.0, 30.0, 0.0), 2.0, 1e-9);
+  EXPECT_NEAR(along_fibres_mm(1.0, -30.0, 0.0), 2.0, 1e-9) << "fibres below the plane";
+  EXPECT_NEAR(along_fibres_mm(2.0, 90.0, 60.0), 2.0, 1e-9) << "read down a column, across a plane sloping 60 deg: half";
+  EXPECT_NEAR(along_fibres_mm(1.0, 5.0, 0.0), 4.0, 1e-9) << "fibres nearly along the plane: a quarter's floor";
+}
+
+// A band already there at rest that widens about as the fascicles turn (the dark stretch of
+// intact muscle between an aponeurosis and where its streaks end stands up as they steepen)
+// opens only by a degree or two of fibre reading; new fluid opens whatever the reading.
+TEST(CandidateGates, AnOpeningThatADegreeOrTwoOfFibreReadingClosesIsNoOpening) {
+  const double min_opening = kSettings.min_opening_mm;
+  // The healthy gastrocnemius beside the deep aponeurosis of a recorded isokinetic push (as read
+  // with the fascicles along the screen's grain): 2.46 mm at rest, 5.28 at peak, fibres 21.8 -> 38.2
+  // deg from a plane sloping -3.2 deg: 6.6 -> 8.5 mm along them.
+  const LayerAlongFibres recorded{2.458, 5.281, 18.646, 35.0, -3.18};
+  EXPECT_NEAR(opening_with_fibres_off_mm(recorded, 0.0), 1.93, 0.01);
+  EXPECT_NEAR(fibre_angle_margin_deg(recorded, min_opening), 1.88, 0.02);
+  EXPECT_LT(fibre_angle_margin_deg(recorded, min_opening), kSettings.min_fibre_angle_margin_deg);
+  // A detachment: 0.5 mm at rest, 2.5 at peak, fibres 20 -> 40 deg.
+  const LayerAlongFibres detachment{0.5, 2.5, 20.0, 40.0, 0.0};
+  EXPECT_GT(fibre_angle_margin_deg(detachment, min_opening), 10.0);
+  // The same mirrored (fibres below the plane): the same margin.
+  EXPECT_NEAR(fibre_angle_margin_deg({0.5, 2.5, -20.0, -40.0, 0.0}, min_opening), fibre_angle_margin_deg(detachment, min_opening), 0.02);
+  // The margin is the error at which the opening reaches min_opening_mm.
+  const double margin = fibre_angle_margin_deg(detachment, min_opening);
+  EXPECT_NEAR(opening_with_fibres_off_mm(detachment, margin), min_opening, 0.01);
+  // Fluid with nothing at rest, 1 mm or more across the plane, opens whatever the reading.
+  EXPECT_DOUBLE_EQ(fibre_angle_margin_deg({0.0, 1.8, 20.0, 40.0, 0.0}, min_opening), 90.0);
+  // No opening to begin with: no margin.
+  EXPECT_DOUBLE_EQ(fibre_angle_margin_deg({2.0, 2.0, 20.0, 20.0, 0.0}, min_opening), 0.0);
+}
+
 TEST(CandidateGates, FluidNearAFoundTearsSurfaceIsMeasuredAcrossItAndBeyondItsEnds) {
   const RestSurface across_x{10.0, 20.0, 0.0, 8.0};  // normal along x: the surface runs along y, 16..24 mm
   EXPECT_NEAR(mm_from_surface(across_x, 12.0, 20.0), 2.0, 1e-9);   // beside it

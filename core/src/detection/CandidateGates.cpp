@@ -227,6 +227,37 @@ bool fluid_is_new(double peak_layer_mm, const std::vector<double>& rest_layers_a
   return peak_layer_mm - largest_stretch_of_three(rest_layers_along_mm) >= s.min_opening_mm;
 }
 
+double along_fibres_mm(double column_width_mm, double fibre_deg, double plane_deg) {
+  const double across = column_width_mm * std::abs(std::cos(plane_deg / kDeg));
+  return across / std::max(0.25, std::abs(std::sin((fibre_deg - plane_deg) / kDeg)));
+}
+
+namespace {
+// The fibres turned by by_deg from the plane (negative: towards it), on their side of it.
+double turned_from_plane_deg(double fibre_deg, double plane_deg, double by_deg) {
+  const double off = std::remainder(fibre_deg - plane_deg, 180.0);
+  return plane_deg + std::copysign(std::clamp(std::abs(off) + by_deg, 0.0, 90.0), off);
+}
+}  // namespace
+
+double opening_with_fibres_off_mm(const LayerAlongFibres& l, double off_deg) {
+  const double rest = along_fibres_mm(l.rest_width_mm, turned_from_plane_deg(l.fibre_rest_deg, l.plane_deg, -off_deg), l.plane_deg);
+  const double peak = along_fibres_mm(l.peak_width_mm, turned_from_plane_deg(l.fibre_peak_deg, l.plane_deg, off_deg), l.plane_deg);
+  return std::max(rest, peak) - rest;
+}
+
+double fibre_angle_margin_deg(const LayerAlongFibres& layer, double min_opening_mm) {
+  constexpr double kRightAngleDeg = 90.0;
+  if (opening_with_fibres_off_mm(layer, 0.0) < min_opening_mm) return 0.0;
+  if (opening_with_fibres_off_mm(layer, kRightAngleDeg) >= min_opening_mm) return kRightAngleDeg;
+  double holds = 0.0, closes = kRightAngleDeg;  // the opening shrinks as the error grows: bisect
+  while (closes - holds > 0.01) {
+    const double mid = 0.5 * (holds + closes);
+    (opening_with_fibres_off_mm(layer, mid) >= min_opening_mm ? holds : closes) = mid;
+  }
+  return holds;
+}
+
 bool stays_open(const std::vector<double>& gap_by_frame_mm, double gap_rest_mm, double min_opening_mm, int min_frames) {
   int open = 0;
   for (double g : gap_by_frame_mm) open += g >= gap_rest_mm + min_opening_mm;

@@ -663,18 +663,11 @@ std::optional<double> fibres_at_peak_deg(const Context& ctx, const CompartmentSt
   return gates::take_fibres_read(read, carried, plane_deg, -1.0, kUnderCarriedDeg, kMaxTurnDeg) ? read : carried;
 }
 
-// The layer's width is read down the image column; across a plane at plane_deg it is
-// width x cos(plane), and along fibres crossing it at an angle, that / sin(angle) (at least
-// a quarter: fibres read nearly along the plane are a misreading). Angles in mm space.
-double along_fibres(double column_width_mm, double fibre_deg, double plane_deg) {
-  const double across = column_width_mm * std::abs(std::cos(plane_deg / kDeg));
-  return across / std::max(0.25, std::abs(std::sin((fibre_deg - plane_deg) / kDeg)));
-}
-
 // The finding of one run: centred on the fluid at peak, its gap read along the fibres that
-// pulled off (the layer is crossed obliquely, at the fibres' angle to the plane).
+// pulled off (the layer is crossed obliquely, at the fibres' angle to the plane). `along`: what
+// the gap was read from (the gates judge how much the fibres' angle decides it).
 TearFinding finding_of(const Context& ctx, const CompartmentStatistics& compartments, const Run& run,
-                       CandidateEvidence& ev) {
+                       CandidateEvidence& ev, gates::LayerAlongFibres& along) {
   double px = 0, py = 0, rest_gap = 0, peak_gap = 0, contrast = 0;
   for (const LayerSample* s : run) {
     px += s->peak_x;
@@ -703,9 +696,10 @@ TearFinding finding_of(const Context& ctx, const CompartmentStatistics& compartm
   f.centre_z_mm = (py - ctx.m.region.bounds.y0_px) * ctx.m.mm_per_px_y;
   f.surface_angle_deg = plane_deg + 90.0;  // from the vertical: the surface runs along the plane
   f.fibre_angle_deg = fibre_peak_deg;
-  f.gap_rest_mm = along_fibres(rest_gap, fibre_rest_deg, plane_deg);
-  f.gap_mm = std::max(f.gap_rest_mm, along_fibres(peak_gap, fibre_peak_deg, plane_deg));
+  f.gap_rest_mm = gates::along_fibres_mm(rest_gap, fibre_rest_deg, plane_deg);
+  f.gap_mm = std::max(f.gap_rest_mm, gates::along_fibres_mm(peak_gap, fibre_peak_deg, plane_deg));
   f.opening_mm = f.gap_mm - f.gap_rest_mm;
+  along = {rest_gap, peak_gap, fibre_rest_deg, fibre_peak_deg, plane_deg};
   f.retraction_mm = 0.5 * f.opening_mm;  // as for every finding: the mean of the two sides
   // Only the muscle's side retracts, the aponeurosis stays. The surface normal (plane + 90 deg)
   // points down the image: away from muscle above the plane.
@@ -782,7 +776,7 @@ void follow_gaps(const Context& ctx, const std::vector<FollowedGap>& gaps, doubl
       const double fibre_deg = fibre_rest_deg + share * std::remainder(f.fibre_angle_deg - fibre_rest_deg, 180.0);  // axial
       // A faint band where the fluid lies at peak is no layer, as at rest (gates::layer_before_mm).
       const bool seen = b.found && !gates::fainter_than_fluid(b, g.sample->peak, ctx.s);
-      f.gap_by_frame_mm.push_back(seen ? along_fibres(b.width_mm, fibre_deg, plane_deg) : f.gap_rest_mm);
+      f.gap_by_frame_mm.push_back(seen ? gates::along_fibres_mm(b.width_mm, fibre_deg, plane_deg) : f.gap_rest_mm);
       // Relaxed, an unseen layer is a closed one; contracted, it may be lost (JPEG, a repeat).
       // Out of the image it is not seen at all: a plane that slides in with each contraction is
       // not shown closed by having been beyond the image's side while relaxed.
@@ -820,6 +814,7 @@ constexpr double kWideShare = 0.75;
 
 struct WideStretchReading {
   TearFinding finding;
+  gates::LayerAlongFibres along;  // what its gap was read from
   const LayerSample* widest = nullptr;
   std::optional<PointPx> muscle_origin;  // frame0_origin of the muscle beside it, where found
 };
@@ -856,14 +851,15 @@ std::optional<WideStretchReading> on_wide_stretch(const Context& ctx, const Comp
   std::optional<double> rest_width;
   if (origin) rest_width = rest_layer_on_mean_mm(ctx, samples, *widest, *origin, half_mm);
   if (!rest_width) rest_width = median_of(rest_widths);
-  f.gap_rest_mm = along_fibres(*rest_width, ev.fibre_angle_deg, plane_deg);
-  f.gap_mm = std::max(f.gap_rest_mm, along_fibres(wide.largest_value, f.fibre_angle_deg, plane_deg));
+  const gates::LayerAlongFibres along{*rest_width, wide.largest_value, ev.fibre_angle_deg, f.fibre_angle_deg, plane_deg};
+  f.gap_rest_mm = gates::along_fibres_mm(*rest_width, ev.fibre_angle_deg, plane_deg);
+  f.gap_mm = std::max(f.gap_rest_mm, gates::along_fibres_mm(wide.largest_value, f.fibre_angle_deg, plane_deg));
   f.opening_mm = f.gap_mm - f.gap_rest_mm;
   f.retraction_mm = 0.5 * f.opening_mm;
   f.retraction_left_mm = widest->side < 0 ? f.opening_mm : 0.0;
   f.retraction_right_mm = widest->side < 0 ? 0.0 : f.opening_mm;
   if (f.opening_mm < ctx.s.min_opening_mm) return std::nullopt;
-  return WideStretchReading{std::move(f), widest, origin};
+  return WideStretchReading{std::move(f), along, widest, origin};
 }
 
 // What a sample's `rest` band says of the layer beside it at rest, mm (carried_layer_mm: 0 where
@@ -1049,6 +1045,10 @@ const char* rejected(const Context& ctx, const std::vector<LayerSample>& samples
     ev.reason = "read along the fibres, the fluid widens by less than min_opening_mm";
     return "no_opening";
   }
+  if (ev.fibre_angle_margin_deg < ctx.s.min_fibre_angle_margin_deg) {
+    ev.reason = "with the fibres read min_fibre_angle_margin_deg flatter at rest and steeper at peak the layer would not open by min_opening_mm: its opening rests on the fibre angle (a band there at rest that widens as the fascicles turn, as intact muscle's dark stretch beside an aponeurosis does)";
+    return "opening_within_angle_error";
+  }
   std::vector<double> measured;  // for the contractions: a frame where the layer was lost is not a closed gap
   std::vector<FollowedGap> gaps{{&middle, &f, &measured}};
   if (wide) gaps.push_back({wide->widest, &wide->finding});
@@ -1088,8 +1088,11 @@ std::vector<std::pair<TearFinding, CandidateEvidence>> fluid_layers_opening(cons
     // unbridged 3 mm run has: two open columns 3 mm apart are two specks, not a layer.
     if (run_length_mm(ctx, run) < kMinRunMm || int(run.size()) < kMinOpenColumns) continue;
     CandidateEvidence ev;
-    TearFinding f = finding_of(ctx, compartments, run, ev);
+    gates::LayerAlongFibres along;
+    TearFinding f = finding_of(ctx, compartments, run, ev, along);
     std::optional<WideStretchReading> wide = on_wide_stretch(ctx, compartments, samples, run, ev, f);
+    // Judged on the reading that would be reported: the wide stretch's where it speaks for the run.
+    ev.fibre_angle_margin_deg = gates::fibre_angle_margin_deg(wide ? wide->along : along, ctx.s.min_opening_mm);
     if (const char* gate = rejected(ctx, samples, run, compartments, found, f, wide, ev)) {
       ev.decision = gate;
     } else {

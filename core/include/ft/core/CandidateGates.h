@@ -198,6 +198,32 @@ double carried_layer_mm(const BandWidth& rest, const BandWidth& fluid, const Det
 // septum or fat pushed by the bulging muscle was already there at rest; a tear's fluid is new.
 bool fluid_is_new(double peak_layer_mm, const std::vector<double>& rest_layers_along_mm, const DetectionSettings& s);
 
+// A fluid layer's gap read along the fibres that pulled off it: the layer's width down the image
+// column, across the plane (x cos of its slope), over the sine of the fibres' angle to the plane
+// (at least a quarter: fibres read nearly along the plane are a misreading). Degrees in mm space.
+double along_fibres_mm(double column_width_mm, double fibre_deg, double plane_deg);
+
+// A layer read along the fibres at rest and at peak: its widths down the image column and the
+// directions (deg, mm space) of the fibres beside it and of its plane.
+struct LayerAlongFibres {
+  double rest_width_mm = 0, peak_width_mm = 0;
+  double fibre_rest_deg = 0, fibre_peak_deg = 0, plane_deg = 0;
+};
+
+// Its opening (the gap at peak, at least the gap at rest, less the gap at rest) read with the
+// fibres off_deg flatter to the plane at rest and off_deg steeper at peak: the reading least
+// favourable to an opening that fibre directions off_deg wrong could give.
+double opening_with_fibres_off_mm(const LayerAlongFibres& layer, double off_deg);
+
+// How far (deg) the fibre directions may be wrong, each the unfavourable way, before the
+// layer's opening falls below min_opening_mm: 0 where it is below already, 90 where no error
+// closes it. A gap is its width over the sine of the fibres' angle to the plane, and at 15-20 deg
+// a degree changes that by 5-6 %: a band already there at rest that widens about as the fascicles
+// turn (intact muscle whose streaks end short of the aponeurosis, its dark part standing up as
+// they steepen: 1.8 -> 3.8 mm across as they turned 16 -> 22 deg) opens only by a degree or two
+// of reading. New fluid, with little layer at rest, opens whatever the reading.
+double fibre_angle_margin_deg(const LayerAlongFibres& layer, double min_opening_mm);
+
 // A layer stays open over the contraction's hold: at least min_frames frames of its
 // gap-time curve (already smoothed) min_opening_mm wider than at rest. A layer wider at one
 // frame only is speckle or a frame's misplaced edge.

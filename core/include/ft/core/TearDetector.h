@@ -65,6 +65,12 @@ struct DetectionSettings {
   double min_fluid_contrast = 0.3;     // how dark the fluid between fibre ends and an aponeurosis is
                                        // at peak, (muscle - band) / muscle: twice a band's floor
   double min_fluid_over_faint_band = 0.15;  // how much darker fluid is than a faint band it replaced
+  // How far the fibre directions a fluid layer's gap is read along may be wrong, each the unfavourable
+  // way, with the layer still opening by min_opening_mm (gates::fibre_angle_margin_deg): about three
+  // times the fascicle reading's median error on the simulator's speckle (0.9-1.3 deg, bench_fascicles).
+  // The detachments reported on the development, wide-beam and screen-recorded sets hold 5.5 deg or
+  // more (most 30 or more); the dark stretches of healthy muscle on the 32 recordings that opened at all, 0-1.9.
+  double min_fibre_angle_margin_deg = 3.0;
   double min_surround_tracked = 0.6;   // share of the muscle around a patch that must be tracked before
                                        // its own loss of tracking counts as haematoma ...
   double min_surround_tracked_floor = 0.5;  // ... or down to this share, when the patch lost more

@@ -174,6 +174,8 @@ struct CandidateEvidence {
                                            // it, across the plane (the lower quartile over its columns)
   double decorrelated_band_rest_mm = kUnmeasured;  // no dark band at rest: where the speckle does not
                                                    // persist between scanner frames (0: none)
+  double fibre_angle_margin_deg = kUnmeasured;  // a fluid layer: how far the fibre directions its gap is read
+                                                // along may be wrong before it opens less than min_opening_mm
   double opening_if_unshortened_mm = kUnmeasured;  // what the stumps would open had nothing between
                                                    // them shortened along the normal (a structure carried whole)
   bool band_is_a_sliver = false;     // a faint band that kept its width, inside a gap that decorrelates and
