@@ -380,8 +380,13 @@ TEST(CandidateGates, AnOpeningThatADegreeOrTwoOfFibreReadingClosesIsNoOpening) {
   // The margin is the error at which the opening reaches min_opening_mm.
   const double margin = fibre_angle_margin_deg(detachment, min_opening);
   EXPECT_NEAR(opening_with_fibres_off_mm(detachment, margin), min_opening, 0.01);
+  // Directions are axial: fibres read 180 deg round give the same margin.
+  EXPECT_NEAR(fibre_angle_margin_deg({0.5, 2.5, 200.0, 220.0, 0.0}, min_opening), margin, 0.02);
+  EXPECT_NEAR(fibre_angle_margin_deg({0.5, 2.5, 160.0, 140.0, 0.0}, min_opening), margin, 0.02);
   // Fluid with nothing at rest, 1 mm or more across the plane, opens whatever the reading.
-  EXPECT_DOUBLE_EQ(fibre_angle_margin_deg({0.0, 1.8, 20.0, 40.0, 0.0}, min_opening), 90.0);
+  EXPECT_DOUBLE_EQ(fibre_angle_margin_deg({0.0, 1.8, 20.0, 40.0, 0.0}, min_opening), kNoAngleErrorCloses);
+  // A thin one that opens 1 mm only along fibres read at 40 deg (0.65 mm across) is held to it.
+  EXPECT_LT(fibre_angle_margin_deg({0.0, 0.65, 40.0, 40.0, 0.0}, min_opening), 1.0);
   // No opening to begin with: no margin.
   EXPECT_DOUBLE_EQ(fibre_angle_margin_deg({2.0, 2.0, 20.0, 20.0, 0.0}, min_opening), 0.0);
 }

@@ -247,10 +247,10 @@ double opening_with_fibres_off_mm(const LayerAlongFibres& l, double off_deg) {
 }
 
 double fibre_angle_margin_deg(const LayerAlongFibres& layer, double min_opening_mm) {
-  constexpr double kRightAngleDeg = 90.0;
   if (opening_with_fibres_off_mm(layer, 0.0) < min_opening_mm) return 0.0;
-  if (opening_with_fibres_off_mm(layer, kRightAngleDeg) >= min_opening_mm) return kRightAngleDeg;
-  double holds = 0.0, closes = kRightAngleDeg;  // the opening shrinks as the error grows: bisect
+  // At 90 deg off every reading lies on the floor (rest) or across the plane (peak).
+  if (opening_with_fibres_off_mm(layer, kNoAngleErrorCloses) >= min_opening_mm) return kNoAngleErrorCloses;
+  double holds = 0.0, closes = kNoAngleErrorCloses;  // the opening shrinks as the error grows: bisect
   while (closes - holds > 0.01) {
     const double mid = 0.5 * (holds + closes);
     (opening_with_fibres_off_mm(layer, mid) >= min_opening_mm ? holds : closes) = mid;

@@ -1091,7 +1091,10 @@ std::vector<std::pair<TearFinding, CandidateEvidence>> fluid_layers_opening(cons
     gates::LayerAlongFibres along;
     TearFinding f = finding_of(ctx, compartments, run, ev, along);
     std::optional<WideStretchReading> wide = on_wide_stretch(ctx, compartments, samples, run, ev, f);
-    // Judged on the reading that would be reported: the wide stretch's where it speaks for the run.
+    // The reading reported must open beyond the fibres' angle error (rejected judges the margin).
+    // A wide stretch's that does not gives way to the run's own, as one that does not open at all.
+    if (wide && gates::fibre_angle_margin_deg(wide->along, ctx.s.min_opening_mm) < ctx.s.min_fibre_angle_margin_deg)
+      wide.reset();
     ev.fibre_angle_margin_deg = gates::fibre_angle_margin_deg(wide ? wide->along : along, ctx.s.min_opening_mm);
     if (const char* gate = rejected(ctx, samples, run, compartments, found, f, wide, ev)) {
       ev.decision = gate;

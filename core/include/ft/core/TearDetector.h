@@ -28,7 +28,7 @@ struct DetectionSettings {
   double min_peak_strain = 0.01;    // less fibre shortening than this: no contraction to judge by
   int border_steps = 2;             // grid points this close to the region's edge are not candidates
   // The image's grain length across over its length in depth (px) where it is as elongated as a
-  // recorded screen's and AnalysisSettings::fascicles_along_grain asks (settings_at), 1 elsewhere:
+  // recorded screen's and AnalysisSettings::fascicles_along_grain is on (settings_at), 1 elsewhere:
   // fascicles are read along the grain there (FascicleScale::texture_elongation, FascicleReadings).
   double fascicle_grain_elongation = 1.0;
   double max_vote_weight = 1.0;         // a point's say in its patch's normal (its excess log area growth, capped)
@@ -66,10 +66,11 @@ struct DetectionSettings {
                                        // at peak, (muscle - band) / muscle: twice a band's floor
   double min_fluid_over_faint_band = 0.15;  // how much darker fluid is than a faint band it replaced
   // How far the fibre directions a fluid layer's gap is read along may be wrong, each the unfavourable
-  // way, with the layer still opening by min_opening_mm (gates::fibre_angle_margin_deg): about three
-  // times the fascicle reading's median error on the simulator's speckle (0.9-1.3 deg, bench_fascicles).
-  // The detachments reported on the development, wide-beam and screen-recorded sets hold 5.5 deg or
-  // more (most 30 or more); the dark stretches of healthy muscle on the 32 recordings that opened at all, 0-1.9.
+  // way (the fascicles' turn under-read by twice that), with the layer still opening by
+  // min_opening_mm (gates::fibre_angle_margin_deg): about three times the fascicle reading's median
+  // error on the simulator's speckle (0.9-1.3 deg, bench_fascicles). The detachments reported on the
+  // simulated development, wide-beam and screen-recorded sets hold 5.6 deg or more (most 30 or more);
+  // the dark layers beside healthy muscle's aponeuroses on the 32 recordings that opened at all, 0-1.9.
   double min_fibre_angle_margin_deg = 3.0;
   double min_surround_tracked = 0.6;   // share of the muscle around a patch that must be tracked before
                                        // its own loss of tracking counts as haematoma ...
