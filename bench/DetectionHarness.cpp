@@ -9,7 +9,8 @@
 //      odd clips' frame grabber (60: each 20 frames/s scanner frame three times; 61: now and then four);
 //      --screen-recording F every clip as a screen recording at F frames/s (persistence, H.264: ScreenRecording.h);
 //      --unsized keeps the default tracking where the texture is a recorded screen's (settings_at sizes it);
-//      --grain-lines reads fascicles along such texture's grain (AnalysisSettings::fascicles_along_grain)
+//      --fixed-lines reads fascicles along lines of one length there too, not along its grain
+//      (AnalysisSettings::fascicles_along_grain off)
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -404,14 +405,14 @@ int main(int argc, char** argv) {
       "usage: bench_detection [--first N] [--variants N] [--preset NAME] [--grid-mm MM] [--explain-dir DIR]\n"
       "       bench_detection [--first SEED] --real N [--plain] [--preset NAME] [--grid-mm MM] [--explain-dir DIR]\n"
       "                       [--phase-error PX] [--with CONDITION] [--grabber-fps F] [--screen-recording FPS] [--unsized]\n"
-      "                       [--grain-lines]\n"
+      "                       [--fixed-lines]\n"
       "       bench_detection --stress N [--preset NAME]\n";
   for (int a = 1; a < argc; a += 2) {
     const std::string option = argv[a];
-    if (option == "--plain" || option == "--unsized" || option == "--grain-lines") {
+    if (option == "--plain" || option == "--unsized" || option == "--fixed-lines") {
       if (option == "--plain") plain = true;
       else if (option == "--unsized") settings.tracking_sized_to_texture = false;  // the default tracking on a recorded screen's texture too
-      else settings.fascicles_along_grain = true;  // fascicles read along a recorded screen's grain
+      else settings.fascicles_along_grain = false;  // fascicles read along lines of one length on a screen's texture too
       --a;  // a flag without a value
       continue;
     }

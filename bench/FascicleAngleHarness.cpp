@@ -7,8 +7,9 @@
 //   bench_fascicles [--first SEED] [--seeds N] [--with CONDITION]... [--lines product|screen|fixed|grain]
 //
 // --lines: as the analysis reads them by default (product), along the first frame's grain where it
-// is as elongated as a recorded screen's (screen: AnalysisSettings::fascicles_along_grain, off by
-// default), of one length everywhere (fixed), or along every frame's own grain whatever it is (grain).
+// is as elongated as a recorded screen's (screen: AnalysisSettings::fascicles_along_grain, on by
+// default since section VII of docs/benchmarks.md: product and screen read alike), of one length
+// everywhere (fixed), or along every frame's own grain whatever it is (grain).
 // Per clip and frame: the truth, the coherence-weighted mean of the readings over rectus
 // femoris (1.5 mm clear of its edges), their median absolute error (apart within 8 mm of the
 // image's sides, where lines lying level leave the image), and the share read at 55 deg
@@ -184,7 +185,7 @@ int main(int argc, char** argv) {
       // The grain as the analysis judges it: on the first frame's texture (ClipAnalysis.h).
       const ft::Frame first = exam.render_frame(0);
       ft::AnalysisSettings asked;
-      asked.fascicles_along_grain = o.lines == Lines::Screen;
+      if (o.lines == Lines::Screen) asked.fascicles_along_grain = true;  // product: as the analysis defaults
       const double product_grain =
           ft::settings_at(asked, ft::measurement_scale(first, exam.region()), ft::measure_texture_lengths(first, m.region.bounds))
               .detection.fascicle_grain_elongation;

@@ -22,7 +22,7 @@ AnalysisSettings settings_at(AnalysisSettings settings, const MeasurementScale& 
   }
   const bool screen_like = is_screen_like_texture(texture, scale);
   if (settings.tracking_sized_to_texture && screen_like) size_tracking_to_texture(settings.tracking, texture, scale);
-  // Where asked, fascicles are read along such grain (in px, as the lines are laid). Below, the
+  // Unless turned off, fascicles are read along such grain (in px, as the lines are laid). Below, the
   // reading keeps its 6 mm lines: it was built on speckle like the presets', and one elongation for
   // the frame over-corrects a beam focused at one depth, whose grain lengthens away from the focus.
   if (settings.fascicles_along_grain && screen_like) settings.detection.fascicle_grain_elongation = texture.elongation();

@@ -122,20 +122,21 @@ TEST(TrackingForTexture, TheElongationIsJudgedInMillimetres) {
   EXPECT_EQ(at.detection.fascicle_grain_elongation, 1.0);
 }
 
-// Where asked (AnalysisSettings::fascicles_along_grain, off by default), fascicles on such texture
-// are read along its grain (FascicleReadings), in px as the lines are laid; whether the tracking
-// is sized or not (benchmarks compare the tracking alone).
-TEST(TrackingForTexture, FasciclesAreReadAlongAScreensGrainWhereAsked) {
-  AnalysisSettings asked;
+// By default (AnalysisSettings::fascicles_along_grain), fascicles on such texture are read along
+// its grain (FascicleReadings), in px as the lines are laid; whether the tracking is sized or not
+// (benchmarks compare the tracking alone). Turned off, along lines of one length.
+TEST(TrackingForTexture, FasciclesAreReadAlongAScreensGrain) {
+  AnalysisSettings defaults;
   const TextureLengths screen{19.2, 3.4};
-  EXPECT_EQ(settings_at(asked, scale_of(0.088), screen).detection.fascicle_grain_elongation, 1.0) << "not asked";
-  asked.fascicles_along_grain = true;
-  EXPECT_DOUBLE_EQ(settings_at(asked, scale_of(0.088), screen).detection.fascicle_grain_elongation, 19.2 / 3.4);
-  asked.tracking_sized_to_texture = false;
-  EXPECT_DOUBLE_EQ(settings_at(asked, scale_of(0.088), screen).detection.fascicle_grain_elongation, 19.2 / 3.4);
+  EXPECT_DOUBLE_EQ(settings_at(defaults, scale_of(0.088), screen).detection.fascicle_grain_elongation, 19.2 / 3.4);
+  defaults.tracking_sized_to_texture = false;
+  EXPECT_DOUBLE_EQ(settings_at(defaults, scale_of(0.088), screen).detection.fascicle_grain_elongation, 19.2 / 3.4);
   MeasurementScale wide = scale_of(0.088);
   wide.mm_per_px_x = 0.176;  // pixels twice as wide as tall: 3 times in px is 6 in mm, lines laid at 3
-  EXPECT_DOUBLE_EQ(settings_at(asked, wide, TextureLengths{9.0, 3.0}).detection.fascicle_grain_elongation, 3.0);
+  EXPECT_DOUBLE_EQ(settings_at(defaults, wide, TextureLengths{9.0, 3.0}).detection.fascicle_grain_elongation, 3.0);
+  AnalysisSettings off;
+  off.fascicles_along_grain = false;
+  EXPECT_EQ(settings_at(off, scale_of(0.088), screen).detection.fascicle_grain_elongation, 1.0) << "turned off";
 }
 
 // Through the simulator's wide beam, which reads as the recorded screens do, the default tracking
@@ -212,14 +213,13 @@ TEST(TrackingForTexture, LiveMonitoringChangesItsTrackingOnlyWhenTwoWindowsAgree
   EXPECT_EQ(monitor.tracking().kernel_mm, default_kernel_mm) << "two windows back";
 }
 
-// Where asked, live monitoring reads fascicles along a screen's grain from the texture it has
-// settled on (two windows agree), also with the tracking left unsized: then only the detection's
-// settings change, and they must.
-TEST(TrackingForTexture, LiveMonitoringReadsFasciclesAlongTheGrainItSettledOnWhereAsked) {
+// Live monitoring reads fascicles along a screen's grain from the texture it has settled on (two
+// windows agree), also with the tracking left unsized: then only the detection's settings change,
+// and they must.
+TEST(TrackingForTexture, LiveMonitoringReadsFasciclesAlongTheGrainItSettledOn) {
   const std::vector<Frame> speckle = frames_of("real_intact", 4), screen = frames_of("real_intact+wide_beam", 4);
   LiveSettings settings;
   settings.analysis.tracking_sized_to_texture = false;
-  settings.analysis.fascicles_along_grain = true;
   LiveTearMonitor monitor(sim::SimulatedExam(sim::make_preset("real_intact", 7, 4)).region(), settings);
   one_window(monitor, speckle);
   EXPECT_EQ(monitor.detection().fascicle_grain_elongation, 1.0);
@@ -228,9 +228,12 @@ TEST(TrackingForTexture, LiveMonitoringReadsFasciclesAlongTheGrainItSettledOnWhe
   one_window(monitor, screen);
   EXPECT_GE(monitor.detection().fascicle_grain_elongation, kScreenTextureElongation) << "two windows in a row";
   EXPECT_EQ(monitor.tracking().kernel_mm, AnalysisSettings{}.tracking.kernel_mm) << "the tracking left unsized";
-  LiveTearMonitor not_asked(sim::SimulatedExam(sim::make_preset("real_intact+wide_beam", 7, 4)).region());
+  LiveSettings off;
+  off.analysis.fascicles_along_grain = false;
+  LiveTearMonitor not_asked(sim::SimulatedExam(sim::make_preset("real_intact+wide_beam", 7, 4)).region(), off);
   one_window(not_asked, screen);
-  EXPECT_EQ(not_asked.detection().fascicle_grain_elongation, 1.0) << "not asked";
+  one_window(not_asked, screen);
+  EXPECT_EQ(not_asked.detection().fascicle_grain_elongation, 1.0) << "turned off";
 }
 
 }  // namespace ft

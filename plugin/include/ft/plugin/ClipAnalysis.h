@@ -23,17 +23,17 @@ struct AnalysisSettings {
   double repeat_threshold = 0.2;  // a frame changing less than this share of the clip's typical change is a repeat
   bool tracking_sized_to_texture = true;  // settings_at: on a recorded screen's texture (benchmarks turn it off to compare)
   // settings_at: on a recorded screen's texture, read fascicles along its grain
-  // (DetectionSettings::fascicle_grain_elongation). Off: through the simulator's wide beam it halved
-  // the gap's error, but on the 32 recordings it turned a dark layer of healthy muscle at the image's
-  // side into a detachment (docs/benchmarks.md, "Real scanner recordings VI"). Benchmarks turn it on.
-  bool fascicles_along_grain = false;
+  // (DetectionSettings::fascicle_grain_elongation): lines of one length read grain there, and the
+  // fascicles come out too flat (docs/benchmarks.md, "Real scanner recordings VI" and VII).
+  // Benchmarks turn it off to compare.
+  bool fascicles_along_grain = true;
 };
 
 // `settings` for a clip measured at `scale` whose image has `texture`: tracked points grid_mm
 // apart; when the scale is only an estimate, 1.5 times the evidence (opening, area) before a
 // tear is called; and on texture as elongated as a recorded screen's (is_screen_like_texture),
-// the tracking sized to it (size_tracking_to_texture) and, where asked, fascicles read along it. Shared by analyse_clip and live
-// monitoring so that both follow one rule.
+// the tracking sized to it (size_tracking_to_texture) and fascicles read along it (each unless turned
+// off). Shared by analyse_clip and live monitoring so that both follow one rule.
 AnalysisSettings settings_at(AnalysisSettings settings, const MeasurementScale& scale, const TextureLengths& texture = {});
 
 // For the notes, where the image's texture (measured at `scale`: its elongation in mm) is like
