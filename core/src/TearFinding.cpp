@@ -69,15 +69,35 @@ namespace {
 constexpr char kForReviewNote[] = "for review, not a finding: ";
 }  // namespace
 
-std::string why_only_for_review() {
+std::string why_only_for_review(ReviewReason why) {
+  if (why == ReviewReason::OpeningWithinAngleError)
+    return "it opened with the contractions as fluid between pulled-off fibres and the aponeurosis does, but read "
+           "along the fibres it widens by no more than a few degrees' error in their direction could account for: it "
+           "may be intact muscle whose dark stretch beside the aponeurosis stands up as the fascicles turn, or a "
+           "haematoma there at rest that widened.";
   return "it opened with the contractions as fluid between pulled-off fibres and the aponeurosis does, but its dip "
          "(against the tissue around it) is within 15 % of the speckle's beside it at rest: too faint to tell from "
          "speckle.";
 }
 
+std::string layer_for_review_label(ReviewReason why) {
+  return why == ReviewReason::OpeningWithinAngleError ? "dark layer widening within the fibre angle's error"
+                                                      : "faint dark layer";
+}
+
+const char* review_kind(ReviewReason why) noexcept {
+  return why == ReviewReason::OpeningWithinAngleError ? "opening_within_angle_error" : "faint_layer";
+}
+
+ReviewReason review_reason_of_note(const std::string& note) {
+  for (ReviewReason why : {ReviewReason::OpeningWithinAngleError, ReviewReason::FaintLayer})
+    if (note.find(why_only_for_review(why)) != std::string::npos) return why;
+  return ReviewReason::FaintLayer;  // the only reason before there were others
+}
+
 std::string describe_layer_for_review(const TearFinding& layer, const DetectionResult& result) {
   return kForReviewNote + std::string("a dark layer on an aponeurosis at ") + describe_position(layer, result) + ", frame " +
-         std::to_string(layer.frame + 1) + ": " + why_only_for_review() + " Look at the image there.";
+         std::to_string(layer.frame + 1) + ": " + why_only_for_review(layer.review_reason) + " Look at the image there.";
 }
 
 bool is_layer_for_review_note(const std::string& note) { return note.rfind(kForReviewNote, 0) == 0; }

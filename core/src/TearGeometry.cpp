@@ -45,7 +45,8 @@ std::vector<PointPx> review_ring(const TearFinding& layer, double mm_per_px_x, d
 }
 
 std::string review_ring_label(const TearFinding& layer) {
-  return "For review, not a finding: faint dark layer (frame " + std::to_string(layer.frame + 1) + ")";
+  return "For review, not a finding: " + layer_for_review_label(layer.review_reason) + " (frame " +
+         std::to_string(layer.frame + 1) + ")";
 }
 
 }  // namespace ft

@@ -104,6 +104,7 @@ StoredReport read_measurement_report(const std::string& path) {
         if (ours(concept, "R001")) {  // a layer for review: its place and frame follow (SCOORD, IMAGE)
           current = &report.result.for_review.emplace_back();
           report.result.notes.push_back(item.getStringValue().c_str());  // as it was worded for the user
+          current->review_reason = review_reason_of_note(report.result.notes.back());
         }
         break;
       case DSRTypes::VT_Num:

@@ -1,5 +1,6 @@
 #include "ft/dicom/PresentationStateWriter.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -70,8 +71,10 @@ std::string notice(const DetectionResult& result) {
                      : result.conclusive  ? "FibreTrack: no fibre discontinuity found - decision support only"
                                           : "FibreTrack: " + describe_verdict(result) + " - decision support only";
   if (result.for_review.empty()) return text;
-  text += "; faint layer for review (not a finding) marked on frame";
-  if (result.for_review.size() > 1) text += "s";
+  const bool all_faint = std::all_of(result.for_review.begin(), result.for_review.end(),
+                                     [](const TearFinding& l) { return l.review_reason == ReviewReason::FaintLayer; });
+  text += all_faint ? "; faint layer" : "; layer";
+  text += result.for_review.size() > 1 ? "s for review (not findings) marked on frames" : " for review (not a finding) marked on frame";
   for (std::size_t i = 0; i < result.for_review.size(); ++i)
     text += (i ? ", " : " ") + std::to_string(result.for_review[i].frame + 1);
   return text;

@@ -55,7 +55,7 @@ nlohmann::json finding_json(const TearFinding& f, const MeasurementScale& scale)
 }
 
 nlohmann::json layer_for_review_json(const TearFinding& layer, const MeasurementScale& scale) {
-  return {{"kind", "faint_layer"},
+  return {{"kind", review_kind(layer.review_reason)},
           {"for_review_not_a_finding", true},
           {"frame", layer.frame},
           {"center_px", {json_rounded(layer.centre_col_px), json_rounded(layer.centre_row_px)}},

@@ -331,6 +331,16 @@ TEST(MeasurementReportWriter, ALayerForReviewIsReportedAsAQualitativeEvaluationN
   EXPECT_EQ(back.result.for_review[0].frame, 2);
   ASSERT_FALSE(back.result.notes.empty());
   EXPECT_EQ(back.result.notes.front(), describe_layer_for_review(layer, result)) << "as the user was shown it";
+  EXPECT_EQ(back.result.for_review[0].review_reason, ReviewReason::FaintLayer);
+
+  // A layer named for review because it widens only within the fibres' angle error reads back so:
+  // the viewer labels it by its reason.
+  result.for_review[0].review_reason = ReviewReason::OpeningWithinAngleError;
+  test::TempDir other;
+  const StoredReport angle = read_measurement_report(report_of(other, result).path);
+  ASSERT_EQ(angle.result.for_review.size(), 1u);
+  EXPECT_EQ(angle.result.for_review[0].review_reason, ReviewReason::OpeningWithinAngleError);
+  EXPECT_NE(angle.result.notes.front().find(why_only_for_review(ReviewReason::OpeningWithinAngleError)), std::string::npos);
 }
 
 // Another vendor's (or a later version's) item after the measurement groups, with a place of its

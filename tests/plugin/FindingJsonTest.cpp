@@ -52,6 +52,9 @@ TEST(FindingJson, ALayerForReviewSaysItIsNoFindingAndWhereItIs) {
   const nlohmann::json j = layer_for_review_json(layer, calibrated);
   EXPECT_EQ(j["kind"], "faint_layer");
   EXPECT_EQ(j["for_review_not_a_finding"], true);
+  TearFinding within_angle_error = layer;
+  within_angle_error.review_reason = ReviewReason::OpeningWithinAngleError;
+  EXPECT_EQ(layer_for_review_json(within_angle_error, calibrated)["kind"], "opening_within_angle_error");
   EXPECT_EQ(j["frame"], 7);
   EXPECT_DOUBLE_EQ(j["center_px"][0].get<double>(), 120.5);
   EXPECT_DOUBLE_EQ(j["center_mm"][1].get<double>(), 8.8);

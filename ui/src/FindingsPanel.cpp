@@ -1,5 +1,7 @@
 #include "ft/ui/FindingsPanel.h"
 
+#include <algorithm>
+
 namespace ft::ui {
 
 FindingsPanel::FindingsPanel(QWidget* parent) : QTextBrowser(parent) {
@@ -41,16 +43,21 @@ void FindingsPanel::show_result(const DetectionResult& r, double frame_time_s, c
     html += f.extent_pct >= 0 ? QString("extent %1 % of the muscle's thickness</p>").arg(f.extent_pct, 0, 'f', 0)
                               : QString("extent unknown: the muscle's thickness could not be measured</p>");
   }
-  // Not findings, and set apart from them, in the orange of their ring in review, with why once;
-  // the notes that word each (describe_layer_for_review) would say it again.
+  // Not findings, and set apart from them, in the orange of their ring in review, with why once per
+  // reason; the notes that word each (describe_layer_for_review) would say it again.
+  std::vector<ReviewReason> reasons;
   for (const TearFinding& layer : r.for_review) {
     const QString when = frame_time_s > 0 ? QString(", %1 s").arg(layer.frame * frame_time_s, 0, 'f', 2) : QString();
-    html += QString("<p style='color:#c06000'><b>For review, not a finding:</b> a faint dark layer on an aponeurosis at "
-                    "%1 (frame %2%3). Look at the image there.</p>")
+    html += QString("<p style='color:#c06000'><b>For review, not a finding:</b> a %1 on an aponeurosis at "
+                    "%2 (frame %3%4). Look at the image there.</p>")
+                .arg(QString::fromStdString(layer_for_review_label(layer.review_reason)).toHtmlEscaped())
                 .arg(QString::fromStdString(describe_position(layer, r)).toHtmlEscaped()).arg(layer.frame + 1).arg(when);
+    if (std::find(reasons.begin(), reasons.end(), layer.review_reason) == reasons.end()) reasons.push_back(layer.review_reason);
   }
-  if (!r.for_review.empty())
-    html += "<p style='color:#707070'>Why only for review: " + QString::fromStdString(why_only_for_review()).toHtmlEscaped() + "</p>";
+  for (ReviewReason why : reasons)
+    html += "<p style='color:#707070'>Why only for review (" +
+            QString::fromStdString(layer_for_review_label(why)).toHtmlEscaped() + "): " +
+            QString::fromStdString(why_only_for_review(why)).toHtmlEscaped() + "</p>";
   const ContractionSummary& c = r.contraction;
   html += QString("<p>Contraction: fibre strain %1 % at frame %2 (rest frame %3)</p>")
               .arg(100.0 * c.peak_strain, 0, 'f', 1).arg(c.peak_frame + 1).arg(c.rest_frame + 1);

@@ -139,7 +139,7 @@ void ReviewPanel::on_analysis_done() {
   for (const TearFinding& f : analysis_->detection.findings)
     marks.push_back({f.frame * frame_time_s(), "tear opens: " + describe_gap(f, analysis_->detection)});  // mm only when calibrated
   for (const TearFinding& layer : analysis_->detection.for_review)
-    marks.push_back({layer.frame * frame_time_s(), "for review, not a finding: faint dark layer"});
+    marks.push_back({layer.frame * frame_time_s(), "for review, not a finding: " + layer_for_review_label(layer.review_reason)});
   host_.put_findings_on_timeline(marks);
   host_.log_info("analysis: " + describe_verdict(analysis_->detection));
   if (!analysis_->detection.findings.empty()) show_frame(analysis_->detection.findings.front().frame);

@@ -209,7 +209,7 @@ bool ReviewPanel::load_report(const QString& sr_path) {
   for (const TearFinding& f : stored_->findings)
     marks.push_back({f.frame * frame_time_s(), "tear (report): " + describe_gap(f, *stored_)});  // mm only when calibrated
   for (const TearFinding& layer : stored_->for_review)
-    marks.push_back({layer.frame * frame_time_s(), "for review, not a finding (report): faint dark layer"});
+    marks.push_back({layer.frame * frame_time_s(), "for review, not a finding (report): " + layer_for_review_label(layer.review_reason)});
   host_.put_findings_on_timeline(marks);
   if (!stored_->findings.empty()) show_frame(stored_->findings.front().frame);
   else if (!stored_->for_review.empty()) show_frame(stored_->for_review.front().frame);  // where to look

@@ -1045,10 +1045,6 @@ const char* rejected(const Context& ctx, const std::vector<LayerSample>& samples
     ev.reason = "read along the fibres, the fluid widens by less than min_opening_mm";
     return "no_opening";
   }
-  if (ev.fibre_angle_margin_deg < ctx.s.min_fibre_angle_margin_deg) {
-    ev.reason = "with the fibres read min_fibre_angle_margin_deg flatter at rest and steeper at peak the layer would not open by min_opening_mm: its opening rests on the fibre angle (a band there at rest that widens as the fascicles turn, as intact muscle's dark stretch beside an aponeurosis does)";
-    return "opening_within_angle_error";
-  }
   std::vector<double> measured;  // for the contractions: a frame where the layer was lost is not a closed gap
   std::vector<FollowedGap> gaps{{&middle, &f, &measured}};
   if (wide) gaps.push_back({wide->widest, &wide->finding});
@@ -1072,6 +1068,10 @@ const char* rejected(const Context& ctx, const std::vector<LayerSample>& samples
   if (speckle == BesideSpeckle::Faint) {
     ev.reason = "the layer opened as fluid does, but its dip is within 15 % of the speckle's beside the muscle's way at rest (on one side at least): too faint to tell from speckle; named for review, not reported";
     return "faint_layer";
+  }
+  if (ev.fibre_angle_margin_deg < ctx.s.min_fibre_angle_margin_deg) {
+    ev.reason = "the layer opened as fluid does, but with the fibres read min_fibre_angle_margin_deg flatter at rest and steeper at peak it would not open by min_opening_mm: its opening rests on the fibre angle (a band there at rest that widens as the fascicles turn, as intact muscle's dark stretch beside an aponeurosis does); named for review, not reported";
+    return "opening_within_angle_error";
   }
   return nullptr;
 }

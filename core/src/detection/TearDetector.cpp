@@ -231,7 +231,8 @@ std::optional<gates::PointsLie> surface_lie(const MotionRecord& m, const std::ve
   return gates::points_lie(x_mm, y_mm);
 }
 
-// Layers too faint to be told from speckle (faint_layer) that opened as fluid does: one per place
+// Layers that opened as fluid does but too faint to be told from speckle (faint_layer) or widening
+// within the fibres' angle error (opening_within_angle_error): one per place
 // (a layer is read at the peak and on the way to it), and none beside a finding, which may be
 // the same detachment seen where it is darker, or by its fibres' motion.
 void keep_layers_for_review(DetectionResult& result, std::vector<TearFinding> faint) {
@@ -247,13 +248,13 @@ void keep_layers_for_review(DetectionResult& result, std::vector<TearFinding> fa
 }
 
 // Every patch judged, its evidence recorded; findings for those that pass every gate, and the
-// fluid layers too faint to be told from speckle kept for review (keep_layers_for_review).
+// the fluid layers named for review (keep_layers_for_review).
 void judge_patches(const Context& ctx, const std::vector<std::uint8_t>& candidate, const CompartmentStatistics& compartments,
                    DetectionResult& result) {
   const DisplacementField& g = ctx.m.cumulative[0];
   const double point_area_mm2 = g.step_px * g.step_px * ctx.m.mm_per_px_x * ctx.m.mm_per_px_y;
   std::vector<PlacedFinding> placed;
-  std::vector<TearFinding> faint;  // fluid layers too faint to be told from speckle
+  std::vector<TearFinding> faint;  // fluid layers named for review (keep_layers_for_review)
   const auto place = [&](const TearFinding& f, const CandidateEvidence& ev, std::size_t patch_id, std::size_t evidence) {
     placed.push_back({f, ev.centre_col_px, ev.centre_row_px, ev.surface_normal_deg,
                       std::isfinite(ev.length_along_mm) ? ev.length_along_mm : 0.0, ev.points, patch_id, evidence,
@@ -316,6 +317,10 @@ void judge_patches(const Context& ctx, const std::vector<std::uint8_t>& candidat
         placed.push_back({f, ev.centre_col_px, ev.centre_row_px, ev.surface_normal_deg, ev.length_along_mm, ev.points,
                           patches.size() + result.candidates.size(), result.candidates.size(), true, std::nullopt});
       if (ev.decision == "faint_layer") faint.push_back(f);
+      if (ev.decision == "opening_within_angle_error") {
+        f.review_reason = ReviewReason::OpeningWithinAngleError;
+        faint.push_back(f);
+      }
       result.candidates.push_back(std::move(ev));
     }
   LesionSurroundings around;

@@ -27,6 +27,12 @@ inline bool has_grade_number(TearGrade grade) noexcept { return grade != TearGra
 enum class TearKind { Intramuscular, Myotendinous };
 const char* to_string(TearKind kind) noexcept;
 
+// Why a dark layer on an aponeurosis that opened as fluid does is named for review and not
+// reported (DetectionResult::for_review): its dip too faint to tell from the speckle beside it
+// (the gate faint_layer), or its opening within what an error in the fibres' angle makes of a
+// layer already there at rest (opening_within_angle_error).
+enum class ReviewReason : std::uint8_t { FaintLayer, OpeningWithinAngleError };
+
 // The plain grade of a tear (docs/detection.md): minimal under 5 % of the muscle's
 // thickness, complete from 90 % with the stumps retracted by at least 0.5 mm, partial
 // between. A tear whose extent could not be measured (extent_pct < 0) is Ungraded: minimal
@@ -70,6 +76,7 @@ struct TearFinding {
   // what the extent and the ones before it leave of the thickness.
   void set_beyond_ends(double unseen_above, double unseen_below, double spared_above, double spared_below);
   double muscle_thickness_mm = 0.0;
+  ReviewReason review_reason = ReviewReason::FaintLayer;  // a layer for review only: why it is not a finding
   TearGrade grade = TearGrade::None;
   double confidence = 0.0;         // 0..1
   std::vector<double> gap_by_frame_mm;  // gap-time curve: one value per analysed (kept) frame
@@ -233,7 +240,8 @@ struct DetectionResult {
   std::vector<TearFinding> findings;
   // Not findings: dark layers on an aponeurosis that opened with the contractions as fluid
   // between pulled-off fibres and the aponeurosis does, but too faint to be told from the
-  // speckle beside them (faint_layer), one per place and none beside a finding. Their place and
+  // speckle beside them or widening within the fibres' angle error (review_reason), one per
+  // place and none beside a finding. Their place and
   // frame as the findings'; note_layers_for_review words them once frames are numbered as shown.
   std::vector<TearFinding> for_review;
   ContractionSummary contraction;
@@ -298,7 +306,13 @@ void note_tear_ends(DetectionResult& result);
 // findings' are shown, counted from 1, and why it is not a finding. The report's text and the note.
 std::string describe_layer_for_review(const TearFinding& layer, const DetectionResult& result);
 // Why such a layer is not a finding, in one sentence (part of describe_layer_for_review's).
-std::string why_only_for_review();
+std::string why_only_for_review(ReviewReason why);
+// What such a layer is, in a few words for a label: "faint dark layer", ...
+std::string layer_for_review_label(ReviewReason why);
+// The gate's name for it, as --explain and the JSON name it: "faint_layer", ...
+const char* review_kind(ReviewReason why) noexcept;
+// Why the layer a describe_layer_for_review note words is for review (a report read back).
+ReviewReason review_reason_of_note(const std::string& note);
 // Whether a note is describe_layer_for_review's (a viewer that lists the layers apart from the
 // notes leaves these out).
 bool is_layer_for_review_note(const std::string& note);
