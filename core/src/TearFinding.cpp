@@ -70,29 +70,33 @@ constexpr char kForReviewNote[] = "for review, not a finding: ";
 }  // namespace
 
 std::string why_only_for_review(ReviewReason why) {
-  if (why == ReviewReason::OpeningWithinAngleError)
-    return "it opened with the contractions as fluid between pulled-off fibres and the aponeurosis does, but read "
-           "along the fibres it widens by no more than a few degrees' error in their direction could account for: it "
-           "may be intact muscle whose dark stretch beside the aponeurosis stands up as the fascicles turn, or a "
-           "haematoma there at rest that widened.";
-  return "it opened with the contractions as fluid between pulled-off fibres and the aponeurosis does, but its dip "
-         "(against the tissue around it) is within 15 % of the speckle's beside it at rest: too faint to tell from "
-         "speckle.";
+  switch (why) {
+    case ReviewReason::FaintLayer:
+      return "it opened with the contractions as fluid between pulled-off fibres and the aponeurosis does, but its dip "
+             "(against the tissue around it) is within 15 % of the speckle's beside it at rest: too faint to tell from "
+             "speckle.";
+    case ReviewReason::OpeningWithinAngleError:
+      return "a dark band was already there at rest; read along the fibres, its widening under contraction is within "
+             "what a 3 degree error in reading the fibres' direction could produce. It may be normal muscle (such a band "
+             "looks wider as the fascicles steepen) or fluid already there at rest. Compare the rest and peak frames.";
+  }
+  return "";
 }
 
 std::string layer_for_review_label(ReviewReason why) {
-  return why == ReviewReason::OpeningWithinAngleError ? "dark layer widening within the fibre angle's error"
-                                                      : "faint dark layer";
+  switch (why) {
+    case ReviewReason::FaintLayer: return "faint dark layer";
+    case ReviewReason::OpeningWithinAngleError: return "dark layer, opening uncertain (fibre angle)";
+  }
+  return "dark layer";
 }
 
 const char* review_kind(ReviewReason why) noexcept {
-  return why == ReviewReason::OpeningWithinAngleError ? "opening_within_angle_error" : "faint_layer";
-}
-
-ReviewReason review_reason_of_note(const std::string& note) {
-  for (ReviewReason why : {ReviewReason::OpeningWithinAngleError, ReviewReason::FaintLayer})
-    if (note.find(why_only_for_review(why)) != std::string::npos) return why;
-  return ReviewReason::FaintLayer;  // the only reason before there were others
+  switch (why) {
+    case ReviewReason::FaintLayer: return "faint_layer";
+    case ReviewReason::OpeningWithinAngleError: return "opening_within_angle_error";
+  }
+  return "layer_for_review";
 }
 
 std::string describe_layer_for_review(const TearFinding& layer, const DetectionResult& result) {

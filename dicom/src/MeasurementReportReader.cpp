@@ -104,7 +104,7 @@ StoredReport read_measurement_report(const std::string& path) {
         if (ours(concept, "R001")) {  // a layer for review: its place and frame follow (SCOORD, IMAGE)
           current = &report.result.for_review.emplace_back();
           report.result.notes.push_back(item.getStringValue().c_str());  // as it was worded for the user
-          current->review_reason = review_reason_of_note(report.result.notes.back());
+          current->review_reason = ReviewReason::FaintLayer;  // the only reason before it was coded (R002)
         }
         break;
       case DSRTypes::VT_Num:
@@ -112,6 +112,8 @@ StoredReport read_measurement_report(const std::string& path) {
         break;
       case DSRTypes::VT_Code:
         if (current && ours(concept, "M006")) current->grade = grade_of(item.getCodeValue());
+        if (current && ours(concept, "R002") && item.getCodeValue().getCodeValue() == "R011")
+          current->review_reason = ReviewReason::OpeningWithinAngleError;
         break;
       case DSRTypes::VT_SCoord:
         if (current) take_coordinates(item, *current);

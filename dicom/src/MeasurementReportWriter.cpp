@@ -81,6 +81,14 @@ void add_region(Tree& t, const DSRCodedEntryValue& concept, DSRTypes::E_GraphicT
   t.up();
 }
 
+DSRCodedEntryValue review_reason_code(ReviewReason why) {
+  switch (why) {
+    case ReviewReason::FaintLayer: return own("R010", "Too faint to tell from speckle");
+    case ReviewReason::OpeningWithinAngleError: return own("R011", "Opening within the fibre angle's error");
+  }
+  return own("R010", "Too faint to tell from speckle");
+}
+
 DSRCodedEntryValue grade_code(TearGrade g) {
   switch (g) {
     case TearGrade::None: return own("G0", "No lesion");
@@ -171,6 +179,9 @@ void add_layers_for_review(Tree& t, const DetectionResult& result, const DicomCl
     t.set(t.item().setStringValue(describe_layer_for_review(layer, result).c_str()), "layer for review");
     add_region(t, dcm("111030", "Image Region"), DSRTypes::GT_Point, {{layer.centre_col_px, layer.centre_row_px}}, source,
                layer.frame, true, DSRTypes::RT_inferredFrom);
+    // Why it is for review, coded: a reader need not parse the sentence (whose wording may change).
+    t.next(DSRTypes::RT_hasProperties, DSRTypes::VT_Code, own("R002", "Reason for review"));
+    t.set(t.item().setCodeValue(review_reason_code(layer.review_reason)), "reason for review");
     t.up();
   }
   t.up();

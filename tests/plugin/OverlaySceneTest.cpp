@@ -317,7 +317,7 @@ TEST(OverlayScene, ALayerForReviewIsARingLabelledAsNoFinding) {
   EXPECT_TRUE(same(s.labels[0].colour, overlay_colour::kForReview));
   EXPECT_NE(s.labels[0].text.find("faint dark layer"), std::string::npos) << s.labels[0].text;
   layers.layers_for_review[0].review_reason = ReviewReason::OpeningWithinAngleError;  // labelled by its reason
-  EXPECT_NE(compose_overlay(region, {}, {}, {}, layers).labels[0].text.find("within the fibre angle's error"), std::string::npos);
+  EXPECT_NE(compose_overlay(region, {}, {}, {}, layers).labels[0].text.find("opening uncertain (fibre angle)"), std::string::npos);
   layers.findings = false;
   const OverlayScene hidden = compose_overlay(region, {}, {}, {}, layers);
   EXPECT_TRUE(hidden.lines.empty() && hidden.labels.empty()) << "hidden with the findings";

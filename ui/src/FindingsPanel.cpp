@@ -48,9 +48,12 @@ void FindingsPanel::show_result(const DetectionResult& r, double frame_time_s, c
   std::vector<ReviewReason> reasons;
   for (const TearFinding& layer : r.for_review) {
     const QString when = frame_time_s > 0 ? QString(", %1 s").arg(layer.frame * frame_time_s, 0, 'f', 2) : QString();
-    html += QString("<p style='color:#c06000'><b>For review, not a finding:</b> a %1 on an aponeurosis at "
+    const QString what = layer.review_reason == ReviewReason::FaintLayer
+                             ? QString("a faint dark layer on an aponeurosis")
+                             : QString("a dark layer on an aponeurosis whose opening is uncertain (fibre angle)");
+    html += QString("<p style='color:#c06000'><b>For review, not a finding:</b> %1 at "
                     "%2 (frame %3%4). Look at the image there.</p>")
-                .arg(QString::fromStdString(layer_for_review_label(layer.review_reason)).toHtmlEscaped())
+                .arg(what)
                 .arg(QString::fromStdString(describe_position(layer, r)).toHtmlEscaped()).arg(layer.frame + 1).arg(when);
     if (std::find(reasons.begin(), reasons.end(), layer.review_reason) == reasons.end()) reasons.push_back(layer.review_reason);
   }

@@ -254,7 +254,7 @@ void judge_patches(const Context& ctx, const std::vector<std::uint8_t>& candidat
   const DisplacementField& g = ctx.m.cumulative[0];
   const double point_area_mm2 = g.step_px * g.step_px * ctx.m.mm_per_px_x * ctx.m.mm_per_px_y;
   std::vector<PlacedFinding> placed;
-  std::vector<TearFinding> faint;  // fluid layers named for review (keep_layers_for_review)
+  std::vector<TearFinding> for_review;  // fluid layers named for review (keep_layers_for_review)
   const auto place = [&](const TearFinding& f, const CandidateEvidence& ev, std::size_t patch_id, std::size_t evidence) {
     placed.push_back({f, ev.centre_col_px, ev.centre_row_px, ev.surface_normal_deg,
                       std::isfinite(ev.length_along_mm) ? ev.length_along_mm : 0.0, ev.points, patch_id, evidence,
@@ -316,10 +316,10 @@ void judge_patches(const Context& ctx, const std::vector<std::uint8_t>& candidat
       if (ev.decision == "reported")
         placed.push_back({f, ev.centre_col_px, ev.centre_row_px, ev.surface_normal_deg, ev.length_along_mm, ev.points,
                           patches.size() + result.candidates.size(), result.candidates.size(), true, std::nullopt});
-      if (ev.decision == "faint_layer") faint.push_back(f);
+      if (ev.decision == "faint_layer") for_review.push_back(f);
       if (ev.decision == "opening_within_angle_error") {
         f.review_reason = ReviewReason::OpeningWithinAngleError;
-        faint.push_back(f);
+        for_review.push_back(f);
       }
       result.candidates.push_back(std::move(ev));
     }
@@ -330,7 +330,7 @@ void judge_patches(const Context& ctx, const std::vector<std::uint8_t>& candidat
   };
   around.plane_between = [&ctx](double xa, double ya, double xb, double yb) { return plane_between(ctx, xa, ya, xb, yb); };
   result.findings = one_finding_per_lesion(std::move(placed), {ctx.m.mm_per_px_x, ctx.m.mm_per_px_y}, ctx.s, result, around);
-  keep_layers_for_review(result, std::move(faint));
+  keep_layers_for_review(result, std::move(for_review));
 }
 
 // Says when "no tear" would rest on little tracked tissue.

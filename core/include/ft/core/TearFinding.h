@@ -311,8 +311,6 @@ std::string why_only_for_review(ReviewReason why);
 std::string layer_for_review_label(ReviewReason why);
 // The gate's name for it, as --explain and the JSON name it: "faint_layer", ...
 const char* review_kind(ReviewReason why) noexcept;
-// Why the layer a describe_layer_for_review note words is for review (a report read back).
-ReviewReason review_reason_of_note(const std::string& note);
 // Whether a note is describe_layer_for_review's (a viewer that lists the layers apart from the
 // notes leaves these out).
 bool is_layer_for_review_note(const std::string& note);
