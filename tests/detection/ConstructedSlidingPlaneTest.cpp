@@ -122,9 +122,9 @@ MotionRecord motion_of(const Scene& scene) {
   return m;
 }
 
-DetectionResult detect(const Scene& scene) {
+DetectionResult detect(const Scene& scene, const DetectionSettings& settings = {}) {
   const MotionRecord m = motion_of(scene);
-  return detect_tears(m, [&](int k) { return render(scene, k); }, DetectionSettings{});
+  return detect_tears(m, [&](int k) { return render(scene, k); }, settings);
 }
 
 // What the detector said, for a failure's message: its notes and each layer judged beside a plane.
@@ -201,6 +201,22 @@ TEST(ConstructedSlidingPlane, AHaematomaCarriedWithTheAponeurosisAndWideningIsAD
       EXPECT_GE(c.fibre_angle_margin_deg, DetectionSettings{}.min_fibre_angle_margin_deg);
     }
   EXPECT_GE(reported, 1) << decisions_of_myotendinous(r);
+}
+
+// The same detachment where the fibres' angle error asked for is more than its opening holds (a
+// margin past any its reading has): held back by the gate judged last, it is named for review with
+// that reason, not reported and not dropped.
+TEST(ConstructedSlidingPlane, AnOpeningWithinTheFibreAnglesErrorIsNamedForReview) {
+  DetectionSettings strict;
+  strict.min_fibre_angle_margin_deg = 89.0;
+  const DetectionResult r = detect(haematoma_carried_with_the_plane(100.0), strict);
+  bool held_back = false;
+  for (const CandidateEvidence& c : r.candidates)
+    held_back |= c.kind == "myotendinous" && c.decision == "opening_within_angle_error";
+  EXPECT_TRUE(held_back) << decisions_of_myotendinous(r);
+  EXPECT_FALSE(r.tear_detected) << decisions_of_myotendinous(r);
+  ASSERT_EQ(r.for_review.size(), 1u) << decisions_of_myotendinous(r);
+  EXPECT_EQ(r.for_review[0].review_reason, ReviewReason::OpeningWithinAngleError);
 }
 
 // The same haematoma on a plane sliding 2 and 3 mm: its last 2 mm, past the image's right side at
