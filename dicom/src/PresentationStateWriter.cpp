@@ -35,11 +35,19 @@ void polyline(DVPresentationState& ps, std::size_t layer, const std::vector<Poin
   check(g->setFilled(OFFalse), "graphic filled");
 }
 
+// Unformatted Text Value is ST: at most 1024 characters (PS3.5 6.2). A longer text (a long
+// inconclusive reason, many layers for review) is cut there, and says so.
+std::string as_short_text(const std::string& text) {
+  constexpr std::size_t kMaxShortText = 1024;
+  constexpr char kCut[] = " ...";
+  return text.size() <= kMaxShortText ? text : text.substr(0, kMaxShortText - (sizeof kCut - 1)) + kCut;
+}
+
 void label(DVPresentationState& ps, std::size_t layer, DVPSObjectApplicability where, const PointPx& at,
            const std::string& text) {
   DVPSTextObject* t = ps.addTextObject(layer, where);
   if (!t) throw Error(ErrorCode::Internal, "presentation state: cannot add a text");
-  check(t->setText(text.c_str()), "text");
+  check(t->setText(as_short_text(text).c_str()), "text");
   check(t->setAnchorPoint(at.x, at.y, DVPSA_pixels, OFFalse), "text anchor");
 }
 

@@ -86,6 +86,18 @@ TEST(PresentationStateWriter, TheNoticeSaysWhenNoTearIsInconclusive) {
     EXPECT_EQ(everywhere.find("inconclusive: too little tissue tracked to rule a tear out") != std::string::npos, !conclusive)
         << everywhere;
   }
+  // A notice longer than a Short Text (1024 characters) is cut there, and the object stays valid.
+  DetectionResult wordy;
+  wordy.conclusive = false;
+  wordy.inconclusive_reason = std::string(1500, 'x');
+  const std::string pr = dir.file("pr3.dcm");
+  write_presentation_state(dir.file("clip.dcm"), wordy, pr);
+  EXPECT_EQ(test::dciodvfy_errors(pr), "");
+  for (const auto& a : read_presentation_state(pr).annotations)
+    if (a.frames.empty()) {
+      EXPECT_LE(a.text.size(), 1024u);
+      EXPECT_EQ(a.text.substr(a.text.size() - 4), " ...");
+    }
 }
 
 // A layer named for review is marked on its own frame by a ring and a label that says it is no
