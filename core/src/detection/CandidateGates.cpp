@@ -241,9 +241,10 @@ double turned_from_plane_deg(double fibre_deg, double plane_deg, double by_deg) 
 }  // namespace
 
 double opening_with_fibres_off_mm(const LayerAlongFibres& l, double off_deg) {
-  const double rest = along_fibres_mm(l.rest_width_mm, turned_from_plane_deg(l.fibre_rest_deg, l.plane_deg, -off_deg), l.plane_deg);
-  const double peak = along_fibres_mm(l.peak_width_mm, turned_from_plane_deg(l.fibre_peak_deg, l.plane_deg, off_deg), l.plane_deg);
-  return std::max(rest, peak) - rest;
+  LayerAlongFibres off = l;
+  off.fibre_rest_deg = turned_from_plane_deg(l.fibre_rest_deg, l.plane_deg, -off_deg);
+  off.fibre_peak_deg = turned_from_plane_deg(l.fibre_peak_deg, l.plane_deg, off_deg);
+  return std::max(off.rest_gap_mm(), off.peak_gap_mm()) - off.rest_gap_mm();
 }
 
 double fibre_angle_margin_deg(const LayerAlongFibres& layer, double min_opening_mm) {

@@ -696,10 +696,10 @@ TearFinding finding_of(const Context& ctx, const CompartmentStatistics& compartm
   f.centre_z_mm = (py - ctx.m.region.bounds.y0_px) * ctx.m.mm_per_px_y;
   f.surface_angle_deg = plane_deg + 90.0;  // from the vertical: the surface runs along the plane
   f.fibre_angle_deg = fibre_peak_deg;
-  f.gap_rest_mm = gates::along_fibres_mm(rest_gap, fibre_rest_deg, plane_deg);
-  f.gap_mm = std::max(f.gap_rest_mm, gates::along_fibres_mm(peak_gap, fibre_peak_deg, plane_deg));
-  f.opening_mm = f.gap_mm - f.gap_rest_mm;
   along = {rest_gap, peak_gap, fibre_rest_deg, fibre_peak_deg, plane_deg};
+  f.gap_rest_mm = along.rest_gap_mm();
+  f.gap_mm = std::max(f.gap_rest_mm, along.peak_gap_mm());
+  f.opening_mm = f.gap_mm - f.gap_rest_mm;
   f.retraction_mm = 0.5 * f.opening_mm;  // as for every finding: the mean of the two sides
   // Only the muscle's side retracts, the aponeurosis stays. The surface normal (plane + 90 deg)
   // points down the image: away from muscle above the plane.
@@ -852,8 +852,8 @@ std::optional<WideStretchReading> on_wide_stretch(const Context& ctx, const Comp
   if (origin) rest_width = rest_layer_on_mean_mm(ctx, samples, *widest, *origin, half_mm);
   if (!rest_width) rest_width = median_of(rest_widths);
   const gates::LayerAlongFibres along{*rest_width, wide.largest_value, ev.fibre_angle_deg, f.fibre_angle_deg, plane_deg};
-  f.gap_rest_mm = gates::along_fibres_mm(*rest_width, ev.fibre_angle_deg, plane_deg);
-  f.gap_mm = std::max(f.gap_rest_mm, gates::along_fibres_mm(wide.largest_value, f.fibre_angle_deg, plane_deg));
+  f.gap_rest_mm = along.rest_gap_mm();
+  f.gap_mm = std::max(f.gap_rest_mm, along.peak_gap_mm());
   f.opening_mm = f.gap_mm - f.gap_rest_mm;
   f.retraction_mm = 0.5 * f.opening_mm;
   f.retraction_left_mm = widest->side < 0 ? f.opening_mm : 0.0;
@@ -1093,9 +1093,9 @@ std::vector<std::pair<TearFinding, CandidateEvidence>> fluid_layers_opening(cons
     std::optional<WideStretchReading> wide = on_wide_stretch(ctx, compartments, samples, run, ev, f);
     // The reading reported must open beyond the fibres' angle error (rejected judges the margin).
     // A wide stretch's that does not gives way to the run's own, as one that does not open at all.
-    if (wide && gates::fibre_angle_margin_deg(wide->along, ctx.s.min_opening_mm) < ctx.s.min_fibre_angle_margin_deg)
-      wide.reset();
-    ev.fibre_angle_margin_deg = gates::fibre_angle_margin_deg(wide ? wide->along : along, ctx.s.min_opening_mm);
+    if (wide) ev.fibre_angle_margin_deg = gates::fibre_angle_margin_deg(wide->along, ctx.s.min_opening_mm);
+    if (wide && ev.fibre_angle_margin_deg < ctx.s.min_fibre_angle_margin_deg) wide.reset();
+    if (!wide) ev.fibre_angle_margin_deg = gates::fibre_angle_margin_deg(along, ctx.s.min_opening_mm);
     if (const char* gate = rejected(ctx, samples, run, compartments, found, f, wide, ev)) {
       ev.decision = gate;
     } else {

@@ -248,7 +248,7 @@ void keep_layers_for_review(DetectionResult& result, std::vector<TearFinding> fa
 }
 
 // Every patch judged, its evidence recorded; findings for those that pass every gate, and the
-// the fluid layers named for review (keep_layers_for_review).
+// fluid layers named for review (keep_layers_for_review).
 void judge_patches(const Context& ctx, const std::vector<std::uint8_t>& candidate, const CompartmentStatistics& compartments,
                    DetectionResult& result) {
   const DisplacementField& g = ctx.m.cumulative[0];

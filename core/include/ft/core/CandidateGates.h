@@ -208,6 +208,8 @@ double along_fibres_mm(double column_width_mm, double fibre_deg, double plane_de
 struct LayerAlongFibres {
   double rest_width_mm = 0, peak_width_mm = 0;
   double fibre_rest_deg = 0, fibre_peak_deg = 0, plane_deg = 0;
+  double rest_gap_mm() const { return along_fibres_mm(rest_width_mm, fibre_rest_deg, plane_deg); }
+  double peak_gap_mm() const { return along_fibres_mm(peak_width_mm, fibre_peak_deg, plane_deg); }
 };
 
 // Its opening (the gap at peak, at least the gap at rest, less the gap at rest) read with the
