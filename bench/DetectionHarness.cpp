@@ -27,6 +27,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "CommandLine.h"
+#include "LiveSession.h"
 #include "OpenCvFrames.h"
 #include "PhaseErrorStability.h"
 #include "ScreenRecording.h"
@@ -231,11 +232,11 @@ std::string condition_for(const std::string& preset, int seed, std::size_t prese
 // over every clip on top of its own (the same set, seen through another scanner's beam).
 void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir, bool plain, const std::string& only_preset,
                      const std::string& with, double grabber_fps, double recording_fps, const AnalysisSettings& settings,
-                     double phase_error_px) {
+                     double phase_error_px, bool live) {
   std::vector<std::string> presets;
   for (const std::string& name : sim::preset_names())
     if (name.rfind("real_", 0) == 0) presets.push_back(name);
-  const bool stability = phase_error_px > 0;
+  const bool stability = phase_error_px > 0 && !live;
   std::printf("| seed | preset | condition | grabber | truth | found | kind | loc err mm | gap mm (truth) | rest mm (truth) | grade extent (truth) | "
               "tracked | conf | false beside |%s\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|%s\n",
               stability ? (" moves at +-" + std::to_string(phase_error_px).substr(0, 5) + " px |").c_str() : "",
@@ -283,9 +284,20 @@ void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir, 
         const int j = recorded ? int(std::lround(content[std::size_t(k)])) : scanner_frame_of(k, copies);
         return std::clamp(j, 0, n - 1);
       };
-      const ClipAnalysis a = analyse_clip(int(frames.size()), [&](int k) { return frames[std::size_t(k)]; }, exam.region(), settings);
+      const FrameAt clip_at = [&](int k) { return frames[std::size_t(k)]; };
+      // --live: what live monitoring would have shown over the session (LiveSession.h).
+      // Each evaluation that read a tear to stderr, with its evidence: why a session showed what it did.
+      LiveSettings live_settings{settings};
+      live_settings.record_evidence = true;
+      const bench::EachEvaluation log = [&](const WindowEvaluation& e, const DetectionResult& r, int at) {
+        if (r.findings.empty() && r.inconclusive_reason.find("confirm") == std::string::npos) return;
+        std::fprintf(stderr, "%d %s%s:\n", i, presets[p].c_str(), laid_over.c_str());
+        bench::print_evaluation(stderr, e, r, at);
+      };
+      const ClipAnalysis a = live ? bench::analyse_live(int(frames.size()), clip_at, exam.region(), live_settings, 1, log).analysis
+                                  : analyse_clip(int(frames.size()), clip_at, exam.region(), settings);
       const sim::ClipTruth truth = exam.clip_truth();
-      if (!explain_dir.empty())  // the evidence behind every call, as analyze --explain writes it
+      if (!explain_dir.empty() && !live)  // the evidence behind every call, as analyze --explain writes it
         write_detection_explanation(explain_dir + "/" + std::to_string(i) + "-" + exam.config().preset, a,
                                     [&](int k) { return frames[std::size_t(a.kept_frames[std::size_t(k)])]; });
       // A clip with a tear counts as found only where a finding lies within kAtTheTearMm of it: a
@@ -302,6 +314,13 @@ void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir, 
           if (loc < 0 || e < loc) { loc = e; f = &g; ft = &cand; }
           beside += e > kAtTheTearMm;
         }
+      for (const TearFinding& g : a.detection.findings)  // where a finding beside the tear was made
+        if (truth.tear_present && std::hypot(g.centre_x_mm - truth.frames[std::size_t(truth_frame(g.frame))].tear.centre_x_mm,
+                                             g.centre_z_mm - truth.frames[std::size_t(truth_frame(g.frame))].tear.centre_z_mm) >
+                                      kAtTheTearMm)
+          std::fprintf(stderr, "%d %s%s: beside the tear: %s at (%.1f, %.1f) mm, frame %d, gap %.1f mm\n", i,
+                       presets[p].c_str(), laid_over.c_str(), describe_grade(g).c_str(), g.centre_x_mm, g.centre_z_mm,
+                       g.frame, g.gap_mm);
       const bool called = a.detection.tear_detected;
       const bool found = truth.tear_present ? f && loc <= kAtTheTearMm : called;
       if (!found) f = nullptr;
@@ -395,6 +414,7 @@ int main(int argc, char** argv) {
   int variants = 11, first = 0, real = 0, stress_clips = 0;
   double phase_error_px = 0.0;  // --phase-error: each --real clip detected again with its displacements moved
   bool plain = false;  // --plain: the real_* presets without exam conditions (the set before they existed)
+  bool live = false;   // --live: each --real clip through live monitoring, the session's findings scored
   std::string explain_dir, with;  // --with: an exam condition laid over every --real clip
   double grabber_fps = 60.0;      // --grabber-fps: the odd --real clips' grabber (the presets' scanner: 20 frames/s)
   double recording_fps = 0.0;     // --screen-recording: every --real clip as a screen recording at this rate (ScreenRecording.h)
@@ -405,12 +425,13 @@ int main(int argc, char** argv) {
       "usage: bench_detection [--first N] [--variants N] [--preset NAME] [--grid-mm MM] [--explain-dir DIR]\n"
       "       bench_detection [--first SEED] --real N [--plain] [--preset NAME] [--grid-mm MM] [--explain-dir DIR]\n"
       "                       [--phase-error PX] [--with CONDITION] [--grabber-fps F] [--screen-recording FPS] [--unsized]\n"
-      "                       [--fixed-lines]\n"
+      "                       [--fixed-lines] [--live]\n"
       "       bench_detection --stress N [--preset NAME]\n";
   for (int a = 1; a < argc; a += 2) {
     const std::string option = argv[a];
-    if (option == "--plain" || option == "--unsized" || option == "--fixed-lines") {
+    if (option == "--plain" || option == "--unsized" || option == "--fixed-lines" || option == "--live") {
       if (option == "--plain") plain = true;
+      else if (option == "--live") live = true;
       else if (option == "--unsized") settings.tracking_sized_to_texture = false;  // the default tracking on a recorded screen's texture too
       else settings.fascicles_along_grain = false;  // fascicles read along lines of one length on a screen's texture too
       --a;  // a flag without a value
@@ -437,8 +458,7 @@ int main(int argc, char** argv) {
   }
   if (real > 0) {
     real_magnitudes(real, first ? first : 2000, explain_dir, plain, one_preset ? presets.front() : "", with, grabber_fps,
-                    recording_fps, settings,
-                    phase_error_px);
+                    recording_fps, settings, phase_error_px, live);
     return 0;
   }
   if (stress_clips > 0) {

@@ -35,7 +35,7 @@ bool moved(const PixelRect& a, const PixelRect& b) {
 LiveTearMonitor::LiveTearMonitor(UltrasoundRegion region, LiveSettings settings)
     : region_(region), settings_(settings), next_grid_mm_(settings.analysis.grid_mm), grid_mm_(settings.analysis.grid_mm) {
   // Findings only, every few frames: the evidence maps are for review and --explain.
-  settings_.analysis.detection.record_evidence = false;
+  settings_.analysis.detection.record_evidence = settings.record_evidence;
 }
 
 // The same rules as a recorded clip (analyse_clip): the calibration, else the depth scale

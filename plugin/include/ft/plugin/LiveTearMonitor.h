@@ -69,6 +69,9 @@ struct LiveSettings {
   // does when a frame is skipped. 150 ms: the frame-in to findings latency asked of live
   // analysis (the wait is part of it).
   double lag_limit_ms = 150;
+  // Each evaluation's evidence (the candidates and the maps, as --explain writes them). Off live:
+  // the maps cost time every few frames; the benchmarks turn it on to read why a finding was made.
+  bool record_evidence = false;
 };
 
 class LiveTearMonitor {
