@@ -55,6 +55,7 @@ void LiveTearMonitor::measure_scale(const Frame& frame) {
   // The detection's settings follow the texture alone too (the fascicles' grain); the tracker is
   // rebuilt only when its own parameters change.
   detection_ = scaled.detection;
+  detection_.min_peak_strain = std::max(detection_.min_peak_strain, settings_.min_window_strain);
   if (same_scale && scaled.tracking.kernel_mm == tracker_->parameters().kernel_mm &&
       scaled.tracking.forward_backward_lateral_scale == tracker_->parameters().forward_backward_lateral_scale)
     return;
@@ -125,6 +126,7 @@ void LiveTearMonitor::restart(const Frame& frame) {
   // Every evaluation of this window reads the same frames: their fascicles are read once.
   // A new cache: evaluations of the last window may still be reading theirs.
   fascicles_ = std::make_shared<FascicleReadings>();
+  confirmation_ = settings_.confirm_findings ? std::make_shared<FindingConfirmation>() : nullptr;
 }
 
 std::optional<DetectionResult> LiveTearMonitor::add_frame(const Frame& frame) {
@@ -231,6 +233,7 @@ WindowEvaluation LiveTearMonitor::evaluation() const {
   e.frames_.assign(window_.begin(), window_.end());
   e.detection_ = detection_;
   e.fascicles_ = fascicles_;
+  e.confirmation_ = confirmation_;
   e.window_start_ = window_start_;
   e.calibrated_ = scale_.trusted();
   if (!region_note_.empty()) e.notes_.push_back(region_note_);

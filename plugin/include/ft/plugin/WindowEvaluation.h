@@ -11,12 +11,14 @@
 #include "ft/core/MotionRecord.h"
 #include "ft/core/TearDetector.h"
 #include "ft/core/TearFinding.h"
+#include "ft/plugin/FindingConfirmation.h"
 
 namespace ft {
 
 class WindowEvaluation {
  public:
-  // Detection over the window's frames, frame numbers as the stream counts them.
+  // Detection over the window's frames, frame numbers as the stream counts them; a finding only
+  // once the evaluation before it in the window read it too (FindingConfirmation).
   // Evaluations of one window share its fascicle readings: run them one after another
   // (LivePipeline runs them all on one thread), never two at once.
   DetectionResult run();
@@ -30,6 +32,7 @@ class WindowEvaluation {
   std::vector<std::shared_ptr<const Frame>> frames_;  // the window's, shared with the monitor
   DetectionSettings detection_;
   std::shared_ptr<FascicleReadings> fascicles_;  // the window's, read on its frames each once
+  std::shared_ptr<FindingConfirmation> confirmation_;  // the window's: what its evaluation before read
   long window_start_ = 0;                        // stream index of the window's first frame
   bool calibrated_ = false;
   std::vector<std::string> notes_;               // the scale's, the image area's, the GPU's
