@@ -232,7 +232,7 @@ std::string condition_for(const std::string& preset, int seed, std::size_t prese
 // over every clip on top of its own (the same set, seen through another scanner's beam).
 void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir, bool plain, const std::string& only_preset,
                      const std::string& with, double grabber_fps, double recording_fps, const AnalysisSettings& settings,
-                     double phase_error_px, bool live) {
+                     double phase_error_px, bool live, const LiveSettings& live_as) {
   std::vector<std::string> presets;
   for (const std::string& name : sim::preset_names())
     if (name.rfind("real_", 0) == 0) presets.push_back(name);
@@ -287,7 +287,8 @@ void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir, 
       const FrameAt clip_at = [&](int k) { return frames[std::size_t(k)]; };
       // --live: what live monitoring would have shown over the session (LiveSession.h).
       // Each evaluation that read a tear to stderr, with its evidence: why a session showed what it did.
-      LiveSettings live_settings{settings};
+      LiveSettings live_settings = live_as;
+      live_settings.analysis = settings;
       live_settings.record_evidence = true;
       const bench::EachEvaluation log = [&](const WindowEvaluation& e, const DetectionResult& r, int at) {
         if (r.findings.empty() && r.inconclusive_reason.find("confirm") == std::string::npos) return;
@@ -415,6 +416,7 @@ int main(int argc, char** argv) {
   double phase_error_px = 0.0;  // --phase-error: each --real clip detected again with its displacements moved
   bool plain = false;  // --plain: the real_* presets without exam conditions (the set before they existed)
   bool live = false;   // --live: each --real clip through live monitoring, the session's findings scored
+  LiveSettings live_as;  // --unconfirmed, --window-strain: live monitoring's own rules, to compare
   std::string explain_dir, with;  // --with: an exam condition laid over every --real clip
   double grabber_fps = 60.0;      // --grabber-fps: the odd --real clips' grabber (the presets' scanner: 20 frames/s)
   double recording_fps = 0.0;     // --screen-recording: every --real clip as a screen recording at this rate (ScreenRecording.h)
@@ -425,13 +427,15 @@ int main(int argc, char** argv) {
       "usage: bench_detection [--first N] [--variants N] [--preset NAME] [--grid-mm MM] [--explain-dir DIR]\n"
       "       bench_detection [--first SEED] --real N [--plain] [--preset NAME] [--grid-mm MM] [--explain-dir DIR]\n"
       "                       [--phase-error PX] [--with CONDITION] [--grabber-fps F] [--screen-recording FPS] [--unsized]\n"
-      "                       [--fixed-lines] [--live]\n"
+      "                       [--fixed-lines] [--live [--unconfirmed] [--window-strain S]]\n"
       "       bench_detection --stress N [--preset NAME]\n";
   for (int a = 1; a < argc; a += 2) {
     const std::string option = argv[a];
-    if (option == "--plain" || option == "--unsized" || option == "--fixed-lines" || option == "--live") {
+    if (option == "--plain" || option == "--unsized" || option == "--fixed-lines" || option == "--live" ||
+        option == "--unconfirmed") {
       if (option == "--plain") plain = true;
       else if (option == "--live") live = true;
+      else if (option == "--unconfirmed") live_as.confirm_findings = false;
       else if (option == "--unsized") settings.tracking_sized_to_texture = false;  // the default tracking on a recorded screen's texture too
       else settings.fascicles_along_grain = false;  // fascicles read along lines of one length on a screen's texture too
       --a;  // a flag without a value
@@ -445,6 +449,7 @@ int main(int argc, char** argv) {
     else if (option == "--stress") stress_clips = bench::whole_argument(option, value);
     else if (option == "--grid-mm") settings.grid_mm = bench::number_argument(option, value);  // live may track coarser
     else if (option == "--explain-dir") explain_dir = value;
+    else if (option == "--window-strain") live_as.min_window_strain = bench::number_argument(option, value);
     else if (option == "--with") with = value;
     else if (option == "--grabber-fps") grabber_fps = bench::number_argument(option, value);
     else if (option == "--screen-recording") recording_fps = bench::number_argument(option, value);
@@ -458,7 +463,7 @@ int main(int argc, char** argv) {
   }
   if (real > 0) {
     real_magnitudes(real, first ? first : 2000, explain_dir, plain, one_preset ? presets.front() : "", with, grabber_fps,
-                    recording_fps, settings, phase_error_px, live);
+                    recording_fps, settings, phase_error_px, live, live_as);
     return 0;
   }
   if (stress_clips > 0) {

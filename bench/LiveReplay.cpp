@@ -18,15 +18,18 @@
 namespace {
 
 constexpr const char* kUsage =
-    "usage: bench_live_replay [--grid-mm MM] [--every N] [--quiet] CLIP.dcm...\n"
+    "usage: bench_live_replay [--grid-mm MM] [--every N] [--quiet] [--unconfirmed] [--window-strain S] CLIP.dcm...\n"
     "  every distinct frame of each clip through live monitoring, each evaluation's findings printed;\n"
     "  --grid-mm: the points' spacing (0.71: what live tracking settles on when it cannot keep up)\n"
-    "  --every N: every Nth distinct frame only; --quiet: the session's summary line only\n";
+    "  --every N: every Nth distinct frame only; --quiet: the session's summary line only\n"
+    "  --unconfirmed, --window-strain S: live monitoring's own rules off, or its contraction asked for, to compare\n";
 
 struct Options {
   double grid_mm = 0.5;
   int every = 1;
   bool quiet = false;
+  bool unconfirmed = false;
+  double window_strain = ft::LiveSettings{}.min_window_strain;
   std::vector<std::string> clips;
 };
 
@@ -38,6 +41,8 @@ Options parse(int argc, char** argv) {
     if (a == "--grid-mm" && has_value) o.grid_mm = ft::bench::number_argument(a, argv[++i]);
     else if (a == "--every" && has_value) o.every = ft::bench::whole_argument(a, argv[++i]);
     else if (a == "--quiet") o.quiet = true;
+    else if (a == "--unconfirmed") o.unconfirmed = true;
+    else if (a == "--window-strain" && has_value) o.window_strain = ft::bench::number_argument(a, argv[++i]);
     else if (a.rfind("--", 0) == 0) ft::bench::usage_and_exit(kUsage, a);
     else o.clips.push_back(a);
   }
@@ -61,6 +66,8 @@ std::size_t replay(const std::string& path, const Options& o) {
   settings.analysis.grid_mm = o.grid_mm;
   settings.analysis.backend = ft::gpu::Backend::Cpu;
   settings.record_evidence = !o.quiet;  // why each finding was made
+  settings.confirm_findings = !o.unconfirmed;
+  settings.min_window_strain = o.window_strain;
   int inconclusive = 0;
   const auto each = [&](const ft::WindowEvaluation& evaluation, const ft::DetectionResult& r, int at) {
     if (!r.conclusive && !r.tear_detected) ++inconclusive;
