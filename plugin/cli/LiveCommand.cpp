@@ -13,6 +13,7 @@
 #include "CommandLine.h"
 #include "Commands.h"
 #include "ft/core/Error.h"
+#include "ft/plugin/FindingConfirmation.h"
 #include "ft/plugin/LivePipeline.h"
 #include "ft/plugin/SessionFindings.h"
 #include "ft/plugin/SourceFactory.h"
@@ -81,6 +82,7 @@ struct LivePrinter {
   // The session's "no tear" rests on a window that could rule one out; else the last window's why.
   bool some_window_conclusive = false;
   std::string last_inconclusive_reason;
+  bool waiting_at_end = false;  // the last evaluation read a possible tear the session could not confirm
   std::set<std::string> notes_said;  // text: each note once, with the first result shown that has it
 
   // The notes of a result shown that were not said yet (where the mm come from, a screen
@@ -96,6 +98,7 @@ struct LivePrinter {
       scale.calibrated = r.calibrated, scale.mm_per_px_x = r.mm_per_px_x, scale.mm_per_px_y = r.mm_per_px_y;
       some_window_conclusive |= r.conclusive;
       if (!r.conclusive) last_inconclusive_reason = r.inconclusive_reason;
+      waiting_at_end = r.inconclusive_reason == kWaitsForConfirmation;
       if (!changed(shown, r)) continue;
       if (json) {
         std::printf("%s\n", findings_json(r).dump().c_str());
@@ -120,8 +123,13 @@ struct LivePrinter {
     DetectionResult all = scale;
     all.findings = strongest;
     all.tear_detected = !strongest.empty();
-    all.conclusive = all.tear_detected || some_window_conclusive;
-    all.inconclusive_reason = all.conclusive ? "" : last_inconclusive_reason;
+    // A possible tear read last, never confirmed: no "no tear", and what to do about it.
+    const bool unconfirmed = !all.tear_detected && waiting_at_end;
+    all.conclusive = all.tear_detected || (some_window_conclusive && !unconfirmed);
+    all.inconclusive_reason =
+        all.conclusive ? ""
+        : unconfirmed  ? "a possible tear was read as the session ended, not confirmed: repeat the contraction"
+                       : last_inconclusive_reason;
     return all;
   }
 

@@ -1,43 +1,88 @@
 #include "ft/plugin/FindingConfirmation.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <utility>
 
-#include "ft/plugin/SessionFindings.h"
+#include "ft/core/Deformation.h"
 
 namespace ft {
+namespace {
 
-bool FindingConfirmation::read_before(const TearFinding& f, double mm_per_px) const {
-  for (const TearFinding& before : previous_)
-    if (at_same_place(f, mm_per_px, before, previous_mm_per_px_, same_place_mm_)) return true;
+// Where the tissue at (x, y) on the frame of `u` (motion from the first frame) was in the first
+// frame: the point p0 with p0 + u(p0) = (x, y), by fixed-point steps (the motion varies slowly
+// across a few mm).
+void back_to_first_frame(const DisplacementField& u, double x_px, double y_px, double& x0_px, double& y0_px) {
+  x0_px = x_px;
+  y0_px = y_px;
+  if (u.size() == 0) return;
+  for (int step = 0; step < 8; ++step) {
+    double dx = 0, dy = 0;
+    displacement_at(u, x0_px, y0_px, dx, dy);
+    x0_px = x_px - dx;
+    y0_px = y_px - dy;
+  }
+}
+
+}  // namespace
+
+FindingConfirmation::FindingConfirmation(std::shared_ptr<FindingConfirmation> before, DisplacementField carry)
+    : before_(std::move(before)), carry_(std::move(carry)) {}
+
+// The last window's places, where its last frame shows them: this window's first frame is the next.
+void FindingConfirmation::settle() {
+  if (!before_) return;
+  before_->settle();
+  auto carried = [&](const std::vector<Place>& from) {
+    std::vector<Place> to;
+    for (const Place& p : from) {
+      double dx = 0, dy = 0;
+      if (carry_.size() > 0) displacement_at(carry_, p.x_px, p.y_px, dx, dy);
+      to.push_back({p.x_px + dx, p.y_px + dy});
+    }
+    return to;
+  };
+  read_last_ = carried(before_->read_last_);
+  confirmed_ = carried(before_->confirmed_);
+  before_.reset();
+  carry_ = {};
+}
+
+bool FindingConfirmation::near(const Place& p, const std::vector<Place>& places, double mm_per_px) const {
+  for (const Place& q : places)
+    if (std::hypot(p.x_px - q.x_px, p.y_px - q.y_px) * mm_per_px <= kSamePlaceMm) return true;
   return false;
 }
 
-void FindingConfirmation::confirm(DetectionResult& result) {
-  const double scale = placing_scale(result);
-  std::vector<TearFinding> read = result.findings;
-  std::vector<TearFinding> confirmed;
+void FindingConfirmation::confirm(DetectionResult& result, const MotionRecord& motion, long window_start) {
+  settle();
+  const double mm_per_px = result.mm_per_px() > 0 ? result.mm_per_px() : 0.1;  // as SessionFindings places them
+  std::vector<Place> read;
+  std::vector<TearFinding> shown;
+  std::size_t waiting = 0;
   for (TearFinding& f : result.findings) {
-    if (read_before(f, scale)) {
-      confirmed.push_back(std::move(f));
+    const int k = std::clamp(int(f.frame - window_start), 0, std::max(0, motion.frame_count() - 1));
+    Place at;
+    if (motion.frame_count() > 0) back_to_first_frame(motion.cumulative[std::size_t(k)], f.centre_col_px, f.centre_row_px, at.x_px, at.y_px);
+    read.push_back(at);
+    if (near(at, read_last_, mm_per_px) || near(at, confirmed_, mm_per_px)) {
+      if (!near(at, confirmed_, mm_per_px)) confirmed_.push_back(at);
+      shown.push_back(std::move(f));
       continue;
     }
-    char note[240];
-    std::snprintf(note, sizeof note,
-                  "a possible tear at (%.1f, %.1f) %s waits for the next frames to confirm it: live findings are shown "
-                  "once two evaluations in a row read them",
-                  f.centre_x_mm, f.centre_z_mm, result.calibrated ? "mm" : "mm (estimated scale)");
-    result.notes.push_back(note);
+    ++waiting;
+    result.notes.push_back("a possible tear at " + describe_position(f, result) +
+                           " waits for the next frames to confirm it: live findings are shown once two evaluations "
+                           "in a row read them");
   }
-  const bool waiting = confirmed.size() < read.size();
-  result.findings = std::move(confirmed);
+  result.findings = std::move(shown);
   result.tear_detected = !result.findings.empty();
-  if (waiting && !result.tear_detected) {
+  if (waiting > 0 && !result.tear_detected) {
     result.conclusive = false;
-    result.inconclusive_reason = "a possible tear waits for the next frames to confirm it";
+    result.inconclusive_reason = kWaitsForConfirmation;
   }
-  previous_ = std::move(read);
-  previous_mm_per_px_ = scale;
+  read_last_ = std::move(read);
 }
 
 }  // namespace ft

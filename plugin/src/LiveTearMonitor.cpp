@@ -55,7 +55,7 @@ void LiveTearMonitor::measure_scale(const Frame& frame) {
   // The detection's settings follow the texture alone too (the fascicles' grain); the tracker is
   // rebuilt only when its own parameters change.
   detection_ = scaled.detection;
-  detection_.min_peak_strain = std::max(detection_.min_peak_strain, settings_.min_window_strain);
+  detection_.min_judged_strain = std::max(detection_.min_judged_strain, settings_.min_window_strain);
   if (same_scale && scaled.tracking.kernel_mm == tracker_->parameters().kernel_mm &&
       scaled.tracking.forward_backward_lateral_scale == tracker_->parameters().forward_backward_lateral_scale)
     return;
@@ -116,6 +116,11 @@ void LiveTearMonitor::restart(const Frame& frame) {
   if (region_from_ == RegionFrom::Motion && window_.size() >= kFramesToFindTheImage) find_the_image(window_);
   measure_scale(frame);
   end_window_ = false;
+  // The places read so far go on into the new window, carried there by this window's motion.
+  if (settings_.confirm_findings)
+    confirmation_ = confirmation_ && !motion_.cumulative.empty()
+                        ? std::make_shared<FindingConfirmation>(confirmation_, motion_.cumulative.back())
+                        : std::make_shared<FindingConfirmation>();
   window_.clear();
   motion_.cumulative.clear();
   lagrangian_ = std::make_unique<gpu::LagrangianTracker>(*tracker_, analysed_region_);
@@ -126,7 +131,6 @@ void LiveTearMonitor::restart(const Frame& frame) {
   // Every evaluation of this window reads the same frames: their fascicles are read once.
   // A new cache: evaluations of the last window may still be reading theirs.
   fascicles_ = std::make_shared<FascicleReadings>();
-  confirmation_ = settings_.confirm_findings ? std::make_shared<FindingConfirmation>() : nullptr;
 }
 
 std::optional<DetectionResult> LiveTearMonitor::add_frame(const Frame& frame) {

@@ -23,31 +23,24 @@ int rank(const TearFinding& f) {
 
 constexpr double kFallbackMmPerPx = 0.1;  // a result with no scale at all: a typical probe's
 
+double scale_of(const DetectionResult& r) { return r.mm_per_px() > 0 ? r.mm_per_px() : kFallbackMmPerPx; }
+
 }  // namespace
-
-double placing_scale(const DetectionResult& result) {
-  return result.mm_per_px() > 0 ? result.mm_per_px() : kFallbackMmPerPx;
-}
-
-// A probe held still keeps a tear at the same pixels; one moved further than the tolerance makes
-// a new place.
-bool at_same_place(const TearFinding& a, double a_mm_per_px, const TearFinding& b, double b_mm_per_px,
-                   double same_place_mm) {
-  const double px = std::hypot(a.centre_col_px - b.centre_col_px, a.centre_row_px - b.centre_row_px);
-  return px * 0.5 * (a_mm_per_px + b_mm_per_px) <= same_place_mm;
-}
 
 bool stronger(const TearFinding& a, const TearFinding& b) {
   if (rank(a) != rank(b)) return rank(a) > rank(b);
   return a.confidence > b.confidence;
 }
 
+// By frame pixels (the same in every window of a session), on the finders' scale: a probe
+// held still keeps a tear at the same pixels; one moved further than the tolerance makes a new place.
 bool SessionFindings::same_place(const TearFinding& a, double a_mm_per_px, const Place& b) const {
-  return at_same_place(a, a_mm_per_px, b.finding, b.mm_per_px, same_place_mm_);
+  const double px = std::hypot(a.centre_col_px - b.finding.centre_col_px, a.centre_row_px - b.finding.centre_row_px);
+  return px * 0.5 * (a_mm_per_px + b.mm_per_px) <= same_place_mm_;
 }
 
 void SessionFindings::add(const DetectionResult& result) {
-  const double scale = placing_scale(result);
+  const double scale = scale_of(result);
   for (const TearFinding& f : result.findings) {
     Place* place = nullptr;
     for (Place& p : places_)
@@ -66,7 +59,7 @@ std::vector<TearFinding> SessionFindings::strongest() const {
 }
 
 std::vector<TearFinding> SessionFindings::stronger_than(const DetectionResult& shown) const {
-  const double scale = placing_scale(shown);
+  const double scale = scale_of(shown);
   std::vector<TearFinding> out;
   for (const Place& p : places_) {
     bool read_as_strongly = false;

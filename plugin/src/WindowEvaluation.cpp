@@ -13,7 +13,7 @@ DetectionResult WindowEvaluation::run() {
   for (auto& f : result.for_review) f.frame += int(window_start_);
   result.motion_frame0 = window_start_;
   result.calibrated = calibrated_;
-  if (confirmation_) confirmation_->confirm(result);
+  if (confirmation_) confirmation_->confirm(result, motion_, window_start_);
   if (elongated_texture_) limit_conclusion_on_elongated_texture(result);
   note_layers_for_review(result);
   note_tear_ends(result);

@@ -380,11 +380,13 @@ DetectionResult detect_tears(const MotionRecord& m, const FrameAt& frame_at, con
   const int rest = result.contraction.rest_frame, peak = result.contraction.peak_frame;
   // Of all trackable tissue; of the muscle once its compartments are known (contracting).
   result.tracked_fraction = detection::tracked_fraction(m, s.border_steps, rest, peak);
-  const bool contracted = result.contraction.peak_strain <= -s.min_peak_strain;
+  const double judged_from = std::max(s.min_peak_strain, s.min_judged_strain);
+  const bool contracted = result.contraction.peak_strain <= -judged_from;
   if (!contracted) {
     std::ostringstream note;
     note << "no contraction: fibre strain between the most relaxed and most contracted frames is "
-         << 100.0 * result.contraction.peak_strain << " %";
+         << 100.0 * result.contraction.peak_strain << " % (a tear is judged from " << 100.0 * judged_from
+         << " % shortening)";
     result.notes.push_back(note.str());
     result.inconclusive_reason = "no contraction to judge a tear by";
     // The maps are made even without a contraction: "why was nothing found?" needs them most.

@@ -26,6 +26,10 @@ struct DetectionSettings {
   double stump_margin_mm = 1.5;     // how far beyond the gap the stumps are sampled
   double stump_search_mm = 3.0;     // ... and how much further out a tracked stump is looked for
   double min_peak_strain = 0.01;    // less fibre shortening than this: no contraction to judge by
+  // ... and no contracting compartment (CompartmentGrowth, MuscleCoverage). The clip's contraction
+  // is judged against the larger of the two: live monitoring raises this one for its windows
+  // (LiveSettings::min_window_strain) without changing what a compartment is.
+  double min_judged_strain = 0.0;
   int border_steps = 2;             // grid points this close to the region's edge are not candidates
   // The image's grain length across over its length in depth (px) where it is as elongated as a
   // recorded screen's and AnalysisSettings::fascicles_along_grain is on (settings_at), 1 elsewhere:

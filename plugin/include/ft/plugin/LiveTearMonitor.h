@@ -69,15 +69,17 @@ struct LiveSettings {
   // does when a frame is skipped. 150 ms: the frame-in to findings latency asked of live
   // analysis (the wait is part of it).
   double lag_limit_ms = 150;
-  // Less fibre shortening than this over a window is no contraction to judge a tear by (the
-  // detector's min_peak_strain, raised for live windows). A live window begins wherever the last
-  // ended: with the muscle relaxed, held in a contraction, or moved passively, and its first
-  // evaluation reads ten frames. On the 32 recordings of healthy muscle the windows that read
-  // 1-4 % shortening read tracking noise as tears again and again, confirmed or not (an isometric
-  // contraction held, a passive range of motion); the contractions of the exam shorten fibres 20-40
-  // %, and the recorded clips' whole contractions read 11.5-40 %. 4 % was set knowing those
-  // recordings (their worst window read 3.8 %). `analyze` keeps the detector's 1 %: a recorded clip
-  // is of a contraction, and through the simulator's wide beam tracking reads its 27-38 % as 4-6 %.
+  // Less fibre shortening than this over a window is no contraction to judge a tear by
+  // (DetectionSettings::min_judged_strain; a recorded clip's is the detector's 1 %). A live window
+  // begins wherever the last ended: with the muscle relaxed, held in a contraction or moved
+  // passively, and its first evaluation reads ten frames. On the 32 recordings of healthy muscle,
+  // windows that read 1-4 % shortening read tracking noise as tears evaluation after evaluation (an
+  // isometric contraction held, a passive range of motion); the exam's contractions shorten fibres
+  // 20-40 %, and the recordings' whole clips read 11.5-40 %. 4 % was set knowing those recordings,
+  // with a thin margin: their worst such window read 3.8 %, and one read 4.5-5 % through the
+  // real-time pipeline (a passive motion). Through the simulator's wide beam tracking reads a whole
+  // contraction's 27-38 % as 4-6 %, so a scanner like it may have most live windows judged "no
+  // contraction" (docs/benchmarks.md, "Live monitoring on the real recordings").
   double min_window_strain = 0.04;
   // Findings confirmed by the next evaluation of their window before they are reported
   // (FindingConfirmation). Benchmarks turn it off to compare.
@@ -174,7 +176,7 @@ class LiveTearMonitor {
   std::deque<std::shared_ptr<const Frame>> window_;  // shared with the evaluations of it
   MotionRecord motion_;
   std::shared_ptr<FascicleReadings> fascicles_;  // read on the window's frames, each once
-  std::shared_ptr<FindingConfirmation> confirmation_;  // what the window's last evaluation read
+  std::shared_ptr<FindingConfirmation> confirmation_;  // the places read and confirmed, carried window to window
   long window_start_ = 0;  // stream index of the window's first frame
   long frames_seen_ = 0;
   DetectionResult latest_;

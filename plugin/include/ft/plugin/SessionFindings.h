@@ -40,11 +40,4 @@ class SessionFindings {
 // Complete with retraction, partial, ungraded (no mm to grade by), minimal; then confidence.
 bool stronger(const TearFinding& a, const TearFinding& b);
 
-// The mm per px a result's findings are placed at (a typical probe's where it has no scale at all).
-double placing_scale(const DetectionResult& result);
-// Whether two findings lie within `same_place_mm` of each other: by frame pixels (the same in every
-// window of a session), on the mean of their results' scales (placing_scale).
-bool at_same_place(const TearFinding& a, double a_mm_per_px, const TearFinding& b, double b_mm_per_px,
-                   double same_place_mm);
-
 }  // namespace ft

@@ -32,7 +32,7 @@ class WindowEvaluation {
   std::vector<std::shared_ptr<const Frame>> frames_;  // the window's, shared with the monitor
   DetectionSettings detection_;
   std::shared_ptr<FascicleReadings> fascicles_;  // the window's, read on its frames each once
-  std::shared_ptr<FindingConfirmation> confirmation_;  // the window's: what its evaluation before read
+  std::shared_ptr<FindingConfirmation> confirmation_;  // the window's: the places read and confirmed so far
   long window_start_ = 0;                        // stream index of the window's first frame
   bool calibrated_ = false;
   std::vector<std::string> notes_;               // the scale's, the image area's, the GPU's
