@@ -98,7 +98,10 @@ struct LivePrinter {
       scale.calibrated = r.calibrated, scale.mm_per_px_x = r.mm_per_px_x, scale.mm_per_px_y = r.mm_per_px_y;
       some_window_conclusive |= r.conclusive;
       if (!r.conclusive) last_inconclusive_reason = r.inconclusive_reason;
-      waiting_at_end = r.inconclusive_reason == kWaitsForConfirmation;
+      // Cleared only by a reading that rules on it: a tear, or a conclusive "no tear" (not by a
+      // window that saw no contraction, nor by a replay's short last window).
+      if (r.inconclusive_reason == kWaitsForConfirmation) waiting_at_end = true;
+      else if (r.conclusive || r.tear_detected) waiting_at_end = false;
       if (!changed(shown, r)) continue;
       if (json) {
         std::printf("%s\n", findings_json(r).dump().c_str());

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "ft/core/Deformation.h"
+#include "ft/core/GapFollower.h"
 
 namespace ft {
 namespace {
@@ -23,6 +24,27 @@ void back_to_first_frame(const DisplacementField& u, double x_px, double y_px, d
     x0_px = x_px - dx;
     y0_px = y_px - dy;
   }
+}
+
+// Where a finding's tissue was in the window's first frame. A tear's centre lies between its stumps,
+// in the gap, whose inside is not tracked and across which the motion jumps by the whole opening:
+// it moves back by its stumps' mean motion. A finding without stumps (a fluid layer read on the
+// image) moves back by the motion around it.
+FindingConfirmation::Place in_first_frame(const TearFinding& f, const MotionRecord& motion, long window_start) {
+  FindingConfirmation::Place at{f.centre_col_px, f.centre_row_px};
+  if (motion.frame_count() == 0 || !std::isfinite(at.x_px) || !std::isfinite(at.y_px)) return at;
+  const int k = std::clamp(int(f.frame - window_start), 0, motion.frame_count() - 1);
+  double x0 = at.x_px, y0 = at.y_px;
+  if (f.follower) {
+    double dx = 0, dy = 0;
+    f.follower->stumps_motion_px(motion.cumulative.front(), motion.cumulative[std::size_t(k)], dx, dy);
+    x0 -= dx;
+    y0 -= dy;
+  } else {
+    back_to_first_frame(motion.cumulative[std::size_t(k)], at.x_px, at.y_px, x0, y0);
+  }
+  if (std::isfinite(x0) && std::isfinite(y0)) at = {x0, y0};
+  return at;
 }
 
 }  // namespace
@@ -62,9 +84,7 @@ void FindingConfirmation::confirm(DetectionResult& result, const MotionRecord& m
   std::vector<TearFinding> shown;
   std::size_t waiting = 0;
   for (TearFinding& f : result.findings) {
-    const int k = std::clamp(int(f.frame - window_start), 0, std::max(0, motion.frame_count() - 1));
-    Place at;
-    if (motion.frame_count() > 0) back_to_first_frame(motion.cumulative[std::size_t(k)], f.centre_col_px, f.centre_row_px, at.x_px, at.y_px);
+    const Place at = in_first_frame(f, motion, window_start);
     read.push_back(at);
     if (near(at, read_last_, mm_per_px) || near(at, confirmed_, mm_per_px)) {
       if (!near(at, confirmed_, mm_per_px)) confirmed_.push_back(at);

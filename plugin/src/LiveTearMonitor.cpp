@@ -113,12 +113,16 @@ void LiveTearMonitor::find_the_image(const Frames& frames) {
 void LiveTearMonitor::restart(const Frame& frame) {
   // The sonographer may change depth or layout on the scanner: the full window shows where
   // the image is now.
+  const PixelRect image_before = analysed_region_.bounds;
+  const double mm_per_px_before = scale_.mm_per_px();
   if (region_from_ == RegionFrom::Motion && window_.size() >= kFramesToFindTheImage) find_the_image(window_);
   measure_scale(frame);
   end_window_ = false;
-  // The places read so far go on into the new window, carried there by this window's motion.
+  // The places read so far go on into the new window, carried there by this window's motion;
+  // not across a change of depth or image area, after which the same pixels are other tissue.
+  const bool same_image = analysed_region_.bounds == image_before && scale_.mm_per_px() == mm_per_px_before;
   if (settings_.confirm_findings)
-    confirmation_ = confirmation_ && !motion_.cumulative.empty()
+    confirmation_ = confirmation_ && same_image && !motion_.cumulative.empty()
                         ? std::make_shared<FindingConfirmation>(confirmation_, motion_.cumulative.back())
                         : std::make_shared<FindingConfirmation>();
   window_.clear();

@@ -131,12 +131,13 @@ TEST(FindingConfirmation, APlaceReadAtAWindowsEndIsConfirmedInTheNext) {
   DetectionResult first_of_next = evaluation_reading({tear_at(260, 100, 109)});
   next.confirm(first_of_next, second_window, 100);
   EXPECT_TRUE(first_of_next.tear_detected);
-  // Carried without the motion (the tissue moved 6 mm), it would have been another place.
+  // Carried without the motion, the place would have stayed where the tissue was in the last
+  // window's first frame (x 200), 6 mm from where the next window reads it.
   auto unmoved = std::make_shared<FindingConfirmation>();
   DetectionResult at_end = evaluation_reading({tear_at(259, 100, 99)});
   unmoved->confirm(at_end, first_window, 0);
   FindingConfirmation next_unmoved(unmoved, DisplacementField{});
-  DetectionResult there = evaluation_reading({tear_at(260 + 60, 100, 109)});
+  DetectionResult there = evaluation_reading({tear_at(260, 100, 109)});
   next_unmoved.confirm(there, second_window, 100);
   EXPECT_FALSE(there.tear_detected);
 }

@@ -49,10 +49,11 @@ class FindingConfirmation {
   // `window_start` (the findings' frames are the stream's).
   void confirm(DetectionResult& result, const MotionRecord& motion, long window_start);
 
- private:
   struct Place {
     double x_px = 0, y_px = 0;  // where the tissue was in the window's first frame (whole-frame px)
   };
+
+ private:
   void settle();
   bool near(const Place& p, const std::vector<Place>& places, double mm_per_px) const;
   std::vector<Place> read_last_;  // the places the last evaluation run read a tear at
