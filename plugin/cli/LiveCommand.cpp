@@ -60,8 +60,10 @@ nlohmann::json findings_json(const DetectionResult& r) {
 // Findings "change" when a tear appears or disappears, a "no tear" becomes conclusive or stops
 // being so, or the lead finding moves or its gap changes noticeably; small jitter is not news.
 bool changed(const std::optional<DetectionResult>& before, const DetectionResult& now) {
+  // A possible tear waiting for confirmation is news however inconclusive the result before was.
+  const bool waits_now = now.inconclusive_reason == kWaitsForConfirmation;
   if (!before || before->tear_detected != now.tear_detected || before->conclusive != now.conclusive ||
-      before->findings.size() != now.findings.size())
+      before->findings.size() != now.findings.size() || waits_now != (before->inconclusive_reason == kWaitsForConfirmation))
     return true;
   if (now.findings.empty()) return false;
   const TearFinding &a = before->findings.front(), &b = now.findings.front();
@@ -82,7 +84,7 @@ struct LivePrinter {
   // The session's "no tear" rests on a window that could rule one out; else the last window's why.
   bool some_window_conclusive = false;
   std::string last_inconclusive_reason;
-  bool waiting_at_end = false;  // the last evaluation read a possible tear the session could not confirm
+  bool waiting_at_end = false;  // a possible tear was read and nothing has ruled on it since
   std::set<std::string> notes_said;  // text: each note once, with the first result shown that has it
 
   // The notes of a result shown that were not said yet (where the mm come from, a screen
@@ -131,7 +133,7 @@ struct LivePrinter {
     all.conclusive = all.tear_detected || (some_window_conclusive && !unconfirmed);
     all.inconclusive_reason =
         all.conclusive ? ""
-        : unconfirmed  ? "a possible tear was read as the session ended, not confirmed: repeat the contraction"
+        : unconfirmed  ? "a possible tear was read and never confirmed: repeat the contraction"
                        : last_inconclusive_reason;
     return all;
   }
