@@ -45,11 +45,34 @@ void SessionFindings::add(const DetectionResult& result) {
     Place* place = nullptr;
     for (Place& p : places_)
       if (!place && same_place(f, scale, p)) place = &p;
-    if (!place)
+    if (!place) {
       places_.push_back({f, scale});
-    else if (stronger(f, place->finding))
+    } else if (stronger(f, place->finding)) {
       *place = {f, scale};
+      absorb_places_near(*place);
+    }
   }
+}
+
+// A place moves to its strongest reading: places it came within the tolerance of are the same place
+// now (a sonographer would see one tear listed twice). Of them the strongest reading stays, where
+// it is, in the first of their places in the order found.
+void SessionFindings::absorb_places_near(const Place& moved) {
+  const Place at = moved;
+  std::vector<Place> out;
+  std::size_t merged = places_.size();  // its index in `out`, once there
+  for (Place& p : places_) {
+    const bool one = &p == &moved || same_place(at.finding, at.mm_per_px, p);
+    if (!one) {
+      out.push_back(std::move(p));
+    } else if (merged == places_.size()) {
+      merged = out.size();
+      out.push_back(std::move(p));
+    } else if (stronger(p.finding, out[merged].finding)) {
+      out[merged] = std::move(p);
+    }
+  }
+  places_ = std::move(out);
 }
 
 std::vector<TearFinding> SessionFindings::strongest() const {

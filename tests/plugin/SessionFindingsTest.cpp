@@ -50,10 +50,19 @@ TEST(SessionFindings, PlacesFurtherApartThanTheToleranceAreKeptApart) {
   SessionFindings session(5.0);
   session.add(result_of({tear(200, 100, TearGrade::Partial, 0.6, 10), tear(260, 100, TearGrade::Minimal, 0.5, 10)}));  // 6 mm apart
   session.add(result_of({tear(249, 100, TearGrade::CompleteWithRetraction, 0.8, 30)}));  // 4.9 mm from the first, 1.1 from the second
+  // It joins the first place it reaches, in the order found, and moves it to 249: 1.1 mm from the
+  // second, which is then the same place, weaker, and goes (one tear is not listed twice).
   const auto kept = session.strongest();
-  ASSERT_EQ(kept.size(), 2u);
-  EXPECT_EQ(kept[0].grade, TearGrade::CompleteWithRetraction) << "the first place it reaches, in the order found";
-  EXPECT_EQ(kept[1].grade, TearGrade::Minimal);
+  ASSERT_EQ(kept.size(), 1u);
+  EXPECT_EQ(kept[0].grade, TearGrade::CompleteWithRetraction);
+  EXPECT_EQ(kept[0].centre_col_px, 249);
+  // Where the place it comes near reads stronger, that reading is the one kept.
+  SessionFindings both(5.0);
+  both.add(result_of({tear(200, 100, TearGrade::Partial, 0.6, 10), tear(260, 100, TearGrade::CompleteWithRetraction, 0.9, 10)}));
+  both.add(result_of({tear(249, 100, TearGrade::Partial, 0.8, 30)}));  // joins the first (4.9 mm), moves it 1.1 mm from the second
+  ASSERT_EQ(both.strongest().size(), 1u);
+  EXPECT_EQ(both.strongest()[0].grade, TearGrade::CompleteWithRetraction);
+  EXPECT_EQ(both.strongest()[0].centre_col_px, 260);
   // The scale is the finders': at 0.2 mm/px the same 60 px are 12 mm.
   SessionFindings coarse(5.0);
   coarse.add(result_of({tear(200, 100, TearGrade::Partial, 0.6, 10)}, 0.2));

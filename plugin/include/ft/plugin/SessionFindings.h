@@ -33,6 +33,7 @@ class SessionFindings {
     double mm_per_px = 0.0;  // its result's scale (estimated where not calibrated)
   };
   bool same_place(const TearFinding& a, double a_mm_per_px, const Place& b) const;
+  void absorb_places_near(const Place& moved);
   double same_place_mm_;
   std::vector<Place> places_;
 };
