@@ -33,6 +33,7 @@
 #include "ScreenRecording.h"
 #include "ft/plugin/ClipAnalysis.h"
 #include "ft/plugin/DetectionExplanation.h"
+#include "ft/plugin/FindingConfirmation.h"
 #include "ft/core/Random.h"
 #include "ft/probes/SimulatedExam.h"
 #include "ft/probes/SimulationPreset.h"
@@ -291,7 +292,7 @@ void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir, 
       live_settings.analysis = settings;
       live_settings.record_evidence = true;
       const bench::EachEvaluation log = [&](const WindowEvaluation& e, const DetectionResult& r, int at) {
-        if (r.findings.empty() && r.inconclusive_reason.find("confirm") == std::string::npos) return;
+        if (r.findings.empty() && r.inconclusive_reason != kWaitsForConfirmation) return;
         std::fprintf(stderr, "%d %s%s:\n", i, presets[p].c_str(), laid_over.c_str());
         bench::print_evaluation(stderr, e, r, at);
       };
@@ -313,15 +314,12 @@ void real_magnitudes(int seeds, int first_seed, const std::string& explain_dir, 
           const sim::FrameTruth& cand = truth.frames[std::size_t(truth_frame(g.frame))];
           const double e = std::hypot(g.centre_x_mm - cand.tear.centre_x_mm, g.centre_z_mm - cand.tear.centre_z_mm);
           if (loc < 0 || e < loc) { loc = e; f = &g; ft = &cand; }
-          beside += e > kAtTheTearMm;
-        }
-      for (const TearFinding& g : a.detection.findings)  // where a finding beside the tear was made
-        if (truth.tear_present && std::hypot(g.centre_x_mm - truth.frames[std::size_t(truth_frame(g.frame))].tear.centre_x_mm,
-                                             g.centre_z_mm - truth.frames[std::size_t(truth_frame(g.frame))].tear.centre_z_mm) >
-                                      kAtTheTearMm)
+          if (e <= kAtTheTearMm) continue;
+          ++beside;  // and where it was made
           std::fprintf(stderr, "%d %s%s: beside the tear: %s at (%.1f, %.1f) mm, frame %d, gap %.1f mm\n", i,
                        presets[p].c_str(), laid_over.c_str(), describe_grade(g).c_str(), g.centre_x_mm, g.centre_z_mm,
                        g.frame, g.gap_mm);
+        }
       const bool called = a.detection.tear_detected;
       const bool found = truth.tear_present ? f && loc <= kAtTheTearMm : called;
       if (!found) f = nullptr;

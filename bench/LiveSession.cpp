@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "ft/plugin/FindingConfirmation.h"
 #include "ft/plugin/SessionFindings.h"
 
 namespace ft::bench {
@@ -43,7 +44,7 @@ void print_evaluation(std::FILE* out, const WindowEvaluation& evaluation, const 
   for (const TearFinding& f : r.findings)
     std::fprintf(out, "    finding %s at (%.1f, %.1f) mm, frame %d, gap %.1f mm (rest %.1f), confidence %.2f\n",
                  describe_grade(f).c_str(), f.centre_x_mm, f.centre_z_mm, f.frame, f.gap_mm, f.gap_rest_mm, f.confidence);
-  if (r.findings.empty() && r.inconclusive_reason.find("confirm") == std::string::npos) return;
+  if (r.findings.empty() && r.inconclusive_reason != kWaitsForConfirmation) return;
   std::fprintf(out, "    contraction: rest %d, peak %d, strain %.3f, %zu cycles\n", r.contraction.rest_frame,
                r.contraction.peak_frame, r.contraction.peak_strain, r.contraction.cycles.size());
   for (const CandidateEvidence& c : r.candidates)

@@ -7,6 +7,7 @@
 
 #include "ft/core/Deformation.h"
 #include "ft/core/GapFollower.h"
+#include "ft/plugin/SessionFindings.h"
 
 namespace ft {
 namespace {
@@ -79,7 +80,7 @@ bool FindingConfirmation::near(const Place& p, const std::vector<Place>& places,
 
 void FindingConfirmation::confirm(DetectionResult& result, const MotionRecord& motion, long window_start) {
   settle();
-  const double mm_per_px = result.mm_per_px() > 0 ? result.mm_per_px() : 0.1;  // as SessionFindings places them
+  const double mm_per_px = placing_scale(result);
   std::vector<Place> read;
   std::vector<TearFinding> shown;
   std::size_t waiting = 0;

@@ -23,9 +23,11 @@ int rank(const TearFinding& f) {
 
 constexpr double kFallbackMmPerPx = 0.1;  // a result with no scale at all: a typical probe's
 
-double scale_of(const DetectionResult& r) { return r.mm_per_px() > 0 ? r.mm_per_px() : kFallbackMmPerPx; }
-
 }  // namespace
+
+double placing_scale(const DetectionResult& result) {
+  return result.mm_per_px() > 0 ? result.mm_per_px() : kFallbackMmPerPx;
+}
 
 bool stronger(const TearFinding& a, const TearFinding& b) {
   if (rank(a) != rank(b)) return rank(a) > rank(b);
@@ -40,7 +42,7 @@ bool SessionFindings::same_place(const TearFinding& a, double a_mm_per_px, const
 }
 
 void SessionFindings::add(const DetectionResult& result) {
-  const double scale = scale_of(result);
+  const double scale = placing_scale(result);
   for (const TearFinding& f : result.findings) {
     Place* place = nullptr;
     for (Place& p : places_)
@@ -82,7 +84,7 @@ std::vector<TearFinding> SessionFindings::strongest() const {
 }
 
 std::vector<TearFinding> SessionFindings::stronger_than(const DetectionResult& shown) const {
-  const double scale = scale_of(shown);
+  const double scale = placing_scale(shown);
   std::vector<TearFinding> out;
   for (const Place& p : places_) {
     bool read_as_strongly = false;

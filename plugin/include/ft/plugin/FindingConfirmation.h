@@ -32,10 +32,6 @@ inline constexpr char kWaitsForConfirmation[] = "a possible tear waits for the n
 
 class FindingConfirmation {
  public:
-  // Within this many mm (on the result's scale) a reading is of the same place: the session's
-  // places (SessionFindings) are as wide.
-  static constexpr double kSamePlaceMm = 5.0;
-
   // The session's first window.
   FindingConfirmation() = default;
   // The next window: `before`'s places are carried to its first frame by `carry`, the last window's

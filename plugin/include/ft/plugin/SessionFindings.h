@@ -11,11 +11,19 @@
 
 namespace ft {
 
+// Readings this close (mm) are of one place: the session's places, and what live confirmation
+// compares (FindingConfirmation).
+inline constexpr double kSamePlaceMm = 5.0;
+
+// The mm per px a result's findings are placed at: its own, or a typical probe's where it has no
+// scale at all.
+double placing_scale(const DetectionResult& result);
+
 class SessionFindings {
  public:
   // Findings whose centres lie within `same_place_mm` of each other (on the scale of the
   // result that found them) are one place.
-  explicit SessionFindings(double same_place_mm = 5.0) : same_place_mm_(same_place_mm) {}
+  explicit SessionFindings(double same_place_mm = kSamePlaceMm) : same_place_mm_(same_place_mm) {}
 
   // Frames numbered as the stream counts them (LiveTearMonitor's results are).
   void add(const DetectionResult& result);
